@@ -1,0 +1,130 @@
+import type { Expr } from './syntax';
+import type { Locals, Resolver } from './resolve';
+
+/** A Python literal value the analysis can know without running code. */
+export type Literal = string | number | boolean | null | Literal[];
+
+const MAX_DEPTH = 30;
+
+/**
+ * Evaluates an expression to a literal when it is one, or is built only from literals and module constants:
+ * strings, numbers, f-strings and `+` over constants, tuples and lists, `op.f("name")`, `str.lower()`/`upper()`.
+ * Returns undefined for anything that would need running code.
+ */
+export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: Locals, depth = 0): Literal | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const again = (x: Expr, f = file, l = locals): Literal | undefined => evalLiteral(resolver, f, x, l, depth + 1);
+  switch (e.k) {
+    case 'str':
+    case 'num':
+      return e.v;
+    case 'const':
+      return e.v;
+    case 'fstr': {
+      let out = '';
+      for (const p of e.parts) {
+        if (typeof p === 'string') out += p;
+        else {
+          const v = again(p);
+          if (v === undefined || Array.isArray(v)) return undefined;
+          out += String(v);
+        }
+      }
+      return out;
+    }
+    case 'tuple':
+    case 'list':
+    case 'set': {
+      const out: Literal[] = [];
+      for (const item of e.items) {
+        if (item.k === 'starred') {
+          const v = again(item.value);
+          if (!Array.isArray(v)) return undefined;
+          out.push(...v);
+          continue;
+        }
+        const v = again(item);
+        if (v === undefined) return undefined;
+        out.push(v);
+      }
+      return out;
+    }
+    case 'binop': {
+      const l = again(e.left);
+      const r = again(e.right);
+      if (l === undefined || r === undefined) return undefined;
+      if (e.op === '+') {
+        if (typeof l === 'string' && typeof r === 'string') return l + r;
+        if (typeof l === 'number' && typeof r === 'number') return l + r;
+        if (Array.isArray(l) && Array.isArray(r)) return [...l, ...r];
+      }
+      if (e.op === '-' && typeof l === 'number' && typeof r === 'number') return l - r;
+      if (e.op === '*' && typeof l === 'number' && typeof r === 'number') return l * r;
+      if (e.op === '%' && typeof l === 'string') {
+        const args = Array.isArray(r) ? r : [r];
+        let i = 0;
+        return l.replace(/%[sd]/g, () => String(args[i++] ?? ''));
+      }
+      return undefined;
+    }
+    case 'name': {
+      const local = locals?.get(e.id);
+      if (local) return local.t === 'expr' ? again(local.e, local.file, undefined) : undefined;
+      const v = resolver.lookup(file, e.id);
+      if (v.t === 'expr') return again(v.e, v.file, undefined);
+      return undefined;
+    }
+    case 'attr': {
+      const v = resolver.resolve(file, e, locals);
+      if (v.t === 'expr') return again(v.e, v.file, undefined);
+      if (v.t === 'member') {
+        // A class attribute used as a constant (`Tables.USERS`).
+        for (const s of v.owner.cls.body) {
+          if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === v.name)) return again(s.value, v.owner.file, undefined);
+        }
+      }
+      return undefined;
+    }
+    case 'call': {
+      // `op.f("ix_name")`, `sa.text("...")` and `"x".lower()` keep a literal value.
+      if (e.fn.k === 'attr' && (e.fn.name === 'f' || e.fn.name === 'text' || e.fn.name === 'literal_column') && e.args.length === 1) {
+        return again(e.args[0]);
+      }
+      if (e.fn.k === 'attr' && e.args.length === 0 && (e.fn.name === 'lower' || e.fn.name === 'upper' || e.fn.name === 'strip')) {
+        const v = again(e.fn.obj);
+        if (typeof v !== 'string') return undefined;
+        return e.fn.name === 'lower' ? v.toLowerCase() : e.fn.name === 'upper' ? v.toUpperCase() : v.trim();
+      }
+      if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') {
+        const args = e.args.map((a) => again(a));
+        if (args.some((a) => a === undefined)) return undefined;
+        let i = 0;
+        const named = new Map<string, Literal | undefined>(e.kw.filter((k) => k.name).map((k) => [k.name!, again(k.value)]));
+        return e.fn.obj.v.replace(/\{([^}]*)\}/g, (_m, key: string) => {
+          if (key === '') return String(args[i++]);
+          if (/^\d+$/.test(key)) return String(args[Number(key)]);
+          return String(named.get(key) ?? '');
+        });
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Like `evalLiteral`, but only a string counts. */
+export function evalString(resolver: Resolver, file: string, e: Expr | undefined, locals?: Locals): string | undefined {
+  if (!e) return undefined;
+  const v = evalLiteral(resolver, file, e, locals);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A list of strings (`["a", "b"]`, `("a",)`, or a single string), or undefined. */
+export function evalStringList(resolver: Resolver, file: string, e: Expr | undefined, locals?: Locals): string[] | undefined {
+  if (!e) return undefined;
+  const v = evalLiteral(resolver, file, e, locals);
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  return undefined;
+}

@@ -1,0 +1,322 @@
+import type { Expr, ModuleSyntax, Stmt } from './syntax';
+import { dottedName } from './syntax';
+
+export type ClassStmt = Extract<Stmt, { k: 'class' }>;
+export type DefStmt = Extract<Stmt, { k: 'def' }>;
+
+/**
+ * What a name or attribute chain refers to, found without running anything.
+ * `ext` carries the dotted name of something imported from outside the project (e.g. "sqlalchemy.orm.Mapped").
+ */
+export type Value =
+  | { t: 'ext'; q: string }
+  | { t: 'module'; file: string }
+  | { t: 'class'; file: string; cls: ClassStmt }
+  | { t: 'def'; file: string; def: DefStmt }
+  | { t: 'expr'; file: string; e: Expr }
+  | { t: 'member'; owner: { file: string; cls: ClassStmt }; name: string }
+  | { t: 'unknown' };
+
+type Binding =
+  | { k: 'import'; module: string }
+  | { k: 'from'; file: string; level: number; module: string; name: string }
+  | { k: 'value'; e: Expr }
+  | { k: 'class'; cls: ClassStmt }
+  | { k: 'def'; def: DefStmt };
+
+/** Local bindings (function parameters, loop variables) that shadow module names while evaluating a body. */
+export type Locals = ReadonlyMap<string, Value>;
+
+const BUILTINS = new Set(['int', 'str', 'float', 'bool', 'bytes', 'dict', 'list', 'tuple', 'set', 'frozenset', 'object', 'type', 'len', 'range', 'None']);
+const MAX_DEPTH = 40;
+
+/** The source of the modules the resolver may follow (the project's Python files, parsed lazily). */
+export interface ModuleSource {
+  /** All project file paths (relative POSIX). */
+  files(): Iterable<string>;
+  /** The parsed syntax of a project file, or undefined when it cannot be read. */
+  syntax(file: string): ModuleSyntax | undefined;
+}
+
+/**
+ * Resolves names across the project's own modules: imports (absolute and relative), aliases, classes, constants.
+ * Every answer is memoised per (file, name); create a new resolver when files change.
+ */
+export class Resolver {
+  private readonly moduleIndex = new Map<string, string[]>();
+  private readonly tables = new Map<string, Map<string, Binding>>();
+  private readonly fileSet: Set<string>;
+
+  constructor(private readonly source: ModuleSource) {
+    this.fileSet = new Set(source.files());
+    for (const file of this.fileSet) {
+      if (!file.endsWith('.py')) continue;
+      const parts = file.slice(0, -3).split('/');
+      if (parts[parts.length - 1] === '__init__') parts.pop();
+      for (let i = 0; i < parts.length; i++) {
+        const key = parts.slice(i).join('.');
+        if (!key) continue;
+        const list = this.moduleIndex.get(key);
+        if (list) list.push(file);
+        else this.moduleIndex.set(key, [file]);
+      }
+    }
+  }
+
+  /** The project file that holds the dotted module name, as Python would find it from `fromFile`, if any. */
+  findModule(dotted: string, fromFile?: string): string | undefined {
+    const candidates = this.moduleIndex.get(dotted);
+    if (!candidates || candidates.length === 0) return undefined;
+    if (candidates.length === 1) return candidates[0];
+    // Prefer the candidate that shares the longest folder prefix with the importing file, then the shortest path.
+    const score = (f: string): number => {
+      if (!fromFile) return 0;
+      const a = f.split('/');
+      const b = fromFile.split('/');
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      return i;
+    };
+    return [...candidates].sort((x, y) => score(y) - score(x) || x.length - y.length)[0];
+  }
+
+  /** The module a relative import (`from ..x import y`) names, as a project file or undefined. */
+  private relativeModule(fromFile: string, level: number, module: string): string | undefined {
+    const dir = fromFile.split('/').slice(0, -1);
+    const base = dir.slice(0, Math.max(0, dir.length - (level - 1)));
+    const path = [...base, ...(module ? module.split('.') : [])].join('/');
+    const files = this.fileSet;
+    if (files.has(`${path}.py`)) return `${path}.py`;
+    if (files.has(`${path}/__init__.py`)) return `${path}/__init__.py`;
+    if (path === '' && files.has('__init__.py')) return '__init__.py';
+    return undefined;
+  }
+
+  private moduleFile(binding: { file: string; level: number; module: string }): string | undefined {
+    return binding.level > 0 ? this.relativeModule(binding.file, binding.level, binding.module) : this.findModule(binding.module, binding.file);
+  }
+
+  /** The module-level bindings of a file: the last binding of each name wins, as at import time. */
+  private bindings(file: string): Map<string, Binding> {
+    let table = this.tables.get(file);
+    if (table) return table;
+    table = new Map();
+    this.tables.set(file, table);
+    const syntax = this.source.syntax(file);
+    if (syntax) collectBindings(file, syntax.body, table, false);
+    return table;
+  }
+
+  /** The top-level statements of a project file. */
+  moduleBody(file: string): Stmt[] {
+    return this.source.syntax(file)?.body ?? [];
+  }
+
+  /** What `name` means at the top level of `file`. */
+  lookup(file: string, name: string, depth = 0): Value {
+    if (depth > MAX_DEPTH) return { t: 'unknown' };
+    const b = this.bindings(file).get(name);
+    if (!b) {
+      // `from x import *` re-exports.
+      const star = this.bindings(file).get('*');
+      if (star && star.k === 'from') {
+        const mod = this.moduleFile(star);
+        if (mod && mod !== file) {
+          const v = this.lookup(mod, name, depth + 1);
+          if (v.t !== 'unknown') return v;
+        } else if (!mod) return { t: 'ext', q: `${star.module}.${name}` };
+      }
+      return BUILTINS.has(name) ? { t: 'ext', q: `builtins.${name}` } : { t: 'unknown' };
+    }
+    switch (b.k) {
+      case 'import': {
+        const mod = this.findModule(b.module, file);
+        return mod ? { t: 'module', file: mod } : { t: 'ext', q: b.module };
+      }
+      case 'from': {
+        const mod = this.moduleFile(b);
+        if (!mod) {
+          if (b.level > 0) return { t: 'unknown' };
+          return { t: 'ext', q: `${b.module}.${b.name}` };
+        }
+        // A submodule (`from . import models`) or a name inside the module.
+        const inner = mod === file ? { t: 'unknown' as const } : this.lookup(mod, b.name, depth + 1);
+        if (inner.t !== 'unknown') return inner;
+        const sub = b.level > 0 ? this.relativeModule(b.file, b.level, b.module ? `${b.module}.${b.name}` : b.name) : this.findModule(`${b.module}.${b.name}`, file);
+        return sub ? { t: 'module', file: sub } : { t: 'unknown' };
+      }
+      case 'class':
+        return { t: 'class', file, cls: b.cls };
+      case 'def':
+        return { t: 'def', file, def: b.def };
+      case 'value': {
+        if (b.e.k === 'name' || b.e.k === 'attr') {
+          const alias = this.resolve(file, b.e, undefined, depth + 1);
+          if (alias.t !== 'unknown') return alias;
+        }
+        return { t: 'expr', file, e: b.e };
+      }
+    }
+  }
+
+  /** What an expression refers to when it is a name, an attribute chain or a call result bound to a name. */
+  resolve(file: string, e: Expr, locals?: Locals, depth = 0): Value {
+    if (depth > MAX_DEPTH) return { t: 'unknown' };
+    if (e.k === 'name') {
+      const local = locals?.get(e.id);
+      if (local) return local;
+      return this.lookup(file, e.id, depth + 1);
+    }
+    if (e.k === 'attr') {
+      const owner = this.resolve(file, e.obj, locals, depth + 1);
+      return this.member(owner, e.name, depth + 1);
+    }
+    if (e.k === 'call' || e.k === 'subscript' || e.k === 'str' || e.k === 'num' || e.k === 'fstr' || e.k === 'binop' || e.k === 'tuple' || e.k === 'list' || e.k === 'dict') return { t: 'expr', file, e };
+    return { t: 'unknown' };
+  }
+
+  /** The attribute `name` of a resolved value. */
+  member(owner: Value, name: string, depth = 0): Value {
+    switch (owner.t) {
+      case 'ext':
+        return { t: 'ext', q: `${owner.q}.${name}` };
+      case 'module': {
+        const v = this.lookup(owner.file, name, depth + 1);
+        if (v.t !== 'unknown') return v;
+        const pkg = owner.file.endsWith('__init__.py') ? owner.file.slice(0, -'__init__.py'.length) : undefined;
+        if (pkg !== undefined) {
+          const files = this.fileSet;
+          if (files.has(`${pkg}${name}.py`)) return { t: 'module', file: `${pkg}${name}.py` };
+          if (files.has(`${pkg}${name}/__init__.py`)) return { t: 'module', file: `${pkg}${name}/__init__.py` };
+        }
+        return { t: 'unknown' };
+      }
+      case 'class':
+        return { t: 'member', owner: { file: owner.file, cls: owner.cls }, name };
+      case 'expr': {
+        // `db.Column` where `db = SQLAlchemy()`: the Flask-SQLAlchemy object exposes SQLAlchemy's names.
+        if (owner.e.k === 'call') {
+          const fn = this.resolve(owner.file, owner.e.fn, undefined, depth + 1);
+          if (fn.t === 'ext' && canonicalName(fn.q) === 'fsa.SQLAlchemy') return { t: 'ext', q: `flask_sqlalchemy.db.${name}` };
+        }
+        return { t: 'unknown' };
+      }
+      default:
+        return { t: 'unknown' };
+    }
+  }
+
+  /** The canonical external name an expression refers to ("sa.Column", "postgresql.JSONB"), or undefined. */
+  externalName(file: string, e: Expr, locals?: Locals): string | undefined {
+    const v = this.resolve(file, e, locals);
+    return v.t === 'ext' ? canonicalName(v.q) : undefined;
+  }
+}
+
+function collectBindings(file: string, body: Stmt[], table: Map<string, Binding>, guarded: boolean): void {
+  const set = (name: string, b: Binding): void => {
+    if (guarded && table.has(name)) return;
+    table.set(name, b);
+  };
+  for (const s of body) {
+    switch (s.k) {
+      case 'import':
+        if (s.asname) set(s.asname, { k: 'import', module: s.module });
+        else {
+          const top = s.module.split('.')[0];
+          set(top, { k: 'import', module: top });
+        }
+        break;
+      case 'from':
+        for (const n of s.names) set(n.asname ?? n.name, { k: 'from', file, level: s.level, module: s.module, name: n.name });
+        break;
+      case 'class':
+        set(s.name, { k: 'class', cls: s });
+        break;
+      case 'def':
+        set(s.name, { k: 'def', def: s });
+        break;
+      case 'assign':
+        if (s.value) {
+          for (const t of s.targets) {
+            if (t.k === 'name') set(t.id, { k: 'value', e: s.value });
+            else if (t.k === 'tuple' && s.value.k === 'tuple' && t.items.length === s.value.items.length) {
+              t.items.forEach((item, i) => {
+                if (item.k === 'name') set(item.id, { k: 'value', e: (s.value as { items: Expr[] }).items[i] });
+              });
+            }
+          }
+        }
+        break;
+      case 'if':
+        collectBindings(file, s.body, table, guarded);
+        collectBindings(file, s.orelse, table, true);
+        break;
+      case 'try':
+        collectBindings(file, s.body, table, guarded);
+        for (const h of s.handlers) collectBindings(file, h, table, true);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+const SQLALCHEMY_ROOTS = new Set(['sqlalchemy', 'flask_sqlalchemy', 'sqlmodel', 'sqlalchemy_utils']);
+const SQLMODEL_OWN = new Set(['Field', 'SQLModel', 'Relationship', 'AutoString']);
+
+/**
+ * A stable short name for an imported thing, whatever module path the project imported it from:
+ * `sqlalchemy.types.String` and `sqlalchemy.String` are both "sa.String"; dialect types keep their dialect
+ * ("postgresql.JSONB"); SQL functions keep `func` ("sa.func.now"); typing names become "typing.X".
+ */
+export function canonicalName(q: string): string {
+  const parts = q.split('.');
+  const root = parts[0];
+  const last = parts[parts.length - 1];
+  if (SQLALCHEMY_ROOTS.has(root)) {
+    const d = parts.indexOf('dialects');
+    if (d >= 0) return parts.length > d + 2 ? `${parts[d + 1]}.${last}` : `dialect.${parts[d + 1] ?? ''}`;
+    const f = parts.indexOf('func');
+    if (f >= 0) return ['sa.func', ...parts.slice(f + 1)].join('.');
+    if (root === 'flask_sqlalchemy') {
+      if (parts[1] === 'db') return last === 'Model' ? 'fsa.Model' : `sa.${last}`;
+      return `fsa.${last}`;
+    }
+    if (root === 'sqlmodel' && SQLMODEL_OWN.has(last)) return `sqlmodel.${last}`;
+    if (root === 'sqlalchemy_utils') return `sautils.${last}`;
+    return `sa.${last}`;
+  }
+  if (root === 'typing' || root === 'typing_extensions') return `typing.${last}`;
+  return q;
+}
+
+/** The dotted text of an expression for messages (`sa.String`), or a short form of its source. */
+export function exprText(e: Expr): string {
+  const d = dottedName(e);
+  if (d) return d;
+  switch (e.k) {
+    case 'str':
+      return JSON.stringify(e.v);
+    case 'num':
+      return String(e.v);
+    case 'const':
+      return e.v === null ? 'None' : e.v ? 'True' : 'False';
+    case 'call':
+      return `${exprText(e.fn)}(${[...e.args.map(exprText), ...e.kw.map((k) => (k.name ? `${k.name}=${exprText(k.value)}` : `**${exprText(k.value)}`))].join(', ')})`;
+    case 'attr':
+      return `${exprText(e.obj)}.${e.name}`;
+    case 'subscript':
+      return `${exprText(e.obj)}[${e.index.map(exprText).join(', ')}]`;
+    case 'tuple':
+      return `(${e.items.map(exprText).join(', ')})`;
+    case 'list':
+      return `[${e.items.map(exprText).join(', ')}]`;
+    case 'binop':
+      return `${exprText(e.left)} ${e.op} ${exprText(e.right)}`;
+    case 'other':
+      return e.text;
+    default:
+      return '…';
+  }
+}

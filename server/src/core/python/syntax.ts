@@ -1,0 +1,65 @@
+/**
+ * A small, plain (JSON-serialisable) Python syntax tree: what the analysis needs of a module, extracted from a
+ * tree-sitter tree so that the tree itself can be deleted at once. Positions are 0-based, columns in UTF-16 units.
+ */
+
+/** [startLine, startCharacter, endLine, endCharacter], 0-based, UTF-16 columns (LSP positions). */
+export type Span = [number, number, number, number];
+
+export type Expr =
+  | { k: 'name'; id: string; s: Span }
+  | { k: 'attr'; obj: Expr; name: string; s: Span }
+  | { k: 'call'; fn: Expr; args: Expr[]; kw: Keyword[]; s: Span }
+  | { k: 'str'; v: string; s: Span }
+  | { k: 'fstr'; parts: Array<string | Expr>; s: Span }
+  | { k: 'num'; v: number; s: Span }
+  | { k: 'const'; v: boolean | null; s: Span }
+  | { k: 'tuple' | 'list' | 'set'; items: Expr[]; s: Span }
+  | { k: 'dict'; entries: Array<[Expr | null, Expr]>; s: Span }
+  | { k: 'subscript'; obj: Expr; index: Expr[]; s: Span }
+  | { k: 'binop'; op: string; left: Expr; right: Expr; s: Span }
+  | { k: 'starred'; value: Expr; s: Span }
+  | { k: 'other'; text: string; s: Span };
+
+/** A keyword argument; `name` is null for `**kwargs`. */
+export interface Keyword { name: string | null; value: Expr }
+
+export type Stmt =
+  | { k: 'assign'; targets: Expr[]; ann?: Expr; value?: Expr; s: Span }
+  | { k: 'expr'; value: Expr; s: Span }
+  | { k: 'class'; name: string; bases: Expr[]; kw: Keyword[]; decorators: Expr[]; body: Stmt[]; s: Span; nameSpan: Span }
+  | { k: 'def'; name: string; params: Param[]; decorators: Expr[]; body: Stmt[]; s: Span; nameSpan: Span }
+  | { k: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[]; s: Span }
+  | { k: 'with'; items: Array<{ ctx: Expr; as?: string }>; body: Stmt[]; s: Span }
+  | { k: 'for'; target: Expr; iter: Expr; body: Stmt[]; s: Span }
+  | { k: 'try'; body: Stmt[]; handlers: Stmt[][]; s: Span }
+  | { k: 'import'; module: string; asname?: string; s: Span }
+  | { k: 'from'; module: string; level: number; names: Array<{ name: string; asname?: string }>; s: Span }
+  | { k: 'return'; value?: Expr; s: Span };
+
+export interface Param { name: string; default?: Expr; star?: '*' | '**' }
+
+/** What one file says, as plain data: its statements and whether the parser had to recover from errors. */
+export interface ModuleSyntax {
+  body: Stmt[];
+  /** Spans of syntax errors the parser recovered from (first few only). */
+  errors: Span[];
+  /** Comment lines that carry an `alembic-drift: ignore[...]` marker: line -> codes (empty = all). */
+  ignores: Record<number, string[]>;
+}
+
+/** The dotted name of a `name` / `attr` chain (`sa.orm.Mapped` -> "sa.orm.Mapped"), or undefined for anything else. */
+export function dottedName(e: Expr): string | undefined {
+  if (e.k === 'name') return e.id;
+  if (e.k === 'attr') {
+    const base = dottedName(e.obj);
+    return base === undefined ? undefined : `${base}.${e.name}`;
+  }
+  return undefined;
+}
+
+/** The keyword argument `name` of a call, if present. */
+export function keywordArg(call: { kw: Keyword[] }, name: string): Expr | undefined {
+  for (const k of call.kw) if (k.name === name) return k.value;
+  return undefined;
+}

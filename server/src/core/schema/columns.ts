@@ -1,0 +1,218 @@
+import type { Expr } from '../python/syntax';
+import { keywordArg } from '../python/syntax';
+import { canonicalName, type ClassStmt } from '../python/resolve';
+import { evalLiteral, evalString, evalStringList } from '../python/literals';
+import type { ServerDefault, SqlType } from './schema';
+import { evalServerDefault, evalType, type EvalContext } from './types';
+
+/** Where a ForeignKey points: a "table.column" string, or a model class attribute (`User.id`). */
+export type ForeignKeyTarget =
+  | { kind: 'text'; text: string }
+  | { kind: 'member'; file: string; cls: ClassStmt; attr: string };
+
+export interface ForeignKeySpec {
+  target: ForeignKeyTarget;
+  name?: string;
+  ondelete?: string;
+  onupdate?: string;
+}
+
+/** What a `Column(...)`, `mapped_column(...)` or SQLModel `Field(...)` call says, before table-level rules apply. */
+export interface ColumnSpec {
+  name?: string;
+  type?: SqlType;
+  /** Explicit `nullable=`, if given. */
+  nullable?: boolean;
+  primaryKey: boolean;
+  serverDefault?: ServerDefault;
+  index?: boolean;
+  unique?: boolean;
+  foreignKeys: ForeignKeySpec[];
+  /** Computed / Identity columns and the like. */
+  generated?: boolean;
+}
+
+/** The canonical names of the calls that declare a column. */
+export const COLUMN_CALLS = new Set(['sa.Column', 'sa.mapped_column', 'sqlmodel.Field']);
+
+/** The canonical callee name of a call expression, if it is something imported. */
+export function calleeName(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): string | undefined {
+  const v = ctx.resolver.resolve(ctx.file, call.fn, ctx.locals);
+  return v.t === 'ext' ? canonicalName(v.q) : undefined;
+}
+
+function bool(ctx: EvalContext, e: Expr | undefined): boolean | undefined {
+  if (!e) return undefined;
+  const v = evalLiteral(ctx.resolver, ctx.file, e, ctx.locals);
+  return typeof v === 'boolean' ? v : undefined;
+}
+
+/** Reads a `ForeignKey(...)` call. */
+export function evalForeignKey(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): ForeignKeySpec | undefined {
+  const first = call.args[0] ?? keywordArg(call, 'column');
+  if (!first) return undefined;
+  const fk: Omit<ForeignKeySpec, 'target'> = {
+    name: evalString(ctx.resolver, ctx.file, keywordArg(call, 'name'), ctx.locals),
+    ondelete: evalString(ctx.resolver, ctx.file, keywordArg(call, 'ondelete'), ctx.locals),
+    onupdate: evalString(ctx.resolver, ctx.file, keywordArg(call, 'onupdate'), ctx.locals),
+  };
+  const text = evalString(ctx.resolver, ctx.file, first, ctx.locals);
+  if (text !== undefined) return { ...fk, target: { kind: 'text', text } };
+  const v = ctx.resolver.resolve(ctx.file, first, ctx.locals);
+  if (v.t === 'member') return { ...fk, target: { kind: 'member', file: v.owner.file, cls: v.owner.cls, attr: v.name } };
+  return undefined;
+}
+
+/** Reads a column declaration call; `kind` tells which of the three forms it is. */
+export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, kind: string): ColumnSpec {
+  const spec: ColumnSpec = { primaryKey: false, foreignKeys: [] };
+  if (kind === 'sqlmodel.Field') return evalSqlModelField(ctx, call, spec);
+  for (const a of call.args) {
+    if (a.k === 'str' || (spec.name === undefined && spec.type === undefined && a.k !== 'call' && typeof evalLiteral(ctx.resolver, ctx.file, a, ctx.locals) === 'string')) {
+      if (spec.name === undefined) spec.name = evalString(ctx.resolver, ctx.file, a, ctx.locals);
+      continue;
+    }
+    if (a.k === 'call') {
+      const callee = calleeName(ctx, a);
+      if (callee === 'sa.ForeignKey') {
+        const fk = evalForeignKey(ctx, a);
+        if (fk) spec.foreignKeys.push(fk);
+        continue;
+      }
+      if (callee === 'sa.Computed' || callee === 'sa.Identity') {
+        if (callee === 'sa.Computed') spec.generated = true;
+        continue;
+      }
+      if (callee === 'sa.Sequence' || callee === 'sa.CheckConstraint' || callee === 'sa.DefaultClause' || callee === 'sa.FetchedValue') continue;
+    }
+    if (!spec.type) spec.type = evalType(ctx, a);
+  }
+  const typeKw = keywordArg(call, 'type_');
+  if (typeKw) spec.type = evalType(ctx, typeKw);
+  const nameKw = keywordArg(call, 'name');
+  if (nameKw) spec.name = evalString(ctx.resolver, ctx.file, nameKw, ctx.locals) ?? spec.name;
+  spec.primaryKey = bool(ctx, keywordArg(call, 'primary_key')) ?? false;
+  spec.nullable = bool(ctx, keywordArg(call, 'nullable'));
+  spec.index = bool(ctx, keywordArg(call, 'index'));
+  spec.unique = bool(ctx, keywordArg(call, 'unique'));
+  const sd = keywordArg(call, 'server_default');
+  if (sd) spec.serverDefault = evalServerDefault(ctx, sd);
+  return spec;
+}
+
+function evalSqlModelField(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, spec: ColumnSpec): ColumnSpec {
+  spec.primaryKey = bool(ctx, keywordArg(call, 'primary_key')) ?? false;
+  spec.nullable = bool(ctx, keywordArg(call, 'nullable'));
+  spec.index = bool(ctx, keywordArg(call, 'index'));
+  spec.unique = bool(ctx, keywordArg(call, 'unique'));
+  const fk = evalString(ctx.resolver, ctx.file, keywordArg(call, 'foreign_key'), ctx.locals);
+  if (fk) spec.foreignKeys.push({ target: { kind: 'text', text: fk }, ondelete: evalString(ctx.resolver, ctx.file, keywordArg(call, 'ondelete'), ctx.locals) });
+  const saType = keywordArg(call, 'sa_type');
+  if (saType) spec.type = evalType(ctx, saType);
+  const kwargs = keywordArg(call, 'sa_column_kwargs');
+  if (kwargs?.k === 'dict') {
+    for (const [k, v] of kwargs.entries) {
+      const key = k ? evalString(ctx.resolver, ctx.file, k, ctx.locals) : undefined;
+      if (key === 'server_default') spec.serverDefault = evalServerDefault(ctx, v);
+      if (key === 'nullable') spec.nullable = bool(ctx, v);
+      if (key === 'name') spec.name = evalString(ctx.resolver, ctx.file, v, ctx.locals);
+    }
+  } else if (kwargs?.k === 'call' && kwargs.fn.k === 'name' && kwargs.fn.id === 'dict') {
+    for (const k of kwargs.kw) {
+      if (k.name === 'server_default') spec.serverDefault = evalServerDefault(ctx, k.value);
+      if (k.name === 'nullable') spec.nullable = bool(ctx, k.value);
+    }
+  }
+  return spec;
+}
+
+/** The SQLModel `max_length=` of a Field, used to size an AutoString. */
+export function sqlModelMaxLength(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): number | undefined {
+  const e = keywordArg(call, 'max_length');
+  const v = e ? evalLiteral(ctx.resolver, ctx.file, e, ctx.locals) : undefined;
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** Reads `UniqueConstraint`, `Index`, `PrimaryKeyConstraint`, `ForeignKeyConstraint` and `CheckConstraint` calls. */
+export type ConstraintSpec =
+  | { kind: 'unique'; name?: string; columns: string[] }
+  | { kind: 'index'; name?: string; columns: string[]; unique: boolean; conventional?: boolean }
+  | { kind: 'primary'; name?: string; columns: string[] }
+  | { kind: 'foreign'; name?: string; columns: string[]; refs: string[]; ondelete?: string; onupdate?: string }
+  | { kind: 'check'; name?: string; sql: string };
+
+/** Reads a table-level constraint or index call, or undefined when the call is not one (or cannot be read). */
+export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): ConstraintSpec | undefined {
+  const callee = calleeName(ctx, call);
+  const str = (e: Expr | undefined): string | undefined => evalString(ctx.resolver, ctx.file, e, ctx.locals);
+  const colNames = (args: Expr[]): string[] | undefined => {
+    const out: string[] = [];
+    for (const a of args) {
+      const s = str(a);
+      if (s !== undefined) {
+        out.push(s);
+        continue;
+      }
+      // A column object (`User.email`, `Column(...)` attribute) in a model's __table_args__.
+      if (a.k === 'attr') {
+        out.push(a.name);
+        continue;
+      }
+      if (a.k === 'name') {
+        out.push(a.id);
+        continue;
+      }
+      if (a.k === 'starred') {
+        const inner = evalStringList(ctx.resolver, ctx.file, a.value, ctx.locals);
+        if (inner) {
+          out.push(...inner);
+          continue;
+        }
+      }
+      return undefined;
+    }
+    return out;
+  };
+  const name = str(keywordArg(call, 'name'));
+  switch (callee) {
+    case 'sa.UniqueConstraint': {
+      const cols = colNames(call.args);
+      return cols ? { kind: 'unique', name, columns: cols } : undefined;
+    }
+    case 'sa.PrimaryKeyConstraint': {
+      const cols = colNames(call.args);
+      return cols ? { kind: 'primary', name, columns: cols } : undefined;
+    }
+    case 'sa.Index': {
+      const [first, ...rest] = call.args;
+      const idxName = first ? str(first) : undefined;
+      const cols = colNames(rest);
+      if (!cols) return undefined;
+      const conventional = first?.k === 'call' && first.fn.k === 'attr' && first.fn.name === 'f';
+      return { kind: 'index', name: idxName, columns: cols, unique: bool(ctx, keywordArg(call, 'unique')) ?? false, conventional };
+    }
+    case 'sa.ForeignKeyConstraint': {
+      const cols = evalStringList(ctx.resolver, ctx.file, call.args[0] ?? keywordArg(call, 'columns'), ctx.locals);
+      const refsExpr = call.args[1] ?? keywordArg(call, 'refcolumns');
+      let refs = evalStringList(ctx.resolver, ctx.file, refsExpr, ctx.locals);
+      if (!refs && refsExpr && (refsExpr.k === 'list' || refsExpr.k === 'tuple')) {
+        // `[User.id]` in a model.
+        const resolved: string[] = [];
+        for (const item of refsExpr.items) {
+          const v = ctx.resolver.resolve(ctx.file, item, ctx.locals);
+          if (v.t !== 'member') return undefined;
+          resolved.push(`${v.owner.cls.name}.${v.name}`);
+        }
+        refs = resolved.map((r) => `@class:${r}`);
+      }
+      if (!cols || !refs) return undefined;
+      return { kind: 'foreign', name, columns: cols, refs, ondelete: str(keywordArg(call, 'ondelete')), onupdate: str(keywordArg(call, 'onupdate')) };
+    }
+    case 'sa.CheckConstraint': {
+      const sql = str(call.args[0] ?? keywordArg(call, 'sqltext'));
+      return { kind: 'check', name, sql: sql ?? '' };
+    }
+    default:
+      return undefined;
+  }
+}

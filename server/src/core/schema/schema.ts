@@ -1,0 +1,120 @@
+import type { Span } from '../python/syntax';
+
+/** A place in a project file (relative POSIX path, LSP range). */
+export interface SourceRef {
+  file: string;
+  span: Span;
+}
+
+/** A literal argument of a type (length, precision, timezone...). */
+export type Scalar = string | number | boolean | null;
+
+/** A column type, normalised enough to compare the way Alembic compares types. */
+export interface SqlType {
+  /** Canonical constructor name: "String", "postgresql.JSONB", "Enum". */
+  name: string;
+  /** Comparison family ("VARCHAR", "NUMERIC"...); undefined for types we cannot judge (never reported). */
+  family?: string;
+  /** Named arguments given explicitly (positional ones mapped to their parameter names). */
+  args: Record<string, Scalar>;
+  enumValues?: string[];
+  enumName?: string;
+  /** The element type of an ARRAY. */
+  item?: SqlType;
+  /** As written in the source, for messages. */
+  text: string;
+}
+
+/** A server-side default as written, plus a normalised key for comparison (undefined when it cannot be judged). */
+export interface ServerDefault {
+  text: string;
+  key?: string;
+}
+
+/** One column of a table. */
+export interface ColumnDef {
+  name: string;
+  type?: SqlType;
+  nullable: boolean;
+  primaryKey: boolean;
+  serverDefault?: ServerDefault;
+  origin: SourceRef;
+  /** Migration side: the revisions that created or changed the column, oldest first. */
+  history?: HistoryEntry[];
+  /** Model side: the ForeignKey target when the column's type must come from the referenced column. */
+  typeFromForeignKey?: boolean;
+}
+
+/** A revision's op that touched a table or column. */
+export interface HistoryEntry {
+  revision: string;
+  op: string;
+  origin: SourceRef;
+}
+
+export interface IndexDef {
+  name?: string;
+  columns: string[];
+  unique: boolean;
+  origin: SourceRef;
+  /** The name came from a naming convention (rendered with `op.f(...)`). */
+  conventional?: boolean;
+}
+
+export interface UniqueDef {
+  name?: string;
+  columns: string[];
+  origin: SourceRef;
+}
+
+export interface ForeignKeyDef {
+  name?: string;
+  columns: string[];
+  refTable: string;
+  refSchema?: string;
+  refColumns: string[];
+  ondelete?: string;
+  onupdate?: string;
+  origin: SourceRef;
+}
+
+export interface CheckDef {
+  name?: string;
+  sql: string;
+  origin: SourceRef;
+}
+
+/** A table as the models describe it, or as the migrations leave it at head. */
+export interface TableDef {
+  name: string;
+  schema?: string;
+  columns: Map<string, ColumnDef>;
+  primaryKey: string[];
+  /** Name of the primary key constraint, when given. */
+  primaryKeyName?: string;
+  indexes: IndexDef[];
+  uniques: UniqueDef[];
+  foreignKeys: ForeignKeyDef[];
+  checks: CheckDef[];
+  origin: SourceRef;
+  /** Model side: the class (or Table variable) that defines it. */
+  modelName?: string;
+  /** Migration side: created outside the migrations, so its column list is not known in full. */
+  partial?: boolean;
+  /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */
+  uncertain?: boolean;
+  history?: HistoryEntry[];
+}
+
+/** A set of tables keyed by `schema.name` (or `name`). */
+export type Schema = Map<string, TableDef>;
+
+/** The key a table is stored under in a `Schema`. */
+export function tableKey(name: string, schema?: string): string {
+  return schema ? `${schema}.${name}` : name;
+}
+
+/** A new, empty table. */
+export function newTable(name: string, origin: SourceRef, schema?: string): TableDef {
+  return { name, schema, columns: new Map(), primaryKey: [], indexes: [], uniques: [], foreignKeys: [], checks: [], origin };
+}

@@ -1,0 +1,323 @@
+import type { Expr } from '../python/syntax';
+import { keywordArg } from '../python/syntax';
+import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
+import { evalLiteral } from '../python/literals';
+import type { Scalar, ServerDefault, SqlType } from './schema';
+
+interface TypeSpec {
+  family: string;
+  /** Positional parameter names, in order. */
+  params: string[];
+}
+
+const spec = (family: string, params: string[] = []): TypeSpec => ({ family, params });
+const STRING = spec('VARCHAR', ['length', 'collation']);
+const TEXT = spec('TEXT', ['length', 'collation']);
+const DATETIME = spec('DATETIME', ['timezone']);
+const FLOAT = spec('FLOAT', ['precision', 'asdecimal']);
+const NUMERIC = spec('NUMERIC', ['precision', 'scale']);
+const BINARY = spec('BINARY', ['length']);
+
+/** SQLAlchemy's types (by canonical name) and the family Alembic's comparison puts them in. */
+const KNOWN_TYPES: Record<string, TypeSpec> = {
+  String: STRING, VARCHAR: STRING, Unicode: STRING, NVARCHAR: STRING, AutoString: STRING,
+  CHAR: spec('CHAR', ['length', 'collation']), NCHAR: spec('CHAR', ['length', 'collation']),
+  Text: TEXT, TEXT: TEXT, UnicodeText: TEXT, CLOB: TEXT,
+  Integer: spec('INTEGER'), INTEGER: spec('INTEGER'), INT: spec('INTEGER'),
+  BigInteger: spec('BIGINT'), BIGINT: spec('BIGINT'),
+  SmallInteger: spec('SMALLINT'), SMALLINT: spec('SMALLINT'),
+  Boolean: spec('BOOLEAN', ['create_constraint', 'name']), BOOLEAN: spec('BOOLEAN', ['create_constraint', 'name']),
+  DateTime: DATETIME, DATETIME: DATETIME, TIMESTAMP: spec('DATETIME', ['timezone', 'precision']),
+  Date: spec('DATE'), DATE: spec('DATE'),
+  Time: spec('TIME', ['timezone']), TIME: spec('TIME', ['timezone', 'precision']),
+  Interval: spec('INTERVAL'), INTERVAL: spec('INTERVAL', ['fields', 'precision']),
+  Float: FLOAT, FLOAT: FLOAT, Double: FLOAT, DOUBLE: FLOAT, DOUBLE_PRECISION: FLOAT,
+  REAL: spec('REAL', ['precision', 'asdecimal']),
+  Numeric: NUMERIC, NUMERIC: NUMERIC, DECIMAL: NUMERIC,
+  JSON: spec('JSON', ['none_as_null']), JSONB: spec('JSONB', ['none_as_null', 'astext_type']),
+  Uuid: spec('UUID', ['as_uuid']), UUID: spec('UUID', ['as_uuid']),
+  LargeBinary: BINARY, BLOB: BINARY, BINARY: BINARY, VARBINARY: BINARY, BYTEA: BINARY, PickleType: BINARY,
+  Enum: spec('ENUM'), ENUM: spec('ENUM'),
+  ARRAY: spec('ARRAY', ['item_type', 'as_tuple', 'dimensions']),
+  INET: spec('INET'), CIDR: spec('CIDR'), MACADDR: spec('MACADDR'), TSVECTOR: spec('TSVECTOR'), HSTORE: spec('HSTORE'),
+  MONEY: spec('MONEY'), BIT: spec('BIT', ['length', 'varying']), CITEXT: spec('CITEXT'),
+  TINYINT: spec('TINYINT', ['display_width']), MEDIUMINT: spec('MEDIUMINT'), LONGTEXT: spec('LONGTEXT'),
+  MEDIUMTEXT: spec('MEDIUMTEXT'), TINYTEXT: spec('TINYTEXT'), LONGBLOB: spec('LONGBLOB'), MEDIUMBLOB: spec('MEDIUMBLOB'),
+  YEAR: spec('YEAR'), SET: spec('SET'),
+};
+
+/** Python annotation types and the SQLAlchemy type a 2.0 `Mapped[...]` or SQLModel field gives them by default. */
+export const PYTHON_TYPE_DEFAULTS: Record<string, string> = {
+  'builtins.int': 'Integer', 'builtins.float': 'Float', 'builtins.bool': 'Boolean', 'builtins.str': 'String',
+  'builtins.bytes': 'LargeBinary', 'decimal.Decimal': 'Numeric', 'datetime.date': 'Date', 'datetime.datetime': 'DateTime',
+  'datetime.time': 'Time', 'datetime.timedelta': 'Interval', 'uuid.UUID': 'Uuid', 'builtins.dict': 'JSON',
+};
+
+/** Builds a `SqlType` from a canonical SQLAlchemy name and literal arguments. */
+export function makeType(canonical: string, args: Record<string, Scalar> = {}, text?: string): SqlType {
+  const short = canonical.includes('.') ? canonical.slice(canonical.indexOf('.') + 1) : canonical;
+  const known = KNOWN_TYPES[short];
+  const name = canonical.startsWith('sa.') || canonical.startsWith('sqlmodel.') ? short : canonical;
+  return { name, family: known?.family, args, text: text ?? name };
+}
+
+/** Context for evaluating expressions in a file. */
+export interface EvalContext {
+  resolver: Resolver;
+  file: string;
+  locals?: Locals;
+}
+
+const MAX_DEPTH = 12;
+
+/**
+ * The SQL type an expression denotes (`sa.String(50)`, `String`, a `String50` constant, a project `TypeDecorator`,
+ * `Enum(MyEnum)`, `ARRAY(Integer)`, `x.with_variant(...)`), or undefined when it is not a type at all.
+ * A type we cannot judge comes back with no family.
+ */
+export function evalType(ctx: EvalContext, e: Expr, depth = 0): SqlType | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const { resolver, file, locals } = ctx;
+  const text = exprText(e);
+  if (e.k === 'call') {
+    if (e.fn.k === 'attr' && (e.fn.name === 'with_variant' || e.fn.name === 'evaluates_none' || e.fn.name === 'as_generic')) {
+      return evalType(ctx, e.fn.obj, depth + 1);
+    }
+    const fn = resolver.resolve(file, e.fn, locals);
+    if (fn.t === 'ext') {
+      const canonical = canonicalName(fn.q);
+      if (!isTypeName(canonical)) return undefined;
+      return typeFromCall(ctx, canonical, e, text, depth);
+    }
+    if (fn.t === 'class') return typeFromProjectClass({ ...ctx, file: fn.file, locals: undefined }, fn.cls, text, depth);
+    if (fn.t === 'expr') return undefined;
+    return undefined;
+  }
+  if (e.k === 'name' || e.k === 'attr') {
+    const v = resolver.resolve(file, e, locals);
+    if (v.t === 'ext') {
+      const canonical = canonicalName(v.q);
+      return isTypeName(canonical) ? makeType(canonical, {}, text) : undefined;
+    }
+    if (v.t === 'expr') return evalType({ resolver, file: v.file }, v.e, depth + 1);
+    if (v.t === 'class') return typeFromProjectClass({ resolver, file: v.file }, v.cls, text, depth);
+  }
+  return undefined;
+}
+
+function isTypeName(canonical: string): boolean {
+  const dot = canonical.indexOf('.');
+  if (dot < 0) return false;
+  const root = canonical.slice(0, dot);
+  const short = canonical.slice(dot + 1);
+  if (root === 'sa' || root === 'sqlmodel') return short in KNOWN_TYPES;
+  if (root === 'postgresql' || root === 'mysql' || root === 'sqlite' || root === 'mssql' || root === 'oracle') return /^[A-Z]/.test(short);
+  if (root === 'sautils') return /Type$/.test(short) || /^[A-Z]/.test(short);
+  return false;
+}
+
+function typeFromCall(ctx: EvalContext, canonical: string, call: Extract<Expr, { k: 'call' }>, text: string, depth: number): SqlType {
+  const t = makeType(canonical, {}, text);
+  const short = canonical.slice(canonical.indexOf('.') + 1);
+  if (t.family === 'ENUM') return enumType(ctx, t, call);
+  const params = KNOWN_TYPES[short]?.params ?? [];
+  call.args.forEach((a, i) => {
+    const p = params[i];
+    if (!p) return;
+    if (p === 'item_type') {
+      t.item = evalType(ctx, a, depth + 1);
+      return;
+    }
+    const v = evalLiteral(ctx.resolver, ctx.file, a, ctx.locals);
+    if (v !== undefined && !Array.isArray(v)) t.args[p] = v;
+  });
+  for (const k of call.kw) {
+    if (!k.name) continue;
+    if (k.name === 'item_type') {
+      t.item = evalType(ctx, k.value, depth + 1);
+      continue;
+    }
+    const v = evalLiteral(ctx.resolver, ctx.file, k.value, ctx.locals);
+    if (v !== undefined && !Array.isArray(v)) t.args[k.name] = v;
+  }
+  return t;
+}
+
+/** `Enum("a", "b", name="x")` or `Enum(PyEnumClass)`: its values and name. */
+function enumType(ctx: EvalContext, t: SqlType, call: Extract<Expr, { k: 'call' }>): SqlType {
+  const values: string[] = [];
+  let known = true;
+  const byValue = !!keywordArg(call, 'values_callable');
+  for (const a of call.args) {
+    const lit = evalLiteral(ctx.resolver, ctx.file, a, ctx.locals);
+    if (typeof lit === 'string') {
+      values.push(lit);
+      continue;
+    }
+    if (Array.isArray(lit) && lit.every((x) => typeof x === 'string')) {
+      values.push(...(lit as string[]));
+      continue;
+    }
+    const v = ctx.resolver.resolve(ctx.file, a, ctx.locals);
+    if (v.t === 'class') {
+      const members = enumMembers(ctx.resolver, v.file, v.cls, byValue);
+      if (members) {
+        values.push(...members);
+        t.enumName = v.cls.name.toLowerCase();
+        continue;
+      }
+    }
+    if (a.k === 'starred') {
+      const inner = evalLiteral(ctx.resolver, ctx.file, a.value, ctx.locals);
+      if (Array.isArray(inner) && inner.every((x) => typeof x === 'string')) {
+        values.push(...(inner as string[]));
+        continue;
+      }
+    }
+    known = false;
+  }
+  const name = keywordArg(call, 'name');
+  if (name) {
+    const n = evalLiteral(ctx.resolver, ctx.file, name, ctx.locals);
+    if (typeof n === 'string') t.enumName = n;
+  }
+  const native = keywordArg(call, 'native_enum');
+  if (native && native.k === 'const' && native.v === false) t.args.native_enum = false;
+  if (known && values.length > 0) t.enumValues = values;
+  return t;
+}
+
+/** The member names (or values) of a Python `enum.Enum` subclass defined in the project. */
+export function enumMembers(resolver: Resolver, file: string, cls: ClassStmt, byValue: boolean): string[] | undefined {
+  const isEnum = cls.bases.some((b) => {
+    const v = resolver.resolve(file, b);
+    return (v.t === 'ext' && /^enum\.|(^|\.)(Enum|StrEnum|IntEnum)$/.test(v.q)) || (v.t === 'class' && v.cls !== cls);
+  });
+  if (!isEnum) return undefined;
+  const out: string[] = [];
+  for (const s of cls.body) {
+    if (s.k !== 'assign' || !s.value || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
+    const name = s.targets[0].id;
+    if (name.startsWith('_')) continue;
+    if (byValue) {
+      const v = evalLiteral(resolver, file, s.value);
+      out.push(typeof v === 'string' ? v : String(v ?? name));
+    } else out.push(name);
+  }
+  return out;
+}
+
+/** A project class used as a type: a `TypeDecorator` compares as its `impl`; a Python enum becomes an Enum. */
+function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, depth: number): SqlType | undefined {
+  const members = enumMembers(ctx.resolver, ctx.file, cls, false);
+  if (members) return { name: 'Enum', family: 'ENUM', args: {}, enumValues: members, enumName: cls.name.toLowerCase(), text };
+  for (const s of cls.body) {
+    if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'impl')) {
+      const impl = evalType(ctx, s.value, depth + 1);
+      if (impl) return { ...impl, args: {}, text };
+    }
+  }
+  // A subclass of a SQLAlchemy type (`class MyString(String)`) behaves as that type.
+  for (const b of cls.bases) {
+    const base = evalType(ctx, b, depth + 1);
+    if (base && base.family) return { ...base, args: {}, text };
+  }
+  return { name: cls.name, args: {}, text };
+}
+
+/** The arguments that Alembic compares when both sides give them. */
+const COMPARED_ARGS = ['length', 'precision', 'scale'];
+
+/**
+ * Whether two types differ the way Alembic's type comparison sees it: different families, or arguments that both
+ * sides give and that differ. Unknown types never differ. Enum values are compared separately (`enumValuesDiffer`).
+ */
+export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string } = {}): boolean {
+  if (!a.family || !b.family) return false;
+  if (a.family !== b.family) return !familiesAlike(a.family, b.family, options.dialect);
+  for (const arg of COMPARED_ARGS) {
+    const x = a.args[arg];
+    const y = b.args[arg];
+    if (x !== undefined && y !== undefined && x !== null && y !== null && x !== y) return true;
+  }
+  if (a.family === 'DATETIME' || a.family === 'TIME') {
+    if (options.dialect !== 'sqlite' && options.dialect !== 'mysql' && Boolean(a.args.timezone) !== Boolean(b.args.timezone)) return true;
+  }
+  if (a.family === 'ARRAY' && a.item && b.item) return typesDiffer(a.item, b.item, options);
+  return false;
+}
+
+function familiesAlike(a: string, b: string, dialect?: string): boolean {
+  const pair = [a, b].sort().join('/');
+  // Non-native enums are stored as VARCHAR; on SQLite an Enum column is a VARCHAR.
+  if (dialect === 'sqlite' && pair === 'ENUM/VARCHAR') return true;
+  if (dialect === 'mysql' && (pair === 'BOOLEAN/TINYINT' || pair === 'JSON/LONGTEXT')) return true;
+  if (dialect === 'sqlite' && (pair === 'BIGINT/INTEGER' || pair === 'INTEGER/SMALLINT')) return false;
+  return false;
+}
+
+/** Whether two Enum types list different values (both must be known). */
+export function enumValuesDiffer(a: SqlType, b: SqlType): boolean {
+  if (!a.enumValues || !b.enumValues) return false;
+  if (a.enumValues.length !== b.enumValues.length) return true;
+  const set = new Set(a.enumValues);
+  return b.enumValues.some((v) => !set.has(v));
+}
+
+const NOW_SPELLINGS = new Set(['now()', 'current_timestamp', 'current_timestamp()', 'localtimestamp', 'localtimestamp()', 'getdate()', 'getutcdate()', 'sysdate', "timezone('utc', now())", "(now() at time zone 'utc')", "now() at time zone 'utc'", "timezone('utc'::text, now())", 'statement_timestamp()', 'transaction_timestamp()', 'clock_timestamp()', 'utc_timestamp()', "datetime('now')", 'curdate()']);
+const TRUE_SPELLINGS = new Set(['true', '1', 't', "'1'", "'t'", "'true'", 'yes']);
+const FALSE_SPELLINGS = new Set(['false', '0', 'f', "'0'", "'f'", "'false'", 'no']);
+
+/** A comparison key for a server default SQL text: `now()` = `CURRENT_TIMESTAMP`, `'0'` = `false`, quotes and casts dropped. */
+export function serverDefaultKey(sql: string): string {
+  let s = sql.trim().toLowerCase();
+  while (s.startsWith('(') && s.endsWith(')') && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim();
+  s = s.replace(/::[a-z_ ]+(\([0-9, ]*\))?(\[\])?$/g, '').trim();
+  if (NOW_SPELLINGS.has(s) || NOW_SPELLINGS.has(s.replace(/\s+/g, ' '))) return 'now';
+  if (TRUE_SPELLINGS.has(s)) return 'true';
+  if (FALSE_SPELLINGS.has(s)) return 'false';
+  if (s.length >= 2 && s.startsWith("'") && s.endsWith("'")) s = s.slice(1, -1).replace(/''/g, "'");
+  if (TRUE_SPELLINGS.has(s)) return 'true';
+  if (FALSE_SPELLINGS.has(s)) return 'false';
+  return s;
+}
+
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const c of s) {
+    if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+const SQL_FUNCTIONS_AS_NOW = new Set(['now', 'current_timestamp', 'localtimestamp', 'sysdate', 'utc_timestamp', 'statement_timestamp', 'transaction_timestamp', 'clock_timestamp']);
+
+/** A `server_default=` value as schema (`"x"`, `sa.text("now()")`, `func.now()`, `sa.false()`), with its comparison key. */
+export function evalServerDefault(ctx: EvalContext, e: Expr): ServerDefault | undefined {
+  const text = exprText(e);
+  if (e.k === 'const' && e.v === null) return undefined;
+  if (e.k === 'call') {
+    const fn = ctx.resolver.resolve(ctx.file, e.fn, ctx.locals);
+    const canonical = fn.t === 'ext' ? canonicalName(fn.q) : undefined;
+    if (canonical?.startsWith('sa.func.')) {
+      const f = canonical.slice('sa.func.'.length).toLowerCase();
+      if (SQL_FUNCTIONS_AS_NOW.has(f)) return { text, key: 'now' };
+      const args = e.args.map((a) => evalLiteral(ctx.resolver, ctx.file, a, ctx.locals));
+      return { text, key: args.every((a) => a !== undefined) ? `${f}(${args.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(', ')})` : undefined };
+    }
+    if (canonical === 'sa.true') return { text, key: 'true' };
+    if (canonical === 'sa.false') return { text, key: 'false' };
+    if (canonical === 'sa.null') return undefined;
+    if (canonical === 'sa.text' || canonical === 'sa.literal_column' || canonical === 'sa.DefaultClause') {
+      const v = e.args[0] ? evalLiteral(ctx.resolver, ctx.file, e.args[0], ctx.locals) : undefined;
+      return { text, key: typeof v === 'string' ? serverDefaultKey(v) : undefined };
+    }
+    if (canonical === 'sa.FetchedValue' || canonical === 'sa.Computed' || canonical === 'sa.Identity') return undefined;
+    return { text };
+  }
+  const v = evalLiteral(ctx.resolver, ctx.file, e, ctx.locals);
+  if (typeof v === 'string') return { text, key: serverDefaultKey(`'${v.replace(/'/g, "''")}'`) };
+  if (typeof v === 'number' || typeof v === 'boolean') return { text, key: serverDefaultKey(String(v)) };
+  return { text };
+}
