@@ -50,7 +50,7 @@ const KNOWN_TYPES: Record<string, TypeSpec> = {
 export const PYTHON_TYPE_DEFAULTS: Record<string, string> = {
   'builtins.int': 'Integer', 'builtins.float': 'Float', 'builtins.bool': 'Boolean', 'builtins.str': 'String',
   'builtins.bytes': 'LargeBinary', 'decimal.Decimal': 'Numeric', 'datetime.date': 'Date', 'datetime.datetime': 'DateTime',
-  'datetime.time': 'Time', 'datetime.timedelta': 'Interval', 'uuid.UUID': 'Uuid', 'builtins.dict': 'JSON',
+  'datetime.time': 'Time', 'datetime.timedelta': 'Interval', 'uuid.UUID': 'Uuid',
 };
 
 /** Builds a `SqlType` from a canonical SQLAlchemy name and literal arguments. */

@@ -1,0 +1,159 @@
+import { parse as parseToml } from 'smol-toml';
+import { parseIni } from './alembicIni';
+
+/** One Alembic environment: where its scripts and revisions live, and what it targets. */
+export interface AlembicEnvironment {
+  /** A short name for messages: "alembic.ini", "alembic.ini [db2]", "pyproject.toml". */
+  name: string;
+  /** The config file that declares it (relative POSIX path), if any. */
+  configFile?: string;
+  /** The script location folder (relative POSIX path, '' for the root). */
+  scriptLocation: string;
+  /** The folders Alembic reads revisions from. */
+  versionLocations: string[];
+  /** `recursive_version_locations = true`: sub-folders are read too. */
+  recursive: boolean;
+  /** The database dialect named by `sqlalchemy.url` ("postgresql", "sqlite"...), when it is a real URL. */
+  dialect?: string;
+  /** `file_template` from the config, if set. */
+  fileTemplate?: string;
+}
+
+const KNOWN_DIALECTS = new Set(['postgresql', 'postgres', 'sqlite', 'mysql', 'mariadb', 'mssql', 'oracle', 'cockroachdb', 'snowflake', 'redshift', 'duckdb']);
+
+/** The dialect of an SQLAlchemy URL (`postgresql+psycopg://...` -> "postgresql"), or undefined for placeholders. */
+export function dialectOfUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const m = /^\s*([a-z0-9_]+)(\+[a-z0-9_]+)?:\/\//i.exec(url);
+  if (!m) return undefined;
+  const d = m[1].toLowerCase();
+  if (!KNOWN_DIALECTS.has(d)) return undefined;
+  return d === 'postgres' || d === 'cockroachdb' || d === 'redshift' ? 'postgresql' : d === 'mariadb' ? 'mysql' : d;
+}
+
+/** Normalises a POSIX path relative to the project root: removes `.`/`..` segments and slashes at the ends. */
+export function normalizePath(p: string): string {
+  const out: string[] = [];
+  for (const part of p.replace(/\\/g, '/').split('/')) {
+    if (!part || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}
+
+function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+function join(a: string, b: string): string {
+  return normalizePath(a ? `${a}/${b}` : b);
+}
+
+/** A place relative to a config's folder; `pkg.sub:dir` package locations are looked up among the project's folders. */
+function locate(base: string, location: string, folders: Set<string>): string {
+  const loc = location.trim();
+  const pkg = /^([A-Za-z_][\w.]*):(.*)$/.exec(loc);
+  if (pkg && !/^[A-Za-z]:[\\/]/.test(loc)) {
+    const pkgPath = pkg[1].replace(/\./g, '/');
+    const candidates = [...folders].filter((f) => f === pkgPath || f.endsWith(`/${pkgPath}`)).sort((a, b) => a.length - b.length);
+    return join(candidates[0] ?? pkgPath, pkg[2]);
+  }
+  // An absolute path from the user's machine: keep only what lies under the project (the ini's folder names).
+  return join(base, loc.replace(/^\/+/, ''));
+}
+
+function splitLocations(value: string, separator: string | undefined): string[] {
+  const sep = (separator ?? '').trim().toLowerCase();
+  let parts: string[];
+  if (sep === 'os' || sep === ':') parts = value.split(/[:\n]/);
+  else if (sep === 'space') parts = value.split(/\s+/);
+  else if (sep === ';' || sep === 'semicolon') parts = value.split(/[;\n]/);
+  else if (sep === 'newline') parts = value.split(/\n/);
+  else parts = value.split(/[\s,]+/);
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+
+/** The folders that hold the given files. */
+function foldersOf(files: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) {
+    let d = dirname(f);
+    while (d && !out.has(d)) {
+      out.add(d);
+      d = dirname(d);
+    }
+  }
+  return out;
+}
+
+/**
+ * Finds every Alembic environment of a project from its config files: each section of each alembic-style .ini
+ * with a `script_location`, `[tool.alembic]` in pyproject.toml, and any folder with an env.py beside a versions/ folder.
+ */
+export function discoverEnvironments({ files, readText }: { files: string[]; readText: (file: string) => string | undefined }): AlembicEnvironment[] {
+  const envs: AlembicEnvironment[] = [];
+  const folders = foldersOf(files);
+  for (const file of files) {
+    if (!file.endsWith('.ini')) continue;
+    const text = readText(file);
+    if (!text || !text.includes('script_location')) continue;
+    const here = dirname(file);
+    for (const [section, values] of parseIni(text, here)) {
+      const script = values.get('script_location');
+      if (!script) continue;
+      const scriptLocation = locate(here, script, folders);
+      const versions = values.get('version_locations');
+      envs.push({
+        name: section === 'alembic' ? file : `${file} [${section}]`,
+        configFile: file,
+        scriptLocation,
+        versionLocations: versions ? splitLocations(versions, values.get('version_path_separator')).map((v) => locate(here, v, folders)) : [join(scriptLocation, 'versions')],
+        recursive: /^(true|1|yes|on)$/i.test(values.get('recursive_version_locations') ?? ''),
+        dialect: dialectOfUrl(values.get('sqlalchemy.url')),
+        fileTemplate: values.get('file_template'),
+      });
+    }
+  }
+  for (const file of files) {
+    if (!file.endsWith('pyproject.toml')) continue;
+    const text = readText(file);
+    if (!text || !text.includes('[tool.alembic]')) continue;
+    try {
+      const doc = parseToml(text) as { tool?: { alembic?: Record<string, unknown> } };
+      const cfg = doc.tool?.alembic;
+      const script = typeof cfg?.script_location === 'string' ? cfg.script_location : undefined;
+      if (!script) continue;
+      const here = dirname(file);
+      const scriptLocation = locate(here, script.replace(/%\(here\)s/g, here || '.'), folders);
+      if (envs.some((e) => e.scriptLocation === scriptLocation)) continue;
+      const versions = Array.isArray(cfg?.version_locations) ? (cfg!.version_locations as unknown[]).filter((v): v is string => typeof v === 'string') : undefined;
+      envs.push({
+        name: file,
+        configFile: file,
+        scriptLocation,
+        versionLocations: versions ? versions.map((v) => locate(here, v.replace(/%\(here\)s/g, here || '.'), folders)) : [join(scriptLocation, 'versions')],
+        recursive: cfg?.recursive_version_locations === true,
+        fileTemplate: typeof cfg?.file_template === 'string' ? cfg.file_template : undefined,
+      });
+    } catch {
+      // A broken pyproject.toml is reported by the settings reader; it declares no environment here.
+    }
+  }
+  const known = new Set(envs.map((e) => e.scriptLocation));
+  for (const file of files) {
+    if (!file.endsWith('env.py')) continue;
+    const dir = dirname(file);
+    if (known.has(dir) || !folders.has(join(dir, 'versions'))) continue;
+    known.add(dir);
+    envs.push({ name: dir || '.', scriptLocation: dir, versionLocations: [join(dir, 'versions')], recursive: false });
+  }
+  return envs;
+}
+
+/** Whether a file lies in one of an environment's version folders (directly, or below when recursive). */
+export function isInVersionLocation(env: AlembicEnvironment, file: string): boolean {
+  const dir = dirname(file);
+  return env.versionLocations.some((v) => dir === v || (env.recursive && (v === '' || dir.startsWith(`${v}/`))));
+}

@@ -1,0 +1,220 @@
+import { makeFinding, type Finding, type FindingCode } from '../findings';
+import type { ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef } from '../schema/schema';
+import { enumValuesDiffer, typesDiffer } from '../schema/types';
+
+/** An op the replay could not evaluate fully: whatever is known of it, so the diff avoids warnings it may explain. */
+export interface UncertainOp {
+  kind: string;
+  table?: string;
+  column?: string;
+}
+
+/** What to compare: the models' tables against the migrations' schema at head. */
+export interface DiffInput {
+  models: TableDef[];
+  migrations: Schema;
+  heads: string[];
+  dialect?: string;
+  uncertainOps?: UncertainOp[];
+}
+
+const IGNORED_MIGRATION_TABLES = new Set(['alembic_version']);
+
+/**
+ * Compares the tables the models describe with the tables the migrations leave at head, as Alembic's autogenerate
+ * compares them, and returns findings on the model side (missing-*, *-mismatch) and the migration side (extra-*).
+ */
+export function diffSchemas(input: DiffInput): Finding[] {
+  const out: Finding[] = [];
+  const headText = input.heads.length === 0 ? 'no revisions' : input.heads.length === 1 ? `head ${input.heads[0]}` : `heads ${input.heads.join(', ')}`;
+  const matched = new Set<TableDef>();
+  const byName = new Map<string, TableDef[]>();
+  for (const t of input.migrations.values()) {
+    const list = byName.get(t.name) ?? [];
+    list.push(t);
+    byName.set(t.name, list);
+  }
+  const findTable = (m: TableDef): TableDef | undefined => {
+    const exact = input.migrations.get(m.schema ? `${m.schema}.${m.name}` : m.name);
+    if (exact) return exact;
+    const same = byName.get(m.name) ?? [];
+    return same.length === 1 ? same[0] : undefined;
+  };
+  const unmatchedModels: TableDef[] = [];
+  for (const model of input.models) {
+    const mig = findTable(model);
+    if (!mig) {
+      unmatchedModels.push(model);
+      continue;
+    }
+    matched.add(mig);
+    if (mig.uncertain) continue;
+    diffTable({ model, mig, out, headText, dialect: input.dialect, uncertain: (input.uncertainOps ?? []).filter((o) => !o.table || o.table === mig.name) });
+  }
+  const unmatchedMigrations = [...input.migrations.values()].filter((t) => !matched.has(t) && !IGNORED_MIGRATION_TABLES.has(t.name));
+  const tableUncertain = (name: string): boolean => (input.uncertainOps ?? []).some((o) => o.kind === 'create_table' && (!o.table || o.table === name));
+  for (const model of unmatchedModels) {
+    if (tableUncertain(model.name)) continue;
+    const twin = unmatchedMigrations.find((t) => sameColumns(t, model));
+    const what = model.modelName && model.modelName !== model.name ? `Table "${qualified(model)}" (model ${model.modelName})` : `Table "${qualified(model)}"`;
+    const message = twin
+      ? `${what} is not created by any migration (${headText}); the migrations create "${qualified(twin)}" with the same columns: renamed?`
+      : `${what} is not created by any migration (${headText}).`;
+    out.push(makeFinding('missing-table', { message, file: model.origin.file, span: model.origin.span, table: model.name, related: twin ? [related(twin.origin, `"${qualified(twin)}" is created here`)] : undefined }));
+  }
+  for (const mig of unmatchedMigrations) {
+    if (mig.uncertain) continue;
+    const twin = unmatchedModels.find((m) => sameColumns(mig, m));
+    const message = twin
+      ? `Table "${qualified(mig)}" exists at ${headText} but no model describes it; model ${twin.modelName ?? twin.name} has the same columns as "${qualified(twin)}": renamed?`
+      : `Table "${qualified(mig)}" exists at ${headText} but no model describes it.`;
+    out.push(makeFinding('extra-table', { message, file: mig.origin.file, span: mig.origin.span, table: mig.name, related: twin ? [related(twin.origin, `model ${twin.modelName ?? twin.name}`)] : undefined }));
+  }
+  return out;
+}
+
+function qualified(t: TableDef): string {
+  return t.schema ? `${t.schema}.${t.name}` : t.name;
+}
+
+function related(origin: SourceRef, message: string): { file: string; span: SourceRef['span']; message: string } {
+  return { file: origin.file, span: origin.span, message };
+}
+
+/** Two tables with the same column names (at least two): the mark of a rename. */
+function sameColumns(a: TableDef, b: TableDef): boolean {
+  if (a.columns.size < 2 || a.columns.size !== b.columns.size) return false;
+  for (const name of a.columns.keys()) if (!b.columns.has(name)) return false;
+  return true;
+}
+
+interface TableDiff {
+  model: TableDef;
+  mig: TableDef;
+  out: Finding[];
+  headText: string;
+  dialect?: string;
+  uncertain: UncertainOp[];
+}
+
+function diffTable(d: TableDiff): void {
+  const { model, mig, out, headText } = d;
+  const t = qualified(model);
+  const push = (code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }): void => {
+    out.push(makeFinding(code, { message, file: origin.file, span: origin.span, table: model.name, column, related: rel ? [related(rel.origin, rel.message)] : undefined }));
+  };
+  const mayExplain = (kind: string, column?: string): boolean => d.uncertain.some((o) => (o.kind === kind || o.kind === '*') && (!o.column || !column || o.column === column));
+
+  for (const col of model.columns.values()) {
+    const other = mig.columns.get(col.name);
+    if (!other) {
+      if (mig.partial || mayExplain('add_column', col.name)) continue;
+      push('missing-column', col.origin, `Column "${t}.${col.name}" is not in the migrations (${headText}).`, col.name, { origin: mig.origin, message: `table "${t}" is created here` });
+      continue;
+    }
+    const lastChange = (other.history ?? []).at(-1);
+    const migRef = { origin: lastChange?.origin ?? other.origin, message: lastChange ? `set by revision ${lastChange.revision}` : 'created here' };
+    if (mayExplain('alter_column', col.name)) continue;
+    if (col.type && other.type) {
+      if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type)) {
+        push('enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')} (${headText}).`, col.name, migRef);
+      } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
+        push('type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${col.type.text}, the migrations have ${other.type.text} (${headText}).`, col.name, migRef);
+      }
+    }
+    if (col.nullable !== other.nullable && !(col.primaryKey && other.primaryKey)) {
+      push('nullable-mismatch', col.origin, `Column "${t}.${col.name}" is ${col.nullable ? 'nullable' : 'NOT NULL'} in the model but ${other.nullable ? 'nullable' : 'NOT NULL'} in the migrations (${headText}).`, col.name, migRef);
+    }
+    const a = col.serverDefault;
+    const b = other.serverDefault;
+    const known = (a === undefined || a.key !== undefined) && (b === undefined || b.key !== undefined);
+    if (known && (a?.key ?? null) !== (b?.key ?? null)) {
+      push('default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
+    }
+  }
+  for (const col of mig.columns.values()) {
+    if (model.columns.has(col.name)) continue;
+    push('extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` });
+  }
+  if (!mig.partial && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
+    push('primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), the migrations have (${mig.primaryKey.join(', ')}) (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
+  }
+  diffIndexes(d, push);
+  diffForeignKeys(d, push);
+}
+
+type Push = (code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }) => void;
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function indexMatches(a: IndexDef, b: IndexDef): boolean {
+  return (a.name !== undefined && a.name === b.name) || (sameList(a.columns, b.columns) && a.unique === b.unique);
+}
+
+function describeIndex(i: IndexDef | UniqueDef): string {
+  return `${i.name ? `"${i.name}" ` : ''}on (${i.columns.join(', ')})`;
+}
+
+function diffIndexes(d: TableDiff, push: Push): void {
+  const { model, mig, headText } = d;
+  const t = qualified(model);
+  const coveredByUnique = (cols: string[], uniques: UniqueDef[]): boolean => uniques.some((u) => sameSet(u.columns, cols));
+  const coveredByUniqueIndex = (cols: string[], idx: IndexDef[]): boolean => idx.some((i) => i.unique && sameSet(i.columns, cols));
+  const singleColumn = (cols: string[]): string | undefined => (cols.length === 1 ? cols[0] : undefined);
+  for (const idx of model.indexes) {
+    if (mig.indexes.some((m) => indexMatches(idx, m))) continue;
+    if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
+    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_index')) continue;
+    if (idx.columns.some((c) => !mig.columns.has(c))) continue; // the missing column is the finding
+    push('missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, singleColumn(idx.columns));
+  }
+  for (const idx of mig.indexes) {
+    if (model.indexes.some((m) => indexMatches(m, idx))) continue;
+    if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
+    if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
+    push('extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(idx.columns));
+  }
+  for (const uq of model.uniques) {
+    if (coveredByUnique(uq.columns, mig.uniques) || coveredByUniqueIndex(uq.columns, mig.indexes)) continue;
+    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint')) continue;
+    if (uq.columns.some((c) => !mig.columns.has(c))) continue;
+    if (sameSet(uq.columns, mig.primaryKey)) continue;
+    push('missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText}).`, singleColumn(uq.columns));
+  }
+  for (const uq of mig.uniques) {
+    if (coveredByUnique(uq.columns, model.uniques) || coveredByUniqueIndex(uq.columns, model.indexes)) continue;
+    if (uq.columns.some((c) => !model.columns.has(c))) continue;
+    push('extra-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(uq.columns));
+  }
+}
+
+function fkMatches(a: ForeignKeyDef, b: ForeignKeyDef): boolean {
+  return sameList(a.columns, b.columns) && a.refTable === b.refTable && sameList(a.refColumns, b.refColumns);
+}
+
+function describeFk(fk: ForeignKeyDef): string {
+  return `(${fk.columns.join(', ')}) -> ${fk.refSchema ? `${fk.refSchema}.` : ''}${fk.refTable}(${fk.refColumns.join(', ')})`;
+}
+
+function diffForeignKeys(d: TableDiff, push: Push): void {
+  const { model, mig, headText } = d;
+  const t = qualified(model);
+  for (const fk of model.foreignKeys) {
+    if (mig.foreignKeys.some((m) => fkMatches(fk, m))) continue;
+    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_foreign_key')) continue;
+    if (fk.columns.some((c) => !mig.columns.has(c))) continue;
+    push('missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
+  }
+  for (const fk of mig.foreignKeys) {
+    if (model.foreignKeys.some((m) => fkMatches(m, fk))) continue;
+    if (fk.columns.some((c) => !model.columns.has(c))) continue;
+    push('extra-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" exists at ${headText} but the model does not declare it.`, fk.columns.length === 1 ? fk.columns[0] : undefined);
+  }
+}
+

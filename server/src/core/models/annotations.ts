@@ -1,0 +1,131 @@
+import type { Expr } from '../python/syntax';
+import { canonicalName } from '../python/resolve';
+import { evalLiteral } from '../python/literals';
+import type { SqlType } from '../schema/schema';
+import { PYTHON_TYPE_DEFAULTS, enumMembers, evalType, makeType, type EvalContext } from '../schema/types';
+import { COLUMN_CALLS, calleeName, evalColumnCall, type ColumnSpec } from '../schema/columns';
+
+/** One entry of a declarative base's `type_annotation_map`: the key's identity and the SQL type it maps to. */
+export interface TypeMapEntry {
+  key: string;
+  type: SqlType;
+}
+
+/** What a `Mapped[...]` (or SQLModel field) annotation says about a column. */
+export interface AnnotationInfo {
+  /** Admits None (`Optional[T]`, `T | None`). */
+  optional: boolean;
+  /** The SQL type it implies, when it implies one. */
+  type?: SqlType;
+  /** A column spec carried by an `Annotated[T, mapped_column(...)]` alias. */
+  carried?: ColumnSpec;
+  /** A relationship (`Mapped["User"]`, `Mapped[list["Item"]]`), not a column. */
+  relationship: boolean;
+}
+
+const RELATIONSHIP_WRAPPERS = new Set(['sa.WriteOnlyMapped', 'sa.DynamicMapped']);
+const COLLECTIONS = new Set(['builtins.list', 'builtins.set', 'builtins.dict', 'builtins.tuple', 'typing.List', 'typing.Set', 'typing.Dict', 'typing.Sequence', 'typing.Iterable', 'typing.FrozenSet', 'typing.Collection', 'builtins.frozenset']);
+
+/** The identity of a resolved annotation, used to look it up in a `type_annotation_map`. */
+export function annotationKey(ctx: EvalContext, e: Expr): string | undefined {
+  const v = ctx.resolver.resolve(ctx.file, e, ctx.locals);
+  if (v.t === 'ext') return canonicalName(v.q);
+  if (v.t === 'class') return `${v.file}:${v.cls.name}`;
+  if (e.k === 'name' || e.k === 'attr') {
+    if (v.t === 'expr') return `${v.file}:${e.k === 'name' ? e.id : e.name}`;
+  }
+  return undefined;
+}
+
+/** Whether an annotation is `Mapped[...]` (2.0 style); returns the inner expression. */
+export function unwrapMapped(ctx: EvalContext, ann: Expr): { inner?: Expr; relationshipOnly: boolean } | undefined {
+  if (ann.k !== 'subscript') return undefined;
+  const name = calleeLike(ctx, ann.obj);
+  if (name === 'sa.Mapped') return { inner: ann.index[0], relationshipOnly: false };
+  if (name && RELATIONSHIP_WRAPPERS.has(name)) return { relationshipOnly: true };
+  return undefined;
+}
+
+function calleeLike(ctx: EvalContext, e: Expr): string | undefined {
+  const v = ctx.resolver.resolve(ctx.file, e, ctx.locals);
+  return v.t === 'ext' ? canonicalName(v.q) : undefined;
+}
+
+/**
+ * Reads the Python type inside `Mapped[...]` (or a SQLModel field annotation): optionality, the implied SQL type
+ * (type_annotation_map first, then SQLAlchemy's defaults), an `Annotated` alias's column, or a relationship.
+ */
+export function readAnnotation(ctx: EvalContext, e: Expr, typeMap: TypeMapEntry[], options: { sqlmodel?: boolean; isMappedClass?: (ctx: EvalContext, e: Expr) => boolean } = {}, depth = 0): AnnotationInfo {
+  const none: AnnotationInfo = { optional: false, relationship: false };
+  if (depth > 10) return none;
+  const again = (x: Expr, c = ctx): AnnotationInfo => readAnnotation(c, x, typeMap, options, depth + 1);
+  // A forward reference in quotes: a model class name, or a quoted scalar type.
+  if (e.k === 'str') {
+    if (/^(Optional\[|List\[|list\[)/.test(e.v) || /^[A-Z]\w*$/.test(e.v)) return { ...none, relationship: true };
+    return none;
+  }
+  if (e.k === 'const' && e.v === null) return { ...none, optional: true };
+  // `T | None`
+  if (e.k === 'binop' && e.op === '|') {
+    const l = again(e.left);
+    const r = again(e.right);
+    const isNone = (x: Expr): boolean => x.k === 'const' && x.v === null;
+    if (isNone(e.right)) return { ...l, optional: true };
+    if (isNone(e.left)) return { ...r, optional: true };
+    return { ...l, optional: l.optional || r.optional };
+  }
+  const key = annotationKey(ctx, e);
+  if (key) {
+    const mapped = typeMap.find((m) => m.key === key);
+    if (mapped) return { ...none, type: mapped.type };
+  }
+  if (e.k === 'subscript') {
+    const head = calleeLike(ctx, e.obj);
+    if (head === 'typing.Optional') return { ...again(e.index[0]), optional: true };
+    if (head === 'typing.Union') {
+      const parts = e.index.filter((x) => !(x.k === 'const' && x.v === null));
+      const first = parts[0] ? again(parts[0]) : none;
+      return { ...first, optional: parts.length < e.index.length || first.optional };
+    }
+    if (head === 'typing.Annotated') {
+      const base = again(e.index[0]);
+      for (const extra of e.index.slice(1)) {
+        if (extra.k === 'call') {
+          const callee = calleeName(ctx, extra);
+          if (callee && COLUMN_CALLS.has(callee)) return { ...base, carried: evalColumnCall(ctx, extra, callee) };
+        }
+      }
+      return base;
+    }
+    if (head === 'typing.Literal') {
+      const values = e.index.map((x) => evalLiteral(ctx.resolver, ctx.file, x, ctx.locals));
+      if (values.every((v) => typeof v === 'string')) return { ...none, type: { name: 'Enum', family: 'ENUM', args: {}, enumValues: values as string[], text: 'Literal' } };
+      return none;
+    }
+    if (head && COLLECTIONS.has(head)) return { ...none, relationship: !options.sqlmodel };
+    return none;
+  }
+  const v = ctx.resolver.resolve(ctx.file, e, ctx.locals);
+  if (v.t === 'expr' && (e.k === 'name' || e.k === 'attr')) {
+    // An alias such as `str50 = Annotated[str, mapped_column(String(50))]`.
+    return again(v.e, { resolver: ctx.resolver, file: v.file });
+  }
+  if (v.t === 'class') {
+    const members = enumMembers(ctx.resolver, v.file, v.cls, false);
+    if (members) return { ...none, type: { name: 'Enum', family: 'ENUM', args: {}, enumValues: members, enumName: v.cls.name.toLowerCase(), text: v.cls.name } };
+    if (options.isMappedClass?.({ resolver: ctx.resolver, file: ctx.file }, e)) return { ...none, relationship: true };
+    const t = evalType(ctx, e);
+    return t ? { ...none, type: t } : { ...none, relationship: true };
+  }
+  if (v.t === 'ext') {
+    const q = canonicalName(v.q);
+    const saName = PYTHON_TYPE_DEFAULTS[q];
+    if (saName) {
+      if (options.sqlmodel && q === 'builtins.str') return { ...none, type: makeType('sqlmodel.AutoString', {}, 'AutoString') };
+      return { ...none, type: makeType(`sa.${saName}`, {}, saName) };
+    }
+    if (q === 'builtins.dict' || q === 'typing.Any') return none;
+    return none;
+  }
+  return none;
+}

@@ -1,0 +1,138 @@
+import type { Expr } from '../python/syntax';
+import { keywordArg } from '../python/syntax';
+import { canonicalName, type ClassStmt, type Resolver } from '../python/resolve';
+import { evalLiteral } from '../python/literals';
+
+/** A project class, with the file that defines it. */
+export interface ClassRef {
+  file: string;
+  cls: ClassStmt;
+}
+
+/** How the declarative root of a model hierarchy names tables and maps annotations. */
+export type RootKind = 'declarative' | 'flask' | 'sqlmodel';
+
+/** A declarative base: the class or value models derive from, and where its MetaData settings live. */
+export interface DeclarativeRoot {
+  kind: RootKind;
+  /** The call that made the base (`declarative_base(...)`, `SQLAlchemy(...)`), when it is a value. */
+  call?: { file: string; e: Extract<Expr, { k: 'call' }> };
+  /** The base class, when it is a class (`class Base(DeclarativeBase)`). */
+  cls?: ClassRef;
+}
+
+/** What a base expression of a class turns out to be. */
+type BaseInfo = { t: 'class'; ref: ClassRef } | { t: 'root'; root: DeclarativeRoot } | { t: 'other' };
+
+const DECLARATIVE_BASE_CLASSES = new Set(['sa.DeclarativeBase', 'sa.DeclarativeBaseNoMeta', 'sa.MappedAsDataclass']);
+const BASE_FACTORIES = new Set(['sa.declarative_base', 'sa.generate_base', 'sa.as_declarative']);
+
+/** Answers questions about the project's class hierarchy: bases, roots, mixins, abstract classes. Memoised. */
+export class ClassGraph {
+  private readonly baseCache = new Map<ClassStmt, BaseInfo[]>();
+
+  constructor(readonly resolver: Resolver) {}
+
+  /** What each base expression of a class refers to. */
+  bases(ref: ClassRef): BaseInfo[] {
+    let out = this.baseCache.get(ref.cls);
+    if (out) return out;
+    out = [];
+    this.baseCache.set(ref.cls, out);
+    for (const b of ref.cls.bases) out.push(this.baseInfo(ref.file, b));
+    // `@as_declarative()` makes the class itself a declarative base.
+    for (const d of ref.cls.decorators) {
+      const fn = d.k === 'call' ? d.fn : d;
+      const v = this.resolver.resolve(ref.file, fn);
+      if (v.t === 'ext' && canonicalName(v.q) === 'sa.as_declarative') out.push({ t: 'root', root: { kind: 'declarative', cls: ref } });
+      if (v.t === 'ext' && canonicalName(v.q) === 'sa.mapped_as_dataclass') out.push({ t: 'root', root: { kind: 'declarative', cls: ref } });
+    }
+    return out;
+  }
+
+  private baseInfo(file: string, e: Expr): BaseInfo {
+    const v = this.resolver.resolve(file, e);
+    if (v.t === 'class') return { t: 'class', ref: { file: v.file, cls: v.cls } };
+    if (v.t === 'ext') {
+      const name = canonicalName(v.q);
+      if (name === 'fsa.Model') return { t: 'root', root: { kind: 'flask', call: this.flaskCall(file, e) } };
+      if (name === 'sqlmodel.SQLModel') return { t: 'root', root: { kind: 'sqlmodel' } };
+      if (DECLARATIVE_BASE_CLASSES.has(name)) return { t: 'root', root: { kind: 'declarative' } };
+      return { t: 'other' };
+    }
+    if (v.t === 'expr' && v.e.k === 'call') {
+      const fn = this.resolver.resolve(v.file, v.e.fn);
+      const name = fn.t === 'ext' ? canonicalName(fn.q) : undefined;
+      if (name && BASE_FACTORIES.has(name)) return { t: 'root', root: { kind: 'declarative', call: { file: v.file, e: v.e } } };
+      // `registry().generate_base()`
+      if (v.e.fn.k === 'attr' && v.e.fn.name === 'generate_base') return { t: 'root', root: { kind: 'declarative', call: { file: v.file, e: v.e } } };
+    }
+    return { t: 'other' };
+  }
+
+  /** The `SQLAlchemy(...)` call behind `db.Model`, to read its MetaData. */
+  private flaskCall(file: string, e: Expr): DeclarativeRoot['call'] {
+    if (e.k !== 'attr') return undefined;
+    const v = this.resolver.resolve(file, e.obj);
+    return v.t === 'expr' && v.e.k === 'call' ? { file: v.file, e: v.e } : undefined;
+  }
+
+  /** The declarative root a class is mapped under (through any depth of project classes), if any. */
+  rootOf(ref: ClassRef, seen = new Set<ClassStmt>()): DeclarativeRoot | undefined {
+    if (seen.has(ref.cls)) return undefined;
+    seen.add(ref.cls);
+    for (const b of this.bases(ref)) {
+      if (b.t === 'root') {
+        if (b.root.kind === 'declarative' && !b.root.cls && !b.root.call) return { kind: 'declarative', cls: ref };
+        return b.root;
+      }
+      if (b.t === 'class') {
+        const r = this.rootOf(b.ref, seen);
+        if (r) return r;
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether the class is itself a declarative base (derives directly from `DeclarativeBase` or is `@as_declarative`). */
+  isDeclarativeBaseClass(ref: ClassRef): boolean {
+    return this.bases(ref).some((b) => b.t === 'root' && b.root.kind === 'declarative' && (!b.root.call || b.root.cls?.cls === ref.cls));
+  }
+
+  /** The project classes a class derives from, nearest first, each once (a simple MRO). */
+  ancestors(ref: ClassRef): ClassRef[] {
+    const out: ClassRef[] = [];
+    const seen = new Set<ClassStmt>([ref.cls]);
+    const visit = (r: ClassRef): void => {
+      for (const b of this.bases(r)) {
+        if (b.t !== 'class' || seen.has(b.ref.cls)) continue;
+        seen.add(b.ref.cls);
+        out.push(b.ref);
+        visit(b.ref);
+      }
+    };
+    visit(ref);
+    return out;
+  }
+
+  /** The value of a simple class attribute (`__abstract__ = True`, `__tablename__ = "x"`) set in the class's own body. */
+  ownAttribute(ref: ClassRef, name: string): Expr | undefined {
+    let found: Expr | undefined;
+    for (const s of ref.cls.body) {
+      if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === name)) found = s.value;
+    }
+    return found;
+  }
+
+  /** Whether the class says `__abstract__ = True`. */
+  isAbstract(ref: ClassRef): boolean {
+    const v = this.ownAttribute(ref, '__abstract__');
+    return !!v && evalLiteral(this.resolver, ref.file, v) === true;
+  }
+
+  /** Whether a SQLModel class is declared with `table=True`. */
+  isSqlModelTable(ref: ClassRef): boolean {
+    const t = keywordArg(ref.cls, 'table');
+    return !!t && evalLiteral(this.resolver, ref.file, t) === true;
+  }
+}

@@ -1,0 +1,525 @@
+import type { Expr, Stmt } from '../python/syntax';
+import { keywordArg } from '../python/syntax';
+import type { Resolver } from '../python/resolve';
+import { evalString } from '../python/literals';
+import { makeFinding, type Finding } from '../findings';
+import { newTable, tableKey, type ColumnDef, type SourceRef, type TableDef } from '../schema/schema';
+import { evalType, type EvalContext } from '../schema/types';
+import { COLUMN_CALLS, calleeName, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
+import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
+import { readAnnotation, unwrapMapped, annotationKey, type TypeMapEntry } from './annotations';
+import { computedTableName, flaskTableName } from './tableNames';
+import { conventionName, readNamingConvention, type NamingConvention } from './naming';
+
+/** The schema the models describe, with the findings met while reading them. */
+export interface ModelSchema {
+  tables: TableDef[];
+  findings: Finding[];
+}
+
+interface TablePlan {
+  table: TableDef;
+  root: DeclarativeRoot;
+  convention: NamingConvention;
+}
+
+/** A column declared in a class body, before it is placed in a table. */
+interface DeclaredColumn {
+  attr: string;
+  spec: ColumnSpec;
+  origin: SourceRef;
+  /** Nullability when `nullable=` is not given. */
+  defaultNullable: boolean;
+}
+
+const NOT_COLUMNS = new Set(['sa.relationship', 'sa.relation', 'sa.backref', 'sa.column_property', 'sa.synonym', 'sa.composite', 'sa.association_proxy', 'sa.hybrid_property', 'sqlmodel.Relationship', 'sa.query_expression', 'sa.dynamic_loader']);
+
+/**
+ * Reads every SQLAlchemy model of the given files (declarative classes, 2.0 `Mapped`, Flask-SQLAlchemy, SQLModel,
+ * Core `Table(...)`) into the tables they describe, following mixins, abstract bases and inheritance.
+ */
+export function extractModels({ resolver, files }: { resolver: Resolver; files: string[] }): ModelSchema {
+  return new ModelReader(resolver).read(files);
+}
+
+class ModelReader {
+  private readonly graph: ClassGraph;
+  private readonly plans = new Map<object, TablePlan | null>();
+  private readonly tables = new Map<string, TableDef>();
+  private readonly findings: Finding[] = [];
+  private readonly classTables = new Map<object, TableDef>();
+  private readonly pending: Array<{ table: TableDef; col: ColumnDef; spec: ColumnSpec }> = [];
+  private readonly attributeColumns = new Map<TableDef, Map<string, string>>();
+
+  constructor(private readonly resolver: Resolver) {
+    this.graph = new ClassGraph(resolver);
+  }
+
+  read(files: string[]): ModelSchema {
+    for (const file of files) {
+      for (const stmt of topLevel(this.resolver.moduleBody(file))) {
+        if (stmt.k === 'class') this.planFor({ file, cls: stmt });
+        else if (stmt.k === 'assign' && stmt.value?.k === 'call') this.coreTable(file, stmt.value, stmt.targets[0]);
+        else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
+      }
+    }
+    this.resolvePending();
+    return { tables: [...this.tables.values()], findings: this.findings };
+  }
+
+  private ctx(file: string): EvalContext {
+    return { resolver: this.resolver, file };
+  }
+
+  /** Whether a class is mapped to a table of its own or through inheritance. */
+  private isMappedClass(ref: ClassRef): boolean {
+    const root = this.graph.rootOf(ref);
+    if (!root || this.graph.isDeclarativeBaseClass(ref) || this.graph.isAbstract(ref)) return false;
+    if (root.kind === 'sqlmodel') return this.graph.isSqlModelTable(ref);
+    return true;
+  }
+
+  /** The table a mapped class writes its columns to (its own, or its parent's under single-table inheritance). */
+  private planFor(ref: ClassRef): TablePlan | null {
+    const cached = this.plans.get(ref.cls);
+    if (cached !== undefined) return cached;
+    this.plans.set(ref.cls, null);
+    const plan = this.makePlan(ref);
+    this.plans.set(ref.cls, plan);
+    return plan;
+  }
+
+  private makePlan(ref: ClassRef): TablePlan | null {
+    if (!this.isMappedClass(ref)) return null;
+    const root = this.graph.rootOf(ref)!;
+    const convention = this.conventionOf(root);
+    const ctx = this.ctx(ref.file);
+    // Mixins and abstract bases reachable without passing through a mapped parent contribute columns.
+    const { contributors, mappedParent } = this.contributors(ref);
+    const declared = contributors.flatMap((c) => this.declaredColumns(c, root));
+    const hasOwnPk = declared.some((d) => d.spec.primaryKey) || this.hasPrimaryKeyConstraint(contributors);
+
+    const tableExpr = this.graph.ownAttribute(ref, '__table__');
+    if (tableExpr?.k === 'call' && calleeName(ctx, tableExpr) === 'sa.Table') {
+      const table = this.coreTable(ref.file, tableExpr, undefined, ref.cls.name);
+      if (table) {
+        table.origin = { file: ref.file, span: ref.cls.nameSpan };
+        this.classTables.set(ref.cls, table);
+        return { table, root, convention };
+      }
+      return null;
+    }
+
+    const ownName = this.graph.ownAttribute(ref, '__tablename__');
+    const parentPlan = mappedParent ? this.planFor(mappedParent) : null;
+    const explicitNone = ownName?.k === 'const' && ownName.v === null;
+    let name: string | undefined;
+    if (ownName && !explicitNone) {
+      name = evalString(this.resolver, ref.file, ownName);
+      if (name === undefined) {
+        this.findings.push(makeFinding('unresolved', { message: `The table name of model ${ref.cls.name} cannot be evaluated statically; its columns are not checked.`, file: ref.file, span: ref.cls.nameSpan }));
+        return null;
+      }
+    } else if (!explicitNone) {
+      name = this.inheritedTableName(ref, contributors, root, hasOwnPk, !!parentPlan);
+    }
+
+    if (parentPlan && (!name || !hasOwnPk)) {
+      // Single-table inheritance: the subclass's own columns go to the parent's table.
+      this.classTables.set(ref.cls, parentPlan.table);
+      for (const d of declared) this.addColumn(parentPlan, d, true);
+      return parentPlan;
+    }
+    if (!name) return null;
+
+    const schema = this.tableArgsSchema(contributors) ?? this.metadataSchema(root);
+    const key = tableKey(name, schema);
+    const existing = this.tables.get(key);
+    if (existing) {
+      // Two classes on one table (e.g. `extend_existing`); merge their columns.
+      const plan = { table: existing, root, convention };
+      this.classTables.set(ref.cls, existing);
+      for (const d of declared) this.addColumn(plan, d, true);
+      return plan;
+    }
+    const table = newTable(name, { file: ref.file, span: ref.cls.nameSpan }, schema);
+    table.modelName = ref.cls.name;
+    this.tables.set(key, table);
+    this.classTables.set(ref.cls, table);
+    const plan = { table, root, convention };
+    for (const d of declared) this.addColumn(plan, d, false);
+    this.applyTableArgs(plan, contributors);
+    return plan;
+  }
+
+  /** `__tablename__` from a `declared_attr` on a mixin or base, or the automatic names of Flask-SQLAlchemy and SQLModel. */
+  private inheritedTableName(ref: ClassRef, contributors: ClassRef[], root: DeclarativeRoot, hasOwnPk: boolean, hasMappedParent: boolean): string | undefined {
+    const holders = [...contributors.slice(1), ...(root.cls ? [root.cls] : [])];
+    for (const holder of holders) {
+      const fn = holder.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__tablename__');
+      if (fn) {
+        if (hasMappedParent && !hasOwnPk) return undefined;
+        const computed = computedTableName(this.resolver, holder.file, fn, ref.cls.name);
+        if (computed !== undefined) return computed;
+        this.findings.push(makeFinding('unresolved', { message: `The computed __tablename__ of ${holder.cls.name} cannot be evaluated statically for model ${ref.cls.name}; its columns are not checked.`, file: ref.file, span: ref.cls.nameSpan }));
+        return undefined;
+      }
+      const plain = this.graph.ownAttribute(holder, '__tablename__');
+      if (plain && holder !== root.cls) return evalString(this.resolver, holder.file, plain);
+    }
+    if (root.kind === 'flask' && hasOwnPk) return flaskTableName(ref.cls.name);
+    if (root.kind === 'sqlmodel') return ref.cls.name.toLowerCase();
+    return undefined;
+  }
+
+  /** The class itself, then the non-mapped classes it inherits columns from, and its nearest mapped parent. */
+  private contributors(ref: ClassRef): { contributors: ClassRef[]; mappedParent?: ClassRef } {
+    const out: ClassRef[] = [ref];
+    let mappedParent: ClassRef | undefined;
+    const seen = new Set<object>([ref.cls]);
+    const visit = (r: ClassRef): void => {
+      for (const b of this.graph.bases(r)) {
+        if (b.t !== 'class' || seen.has(b.ref.cls)) continue;
+        seen.add(b.ref.cls);
+        if (this.isMappedClass(b.ref)) {
+          mappedParent ??= b.ref;
+          continue;
+        }
+        out.push(b.ref);
+        visit(b.ref);
+      }
+    };
+    visit(ref);
+    return { contributors: out, mappedParent };
+  }
+
+  private hasPrimaryKeyConstraint(contributors: ClassRef[]): boolean {
+    for (const c of contributors) {
+      const args = this.graph.ownAttribute(c, '__table_args__');
+      if (!args) continue;
+      const items = args.k === 'tuple' || args.k === 'list' ? args.items : [];
+      if (items.some((i) => i.k === 'call' && calleeName(this.ctx(c.file), i) === 'sa.PrimaryKeyConstraint')) return true;
+    }
+    return false;
+  }
+
+  /** The columns a class body declares (Column, mapped_column, Mapped annotations, SQLModel fields, declared_attr). */
+  private declaredColumns(ref: ClassRef, root: DeclarativeRoot): DeclaredColumn[] {
+    const ctx = this.ctx(ref.file);
+    const out: DeclaredColumn[] = [];
+    const typeMap = this.typeMapOf(root);
+    const sqlmodel = root.kind === 'sqlmodel';
+    const isMapped = (c: EvalContext, e: Expr): boolean => {
+      const v = c.resolver.resolve(c.file, e);
+      return v.t === 'class' && (this.graph.rootOf({ file: v.file, cls: v.cls }) !== undefined);
+    };
+    for (const s of ref.cls.body) {
+      if (s.k === 'def') {
+        const col = this.declaredAttrColumn(ref, s);
+        if (col) out.push(col);
+        continue;
+      }
+      if (s.k !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
+      const attr = s.targets[0].id;
+      if (attr.startsWith('__') || attr === 'metadata' || attr === 'type_annotation_map' || attr === 'registry') continue;
+      const origin: SourceRef = { file: ref.file, span: s.s };
+      let value = s.value;
+      // `deferred(Column(...))` is still a column.
+      if (value?.k === 'call' && calleeName(ctx, value) === 'sa.deferred' && value.args[0]) value = value.args[0];
+      const callee = value?.k === 'call' ? calleeName(ctx, value) : undefined;
+      if (callee && NOT_COLUMNS.has(callee)) continue;
+      const mapped = s.ann ? unwrapMapped(ctx, s.ann) : undefined;
+      if (mapped?.relationshipOnly) continue;
+      const annotation = s.ann && (mapped?.inner || sqlmodel) ? readAnnotation(ctx, mapped?.inner ?? s.ann, typeMap, { sqlmodel, isMappedClass: isMapped }) : undefined;
+
+      if (value?.k === 'call' && callee && COLUMN_CALLS.has(callee)) {
+        let spec = evalColumnCall(ctx, value, callee);
+        if (callee === 'sqlmodel.Field') {
+          const saColumn = keywordArg(value, 'sa_column');
+          if (saColumn?.k === 'call' && calleeName(ctx, saColumn) === 'sa.Column') {
+            spec = evalColumnCall(ctx, saColumn, 'sa.Column');
+            out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey });
+            continue;
+          }
+          if (annotation?.relationship) continue;
+          if (!spec.type && annotation?.type) {
+            spec.type = annotation.type;
+            const len = sqlModelMaxLength(ctx, value);
+            if (len !== undefined && spec.type.family === 'VARCHAR') spec.type = { ...spec.type, args: { length: len } };
+          }
+          out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey && !!annotation?.optional });
+          continue;
+        }
+        if (annotation?.carried) spec = mergeSpecs(annotation.carried, spec);
+        if (!spec.type && annotation?.type) spec.type = annotation.type;
+        const fromAnnotation = callee === 'sa.mapped_column' && annotation !== undefined;
+        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : fromAnnotation ? annotation!.optional : true });
+        continue;
+      }
+      if (value === undefined || (sqlmodel && value.k !== 'call')) {
+        // A bare `x: Mapped[int]`, or a SQLModel field with a plain default.
+        if (!annotation || annotation.relationship) continue;
+        if (!annotation.type && !annotation.carried) continue;
+        let spec: ColumnSpec = annotation.carried ? { ...annotation.carried } : { primaryKey: false, foreignKeys: [] };
+        if (!spec.type) spec.type = annotation.type;
+        spec = { ...spec, foreignKeys: [...spec.foreignKeys] };
+        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : annotation.optional });
+      }
+    }
+    return out;
+  }
+
+  /** A `@declared_attr def x(cls): return Column(...)` on a mixin. */
+  private declaredAttrColumn(ref: ClassRef, def: Extract<Stmt, { k: 'def' }>): DeclaredColumn | undefined {
+    if (def.name.startsWith('__')) return undefined;
+    const ctx = this.ctx(ref.file);
+    const isDeclared = def.decorators.some((d) => {
+      const name = this.resolver.externalName(ref.file, d.k === 'call' ? d.fn : d) ?? '';
+      return /declared_attr(\.(cascading|directive))?$/.test(name) || /^sa\.(cascading|directive)$/.test(name);
+    });
+    if (!isDeclared) return undefined;
+    const ret = def.body.find((s): s is Extract<Stmt, { k: 'return' }> => s.k === 'return');
+    if (ret?.value?.k !== 'call') return undefined;
+    const callee = calleeName(ctx, ret.value);
+    if (!callee || !COLUMN_CALLS.has(callee)) return undefined;
+    const spec = evalColumnCall(ctx, ret.value, callee);
+    return { attr: def.name, spec, origin: { file: ref.file, span: def.nameSpan }, defaultNullable: !spec.primaryKey };
+  }
+
+  private addColumn(plan: TablePlan, d: DeclaredColumn, fromSubclass: boolean): void {
+    const table = plan.table;
+    const name = d.spec.name ?? d.attr;
+    if (table.columns.has(name) && fromSubclass) return;
+    const col: ColumnDef = {
+      name,
+      type: d.spec.type,
+      nullable: d.spec.nullable ?? d.defaultNullable,
+      primaryKey: d.spec.primaryKey,
+      serverDefault: d.spec.serverDefault,
+      origin: d.origin,
+    };
+    // Single-table inheritance: a subclass's columns must be nullable in the shared table unless said otherwise.
+    if (fromSubclass && d.spec.nullable === undefined && !d.spec.primaryKey) col.nullable = true;
+    table.columns.set(name, col);
+    if (col.primaryKey && !table.primaryKey.includes(name)) table.primaryKey.push(name);
+    if (d.spec.index) {
+      const indexName = conventionName(plan.convention, 'ix', { table: table.name, columns: [name] }) ?? `ix_${table.name}_${name}`;
+      table.indexes.push({ name: indexName, columns: [name], unique: !!d.spec.unique, origin: d.origin, conventional: true });
+    } else if (d.spec.unique) {
+      table.uniques.push({ name: conventionName(plan.convention, 'uq', { table: table.name, columns: [name] }), columns: [name], origin: d.origin });
+    }
+    if (d.attr !== name) {
+      const attrs = this.attributeColumns.get(table) ?? new Map<string, string>();
+      attrs.set(d.attr, name);
+      this.attributeColumns.set(table, attrs);
+    }
+    if (d.spec.foreignKeys.length > 0 || !col.type) this.pending.push({ table, col, spec: d.spec });
+  }
+
+  /** Resolves ForeignKey targets (including `User.id` references) and FK-only column types once all tables are known. */
+  private resolvePending(): void {
+    for (const { table, col, spec } of this.pending) {
+      for (const fk of spec.foreignKeys) {
+        const target = this.foreignKeyTarget(fk);
+        if (!target) continue;
+        table.foreignKeys.push({ name: fk.name, columns: [col.name], refTable: target.table, refSchema: target.schema, refColumns: [target.column], ondelete: fk.ondelete, onupdate: fk.onupdate, origin: col.origin });
+        if (!col.type) {
+          const ref = this.tables.get(tableKey(target.table, target.schema)) ?? this.tables.get(target.table);
+          const refCol = ref?.columns.get(target.column);
+          if (refCol?.type) {
+            col.type = refCol.type;
+            col.typeFromForeignKey = true;
+          }
+        }
+      }
+    }
+  }
+
+  private foreignKeyTarget(fk: ForeignKeySpec): { table: string; schema?: string; column: string } | undefined {
+    if (fk.target.kind === 'text') return splitForeignKey(fk.target.text);
+    const plan = this.planFor({ file: fk.target.file, cls: fk.target.cls });
+    const table = this.classTables.get(fk.target.cls) ?? plan?.table;
+    if (!table) return undefined;
+    // The attribute may name a column whose SQL name differs (`id = Column("user_id", ...)`).
+    return { table: table.name, schema: table.schema, column: this.attributeColumns.get(table)?.get(fk.target.attr) ?? fk.target.attr };
+  }
+
+  private tableArgsExpr(contributors: ClassRef[]): { expr: Expr; file: string } | undefined {
+    for (const c of contributors) {
+      const args = this.graph.ownAttribute(c, '__table_args__');
+      if (args) return { expr: args, file: c.file };
+      const fn = c.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__table_args__');
+      const ret = fn?.body.find((s): s is Extract<Stmt, { k: 'return' }> => s.k === 'return');
+      if (ret?.value) return { expr: ret.value, file: c.file };
+    }
+    return undefined;
+  }
+
+  private tableArgsSchema(contributors: ClassRef[]): string | undefined {
+    const args = this.tableArgsExpr(contributors);
+    if (!args) return undefined;
+    const dict = args.expr.k === 'dict' ? args.expr : (args.expr.k === 'tuple' || args.expr.k === 'list') ? args.expr.items.find((i) => i.k === 'dict') : undefined;
+    if (dict?.k !== 'dict') return undefined;
+    for (const [k, v] of dict.entries) {
+      if (k && evalString(this.resolver, args.file, k) === 'schema') return evalString(this.resolver, args.file, v);
+    }
+    return undefined;
+  }
+
+  private applyTableArgs(plan: TablePlan, contributors: ClassRef[]): void {
+    const args = this.tableArgsExpr(contributors);
+    if (!args) return;
+    const items = args.expr.k === 'tuple' || args.expr.k === 'list' ? args.expr.items : [];
+    const ctx = this.ctx(args.file);
+    for (const item of items) {
+      if (item.k !== 'call') continue;
+      this.applyConstraint(plan, ctx, item, { file: args.file, span: item.s });
+    }
+  }
+
+  private applyConstraint(plan: TablePlan, ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, origin: SourceRef): void {
+    const c = evalConstraintCall(ctx, call);
+    const table = plan.table;
+    if (!c) return;
+    switch (c.kind) {
+      case 'unique':
+        table.uniques.push({ name: c.name ?? conventionName(plan.convention, 'uq', { table: table.name, columns: c.columns }), columns: c.columns, origin });
+        break;
+      case 'index':
+        table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin });
+        break;
+      case 'primary':
+        table.primaryKey = c.columns;
+        table.primaryKeyName = c.name;
+        for (const name of c.columns) {
+          const col = table.columns.get(name);
+          if (col) {
+            col.primaryKey = true;
+            col.nullable = false;
+          }
+        }
+        break;
+      case 'foreign': {
+        const first = c.refs[0] ?? '';
+        let refTable: string;
+        let refSchema: string | undefined;
+        let refColumns: string[];
+        if (first.startsWith('@class:')) {
+          const [cls, ...cols] = c.refs.map((r) => r.slice('@class:'.length));
+          refTable = cls.split('.')[0];
+          refColumns = [cls.split('.')[1], ...cols.map((x) => x.split('.')[1])];
+          const byClass = [...this.classTables.entries()].find(([k]) => (k as { name: string }).name === refTable);
+          if (byClass) refTable = byClass[1].name;
+        } else {
+          const targets = c.refs.map(splitForeignKey);
+          refTable = targets[0]?.table ?? '';
+          refSchema = targets[0]?.schema;
+          refColumns = targets.map((t) => t?.column ?? '');
+        }
+        table.foreignKeys.push({ name: c.name, columns: c.columns, refTable, refSchema, refColumns, ondelete: c.ondelete, onupdate: c.onupdate, origin });
+        break;
+      }
+      case 'check':
+        table.checks.push({ name: c.name, sql: c.sql, origin });
+        break;
+    }
+  }
+
+  /** A Core `Table("name", metadata, Column(...), ...)` at module level (or `__table__ = Table(...)`). */
+  private coreTable(file: string, call: Extract<Expr, { k: 'call' }>, target: Expr | undefined, modelName?: string): TableDef | undefined {
+    const ctx = this.ctx(file);
+    if (calleeName(ctx, call) !== 'sa.Table') return undefined;
+    if (keywordArg(call, 'autoload_with') || keywordArg(call, 'autoload')) return undefined;
+    const name = call.args[0] ? evalString(this.resolver, file, call.args[0]) : undefined;
+    if (name === undefined) {
+      this.findings.push(makeFinding('unresolved', { message: 'The name of this Table(...) cannot be evaluated statically; its columns are not checked.', file, span: call.s }));
+      return undefined;
+    }
+    const schema = evalString(this.resolver, file, keywordArg(call, 'schema'));
+    const key = tableKey(name, schema);
+    if (this.tables.has(key)) return this.tables.get(key);
+    const table = newTable(name, { file, span: target?.s ?? call.s }, schema);
+    table.modelName = modelName ?? (target?.k === 'name' ? target.id : name);
+    this.tables.set(key, table);
+    const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: this.metadataConvention(file, call.args[1]) };
+    for (const a of call.args.slice(1)) {
+      if (a.k !== 'call') continue;
+      const callee = calleeName(ctx, a);
+      if (callee === 'sa.Column') {
+        const spec = evalColumnCall(ctx, a, callee);
+        if (!spec.name) continue;
+        this.addColumn(plan, { attr: spec.name, spec, origin: { file, span: a.s }, defaultNullable: !spec.primaryKey }, false);
+      } else this.applyConstraint(plan, ctx, a, { file, span: a.s });
+    }
+    return table;
+  }
+
+  private conventionOf(root: DeclarativeRoot): NamingConvention {
+    return readNamingConvention(this.resolver, root);
+  }
+
+  private metadataConvention(file: string, metadataExpr: Expr | undefined): NamingConvention {
+    if (!metadataExpr) return {};
+    const v = this.resolver.resolve(file, metadataExpr);
+    if (v.t === 'expr' && v.e.k === 'call') return readNamingConvention(this.resolver, { kind: 'declarative', call: { file: v.file, e: v.e } });
+    return {};
+  }
+
+  private metadataSchema(root: DeclarativeRoot): string | undefined {
+    return readNamingConvention(this.resolver, root).__schema;
+  }
+
+  private typeMapOf(root: DeclarativeRoot): TypeMapEntry[] {
+    const out: TypeMapEntry[] = [];
+    const holder = root.cls;
+    if (!holder) return out;
+    const classes = [holder, ...this.graph.ancestors(holder)];
+    for (const c of classes) {
+      const map = this.graph.ownAttribute(c, 'type_annotation_map');
+      if (map?.k !== 'dict') continue;
+      const ctx = this.ctx(c.file);
+      for (const [k, v] of map.entries) {
+        if (!k) continue;
+        const key = annotationKey(ctx, k);
+        const type = evalType(ctx, v);
+        if (key && type) out.push({ key, type });
+      }
+    }
+    return out;
+  }
+}
+
+/** Explicit `mapped_column(...)` arguments win over those an `Annotated` alias carries. */
+function mergeSpecs(carried: ColumnSpec, explicit: ColumnSpec): ColumnSpec {
+  return {
+    name: explicit.name ?? carried.name,
+    type: explicit.type ?? carried.type,
+    nullable: explicit.nullable ?? carried.nullable,
+    primaryKey: explicit.primaryKey || carried.primaryKey,
+    serverDefault: explicit.serverDefault ?? carried.serverDefault,
+    index: explicit.index ?? carried.index,
+    unique: explicit.unique ?? carried.unique,
+    foreignKeys: [...carried.foreignKeys, ...explicit.foreignKeys],
+  };
+}
+
+/** Splits "table.column" or "schema.table.column". */
+export function splitForeignKey(text: string): { table: string; schema?: string; column: string } | undefined {
+  const parts = text.split('.');
+  if (parts.length < 2) return undefined;
+  const column = parts[parts.length - 1];
+  const table = parts[parts.length - 2];
+  const schema = parts.length > 2 ? parts.slice(0, -2).join('.') : undefined;
+  return { table, schema, column };
+}
+
+/** Top-level statements, including those under module-level `if` / `try` blocks. */
+function* topLevel(body: Stmt[]): Generator<Stmt> {
+  for (const s of body) {
+    if (s.k === 'if') {
+      yield* topLevel(s.body);
+      yield* topLevel(s.orelse);
+    } else if (s.k === 'try') yield* topLevel(s.body);
+    else yield s;
+  }
+}

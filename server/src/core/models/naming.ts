@@ -1,0 +1,104 @@
+import type { Expr } from '../python/syntax';
+import { keywordArg } from '../python/syntax';
+import { canonicalName, type Resolver } from '../python/resolve';
+import { evalLiteral, evalString } from '../python/literals';
+import type { DeclarativeRoot } from './classes';
+
+/** A MetaData's `naming_convention` templates by kind (ix, uq, fk, pk, ck), plus its default `schema`. */
+export interface NamingConvention {
+  ix?: string;
+  uq?: string;
+  fk?: string;
+  pk?: string;
+  ck?: string;
+  __schema?: string;
+}
+
+const DEFAULT_INDEX = 'ix_%(column_0_label)s';
+
+/** The `MetaData(...)` call behind a declarative root, if it can be found. */
+function metadataCall(resolver: Resolver, root: DeclarativeRoot): { file: string; call: Extract<Expr, { k: 'call' }> } | undefined {
+  const fromExpr = (file: string, e: Expr | undefined): { file: string; call: Extract<Expr, { k: 'call' }> } | undefined => {
+    if (!e) return undefined;
+    if (e.k === 'call') {
+      const fn = resolver.resolve(file, e.fn);
+      if (fn.t === 'ext' && canonicalName(fn.q) === 'sa.MetaData') return { file, call: e };
+      return undefined;
+    }
+    const v = resolver.resolve(file, e);
+    return v.t === 'expr' ? fromExpr(v.file, v.e) : undefined;
+  };
+  if (root.call) {
+    const e = root.call.e;
+    const fn = resolver.resolve(root.call.file, e.fn);
+    if (fn.t === 'ext' && canonicalName(fn.q) === 'sa.MetaData') return { file: root.call.file, call: e };
+    const found = fromExpr(root.call.file, keywordArg(e, 'metadata'));
+    if (found) return found;
+  }
+  if (root.cls) {
+    for (const s of root.cls.cls.body) {
+      if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'metadata')) return fromExpr(root.cls.file, s.value);
+    }
+  }
+  return undefined;
+}
+
+/** Reads the naming convention (and default schema) of the MetaData a declarative root uses. */
+export function readNamingConvention(resolver: Resolver, root: DeclarativeRoot): NamingConvention {
+  const md = metadataCall(resolver, root);
+  if (!md) return {};
+  const out: NamingConvention = {};
+  const schema = evalString(resolver, md.file, keywordArg(md.call, 'schema'));
+  if (schema) out.__schema = schema;
+  let conv = keywordArg(md.call, 'naming_convention');
+  let file = md.file;
+  if (conv && conv.k !== 'dict') {
+    const v = resolver.resolve(file, conv);
+    if (v.t === 'expr') {
+      conv = v.e;
+      file = v.file;
+    }
+  }
+  if (conv?.k !== 'dict') return out;
+  for (const [k, v] of conv.entries) {
+    if (!k) continue;
+    const key = evalString(resolver, file, k) ?? (k.k === 'name' || k.k === 'attr' ? resolver.externalName(file, k) : undefined);
+    const value = evalLiteral(resolver, file, v);
+    if (typeof value !== 'string' || !key) continue;
+    const kind = { ix: 'ix', uq: 'uq', fk: 'fk', pk: 'pk', ck: 'ck', 'sa.Index': 'ix', 'sa.UniqueConstraint': 'uq', 'sa.ForeignKeyConstraint': 'fk', 'sa.PrimaryKeyConstraint': 'pk', 'sa.CheckConstraint': 'ck' }[key];
+    if (kind) out[kind as 'ix'] = value;
+  }
+  return out;
+}
+
+/** The name a naming convention gives a constraint or index, or undefined when the convention has no template. */
+export function conventionName(conv: NamingConvention, kind: 'ix' | 'uq' | 'fk' | 'pk' | 'ck', at: { table: string; columns: string[]; referredTable?: string; constraintName?: string }): string | undefined {
+  const template = conv[kind] ?? (kind === 'ix' ? DEFAULT_INDEX : undefined);
+  if (!template) return undefined;
+  let unresolved = false;
+  const out = template.replace(/%\((\w+)\)s/g, (_m, token: string) => {
+    switch (token) {
+      case 'table_name':
+        return at.table;
+      case 'column_0_name':
+        return at.columns[0] ?? '';
+      case 'column_0_label':
+        return `${at.table}_${at.columns[0] ?? ''}`;
+      case 'column_0_N_name':
+        return at.columns.join('_');
+      case 'column_0N_name':
+        return at.columns.join('');
+      case 'column_0_N_label':
+        return at.columns.map((c) => `${at.table}_${c}`).join('_');
+      case 'referred_table_name':
+        return at.referredTable ?? '';
+      case 'constraint_name':
+        if (at.constraintName === undefined) unresolved = true;
+        return at.constraintName ?? '';
+      default:
+        unresolved = true;
+        return '';
+    }
+  });
+  return unresolved ? undefined : out;
+}

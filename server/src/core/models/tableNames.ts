@@ -1,0 +1,135 @@
+import type { Expr, Stmt } from '../python/syntax';
+import type { Resolver } from '../python/resolve';
+import { evalLiteral } from '../python/literals';
+
+type DefStmt = Extract<Stmt, { k: 'def' }>;
+
+/**
+ * Flask-SQLAlchemy's automatic table name: an underscore before every capital that follows a lower-case letter or
+ * digit, and before every capital (not the first letter) followed by a lower-case letter; lower-cased, leading
+ * underscores dropped (UserProfile -> user_profile, HTTPRequest -> http_request, OAuth2Token -> o_auth2_token).
+ */
+export function flaskTableName(className: string): string {
+  let s = className.replace(/([a-z\d])([A-Z])/g, '$1_$2');
+  s = s.replace(/(?<!^)([A-Z])(?=[a-z])/g, '_$1');
+  return s.replace(/__+/g, '_').toLowerCase().replace(/^_+/, '');
+}
+
+const MAX_DEPTH = 8;
+
+/**
+ * Evaluates a `declared_attr` `__tablename__(cls)` for a class name: `cls.__name__`, `.lower()`, string arithmetic,
+ * f-strings, `re.sub(...)`, and calls to the project's own helper functions. Undefined when it needs more.
+ */
+export function computedTableName(resolver: Resolver, file: string, fn: DefStmt, className: string): string | undefined {
+  const clsParam = fn.params[0]?.name ?? 'cls';
+  return new NameEvaluator(resolver).run(file, fn, new Map([[clsParam, { cls: className }]]), 0);
+}
+
+type Val = string | { cls: string } | undefined;
+
+class NameEvaluator {
+  constructor(private readonly resolver: Resolver) {}
+
+  run(file: string, fn: DefStmt, env: Map<string, Val>, depth: number): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    for (const s of fn.body) {
+      if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') {
+        env.set(s.targets[0].id, this.value(file, s.value, env, depth));
+      } else if (s.k === 'return' && s.value) {
+        const v = this.value(file, s.value, env, depth);
+        return typeof v === 'string' ? v : undefined;
+      } else if (s.k !== 'expr') return undefined;
+    }
+    return undefined;
+  }
+
+  private str(file: string, e: Expr, env: Map<string, Val>, depth: number): string | undefined {
+    const v = this.value(file, e, env, depth);
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  private value(file: string, e: Expr, env: Map<string, Val>, depth: number): Val {
+    switch (e.k) {
+      case 'name':
+        if (env.has(e.id)) return env.get(e.id);
+        return asString(evalLiteral(this.resolver, file, e));
+      case 'attr': {
+        const obj = this.value(file, e.obj, env, depth);
+        if (typeof obj === 'object' && obj && e.name === '__name__') return obj.cls;
+        return asString(evalLiteral(this.resolver, file, e));
+      }
+      case 'str':
+        return e.v;
+      case 'fstr': {
+        let out = '';
+        for (const p of e.parts) {
+          const v = typeof p === 'string' ? p : this.str(file, p, env, depth);
+          if (v === undefined) return undefined;
+          out += v;
+        }
+        return out;
+      }
+      case 'binop': {
+        if (e.op !== '+') return undefined;
+        const l = this.str(file, e.left, env, depth);
+        const r = this.str(file, e.right, env, depth);
+        return l !== undefined && r !== undefined ? l + r : undefined;
+      }
+      case 'call':
+        return this.call(file, e, env, depth);
+      default:
+        return undefined;
+    }
+  }
+
+  private call(file: string, e: Extract<Expr, { k: 'call' }>, env: Map<string, Val>, depth: number): Val {
+    if (e.fn.k === 'attr' && e.args.length === 0) {
+      const obj = this.str(file, e.fn.obj, env, depth);
+      if (obj === undefined) return undefined;
+      if (e.fn.name === 'lower') return obj.toLowerCase();
+      if (e.fn.name === 'upper') return obj.toUpperCase();
+      if (e.fn.name === 'strip') return obj.trim();
+      return undefined;
+    }
+    if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1) return undefined;
+    const target = this.resolver.resolve(file, e.fn);
+    if (target.t === 'ext' && target.q === 're.sub' && e.args.length >= 3) {
+      const pattern = this.str(file, e.args[0], env, depth);
+      const repl = this.str(file, e.args[1], env, depth);
+      const subject = this.str(file, e.args[2], env, depth);
+      if (pattern === undefined || repl === undefined || subject === undefined) return undefined;
+      try {
+        return subject.replace(new RegExp(pattern, 'g'), repl.replace(/\\(\d)/g, '$$$1').replace(/\\g<(\d+)>/g, '$$$1'));
+      } catch {
+        return undefined;
+      }
+    }
+    if (target.t === 'def') {
+      const args = e.args.map((a) => this.value(file, a, env, depth));
+      const inner = new Map<string, Val>();
+      target.def.params.forEach((p, i) => inner.set(p.name, args[i]));
+      const result = this.run(target.file, target.def, inner, depth + 1);
+      if (result !== undefined) return result;
+    }
+    // A helper whose name says what it does (`camel_to_snake(cls.__name__)`), from a library or too clever to follow.
+    const calleeName = e.fn.k === 'name' ? e.fn.id : e.fn.k === 'attr' ? e.fn.name : '';
+    if (/snake|underscore|decamel|camel_?to|to_?table/i.test(calleeName) && e.args.length >= 1) {
+      const arg = this.str(file, e.args[0], env, depth);
+      if (arg !== undefined) return snakeCase(arg);
+    }
+    return undefined;
+  }
+}
+
+function asString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** CamelCase -> camel_case, keeping acronyms together. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}

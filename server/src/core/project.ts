@@ -1,0 +1,175 @@
+import picomatch from 'picomatch';
+import type { PythonParser } from './python/parser';
+import type { ModuleSyntax } from './python/syntax';
+import { Resolver, type ModuleSource } from './python/resolve';
+import { makeFinding, sortFindings, type Finding } from './findings';
+import type { Schema, TableDef } from './schema/schema';
+import { extractModels } from './models/extractModels';
+import { extractRevision, type RevisionInfo } from './migrations/revisions';
+import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
+import { replayMigrations } from './migrations/replay';
+import { diffSchemas } from './diff/diffSchemas';
+import { discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
+import { defaultSettings, type Settings } from './config/settings';
+
+/** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
+export interface EnvironmentAnalysis {
+  env: AlembicEnvironment;
+  graph: RevisionGraph;
+  heads: string[];
+  schema: Schema;
+  models: TableDef[];
+}
+
+/** Everything `analyze()` found. */
+export interface Analysis {
+  environments: EnvironmentAnalysis[];
+  findings: Finding[];
+  /** Model classes and tables read, for summaries. */
+  modelCount: number;
+  revisionCount: number;
+}
+
+interface FileEntry {
+  text: string;
+  syntax?: ModuleSyntax;
+}
+
+const MODEL_HINT = /sqlalchemy|sqlmodel|Column\s*\(|mapped_column|Mapped\[|\.Model\b|Table\s*\(|declarative/;
+
+/**
+ * The project as the engine sees it: file texts set by an adapter (disk, editor buffers), parsed lazily and cached
+ * until their text changes, and analysed on demand. Holds no tree-sitter trees.
+ */
+export class Project {
+  private readonly files = new Map<string, FileEntry>();
+
+  constructor(private readonly parser: PythonParser) {}
+
+  /** Sets (or replaces) the text of a project file; `path` is relative POSIX. */
+  setFile(path: string, text: string): void {
+    const existing = this.files.get(path);
+    if (existing && existing.text === text) return;
+    this.files.set(path, { text });
+  }
+
+  /** Forgets a file (deleted on disk, or closed and gone). */
+  removeFile(path: string): void {
+    this.files.delete(path);
+  }
+
+  /** The text the project holds for a file. */
+  getText(path: string): string | undefined {
+    return this.files.get(path)?.text;
+  }
+
+  /** The paths the project holds. */
+  paths(): string[] {
+    return [...this.files.keys()];
+  }
+
+  /** The parsed syntax of a project Python file (parsed once per text). */
+  syntax(path: string): ModuleSyntax | undefined {
+    const entry = this.files.get(path);
+    if (!entry || !path.endsWith('.py')) return undefined;
+    entry.syntax ??= this.parser.parseModule(entry.text);
+    return entry.syntax;
+  }
+
+  /** Reads every environment's revisions and every model, replays, diffs, and returns the findings. */
+  analyze(settings: Settings = defaultSettings()): Analysis {
+    const excluded = settings.exclude.length > 0 ? picomatch(settings.exclude, { dot: true }) : undefined;
+    const allFiles = [...this.files.keys()].filter((f) => !excluded?.(f)).sort();
+    const pyFiles = allFiles.filter((f) => f.endsWith('.py'));
+    const source: ModuleSource = { files: () => pyFiles, syntax: (f) => this.syntax(f) };
+    const resolver = new Resolver(source);
+    const findings: Finding[] = [];
+
+    const envs = discoverEnvironments({ files: allFiles, readText: (f) => this.files.get(f)?.text });
+    for (const extra of settings.versionLocations) {
+      const dir = normalizePath(extra);
+      if (envs[0]) envs[0].versionLocations.push(dir);
+      else envs.push({ name: dir, scriptLocation: dir, versionLocations: [dir], recursive: false });
+    }
+
+    const revisions: RevisionInfo[] = [];
+    const revisionFiles = new Set<string>();
+    for (const file of pyFiles) {
+      const text = this.files.get(file)!.text;
+      if (!text.includes('down_revision')) continue;
+      const info = extractRevision({ resolver, file });
+      if (info) {
+        revisions.push(info);
+        revisionFiles.add(file);
+      }
+    }
+    // Revisions no config points at still form an environment of their own, by folder.
+    const claimed = new Set<RevisionInfo>();
+    for (const env of envs) for (const r of revisions) if (isInVersionLocation(env, r.file)) claimed.add(r);
+    const orphanFolders = new Set(revisions.filter((r) => !claimed.has(r)).map((r) => r.file.split('/').slice(0, -1).join('/')));
+    if (envs.length === 0 || claimed.size === 0) {
+      for (const dir of orphanFolders) envs.push({ name: dir || '.', scriptLocation: dir.replace(/\/?versions$/, ''), versionLocations: [dir], recursive: false });
+    }
+
+    const scriptFolders = envs.map((e) => e.scriptLocation);
+    const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
+    const modelFiles = pyFiles.filter((f) => {
+      if (revisionFiles.has(f)) return false;
+      if (scriptFolders.some((d) => f === `${d ? `${d}/` : ''}env.py`)) return false;
+      if (modelMatcher) return modelMatcher(f);
+      return MODEL_HINT.test(this.files.get(f)!.text);
+    });
+    const models = extractModels({ resolver, files: modelFiles });
+    findings.push(...models.findings);
+
+    const environments: EnvironmentAnalysis[] = [];
+    for (const env of envs) {
+      const own = revisions.filter((r) => isInVersionLocation(env, r.file));
+      const graph = buildRevisionGraph(own);
+      findings.push(...graph.problems);
+      const dialect = env.dialect ?? settings.dialect;
+      const replay = replayMigrations({ resolver, graph, dialect });
+      findings.push(...replay.findings);
+      findings.push(...diffSchemas({ models: models.tables, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps }));
+      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: models.tables });
+    }
+
+    for (const file of [...revisionFiles, ...modelFiles]) {
+      const syntax = this.syntax(file);
+      if (syntax && syntax.errors.length > 0) {
+        const [line] = syntax.errors[0];
+        findings.push(makeFinding('parse-error', { message: `This file has a syntax error at line ${line + 1}; what follows it may not be read.`, file, span: syntax.errors[0] }));
+      }
+    }
+    return { environments, findings: this.applySettings(dedupe(findings), settings), modelCount: models.tables.length, revisionCount: revisions.length };
+  }
+
+  /** Drops ignored findings (comments and settings) and applies severity overrides. */
+  private applySettings(findings: Finding[], settings: Settings): Finding[] {
+    const out: Finding[] = [];
+    const ignoredTables = new Set(settings.ignore.tables);
+    const ignoredColumns = new Set(settings.ignore.columns);
+    const ignoredCodes = new Set(settings.ignore.codes);
+    for (const f of findings) {
+      if (ignoredCodes.has(f.code)) continue;
+      if (f.table && ignoredTables.has(f.table)) continue;
+      if (f.table && f.column && ignoredColumns.has(`${f.table}.${f.column}`)) continue;
+      const codes = this.syntax(f.file)?.ignores[f.span[0]];
+      if (codes && (codes.length === 0 || codes.includes(f.code))) continue;
+      const severity = settings.severity[f.code];
+      if (severity === 'off') continue;
+      out.push(severity ? { ...f, severity } : f);
+    }
+    return sortFindings(out);
+  }
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.file}:${f.span.join(',')}:${f.code}:${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,184 @@
+import * as assert from 'node:assert/strict';
+import { modelTables } from './project';
+
+describe('models -> schema', () => {
+  it('reads classic declarative models with constants, aliases and a base from another file', async () => {
+    const tables = await modelTables({
+      'app/db.py': `
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+      `,
+      'app/types.py': `
+        import sqlalchemy as sa
+        String50 = sa.String(50)
+      `,
+      'app/models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy import Column, ForeignKey, Integer
+        from .db import Base
+        from .types import String50
+        class User(Base):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+            email = Column(sa.String(length=255), nullable=False, unique=True)
+            nick = Column(String50, index=True)
+            created = Column(sa.DateTime, server_default=sa.func.now())
+        class Post(Base):
+            __tablename__ = "posts"
+            id = Column(Integer, primary_key=True)
+            author_id = Column(ForeignKey("users.id", ondelete="CASCADE"))
+            title = Column("headline", sa.Text)
+      `,
+    });
+    const users = tables.get('users')!;
+    assert.deepEqual([...users.columns.keys()], ['id', 'email', 'nick', 'created']);
+    assert.equal(users.columns.get('id')!.nullable, false);
+    assert.equal(users.columns.get('email')!.nullable, false);
+    assert.equal(users.columns.get('email')!.type!.args.length, 255);
+    assert.equal(users.columns.get('nick')!.type!.args.length, 50);
+    assert.equal(users.columns.get('nick')!.nullable, true);
+    assert.equal(users.columns.get('created')!.serverDefault!.key, 'now');
+    assert.deepEqual(users.indexes.map((i) => i.name), ['ix_users_nick']);
+    assert.deepEqual(users.uniques.map((u) => u.columns), [['email']]);
+    const posts = tables.get('posts')!;
+    assert.ok(posts.columns.has('headline'));
+    assert.equal(posts.columns.get('author_id')!.type!.family, 'INTEGER', 'a ForeignKey-only column takes the referenced type');
+    assert.deepEqual(posts.foreignKeys.map((f) => [f.refTable, f.refColumns, f.ondelete]), [['users', ['id'], 'CASCADE']]);
+  });
+
+  it('reads 2.0 Mapped annotations: Optional, type_annotation_map, Annotated aliases, mixins', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import datetime
+        from typing import Annotated, Optional
+        from sqlalchemy import String, DateTime, ForeignKey
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+        str50 = Annotated[str, mapped_column(String(50))]
+        intpk = Annotated[int, mapped_column(primary_key=True)]
+        class Base(DeclarativeBase):
+            type_annotation_map = {datetime.datetime: DateTime(timezone=True)}
+        class TimestampMixin:
+            created_at: Mapped[datetime.datetime]
+        class Account(TimestampMixin, Base):
+            __tablename__ = "accounts"
+            id: Mapped[intpk]
+            name: Mapped[str50]
+            bio: Mapped[Optional[str]]
+            nick: Mapped[str | None] = mapped_column(String(40), index=True)
+            score: Mapped[int] = mapped_column(nullable=True)
+            owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+            owner: Mapped["Account"] = relationship()
+            children: Mapped[list["Account"]] = relationship()
+      `,
+    });
+    const a = tables.get('accounts')!;
+    assert.deepEqual([...a.columns.keys()].sort(), ['bio', 'created_at', 'id', 'name', 'nick', 'owner_id', 'score']);
+    assert.equal(a.columns.get('id')!.primaryKey, true);
+    assert.equal(a.columns.get('name')!.type!.args.length, 50);
+    assert.equal(a.columns.get('name')!.nullable, false);
+    assert.equal(a.columns.get('bio')!.nullable, true);
+    assert.equal(a.columns.get('nick')!.nullable, true);
+    assert.equal(a.columns.get('score')!.nullable, true);
+    assert.equal(a.columns.get('created_at')!.type!.args.timezone, true);
+    assert.equal(a.columns.get('created_at')!.nullable, false);
+  });
+
+  it('names Flask-SQLAlchemy tables in snake_case and maps single-table inheritance onto the parent', async () => {
+    const tables = await modelTables({
+      'app/extensions.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+      `,
+      'app/models.py': `
+        from app.extensions import db
+        class UserProfile(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            kind = db.Column(db.String(20))
+        class AdminProfile(UserProfile):
+            level = db.Column(db.Integer)
+        class HTTPRequest(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+        class OAuth2Token(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['http_request', 'o_auth2_token', 'user_profile']);
+    assert.ok(tables.get('user_profile')!.columns.has('level'));
+  });
+
+  it('reads SQLModel tables with Field(...)', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from typing import Optional
+        from sqlmodel import Field, SQLModel
+        class HeroBase(SQLModel):
+            name: str = Field(index=True, max_length=100)
+            age: Optional[int] = None
+        class Hero(HeroBase, table=True):
+            id: Optional[int] = Field(default=None, primary_key=True)
+            team_id: Optional[int] = Field(default=None, foreign_key="team.id")
+      `,
+    });
+    const hero = tables.get('hero')!;
+    assert.deepEqual([...hero.columns.keys()].sort(), ['age', 'id', 'name', 'team_id']);
+    assert.equal(hero.columns.get('name')!.type!.args.length, 100);
+    assert.equal(hero.columns.get('name')!.nullable, false);
+    assert.equal(hero.columns.get('age')!.nullable, true);
+    assert.equal(hero.columns.get('id')!.nullable, false);
+    assert.deepEqual(hero.indexes.map((i) => i.name), ['ix_hero_name']);
+  });
+
+  it('reads Core tables, __table__, __table_args__ with a schema, declared_attr names and naming conventions', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base, declared_attr
+        metadata = sa.MetaData(naming_convention={"ix": "ix_%(table_name)s_%(column_0_name)s", "uq": "uq_%(table_name)s_%(column_0_name)s"})
+        Base = declarative_base(metadata=metadata)
+        tags = sa.Table("post_tags", Base.metadata, sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id"), primary_key=True))
+        class NameMixin:
+            @declared_attr
+            def __tablename__(cls):
+                return cls.__name__.lower() + "s"
+        class Post(NameMixin, Base):
+            __table_args__ = (sa.UniqueConstraint("slug"), sa.Index("ix_custom", "title"), {"schema": "blog"})
+            id = sa.Column(sa.Integer, primary_key=True)
+            slug = sa.Column(sa.String(80), unique=True, index=True)
+            title = sa.Column(sa.String(80))
+        class Legacy(Base):
+            __table__ = sa.Table("legacy", Base.metadata, sa.Column("id", sa.Integer, primary_key=True))
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['blog.posts', 'legacy', 'post_tags']);
+    const posts = tables.get('blog.posts')!;
+    assert.deepEqual(posts.indexes.map((i) => i.name).sort(), ['ix_custom', 'ix_posts_slug']);
+    assert.equal(posts.indexes.find((i) => i.name === 'ix_posts_slug')!.unique, true);
+    assert.deepEqual(tables.get('post_tags')!.foreignKeys.map((f) => f.refTable), ['posts']);
+  });
+
+  it('gives joined inheritance its own table and ignores abstract bases and relationships', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlalchemy import Column, Integer, String, ForeignKey
+        from sqlalchemy.orm import declarative_base, relationship
+        Base = declarative_base()
+        class Common(Base):
+            __abstract__ = True
+            id = Column(Integer, primary_key=True)
+        class Employee(Common):
+            __tablename__ = "employee"
+            name = Column(String(50))
+            items = relationship("Item")
+        class Engineer(Employee):
+            __tablename__ = "engineer"
+            id = Column(Integer, ForeignKey("employee.id"), primary_key=True)
+            skill = Column(String(30))
+        class Manager(Employee):
+            rank = Column(String(10))
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['employee', 'engineer']);
+    assert.deepEqual([...tables.get('engineer')!.columns.keys()], ['id', 'skill']);
+    assert.deepEqual([...tables.get('employee')!.columns.keys()].sort(), ['id', 'name', 'rank']);
+  });
+});
