@@ -34,8 +34,10 @@ await esbuild.build({
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  // Only the compiled tests use these look-ups (the bundle finds its wasm files beside itself).
+  external: ['tree-sitter-python/package.json', 'web-tree-sitter/web-tree-sitter.wasm'],
   // NOTE: the ESM build of web-tree-sitter uses import.meta.url, which a CJS bundle does not have.
-  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter/web-tree-sitter.cjs').replace(/\\/g, '/') },
+  alias: { 'web-tree-sitter': path.join(path.dirname(require.resolve('web-tree-sitter/web-tree-sitter.wasm')), 'web-tree-sitter.cjs').replace(/\\/g, '/') },
 });
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 for (const name of ['web-tree-sitter.wasm', 'tree-sitter-python.wasm']) {

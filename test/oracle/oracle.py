@@ -26,13 +26,19 @@ foreign-key entries also carry "name" (when named) and "columns"; "column" is se
 Exit status 0 on success, 2 when the fixture cannot be loaded or migrated (the reason is on stderr).
 """
 
-import argparse
+import os
+import sys
+
+# Importing the fixture's models and revisions must leave no __pycache__ folders in the fixture.
+sys.dont_write_bytecode = True
+# SQLAlchemy 1.4 prints a "RemovedIn20Warning" banner for legacy calls inside Alembic itself; it is noise here.
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+import argparse  # noqa: E402
 import configparser
 import importlib
 import json
 import logging
-import os
-import sys
 import uuid
 import warnings
 from pathlib import Path
@@ -245,7 +251,7 @@ def _table_name(table):
     return table.name if table.schema is None else f"{table.schema}.{table.name}"
 
 
-def normalize(diff):
+def normalize(diff, dialect):
     """Turn one entry of compare_metadata()'s list into a flat dict."""
     kind = diff[0]
     if kind in ("add_table", "remove_table"):
@@ -256,7 +262,7 @@ def normalize(diff):
     if kind in ("modify_type", "modify_nullable", "modify_default", "modify_comment"):
         _, schema, table, column, _existing, old, new = diff
         return {"kind": kind, "table": table if schema is None else f"{schema}.{table}", "column": column,
-                "old": _describe(old), "new": _describe(new)}
+                "old": _describe(old, dialect), "new": _describe(new, dialect)}
     if kind in ("add_index", "remove_index"):
         index = diff[1]
         columns = [getattr(c, "name", str(c)) for c in index.expressions]
@@ -274,16 +280,19 @@ def normalize(diff):
         return entry
     if kind in ("add_table_comment", "remove_table_comment"):
         return {"kind": kind, "table": _table_name(diff[1])}
-    return {"kind": kind, "detail": repr(diff)}
+    return {"kind": kind, "table": "", "detail": repr(diff)}
 
 
-def _describe(value):
+def _describe(value, dialect):
+    """A readable form of an old/new value: a type or a server default as DDL text, else the plain value."""
     if value is None or isinstance(value, (bool, str, int, float)):
         return value
     if hasattr(value, "arg"):  # a DefaultClause
         value = value.arg
+        if isinstance(value, str):
+            return value
     try:
-        return str(value.compile(dialect=sqlite.dialect())) if hasattr(value, "compile") else repr(value)
+        return str(value.compile(dialect=dialect)) if hasattr(value, "compile") else repr(value)
     except Exception:
         return repr(value)
 
@@ -296,7 +305,7 @@ def compare(connection, metadatas):
     entries = []
     for diff in compare_metadata(context, target):
         for item in diff if isinstance(diff, list) else [diff]:
-            entries.append(normalize(item))
+            entries.append(normalize(item, connection.dialect))
     entries.sort(key=lambda e: (e.get("table", ""), e.get("column", ""), e["kind"], e.get("name", "")))
     return entries
 

@@ -43,6 +43,11 @@ export interface ColumnDef {
   history?: HistoryEntry[];
   /** Model side: the ForeignKey target when the column's type must come from the referenced column. */
   typeFromForeignKey?: boolean;
+  /**
+   * Migration side: attributes no op established, because the column belongs to a table the history does not fully
+   * know (a baseline table) and was only altered; their values are placeholders, not to be compared.
+   */
+  unknown?: Array<'nullable' | 'serverDefault'>;
 }
 
 /** A revision's op that touched a table or column. */

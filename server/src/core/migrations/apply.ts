@@ -1,0 +1,548 @@
+import { makeFinding, type Finding, type FindingCode } from '../findings';
+import type { ConstraintSpec } from '../schema/columns';
+import { newTable, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
+import type { OpStep } from './interpret';
+import type { ColumnItem, MigrationOp, OpKind, TableRef } from './ops';
+
+/**
+ * An op whose table could not be evaluated: whatever is known of it, so that the diff can avoid warnings it may
+ * explain. `kind` is the Alembic op ("add_column", "create_table"...), or "*" for SQL that could not be read.
+ */
+export interface UncertainOp {
+  kind: OpKind | '*';
+  revision: string;
+  origin: SourceRef;
+  /** The table, when the op names it but could not be applied to it (a rename to an unknown name). */
+  table?: string;
+  schema?: string;
+  column?: string;
+  /** The index or constraint name, or a column's new name. */
+  name?: string;
+}
+
+/** The schema the migrations leave at head, what went wrong on the way, and the ops that could not be placed. */
+export interface ReplayResult {
+  schema: Schema;
+  findings: Finding[];
+  uncertainOps: UncertainOp[];
+}
+
+/** Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops). */
+export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>): ReplayResult {
+  const replay = new SchemaReplay(revisions);
+  for (const { revision, steps } of revisions) for (const step of steps) replay.apply(revision, step);
+  return replay.finish();
+}
+
+const IDENTIFIER = /^\w+$/;
+
+class SchemaReplay {
+  private readonly schema: Schema = new Map();
+  private readonly findings: Finding[] = [];
+  private readonly uncertainOps: UncertainOp[] = [];
+  private readonly reported = new Set<string>();
+  /** Tables that no longer exist, and why ("was dropped in revision x"). */
+  private readonly gone = new Map<string, string>();
+  /** Every table some revision creates (or renames to), with the first such revision. */
+  private readonly created = new Map<string, string>();
+  private readonly baseline: string[] = [];
+  private baselineOrigin?: SourceRef;
+  private revision = '';
+  private step!: OpStep;
+
+  constructor(revisions: Array<{ revision: string; steps: OpStep[] }>) {
+    for (const { revision, steps } of revisions) {
+      for (const { op } of steps) {
+        const key = op.kind === 'create_table' ? refKey(op.table) : op.kind === 'rename_table' && op.newName !== undefined ? refKey({ name: op.newName, schema: op.table.schema }) : undefined;
+        if (key !== undefined && !this.created.has(key)) this.created.set(key, revision);
+      }
+    }
+  }
+
+  finish(): ReplayResult {
+    if (this.baseline.length > 0 && this.baselineOrigin) {
+      const list = this.baseline.map((t) => `"${t}"`).join(', ');
+      this.findings.push(
+        makeFinding('assumed-baseline', {
+          message: `The migrations alter ${this.baseline.length === 1 ? 'a table' : `${this.baseline.length} tables`} that no revision creates (${list}); assuming ${this.baseline.length === 1 ? 'it exists' : 'they exist'} before the first revision, e.g. made by metadata.create_all() and alembic stamp.`,
+          file: this.baselineOrigin.file,
+          span: this.baselineOrigin.span,
+        }),
+      );
+    }
+    return { schema: this.schema, findings: this.findings, uncertainOps: this.uncertainOps };
+  }
+
+  apply(revision: string, step: OpStep): void {
+    this.revision = revision;
+    this.step = step;
+    const { op } = step;
+    if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: could not evaluate ${op.unresolved.join(', ')} statically.`);
+    switch (op.kind) {
+      case 'create_table':
+        return this.createTable(op);
+      case 'drop_table':
+        return this.dropTable(op);
+      case 'rename_table':
+        return this.renameTable(op);
+      case 'add_column':
+        return this.addColumn(op);
+      case 'drop_column':
+        return this.dropColumn(op);
+      case 'alter_column':
+        return this.alterColumn(op);
+      case 'create_index': {
+        const table = this.existing(op.table, op);
+        if (!table || !op.index) return;
+        const { name } = op.index;
+        if (name !== undefined && table.indexes.some((i) => i.name === name)) {
+          if (!op.ifNotExists && !this.quiet()) this.invalid(`${label(op)}: index "${name}" already exists on table "${qualified(table)}".`, table);
+          return;
+        }
+        this.checkColumns(table, op.index.columns);
+        this.addConstraint(table, op.index, op.origin);
+        return;
+      }
+      case 'drop_index':
+        return this.dropIndex(op);
+      case 'create_unique_constraint':
+      case 'create_foreign_key':
+      case 'create_check_constraint':
+      case 'create_primary_key': {
+        const table = this.existing(op.table, op);
+        if (!table || !op.constraint) return;
+        if (op.constraint.kind !== 'check') this.checkColumns(table, op.constraint.columns);
+        this.addConstraint(table, op.constraint, op.origin);
+        return;
+      }
+      case 'drop_constraint':
+        return this.dropConstraint(op);
+      case 'opaque':
+        if (!op.table) this.remember(op);
+        else this.existing(op.table, op, { quiet: true });
+        return;
+    }
+  }
+
+  private createTable(op: Extract<MigrationOp, { kind: 'create_table' }>): void {
+    const key = refKey(op.table);
+    if (key === undefined) return this.remember(op);
+    const existing = this.schema.get(key);
+    if (existing) {
+      if (!op.ifNotExists && !this.quiet()) this.invalid(`${label(op)}: table "${qualified(existing)}" already exists.`, existing);
+      this.touch(existing, op);
+      return;
+    }
+    const table = newTable(op.table.name!, op.origin, op.table.schema);
+    table.history = [];
+    if (op.partial) table.partial = true;
+    this.touch(table, op);
+    const pk = op.constraints.find((c) => c.spec.kind === 'primary')?.spec;
+    const pkColumns = pk?.kind === 'primary' ? pk.columns : op.columns.filter((c) => c.spec.primaryKey && c.spec.name !== undefined).map((c) => c.spec.name!);
+    for (const item of op.columns) {
+      const name = item.spec.name;
+      if (name === undefined) continue;
+      if (table.columns.has(name)) {
+        this.invalid(`${label(op)}: column "${name}" is given twice.`, table, name);
+        continue;
+      }
+      table.columns.set(name, this.newColumn(item, pkColumns.includes(name), op));
+      this.addColumnConstraints(table, item);
+    }
+    table.primaryKey = pkColumns;
+    if (pk?.name !== undefined) table.primaryKeyName = pk.name;
+    for (const c of op.constraints) if (c.spec.kind !== 'primary') this.addConstraint(table, c.spec, c.origin);
+    this.schema.set(key, table);
+    this.gone.delete(key);
+  }
+
+  private dropTable(op: Extract<MigrationOp, { kind: 'drop_table' }>): void {
+    const table = this.existing(op.table, op, { ifExists: op.ifExists });
+    if (!table) return;
+    // NOTE: a drop that may not run (an undecided dialect branch) keeps the table, so later ops are not misjudged.
+    if (this.step.uncertain) return;
+    const key = tableKey(table.name, table.schema);
+    this.schema.delete(key);
+    this.gone.set(key, `was dropped in revision ${this.revision}`);
+  }
+
+  private renameTable(op: Extract<MigrationOp, { kind: 'rename_table' }>): void {
+    const table = this.existing(op.table, op);
+    if (!table) return;
+    const newName = op.newName;
+    if (newName === undefined) {
+      this.uncertainOps.push({ kind: 'rename_table', revision: this.revision, origin: op.origin, table: table.name, schema: table.schema });
+      return;
+    }
+    const oldKey = tableKey(table.name, table.schema);
+    const newKey = tableKey(newName, table.schema);
+    if (this.schema.has(newKey)) {
+      if (!this.quiet()) this.invalid(`${label(op)}: table "${qualified({ name: newName, schema: table.schema })}" already exists.`, table);
+      return;
+    }
+    for (const other of this.schema.values()) {
+      for (const fk of other.foreignKeys) if (fk.refTable === table.name && fk.refSchema === table.schema) fk.refTable = newName;
+    }
+    this.schema.delete(oldKey);
+    this.gone.set(oldKey, `was renamed to "${newName}" in revision ${this.revision}`);
+    table.name = newName;
+    this.schema.set(newKey, table);
+    this.gone.delete(newKey);
+  }
+
+  private addColumn(op: Extract<MigrationOp, { kind: 'add_column' }>): void {
+    const table = this.existing(op.table, op);
+    if (!table || !op.column) return;
+    const name = op.column.spec.name!;
+    if (table.columns.has(name)) {
+      if (!op.ifNotExists && !this.quiet()) this.invalid(`${label(op)}: column "${qualified(table)}.${name}" already exists.`, table, name);
+      return;
+    }
+    // The column (and what its flags make) comes from the add_column call itself.
+    const item = { spec: op.column.spec, origin: op.origin };
+    // Alembic's add_column emits the column's constraints but never a primary key; DDL in SQL does.
+    const primaryKey = op.via === 'execute' && item.spec.primaryKey;
+    table.columns.set(name, this.newColumn(item, primaryKey, op));
+    if (primaryKey) table.primaryKey = [name];
+    this.addColumnConstraints(table, item);
+  }
+
+  private dropColumn(op: Extract<MigrationOp, { kind: 'drop_column' }>): void {
+    const table = this.existing(op.table, op);
+    if (!table || op.column === undefined) return;
+    const name = op.column;
+    if (!table.columns.has(name)) {
+      if (!op.ifExists && !this.tolerates(table, name)) this.invalid(`${label(op)}: column "${qualified(table)}.${name}" does not exist at this point.`, table, name);
+      return;
+    }
+    table.columns.delete(name);
+    // Like the database: indexes and constraints on a dropped column go with it.
+    const without = <T extends { columns: string[] }>(list: T[]): T[] => list.filter((x) => !x.columns.includes(name));
+    table.indexes = without(table.indexes);
+    table.uniques = without(table.uniques);
+    table.foreignKeys = without(table.foreignKeys);
+    if (table.primaryKey.includes(name)) {
+      table.primaryKey = [];
+      delete table.primaryKeyName;
+    }
+  }
+
+  private alterColumn(op: Extract<MigrationOp, { kind: 'alter_column' }>): void {
+    const table = this.existing(op.table, op);
+    if (!table || op.column === undefined) return;
+    let column = table.columns.get(op.column);
+    if (!column) {
+      if (!this.tolerates(table, op.column)) {
+        this.invalid(`${label(op)}: column "${qualified(table)}.${op.column}" does not exist at this point.`, table, op.column);
+        return;
+      }
+      // A column of a table the history does not fully know: only what this op sets is known.
+      column = { name: op.column, nullable: true, primaryKey: false, origin: op.origin, history: [], unknown: ['nullable', 'serverDefault'] };
+      table.columns.set(op.column, column);
+    }
+    const { changes } = op;
+    if (changes.type) column.type = changes.type;
+    if (changes.nullable !== undefined) {
+      column.nullable = changes.nullable;
+      this.settle(column, 'nullable');
+    }
+    if (changes.serverDefault !== undefined) {
+      if (changes.serverDefault) column.serverDefault = changes.serverDefault;
+      else delete column.serverDefault;
+      this.settle(column, 'serverDefault');
+    }
+    column.history?.push(this.entry(op, op.origin));
+    const newName = changes.newName;
+    if (newName === undefined || newName === column.name) return;
+    if (table.columns.has(newName)) {
+      if (!this.tolerates(table, newName)) this.invalid(`${label(op)}: column "${qualified(table)}.${newName}" already exists.`, table, newName);
+      return;
+    }
+    this.renameColumn(table, column, newName);
+  }
+
+  /** Renames a column in place, keeping its position, and follows it in indexes, constraints and referencing keys. */
+  private renameColumn(table: TableDef, column: ColumnDef, newName: string): void {
+    const old = column.name;
+    column.name = newName;
+    table.columns = new Map([...table.columns].map(([k, c]) => (k === old ? [newName, c] : [k, c])));
+    const swap = (cols: string[]): string[] => cols.map((c) => (c === old ? newName : c));
+    table.primaryKey = swap(table.primaryKey);
+    for (const x of [...table.indexes, ...table.uniques, ...table.foreignKeys]) x.columns = swap(x.columns);
+    for (const other of this.schema.values()) {
+      for (const fk of other.foreignKeys) if (fk.refTable === table.name && fk.refSchema === table.schema) fk.refColumns = swap(fk.refColumns);
+    }
+  }
+
+  private dropIndex(op: Extract<MigrationOp, { kind: 'drop_index' }>): void {
+    const name = op.name;
+    if (!op.table) {
+      if (name === undefined) return this.remember(op);
+      // No table given: the index is looked up by name among the tables of its schema.
+      const candidates = [...this.schema.values()].filter((t) => t.schema === op.schema);
+      const owner = candidates.find((t) => t.indexes.some((i) => i.name === name));
+      if (owner) {
+        owner.indexes = owner.indexes.filter((i) => i.name !== name);
+        this.touch(owner, op);
+      } else if (!op.ifExists && !this.quiet() && !candidates.some((t) => t.partial || t.uncertain) && !this.explains(['create_index'], name)) {
+        this.invalid(`${label(op)}: index "${name}" does not exist at this point.`);
+      }
+      return;
+    }
+    const table = this.existing(op.table, op, { ifExists: op.ifExists });
+    if (!table || name === undefined) return;
+    const before = table.indexes.length;
+    table.indexes = table.indexes.filter((i) => i.name !== name);
+    if (table.indexes.length < before) return;
+    // MySQL drops a unique constraint as an index.
+    const uniques = table.uniques.length;
+    table.uniques = table.uniques.filter((u) => u.name !== name);
+    if (table.uniques.length < uniques) return;
+    if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_index'], name)) {
+      this.invalid(`${label(op)}: index "${name}" does not exist on table "${qualified(table)}" at this point.`, table);
+    }
+  }
+
+  private dropConstraint(op: Extract<MigrationOp, { kind: 'drop_constraint' }>): void {
+    const table = this.existing(op.table, op, { ifExists: op.ifExists });
+    if (!table || op.name === undefined) return;
+    if (this.removeConstraint(table, op.name, op.type)) return;
+    if (hasUnnamedConstraint(table, op.type)) {
+      // The database named an unnamed constraint; which one is dropped cannot be told.
+      table.uncertain = true;
+      return;
+    }
+    if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'create_index'], op.name)) {
+      this.invalid(`${label(op)}: constraint "${op.name}" does not exist on table "${qualified(table)}" at this point.`, table);
+    }
+  }
+
+  /** Removes the constraint (or, failing that, the index) called `name`: by its own name, or PostgreSQL's default name for an unnamed one. */
+  private removeConstraint(table: TableDef, name: string, type: string | undefined): boolean {
+    const matches = (x: { name?: string; columns: string[] }, suffix: string): boolean => x.name === name || (x.name === undefined && `${table.name}_${x.columns.join('_')}_${suffix}` === name);
+    const uniques = table.uniques.filter((u) => !matches(u, 'key'));
+    if (uniques.length < table.uniques.length) {
+      table.uniques = uniques;
+      return true;
+    }
+    const foreignKeys = table.foreignKeys.filter((f) => !matches(f, 'fkey'));
+    if (foreignKeys.length < table.foreignKeys.length) {
+      table.foreignKeys = foreignKeys;
+      return true;
+    }
+    const checks = table.checks.filter((c) => c.name !== name);
+    if (checks.length < table.checks.length) {
+      table.checks = checks;
+      return true;
+    }
+    const isPrimaryKey = table.primaryKeyName !== undefined ? table.primaryKeyName === name : name === `${table.name}_pkey` || type === 'primary';
+    if (table.primaryKey.length > 0 && isPrimaryKey) {
+      for (const c of table.primaryKey) {
+        const column = table.columns.get(c);
+        if (column) column.primaryKey = false;
+      }
+      table.primaryKey = [];
+      delete table.primaryKeyName;
+      return true;
+    }
+    const indexes = table.indexes.filter((i) => i.name !== name);
+    if (indexes.length < table.indexes.length) {
+      table.indexes = indexes;
+      return true;
+    }
+    return false;
+  }
+
+  /** The table an op works on: existing, or assumed (baseline); undefined, after saying why if needed, when there is none. */
+  private existing(ref: TableRef, op: MigrationOp, options: { ifExists?: boolean; quiet?: boolean } = {}): TableDef | undefined {
+    const key = refKey(ref);
+    if (key === undefined) {
+      this.remember(op);
+      return undefined;
+    }
+    let table = this.schema.get(key);
+    if (!table) {
+      if (options.ifExists) return undefined;
+      if (!this.created.has(key) && !this.gone.has(key)) {
+        table = this.assume(ref, op.origin);
+        this.baseline.push(qualified(table));
+        this.baselineOrigin ??= op.origin;
+      } else if (this.explains(['create_table', 'rename_table'])) {
+        table = this.assume(ref, op.origin);
+        table.uncertain = true;
+      } else {
+        const why = this.gone.get(key) ?? `is not created until revision ${this.created.get(key)}`;
+        if (!options.quiet && !this.quiet()) this.invalid(`${label(op)}: table "${qualified(ref)}" does not exist at this point (it ${why}).`, undefined, undefined, ref.name);
+        return undefined;
+      }
+    }
+    this.touch(table, op);
+    return table;
+  }
+
+  /** A table the history uses without creating: its columns are known only from what ops add or alter. */
+  private assume(ref: TableRef, origin: SourceRef): TableDef {
+    const table = newTable(ref.name!, origin, ref.schema);
+    table.partial = true;
+    table.history = [];
+    this.schema.set(refKey(ref)!, table);
+    return table;
+  }
+
+  /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
+  private touch(table: TableDef, op: MigrationOp): void {
+    table.history?.push(this.entry(op, op.origin));
+    if (op.unresolved.length > 0 || this.step.uncertain) table.uncertain = true;
+  }
+
+  private newColumn(item: ColumnItem, primaryKey: boolean, op: MigrationOp): ColumnDef {
+    const { spec, origin } = item;
+    const column: ColumnDef = { name: spec.name!, type: spec.type, nullable: spec.nullable ?? !(primaryKey || spec.primaryKey), primaryKey, origin, history: [this.entry(op, origin)] };
+    if (spec.serverDefault) column.serverDefault = spec.serverDefault;
+    return column;
+  }
+
+  /** The index, unique constraint and foreign keys that a column's `index=True`, `unique=True` and `ForeignKey(...)` make. */
+  private addColumnConstraints(table: TableDef, item: ColumnItem): void {
+    const { spec, origin } = item;
+    const name = spec.name!;
+    if (spec.index) {
+      // The default naming convention `ix_%(column_0_label)s`; the label carries the schema.
+      const label = [table.schema?.replace(/\./g, '_'), table.name, name].filter((p) => p !== undefined).join('_');
+      table.indexes.push({ name: `ix_${label}`, columns: [name], unique: !!spec.unique, origin, conventional: true });
+    } else if (spec.unique) table.uniques.push({ columns: [name], origin });
+    for (const fk of spec.foreignKeys) {
+      if (fk.target.kind !== 'text') continue;
+      this.addConstraint(table, { kind: 'foreign', name: fk.name, columns: [name], refs: [fk.target.text], ondelete: fk.ondelete, onupdate: fk.onupdate }, origin);
+    }
+  }
+
+  private addConstraint(table: TableDef, spec: ConstraintSpec, origin: SourceRef): void {
+    switch (spec.kind) {
+      case 'unique':
+        table.uniques.push({ name: spec.name, columns: spec.columns, origin });
+        return;
+      case 'index':
+        table.indexes.push({ name: spec.name, columns: spec.columns, unique: spec.unique, origin, ...(spec.conventional ? { conventional: true } : {}) });
+        return;
+      case 'check':
+        table.checks.push({ name: spec.name, sql: spec.sql, origin });
+        return;
+      case 'primary':
+        table.primaryKey = spec.columns;
+        if (spec.name !== undefined) table.primaryKeyName = spec.name;
+        for (const c of spec.columns) {
+          const column = table.columns.get(c);
+          if (column) {
+            column.primaryKey = true;
+            column.nullable = false;
+          }
+        }
+        return;
+      case 'foreign': {
+        // "schema.table.column", "table.column", or "table." for the referenced table's primary key.
+        const parts = (spec.refs[0] ?? '').split('.');
+        parts.pop();
+        const refTable = parts.pop() ?? '';
+        const refSchema = parts.length > 0 ? parts.join('.') : undefined;
+        let refColumns = spec.refs.map((r) => r.slice(r.lastIndexOf('.') + 1));
+        if (refColumns.every((c) => c === '')) refColumns = [...(this.schema.get(tableKey(refTable, refSchema))?.primaryKey ?? [])];
+        table.foreignKeys.push({ name: spec.name, columns: spec.columns, refTable, refSchema, refColumns, ondelete: spec.ondelete, onupdate: spec.onupdate, origin });
+        return;
+      }
+    }
+  }
+
+  /** invalid-operation for index or constraint columns that a fully known table lacks. */
+  private checkColumns(table: TableDef, columns: string[]): void {
+    for (const c of columns) {
+      if (IDENTIFIER.test(c) && !table.columns.has(c) && !this.tolerates(table, c)) {
+        this.invalid(`${label(this.step.op)}: column "${qualified(table)}.${c}" does not exist at this point.`, table, c);
+      }
+    }
+  }
+
+  /** Whether a missing column (or index/constraint) on this table may be explained rather than be a mistake. */
+  private tolerates(table: TableDef, column?: string): boolean {
+    return !!table.partial || !!table.uncertain || this.quiet() || (column !== undefined && this.explains(['add_column', 'alter_column'], column));
+  }
+
+  /** Inside an undecided dialect branch or a `try:` body, a failing op is not reported. */
+  private quiet(): boolean {
+    return this.step.uncertain || this.step.guarded;
+  }
+
+  /** Whether an earlier op on an unknown table, of one of these kinds (or unreadable SQL), may have done it. */
+  private explains(kinds: OpKind[], name?: string): boolean {
+    return this.uncertainOps.some((o) => (o.kind === '*' || (kinds as string[]).includes(o.kind)) && (name === undefined || (o.column ?? o.name) === undefined || o.column === name || o.name === name));
+  }
+
+  private settle(column: ColumnDef, attribute: 'nullable' | 'serverDefault'): void {
+    if (!column.unknown) return;
+    column.unknown = column.unknown.filter((a) => a !== attribute);
+    if (column.unknown.length === 0) delete column.unknown;
+  }
+
+  /** Keeps an op whose table is unknown, with what is known of it. */
+  private remember(op: MigrationOp): void {
+    const u: UncertainOp = { kind: op.kind === 'opaque' ? '*' : op.kind, revision: this.revision, origin: op.origin };
+    const schema = 'table' in op ? op.table?.schema : undefined;
+    if (schema !== undefined) u.schema = schema;
+    const column = op.kind === 'add_column' ? op.column?.spec.name : op.kind === 'drop_column' || op.kind === 'alter_column' ? op.column : undefined;
+    if (column !== undefined) u.column = column;
+    const name =
+      op.kind === 'alter_column' ? op.changes.newName
+      : op.kind === 'create_index' ? op.index?.name
+      : op.kind === 'drop_index' || op.kind === 'drop_constraint' ? op.name
+      : 'constraint' in op ? op.constraint?.name
+      : undefined;
+    if (name !== undefined) u.name = name;
+    this.uncertainOps.push(u);
+  }
+
+  private entry(op: MigrationOp, origin: SourceRef): HistoryEntry {
+    return { revision: this.revision, op: op.via === 'execute' ? 'execute' : op.kind, origin };
+  }
+
+  private invalid(message: string, table?: TableDef, column?: string, tableName?: string): void {
+    this.report('invalid-operation', message, table?.name ?? tableName, column);
+  }
+
+  private report(code: FindingCode, message: string, table?: string, column?: string): void {
+    const { file, span } = this.step.op.origin;
+    const key = `${code}\n${file}\n${span.join(',')}\n${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.findings.push(makeFinding(code, { message, file, span, ...(table !== undefined ? { table } : {}), ...(column !== undefined ? { column } : {}) }));
+  }
+}
+
+function refKey(ref: TableRef): string | undefined {
+  return ref.name === undefined ? undefined : tableKey(ref.name, ref.schema);
+}
+
+function qualified(t: { name?: string; schema?: string }): string {
+  return t.schema ? `${t.schema}.${t.name}` : t.name ?? '?';
+}
+
+/** How the op was written, for messages: "op.add_column", "batch_op.alter_column", "op.execute". */
+function label(op: MigrationOp): string {
+  return op.via === 'execute' ? 'op.execute' : `${op.via}.${op.kind}`;
+}
+
+/** Whether the table has a constraint without a name of the given type (any type when undefined). */
+function hasUnnamedConstraint(table: TableDef, type: string | undefined): boolean {
+  const unnamed = (list: Array<{ name?: string }>): boolean => list.some((x) => x.name === undefined);
+  switch (type) {
+    case 'unique':
+      return unnamed(table.uniques);
+    case 'foreignkey':
+      return unnamed(table.foreignKeys);
+    case 'check':
+      return unnamed(table.checks);
+    case 'primary':
+      return false;
+    default:
+      return unnamed(table.uniques) || unnamed(table.foreignKeys) || unnamed(table.checks);
+  }
+}

@@ -1,0 +1,228 @@
+import { makeFinding, type Finding } from '../findings';
+import type { RevisionInfo } from './revisions';
+
+/** The revision graph of one migration environment. */
+export interface RevisionGraph {
+  /** Revisions by id; for an id that several files share, the first file by path. */
+  revisions: Map<string, RevisionInfo>;
+  /** Revisions that no revision names as its down_revision, by id. */
+  heads: string[];
+  /** Revisions whose down_revision is None, by id. */
+  bases: string[];
+  /** Every revision outside a cycle, parents (and depends_on targets) before children; ties by id. */
+  order: string[];
+  problems: Finding[];
+}
+
+/**
+ * Links revisions by `down_revision` and `depends_on` and orders them for replay; a broken graph (duplicates,
+ * missing parents, cycles, several heads) is reported as findings, never thrown.
+ */
+export function buildRevisionGraph(revisions: RevisionInfo[]): RevisionGraph {
+  const problems: Finding[] = [];
+  const byId = new Map<string, RevisionInfo>();
+  const sharing = new Map<string, RevisionInfo[]>();
+  for (const r of [...revisions].sort((a, b) => compare(a.file, b.file))) {
+    const list = sharing.get(r.id);
+    if (list) list.push(r);
+    else {
+      sharing.set(r.id, [r]);
+      byId.set(r.id, r);
+    }
+  }
+  for (const [id, list] of sharing) {
+    if (list.length < 2) continue;
+    for (const r of list) {
+      problems.push(makeFinding('duplicate-revision', { message: `Revision id "${id}" is used by ${list.length} files: ${list.map((x) => x.file).join(', ')}.`, file: r.file, span: r.span }));
+    }
+  }
+
+  const labels = new Map<string, string>();
+  for (const r of byId.values()) for (const label of r.branchLabels) if (!labels.has(label)) labels.set(label, r.id);
+  const ids = [...byId.keys()].sort(compare);
+  const children = new Map<string, string[]>(ids.map((id) => [id, []]));
+  /** Edges that order the replay: parent -> child and depends_on target -> dependant. */
+  const successors = new Map<string, string[]>(ids.map((id) => [id, []]));
+  let linksMissing = false;
+  for (const id of ids) {
+    const r = byId.get(id)!;
+    if (r.unresolved) {
+      linksMissing = true;
+      problems.push(makeFinding('unresolved', { message: `Revision "${id}": could not evaluate ${r.unresolved.join(', ')} statically.`, file: r.file, span: r.span }));
+    }
+    for (const parent of r.downRevisions) {
+      if (byId.has(parent)) {
+        children.get(parent)!.push(id);
+        successors.get(parent)!.push(id);
+        continue;
+      }
+      linksMissing = true;
+      const guess = closestId(parent, ids);
+      problems.push(
+        makeFinding('missing-down-revision', {
+          message: `Revision "${id}" has down_revision "${parent}", which does not exist${guess ? `; did you mean "${guess}"?` : '.'}`,
+          file: r.file,
+          span: r.downRevisionSpan,
+        }),
+      );
+    }
+    for (const dependency of r.dependsOn) {
+      const target = byId.has(dependency) ? dependency : labels.get(dependency);
+      if (target !== undefined) {
+        successors.get(target)!.push(id);
+        continue;
+      }
+      const guess = closestId(dependency, ids);
+      problems.push(
+        makeFinding('missing-down-revision', {
+          message: `Revision "${id}" depends on "${dependency}", which is neither a revision nor a branch label${guess ? `; did you mean "${guess}"?` : '.'}`,
+          file: r.file,
+          span: r.dependsOnSpan ?? r.span,
+        }),
+      );
+    }
+  }
+
+  const inCycle = new Set<string>();
+  for (const cycle of findCycles(ids, successors)) {
+    for (const id of cycle) {
+      inCycle.add(id);
+      const r = byId.get(id)!;
+      const message = cycle.length === 1 ? `Revision "${id}" names itself as its own ancestor.` : `Revision "${id}" is part of a cycle in the revision graph: ${cycle.join(', ')}.`;
+      problems.push(makeFinding('revision-cycle', { message, file: r.file, span: r.span }));
+    }
+  }
+
+  const heads = ids.filter((id) => children.get(id)!.length === 0);
+  // A missing link (a typo, an unreadable down_revision) makes extra heads; it is reported on its own.
+  if (heads.length > 1 && !linksMissing) {
+    for (const id of heads) {
+      const r = byId.get(id)!;
+      problems.push(makeFinding('multiple-heads', { message: `Multiple head revisions are present: ${heads.join(', ')}; merge them (alembic merge heads).`, file: r.file, span: r.span }));
+    }
+  }
+  return {
+    revisions: byId,
+    heads,
+    bases: ids.filter((id) => byId.get(id)!.downRevisions.length === 0 && !byId.get(id)!.unresolved),
+    order: topologicalOrder(ids, successors, inCycle),
+    problems,
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Kahn's algorithm, always taking the smallest ready id; revisions in a cycle are left out (their edges ignored). */
+function topologicalOrder(ids: string[], successors: Map<string, string[]>, excluded: Set<string>): string[] {
+  const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
+  for (const id of ids) {
+    if (excluded.has(id)) continue;
+    for (const next of successors.get(id)!) indegree.set(next, indegree.get(next)! + 1);
+  }
+  const ready = ids.filter((id) => !excluded.has(id) && indegree.get(id) === 0);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    const id = ready.shift()!;
+    order.push(id);
+    for (const next of successors.get(id)!) {
+      if (excluded.has(next)) continue;
+      const left = indegree.get(next)! - 1;
+      indegree.set(next, left);
+      if (left === 0) ready.splice(insertionPoint(ready, next), 0, next);
+    }
+  }
+  return order;
+}
+
+function insertionPoint(sorted: string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The strongly connected components that are cycles (more than one revision, or a self-reference), each sorted. */
+function findCycles(ids: string[], successors: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  let counter = 0;
+  const visit = (id: string): void => {
+    index.set(id, counter);
+    low.set(id, counter);
+    counter++;
+    stack.push(id);
+    onStack.add(id);
+  };
+  for (const start of ids) {
+    if (index.has(start)) continue;
+    visit(start);
+    const work: Array<{ id: string; next: number }> = [{ id: start, next: 0 }];
+    while (work.length > 0) {
+      const top = work[work.length - 1];
+      const succ = successors.get(top.id)!;
+      if (top.next < succ.length) {
+        const w = succ[top.next++];
+        if (!index.has(w)) {
+          visit(w);
+          work.push({ id: w, next: 0 });
+        } else if (onStack.has(w)) low.set(top.id, Math.min(low.get(top.id)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1].id;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.id)!));
+      }
+      if (low.get(top.id) !== index.get(top.id)) continue;
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== top.id);
+      if (component.length > 1 || succ.includes(top.id)) cycles.push(component.sort(compare));
+    }
+  }
+  return cycles;
+}
+
+/** The existing id closest to a missing one (a typo: edit distance at most 2), ties by id. */
+function closestId(missing: string, ids: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const id of ids) {
+    if (Math.abs(id.length - missing.length) >= bestDistance) continue;
+    const d = editDistance(missing, id, bestDistance);
+    if (d < bestDistance) {
+      best = id;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, or `limit` as soon as it cannot be below it. */
+function editDistance(a: string, b: string, limit: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]);
+    }
+    if (rowMin >= limit) return limit;
+    prev = cur;
+  }
+  return Math.min(prev[b.length], limit);
+}

@@ -1,0 +1,392 @@
+import type { Expr, Span, Stmt } from '../python/syntax';
+import { exprText, type DefStmt, type Resolver, type Value } from '../python/resolve';
+import { evalLiteral, type Literal } from '../python/literals';
+import type { EvalContext } from '../schema/types';
+import { readBatchTarget, readOpCall, type BatchTarget, type MigrationOp, type OpScope } from './ops';
+
+/** An op as the upgrade runs it, with how sure the analysis is that it runs. */
+export interface OpStep {
+  op: MigrationOp;
+  /** Inside (or after a `return` inside) a branch on the database dialect that could not be decided. */
+  uncertain: boolean;
+  /** Inside a `try:` body: the author expects that it may fail. */
+  guarded: boolean;
+}
+
+/**
+ * Runs the `upgrade()` function of a revision file in the mind: its statements in order, module-level helpers inlined
+ * with their arguments bound, loops over literal lists unrolled, batch contexts followed, dialect branches decided
+ * when the dialect is known. Returns the schema ops it performs.
+ */
+export function interpretUpgrade({ resolver, file, dialect }: { resolver: Resolver; file: string; dialect?: string }): OpStep[] {
+  let upgrade: DefStmt | undefined;
+  for (const s of resolver.moduleBody(file)) if (s.k === 'def' && s.name === 'upgrade') upgrade = s;
+  if (!upgrade) return [];
+  const interpreter = new Interpreter(resolver, dialect);
+  const frame = new Frame(file, 0, new Set([upgrade]));
+  for (const p of upgrade.params) frame.set(p.name, UNKNOWN);
+  interpreter.walk(upgrade.body, frame, { uncertain: false, guarded: false });
+  return interpreter.steps;
+}
+
+/** What a local name holds: a value (with the expression and frame it came from), or a `batch_op`. */
+type Var = { kind: 'value'; value: Value; source?: { e: Expr; frame: Frame } } | { kind: 'batch'; target: BatchTarget };
+
+const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
+
+/** The local bindings of one function activation. */
+class Frame {
+  readonly vars = new Map<string, Var>();
+  /** The same bindings as the resolver reads them. */
+  readonly locals = new Map<string, Value>();
+
+  constructor(
+    readonly file: string,
+    readonly depth: number,
+    /** The functions being inlined, so recursion stops. */
+    readonly active: ReadonlySet<DefStmt>,
+  ) {}
+
+  set(name: string, v: Var): void {
+    this.vars.set(name, v);
+    this.locals.set(name, v.kind === 'value' ? v.value : { t: 'unknown' });
+  }
+}
+
+interface Flags {
+  uncertain: boolean;
+  guarded: boolean;
+}
+
+/** How a block ended: by a `return`, maybe by one (in an undecided dialect branch), or by running to its end. */
+type Flow = 'return' | 'maybe' | undefined;
+
+const MAX_INLINE_DEPTH = 8;
+const MAX_EXPAND_DEPTH = 20;
+/** Names whose presence in an `if` test makes it a test on the database dialect. */
+const DIALECT_WORDS = new Set(['dialect', 'get_bind', 'get_context', 'engine']);
+/** Names that show an object is a database connection (`op.get_bind().execute(...)`). */
+const CONNECTION_WORDS = new Set(['get_bind', 'connection']);
+
+class Interpreter {
+  readonly steps: OpStep[] = [];
+  private readonly moduleFrames = new Map<string, Frame>();
+
+  constructor(
+    private readonly resolver: Resolver,
+    private readonly dialect: string | undefined,
+  ) {}
+
+  walk(body: Stmt[], frame: Frame, flags: Flags): Flow {
+    let current = flags;
+    for (const s of body) {
+      let flow: Flow;
+      switch (s.k) {
+        case 'expr':
+          this.evaluate(s.value, frame, current);
+          break;
+        case 'assign':
+          if (!s.value) break;
+          this.evaluate(s.value, frame, current);
+          for (const target of s.targets) this.bind(target, s.value, frame, frame);
+          break;
+        case 'if':
+          flow = this.ifStatement(s, frame, current);
+          break;
+        case 'for':
+          flow = this.forStatement(s, frame, current);
+          break;
+        case 'with':
+          for (const item of s.items) {
+            const batch = item.ctx.k === 'call' && this.opMethod(item.ctx.fn, frame)?.method === 'batch_alter_table' ? readBatchTarget(this.scope(frame), item.ctx) : undefined;
+            if (item.as) frame.set(item.as, batch ? { kind: 'batch', target: batch } : this.varFor(item.ctx, frame));
+          }
+          flow = this.walk(s.body, frame, current);
+          break;
+        case 'try':
+          flow = this.walk(s.body, frame, { ...current, guarded: true });
+          break;
+        case 'def':
+          frame.set(s.name, { kind: 'value', value: { t: 'def', file: frame.file, def: s } });
+          break;
+        case 'return':
+          return 'return';
+        default:
+          break;
+      }
+      if (flow === 'return') return 'return';
+      if (flow === 'maybe') current = { ...current, uncertain: true };
+    }
+    return current.uncertain && !flags.uncertain ? 'maybe' : undefined;
+  }
+
+  /** A call in statement position: an op, a connection's `execute`, or a helper to inline. */
+  private evaluate(e: Expr, frame: Frame, flags: Flags): void {
+    if (e.k !== 'call') return;
+    const target = this.opMethod(e.fn, frame);
+    if (target) {
+      this.record(readOpCall({ scope: this.scope(frame), call: e, method: target.method, batch: target.batch }), flags);
+      return;
+    }
+    if (e.fn.k === 'attr' && e.fn.name === 'execute' && this.mentions(e.fn.obj, frame, CONNECTION_WORDS, 0)) {
+      this.record(readOpCall({ scope: this.scope(frame), call: e, method: 'execute' }), flags);
+      return;
+    }
+    const fn = this.callee(e.fn, frame);
+    if (fn && frame.depth < MAX_INLINE_DEPTH && !frame.active.has(fn.def)) this.walk(fn.def.body, this.bindCall(fn, e, frame), flags);
+  }
+
+  private record(ops: MigrationOp[], flags: Flags): void {
+    for (const op of ops) this.steps.push({ op, uncertain: flags.uncertain, guarded: flags.guarded });
+  }
+
+  /** `op.<method>` (also through an alias or a parameter), or `batch_op.<method>`. */
+  private opMethod(fn: Expr, frame: Frame): { method: string; batch?: BatchTarget } | undefined {
+    if (fn.k === 'attr') {
+      const owner = fn.obj.k === 'name' ? frame.vars.get(fn.obj.id) : undefined;
+      if (owner?.kind === 'batch') return { method: fn.name, batch: owner.target };
+      const v = this.resolver.resolve(frame.file, fn.obj, frame.locals);
+      return v.t === 'ext' && v.q === 'alembic.op' ? { method: fn.name } : undefined;
+    }
+    const v = this.resolver.resolve(frame.file, fn, frame.locals);
+    return v.t === 'ext' && v.q.startsWith('alembic.op.') ? { method: v.q.slice('alembic.op.'.length) } : undefined;
+  }
+
+  /** The project function a call calls, if any. */
+  private callee(fn: Expr, frame: Frame): { def: DefStmt; file: string } | undefined {
+    const v = this.resolver.resolve(frame.file, fn, frame.locals);
+    return v.t === 'def' ? { def: v.def, file: v.file } : undefined;
+  }
+
+  /** A frame for a call of `fn`, with its parameters bound to the call's arguments (or their defaults). */
+  private bindCall(fn: { def: DefStmt; file: string }, call: Extract<Expr, { k: 'call' }>, caller: Frame): Frame {
+    const frame = new Frame(fn.file, caller.depth + 1, new Set([...caller.active, fn.def]));
+    const starred = call.args.findIndex((a) => a.k === 'starred');
+    const positional = starred < 0 ? call.args : call.args.slice(0, starred);
+    let next = 0;
+    for (const p of fn.def.params) {
+      if (p.star) {
+        frame.set(p.name, UNKNOWN);
+        if (p.star === '*') next = Infinity;
+        continue;
+      }
+      const kw = call.kw.find((k) => k.name === p.name);
+      const arg = kw?.value ?? (next < positional.length ? positional[next++] : undefined);
+      if (arg) frame.set(p.name, this.varFor(arg, caller));
+      else if (p.default && !(starred >= 0 && next >= positional.length)) frame.set(p.name, this.varFor(p.default, this.moduleFrame(fn.file)));
+      else frame.set(p.name, UNKNOWN);
+    }
+    return frame;
+  }
+
+  /** What a name bound to `e` (in `frame`) holds. */
+  private varFor(e: Expr, frame: Frame): Var {
+    if (e.k === 'name') {
+      const own = frame.vars.get(e.id);
+      if (own) return own;
+    }
+    const source = { e, frame };
+    const literal = this.literal(e, frame);
+    if (literal !== undefined) return { kind: 'value', value: { t: 'expr', file: frame.file, e: literalExpr(literal, e.s) }, source };
+    const v = this.resolver.resolve(frame.file, e, frame.locals);
+    return { kind: 'value', value: v, source };
+  }
+
+  /** The literal value of an expression, also when it is what a project helper returns (`flag_name("x")`). */
+  private literal(e: Expr, frame: Frame): Literal | undefined {
+    const v = evalLiteral(this.resolver, frame.file, e, frame.locals);
+    if (v !== undefined || e.k !== 'call' || !this.callee(e.fn, frame)) return v;
+    const leaves = this.expand(e, frame, 0);
+    return leaves?.length === 1 ? evalLiteral(this.resolver, leaves[0].frame.file, leaves[0].e, leaves[0].frame.locals) : undefined;
+  }
+
+  /** Binds an assignment target in `into` (a name, or names unpacked from a tuple or a literal list) to `value`, read in `from`. */
+  private bind(target: Expr, value: Expr, from: Frame, into: Frame): void {
+    if (target.k === 'name') {
+      into.set(target.id, this.varFor(value, from));
+      return;
+    }
+    if (target.k !== 'tuple' && target.k !== 'list') return;
+    if ((value.k === 'tuple' || value.k === 'list') && value.items.length === target.items.length) {
+      target.items.forEach((t, i) => this.bind(t, value.items[i], from, into));
+      return;
+    }
+    const literal = evalLiteral(this.resolver, from.file, value, from.locals);
+    if (Array.isArray(literal) && literal.length === target.items.length) {
+      target.items.forEach((t, i) => this.bind(t, literalExpr(literal[i], value.s), from, into));
+      return;
+    }
+    for (const name of namesIn(target)) into.set(name, UNKNOWN);
+  }
+
+  private ifStatement(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
+    if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
+      const decided = this.dialect === undefined ? undefined : this.decideDialect(s.test, frame, 0);
+      if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
+      const uncertain = { ...flags, uncertain: true };
+      const a = this.walk(s.body, frame, uncertain);
+      const b = this.walk(s.orelse, frame, uncertain);
+      return a || b ? 'maybe' : undefined;
+    }
+    const literal = evalLiteral(this.resolver, frame.file, s.test, frame.locals);
+    if (literal !== undefined) return this.walk(isTruthy(literal) ? s.body : s.orelse, frame, flags);
+    const a = this.walk(s.body, frame, flags);
+    const b = this.walk(s.orelse, frame, flags);
+    return a === 'maybe' || b === 'maybe' ? 'maybe' : undefined;
+  }
+
+  private forStatement(s: Extract<Stmt, { k: 'for' }>, frame: Frame, flags: Flags): Flow {
+    const literal = evalLiteral(this.resolver, frame.file, s.iter, frame.locals);
+    const items = Array.isArray(literal) ? literal.map((v) => ({ e: literalExpr(v, s.iter.s), frame })) : this.expand(s.iter, frame, 0);
+    if (!items) {
+      // An iterable that cannot be known: the body runs once with the loop variables unknown.
+      for (const name of namesIn(s.target)) frame.set(name, UNKNOWN);
+      return this.walk(s.body, frame, flags);
+    }
+    let current = flags;
+    for (const item of items) {
+      this.bind(s.target, item.e, item.frame, frame);
+      const flow = this.walk(s.body, frame, current);
+      if (flow === 'return') return 'return';
+      if (flow === 'maybe') current = { ...current, uncertain: true };
+    }
+    return current === flags ? undefined : 'maybe';
+  }
+
+  /**
+   * The expressions `e` stands for, each with the frame to evaluate it in: a variable's value, a module constant,
+   * a helper's return value, the items of a list or of `*args`. Undefined when unknown.
+   */
+  private expand(e: Expr, frame: Frame, depth: number): Array<{ e: Expr; frame: Frame }> | undefined {
+    if (depth > MAX_EXPAND_DEPTH) return undefined;
+    switch (e.k) {
+      case 'starred':
+        return this.expand(e.value, frame, depth + 1);
+      case 'list':
+      case 'tuple': {
+        const out: Array<{ e: Expr; frame: Frame }> = [];
+        for (const item of e.items) {
+          const inner = item.k === 'starred' ? this.expand(item.value, frame, depth + 1) : [{ e: item, frame }];
+          if (!inner) return undefined;
+          out.push(...inner);
+        }
+        return out;
+      }
+      case 'name': {
+        const own = frame.vars.get(e.id);
+        if (own) return own.kind === 'value' && own.source ? this.expand(own.source.e, own.source.frame, depth + 1) : undefined;
+        const v = this.resolver.lookup(frame.file, e.id);
+        return v.t === 'expr' ? this.expand(v.e, this.moduleFrame(v.file), depth + 1) : undefined;
+      }
+      case 'attr': {
+        const v = this.resolver.resolve(frame.file, e, frame.locals);
+        return v.t === 'expr' ? this.expand(v.e, this.moduleFrame(v.file), depth + 1) : [{ e, frame }];
+      }
+      case 'call': {
+        const fn = this.callee(e.fn, frame);
+        if (!fn) return [{ e, frame }];
+        if (frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def)) return undefined;
+        const inner = this.bindCall(fn, e, frame);
+        for (const s of fn.def.body) {
+          if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
+          if (s.k === 'return') return s.value ? this.expand(s.value, inner, depth + 1) : undefined;
+        }
+        return undefined;
+      }
+      default:
+        return [{ e, frame }];
+    }
+  }
+
+  private moduleFrame(file: string): Frame {
+    let frame = this.moduleFrames.get(file);
+    if (!frame) {
+      frame = new Frame(file, 0, new Set());
+      this.moduleFrames.set(file, frame);
+    }
+    return frame;
+  }
+
+  /** The evaluation context of a frame, with `expand` for op arguments that are variables or helper results. */
+  private scope(frame: Frame): OpScope {
+    return {
+      resolver: this.resolver,
+      file: frame.file,
+      locals: frame.locals,
+      expand: (e: Expr) => this.expand(e, frame, 0)?.map((x): { e: Expr; ctx: EvalContext } => ({ e: x.e, ctx: { resolver: this.resolver, file: x.frame.file, locals: x.frame.locals } })),
+    };
+  }
+
+  /** Whether an expression (or a variable it uses, followed to its value) mentions one of `words`. */
+  private mentions(e: Expr, frame: Frame, words: ReadonlySet<string>, depth: number): boolean {
+    for (const word of testText(e).match(/[A-Za-z_]\w*/g) ?? []) {
+      if (words.has(word)) return true;
+      const v = frame.vars.get(word);
+      if (v?.kind === 'value' && v.source && depth < 5 && this.mentions(v.source.e, v.source.frame, words, depth + 1)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Decides a test on the dialect name for the known dialect: `X.dialect.name == "postgresql"`, `!=`, `in (...)`,
+   * `not in`, `not <test>`, or a variable holding such a test. Undefined when the test has another shape.
+   */
+  private decideDialect(e: Expr, frame: Frame, depth: number): boolean | undefined {
+    if (depth > 5) return undefined;
+    const text = testText(e).trim();
+    const negated = /^not\s+([\s\S]+)$/.exec(text);
+    if (negated) {
+      const inner = this.decideText(negated[1], frame, depth);
+      return inner === undefined ? undefined : !inner;
+    }
+    return this.decideText(text, frame, depth);
+  }
+
+  private decideText(text: string, frame: Frame, depth: number): boolean | undefined {
+    const dialect = this.dialect!;
+    if (/^[A-Za-z_]\w*$/.test(text)) {
+      const v = frame.vars.get(text);
+      return v?.kind === 'value' && v.source ? this.decideDialect(v.source.e, v.source.frame, depth + 1) : undefined;
+    }
+    let m = /^([\w.()]+)\s*(==|!=)\s*(['"])([^'"]*)\3$/.exec(text);
+    if (m && this.isDialectName(m[1], frame)) return (m[4] === dialect) === (m[2] === '==');
+    m = /^(['"])([^'"]*)\1\s*(==|!=)\s*([\w.()]+)$/.exec(text);
+    if (m && this.isDialectName(m[4], frame)) return (m[2] === dialect) === (m[3] === '==');
+    m = /^([\w.()]+)\s+(not\s+in|in)\s*[[(]([^\])]*)[\])]$/.exec(text);
+    if (m && this.isDialectName(m[1], frame)) {
+      const names = [...m[3].matchAll(/(['"])([^'"]*)\1/g)].map((x) => x[2]);
+      return names.includes(dialect) === (m[2] === 'in');
+    }
+    return undefined;
+  }
+
+  /** Whether a dotted expression is the dialect's name (`bind.dialect.name`, `conn.engine.name`, or a variable holding it). */
+  private isDialectName(text: string, frame: Frame): boolean {
+    if (/(^|\.)(dialect|engine)\.name$/.test(text)) return true;
+    const v = /^[A-Za-z_]\w*$/.test(text) ? frame.vars.get(text) : undefined;
+    return v?.kind === 'value' && !!v.source && /(^|\.)(dialect|engine)\.name$/.test(testText(v.source.e));
+  }
+}
+
+/** The source text of a test: comparisons and boolean operators are kept by the syntax tree as text. */
+function testText(e: Expr): string {
+  return e.k === 'other' ? e.text : exprText(e);
+}
+
+function isTruthy(v: Literal): boolean {
+  return Array.isArray(v) ? v.length > 0 : !!v;
+}
+
+function namesIn(target: Expr): string[] {
+  if (target.k === 'name') return [target.id];
+  if (target.k === 'tuple' || target.k === 'list') return target.items.flatMap(namesIn);
+  return [];
+}
+
+/** A synthetic expression for a literal value, so a bound variable evaluates the same in any frame. */
+function literalExpr(v: Literal, s: Span): Expr {
+  if (typeof v === 'string') return { k: 'str', v, s };
+  if (typeof v === 'number') return { k: 'num', v, s };
+  if (Array.isArray(v)) return { k: 'list', items: v.map((x) => literalExpr(x, s)), s };
+  return { k: 'const', v, s };
+}

@@ -1,0 +1,389 @@
+import { keywordArg, type Expr } from '../python/syntax';
+import { exprText } from '../python/resolve';
+import { evalLiteral, evalString, evalStringList } from '../python/literals';
+import type { ServerDefault, SourceRef, SqlType } from '../schema/schema';
+import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
+import { calleeName, evalColumnCall, evalConstraintCall, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
+import { readSqlOps } from './sql';
+
+type Call = Extract<Expr, { k: 'call' }>;
+
+/** A table as an op names it; `name` is undefined when it could not be evaluated. */
+export interface TableRef {
+  name?: string;
+  schema?: string;
+}
+
+/** A column an op creates (an `sa.Column(...)` or a column of a SQL CREATE TABLE / ADD COLUMN). */
+export interface ColumnItem {
+  spec: ColumnSpec;
+  origin: SourceRef;
+}
+
+/** A constraint or index inside `op.create_table(...)`. */
+export interface ConstraintItem {
+  spec: ConstraintSpec;
+  origin: SourceRef;
+}
+
+export type IndexSpec = Extract<ConstraintSpec, { kind: 'index' }>;
+
+/** What `alter_column` changes; a field is present only when the op sets it (`serverDefault: null` drops it). */
+export interface ColumnChanges {
+  type?: SqlType;
+  nullable?: boolean;
+  serverDefault?: ServerDefault | null;
+  newName?: string;
+}
+
+interface OpBase {
+  origin: SourceRef;
+  /** How the op was written: an `op.` call, a `batch_op.` call, or DDL inside `op.execute(...)`. */
+  via: 'op' | 'batch_op' | 'execute';
+  /** What could not be evaluated statically, each as "the table name `expr`". */
+  unresolved: string[];
+}
+
+/** One schema-changing migration operation, with every argument evaluated as far as static analysis allows. */
+export type MigrationOp = OpBase &
+  (
+    | { kind: 'create_table'; table: TableRef; columns: ColumnItem[]; constraints: ConstraintItem[]; ifNotExists: boolean; partial: boolean }
+    | { kind: 'drop_table'; table: TableRef; ifExists: boolean }
+    | { kind: 'rename_table'; table: TableRef; newName?: string }
+    | { kind: 'add_column'; table: TableRef; column?: ColumnItem; ifNotExists: boolean }
+    | { kind: 'drop_column'; table: TableRef; column?: string; ifExists: boolean }
+    | { kind: 'alter_column'; table: TableRef; column?: string; changes: ColumnChanges }
+    | { kind: 'create_index'; table: TableRef; index?: IndexSpec; ifNotExists: boolean }
+    /** `table` is absent when the op does not say (the index is looked up by name, in `schema`). */
+    | { kind: 'drop_index'; table?: TableRef; schema?: string; name?: string; ifExists: boolean }
+    | { kind: 'create_unique_constraint' | 'create_foreign_key' | 'create_check_constraint' | 'create_primary_key'; table: TableRef; constraint?: ConstraintSpec }
+    | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean }
+    /** DDL that was recognised but not understood; the table (if known) can no longer be trusted. */
+    | { kind: 'opaque'; table?: TableRef }
+  );
+
+export type OpKind = MigrationOp['kind'];
+
+/** An expression together with the context it must be evaluated in. */
+export interface Located {
+  e: Expr;
+  ctx: EvalContext;
+}
+
+/** Where an op call is evaluated: the file, its local bindings, and how to follow variables and helper results. */
+export interface OpScope extends EvalContext {
+  /** The expressions `e` stands for (a variable's value, a helper's return value, a list's items), or undefined when unknown. */
+  expand(e: Expr): Located[] | undefined;
+}
+
+/** The table a `batch_op` works on (`with op.batch_alter_table(...) as batch_op:`). */
+export interface BatchTarget {
+  table: TableRef;
+  unresolved: string[];
+}
+
+/** The positional parameters of each Alembic op, as `op.<method>` takes them. */
+const PARAMS: Record<string, string[]> = {
+  create_table: ['table_name'],
+  drop_table: ['table_name'],
+  rename_table: ['old_table_name', 'new_table_name'],
+  add_column: ['table_name', 'column'],
+  drop_column: ['table_name', 'column_name'],
+  alter_column: ['table_name', 'column_name'],
+  create_index: ['index_name', 'table_name', 'columns'],
+  drop_index: ['index_name', 'table_name'],
+  create_unique_constraint: ['constraint_name', 'table_name', 'columns'],
+  create_foreign_key: ['constraint_name', 'source_table', 'referent_table', 'local_cols', 'remote_cols'],
+  create_check_constraint: ['constraint_name', 'table_name', 'condition'],
+  create_primary_key: ['constraint_name', 'table_name', 'columns'],
+  drop_constraint: ['constraint_name', 'table_name', 'type_'],
+  execute: ['sqltext'],
+};
+
+/** The parameters that name the table, which `batch_op` methods do not take. */
+const TABLE_PARAMS = new Set(['table_name', 'source_table']);
+
+/** A placeholder for the parts of a SQL string that cannot be evaluated. */
+const UNKNOWN_SQL_PART = 'alembic_drift_unknown';
+
+/**
+ * Reads one `op.<method>(...)` or `batch_op.<method>(...)` call into migration ops (several for SQL with many
+ * statements, none for ops that do not change the schema), keeping what cannot be evaluated in `unresolved`.
+ */
+export function readOpCall({ scope, call, method, batch }: { scope: OpScope; call: Call; method: string; batch?: BatchTarget }): MigrationOp[] {
+  const all = PARAMS[method];
+  if (!all) return [];
+  const params = batch ? all.filter((p) => !TABLE_PARAMS.has(p)) : all;
+  const args = new Map<string, Expr>();
+  call.args.forEach((a, i) => {
+    if (i < params.length && a.k !== 'starred') args.set(params[i], a);
+  });
+  for (const k of call.kw) if (k.name) args.set(k.name, k.value);
+
+  const origin: SourceRef = { file: scope.file, span: call.s };
+  const unresolved: string[] = batch ? [...batch.unresolved] : [];
+  const base = { origin, via: batch ? ('batch_op' as const) : ('op' as const), unresolved };
+  const note = (what: string, e: Expr | undefined): void => {
+    unresolved.push(e ? `${what} \`${exprText(e)}\`` : what);
+  };
+  /** A required string argument. */
+  const str = (param: string, what: string): string | undefined => {
+    const e = args.get(param);
+    const v = e ? evalName(scope, e) : undefined;
+    if (v === undefined) note(what, e);
+    return v;
+  };
+  /** An optional string argument (absent or None gives undefined). */
+  const optional = (param: string, what: string): string | undefined => {
+    const e = args.get(param);
+    if (!e || (e.k === 'const' && e.v === null)) return undefined;
+    const v = evalName(scope, e);
+    if (v === undefined) note(what, e);
+    return v;
+  };
+  const flag = (param: string): boolean => {
+    const e = args.get(param);
+    return !!e && evalLiteral(scope.resolver, scope.file, e, scope.locals) === true;
+  };
+  const strings = (param: string, what: string): string[] | undefined => {
+    const e = args.get(param);
+    const v = evalStringList(scope.resolver, scope.file, e, scope.locals);
+    if (v === undefined) note(what, e);
+    return v;
+  };
+  const table = (param = 'table_name', schemaParam = 'schema'): TableRef =>
+    batch ? batch.table : { name: str(param, 'the table name'), schema: optional(schemaParam, 'the schema') };
+
+  switch (method) {
+    case 'create_table': {
+      const ref = table();
+      const items = call.args[0] === args.get('table_name') ? call.args.slice(1) : call.args;
+      const { columns, constraints } = readTableItems(scope, items, note);
+      return [{ ...base, kind: 'create_table', table: ref, columns, constraints, ifNotExists: flag('if_not_exists'), partial: false }];
+    }
+    case 'drop_table':
+      return [{ ...base, kind: 'drop_table', table: table(), ifExists: flag('if_exists') }];
+    case 'rename_table':
+      return [{ ...base, kind: 'rename_table', table: table('old_table_name'), newName: str('new_table_name', 'the new table name') }];
+    case 'add_column': {
+      const ref = table();
+      const column = readColumnArg(scope, args.get('column'), note);
+      return [{ ...base, kind: 'add_column', table: ref, column, ifNotExists: flag('if_not_exists') }];
+    }
+    case 'drop_column':
+      return [{ ...base, kind: 'drop_column', table: table(), column: str('column_name', 'the column name'), ifExists: flag('if_exists') }];
+    case 'alter_column': {
+      const ref = table();
+      const column = str('column_name', 'the column name');
+      return [{ ...base, kind: 'alter_column', table: ref, column, changes: readColumnChanges(scope, args, note) }];
+    }
+    case 'create_index': {
+      const ref = table();
+      const nameExpr = args.get('index_name');
+      const name = optional('index_name', 'the index name');
+      const columns = strings('columns', 'the columns');
+      const conventional = nameExpr?.k === 'call' && nameExpr.fn.k === 'attr' && nameExpr.fn.name === 'f';
+      const index: IndexSpec | undefined = columns ? { kind: 'index', name, columns, unique: flag('unique'), conventional } : undefined;
+      return [{ ...base, kind: 'create_index', table: ref, index, ifNotExists: flag('if_not_exists') }];
+    }
+    case 'drop_index': {
+      const name = str('index_name', 'the index name');
+      const ref = batch || args.has('table_name') ? table() : undefined;
+      return [{ ...base, kind: 'drop_index', table: ref, schema: ref ? undefined : optional('schema', 'the schema'), name, ifExists: flag('if_exists') }];
+    }
+    case 'create_unique_constraint':
+    case 'create_primary_key': {
+      const ref = table();
+      const name = optional('constraint_name', 'the constraint name');
+      const columns = strings('columns', 'the columns');
+      const constraint: ConstraintSpec | undefined = columns ? { kind: method === 'create_primary_key' ? 'primary' : 'unique', name, columns } : undefined;
+      return [{ ...base, kind: method, table: ref, constraint }];
+    }
+    case 'create_foreign_key': {
+      const ref = table('source_table', 'source_schema');
+      const name = optional('constraint_name', 'the constraint name');
+      const referent = str('referent_table', 'the referenced table');
+      const referentSchema = optional('referent_schema', 'the referenced schema');
+      const local = strings('local_cols', 'the local columns');
+      const remote = strings('remote_cols', 'the referenced columns');
+      const constraint: ConstraintSpec | undefined =
+        referent !== undefined && local && remote
+          ? {
+              kind: 'foreign',
+              name,
+              columns: local,
+              refs: remote.map((c) => [referentSchema, referent, c].filter((p) => p !== undefined).join('.')),
+              ondelete: optional('ondelete', 'ondelete='),
+              onupdate: optional('onupdate', 'onupdate='),
+            }
+          : undefined;
+      return [{ ...base, kind: 'create_foreign_key', table: ref, constraint }];
+    }
+    case 'create_check_constraint': {
+      const ref = table();
+      const name = optional('constraint_name', 'the constraint name');
+      const condition = args.get('condition');
+      const sql = condition ? evalString(scope.resolver, scope.file, condition, scope.locals) ?? exprText(condition) : '';
+      return [{ ...base, kind: 'create_check_constraint', table: ref, constraint: { kind: 'check', name, sql } }];
+    }
+    case 'drop_constraint': {
+      const name = str('constraint_name', 'the constraint name');
+      return [{ ...base, kind: 'drop_constraint', table: table(), name, type: optional('type_', 'type_='), ifExists: flag('if_exists') }];
+    }
+    case 'execute':
+      return readExecute(scope, args.get('sqltext'), origin);
+    default:
+      return [];
+  }
+}
+
+/** A name argument: a literal or constant, or the string a project helper returns (`table_name("x")`). */
+function evalName(scope: OpScope, e: Expr): string | undefined {
+  const v = evalString(scope.resolver, scope.file, e, scope.locals);
+  if (v !== undefined || e.k !== 'call') return v;
+  const leaves = scope.expand(e);
+  const leaf = leaves?.length === 1 && leaves[0].e !== e ? leaves[0] : undefined;
+  return leaf ? evalString(leaf.ctx.resolver, leaf.ctx.file, leaf.e, leaf.ctx.locals) : undefined;
+}
+
+/** The table of `op.batch_alter_table(table_name, schema=...)`, with what could not be evaluated. */
+export function readBatchTarget(scope: OpScope, call: Call): BatchTarget {
+  const unresolved: string[] = [];
+  const nameExpr = call.args[0] ?? keywordArg(call, 'table_name');
+  const name = nameExpr ? evalName(scope, nameExpr) : undefined;
+  if (name === undefined) unresolved.push(nameExpr ? `the table name \`${exprText(nameExpr)}\`` : 'the table name');
+  const schemaExpr = keywordArg(call, 'schema');
+  const given = !!schemaExpr && !(schemaExpr.k === 'const' && schemaExpr.v === null);
+  const schema = given ? evalString(scope.resolver, scope.file, schemaExpr, scope.locals) : undefined;
+  if (given && schema === undefined) unresolved.push(`the schema \`${exprText(schemaExpr!)}\``);
+  return { table: { name, schema }, unresolved };
+}
+
+/** The columns and constraints given to `op.create_table` after its name. */
+function readTableItems(scope: OpScope, items: Expr[], note: (what: string, e?: Expr) => void): { columns: ColumnItem[]; constraints: ConstraintItem[] } {
+  const columns: ColumnItem[] = [];
+  const constraints: ConstraintItem[] = [];
+  for (const item of items) {
+    const leaves = scope.expand(item);
+    if (!leaves) {
+      note('the columns', item);
+      continue;
+    }
+    for (const { e, ctx } of leaves) {
+      const origin: SourceRef = { file: ctx.file, span: e.s };
+      if (e.k !== 'call') {
+        note('a column or constraint', e);
+        continue;
+      }
+      if (calleeName(ctx, e) === 'sa.Column') {
+        const spec = evalColumnCall(ctx, e, 'sa.Column');
+        if (spec.name === undefined) note('the name of a column', e);
+        columns.push({ spec, origin });
+        continue;
+      }
+      const spec = evalConstraintCall(ctx, e);
+      if (spec) constraints.push({ spec, origin });
+      else if (!isIgnoredTableItem(ctx, e)) note('a column or constraint', e);
+    }
+  }
+  return { columns, constraints };
+}
+
+/** Table arguments that do not describe columns or constraints the analysis tracks. */
+function isIgnoredTableItem(ctx: EvalContext, call: Call): boolean {
+  const callee = calleeName(ctx, call);
+  return callee === 'sa.Computed' || callee === 'sa.Identity' || callee === 'postgresql.ExcludeConstraint';
+}
+
+/** The single `sa.Column(...)` that `add_column` receives, or undefined (noted) when it cannot be read. */
+function readColumnArg(scope: OpScope, arg: Expr | undefined, note: (what: string, e?: Expr) => void): ColumnItem | undefined {
+  const leaves = arg ? scope.expand(arg) : undefined;
+  const leaf = leaves?.length === 1 ? leaves[0] : undefined;
+  if (!leaf || leaf.e.k !== 'call' || calleeName(leaf.ctx, leaf.e) !== 'sa.Column') {
+    note('the column', arg);
+    return undefined;
+  }
+  const spec = evalColumnCall(leaf.ctx, leaf.e, 'sa.Column');
+  if (spec.name === undefined) {
+    note('the column name', leaf.e);
+    return undefined;
+  }
+  return { spec, origin: { file: leaf.ctx.file, span: leaf.e.s } };
+}
+
+/** What an `alter_column` call sets; `existing_*` arguments only describe the old state and are ignored. */
+function readColumnChanges(scope: OpScope, args: Map<string, Expr>, note: (what: string, e?: Expr) => void): ColumnChanges {
+  const changes: ColumnChanges = {};
+  const type = args.get('type_');
+  if (type) changes.type = evalType(scope, type) ?? { name: exprText(type), args: {}, text: exprText(type) };
+  const nullable = args.get('nullable');
+  if (nullable && !(nullable.k === 'const' && nullable.v === null)) {
+    const v = evalLiteral(scope.resolver, scope.file, nullable, scope.locals);
+    if (typeof v === 'boolean') changes.nullable = v;
+    else note('nullable=', nullable);
+  }
+  const serverDefault = args.get('server_default');
+  if (serverDefault) {
+    const dropped = serverDefault.k === 'const' && (serverDefault.v === null || serverDefault.v === false);
+    changes.serverDefault = dropped ? null : evalServerDefault(scope, serverDefault) ?? null;
+  }
+  const newName = args.get('new_column_name');
+  if (newName) {
+    const v = evalString(scope.resolver, scope.file, newName, scope.locals);
+    if (v === undefined) note('the new column name', newName);
+    else changes.newName = v;
+  }
+  return changes;
+}
+
+/**
+ * `op.execute(sql)`: plain DDL in a string (or `sa.text(...)`) becomes ops; other SQL and SQLAlchemy statements are
+ * data changes and give nothing. SQL that cannot be evaluated in full is read with placeholders: when that shows DDL,
+ * one `opaque` op says so.
+ */
+function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): MigrationOp[] {
+  const leaves = arg ? scope.expand(arg) : undefined;
+  const text = leaves?.length === 1 ? sqlText(leaves[0]) : undefined;
+  if (!text) return [];
+  const sql = evalString(text.ctx.resolver, text.ctx.file, text.e, text.ctx.locals);
+  if (sql !== undefined) return readSqlOps(sql, origin);
+  const sketch = sketchSql(text);
+  if (sketch === undefined) return [];
+  const ops = readSqlOps(sketch, origin);
+  if (ops.length === 0) return [];
+  const first = ops[0];
+  const table = 'table' in first && first.table?.name !== undefined && !first.table.name.includes(UNKNOWN_SQL_PART) ? first.table : undefined;
+  return [{ kind: 'opaque', table, origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\``] }];
+}
+
+/** The expression holding the SQL text: unwraps `sa.text(...)`, `sa.DDL(...)`, `.bindparams(...)`, `.execution_options(...)`. */
+function sqlText({ e, ctx }: Located): Located | undefined {
+  if (e.k !== 'call') return { e, ctx };
+  if (e.fn.k === 'attr' && (e.fn.name === 'bindparams' || e.fn.name === 'execution_options')) return sqlText({ e: e.fn.obj, ctx });
+  const callee = calleeName(ctx, e);
+  if (callee === 'sa.text' || callee === 'sa.DDL' || (e.fn.k === 'attr' && e.fn.name === 'text')) return e.args[0] ? { e: e.args[0], ctx } : undefined;
+  if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') return { e, ctx };
+  return undefined;
+}
+
+/** The SQL text with a placeholder for each part that cannot be evaluated, or undefined when its shape is unknown. */
+function sketchSql({ e, ctx }: Located): string | undefined {
+  const part = (x: Expr): string => {
+    const v = evalLiteral(ctx.resolver, ctx.file, x, ctx.locals);
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : UNKNOWN_SQL_PART;
+  };
+  switch (e.k) {
+    case 'str':
+      return e.v;
+    case 'fstr':
+      return e.parts.map((p) => (typeof p === 'string' ? p : part(p))).join('');
+    case 'binop':
+      if (e.op === '+') return `${sketchSql({ e: e.left, ctx }) ?? part(e.left)}${sketchSql({ e: e.right, ctx }) ?? part(e.right)}`;
+      if (e.op === '%' && e.left.k === 'str') return e.left.v.replace(/%[sd]/g, UNKNOWN_SQL_PART);
+      return undefined;
+    case 'call':
+      return e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str' ? e.fn.obj.v.replace(/\{[^}]*\}/g, UNKNOWN_SQL_PART) : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,79 @@
+import type { Span, Stmt } from '../python/syntax';
+import { exprText, type Resolver } from '../python/resolve';
+import { evalLiteral } from '../python/literals';
+
+/** What a revision file says about its place in the revision graph. */
+export interface RevisionInfo {
+  id: string;
+  /** Parents: none for a base, one, or several for a merge. */
+  downRevisions: string[];
+  branchLabels: string[];
+  /** Revisions (or branch labels) that must run first without being parents. */
+  dependsOn: string[];
+  file: string;
+  /** The `revision = ...` statement. */
+  span: Span;
+  /** The `down_revision = ...` statement. */
+  downRevisionSpan: Span;
+  /** The `depends_on = ...` statement, when there is one. */
+  dependsOnSpan?: Span;
+  /** The first line of the module docstring (Alembic's message). */
+  message?: string;
+  /** Metadata that could not be evaluated statically, as "down_revision `expr`". */
+  unresolved?: string[];
+}
+
+type Assign = Extract<Stmt, { k: 'assign' }>;
+
+const FIELDS = new Set(['revision', 'down_revision', 'branch_labels', 'depends_on']);
+
+/**
+ * Reads a file's revision metadata: a file is a revision when its module level assigns both `revision` (a string,
+ * typed or not, possibly through a constant) and `down_revision`, whatever its name or folder.
+ */
+export function extractRevision({ resolver, file }: { resolver: Resolver; file: string }): RevisionInfo | undefined {
+  const body = resolver.moduleBody(file);
+  const assigned = new Map<string, Assign & { value: NonNullable<Assign['value']> }>();
+  for (const s of body) {
+    if (s.k !== 'assign' || !s.value) continue;
+    for (const t of s.targets) if (t.k === 'name' && FIELDS.has(t.id)) assigned.set(t.id, { ...s, value: s.value });
+  }
+  const revision = assigned.get('revision');
+  const down = assigned.get('down_revision');
+  if (!revision || !down) return undefined;
+  const id = evalLiteral(resolver, file, revision.value);
+  if (typeof id !== 'string') return undefined;
+  const unresolved: string[] = [];
+  const strings = (field: string): string[] => {
+    const s = assigned.get(field);
+    if (!s) return [];
+    const v = evalLiteral(resolver, file, s.value);
+    if (v === null) return [];
+    if (typeof v === 'string') return [v];
+    if (Array.isArray(v) && v.every((x): x is string => typeof x === 'string')) return v;
+    unresolved.push(`${field} \`${exprText(s.value)}\``);
+    return [];
+  };
+  const info: RevisionInfo = {
+    id,
+    downRevisions: strings('down_revision'),
+    branchLabels: strings('branch_labels'),
+    dependsOn: strings('depends_on'),
+    file,
+    span: revision.s,
+    downRevisionSpan: down.s,
+  };
+  const dependsOn = assigned.get('depends_on');
+  if (dependsOn) info.dependsOnSpan = dependsOn.s;
+  const message = docstringTitle(body);
+  if (message !== undefined) info.message = message;
+  if (unresolved.length > 0) info.unresolved = unresolved;
+  return info;
+}
+
+/** The first non-empty line of a module docstring. */
+function docstringTitle(body: Stmt[]): string | undefined {
+  const first = body[0];
+  if (first?.k !== 'expr' || first.value.k !== 'str') return undefined;
+  return first.value.v.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
+}

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO, checkJson, runCli } from './runCli';
+
+const EXAMPLE = path.join(REPO, 'examples', 'shop');
+
+describe('CLI', () => {
+  it('reports the example project\'s drift as text, with relative 1-based positions, and exits 1', () => {
+    const r = runCli(['check', EXAMPLE]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^shop\/models\/catalog\.py:19:5: warning missing-column Column "products\.sku" is not in the migrations \(head 7c8d9e0f1a2b\)\.$/m);
+    assert.match(r.stdout, /^shop\/models\/orders\.py:19:5: warning nullable-mismatch /m);
+    assert.match(r.stdout, /^migrations\/versions\/7c8d9e0f1a2b_create_orders\.py:\d+:\d+: warning extra-column Column "orders\.coupon_code"/m);
+    assert.match(r.stdout, /3 warnings/);
+  });
+
+  it('exits 0 with --exit-zero and still prints the drift', () => {
+    const r = runCli(['check', EXAMPLE, '--exit-zero']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /missing-column/);
+  });
+
+  it('writes JSON with 0-based LSP ranges, table and column', () => {
+    const { status, heads, diagnostics } = checkJson(EXAMPLE);
+    assert.equal(status, 1);
+    assert.deepEqual(heads, ['7c8d9e0f1a2b']);
+    const sku = diagnostics.find((d) => d.code === 'missing-column');
+    assert.deepEqual(sku && { file: sku.file, start: sku.range.start, table: sku.table, column: sku.column, severity: sku.severity }, {
+      file: 'shop/models/catalog.py', start: { line: 18, character: 4 }, table: 'products', column: 'sku', severity: 'warning',
+    });
+  });
+
+  it('writes SARIF 2.1.0 with one rule per code and 1-based regions', () => {
+    const r = runCli(['check', EXAMPLE, '--format', 'sarif']);
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    assert.ok(run.tool.driver.rules.some((rule: { id: string }) => rule.id === 'missing-column'));
+    const result = run.results.find((x: { ruleId: string }) => x.ruleId === 'missing-column');
+    assert.equal(result.locations[0].physicalLocation.region.startLine, 19);
+    assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'shop/models/catalog.py');
+  });
+
+  it('exits 0 on a project whose models and migrations agree', () => {
+    const r = runCli(['check', path.join(REPO, 'test', 'fixtures', 'clean-classic')]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /No drift found/);
+  });
+
+  it('exits 2 with a one-line reason for a missing folder, a folder without Alembic, and a bad option', () => {
+    const missing = runCli(['check', path.join(REPO, 'no-such-folder')]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /is not a folder/);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-empty-'));
+    const none = runCli(['check', empty]);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /no Alembic project found/);
+    assert.equal(none.stderr.trim().split('\n').length, 1);
+    const bad = runCli(['check', EXAMPLE, '--format', 'xml']);
+    assert.equal(bad.status, 2);
+  });
+
+  it('defaults DIR to the current folder', () => {
+    const r = runCli(['check'], EXAMPLE);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^shop\/models\/catalog\.py:19:5:/m);
+  });
+});

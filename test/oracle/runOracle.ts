@@ -1,0 +1,82 @@
+// Runs real Alembic (test/oracle/oracle.py under Debian's python3-alembic) on a fixture project, so tests can
+// compare our findings with what `alembic check` would see. See test/oracle/README.md for what Alembic can and
+// cannot see, and known-differences.json for the per-fixture differences that are expected.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** One difference reported by Alembic's compare_metadata(), normalized by oracle.py. */
+export interface OracleDiff {
+  /** add_table, remove_table, add_column, remove_column, modify_type, modify_nullable, modify_default,
+   *  add_index, remove_index, add_constraint, remove_constraint, add_fk, remove_fk ("add" = only in the models). */
+  kind: string;
+  table: string;
+  /** The column, for column changes and for single-column indexes, unique constraints and foreign keys. */
+  column?: string;
+  /** Index or constraint name, when it has one. */
+  name?: string;
+  /** All columns of an index, unique constraint or foreign key. */
+  columns?: string[];
+  /** For modify_*: the database's value and the models' value, as readable text. */
+  old?: unknown;
+  new?: unknown;
+}
+
+/** The interpreter that has Alembic 1.8 and SQLAlchemy 1.4 (Debian); ALEMBIC_ORACLE_PYTHON overrides it. */
+function oraclePython(): string {
+  return process.env.ALEMBIC_ORACLE_PYTHON || '/usr/bin/python3';
+}
+
+/** Finds oracle.py whether this module runs from test/oracle or from the compiled out/test/oracle. */
+function oracleScript(): string {
+  let dir = __dirname;
+  for (;;) {
+    for (const candidate of [path.join(dir, 'oracle.py'), path.join(dir, 'test', 'oracle', 'oracle.py')]) {
+      if (fs.existsSync(candidate)) {
+        return candidate;
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new Error(`oracle.py not found above ${__dirname}`);
+    }
+    dir = parent;
+  }
+}
+
+let available: boolean | undefined;
+
+/** Tells whether the oracle can run here (the interpreter exists and imports alembic and sqlalchemy). */
+export function alembicAvailable(): boolean {
+  if (available === undefined) {
+    const result = spawnSync(oraclePython(), ['-c', 'import alembic, sqlalchemy'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    available = result.status === 0;
+  }
+  return available;
+}
+
+/** Runs real Alembic on a fixture folder and returns its differences; throws with oracle.py's stderr on failure. */
+export function runAlembicOracle(fixtureDir: string): OracleDiff[] {
+  const script = oracleScript();
+  const result = spawnSync(oraclePython(), [script, path.resolve(fixtureDir)], {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (result.error) {
+    throw new Error(`cannot run ${oraclePython()} ${script}: ${result.error.message}`);
+  }
+  if (result.status !== 0) {
+    throw new Error(
+      `Alembic oracle failed on ${fixtureDir} (exit ${result.status ?? result.signal}):\n${result.stderr.trim()}`,
+    );
+  }
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as OracleDiff);
+}

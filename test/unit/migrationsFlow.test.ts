@@ -1,0 +1,264 @@
+import * as assert from 'node:assert/strict';
+import { codes, replay, rev, table } from './migrationsHelpers';
+
+const BASE = rev('a', null, `
+  op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(255)))
+  op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True))
+`);
+
+describe('migrations: helper functions', () => {
+  it('inlines module-level helpers with positional, keyword and default arguments bound', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        add_timestamps("users")
+        add_timestamps(table="posts", column="changed_at")
+        add_flag("users", flag_name("active"))
+        op.create_index(index_name("users", "email"), "users", ["email"])
+        add_flag("posts", flag_from_settings())
+      `, `
+        from settings import flag_from_settings
+
+
+        def index_name(table, column):
+            return f"ix_{table}_{column}"
+
+
+        def add_timestamps(table, column="updated_at"):
+            op.add_column(table, sa.Column(column, sa.DateTime(), server_default=sa.func.now()))
+            op.create_index(f"ix_{table}_{column}", table, [column])
+
+
+        def flag_name(word):
+            return "is_" + word
+
+
+        def add_flag(table, name):
+            op.add_column(table, sa.Column(name, sa.Boolean()))
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.add_column: could not evaluate the column name `sa.Column(name, sa.Boolean())` statically.']);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'updated_at', 'is_active']);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_updated_at', 'ix_users_email']);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'changed_at']);
+    assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_changed_at']);
+    assert.deepEqual([table(r, 'users').uncertain, table(r, 'posts').uncertain], [undefined, true], 'the posts flag column could not be named');
+  });
+
+  it('follows helpers imported from another module, columns they return, and `op` passed as an argument', async () => {
+    const r = await replay({
+      'migrations/helpers.py': `
+        import sqlalchemy as sa
+
+
+        def audit_columns():
+            return [
+                sa.Column("created_at", sa.DateTime(), nullable=False),
+                sa.Column("created_by", sa.String(50)),
+            ]
+
+
+        def id_column():
+            return sa.Column("id", sa.Integer(), primary_key=True)
+
+
+        def create_lookup(operations, name):
+            operations.create_table(name, id_column(), sa.Column("label", sa.Text(), nullable=False), *audit_columns())
+      `,
+      'v/a.py': rev('a', null, `
+        op.create_table("events", id_column(), *audit_columns())
+        create_lookup(op, "colors")
+        cols = audit_columns()
+        op.create_table("notes", id_column(), *cols)
+      `, 'from migrations.helpers import audit_columns, create_lookup, id_column'),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 'events').columns.keys()], ['id', 'created_at', 'created_by']);
+    assert.deepEqual(table(r, 'events').primaryKey, ['id']);
+    assert.deepEqual(table(r, 'events').columns.get('created_at')!.origin.file, 'migrations/helpers.py');
+    assert.deepEqual([...table(r, 'colors').columns.keys()], ['id', 'label', 'created_at', 'created_by']);
+    assert.deepEqual([...table(r, 'notes').columns.keys()], ['id', 'created_at', 'created_by']);
+  });
+
+  it('stops at recursion instead of looping', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, 'again("t")', `
+        def again(name):
+            op.create_table(name, sa.Column("id", sa.Integer()))
+            again(name)
+      `),
+    });
+    assert.deepEqual([...r.schema.keys()], ['t']);
+  });
+});
+
+describe('migrations: loops and local variables', () => {
+  it('unrolls loops over literal lists, module constants and tuples, binding the loop variables', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        for table in ["users", "posts"]:
+            op.add_column(table, sa.Column("deleted_at", sa.DateTime()))
+        for table, column in INDEXED:
+            op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
+        for col in (sa.Column("a", sa.Integer()), sa.Column("b", sa.Integer())):
+            op.add_column("posts", col)
+      `, `
+        INDEXED = [("users", "email"), ("posts", "deleted_at")]
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'deleted_at']);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'deleted_at', 'a', 'b']);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_email']);
+    assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_deleted_at']);
+  });
+
+  it('reports ops that use the variable of a loop over something unknown', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        for table in get_tables():
+            op.add_column(table, sa.Column("tenant_id", sa.Integer()))
+      `, 'from x import get_tables'),
+    });
+    assert.deepEqual(codes(r.findings), ['unresolved']);
+    assert.deepEqual(r.uncertainOps.map((o) => [o.kind, o.column]), [['add_column', 'tenant_id']]);
+  });
+
+  it('evaluates local variables, and runs an op whose result is assigned (bulk_insert and data statements are ignored)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        name = "settings"
+        key = name + "_key"
+        settings = op.create_table(name, sa.Column(key, sa.String(50), primary_key=True), sa.Column("value", sa.Text()))
+        op.bulk_insert(settings, [{"settings_key": "a", "value": "b"}])
+        conn = op.get_bind()
+        conn.execute(sa.text("UPDATE settings SET value = 'x'"))
+        op.execute(settings.update().values(value="y"))
+        op.get_bind().execute("DELETE FROM settings")
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 'settings').columns.keys()], ['settings_key', 'value']);
+  });
+});
+
+describe('migrations: branches', () => {
+  const DIALECT_BRANCH = rev('b', 'a', `
+    if op.get_bind().dialect.name == "postgresql":
+        op.add_column("users", sa.Column("tags", postgresql.ARRAY(sa.Text())))
+    else:
+        op.add_column("posts", sa.Column("tags", sa.JSON()))
+  `, 'from sqlalchemy.dialects import postgresql');
+
+  it('takes both branches of a dialect test when the dialect is unknown, marking what they touch uncertain', async () => {
+    const r = await replay({ 'v/a.py': BASE, 'v/b.py': DIALECT_BRANCH });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([table(r, 'users').columns.has('tags'), table(r, 'posts').columns.has('tags')], [true, true]);
+    assert.deepEqual([table(r, 'users').uncertain, table(r, 'posts').uncertain], [true, true]);
+  });
+
+  it('takes only the matching branch when the dialect is known', async () => {
+    const pg = await replay({ 'v/a.py': BASE, 'v/b.py': DIALECT_BRANCH }, 'postgresql');
+    assert.deepEqual([table(pg, 'users').columns.has('tags'), table(pg, 'posts').columns.has('tags')], [true, false]);
+    assert.deepEqual([table(pg, 'users').uncertain, table(pg, 'posts').uncertain], [undefined, undefined]);
+    const sqlite = await replay({ 'v/a.py': BASE, 'v/b.py': DIALECT_BRANCH }, 'sqlite');
+    assert.deepEqual([table(sqlite, 'users').columns.has('tags'), table(sqlite, 'posts').columns.has('tags')], [false, true]);
+  });
+
+  it('decides the usual spellings of a dialect test: a bind variable, context, engine.name, in, not, a flag variable', async () => {
+    const r = await replay(
+      {
+        'v/a.py': BASE,
+        'v/b.py': rev('b', 'a', `
+          bind = op.get_bind()
+          is_sqlite = bind.dialect.name == "sqlite"
+          dialect = context.get_context().dialect.name
+          if bind.dialect.name != "postgresql":
+              op.add_column("users", sa.Column("a", sa.Integer()))
+          if not is_sqlite:
+              op.add_column("users", sa.Column("b", sa.Integer()))
+          if dialect in ("mysql", "postgresql"):
+              op.add_column("users", sa.Column("c", sa.Integer()))
+          if bind.engine.name not in ["postgresql"]:
+              op.add_column("users", sa.Column("d", sa.Integer()))
+          if "postgresql" == op.get_context().dialect.name:
+              op.add_column("users", sa.Column("e", sa.Integer()))
+          elif is_sqlite:
+              op.add_column("users", sa.Column("f", sa.Integer()))
+        `, 'from alembic import context'),
+      },
+      'postgresql',
+    );
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'b', 'c', 'e']);
+    assert.equal(table(r, 'users').uncertain, undefined);
+  });
+
+  it('treats ops after an early return in an undecided dialect branch as uncertain', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        op.add_column("posts", sa.Column("always", sa.Integer()))
+        if op.get_bind().dialect.name != "postgresql":
+            return
+        op.add_column("users", sa.Column("pg_only", sa.Integer()))
+      `),
+    });
+    assert.deepEqual([table(r, 'posts').uncertain, table(r, 'users').uncertain], [undefined, true]);
+    const sqlite = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', 'if op.get_bind().dialect.name == "sqlite":\n    return\nop.add_column("users", sa.Column("x", sa.Integer()))') }, 'sqlite');
+    assert.equal(table(sqlite, 'users').columns.has('x'), false);
+  });
+
+  it('keeps a table that an undecided dialect branch drops, so later ops are not misjudged', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        if op.get_bind().dialect.name == "sqlite":
+            op.drop_table("posts")
+            op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("x", sa.Integer()))
+        op.add_column("posts", sa.Column("y", sa.Integer()))
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.equal(table(r, 'posts').uncertain, true);
+  });
+
+  it('takes both branches of other tests without uncertainty, and only one when the test is a constant', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        if has_column("users", "x"):
+            op.add_column("users", sa.Column("y", sa.Integer()))
+        else:
+            op.add_column("users", sa.Column("z", sa.Integer()))
+        if ENABLE_AUDIT:
+            op.create_table("audit", sa.Column("id", sa.Integer()))
+        if False:
+            op.create_table("never", sa.Column("id", sa.Integer()))
+      `, `
+        from x import has_column
+        ENABLE_AUDIT = True
+      `),
+    });
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'y', 'z']);
+    assert.equal(table(r, 'users').uncertain, undefined);
+    assert.deepEqual([...r.schema.keys()], ['users', 'posts', 'audit']);
+  });
+
+  it('runs try: bodies without reporting ops that the author expects may fail', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        try:
+            op.drop_constraint("users_email_key", "users", type_="unique")
+            op.add_column("users", sa.Column("note", sa.Text()))
+        except Exception:
+            op.create_table("fallback", sa.Column("id", sa.Integer()))
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.ok(table(r, 'users').columns.has('note'));
+    assert.equal(r.schema.has('fallback'), false);
+  });
+});

@@ -1,0 +1,178 @@
+import * as assert from 'node:assert/strict';
+import { extractRevision, type RevisionInfo } from '../../server/src/core/migrations/revisions';
+import { buildRevisionGraph } from '../../server/src/core/migrations/graph';
+import { codes, project, withCode } from './migrationsHelpers';
+
+/** A RevisionInfo for graph tests: its revision line is line `line` of a file named after the id. */
+function info(id: string, down: string[], extra: Partial<RevisionInfo> = {}): RevisionInfo {
+  return { id, downRevisions: down, branchLabels: [], dependsOn: [], file: `versions/${id}.py`, span: [10, 0, 10, 20], downRevisionSpan: [11, 0, 11, 20], ...extra };
+}
+
+describe('migrations: revision metadata', () => {
+  it('reads the typed form of a current Alembic template, with the docstring title as message', async () => {
+    const files = {
+      'migrations/versions/1a2b3c4d5e6f_add_users.py': `
+        """Add users table
+
+        Revision ID: 1a2b3c4d5e6f
+        Revises:
+        """
+        from typing import Sequence, Union
+
+        revision: str = "1a2b3c4d5e6f"
+        down_revision: Union[str, None] = None
+        branch_labels: Union[str, Sequence[str], None] = None
+        depends_on: Union[str, Sequence[str], None] = None
+      `,
+    };
+    const resolver = await project(files);
+    const r = extractRevision({ resolver, file: 'migrations/versions/1a2b3c4d5e6f_add_users.py' });
+    assert.deepEqual(r, {
+      id: '1a2b3c4d5e6f',
+      downRevisions: [],
+      branchLabels: [],
+      dependsOn: [],
+      file: 'migrations/versions/1a2b3c4d5e6f_add_users.py',
+      span: [7, 0, 7, 30],
+      downRevisionSpan: [8, 0, 8, 38],
+      dependsOnSpan: [10, 0, 10, 50],
+      message: 'Add users table',
+    });
+  });
+
+  it('reads merges, branch labels, depends_on and values held in module constants', async () => {
+    const files = {
+      'db/ids.py': `
+        BASE = "aaa"
+      `,
+      'db/merge.py': `
+        from db.ids import BASE
+        OTHER = "bbb"
+        revision = "ccc"
+        down_revision = (BASE, OTHER)
+        branch_labels = "reporting"
+        depends_on = ["ddd"]
+      `,
+    };
+    const resolver = await project(files);
+    const r = extractRevision({ resolver, file: 'db/merge.py' })!;
+    assert.deepEqual([r.id, r.downRevisions, r.branchLabels, r.dependsOn, r.message], ['ccc', ['aaa', 'bbb'], ['reporting'], ['ddd'], undefined]);
+  });
+
+  it('recognises revisions by their code, not their name or folder', async () => {
+    const files = {
+      'anything/x.py': 'revision = "x1"\ndown_revision = "x0"\n',
+      'migrations/versions/not_a_revision.py': 'revision = "y1"\n',
+      'migrations/env.py': 'from alembic import context\ntarget_metadata = None\n',
+    };
+    const resolver = await project(files);
+    assert.equal(extractRevision({ resolver, file: 'anything/x.py' })?.id, 'x1');
+    assert.equal(extractRevision({ resolver, file: 'migrations/versions/not_a_revision.py' }), undefined);
+    assert.equal(extractRevision({ resolver, file: 'migrations/env.py' }), undefined);
+  });
+
+  it('keeps a down_revision that cannot be evaluated as unresolved rather than making the revision a base', async () => {
+    const files = { 'v/a.py': 'import os\nrevision = "a"\ndown_revision = os.environ["PREV"]\n' };
+    const resolver = await project(files);
+    const r = extractRevision({ resolver, file: 'v/a.py' })!;
+    assert.deepEqual(r.downRevisions, []);
+    assert.deepEqual(r.unresolved, ['down_revision `os.environ["PREV"]`']);
+    const graph = buildRevisionGraph([r]);
+    assert.deepEqual(graph.bases, []);
+    assert.deepEqual(withCode(graph.problems, 'unresolved').map((f) => f.span), [[1, 0, 1, 14]]);
+  });
+});
+
+describe('migrations: revision graph', () => {
+  it('orders a linear history and finds its base and head', () => {
+    const g = buildRevisionGraph([info('c', ['b']), info('a', []), info('b', ['a'])]);
+    assert.deepEqual(g.order, ['a', 'b', 'c']);
+    assert.deepEqual(g.bases, ['a']);
+    assert.deepEqual(g.heads, ['c']);
+    assert.deepEqual(g.problems, []);
+  });
+
+  it('orders a merge after both parents and has one head', () => {
+    const g = buildRevisionGraph([info('m', ['x', 'y']), info('y', ['a']), info('x', ['a']), info('a', [])]);
+    assert.deepEqual(g.order, ['a', 'x', 'y', 'm']);
+    assert.deepEqual(g.heads, ['m']);
+    assert.deepEqual(g.problems, []);
+  });
+
+  it('reports every head of a graph with two heads, on its revision line, naming both', () => {
+    const g = buildRevisionGraph([info('a', []), info('b', ['a']), info('c', ['a'])]);
+    assert.deepEqual(g.heads, ['b', 'c']);
+    const heads = withCode(g.problems, 'multiple-heads');
+    assert.deepEqual(heads.map((f) => [f.file, f.span, f.severity]), [
+      ['versions/b.py', [10, 0, 10, 20], 'error'],
+      ['versions/c.py', [10, 0, 10, 20], 'error'],
+    ]);
+    assert.match(heads[0].message, /b, c/);
+  });
+
+  it('orders by depends_on (also through a branch label) without making it a parent', () => {
+    const g = buildRevisionGraph([
+      info('a', []),
+      info('b', ['a'], { dependsOn: ['zeta'] }),
+      info('x', [], { branchLabels: ['other'] }),
+      info('z', ['x'], { branchLabels: ['zeta'] }),
+      info('c', ['b'], { dependsOn: ['other'] }),
+    ]);
+    assert.ok(g.order.indexOf('z') < g.order.indexOf('b'));
+    assert.ok(g.order.indexOf('x') < g.order.indexOf('c'));
+    assert.deepEqual(g.heads, ['c', 'z']);
+  });
+
+  it('breaks ties by id, so the order is stable whatever order the files come in', () => {
+    const revisions = [info('a', []), info('q', ['a']), info('d', ['a']), info('k', ['a']), info('m', ['q', 'd', 'k'])];
+    const first = buildRevisionGraph(revisions).order;
+    const second = buildRevisionGraph([...revisions].reverse()).order;
+    assert.deepEqual(first, ['a', 'd', 'k', 'q', 'm']);
+    assert.deepEqual(second, first);
+  });
+
+  it('reports a down_revision that does not exist, suggesting a close id (a typo)', () => {
+    const g = buildRevisionGraph([info('1a2b3c4d5e6f', []), info('222222222222', ['1a2b3c4d5e6e']), info('333333333333', ['999999999999'])]);
+    const missing = withCode(g.problems, 'missing-down-revision');
+    assert.equal(missing.length, 2);
+    assert.deepEqual(missing[0].span, [11, 0, 11, 20]);
+    assert.match(missing[0].message, /"1a2b3c4d5e6e", which does not exist; did you mean "1a2b3c4d5e6f"\?/);
+    assert.doesNotMatch(missing[1].message, /did you mean/);
+    assert.equal(withCode(g.problems, 'multiple-heads').length, 0, 'a broken link explains the extra heads');
+    assert.deepEqual(g.order, ['1a2b3c4d5e6f', '222222222222', '333333333333']);
+  });
+
+  it('reports a depends_on that names neither a revision nor a label', () => {
+    const g = buildRevisionGraph([info('a', [], { dependsOn: ['nope'], dependsOnSpan: [12, 0, 12, 21] })]);
+    assert.deepEqual(withCode(g.problems, 'missing-down-revision').map((f) => f.span), [[12, 0, 12, 21]]);
+  });
+
+  it('reports a duplicated id on every file that uses it and keeps the first file by path', () => {
+    const g = buildRevisionGraph([info('a', []), info('b', ['a'], { file: 'versions/z_copy.py' }), info('b', ['a'], { file: 'versions/b.py' })]);
+    const dupes = withCode(g.problems, 'duplicate-revision');
+    assert.deepEqual(dupes.map((f) => f.file), ['versions/b.py', 'versions/z_copy.py']);
+    assert.match(dupes[0].message, /versions\/b\.py, versions\/z_copy\.py/);
+    assert.equal(g.revisions.get('b')!.file, 'versions/b.py');
+  });
+
+  it('reports a cycle on each revision in it, leaves them out of the order and still orders their descendants', () => {
+    const g = buildRevisionGraph([info('a', []), info('b', ['a', 'c']), info('c', ['b']), info('d', ['c'])]);
+    const cycle = withCode(g.problems, 'revision-cycle');
+    assert.deepEqual(cycle.map((f) => f.file), ['versions/b.py', 'versions/c.py']);
+    assert.match(cycle[0].message, /b, c/);
+    assert.deepEqual(g.order, ['a', 'd']);
+  });
+
+  it('reports a revision that names itself', () => {
+    const g = buildRevisionGraph([info('a', ['a'])]);
+    assert.deepEqual(codes(g.problems), ['revision-cycle']);
+    assert.deepEqual(g.order, []);
+  });
+
+  it('handles a long history without deep recursion', () => {
+    const revisions = Array.from({ length: 5000 }, (_, i) => info(`r${String(i).padStart(5, '0')}`, i === 0 ? [] : [`r${String(i - 1).padStart(5, '0')}`]));
+    const g = buildRevisionGraph(revisions);
+    assert.equal(g.order.length, 5000);
+    assert.deepEqual(g.heads, ['r04999']);
+  });
+});

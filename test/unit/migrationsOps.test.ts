@@ -1,0 +1,498 @@
+import * as assert from 'node:assert/strict';
+import { codes, replay, rev, table, withCode } from './migrationsHelpers';
+
+const USERS = `
+  op.create_table(
+      "users",
+      sa.Column("id", sa.Integer(), nullable=False),
+      sa.Column("email", sa.String(length=255), nullable=False),
+      sa.Column("name", sa.String(length=100), nullable=True),
+      sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+      sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+      sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+  )
+`;
+
+describe('migrations: replaying op.create_table and op.drop_table', () => {
+  it('builds a table with types, nullability, server defaults, a named primary key and constraints', async () => {
+    const r = await replay({ 'v/a.py': rev('a', null, USERS) });
+    assert.deepEqual(r.findings, []);
+    const users = table(r, 'users');
+    assert.deepEqual([...users.columns.keys()], ['id', 'email', 'name', 'created_at']);
+    assert.deepEqual(users.primaryKey, ['id']);
+    assert.equal(users.primaryKeyName, 'pk_users');
+    const email = users.columns.get('email')!;
+    assert.deepEqual([email.type?.name, email.type?.args, email.nullable, email.primaryKey], ['String', { length: 255 }, false, false]);
+    assert.equal(users.columns.get('id')!.primaryKey, true);
+    assert.equal(users.columns.get('name')!.nullable, true);
+    const created = users.columns.get('created_at')!;
+    assert.deepEqual([created.type?.args, created.serverDefault?.key], [{ timezone: true }, 'now']);
+    assert.deepEqual(users.uniques.map((u) => [u.name, u.columns]), [['uq_users_email', ['email']]]);
+  });
+
+  it('records where each table, column and constraint comes from, and the revision that made it', async () => {
+    const r = await replay({ 'v/a.py': rev('a', null, USERS) });
+    const users = table(r, 'users');
+    // Line 8 of the file is `def upgrade():`; the call starts on line 9.
+    assert.deepEqual(users.origin, { file: 'v/a.py', span: [9, 4, 17, 5] });
+    assert.deepEqual(users.history, [{ revision: 'a', op: 'create_table', origin: users.origin }]);
+    const email = users.columns.get('email')!;
+    assert.deepEqual(email.origin, { file: 'v/a.py', span: [12, 8, 12, 65] });
+    assert.deepEqual(email.history, [{ revision: 'a', op: 'create_table', origin: email.origin }]);
+    assert.deepEqual(users.uniques[0].origin.span, [16, 8, 16, 65]);
+  });
+
+  it('takes a primary key from primary_key=True, making the column NOT NULL, and from PrimaryKeyConstraint alone', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("tags", sa.Column("id", sa.Integer, primary_key=True), sa.Column("label", sa.Text))
+        op.create_table("pairs", sa.Column("a", sa.Integer), sa.Column("b", sa.Integer), sa.PrimaryKeyConstraint("a", "b"))
+      `),
+    });
+    const tags = table(r, 'tags');
+    assert.deepEqual([tags.primaryKey, tags.columns.get('id')!.nullable, tags.columns.get('label')!.nullable], [['id'], false, true]);
+    const pairs = table(r, 'pairs');
+    assert.deepEqual([pairs.primaryKey, pairs.columns.get('a')!.nullable, pairs.columns.get('b')!.primaryKey], [['a', 'b'], false, true]);
+  });
+
+  it("counts a column's index=True, unique=True and ForeignKey inside create_table", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_table(
+            "posts",
+            sa.Column("id", sa.Integer(), primary_key=True),
+            sa.Column("author_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+            sa.Column("slug", sa.String(200), unique=True),
+            sa.Column("code", sa.String(20), unique=True, index=True),
+            sa.Column("owner_id", sa.Integer(), sa.ForeignKey("auth.accounts.id", name="fk_owner")),
+        )
+      `),
+    });
+    const posts = table(r, 'posts');
+    assert.deepEqual(posts.indexes.map((i) => [i.name, i.columns, i.unique, i.conventional]), [
+      ['ix_posts_author_id', ['author_id'], false, true],
+      ['ix_posts_code', ['code'], true, true],
+    ]);
+    assert.deepEqual(posts.uniques.map((u) => [u.name, u.columns]), [[undefined, ['slug']]]);
+    assert.deepEqual(posts.foreignKeys.map((f) => [f.name, f.columns, f.refSchema, f.refTable, f.refColumns, f.ondelete]), [
+      [undefined, ['author_id'], undefined, 'users', ['id'], 'CASCADE'],
+      ['fk_owner', ['owner_id'], 'auth', 'accounts', ['id'], undefined],
+    ]);
+    assert.equal(posts.foreignKeys[0].origin.span[0], posts.columns.get('author_id')!.origin.span[0]);
+  });
+
+  it('reads table-level ForeignKeyConstraint, Index and CheckConstraint, and schema=', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table(
+            "orders",
+            sa.Column("id", sa.Integer(), nullable=False),
+            sa.Column("user_id", sa.Integer(), nullable=False),
+            sa.Column("qty", sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(["user_id"], ["auth.users.id"], name="fk_orders_user", ondelete="SET NULL", onupdate="CASCADE"),
+            sa.Index("ix_orders_user_qty", "user_id", "qty", unique=True),
+            sa.CheckConstraint("qty > 0", name="ck_qty_positive"),
+            sa.PrimaryKeyConstraint("id"),
+            schema="sales",
+        )
+      `),
+    });
+    assert.deepEqual([...r.schema.keys()], ['sales.orders']);
+    const orders = table(r, 'sales.orders');
+    assert.equal(orders.schema, 'sales');
+    assert.deepEqual(orders.foreignKeys.map((f) => [f.name, f.refSchema, f.refTable, f.refColumns, f.ondelete, f.onupdate]), [['fk_orders_user', 'auth', 'users', ['id'], 'SET NULL', 'CASCADE']]);
+    assert.deepEqual(orders.indexes.map((i) => [i.name, i.columns, i.unique]), [['ix_orders_user_qty', ['user_id', 'qty'], true]]);
+    assert.deepEqual(orders.checks.map((c) => [c.name, c.sql]), [['ck_qty_positive', 'qty > 0']]);
+  });
+
+  it('names a schema-qualified index=True index with the schema, as the default convention does', async () => {
+    const r = await replay({ 'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("email", sa.String(), index=True), schema="auth")') });
+    assert.deepEqual(table(r, 'auth.users').indexes.map((i) => i.name), ['ix_auth_users_email']);
+  });
+
+  it('drops a table, and reports an op on it afterwards as invalid', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', 'op.drop_table("users")'),
+      'v/c.py': rev('c', 'b', 'op.add_column("users", sa.Column("x", sa.Integer()))'),
+    });
+    assert.equal(r.schema.size, 0);
+    const invalid = withCode(r.findings, 'invalid-operation');
+    assert.equal(invalid.length, 1);
+    assert.equal(invalid[0].file, 'v/c.py');
+    assert.equal(invalid[0].severity, 'warning');
+    assert.equal(invalid[0].table, 'users');
+    assert.match(invalid[0].message, /op\.add_column: table "users" does not exist at this point \(it was dropped in revision b\)/);
+  });
+
+  it('reports creating a table that exists, unless if_not_exists=True', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_table("users", sa.Column("id", sa.Integer()))
+        op.create_table("users", sa.Column("id", sa.Integer()), if_not_exists=True)
+        op.drop_table("ghosts", if_exists=True)
+      `),
+    });
+    const invalid = withCode(r.findings, 'invalid-operation');
+    assert.deepEqual(invalid.map((f) => f.span[0]), [9]);
+    assert.match(invalid[0].message, /table "users" already exists/);
+    assert.equal(table(r, 'users').columns.size, 4);
+  });
+});
+
+describe('migrations: replaying column ops', () => {
+  it('adds a column and an autogenerate-style index named with op.f', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.add_column('users', sa.Column('nick', sa.String(length=40), nullable=True))
+        op.create_index(op.f('ix_users_nick'), 'users', ['nick'], unique=False)
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    const users = table(r, 'users');
+    const nick = users.columns.get('nick')!;
+    assert.deepEqual([nick.type?.args.length, nick.nullable, nick.history?.map((h) => [h.revision, h.op])], [40, true, [['b', 'add_column']]]);
+    assert.deepEqual(nick.origin, { file: 'v/b.py', span: [9, 4, 9, 82] }, 'the add_column call');
+    assert.deepEqual(users.indexes.map((i) => [i.name, i.columns, i.unique, i.conventional, i.origin.span[0]]), [['ix_users_nick', ['nick'], false, true, 10]]);
+    assert.deepEqual(users.history?.map((h) => [h.revision, h.op]), [['a', 'create_table'], ['b', 'add_column'], ['b', 'create_index']]);
+  });
+
+  it("creates an added column's index, unique constraint and foreign key, as Alembic does", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.add_column("users", sa.Column("team_id", sa.Integer(), sa.ForeignKey("teams.id"), index=True))
+        op.add_column("users", sa.Column("handle", sa.String(30), unique=True))
+      `),
+    });
+    const users = table(r, 'users');
+    assert.deepEqual(users.indexes.map((i) => i.name), ['ix_users_team_id']);
+    assert.deepEqual(users.foreignKeys.map((f) => [f.columns, f.refTable]), [[['team_id'], 'teams']]);
+    assert.deepEqual(users.uniques.map((u) => u.columns), [['email'], ['handle']]);
+  });
+
+  it('reports adding a column that exists and dropping or altering one that does not', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.add_column("users", sa.Column("email", sa.String()))
+        op.drop_column("users", "nope")
+        op.alter_column("users", "nada", nullable=True)
+      `),
+    });
+    assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => [f.span[0], f.column]), [[9, 'email'], [10, 'nope'], [11, 'nada']]);
+    assert.match(r.findings[0].message, /column "users\.email" already exists/);
+  });
+
+  it('drops a column with the indexes and constraints on it', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_index("ix_users_name", "users", ["name"])
+        op.drop_column("users", "email")
+        op.drop_column("users", "name")
+      `),
+    });
+    const users = table(r, 'users');
+    assert.deepEqual([...users.columns.keys()], ['id', 'created_at']);
+    assert.deepEqual([users.indexes, users.uniques], [[], []]);
+  });
+
+  it('alters type, nullability and server default, ignoring existing_* for the state, and keeps a history', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.alter_column("users", "name", existing_type=sa.String(length=100), type_=sa.Text(), nullable=False, existing_nullable=True)
+        op.alter_column("users", "email", server_default="x", existing_server_default=None)
+        op.alter_column("users", "created_at", server_default=None, existing_type=sa.Integer())
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    const users = table(r, 'users');
+    const name = users.columns.get('name')!;
+    assert.deepEqual([name.type?.name, name.nullable], ['Text', false]);
+    assert.deepEqual(name.history?.map((h) => [h.revision, h.op, h.origin.span[0]]), [['a', 'create_table', 13], ['b', 'alter_column', 9]]);
+    assert.equal(users.columns.get('email')!.serverDefault?.key, 'x');
+    const created = users.columns.get('created_at')!;
+    assert.deepEqual([created.serverDefault, created.type?.name], [undefined, 'DateTime']);
+  });
+
+  it('renames a column, in place, in its constraints and in the foreign keys that reference it', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_table("posts", sa.Column("id", sa.Integer, primary_key=True), sa.Column("author", sa.Integer, sa.ForeignKey("users.id")))
+        op.alter_column("users", "id", new_column_name="user_id")
+        op.alter_column("users", "email", new_column_name="mail", existing_type=sa.String(255))
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    const users = table(r, 'users');
+    assert.deepEqual([...users.columns.keys()], ['user_id', 'mail', 'name', 'created_at']);
+    assert.deepEqual([users.primaryKey, users.uniques[0].columns], [['user_id'], ['mail']]);
+    assert.deepEqual(users.columns.get('mail')!.history?.map((h) => h.op), ['create_table', 'alter_column']);
+    assert.deepEqual(table(r, 'posts').foreignKeys[0].refColumns, ['user_id']);
+  });
+});
+
+describe('migrations: replaying table renames, indexes and constraints', () => {
+  it('renames a table, follows it in foreign keys, and reports the old name afterwards', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_table("posts", sa.Column("id", sa.Integer, primary_key=True), sa.Column("author", sa.Integer, sa.ForeignKey("users.id")))
+        op.rename_table("users", "accounts")
+        op.drop_column("users", "name")
+      `),
+    });
+    assert.deepEqual([...r.schema.keys()].sort(), ['accounts', 'posts']);
+    assert.equal(table(r, 'accounts').name, 'accounts');
+    assert.deepEqual(table(r, 'accounts').history?.map((h) => h.op), ['create_table', 'rename_table']);
+    assert.equal(table(r, 'posts').foreignKeys[0].refTable, 'accounts');
+    assert.match(withCode(r.findings, 'invalid-operation')[0].message, /it was renamed to "accounts" in revision b/);
+  });
+
+  it('creates and drops indexes (table_name= or positional, or looked up by name), and reports unknown ones', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_index("ix_a", "users", ["name"])
+        op.create_index("ix_b", "users", ["name", "email"], unique=True)
+        op.create_index(op.f("ix_c"), table_name="users", columns=["email"])
+        op.drop_index("ix_a", table_name="users")
+        op.drop_index("ix_b", "users")
+        op.drop_index("ix_c")
+        op.drop_index("ix_missing", table_name="users")
+        op.drop_index("ix_gone")
+        op.drop_index("ix_maybe", table_name="users", if_exists=True)
+      `),
+    });
+    assert.deepEqual(table(r, 'users').indexes, []);
+    assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => f.span[0]), [15, 16]);
+  });
+
+  it('reports an index or constraint on a column the table does not have', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_index("ix_x", "users", ["nickname"])
+        op.create_index("ix_lower", "users", [sa.text("lower(email)")])
+        op.create_index("ix_name", "users", ["name"])
+        op.create_index("ix_name", "users", ["email"])
+      `),
+    });
+    assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => [f.span[0], f.column]), [[9, 'nickname'], [12, undefined]]);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.columns), [['nickname'], ['lower(email)'], ['name']]);
+  });
+
+  it('creates unique, foreign key, check and primary key constraints and drops each by name whatever type_ says', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("teams", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"), schema="hr")
+        op.create_table("people", sa.Column("id", sa.Integer()), sa.Column("team_id", sa.Integer()), sa.Column("code", sa.String(5)))
+        op.create_primary_key("pk_people", "people", ["id"])
+        op.create_unique_constraint("uq_people_code", "people", ["code"])
+        op.create_foreign_key("fk_people_team", "people", "teams", ["team_id"], ["id"], ondelete="CASCADE", referent_schema="hr")
+        op.create_check_constraint("ck_code", "people", "length(code) = 5")
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.drop_constraint("uq_people_code", "people", type_="foreignkey")
+        op.drop_constraint("ck_code", "people")
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    const people = table(r, 'people');
+    assert.deepEqual([people.primaryKey, people.primaryKeyName, people.columns.get('id')!.nullable], [['id'], 'pk_people', false]);
+    assert.deepEqual(people.foreignKeys.map((f) => [f.name, f.columns, f.refSchema, f.refTable, f.refColumns, f.ondelete]), [['fk_people_team', ['team_id'], 'hr', 'teams', ['id'], 'CASCADE']]);
+    assert.deepEqual([people.uniques, people.checks], [[], []]);
+  });
+
+  it('drops unnamed constraints by their PostgreSQL default names, and never guesses between several', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("a", sa.Integer(), unique=True), sa.Column("b", sa.Integer(), sa.ForeignKey("t.id")))
+        op.create_table("u", sa.Column("id", sa.Integer()), sa.UniqueConstraint("id"), sa.CheckConstraint("id > 0"))
+        op.create_table("w", sa.Column("id", sa.Integer()), sa.UniqueConstraint("id", name="uq_w"))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.drop_constraint("t_a_key", "t", type_="unique")
+        op.drop_constraint("t_b_fkey", "t", type_="foreignkey")
+        op.drop_constraint("t_pkey", "t", type_="primary")
+        op.drop_constraint("u_id_check", "u")
+        op.drop_constraint("w_missing", "w")
+      `),
+    });
+    const t = table(r, 't');
+    assert.deepEqual([t.uniques, t.foreignKeys, t.primaryKey, t.columns.get('id')!.primaryKey], [[], [], [], false]);
+    assert.equal(table(r, 'u').uncertain, true);
+    assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => f.span[0]), [13]);
+  });
+});
+
+describe('migrations: batch mode', () => {
+  it('applies batch_op ops to the batch table, with schema=, op.f names and the batch form of create_foreign_key', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True), schema="hr")
+        with op.batch_alter_table("users", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("team_id", sa.Integer(), nullable=True))
+            batch_op.alter_column("name", existing_type=sa.String(length=100), type_=sa.String(length=200), nullable=False)
+            batch_op.drop_column("created_at")
+            batch_op.create_index(batch_op.f("ix_users_team_id"), ["team_id"], unique=False)
+            batch_op.create_foreign_key(batch_op.f("fk_users_team_id_teams"), "teams", ["team_id"], ["id"], referent_schema="hr", ondelete="SET NULL")
+            batch_op.create_unique_constraint("uq_users_name", ["name"])
+            batch_op.drop_constraint(op.f("uq_users_email"), type_="unique")
+            batch_op.create_check_constraint("ck_name", "length(name) > 0")
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    const users = table(r, 'users');
+    assert.deepEqual([...users.columns.keys()], ['id', 'email', 'name', 'team_id']);
+    assert.deepEqual([users.columns.get('name')!.type?.args.length, users.columns.get('name')!.nullable], [200, false]);
+    assert.deepEqual(users.indexes.map((i) => [i.name, i.conventional]), [['ix_users_team_id', true]]);
+    assert.deepEqual(users.foreignKeys.map((f) => [f.name, f.refSchema, f.refTable, f.refColumns, f.ondelete]), [['fk_users_team_id_teams', 'hr', 'teams', ['id'], 'SET NULL']]);
+    assert.deepEqual(users.uniques.map((u) => u.name), ['uq_users_name']);
+    assert.deepEqual(users.checks.map((c) => c.name), ['ck_name']);
+    assert.deepEqual(users.columns.get('team_id')!.history?.map((h) => h.op), ['add_column']);
+  });
+
+  it('reports batch ops on a table that was dropped; another schema is another table', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.drop_table("users")
+        with op.batch_alter_table("users") as batch_op:
+            batch_op.drop_column("name")
+        with op.batch_alter_table("users", schema="public") as batch_op:
+            batch_op.drop_column("name")
+      `),
+    });
+    assert.deepEqual(codes(r.findings), ['invalid-operation', 'assumed-baseline']);
+    assert.equal(r.findings[0].span[0], 11);
+    assert.equal(table(r, 'public.users').partial, true);
+  });
+});
+
+describe('migrations: names from code', () => {
+  it('evaluates table and column names held in module constants, imported constants and class attributes', async () => {
+    const r = await replay({
+      'app/names.py': `
+        class Tables:
+            ORDERS = "orders"
+        PREFIX = "app_"
+      `,
+      'v/a.py': rev('a', null, `
+        op.create_table(USERS_TABLE, sa.Column(ID, sa.Integer(), primary_key=True))
+        op.create_table(Tables.ORDERS, sa.Column("id", sa.Integer(), primary_key=True), schema=SCHEMA)
+        op.create_table(PREFIX + "logs", sa.Column("id", sa.Integer()))
+        op.create_table(f"{PREFIX}audit", sa.Column("id", sa.Integer()))
+        op.create_index(op.f(f"ix_{USERS_TABLE}_{ID}"), USERS_TABLE, [ID])
+      `, `
+        from app.names import PREFIX, Tables
+        USERS_TABLE = "users"
+        ID = "id"
+        SCHEMA = "shop"
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...r.schema.keys()], ['users', 'shop.orders', 'app_logs', 'app_audit']);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_id']);
+  });
+});
+
+describe('migrations: a schema that existed before the migrations (create_all + stamp)', () => {
+  it('assumes tables that the history alters but never creates, as partial tables, with one finding listing them', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.add_column("legacy", sa.Column("flag", sa.Boolean(), nullable=False, server_default=sa.false()))
+        op.alter_column("legacy", "title", type_=sa.String(300), existing_type=sa.String(100), nullable=False)
+        op.drop_index("ix_legacy_old", table_name="legacy")
+        op.drop_constraint("fk_legacy_owner", "legacy", type_="foreignkey")
+        op.drop_column("legacy", "obsolete")
+        op.create_index("ix_other_x", "other", ["x"], schema="archive")
+      `),
+    });
+    assert.deepEqual(codes(r.findings), ['assumed-baseline']);
+    const baseline = r.findings[0];
+    assert.equal(baseline.severity, 'information');
+    assert.deepEqual(baseline.span, [9, 4, 9, 103]);
+    assert.match(baseline.message, /2 tables that no revision creates \("legacy", "archive\.other"\)/);
+    const legacy = table(r, 'legacy');
+    assert.deepEqual([legacy.partial, legacy.uncertain, [...legacy.columns.keys()]], [true, undefined, ['flag', 'title']]);
+    const title = legacy.columns.get('title')!;
+    assert.deepEqual([title.type?.args.length, title.nullable, title.unknown], [300, false, ['serverDefault']]);
+    assert.equal(table(r, 'archive.other').partial, true);
+  });
+
+  it('reports a table used before the revision that creates it, instead of assuming it', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, 'op.add_column("users", sa.Column("x", sa.Integer()))'),
+      'v/b.py': rev('b', 'a', USERS),
+    });
+    assert.deepEqual(codes(r.findings), ['invalid-operation']);
+    assert.match(r.findings[0].message, /is not created until revision b/);
+    assert.equal(table(r, 'users').partial, undefined);
+  });
+});
+
+describe('migrations: what cannot be evaluated', () => {
+  it('reports an unknown table name and keeps the op, with what is known, for the diff', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.add_column(get_table(), sa.Column("nickname", sa.String(40)))
+        op.create_index("ix_x", table_for("x"), ["x"])
+      `, `
+        from somewhere import get_table, table_for
+      `),
+    });
+    assert.deepEqual(codes(r.findings), ['unresolved', 'unresolved']);
+    assert.equal(r.findings[0].severity, 'information');
+    assert.match(r.findings[0].message, /op\.add_column: could not evaluate the table name `get_table\(\)` statically/);
+    assert.deepEqual(r.uncertainOps.map((o) => [o.kind, o.revision, o.column, o.name, o.origin.span[0]]), [
+      ['add_column', 'a', 'nickname', undefined, 10],
+      ['create_index', 'a', undefined, 'ix_x', 11],
+    ]);
+  });
+
+  it('marks a known table uncertain when a column name cannot be evaluated, and does not warn about what that may explain', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.add_column("users", sa.Column(column_name(), sa.Integer()))
+        op.alter_column("users", "phantom", nullable=False)
+      `, 'from x import column_name'),
+    });
+    assert.deepEqual(codes(r.findings), ['unresolved']);
+    assert.match(r.findings[0].message, /the column name `sa\.Column\(column_name\(\), sa\.Integer\(\)\)`/);
+    const users = table(r, 'users');
+    assert.equal(users.uncertain, true);
+    assert.deepEqual(users.columns.get('phantom')!.unknown, ['serverDefault']);
+  });
+
+  it('does not report a missing column that an unresolved op on an unknown table may have added', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.add_column(T, sa.Column("nickname", sa.String(40)))
+        op.alter_column("users", "nickname", nullable=False)
+        op.drop_column("users", "other")
+      `, 'from x import T'),
+    });
+    assert.deepEqual(codes(r.findings), ['unresolved', 'invalid-operation']);
+    assert.equal(r.findings[1].column, 'other');
+  });
+
+  it('reports a table created under an unresolved name without guessing which one', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table(name, sa.Column("id", sa.Integer()))
+      `, 'from x import name'),
+    });
+    assert.equal(r.schema.size, 0);
+    assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['create_table']);
+  });
+});

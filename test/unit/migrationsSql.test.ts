@@ -1,0 +1,201 @@
+import * as assert from 'node:assert/strict';
+import { readSqlOps } from '../../server/src/core/migrations/sql';
+import { codes, replay, rev, table } from './migrationsHelpers';
+
+/** A revision that runs each SQL text through op.execute, as a triple-quoted string. */
+function executing(id: string, down: string | null, ...sql: string[]): string {
+  return rev(id, down, sql.map((s) => `op.execute("""${s}""")`).join('\n'));
+}
+
+const ORIGIN = { file: 'v/a.py', span: [0, 0, 0, 1] as [number, number, number, number] };
+
+describe('migrations: DDL in op.execute', () => {
+  it('reads CREATE TABLE: column types, NOT NULL, PRIMARY KEY, DEFAULT, UNIQUE, REFERENCES, CHECK and table constraints', async () => {
+    const r = await replay({
+      'v/a.py': executing('a', null, `
+        CREATE TABLE IF NOT EXISTS public.accounts (
+            id SERIAL PRIMARY KEY,
+            email character varying(255) NOT NULL UNIQUE,
+            balance numeric(12, 2) DEFAULT 100 NOT NULL,
+            created timestamp with time zone DEFAULT now() NOT NULL,
+            "Data" jsonb,
+            tags text[],
+            owner_id integer CONSTRAINT fk_owner REFERENCES auth.users (id) ON DELETE CASCADE,
+            team_id integer REFERENCES teams,
+            status varchar(10) DEFAULT 'new'::character varying CHECK (status <> ''),
+            CONSTRAINT uq_accounts_owner UNIQUE (owner_id, team_id),
+            FOREIGN KEY (team_id) REFERENCES teams (id) ON UPDATE SET NULL
+        )
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    const t = table(r, 'public.accounts');
+    assert.deepEqual([...t.columns.keys()], ['id', 'email', 'balance', 'created', 'Data', 'tags', 'owner_id', 'team_id', 'status']);
+    const col = (name: string) => t.columns.get(name)!;
+    assert.deepEqual([col('id').type?.name, col('id').nullable, t.primaryKey], ['Integer', false, ['id']]);
+    assert.deepEqual([col('email').type?.name, col('email').type?.args, col('email').nullable], ['String', { length: 255 }, false]);
+    assert.deepEqual([col('balance').type?.args, col('balance').serverDefault?.key], [{ precision: 12, scale: 2 }, '100']);
+    assert.deepEqual([col('created').type?.args, col('created').serverDefault?.key, col('created').type?.text], [{ timezone: true }, 'now', 'timestamp with time zone']);
+    assert.deepEqual([col('Data').type?.name, col('Data').nullable], ['postgresql.JSONB', true]);
+    assert.deepEqual([col('tags').type?.family, col('tags').type?.item?.name], ['ARRAY', 'Text']);
+    assert.equal(col('status').serverDefault?.key, 'new');
+    assert.deepEqual(t.uniques.map((u) => [u.name, u.columns]), [[undefined, ['email']], ['uq_accounts_owner', ['owner_id', 'team_id']]]);
+    assert.deepEqual(t.foreignKeys.map((f) => [f.name, f.columns, f.refSchema, f.refTable, f.refColumns, f.ondelete, f.onupdate]), [
+      ['fk_owner', ['owner_id'], 'auth', 'users', ['id'], 'CASCADE', undefined],
+      [undefined, ['team_id'], undefined, 'teams', [], undefined, undefined],
+      [undefined, ['team_id'], undefined, 'teams', ['id'], undefined, 'SET NULL'],
+    ]);
+    assert.deepEqual(t.checks.map((c) => c.sql), ["status <> ''"]);
+    assert.deepEqual(t.history?.map((h) => h.op), ['execute']);
+    assert.deepEqual(col('email').origin, t.origin);
+  });
+
+  it('takes the referenced primary key when REFERENCES names only the table', async () => {
+    const r = await replay({
+      'v/a.py': executing('a', null, 'CREATE TABLE teams (code text PRIMARY KEY)', 'CREATE TABLE members (team text REFERENCES teams)'),
+    });
+    assert.deepEqual(table(r, 'members').foreignKeys[0].refColumns, ['code']);
+  });
+
+  it('reads ALTER TABLE: ADD [COLUMN], DROP [COLUMN], RENAME COLUMN, RENAME TO, ALTER COLUMN, ADD/DROP CONSTRAINT', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(50)), sa.Column("old", sa.Text()))'),
+      'v/b.py': executing('b', 'a',
+        'ALTER TABLE users ADD COLUMN nick varchar(40) NOT NULL DEFAULT \'\'',
+        'ALTER TABLE users ADD age integer, ADD COLUMN IF NOT EXISTS nick text',
+        'ALTER TABLE users DROP COLUMN IF EXISTS old CASCADE',
+        'ALTER TABLE ONLY users RENAME COLUMN name TO full_name',
+        'ALTER TABLE users ALTER COLUMN full_name TYPE text USING full_name::text, ALTER COLUMN full_name SET NOT NULL',
+        'ALTER TABLE users ALTER COLUMN age SET DEFAULT 18, ALTER age DROP NOT NULL',
+        'ALTER TABLE users ALTER COLUMN nick DROP DEFAULT',
+        'ALTER TABLE users ADD CONSTRAINT uq_users_nick UNIQUE (nick), ADD CONSTRAINT ck_age CHECK (age >= 0)',
+        'ALTER TABLE users DROP CONSTRAINT ck_age',
+        'ALTER TABLE users RENAME TO people',
+        'ALTER TABLE people OWNER TO admin',
+      ),
+    });
+    assert.deepEqual(r.findings, []);
+    const people = table(r, 'people');
+    assert.deepEqual([...people.columns.keys()], ['id', 'full_name', 'nick', 'age']);
+    const col = (name: string) => people.columns.get(name)!;
+    assert.deepEqual([col('nick').type?.args, col('nick').nullable, col('nick').serverDefault], [{ length: 40 }, false, undefined]);
+    assert.deepEqual([col('full_name').type?.name, col('full_name').nullable], ['Text', false]);
+    assert.deepEqual([col('age').nullable, col('age').serverDefault?.key], [true, '18']);
+    assert.deepEqual(col('full_name').history?.map((h) => [h.revision, h.op]), [['a', 'create_table'], ['b', 'execute'], ['b', 'execute'], ['b', 'execute']]);
+    assert.deepEqual(people.uniques.map((u) => u.name), ['uq_users_nick']);
+    assert.deepEqual(people.checks, []);
+  });
+
+  it('reads CREATE [UNIQUE] INDEX, DROP INDEX and DROP TABLE [IF EXISTS], through sa.text, text() and module constants', async () => {
+    const create = rev('a', null, `
+      op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.Text()))
+      op.execute(sa.text("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix_users_email ON users USING btree (lower(email), id DESC)"))
+      op.execute(CREATE_INDEX)
+    `, `
+      CREATE_INDEX = "CREATE INDEX ix_users_id ON public.users (id)"
+    `);
+    const created = await replay({ 'v/a.py': create.replace('public.users', 'users') });
+    assert.deepEqual(created.findings, []);
+    assert.deepEqual(table(created, 'users').indexes.map((i) => [i.name, i.columns, i.unique]), [
+      ['ix_users_email', ['lower(email)', 'id'], true],
+      ['ix_users_id', ['id'], false],
+    ]);
+    const dropped = await replay({
+      'v/a.py': create.replace('public.users', 'users'),
+      'v/b.py': rev('b', 'a', `
+        op.execute(text("DROP INDEX IF EXISTS ix_users_id; DROP INDEX IF EXISTS ix_nothing"))
+        op.execute("DROP INDEX ix_users_email")
+        op.execute("DROP TABLE IF EXISTS temp_import, users CASCADE;")
+      `, 'from sqlalchemy import text'),
+    });
+    assert.deepEqual([dropped.findings, dropped.schema.size], [[], 0]);
+    const qualified = await replay({ 'v/a.py': create });
+    assert.deepEqual([...qualified.schema.keys()], ['users', 'public.users'], 'public.users is another table, assumed to exist');
+  });
+
+  it('ignores data changes, functions, triggers, extensions, grants and comments', async () => {
+    const r = await replay({
+      'v/a.py': executing('a', null, `
+        -- a comment; with a semicolon
+        CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
+        CREATE OR REPLACE FUNCTION touch() RETURNS trigger AS $$
+        BEGIN
+          ALTER TABLE nope ADD COLUMN x int; NEW.updated_at = now(); RETURN NEW;
+        END;
+        $$ LANGUAGE plpgsql;
+        CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
+        /* block comment: DROP TABLE users; */
+        INSERT INTO users (id) VALUES (1);
+        UPDATE users SET name = 'a;b' WHERE id = 1;
+        GRANT SELECT ON users TO reader;
+        COMMENT ON TABLE users IS 'People';
+        CREATE TYPE mood AS ENUM ('sad', 'ok');
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.equal(r.schema.size, 0);
+  });
+
+  it('marks a table uncertain for table DDL it cannot read, and reports it', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))'),
+      'v/b.py': executing('b', 'a', 'ALTER TABLE users MODIFY COLUMN id bigint', 'ALTER INDEX ix_a RENAME TO ix_b'),
+    });
+    assert.deepEqual(codes(r.findings), ['unresolved', 'unresolved']);
+    assert.match(r.findings[0].message, /op\.execute: could not evaluate the SQL `ALTER TABLE users MODIFY COLUMN id bigint` statically/);
+    assert.equal(table(r, 'users').uncertain, true);
+    assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['*']);
+  });
+
+  it('reads SQL built from known parts, and reports DDL built from unknown parts', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
+        for col in ["a", "b"]:
+            op.execute(f"ALTER TABLE {TABLE} ADD COLUMN {col} integer")
+        op.execute(f"ALTER TABLE users ADD COLUMN {unknown_name()} text")
+        op.execute("ALTER TABLE %s DROP COLUMN a" % get_table())
+        op.execute(f"UPDATE users SET a = {value()}")
+      `, `
+        from x import get_table, unknown_name, value
+        TABLE = "users"
+      `),
+    });
+    assert.deepEqual(codes(r.findings), ['unresolved', 'unresolved']);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'a', 'b']);
+    assert.equal(table(r, 'users').uncertain, true);
+    assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['*']);
+  });
+
+  it('reads DDL sent through the connection', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
+        conn = op.get_bind()
+        conn.execute(sa.text("ALTER TABLE users ADD COLUMN flag boolean DEFAULT false"))
+      `),
+    });
+    assert.equal(table(r, 'users').columns.get('flag')?.serverDefault?.key, 'false');
+  });
+
+  it('reads MySQL forms: backquotes, KEY and UNIQUE KEY in CREATE TABLE, DROP INDEX ... ON, RENAME TABLE', () => {
+    const ops = readSqlOps(
+      'CREATE TABLE `items` (`id` int unsigned NOT NULL AUTO_INCREMENT, `key` varchar(10), `sku` varchar(20) NOT NULL, PRIMARY KEY (`id`), UNIQUE KEY `uq_sku` (`sku`), KEY `ix_key` (`key`)) ENGINE=InnoDB;' +
+        'DROP INDEX ix_key ON items; RENAME TABLE items TO products',
+      ORIGIN,
+    );
+    assert.deepEqual(ops.map((o) => o.kind), ['create_table', 'drop_index', 'rename_table']);
+    const create = ops[0];
+    if (create.kind !== 'create_table') throw new Error('expected create_table');
+    assert.deepEqual(create.columns.map((c) => [c.spec.name, c.spec.type?.name]), [['id', 'Integer'], ['key', 'String'], ['sku', 'String']]);
+    assert.deepEqual(create.constraints.map((c) => [c.spec.kind, c.spec.name]), [['primary', undefined], ['unique', 'uq_sku'], ['index', 'ix_key']]);
+    assert.deepEqual(ops[1].kind === 'drop_index' && [ops[1].table?.name, ops[1].name], ['items', 'ix_key']);
+    assert.deepEqual(ops[2].kind === 'rename_table' && [ops[2].table.name, ops[2].newName], ['items', 'products']);
+  });
+
+  it('never throws on broken SQL', () => {
+    for (const sql of ['CREATE TABLE', 'CREATE TABLE t (', "ALTER TABLE t ADD COLUMN x varchar(", 'CREATE INDEX ON', "DROP TABLE 'x", 'CREATE TABLE t (a int DEFAULT', '$$ unterminated']) {
+      assert.doesNotThrow(() => readSqlOps(sql, ORIGIN), sql);
+    }
+  });
+});
