@@ -131,15 +131,22 @@ describe('migrations: revision graph', () => {
     assert.deepEqual(second, first);
   });
 
-  it('reports a down_revision that does not exist, suggesting a close id (a typo)', () => {
+  it('reports a down_revision that does not exist on its line, suggesting a close id (a typo)', () => {
     const g = buildRevisionGraph([info('1a2b3c4d5e6f', []), info('222222222222', ['1a2b3c4d5e6e']), info('333333333333', ['999999999999'])]);
     const missing = withCode(g.problems, 'missing-down-revision');
     assert.equal(missing.length, 2);
     assert.deepEqual(missing[0].span, [11, 0, 11, 20]);
     assert.match(missing[0].message, /"1a2b3c4d5e6e", which does not exist; did you mean "1a2b3c4d5e6f"\?/);
     assert.doesNotMatch(missing[1].message, /did you mean/);
-    assert.equal(withCode(g.problems, 'multiple-heads').length, 0, 'a broken link explains the extra heads');
     assert.deepEqual(g.order, ['1a2b3c4d5e6f', '222222222222', '333333333333']);
+  });
+
+  it('does not count as a head the revision a typo was meant to name, but still reports real heads', () => {
+    const typo = buildRevisionGraph([info('1a2b3c4d5e6f', []), info('222222222222', ['1a2b3c4d5e6e'])]);
+    assert.deepEqual(typo.heads, ['1a2b3c4d5e6f', '222222222222']);
+    assert.deepEqual(withCode(typo.problems, 'multiple-heads'), []);
+    const merged = buildRevisionGraph([info('a', []), info('b', ['a']), info('c', ['a']), info('d', ['gone']), info('m', ['c', 'd'])]);
+    assert.deepEqual(withCode(merged.problems, 'multiple-heads').map((f) => f.file), ['versions/b.py', 'versions/m.py']);
   });
 
   it('reports a depends_on that names neither a revision nor a label', () => {

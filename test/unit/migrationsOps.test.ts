@@ -264,7 +264,7 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
         op.create_index(op.f("ix_c"), table_name="users", columns=["email"])
         op.drop_index("ix_a", table_name="users")
         op.drop_index("ix_b", "users")
-        op.drop_index("ix_c")
+        op.drop_index("ix_c", table_name=None)
         op.drop_index("ix_missing", table_name="users")
         op.drop_index("ix_gone")
         op.drop_index("ix_maybe", table_name="users", if_exists=True)
@@ -484,6 +484,19 @@ describe('migrations: what cannot be evaluated', () => {
     });
     assert.deepEqual(codes(r.findings), ['unresolved', 'invalid-operation']);
     assert.equal(r.findings[1].column, 'other');
+  });
+
+  it('accepts ops on a table that a rename from an unresolved name may have made, as an uncertain partial table', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.rename_table(old_name(), "accounts")
+        op.add_column("accounts", sa.Column("plan", sa.String(20)))
+      `, 'from x import old_name'),
+    });
+    assert.deepEqual(codes(r.findings), ['unresolved']);
+    assert.deepEqual(r.uncertainOps.map((o) => [o.kind, o.name]), [['rename_table', 'accounts']]);
+    const accounts = table(r, 'accounts');
+    assert.deepEqual([accounts.partial, accounts.uncertain, [...accounts.columns.keys()]], [true, true, ['plan']]);
   });
 
   it('reports a table created under an unresolved name without guessing which one', async () => {

@@ -52,7 +52,8 @@ export function diffSchemas(input: DiffInput): Finding[] {
     diffTable({ model, mig, out, headText, dialect: input.dialect, uncertain: (input.uncertainOps ?? []).filter((o) => !o.table || o.table === mig.name) });
   }
   const unmatchedMigrations = [...input.migrations.values()].filter((t) => !matched.has(t) && !IGNORED_MIGRATION_TABLES.has(t.name));
-  const tableUncertain = (name: string): boolean => (input.uncertainOps ?? []).some((o) => o.kind === 'create_table' && (!o.table || o.table === name));
+  // An op that could have created a table under a name we cannot read (DDL we could not parse, a rename to an unknown name).
+  const tableUncertain = (name: string): boolean => (input.uncertainOps ?? []).some((o) => (o.kind === 'create_table' || o.kind === 'rename_table' || o.kind === '*') && (!o.table || o.table === name));
   for (const model of unmatchedModels) {
     if (tableUncertain(model.name)) continue;
     const twin = unmatchedMigrations.find((t) => sameColumns(t, model));
@@ -122,12 +123,13 @@ function diffTable(d: TableDiff): void {
         push('type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${col.type.text}, the migrations have ${other.type.text} (${headText}).`, col.name, migRef);
       }
     }
-    if (col.nullable !== other.nullable && !(col.primaryKey && other.primaryKey)) {
+    const unknown = new Set(other.unknown ?? []);
+    if (!unknown.has('nullable') && col.nullable !== other.nullable && !(col.primaryKey && other.primaryKey)) {
       push('nullable-mismatch', col.origin, `Column "${t}.${col.name}" is ${col.nullable ? 'nullable' : 'NOT NULL'} in the model but ${other.nullable ? 'nullable' : 'NOT NULL'} in the migrations (${headText}).`, col.name, migRef);
     }
     const a = col.serverDefault;
     const b = other.serverDefault;
-    const known = (a === undefined || a.key !== undefined) && (b === undefined || b.key !== undefined);
+    const known = !unknown.has('serverDefault') && (a === undefined || a.key !== undefined) && (b === undefined || b.key !== undefined);
     if (known && (a?.key ?? null) !== (b?.key ?? null)) {
       push('default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
     }

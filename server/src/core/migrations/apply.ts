@@ -16,7 +16,7 @@ export interface UncertainOp {
   table?: string;
   schema?: string;
   column?: string;
-  /** The index or constraint name, or a column's new name. */
+  /** The index or constraint name, or the new name of a column or table. */
   name?: string;
 }
 
@@ -492,6 +492,7 @@ class SchemaReplay {
     if (column !== undefined) u.column = column;
     const name =
       op.kind === 'alter_column' ? op.changes.newName
+      : op.kind === 'rename_table' ? op.newName
       : op.kind === 'create_index' ? op.index?.name
       : op.kind === 'drop_index' || op.kind === 'drop_constraint' ? op.name
       : 'constraint' in op ? op.constraint?.name

@@ -43,11 +43,13 @@ export function buildRevisionGraph(revisions: RevisionInfo[]): RevisionGraph {
   const children = new Map<string, string[]>(ids.map((id) => [id, []]));
   /** Edges that order the replay: parent -> child and depends_on target -> dependant. */
   const successors = new Map<string, string[]>(ids.map((id) => [id, []]));
-  let linksMissing = false;
+  /** Heads that a fixed link could give a child: the ids suggested for typos, or any head when a parent is unreadable. */
+  const suggested = new Set<string>();
+  let linksUnknown = false;
   for (const id of ids) {
     const r = byId.get(id)!;
     if (r.unresolved) {
-      linksMissing = true;
+      linksUnknown = true;
       problems.push(makeFinding('unresolved', { message: `Revision "${id}": could not evaluate ${r.unresolved.join(', ')} statically.`, file: r.file, span: r.span }));
     }
     for (const parent of r.downRevisions) {
@@ -56,13 +58,14 @@ export function buildRevisionGraph(revisions: RevisionInfo[]): RevisionGraph {
         successors.get(parent)!.push(id);
         continue;
       }
-      linksMissing = true;
       const guess = closestId(parent, ids);
+      if (guess !== undefined) suggested.add(guess);
       problems.push(
         makeFinding('missing-down-revision', {
           message: `Revision "${id}" has down_revision "${parent}", which does not exist${guess ? `; did you mean "${guess}"?` : '.'}`,
           file: r.file,
-          span: r.downRevisionSpan,
+          span: r.span,
+          related: [{ file: r.file, span: r.downRevisionSpan, message: `down_revision names "${parent}"` }],
         }),
       );
     }
@@ -94,11 +97,12 @@ export function buildRevisionGraph(revisions: RevisionInfo[]): RevisionGraph {
   }
 
   const heads = ids.filter((id) => children.get(id)!.length === 0);
-  // A missing link (a typo, an unreadable down_revision) makes extra heads; it is reported on its own.
-  if (heads.length > 1 && !linksMissing) {
-    for (const id of heads) {
+  // A head that only a broken link (a typo, an unreadable down_revision) leaves without a child is reported there instead.
+  const realHeads = linksUnknown ? [] : heads.filter((id) => !suggested.has(id));
+  if (realHeads.length > 1) {
+    for (const id of realHeads) {
       const r = byId.get(id)!;
-      problems.push(makeFinding('multiple-heads', { message: `Multiple head revisions are present: ${heads.join(', ')}; merge them (alembic merge heads).`, file: r.file, span: r.span }));
+      problems.push(makeFinding('multiple-heads', { message: `Multiple head revisions are present: ${realHeads.join(', ')}; merge them (alembic merge heads).`, file: r.file, span: r.span }));
     }
   }
   return {

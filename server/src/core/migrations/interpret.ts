@@ -1,8 +1,7 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { exprText, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, type Literal } from '../python/literals';
-import type { EvalContext } from '../schema/types';
-import { readBatchTarget, readOpCall, type BatchTarget, type MigrationOp, type OpScope } from './ops';
+import { readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 
 /** An op as the upgrade runs it, with how sure the analysis is that it runs. */
 export interface OpStep {
@@ -29,8 +28,14 @@ export function interpretUpgrade({ resolver, file, dialect }: { resolver: Resolv
   return interpreter.steps;
 }
 
+/** An expression with the frame it is evaluated in. */
+interface InFrame {
+  e: Expr;
+  frame: Frame;
+}
+
 /** What a local name holds: a value (with the expression and frame it came from), or a `batch_op`. */
-type Var = { kind: 'value'; value: Value; source?: { e: Expr; frame: Frame } } | { kind: 'batch'; target: BatchTarget };
+type Var = { kind: 'value'; value: Value; source?: InFrame } | { kind: 'batch'; target: BatchTarget };
 
 const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
 
@@ -196,8 +201,8 @@ class Interpreter {
   private literal(e: Expr, frame: Frame): Literal | undefined {
     const v = evalLiteral(this.resolver, frame.file, e, frame.locals);
     if (v !== undefined || e.k !== 'call' || !this.callee(e.fn, frame)) return v;
-    const leaves = this.expand(e, frame, 0);
-    return leaves?.length === 1 ? evalLiteral(this.resolver, leaves[0].frame.file, leaves[0].e, leaves[0].frame.locals) : undefined;
+    const target = this.deref(e, frame, 0);
+    return target ? evalLiteral(this.resolver, target.frame.file, target.e, target.frame.locals) : undefined;
   }
 
   /** Binds an assignment target in `into` (a name, or names unpacked from a tuple or a literal list) to `value`, read in `from`. */
@@ -237,7 +242,7 @@ class Interpreter {
 
   private forStatement(s: Extract<Stmt, { k: 'for' }>, frame: Frame, flags: Flags): Flow {
     const literal = evalLiteral(this.resolver, frame.file, s.iter, frame.locals);
-    const items = Array.isArray(literal) ? literal.map((v) => ({ e: literalExpr(v, s.iter.s), frame })) : this.expand(s.iter, frame, 0);
+    const items = Array.isArray(literal) ? literal.map((v) => ({ e: literalExpr(v, s.iter.s), frame })) : this.sequence(s.iter, frame);
     if (!items) {
       // An iterable that cannot be known: the body runs once with the loop variables unknown.
       for (const name of namesIn(s.target)) frame.set(name, UNKNOWN);
@@ -255,46 +260,56 @@ class Interpreter {
 
   /**
    * The expressions `e` stands for, each with the frame to evaluate it in: a variable's value, a module constant,
-   * a helper's return value, the items of a list or of `*args`. Undefined when unknown.
+   * a helper's return value, the items of a list or of `*args` (flattened). Undefined when unknown.
    */
-  private expand(e: Expr, frame: Frame, depth: number): Array<{ e: Expr; frame: Frame }> | undefined {
+  private expand(e: Expr, frame: Frame, depth: number): InFrame[] | undefined {
+    if (e.k === 'starred') return this.expand(e.value, frame, depth + 1);
+    const target = this.deref(e, frame, depth);
+    if (!target) return undefined;
+    if (target.e.k !== 'list' && target.e.k !== 'tuple') return [target];
+    const out: InFrame[] = [];
+    for (const item of target.e.items) {
+      const inner = this.expand(item, target.frame, depth + 1);
+      if (!inner) return undefined;
+      out.push(...inner);
+    }
+    return out;
+  }
+
+  /** The items of a sequence (a list, tuple or set, possibly behind a variable, a constant or a helper), or undefined. */
+  private sequence(e: Expr, frame: Frame): InFrame[] | undefined {
+    const target = this.deref(e, frame, 0);
+    if (!target || (target.e.k !== 'list' && target.e.k !== 'tuple' && target.e.k !== 'set')) return undefined;
+    return target.e.items.map((item) => ({ e: item, frame: target.frame }));
+  }
+
+  /** The expression a name, constant or helper call stands for (anything else stands for itself), or undefined when unknown. */
+  private deref(e: Expr, frame: Frame, depth: number): InFrame | undefined {
     if (depth > MAX_EXPAND_DEPTH) return undefined;
     switch (e.k) {
-      case 'starred':
-        return this.expand(e.value, frame, depth + 1);
-      case 'list':
-      case 'tuple': {
-        const out: Array<{ e: Expr; frame: Frame }> = [];
-        for (const item of e.items) {
-          const inner = item.k === 'starred' ? this.expand(item.value, frame, depth + 1) : [{ e: item, frame }];
-          if (!inner) return undefined;
-          out.push(...inner);
-        }
-        return out;
-      }
       case 'name': {
         const own = frame.vars.get(e.id);
-        if (own) return own.kind === 'value' && own.source ? this.expand(own.source.e, own.source.frame, depth + 1) : undefined;
+        if (own) return own.kind === 'value' && own.source ? this.deref(own.source.e, own.source.frame, depth + 1) : undefined;
         const v = this.resolver.lookup(frame.file, e.id);
-        return v.t === 'expr' ? this.expand(v.e, this.moduleFrame(v.file), depth + 1) : undefined;
+        return v.t === 'expr' ? this.deref(v.e, this.moduleFrame(v.file), depth + 1) : undefined;
       }
       case 'attr': {
         const v = this.resolver.resolve(frame.file, e, frame.locals);
-        return v.t === 'expr' ? this.expand(v.e, this.moduleFrame(v.file), depth + 1) : [{ e, frame }];
+        return v.t === 'expr' ? this.deref(v.e, this.moduleFrame(v.file), depth + 1) : { e, frame };
       }
       case 'call': {
         const fn = this.callee(e.fn, frame);
-        if (!fn) return [{ e, frame }];
+        if (!fn) return { e, frame };
         if (frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def)) return undefined;
         const inner = this.bindCall(fn, e, frame);
         for (const s of fn.def.body) {
           if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
-          if (s.k === 'return') return s.value ? this.expand(s.value, inner, depth + 1) : undefined;
+          if (s.k === 'return') return s.value ? this.deref(s.value, inner, depth + 1) : undefined;
         }
         return undefined;
       }
       default:
-        return [{ e, frame }];
+        return { e, frame };
     }
   }
 
@@ -313,7 +328,7 @@ class Interpreter {
       resolver: this.resolver,
       file: frame.file,
       locals: frame.locals,
-      expand: (e: Expr) => this.expand(e, frame, 0)?.map((x): { e: Expr; ctx: EvalContext } => ({ e: x.e, ctx: { resolver: this.resolver, file: x.frame.file, locals: x.frame.locals } })),
+      expand: (e: Expr) => this.expand(e, frame, 0)?.map((x): Located => ({ e: x.e, ctx: { resolver: this.resolver, file: x.frame.file, locals: x.frame.locals } })),
     };
   }
 

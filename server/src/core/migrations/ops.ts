@@ -188,7 +188,8 @@ export function readOpCall({ scope, call, method, batch }: { scope: OpScope; cal
     }
     case 'drop_index': {
       const name = str('index_name', 'the index name');
-      const ref = batch || args.has('table_name') ? table() : undefined;
+      const tableName = args.get('table_name');
+      const ref = batch || (tableName && !(tableName.k === 'const' && tableName.v === null)) ? table() : undefined;
       return [{ ...base, kind: 'drop_index', table: ref, schema: ref ? undefined : optional('schema', 'the schema'), name, ifExists: flag('if_exists') }];
     }
     case 'create_unique_constraint':

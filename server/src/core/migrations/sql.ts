@@ -334,7 +334,7 @@ class StatementReader {
     c.eat('CONCURRENTLY');
     const ifExists = c.eat('IF', 'EXISTS');
     const names = this.names();
-    c.eat('CASCADE') || c.eat('RESTRICT');
+    if (!c.eat('CASCADE')) c.eat('RESTRICT');
     const table = c.eat('ON') ? c.qualifiedName() : undefined;
     return names.map((n) => ({ ...this.base(), kind: 'drop_index', table, schema: table ? undefined : n.schema, name: n.name, ifExists }));
   }
@@ -466,7 +466,7 @@ function readTableConstraint(c: Cursor): ConstraintSpec | undefined {
     return cols ? { kind: 'primary', name, columns: readColumnList(c, cols) } : undefined;
   }
   if (c.eat('UNIQUE')) {
-    c.eat('KEY') || c.eat('INDEX');
+    if (!c.eat('KEY')) c.eat('INDEX');
     c.eat('NULLS', 'NOT', 'DISTINCT');
     if (!c.isPunct('(')) name ??= c.name();
     const cols = c.group();

@@ -5,7 +5,7 @@ import { evalString } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, tableKey, type ColumnDef, type SourceRef, type TableDef } from '../schema/schema';
 import { evalType, type EvalContext } from '../schema/types';
-import { COLUMN_CALLS, calleeName, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
+import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type TypeMapEntry } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
@@ -223,17 +223,16 @@ class ModelReader {
       const attr = s.targets[0].id;
       if (attr.startsWith('__') || attr === 'metadata' || attr === 'type_annotation_map' || attr === 'registry') continue;
       const origin: SourceRef = { file: ref.file, span: s.s };
-      let value = s.value;
-      // `deferred(Column(...))` is still a column.
-      if (value?.k === 'call' && calleeName(ctx, value) === 'sa.deferred' && value.args[0]) value = value.args[0];
-      const callee = value?.k === 'call' ? calleeName(ctx, value) : undefined;
+      const declaration = columnDeclaration(ctx, s.value);
+      const value = declaration?.call ?? s.value;
+      const callee = declaration?.kind ?? (value?.k === 'call' ? calleeName(ctx, value) : undefined);
       if (callee && NOT_COLUMNS.has(callee)) continue;
       const mapped = s.ann ? unwrapMapped(ctx, s.ann) : undefined;
       if (mapped?.relationshipOnly) continue;
       const annotation = s.ann && (mapped?.inner || sqlmodel) ? readAnnotation(ctx, mapped?.inner ?? s.ann, typeMap, { sqlmodel, isMappedClass: isMapped }) : undefined;
 
-      if (value?.k === 'call' && callee && COLUMN_CALLS.has(callee)) {
-        let spec = evalColumnCall(ctx, value, callee);
+      if (value?.k === 'call' && callee && declaration) {
+        let spec = evalColumnCall(declaration.ctx, value, callee);
         if (callee === 'sqlmodel.Field') {
           const saColumn = keywordArg(value, 'sa_column');
           if (saColumn?.k === 'call' && calleeName(ctx, saColumn) === 'sa.Column') {
@@ -279,10 +278,9 @@ class ModelReader {
     });
     if (!isDeclared) return undefined;
     const ret = def.body.find((s): s is Extract<Stmt, { k: 'return' }> => s.k === 'return');
-    if (ret?.value?.k !== 'call') return undefined;
-    const callee = calleeName(ctx, ret.value);
-    if (!callee || !COLUMN_CALLS.has(callee)) return undefined;
-    const spec = evalColumnCall(ctx, ret.value, callee);
+    const declaration = columnDeclaration(ctx, ret?.value);
+    if (!declaration) return undefined;
+    const spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
     return { attr: def.name, spec, origin: { file: ref.file, span: def.nameSpan }, defaultNullable: !spec.primaryKey };
   }
 

@@ -197,13 +197,21 @@ export class Resolver {
         // `db.Column` where `db = SQLAlchemy()`: the Flask-SQLAlchemy object exposes SQLAlchemy's names.
         if (owner.e.k === 'call') {
           const fn = this.resolve(owner.file, owner.e.fn, undefined, depth + 1);
-          if (fn.t === 'ext' && canonicalName(fn.q) === 'fsa.SQLAlchemy') return { t: 'ext', q: `flask_sqlalchemy.db.${name}` };
+          if (this.isFlaskSqlAlchemy(fn, depth + 1)) return { t: 'ext', q: `flask_sqlalchemy.db.${name}` };
         }
         return { t: 'unknown' };
       }
       default:
         return { t: 'unknown' };
     }
+  }
+
+  /** Whether a callee is Flask-SQLAlchemy's `SQLAlchemy` class or a project subclass of it. */
+  private isFlaskSqlAlchemy(fn: Value, depth: number): boolean {
+    if (depth > MAX_DEPTH) return false;
+    if (fn.t === 'ext') return canonicalName(fn.q) === 'fsa.SQLAlchemy';
+    if (fn.t === 'class') return fn.cls.bases.some((b) => this.isFlaskSqlAlchemy(this.resolve(fn.file, b, undefined, depth + 1), depth + 1));
+    return false;
   }
 
   /** The canonical external name an expression refers to ("sa.Column", "postgresql.JSONB"), or undefined. */

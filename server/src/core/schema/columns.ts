@@ -1,6 +1,6 @@
 import type { Expr } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
-import { canonicalName, type ClassStmt } from '../python/resolve';
+import { canonicalName, type ClassStmt, type Value } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList } from '../python/literals';
 import type { ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
@@ -34,6 +34,51 @@ export interface ColumnSpec {
 
 /** The canonical names of the calls that declare a column. */
 export const COLUMN_CALLS = new Set(['sa.Column', 'sa.mapped_column', 'sqlmodel.Field']);
+
+type Call = Extract<Expr, { k: 'call' }>;
+
+/** A column declaration found through wrappers, with the context its arguments must be read in. */
+export interface ColumnDeclaration {
+  kind: string;
+  call: Call;
+  ctx: EvalContext;
+}
+
+/**
+ * The column declaration an expression makes, seen through wrappers: `Column(...)`, `mapped_column(...)`, SQLModel
+ * `Field(...)`, `deferred(Column(...))`, `column_property(Column(...), ...)`, calls of a project alias such as
+ * `Column = functools.partial(db.Column, nullable=False)` (its arguments merged in), and project helpers that
+ * `return Column(...)` (read with their parameters bound). Undefined for anything else.
+ */
+export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth = 0): ColumnDeclaration | undefined {
+  if (e?.k !== 'call' || depth > 4) return undefined;
+  const callee = calleeName(ctx, e);
+  if (callee && COLUMN_CALLS.has(callee)) return { kind: callee, call: e, ctx };
+  if ((callee === 'sa.deferred' || callee === 'sa.column_property') && e.args[0]) return columnDeclaration(ctx, e.args[0], depth + 1);
+  const target = ctx.resolver.resolve(ctx.file, e.fn, ctx.locals);
+  if (target.t === 'expr' && target.e.k === 'call' && target.e.args[0]) {
+    const partial = ctx.resolver.resolve(target.file, target.e.fn);
+    if (partial.t === 'ext' && partial.q === 'functools.partial') {
+      const inner = calleeName({ resolver: ctx.resolver, file: target.file }, { ...target.e, fn: target.e.args[0] });
+      if (inner && COLUMN_CALLS.has(inner)) {
+        const own = new Set(e.kw.map((k) => k.name));
+        // NOTE: the merged call mixes expressions of two files; the partial's keywords are literals in practice.
+        return { kind: inner, call: { ...e, fn: target.e.args[0], args: [...target.e.args.slice(1), ...e.args], kw: [...target.e.kw.filter((k) => !own.has(k.name)), ...e.kw] }, ctx };
+      }
+    }
+  }
+  if (target.t === 'def') {
+    const ret = target.def.body.find((s) => s.k === 'return');
+    if (ret?.k !== 'return' || !ret.value) return undefined;
+    const locals = new Map<string, Value>();
+    target.def.params.forEach((p, i) => {
+      const arg = p.star ? undefined : (e.args[i] ?? keywordArg(e, p.name) ?? p.default);
+      if (arg) locals.set(p.name, arg === p.default ? { t: 'expr', file: target.file, e: arg } : { t: 'expr', file: ctx.file, e: arg });
+    });
+    return columnDeclaration({ resolver: ctx.resolver, file: target.file, locals }, ret.value, depth + 1);
+  }
+  return undefined;
+}
 
 /** The canonical callee name of a call expression, if it is something imported. */
 export function calleeName(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): string | undefined {
