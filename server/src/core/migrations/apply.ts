@@ -1,6 +1,6 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
-import { newTable, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
+import { newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
 import type { OpStep } from './interpret';
 import type { ColumnItem, MigrationOp, OpKind, TableRef } from './ops';
 
@@ -429,15 +429,7 @@ class SchemaReplay {
         table.checks.push({ name: spec.name, sql: spec.sql, origin });
         return;
       case 'primary':
-        table.primaryKey = spec.columns;
-        if (spec.name !== undefined) table.primaryKeyName = spec.name;
-        for (const c of spec.columns) {
-          const column = table.columns.get(c);
-          if (column) {
-            column.primaryKey = true;
-            column.nullable = false;
-          }
-        }
+        setPrimaryKey(table, spec.columns, spec.name);
         return;
       case 'foreign': {
         // "schema.table.column", "table.column", or "table." for the referenced table's primary key.

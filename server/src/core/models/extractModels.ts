@@ -3,7 +3,7 @@ import { keywordArg } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalString } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
-import { newTable, tableKey, type ColumnDef, type SourceRef, type TableDef } from '../schema/schema';
+import { newTable, setPrimaryKey, tableKey, type ColumnDef, type SourceRef, type TableDef } from '../schema/schema';
 import { evalType, type EvalContext } from '../schema/types';
 import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
@@ -387,15 +387,7 @@ class ModelReader {
         table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin });
         break;
       case 'primary':
-        table.primaryKey = c.columns;
-        table.primaryKeyName = c.name;
-        for (const name of c.columns) {
-          const col = table.columns.get(name);
-          if (col) {
-            col.primaryKey = true;
-            col.nullable = false;
-          }
-        }
+        setPrimaryKey(table, c.columns, c.name);
         break;
       case 'foreign': {
         const first = c.refs[0] ?? '';

@@ -123,3 +123,16 @@ export function tableKey(name: string, schema?: string): string {
 export function newTable(name: string, origin: SourceRef, schema?: string): TableDef {
   return { name, schema, columns: new Map(), primaryKey: [], indexes: [], uniques: [], foreignKeys: [], checks: [], origin };
 }
+
+/** Makes `columns` the table's primary key: they become NOT NULL, as a primary key's columns are. */
+export function setPrimaryKey(table: TableDef, columns: string[], name?: string): void {
+  table.primaryKey = columns;
+  if (name !== undefined) table.primaryKeyName = name;
+  for (const c of columns) {
+    const column = table.columns.get(c);
+    if (column) {
+      column.primaryKey = true;
+      column.nullable = false;
+    }
+  }
+}
