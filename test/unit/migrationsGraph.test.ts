@@ -131,11 +131,12 @@ describe('migrations: revision graph', () => {
     assert.deepEqual(second, first);
   });
 
-  it('reports a down_revision that does not exist on its line, suggesting a close id (a typo)', () => {
+  it('reports a down_revision that does not exist on the revision line, pointing at the down_revision, suggesting a close id (a typo)', () => {
     const g = buildRevisionGraph([info('1a2b3c4d5e6f', []), info('222222222222', ['1a2b3c4d5e6e']), info('333333333333', ['999999999999'])]);
     const missing = withCode(g.problems, 'missing-down-revision');
     assert.equal(missing.length, 2);
-    assert.deepEqual(missing[0].span, [11, 0, 11, 20]);
+    assert.deepEqual(missing[0].related?.[0].span, [11, 0, 11, 20]);
+    assert.equal(missing[0].span[0], 10);
     assert.match(missing[0].message, /"1a2b3c4d5e6e", which does not exist; did you mean "1a2b3c4d5e6f"\?/);
     assert.doesNotMatch(missing[1].message, /did you mean/);
     assert.deepEqual(g.order, ['1a2b3c4d5e6f', '222222222222', '333333333333']);
