@@ -24,6 +24,7 @@ export const RULES = {
   'missing-down-revision': { severity: 'error', title: 'A down_revision names a revision that does not exist' },
   'duplicate-revision': { severity: 'error', title: 'Two revision files share one revision id' },
   'revision-cycle': { severity: 'error', title: 'The revision graph has a cycle' },
+  'detached-revisions': { severity: 'information', title: 'Revision files outside every version folder of the Alembic config' },
   'invalid-operation': { severity: 'warning', title: 'A migration op on a table or column that does not exist at that point' },
   unresolved: { severity: 'information', title: 'Something the static analysis could not evaluate' },
   'assumed-baseline': { severity: 'information', title: 'Tables the migrations alter but never create' },

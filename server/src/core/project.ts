@@ -103,12 +103,28 @@ export class Project {
         revisionFiles.add(file);
       }
     }
-    // Revisions no config points at still form an environment of their own, by folder.
+    // Revisions no config points at: an environment of their own when there is no config, else detached trees
+    // (e.g. a plugin's migrations that the project's code runs after the main history), applied after its head.
     const claimed = new Set<RevisionInfo>();
     for (const env of envs) for (const r of revisions) if (isInVersionLocation(env, r.file)) claimed.add(r);
-    const orphanFolders = new Set(revisions.filter((r) => !claimed.has(r)).map((r) => r.file.split('/').slice(0, -1).join('/')));
-    if (envs.length === 0 || claimed.size === 0) {
-      for (const dir of orphanFolders) envs.push({ name: dir || '.', scriptLocation: dir.replace(/\/?versions$/, ''), versionLocations: [dir], recursive: false });
+    const detached = new Map<string, RevisionInfo[]>();
+    for (const r of revisions) {
+      if (claimed.has(r)) continue;
+      const dir = r.file.split('/').slice(0, -1).join('/');
+      detached.set(dir, [...(detached.get(dir) ?? []), r]);
+    }
+    if (claimed.size === 0) {
+      for (const dir of detached.keys()) envs.push({ name: dir || '.', scriptLocation: dir.replace(/\/?versions$/, ''), versionLocations: [dir], recursive: false });
+      detached.clear();
+    }
+    const detachedGraphs = new Map<AlembicEnvironment, RevisionGraph[]>();
+    for (const [dir, list] of detached) {
+      const env = nearestEnvironment(envs, dir);
+      const graph = buildRevisionGraph(list);
+      findings.push(...graph.problems);
+      detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
+      const first = list[0];
+      findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${dir || '.'} ${list.length === 1 ? 'is' : 'are'} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));
     }
 
     const scriptFolders = envs.map((e) => e.scriptLocation);
@@ -128,7 +144,7 @@ export class Project {
       const graph = buildRevisionGraph(own);
       findings.push(...graph.problems);
       const dialect = env.dialect ?? settings.dialect;
-      const replay = replayMigrations({ resolver, graph, dialect });
+      const replay = replayMigrations({ resolver, graph, dialect, after: detachedGraphs.get(env) });
       findings.push(...replay.findings);
       findings.push(...diffSchemas({ models: models.tables, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps }));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: models.tables });
@@ -162,6 +178,18 @@ export class Project {
     }
     return sortFindings(out);
   }
+}
+
+/** The environment whose script folder shares the longest path prefix with a folder. */
+function nearestEnvironment(envs: AlembicEnvironment[], dir: string): AlembicEnvironment {
+  const shared = (a: string): number => {
+    const x = a.split('/');
+    const y = dir.split('/');
+    let i = 0;
+    while (i < x.length && i < y.length && x[i] === y[i]) i++;
+    return i;
+  };
+  return [...envs].sort((a, b) => shared(b.scriptLocation) - shared(a.scriptLocation))[0];
 }
 
 function dedupe(findings: Finding[]): Finding[] {

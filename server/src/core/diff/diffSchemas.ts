@@ -40,6 +40,7 @@ export function diffSchemas(input: DiffInput): Finding[] {
     const same = byName.get(m.name) ?? [];
     return same.length === 1 ? same[0] : undefined;
   };
+  const baseline = [...input.migrations.values()].some((t) => t.partial);
   const unmatchedModels: TableDef[] = [];
   for (const model of input.models) {
     const mig = findTable(model);
@@ -61,7 +62,13 @@ export function diffSchemas(input: DiffInput): Finding[] {
     const message = twin
       ? `${what} is not created by any migration (${headText}); the migrations create "${qualified(twin)}" with the same columns: renamed?`
       : `${what} is not created by any migration (${headText}).`;
-    out.push(makeFinding('missing-table', { message, file: model.origin.file, span: model.origin.span, table: model.name, related: twin ? [related(twin.origin, `"${qualified(twin)}" is created here`)] : undefined }));
+    const finding = makeFinding('missing-table', { message, file: model.origin.file, span: model.origin.span, table: model.name, related: twin ? [related(twin.origin, `"${qualified(twin)}" is created here`)] : undefined });
+    if (baseline && !twin) {
+      // The history assumes a schema made outside it (create_all + stamp), which may well hold this table.
+      finding.severity = 'information';
+      finding.message = `${what} is not created by any migration (${headText}); the migrations assume tables made outside them (create_all + stamp), which may include it.`;
+    }
+    out.push(finding);
   }
   for (const mig of unmatchedMigrations) {
     if (mig.uncertain) continue;
