@@ -262,3 +262,37 @@ describe('migrations: branches', () => {
     assert.equal(r.schema.has('fallback'), false);
   });
 });
+
+describe('migrations: revisions run by project code', () => {
+  it('reads ops on an `op` parameter of upgrade(), as projects that pass their own Operations object write them', async () => {
+    const text = `"""plugin revision"""\nimport sqlalchemy as sa\n\nrevision = "b1"\ndown_revision = None\n\n\ndef upgrade(op=None):\n    op.create_table("widgets", sa.Column("id", sa.Integer(), primary_key=True))\n`;
+    const r = await replay({ 'plugin/migrations/b1.py': text });
+    assert.deepEqual([...r.schema.keys()], ['widgets']);
+  });
+});
+
+describe('migrations: enum values', () => {
+  it('follows ALTER TYPE ... ADD VALUE and sync_enum_values into the enum columns that use the type', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("logs", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("view", name="log_kind")))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.execute("ALTER TYPE log_kind ADD VALUE IF NOT EXISTS 'edit'")
+      `),
+      'v/c.py': rev('c', 'b', `
+        op.sync_enum_values("public", "log_kind", ["view", "edit"], ["view", "edit", "delete"])
+      `),
+    });
+    assert.deepEqual(table(r, 'logs').columns.get('kind')!.type!.enumValues, ['view', 'edit', 'delete']);
+    const added = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("logs", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("view", name="log_kind")))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.execute("ALTER TYPE log_kind ADD VALUE IF NOT EXISTS 'edit'")
+      `),
+    });
+    assert.deepEqual(table(added, 'logs').columns.get('kind')!.type!.enumValues, ['view', 'edit']);
+  });
+});

@@ -182,3 +182,24 @@ describe('models -> schema', () => {
     assert.deepEqual([...tables.get('employee')!.columns.keys()].sort(), ['id', 'name', 'rank']);
   });
 });
+
+describe('models -> schema: module-level indexes', () => {
+  it('attaches Index(...) calls on table.c columns and model attributes to their tables', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        roles_users = Table("roles_users", Base.metadata, Column("user_id", Integer, ForeignKey("users.id")), Column("role_id", Integer))
+        Index("roles_users_ix", roles_users.c.user_id, roles_users.c.role_id, unique=True)
+        class User(Base):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+            email = Column(String(100))
+        Index("ix_users_lower_email", User.email)
+      `,
+    });
+    assert.deepEqual(tables.get('roles_users')!.indexes.map((i) => [i.name, i.columns, i.unique]), [['roles_users_ix', ['user_id', 'role_id'], true]]);
+    assert.deepEqual(tables.get('users')!.indexes.map((i) => [i.name, i.columns]), [['ix_users_lower_email', ['email']]]);
+  });
+});

@@ -117,6 +117,8 @@ class SchemaReplay {
       }
       case 'drop_constraint':
         return this.dropConstraint(op);
+      case 'alter_enum':
+        return this.alterEnum(op);
       case 'opaque':
         if (!op.table) this.remember(op);
         else this.existing(op.table, op, { quiet: true });
@@ -154,6 +156,21 @@ class SchemaReplay {
     for (const c of op.constraints) if (c.spec.kind !== 'primary') this.addConstraint(table, c.spec, c.origin);
     this.schema.set(key, table);
     this.gone.delete(key);
+  }
+
+  /** Gives every column typed with the named enum its new values. */
+  private alterEnum(op: Extract<MigrationOp, { kind: 'alter_enum' }>): void {
+    const name = op.enumName?.toLowerCase();
+    if (!name) return;
+    for (const table of this.schema.values()) {
+      for (const column of table.columns.values()) {
+        const type = column.type;
+        if (type?.family !== 'ENUM' || type.enumName?.toLowerCase() !== name) continue;
+        const values = op.values ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
+        column.type = { ...type, enumValues: values };
+        this.touch(table, op);
+      }
+    }
   }
 
   private dropTable(op: Extract<MigrationOp, { kind: 'drop_table' }>): void {

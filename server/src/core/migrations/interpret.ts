@@ -23,7 +23,8 @@ export function interpretUpgrade({ resolver, file, dialect }: { resolver: Resolv
   if (!upgrade) return [];
   const interpreter = new Interpreter(resolver, dialect);
   const frame = new Frame(file, 0, new Set([upgrade]));
-  for (const p of upgrade.params) frame.set(p.name, UNKNOWN);
+  // NOTE: `def upgrade(op=None)` is how some projects run revisions with their own Operations object.
+  for (const p of upgrade.params) frame.set(p.name, p.name === 'op' ? { kind: 'value', value: { t: 'ext', q: 'alembic.op' } } : UNKNOWN);
   interpreter.walk(upgrade.body, frame, { uncertain: false, guarded: false });
   return interpreter.steps;
 }

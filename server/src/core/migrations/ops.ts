@@ -58,6 +58,8 @@ export type MigrationOp = OpBase &
     | { kind: 'drop_index'; table?: TableRef; schema?: string; name?: string; ifExists: boolean }
     | { kind: 'create_unique_constraint' | 'create_foreign_key' | 'create_check_constraint' | 'create_primary_key'; table: TableRef; constraint?: ConstraintSpec }
     | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean }
+    /** New values of a named enum type: the whole list (`sync_enum_values`), or values added (`ALTER TYPE ... ADD VALUE`). */
+    | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[] }
     /** DDL that was recognised but not understood; the table (if known) can no longer be trusted. */
     | { kind: 'opaque'; table?: TableRef }
   );
@@ -98,6 +100,8 @@ const PARAMS: Record<string, string[]> = {
   create_primary_key: ['constraint_name', 'table_name', 'columns'],
   drop_constraint: ['constraint_name', 'table_name', 'type_'],
   execute: ['sqltext'],
+  // The alembic-autogenerate-enums extension: `op.sync_enum_values(schema, enum_name, old_values, new_values)`.
+  sync_enum_values: ['enum_schema', 'enum_name', 'old_values', 'new_values'],
 };
 
 /** The parameters that name the table, which `batch_op` methods do not take. */
@@ -233,6 +237,8 @@ export function readOpCall({ scope, call, method, batch }: { scope: OpScope; cal
     }
     case 'execute':
       return readExecute(scope, args.get('sqltext'), origin);
+    case 'sync_enum_values':
+      return [{ ...base, kind: 'alter_enum', enumName: str('enum_name', 'the enum name'), values: strings('new_values', 'the new values') }];
     default:
       return [];
   }

@@ -5,7 +5,8 @@ import type { ColumnChanges, ColumnItem, ConstraintItem, MigrationOp, TableRef }
 
 /**
  * Reads the DDL in a SQL string (as given to `op.execute`) into migration ops: CREATE TABLE, ALTER TABLE
- * ADD/DROP/RENAME/ALTER COLUMN, ADD/DROP CONSTRAINT, RENAME TO, CREATE [UNIQUE] INDEX, DROP TABLE/INDEX.
+ * ADD/DROP/RENAME/ALTER COLUMN, ADD/DROP CONSTRAINT, RENAME TO, CREATE [UNIQUE] INDEX, DROP TABLE/INDEX,
+ * ALTER TYPE ... ADD VALUE.
  * Data changes, functions, triggers, types, extensions, grants and comments give nothing; table DDL that is not
  * understood gives an `opaque` op so the table is no longer trusted.
  * NOTE: a referenced column that the SQL leaves out (`REFERENCES users`) is written as "users." (an empty column):
@@ -257,6 +258,14 @@ class StatementReader {
       return c.eat('TABLE') ? this.createTable() : [];
     }
     if (c.eat('ALTER', 'TABLE')) return this.alterTable();
+    if (c.eat('ALTER', 'TYPE')) {
+      // PostgreSQL enums: `ALTER TYPE status ADD VALUE [IF NOT EXISTS] 'archived' [BEFORE|AFTER ...]`.
+      const type = c.qualifiedName();
+      if (!type || !c.eat('ADD', 'VALUE')) return [];
+      c.eat('IF', 'NOT', 'EXISTS');
+      const value = c.item()[0];
+      return value?.t === 'str' ? [{ ...this.base(), kind: 'alter_enum', enumName: type.name, addValues: [value.v] }] : [];
+    }
     if (c.eat('ALTER', 'INDEX')) {
       return c.rest().some((t) => t.t === 'word' && t.v.toUpperCase() === 'RENAME') ? [this.opaque(undefined)] : [];
     }

@@ -63,6 +63,13 @@ class ModelReader {
         else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
       }
     }
+    // Module-level `Index("ix", table.c.a, Model.b)` calls attach to the table of their columns, once all are known.
+    for (const file of files) {
+      for (const stmt of topLevel(this.resolver.moduleBody(file))) {
+        const call = stmt.k === 'expr' ? stmt.value : stmt.k === 'assign' ? stmt.value : undefined;
+        if (call?.k === 'call' && calleeName(this.ctx(file), call) === 'sa.Index') this.moduleIndex(file, call);
+      }
+    }
     this.resolvePending();
     return { tables: [...this.tables.values()], findings: this.findings };
   }
@@ -413,6 +420,23 @@ class ModelReader {
         table.checks.push({ name: c.name, sql: c.sql, origin });
         break;
     }
+  }
+
+  /** Attaches a module-level `Index(name, table.c.x, Model.y, ...)` to the table its columns belong to. */
+  private moduleIndex(file: string, call: Extract<Expr, { k: 'call' }>): void {
+    const first = call.args[1];
+    if (first?.k !== 'attr') return;
+    // `table.c.x` / `table.columns.x` on a Core table, or `Model.x` on a model class.
+    const owner = first.obj.k === 'attr' && (first.obj.name === 'c' || first.obj.name === 'columns') ? first.obj.obj : first.obj;
+    const v = this.resolver.resolve(file, owner);
+    let table: TableDef | undefined;
+    if (v.t === 'class') table = this.classTables.get(v.cls) ?? this.planFor({ file: v.file, cls: v.cls })?.table;
+    else if (v.t === 'expr' && v.e.k === 'call') {
+      const name = v.e.args[0] ? evalString(this.resolver, v.file, v.e.args[0]) : undefined;
+      if (name !== undefined) table = this.tables.get(tableKey(name, evalString(this.resolver, v.file, keywordArg(v.e, 'schema'))));
+    }
+    if (!table) return;
+    this.applyConstraint({ table, root: { kind: 'declarative' }, convention: {} }, this.ctx(file), call, { file, span: call.s });
   }
 
   /** A Core `Table("name", metadata, Column(...), ...)` at module level (or `__table__ = Table(...)`). */
