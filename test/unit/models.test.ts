@@ -203,3 +203,58 @@ describe('models -> schema: module-level indexes', () => {
     assert.deepEqual(tables.get('users')!.indexes.map((i) => [i.name, i.columns]), [['ix_users_lower_email', ['email']]]);
   });
 });
+
+describe('models -> schema: computed table names', () => {
+  it('evaluates a declared_attr __tablename__ that splits the class name with re and joins a comprehension', async () => {
+    const tables = await modelTables({
+      'db.py': `
+        import re
+        from sqlalchemy.orm import DeclarativeBase, declared_attr
+        def resolve_table_name(name):
+            names = re.split("(?=[A-Z])", name)
+            return "_".join([x.lower() for x in names if x])
+        class Base(DeclarativeBase):
+            @declared_attr.directive
+            def __tablename__(cls):
+                return resolve_table_name(cls.__name__)
+      `,
+      'models.py': `
+        from sqlalchemy import Column, Integer
+        from db import Base
+        class IncidentCostType(Base):
+            id = Column(Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()], ['incident_cost_type']);
+  });
+});
+
+describe('models -> schema: names as the class body sees them', () => {
+  it('resolves a name used in a class body to the binding in force at that line, not a later class of the same name', async () => {
+    const tables = await modelTables({
+      'service.py': `
+        from sqlalchemy import Column, Integer
+        from base import Base
+        class Service(Base):
+            __tablename__ = "service"
+            id = Column(Integer, primary_key=True)
+      `,
+      'base.py': `
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+      `,
+      'signal.py': `
+        from sqlalchemy import Column, ForeignKey, Integer
+        from base import Base
+        from service import Service
+        class Signal(Base):
+            __tablename__ = "signal"
+            id = Column(Integer, primary_key=True)
+            service_id = Column(Integer, ForeignKey(Service.id))
+        class Service:
+            pass
+      `,
+    });
+    assert.deepEqual(tables.get('signal')!.foreignKeys.map((f) => f.refTable), ['service']);
+  });
+});

@@ -137,7 +137,10 @@ function diffTable(d: TableDiff): void {
     const a = col.serverDefault;
     const b = other.serverDefault;
     const known = !unknown.has('serverDefault') && (a === undefined || a.key !== undefined) && (b === undefined || b.key !== undefined);
-    if (known && (a?.key ?? null) !== (b?.key ?? null)) {
+    // NOTE: a migration that gives a server default where the model has only a Python-side default is the usual
+    // way to fill existing rows; autogenerate ignores it unless compare_server_default is on, so we do too.
+    const backfill = !a && b !== undefined && col.pythonDefault;
+    if (known && !backfill && (a?.key ?? null) !== (b?.key ?? null)) {
       push('default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
     }
   }

@@ -302,6 +302,7 @@ class ModelReader {
       primaryKey: d.spec.primaryKey,
       serverDefault: d.spec.serverDefault,
       origin: d.origin,
+      pythonDefault: d.spec.pythonDefault || undefined,
     };
     // Single-table inheritance: a subclass's columns must be nullable in the shared table unless said otherwise.
     if (fromSubclass && d.spec.nullable === undefined && !d.spec.primaryKey) col.nullable = true;

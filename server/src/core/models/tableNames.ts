@@ -26,7 +26,7 @@ export function computedTableName(resolver: Resolver, file: string, fn: DefStmt,
   return new NameEvaluator(resolver).run(file, fn, new Map([[clsParam, { cls: className }]]), 0);
 }
 
-type Val = string | { cls: string } | undefined;
+type Val = string | string[] | { cls: string } | undefined;
 
 class NameEvaluator {
   constructor(private readonly resolver: Resolver) {}
@@ -56,7 +56,7 @@ class NameEvaluator {
         return asString(evalLiteral(this.resolver, file, e));
       case 'attr': {
         const obj = this.value(file, e.obj, env, depth);
-        if (typeof obj === 'object' && obj && e.name === '__name__') return obj.cls;
+        if (typeof obj === 'object' && obj && !Array.isArray(obj) && e.name === '__name__') return obj.cls;
         return asString(evalLiteral(this.resolver, file, e));
       }
       case 'str':
@@ -78,6 +78,20 @@ class NameEvaluator {
       }
       case 'call':
         return this.call(file, e, env, depth);
+      case 'comp': {
+        // `[x.lower() for x in parts if x]`
+        const items = this.value(file, e.iter, env, depth);
+        if (!Array.isArray(items) || e.target.k !== 'name') return undefined;
+        const out: string[] = [];
+        for (const item of items) {
+          const inner = new Map(env).set(e.target.id, item);
+          if (!e.conds.every((c) => truthy(this.value(file, c, inner, depth)))) continue;
+          const v = this.str(file, e.elt, inner, depth);
+          if (v === undefined) return undefined;
+          out.push(v);
+        }
+        return out;
+      }
       default:
         return undefined;
     }
@@ -92,8 +106,22 @@ class NameEvaluator {
       if (e.fn.name === 'strip') return obj.trim();
       return undefined;
     }
-    if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1) return undefined;
+    if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1) {
+      const sep = this.str(file, e.fn.obj, env, depth);
+      const items = this.value(file, e.args[0], env, depth);
+      return sep !== undefined && Array.isArray(items) ? items.join(sep) : undefined;
+    }
     const target = this.resolver.resolve(file, e.fn);
+    if (target.t === 'ext' && target.q === 're.split' && e.args.length >= 2) {
+      const pattern = this.str(file, e.args[0], env, depth);
+      const subject = this.str(file, e.args[1], env, depth);
+      if (pattern === undefined || subject === undefined) return undefined;
+      try {
+        return subject.split(new RegExp(pattern));
+      } catch {
+        return undefined;
+      }
+    }
     if (target.t === 'ext' && target.q === 're.sub' && e.args.length >= 3) {
       const pattern = this.str(file, e.args[0], env, depth);
       const repl = this.str(file, e.args[1], env, depth);
@@ -120,6 +148,10 @@ class NameEvaluator {
     }
     return undefined;
   }
+}
+
+function truthy(v: Val): boolean {
+  return Array.isArray(v) ? v.length > 0 : !!v;
 }
 
 function asString(v: unknown): string | undefined {

@@ -310,7 +310,7 @@ class Converter {
         const args: Expr[] = [];
         const kw: Keyword[] = [];
         if (argsNode?.type === 'argument_list') this.argumentList(argsNode, args, kw);
-        else if (argsNode) args.push(this.other(argsNode));
+        else if (argsNode) args.push(this.expr(argsNode));
         return { k: 'call', fn: this.expr(fn), args, kw, s: span(n) };
       }
       case 'string':
@@ -403,6 +403,17 @@ class Converter {
         }
         if (arg && op?.text === '-') return { k: 'binop', op: '-', left: { k: 'num', v: 0, s: span(n) }, right: this.expr(arg), s: span(n) };
         return this.other(n);
+      }
+      case 'list_comprehension':
+      case 'generator_expression':
+      case 'set_comprehension': {
+        const body = n.childForFieldName('body');
+        const clauses = n.namedChildren.filter((c): c is SyntaxNode => c?.type === 'for_in_clause');
+        const left = clauses[0]?.childForFieldName('left');
+        const right = clauses[0]?.childForFieldName('right');
+        if (!body || clauses.length !== 1 || !left || !right) return this.other(n);
+        const conds = n.namedChildren.filter((c): c is SyntaxNode => c?.type === 'if_clause').map((c) => this.expr(c.namedChildren[0] ?? c));
+        return { k: 'comp', elt: this.expr(body), target: this.expr(left), iter: this.expr(right), conds, s: span(n) };
       }
       case 'list_splat':
         return { k: 'starred', value: this.expr(n.namedChildren[0] ?? n), s: span(n) };

@@ -44,7 +44,7 @@ export interface ModuleSource {
  */
 export class Resolver {
   private readonly moduleIndex = new Map<string, string[]>();
-  private readonly tables = new Map<string, Map<string, Binding>>();
+  private readonly tables = new Map<string, Map<string, LineBinding[]>>();
   private readonly fileSet: Set<string>;
 
   constructor(private readonly source: ModuleSource) {
@@ -96,8 +96,8 @@ export class Resolver {
     return binding.level > 0 ? this.relativeModule(binding.file, binding.level, binding.module) : this.findModule(binding.module, binding.file);
   }
 
-  /** The module-level bindings of a file: the last binding of each name wins, as at import time. */
-  private bindings(file: string): Map<string, Binding> {
+  /** The module-level bindings of a file, each name with its successive bindings in source order. */
+  private bindings(file: string): Map<string, LineBinding[]> {
     let table = this.tables.get(file);
     if (table) return table;
     table = new Map();
@@ -107,18 +107,32 @@ export class Resolver {
     return table;
   }
 
+  /**
+   * The binding of a name as code at `line` sees it while the module is imported: the last one before that line
+   * (a class body that uses an imported `Service` before a later `class Service` rebinds it), else the final one
+   * (a function body calling a helper defined below it).
+   */
+  private binding(file: string, name: string, line?: number): Binding | undefined {
+    const list = this.bindings(file).get(name);
+    if (!list || list.length === 0) return undefined;
+    if (line !== undefined && list.length > 1) {
+      for (let i = list.length - 1; i >= 0; i--) if (list[i].line < line) return list[i].b;
+    }
+    return list[list.length - 1].b;
+  }
+
   /** The top-level statements of a project file. */
   moduleBody(file: string): Stmt[] {
     return this.source.syntax(file)?.body ?? [];
   }
 
   /** What `name` means at the top level of `file`. */
-  lookup(file: string, name: string, depth = 0): Value {
+  lookup(file: string, name: string, depth = 0, line?: number): Value {
     if (depth > MAX_DEPTH) return { t: 'unknown' };
-    const b = this.bindings(file).get(name);
+    const b = this.binding(file, name, line);
     if (!b) {
       // `from x import *` re-exports.
-      const star = this.bindings(file).get('*');
+      const star = this.binding(file, '*');
       if (star && star.k === 'from') {
         const mod = this.moduleFile(star);
         if (mod && mod !== file) {
@@ -165,7 +179,7 @@ export class Resolver {
     if (e.k === 'name') {
       const local = locals?.get(e.id);
       if (local) return local;
-      return this.lookup(file, e.id, depth + 1);
+      return this.lookup(file, e.id, depth + 1, e.s[0]);
     }
     if (e.k === 'attr') {
       const owner = this.resolve(file, e.obj, locals, depth + 1);
@@ -221,12 +235,20 @@ export class Resolver {
   }
 }
 
-function collectBindings(file: string, body: Stmt[], table: Map<string, Binding>, guarded: boolean): void {
+interface LineBinding {
+  line: number;
+  b: Binding;
+}
+
+function collectBindings(file: string, body: Stmt[], table: Map<string, LineBinding[]>, guarded: boolean): void {
+  let line = 0;
   const set = (name: string, b: Binding): void => {
-    if (guarded && table.has(name)) return;
-    table.set(name, b);
+    const list = table.get(name);
+    if (!list) table.set(name, [{ line, b }]);
+    else if (!guarded) list.push({ line, b });
   };
   for (const s of body) {
+    line = s.s[0];
     switch (s.k) {
       case 'import':
         if (s.asname) set(s.asname, { k: 'import', module: s.module });

@@ -19,6 +19,8 @@ export type Expr =
   | { k: 'subscript'; obj: Expr; index: Expr[]; s: Span }
   | { k: 'binop'; op: string; left: Expr; right: Expr; s: Span }
   | { k: 'starred'; value: Expr; s: Span }
+  /** A list comprehension or generator expression with one `for` clause: `[elt for target in iter if cond]`. */
+  | { k: 'comp'; elt: Expr; target: Expr; iter: Expr; conds: Expr[]; s: Span }
   | { k: 'other'; text: string; s: Span };
 
 /** A keyword argument; `name` is null for `**kwargs`. */

@@ -30,6 +30,8 @@ export interface ColumnSpec {
   foreignKeys: ForeignKeySpec[];
   /** Computed / Identity columns and the like. */
   generated?: boolean;
+  /** A Python-side `default=` (not schema; but a migration's server default often mirrors it for existing rows). */
+  pythonDefault?: boolean;
 }
 
 /** The canonical names of the calls that declare a column. */
@@ -142,6 +144,8 @@ export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call'
   spec.unique = bool(ctx, keywordArg(call, 'unique'));
   const sd = keywordArg(call, 'server_default');
   if (sd) spec.serverDefault = evalServerDefault(ctx, sd);
+  const pythonDefault = keywordArg(call, 'default');
+  spec.pythonDefault = !!pythonDefault && !(pythonDefault.k === 'const' && pythonDefault.v === null);
   return spec;
 }
 

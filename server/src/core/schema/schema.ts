@@ -43,6 +43,8 @@ export interface ColumnDef {
   history?: HistoryEntry[];
   /** Model side: the ForeignKey target when the column's type must come from the referenced column. */
   typeFromForeignKey?: boolean;
+  /** Model side: the column has a Python-side `default=`. */
+  pythonDefault?: boolean;
   /**
    * Migration side: attributes no op established, because the column belongs to a table the history does not fully
    * know (a baseline table) and was only altered; their values are placeholders, not to be compared.

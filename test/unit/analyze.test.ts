@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { Project } from '../../server/src/core/project';
+import { testParser, py } from './helpers';
+
+const INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n';
+
+/** Findings (code table.column) of a project made of one model file and one revision creating its tables. */
+async function drift(models: string, upgrade: string, extra: Record<string, string> = {}): Promise<string[]> {
+  const project = new Project(await testParser());
+  project.setFile('alembic.ini', INI);
+  project.setFile('app/models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`);
+  const body = py(upgrade).split('\n').map((l) => `    ${l}`).join('\n');
+  project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${body}\n`);
+  for (const [f, t] of Object.entries(extra)) project.setFile(f, py(t));
+  return project
+    .analyze()
+    .findings.filter((f) => f.severity === 'warning' || f.severity === 'error')
+    .map((f) => `${f.code} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}`);
+}
+
+const USERS = `
+  class User(Base):
+      __tablename__ = "users"
+      id = sa.Column(sa.Integer, primary_key=True)
+`;
+
+describe('analysis: comparing models with the schema at head as Alembic does', () => {
+  it('treats String(255) = VARCHAR(length=255), Numeric = DECIMAL, and a side without length as equal', async () => {
+    const found = await drift(`${USERS}      name = sa.Column(sa.String(255))\n      price = sa.Column(sa.Numeric(10, 2))\n      bio = sa.Column(sa.String)\n`, `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.VARCHAR(length=255)),
+          sa.Column("price", sa.DECIMAL(precision=10, scale=2)), sa.Column("bio", sa.String(length=80)), sa.PrimaryKeyConstraint("id"))
+    `);
+    assert.deepEqual(found, []);
+  });
+
+  it('reports JSON against JSONB, a length change, and Integer against String', async () => {
+    const found = await drift(`${USERS}      data = sa.Column(sa.JSON)\n      name = sa.Column(sa.String(100))\n      zip = sa.Column(sa.Integer)\n`, `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("data", sa.dialects.postgresql.JSONB(astext_type=sa.Text())),
+          sa.Column("name", sa.String(length=50)), sa.Column("zip", sa.String(length=10)), sa.PrimaryKeyConstraint("id"))
+    `);
+    assert.deepEqual(found.sort(), ['type-mismatch users.data', 'type-mismatch users.name', 'type-mismatch users.zip']);
+  });
+
+  it('treats func.now(), text("now()") and CURRENT_TIMESTAMP as one server default, and reports a real difference', async () => {
+    const found = await drift(`${USERS}      a = sa.Column(sa.DateTime, server_default=sa.func.now())\n      b = sa.Column(sa.DateTime, server_default=sa.text("CURRENT_TIMESTAMP"))\n      c = sa.Column(sa.String(3), server_default="EUR")\n`, `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.DateTime(), server_default=sa.text("now()")),
+          sa.Column("b", sa.DateTime(), server_default=sa.func.now()), sa.Column("c", sa.String(3), server_default="USD"), sa.PrimaryKeyConstraint("id"))
+    `);
+    assert.deepEqual(found, ['default-mismatch users.c']);
+  });
+
+  it('does not report a server default that only backs a Python-side default, but does when the model has neither', async () => {
+    const found = await drift(`${USERS}      active = sa.Column(sa.Boolean, default=True)\n      flag = sa.Column(sa.Boolean)\n`, `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("active", sa.Boolean(), server_default=sa.text("true")),
+          sa.Column("flag", sa.Boolean(), server_default=sa.text("false")), sa.PrimaryKeyConstraint("id"))
+    `);
+    assert.deepEqual(found, ['default-mismatch users.flag']);
+  });
+
+  it('names the renamed twin of a missing table', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', py(`
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class Customer(Base):
+          __tablename__ = "customers"
+          id = sa.Column(sa.Integer, primary_key=True)
+          name = sa.Column(sa.String(50))
+    `));
+    project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("clients", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(50)))\n');
+    const findings = project.analyze().findings;
+    assert.match(findings.find((f) => f.code === 'missing-table')!.message, /the migrations create "clients" with the same columns: renamed\?/);
+    assert.ok(findings.some((f) => f.code === 'extra-table' && f.table === 'clients'));
+  });
+
+  it('stays quiet on a table whose history holds an op it could not evaluate', async () => {
+    const found = await drift(`${USERS}      email = sa.Column(sa.String(100))\n`, `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.add_column("users", make_column())
+    `);
+    assert.deepEqual(found, []);
+  });
+
+  it('honours ignore comments and pyproject settings', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', py(`
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class User(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+          a = sa.Column(sa.String(5))  # alembic-drift: ignore[missing-column]
+          b = sa.Column(sa.String(5))
+    `));
+    project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.column}`), ['missing-column b']);
+    const settings = { severity: {}, exclude: [], models: [], versionLocations: [], ignore: { tables: [], columns: ['users.b'], codes: [] } };
+    assert.deepEqual(project.analyze(settings).findings.map((f) => f.code), []);
+  });
+});
