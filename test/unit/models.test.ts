@@ -227,6 +227,27 @@ describe('models -> schema: computed table names', () => {
     });
     assert.deepEqual([...tables.keys()], ['incident_cost_type']);
   });
+
+  it('evaluates the sub() of a compiled pattern on the class name', async () => {
+    const tables = await modelTables({
+      'db.py': `
+        import re
+        from sqlalchemy.orm import DeclarativeBase, declared_attr
+        CAMEL: re.Pattern[str] = re.compile(r"(?<!^)(?=[A-Z])")
+        class Base(DeclarativeBase):
+            @declared_attr.directive
+            def __tablename__(cls) -> str:
+                return CAMEL.sub("_", cls.__name__).lower()
+      `,
+      'models.py': `
+        from sqlalchemy import Column, Integer
+        from db import Base
+        class FlowRunState(Base):
+            id = Column(Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()], ['flow_run_state']);
+  });
 });
 
 describe('models -> schema: names as the class body sees them', () => {

@@ -97,6 +97,15 @@ class NameEvaluator {
     }
   }
 
+  /** The pattern of a `re.compile("...")` value an expression names. */
+  private compiledPattern(file: string, e: Expr): string | undefined {
+    const v = this.resolver.resolve(file, e);
+    if (v.t !== 'expr' || v.e.k !== 'call' || !v.e.args[0]) return undefined;
+    const fn = this.resolver.resolve(v.file, v.e.fn);
+    if (fn.t !== 'ext' || fn.q !== 're.compile') return undefined;
+    return asString(evalLiteral(this.resolver, v.file, v.e.args[0]));
+  }
+
   private call(file: string, e: Extract<Expr, { k: 'call' }>, env: Map<string, Val>, depth: number): Val {
     if (e.fn.k === 'attr' && e.args.length === 0) {
       const obj = this.str(file, e.fn.obj, env, depth);
@@ -122,10 +131,13 @@ class NameEvaluator {
         return undefined;
       }
     }
-    if (target.t === 'ext' && target.q === 're.sub' && e.args.length >= 3) {
-      const pattern = this.str(file, e.args[0], env, depth);
-      const repl = this.str(file, e.args[1], env, depth);
-      const subject = this.str(file, e.args[2], env, depth);
+    // `re.sub(p, repl, s)`, or `PATTERN.sub(repl, s)` on a module constant `PATTERN = re.compile(p)`.
+    const compiled = e.fn.k === 'attr' && e.fn.name === 'sub' ? this.compiledPattern(file, e.fn.obj) : undefined;
+    if ((target.t === 'ext' && target.q === 're.sub' && e.args.length >= 3) || (compiled !== undefined && e.args.length >= 2)) {
+      const args = compiled !== undefined ? [undefined, ...e.args] : e.args;
+      const pattern = compiled ?? this.str(file, args[0]!, env, depth);
+      const repl = this.str(file, args[1]!, env, depth);
+      const subject = this.str(file, args[2]!, env, depth);
       if (pattern === undefined || repl === undefined || subject === undefined) return undefined;
       try {
         return subject.replace(new RegExp(pattern, 'g'), repl.replace(/\\(\d)/g, '$$$1').replace(/\\g<(\d+)>/g, '$$$1'));
