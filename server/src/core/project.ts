@@ -9,7 +9,7 @@ import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import { replayMigrations } from './migrations/replay';
 import { diffSchemas } from './diff/diffSchemas';
-import { discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
+import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
@@ -113,8 +113,13 @@ export class Project {
       const dir = r.file.split('/').slice(0, -1).join('/');
       detached.set(dir, [...(detached.get(dir) ?? []), r]);
     }
-    if (claimed.size === 0) {
-      for (const dir of detached.keys()) envs.push({ name: dir || '.', scriptLocation: dir.replace(/\/?versions$/, ''), versionLocations: [dir], recursive: false });
+    if (claimed.size === 0 && detached.size > 0) {
+      // A configured environment with no revisions of its own whose folder holds revision folders (one per dialect,
+      // chosen at run time): those folders are the trees to check, not the empty one.
+      const holders = envs.filter((e) => [...detached.keys()].some((dir) => e.scriptLocation === '' || dir.startsWith(`${e.scriptLocation}/`)));
+      envs.splice(0, envs.length, ...envs.filter((e) => !holders.includes(e)));
+      // Per-dialect folders (versions/postgresql, versions/sqlite) say which database they are for.
+      for (const dir of detached.keys()) envs.push({ name: dir || '.', scriptLocation: dir.replace(/\/?versions$/, ''), versionLocations: [dir], recursive: false, dialect: dialectOfUrl(`${dir.split('/').pop()}://`) });
       detached.clear();
     }
     const detachedGraphs = new Map<AlembicEnvironment, RevisionGraph[]>();
@@ -139,7 +144,11 @@ export class Project {
     findings.push(...models.findings);
 
     const environments: EnvironmentAnalysis[] = [];
-    for (const env of envs) {
+    const withRevisions = envs.filter((env) => revisions.some((r) => isInVersionLocation(env, r.file)));
+    // An environment without a single revision is compared only when it is the project's only one (a fresh
+    // `alembic init`); beside others it is a config that points where we cannot see (a path set at run time).
+    const compared = withRevisions.length > 0 ? withRevisions : envs;
+    for (const env of compared) {
       const own = revisions.filter((r) => isInVersionLocation(env, r.file));
       const graph = buildRevisionGraph(own);
       findings.push(...graph.problems);

@@ -179,7 +179,9 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const coveredByUnique = (cols: string[], uniques: UniqueDef[]): boolean => uniques.some((u) => sameSet(u.columns, cols));
   const coveredByUniqueIndex = (cols: string[], idx: IndexDef[]): boolean => idx.some((i) => i.unique && sameSet(i.columns, cols));
   const singleColumn = (cols: string[]): string | undefined => (cols.length === 1 ? cols[0] : undefined);
+  const onThisDialect = (idx: IndexDef): boolean => !idx.dialects || (d.dialect !== undefined && idx.dialects.includes(d.dialect));
   for (const idx of model.indexes) {
+    if (!onThisDialect(idx)) continue;
     if (mig.indexes.some((m) => indexMatches(idx, m))) continue;
     if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_index')) continue;
@@ -187,7 +189,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     push('missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, singleColumn(idx.columns));
   }
   for (const idx of mig.indexes) {
-    if (model.indexes.some((m) => indexMatches(m, idx))) continue;
+    if (model.indexes.some((m) => indexMatches(m, idx) && (onThisDialect(m) || d.dialect === undefined))) continue;
     if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
     if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
     push('extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(idx.columns));

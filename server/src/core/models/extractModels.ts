@@ -1,7 +1,7 @@
 import type { Expr, Stmt } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
-import { evalString } from '../python/literals';
+import { evalString, evalStringList } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type ColumnDef, type SourceRef, type TableDef } from '../schema/schema';
 import { evalType, type EvalContext } from '../schema/types';
@@ -161,7 +161,7 @@ class ModelReader {
 
   /** `__tablename__` from a `declared_attr` on a mixin or base, or the automatic names of Flask-SQLAlchemy and SQLModel. */
   private inheritedTableName(ref: ClassRef, contributors: ClassRef[], root: DeclarativeRoot, hasOwnPk: boolean, hasMappedParent: boolean): string | undefined {
-    const holders = [...contributors.slice(1), ...(root.cls ? [root.cls] : [])];
+    const holders = [...contributors, ...(root.cls ? [root.cls] : [])];
     for (const holder of holders) {
       const fn = holder.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__tablename__');
       if (fn) {
@@ -171,7 +171,7 @@ class ModelReader {
         this.findings.push(makeFinding('unresolved', { message: `The computed __tablename__ of ${holder.cls.name} cannot be evaluated statically for model ${ref.cls.name}; its columns are not checked.`, file: ref.file, span: ref.cls.nameSpan }));
         return undefined;
       }
-      const plain = this.graph.ownAttribute(holder, '__tablename__');
+      const plain = holder === ref ? undefined : this.graph.ownAttribute(holder, '__tablename__');
       if (plain && holder !== root.cls) return evalString(this.resolver, holder.file, plain);
     }
     if (root.kind === 'flask' && hasOwnPk) return flaskTableName(ref.cls.name);
@@ -379,11 +379,18 @@ class ModelReader {
     const ctx = this.ctx(args.file);
     for (const item of items) {
       if (item.k !== 'call') continue;
-      this.applyConstraint(plan, ctx, item, { file: args.file, span: item.s });
+      // `Index(...).ddl_if(dialect="postgresql")` exists only on that dialect.
+      let call = item;
+      let dialects: string[] | undefined;
+      while (call.fn.k === 'attr' && call.fn.name === 'ddl_if' && call.fn.obj.k === 'call') {
+        dialects = evalStringList(this.resolver, args.file, keywordArg(call, 'dialect'));
+        call = call.fn.obj;
+      }
+      this.applyConstraint(plan, ctx, call, { file: args.file, span: item.s }, dialects);
     }
   }
 
-  private applyConstraint(plan: TablePlan, ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, origin: SourceRef): void {
+  private applyConstraint(plan: TablePlan, ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, origin: SourceRef, dialects?: string[]): void {
     const c = evalConstraintCall(ctx, call);
     const table = plan.table;
     if (!c) return;
@@ -392,7 +399,7 @@ class ModelReader {
         table.uniques.push({ name: c.name ?? conventionName(plan.convention, 'uq', { table: table.name, columns: c.columns }), columns: c.columns, origin });
         break;
       case 'index':
-        table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin });
+        table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin, ...(dialects ? { dialects } : {}) });
         break;
       case 'primary':
         setPrimaryKey(table, c.columns, c.name);

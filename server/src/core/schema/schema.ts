@@ -66,6 +66,8 @@ export interface IndexDef {
   origin: SourceRef;
   /** The name came from a naming convention (rendered with `op.f(...)`). */
   conventional?: boolean;
+  /** Model side: the index exists only on these dialects (`.ddl_if(dialect=...)`). */
+  dialects?: string[];
 }
 
 export interface UniqueDef {

@@ -211,6 +211,8 @@ export function enumMembers(resolver: Resolver, file: string, cls: ClassStmt, by
 function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, depth: number): SqlType | undefined {
   const members = enumMembers(ctx.resolver, ctx.file, cls, false);
   if (members) return { name: 'Enum', family: 'ENUM', args: {}, enumValues: members, enumName: cls.name.toLowerCase(), text };
+  // A decorator that picks its implementation per dialect cannot be judged by its `impl`.
+  if (cls.body.some((s) => s.k === 'def' && s.name === 'load_dialect_impl')) return { name: cls.name, args: {}, text };
   for (const s of cls.body) {
     if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'impl')) {
       const impl = evalType(ctx, s.value, depth + 1);
@@ -274,6 +276,8 @@ export function serverDefaultKey(sql: string): string {
   while (s.startsWith('(') && s.endsWith(')') && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim();
   s = s.replace(/::[a-z_ ]+(\([0-9, ]*\))?(\[\])?$/g, '').trim();
   if (NOW_SPELLINGS.has(s) || NOW_SPELLINGS.has(s.replace(/\s+/g, ' '))) return 'now';
+  // SQLite spells the current time with strftime/datetime over 'now'.
+  if (/^(strftime|datetime|julianday)\(.*'now'.*\)$/.test(s)) return 'now';
   if (TRUE_SPELLINGS.has(s)) return 'true';
   if (FALSE_SPELLINGS.has(s)) return 'false';
   if (s.length >= 2 && s.startsWith("'") && s.endsWith("'")) s = s.slice(1, -1).replace(/''/g, "'");
