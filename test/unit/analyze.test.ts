@@ -101,4 +101,29 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     const settings = { severity: {}, exclude: [], models: [], versionLocations: [], ignore: { tables: [], columns: ['users.b'], codes: [] } };
     assert.deepEqual(project.analyze(settings).findings.map((f) => f.code), []);
   });
+
+  it('compares only the declarative bases whose tables the migrations know, when there are several', async () => {
+    const found = await drift(`${USERS}      name = sa.Column(sa.String(50))\n`, `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+    `, {
+      'tests/test_db.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        TestBase = declarative_base()
+        class Scratch(TestBase):
+            __tablename__ = "_scratch"
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual(found, ['missing-column users.name']);
+  });
+
+  it('reports enum values only where the enum is a native type (not on SQLite)', async () => {
+    const models = `${USERS}      kind = sa.Column(sa.Enum("a", "b", name="kind"))\n`;
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("kind", sa.Enum("a", name="kind")), sa.PrimaryKeyConstraint("id"))
+    `;
+    assert.deepEqual(await drift(models, upgrade), ['enum-mismatch users.kind']);
+    assert.deepEqual(await drift(models, upgrade, { 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n' }), []);
+  });
 });

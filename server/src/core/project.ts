@@ -155,8 +155,9 @@ export class Project {
       const dialect = env.dialect ?? settings.dialect;
       const replay = replayMigrations({ resolver, graph, dialect, after: detachedGraphs.get(env) });
       findings.push(...replay.findings);
-      findings.push(...diffSchemas({ models: models.tables, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps }));
-      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: models.tables });
+      const targeted = targetedModels(models.tables, replay.schema);
+      findings.push(...diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps }));
+      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted });
     }
 
     for (const file of [...revisionFiles, ...modelFiles]) {
@@ -187,6 +188,19 @@ export class Project {
     }
     return sortFindings(out);
   }
+}
+
+/**
+ * The models an environment's migrations are about. With several MetaData objects (a second declarative base for
+ * tests, another database), only those that share at least one table with the migrations, unless none does.
+ */
+function targetedModels(models: TableDef[], schema: Schema): TableDef[] {
+  const groups = new Map<string | undefined, TableDef[]>();
+  for (const t of models) groups.set(t.metadata, [...(groups.get(t.metadata) ?? []), t]);
+  if (groups.size < 2) return models;
+  const names = new Set([...schema.values()].map((t) => t.name));
+  const used = [...groups.entries()].filter(([key, tables]) => key === undefined || tables.some((t) => names.has(t.name)));
+  return used.some(([key]) => key !== undefined) ? used.flatMap(([, tables]) => tables) : models;
 }
 
 /** The environment whose script folder shares the longest path prefix with a folder. */

@@ -124,8 +124,10 @@ function diffTable(d: TableDiff): void {
     const migRef = { origin: lastChange?.origin ?? other.origin, message: lastChange ? `set by revision ${lastChange.revision}` : 'created here' };
     if (mayExplain('alter_column', col.name)) continue;
     if (col.type && other.type) {
+      // A non-native enum (SQLite, native_enum=False) is a VARCHAR: new values need no migration.
+      const nativeEnum = d.dialect !== 'sqlite' && col.type.args.native_enum !== false && other.type.args.native_enum !== false;
       if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type)) {
-        push('enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')} (${headText}).`, col.name, migRef);
+        if (nativeEnum) push('enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')} (${headText}).`, col.name, migRef);
       } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
         push('type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${col.type.text}, the migrations have ${other.type.text} (${headText}).`, col.name, migRef);
       }

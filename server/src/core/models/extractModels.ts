@@ -9,7 +9,7 @@ import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlM
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type TypeMapEntry } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
-import { conventionName, readNamingConvention, type NamingConvention } from './naming';
+import { conventionName, metadataKey, readNamingConvention, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
 export interface ModelSchema {
@@ -151,6 +151,7 @@ class ModelReader {
     }
     const table = newTable(name, { file: ref.file, span: ref.cls.nameSpan }, schema);
     table.modelName = ref.cls.name;
+    table.metadata = metadataKey(this.resolver, root);
     this.tables.set(key, table);
     this.classTables.set(ref.cls, table);
     const plan = { table, root, convention };
@@ -462,6 +463,7 @@ class ModelReader {
     if (this.tables.has(key)) return this.tables.get(key);
     const table = newTable(name, { file, span: target?.s ?? call.s }, schema);
     table.modelName = modelName ?? (target?.k === 'name' ? target.id : name);
+    table.metadata = this.coreTableMetadata(file, call.args[1]);
     this.tables.set(key, table);
     const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: this.metadataConvention(file, call.args[1]) };
     for (const a of call.args.slice(1)) {
@@ -474,6 +476,25 @@ class ModelReader {
       } else this.applyConstraint(plan, ctx, a, { file, span: a.s });
     }
     return table;
+  }
+
+  /** The MetaData identity of a Core table's second argument (`Base.metadata`, `db.metadata`, a `MetaData()` variable). */
+  private coreTableMetadata(file: string, e: Expr | undefined): string | undefined {
+    if (!e) return undefined;
+    const owner = e.k === 'attr' && e.name === 'metadata' ? e.obj : undefined;
+    if (owner) {
+      const v = this.resolver.resolve(file, owner.k === 'attr' && owner.name === 'Model' ? owner.obj : owner);
+      if (v.t === 'class') {
+        const ref = { file: v.file, cls: v.cls };
+        const root = this.graph.isDeclarativeBaseClass(ref) ? { kind: 'declarative' as const, cls: ref } : this.graph.rootOf(ref);
+        return root ? metadataKey(this.resolver, root) : undefined;
+      }
+      if (v.t === 'expr' && v.e.k === 'call') return metadataKey(this.resolver, { kind: 'declarative', call: { file: v.file, e: v.e } });
+      return undefined;
+    }
+    const v = this.resolver.resolve(file, e);
+    if (v.t === 'expr' && v.e.k === 'call') return `${v.file}:${v.e.s[0]}:${v.e.s[1]}`;
+    return undefined;
   }
 
   private conventionOf(root: DeclarativeRoot): NamingConvention {

@@ -102,3 +102,15 @@ export function conventionName(conv: NamingConvention, kind: 'ix' | 'uq' | 'fk' 
   });
   return unresolved ? undefined : out;
 }
+
+/**
+ * An identity for the MetaData a declarative root puts its tables in: its `MetaData(...)` call when one can be
+ * found, else the root itself. Tables with different keys belong to different MetaData objects.
+ */
+export function metadataKey(resolver: Resolver, root: DeclarativeRoot): string {
+  const md = metadataCall(resolver, root);
+  if (md) return `${md.file}:${md.call.s[0]}:${md.call.s[1]}`;
+  if (root.cls) return `${root.cls.file}:${root.cls.cls.name}`;
+  if (root.call) return `${root.call.file}:${root.call.e.s[0]}:${root.call.e.s[1]}`;
+  return root.kind;
+}

@@ -108,6 +108,8 @@ export interface TableDef {
   origin: SourceRef;
   /** Model side: the class (or Table variable) that defines it. */
   modelName?: string;
+  /** Model side: which MetaData the table belongs to (projects may have several declarative bases). */
+  metadata?: string;
   /** Migration side: created outside the migrations, so its column list is not known in full. */
   partial?: boolean;
   /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */
