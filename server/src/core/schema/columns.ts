@@ -1,6 +1,6 @@
 import type { Expr } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
-import { canonicalName, type ClassStmt, type Value } from '../python/resolve';
+import { canonicalName, exprText, type ClassStmt, type Value } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList } from '../python/literals';
 import type { ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
@@ -235,7 +235,8 @@ export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'c
     case 'sa.Index': {
       const [first, ...rest] = call.args;
       const idxName = first ? str(first) : undefined;
-      const cols = colNames(rest);
+      // Expression indexes (`text("lower(name)")`, `func.lower(...)`) keep the expression's text as their "column".
+      const cols = colNames(rest) ?? rest.map((a) => str(a.k === 'call' && a.args.length === 1 && calleeName(ctx, a) === 'sa.text' ? a.args[0] : a) ?? exprText(a));
       if (!cols) return undefined;
       const conventional = first?.k === 'call' && first.fn.k === 'attr' && first.fn.name === 'f';
       return { kind: 'index', name: idxName, columns: cols, unique: bool(ctx, keywordArg(call, 'unique')) ?? false, conventional };
