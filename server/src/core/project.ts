@@ -3,7 +3,7 @@ import type { PythonParser } from './python/parser';
 import type { ModuleSyntax } from './python/syntax';
 import { Resolver, type ModuleSource } from './python/resolve';
 import { makeFinding, sortFindings, type Finding } from './findings';
-import type { Schema, TableDef } from './schema/schema';
+import { tableKey, type Schema, type TableDef } from './schema/schema';
 import { extractModels } from './models/extractModels';
 import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
@@ -148,17 +148,20 @@ export class Project {
     // An environment without a single revision is compared only when it is the project's only one (a fresh
     // `alembic init`); beside others it is a config that points where we cannot see (a path set at run time).
     const compared = withRevisions.length > 0 ? withRevisions : envs;
-    for (const env of compared) {
-      const own = revisions.filter((r) => isInVersionLocation(env, r.file));
-      const graph = buildRevisionGraph(own);
+    const replays = compared.map((env) => {
+      const graph = buildRevisionGraph(revisions.filter((r) => isInVersionLocation(env, r.file)));
       findings.push(...graph.problems);
       const dialect = env.dialect ?? settings.dialect;
       const replay = replayMigrations({ resolver, graph, dialect, after: detachedGraphs.get(env) });
       findings.push(...replay.findings);
-      const targeted = targetedModels(models.tables, replay.schema);
+      return { env, graph, dialect, replay };
+    });
+    const owners = assignModels(models.tables, replays.map((r) => r.replay.schema));
+    replays.forEach(({ env, graph, dialect, replay }, i) => {
+      const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
       findings.push(...diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps }));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted });
-    }
+    });
 
     for (const file of [...revisionFiles, ...modelFiles]) {
       const syntax = this.syntax(file);
@@ -188,6 +191,26 @@ export class Project {
     }
     return sortFindings(out);
   }
+}
+
+/**
+ * Which environments each model table is compared in: those whose migrations know the table; a table none knows
+ * goes to the environments whose tables share its schema (or lack of one), else to all. With one environment, all.
+ */
+function assignModels(models: TableDef[], schemas: Schema[]): Map<TableDef, number[]> {
+  const all = schemas.map((_, i) => i);
+  const out = new Map<TableDef, number[]>();
+  const schemaSets = schemas.map((s) => new Set([...s.values()].map((t) => t.schema ?? '')));
+  for (const t of models) {
+    if (schemas.length < 2) {
+      out.set(t, all);
+      continue;
+    }
+    const knowing = all.filter((i) => schemas[i].has(tableKey(t.name, t.schema)));
+    const sameSchema = all.filter((i) => schemaSets[i].has(t.schema ?? ''));
+    out.set(t, knowing.length > 0 ? knowing : sameSchema.length > 0 ? sameSchema : all);
+  }
+  return out;
 }
 
 /**

@@ -76,7 +76,13 @@ export function diffSchemas(input: DiffInput): Finding[] {
     const message = twin
       ? `Table "${qualified(mig)}" exists at ${headText} but no model describes it; model ${twin.modelName ?? twin.name} has the same columns as "${qualified(twin)}": renamed?`
       : `Table "${qualified(mig)}" exists at ${headText} but no model describes it.`;
-    out.push(makeFinding('extra-table', { message, file: mig.origin.file, span: mig.origin.span, table: mig.name, related: twin ? [related(twin.origin, `model ${twin.modelName ?? twin.name}`)] : undefined }));
+    const finding = makeFinding('extra-table', { message, file: mig.origin.file, span: mig.origin.span, table: mig.name, related: twin ? [related(twin.origin, `model ${twin.modelName ?? twin.name}`)] : undefined });
+    if (mig.partial) {
+      // We only assumed this table exists (the history alters it without creating it); say so, quietly.
+      finding.severity = 'information';
+      finding.message = `Table "${qualified(mig)}" is altered by the migrations but never created, and no model describes it (${headText}).`;
+    }
+    out.push(finding);
   }
   return out;
 }
@@ -190,8 +196,11 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (idx.columns.some((c) => !mig.columns.has(c))) continue; // the missing column is the finding
     push('missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, singleColumn(idx.columns));
   }
+  // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
+  const searchVector = (c: string): boolean => /tsvector/i.test(model.columns.get(c)?.type?.name ?? '');
   for (const idx of mig.indexes) {
     if (model.indexes.some((m) => indexMatches(m, idx) && (onThisDialect(m) || d.dialect === undefined))) continue;
+    if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
     if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
     push('extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(idx.columns));
