@@ -8,7 +8,7 @@ import { extractModels } from './models/extractModels';
 import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import { replayMigrations } from './migrations/replay';
-import { diffSchemas } from './diff/diffSchemas';
+import { diffSchemas, type SchemaChange } from './diff/diffSchemas';
 import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
 
@@ -19,6 +19,8 @@ export interface EnvironmentAnalysis {
   heads: string[];
   schema: Schema;
   models: TableDef[];
+  /** What differs, each change with its finding; changes whose finding was ignored are left out. */
+  changes: SchemaChange[];
 }
 
 /** Everything `analyze()` found. */
@@ -159,8 +161,9 @@ export class Project {
     const owners = assignModels(models.tables, replays.map((r) => r.replay.schema));
     replays.forEach(({ env, graph, dialect, replay }, i) => {
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
-      findings.push(...diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps }));
-      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted });
+      const changes = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps });
+      findings.push(...changes.map((c) => c.finding));
+      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
     });
 
     for (const file of [...revisionFiles, ...modelFiles]) {
@@ -170,7 +173,10 @@ export class Project {
         findings.push(makeFinding('parse-error', { message: `This file has a syntax error at line ${line + 1}; what follows it may not be read.`, file, span: syntax.errors[0] }));
       }
     }
-    return { environments, findings: this.applySettings(dedupe(findings), settings), modelCount: models.tables.length, revisionCount: revisions.length };
+    const kept = this.applySettings(dedupe(findings), settings);
+    const keptSet = new Set(kept);
+    for (const e of environments) e.changes = e.changes.filter((c) => keptSet.has(c.finding));
+    return { environments, findings: kept, modelCount: models.tables.length, revisionCount: revisions.length };
   }
 
   /** Drops ignored findings (comments and settings) and applies severity overrides. */
@@ -187,7 +193,8 @@ export class Project {
       if (codes && (codes.length === 0 || codes.includes(f.code))) continue;
       const severity = settings.severity[f.code];
       if (severity === 'off') continue;
-      out.push(severity ? { ...f, severity } : f);
+      if (severity) f.severity = severity;
+      out.push(f);
     }
     return sortFindings(out);
   }

@@ -1,5 +1,5 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
-import type { ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef } from '../schema/schema';
+import type { ColumnDef, ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef } from '../schema/schema';
 import { enumValuesDiffer, typesDiffer } from '../schema/types';
 
 /** An op the replay could not evaluate fully: whatever is known of it, so the diff avoids warnings it may explain. */
@@ -18,14 +18,33 @@ export interface DiffInput {
   uncertainOps?: UncertainOp[];
 }
 
+/** What differs, as the revision writer and the report need it: the model-side and migration-side objects. */
+export type ChangeSubject =
+  | { kind: 'add-table'; model: TableDef; renamedFrom?: TableDef }
+  | { kind: 'drop-table'; migration: TableDef; renamedTo?: TableDef }
+  | { kind: 'add-column'; model: TableDef; column: ColumnDef }
+  | { kind: 'drop-column'; migration: TableDef; column: ColumnDef }
+  | { kind: 'alter-column'; model: TableDef; column: ColumnDef; existing: ColumnDef; what: 'type' | 'nullable' | 'server-default' | 'enum' }
+  | { kind: 'primary-key'; model: TableDef; migration: TableDef }
+  | { kind: 'add-index'; model: TableDef; index: IndexDef }
+  | { kind: 'drop-index'; migration: TableDef; index: IndexDef }
+  | { kind: 'add-unique'; model: TableDef; unique: UniqueDef }
+  | { kind: 'drop-unique'; migration: TableDef; unique: UniqueDef }
+  | { kind: 'add-foreign-key'; model: TableDef; foreignKey: ForeignKeyDef }
+  | { kind: 'drop-foreign-key'; migration: TableDef; foreignKey: ForeignKeyDef };
+
+/** One difference between the models and the migrations, with the finding it is reported as. */
+export type SchemaChange = ChangeSubject & { finding: Finding };
+
 const IGNORED_MIGRATION_TABLES = new Set(['alembic_version']);
 
 /**
  * Compares the tables the models describe with the tables the migrations leave at head, as Alembic's autogenerate
- * compares them, and returns findings on the model side (missing-*, *-mismatch) and the migration side (extra-*).
+ * compares them, and returns the changes, each with its finding on the model side (missing-*, *-mismatch) or the
+ * migration side (extra-*).
  */
-export function diffSchemas(input: DiffInput): Finding[] {
-  const out: Finding[] = [];
+export function diffSchemas(input: DiffInput): SchemaChange[] {
+  const out: SchemaChange[] = [];
   const headText = input.heads.length === 0 ? 'no revisions' : input.heads.length === 1 ? `head ${input.heads[0]}` : `heads ${input.heads.join(', ')}`;
   const matched = new Set<TableDef>();
   const byName = new Map<string, TableDef[]>();
@@ -68,7 +87,7 @@ export function diffSchemas(input: DiffInput): Finding[] {
       finding.severity = 'information';
       finding.message = `${what} is not created by any migration (${headText}); the migrations assume tables made outside them (create_all + stamp), which may include it.`;
     }
-    out.push(finding);
+    out.push({ kind: 'add-table', model, renamedFrom: twin, finding });
   }
   for (const mig of unmatchedMigrations) {
     if (mig.uncertain) continue;
@@ -82,7 +101,7 @@ export function diffSchemas(input: DiffInput): Finding[] {
       finding.severity = 'information';
       finding.message = `Table "${qualified(mig)}" is altered by the migrations but never created, and no model describes it (${headText}).`;
     }
-    out.push(finding);
+    out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding });
   }
   return out;
 }
@@ -105,7 +124,7 @@ function sameColumns(a: TableDef, b: TableDef): boolean {
 interface TableDiff {
   model: TableDef;
   mig: TableDef;
-  out: Finding[];
+  out: SchemaChange[];
   headText: string;
   dialect?: string;
   uncertain: UncertainOp[];
@@ -114,8 +133,8 @@ interface TableDiff {
 function diffTable(d: TableDiff): void {
   const { model, mig, out, headText } = d;
   const t = qualified(model);
-  const push = (code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }): void => {
-    out.push(makeFinding(code, { message, file: origin.file, span: origin.span, table: model.name, column, related: rel ? [related(rel.origin, rel.message)] : undefined }));
+  const push: Push = (subject, code, origin, message, column, rel) => {
+    out.push({ ...subject, finding: makeFinding(code, { message, file: origin.file, span: origin.span, table: model.name, column, related: rel ? [related(rel.origin, rel.message)] : undefined }) });
   };
   const mayExplain = (kind: string, column?: string): boolean => d.uncertain.some((o) => (o.kind === kind || o.kind === '*') && (!o.column || !column || o.column === column));
 
@@ -123,7 +142,7 @@ function diffTable(d: TableDiff): void {
     const other = mig.columns.get(col.name);
     if (!other) {
       if (mig.partial || mayExplain('add_column', col.name)) continue;
-      push('missing-column', col.origin, `Column "${t}.${col.name}" is not in the migrations (${headText}).`, col.name, { origin: mig.origin, message: `table "${t}" is created here` });
+      push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" is not in the migrations (${headText}).`, col.name, { origin: mig.origin, message: `table "${t}" is created here` });
       continue;
     }
     const lastChange = (other.history ?? []).at(-1);
@@ -133,14 +152,14 @@ function diffTable(d: TableDiff): void {
       // A non-native enum (SQLite, native_enum=False) is a VARCHAR: new values need no migration.
       const nativeEnum = d.dialect !== 'sqlite' && col.type.args.native_enum !== false && other.type.args.native_enum !== false;
       if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type)) {
-        if (nativeEnum) push('enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')} (${headText}).`, col.name, migRef);
+        if (nativeEnum) push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')} (${headText}).`, col.name, migRef);
       } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
-        push('type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${col.type.text}, the migrations have ${other.type.text} (${headText}).`, col.name, migRef);
+        push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${col.type.text}, the migrations have ${other.type.text} (${headText}).`, col.name, migRef);
       }
     }
     const unknown = new Set(other.unknown ?? []);
     if (!unknown.has('nullable') && col.nullable !== other.nullable && !(col.primaryKey && other.primaryKey)) {
-      push('nullable-mismatch', col.origin, `Column "${t}.${col.name}" is ${col.nullable ? 'nullable' : 'NOT NULL'} in the model but ${other.nullable ? 'nullable' : 'NOT NULL'} in the migrations (${headText}).`, col.name, migRef);
+      push({ kind: 'alter-column', model, column: col, existing: other, what: 'nullable' }, 'nullable-mismatch', col.origin, `Column "${t}.${col.name}" is ${col.nullable ? 'nullable' : 'NOT NULL'} in the model but ${other.nullable ? 'nullable' : 'NOT NULL'} in the migrations (${headText}).`, col.name, migRef);
     }
     const a = col.serverDefault;
     const b = other.serverDefault;
@@ -149,21 +168,21 @@ function diffTable(d: TableDiff): void {
     // way to fill existing rows; autogenerate ignores it unless compare_server_default is on, so we do too.
     const backfill = !a && b !== undefined && col.pythonDefault;
     if (known && !backfill && (a?.key ?? null) !== (b?.key ?? null)) {
-      push('default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
+      push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default' }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
     }
   }
   for (const col of mig.columns.values()) {
     if (model.columns.has(col.name)) continue;
-    push('extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` });
+    push({ kind: 'drop-column', migration: mig, column: col }, 'extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` });
   }
   if (!mig.partial && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
-    push('primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), the migrations have (${mig.primaryKey.join(', ')}) (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
+    push({ kind: 'primary-key', model, migration: mig }, 'primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), the migrations have (${mig.primaryKey.join(', ')}) (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
   }
   diffIndexes(d, push);
   diffForeignKeys(d, push);
 }
 
-type Push = (code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }) => void;
+type Push = (subject: ChangeSubject, code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }) => void;
 
 function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
@@ -194,7 +213,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_index')) continue;
     if (idx.columns.some((c) => !mig.columns.has(c))) continue; // the missing column is the finding
-    push('missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, singleColumn(idx.columns));
+    push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, singleColumn(idx.columns));
   }
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
   const searchVector = (c: string): boolean => /tsvector/i.test(model.columns.get(c)?.type?.name ?? '');
@@ -203,19 +222,19 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
     if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
-    push('extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(idx.columns));
+    push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(idx.columns));
   }
   for (const uq of model.uniques) {
     if (coveredByUnique(uq.columns, mig.uniques) || coveredByUniqueIndex(uq.columns, mig.indexes)) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint')) continue;
     if (uq.columns.some((c) => !mig.columns.has(c))) continue;
     if (sameSet(uq.columns, mig.primaryKey)) continue;
-    push('missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText}).`, singleColumn(uq.columns));
+    push({ kind: 'add-unique', model, unique: uq }, 'missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText}).`, singleColumn(uq.columns));
   }
   for (const uq of mig.uniques) {
     if (coveredByUnique(uq.columns, model.uniques) || coveredByUniqueIndex(uq.columns, model.indexes)) continue;
     if (uq.columns.some((c) => !model.columns.has(c))) continue;
-    push('extra-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(uq.columns));
+    push({ kind: 'drop-unique', migration: mig, unique: uq }, 'extra-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(uq.columns));
   }
 }
 
@@ -234,12 +253,12 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
     if (mig.foreignKeys.some((m) => fkMatches(fk, m))) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_foreign_key')) continue;
     if (fk.columns.some((c) => !mig.columns.has(c))) continue;
-    push('missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
+    push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
   for (const fk of mig.foreignKeys) {
     if (model.foreignKeys.some((m) => fkMatches(m, fk))) continue;
     if (fk.columns.some((c) => !model.columns.has(c))) continue;
-    push('extra-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" exists at ${headText} but the model does not declare it.`, fk.columns.length === 1 ? fk.columns[0] : undefined);
+    push({ kind: 'drop-foreign-key', migration: mig, foreignKey: fk }, 'extra-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" exists at ${headText} but the model does not declare it.`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
 }
 
