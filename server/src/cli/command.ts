@@ -1,0 +1,24 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** What a CLI command gets: its own arguments (after the command name) and the tool's version. */
+export interface CommandContext {
+  argv: string[];
+  version: string;
+}
+
+/** A CLI subcommand: its usage line, and a run function that resolves to the exit status. */
+export interface Command {
+  usage: string;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** A problem with how the tool was called: exit status 2 with a one-line reason on stderr. */
+export class UsageError extends Error {}
+
+/** The absolute project folder named by a DIR argument (default: the current folder), or a UsageError. */
+export function projectFolder(dirArg: string | undefined): string {
+  const root = path.resolve(dirArg ?? '.');
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`${dirArg ?? '.'} is not a folder`);
+  return root;
+}
