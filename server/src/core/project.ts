@@ -37,7 +37,9 @@ interface FileEntry {
   syntax?: ModuleSyntax;
 }
 
-const MODEL_HINT = /sqlalchemy|sqlmodel|Column\s*\(|mapped_column|Mapped\[|\.Model\b|Table\s*\(|declarative/;
+/** A file can declare models only if it names SQLAlchemy (or a wrapper) and a column or table form. */
+const MODEL_LIBRARY_HINT = /sqlalchemy|sqlmodel|\bdb\.|declarative|Base\b/;
+const MODEL_FORM_HINT = /Column\s*\(|mapped_column|Mapped\[|Field\s*\(|Table\s*\(|__tablename__|__table__|\.Model\b|SQLModel|declared_attr/;
 
 /**
  * The project as the engine sees it: file texts set by an adapter (disk, editor buffers), parsed lazily and cached
@@ -140,7 +142,8 @@ export class Project {
       if (revisionFiles.has(f)) return false;
       if (scriptFolders.some((d) => f === `${d ? `${d}/` : ''}env.py`)) return false;
       if (modelMatcher) return modelMatcher(f);
-      return MODEL_HINT.test(this.files.get(f)!.text);
+      const text = this.files.get(f)!.text;
+      return MODEL_LIBRARY_HINT.test(text) && MODEL_FORM_HINT.test(text);
     });
     const models = extractModels({ resolver, files: modelFiles });
     findings.push(...models.findings);

@@ -1,5 +1,5 @@
 import { Parser, Language, Node as SyntaxNode } from 'web-tree-sitter';
-import type { Expr, Keyword, ModuleSyntax, Param, Span, Stmt } from './syntax';
+import { dottedName, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
 
 /** The wasm binaries the parser needs; the caller reads them (the engine never touches the disk). */
 export interface ParserWasm {
@@ -50,6 +50,8 @@ class Converter {
   errors: Span[] = [];
   ignores: Record<number, string[]> = {};
   private depth = 0;
+  /** How many class bodies enclose the statement being converted (0 inside a function). */
+  private classDepth = 0;
 
   block(node: SyntaxNode): Stmt[] {
     const out: Stmt[] = [];
@@ -205,9 +207,27 @@ class Converter {
       const kw: Keyword[] = [];
       const sup = n.childForFieldName('superclasses');
       if (sup) this.argumentList(sup, bases, kw);
-      out.push({ k: 'class', name: nameNode.text, bases, kw, decorators, body: this.body(n), s: span(outer), nameSpan: span(nameNode) });
+      this.classDepth++;
+      try {
+        out.push({ k: 'class', name: nameNode.text, bases, kw, decorators, body: this.body(n), s: span(outer), nameSpan: span(nameNode) });
+      } finally {
+        this.classDepth--;
+      }
     } else if (n.type === 'function_definition') {
-      out.push({ k: 'def', name: nameNode.text, params: this.params(n.childForFieldName('parameters')), decorators, body: this.body(n), s: span(outer), nameSpan: span(nameNode) });
+      const name = nameNode.text;
+      const outerDepth = this.classDepth;
+      // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
+      // __tablename__): skipping the others keeps big model files cheap.
+      const needed = outerDepth === 0 || name.startsWith('__') || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
+      this.classDepth = 0;
+      try {
+        let body: Stmt[] = [];
+        if (needed) body = this.body(n);
+        else if (n.hasError) this.noteErrorsWithin(n);
+        out.push({ k: 'def', name, params: this.params(n.childForFieldName('parameters')), decorators, body, s: span(outer), nameSpan: span(nameNode) });
+      } finally {
+        this.classDepth = outerDepth;
+      }
     }
   }
 
