@@ -42,7 +42,7 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
   });
 
   it('treats func.now(), text("now()") and CURRENT_TIMESTAMP as one server default, and reports a real difference', async () => {
-    const found = await drift(`${USERS}      a = sa.Column(sa.DateTime, server_default=sa.func.now())\n      b = sa.Column(sa.DateTime, server_default=sa.text("CURRENT_TIMESTAMP"))\n      c = sa.Column(sa.String(3), server_default="EUR")\n`, `
+    const found = await drift(`${USERS}      a = sa.Column(sa.DateTime, sa.DefaultClause(sa.func.now()))\n      b = sa.Column(sa.DateTime, server_default=sa.text("CURRENT_TIMESTAMP"))\n      c = sa.Column(sa.String(3), server_default="EUR")\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.DateTime(), server_default=sa.text("now()")),
           sa.Column("b", sa.DateTime(), server_default=sa.func.now()), sa.Column("c", sa.String(3), server_default="USD"), sa.PrimaryKeyConstraint("id"))
     `);

@@ -130,7 +130,12 @@ export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call'
         if (callee === 'sa.Computed') spec.generated = true;
         continue;
       }
-      if (callee === 'sa.Sequence' || callee === 'sa.CheckConstraint' || callee === 'sa.DefaultClause' || callee === 'sa.FetchedValue') continue;
+      if (callee === 'sa.DefaultClause') {
+        // `Column(Type, DefaultClause(func.now()))` is a server default given positionally.
+        if (a.args[0]) spec.serverDefault = evalServerDefault(ctx, a.args[0]);
+        continue;
+      }
+      if (callee === 'sa.Sequence' || callee === 'sa.CheckConstraint' || callee === 'sa.FetchedValue') continue;
     }
     if (!spec.type) spec.type = evalType(ctx, a);
   }
