@@ -47,18 +47,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   const out: SchemaChange[] = [];
   const headText = input.heads.length === 0 ? 'no revisions' : input.heads.length === 1 ? `head ${input.heads[0]}` : `heads ${input.heads.join(', ')}`;
   const matched = new Set<TableDef>();
-  const byName = new Map<string, TableDef[]>();
-  for (const t of input.migrations.values()) {
-    const list = byName.get(t.name) ?? [];
-    list.push(t);
-    byName.set(t.name, list);
-  }
-  const findTable = (m: TableDef): TableDef | undefined => {
-    const exact = input.migrations.get(m.schema ? `${m.schema}.${m.name}` : m.name);
-    if (exact) return exact;
-    const same = byName.get(m.name) ?? [];
-    return same.length === 1 ? same[0] : undefined;
-  };
+  const findTable = matchMigrationTables(input.migrations);
   const baseline = [...input.migrations.values()].some((t) => t.partial);
   const unmatchedModels: TableDef[] = [];
   for (const model of input.models) {
@@ -104,6 +93,21 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding });
   }
   return out;
+}
+
+/**
+ * The lookup the diff pairs each model table with its migration table by: the same schema and name, else the only
+ * table of that name; shared so that the report pairs them exactly as the diff did.
+ */
+export function matchMigrationTables(migrations: Schema): (model: TableDef) => TableDef | undefined {
+  const byName = new Map<string, TableDef[]>();
+  for (const t of migrations.values()) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
+  return (m) => {
+    const exact = migrations.get(m.schema ? `${m.schema}.${m.name}` : m.name);
+    if (exact) return exact;
+    const same = byName.get(m.name) ?? [];
+    return same.length === 1 ? same[0] : undefined;
+  };
 }
 
 function qualified(t: TableDef): string {

@@ -168,6 +168,7 @@ class SchemaReplay {
         if (type?.family !== 'ENUM' || type.enumName?.toLowerCase() !== name) continue;
         const values = op.values ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
         column.type = { ...type, enumValues: values };
+        column.history?.push({ ...this.entry(op, op.origin), sets: ['type'] });
         this.touch(table, op);
       }
     }
@@ -268,7 +269,9 @@ class SchemaReplay {
       else delete column.serverDefault;
       this.settle(column, 'serverDefault');
     }
-    column.history?.push(this.entry(op, op.origin));
+    const sets: NonNullable<HistoryEntry['sets']> = (['type', 'nullable', 'serverDefault'] as const).filter((k) => changes[k] !== undefined);
+    if (changes.newName !== undefined && changes.newName !== column.name) sets.push('name');
+    column.history?.push({ ...this.entry(op, op.origin), sets });
     const newName = changes.newName;
     if (newName === undefined || newName === column.name) return;
     if (table.columns.has(newName)) {
@@ -494,7 +497,7 @@ class SchemaReplay {
 
   /** Keeps an op whose table is unknown, with what is known of it. */
   private remember(op: MigrationOp): void {
-    const u: UncertainOp = { kind: op.kind === 'opaque' ? '*' : op.kind, revision: this.revision, origin: op.origin };
+    const u: UncertainOp = { kind: op.kind === 'opaque' ? (op.indexesOnly ? 'create_index' : '*') : op.kind, revision: this.revision, origin: op.origin };
     const schema = 'table' in op ? op.table?.schema : undefined;
     if (schema !== undefined) u.schema = schema;
     const column = op.kind === 'add_column' ? op.column?.spec.name : op.kind === 'drop_column' || op.kind === 'alter_column' ? op.column : undefined;

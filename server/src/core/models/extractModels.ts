@@ -151,6 +151,7 @@ class ModelReader {
     }
     const table = newTable(name, { file: ref.file, span: ref.cls.nameSpan }, schema);
     table.modelName = ref.cls.name;
+    table.modelKind = 'class';
     table.metadata = metadataKey(this.resolver, root);
     this.tables.set(key, table);
     this.classTables.set(ref.cls, table);
@@ -463,6 +464,7 @@ class ModelReader {
     if (this.tables.has(key)) return this.tables.get(key);
     const table = newTable(name, { file, span: target?.s ?? call.s }, schema);
     table.modelName = modelName ?? (target?.k === 'name' ? target.id : name);
+    table.modelKind = modelName !== undefined ? 'class' : 'table';
     table.metadata = this.coreTableMetadata(file, call.args[1]);
     this.tables.set(key, table);
     const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: this.metadataConvention(file, call.args[1]) };

@@ -57,6 +57,8 @@ export interface HistoryEntry {
   revision: string;
   op: string;
   origin: SourceRef;
+  /** What a change to an existing column set (absent for the op that created it), to tell which revision set what. */
+  sets?: Array<'type' | 'nullable' | 'serverDefault' | 'name'>;
 }
 
 export interface IndexDef {
@@ -108,6 +110,8 @@ export interface TableDef {
   origin: SourceRef;
   /** Model side: the class (or Table variable) that defines it. */
   modelName?: string;
+  /** Model side: whether `modelName` is a mapped class or a Core `Table(...)` variable. */
+  modelKind?: 'class' | 'table';
   /** Model side: which MetaData the table belongs to (projects may have several declarative bases). */
   metadata?: string;
   /** Migration side: created outside the migrations, so its column list is not known in full. */
