@@ -144,7 +144,8 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(codes(r.findings), ['unresolved', 'unresolved']);
     assert.match(r.findings[0].message, /op\.execute: could not evaluate the SQL `ALTER TABLE users MODIFY COLUMN id bigint` statically/);
     assert.equal(table(r, 'users').uncertain, true);
-    assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['*']);
+    // A renamed index somewhere leaves only index names uncertain.
+    assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['create_index']);
   });
 
   it('reads SQL built from known parts, and reports DDL built from unknown parts', async () => {

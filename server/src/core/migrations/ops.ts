@@ -61,7 +61,7 @@ export type MigrationOp = OpBase &
     /** New values of a named enum type: the whole list (`sync_enum_values`), or values added (`ALTER TYPE ... ADD VALUE`). */
     | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[] }
     /** DDL that was recognised but not understood; the table (if known) can no longer be trusted. */
-    | { kind: 'opaque'; table?: TableRef }
+    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean }
   );
 
 export type OpKind = MigrationOp['kind'];

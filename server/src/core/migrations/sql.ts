@@ -241,9 +241,9 @@ class StatementReader {
   }
 
   /** The statement was recognised as DDL on `table` but not understood. */
-  private opaque(table: TableRef | undefined): MigrationOp {
+  private opaque(table: TableRef | undefined, indexesOnly = false): MigrationOp {
     const text = this.c.text(this.statement).replace(/\s+/g, ' ');
-    return { ...this.base(), kind: 'opaque', table, unresolved: [`the SQL \`${text.length > 80 ? `${text.slice(0, 77)}...` : text}\``] };
+    return { ...this.base(), kind: 'opaque', table, ...(indexesOnly ? { indexesOnly } : {}), unresolved: [`the SQL \`${text.length > 80 ? `${text.slice(0, 77)}...` : text}\``] };
   }
 
   read(): MigrationOp[] {
@@ -267,7 +267,8 @@ class StatementReader {
       return value?.t === 'str' ? [{ ...this.base(), kind: 'alter_enum', enumName: type.name, addValues: [value.v] }] : [];
     }
     if (c.eat('ALTER', 'INDEX')) {
-      return c.rest().some((t) => t.t === 'word' && t.v.toUpperCase() === 'RENAME') ? [this.opaque(undefined)] : [];
+      // Renaming an index somewhere: only index names become uncertain, not tables or columns.
+      return c.rest().some((t) => t.t === 'word' && t.v.toUpperCase() === 'RENAME') ? [this.opaque(undefined, true)] : [];
     }
     if (c.eat('DROP', 'TABLE')) {
       const ifExists = c.eat('IF', 'EXISTS');
