@@ -296,3 +296,21 @@ describe('migrations: enum values', () => {
     assert.deepEqual(table(added, 'logs').columns.get('kind')!.type!.enumValues, ['view', 'edit']);
   });
 });
+
+describe('migrations: batch mode', () => {
+  it('accepts dropping an index after the column it covered, in one batch', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("blocks", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("version", sa.String()), sa.Column("name", sa.String()))
+        op.create_index("uq_blocks_name_version", "blocks", ["name", "version"], unique=True)
+      `),
+      'v/b.py': rev('b', 'a', `
+        with op.batch_alter_table("blocks") as batch_op:
+            batch_op.drop_column("version")
+            batch_op.drop_index("uq_blocks_name_version")
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual(table(r, 'blocks').indexes, []);
+  });
+});

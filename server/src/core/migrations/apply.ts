@@ -46,6 +46,8 @@ class SchemaReplay {
   /** Every table some revision creates (or renames to), with the first such revision. */
   private readonly created = new Map<string, string>();
   private readonly baseline: string[] = [];
+  /** `table:name` of indexes and constraints that went away with a dropped column. */
+  private readonly droppedWithColumn = new Set<string>();
   private baselineOrigin?: SourceRef;
   private revision = '';
   private step!: OpStep;
@@ -234,8 +236,14 @@ class SchemaReplay {
       return;
     }
     table.columns.delete(name);
-    // Like the database: indexes and constraints on a dropped column go with it.
-    const without = <T extends { columns: string[] }>(list: T[]): T[] => list.filter((x) => !x.columns.includes(name));
+    // Like the database: indexes and constraints on a dropped column go with it. Their names are remembered, since
+    // a later explicit drop of them is harmless (batch mode applies all its ops to one copy of the table).
+    const without = <T extends { columns: string[]; name?: string }>(list: T[]): T[] =>
+      list.filter((x) => {
+        if (!x.columns.includes(name)) return true;
+        if (x.name !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${x.name}`);
+        return false;
+      });
     table.indexes = without(table.indexes);
     table.uniques = without(table.uniques);
     table.foreignKeys = without(table.foreignKeys);
@@ -318,6 +326,7 @@ class SchemaReplay {
     const uniques = table.uniques.length;
     table.uniques = table.uniques.filter((u) => u.name !== name);
     if (table.uniques.length < uniques) return;
+    if (this.droppedWithColumn.has(`${refKey(op.table)}:${name}`)) return;
     if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_index'], name)) {
       this.invalid(`${label(op)}: index "${name}" does not exist on table "${qualified(table)}" at this point.`, table);
     }
@@ -332,6 +341,7 @@ class SchemaReplay {
       table.uncertain = true;
       return;
     }
+    if (this.droppedWithColumn.has(`${refKey(op.table)}:${op.name}`)) return;
     if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'create_index'], op.name)) {
       this.invalid(`${label(op)}: constraint "${op.name}" does not exist on table "${qualified(table)}" at this point.`, table);
     }
