@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { checkCommand } from './cli/check';
+import { reportCommand } from './cli/report';
 import { UsageError, type Command } from './cli/command';
 
 const VERSION = '0.1.0';
@@ -7,6 +8,7 @@ const VERSION = '0.1.0';
 /** The subcommands, by name. */
 const COMMANDS: Record<string, Command> = {
   check: checkCommand,
+  report: reportCommand,
 };
 
 const USAGE = `Usage:
