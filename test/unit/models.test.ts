@@ -279,3 +279,92 @@ describe('models -> schema: names as the class body sees them', () => {
     assert.deepEqual(tables.get('signal')!.foreignKeys.map((f) => f.refTable), ['service']);
   });
 });
+
+describe('models -> schema: patterns of larger projects', () => {
+  it('reads a TypeDecorator hierarchy by its impl, not as a Python enum', async () => {
+    const tables = await modelTables({
+      'types.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.types import TypeDecorator
+        class EnumType(TypeDecorator):
+            def __init__(self, enum_klass, **kwargs):
+                super().__init__(**kwargs)
+        class StringEnum(EnumType):
+            impl = sa.Unicode
+      `,
+      'models.py': `
+        import enum
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import declarative_base
+        from types import StringEnum
+        Base = declarative_base()
+        class Color(enum.Enum):
+            red = "red"
+        class Paint(Base):
+            __tablename__ = "paints"
+            id = Column(Integer, primary_key=True)
+            color = Column(StringEnum(Color))
+      `,
+    });
+    assert.equal(tables.get('paints')!.columns.get('color')!.type!.family, 'VARCHAR');
+  });
+
+  it('reads a column carried by an Annotated alias over a collection type', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from typing import Annotated, Any
+        from sqlalchemy.dialects.postgresql import JSONB
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+        MetadataColumn = Annotated[dict[str, Any], mapped_column(JSONB, nullable=False, default=dict)]
+        class Base(DeclarativeBase):
+            pass
+        class Campaign(Base):
+            __tablename__ = "campaigns"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            user_metadata: Mapped[MetadataColumn]
+      `,
+    });
+    const col = tables.get('campaigns')!.columns.get('user_metadata')!;
+    assert.equal(col.type!.family, 'JSONB');
+    assert.equal(col.nullable, false);
+  });
+
+  it('does not take a project module named like a library for the library', async () => {
+    const tables = await modelTables({
+      'app/__init__.py': '',
+      'app/kit/__init__.py': '',
+      'app/kit/sqlalchemy.py': `
+        def helper():
+            pass
+      `,
+      'app/models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class Item(Base):
+            __tablename__ = "items"
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.get('items')!.columns.keys()], ['id']);
+  });
+
+  it('marks a model whose base is a library mixin as open: its columns are not all known', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from authlib.integrations.sqla_oauth2 import OAuth2ClientMixin
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class Client(Base, OAuth2ClientMixin):
+            __tablename__ = "clients"
+            id = Column(Integer, primary_key=True)
+        class Plain(Base):
+            __tablename__ = "plain"
+            id = Column(Integer, primary_key=True)
+      `,
+    });
+    assert.equal(tables.get('clients')!.open, true);
+    assert.equal(tables.get('plain')!.open, undefined);
+  });
+});

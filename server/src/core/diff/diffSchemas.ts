@@ -176,7 +176,7 @@ function diffTable(d: TableDiff): void {
     }
   }
   for (const col of mig.columns.values()) {
-    if (model.columns.has(col.name)) continue;
+    if (model.columns.has(col.name) || model.open) continue;
     push({ kind: 'drop-column', migration: mig, column: col }, 'extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` });
   }
   if (!mig.partial && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {

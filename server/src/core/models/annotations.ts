@@ -92,7 +92,8 @@ export function readAnnotation(ctx: EvalContext, e: Expr, typeMap: TypeMapEntry[
       for (const extra of e.index.slice(1)) {
         if (extra.k === 'call') {
           const callee = calleeName(ctx, extra);
-          if (callee && COLUMN_CALLS.has(callee)) return { ...base, carried: evalColumnCall(ctx, extra, callee) };
+          // The alias carries its own column, whatever the Python type (`Annotated[dict, mapped_column(JSONB)]`).
+          if (callee && COLUMN_CALLS.has(callee)) return { ...base, relationship: false, carried: evalColumnCall(ctx, extra, callee) };
         }
       }
       return base;

@@ -22,7 +22,10 @@ export interface DeclarativeRoot {
 }
 
 /** What a base expression of a class turns out to be. */
-type BaseInfo = { t: 'class'; ref: ClassRef } | { t: 'root'; root: DeclarativeRoot } | { t: 'other' };
+type BaseInfo = { t: 'class'; ref: ClassRef } | { t: 'root'; root: DeclarativeRoot } | { t: 'other'; opaque: boolean };
+
+/** Bases from outside the project that declare no columns. */
+const CLOSED_EXTERNAL = /^(sa|fsa|sqlmodel|typing|builtins|abc|dataclasses|enum|collections)\.|^(pydantic|typing_extensions)\b/;
 
 const DECLARATIVE_BASE_CLASSES = new Set(['sa.DeclarativeBase', 'sa.DeclarativeBaseNoMeta', 'sa.MappedAsDataclass']);
 const BASE_FACTORIES = new Set(['sa.declarative_base', 'sa.generate_base', 'sa.as_declarative']);
@@ -58,7 +61,8 @@ export class ClassGraph {
       if (name === 'fsa.Model') return { t: 'root', root: { kind: 'flask', call: this.flaskCall(file, e) } };
       if (name === 'sqlmodel.SQLModel') return { t: 'root', root: { kind: 'sqlmodel' } };
       if (DECLARATIVE_BASE_CLASSES.has(name)) return { t: 'root', root: { kind: 'declarative' } };
-      return { t: 'other' };
+      // A library mixin (authlib's OAuth2ClientMixin, ...) may declare columns we cannot see.
+      return { t: 'other', opaque: !CLOSED_EXTERNAL.test(name) };
     }
     if (v.t === 'expr' && v.e.k === 'call') {
       const fn = this.resolver.resolve(v.file, v.e.fn);
@@ -67,7 +71,7 @@ export class ClassGraph {
       // `registry().generate_base()`
       if (v.e.fn.k === 'attr' && v.e.fn.name === 'generate_base') return { t: 'root', root: { kind: 'declarative', call: { file: v.file, e: v.e } } };
     }
-    return { t: 'other' };
+    return { t: 'other', opaque: v.t === 'unknown' };
   }
 
   /** The `SQLAlchemy(...)` call behind `db.Model`, to read its MetaData. */
@@ -92,6 +96,11 @@ export class ClassGraph {
       }
     }
     return undefined;
+  }
+
+  /** Whether a class inherits from a class we cannot read (a library mixin, an unresolved name): its columns are not all known. */
+  hasOpaqueBase(ref: ClassRef): boolean {
+    return this.bases(ref).some((b) => b.t === 'other' && b.opaque);
   }
 
   /** Whether the class is itself a declarative base (derives directly from `DeclarativeBase` or is `@as_declarative`). */

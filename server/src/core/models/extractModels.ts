@@ -153,6 +153,7 @@ class ModelReader {
     table.modelName = ref.cls.name;
     table.modelKind = 'class';
     table.metadata = metadataKey(this.resolver, root);
+    if (contributors.some((c) => this.graph.hasOpaqueBase(c))) table.open = true;
     this.tables.set(key, table);
     this.classTables.set(ref.cls, table);
     const plan = { table, root, convention };
@@ -314,7 +315,8 @@ class ModelReader {
       const indexName = conventionName(plan.convention, 'ix', { table: table.name, columns: [name] }) ?? `ix_${table.name}_${name}`;
       table.indexes.push({ name: indexName, columns: [name], unique: !!d.spec.unique, origin: d.origin, conventional: true });
     } else if (d.spec.unique) {
-      table.uniques.push({ name: conventionName(plan.convention, 'uq', { table: table.name, columns: [name] }), columns: [name], origin: d.origin });
+      const uniqueName = conventionName(plan.convention, 'uq', { table: table.name, columns: [name] });
+      table.uniques.push({ name: uniqueName, columns: [name], origin: d.origin, ...(uniqueName ? { conventional: true } : {}) });
     }
     if (d.attr !== name) {
       const attrs = this.attributeColumns.get(table) ?? new Map<string, string>();
@@ -397,9 +399,11 @@ class ModelReader {
     const table = plan.table;
     if (!c) return;
     switch (c.kind) {
-      case 'unique':
-        table.uniques.push({ name: c.name ?? conventionName(plan.convention, 'uq', { table: table.name, columns: c.columns }), columns: c.columns, origin });
+      case 'unique': {
+        const conventional = c.name === undefined ? conventionName(plan.convention, 'uq', { table: table.name, columns: c.columns }) : undefined;
+        table.uniques.push({ name: c.name ?? conventional, columns: c.columns, origin, ...(conventional ? { conventional: true } : {}) });
         break;
+      }
       case 'index':
         table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin, ...(dialects ? { dialects } : {}) });
         break;

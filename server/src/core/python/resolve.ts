@@ -53,9 +53,13 @@ export class Resolver {
       if (!file.endsWith('.py')) continue;
       const parts = file.slice(0, -3).split('/');
       if (parts[parts.length - 1] === '__init__') parts.pop();
+      const dirs = file.split('/').slice(0, -1);
       for (let i = 0; i < parts.length; i++) {
         const key = parts.slice(i).join('.');
         if (!key) continue;
+        // A module inside a regular package (a folder with __init__.py) is importable only by its full dotted name
+        // from the folder above that package: `polar/kit/sqlalchemy.py` is not the module `sqlalchemy`.
+        if (i > 0 && this.fileSet.has(`${dirs.slice(0, i).join('/')}/__init__.py`)) continue;
         const list = this.moduleIndex.get(key);
         if (list) list.push(file);
         else this.moduleIndex.set(key, [file]);

@@ -21,6 +21,8 @@ export interface SqlType {
   enumName?: string;
   /** The element type of an ARRAY. */
   item?: SqlType;
+  /** A project's own type class (a TypeDecorator or a subclass) that this type stands for, by class name. */
+  userType?: string;
   /** As written in the source, for messages. */
   text: string;
 }
@@ -76,6 +78,8 @@ export interface UniqueDef {
   name?: string;
   columns: string[];
   origin: SourceRef;
+  /** The name came from a naming convention (rendered with `op.f(...)`). */
+  conventional?: boolean;
 }
 
 export interface ForeignKeyDef {
@@ -114,6 +118,8 @@ export interface TableDef {
   modelKind?: 'class' | 'table';
   /** Model side: which MetaData the table belongs to (projects may have several declarative bases). */
   metadata?: string;
+  /** Model side: a base class we cannot read (a library mixin) may add columns, so the migrations' extras are not judged. */
+  open?: boolean;
   /** Migration side: created outside the migrations, so its column list is not known in full. */
   partial?: boolean;
   /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */

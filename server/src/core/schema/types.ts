@@ -189,11 +189,7 @@ function enumType(ctx: EvalContext, t: SqlType, call: Extract<Expr, { k: 'call' 
 
 /** The member names (or values) of a Python `enum.Enum` subclass defined in the project. */
 export function enumMembers(resolver: Resolver, file: string, cls: ClassStmt, byValue: boolean): string[] | undefined {
-  const isEnum = cls.bases.some((b) => {
-    const v = resolver.resolve(file, b);
-    return (v.t === 'ext' && /^enum\.|(^|\.)(Enum|StrEnum|IntEnum)$/.test(v.q)) || (v.t === 'class' && v.cls !== cls);
-  });
-  if (!isEnum) return undefined;
+  if (!isPythonEnum(resolver, file, cls, 0)) return undefined;
   const out: string[] = [];
   for (const s of cls.body) {
     if (s.k !== 'assign' || !s.value || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
@@ -207,6 +203,16 @@ export function enumMembers(resolver: Resolver, file: string, cls: ClassStmt, by
   return out;
 }
 
+/** Whether a project class derives, through project classes, from Python's `enum.Enum` (or StrEnum, IntEnum...). */
+function isPythonEnum(resolver: Resolver, file: string, cls: ClassStmt, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  return cls.bases.some((b) => {
+    const v = resolver.resolve(file, b);
+    if (v.t === 'ext') return /^(enum|strenum|aenum)\./.test(v.q) || /(^|\.)(Enum|StrEnum|IntEnum|IntFlag|Flag)$/.test(v.q);
+    return v.t === 'class' && v.cls !== cls && isPythonEnum(resolver, v.file, v.cls, depth + 1);
+  });
+}
+
 /** A project class used as a type: a `TypeDecorator` compares as its `impl`; a Python enum becomes an Enum. */
 function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, depth: number): SqlType | undefined {
   const members = enumMembers(ctx.resolver, ctx.file, cls, false);
@@ -216,13 +222,13 @@ function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, de
   for (const s of cls.body) {
     if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'impl')) {
       const impl = evalType(ctx, s.value, depth + 1);
-      if (impl) return { ...impl, args: {}, text };
+      if (impl) return { ...impl, args: {}, text, userType: cls.name };
     }
   }
   // A subclass of a SQLAlchemy type (`class MyString(String)`) behaves as that type.
   for (const b of cls.bases) {
     const base = evalType(ctx, b, depth + 1);
-    if (base && base.family) return { ...base, args: {}, text };
+    if (base && base.family) return { ...base, args: {}, text, userType: cls.name };
   }
   return { name: cls.name, args: {}, text };
 }
