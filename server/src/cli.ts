@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { checkCommand } from './cli/check';
+import { revisionCommand } from './cli/revision';
 import { reportCommand } from './cli/report';
 import { UsageError, type Command } from './cli/command';
 
@@ -8,6 +9,7 @@ const VERSION = '0.1.0';
 /** The subcommands, by name. */
 const COMMANDS: Record<string, Command> = {
   check: checkCommand,
+  revision: revisionCommand,
   report: reportCommand,
 };
 

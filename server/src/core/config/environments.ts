@@ -17,6 +17,10 @@ export interface AlembicEnvironment {
   dialect?: string;
   /** `file_template` from the config, if set. */
   fileTemplate?: string;
+  /** `truncate_slug_length` from the config, if set. */
+  truncateSlugLength?: number;
+  /** env.py passes `render_as_batch=True`: autogenerate writes per-table changes in batch blocks. */
+  renderAsBatch?: boolean;
 }
 
 const KNOWN_DIALECTS = new Set(['postgresql', 'postgres', 'sqlite', 'mysql', 'mariadb', 'mssql', 'oracle', 'cockroachdb', 'snowflake', 'redshift', 'duckdb']);
@@ -113,6 +117,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         recursive: /^(true|1|yes|on)$/i.test(values.get('recursive_version_locations') ?? ''),
         dialect: dialectOfUrl(values.get('sqlalchemy.url')),
         fileTemplate: values.get('file_template'),
+        truncateSlugLength: Number(values.get('truncate_slug_length')) || undefined,
       });
     }
   }
@@ -136,6 +141,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         versionLocations: versions ? versions.map((v) => locate(here, v.replace(/%\(here\)s/g, here || '.'), folders)) : [join(scriptLocation, 'versions')],
         recursive: cfg?.recursive_version_locations === true,
         fileTemplate: typeof cfg?.file_template === 'string' ? cfg.file_template : undefined,
+        truncateSlugLength: typeof cfg?.truncate_slug_length === 'number' ? cfg.truncate_slug_length : undefined,
       });
     } catch {
       // A broken pyproject.toml is reported by the settings reader; it declares no environment here.
@@ -149,8 +155,14 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     known.add(dir);
     envs.push({ name: dir || '.', scriptLocation: dir, versionLocations: [join(dir, 'versions')], recursive: false });
   }
+  for (const env of envs) {
+    if (RENDER_AS_BATCH.test(readText(join(env.scriptLocation, 'env.py')) ?? '')) env.renderAsBatch = true;
+  }
   return envs;
 }
+
+/** `render_as_batch=True` in env.py's text (a plain search: env.py is never run). */
+const RENDER_AS_BATCH = /\brender_as_batch\s*=\s*True\b/;
 
 /** Whether a file lies in one of an environment's version folders (directly, or below when recursive). */
 export function isInVersionLocation(env: AlembicEnvironment, file: string): boolean {

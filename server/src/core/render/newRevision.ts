@@ -1,0 +1,94 @@
+import type { EnvironmentAnalysis } from '../project';
+import type { SchemaChange } from '../diff/diffSchemas';
+import { revisionFileName } from './fileName';
+import { renderChangeOps } from './renderOps';
+import { renderRevision } from './renderRevision';
+
+/** Why no revision can be written (a broken revision graph, a name that exists, a template we cannot render). */
+export class RevisionError extends Error {}
+
+/** What a new revision is made from; everything from outside (disk, clock, randomness) is passed in. */
+export interface NewRevisionInput {
+  environment: EnvironmentAnalysis;
+  message: string;
+  /** The text of the environment's `script.py.mako`, when it has one. */
+  template?: string;
+  /** The project's files (relative POSIX paths), so that no name is used twice. */
+  existingFiles: Iterable<string>;
+  now: Date;
+  /** A fresh 12-hex revision id on each call (`uuid4().hex[-12:]` in Alembic). */
+  newId: () => string;
+  /** The dialect to assume when the environment's config names none (the `dialect` setting). */
+  dialect?: string;
+}
+
+/** A revision ready to be written. */
+export interface NewRevision {
+  /** Where it goes (relative POSIX path). */
+  file: string;
+  text: string;
+  revisionId: string;
+  downRevision: string | string[] | null;
+  /** The changes it makes. */
+  written: SchemaChange[];
+  /** Changes left out because they are only notes (tables the history assumes were made outside it, lowered codes). */
+  skipped: SchemaChange[];
+}
+
+const GRAPH_BLOCKERS = new Set(['revision-cycle', 'missing-down-revision', 'duplicate-revision']);
+
+function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+/**
+ * Plans the one revision that takes an environment's migrations to its models, as `alembic revision --autogenerate`
+ * would write it but with no database: down_revision is the head (a tuple merging all heads when there are several),
+ * the file name follows `file_template`, and the text follows the project's template. Throws RevisionError when it
+ * cannot be done safely.
+ */
+export function newRevision(input: NewRevisionInput): NewRevision {
+  const { environment: analysis } = input;
+  const env = analysis.env;
+  const blocker = analysis.graph.problems.find((p) => GRAPH_BLOCKERS.has(p.code));
+  if (blocker) throw new RevisionError(`the revision graph must be fixed first: ${blocker.message}`);
+  const heads = [...analysis.heads].sort();
+  const downRevision = heads.length === 0 ? null : heads.length === 1 ? heads[0] : heads;
+
+  let folder: string;
+  if (env.versionLocations.length === 1) folder = env.versionLocations[0];
+  else {
+    const head = heads.length > 0 ? analysis.graph.revisions.get(heads[0]) : undefined;
+    if (!head) throw new RevisionError(`${env.name} has several version locations and no head to choose one by`);
+    folder = dirname(head.file);
+  }
+
+  const existing = new Set(input.existingFiles);
+  const used = [...existing].map((f) => f.slice(f.lastIndexOf('/') + 1));
+  let revisionId = input.newId();
+  for (let tries = 0; analysis.graph.revisions.has(revisionId) || used.some((f) => f.startsWith(revisionId)); tries++) {
+    if (tries > 100) throw new RevisionError('no unused revision id was found');
+    revisionId = input.newId();
+  }
+
+  const written = analysis.changes.filter((c) => c.finding.severity === 'error' || c.finding.severity === 'warning');
+  const skipped = analysis.changes.filter((c) => !written.includes(c));
+  const dialect = env.dialect ?? input.dialect;
+  const ops = renderChangeOps({ changes: written, batch: !!env.renderAsBatch || dialect === 'sqlite', dialect });
+  let text: string;
+  try {
+    text = renderRevision({ message: input.message, revisionId, downRevision, createDate: input.now, ...ops, template: input.template });
+  } catch (e) {
+    throw new RevisionError(`${env.scriptLocation ? `${env.scriptLocation}/` : ''}script.py.mako: ${(e as Error).message}`);
+  }
+  let name: string;
+  try {
+    name = revisionFileName({ fileTemplate: env.fileTemplate, revisionId, message: input.message, now: input.now, truncateSlugLength: env.truncateSlugLength });
+  } catch (e) {
+    throw new RevisionError(`${env.name}: ${(e as Error).message}`);
+  }
+  const file = folder ? `${folder}/${name}` : name;
+  if (existing.has(file)) throw new RevisionError(`${file} already exists`);
+  return { file, text, revisionId, downRevision, written, skipped };
+}

@@ -1,0 +1,204 @@
+import type { SchemaChange } from '../diff/diffSchemas';
+import type { ForeignKeyDef, TableDef } from '../schema/schema';
+import { invertSteps, type Op, type Step, type TableRef } from './ops';
+import { planSteps } from './planOps';
+import { pyList, pyRepr, pyStr } from './python';
+import { renderColumn, renderServerDefault, renderType, type RenderContext } from './renderType';
+
+/** The op text for some changes: upgrade and downgrade lines (relative to the function body) and the imports. */
+export interface ChangeOps {
+  upgrade: string[];
+  downgrade: string[];
+  imports: string[];
+}
+
+/** How to write the ops. */
+export interface RenderOpsInput {
+  changes: SchemaChange[];
+  /** Per-table changes inside `with op.batch_alter_table(...) as batch_op:` blocks (SQLite, `render_as_batch`). */
+  batch: boolean;
+  /** The target database, for SQL that differs by dialect (`func.now()` is `CURRENT_TIMESTAMP` on SQLite). */
+  dialect?: string;
+}
+
+/**
+ * The Alembic ops that turn the migrations' schema into the models' for the given changes, written as autogenerate
+ * writes them, in an order that respects dependencies, with the downgrade undoing them in reverse.
+ */
+export function renderChangeOps({ changes, batch, dialect }: RenderOpsInput): ChangeOps {
+  const steps = planSteps(changes, { dialect });
+  const imports = new Set<string>();
+  const upgrade = renderSteps(steps, { batch, imports, dialect });
+  const downgrade = renderSteps(invertSteps(steps), { batch, imports, dialect });
+  return { upgrade, downgrade, imports: [...imports].sort() };
+}
+
+interface StepOptions {
+  batch: boolean;
+  imports: Set<string>;
+  dialect?: string;
+}
+
+const CONTINUATION = ' '.repeat(11);
+
+/** Lines for a list of steps; a table's ops go in a batch block in batch mode, followed by a blank line as Alembic writes it. */
+function renderSteps(steps: Step[], options: StepOptions): string[] {
+  const lines: string[] = [];
+  for (const step of steps) {
+    if (step.kind === 'op') {
+      lines.push(...renderOp(step.op, { ...options, inBatch: false }));
+      continue;
+    }
+    const inBatch = options.batch && step.ops.some((op) => op.kind !== 'comment');
+    if (!inBatch) {
+      for (const op of step.ops) lines.push(...renderOp(op, { ...options, inBatch: false }));
+      continue;
+    }
+    lines.push(`with op.batch_alter_table(${pyStr(step.table.name)}, schema=${pyRepr(step.table.schema ?? null)}) as batch_op:`);
+    for (const op of step.ops) {
+      for (const line of renderOp(op, { ...options, inBatch: true })) lines.push(line.startsWith(CONTINUATION) ? line : `    ${line}`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+interface OpOptions extends StepOptions {
+  inBatch: boolean;
+}
+
+/** The lines of one op: its explanations and TODO notes as comments, then the statement(s). */
+function renderOp(op: Op, options: OpOptions): string[] {
+  const ctx: RenderContext = { imports: options.imports, notes: [], dialect: options.dialect };
+  const statements = renderStatements(op, ctx, options.inBatch);
+  const comments = [...(op.why ?? []), ...ctx.notes].map((c) => `# ${c}`);
+  return [...comments, ...statements.flatMap((s) => s.split('\n'))];
+}
+
+/** `op.f('name')` (or `batch_op.f`) for a name a naming convention made, the quoted name otherwise, None without one. */
+function nameArg(name: string | undefined, conventional: boolean | undefined, prefix: string): string {
+  if (name === undefined) return 'None';
+  return conventional ? `${prefix}f(${pyStr(name)})` : pyStr(name);
+}
+
+/** The `', schema='x'` tail of an op on a table outside the default schema. */
+function schemaArg(table: TableRef, key = 'schema'): string {
+  return table.schema ? `, ${key}=${pyStr(table.schema)}` : '';
+}
+
+function foreignKeyOptions(fk: ForeignKeyDef): string[] {
+  const out: string[] = [];
+  if (fk.onupdate) out.push(`onupdate=${pyStr(fk.onupdate)}`);
+  if (fk.ondelete) out.push(`ondelete=${pyStr(fk.ondelete)}`);
+  return out;
+}
+
+function indexColumns(columns: string[]): string {
+  return `[${columns.map((c) => (/^\w+$/.test(c) ? pyStr(c) : `sa.text(${pyStr(c)})`)).join(', ')}]`;
+}
+
+/** `op.create_table(...)` with its columns, then its constraints sorted by their text, as autogenerate orders them. */
+function renderCreateTable(table: TableDef, ctx: RenderContext, skipForeignKeys: ForeignKeyDef[]): string {
+  const columns = [...table.columns.values()].map((c) => renderColumn(c, ctx, table.name));
+  const constraints: string[] = [];
+  for (const ck of table.checks) constraints.push(`sa.CheckConstraint(${pyStr(ck.sql)}${ck.name ? `, name=${pyStr(ck.name)}` : ''})`);
+  for (const fk of table.foreignKeys) {
+    if (skipForeignKeys.includes(fk)) continue;
+    const refs = fk.refColumns.map((c) => `${fk.refSchema ? `${fk.refSchema}.` : ''}${fk.refTable}.${c}`);
+    const opts = [...(fk.name ? [`name=${pyStr(fk.name)}`] : []), ...foreignKeyOptions(fk)];
+    constraints.push(`sa.ForeignKeyConstraint(${pyList(fk.columns)}, ${pyList(refs)}, ${opts.join(', ')})`);
+  }
+  if (table.primaryKey.length > 0) {
+    constraints.push(`sa.PrimaryKeyConstraint(${[...table.primaryKey.map(pyStr), ...(table.primaryKeyName ? [`name=${pyStr(table.primaryKeyName)}`] : [])].join(', ')})`);
+  }
+  for (const uq of table.uniques) {
+    constraints.push(`sa.UniqueConstraint(${[...uq.columns.map(pyStr), ...(uq.name ? [`name=${nameArg(uq.name, uq.conventional, 'op.')}`] : [])].join(', ')})`);
+  }
+  const args = [...columns, ...constraints.sort()];
+  // NOTE: Python accepts at most 255 arguments in a call written out; autogenerate then passes a list.
+  const body = args.length > 255 ? `*[${args.join(',\n')}]` : args.join(',\n');
+  return `op.create_table(${pyStr(table.name)},\n${body}${table.schema ? `,\nschema=${pyStr(table.schema)}` : ''}\n)`;
+}
+
+/** An `alter_column` as autogenerate lays it out: one keyword a line, `existing_*` for what stays. */
+function renderAlterColumn(op: Extract<Op, { kind: 'alter_column' | 'rename_column' }>, ctx: RenderContext, prefix: string, inBatch: boolean): string {
+  const where = `"${op.table.name}.${op.to.name}"`;
+  const head = inBatch ? `${prefix}alter_column(${pyStr(op.from.name)}` : `${prefix}alter_column(${pyStr(op.table.name)}, ${pyStr(op.from.name)}`;
+  const args: string[] = [];
+  const changes = op.kind === 'alter_column' ? op : { type: false, nullable: false, serverDefault: false };
+  if (op.kind === 'rename_column') args.push(`new_column_name=${pyStr(op.to.name)}`);
+  if (op.from.type) args.push(`existing_type=${renderType(op.from.type, ctx, where)}`);
+  if (changes.serverDefault) args.push(`server_default=${renderServerDefault(op.to.serverDefault, ctx, where)}`);
+  if (changes.type) args.push(`type_=${renderType(op.to.type, ctx, where)}`);
+  if (changes.nullable) args.push(`nullable=${op.to.nullable ? 'True' : 'False'}`);
+  else args.push(`existing_nullable=${op.from.nullable ? 'True' : 'False'}`);
+  if (!changes.serverDefault && op.from.serverDefault) args.push(`existing_server_default=${renderServerDefault(op.from.serverDefault, ctx, where)}`);
+  if (op.table.schema && !inBatch) args.push(`schema=${pyStr(op.table.schema)}`);
+  return [head, ...args].join(`,\n${CONTINUATION}`) + ')';
+}
+
+/** A primary key change: drop the old constraint (by name) and create the new one. */
+function renderPrimaryKey(op: Extract<Op, { kind: 'primary_key' }>, ctx: RenderContext, prefix: string, inBatch: boolean): string[] {
+  const table = op.table;
+  const guess = ctx.dialect === 'postgresql' ? `${table.name}_pkey` : undefined;
+  const out: string[] = [];
+  // In batch mode the table is made again: an unnamed primary key is simply replaced.
+  const oldName = op.from.name ?? (inBatch ? undefined : guess);
+  if (op.from.name !== undefined || !inBatch) {
+    if (oldName === undefined) ctx.notes.push(`TODO: the primary key of "${table.name}" has no name in the migrations; write the name the database gave it.`);
+    else if (op.from.name === undefined) ctx.notes.push(`TODO: "${oldName}" is PostgreSQL's default name for the primary key of "${table.name}"; check it.`);
+    out.push(inBatch ? `${prefix}drop_constraint(${pyRepr(oldName ?? null)}, type_='primary')` : `${prefix}drop_constraint(${pyRepr(oldName ?? null)}, ${pyStr(table.name)}${schemaArg(table)}, type_='primary')`);
+  }
+  const newName = op.to.name ?? guess ?? `pk_${table.name}`;
+  out.push(inBatch ? `${prefix}create_primary_key(${pyStr(newName)}, ${pyList(op.to.columns)})` : `${prefix}create_primary_key(${pyStr(newName)}, ${pyStr(table.name)}, ${pyList(op.to.columns)}${schemaArg(table)})`);
+  return out;
+}
+
+function renderStatements(op: Op, ctx: RenderContext, inBatch: boolean): string[] {
+  const prefix = inBatch ? 'batch_op.' : 'op.';
+  const t = op.kind === 'comment' ? undefined : op.table;
+  const tableArg = t && !inBatch ? `${pyStr(t.name)}, ` : '';
+  switch (op.kind) {
+    case 'create_table':
+      return [renderCreateTable(op.table, ctx, op.laterForeignKeys ?? [])];
+    case 'drop_table':
+      return [`op.drop_table(${pyStr(op.table.name)}${schemaArg(op.table)})`];
+    case 'rename_table':
+      return [`op.rename_table(${pyStr(op.table.name)}, ${pyStr(op.newName)}${schemaArg(op.table)})`];
+    case 'add_column':
+      return [`${prefix}add_column(${tableArg}${renderColumn(op.column, ctx, op.table.name)}${inBatch ? '' : schemaArg(op.table)})`];
+    case 'drop_column':
+      return [`${prefix}drop_column(${tableArg}${pyStr(op.column.name)}${inBatch ? '' : schemaArg(op.table)})`];
+    case 'alter_column':
+    case 'rename_column':
+      return [renderAlterColumn(op, ctx, prefix, inBatch)];
+    case 'create_index': {
+      const i = op.index;
+      if (!i.name) ctx.notes.push(`TODO: the index on (${i.columns.join(', ')}) of "${op.table.name}" has no name; give it one.`);
+      return [`${prefix}create_index(${nameArg(i.name, i.conventional, prefix)}, ${tableArg}${indexColumns(i.columns)}, unique=${i.unique ? 'True' : 'False'}${inBatch ? '' : schemaArg(op.table)})`];
+    }
+    case 'drop_index': {
+      const name = nameArg(op.index.name, op.index.conventional, prefix);
+      return [inBatch ? `${prefix}drop_index(${name})` : `${prefix}drop_index(${name}, table_name=${pyStr(op.table.name)}${schemaArg(op.table)})`];
+    }
+    case 'add_unique':
+      return [`${prefix}create_unique_constraint(${nameArg(op.unique.name, op.unique.conventional, prefix)}, ${tableArg}${pyList(op.unique.columns)}${inBatch ? '' : schemaArg(op.table)})`];
+    case 'drop_unique':
+      return [`${prefix}drop_constraint(${nameArg(op.unique.name, op.unique.conventional, prefix)}, ${tableArg}${inBatch ? '' : schemaArg(op.table).slice(2) + (op.table.schema ? ', ' : '')}type_='unique')`];
+    case 'add_foreign_key': {
+      const fk = op.foreignKey;
+      const args = [pyRepr(fk.name ?? null), ...(inBatch ? [] : [pyStr(op.table.name)]), pyStr(fk.refTable), pyList(fk.columns), pyList(fk.refColumns)];
+      if (!inBatch && op.table.schema) args.push(`source_schema=${pyStr(op.table.schema)}`);
+      if (fk.refSchema) args.push(`referent_schema=${pyStr(fk.refSchema)}`);
+      args.push(...foreignKeyOptions(fk));
+      return [`${prefix}create_foreign_key(${args.join(', ')})`];
+    }
+    case 'drop_foreign_key':
+      return [`${prefix}drop_constraint(${pyRepr(op.foreignKey.name ?? null)}, ${tableArg}${inBatch ? '' : schemaArg(op.table).slice(2) + (op.table.schema ? ', ' : '')}type_='foreignkey')`];
+    case 'primary_key':
+      return renderPrimaryKey(op, ctx, prefix, inBatch);
+    case 'comment':
+      ctx.notes.push(...op.upgrade);
+      return [];
+  }
+}
