@@ -126,4 +126,53 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade), ['enum-mismatch users.kind']);
     assert.deepEqual(await drift(models, upgrade, { 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n' }), []);
   });
+
+  it('honours ignore comments on a class line and inside a call spread over several lines', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', py(`
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class Tag(Base):  # alembic-drift: ignore[missing-table]
+          __tablename__ = "tags"
+          id = sa.Column(sa.Integer, primary_key=True)
+      class User(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+    `));
+    project.setFile('migrations/versions/a.py', py(`
+      from alembic import op
+      import sqlalchemy as sa
+      revision = "a"
+      down_revision = None
+      def upgrade():
+          op.create_table(
+              "users",
+              sa.Column("id", sa.Integer(), primary_key=True),
+              sa.Column("legacy", sa.String(5)),  # alembic-drift: ignore[extra-column]
+              sa.Column("old", sa.String(5)),
+          )
+    `));
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.table}.${f.column ?? ''}`), ['extra-column users.old']);
+  });
+
+  it('replays a detached tree that starts from a revision of the main history, without a missing parent', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}      nick = sa.Column(sa.String(5))\n`);
+    project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    project.setFile('plugins/nick/migrations/p1.py', 'import sqlalchemy as sa\nrevision = "p1"\ndown_revision = "a"\ndef upgrade(op=None):\n    op.add_column("users", sa.Column("nick", sa.String(5)))\n');
+    assert.deepEqual(project.analyze().findings.map((f) => f.code), ['detached-revisions']);
+  });
+
+  it('says which files were not read, through the same settings as other findings', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('migrations/versions/a.py', 'revision = "a"\ndown_revision = None\ndef upgrade():\n    pass\n');
+    project.noteUnreadable('big/dump.py', 'is larger than 2 MB');
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.file} ${f.message}`), ['parse-error big/dump.py big/dump.py was not read: it is larger than 2 MB.']);
+    const settings = { severity: { 'parse-error': 'off' as const }, exclude: [], models: [], versionLocations: [], ignore: { tables: [], columns: [], codes: [] } };
+    assert.deepEqual(project.analyze(settings).findings, []);
+  });
 });

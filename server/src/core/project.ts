@@ -47,6 +47,7 @@ const MODEL_FORM_HINT = /Column\s*\(|mapped_column|Mapped\[|Field\s*\(|Table\s*\
  */
 export class Project {
   private readonly files = new Map<string, FileEntry>();
+  private readonly unreadable = new Map<string, string>();
 
   constructor(private readonly parser: PythonParser) {}
 
@@ -60,6 +61,12 @@ export class Project {
   /** Forgets a file (deleted on disk, or closed and gone). */
   removeFile(path: string): void {
     this.files.delete(path);
+    this.unreadable.delete(path);
+  }
+
+  /** Records a file the adapter could not or would not read (too large, unreadable), to say so once. */
+  noteUnreadable(path: string, reason: string): void {
+    this.unreadable.set(path, reason);
   }
 
   /** The text the project holds for a file. */
@@ -129,7 +136,7 @@ export class Project {
     const detachedGraphs = new Map<AlembicEnvironment, RevisionGraph[]>();
     for (const [dir, list] of detached) {
       const env = nearestEnvironment(envs, dir);
-      const graph = buildRevisionGraph(list);
+      const graph = buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).map((r) => r.id)) });
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
       const first = list[0];
@@ -175,6 +182,9 @@ export class Project {
         const [line] = syntax.errors[0];
         findings.push(makeFinding('parse-error', { message: `This file has a syntax error at line ${line + 1}; what follows it may not be read.`, file, span: syntax.errors[0] }));
       }
+    }
+    for (const [file, reason] of this.unreadable) {
+      findings.push(makeFinding('parse-error', { message: `${file} was not read: it ${reason}.`, file, span: [0, 0, 0, 0] }));
     }
     const kept = this.applySettings(dedupe(findings), settings);
     const keptSet = new Set(kept);

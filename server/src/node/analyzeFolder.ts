@@ -1,6 +1,5 @@
 import { createPythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
-import { makeFinding } from '../core/findings';
 import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { readProjectFiles } from './readProject';
 import { readParserWasm } from './wasm';
@@ -19,11 +18,9 @@ export async function analyzeFolder(root: string, options: { wasmDir?: string } 
   const project = new Project(parser);
   const { files, skipped } = readProjectFiles(root);
   for (const [file, text] of files) project.setFile(file, text);
+  for (const s of skipped) project.noteUnreadable(s.file, s.reason);
   const pyproject = files.get('pyproject.toml');
   const { settings, problems } = pyproject ? readPyprojectSettings(pyproject) : { settings: defaultSettings(), problems: [] };
   const analysis = project.analyze(settings);
-  for (const s of skipped) {
-    analysis.findings.push(makeFinding('parse-error', { message: `${s.file} was not read: it ${s.reason}.`, file: s.file, span: [0, 0, 0, 0] }));
-  }
   return { analysis, settings, settingsProblems: problems, project };
 }

@@ -215,7 +215,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (!onThisDialect(idx)) continue;
     if (mig.indexes.some((m) => indexMatches(idx, m))) continue;
     if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
-    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_index')) continue;
+    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_index' || o.kind === '*')) continue;
     if (idx.columns.some((c) => !mig.columns.has(c))) continue; // the missing column is the finding
     push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, singleColumn(idx.columns));
   }
@@ -230,7 +230,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   }
   for (const uq of model.uniques) {
     if (coveredByUnique(uq.columns, mig.uniques) || coveredByUniqueIndex(uq.columns, mig.indexes)) continue;
-    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint')) continue;
+    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint' || o.kind === '*')) continue;
     if (uq.columns.some((c) => !mig.columns.has(c))) continue;
     if (sameSet(uq.columns, mig.primaryKey)) continue;
     push({ kind: 'add-unique', model, unique: uq }, 'missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText}).`, singleColumn(uq.columns));
@@ -255,7 +255,7 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
   const t = qualified(model);
   for (const fk of model.foreignKeys) {
     if (mig.foreignKeys.some((m) => fkMatches(fk, m))) continue;
-    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_foreign_key')) continue;
+    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
     if (fk.columns.some((c) => !mig.columns.has(c))) continue;
     push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }

@@ -18,7 +18,7 @@ export interface RevisionGraph {
  * Links revisions by `down_revision` and `depends_on` and orders them for replay; a broken graph (duplicates,
  * missing parents, cycles, several heads) is reported as findings, never thrown.
  */
-export function buildRevisionGraph(revisions: RevisionInfo[]): RevisionGraph {
+export function buildRevisionGraph(revisions: RevisionInfo[], options: { parentsElsewhere?: ReadonlySet<string> } = {}): RevisionGraph {
   const problems: Finding[] = [];
   const byId = new Map<string, RevisionInfo>();
   const sharing = new Map<string, RevisionInfo[]>();
@@ -58,6 +58,8 @@ export function buildRevisionGraph(revisions: RevisionInfo[]): RevisionGraph {
         successors.get(parent)!.push(id);
         continue;
       }
+      // A detached tree may start from a revision of the main history.
+      if (options.parentsElsewhere?.has(parent)) continue;
       const guess = closestId(parent, ids);
       if (guess !== undefined) suggested.add(guess);
       problems.push(

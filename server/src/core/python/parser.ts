@@ -27,7 +27,7 @@ export async function createPythonParser(wasm: ParserWasm): Promise<PythonParser
       try {
         const converter = new Converter();
         const body = converter.block(tree.rootNode);
-        return { body, errors: converter.errors, ignores: converter.ignores };
+        return { body, errors: converter.errors, ignores: text.includes('alembic-drift') ? readIgnores(tree.rootNode) : {} };
       } finally {
         tree.delete();
       }
@@ -39,6 +39,16 @@ const MAX_ERRORS = 20;
 const MAX_DEPTH = 200;
 const IGNORE_MARKER = /alembic-drift:\s*ignore(?:\[([^\]]*)\])?/;
 
+/** The `# alembic-drift: ignore[...]` comments anywhere in a file (also inside calls spread over several lines). */
+function readIgnores(root: SyntaxNode): Record<number, string[]> {
+  const out: Record<number, string[]> = {};
+  for (const c of root.descendantsOfType('comment')) {
+    const m = c ? IGNORE_MARKER.exec(c.text) : null;
+    if (c && m) out[c.startPosition.row] = m[1] ? m[1].split(',').map((x) => x.trim()).filter(Boolean) : [];
+  }
+  return out;
+}
+
 function span(n: SyntaxNode): Span {
   const a = n.startPosition;
   const b = n.endPosition;
@@ -48,7 +58,6 @@ function span(n: SyntaxNode): Span {
 /** Walks a tree-sitter tree once and keeps only what the analysis reads. */
 class Converter {
   errors: Span[] = [];
-  ignores: Record<number, string[]> = {};
   private depth = 0;
   /** How many class bodies enclose the statement being converted (0 inside a function). */
   private classDepth = 0;
@@ -68,11 +77,8 @@ class Converter {
 
   private statement(n: SyntaxNode, out: Stmt[]): void {
     switch (n.type) {
-      case 'comment': {
-        const m = IGNORE_MARKER.exec(n.text);
-        if (m) this.ignores[n.startPosition.row] = m[1] ? m[1].split(',').map((c) => c.trim()).filter(Boolean) : [];
+      case 'comment':
         return;
-      }
       case 'ERROR':
         this.noteError(n);
         // Keep what can still be read inside a damaged region.
