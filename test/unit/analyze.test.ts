@@ -175,4 +175,24 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     const settings = { severity: { 'parse-error': 'off' as const }, exclude: [], models: [], versionLocations: [], ignore: { tables: [], columns: [], codes: [] } };
     assert.deepEqual(project.analyze(settings).findings, []);
   });
+
+  it("leaves out what env.py's include_object hook leaves out of autogenerate", async () => {
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("spatial_ref_sys", sa.Column("srid", sa.Integer(), nullable=False))
+      op.create_unique_constraint("users_manual_key", "users", ["id"])
+      op.create_table("audit", sa.Column("id", sa.Integer(), nullable=False))
+    `;
+    const envPy = `
+      IGNORED = ["spatial_ref_sys"]
+      def include_object(object, name, type_, reflected, compare_to):
+          if type_ == "unique_constraint" and name == "users_manual_key" and compare_to is None:
+              return False
+          if type_ == "table" and name in IGNORED:
+              return False
+          return True
+    `;
+    assert.deepEqual((await drift(USERS, upgrade)).sort(), ['extra-table audit', 'extra-table spatial_ref_sys', 'extra-unique users.id']);
+    assert.deepEqual(await drift(USERS, upgrade, { 'migrations/env.py': envPy }), ['extra-table audit']);
+  });
 });

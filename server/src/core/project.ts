@@ -11,6 +11,7 @@ import { replayMigrations } from './migrations/replay';
 import { diffSchemas, type SchemaChange } from './diff/diffSchemas';
 import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
+import { isExcluded, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
 export interface EnvironmentAnalysis {
@@ -171,7 +172,9 @@ export class Project {
     const owners = assignModels(models.tables, replays.map((r) => r.replay.schema));
     replays.forEach(({ env, graph, dialect, replay }, i) => {
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
-      const changes = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps });
+      const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
+      const rules = this.files.has(envPy) ? readIncludeObjectRules({ resolver, file: envPy }) : [];
+      const changes = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps }).filter((c) => !excludedByEnv(rules, c));
       findings.push(...changes.map((c) => c.finding));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
     });
@@ -244,6 +247,31 @@ function targetedModels(models: TableDef[], schema: Schema): TableDef[] {
   const names = new Set([...schema.values()].map((t) => t.name));
   const used = [...groups.entries()].filter(([key, tables]) => key === undefined || tables.some((t) => names.has(t.name)));
   return used.some(([key]) => key !== undefined) ? used.flatMap(([, tables]) => tables) : models;
+}
+
+/** Whether the env.py's include_object hook leaves a change out, as it would leave it out of autogenerate. */
+function excludedByEnv(rules: ExcludeRule[], c: SchemaChange): boolean {
+  if (rules.length === 0) return false;
+  const table = 'model' in c ? c.model : c.migration;
+  const side = c.kind.startsWith('add-') ? 'models' : c.kind.startsWith('drop-') ? 'migrations' : undefined;
+  if (isExcluded(rules, { type: 'table', name: table.name, side })) return true;
+  switch (c.kind) {
+    case 'add-column':
+    case 'drop-column':
+    case 'alter-column':
+      return isExcluded(rules, { type: 'column', name: c.column.name, side });
+    case 'add-index':
+    case 'drop-index':
+      return isExcluded(rules, { type: 'index', name: c.index.name, side });
+    case 'add-unique':
+    case 'drop-unique':
+      return isExcluded(rules, { type: 'unique_constraint', name: c.unique.name, side });
+    case 'add-foreign-key':
+    case 'drop-foreign-key':
+      return isExcluded(rules, { type: 'foreign_key_constraint', name: c.foreignKey.name, side });
+    default:
+      return false;
+  }
 }
 
 /** The environment whose script folder shares the longest path prefix with a folder. */
