@@ -27,7 +27,7 @@ export async function createPythonParser(wasm: ParserWasm): Promise<PythonParser
       try {
         const converter = new Converter();
         const body = converter.block(tree.rootNode);
-        return { body, errors: converter.errors, ignores: text.includes('alembic-drift') ? readIgnores(tree.rootNode) : {} };
+        return { body, errors: tree.rootNode.hasError ? readErrors(tree.rootNode) : [], ignores: text.includes('alembic-drift') ? readIgnores(tree.rootNode) : {} };
       } finally {
         tree.delete();
       }
@@ -38,6 +38,21 @@ export async function createPythonParser(wasm: ParserWasm): Promise<PythonParser
 const MAX_ERRORS = 20;
 const MAX_DEPTH = 200;
 const IGNORE_MARKER = /alembic-drift:\s*ignore(?:\[([^\]]*)\])?/;
+
+/** Where the parser had to recover: ERROR and MISSING nodes, found by descending only into damaged subtrees. */
+function readErrors(root: SyntaxNode): Span[] {
+  const out: Span[] = [];
+  const visit = (n: SyntaxNode): void => {
+    if (out.length >= MAX_ERRORS) return;
+    if (n.type === 'ERROR' || n.isMissing) {
+      out.push(span(n));
+      return;
+    }
+    for (const c of n.children) if (c && (c.hasError || c.isMissing)) visit(c);
+  };
+  visit(root);
+  return out;
+}
 
 /** The `# alembic-drift: ignore[...]` comments anywhere in a file (also inside calls spread over several lines). */
 function readIgnores(root: SyntaxNode): Record<number, string[]> {
@@ -57,7 +72,6 @@ function span(n: SyntaxNode): Span {
 
 /** Walks a tree-sitter tree once and keeps only what the analysis reads. */
 class Converter {
-  errors: Span[] = [];
   private depth = 0;
   /** How many class bodies enclose the statement being converted (0 inside a function). */
   private classDepth = 0;
@@ -71,21 +85,15 @@ class Converter {
     return out;
   }
 
-  private noteError(n: SyntaxNode): void {
-    if (this.errors.length < MAX_ERRORS) this.errors.push(span(n));
-  }
-
   private statement(n: SyntaxNode, out: Stmt[]): void {
     switch (n.type) {
       case 'comment':
         return;
       case 'ERROR':
-        this.noteError(n);
         // Keep what can still be read inside a damaged region.
         for (const child of n.namedChildren) if (child) this.statement(child, out);
         return;
       case 'expression_statement': {
-        if (n.hasError) this.noteErrorsWithin(n);
         for (const child of n.namedChildren) {
           if (!child) continue;
           if (child.type === 'assignment') out.push(this.assignment(child));
@@ -171,16 +179,7 @@ class Converter {
         return;
       }
       default:
-        if (n.hasError) this.noteErrorsWithin(n);
     }
-  }
-
-  private noteErrorsWithin(n: SyntaxNode): void {
-    if (n.type === 'ERROR' || n.isMissing) {
-      this.noteError(n);
-      return;
-    }
-    for (const c of n.children) if (c && (c.hasError || c.isMissing)) this.noteErrorsWithin(c);
   }
 
   private body(n: SyntaxNode): Stmt[] {
@@ -229,7 +228,6 @@ class Converter {
       try {
         let body: Stmt[] = [];
         if (needed) body = this.body(n);
-        else if (n.hasError) this.noteErrorsWithin(n);
         out.push({ k: 'def', name, params: this.params(n.childForFieldName('parameters')), decorators, body, s: span(outer), nameSpan: span(nameNode) });
       } finally {
         this.classDepth = outerDepth;
@@ -446,7 +444,6 @@ class Converter {
       case 'keyword_argument':
         return this.other(n);
       default:
-        if (n.hasError) this.noteErrorsWithin(n);
         return this.other(n);
     }
   }

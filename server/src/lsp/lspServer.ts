@@ -1,0 +1,170 @@
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createPythonParser, type PythonParser } from '../core/python/parser';
+import { readParserWasm } from '../node/wasm';
+import { Debouncer } from './debounce';
+import { WorkspaceFolder } from './workspaceFolder';
+
+/** Where the server finds its wasm files and the rule pages its diagnostics link to. */
+export interface ServerOptions {
+  wasmDir: string;
+  docsDir: string;
+}
+
+/** Sent when the first index of every workspace folder is done (tests await it instead of sleeping). */
+export const INDEXED_NOTIFICATION = 'alembicDrift/indexed';
+/** Sent after every analysis, with the number of findings. */
+export const ANALYZED_NOTIFICATION = 'alembicDrift/analyzed';
+
+const WATCHED_GLOBS = ['**/*.py', '**/alembic.ini', '**/*.ini', '**/script.py.mako', '**/pyproject.toml'];
+const DEFAULT_DEBOUNCE_MS = 120;
+
+/**
+ * The language server: keeps one engine project per workspace folder true to the editor's buffers and the disk,
+ * re-analyses after a quiet moment, and publishes diagnostics. Handlers only wire events to `WorkspaceFolder`s.
+ */
+export class LspServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private folders: WorkspaceFolder[] = [];
+  private folderPaths: string[] = [];
+  private parser: PythonParser | undefined;
+  private debouncer: Debouncer | undefined;
+  private canRegisterWatchers = false;
+  private fallbackWatchers: fs.FSWatcher[] = [];
+  /** Buffer events that arrived before the first index; replayed once it is ready. */
+  private pending: Array<() => void> = [];
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: ServerOptions,
+  ) {}
+
+  /** Wires the handlers and starts listening on the connection. */
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => void this.start());
+    c.onDidChangeWatchedFiles((params) => {
+      for (const change of params.changes) {
+        this.whenReady(() => {
+          const found = this.locate(change.uri);
+          if (found) found.folder.refreshFromDisk(found.file);
+        });
+      }
+      this.schedule();
+    });
+    this.documents.onDidChangeContent((e) => {
+      this.whenReady(() => {
+        const found = this.locate(e.document.uri);
+        if (found) found.folder.setBuffer(found.file, e.document.getText(), e.document.version);
+      });
+      this.schedule();
+    });
+    this.documents.onDidClose((e) => {
+      this.whenReady(() => {
+        const found = this.locate(e.document.uri);
+        if (found) found.folder.closeBuffer(found.file);
+      });
+      this.schedule();
+    });
+    c.onShutdown(() => {
+      this.debouncer?.dispose();
+      for (const w of this.fallbackWatchers) w.close();
+    });
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.folderPaths = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    const options = (params.initializationOptions ?? {}) as { debounceMs?: number };
+    this.debouncer = new Debouncer(typeof options.debounceMs === 'number' ? options.debounceMs : DEFAULT_DEBOUNCE_MS, () => this.analyze());
+    this.canRegisterWatchers = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        workspace: { workspaceFolders: { supported: true } },
+      },
+      serverInfo: { name: 'alembic-drift', version: '0.1.0' },
+    };
+  }
+
+  /** The first index: parser, files from disk, first diagnostics; buffer events meanwhile are queued, not lost. */
+  private async start(): Promise<void> {
+    await this.watchFiles();
+    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Alembic Drift', 0, 'Indexing models and migrations…');
+    try {
+      this.parser = await createPythonParser(readParserWasm(this.options.wasmDir));
+      this.folders = this.folderPaths.map((p) => new WorkspaceFolder(p, this.parser!));
+      for (const f of this.folders) f.loadFromDisk();
+      const queued = this.pending;
+      this.pending = [];
+      for (const run of queued) run();
+      this.analyze();
+    } catch (e) {
+      this.connection.console.error(`alembic-drift: indexing failed: ${(e as Error).stack ?? e}`);
+    } finally {
+      progress?.done();
+    }
+    const findings = this.folders.reduce((n, f) => n + (f.lastAnalysis?.findings.length ?? 0), 0);
+    void this.connection.sendNotification(INDEXED_NOTIFICATION, { folders: this.folders.length, findings });
+  }
+
+  /** Watches project files through the client when it can register watchers, else with a recursive fs.watch. */
+  private async watchFiles(): Promise<void> {
+    if (this.canRegisterWatchers) {
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch(() => undefined);
+      return;
+    }
+    for (const root of this.folderPaths) {
+      try {
+        const watcher = fs.watch(root, { recursive: true }, (_event, name) => {
+          if (!name) return;
+          const file = name.toString().split(/[\\/]/).join('/');
+          this.whenReady(() => this.folders.find((f) => f.root === root)?.refreshFromDisk(file));
+          this.schedule();
+        });
+        this.fallbackWatchers.push(watcher);
+      } catch {
+        this.connection.console.warn(`alembic-drift: cannot watch ${root}; changes on disk are seen when files are opened.`);
+      }
+    }
+  }
+
+  private whenReady(run: () => void): void {
+    if (this.parser && this.folders.length > 0) run();
+    else this.pending.push(run);
+  }
+
+  private schedule(): void {
+    if (this.parser) this.debouncer?.schedule();
+  }
+
+  private locate(uri: string): { folder: WorkspaceFolder; file: string } | undefined {
+    for (const folder of this.folders) {
+      const file = folder.relative(uri);
+      if (file !== undefined) return { folder, file };
+    }
+    return undefined;
+  }
+
+  /** Analyses every folder and publishes; results always reflect the buffers as they are at this moment. */
+  private analyze(): void {
+    let findings = 0;
+    for (const folder of this.folders) {
+      try {
+        for (const p of folder.analyze(this.options.docsDir)) void this.connection.sendDiagnostics(p);
+        findings += folder.lastAnalysis?.findings.length ?? 0;
+      } catch (e) {
+        this.connection.console.error(`alembic-drift: analysis of ${folder.root} failed: ${(e as Error).stack ?? e}`);
+      }
+    }
+    void this.connection.sendNotification(ANALYZED_NOTIFICATION, { findings });
+  }
+}
+
+export { FileChangeType };

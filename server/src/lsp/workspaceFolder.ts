@@ -1,0 +1,111 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { PythonParser } from '../core/python/parser';
+import { Project, type Analysis } from '../core/project';
+import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
+import { decodeText, isProjectFile, readProjectFiles } from '../node/readProject';
+import { fileUri, toDiagnostic } from './convert';
+
+/** Diagnostics to publish for one file (version set for open buffers). */
+export interface Publication {
+  uri: string;
+  diagnostics: Diagnostic[];
+  version?: number;
+}
+
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * One workspace folder: its engine `Project`, fed from disk and overlaid by the editor's open buffers (which win),
+ * and the files that had diagnostics last time (so they get `[]` when fixed).
+ */
+export class WorkspaceFolder {
+  readonly project: Project;
+  private readonly open = new Map<string, number>();
+  private published = new Set<string>();
+  private settings: Settings = defaultSettings();
+  lastAnalysis: Analysis | undefined;
+
+  constructor(
+    readonly root: string,
+    parser: PythonParser,
+  ) {
+    this.project = new Project(parser);
+  }
+
+  /** The folder's path for a `file://` URI inside it, as a relative POSIX path, or undefined. */
+  relative(uri: string): string | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    const rel = path.relative(this.root, fileURLToPath(uri));
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  /** Reads every project file from disk (the first index); open buffers keep their text. */
+  loadFromDisk(): void {
+    const { files, skipped } = readProjectFiles(this.root);
+    for (const [file, text] of files) if (!this.open.has(file)) this.project.setFile(file, text);
+    for (const s of skipped) this.project.noteUnreadable(s.file, s.reason);
+    this.readSettings();
+  }
+
+  /** Re-reads one file after a change on disk (created, changed or deleted), unless the editor holds it open. */
+  refreshFromDisk(file: string): void {
+    if (this.open.has(file) || !isProjectFile(path.posix.basename(file))) return;
+    const full = path.join(this.root, ...file.split('/'));
+    try {
+      const stat = fs.statSync(full);
+      if (!stat.isFile()) return;
+      if (stat.size > MAX_FILE_BYTES) {
+        this.project.removeFile(file);
+        this.project.noteUnreadable(file, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+      } else this.project.setFile(file, decodeText(fs.readFileSync(full)));
+    } catch {
+      this.project.removeFile(file);
+    }
+    if (file === 'pyproject.toml') this.readSettings();
+  }
+
+  /** An editor buffer's text replaces the disk's. */
+  setBuffer(file: string, text: string, version: number): void {
+    this.open.set(file, version);
+    this.project.setFile(file, text);
+    if (file === 'pyproject.toml') this.readSettings();
+  }
+
+  /** A closed buffer falls back to what is on disk. */
+  closeBuffer(file: string): void {
+    this.open.delete(file);
+    this.refreshFromDisk(file);
+  }
+
+  private readSettings(): void {
+    const text = this.project.getText('pyproject.toml');
+    this.settings = text ? readPyprojectSettings(text).settings : defaultSettings();
+  }
+
+  /** Analyses the folder and returns what to publish: every file with findings, and `[]` for files that had some. */
+  analyze(docsDir: string): Publication[] {
+    const analysis = this.project.analyze(this.settings);
+    this.lastAnalysis = analysis;
+    const byUri = new Map<string, Diagnostic[]>();
+    for (const f of analysis.findings) {
+      const uri = fileUri(this.root, f.file);
+      const list = byUri.get(uri) ?? [];
+      list.push(toDiagnostic(f, { root: this.root, docsDir }));
+      byUri.set(uri, list);
+    }
+    const out: Publication[] = [];
+    for (const [uri, diagnostics] of byUri) out.push({ uri, diagnostics, version: this.versionOf(uri) });
+    for (const uri of this.published) if (!byUri.has(uri)) out.push({ uri, diagnostics: [], version: this.versionOf(uri) });
+    this.published = new Set(byUri.keys());
+    return out;
+  }
+
+  private versionOf(uri: string): number | undefined {
+    const rel = this.relative(uri);
+    return rel === undefined ? undefined : this.open.get(rel);
+  }
+}

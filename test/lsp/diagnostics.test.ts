@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LspTestClient } from './lspClient';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+
+function copyExample(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-lsp-'));
+  fs.cpSync(path.join(REPO, 'examples', 'shop'), dir, { recursive: true });
+  return dir;
+}
+
+const CATALOG = 'shop/models/catalog.py';
+const codes = (p: { diagnostics: Array<{ code?: unknown; range: { start: { line: number } } }> }): string[] => p.diagnostics.map((d) => `${d.range.start.line}:${String(d.code)}`).sort();
+
+describe('language server over stdio', function () {
+  let client: LspTestClient;
+  let root: string;
+
+  beforeEach(async () => {
+    root = copyExample();
+    client = new LspTestClient(root);
+    await client.start();
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('publishes the drift of the workspace after the first index, with code, source, rule link and key', async () => {
+    const p = await client.diagnostics(CATALOG);
+    assert.deepEqual(codes(p), ['18:missing-column']);
+    const d = p.diagnostics[0];
+    assert.equal(d.source, 'alembic-drift');
+    assert.match(d.codeDescription!.href, /docs\/rules\/missing-column\.md$/);
+    assert.equal((d.data as { key: string }).key.startsWith('missing-column|shop/models/catalog.py|products|sku|'), true);
+    assert.ok(d.relatedInformation && d.relatedInformation[0].location.uri.endsWith('1a2b3c4d5e6f_create_catalog.py'));
+  });
+
+  it('flags a column typed into an unsaved buffer, and drops it when the line is removed', async () => {
+    const text = fs.readFileSync(path.join(root, CATALOG), 'utf8');
+    await client.open(CATALOG, text, 1);
+    const edited = text.replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
+    await client.change(CATALOG, edited, 2);
+    const p = await client.diagnostics(CATALOG, (x) => x.version === 2);
+    assert.deepEqual(codes(p), ['18:missing-column', '21:missing-column']);
+    await client.change(CATALOG, text, 3);
+    const back = await client.diagnostics(CATALOG, (x) => x.version === 3);
+    assert.deepEqual(codes(back), ['18:missing-column']);
+  });
+
+  it('sees a revision written on disk, and publishes [] for the file it fixes', async () => {
+    await client.diagnostics(CATALOG);
+    const revision = 'migrations/versions/9f8e7d6c5b4a_add_sku.py';
+    fs.writeFileSync(path.join(root, revision), [
+      'from alembic import op',
+      'import sqlalchemy as sa',
+      'revision = "9f8e7d6c5b4a"',
+      'down_revision = "7c8d9e0f1a2b"',
+      'def upgrade():',
+      '    op.add_column("products", sa.Column("sku", sa.String(length=32), nullable=False))',
+      '    op.create_index(op.f("ix_products_sku"), "products", ["sku"], unique=False)',
+      '',
+    ].join('\n'));
+    await client.changedOnDisk([{ file: revision, type: 1 }]);
+    const p = await client.diagnostics(CATALOG, (x) => x.diagnostics.length === 0);
+    assert.deepEqual(p.diagnostics, []);
+  });
+
+  it('keeps serving when a model file is broken mid-edit', async () => {
+    const text = fs.readFileSync(path.join(root, CATALOG), 'utf8');
+    await client.open(CATALOG, text, 1);
+    await client.change(CATALOG, `${text}\nclass Broken(Base:\n    x = sa.Column(\n`, 2);
+    const p = await client.diagnostics(CATALOG, (x) => x.version === 2);
+    assert.ok(p.diagnostics.some((d) => d.code === 'parse-error'));
+    await client.change(CATALOG, text, 3);
+    const back = await client.diagnostics(CATALOG, (x) => x.version === 3);
+    assert.deepEqual(codes(back), ['18:missing-column']);
+  });
+});
