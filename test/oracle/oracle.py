@@ -222,12 +222,14 @@ def load_script_directory(script_location: Path, version_locations):
     return script, heads
 
 
-def run_migrations(connection, script):
-    """Apply every revision up to all heads on the given connection."""
-    def upgrade(rev, _context):
-        return script._upgrade_revs("heads", rev)
+def run_migrations(connection, script, destination="heads"):
+    """Apply every revision up to all heads on the given connection (or, with destination "base", undo them all)."""
+    def step(rev, _context):
+        if destination == "base":
+            return script._downgrade_revs("base", rev)
+        return script._upgrade_revs(destination, rev)
 
-    context = MigrationContext.configure(connection, opts={"fn": upgrade, "script": script})
+    context = MigrationContext.configure(connection, opts={"fn": step, "script": script})
     with Operations.context(context):
         if connection.dialect.name == "sqlite":
             for name, function in _SQLITE_BATCH_REROUTES.items():

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, checkJson } from '../cli/runCli';
-import { alembicAvailable, runAlembicOracle, type OracleDiff } from './runOracle';
+import { alembicAvailable, isParenthesisDefaultBug, runAlembicOracle } from './runOracle';
 
 const FIXTURES = path.join(REPO, 'test', 'fixtures');
 
@@ -12,16 +12,6 @@ interface KnownDifferences {
 }
 
 const known = JSON.parse(fs.readFileSync(path.join(REPO, 'test', 'oracle', 'known-differences.json'), 'utf8')) as KnownDifferences;
-/**
- * Alembic 1.8 on SQLite compares server defaults as text and reports `(CURRENT_TIMESTAMP)` against
- * `CURRENT_TIMESTAMP` as a change (sqlalchemy/alembic#634), for whichever tables batch mode did not recreate.
- */
-function isParenthesisDefaultBug(d: OracleDiff): boolean {
-  if (d.kind !== 'modify_default') return false;
-  const strip = (v: unknown): string => String(v ?? '').trim().replace(/^\((.*)\)$/s, '$1').toLowerCase();
-  return strip(d.old) === strip(d.new);
-}
-
 const key = (kind: string, table: string, column?: string): string => `${kind} ${table}${column ? `.${column}` : ''}`;
 
 describe('real Alembic agrees with our findings (Debian python3-alembic on SQLite)', function () {

@@ -27,18 +27,18 @@ function oraclePython(): string {
   return process.env.ALEMBIC_ORACLE_PYTHON || '/usr/bin/python3';
 }
 
-/** Finds oracle.py whether this module runs from test/oracle or from the compiled out/test/oracle. */
-function oracleScript(): string {
+/** Finds a script of this folder (oracle.py, revision_oracle.py) whether this module runs from test/oracle or out/test/oracle. */
+function oracleScript(name = 'oracle.py'): string {
   let dir = __dirname;
   for (;;) {
-    for (const candidate of [path.join(dir, 'oracle.py'), path.join(dir, 'test', 'oracle', 'oracle.py')]) {
+    for (const candidate of [path.join(dir, name), path.join(dir, 'test', 'oracle', name)]) {
       if (fs.existsSync(candidate)) {
         return candidate;
       }
     }
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error(`oracle.py not found above ${__dirname}`);
+      throw new Error(`${name} not found above ${__dirname}`);
     }
     dir = parent;
   }
@@ -58,10 +58,10 @@ export function alembicAvailable(): boolean {
   return available;
 }
 
-/** Runs real Alembic on a fixture folder and returns its differences; throws with oracle.py's stderr on failure. */
-export function runAlembicOracle(fixtureDir: string): OracleDiff[] {
-  const script = oracleScript();
-  const result = spawnSync(oraclePython(), [script, path.resolve(fixtureDir)], {
+/** Runs one of the oracle scripts on a folder and returns its stdout; throws with its stderr on failure. */
+function runScript(name: string, dir: string): string {
+  const script = oracleScript(name);
+  const result = spawnSync(oraclePython(), [script, path.resolve(dir)], {
     encoding: 'utf8',
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
     timeout: 120_000,
@@ -71,12 +71,38 @@ export function runAlembicOracle(fixtureDir: string): OracleDiff[] {
     throw new Error(`cannot run ${oraclePython()} ${script}: ${result.error.message}`);
   }
   if (result.status !== 0) {
-    throw new Error(
-      `Alembic oracle failed on ${fixtureDir} (exit ${result.status ?? result.signal}):\n${result.stderr.trim()}`,
-    );
+    throw new Error(`Alembic oracle ${name} failed on ${dir} (exit ${result.status ?? result.signal}):\n${result.stderr.trim()}`);
   }
-  return result.stdout
+  return result.stdout;
+}
+
+/** Runs real Alembic on a fixture folder and returns its differences; throws with oracle.py's stderr on failure. */
+export function runAlembicOracle(fixtureDir: string): OracleDiff[] {
+  return runScript('oracle.py', fixtureDir)
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as OracleDiff);
+}
+
+/** What revision_oracle.py saw: the migrations run up, down to base and up again, then compared with the models. */
+export interface RevisionOracleResult {
+  heads: string[];
+  tables_after_upgrade: string[];
+  left_after_downgrade: string[];
+  diffs: OracleDiff[];
+}
+
+/** Runs a project's whole history through real Alembic both ways; throws with the failing step on stderr. */
+export function runRevisionOracle(projectDir: string): RevisionOracleResult {
+  return JSON.parse(runScript('revision_oracle.py', projectDir)) as RevisionOracleResult;
+}
+
+/**
+ * Alembic 1.8 on SQLite compares server defaults as text and reports `(CURRENT_TIMESTAMP)` against
+ * `CURRENT_TIMESTAMP` as a change (sqlalchemy/alembic#634), for whichever tables batch mode did not recreate.
+ */
+export function isParenthesisDefaultBug(d: OracleDiff): boolean {
+  if (d.kind !== 'modify_default') return false;
+  const strip = (v: unknown): string => String(v ?? '').trim().replace(/^\((.*)\)$/s, '$1').toLowerCase();
+  return strip(d.old) === strip(d.new);
 }

@@ -30,7 +30,7 @@ export const revisionCommand: Command = {
     const environment = values.env === undefined ? (envs.length === 1 ? envs[0] : undefined) : envs.find((e) => e.env.name === values.env || e.env.scriptLocation === values.env);
     if (!environment) throw new UsageError(values.env === undefined ? `the project has several Alembic environments; pick one with --env (${names.join(', ')})` : `no environment "${values.env}" (there are: ${names.join(', ')})`);
     try {
-      const { path: written, revision } = writeRevision({ root, folder, environment, message: values.message, newId: revId === undefined ? undefined : () => revId });
+      const { path: written, revision } = writeRevision({ root, folder, environment, message: values.message, revisionId: revId });
       if (revision.written.length === 0) process.stderr.write('alembic-drift: no drift found; the revision is empty.\n');
       if (revision.skipped.length > 0) process.stderr.write(`alembic-drift: ${revision.skipped.length} change${revision.skipped.length === 1 ? ' is' : 's are'} only noted, not written (see alembic-drift check).\n`);
       process.stdout.write(`${path.resolve(written)}\n`);

@@ -17,9 +17,10 @@ export interface WriteRevisionInput {
   folder: FolderAnalysis;
   environment: EnvironmentAnalysis;
   message: string;
-  /** For tests: the clock and the id generator (Alembic's `uuid4().hex[-12:]` by default). */
+  /** The revision id to use (`--rev-id`); a fresh random one when undefined. */
+  revisionId?: string;
+  /** The clock (tests pass a fixed time). */
   now?: Date;
-  newId?: () => string;
 }
 
 /** A fresh revision id: the last 12 hex digits of a random UUID, as Alembic makes them. */
@@ -41,7 +42,8 @@ export function writeRevision(input: WriteRevisionInput): WrittenRevision {
     template,
     existingFiles: [...input.folder.project.paths(), ...listFolders(input.root, env.versionLocations)],
     now: input.now ?? new Date(),
-    newId: input.newId ?? randomRevisionId,
+    newId: randomRevisionId,
+    revisionId: input.revisionId,
     dialect: input.folder.settings.dialect,
   });
   const target = path.join(input.root, ...revision.file.split('/'));

@@ -18,6 +18,8 @@ export interface NewRevisionInput {
   now: Date;
   /** A fresh 12-hex revision id on each call (`uuid4().hex[-12:]` in Alembic). */
   newId: () => string;
+  /** The revision id to use instead of a fresh one (`--rev-id`). */
+  revisionId?: string;
   /** The dialect to assume when the environment's config names none (the `dialect` setting). */
   dialect?: string;
 }
@@ -65,9 +67,11 @@ export function newRevision(input: NewRevisionInput): NewRevision {
   }
 
   const existing = new Set(input.existingFiles);
+  const taken = analysis.graph.revisions.get(input.revisionId ?? '');
+  if (taken) throw new RevisionError(`the revision id "${input.revisionId}" is already used by ${taken.file}`);
   const used = [...existing].map((f) => f.slice(f.lastIndexOf('/') + 1));
-  let revisionId = input.newId();
-  for (let tries = 0; analysis.graph.revisions.has(revisionId) || used.some((f) => f.startsWith(revisionId)); tries++) {
+  let revisionId = input.revisionId ?? input.newId();
+  for (let tries = 0; !input.revisionId && (analysis.graph.revisions.has(revisionId) || used.some((f) => f.includes(revisionId))); tries++) {
     if (tries > 100) throw new RevisionError('no unused revision id was found');
     revisionId = input.newId();
   }

@@ -1,0 +1,127 @@
+// `alembic-drift revision` on fixture projects whose models are ahead of their migrations, judged by real Alembic:
+// the written revision compiles, parses, runs up and down with the whole history, and leaves nothing to compare.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO, runCli } from '../cli/runCli';
+import { alembicAvailable, isParenthesisDefaultBug, runRevisionOracle } from '../oracle/runOracle';
+import { testParser } from '../unit/helpers';
+
+const FIXTURES = path.join(REPO, 'test', 'fixtures-revision');
+
+/** What a fixture's revision must look like, beyond what Alembic checks. */
+interface Expectations {
+  description: string;
+  /** A pattern for the new file's name (with `-m sync`). */
+  fileName: string;
+  /** Texts the revision must contain. */
+  contains: string[];
+  /** Texts it must contain in this order. */
+  order?: string[];
+  /** Texts it must not contain. */
+  absent: string[];
+}
+
+/** A fresh copy of a fixture in a temporary folder. */
+function copyFixture(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `alembic-drift-revision-${name}-`));
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+/** The files of a folder and its sub-folders (relative paths), to see what a command left behind. */
+function listFiles(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
+describe('alembic-drift revision, judged by real Alembic (Debian python3-alembic on SQLite)', function () {
+  const made: string[] = [];
+  before(function () {
+    if (!alembicAvailable()) {
+      if (process.env.CI) throw new Error('python3-alembic is required in CI (.ci/run installs it)');
+      this.skip();
+    }
+  });
+  after(() => {
+    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const name of fs.readdirSync(FIXTURES).sort()) {
+    const expectations = JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'fixture.json'), 'utf8')) as Expectations;
+    it(`${name}: the revision runs both ways and leaves no drift`, async () => {
+      const dir = copyFixture(name);
+      made.push(dir);
+      assert.equal(runCli(['check', dir]).status, 1, 'the fixture has drift before the revision');
+      const before = listFiles(dir);
+
+      const r = runCli(['revision', dir, '-m', 'sync']);
+      assert.equal(r.status, 0, r.stderr);
+      const written = r.stdout.trim();
+      assert.ok(path.isAbsolute(written) && fs.existsSync(written), `printed path ${written} exists`);
+      assert.match(path.basename(written), new RegExp(expectations.fileName));
+      assert.deepEqual(listFiles(dir), [...before, path.relative(dir, written)].sort(), 'exactly one new file, no temporary file left');
+
+      const text = fs.readFileSync(written, 'utf8');
+      for (const piece of expectations.contains) assert.ok(text.includes(piece), `the revision contains ${JSON.stringify(piece)}\n${text}`);
+      for (const piece of expectations.absent) assert.ok(!text.includes(piece), `the revision does not contain ${JSON.stringify(piece)}\n${text}`);
+      const positions = (expectations.order ?? []).map((piece) => text.indexOf(piece));
+      assert.deepEqual(positions.map((p) => p >= 0), positions.map(() => true), `every ordered piece is there\n${text}`);
+      assert.deepEqual(positions, [...positions].sort((a, b) => a - b), `in order: ${expectations.order?.join(' < ')}\n${text}`);
+
+      const compiled = spawnSync('/usr/bin/python3', ['-m', 'py_compile', written], { encoding: 'utf8' });
+      assert.equal(compiled.status, 0, `python3 compiles it: ${compiled.stderr}`);
+      const syntax = (await testParser()).parseModule(text);
+      assert.deepEqual(syntax.errors, [], 'tree-sitter parses it without errors');
+
+      const oracle = runRevisionOracle(dir);
+      assert.ok(oracle.tables_after_upgrade.length > 0, 'upgrade heads made tables');
+      assert.deepEqual(oracle.left_after_downgrade, [], 'downgrade base removed every table');
+      assert.equal(oracle.heads.length, 1, 'one head after the revision');
+      assert.deepEqual(oracle.diffs.filter((d) => !isParenthesisDefaultBug(d)), [], "Alembic's compare_metadata finds nothing after upgrade heads");
+
+      const check = runCli(['check', dir]);
+      assert.equal(check.status, 0, `alembic-drift check is clean:\n${check.stdout}${check.stderr}`);
+    });
+  }
+});
+
+describe('alembic-drift revision: refusals', () => {
+  const made: string[] = [];
+  after(() => {
+    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never replaces a file: a taken name is exit 2 and the file is left as it was', () => {
+    const dir = copyFixture('batch-sqlite');
+    made.push(dir);
+    const taken = path.join(dir, 'migrations', 'versions', 'abcdef123456_sync.py');
+    fs.writeFileSync(taken, '# not a revision\n');
+    const before = listFiles(dir);
+    const r = runCli(['revision', dir, '-m', 'sync', '--rev-id', 'abcdef123456']);
+    assert.equal(r.status, 2, r.stdout);
+    assert.match(r.stderr, /abcdef123456_sync\.py already exists/);
+    assert.equal(fs.readFileSync(taken, 'utf8'), '# not a revision\n');
+    assert.deepEqual(listFiles(dir), before);
+  });
+
+  it('refuses a revision id that a revision already has, and a missing message', () => {
+    const dir = copyFixture('batch-sqlite');
+    made.push(dir);
+    const used = runCli(['revision', dir, '-m', 'sync', '--rev-id', '3f1c2a9b7d10']);
+    assert.equal(used.status, 2);
+    assert.match(used.stderr, /revision id "3f1c2a9b7d10" is already used/);
+    const bare = runCli(['revision', dir]);
+    assert.equal(bare.status, 2);
+    assert.match(bare.stderr, /a message is needed/);
+  });
+
+  it('uses the given revision id and prints only the path', () => {
+    const dir = copyFixture('two-heads');
+    made.push(dir);
+    const r = runCli(['revision', dir, '-m', 'Merge the branches; add loans!', '--rev-id', '0123456789ab']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${path.join(dir, 'migrations', 'versions', '0123456789ab_merge_the_branches_add_loans.py')}\n`);
+  });
+});
