@@ -30,9 +30,26 @@ export function planSteps(changes: SchemaChange[], options: PlanOptions = {}): S
 
   for (const r of renames) steps.push(...renameTableSteps(r.model, r.renamedFrom!, options));
   steps.push(...createTableSteps(adds.filter((a) => !renames.includes(a)).map((a) => a.model), options));
-  steps.push(...orderGroups(tableGroups(changes, options)));
+  steps.push(...orderGroups(tableGroups(withoutRenamedReferences(changes, renames), options)));
   steps.push(...dropTableSteps(drops.filter((d) => !renamed.has(d.migration)).map((d) => d.migration)));
   return steps;
+}
+
+/**
+ * Drops the foreign-key changes that only say a referenced table was renamed: renaming a table moves the foreign
+ * keys that point at it (PostgreSQL, MySQL and SQLite all do), so a key to "clients" becomes a key to "customers".
+ */
+function withoutRenamedReferences(changes: SchemaChange[], renames: Change<'add-table'>[]): SchemaChange[] {
+  const newName = new Map(renames.map((r) => [tableKey(r.renamedFrom!.name, r.renamedFrom!.schema), r.model.name]));
+  const moved = (old: ForeignKeyDef, now: ForeignKeyDef): boolean =>
+    newName.get(tableKey(old.refTable, old.refSchema)) === now.refTable && sameList(old.columns, now.columns) && sameList(old.refColumns, now.refColumns);
+  const cancelled = new Set<SchemaChange>();
+  for (const drop of changes) {
+    if (drop.kind !== 'drop-foreign-key') continue;
+    const add = changes.find((c) => c.kind === 'add-foreign-key' && !cancelled.has(c) && c.model.name === drop.migration.name && moved(drop.foreignKey, c.foreignKey));
+    if (add) cancelled.add(drop).add(add);
+  }
+  return changes.filter((c) => !cancelled.has(c));
 }
 
 /** A renamed table: `rename_table`, then whatever else differs between the model and the table under its new name. */
@@ -44,8 +61,18 @@ function renameTableSteps(model: TableDef, old: TableDef, options: PlanOptions):
   const groups = tableGroups(inner, options);
   const group = groups.get(keyOf(model)) ?? { table: refOf(model), ops: [] };
   group.ops.push(...renamedIndexOps(model, moved, new Map(), options));
-  if (group.ops.length > 0) steps.push({ kind: 'table', table: group.table, ops: sortTableOps(group.ops) });
+  steps.push(...groupSteps(group.table, sortTableOps(group.ops)));
   return steps;
+}
+
+/**
+ * The steps of one table's ops. Column renames get a batch block of their own: inside one block Alembic keeps
+ * knowing a renamed column by its old name, so an index on its new name made there would not be found.
+ */
+function groupSteps(table: TableRef, ops: Op[]): Step[] {
+  const renames = ops.filter((op) => op.kind === 'rename_column');
+  const rest = ops.filter((op) => op.kind !== 'rename_column');
+  return [renames, rest].filter((list) => list.length > 0).map((list) => ({ kind: 'table', table, ops: list }));
 }
 
 /**
@@ -329,7 +356,7 @@ function orderGroups(groups: Map<string, TableGroup>): Step[] {
     const [k] = remaining.splice(ready >= 0 ? ready : 0, 1);
     done.add(k);
     const g = groups.get(k)!;
-    if (g.ops.length > 0) out.push({ kind: 'table', table: g.table, ops: g.ops });
+    out.push(...groupSteps(g.table, g.ops));
   }
   return out;
 }
