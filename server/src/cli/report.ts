@@ -17,10 +17,10 @@ export const reportCommand: Command = {
     const root = projectFolder(positionals[0]);
     const output = values.output !== undefined ? path.resolve(values.output) : undefined;
     if (output && fs.existsSync(output) && fs.statSync(output).isDirectory()) throw new UsageError(`${values.output} is a folder; -o needs a file name`);
-    const { analysis, settingsProblems } = await analyzeFolder(root);
+    const { analysis, settings, settingsProblems } = await analyzeFolder(root);
     if (analysis.environments.length === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
     for (const p of settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
-    const report = buildReport({ analysis, project: path.basename(root), date });
+    const report = buildReport({ analysis, project: path.basename(root), date, dialect: settings.dialect });
     // Links are relative to the folder the report is read from: the output file's, or the current one for stdout.
     const markdown = renderMarkdown({ report, linkBase: linkBase(path.dirname(output ?? path.join(process.cwd(), 'stdout.md')), root) });
     if (output) {

@@ -1,4 +1,5 @@
 import type { FindingCode, Severity } from '../findings';
+import type { SchemaChange } from '../diff/diffSchemas';
 import type { FixText } from './renderFixes';
 
 /** A line of a project file: path relative to the project root (POSIX), line 1-based. */
@@ -42,6 +43,8 @@ export interface MigrationTableRef {
   revision?: string;
   /** Whether the first op on it created it (else the history only alters it). */
   created: boolean;
+  /** The last `rename_table` that gave it its name. */
+  renamed?: { at: SourceLine; revision: string };
 }
 
 /**
@@ -96,24 +99,30 @@ export interface EnvironmentSummary {
   tableCount: number;
 }
 
+/** A foreign key that a rename re-points: the model's key and the migrations' differ only by the renamed table. */
+export interface FollowingForeignKey {
+  table: string;
+  columns: string[];
+  /** The table's new name, which the key references once renamed. */
+  target: string;
+  /** The add-foreign-key and drop-foreign-key changes the rename makes unnecessary. */
+  changes: SchemaChange[];
+}
+
 /** One step of the recommended order: a migration to write (or a repair of existing ones) and what it fixes. */
 export interface ActionStep {
   kind: 'repair-history' | 'create-tables' | 'columns' | 'constraints' | 'renames' | 'drop-tables';
   /** For `repair-history`: the findings to repair. */
   repairs: FindingItem[];
-  /** For the other kinds: the fix of the step's changes, in order. */
+  /** For the other kinds: the Alembic ops of the step's changes. */
   fix?: FixText;
-  /** Some change needs SQLite's batch mode (anything but adding a column or creating or dropping a table). */
-  needsBatch?: boolean;
-  /** The tables whose foreign keys form a cycle, so that their order cannot follow the keys. */
-  cycle?: string[];
+  /** For `renames`: the foreign keys the renames re-point, left out of the constraints step. */
+  followingForeignKeys?: FollowingForeignKey[];
 }
 
 /** The recommended steps of one environment. */
 export interface EnvironmentActions {
   environment?: string;
-  /** The environment targets SQLite, where Alembic alters tables in batch mode. */
-  batch: boolean;
   steps: ActionStep[];
 }
 

@@ -12,6 +12,8 @@ export interface ReportInput {
   project: string;
   /** YYYY-MM-DD, given so that the report is the same text for the same project. */
   date: string;
+  /** The settings' dialect, for environments whose `sqlalchemy.url` does not name one. */
+  dialect?: string;
 }
 
 const MIGRATION_BOOKKEEPING = new Set(['alembic_version']);
@@ -20,7 +22,7 @@ const MIGRATION_BOOKKEEPING = new Set(['alembic_version']);
  * Turns an analysis into the audit, model by model, from the engine's findings and changes alone: every error and
  * warning of `check` is one row (a renamed table's two are one row), and nothing else is a problem.
  */
-export function buildReport({ analysis, project, date }: ReportInput): AuditReport {
+export function buildReport({ analysis, project, date, dialect }: ReportInput): AuditReport {
   const several = analysis.environments.length > 1;
   const contexts = analysis.environments.map((e) => makeEnvironmentContext(e, several ? e.env.name : undefined));
   const built = contexts.map((ctx) => ({ ctx, ...buildModelSections(ctx) }));
@@ -41,7 +43,10 @@ export function buildReport({ analysis, project, date }: ReportInput): AuditRepo
 
   const repairsOf = (ctx: EnvironmentContext, i: number): FindingItem[] =>
     rest.filter((f) => isProblem(f) && (graphCodes.has(f.code) || f.code === 'invalid-operation') && (contextOf(f) ?? contexts[0]) === contexts[i]).map((f) => findingItem(ctx, f));
-  const actions = built.map(({ ctx, fixes }, i) => planActions({ environment: ctx.label, dialect: ctx.analysis.env.dialect, fixes, repairs: repairsOf(ctx, i) }));
+  const actions = built.map(({ ctx, fixes }, i) => {
+    const { env } = ctx.analysis;
+    return planActions({ environment: ctx.label, dialect: env.dialect ?? dialect, renderAsBatch: env.renderAsBatch, fixes, repairs: repairsOf(ctx, i) });
+  });
 
   return {
     project,

@@ -17,7 +17,11 @@ export function describeType(type: SqlType | undefined): string {
 export function describeColumn(table: TableDef, column: ColumnDef): string {
   const parts = [describeType(column.type)];
   const here = (o: SourceRef): boolean => sameRef(o, column.origin);
-  for (const fk of table.foreignKeys) if (fk.columns.length === 1 && fk.columns[0] === column.name && here(fk.origin)) parts.push(`ForeignKey("${foreignKeyTarget(fk)}")`);
+  for (const fk of table.foreignKeys) {
+    if (fk.columns.length !== 1 || fk.columns[0] !== column.name || !here(fk.origin)) continue;
+    const actions = [fk.ondelete ? `, ondelete="${fk.ondelete}"` : '', fk.onupdate ? `, onupdate="${fk.onupdate}"` : ''].join('');
+    parts.push(`ForeignKey("${foreignKeyTarget(fk)}"${actions})`);
+  }
   if (column.primaryKey) parts.push('primary_key=True');
   else if (!column.nullable) parts.push('nullable=False');
   const index = table.indexes.find((i) => i.columns.length === 1 && i.columns[0] === column.name && here(i.origin));

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings';
 import type { SchemaChange } from '../diff/diffSchemas';
-import type { TableDef } from '../schema/schema';
+import type { ForeignKeyDef, IndexDef, SourceRef, TableDef, UniqueDef } from '../schema/schema';
 import type { FindingItem, IssueRow, ModelSection, RowSide } from './auditReport';
 import { describeColumn, describeForeignKey, describeIndex, describeNullable, describePrimaryKey, describeServerDefault, describeType, describeUnique, enumValuesOnlyIn, qualifiedName } from './describeDefinitions';
 import { ISSUE_KINDS, RENAME_LABEL, ROW_LABELS, kindOfCode } from './issueKinds';
@@ -10,7 +10,7 @@ import { isProblem, lastSetting, lineOf, migrationTableRef, type EnvironmentCont
 export interface EnvironmentSections {
   sections: Array<Omit<ModelSection, 'number'>>;
   unmodelled: IssueRow[];
-  /** The problem changes to fix, renames as their model-side change only. */
+  /** The problem changes to fix (a renamed table as both its changes). */
   fixes: SchemaChange[];
   /** Every finding the sections show (rows, statuses and notes). */
   placed: Set<Finding>;
@@ -68,6 +68,7 @@ export function buildModelSections(ctx: EnvironmentContext): EnvironmentSections
       if (change.kind === 'add-table' && rename) {
         consumed.add(rename);
         placed.add(rename.finding);
+        fixes.push(rename);
         rows.push(renameRow(ctx, change.model, rename));
         status = 'renamed';
         continue;
@@ -160,36 +161,55 @@ function changeRow(ctx: EnvironmentContext, change: SchemaChange): IssueRow {
       const table = migrationTableRef(ctx, change.migration);
       return row('(table)', { code: describePrimaryKey(change.model), at }, { code: describePrimaryKey(change.migration), at: table.at, revision: table.revision });
     }
-    case 'add-index': {
-      const mig = ctx.migrationTableOf(change.model);
-      const same = mig?.indexes.filter((i) => sameList(i.columns, change.index.columns)).map((i) => describeIndex(mig, i)) ?? [];
-      return row(cols(change.index.columns), { code: describeIndex(change.model, change.index), at }, same.length ? { code: same.join('; ') } : { note: 'no index' });
-    }
-    case 'drop-index': {
-      const modelTable = modelSide(ctx, change.migration);
-      const other = modelTable?.indexes.filter((i) => sameList(i.columns, change.index.columns)) ?? [];
-      return row(cols(change.index.columns), other.length ? { code: other.map((i) => describeIndex(modelTable!, i)).join('; ') } : { note: 'no index' }, { code: describeIndex(change.migration, change.index), at, revision: revision(f.file) });
-    }
-    case 'add-unique': {
-      const mig = ctx.migrationTableOf(change.model);
-      const same = mig?.uniques.filter((u) => sameList(u.columns, change.unique.columns)).map((u) => describeUnique(mig, u)) ?? [];
-      return row(cols(change.unique.columns), { code: describeUnique(change.model, change.unique), at }, same.length ? { code: same.join('; ') } : { note: 'no unique constraint' });
-    }
-    case 'drop-unique': {
-      const modelTable = modelSide(ctx, change.migration);
-      const other = modelTable?.uniques.filter((u) => sameList(u.columns, change.unique.columns)) ?? [];
-      return row(cols(change.unique.columns), other.length ? { code: other.map((u) => describeUnique(modelTable!, u)).join('; ') } : { note: 'no unique constraint' }, { code: describeUnique(change.migration, change.unique), at, revision: revision(f.file) });
-    }
+    case 'add-index':
+    case 'add-unique':
     case 'add-foreign-key': {
       const mig = ctx.migrationTableOf(change.model);
-      const same = mig?.foreignKeys.filter((k) => sameList(k.columns, change.foreignKey.columns)).map(describeForeignKey) ?? [];
-      return row(cols(change.foreignKey.columns), { code: describeForeignKey(change.foreignKey), at }, same.length ? { code: same.join('; ') } : { note: 'no foreign key' });
+      const [own, others] = constraintPair(change.model, mig, change);
+      return row(cols(own.columns), { code: own.text, at }, others.length ? otherSide(ctx, others, 'migration') : { note: NONE[change.kind] });
     }
+    case 'drop-index':
+    case 'drop-unique':
     case 'drop-foreign-key': {
-      const other = modelSide(ctx, change.migration)?.foreignKeys.filter((k) => sameList(k.columns, change.foreignKey.columns)).map(describeForeignKey) ?? [];
-      return row(cols(change.foreignKey.columns), other.length ? { code: other.join('; ') } : { note: 'no foreign key' }, { code: describeForeignKey(change.foreignKey), at, revision: revision(f.file) });
+      const model = modelSide(ctx, change.migration);
+      const [own, others] = constraintPair(change.migration, model, change);
+      return row(cols(own.columns), others.length ? otherSide(ctx, others, 'model') : { note: NONE[change.kind] }, { code: own.text, at, revision: revision(f.file) });
     }
   }
+}
+
+type ConstraintChange = Extract<SchemaChange, { kind: 'add-index' | 'add-unique' | 'add-foreign-key' | 'drop-index' | 'drop-unique' | 'drop-foreign-key' }>;
+interface DescribedConstraint {
+  columns: string[];
+  text: string;
+  origin: SourceRef;
+}
+
+const NONE: Record<ConstraintChange['kind'], string> = {
+  'add-index': 'no index',
+  'drop-index': 'no index',
+  'add-unique': 'no unique constraint',
+  'drop-unique': 'no unique constraint',
+  'add-foreign-key': 'no foreign key',
+  'drop-foreign-key': 'no foreign key',
+};
+
+/** The changed index, unique constraint or foreign key, and those of the other table on the same columns. */
+function constraintPair(own: TableDef, other: TableDef | undefined, change: ConstraintChange): [DescribedConstraint, DescribedConstraint[]] {
+  const described = (t: TableDef, c: IndexDef | UniqueDef | ForeignKeyDef): DescribedConstraint => ({
+    columns: c.columns,
+    origin: c.origin,
+    text: 'refTable' in c ? describeForeignKey(c) : 'unique' in c ? describeIndex(t, c) : describeUnique(t, c),
+  });
+  const item = 'index' in change ? change.index : 'unique' in change ? change.unique : change.foreignKey;
+  const list: Array<IndexDef | UniqueDef | ForeignKeyDef> = !other ? [] : 'index' in change ? other.indexes : 'unique' in change ? other.uniques : other.foreignKeys;
+  return [described(own, item), list.filter((c) => sameList(c.columns, item.columns)).map((c) => described(other!, c))];
+}
+
+/** The other side's constraints on the same columns: what they say, where the first one is, and its revision. */
+function otherSide(ctx: EnvironmentContext, others: DescribedConstraint[], side: 'model' | 'migration'): RowSide {
+  const first = others[0].origin;
+  return { code: others.map((o) => o.text).join('; '), at: lineOf(first), ...(side === 'migration' ? { revision: ctx.revisionOf(first.file) } : {}) };
 }
 
 function onlyIn(side: string, values: string[]): string | undefined {

@@ -45,7 +45,9 @@ export function renderMarkdown({ report, linkBase }: RenderInput): string {
     para(...modelSection(m, link));
   });
   para('## Tables with no model');
-  if (report.unmodelled.length === 0) para('Every table the migrations create at head is described by a model (or is a renamed one, above).');
+  const renamed = report.models.some((m) => m.status === 'renamed');
+  const noted = report.notes.some((n) => n.code === 'extra-table');
+  if (report.unmodelled.length === 0) para(`Every table the migrations leave at head is described by a model${renamed ? ' (or is a renamed one, above)' : ''}${noted ? ', or listed under Notes' : ''}.`);
   for (const group of report.unmodelled) {
     if (group.environment !== undefined) para(`Environment \`${group.environment}\`:`);
     para(...issueTable(['Issue', 'Table', 'Model definition', 'Migration definition'], group.rows, link));
@@ -57,7 +59,7 @@ export function renderMarkdown({ report, linkBase }: RenderInput): string {
     para(...findingTable(['Issue', 'Where', 'Details'], report.otherProblems, link));
   }
   para('## Notes');
-  if (report.notes.length === 0) para('No notes: nothing was left unread.');
+  if (report.notes.length === 0) para('No notes: `check` reports nothing as information.');
   else {
     para(`What \`check\` reports as information: not problems, but places where the static reading stopped or assumed something${report.models.some((m) => m.notes.length > 0) ? ' (notes about a model are in its section)' : ''}.`);
     para(...report.notes.map((n) => `- ${link(n.at)} \`${n.code}\`: ${inline(n.message)}`));
@@ -70,7 +72,7 @@ export function renderMarkdown({ report, linkBase }: RenderInput): string {
 function header(report: AuditReport, link: (at: SourceLine) => string): string[] {
   const lines: string[] = [];
   const envText = (e: AuditReport['environments'][number]): string =>
-    `\`${e.name}\` (${e.name === e.scriptLocation ? '' : `script location \`${e.scriptLocation || '.'}\`, `}${e.dialect ? `${e.dialect}, ` : ''}${plural(e.revisionCount, 'revision')}, ${plural(e.tableCount, 'table')} at head)`;
+    `\`${e.name}\` (${e.name === e.scriptLocation ? '' : `script location \`${e.scriptLocation || '.'}\`, `}${e.dialect ? `${e.dialect}, ` : ''}${plural(e.revisionCount, 'revision')}, ${plural(e.tableCount, 'table')} at ${e.heads.length > 1 ? 'its heads' : 'head'})`;
   const headsText = (e: AuditReport['environments'][number]): string =>
     e.heads.length === 0 ? 'none (no revisions)' : e.heads.map((h) => `\`${h.id}\`${h.message ? ` "${inline(h.message)}"` : ''}${h.at ? ` (${link(h.at)})` : ''}`).join(', ');
   if (report.environments.length === 1) {
@@ -83,7 +85,7 @@ function header(report: AuditReport, link: (at: SourceLine) => string): string[]
   }
   const tables = report.environments.reduce((n, e) => n + e.tableCount, 0);
   const compared = report.models.length;
-  lines.push(`- **Read:** ${plural(report.modelCount, 'model')}${compared !== report.modelCount ? ` (${compared} compared with the migrations)` : ''}, ${plural(tables, 'table')} in the migrations at head, ${plural(report.revisionCount, 'revision')}`);
+  lines.push(`- **Read:** ${plural(report.modelCount, 'model')}${compared !== report.modelCount ? ` (${compared} compared with the migrations)` : ''}, ${plural(tables, 'table')} in the migrations, ${plural(report.revisionCount, 'revision')}`);
   return lines;
 }
 
@@ -116,7 +118,8 @@ function modelSection(m: ModelSection, link: (at: SourceLine) => string): string
   const lines = [`### ${m.number}. ${m.modelName} ${m.modelKind === 'table' ? 'Table' : 'Model'} (${m.at.file})`, ''];
   const table = `\`${m.table}\``;
   const mig = m.migrationTable;
-  const where = mig ? `; table ${mig.created ? 'created' : 'first altered'} in revision \`${mig.revision ?? '?'}\` at ${link(mig.at)}` : '';
+  const renamed = mig?.renamed ? `, renamed to ${table} in revision \`${mig.renamed.revision}\` at ${link(mig.renamed.at)}` : '';
+  const where = mig ? `; table ${mig.created ? 'created' : 'first altered'} in revision \`${mig.revision ?? '?'}\` at ${link(mig.at)}${renamed}` : '';
   const partial = m.partial ? ' The migrations alter this table but never create it (it is assumed to exist before them), so only what they touch was compared.' : '';
   const problems = m.rows.reduce((n, r) => n + r.findings.length, 0);
   const shownNote = m.status === 'noted' ? m.notes.find((n) => n.code === 'missing-table') : undefined;
@@ -163,36 +166,34 @@ function findingTable(head: string[], items: FindingItem[], link: (at: SourceLin
 function actions(report: AuditReport, link: (at: SourceLine) => string): string[] {
   const all = report.actions.filter((a) => a.steps.length > 0);
   if (all.length === 0) return ['Nothing to do: the models and the migrations agree.'];
-  const lines: string[] = [];
-  const descriptions = all.some((a) => a.steps.some((s) => s.fix?.kind === 'descriptions'));
-  lines.push(
-    'Recommended order: repair the revision history first, then create the missing tables in foreign-key order, then columns, then constraints and indexes, then renames; tables with no model come last, because dropping them loses data and the fix may be a model instead. The steps bring the database to what the models say; where a migration is right and the model is behind, change the model instead.',
+  const lines: string[] = [
+    'Recommended order: repair the revision history first, then rename tables (every later step uses the new names), then create the missing tables (referenced tables first), then columns, then constraints and indexes; tables with no model come last, because dropping them loses data and the fix may be a model instead.',
     '',
-  );
-  if (descriptions) lines.push('Each step after the repairs lists what one new revision has to do, in this order.', '');
+    'Each step after the repairs is one new revision, whose `upgrade()` is the ops shown: the text `alembic-drift revision` writes. They bring the database to what the models say; where a migration is right and the model is behind, change the model instead.',
+    '',
+  ];
   for (const a of all) {
     const level = a.environment !== undefined ? '####' : '###';
     if (a.environment !== undefined) lines.push(`### Environment \`${a.environment}\``, '');
-    a.steps.forEach((step, i) => lines.push(...actionStep({ step, number: i + 1, level, batch: a.batch, link }), ''));
+    a.steps.forEach((step, i) => lines.push(...actionStep({ step, number: i + 1, level, link }), ''));
   }
   return trimBlank(lines);
 }
 
-function actionStep({ step, number, level, batch, link }: { step: ActionStep; number: number; level: string; batch: boolean; link: (at: SourceLine) => string }): string[] {
+function actionStep({ step, number, level, link }: { step: ActionStep; number: number; level: string; link: (at: SourceLine) => string }): string[] {
   const lines = [`${level} Step ${number}. ${STEP_TITLES[step.kind]}`, ''];
   if (step.kind === 'repair-history') {
     lines.push('These are in the existing revisions: `alembic upgrade` cannot be trusted until they are fixed.', '');
     // Findings that say the same (every head of a split graph, every file of a duplicated id) are one repair.
     const byMessage = new Map<string, FindingItem[]>();
     for (const r of step.repairs) byMessage.set(r.message, [...(byMessage.get(r.message) ?? []), r]);
-    for (const [message, items] of byMessage) lines.push(`- ${ROW_LABELS[items[0].code]}: ${inline(message)} ${REPAIR_HINTS[items[0].code] ?? ''}(${items.map((r) => link(r.at)).join(', ')})`);
+    for (const [message, items] of byMessage) lines.push(`- ${inline(message)} ${REPAIR_HINTS[items[0].code] ?? ''}(${items.map((r) => link(r.at)).join(', ')})`);
     return lines;
   }
-  if (step.cycle) lines.push(`The foreign keys of ${step.cycle.map((t) => `\`${t}\``).join(', ')} form a cycle (or depend on one): create those tables first and add their foreign keys afterwards.`, '');
-  if (batch && step.needsBatch && step.fix?.kind === 'descriptions') lines.push('The database is SQLite, which cannot alter columns or constraints in place: do it in batch mode (`with op.batch_alter_table(...) as batch_op:`).', '');
   const fix = step.fix!;
-  if (fix.kind === 'ops') lines.push('```python', ...(fix.imports ?? []), ...(fix.imports?.length ? [''] : []), ...fix.lines, '```');
-  else lines.push(...fix.lines.map((l, i) => `${i + 1}. ${l}`));
+  lines.push('```python', ...fix.imports, ...(fix.imports.length > 0 ? [''] : []), ...trimBlank([...fix.lines]), '```');
+  const following = (step.followingForeignKeys ?? []).map((k) => `the foreign key of \`${k.table}\` (${k.columns.join(', ')}) then references \`${k.target}\``);
+  if (following.length > 0) lines.push('', `Renaming a table re-points the foreign keys that reference it: ${following.join('; ')}, as the model says, with no other op.`);
   return lines;
 }
 

@@ -54,5 +54,12 @@ export function lastSetting(column: ColumnDef, attribute: NonNullable<HistoryEnt
 /** A migration table as the report names it: where and in which revision its history starts. */
 export function migrationTableRef(ctx: EnvironmentContext, table: TableDef): MigrationTableRef {
   const first = table.history?.[0];
-  return { name: qualifiedName(table), at: lineOf(first?.origin ?? table.origin), revision: first?.revision ?? ctx.revisionOf(table.origin.file), created: !table.partial };
+  const rename = table.history?.filter((h) => h.op === 'rename_table').at(-1);
+  return {
+    name: qualifiedName(table),
+    at: lineOf(first?.origin ?? table.origin),
+    revision: first?.revision ?? ctx.revisionOf(table.origin.file),
+    created: !table.partial,
+    ...(rename ? { renamed: { at: lineOf(rename.origin), revision: rename.revision } } : {}),
+  };
 }

@@ -1,0 +1,4 @@
+from sqlalchemy import MetaData
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base(metadata=MetaData())

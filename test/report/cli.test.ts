@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO, runCli } from '../cli/runCli';
+import { reportLinks } from './parseReport';
+
+const PROJECT = path.join(REPO, 'test', 'fixtures-report', 'type-and-fk-mismatches');
+
+/** Asserts that every link of a report opens an existing file of the project at an existing line. */
+function assertLinksResolve(markdown: string, reportFolder: string): void {
+  const links = reportLinks(markdown);
+  assert.ok(links.length > 10, 'the report links its findings');
+  for (const { place, target } of links) {
+    const [file, fragment] = target.split('#');
+    const full = path.resolve(reportFolder, decodeURIComponent(file));
+    assert.ok(fs.existsSync(full), `${target} (from ${reportFolder}) does not exist`);
+    const line = Number(/^L(\d+)$/.exec(fragment)![1]);
+    assert.ok(line >= 1 && line <= fs.readFileSync(full, 'utf8').split('\n').length, `${target}: no line ${line}`);
+    assert.ok(full.endsWith(path.join(...place.replace(/:\d+$/, '').split('/'))), `${place} links to ${target}`);
+  }
+}
+
+describe('report: the CLI', () => {
+  it('prints to standard output with links relative to the current folder', () => {
+    const r = runCli(['report', PROJECT, '--date', '2025-02-03'], REPO);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^# Schema drift audit: type-and-fk-mismatches$/m);
+    assert.match(r.stdout, /\]\(test\/fixtures-report\/type-and-fk-mismatches\/fleet\/models\.py#L37\)/);
+    assertLinksResolve(r.stdout, REPO);
+  });
+
+  it('writes -o FILE elsewhere with links relative to that file\'s folder, and no absolute path', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-report-')), 'audits', 'AUDIT.md');
+    const r = runCli(['report', PROJECT, '-o', out, '--date', '2025-02-03'], REPO);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    const text = fs.readFileSync(out, 'utf8');
+    assertLinksResolve(text, path.dirname(out));
+    assert.ok(!/\]\(\//.test(text) && !text.includes(os.tmpdir()), 'no absolute path in the report');
+    // The same report as on standard output, but for the links.
+    const printed = runCli(['report', '.', '--date', '2025-02-03'], PROJECT).stdout;
+    const unlinked = (s: string): string => s.replace(/\]\([^)]*?([^/)]+#L\d+)\)/g, ']($1)');
+    assert.equal(unlinked(text), unlinked(printed));
+  });
+
+  it('writes -o FILE inside the project with links that climb out of its folder', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-copy-'));
+    fs.cpSync(PROJECT, copy, { recursive: true });
+    const r = runCli(['report', '-o', 'docs/AUDIT.md', '--date', '2025-02-03'], copy);
+    assert.equal(r.status, 0, r.stderr);
+    const text = fs.readFileSync(path.join(copy, 'docs', 'AUDIT.md'), 'utf8');
+    assert.match(text, /\[fleet\/models\.py:37\]\(\.\.\/fleet\/models\.py#L37\)/);
+    assertLinksResolve(text, path.join(copy, 'docs'));
+  });
+
+  it('dates the report today unless --date says otherwise, and refuses a date that is not one', () => {
+    const r = runCli(['report', PROJECT]);
+    const d = new Date();
+    const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    assert.match(r.stdout, new RegExp(`^Date: ${today}\\.`, 'm'));
+    for (const bad of ['2025-02-30', '03/02/2025', 'today']) {
+      const b = runCli(['report', PROJECT, '--date', bad]);
+      assert.equal(b.status, 2, bad);
+      assert.match(b.stderr, /--date must be a date as YYYY-MM-DD/);
+    }
+  });
+
+  it('exits 2 for a folder without Alembic, an extra argument, or -o naming a folder', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-empty-'));
+    assert.equal(runCli(['report', empty]).status, 2);
+    assert.equal(runCli(['report', PROJECT, 'extra']).status, 2);
+    const folder = runCli(['report', PROJECT, '-o', empty]);
+    assert.equal(folder.status, 2);
+    assert.match(folder.stderr, /-o needs a file name/);
+  });
+});
