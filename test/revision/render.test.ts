@@ -1,0 +1,324 @@
+import * as assert from 'node:assert/strict';
+import { Project, type EnvironmentAnalysis } from '../../server/src/core/project';
+import { defaultSettings } from '../../server/src/core/config/settings';
+import { makeType } from '../../server/src/core/schema/types';
+import type { SqlType } from '../../server/src/core/schema/schema';
+import { renderColumn, renderServerDefault, renderType, type RenderContext } from '../../server/src/core/render/renderType';
+import { renderChangeOps } from '../../server/src/core/render/renderOps';
+import { parsePyString, pyRepr, pyStr } from '../../server/src/core/render/python';
+import { renderMako, TemplateError } from '../../server/src/core/render/mako';
+import { revisionFileName, slugOf } from '../../server/src/core/render/fileName';
+import { DEFAULT_TEMPLATE, pythonDateTime, renderRevision } from '../../server/src/core/render/renderRevision';
+import { newRevision, RevisionError } from '../../server/src/core/render/newRevision';
+import { py, testParser } from '../unit/helpers';
+
+const ctx = (dialect?: string): RenderContext => ({ imports: new Set(), notes: [], dialect });
+
+function typeText(t: SqlType | undefined, dialect?: string): { text: string; imports: string[]; notes: string[] } {
+  const c = ctx(dialect);
+  const text = renderType(t, c, '"t.c"');
+  return { text, imports: [...c.imports], notes: c.notes };
+}
+
+describe('revision rendering: types, defaults and columns as Alembic writes them', () => {
+  it('writes generic types with their arguments by name, leaving defaults out', () => {
+    assert.equal(typeText(makeType('sa.String', { length: 255 })).text, 'sa.String(length=255)');
+    assert.equal(typeText(makeType('sa.Numeric', { precision: 10, scale: 2 })).text, 'sa.Numeric(precision=10, scale=2)');
+    assert.equal(typeText(makeType('sa.Integer')).text, 'sa.Integer()');
+    assert.equal(typeText(makeType('sa.DateTime', { timezone: true })).text, 'sa.DateTime(timezone=True)');
+    assert.equal(typeText(makeType('sa.DateTime', { timezone: false })).text, 'sa.DateTime()');
+    assert.equal(typeText(makeType('sa.VARCHAR', { length: 20, collation: 'C' })).text, "sa.VARCHAR(length=20, collation='C')");
+    assert.deepEqual(typeText(makeType('sa.Text')).notes, []);
+  });
+
+  it('writes dialect types with their module and import, JSONB with its text type', () => {
+    assert.deepEqual(typeText(makeType('postgresql.JSONB')), { text: 'postgresql.JSONB(astext_type=sa.Text())', imports: ['from sqlalchemy.dialects import postgresql'], notes: [] });
+    assert.equal(typeText(makeType('postgresql.UUID', { as_uuid: true })).text, 'postgresql.UUID(as_uuid=True)');
+    assert.equal(typeText(makeType('mysql.TINYINT', { display_width: 1 })).text, 'mysql.TINYINT(display_width=1)');
+    assert.deepEqual(typeText({ ...makeType('sa.ARRAY'), item: makeType('sa.Integer') }).text, 'sa.ARRAY(sa.Integer())');
+    assert.deepEqual(typeText(makeType('sqlmodel.AutoString', { length: 40 })), { text: 'sqlmodel.sql.sqltypes.AutoString(length=40)', imports: ['import sqlmodel'], notes: [] });
+  });
+
+  it('writes enums with their values and name', () => {
+    assert.equal(typeText({ ...makeType('sa.Enum'), enumValues: ['draft', 'sent'], enumName: 'status' }).text, "sa.Enum('draft', 'sent', name='status')");
+    assert.equal(typeText({ ...makeType('sa.Enum'), enumValues: ["it's"], args: { native_enum: false } }).text, `sa.Enum("it's", native_enum=False)`);
+    const unknown = typeText({ ...makeType('sa.Enum'), enumName: 'kind' });
+    assert.equal(unknown.text, "sa.Enum(name='kind')");
+    assert.match(unknown.notes[0], /^TODO: the values of the enum/);
+  });
+
+  it('never invents a type: unknown ones are written as the model spells them, with a TODO', () => {
+    const own = typeText({ name: 'GUID', args: {}, text: 'GUID()' });
+    assert.equal(own.text, 'GUID()');
+    assert.match(own.notes[0], /^TODO: "t\.c" has the type GUID\(\), which alembic-drift cannot write/);
+    const missing = typeText(undefined);
+    assert.equal(missing.text, 'sa.NullType()');
+    assert.match(missing.notes[0], /could not be read statically/);
+    const decorated = typeText({ ...makeType('sa.CHAR'), text: 'HexId()', userType: 'HexId' });
+    assert.equal(decorated.text, 'sa.CHAR()');
+    assert.match(decorated.notes[0], /HexId, a type of the project's own/);
+  });
+
+  it('writes server defaults: strings quoted (outer quotes dropped), SQL in sa.text, now() by dialect', () => {
+    const sd = (text: string, dialect?: string): string => renderServerDefault({ text }, ctx(dialect), '"t.c"');
+    assert.equal(sd('"active"'), "'active'");
+    assert.equal(sd(`"'active'"`), "'active'");
+    assert.equal(sd('sa.text("now()")'), "sa.text('now()')");
+    assert.equal(sd("text('0')"), "sa.text('0')");
+    assert.equal(sd('func.now()', 'postgresql'), "sa.text('now()')");
+    assert.equal(sd('sa.func.now()', 'sqlite'), "sa.text('CURRENT_TIMESTAMP')");
+    assert.equal(sd('func.current_timestamp()'), "sa.text('CURRENT_TIMESTAMP')");
+    assert.equal(sd('sa.false()', 'sqlite'), "sa.text('0')");
+    assert.equal(sd('sa.true()', 'postgresql'), "sa.text('true')");
+    const c = ctx();
+    assert.equal(renderServerDefault({ text: 'Sequence("s").next_value()' }, c, '"t.c"'), 'Sequence("s").next_value()');
+    assert.match(c.notes[0], /^TODO: the server default of "t\.c"/);
+  });
+
+  it('writes a column as autogenerate does', () => {
+    const column = { name: 'status', type: makeType('sa.String', { length: 20 }), nullable: false, primaryKey: false, serverDefault: { text: '"new"' }, origin: { file: 'm.py', span: [0, 0, 0, 0] as [number, number, number, number] } };
+    assert.equal(renderColumn(column, ctx(), 'orders'), "sa.Column('status', sa.String(length=20), server_default='new', nullable=False)");
+  });
+
+  it('writes Python reprs and reads Python string literals', () => {
+    assert.equal(pyStr("it's"), `"it's"`);
+    assert.equal(pyStr(`say "hi" it's`), `'say "hi" it\\'s'`);
+    assert.equal(pyStr('a\nb\\'), "'a\\nb\\\\'");
+    assert.equal(pyRepr(['a']), "('a',)");
+    assert.equal(pyRepr(['a', 'b']), "('a', 'b')");
+    assert.equal(pyRepr(null), 'None');
+    assert.equal(parsePyString(`r'\\d' "x"`), '\\dx');
+    assert.equal(parsePyString('"a\\"b"'), 'a"b');
+    assert.equal(parsePyString('"""x"""'), 'x');
+    assert.equal(parsePyString('text("x")'), undefined);
+  });
+});
+
+describe('revision rendering: the Mako subset of script.py.mako', () => {
+  const vars = { message: 'add things', up_revision: 'abc', down_revision: ['h1', 'h2'], none: null, imports: '', upgrades: 'op.x()' };
+
+  it('renders names, repr(), the comma filter and conditionals', () => {
+    assert.equal(renderMako('${message}|${up_revision}|${repr(up_revision)}', vars), "add things|abc|'abc'");
+    assert.equal(renderMako('${down_revision | comma,n}/${repr(down_revision)}/${down_revision}', vars), "h1, h2/('h1', 'h2')/('h1', 'h2')");
+    assert.equal(renderMako('[${none | comma,n}][${repr(none)}][${none}]', vars), '[][None][None]');
+    assert.equal(renderMako('${imports if imports else ""}|${upgrades if upgrades else "pass"}|${none if none else "pass"}', vars), '|op.x()|pass');
+  });
+
+  it('keeps <%text> as is, drops ## comment lines and <%doc>, joins backslash-continued lines, unescapes %%', () => {
+    assert.equal(renderMako('a\n## a comment\n<%text>${message}</%text>\n<%doc>\nnotes\n</%doc>b \\\nc\n%% literal\n', vars), 'a\n${message}\nb c\n% literal\n');
+  });
+
+  it('refuses what it would have to run, naming it', () => {
+    assert.throws(() => renderMako('% if message:\nx\n% endif\n', vars), TemplateError);
+    assert.throws(() => renderMako('<%! import os %>', vars), /not supported/);
+    assert.throws(() => renderMako('${os.getcwd()}', vars), TemplateError);
+    assert.throws(() => renderMako('${unknown_thing}', vars), /unknown_thing/);
+    assert.throws(() => renderMako('${message | h}', vars), /filter "h"/);
+  });
+});
+
+describe('revision rendering: file names and the revision text', () => {
+  const when = new Date(2024, 2, 5, 7, 8, 9, 120);
+
+  it('makes slugs as Alembic does: words joined by _, lower-cased, cut at a word before the limit', () => {
+    assert.equal(slugOf('Add users table!'), 'add_users_table');
+    assert.equal(slugOf('Ajouter la colonne « prénom »'), 'ajouter_la_colonne_prénom');
+    assert.equal(slugOf('one two three four five six seven eight nine'), 'one_two_three_four_five_six_seven_eight_');
+    assert.equal(slugOf('x'.repeat(50)), `${'x'.repeat(40)}_`);
+  });
+
+  it('fills file_template with rev, slug, epoch and zero-padded dates', () => {
+    assert.equal(revisionFileName({ revisionId: 'abc123', message: 'Add users', now: when }), 'abc123_add_users.py');
+    assert.equal(revisionFileName({ fileTemplate: '%(year)d_%(month).2d_%(day).2d_%(hour).2d%(minute).2d%(second).2d-%(rev)s_%(slug)s', revisionId: 'abc123', message: 'Add users', now: when }), '2024_03_05_070809-abc123_add_users.py');
+    assert.equal(revisionFileName({ fileTemplate: '%(epoch)s_%(rev)s', revisionId: 'r', message: '', now: when }), `${Math.floor(when.getTime() / 1000)}_r.py`);
+    assert.equal(revisionFileName({ fileTemplate: '%(rev)s_%(slug)s', revisionId: 'r', message: 'a b c d e', now: when, truncateSlugLength: 4 }), 'r_a_b_.py');
+  });
+
+  it("renders Alembic's current default template with markers around the ops and pass when there are none", () => {
+    const text = renderRevision({ message: 'sync', revisionId: 'abc', downRevision: null, createDate: when, upgrade: [], downgrade: [], imports: [] });
+    assert.ok(text.startsWith(`"""sync\n\nRevision ID: abc\nRevises: \nCreate Date: ${pythonDateTime(when)}\n`));
+    assert.match(text, /^revision: str = 'abc'$/m);
+    assert.match(text, /^down_revision: Union\[str, Sequence\[str\], None\] = None$/m);
+    assert.ok(text.includes('    """Upgrade schema."""\n    # ### commands auto generated by Alembic - please adjust! ###\n    pass\n    # ### end Alembic commands ###\n'));
+    assert.equal(pythonDateTime(when), '2024-03-05 07:08:09.120000');
+    assert.equal(pythonDateTime(new Date(2024, 0, 1, 0, 0, 0, 0)), '2024-01-01 00:00:00');
+    assert.equal(DEFAULT_TEMPLATE.split('${').length - 1, 11);
+  });
+});
+
+const SQLITE_INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n';
+const PG_INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n';
+
+/** An analysed in-memory project: alembic.ini, one model file and revision files (dedented). */
+async function environment(files: Record<string, string>, ini = PG_INI, settings = defaultSettings()): Promise<EnvironmentAnalysis> {
+  const project = new Project(await testParser());
+  project.setFile('alembic.ini', ini);
+  for (const [file, text] of Object.entries(files)) project.setFile(file, py(text));
+  const analysis = project.analyze(settings);
+  assert.equal(analysis.environments.length, 1);
+  return analysis.environments[0];
+}
+
+const MODELS_HEAD = `
+  import sqlalchemy as sa
+  from sqlalchemy.orm import declarative_base
+  Base = declarative_base()
+`;
+
+function revisionFile(id: string, down: string | null, upgrade: string): string {
+  const body = py(upgrade).split('\n').map((l) => `    ${l}`).join('\n');
+  return `from alembic import op\nimport sqlalchemy as sa\nrevision = "${id}"\ndown_revision = ${down === null ? 'None' : `"${down}"`}\n\ndef upgrade():\n${body}\n`;
+}
+
+const USERS_REVISION = revisionFile('a1', null, `
+  op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(length=255), nullable=True), sa.PrimaryKeyConstraint("id"))
+  op.create_table("legacy_notes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("user_id", sa.Integer(), nullable=True), sa.ForeignKeyConstraint(["user_id"], ["users.id"]), sa.PrimaryKeyConstraint("id"))
+  op.create_table("legacy_tags", sa.Column("id", sa.Integer(), nullable=False), sa.Column("note_id", sa.Integer(), nullable=True), sa.ForeignKeyConstraint(["note_id"], ["legacy_notes.id"]), sa.PrimaryKeyConstraint("id"))
+`);
+
+const AHEAD_MODELS = `${MODELS_HEAD}
+  class User(Base):
+      __tablename__ = "users"
+      id = sa.Column(sa.Integer, primary_key=True)
+      email = sa.Column(sa.String(255), nullable=False)
+      team_id = sa.Column(sa.Integer, sa.ForeignKey("a_teams.id"))
+
+  class Team(Base):
+      __tablename__ = "a_teams"
+      id = sa.Column(sa.Integer, primary_key=True)
+      owner_id = sa.Column(sa.Integer, sa.ForeignKey("b_members.id"))
+
+  class Member(Base):
+      __tablename__ = "b_members"
+      id = sa.Column(sa.Integer, primary_key=True)
+      name = sa.Column(sa.String(50), nullable=False, index=True)
+`;
+
+describe('revision rendering: the ops of a project, in order', () => {
+  it('creates referenced tables first, adds foreign keys to new tables after them, drops referencing tables first', async () => {
+    const env = await environment({ 'app/models.py': AHEAD_MODELS, 'migrations/versions/a1_init.py': USERS_REVISION });
+    const { upgrade, downgrade, imports } = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' });
+    const at = (lines: string[], piece: string): number => lines.findIndex((l) => l.includes(piece));
+    assert.deepEqual(imports, []);
+    const order = ["op.create_table('b_members'", "op.create_index(op.f('ix_b_members_name'), 'b_members', ['name'], unique=False)", "op.create_table('a_teams'", "op.add_column('users', sa.Column('team_id'", "op.alter_column('users', 'email'", "op.create_foreign_key('fk_users_team_id_a_teams', 'users', 'a_teams', ['team_id'], ['id'])", "op.drop_table('legacy_tags')", "op.drop_table('legacy_notes')"];
+    const positions = order.map((p) => at(upgrade, p));
+    assert.ok(positions.every((p) => p >= 0), upgrade.join('\n'));
+    assert.deepEqual(positions, [...positions].sort((a, b) => a - b), upgrade.join('\n'));
+    const undo = ["op.create_table('legacy_notes'", "op.create_table('legacy_tags'", "op.drop_constraint('fk_users_team_id_a_teams', 'users', type_='foreignkey')", "op.drop_column('users', 'team_id')", "op.drop_table('a_teams')", "op.drop_index(op.f('ix_b_members_name'), table_name='b_members')", "op.drop_table('b_members')"];
+    const back = undo.map((p) => at(downgrade, p));
+    assert.ok(back.every((p) => p >= 0), downgrade.join('\n'));
+    assert.deepEqual(back, [...back].sort((a, b) => a - b), downgrade.join('\n'));
+    assert.ok(!upgrade.some((l) => l.startsWith('with ')));
+  });
+
+  it('puts per-table ops in batch blocks in batch mode, with a blank line after each, and table ops outside', async () => {
+    const env = await environment({ 'app/models.py': AHEAD_MODELS, 'migrations/versions/a1_init.py': USERS_REVISION }, SQLITE_INI);
+    const { upgrade } = renderChangeOps({ changes: env.changes, batch: true, dialect: 'sqlite' });
+    const start = upgrade.indexOf("with op.batch_alter_table('users', schema=None) as batch_op:");
+    assert.ok(start > 0, upgrade.join('\n'));
+    assert.deepEqual(upgrade.slice(start + 1, start + 6), [
+      "    batch_op.add_column(sa.Column('team_id', sa.Integer(), nullable=True))",
+      "    batch_op.alter_column('email',",
+      '           existing_type=sa.String(length=255),',
+      '           nullable=False)',
+      '    # alembic-drift: the model leaves this foreign key unnamed; it is named "fk_users_team_id_a_teams" so that it can be dropped again.',
+    ]);
+    assert.equal(upgrade[upgrade.indexOf("    batch_op.create_foreign_key('fk_users_team_id_a_teams', 'a_teams', ['team_id'], ['id'])") + 1], '');
+    assert.ok(upgrade.includes("op.drop_table('legacy_tags')"));
+    assert.ok(upgrade.includes("    batch_op.create_index(batch_op.f('ix_b_members_name'), ['name'], unique=False)"));
+  });
+
+  it('finds batch mode in env.py (render_as_batch=True) and writes nothing for ignored findings', async () => {
+    const settings = defaultSettings();
+    settings.ignore.tables = ['legacy_tags', 'legacy_notes'];
+    settings.ignore.codes = ['nullable-mismatch'];
+    const env = await environment({
+      'app/models.py': AHEAD_MODELS,
+      'migrations/versions/a1_init.py': USERS_REVISION,
+      'migrations/env.py': 'from alembic import context\ncontext.configure(connection=None, render_as_batch=True)\n',
+    }, PG_INI, settings);
+    assert.equal(env.env.renderAsBatch, true);
+    const revision = newRevision({ environment: env, message: 'sync', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'feedfacecafe' });
+    assert.ok(revision.text.includes("with op.batch_alter_table('users', schema=None) as batch_op:"));
+    assert.ok(!revision.text.includes('legacy'), revision.text);
+    assert.ok(!revision.text.includes("alter_column('email'"), revision.text);
+  });
+
+  it('renames a column instead of dropping and adding it when one goes and one with its definition comes', async () => {
+    const env = await environment({
+      'app/models.py': `${MODELS_HEAD}
+        class User(Base):
+            __tablename__ = "users"
+            id = sa.Column(sa.Integer, primary_key=True)
+            email_address = sa.Column(sa.String(255))
+      `,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(length=255), nullable=True), sa.PrimaryKeyConstraint("id"))
+      `),
+    });
+    const { upgrade, downgrade } = renderChangeOps({ changes: env.changes, batch: false });
+    assert.deepEqual(upgrade.filter((l) => !l.startsWith('#')), ["op.alter_column('users', 'email',", "           new_column_name='email_address',", '           existing_type=sa.String(length=255),', '           existing_nullable=True)']);
+    assert.match(upgrade[0], /^# alembic-drift: "email" is gone from the model and "email_address" is new with the same definition/);
+    assert.ok(downgrade.includes("op.alter_column('users', 'email_address',"));
+  });
+
+  it('leaves notes (tables assumed made outside the history) out of the revision and says so', async () => {
+    const env = await environment({
+      'app/models.py': `${MODELS_HEAD}
+        class User(Base):
+            __tablename__ = "users"
+            id = sa.Column(sa.Integer, primary_key=True)
+            email = sa.Column(sa.String(255))
+
+        class Audit(Base):
+            __tablename__ = "audit"
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.add_column("users", sa.Column("email", sa.String(length=255), nullable=True))'),
+    });
+    const revision = newRevision({ environment: env, message: 'sync', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'feedfacecafe' });
+    assert.equal(revision.written.length, 0);
+    assert.ok(revision.skipped.some((c) => c.kind === 'add-table'));
+    assert.ok(revision.text.includes('    # ### commands auto generated by Alembic - please adjust! ###\n    pass\n'));
+  });
+});
+
+describe('revision rendering: the new revision in its environment', () => {
+  const files = {
+    'app/models.py': `${MODELS_HEAD}
+      class User(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+    `,
+    'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))'),
+    'migrations/versions/b1_one.py': revisionFile('b1', 'a1', 'pass'),
+    'migrations/versions/b2_two.py': revisionFile('b2', 'a1', 'pass'),
+  };
+
+  it('merges several heads, in a fresh id that no revision or file uses', async () => {
+    const env = await environment(files);
+    const ids = ['b1', 'cafe', 'c0ffee'];
+    const revision = newRevision({ environment: env, message: 'merge', existingFiles: ['migrations/versions/cafe_old.py'], now: new Date(2024, 0, 2), newId: () => ids.shift()! });
+    assert.equal(revision.revisionId, 'c0ffee');
+    assert.deepEqual(revision.downRevision, ['b1', 'b2']);
+    assert.equal(revision.file, 'migrations/versions/c0ffee_merge.py');
+    assert.match(revision.text, /^down_revision: Union\[str, Sequence\[str\], None\] = \('b1', 'b2'\)$/m);
+    assert.match(revision.text, /^Revises: b1, b2$/m);
+  });
+
+  it('refuses a name that exists, a taken revision id, and a broken revision graph', async () => {
+    const env = await environment(files);
+    const base = { environment: env, message: 'merge', now: new Date(2024, 0, 2), newId: () => 'c0ffee' };
+    assert.throws(() => newRevision({ ...base, existingFiles: ['migrations/versions/c0ffee_merge.py'], revisionId: 'c0ffee' }), (e: unknown) => e instanceof RevisionError && /already exists/.test(e.message));
+    assert.throws(() => newRevision({ ...base, existingFiles: [], revisionId: 'b2' }), /already used by migrations\/versions\/b2_two\.py/);
+    const broken = await environment({ ...files, 'migrations/versions/b3_three.py': revisionFile('b3', 'nope', 'pass') });
+    assert.throws(() => newRevision({ ...base, environment: broken, existingFiles: [] }), /revision graph must be fixed first/);
+  });
+
+  it("uses the project's template and says which part of it cannot be rendered", async () => {
+    const env = await environment(files);
+    const base = { environment: env, message: 'merge', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'c0ffee' };
+    assert.equal(newRevision({ ...base, template: '${up_revision} <- ${down_revision | comma,n}\n' }).text, 'c0ffee <- b1, b2\n');
+    assert.throws(() => newRevision({ ...base, template: '% for x in y:\n' }), /migrations\/script\.py\.mako: control line/);
+  });
+});
