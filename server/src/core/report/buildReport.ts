@@ -4,7 +4,7 @@ import type { AuditReport, EnvironmentSummary, FindingItem, ModelSection, Summar
 import { ISSUE_KINDS, kindOfCode } from './issueKinds';
 import { buildModelSections, findingItem } from './modelSections';
 import { planActions } from './planActions';
-import { isProblem, lineOf, makeEnvironmentContext, type EnvironmentContext } from './reportContext';
+import { compareText, isProblem, lineOf, makeEnvironmentContext, type EnvironmentContext } from './reportContext';
 
 /** What the audit is built from: the engine's analysis, the project's name (its folder) and the date to print. */
 export interface ReportInput {
@@ -31,7 +31,7 @@ export function buildReport({ analysis, project, date, dialect }: ReportInput): 
   // Environment by environment (in the order they were found), then in source order.
   const models: ModelSection[] = built
     .flatMap((b, env) => b.sections.map((s) => ({ s, env })))
-    .sort((a, b) => a.env - b.env || compare(a.s.at.file, b.s.at.file) || a.s.at.line - b.s.at.line)
+    .sort((a, b) => a.env - b.env || compareText(a.s.at.file, b.s.at.file) || a.s.at.line - b.s.at.line)
     .map(({ s }, i) => ({ number: i + 1, ...s }));
 
   const rest = analysis.findings.filter((f) => !placed.has(f));
@@ -97,6 +97,3 @@ function countSeverities(findings: Finding[]): Record<Severity, number> {
   return out;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

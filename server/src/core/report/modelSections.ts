@@ -4,7 +4,7 @@ import type { ForeignKeyDef, IndexDef, SourceRef, TableDef, UniqueDef } from '..
 import type { FindingItem, IssueRow, ModelSection, RowSide } from './auditReport';
 import { describeColumn, describeForeignKey, describeIndex, describeNullable, describePrimaryKey, describeServerDefault, describeType, describeUnique, enumValuesOnlyIn, qualifiedName } from './describeDefinitions';
 import { ISSUE_KINDS, RENAME_LABEL, ROW_LABELS, kindOfCode } from './issueKinds';
-import { isProblem, lastSetting, lineOf, migrationTableRef, type EnvironmentContext } from './reportContext';
+import { compareText, isProblem, lastSetting, lineOf, migrationTableRef, sameList, type EnvironmentContext } from './reportContext';
 
 /** What one environment contributes to the report: its model sections (unnumbered), its tables with no model. */
 export interface EnvironmentSections {
@@ -225,20 +225,14 @@ function modelSide(ctx: EnvironmentContext, migration: TableDef): TableDef | und
   return ctx.analysis.models.find((m) => ctx.migrationTableOf(m) === migration);
 }
 
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 function bySource(a: TableDef, b: TableDef): number {
-  return compare(a.origin.file, b.origin.file) || a.origin.span[0] - b.origin.span[0] || compare(a.name, b.name);
+  return compareText(a.origin.file, b.origin.file) || a.origin.span[0] - b.origin.span[0] || compareText(a.name, b.name);
 }
 
 function byKind(a: IssueRow, b: IssueRow): number {
   const rank = (r: IssueRow): number => (r.label === RENAME_LABEL ? ISSUE_KINDS.findIndex((k) => k.key === 'rename') : ISSUE_KINDS.indexOf(kindOfCode(r.findings[0].code)));
   const at = (r: IssueRow): number => r.findings[0].at.line;
-  return rank(a) - rank(b) || compare(a.findings[0].at.file, b.findings[0].at.file) || at(a) - at(b) || compare(a.field, b.field);
+  return rank(a) - rank(b) || compareText(a.findings[0].at.file, b.findings[0].at.file) || at(a) - at(b) || compareText(a.field, b.field);
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

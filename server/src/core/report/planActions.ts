@@ -2,6 +2,7 @@ import type { SchemaChange } from '../diff/diffSchemas';
 import type { ActionStep, EnvironmentActions, FindingItem, FollowingForeignKey } from './auditReport';
 import { qualifiedName } from './describeDefinitions';
 import { renderFixes } from './renderFixes';
+import { sameList } from './reportContext';
 
 /** What one environment's actions are planned from. */
 export interface ActionInput {
@@ -79,6 +80,3 @@ function foreignKeysFollowingRenames(fixes: SchemaChange[], renames: AddTable[])
   return out;
 }
 
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}

@@ -63,3 +63,13 @@ export function migrationTableRef(ctx: EnvironmentContext, table: TableDef): Mig
     ...(rename ? { renamed: { at: lineOf(rename.origin), revision: rename.revision } } : {}),
   };
 }
+
+/** Orders strings by code unit, the same on every machine (no locale). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether two column lists are the same, in the same order. */
+export function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
