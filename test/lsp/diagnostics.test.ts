@@ -80,4 +80,15 @@ describe('language server over stdio', function () {
     const back = await client.diagnostics(CATALOG, (x) => x.version === 3);
     assert.deepEqual(codes(back), ['18:missing-column']);
   });
+
+  it('answers hover and go-to-definition on a model column with what the migrations made of it', async () => {
+    await client.diagnostics(CATALOG);
+    const uri = client.uri(CATALOG);
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 17, character: 6 } })) as { contents: { value: string } };
+    assert.match(hover.contents.value, /\*\*products\.name\*\* at head `7c8d9e0f1a2b`: sa\.String\(length=120\), NOT NULL/);
+    assert.match(hover.contents.value, /`create_table` in revision \[`1a2b3c4d5e6f`\]/);
+    const def = (await client.connection.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: 17, character: 6 } })) as { uri: string; range: { start: { line: number } } };
+    assert.ok(def.uri.endsWith('migrations/versions/1a2b3c4d5e6f_create_catalog.py'));
+    assert.equal(def.range.start.line, 34);
+  });
 });

@@ -5,6 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser, type PythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
 import { Debouncer } from './debounce';
+import { definitionAt, hoverAt } from './navigation';
 import { WorkspaceFolder } from './workspaceFolder';
 
 /** Where the server finds its wasm files and the rule pages its diagnostics link to. */
@@ -69,6 +70,14 @@ export class LspServer {
       });
       this.schedule();
     });
+    c.onHover((p) => {
+      const found = this.locate(p.textDocument.uri);
+      return found?.folder.lastAnalysis ? hoverAt(found.folder.lastAnalysis, found.folder.root, found.file, p.position) : undefined;
+    });
+    c.onDefinition((p) => {
+      const found = this.locate(p.textDocument.uri);
+      return found?.folder.lastAnalysis ? definitionAt(found.folder.lastAnalysis, found.folder.root, found.file, p.position) : undefined;
+    });
     c.onShutdown(() => {
       this.debouncer?.dispose();
       for (const w of this.fallbackWatchers) w.close();
@@ -87,6 +96,8 @@ export class LspServer {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         workspace: { workspaceFolders: { supported: true } },
+        hoverProvider: true,
+        definitionProvider: true,
       },
       serverInfo: { name: 'alembic-drift', version: '0.1.0' },
     };
