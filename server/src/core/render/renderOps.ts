@@ -86,6 +86,11 @@ function schemaArg(table: TableRef, key = 'schema'): string {
   return table.schema ? `, ${key}=${pyStr(table.schema)}` : '';
 }
 
+/** `drop_constraint(name, 'table', type_=...)`, without the table in batch mode. */
+function dropConstraint(name: string, table: TableRef, type: string, prefix: string, inBatch: boolean): string {
+  return inBatch ? `${prefix}drop_constraint(${name}, type_=${pyStr(type)})` : `${prefix}drop_constraint(${name}, ${pyStr(table.name)}${schemaArg(table)}, type_=${pyStr(type)})`;
+}
+
 function foreignKeyOptions(fk: ForeignKeyDef): string[] {
   const out: string[] = [];
   if (fk.onupdate) out.push(`onupdate=${pyStr(fk.onupdate)}`);
@@ -147,7 +152,7 @@ function renderPrimaryKey(op: Extract<Op, { kind: 'primary_key' }>, ctx: RenderC
   if (op.from.name !== undefined || !inBatch) {
     if (oldName === undefined) ctx.notes.push(`TODO: the primary key of "${table.name}" has no name in the migrations; write the name the database gave it.`);
     else if (op.from.name === undefined) ctx.notes.push(`TODO: "${oldName}" is PostgreSQL's default name for the primary key of "${table.name}"; check it.`);
-    out.push(inBatch ? `${prefix}drop_constraint(${pyRepr(oldName ?? null)}, type_='primary')` : `${prefix}drop_constraint(${pyRepr(oldName ?? null)}, ${pyStr(table.name)}${schemaArg(table)}, type_='primary')`);
+    out.push(dropConstraint(pyRepr(oldName ?? null), table, 'primary', prefix, inBatch));
   }
   const newName = op.to.name ?? guess ?? `pk_${table.name}`;
   out.push(inBatch ? `${prefix}create_primary_key(${pyStr(newName)}, ${pyList(op.to.columns)})` : `${prefix}create_primary_key(${pyStr(newName)}, ${pyStr(table.name)}, ${pyList(op.to.columns)}${schemaArg(table)})`);
@@ -184,7 +189,7 @@ function renderStatements(op: Op, ctx: RenderContext, inBatch: boolean): string[
     case 'add_unique':
       return [`${prefix}create_unique_constraint(${nameArg(op.unique.name, op.unique.conventional, prefix)}, ${tableArg}${pyList(op.unique.columns)}${inBatch ? '' : schemaArg(op.table)})`];
     case 'drop_unique':
-      return [`${prefix}drop_constraint(${nameArg(op.unique.name, op.unique.conventional, prefix)}, ${tableArg}${inBatch ? '' : schemaArg(op.table).slice(2) + (op.table.schema ? ', ' : '')}type_='unique')`];
+      return [dropConstraint(nameArg(op.unique.name, op.unique.conventional, prefix), op.table, 'unique', prefix, inBatch)];
     case 'add_foreign_key': {
       const fk = op.foreignKey;
       const args = [pyRepr(fk.name ?? null), ...(inBatch ? [] : [pyStr(op.table.name)]), pyStr(fk.refTable), pyList(fk.columns), pyList(fk.refColumns)];
@@ -194,7 +199,7 @@ function renderStatements(op: Op, ctx: RenderContext, inBatch: boolean): string[
       return [`${prefix}create_foreign_key(${args.join(', ')})`];
     }
     case 'drop_foreign_key':
-      return [`${prefix}drop_constraint(${pyRepr(op.foreignKey.name ?? null)}, ${tableArg}${inBatch ? '' : schemaArg(op.table).slice(2) + (op.table.schema ? ', ' : '')}type_='foreignkey')`];
+      return [dropConstraint(pyRepr(op.foreignKey.name ?? null), op.table, 'foreignkey', prefix, inBatch)];
     case 'primary_key':
       return renderPrimaryKey(op, ctx, prefix, inBatch);
     case 'comment':
