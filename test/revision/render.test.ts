@@ -16,7 +16,7 @@ const ctx = (dialect?: string): RenderContext => ({ imports: new Set(), notes: [
 
 function typeText(t: SqlType | undefined, dialect?: string): { text: string; imports: string[]; notes: string[] } {
   const c = ctx(dialect);
-  const text = renderType(t, c, '"t.c"');
+  const text = renderType(t, { ...c, where: '"t.c"' });
   return { text, imports: [...c.imports], notes: c.notes };
 }
 
@@ -60,7 +60,7 @@ describe('revision rendering: types, defaults and columns as Alembic writes them
   });
 
   it('writes server defaults: strings quoted (outer quotes dropped), SQL in sa.text, now() by dialect', () => {
-    const sd = (text: string, dialect?: string): string => renderServerDefault({ text }, ctx(dialect), '"t.c"');
+    const sd = (text: string, dialect?: string): string => renderServerDefault({ text }, { ...ctx(dialect), where: '"t.c"' });
     assert.equal(sd('"active"'), "'active'");
     assert.equal(sd(`"'active'"`), "'active'");
     assert.equal(sd('sa.text("now()")'), "sa.text('now()')");
@@ -71,13 +71,13 @@ describe('revision rendering: types, defaults and columns as Alembic writes them
     assert.equal(sd('sa.false()', 'sqlite'), "sa.text('0')");
     assert.equal(sd('sa.true()', 'postgresql'), "sa.text('true')");
     const c = ctx();
-    assert.equal(renderServerDefault({ text: 'Sequence("s").next_value()' }, c, '"t.c"'), 'Sequence("s").next_value()');
+    assert.equal(renderServerDefault({ text: 'Sequence("s").next_value()' }, { ...c, where: '"t.c"' }), 'Sequence("s").next_value()');
     assert.match(c.notes[0], /^TODO: the server default of "t\.c"/);
   });
 
   it('writes a column as autogenerate does', () => {
     const column = { name: 'status', type: makeType('sa.String', { length: 20 }), nullable: false, primaryKey: false, serverDefault: { text: '"new"' }, origin: { file: 'm.py', span: [0, 0, 0, 0] as [number, number, number, number] } };
-    assert.equal(renderColumn(column, ctx(), 'orders'), "sa.Column('status', sa.String(length=20), server_default='new', nullable=False)");
+    assert.equal(renderColumn({ column, table: 'orders' }, ctx()), "sa.Column('status', sa.String(length=20), server_default='new', nullable=False)");
   });
 
   it('writes Python reprs and reads Python string literals', () => {

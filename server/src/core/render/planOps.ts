@@ -28,7 +28,7 @@ export function planSteps(changes: SchemaChange[], options: PlanOptions = {}): S
   const renamed = new Set<TableDef>(renames.map((r) => r.renamedFrom!));
   const steps: Step[] = [];
 
-  for (const r of renames) steps.push(...renameTableSteps(r.model, r.renamedFrom!, options));
+  for (const r of renames) steps.push(...renameTableSteps({ model: r.model, old: r.renamedFrom! }, options));
   steps.push(...createTableSteps(adds.filter((a) => !renames.includes(a)).map((a) => a.model), options));
   steps.push(...orderGroups(tableGroups(withoutRenamedReferences(changes, renames), options)));
   steps.push(...dropTableSteps(drops.filter((d) => !renamed.has(d.migration)).map((d) => d.migration)));
@@ -53,14 +53,14 @@ function withoutRenamedReferences(changes: SchemaChange[], renames: Change<'add-
 }
 
 /** A renamed table: `rename_table`, then whatever else differs between the model and the table under its new name. */
-function renameTableSteps(model: TableDef, old: TableDef, options: PlanOptions): Step[] {
+function renameTableSteps({ model, old }: { model: TableDef; old: TableDef }, options: PlanOptions): Step[] {
   const moved: TableDef = { ...old, name: model.name, schema: model.schema };
   const why = [`alembic-drift: the migrations' table "${old.name}" has the same columns as the model's "${model.name}": renamed rather than dropped and created, which would lose its rows.`];
   const steps: Step[] = [{ kind: 'op', op: { kind: 'rename_table', table: refOf(old), newName: model.name, why } }];
   const inner = diffSchemas({ models: [model], migrations: new Map([[tableKey(moved.name, moved.schema), moved]]), heads: [], dialect: options.dialect });
   const groups = tableGroups(inner, options);
   const group = groups.get(keyOf(model)) ?? { table: refOf(model), ops: [] };
-  group.ops.push(...renamedIndexOps(model, moved, new Map(), options));
+  group.ops.push(...renamedIndexOps({ model, moved, columnMap: new Map() }, options));
   steps.push(...groupSteps(group.table, sortTableOps(group.ops)));
   return steps;
 }
@@ -79,7 +79,7 @@ function groupSteps(table: TableRef, ops: Op[]): Step[] {
  * Indexes and named unique constraints that a rename carried over under their old names (`ix_clients_email` on
  * what is now `customers`): dropped and made again under the model's names, which Alembic compares.
  */
-function renamedIndexOps(model: TableDef, moved: TableDef, columnMap: Map<string, string>, options: PlanOptions): Op[] {
+function renamedIndexOps({ model, moved, columnMap }: { model: TableDef; moved: TableDef; columnMap: Map<string, string> }, options: PlanOptions): Op[] {
   const ops: Op[] = [];
   const table = refOf(model);
   const mapped = (cols: string[]): string[] => cols.map((c) => columnMap.get(c) ?? c);
@@ -209,14 +209,13 @@ function tableOps(changes: SchemaChange[], options: PlanOptions): Op[] {
     for (const unique of migration.uniques) if (involves(unique.columns, goneColumns)) ops.push(droppedUniqueOp(table, unique));
     for (const fk of migration.foreignKeys) if (involves(fk.columns, goneColumns)) ops.push(droppedForeignKeyOp(table, fk));
   }
-  if (model && migration && renames.length > 0) ops.push(...renamedColumnOps(model, migration, renames.map((r) => [r.drop.column.name, r.add.column.name]), options));
+  if (model && migration && renames.length > 0) ops.push(...renamedColumnOps({ model, migration, columnMap: new Map(renames.map((r) => [r.drop.column.name, r.add.column.name])) }, options));
   for (const d of dropped) if (!renamedDrops.has(d)) ops.push({ kind: 'drop_column', table, column: d.column });
   return sortTableOps(ops);
 }
 
 /** After column renames: the indexes, unique constraints and foreign keys on those columns that still differ. */
-function renamedColumnOps(model: TableDef, migration: TableDef, pairs: Array<[string, string]>, options: PlanOptions): Op[] {
-  const columnMap = new Map(pairs);
+function renamedColumnOps({ model, migration, columnMap }: { model: TableDef; migration: TableDef; columnMap: Map<string, string> }, options: PlanOptions): Op[] {
   const map = (cols: string[]): string[] => cols.map((c) => columnMap.get(c) ?? c);
   const columns = new Map([...migration.columns].map(([name, c]) => [columnMap.get(name) ?? name, { ...c, name: columnMap.get(name) ?? name }]));
   const moved: TableDef = {
@@ -237,7 +236,7 @@ function renamedColumnOps(model: TableDef, migration: TableDef, pairs: Array<[st
   });
   const ops = relevant.length > 0 ? tableOps(relevant, options) : [];
   const original = { ...moved, indexes: migration.indexes, uniques: migration.uniques };
-  return [...ops, ...renamedIndexOps(model, original, columnMap, options)];
+  return [...ops, ...renamedIndexOps({ model, moved: original, columnMap }, options)];
 }
 
 /** Added and dropped columns of one table that are one column renamed: one candidate each way, same definition. */
@@ -277,19 +276,19 @@ function alterOps(table: TableRef, changes: SchemaChange[]): Op[] {
 }
 
 /** A name for a constraint the model leaves unnamed, so that batch mode and the downgrade can find it again. */
-function givenName(prefix: string, table: TableRef, columns: string[], referred?: string): string {
-  return [prefix, table.name, ...columns, ...(referred ? [referred] : [])].join('_');
+function givenName(prefix: string, parts: string[]): string {
+  return [prefix, ...parts].join('_');
 }
 
 function namedUniqueOp(table: TableRef, unique: UniqueDef): Op {
   if (unique.name) return { kind: 'add_unique', table, unique };
-  const name = givenName('uq', table, unique.columns);
+  const name = givenName('uq', [table.name, ...unique.columns]);
   return { kind: 'add_unique', table, unique: { ...unique, name }, why: [`alembic-drift: the model leaves this unique constraint unnamed; it is named "${name}" so that it can be dropped again.`] };
 }
 
 function namedForeignKeyOp(table: TableRef, fk: ForeignKeyDef): Op {
   if (fk.name) return { kind: 'add_foreign_key', table, foreignKey: fk };
-  const name = givenName('fk', table, fk.columns, fk.refTable);
+  const name = givenName('fk', [table.name, ...fk.columns, fk.refTable]);
   return { kind: 'add_foreign_key', table, foreignKey: { ...fk, name }, why: [`alembic-drift: the model leaves this foreign key unnamed; it is named "${name}" so that it can be dropped again.`] };
 }
 

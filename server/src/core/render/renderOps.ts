@@ -1,5 +1,5 @@
 import type { SchemaChange } from '../diff/diffSchemas';
-import type { ForeignKeyDef, TableDef } from '../schema/schema';
+import type { ForeignKeyDef } from '../schema/schema';
 import { invertSteps, type Op, type Step, type TableRef } from './ops';
 import { planSteps } from './planOps';
 import { pyList, pyRepr, pyStr } from './python';
@@ -67,28 +67,46 @@ interface OpOptions extends StepOptions {
   inBatch: boolean;
 }
 
+/** How the op being written is written: where its notes go, and whether it is inside a batch block. */
+interface Writer {
+  ctx: RenderContext;
+  /** `op.` or `batch_op.` */
+  prefix: string;
+  inBatch: boolean;
+}
+
 /** The lines of one op: its explanations and TODO notes as comments, then the statement(s). */
 function renderOp(op: Op, options: OpOptions): string[] {
-  const ctx: RenderContext = { imports: options.imports, notes: [], dialect: options.dialect };
-  const statements = renderStatements(op, ctx, options.inBatch);
-  const comments = [...(op.why ?? []), ...ctx.notes].map((c) => `# ${c}`);
+  const w: Writer = { ctx: { imports: options.imports, notes: [], dialect: options.dialect }, prefix: options.inBatch ? 'batch_op.' : 'op.', inBatch: options.inBatch };
+  const statements = renderStatements(op, w);
+  const comments = [...(op.why ?? []), ...w.ctx.notes].map((c) => `# ${c}`);
   return [...comments, ...statements.flatMap((s) => s.split('\n'))];
 }
 
 /** `op.f('name')` (or `batch_op.f`) for a name a naming convention made, the quoted name otherwise, None without one. */
-function nameArg(name: string | undefined, conventional: boolean | undefined, prefix: string): string {
-  if (name === undefined) return 'None';
-  return conventional ? `${prefix}f(${pyStr(name)})` : pyStr(name);
+function nameArg(named: { name?: string; conventional?: boolean }, prefix: string): string {
+  if (named.name === undefined) return 'None';
+  return named.conventional ? `${prefix}f(${pyStr(named.name)})` : pyStr(named.name);
 }
 
-/** The `', schema='x'` tail of an op on a table outside the default schema. */
-function schemaArg(table: TableRef, key = 'schema'): string {
-  return table.schema ? `, ${key}=${pyStr(table.schema)}` : '';
+/** The `, schema='x'` tail of an op on a table outside the default schema. */
+function schemaArg(table: TableRef): string {
+  return table.schema ? `, schema=${pyStr(table.schema)}` : '';
+}
+
+/** The table argument of an op (`'users', `), which batch ops do not take. */
+function tableArg(table: TableRef, w: Writer): string {
+  return w.inBatch ? '' : `${pyStr(table.name)}, `;
+}
+
+/** The schema tail of an op, which batch ops do not take either. */
+function schemaTail(table: TableRef, w: Writer): string {
+  return w.inBatch ? '' : schemaArg(table);
 }
 
 /** `drop_constraint(name, 'table', type_=...)`, without the table in batch mode. */
-function dropConstraint(name: string, table: TableRef, type: string, prefix: string, inBatch: boolean): string {
-  return inBatch ? `${prefix}drop_constraint(${name}, type_=${pyStr(type)})` : `${prefix}drop_constraint(${name}, ${pyStr(table.name)}${schemaArg(table)}, type_=${pyStr(type)})`;
+function dropConstraint(name: string, { table, type }: { table: TableRef; type: string }, w: Writer): string {
+  return w.inBatch ? `${w.prefix}drop_constraint(${name}, type_=${pyStr(type)})` : `${w.prefix}drop_constraint(${name}, ${pyStr(table.name)}${schemaArg(table)}, type_=${pyStr(type)})`;
 }
 
 function foreignKeyOptions(fk: ForeignKeyDef): string[] {
@@ -103,12 +121,13 @@ function indexColumns(columns: string[]): string {
 }
 
 /** `op.create_table(...)` with its columns, then its constraints sorted by their text, as autogenerate orders them. */
-function renderCreateTable(table: TableDef, ctx: RenderContext, skipForeignKeys: ForeignKeyDef[]): string {
-  const columns = [...table.columns.values()].map((c) => renderColumn(c, ctx, table.name));
+function renderCreateTable(op: Extract<Op, { kind: 'create_table' }>, ctx: RenderContext): string {
+  const table = op.table;
+  const columns = [...table.columns.values()].map((column) => renderColumn({ column, table: table.name }, ctx));
   const constraints: string[] = [];
   for (const ck of table.checks) constraints.push(`sa.CheckConstraint(${pyStr(ck.sql)}${ck.name ? `, name=${pyStr(ck.name)}` : ''})`);
   for (const fk of table.foreignKeys) {
-    if (skipForeignKeys.includes(fk)) continue;
+    if (op.laterForeignKeys?.includes(fk)) continue;
     const refs = fk.refColumns.map((c) => `${fk.refSchema ? `${fk.refSchema}.` : ''}${fk.refTable}.${c}`);
     const opts = [...(fk.name ? [`name=${pyStr(fk.name)}`] : []), ...foreignKeyOptions(fk)];
     constraints.push(`sa.ForeignKeyConstraint(${pyList(fk.columns)}, ${pyList(refs)}, ${opts.join(', ')})`);
@@ -117,7 +136,7 @@ function renderCreateTable(table: TableDef, ctx: RenderContext, skipForeignKeys:
     constraints.push(`sa.PrimaryKeyConstraint(${[...table.primaryKey.map(pyStr), ...(table.primaryKeyName ? [`name=${pyStr(table.primaryKeyName)}`] : [])].join(', ')})`);
   }
   for (const uq of table.uniques) {
-    constraints.push(`sa.UniqueConstraint(${[...uq.columns.map(pyStr), ...(uq.name ? [`name=${nameArg(uq.name, uq.conventional, 'op.')}`] : [])].join(', ')})`);
+    constraints.push(`sa.UniqueConstraint(${[...uq.columns.map(pyStr), ...(uq.name ? [`name=${nameArg(uq, 'op.')}`] : [])].join(', ')})`);
   }
   const args = [...columns, ...constraints.sort()];
   // NOTE: Python accepts at most 255 arguments in a call written out; autogenerate then passes a list.
@@ -126,82 +145,78 @@ function renderCreateTable(table: TableDef, ctx: RenderContext, skipForeignKeys:
 }
 
 /** An `alter_column` as autogenerate lays it out: one keyword a line, `existing_*` for what stays. */
-function renderAlterColumn(op: Extract<Op, { kind: 'alter_column' | 'rename_column' }>, ctx: RenderContext, prefix: string, inBatch: boolean): string {
-  const where = `"${op.table.name}.${op.to.name}"`;
-  const head = inBatch ? `${prefix}alter_column(${pyStr(op.from.name)}` : `${prefix}alter_column(${pyStr(op.table.name)}, ${pyStr(op.from.name)}`;
+function renderAlterColumn(op: Extract<Op, { kind: 'alter_column' | 'rename_column' }>, w: Writer): string {
+  const at = { ...w.ctx, where: `"${op.table.name}.${op.to.name}"` };
+  const head = `${w.prefix}alter_column(${tableArg(op.table, w)}${pyStr(op.from.name)}`;
   const args: string[] = [];
   const changes = op.kind === 'alter_column' ? op : { type: false, nullable: false, serverDefault: false };
   if (op.kind === 'rename_column') args.push(`new_column_name=${pyStr(op.to.name)}`);
-  if (op.from.type) args.push(`existing_type=${renderType(op.from.type, ctx, where)}`);
-  if (changes.serverDefault) args.push(`server_default=${renderServerDefault(op.to.serverDefault, ctx, where)}`);
-  if (changes.type) args.push(`type_=${renderType(op.to.type, ctx, where)}`);
+  if (op.from.type) args.push(`existing_type=${renderType(op.from.type, at)}`);
+  if (changes.serverDefault) args.push(`server_default=${renderServerDefault(op.to.serverDefault, at)}`);
+  if (changes.type) args.push(`type_=${renderType(op.to.type, at)}`);
   if (changes.nullable) args.push(`nullable=${op.to.nullable ? 'True' : 'False'}`);
   else args.push(`existing_nullable=${op.from.nullable ? 'True' : 'False'}`);
-  if (!changes.serverDefault && op.from.serverDefault) args.push(`existing_server_default=${renderServerDefault(op.from.serverDefault, ctx, where)}`);
-  if (op.table.schema && !inBatch) args.push(`schema=${pyStr(op.table.schema)}`);
+  if (!changes.serverDefault && op.from.serverDefault) args.push(`existing_server_default=${renderServerDefault(op.from.serverDefault, at)}`);
+  if (op.table.schema && !w.inBatch) args.push(`schema=${pyStr(op.table.schema)}`);
   return [head, ...args].join(`,\n${CONTINUATION}`) + ')';
 }
 
 /** A primary key change: drop the old constraint (by name) and create the new one. */
-function renderPrimaryKey(op: Extract<Op, { kind: 'primary_key' }>, ctx: RenderContext, prefix: string, inBatch: boolean): string[] {
+function renderPrimaryKey(op: Extract<Op, { kind: 'primary_key' }>, w: Writer): string[] {
   const table = op.table;
-  const guess = ctx.dialect === 'postgresql' ? `${table.name}_pkey` : undefined;
+  const guess = w.ctx.dialect === 'postgresql' ? `${table.name}_pkey` : undefined;
   const out: string[] = [];
   // In batch mode the table is made again: an unnamed primary key is simply replaced.
-  const oldName = op.from.name ?? (inBatch ? undefined : guess);
-  if (op.from.name !== undefined || !inBatch) {
-    if (oldName === undefined) ctx.notes.push(`TODO: the primary key of "${table.name}" has no name in the migrations; write the name the database gave it.`);
-    else if (op.from.name === undefined) ctx.notes.push(`TODO: "${oldName}" is PostgreSQL's default name for the primary key of "${table.name}"; check it.`);
-    out.push(dropConstraint(pyRepr(oldName ?? null), table, 'primary', prefix, inBatch));
+  const oldName = op.from.name ?? (w.inBatch ? undefined : guess);
+  if (op.from.name !== undefined || !w.inBatch) {
+    if (oldName === undefined) w.ctx.notes.push(`TODO: the primary key of "${table.name}" has no name in the migrations; write the name the database gave it.`);
+    else if (op.from.name === undefined) w.ctx.notes.push(`TODO: "${oldName}" is PostgreSQL's default name for the primary key of "${table.name}"; check it.`);
+    out.push(dropConstraint(pyRepr(oldName ?? null), { table, type: 'primary' }, w));
   }
   const newName = op.to.name ?? guess ?? `pk_${table.name}`;
-  out.push(inBatch ? `${prefix}create_primary_key(${pyStr(newName)}, ${pyList(op.to.columns)})` : `${prefix}create_primary_key(${pyStr(newName)}, ${pyStr(table.name)}, ${pyList(op.to.columns)}${schemaArg(table)})`);
+  out.push(`${w.prefix}create_primary_key(${pyStr(newName)}, ${tableArg(table, w)}${pyList(op.to.columns)}${schemaTail(table, w)})`);
   return out;
 }
 
-function renderStatements(op: Op, ctx: RenderContext, inBatch: boolean): string[] {
-  const prefix = inBatch ? 'batch_op.' : 'op.';
-  const t = op.kind === 'comment' ? undefined : op.table;
-  const tableArg = t && !inBatch ? `${pyStr(t.name)}, ` : '';
+function renderStatements(op: Op, w: Writer): string[] {
+  const { prefix, ctx } = w;
   switch (op.kind) {
     case 'create_table':
-      return [renderCreateTable(op.table, ctx, op.laterForeignKeys ?? [])];
+      return [renderCreateTable(op, ctx)];
     case 'drop_table':
       return [`op.drop_table(${pyStr(op.table.name)}${schemaArg(op.table)})`];
     case 'rename_table':
       return [`op.rename_table(${pyStr(op.table.name)}, ${pyStr(op.newName)}${schemaArg(op.table)})`];
     case 'add_column':
-      return [`${prefix}add_column(${tableArg}${renderColumn(op.column, ctx, op.table.name)}${inBatch ? '' : schemaArg(op.table)})`];
+      return [`${prefix}add_column(${tableArg(op.table, w)}${renderColumn({ column: op.column, table: op.table.name }, ctx)}${schemaTail(op.table, w)})`];
     case 'drop_column':
-      return [`${prefix}drop_column(${tableArg}${pyStr(op.column.name)}${inBatch ? '' : schemaArg(op.table)})`];
+      return [`${prefix}drop_column(${tableArg(op.table, w)}${pyStr(op.column.name)}${schemaTail(op.table, w)})`];
     case 'alter_column':
     case 'rename_column':
-      return [renderAlterColumn(op, ctx, prefix, inBatch)];
+      return [renderAlterColumn(op, w)];
     case 'create_index': {
       const i = op.index;
       if (!i.name) ctx.notes.push(`TODO: the index on (${i.columns.join(', ')}) of "${op.table.name}" has no name; give it one.`);
-      return [`${prefix}create_index(${nameArg(i.name, i.conventional, prefix)}, ${tableArg}${indexColumns(i.columns)}, unique=${i.unique ? 'True' : 'False'}${inBatch ? '' : schemaArg(op.table)})`];
+      return [`${prefix}create_index(${nameArg(i, prefix)}, ${tableArg(op.table, w)}${indexColumns(i.columns)}, unique=${i.unique ? 'True' : 'False'}${schemaTail(op.table, w)})`];
     }
-    case 'drop_index': {
-      const name = nameArg(op.index.name, op.index.conventional, prefix);
-      return [inBatch ? `${prefix}drop_index(${name})` : `${prefix}drop_index(${name}, table_name=${pyStr(op.table.name)}${schemaArg(op.table)})`];
-    }
+    case 'drop_index':
+      return [w.inBatch ? `${prefix}drop_index(${nameArg(op.index, prefix)})` : `${prefix}drop_index(${nameArg(op.index, prefix)}, table_name=${pyStr(op.table.name)}${schemaArg(op.table)})`];
     case 'add_unique':
-      return [`${prefix}create_unique_constraint(${nameArg(op.unique.name, op.unique.conventional, prefix)}, ${tableArg}${pyList(op.unique.columns)}${inBatch ? '' : schemaArg(op.table)})`];
+      return [`${prefix}create_unique_constraint(${nameArg(op.unique, prefix)}, ${tableArg(op.table, w)}${pyList(op.unique.columns)}${schemaTail(op.table, w)})`];
     case 'drop_unique':
-      return [dropConstraint(nameArg(op.unique.name, op.unique.conventional, prefix), op.table, 'unique', prefix, inBatch)];
+      return [dropConstraint(nameArg(op.unique, prefix), { table: op.table, type: 'unique' }, w)];
     case 'add_foreign_key': {
       const fk = op.foreignKey;
-      const args = [pyRepr(fk.name ?? null), ...(inBatch ? [] : [pyStr(op.table.name)]), pyStr(fk.refTable), pyList(fk.columns), pyList(fk.refColumns)];
-      if (!inBatch && op.table.schema) args.push(`source_schema=${pyStr(op.table.schema)}`);
+      const args = [pyRepr(fk.name ?? null), ...(w.inBatch ? [] : [pyStr(op.table.name)]), pyStr(fk.refTable), pyList(fk.columns), pyList(fk.refColumns)];
+      if (!w.inBatch && op.table.schema) args.push(`source_schema=${pyStr(op.table.schema)}`);
       if (fk.refSchema) args.push(`referent_schema=${pyStr(fk.refSchema)}`);
       args.push(...foreignKeyOptions(fk));
       return [`${prefix}create_foreign_key(${args.join(', ')})`];
     }
     case 'drop_foreign_key':
-      return [dropConstraint(pyRepr(op.foreignKey.name ?? null), op.table, 'foreignkey', prefix, inBatch)];
+      return [dropConstraint(pyRepr(op.foreignKey.name ?? null), { table: op.table, type: 'foreignkey' }, w)];
     case 'primary_key':
-      return renderPrimaryKey(op, ctx, prefix, inBatch);
+      return renderPrimaryKey(op, w);
     case 'comment':
       ctx.notes.push(...op.upgrade);
       return [];

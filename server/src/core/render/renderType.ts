@@ -7,6 +7,8 @@ export interface RenderContext {
   /** `# TODO` lines to put before the op being rendered. */
   notes: string[];
   dialect?: string;
+  /** What is being written, for the notes (`"users.email"`). */
+  where?: string;
 }
 
 /** A constructor parameter: its name and, when omitting it is safe, the default SQLAlchemy leaves out of `repr()`. */
@@ -81,7 +83,12 @@ function renderArgs(args: Record<string, Scalar>, params: readonly Param[]): str
   return out;
 }
 
-function renderEnum(t: SqlType, prefix: string, ctx: RenderContext, where: string): string {
+/** `sa.Enum('a', 'b', name='x')`, or the dialect's ENUM with its import. */
+function renderEnum(t: SqlType, ctx: RenderContext): string {
+  const where = ctx.where ?? 'a column';
+  const module = MODULES[t.name.split('.')[0]];
+  if (module) ctx.imports.add(module.import);
+  const prefix = module && t.name.includes('.') ? module.prefix : 'sa.';
   if (!t.enumValues) {
     ctx.notes.push(`TODO: the values of the enum ${t.text} of ${where} could not be read statically; list them here.`);
     return `${prefix}Enum(${t.enumName ? `name=${pyStr(t.enumName)}` : ''})`;
@@ -97,7 +104,8 @@ function renderEnum(t: SqlType, prefix: string, ctx: RenderContext, where: strin
  * `postgresql.JSONB(astext_type=sa.Text())` plus its import). A type it cannot write faithfully (a project's own
  * type, an unreadable one) is written as the model spells it, or as `sa.NullType()`, with a TODO note.
  */
-export function renderType(t: SqlType | undefined, ctx: RenderContext, where: string): string {
+export function renderType(t: SqlType | undefined, ctx: RenderContext): string {
+  const where = ctx.where ?? 'a column';
   if (!t) {
     ctx.notes.push(`TODO: the type of ${where} could not be read statically; replace sa.NullType() with it.`);
     return 'sa.NullType()';
@@ -106,14 +114,10 @@ export function renderType(t: SqlType | undefined, ctx: RenderContext, where: st
   const dot = t.name.indexOf('.');
   const root = dot < 0 ? '' : t.name.slice(0, dot);
   const short = dot < 0 ? t.name : t.name.slice(dot + 1);
-  if (t.name === 'Enum' || t.name === 'ENUM' || t.name === 'postgresql.ENUM' || t.name === 'mysql.ENUM') {
-    const module = MODULES[root];
-    if (module) ctx.imports.add(module.import);
-    return renderEnum(t, module ? module.prefix : 'sa.', ctx, where);
-  }
+  if (t.name === 'Enum' || t.name === 'ENUM' || t.name === 'postgresql.ENUM' || t.name === 'mysql.ENUM') return renderEnum(t, ctx);
   if (short === 'ARRAY' && (root === '' || root === 'postgresql')) {
     if (root) ctx.imports.add(MODULES[root].import);
-    const item = t.item ? renderType(t.item, ctx, where) : undefined;
+    const item = t.item ? renderType(t.item, ctx) : undefined;
     if (!item) ctx.notes.push(`TODO: the item type of the ARRAY of ${where} could not be read statically.`);
     return `${root ? MODULES[root].prefix : 'sa.'}ARRAY(${[item ?? 'sa.NullType()', ...renderArgs(t.args, ARRAY_REST)].join(', ')})`;
   }
@@ -160,21 +164,21 @@ function serverDefaultSql(text: string, dialect: string | undefined): string | u
  * A server default as Alembic writes it: a plain string as a quoted string, SQL (`text(...)`, `func.now()`,
  * `sa.true()`) as `sa.text('...')`. Anything else is written as in the model, with a TODO note.
  */
-export function renderServerDefault(sd: ServerDefault | undefined, ctx: RenderContext, where: string): string {
+export function renderServerDefault(sd: ServerDefault | undefined, ctx: RenderContext): string {
   if (!sd) return 'None';
   const literal = parsePyString(sd.text);
   if (literal !== undefined) return pyStr(literal.replace(/^'|'$/g, ''));
   const sql = serverDefaultSql(sd.text, ctx.dialect);
   if (sql !== undefined) return `sa.text(${pyStr(sql)})`;
-  ctx.notes.push(`TODO: the server default of ${where} is written ${sd.text}, which alembic-drift cannot turn into SQL; check it.`);
+  ctx.notes.push(`TODO: the server default of ${ctx.where ?? 'a column'} is written ${sd.text}, which alembic-drift cannot turn into SQL; check it.`);
   return sd.text;
 }
 
 /** A `sa.Column(...)` as autogenerate writes it: name, type, server default, nullability. */
-export function renderColumn(col: ColumnDef, ctx: RenderContext, table: string): string {
-  const where = `"${table}.${col.name}"`;
+export function renderColumn({ column, table }: { column: ColumnDef; table: string }, ctx: RenderContext): string {
+  const at = { ...ctx, where: `"${table}.${column.name}"` };
   const opts: string[] = [];
-  if (col.serverDefault) opts.push(`server_default=${renderServerDefault(col.serverDefault, ctx, where)}`);
-  opts.push(`nullable=${col.nullable ? 'True' : 'False'}`);
-  return `sa.Column(${pyStr(col.name)}, ${renderType(col.type, ctx, where)}, ${opts.join(', ')})`;
+  if (column.serverDefault) opts.push(`server_default=${renderServerDefault(column.serverDefault, at)}`);
+  opts.push(`nullable=${column.nullable ? 'True' : 'False'}`);
+  return `sa.Column(${pyStr(column.name)}, ${renderType(column.type, at)}, ${opts.join(', ')})`;
 }
