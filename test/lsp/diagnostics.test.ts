@@ -91,4 +91,26 @@ describe('language server over stdio', function () {
     assert.ok(def.uri.endsWith('migrations/versions/1a2b3c4d5e6f_create_catalog.py'));
     assert.equal(def.range.start.line, 34);
   });
+
+  it('offers a quick fix that writes the revision; applied, the finding goes and the next fix chains to it', async () => {
+    const p = await client.diagnostics(CATALOG);
+    const uri = client.uri(CATALOG);
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: p.diagnostics[0].range, context: { diagnostics: p.diagnostics, only: ['quickfix'] } })) as Array<{ title: string; edit: { documentChanges: Array<{ kind?: string; uri?: string; edits?: Array<{ newText: string }> }> } }>;
+    assert.deepEqual(actions.map((a) => a.title), ['Add migration: add column products.sku']);
+    const [create, write] = actions[0].edit.documentChanges;
+    assert.equal(create.kind, 'create');
+    const text = write.edits![0].newText;
+    assert.match(text, /down_revision: Union\[str, Sequence\[str\], None\] = '7c8d9e0f1a2b'/);
+    assert.match(text, /batch_op\.add_column\(sa\.Column\('sku', sa\.String\(length=32\), nullable=False\)\)/);
+    // Apply the edit as the editor would: the file appears on disk.
+    const file = decodeURIComponent(new URL(create.uri!).pathname);
+    fs.writeFileSync(file, text, { flag: 'wx' });
+    await client.changedOnDisk([{ file: path.relative(root, file), type: 1 }]);
+    await client.diagnostics(CATALOG, (x) => x.diagnostics.length === 0);
+    const newId = /^revision: str = '([0-9a-f]{12})'/m.exec(text)![1];
+    const orders = await client.diagnostics('shop/models/orders.py');
+    const next = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: client.uri('shop/models/orders.py') }, range: orders.diagnostics[0].range, context: { diagnostics: orders.diagnostics } })) as Array<{ title: string; edit: { documentChanges: Array<{ edits?: Array<{ newText: string }> }> } }>;
+    const alter = next.find((a) => a.title === 'Add migration: alter column customers.full_name')!;
+    assert.match(alter.edit.documentChanges[1].edits![0].newText, new RegExp(`down_revision: Union\\[str, Sequence\\[str\\], None\\] = '${newId}'`));
+  });
 });

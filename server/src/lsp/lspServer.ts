@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser, type PythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
 import { Debouncer } from './debounce';
 import { definitionAt, hoverAt } from './navigation';
+import { GENERATE_ALL_KIND, codeActionsFor } from './codeActions';
 import { WorkspaceFolder } from './workspaceFolder';
 
 /** Where the server finds its wasm files and the rule pages its diagnostics link to. */
@@ -78,6 +79,10 @@ export class LspServer {
       const found = this.locate(p.textDocument.uri);
       return found?.folder.lastAnalysis ? definitionAt(found.folder.lastAnalysis, found.folder.root, found.file, p.position) : undefined;
     });
+    c.onCodeAction((p) => {
+      const found = this.locate(p.textDocument.uri);
+      return found ? codeActionsFor({ folder: found.folder, diagnostics: p.context.diagnostics, only: p.context.only }) : [];
+    });
     c.onShutdown(() => {
       this.debouncer?.dispose();
       for (const w of this.fallbackWatchers) w.close();
@@ -98,6 +103,7 @@ export class LspServer {
         workspace: { workspaceFolders: { supported: true } },
         hoverProvider: true,
         definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, GENERATE_ALL_KIND] },
       },
       serverInfo: { name: 'alembic-drift', version: '0.1.0' },
     };
