@@ -267,6 +267,28 @@ describe('revision rendering: the ops of a project, in order', () => {
     assert.ok(downgrade.includes("op.alter_column('users', 'email_address',"));
   });
 
+  it('changes a primary key by name: PostgreSQL defaults outside batch mode, names of its own in batch mode', async () => {
+    const env = await environment({
+      'app/models.py': `${MODELS_HEAD}
+        class Stock(Base):
+            __tablename__ = "stock"
+            warehouse_id = sa.Column(sa.Integer, primary_key=True)
+            sku = sa.Column(sa.String(20), primary_key=True)
+      `,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, `
+        op.create_table("stock", sa.Column("warehouse_id", sa.Integer(), nullable=False), sa.Column("sku", sa.String(length=20), nullable=False), sa.PrimaryKeyConstraint("warehouse_id"))
+      `),
+    });
+    const plain = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' });
+    assert.deepEqual(plain.upgrade.filter((l) => !l.startsWith('#')), ["op.drop_constraint('stock_pkey', 'stock', type_='primary')", "op.create_primary_key('stock_pkey', 'stock', ['warehouse_id', 'sku'])"]);
+    assert.match(plain.upgrade.join('\n'), /TODO: "stock_pkey" is PostgreSQL's default name/);
+    assert.deepEqual(plain.downgrade.filter((l) => !l.startsWith('#')), ["op.drop_constraint('stock_pkey', 'stock', type_='primary')", "op.create_primary_key(None, 'stock', ['warehouse_id'])"]);
+    const batch = renderChangeOps({ changes: env.changes, batch: true, dialect: 'sqlite' });
+    assert.deepEqual(batch.upgrade.filter((l) => !l.trim().startsWith('#')), ["with op.batch_alter_table('stock', schema=None) as batch_op:", "    batch_op.create_primary_key('pk_stock', ['warehouse_id', 'sku'])", '']);
+    assert.ok(batch.downgrade.includes("    batch_op.drop_constraint('pk_stock', type_='primary')"));
+    assert.ok(batch.downgrade.includes("    batch_op.create_primary_key('pk_stock', ['warehouse_id'])"));
+  });
+
   it('names the schema of tables outside the default one', async () => {
     const env = await environment({
       'app/models.py': `${MODELS_HEAD}

@@ -10,6 +10,8 @@ export interface TableRef {
 export interface PrimaryKeyRef {
   name?: string;
   columns: string[];
+  /** The model leaves the key unnamed and the revision gives it this name. */
+  chosenName?: boolean;
 }
 
 /** One Alembic operation the revision writes, with enough of the schema to write its inverse too. */

@@ -188,7 +188,11 @@ function tableOps(changes: SchemaChange[], options: PlanOptions): Op[] {
   }
   ops.push(...alterOps(table, changes));
   for (const c of changes) {
-    if (c.kind === 'primary-key') ops.push({ kind: 'primary_key', table, from: { name: c.migration.primaryKeyName, columns: c.migration.primaryKey }, to: { name: c.model.primaryKeyName, columns: c.model.primaryKey } });
+    if (c.kind === 'primary-key') {
+      // PostgreSQL's own name for a key made without one; elsewhere one in the usual convention.
+      const name = c.model.primaryKeyName ?? (options.dialect === 'postgresql' ? `${table.name}_pkey` : `pk_${table.name}`);
+      ops.push({ kind: 'primary_key', table, from: { name: c.migration.primaryKeyName, columns: c.migration.primaryKey }, to: { name, columns: c.model.primaryKey, chosenName: !c.model.primaryKeyName } });
+    }
     if (c.kind === 'add-index') ops.push({ kind: 'create_index', table, index: c.index });
     if (c.kind === 'drop-index') ops.push({ kind: 'drop_index', table, index: c.index });
     if (c.kind === 'add-unique') ops.push(namedUniqueOp(table, c.unique));

@@ -161,20 +161,23 @@ function renderAlterColumn(op: Extract<Op, { kind: 'alter_column' | 'rename_colu
   return [head, ...args].join(`,\n${CONTINUATION}`) + ')';
 }
 
-/** A primary key change: drop the old constraint (by name) and create the new one. */
+/**
+ * A primary key change: drop the old constraint (by name) and create the new one. The migrations' key may have no
+ * name: PostgreSQL's default is assumed (with a TODO), and in batch mode the table is made again anyway.
+ */
 function renderPrimaryKey(op: Extract<Op, { kind: 'primary_key' }>, w: Writer): string[] {
   const table = op.table;
-  const guess = w.ctx.dialect === 'postgresql' ? `${table.name}_pkey` : undefined;
   const out: string[] = [];
-  // In batch mode the table is made again: an unnamed primary key is simply replaced.
-  const oldName = op.from.name ?? (w.inBatch ? undefined : guess);
   if (op.from.name !== undefined || !w.inBatch) {
-    if (oldName === undefined) w.ctx.notes.push(`TODO: the primary key of "${table.name}" has no name in the migrations; write the name the database gave it.`);
-    else if (op.from.name === undefined) w.ctx.notes.push(`TODO: "${oldName}" is PostgreSQL's default name for the primary key of "${table.name}"; check it.`);
-    out.push(dropConstraint(pyRepr(oldName ?? null), { table, type: 'primary' }, w));
+    const guess = w.ctx.dialect === 'postgresql' ? `${table.name}_pkey` : undefined;
+    if (op.from.name === undefined && guess === undefined) w.ctx.notes.push(`TODO: the primary key of "${table.name}" has no name in the migrations; write the name the database gave it.`);
+    else if (op.from.name === undefined) w.ctx.notes.push(`TODO: "${guess}" is PostgreSQL's default name for the primary key of "${table.name}"; check it.`);
+    out.push(dropConstraint(pyRepr(op.from.name ?? guess ?? null), { table, type: 'primary' }, w));
   }
-  const newName = op.to.name ?? guess ?? `pk_${table.name}`;
-  out.push(`${w.prefix}create_primary_key(${pyStr(newName)}, ${tableArg(table, w)}${pyList(op.to.columns)}${schemaTail(table, w)})`);
+  // Batch mode needs a name for every constraint it makes; elsewhere the database names an unnamed key itself.
+  const name = op.to.name ?? (w.inBatch ? `pk_${table.name}` : undefined);
+  if (op.to.chosenName || op.to.name === undefined) w.ctx.notes.push(`alembic-drift: the primary key of "${table.name}" has no name in ${op.to.chosenName ? 'the model' : 'the migrations'}; it is made ${name ? `as "${name}"` : 'without one'} here.`);
+  out.push(`${w.prefix}create_primary_key(${pyRepr(name ?? null)}, ${tableArg(table, w)}${pyList(op.to.columns)}${schemaTail(table, w)})`);
   return out;
 }
 
