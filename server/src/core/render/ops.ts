@@ -38,40 +38,26 @@ export type Op = PlannedOp & { why?: string[] };
 /** A step of the revision body: an op on its own, or the ops on one table (a batch block in batch mode). */
 export type Step = { kind: 'op'; op: Op } | { kind: 'table'; table: TableRef; ops: Op[] };
 
+/** Ops undone by their counterpart with the same fields (a column added is a column dropped...). */
+const OPPOSITE = {
+  create_table: 'drop_table', drop_table: 'create_table', add_column: 'drop_column', drop_column: 'add_column',
+  create_index: 'drop_index', drop_index: 'create_index', add_unique: 'drop_unique', drop_unique: 'add_unique',
+  add_foreign_key: 'drop_foreign_key', drop_foreign_key: 'add_foreign_key',
+} as const;
+
 /** The op that undoes an op. */
 export function invertOp(op: Op): Op {
-  const why = op.why;
   switch (op.kind) {
-    case 'create_table':
-      return { kind: 'drop_table', table: op.table, laterForeignKeys: op.laterForeignKeys, why };
-    case 'drop_table':
-      return { kind: 'create_table', table: op.table, laterForeignKeys: op.laterForeignKeys, why };
     case 'rename_table':
-      return { kind: 'rename_table', table: { name: op.newName, schema: op.table.schema }, newName: op.table.name, why };
-    case 'add_column':
-      return { kind: 'drop_column', table: op.table, column: op.column, why };
-    case 'drop_column':
-      return { kind: 'add_column', table: op.table, column: op.column, why };
+      return { ...op, table: { name: op.newName, schema: op.table.schema }, newName: op.table.name };
     case 'alter_column':
-      return { ...op, from: op.to, to: op.from };
     case 'rename_column':
-      return { ...op, from: op.to, to: op.from };
-    case 'create_index':
-      return { kind: 'drop_index', table: op.table, index: op.index, why };
-    case 'drop_index':
-      return { kind: 'create_index', table: op.table, index: op.index, why };
-    case 'add_unique':
-      return { kind: 'drop_unique', table: op.table, unique: op.unique, why };
-    case 'drop_unique':
-      return { kind: 'add_unique', table: op.table, unique: op.unique, why };
-    case 'add_foreign_key':
-      return { kind: 'drop_foreign_key', table: op.table, foreignKey: op.foreignKey, why };
-    case 'drop_foreign_key':
-      return { kind: 'add_foreign_key', table: op.table, foreignKey: op.foreignKey, why };
     case 'primary_key':
-      return { ...op, from: op.to, to: op.from };
+      return { ...op, from: op.to, to: op.from } as Op;
     case 'comment':
-      return { kind: 'comment', upgrade: op.downgrade, downgrade: op.upgrade, why };
+      return { ...op, upgrade: op.downgrade, downgrade: op.upgrade };
+    default:
+      return { ...op, kind: OPPOSITE[op.kind] } as Op;
   }
 }
 
