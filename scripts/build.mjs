@@ -39,6 +39,19 @@ await esbuild.build({
   // NOTE: the ESM build of web-tree-sitter uses import.meta.url, which a CJS bundle does not have.
   alias: { 'web-tree-sitter': path.join(path.dirname(require.resolve('web-tree-sitter/web-tree-sitter.wasm')), 'web-tree-sitter.cjs').replace(/\\/g, '/') },
 });
+// The VS Code extension: `vscode` is provided by the editor at run time.
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: [{ in: 'client/src/extension.ts', out: 'extension' }],
+  outdir: dist,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['vscode'],
+});
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 for (const name of ['web-tree-sitter.wasm', 'tree-sitter-python.wasm']) {
   if (!fs.existsSync(path.join(dist, name))) {

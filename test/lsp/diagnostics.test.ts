@@ -114,3 +114,20 @@ describe('language server over stdio', function () {
     assert.match(alter.edit.documentChanges[1].edits![0].newText, new RegExp(`down_revision: Union\\[str, Sequence\\[str\\], None\\] = '${newId}'`));
   });
 });
+
+describe('language server settings', () => {
+  it("applies the editor's alembicDrift settings over the defaults", async () => {
+    const root = copyExample();
+    const client = new LspTestClient(root, { severity: { 'missing-column': 'off', 'nullable-mismatch': 'error' } });
+    try {
+      await client.start();
+      const orders = await client.diagnostics('shop/models/orders.py');
+      assert.deepEqual(orders.diagnostics.map((d) => [d.code, d.severity]), [['nullable-mismatch', 1]]);
+      // The first index publishes before it says it is done: catalog.py's only finding is switched off.
+      assert.equal(client.published(CATALOG), undefined);
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -24,7 +24,11 @@ export class LspTestClient {
   private waiters: Array<() => void> = [];
   private indexed = false;
 
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    /** The editor's `alembicDrift` settings, answered to `workspace/configuration` when given. */
+    private readonly configuration?: Record<string, unknown>,
+  ) {
     this.process = spawn(process.execPath, [path.join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: Publication) => {
@@ -37,6 +41,7 @@ export class LspTestClient {
     });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.configuration ?? null));
     this.connection.listen();
   }
 
@@ -71,7 +76,7 @@ export class LspTestClient {
       processId: process.pid,
       rootUri: pathToFileURL(this.root).toString(),
       workspaceFolders: [{ uri: pathToFileURL(this.root).toString(), name: 'ws' }],
-      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: options.dynamicWatchers ?? true } }, window: { workDoneProgress: true } },
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: options.dynamicWatchers ?? true }, configuration: this.configuration !== undefined }, window: { workDoneProgress: true } },
       initializationOptions: { debounceMs: 0 },
     });
     await this.connection.sendNotification('initialized', {});
@@ -86,6 +91,11 @@ export class LspTestClient {
       return !!p && accept(p);
     }, `diagnostics for ${file}`);
     return this.latest.get(uri)!;
+  }
+
+  /** The latest diagnostics published for a file so far, if any (after `start()`, the first index's are all in). */
+  published(file: string): Publication | undefined {
+    return this.latest.get(this.uri(file));
   }
 
   /** Opens a file as the editor would. */

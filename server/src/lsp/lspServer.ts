@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser, type PythonParser } from '../core/python/parser';
@@ -17,7 +17,7 @@ export interface ServerOptions {
 
 /** Sent when the first index of every workspace folder is done (tests await it instead of sleeping). */
 export const INDEXED_NOTIFICATION = 'alembicDrift/indexed';
-/** Sent after every analysis, with the number of findings. */
+/** Sent after every analysis: all findings, those at warning or error level, and the most heads of any environment. */
 export const ANALYZED_NOTIFICATION = 'alembicDrift/analyzed';
 
 const WATCHED_GLOBS = ['**/*.py', '**/alembic.ini', '**/*.ini', '**/script.py.mako', '**/pyproject.toml'];
@@ -34,6 +34,7 @@ export class LspServer {
   private parser: PythonParser | undefined;
   private debouncer: Debouncer | undefined;
   private canRegisterWatchers = false;
+  private canPullConfiguration = false;
   private fallbackWatchers: fs.FSWatcher[] = [];
   /** Buffer events that arrived before the first index; replayed once it is ready. */
   private pending: Array<() => void> = [];
@@ -71,6 +72,9 @@ export class LspServer {
       });
       this.schedule();
     });
+    c.onDidChangeConfiguration(() => {
+      void this.pullConfiguration().then(() => this.schedule());
+    });
     c.onHover((p) => {
       const found = this.locate(p.textDocument.uri);
       return found?.folder.lastAnalysis ? hoverAt(found.folder.lastAnalysis, found.folder.root, found.file, p.position) : undefined;
@@ -97,6 +101,7 @@ export class LspServer {
     const options = (params.initializationOptions ?? {}) as { debounceMs?: number };
     this.debouncer = new Debouncer(typeof options.debounceMs === 'number' ? options.debounceMs : DEFAULT_DEBOUNCE_MS, () => this.analyze());
     this.canRegisterWatchers = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    this.canPullConfiguration = !!params.capabilities.workspace?.configuration;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -118,6 +123,7 @@ export class LspServer {
       this.parser = await createPythonParser(readParserWasm(this.options.wasmDir));
       this.folders = this.folderPaths.map((p) => new WorkspaceFolder(p, this.parser!));
       for (const f of this.folders) f.loadFromDisk();
+      await this.pullConfiguration();
       const queued = this.pending;
       this.pending = [];
       for (const run of queued) run();
@@ -152,6 +158,15 @@ export class LspServer {
     }
   }
 
+  /** Reads the editor's `alembicDrift` settings for each folder, when the client can answer. */
+  private async pullConfiguration(): Promise<void> {
+    if (!this.canPullConfiguration) return;
+    for (const f of this.folders) {
+      const raw = (await this.connection.workspace.getConfiguration({ scopeUri: pathToFileURL(f.root).toString(), section: 'alembicDrift' }).catch(() => undefined)) as Record<string, unknown> | undefined;
+      f.setEditorSettings(raw);
+    }
+  }
+
   private whenReady(run: () => void): void {
     if (this.parser && this.folders.length > 0) run();
     else this.pending.push(run);
@@ -172,15 +187,20 @@ export class LspServer {
   /** Analyses every folder and publishes; results always reflect the buffers as they are at this moment. */
   private analyze(): void {
     let findings = 0;
+    let drift = 0;
+    let heads = 0;
     for (const folder of this.folders) {
       try {
         for (const p of folder.analyze(this.options.docsDir)) void this.connection.sendDiagnostics(p);
-        findings += folder.lastAnalysis?.findings.length ?? 0;
+        const analysis = folder.lastAnalysis;
+        findings += analysis?.findings.length ?? 0;
+        drift += analysis?.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').length ?? 0;
+        heads = Math.max(heads, ...(analysis?.environments.map((e) => e.heads.length) ?? [0]));
       } catch (e) {
         this.connection.console.error(`alembic-drift: analysis of ${folder.root} failed: ${(e as Error).stack ?? e}`);
       }
     }
-    void this.connection.sendNotification(ANALYZED_NOTIFICATION, { findings });
+    void this.connection.sendNotification(ANALYZED_NOTIFICATION, { findings, drift, heads });
   }
 }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { PythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
-import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
+import { defaultSettings, mergeSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { decodeText, isProjectFile, readProjectFiles } from '../node/readProject';
 import { fileUri, toDiagnostic } from './convert';
 
@@ -26,6 +26,8 @@ export class WorkspaceFolder {
   private readonly open = new Map<string, number>();
   private published = new Set<string>();
   private settings: Settings = defaultSettings();
+  /** The editor's `alembicDrift.*` settings for this folder; they win over pyproject.toml. */
+  private editorSettings: Record<string, unknown> = {};
   lastAnalysis: Analysis | undefined;
 
   constructor(
@@ -81,9 +83,16 @@ export class WorkspaceFolder {
     this.refreshFromDisk(file);
   }
 
+  /** Takes the editor's settings for this folder (from `workspace/configuration`). */
+  setEditorSettings(raw: Record<string, unknown> | undefined): void {
+    this.editorSettings = raw ?? {};
+    this.readSettings();
+  }
+
   private readSettings(): void {
     const text = this.project.getText('pyproject.toml');
-    this.settings = text ? readPyprojectSettings(text).settings : defaultSettings();
+    const base = text ? readPyprojectSettings(text).settings : defaultSettings();
+    this.settings = mergeSettings(base, this.editorSettings).settings;
   }
 
   /** Analyses the folder and returns what to publish: every file with findings, and `[]` for files that had some. */

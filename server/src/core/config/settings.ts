@@ -20,6 +20,9 @@ export interface Settings {
   ignore: { tables: string[]; columns: string[]; codes: FindingCode[] };
 }
 
+/** The keys of the editor's `alembicDrift.*` settings that the engine reads (mergeSettings reads the same names). */
+export const EDITOR_SETTING_KEYS = ['severity', 'exclude', 'models', 'versionLocations', 'dialect'] as const;
+
 /** Settings with every default. */
 export function defaultSettings(): Settings {
   return { severity: {}, exclude: [], models: [], versionLocations: [], ignore: { tables: [], columns: [], codes: [] } };
