@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, State, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StatusItem } from './statusItem';
+import { AuditReportProvider } from './auditReport';
 
 let client: LanguageClient | undefined;
 
@@ -35,9 +36,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('alembicDrift.showOutput', () => output.show(true)),
   );
 
+  const report = new AuditReportProvider(client);
+  context.subscriptions.push(report, vscode.commands.registerCommand('alembicDrift.openAuditReport', () => report.show()));
+
   status.show('indexing');
   await client.start();
-  client.onNotification('alembicDrift/analyzed', (p: { findings: number; drift?: number; heads?: number }) => status.update(p));
+  client.onNotification('alembicDrift/analyzed', (p: { findings: number; drift?: number; heads?: number }) => {
+    status.update(p);
+    report.refresh();
+  });
 }
 
 /** Asks the server for the "Generate migration for all drift" source action and applies its edit. */

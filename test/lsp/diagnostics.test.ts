@@ -115,6 +115,24 @@ describe('language server over stdio', function () {
   });
 });
 
+describe('language server audit report', () => {
+  it('renders the audit of a folder from its latest analysis, with links that open the files', async () => {
+    const root = copyExample();
+    const client = new LspTestClient(root);
+    try {
+      await client.start();
+      const text = (await client.connection.sendRequest('workspace/executeCommand', { command: 'alembicDrift.server.renderAuditReport', arguments: [client.uri('')] })) as string;
+      assert.match(text, /^# Schema drift audit: /);
+      assert.match(text, /\| Missing column \| `sku` \|/);
+      const link = /\]\((file:[^)#]+)#L19\)/.exec(text);
+      assert.ok(link && fs.existsSync(decodeURIComponent(new URL(link[1]).pathname)), 'a link to catalog.py line 19 that exists');
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('language server settings', () => {
   it("applies the editor's alembicDrift settings over the defaults", async () => {
     const root = copyExample();

@@ -7,6 +7,7 @@ import { readParserWasm } from '../node/wasm';
 import { Debouncer } from './debounce';
 import { definitionAt, hoverAt } from './navigation';
 import { GENERATE_ALL_KIND, codeActionsFor } from './codeActions';
+import { RENDER_AUDIT_COMMAND, renderAuditReport } from './auditReport';
 import { WorkspaceFolder } from './workspaceFolder';
 
 /** Where the server finds its wasm files and the rule pages its diagnostics link to. */
@@ -87,6 +88,12 @@ export class LspServer {
       const found = this.locate(p.textDocument.uri);
       return found ? codeActionsFor({ folder: found.folder, diagnostics: p.context.diagnostics, only: p.context.only }) : [];
     });
+    c.onExecuteCommand((p) => {
+      if (p.command !== RENDER_AUDIT_COMMAND) return undefined;
+      const uri = typeof p.arguments?.[0] === 'string' ? p.arguments[0] : undefined;
+      const folder = this.folders.find((f) => pathToFileURL(f.root).toString() === uri?.replace(/\/$/, '')) ?? this.folders[0];
+      return folder ? renderAuditReport(folder) ?? null : null;
+    });
     c.onShutdown(() => {
       this.debouncer?.dispose();
       for (const w of this.fallbackWatchers) w.close();
@@ -109,6 +116,7 @@ export class LspServer {
         hoverProvider: true,
         definitionProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, GENERATE_ALL_KIND] },
+        executeCommandProvider: { commands: [RENDER_AUDIT_COMMAND] },
       },
       serverInfo: { name: 'alembic-drift', version: '0.1.0' },
     };
