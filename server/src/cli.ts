@@ -3,8 +3,8 @@ import { checkCommand } from './cli/check';
 import { revisionCommand } from './cli/revision';
 import { reportCommand } from './cli/report';
 import { UsageError, type Command } from './cli/command';
+import { VERSION } from './version';
 
-const VERSION = '0.1.0';
 
 /** The subcommands, by name. */
 const COMMANDS: Record<string, Command> = {

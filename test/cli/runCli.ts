@@ -5,8 +5,8 @@ import * as path from 'node:path';
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 
 /** Runs the bundled CLI (dist/cli.js) and returns its exit status and output. */
-export function runCli(args: string[], cwd = REPO): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+export function runCli(args: string[], cwd = REPO, env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

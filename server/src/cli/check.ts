@@ -1,24 +1,23 @@
 import { parseArgs } from 'node:util';
-import { analyzeFolder } from '../node/analyzeFolder';
+import { checkFolder } from '../node/checkFolder';
 import { UsageError, projectFolder, type Command } from './command';
 import { formatJson, formatSarif, formatText, type CheckReport } from './output';
 
 /** `alembic-drift check [DIR] [--format text|json|sarif] [--exit-zero]`: report drift; exit 1 when there is some. */
 export const checkCommand: Command = {
-  usage: 'alembic-drift check [DIR] [--format text|json|sarif] [--exit-zero]',
+  usage: 'alembic-drift check [DIR] [--format text|json|sarif] [--exit-zero] [--no-cache]',
   async run({ argv, version }) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string', short: 'f' }, 'exit-zero': { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string', short: 'f' }, 'exit-zero': { type: 'boolean' }, 'no-cache': { type: 'boolean' } } });
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const format = values.format ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
     const root = projectFolder(positionals[0]);
-    const { analysis, settingsProblems } = await analyzeFolder(root);
-    if (analysis.environments.length === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
-    for (const p of settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
-    const heads = [...new Set(analysis.environments.flatMap((e) => e.heads))];
-    const report: CheckReport = { root, heads, findings: analysis.findings };
+    const result = await checkFolder(root, { cache: !values['no-cache'] });
+    if (result.environments === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
+    for (const p of result.settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
+    const report: CheckReport = { root, heads: result.heads, findings: result.findings };
     process.stdout.write(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, version) : formatText(report));
     if (values['exit-zero']) return 0;
-    return analysis.findings.some((f) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;
+    return result.findings.some((f) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;
   },
 };

@@ -1,8 +1,10 @@
 import { createPythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
 import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
-import { readProjectFiles } from './readProject';
+import { readProjectFiles, type ProjectFiles } from './readProject';
 import { readParserWasm } from './wasm';
+import { cachingParser, defaultCacheDir } from './syntaxCache';
+import { VERSION } from '../version';
 
 /** The analysis of a folder on disk, with the settings used and any problems reading them. */
 export interface FolderAnalysis {
@@ -12,15 +14,24 @@ export interface FolderAnalysis {
   project: Project;
 }
 
-/** Reads a project folder from disk into the engine and analyses it (the CLI's whole job, minus printing). */
-export async function analyzeFolder(root: string, options: { wasmDir?: string } = {}): Promise<FolderAnalysis> {
-  const parser = await createPythonParser(readParserWasm(options.wasmDir));
+/** The settings of a folder's pyproject.toml, with the problems found reading them. */
+export function folderSettings(files: ProjectFiles): { settings: Settings; problems: string[] } {
+  const pyproject = files.files.get('pyproject.toml');
+  return pyproject ? readPyprojectSettings(pyproject) : { settings: defaultSettings(), problems: [] };
+}
+
+/**
+ * Reads a project folder from disk into the engine and analyses it (the CLI's whole job, minus printing). Parsed
+ * files come from the parse cache unless `cache` is false; `read` passes files already read.
+ */
+export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; read?: ProjectFiles } = {}): Promise<FolderAnalysis> {
+  const treeSitter = await createPythonParser(readParserWasm(options.wasmDir));
+  const parser = options.cache === false ? treeSitter : cachingParser(treeSitter, defaultCacheDir(VERSION));
   const project = new Project(parser);
-  const { files, skipped } = readProjectFiles(root);
-  for (const [file, text] of files) project.setFile(file, text);
-  for (const s of skipped) project.noteUnreadable(s.file, s.reason);
-  const pyproject = files.get('pyproject.toml');
-  const { settings, problems } = pyproject ? readPyprojectSettings(pyproject) : { settings: defaultSettings(), problems: [] };
+  const read = options.read ?? readProjectFiles(root);
+  for (const [file, text] of read.files) project.setFile(file, text);
+  for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);
+  const { settings, problems } = folderSettings(read);
   const analysis = project.analyze(settings);
   return { analysis, settings, settingsProblems: problems, project };
 }

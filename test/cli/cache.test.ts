@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO, runCli } from './runCli';
+
+describe('CLI cache', () => {
+  let project: string;
+  let cacheDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeEach(() => {
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-project-'));
+    fs.cpSync(path.join(REPO, 'examples', 'shop'), project, { recursive: true });
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
+    env = { ...process.env, ALEMBIC_DRIFT_CACHE_DIR: cacheDir };
+  });
+
+  afterEach(() => {
+    fs.rmSync(project, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('stores results where it was told, gives the same answer warm, and sees any change of a file', () => {
+    const cold = runCli(['check', project, '--format', 'json'], REPO, env);
+    assert.ok(fs.readdirSync(cacheDir).length > 0, 'the cache folder holds entries');
+    const warm = runCli(['check', project, '--format', 'json'], REPO, env);
+    assert.equal(warm.stdout, cold.stdout);
+    assert.equal(warm.status, cold.status);
+
+    const catalog = path.join(project, 'shop', 'models', 'catalog.py');
+    fs.writeFileSync(catalog, fs.readFileSync(catalog, 'utf8').replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n'));
+    const changed = JSON.parse(runCli(['check', project, '--format', 'json'], REPO, env).stdout) as { diagnostics: Array<{ column?: string }> };
+    assert.ok(changed.diagnostics.some((d) => d.column === 'weight'), 'the new column is reported after the edit');
+  });
+
+  it('never trusts a damaged entry', () => {
+    const cold = runCli(['check', project, '--format', 'json'], REPO, env);
+    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    for (const file of walk(cacheDir)) fs.writeFileSync(file, '{ not json');
+    const again = runCli(['check', project, '--format', 'json'], REPO, env);
+    assert.equal(again.stdout, cold.stdout);
+  });
+
+  it('--no-cache reads and writes nothing', () => {
+    const r = runCli(['check', project, '--no-cache'], REPO, env);
+    assert.equal(r.status, 1);
+    assert.deepEqual(fs.readdirSync(cacheDir), []);
+  });
+});
