@@ -42,6 +42,15 @@ describe('CLI cache', () => {
     assert.equal(again.stdout, cold.stdout);
   });
 
+  it('prunes the folders of earlier builds, and nothing else in a shared cache folder', () => {
+    fs.mkdirSync(path.join(cacheDir, '0.0.1-1-0123456789ab'));
+    fs.writeFileSync(path.join(cacheDir, 'someone-elses.txt'), 'keep me');
+    runCli(['check', project], REPO, env);
+    const names = fs.readdirSync(cacheDir);
+    assert.ok(!names.includes('0.0.1-1-0123456789ab'));
+    assert.ok(names.includes('someone-elses.txt'));
+  });
+
   it('--no-cache reads and writes nothing', () => {
     const r = runCli(['check', project, '--no-cache'], REPO, env);
     assert.equal(r.status, 1);

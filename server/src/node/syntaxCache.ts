@@ -32,7 +32,8 @@ export function defaultCacheDir(toolVersion: string): string {
   if (!fs.existsSync(dir)) {
     // A new build: the folders of earlier builds will never be read again.
     try {
-      for (const old of fs.readdirSync(base)) fs.rmSync(path.join(base, old), { recursive: true, force: true });
+      // Only folders named as this tool names them: the base may be shared with other tools.
+      for (const old of fs.readdirSync(base)) if (/^\d+\.\d+\.\d+-\d+-([0-9a-f]{12}|unknown)$/.test(old)) fs.rmSync(path.join(base, old), { recursive: true, force: true });
     } catch {
       // Nothing to prune.
     }
