@@ -4,6 +4,8 @@ import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, Text
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser, type PythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
+import { cachingParser, defaultCacheDir } from '../node/syntaxCache';
+import { VERSION } from '../version';
 import { Debouncer } from './debounce';
 import { definitionAt, hoverAt } from './navigation';
 import { GENERATE_ALL_KIND, codeActionsFor } from './codeActions';
@@ -128,7 +130,9 @@ export class LspServer {
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Alembic Drift', 0, 'Indexing models and migrations…');
     try {
-      this.parser = await createPythonParser(readParserWasm(this.options.wasmDir));
+      // The parse cache the CLI fills serves the first index too (buffers typed later are parsed afresh).
+      let indexing = true;
+      this.parser = cachingParser(await createPythonParser(readParserWasm(this.options.wasmDir)), defaultCacheDir(VERSION), { shouldWrite: () => indexing });
       this.folders = this.folderPaths.map((p) => new WorkspaceFolder(p, this.parser!));
       for (const f of this.folders) f.loadFromDisk();
       await this.pullConfiguration();
@@ -136,6 +140,7 @@ export class LspServer {
       this.pending = [];
       for (const run of queued) run();
       this.analyze();
+      indexing = false;
     } catch (e) {
       this.connection.console.error(`alembic-drift: indexing failed: ${(e as Error).stack ?? e}`);
     } finally {

@@ -43,9 +43,10 @@ export function defaultCacheDir(toolVersion: string): string {
 
 /**
  * Wraps a parser with an on-disk cache of parsed syntax keyed by the SHA-1 of the file's text: a warm run reads JSON
- * instead of parsing. Entries are written atomically; an unreadable or corrupt entry is parsed again, never trusted.
+ * instead of parsing. Entries are written atomically (when `shouldWrite` allows: an editor does not store every
+ * keystroke's text); an unreadable or corrupt entry is parsed again, never trusted.
  */
-export function cachingParser(parser: PythonParser, dir: string): PythonParser {
+export function cachingParser(parser: PythonParser, dir: string, options: { shouldWrite?: () => boolean } = {}): PythonParser {
   let writable = true;
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -62,7 +63,7 @@ export function cachingParser(parser: PythonParser, dir: string): PythonParser {
         // Not cached yet, or unreadable: parse.
       }
       const syntax = parser.parseModule(text);
-      if (writable) {
+      if (writable && (options.shouldWrite?.() ?? true)) {
         try {
           fs.mkdirSync(path.dirname(file), { recursive: true });
           const temp = `${file}.${process.pid}.tmp`;
