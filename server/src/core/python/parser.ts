@@ -223,7 +223,8 @@ class Converter {
       const outerDepth = this.classDepth;
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
       // __tablename__): skipping the others keeps big model files cheap.
-      const needed = outerDepth === 0 || name.startsWith('__') || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
+      // A revision's downgrade() is never replayed either.
+      const needed = outerDepth === 0 ? !(name === 'downgrade' && this.moduleLevel(n)) : name.startsWith('__') || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
       this.classDepth = 0;
       try {
         let body: Stmt[] = [];
@@ -233,6 +234,12 @@ class Converter {
         this.classDepth = outerDepth;
       }
     }
+  }
+
+  /** Whether a definition sits at the top of the module (directly, or under a decorator). */
+  private moduleLevel(n: SyntaxNode): boolean {
+    const parent = n.parent?.type === 'decorated_definition' ? n.parent.parent : n.parent;
+    return parent?.type === 'module';
   }
 
   private params(n: SyntaxNode | null): Param[] {
