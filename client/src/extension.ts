@@ -58,7 +58,7 @@ async function runSourceAction(currentFileOnly: boolean): Promise<void> {
     void vscode.window.showInformationMessage(currentFileOnly ? 'Alembic Drift: no drift in this file.' : 'Alembic Drift: no drift to write a migration for.');
     return;
   }
-  await vscode.workspace.applyEdit(action.edit);
+  await vscode.workspace.applyEdit(action.edit, { isRefactoring: true });
 }
 
 /** Stops the language server. */
