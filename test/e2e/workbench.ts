@@ -76,12 +76,6 @@ export class Workbench {
     return this.page.locator('.part.editor .editor-group-container.active .editor-container .monaco-editor').first();
   }
 
-  /** Clicks into the active editor's text so that keys go to it. */
-  async focusEditor(): Promise<void> {
-    await this.activeEditor().locator('.view-lines').click({ position: { x: 5, y: 5 } });
-    await waitFor('the editor to have focus', T.short, async () => ((await this.activeEditor().evaluate((e) => e.classList.contains('focused'))) ? true : undefined));
-  }
-
   /** Puts the cursor at line:column (Go to Line), checked through the status bar. */
   async goTo(line: number, column: number): Promise<void> {
     await this.pick('Control+G', `:${line}:${column}`, `line ${line}`);
@@ -138,6 +132,13 @@ export class Workbench {
   /** Text of the status bar. */
   async statusBar(): Promise<string> {
     return this.page.locator('.part.statusbar').innerText();
+  }
+
+  /** The channel the Output panel shows, when it is visible. */
+  async outputChannel(): Promise<string | undefined> {
+    const view = this.page.locator('.part.panel .pane-body.output-view').first();
+    if (!(await view.isVisible())) return undefined;
+    return (await view.getAttribute('aria-label'))?.replace(/ - Output$/, '');
   }
 
   /** The code action menu (Ctrl+. or the lightbulb); its rows are `.monaco-list-row`s. */
