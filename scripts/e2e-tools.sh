@@ -17,6 +17,14 @@ NPM_FLAGS=(--no-fund --no-audit --no-update-notifier --loglevel=error)
 
 log() { echo "e2e-tools: $*" >&2; }
 
+# Under `npm run`, the outer npm (on Node 20) exports npm_* variables that the installs below must not inherit: its
+# user agent (code-server's postinstall reads the Node version from it), its prefix, its global config path.
+if [ -n "${npm_lifecycle_event:-}" ]; then
+  while IFS='=' read -r name _; do
+    case "$name" in npm_*) unset "$name" ;; esac
+  done < <(env)
+fi
+
 # --- Debian packages ---------------------------------------------------------------------------------------------
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()

@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const VSIX = path.join(REPO, 'alembic-drift.vsix');
@@ -211,6 +212,20 @@ export class CodeServerHome {
     }
     return { tmp: this.tmp, port, url, log: () => output, stop };
   }
+}
+
+/**
+ * Debian's Chromium, headless, with a fresh profile in `profileDir`; `env` (a CodeServerHome's) keeps what Chromium
+ * writes beside its profile (its crash database) in the temporary folder rather than in $HOME.
+ */
+export function launchBrowser(profileDir: string, env: NodeJS.ProcessEnv): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    env,
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+  });
 }
 
 /** A new temporary folder for one suite. */

@@ -10,8 +10,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, CodeServerHome, REPO, VSIX, requireTools, tempFolder, waitFor, type CodeServer } from './codeServer';
+import type { BrowserContext } from 'playwright-core';
+import { CodeServerHome, REPO, VSIX, launchBrowser, requireTools, tempFolder, waitFor, type CodeServer } from './codeServer';
 import { T, Workbench } from './workbench';
 
 const ARTIFACTS = path.join(REPO, 'out', 'e2e-artifacts');
@@ -46,12 +46,7 @@ describe('VS Code (code-server in Chromium): the .vsix as a user meets it', func
     home.env.EXTENSIONS_GALLERY = '{}';
     installOutput = home.installExtension(VSIX);
     server = await home.start({ folder: project });
-    browser = await chromium.launchPersistentContext(path.join(tmp, 'browser'), {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 800 },
-      deviceScaleFactor: 1,
-    });
+    browser = await launchBrowser(path.join(tmp, 'browser'), home.env);
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.setDefaultTimeout(T.medium);
     page.on('console', (m) => {

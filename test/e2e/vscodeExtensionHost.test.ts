@@ -7,8 +7,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, CodeServerHome, REPO, VSIX, requireTools, tempFolder, waitFor, type CodeServer } from './codeServer';
+import type { BrowserContext } from 'playwright-core';
+import { CodeServerHome, REPO, VSIX, launchBrowser, requireTools, tempFolder, waitFor, type CodeServer } from './codeServer';
 import { CASES, DIR_ENV, RESULT_FILE, answer, pendingChecks, readJson, type Answer, type CaseResult, type Check } from './exthost/protocol';
 import { T, Workbench } from './workbench';
 
@@ -68,7 +68,7 @@ describe('VS Code extension host (smoke-test driver): the extension through the 
       ['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDir}`],
       ['extensionTestsPath', `vscode-remote://${authority}${testsModule}`],
     ];
-    browser = await chromium.launchPersistentContext(path.join(tmp, 'browser'), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    browser = await launchBrowser(path.join(tmp, 'browser'), home.env);
     const page = browser.pages()[0] ?? (await browser.newPage());
     const wb = new Workbench(page);
     await page.goto(`${server.url}/?folder=${encodeURIComponent(project)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
