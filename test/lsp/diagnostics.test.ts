@@ -70,6 +70,19 @@ describe('language server over stdio', function () {
     assert.deepEqual(p.diagnostics, []);
   });
 
+  it('keeps the findings of a buffer while it is broken mid-edit, so squiggles do not flicker', async () => {
+    const text = fs.readFileSync(path.join(root, CATALOG), 'utf8');
+    await client.open(CATALOG, text, 1);
+    const withWeight = text.replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
+    await client.change(CATALOG, withWeight, 2);
+    await client.diagnostics(CATALOG, (x) => x.version === 2);
+    // The user deletes the closing parenthesis of the line above the new column: the class no longer parses.
+    await client.change(CATALOG, withWeight.replace('description = sa.Column(sa.Text)', 'description = sa.Column(sa.Text'), 3);
+    const broken = await client.diagnostics(CATALOG, (x) => x.version === 3);
+    assert.deepEqual(codes(broken).filter((c) => c.endsWith('missing-column')), ['18:missing-column', '21:missing-column']);
+    assert.ok(broken.diagnostics.some((d) => d.code === 'parse-error'));
+  });
+
   it('keeps serving when a model file is broken mid-edit', async () => {
     const text = fs.readFileSync(path.join(root, CATALOG), 'utf8');
     await client.open(CATALOG, text, 1);

@@ -36,6 +36,9 @@ export interface Analysis {
 interface FileEntry {
   text: string;
   syntax?: ModuleSyntax;
+  /** For an editor buffer: its last syntax without errors, used while the text is broken mid-edit. */
+  lastGood?: ModuleSyntax;
+  keepLastGood?: boolean;
 }
 
 /** A file can declare models only if it names SQLAlchemy (or a wrapper) and a column or table form. */
@@ -52,11 +55,16 @@ export class Project {
 
   constructor(private readonly parser: PythonParser) {}
 
-  /** Sets (or replaces) the text of a project file; `path` is relative POSIX. */
-  setFile(path: string, text: string): void {
+  /**
+   * Sets (or replaces) the text of a project file; `path` is relative POSIX. With `keepLastGood` (an editor buffer
+   * being typed in), a text that does not parse cleanly is read as its last clean version, so findings do not
+   * flicker off and on while the user types; its syntax error is still reported.
+   */
+  setFile(path: string, text: string, options: { keepLastGood?: boolean } = {}): void {
     const existing = this.files.get(path);
     if (existing && existing.text === text) return;
-    this.files.set(path, { text });
+    const lastGood = options.keepLastGood ? (existing?.syntax && existing.syntax.errors.length === 0 ? existing.syntax : existing?.lastGood) : undefined;
+    this.files.set(path, { text, lastGood, keepLastGood: options.keepLastGood });
   }
 
   /** Forgets a file (deleted on disk, or closed and gone). */
@@ -85,6 +93,7 @@ export class Project {
     const entry = this.files.get(path);
     if (!entry || !path.endsWith('.py')) return undefined;
     entry.syntax ??= this.parser.parseModule(entry.text);
+    if (entry.syntax.errors.length > 0 && entry.lastGood) return { ...entry.lastGood, errors: entry.syntax.errors };
     return entry.syntax;
   }
 

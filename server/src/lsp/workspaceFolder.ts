@@ -73,7 +73,7 @@ export class WorkspaceFolder {
   /** An editor buffer's text replaces the disk's. */
   setBuffer(file: string, text: string, version: number): void {
     this.open.set(file, version);
-    this.project.setFile(file, text);
+    this.project.setFile(file, text, { keepLastGood: true });
     if (file === 'pyproject.toml') this.readSettings();
   }
 
