@@ -30,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     vscode.commands.registerCommand('alembicDrift.generateMigration', () => runSourceAction(false)),
+    vscode.commands.registerCommand('alembicDrift.generateMigrationForFile', () => runSourceAction(true)),
     vscode.commands.registerCommand('alembicDrift.restartServer', async () => {
       await client?.restart();
     }),
@@ -52,8 +53,9 @@ async function runSourceAction(currentFileOnly: boolean): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const uri = editor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!uri) return;
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, editor?.selection ?? new vscode.Range(0, 0, 0, 0), 'source.alembicDrift.generateMigration');
-  const action = actions?.find((a) => a.edit);
+  const kind = currentFileOnly ? 'source.alembicDrift.generateMigration.file' : 'source.alembicDrift.generateMigration';
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, editor?.selection ?? new vscode.Range(0, 0, 0, 0), kind);
+  const action = actions?.find((a) => a.edit && a.kind?.value === kind);
   if (!action?.edit) {
     void vscode.window.showInformationMessage(currentFileOnly ? 'Alembic Drift: no drift in this file.' : 'Alembic Drift: no drift to write a migration for.');
     return;

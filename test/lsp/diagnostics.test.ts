@@ -94,6 +94,20 @@ describe('language server over stdio', function () {
     assert.deepEqual(codes(back), ['18:missing-column']);
   });
 
+  it('offers source actions for all drift and for the drift of the current file', async () => {
+    await client.diagnostics(CATALOG);
+    const ask = async (kind: string): Promise<Array<{ title: string; edit: { documentChanges: Array<{ edits?: Array<{ newText: string }> }> } }>> =>
+      (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: client.uri(CATALOG) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: [kind] } })) as never;
+    const all = await ask('source.alembicDrift.generateMigration');
+    // Asking for a kind includes its sub-kinds, as LSP code action kinds are hierarchical.
+    assert.deepEqual(all.map((a) => a.title), ['Generate migration for all drift (3 changes)', 'Generate migration for the drift in this file (1 change)']);
+    const file = await ask('source.alembicDrift.generateMigration.file');
+    assert.deepEqual(file.map((a) => a.title), ['Generate migration for the drift in this file (1 change)']);
+    const text = file[0].edit.documentChanges[1].edits![0].newText;
+    assert.match(text, /add_column\(sa\.Column\('sku'/);
+    assert.doesNotMatch(text, /coupon_code|full_name/);
+  });
+
   it('answers hover and go-to-definition on a model column with what the migrations made of it', async () => {
     await client.diagnostics(CATALOG);
     const uri = client.uri(CATALOG);

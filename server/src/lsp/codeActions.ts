@@ -8,6 +8,8 @@ import type { WorkspaceFolder } from './workspaceFolder';
 
 /** The source action that writes one revision for every drift of the workspace folder. */
 export const GENERATE_ALL_KIND = `${CodeActionKind.Source}.alembicDrift.generateMigration`;
+/** The source action that writes one revision for the drift found in the current file. */
+export const GENERATE_FILE_KIND = `${GENERATE_ALL_KIND}.file`;
 
 function qualified(t: { name: string; schema?: string }): string {
   return t.schema ? `${t.schema}.${t.name}` : t.name;
@@ -74,7 +76,7 @@ function revisionAction(options: { folder: WorkspaceFolder; env: EnvironmentAnal
  * The quick fixes for the diagnostics of a request, looked up by the key each diagnostic carries (never by its
  * message): each writes a new revision chained to the current head(s). Plus the source action for all drift.
  */
-export function codeActionsFor(options: { folder: WorkspaceFolder; diagnostics: Diagnostic[]; only?: string[] }): CodeAction[] {
+export function codeActionsFor(options: { folder: WorkspaceFolder; file: string; diagnostics: Diagnostic[]; only?: string[] }): CodeAction[] {
   const { folder } = options;
   const analysis = folder.lastAnalysis;
   if (!analysis) return [];
@@ -97,13 +99,17 @@ export function codeActionsFor(options: { folder: WorkspaceFolder; diagnostics: 
       }
     }
   }
-  if (wants(GENERATE_ALL_KIND)) {
+  const drift = (c: SchemaChange): boolean => c.finding.severity === 'error' || c.finding.severity === 'warning';
+  const generate = (kind: string, pick: (c: SchemaChange) => boolean, what: string, message: string): void => {
+    if (!wants(kind) || (kind === GENERATE_ALL_KIND && options.only?.includes(GENERATE_FILE_KIND))) return;
     for (const env of analysis.environments) {
-      const changes = env.changes.filter((c) => c.finding.severity === 'error' || c.finding.severity === 'warning');
+      const changes = env.changes.filter((c) => drift(c) && pick(c));
       if (changes.length === 0) continue;
-      const action = revisionAction({ folder, env, changes, title: `Generate migration for all drift (${changes.length} change${changes.length === 1 ? '' : 's'})`, message: 'sync models', kind: GENERATE_ALL_KIND });
+      const action = revisionAction({ folder, env, changes, title: `Generate migration for ${what} (${changes.length} change${changes.length === 1 ? '' : 's'})`, message, kind });
       if (action) out.push(action);
     }
-  }
+  };
+  generate(GENERATE_ALL_KIND, () => true, 'all drift', 'sync models');
+  generate(GENERATE_FILE_KIND, (c) => c.finding.file === options.file, 'the drift in this file', `sync ${options.file.split('/').pop()!.replace(/\.py$/, '')}`);
   return out;
 }

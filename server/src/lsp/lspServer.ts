@@ -8,7 +8,7 @@ import { cachingParser, defaultCacheDir } from '../node/syntaxCache';
 import { VERSION } from '../version';
 import { Debouncer } from './debounce';
 import { definitionAt, hoverAt } from './navigation';
-import { GENERATE_ALL_KIND, codeActionsFor } from './codeActions';
+import { GENERATE_ALL_KIND, GENERATE_FILE_KIND, codeActionsFor } from './codeActions';
 import { RENDER_AUDIT_COMMAND, renderAuditReport } from './auditReport';
 import { WorkspaceFolder } from './workspaceFolder';
 
@@ -88,7 +88,7 @@ export class LspServer {
     });
     c.onCodeAction((p) => {
       const found = this.locate(p.textDocument.uri);
-      return found ? codeActionsFor({ folder: found.folder, diagnostics: p.context.diagnostics, only: p.context.only }) : [];
+      return found ? codeActionsFor({ folder: found.folder, file: found.file, diagnostics: p.context.diagnostics, only: p.context.only }) : [];
     });
     c.onExecuteCommand((p) => {
       if (p.command !== RENDER_AUDIT_COMMAND) return undefined;
@@ -117,7 +117,7 @@ export class LspServer {
         workspace: { workspaceFolders: { supported: true } },
         hoverProvider: true,
         definitionProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, GENERATE_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, GENERATE_ALL_KIND, GENERATE_FILE_KIND] },
         executeCommandProvider: { commands: [RENDER_AUDIT_COMMAND] },
       },
       serverInfo: { name: 'alembic-drift', version: '0.1.0' },
