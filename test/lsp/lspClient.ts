@@ -22,17 +22,21 @@ export class LspTestClient {
   readonly connection: MessageConnection;
   private readonly latest = new Map<string, Publication>();
   private waiters: Array<() => void> = [];
+  private listeners: Array<(p: Publication) => void> = [];
   private indexed = false;
 
   constructor(
     readonly root: string,
     /** The editor's `alembicDrift` settings, answered to `workspace/configuration` when given. */
     private readonly configuration?: Record<string, unknown>,
+    /** The server's environment (default: this process's). */
+    env?: NodeJS.ProcessEnv,
   ) {
-    this.process = spawn(process.execPath, [path.join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [path.join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: Publication) => {
       this.latest.set(p.uri, p);
+      for (const listener of this.listeners) listener(p);
       this.wake();
     });
     this.connection.onNotification('alembicDrift/indexed', () => {
@@ -70,17 +74,25 @@ export class LspTestClient {
     return pathToFileURL(path.join(this.root, file)).toString();
   }
 
-  /** initialize + initialized, then waits for the first index. */
-  async start(options: { dynamicWatchers?: boolean } = {}): Promise<void> {
+  /** Calls `listener` with every diagnostics notification as it arrives (the benchmark times them). */
+  onPublication(listener: (p: Publication) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * initialize + initialized, then waits for the first index. Tests analyse without debounce (`debounceMs: 0`) unless
+   * `initializationOptions` says otherwise; `{}` keeps the server's own default.
+   */
+  async start(options: { dynamicWatchers?: boolean; initializationOptions?: Record<string, unknown>; timeoutMs?: number } = {}): Promise<void> {
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(this.root).toString(),
       workspaceFolders: [{ uri: pathToFileURL(this.root).toString(), name: 'ws' }],
       capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: options.dynamicWatchers ?? true }, configuration: this.configuration !== undefined }, window: { workDoneProgress: true } },
-      initializationOptions: { debounceMs: 0 },
+      initializationOptions: options.initializationOptions ?? { debounceMs: 0 },
     });
     await this.connection.sendNotification('initialized', {});
-    await this.until(() => this.indexed, 'the first index');
+    await this.until(() => this.indexed, 'the first index', options.timeoutMs);
   }
 
   /** The latest diagnostics published for a file, once `accept` holds for them. */
