@@ -66,9 +66,8 @@ if [ ! -f "$CS_PREFIX/.installed-$CODE_SERVER_VERSION" ] || [ "$(cs_version || t
   fi
   log "installing code-server@$CODE_SERVER_VERSION (a few minutes)"
   rm -rf "$CS_PREFIX"
-  # NOTE: under `npm run`, the outer npm's npm_config_* variables (its user agent names Node 20) would reach
-  # code-server's postinstall, which checks the Node version in the user agent: run the install without them.
-  env $(env | grep -o '^npm_[A-Za-z0-9_]*' | sed 's/^/-u /') PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+  # (The outer npm's variables are gone: see the top. code-server's postinstall checks the Node version in the user agent.)
+  PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
     npm install -g --prefix "$CS_PREFIX" --allow-scripts=code-server --foreground-scripts "${NPM_FLAGS[@]}" \
     "code-server@$CODE_SERVER_VERSION" >"$TOOLS/code-server-install.log" 2>&1 || {
       tail -n 40 "$TOOLS/code-server-install.log" >&2

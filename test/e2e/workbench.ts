@@ -83,6 +83,33 @@ export class Workbench {
       const text = await this.page.locator('.part.statusbar').innerText();
       return text.includes(`Ln ${line}, Col ${column}`) ? true : undefined;
     });
+    await this.waitForEditorFocus();
+  }
+
+  /** Waits until the active editor has the keyboard (focus comes back to it a moment after a quick input closes). */
+  async waitForEditorFocus(): Promise<void> {
+    await waitFor('the editor to have the keyboard', T.short, async () => ((await this.activeEditor().evaluate((e) => e.classList.contains('focused'))) ? true : undefined));
+  }
+
+  /**
+   * Opens the code action menu at the cursor (Ctrl+.) and waits for the action titled `title` in it. A key pressed
+   * while the editor is still taking focus back, or while the language server is still answering, can come to
+   * nothing; then the menu is closed and the key pressed again, until `timeoutMs`.
+   */
+  async openCodeActions(title: string, timeoutMs = T.medium): Promise<Locator> {
+    const item = this.codeActionMenu().locator('.monaco-list-row').filter({ hasText: title });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.waitForEditorFocus();
+      await this.page.keyboard.press('Control+.');
+      try {
+        await item.first().waitFor({ state: 'visible', timeout: Math.min(10_000, Math.max(1_000, deadline - Date.now())) });
+        return item.first();
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`no code action "${title}" after ${timeoutMs} ms: ${(e as Error).message}`);
+        if (await this.codeActionMenu().isVisible()) await this.page.keyboard.press('Escape');
+      }
+    }
   }
 
   /** The lines of the active editor that carry a squiggle of `kind`, and the lines drawn (see SquiggleLines). */
