@@ -7,7 +7,11 @@ import { tableKey, type Schema, type TableDef } from './schema/schema';
 import { extractModels } from './models/extractModels';
 import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
-import { replayMigrations } from './migrations/replay';
+import { revisionSteps, type ReplayResult } from './migrations/replay';
+import { applyRevisionOps } from './migrations/apply';
+import { interpretUpgrade, type OpStep } from './migrations/interpret';
+import { FileMemo, FileReads, InputsMemo } from './memo';
+import type { ModelSchema } from './models/extractModels';
 import { diffSchemas, type SchemaChange } from './diff/diffSchemas';
 import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
@@ -38,7 +42,48 @@ interface FileEntry {
   syntax?: ModuleSyntax;
   /** For an editor buffer: its last syntax without errors, used while the text is broken mid-edit. */
   lastGood?: ModuleSyntax;
+  /** The last good syntax with this text's errors: what the analysis reads while the buffer is broken. */
+  patched?: ModuleSyntax;
   keepLastGood?: boolean;
+}
+
+/** What one analysis reuses from the previous ones: per-file results while the files they read are unchanged. */
+class AnalysisMemos {
+  readonly reads = new FileReads();
+  readonly revisions: FileMemo<RevisionInfo | undefined>;
+  readonly steps: FileMemo<OpStep[]>;
+  readonly models: FileMemo<ModelSchema>;
+  readonly includeRules: FileMemo<ExcludeRule[]>;
+  readonly graphs = new InputsMemo<RevisionGraph>();
+  readonly replays = new InputsMemo<ReplayResult>();
+  /** The resolver, kept while the set of files it indexes is the same. */
+  resolver?: { files: string; resolver: Resolver };
+
+  constructor(version: (file: string) => unknown) {
+    this.revisions = new FileMemo(this.reads, version);
+    this.steps = new FileMemo(this.reads, version);
+    this.models = new FileMemo(this.reads, version);
+    this.includeRules = new FileMemo(this.reads, version);
+  }
+
+  /** The resolver over these files: the previous one when the files are the same, else a new one (and no memo). */
+  resolverFor(files: string[], source: ModuleSource): Resolver {
+    const key = files.join('\n');
+    if (this.resolver?.files !== key) {
+      this.clear();
+      this.resolver = { files: key, resolver: new Resolver(source) };
+    }
+    return this.resolver.resolver;
+  }
+
+  /** Forgets what the last analysis did not use. */
+  sweep(): void {
+    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.graphs, this.replays]) m.sweep();
+  }
+
+  private clear(): void {
+    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.graphs, this.replays]) m.clear();
+  }
 }
 
 /** A file can declare models only if it names SQLAlchemy (or a wrapper) and a column or table form. */
@@ -52,6 +97,7 @@ const MODEL_FORM_HINT = /Column\s*\(|mapped_column|Mapped\[|Field\s*\(|Table\s*\
 export class Project {
   private readonly files = new Map<string, FileEntry>();
   private readonly unreadable = new Map<string, string>();
+  private readonly memos = new AnalysisMemos((file) => this.syntax(file));
 
   constructor(private readonly parser: PythonParser) {}
 
@@ -93,7 +139,7 @@ export class Project {
     const entry = this.files.get(path);
     if (!entry || !path.endsWith('.py')) return undefined;
     entry.syntax ??= this.parser.parseModule(entry.text);
-    if (entry.syntax.errors.length > 0 && entry.lastGood) return { ...entry.lastGood, errors: entry.syntax.errors };
+    if (entry.syntax.errors.length > 0 && entry.lastGood) return (entry.patched ??= { ...entry.lastGood, errors: entry.syntax.errors });
     return entry.syntax;
   }
 
@@ -102,8 +148,15 @@ export class Project {
     const excluded = settings.exclude.length > 0 ? picomatch(settings.exclude, { dot: true }) : undefined;
     const allFiles = [...this.files.keys()].filter((f) => !excluded?.(f)).sort();
     const pyFiles = allFiles.filter((f) => f.endsWith('.py'));
-    const source: ModuleSource = { files: () => pyFiles, syntax: (f) => this.syntax(f) };
-    const resolver = new Resolver(source);
+    const memos = this.memos;
+    const source: ModuleSource = {
+      files: () => pyFiles,
+      syntax: (f) => {
+        memos.reads.read(f);
+        return this.syntax(f);
+      },
+    };
+    const resolver = memos.resolverFor(pyFiles, source);
     const findings: Finding[] = [];
 
     const envs = discoverEnvironments({ files: allFiles, readText: (f) => this.files.get(f)?.text });
@@ -118,7 +171,7 @@ export class Project {
     for (const file of pyFiles) {
       const text = this.files.get(file)!.text;
       if (!text.includes('down_revision')) continue;
-      const info = extractRevision({ resolver, file });
+      const info = memos.revisions.get(file, () => extractRevision({ resolver, file }));
       if (info) {
         revisions.push(info);
         revisionFiles.add(file);
@@ -146,7 +199,7 @@ export class Project {
     const detachedGraphs = new Map<AlembicEnvironment, RevisionGraph[]>();
     for (const [dir, list] of detached) {
       const env = nearestEnvironment(envs, dir);
-      const graph = buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).map((r) => r.id)) });
+      const graph = memos.graphs.get(`detached:${dir}`, [...list, ...claimed], () => buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).map((r) => r.id)) }));
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
       const first = list[0];
@@ -162,7 +215,7 @@ export class Project {
       const text = this.files.get(f)!.text;
       return MODEL_LIBRARY_HINT.test(text) && MODEL_FORM_HINT.test(text);
     });
-    const models = extractModels({ resolver, files: modelFiles });
+    const models = memos.models.get(modelFiles.join('\n'), () => extractModels({ resolver, files: modelFiles }));
     findings.push(...models.findings);
 
     const environments: EnvironmentAnalysis[] = [];
@@ -171,10 +224,13 @@ export class Project {
     // `alembic init`); beside others it is a config that points where we cannot see (a path set at run time).
     const compared = withRevisions.length > 0 ? withRevisions : envs;
     const replays = compared.map((env) => {
-      const graph = buildRevisionGraph(revisions.filter((r) => isInVersionLocation(env, r.file)));
+      const own = revisions.filter((r) => isInVersionLocation(env, r.file));
+      const graph = memos.graphs.get(`env:${env.name}`, own, () => buildRevisionGraph(own));
       findings.push(...graph.problems);
       const dialect = env.dialect ?? settings.dialect;
-      const replay = replayMigrations({ resolver, graph, dialect, after: detachedGraphs.get(env) });
+      const interpret: typeof interpretUpgrade = (input) => memos.steps.get(`${input.file}\0${input.dialect ?? ''}`, () => interpretUpgrade(input));
+      const steps = revisionSteps({ resolver, graph, dialect, after: detachedGraphs.get(env), interpret });
+      const replay = memos.replays.get(`env:${env.name}`, steps.flatMap((s) => [s.revision, s.steps]), () => applyRevisionOps(steps));
       findings.push(...replay.findings);
       return { env, graph, dialect, replay };
     });
@@ -182,7 +238,7 @@ export class Project {
     replays.forEach(({ env, graph, dialect, replay }, i) => {
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
       const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
-      const rules = this.files.has(envPy) ? readIncludeObjectRules({ resolver, file: envPy }) : [];
+      const rules = this.files.has(envPy) ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
       const changes = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps }).filter((c) => !excludedByEnv(rules, c));
       findings.push(...changes.map((c) => c.finding));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
@@ -199,14 +255,20 @@ export class Project {
       findings.push(makeFinding('parse-error', { message: `${file} was not read: it ${reason}.`, file, span: [0, 0, 0, 0] }));
     }
     const kept = this.applySettings(dedupe(findings), settings);
-    const keptSet = new Set(kept);
-    for (const e of environments) e.changes = e.changes.filter((c) => keptSet.has(c.finding));
-    return { environments, findings: kept, modelCount: models.tables.length, revisionCount: revisions.length };
+    for (const e of environments) {
+      e.changes = e.changes.filter((c) => kept.has(c.finding));
+      for (const c of e.changes) c.finding = kept.get(c.finding)!;
+    }
+    memos.sweep();
+    return { environments, findings: sortFindings([...kept.values()]), modelCount: models.tables.length, revisionCount: revisions.length };
   }
 
-  /** Drops ignored findings (comments and settings) and applies severity overrides. */
-  private applySettings(findings: Finding[], settings: Settings): Finding[] {
-    const out: Finding[] = [];
+  /**
+   * Drops ignored findings (comments and settings) and applies severity overrides (to copies: findings may be
+   * remembered for the next analysis); returns each kept finding with what to report for it.
+   */
+  private applySettings(findings: Finding[], settings: Settings): Map<Finding, Finding> {
+    const out = new Map<Finding, Finding>();
     const ignoredTables = new Set(settings.ignore.tables);
     const ignoredColumns = new Set(settings.ignore.columns);
     const ignoredCodes = new Set(settings.ignore.codes);
@@ -218,10 +280,9 @@ export class Project {
       if (codes && (codes.length === 0 || codes.includes(f.code))) continue;
       const severity = settings.severity[f.code];
       if (severity === 'off') continue;
-      if (severity) f.severity = severity;
-      out.push(f);
+      out.set(f, severity ? { ...f, severity } : f);
     }
-    return sortFindings(out);
+    return out;
   }
 }
 

@@ -29,6 +29,7 @@ export type Locals = ReadonlyMap<string, Value>;
 
 const BUILTINS = new Set(['int', 'str', 'float', 'bool', 'bytes', 'dict', 'list', 'tuple', 'set', 'frozenset', 'object', 'type', 'len', 'range', 'None']);
 const MAX_DEPTH = 40;
+const NO_BINDINGS: ReadonlyMap<string, LineBinding[]> = new Map();
 
 /** The source of the modules the resolver may follow (the project's Python files, parsed lazily). */
 export interface ModuleSource {
@@ -40,11 +41,13 @@ export interface ModuleSource {
 
 /**
  * Resolves names across the project's own modules: imports (absolute and relative), aliases, classes, constants.
- * Every answer is memoised per (file, name); create a new resolver when files change.
+ * Every module is read through `source.syntax` each time it is consulted (so a caller can see what was read); its
+ * bindings are kept per syntax object, so a resolver stays valid while the set of files is the same: create a new
+ * one when files are added or removed.
  */
 export class Resolver {
   private readonly moduleIndex = new Map<string, string[]>();
-  private readonly tables = new Map<string, Map<string, LineBinding[]>>();
+  private readonly tables = new WeakMap<ModuleSyntax, Map<string, LineBinding[]>>();
   private readonly fileSet: Set<string>;
 
   constructor(private readonly source: ModuleSource) {
@@ -101,13 +104,14 @@ export class Resolver {
   }
 
   /** The module-level bindings of a file, each name with its successive bindings in source order. */
-  private bindings(file: string): Map<string, LineBinding[]> {
-    let table = this.tables.get(file);
+  private bindings(file: string): ReadonlyMap<string, LineBinding[]> {
+    const syntax = this.source.syntax(file);
+    if (!syntax) return NO_BINDINGS;
+    let table = this.tables.get(syntax);
     if (table) return table;
     table = new Map();
-    this.tables.set(file, table);
-    const syntax = this.source.syntax(file);
-    if (syntax) collectBindings(file, syntax.body, table, false);
+    this.tables.set(syntax, table);
+    collectBindings(file, syntax.body, table, false);
     return table;
   }
 

@@ -1,0 +1,96 @@
+/**
+ * Reuse of per-file work between analyses. A computation run through `FileMemo.get` records which project files it
+ * read (through the resolver); its result is reused while every one of those files still has the same parsed
+ * syntax, so an edit redoes only the work that read the edited file.
+ */
+
+/** Which project files the computations now running have read; nested computations report to every enclosing one. */
+export class FileReads {
+  private readonly frames: Array<Set<string>> = [];
+
+  /** Notes that the running computations read `file`. */
+  read(file: string): void {
+    for (const frame of this.frames) frame.add(file);
+  }
+
+  /** Runs `compute`, returning its value and the files it read. */
+  track<T>(compute: () => T): { value: T; files: Set<string> } {
+    const files = new Set<string>();
+    this.frames.push(files);
+    try {
+      return { value: compute(), files };
+    } finally {
+      this.frames.pop();
+    }
+  }
+}
+
+/** Entries by key, with what was used since the last sweep. */
+class SweptEntries<E extends { used: boolean }> {
+  protected readonly entries = new Map<string, E>();
+
+  /** Forgets entries not used since the last sweep. */
+  sweep(): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.used) entry.used = false;
+      else this.entries.delete(key);
+    }
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+interface MemoEntry<T> {
+  value: T;
+  /** Each file read, with the version (the syntax object) it had. */
+  reads: Array<[string, unknown]>;
+  used: boolean;
+}
+
+/**
+ * Results by key, each valid while the files it read have the versions they had. `sweep()` forgets entries not used
+ * since the previous sweep, so memory follows the project, not its history.
+ */
+export class FileMemo<T> extends SweptEntries<MemoEntry<T>> {
+  constructor(
+    private readonly reads: FileReads,
+    /** The current version of a file (an identity that changes whenever its text does). */
+    private readonly version: (file: string) => unknown,
+  ) {
+    super();
+  }
+
+  /** The result for `key`: the remembered one if still valid, else computed now (and remembered). */
+  get(key: string, compute: () => T): T {
+    const entry = this.entries.get(key);
+    if (entry && entry.reads.every(([file, version]) => this.version(file) === version)) {
+      entry.used = true;
+      for (const [file] of entry.reads) this.reads.read(file);
+      return entry.value;
+    }
+    const { value, files } = this.reads.track(compute);
+    this.entries.set(key, { value, reads: [...files].map((f) => [f, this.version(f)]), used: true });
+    return value;
+  }
+}
+
+/**
+ * Results by key, each valid while the inputs it was computed from are the very same objects (identity, in order):
+ * a step whose inputs come from memoised steps is skipped when none of them was redone.
+ */
+export class InputsMemo<T> extends SweptEntries<{ inputs: readonly unknown[]; value: T; used: boolean }> {
+  /** The result for `key`: the remembered one if its inputs are identical, else computed now (and remembered). */
+  get(key: string, inputs: readonly unknown[], compute: () => T): T {
+    const entry = this.entries.get(key);
+    if (entry && entry.inputs.length === inputs.length && entry.inputs.every((x, i) => x === inputs[i])) {
+      entry.used = true;
+      return entry.value;
+    }
+    const value = compute();
+    this.entries.set(key, { inputs, value, used: true });
+    return value;
+  }
+}

@@ -1,0 +1,62 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Project } from '../../server/src/core/project';
+import { readProjectFiles } from '../../server/src/node/readProject';
+import { damage, seeded } from '../fuzz/damage';
+import { testParser } from './helpers';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const PROJECTS = [
+  ...['test/fixtures', 'test/fixtures-report'].flatMap((dir) => fs.readdirSync(path.join(ROOT, dir)).map((name) => `${dir}/${name}`)),
+  'examples/shop',
+].filter((dir) => fs.statSync(path.join(ROOT, dir)).isDirectory());
+
+/** Edits a user makes that change what the analysis sees: lengths, nullability, lines added and removed, damage. */
+const EDITS: Array<(text: string, rnd: () => number) => string> = [
+  (t, r) => t.replace(/String\((\d+)\)/g, (m, n: string) => (r() < 0.5 ? `String(${Number(n) + 1})` : m)),
+  (t) => (t.includes('nullable=False') ? t.replace('nullable=False', 'nullable=True') : t.replace('nullable=True', 'nullable=False')),
+  (t, r) => {
+    const lines = t.split('\n');
+    lines.splice(Math.floor(r() * lines.length), 1);
+    return lines.join('\n');
+  },
+  (t, r) => {
+    const lines = t.split('\n');
+    const i = lines.findIndex((l, n) => n >= Math.floor(r() * lines.length) && /^\s+\w+ = (sa\.|db\.)?Column\(/.test(l));
+    if (i < 0) return t;
+    const indent = lines[i].match(/^\s*/)![0];
+    lines.splice(i + 1, 0, `${indent}extra_${Math.floor(r() * 1000)} = ${lines[i].includes('db.Column') ? 'db.' : lines[i].includes('sa.Column') ? 'sa.' : ''}Column(${lines[i].includes('sa.') ? 'sa.' : ''}Integer)`);
+    return lines.join('\n');
+  },
+  (t, r) => damage(t, r),
+];
+
+describe('incremental analysis', () => {
+  it('gives, after every edit, the findings a fresh analysis of the same files gives', async function () {
+    this.timeout(120_000);
+    const parser = await testParser();
+    const rnd = seeded(20261130);
+    let edits = 0;
+    for (const dir of PROJECTS) {
+      const { files } = readProjectFiles(path.join(ROOT, dir));
+      const texts = new Map(files);
+      const editor = new Project(parser);
+      for (const [file, text] of texts) editor.setFile(file, text);
+      editor.analyze();
+      const pyFiles = [...texts.keys()].filter((f) => f.endsWith('.py'));
+      for (let i = 0; i < 25; i++) {
+        const file = pyFiles[Math.floor(rnd() * pyFiles.length)];
+        // Now and then back to the original text, as after an undo.
+        const text = rnd() < 0.2 ? files.get(file)! : EDITS[Math.floor(rnd() * EDITS.length)](texts.get(file)!, rnd);
+        texts.set(file, text);
+        editor.setFile(file, text);
+        const fresh = new Project(parser);
+        for (const [f, t] of texts) fresh.setFile(f, t);
+        assert.deepEqual(editor.analyze().findings, fresh.analyze().findings, `${dir}: after edit ${i} of ${file}`);
+        edits++;
+      }
+    }
+    assert.ok(edits >= 25 * PROJECTS.length);
+  });
+});
