@@ -5,7 +5,8 @@ import { evalString, evalStringList } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type ColumnDef, type SourceRef, type TableDef } from '../schema/schema';
 import { evalType, type EvalContext } from '../schema/types';
-import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
+import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
+import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type TypeMapEntry } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
@@ -30,6 +31,8 @@ interface DeclaredColumn {
   origin: SourceRef;
   /** Nullability when `nullable=` is not given. */
   defaultNullable: boolean;
+  /** Where it is written, when it is written in place in the table's own class (for edits of the model). */
+  source?: ColumnSource;
 }
 
 const NOT_COLUMNS = new Set(['sa.relationship', 'sa.relation', 'sa.backref', 'sa.column_property', 'sa.synonym', 'sa.composite', 'sa.association_proxy', 'sa.hybrid_property', 'sqlmodel.Relationship', 'sa.query_expression', 'sa.dynamic_loader']);
@@ -103,7 +106,7 @@ class ModelReader {
     const ctx = this.ctx(ref.file);
     // Mixins and abstract bases reachable without passing through a mapped parent contribute columns.
     const { contributors, mappedParent } = this.contributors(ref);
-    const declared = contributors.flatMap((c) => this.declaredColumns(c, root));
+    const declared = contributors.flatMap((c) => this.declaredColumns(c, root, c === ref));
     const hasOwnPk = declared.some((d) => d.spec.primaryKey) || this.hasPrimaryKeyConstraint(contributors);
 
     const tableExpr = this.graph.ownAttribute(ref, '__table__');
@@ -214,7 +217,7 @@ class ModelReader {
   }
 
   /** The columns a class body declares (Column, mapped_column, Mapped annotations, SQLModel fields, declared_attr). */
-  private declaredColumns(ref: ClassRef, root: DeclarativeRoot): DeclaredColumn[] {
+  private declaredColumns(ref: ClassRef, root: DeclarativeRoot, inPlace: boolean): DeclaredColumn[] {
     const ctx = this.ctx(ref.file);
     const out: DeclaredColumn[] = [];
     const typeMap = this.typeMapOf(root);
@@ -239,7 +242,11 @@ class ModelReader {
       if (callee && NOT_COLUMNS.has(callee)) continue;
       const mapped = s.ann ? unwrapMapped(ctx, s.ann) : undefined;
       if (mapped?.relationshipOnly) continue;
-      const annotation = s.ann && (mapped?.inner || sqlmodel) ? readAnnotation(ctx, mapped?.inner ?? s.ann, typeMap, { sqlmodel, isMappedClass: isMapped }) : undefined;
+      const annotationExpr = s.ann && (mapped?.inner || sqlmodel) ? (mapped?.inner ?? s.ann) : undefined;
+      const annotation = annotationExpr ? readAnnotation(ctx, annotationExpr, typeMap, { sqlmodel, isMappedClass: isMapped }) : undefined;
+      // Where the column is written, for edits of the model: only in the table's own class, never through a helper.
+      const source = (spec: ColumnSpec, options: { call?: { kind: string; e: Extract<Expr, { k: 'call' }> }; fromAnnotation: boolean; assignable?: boolean }): ColumnSource | undefined =>
+        inPlace && (!options.call || declaration?.direct) ? columnSourceOf({ ctx, statement: s.s, spec, annotation: annotationExpr && annotation && options.fromAnnotation ? { e: annotationExpr, info: annotation } : undefined, ...options }) : undefined;
 
       if (value?.k === 'call' && callee && declaration) {
         let spec = evalColumnCall(declaration.ctx, value, callee);
@@ -247,7 +254,7 @@ class ModelReader {
           const saColumn = keywordArg(value, 'sa_column');
           if (saColumn?.k === 'call' && calleeName(ctx, saColumn) === 'sa.Column') {
             spec = evalColumnCall(ctx, saColumn, 'sa.Column');
-            out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey });
+            out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey, source: source(spec, { call: { kind: 'sa.Column', e: saColumn }, fromAnnotation: false }) });
             continue;
           }
           if (annotation?.relationship) continue;
@@ -256,13 +263,13 @@ class ModelReader {
             const len = sqlModelMaxLength(ctx, value);
             if (len !== undefined && spec.type.family === 'VARCHAR') spec.type = { ...spec.type, args: { length: len } };
           }
-          out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey && !!annotation?.optional });
+          out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey && !!annotation?.optional, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation: annotation !== undefined }) });
           continue;
         }
         if (annotation?.carried) spec = mergeSpecs(annotation.carried, spec);
         if (!spec.type && annotation?.type) spec.type = annotation.type;
         const fromAnnotation = callee === 'sa.mapped_column' && annotation !== undefined;
-        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : fromAnnotation ? annotation!.optional : true });
+        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : fromAnnotation ? annotation!.optional : true, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation }) });
         continue;
       }
       if (value === undefined || (sqlmodel && value.k !== 'call')) {
@@ -271,8 +278,8 @@ class ModelReader {
         if (!annotation.type && !annotation.carried) continue;
         let spec: ColumnSpec = annotation.carried ? { ...annotation.carried } : { primaryKey: false, foreignKeys: [] };
         if (!spec.type) spec.type = annotation.type;
-        spec = { ...spec, foreignKeys: [...spec.foreignKeys] };
-        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : annotation.optional });
+        spec = { ...spec, foreignKeys: [...spec.foreignKeys], typeSpan: undefined };
+        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : annotation.optional, source: source(spec, { fromAnnotation: true, assignable: value === undefined }) });
       }
     }
     return out;
@@ -306,9 +313,13 @@ class ModelReader {
       serverDefault: d.spec.serverDefault,
       origin: d.origin,
       pythonDefault: d.spec.pythonDefault || undefined,
+      ...(d.source ? { declaration: d.source } : {}),
     };
     // Single-table inheritance: a subclass's columns must be nullable in the shared table unless said otherwise.
-    if (fromSubclass && d.spec.nullable === undefined && !d.spec.primaryKey) col.nullable = true;
+    if (fromSubclass && d.spec.nullable === undefined && !d.spec.primaryKey) {
+      col.nullable = true;
+      if (col.declaration?.nullable === 'annotation') col.declaration = { ...col.declaration, nullable: 'default' };
+    }
     table.columns.set(name, col);
     if (col.primaryKey && !table.primaryKey.includes(name)) table.primaryKey.push(name);
     if (d.spec.index) {
@@ -478,7 +489,8 @@ class ModelReader {
       if (callee === 'sa.Column') {
         const spec = evalColumnCall(ctx, a, callee);
         if (!spec.name) continue;
-        this.addColumn(plan, { attr: spec.name, spec, origin: { file, span: a.s }, defaultNullable: !spec.primaryKey }, false);
+        const source = columnSourceOf({ ctx, statement: a.s, spec, call: { kind: callee, e: a }, fromAnnotation: false });
+        this.addColumn(plan, { attr: spec.name, spec, origin: { file, span: a.s }, defaultNullable: !spec.primaryKey, source }, false);
       } else this.applyConstraint(plan, ctx, a, { file, span: a.s });
     }
     return table;
@@ -543,6 +555,7 @@ function mergeSpecs(carried: ColumnSpec, explicit: ColumnSpec): ColumnSpec {
   return {
     name: explicit.name ?? carried.name,
     type: explicit.type ?? carried.type,
+    typeSpan: explicit.typeSpan,
     nullable: explicit.nullable ?? carried.nullable,
     primaryKey: explicit.primaryKey || carried.primaryKey,
     serverDefault: explicit.serverDefault ?? carried.serverDefault,

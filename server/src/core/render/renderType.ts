@@ -83,6 +83,11 @@ function renderArgs(args: Record<string, Scalar>, params: readonly Param[]): str
   return out;
 }
 
+/** The literal arguments of a type as `name=value`, known parameters first in constructor order, defaults left out. */
+export function typeArguments(t: SqlType): string[] {
+  return renderArgs(t.args, (t.name.includes('.') ? DIALECT_TYPES[t.name] : CORE_TYPES[t.name]) ?? []);
+}
+
 /** `sa.Enum('a', 'b', name='x')`, or the dialect's ENUM with its import. */
 function renderEnum(t: SqlType, ctx: RenderContext): string {
   const where = ctx.where ?? 'a column';

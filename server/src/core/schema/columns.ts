@@ -1,4 +1,4 @@
-import type { Expr } from '../python/syntax';
+import type { Expr, Span } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt, type Value } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList } from '../python/literals';
@@ -32,6 +32,29 @@ export interface ColumnSpec {
   generated?: boolean;
   /** A Python-side `default=` (not schema; but a migration's server default often mirrors it for existing rows). */
   pythonDefault?: boolean;
+  /** Where the argument that gave the type stands (a positional type, `type_=`, SQLModel's `sa_type=`). */
+  typeSpan?: Span;
+}
+
+/**
+ * Where a model column written in place (not through a helper, a partial, a mixin or an `Annotated` alias) stands in
+ * its file, and which of its attributes an edit of that text can change: what "Update the model to match the
+ * migrations" needs. `other` means the attribute comes from somewhere an edit here cannot safely change.
+ */
+export interface ColumnSource {
+  /** The whole statement (`x: Mapped[int] = mapped_column()`), or the `Column(...)` of a Core table. */
+  statement: Span;
+  /** The declaring call; absent for a bare `x: Mapped[int]`. */
+  call?: { kind: string; span: Span; args: Array<{ keyword?: string | null; value: Span }> };
+  /** The Python type inside `Mapped[...]` (or of a SQLModel field), and in `Optional[T]` / `T | None` the T. */
+  annotation?: { span: Span; optional: boolean; inner?: Span };
+  /** A bare annotation (`x: Mapped[int]`): `= mapped_column(...)` may be appended to the statement. */
+  assignable?: boolean;
+  type: 'argument' | 'annotation' | 'other';
+  /** With `type: 'argument'`: the argument that gives the type. */
+  typeSpan?: Span;
+  nullable: 'keyword' | 'annotation' | 'default' | 'other';
+  serverDefault: 'keyword' | 'none' | 'other';
 }
 
 /** The canonical names of the calls that declare a column. */
@@ -44,6 +67,8 @@ export interface ColumnDeclaration {
   kind: string;
   call: Call;
   ctx: EvalContext;
+  /** The call is written in place (not a partial's merged call, not a helper's body). */
+  direct?: boolean;
 }
 
 /**
@@ -55,7 +80,7 @@ export interface ColumnDeclaration {
 export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth = 0): ColumnDeclaration | undefined {
   if (e?.k !== 'call' || depth > 4) return undefined;
   const callee = calleeName(ctx, e);
-  if (callee && COLUMN_CALLS.has(callee)) return { kind: callee, call: e, ctx };
+  if (callee && COLUMN_CALLS.has(callee)) return { kind: callee, call: e, ctx, direct: depth === 0 || !ctx.locals };
   if ((callee === 'sa.deferred' || callee === 'sa.column_property') && e.args[0]) return columnDeclaration(ctx, e.args[0], depth + 1);
   const target = ctx.resolver.resolve(ctx.file, e.fn, ctx.locals);
   if (target.t === 'expr' && target.e.k === 'call' && target.e.args[0]) {
@@ -137,10 +162,16 @@ export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call'
       }
       if (callee === 'sa.Sequence' || callee === 'sa.CheckConstraint' || callee === 'sa.FetchedValue') continue;
     }
-    if (!spec.type) spec.type = evalType(ctx, a);
+    if (!spec.type) {
+      spec.type = evalType(ctx, a);
+      if (spec.type) spec.typeSpan = a.s;
+    }
   }
   const typeKw = keywordArg(call, 'type_');
-  if (typeKw) spec.type = evalType(ctx, typeKw);
+  if (typeKw) {
+    spec.type = evalType(ctx, typeKw);
+    spec.typeSpan = typeKw.s;
+  }
   const nameKw = keywordArg(call, 'name');
   if (nameKw) spec.name = evalString(ctx.resolver, ctx.file, nameKw, ctx.locals) ?? spec.name;
   spec.primaryKey = bool(ctx, keywordArg(call, 'primary_key')) ?? false;
@@ -162,7 +193,10 @@ function evalSqlModelField(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>,
   const fk = evalString(ctx.resolver, ctx.file, keywordArg(call, 'foreign_key'), ctx.locals);
   if (fk) spec.foreignKeys.push({ target: { kind: 'text', text: fk }, ondelete: evalString(ctx.resolver, ctx.file, keywordArg(call, 'ondelete'), ctx.locals) });
   const saType = keywordArg(call, 'sa_type');
-  if (saType) spec.type = evalType(ctx, saType);
+  if (saType) {
+    spec.type = evalType(ctx, saType);
+    spec.typeSpan = saType.s;
+  }
   const kwargs = keywordArg(call, 'sa_column_kwargs');
   if (kwargs?.k === 'dict') {
     for (const [k, v] of kwargs.entries) {

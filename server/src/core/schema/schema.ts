@@ -1,4 +1,5 @@
 import type { Span } from '../python/syntax';
+import type { ColumnSource } from './columns';
 
 /** A place in a project file (relative POSIX path, LSP range). */
 export interface SourceRef {
@@ -47,6 +48,8 @@ export interface ColumnDef {
   typeFromForeignKey?: boolean;
   /** Model side: the column has a Python-side `default=`. */
   pythonDefault?: boolean;
+  /** Model side: where its declaration is written in place, for edits that make the model match the migrations. */
+  declaration?: ColumnSource;
   /**
    * Migration side: attributes no op established, because the column belongs to a table the history does not fully
    * know (a baseline table) and was only altered; their values are placeholders, not to be compared.
