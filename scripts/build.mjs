@@ -1,4 +1,4 @@
-// Bundles the CLI and the language server with esbuild into dist/, with the parser's wasm files beside them.
+// Bundles the CLI and the language server with esbuild into dist/, with the parsers' wasm files beside them.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +12,8 @@ fs.mkdirSync(dist, { recursive: true });
 const wasm = [
   require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
   path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
+  // PostgreSQL's parser (op.execute SQL); its loader reads it from the bundle's folder.
+  path.join(path.dirname(require.resolve('libpg-query')), 'libpg-query.wasm'),
 ];
 for (const file of wasm) {
   if (!fs.existsSync(file)) {
@@ -53,7 +55,7 @@ await esbuild.build({
   external: ['vscode'],
 });
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
-for (const name of ['web-tree-sitter.wasm', 'tree-sitter-python.wasm']) {
+for (const name of ['web-tree-sitter.wasm', 'tree-sitter-python.wasm', 'libpg-query.wasm']) {
   if (!fs.existsSync(path.join(dist, name))) {
     console.error(`build: ${name} is missing from dist/`);
     process.exit(1);

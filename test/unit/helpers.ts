@@ -1,11 +1,12 @@
 import { createPythonParser, type PythonParser } from '../../server/src/core/python/parser';
 import { readParserWasm } from '../../server/src/node/wasm';
+import { loadSqlParsers } from '../../server/src/node/sqlParsers';
 
 let parser: Promise<PythonParser> | undefined;
 
-/** The real tree-sitter Python parser, loaded once for the whole test run. */
+/** The real tree-sitter Python parser (and the engine's SQL parsers), loaded once for the whole test run. */
 export function testParser(): Promise<PythonParser> {
-  parser ??= createPythonParser(readParserWasm());
+  parser ??= loadSqlParsers().then(() => createPythonParser(readParserWasm()));
   return parser;
 }
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readSqlOps } from '../../server/src/core/migrations/sql';
+import { loadSqlParsers } from '../../server/src/node/sqlParsers';
 import { codes, replay, rev, table } from './migrationsHelpers';
 
 /** A revision that runs each SQL text through op.execute, as a triple-quoted string. */
@@ -10,6 +11,8 @@ function executing(id: string, down: string | null, ...sql: string[]): string {
 const ORIGIN = { file: 'v/a.py', span: [0, 0, 0, 1] as [number, number, number, number] };
 
 describe('migrations: DDL in op.execute', () => {
+  before(() => loadSqlParsers());
+
   it('reads CREATE TABLE: column types, NOT NULL, PRIMARY KEY, DEFAULT, UNIQUE, REFERENCES, CHECK and table constraints', async () => {
     const r = await replay({
       'v/a.py': executing('a', null, `
@@ -139,10 +142,10 @@ describe('migrations: DDL in op.execute', () => {
   it('marks a table uncertain for table DDL it cannot read, and reports it', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))'),
-      'v/b.py': executing('b', 'a', 'ALTER TABLE users MODIFY COLUMN id bigint', 'ALTER INDEX ix_a RENAME TO ix_b'),
+      'v/b.py': executing('b', 'a', 'ALTER TABLE users FROBNICATE COLUMN id bigint', 'ALTER INDEX ix_a RENAME TO ix_b'),
     });
     assert.deepEqual(codes(r.findings), ['unresolved', 'unresolved']);
-    assert.match(r.findings[0].message, /op\.execute: could not evaluate the SQL `ALTER TABLE users MODIFY COLUMN id bigint` statically/);
+    assert.match(r.findings[0].message, /op\.execute: could not evaluate the SQL `ALTER TABLE users FROBNICATE COLUMN id bigint` statically/);
     assert.equal(table(r, 'users').uncertain, true);
     // A renamed index somewhere leaves only index names uncertain.
     assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['create_index']);
@@ -198,5 +201,76 @@ describe('migrations: DDL in op.execute', () => {
     for (const sql of ['CREATE TABLE', 'CREATE TABLE t (', "ALTER TABLE t ADD COLUMN x varchar(", 'CREATE INDEX ON', "DROP TABLE 'x", 'CREATE TABLE t (a int DEFAULT', '$$ unterminated']) {
       assert.doesNotThrow(() => readSqlOps(sql, ORIGIN), sql);
     }
+  });
+
+  it('reads MySQL MODIFY and CHANGE, first with the MySQL grammar when the dialect is mysql', () => {
+    const ops = readSqlOps('ALTER TABLE users MODIFY COLUMN id bigint NOT NULL, CHANGE COLUMN name full_name varchar(100) NULL', ORIGIN, { dialect: 'mysql' });
+    assert.deepEqual(ops.map((o) => o.kind === 'alter_column' && [o.column, o.changes.type?.name, o.changes.nullable, o.changes.newName]), [
+      ['id', 'BigInteger', false, undefined],
+      ['name', 'String', true, 'full_name'],
+    ]);
+    // With no dialect, PostgreSQL's grammar rejects MODIFY and the MySQL grammar reads it.
+    assert.deepEqual(readSqlOps('ALTER TABLE users MODIFY COLUMN id bigint', ORIGIN).map((o) => o.kind), ['alter_column']);
+  });
+
+  it('reads SQLite forms: AUTOINCREMENT, WITHOUT ROWID, a trigger body with semicolons', () => {
+    const ops = readSqlOps(
+      'CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL); CREATE TRIGGER tr AFTER INSERT ON notes BEGIN UPDATE notes SET body = NEW.body WHERE id = NEW.id; END',
+      ORIGIN,
+      { dialect: 'sqlite' },
+    );
+    assert.deepEqual(ops.map((o) => o.kind), ['create_table']);
+    const create = ops[0];
+    if (create.kind !== 'create_table') throw new Error('expected create_table');
+    assert.deepEqual(create.columns.map((c) => [c.spec.name, c.spec.type?.name, c.spec.primaryKey, c.spec.nullable]), [['id', 'Integer', true, false], ['body', 'Text', false, false]]);
+    assert.deepEqual(readSqlOps('PRAGMA foreign_keys=OFF', ORIGIN, { dialect: 'sqlite' }), []);
+  });
+
+  it('gives nothing for DML with bind parameters, and keeps reading the DDL around it', () => {
+    const ops = readSqlOps("UPDATE users SET name = :name WHERE id = %(id)s; ALTER TABLE users ADD COLUMN note text DEFAULT 'a:b'; DELETE FROM users WHERE id = %s", ORIGIN);
+    assert.deepEqual(ops.map((o) => o.kind), ['add_column']);
+    assert.deepEqual(ops[0].kind === 'add_column' && ops[0].column?.spec.serverDefault?.text, "'a:b'");
+  });
+
+  it('reports each statement no grammar reads, scoped to the table it names, or to nothing', () => {
+    const ops = readSqlOps('ALTER TABLE "Users" FROBNICATE x; SELEKT 1; CREATE INDEX ix ON t USING (((; INSERT INTO t (a) VALUES (1)', ORIGIN);
+    assert.deepEqual(ops.map((o) => o.kind === 'opaque' && [o.table?.name, !!o.indexesOnly, !!o.noteOnly]), [
+      ['Users', false, false],
+      [undefined, false, true],
+      [undefined, true, false],
+    ]);
+    assert.match(ops[1].unresolved[0], /the SQL `SELEKT 1`/);
+  });
+
+  it('treats functions, triggers, extensions, grants, types, views and DO blocks as no schema change', () => {
+    const ops = readSqlOps(
+      `CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql;
+       CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f(); GRANT SELECT ON users TO r;
+       REVOKE ALL ON users FROM PUBLIC; CREATE VIEW v AS SELECT 1; CREATE SEQUENCE s; CREATE SCHEMA IF NOT EXISTS a;
+       DO $$ BEGIN ALTER TABLE users ADD COLUMN x int; END $$; CREATE TYPE mood AS ENUM ('a'); SET lock_timeout = 0;
+       COMMENT ON COLUMN users.email IS 'x'; INSERT INTO t SELECT * FROM u ON CONFLICT DO NOTHING; TRUNCATE logs`,
+      ORIGIN,
+    );
+    assert.deepEqual(ops, []);
+  });
+
+  it('keeps the source text of types and defaults after non-ASCII text (the parser counts bytes)', () => {
+    const ops = readSqlOps("ALTER TABLE users ADD COLUMN \"prénom\" character varying(40) DEFAULT 'é' NOT NULL", ORIGIN);
+    const add = ops[0];
+    if (add.kind !== 'add_column') throw new Error('expected add_column');
+    assert.deepEqual([add.column?.spec.name, add.column?.spec.type?.text, add.column?.spec.serverDefault?.text, add.column?.spec.nullable], ['prénom', 'character varying(40)', "'é'", false]);
+  });
+
+  it('reads identity columns as NOT NULL and ignores EXCLUDE constraints', () => {
+    const ops = readSqlOps('CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, r tsrange, EXCLUDE USING gist (r WITH &&))', ORIGIN);
+    const create = ops[0];
+    if (create.kind !== 'create_table') throw new Error('expected create_table');
+    assert.deepEqual([create.columns[0].spec.nullable, create.constraints.length, create.unresolved], [false, 0, []]);
+  });
+
+  it('keeps names longer than the 63 bytes PostgreSQL allows whole, as Alembic and the models spell them', () => {
+    const long = 'ix_flow_run__scheduler_deployment_id_auto_scheduled_next_scheduled_start_time';
+    const ops = readSqlOps(`CREATE INDEX ${long} ON flow_run (a); DROP INDEX "${long}"`, ORIGIN);
+    assert.deepEqual(ops.map((o) => (o.kind === 'create_index' ? o.index?.name : o.kind === 'drop_index' ? o.name : o.kind)), [long, long]);
   });
 });

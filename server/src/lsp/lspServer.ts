@@ -5,6 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser, type PythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
 import { cachingParser, defaultCacheDir } from '../node/syntaxCache';
+import { loadSqlParsers } from '../node/sqlParsers';
 import { VERSION } from '../version';
 import { Debouncer } from './debounce';
 import { definitionAt, hoverAt } from './navigation';
@@ -132,6 +133,7 @@ export class LspServer {
     try {
       // The parse cache the CLI fills serves the first index too (buffers typed later are parsed afresh).
       let indexing = true;
+      await loadSqlParsers();
       this.parser = cachingParser(await createPythonParser(readParserWasm(this.options.wasmDir)), defaultCacheDir(VERSION), { shouldWrite: () => indexing });
       this.folders = this.folderPaths.map((p) => new WorkspaceFolder(p, this.parser!));
       for (const f of this.folders) f.loadFromDisk();

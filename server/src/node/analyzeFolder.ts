@@ -1,4 +1,5 @@
 import { createPythonParser } from '../core/python/parser';
+import { loadSqlParsers } from './sqlParsers';
 import { Project, type Analysis } from '../core/project';
 import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { readProjectFiles, type ProjectFiles } from './readProject';
@@ -26,6 +27,7 @@ export function folderSettings(files: ProjectFiles): { settings: Settings; probl
  */
 export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; read?: ProjectFiles } = {}): Promise<FolderAnalysis> {
   const treeSitter = await createPythonParser(readParserWasm(options.wasmDir));
+  await loadSqlParsers();
   const parser = options.cache === false ? treeSitter : cachingParser(treeSitter, defaultCacheDir(VERSION));
   const project = new Project(parser);
   const read = options.read ?? readProjectFiles(root);

@@ -122,6 +122,7 @@ class SchemaReplay {
       case 'alter_enum':
         return this.alterEnum(op);
       case 'opaque':
+        if (op.noteOnly) return;
         if (!op.table) this.remember(op);
         else this.existing(op.table, op, { quiet: true });
         return;

@@ -329,6 +329,7 @@ class Interpreter {
       resolver: this.resolver,
       file: frame.file,
       locals: frame.locals,
+      dialect: this.dialect,
       expand: (e: Expr) => this.expand(e, frame, 0)?.map((x): Located => ({ e: x.e, ctx: { resolver: this.resolver, file: x.frame.file, locals: x.frame.locals } })),
     };
   }

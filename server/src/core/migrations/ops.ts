@@ -60,8 +60,11 @@ export type MigrationOp = OpBase &
     | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean }
     /** New values of a named enum type: the whole list (`sync_enum_values`), or values added (`ALTER TYPE ... ADD VALUE`). */
     | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[] }
-    /** DDL that was recognised but not understood; the table (if known) can no longer be trusted. */
-    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean }
+    /**
+     * DDL that was recognised but not understood; the table (if known) can no longer be trusted. `indexesOnly`: only
+     * index names are uncertain; `noteOnly`: SQL that could not be read but touches no table (it is only reported).
+     */
+    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; noteOnly?: boolean }
   );
 
 export type OpKind = MigrationOp['kind'];
@@ -74,6 +77,8 @@ export interface Located {
 
 /** Where an op call is evaluated: the file, its local bindings, and how to follow variables and helper results. */
 export interface OpScope extends EvalContext {
+  /** The project's database dialect, when known: the SQL grammar tried first for `op.execute` text. */
+  dialect?: string;
   /** The expressions `e` stands for (a variable's value, a helper's return value, a list's items), or undefined when unknown. */
   expand(e: Expr): Located[] | undefined;
 }
@@ -353,10 +358,10 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   const text = leaves?.length === 1 ? sqlText(leaves[0]) : undefined;
   if (!text) return [];
   const sql = evalString(text.ctx.resolver, text.ctx.file, text.e, text.ctx.locals);
-  if (sql !== undefined) return readSqlOps(sql, origin);
+  if (sql !== undefined) return readSqlOps(sql, origin, { dialect: scope.dialect });
   const sketch = sketchSql(text);
   if (sketch === undefined) return [];
-  const ops = readSqlOps(sketch, origin);
+  const ops = readSqlOps(sketch, origin, { dialect: scope.dialect }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
   if (ops.length === 0) return [];
   const first = ops[0];
   const table = 'table' in first && first.table?.name !== undefined && !first.table.name.includes(UNKNOWN_SQL_PART) ? first.table : undefined;

@@ -1,0 +1,407 @@
+import type { ServerDefault, SourceRef } from '../schema/schema';
+import { serverDefaultKey } from '../schema/types';
+import type { ColumnSpec, ConstraintSpec } from '../schema/columns';
+import type { ColumnChanges, ColumnItem, ConstraintItem, MigrationOp, TableRef } from './ops';
+import type { PgNode, PgToken, SqlParsers } from './sqlParsers';
+import { constraintOp, opaqueSql, sqlOpBase, sqlType } from './sqlShared';
+
+/** Reads SQL with PostgreSQL's own grammar into ops; throws when it is not valid PostgreSQL. */
+export function readPostgresOps(parsers: SqlParsers, sql: string, origin: SourceRef): MigrationOp[] {
+  const tree = parsers.postgres(sql);
+  const tokens = parsers.postgresTokens(sql);
+  const source = new PgSource(sql, tokens);
+  restoreLongNames(tree, tokens);
+  return tree.stmts.flatMap(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
+    const text = source.text(stmt_location, stmt_len ? stmt_location + stmt_len : undefined);
+    return new PgStatementReader(source, origin, text).read(stmt);
+  });
+}
+
+/** ALTER TABLE subcommands that change nothing the analysis tracks (owner, storage, triggers, row security, ...). */
+const UNTRACKED_ALTER = new Set([
+  'AT_ChangeOwner', 'AT_EnableRowSecurity', 'AT_DisableRowSecurity', 'AT_ForceRowSecurity', 'AT_NoForceRowSecurity',
+  'AT_SetStatistics', 'AT_SetOptions', 'AT_ResetOptions', 'AT_SetStorage', 'AT_SetCompression', 'AT_ValidateConstraint',
+  'AT_SetRelOptions', 'AT_ResetRelOptions', 'AT_ReplaceRelOptions', 'AT_ClusterOn', 'AT_DropCluster', 'AT_SetLogged',
+  'AT_SetUnLogged', 'AT_SetAccessMethod', 'AT_SetTableSpace', 'AT_ReplicaIdentity', 'AT_EnableTrig', 'AT_EnableAlwaysTrig',
+  'AT_EnableReplicaTrig', 'AT_DisableTrig', 'AT_EnableTrigAll', 'AT_DisableTrigAll', 'AT_EnableTrigUser', 'AT_DisableTrigUser',
+  'AT_EnableRule', 'AT_EnableAlwaysRule', 'AT_EnableReplicaRule', 'AT_DisableRule', 'AT_AddInherit', 'AT_DropInherit',
+  'AT_AddOf', 'AT_DropOf', 'AT_AttachPartition', 'AT_DetachPartition', 'AT_DetachPartitionFinalize', 'AT_AlterConstraint',
+  'AT_AddIdentity', 'AT_SetIdentity', 'AT_DropIdentity', 'AT_DropExpression', 'AT_SetExpression', 'AT_GenericOptions',
+  'AT_AlterColumnGenericOptions', 'AT_DropOids',
+]);
+
+const FK_ACTIONS: Record<string, string | undefined> = { a: undefined, r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+
+/** The SQL text with its tokens, for the source spans the parse tree does not keep (types, defaults, CHECK bodies). */
+class PgSource {
+  private readonly tokens: PgToken[];
+  /** Character index of each UTF-8 byte offset, when the text is not ASCII (the parser counts bytes). */
+  private readonly chars?: Int32Array;
+
+  constructor(
+    readonly sql: string,
+    tokens: PgToken[],
+  ) {
+    this.tokens = tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
+    if (/[^\x00-\x7f]/.test(sql)) {
+      const bytes = new TextEncoder().encode(sql).length;
+      this.chars = new Int32Array(bytes + 1);
+      let b = 0;
+      for (let i = 0; i < sql.length; i++) {
+        const code = sql.codePointAt(i)!;
+        const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+        for (let k = 0; k < size; k++) this.chars[b + k] = i;
+        b += size;
+        if (code >= 0x10000) i++;
+      }
+      this.chars[bytes] = sql.length;
+    }
+  }
+
+  /** The text between two byte offsets (to the end when `end` is undefined). */
+  text(start: number, end?: number): string {
+    const at = (b: number): number => (this.chars ? this.chars[Math.min(b, this.chars.length - 1)] : b);
+    return this.sql.slice(at(start), end === undefined ? undefined : at(end));
+  }
+
+  /**
+   * The text of the expression or type starting at byte `start`: up to a comma, semicolon or closing bracket outside
+   * brackets, a stop word outside brackets, or byte `stopAt`.
+   */
+  span(start: number, { stopAt, stopWords }: { stopAt?: number; stopWords?: ReadonlySet<string> } = {}): string {
+    let k = this.tokens.findIndex((t) => t.start >= start);
+    if (k < 0) return '';
+    let depth = 0;
+    let end = start;
+    for (; k < this.tokens.length; k++) {
+      const tok = this.tokens[k];
+      if (stopAt !== undefined && tok.start >= stopAt) break;
+      if (depth === 0 && (tok.text === ',' || tok.text === ';' || tok.text === ')' || tok.text === ']')) break;
+      if (depth === 0 && end > start && stopWords?.has(tok.text.toUpperCase())) break;
+      if (tok.text === '(' || tok.text === '[') depth++;
+      else if (tok.text === ')' || tok.text === ']') depth--;
+      end = tok.end;
+    }
+    return this.text(start, end);
+  }
+
+  /** The text inside the first parenthesised group at or after byte `start` (a CHECK body). */
+  group(start: number): string {
+    const k = this.tokens.findIndex((t) => t.start >= start && t.text === '(');
+    if (k < 0) return '';
+    return this.span(this.tokens[k + 1]?.start ?? this.tokens[k].end);
+  }
+}
+
+/** PostgreSQL's limit on identifiers, in bytes (NAMEDATALEN - 1): its parser cuts longer names. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * Puts back the names PostgreSQL's parser cut to 63 bytes, as they are written: Alembic and the models spell the
+ * whole name, and other databases (SQLite) keep it whole.
+ */
+function restoreLongNames(tree: unknown, tokens: PgToken[]): void {
+  const whole = new Map<string, string>();
+  for (const tok of tokens) {
+    if (tok.tokenName !== 'IDENT') continue;
+    const name = tok.text.startsWith('"') ? tok.text.slice(1, -1).replace(/""/g, '"') : tok.text.toLowerCase();
+    const bytes = new TextEncoder().encode(name);
+    if (bytes.length > MAX_IDENTIFIER_BYTES) whole.set(new TextDecoder().decode(bytes.subarray(0, MAX_IDENTIFIER_BYTES)).replace(/\uFFFD$/, ''), name);
+  }
+  if (whole.size === 0) return;
+  const visit = (n: unknown): void => {
+    if (!n || typeof n !== 'object') return;
+    for (const [k, v] of Object.entries(n)) {
+      if (typeof v === 'string' && whole.has(v)) (n as Record<string, unknown>)[k] = whole.get(v);
+      else visit(v);
+    }
+  };
+  visit(tree);
+}
+
+/** The smallest source location in a parse tree node (an expression's start: operators sit after their operands). */
+function minLocation(node: unknown): number | undefined {
+  let best: number | undefined;
+  const visit = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(visit);
+    else if (n && typeof n === 'object') {
+      for (const [k, v] of Object.entries(n)) {
+        if (k === 'location' && typeof v === 'number' && v >= 0) best = best === undefined ? v : Math.min(best, v);
+        else visit(v);
+      }
+    }
+  };
+  visit(node);
+  return best;
+}
+
+/** The strings of a list of `String` nodes. */
+function strings(list: PgNode[] | undefined): string[] {
+  return (list ?? []).map((n) => n.String?.sval).filter((v): v is string => typeof v === 'string');
+}
+
+/** A name list (`schema.name`) as a table reference. */
+function nameRef(list: PgNode[] | undefined): TableRef {
+  const parts = strings(list);
+  return { name: parts[parts.length - 1], schema: parts.length > 1 ? parts[parts.length - 2] : undefined };
+}
+
+function relationRef(rel: PgNode | undefined): TableRef | undefined {
+  return rel?.relname === undefined ? undefined : { name: rel.relname, schema: rel.schemaname };
+}
+
+/** The integer of an `A_Const` (protobuf JSON leaves zero out). */
+function intOf(n: PgNode): number | undefined {
+  const c = n.A_Const;
+  if (!c) return undefined;
+  if (c.ival) return c.ival.ival ?? 0;
+  return c.fval ? Number(c.fval.fval) : undefined;
+}
+
+/** Reads the statements of one parse tree. */
+class PgStatementReader {
+  constructor(
+    private readonly src: PgSource,
+    private readonly origin: SourceRef,
+    private readonly statement: string,
+  ) {}
+
+  private base(): { origin: SourceRef; via: 'execute'; unresolved: string[] } {
+    return sqlOpBase(this.origin);
+  }
+
+  private opaque(table: TableRef | undefined, scope?: 'indexes'): MigrationOp {
+    return opaqueSql(this.statement, this.origin, table, scope);
+  }
+
+  read(stmt: PgNode): MigrationOp[] {
+    const [kind, node] = Object.entries(stmt)[0] ?? [];
+    switch (kind) {
+      case 'CreateStmt':
+        return this.createTable(node);
+      case 'CreateTableAsStmt': {
+        const table = relationRef(node.into?.rel);
+        if (node.objtype !== 'OBJECT_TABLE' || !table || node.into.rel.relpersistence === 't') return [];
+        return [{ ...this.base(), kind: 'create_table', table, columns: [], constraints: [], ifNotExists: !!node.if_not_exists, partial: true }];
+      }
+      case 'AlterTableStmt':
+        return node.objtype === 'OBJECT_TABLE' ? this.alterTable(node) : [];
+      case 'RenameStmt':
+        return this.rename(node);
+      case 'AlterObjectSchemaStmt':
+        return node.objectType === 'OBJECT_TABLE' ? [this.opaque(relationRef(node.relation))] : [];
+      case 'IndexStmt':
+        return this.createIndex(node);
+      case 'DropStmt':
+        return this.drop(node);
+      case 'AlterEnumStmt':
+        // PostgreSQL enums: `ALTER TYPE status ADD VALUE [IF NOT EXISTS] 'archived' [BEFORE|AFTER ...]`.
+        return node.newVal !== undefined && node.oldVal === undefined ? [{ ...this.base(), kind: 'alter_enum', enumName: nameRef(node.typeName).name, addValues: [node.newVal] }] : [];
+      default:
+        // Data changes, functions, triggers, types, extensions, grants, comments, views, sequences, settings.
+        return [];
+    }
+  }
+
+  private createTable(node: PgNode): MigrationOp[] {
+    const table = relationRef(node.relation);
+    if (!table || node.relation.relpersistence === 't') return [];
+    const partial = !!(node.inhRelations?.length || node.partbound || node.ofTypename);
+    const op = { ...this.base(), kind: 'create_table' as const, table, columns: [] as ColumnItem[], constraints: [] as ConstraintItem[], ifNotExists: !!node.if_not_exists, partial };
+    const elements: PgNode[] = node.tableElts ?? [];
+    elements.forEach((element, k) => {
+      if (element.TableLikeClause) {
+        op.partial = true;
+      } else if (element.Constraint) {
+        const spec = this.tableConstraint(element.Constraint);
+        if (spec === 'untracked') return;
+        if (spec) op.constraints.push({ spec, origin: this.origin });
+        else op.unresolved.push(`the table constraint \`${this.src.span(element.Constraint.location)}\``);
+      } else if (element.ColumnDef) {
+        const column = this.columnDef(element.ColumnDef, minLocation(elements[k + 1]));
+        op.columns.push({ spec: column.spec, origin: this.origin });
+        for (const spec of column.constraints) op.constraints.push({ spec, origin: this.origin });
+      }
+    });
+    return [op];
+  }
+
+  /** A column definition: name, type and column constraints; UNIQUE and CHECK come back as table constraints. */
+  private columnDef(def: PgNode, nextLocation?: number): { spec: ColumnSpec; constraints: ConstraintSpec[] } {
+    const constraints: PgNode[] = (def.constraints ?? []).map((c: PgNode) => c.Constraint).filter(Boolean);
+    const stops = [...constraints.map((c) => c.location), def.collClause?.location, nextLocation].filter((l): l is number => typeof l === 'number' && l >= 0);
+    const typeEnd = stops.length ? Math.min(...stops) : undefined;
+    const read = def.typeName ? this.type(def.typeName, typeEnd) : undefined;
+    const spec: ColumnSpec = { name: def.colname, type: read?.type, primaryKey: false, foreignKeys: [] };
+    if (read?.serial) spec.nullable = false;
+    const out: ConstraintSpec[] = [];
+    constraints.forEach((c, k) => {
+      switch (c.contype) {
+        case 'CONSTR_NOTNULL':
+          spec.nullable = false;
+          break;
+        case 'CONSTR_NULL':
+          spec.nullable = true;
+          break;
+        case 'CONSTR_PRIMARY':
+          spec.primaryKey = true;
+          break;
+        case 'CONSTR_IDENTITY':
+          // An identity column is NOT NULL, as PostgreSQL makes it.
+          spec.nullable = false;
+          break;
+        case 'CONSTR_UNIQUE':
+          out.push({ kind: 'unique', name: c.conname, columns: [def.colname] });
+          break;
+        case 'CONSTR_DEFAULT':
+          spec.serverDefault = this.defaultOf(c.raw_expr, constraints[k + 1]?.location ?? nextLocation);
+          break;
+        case 'CONSTR_FOREIGN': {
+          const ref = this.references(c);
+          spec.foreignKeys.push({ target: { kind: 'text', text: ref.targets[0] }, name: c.conname, ondelete: ref.ondelete, onupdate: ref.onupdate });
+          break;
+        }
+        case 'CONSTR_CHECK':
+          out.push({ kind: 'check', name: c.conname, sql: this.src.group(c.location) });
+          break;
+        default:
+          // GENERATED ... AS (...) STORED, DEFERRABLE and the like: nothing tracked.
+          break;
+      }
+    });
+    return { spec, constraints: out };
+  }
+
+  /** The SQL type of a `TypeName` node, with its text up to byte `end`. */
+  private type(typeName: PgNode, end?: number, stopWords?: ReadonlySet<string>) {
+    const names = strings(typeName.names);
+    const words = names.length > 1 && names[0] === 'pg_catalog' ? names.slice(1) : names.slice(-1);
+    const numbers = (typeName.typmods ?? []).map(intOf).filter((n: number | undefined): n is number => n !== undefined);
+    const text = this.src.span(typeName.location, { stopAt: end, stopWords });
+    return sqlType({ words, numbers, array: !!typeName.arrayBounds?.length, text });
+  }
+
+  /** A DEFAULT expression as a server default (none for `DEFAULT NULL`). */
+  private defaultOf(expr: PgNode | undefined, stopAt?: number): ServerDefault | undefined {
+    if (!expr || expr.A_Const?.isnull) return undefined;
+    const start = minLocation(expr);
+    if (start === undefined) return undefined;
+    const text = this.src.span(start, { stopAt: stopAt !== undefined && stopAt > start ? stopAt : undefined, stopWords: DEFAULT_STOPS });
+    return { text, key: serverDefaultKey(text) };
+  }
+
+  private references(c: PgNode): { targets: string[]; ondelete?: string; onupdate?: string } {
+    const table = relationRef(c.pktable)!;
+    const prefix = [table.schema, table.name].filter((p) => p !== undefined).join('.');
+    const columns = strings(c.pk_attrs);
+    return {
+      targets: columns.length ? columns.map((col) => `${prefix}.${col}`) : [`${prefix}.`],
+      ondelete: FK_ACTIONS[c.fk_del_action],
+      onupdate: FK_ACTIONS[c.fk_upd_action],
+    };
+  }
+
+  /** A table constraint, 'untracked' for one the analysis does not track (EXCLUDE), undefined when not understood. */
+  private tableConstraint(c: PgNode): ConstraintSpec | 'untracked' | undefined {
+    const name: string | undefined = c.conname;
+    switch (c.contype) {
+      case 'CONSTR_PRIMARY':
+        return c.indexname ? undefined : { kind: 'primary', name, columns: strings(c.keys) };
+      case 'CONSTR_UNIQUE':
+        return c.indexname ? undefined : { kind: 'unique', name, columns: strings(c.keys) };
+      case 'CONSTR_FOREIGN': {
+        const ref = this.references(c);
+        return { kind: 'foreign', name, columns: strings(c.fk_attrs), refs: ref.targets, ondelete: ref.ondelete, onupdate: ref.onupdate };
+      }
+      case 'CONSTR_CHECK':
+        return { kind: 'check', name, sql: this.src.group(c.location) };
+      case 'CONSTR_EXCLUSION':
+        return 'untracked';
+      default:
+        return undefined;
+    }
+  }
+
+  private alterTable(node: PgNode): MigrationOp[] {
+    const table = relationRef(node.relation);
+    if (!table) return [];
+    return (node.cmds ?? []).flatMap((cmd: PgNode) => this.alterCommand(table, cmd.AlterTableCmd ?? {}));
+  }
+
+  private alterCommand(table: TableRef, cmd: PgNode): MigrationOp[] {
+    const base = this.base();
+    const alter = (changes: ColumnChanges): MigrationOp[] => [{ ...base, kind: 'alter_column', table, column: cmd.name, changes }];
+    switch (cmd.subtype) {
+      case 'AT_AddColumn': {
+        const column = this.columnDef(cmd.def.ColumnDef);
+        return [{ ...base, kind: 'add_column', table, column: { spec: column.spec, origin: this.origin }, ifNotExists: !!cmd.missing_ok }, ...column.constraints.map((spec) => constraintOp(this.origin, table, spec))];
+      }
+      case 'AT_DropColumn':
+        return [{ ...base, kind: 'drop_column', table, column: cmd.name, ifExists: !!cmd.missing_ok }];
+      case 'AT_AlterColumnType': {
+        const def = cmd.def.ColumnDef;
+        const stops = [minLocation(def.raw_default), def.collClause?.location].filter((l): l is number => l !== undefined);
+        return alter({ type: this.type(def.typeName, stops.length ? Math.min(...stops) : undefined, TYPE_STOPS).type });
+      }
+      case 'AT_SetNotNull':
+        return alter({ nullable: false });
+      case 'AT_DropNotNull':
+        return alter({ nullable: true });
+      case 'AT_ColumnDefault':
+        return alter({ serverDefault: this.defaultOf(cmd.def) ?? null });
+      case 'AT_AddConstraint': {
+        const spec = this.tableConstraint(cmd.def.Constraint);
+        if (spec === 'untracked') return [];
+        return spec ? [constraintOp(this.origin, table, spec)] : [this.opaque(table)];
+      }
+      case 'AT_DropConstraint':
+        return [{ ...base, kind: 'drop_constraint', table, name: cmd.name, ifExists: !!cmd.missing_ok }];
+      default:
+        return UNTRACKED_ALTER.has(cmd.subtype) ? [] : [this.opaque(table)];
+    }
+  }
+
+  private rename(node: PgNode): MigrationOp[] {
+    const table = relationRef(node.relation);
+    switch (node.renameType) {
+      case 'OBJECT_TABLE':
+        return table ? [{ ...this.base(), kind: 'rename_table', table, newName: node.newname }] : [];
+      case 'OBJECT_COLUMN':
+        return table && node.relationType === 'OBJECT_TABLE' ? [{ ...this.base(), kind: 'alter_column', table, column: node.subname, changes: { newName: node.newname } }] : [];
+      case 'OBJECT_TABCONSTRAINT':
+        return table ? [this.opaque(table)] : [];
+      case 'OBJECT_INDEX':
+        // Renaming an index somewhere: only index names become uncertain, not tables or columns.
+        return [this.opaque(undefined, 'indexes')];
+      default:
+        return [];
+    }
+  }
+
+  private createIndex(node: PgNode): MigrationOp[] {
+    const table = relationRef(node.relation);
+    if (!table) return [];
+    const columns = (node.indexParams ?? []).map((p: PgNode) => {
+      const elem = p.IndexElem ?? {};
+      if (elem.name !== undefined) return elem.name as string;
+      const start = minLocation(elem.expr);
+      return start === undefined ? '' : this.src.span(start, { stopWords: INDEX_ELEMENT_STOPS });
+    });
+    return [{ ...this.base(), kind: 'create_index', table, index: { kind: 'index', name: node.idxname, columns, unique: !!node.unique }, ifNotExists: !!node.if_not_exists }];
+  }
+
+  private drop(node: PgNode): MigrationOp[] {
+    const names = (node.objects ?? []).map((o: PgNode) => nameRef(o.List?.items));
+    const ifExists = !!node.missing_ok;
+    if (node.removeType === 'OBJECT_TABLE') return names.map((table: TableRef) => ({ ...this.base(), kind: 'drop_table' as const, table, ifExists }));
+    if (node.removeType === 'OBJECT_INDEX') return names.map((n: TableRef) => ({ ...this.base(), kind: 'drop_index' as const, table: undefined, schema: n.schema, name: n.name, ifExists }));
+    return [];
+  }
+}
+
+/** Words that end a DEFAULT expression (the column constraints that may follow it). */
+const DEFAULT_STOPS = new Set(['CONSTRAINT', 'NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'CHECK', 'COLLATE', 'GENERATED']);
+/** Words that end the type of `ALTER COLUMN ... TYPE`. */
+const TYPE_STOPS = new Set(['USING', 'COLLATE']);
+/** Words that end an expression in an index's column list. */
+const INDEX_ELEMENT_STOPS = new Set(['ASC', 'DESC', 'NULLS', 'COLLATE']);
