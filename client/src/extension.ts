@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, State, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, State, type LanguageClientOptions, type ServerOptions, type WorkspaceEdit as LspWorkspaceEdit } from 'vscode-languageclient/node';
 import { StatusItem } from './statusItem';
 import { AuditReportProvider } from './auditReport';
 
@@ -29,8 +29,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('alembicDrift.generateMigration', () => runSourceAction(false)),
-    vscode.commands.registerCommand('alembicDrift.generateMigrationForFile', () => runSourceAction(true)),
+    vscode.commands.registerCommand('alembicDrift.generateMigration', () => generateMigration(false)),
+    vscode.commands.registerCommand('alembicDrift.generateMigrationForFile', () => generateMigration(true)),
     vscode.commands.registerCommand('alembicDrift.restartServer', async () => {
       await client?.restart();
     }),
@@ -48,19 +48,59 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
 }
 
-/** Asks the server for the "Generate migration for all drift" source action and applies its edit. */
-async function runSourceAction(currentFileOnly: boolean): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  const uri = editor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
-  if (!uri) return;
-  const kind = currentFileOnly ? 'source.alembicDrift.generateMigration.file' : 'source.alembicDrift.generateMigration';
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, editor?.selection ?? new vscode.Range(0, 0, 0, 0), kind);
-  const action = actions?.find((a) => a.edit && a.kind?.value === kind);
-  if (!action?.edit) {
+/** The server command that returns the revision(s) to write, for a folder or for one file of it. */
+const GENERATE_COMMAND = 'alembicDrift.server.generateMigration';
+
+interface GeneratedRevision {
+  title: string;
+  uri?: string;
+  edit?: LspWorkspaceEdit;
+  error?: string;
+}
+
+/** The folder a workspace command is for: the active file's, the only one, or the one the user picks. */
+async function commandFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = active && vscode.workspace.getWorkspaceFolder(active);
+  if (folder) return folder;
+  const all = vscode.workspace.workspaceFolders ?? [];
+  if (all.length <= 1) return all[0];
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Generate the migration for which folder?' });
+}
+
+/**
+ * "Generate migration for all drift" (of a workspace folder; no editor need be open) or "for the drift in this file":
+ * asks the server for the revision, applies its edit as a refactoring (so VS Code saves the new file), and opens it.
+ */
+async function generateMigration(currentFileOnly: boolean): Promise<void> {
+  if (!client) return;
+  const file = vscode.window.activeTextEditor?.document.uri;
+  if (currentFileOnly && !file) {
+    void vscode.window.showInformationMessage('Alembic Drift: open a model file to generate a migration for its drift.');
+    return;
+  }
+  const folder = await commandFolder();
+  if (!folder) return;
+  const args = currentFileOnly && file ? [folder.uri.toString(), file.toString()] : [folder.uri.toString()];
+  const revisions = (await client.sendRequest<GeneratedRevision[] | null>('workspace/executeCommand', { command: GENERATE_COMMAND, arguments: args })) ?? [];
+  if (revisions.length === 0) {
     void vscode.window.showInformationMessage(currentFileOnly ? 'Alembic Drift: no drift in this file.' : 'Alembic Drift: no drift to write a migration for.');
     return;
   }
-  await vscode.workspace.applyEdit(action.edit, { isRefactoring: true });
+  for (const revision of revisions) {
+    if (!revision.edit || !revision.uri) {
+      void vscode.window.showErrorMessage(`Alembic Drift: ${revision.title}: ${revision.error ?? 'cannot be written'}`);
+      continue;
+    }
+    const edit = await client.protocol2CodeConverter.asWorkspaceEdit(revision.edit);
+    if (!edit || !(await vscode.workspace.applyEdit(edit, { isRefactoring: true }))) {
+      void vscode.window.showErrorMessage(`Alembic Drift: ${revision.title}: the edit was not applied`);
+      continue;
+    }
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(revision.uri));
+    if (document.isDirty) await document.save();
+    await vscode.window.showTextDocument(document, { preview: false });
+  }
 }
 
 /** Stops the language server. */

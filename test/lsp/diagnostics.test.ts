@@ -1,36 +1,17 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspTestClient } from './lspClient';
-
-const REPO = path.resolve(__dirname, '..', '..', '..');
-
-function copyExample(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-lsp-'));
-  fs.cpSync(path.join(REPO, 'examples', 'shop'), dir, { recursive: true });
-  return dir;
-}
+import { copyExample, useExampleServer } from './exampleServer';
 
 const CATALOG = 'shop/models/catalog.py';
 const codes = (p: { diagnostics: Array<{ code?: unknown; range: { start: { line: number } } }> }): string[] => p.diagnostics.map((d) => `${d.range.start.line}:${String(d.code)}`).sort();
 
 describe('language server over stdio', function () {
-  let client: LspTestClient;
-  let root: string;
-
-  beforeEach(async () => {
-    root = copyExample();
-    client = new LspTestClient(root);
-    await client.start();
-  });
-
-  afterEach(async () => {
-    await client.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  const ctx = useExampleServer();
 
   it('publishes the drift of the workspace after the first index, with code, source, rule link and key', async () => {
+    const { client } = ctx;
     const p = await client.diagnostics(CATALOG);
     assert.deepEqual(codes(p), ['18:missing-column']);
     const d = p.diagnostics[0];
@@ -41,6 +22,7 @@ describe('language server over stdio', function () {
   });
 
   it('flags a column typed into an unsaved buffer, and drops it when the line is removed', async () => {
+    const { client, root } = ctx;
     const text = fs.readFileSync(path.join(root, CATALOG), 'utf8');
     await client.open(CATALOG, text, 1);
     const edited = text.replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
@@ -53,6 +35,7 @@ describe('language server over stdio', function () {
   });
 
   it('sees a revision written on disk, and publishes [] for the file it fixes', async () => {
+    const { client, root } = ctx;
     await client.diagnostics(CATALOG);
     const revision = 'migrations/versions/9f8e7d6c5b4a_add_sku.py';
     fs.writeFileSync(path.join(root, revision), [
@@ -71,6 +54,7 @@ describe('language server over stdio', function () {
   });
 
   it('keeps the findings of a buffer while it is broken mid-edit, so squiggles do not flicker', async () => {
+    const { client, root } = ctx;
     const text = fs.readFileSync(path.join(root, CATALOG), 'utf8');
     await client.open(CATALOG, text, 1);
     const withWeight = text.replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
@@ -84,6 +68,7 @@ describe('language server over stdio', function () {
   });
 
   it('keeps serving when a model file is broken mid-edit', async () => {
+    const { client, root } = ctx;
     const text = fs.readFileSync(path.join(root, CATALOG), 'utf8');
     await client.open(CATALOG, text, 1);
     await client.change(CATALOG, `${text}\nclass Broken(Base:\n    x = sa.Column(\n`, 2);
@@ -95,6 +80,7 @@ describe('language server over stdio', function () {
   });
 
   it('offers source actions for all drift and for the drift of the current file', async () => {
+    const { client } = ctx;
     await client.diagnostics(CATALOG);
     const ask = async (kind: string): Promise<Array<{ title: string; edit: { documentChanges: Array<{ edits?: Array<{ newText: string }> }> } }>> =>
       (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: client.uri(CATALOG) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: [kind] } })) as never;
@@ -109,6 +95,7 @@ describe('language server over stdio', function () {
   });
 
   it('answers hover and go-to-definition on a model column with what the migrations made of it', async () => {
+    const { client } = ctx;
     await client.diagnostics(CATALOG);
     const uri = client.uri(CATALOG);
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 17, character: 6 } })) as { contents: { value: string } };
@@ -120,6 +107,7 @@ describe('language server over stdio', function () {
   });
 
   it('offers a quick fix that writes the revision; applied, the finding goes and the next fix chains to it', async () => {
+    const { client, root } = ctx;
     const p = await client.diagnostics(CATALOG);
     const uri = client.uri(CATALOG);
     const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: p.diagnostics[0].range, context: { diagnostics: p.diagnostics, only: ['quickfix'] } })) as Array<{ title: string; edit: { documentChanges: Array<{ kind?: string; uri?: string; edits?: Array<{ newText: string }> }> } }>;

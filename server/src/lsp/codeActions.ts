@@ -3,13 +3,20 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit } 
 import type { EnvironmentAnalysis } from '../core/project';
 import type { SchemaChange } from '../core/diff/diffSchemas';
 import { newRevision, RevisionError } from '../core/render/newRevision';
-import { fileUri, findingKey, type DiagnosticData } from './convert';
+import { planModelEdit } from '../core/models/modelEdits';
+import { Resolver } from '../core/python/resolve';
+import { fileUri, findingKey, spanRange, type DiagnosticData } from './convert';
 import type { WorkspaceFolder } from './workspaceFolder';
 
 /** The source action that writes one revision for every drift of the workspace folder. */
 export const GENERATE_ALL_KIND = `${CodeActionKind.Source}.alembicDrift.generateMigration`;
 /** The source action that writes one revision for the drift found in the current file. */
 export const GENERATE_FILE_KIND = `${GENERATE_ALL_KIND}.file`;
+/** The server command behind "Generate migration" (folder URI, and a file URI for the drift of that file only). */
+export const GENERATE_COMMAND = 'alembicDrift.server.generateMigration';
+/** The title of the reverse quick fix, which edits the model instead of writing a migration. */
+export const UPDATE_MODEL_TITLE = 'Update the model to match the migrations';
+const MODEL_FIXES = new Set(['type-mismatch', 'nullable-mismatch', 'default-mismatch']);
 
 function qualified(t: { name: string; schema?: string }): string {
   return t.schema ? `${t.schema}.${t.name}` : t.name;
@@ -72,6 +79,20 @@ function revisionAction(options: { folder: WorkspaceFolder; env: EnvironmentAnal
   }
 }
 
+/** "Update the model to match the migrations": the edit of the column's declaration, when it can be made safely. */
+function updateModelAction(options: { folder: WorkspaceFolder; env: EnvironmentAnalysis; change: SchemaChange; diagnostic: Diagnostic }): CodeAction | undefined {
+  const { folder, change } = options;
+  const file = change.finding.file;
+  const text = folder.project.getText(file);
+  if (text === undefined) return undefined;
+  const project = folder.project;
+  const resolver = new Resolver({ files: () => project.paths().filter((f) => f.endsWith('.py')), syntax: (f) => project.syntax(f) });
+  const edits = planModelEdit({ change, text, resolver, dialect: options.env.env.dialect });
+  if (!edits) return undefined;
+  const edit: WorkspaceEdit = { changes: { [fileUri(folder.root, file)]: edits.map((e) => ({ range: spanRange(e.span), newText: e.newText })) } };
+  return { title: UPDATE_MODEL_TITLE, kind: CodeActionKind.QuickFix, diagnostics: [options.diagnostic], edit };
+}
+
 /**
  * The quick fixes for the diagnostics of a request, looked up by the key each diagnostic carries (never by its
  * message): each writes a new revision chained to the current head(s). Plus the source action for all drift.
@@ -96,6 +117,8 @@ export function codeActionsFor(options: { folder: WorkspaceFolder; file: string;
         const what = describeChange(change);
         const action = revisionAction({ folder, env, changes: [change], title: `Add migration: ${what}`, message: what.replace(/ \(deletes its data\)$/, ''), kind: CodeActionKind.QuickFix, diagnostics: [d] });
         if (action) out.push(action);
+        const update = MODEL_FIXES.has(data.code) && !out.some((a) => a.title === UPDATE_MODEL_TITLE && a.diagnostics?.[0] === d) ? updateModelAction({ folder, env, change, diagnostic: d }) : undefined;
+        if (update) out.push(update);
       }
     }
   }
@@ -112,4 +135,25 @@ export function codeActionsFor(options: { folder: WorkspaceFolder; file: string;
   generate(GENERATE_ALL_KIND, () => true, 'all drift', 'sync models');
   generate(GENERATE_FILE_KIND, (c) => c.finding.file === options.file, 'the drift in this file', `sync ${options.file.split('/').pop()!.replace(/\.py$/, '')}`);
   return out;
+}
+
+/** One revision "Generate migration" writes: the file it creates and the edit that creates it, or why it cannot. */
+export interface GeneratedRevision {
+  title: string;
+  uri?: string;
+  edit?: WorkspaceEdit;
+  error?: string;
+}
+
+/**
+ * What the "Generate migration" commands write for a folder: a revision per Alembic environment with drift, for all
+ * of it or for the drift found in one file. The client applies the edits (no editor need be open).
+ */
+export function generateMigrations(folder: WorkspaceFolder, file?: string): GeneratedRevision[] {
+  const kind = file === undefined ? GENERATE_ALL_KIND : GENERATE_FILE_KIND;
+  const actions = codeActionsFor({ folder, file: file ?? '', diagnostics: [], only: [kind] }).filter((a) => a.kind === kind);
+  return actions.map((a) => {
+    const created = a.edit?.documentChanges?.find((c) => 'kind' in c && c.kind === 'create');
+    return { title: a.title, uri: created && 'uri' in created ? created.uri : undefined, edit: a.edit, error: a.disabled?.reason };
+  });
 }

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core/findings';
+import type { Span } from '../core/python/syntax';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -28,16 +29,20 @@ export function fileUri(root: string, file: string): string {
   return pathToFileURL(path.join(root, ...file.split('/'))).toString();
 }
 
+/** The LSP range of an engine span. */
+export function spanRange(span: Span): Range {
+  return { start: { line: span[0], character: span[1] }, end: { line: span[2], character: span[3] } };
+}
+
 /** Maps an engine finding to an LSP diagnostic: code, source, a link to the rule's page, the other side, a key. */
 export function toDiagnostic(f: Finding, options: { root: string; docsDir: string }): Diagnostic {
-  const [sl, sc, el, ec] = f.span;
   const related: DiagnosticRelatedInformation[] | undefined = f.related?.map((r) => ({
-    location: { uri: fileUri(options.root, r.file), range: { start: { line: r.span[0], character: r.span[1] }, end: { line: r.span[2], character: r.span[3] } } },
+    location: { uri: fileUri(options.root, r.file), range: spanRange(r.span) },
     message: r.message,
   }));
   const data: DiagnosticData = { key: findingKey(f), code: f.code, table: f.table, column: f.column };
   return {
-    range: { start: { line: sl, character: sc }, end: { line: el, character: ec } },
+    range: spanRange(f.span),
     severity: SEVERITY[f.severity],
     code: f.code,
     codeDescription: { href: pathToFileURL(path.join(options.docsDir, `${f.code}.md`)).toString() },

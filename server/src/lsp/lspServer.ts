@@ -9,7 +9,7 @@ import { loadSqlParsers } from '../node/sqlParsers';
 import { VERSION } from '../version';
 import { Debouncer } from './debounce';
 import { definitionAt, hoverAt } from './navigation';
-import { GENERATE_ALL_KIND, GENERATE_FILE_KIND, codeActionsFor } from './codeActions';
+import { GENERATE_ALL_KIND, GENERATE_COMMAND, GENERATE_FILE_KIND, codeActionsFor, generateMigrations } from './codeActions';
 import { RENDER_AUDIT_COMMAND, renderAuditReport } from './auditReport';
 import { WorkspaceFolder } from './workspaceFolder';
 
@@ -92,9 +92,10 @@ export class LspServer {
       return found ? codeActionsFor({ folder: found.folder, file: found.file, diagnostics: p.context.diagnostics, only: p.context.only }) : [];
     });
     c.onExecuteCommand((p) => {
-      if (p.command !== RENDER_AUDIT_COMMAND) return undefined;
-      const uri = typeof p.arguments?.[0] === 'string' ? p.arguments[0] : undefined;
+      if (p.command !== RENDER_AUDIT_COMMAND && p.command !== GENERATE_COMMAND) return undefined;
+      const [uri, file] = (p.arguments ?? []).map((a: unknown) => (typeof a === 'string' ? a : undefined));
       const folder = this.folders.find((f) => pathToFileURL(f.root).toString() === uri?.replace(/\/$/, '')) ?? this.folders[0];
+      if (p.command === GENERATE_COMMAND) return folder ? generateMigrations(folder, file === undefined ? undefined : (folder.relative(file) ?? '')) : [];
       return folder ? renderAuditReport(folder) ?? null : null;
     });
     c.onShutdown(() => {
@@ -119,7 +120,7 @@ export class LspServer {
         hoverProvider: true,
         definitionProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, GENERATE_ALL_KIND, GENERATE_FILE_KIND] },
-        executeCommandProvider: { commands: [RENDER_AUDIT_COMMAND] },
+        executeCommandProvider: { commands: [RENDER_AUDIT_COMMAND, GENERATE_COMMAND] },
       },
       serverInfo: { name: 'alembic-drift', version: '0.1.0' },
     };
