@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { CASES, DIR_ENV, RESULT_FILE, readJson, writeJson, type Answer, type CaseName, type CaseResult, type Check } from './protocol';
 
 const EXTENSION_ID = 'alembic-drift.alembic-drift';
-const COMMANDS = ['alembicDrift.generateMigration', 'alembicDrift.restartServer', 'alembicDrift.showOutput'];
+const COMMANDS = ['alembicDrift.generateMigration', 'alembicDrift.generateMigrationForFile', 'alembicDrift.restartServer', 'alembicDrift.showOutput'];
 const ORIGINAL_REVISIONS = ['1a2b3c4d5e6f_create_catalog.py', '7c8d9e0f1a2b_create_orders.py'];
 const CASE_TIMEOUT_MS = 150_000;
 
@@ -46,6 +46,24 @@ export async function run(): Promise<void> {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const versions = (): string => path.join(root!, 'migrations', 'versions');
   const catalog = (): vscode.Uri => vscode.Uri.file(path.join(root!, 'shop', 'models', 'catalog.py'));
+  const orders = (): vscode.Uri => vscode.Uri.file(path.join(root!, 'shop', 'models', 'orders.py'));
+  const written: string[] = [];
+  /** The revision a command writes: its file name once it is on disk with its text, and that text. */
+  const newRevision = async (): Promise<{ file: string; text: string }> => {
+    const file = await poll('the new revision', 30_000, () => fs.readdirSync(versions()).find((f) => f.endsWith('.py') && !ORIGINAL_REVISIONS.includes(f) && !written.includes(f)));
+    written.push(file);
+    // Written as a refactoring: saved at once (files.refactoring.autoSave), and the command saves what is left.
+    const text = await poll('the revision on disk', 30_000, () => {
+      const t = fs.readFileSync(path.join(versions(), file), 'utf8');
+      return t.includes('def upgrade') ? t : undefined;
+    });
+    return { file, text };
+  };
+  /** The command opens the revision it wrote, saved. */
+  const shownRevision = async (file: string): Promise<void> => {
+    const editor = await poll(`an editor on ${file}`, 30_000, () => (vscode.window.activeTextEditor?.document.uri.fsPath === path.join(versions(), file) ? vscode.window.activeTextEditor : undefined));
+    assert.equal(editor.document.isDirty, false, 'the revision is saved');
+  };
   let seq = 0;
 
   /** Asks the harness to look at the workbench, and waits for its answer. */
@@ -96,22 +114,48 @@ export async function run(): Promise<void> {
       await ask('drift', { kind: 'status-bar', includes: '3 drifts' });
     },
 
-    'Generate migration for all drift writes one revision; saved, no drift is left': async () => {
-      // Run from the command palette while a model is open. (With no editor open the command fails: it asks for the
-      // code actions of the folder's URI, which VS Code refuses with "Illegal argument".)
+    'Update the model to match the migrations edits the model line; saved, its finding goes': async () => {
+      const editor = await vscode.window.showTextDocument(orders());
+      const finding = drift().find((x) => x.file === 'shop/models/orders.py' && codeOf(x.d) === 'nullable-mismatch');
+      assert.ok(finding, 'the nullable-mismatch of customers.full_name');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', orders(), finding.d.range, vscode.CodeActionKind.QuickFix.value);
+      const update = actions?.find((a) => a.title === 'Update the model to match the migrations');
+      assert.ok(update?.edit, `the quick fix is offered (${actions?.map((a) => a.title).join(', ')})`);
+      assert.ok(await vscode.workspace.applyEdit(update.edit), 'the edit applies');
+      assert.match(editor.document.lineAt(finding.d.range.start.line).text, /full_name = sa\.Column\(sa\.String\(120\), nullable=True\)/);
+      assert.ok(await editor.document.save(), 'the model saves');
+      await poll('the finding to go', 60_000, () => (drift().some((x) => x.file === 'shop/models/orders.py') ? undefined : true));
+      assert.equal(drift().length, 2);
+    },
+
+    'Generate migration for the drift in this file writes a revision for that file only, saved and opened': async () => {
       await vscode.window.showTextDocument(catalog());
-      await vscode.commands.executeCommand('alembicDrift.generateMigration');
-      const file = await poll('the new revision', 30_000, () => fs.readdirSync(versions()).find((f) => f.endsWith('.py') && !ORIGINAL_REVISIONS.includes(f)));
-      assert.match(file, /^[0-9a-f]{12}_sync_models\.py$/);
-      // Written as a refactoring: saved at once (files.refactoring.autoSave), though no editor shows it.
-      const text = await poll('the revision on disk', 30_000, () => {
-        const t = fs.readFileSync(path.join(versions(), file), 'utf8');
-        return t.includes('def upgrade') ? t : undefined;
-      });
+      await vscode.commands.executeCommand('alembicDrift.generateMigrationForFile');
+      const { file, text } = await newRevision();
+      assert.match(file, /^[0-9a-f]{12}_sync_catalog\.py$/);
       assert.match(text, /down_revision: .* = '7c8d9e0f1a2b'/);
       assert.match(text, /batch_op\.add_column\(sa\.Column\('sku'/);
+      assert.doesNotMatch(text, /coupon_code/);
+      await shownRevision(file);
+      const left = await poll('only the migration-side finding left', 60_000, () => {
+        const d = drift();
+        return d.length === 1 ? d : undefined;
+      });
+      assert.equal(codeOf(left[0].d), 'extra-column');
+    },
+
+    'Generate migration for all drift, with no editor open, writes one revision, saved and opened; no drift is left': async () => {
+      // From the command palette with every editor closed: the command asks the server for the workspace folder's
+      // revision (code actions need a document; asked for the folder's URI, VS Code answers "Illegal argument").
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await poll('no editor open', 10_000, () => (vscode.window.activeTextEditor ? undefined : true));
+      const previous = written[0].slice(0, 12);
+      await vscode.commands.executeCommand('alembicDrift.generateMigration');
+      const { file, text } = await newRevision();
+      assert.match(file, /^[0-9a-f]{12}_sync_models\.py$/);
+      assert.match(text, new RegExp(`down_revision: .* = '${previous}'`));
       assert.match(text, /batch_op\.drop_column\('coupon_code'\)/);
-      assert.match(text, /batch_op\.alter_column\('full_name'/);
+      await shownRevision(file);
       await poll('no drift left', 60_000, () => (drift().length === 0 ? true : undefined));
     },
 
