@@ -83,7 +83,7 @@ export class LspTestClient {
    * initialize + initialized, then waits for the first index. Tests analyse without debounce (`debounceMs: 0`) unless
    * `initializationOptions` says otherwise; `{}` keeps the server's own default.
    */
-  async start(options: { dynamicWatchers?: boolean; initializationOptions?: Record<string, unknown>; timeoutMs?: number } = {}): Promise<void> {
+  async start(options: { dynamicWatchers?: boolean; initializationOptions?: Record<string, unknown>; timeoutMs?: number; waitForIndex?: boolean } = {}): Promise<void> {
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(this.root).toString(),
@@ -92,7 +92,17 @@ export class LspTestClient {
       initializationOptions: options.initializationOptions ?? { debounceMs: 0 },
     });
     await this.connection.sendNotification('initialized', {});
-    await this.until(() => this.indexed, 'the first index', options.timeoutMs);
+    if (options.waitForIndex !== false) await this.indexDone(options.timeoutMs);
+  }
+
+  /** Whether the server has said that its first index is done. */
+  get isIndexed(): boolean {
+    return this.indexed;
+  }
+
+  /** Resolves when the server says its first index is done. */
+  indexDone(timeoutMs?: number): Promise<void> {
+    return this.until(() => this.indexed, 'the first index', timeoutMs);
   }
 
   /** The latest diagnostics published for a file, once `accept` holds for them. */

@@ -145,6 +145,19 @@ export class Project {
 
   /** Reads every environment's revisions and every model, replays, diffs, and returns the findings. */
   analyze(settings: Settings = defaultSettings()): Analysis {
+    const steps = this.analysisSteps(settings);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `analyze()` in small steps: it yields after each unit of work (a file parsed, a revision read or interpreted, an
+   * environment compared), so that an editor can answer requests in between, or drop a run that an edit made stale;
+   * the units finished are remembered for the next run.
+   */
+  *analysisSteps(settings: Settings = defaultSettings()): Generator<void, Analysis> {
     const excluded = settings.exclude.length > 0 ? picomatch(settings.exclude, { dot: true }) : undefined;
     const allFiles = [...this.files.keys()].filter((f) => !excluded?.(f)).sort();
     const pyFiles = allFiles.filter((f) => f.endsWith('.py'));
@@ -172,6 +185,7 @@ export class Project {
       const text = this.files.get(file)!.text;
       if (!text.includes('down_revision')) continue;
       const info = memos.revisions.get(file, () => extractRevision({ resolver, file }));
+      yield;
       if (info) {
         revisions.push(info);
         revisionFiles.add(file);
@@ -215,6 +229,10 @@ export class Project {
       const text = this.files.get(f)!.text;
       return MODEL_LIBRARY_HINT.test(text) && MODEL_FORM_HINT.test(text);
     });
+    for (const file of modelFiles) {
+      this.syntax(file);
+      yield;
+    }
     const models = memos.models.get(modelFiles.join('\n'), () => extractModels({ resolver, files: modelFiles }));
     findings.push(...models.findings);
 
@@ -223,17 +241,26 @@ export class Project {
     // An environment without a single revision is compared only when it is the project's only one (a fresh
     // `alembic init`); beside others it is a config that points where we cannot see (a path set at run time).
     const compared = withRevisions.length > 0 ? withRevisions : envs;
-    const replays = compared.map((env) => {
+    const interpret: typeof interpretUpgrade = (input) => memos.steps.get(`${input.file}\0${input.dialect ?? ''}`, () => interpretUpgrade(input));
+    const replays: Array<{ env: AlembicEnvironment; graph: RevisionGraph; dialect?: string; replay: ReplayResult }> = [];
+    for (const env of compared) {
       const own = revisions.filter((r) => isInVersionLocation(env, r.file));
       const graph = memos.graphs.get(`env:${env.name}`, own, () => buildRevisionGraph(own));
       findings.push(...graph.problems);
       const dialect = env.dialect ?? settings.dialect;
-      const interpret: typeof interpretUpgrade = (input) => memos.steps.get(`${input.file}\0${input.dialect ?? ''}`, () => interpretUpgrade(input));
-      const steps = revisionSteps({ resolver, graph, dialect, after: detachedGraphs.get(env), interpret });
+      const after = detachedGraphs.get(env) ?? [];
+      for (const g of [graph, ...after]) {
+        for (const r of g.revisions.values()) {
+          interpret({ resolver, file: r.file, dialect });
+          yield;
+        }
+      }
+      const steps = revisionSteps({ resolver, graph, dialect, after, interpret });
       const replay = memos.replays.get(`env:${env.name}`, steps.flatMap((s) => [s.revision, s.steps]), () => applyRevisionOps(steps));
       findings.push(...replay.findings);
-      return { env, graph, dialect, replay };
-    });
+      replays.push({ env, graph, dialect, replay });
+      yield;
+    }
     const owners = assignModels(models.tables, replays.map((r) => r.replay.schema));
     replays.forEach(({ env, graph, dialect, replay }, i) => {
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
@@ -243,6 +270,7 @@ export class Project {
       findings.push(...changes.map((c) => c.finding));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
     });
+    yield;
 
     for (const file of [...revisionFiles, ...modelFiles]) {
       const syntax = this.syntax(file);

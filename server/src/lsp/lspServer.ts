@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeParams, type InitializeResult, type WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser, type PythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
@@ -12,6 +12,7 @@ import { definitionAt, hoverAt } from './navigation';
 import { GENERATE_ALL_KIND, GENERATE_COMMAND, GENERATE_FILE_KIND, codeActionsFor, generateMigrations } from './codeActions';
 import { RENDER_AUDIT_COMMAND, renderAuditReport } from './auditReport';
 import { WorkspaceFolder } from './workspaceFolder';
+import type { Analysis } from '../core/project';
 
 /** Where the server finds its wasm files and the rule pages its diagnostics link to. */
 export interface ServerOptions {
@@ -26,6 +27,8 @@ export const ANALYZED_NOTIFICATION = 'alembicDrift/analyzed';
 
 const WATCHED_GLOBS = ['**/*.py', '**/alembic.ini', '**/*.ini', '**/script.py.mako', '**/pyproject.toml'];
 const DEFAULT_DEBOUNCE_MS = 120;
+/** How long an analysis runs before it lets other messages through. */
+const SLICE_MS = 8;
 
 /**
  * The language server: keeps one engine project per workspace folder true to the editor's buffers and the disk,
@@ -42,6 +45,11 @@ export class LspServer {
   private fallbackWatchers: fs.FSWatcher[] = [];
   /** Buffer events that arrived before the first index; replayed once it is ready. */
   private pending: Array<() => void> = [];
+  /** Counts changes, so that an analysis knows when what it read has changed under it. */
+  private generation = 0;
+  /** Whether an analysis of every folder has finished (the first index is done). */
+  private indexed = false;
+  private progress: WorkDoneProgressServerReporter | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -110,7 +118,7 @@ export class LspServer {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.folderPaths = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     const options = (params.initializationOptions ?? {}) as { debounceMs?: number };
-    this.debouncer = new Debouncer(typeof options.debounceMs === 'number' ? options.debounceMs : DEFAULT_DEBOUNCE_MS, () => this.analyze());
+    this.debouncer = new Debouncer(typeof options.debounceMs === 'number' ? options.debounceMs : DEFAULT_DEBOUNCE_MS, () => void this.analyze());
     this.canRegisterWatchers = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     this.canPullConfiguration = !!params.capabilities.workspace?.configuration;
     return {
@@ -129,28 +137,24 @@ export class LspServer {
   /** The first index: parser, files from disk, first diagnostics; buffer events meanwhile are queued, not lost. */
   private async start(): Promise<void> {
     await this.watchFiles();
-    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
-    progress?.begin('Alembic Drift', 0, 'Indexing models and migrations…');
+    this.progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    this.progress?.begin('Alembic Drift', 0, 'Indexing models and migrations…');
     try {
       // The parse cache the CLI fills serves the first index too (buffers typed later are parsed afresh).
-      let indexing = true;
       await loadSqlParsers();
-      this.parser = cachingParser(await createPythonParser(readParserWasm(this.options.wasmDir)), defaultCacheDir(VERSION), { shouldWrite: () => indexing });
+      this.parser = cachingParser(await createPythonParser(readParserWasm(this.options.wasmDir)), defaultCacheDir(VERSION), { shouldWrite: () => !this.indexed });
       this.folders = this.folderPaths.map((p) => new WorkspaceFolder(p, this.parser!));
       for (const f of this.folders) f.loadFromDisk();
       await this.pullConfiguration();
       const queued = this.pending;
       this.pending = [];
       for (const run of queued) run();
-      this.analyze();
-      indexing = false;
+      // Answers requests while it runs; if an edit interrupts it, the run the edit scheduled finishes the index.
+      await this.analyze();
     } catch (e) {
       this.connection.console.error(`alembic-drift: indexing failed: ${(e as Error).stack ?? e}`);
-    } finally {
-      progress?.done();
+      this.progress?.done();
     }
-    const findings = this.folders.reduce((n, f) => n + (f.lastAnalysis?.findings.length ?? 0), 0);
-    void this.connection.sendNotification(INDEXED_NOTIFICATION, { folders: this.folders.length, findings });
   }
 
   /** Watches project files through the client when it can register watchers, else with a recursive fs.watch. */
@@ -188,7 +192,9 @@ export class LspServer {
     else this.pending.push(run);
   }
 
+  /** After any change: the running analysis is stale, and a new one runs after the debounce. */
   private schedule(): void {
+    this.generation++;
     if (this.parser) this.debouncer?.schedule();
   }
 
@@ -201,22 +207,49 @@ export class LspServer {
   }
 
   /** Analyses every folder and publishes; results always reflect the buffers as they are at this moment. */
-  private analyze(): void {
-    let findings = 0;
-    let drift = 0;
-    let heads = 0;
+  /**
+   * Analyses every folder in slices of a few milliseconds, answering other messages in between, and publishes.
+   * An edit during the run makes it stale: it stops without publishing (the edit scheduled a new run, which reuses
+   * the work done). Returns whether it finished.
+   */
+  private async analyze(): Promise<boolean> {
+    const generation = this.generation;
+    const results: Array<[WorkspaceFolder, Analysis]> = [];
     for (const folder of this.folders) {
       try {
-        for (const p of folder.analyze(this.options.docsDir)) void this.connection.sendDiagnostics(p);
-        const analysis = folder.lastAnalysis;
-        findings += analysis?.findings.length ?? 0;
-        drift += analysis?.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').length ?? 0;
-        heads = Math.max(heads, ...(analysis?.environments.map((e) => e.heads.length) ?? [0]));
+        const steps = folder.analysisSteps();
+        let sliceStart = performance.now();
+        for (;;) {
+          const step = steps.next();
+          if (step.done) {
+            results.push([folder, step.value]);
+            break;
+          }
+          if (performance.now() - sliceStart < SLICE_MS) continue;
+          await new Promise((resolve) => setImmediate(resolve));
+          if (this.generation !== generation) return false;
+          sliceStart = performance.now();
+        }
       } catch (e) {
         this.connection.console.error(`alembic-drift: analysis of ${folder.root} failed: ${(e as Error).stack ?? e}`);
       }
     }
+    let findings = 0;
+    let drift = 0;
+    let heads = 0;
+    for (const [folder, analysis] of results) {
+      for (const p of folder.publish(analysis, this.options.docsDir)) void this.connection.sendDiagnostics(p);
+      findings += analysis.findings.length;
+      drift += analysis.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').length;
+      heads = Math.max(heads, ...analysis.environments.map((e) => e.heads.length));
+    }
     void this.connection.sendNotification(ANALYZED_NOTIFICATION, { findings, drift, heads });
+    if (!this.indexed) {
+      this.indexed = true;
+      this.progress?.done();
+      void this.connection.sendNotification(INDEXED_NOTIFICATION, { folders: this.folders.length, findings });
+    }
+    return true;
   }
 }
 

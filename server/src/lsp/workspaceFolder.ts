@@ -24,7 +24,8 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 export class WorkspaceFolder {
   readonly project: Project;
   private readonly open = new Map<string, number>();
-  private published = new Set<string>();
+  /** What was last published for each file with diagnostics: their JSON and the buffer version they were for. */
+  private published = new Map<string, { json: string; version?: number }>();
   private settings: Settings = defaultSettings();
   /** The editor's `alembicDrift.*` settings for this folder; they win over pyproject.toml. */
   private editorSettings: Record<string, unknown> = {};
@@ -95,9 +96,16 @@ export class WorkspaceFolder {
     this.settings = mergeSettings(base, this.editorSettings).settings;
   }
 
-  /** Analyses the folder and returns what to publish: every file with findings, and `[]` for files that had some. */
-  analyze(docsDir: string): Publication[] {
-    const analysis = this.project.analyze(this.settings);
+  /** The folder's analysis in small steps, with its current settings (see `Project.analysisSteps`). */
+  analysisSteps(): Generator<void, Analysis> {
+    return this.project.analysisSteps(this.settings);
+  }
+
+  /**
+   * Takes a finished analysis and returns what to publish: the files whose diagnostics changed or whose buffer has a
+   * new version, and `[]` for files that had diagnostics and have none now.
+   */
+  publish(analysis: Analysis, docsDir: string): Publication[] {
     this.lastAnalysis = analysis;
     const byUri = new Map<string, Diagnostic[]>();
     for (const f of analysis.findings) {
@@ -107,9 +115,15 @@ export class WorkspaceFolder {
       byUri.set(uri, list);
     }
     const out: Publication[] = [];
-    for (const [uri, diagnostics] of byUri) out.push({ uri, diagnostics, version: this.versionOf(uri) });
-    for (const uri of this.published) if (!byUri.has(uri)) out.push({ uri, diagnostics: [], version: this.versionOf(uri) });
-    this.published = new Set(byUri.keys());
+    const published = new Map<string, { json: string; version?: number }>();
+    for (const [uri, diagnostics] of byUri) {
+      const now = { json: JSON.stringify(diagnostics), version: this.versionOf(uri) };
+      const before = this.published.get(uri);
+      if (before?.json !== now.json || before.version !== now.version) out.push({ uri, diagnostics, version: now.version });
+      published.set(uri, now);
+    }
+    for (const uri of this.published.keys()) if (!byUri.has(uri)) out.push({ uri, diagnostics: [], version: this.versionOf(uri) });
+    this.published = published;
     return out;
   }
 

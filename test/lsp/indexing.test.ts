@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LspTestClient } from './lspClient';
+
+const REVISIONS = 400;
+
+/** A project with a long history: one table per revision, and a model file that declares them all plus one column. */
+function writeLongHistory(dir: string): void {
+  const versions = path.join(dir, 'migrations', 'versions');
+  fs.mkdirSync(versions, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'alembic.ini'), '[alembic]\nscript_location = migrations\n');
+  const id = (i: number): string => `r${String(i).padStart(11, '0')}`;
+  const models = ['import sqlalchemy as sa', 'from sqlalchemy.orm import declarative_base', '', 'Base = declarative_base()', ''];
+  for (let i = 0; i < REVISIONS; i++) {
+    const columns = Array.from({ length: 8 }, (_, c) => `        sa.Column("c${c}", sa.String(${20 + c}), nullable=True),`);
+    fs.writeFileSync(path.join(versions, `${id(i)}_t${i}.py`), [
+      `"""table t${i}"""`, 'from alembic import op', 'import sqlalchemy as sa', '',
+      `revision = "${id(i)}"`, `down_revision = ${i === 0 ? 'None' : `"${id(i - 1)}"`}`, '', '',
+      'def upgrade():', `    op.create_table(`, `        "t${i}",`, '        sa.Column("id", sa.Integer(), nullable=False),', ...columns, '        sa.PrimaryKeyConstraint("id"),', '    )', '', '',
+      'def downgrade():', `    op.drop_table("t${i}")`, '',
+    ].join('\n'));
+    models.push(`class T${i}(Base):`, `    __tablename__ = "t${i}"`, '    id = sa.Column(sa.Integer, primary_key=True)');
+    for (let c = 0; c < 8; c++) models.push(`    c${c} = sa.Column(sa.String(${20 + c}))`);
+    if (i === REVISIONS - 1) models.push('    added = sa.Column(sa.Integer)');
+    models.push('', '');
+  }
+  fs.mkdirSync(path.join(dir, 'app'));
+  fs.writeFileSync(path.join(dir, 'app', 'models.py'), models.join('\n'));
+}
+
+describe('language server while it indexes', function () {
+  this.timeout(120_000);
+  let root: string;
+  let cache: string;
+  let client: LspTestClient;
+
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-index-'));
+    cache = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
+    writeLongHistory(root);
+  });
+
+  after(async () => {
+    await client?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(cache, { recursive: true, force: true });
+  });
+
+  it('answers requests before its first index is done, then publishes the drift', async () => {
+    // A fresh cache folder: every file is parsed, as on a first start.
+    client = new LspTestClient(root, undefined, { ...process.env, ALEMBIC_DRIFT_CACHE_DIR: cache });
+    await client.start({ waitForIndex: false });
+    const uri = client.uri('app/models.py');
+    const answered: boolean[] = [];
+    for (let i = 0; i < 5; i++) {
+      await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 4 } });
+      answered.push(client.isIndexed);
+    }
+    assert.equal(answered[0], false, 'the first hover was answered only after the index');
+    await client.indexDone();
+    const p = await client.diagnostics('app/models.py');
+    assert.deepEqual(p.diagnostics.map((d) => String(d.code)), ['missing-column']);
+  });
+});
