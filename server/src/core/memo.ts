@@ -13,6 +13,11 @@ export class FileReads {
     for (const frame of this.frames) frame.add(file);
   }
 
+  /** Whether a computation is being tracked (so that reads matter). */
+  get tracking(): boolean {
+    return this.frames.length > 0;
+  }
+
   /** Runs `compute`, returning its value and the files it read. */
   track<T>(compute: () => T): { value: T; files: Set<string> } {
     const files = new Set<string>();
@@ -45,7 +50,7 @@ class SweptEntries<E extends { used: boolean }> {
 
 interface MemoEntry<T> {
   value: T;
-  /** Each file read, with the version (the syntax object) it had. */
+  /** Each file read, with the version it had. */
   reads: Array<[string, unknown]>;
   used: boolean;
 }
@@ -57,7 +62,7 @@ interface MemoEntry<T> {
 export class FileMemo<T> extends SweptEntries<MemoEntry<T>> {
   constructor(
     private readonly reads: FileReads,
-    /** The current version of a file (an identity that changes whenever its text does). */
+    /** The current version of a file: an identity that changes whenever its text does (cheap to ask for). */
     private readonly version: (file: string) => unknown,
   ) {
     super();
@@ -68,7 +73,8 @@ export class FileMemo<T> extends SweptEntries<MemoEntry<T>> {
     const entry = this.entries.get(key);
     if (entry && entry.reads.every(([file, version]) => this.version(file) === version)) {
       entry.used = true;
-      for (const [file] of entry.reads) this.reads.read(file);
+      // An enclosing computation read what this one read.
+      if (this.reads.tracking) for (const [file] of entry.reads) this.reads.read(file);
       return entry.value;
     }
     const { value, files } = this.reads.track(compute);

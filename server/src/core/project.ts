@@ -4,7 +4,7 @@ import type { ModuleSyntax } from './python/syntax';
 import { Resolver, type ModuleSource } from './python/resolve';
 import { makeFinding, sortFindings, type Finding } from './findings';
 import { tableKey, type Schema, type TableDef } from './schema/schema';
-import { extractModels } from './models/extractModels';
+import { ModelGroups } from './models/modelGroups';
 import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import { revisionSteps, type ReplayResult } from './migrations/replay';
@@ -12,7 +12,7 @@ import { applyRevisionOps } from './migrations/apply';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
 import { FileMemo, FileReads, InputsMemo } from './memo';
 import type { ModelSchema } from './models/extractModels';
-import { diffSchemas, type SchemaChange } from './diff/diffSchemas';
+import { diffSchemas, type SchemaChange, type TablePairMemo } from './diff/diffSchemas';
 import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
 import { isExcluded, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
@@ -45,6 +45,8 @@ interface FileEntry {
   /** The last good syntax with this text's errors: what the analysis reads while the buffer is broken. */
   patched?: ModuleSyntax;
   keepLastGood?: boolean;
+  /** Whether the text assigns `down_revision` (only such files can be revisions). */
+  revisionLike?: boolean;
 }
 
 /** What one analysis reuses from the previous ones: per-file results while the files they read are unchanged. */
@@ -56,6 +58,9 @@ class AnalysisMemos {
   readonly includeRules: FileMemo<ExcludeRule[]>;
   readonly graphs = new InputsMemo<RevisionGraph>();
   readonly replays = new InputsMemo<ReplayResult>();
+  readonly modelGroups = new ModelGroups();
+  /** Per pair of tables: the diff's changes (entries go with the model tables). */
+  tablePairs: TablePairMemo = new WeakMap();
   /** The resolver, kept while the set of files it indexes is the same. */
   resolver?: { files: string; resolver: Resolver };
 
@@ -82,6 +87,8 @@ class AnalysisMemos {
   }
 
   private clear(): void {
+    this.modelGroups.clear();
+    this.tablePairs = new WeakMap();
     for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.graphs, this.replays]) m.clear();
   }
 }
@@ -97,7 +104,8 @@ const MODEL_FORM_HINT = /Column\s*\(|mapped_column|Mapped\[|Field\s*\(|Table\s*\
 export class Project {
   private readonly files = new Map<string, FileEntry>();
   private readonly unreadable = new Map<string, string>();
-  private readonly memos = new AnalysisMemos((file) => this.syntax(file));
+  // A file's version is its entry, replaced whenever its text changes.
+  private readonly memos = new AnalysisMemos((file) => this.files.get(file));
 
   constructor(private readonly parser: PythonParser) {}
 
@@ -182,8 +190,9 @@ export class Project {
     const revisions: RevisionInfo[] = [];
     const revisionFiles = new Set<string>();
     for (const file of pyFiles) {
-      const text = this.files.get(file)!.text;
-      if (!text.includes('down_revision')) continue;
+      const entry = this.files.get(file)!;
+      entry.revisionLike ??= entry.text.includes('down_revision');
+      if (!entry.revisionLike) continue;
       const info = memos.revisions.get(file, () => extractRevision({ resolver, file }));
       yield;
       if (info) {
@@ -233,7 +242,7 @@ export class Project {
       this.syntax(file);
       yield;
     }
-    const models = memos.models.get(modelFiles.join('\n'), () => extractModels({ resolver, files: modelFiles }));
+    const models = memos.modelGroups.read({ resolver, files: modelFiles, memo: memos.models });
     findings.push(...models.findings);
 
     const environments: EnvironmentAnalysis[] = [];
@@ -266,7 +275,7 @@ export class Project {
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
       const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
       const rules = this.files.has(envPy) ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
-      const changes = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps }).filter((c) => !excludedByEnv(rules, c));
+      const changes = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
       findings.push(...changes.map((c) => c.finding));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
     });
@@ -283,10 +292,8 @@ export class Project {
       findings.push(makeFinding('parse-error', { message: `${file} was not read: it ${reason}.`, file, span: [0, 0, 0, 0] }));
     }
     const kept = this.applySettings(dedupe(findings), settings);
-    for (const e of environments) {
-      e.changes = e.changes.filter((c) => kept.has(c.finding));
-      for (const c of e.changes) c.finding = kept.get(c.finding)!;
-    }
+    // New change objects: the diff's own may be remembered for the next analysis.
+    for (const e of environments) e.changes = e.changes.filter((c) => kept.has(c.finding)).map((c) => ({ ...c, finding: kept.get(c.finding)! }));
     memos.sweep();
     return { environments, findings: sortFindings([...kept.values()]), modelCount: models.tables.length, revisionCount: revisions.length };
   }

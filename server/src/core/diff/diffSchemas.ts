@@ -16,7 +16,15 @@ export interface DiffInput {
   heads: string[];
   dialect?: string;
   uncertainOps?: UncertainOp[];
+  /** Where the changes of each pair of tables are remembered between diffs (see `TablePairMemo`). */
+  memo?: TablePairMemo;
 }
+
+/**
+ * The changes found between a model table and its migration table, kept while both are the very same objects (the
+ * engine reuses the tables of files that did not change) and the diff's other inputs are equal.
+ */
+export type TablePairMemo = WeakMap<TableDef, { mig: TableDef; context: string; uncertain: UncertainOp[]; changes: SchemaChange[] }>;
 
 /** What differs, as the revision writer and the report need it: the model-side and migration-side objects. */
 export type ChangeSubject =
@@ -50,6 +58,13 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   const findTable = matchMigrationTables(input.migrations);
   const baseline = [...input.migrations.values()].some((t) => t.partial);
   const unmatchedModels: TableDef[] = [];
+  const uncertainByTable = new Map<string, UncertainOp[]>();
+  const anyTable: UncertainOp[] = [];
+  for (const o of input.uncertainOps ?? []) {
+    if (!o.table) anyTable.push(o);
+    else uncertainByTable.set(o.table, [...(uncertainByTable.get(o.table) ?? []), o]);
+  }
+  const context = `${headText}\0${input.dialect ?? ''}`;
   for (const model of input.models) {
     const mig = findTable(model);
     if (!mig) {
@@ -58,7 +73,16 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     }
     matched.add(mig);
     if (mig.uncertain) continue;
-    diffTable({ model, mig, out, headText, dialect: input.dialect, uncertain: (input.uncertainOps ?? []).filter((o) => !o.table || o.table === mig.name) });
+    const uncertain = [...anyTable, ...(uncertainByTable.get(mig.name) ?? [])];
+    const known = input.memo?.get(model);
+    if (known && known.mig === mig && known.context === context && sameItems(known.uncertain, uncertain)) {
+      out.push(...known.changes);
+      continue;
+    }
+    const changes: SchemaChange[] = [];
+    diffTable({ model, mig, out: changes, headText, dialect: input.dialect, uncertain });
+    input.memo?.set(model, { mig, context, uncertain, changes });
+    out.push(...changes);
   }
   const unmatchedMigrations = [...input.migrations.values()].filter((t) => !matched.has(t) && !IGNORED_MIGRATION_TABLES.has(t.name));
   // An op that could have created a table under a name we cannot read (DDL we could not parse, a rename to an unknown name).
@@ -108,6 +132,10 @@ export function matchMigrationTables(migrations: Schema): (model: TableDef) => T
     const same = byName.get(m.name) ?? [];
     return same.length === 1 ? same[0] : undefined;
   };
+}
+
+function sameItems<T>(a: T[], b: T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function qualified(t: TableDef): string {
