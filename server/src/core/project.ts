@@ -8,7 +8,7 @@ import { ModelGroups } from './models/modelGroups';
 import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import { revisionSteps, type ReplayResult } from './migrations/replay';
-import { applyRevisionOps } from './migrations/apply';
+import { ReplayGroups } from './migrations/replayGroups';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
 import { FileMemo, FileReads, InputsMemo } from './memo';
 import type { ModelSchema } from './models/extractModels';
@@ -57,7 +57,7 @@ class AnalysisMemos {
   readonly models: FileMemo<ModelSchema>;
   readonly includeRules: FileMemo<ExcludeRule[]>;
   readonly graphs = new InputsMemo<RevisionGraph>();
-  readonly replays = new InputsMemo<ReplayResult>();
+  readonly replays = new ReplayGroups();
   readonly modelGroups = new ModelGroups();
   /** Per pair of tables: the diff's changes (entries go with the model tables). */
   tablePairs: TablePairMemo = new WeakMap();
@@ -265,7 +265,7 @@ export class Project {
         }
       }
       const steps = revisionSteps({ resolver, graph, dialect, after, interpret });
-      const replay = memos.replays.get(`env:${env.name}`, steps.flatMap((s) => [s.revision, s.steps]), () => applyRevisionOps(steps));
+      const replay = memos.replays.replay(steps, env.name);
       findings.push(...replay.findings);
       replays.push({ env, graph, dialect, replay });
       yield;

@@ -1,5 +1,6 @@
 import type { Resolver } from '../python/resolve';
-import { applyRevisionOps, type ReplayResult } from './apply';
+import type { ReplayResult } from './apply';
+import { ReplayGroups } from './replayGroups';
 import type { RevisionGraph } from './graph';
 import { interpretUpgrade, type OpStep } from './interpret';
 
@@ -26,5 +27,5 @@ export function revisionSteps({ resolver, graph, dialect, after = [], interpret 
  * evaluated or that act on something that does not exist at that point.
  */
 export function replayMigrations(input: { resolver: Resolver; graph: RevisionGraph; dialect?: string; after?: RevisionGraph[] }): ReplayResult {
-  return applyRevisionOps(revisionSteps(input));
+  return new ReplayGroups().replay(revisionSteps(input), '');
 }

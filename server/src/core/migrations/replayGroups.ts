@@ -1,0 +1,158 @@
+import { InputsMemo } from '../memo';
+import { tableKey, type Schema } from '../schema/schema';
+import type { ColumnItem, MigrationOp } from './ops';
+import { applyRevisionOps, type ReplayResult } from './apply';
+import type { RevisionSteps } from './replay';
+import type { OpStep } from './interpret';
+
+/**
+ * Replays the revisions' ops in groups of tables that no op links to each other (a foreign key, a rename), each group
+ * through a memo, so that an edit of one revision replays only the tables its ops touch. A history with an op that
+ * reaches beyond its tables (an op on a table it cannot name, a rename to an unknown name, an enum type change, an
+ * index dropped by name alone) or that assumes tables made outside it is replayed whole, as one group. Groups only
+ * grow (an op removed leaves its tables together), which never changes the result, only what is replayed.
+ */
+export class ReplayGroups {
+  private readonly memo = new InputsMemo<ReplayResult>();
+  private readonly scopes = new Map<string, { groups: TableGroups; linked: WeakSet<OpStep[]> }>();
+
+  /** The schema the revisions' ops leave, replaying again only the groups whose ops changed; `scope` names the history. */
+  replay(revisions: RevisionSteps[], scope: string): ReplayResult {
+    const inputs = revisions.flatMap((r) => [r.revision, r.steps]);
+    return this.memo.get(`${scope}\0all`, inputs, () => {
+      let state = this.scopes.get(scope);
+      if (!state) this.scopes.set(scope, (state = { groups: new TableGroups(), linked: new WeakSet() }));
+      for (const { steps } of revisions) {
+        if (state.linked.has(steps)) continue;
+        for (const { op } of steps) {
+          const keys = tablesOf(op);
+          if (keys === undefined) return this.whole(revisions, inputs, scope);
+          state.groups.link(keys);
+        }
+        state.linked.add(steps);
+      }
+      return this.inGroups(revisions, inputs, scope, state.groups);
+    });
+  }
+
+  /** Forgets entries not used since the last sweep. */
+  sweep(): void {
+    this.memo.sweep();
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.memo.clear();
+    this.scopes.clear();
+  }
+
+  private whole(revisions: RevisionSteps[], inputs: unknown[], scope: string): ReplayResult {
+    return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions));
+  }
+
+  private inGroups(revisions: RevisionSteps[], inputs: unknown[], scope: string, groups: TableGroups): ReplayResult {
+    const memo = this.memo;
+    // Each group's ops in replay order, as revision, step, revision, step...: their identity is what the memo compares.
+    const members = new Map<string, Array<string | OpStep>>();
+    for (const { revision, steps } of revisions) {
+      for (const step of steps) {
+        const group = groups.find(tablesOf(step.op)![0]);
+        const list = members.get(group);
+        if (list) list.push(revision, step);
+        else members.set(group, [revision, step]);
+      }
+    }
+    const results: ReplayResult[] = [];
+    for (const [group, pairs] of members) {
+      const result = memo.get(`${scope}\0${group}`, pairs, () => {
+        const steps: RevisionSteps[] = [];
+        for (let i = 0; i < pairs.length; i += 2) steps.push({ revision: pairs[i] as string, steps: [pairs[i + 1] as OpStep] });
+        return applyRevisionOps(steps);
+      });
+      if (result.findings.some((f) => f.code === 'assumed-baseline')) return this.whole(revisions, inputs, scope);
+      results.push(result);
+    }
+    const schema: Schema = new Map();
+    for (const r of results) for (const [key, table] of r.schema) schema.set(key, table);
+    return { schema, findings: results.flatMap((r) => r.findings), uncertainOps: results.flatMap((r) => r.uncertainOps) };
+  }
+}
+
+const opTables = new WeakMap<MigrationOp, string[] | null>();
+
+/** `tablesOf`, once per op (ops are kept while their revision file is unchanged). */
+function tablesOf(op: MigrationOp): string[] | undefined {
+  let keys = opTables.get(op);
+  if (keys === undefined) {
+    keys = readTablesOf(op) ?? null;
+    opTables.set(op, keys);
+  }
+  return keys ?? undefined;
+}
+
+/** The keys of the tables an op touches or reads, the first its own; undefined when it may reach any table. */
+function readTablesOf(op: MigrationOp): string[] | undefined {
+  if (op.kind === 'alter_enum') return undefined;
+  const table = 'table' in op ? op.table : undefined;
+  if (table?.name === undefined) return undefined;
+  const keys = [tableKey(table.name, table.schema)];
+  const referenced = (refs: string[]): void => {
+    for (const ref of refs) {
+      const parts = ref.split('.');
+      parts.pop();
+      const name = parts.pop();
+      if (name) keys.push(tableKey(name, parts.length > 0 ? parts.join('.') : undefined));
+    }
+  };
+  const columnRefs = (items: ColumnItem[]): void => {
+    for (const item of items) for (const fk of item.spec.foreignKeys) if (fk.target.kind === 'text') referenced([fk.target.text]);
+  };
+  switch (op.kind) {
+    case 'rename_table':
+      if (op.newName === undefined) return undefined;
+      keys.push(tableKey(op.newName, table.schema));
+      break;
+    case 'create_table':
+      columnRefs(op.columns);
+      for (const c of op.constraints) if (c.spec.kind === 'foreign') referenced(c.spec.refs);
+      break;
+    case 'add_column':
+      if (op.column) columnRefs([op.column]);
+      break;
+    case 'create_foreign_key':
+      if (op.constraint?.kind === 'foreign') referenced(op.constraint.refs);
+      break;
+    default:
+      break;
+  }
+  return keys;
+}
+
+/** Union-find over table keys. */
+class TableGroups {
+  private readonly parent = new Map<string, string>();
+
+  /** Puts the tables in one group. */
+  link(keys: string[]): void {
+    const root = this.find(keys[0]);
+    for (const key of keys.slice(1)) {
+      const other = this.find(key);
+      if (other !== root) this.parent.set(other, root);
+    }
+  }
+
+  /** The group of a table, named by one of its tables. */
+  find(key: string): string {
+    let root = key;
+    while (this.parent.has(root) && this.parent.get(root) !== root) root = this.parent.get(root)!;
+    if (!this.parent.has(key)) this.parent.set(key, key);
+    // Path compression.
+    let node = key;
+    while (node !== root) {
+      const next = this.parent.get(node)!;
+      this.parent.set(node, root);
+      node = next;
+    }
+    return root;
+  }
+}
