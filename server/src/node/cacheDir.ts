@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Bumped whenever the shape of `ModuleSyntax` or the parser's output changes, so old entries are never read. */
+const SYNTAX_FORMAT = 3;
+
+/** Set by the build (scripts/build.mjs) from the sources of all bundles, so the CLI, its engine and the server agree. */
+declare const __ALEMBIC_DRIFT_BUILD__: string | undefined;
+
+let buildId: string | undefined;
+
+/** A fingerprint of the running code itself, so that any new build (not only a new version) starts a fresh cache. */
+function currentBuild(): string {
+  if (buildId === undefined) {
+    if (typeof __ALEMBIC_DRIFT_BUILD__ === 'string') buildId = __ALEMBIC_DRIFT_BUILD__;
+    else {
+      try {
+        buildId = createHash('sha1').update(fs.readFileSync(__filename)).digest('hex').slice(0, 12);
+      } catch {
+        buildId = 'unknown';
+      }
+    }
+  }
+  return buildId;
+}
+
+/**
+ * Where users expect caches: $ALEMBIC_DRIFT_CACHE_DIR, else $XDG_CACHE_HOME/alembic-drift, else ~/.cache/alembic-drift;
+ * one sub-folder per version and build of the tool.
+ */
+export function defaultCacheDir(toolVersion: string): string {
+  const base = process.env.ALEMBIC_DRIFT_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'alembic-drift');
+  const dir = path.join(base, `${toolVersion}-${SYNTAX_FORMAT}-${currentBuild()}`);
+  if (!fs.existsSync(dir)) {
+    // A new build: the folders of earlier builds will never be read again.
+    try {
+      // Only folders named as this tool names them: the base may be shared with other tools.
+      for (const old of fs.readdirSync(base)) if (/^\d+\.\d+\.\d+-\d+-([0-9a-f]{12}|unknown)$/.test(old)) fs.rmSync(path.join(base, old), { recursive: true, force: true });
+    } catch {
+      // Nothing to prune.
+    }
+  }
+  return dir;
+}
