@@ -25,7 +25,7 @@ async function bothReadings(files: Map<string, string>): Promise<{ grouped: Mode
   const resolver = new Resolver({ files: () => parsed.keys(), syntax: (f) => parsed.get(f) });
   const modelFiles = [...parsed.keys()].filter((f) => !files.get(f)!.includes('down_revision')).sort();
   const groups = new ModelGroups();
-  const grouped = groups.read({ resolver, files: modelFiles, memo: new FileMemo(new FileReads(), (f) => parsed.get(f)) });
+  const grouped = groups.read({ resolver, files: modelFiles, memo: new FileMemo(new FileReads()) });
   return { grouped, whole: extractModels({ resolver, files: modelFiles }), groups };
 }
 

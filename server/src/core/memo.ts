@@ -50,36 +50,64 @@ class SweptEntries<E extends { used: boolean }> {
 
 interface MemoEntry<T> {
   value: T;
-  /** Each file read, with the version it had. */
-  reads: Array<[string, unknown]>;
+  /** The files the computation read. */
+  reads: string[];
   used: boolean;
 }
 
 /**
- * Results by key, each valid while the files it read have the versions they had. `sweep()` forgets entries not used
- * since the previous sweep, so memory follows the project, not its history.
+ * Results by key, each kept until a file it read changes (`invalidate`). `sweep()` forgets entries not used since
+ * the previous sweep, so memory follows the project, not its history.
  */
 export class FileMemo<T> extends SweptEntries<MemoEntry<T>> {
-  constructor(
-    private readonly reads: FileReads,
-    /** The current version of a file: an identity that changes whenever its text does (cheap to ask for). */
-    private readonly version: (file: string) => unknown,
-  ) {
+  /** For each file, the keys of the entries that read it. */
+  private readonly dependents = new Map<string, Set<string>>();
+
+  constructor(private readonly reads: FileReads) {
     super();
   }
 
-  /** The result for `key`: the remembered one if still valid, else computed now (and remembered). */
+  /** The result for `key`: the remembered one if no file it read has changed since, else computed now. */
   get(key: string, compute: () => T): T {
     const entry = this.entries.get(key);
-    if (entry && entry.reads.every(([file, version]) => this.version(file) === version)) {
+    if (entry) {
       entry.used = true;
       // An enclosing computation read what this one read.
-      if (this.reads.tracking) for (const [file] of entry.reads) this.reads.read(file);
+      if (this.reads.tracking) for (const file of entry.reads) this.reads.read(file);
       return entry.value;
     }
     const { value, files } = this.reads.track(compute);
-    this.entries.set(key, { value, reads: [...files].map((f) => [f, this.version(f)]), used: true });
+    const reads = [...files];
+    this.entries.set(key, { value, reads, used: true });
+    for (const file of reads) {
+      const keys = this.dependents.get(file);
+      if (keys) keys.add(key);
+      else this.dependents.set(file, new Set([key]));
+    }
     return value;
+  }
+
+  /** Forgets the entries that read `file` (its text changed, or it was removed or added). */
+  invalidate(file: string): void {
+    const keys = this.dependents.get(file);
+    if (!keys) return;
+    for (const key of keys) this.entries.delete(key);
+    this.dependents.delete(file);
+  }
+
+  /** Forgets entries not used since the last sweep. */
+  override sweep(): void {
+    super.sweep();
+    for (const [file, keys] of this.dependents) {
+      for (const key of keys) if (!this.entries.has(key)) keys.delete(key);
+      if (keys.size === 0) this.dependents.delete(file);
+    }
+  }
+
+  /** Forgets everything. */
+  override clear(): void {
+    super.clear();
+    this.dependents.clear();
   }
 }
 

@@ -7,7 +7,7 @@ import { tableKey, type Schema, type TableDef } from './schema/schema';
 import { ModelGroups } from './models/modelGroups';
 import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
-import { revisionSteps, type ReplayResult } from './migrations/replay';
+import type { ReplayResult, RevisionSteps } from './migrations/replay';
 import { ReplayGroups } from './migrations/replayGroups';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
 import { FileMemo, FileReads, InputsMemo } from './memo';
@@ -47,6 +47,8 @@ interface FileEntry {
   keepLastGood?: boolean;
   /** Whether the text assigns `down_revision` (only such files can be revisions). */
   revisionLike?: boolean;
+  /** Whether the text names SQLAlchemy and a column or table form (only such files are read for models). */
+  modelLike?: boolean;
 }
 
 /** What one analysis reuses from the previous ones: per-file results while the files they read are unchanged. */
@@ -64,11 +66,16 @@ class AnalysisMemos {
   /** The resolver, kept while the set of files it indexes is the same. */
   resolver?: { files: string; resolver: Resolver };
 
-  constructor(version: (file: string) => unknown) {
-    this.revisions = new FileMemo(this.reads, version);
-    this.steps = new FileMemo(this.reads, version);
-    this.models = new FileMemo(this.reads, version);
-    this.includeRules = new FileMemo(this.reads, version);
+  constructor() {
+    this.revisions = new FileMemo(this.reads);
+    this.steps = new FileMemo(this.reads);
+    this.models = new FileMemo(this.reads);
+    this.includeRules = new FileMemo(this.reads);
+  }
+
+  /** Forgets what was computed from a file whose text changed (or that was added or removed). */
+  invalidate(file: string): void {
+    for (const m of [this.revisions, this.steps, this.models, this.includeRules]) m.invalidate(file);
   }
 
   /** The resolver over these files: the previous one when the files are the same, else a new one (and no memo). */
@@ -104,8 +111,7 @@ const MODEL_FORM_HINT = /Column\s*\(|mapped_column|Mapped\[|Field\s*\(|Table\s*\
 export class Project {
   private readonly files = new Map<string, FileEntry>();
   private readonly unreadable = new Map<string, string>();
-  // A file's version is its entry, replaced whenever its text changes.
-  private readonly memos = new AnalysisMemos((file) => this.files.get(file));
+  private readonly memos = new AnalysisMemos();
 
   constructor(private readonly parser: PythonParser) {}
 
@@ -119,11 +125,13 @@ export class Project {
     if (existing && existing.text === text) return;
     const lastGood = options.keepLastGood ? (existing?.syntax && existing.syntax.errors.length === 0 ? existing.syntax : existing?.lastGood) : undefined;
     this.files.set(path, { text, lastGood, keepLastGood: options.keepLastGood });
+    this.memos.invalidate(path);
   }
 
   /** Forgets a file (deleted on disk, or closed and gone). */
   removeFile(path: string): void {
     this.files.delete(path);
+    this.memos.invalidate(path);
     this.unreadable.delete(path);
   }
 
@@ -202,8 +210,13 @@ export class Project {
     }
     // Revisions no config points at: an environment of their own when there is no config, else detached trees
     // (e.g. a plugin's migrations that the project's code runs after the main history), applied after its head.
-    const claimed = new Set<RevisionInfo>();
-    for (const env of envs) for (const r of revisions) if (isInVersionLocation(env, r.file)) claimed.add(r);
+    const ownRevisions = new Map<AlembicEnvironment, RevisionInfo[]>();
+    const ownOf = (env: AlembicEnvironment): RevisionInfo[] => {
+      let own = ownRevisions.get(env);
+      if (!own) ownRevisions.set(env, (own = revisions.filter((r) => isInVersionLocation(env, r.file))));
+      return own;
+    };
+    const claimed = new Set(envs.flatMap(ownOf));
     const detached = new Map<string, RevisionInfo[]>();
     for (const r of revisions) {
       if (claimed.has(r)) continue;
@@ -222,7 +235,7 @@ export class Project {
     const detachedGraphs = new Map<AlembicEnvironment, RevisionGraph[]>();
     for (const [dir, list] of detached) {
       const env = nearestEnvironment(envs, dir);
-      const graph = memos.graphs.get(`detached:${dir}`, [...list, ...claimed], () => buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).map((r) => r.id)) }));
+      const graph = memos.graphs.get(`detached:${dir}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).map((r) => r.id)) }));
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
       const first = list[0];
@@ -235,8 +248,9 @@ export class Project {
       if (revisionFiles.has(f)) return false;
       if (scriptFolders.some((d) => f === `${d ? `${d}/` : ''}env.py`)) return false;
       if (modelMatcher) return modelMatcher(f);
-      const text = this.files.get(f)!.text;
-      return MODEL_LIBRARY_HINT.test(text) && MODEL_FORM_HINT.test(text);
+      const entry = this.files.get(f)!;
+      entry.modelLike ??= MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
+      return entry.modelLike;
     });
     for (const file of modelFiles) {
       this.syntax(file);
@@ -246,25 +260,25 @@ export class Project {
     findings.push(...models.findings);
 
     const environments: EnvironmentAnalysis[] = [];
-    const withRevisions = envs.filter((env) => revisions.some((r) => isInVersionLocation(env, r.file)));
+    const withRevisions = envs.filter((env) => ownOf(env).length > 0);
     // An environment without a single revision is compared only when it is the project's only one (a fresh
     // `alembic init`); beside others it is a config that points where we cannot see (a path set at run time).
     const compared = withRevisions.length > 0 ? withRevisions : envs;
     const interpret: typeof interpretUpgrade = (input) => memos.steps.get(`${input.file}\0${input.dialect ?? ''}`, () => interpretUpgrade(input));
     const replays: Array<{ env: AlembicEnvironment; graph: RevisionGraph; dialect?: string; replay: ReplayResult }> = [];
     for (const env of compared) {
-      const own = revisions.filter((r) => isInVersionLocation(env, r.file));
-      const graph = memos.graphs.get(`env:${env.name}`, own, () => buildRevisionGraph(own));
+      const own = ownOf(env);
+      const graph = memos.graphs.get(`env:${env.name}`, own.map(graphSignature), () => buildRevisionGraph(own));
       findings.push(...graph.problems);
       const dialect = env.dialect ?? settings.dialect;
-      const after = detachedGraphs.get(env) ?? [];
-      for (const g of [graph, ...after]) {
-        for (const r of g.revisions.values()) {
-          interpret({ resolver, file: r.file, dialect });
+      // Every revision's upgrade() ops in graph order, then the detached trees applied after its head.
+      const steps: RevisionSteps[] = [];
+      for (const g of [graph, ...(detachedGraphs.get(env) ?? [])]) {
+        for (const id of g.order) {
+          steps.push({ revision: id, steps: interpret({ resolver, file: g.revisions.get(id)!.file, dialect }) });
           yield;
         }
       }
-      const steps = revisionSteps({ resolver, graph, dialect, after, interpret });
       const replay = memos.replays.replay(steps, env.name);
       findings.push(...replay.findings);
       replays.push({ env, graph, dialect, replay });
@@ -347,7 +361,11 @@ function assignModels(models: TableDef[], schemas: Schema[]): Map<TableDef, numb
  */
 function targetedModels(models: TableDef[], schema: Schema): TableDef[] {
   const groups = new Map<string | undefined, TableDef[]>();
-  for (const t of models) groups.set(t.metadata, [...(groups.get(t.metadata) ?? []), t]);
+  for (const t of models) {
+    const list = groups.get(t.metadata);
+    if (list) list.push(t);
+    else groups.set(t.metadata, [t]);
+  }
   if (groups.size < 2) return models;
   const names = new Set([...schema.values()].map((t) => t.name));
   const used = [...groups.entries()].filter(([key, tables]) => key === undefined || tables.some((t) => names.has(t.name)));
@@ -377,6 +395,18 @@ function excludedByEnv(rules: ExcludeRule[], c: SchemaChange): boolean {
     default:
       return false;
   }
+}
+
+const signatures = new WeakMap<RevisionInfo, string>();
+
+/** Everything of a revision's metadata that its graph depends on (an edit of its upgrade() changes none of it). */
+function graphSignature(r: RevisionInfo): string {
+  let s = signatures.get(r);
+  if (s === undefined) {
+    s = JSON.stringify(r);
+    signatures.set(r, s);
+  }
+  return s;
 }
 
 /** The environment whose script folder shares the longest path prefix with a folder. */

@@ -18,8 +18,16 @@ export class ModelGroups {
   read({ resolver, files, memo }: { resolver: Resolver; files: string[]; memo: FileMemo<ModelSchema> }): ModelSchema {
     for (;;) {
       const groups = this.groups(files);
-      const results = groups.map((group) => ({ group, schema: memo.get(group.join('\n'), () => extractModels({ resolver, files: group })) }));
-      const merges = dependentGroups(results);
+      let read = false;
+      const results = groups.map((group) => ({
+        group,
+        schema: memo.get(group.join('\n'), () => {
+          read = true;
+          return extractModels({ resolver, files: group });
+        }),
+      }));
+      // Groups read before were checked then; only a group read now can have come to depend on another.
+      const merges = read ? dependentGroups(results) : [];
       if (merges.length === 0) return { tables: results.flatMap((r) => r.schema.tables), findings: results.flatMap((r) => r.schema.findings) };
       for (const [a, b] of merges) this.merge(a, b);
     }
