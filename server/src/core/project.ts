@@ -15,6 +15,7 @@ import type { ModelSchema } from './models/extractModels';
 import { diffSchemas, type SchemaChange, type TablePairMemo } from './diff/diffSchemas';
 import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
+import { applyBaselineSetting } from './config/baseline';
 import { isExcluded, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
@@ -289,8 +290,9 @@ export class Project {
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
       const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
       const rules = this.files.has(envPy) ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
-      const changes = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
-      findings.push(...changes.map((c) => c.finding));
+      const diffed = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
+      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: diffed, graph, baseline: settings.baseline });
+      findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
     });
     yield;

@@ -16,6 +16,11 @@ export interface Settings {
   versionLocations: string[];
   /** The dialect to assume when alembic.ini does not name a real one. */
   dialect?: string;
+  /**
+   * The revision at which a database made by `metadata.create_all()` was stamped (`alembic stamp`): model tables that
+   * no migration creates are assumed to exist then, with one note instead of a `missing-table` each.
+   */
+  baseline?: string;
   /** What never to report: whole tables, `table.column` pairs, and codes. */
   ignore: { tables: string[]; columns: string[]; codes: FindingCode[] };
 }
@@ -65,6 +70,10 @@ export function mergeSettings(base: Settings, raw: Record<string, unknown>, prob
   const versions = raw['version-locations'] ?? raw.versionLocations;
   if (versions !== undefined) s.versionLocations = strings(versions);
   if (typeof raw.dialect === 'string') s.dialect = raw.dialect;
+  if (raw.baseline !== undefined) {
+    if (typeof raw.baseline === 'string' && raw.baseline) s.baseline = raw.baseline;
+    else problems.push('baseline must be a revision id (a string)');
+  }
   const ignore = raw.ignore as Record<string, unknown> | undefined;
   if (ignore && typeof ignore === 'object') {
     s.ignore = {

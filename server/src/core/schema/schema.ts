@@ -22,6 +22,8 @@ export interface SqlType {
   enumName?: string;
   /** The element type of an ARRAY. */
   item?: SqlType;
+  /** `with_variant(other, "dialect", ...)`: the type used on those dialects instead. */
+  variants?: Record<string, SqlType>;
   /** A project's own type class (a TypeDecorator or a subclass) that this type stands for, by class name. */
   userType?: string;
   /** As written in the source, for messages. */

@@ -80,7 +80,8 @@ export function evalType(ctx: EvalContext, e: Expr, depth = 0): SqlType | undefi
   const { resolver, file, locals } = ctx;
   const text = exprText(e);
   if (e.k === 'call') {
-    if (e.fn.k === 'attr' && (e.fn.name === 'with_variant' || e.fn.name === 'evaluates_none' || e.fn.name === 'as_generic')) {
+    if (e.fn.k === 'attr' && e.fn.name === 'with_variant') return withVariant(ctx, e, depth);
+    if (e.fn.k === 'attr' && (e.fn.name === 'evaluates_none' || e.fn.name === 'as_generic')) {
       return evalType(ctx, e.fn.obj, depth + 1);
     }
     const fn = resolver.resolve(file, e.fn, locals);
@@ -241,6 +242,10 @@ const COMPARED_ARGS = ['length', 'precision', 'scale'];
  * sides give and that differ. Unknown types never differ. Enum values are compared separately (`enumValuesDiffer`).
  */
 export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string } = {}): boolean {
+  // NOTE: on a known dialect, a `with_variant` type is the variant for that dialect, as the database sees it.
+  const variantA = options.dialect !== undefined ? a.variants?.[options.dialect] : undefined;
+  const variantB = options.dialect !== undefined ? b.variants?.[options.dialect] : undefined;
+  if (variantA || variantB) return typesDiffer(variantA ?? a, variantB ?? b, options);
   if (!a.family || !b.family) return false;
   if (a.family !== b.family) return !familiesAlike(a.family, b.family, options.dialect);
   for (const arg of COMPARED_ARGS) {
@@ -330,4 +335,17 @@ export function evalServerDefault(ctx: EvalContext, e: Expr): ServerDefault | un
   if (typeof v === 'string') return { text, key: serverDefaultKey(`'${v.replace(/'/g, "''")}'`) };
   if (typeof v === 'number' || typeof v === 'boolean') return { text, key: serverDefaultKey(String(v)) };
   return { text };
+}
+
+/** `base.with_variant(other, "dialect", ...)` (also a list of dialect names): the base type, with the variants kept. */
+function withVariant(ctx: EvalContext, e: Extract<Expr, { k: 'call' }>, depth: number): SqlType | undefined {
+  if (e.fn.k !== 'attr') return undefined;
+  const base = evalType(ctx, e.fn.obj, depth + 1);
+  const variant = e.args[0] ? evalType(ctx, e.args[0], depth + 1) : undefined;
+  if (!base || !variant) return base;
+  const names = e.args.slice(1).flatMap((a) => (a.k === 'str' ? [a.v] : a.k === 'list' || a.k === 'tuple' ? a.items.flatMap((i) => (i.k === 'str' ? [i.v] : [])) : []));
+  const dialect = e.kw.find((k) => k.name === 'dialect_name')?.value;
+  if (dialect?.k === 'str') names.push(dialect.v);
+  if (names.length === 0) return base;
+  return { ...base, variants: { ...base.variants, ...Object.fromEntries(names.map((n) => [n, variant])) } };
 }
