@@ -50,6 +50,8 @@ interface FileEntry {
   revisionLike?: boolean;
   /** Whether the text names SQLAlchemy and a column or table form (only such files are read for models). */
   modelLike?: boolean;
+  /** The syntax errors and suppression comments of the text, kept when its syntax is let go (`releaseSyntax`). */
+  notes?: Pick<ModuleSyntax, 'errors' | 'ignores'>;
 }
 
 /** What one analysis reuses from the previous ones: per-file results while the files they read are unchanged. */
@@ -155,9 +157,33 @@ export class Project {
   syntax(path: string): ModuleSyntax | undefined {
     const entry = this.files.get(path);
     if (!entry || !path.endsWith('.py')) return undefined;
-    entry.syntax ??= this.parser.parseModule(entry.text);
+    if (!entry.syntax) {
+      entry.syntax = this.parser.parseModule(entry.text);
+      entry.notes = { errors: entry.syntax.errors, ignores: entry.syntax.ignores };
+    }
     if (entry.syntax.errors.length > 0 && entry.lastGood) return (entry.patched ??= { ...entry.lastGood, errors: entry.syntax.errors });
     return entry.syntax;
+  }
+
+  /**
+   * Lets go of the parsed syntax of every file but editor buffers (`keepLastGood`): what the analysis derived from
+   * them is remembered, and a file is parsed again only if something must read it again. Keeps a long-lived
+   * editor session's memory near the size of the project's facts rather than of its syntax.
+   */
+  releaseSyntax(): void {
+    for (const entry of this.files.values()) {
+      if (entry.keepLastGood) continue;
+      entry.syntax = undefined;
+      entry.patched = undefined;
+    }
+  }
+
+  /** A file's syntax errors and suppression comments, without parsing it again when they are known. */
+  private notes(path: string): Pick<ModuleSyntax, 'errors' | 'ignores'> | undefined {
+    const entry = this.files.get(path);
+    if (!entry || !path.endsWith('.py')) return undefined;
+    if (!entry.notes) this.syntax(path);
+    return entry.notes;
   }
 
   /** Reads every environment's revisions and every model, replays, diffs, and returns the findings. */
@@ -298,10 +324,10 @@ export class Project {
     yield;
 
     for (const file of [...revisionFiles, ...modelFiles]) {
-      const syntax = this.syntax(file);
-      if (syntax && syntax.errors.length > 0) {
-        const [line] = syntax.errors[0];
-        findings.push(makeFinding('parse-error', { message: `This file has a syntax error at line ${line + 1}; what follows it may not be read.`, file, span: syntax.errors[0] }));
+      const errors = this.notes(file)?.errors ?? [];
+      if (errors.length > 0) {
+        const [line] = errors[0];
+        findings.push(makeFinding('parse-error', { message: `This file has a syntax error at line ${line + 1}; what follows it may not be read.`, file, span: errors[0] }));
       }
     }
     for (const [file, reason] of this.unreadable) {
@@ -327,7 +353,7 @@ export class Project {
       if (ignoredCodes.has(f.code)) continue;
       if (f.table && ignoredTables.has(f.table)) continue;
       if (f.table && f.column && ignoredColumns.has(`${f.table}.${f.column}`)) continue;
-      const codes = this.syntax(f.file)?.ignores[f.span[0]];
+      const codes = this.notes(f.file)?.ignores[f.span[0]];
       if (codes && (codes.length === 0 || codes.includes(f.code))) continue;
       const severity = settings.severity[f.code];
       if (severity === 'off') continue;

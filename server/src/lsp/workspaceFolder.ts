@@ -107,6 +107,7 @@ export class WorkspaceFolder {
    */
   publish(analysis: Analysis, docsDir: string): Publication[] {
     this.lastAnalysis = analysis;
+    this.project.releaseSyntax();
     const byUri = new Map<string, Diagnostic[]>();
     for (const f of analysis.findings) {
       const uri = fileUri(this.root, f.file);
