@@ -1,4 +1,5 @@
 // Bundles the CLI and the language server with esbuild into dist/, with the parsers' wasm files beside them.
+import { createHash } from 'node:crypto';
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,12 +24,22 @@ for (const file of wasm) {
   fs.copyFileSync(file, path.join(dist, path.basename(file)));
 }
 
-const entries = [{ in: 'server/src/cli.ts', out: 'cli' }];
-if (fs.existsSync(path.join(root, 'server/src/server.ts'))) entries.push({ in: 'server/src/server.ts', out: 'server' });
+// One build id for every bundle (the caches are per build: the CLI, its engine and the server must agree), from
+// everything that goes into them.
+const buildHash = createHash('sha1');
+const hashTree = (dir) => {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) hashTree(full);
+    else buildHash.update(`${path.relative(root, full)}\0`).update(fs.readFileSync(full));
+  }
+};
+hashTree(path.join(root, 'server', 'src'));
+for (const file of ['package-lock.json', 'scripts/build.mjs']) if (fs.existsSync(path.join(root, file))) buildHash.update(fs.readFileSync(path.join(root, file)));
+const buildId = buildHash.digest('hex').slice(0, 12);
 
-await esbuild.build({
+const common = {
   absWorkingDir: root,
-  entryPoints: entries,
   outdir: dist,
   bundle: true,
   platform: 'node',
@@ -36,11 +47,31 @@ await esbuild.build({
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  define: { __ALEMBIC_DRIFT_BUILD__: JSON.stringify(buildId) },
   // Only the compiled tests use these look-ups (the bundle finds its wasm files beside itself).
   external: ['tree-sitter-python/package.json', 'web-tree-sitter/web-tree-sitter.wasm'],
   // NOTE: the ESM build of web-tree-sitter uses import.meta.url, which a CJS bundle does not have.
   alias: { 'web-tree-sitter': path.join(path.dirname(require.resolve('web-tree-sitter/web-tree-sitter.wasm')), 'web-tree-sitter.cjs').replace(/\\/g, '/') },
-});
+};
+
+// The CLI in two bundles: cli.js (arguments, the result cache, output) and engine.js (parsing, analysis,
+// rendering), which cli.js requires only when it must analyse: a warm `check` never loads the engine.
+const engineApart = {
+  name: 'engine-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/engine$/ }, (args) => (args.importer.endsWith(path.join('cli', 'loadEngine.ts')) ? { path: './engine.js', external: true } : undefined));
+  },
+};
+await esbuild.build({ ...common, entryPoints: [{ in: 'server/src/cli.ts', out: 'cli' }], plugins: [engineApart] });
+await esbuild.build({ ...common, entryPoints: [{ in: 'server/src/cli/engine.ts', out: 'engine' }] });
+const cliText = fs.readFileSync(path.join(dist, 'cli.js'), 'utf8');
+for (const heavy of ['web-tree-sitter', 'function analyzeFolder(']) {
+  if (cliText.includes(heavy)) {
+    console.error(`build: dist/cli.js holds ${heavy}; it belongs in dist/engine.js`);
+    process.exit(1);
+  }
+}
+if (fs.existsSync(path.join(root, 'server/src/server.ts'))) await esbuild.build({ ...common, entryPoints: [{ in: 'server/src/server.ts', out: 'server' }] });
 // The VS Code extension: `vscode` is provided by the editor at run time.
 await esbuild.build({
   absWorkingDir: root,

@@ -1,16 +1,14 @@
 #!/usr/bin/env node
 import { checkCommand } from './cli/check';
-import { revisionCommand } from './cli/revision';
-import { reportCommand } from './cli/report';
-import { UsageError, type Command } from './cli/command';
+import { loadEngine } from './cli/loadEngine';
+import { REPORT_USAGE, REVISION_USAGE, UsageError, isUsageError, type Command } from './cli/command';
 import { VERSION } from './version';
 
-
-/** The subcommands, by name. */
+/** The subcommands, by name; those that always analyse live in the engine bundle, loaded when they run. */
 const COMMANDS: Record<string, Command> = {
   check: checkCommand,
-  revision: revisionCommand,
-  report: reportCommand,
+  revision: { usage: REVISION_USAGE, run: (ctx) => loadEngine().revisionCommand.run(ctx) },
+  report: { usage: REPORT_USAGE, run: (ctx) => loadEngine().reportCommand.run(ctx) },
 };
 
 const USAGE = `Usage:
@@ -40,7 +38,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(e) || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`alembic-drift: ${(e as Error).message.split('\n')[0]}\n`);
       process.exitCode = 2;
       return;

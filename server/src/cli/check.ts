@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkFolder } from '../node/checkFolder';
+import { loadEngine } from './loadEngine';
 import { UsageError, projectFolder, type Command } from './command';
 import { formatJson, formatSarif, formatText, type CheckReport } from './output';
 
@@ -12,7 +13,7 @@ export const checkCommand: Command = {
     const format = values.format ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
     const root = projectFolder(positionals[0]);
-    const result = await checkFolder(root, { cache: !values['no-cache'] });
+    const result = await checkFolder(root, { cache: !values['no-cache'], engine: loadEngine });
     if (result.environments === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
     for (const p of result.settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
     const report: CheckReport = { root, heads: result.heads, findings: result.findings };

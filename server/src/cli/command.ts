@@ -13,8 +13,19 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
+export const REVISION_USAGE = 'alembic-drift revision [DIR] -m MESSAGE [--env NAME] [--rev-id ID]';
+export const REPORT_USAGE = 'alembic-drift report [DIR] [-o FILE] [--date YYYY-MM-DD]';
+
 /** A problem with how the tool was called: exit status 2 with a one-line reason on stderr. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** NOTE: cli.js and engine.js each bundle this class, so `instanceof` cannot tell; this mark can. */
+  readonly usageError = true;
+}
+
+/** Whether an error is a UsageError, whichever bundle threw it. */
+export function isUsageError(e: unknown): e is UsageError {
+  return (e as { usageError?: unknown } | undefined)?.usageError === true;
+}
 
 /** The absolute project folder named by a DIR argument (default: the current folder), or a UsageError. */
 export function projectFolder(dirArg: string | undefined): string {

@@ -4,11 +4,11 @@ import { parseArgs } from 'node:util';
 import { analyzeFolder } from '../node/analyzeFolder';
 import { buildReport } from '../core/report/buildReport';
 import { renderMarkdown } from '../core/report/renderMarkdown';
-import { UsageError, projectFolder, type Command } from './command';
+import { REPORT_USAGE, UsageError, projectFolder, type Command } from './command';
 
 /** `alembic-drift report [DIR] [-o FILE] [--date YYYY-MM-DD]`: the Markdown audit, to FILE or standard output. */
 export const reportCommand: Command = {
-  usage: 'alembic-drift report [DIR] [-o FILE] [--date YYYY-MM-DD]',
+  usage: REPORT_USAGE,
   async run({ argv }) {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { output: { type: 'string', short: 'o' }, date: { type: 'string' } } });
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);

@@ -3,14 +3,14 @@ import * as path from 'node:path';
 import { analyzeFolder } from '../node/analyzeFolder';
 import { writeRevision } from '../node/writeRevision';
 import { RevisionError } from '../core/render/newRevision';
-import { UsageError, projectFolder, type Command } from './command';
+import { REVISION_USAGE, UsageError, projectFolder, type Command } from './command';
 
 /**
  * `alembic-drift revision [DIR] -m MESSAGE [--env NAME] [--rev-id ID]`: write the one revision that brings the
  * migrations to the models (like `alembic revision --autogenerate`, without a database) and print its path.
  */
 export const revisionCommand: Command = {
-  usage: 'alembic-drift revision [DIR] -m MESSAGE [--env NAME] [--rev-id ID]',
+  usage: REVISION_USAGE,
   async run({ argv }) {
     const { values, positionals } = parseArgs({
       args: argv,

@@ -23,12 +23,13 @@ export function folderSettings(files: ProjectFiles): { settings: Settings; probl
 
 /**
  * Reads a project folder from disk into the engine and analyses it (the CLI's whole job, minus printing). Parsed
- * files come from the parse cache unless `cache` is false; `read` passes files already read.
+ * files come from the parse cache (in `cacheDir`, by default the user's) unless `cache` is false; `read` passes files
+ * already read.
  */
-export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; read?: ProjectFiles } = {}): Promise<FolderAnalysis> {
+export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; cacheDir?: string; read?: ProjectFiles } = {}): Promise<FolderAnalysis> {
   const treeSitter = await createPythonParser(readParserWasm(options.wasmDir));
   await loadSqlParsers();
-  const parser = options.cache === false ? treeSitter : cachingParser(treeSitter, defaultCacheDir(VERSION));
+  const parser = options.cache === false ? treeSitter : cachingParser(treeSitter, options.cacheDir ?? defaultCacheDir(VERSION));
   const project = new Project(parser);
   const read = options.read ?? readProjectFiles(root);
   for (const [file, text] of read.files) project.setFile(file, text);

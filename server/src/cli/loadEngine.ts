@@ -1,0 +1,14 @@
+/** The CLI's engine side (engine.ts). */
+export type Engine = typeof import('./engine');
+
+let engine: Engine | undefined;
+
+/**
+ * Loads the engine on first use. NOTE: the bundler keeps this require out of dist/cli.js (scripts/build.mjs): it
+ * loads dist/engine.js, or the compiled engine.js beside this file when running from compiled sources.
+ */
+export function loadEngine(): Engine {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  engine ??= require('./engine') as Engine;
+  return engine;
+}

@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readProjectBytes, readProjectFiles } from '../../server/src/node/readProject';
+
+describe('reading a project folder', () => {
+  it('reads every file whole, however the shared buffers fill, and notes the files over the size limit', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-read-'));
+    try {
+      const written = new Map<string, Buffer>();
+      // Files of 1.5 MB overflow the 4 MB buffer in the middle of a file; the 3 MB one is over the limit.
+      for (const [name, size] of [['a.py', 10], ['b.py', 1_500_000], ['c.py', 1_500_000], ['d.py', 1_500_000], ['e.py', 0], ['f.py', 1_999_999], ['z.ini', 7]] as const) {
+        const bytes = Buffer.alloc(size, name.charCodeAt(0));
+        fs.writeFileSync(path.join(dir, name), bytes);
+        written.set(name, bytes);
+      }
+      fs.writeFileSync(path.join(dir, 'big.py'), Buffer.alloc(3_000_000, 32));
+      fs.mkdirSync(path.join(dir, 'pkg'));
+      fs.writeFileSync(path.join(dir, 'pkg', 'm.py'), 'x = "héllo"\n');
+      written.set('pkg/m.py', Buffer.from('x = "héllo"\n'));
+      const read = readProjectBytes(dir);
+      assert.deepEqual([...read.files.keys()].sort(), [...written.keys()].sort());
+      for (const [name, bytes] of written) assert.ok(Buffer.from(read.files.get(name)!).equals(bytes), name);
+      assert.deepEqual(read.skipped, [{ file: 'big.py', reason: 'is larger than 2 MB' }]);
+      assert.equal(readProjectFiles(dir).files.get('pkg/m.py'), 'x = "héllo"\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
