@@ -279,7 +279,9 @@ export class Project {
       entry.modelLike ??= MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
       return entry.modelLike;
     });
+    // Parsed one by one (so that a first index answers requests in between); not again once read.
     for (const file of modelFiles) {
+      if (this.files.get(file)!.notes) continue;
       this.syntax(file);
       yield;
     }

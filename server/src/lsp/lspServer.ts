@@ -26,7 +26,7 @@ export const INDEXED_NOTIFICATION = 'alembicDrift/indexed';
 export const ANALYZED_NOTIFICATION = 'alembicDrift/analyzed';
 
 const WATCHED_GLOBS = ['**/*.py', '**/alembic.ini', '**/*.ini', '**/script.py.mako', '**/pyproject.toml'];
-const DEFAULT_DEBOUNCE_MS = 120;
+const DEFAULT_DEBOUNCE_MS = 40;
 /** How long an analysis runs before it lets other messages through. */
 const SLICE_MS = 8;
 
