@@ -108,6 +108,8 @@ describe('fast Python parser', () => {
       'x = f(  # comment\n    a,  # another\n    b=1,\n)\n',
       'x = "héllo😀"; y = 1\n# alembic-drift: ignore[missing-column]\nz = 2  # alembic-drift: ignore\n',
       'x = 1\r\ny = (2,\r\n    3)  # c\r\nif x:\r\n    pass  # d\r\n',
+      // The async template's env.py.
+      'async def run_async_migrations() -> None:\n    async with connectable.connect() as connection:\n        await connection.run_sync(do_run_migrations)\n    await connectable.dispose()\n\n@decorator\nasync def f():\n    async for x in y:\n        x = await g() ** 2\n',
     ];
     for (const text of cases) assert.ok(agrees(ts, text, JSON.stringify(text)), `the fast path takes ${JSON.stringify(text)}`);
   });
@@ -123,7 +125,7 @@ describe('fast Python parser', () => {
       if (agrees(ts, text, `mutation ${i}`)) taken++;
     }
     assert.ok(taken > 100, `some mutations still parse (${taken})`);
-    for (const text of ['x = (\n', 'def f(:\n', 'x = 1\n  y = 2\n', 'if x:\ny\n', '\tx = 1\n', 'x = f"{a}"\n', 'async def f(): pass\n', 'x = yield\n']) {
+    for (const text of ['x = (\n', 'def f(:\n', 'x = 1\n  y = 2\n', 'if x:\ny\n', '\tx = 1\n', 'x = f"{a}"\n', 'x = [a async for a in b]\n', 'x = yield\n']) {
       assert.equal(parseModuleFast(text), undefined, `gives up on ${JSON.stringify(text)}`);
     }
   });

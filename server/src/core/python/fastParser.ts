@@ -92,6 +92,8 @@ const KW_TRUE = kw('True');
 const KW_AND = kw('and');
 const KW_AS = kw('as');
 const KW_ASSERT = kw('assert');
+const KW_ASYNC = kw('async');
+const KW_AWAIT = kw('await');
 const KW_BREAK = kw('break');
 const KW_CLASS = kw('class');
 const KW_CONTINUE = kw('continue');
@@ -686,6 +688,20 @@ class FastParser {
         case KW_CLASS:
           this.definition(out, [], t, moduleLevel);
           return;
+        case KW_ASYNC:
+          // `async def`, `async with`, `async for`: the same nodes, starting at `async`.
+          if (kinds[t + 1] !== K.Name) giveUp();
+          if (codes[t + 1] === KW_DEF) {
+            this.i++;
+            this.definition(out, [], t, moduleLevel);
+          } else if (codes[t + 1] === KW_WITH) {
+            this.i++;
+            this.withStatement(out, t);
+          } else if (codes[t + 1] === KW_FOR) {
+            this.i++;
+            this.forStatement(out, t);
+          } else giveUp();
+          return;
         case KW_IF:
           out.push(this.ifStatement());
           return;
@@ -785,7 +801,7 @@ class FastParser {
           if (kinds[t + 1] !== K.Op || !(codes[t + 1] === EQUAL || codes[t + 1] === DOT || codes[t + 1] === LPAR)) giveUp();
           break;
         default:
-          if (codes[t] !== 0 && codes[t] !== KW_NOT && codes[t] !== KW_LAMBDA && codes[t] !== KW_TRUE && codes[t] !== KW_FALSE && codes[t] !== KW_NONE) giveUp();
+          if (codes[t] !== 0 && codes[t] !== KW_NOT && codes[t] !== KW_AWAIT && codes[t] !== KW_LAMBDA && codes[t] !== KW_TRUE && codes[t] !== KW_FALSE && codes[t] !== KW_NONE) giveUp();
       }
     }
     this.expressionStatement(out);
@@ -946,6 +962,7 @@ class FastParser {
       if (kinds[this.i] !== K.Newline) giveUp();
       this.i++;
     }
+    if (this.isKw(KW_ASYNC) && kinds[this.i + 1] === K.Name && codes[this.i + 1] === KW_DEF) this.i++;
     if (!this.isKw(KW_DEF) && !this.isKw(KW_CLASS)) giveUp();
     this.definition(out, decorators, first, moduleLevel);
   }
@@ -1060,8 +1077,9 @@ class FastParser {
     return { k: 'if', test, body, orelse: alternatives(0), s: this.span(t, end) };
   }
 
-  private forStatement(out: Stmt[]): void {
-    const t = this.i++;
+  private forStatement(out: Stmt[], first?: number): void {
+    const t = first ?? this.i;
+    this.i++;
     const target = this.targetList();
     this.expectKw(KW_IN);
     const iter = this.expressionList();
@@ -1130,8 +1148,9 @@ class FastParser {
     out.push({ k: 'try', body, handlers, s: this.span(t, end) });
   }
 
-  private withStatement(out: Stmt[]): void {
-    const t = this.i++;
+  private withStatement(out: Stmt[], first?: number): void {
+    const t = first ?? this.i;
+    this.i++;
     if (this.isOp(LPAR)) giveUp();
     const items: Array<{ ctx: Expr; as?: string }> = [];
     for (;;) {
@@ -1342,6 +1361,14 @@ class FastParser {
 
   private unary(): Expr {
     const t = this.i;
+    if (kinds[t] === K.Name && codes[t] === KW_AWAIT) {
+      // `await x` is kept as text; its operand binds as a unary operator's does in the grammar.
+      if (this.inAnnotation > 0) giveUp();
+      this.i++;
+      if (commentBefore[this.i]) giveUp();
+      this.binary(21);
+      return this.other(t, this.i - 1);
+    }
     if (kinds[t] !== K.Op || (codes[t] !== MINUS && codes[t] !== PLUS && codes[t] !== TILDE)) return this.primary();
     if (this.inAnnotation > 0 && (codes[t] !== MINUS || kinds[t + 1] !== K.Number)) giveUp();
     this.i++;
