@@ -57,6 +57,25 @@ describe('migrations replayed in groups of tables', () => {
     assert.ok(grouped.findings.some((f) => f.code === 'invalid-operation' && f.message.includes('tags.nope')));
   });
 
+  it('replays an op on a table it cannot name in every group, where it may explain a later failure', async () => {
+    const files = new Map([
+      ['v/c1.py', rev('c1', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True))`)],
+      ['v/c2.py', rev('c2', 'c1', `
+        op.add_column(table_from_settings(), sa.Column("ghost", sa.Integer()))
+        op.drop_column("users", "ghost")
+        op.drop_column("posts", "nope")`)],
+    ]);
+    const { grouped, whole } = await bothReplays(files);
+    assert.equal(canonical(grouped), canonical(whole));
+    // The unreadable add_column may have added users.ghost; posts.nope is a plain mistake.
+    const invalid = grouped.findings.filter((f) => f.code === 'invalid-operation').map((f) => f.message);
+    assert.equal(invalid.length, 1);
+    assert.match(invalid[0], /posts\.nope/);
+    assert.equal(grouped.uncertainOps.length, 1);
+  });
+
   it('replays again only the tables an edited revision touches', async () => {
     const project = new Project(await testParser());
     const first = (length: number): string => rev('b1', null, `op.create_table("a", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(${length})))`);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { PythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
+import type { Finding } from '../core/findings';
 import { defaultSettings, mergeSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { decodeText, isProjectFile, readProjectFiles } from '../node/readProject';
 import { fileUri, toDiagnostic } from './convert';
@@ -24,8 +25,11 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 export class WorkspaceFolder {
   readonly project: Project;
   private readonly open = new Map<string, number>();
-  /** What was last published for each file with diagnostics: their JSON and the buffer version they were for. */
-  private published = new Map<string, { json: string; version?: number }>();
+  /** What was last published for each file with diagnostics: the diagnostics and the buffer version they were for. */
+  private published = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
+  /** The diagnostic of each finding (the engine keeps the finding objects of what did not change). */
+  private diagnosticOf = new WeakMap<Finding, Diagnostic>();
+  private readonly uris = new Map<string, string>();
   private settings: Settings = defaultSettings();
   /** The editor's `alembicDrift.*` settings for this folder; they win over pyproject.toml. */
   private editorSettings: Record<string, unknown> = {};
@@ -110,17 +114,20 @@ export class WorkspaceFolder {
     this.project.releaseSyntax();
     const byUri = new Map<string, Diagnostic[]>();
     for (const f of analysis.findings) {
-      const uri = fileUri(this.root, f.file);
-      const list = byUri.get(uri) ?? [];
-      list.push(toDiagnostic(f, { root: this.root, docsDir }));
-      byUri.set(uri, list);
+      let uri = this.uris.get(f.file);
+      if (uri === undefined) this.uris.set(f.file, (uri = fileUri(this.root, f.file)));
+      let diagnostic = this.diagnosticOf.get(f);
+      if (!diagnostic) this.diagnosticOf.set(f, (diagnostic = toDiagnostic(f, { root: this.root, docsDir })));
+      const list = byUri.get(uri);
+      if (list) list.push(diagnostic);
+      else byUri.set(uri, [diagnostic]);
     }
     const out: Publication[] = [];
-    const published = new Map<string, { json: string; version?: number }>();
+    const published = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
     for (const [uri, diagnostics] of byUri) {
-      const now = { json: JSON.stringify(diagnostics), version: this.versionOf(uri) };
+      const now = { diagnostics, version: this.versionOf(uri) };
       const before = this.published.get(uri);
-      if (before?.json !== now.json || before.version !== now.version) out.push({ uri, diagnostics, version: now.version });
+      if (!before || before.version !== now.version || !sameDiagnostics(before.diagnostics, diagnostics)) out.push({ uri, diagnostics, version: now.version });
       published.set(uri, now);
     }
     for (const uri of this.published.keys()) if (!byUri.has(uri)) out.push({ uri, diagnostics: [], version: this.versionOf(uri) });
@@ -132,4 +139,10 @@ export class WorkspaceFolder {
     const rel = this.relative(uri);
     return rel === undefined ? undefined : this.open.get(rel);
   }
+}
+
+/** The same diagnostics in the same order: the same objects, or objects with the same content. */
+function sameDiagnostics(a: Diagnostic[], b: Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((d, i) => d === b[i] || JSON.stringify(d) === JSON.stringify(b[i]));
 }

@@ -7,8 +7,9 @@ import type { OpStep } from './interpret';
 
 /**
  * Replays the revisions' ops in groups of tables that no op links to each other (a foreign key, a rename), each group
- * through a memo, so that an edit of one revision replays only the tables its ops touch. A history with an op that
- * reaches beyond its tables (an op on a table it cannot name, a rename to an unknown name, an enum type change, an
+ * through a memo, so that an edit of one revision replays only the tables its ops touch. An op on a table it cannot
+ * name touches no table but may explain later failures on any: it is replayed in every group, at its place. A
+ * history with an op that reaches into tables it does not name (a rename to an unknown name, an enum type change, an
  * index dropped by name alone) or that assumes tables made outside it is replayed whole, as one group. Groups only
  * grow (an op removed leaves its tables together), which never changes the result, only what is replayed.
  */
@@ -54,12 +55,20 @@ export class ReplayGroups {
     const memo = this.memo;
     // Each group's ops in replay order, as revision, step, revision, step...: their identity is what the memo compares.
     const members = new Map<string, Array<string | OpStep>>();
+    for (const { steps } of revisions) {
+      for (const { op } of steps) {
+        const keys = tablesOf(op)!;
+        if (keys.length > 0) members.set(groups.find(keys[0]), []);
+      }
+    }
+    // Ops that name no table go to every group (to one, if there is no other).
+    if (members.size === 0) members.set('', []);
+    const all = [...members.values()];
     for (const { revision, steps } of revisions) {
       for (const step of steps) {
-        const group = groups.find(tablesOf(step.op)![0]);
-        const list = members.get(group);
-        if (list) list.push(revision, step);
-        else members.set(group, [revision, step]);
+        const keys = tablesOf(step.op)!;
+        if (keys.length > 0) members.get(groups.find(keys[0]))!.push(revision, step);
+        else for (const list of all) list.push(revision, step);
       }
     }
     const results: ReplayResult[] = [];
@@ -74,7 +83,15 @@ export class ReplayGroups {
     }
     const schema: Schema = new Map();
     for (const r of results) for (const [key, table] of r.schema) schema.set(key, table);
-    return { schema, findings: results.flatMap((r) => r.findings), uncertainOps: results.flatMap((r) => r.uncertainOps) };
+    // What every group replayed once (the ops that name no table) is reported once.
+    const seen = new Set<string>();
+    const once = <T>(list: T[]): T[] => list.filter((x) => {
+      const key = JSON.stringify(x);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return { schema, findings: once(results.flatMap((r) => r.findings)), uncertainOps: once(results.flatMap((r) => r.uncertainOps)) };
   }
 }
 
@@ -90,11 +107,15 @@ function tablesOf(op: MigrationOp): string[] | undefined {
   return keys ?? undefined;
 }
 
-/** The keys of the tables an op touches or reads, the first its own; undefined when it may reach any table. */
+/**
+ * The keys of the tables an op touches or reads, the first its own; none when it names no table (it can only be
+ * remembered as uncertain); undefined when it may reach into any table.
+ */
 function readTablesOf(op: MigrationOp): string[] | undefined {
   if (op.kind === 'alter_enum') return undefined;
+  if (op.kind === 'drop_index' && !op.table && op.name !== undefined) return undefined;
   const table = 'table' in op ? op.table : undefined;
-  if (table?.name === undefined) return undefined;
+  if (table?.name === undefined) return [];
   const keys = [tableKey(table.name, table.schema)];
   const referenced = (refs: string[]): void => {
     for (const ref of refs) {
@@ -134,6 +155,7 @@ class TableGroups {
 
   /** Puts the tables in one group. */
   link(keys: string[]): void {
+    if (keys.length === 0) return;
     const root = this.find(keys[0]);
     for (const key of keys.slice(1)) {
       const other = this.find(key);
