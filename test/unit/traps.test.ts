@@ -253,6 +253,84 @@ describe('real-world traps: what must and must not be reported', () => {
     assert.deepEqual(loud(await check({ models, revisions, pyproject })), ['warning missing-column users.d']);
   });
 
+  describe("env.py's autogenerate settings: what Alembic itself would compare", () => {
+    const models = `
+      class Item(Base):
+          __tablename__ = "items"
+          __table_args__ = (sa.Index("ix_items_note_nocase", "note"),)
+          id = sa.Column(sa.Integer, primary_key=True)
+          label = sa.Column(sa.String(40))
+          rank = sa.Column(sa.Integer, nullable=False)
+          code = sa.Column(sa.String(8))
+          note = sa.Column(sa.Text)
+    `;
+    const revisions = [
+      revision('a1', null, `
+        op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.String(40)),
+            sa.Column("rank", sa.Integer(), server_default="0", nullable=False), sa.Column("code", sa.Integer()), sa.Column("note", sa.Text()))
+        op.execute("CREATE INDEX ix_items_label_ci ON items (label)")
+        op.create_index("gin_items_label", "items", ["label"])
+        op.create_index("ix_items_code", "items", ["code"])
+        op.create_table("scratch_a", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("scratch_keep", sa.Column("id", sa.Integer(), primary_key=True))
+      `),
+    ];
+    const hook = (body: string): string =>
+      `from alembic import context\n\ndef include_object(object, name, type_, reflected, compare_to):\n${py(body).split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}\n` +
+      'context.configure(connection=connection, target_metadata=target_metadata, include_object=include_object)\n';
+
+    it('include_object with nested branches, else, or, and endswith/startswith over tuples leaves out what autogenerate leaves out', async () => {
+      const envPy = hook(`
+        if type_ == "index":
+            if not reflected:
+                if name.endswith(("asc", "desc")):
+                    return compare_to is None
+            else:
+                if name.startswith("gin_") or name.endswith(("_ci", "_nocase")):
+                    return False
+        if type_ == "table" and name == "scratch_keep":
+            return True
+        if type_ == "table" and reflected and compare_to is None:
+            return False
+        return True
+      `);
+      const found = loud(await check({ models, revisions, files: { 'migrations/env.py': envPy } }));
+      // Left out: the reflected indexes the hook names, and tables only in the database except the one it keeps.
+      // Kept: an index of the models with the same ending (the rule is for reflected ones), an index no rule names.
+      assert.deepEqual(found.map((f) => f.split(' ').slice(1).join(' ')).sort(), ['extra-index items.code', 'extra-table scratch_keep', 'missing-index items.note', 'type-mismatch items.code'], found.join('\n'));
+    });
+
+    it('include_object conditions it cannot read exclude nothing below them', async () => {
+      const envPy = hook(`
+        if type_ == "index" and object.info.get("skip"):
+            return False
+        if SETTINGS.lenient:
+            if name.startswith("gin_"):
+                return False
+        return True
+      `);
+      const found = loud(await check({ models, revisions, files: { 'migrations/env.py': envPy } }));
+      for (const f of ['warning extra-index items.label', 'warning extra-table scratch_a']) assert.ok(found.includes(f), `${f} in\n${found.join('\n')}`);
+    });
+
+    it('server defaults are warnings only where env.py turns compare_server_default on; compare_type=False lowers types', async () => {
+      const find = async (envPy: string | undefined, extra: Record<string, string> = {}): Promise<string[]> =>
+        (await check({ models, revisions, files: { ...(envPy ? { 'migrations/env.py': envPy } : {}), ...extra } })).filter((f) => /default-mismatch|type-mismatch/.test(f)).sort();
+      const configure = (args: string): string => `from alembic import context\ncontext.configure(connection=connection, target_metadata=target_metadata${args})\n`;
+      // Alembic's defaults: server defaults not compared (a note), types compared.
+      assert.deepEqual(await find(configure('')), ['information default-mismatch items.rank', 'warning type-mismatch items.code']);
+      assert.deepEqual(await find(configure(', compare_server_default=True')), ['warning default-mismatch items.rank', 'warning type-mismatch items.code']);
+      assert.deepEqual(await find(configure(', compare_server_default=my_compare, compare_type=False')), ['information type-mismatch items.code', 'warning default-mismatch items.rank']);
+      // Flask-Migrate passes the keywords of Migrate(...): read where the project calls it.
+      const flask = configure(', **current_app.extensions["migrate"].configure_args');
+      assert.deepEqual(await find(flask), ['information default-mismatch items.rank', 'warning type-mismatch items.code']);
+      assert.deepEqual(await find(flask, { 'app/__init__.py': 'from flask_migrate import Migrate\nmigrate = Migrate(compare_type=True, compare_server_default=True)\n' }), ['warning default-mismatch items.rank', 'warning type-mismatch items.code']);
+      // Options env.py does not spell out (spread from elsewhere), or no env.py at all: nothing is assumed.
+      assert.deepEqual(await find(configure(', **OPTIONS')), ['warning default-mismatch items.rank', 'warning type-mismatch items.code']);
+      assert.deepEqual(await find(undefined), ['warning default-mismatch items.rank', 'warning type-mismatch items.code']);
+    });
+  });
+
   it('raw SQL: DDL is schema, DML, functions, triggers, extensions and grants are not; unreadable SQL is a note', async () => {
     const models = `
       class User(Base):

@@ -16,7 +16,8 @@ import { diffSchemas, type SchemaChange, type TablePairMemo } from './diff/diffS
 import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
 import { applyBaselineSetting } from './config/baseline';
-import { isExcluded, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
+import { excludedByEnv, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
+import { applyCompareOptions } from './config/compareOptions';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
 export interface EnvironmentAnalysis {
@@ -256,7 +257,11 @@ export class Project {
       const holders = envs.filter((e) => [...detached.keys()].some((dir) => e.scriptLocation === '' || dir.startsWith(`${e.scriptLocation}/`)));
       envs.splice(0, envs.length, ...envs.filter((e) => !holders.includes(e)));
       // Per-dialect folders (versions/postgresql, versions/sqlite) say which database they are for.
-      for (const dir of detached.keys()) envs.push({ name: dir || '.', scriptLocation: dir.replace(/\/?versions$/, ''), versionLocations: [dir], recursive: false, dialect: dialectOfUrl(`${dir.split('/').pop()}://`) });
+      // Each keeps its holder's script folder (env.py, script.py.mako) and what its env.py asks.
+      for (const dir of detached.keys()) {
+        const holder = holders.find((e) => e.scriptLocation === '' || dir.startsWith(`${e.scriptLocation}/`));
+        envs.push({ ...holder, name: dir || '.', scriptLocation: holder?.scriptLocation ?? dir.replace(/\/?versions$/, ''), versionLocations: [dir], recursive: false, dialect: dialectOfUrl(`${dir.split('/').pop()}://`) ?? holder?.dialect });
+      }
       detached.clear();
     }
     const detachedGraphs = new Map<AlembicEnvironment, RevisionGraph[]>();
@@ -319,7 +324,7 @@ export class Project {
       const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
       const rules = this.files.has(envPy) ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
       const diffed = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
-      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: diffed, graph, baseline: settings.baseline });
+      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(diffed, env.compare ?? {}), graph, baseline: settings.baseline });
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
     });
@@ -400,31 +405,6 @@ function targetedModels(models: TableDef[], schema: Schema): TableDef[] {
   const names = new Set([...schema.values()].map((t) => t.name));
   const used = [...groups.entries()].filter(([key, tables]) => key === undefined || tables.some((t) => names.has(t.name)));
   return used.some(([key]) => key !== undefined) ? used.flatMap(([, tables]) => tables) : models;
-}
-
-/** Whether the env.py's include_object hook leaves a change out, as it would leave it out of autogenerate. */
-function excludedByEnv(rules: ExcludeRule[], c: SchemaChange): boolean {
-  if (rules.length === 0) return false;
-  const table = 'model' in c ? c.model : c.migration;
-  const side = c.kind.startsWith('add-') ? 'models' : c.kind.startsWith('drop-') ? 'migrations' : undefined;
-  if (isExcluded(rules, { type: 'table', name: table.name, side })) return true;
-  switch (c.kind) {
-    case 'add-column':
-    case 'drop-column':
-    case 'alter-column':
-      return isExcluded(rules, { type: 'column', name: c.column.name, side });
-    case 'add-index':
-    case 'drop-index':
-      return isExcluded(rules, { type: 'index', name: c.index.name, side });
-    case 'add-unique':
-    case 'drop-unique':
-      return isExcluded(rules, { type: 'unique_constraint', name: c.unique.name, side });
-    case 'add-foreign-key':
-    case 'drop-foreign-key':
-      return isExcluded(rules, { type: 'foreign_key_constraint', name: c.foreignKey.name, side });
-    default:
-      return false;
-  }
 }
 
 const signatures = new WeakMap<RevisionInfo, string>();

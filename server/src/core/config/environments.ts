@@ -1,5 +1,6 @@
 import { parse as parseToml } from 'smol-toml';
 import { parseIni } from './alembicIni';
+import { readCompareOptions, type CompareOptions } from './compareOptions';
 
 /** One Alembic environment: where its scripts and revisions live, and what it targets. */
 export interface AlembicEnvironment {
@@ -21,6 +22,8 @@ export interface AlembicEnvironment {
   truncateSlugLength?: number;
   /** env.py passes `render_as_batch=True`: autogenerate writes per-table changes in batch blocks. */
   renderAsBatch?: boolean;
+  /** What env.py asks autogenerate to compare (server defaults, types). */
+  compare?: CompareOptions;
 }
 
 const KNOWN_DIALECTS = new Set(['postgresql', 'postgres', 'sqlite', 'mysql', 'mariadb', 'mssql', 'oracle', 'cockroachdb', 'snowflake', 'redshift', 'duckdb']);
@@ -62,7 +65,8 @@ function locate(base: string, location: string, folders: Set<string>): string {
   if (pkg && !/^[A-Za-z]:[\\/]/.test(loc)) {
     const pkgPath = pkg[1].replace(/\./g, '/');
     const candidates = [...folders].filter((f) => f === pkgPath || f.endsWith(`/${pkgPath}`)).sort((a, b) => a.length - b.length);
-    return join(candidates[0] ?? pkgPath, pkg[2]);
+    // Alembic reads every further colon as a folder separator too: `pkg:sub:dir` is pkg/sub/dir.
+    return join(candidates[0] ?? pkgPath, pkg[2].replace(/:/g, '/'));
   }
   // An absolute path from the user's machine: keep only what lies under the project (the ini's folder names).
   return join(base, loc.replace(/^\/+/, ''));
@@ -155,8 +159,13 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     known.add(dir);
     envs.push({ name: dir || '.', scriptLocation: dir, versionLocations: [join(dir, 'versions')], recursive: false });
   }
+  const projectPython = function* (): Iterable<string> {
+    for (const f of files) if (f.endsWith('.py')) yield readText(f) ?? '';
+  };
   for (const env of envs) {
-    if (RENDER_AS_BATCH.test(readText(join(env.scriptLocation, 'env.py')) ?? '')) env.renderAsBatch = true;
+    const envPy = readText(join(env.scriptLocation, 'env.py'));
+    if (RENDER_AS_BATCH.test(envPy ?? '')) env.renderAsBatch = true;
+    env.compare = readCompareOptions(envPy, projectPython);
   }
   return envs;
 }

@@ -1,27 +1,62 @@
 import type { Expr, Stmt } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalStringList } from '../python/literals';
+import type { SchemaChange } from '../diff/diffSchemas';
 
 /** Kinds of schema object Alembic passes to `include_object` / `include_name` as `type_`. */
 export type ObjectType = 'table' | 'column' | 'index' | 'unique_constraint' | 'foreign_key_constraint';
 
-/** One exclusion the project's env.py makes: objects of a type (or any type) whose name is listed or has a prefix. */
-export interface ExcludeRule {
-  type?: ObjectType;
-  names: string[];
-  prefixes: string[];
-  /** Only objects that exist on this side (`reflected` / `compare_to is None`: only in the database, i.e. the migrations). */
-  side?: 'migrations' | 'models';
+/**
+ * Where an object of a change is: only in the models (autogenerate would add it: `reflected` is False and
+ * `compare_to` is None), only in the database (it would drop it: `reflected` is True), or on both sides (it would
+ * alter it: the model's object with `reflected` False and `compare_to` set).
+ */
+export type Side = 'models' | 'migrations' | 'both';
+
+/** A test on the object's name: in a list, or starting / ending with one of some strings; `negated` for `not in`. */
+export interface NameTest {
+  test: 'in' | 'prefix' | 'suffix';
+  values: string[];
+  negated: boolean;
 }
 
-type DefStmt = Extract<Stmt, { k: 'def' }>;
-type Params = { name: string; type: string; reflected: string; compareTo: string };
+/**
+ * One exclusion the project's env.py makes: objects of some types (or any), on some sides (or any), whose name passes
+ * every test. Read from `if <condition>: return False` and `return <condition>` anywhere in the hook's branches.
+ */
+export interface ExcludeRule {
+  types?: string[];
+  sides?: Side[];
+  names: NameTest[];
+}
+
+type Params = { object: string; name: string; type: string; reflected: string; compareTo: string };
+
+const ALL_TYPES = ['schema', 'table', 'column', 'index', 'unique_constraint', 'foreign_key_constraint'];
+const ALL_SIDES: Side[] = ['models', 'migrations', 'both'];
+
+/** A condition the reader understands, or `unknown` (a call, an attribute of the object, a setting read at run time). */
+type Atom =
+  | { k: 'type'; values: string[]; negated: boolean }
+  | { k: 'side'; sides: Side[] }
+  | { k: 'name'; test: NameTest }
+  | { k: 'unknown' };
+
+type Cond = { k: 'and' | 'or'; xs: Cond[] } | { k: 'not'; x: Cond } | { k: 'atom'; atom: Atom } | { k: 'const'; v: boolean };
+
+/** A condition in disjunctive normal form: any of the conjunctions (an empty list is false, `[[]]` true). */
+type Dnf = Atom[][];
+
+const MAX_CONJUNCTIONS = 256;
+const UNKNOWN: Cond = { k: 'atom', atom: { k: 'unknown' } };
 
 /**
- * Reads the exclusions an env.py's `include_object` / `include_name` hook makes with literal names, the ignore lists
- * projects write for Alembic today: `if type_ == "table" and name in ("a", "b"): return False`,
- * `if name == "x": return False`, `return name not in IGNORED` (a module constant), `name.startswith("tmp_")`.
- * Conditions it cannot read exclude nothing.
+ * Reads the exclusions an env.py's `include_object` / `include_name` hook makes, the ignore lists projects write for
+ * Alembic today: `if type_ == "table" and name in ("a", "b"): return False`, `return name not in IGNORED` (a module
+ * constant), `name.startswith("tmp_")`, `name.endswith(("_old", "_bak"))`, conditions joined with `and` / `or` /
+ * `not`, and nested branches: `if type_ == "index": if reflected: ... else: ...` (an `else` of a test on `reflected`
+ * or `compare_to` is the other side). A condition it cannot read (a call, an attribute of the object, a setting
+ * read at run time) excludes nothing, and nothing below it.
  */
 export function readIncludeObjectRules({ resolver, file }: { resolver: Resolver; file: string }): ExcludeRule[] {
   const out: ExcludeRule[] = [];
@@ -29,94 +64,333 @@ export function readIncludeObjectRules({ resolver, file }: { resolver: Resolver;
     if (s.k !== 'def' || (s.name !== 'include_object' && s.name !== 'include_name')) continue;
     const at = (i: number, fallback: string): string => s.params[i]?.name ?? fallback;
     const params = s.name === 'include_object'
-      ? { name: at(1, 'name'), type: at(2, 'type_'), reflected: at(3, 'reflected'), compareTo: at(4, 'compare_to') }
-      : { name: at(0, 'name'), type: at(1, 'type_'), reflected: '', compareTo: '' };
-    readBody(resolver, file, s, params, out);
+      ? { object: at(0, 'object'), name: at(1, 'name'), type: at(2, 'type_'), reflected: at(3, 'reflected'), compareTo: at(4, 'compare_to') }
+      : { object: '', name: at(0, 'name'), type: at(1, 'type_'), reflected: '', compareTo: '' };
+    const reader = new HookReader(resolver, file, params);
+    reader.block(s.body, [[]]);
+    out.push(...reader.rules);
   }
   return out;
 }
 
-function readBody(resolver: Resolver, file: string, def: DefStmt, params: Params, out: ExcludeRule[]): void {
-  for (const s of def.body) {
-    if (s.k === 'if' && returnsFalse(s.body)) {
-      const rule = readCondition(resolver, file, s.test, params, false);
-      if (rule) out.push(rule);
-    } else if (s.k === 'return' && s.value) {
-      const rule = readCondition(resolver, file, s.value, params, true);
-      if (rule) out.push(rule);
+class HookReader {
+  readonly rules: ExcludeRule[] = [];
+
+  constructor(
+    private readonly resolver: Resolver,
+    private readonly file: string,
+    private readonly params: Params,
+  ) {}
+
+  /** Reads statements reached when `path` holds; a `return` ends the block (what follows is not reached). */
+  block(body: Stmt[], path: Dnf): void {
+    for (const s of body) {
+      if (s.k === 'if') {
+        const test = this.expr(s.test);
+        const yes = dnf(test, false);
+        const no = dnf(test, true);
+        this.block(s.body, and(path, yes));
+        // After a body that always excludes, the else branch adds the same exclusions with or without `not test`.
+        if (s.orelse.length > 0) this.block(s.orelse, alwaysReturnsFalse(s.body) ? path : and(path, no));
+        // What follows is reached only where a branch that may include (return True) was not taken.
+        const inBody = mayInclude(s.body);
+        const inElse = mayInclude(s.orelse);
+        if (inBody && inElse) return;
+        if (inBody) path = and(path, no);
+        else if (inElse) path = and(path, yes);
+      } else if (s.k === 'return') {
+        // `return <condition>` includes when the condition holds: it excludes when it does not (a bare `return`
+        // returns None, which excludes).
+        const value = s.value ? this.expr(s.value) : { k: 'const' as const, v: false };
+        this.emit(and(path, dnf(value, true)));
+        return;
+      } else if ((s.k === 'for' || s.k === 'with' || s.k === 'try') && mayInclude([s])) {
+        return;
+      }
     }
   }
-}
 
-function returnsFalse(body: Stmt[]): boolean {
-  const first = body[0];
-  return first?.k === 'return' && first.value?.k === 'const' && first.value.v === false;
-}
+  private emit(conditions: Dnf): void {
+    for (const conj of conditions) {
+      const rule = toRule(conj);
+      if (rule) this.rules.push(rule);
+    }
+  }
 
-function text(e: Expr): string | undefined {
-  return e.k === 'other' ? e.text : undefined;
-}
+  private expr(e: Expr): Cond {
+    switch (e.k) {
+      case 'const':
+        return typeof e.v === 'boolean' ? { k: 'const', v: e.v } : { k: 'const', v: false };
+      case 'name':
+        return this.text(e.id);
+      case 'call':
+        return this.call(e);
+      case 'other':
+        // The parser keeps 200 characters of text it does not convert: a longer condition may be cut.
+        return e.text.length >= 200 ? UNKNOWN : this.text(e.text);
+      default:
+        return UNKNOWN;
+    }
+  }
 
-/** Reads `a and b` clauses over `type_` and `name`; `negated` reads `return name not in X` as excluding X. */
-function readCondition(resolver: Resolver, file: string, test: Expr, params: Params, negated: boolean): ExcludeRule | undefined {
-  const t = text(test);
-  if (!t || /\bor\b/.test(t)) return undefined;
-  const rule: ExcludeRule = { names: [], prefixes: [] };
-  const q = `(['"])([^'"]+)\\1`;
-  for (const raw of t.replace(/^not\s*\((.*)\)$/s, '$1').split(/\s+and\s+/)) {
-    const clause = raw.trim().replace(/^\((.*)\)$/s, '$1').trim();
-    let m = new RegExp(`^${params.type}\\s*==\\s*${q}$`).exec(clause);
+  /** `name.startswith("x")` / `name.endswith(("a", "b"))` written as a call the parser converted. */
+  private call(e: Extract<Expr, { k: 'call' }>): Cond {
+    const fn = e.fn;
+    if (fn.k !== 'attr' || !this.isName(fn.obj) || e.args.length !== 1 || e.kw.length > 0) return UNKNOWN;
+    const test = fn.name === 'startswith' ? 'prefix' : fn.name === 'endswith' ? 'suffix' : undefined;
+    const values = test ? evalStringList(this.resolver, this.file, e.args[0]) : undefined;
+    return test && values ? { k: 'atom', atom: { k: 'name', test: { test, values, negated: false } } } : UNKNOWN;
+  }
+
+  private isName(e: Expr): boolean {
+    return (e.k === 'name' && e.id === this.params.name) || (e.k === 'attr' && e.name === 'name' && e.obj.k === 'name' && e.obj.id === this.params.object && !!this.params.object);
+  }
+
+  /** A condition from its source text: `or`, `and`, `not` and parentheses over the clauses `clause` reads. */
+  private text(source: string): Cond {
+    const t = unwrap(source.trim());
+    for (const op of ['or', 'and'] as const) {
+      const parts = splitTopLevel(t, op);
+      if (parts.length > 1) return { k: op, xs: parts.map((p) => this.text(p)) };
+    }
+    const not = /^not\b\s*(.*)$/s.exec(t);
+    if (not) return { k: 'not', x: this.text(not[1]) };
+    return { k: 'atom', atom: this.clause(t) };
+  }
+
+  private clause(t: string): Atom {
+    const { type, reflected, compareTo } = this.params;
+    const q = `["']([^"']*)["']`;
+    const word = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const name = this.params.object ? `(?:${word(this.params.name)}|${word(this.params.object)}\\.name)` : word(this.params.name);
+    let m = new RegExp(`^${word(type)}\\s*(==|!=)\\s*${q}$`).exec(t);
+    if (m) return { k: 'type', values: [m[2]], negated: m[1] === '!=' };
+    m = new RegExp(`^${q}\\s*(==|!=)\\s*${word(type)}$`).exec(t);
+    if (m) return { k: 'type', values: [m[1]], negated: m[2] === '!=' };
+    m = new RegExp(`^${word(type)}\\s+(not\\s+in|in)\\s+(.+)$`, 's').exec(t);
     if (m) {
-      rule.type = m[2] as ObjectType;
-      continue;
+      const values = this.list(m[2]);
+      return values ? { k: 'type', values, negated: m[1] !== 'in' } : { k: 'unknown' };
     }
-    if (params.reflected && (clause === params.reflected || clause === `${params.compareTo} is None`)) {
-      rule.side = 'migrations';
-      continue;
+    if (reflected) {
+      if (new RegExp(`^${word(reflected)}(\\s*(is|==)\\s*True)?$`).test(t)) return { k: 'side', sides: ['migrations'] };
+      if (new RegExp(`^${word(reflected)}\\s*(is|==)\\s*False$`).test(t)) return { k: 'side', sides: ['models', 'both'] };
+      if (new RegExp(`^${word(compareTo)}\\s+is\\s+None$`).test(t)) return { k: 'side', sides: ['models', 'migrations'] };
+      if (new RegExp(`^${word(compareTo)}\\s+is\\s+not\\s+None$`).test(t)) return { k: 'side', sides: ['both'] };
     }
-    if (params.reflected && (clause === `not ${params.reflected}` || clause === `${params.compareTo} is not None`)) {
-      rule.side = 'models';
-      continue;
+    m = new RegExp(`^${name}\\s*(==|!=)\\s*${q}$`).exec(t);
+    if (m) return { k: 'name', test: { test: 'in', values: [m[2]], negated: m[1] === '!=' } };
+    m = new RegExp(`^${q}\\s*(==|!=)\\s*${name}$`).exec(t);
+    if (m) return { k: 'name', test: { test: 'in', values: [m[1]], negated: m[2] === '!=' } };
+    m = new RegExp(`^${name}\\s+(not\\s+in|in)\\s+(.+)$`, 's').exec(t);
+    if (m) {
+      const values = this.list(m[2]);
+      return values ? { k: 'name', test: { test: 'in', values, negated: m[1] !== 'in' } } : { k: 'unknown' };
     }
-    m = new RegExp(`^${params.name}\\s*==\\s*${q}$`).exec(clause) ?? new RegExp(`^${q}\\s*==\\s*${params.name}$`).exec(clause);
-    if (m && !negated) {
-      rule.names.push(m[2]);
-      continue;
+    m = new RegExp(`^${name}\\.(startswith|endswith)\\((.*)\\)$`, 's').exec(t);
+    if (m) {
+      const values = this.list(m[2]);
+      return values ? { k: 'name', test: { test: m[1] === 'startswith' ? 'prefix' : 'suffix', values, negated: false } } : { k: 'unknown' };
     }
-    m = new RegExp(`^${params.name}\\.startswith\\(\\s*${q}\\s*\\)$`).exec(clause);
-    if (m && !negated) {
-      rule.prefixes.push(m[2]);
-      continue;
-    }
-    const membership = new RegExp(`^${params.name}\\s+(not\\s+in|in)\\s+(.+)$`, 's').exec(clause);
-    if (membership && (membership[1] !== 'in') === negated) {
-      const list = listOf(resolver, file, membership[2]);
-      if (!list) return undefined;
-      rule.names.push(...list);
-      continue;
-    }
-    return undefined;
+    return { k: 'unknown' };
   }
-  return rule.names.length > 0 || rule.prefixes.length > 0 ? rule : undefined;
+
+  /** A literal string or list of strings written in the condition, or the module constant it names. */
+  private list(source: string): string[] | undefined {
+    const s = source.trim();
+    if (/^[A-Za-z_][\w.]*$/.test(s)) {
+      const parts = s.split('.');
+      let e: Expr = { k: 'name', id: parts[0], s: [0, 0, 0, 0] };
+      for (const p of parts.slice(1)) e = { k: 'attr', obj: e, name: p, s: [0, 0, 0, 0] };
+      return evalStringList(this.resolver, this.file, e);
+    }
+    const single = /^(['"])([^'"]*)\1$/.exec(s);
+    if (single) return [single[2]];
+    if (!/^[[({][^()[\]{}]*[\])}]$/.test(s)) return undefined;
+    const inner = s.slice(1, -1);
+    const items = [...inner.matchAll(/(['"])([^'"]*)\1/g)].map((m) => m[2]);
+    // Anything but quoted strings and commas (a name, a call) is not a literal list.
+    if (inner.replace(/(['"])([^'"]*)\1/g, '').replace(/[\s,]/g, '') !== '') return undefined;
+    return items.length > 0 ? items : undefined;
+  }
 }
 
-/** A literal list of strings written in the condition, or the module constant it names. */
-function listOf(resolver: Resolver, file: string, source: string): string[] | undefined {
-  const s = source.trim();
-  if (/^[A-Za-z_][\w.]*$/.test(s)) {
-    const parts = s.split('.');
-    let e: Expr = { k: 'name', id: parts[0], s: [0, 0, 0, 0] };
-    for (const p of parts.slice(1)) e = { k: 'attr', obj: e, name: p, s: [0, 0, 0, 0] };
-    return evalStringList(resolver, file, e);
-  }
-  if (!/^[[({]/.test(s)) return undefined;
-  const items = [...s.matchAll(/(['"])([^'"]*)\1/g)].map((m) => m[2]);
-  return items.length > 0 ? items : undefined;
+/** Whether a return in these statements (or nested ones) may return something other than False or None. */
+function mayInclude(body: Stmt[]): boolean {
+  return body.some((s) => {
+    switch (s.k) {
+      case 'return':
+        return !!s.value && !(s.value.k === 'const' && s.value.v !== true);
+      case 'if':
+        return mayInclude(s.body) || mayInclude(s.orelse);
+      case 'for':
+      case 'with':
+        return mayInclude(s.body);
+      case 'try':
+        return mayInclude(s.body) || s.handlers.some(mayInclude);
+      default:
+        return false;
+    }
+  });
 }
 
-/** Whether a rule excludes an object of this type and name, found on one side (or both, for a mismatch). */
+/** Whether a block's first statement that can leave it is `return False` (nothing before it returns). */
+function alwaysReturnsFalse(body: Stmt[]): boolean {
+  for (const s of body) {
+    if (s.k === 'return') return !s.value || (s.value.k === 'const' && s.value.v !== true);
+    if (s.k === 'if' || s.k === 'for' || s.k === 'with' || s.k === 'try') return false;
+  }
+  return false;
+}
+
+/** Strips parentheses that wrap the whole text. */
+function unwrap(t: string): string {
+  while (t.startsWith('(') && t.endsWith(')') && closingParen(t, 0) === t.length - 1) t = t.slice(1, -1).trim();
+  return t;
+}
+
+function closingParen(t: string, open: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = open; i < t.length; i++) {
+    const c = t[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/** Splits at the keyword `or` / `and` outside brackets and strings. */
+function splitTopLevel(t: string, op: 'or' | 'and'): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (depth === 0 && t.startsWith(op, i) && /[\s)\]}]/.test(t[i - 1] ?? '') && /[\s([{]/.test(t[i + op.length] ?? '')) {
+      parts.push(t.slice(start, i).trim());
+      start = i + op.length;
+      i += op.length - 1;
+    }
+  }
+  parts.push(t.slice(start).trim());
+  return parts;
+}
+
+/** The condition (or its negation) in disjunctive normal form; too many conjunctions become unknown. */
+function dnf(c: Cond, negated: boolean): Dnf {
+  let out: Dnf;
+  switch (c.k) {
+    case 'const':
+      return c.v !== negated ? [[]] : [];
+    case 'not':
+      return dnf(c.x, !negated);
+    case 'atom':
+      return [[negated ? negate(c.atom) : c.atom]];
+    case 'and':
+    case 'or':
+      // De Morgan: a negated `and` is an `or` of the negated parts.
+      out = (c.k === 'and') !== negated ? c.xs.reduce<Dnf>((acc, x) => and(acc, dnf(x, negated)), [[]]) : c.xs.flatMap((x) => dnf(x, negated));
+      return out.length > MAX_CONJUNCTIONS ? [[{ k: 'unknown' }]] : out;
+  }
+}
+
+function and(a: Dnf, b: Dnf): Dnf {
+  const out: Dnf = [];
+  for (const x of a) for (const y of b) out.push([...x, ...y]);
+  return out.length > MAX_CONJUNCTIONS ? [[{ k: 'unknown' }]] : out;
+}
+
+function negate(a: Atom): Atom {
+  switch (a.k) {
+    case 'type':
+      return { ...a, negated: !a.negated };
+    case 'side':
+      return { k: 'side', sides: ALL_SIDES.filter((s) => !a.sides.includes(s)) };
+    case 'name':
+      return { k: 'name', test: { ...a.test, negated: !a.test.negated } };
+    case 'unknown':
+      return a;
+  }
+}
+
+/** The rule a conjunction of conditions makes, unless it holds something unknown, says nothing, or is never true. */
+function toRule(conj: Atom[]): ExcludeRule | undefined {
+  if (conj.length === 0 || conj.some((a) => a.k === 'unknown')) return undefined;
+  let types = ALL_TYPES;
+  let sides = ALL_SIDES;
+  const names: NameTest[] = [];
+  for (const a of conj) {
+    if (a.k === 'type') types = types.filter((t) => a.values.includes(t) !== a.negated);
+    else if (a.k === 'side') sides = sides.filter((s) => a.sides.includes(s));
+    else if (a.k === 'name') names.push(a.test);
+  }
+  if (types.length === 0 || sides.length === 0) return undefined;
+  return {
+    ...(types.length < ALL_TYPES.length ? { types } : {}),
+    ...(sides.length < ALL_SIDES.length ? { sides } : {}),
+    names,
+  };
+}
+
+function passes(test: NameTest, name: string): boolean {
+  const hit = test.test === 'in' ? test.values.includes(name) : test.test === 'prefix' ? test.values.some((v) => name.startsWith(v)) : test.values.some((v) => name.endsWith(v));
+  return hit !== test.negated;
+}
+
+/**
+ * Whether a rule excludes an object of this type and name, found only in the models, only in the migrations, or on
+ * both sides (`side` undefined: a mismatch).
+ */
 export function isExcluded(rules: ExcludeRule[], object: { type: ObjectType; name: string | undefined; side?: 'migrations' | 'models' }): boolean {
   const name = object.name;
   if (name === undefined) return false;
-  return rules.some((r) => (!r.type || r.type === object.type) && (!r.side || r.side === object.side) && (r.names.includes(name) || r.prefixes.some((p) => name.startsWith(p))));
+  const side: Side = object.side ?? 'both';
+  return rules.some((r) => (!r.types || r.types.includes(object.type)) && (!r.sides || r.sides.includes(side)) && r.names.every((t) => passes(t, name)));
+}
+
+/**
+ * Whether the env.py's include_object hook leaves a change out, as it would leave it out of autogenerate. The
+ * table is tested as Alembic tests it: on one side for a table added or dropped, on both sides for a change inside a
+ * table both have (a rule for tables only in the database leaves their columns and indexes alone).
+ */
+export function excludedByEnv(rules: ExcludeRule[], c: SchemaChange): boolean {
+  if (rules.length === 0) return false;
+  const table = 'model' in c ? c.model : c.migration;
+  const side = c.kind.startsWith('add-') ? 'models' : c.kind.startsWith('drop-') ? 'migrations' : undefined;
+  const wholeTable = c.kind === 'add-table' || c.kind === 'drop-table';
+  if (isExcluded(rules, { type: 'table', name: table.name, side: wholeTable ? side : undefined })) return true;
+  switch (c.kind) {
+    case 'add-column':
+    case 'drop-column':
+    case 'alter-column':
+      return isExcluded(rules, { type: 'column', name: c.column.name, side });
+    case 'add-index':
+    case 'drop-index':
+      return isExcluded(rules, { type: 'index', name: c.index.name, side });
+    case 'add-unique':
+    case 'drop-unique':
+      return isExcluded(rules, { type: 'unique_constraint', name: c.unique.name, side });
+    case 'add-foreign-key':
+    case 'drop-foreign-key':
+      return isExcluded(rules, { type: 'foreign_key_constraint', name: c.foreignKey.name, side });
+    default:
+      return false;
+  }
 }
