@@ -25,6 +25,18 @@ export interface ReplayResult {
   schema: Schema;
   findings: Finding[];
   uncertainOps: UncertainOp[];
+  /** The tables assumed to exist before the first revision, each with the op that first used it (in replay order). */
+  baseline: Array<{ table: string; step: OpStep }>;
+}
+
+/** The one note that says which tables the history uses without creating them, at the first op that used one. */
+export function baselineFinding(tables: string[], origin: SourceRef): Finding {
+  const list = tables.map((t) => `"${t}"`).join(', ');
+  return makeFinding('assumed-baseline', {
+    message: `The migrations alter ${tables.length === 1 ? 'a table' : `${tables.length} tables`} that no revision creates (${list}); assuming ${tables.length === 1 ? 'it exists' : 'they exist'} before the first revision, e.g. made by metadata.create_all() and alembic stamp.`,
+    file: origin.file,
+    span: origin.span,
+  });
 }
 
 /** Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops). */
@@ -45,10 +57,9 @@ class SchemaReplay {
   private readonly gone = new Map<string, string>();
   /** Every table some revision creates (or renames to), with the first such revision. */
   private readonly created = new Map<string, string>();
-  private readonly baseline: string[] = [];
+  private readonly baseline: Array<{ table: string; step: OpStep }> = [];
   /** `table:name` of indexes and constraints that went away with a dropped column. */
   private readonly droppedWithColumn = new Set<string>();
-  private baselineOrigin?: SourceRef;
   private revision = '';
   private step!: OpStep;
 
@@ -62,17 +73,8 @@ class SchemaReplay {
   }
 
   finish(): ReplayResult {
-    if (this.baseline.length > 0 && this.baselineOrigin) {
-      const list = this.baseline.map((t) => `"${t}"`).join(', ');
-      this.findings.push(
-        makeFinding('assumed-baseline', {
-          message: `The migrations alter ${this.baseline.length === 1 ? 'a table' : `${this.baseline.length} tables`} that no revision creates (${list}); assuming ${this.baseline.length === 1 ? 'it exists' : 'they exist'} before the first revision, e.g. made by metadata.create_all() and alembic stamp.`,
-          file: this.baselineOrigin.file,
-          span: this.baselineOrigin.span,
-        }),
-      );
-    }
-    return { schema: this.schema, findings: this.findings, uncertainOps: this.uncertainOps };
+    if (this.baseline.length > 0) this.findings.push(baselineFinding(this.baseline.map((b) => b.table), this.baseline[0].step.op.origin));
+    return { schema: this.schema, findings: this.findings, uncertainOps: this.uncertainOps, baseline: this.baseline };
   }
 
   apply(revision: string, step: OpStep): void {
@@ -396,8 +398,7 @@ class SchemaReplay {
       if (options.ifExists) return undefined;
       if (!this.created.has(key) && !this.gone.has(key)) {
         table = this.assume(ref, op.origin);
-        this.baseline.push(qualified(table));
-        this.baselineOrigin ??= op.origin;
+        this.baseline.push({ table: qualified(table), step: this.step });
       } else if (this.explains(['create_table', 'rename_table'])) {
         table = this.assume(ref, op.origin);
         table.uncertain = true;

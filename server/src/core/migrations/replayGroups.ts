@@ -1,16 +1,17 @@
 import { InputsMemo } from '../memo';
 import { tableKey, type Schema } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
-import { applyRevisionOps, type ReplayResult } from './apply';
+import { applyRevisionOps, baselineFinding, type ReplayResult } from './apply';
 import type { RevisionSteps } from './replay';
 import type { OpStep } from './interpret';
 
 /**
  * Replays the revisions' ops in groups of tables that no op links to each other (a foreign key, a rename), each group
  * through a memo, so that an edit of one revision replays only the tables its ops touch. An op on a table it cannot
- * name touches no table but may explain later failures on any: it is replayed in every group, at its place. A
- * history with an op that reaches into tables it does not name (a rename to an unknown name, an enum type change, an
- * index dropped by name alone) or that assumes tables made outside it is replayed whole, as one group. Groups only
+ * name touches no table but may explain later failures on any: it is replayed in every group, at its place; the
+ * tables the groups assume to exist before the first revision make one note. A history with an op that reaches into
+ * tables it does not name (a rename to an unknown name, an enum type change, an index dropped by name alone) is
+ * replayed whole, as one group. Groups only
  * grow (an op removed leaves its tables together), which never changes the result, only what is replayed.
  */
 export class ReplayGroups {
@@ -64,8 +65,10 @@ export class ReplayGroups {
     // Ops that name no table go to every group (to one, if there is no other).
     if (members.size === 0) members.set('', []);
     const all = [...members.values()];
+    const position = new Map<OpStep, number>();
     for (const { revision, steps } of revisions) {
       for (const step of steps) {
+        position.set(step, position.size);
         const keys = tablesOf(step.op)!;
         if (keys.length > 0) members.get(groups.find(keys[0]))!.push(revision, step);
         else for (const list of all) list.push(revision, step);
@@ -78,7 +81,6 @@ export class ReplayGroups {
         for (let i = 0; i < pairs.length; i += 2) steps.push({ revision: pairs[i] as string, steps: [pairs[i + 1] as OpStep] });
         return applyRevisionOps(steps);
       });
-      if (result.findings.some((f) => f.code === 'assumed-baseline')) return this.whole(revisions, inputs, scope);
       results.push(result);
     }
     const schema: Schema = new Map();
@@ -91,7 +93,10 @@ export class ReplayGroups {
       seen.add(key);
       return true;
     });
-    return { schema, findings: once(results.flatMap((r) => r.findings)), uncertainOps: once(results.flatMap((r) => r.uncertainOps)) };
+    const findings = once(results.flatMap((r) => r.findings.filter((f) => f.code !== 'assumed-baseline')));
+    const baseline = results.flatMap((r) => r.baseline).sort((a, b) => position.get(a.step)! - position.get(b.step)!);
+    if (baseline.length > 0) findings.push(baselineFinding(baseline.map((b) => b.table), baseline[0].step.op.origin));
+    return { schema, findings, uncertainOps: once(results.flatMap((r) => r.uncertainOps)), baseline };
   }
 }
 
