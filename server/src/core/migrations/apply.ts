@@ -173,7 +173,7 @@ class SchemaReplay {
         if (type?.family !== 'ENUM' || type.enumName?.toLowerCase() !== name) continue;
         const values = op.values ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
         column.type = { ...type, enumValues: values };
-        column.history?.push({ ...this.entry(op, op.origin), sets: ['type'] });
+        column.history?.push(this.entry(op, op.origin, ['type']));
         this.touch(table, op);
       }
     }
@@ -282,7 +282,7 @@ class SchemaReplay {
     }
     const sets: NonNullable<HistoryEntry['sets']> = (['type', 'nullable', 'serverDefault'] as const).filter((k) => changes[k] !== undefined);
     if (changes.newName !== undefined && changes.newName !== column.name) sets.push('name');
-    column.history?.push({ ...this.entry(op, op.origin), sets });
+    column.history?.push(this.entry(op, op.origin, sets));
     const newName = changes.newName;
     if (newName === undefined || newName === column.name) return;
     if (table.columns.has(newName)) {
@@ -525,8 +525,10 @@ class SchemaReplay {
     this.uncertainOps.push(u);
   }
 
-  private entry(op: MigrationOp, origin: SourceRef): HistoryEntry {
-    return { revision: this.revision, op: op.via === 'execute' ? 'execute' : op.kind, origin };
+  private entry(op: MigrationOp, origin: SourceRef, sets?: HistoryEntry['sets']): HistoryEntry {
+    const entry: HistoryEntry = { revision: this.revision, op: op.via === 'execute' ? 'execute' : op.kind, origin };
+    if (sets) entry.sets = sets;
+    return entry;
   }
 
   private invalid(message: string, table?: TableDef, column?: string, tableName?: string): void {

@@ -46,6 +46,9 @@ const KNOWN_TYPES: Record<string, TypeSpec> = {
   YEAR: spec('YEAR'), SET: spec('SET'),
 };
 
+/** The same, as a Map: looked up for every type expression read (faster than `in` on an object, and no prototype keys). */
+const KNOWN = new Map(Object.entries(KNOWN_TYPES));
+
 /** Python annotation types and the SQLAlchemy type a 2.0 `Mapped[...]` or SQLModel field gives them by default. */
 export const PYTHON_TYPE_DEFAULTS: Record<string, string> = {
   'builtins.int': 'Integer', 'builtins.float': 'Float', 'builtins.bool': 'Boolean', 'builtins.str': 'String',
@@ -56,7 +59,7 @@ export const PYTHON_TYPE_DEFAULTS: Record<string, string> = {
 /** Builds a `SqlType` from a canonical SQLAlchemy name and literal arguments. */
 export function makeType(canonical: string, args: Record<string, Scalar> = {}, text?: string): SqlType {
   const short = canonical.includes('.') ? canonical.slice(canonical.indexOf('.') + 1) : canonical;
-  const known = KNOWN_TYPES[short];
+  const known = KNOWN.get(short);
   const name = canonical.startsWith('sa.') || canonical.startsWith('sqlmodel.') ? short : canonical;
   return { name, family: known?.family, args, text: text ?? name };
 }
@@ -111,7 +114,7 @@ function isTypeName(canonical: string): boolean {
   if (dot < 0) return false;
   const root = canonical.slice(0, dot);
   const short = canonical.slice(dot + 1);
-  if (root === 'sa' || root === 'sqlmodel') return short in KNOWN_TYPES;
+  if (root === 'sa' || root === 'sqlmodel') return KNOWN.has(short);
   if (root === 'postgresql' || root === 'mysql' || root === 'sqlite' || root === 'mssql' || root === 'oracle') return /^[A-Z]/.test(short);
   if (root === 'sautils') return /Type$/.test(short) || /^[A-Z]/.test(short);
   return false;
@@ -121,7 +124,7 @@ function typeFromCall(ctx: EvalContext, canonical: string, call: Extract<Expr, {
   const t = makeType(canonical, {}, text);
   const short = canonical.slice(canonical.indexOf('.') + 1);
   if (t.family === 'ENUM') return enumType(ctx, t, call);
-  const params = KNOWN_TYPES[short]?.params ?? [];
+  const params = KNOWN.get(short)?.params ?? [];
   call.args.forEach((a, i) => {
     const p = params[i];
     if (!p) return;
