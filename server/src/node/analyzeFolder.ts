@@ -1,6 +1,4 @@
-import { createPythonParser, type PythonParser, type TreeSitterParser } from '../core/python/parser';
-import { parseModuleFast } from '../core/python/fastParser';
-import type { ModuleSyntax } from '../core/python/syntax';
+import { createPythonParser } from '../core/python/parser';
 import { loadSqlParsers } from './sqlParsers';
 import { Project, type Analysis } from '../core/project';
 import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
@@ -29,36 +27,11 @@ export function folderSettings(files: ProjectFiles): { settings: Settings; probl
  * already read.
  */
 export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; cacheDir?: string; read?: ProjectFiles } = {}): Promise<FolderAnalysis> {
-  const read = options.read ?? readProjectFiles(root);
-  // The fast path first, for every Python file: tree-sitter (its wasm) is loaded only if one needs it.
-  const parsed = new Map<string, ModuleSyntax>();
-  let fallback = false;
-  for (const [file, text] of read.files) {
-    if (!file.endsWith('.py')) continue;
-    const syntax = parseModuleFast(text);
-    if (syntax) parsed.set(text, syntax);
-    else fallback = true;
-  }
-  let treeSitter: TreeSitterParser | undefined;
-  if (fallback) treeSitter = await createPythonParser(readParserWasm(options.wasmDir), { fastPath: false });
+  const treeSitter = await createPythonParser(readParserWasm(options.wasmDir));
   await loadSqlParsers();
-  const slow: PythonParser = {
-    parseModule(text) {
-      if (!treeSitter) throw new Error('a file needs tree-sitter, which was not loaded (it is not one of the files read)');
-      return treeSitter.parseWithTreeSitter(text);
-    },
-  };
-  const fastOrSlow = options.cache === false ? { parseModule: (text: string) => parseModuleFast(text) ?? slow.parseModule(text) } : cachingParser(slow, options.cacheDir ?? defaultCacheDir(VERSION));
-  const parser: PythonParser = {
-    parseModule(text) {
-      // Each result once: two files with the same text get syntax objects of their own, as from a parser.
-      const syntax = parsed.get(text);
-      if (!syntax) return fastOrSlow.parseModule(text);
-      parsed.delete(text);
-      return syntax;
-    },
-  };
+  const parser = options.cache === false ? treeSitter : cachingParser(treeSitter, options.cacheDir ?? defaultCacheDir(VERSION));
   const project = new Project(parser);
+  const read = options.read ?? readProjectFiles(root);
   for (const [file, text] of read.files) project.setFile(file, text);
   for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);
   const { settings, problems } = folderSettings(read);

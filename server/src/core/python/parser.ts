@@ -1,6 +1,5 @@
 import { Parser, Language, Node as SyntaxNode } from 'web-tree-sitter';
 import { dottedName, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
-import { decodeEscapes, floatValue, ignoreCodes, integerValue, parseModuleFast } from './fastParser';
 
 /** The wasm binaries the parser needs; the caller reads them (the engine never touches the disk). */
 export interface ParserWasm {
@@ -13,42 +12,32 @@ export interface PythonParser {
   parseModule(text: string): ModuleSyntax;
 }
 
-/** The parser createPythonParser makes: the fast path first, tree-sitter for the rest; `parseWithTreeSitter` skips the fast path. */
-export interface TreeSitterParser extends PythonParser {
-  parseWithTreeSitter(text: string): ModuleSyntax;
-}
-
 let languagePromise: Promise<Language> | undefined;
 
-/**
- * Loads tree-sitter and the Python grammar once per process, from the given wasm bytes. The parser tries the fast
- * path (fastParser.ts, the same result for the code it accepts) before tree-sitter, unless `fastPath` is false.
- */
-export async function createPythonParser(wasm: ParserWasm, options: { fastPath?: boolean } = {}): Promise<TreeSitterParser> {
+/** Loads tree-sitter and the Python grammar once per process, from the given wasm bytes. */
+export async function createPythonParser(wasm: ParserWasm): Promise<PythonParser> {
   languagePromise ??= Parser.init({ wasmBinary: wasm.runtime } as object).then(() => Language.load(wasm.python));
   const language = await languagePromise;
   const parser = new Parser();
   parser.setLanguage(language);
-  const parseWithTreeSitter = (text: string): ModuleSyntax => {
-    const tree = parser.parse(text);
-    if (!tree) return { body: [], errors: [[0, 0, 0, 0]], ignores: {} };
-    try {
-      const converter = new Converter();
-      const body = converter.block(tree.rootNode);
-      return { body, errors: tree.rootNode.hasError ? readErrors(tree.rootNode) : [], ignores: text.includes('alembic-drift') ? readIgnores(tree.rootNode) : {} };
-    } finally {
-      tree.delete();
-    }
-  };
-  const fastPath = options.fastPath ?? true;
   return {
-    parseModule: (text) => (fastPath ? parseModuleFast(text) : undefined) ?? parseWithTreeSitter(text),
-    parseWithTreeSitter,
+    parseModule(text: string): ModuleSyntax {
+      const tree = parser.parse(text);
+      if (!tree) return { body: [], errors: [[0, 0, 0, 0]], ignores: {} };
+      try {
+        const converter = new Converter();
+        const body = converter.block(tree.rootNode);
+        return { body, errors: tree.rootNode.hasError ? readErrors(tree.rootNode) : [], ignores: text.includes('alembic-drift') ? readIgnores(tree.rootNode) : {} };
+      } finally {
+        tree.delete();
+      }
+    },
   };
 }
 
 const MAX_ERRORS = 20;
 const MAX_DEPTH = 200;
+const IGNORE_MARKER = /alembic-drift:\s*ignore(?:\[([^\]]*)\])?/;
 
 /** Where the parser had to recover: ERROR and MISSING nodes, found by descending only into damaged subtrees. */
 function readErrors(root: SyntaxNode): Span[] {
@@ -69,8 +58,8 @@ function readErrors(root: SyntaxNode): Span[] {
 function readIgnores(root: SyntaxNode): Record<number, string[]> {
   const out: Record<number, string[]> = {};
   for (const c of root.descendantsOfType('comment')) {
-    const codes = c ? ignoreCodes(c.text) : undefined;
-    if (c && codes) out[c.startPosition.row] = codes;
+    const m = c ? IGNORE_MARKER.exec(c.text) : null;
+    if (c && m) out[c.startPosition.row] = m[1] ? m[1].split(',').map((x) => x.trim()).filter(Boolean) : [];
   }
   return out;
 }
@@ -368,11 +357,11 @@ class Converter {
         return parts.every((p) => typeof p === 'string') ? { k: 'str', v: parts.join(''), s: span(n) } : { k: 'fstr', parts, s: span(n) };
       }
       case 'integer': {
-        const v = integerValue(n.text);
+        const v = Number(n.text.replace(/_/g, '').replace(/[lLjJ]$/, ''));
         return Number.isFinite(v) ? { k: 'num', v, s: span(n) } : this.other(n);
       }
       case 'float': {
-        const v = floatValue(n.text);
+        const v = Number(n.text.replace(/_/g, ''));
         return Number.isFinite(v) ? { k: 'num', v, s: span(n) } : this.other(n);
       }
       case 'true':
@@ -440,7 +429,7 @@ class Converter {
         const arg = n.childForFieldName('argument');
         const op = n.childForFieldName('operator');
         if (arg?.type === 'integer' || arg?.type === 'float') {
-          const v = floatValue(n.text);
+          const v = Number(n.text.replace(/_/g, ''));
           if (Number.isFinite(v)) return { k: 'num', v, s: span(n) };
         }
         if (arg && op?.text === '-') return { k: 'binop', op: '-', left: { k: 'num', v: 0, s: span(n) }, right: this.expr(arg), s: span(n) };
@@ -493,4 +482,15 @@ class Converter {
     if (merged.every((p) => typeof p === 'string')) return { k: 'str', v: merged.join(''), s: span(n) };
     return { k: 'fstr', parts: merged, s: span(n) };
   }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '\n': '', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
+
+/** Decodes the common Python escape sequences of a non-raw string literal. */
+function decodeEscapes(text: string): string {
+  if (!text.includes('\\')) return text;
+  return text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[\s\S])/g, (m, e: string) => {
+    if (e.length > 1 && /^[xuU]/.test(e)) return String.fromCodePoint(parseInt(e.slice(1), 16));
+    return SIMPLE_ESCAPES[e] ?? m;
+  });
 }
