@@ -36,10 +36,10 @@ class SweptEntries<E extends { used: boolean }> {
 
   /** Forgets entries not used since the last sweep. */
   sweep(): void {
-    for (const [key, entry] of this.entries) {
+    this.entries.forEach((entry, key) => {
       if (entry.used) entry.used = false;
       else this.entries.delete(key);
-    }
+    });
   }
 
   /** Forgets everything. */
@@ -87,21 +87,27 @@ export class FileMemo<T> extends SweptEntries<MemoEntry<T>> {
     return value;
   }
 
-  /** Forgets the entries that read `file` (its text changed, or it was removed or added). */
-  invalidate(file: string): void {
+  /** Forgets the entries that read `file` (its text changed, or it was removed or added); says whether there were any. */
+  invalidate(file: string): boolean {
     const keys = this.dependents.get(file);
-    if (!keys) return;
-    for (const key of keys) this.entries.delete(key);
+    if (!keys) return false;
+    let forgot = false;
+    keys.forEach((key) => {
+      forgot = this.entries.delete(key) || forgot;
+    });
     this.dependents.delete(file);
+    return forgot;
   }
 
   /** Forgets entries not used since the last sweep. */
   override sweep(): void {
     super.sweep();
-    for (const [file, keys] of this.dependents) {
-      for (const key of keys) if (!this.entries.has(key)) keys.delete(key);
+    this.dependents.forEach((keys, file) => {
+      keys.forEach((key) => {
+        if (!this.entries.has(key)) keys.delete(key);
+      });
       if (keys.size === 0) this.dependents.delete(file);
-    }
+    });
   }
 
   /** Forgets everything. */

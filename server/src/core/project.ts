@@ -55,6 +55,18 @@ interface FileEntry {
   notes?: Pick<ModuleSyntax, 'errors' | 'ignores'>;
 }
 
+/** The migrations' side of an analysis: environments, revisions, and the schema each history leaves. */
+interface History {
+  envs: AlembicEnvironment[];
+  revisions: RevisionInfo[];
+  revisionFiles: Set<string>;
+  replays: Array<{ env: AlembicEnvironment; graph: RevisionGraph; dialect?: string; replay: ReplayResult }>;
+  findings: Finding[];
+  /** The `historyEpoch` it was read at, and the settings it was read with. */
+  epoch: number;
+  settingsKey: string;
+}
+
 /** What one analysis reuses from the previous ones: per-file results while the files they read are unchanged. */
 class AnalysisMemos {
   readonly reads = new FileReads();
@@ -69,6 +81,10 @@ class AnalysisMemos {
   tablePairs: TablePairMemo = new WeakMap();
   /** The resolver, kept while the set of files it indexes is the same. */
   resolver?: { files: string; resolver: Resolver };
+  /** The last history read, valid while `historyEpoch` has not moved since. */
+  history?: History;
+  /** Moves whenever a change may alter the history: a revision, a file a revision read, a config. */
+  historyEpoch = 0;
 
   constructor() {
     this.revisions = new FileMemo(this.reads);
@@ -77,9 +93,16 @@ class AnalysisMemos {
     this.includeRules = new FileMemo(this.reads);
   }
 
-  /** Forgets what was computed from a file whose text changed (or that was added or removed). */
-  invalidate(file: string): void {
-    for (const m of [this.revisions, this.steps, this.models, this.includeRules]) m.invalidate(file);
+  /**
+   * Forgets what was computed from a file whose text changed (or that was added or removed); `history` says that
+   * the file is, or was, a revision or a config, so that the history must be read again even if nothing read it.
+   */
+  invalidate(file: string, history: boolean): void {
+    const readByRevisions = this.revisions.invalidate(file);
+    const readBySteps = this.steps.invalidate(file);
+    this.models.invalidate(file);
+    this.includeRules.invalidate(file);
+    if (history || readByRevisions || readBySteps) this.historyEpoch++;
   }
 
   /** The resolver over these files: the previous one when the files are the same, else a new one (and no memo). */
@@ -92,12 +115,14 @@ class AnalysisMemos {
     return this.resolver.resolver;
   }
 
-  /** Forgets what the last analysis did not use. */
-  sweep(): void {
-    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.graphs, this.replays]) m.sweep();
+  /** Forgets what the last analysis did not use (the history's memos only when it read the history). */
+  sweep(historyRead: boolean): void {
+    for (const m of historyRead ? [this.revisions, this.steps, this.graphs, this.replays] : []) m.sweep();
+    for (const m of [this.models, this.includeRules]) m.sweep();
   }
 
   private clear(): void {
+    this.historyEpoch++;
     this.modelGroups.clear();
     this.tablePairs = new WeakMap();
     for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.graphs, this.replays]) m.clear();
@@ -129,13 +154,13 @@ export class Project {
     if (existing && existing.text === text) return;
     const lastGood = options.keepLastGood ? (existing?.syntax && existing.syntax.errors.length === 0 ? existing.syntax : existing?.lastGood) : undefined;
     this.files.set(path, { text, lastGood, keepLastGood: options.keepLastGood });
-    this.memos.invalidate(path);
+    this.memos.invalidate(path, touchesHistory(path, existing?.text) || touchesHistory(path, text));
   }
 
   /** Forgets a file (deleted on disk, or closed and gone). */
   removeFile(path: string): void {
     this.files.delete(path);
-    this.memos.invalidate(path);
+    this.memos.invalidate(path, true);
     this.unreadable.delete(path);
   }
 
@@ -216,6 +241,75 @@ export class Project {
     const resolver = memos.resolverFor(pyFiles, source);
     const findings: Finding[] = [];
 
+    const settingsKey = JSON.stringify(settings);
+    const known = memos.history;
+    const historyRead = !known || known.epoch !== memos.historyEpoch || known.settingsKey !== settingsKey;
+    let history: History;
+    if (!historyRead) history = known;
+    else {
+      const epoch = memos.historyEpoch;
+      history = { ...(yield* this.readHistory(settings, allFiles, pyFiles, resolver)), epoch, settingsKey };
+      memos.history = history;
+    }
+    const { envs, revisions, revisionFiles, replays } = history;
+    findings.push(...history.findings);
+
+    const scriptFolders = envs.map((e) => e.scriptLocation);
+    const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
+    const modelFiles = pyFiles.filter((f) => {
+      if (revisionFiles.has(f)) return false;
+      if (scriptFolders.some((d) => f === `${d ? `${d}/` : ''}env.py`)) return false;
+      if (modelMatcher) return modelMatcher(f);
+      const entry = this.files.get(f)!;
+      entry.modelLike ??= MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
+      return entry.modelLike;
+    });
+    // Parsed one by one (so that a first index answers requests in between); not again once read.
+    for (const file of modelFiles) {
+      if (this.files.get(file)!.notes) continue;
+      this.syntax(file);
+      yield;
+    }
+    const models = memos.modelGroups.read({ resolver, files: modelFiles, memo: memos.models });
+    findings.push(...models.findings);
+
+    const environments: EnvironmentAnalysis[] = [];
+    const owners = assignModels(models.tables, replays.map((r) => r.replay.schema));
+    replays.forEach(({ env, graph, dialect, replay }, i) => {
+      const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
+      const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
+      const rules = this.files.has(envPy) ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
+      const diffed = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
+      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(diffed, env.compare ?? {}), graph, baseline: settings.baseline });
+      findings.push(...baselineNotes, ...changes.map((c) => c.finding));
+      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
+    });
+    yield;
+
+    for (const file of [...revisionFiles, ...modelFiles]) {
+      const errors = this.notes(file)?.errors ?? [];
+      if (errors.length > 0) {
+        const [line] = errors[0];
+        findings.push(makeFinding('parse-error', { message: `This file has a syntax error at line ${line + 1}; what follows it may not be read.`, file, span: errors[0] }));
+      }
+    }
+    for (const [file, reason] of this.unreadable) {
+      findings.push(makeFinding('parse-error', { message: `${file} was not read: it ${reason}.`, file, span: [0, 0, 0, 0] }));
+    }
+    const kept = this.applySettings(dedupe(findings), settings);
+    // New change objects: the diff's own may be remembered for the next analysis.
+    for (const e of environments) e.changes = e.changes.filter((c) => kept.has(c.finding)).map((c) => ({ ...c, finding: kept.get(c.finding)! }));
+    memos.sweep(historyRead);
+    return { environments, findings: sortFindings([...kept.values()]), modelCount: models.tables.length, revisionCount: revisions.length };
+  }
+
+  /**
+   * The migrations' side, in steps: the environments, every revision, the graphs, and the schema each environment's
+   * history leaves, with the findings met on the way. Kept until a revision, a file one read, or a config changes.
+   */
+  private *readHistory(settings: Settings, allFiles: string[], pyFiles: string[], resolver: Resolver): Generator<void, Omit<History, 'epoch' | 'settingsKey'>> {
+    const memos = this.memos;
+    const findings: Finding[] = [];
     const envs = discoverEnvironments({ files: allFiles, readText: (f) => this.files.get(f)?.text });
     for (const extra of settings.versionLocations) {
       const dir = normalizePath(extra);
@@ -274,26 +368,6 @@ export class Project {
       findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${dir || '.'} ${list.length === 1 ? 'is' : 'are'} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));
     }
 
-    const scriptFolders = envs.map((e) => e.scriptLocation);
-    const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
-    const modelFiles = pyFiles.filter((f) => {
-      if (revisionFiles.has(f)) return false;
-      if (scriptFolders.some((d) => f === `${d ? `${d}/` : ''}env.py`)) return false;
-      if (modelMatcher) return modelMatcher(f);
-      const entry = this.files.get(f)!;
-      entry.modelLike ??= MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
-      return entry.modelLike;
-    });
-    // Parsed one by one (so that a first index answers requests in between); not again once read.
-    for (const file of modelFiles) {
-      if (this.files.get(file)!.notes) continue;
-      this.syntax(file);
-      yield;
-    }
-    const models = memos.modelGroups.read({ resolver, files: modelFiles, memo: memos.models });
-    findings.push(...models.findings);
-
-    const environments: EnvironmentAnalysis[] = [];
     const withRevisions = envs.filter((env) => ownOf(env).length > 0);
     // An environment without a single revision is compared only when it is the project's only one (a fresh
     // `alembic init`); beside others it is a config that points where we cannot see (a path set at run time).
@@ -318,33 +392,7 @@ export class Project {
       replays.push({ env, graph, dialect, replay });
       yield;
     }
-    const owners = assignModels(models.tables, replays.map((r) => r.replay.schema));
-    replays.forEach(({ env, graph, dialect, replay }, i) => {
-      const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
-      const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
-      const rules = this.files.has(envPy) ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
-      const diffed = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
-      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(diffed, env.compare ?? {}), graph, baseline: settings.baseline });
-      findings.push(...baselineNotes, ...changes.map((c) => c.finding));
-      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
-    });
-    yield;
-
-    for (const file of [...revisionFiles, ...modelFiles]) {
-      const errors = this.notes(file)?.errors ?? [];
-      if (errors.length > 0) {
-        const [line] = errors[0];
-        findings.push(makeFinding('parse-error', { message: `This file has a syntax error at line ${line + 1}; what follows it may not be read.`, file, span: errors[0] }));
-      }
-    }
-    for (const [file, reason] of this.unreadable) {
-      findings.push(makeFinding('parse-error', { message: `${file} was not read: it ${reason}.`, file, span: [0, 0, 0, 0] }));
-    }
-    const kept = this.applySettings(dedupe(findings), settings);
-    // New change objects: the diff's own may be remembered for the next analysis.
-    for (const e of environments) e.changes = e.changes.filter((c) => kept.has(c.finding)).map((c) => ({ ...c, finding: kept.get(c.finding)! }));
-    memos.sweep();
-    return { environments, findings: sortFindings([...kept.values()]), modelCount: models.tables.length, revisionCount: revisions.length };
+    return { envs, revisions, revisionFiles, replays, findings };
   }
 
   /**
@@ -405,6 +453,11 @@ function targetedModels(models: TableDef[], schema: Schema): TableDef[] {
   const names = new Set([...schema.values()].map((t) => t.name));
   const used = [...groups.entries()].filter(([key, tables]) => key === undefined || tables.some((t) => names.has(t.name)));
   return used.some(([key]) => key !== undefined) ? used.flatMap(([, tables]) => tables) : models;
+}
+
+/** Whether a file with this text is, or configures, a part of the migrations' history (a revision, a config, env.py). */
+function touchesHistory(path: string, text: string | undefined): boolean {
+  return !path.endsWith('.py') || path.endsWith('env.py') || (text !== undefined && text.includes('down_revision'));
 }
 
 const signatures = new WeakMap<RevisionInfo, string>();

@@ -1,5 +1,5 @@
 import { InputsMemo } from '../memo';
-import { tableKey, type Schema } from '../schema/schema';
+import { tableKey, type Schema, type SourceRef } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
 import { applyRevisionOps, baselineFinding, type ReplayResult } from './apply';
 import type { RevisionSteps } from './replay';
@@ -66,12 +66,20 @@ export class ReplayGroups {
     if (members.size === 0) members.set('', []);
     const all = [...members.values()];
     const position = new Map<OpStep, number>();
+    // Where the ops that name no table were written (and where table ops were, when one call made both kinds).
+    const untabled = new Set<SourceRef['span']>();
+    const tabled = new Set<SourceRef['span']>();
     for (const { revision, steps } of revisions) {
       for (const step of steps) {
         position.set(step, position.size);
         const keys = tablesOf(step.op)!;
-        if (keys.length > 0) members.get(groups.find(keys[0]))!.push(revision, step);
-        else for (const list of all) list.push(revision, step);
+        if (keys.length > 0) {
+          members.get(groups.find(keys[0]))!.push(revision, step);
+          tabled.add(step.op.origin.span);
+        } else {
+          for (const list of all) list.push(revision, step);
+          untabled.add(step.op.origin.span);
+        }
       }
     }
     const results: ReplayResult[] = [];
@@ -85,18 +93,24 @@ export class ReplayGroups {
     }
     const schema: Schema = new Map();
     for (const r of results) for (const [key, table] of r.schema) schema.set(key, table);
-    // What every group replayed once (the ops that name no table) is reported once.
+    // What every group replayed (the ops that name no table) is reported by the first group only; where one call made
+    // ops of both kinds, by content.
     const seen = new Set<string>();
-    const once = <T>(list: T[]): T[] => list.filter((x) => {
-      const key = JSON.stringify(x);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-    const findings = once(results.flatMap((r) => r.findings.filter((f) => f.code !== 'assumed-baseline')));
+    const fromFirst = <T>(list: T[], span: (x: T) => SourceRef['span'], i: number): T[] =>
+      i === 0 ? list : list.filter((x) => {
+        const at = span(x);
+        if (!untabled.has(at)) return true;
+        if (!tabled.has(at)) return false;
+        const key = JSON.stringify(x);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    const findings = results.flatMap((r, i) => fromFirst(r.findings, (f) => f.span, i)).filter((f) => f.code !== 'assumed-baseline');
+    const uncertainOps = results.flatMap((r, i) => fromFirst(r.uncertainOps, (u) => u.origin.span, i));
     const baseline = results.flatMap((r) => r.baseline).sort((a, b) => position.get(a.step)! - position.get(b.step)!);
     if (baseline.length > 0) findings.push(baselineFinding(baseline.map((b) => b.table), baseline[0].step.op.origin));
-    return { schema, findings, uncertainOps: once(results.flatMap((r) => r.uncertainOps)), baseline };
+    return { schema, findings, uncertainOps, baseline };
   }
 }
 
