@@ -76,6 +76,34 @@ describe('migrations replayed in groups of tables', () => {
     assert.equal(grouped.uncertainOps.length, 1);
   });
 
+  it('after edits that touch one group, replays as a fresh replay of the same revisions does', async () => {
+    const parser = await testParser();
+    const files = (n: number, extra: string): Map<string, string> => new Map([
+      ['migrations/versions/d1.py', rev('d1', null, `
+        op.create_table("a", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(10)))
+        op.create_table("b", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("a_id", sa.Integer(), sa.ForeignKey("a.id")))
+        op.create_table("c", sa.Column("id", sa.Integer(), primary_key=True))`)],
+      ['migrations/versions/d2.py', rev('d2', 'd1', `
+        op.add_column("c", sa.Column("size", sa.String(${n})))
+        ${extra}`)],
+      ['migrations/versions/d3.py', rev('d3', 'd2', `
+        op.alter_column("c", "size", existing_type=sa.String(${n}), nullable=False)
+        op.execute(some_sql())
+        op.drop_column("a", "name")`)],
+    ]);
+    const editor = new Project(parser);
+    const steps: Array<[number, string]> = [[20, ''], [30, ''], [30, 'op.drop_column("c", "nope")'], [40, 'op.add_column("c", sa.Column("x", sa.Integer()))'], [40, ''], [50, 'op.drop_column("a", "name")']];
+    for (const [n, extra] of steps) {
+      for (const [f, t] of files(n, extra)) editor.setFile(f, t);
+      const fresh = new Project(parser);
+      for (const [f, t] of files(n, extra)) fresh.setFile(f, t);
+      const a = editor.analyze();
+      const b = fresh.analyze();
+      assert.deepEqual(a.findings, b.findings, `after ${n} ${extra}`);
+      assert.equal(canonical({ ...a.environments[0], findings: [], uncertainOps: [], baseline: [], schema: a.environments[0].schema }), canonical({ ...b.environments[0], findings: [], uncertainOps: [], baseline: [], schema: b.environments[0].schema }));
+    }
+  });
+
   it('replays again only the tables an edited revision touches', async () => {
     const project = new Project(await testParser());
     const first = (length: number): string => rev('b1', null, `op.create_table("a", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(${length})))`);

@@ -125,7 +125,7 @@ export class InputsMemo<T> extends SweptEntries<{ inputs: readonly unknown[]; va
   /** The result for `key`: the remembered one if its inputs are identical, else computed now (and remembered). */
   get(key: string, inputs: readonly unknown[], compute: () => T): T {
     const entry = this.entries.get(key);
-    if (entry && entry.inputs.length === inputs.length && entry.inputs.every((x, i) => x === inputs[i])) {
+    if (entry && (entry.inputs === inputs || (entry.inputs.length === inputs.length && entry.inputs.every((x, i) => x === inputs[i])))) {
       entry.used = true;
       return entry.value;
     }

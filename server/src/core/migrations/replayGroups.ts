@@ -16,7 +16,7 @@ import type { OpStep } from './interpret';
  */
 export class ReplayGroups {
   private readonly memo = new InputsMemo<ReplayResult>();
-  private readonly scopes = new Map<string, { groups: TableGroups; linked: WeakSet<OpStep[]> }>();
+  private readonly scopes = new Map<string, ScopeState>();
 
   /** The schema the revisions' ops leave, replaying again only the groups whose ops changed; `scope` names the history. */
   replay(revisions: RevisionSteps[], scope: string): ReplayResult {
@@ -33,7 +33,7 @@ export class ReplayGroups {
         }
         state.linked.add(steps);
       }
-      return this.inGroups(revisions, inputs, scope, state.groups);
+      return this.inGroups(revisions, inputs, scope, state);
     });
   }
 
@@ -52,39 +52,13 @@ export class ReplayGroups {
     return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions));
   }
 
-  private inGroups(revisions: RevisionSteps[], inputs: unknown[], scope: string, groups: TableGroups): ReplayResult {
-    const memo = this.memo;
-    // Each group's ops in replay order, as revision, step, revision, step...: their identity is what the memo compares.
-    const members = new Map<string, Array<string | OpStep>>();
-    for (const { steps } of revisions) {
-      for (const { op } of steps) {
-        const keys = tablesOf(op)!;
-        if (keys.length > 0) members.set(groups.find(keys[0]), []);
-      }
-    }
-    // Ops that name no table go to every group (to one, if there is no other).
-    if (members.size === 0) members.set('', []);
-    const all = [...members.values()];
-    const position = new Map<OpStep, number>();
-    // Where the ops that name no table were written (and where table ops were, when one call made both kinds).
-    const untabled = new Set<SourceRef['span']>();
-    const tabled = new Set<SourceRef['span']>();
-    for (const { revision, steps } of revisions) {
-      for (const step of steps) {
-        position.set(step, position.size);
-        const keys = tablesOf(step.op)!;
-        if (keys.length > 0) {
-          members.get(groups.find(keys[0]))!.push(revision, step);
-          tabled.add(step.op.origin.span);
-        } else {
-          for (const list of all) list.push(revision, step);
-          untabled.add(step.op.origin.span);
-        }
-      }
-    }
+  private inGroups(revisions: RevisionSteps[], inputs: unknown[], scope: string, state: ScopeState): ReplayResult {
+    const layout = this.incrementalLayout(revisions, state) ?? fullLayout(revisions, state.groups);
+    state.last = { revisions, unions: state.groups.unions, layout };
+    const { members, untabled, tabled } = layout;
     const results: ReplayResult[] = [];
     for (const [group, pairs] of members) {
-      const result = memo.get(`${scope}\0${group}`, pairs, () => {
+      const result = this.memo.get(`${scope}\0${group}`, pairs, () => {
         const steps: RevisionSteps[] = [];
         for (let i = 0; i < pairs.length; i += 2) steps.push({ revision: pairs[i] as string, steps: [pairs[i + 1] as OpStep] });
         return applyRevisionOps(steps);
@@ -108,10 +82,103 @@ export class ReplayGroups {
       });
     const findings = results.flatMap((r, i) => fromFirst(r.findings, (f) => f.span, i)).filter((f) => f.code !== 'assumed-baseline');
     const uncertainOps = results.flatMap((r, i) => fromFirst(r.uncertainOps, (u) => u.origin.span, i));
-    const baseline = results.flatMap((r) => r.baseline).sort((a, b) => position.get(a.step)! - position.get(b.step)!);
-    if (baseline.length > 0) findings.push(baselineFinding(baseline.map((b) => b.table), baseline[0].step.op.origin));
+    const baseline = results.flatMap((r) => r.baseline);
+    if (baseline.length > 0) {
+      const position = new Map<OpStep, number>();
+      for (const { steps } of revisions) for (const step of steps) position.set(step, position.size);
+      baseline.sort((a, b) => position.get(a.step)! - position.get(b.step)!);
+      findings.push(baselineFinding(baseline.map((b) => b.table), baseline[0].step.op.origin));
+    }
     return { schema, findings, uncertainOps, baseline };
   }
+
+  /**
+   * The layout of the last replay with only the groups that the changed revisions touch rebuilt, when that is all
+   * that changed: the same revisions in the same order, no group merged since, no op that names no table among the
+   * changed ones. Undefined otherwise.
+   */
+  private incrementalLayout(revisions: RevisionSteps[], state: ScopeState): GroupLayout | undefined {
+    const last = state.last;
+    if (!last || last.unions !== state.groups.unions || last.revisions.length !== revisions.length) return undefined;
+    const touched = new Set<string>();
+    const changed: number[] = [];
+    for (let i = 0; i < revisions.length; i++) {
+      if (revisions[i].revision !== last.revisions[i].revision) return undefined;
+      if (revisions[i].steps === last.revisions[i].steps) continue;
+      changed.push(i);
+      for (const { op } of [...last.revisions[i].steps, ...revisions[i].steps]) {
+        const keys = tablesOf(op)!;
+        if (keys.length === 0) return undefined;
+        touched.add(state.groups.find(keys[0]));
+      }
+    }
+    const { revsOf, untabled, tabled } = last.layout;
+    const members = new Map(last.layout.members);
+    for (const group of touched) {
+      if (!members.has(group)) return undefined;
+      const indexes = new Set(revsOf.get(group) ?? []);
+      for (const i of changed) if (revisions[i].steps.some(({ op }) => state.groups.find(tablesOf(op)![0]) === group)) indexes.add(i);
+      const sorted = [...indexes].sort((a, b) => a - b);
+      revsOf.set(group, sorted);
+      const pairs: Array<string | OpStep> = [];
+      for (const i of sorted) {
+        for (const step of revisions[i].steps) {
+          const keys = tablesOf(step.op)!;
+          if (keys.length === 0 || state.groups.find(keys[0]) === group) pairs.push(revisions[i].revision, step);
+        }
+      }
+      members.set(group, pairs);
+    }
+    for (const i of changed) for (const { op } of revisions[i].steps) tabled.add(op.origin.span);
+    return { members, revsOf, untabled, tabled };
+  }
+}
+
+/** Each group's ops in replay order, and what the merge needs to know about where ops were written. */
+interface GroupLayout {
+  /** Per group, its ops as revision, step, revision, step...: their identity is what the memo compares. */
+  members: Map<string, Array<string | OpStep>>;
+  /** Per group, the indexes of the revisions with ops in it (or with ops that name no table). */
+  revsOf: Map<string, number[]>;
+  /** Where the ops that name no table were written, and where table ops were (one call may make both kinds). */
+  untabled: Set<SourceRef['span']>;
+  tabled: Set<SourceRef['span']>;
+}
+
+interface ScopeState {
+  groups: TableGroups;
+  linked: WeakSet<OpStep[]>;
+  last?: { revisions: RevisionSteps[]; unions: number; layout: GroupLayout };
+}
+
+/** Every group's ops, from all revisions. */
+function fullLayout(revisions: RevisionSteps[], groups: TableGroups): GroupLayout {
+  const members = new Map<string, Array<string | OpStep>>();
+  for (const { steps } of revisions) {
+    for (const { op } of steps) {
+      const keys = tablesOf(op)!;
+      if (keys.length > 0) members.set(groups.find(keys[0]), []);
+    }
+  }
+  // Ops that name no table go to every group (to one, if there is no other).
+  if (members.size === 0) members.set('', []);
+  const all = [...members.entries()];
+  const revsOf = new Map<string, number[]>(all.map(([group]) => [group, []]));
+  const untabled = new Set<SourceRef['span']>();
+  const tabled = new Set<SourceRef['span']>();
+  revisions.forEach(({ revision, steps }, index) => {
+    for (const step of steps) {
+      const keys = tablesOf(step.op)!;
+      const targets = keys.length > 0 ? [groups.find(keys[0])] : all.map(([group]) => group);
+      (keys.length > 0 ? tabled : untabled).add(step.op.origin.span);
+      for (const group of targets) {
+        members.get(group)!.push(revision, step);
+        const list = revsOf.get(group)!;
+        if (list[list.length - 1] !== index) list.push(index);
+      }
+    }
+  });
+  return { members, revsOf, untabled, tabled };
 }
 
 const opTables = new WeakMap<MigrationOp, string[] | null>();
@@ -178,9 +245,15 @@ class TableGroups {
     const root = this.find(keys[0]);
     for (const key of keys.slice(1)) {
       const other = this.find(key);
-      if (other !== root) this.parent.set(other, root);
+      if (other !== root) {
+        this.parent.set(other, root);
+        this.unions++;
+      }
     }
   }
+
+  /** How many times two groups were merged (a group's name can change only then). */
+  unions = 0;
 
   /** The group of a table, named by one of its tables. */
   find(key: string): string {
