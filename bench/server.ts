@@ -30,8 +30,6 @@ interface Arrival {
 class Session {
   readonly client: LspTestClient;
   readonly arrivals: Arrival[] = [];
-  analyses = 0;
-  private waiters: Array<() => void> = [];
   private versions = new Map<string, number>();
   readonly texts = new Map<string, string>();
 
@@ -41,33 +39,17 @@ class Session {
   ) {
     this.client = new LspTestClient(project.root, undefined, env);
     this.client.process.stderr?.resume();
-    this.client.onPublication((publication) => {
-      this.arrivals.push({ at: performance.now(), publication });
-      this.wake();
-    });
-    this.client.connection.onNotification('alembicDrift/analyzed', () => {
-      this.analyses++;
-      this.wake();
-    });
+    this.client.onPublication((publication) => this.arrivals.push({ at: performance.now(), publication }));
   }
 
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+  /** How many analyses the server has reported. */
+  get analyses(): number {
+    return this.client.analyses;
   }
 
+  /** Resolves when `check()` holds, re-checked after every message from the server. */
   until(check: () => boolean, what: string, timeoutMs = 600_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-      const test = (): void => {
-        if (check()) {
-          clearTimeout(timer);
-          resolve();
-        } else this.waiters.push(test);
-      };
-      test();
-    });
+    return this.client.until(check, what, timeoutMs);
   }
 
   /** Waits for the analysis that follows the events sent since `analysesBefore` was read. */

@@ -24,6 +24,8 @@ export class LspTestClient {
   private waiters: Array<() => void> = [];
   private listeners: Array<(p: Publication) => void> = [];
   private indexed = false;
+  /** How many `alembicDrift/analyzed` notifications have arrived. */
+  analyses = 0;
 
   constructor(
     readonly root: string,
@@ -43,6 +45,10 @@ export class LspTestClient {
       this.indexed = true;
       this.wake();
     });
+    this.connection.onNotification('alembicDrift/analyzed', () => {
+      this.analyses++;
+      this.wake();
+    });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.configuration ?? null));
@@ -56,7 +62,7 @@ export class LspTestClient {
   }
 
   /** Resolves when `check()` holds, re-checking after every notification; rejects after `timeoutMs`. */
-  private until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
       const test = (): void => {

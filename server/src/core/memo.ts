@@ -1,8 +1,13 @@
 /**
- * Reuse of per-file work between analyses. A computation run through `FileMemo.get` records which project files it
- * read (through the resolver); its result is reused while every one of those files still has the same parsed
- * syntax, so an edit redoes only the work that read the edited file.
+ * Reuse of work between analyses. A computation run through `FileMemo.get` records which project files it read
+ * (through the resolver); its result is kept until one of those files changes, so an edit redoes only the work that
+ * read the edited file. `InputsMemo` keeps a result while its inputs are the very same objects.
  */
+
+/** The same items in the same order (by identity). */
+export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+}
 
 /** Which project files the computations now running have read; nested computations report to every enclosing one. */
 export class FileReads {
@@ -125,7 +130,7 @@ export class InputsMemo<T> extends SweptEntries<{ inputs: readonly unknown[]; va
   /** The result for `key`: the remembered one if its inputs are identical, else computed now (and remembered). */
   get(key: string, inputs: readonly unknown[], compute: () => T): T {
     const entry = this.entries.get(key);
-    if (entry && (entry.inputs === inputs || (entry.inputs.length === inputs.length && entry.inputs.every((x, i) => x === inputs[i])))) {
+    if (entry && sameItems(entry.inputs, inputs)) {
       entry.used = true;
       return entry.value;
     }

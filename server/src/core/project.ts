@@ -48,7 +48,7 @@ interface FileEntry {
   patched?: ModuleSyntax;
   keepLastGood?: boolean;
   /** Whether the text assigns `down_revision` (only such files can be revisions). */
-  revisionLike?: boolean;
+  revisionLike: boolean;
   /** Whether the text names SQLAlchemy and a column or table form (only such files are read for models). */
   modelLike?: boolean;
   /** The syntax errors and suppression comments of the text, kept when its syntax is let go (`releaseSyntax`). */
@@ -153,8 +153,9 @@ export class Project {
     const existing = this.files.get(path);
     if (existing && existing.text === text) return;
     const lastGood = options.keepLastGood ? (existing?.syntax && existing.syntax.errors.length === 0 ? existing.syntax : existing?.lastGood) : undefined;
-    this.files.set(path, { text, lastGood, keepLastGood: options.keepLastGood });
-    this.memos.invalidate(path, touchesHistory(path, existing?.text) || touchesHistory(path, text));
+    const entry: FileEntry = { text, lastGood, keepLastGood: options.keepLastGood, revisionLike: text.includes('down_revision') };
+    this.files.set(path, entry);
+    this.memos.invalidate(path, touchesHistory(path, existing) || touchesHistory(path, entry));
   }
 
   /** Forgets a file (deleted on disk, or closed and gone). */
@@ -320,9 +321,7 @@ export class Project {
     const revisions: RevisionInfo[] = [];
     const revisionFiles = new Set<string>();
     for (const file of pyFiles) {
-      const entry = this.files.get(file)!;
-      entry.revisionLike ??= entry.text.includes('down_revision');
-      if (!entry.revisionLike) continue;
+      if (!this.files.get(file)!.revisionLike) continue;
       const info = memos.revisions.get(file, () => extractRevision({ resolver, file }));
       yield;
       if (info) {
@@ -343,7 +342,9 @@ export class Project {
     for (const r of revisions) {
       if (claimed.has(r)) continue;
       const dir = r.file.split('/').slice(0, -1).join('/');
-      detached.set(dir, [...(detached.get(dir) ?? []), r]);
+      const list = detached.get(dir);
+      if (list) list.push(r);
+      else detached.set(dir, [r]);
     }
     if (claimed.size === 0 && detached.size > 0) {
       // A configured environment with no revisions of its own whose folder holds revision folders (one per dialect,
@@ -455,9 +456,9 @@ function targetedModels(models: TableDef[], schema: Schema): TableDef[] {
   return used.some(([key]) => key !== undefined) ? used.flatMap(([, tables]) => tables) : models;
 }
 
-/** Whether a file with this text is, or configures, a part of the migrations' history (a revision, a config, env.py). */
-function touchesHistory(path: string, text: string | undefined): boolean {
-  return !path.endsWith('.py') || path.endsWith('env.py') || (text !== undefined && text.includes('down_revision'));
+/** Whether a file (as it is, or was) is, or configures, a part of the migrations' history (a revision, a config, env.py). */
+function touchesHistory(path: string, entry: FileEntry | undefined): boolean {
+  return !path.endsWith('.py') || path.endsWith('env.py') || !!entry?.revisionLike;
 }
 
 const signatures = new WeakMap<RevisionInfo, string>();

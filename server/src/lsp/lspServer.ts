@@ -206,7 +206,6 @@ export class LspServer {
     return undefined;
   }
 
-  /** Analyses every folder and publishes; results always reflect the buffers as they are at this moment. */
   /**
    * Analyses every folder in slices of a few milliseconds, answering other messages in between, and publishes.
    * An edit during the run makes it stale: it stops without publishing (the edit scheduled a new run, which reuses

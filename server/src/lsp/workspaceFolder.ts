@@ -25,10 +25,10 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 export class WorkspaceFolder {
   readonly project: Project;
   private readonly open = new Map<string, number>();
-  /** What was last published for each file with diagnostics: the diagnostics and the buffer version they were for. */
+  /** What was last published for each file (relative path) with diagnostics: the diagnostics and the buffer version they were for. */
   private published = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
   /** The diagnostic of each finding (the engine keeps the finding objects of what did not change). */
-  private diagnosticOf = new WeakMap<Finding, Diagnostic>();
+  private readonly diagnosticOf = new WeakMap<Finding, Diagnostic>();
   private readonly uris = new Map<string, string>();
   private settings: Settings = defaultSettings();
   /** The editor's `alembicDrift.*` settings for this folder; they win over pyproject.toml. */
@@ -112,32 +112,31 @@ export class WorkspaceFolder {
   publish(analysis: Analysis, docsDir: string): Publication[] {
     this.lastAnalysis = analysis;
     this.project.releaseSyntax();
-    const byUri = new Map<string, Diagnostic[]>();
+    const byFile = new Map<string, Diagnostic[]>();
     for (const f of analysis.findings) {
-      let uri = this.uris.get(f.file);
-      if (uri === undefined) this.uris.set(f.file, (uri = fileUri(this.root, f.file)));
       let diagnostic = this.diagnosticOf.get(f);
       if (!diagnostic) this.diagnosticOf.set(f, (diagnostic = toDiagnostic(f, { root: this.root, docsDir })));
-      const list = byUri.get(uri);
+      const list = byFile.get(f.file);
       if (list) list.push(diagnostic);
-      else byUri.set(uri, [diagnostic]);
+      else byFile.set(f.file, [diagnostic]);
     }
     const out: Publication[] = [];
     const published = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
-    for (const [uri, diagnostics] of byUri) {
-      const now = { diagnostics, version: this.versionOf(uri) };
-      const before = this.published.get(uri);
-      if (!before || before.version !== now.version || !sameDiagnostics(before.diagnostics, diagnostics)) out.push({ uri, diagnostics, version: now.version });
-      published.set(uri, now);
+    for (const [file, diagnostics] of byFile) {
+      const now = { diagnostics, version: this.open.get(file) };
+      const before = this.published.get(file);
+      if (!before || before.version !== now.version || !sameDiagnostics(before.diagnostics, diagnostics)) out.push({ uri: this.uriOf(file), ...now });
+      published.set(file, now);
     }
-    for (const uri of this.published.keys()) if (!byUri.has(uri)) out.push({ uri, diagnostics: [], version: this.versionOf(uri) });
+    for (const file of this.published.keys()) if (!byFile.has(file)) out.push({ uri: this.uriOf(file), diagnostics: [], version: this.open.get(file) });
     this.published = published;
     return out;
   }
 
-  private versionOf(uri: string): number | undefined {
-    const rel = this.relative(uri);
-    return rel === undefined ? undefined : this.open.get(rel);
+  private uriOf(file: string): string {
+    let uri = this.uris.get(file);
+    if (uri === undefined) this.uris.set(file, (uri = fileUri(this.root, file)));
+    return uri;
   }
 }
 

@@ -1,6 +1,7 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ColumnDef, ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef } from '../schema/schema';
 import { enumValuesDiffer, typesDiffer } from '../schema/types';
+import { sameItems } from '../memo';
 
 /** An op the replay could not evaluate fully: whatever is known of it, so the diff avoids warnings it may explain. */
 export interface UncertainOp {
@@ -62,7 +63,11 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   const anyTable: UncertainOp[] = [];
   for (const o of input.uncertainOps ?? []) {
     if (!o.table) anyTable.push(o);
-    else uncertainByTable.set(o.table, [...(uncertainByTable.get(o.table) ?? []), o]);
+    else {
+      const list = uncertainByTable.get(o.table);
+      if (list) list.push(o);
+      else uncertainByTable.set(o.table, [o]);
+    }
   }
   const context = `${headText}\0${input.dialect ?? ''}`;
   for (const model of input.models) {
@@ -132,10 +137,6 @@ export function matchMigrationTables(migrations: Schema): (model: TableDef) => T
     const same = byName.get(m.name) ?? [];
     return same.length === 1 ? same[0] : undefined;
   };
-}
-
-function sameItems<T>(a: T[], b: T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function qualified(t: TableDef): string {

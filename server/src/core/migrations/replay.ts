@@ -14,11 +14,10 @@ export interface RevisionSteps {
 
 /**
  * Every revision's `upgrade()` ops in graph order: the main graph, then the detached trees in `after` (revisions
- * outside every version folder), in the order given. `interpret` reads one revision file (a memoising caller passes
- * its own); `dialect` decides dialect branches.
+ * outside every version folder), in the order given. `dialect` decides dialect branches.
  */
-export function revisionSteps({ resolver, graph, dialect, after = [], interpret = interpretUpgrade }: { resolver: Resolver; graph: RevisionGraph; dialect?: string; after?: RevisionGraph[]; interpret?: typeof interpretUpgrade }): RevisionSteps[] {
-  return [graph, ...after].flatMap((g) => g.order.map((id) => ({ revision: id, steps: interpret({ resolver, file: g.revisions.get(id)!.file, dialect }) })));
+export function revisionSteps({ resolver, graph, dialect, after = [] }: { resolver: Resolver; graph: RevisionGraph; dialect?: string; after?: RevisionGraph[] }): RevisionSteps[] {
+  return [graph, ...after].flatMap((g) => g.order.map((id) => ({ revision: id, steps: interpretUpgrade({ resolver, file: g.revisions.get(id)!.file, dialect }) })));
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ColumnItem, MigrationOp } from './ops';
 import { applyRevisionOps, baselineFinding, type ReplayResult } from './apply';
 import type { RevisionSteps } from './replay';
 import type { OpStep } from './interpret';
+import { splitForeignKey } from '../models/extractModels';
 
 /**
  * Replays the revisions' ops in groups of tables that no op links to each other (a foreign key, a rename), each group
@@ -11,8 +12,8 @@ import type { OpStep } from './interpret';
  * name touches no table but may explain later failures on any: it is replayed in every group, at its place; the
  * tables the groups assume to exist before the first revision make one note. A history with an op that reaches into
  * tables it does not name (a rename to an unknown name, an enum type change, an index dropped by name alone) is
- * replayed whole, as one group. Groups only
- * grow (an op removed leaves its tables together), which never changes the result, only what is replayed.
+ * replayed whole, as one group. Groups only grow (an op removed leaves its tables together), which never changes the
+ * result, only what is replayed.
  */
 export class ReplayGroups {
   private readonly memo = new InputsMemo<ReplayResult>();
@@ -33,7 +34,7 @@ export class ReplayGroups {
         }
         state.linked.add(steps);
       }
-      return this.inGroups(revisions, inputs, scope, state);
+      return this.inGroups(revisions, scope, state);
     });
   }
 
@@ -52,7 +53,7 @@ export class ReplayGroups {
     return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions));
   }
 
-  private inGroups(revisions: RevisionSteps[], inputs: unknown[], scope: string, state: ScopeState): ReplayResult {
+  private inGroups(revisions: RevisionSteps[], scope: string, state: ScopeState): ReplayResult {
     const layout = this.incrementalLayout(revisions, state) ?? fullLayout(revisions, state.groups);
     state.last = { revisions, unions: state.groups.unions, layout };
     const { members, untabled, tabled } = layout;
@@ -205,10 +206,8 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
   const keys = [tableKey(table.name, table.schema)];
   const referenced = (refs: string[]): void => {
     for (const ref of refs) {
-      const parts = ref.split('.');
-      parts.pop();
-      const name = parts.pop();
-      if (name) keys.push(tableKey(name, parts.length > 0 ? parts.join('.') : undefined));
+      const target = splitForeignKey(ref);
+      if (target?.table) keys.push(tableKey(target.table, target.schema));
     }
   };
   const columnRefs = (items: ColumnItem[]): void => {
