@@ -46,12 +46,16 @@ describe('report: the CLI', () => {
 
   it('writes -o FILE inside the project with links that climb out of its folder', () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-copy-'));
-    fs.cpSync(PROJECT, copy, { recursive: true });
-    const r = runCli(['report', '-o', 'docs/AUDIT.md', '--date', '2025-02-03'], copy);
-    assert.equal(r.status, 0, r.stderr);
-    const text = fs.readFileSync(path.join(copy, 'docs', 'AUDIT.md'), 'utf8');
-    assert.match(text, /\[fleet\/models\.py:37\]\(\.\.\/fleet\/models\.py#L37\)/);
-    assertLinksResolve(text, path.join(copy, 'docs'));
+    try {
+      fs.cpSync(PROJECT, copy, { recursive: true });
+      const r = runCli(['report', '-o', 'docs/AUDIT.md', '--date', '2025-02-03'], copy);
+      assert.equal(r.status, 0, r.stderr);
+      const text = fs.readFileSync(path.join(copy, 'docs', 'AUDIT.md'), 'utf8');
+      assert.match(text, /\[fleet\/models\.py:37\]\(\.\.\/fleet\/models\.py#L37\)/);
+      assertLinksResolve(text, path.join(copy, 'docs'));
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('dates the report today unless --date says otherwise, and refuses a date that is not one', () => {
@@ -73,5 +77,6 @@ describe('report: the CLI', () => {
     const folder = runCli(['report', PROJECT, '-o', empty]);
     assert.equal(folder.status, 2);
     assert.match(folder.stderr, /-o needs a file name/);
+    fs.rmSync(empty, { recursive: true, force: true });
   });
 });

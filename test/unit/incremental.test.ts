@@ -59,4 +59,32 @@ describe('incremental analysis', () => {
     }
     assert.ok(edits >= 25 * PROJECTS.length);
   });
+
+  it('replays an edit inside a revision and reads the history anew once its metadata changes', async () => {
+    const parser = await testParser();
+    const { files } = readProjectFiles(path.join(ROOT, 'examples/shop'));
+    const file = 'migrations/versions/7c8d9e0f1a2b_create_orders.py';
+    const original = files.get(file)!;
+    const editor = new Project(parser);
+    for (const [f, t] of files) editor.setFile(f, t);
+    const first = editor.analyze().findings;
+    const steps = [
+      original.replace('sa.String(length=255)', 'sa.String(length=2550)'),
+      original.replace('sa.String(length=255)', 'sa.String(length=2550)').replace(/^down_revision.*$/m, "down_revision = 'nowhere'"),
+      original.replace('sa.String(length=255), nullable=False', 'sa.String(length=255), nullable=True'),
+      original,
+    ];
+    const seen: string[] = [];
+    for (const text of steps) {
+      editor.setFile(file, text, { keepLastGood: true });
+      const fresh = new Project(parser);
+      for (const [f, t] of files) fresh.setFile(f, f === file ? text : t);
+      const findings = editor.analyze().findings;
+      assert.deepEqual(findings, fresh.analyze().findings);
+      seen.push(JSON.stringify(findings.map((f) => `${f.code}: ${f.message}`)));
+    }
+    // Each edit changed what is reported (a type, a broken graph, a nullability), and the undo brought it all back.
+    assert.equal(new Set(seen).size, 4, seen.join("\n"));
+    assert.deepEqual(editor.analyze().findings, first);
+  });
 });

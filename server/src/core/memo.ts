@@ -47,6 +47,11 @@ class SweptEntries<E extends { used: boolean }> {
     });
   }
 
+  /** Whether a result for `key` is remembered (reading it would not compute). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** Forgets everything. */
   clear(): void {
     this.entries.clear();
@@ -92,13 +97,13 @@ export class FileMemo<T> extends SweptEntries<MemoEntry<T>> {
     return value;
   }
 
-  /** Forgets the entries that read `file` (its text changed, or it was removed or added); says whether there were any. */
-  invalidate(file: string): boolean {
+  /** Forgets the entries that read `file` (its text changed, or it was removed or added); returns their keys. */
+  invalidate(file: string): string[] {
     const keys = this.dependents.get(file);
-    if (!keys) return false;
-    let forgot = false;
+    if (!keys) return [];
+    const forgot: string[] = [];
     keys.forEach((key) => {
-      forgot = this.entries.delete(key) || forgot;
+      if (this.entries.delete(key)) forgot.push(key);
     });
     this.dependents.delete(file);
     return forgot;
@@ -137,5 +142,32 @@ export class InputsMemo<T> extends SweptEntries<{ inputs: readonly unknown[]; va
     const value = compute();
     this.entries.set(key, { inputs, value, used: true });
     return value;
+  }
+}
+
+/**
+ * One result kept while it is asked for with the same list of files (the same array) and every text it read is
+ * still the same string: for work that reads a few config files by name out of the whole project.
+ */
+export class TextsMemo<T> {
+  private last?: { files: readonly string[]; texts: Map<string, string | undefined>; value: T };
+
+  /** The result of `compute` over `readText`: the remembered one if nothing it read has changed. */
+  get(files: readonly string[], readText: (file: string) => string | undefined, compute: (readText: (file: string) => string | undefined) => T): T {
+    const last = this.last;
+    if (last && last.files === files && [...last.texts].every(([file, text]) => readText(file) === text)) return last.value;
+    const texts = new Map<string, string | undefined>();
+    const value = compute((file) => {
+      const text = readText(file);
+      texts.set(file, text);
+      return text;
+    });
+    this.last = { files, texts, value };
+    return value;
+  }
+
+  /** Forgets the result. */
+  clear(): void {
+    this.last = undefined;
   }
 }

@@ -10,7 +10,7 @@ import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import type { ReplayResult, RevisionSteps } from './migrations/replay';
 import { ReplayGroups } from './migrations/replayGroups';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
-import { FileMemo, FileReads, InputsMemo } from './memo';
+import { FileMemo, FileReads, InputsMemo, TextsMemo } from './memo';
 import type { ModelSchema } from './models/extractModels';
 import { diffSchemas, type SchemaChange, type TablePairMemo } from './diff/diffSchemas';
 import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
@@ -59,12 +59,24 @@ interface FileEntry {
 interface History {
   envs: AlembicEnvironment[];
   revisions: RevisionInfo[];
-  revisionFiles: Set<string>;
-  replays: Array<{ env: AlembicEnvironment; graph: RevisionGraph; dialect?: string; replay: ReplayResult }>;
+  /** Each revision by its file. */
+  revisionFiles: Map<string, RevisionInfo>;
+  replays: HistoryReplay[];
+  /** What reading the environments, revisions and graphs found (the replays' findings are in each replay). */
   findings: Finding[];
   /** The `historyEpoch` it was read at, and the settings it was read with. */
   epoch: number;
   settingsKey: string;
+}
+
+/** One environment's history replayed: the revisions' ops in replay order (with the file of each) and what they leave. */
+interface HistoryReplay {
+  env: AlembicEnvironment;
+  graph: RevisionGraph;
+  dialect?: string;
+  steps: RevisionSteps[];
+  stepFiles: string[];
+  replay: ReplayResult;
 }
 
 /** What one analysis reuses from the previous ones: per-file results while the files they read are unchanged. */
@@ -75,16 +87,23 @@ class AnalysisMemos {
   readonly models: FileMemo<ModelSchema>;
   readonly includeRules: FileMemo<ExcludeRule[]>;
   readonly graphs = new InputsMemo<RevisionGraph>();
+  readonly environments = new TextsMemo<AlembicEnvironment[]>();
   readonly replays = new ReplayGroups();
   readonly modelGroups = new ModelGroups();
   /** Per pair of tables: the diff's changes (entries go with the model tables). */
   tablePairs: TablePairMemo = new WeakMap();
-  /** The resolver, kept while the set of files it indexes is the same. */
-  resolver?: { files: string; resolver: Resolver };
+  /** The resolver, kept while the list of files it indexes is the same (`Project` keeps the list while no path comes or goes). */
+  resolver?: { files: readonly string[]; resolver: Resolver };
   /** The last history read, valid while `historyEpoch` has not moved since. */
   history?: History;
   /** Moves whenever a change may alter the history: a revision, a file a revision read, a config. */
   historyEpoch = 0;
+  /**
+   * Revisions edited since the history was read whose change forgot nothing but their own metadata and ops (an
+   * edit inside a revision, as typing makes): the history is brought up to date by replaying their ops again, without
+   * reading it anew, unless their metadata turns out to have changed.
+   */
+  readonly editedRevisions = new Set<string>();
 
   constructor() {
     this.revisions = new FileMemo(this.reads);
@@ -97,20 +116,20 @@ class AnalysisMemos {
    * Forgets what was computed from a file whose text changed (or that was added or removed); `history` says that
    * the file is, or was, a revision or a config, so that the history must be read again even if nothing read it.
    */
-  invalidate(file: string, history: boolean): void {
-    const readByRevisions = this.revisions.invalidate(file);
-    const readBySteps = this.steps.invalidate(file);
+  invalidate(file: string, change: 'history' | 'revision' | 'other'): void {
+    const forgot = [...this.revisions.invalidate(file), ...this.steps.invalidate(file)];
     this.models.invalidate(file);
     this.includeRules.invalidate(file);
-    if (history || readByRevisions || readBySteps) this.historyEpoch++;
+    const own = (key: string): boolean => key === file || key.startsWith(`${file}\0`);
+    if (change === 'revision' && forgot.every(own)) this.editedRevisions.add(file);
+    else if (change !== 'other' || forgot.length > 0) this.historyEpoch++;
   }
 
-  /** The resolver over these files: the previous one when the files are the same, else a new one (and no memo). */
-  resolverFor(files: string[], source: ModuleSource): Resolver {
-    const key = files.join('\n');
-    if (this.resolver?.files !== key) {
+  /** The resolver over these files: the previous one when the files are the same list, else a new one (and no memo). */
+  resolverFor(files: readonly string[], source: ModuleSource): Resolver {
+    if (this.resolver?.files !== files) {
       this.clear();
-      this.resolver = { files: key, resolver: new Resolver(source) };
+      this.resolver = { files, resolver: new Resolver(source) };
     }
     return this.resolver.resolver;
   }
@@ -123,7 +142,9 @@ class AnalysisMemos {
 
   private clear(): void {
     this.historyEpoch++;
+    this.editedRevisions.clear();
     this.modelGroups.clear();
+    this.environments.clear();
     this.tablePairs = new WeakMap();
     for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.graphs, this.replays]) m.clear();
   }
@@ -141,6 +162,7 @@ export class Project {
   private readonly files = new Map<string, FileEntry>();
   private readonly unreadable = new Map<string, string>();
   private readonly memos = new AnalysisMemos();
+  private lists?: { excludeKey: string; allFiles: string[]; pyFiles: string[] };
 
   constructor(private readonly parser: PythonParser) {}
 
@@ -154,14 +176,16 @@ export class Project {
     if (existing && existing.text === text) return;
     const lastGood = options.keepLastGood ? (existing?.syntax && existing.syntax.errors.length === 0 ? existing.syntax : existing?.lastGood) : undefined;
     const entry: FileEntry = { text, lastGood, keepLastGood: options.keepLastGood, revisionLike: text.includes('down_revision') };
+    if (!existing) this.lists = undefined;
     this.files.set(path, entry);
-    this.memos.invalidate(path, touchesHistory(path, existing) || touchesHistory(path, entry));
+    const history = touchesHistory(path, existing) || touchesHistory(path, entry);
+    this.memos.invalidate(path, !history ? 'other' : existing?.revisionLike && entry.revisionLike && !path.endsWith('env.py') ? 'revision' : 'history');
   }
 
   /** Forgets a file (deleted on disk, or closed and gone). */
   removeFile(path: string): void {
-    this.files.delete(path);
-    this.memos.invalidate(path, true);
+    if (this.files.delete(path)) this.lists = undefined;
+    this.memos.invalidate(path, 'history');
     this.unreadable.delete(path);
   }
 
@@ -173,6 +197,20 @@ export class Project {
   /** The text the project holds for a file. */
   getText(path: string): string | undefined {
     return this.files.get(path)?.text;
+  }
+
+  /**
+   * The files analysed (all but the excluded, sorted) and the Python ones among them: the same arrays while no path
+   * comes or goes, which is what lets the resolver and the environments be kept across edits.
+   */
+  private fileLists(exclude: string[]): { allFiles: string[]; pyFiles: string[] } {
+    const excludeKey = exclude.join('\n');
+    if (this.lists?.excludeKey !== excludeKey) {
+      const excluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : undefined;
+      const allFiles = [...this.files.keys()].filter((f) => !excluded?.(f)).sort();
+      this.lists = { excludeKey, allFiles, pyFiles: allFiles.filter((f) => f.endsWith('.py')) };
+    }
+    return this.lists;
   }
 
   /** The paths the project holds. */
@@ -228,9 +266,7 @@ export class Project {
    * the units finished are remembered for the next run.
    */
   *analysisSteps(settings: Settings = defaultSettings()): Generator<void, Analysis> {
-    const excluded = settings.exclude.length > 0 ? picomatch(settings.exclude, { dot: true }) : undefined;
-    const allFiles = [...this.files.keys()].filter((f) => !excluded?.(f)).sort();
-    const pyFiles = allFiles.filter((f) => f.endsWith('.py'));
+    const { allFiles, pyFiles } = this.fileLists(settings.exclude);
     const memos = this.memos;
     const source: ModuleSource = {
       files: () => pyFiles,
@@ -244,16 +280,18 @@ export class Project {
 
     const settingsKey = JSON.stringify(settings);
     const known = memos.history;
-    const historyRead = !known || known.epoch !== memos.historyEpoch || known.settingsKey !== settingsKey;
-    let history: History;
-    if (!historyRead) history = known;
-    else {
+    let historyRead = !known || known.epoch !== memos.historyEpoch || known.settingsKey !== settingsKey;
+    let history = known && !historyRead && memos.editedRevisions.size > 0 ? this.updateHistory(known, resolver) : known;
+    memos.editedRevisions.clear();
+    if (!history || historyRead) {
+      historyRead = true;
       const epoch = memos.historyEpoch;
       history = { ...(yield* this.readHistory(settings, allFiles, pyFiles, resolver)), epoch, settingsKey };
-      memos.history = history;
     }
+    memos.history = history;
     const { envs, revisions, revisionFiles, replays } = history;
     findings.push(...history.findings);
+    for (const r of replays) findings.push(...r.replay.findings);
 
     const scriptFolders = envs.map((e) => e.scriptLocation);
     const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
@@ -287,7 +325,7 @@ export class Project {
     });
     yield;
 
-    for (const file of [...revisionFiles, ...modelFiles]) {
+    for (const file of [...revisionFiles.keys(), ...modelFiles]) {
       const errors = this.notes(file)?.errors ?? [];
       if (errors.length > 0) {
         const [line] = errors[0];
@@ -311,7 +349,10 @@ export class Project {
   private *readHistory(settings: Settings, allFiles: string[], pyFiles: string[], resolver: Resolver): Generator<void, Omit<History, 'epoch' | 'settingsKey'>> {
     const memos = this.memos;
     const findings: Finding[] = [];
-    const envs = discoverEnvironments({ files: allFiles, readText: (f) => this.files.get(f)?.text });
+    // Copies: the list and the version locations are adjusted below.
+    const envs = memos.environments
+      .get(allFiles, (f) => this.files.get(f)?.text, (readText) => discoverEnvironments({ files: allFiles, readText }))
+      .map((e) => ({ ...e, versionLocations: [...e.versionLocations] }));
     for (const extra of settings.versionLocations) {
       const dir = normalizePath(extra);
       if (envs[0]) envs[0].versionLocations.push(dir);
@@ -319,14 +360,15 @@ export class Project {
     }
 
     const revisions: RevisionInfo[] = [];
-    const revisionFiles = new Set<string>();
+    const revisionFiles = new Map<string, RevisionInfo>();
     for (const file of pyFiles) {
       if (!this.files.get(file)!.revisionLike) continue;
+      const known = memos.revisions.has(file);
       const info = memos.revisions.get(file, () => extractRevision({ resolver, file }));
-      yield;
+      if (!known) yield;
       if (info) {
         revisions.push(info);
-        revisionFiles.add(file);
+        revisionFiles.set(file, info);
       }
     }
     // Revisions no config points at: an environment of their own when there is no config, else detached trees
@@ -373,8 +415,7 @@ export class Project {
     // An environment without a single revision is compared only when it is the project's only one (a fresh
     // `alembic init`); beside others it is a config that points where we cannot see (a path set at run time).
     const compared = withRevisions.length > 0 ? withRevisions : envs;
-    const interpret: typeof interpretUpgrade = (input) => memos.steps.get(`${input.file}\0${input.dialect ?? ''}`, () => interpretUpgrade(input));
-    const replays: Array<{ env: AlembicEnvironment; graph: RevisionGraph; dialect?: string; replay: ReplayResult }> = [];
+    const replays: HistoryReplay[] = [];
     for (const env of compared) {
       const own = ownOf(env);
       const graph = memos.graphs.get(`env:${env.name}`, own.map(graphSignature), () => buildRevisionGraph(own));
@@ -382,18 +423,44 @@ export class Project {
       const dialect = env.dialect ?? settings.dialect;
       // Every revision's upgrade() ops in graph order, then the detached trees applied after its head.
       const steps: RevisionSteps[] = [];
+      const stepFiles: string[] = [];
       for (const g of [graph, ...(detachedGraphs.get(env) ?? [])]) {
         for (const id of g.order) {
-          steps.push({ revision: id, steps: interpret({ resolver, file: g.revisions.get(id)!.file, dialect }) });
-          yield;
+          const file = g.revisions.get(id)!.file;
+          stepFiles.push(file);
+          const key = stepsKey(file, dialect);
+          const known = memos.steps.has(key);
+          steps.push({ revision: id, steps: memos.steps.get(key, () => interpretUpgrade({ resolver, file, dialect })) });
+          if (!known) yield;
         }
       }
-      const replay = memos.replays.replay(steps, env.name);
-      findings.push(...replay.findings);
-      replays.push({ env, graph, dialect, replay });
+      replays.push({ env, graph, dialect, steps, stepFiles, replay: memos.replays.replay(steps, env.name) });
       yield;
     }
     return { envs, revisions, revisionFiles, replays, findings };
+  }
+
+  /**
+   * The last history with the edited revisions' ops read and replayed again, when their metadata (all the graph
+   * depends on) is as it was; undefined when it is not, and the history must be read anew.
+   */
+  private updateHistory(known: History, resolver: Resolver): History | undefined {
+    const memos = this.memos;
+    const edited = memos.editedRevisions;
+    for (const file of edited) {
+      const before = known.revisionFiles.get(file);
+      const now = this.files.has(file) ? memos.revisions.get(file, () => extractRevision({ resolver, file })) : undefined;
+      if (!before || !now || graphSignature(before) !== graphSignature(now)) return undefined;
+    }
+    const replays = known.replays.map((r): HistoryReplay => {
+      if (!r.stepFiles.some((f) => edited.has(f))) return r;
+      const steps = r.steps.map((s, i) => {
+        const file = r.stepFiles[i];
+        return edited.has(file) ? { revision: s.revision, steps: memos.steps.get(stepsKey(file, r.dialect), () => interpretUpgrade({ resolver, file, dialect: r.dialect })) } : s;
+      });
+      return { ...r, steps, replay: memos.replays.replay(steps, r.env.name) };
+    });
+    return { ...known, replays };
   }
 
   /**
@@ -459,6 +526,11 @@ function targetedModels(models: TableDef[], schema: Schema): TableDef[] {
 /** Whether a file (as it is, or was) is, or configures, a part of the migrations' history (a revision, a config, env.py). */
 function touchesHistory(path: string, entry: FileEntry | undefined): boolean {
   return !path.endsWith('.py') || path.endsWith('env.py') || !!entry?.revisionLike;
+}
+
+/** The key of a revision's ops read for a dialect: the file alone when there is no dialect (no key built per revision). */
+function stepsKey(file: string, dialect: string | undefined): string {
+  return dialect ? `${file}\0${dialect}` : file;
 }
 
 const signatures = new WeakMap<RevisionInfo, string>();
