@@ -18,6 +18,8 @@ import type { Analysis } from '../core/project';
 export interface ServerOptions {
   wasmDir: string;
   docsDir: string;
+  /** Called once, when the first index of every folder is done (the process entry tunes the heap for editing then). */
+  afterFirstIndex?: () => void;
 }
 
 /** Sent when the first index of every workspace folder is done (tests await it instead of sleeping). */
@@ -26,7 +28,7 @@ export const INDEXED_NOTIFICATION = 'alembicDrift/indexed';
 export const ANALYZED_NOTIFICATION = 'alembicDrift/analyzed';
 
 const WATCHED_GLOBS = ['**/*.py', '**/alembic.ini', '**/*.ini', '**/script.py.mako', '**/pyproject.toml'];
-const DEFAULT_DEBOUNCE_MS = 40;
+const DEFAULT_DEBOUNCE_MS = 25;
 /** How long an analysis runs before it lets other messages through. */
 const SLICE_MS = 8;
 
@@ -247,6 +249,7 @@ export class LspServer {
       this.indexed = true;
       this.progress?.done();
       void this.connection.sendNotification(INDEXED_NOTIFICATION, { folders: this.folders.length, findings });
+      this.options.afterFirstIndex?.();
     }
     return true;
   }

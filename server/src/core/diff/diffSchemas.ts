@@ -56,8 +56,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   const out: SchemaChange[] = [];
   const headText = input.heads.length === 0 ? 'no revisions' : input.heads.length === 1 ? `head ${input.heads[0]}` : `heads ${input.heads.join(', ')}`;
   const matched = new Set<TableDef>();
-  const findTable = matchMigrationTables(input.migrations);
-  const baseline = [...input.migrations.values()].some((t) => t.partial);
+  const { findTable, baseline } = schemaLookup(input.migrations);
   const unmatchedModels: TableDef[] = [];
   const uncertainByTable = new Map<string, UncertainOp[]>();
   const anyTable: UncertainOp[] = [];
@@ -78,7 +77,8 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     }
     matched.add(mig);
     if (mig.uncertain) continue;
-    const uncertain = [...anyTable, ...(uncertainByTable.get(mig.name) ?? [])];
+    const forTable = uncertainByTable.get(mig.name);
+    const uncertain = forTable ? [...anyTable, ...forTable] : anyTable;
     const known = input.memo?.get(model);
     if (known && known.mig === mig && known.context === context && sameItems(known.uncertain, uncertain)) {
       out.push(...known.changes);
@@ -124,13 +124,29 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   return out;
 }
 
+const lookups = new WeakMap<Schema, { findTable: (model: TableDef) => TableDef | undefined; baseline: boolean }>();
+
+/** What the diff derives from the migrations' schema alone, once per schema (a model edit diffs against the same one). */
+function schemaLookup(migrations: Schema): { findTable: (model: TableDef) => TableDef | undefined; baseline: boolean } {
+  let lookup = lookups.get(migrations);
+  if (!lookup) {
+    lookup = { findTable: matchMigrationTables(migrations), baseline: [...migrations.values()].some((t) => t.partial) };
+    lookups.set(migrations, lookup);
+  }
+  return lookup;
+}
+
 /**
  * The lookup the diff pairs each model table with its migration table by: the same schema and name, else the only
  * table of that name; shared so that the report pairs them exactly as the diff did.
  */
 export function matchMigrationTables(migrations: Schema): (model: TableDef) => TableDef | undefined {
   const byName = new Map<string, TableDef[]>();
-  for (const t of migrations.values()) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
+  for (const t of migrations.values()) {
+    const same = byName.get(t.name);
+    if (same) same.push(t);
+    else byName.set(t.name, [t]);
+  }
   return (m) => {
     const exact = migrations.get(m.schema ? `${m.schema}.${m.name}` : m.name);
     if (exact) return exact;
