@@ -365,6 +365,7 @@ export class Project {
       if (!this.files.get(file)!.revisionLike) continue;
       const known = memos.revisions.has(file);
       const info = memos.revisions.get(file, () => extractRevision({ resolver, file }));
+      if (info && !known) this.readOpsAhead(info, envs, settings, resolver);
       if (!known) yield;
       if (info) {
         revisions.push(info);
@@ -438,6 +439,25 @@ export class Project {
       yield;
     }
     return { envs, revisions, revisionFiles, replays, findings };
+  }
+
+  /**
+   * Reads a revision's upgrade() ops as soon as its metadata is read, for the environment whose version folder holds
+   * it, and lets its syntax go (unless it is an editor buffer): a first index then never holds the syntax of every
+   * revision at once, and each tree's objects die young. The replay finds the ops remembered (a revision that ends
+   * up replayed for another dialect is read again then).
+   */
+  private readOpsAhead(info: RevisionInfo, envs: AlembicEnvironment[], settings: Settings, resolver: Resolver): void {
+    const env = envs.find((e) => isInVersionLocation(e, info.file));
+    if (!env) return;
+    const dialect = env.dialect ?? settings.dialect;
+    const file = info.file;
+    this.memos.steps.get(stepsKey(file, dialect), () => interpretUpgrade({ resolver, file, dialect }));
+    const entry = this.files.get(file);
+    if (entry && !entry.keepLastGood) {
+      entry.syntax = undefined;
+      entry.patched = undefined;
+    }
   }
 
   /**
