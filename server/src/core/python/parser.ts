@@ -96,8 +96,9 @@ class Converter {
       case 'expression_statement': {
         for (const child of n.namedChildren) {
           if (!child) continue;
-          if (child.type === 'assignment') out.push(this.assignment(child));
-          else if (child.type === 'augmented_assignment') continue;
+          const type = child.type;
+          if (type === 'assignment') out.push(this.assignment(child));
+          else if (type === 'augmented_assignment') continue;
           else out.push({ k: 'expr', value: this.expr(child), s: span(child) });
         }
         return;
@@ -298,12 +299,14 @@ class Converter {
 
   private argumentList(n: SyntaxNode, args: Expr[], kw: Keyword[]): void {
     for (const a of n.namedChildren) {
-      if (!a || a.type === 'comment') continue;
-      if (a.type === 'keyword_argument') {
+      // Each read of `type` is a call into wasm: read once.
+      const type = a?.type;
+      if (!a || type === 'comment') continue;
+      if (type === 'keyword_argument') {
         const name = a.childForFieldName('name');
         const value = a.childForFieldName('value');
         if (name && value) kw.push({ name: name.text, value: this.expr(value) });
-      } else if (a.type === 'dictionary_splat') {
+      } else if (type === 'dictionary_splat') {
         kw.push({ name: null, value: this.expr(a.namedChildren[0] ?? a) });
       } else args.push(this.expr(a));
     }
@@ -326,8 +329,12 @@ class Converter {
 
   private exprInner(n: SyntaxNode): Expr {
     switch (n.type) {
-      case 'identifier':
-        return { k: 'name', id: n.text, s: span(n) };
+      case 'identifier': {
+        // An identifier is on one line: its end is its start plus its length (one call into wasm fewer).
+        const id = n.text;
+        const at = n.startPosition;
+        return { k: 'name', id, s: [at.row, at.column, at.row, at.column + id.length] };
+      }
       case 'attribute': {
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute');
@@ -462,14 +469,18 @@ class Converter {
   }
 
   private string(n: SyntaxNode): Expr {
-    const start = n.namedChildren.find((c) => c?.type === 'string_start')?.text ?? '"';
+    // The children and their types read once: each read is a call into wasm.
+    const children = n.namedChildren.filter((c): c is SyntaxNode => !!c);
+    const types = children.map((c) => c.type);
+    const startAt = types.indexOf('string_start');
+    const start = startAt >= 0 ? children[startAt].text : '"';
     const prefix = start.replace(/['"]/g, '').toLowerCase();
     const raw = prefix.includes('r');
     const parts: Array<string | Expr> = [];
-    for (const c of n.namedChildren) {
-      if (!c) continue;
-      if (c.type === 'string_content') parts.push(raw ? c.text : decodeEscapes(c.text));
-      else if (c.type === 'interpolation') {
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i];
+      if (types[i] === 'string_content') parts.push(raw ? c.text : decodeEscapes(c.text));
+      else if (types[i] === 'interpolation') {
         const e = c.childForFieldName('expression');
         parts.push(e ? this.expr(e) : this.other(c));
       }

@@ -309,6 +309,18 @@ const SQLMODEL_OWN = new Set(['Field', 'SQLModel', 'Relationship', 'AutoString']
  * ("postgresql.JSONB"); SQL functions keep `func` ("sa.func.now"); typing names become "typing.X".
  */
 export function canonicalName(q: string): string {
+  let name = canonicalNames.get(q);
+  if (name === undefined) {
+    // A project names a few hundred things at most, each many times; the bound only guards against the unusual.
+    if (canonicalNames.size > 10_000) canonicalNames.clear();
+    canonicalNames.set(q, (name = canonicalNameOf(q)));
+  }
+  return name;
+}
+
+const canonicalNames = new Map<string, string>();
+
+function canonicalNameOf(q: string): string {
   const parts = q.split('.');
   const root = parts[0];
   const last = parts[parts.length - 1];
