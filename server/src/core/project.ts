@@ -17,7 +17,7 @@ import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath,
 import { defaultSettings, type Settings } from './config/settings';
 import { applyBaselineSetting } from './config/baseline';
 import { excludedByEnv, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
-import { applyCompareOptions } from './config/compareOptions';
+import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
 export interface EnvironmentAnalysis {
@@ -26,6 +26,8 @@ export interface EnvironmentAnalysis {
   heads: string[];
   schema: Schema;
   models: TableDef[];
+  /** What its env.py asks autogenerate to compare (server defaults, types). */
+  compare: CompareOptions;
   /** What differs, each change with its finding; changes whose finding was ignored are left out. */
   changes: SchemaChange[];
 }
@@ -49,6 +51,8 @@ interface FileEntry {
   keepLastGood?: boolean;
   /** Whether the text assigns `down_revision` (only such files can be revisions). */
   revisionLike: boolean;
+  /** Whether the text calls `Migrate(` (only such files are read for Flask-Migrate's compare options). */
+  migrateLike: boolean;
   /** Whether the text names SQLAlchemy and a column or table form (only such files are read for models). */
   modelLike?: boolean;
   /** The syntax errors and suppression comments of the text, kept when its syntax is let go (`releaseSyntax`). */
@@ -86,6 +90,7 @@ class AnalysisMemos {
   readonly steps: FileMemo<OpStep[]>;
   readonly models: FileMemo<ModelSchema>;
   readonly includeRules: FileMemo<ExcludeRule[]>;
+  readonly compareOptions: FileMemo<CompareOptions>;
   readonly graphs = new InputsMemo<RevisionGraph>();
   readonly environments = new TextsMemo<AlembicEnvironment[]>();
   readonly replays = new ReplayGroups();
@@ -110,6 +115,7 @@ class AnalysisMemos {
     this.steps = new FileMemo(this.reads);
     this.models = new FileMemo(this.reads);
     this.includeRules = new FileMemo(this.reads);
+    this.compareOptions = new FileMemo(this.reads);
   }
 
   /**
@@ -120,6 +126,7 @@ class AnalysisMemos {
     const forgot = [...this.revisions.invalidate(file), ...this.steps.invalidate(file)];
     this.models.invalidate(file);
     this.includeRules.invalidate(file);
+    this.compareOptions.invalidate(file);
     const own = (key: string): boolean => key === file || key.startsWith(`${file}\0`);
     if (change === 'revision' && forgot.every(own)) this.editedRevisions.add(file);
     else if (change !== 'other' || forgot.length > 0) this.historyEpoch++;
@@ -137,7 +144,7 @@ class AnalysisMemos {
   /** Forgets what the last analysis did not use (the history's memos only when it read the history). */
   sweep(historyRead: boolean): void {
     for (const m of historyRead ? [this.revisions, this.steps, this.graphs, this.replays] : []) m.sweep();
-    for (const m of [this.models, this.includeRules]) m.sweep();
+    for (const m of [this.models, this.includeRules, this.compareOptions]) m.sweep();
   }
 
   private clear(): void {
@@ -146,7 +153,7 @@ class AnalysisMemos {
     this.modelGroups.clear();
     this.environments.clear();
     this.tablePairs = new WeakMap();
-    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.graphs, this.replays]) m.clear();
+    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.compareOptions, this.graphs, this.replays]) m.clear();
   }
 }
 
@@ -175,11 +182,13 @@ export class Project {
     const existing = this.files.get(path);
     if (existing && existing.text === text) return;
     const lastGood = options.keepLastGood ? (existing?.syntax && existing.syntax.errors.length === 0 ? existing.syntax : existing?.lastGood) : undefined;
-    const entry: FileEntry = { text, lastGood, keepLastGood: options.keepLastGood, revisionLike: text.includes('down_revision') };
+    const entry: FileEntry = { text, lastGood, keepLastGood: options.keepLastGood, revisionLike: text.includes('down_revision'), migrateLike: text.includes('Migrate(') };
     if (!existing) this.lists = undefined;
     this.files.set(path, entry);
     const history = touchesHistory(path, existing) || touchesHistory(path, entry);
     this.memos.invalidate(path, !history ? 'other' : existing?.revisionLike && entry.revisionLike && !path.endsWith('env.py') ? 'revision' : 'history');
+    // NOTE: a file that starts calling `Migrate(` was never read for the compare options: nothing else forgets them.
+    if (existing && existing.migrateLike !== entry.migrateLike) this.memos.compareOptions.clear();
   }
 
   /** Forgets a file (deleted on disk, or closed and gone). */
@@ -313,15 +322,18 @@ export class Project {
     findings.push(...models.findings);
 
     const environments: EnvironmentAnalysis[] = [];
+    const migrateFiles = (): string[] => pyFiles.filter((f) => this.files.get(f)!.migrateLike);
     const owners = assignModels(models.tables, replays.map((r) => r.replay.schema));
     replays.forEach(({ env, graph, dialect, replay }, i) => {
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
       const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
-      const rules = this.files.has(envPy) ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
+      const hasEnvPy = this.files.has(envPy);
+      const rules = hasEnvPy ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
+      const compare = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
       const diffed = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
-      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(diffed, env.compare ?? {}), graph, baseline: settings.baseline });
+      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(diffed, compare), graph, baseline: settings.baseline });
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
-      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, changes });
+      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, compare, changes });
     });
     yield;
 

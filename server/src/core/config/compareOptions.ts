@@ -1,3 +1,6 @@
+import type { Expr, Keyword, Stmt } from '../python/syntax';
+import type { Resolver } from '../python/resolve';
+import { evalLiteral } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
 import type { Finding } from '../findings';
 
@@ -12,60 +15,333 @@ export interface CompareOptions {
   type?: boolean;
 }
 
+/** The keyword that sets each option. */
+const KEYWORDS = new Map<string, keyof CompareOptions>([
+  ['compare_server_default', 'serverDefault'],
+  ['compare_type', 'type'],
+]);
+
+/** How deep a value is followed through the names it is bound to (a name bound to itself ends there). */
+const MAX_DEPTH = 20;
+
+type Call = Extract<Expr, { k: 'call' }>;
+type DefStmt = Extract<Stmt, { k: 'def' }>;
+
 /**
- * Reads the compare options from env.py's text (a plain search: env.py is never run). Flask-Migrate's env.py passes
- * `**current_app.extensions["migrate"].configure_args`, the keywords of the project's `Migrate(app, db, ...)`: then
- * the project's other Python files are searched for them (Flask-Migrate sets `compare_type=True` itself).
+ * What a name a function binds may hold: an expression assigned to it; the function itself for its `**` parameter
+ * (the keywords its callers pass); `'outer'` for the value it has outside the function (a dict of the module that the
+ * function adds keys to); or `'unknown'` (another parameter, a loop variable, `with ... as`, an import).
  */
-export function readCompareOptions(envPy: string | undefined, projectPython: () => Iterable<string>): CompareOptions {
-  if (envPy === undefined) return {};
-  const calls = configureCalls(envPy);
-  if (calls.length === 0) return {};
-  let serverDefault = optionIn(envPy, 'compare_server_default');
-  let type = optionIn(envPy, 'compare_type');
-  const spreads = calls.some((c) => /\*\*\s*[A-Za-z_]/.test(c));
-  if (/\bconfigure_args\b/.test(envPy)) {
-    for (const text of projectPython()) {
-      if (!text.includes('Migrate')) continue;
-      serverDefault ??= optionIn(text, 'compare_server_default');
-      type ??= optionIn(text, 'compare_type');
-    }
-    return { serverDefault: serverDefault ?? false, type: type ?? true };
+type Bound = Expr | DefStmt | 'outer' | 'unknown';
+
+/**
+ * The names the functions around a statement bind, each with every value it is given there; a name not in it is
+ * the module's. `d["k"] = v` and `d.update(k=v)` count as more values of `d` (dicts, whose keys add up).
+ */
+type Scope = ReadonlyMap<string, readonly Bound[]>;
+
+/** No function around: every name is the module's. */
+const MODULE_SCOPE: Scope = new Map();
+
+/**
+ * Reads what env.py asks autogenerate to compare from its syntax (env.py is never run): the `compare_server_default`
+ * and `compare_type` keywords of every `configure(...)` call, through constants, local variables, dicts spread with
+ * `**` and a helper's `**kw` passed by its callers; where env.py spreads Flask-Migrate's `configure_args`, those of the
+ * project's `Migrate(...)` and its `init_app(...)` in `migrateFiles`, the files whose text calls `Migrate(`
+ * (Flask-Migrate sets `compare_type=True` itself).
+ */
+export function readCompareOptions({ resolver, file, migrateFiles }: { resolver: Resolver; file: string; migrateFiles?: () => Iterable<string> }): CompareOptions {
+  const env = new OptionsReader(resolver);
+  let configured = false;
+  forEachCall(resolver.moduleBody(file), MODULE_SCOPE, (call, scope) => {
+    if (calleeName(call) !== 'configure') return;
+    configured = true;
+    env.keywords(file, call.kw, scope, 0);
+  });
+  if (!configured) return {};
+  if (!env.flaskMigrate) return settle(env.found, env.unknown);
+  const migrate = new OptionsReader(resolver);
+  for (const f of migrateFiles?.() ?? []) {
+    forEachCall(resolver.moduleBody(f), MODULE_SCOPE, (call, scope) => {
+      if (isMigrateCall(resolver, f, call, scope)) migrate.keywords(f, call.kw, scope, 0);
+    });
   }
+  const found = { serverDefault: env.found.serverDefault ?? migrate.found.serverDefault, type: env.found.type ?? migrate.found.type };
+  return settle(found, env.unknown || migrate.unknown);
+}
+
+/** The options as found, with the defaults where none is written, unless options were spread from elsewhere. */
+function settle(found: CompareOptions, unknown: boolean): CompareOptions {
   // Options spread from something env.py does not spell out may set either.
-  if (spreads) return { serverDefault: serverDefault === true ? true : undefined, type: type === false ? false : undefined };
-  return { serverDefault: serverDefault ?? false, type: type ?? true };
-}
-
-/** The argument text of each `configure(...)` call. */
-function configureCalls(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/\bconfigure\s*\(/g)) {
-    const start = m.index! + m[0].length;
-    let depth = 1;
-    let i = start;
-    for (; i < text.length && depth > 0; i++) {
-      if (text[i] === '(') depth++;
-      else if (text[i] === ')') depth--;
-    }
-    out.push(text.slice(start, i - 1));
-  }
-  return out;
+  if (unknown) return { serverDefault: found.serverDefault === true ? true : undefined, type: found.type === false ? false : undefined };
+  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true };
 }
 
 /**
- * `name=value` or `"name": value` in the text: true when some occurrence's value is other than False / None / 0 (a
- * comparison function counts as on), false when all are off, undefined when none is written.
+ * Collects the options written as keywords: an option is true when some occurrence's value is other than False /
+ * None / 0 (a comparison function counts as on), false when all are off, undefined when none is written.
  */
-function optionIn(text: string, name: string): boolean | undefined {
-  let found: boolean | undefined;
-  for (const m of text.matchAll(new RegExp(`(?<![\\w.])["']?${name}["']?\\s*(?:=(?!=)|:)\\s*([^,)\\n#]*)`, 'g'))) {
-    const value = m[1].trim();
-    if (!value) continue;
-    const on = !/^(False|None|0)$/.test(value);
-    found = (found ?? false) || on;
+class OptionsReader {
+  readonly found: CompareOptions = {};
+  /** Keywords were spread from something not read (a parameter, a call, a setting): any option may be set there. */
+  unknown = false;
+  /** Flask-Migrate's `configure_args` are spread: the options are those of the project's `Migrate(...)`. */
+  flaskMigrate = false;
+  /** The calls of each file read, found when a `**` parameter is followed to its callers. */
+  private readonly calls = new Map<string, Array<{ call: Call; scope: Scope }>>();
+  /** The functions whose callers are being read (a function that passes its keywords to itself ends there). */
+  private readonly following = new Set<DefStmt>();
+
+  constructor(private readonly resolver: Resolver) {}
+
+  /** Reads the keywords of a call (or of a `dict(...)`), spreads included. */
+  keywords(file: string, kw: Keyword[], scope: Scope, depth: number): void {
+    for (const k of kw) {
+      if (k.name === null) this.spread(file, k.value, scope, depth + 1);
+      else this.option(file, k.name, k.value, scope);
+    }
   }
-  return found;
+
+  private option(file: string, name: string, value: Expr, scope: Scope): void {
+    const option = KEYWORDS.get(name);
+    if (!option) return;
+    const on = !this.isOff(file, value, scope, 0);
+    this.found[option] = (this.found[option] ?? false) || on;
+  }
+
+  /** Whether a value is False, None or 0, written so or through the names it is bound to. */
+  private isOff(file: string, value: Expr, scope: Scope, depth: number): boolean {
+    if (depth > MAX_DEPTH) return false;
+    const local = value.k === 'name' ? scope.get(value.id) : undefined;
+    if (local) return local.every((b) => b !== 'unknown' && (b === 'outer' ? this.isOff(file, value, MODULE_SCOPE, depth + 1) : b.k !== 'def' && this.isOff(file, b, scope, depth + 1)));
+    const v = evalLiteral(this.resolver, file, value);
+    return v === false || v === null || v === 0;
+  }
+
+  /** What `**value` passes: Flask-Migrate's `configure_args`, a dict whose keys are read, or something unknown. */
+  private spread(file: string, value: Expr, scope: Scope, depth: number): void {
+    if (depth > MAX_DEPTH) {
+      this.unknown = true;
+      return;
+    }
+    if (value.k === 'attr' && value.name === 'configure_args') {
+      this.flaskMigrate = true;
+      return;
+    }
+    if (value.k === 'dict') {
+      for (const [key, v] of value.entries) {
+        if (key === null) {
+          this.spread(file, v, scope, depth + 1);
+          continue;
+        }
+        const name = evalLiteral(this.resolver, file, key);
+        if (typeof name === 'string') this.option(file, name, v, scope);
+        else this.unknown = true;
+      }
+      return;
+    }
+    if (value.k === 'call' && value.fn.k === 'name' && value.fn.id === 'dict' && !scope.has('dict')) {
+      for (const a of value.args) this.spread(file, a, scope, depth + 1);
+      this.keywords(file, value.kw, scope, depth);
+      return;
+    }
+    const local = value.k === 'name' ? scope.get(value.id) : undefined;
+    if (local) {
+      for (const b of local) {
+        if (b === 'unknown') this.unknown = true;
+        else if (b === 'outer') this.spread(file, value, MODULE_SCOPE, depth + 1);
+        else if (b.k === 'def') this.callersKeywords(file, b, depth + 1);
+        else this.spread(file, b, scope, depth + 1);
+      }
+      return;
+    }
+    if (value.k === 'name' || value.k === 'attr') {
+      const bound = this.resolver.resolve(file, value);
+      if (bound.t === 'expr') {
+        this.spread(bound.file, bound.e, MODULE_SCOPE, depth + 1);
+        return;
+      }
+    }
+    this.unknown = true;
+  }
+
+  /**
+   * The keywords a function's callers in its file pass to its `**` parameter (`def run(**kw): context.configure(**kw)`
+   * called as `run(compare_type=False)`); unknown when nothing there calls it by name.
+   */
+  private callersKeywords(file: string, def: DefStmt, depth: number): void {
+    const named = new Set(def.params.filter((p) => !p.star).map((p) => p.name));
+    const callers = this.callsIn(file).filter(({ call }) => call.fn.k === 'name' && call.fn.id === def.name);
+    if (callers.length === 0 || this.following.has(def)) {
+      this.unknown = true;
+      return;
+    }
+    this.following.add(def);
+    for (const { call, scope } of callers) this.keywords(file, call.kw.filter((k) => k.name === null || !named.has(k.name)), scope, depth);
+    this.following.delete(def);
+  }
+
+  private callsIn(file: string): Array<{ call: Call; scope: Scope }> {
+    let calls = this.calls.get(file);
+    if (!calls) {
+      const found: Array<{ call: Call; scope: Scope }> = [];
+      forEachCall(this.resolver.moduleBody(file), MODULE_SCOPE, (call, scope) => found.push({ call, scope }));
+      this.calls.set(file, (calls = found));
+    }
+    return calls;
+  }
+}
+
+/** The name a call calls: `configure` for `context.configure(...)` and for `configure(...)`. */
+function calleeName(call: Call): string | undefined {
+  return call.fn.k === 'name' ? call.fn.id : call.fn.k === 'attr' ? call.fn.name : undefined;
+}
+
+/** A `Migrate(...)` call, or an `init_app(...)` call on the object one made (`migrate.init_app(app, db, ...)`). */
+function isMigrateCall(resolver: Resolver, file: string, call: Call, scope: Scope): boolean {
+  const name = calleeName(call);
+  if (name === 'Migrate') return true;
+  if (name !== 'init_app' || call.fn.k !== 'attr') return false;
+  const receiver = call.fn.obj;
+  const isMigrate = (e: Expr): boolean => e.k === 'call' && calleeName(e) === 'Migrate';
+  const ofModule = (): boolean => {
+    if (isMigrate(receiver)) return true;
+    const bound = receiver.k === 'name' || receiver.k === 'attr' ? resolver.resolve(file, receiver) : undefined;
+    return bound?.t === 'expr' && isMigrate(bound.e);
+  };
+  const local = receiver.k === 'name' ? scope.get(receiver.id) : undefined;
+  return local ? local.some((b) => (b === 'outer' ? ofModule() : b !== 'unknown' && b.k !== 'def' && isMigrate(b))) : ofModule();
+}
+
+/** Calls `visit` on every call in the statements, nested ones included, with the scope of the functions around it. */
+function forEachCall(body: Stmt[], scope: Scope, visit: (call: Call, scope: Scope) => void): void {
+  const inExpr = (e: Expr | undefined): void => {
+    if (!e) return;
+    if (e.k === 'call') visit(e, scope);
+    for (const c of subExpressions(e)) inExpr(c);
+  };
+  for (const s of body) {
+    statementExpressions(s).forEach(inExpr);
+    if (s.k === 'def') forEachCall(s.body, functionScope(s, scope), visit);
+    else if (s.k === 'class') forEachCall(s.body, scope, visit);
+    else for (const block of innerBlocks(s)) forEachCall(block, scope, visit);
+  }
+}
+
+/** The expressions a statement holds outside its blocks of statements. */
+function statementExpressions(s: Stmt): Array<Expr | undefined> {
+  switch (s.k) {
+    case 'assign':
+      return [...s.targets, s.ann, s.value];
+    case 'expr':
+    case 'return':
+      return [s.value];
+    case 'class':
+      return [...s.decorators, ...s.bases, ...s.kw.map((k) => k.value)];
+    case 'def':
+      return [...s.decorators, ...s.params.map((p) => p.default)];
+    case 'if':
+      return [s.test];
+    case 'with':
+      return s.items.map((item) => item.ctx);
+    case 'for':
+      return [s.iter];
+    default:
+      return [];
+  }
+}
+
+/** The blocks of statements of a branch, a loop, a `with` or a `try` (a function's or a class's body is not one). */
+function innerBlocks(s: Stmt): Stmt[][] {
+  switch (s.k) {
+    case 'if':
+      return [s.body, s.orelse];
+    case 'with':
+    case 'for':
+      return [s.body];
+    case 'try':
+      return [s.body, ...s.handlers];
+    default:
+      return [];
+  }
+}
+
+/** The expressions directly inside an expression. */
+function subExpressions(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'attr':
+      return [e.obj];
+    case 'call':
+      return [e.fn, ...e.args, ...e.kw.map((k) => k.value)];
+    case 'fstr':
+      return e.parts.filter((p): p is Expr => typeof p !== 'string');
+    case 'tuple':
+    case 'list':
+    case 'set':
+      return e.items;
+    case 'dict':
+      return e.entries.flatMap(([k, v]) => (k ? [k, v] : [v]));
+    case 'subscript':
+      return [e.obj, ...e.index];
+    case 'binop':
+      return [e.left, e.right];
+    case 'starred':
+      return [e.value];
+    case 'comp':
+      return [e.elt, e.iter, ...e.conds];
+    default:
+      return [];
+  }
+}
+
+/** The scope inside a function: the enclosing one, with the names the function binds in place of theirs. */
+function functionScope(def: DefStmt, outer: Scope): Scope {
+  const own = new Map<string, Bound[]>();
+  /** Keys added to dicts: `d["k"] = v` and `d.update(k=v)`, as dicts of their own. */
+  const added = new Map<string, Expr[]>();
+  const push = <T>(map: Map<string, T[]>, name: string, value: T): void => {
+    const list = map.get(name);
+    if (list) list.push(value);
+    else map.set(name, [value]);
+  };
+  const bind = (name: string, value: Bound): void => push(own, name, value);
+  const add = (name: string, dict: Expr): void => push(added, name, dict);
+  const unknown = (target: Expr): void => {
+    if (target.k === 'name') bind(target.id, 'unknown');
+    else if (target.k === 'tuple' || target.k === 'list') target.items.forEach(unknown);
+    else if (target.k === 'starred') unknown(target.value);
+  };
+  for (const p of def.params) bind(p.name, p.star === '**' ? def : 'unknown');
+  const collect = (body: Stmt[]): void => {
+    for (const s of body) {
+      if (s.k === 'assign' && s.value) {
+        const value = s.value;
+        for (const t of s.targets) {
+          if (t.k === 'name') bind(t.id, value);
+          else if (t.k === 'subscript' && t.obj.k === 'name' && t.index.length === 1) add(t.obj.id, { k: 'dict', entries: [[t.index[0], value]], s: t.s });
+          else unknown(t);
+        }
+      } else if (s.k === 'expr') {
+        const v = s.value;
+        if (v.k === 'call' && v.fn.k === 'attr' && v.fn.name === 'update' && v.fn.obj.k === 'name') add(v.fn.obj.id, { k: 'call', fn: { k: 'name', id: 'dict', s: v.fn.s }, args: v.args, kw: v.kw, s: v.s });
+      } else if (s.k === 'class' || s.k === 'def') {
+        bind(s.name, 'unknown');
+      } else if (s.k === 'import') {
+        bind(s.asname ?? s.module.split('.')[0], 'unknown');
+      } else if (s.k === 'from') {
+        for (const n of s.names) bind(n.asname ?? n.name, 'unknown');
+      } else if (s.k === 'with') {
+        for (const item of s.items) if (item.as) bind(item.as, 'unknown');
+      } else if (s.k === 'for') {
+        unknown(s.target);
+      }
+      innerBlocks(s).forEach(collect);
+    }
+  };
+  collect(def.body);
+  // Keys added to a dict the function does not bind itself go to the enclosing function's, or the module's.
+  added.forEach((dicts, name) => own.set(name, [...(own.get(name) ?? outer.get(name) ?? ['outer']), ...dicts]));
+  return own.size === 0 ? outer : new Map([...outer, ...own]);
 }
 
 /**

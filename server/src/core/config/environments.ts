@@ -1,6 +1,5 @@
 import { parse as parseToml } from 'smol-toml';
 import { parseIni } from './alembicIni';
-import { readCompareOptions, type CompareOptions } from './compareOptions';
 
 /** One Alembic environment: where its scripts and revisions live, and what it targets. */
 export interface AlembicEnvironment {
@@ -22,8 +21,6 @@ export interface AlembicEnvironment {
   truncateSlugLength?: number;
   /** env.py passes `render_as_batch=True`: autogenerate writes per-table changes in batch blocks. */
   renderAsBatch?: boolean;
-  /** What env.py asks autogenerate to compare (server defaults, types). */
-  compare?: CompareOptions;
 }
 
 const KNOWN_DIALECTS = new Set(['postgresql', 'postgres', 'sqlite', 'mysql', 'mariadb', 'mssql', 'oracle', 'cockroachdb', 'snowflake', 'redshift', 'duckdb']);
@@ -159,13 +156,9 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     known.add(dir);
     envs.push({ name: dir || '.', scriptLocation: dir, versionLocations: [join(dir, 'versions')], recursive: false });
   }
-  const projectPython = function* (): Iterable<string> {
-    for (const f of files) if (f.endsWith('.py')) yield readText(f) ?? '';
-  };
   for (const env of envs) {
     const envPy = readText(join(env.scriptLocation, 'env.py'));
     if (RENDER_AS_BATCH.test(envPy ?? '')) env.renderAsBatch = true;
-    env.compare = readCompareOptions(envPy, projectPython);
   }
   return envs;
 }

@@ -1,0 +1,198 @@
+import * as assert from 'node:assert/strict';
+import { Project } from '../../server/src/core/project';
+import { readCompareOptions, type CompareOptions } from '../../server/src/core/config/compareOptions';
+import type { PythonParser } from '../../server/src/core/python/parser';
+import { resolverFor } from './project';
+import { py, testParser } from './helpers';
+
+const ENV = 'migrations/env.py';
+const FLASK_ENV = `
+  from alembic import context
+  from flask import current_app
+
+  def run_migrations_online():
+      with connectable.connect() as connection:
+          context.configure(connection=connection, target_metadata=target_metadata, **current_app.extensions["migrate"].configure_args)
+`;
+
+/** The compare options env.py (and, for Flask-Migrate, the files that call `Migrate(`) asks for. */
+async function options(envPy: string, files: Record<string, string> = {}): Promise<CompareOptions> {
+  const all: Record<string, string> = { [ENV]: envPy, ...files };
+  const resolver = await resolverFor(all);
+  return readCompareOptions({ resolver, file: ENV, migrateFiles: () => Object.keys(all).filter((f) => all[f].includes('Migrate(')) });
+}
+
+describe("compare options: what env.py asks autogenerate to compare", () => {
+  it('reads context.configure(...) in a with block inside an else branch', async () => {
+    const envPy = `
+      from alembic import context
+
+      if context.is_offline_mode():
+          context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
+      else:
+          with connectable.connect() as c:
+              context.configure(connection=c, compare_type=False)
+    `;
+    assert.deepEqual(await options(envPy), { serverDefault: false, type: false });
+  });
+
+  it('reads a keyword set from a module constant', async () => {
+    const envPy = `
+      from alembic import context
+      COMPARE = False
+      SERVER_DEFAULTS = True
+
+      def run_migrations_online():
+          context.configure(connection=connection, compare_type=COMPARE, compare_server_default=SERVER_DEFAULTS)
+    `;
+    assert.deepEqual(await options(envPy), { serverDefault: true, type: false });
+  });
+
+  it('reads a constant imported from another module, a local variable, and a dict spread key by key', async () => {
+    const settings = { 'app/settings.py': 'COMPARE_DEFAULTS = True\n' };
+    assert.deepEqual(await options('from alembic import context\nfrom app.settings import COMPARE_DEFAULTS\ncontext.configure(compare_server_default=COMPARE_DEFAULTS)\n', settings), { serverDefault: true, type: true });
+    const local = `
+      from alembic import context
+      def run():
+          flag = False
+          context.configure(compare_type=flag)
+    `;
+    assert.deepEqual(await options(local), { serverDefault: false, type: false });
+    const spread = `
+      from alembic import context
+      OPTIONS = dict(compare_server_default=True)
+      def run():
+          kw = {"compare_type": False}
+          kw["render_as_batch"] = True
+          context.configure(connection=connection, **kw, **OPTIONS)
+    `;
+    assert.deepEqual(await options(spread), { serverDefault: true, type: false });
+  });
+
+  it('counts a comparison function as on, False / None / 0 as off, and any occurrence on as on', async () => {
+    assert.deepEqual(await options('from alembic import context\ndef my_compare(*args):\n    return None\ncontext.configure(compare_server_default=my_compare)\n'), { serverDefault: true, type: true });
+    assert.deepEqual(await options('from alembic import context\ncontext.configure(compare_server_default=None, compare_type=0)\n'), { serverDefault: false, type: false });
+    assert.deepEqual(await options('from alembic import context\ncontext.configure(url=url, compare_type=False)\ncontext.configure(connection=c, compare_type=True)\n'), { serverDefault: false, type: true });
+  });
+
+  it('assumes nothing without a configure(...) call, and keeps only what unknown spread options cannot undo', async () => {
+    assert.deepEqual(await options('from alembic import context\n'), {});
+    assert.deepEqual(await options('from alembic import context\ncontext.configure(connection=c, compare_type=False, **get_options())\n'), { serverDefault: undefined, type: false });
+    assert.deepEqual(await options('from alembic import context\ncontext.configure(connection=c, compare_server_default=True, **OPTIONS)\n'), { serverDefault: true, type: undefined });
+    // A `**kw` parameter passes what the function's callers in env.py give it.
+    const helper = `
+      from alembic import context
+      def _configure(**kw):
+          context.configure(target_metadata=target_metadata, **kw)
+      def run_migrations_online():
+          _configure(connection=connection, compare_type=False)
+    `;
+    assert.deepEqual(await options(helper), { serverDefault: false, type: false });
+  });
+
+  it('no longer reads compare_type=False written in a comment or a string', async () => {
+    const envPy = `
+      from alembic import context
+      # compare_type=False would make autogenerate faster
+      NOTE = "see compare_type=False, compare_server_default=True in the docs"
+
+      def run_migrations_online():
+          """Runs with context.configure(compare_type=False, compare_server_default=True)?"""
+          context.configure(connection=connection, target_metadata=target_metadata)
+    `;
+    assert.deepEqual(await options(envPy), { serverDefault: false, type: true });
+  });
+
+  it("reads Flask-Migrate's options from Migrate(...) in another module, with its default compare_type=True", async () => {
+    const app = `
+      from flask import Flask
+      from flask_migrate import Migrate
+      from app.db import db
+
+      app = Flask(__name__)
+      migrate = Migrate(app, db, compare_server_default=True)
+    `;
+    assert.deepEqual(await options(FLASK_ENV, { 'app/__init__.py': app, 'app/db.py': 'db = None\n' }), { serverDefault: true, type: true });
+    assert.deepEqual(await options(FLASK_ENV), { serverDefault: false, type: true });
+    // The keywords of init_app(...) on the Migrate object count too; a comment does not.
+    const factory = `
+      from flask_migrate import Migrate
+      # Migrate(compare_server_default=True) once the defaults match
+      migrate = Migrate()
+      def create_app():
+          migrate.init_app(app, db, compare_type=False)
+    `;
+    assert.deepEqual(await options(FLASK_ENV, { 'app/__init__.py': factory }), { serverDefault: false, type: false });
+    // Flask-Migrate's newer template reads configure_args into a local first.
+    const template = `
+      from alembic import context
+      from flask import current_app
+      def run_migrations_online():
+          conf_args = current_app.extensions["migrate"].configure_args
+          if conf_args.get("process_revision_directives") is None:
+              conf_args["process_revision_directives"] = process_revision_directives
+          with connectable.connect() as connection:
+              context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+    `;
+    assert.deepEqual(await options(template, { 'app/ext.py': 'from flask_migrate import Migrate\nmigrate = Migrate(compare_type=False)\n' }), { serverDefault: false, type: false });
+  });
+
+  it('is read again when env.py or a file calling Migrate( changes, not when a model or a revision does', async () => {
+    const real = await testParser();
+    const parses = new Map<string, number>();
+    const parser: PythonParser = {
+      parseModule(text) {
+        parses.set(text, (parses.get(text) ?? 0) + 1);
+        return real.parseModule(text);
+      },
+    };
+    const model = (length: number): string => py(`
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class Item(Base):
+          __tablename__ = "items"
+          id = sa.Column(sa.Integer, primary_key=True)
+          rank = sa.Column(sa.Integer, nullable=False)
+          label = sa.Column(sa.String(${length}))
+    `);
+    const revision = (length: number): string =>
+      `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n` +
+      `    op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("rank", sa.Integer(), server_default="0", nullable=False), sa.Column("label", sa.String(${length})))\n`;
+    const envPy = py(FLASK_ENV);
+    const files: Record<string, string> = {
+      'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n',
+      'app/models.py': model(40),
+      'migrations/versions/a1.py': revision(40),
+      [ENV]: envPy,
+      'app/ext.py': 'from flask_migrate import Migrate\nmigrate = Migrate(app, db, compare_server_default=True)\n',
+      'app/late.py': 'migrate = None\n',
+    };
+    const editor = new Project(parser);
+    for (const [f, t] of Object.entries(files)) editor.setFile(f, t);
+    /** The severity of the server default's finding after an edit, checked against a fresh analysis of the same files. */
+    const edit = (file: string, text: string): string | undefined => {
+      files[file] = text;
+      editor.setFile(file, text);
+      editor.releaseSyntax();
+      parses.delete(envPy);
+      const found = editor.analyze().findings;
+      const fresh = new Project(real);
+      for (const [f, t] of Object.entries(files)) fresh.setFile(f, t);
+      assert.deepEqual(found, fresh.analyze().findings, `after an edit of ${file}`);
+      return found.find((f) => f.code === 'default-mismatch')?.severity;
+    };
+    const envPyRead = (): boolean => parses.has(envPy);
+
+    assert.equal(edit('app/models.py', model(40)), 'warning');
+    assert.equal(edit('app/models.py', model(50)), 'warning');
+    assert.equal(envPyRead(), false, 'a model edit reads env.py again');
+    assert.equal(edit('migrations/versions/a1.py', revision(50)), 'warning');
+    assert.equal(envPyRead(), false, 'a revision edit reads env.py again');
+    assert.equal(edit('app/ext.py', 'from flask_migrate import Migrate\nmigrate = Migrate(app, db, compare_server_default=False)\n'), 'information');
+    assert.equal(envPyRead(), true);
+    // A file that starts calling Migrate( was never read: it is found all the same.
+    assert.equal(edit('app/late.py', 'from flask_migrate import Migrate\nmigrate = Migrate(app, db, compare_server_default=True)\n'), 'warning');
+    assert.equal(edit(ENV, envPy.replace('**current_app', 'compare_server_default=False, **current_app')), 'information');
+  });
+});
