@@ -69,9 +69,10 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
     assert.deepEqual(await options(spread), { serverDefault: true, type: false });
   });
 
-  it('counts a comparison function as on, False / None / 0 as off, and any occurrence on as on', async () => {
+  it('counts only False as off, as Alembic does (`is False`): a comparison function, None and 0 compare', async () => {
     assert.deepEqual(await options('from alembic import context\ndef my_compare(*args):\n    return None\ncontext.configure(compare_server_default=my_compare)\n'), { serverDefault: true, type: true });
-    assert.deepEqual(await options('from alembic import context\ncontext.configure(compare_server_default=None, compare_type=0)\n'), { serverDefault: false, type: false });
+    assert.deepEqual(await options('from alembic import context\ncontext.configure(compare_server_default=None, compare_type=0)\n'), { serverDefault: true, type: true });
+    assert.deepEqual(await options('from alembic import context\ncontext.configure(compare_server_default=False, compare_type=False)\n'), { serverDefault: false, type: false });
     assert.deepEqual(await options('from alembic import context\ncontext.configure(url=url, compare_type=False)\ncontext.configure(connection=c, compare_type=True)\n'), { serverDefault: false, type: true });
   });
 

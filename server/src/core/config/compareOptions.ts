@@ -78,8 +78,9 @@ function settle(found: CompareOptions, unknown: boolean): CompareOptions {
 }
 
 /**
- * Collects the options written as keywords: an option is true when some occurrence's value is other than False /
- * None / 0 (a comparison function counts as on), false when all are off, undefined when none is written.
+ * Collects the options written as keywords: an option is false when every occurrence's value is `False`, true when
+ * some occurrence's is anything else (Alembic tests `is False`: `None`, `0` and a comparison function all compare),
+ * undefined when none is written.
  */
 class OptionsReader {
   readonly found: CompareOptions = {};
@@ -109,13 +110,13 @@ class OptionsReader {
     this.found[option] = (this.found[option] ?? false) || on;
   }
 
-  /** Whether a value is False, None or 0, written so or through the names it is bound to. */
+  /** Whether a value is `False`, written so or through the names it is bound to (Alembic's test is `is False`). */
   private isOff(file: string, value: Expr, scope: Scope, depth: number): boolean {
     if (depth > MAX_DEPTH) return false;
     const local = value.k === 'name' ? scope.get(value.id) : undefined;
     if (local) return local.every((b) => b !== 'unknown' && (b === 'outer' ? this.isOff(file, value, MODULE_SCOPE, depth + 1) : b.k !== 'def' && this.isOff(file, b, scope, depth + 1)));
     const v = evalLiteral(this.resolver, file, value);
-    return v === false || v === null || v === 0;
+    return v === false;
   }
 
   /** What `**value` passes: Flask-Migrate's `configure_args`, a dict whose keys are read, or something unknown. */
