@@ -242,7 +242,7 @@ describe('revision rendering: the ops of a project, in order', () => {
       'migrations/versions/a1_init.py': USERS_REVISION,
       'migrations/env.py': 'from alembic import context\ncontext.configure(connection=None, render_as_batch=True)\n',
     }, PG_INI, settings);
-    assert.equal(env.env.renderAsBatch, true);
+    assert.equal(env.compare.renderAsBatch, true);
     const revision = sync(env);
     assert.ok(revision.text.includes("with op.batch_alter_table('users', schema=None) as batch_op:"));
     assert.ok(!revision.text.includes('legacy'), revision.text);

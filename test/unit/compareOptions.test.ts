@@ -15,11 +15,17 @@ const FLASK_ENV = `
           context.configure(connection=connection, target_metadata=target_metadata, **current_app.extensions["migrate"].configure_args)
 `;
 
-/** The compare options env.py (and, for Flask-Migrate, the files that call `Migrate(`) asks for. */
-async function options(envPy: string, files: Record<string, string> = {}): Promise<CompareOptions> {
+/** Everything env.py (and, for Flask-Migrate, the files that call `Migrate(`) asks autogenerate for. */
+async function allOptions(envPy: string, files: Record<string, string> = {}): Promise<CompareOptions> {
   const all: Record<string, string> = { [ENV]: envPy, ...files };
   const resolver = await resolverFor(all);
   return readCompareOptions({ resolver, file: ENV, migrateFiles: () => Object.keys(all).filter((f) => all[f].includes('Migrate(')) });
+}
+
+/** The compare options alone (what most tests here are about). */
+async function options(envPy: string, files: Record<string, string> = {}): Promise<Pick<CompareOptions, 'serverDefault' | 'type'>> {
+  const { renderAsBatch: _, ...compare } = await allOptions(envPy, files);
+  return compare;
 }
 
 describe("compare options: what env.py asks autogenerate to compare", () => {
@@ -196,4 +202,17 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
     assert.equal(edit('app/late.py', 'from flask_migrate import Migrate\nmigrate = Migrate(app, db, compare_server_default=True)\n'), 'warning');
     assert.equal(edit(ENV, envPy.replace('**current_app', 'compare_server_default=False, **current_app')), 'information');
   });
+
+  it('reads render_as_batch as Python truth, from configure(...) or Flask-Migrate, and not from a comment', async () => {
+    const batch = async (envPy: string, files: Record<string, string> = {}): Promise<boolean | undefined> => (await allOptions(envPy, files)).renderAsBatch;
+    assert.equal(await batch('from alembic import context\ncontext.configure(connection=c, render_as_batch=True)\n'), true);
+    assert.equal(await batch('from alembic import context\nBATCH = 1\ncontext.configure(connection=c, render_as_batch=BATCH)\n'), true);
+    assert.equal(await batch('from alembic import context\ncontext.configure(connection=c, render_as_batch=None)\n'), false);
+    // An expression read only at run time (prefect: `dialect.name == "sqlite"`) is not known to be true.
+    assert.equal(await batch('from alembic import context\ncontext.configure(connection=c, render_as_batch=dialect.name == "sqlite")\n'), false);
+    assert.equal(await batch('from alembic import context\n# render_as_batch=True for SQLite, one day\ncontext.configure(connection=c)\n'), false);
+    const app = 'from flask_migrate import Migrate\nmigrate = Migrate(app, db, render_as_batch=True)\n';
+    assert.equal(await batch(FLASK_ENV, { 'app/__init__.py': app }), true);
+  });
 });
+

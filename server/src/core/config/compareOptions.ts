@@ -8,18 +8,24 @@ import type { Finding } from '../findings';
  * What the environment's autogenerate compares beyond tables, columns, nullability, indexes and constraints, as
  * env.py asks `context.configure(...)`: server defaults only with `compare_server_default=` set (Alembic's default is
  * off), types unless `compare_type=False` (on by default since Alembic 1.12). `undefined`: env.py does not say in a
- * way we can read (it calls no `configure(...)`, or passes options built elsewhere), so nothing is assumed.
+ * way we can read (it calls no `configure(...)`, or passes options built elsewhere), so nothing is assumed. And how
+ * it writes revisions: `render_as_batch=` (per-table changes in batch blocks).
  */
 export interface CompareOptions {
   serverDefault?: boolean;
   type?: boolean;
+  renderAsBatch?: boolean;
 }
 
 /** The keyword that sets each option. */
 const KEYWORDS = new Map<string, keyof CompareOptions>([
   ['compare_server_default', 'serverDefault'],
   ['compare_type', 'type'],
+  ['render_as_batch', 'renderAsBatch'],
 ]);
+
+/** A value Python reads as true (undefined: a value that could not be evaluated, so not known to be true). */
+const truthy = (v: unknown): boolean => v !== undefined && v !== false && v !== null && v !== 0 && v !== '';
 
 /** How deep a value is followed through the names it is bound to (a name bound to itself ends there). */
 const MAX_DEPTH = 20;
@@ -66,15 +72,15 @@ export function readCompareOptions({ resolver, file, migrateFiles }: { resolver:
       if (isMigrateCall(resolver, f, call, scope)) migrate.keywords(f, call.kw, scope, 0);
     });
   }
-  const found = { serverDefault: env.found.serverDefault ?? migrate.found.serverDefault, type: env.found.type ?? migrate.found.type };
+  const found = { serverDefault: env.found.serverDefault ?? migrate.found.serverDefault, type: env.found.type ?? migrate.found.type, renderAsBatch: env.found.renderAsBatch ?? migrate.found.renderAsBatch };
   return settle(found, env.unknown || migrate.unknown);
 }
 
 /** The options as found, with the defaults where none is written, unless options were spread from elsewhere. */
 function settle(found: CompareOptions, unknown: boolean): CompareOptions {
   // Options spread from something env.py does not spell out may set either.
-  if (unknown) return { serverDefault: found.serverDefault === true ? true : undefined, type: found.type === false ? false : undefined };
-  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true };
+  if (unknown) return { serverDefault: found.serverDefault === true ? true : undefined, type: found.type === false ? false : undefined, renderAsBatch: found.renderAsBatch === true ? true : undefined };
+  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, renderAsBatch: found.renderAsBatch ?? false };
 }
 
 /**
@@ -106,17 +112,18 @@ class OptionsReader {
   private option(file: string, name: string, value: Expr, scope: Scope): void {
     const option = KEYWORDS.get(name);
     if (!option) return;
-    const on = !this.isOff(file, value, scope, 0);
+    // Alembic tests the compare options with `is False` (None, 0 and a comparison function compare); render_as_batch
+    // by Python truth, and only a value known to be true counts (batch blocks where autogenerate writes none are wrong).
+    const on = option === 'renderAsBatch' ? this.always(file, value, scope, 0, truthy) : !this.always(file, value, scope, 0, (v) => v === false);
     this.found[option] = (this.found[option] ?? false) || on;
   }
 
-  /** Whether a value is `False`, written so or through the names it is bound to (Alembic's test is `is False`). */
-  private isOff(file: string, value: Expr, scope: Scope, depth: number): boolean {
+  /** Whether a value passes `test` however it is reached: written so, or through every binding of the names it uses. */
+  private always(file: string, value: Expr, scope: Scope, depth: number, test: (v: unknown) => boolean): boolean {
     if (depth > MAX_DEPTH) return false;
     const local = value.k === 'name' ? scope.get(value.id) : undefined;
-    if (local) return local.every((b) => b !== 'unknown' && (b === 'outer' ? this.isOff(file, value, MODULE_SCOPE, depth + 1) : b.k !== 'def' && this.isOff(file, b, scope, depth + 1)));
-    const v = evalLiteral(this.resolver, file, value);
-    return v === false;
+    if (local) return local.every((b) => b !== 'unknown' && (b === 'outer' ? this.always(file, value, MODULE_SCOPE, depth + 1, test) : b.k !== 'def' && this.always(file, b, scope, depth + 1, test)));
+    return test(evalLiteral(this.resolver, file, value));
   }
 
   /** What `**value` passes: Flask-Migrate's `configure_args`, a dict whose keys are read, or something unknown. */

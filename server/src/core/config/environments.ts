@@ -19,8 +19,6 @@ export interface AlembicEnvironment {
   fileTemplate?: string;
   /** `truncate_slug_length` from the config, if set. */
   truncateSlugLength?: number;
-  /** env.py passes `render_as_batch=True`: autogenerate writes per-table changes in batch blocks. */
-  renderAsBatch?: boolean;
 }
 
 const KNOWN_DIALECTS = new Set(['postgresql', 'postgres', 'sqlite', 'mysql', 'mariadb', 'mssql', 'oracle', 'cockroachdb', 'snowflake', 'redshift', 'duckdb']);
@@ -156,15 +154,8 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     known.add(dir);
     envs.push({ name: dir || '.', scriptLocation: dir, versionLocations: [join(dir, 'versions')], recursive: false });
   }
-  for (const env of envs) {
-    const envPy = readText(join(env.scriptLocation, 'env.py'));
-    if (RENDER_AS_BATCH.test(envPy ?? '')) env.renderAsBatch = true;
-  }
   return envs;
 }
-
-/** `render_as_batch=True` in env.py's text (a plain search: env.py is never run). */
-const RENDER_AS_BATCH = /\brender_as_batch\s*=\s*True\b/;
 
 /** Whether a file lies in one of an environment's version folders (directly, or below when recursive). */
 export function isInVersionLocation(env: AlembicEnvironment, file: string): boolean {

@@ -79,7 +79,7 @@ export function newRevision(input: NewRevisionInput): NewRevision {
   const written = analysis.changes.filter((c) => c.finding.severity === 'error' || c.finding.severity === 'warning');
   const skipped = analysis.changes.filter((c) => !written.includes(c));
   const dialect = env.dialect ?? input.dialect;
-  const ops = renderChangeOps({ changes: written, batch: !!env.renderAsBatch || dialect === 'sqlite', dialect });
+  const ops = renderChangeOps({ changes: written, batch: !!analysis.compare.renderAsBatch || dialect === 'sqlite', dialect });
   let text: string;
   try {
     text = renderRevision({ message: input.message, revisionId, downRevision, createDate: input.now, ...ops, template: input.template });

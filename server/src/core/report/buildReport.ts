@@ -44,8 +44,8 @@ export function buildReport({ analysis, project, date, dialect }: ReportInput): 
   const repairsOf = (ctx: EnvironmentContext, i: number): FindingItem[] =>
     rest.filter((f) => isProblem(f) && (graphCodes.has(f.code) || f.code === 'invalid-operation') && (contextOf(f) ?? contexts[0]) === contexts[i]).map((f) => findingItem(ctx, f));
   const actions = built.map(({ ctx, fixes }, i) => {
-    const { env } = ctx.analysis;
-    return planActions({ environment: ctx.label, dialect: env.dialect ?? dialect, renderAsBatch: env.renderAsBatch, fixes, repairs: repairsOf(ctx, i) });
+    const { env, compare } = ctx.analysis;
+    return planActions({ environment: ctx.label, dialect: env.dialect ?? dialect, renderAsBatch: compare.renderAsBatch, fixes, repairs: repairsOf(ctx, i) });
   });
 
   return {
