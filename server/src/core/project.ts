@@ -26,7 +26,7 @@ export interface EnvironmentAnalysis {
   heads: string[];
   schema: Schema;
   models: TableDef[];
-  /** What its env.py asks autogenerate to compare (server defaults, types). */
+  /** What its env.py asks autogenerate for: what to compare (server defaults, types), whether to render batch ops. */
   compare: CompareOptions;
   /** What differs, each change with its finding; changes whose finding was ignored are left out. */
   changes: SchemaChange[];
@@ -119,8 +119,10 @@ class AnalysisMemos {
   }
 
   /**
-   * Forgets what was computed from a file whose text changed (or that was added or removed); `history` says that
-   * the file is, or was, a revision or a config, so that the history must be read again even if nothing read it.
+   * Forgets what was computed from a file whose text changed (or that was added or removed). `change` says what the
+   * file is: a config or a file that is or was a revision while the other text is not (`history`: the history must be
+   * read again even if nothing read it), a revision before and after (`revision`: if nothing but its own results read
+   * it, the history is brought up to date instead of read anew), or anything else (`other`).
    */
   invalidate(file: string, change: 'history' | 'revision' | 'other'): void {
     const forgot = [...this.revisions.invalidate(file), ...this.steps.invalidate(file)];
