@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { exprText } from '../../server/src/core/python/resolve';
 import { testParser, py } from './helpers';
 
 describe('python parser', () => {
@@ -31,6 +32,22 @@ describe('python parser', () => {
     const [a, b] = m.body;
     assert.ok(a.k === 'assign' && a.value?.k === 'str' && a.value.v === '\\dx\n');
     assert.ok(b.k === 'assign' && b.value?.k === 'fstr' && b.value.parts[0] === 'ix_');
+  });
+
+  it('keeps comparisons, `and` / `or` and `not` as syntax (chained comparisons whole, `and` chains flattened)', async () => {
+    const parser = await testParser();
+    const values = parser.parseModule('a == "x"\nx not in (1, 2)\nx is not None\nnot a\na and b and c\na < b < c\na or (b or c)\nx not  in y\n').body.map((s) => (s.k === 'expr' ? s.value : undefined));
+    const [eq, notIn, isNot, not, and, chain, or, spaced] = values;
+    assert.ok(eq?.k === 'compare' && eq.left.k === 'name' && eq.ops.join() === '==' && eq.comparators[0].k === 'str' && eq.comparators[0].v === 'x');
+    assert.ok(notIn?.k === 'compare' && notIn.ops.join() === 'not in' && notIn.comparators[0].k === 'tuple' && notIn.comparators[0].items.length === 2);
+    assert.ok(isNot?.k === 'compare' && isNot.ops.join() === 'is not' && isNot.comparators[0].k === 'const' && isNot.comparators[0].v === null);
+    assert.ok(not?.k === 'not' && not.value.k === 'name' && not.value.id === 'a');
+    assert.ok(and?.k === 'boolop' && and.op === 'and' && and.values.map((v) => (v.k === 'name' ? v.id : '?')).join() === 'a,b,c');
+    assert.ok(chain?.k === 'compare' && chain.ops.join() === '<,<' && chain.left.k === 'name' && chain.comparators.map((v) => (v.k === 'name' ? v.id : '?')).join() === 'b,c');
+    // A parenthesised operand stays one operand, as in Python's own tree.
+    assert.ok(or?.k === 'boolop' && or.op === 'or' && or.values.length === 2 && or.values[1].k === 'boolop');
+    assert.ok(spaced?.k === 'compare' && spaced.ops.join() === 'not in');
+    assert.deepEqual(values.map((v) => (v ? exprText(v) : '')), ['a == "x"', 'x not in (1, 2)', 'x is not None', 'not a', 'a and b and c', 'a < b < c', 'a or (b or c)', 'x not in y']);
   });
 
   it('survives broken input and reports where', async () => {

@@ -92,6 +92,22 @@ describe('real-world traps: what must and must not be reported', () => {
       assert.deepEqual(loud(await check({ models, revisions, url: 'driver://user:pass@localhost/dbname', pyproject: '[tool.alembic-drift]\ndialect = "postgresql"\n' })), []);
     });
 
+    it('decides `in (...)` and `!=` tests on the dialect name', async () => {
+      const written = (test: string, pgFirst: boolean): string[] => [
+        revision('a1', null, `
+          op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
+          if ${test}:
+              op.add_column("users", sa.Column("${pgFirst ? 'pg_only' : 'lite_only'}", sa.Text()))
+          else:
+              op.add_column("users", sa.Column("${pgFirst ? 'lite_only' : 'pg_only'}", sa.Text()))
+        `),
+      ];
+      for (const [test, pgFirst] of [['op.get_bind().dialect.name in ("postgresql", "cockroachdb")', true], ['op.get_bind().dialect.name != "postgresql"', false], ['"postgresql" != op.get_bind().dialect.name', false], ['not (op.get_bind().dialect.name not in ["postgresql"])', true]] as const) {
+        assert.deepEqual(loud(await check({ models, revisions: written(test, pgFirst) })), [], test);
+        assert.deepEqual(loud(await check({ models, revisions: written(test, pgFirst), url: 'sqlite:///app.db' })).sort(), ['warning extra-column users.lite_only', 'warning missing-column users.pg_only'], test);
+      }
+    });
+
     it('treats the table as uncertain when the dialect is unknown: no warning either way', async () => {
       assert.deepEqual(loud(await check({ models, revisions, url: 'driver://user:pass@localhost/dbname' })), []);
     });
@@ -298,6 +314,19 @@ describe('real-world traps: what must and must not be reported', () => {
       // Left out: the reflected indexes the hook names, and tables only in the database except the one it keeps.
       // Kept: an index of the models with the same ending (the rule is for reflected ones), an index no rule names.
       assert.deepEqual(found.map((f) => f.split(' ').slice(1).join(' ')).sort(), ['extra-index items.code', 'extra-table scratch_keep', 'missing-index items.note', 'type-mismatch items.code'], found.join('\n'));
+    });
+
+    it('include_object reads a condition however long it is written', async () => {
+      const others = Array.from({ length: 12 }, (_, i) => `"some_other_long_table_name_${i}"`).join(', ');
+      const envPy = hook(`
+        if type_ == "table" and (name in (${others}, "scratch_a") or name == "another_table_nobody_has") and compare_to is None:
+            return False
+        return True
+      `);
+      assert.ok(envPy.length > 400);
+      const found = loud(await check({ models, revisions, files: { 'migrations/env.py': envPy } }));
+      assert.ok(!found.some((f) => f.includes('scratch_a')), found.join('\n'));
+      assert.ok(found.includes('warning extra-table scratch_keep'), found.join('\n'));
     });
 
     it('include_object conditions it cannot read exclude nothing below them', async () => {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** Bumped whenever the shape of `ModuleSyntax` or the parser's output changes, so old entries are never read. */
-const SYNTAX_FORMAT = 3;
+const SYNTAX_FORMAT = 4;
 
 /** Set by the build (scripts/build.mjs) from the sources of all bundles, so the CLI, its engine and the server agree. */
 declare const __ALEMBIC_DRIFT_BUILD__: string | undefined;

@@ -1,4 +1,4 @@
-import type { Expr, Keyword, Stmt } from '../python/syntax';
+import { subExprs, type Expr, type Keyword, type Stmt } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
@@ -226,7 +226,7 @@ function forEachCall(body: Stmt[], scope: Scope, visit: (call: Call, scope: Scop
   const inExpr = (e: Expr | undefined): void => {
     if (!e) return;
     if (e.k === 'call') visit(e, scope);
-    for (const c of subExpressions(e)) inExpr(c);
+    for (const c of subExprs(e)) inExpr(c);
   };
   for (const s of body) {
     statementExpressions(s).forEach(inExpr);
@@ -269,34 +269,6 @@ function innerBlocks(s: Stmt): Stmt[][] {
       return [s.body];
     case 'try':
       return [s.body, ...s.handlers];
-    default:
-      return [];
-  }
-}
-
-/** The expressions directly inside an expression. */
-function subExpressions(e: Expr): Expr[] {
-  switch (e.k) {
-    case 'attr':
-      return [e.obj];
-    case 'call':
-      return [e.fn, ...e.args, ...e.kw.map((k) => k.value)];
-    case 'fstr':
-      return e.parts.filter((p): p is Expr => typeof p !== 'string');
-    case 'tuple':
-    case 'list':
-    case 'set':
-      return e.items;
-    case 'dict':
-      return e.entries.flatMap(([k, v]) => (k ? [k, v] : [v]));
-    case 'subscript':
-      return [e.obj, ...e.index];
-    case 'binop':
-      return [e.left, e.right];
-    case 'starred':
-      return [e.value];
-    case 'comp':
-      return [e.elt, e.iter, ...e.conds];
     default:
       return [];
   }

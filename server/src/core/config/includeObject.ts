@@ -1,4 +1,4 @@
-import type { Expr, Stmt } from '../python/syntax';
+import type { CompareOp, Expr, Stmt } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalStringList } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
@@ -121,98 +121,78 @@ class HookReader {
     switch (e.k) {
       case 'const':
         return typeof e.v === 'boolean' ? { k: 'const', v: e.v } : { k: 'const', v: false };
+      case 'boolop':
+        return { k: e.op, xs: e.values.map((v) => this.expr(v)) };
+      case 'not':
+        return { k: 'not', x: this.expr(e.value) };
       case 'name':
-        return this.text(e.id);
+        // `if reflected:`
+        return e.id === this.params.reflected && !!this.params.reflected ? side(['migrations']) : UNKNOWN;
+      case 'compare':
+        return e.ops.length === 1 ? this.compare(e.left, e.ops[0], e.comparators[0]) : UNKNOWN;
       case 'call':
         return this.call(e);
-      case 'other':
-        // The parser keeps 200 characters of text it does not convert: a longer condition may be cut.
-        return e.text.length >= 200 ? UNKNOWN : this.text(e.text);
       default:
         return UNKNOWN;
     }
   }
 
-  /** `name.startswith("x")` / `name.endswith(("a", "b"))` written as a call the parser converted. */
+  /** One comparison: on the type, on `reflected` / `compare_to`, or on the name. */
+  private compare(left: Expr, op: CompareOp, right: Expr): Cond {
+    const { type, reflected, compareTo } = this.params;
+    const isParam = (x: Expr, param: string): boolean => !!param && x.k === 'name' && x.id === param;
+    if (op === '==' || op === '!=') {
+      // `type_ == "table"` or `"table" == type_`.
+      const [subject, value] = right.k === 'str' ? [left, right.v] : left.k === 'str' ? [right, left.v] : [undefined, undefined];
+      if (subject && value !== undefined && isParam(subject, type)) return atom({ k: 'type', values: [value], negated: op === '!=' });
+      if (subject && value !== undefined && this.isName(subject)) return atom({ k: 'name', test: { test: 'in', values: [value], negated: op === '!=' } });
+    }
+    if (op === 'in' || op === 'not in') {
+      const values = isParam(left, type) || this.isName(left) ? this.list(right) : undefined;
+      if (!values) return UNKNOWN;
+      const negated = op === 'not in';
+      return isParam(left, type) ? atom({ k: 'type', values, negated }) : atom({ k: 'name', test: { test: 'in', values, negated } });
+    }
+    if (reflected && isParam(left, reflected) && (op === 'is' || op === '==') && right.k === 'const' && right.v !== null) {
+      // `reflected is True` (found in the database) / `reflected == False` (in the models).
+      return side(right.v ? ['migrations'] : ['models', 'both']);
+    }
+    if (reflected && isParam(left, compareTo) && (op === 'is' || op === 'is not') && right.k === 'const' && right.v === null) {
+      // `compare_to is None`: on one side only; `is not None`: on both.
+      return side(op === 'is' ? ['models', 'migrations'] : ['both']);
+    }
+    return UNKNOWN;
+  }
+
+  /** `name.startswith("x")` / `name.endswith(("a", "b"))`. */
   private call(e: Extract<Expr, { k: 'call' }>): Cond {
     const fn = e.fn;
     if (fn.k !== 'attr' || !this.isName(fn.obj) || e.args.length !== 1 || e.kw.length > 0) return UNKNOWN;
     const test = fn.name === 'startswith' ? 'prefix' : fn.name === 'endswith' ? 'suffix' : undefined;
-    const values = test ? evalStringList(this.resolver, this.file, e.args[0]) : undefined;
-    return test && values ? { k: 'atom', atom: { k: 'name', test: { test, values, negated: false } } } : UNKNOWN;
+    const values = test ? this.list(e.args[0]) : undefined;
+    return test && values ? atom({ k: 'name', test: { test, values, negated: false } }) : UNKNOWN;
   }
 
   private isName(e: Expr): boolean {
     return (e.k === 'name' && e.id === this.params.name) || (e.k === 'attr' && e.name === 'name' && e.obj.k === 'name' && e.obj.id === this.params.object && !!this.params.object);
   }
 
-  /** A condition from its source text: `or`, `and`, `not` and parentheses over the clauses `clause` reads. */
-  private text(source: string): Cond {
-    const t = unwrap(source.trim());
-    for (const op of ['or', 'and'] as const) {
-      const parts = splitTopLevel(t, op);
-      if (parts.length > 1) return { k: op, xs: parts.map((p) => this.text(p)) };
-    }
-    const not = /^not\b\s*(.*)$/s.exec(t);
-    if (not) return { k: 'not', x: this.text(not[1]) };
-    return { k: 'atom', atom: this.clause(t) };
+  /**
+   * The strings a condition tests against: a string, a literal list, tuple or set of strings (not an empty one), or
+   * a module constant holding them.
+   */
+  private list(e: Expr): string[] | undefined {
+    if ((e.k === 'list' || e.k === 'tuple' || e.k === 'set') && e.items.length === 0) return undefined;
+    return evalStringList(this.resolver, this.file, e);
   }
+}
 
-  private clause(t: string): Atom {
-    const { type, reflected, compareTo } = this.params;
-    const q = `["']([^"']*)["']`;
-    const word = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const name = this.params.object ? `(?:${word(this.params.name)}|${word(this.params.object)}\\.name)` : word(this.params.name);
-    let m = new RegExp(`^${word(type)}\\s*(==|!=)\\s*${q}$`).exec(t);
-    if (m) return { k: 'type', values: [m[2]], negated: m[1] === '!=' };
-    m = new RegExp(`^${q}\\s*(==|!=)\\s*${word(type)}$`).exec(t);
-    if (m) return { k: 'type', values: [m[1]], negated: m[2] === '!=' };
-    m = new RegExp(`^${word(type)}\\s+(not\\s+in|in)\\s+(.+)$`, 's').exec(t);
-    if (m) {
-      const values = this.list(m[2]);
-      return values ? { k: 'type', values, negated: m[1] !== 'in' } : { k: 'unknown' };
-    }
-    if (reflected) {
-      if (new RegExp(`^${word(reflected)}(\\s*(is|==)\\s*True)?$`).test(t)) return { k: 'side', sides: ['migrations'] };
-      if (new RegExp(`^${word(reflected)}\\s*(is|==)\\s*False$`).test(t)) return { k: 'side', sides: ['models', 'both'] };
-      if (new RegExp(`^${word(compareTo)}\\s+is\\s+None$`).test(t)) return { k: 'side', sides: ['models', 'migrations'] };
-      if (new RegExp(`^${word(compareTo)}\\s+is\\s+not\\s+None$`).test(t)) return { k: 'side', sides: ['both'] };
-    }
-    m = new RegExp(`^${name}\\s*(==|!=)\\s*${q}$`).exec(t);
-    if (m) return { k: 'name', test: { test: 'in', values: [m[2]], negated: m[1] === '!=' } };
-    m = new RegExp(`^${q}\\s*(==|!=)\\s*${name}$`).exec(t);
-    if (m) return { k: 'name', test: { test: 'in', values: [m[1]], negated: m[2] === '!=' } };
-    m = new RegExp(`^${name}\\s+(not\\s+in|in)\\s+(.+)$`, 's').exec(t);
-    if (m) {
-      const values = this.list(m[2]);
-      return values ? { k: 'name', test: { test: 'in', values, negated: m[1] !== 'in' } } : { k: 'unknown' };
-    }
-    m = new RegExp(`^${name}\\.(startswith|endswith)\\((.*)\\)$`, 's').exec(t);
-    if (m) {
-      const values = this.list(m[2]);
-      return values ? { k: 'name', test: { test: m[1] === 'startswith' ? 'prefix' : 'suffix', values, negated: false } } : { k: 'unknown' };
-    }
-    return { k: 'unknown' };
-  }
+function atom(a: Atom): Cond {
+  return { k: 'atom', atom: a };
+}
 
-  /** A literal string or list of strings written in the condition, or the module constant it names. */
-  private list(source: string): string[] | undefined {
-    const s = source.trim();
-    if (/^[A-Za-z_][\w.]*$/.test(s)) {
-      const parts = s.split('.');
-      let e: Expr = { k: 'name', id: parts[0], s: [0, 0, 0, 0] };
-      for (const p of parts.slice(1)) e = { k: 'attr', obj: e, name: p, s: [0, 0, 0, 0] };
-      return evalStringList(this.resolver, this.file, e);
-    }
-    const single = /^(['"])([^'"]*)\1$/.exec(s);
-    if (single) return [single[2]];
-    if (!/^[[({][^()[\]{}]*[\])}]$/.test(s)) return undefined;
-    const inner = s.slice(1, -1);
-    const items = [...inner.matchAll(/(['"])([^'"]*)\1/g)].map((m) => m[2]);
-    // Anything but quoted strings and commas (a name, a call) is not a literal list.
-    if (inner.replace(/(['"])([^'"]*)\1/g, '').replace(/[\s,]/g, '') !== '') return undefined;
-    return items.length > 0 ? items : undefined;
-  }
+function side(sides: Side[]): Cond {
+  return atom({ k: 'side', sides });
 }
 
 /** Whether a return in these statements (or nested ones) may return something other than False or None. */
@@ -241,56 +221,6 @@ function alwaysReturnsFalse(body: Stmt[]): boolean {
     if (s.k === 'if' || s.k === 'for' || s.k === 'with' || s.k === 'try') return false;
   }
   return false;
-}
-
-/** Strips parentheses that wrap the whole text. */
-function unwrap(t: string): string {
-  while (t.startsWith('(') && t.endsWith(')') && closingParen(t, 0) === t.length - 1) t = t.slice(1, -1).trim();
-  return t;
-}
-
-function closingParen(t: string, open: number): number {
-  let depth = 0;
-  let quote = '';
-  for (let i = open; i < t.length; i++) {
-    const c = t[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
-
-/** Splits at the keyword `or` / `and` outside brackets and strings. */
-function splitTopLevel(t: string, op: 'or' | 'and'): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote = '';
-  let start = 0;
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (depth === 0 && t.startsWith(op, i) && /[\s)\]}]/.test(t[i - 1] ?? '') && /[\s([{]/.test(t[i + op.length] ?? '')) {
-      parts.push(t.slice(start, i).trim());
-      start = i + op.length;
-      i += op.length - 1;
-    }
-  }
-  parts.push(t.slice(start).trim());
-  return parts;
 }
 
 /** The condition (or its negation) in disjunctive normal form; too many conjunctions become unknown. */

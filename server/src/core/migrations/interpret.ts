@@ -1,6 +1,6 @@
-import type { Expr, Span, Stmt } from '../python/syntax';
-import { exprText, type DefStmt, type Resolver, type Value } from '../python/resolve';
-import { evalLiteral, type Literal } from '../python/literals';
+import { subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
+import { type DefStmt, type Resolver, type Value } from '../python/resolve';
+import { evalLiteral, evalStringList, type Literal } from '../python/literals';
 import { readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 
 /** An op as the upgrade runs it, with how sure the analysis is that it runs. */
@@ -336,7 +336,7 @@ class Interpreter {
 
   /** Whether an expression (or a variable it uses, followed to its value) mentions one of `words`. */
   private mentions(e: Expr, frame: Frame, words: ReadonlySet<string>, depth: number): boolean {
-    for (const word of testText(e).match(/[A-Za-z_]\w*/g) ?? []) {
+    for (const word of wordsOf(e, false)) {
       if (words.has(word)) return true;
       const v = frame.vars.get(word);
       if (v?.kind === 'value' && v.source && depth < 5 && this.mentions(v.source.e, v.source.frame, words, depth + 1)) return true;
@@ -350,44 +350,88 @@ class Interpreter {
    */
   private decideDialect(e: Expr, frame: Frame, depth: number): boolean | undefined {
     if (depth > 5) return undefined;
-    const text = testText(e).trim();
-    const negated = /^not\s+([\s\S]+)$/.exec(text);
-    if (negated) {
-      const inner = this.decideText(negated[1], frame, depth);
-      return inner === undefined ? undefined : !inner;
-    }
-    return this.decideText(text, frame, depth);
-  }
-
-  private decideText(text: string, frame: Frame, depth: number): boolean | undefined {
     const dialect = this.dialect!;
-    if (/^[A-Za-z_]\w*$/.test(text)) {
-      const v = frame.vars.get(text);
-      return v?.kind === 'value' && v.source ? this.decideDialect(v.source.e, v.source.frame, depth + 1) : undefined;
+    switch (e.k) {
+      case 'not': {
+        const inner = this.decideDialect(e.value, frame, depth + 1);
+        return inner === undefined ? undefined : !inner;
+      }
+      case 'name': {
+        const v = frame.vars.get(e.id);
+        return v?.kind === 'value' && v.source ? this.decideDialect(v.source.e, v.source.frame, depth + 1) : undefined;
+      }
+      case 'compare': {
+        if (e.ops.length !== 1) return undefined;
+        const [op, right, left] = [e.ops[0], e.comparators[0], e.left];
+        if (op === '==' || op === '!=') {
+          const name = right.k === 'str' && this.isDialectName(left, frame) ? right.v : left.k === 'str' && this.isDialectName(right, frame) ? left.v : undefined;
+          return name === undefined ? undefined : (name === dialect) === (op === '==');
+        }
+        if ((op === 'in' || op === 'not in') && (right.k === 'tuple' || right.k === 'list' || right.k === 'set') && this.isDialectName(left, frame)) {
+          const names = evalStringList(this.resolver, frame.file, right, frame.locals);
+          return names === undefined ? undefined : names.includes(dialect) === (op === 'in');
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
     }
-    let m = /^([\w.()]+)\s*(==|!=)\s*(['"])([^'"]*)\3$/.exec(text);
-    if (m && this.isDialectName(m[1], frame)) return (m[4] === dialect) === (m[2] === '==');
-    m = /^(['"])([^'"]*)\1\s*(==|!=)\s*([\w.()]+)$/.exec(text);
-    if (m && this.isDialectName(m[4], frame)) return (m[2] === dialect) === (m[3] === '==');
-    m = /^([\w.()]+)\s+(not\s+in|in)\s*[[(]([^\])]*)[\])]$/.exec(text);
-    if (m && this.isDialectName(m[1], frame)) {
-      const names = [...m[3].matchAll(/(['"])([^'"]*)\1/g)].map((x) => x[2]);
-      return names.includes(dialect) === (m[2] === 'in');
-    }
-    return undefined;
   }
 
-  /** Whether a dotted expression is the dialect's name (`bind.dialect.name`, `conn.engine.name`, or a variable holding it). */
-  private isDialectName(text: string, frame: Frame): boolean {
-    if (/(^|\.)(dialect|engine)\.name$/.test(text)) return true;
-    const v = /^[A-Za-z_]\w*$/.test(text) ? frame.vars.get(text) : undefined;
-    return v?.kind === 'value' && !!v.source && /(^|\.)(dialect|engine)\.name$/.test(testText(v.source.e));
+  /** Whether an expression is the dialect's name (`bind.dialect.name`, `conn.engine.name`, or a variable holding it). */
+  private isDialectName(e: Expr, frame: Frame): boolean {
+    if (e.k === 'name') {
+      const v = frame.vars.get(e.id);
+      return v?.kind === 'value' && !!v.source && isDialectAttr(v.source.e);
+    }
+    return isDialectAttr(e);
   }
 }
 
-/** The source text of a test: comparisons and boolean operators are kept by the syntax tree as text. */
-function testText(e: Expr): string {
-  return e.k === 'other' ? e.text : exprText(e);
+/**
+ * The words an expression is written with: names, attribute and keyword names, the words of strings and of text the
+ * syntax keeps unconverted. Comprehensions, dicts, sets, f-strings and `*x` count only inside a comparison, `and`,
+ * `or` or `not` (`inside`): the words seen are those the dialect test saw when comparisons were kept as text, so that
+ * `if any(fk["name"] == n for fk in inspector.get_foreign_keys("t")):` is not taken for a test on the dialect.
+ */
+function wordsOf(e: Expr, inside: boolean): string[] {
+  const own: string[] = [];
+  switch (e.k) {
+    case 'name':
+      own.push(e.id);
+      break;
+    case 'attr':
+      own.push(e.name);
+      break;
+    case 'call':
+      for (const k of e.kw) if (k.name !== null) own.push(k.name);
+      break;
+    case 'str':
+      return wordsIn(e.v);
+    case 'other':
+      return wordsIn(e.text);
+    case 'fstr':
+      if (inside) for (const p of e.parts) if (typeof p === 'string') own.push(...wordsIn(p));
+      break;
+    case 'comp':
+      if (inside) own.push(...wordsOf(e.target, true));
+      break;
+    default:
+  }
+  if (!inside && (e.k === 'fstr' || e.k === 'set' || e.k === 'dict' || e.k === 'starred' || e.k === 'comp')) return [];
+  const into = inside || e.k === 'compare' || e.k === 'boolop' || e.k === 'not';
+  return [...own, ...subExprs(e).flatMap((x) => wordsOf(x, into))];
+}
+
+function wordsIn(text: string): string[] {
+  return text.match(/[A-Za-z_]\w*/g) ?? [];
+}
+
+/** `<anything>.dialect.name` or `<anything>.engine.name` (also a bare `dialect.name`). */
+function isDialectAttr(e: Expr): boolean {
+  if (e.k !== 'attr' || e.name !== 'name') return false;
+  const owner = e.obj.k === 'attr' ? e.obj.name : e.obj.k === 'name' ? e.obj.id : undefined;
+  return owner === 'dialect' || owner === 'engine';
 }
 
 function isTruthy(v: Literal): boolean {

@@ -1,5 +1,5 @@
 import { Parser, Language, Node as SyntaxNode } from 'web-tree-sitter';
-import { dottedName, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
+import { dottedName, type CompareOp, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
 
 /** The wasm binaries the parser needs; the caller reads them (the engine never touches the disk). */
 export interface ParserWasm {
@@ -37,6 +37,7 @@ export async function createPythonParser(wasm: ParserWasm): Promise<PythonParser
 
 const MAX_ERRORS = 20;
 const MAX_DEPTH = 200;
+const COMPARE_OPS = new Set<string>(['==', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'is', 'is not']);
 const IGNORE_MARKER = /alembic-drift:\s*ignore(?:\[([^\]]*)\])?/;
 
 /** Where the parser had to recover: ERROR and MISSING nodes, found by descending only into damaged subtrees. */
@@ -453,6 +454,24 @@ class Converter {
         const conds = n.namedChildren.filter((c): c is SyntaxNode => c?.type === 'if_clause').map((c) => this.expr(c.namedChildren[0] ?? c));
         return { k: 'comp', elt: this.expr(body), target: this.expr(left), iter: this.expr(right), conds, s: span(n) };
       }
+      case 'comparison_operator':
+        return this.comparison(n);
+      case 'boolean_operator': {
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        const op = n.childForFieldName('operator')?.type;
+        if (!l || !r || (op !== 'and' && op !== 'or')) return this.other(n);
+        // `a and b and c` nests on the left: flattened into one node, as Python's own syntax tree has it.
+        const values = [l, r].flatMap((c) => {
+          const e = this.expr(c);
+          return e.k === 'boolop' && e.op === op && c.type === 'boolean_operator' ? e.values : [e];
+        });
+        return { k: 'boolop', op, values, s: span(n) };
+      }
+      case 'not_operator': {
+        const arg = n.childForFieldName('argument');
+        return arg ? { k: 'not', value: this.expr(arg), s: span(n) } : this.other(n);
+      }
       case 'list_splat':
         return { k: 'starred', value: this.expr(n.namedChildren[0] ?? n), s: span(n) };
       case 'keyword_argument':
@@ -460,6 +479,28 @@ class Converter {
       default:
         return this.other(n);
     }
+  }
+
+  /** `a == b`, `x not in (...)`, `a < b < c`: operands are the named children, operators the tokens between them. */
+  private comparison(n: SyntaxNode): Expr {
+    const operands: Expr[] = [];
+    const ops: CompareOp[] = [];
+    for (const c of n.children) {
+      if (!c) continue;
+      const type = c.type;
+      if (type === 'comment') continue;
+      if (c.isNamed) {
+        operands.push(this.expr(c));
+        continue;
+      }
+      // `not in` and `is not` are one token whatever the spacing (its type is the normalised operator); a grammar
+      // that makes them two tokens is joined here.
+      const op = type === '<>' ? '!=' : ops.length === operands.length ? `${ops.pop()} ${type}` : type;
+      if (!COMPARE_OPS.has(op)) return this.other(n);
+      ops.push(op as CompareOp);
+    }
+    if (operands.length < 2 || ops.length !== operands.length - 1) return this.other(n);
+    return { k: 'compare', left: operands[0], ops, comparators: operands.slice(1), s: span(n) };
   }
 
   private items(n: SyntaxNode): Expr[] {

@@ -364,6 +364,12 @@ export function exprText(e: Expr): string {
       return `[${e.items.map(exprText).join(', ')}]`;
     case 'binop':
       return `${exprText(e.left)} ${e.op} ${exprText(e.right)}`;
+    case 'compare':
+      return [exprText(e.left), ...e.ops.map((op, i) => `${op} ${exprText(e.comparators[i])}`)].join(' ');
+    case 'boolop':
+      return e.values.map((v) => (v.k === 'boolop' ? `(${exprText(v)})` : exprText(v))).join(` ${e.op} `);
+    case 'not':
+      return `not ${e.value.k === 'boolop' ? `(${exprText(e.value)})` : exprText(e.value)}`;
     case 'other':
       return e.text;
     default:

@@ -21,7 +21,15 @@ export type Expr =
   | { k: 'starred'; value: Expr; s: Span }
   /** A list comprehension or generator expression with one `for` clause: `[elt for target in iter if cond]`. */
   | { k: 'comp'; elt: Expr; target: Expr; iter: Expr; conds: Expr[]; s: Span }
+  /** A comparison, chained ones whole: `a < b <= c` has ops `['<', '<=']` and comparators `[b, c]`. */
+  | { k: 'compare'; left: Expr; ops: CompareOp[]; comparators: Expr[]; s: Span }
+  /** `a and b and c` as one node with every operand (`a and (b or c)` nests the `or`). */
+  | { k: 'boolop'; op: 'and' | 'or'; values: Expr[]; s: Span }
+  | { k: 'not'; value: Expr; s: Span }
   | { k: 'other'; text: string; s: Span };
+
+/** The operators of a comparison (`<>` is read as `!=`). */
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | 'is' | 'is not';
 
 /** A keyword argument; `name` is null for `**kwargs`. */
 export interface Keyword { name: string | null; value: Expr }
@@ -64,4 +72,44 @@ export function dottedName(e: Expr): string | undefined {
 export function keywordArg(call: { kw: Keyword[] }, name: string): Expr | undefined {
   for (const k of call.kw) if (k.name === name) return k.value;
   return undefined;
+}
+
+/**
+ * The expressions directly inside an expression (call arguments and keyword values, items, operands), in source
+ * order; a comprehension's target, which binds names rather than reads them, is not one.
+ */
+export function subExprs(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'attr':
+      return [e.obj];
+    case 'call':
+      return [e.fn, ...e.args, ...e.kw.map((k) => k.value)];
+    case 'fstr':
+      return e.parts.filter((p): p is Expr => typeof p !== 'string');
+    case 'tuple':
+    case 'list':
+    case 'set':
+      return e.items;
+    case 'dict':
+      return e.entries.flatMap(([k, v]) => (k ? [k, v] : [v]));
+    case 'subscript':
+      return [e.obj, ...e.index];
+    case 'binop':
+      return [e.left, e.right];
+    case 'starred':
+    case 'not':
+      return [e.value];
+    case 'comp':
+      return [e.elt, e.iter, ...e.conds];
+    case 'compare':
+      return [e.left, ...e.comparators];
+    case 'boolop':
+      return e.values;
+    case 'name':
+    case 'str':
+    case 'num':
+    case 'const':
+    case 'other':
+      return [];
+  }
 }
