@@ -34,6 +34,22 @@ describe('CLI cache', () => {
     assert.ok(changed.diagnostics.some((d) => d.column === 'weight'), 'the new column is reported after the edit');
   });
 
+  it('keeps the parsed files of a project in one pack, which follows the project and does not grow with edits', () => {
+    const packs = (): string[] => fs.readdirSync(cacheDir).flatMap((build) => fs.readdirSync(path.join(cacheDir, build)).filter((f) => f.endsWith('.pack')).map((f) => path.join(cacheDir, build, f)));
+    const lines = (file: string): number => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+    runCli(['check', project], REPO, env);
+    assert.equal(packs().length, 1);
+    const entries = lines(packs()[0]);
+    assert.ok(entries >= 3, `one entry per parsed file (${entries})`);
+    for (let i = 0; i < 3; i++) {
+      const catalog = path.join(project, 'shop', 'models', 'catalog.py');
+      fs.appendFileSync(catalog, `\n# edit ${i}\n`);
+      runCli(['check', project], REPO, env);
+    }
+    assert.equal(packs().length, 1);
+    assert.equal(lines(packs()[0]), entries, 'the old text of the edited file is dropped');
+  });
+
   it('never trusts a damaged entry', () => {
     const cold = runCli(['check', project, '--format', 'json'], REPO, env);
     const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));

@@ -4,7 +4,7 @@ import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, Text
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser, type PythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
-import { cachingParser, defaultCacheDir } from '../node/syntaxCache';
+import { cachingParser, defaultCacheDir, type CachingParser } from '../node/syntaxCache';
 import { loadSqlParsers } from '../node/sqlParsers';
 import { VERSION } from '../version';
 import { Debouncer } from './debounce';
@@ -41,6 +41,7 @@ export class LspServer {
   private folders: WorkspaceFolder[] = [];
   private folderPaths: string[] = [];
   private parser: PythonParser | undefined;
+  private caches: CachingParser[] = [];
   private debouncer: Debouncer | undefined;
   private canRegisterWatchers = false;
   private canPullConfiguration = false;
@@ -144,8 +145,12 @@ export class LspServer {
     try {
       // The parse cache the CLI fills serves the first index too (buffers typed later are parsed afresh).
       await loadSqlParsers();
-      this.parser = cachingParser(await createPythonParser(readParserWasm(this.options.wasmDir)), defaultCacheDir(VERSION), { shouldWrite: () => !this.indexed });
-      this.folders = this.folderPaths.map((p) => new WorkspaceFolder(p, this.parser!));
+      const treeSitter = await createPythonParser(readParserWasm(this.options.wasmDir));
+      this.parser = treeSitter;
+      // Each folder reads (and after the first index writes) its own pack, the one the CLI uses for that folder.
+      const cacheDir = defaultCacheDir(VERSION);
+      this.caches = this.folderPaths.map((p) => cachingParser(treeSitter, cacheDir, { project: p, shouldWrite: () => !this.indexed }));
+      this.folders = this.folderPaths.map((p, i) => new WorkspaceFolder(p, this.caches[i]));
       for (const f of this.folders) f.loadFromDisk();
       await this.pullConfiguration();
       const queued = this.pending;
@@ -247,6 +252,7 @@ export class LspServer {
     void this.connection.sendNotification(ANALYZED_NOTIFICATION, { findings, drift, heads });
     if (!this.indexed) {
       this.indexed = true;
+      for (const cache of this.caches) cache.flush();
       this.progress?.done();
       void this.connection.sendNotification(INDEXED_NOTIFICATION, { folders: this.folders.length, findings });
       this.options.afterFirstIndex?.();

@@ -29,12 +29,13 @@ export function folderSettings(files: ProjectFiles): { settings: Settings; probl
 export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; cacheDir?: string; read?: ProjectFiles } = {}): Promise<FolderAnalysis> {
   const treeSitter = await createPythonParser(readParserWasm(options.wasmDir));
   await loadSqlParsers();
-  const parser = options.cache === false ? treeSitter : cachingParser(treeSitter, options.cacheDir ?? defaultCacheDir(VERSION));
-  const project = new Project(parser);
+  const parser = options.cache === false ? undefined : cachingParser(treeSitter, options.cacheDir ?? defaultCacheDir(VERSION), { project: root });
+  const project = new Project(parser ?? treeSitter);
   const read = options.read ?? readProjectFiles(root);
   for (const [file, text] of read.files) project.setFile(file, text);
   for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);
   const { settings, problems } = folderSettings(read);
   const analysis = project.analyze(settings);
+  parser?.flush();
   return { analysis, settings, settingsProblems: problems, project };
 }

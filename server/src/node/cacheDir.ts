@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** Bumped whenever the shape of `ModuleSyntax` or the parser's output changes, so old entries are never read. */
-const SYNTAX_FORMAT = 4;
+/** Bumped whenever the shape of `ModuleSyntax`, the parser's output or the cache's layout changes, so old entries are never read. */
+const SYNTAX_FORMAT = 5;
 
 /** Set by the build (scripts/build.mjs) from the sources of all bundles, so the CLI, its engine and the server agree. */
 declare const __ALEMBIC_DRIFT_BUILD__: string | undefined;

@@ -6,39 +6,118 @@ import type { ModuleSyntax } from '../core/python/syntax';
 
 export { defaultCacheDir } from './cacheDir';
 
+/** A parser whose results are kept on disk; `flush()` writes what this run parsed (call it once the analysis is done). */
+export interface CachingParser extends PythonParser {
+  flush(): void;
+}
+
 /**
- * Wraps a parser with an on-disk cache of parsed syntax keyed by the SHA-1 of the file's text: a warm run reads JSON
- * instead of parsing. Entries are written atomically (when `shouldWrite` allows: an editor does not store every
- * keystroke's text); an unreadable or corrupt entry is parsed again, never trusted.
+ * Wraps a parser with an on-disk cache of parsed syntax for one project folder: a pack, one file of
+ * `sha1-of-text<TAB>json` lines, read once and its entries parsed when asked for. A run that had to parse anything
+ * writes a new pack of the entries it used (atomically, when `shouldWrite` allows: an editor does not store every
+ * keystroke's text), so the pack follows the project. One file per project, not one per Python file: a cold run of a
+ * big project wrote thousands of small files, which a busy disk made slower than the parsing. A damaged pack or
+ * entry is parsed again, never trusted.
  */
-export function cachingParser(parser: PythonParser, dir: string, options: { shouldWrite?: () => boolean } = {}): PythonParser {
+export function cachingParser(parser: PythonParser, dir: string, options: { project: string; shouldWrite?: () => boolean }): CachingParser {
+  const packFile = path.join(dir, `${createHash('sha1').update(path.resolve(options.project)).digest('hex').slice(0, 20)}.pack`);
+  let stored: Map<string, string> | undefined;
+  /** The entries this run used, as lines, kept until a parse makes a new pack worth writing. */
+  let used: string[] = [];
+  let out: { fd: number; temp: string } | undefined;
   let writable = true;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch {
+
+  const write = (line: string): void => {
+    if (!out) {
+      used.push(line);
+      return;
+    }
+    try {
+      fs.writeSync(out.fd, line);
+    } catch {
+      abandon();
+    }
+  };
+  const abandon = (): void => {
+    if (!out) return;
+    try {
+      fs.closeSync(out.fd);
+      fs.rmSync(out.temp, { force: true });
+    } catch {
+      // Nothing more to do: the old pack stays.
+    }
+    out = undefined;
     writable = false;
-  }
+  };
+  const startPack = (): void => {
+    if (out || !writable) return;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const temp = `${packFile}.${process.pid}.tmp`;
+      out = { fd: fs.openSync(temp, 'w'), temp };
+      const earlier = used;
+      used = [];
+      for (const line of earlier) write(line);
+    } catch {
+      writable = false;
+    }
+  };
+
   return {
     parseModule(text: string): ModuleSyntax {
+      stored ??= readPack(packFile);
       const key = createHash('sha1').update(text).digest('hex');
-      const file = path.join(dir, key.slice(0, 2), `${key}.json`);
-      try {
-        return JSON.parse(fs.readFileSync(file, 'utf8')) as ModuleSyntax;
-      } catch {
-        // Not cached yet, or unreadable: parse.
+      const json = stored.get(key);
+      if (json !== undefined) {
+        try {
+          const syntax = JSON.parse(json) as ModuleSyntax;
+          write(`${key}\t${json}\n`);
+          return syntax;
+        } catch {
+          // A damaged entry: parse.
+        }
       }
       const syntax = parser.parseModule(text);
       if (writable && (options.shouldWrite?.() ?? true)) {
-        try {
-          fs.mkdirSync(path.dirname(file), { recursive: true });
-          const temp = `${file}.${process.pid}.tmp`;
-          fs.writeFileSync(temp, JSON.stringify(syntax));
-          fs.renameSync(temp, file);
-        } catch {
-          writable = false;
-        }
+        startPack();
+        write(`${key}\t${JSON.stringify(syntax)}\n`);
       }
       return syntax;
     },
+    flush(): void {
+      if (out) {
+        try {
+          fs.closeSync(out.fd);
+          fs.renameSync(out.temp, packFile);
+        } catch {
+          fs.rmSync(out.temp, { force: true });
+        }
+        out = undefined;
+      }
+      // What is parsed from now on (an editor's later buffers) is not stored: let the pack's text go.
+      stored = new Map();
+      used = [];
+      writable = false;
+    },
   };
+}
+
+/** The entries of a pack by key; an unreadable pack is empty, a line that is not `key<TAB>json` is skipped. */
+function readPack(file: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return entries;
+  }
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const tab = text.indexOf('\t', start);
+    if (tab === start + 40 && tab < end) entries.set(text.slice(start, tab), text.slice(tab + 1, end));
+    start = end + 1;
+  }
+  return entries;
 }
