@@ -62,8 +62,7 @@ interface FileEntry {
 /** The migrations' side of an analysis: environments, revisions, and the schema each history leaves. */
 interface History {
   envs: AlembicEnvironment[];
-  revisions: RevisionInfo[];
-  /** Each revision by its file. */
+  /** Each revision by its file, in the order they were read. */
   revisionFiles: Map<string, RevisionInfo>;
   replays: HistoryReplay[];
   /** What reading the environments, revisions and graphs found (the replays' findings are in each replay). */
@@ -300,7 +299,7 @@ export class Project {
       history = { ...(yield* this.readHistory(settings, allFiles, pyFiles, resolver)), epoch, settingsKey };
     }
     memos.history = history;
-    const { envs, revisions, revisionFiles, replays } = history;
+    const { envs, revisionFiles, replays } = history;
     findings.push(...history.findings);
     for (const r of replays) findings.push(...r.replay.findings);
 
@@ -353,7 +352,7 @@ export class Project {
     // New change objects: the diff's own may be remembered for the next analysis.
     for (const e of environments) e.changes = e.changes.filter((c) => kept.has(c.finding)).map((c) => ({ ...c, finding: kept.get(c.finding)! }));
     memos.sweep(historyRead);
-    return { environments, findings: sortFindings([...kept.values()]), modelCount: models.tables.length, revisionCount: revisions.length };
+    return { environments, findings: sortFindings([...kept.values()]), modelCount: models.tables.length, revisionCount: revisionFiles.size };
   }
 
   /**
@@ -452,7 +451,7 @@ export class Project {
       replays.push({ env, graph, dialect, steps, stepFiles, replay: memos.replays.replay(steps, env.name) });
       yield;
     }
-    return { envs, revisions, revisionFiles, replays, findings };
+    return { envs, revisionFiles, replays, findings };
   }
 
   /**

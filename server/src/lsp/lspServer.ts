@@ -149,7 +149,7 @@ export class LspServer {
       this.parser = treeSitter;
       // Each folder reads (and after the first index writes) its own pack, the one the CLI uses for that folder.
       const cacheDir = defaultCacheDir(VERSION);
-      this.caches = this.folderPaths.map((p) => cachingParser(treeSitter, cacheDir, { project: p, shouldWrite: () => !this.indexed }));
+      this.caches = this.folderPaths.map((p) => cachingParser(treeSitter, cacheDir, { project: p }));
       this.folders = this.folderPaths.map((p, i) => new WorkspaceFolder(p, this.caches[i]));
       for (const f of this.folders) f.loadFromDisk();
       await this.pullConfiguration();

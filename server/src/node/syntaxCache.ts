@@ -14,26 +14,26 @@ export interface CachingParser extends PythonParser {
 /**
  * Wraps a parser with an on-disk cache of parsed syntax for one project folder: a pack, one file of
  * `sha1-of-text<TAB>json` lines, read once and its entries parsed when asked for. A run that had to parse anything
- * writes a new pack of the entries it used (atomically, when `shouldWrite` allows: an editor does not store every
- * keystroke's text), so the pack follows the project. One file per project, not one per Python file: a cold run of a
+ * writes a new pack of the entries it used (atomically, at `flush()`; what is parsed after it, such as an editor's
+ * buffers as they are typed, is not stored), so the pack follows the project. One file per project, not one per Python file: a cold run of a
  * big project wrote thousands of small files, which a busy disk made slower than the parsing. A damaged pack or
  * entry is parsed again, never trusted.
  */
-export function cachingParser(parser: PythonParser, dir: string, options: { project: string; shouldWrite?: () => boolean }): CachingParser {
+export function cachingParser(parser: PythonParser, dir: string, options: { project: string }): CachingParser {
   const packFile = path.join(dir, `${createHash('sha1').update(path.resolve(options.project)).digest('hex').slice(0, 20)}.pack`);
   let stored: Map<string, string> | undefined;
-  /** The entries this run used, as lines, kept until a parse makes a new pack worth writing. */
-  let used: string[] = [];
+  /** The entries this run used, kept until a parse makes a new pack worth writing (then written as they come). */
+  let used: Array<[key: string, json: string]> = [];
   let out: { fd: number; temp: string } | undefined;
   let writable = true;
 
-  const write = (line: string): void => {
+  const write = (key: string, json: string): void => {
     if (!out) {
-      used.push(line);
+      used.push([key, json]);
       return;
     }
     try {
-      fs.writeSync(out.fd, line);
+      fs.writeSync(out.fd, `${key}\t${json}\n`);
     } catch {
       abandon();
     }
@@ -57,7 +57,7 @@ export function cachingParser(parser: PythonParser, dir: string, options: { proj
       out = { fd: fs.openSync(temp, 'w'), temp };
       const earlier = used;
       used = [];
-      for (const line of earlier) write(line);
+      for (const [key, json] of earlier) write(key, json);
     } catch {
       writable = false;
     }
@@ -71,16 +71,16 @@ export function cachingParser(parser: PythonParser, dir: string, options: { proj
       if (json !== undefined) {
         try {
           const syntax = JSON.parse(json) as ModuleSyntax;
-          write(`${key}\t${json}\n`);
+          write(key, json);
           return syntax;
         } catch {
           // A damaged entry: parse.
         }
       }
       const syntax = parser.parseModule(text);
-      if (writable && (options.shouldWrite?.() ?? true)) {
+      if (writable) {
         startPack();
-        write(`${key}\t${JSON.stringify(syntax)}\n`);
+        write(key, JSON.stringify(syntax));
       }
       return syntax;
     },

@@ -1,4 +1,4 @@
-import { subExprs, type Expr, type Keyword, type Stmt } from '../python/syntax';
+import { innerBlocks, subExprs, type Expr, type Keyword, type Stmt } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
@@ -254,21 +254,6 @@ function statementExpressions(s: Stmt): Array<Expr | undefined> {
       return s.items.map((item) => item.ctx);
     case 'for':
       return [s.iter];
-    default:
-      return [];
-  }
-}
-
-/** The blocks of statements of a branch, a loop, a `with` or a `try` (a function's or a class's body is not one). */
-function innerBlocks(s: Stmt): Stmt[][] {
-  switch (s.k) {
-    case 'if':
-      return [s.body, s.orelse];
-    case 'with':
-    case 'for':
-      return [s.body];
-    case 'try':
-      return [s.body, ...s.handlers];
     default:
       return [];
   }

@@ -1,4 +1,4 @@
-import type { CompareOp, Expr, Stmt } from '../python/syntax';
+import { innerBlocks, type CompareOp, type Expr, type Stmt } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalStringList } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
@@ -197,21 +197,7 @@ function side(sides: Side[]): Cond {
 
 /** Whether a return in these statements (or nested ones) may return something other than False or None. */
 function mayInclude(body: Stmt[]): boolean {
-  return body.some((s) => {
-    switch (s.k) {
-      case 'return':
-        return !!s.value && !(s.value.k === 'const' && s.value.v !== true);
-      case 'if':
-        return mayInclude(s.body) || mayInclude(s.orelse);
-      case 'for':
-      case 'with':
-        return mayInclude(s.body);
-      case 'try':
-        return mayInclude(s.body) || s.handlers.some(mayInclude);
-      default:
-        return false;
-    }
-  });
+  return body.some((s) => (s.k === 'return' ? !!s.value && !(s.value.k === 'const' && s.value.v !== true) : innerBlocks(s).some(mayInclude)));
 }
 
 /** Whether a block's first statement that can leave it is `return False` (nothing before it returns). */

@@ -113,3 +113,18 @@ export function subExprs(e: Expr): Expr[] {
       return [];
   }
 }
+
+/** The blocks of statements of a branch, a loop, a `with` or a `try` (a function's or a class's body is not one). */
+export function innerBlocks(s: Stmt): Stmt[][] {
+  switch (s.k) {
+    case 'if':
+      return [s.body, s.orelse];
+    case 'with':
+    case 'for':
+      return [s.body];
+    case 'try':
+      return [s.body, ...s.handlers];
+    default:
+      return [];
+  }
+}
