@@ -1,4 +1,5 @@
 import { Parser, Language, Node as SyntaxNode } from 'web-tree-sitter';
+import { FlatTree, NO_NODE } from './flatTree';
 import { dottedName, type CompareOp, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
 
 /** The wasm binaries the parser needs; the caller reads them (the engine never touches the disk). */
@@ -12,22 +13,39 @@ export interface PythonParser {
   parseModule(text: string): ModuleSyntax;
 }
 
-let languagePromise: Promise<Language> | undefined;
+let loaded: Promise<TreeSitter> | undefined;
+
+/** The tree-sitter runtime's module object (Emscripten fills it with the binding's exports) and the Python grammar. */
+export interface TreeSitter {
+  module: object;
+  language: Language;
+}
 
 /** Loads tree-sitter and the Python grammar once per process, from the given wasm bytes. */
+export function loadTreeSitter(wasm: ParserWasm): Promise<TreeSitter> {
+  loaded ??= (async () => {
+    const module = { wasmBinary: wasm.runtime };
+    await Parser.init(module as object);
+    return { module, language: await Language.load(wasm.python) };
+  })();
+  return loaded;
+}
+
+/** A parser of Python into `ModuleSyntax`, on the tree-sitter loaded once per process. */
 export async function createPythonParser(wasm: ParserWasm): Promise<PythonParser> {
-  languagePromise ??= Parser.init({ wasmBinary: wasm.runtime } as object).then(() => Language.load(wasm.python));
-  const language = await languagePromise;
+  const { module, language } = await loadTreeSitter(wasm);
   const parser = new Parser();
   parser.setLanguage(language);
+  const flat = FlatTree.forLanguage(module, language);
+  const converter = new Converter(flat);
   return {
     parseModule(text: string): ModuleSyntax {
       const tree = parser.parse(text);
       if (!tree) return { body: [], errors: [[0, 0, 0, 0]], ignores: {} };
       try {
-        const converter = new Converter();
-        const body = converter.block(tree.rootNode);
-        return { body, errors: tree.rootNode.hasError ? readErrors(tree.rootNode) : [], ignores: text.includes('alembic-drift') ? readIgnores(tree.rootNode) : {} };
+        flat.load(tree, text);
+        const body = converter.module();
+        return { body, errors: tree.rootNode.hasError ? readErrors(tree.rootNode) : [], ignores: text.includes('alembic-drift') ? readIgnores(flat) : {} };
       } finally {
         tree.delete();
       }
@@ -46,7 +64,9 @@ function readErrors(root: SyntaxNode): Span[] {
   const visit = (n: SyntaxNode): void => {
     if (out.length >= MAX_ERRORS) return;
     if (n.type === 'ERROR' || n.isMissing) {
-      out.push(span(n));
+      const a = n.startPosition;
+      const b = n.endPosition;
+      out.push([a.row, a.column, b.row, b.column]);
       return;
     }
     for (const c of n.children) if (c && (c.hasError || c.isMissing)) visit(c);
@@ -56,58 +76,81 @@ function readErrors(root: SyntaxNode): Span[] {
 }
 
 /** The `# alembic-drift: ignore[...]` comments anywhere in a file (also inside calls spread over several lines). */
-function readIgnores(root: SyntaxNode): Record<number, string[]> {
+function readIgnores(t: FlatTree): Record<number, string[]> {
   const out: Record<number, string[]> = {};
-  for (const c of root.descendantsOfType('comment')) {
-    const m = c ? IGNORE_MARKER.exec(c.text) : null;
-    if (c && m) out[c.startPosition.row] = m[1] ? m[1].split(',').map((x) => x.trim()).filter(Boolean) : [];
+  for (let n = 0; n < t.size; n++) {
+    if (t.type(n) !== 'comment') continue;
+    const m = IGNORE_MARKER.exec(t.textOf(n));
+    if (m) out[t.span(n)[0]] = m[1] ? m[1].split(',').map((x) => x.trim()).filter(Boolean) : [];
   }
   return out;
 }
 
-function span(n: SyntaxNode): Span {
-  const a = n.startPosition;
-  const b = n.endPosition;
-  return [a.row, a.column, b.row, b.column];
-}
-
-/** Walks a tree-sitter tree once and keeps only what the analysis reads. */
+/** Turns the flat copy of a tree-sitter tree into `ModuleSyntax`, keeping only what the analysis reads. */
 class Converter {
   private depth = 0;
   /** How many class bodies enclose the statement being converted (0 inside a function). */
   private classDepth = 0;
+  private readonly f: Record<'alias' | 'alternative' | 'argument' | 'arguments' | 'attribute' | 'body' | 'condition' | 'consequence' | 'definition' | 'expression' | 'function' | 'key' | 'left' | 'module_name' | 'name' | 'object' | 'operator' | 'parameters' | 'right' | 'subscript' | 'superclasses' | 'type' | 'value', number>;
 
-  block(node: SyntaxNode): Stmt[] {
+  constructor(private readonly t: FlatTree) {
+    const names = ['alias', 'alternative', 'argument', 'arguments', 'attribute', 'body', 'condition', 'consequence', 'definition', 'expression', 'function', 'key', 'left', 'module_name', 'name', 'object', 'operator', 'parameters', 'right', 'subscript', 'superclasses', 'type', 'value'] as const;
+    this.f = Object.fromEntries(names.map((n) => [n, t.fieldId(n)])) as Converter['f'];
+  }
+
+  /** The statements of the loaded tree's module. */
+  module(): Stmt[] {
+    this.depth = 0;
+    this.classDepth = 0;
+    return this.block(0);
+  }
+
+  private block(node: number): Stmt[] {
     const out: Stmt[] = [];
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      this.statement(child, out);
-    }
+    for (const child of this.t.namedChildren(node)) this.statement(child, out);
     return out;
   }
 
-  private statement(n: SyntaxNode, out: Stmt[]): void {
-    switch (n.type) {
+  private text(n: number): string {
+    return this.t.textOf(n);
+  }
+
+  private span(n: number): Span {
+    return this.t.span(n);
+  }
+
+  /** The text of the child in a field, or undefined. */
+  private fieldText(n: number, field: number): string | undefined {
+    const c = this.t.child(n, field);
+    return c === NO_NODE ? undefined : this.t.textOf(c);
+  }
+
+  private statement(n: number, out: Stmt[]): void {
+    const t = this.t;
+    const f = this.f;
+    switch (t.type(n)) {
       case 'comment':
         return;
       case 'ERROR':
         // Keep what can still be read inside a damaged region.
-        for (const child of n.namedChildren) if (child) this.statement(child, out);
+        for (const child of t.namedChildren(n)) this.statement(child, out);
         return;
       case 'expression_statement': {
-        for (const child of n.namedChildren) {
-          if (!child) continue;
-          const type = child.type;
+        for (const child of t.namedChildren(n)) {
+          const type = t.type(child);
           if (type === 'assignment') out.push(this.assignment(child));
           else if (type === 'augmented_assignment') continue;
-          else out.push({ k: 'expr', value: this.expr(child), s: span(child) });
+          else out.push({ k: 'expr', value: this.expr(child), s: this.span(child) });
         }
         return;
       }
       case 'decorated_definition': {
-        const decorators = n.namedChildren.filter((c) => c?.type === 'decorator').map((d) => this.expr(d!.namedChildren[0]!));
-        const def = n.childForFieldName('definition');
-        if (def) this.definition(def, decorators, out, n);
+        const decorators = t
+          .namedChildren(n)
+          .filter((c) => t.type(c) === 'decorator')
+          .map((d) => this.expr(this.firstNamedOrSelf(d)));
+        const def = t.child(n, f.definition);
+        if (def !== NO_NODE) this.definition(def, decorators, out, n);
         return;
       }
       case 'class_definition':
@@ -119,206 +162,215 @@ class Converter {
         return;
       case 'with_statement': {
         const items: Array<{ ctx: Expr; as?: string }> = [];
-        const clause = n.namedChildren.find((c) => c?.type === 'with_clause');
-        for (const item of clause?.namedChildren ?? []) {
-          const value = item?.childForFieldName('value');
-          if (!value) continue;
-          if (value.type === 'as_pattern') {
-            const target = value.childForFieldName('alias');
-            items.push({ ctx: this.expr(value.namedChildren[0]!), as: target?.text });
+        const clause = t.namedChildren(n).find((c) => t.type(c) === 'with_clause');
+        for (const item of clause === undefined ? [] : t.namedChildren(clause)) {
+          const value = t.child(item, f.value);
+          if (value === NO_NODE) continue;
+          if (t.type(value) === 'as_pattern') {
+            items.push({ ctx: this.expr(t.firstNamedChild(value)), as: this.fieldText(value, f.alias) });
           } else items.push({ ctx: this.expr(value) });
         }
-        out.push({ k: 'with', items, body: this.body(n), s: span(n) });
+        out.push({ k: 'with', items, body: this.body(n), s: this.span(n) });
         return;
       }
       case 'for_statement': {
-        const left = n.childForFieldName('left');
-        const right = n.childForFieldName('right');
-        if (left && right) out.push({ k: 'for', target: this.expr(left), iter: this.expr(right), body: this.body(n), s: span(n) });
+        const left = t.child(n, f.left);
+        const right = t.child(n, f.right);
+        if (left !== NO_NODE && right !== NO_NODE) out.push({ k: 'for', target: this.expr(left), iter: this.expr(right), body: this.body(n), s: this.span(n) });
         return;
       }
       case 'try_statement': {
         const handlers: Stmt[][] = [];
-        for (const c of n.namedChildren) {
-          if (c && (c.type === 'except_clause' || c.type === 'else_clause' || c.type === 'finally_clause' || c.type === 'except_group_clause')) {
-            const blk = c.namedChildren.find((x) => x?.type === 'block');
-            if (blk) handlers.push(this.block(blk));
+        for (const c of t.namedChildren(n)) {
+          const type = t.type(c);
+          if (type === 'except_clause' || type === 'else_clause' || type === 'finally_clause' || type === 'except_group_clause') {
+            const blk = t.namedChildren(c).find((x) => t.type(x) === 'block');
+            if (blk !== undefined) handlers.push(this.block(blk));
           }
         }
-        out.push({ k: 'try', body: this.body(n), handlers, s: span(n) });
+        out.push({ k: 'try', body: this.body(n), handlers, s: this.span(n) });
         return;
       }
       case 'import_statement':
-        for (const name of n.childrenForFieldName('name')) {
-          if (!name) continue;
-          if (name.type === 'aliased_import') out.push({ k: 'import', module: name.childForFieldName('name')!.text, asname: name.childForFieldName('alias')?.text, s: span(n) });
-          else out.push({ k: 'import', module: name.text, s: span(n) });
+        for (const name of t.childrenInField(n, f.name)) {
+          if (t.type(name) === 'aliased_import') out.push({ k: 'import', module: this.fieldText(name, f.name)!, asname: this.fieldText(name, f.alias), s: this.span(n) });
+          else out.push({ k: 'import', module: this.text(name), s: this.span(n) });
         }
         return;
       case 'import_from_statement': {
-        const mod = n.childForFieldName('module_name');
+        const mod = t.child(n, f.module_name);
         let level = 0;
         let module = '';
-        if (mod?.type === 'relative_import') {
-          for (const c of mod.namedChildren) {
-            if (c?.type === 'import_prefix') level = c.text.length;
-            else if (c) module = c.text;
+        if (mod !== NO_NODE && t.type(mod) === 'relative_import') {
+          for (const c of t.namedChildren(mod)) {
+            if (t.type(c) === 'import_prefix') level = t.end(c) - t.start(c);
+            else module = this.text(c);
           }
-        } else if (mod) module = mod.text;
+        } else if (mod !== NO_NODE) module = this.text(mod);
         const names: Array<{ name: string; asname?: string }> = [];
-        for (const name of n.childrenForFieldName('name')) {
-          if (!name) continue;
-          if (name.type === 'aliased_import') names.push({ name: name.childForFieldName('name')!.text, asname: name.childForFieldName('alias')?.text });
-          else names.push({ name: name.text });
+        for (const name of t.childrenInField(n, f.name)) {
+          if (t.type(name) === 'aliased_import') names.push({ name: this.fieldText(name, f.name)!, asname: this.fieldText(name, f.alias) });
+          else names.push({ name: this.text(name) });
         }
-        if (n.namedChildren.some((c) => c?.type === 'wildcard_import')) names.push({ name: '*' });
-        out.push({ k: 'from', module, level, names, s: span(n) });
+        if (t.namedChildren(n).some((c) => t.type(c) === 'wildcard_import')) names.push({ name: '*' });
+        out.push({ k: 'from', module, level, names, s: this.span(n) });
         return;
       }
       case 'return_statement': {
-        const v = n.namedChildren[0];
-        out.push({ k: 'return', value: v ? this.expr(v) : undefined, s: span(n) });
+        const v = t.firstNamedChild(n);
+        out.push({ k: 'return', value: v === NO_NODE ? undefined : this.expr(v), s: this.span(n) });
         return;
       }
       default:
     }
   }
 
-  private body(n: SyntaxNode): Stmt[] {
-    const b = n.childForFieldName('body');
-    return b ? this.block(b) : [];
+  private body(n: number): Stmt[] {
+    const b = this.t.child(n, this.f.body);
+    return b === NO_NODE ? [] : this.block(b);
   }
 
-  private ifStatement(n: SyntaxNode): Stmt {
-    const test = n.childForFieldName('condition');
-    const body = this.block(n.childForFieldName('consequence') ?? n);
-    const alternatives = n.childrenForFieldName('alternative').filter((a): a is SyntaxNode => !!a);
-    const orelse = this.alternatives(alternatives);
-    return { k: 'if', test: test ? this.expr(test) : this.other(n), body, orelse, s: span(n) };
+  private ifStatement(n: number): Stmt {
+    const t = this.t;
+    const test = t.child(n, this.f.condition);
+    const consequence = t.child(n, this.f.consequence);
+    const body = this.block(consequence === NO_NODE ? n : consequence);
+    const orelse = this.alternatives(t.childrenInField(n, this.f.alternative));
+    return { k: 'if', test: test !== NO_NODE ? this.expr(test) : this.other(n), body, orelse, s: this.span(n) };
   }
 
-  private alternatives(alts: SyntaxNode[]): Stmt[] {
+  private alternatives(alts: number[]): Stmt[] {
     if (alts.length === 0) return [];
+    const t = this.t;
     const [first, ...rest] = alts;
-    if (first.type === 'else_clause') return this.body(first);
-    const test = first.childForFieldName('condition');
-    const body = this.block(first.childForFieldName('consequence') ?? first);
-    return [{ k: 'if', test: test ? this.expr(test) : this.other(first), body, orelse: this.alternatives(rest), s: span(first) }];
+    if (t.type(first) === 'else_clause') return this.body(first);
+    const test = t.child(first, this.f.condition);
+    const consequence = t.child(first, this.f.consequence);
+    const body = this.block(consequence === NO_NODE ? first : consequence);
+    return [{ k: 'if', test: test !== NO_NODE ? this.expr(test) : this.other(first), body, orelse: this.alternatives(rest), s: this.span(first) }];
   }
 
-  private definition(n: SyntaxNode, decorators: Expr[], out: Stmt[], outer: SyntaxNode): void {
-    const nameNode = n.childForFieldName('name');
-    if (!nameNode) return;
-    if (n.type === 'class_definition') {
+  private definition(n: number, decorators: Expr[], out: Stmt[], outer: number): void {
+    const t = this.t;
+    const nameNode = t.child(n, this.f.name);
+    if (nameNode === NO_NODE) return;
+    const type = t.type(n);
+    if (type === 'class_definition') {
       const bases: Expr[] = [];
       const kw: Keyword[] = [];
-      const sup = n.childForFieldName('superclasses');
-      if (sup) this.argumentList(sup, bases, kw);
+      const sup = t.child(n, this.f.superclasses);
+      if (sup !== NO_NODE) this.argumentList(sup, bases, kw);
       this.classDepth++;
       try {
-        out.push({ k: 'class', name: nameNode.text, bases, kw, decorators, body: this.body(n), s: span(outer), nameSpan: span(nameNode) });
+        out.push({ k: 'class', name: this.text(nameNode), bases, kw, decorators, body: this.body(n), s: this.span(outer), nameSpan: this.span(nameNode) });
       } finally {
         this.classDepth--;
       }
-    } else if (n.type === 'function_definition') {
-      const name = nameNode.text;
+    } else if (type === 'function_definition') {
+      const name = this.text(nameNode);
       const outerDepth = this.classDepth;
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
       // __tablename__): skipping the others keeps big model files cheap.
       // A revision's downgrade() is never replayed either.
-      const needed = outerDepth === 0 ? !(name === 'downgrade' && this.moduleLevel(n)) : name.startsWith('__') || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
+      const needed = outerDepth === 0 ? !(name === 'downgrade' && t.type(t.parent(outer)) === 'module') : name.startsWith('__') || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
       this.classDepth = 0;
       try {
-        let body: Stmt[] = [];
-        if (needed) body = this.body(n);
-        out.push({ k: 'def', name, params: this.params(n.childForFieldName('parameters')), decorators, body, s: span(outer), nameSpan: span(nameNode) });
+        const body = needed ? this.body(n) : [];
+        out.push({ k: 'def', name, params: this.params(t.child(n, this.f.parameters)), decorators, body, s: this.span(outer), nameSpan: this.span(nameNode) });
       } finally {
         this.classDepth = outerDepth;
       }
     }
   }
 
-  /** Whether a definition sits at the top of the module (directly, or under a decorator). */
-  private moduleLevel(n: SyntaxNode): boolean {
-    const parent = n.parent?.type === 'decorated_definition' ? n.parent.parent : n.parent;
-    return parent?.type === 'module';
-  }
-
-  private params(n: SyntaxNode | null): Param[] {
+  private params(n: number): Param[] {
     const out: Param[] = [];
-    for (const p of n?.namedChildren ?? []) {
-      if (!p) continue;
-      switch (p.type) {
+    if (n === NO_NODE) return out;
+    const t = this.t;
+    const splatName = (p: number): string => {
+      const inner = t.firstNamedChild(p);
+      return inner === NO_NODE ? '' : this.text(inner);
+    };
+    for (const p of t.namedChildren(n)) {
+      switch (t.type(p)) {
         case 'identifier':
-          out.push({ name: p.text });
+          out.push({ name: this.text(p) });
           break;
         case 'typed_parameter': {
-          const id = p.namedChildren.find((c) => c?.type === 'identifier');
-          const splat = p.namedChildren.find((c) => c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern');
-          if (id) out.push({ name: id.text });
-          else if (splat) out.push({ name: splat.namedChildren[0]?.text ?? '', star: splat.type === 'list_splat_pattern' ? '*' : '**' });
+          const children = t.namedChildren(p);
+          const id = children.find((c) => t.type(c) === 'identifier');
+          const splat = children.find((c) => t.type(c) === 'list_splat_pattern' || t.type(c) === 'dictionary_splat_pattern');
+          if (id !== undefined) out.push({ name: this.text(id) });
+          else if (splat !== undefined) out.push({ name: splatName(splat), star: t.type(splat) === 'list_splat_pattern' ? '*' : '**' });
           break;
         }
         case 'default_parameter':
         case 'typed_default_parameter': {
-          const name = p.childForFieldName('name');
-          const value = p.childForFieldName('value');
-          if (name) out.push({ name: name.text, default: value ? this.expr(value) : undefined });
+          const name = t.child(p, this.f.name);
+          const value = t.child(p, this.f.value);
+          if (name !== NO_NODE) out.push({ name: this.text(name), default: value !== NO_NODE ? this.expr(value) : undefined });
           break;
         }
         case 'list_splat_pattern':
-          out.push({ name: p.namedChildren[0]?.text ?? '', star: '*' });
+          out.push({ name: splatName(p), star: '*' });
           break;
         case 'dictionary_splat_pattern':
-          out.push({ name: p.namedChildren[0]?.text ?? '', star: '**' });
+          out.push({ name: splatName(p), star: '**' });
           break;
       }
     }
     return out;
   }
 
-  private assignment(n: SyntaxNode): Stmt {
+  private assignment(n: number): Stmt {
+    const t = this.t;
     const targets: Expr[] = [];
-    let cur: SyntaxNode | null = n;
+    let cur = n;
     let ann: Expr | undefined;
     let value: Expr | undefined;
     // `a = b = value` nests assignments on the right.
-    while (cur && cur.type === 'assignment') {
-      const left = cur.childForFieldName('left');
-      if (left) targets.push(this.expr(left));
-      const type = cur.childForFieldName('type');
-      if (type && !ann) ann = this.expr(type);
-      const right: SyntaxNode | null = cur.childForFieldName('right');
-      if (right?.type === 'assignment') cur = right;
+    while (cur !== NO_NODE && t.type(cur) === 'assignment') {
+      const left = t.child(cur, this.f.left);
+      if (left !== NO_NODE) targets.push(this.expr(left));
+      const type = t.child(cur, this.f.type);
+      if (type !== NO_NODE && !ann) ann = this.expr(type);
+      const right = t.child(cur, this.f.right);
+      if (right !== NO_NODE && t.type(right) === 'assignment') cur = right;
       else {
-        value = right ? this.expr(right) : undefined;
-        cur = null;
+        value = right !== NO_NODE ? this.expr(right) : undefined;
+        cur = NO_NODE;
       }
     }
-    return { k: 'assign', targets, ann, value, s: span(n) };
+    return { k: 'assign', targets, ann, value, s: this.span(n) };
   }
 
-  private argumentList(n: SyntaxNode, args: Expr[], kw: Keyword[]): void {
-    for (const a of n.namedChildren) {
-      // Each read of `type` is a call into wasm: read once.
-      const type = a?.type;
-      if (!a || type === 'comment') continue;
+  private argumentList(n: number, args: Expr[], kw: Keyword[]): void {
+    const t = this.t;
+    for (const a of t.namedChildren(n)) {
+      const type = t.type(a);
+      if (type === 'comment') continue;
       if (type === 'keyword_argument') {
-        const name = a.childForFieldName('name');
-        const value = a.childForFieldName('value');
-        if (name && value) kw.push({ name: name.text, value: this.expr(value) });
+        const name = t.child(a, this.f.name);
+        const value = t.child(a, this.f.value);
+        if (name !== NO_NODE && value !== NO_NODE) kw.push({ name: this.text(name), value: this.expr(value) });
       } else if (type === 'dictionary_splat') {
-        kw.push({ name: null, value: this.expr(a.namedChildren[0] ?? a) });
+        kw.push({ name: null, value: this.expr(this.firstNamedOrSelf(a)) });
       } else args.push(this.expr(a));
     }
   }
 
-  private other(n: SyntaxNode): Expr {
-    const text = n.text;
-    return { k: 'other', text: text.length > 200 ? text.slice(0, 200) : text, s: span(n) };
+  private firstNamedOrSelf(n: number): number {
+    const c = this.t.firstNamedChild(n);
+    return c === NO_NODE ? n : c;
   }
 
-  expr(n: SyntaxNode): Expr {
+  private other(n: number): Expr {
+    const t = this.t;
+    const text = t.end(n) - t.start(n) > 200 ? t.textOf(n).slice(0, 200) : t.textOf(n);
+    return { k: 'other', text, s: this.span(n) };
+  }
+
+  private expr(n: number): Expr {
     if (this.depth > MAX_DEPTH) return this.other(n);
     this.depth++;
     try {
@@ -328,152 +380,153 @@ class Converter {
     }
   }
 
-  private exprInner(n: SyntaxNode): Expr {
-    switch (n.type) {
-      case 'identifier': {
-        // An identifier is on one line: its end is its start plus its length (one call into wasm fewer).
-        const id = n.text;
-        const at = n.startPosition;
-        return { k: 'name', id, s: [at.row, at.column, at.row, at.column + id.length] };
-      }
+  private exprInner(n: number): Expr {
+    const t = this.t;
+    const f = this.f;
+    switch (t.type(n)) {
+      case 'identifier':
+        return { k: 'name', id: this.text(n), s: this.span(n) };
       case 'attribute': {
-        const obj = n.childForFieldName('object');
-        const attr = n.childForFieldName('attribute');
-        if (!obj || !attr) return this.other(n);
-        return { k: 'attr', obj: this.expr(obj), name: attr.text, s: span(n) };
+        const obj = t.child(n, f.object);
+        const attr = t.child(n, f.attribute);
+        if (obj === NO_NODE || attr === NO_NODE) return this.other(n);
+        return { k: 'attr', obj: this.expr(obj), name: this.text(attr), s: this.span(n) };
       }
       case 'call': {
-        const fn = n.childForFieldName('function');
-        const argsNode = n.childForFieldName('arguments');
-        if (!fn) return this.other(n);
+        const fn = t.child(n, f.function);
+        const argsNode = t.child(n, f.arguments);
+        if (fn === NO_NODE) return this.other(n);
         const args: Expr[] = [];
         const kw: Keyword[] = [];
-        if (argsNode?.type === 'argument_list') this.argumentList(argsNode, args, kw);
-        else if (argsNode) args.push(this.expr(argsNode));
-        return { k: 'call', fn: this.expr(fn), args, kw, s: span(n) };
+        if (argsNode !== NO_NODE && t.type(argsNode) === 'argument_list') this.argumentList(argsNode, args, kw);
+        else if (argsNode !== NO_NODE) args.push(this.expr(argsNode));
+        return { k: 'call', fn: this.expr(fn), args, kw, s: this.span(n) };
       }
       case 'string':
         return this.string(n);
       case 'concatenated_string': {
         const parts: Array<string | Expr> = [];
-        for (const c of n.namedChildren) {
-          if (!c || c.type !== 'string') continue;
+        for (const c of t.namedChildren(n)) {
+          if (t.type(c) !== 'string') continue;
           const s = this.string(c);
           if (s.k === 'str') parts.push(s.v);
           else if (s.k === 'fstr') parts.push(...s.parts);
         }
-        return parts.every((p) => typeof p === 'string') ? { k: 'str', v: parts.join(''), s: span(n) } : { k: 'fstr', parts, s: span(n) };
+        return parts.every((p) => typeof p === 'string') ? { k: 'str', v: parts.join(''), s: this.span(n) } : { k: 'fstr', parts, s: this.span(n) };
       }
       case 'integer': {
-        const v = Number(n.text.replace(/_/g, '').replace(/[lLjJ]$/, ''));
-        return Number.isFinite(v) ? { k: 'num', v, s: span(n) } : this.other(n);
+        const v = Number(this.text(n).replace(/_/g, '').replace(/[lLjJ]$/, ''));
+        return Number.isFinite(v) ? { k: 'num', v, s: this.span(n) } : this.other(n);
       }
       case 'float': {
-        const v = Number(n.text.replace(/_/g, ''));
-        return Number.isFinite(v) ? { k: 'num', v, s: span(n) } : this.other(n);
+        const v = Number(this.text(n).replace(/_/g, ''));
+        return Number.isFinite(v) ? { k: 'num', v, s: this.span(n) } : this.other(n);
       }
       case 'true':
-        return { k: 'const', v: true, s: span(n) };
+        return { k: 'const', v: true, s: this.span(n) };
       case 'false':
-        return { k: 'const', v: false, s: span(n) };
+        return { k: 'const', v: false, s: this.span(n) };
       case 'none':
-        return { k: 'const', v: null, s: span(n) };
+        return { k: 'const', v: null, s: this.span(n) };
       case 'tuple':
       case 'expression_list':
       case 'pattern_list':
       case 'tuple_pattern':
-        return { k: 'tuple', items: this.items(n), s: span(n) };
+        return { k: 'tuple', items: this.items(n), s: this.span(n) };
       case 'list':
       case 'list_pattern':
-        return { k: 'list', items: this.items(n), s: span(n) };
+        return { k: 'list', items: this.items(n), s: this.span(n) };
       case 'set':
-        return { k: 'set', items: this.items(n), s: span(n) };
+        return { k: 'set', items: this.items(n), s: this.span(n) };
       case 'parenthesized_expression': {
-        const inner = n.namedChildren.find((c) => c && c.type !== 'comment');
-        return inner ? this.expr(inner) : this.other(n);
+        const inner = t.namedChildren(n).find((c) => t.type(c) !== 'comment');
+        return inner !== undefined ? this.expr(inner) : this.other(n);
       }
       case 'type': {
-        const inner = n.namedChildren[0];
-        return inner ? this.expr(inner) : this.other(n);
+        const inner = t.firstNamedChild(n);
+        return inner !== NO_NODE ? this.expr(inner) : this.other(n);
       }
       case 'generic_type': {
         // `Mapped[int]` in an annotation.
-        const base = n.namedChildren[0];
-        const params = n.namedChildren.find((c) => c?.type === 'type_parameter');
-        if (!base) return this.other(n);
-        return { k: 'subscript', obj: this.expr(base), index: (params?.namedChildren ?? []).filter((c): c is SyntaxNode => !!c).map((c) => this.expr(c)), s: span(n) };
+        const base = t.firstNamedChild(n);
+        const params = t.namedChildren(n).find((c) => t.type(c) === 'type_parameter');
+        if (base === NO_NODE) return this.other(n);
+        return { k: 'subscript', obj: this.expr(base), index: params === undefined ? [] : t.namedChildren(params).map((c) => this.expr(c)), s: this.span(n) };
       }
       case 'union_type': {
-        const [l, r] = n.namedChildren;
-        if (!l || !r) return this.other(n);
-        return { k: 'binop', op: '|', left: this.expr(l), right: this.expr(r), s: span(n) };
+        const [l, r] = t.namedChildren(n);
+        if (l === undefined || r === undefined) return this.other(n);
+        return { k: 'binop', op: '|', left: this.expr(l), right: this.expr(r), s: this.span(n) };
       }
       case 'dictionary': {
         const entries: Array<[Expr | null, Expr]> = [];
-        for (const c of n.namedChildren) {
-          if (!c) continue;
-          if (c.type === 'pair') {
-            const key = c.childForFieldName('key');
-            const value = c.childForFieldName('value');
-            if (key && value) entries.push([this.expr(key), this.expr(value)]);
-          } else if (c.type === 'dictionary_splat') entries.push([null, this.expr(c.namedChildren[0] ?? c)]);
+        for (const c of t.namedChildren(n)) {
+          const type = t.type(c);
+          if (type === 'pair') {
+            const key = t.child(c, f.key);
+            const value = t.child(c, f.value);
+            if (key !== NO_NODE && value !== NO_NODE) entries.push([this.expr(key), this.expr(value)]);
+          } else if (type === 'dictionary_splat') entries.push([null, this.expr(this.firstNamedOrSelf(c))]);
         }
-        return { k: 'dict', entries, s: span(n) };
+        return { k: 'dict', entries, s: this.span(n) };
       }
       case 'subscript': {
-        const value = n.childForFieldName('value');
-        if (!value) return this.other(n);
-        const index = n.childrenForFieldName('subscript').filter((c): c is SyntaxNode => !!c).map((c) => this.expr(c));
-        return { k: 'subscript', obj: this.expr(value), index, s: span(n) };
+        const value = t.child(n, f.value);
+        if (value === NO_NODE) return this.other(n);
+        const index = t.childrenInField(n, f.subscript).map((c) => this.expr(c));
+        return { k: 'subscript', obj: this.expr(value), index, s: this.span(n) };
       }
       case 'binary_operator': {
-        const l = n.childForFieldName('left');
-        const r = n.childForFieldName('right');
-        const op = n.childForFieldName('operator');
-        if (!l || !r || !op) return this.other(n);
-        return { k: 'binop', op: op.text, left: this.expr(l), right: this.expr(r), s: span(n) };
+        const l = t.child(n, f.left);
+        const r = t.child(n, f.right);
+        const op = t.child(n, f.operator);
+        if (l === NO_NODE || r === NO_NODE || op === NO_NODE) return this.other(n);
+        return { k: 'binop', op: this.text(op), left: this.expr(l), right: this.expr(r), s: this.span(n) };
       }
       case 'unary_operator': {
-        const arg = n.childForFieldName('argument');
-        const op = n.childForFieldName('operator');
-        if (arg?.type === 'integer' || arg?.type === 'float') {
-          const v = Number(n.text.replace(/_/g, ''));
-          if (Number.isFinite(v)) return { k: 'num', v, s: span(n) };
+        const arg = t.child(n, f.argument);
+        const op = t.child(n, f.operator);
+        const argType = arg === NO_NODE ? undefined : t.type(arg);
+        if (argType === 'integer' || argType === 'float') {
+          const v = Number(this.text(n).replace(/_/g, ''));
+          if (Number.isFinite(v)) return { k: 'num', v, s: this.span(n) };
         }
-        if (arg && op?.text === '-') return { k: 'binop', op: '-', left: { k: 'num', v: 0, s: span(n) }, right: this.expr(arg), s: span(n) };
+        if (arg !== NO_NODE && op !== NO_NODE && this.text(op) === '-') return { k: 'binop', op: '-', left: { k: 'num', v: 0, s: this.span(n) }, right: this.expr(arg), s: this.span(n) };
         return this.other(n);
       }
       case 'list_comprehension':
       case 'generator_expression':
       case 'set_comprehension': {
-        const body = n.childForFieldName('body');
-        const clauses = n.namedChildren.filter((c): c is SyntaxNode => c?.type === 'for_in_clause');
-        const left = clauses[0]?.childForFieldName('left');
-        const right = clauses[0]?.childForFieldName('right');
-        if (!body || clauses.length !== 1 || !left || !right) return this.other(n);
-        const conds = n.namedChildren.filter((c): c is SyntaxNode => c?.type === 'if_clause').map((c) => this.expr(c.namedChildren[0] ?? c));
-        return { k: 'comp', elt: this.expr(body), target: this.expr(left), iter: this.expr(right), conds, s: span(n) };
+        const body = t.child(n, f.body);
+        const children = t.namedChildren(n);
+        const clauses = children.filter((c) => t.type(c) === 'for_in_clause');
+        const left = clauses.length ? t.child(clauses[0], f.left) : NO_NODE;
+        const right = clauses.length ? t.child(clauses[0], f.right) : NO_NODE;
+        if (body === NO_NODE || clauses.length !== 1 || left === NO_NODE || right === NO_NODE) return this.other(n);
+        const conds = children.filter((c) => t.type(c) === 'if_clause').map((c) => this.expr(this.firstNamedOrSelf(c)));
+        return { k: 'comp', elt: this.expr(body), target: this.expr(left), iter: this.expr(right), conds, s: this.span(n) };
       }
       case 'comparison_operator':
         return this.comparison(n);
       case 'boolean_operator': {
-        const l = n.childForFieldName('left');
-        const r = n.childForFieldName('right');
-        const op = n.childForFieldName('operator')?.type;
-        if (!l || !r || (op !== 'and' && op !== 'or')) return this.other(n);
+        const l = t.child(n, f.left);
+        const r = t.child(n, f.right);
+        const opNode = t.child(n, f.operator);
+        const op = opNode === NO_NODE ? undefined : t.type(opNode);
+        if (l === NO_NODE || r === NO_NODE || (op !== 'and' && op !== 'or')) return this.other(n);
         // `a and b and c` nests on the left: flattened into one node, as Python's own syntax tree has it.
         const values = [l, r].flatMap((c) => {
           const e = this.expr(c);
-          return e.k === 'boolop' && e.op === op && c.type === 'boolean_operator' ? e.values : [e];
+          return e.k === 'boolop' && e.op === op && t.type(c) === 'boolean_operator' ? e.values : [e];
         });
-        return { k: 'boolop', op, values, s: span(n) };
+        return { k: 'boolop', op, values, s: this.span(n) };
       }
       case 'not_operator': {
-        const arg = n.childForFieldName('argument');
-        return arg ? { k: 'not', value: this.expr(arg), s: span(n) } : this.other(n);
+        const arg = t.child(n, f.argument);
+        return arg !== NO_NODE ? { k: 'not', value: this.expr(arg), s: this.span(n) } : this.other(n);
       }
       case 'list_splat':
-        return { k: 'starred', value: this.expr(n.namedChildren[0] ?? n), s: span(n) };
+        return { k: 'starred', value: this.expr(this.firstNamedOrSelf(n)), s: this.span(n) };
       case 'keyword_argument':
         return this.other(n);
       default:
@@ -482,14 +535,14 @@ class Converter {
   }
 
   /** `a == b`, `x not in (...)`, `a < b < c`: operands are the named children, operators the tokens between them. */
-  private comparison(n: SyntaxNode): Expr {
+  private comparison(n: number): Expr {
+    const t = this.t;
     const operands: Expr[] = [];
     const ops: CompareOp[] = [];
-    for (const c of n.children) {
-      if (!c) continue;
-      const type = c.type;
+    for (const c of t.children(n)) {
+      const type = t.type(c);
       if (type === 'comment') continue;
-      if (c.isNamed) {
+      if (t.isNamed(c)) {
         operands.push(this.expr(c));
         continue;
       }
@@ -500,30 +553,30 @@ class Converter {
       ops.push(op as CompareOp);
     }
     if (operands.length < 2 || ops.length !== operands.length - 1) return this.other(n);
-    return { k: 'compare', left: operands[0], ops, comparators: operands.slice(1), s: span(n) };
+    return { k: 'compare', left: operands[0], ops, comparators: operands.slice(1), s: this.span(n) };
   }
 
-  private items(n: SyntaxNode): Expr[] {
+  private items(n: number): Expr[] {
+    const t = this.t;
     const out: Expr[] = [];
-    for (const c of n.namedChildren) if (c && c.type !== 'comment') out.push(this.expr(c));
+    for (const c of t.namedChildren(n)) if (t.type(c) !== 'comment') out.push(this.expr(c));
     return out;
   }
 
-  private string(n: SyntaxNode): Expr {
-    // The children and their types read once: each read is a call into wasm.
-    const children = n.namedChildren.filter((c): c is SyntaxNode => !!c);
-    const types = children.map((c) => c.type);
-    const startAt = types.indexOf('string_start');
-    const start = startAt >= 0 ? children[startAt].text : '"';
+  private string(n: number): Expr {
+    const t = this.t;
+    const children = t.namedChildren(n);
+    const startAt = children.find((c) => t.type(c) === 'string_start');
+    const start = startAt !== undefined ? this.text(startAt) : '"';
     const prefix = start.replace(/['"]/g, '').toLowerCase();
     const raw = prefix.includes('r');
     const parts: Array<string | Expr> = [];
-    for (let i = 0; i < children.length; i++) {
-      const c = children[i];
-      if (types[i] === 'string_content') parts.push(raw ? c.text : decodeEscapes(c.text));
-      else if (types[i] === 'interpolation') {
-        const e = c.childForFieldName('expression');
-        parts.push(e ? this.expr(e) : this.other(c));
+    for (const c of children) {
+      const type = t.type(c);
+      if (type === 'string_content') parts.push(raw ? this.text(c) : decodeEscapes(this.text(c)));
+      else if (type === 'interpolation') {
+        const e = t.child(c, this.f.expression);
+        parts.push(e !== NO_NODE ? this.expr(e) : this.other(c));
       }
     }
     const merged: Array<string | Expr> = [];
@@ -531,8 +584,8 @@ class Converter {
       if (typeof p === 'string' && typeof merged[merged.length - 1] === 'string') merged[merged.length - 1] += p;
       else merged.push(p);
     }
-    if (merged.every((p) => typeof p === 'string')) return { k: 'str', v: merged.join(''), s: span(n) };
-    return { k: 'fstr', parts: merged, s: span(n) };
+    if (merged.every((p) => typeof p === 'string')) return { k: 'str', v: merged.join(''), s: this.span(n) };
+    return { k: 'fstr', parts: merged, s: this.span(n) };
   }
 }
 
