@@ -64,6 +64,8 @@ const engineApart = {
 };
 await esbuild.build({ ...common, entryPoints: [{ in: 'server/src/cli.ts', out: 'cli' }], plugins: [engineApart] });
 await esbuild.build({ ...common, entryPoints: [{ in: 'server/src/cli/engine.ts', out: 'engine' }] });
+// The parse helper's thread (node/parseAhead.ts starts it from the bundle's folder).
+await esbuild.build({ ...common, entryPoints: [{ in: 'server/src/node/parseWorker.ts', out: 'parseWorker' }] });
 const cliText = fs.readFileSync(path.join(dist, 'cli.js'), 'utf8');
 for (const heavy of ['web-tree-sitter', 'function analyzeFolder(']) {
   if (cliText.includes(heavy)) {

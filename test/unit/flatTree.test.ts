@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Parser, type Node as SyntaxNode } from 'web-tree-sitter';
-import { FlatTree } from '../../server/src/core/python/flatTree';
+import { detachFlatTree, FlatTree, FlatTreeWalker } from '../../server/src/core/python/flatTree';
 import { loadTreeSitter } from '../../server/src/core/python/parser';
 import { readParserWasm } from '../../server/src/node/wasm';
 import { py } from './helpers';
@@ -49,7 +49,8 @@ describe('the flat copy of a tree-sitter tree', () => {
     const { module, language } = await loadTreeSitter(readParserWasm());
     const parser = new Parser();
     parser.setLanguage(language);
-    const flat = FlatTree.forLanguage(module, language);
+    const walker = FlatTreeWalker.forModule(module);
+    const flat = new FlatTree(language);
     const fixture = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
     const texts = { ...SAMPLES };
     for (const f of fs.readdirSync(fixture, { recursive: true, encoding: 'utf8' })) if (f.endsWith('.py')) texts[f] = fs.readFileSync(path.join(fixture, f), 'utf8');
@@ -57,8 +58,12 @@ describe('the flat copy of a tree-sitter tree', () => {
     for (const [name, text] of Object.entries(texts)) {
       const tree = parser.parse(text)!;
       try {
-        flat.load(tree, text);
-        assert.deepEqual(flatNodes(flat, language.fields), publicNodes(tree.rootNode), name);
+        const expected = publicNodes(tree.rootNode);
+        flat.show(walker.walk(tree), text);
+        assert.deepEqual(flatNodes(flat, language.fields), expected, name);
+        // The copy a worker thread hands over reads the same.
+        flat.show(detachFlatTree(walker.walk(tree)), text);
+        assert.deepEqual(flatNodes(flat, language.fields), expected, name);
       } finally {
         tree.delete();
       }
@@ -66,8 +71,7 @@ describe('the flat copy of a tree-sitter tree', () => {
     parser.delete();
   });
 
-  it('names the pinned binding when handed a module object without its exports', async () => {
-    const { language } = await loadTreeSitter(readParserWasm());
-    assert.throws(() => FlatTree.forLanguage({}, language), /lacks _ts_init/);
+  it('names the pinned binding when handed a module object without its exports', () => {
+    assert.throws(() => FlatTreeWalker.forModule({}), /lacks _ts_init/);
   });
 });

@@ -261,6 +261,30 @@ export class Project {
     return entry.notes;
   }
 
+  /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
+  private modelFileTest(settings: Settings): (path: string) => boolean {
+    const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
+    if (modelMatcher) return modelMatcher;
+    return (f) => {
+      const entry = this.files.get(f)!;
+      entry.modelLike ??= MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
+      return entry.modelLike;
+    };
+  }
+
+  /**
+   * The Python files an analysis will parse and has not parsed yet, in about the order it parses them (revisions,
+   * then models): what a parser can work on ahead, on another thread. Files reached only through imports are left out.
+   */
+  parsePlan(settings: Settings = defaultSettings()): string[] {
+    const { pyFiles } = this.fileLists(settings.exclude);
+    const isModelFile = this.modelFileTest(settings);
+    const unparsed = pyFiles.filter((f) => !this.files.get(f)!.notes);
+    const revisions = unparsed.filter((f) => this.files.get(f)!.revisionLike);
+    const models = unparsed.filter((f) => !this.files.get(f)!.revisionLike && !f.endsWith('env.py') && isModelFile(f));
+    return [...revisions, ...models];
+  }
+
   /** Reads every environment's revisions and every model, replays, diffs, and returns the findings. */
   analyze(settings: Settings = defaultSettings()): Analysis {
     const steps = this.analysisSteps(settings);
@@ -304,15 +328,8 @@ export class Project {
     for (const r of replays) findings.push(...r.replay.findings);
 
     const scriptFolders = envs.map((e) => e.scriptLocation);
-    const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
-    const modelFiles = pyFiles.filter((f) => {
-      if (revisionFiles.has(f)) return false;
-      if (scriptFolders.some((d) => f === `${d ? `${d}/` : ''}env.py`)) return false;
-      if (modelMatcher) return modelMatcher(f);
-      const entry = this.files.get(f)!;
-      entry.modelLike ??= MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
-      return entry.modelLike;
-    });
+    const isModelFile = this.modelFileTest(settings);
+    const modelFiles = pyFiles.filter((f) => !revisionFiles.has(f) && !scriptFolders.some((d) => f === `${d ? `${d}/` : ''}env.py`) && isModelFile(f));
     // Parsed one by one (so that a first index answers requests in between); not again once read.
     for (const file of modelFiles) {
       if (this.files.get(file)!.notes) continue;

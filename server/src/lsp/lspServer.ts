@@ -4,7 +4,8 @@ import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, Text
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser, type PythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
-import { cachingParser, defaultCacheDir, type CachingParser } from '../node/syntaxCache';
+import { cachePackExists, cachingParser, defaultCacheDir, type CachingParser } from '../node/syntaxCache';
+import { FolderParser, ParseHelper } from '../node/parseAhead';
 import { loadSqlParsers } from '../node/sqlParsers';
 import { VERSION } from '../version';
 import { Debouncer } from './debounce';
@@ -42,6 +43,9 @@ export class LspServer {
   private folderPaths: string[] = [];
   private parser: PythonParser | undefined;
   private caches: CachingParser[] = [];
+  /** Each folder's parser (shared with `helper`, a parse thread, during the first index only). */
+  private folderParsers: FolderParser[] = [];
+  private helper: ParseHelper | undefined;
   private debouncer: Debouncer | undefined;
   private canRegisterWatchers = false;
   private canPullConfiguration = false;
@@ -144,15 +148,21 @@ export class LspServer {
     this.progress?.begin('Alembic Drift', 0, 'Indexing models and migrations…');
     try {
       // The parse cache the CLI fills serves the first index too (buffers typed later are parsed afresh).
+      const cacheDir = defaultCacheDir(VERSION);
+      const wasm = readParserWasm(this.options.wasmDir);
+      // A folder without a parse cache will parse much: a helper thread loads tree-sitter meanwhile.
+      if (this.folderPaths.some((p) => !cachePackExists(cacheDir, p))) this.helper = ParseHelper.start(wasm);
       await loadSqlParsers();
-      const treeSitter = await createPythonParser(readParserWasm(this.options.wasmDir));
+      const treeSitter = await createPythonParser(wasm);
       this.parser = treeSitter;
       // Each folder reads (and after the first index writes) its own pack, the one the CLI uses for that folder.
-      const cacheDir = defaultCacheDir(VERSION);
-      this.caches = this.folderPaths.map((p) => cachingParser(treeSitter, cacheDir, { project: p }));
+      this.folderParsers = this.folderPaths.map(() => new FolderParser(treeSitter));
+      this.caches = this.folderPaths.map((p, i) => cachingParser(this.folderParsers[i], cacheDir, { project: p }));
       this.folders = this.folderPaths.map((p, i) => new WorkspaceFolder(p, this.caches[i]));
       for (const f of this.folders) f.loadFromDisk();
       await this.pullConfiguration();
+      // The first index shares its parsing with the helper thread; edits after it are parsed here.
+      this.folders.forEach((f, i) => this.folderParsers[i].shareAhead(() => (this.helper ??= ParseHelper.start(wasm)), this.caches[i].uncached(f.parsePlan())));
       const queued = this.pending;
       this.pending = [];
       for (const run of queued) run();
@@ -160,6 +170,7 @@ export class LspServer {
       await this.analyze();
     } catch (e) {
       this.connection.console.error(`alembic-drift: indexing failed: ${(e as Error).stack ?? e}`);
+      void this.helper?.stop();
       this.progress?.done();
     }
   }
@@ -253,6 +264,9 @@ export class LspServer {
     if (!this.indexed) {
       this.indexed = true;
       for (const cache of this.caches) cache.flush();
+      for (const p of this.folderParsers) p.alone();
+      void this.helper?.stop();
+      this.helper = undefined;
       this.progress?.done();
       void this.connection.sendNotification(INDEXED_NOTIFICATION, { folders: this.folders.length, findings });
       this.options.afterFirstIndex?.();

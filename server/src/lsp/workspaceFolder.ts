@@ -50,6 +50,11 @@ export class WorkspaceFolder {
     return rel.split(path.sep).join('/');
   }
 
+  /** The texts a first analysis of the folder will parse (see `Project.parsePlan`). */
+  parsePlan(): string[] {
+    return this.project.parsePlan(this.settings).map((f) => this.project.getText(f)!);
+  }
+
   /** Reads every project file from disk (the first index); open buffers keep their text. */
   loadFromDisk(): void {
     const { files, skipped } = readProjectFiles(this.root);

@@ -1,10 +1,11 @@
 import { createPythonParser } from '../core/python/parser';
+import { FolderParser, ParseHelper, PARSE_AHEAD_MIN_CHARS } from './parseAhead';
 import { loadSqlParsers } from './sqlParsers';
 import { Project, type Analysis } from '../core/project';
 import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { readProjectFiles, type ProjectFiles } from './readProject';
 import { readParserWasm } from './wasm';
-import { cachingParser, defaultCacheDir } from './syntaxCache';
+import { cachePackExists, cachingParser, defaultCacheDir } from './syntaxCache';
 import { VERSION } from '../version';
 
 /** The analysis of a folder on disk, with the settings used and any problems reading them. */
@@ -24,18 +25,30 @@ export function folderSettings(files: ProjectFiles): { settings: Settings; probl
 /**
  * Reads a project folder from disk into the engine and analyses it (the CLI's whole job, minus printing). Parsed
  * files come from the parse cache (in `cacheDir`, by default the user's) unless `cache` is false; `read` passes files
- * already read.
+ * already read. With at least `parseAheadChars` of text to parse, a helper thread parses beside this one.
  */
-export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; cacheDir?: string; read?: ProjectFiles } = {}): Promise<FolderAnalysis> {
-  const treeSitter = await createPythonParser(readParserWasm(options.wasmDir));
+export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; cacheDir?: string; read?: ProjectFiles; parseAheadChars?: number } = {}): Promise<FolderAnalysis> {
+  const wasm = readParserWasm(options.wasmDir);
+  const cacheDir = options.cacheDir ?? defaultCacheDir(VERSION);
+  const parseAheadChars = options.parseAheadChars ?? PARSE_AHEAD_MIN_CHARS;
+  // A first run (no parse cache yet) parses much: the helper thread loads tree-sitter while this one starts.
+  let helper = parseAheadChars === Infinity || (options.cache !== false && cachePackExists(cacheDir, root)) ? undefined : ParseHelper.start(wasm);
+  const treeSitter = await createPythonParser(wasm);
   await loadSqlParsers();
-  const parser = options.cache === false ? undefined : cachingParser(treeSitter, options.cacheDir ?? defaultCacheDir(VERSION), { project: root });
-  const project = new Project(parser ?? treeSitter);
+  const python = new FolderParser(treeSitter);
+  const cache = options.cache === false ? undefined : cachingParser(python, cacheDir, { project: root });
+  const project = new Project(cache ?? python);
   const read = options.read ?? readProjectFiles(root);
   for (const [file, text] of read.files) project.setFile(file, text);
   for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);
   const { settings, problems } = folderSettings(read);
-  const analysis = project.analyze(settings);
-  parser?.flush();
-  return { analysis, settings, settingsProblems: problems, project };
+  const planned = project.parsePlan(settings).map((f) => project.getText(f)!);
+  python.shareAhead(() => (helper ??= ParseHelper.start(wasm)), cache ? cache.uncached(planned) : planned, parseAheadChars);
+  try {
+    const analysis = project.analyze(settings);
+    cache?.flush();
+    return { analysis, settings, settingsProblems: problems, project };
+  } finally {
+    await helper?.stop();
+  }
 }

@@ -9,6 +9,8 @@ export { defaultCacheDir } from './cacheDir';
 /** A parser whose results are kept on disk; `flush()` writes what this run parsed (call it once the analysis is done). */
 export interface CachingParser extends PythonParser {
   flush(): void;
+  /** The texts among `texts` that the cache does not hold (what a run will have to parse). */
+  uncached(texts: string[]): string[];
 }
 
 /**
@@ -20,7 +22,7 @@ export interface CachingParser extends PythonParser {
  * entry is parsed again, never trusted.
  */
 export function cachingParser(parser: PythonParser, dir: string, options: { project: string }): CachingParser {
-  const packFile = path.join(dir, `${createHash('sha1').update(path.resolve(options.project)).digest('hex').slice(0, 20)}.pack`);
+  const packFile = packFileOf(dir, options.project);
   let stored: Map<string, string> | undefined;
   /** The entries this run used, kept until a parse makes a new pack worth writing (then written as they come). */
   let used: Array<[key: string, json: string]> = [];
@@ -63,10 +65,24 @@ export function cachingParser(parser: PythonParser, dir: string, options: { proj
     }
   };
 
+  /** Keys already computed for texts asked about by `uncached`, so that no text is hashed twice. */
+  let keys = new Map<string, string>();
+  const keyOf = (text: string): string => keys.get(text) ?? createHash('sha1').update(text).digest('hex');
+
   return {
+    uncached(texts: string[]): string[] {
+      stored ??= readPack(packFile);
+      const out: string[] = [];
+      for (const text of texts) {
+        const key = keyOf(text);
+        keys.set(text, key);
+        if (!stored.has(key)) out.push(text);
+      }
+      return out;
+    },
     parseModule(text: string): ModuleSyntax {
       stored ??= readPack(packFile);
-      const key = createHash('sha1').update(text).digest('hex');
+      const key = keyOf(text);
       const json = stored.get(key);
       if (json !== undefined) {
         try {
@@ -96,10 +112,21 @@ export function cachingParser(parser: PythonParser, dir: string, options: { proj
       }
       // What is parsed from now on (an editor's later buffers) is not stored: let the pack's text go.
       stored = new Map();
+      keys = new Map();
       used = [];
       writable = false;
     },
   };
+}
+
+/** Where the pack of a project folder is kept in a cache folder. */
+function packFileOf(dir: string, project: string): string {
+  return path.join(dir, `${createHash('sha1').update(path.resolve(project)).digest('hex').slice(0, 20)}.pack`);
+}
+
+/** Whether a cache folder holds a pack for a project folder (a run before this one parsed it). */
+export function cachePackExists(dir: string, project: string): boolean {
+  return fs.existsSync(packFileOf(dir, project));
 }
 
 /** The entries of a pack by key; an unreadable pack is empty, a line that is not `key<TAB>json` is skipped. */

@@ -39,54 +39,56 @@ export const NO_NODE = -1;
 const ERROR_SYMBOL = 0xffff;
 
 /**
- * A tree-sitter tree copied into typed arrays in one walk: node `i` in pre-order has a type, a field in its parent,
- * a start and an end (UTF-16 offsets, as JavaScript strings count), its parent and the first node after its subtree.
- * Reading it costs no call into wasm, so a converter can look at a node as often as it likes.
+ * A tree-sitter tree copied into typed arrays: node `i` in pre-order has a type, a field in its parent, a start and an
+ * end (UTF-16 offsets, as JavaScript strings count), its parent and the first node after its subtree. Plain arrays,
+ * so a tree read on one thread can be handed to another without copying.
  */
-export class FlatTree {
-  private typeIds = new Uint16Array(1024);
-  private fieldIds = new Uint16Array(1024);
-  private starts = new Int32Array(1024);
-  private ends = new Int32Array(1024);
-  private parents = new Int32Array(1024);
-  private afters = new Int32Array(1024);
-  private count = 0;
-  private text = '';
-  private lineStarts: number[] | undefined;
-  private readonly named: Uint8Array;
+export interface FlatTreeData {
+  size: number;
+  typeIds: Uint16Array;
+  fieldIds: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  parents: Int32Array;
+  afters: Int32Array;
+}
 
-  private constructor(
-    private readonly exports: CursorExports,
-    private readonly typeNames: string[],
-    private readonly fieldIdsByName: Map<string, number>,
-    language: Language,
-  ) {
-    this.named = new Uint8Array(typeNames.length);
-    for (let id = 0; id < typeNames.length; id++) this.named[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
-  }
+function allocate(size: number): FlatTreeData {
+  return { size: 0, typeIds: new Uint16Array(size), fieldIds: new Uint16Array(size), starts: new Int32Array(size), ends: new Int32Array(size), parents: new Int32Array(size), afters: new Int32Array(size) };
+}
 
-  /** A reusable flat tree for one language, or an error naming what the wasm binding lacks. */
-  static forLanguage(module: object, language: Language): FlatTree {
+/** A copy of the first `size` nodes in arrays of their own (what a worker thread transfers). */
+export function detachFlatTree(d: FlatTreeData): FlatTreeData {
+  const n = d.size;
+  return { size: n, typeIds: d.typeIds.slice(0, n), fieldIds: d.fieldIds.slice(0, n), starts: d.starts.slice(0, n), ends: d.ends.slice(0, n), parents: d.parents.slice(0, n), afters: d.afters.slice(0, n) };
+}
+
+/** The buffers a flat tree's arrays live in, to transfer them to another thread. */
+export function flatTreeBuffers(d: FlatTreeData): ArrayBuffer[] {
+  return [d.typeIds, d.fieldIds, d.starts, d.ends, d.parents, d.afters].map((a) => a.buffer as ArrayBuffer);
+}
+
+/**
+ * Copies tree-sitter trees into flat arrays with one cursor walk each, calling the binding's exports directly; the
+ * arrays are reused from one tree to the next.
+ */
+export class FlatTreeWalker {
+  private data = allocate(1024);
+
+  private constructor(private readonly exports: CursorExports) {}
+
+  /** A walker over the given tree-sitter module object, or an error naming what the object lacks. */
+  static forModule(module: object): FlatTreeWalker {
     const missing = CURSOR_EXPORTS.filter((name) => typeof (module as Record<string, unknown>)[name] !== 'function');
     if (missing.length) throw new Error(`web-tree-sitter's module object lacks ${missing.join(', ')}: it must be the pinned version, initialised once with that object`);
-    const fields = new Map<string, number>();
-    language.fields.forEach((name, id) => {
-      if (name) fields.set(name, id);
-    });
-    return new FlatTree(module as CursorExports, language.types, fields, language);
+    return new FlatTreeWalker(module as CursorExports);
   }
 
-  /** The id of a field name in this language (0 when the grammar has no such field). */
-  fieldId(name: string): number {
-    return this.fieldIdsByName.get(name) ?? 0;
-  }
-
-  /** Copies `tree` (parsed from `text`) into this object, replacing what it held; node 0 is the root. */
-  load(tree: Tree, text: string): void {
+  /** Copies `tree` into the walker's arrays (valid until the next walk); node 0 is the root. */
+  walk(tree: Tree): FlatTreeData {
     const x = this.exports;
     const address = (tree as unknown as { 0: number })[0];
-    this.text = text;
-    this.lineStarts = undefined;
+    let d = this.data;
     // The cursor lives in the binding's transfer buffer; nothing else touches that buffer during the walk.
     x._ts_init();
     x._ts_tree_root_node_wasm(address);
@@ -95,87 +97,118 @@ export class FlatTree {
     let parent = NO_NODE;
     try {
       for (;;) {
-        if (n === this.typeIds.length) this.grow();
-        this.typeIds[n] = x._ts_tree_cursor_current_node_type_id_wasm(address);
-        this.fieldIds[n] = x._ts_tree_cursor_current_field_id_wasm(address);
-        this.starts[n] = x._ts_tree_cursor_start_index_wasm(address);
-        this.ends[n] = x._ts_tree_cursor_end_index_wasm(address);
-        this.parents[n] = parent;
+        if (n === d.typeIds.length) d = this.data = grow(d, n);
+        d.typeIds[n] = x._ts_tree_cursor_current_node_type_id_wasm(address);
+        d.fieldIds[n] = x._ts_tree_cursor_current_field_id_wasm(address);
+        d.starts[n] = x._ts_tree_cursor_start_index_wasm(address);
+        d.ends[n] = x._ts_tree_cursor_end_index_wasm(address);
+        d.parents[n] = parent;
         const node = n++;
         if (x._ts_tree_cursor_goto_first_child_wasm(address)) {
           parent = node;
           continue;
         }
-        this.afters[node] = n;
+        d.afters[node] = n;
         while (!x._ts_tree_cursor_goto_next_sibling_wasm(address)) {
-          if (parent === NO_NODE) return;
-          this.afters[parent] = n;
-          parent = this.parents[parent];
+          if (parent === NO_NODE) return d;
+          d.afters[parent] = n;
+          parent = d.parents[parent];
           x._ts_tree_cursor_goto_parent_wasm(address);
         }
       }
     } finally {
-      this.count = n;
+      d.size = n;
       x._ts_tree_cursor_delete_wasm(address);
     }
   }
+}
 
-  private grow(): void {
-    const size = this.typeIds.length * 2;
-    const widen = <T extends Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.typeIds = widen(this.typeIds, (s) => new Uint16Array(s));
-    this.fieldIds = widen(this.fieldIds, (s) => new Uint16Array(s));
-    this.starts = widen(this.starts, (s) => new Int32Array(s));
-    this.ends = widen(this.ends, (s) => new Int32Array(s));
-    this.parents = widen(this.parents, (s) => new Int32Array(s));
-    this.afters = widen(this.afters, (s) => new Int32Array(s));
+function grow(d: FlatTreeData, n: number): FlatTreeData {
+  const bigger = allocate(d.typeIds.length * 2);
+  bigger.typeIds.set(d.typeIds);
+  bigger.fieldIds.set(d.fieldIds);
+  bigger.starts.set(d.starts);
+  bigger.ends.set(d.ends);
+  bigger.parents.set(d.parents);
+  bigger.afters.set(d.afters);
+  bigger.size = n;
+  return bigger;
+}
+
+/**
+ * A flat tree read with the names of its language: node types, fields, text, positions, children. Reading it costs
+ * no call into wasm, so a converter can look at a node as often as it likes.
+ */
+export class FlatTree {
+  private d: FlatTreeData = allocate(0);
+  private text = '';
+  private lineStarts: number[] | undefined;
+  private readonly named: Uint8Array;
+  private readonly typeNames: string[];
+  private readonly fieldIdsByName = new Map<string, number>();
+
+  constructor(language: Language) {
+    this.typeNames = language.types;
+    this.named = new Uint8Array(this.typeNames.length);
+    for (let id = 0; id < this.typeNames.length; id++) this.named[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
+    language.fields.forEach((name, id) => {
+      if (name) this.fieldIdsByName.set(name, id);
+    });
+  }
+
+  /** The id of a field name in this language (0 when the grammar has no such field). */
+  fieldId(name: string): number {
+    return this.fieldIdsByName.get(name) ?? 0;
+  }
+
+  /** Reads `data`, the tree of `text`, from now on. */
+  show(data: FlatTreeData, text: string): void {
+    this.d = data;
+    this.text = text;
+    this.lineStarts = undefined;
   }
 
   /** How many nodes the tree has. */
   get size(): number {
-    return this.count;
+    return this.d.size;
   }
 
   /** The node's type, as tree-sitter names it ('ERROR' for a region the parser could not read). */
   type(n: number): string {
-    const id = this.typeIds[n];
+    const id = this.d.typeIds[n];
     return id === ERROR_SYMBOL ? 'ERROR' : (this.typeNames[id] ?? 'ERROR');
   }
 
   /** Whether the node is a named one (not punctuation or a keyword token). */
   isNamed(n: number): boolean {
-    const id = this.typeIds[n];
+    const id = this.d.typeIds[n];
     return id === ERROR_SYMBOL || this.named[id] === 1;
   }
 
   /** The node's parent, or NO_NODE for the root. */
   parent(n: number): number {
-    return this.parents[n];
+    return this.d.parents[n];
   }
 
   /** The node's source text. */
   textOf(n: number): string {
-    return this.text.slice(this.starts[n], this.ends[n]);
+    return this.text.slice(this.d.starts[n], this.d.ends[n]);
   }
 
   /** Where the node starts: an offset into the text (UTF-16 code units). */
   start(n: number): number {
-    return this.starts[n];
+    return this.d.starts[n];
   }
 
   /** Where the node ends: the offset just past it. */
   end(n: number): number {
-    return this.ends[n];
+    return this.d.ends[n];
   }
 
   /** The node's start and end as rows and columns (UTF-16 code units, as tree-sitter's web binding reports them). */
   span(n: number): Span {
-    const a = this.starts[n];
-    const b = this.ends[n];
+    const a = this.d.starts[n];
+    const b = this.d.ends[n];
     const lines = (this.lineStarts ??= lineStartsOf(this.text));
     const ra = rowOf(lines, a);
     const rb = b === a ? ra : rowOf(lines, b, ra);
@@ -185,27 +218,27 @@ export class FlatTree {
   /** The node's children, named or not, in order. */
   children(n: number): number[] {
     const out: number[] = [];
-    for (let c = n + 1, end = this.afters[n]; c < end; c = this.afters[c]) out.push(c);
+    for (let c = n + 1, end = this.d.afters[n]; c < end; c = this.d.afters[c]) out.push(c);
     return out;
   }
 
   /** The node's named children, in order. */
   namedChildren(n: number): number[] {
     const out: number[] = [];
-    for (let c = n + 1, end = this.afters[n]; c < end; c = this.afters[c]) if (this.isNamed(c)) out.push(c);
+    for (let c = n + 1, end = this.d.afters[n]; c < end; c = this.d.afters[c]) if (this.isNamed(c)) out.push(c);
     return out;
   }
 
   /** The node's first named child, or NO_NODE. */
   firstNamedChild(n: number): number {
-    for (let c = n + 1, end = this.afters[n]; c < end; c = this.afters[c]) if (this.isNamed(c)) return c;
+    for (let c = n + 1, end = this.d.afters[n]; c < end; c = this.d.afters[c]) if (this.isNamed(c)) return c;
     return NO_NODE;
   }
 
   /** The first child in the given field, or NO_NODE. */
   child(n: number, field: number): number {
     if (field === 0) return NO_NODE;
-    for (let c = n + 1, end = this.afters[n]; c < end; c = this.afters[c]) if (this.fieldIds[c] === field) return c;
+    for (let c = n + 1, end = this.d.afters[n]; c < end; c = this.d.afters[c]) if (this.d.fieldIds[c] === field) return c;
     return NO_NODE;
   }
 
@@ -213,7 +246,7 @@ export class FlatTree {
   childrenInField(n: number, field: number): number[] {
     const out: number[] = [];
     if (field === 0) return out;
-    for (let c = n + 1, end = this.afters[n]; c < end; c = this.afters[c]) if (this.fieldIds[c] === field) out.push(c);
+    for (let c = n + 1, end = this.d.afters[n]; c < end; c = this.d.afters[c]) if (this.d.fieldIds[c] === field) out.push(c);
     return out;
   }
 }

@@ -1,5 +1,5 @@
 import { Parser, Language, Node as SyntaxNode } from 'web-tree-sitter';
-import { FlatTree, NO_NODE } from './flatTree';
+import { detachFlatTree, FlatTree, FlatTreeWalker, NO_NODE, type FlatTreeData } from './flatTree';
 import { dottedName, type CompareOp, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
 
 /** The wasm binaries the parser needs; the caller reads them (the engine never touches the disk). */
@@ -13,6 +13,23 @@ export interface PythonParser {
   parseModule(text: string): ModuleSyntax;
 }
 
+/** A text parsed into a flat tree, with where tree-sitter had to recover (read while the tree still exists). */
+export interface ParsedText {
+  tree: FlatTreeData;
+  errors: Span[];
+}
+
+/** The part of parsing that needs tree-sitter: text in, flat tree out, on whichever thread loaded it. */
+export interface TextReader {
+  /** Parses a text; with `detach`, into arrays of its own (to transfer), else into arrays reused by the next read. */
+  read(text: string, options?: { detach?: boolean }): ParsedText;
+}
+
+/** A parser whose two halves can be used apart: reading texts into flat trees, and finishing them into syntax. */
+export interface SplitPythonParser extends PythonParser, TextReader {
+  convert(text: string, parsed: ParsedText): ModuleSyntax;
+}
+
 let loaded: Promise<TreeSitter> | undefined;
 
 /** The tree-sitter runtime's module object (Emscripten fills it with the binding's exports) and the Python grammar. */
@@ -21,7 +38,7 @@ export interface TreeSitter {
   language: Language;
 }
 
-/** Loads tree-sitter and the Python grammar once per process, from the given wasm bytes. */
+/** Loads tree-sitter and the Python grammar once per process (per thread), from the given wasm bytes. */
 export function loadTreeSitter(wasm: ParserWasm): Promise<TreeSitter> {
   loaded ??= (async () => {
     const module = { wasmBinary: wasm.runtime };
@@ -31,25 +48,43 @@ export function loadTreeSitter(wasm: ParserWasm): Promise<TreeSitter> {
   return loaded;
 }
 
-/** A parser of Python into `ModuleSyntax`, on the tree-sitter loaded once per process. */
-export async function createPythonParser(wasm: ParserWasm): Promise<PythonParser> {
+/** A reader of Python texts into flat trees, on the tree-sitter loaded once per thread. */
+export async function createTextReader(wasm: ParserWasm): Promise<TextReader> {
   const { module, language } = await loadTreeSitter(wasm);
   const parser = new Parser();
   parser.setLanguage(language);
-  const flat = FlatTree.forLanguage(module, language);
-  const converter = new Converter(flat);
+  const walker = FlatTreeWalker.forModule(module);
   return {
-    parseModule(text: string): ModuleSyntax {
+    read(text, options) {
       const tree = parser.parse(text);
-      if (!tree) return { body: [], errors: [[0, 0, 0, 0]], ignores: {} };
+      if (!tree) return { tree: EMPTY_TREE, errors: [[0, 0, 0, 0]] };
       try {
-        flat.load(tree, text);
-        const body = converter.module();
-        return { body, errors: tree.rootNode.hasError ? readErrors(tree.rootNode) : [], ignores: text.includes('alembic-drift') ? readIgnores(flat) : {} };
+        const flat = walker.walk(tree);
+        return { tree: options?.detach ? detachFlatTree(flat) : flat, errors: tree.rootNode.hasError ? readErrors(tree.rootNode) : [] };
       } finally {
         tree.delete();
       }
     },
+  };
+}
+
+const EMPTY_TREE: FlatTreeData = { size: 0, typeIds: new Uint16Array(0), fieldIds: new Uint16Array(0), starts: new Int32Array(0), ends: new Int32Array(0), parents: new Int32Array(0), afters: new Int32Array(0) };
+
+/** A parser of Python into `ModuleSyntax`, on the tree-sitter loaded once per process. */
+export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonParser> {
+  const reader = await createTextReader(wasm);
+  const { language } = await loadTreeSitter(wasm);
+  const flat = new FlatTree(language);
+  const converter = new Converter(flat);
+  const convert = (text: string, parsed: ParsedText): ModuleSyntax => {
+    flat.show(parsed.tree, text);
+    const body = parsed.tree.size > 0 ? converter.module() : [];
+    return { body, errors: parsed.errors, ignores: parsed.tree.size > 0 && text.includes('alembic-drift') ? readIgnores(flat) : {} };
+  };
+  return {
+    parseModule: (text) => convert(text, reader.read(text)),
+    read: (text, options) => reader.read(text, options),
+    convert,
   };
 }
 

@@ -1,0 +1,162 @@
+import * as path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { ParsedText, ParserWasm, PythonParser, SplitPythonParser } from '../core/python/parser';
+import type { ModuleSyntax } from '../core/python/syntax';
+import { boardBytes, CLAIMED_BY_MAIN, claimIndex, FREE, READY_COUNT, type HelperResult, type HelperStart, type HelperTexts } from './parseAheadProtocol';
+
+/** Below this much text to parse, a second thread costs more than it saves. */
+export const PARSE_AHEAD_MIN_CHARS = 400_000;
+/** How long the main thread waits for a text the helper has claimed before parsing it itself. */
+const GIVE_UP_MS = 2000;
+
+/** A parser sharing its texts with a helper thread. */
+export interface SharingParser extends PythonParser {
+  /** How many texts the helper thread read for it so far. */
+  readonly helped: number;
+}
+
+/**
+ * A worker thread that parses Python texts for this one. Start it as early as possible (it loads tree-sitter
+ * meanwhile), `share` the texts once they are known, `stop` it when the analysis is done.
+ */
+export class ParseHelper {
+  /** Settles once the helper has loaded tree-sitter (true), or failed to (false). */
+  readonly ready: Promise<boolean>;
+
+  private constructor(
+    private readonly worker: Worker | undefined,
+    private readonly port: MessagePort,
+  ) {
+    this.ready = worker
+      ? new Promise((resolve) => {
+          worker.once('message', () => resolve(true));
+          worker.once('error', () => resolve(false));
+          worker.once('exit', () => resolve(false));
+        })
+      : Promise.resolve(false);
+  }
+
+  /** Starts the helper thread; if it cannot start, `share` leaves all the parsing to this thread. */
+  static start(wasm: ParserWasm, workerFile = path.join(__dirname, 'parseWorker.js')): ParseHelper {
+    const { port1, port2 } = new MessageChannel();
+    let worker: Worker | undefined;
+    try {
+      worker = new Worker(workerFile, { workerData: { wasm, port: port2 } satisfies HelperStart, transferList: [port2] });
+      worker.unref();
+      // A helper that fails leaves what it claimed: the main thread gives up waiting and parses those texts itself.
+      worker.on('error', () => undefined);
+    } catch {
+      worker = undefined;
+    }
+    return new ParseHelper(worker, port1);
+  }
+
+  /**
+   * A parser that shares `texts` with the helper: the helper reads them into flat trees in order, from the first;
+   * the returned parser converts each one the helper has read (its arrays handed over without a copy), parses itself
+   * a text nobody has claimed yet, and while it waits for the helper, reads unclaimed texts from the end of the list.
+   * Each text is parsed exactly once, whatever order the analysis asks in; texts not in the list are parsed here.
+   */
+  share(parser: SplitPythonParser, texts: string[]): SharingParser {
+    const index = new Map<string, number>();
+    const unique: string[] = [];
+    for (const text of texts) {
+      if (index.has(text)) continue;
+      index.set(text, unique.length);
+      unique.push(text);
+    }
+    const shared = new SharedArrayBuffer(boardBytes(unique.length));
+    const board = new Int32Array(shared);
+    if (this.worker) this.port.postMessage({ texts: unique, shared } satisfies HelperTexts);
+    else board.fill(CLAIMED_BY_MAIN);
+
+    /** What the helper read (undefined where reading threw), and what this thread read ahead while it waited. */
+    const helperReadings = new Map<number, ParsedText | undefined>();
+    const ownReadings = new Map<number, ParsedText>();
+    const used = new Set<number>();
+    let back = unique.length - 1;
+    const claim = (i: number): boolean => Atomics.compareExchange(board, claimIndex(i), FREE, CLAIMED_BY_MAIN) === FREE;
+    const drain = (): void => {
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+        const r = m.message as HelperResult;
+        helperReadings.set(r.index, r.parsed);
+      }
+    };
+    /** Reads one unclaimed text from the end of the list (after `i`); false when there is none left. */
+    const readFromBack = (i: number): boolean => {
+      while (back > i && Atomics.load(board, claimIndex(back)) !== FREE) back--;
+      if (back <= i || !claim(back)) return false;
+      ownReadings.set(back, parser.read(unique[back], { detach: true }));
+      back--;
+      return true;
+    };
+    /** The reading of text `i` the helper claimed; undefined when the helper failed or took too long. */
+    const awaitHelper = (i: number): ParsedText | undefined => {
+      const deadline = Date.now() + GIVE_UP_MS;
+      for (;;) {
+        const seen = Atomics.load(board, READY_COUNT);
+        drain();
+        if (helperReadings.has(i)) return helperReadings.get(i);
+        if (readFromBack(i)) continue;
+        const left = deadline - Date.now();
+        if (left <= 0) return undefined;
+        Atomics.wait(board, READY_COUNT, seen, Math.min(left, 50));
+      }
+    };
+    const sharing = {
+      helped: 0,
+      parseModule(text: string): ModuleSyntax {
+        const i = index.get(text);
+        if (i === undefined || used.has(i)) return parser.parseModule(text);
+        used.add(i);
+        const own = ownReadings.get(i);
+        ownReadings.delete(i);
+        if (own) return parser.convert(text, own);
+        if (claim(i)) return parser.parseModule(text);
+        const parsed = awaitHelper(i);
+        helperReadings.delete(i);
+        if (!parsed) return parser.parseModule(text);
+        sharing.helped++;
+        return parser.convert(text, parsed);
+      },
+    };
+    return sharing;
+  }
+
+  /** Ends the helper thread. */
+  async stop(): Promise<void> {
+    this.port.close();
+    await this.worker?.terminate();
+  }
+}
+
+/**
+ * The parser of one project folder: tree-sitter on this thread, or, while a first analysis runs, shared with a
+ * helper thread for the texts that analysis is about to parse.
+ */
+export class FolderParser implements PythonParser {
+  private current: PythonParser;
+
+  constructor(private readonly base: SplitPythonParser) {
+    this.current = base;
+  }
+
+  /** Parses a text, with the helper's reading of it when it has one. */
+  parseModule(text: string): ModuleSyntax {
+    return this.current.parseModule(text);
+  }
+
+  /** Shares `texts` with a helper (from `helper()`, which may start one) when they hold at least `minChars`. */
+  shareAhead(helper: () => ParseHelper, texts: string[], minChars = PARSE_AHEAD_MIN_CHARS): boolean {
+    let chars = 0;
+    for (const t of texts) chars += t.length;
+    if (texts.length === 0 || chars < minChars) return false;
+    this.current = helper().share(this.base, texts);
+    return true;
+  }
+
+  /** Parses everything on this thread again. */
+  alone(): void {
+    this.current = this.base;
+  }
+}

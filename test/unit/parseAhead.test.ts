@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createPythonParser } from '../../server/src/core/python/parser';
+import { readParserWasm } from '../../server/src/node/wasm';
+import { ParseHelper } from '../../server/src/node/parseAhead';
+import { analyzeFolder } from '../../server/src/node/analyzeFolder';
+
+const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
+
+function fixtureTexts(): string[] {
+  return fs
+    .readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.py'))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
+}
+
+/** A fixed shuffle, so that a failure can be replayed. */
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  let seed = 7;
+  for (let i = out.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const j = seed % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+describe('parsing ahead on a helper thread', () => {
+  it('gives each text the syntax the parser alone gives, whatever order the texts are asked for in', async () => {
+    const wasm = readParserWasm();
+    const parser = await createPythonParser(wasm);
+    const texts = fixtureTexts();
+    assert.ok(texts.length > 50, `fixture texts (${texts.length})`);
+    const damaged = texts.slice(0, 10).map((t) => t.slice(0, Math.floor(t.length / 2)));
+    const helper = ParseHelper.start(wasm);
+    try {
+      assert.equal(await helper.ready, true, 'the helper thread started');
+      const sharing = helper.share(parser, [...texts, ...damaged]);
+      // Asked in another order, some twice, and one text the helper was never given.
+      const asked = [...shuffled([...texts, ...damaged]), texts[0], texts[3], 'x = (\n'];
+      for (const text of asked) assert.deepEqual(sharing.parseModule(text), parser.parseModule(text));
+      assert.ok(sharing.helped > 0, 'the helper read some of the texts');
+    } finally {
+      await helper.stop();
+    }
+  });
+
+  it('parses everything itself when the helper cannot start', async () => {
+    const wasm = readParserWasm();
+    const parser = await createPythonParser(wasm);
+    const texts = fixtureTexts().slice(0, 20);
+    const helper = ParseHelper.start(wasm, path.join(FIXTURES, 'no-such-worker.js'));
+    try {
+      assert.equal(await helper.ready, false);
+      const sharing = helper.share(parser, texts);
+      for (const text of texts) assert.deepEqual(sharing.parseModule(text), parser.parseModule(text));
+      assert.equal(sharing.helped, 0);
+    } finally {
+      await helper.stop();
+    }
+  });
+
+  it('analyses a project to the same findings with the helper as without it', async () => {
+    for (const fixture of ['core-tables', 'dialect-trees', 'flask-sqlalchemy']) {
+      const root = path.join(FIXTURES, fixture);
+      const alone = await analyzeFolder(root, { cache: false, parseAheadChars: Infinity });
+      const helped = await analyzeFolder(root, { cache: false, parseAheadChars: 0 });
+      assert.ok(alone.analysis.findings.length > 0, `${fixture} has findings`);
+      assert.deepEqual(helped.analysis.findings, alone.analysis.findings, fixture);
+    }
+  });
+});
