@@ -31,14 +31,16 @@ export async function analyzeFolder(root: string, options: { wasmDir?: string; c
   const wasm = readParserWasm(options.wasmDir);
   const cacheDir = options.cacheDir ?? defaultCacheDir(VERSION);
   const parseAheadChars = options.parseAheadChars ?? PARSE_AHEAD_MIN_CHARS;
-  // A first run (no parse cache yet) parses much: the helper thread loads tree-sitter while this one starts.
-  let helper = parseAheadChars === Infinity || (options.cache !== false && cachePackExists(cacheDir, root)) ? undefined : ParseHelper.start(wasm);
+  const read = options.read ?? readProjectFiles(root);
+  let pythonChars = 0;
+  for (const [file, text] of read.files) if (file.endsWith('.py')) pythonChars += text.length;
+  // A big project's first run (no parse cache yet) parses much: the helper loads tree-sitter while this thread starts.
+  let helper = pythonChars >= parseAheadChars && !(options.cache !== false && cachePackExists(cacheDir, root)) ? ParseHelper.start(wasm) : undefined;
   const treeSitter = await createPythonParser(wasm);
   await loadSqlParsers();
   const python = new FolderParser(treeSitter);
   const cache = options.cache === false ? undefined : cachingParser(python, cacheDir, { project: root });
   const project = new Project(cache ?? python);
-  const read = options.read ?? readProjectFiles(root);
   for (const [file, text] of read.files) project.setFile(file, text);
   for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);
   const { settings, problems } = folderSettings(read);

@@ -57,15 +57,24 @@ function allocate(size: number): FlatTreeData {
   return { size: 0, typeIds: new Uint16Array(size), fieldIds: new Uint16Array(size), starts: new Int32Array(size), ends: new Int32Array(size), parents: new Int32Array(size), afters: new Int32Array(size) };
 }
 
-/** A copy of the first `size` nodes in arrays of their own (what a worker thread transfers). */
+/** A copy of the first `size` nodes in one buffer of their own (what a worker thread transfers). */
 export function detachFlatTree(d: FlatTreeData): FlatTreeData {
   const n = d.size;
-  return { size: n, typeIds: d.typeIds.slice(0, n), fieldIds: d.fieldIds.slice(0, n), starts: d.starts.slice(0, n), ends: d.ends.slice(0, n), parents: d.parents.slice(0, n), afters: d.afters.slice(0, n) };
+  const buffer = new ArrayBuffer(n * 20);
+  const int32 = (k: number): Int32Array => new Int32Array(buffer, k * n * 4, n);
+  const copy: FlatTreeData = { size: n, starts: int32(0), ends: int32(1), parents: int32(2), afters: int32(3), typeIds: new Uint16Array(buffer, n * 16, n), fieldIds: new Uint16Array(buffer, n * 18, n) };
+  copy.starts.set(d.starts.subarray(0, n));
+  copy.ends.set(d.ends.subarray(0, n));
+  copy.parents.set(d.parents.subarray(0, n));
+  copy.afters.set(d.afters.subarray(0, n));
+  copy.typeIds.set(d.typeIds.subarray(0, n));
+  copy.fieldIds.set(d.fieldIds.subarray(0, n));
+  return copy;
 }
 
 /** The buffers a flat tree's arrays live in, to transfer them to another thread. */
 export function flatTreeBuffers(d: FlatTreeData): ArrayBuffer[] {
-  return [d.typeIds, d.fieldIds, d.starts, d.ends, d.parents, d.afters].map((a) => a.buffer as ArrayBuffer);
+  return [...new Set([d.typeIds, d.fieldIds, d.starts, d.ends, d.parents, d.afters].map((a) => a.buffer as ArrayBuffer))];
 }
 
 /**
