@@ -5,7 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser, type PythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
 import { cachePackExists, cachingParser, defaultCacheDir, type CachingParser } from '../node/syntaxCache';
-import { FolderParser, ParseHelper } from '../node/parseAhead';
+import { FolderParser, ParseHelper, worthParsingAhead } from '../node/parseAhead';
 import { loadSqlParsers } from '../node/sqlParsers';
 import { VERSION } from '../version';
 import { Debouncer } from './debounce';
@@ -156,13 +156,17 @@ export class LspServer {
       const treeSitter = await createPythonParser(wasm);
       this.parser = treeSitter;
       // Each folder reads (and after the first index writes) its own pack, the one the CLI uses for that folder.
-      this.folderParsers = this.folderPaths.map(() => new FolderParser(treeSitter));
+      this.folderParsers = this.folderPaths.map(() => new FolderParser());
+      for (const p of this.folderParsers) p.use(treeSitter);
       this.caches = this.folderPaths.map((p, i) => cachingParser(this.folderParsers[i], cacheDir, { project: p }));
       this.folders = this.folderPaths.map((p, i) => new WorkspaceFolder(p, this.caches[i]));
       for (const f of this.folders) f.loadFromDisk();
       await this.pullConfiguration();
       // The first index shares its parsing with the helper thread; edits after it are parsed here.
-      this.folders.forEach((f, i) => this.folderParsers[i].shareAhead(() => (this.helper ??= ParseHelper.start(wasm)), this.caches[i].uncached(f.parsePlan())));
+      this.folders.forEach((f, i) => {
+        const texts = this.caches[i].uncached(f.parsePlan());
+        if (worthParsingAhead(texts)) this.folderParsers[i].shareWith((this.helper ??= ParseHelper.start(wasm)), texts);
+      });
       const queued = this.pending;
       this.pending = [];
       for (const run of queued) run();

@@ -1,11 +1,11 @@
 import { createPythonParser } from '../core/python/parser';
-import { FolderParser, ParseHelper, PARSE_AHEAD_MIN_CHARS } from './parseAhead';
+import { FolderParser, ParseHelper, worthParsingAhead } from './parseAhead';
 import { loadSqlParsers } from './sqlParsers';
 import { Project, type Analysis } from '../core/project';
 import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { readProjectFiles, type ProjectFiles } from './readProject';
 import { readParserWasm } from './wasm';
-import { cachePackExists, cachingParser, defaultCacheDir } from './syntaxCache';
+import { cachingParser, defaultCacheDir } from './syntaxCache';
 import { VERSION } from '../version';
 
 /** The analysis of a folder on disk, with the settings used and any problems reading them. */
@@ -30,22 +30,20 @@ export function folderSettings(files: ProjectFiles): { settings: Settings; probl
 export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; cacheDir?: string; read?: ProjectFiles; parseAheadChars?: number } = {}): Promise<FolderAnalysis> {
   const wasm = readParserWasm(options.wasmDir);
   const cacheDir = options.cacheDir ?? defaultCacheDir(VERSION);
-  const parseAheadChars = options.parseAheadChars ?? PARSE_AHEAD_MIN_CHARS;
   const read = options.read ?? readProjectFiles(root);
-  let pythonChars = 0;
-  for (const [file, text] of read.files) if (file.endsWith('.py')) pythonChars += text.length;
-  // A big project's first run (no parse cache yet) parses much: the helper loads tree-sitter while this thread starts.
-  let helper = pythonChars >= parseAheadChars && !(options.cache !== false && cachePackExists(cacheDir, root)) ? ParseHelper.start(wasm) : undefined;
-  const treeSitter = await createPythonParser(wasm);
-  await loadSqlParsers();
-  const python = new FolderParser(treeSitter);
+  const python = new FolderParser();
   const cache = options.cache === false ? undefined : cachingParser(python, cacheDir, { project: root });
   const project = new Project(cache ?? python);
   for (const [file, text] of read.files) project.setFile(file, text);
   for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);
   const { settings, problems } = folderSettings(read);
   const planned = project.parsePlan(settings).map((f) => project.getText(f)!);
-  python.shareAhead(() => (helper ??= ParseHelper.start(wasm)), cache ? cache.uncached(planned) : planned, parseAheadChars);
+  const toParse = cache ? cache.uncached(planned) : planned;
+  // Much to parse: a helper thread loads tree-sitter while this one does, then shares the parsing.
+  const helper = worthParsingAhead(toParse, options.parseAheadChars) ? ParseHelper.start(wasm) : undefined;
+  python.use(await createPythonParser(wasm));
+  await loadSqlParsers();
+  if (helper) python.shareWith(helper, toParse);
   try {
     const analysis = project.analyze(settings);
     cache?.flush();

@@ -130,29 +130,37 @@ export class ParseHelper {
   }
 }
 
+/** Whether `texts` are worth a helper thread: at least `minChars` of them. */
+export function worthParsingAhead(texts: string[], minChars = PARSE_AHEAD_MIN_CHARS): boolean {
+  let chars = 0;
+  for (const t of texts) chars += t.length;
+  return texts.length > 0 && chars >= minChars;
+}
+
 /**
  * The parser of one project folder: tree-sitter on this thread, or, while a first analysis runs, shared with a
- * helper thread for the texts that analysis is about to parse.
+ * helper thread for the texts that analysis is about to parse. Made before tree-sitter is loaded (the project it
+ * serves says what it will parse, which decides whether to start a helper), and given tree-sitter with `use`.
  */
 export class FolderParser implements PythonParser {
-  private current: PythonParser;
+  private base: SplitPythonParser | undefined;
+  private current: PythonParser | undefined;
 
-  constructor(private readonly base: SplitPythonParser) {
+  /** Parses with `base` from now on. */
+  use(base: SplitPythonParser): void {
+    this.base = base;
     this.current = base;
   }
 
   /** Parses a text, with the helper's reading of it when it has one. */
   parseModule(text: string): ModuleSyntax {
+    if (!this.current) throw new Error('FolderParser: no parser yet (use() comes first)');
     return this.current.parseModule(text);
   }
 
-  /** Shares `texts` with a helper (from `helper()`, which may start one) when they hold at least `minChars`. */
-  shareAhead(helper: () => ParseHelper, texts: string[], minChars = PARSE_AHEAD_MIN_CHARS): boolean {
-    let chars = 0;
-    for (const t of texts) chars += t.length;
-    if (texts.length === 0 || chars < minChars) return false;
-    this.current = helper().share(this.base, texts);
-    return true;
+  /** Shares `texts` with `helper` from now on. */
+  shareWith(helper: ParseHelper, texts: string[]): void {
+    if (this.base) this.current = helper.share(this.base, texts);
   }
 
   /** Parses everything on this thread again. */
