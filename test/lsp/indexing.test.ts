@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspTestClient } from './lspClient';
+import { PARSE_AHEAD_MIN_CHARS } from '../../server/src/node/parseAhead';
 
 const REVISIONS = 400;
 
@@ -40,6 +41,10 @@ describe('language server while it indexes', function () {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-index-'));
     cache = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
     writeLongHistory(root);
+    // Enough Python that the first index shares its parsing with the helper thread.
+    const versions = path.join(root, 'migrations', 'versions');
+    const chars = [...fs.readdirSync(versions).map((f) => path.join(versions, f)), path.join(root, 'app', 'models.py')].reduce((n, f) => n + fs.readFileSync(f, 'utf8').length, 0);
+    assert.ok(chars >= PARSE_AHEAD_MIN_CHARS, `${chars} characters to parse`);
   });
 
   after(async () => {
