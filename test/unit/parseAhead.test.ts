@@ -42,7 +42,7 @@ describe('parsing ahead on a helper thread', () => {
       // Asked in another order, some twice, and one text the helper was never given.
       const asked = [...shuffled([...texts, ...damaged]), texts[0], texts[3], 'x = (\n'];
       for (const text of asked) assert.deepEqual(sharing.parseModule(text), parser.parseModule(text));
-      assert.ok(sharing.helped > 0, 'the helper read some of the texts');
+      assert.ok(helper.helped > 0, 'the helper read some of the texts');
     } finally {
       await helper.stop();
     }
@@ -57,19 +57,50 @@ describe('parsing ahead on a helper thread', () => {
       assert.equal(await helper.ready, false);
       const sharing = helper.share(parser, texts);
       for (const text of texts) assert.deepEqual(sharing.parseModule(text), parser.parseModule(text));
-      assert.equal(sharing.helped, 0);
+      assert.equal(helper.helped, 0);
+    } finally {
+      await helper.stop();
+    }
+    // A worker that cannot even be made (a relative path is refused at once): the parser is used as it is.
+    const refused = ParseHelper.start(wasm, 'no-such-worker.js');
+    assert.equal(refused.share(parser, texts), parser);
+    await refused.stop();
+  });
+
+  it('keeps the texts of two shares apart (two workspace folders on one helper)', async () => {
+    const wasm = readParserWasm();
+    const parser = await createPythonParser(wasm);
+    const texts = fixtureTexts();
+    const first = texts.slice(0, Math.floor(texts.length / 2));
+    const second = texts.slice(first.length);
+    const helper = ParseHelper.start(wasm);
+    try {
+      assert.equal(await helper.ready, true);
+      const a = helper.share(parser, first);
+      const b = helper.share(parser, second);
+      // The second share's readings arrive while the first is still asked for its texts, one by one.
+      for (const text of first) assert.deepEqual(a.parseModule(text), parser.parseModule(text));
+      for (const text of second) assert.deepEqual(b.parseModule(text), parser.parseModule(text));
+      assert.ok(helper.helped > 0, 'the helper read some of the texts');
     } finally {
       await helper.stop();
     }
   });
 
   it('analyses a project to the same findings with the helper as without it', async () => {
-    for (const fixture of ['core-tables', 'dialect-trees', 'flask-sqlalchemy']) {
-      const root = path.join(FIXTURES, fixture);
-      const alone = await analyzeFolder(root, { cache: false, parseAheadChars: Infinity });
-      const helped = await analyzeFolder(root, { cache: false, parseAheadChars: 0 });
-      assert.ok(alone.analysis.findings.length > 0, `${fixture} has findings`);
-      assert.deepEqual(helped.analysis.findings, alone.analysis.findings, fixture);
+    const helper = ParseHelper.start(readParserWasm());
+    try {
+      assert.equal(await helper.ready, true);
+      for (const fixture of ['core-tables', 'dialect-trees', 'flask-sqlalchemy']) {
+        const root = path.join(FIXTURES, fixture);
+        const alone = await analyzeFolder(root, { cache: false, parseAheadChars: Infinity });
+        const helped = await analyzeFolder(root, { cache: false, parseAheadChars: 0, helper });
+        assert.ok(alone.analysis.findings.length > 0, `${fixture} has findings`);
+        assert.deepEqual(helped.analysis.findings, alone.analysis.findings, fixture);
+      }
+      assert.ok(helper.helped > 0, 'the helper read some of the files');
+    } finally {
+      await helper.stop();
     }
   });
 });

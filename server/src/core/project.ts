@@ -281,7 +281,7 @@ export class Project {
     const isModelFile = this.modelFileTest(settings);
     const unparsed = pyFiles.filter((f) => !this.files.get(f)!.notes);
     const revisions = unparsed.filter((f) => this.files.get(f)!.revisionLike);
-    const models = unparsed.filter((f) => !this.files.get(f)!.revisionLike && !f.endsWith('env.py') && isModelFile(f));
+    const models = unparsed.filter((f) => !this.files.get(f)!.revisionLike && f !== 'env.py' && !f.endsWith('/env.py') && isModelFile(f));
     return [...revisions, ...models];
   }
 

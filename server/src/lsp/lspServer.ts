@@ -162,21 +162,32 @@ export class LspServer {
       this.folders = this.folderPaths.map((p, i) => new WorkspaceFolder(p, this.caches[i]));
       for (const f of this.folders) f.loadFromDisk();
       await this.pullConfiguration();
-      // The first index shares its parsing with the helper thread; edits after it are parsed here.
-      this.folders.forEach((f, i) => {
-        const texts = this.caches[i].uncached(f.parsePlan());
-        if (worthParsingAhead(texts)) this.folderParsers[i].shareWith((this.helper ??= ParseHelper.start(wasm)), texts);
-      });
       const queued = this.pending;
       this.pending = [];
       for (const run of queued) run();
+      // The first index shares its parsing with the helper thread; edits after it are parsed here.
+      let shared = false;
+      this.folders.forEach((f, i) => {
+        const texts = this.caches[i].uncached(f.parsePlan());
+        if (!worthParsingAhead(texts)) return;
+        this.folderParsers[i].shareWith((this.helper ??= ParseHelper.start(wasm)), texts);
+        shared = true;
+      });
+      if (!shared) this.stopHelper();
       // Answers requests while it runs; if an edit interrupts it, the run the edit scheduled finishes the index.
       await this.analyze();
     } catch (e) {
       this.connection.console.error(`alembic-drift: indexing failed: ${(e as Error).stack ?? e}`);
-      void this.helper?.stop();
+      this.stopHelper();
       this.progress?.done();
     }
+  }
+
+  /** Ends the first index's parse helper, if any: every folder parses on this thread from now on. */
+  private stopHelper(): void {
+    for (const p of this.folderParsers) p.alone();
+    void this.helper?.stop();
+    this.helper = undefined;
   }
 
   /** Watches project files through the client when it can register watchers, else with a recursive fs.watch. */
@@ -268,9 +279,7 @@ export class LspServer {
     if (!this.indexed) {
       this.indexed = true;
       for (const cache of this.caches) cache.flush();
-      for (const p of this.folderParsers) p.alone();
-      void this.helper?.stop();
-      this.helper = undefined;
+      this.stopHelper();
       this.progress?.done();
       void this.connection.sendNotification(INDEXED_NOTIFICATION, { folders: this.folders.length, findings });
       this.options.afterFirstIndex?.();

@@ -25,9 +25,10 @@ export function folderSettings(files: ProjectFiles): { settings: Settings; probl
 /**
  * Reads a project folder from disk into the engine and analyses it (the CLI's whole job, minus printing). Parsed
  * files come from the parse cache (in `cacheDir`, by default the user's) unless `cache` is false; `read` passes files
- * already read. With at least `parseAheadChars` of text to parse, a helper thread parses beside this one.
+ * already read. With at least `parseAheadChars` of text to parse, a helper thread parses beside this one: `helper`
+ * when given (the caller stops it), else one started here.
  */
-export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; cacheDir?: string; read?: ProjectFiles; parseAheadChars?: number } = {}): Promise<FolderAnalysis> {
+export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; cacheDir?: string; read?: ProjectFiles; parseAheadChars?: number; helper?: ParseHelper } = {}): Promise<FolderAnalysis> {
   const wasm = readParserWasm(options.wasmDir);
   const cacheDir = options.cacheDir ?? defaultCacheDir(VERSION);
   const read = options.read ?? readProjectFiles(root);
@@ -40,15 +41,18 @@ export async function analyzeFolder(root: string, options: { wasmDir?: string; c
   const planned = project.parsePlan(settings).map((f) => project.getText(f)!);
   const toParse = cache ? cache.uncached(planned) : planned;
   // Much to parse: a helper thread loads tree-sitter while this one does, then shares the parsing.
-  const helper = worthParsingAhead(toParse, options.parseAheadChars) ? ParseHelper.start(wasm) : undefined;
-  python.use(await createPythonParser(wasm));
-  await loadSqlParsers();
-  if (helper) python.shareWith(helper, toParse);
+  const worth = worthParsingAhead(toParse, options.parseAheadChars);
+  const ownHelper = worth && !options.helper ? ParseHelper.start(wasm) : undefined;
   try {
+    python.use(await createPythonParser(wasm));
+    await loadSqlParsers();
+    const helper = options.helper ?? ownHelper;
+    if (worth && helper) python.shareWith(helper, toParse);
     const analysis = project.analyze(settings);
     cache?.flush();
     return { analysis, settings, settingsProblems: problems, project };
   } finally {
-    await helper?.stop();
+    python.alone();
+    await ownHelper?.stop();
   }
 }

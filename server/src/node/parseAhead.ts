@@ -9,12 +9,6 @@ export const PARSE_AHEAD_MIN_CHARS = 400_000;
 /** How long the main thread waits for a text the helper has claimed before parsing it itself. */
 const GIVE_UP_MS = 2000;
 
-/** A parser sharing its texts with a helper thread. */
-export interface SharingParser extends PythonParser {
-  /** How many texts the helper thread read for it so far. */
-  readonly helped: number;
-}
-
 /**
  * A worker thread that parses Python texts for this one. Start it as early as possible (it loads tree-sitter
  * meanwhile), `share` the texts once they are known, `stop` it when the analysis is done.
@@ -22,6 +16,10 @@ export interface SharingParser extends PythonParser {
 export class ParseHelper {
   /** Settles once the helper has loaded tree-sitter (true), or failed to (false). */
   readonly ready: Promise<boolean>;
+  /** How many texts the helper's readings served so far, over all shares. */
+  helped = 0;
+  /** The result ports of the shares so far (closed by `stop`). */
+  private readonly resultPorts: MessagePort[] = [];
 
   private constructor(
     private readonly worker: Worker | undefined,
@@ -55,9 +53,11 @@ export class ParseHelper {
    * A parser that shares `texts` with the helper: the helper reads them into flat trees in order, from the first;
    * the returned parser converts each one the helper has read (its arrays handed over without a copy), parses itself
    * a text nobody has claimed yet, and while it waits for the helper, reads unclaimed texts from the end of the list.
-   * Each text is parsed exactly once, whatever order the analysis asks in; texts not in the list are parsed here.
+   * Each text is parsed once, whatever order the analysis asks in (again only when asked twice, or when the helper sent
+   * nothing for GIVE_UP_MS); texts not in the list are parsed here. Without a helper thread, `parser` itself.
    */
-  share(parser: SplitPythonParser, texts: string[]): SharingParser {
+  share(parser: SplitPythonParser, texts: string[]): PythonParser {
+    if (!this.worker) return parser;
     const index = new Map<string, number>();
     const unique: string[] = [];
     for (const text of texts) {
@@ -67,19 +67,23 @@ export class ParseHelper {
     }
     const shared = new SharedArrayBuffer(boardBytes(unique.length));
     const board = new Int32Array(shared);
-    if (this.worker) this.port.postMessage({ texts: unique, shared } satisfies HelperTexts);
-    else board.fill(CLAIMED_BY_MAIN);
+    // Each share has its own port for results: the helper may still be sending another share's.
+    const { port1: results, port2 } = new MessageChannel();
+    this.resultPorts.push(results);
+    this.port.postMessage({ texts: unique, shared, port: port2 } satisfies HelperTexts, [port2]);
 
     /** What the helper read (undefined where reading threw), and what this thread read ahead while it waited. */
     const helperReadings = new Map<number, ParsedText | undefined>();
     const ownReadings = new Map<number, ParsedText>();
     const used = new Set<number>();
+    let awaited = -1;
     let back = unique.length - 1;
     const claim = (i: number): boolean => Atomics.compareExchange(board, claimIndex(i), FREE, CLAIMED_BY_MAIN) === FREE;
     const drain = (): void => {
-      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+      for (let m = receiveMessageOnPort(results); m; m = receiveMessageOnPort(results)) {
         const r = m.message as HelperResult;
-        helperReadings.set(r.index, r.parsed);
+        // A reading that comes after this thread gave up on it is dropped.
+        if (r.index === awaited || !used.has(r.index)) helperReadings.set(r.index, r.parsed);
       }
     };
     /** Reads one unclaimed text from the end of the list (after `i`); false when there is none left. */
@@ -90,22 +94,27 @@ export class ParseHelper {
       back--;
       return true;
     };
-    /** The reading of text `i` the helper claimed; undefined when the helper failed or took too long. */
+    /** The reading of text `i` the helper claimed; undefined when the helper failed, or sent nothing for too long. */
     const awaitHelper = (i: number): ParsedText | undefined => {
-      const deadline = Date.now() + GIVE_UP_MS;
+      awaited = i;
+      let progress = Atomics.load(board, READY_COUNT);
+      let deadline = performance.now() + GIVE_UP_MS;
       for (;;) {
         const seen = Atomics.load(board, READY_COUNT);
+        if (seen !== progress) {
+          progress = seen;
+          deadline = performance.now() + GIVE_UP_MS;
+        }
         drain();
         if (helperReadings.has(i)) return helperReadings.get(i);
         if (readFromBack(i)) continue;
-        const left = deadline - Date.now();
+        const left = deadline - performance.now();
         if (left <= 0) return undefined;
         Atomics.wait(board, READY_COUNT, seen, Math.min(left, 50));
       }
     };
-    const sharing = {
-      helped: 0,
-      parseModule(text: string): ModuleSyntax {
+    return {
+      parseModule: (text: string): ModuleSyntax => {
         const i = index.get(text);
         if (i === undefined || used.has(i)) return parser.parseModule(text);
         used.add(i);
@@ -114,17 +123,18 @@ export class ParseHelper {
         if (own) return parser.convert(text, own);
         if (claim(i)) return parser.parseModule(text);
         const parsed = awaitHelper(i);
+        awaited = -1;
         helperReadings.delete(i);
         if (!parsed) return parser.parseModule(text);
-        sharing.helped++;
+        this.helped++;
         return parser.convert(text, parsed);
       },
     };
-    return sharing;
   }
 
   /** Ends the helper thread. */
   async stop(): Promise<void> {
+    for (const port of this.resultPorts) port.close();
     this.port.close();
     await this.worker?.terminate();
   }

@@ -7,10 +7,11 @@ export interface HelperStart {
   port: MessagePort;
 }
 
-/** The one message the main thread then sends: the texts, and the shared board of claims and results. */
+/** What the main thread then sends for each share: the texts, the shared board of claims, the port for results. */
 export interface HelperTexts {
   texts: string[];
   shared: SharedArrayBuffer;
+  port: MessagePort;
 }
 
 /** One text read by the helper (no `parsed` when reading it threw: the main thread parses it itself). */

@@ -7,7 +7,7 @@ import { createTextReader, type TextReader } from '../core/python/parser';
 import { flatTreeBuffers } from '../core/python/flatTree';
 import { CLAIMED_BY_HELPER, claimIndex, FREE, READY_COUNT, type HelperResult, type HelperStart, type HelperTexts } from './parseAheadProtocol';
 
-function readAll(reader: TextReader, { port }: HelperStart, { texts, shared }: HelperTexts): void {
+function readAll(reader: TextReader, { texts, shared, port }: HelperTexts): void {
   const board = new Int32Array(shared);
   for (let i = 0; i < texts.length; i++) {
     if (Atomics.compareExchange(board, claimIndex(i), FREE, CLAIMED_BY_HELPER) !== FREE) continue;
@@ -29,6 +29,6 @@ if (parentPort) {
   void reader.then(() => parentPort?.postMessage('ready'));
   // One message per folder shared; each is read to the end before the next.
   start.port.on('message', (texts: HelperTexts) => {
-    void reader.then((r) => readAll(r, start, texts));
+    void reader.then((r) => readAll(r, texts));
   });
 }

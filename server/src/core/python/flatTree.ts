@@ -7,7 +7,6 @@ import type { Span } from './syntax';
  * transfer buffer with generic `setValue`/`getValue` calls and makes an object per node, which cost more than the walk.
  */
 interface CursorExports {
-  _ts_init(): number;
   _ts_tree_root_node_wasm(tree: number): void;
   _ts_tree_cursor_new_wasm(tree: number): void;
   _ts_tree_cursor_delete_wasm(tree: number): void;
@@ -21,7 +20,6 @@ interface CursorExports {
 }
 
 const CURSOR_EXPORTS: Array<keyof CursorExports> = [
-  '_ts_init',
   '_ts_tree_root_node_wasm',
   '_ts_tree_cursor_new_wasm',
   '_ts_tree_cursor_delete_wasm',
@@ -34,6 +32,10 @@ const CURSOR_EXPORTS: Array<keyof CursorExports> = [
   '_ts_tree_cursor_end_index_wasm',
 ];
 
+const INITIAL_NODES = 1024;
+/** The most nodes whose arrays a walker keeps between walks (about 5 MB). */
+const MAX_KEPT_NODES = 1 << 18;
+
 /** No node: what a child lookup returns when there is none. */
 export const NO_NODE = -1;
 const ERROR_SYMBOL = 0xffff;
@@ -41,7 +43,7 @@ const ERROR_SYMBOL = 0xffff;
 /**
  * A tree-sitter tree copied into typed arrays: node `i` in pre-order has a type, a field in its parent, a start and an
  * end (UTF-16 offsets, as JavaScript strings count), its parent and the first node after its subtree. Plain arrays,
- * so a tree read on one thread can be handed to another without copying.
+ * so a tree read on one thread can be handed to another (once copied out of the walker's reused arrays).
  */
 export interface FlatTreeData {
   size: number;
@@ -82,7 +84,7 @@ export function flatTreeBuffers(d: FlatTreeData): ArrayBuffer[] {
  * arrays are reused from one tree to the next.
  */
 export class FlatTreeWalker {
-  private data = allocate(1024);
+  private data = allocate(INITIAL_NODES);
 
   private constructor(private readonly exports: CursorExports) {}
 
@@ -97,16 +99,17 @@ export class FlatTreeWalker {
   walk(tree: Tree): FlatTreeData {
     const x = this.exports;
     const address = (tree as unknown as { 0: number })[0];
+    // Arrays a huge file grew are not kept for the rest of the process.
+    if (this.data.typeIds.length > MAX_KEPT_NODES) this.data = allocate(INITIAL_NODES);
     let d = this.data;
     // The cursor lives in the binding's transfer buffer; nothing else touches that buffer during the walk.
-    x._ts_init();
     x._ts_tree_root_node_wasm(address);
     x._ts_tree_cursor_new_wasm(address);
     let n = 0;
     let parent = NO_NODE;
     try {
       for (;;) {
-        if (n === d.typeIds.length) d = this.data = grow(d, n);
+        if (n === d.typeIds.length) d = this.data = grow(d);
         d.typeIds[n] = x._ts_tree_cursor_current_node_type_id_wasm(address);
         d.fieldIds[n] = x._ts_tree_cursor_current_field_id_wasm(address);
         d.starts[n] = x._ts_tree_cursor_start_index_wasm(address);
@@ -132,7 +135,7 @@ export class FlatTreeWalker {
   }
 }
 
-function grow(d: FlatTreeData, n: number): FlatTreeData {
+function grow(d: FlatTreeData): FlatTreeData {
   const bigger = allocate(d.typeIds.length * 2);
   bigger.typeIds.set(d.typeIds);
   bigger.fieldIds.set(d.fieldIds);
@@ -140,7 +143,6 @@ function grow(d: FlatTreeData, n: number): FlatTreeData {
   bigger.ends.set(d.ends);
   bigger.parents.set(d.parents);
   bigger.afters.set(d.afters);
-  bigger.size = n;
   return bigger;
 }
 

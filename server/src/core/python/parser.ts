@@ -38,7 +38,7 @@ export interface TreeSitter {
   language: Language;
 }
 
-/** Loads tree-sitter and the Python grammar once per process (per thread), from the given wasm bytes. */
+/** Loads tree-sitter and the Python grammar once per thread, from the given wasm bytes. */
 export function loadTreeSitter(wasm: ParserWasm): Promise<TreeSitter> {
   loaded ??= (async () => {
     const module = { wasmBinary: wasm.runtime };
@@ -70,7 +70,7 @@ export async function createTextReader(wasm: ParserWasm): Promise<TextReader> {
 
 const EMPTY_TREE: FlatTreeData = { size: 0, typeIds: new Uint16Array(0), fieldIds: new Uint16Array(0), starts: new Int32Array(0), ends: new Int32Array(0), parents: new Int32Array(0), afters: new Int32Array(0) };
 
-/** A parser of Python into `ModuleSyntax`, on the tree-sitter loaded once per process. */
+/** A parser of Python into `ModuleSyntax`, on the tree-sitter loaded once per thread. */
 export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonParser> {
   const reader = await createTextReader(wasm);
   const { language } = await loadTreeSitter(wasm);
@@ -78,8 +78,13 @@ export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonP
   const converter = new Converter(flat);
   const convert = (text: string, parsed: ParsedText): ModuleSyntax => {
     flat.show(parsed.tree, text);
-    const body = parsed.tree.size > 0 ? converter.module() : [];
-    return { body, errors: parsed.errors, ignores: parsed.tree.size > 0 && text.includes('alembic-drift') ? readIgnores(flat) : {} };
+    try {
+      const body = parsed.tree.size > 0 ? converter.module() : [];
+      return { body, errors: parsed.errors, ignores: parsed.tree.size > 0 && text.includes('alembic-drift') ? readIgnores(flat) : {} };
+    } finally {
+      // The view lets go of the text and the tree it showed.
+      flat.show(EMPTY_TREE, '');
+    }
   };
   return {
     parseModule: (text) => convert(text, reader.read(text)),
@@ -202,7 +207,7 @@ class Converter {
           const value = t.child(item, f.value);
           if (value === NO_NODE) continue;
           if (t.type(value) === 'as_pattern') {
-            items.push({ ctx: this.expr(t.firstNamedChild(value)), as: this.fieldText(value, f.alias) });
+            items.push({ ctx: this.expr(this.firstNamedOrSelf(value)), as: this.fieldText(value, f.alias) });
           } else items.push({ ctx: this.expr(value) });
         }
         out.push({ k: 'with', items, body: this.body(n), s: this.span(n) });
