@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createTextReader, type TextReader } from '../core/python/parser';
-import { flatTreeBuffers } from '../core/python/flatTree';
+import { flatTreeBuffer } from '../core/python/flatTree';
 import { CLAIMED_BY_HELPER, claimIndex, FREE, READY_COUNT, type HelperResult, type HelperStart, type HelperTexts } from './parseAheadProtocol';
 
 function readAll(reader: TextReader, { texts, shared, port }: HelperTexts): void {
@@ -17,7 +17,7 @@ function readAll(reader: TextReader, { texts, shared, port }: HelperTexts): void
     } catch {
       result = { index: i };
     }
-    port.postMessage(result, result.parsed ? flatTreeBuffers(result.parsed.tree) : []);
+    port.postMessage(result, result.parsed ? [flatTreeBuffer(result.parsed.tree)] : []);
     Atomics.add(board, READY_COUNT, 1);
     Atomics.notify(board, READY_COUNT);
   }

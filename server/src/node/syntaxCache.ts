@@ -72,13 +72,13 @@ export function cachingParser(parser: PythonParser, dir: string, options: { proj
   return {
     uncached(texts: string[]): string[] {
       stored ??= readPack(packFile);
-      const out: string[] = [];
+      const missing: string[] = [];
       for (const text of texts) {
         const key = keyOf(text);
         keys.set(text, key);
-        if (!stored.has(key)) out.push(text);
+        if (!stored.has(key)) missing.push(text);
       }
-      return out;
+      return missing;
     },
     parseModule(text: string): ModuleSyntax {
       stored ??= readPack(packFile);

@@ -55,28 +55,37 @@ export interface FlatTreeData {
   afters: Int32Array;
 }
 
+/** Arrays for `size` nodes, all in one buffer (which is what a worker thread transfers). */
 function allocate(size: number): FlatTreeData {
-  return { size: 0, typeIds: new Uint16Array(size), fieldIds: new Uint16Array(size), starts: new Int32Array(size), ends: new Int32Array(size), parents: new Int32Array(size), afters: new Int32Array(size) };
+  const buffer = new ArrayBuffer(size * 20);
+  const int32 = (k: number): Int32Array => new Int32Array(buffer, k * size * 4, size);
+  return { size: 0, starts: int32(0), ends: int32(1), parents: int32(2), afters: int32(3), typeIds: new Uint16Array(buffer, size * 16, size), fieldIds: new Uint16Array(buffer, size * 18, size) };
 }
 
-/** A copy of the first `size` nodes in one buffer of their own (what a worker thread transfers). */
+/** The first `n` nodes of `from`, copied into `to`. */
+function copyNodes(from: FlatTreeData, to: FlatTreeData, n: number): void {
+  to.typeIds.set(from.typeIds.subarray(0, n));
+  to.fieldIds.set(from.fieldIds.subarray(0, n));
+  to.starts.set(from.starts.subarray(0, n));
+  to.ends.set(from.ends.subarray(0, n));
+  to.parents.set(from.parents.subarray(0, n));
+  to.afters.set(from.afters.subarray(0, n));
+}
+
+/** A tree of no nodes (what an unparsable text gives, and what a view shows when it shows nothing). */
+export const EMPTY_FLAT_TREE: FlatTreeData = allocate(0);
+
+/** A copy of the first `size` nodes in a buffer of their own (what a worker thread transfers). */
 export function detachFlatTree(d: FlatTreeData): FlatTreeData {
-  const n = d.size;
-  const buffer = new ArrayBuffer(n * 20);
-  const int32 = (k: number): Int32Array => new Int32Array(buffer, k * n * 4, n);
-  const copy: FlatTreeData = { size: n, starts: int32(0), ends: int32(1), parents: int32(2), afters: int32(3), typeIds: new Uint16Array(buffer, n * 16, n), fieldIds: new Uint16Array(buffer, n * 18, n) };
-  copy.starts.set(d.starts.subarray(0, n));
-  copy.ends.set(d.ends.subarray(0, n));
-  copy.parents.set(d.parents.subarray(0, n));
-  copy.afters.set(d.afters.subarray(0, n));
-  copy.typeIds.set(d.typeIds.subarray(0, n));
-  copy.fieldIds.set(d.fieldIds.subarray(0, n));
+  const copy = allocate(d.size);
+  copyNodes(d, copy, d.size);
+  copy.size = d.size;
   return copy;
 }
 
-/** The buffers a flat tree's arrays live in, to transfer them to another thread. */
-export function flatTreeBuffers(d: FlatTreeData): ArrayBuffer[] {
-  return [...new Set([d.typeIds, d.fieldIds, d.starts, d.ends, d.parents, d.afters].map((a) => a.buffer as ArrayBuffer))];
+/** The one buffer a flat tree's arrays live in, to transfer it to another thread. */
+export function flatTreeBuffer(d: FlatTreeData): ArrayBuffer {
+  return d.starts.buffer as ArrayBuffer;
 }
 
 /**
@@ -137,12 +146,7 @@ export class FlatTreeWalker {
 
 function grow(d: FlatTreeData): FlatTreeData {
   const bigger = allocate(d.typeIds.length * 2);
-  bigger.typeIds.set(d.typeIds);
-  bigger.fieldIds.set(d.fieldIds);
-  bigger.starts.set(d.starts);
-  bigger.ends.set(d.ends);
-  bigger.parents.set(d.parents);
-  bigger.afters.set(d.afters);
+  copyNodes(d, bigger, d.typeIds.length);
   return bigger;
 }
 
@@ -151,7 +155,7 @@ function grow(d: FlatTreeData): FlatTreeData {
  * no call into wasm, so a converter can look at a node as often as it likes.
  */
 export class FlatTree {
-  private d: FlatTreeData = allocate(0);
+  private d: FlatTreeData = EMPTY_FLAT_TREE;
   private text = '';
   private lineStarts: number[] | undefined;
   private readonly named: Uint8Array;

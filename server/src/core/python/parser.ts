@@ -1,5 +1,5 @@
 import { Parser, Language, Node as SyntaxNode } from 'web-tree-sitter';
-import { detachFlatTree, FlatTree, FlatTreeWalker, NO_NODE, type FlatTreeData } from './flatTree';
+import { detachFlatTree, EMPTY_FLAT_TREE, FlatTree, FlatTreeWalker, NO_NODE, type FlatTreeData } from './flatTree';
 import { dottedName, type CompareOp, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
 
 /** The wasm binaries the parser needs; the caller reads them (the engine never touches the disk). */
@@ -57,7 +57,7 @@ export async function createTextReader(wasm: ParserWasm): Promise<TextReader> {
   return {
     read(text, options) {
       const tree = parser.parse(text);
-      if (!tree) return { tree: EMPTY_TREE, errors: [[0, 0, 0, 0]] };
+      if (!tree) return { tree: EMPTY_FLAT_TREE, errors: [[0, 0, 0, 0]] };
       try {
         const flat = walker.walk(tree);
         return { tree: options?.detach ? detachFlatTree(flat) : flat, errors: tree.rootNode.hasError ? readErrors(tree.rootNode) : [] };
@@ -67,8 +67,6 @@ export async function createTextReader(wasm: ParserWasm): Promise<TextReader> {
     },
   };
 }
-
-const EMPTY_TREE: FlatTreeData = { size: 0, typeIds: new Uint16Array(0), fieldIds: new Uint16Array(0), starts: new Int32Array(0), ends: new Int32Array(0), parents: new Int32Array(0), afters: new Int32Array(0) };
 
 /** A parser of Python into `ModuleSyntax`, on the tree-sitter loaded once per thread. */
 export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonParser> {
@@ -83,7 +81,7 @@ export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonP
       return { body, errors: parsed.errors, ignores: parsed.tree.size > 0 && text.includes('alembic-drift') ? readIgnores(flat) : {} };
     } finally {
       // The view lets go of the text and the tree it showed.
-      flat.show(EMPTY_TREE, '');
+      flat.show(EMPTY_FLAT_TREE, '');
     }
   };
   return {
@@ -126,16 +124,18 @@ function readIgnores(t: FlatTree): Record<number, string[]> {
   return out;
 }
 
+const FIELDS = ['alias', 'alternative', 'argument', 'arguments', 'attribute', 'body', 'condition', 'consequence', 'definition', 'expression', 'function', 'key', 'left', 'module_name', 'name', 'object', 'operator', 'parameters', 'right', 'subscript', 'superclasses', 'type', 'value'] as const;
+
 /** Turns the flat copy of a tree-sitter tree into `ModuleSyntax`, keeping only what the analysis reads. */
 class Converter {
   private depth = 0;
   /** How many class bodies enclose the statement being converted (0 inside a function). */
   private classDepth = 0;
-  private readonly f: Record<'alias' | 'alternative' | 'argument' | 'arguments' | 'attribute' | 'body' | 'condition' | 'consequence' | 'definition' | 'expression' | 'function' | 'key' | 'left' | 'module_name' | 'name' | 'object' | 'operator' | 'parameters' | 'right' | 'subscript' | 'superclasses' | 'type' | 'value', number>;
+  /** The id of each field the converter reads. */
+  private readonly f: Record<(typeof FIELDS)[number], number>;
 
   constructor(private readonly t: FlatTree) {
-    const names = ['alias', 'alternative', 'argument', 'arguments', 'attribute', 'body', 'condition', 'consequence', 'definition', 'expression', 'function', 'key', 'left', 'module_name', 'name', 'object', 'operator', 'parameters', 'right', 'subscript', 'superclasses', 'type', 'value'] as const;
-    this.f = Object.fromEntries(names.map((n) => [n, t.fieldId(n)])) as Converter['f'];
+    this.f = Object.fromEntries(FIELDS.map((n) => [n, t.fieldId(n)])) as Converter['f'];
   }
 
   /** The statements of the loaded tree's module. */
