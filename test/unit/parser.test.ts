@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { exprText } from '../../server/src/core/python/resolve';
+import { neededTextEnd } from '../../server/src/core/python/unreadTail';
 import { testParser, py } from './helpers';
 
 describe('python parser', () => {
@@ -54,5 +57,49 @@ describe('python parser', () => {
     const parser = await testParser();
     const m = parser.parseModule('class A(Base:\n    x = Column(\n<<<<<<< HEAD\n\x00\n');
     assert.ok(m.errors.length > 0);
+  });
+
+  describe("a revision's trailing downgrade()", () => {
+    const revision = (downgrade: string, after = ''): string =>
+      `"""add c\n\nRevision ID: b1\n"""\nfrom alembic import op\nrevision = "b1"\ndown_revision = "a1"\n\n\ndef upgrade():\n    op.add_column("t", sa.Column("c", sa.Integer()))\n\n\ndef downgrade():\n${downgrade}\n${after}`;
+
+    it('is not parsed when it ends the file: a syntax error in it is not reported, upgrade() is read', async () => {
+      const parser = await testParser();
+      const m = parser.parseModule(revision('    op.drop_column("t", "c"\n    # alembic-drift: ignore\n'));
+      assert.deepEqual(m.errors, []);
+      assert.deepEqual(m.ignores, {});
+      assert.deepEqual(m.body.filter((s) => s.k === 'def').map((s) => s.k === 'def' && [s.name, s.body.length]), [['upgrade', 1]]);
+      assert.equal(m.body.length, 5, 'docstring, import, two assignments, upgrade()');
+    });
+
+    it('is parsed with the rest when a top-level statement follows it, or when the text before it is broken', async () => {
+      const parser = await testParser();
+      const followed = parser.parseModule(revision('    op.drop_column("t", "c"\n', 'def helper():\n    pass\n'));
+      assert.equal(followed.errors.length > 0, true, 'the error in downgrade() is reported');
+      const brokenBefore = parser.parseModule(revision('    op.drop_column("t", "c")\n').replace('sa.Integer()))', 'sa.Integer()'));
+      assert.equal(brokenBefore.errors.length > 0, true);
+      assert.equal(brokenBefore.errors[0][0], 10, 'the error is placed in upgrade(), not at its end');
+      // A string whose text puts "def downgrade(" at column 0: the text before it does not parse alone.
+      const inString = parser.parseModule('def upgrade():\n    op.execute("""\ndef downgrade():\n    """)\n');
+      assert.deepEqual(inString.errors, []);
+      assert.equal(inString.body[0].k === 'def' && inString.body[0].body.length, 1);
+    });
+
+    it('leaves every fixture file with the same syntax as the text before it', async () => {
+      const parser = await testParser();
+      const fixture = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
+      let cut = 0;
+      for (const f of fs.readdirSync(fixture, { recursive: true, encoding: 'utf8' })) {
+        if (!f.endsWith('.py')) continue;
+        const text = fs.readFileSync(path.join(fixture, f), 'utf8');
+        const end = neededTextEnd(text);
+        if (end === text.length) continue;
+        cut++;
+        const before = parser.parseModule(text.slice(0, end));
+        if (before.errors.length > 0) continue;
+        assert.deepEqual(parser.parseModule(text), before, f);
+      }
+      assert.ok(cut >= 20, `${cut} fixture revisions end with downgrade()`);
+    });
   });
 });

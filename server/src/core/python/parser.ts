@@ -1,5 +1,6 @@
-import { Parser, Language, Node as SyntaxNode } from 'web-tree-sitter';
+import { Parser, Language, Node as SyntaxNode, type Tree } from 'web-tree-sitter';
 import { detachFlatTree, EMPTY_FLAT_TREE, FlatTree, FlatTreeWalker, NO_NODE, type FlatTreeData } from './flatTree';
+import { neededTextEnd } from './unreadTail';
 import { dottedName, type CompareOp, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
 
 /** The wasm binaries the parser needs; the caller reads them (the engine never touches the disk). */
@@ -56,7 +57,7 @@ export async function createTextReader(wasm: ParserWasm): Promise<TextReader> {
   const walker = FlatTreeWalker.forModule(module);
   return {
     read(text, options) {
-      const tree = parser.parse(text);
+      const tree = parseNeededText(parser, text);
       if (!tree) return { tree: EMPTY_FLAT_TREE, errors: [[0, 0, 0, 0]] };
       try {
         const flat = walker.walk(tree);
@@ -66,6 +67,21 @@ export async function createTextReader(wasm: ParserWasm): Promise<TextReader> {
       }
     },
   };
+}
+
+/**
+ * Parses the part of a text the analysis reads (all but a trailing `downgrade()`); the whole text when that part does
+ * not parse cleanly on its own, so that where the parser had to recover is always where the whole text needs it.
+ */
+function parseNeededText(parser: Parser, text: string): Tree | null {
+  const end = neededTextEnd(text);
+  if (end === text.length) return parser.parse(text);
+  let rows = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) rows++;
+  const part = parser.parse(text, null, { includedRanges: [{ startIndex: 0, endIndex: end, startPosition: { row: 0, column: 0 }, endPosition: { row: rows, column: 0 } }] });
+  if (!part?.rootNode.hasError) return part;
+  part.delete();
+  return parser.parse(text);
 }
 
 /** A parser of Python into `ModuleSyntax`, on the tree-sitter loaded once per thread. */
@@ -308,11 +324,12 @@ class Converter {
       }
     } else if (type === 'function_definition') {
       const name = this.text(nameNode);
+      // A revision's downgrade() is never replayed: left out whole, as the reader leaves out its text when it is last.
+      if (name === 'downgrade' && t.type(t.parent(outer)) === 'module') return;
       const outerDepth = this.classDepth;
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
       // __tablename__): skipping the others keeps big model files cheap.
-      // A revision's downgrade() is never replayed either.
-      const needed = outerDepth === 0 ? !(name === 'downgrade' && t.type(t.parent(outer)) === 'module') : name.startsWith('__') || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
+      const needed = outerDepth === 0 || name.startsWith('__') || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
       this.classDepth = 0;
       try {
         const body = needed ? this.body(n) : [];
