@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeParams, type InitializeResult, type WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createPythonParser, type PythonParser } from '../core/python/parser';
+import { createPythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
-import { cachePackExists, cachingParser, defaultCacheDir, type CachingParser } from '../node/syntaxCache';
-import { FolderParser, ParseHelper, worthParsingAhead } from '../node/parseAhead';
+import { cachePackExists, defaultCacheDir } from '../node/syntaxCache';
+import { ParseHelper } from '../node/parseAhead';
 import { loadSqlParsers } from '../node/sqlParsers';
 import { VERSION } from '../version';
 import { Debouncer } from './debounce';
@@ -41,10 +41,9 @@ export class LspServer {
   private readonly documents = new TextDocuments(TextDocument);
   private folders: WorkspaceFolder[] = [];
   private folderPaths: string[] = [];
-  private parser: PythonParser | undefined;
-  private caches: CachingParser[] = [];
-  /** Each folder's parser (shared with `helper`, a parse thread, during the first index only). */
-  private folderParsers: FolderParser[] = [];
+  /** Whether tree-sitter is loaded and the folders made (analyses can run). */
+  private ready = false;
+  /** A parse thread the folders share the first index's parsing with. */
   private helper: ParseHelper | undefined;
   private debouncer: Debouncer | undefined;
   private canRegisterWatchers = false;
@@ -154,12 +153,9 @@ export class LspServer {
       if (this.folderPaths.some((p) => !cachePackExists(cacheDir, p))) this.helper = ParseHelper.start(wasm);
       await loadSqlParsers();
       const treeSitter = await createPythonParser(wasm);
-      this.parser = treeSitter;
       // Each folder reads (and after the first index writes) its own pack, the one the CLI uses for that folder.
-      this.folderParsers = this.folderPaths.map(() => new FolderParser());
-      for (const p of this.folderParsers) p.use(treeSitter);
-      this.caches = this.folderPaths.map((p, i) => cachingParser(this.folderParsers[i], cacheDir, { project: p }));
-      this.folders = this.folderPaths.map((p, i) => new WorkspaceFolder(p, this.caches[i]));
+      this.folders = this.folderPaths.map((p) => new WorkspaceFolder(p, treeSitter, cacheDir));
+      this.ready = true;
       for (const f of this.folders) f.loadFromDisk();
       await this.pullConfiguration();
       const queued = this.pending;
@@ -167,12 +163,7 @@ export class LspServer {
       for (const run of queued) run();
       // The first index shares its parsing with the helper thread; edits after it are parsed here.
       let shared = false;
-      this.folders.forEach((f, i) => {
-        const texts = this.caches[i].uncached(f.parsePlan());
-        if (!worthParsingAhead(texts)) return;
-        this.folderParsers[i].shareWith((this.helper ??= ParseHelper.start(wasm)), texts);
-        shared = true;
-      });
+      for (const f of this.folders) if (f.shareParsing(() => (this.helper ??= ParseHelper.start(wasm)))) shared = true;
       if (!shared) this.stopHelper();
       // Answers requests while it runs; if an edit interrupts it, the run the edit scheduled finishes the index.
       await this.analyze();
@@ -185,7 +176,7 @@ export class LspServer {
 
   /** Ends the first index's parse helper, if any: every folder parses on this thread from now on. */
   private stopHelper(): void {
-    for (const p of this.folderParsers) p.alone();
+    for (const f of this.folders) f.parseAlone();
     void this.helper?.stop();
     this.helper = undefined;
   }
@@ -221,14 +212,14 @@ export class LspServer {
   }
 
   private whenReady(run: () => void): void {
-    if (this.parser && this.folders.length > 0) run();
+    if (this.ready && this.folders.length > 0) run();
     else this.pending.push(run);
   }
 
   /** After any change: the running analysis is stale, and a new one runs after the debounce. */
   private schedule(): void {
     this.generation++;
-    if (this.parser) this.debouncer?.schedule();
+    if (this.ready) this.debouncer?.schedule();
   }
 
   private locate(uri: string): { folder: WorkspaceFolder; file: string } | undefined {
@@ -278,7 +269,7 @@ export class LspServer {
     void this.connection.sendNotification(ANALYZED_NOTIFICATION, { findings, drift, heads });
     if (!this.indexed) {
       this.indexed = true;
-      for (const cache of this.caches) cache.flush();
+      for (const f of this.folders) f.flushParseCache();
       this.stopHelper();
       this.progress?.done();
       void this.connection.sendNotification(INDEXED_NOTIFICATION, { folders: this.folders.length, findings });

@@ -2,11 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import type { PythonParser } from '../core/python/parser';
+import type { SplitPythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
 import type { Finding } from '../core/findings';
 import { defaultSettings, mergeSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { decodeText, isProjectFile, readProjectFiles } from '../node/readProject';
+import { FolderParser, worthParsingAhead, type ParseHelper } from '../node/parseAhead';
+import { cachingParser, type CachingParser } from '../node/syntaxCache';
 import { fileUri, toDiagnostic } from './convert';
 
 /** Diagnostics to publish for one file (version set for open buffers). */
@@ -20,10 +22,13 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 /**
  * One workspace folder: its engine `Project`, fed from disk and overlaid by the editor's open buffers (which win),
- * and the files that had diagnostics last time (so they get `[]` when fixed).
+ * its parser (with the folder's parse cache, and a helper thread's help during the first index), and the files that
+ * had diagnostics last time (so they get `[]` when fixed).
  */
 export class WorkspaceFolder {
   readonly project: Project;
+  private readonly parser = new FolderParser();
+  private readonly cache: CachingParser;
   private readonly open = new Map<string, number>();
   /** What was last published for each file (relative path) with diagnostics: the diagnostics and the buffer version they were for. */
   private published = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
@@ -35,11 +40,33 @@ export class WorkspaceFolder {
   private editorSettings: Record<string, unknown> = {};
   lastAnalysis: Analysis | undefined;
 
+  /** A folder parsed with `treeSitter`, its parse cache the pack in `cacheDir` the CLI uses for the same folder. */
   constructor(
     readonly root: string,
-    parser: PythonParser,
+    treeSitter: SplitPythonParser,
+    cacheDir: string,
   ) {
-    this.project = new Project(parser);
+    this.parser.use(treeSitter);
+    this.cache = cachingParser(this.parser, cacheDir, { project: root });
+    this.project = new Project(this.cache);
+  }
+
+  /** Shares the first index's parsing with a helper thread (`helper()` gives it) if enough is to be parsed; whether it did. */
+  shareParsing(helper: () => ParseHelper): boolean {
+    const texts = this.cache.uncached(this.parsePlan());
+    if (!worthParsingAhead(texts)) return false;
+    this.parser.shareWith(helper(), texts);
+    return true;
+  }
+
+  /** Parses on this thread from now on (the first index is over, or failed). */
+  parseAlone(): void {
+    this.parser.alone();
+  }
+
+  /** Writes the parse cache of what the first index parsed (what is parsed later is not stored). */
+  flushParseCache(): void {
+    this.cache.flush();
   }
 
   /** The folder's path for a `file://` URI inside it, as a relative POSIX path, or undefined. */
