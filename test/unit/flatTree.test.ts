@@ -1,11 +1,9 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Parser, type Node as SyntaxNode } from 'web-tree-sitter';
 import { detachFlatTree, FlatTree, FlatTreeWalker } from '../../server/src/core/python/flatTree';
 import { loadTreeSitter } from '../../server/src/core/python/parser';
 import { readParserWasm } from '../../server/src/node/wasm';
-import { py } from './helpers';
+import { fixturePythonFiles, py } from './helpers';
 
 /** Every node of tree-sitter's own tree in pre-order, as the public API reports it. */
 function publicNodes(root: SyntaxNode): Array<{ type: string; named: boolean; field: string | null; start: number; end: number; span: number[]; children: number }> {
@@ -51,9 +49,7 @@ describe('the flat copy of a tree-sitter tree', () => {
     parser.setLanguage(language);
     const walker = FlatTreeWalker.forModule(module);
     const flat = new FlatTree(language);
-    const fixture = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
-    const texts = { ...SAMPLES };
-    for (const f of fs.readdirSync(fixture, { recursive: true, encoding: 'utf8' })) if (f.endsWith('.py')) texts[f] = fs.readFileSync(path.join(fixture, f), 'utf8');
+    const texts = { ...SAMPLES, ...Object.fromEntries(fixturePythonFiles()) };
     assert.ok(Object.keys(texts).length > Object.keys(SAMPLES).length, 'fixture files were read');
     for (const [name, text] of Object.entries(texts)) {
       const tree = parser.parse(text)!;

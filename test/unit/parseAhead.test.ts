@@ -1,19 +1,15 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createPythonParser } from '../../server/src/core/python/parser';
 import { readParserWasm } from '../../server/src/node/wasm';
 import { ParseHelper } from '../../server/src/node/parseAhead';
 import { analyzeFolder } from '../../server/src/node/analyzeFolder';
+import { fixturePythonFiles } from './helpers';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
 
 function fixtureTexts(): string[] {
-  return fs
-    .readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.py'))
-    .sort()
-    .map((f) => fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
+  return fixturePythonFiles().map(([, text]) => text);
 }
 
 /** A fixed shuffle, so that a failure can be replayed. */

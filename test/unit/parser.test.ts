@@ -1,9 +1,7 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { exprText } from '../../server/src/core/python/resolve';
 import { neededTextEnd } from '../../server/src/core/python/unreadTail';
-import { testParser, py } from './helpers';
+import { fixturePythonFiles, testParser, py } from './helpers';
 import type { ModuleSyntax } from '../../server/src/core/python/syntax';
 
 describe('python parser', () => {
@@ -98,11 +96,8 @@ describe('python parser', () => {
 
     it('gives every fixture file the syntax of its whole text, less the downgrade() def', async () => {
       const parser = await testParser();
-      const fixture = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
       let cut = 0;
-      for (const f of fs.readdirSync(fixture, { recursive: true, encoding: 'utf8' })) {
-        if (!f.endsWith('.py')) continue;
-        const text = fs.readFileSync(path.join(fixture, f), 'utf8');
+      for (const [f, text] of fixturePythonFiles()) {
         if (neededTextEnd(text) === text.length) continue;
         cut++;
         const whole = wholeParse(parser, text);

@@ -7,7 +7,7 @@ import { Project, type Analysis } from '../core/project';
 import type { Finding } from '../core/findings';
 import { defaultSettings, mergeSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { decodeText, isProjectFile, readProjectFiles } from '../node/readProject';
-import { FolderParser, worthParsingAhead, type ParseHelper } from '../node/parseAhead';
+import { FolderParser, textsToParseAhead, type ParseHelper } from '../node/parseAhead';
 import { cachingParser, type CachingParser } from '../node/syntaxCache';
 import { fileUri, toDiagnostic } from './convert';
 
@@ -53,8 +53,8 @@ export class WorkspaceFolder {
 
   /** Shares the first index's parsing with a helper thread (`helper()` gives it) if enough is to be parsed; whether it did. */
   shareParsing(helper: () => ParseHelper): boolean {
-    const texts = this.cache.uncached(this.parsePlan());
-    if (!worthParsingAhead(texts)) return false;
+    const texts = textsToParseAhead(this.project, this.settings, this.cache);
+    if (!texts) return false;
     this.parser.shareWith(helper(), texts);
     return true;
   }
@@ -75,11 +75,6 @@ export class WorkspaceFolder {
     const rel = path.relative(this.root, fileURLToPath(uri));
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
     return rel.split(path.sep).join('/');
-  }
-
-  /** The texts a first analysis of the folder will parse (see `Project.parsePlan`). */
-  parsePlan(): string[] {
-    return this.project.parsePlan(this.settings).map((f) => this.project.getText(f)!);
   }
 
   /** Reads every project file from disk (the first index); open buffers keep their text. */

@@ -1,5 +1,5 @@
 import { createPythonParser } from '../core/python/parser';
-import { FolderParser, ParseHelper, worthParsingAhead } from './parseAhead';
+import { FolderParser, ParseHelper, textsToParseAhead } from './parseAhead';
 import { loadSqlParsers } from './sqlParsers';
 import { Project, type Analysis } from '../core/project';
 import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
@@ -38,16 +38,14 @@ export async function analyzeFolder(root: string, options: { wasmDir?: string; c
   for (const [file, text] of read.files) project.setFile(file, text);
   for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);
   const { settings, problems } = folderSettings(read);
-  const planned = project.parsePlan(settings).map((f) => project.getText(f)!);
-  const toParse = cache ? cache.uncached(planned) : planned;
   // Much to parse: a helper thread loads tree-sitter while this one does, then shares the parsing.
-  const worth = worthParsingAhead(toParse, options.parseAheadChars);
-  const ownHelper = worth && !options.helper ? ParseHelper.start(wasm) : undefined;
+  const ahead = textsToParseAhead(project, settings, cache, options.parseAheadChars);
+  const ownHelper = ahead && !options.helper ? ParseHelper.start(wasm) : undefined;
   try {
     python.use(await createPythonParser(wasm));
     await loadSqlParsers();
     const helper = options.helper ?? ownHelper;
-    if (worth && helper) python.shareWith(helper, toParse);
+    if (ahead && helper) python.shareWith(helper, ahead);
     const analysis = project.analyze(settings);
     cache?.flush();
     return { analysis, settings, settingsProblems: problems, project };

@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ParsedText, ParserWasm, PythonParser, SplitPythonParser } from '../core/python/parser';
 import type { ModuleSyntax } from '../core/python/syntax';
+import type { Project } from '../core/project';
+import type { Settings } from '../core/config/settings';
+import type { CachingParser } from './syntaxCache';
 import { boardBytes, CLAIMED_BY_MAIN, claimIndex, FREE, READY_COUNT, type HelperResult, type HelperStart, type HelperTexts } from './parseAheadProtocol';
 
 /** Below this much text to parse, a second thread costs more than it saves. */
@@ -140,11 +143,16 @@ export class ParseHelper {
   }
 }
 
-/** Whether `texts` are worth a helper thread: at least `minChars` of them. */
-export function worthParsingAhead(texts: string[], minChars = PARSE_AHEAD_MIN_CHARS): boolean {
+/**
+ * The texts a first analysis of `project` will parse (its parse plan, less what `cache` holds), when they are worth a
+ * helper thread (at least `minChars` of them); else undefined.
+ */
+export function textsToParseAhead(project: Project, settings: Settings, cache: CachingParser | undefined, minChars = PARSE_AHEAD_MIN_CHARS): string[] | undefined {
+  const planned = project.parsePlan(settings).map((f) => project.getText(f)!);
+  const texts = cache ? cache.uncached(planned) : planned;
   let chars = 0;
   for (const t of texts) chars += t.length;
-  return texts.length > 0 && chars >= minChars;
+  return texts.length > 0 && chars >= minChars ? texts : undefined;
 }
 
 /**
