@@ -8,7 +8,7 @@ import type { Finding } from '../core/findings';
 import { defaultSettings, mergeSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { decodeText, isProjectFile, readProjectFiles } from '../node/readProject';
 import { FolderParser, textsToParseAhead, type ParseHelper } from '../node/parseAhead';
-import { cachingParser, type CachingParser } from '../node/syntaxCache';
+import { ParseCache } from '../node/parseCache';
 import { fileUri, toDiagnostic } from './convert';
 
 /** Diagnostics to publish for one file (version set for open buffers). */
@@ -28,7 +28,7 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 export class WorkspaceFolder {
   readonly project: Project;
   private readonly parser = new FolderParser();
-  private readonly cache: CachingParser;
+  private readonly cache: ParseCache;
   private readonly open = new Map<string, number>();
   /** What was last published for each file (relative path) with diagnostics: the diagnostics and the buffer version they were for. */
   private published = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
@@ -46,9 +46,9 @@ export class WorkspaceFolder {
     treeSitter: SplitPythonParser,
     cacheDir: string,
   ) {
-    this.parser.use(treeSitter);
-    this.cache = cachingParser(this.parser, cacheDir, { project: root });
-    this.project = new Project(this.cache);
+    this.cache = ParseCache.forProject(cacheDir, root);
+    this.parser.use(this.cache.wrap(treeSitter));
+    this.project = new Project(this.parser);
   }
 
   /** Shares the first index's parsing with a helper thread (`helper()` gives it) if enough is to be parsed; whether it did. */

@@ -5,7 +5,7 @@ import { Project, type Analysis } from '../core/project';
 import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
 import { readProjectFiles, type ProjectFiles } from './readProject';
 import { readParserWasm } from './wasm';
-import { cachingParser, defaultCacheDir } from './syntaxCache';
+import { defaultCacheDir, ParseCache } from './parseCache';
 import { VERSION } from '../version';
 
 /** The analysis of a folder on disk, with the settings used and any problems reading them. */
@@ -33,8 +33,8 @@ export async function analyzeFolder(root: string, options: { wasmDir?: string; c
   const cacheDir = options.cacheDir ?? defaultCacheDir(VERSION);
   const read = options.read ?? readProjectFiles(root);
   const python = new FolderParser();
-  const cache = options.cache === false ? undefined : cachingParser(python, cacheDir, { project: root });
-  const project = new Project(cache ?? python);
+  const cache = options.cache === false ? undefined : ParseCache.forProject(cacheDir, root);
+  const project = new Project(python);
   for (const [file, text] of read.files) project.setFile(file, text);
   for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);
   const { settings, problems } = folderSettings(read);
@@ -42,7 +42,8 @@ export async function analyzeFolder(root: string, options: { wasmDir?: string; c
   const ahead = textsToParseAhead(project, settings, cache, options.parseAheadChars);
   const ownHelper = ahead && !options.helper ? ParseHelper.start(wasm) : undefined;
   try {
-    python.use(await createPythonParser(wasm));
+    const treeSitter = await createPythonParser(wasm);
+    python.use(cache ? cache.wrap(treeSitter) : treeSitter);
     await loadSqlParsers();
     const helper = options.helper ?? ownHelper;
     if (ahead && helper) python.shareWith(helper, ahead);

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** Bumped whenever the shape of `ModuleSyntax`, the parser's output or the cache's layout changes, so old entries are never read. */
-const SYNTAX_FORMAT = 5;
+/** Bumped whenever the parse cache's entries (flat trees, core/python/parsedTextBytes) or its layout change, so old entries are never read. */
+const CACHE_FORMAT = 6;
 
 /** Set by the build (scripts/build.mjs) from the sources of all bundles, so the CLI, its engine and the server agree. */
 declare const __ALEMBIC_DRIFT_BUILD__: string | undefined;
@@ -32,7 +32,7 @@ function currentBuild(): string {
  */
 export function defaultCacheDir(toolVersion: string): string {
   const base = process.env.ALEMBIC_DRIFT_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'alembic-drift');
-  const dir = path.join(base, `${toolVersion}-${SYNTAX_FORMAT}-${currentBuild()}`);
+  const dir = path.join(base, `${toolVersion}-${CACHE_FORMAT}-${currentBuild()}`);
   if (!fs.existsSync(dir)) {
     // A new build: the folders of earlier builds will never be read again.
     try {

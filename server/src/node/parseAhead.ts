@@ -4,7 +4,7 @@ import type { ParsedText, ParserWasm, PythonParser, SplitPythonParser } from '..
 import type { ModuleSyntax } from '../core/python/syntax';
 import type { Project } from '../core/project';
 import type { Settings } from '../core/config/settings';
-import type { CachingParser } from './syntaxCache';
+import type { ParseCache } from './parseCache';
 import { boardBytes, CLAIMED_BY_MAIN, claimIndex, FREE, READY_COUNT, type HelperResult, type HelperStart, type HelperTexts } from './parseAheadProtocol';
 
 /** Below this much text to parse, a second thread costs more than it saves. */
@@ -147,7 +147,7 @@ export class ParseHelper {
  * The texts a first analysis of `project` will parse (its parse plan, less what `cache` holds), when they are worth a
  * helper thread (at least `minChars` of them); else undefined.
  */
-export function textsToParseAhead(project: Project, settings: Settings, cache: CachingParser | undefined, minChars = PARSE_AHEAD_MIN_CHARS): string[] | undefined {
+export function textsToParseAhead(project: Project, settings: Settings, cache: ParseCache | undefined, minChars = PARSE_AHEAD_MIN_CHARS): string[] | undefined {
   const planned = project.parsePlan(settings).map((f) => project.getText(f)!);
   const texts = cache ? cache.uncached(planned) : planned;
   let chars = 0;

@@ -83,6 +83,27 @@ export function detachFlatTree(d: FlatTreeData): FlatTreeData {
   return copy;
 }
 
+/**
+ * Whether `d` is a tree in pre-order over a text of `textLength` (what a damaged copy may not be): node 0 the root of
+ * all nodes, each other node's parent before it, each subtree inside its parent's, offsets inside the text. A
+ * converter reading such a tree always ends.
+ */
+export function isWellFormedFlatTree(d: FlatTreeData, textLength: number): boolean {
+  const n = d.size;
+  if (n === 0) return true;
+  if (d.parents[0] !== NO_NODE || d.afters[0] !== n) return false;
+  for (let i = 0; i < n; i++) {
+    const start = d.starts[i];
+    const end = d.ends[i];
+    const after = d.afters[i];
+    if (start < 0 || end < start || end > textLength || after <= i || after > n) return false;
+    if (i === 0) continue;
+    const parent = d.parents[i];
+    if (parent < 0 || parent >= i || after > d.afters[parent]) return false;
+  }
+  return true;
+}
+
 /** The one buffer a flat tree's arrays live in, to transfer it to another thread. */
 export function flatTreeBuffer(d: FlatTreeData): ArrayBuffer {
   return d.starts.buffer as ArrayBuffer;
