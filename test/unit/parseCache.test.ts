@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createPythonParser, type ParsedText, type SplitPythonParser } from '../../server/src/core/python/parser';
 import { parsedTextByteLength, readParsedText, writeParsedText } from '../../server/src/core/python/parsedTextBytes';
-import { detachFlatTree } from '../../server/src/core/python/flatTree';
+import { detachFlatTree, flatTreeOver, FLAT_TREE_NODE_BYTES, NO_NODE } from '../../server/src/core/python/flatTree';
 import { ParseCache } from '../../server/src/node/parseCache';
 import { readPack } from '../../server/src/node/parsePack';
 import { readParserWasm } from '../../server/src/node/wasm';
@@ -74,6 +75,36 @@ describe('parse cache', () => {
     assert.equal(readParsedText(damage('afters', 5, 5), text.length), undefined, 'a subtree that ends before it starts (a converter would loop)');
     assert.equal(readParsedText(damage('afters', 3, n + 1), text.length), undefined, 'a subtree past the last node');
     assert.equal(readParsedText(damage('ends', 4, -1), text.length), undefined, 'an end before the start');
+  });
+
+  it('converts a forged tree of any depth without overflowing the stack (statements past 200 levels are left out)', async () => {
+    const parser = await createPythonParser(readParserWasm());
+    const text = 'x = 1\n';
+    const n = 100_000;
+    const tree = flatTreeOver(new ArrayBuffer(n * FLAT_TREE_NODE_BYTES), 0, n);
+    // Node 0 the module, then ERROR inside ERROR all the way down, each of no width.
+    for (let i = 0; i < n; i++) {
+      tree.typeIds[i] = i === 0 ? parser.read(text).tree.typeIds[0] : 0xffff;
+      tree.parents[i] = i === 0 ? NO_NODE : i - 1;
+      tree.afters[i] = n;
+    }
+    const parsed = readParsedText(bytesOf({ tree, errors: [] }), text.length);
+    assert.ok(parsed, 'well-formed: it passes the check');
+    assert.deepEqual(parser.convert(text, parsed).body, []);
+    // Real nesting, as deep as CPython allows (100 levels), is read whole.
+    const nested = Array.from({ length: 99 }, (_, i) => `${' '.repeat(i)}if a:\n`).join('') + `${' '.repeat(99)}x = 1\n`;
+    let depth = 0;
+    for (let body = parser.parseModule(nested).body; body[0]?.k === 'if'; body = body[0].body) depth++;
+    assert.equal(depth, 99);
+  });
+
+  it('refuses a pack whose entries are too short to hold a tree, however its digest reads', () => {
+    const pack = path.join(dir, 'forged.pack');
+    const magic = Buffer.from(`alembic-drift ${os.endianness()}`, 'latin1');
+    const entries = Buffer.concat(Array.from({ length: 1000 }, (_, i) => Buffer.concat([createHash('sha1').update(String(i)).digest(), Buffer.alloc(4)])));
+    const body = Buffer.concat([magic, entries]);
+    fs.writeFileSync(pack, Buffer.concat([body, createHash('sha1').update(body).digest()]));
+    assert.equal(readPack(pack).size, 0);
   });
 
   it('parses each text once: a later run takes what an earlier one stored, and stores what it parses anew', async () => {

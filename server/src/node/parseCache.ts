@@ -19,7 +19,7 @@ export { defaultCacheDir } from './cacheDir';
 export class ParseCache {
   private stored: Map<string, Uint8Array> | undefined;
   /** Entries this run took from the old pack, kept until a parse makes a new pack worth writing. */
-  private used: Array<[key: string, bytes: Uint8Array]> = [];
+  private takenBeforeWriting: Array<[key: string, bytes: Uint8Array]> = [];
   /** The keys this run used (taken or parsed), each written once. */
   private readonly usedKeys = new Set<string>();
   private out: PackWriter | undefined;
@@ -83,7 +83,7 @@ export class ParseCache {
     this.closed = true;
     this.stored = new Map();
     this.keys = new Map();
-    this.used = [];
+    this.takenBeforeWriting = [];
     this.usedKeys.clear();
   }
 
@@ -104,7 +104,7 @@ export class ParseCache {
     if (!this.usedKeys.has(key)) {
       this.usedKeys.add(key);
       if (this.out) this.write(key, bytes);
-      else this.used.push([key, bytes]);
+      else this.takenBeforeWriting.push([key, bytes]);
     }
     return parsed;
   }
@@ -121,8 +121,8 @@ export class ParseCache {
         this.writable = false;
         return;
       }
-      for (const [k, bytes] of this.used) this.write(k, bytes);
-      this.used = [];
+      for (const [k, bytes] of this.takenBeforeWriting) this.write(k, bytes);
+      this.takenBeforeWriting = [];
     }
     this.write(key, parsed);
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { parsedTextByteLength, writeParsedText } from '../core/python/parsedTextBytes';
+import { MIN_ENTRY_BYTES, parsedTextByteLength, writeParsedText } from '../core/python/parsedTextBytes';
 import type { ParsedText } from '../core/python/parser';
 
 /*
@@ -42,7 +42,7 @@ export function readPack(file: string): Map<string, Uint8Array> {
   while (pos + ENTRY_HEAD_BYTES <= end) {
     const start = pos + ENTRY_HEAD_BYTES;
     const length = bytes.readUInt32LE(pos + KEY_BYTES);
-    if (length % 4 !== 0 || start + length > end) return new Map();
+    if (length % 4 !== 0 || length < MIN_ENTRY_BYTES || start + length > end) return new Map();
     entries.set(bytes.toString('hex', pos, pos + KEY_BYTES), bytes.subarray(start, start + length));
     pos = start + length;
   }
@@ -97,7 +97,11 @@ export class PackWriter {
     } catch {
       // Already closed.
     }
-    fs.rmSync(this.temp, { force: true });
+    try {
+      fs.rmSync(this.temp, { force: true });
+    } catch {
+      // A temporary file that cannot be removed (held by another program) only takes room.
+    }
   }
 
   private put(bytes: Uint8Array): void {

@@ -55,11 +55,24 @@ export interface FlatTreeData {
   afters: Int32Array;
 }
 
-/** Arrays for `size` nodes, all in one buffer (which is what a worker thread transfers). */
+/** Bytes per node of a flat tree's arrays: starts, ends, parents and afters (32-bit), then types and fields (16-bit). */
+export const FLAT_TREE_NODE_BYTES = 20;
+
+/**
+ * Views of the arrays of `size` nodes laid out from `byteOffset` of `buffer` (a multiple of 4), in the order of
+ * FLAT_TREE_NODE_BYTES; `size` nodes in use.
+ */
+export function flatTreeOver(buffer: ArrayBufferLike, byteOffset: number, size: number): FlatTreeData {
+  const int32 = (k: number): Int32Array => new Int32Array(buffer, byteOffset + k * size * 4, size);
+  const uint16 = (k: number): Uint16Array => new Uint16Array(buffer, byteOffset + size * 16 + k * size * 2, size);
+  return { size, starts: int32(0), ends: int32(1), parents: int32(2), afters: int32(3), typeIds: uint16(0), fieldIds: uint16(1) };
+}
+
+/** Arrays for `size` nodes, all in one buffer (which is what a worker thread transfers), none in use yet. */
 function allocate(size: number): FlatTreeData {
-  const buffer = new ArrayBuffer(size * 20);
-  const int32 = (k: number): Int32Array => new Int32Array(buffer, k * size * 4, size);
-  return { size: 0, starts: int32(0), ends: int32(1), parents: int32(2), afters: int32(3), typeIds: new Uint16Array(buffer, size * 16, size), fieldIds: new Uint16Array(buffer, size * 18, size) };
+  const d = flatTreeOver(new ArrayBuffer(size * FLAT_TREE_NODE_BYTES), 0, size);
+  d.size = 0;
+  return d;
 }
 
 /** The first `n` nodes of `from`, copied into `to`. */

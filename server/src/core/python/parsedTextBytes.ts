@@ -1,20 +1,27 @@
-import { isWellFormedFlatTree, type FlatTreeData } from './flatTree';
+import { FLAT_TREE_NODE_BYTES, flatTreeOver, isWellFormedFlatTree } from './flatTree';
 import type { ParsedText } from './parser';
 import type { Span } from './syntax';
 
 /**
  * A parsed text as bytes, for a parse cache on disk: how many nodes and errors, the error spans, then the flat tree's
- * arrays (starts, ends, parents, afters as 32-bit; types, fields as 16-bit), each in the machine's byte order. Every
+ * arrays as `flatTreeOver` lays them out, each in the machine's byte order. Every
  * part is a multiple of 4 bytes long, so bytes read back at a 4-byte boundary are viewed in place, not copied.
  */
 
 const HEAD_BYTES = 8;
 const SPAN_BYTES = 16;
-const NODE_BYTES = 20;
+
+/** The fewest bytes an entry takes (a text of no nodes and no errors). */
+export const MIN_ENTRY_BYTES = HEAD_BYTES;
+
+/** How many bytes a parsed text of `nodes` nodes and `errors` error spans takes. */
+function byteLength(nodes: number, errors: number): number {
+  return HEAD_BYTES + errors * SPAN_BYTES + nodes * FLAT_TREE_NODE_BYTES;
+}
 
 /** How many bytes `parsed` takes. */
 export function parsedTextByteLength(parsed: ParsedText): number {
-  return HEAD_BYTES + parsed.errors.length * SPAN_BYTES + parsed.tree.size * NODE_BYTES;
+  return byteLength(parsed.tree.size, parsed.errors.length);
 }
 
 /** Writes `parsed` into `into` at `at` (which needs `parsedTextByteLength(parsed)` bytes; any alignment). */
@@ -47,25 +54,12 @@ export function writeParsedText(parsed: ParsedText, into: Uint8Array, at: number
 export function readParsedText(bytes: Uint8Array, textLength: number): ParsedText | undefined {
   if (bytes.byteOffset % 4 !== 0 || bytes.length < HEAD_BYTES) return undefined;
   const buffer = bytes.buffer;
-  let pos = bytes.byteOffset;
-  const head = new Int32Array(buffer, pos, 2);
-  const [n, errorCount] = head;
-  if (n < 0 || errorCount < 0 || bytes.length !== HEAD_BYTES + errorCount * SPAN_BYTES + n * NODE_BYTES) return undefined;
-  pos += HEAD_BYTES;
-  const spans = new Int32Array(buffer, pos, errorCount * 4);
+  const [n, errorCount] = new Int32Array(buffer, bytes.byteOffset, 2);
+  if (n < 0 || errorCount < 0 || bytes.length !== byteLength(n, errorCount)) return undefined;
+  const spansAt = bytes.byteOffset + HEAD_BYTES;
+  const spans = new Int32Array(buffer, spansAt, errorCount * 4);
   const errors: Span[] = [];
   for (let i = 0; i < errorCount; i++) errors.push([spans[i * 4], spans[i * 4 + 1], spans[i * 4 + 2], spans[i * 4 + 3]]);
-  pos += errorCount * SPAN_BYTES;
-  const int32 = (): Int32Array => {
-    const a = new Int32Array(buffer, pos, n);
-    pos += n * 4;
-    return a;
-  };
-  const uint16 = (): Uint16Array => {
-    const a = new Uint16Array(buffer, pos, n);
-    pos += n * 2;
-    return a;
-  };
-  const tree: FlatTreeData = { size: n, starts: int32(), ends: int32(), parents: int32(), afters: int32(), typeIds: uint16(), fieldIds: uint16() };
+  const tree = flatTreeOver(buffer, spansAt + errorCount * SPAN_BYTES, n);
   return isWellFormedFlatTree(tree, textLength) ? { tree, errors } : undefined;
 }

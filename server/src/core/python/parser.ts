@@ -145,6 +145,8 @@ const FIELDS = ['alias', 'alternative', 'argument', 'arguments', 'attribute', 'b
 /** Turns the flat copy of a tree-sitter tree into `ModuleSyntax`, keeping only what the analysis reads. */
 class Converter {
   private depth = 0;
+  /** How many statements enclose the one being converted (CPython refuses more than 100 levels of indentation). */
+  private statementDepth = 0;
   /** How many class bodies enclose the statement being converted (0 inside a function). */
   private classDepth = 0;
   /** The id of each field the converter reads. */
@@ -157,6 +159,7 @@ class Converter {
   /** The statements of the loaded tree's module. */
   module(): Stmt[] {
     this.depth = 0;
+    this.statementDepth = 0;
     this.classDepth = 0;
     return this.block(0);
   }
@@ -181,7 +184,18 @@ class Converter {
     return c === NO_NODE ? undefined : this.t.textOf(c);
   }
 
+  /** Converts a statement into `out`; past MAX_DEPTH enclosing statements (a damaged tree), leaves it out. */
   private statement(n: number, out: Stmt[]): void {
+    if (this.statementDepth > MAX_DEPTH) return;
+    this.statementDepth++;
+    try {
+      this.statementInner(n, out);
+    } finally {
+      this.statementDepth--;
+    }
+  }
+
+  private statementInner(n: number, out: Stmt[]): void {
     const t = this.t;
     const f = this.f;
     switch (t.type(n)) {
