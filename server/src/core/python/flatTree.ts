@@ -75,14 +75,15 @@ function allocate(size: number): FlatTreeData {
   return d;
 }
 
+/** A flat tree's arrays in the order `flatTreeOver` lays them out. */
+export function flatTreeArrays(d: FlatTreeData): Array<Int32Array | Uint16Array> {
+  return [d.starts, d.ends, d.parents, d.afters, d.typeIds, d.fieldIds];
+}
+
 /** The first `n` nodes of `from`, copied into `to`. */
 function copyNodes(from: FlatTreeData, to: FlatTreeData, n: number): void {
-  to.typeIds.set(from.typeIds.subarray(0, n));
-  to.fieldIds.set(from.fieldIds.subarray(0, n));
-  to.starts.set(from.starts.subarray(0, n));
-  to.ends.set(from.ends.subarray(0, n));
-  to.parents.set(from.parents.subarray(0, n));
-  to.afters.set(from.afters.subarray(0, n));
+  const source = flatTreeArrays(from);
+  flatTreeArrays(to).forEach((a, k) => a.set(source[k].subarray(0, n)));
 }
 
 /** A tree of no nodes (what an unparsable text gives, and what a view shows when it shows nothing). */

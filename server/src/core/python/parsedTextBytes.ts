@@ -1,4 +1,4 @@
-import { FLAT_TREE_NODE_BYTES, flatTreeOver, isWellFormedFlatTree } from './flatTree';
+import { FLAT_TREE_NODE_BYTES, flatTreeArrays, flatTreeOver, isWellFormedFlatTree } from './flatTree';
 import type { ParsedText } from './parser';
 import type { Span } from './syntax';
 
@@ -39,12 +39,7 @@ export function writeParsedText(parsed: ParsedText, into: Uint8Array, at: number
     pos += bytes.length;
   };
   put(head, head.length);
-  put(t.starts, n);
-  put(t.ends, n);
-  put(t.parents, n);
-  put(t.afters, n);
-  put(t.typeIds, n);
-  put(t.fieldIds, n);
+  for (const a of flatTreeArrays(t)) put(a, n);
 }
 
 /**
