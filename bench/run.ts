@@ -92,9 +92,12 @@ interface SizeResult {
   python: { parse_s: number; readParse_s: number; process_s: number; runs: PythonParse[] };
   alembic: (AlembicRun & { missed: GeneratedProject['planted']; unexplained: AlembicRun['diffs'] }) | { skipped: string };
   server: {
-    /** Each run: a start with an empty cache folder, then one with the cache that start left. */
+    /** Each run: a start with an empty cache folder, one with the cache that start left, and one after a model file changed on disk. */
     startups: Array<Omit<StartupRun, 'found'>>;
     warmStartups: Array<Omit<StartupRun, 'found'>>;
+    changedStartups: Array<Omit<StartupRun, 'found'>>;
+    /** Whether the starts with a cache found what the first start found. */
+    laterStartsAgree: boolean;
     drift: DriftCheck;
     latency: LatencyResult;
   };
@@ -153,6 +156,7 @@ async function benchSize(size: string, o: Options, workDir: string, alembicInsta
   // first session.
   const startups: StartupRun[] = [];
   const warmStartups: StartupRun[] = [];
+  const changedStartups: StartupRun[] = [];
   let latency: LatencyResult | undefined;
   for (let i = 0; i < o.runs; i++) {
     const home = fs.mkdtempSync(path.join(workDir, 'home-server-'));
@@ -166,7 +170,15 @@ async function benchSize(size: string, o: Options, workDir: string, alembicInsta
     const warm = await startServer(project, home);
     warmStartups.push(warm.startup);
     await warm.session.stop();
-    log(`[${size}] server run ${i + 1}: first diagnostics after ${startup.firstDiagnostics_s.toFixed(2)} s (cache filled: ${warm.startup.firstDiagnostics_s.toFixed(2)} s)`);
+    // One model file changed on disk since: the stored result no longer matches, the parse cache serves the rest.
+    const touched = path.join(project.root, project.planted.find((p) => p.file.startsWith('app/'))!.file);
+    const original = fs.readFileSync(touched);
+    fs.appendFileSync(touched, '\n# touched\n');
+    const changed = await startServer(project, home);
+    fs.writeFileSync(touched, original);
+    changedStartups.push(changed.startup);
+    await changed.session.stop();
+    log(`[${size}] server run ${i + 1}: first diagnostics after ${startup.firstDiagnostics_s.toFixed(2)} s (cache filled: ${warm.startup.firstDiagnostics_s.toFixed(2)} s, one file changed since: ${changed.startup.firstDiagnostics_s.toFixed(2)} s)`);
   }
 
   let soakResult: SoakResult | undefined;
@@ -195,7 +207,9 @@ async function benchSize(size: string, o: Options, workDir: string, alembicInsta
     server: {
       startups: startups.map(({ found: _found, ...rest }) => rest),
       warmStartups: warmStartups.map(({ found: _found, ...rest }) => rest),
+      changedStartups: changedStartups.map(({ found: _found, ...rest }) => rest),
       drift: checkDrift(project.planted, startups[0].found),
+      laterStartsAgree: [...warmStartups, ...changedStartups].every((w) => JSON.stringify(w.found) === JSON.stringify(startups[0].found)),
       latency: latency!,
     },
     soak: soakResult,
@@ -232,6 +246,7 @@ function table(results: SizeResult[], runs: number): string {
   row('  Alembic sees the planted drift', (r) => ('skipped' in r.alembic ? '-' : `${r.plantedDrift - r.alembic.missed.length}/${r.plantedDrift}, +${r.alembic.unexplained.length} other`));
   row('server: initialize -> first diagnostics', (r) => s(median(r.server.startups.map((x) => x.firstDiagnostics_s))));
   row('  with the cache a first start left', (r) => s(median(r.server.warmStartups.map((x) => x.firstDiagnostics_s))));
+  row('  the same, one file changed since', (r) => s(median(r.server.changedStartups.map((x) => x.firstDiagnostics_s))));
   row('server: RSS after index (peak so far)', (r) => `${mb(median(r.server.startups.map((x) => x.rssAfterIndexMB ?? NaN)))} (${mb(median(r.server.startups.map((x) => x.peakAfterIndexMB ?? NaN)))})`);
   row('server: RSS after keystrokes (peak)', (r) => `${mb(r.server.latency.rssAfterMB)} (${mb(r.server.latency.peakMB)})`);
   row('keystroke -> diagnostics, model p50 / p95', (r) => `${ms(percentile(r.server.latency.model_ms, 50))} / ${ms(percentile(r.server.latency.model_ms, 95))}`);
@@ -255,6 +270,7 @@ function problems(r: SizeResult): { failures: string[]; warnings: string[] } {
   for (const p of r.cli.cold.missed) failures.push(`[${r.size}] CLI missed ${p.code} ${p.table}${p.column ? `.${p.column}` : ''} (${at(p)}, ${p.how})`);
   for (const p of r.server.drift.missed) failures.push(`[${r.size}] server missed ${p.code} ${p.table}${p.column ? `.${p.column}` : ''} (${at(p)}, ${p.how})`);
   if (r.cli.warmAgrees === false) failures.push(`[${r.size}] a warm CLI run's findings differ from the cold run's`);
+  if (!r.server.laterStartsAgree) failures.push(`[${r.size}] a server start with a cache found other drift than the first start`);
   for (const w of r.server.latency.wrong) failures.push(`[${r.size}] ${w}`);
   for (const f of [...r.cli.cold.falseAlarms, ...r.cli.cold.notes]) warnings.push(`[${r.size}] unexpected finding: ${f.file}:${f.line} ${f.severity} ${f.code} ${f.message}`);
   for (const e of r.cli.cold.elsewhere) warnings.push(`[${r.size}] ${e.planted.code} ${e.planted.table} planted at ${at(e.planted)} reported at ${at(e.reported)}`);

@@ -161,6 +161,8 @@ export class LspServer {
       const queued = this.pending;
       this.pending = [];
       for (const run of queued) run();
+      // A folder whose files and settings are those of a stored result shows its diagnostics before it is indexed.
+      for (const f of this.folders) for (const p of f.storedPublications(this.options.docsDir)) void this.connection.sendDiagnostics(p);
       // The first index shares its parsing with the helper thread; edits after it are parsed here.
       let shared = false;
       for (const f of this.folders) if (f.shareParsing(() => (this.helper ??= ParseHelper.start(wasm)))) shared = true;
@@ -269,6 +271,7 @@ export class LspServer {
     void this.connection.sendNotification(ANALYZED_NOTIFICATION, { findings, drift, heads });
     if (!this.indexed) {
       this.indexed = true;
+      for (const [folder, analysis] of results) folder.storeResult(analysis);
       for (const f of this.folders) f.flushParseCache();
       this.stopHelper();
       this.progress?.done();

@@ -6,9 +6,10 @@ import type { SplitPythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
 import type { Finding } from '../core/findings';
 import { defaultSettings, mergeSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
-import { decodeText, isProjectFile, readProjectFiles } from '../node/readProject';
+import { decodeProjectFiles, decodeText, isProjectFile, readProjectBytes } from '../node/readProject';
 import { FolderParser, textsToParseAhead, type ParseHelper } from '../node/parseAhead';
 import { ParseCache } from '../node/parseCache';
+import { checkResultOf, contentKey, keyWithSettings, readStoredResult, storeResult } from '../node/resultStore';
 import { fileUri, toDiagnostic } from './convert';
 
 /** Diagnostics to publish for one file (version set for open buffers). */
@@ -22,8 +23,9 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 /**
  * One workspace folder: its engine `Project`, fed from disk and overlaid by the editor's open buffers (which win),
- * its parser (with the folder's parse cache, and a helper thread's help during the first index), and the files that
- * had diagnostics last time (so they get `[]` when fixed).
+ * its parser (with the folder's parse cache, and a helper thread's help during the first index), the files that
+ * had diagnostics last time (so they get `[]` when fixed), and the key of the files as loaded from disk, under which
+ * the first index's result is stored (the same store the CLI's `check` reads and writes).
  */
 export class WorkspaceFolder {
   readonly project: Project;
@@ -36,6 +38,13 @@ export class WorkspaceFolder {
   private readonly diagnosticOf = new WeakMap<Finding, Diagnostic>();
   private readonly uris = new Map<string, string>();
   private settings: Settings = defaultSettings();
+  /** The settings pyproject.toml alone gives, and the problems met reading them (what `check` reports). */
+  private fileSettings: Settings = defaultSettings();
+  private settingsProblems: string[] = [];
+  /** The content key of the files as last loaded from disk; undefined once any text differs from what was loaded. */
+  private loadedKey: string | undefined;
+  /** The key whose stored result was published before the first index (it is not written again). */
+  private publishedKey: string | undefined;
   /** The editor's `alembicDrift.*` settings for this folder; they win over pyproject.toml. */
   private editorSettings: Record<string, unknown> = {};
   lastAnalysis: Analysis | undefined;
@@ -44,7 +53,7 @@ export class WorkspaceFolder {
   constructor(
     readonly root: string,
     treeSitter: SplitPythonParser,
-    cacheDir: string,
+    private readonly cacheDir: string,
   ) {
     this.cache = ParseCache.forProject(cacheDir, root);
     this.parser.use(this.cache.wrap(treeSitter));
@@ -79,15 +88,33 @@ export class WorkspaceFolder {
 
   /** Reads every project file from disk (the first index); open buffers keep their text. */
   loadFromDisk(): void {
-    const { files, skipped } = readProjectFiles(this.root);
+    const bytes = readProjectBytes(this.root);
+    const { files, skipped } = decodeProjectFiles(bytes);
+    this.loadedKey = this.open.size === 0 ? contentKey(bytes) : undefined;
     for (const [file, text] of files) if (!this.open.has(file)) this.project.setFile(file, text);
     for (const s of skipped) this.project.noteUnreadable(s.file, s.reason);
     this.readSettings();
   }
 
+  /**
+   * Runs a change of one file; unless it leaves the file's text as it was, the texts are no longer those loaded from
+   * disk (a file that has no text, say one too large to read, is taken to have changed).
+   */
+  private changing(file: string, change: () => void): void {
+    const before = this.project.getText(file);
+    change();
+    const after = this.project.getText(file);
+    if (after === undefined || after !== before) this.loadedKey = undefined;
+  }
+
   /** Re-reads one file after a change on disk (created, changed or deleted), unless the editor holds it open. */
   refreshFromDisk(file: string): void {
     if (this.open.has(file) || !isProjectFile(path.posix.basename(file))) return;
+    this.changing(file, () => this.readFromDisk(file));
+    if (file === 'pyproject.toml') this.readSettings();
+  }
+
+  private readFromDisk(file: string): void {
     const full = path.join(this.root, ...file.split('/'));
     try {
       const stat = fs.statSync(full);
@@ -99,13 +126,12 @@ export class WorkspaceFolder {
     } catch {
       this.project.removeFile(file);
     }
-    if (file === 'pyproject.toml') this.readSettings();
   }
 
   /** An editor buffer's text replaces the disk's. */
   setBuffer(file: string, text: string, version: number): void {
     this.open.set(file, version);
-    this.project.setFile(file, text, { keepLastGood: true });
+    this.changing(file, () => this.project.setFile(file, text, { keepLastGood: true }));
     if (file === 'pyproject.toml') this.readSettings();
   }
 
@@ -123,8 +149,38 @@ export class WorkspaceFolder {
 
   private readSettings(): void {
     const text = this.project.getText('pyproject.toml');
-    const base = text ? readPyprojectSettings(text).settings : defaultSettings();
-    this.settings = mergeSettings(base, this.editorSettings).settings;
+    const read = text ? readPyprojectSettings(text) : { settings: defaultSettings(), problems: [] };
+    this.fileSettings = read.settings;
+    this.settingsProblems = read.problems;
+    this.settings = mergeSettings(read.settings, this.editorSettings).settings;
+  }
+
+  /**
+   * The key of this folder's result while its texts are those loaded from disk: the content key, the one `check`
+   * uses, when the folder's files alone set its settings; else that key with the settings.
+   */
+  private resultKey(): string | undefined {
+    if (this.loadedKey === undefined) return undefined;
+    const settings = JSON.stringify(this.settings);
+    return settings === JSON.stringify(this.fileSettings) ? this.loadedKey : keyWithSettings(this.loadedKey, settings);
+  }
+
+  /**
+   * The diagnostics stored for exactly these files and settings (by `check` or by an earlier session's first index),
+   * to publish before the first index has run; none when there are none or a text differs from the disk's.
+   */
+  storedPublications(docsDir: string): Publication[] {
+    const key = this.resultKey();
+    const stored = key === undefined ? undefined : readStoredResult(this.cacheDir, key);
+    if (!stored) return [];
+    this.publishedKey = key;
+    return this.publishFindings(stored.findings, docsDir);
+  }
+
+  /** Stores the first index's result for the files as loaded from disk (unless a text has changed since). */
+  storeResult(analysis: Analysis): void {
+    const key = this.resultKey();
+    if (key !== undefined && key !== this.publishedKey) storeResult(this.cacheDir, key, checkResultOf(analysis, this.settingsProblems));
   }
 
   /** The folder's analysis in small steps, with its current settings (see `Project.analysisSteps`). */
@@ -139,8 +195,13 @@ export class WorkspaceFolder {
   publish(analysis: Analysis, docsDir: string): Publication[] {
     this.lastAnalysis = analysis;
     this.project.releaseSyntax();
+    return this.publishFindings(analysis.findings, docsDir);
+  }
+
+  /** What to publish for these findings, given what was published last (see `publish`). */
+  private publishFindings(findings: Finding[], docsDir: string): Publication[] {
     const byFile = new Map<string, Diagnostic[]>();
-    for (const f of analysis.findings) {
+    for (const f of findings) {
       let diagnostic = this.diagnosticOf.get(f);
       if (!diagnostic) this.diagnosticOf.set(f, (diagnostic = toDiagnostic(f, { root: this.root, docsDir })));
       const list = byFile.get(f.file);

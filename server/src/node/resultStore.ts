@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../core/findings';
+import type { Analysis } from '../core/project';
+import type { ProjectBytes } from './readProject';
+import { VERSION } from '../version';
+
+/** What `check` prints: the findings, the heads compared against, and how many environments were found. */
+export interface CheckResult {
+  findings: Finding[];
+  heads: string[];
+  environments: number;
+  settingsProblems: string[];
+}
+
+/** Bumped when the stored result changes shape. */
+const RESULT_FORMAT = 2;
+
+/** The result `check` prints for an analysis (and the settings problems met reading pyproject.toml). */
+export function checkResultOf(analysis: Analysis, settingsProblems: string[]): CheckResult {
+  return { findings: analysis.findings, heads: [...new Set(analysis.environments.flatMap((e) => e.heads))], environments: analysis.environments.length, settingsProblems };
+}
+
+/** A key over everything a folder's result depends on: the tool's version, every file's path and bytes, what was skipped. */
+export function contentKey(read: ProjectBytes): string {
+  const hash = createHash('sha1').update(VERSION);
+  for (const file of [...read.files.keys()].sort()) {
+    const bytes = read.files.get(file)!;
+    hash.update(`\0${file}\0${bytes.length}\0`).update(bytes);
+  }
+  for (const s of read.skipped) hash.update(`\0skipped\0${s.file}\0${s.reason}`);
+  return hash.digest('hex');
+}
+
+/** The key of a folder's result when its settings also come from outside its files (the editor's, as JSON). */
+export function keyWithSettings(contentKeyOfFiles: string, settings: string): string {
+  return createHash('sha1').update(`${contentKeyOfFiles}\0settings\0${settings}`).digest('hex');
+}
+
+const resultFile = (cacheDir: string, key: string): string => path.join(cacheDir, 'results', `${key}.json`);
+
+/** The result stored under `key` in the cache folder (by the CLI or the language server), if any. */
+export function readStoredResult(cacheDir: string, key: string): CheckResult | undefined {
+  try {
+    const stored = JSON.parse(fs.readFileSync(resultFile(cacheDir, key), 'utf8')) as CheckResult & { format: number };
+    if (stored.format !== RESULT_FORMAT || !Array.isArray(stored.findings)) return undefined;
+    return { findings: stored.findings, heads: stored.heads, environments: stored.environments, settingsProblems: stored.settingsProblems };
+  } catch {
+    // No result for these inputs yet, or one that cannot be read: the folder is analysed.
+    return undefined;
+  }
+}
+
+/** Stores a result under `key` (written whole, then renamed); a cache that cannot be written only costs time. */
+export function storeResult(cacheDir: string, key: string, result: CheckResult): void {
+  const file = resultFile(cacheDir, key);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify({ format: RESULT_FORMAT, ...result }));
+    fs.renameSync(temp, file);
+  } catch {
+    // Read-only or full disk.
+  }
+}

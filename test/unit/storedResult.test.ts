@@ -1,0 +1,145 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createPythonParser, type SplitPythonParser } from '../../server/src/core/python/parser';
+import { readParserWasm } from '../../server/src/node/wasm';
+import { WorkspaceFolder, type Publication } from '../../server/src/lsp/workspaceFolder';
+import { checkFolder } from '../../server/src/node/checkFolder';
+import * as analyzeFolder from '../../server/src/node/analyzeFolder';
+import { defaultCacheDir } from '../../server/src/node/cacheDir';
+import { VERSION } from '../../server/src/version';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const DOCS = path.join(REPO, 'docs', 'rules');
+
+/** A folder's first index, run to the end; returns what it publishes. */
+function index(folder: WorkspaceFolder): Publication[] {
+  const steps = folder.analysisSteps();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      const publications = folder.publish(step.value, DOCS);
+      folder.storeResult(step.value);
+      return publications;
+    }
+  }
+}
+
+/** Each file's diagnostics, by file name, as a user sees them (line, severity, code, message). */
+function shown(publications: Publication[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const p of publications) out[path.basename(p.uri)] = p.diagnostics.map((d) => `${d.range.start.line + 1} ${d.severity} ${String(d.code)} ${d.message}`);
+  return out;
+}
+
+describe('results stored for a folder as loaded from disk', () => {
+  let parser: SplitPythonParser;
+  let project: string;
+  let cacheDir: string;
+
+  before(async () => {
+    parser = await createPythonParser(readParserWasm(path.join(REPO, 'dist')));
+  });
+
+  beforeEach(() => {
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-stored-'));
+    fs.cpSync(path.join(REPO, 'examples', 'shop'), project, { recursive: true });
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-stored-cache-'));
+  });
+
+  afterEach(() => {
+    fs.rmSync(project, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  /** A new session's folder, loaded from disk. */
+  const session = (): WorkspaceFolder => {
+    const folder = new WorkspaceFolder(project, parser, cacheDir);
+    folder.loadFromDisk();
+    return folder;
+  };
+
+  it('gives a new session the diagnostics of the last one before anything is analysed', () => {
+    assert.deepEqual(session().storedPublications(DOCS), [], 'nothing is stored before a first index');
+    const first = index(session());
+    assert.ok(Object.values(shown(first)).flat().some((d) => d.includes('missing-column')), 'the example has drift');
+
+    const second = session();
+    const early = second.storedPublications(DOCS);
+    assert.equal(second.lastAnalysis, undefined, 'no analysis has run');
+    assert.deepEqual(shown(early), shown(first));
+    assert.deepEqual(index(second), [], 'the index that follows publishes nothing again');
+  });
+
+  it('stores nothing for, and shows nothing stored to, a folder whose texts differ from the disk', () => {
+    index(session());
+    const catalog = 'shop/models/catalog.py';
+    const disk = fs.readFileSync(path.join(project, catalog), 'utf8');
+
+    const same = session();
+    same.setBuffer(catalog, disk, 1);
+    assert.notDeepEqual(same.storedPublications(DOCS), [], 'a buffer that is the disk text changes nothing');
+
+    const typed = session();
+    typed.setBuffer(catalog, disk.replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n'), 1);
+    assert.deepEqual(typed.storedPublications(DOCS), [], 'an unsaved edit hides what was stored for the disk');
+    index(typed);
+
+    // The edited session stored nothing under the disk's key: a new session sees the disk's result, not the buffer's.
+    const after = session().storedPublications(DOCS);
+    assert.ok(!JSON.stringify(after).includes('weight'));
+  });
+
+  it('keys the result by every file: a file changed on disk between sessions is analysed, never shown stale', () => {
+    index(session());
+    const catalog = path.join(project, 'shop', 'models', 'catalog.py');
+    fs.writeFileSync(catalog, fs.readFileSync(catalog, 'utf8').replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n'));
+    const next = session();
+    assert.deepEqual(next.storedPublications(DOCS), []);
+    assert.ok(JSON.stringify(index(next)).includes('weight'), 'the new column is reported');
+  });
+
+  it('keys the result by the editor settings too, when they change what the folder files set', () => {
+    const first = index(session());
+    const strict = session();
+    strict.setEditorSettings({ severity: { 'missing-column': 'error' } });
+    assert.deepEqual(strict.storedPublications(DOCS), [], 'other settings, other result');
+    const published = index(strict);
+    assert.notDeepEqual(shown(published), shown(first));
+
+    const again = session();
+    again.setEditorSettings({ severity: { 'missing-column': 'error' } });
+    assert.deepEqual(shown(again.storedPublications(DOCS)), shown(published));
+  });
+
+  it('shares results with `check`, both ways', async () => {
+    process.env.ALEMBIC_DRIFT_CACHE_DIR = cacheDir;
+    try {
+      const engine = (): typeof analyzeFolder => analyzeFolder;
+      // `check` first: a session shows what it found, with no analysis.
+      const checked = await checkFolder(project, { cache: true, engine });
+      const checkCache = defaultCacheDir(VERSION);
+      const folder = new WorkspaceFolder(project, parser, checkCache);
+      folder.loadFromDisk();
+      const early = folder.storedPublications(DOCS);
+      assert.equal(early.flatMap((p) => p.diagnostics).length, checked.findings.length);
+
+      // A session first: `check` prints what the session stored, without analysing.
+      const catalog = path.join(project, 'shop', 'models', 'catalog.py');
+      fs.appendFileSync(catalog, '\n# edited\n');
+      const edited = new WorkspaceFolder(project, parser, checkCache);
+      edited.loadFromDisk();
+      index(edited);
+      const fromSession = await checkFolder(project, {
+        cache: true,
+        engine: () => {
+          throw new Error('check analysed a folder the session had stored');
+        },
+      });
+      assert.equal(fromSession.findings.length, checked.findings.length);
+    } finally {
+      delete process.env.ALEMBIC_DRIFT_CACHE_DIR;
+    }
+  });
+});
