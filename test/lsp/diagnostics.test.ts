@@ -163,4 +163,30 @@ describe('language server settings', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it("keeps pyproject.toml's settings where the editor's are left unset, as VS Code sends them", async () => {
+    const root = copyExample();
+    fs.writeFileSync(path.join(root, 'pyproject.toml'), '[tool.alembic-drift]\nexclude = ["shop/models/catalog.py"]\n');
+    // What VS Code answers for alembicDrift when nothing is set: every contributed default.
+    const unset = { severity: {}, exclude: [], models: [], versionLocations: [], dialect: null, debounceMs: 25, trace: { server: 'off' } };
+    const client = new LspTestClient(root, unset);
+    try {
+      await client.start();
+      const orders = await client.diagnostics('shop/models/orders.py');
+      assert.deepEqual(orders.diagnostics.map((d) => d.code), ['nullable-mismatch']);
+      assert.equal(client.published(CATALOG), undefined, 'catalog.py is left out, as pyproject.toml says');
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+    const set = new LspTestClient(copyExample(), { exclude: ['shop/models/orders.py'] });
+    try {
+      await set.start();
+      assert.equal(set.published('shop/models/orders.py'), undefined, 'an exclude set in the editor applies');
+      assert.deepEqual((await set.diagnostics(CATALOG)).diagnostics.map((d) => d.code), ['missing-column']);
+    } finally {
+      await set.stop();
+      fs.rmSync(set.root, { recursive: true, force: true });
+    }
+  });
 });

@@ -141,9 +141,13 @@ export class WorkspaceFolder {
     this.refreshFromDisk(file);
   }
 
-  /** Takes the editor's settings for this folder (from `workspace/configuration`). */
+  /**
+   * Takes the editor's settings for this folder (from `workspace/configuration`). An empty value (`[]`, `{}`, null)
+   * is what an editor sends for a setting left unset (VS Code answers with each contributed default): it leaves
+   * pyproject.toml's value in place.
+   */
   setEditorSettings(raw: Record<string, unknown> | undefined): void {
-    this.editorSettings = raw ?? {};
+    this.editorSettings = Object.fromEntries(Object.entries(raw ?? {}).filter(([, value]) => !isEmptySetting(value)));
     this.readSettings();
   }
 
@@ -226,6 +230,13 @@ export class WorkspaceFolder {
     if (uri === undefined) this.uris.set(file, (uri = fileUri(this.root, file)));
     return uri;
   }
+}
+
+/** Whether an editor setting's value is empty: unset, null, an empty string, list or object. */
+function isEmptySetting(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
 }
 
 /** The same diagnostics in the same order: the same objects, or objects with the same content. */
