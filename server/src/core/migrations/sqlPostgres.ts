@@ -8,6 +8,8 @@ import { constraintOp, opaqueSql, sqlOpBase, sqlType } from './sqlShared';
 /** Reads SQL with PostgreSQL's own grammar into ops; throws when it is not valid PostgreSQL. */
 export function readPostgresOps(parsers: SqlParsers, sql: string, origin: SourceRef): MigrationOp[] {
   const tree = parsers.postgres(sql);
+  // Data changes, functions, grants and the like give no op: their text is not scanned for names and spans.
+  if (!tree.stmts.some(({ stmt }) => SCHEMA_STATEMENTS.has(Object.keys(stmt)[0]))) return [];
   const tokens = parsers.postgresTokens(sql);
   const source = new PgSource(sql, tokens);
   restoreLongNames(tree, tokens);
@@ -16,6 +18,9 @@ export function readPostgresOps(parsers: SqlParsers, sql: string, origin: Source
     return new PgStatementReader(source, origin, text).read(stmt);
   });
 }
+
+/** The statements `PgStatementReader.read` turns into ops; every other statement gives none. */
+const SCHEMA_STATEMENTS = new Set(['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt', 'RenameStmt', 'AlterObjectSchemaStmt', 'IndexStmt', 'DropStmt', 'AlterEnumStmt']);
 
 /** ALTER TABLE subcommands that change nothing the analysis tracks (owner, storage, triggers, row security, ...). */
 const UNTRACKED_ALTER = new Set([
@@ -174,6 +179,7 @@ class PgStatementReader {
     return opaqueSql(this.statement, this.origin, table, scope);
   }
 
+  /** The ops of one statement: one of SCHEMA_STATEMENTS (a case added here must be added there), else none. */
   read(stmt: PgNode): MigrationOp[] {
     const [kind, node] = Object.entries(stmt)[0] ?? [];
     switch (kind) {
