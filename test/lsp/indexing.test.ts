@@ -68,4 +68,56 @@ describe('language server while it indexes', function () {
     const p = await client.diagnostics('app/models.py');
     assert.deepEqual(p.diagnostics.map((d) => String(d.code)), ['missing-column']);
   });
+
+  it('withdraws what it showed from the store for a file typed in before the index is done', async () => {
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
+    const env = { ...process.env, ALEMBIC_DRIFT_CACHE_DIR: shared };
+    const first = new LspTestClient(root, undefined, env);
+    await first.start();
+    await first.stop();
+    const second = new LspTestClient(root, undefined, env);
+    try {
+      await second.start({ waitForIndex: false });
+      const stored = await second.diagnostics('app/models.py');
+      assert.deepEqual(stored.diagnostics.map((d) => String(d.code)), ['missing-column']);
+      const text = fs.readFileSync(path.join(root, 'app', 'models.py'), 'utf8');
+      await second.open('app/models.py', text.replace('    added = sa.Column(sa.Integer)', '    added = sa.Column(sa.Integer)\n    more = sa.Column(sa.Integer)'));
+      await second.connection.sendRequest('textDocument/hover', { textDocument: { uri: second.uri('app/models.py') }, position: { line: 6, character: 4 } });
+      assert.equal(second.isIndexed, false);
+      assert.deepEqual(second.published('app/models.py')?.diagnostics, [], 'the stored diagnostics no longer hold: withdrawn');
+      await second.indexDone();
+      const after = await second.diagnostics('app/models.py', (p) => p.diagnostics.length > 0);
+      assert.deepEqual(after.diagnostics.map((d) => String(d.code)), ['missing-column', 'missing-column']);
+    } finally {
+      await second.stop();
+      fs.rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
+  it('shows the diagnostics a first session stored before a second session has indexed, then publishes nothing again', async () => {
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
+    const env = { ...process.env, ALEMBIC_DRIFT_CACHE_DIR: shared };
+    const first = new LspTestClient(root, undefined, env);
+    await first.start();
+    const expected = (await first.diagnostics('app/models.py')).diagnostics;
+    await first.stop();
+    const second = new LspTestClient(root, undefined, env);
+    try {
+      let published = 0;
+      second.onPublication((p) => {
+        if (p.uri.endsWith('/app/models.py')) published++;
+      });
+      await second.start({ waitForIndex: false });
+      const early = await second.diagnostics('app/models.py');
+      // One round trip later: a server that published from its index has said by now that it is indexed.
+      await second.connection.sendRequest('textDocument/hover', { textDocument: { uri: second.uri('app/models.py') }, position: { line: 6, character: 4 } });
+      assert.equal(second.isIndexed, false, 'the diagnostics came before the index was done');
+      assert.deepEqual(early.diagnostics, expected);
+      await second.indexDone();
+      assert.equal(published, 1, 'the index found the same and published nothing again');
+    } finally {
+      await second.stop();
+      fs.rmSync(shared, { recursive: true, force: true });
+    }
+  });
 });

@@ -210,6 +210,8 @@ export class LspServer {
     for (const f of this.folders) {
       const raw = (await this.connection.workspace.getConfiguration({ scopeUri: pathToFileURL(f.root).toString(), section: 'alembicDrift' }).catch(() => undefined)) as Record<string, unknown> | undefined;
       f.setEditorSettings(raw);
+      // An analysis running now read the settings before: it is stale.
+      this.generation++;
     }
   }
 
@@ -221,6 +223,7 @@ export class LspServer {
   /** After any change: the running analysis is stale, and a new one runs after the debounce. */
   private schedule(): void {
     this.generation++;
+    for (const f of this.folders) for (const p of f.withdrawStale()) void this.connection.sendDiagnostics(p);
     if (this.ready) this.debouncer?.schedule();
   }
 
@@ -271,7 +274,7 @@ export class LspServer {
     void this.connection.sendNotification(ANALYZED_NOTIFICATION, { findings, drift, heads });
     if (!this.indexed) {
       this.indexed = true;
-      for (const [folder, analysis] of results) folder.storeResult(analysis);
+      for (const [folder, analysis] of results) folder.storeFirstIndex(analysis);
       for (const f of this.folders) f.flushParseCache();
       this.stopHelper();
       this.progress?.done();

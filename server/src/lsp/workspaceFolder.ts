@@ -5,8 +5,8 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import type { SplitPythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
 import type { Finding } from '../core/findings';
-import { defaultSettings, mergeSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
-import { decodeProjectFiles, decodeText, isProjectFile, readProjectBytes } from '../node/readProject';
+import { defaultSettings, mergeSettings, projectSettings, type Settings } from '../core/config/settings';
+import { decodeProjectFiles, decodeText, isProjectFile, MAX_FILE_BYTES, readProjectBytes } from '../node/readProject';
 import { FolderParser, textsToParseAhead, type ParseHelper } from '../node/parseAhead';
 import { ParseCache } from '../node/parseCache';
 import { checkResultOf, contentKey, keyWithSettings, readStoredResult, storeResult } from '../node/resultStore';
@@ -19,7 +19,6 @@ export interface Publication {
   version?: number;
 }
 
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 /**
  * One workspace folder: its engine `Project`, fed from disk and overlaid by the editor's open buffers (which win),
@@ -45,6 +44,12 @@ export class WorkspaceFolder {
   private loadedKey: string | undefined;
   /** The key whose stored result was published before the first index (it is not written again). */
   private publishedKey: string | undefined;
+  /** Whether what is published came from the store (no analysis has published since). */
+  private showingStored = false;
+  /** Files changed since their stored diagnostics were published: those are withdrawn, not left stale. */
+  private readonly staleStored = new Set<string>();
+  /** The settings the latest analysis was started with. */
+  private analysedSettings: Settings | undefined;
   /** The editor's `alembicDrift.*` settings for this folder; they win over pyproject.toml. */
   private editorSettings: Record<string, unknown> = {};
   lastAnalysis: Analysis | undefined;
@@ -97,20 +102,23 @@ export class WorkspaceFolder {
   }
 
   /**
-   * Runs a change of one file; unless it leaves the file's text as it was, the texts are no longer those loaded from
-   * disk (a file that has no text, say one too large to read, is taken to have changed).
+   * Runs a change of one file. Unless it leaves the file's text as it was, the texts are no longer those loaded from
+   * disk (a file that has no text, say one too large to read, is taken to have changed), and diagnostics the store
+   * gave the file are to be withdrawn.
    */
-  private changing(file: string, change: () => void): void {
+  private changeFile(file: string, change: () => void): void {
     const before = this.project.getText(file);
     change();
     const after = this.project.getText(file);
-    if (after === undefined || after !== before) this.loadedKey = undefined;
+    if (after !== undefined && after === before) return;
+    this.loadedKey = undefined;
+    if (this.showingStored && this.published.has(file)) this.staleStored.add(file);
   }
 
   /** Re-reads one file after a change on disk (created, changed or deleted), unless the editor holds it open. */
   refreshFromDisk(file: string): void {
     if (this.open.has(file) || !isProjectFile(path.posix.basename(file))) return;
-    this.changing(file, () => this.readFromDisk(file));
+    this.changeFile(file, () => this.readFromDisk(file));
     if (file === 'pyproject.toml') this.readSettings();
   }
 
@@ -131,7 +139,7 @@ export class WorkspaceFolder {
   /** An editor buffer's text replaces the disk's. */
   setBuffer(file: string, text: string, version: number): void {
     this.open.set(file, version);
-    this.changing(file, () => this.project.setFile(file, text, { keepLastGood: true }));
+    this.changeFile(file, () => this.project.setFile(file, text, { keepLastGood: true }));
     if (file === 'pyproject.toml') this.readSettings();
   }
 
@@ -152,8 +160,7 @@ export class WorkspaceFolder {
   }
 
   private readSettings(): void {
-    const text = this.project.getText('pyproject.toml');
-    const read = text ? readPyprojectSettings(text) : { settings: defaultSettings(), problems: [] };
+    const read = projectSettings(this.project.getText('pyproject.toml'));
     this.fileSettings = read.settings;
     this.settingsProblems = read.problems;
     this.settings = mergeSettings(read.settings, this.editorSettings).settings;
@@ -178,17 +185,30 @@ export class WorkspaceFolder {
     const stored = key === undefined ? undefined : readStoredResult(this.cacheDir, key);
     if (!stored) return [];
     this.publishedKey = key;
+    this.showingStored = true;
     return this.publishFindings(stored.findings, docsDir);
   }
 
-  /** Stores the first index's result for the files as loaded from disk (unless a text has changed since). */
-  storeResult(analysis: Analysis): void {
+  /** `[]` for each file whose stored diagnostics no longer hold (it changed before an analysis replaced them). */
+  withdrawStale(): Publication[] {
+    const out = [...this.staleStored].map((file) => ({ uri: this.uriOf(file), diagnostics: [], version: this.open.get(file) }));
+    for (const file of this.staleStored) this.published.delete(file);
+    this.staleStored.clear();
+    return out;
+  }
+
+  /**
+   * Stores the first index's result under the key of the files as loaded from disk, unless a text or the settings
+   * have changed since it started.
+   */
+  storeFirstIndex(analysis: Analysis): void {
     const key = this.resultKey();
-    if (key !== undefined && key !== this.publishedKey) storeResult(this.cacheDir, key, checkResultOf(analysis, this.settingsProblems));
+    if (key !== undefined && key !== this.publishedKey && this.analysedSettings === this.settings) storeResult(this.cacheDir, key, checkResultOf(analysis, this.settingsProblems));
   }
 
   /** The folder's analysis in small steps, with its current settings (see `Project.analysisSteps`). */
   analysisSteps(): Generator<void, Analysis> {
+    this.analysedSettings = this.settings;
     return this.project.analysisSteps(this.settings);
   }
 
@@ -199,6 +219,8 @@ export class WorkspaceFolder {
   publish(analysis: Analysis, docsDir: string): Publication[] {
     this.lastAnalysis = analysis;
     this.project.releaseSyntax();
+    this.showingStored = false;
+    this.staleStored.clear();
     return this.publishFindings(analysis.findings, docsDir);
   }
 

@@ -2,7 +2,7 @@ import { createPythonParser } from '../core/python/parser';
 import { FolderParser, ParseHelper, textsToParseAhead } from './parseAhead';
 import { loadSqlParsers } from './sqlParsers';
 import { Project, type Analysis } from '../core/project';
-import { defaultSettings, readPyprojectSettings, type Settings } from '../core/config/settings';
+import { projectSettings, type Settings } from '../core/config/settings';
 import { readProjectFiles, type ProjectFiles } from './readProject';
 import { readParserWasm } from './wasm';
 import { defaultCacheDir, ParseCache } from './parseCache';
@@ -18,8 +18,7 @@ export interface FolderAnalysis {
 
 /** The settings of a folder's pyproject.toml, with the problems found reading them. */
 export function folderSettings(files: ProjectFiles): { settings: Settings; problems: string[] } {
-  const pyproject = files.files.get('pyproject.toml');
-  return pyproject ? readPyprojectSettings(pyproject) : { settings: defaultSettings(), problems: [] };
+  return projectSettings(files.files.get('pyproject.toml'));
 }
 
 /**

@@ -12,15 +12,14 @@ import { VERSION } from '../version';
  */
 export async function checkFolder(root: string, options: { cache: boolean; engine: () => Pick<typeof AnalyzeFolder, 'analyzeFolder' | 'folderSettings'> }): Promise<CheckResult> {
   const bytes = readProjectBytes(root);
-  const cacheDir = options.cache ? defaultCacheDir(VERSION) : undefined;
-  const key = cacheDir ? contentKey(bytes) : undefined;
-  const stored = cacheDir && key ? readStoredResult(cacheDir, key) : undefined;
+  const store = options.cache ? { dir: defaultCacheDir(VERSION), key: contentKey(bytes) } : undefined;
+  const stored = store && readStoredResult(store.dir, store.key);
   if (stored) return stored;
   const engine = options.engine();
   const read = decodeProjectFiles(bytes);
   const { problems } = engine.folderSettings(read);
-  const { analysis } = await engine.analyzeFolder(root, { cache: options.cache, cacheDir, read });
+  const { analysis } = await engine.analyzeFolder(root, { cache: options.cache, cacheDir: store?.dir, read });
   const result = checkResultOf(analysis, problems);
-  if (cacheDir && key) storeResult(cacheDir, key, result);
+  if (store) storeResult(store.dir, store.key, result);
   return result;
 }

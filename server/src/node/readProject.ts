@@ -21,7 +21,8 @@ export interface ProjectBytes {
 
 /** Folders that never hold the project's own models or migrations. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', 'venv', 'env', '.venv', '.tox', '.nox', '.eggs', '.git', '.hg', '.svn', '.mypy_cache', '.pytest_cache', '.ruff_cache']);
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Files larger than this are not read (a generated dump, not code anyone edits by hand). */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAX_FILES = 50_000;
 
 /** Whether a file is one the engine reads: Python sources and the configs that declare Alembic environments. */

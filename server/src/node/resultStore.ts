@@ -40,16 +40,53 @@ export function keyWithSettings(contentKeyOfFiles: string, settings: string): st
 
 const resultFile = (cacheDir: string, key: string): string => path.join(cacheDir, 'results', `${key}.json`);
 
-/** The result stored under `key` in the cache folder (by the CLI or the language server), if any. */
+/** The result stored under `key` in the cache folder (by the CLI or the language server), if there is a sound one. */
 export function readStoredResult(cacheDir: string, key: string): CheckResult | undefined {
+  let stored: unknown;
   try {
-    const stored = JSON.parse(fs.readFileSync(resultFile(cacheDir, key), 'utf8')) as CheckResult & { format: number };
-    if (stored.format !== RESULT_FORMAT || !Array.isArray(stored.findings)) return undefined;
-    return { findings: stored.findings, heads: stored.heads, environments: stored.environments, settingsProblems: stored.settingsProblems };
+    stored = JSON.parse(fs.readFileSync(resultFile(cacheDir, key), 'utf8'));
   } catch {
     // No result for these inputs yet, or one that cannot be read: the folder is analysed.
     return undefined;
   }
+  // A damaged or foreign file is analysed again, never shown.
+  if (!isRecord(stored) || stored.format !== RESULT_FORMAT) return undefined;
+  const { findings, heads, environments, settingsProblems } = stored;
+  if (!Array.isArray(findings) || !findings.every(isFinding) || !isStrings(heads) || typeof environments !== 'number' || !isStrings(settingsProblems)) return undefined;
+  return { findings, heads, environments, settingsProblems };
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isStrings(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((s) => typeof s === 'string');
+}
+
+function isSpan(x: unknown): boolean {
+  return Array.isArray(x) && x.length === 4 && x.every((n) => Number.isInteger(n) && n >= 0);
+}
+
+const optional = (x: unknown, test: (y: unknown) => boolean): boolean => x === undefined || test(x);
+
+/** Whether a stored value has every field of a finding that is shown or printed, each of its type. */
+function isFinding(f: unknown): f is Finding {
+  return (
+    isRecord(f) &&
+    typeof f.code === 'string' &&
+    typeof f.severity === 'string' &&
+    SEVERITIES.has(f.severity) &&
+    typeof f.message === 'string' &&
+    typeof f.file === 'string' &&
+    isSpan(f.span) &&
+    optional(f.table, (x) => typeof x === 'string') &&
+    optional(f.column, (x) => typeof x === 'string') &&
+    optional(f.heads, isStrings) &&
+    optional(f.related, (r) => Array.isArray(r) && r.every((p) => isRecord(p) && typeof p.file === 'string' && isSpan(p.span) && typeof p.message === 'string'))
+  );
 }
 
 /** Stores a result under `key` (written whole, then renamed); a cache that cannot be written only costs time. */

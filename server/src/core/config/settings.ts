@@ -39,6 +39,11 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** The settings a project's files give: its pyproject.toml's (the text, when there is one), else the defaults. */
+export function projectSettings(pyproject: string | undefined): { settings: Settings; problems: string[] } {
+  return pyproject ? readPyprojectSettings(pyproject) : { settings: defaultSettings(), problems: [] };
+}
+
 /** Reads `[tool.alembic-drift]` from a pyproject.toml text; returns the settings and any problems with them. */
 export function readPyprojectSettings(text: string): { settings: Settings; problems: string[] } {
   const settings = defaultSettings();

@@ -9,7 +9,7 @@ import { constraintOp, opaqueSql, sqlOpBase, sqlType } from './sqlShared';
 export function readPostgresOps(parsers: SqlParsers, sql: string, origin: SourceRef): MigrationOp[] {
   const tree = parsers.postgres(sql);
   // Data changes, functions, grants and the like give no op: their text is not scanned for names and spans.
-  if (!tree.stmts.some(({ stmt }) => SCHEMA_STATEMENTS.has(Object.keys(stmt)[0]))) return [];
+  if (!tree.stmts.some(({ stmt }) => PgStatementReader.reads(stmt))) return [];
   const tokens = parsers.postgresTokens(sql);
   const source = new PgSource(sql, tokens);
   restoreLongNames(tree, tokens);
@@ -18,9 +18,6 @@ export function readPostgresOps(parsers: SqlParsers, sql: string, origin: Source
     return new PgStatementReader(source, origin, text).read(stmt);
   });
 }
-
-/** The statements `PgStatementReader.read` turns into ops; every other statement gives none. */
-const SCHEMA_STATEMENTS = new Set(['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt', 'RenameStmt', 'AlterObjectSchemaStmt', 'IndexStmt', 'DropStmt', 'AlterEnumStmt']);
 
 /** ALTER TABLE subcommands that change nothing the analysis tracks (owner, storage, triggers, row security, ...). */
 const UNTRACKED_ALTER = new Set([
@@ -179,34 +176,42 @@ class PgStatementReader {
     return opaqueSql(this.statement, this.origin, table, scope);
   }
 
-  /** The ops of one statement: one of SCHEMA_STATEMENTS (a case added here must be added there), else none. */
+  /**
+   * What each statement that can change the schema becomes; every other statement (data changes, functions,
+   * triggers, types, extensions, grants, comments, views, sequences, settings) gives no op.
+   */
+  private static readonly READERS = new Map<string, (r: PgStatementReader, node: PgNode) => MigrationOp[]>([
+    ['CreateStmt', (r, node) => r.createTable(node)],
+    ['CreateTableAsStmt', (r, node) => r.createTableAs(node)],
+    ['AlterTableStmt', (r, node) => (node.objtype === 'OBJECT_TABLE' ? r.alterTable(node) : [])],
+    ['RenameStmt', (r, node) => r.rename(node)],
+    ['AlterObjectSchemaStmt', (r, node) => (node.objectType === 'OBJECT_TABLE' ? [r.opaque(relationRef(node.relation))] : [])],
+    ['IndexStmt', (r, node) => r.createIndex(node)],
+    ['DropStmt', (r, node) => r.drop(node)],
+    ['AlterEnumStmt', (r, node) => r.alterEnum(node)],
+  ]);
+
+  /** Whether a statement is of a kind that can give ops (`read` gives none for any other). */
+  static reads(stmt: PgNode): boolean {
+    return PgStatementReader.READERS.has(Object.keys(stmt)[0]);
+  }
+
+  /** The ops of one statement. */
   read(stmt: PgNode): MigrationOp[] {
     const [kind, node] = Object.entries(stmt)[0] ?? [];
-    switch (kind) {
-      case 'CreateStmt':
-        return this.createTable(node);
-      case 'CreateTableAsStmt': {
-        const table = relationRef(node.into?.rel);
-        if (node.objtype !== 'OBJECT_TABLE' || !table || node.into.rel.relpersistence === 't') return [];
-        return [{ ...this.base(), kind: 'create_table', table, columns: [], constraints: [], ifNotExists: !!node.if_not_exists, partial: true }];
-      }
-      case 'AlterTableStmt':
-        return node.objtype === 'OBJECT_TABLE' ? this.alterTable(node) : [];
-      case 'RenameStmt':
-        return this.rename(node);
-      case 'AlterObjectSchemaStmt':
-        return node.objectType === 'OBJECT_TABLE' ? [this.opaque(relationRef(node.relation))] : [];
-      case 'IndexStmt':
-        return this.createIndex(node);
-      case 'DropStmt':
-        return this.drop(node);
-      case 'AlterEnumStmt':
-        // PostgreSQL enums: `ALTER TYPE status ADD VALUE [IF NOT EXISTS] 'archived' [BEFORE|AFTER ...]`.
-        return node.newVal !== undefined && node.oldVal === undefined ? [{ ...this.base(), kind: 'alter_enum', enumName: nameRef(node.typeName).name, addValues: [node.newVal] }] : [];
-      default:
-        // Data changes, functions, triggers, types, extensions, grants, comments, views, sequences, settings.
-        return [];
-    }
+    const reader = kind === undefined ? undefined : PgStatementReader.READERS.get(kind);
+    return reader ? reader(this, node) : [];
+  }
+
+  private createTableAs(node: PgNode): MigrationOp[] {
+    const table = relationRef(node.into?.rel);
+    if (node.objtype !== 'OBJECT_TABLE' || !table || node.into.rel.relpersistence === 't') return [];
+    return [{ ...this.base(), kind: 'create_table', table, columns: [], constraints: [], ifNotExists: !!node.if_not_exists, partial: true }];
+  }
+
+  /** PostgreSQL enums: `ALTER TYPE status ADD VALUE [IF NOT EXISTS] 'archived' [BEFORE|AFTER ...]`. */
+  private alterEnum(node: PgNode): MigrationOp[] {
+    return node.newVal !== undefined && node.oldVal === undefined ? [{ ...this.base(), kind: 'alter_enum', enumName: nameRef(node.typeName).name, addValues: [node.newVal] }] : [];
   }
 
   private createTable(node: PgNode): MigrationOp[] {
