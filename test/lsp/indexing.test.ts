@@ -69,6 +69,37 @@ describe('language server while it indexes', function () {
     assert.deepEqual(p.diagnostics.map((d) => String(d.code)), ['missing-column']);
   });
 
+  it('stores on shutdown what it found for the files as saved, and starts the next session from it', async () => {
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
+    const env = { ...process.env, ALEMBIC_DRIFT_CACHE_DIR: shared };
+    const models = path.join(root, 'app', 'models.py');
+    const original = fs.readFileSync(models, 'utf8');
+    const saved = original.replace('    added = sa.Column(sa.Integer)', '    added = sa.Column(sa.Integer)\n    more = sa.Column(sa.Integer)');
+    const two = (p: { diagnostics: Array<{ code?: unknown }> }): boolean => p.diagnostics.length === 2;
+    const first = new LspTestClient(root, undefined, env);
+    const second = new LspTestClient(root, undefined, env);
+    try {
+      await first.start();
+      // Typed and saved in the editor: the buffer and the disk say the same.
+      await first.open('app/models.py', original, 1);
+      await first.change('app/models.py', saved, 2);
+      fs.writeFileSync(models, saved);
+      await first.changedOnDisk([{ file: 'app/models.py', type: 2 }]);
+      await first.diagnostics('app/models.py', two);
+      await first.stop();
+
+      await second.start({ waitForIndex: false });
+      const early = await second.diagnostics('app/models.py');
+      await second.connection.sendRequest('textDocument/hover', { textDocument: { uri: second.uri('app/models.py') }, position: { line: 6, character: 4 } });
+      assert.equal(second.isIndexed, false, 'the diagnostics came from the store, before the index');
+      assert.ok(two(early), 'with the column added in the last session');
+    } finally {
+      await second.stop();
+      fs.writeFileSync(models, original);
+      fs.rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
   it('withdraws what it showed from the store for a file typed in before the index is done', async () => {
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
     const env = { ...process.env, ALEMBIC_DRIFT_CACHE_DIR: shared };

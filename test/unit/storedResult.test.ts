@@ -105,6 +105,33 @@ describe('results stored for a folder as loaded from disk', () => {
     assert.ok(JSON.stringify(published).includes('products.code'), 'the index then publishes what the buffer says');
   });
 
+  it('stores at the end of a session only what holds for the files as saved', () => {
+    const folder = session();
+    /** An analysis published, without storing it as a first index. */
+    const analyse = (): void => {
+      const steps = folder.analysisSteps();
+      let step = steps.next();
+      while (!step.done) step = steps.next();
+      folder.publish(step.value, DOCS);
+    };
+    analyse();
+    const catalog = 'shop/models/catalog.py';
+    const full = path.join(project, ...catalog.split('/'));
+    const edited = fs.readFileSync(full, 'utf8').replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
+    folder.setBuffer(catalog, edited, 1);
+    folder.storeIfSaved();
+    assert.deepEqual(session().storedPublications(DOCS), [], 'not analysed since the edit: nothing stored');
+    analyse();
+    folder.storeIfSaved();
+    assert.deepEqual(session().storedPublications(DOCS), [], 'unsaved: nothing stored for the disk');
+    fs.writeFileSync(full, `${edited}# saved by another program\n`);
+    folder.storeIfSaved();
+    assert.deepEqual(session().storedPublications(DOCS), [], 'the disk holds another text: nothing stored');
+    fs.writeFileSync(full, edited);
+    folder.storeIfSaved();
+    assert.ok(JSON.stringify(session().storedPublications(DOCS)).includes('products.weight'), 'saved: the next session starts from it');
+  });
+
   it('stores nothing when the settings change while the first index runs', () => {
     const folder = session();
     const steps = folder.analysisSteps();

@@ -115,6 +115,14 @@ export class LspServer {
     c.onShutdown(() => {
       this.debouncer?.dispose();
       for (const w of this.fallbackWatchers) w.close();
+      // A folder whose last analysis is of the files as saved starts the next session from it.
+      for (const f of this.folders) {
+        try {
+          f.storeIfSaved();
+        } catch (e) {
+          this.connection.console.warn(`alembic-drift: could not store the result of ${f.root}: ${(e as Error).message}`);
+        }
+      }
     });
     this.documents.listen(c);
     c.listen();

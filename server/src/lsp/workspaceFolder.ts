@@ -42,8 +42,10 @@ export class WorkspaceFolder {
   private settingsProblems: string[] = [];
   /** The content key of the files as last loaded from disk; undefined once any text differs from what was loaded. */
   private loadedKey: string | undefined;
-  /** The key whose stored result was published before the first index (it is not written again). */
-  private publishedKey: string | undefined;
+  /** The key whose result is in the store, read or written in this session (it is not written again). */
+  private storedKey: string | undefined;
+  /** Whether a text or the settings changed since the last analysis was published. */
+  private changedSinceAnalysis = true;
   /** Whether what is published came from the store (no analysis has published since). */
   private showingStored = false;
   /** Files changed since their stored diagnostics were published: those are withdrawn, not left stale. */
@@ -112,6 +114,7 @@ export class WorkspaceFolder {
     const after = this.project.getText(file);
     if (after !== undefined && after === before) return;
     this.loadedKey = undefined;
+    this.changedSinceAnalysis = true;
     if (this.showingStored && this.published.has(file)) this.staleStored.add(file);
   }
 
@@ -157,6 +160,7 @@ export class WorkspaceFolder {
   setEditorSettings(raw: Record<string, unknown> | undefined): void {
     this.editorSettings = Object.fromEntries(Object.entries(raw ?? {}).filter(([, value]) => !isEmptySetting(value)));
     this.readSettings();
+    this.changedSinceAnalysis = true;
   }
 
   private readSettings(): void {
@@ -170,10 +174,10 @@ export class WorkspaceFolder {
    * The key of this folder's result while its texts are those loaded from disk: the content key, the one `check`
    * uses, when the folder's files alone set its settings; else that key with the settings.
    */
-  private resultKey(): string | undefined {
-    if (this.loadedKey === undefined) return undefined;
+  private resultKey(filesKey = this.loadedKey): string | undefined {
+    if (filesKey === undefined) return undefined;
     const settings = JSON.stringify(this.settings);
-    return settings === JSON.stringify(this.fileSettings) ? this.loadedKey : keyWithSettings(this.loadedKey, settings);
+    return settings === JSON.stringify(this.fileSettings) ? filesKey : keyWithSettings(filesKey, settings);
   }
 
   /**
@@ -184,7 +188,7 @@ export class WorkspaceFolder {
     const key = this.resultKey();
     const stored = key === undefined ? undefined : readStoredResult(this.cacheDir, key);
     if (!stored) return [];
-    this.publishedKey = key;
+    this.storedKey = key;
     this.showingStored = true;
     return this.publishFindings(stored.findings, docsDir);
   }
@@ -202,8 +206,27 @@ export class WorkspaceFolder {
    * have changed since it started.
    */
   storeFirstIndex(analysis: Analysis): void {
-    const key = this.resultKey();
-    if (key !== undefined && key !== this.publishedKey && this.analysedSettings === this.settings) storeResult(this.cacheDir, key, checkResultOf(analysis, this.settingsProblems));
+    if (this.analysedSettings === this.settings) this.store(this.resultKey(), analysis);
+  }
+
+  /**
+   * Stores the last analysis's result when it is current and every text is the one on disk (all saved), so that the
+   * next session starts from it (when the editor closes); reads the folder again to make sure.
+   */
+  storeIfSaved(): void {
+    const analysis = this.lastAnalysis;
+    if (!analysis || this.changedSinceAnalysis || this.analysedSettings !== this.settings) return;
+    const bytes = readProjectBytes(this.root);
+    const disk = decodeProjectFiles(bytes);
+    const paths = this.project.paths();
+    if (disk.skipped.length > 0 || paths.length !== disk.files.size || paths.some((file) => disk.files.get(file) !== this.project.getText(file))) return;
+    this.store(this.resultKey(contentKey(bytes)), analysis);
+  }
+
+  private store(key: string | undefined, analysis: Analysis): void {
+    if (key === undefined || key === this.storedKey) return;
+    storeResult(this.cacheDir, key, checkResultOf(analysis, this.settingsProblems));
+    this.storedKey = key;
   }
 
   /** The folder's analysis in small steps, with its current settings (see `Project.analysisSteps`). */
@@ -221,6 +244,7 @@ export class WorkspaceFolder {
     this.project.releaseSyntax();
     this.showingStored = false;
     this.staleStored.clear();
+    this.changedSinceAnalysis = false;
     return this.publishFindings(analysis.findings, docsDir);
   }
 
