@@ -216,6 +216,8 @@ export class WorkspaceFolder {
   storeIfSaved(): void {
     const analysis = this.lastAnalysis;
     if (!analysis || this.changedSinceAnalysis || this.analysedSettings !== this.settings) return;
+    // Nothing changed since the folder was read, and its result is stored: no need to read it again.
+    if (this.loadedKey !== undefined && this.resultKey() === this.storedKey) return;
     const bytes = readProjectBytes(this.root);
     const disk = decodeProjectFiles(bytes);
     const paths = this.project.paths();
