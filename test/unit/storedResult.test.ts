@@ -132,6 +132,28 @@ describe('results stored for a folder as loaded from disk', () => {
     assert.ok(JSON.stringify(session().storedPublications(DOCS)).includes('products.weight'), 'saved: the next session starts from it');
   });
 
+  it('stores nothing at the end of a session whose analysis read a broken buffer as its last clean version', () => {
+    const folder = session();
+    const analyse = (): void => {
+      const steps = folder.analysisSteps();
+      let step = steps.next();
+      while (!step.done) step = steps.next();
+      folder.publish(step.value, DOCS);
+    };
+    analyse();
+    const catalog = 'shop/models/catalog.py';
+    const full = path.join(project, ...catalog.split('/'));
+    const good = fs.readFileSync(full, 'utf8').replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
+    folder.setBuffer(catalog, good, 1);
+    analyse();
+    const broken = good.replace('    weight = sa.Column(sa.Integer)\n', '    weight = sa.Column(sa.Integer\n');
+    folder.setBuffer(catalog, broken, 2);
+    analyse();
+    fs.writeFileSync(full, broken);
+    folder.storeIfSaved();
+    assert.deepEqual(session().storedPublications(DOCS), [], '`check` reads the broken text as it is, not as its last clean version');
+  });
+
   it('stores nothing when the settings change while the first index runs', () => {
     const folder = session();
     const steps = folder.analysisSteps();

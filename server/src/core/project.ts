@@ -241,6 +241,15 @@ export class Project {
   }
 
   /**
+   * Whether an analysis reads some editor buffer as its last clean version (its text does not parse cleanly now):
+   * what it finds then is not what a reading of the same texts from disk finds.
+   */
+  readsLastGood(): boolean {
+    for (const entry of this.files.values()) if (entry.lastGood && entry.syntax && entry.syntax.errors.length > 0) return true;
+    return false;
+  }
+
+  /**
    * Lets go of the parsed syntax of every file but editor buffers (`keepLastGood`): what the analysis derived from
    * them is remembered, and a file is parsed again only if something must read it again. Keeps a long-lived
    * editor session's memory near the size of the project's facts rather than of its syntax.

@@ -215,7 +215,8 @@ export class WorkspaceFolder {
    */
   storeIfSaved(): void {
     const analysis = this.lastAnalysis;
-    if (!analysis || this.changedSinceAnalysis || this.analysedSettings !== this.settings) return;
+    // A broken buffer is read as its last clean version: `check` of the same text on disk would read it as it is.
+    if (!analysis || this.changedSinceAnalysis || this.analysedSettings !== this.settings || this.project.readsLastGood()) return;
     // Nothing changed since the folder was read, and its result is stored: no need to read it again.
     if (this.loadedKey !== undefined && this.resultKey() === this.storedKey) return;
     const bytes = readProjectBytes(this.root);
