@@ -13,17 +13,19 @@ import { VERSION } from '../../server/src/version';
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const DOCS = path.join(REPO, 'docs', 'rules');
 
-/** A folder's first index, run to the end; returns what it publishes. */
-function index(folder: WorkspaceFolder): Publication[] {
+/** An analysis of a folder, run to the end and published (not stored); returns what it publishes. */
+function analyseAndPublish(folder: WorkspaceFolder, storeAsFirstIndex = false): Publication[] {
   const steps = folder.analysisSteps();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) {
-      const publications = folder.publish(step.value, DOCS);
-      folder.storeFirstIndex(step.value);
-      return publications;
-    }
-  }
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  const publications = folder.publish(step.value, DOCS);
+  if (storeAsFirstIndex) folder.storeFirstIndex(step.value);
+  return publications;
+}
+
+/** A folder's first index, run to the end and stored; returns what it publishes. */
+function index(folder: WorkspaceFolder): Publication[] {
+  return analyseAndPublish(folder, true);
 }
 
 /** Each file's diagnostics, by file name, as a user sees them (line, severity, code, message). */
@@ -107,13 +109,7 @@ describe('results stored for a folder as loaded from disk', () => {
 
   it('stores at the end of a session only what holds for the files as saved', () => {
     const folder = session();
-    /** An analysis published, without storing it as a first index. */
-    const analyse = (): void => {
-      const steps = folder.analysisSteps();
-      let step = steps.next();
-      while (!step.done) step = steps.next();
-      folder.publish(step.value, DOCS);
-    };
+    const analyse = (): Publication[] => analyseAndPublish(folder);
     analyse();
     const catalog = 'shop/models/catalog.py';
     const full = path.join(project, ...catalog.split('/'));
@@ -134,12 +130,7 @@ describe('results stored for a folder as loaded from disk', () => {
 
   it('stores nothing at the end of a session whose analysis read a broken buffer as its last clean version', () => {
     const folder = session();
-    const analyse = (): void => {
-      const steps = folder.analysisSteps();
-      let step = steps.next();
-      while (!step.done) step = steps.next();
-      folder.publish(step.value, DOCS);
-    };
+    const analyse = (): Publication[] => analyseAndPublish(folder);
     analyse();
     const catalog = 'shop/models/catalog.py';
     const full = path.join(project, ...catalog.split('/'));
