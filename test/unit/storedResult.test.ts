@@ -145,6 +145,20 @@ describe('results stored for a folder as loaded from disk', () => {
     assert.deepEqual(session().storedPublications(DOCS), [], '`check` reads the broken text as it is, not as its last clean version');
   });
 
+  it('forgets that a file was too large once it is read, and stores at the end only what `check` would find', () => {
+    const big = path.join(project, 'shop', 'fixtures.py');
+    fs.writeFileSync(big, '# padding\n'.repeat(220_000));
+    const folder = session();
+    const notRead = (published: Publication[]): boolean => JSON.stringify(published).includes('was not read');
+    assert.ok(notRead(analyseAndPublish(folder)), 'a file over 2 MB is reported as not read');
+    fs.writeFileSync(big, 'ROWS = []\n');
+    folder.refreshFromDisk('shop/fixtures.py');
+    assert.ok(!notRead(analyseAndPublish(folder)), 'read once it is small');
+    folder.storeIfSaved();
+    const next = session().storedPublications(DOCS);
+    assert.ok(next.length > 0 && !notRead(next), 'the stored result is that of the files as they are');
+  });
+
   it('stores nothing when the settings change while the first index runs', () => {
     const folder = session();
     const steps = folder.analysisSteps();

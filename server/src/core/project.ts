@@ -186,6 +186,8 @@ export class Project {
     const entry: FileEntry = { text, lastGood, keepLastGood: options.keepLastGood, revisionLike: text.includes('down_revision'), migrateLike: text.includes('Migrate(') };
     if (!existing) this.lists = undefined;
     this.files.set(path, entry);
+    // A file with a text has been read (one too large before may have shrunk).
+    this.unreadable.delete(path);
     const history = touchesHistory(path, existing) || touchesHistory(path, entry);
     this.memos.invalidate(path, !history ? 'other' : existing?.revisionLike && entry.revisionLike && !path.endsWith('env.py') ? 'revision' : 'history');
     // NOTE: a file that starts calling `Migrate(` was never read for the compare options: nothing else forgets them.
@@ -197,6 +199,11 @@ export class Project {
     if (this.files.delete(path)) this.lists = undefined;
     this.memos.invalidate(path, 'history');
     this.unreadable.delete(path);
+  }
+
+  /** The files noted as not read, each with why. */
+  unreadableFiles(): ReadonlyMap<string, string> {
+    return new Map(this.unreadable);
   }
 
   /** Records a file the adapter could not or would not read (too large, unreadable), to say so once. */

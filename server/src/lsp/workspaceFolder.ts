@@ -217,12 +217,14 @@ export class WorkspaceFolder {
     const analysis = this.lastAnalysis;
     // A broken buffer is read as its last clean version: `check` of the same text on disk would read it as it is.
     if (!analysis || this.changedSinceAnalysis || this.analysedSettings !== this.settings || this.project.readsLastGood()) return;
-    // Nothing changed since the folder was read, and its result is stored: no need to read it again.
+    // Nothing changed since the folder was read (every change clears the loaded key), and its result is stored.
     if (this.loadedKey !== undefined && this.resultKey() === this.storedKey) return;
     const bytes = readProjectBytes(this.root);
     const disk = decodeProjectFiles(bytes);
     const paths = this.project.paths();
-    if (disk.skipped.length > 0 || paths.length !== disk.files.size || paths.some((file) => disk.files.get(file) !== this.project.getText(file))) return;
+    if (paths.length !== disk.files.size || paths.some((file) => disk.files.get(file) !== this.project.getText(file))) return;
+    const noted = this.project.unreadableFiles();
+    if (disk.skipped.length !== noted.size || disk.skipped.some((s) => noted.get(s.file) !== s.reason)) return;
     this.store(this.resultKey(contentKey(bytes)), analysis);
   }
 
