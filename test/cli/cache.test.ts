@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readPack } from '../../server/src/node/parsePack';
 import { REPO, runCli } from './runCli';
+import { addWeightColumn } from '../lsp/exampleServer';
 
 describe('CLI cache', () => {
   let project: string;
@@ -30,7 +31,7 @@ describe('CLI cache', () => {
     assert.equal(warm.status, cold.status);
 
     const catalog = path.join(project, 'shop', 'models', 'catalog.py');
-    fs.writeFileSync(catalog, fs.readFileSync(catalog, 'utf8').replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n'));
+    fs.writeFileSync(catalog, addWeightColumn(fs.readFileSync(catalog, 'utf8')));
     const changed = JSON.parse(runCli(['check', project, '--format', 'json'], REPO, env).stdout) as { diagnostics: Array<{ column?: string }> };
     assert.ok(changed.diagnostics.some((d) => d.column === 'weight'), 'the new column is reported after the edit');
   });

@@ -2,9 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LspTestClient } from './lspClient';
-import { copyExample, useExampleServer } from './exampleServer';
-
-const CATALOG = 'shop/models/catalog.py';
+import { addWeightColumn, CATALOG, copyExample, useExampleServer } from './exampleServer';
 const codes = (p: { diagnostics: Array<{ code?: unknown; range: { start: { line: number } } }> }): string[] => p.diagnostics.map((d) => `${d.range.start.line}:${String(d.code)}`).sort();
 
 describe('language server over stdio', function () {
@@ -25,7 +23,7 @@ describe('language server over stdio', function () {
     const { client, root } = ctx;
     const text = fs.readFileSync(path.join(root, CATALOG), 'utf8');
     await client.open(CATALOG, text, 1);
-    const edited = text.replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
+    const edited = addWeightColumn(text);
     await client.change(CATALOG, edited, 2);
     const p = await client.diagnostics(CATALOG, (x) => x.version === 2);
     assert.deepEqual(codes(p), ['18:missing-column', '21:missing-column']);
@@ -57,7 +55,7 @@ describe('language server over stdio', function () {
     const { client, root } = ctx;
     const text = fs.readFileSync(path.join(root, CATALOG), 'utf8');
     await client.open(CATALOG, text, 1);
-    const withWeight = text.replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
+    const withWeight = addWeightColumn(text);
     await client.change(CATALOG, withWeight, 2);
     await client.diagnostics(CATALOG, (x) => x.version === 2);
     // The user deletes the closing parenthesis of the line above the new column: the class no longer parses.

@@ -12,6 +12,14 @@ export function copyExample(): string {
   return dir;
 }
 
+/** The example's catalog model file (relative path). */
+export const CATALOG = 'shop/models/catalog.py';
+
+/** The catalog model's text with a `weight` column added after `description`: one new missing-column (line 22). */
+export function addWeightColumn(catalog: string): string {
+  return catalog.replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
+}
+
 /**
  * Mocha hooks that give each test of the calling suite its own copy of examples/shop and a started server on it;
  * read them from the returned object inside the tests.

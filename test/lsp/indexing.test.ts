@@ -69,86 +69,95 @@ describe('language server while it indexes', function () {
     assert.deepEqual(p.diagnostics.map((d) => String(d.code)), ['missing-column']);
   });
 
-  it('stores on shutdown what it found for the files as saved, and starts the next session from it', async () => {
-    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
-    const env = { ...process.env, ALEMBIC_DRIFT_CACHE_DIR: shared };
-    const models = path.join(root, 'app', 'models.py');
-    const original = fs.readFileSync(models, 'utf8');
-    const saved = original.replace('    added = sa.Column(sa.Integer)', '    added = sa.Column(sa.Integer)\n    more = sa.Column(sa.Integer)');
-    const two = (p: { diagnostics: Array<{ code?: unknown }> }): boolean => p.diagnostics.length === 2;
-    const first = new LspTestClient(root, undefined, env);
-    const second = new LspTestClient(root, undefined, env);
+  /** Runs `test` with a cache folder of its own, which the sessions it starts share; removed after. */
+  async function withCache(test: (env: NodeJS.ProcessEnv) => Promise<void>): Promise<void> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
     try {
+      await test({ ...process.env, ALEMBIC_DRIFT_CACHE_DIR: dir });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Whether the server has said that it is indexed by the time it answers one more request (a hover). */
+  async function indexedAfterRoundTrip(client: LspTestClient): Promise<boolean> {
+    await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: client.uri('app/models.py') }, position: { line: 6, character: 4 } });
+    return client.isIndexed;
+  }
+
+  /** The model file with one more column that no revision adds (two missing-columns in all). */
+  const withMoreColumn = (text: string): string => text.replace('    added = sa.Column(sa.Integer)', '    added = sa.Column(sa.Integer)\n    more = sa.Column(sa.Integer)');
+
+  it('stores on shutdown what it found for the files as saved, and starts the next session from it', () =>
+    withCache(async (env) => {
+      const models = path.join(root, 'app', 'models.py');
+      const original = fs.readFileSync(models, 'utf8');
+      const saved = withMoreColumn(original);
+      const two = (p: { diagnostics: Array<{ code?: unknown }> }): boolean => p.diagnostics.length === 2;
+      const first = new LspTestClient(root, undefined, env);
+      const second = new LspTestClient(root, undefined, env);
+      try {
+        await first.start();
+        // Typed and saved in the editor: the buffer and the disk say the same.
+        await first.open('app/models.py', original, 1);
+        await first.change('app/models.py', saved, 2);
+        fs.writeFileSync(models, saved);
+        await first.changedOnDisk([{ file: 'app/models.py', type: 2 }]);
+        await first.diagnostics('app/models.py', two);
+        await first.stop();
+
+        await second.start({ waitForIndex: false });
+        const early = await second.diagnostics('app/models.py');
+        assert.equal(await indexedAfterRoundTrip(second), false, 'the diagnostics came from the store, before the index');
+        assert.ok(two(early), 'with the column added in the last session');
+      } finally {
+        await second.stop();
+        fs.writeFileSync(models, original);
+      }
+    }));
+
+  it('withdraws what it showed from the store for a file typed in before the index is done', () =>
+    withCache(async (env) => {
+      const first = new LspTestClient(root, undefined, env);
       await first.start();
-      // Typed and saved in the editor: the buffer and the disk say the same.
-      await first.open('app/models.py', original, 1);
-      await first.change('app/models.py', saved, 2);
-      fs.writeFileSync(models, saved);
-      await first.changedOnDisk([{ file: 'app/models.py', type: 2 }]);
-      await first.diagnostics('app/models.py', two);
       await first.stop();
+      const second = new LspTestClient(root, undefined, env);
+      try {
+        await second.start({ waitForIndex: false });
+        const stored = await second.diagnostics('app/models.py');
+        assert.deepEqual(stored.diagnostics.map((d) => String(d.code)), ['missing-column']);
+        await second.open('app/models.py', withMoreColumn(fs.readFileSync(path.join(root, 'app', 'models.py'), 'utf8')));
+        assert.equal(await indexedAfterRoundTrip(second), false);
+        assert.deepEqual(second.published('app/models.py')?.diagnostics, [], 'the stored diagnostics no longer hold: withdrawn');
+        await second.indexDone();
+        const after = await second.diagnostics('app/models.py', (p) => p.diagnostics.length > 0);
+        assert.deepEqual(after.diagnostics.map((d) => String(d.code)), ['missing-column', 'missing-column']);
+      } finally {
+        await second.stop();
+      }
+    }));
 
-      await second.start({ waitForIndex: false });
-      const early = await second.diagnostics('app/models.py');
-      await second.connection.sendRequest('textDocument/hover', { textDocument: { uri: second.uri('app/models.py') }, position: { line: 6, character: 4 } });
-      assert.equal(second.isIndexed, false, 'the diagnostics came from the store, before the index');
-      assert.ok(two(early), 'with the column added in the last session');
-    } finally {
-      await second.stop();
-      fs.writeFileSync(models, original);
-      fs.rmSync(shared, { recursive: true, force: true });
-    }
-  });
-
-  it('withdraws what it showed from the store for a file typed in before the index is done', async () => {
-    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
-    const env = { ...process.env, ALEMBIC_DRIFT_CACHE_DIR: shared };
-    const first = new LspTestClient(root, undefined, env);
-    await first.start();
-    await first.stop();
-    const second = new LspTestClient(root, undefined, env);
-    try {
-      await second.start({ waitForIndex: false });
-      const stored = await second.diagnostics('app/models.py');
-      assert.deepEqual(stored.diagnostics.map((d) => String(d.code)), ['missing-column']);
-      const text = fs.readFileSync(path.join(root, 'app', 'models.py'), 'utf8');
-      await second.open('app/models.py', text.replace('    added = sa.Column(sa.Integer)', '    added = sa.Column(sa.Integer)\n    more = sa.Column(sa.Integer)'));
-      await second.connection.sendRequest('textDocument/hover', { textDocument: { uri: second.uri('app/models.py') }, position: { line: 6, character: 4 } });
-      assert.equal(second.isIndexed, false);
-      assert.deepEqual(second.published('app/models.py')?.diagnostics, [], 'the stored diagnostics no longer hold: withdrawn');
-      await second.indexDone();
-      const after = await second.diagnostics('app/models.py', (p) => p.diagnostics.length > 0);
-      assert.deepEqual(after.diagnostics.map((d) => String(d.code)), ['missing-column', 'missing-column']);
-    } finally {
-      await second.stop();
-      fs.rmSync(shared, { recursive: true, force: true });
-    }
-  });
-
-  it('shows the diagnostics a first session stored before a second session has indexed, then publishes nothing again', async () => {
-    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-'));
-    const env = { ...process.env, ALEMBIC_DRIFT_CACHE_DIR: shared };
-    const first = new LspTestClient(root, undefined, env);
-    await first.start();
-    const expected = (await first.diagnostics('app/models.py')).diagnostics;
-    await first.stop();
-    const second = new LspTestClient(root, undefined, env);
-    try {
-      let published = 0;
-      second.onPublication((p) => {
-        if (p.uri.endsWith('/app/models.py')) published++;
-      });
-      await second.start({ waitForIndex: false });
-      const early = await second.diagnostics('app/models.py');
-      // One round trip later: a server that published from its index has said by now that it is indexed.
-      await second.connection.sendRequest('textDocument/hover', { textDocument: { uri: second.uri('app/models.py') }, position: { line: 6, character: 4 } });
-      assert.equal(second.isIndexed, false, 'the diagnostics came before the index was done');
-      assert.deepEqual(early.diagnostics, expected);
-      await second.indexDone();
-      assert.equal(published, 1, 'the index found the same and published nothing again');
-    } finally {
-      await second.stop();
-      fs.rmSync(shared, { recursive: true, force: true });
-    }
-  });
+  it('shows the diagnostics a first session stored before a second session has indexed, then publishes nothing again', () =>
+    withCache(async (env) => {
+      const first = new LspTestClient(root, undefined, env);
+      await first.start();
+      const expected = (await first.diagnostics('app/models.py')).diagnostics;
+      await first.stop();
+      const second = new LspTestClient(root, undefined, env);
+      try {
+        let published = 0;
+        second.onPublication((p) => {
+          if (p.uri.endsWith('/app/models.py')) published++;
+        });
+        await second.start({ waitForIndex: false });
+        const early = await second.diagnostics('app/models.py');
+        // One round trip later, a server that published from its index has said by now that it is indexed.
+        assert.equal(await indexedAfterRoundTrip(second), false, 'the diagnostics came before the index was done');
+        assert.deepEqual(early.diagnostics, expected);
+        await second.indexDone();
+        assert.equal(published, 1, 'the index found the same and published nothing again');
+      } finally {
+        await second.stop();
+      }
+    }));
 });

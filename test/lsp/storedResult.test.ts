@@ -3,10 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspTestClient, type Publication } from './lspClient';
-import { copyExample } from './exampleServer';
+import { addWeightColumn, CATALOG, copyExample } from './exampleServer';
 import { runCli, REPO } from '../cli/runCli';
-
-const CATALOG = 'shop/models/catalog.py';
 
 /** Every diagnostics notification of a session, in order, as file -> "line code" list. */
 async function session(root: string, env: NodeJS.ProcessEnv): Promise<Array<{ file: string; shown: string[] }>> {
@@ -45,7 +43,7 @@ describe('language server: results stored between sessions', function () {
   it('never shows a file changed on disk between sessions with the last session\'s diagnostics', async () => {
     await session(root, env);
     const file = path.join(root, CATALOG);
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n'));
+    fs.writeFileSync(file, addWeightColumn(fs.readFileSync(file, 'utf8')));
     const next = (await session(root, env)).filter((p) => p.file === CATALOG);
     assert.ok(next.length > 0);
     for (const p of next) assert.deepEqual(p.shown, ['18:missing-column', '21:missing-column']);

@@ -7,6 +7,7 @@ import { readParserWasm } from '../../server/src/node/wasm';
 import { WorkspaceFolder, type Publication } from '../../server/src/lsp/workspaceFolder';
 import { checkFolder } from '../../server/src/node/checkFolder';
 import * as analyzeFolder from '../../server/src/node/analyzeFolder';
+import { addWeightColumn, CATALOG } from '../lsp/exampleServer';
 import { defaultCacheDir } from '../../server/src/node/cacheDir';
 import { VERSION } from '../../server/src/version';
 
@@ -55,6 +56,9 @@ describe('results stored for a folder as loaded from disk', () => {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
+  /** The catalog model file on disk. */
+  const catalogFile = (): string => path.join(project, ...CATALOG.split('/'));
+
   /** A new session's folder, loaded from disk. */
   const session = (): WorkspaceFolder => {
     const folder = new WorkspaceFolder(project, parser, cacheDir);
@@ -76,15 +80,14 @@ describe('results stored for a folder as loaded from disk', () => {
 
   it('stores nothing for, and shows nothing stored to, a folder whose texts differ from the disk', () => {
     index(session());
-    const catalog = 'shop/models/catalog.py';
-    const disk = fs.readFileSync(path.join(project, catalog), 'utf8');
+    const disk = fs.readFileSync(catalogFile(), 'utf8');
 
     const same = session();
-    same.setBuffer(catalog, disk, 1);
+    same.setBuffer(CATALOG, disk, 1);
     assert.notDeepEqual(same.storedPublications(DOCS), [], 'a buffer that is the disk text changes nothing');
 
     const typed = session();
-    typed.setBuffer(catalog, disk.replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n'), 1);
+    typed.setBuffer(CATALOG, addWeightColumn(disk), 1);
     assert.deepEqual(typed.storedPublications(DOCS), [], 'an unsaved edit hides what was stored for the disk');
     index(typed);
 
@@ -100,7 +103,7 @@ describe('results stored for a folder as loaded from disk', () => {
     const catalog = early.find((p) => p.uri.endsWith('catalog.py'));
     assert.ok(catalog && catalog.diagnostics.length > 0);
     assert.deepEqual(next.withdrawStale(), [], 'nothing to withdraw while nothing changed');
-    next.setBuffer('shop/models/catalog.py', fs.readFileSync(path.join(project, 'shop', 'models', 'catalog.py'), 'utf8').replace('    sku = ', '    code = '), 1);
+    next.setBuffer(CATALOG, fs.readFileSync(catalogFile(), 'utf8').replace('    sku = ', '    code = '), 1);
     assert.deepEqual(next.withdrawStale(), [{ uri: catalog.uri, diagnostics: [], version: 1 }]);
     assert.deepEqual(next.withdrawStale(), [], 'withdrawn once');
     const published = index(next);
@@ -109,15 +112,13 @@ describe('results stored for a folder as loaded from disk', () => {
 
   it('stores at the end of a session only what holds for the files as saved', () => {
     const folder = session();
-    const analyse = (): Publication[] => analyseAndPublish(folder);
-    analyse();
-    const catalog = 'shop/models/catalog.py';
-    const full = path.join(project, ...catalog.split('/'));
-    const edited = fs.readFileSync(full, 'utf8').replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
-    folder.setBuffer(catalog, edited, 1);
+    analyseAndPublish(folder);
+    const full = catalogFile();
+    const edited = addWeightColumn(fs.readFileSync(full, 'utf8'));
+    folder.setBuffer(CATALOG, edited, 1);
     folder.storeIfSaved();
     assert.deepEqual(session().storedPublications(DOCS), [], 'not analysed since the edit: nothing stored');
-    analyse();
+    analyseAndPublish(folder);
     folder.storeIfSaved();
     assert.deepEqual(session().storedPublications(DOCS), [], 'unsaved: nothing stored for the disk');
     fs.writeFileSync(full, `${edited}# saved by another program\n`);
@@ -130,16 +131,14 @@ describe('results stored for a folder as loaded from disk', () => {
 
   it('stores nothing at the end of a session whose analysis read a broken buffer as its last clean version', () => {
     const folder = session();
-    const analyse = (): Publication[] => analyseAndPublish(folder);
-    analyse();
-    const catalog = 'shop/models/catalog.py';
-    const full = path.join(project, ...catalog.split('/'));
-    const good = fs.readFileSync(full, 'utf8').replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n');
-    folder.setBuffer(catalog, good, 1);
-    analyse();
+    analyseAndPublish(folder);
+    const full = catalogFile();
+    const good = addWeightColumn(fs.readFileSync(full, 'utf8'));
+    folder.setBuffer(CATALOG, good, 1);
+    analyseAndPublish(folder);
     const broken = good.replace('    weight = sa.Column(sa.Integer)\n', '    weight = sa.Column(sa.Integer\n');
-    folder.setBuffer(catalog, broken, 2);
-    analyse();
+    folder.setBuffer(CATALOG, broken, 2);
+    analyseAndPublish(folder);
     fs.writeFileSync(full, broken);
     folder.storeIfSaved();
     assert.deepEqual(session().storedPublications(DOCS), [], '`check` reads the broken text as it is, not as its last clean version');
@@ -162,7 +161,7 @@ describe('results stored for a folder as loaded from disk', () => {
   it('stores nothing when the settings change while the first index runs', () => {
     const folder = session();
     const steps = folder.analysisSteps();
-    folder.setEditorSettings({ exclude: ['shop/models/catalog.py'] });
+    folder.setEditorSettings({ exclude: [CATALOG] });
     let step = steps.next();
     while (!step.done) step = steps.next();
     folder.storeFirstIndex(step.value);
@@ -194,8 +193,7 @@ describe('results stored for a folder as loaded from disk', () => {
 
   it('keys the result by every file: a file changed on disk between sessions is analysed, never shown stale', () => {
     index(session());
-    const catalog = path.join(project, 'shop', 'models', 'catalog.py');
-    fs.writeFileSync(catalog, fs.readFileSync(catalog, 'utf8').replace('    description = sa.Column(sa.Text)\n', '    description = sa.Column(sa.Text)\n    weight = sa.Column(sa.Integer)\n'));
+    fs.writeFileSync(catalogFile(), addWeightColumn(fs.readFileSync(catalogFile(), 'utf8')));
     const next = session();
     assert.deepEqual(next.storedPublications(DOCS), []);
     assert.ok(JSON.stringify(index(next)).includes('weight'), 'the new column is reported');
@@ -230,8 +228,7 @@ describe('results stored for a folder as loaded from disk', () => {
       assert.deepEqual(shown(early), shown(index(analysed)), 'what check stored is what the session would publish');
 
       // A session first: `check` prints what the session stored, without analysing.
-      const catalog = path.join(project, 'shop', 'models', 'catalog.py');
-      fs.appendFileSync(catalog, '\n# edited\n');
+      fs.appendFileSync(catalogFile(), '\n# edited\n');
       const edited = new WorkspaceFolder(project, parser, checkCache);
       edited.loadFromDisk();
       index(edited);

@@ -44,13 +44,13 @@ export class WorkspaceFolder {
   private loadedKey: string | undefined;
   /** The key whose result is in the store, read or written in this session (it is not written again). */
   private storedKey: string | undefined;
-  /** Whether a text or the settings changed since the last analysis was published. */
+  /** Whether a text changed since the last analysis was published (new settings show in `analysedSettings`). */
   private changedSinceAnalysis = true;
   /** Whether what is published came from the store (no analysis has published since). */
   private showingStored = false;
   /** Files changed since their stored diagnostics were published: those are withdrawn, not left stale. */
   private readonly staleStored = new Set<string>();
-  /** The settings the latest analysis was started with. */
+  /** The settings the latest analysis was started with (`readSettings` makes a new object on every read). */
   private analysedSettings: Settings | undefined;
   /** The editor's `alembicDrift.*` settings for this folder; they win over pyproject.toml. */
   private editorSettings: Record<string, unknown> = {};
@@ -160,7 +160,6 @@ export class WorkspaceFolder {
   setEditorSettings(raw: Record<string, unknown> | undefined): void {
     this.editorSettings = Object.fromEntries(Object.entries(raw ?? {}).filter(([, value]) => !isEmptySetting(value)));
     this.readSettings();
-    this.changedSinceAnalysis = true;
   }
 
   private readSettings(): void {
