@@ -55,6 +55,7 @@ describe('CLI', () => {
     assert.match(missing.stderr, /is not a folder/);
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-empty-'));
     const none = runCli(['check', empty]);
+    fs.rmSync(empty, { recursive: true, force: true });
     assert.equal(none.status, 2);
     assert.match(none.stderr, /no Alembic project found/);
     assert.equal(none.stderr.trim().split('\n').length, 1);

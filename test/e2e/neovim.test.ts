@@ -16,13 +16,17 @@ describe('Neovim (a second real LSP client)', function () {
     }
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-nvim-'));
     fs.cpSync(path.join(REPO, 'examples', 'shop'), root, { recursive: true });
-    const out = path.join(root, 'diagnostics.txt');
-    const r = spawnSync('nvim', ['--headless', '--clean', '-u', path.join(REPO, 'test', 'e2e', 'neovim.lua'), path.join(root, 'shop', 'models', 'catalog.py')], {
-      env: { ...process.env, ALEMBIC_DRIFT_ROOT: root, ALEMBIC_DRIFT_SERVER: path.join(REPO, 'dist', 'server.js'), ALEMBIC_DRIFT_OUT: out },
-      encoding: 'utf8',
-      timeout: 45_000,
-    });
-    assert.equal(r.status, 0, `nvim exited ${r.status}: ${r.stderr}`);
-    assert.equal(fs.readFileSync(out, 'utf8'), '18:missing-column\n');
+    try {
+      const out = path.join(root, 'diagnostics.txt');
+      const r = spawnSync('nvim', ['--headless', '--clean', '-u', path.join(REPO, 'test', 'e2e', 'neovim.lua'), path.join(root, 'shop', 'models', 'catalog.py')], {
+        env: { ...process.env, ALEMBIC_DRIFT_ROOT: root, ALEMBIC_DRIFT_SERVER: path.join(REPO, 'dist', 'server.js'), ALEMBIC_DRIFT_OUT: out },
+        encoding: 'utf8',
+        timeout: 45_000,
+      });
+      assert.equal(r.status, 0, `nvim exited ${r.status}: ${r.stderr}`);
+      assert.equal(fs.readFileSync(out, 'utf8'), '18:missing-column\n');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -31,17 +31,22 @@ describe('report: the CLI', () => {
   });
 
   it('writes -o FILE elsewhere with links relative to that file\'s folder, and no absolute path', () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-report-')), 'audits', 'AUDIT.md');
-    const r = runCli(['report', PROJECT, '-o', out, '--date', '2025-02-03'], REPO);
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, '');
-    const text = fs.readFileSync(out, 'utf8');
-    assertLinksResolve(text, path.dirname(out));
-    assert.ok(!/\]\(\//.test(text) && !text.includes(os.tmpdir()), 'no absolute path in the report');
-    // The same report as on standard output, but for the links.
-    const printed = runCli(['report', '.', '--date', '2025-02-03'], PROJECT).stdout;
-    const unlinked = (s: string): string => s.replace(/\]\([^)]*?([^/)]+#L\d+)\)/g, ']($1)');
-    assert.equal(unlinked(text), unlinked(printed));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-report-'));
+    try {
+      const out = path.join(dir, 'audits', 'AUDIT.md');
+      const r = runCli(['report', PROJECT, '-o', out, '--date', '2025-02-03'], REPO);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, '');
+      const text = fs.readFileSync(out, 'utf8');
+      assertLinksResolve(text, path.dirname(out));
+      assert.ok(!/\]\(\//.test(text) && !text.includes(os.tmpdir()), 'no absolute path in the report');
+      // The same report as on standard output, but for the links.
+      const printed = runCli(['report', '.', '--date', '2025-02-03'], PROJECT).stdout;
+      const unlinked = (s: string): string => s.replace(/\]\([^)]*?([^/)]+#L\d+)\)/g, ']($1)');
+      assert.equal(unlinked(text), unlinked(printed));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes -o FILE inside the project with links that climb out of its folder', () => {
@@ -72,11 +77,14 @@ describe('report: the CLI', () => {
 
   it('exits 2 for a folder without Alembic, an extra argument, or -o naming a folder', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-empty-'));
-    assert.equal(runCli(['report', empty]).status, 2);
-    assert.equal(runCli(['report', PROJECT, 'extra']).status, 2);
-    const folder = runCli(['report', PROJECT, '-o', empty]);
-    assert.equal(folder.status, 2);
-    assert.match(folder.stderr, /-o needs a file name/);
-    fs.rmSync(empty, { recursive: true, force: true });
+    try {
+      assert.equal(runCli(['report', empty]).status, 2);
+      assert.equal(runCli(['report', PROJECT, 'extra']).status, 2);
+      const folder = runCli(['report', PROJECT, '-o', empty]);
+      assert.equal(folder.status, 2);
+      assert.match(folder.stderr, /-o needs a file name/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
