@@ -1,5 +1,5 @@
 // What the benchmark measures outside the language server: the CLI (cold and warm), CPython's ast.parse of the same
-// files, and real Alembic; and how findings compare with the planted drift.
+// files, tree-sitter's parse alone of them, and real Alembic; and how findings compare with the planted drift.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -150,6 +150,22 @@ export function pythonParse(root: string): PythonParse {
   const process_s = (performance.now() - start) / 1000;
   if (r.status !== 0) throw new Error(`python3 bench/pyparse.py failed: ${r.error ?? r.stderr}`);
   return { ...(JSON.parse(r.stdout) as Omit<PythonParse, 'process_s'>), process_s };
+}
+
+export interface TreeSitterParse {
+  files: number;
+  bytes: number;
+  /** Both threads' tree-sitter loaded. */
+  load_s: number;
+  /** Every file parsed, half on each thread, after the load. */
+  parse_s: number;
+}
+
+/** web-tree-sitter's parse alone of the same files on both cores, in a fresh process (out/bench/treeSitterFloor.js). */
+export function treeSitterParse(root: string): TreeSitterParse {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'treeSitterFloor.js'), root], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`treeSitterFloor.js failed: ${r.error ?? r.stderr}`);
+  return JSON.parse(r.stdout) as TreeSitterParse;
 }
 
 export const ALEMBIC_PYTHON = '/usr/bin/python3';

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIZES, generateProject, type GeneratedProject } from './generate';
-import { REPO, alembicAvailable, cacheEnv, checkAlembic, checkDrift, median, percentile, pythonParse, runAlembic, runCli, type AlembicRun, type CliRun, type DriftCheck, type PythonParse } from './measure';
+import { REPO, alembicAvailable, cacheEnv, checkAlembic, checkDrift, median, percentile, pythonParse, runAlembic, runCli, treeSitterParse, type AlembicRun, type CliRun, type DriftCheck, type PythonParse, type TreeSitterParse } from './measure';
 import { keystrokes, soak, startServer, type LatencyResult, type SoakResult, type StartupRun } from './server';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -90,6 +90,8 @@ interface SizeResult {
     wroteIntoProject: string[];
   };
   python: { parse_s: number; readParse_s: number; process_s: number; runs: PythonParse[] };
+  /** web-tree-sitter's parse alone of the same files, on both cores: what our own parser cannot go below. */
+  treeSitter: { parse_s: number; runs: TreeSitterParse[] };
   alembic: (AlembicRun & { missed: GeneratedProject['planted']; unexplained: AlembicRun['diffs'] }) | { skipped: string };
   server: {
     /** Each run: a start with an empty cache folder, one with the cache that start left, and one after a model file changed on disk. */
@@ -139,6 +141,9 @@ async function benchSize(size: string, o: Options, workDir: string, alembicInsta
   const py: PythonParse[] = [];
   for (let i = 0; i < o.runs; i++) py.push(pythonParse(project.root));
   log(`[${size}] ast.parse: ${median(py.map((p) => p.parse_s)).toFixed(3)} s`);
+  const ts: TreeSitterParse[] = [];
+  for (let i = 0; i < o.runs; i++) ts.push(treeSitterParse(project.root));
+  log(`[${size}] tree-sitter parse, both cores: ${median(ts.map((p) => p.parse_s)).toFixed(3)} s`);
 
   // Real Alembic (once: it is the slow reference).
   let alembic: SizeResult['alembic'];
@@ -203,6 +208,7 @@ async function benchSize(size: string, o: Options, workDir: string, alembicInsta
       wroteIntoProject: [...new Set([...cold, ...warm].flatMap((r) => r.wroteIntoProject))],
     },
     python: { parse_s: median(py.map((p) => p.parse_s)), readParse_s: median(py.map((p) => p.read_s + p.parse_s)), process_s: median(py.map((p) => p.process_s)), runs: py },
+    treeSitter: { parse_s: median(ts.map((p) => p.parse_s)), runs: ts },
     alembic,
     server: {
       startups: startups.map(({ found: _found, ...rest }) => rest),
@@ -240,6 +246,7 @@ function table(results: SizeResult[], runs: number): string {
   row('CPython ast.parse (parse only)', (r) => s(r.python.parse_s));
   row('CPython read + parse, process', (r) => `${s(r.python.readParse_s)}, ${s(r.python.process_s)}`);
   row('  cold check / ast.parse', (r) => `${(median(r.cli.cold_s) / r.python.parse_s).toFixed(1)}x`);
+  row('tree-sitter parse only, both cores', (r) => `${s(r.treeSitter.parse_s)} = ${(r.treeSitter.parse_s / r.python.parse_s).toFixed(2)}x ast.parse`);
   row('Alembic upgrade + compare (1 run)', (r) => ('skipped' in r.alembic ? 'skipped' : s(r.alembic.total_s)));
   row('  load / upgrade / compare', (r) => ('skipped' in r.alembic ? '-' : [r.alembic.load_s, r.alembic.upgrade_s, r.alembic.compare_s].map((x) => x.toFixed(1)).join(' / ') + ' s'));
   row('  Alembic / cold check', (r) => ('skipped' in r.alembic ? '-' : `${(r.alembic.total_s / median(r.cli.cold_s)).toFixed(1)}x`));
