@@ -51,7 +51,8 @@ describe('language server: results stored between sessions', function () {
 
   it('stores what `check` prints for the same files', async () => {
     await session(root, env);
-    const results = (): string[] => fs.readdirSync(cacheDir).flatMap((build) => (fs.existsSync(path.join(cacheDir, build, 'results')) ? fs.readdirSync(path.join(cacheDir, build, 'results')) : []));
+    const under = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => path.join(dir, name)) : []);
+    const results = (): string[] => fs.readdirSync(cacheDir).flatMap((build) => under(path.join(cacheDir, build, 'results')).flatMap(under));
     const stored = results();
     assert.equal(stored.length, 1, 'the first index stored its result');
     const fromStore = runCli(['check', root, '--format', 'json'], REPO, env);

@@ -107,6 +107,24 @@ describe('parse cache', () => {
     assert.equal(readPack(pack).size, 0);
   });
 
+  it('removes the temporary file a stopped writer left beside a pack when that pack is written again', async () => {
+    const parser = await createPythonParser(readParserWasm());
+    let runs = 0;
+    const run = (): void => {
+      const cache = ParseCache.forProject(dir, '/p');
+      cache.wrap(parser).parseModule(`x = ${runs++}\n`);
+      cache.flush();
+    };
+    run();
+    const [pack] = fs.readdirSync(dir);
+    const [stale, fresh, otherProjects] = [`${pack}.999.tmp`, `${pack}.998.tmp`, '0123456789abcdef0123.pack.997.tmp'];
+    for (const f of [stale, fresh, otherProjects]) fs.writeFileSync(path.join(dir, f), 'partial');
+    const twoHoursAgo = new Date(Date.now() - 7_200_000);
+    for (const f of [stale, otherProjects]) fs.utimesSync(path.join(dir, f), twoHoursAgo, twoHoursAgo);
+    run();
+    assert.deepEqual(fs.readdirSync(dir).sort(), [pack, fresh, otherProjects].sort(), 'one being written now and those of other projects stay');
+  });
+
   it('parses each text once: a later run takes what an earlier one stored, and stores what it parses anew', async () => {
     const tree = await createPythonParser(readParserWasm());
     const texts = fixturePythonFiles().slice(0, 30).map(([, text]) => text);

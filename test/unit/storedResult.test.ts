@@ -8,7 +8,8 @@ import { WorkspaceFolder, type Publication } from '../../server/src/lsp/workspac
 import { checkFolder } from '../../server/src/node/checkFolder';
 import * as analyzeFolder from '../../server/src/node/analyzeFolder';
 import { addWeightColumn, CATALOG } from '../lsp/exampleServer';
-import { defaultCacheDir } from '../../server/src/node/cacheDir';
+import { defaultCacheDir, projectCacheName } from '../../server/src/node/cacheDir';
+import { readStoredResult, RESULTS_KEPT, storeResult, type CheckResult } from '../../server/src/node/resultStore';
 import { VERSION } from '../../server/src/version';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -170,7 +171,7 @@ describe('results stored for a folder as loaded from disk', () => {
 
   it('shows nothing from a damaged or foreign stored result, and stores a sound one over it', () => {
     const first = index(session());
-    const results = path.join(cacheDir, 'results');
+    const results = path.join(cacheDir, 'results', projectCacheName(project));
     const [file] = fs.readdirSync(results);
     const stored = JSON.parse(fs.readFileSync(path.join(results, file), 'utf8')) as { findings: unknown[] };
     const damaged = [
@@ -243,5 +244,51 @@ describe('results stored for a folder as loaded from disk', () => {
     } finally {
       delete process.env.ALEMBIC_DRIFT_CACHE_DIR;
     }
+  });
+});
+
+describe('stored results kept per project folder', () => {
+  let cacheDir: string;
+  const result = (n: number): CheckResult => ({ findings: [], heads: [`head${n}`], environments: 1, settingsProblems: [] });
+  const folderOf = (project: string): string => path.join(cacheDir, 'results', projectCacheName(project));
+  const keys = (project: string): string[] => fs.readdirSync(folderOf(project)).sort();
+  /** Stores result n under key-n and dates it n minutes after an hour ago, so the order does not hang on the clock. */
+  const storeAt = (project: string, n: number): void => {
+    storeResult(cacheDir, project, `key-${n}`, result(n));
+    const at = new Date(Date.now() - 3_600_000 + n * 60_000);
+    fs.utimesSync(path.join(folderOf(project), `key-${n}.json`), at, at);
+  };
+
+  beforeEach(() => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-results-'));
+  });
+
+  afterEach(() => {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('keeps the results last stored or read, and no more, for each project folder apart', () => {
+    storeAt('/work/other', 0);
+    for (let n = 0; n < 10; n++) storeAt('/work/project', n);
+    assert.equal(RESULTS_KEPT, 8);
+    assert.deepEqual(keys('/work/project'), ['key-2.json', 'key-3.json', 'key-4.json', 'key-5.json', 'key-6.json', 'key-7.json', 'key-8.json', 'key-9.json']);
+    assert.deepEqual(keys('/work/other'), ['key-0.json'], "another folder's result is not counted or removed");
+    assert.deepEqual(readStoredResult(cacheDir, '/work/project', 'key-2')?.heads, ['head2']);
+    storeResult(cacheDir, '/work/project', 'key-10', result(10));
+    assert.deepEqual(keys('/work/project'), ['key-10.json', 'key-2.json', 'key-4.json', 'key-5.json', 'key-6.json', 'key-7.json', 'key-8.json', 'key-9.json'], 'the result read last is kept, the oldest other goes');
+    assert.equal(readStoredResult(cacheDir, '/work/other', 'key-2'), undefined, 'results are found in their own folder only');
+  });
+
+  it('removes temporary files left by a process stopped while it wrote, and not those being written', () => {
+    const folder = folderOf('/work/project');
+    fs.mkdirSync(folder, { recursive: true });
+    const stale = path.join(folder, 'key-a.json.123.tmp');
+    const fresh = path.join(folder, 'key-b.json.456.tmp');
+    fs.writeFileSync(stale, '{');
+    fs.writeFileSync(fresh, '{');
+    const twoHoursAgo = new Date(Date.now() - 7_200_000);
+    fs.utimesSync(stale, twoHoursAgo, twoHoursAgo);
+    storeResult(cacheDir, '/work/project', 'key-c', result(0));
+    assert.deepEqual(fs.readdirSync(folder).sort(), ['key-b.json.456.tmp', 'key-c.json']);
   });
 });

@@ -185,7 +185,7 @@ export class WorkspaceFolder {
    */
   storedPublications(docsDir: string): Publication[] {
     const key = this.resultKey();
-    const stored = key === undefined ? undefined : readStoredResult(this.cacheDir, key);
+    const stored = key === undefined ? undefined : readStoredResult(this.cacheDir, this.root, key);
     if (!stored) return [];
     this.storedKey = key;
     this.showingStored = true;
@@ -229,7 +229,7 @@ export class WorkspaceFolder {
 
   private store(key: string | undefined, analysis: Analysis): void {
     if (key === undefined || key === this.storedKey) return;
-    storeResult(this.cacheDir, key, checkResultOf(analysis, this.settingsProblems));
+    storeResult(this.cacheDir, this.root, key, checkResultOf(analysis, this.settingsProblems));
     this.storedKey = key;
   }
 

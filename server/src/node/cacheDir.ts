@@ -44,3 +44,29 @@ export function defaultCacheDir(toolVersion: string): string {
   }
   return dir;
 }
+
+/** The name a project folder's entries have in a cache folder (its parse pack, its stored results). */
+export function projectCacheName(project: string): string {
+  return createHash('sha1').update(path.resolve(project)).digest('hex').slice(0, 20);
+}
+
+/** A temporary file this old was left by a process stopped while it wrote. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/**
+ * Removes the temporary files (`NAME.PID.tmp`) in a cache folder whose name starts with `prefix` and that are over an
+ * hour old: left by a process stopped while it wrote them (one being written now is younger).
+ */
+export function removeStaleTemporaryFiles(folder: string, prefix: string): void {
+  const now = Date.now();
+  try {
+    for (const name of fs.readdirSync(folder)) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const file = path.join(folder, name);
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (stat && now - stat.mtimeMs > STALE_TEMP_MS) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // A file removed meanwhile, or a folder that cannot be read: the next write tries again.
+  }
+}

@@ -13,13 +13,13 @@ import { VERSION } from '../version';
 export async function checkFolder(root: string, options: { cache: boolean; engine: () => Pick<typeof AnalyzeFolder, 'analyzeFolder' | 'folderSettings'> }): Promise<CheckResult> {
   const bytes = readProjectBytes(root);
   const store = options.cache ? { dir: defaultCacheDir(VERSION), key: contentKey(bytes) } : undefined;
-  const stored = store && readStoredResult(store.dir, store.key);
+  const stored = store && readStoredResult(store.dir, root, store.key);
   if (stored) return stored;
   const engine = options.engine();
   const read = decodeProjectFiles(bytes);
   const { problems } = engine.folderSettings(read);
   const { analysis } = await engine.analyzeFolder(root, { cache: options.cache, cacheDir: store?.dir, read });
   const result = checkResultOf(analysis, problems);
-  if (store) storeResult(store.dir, store.key, result);
+  if (store) storeResult(store.dir, root, store.key, result);
   return result;
 }

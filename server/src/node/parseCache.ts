@@ -5,6 +5,7 @@ import { detachFlatTree } from '../core/python/flatTree';
 import { readParsedText } from '../core/python/parsedTextBytes';
 import type { ParsedText, SplitPythonParser } from '../core/python/parser';
 import { PackWriter, readPack } from './parsePack';
+import { projectCacheName } from './cacheDir';
 
 export { defaultCacheDir } from './cacheDir';
 
@@ -140,7 +141,7 @@ export class ParseCache {
 
 /** Where the pack of a project folder is kept in a cache folder. */
 function packFileOf(dir: string, project: string): string {
-  return path.join(dir, `${createHash('sha1').update(path.resolve(project)).digest('hex').slice(0, 20)}.pack`);
+  return path.join(dir, `${projectCacheName(project)}.pack`);
 }
 
 /** Whether a cache folder holds a pack for a project folder (a run before this one parsed it). */

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { MIN_ENTRY_BYTES, parsedTextByteLength, writeParsedText } from '../core/python/parsedTextBytes';
 import type { ParsedText } from '../core/python/parser';
+import { removeStaleTemporaryFiles } from './cacheDir';
 
 /*
  * A parse pack is one file of parsed texts (core/python/parsedTextBytes) by the SHA-1 of their text: MAGIC (which
@@ -88,6 +90,7 @@ export class PackWriter {
     fs.writeSync(this.fd, digest);
     fs.closeSync(this.fd);
     fs.renameSync(this.temp, this.file);
+    removeStaleTemporaryFiles(path.dirname(this.file), path.basename(this.file));
   }
 
   /** Removes the unfinished pack (the old one stays). */

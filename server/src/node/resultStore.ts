@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../core/findings';
 import type { Analysis } from '../core/project';
+import { projectCacheName, removeStaleTemporaryFiles } from './cacheDir';
 import type { ProjectBytes } from './readProject';
 import { VERSION } from '../version';
 
@@ -38,16 +39,27 @@ export function keyWithSettings(contentKeyOfFiles: string, settings: string): st
   return createHash('sha1').update(`${contentKeyOfFiles}\0settings\0${settings}`).digest('hex');
 }
 
-const resultFile = (cacheDir: string, key: string): string => path.join(cacheDir, 'results', `${key}.json`);
+/** How many results are kept for each project folder: the ones stored or read last. */
+export const RESULTS_KEPT = 8;
 
-/** The result stored under `key` in the cache folder (by the CLI or the language server), if there is a sound one. */
-export function readStoredResult(cacheDir: string, key: string): CheckResult | undefined {
+const resultsFolder = (cacheDir: string, project: string): string => path.join(cacheDir, 'results', projectCacheName(project));
+
+/** The result stored for a project folder under `key` (by the CLI or the language server), if there is a sound one. */
+export function readStoredResult(cacheDir: string, project: string, key: string): CheckResult | undefined {
+  const file = path.join(resultsFolder(cacheDir, project), `${key}.json`);
   let stored: unknown;
   try {
-    stored = JSON.parse(fs.readFileSync(resultFile(cacheDir, key), 'utf8'));
+    stored = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     // No result for these inputs yet, or one that cannot be read: the folder is analysed.
     return undefined;
+  }
+  try {
+    // Read last counts as stored last: a state the project comes back to (a branch) is kept.
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch {
+    // A read-only cache keeps its order.
   }
   // A damaged or foreign file is analysed again, never shown.
   if (!isRecord(stored) || stored.format !== RESULT_FORMAT) return undefined;
@@ -89,15 +101,33 @@ function isFinding(f: unknown): f is Finding {
   );
 }
 
-/** Stores a result under `key` (written whole, then renamed); a cache that cannot be written only costs time. */
-export function storeResult(cacheDir: string, key: string, result: CheckResult): void {
-  const file = resultFile(cacheDir, key);
+/**
+ * Stores a project folder's result under `key` (written whole, then renamed), keeping that folder's last
+ * `RESULTS_KEPT` results; a cache that cannot be written only costs time.
+ */
+export function storeResult(cacheDir: string, project: string, key: string, result: CheckResult): void {
+  const folder = resultsFolder(cacheDir, project);
+  const file = path.join(folder, `${key}.json`);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(folder, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, JSON.stringify({ format: RESULT_FORMAT, ...result }));
     fs.renameSync(temp, file);
+    pruneResults(folder, file);
+    removeStaleTemporaryFiles(folder, '');
   } catch {
     // Read-only or full disk.
   }
+}
+
+/** Removes all but the `RESULTS_KEPT` results last stored or read, `kept` among them. */
+function pruneResults(folder: string, kept: string): void {
+  const results = fs.readdirSync(folder).flatMap((name) => {
+    const file = path.join(folder, name);
+    const stat = name.endsWith('.json') && file !== kept ? fs.statSync(file, { throwIfNoEntry: false }) : undefined;
+    // A file removed meanwhile by another process is not counted.
+    return stat ? [{ file, mtime: stat.mtimeMs }] : [];
+  });
+  results.sort((a, b) => b.mtime - a.mtime);
+  for (const r of results.slice(RESULTS_KEPT - 1)) fs.rmSync(r.file, { force: true });
 }
