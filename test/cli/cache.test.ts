@@ -69,9 +69,29 @@ describe('CLI cache', () => {
     assert.ok(names.includes('someone-elses.txt'));
   });
 
-  it('--no-cache reads and writes nothing', () => {
+  it('--no-cache reads and writes nothing, and leaves the folders of other builds alone', () => {
+    const otherBuild = path.join(cacheDir, '0.0.9-5-aaaaaaaaaaaa');
+    fs.mkdirSync(otherBuild);
+    fs.writeFileSync(path.join(otherBuild, 'keep'), '');
     const r = runCli(['check', project, '--no-cache'], REPO, env);
-    assert.equal(r.status, 1);
-    assert.deepEqual(fs.readdirSync(cacheDir), []);
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(fs.readdirSync(cacheDir), ['0.0.9-5-aaaaaaaaaaaa']);
+    assert.deepEqual(fs.readdirSync(otherBuild), ['keep']);
+  });
+
+  it('shares its entries between the ways to reach a folder: a symbolic link and the real path', () => {
+    const links = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-cache-link-'));
+    try {
+      const link = path.join(links, 'shop');
+      fs.symlinkSync(project, link, 'dir');
+      const viaLink = runCli(['check', link, '--format', 'json'], REPO, env);
+      const viaRealPath = runCli(['check', '--format', 'json'], project, env);
+      assert.equal(JSON.parse(viaRealPath.stdout).diagnostics.length, JSON.parse(viaLink.stdout).diagnostics.length);
+      const [build] = fs.readdirSync(cacheDir);
+      assert.equal(fs.readdirSync(path.join(cacheDir, build, 'results')).length, 1, 'one folder of results');
+      assert.equal(fs.readdirSync(path.join(cacheDir, build)).filter((f) => f.endsWith('.pack')).length, 1, 'one pack');
+    } finally {
+      fs.rmSync(links, { recursive: true, force: true });
+    }
   });
 });

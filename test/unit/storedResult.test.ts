@@ -214,6 +214,7 @@ describe('results stored for a folder as loaded from disk', () => {
   });
 
   it('shares results with `check`, both ways', async () => {
+    const before = process.env.ALEMBIC_DRIFT_CACHE_DIR;
     process.env.ALEMBIC_DRIFT_CACHE_DIR = cacheDir;
     try {
       const engine = (): typeof analyzeFolder => analyzeFolder;
@@ -242,7 +243,8 @@ describe('results stored for a folder as loaded from disk', () => {
       const fresh = await checkFolder(project, { cache: false, engine });
       assert.deepEqual(fromSession, fresh, 'check prints what it would print analysing the folder');
     } finally {
-      delete process.env.ALEMBIC_DRIFT_CACHE_DIR;
+      if (before === undefined) delete process.env.ALEMBIC_DRIFT_CACHE_DIR;
+      else process.env.ALEMBIC_DRIFT_CACHE_DIR = before;
     }
   });
 });

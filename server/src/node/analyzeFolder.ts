@@ -29,10 +29,10 @@ export function folderSettings(files: ProjectFiles): { settings: Settings; probl
  */
 export async function analyzeFolder(root: string, options: { wasmDir?: string; cache?: boolean; cacheDir?: string; read?: ProjectFiles; parseAheadChars?: number; helper?: ParseHelper } = {}): Promise<FolderAnalysis> {
   const wasm = readParserWasm(options.wasmDir);
-  const cacheDir = options.cacheDir ?? defaultCacheDir(VERSION);
   const read = options.read ?? readProjectFiles(root);
   const python = new FolderParser();
-  const cache = options.cache === false ? undefined : ParseCache.forProject(cacheDir, root);
+  // Without the cache, the cache folder is not even looked at (finding it prunes other builds' folders).
+  const cache = options.cache === false ? undefined : ParseCache.forProject(options.cacheDir ?? defaultCacheDir(VERSION), root);
   const project = new Project(python);
   for (const [file, text] of read.files) project.setFile(file, text);
   for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);

@@ -45,9 +45,18 @@ export function defaultCacheDir(toolVersion: string): string {
   return dir;
 }
 
-/** The name a project folder's entries have in a cache folder (its parse pack, its stored results). */
+/**
+ * The name a project folder's entries have in a cache folder (its parse pack, its stored results): of its real path,
+ * so that every way to reach it (a symbolic link, a drive letter in another case) names the same entries.
+ */
 export function projectCacheName(project: string): string {
-  return createHash('sha1').update(path.resolve(project)).digest('hex').slice(0, 20);
+  let real = path.resolve(project);
+  try {
+    real = fs.realpathSync.native(real);
+  } catch {
+    // A folder that cannot be resolved is named as given.
+  }
+  return createHash('sha1').update(real).digest('hex').slice(0, 20);
 }
 
 /** A temporary file this old was left by a process stopped while it wrote. */
