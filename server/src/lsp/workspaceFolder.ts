@@ -6,7 +6,7 @@ import type { SplitPythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
 import type { Finding } from '../core/findings';
 import { defaultSettings, mergeSettings, projectSettings, type Settings } from '../core/config/settings';
-import { decodeProjectFiles, decodeText, isProjectFile, MAX_FILE_BYTES, readProjectBytes } from '../node/readProject';
+import { decodeProjectFiles, decodeText, isProjectFile, MAX_FILE_BYTES, readProjectBytes, TOO_LARGE_REASON } from '../node/readProject';
 import { FolderParser, textsToParseAhead, type ParseHelper } from '../node/parseAhead';
 import { ParseCache } from '../node/parseCache';
 import { checkResultOf, contentKey, keyWithSettings, readStoredResult, storeResult } from '../node/resultStore';
@@ -132,7 +132,7 @@ export class WorkspaceFolder {
       if (!stat.isFile()) return;
       if (stat.size > MAX_FILE_BYTES) {
         this.project.removeFile(file);
-        this.project.noteUnreadable(file, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+        this.project.noteUnreadable(file, TOO_LARGE_REASON);
       } else this.project.setFile(file, decodeText(fs.readFileSync(full)));
     } catch {
       this.project.removeFile(file);

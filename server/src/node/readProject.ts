@@ -23,6 +23,8 @@ export interface ProjectBytes {
 const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', 'venv', 'env', '.venv', '.tox', '.nox', '.eggs', '.git', '.hg', '.svn', '.mypy_cache', '.pytest_cache', '.ruff_cache']);
 /** Files larger than this are not read (a generated dump, not code anyone edits by hand). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Why a file larger than `MAX_FILE_BYTES` was not read, as reported and as compared with what was skipped. */
+export const TOO_LARGE_REASON = `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`;
 const MAX_FILES = 50_000;
 
 /** Whether a file is one the engine reads: Python sources and the configs that declare Alembic environments. */
@@ -90,7 +92,7 @@ export function readProjectBytes(root: string): ProjectBytes {
         if (!entry.isFile() && !fs.statSync(full).isFile()) continue;
         const bytes = arena.read(full);
         if (bytes === TOO_LARGE) {
-          skipped.push({ file: childRel, reason: `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` });
+          skipped.push({ file: childRel, reason: TOO_LARGE_REASON });
           continue;
         }
         files.set(childRel, bytes);
