@@ -334,6 +334,32 @@ describe('revision rendering: the ops of a project, in order', () => {
   });
 });
 
+describe('revision rendering: tables a model of unknown table name may describe', () => {
+  it('notes the tables no model names, without dropping them, when a table name cannot be evaluated', async () => {
+    const env = await environment({
+      'app/models.py': `${MODELS_HEAD}
+        from sqlalchemy.orm import declared_attr
+        class Named:
+            @declared_attr
+            def __tablename__(cls):
+                if "__table__" in cls.__dict__:
+                    return None
+                return cls.__name__.lower()
+        class Employee(Named, Base):
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.create_table("employee", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))'),
+    });
+    const extra = env.changes.find((c) => c.finding.code === 'extra-table')!;
+    assert.equal(extra.finding.severity, 'information');
+    assert.match(extra.finding.message, /no model names it, but the table name of model Employee cannot be evaluated statically/);
+    assert.deepEqual(extra.finding.related?.map((r) => r.file), ['app/models.py']);
+    const revision = sync(env);
+    assert.ok(!revision.text.includes('drop_table'), revision.text);
+    assert.ok(revision.skipped.includes(extra));
+  });
+});
+
 describe('revision rendering: the new revision in its environment', () => {
   const files = {
     'app/models.py': `${MODELS_HEAD}

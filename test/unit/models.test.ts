@@ -248,6 +248,36 @@ describe('models -> schema: computed table names', () => {
     });
     assert.deepEqual([...tables.keys()], ['flow_run_state']);
   });
+
+  it("follows SQLAlchemy's documented has_inherited_table() guard: a subclass without a table of its own joins its parent's", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from typing import Optional
+        from sqlalchemy import String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, has_inherited_table, mapped_column
+        class Base(DeclarativeBase):
+            pass
+        class Tablename:
+            @declared_attr.directive
+            def __tablename__(cls) -> Optional[str]:
+                if has_inherited_table(cls):
+                    return None
+                return cls.__name__.lower()
+        class Employee(Tablename, Base):
+            id: Mapped[int] = mapped_column(primary_key=True)
+            type: Mapped[str] = mapped_column(String(20))
+            __mapper_args__ = {"polymorphic_on": "type", "polymorphic_identity": "employee"}
+        class Manager(Employee):
+            budget: Mapped[Optional[int]]
+            __mapper_args__ = {"polymorphic_identity": "manager"}
+        class Engineer(Employee):
+            language: Mapped[Optional[str]] = mapped_column(String(30))
+      `,
+    });
+    assert.deepEqual([...tables.keys()], ['employee']);
+    assert.deepEqual([...tables.get('employee')!.columns.keys()], ['id', 'type', 'budget', 'language']);
+    assert.equal(tables.get('employee')!.columns.get('budget')!.nullable, true);
+  });
 });
 
 describe('models -> schema: names as the class body sees them', () => {

@@ -1,5 +1,5 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
-import type { ColumnDef, ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef } from '../schema/schema';
+import type { ColumnDef, ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { enumValuesDiffer, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 
@@ -17,6 +17,8 @@ export interface DiffInput {
   heads: string[];
   dialect?: string;
   uncertainOps?: UncertainOp[];
+  /** Model tables whose names could not be evaluated: a table no model names may be one of them. */
+  unnamedModels?: UnnamedTable[];
   /** Where the changes of each pair of tables are remembered between diffs (see `TablePairMemo`). */
   memo?: TablePairMemo;
 }
@@ -114,10 +116,17 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       ? `Table "${qualified(mig)}" exists at ${headText} but no model describes it; model ${twin.modelName ?? twin.name} has the same columns as "${qualified(twin)}": renamed?`
       : `Table "${qualified(mig)}" exists at ${headText} but no model describes it.`;
     const finding = makeFinding('extra-table', { message, file: mig.origin.file, span: mig.origin.span, table: mig.name, related: twin ? [related(twin.origin, `model ${twin.modelName ?? twin.name}`)] : undefined });
+    const unnamedModel = twin ? undefined : input.unnamedModels?.[0];
     if (mig.partial) {
       // We only assumed this table exists (the history alters it without creating it); say so, quietly.
       finding.severity = 'information';
       finding.message = `Table "${qualified(mig)}" is altered by the migrations but never created, and no model describes it (${headText}).`;
+    } else if (unnamedModel) {
+      // A note, so neither `revision` nor a quick fix drops a table that may hold that model's rows.
+      const more = input.unnamedModels!.length - 1;
+      finding.severity = 'information';
+      finding.message = `Table "${qualified(mig)}" exists at ${headText} and no model names it, but the table name of ${unnamedModel.what}${more > 0 ? ` (and of ${more} more)` : ''} cannot be evaluated statically: it may be this one.`;
+      finding.related = [related(unnamedModel.origin, `${unnamedModel.what}: table name not evaluated`)];
     }
     out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding });
   }

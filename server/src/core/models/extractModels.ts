@@ -3,7 +3,7 @@ import { keywordArg } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalString, evalStringList } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
-import { newTable, setPrimaryKey, tableKey, type ColumnDef, type SourceRef, type TableDef } from '../schema/schema';
+import { newTable, setPrimaryKey, tableKey, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, type EvalContext } from '../schema/types';
 import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { columnSourceOf } from './columnSource';
@@ -16,6 +16,8 @@ import { conventionName, metadataKey, readNamingConvention, type NamingConventio
 export interface ModelSchema {
   tables: TableDef[];
   findings: Finding[];
+  /** The tables whose names could not be evaluated (each also has an `unresolved` finding). */
+  unnamed: UnnamedTable[];
 }
 
 interface TablePlan {
@@ -50,6 +52,7 @@ class ModelReader {
   private readonly plans = new Map<object, TablePlan | null>();
   private readonly tables = new Map<string, TableDef>();
   private readonly findings: Finding[] = [];
+  private readonly unnamed: UnnamedTable[] = [];
   private readonly classTables = new Map<object, TableDef>();
   private readonly pending: Array<{ table: TableDef; col: ColumnDef; spec: ColumnSpec }> = [];
   private readonly attributeColumns = new Map<TableDef, Map<string, string>>();
@@ -74,7 +77,12 @@ class ModelReader {
       }
     }
     this.resolvePending();
-    return { tables: [...this.tables.values()], findings: this.findings };
+    return { tables: [...this.tables.values()], findings: this.findings, unnamed: this.unnamed };
+  }
+
+  private noteUnnamed(what: string, origin: SourceRef, message: string): void {
+    this.unnamed.push({ what, origin });
+    this.findings.push(makeFinding('unresolved', { message, file: origin.file, span: origin.span }));
   }
 
   private ctx(file: string): EvalContext {
@@ -127,7 +135,7 @@ class ModelReader {
     if (ownName && !explicitNone) {
       name = evalString(this.resolver, ref.file, ownName);
       if (name === undefined) {
-        this.findings.push(makeFinding('unresolved', { message: `The table name of model ${ref.cls.name} cannot be evaluated statically; its columns are not checked.`, file: ref.file, span: ref.cls.nameSpan }));
+        this.noteUnnamed(`model ${ref.cls.name}`, { file: ref.file, span: ref.cls.nameSpan }, `The table name of model ${ref.cls.name} cannot be evaluated statically; its columns are not checked.`);
         return null;
       }
     } else if (!explicitNone) {
@@ -172,9 +180,9 @@ class ModelReader {
       const fn = holder.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__tablename__');
       if (fn) {
         if (hasMappedParent && !hasOwnPk) return undefined;
-        const computed = computedTableName(this.resolver, holder.file, fn, ref.cls.name);
-        if (computed !== undefined) return computed;
-        this.findings.push(makeFinding('unresolved', { message: `The computed __tablename__ of ${holder.cls.name} cannot be evaluated statically for model ${ref.cls.name}; its columns are not checked.`, file: ref.file, span: ref.cls.nameSpan }));
+        const computed = computedTableName(this.resolver, holder.file, fn, { name: ref.cls.name, hasInheritedTable: hasMappedParent });
+        if (computed !== undefined) return computed ?? undefined;
+        this.noteUnnamed(`model ${ref.cls.name}`, { file: ref.file, span: ref.cls.nameSpan }, `The computed __tablename__ of ${holder.cls.name} cannot be evaluated statically for model ${ref.cls.name}; its columns are not checked.`);
         return undefined;
       }
       const plain = holder === ref ? undefined : this.graph.ownAttribute(holder, '__tablename__');
@@ -471,7 +479,7 @@ class ModelReader {
     if (keywordArg(call, 'autoload_with') || keywordArg(call, 'autoload')) return undefined;
     const name = call.args[0] ? evalString(this.resolver, file, call.args[0]) : undefined;
     if (name === undefined) {
-      this.findings.push(makeFinding('unresolved', { message: 'The name of this Table(...) cannot be evaluated statically; its columns are not checked.', file, span: call.s }));
+      this.noteUnnamed('a Table(...)', { file, span: call.s }, 'The name of this Table(...) cannot be evaluated statically; its columns are not checked.');
       return undefined;
     }
     const schema = evalString(this.resolver, file, keywordArg(call, 'schema'));

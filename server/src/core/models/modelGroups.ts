@@ -28,7 +28,7 @@ export class ModelGroups {
       }));
       // Groups read before were checked then; only a group read now can have come to depend on another.
       const merges = read ? dependentGroups(results) : [];
-      if (merges.length === 0) return { tables: results.flatMap((r) => r.schema.tables), findings: results.flatMap((r) => r.schema.findings) };
+      if (merges.length === 0) return { tables: results.flatMap((r) => r.schema.tables), findings: results.flatMap((r) => r.schema.findings), unnamed: results.flatMap((r) => r.schema.unnamed) };
       for (const [a, b] of merges) this.merge(a, b);
     }
   }

@@ -1,5 +1,5 @@
 import type { Expr, Stmt } from '../python/syntax';
-import type { Resolver } from '../python/resolve';
+import { canonicalName, type Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 
 type DefStmt = Extract<Stmt, { k: 'def' }>;
@@ -17,31 +17,55 @@ export function flaskTableName(className: string): string {
 
 const MAX_DEPTH = 8;
 
-/**
- * Evaluates a `declared_attr` `__tablename__(cls)` for a class name: `cls.__name__`, `.lower()`, string arithmetic,
- * f-strings, `re.sub(...)`, and calls to the project's own helper functions. Undefined when it needs more.
- */
-export function computedTableName(resolver: Resolver, file: string, fn: DefStmt, className: string): string | undefined {
-  const clsParam = fn.params[0]?.name ?? 'cls';
-  return new NameEvaluator(resolver).run(file, fn, new Map([[clsParam, { cls: className }]]), 0);
+/** What a `__tablename__` function can ask of the class it names. */
+export interface NamedClass {
+  name: string;
+  /** Whether a mapped class it inherits from has a table (SQLAlchemy's `has_inherited_table(cls)`). */
+  hasInheritedTable: boolean;
 }
 
-type Val = string | string[] | { cls: string } | undefined;
+/**
+ * Evaluates a `declared_attr` `__tablename__(cls)` for a class: `cls.__name__`, `.lower()`, string arithmetic,
+ * f-strings, `re.sub(...)`, calls to the project's own helper functions, and `if` on `has_inherited_table(cls)`.
+ * Null when it returns None (the class has no table of its own), undefined when it needs more.
+ */
+export function computedTableName(resolver: Resolver, file: string, fn: DefStmt, cls: NamedClass): string | null | undefined {
+  const clsParam = fn.params[0]?.name ?? 'cls';
+  return new NameEvaluator(resolver, cls).run(file, fn, new Map([[clsParam, { cls: cls.name }]]), 0);
+}
+
+type Val = string | string[] | boolean | null | { cls: string } | undefined;
+
+/** A block that ends without `return`. */
+const FELL_THROUGH = Symbol('fell through');
 
 class NameEvaluator {
-  constructor(private readonly resolver: Resolver) {}
+  constructor(
+    private readonly resolver: Resolver,
+    private readonly named: NamedClass,
+  ) {}
 
-  run(file: string, fn: DefStmt, env: Map<string, Val>, depth: number): string | undefined {
+  run(file: string, fn: DefStmt, env: Map<string, Val>, depth: number): string | null | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    for (const s of fn.body) {
+    const result = this.block(file, fn.body, env, depth);
+    return result === FELL_THROUGH ? undefined : result;
+  }
+
+  private block(file: string, body: Stmt[], env: Map<string, Val>, depth: number): string | null | undefined | typeof FELL_THROUGH {
+    for (const s of body) {
       if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') {
         env.set(s.targets[0].id, this.value(file, s.value, env, depth));
-      } else if (s.k === 'return' && s.value) {
-        const v = this.value(file, s.value, env, depth);
-        return typeof v === 'string' ? v : undefined;
+      } else if (s.k === 'return') {
+        const v = s.value ? this.value(file, s.value, env, depth) : null;
+        return typeof v === 'string' || v === null ? v : undefined;
+      } else if (s.k === 'if') {
+        const test = this.value(file, s.test, env, depth);
+        if (typeof test !== 'boolean') return undefined;
+        const result = this.block(file, test ? s.body : s.orelse, env, depth);
+        if (result !== FELL_THROUGH) return result;
       } else if (s.k !== 'expr') return undefined;
     }
-    return undefined;
+    return FELL_THROUGH;
   }
 
   private str(file: string, e: Expr, env: Map<string, Val>, depth: number): string | undefined {
@@ -61,6 +85,12 @@ class NameEvaluator {
       }
       case 'str':
         return e.v;
+      case 'const':
+        return e.v;
+      case 'not': {
+        const v = this.value(file, e.value, env, depth);
+        return typeof v === 'boolean' ? !v : undefined;
+      }
       case 'fstr': {
         let out = '';
         for (const p of e.parts) {
@@ -121,6 +151,10 @@ class NameEvaluator {
       return sep !== undefined && Array.isArray(items) ? items.join(sep) : undefined;
     }
     const target = this.resolver.resolve(file, e.fn);
+    if (target.t === 'ext' && canonicalName(target.q) === 'sa.has_inherited_table' && e.args.length === 1) {
+      const arg = this.value(file, e.args[0], env, depth);
+      return typeof arg === 'object' && arg !== null && !Array.isArray(arg) && arg.cls === this.named.name ? this.named.hasInheritedTable : undefined;
+    }
     if (target.t === 'ext' && target.q === 're.split' && e.args.length >= 2) {
       const pattern = this.str(file, e.args[0], env, depth);
       const subject = this.str(file, e.args[1], env, depth);

@@ -7,6 +7,13 @@ export interface SourceRef {
   span: Span;
 }
 
+/** A table the models describe under a name that cannot be evaluated statically: any table no model names may be it. */
+export interface UnnamedTable {
+  /** "model Employee", "a Table(...)". */
+  what: string;
+  origin: SourceRef;
+}
+
 /** A literal argument of a type (length, precision, timezone...). */
 export type Scalar = string | number | boolean | null;
 
