@@ -156,6 +156,36 @@ describe('models -> schema', () => {
     assert.deepEqual(tables.get('post_tags')!.foreignKeys.map((f) => f.refTable), ['posts']);
   });
 
+  it("takes a declared_attr column's nullability and type from its -> Mapped[...] return annotation", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from typing import Optional
+        from sqlalchemy import ForeignKey, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+        class Base(DeclarativeBase):
+            pass
+        class HasOwner:
+            @declared_attr
+            def owner_id(cls) -> Mapped[int]:
+                return mapped_column(ForeignKey("owners.id"))
+            @declared_attr
+            def note(cls) -> Mapped[Optional[str]]:
+                return mapped_column(String(40))
+            @declared_attr
+            def code(cls) -> Mapped[str]:
+                return mapped_column(String(8), nullable=True)
+        class Asset(HasOwner, Base):
+            __tablename__ = "assets"
+            id: Mapped[int] = mapped_column(primary_key=True)
+      `,
+    });
+    const assets = tables.get('assets')!;
+    assert.equal(assets.columns.get('owner_id')!.nullable, false);
+    assert.equal(assets.columns.get('note')!.nullable, true);
+    assert.equal(assets.columns.get('code')!.nullable, true);
+    assert.deepEqual(assets.foreignKeys.map((f) => f.refTable), ['owners']);
+  });
+
   it('gives joined inheritance its own table and ignores abstract bases and relationships', async () => {
     const tables = await modelTables({
       'models.py': `

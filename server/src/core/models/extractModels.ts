@@ -8,7 +8,7 @@ import { evalType, type EvalContext } from '../schema/types';
 import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
-import { readAnnotation, unwrapMapped, annotationKey, type TypeMapEntry } from './annotations';
+import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
 import { conventionName, metadataKey, readNamingConvention, type NamingConvention } from './naming';
 
@@ -236,7 +236,7 @@ class ModelReader {
     };
     for (const s of ref.cls.body) {
       if (s.k === 'def') {
-        const col = this.declaredAttrColumn(ref, s);
+        const col = this.declaredAttrColumn(ref, s, (ann) => readAnnotation(ctx, ann, typeMap, { isMappedClass: isMapped }));
         if (col) out.push(col);
         continue;
       }
@@ -293,8 +293,11 @@ class ModelReader {
     return out;
   }
 
-  /** A `@declared_attr def x(cls): return Column(...)` on a mixin. */
-  private declaredAttrColumn(ref: ClassRef, def: Extract<Stmt, { k: 'def' }>): DeclaredColumn | undefined {
+  /**
+   * A `@declared_attr def x(cls): return Column(...)` on a mixin; a `-> Mapped[T]` return annotation gives a
+   * `mapped_column` its nullability and type, as an annotation in the class body would.
+   */
+  private declaredAttrColumn(ref: ClassRef, def: Extract<Stmt, { k: 'def' }>, readMapped: (inner: Expr) => AnnotationInfo): DeclaredColumn | undefined {
     if (def.name.startsWith('__')) return undefined;
     const ctx = this.ctx(ref.file);
     const isDeclared = def.decorators.some((d) => {
@@ -305,8 +308,13 @@ class ModelReader {
     const ret = def.body.find((s): s is Extract<Stmt, { k: 'return' }> => s.k === 'return');
     const declaration = columnDeclaration(ctx, ret?.value);
     if (!declaration) return undefined;
-    const spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
-    return { attr: def.name, spec, origin: { file: ref.file, span: def.nameSpan }, defaultNullable: !spec.primaryKey };
+    let spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
+    const mapped = def.returns ? unwrapMapped(ctx, def.returns) : undefined;
+    const annotation = mapped?.inner ? readMapped(mapped.inner) : undefined;
+    if (annotation?.carried) spec = mergeSpecs(annotation.carried, spec);
+    if (!spec.type && annotation?.type) spec.type = annotation.type;
+    const fromAnnotation = declaration.kind === 'sa.mapped_column' && annotation !== undefined;
+    return { attr: def.name, spec, origin: { file: ref.file, span: def.nameSpan }, defaultNullable: spec.primaryKey ? false : fromAnnotation ? annotation!.optional : true };
   }
 
   private addColumn(plan: TablePlan, d: DeclaredColumn, fromSubclass: boolean): void {

@@ -140,7 +140,7 @@ function readIgnores(t: FlatTree): Record<number, string[]> {
   return out;
 }
 
-const FIELDS = ['alias', 'alternative', 'argument', 'arguments', 'attribute', 'body', 'condition', 'consequence', 'definition', 'expression', 'function', 'key', 'left', 'module_name', 'name', 'object', 'operator', 'parameters', 'right', 'subscript', 'superclasses', 'type', 'value'] as const;
+const FIELDS = ['alias', 'alternative', 'argument', 'arguments', 'attribute', 'body', 'condition', 'consequence', 'definition', 'expression', 'function', 'key', 'left', 'module_name', 'name', 'object', 'operator', 'parameters', 'return_type', 'right', 'subscript', 'superclasses', 'type', 'value'] as const;
 
 /** Turns the flat copy of a tree-sitter tree into `ModuleSyntax`, keeping only what the analysis reads. */
 class Converter {
@@ -347,7 +347,10 @@ class Converter {
       this.classDepth = 0;
       try {
         const body = needed ? this.body(n) : [];
-        out.push({ k: 'def', name, params: this.params(t.child(n, this.f.parameters)), decorators, body, s: this.span(outer), nameSpan: this.span(nameNode) });
+        const def: Stmt = { k: 'def', name, params: this.params(t.child(n, this.f.parameters)), decorators, body, s: this.span(outer), nameSpan: this.span(nameNode) };
+        const returns = needed ? t.child(n, this.f.return_type) : NO_NODE;
+        if (returns !== NO_NODE) def.returns = this.expr(returns);
+        out.push(def);
       } finally {
         this.classDepth = outerDepth;
       }
