@@ -313,6 +313,24 @@ describe('revision rendering: the ops of a project, in order', () => {
     assert.equal(batch.upgrade[2], "    batch_op.drop_constraint('uq_users_code', type_='unique')");
   });
 
+  it("writes a Literal[...] column as SQLAlchemy maps it: a non-native Enum, which PostgreSQL needs no type name for", async () => {
+    const env = await environment({
+      'app/models.py': `
+        from typing import Literal
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+        class Base(DeclarativeBase):
+            pass
+        class Task(Base):
+            __tablename__ = "tasks"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            state: Mapped[Literal["new", "done"]]
+      `,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.create_table("tasks", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))'),
+    });
+    const { upgrade } = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' });
+    assert.deepEqual(upgrade, ["op.add_column('tasks', sa.Column('state', sa.Enum('new', 'done', native_enum=False), nullable=False))"]);
+  });
+
   it('leaves notes (tables assumed made outside the history) out of the revision and says so', async () => {
     const env = await environment({
       'app/models.py': `${MODELS_HEAD}

@@ -100,7 +100,8 @@ export function readAnnotation(ctx: EvalContext, e: Expr, typeMap: TypeMapEntry[
     }
     if (head === 'typing.Literal') {
       const values = e.index.map((x) => evalLiteral(ctx.resolver, ctx.file, x, ctx.locals));
-      if (values.every((v) => typeof v === 'string')) return { ...none, type: { name: 'Enum', family: 'ENUM', args: {}, enumValues: values as string[], text: 'Literal' } };
+      // SQLAlchemy makes a Literal's Enum non-native (`Enum._resolve_for_python_type`): a VARCHAR, no named type.
+      if (values.every((v) => typeof v === 'string')) return { ...none, type: { name: 'Enum', family: 'ENUM', args: { native_enum: false }, enumValues: values as string[], text: 'Literal' } };
       return none;
     }
     if (head && COLLECTIONS.has(head)) return { ...none, relationship: !options.sqlmodel };
