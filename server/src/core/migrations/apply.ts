@@ -455,7 +455,7 @@ class SchemaReplay {
         table.uniques.push({ name: spec.name, columns: spec.columns, origin });
         return;
       case 'index':
-        table.indexes.push({ name: spec.name, columns: spec.columns, unique: spec.unique, origin, ...(spec.conventional ? { conventional: true } : {}) });
+        table.indexes.push({ name: spec.name, columns: spec.columns, unique: spec.unique, origin, ...(spec.conventional ? { conventional: true } : {}), ...(spec.options ? { options: spec.options } : {}) });
         return;
       case 'check':
         table.checks.push({ name: spec.name, sql: spec.sql, origin });

@@ -432,7 +432,7 @@ class ModelReader {
         break;
       }
       case 'index':
-        table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin, ...(dialects ? { dialects } : {}) });
+        table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin, ...(dialects ? { dialects } : {}), ...(c.options ? { options: c.options } : {}) });
         break;
       case 'primary':
         setPrimaryKey(table, c.columns, c.name);

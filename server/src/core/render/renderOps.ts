@@ -1,5 +1,5 @@
 import type { SchemaChange } from '../diff/diffSchemas';
-import type { ForeignKeyDef } from '../schema/schema';
+import type { ForeignKeyDef, IndexDef } from '../schema/schema';
 import { invertSteps, type Op, type Step, type TableRef } from './ops';
 import { planSteps } from './planOps';
 import { pyList, pyRepr, pyStr } from './python';
@@ -116,6 +116,23 @@ function foreignKeyOptions(fk: ForeignKeyDef): string[] {
   return out;
 }
 
+/**
+ * The `, postgresql_where=sa.text('...')` tail of an index's dialect options, as autogenerate writes them; an option
+ * whose value is not a literal or SQL text is left out with a TODO.
+ */
+function indexOptionsTail(index: IndexDef, w: Writer): string {
+  let out = '';
+  for (const { key, value } of index.options ?? []) {
+    if ('source' in value) {
+      w.ctx.notes.push(`TODO: ${key}=${value.source} of the index ${index.name ?? `on (${index.columns.join(', ')})`} could not be written here; add it by hand.`);
+      continue;
+    }
+    const text = 'sql' in value ? `sa.text(${pyStr(value.sql)})` : 'dict' in value ? `{${value.dict.map(([k, v]) => `${pyStr(k)}: ${pyRepr(v)}`).join(', ')}}` : pyRepr(value.literal);
+    out += `, ${key}=${text}`;
+  }
+  return out;
+}
+
 function indexColumns(columns: string[]): string {
   return `[${columns.map((c) => (/^\w+$/.test(c) ? pyStr(c) : `sa.text(${pyStr(c)})`)).join(', ')}]`;
 }
@@ -200,7 +217,7 @@ function renderStatements(op: Op, w: Writer): string[] {
     case 'create_index': {
       const i = op.index;
       if (!i.name) ctx.notes.push(`TODO: the index on (${i.columns.join(', ')}) of "${op.table.name}" has no name; give it one.`);
-      return [`${prefix}create_index(${nameArg(i, prefix)}, ${tableArg(op.table, w)}${indexColumns(i.columns)}, unique=${i.unique ? 'True' : 'False'}${schemaTail(op.table, w)})`];
+      return [`${prefix}create_index(${nameArg(i, prefix)}, ${tableArg(op.table, w)}${indexColumns(i.columns)}, unique=${i.unique ? 'True' : 'False'}${schemaTail(op.table, w)}${indexOptionsTail(i, w)})`];
     }
     case 'drop_index':
       return [w.inBatch ? `${prefix}drop_index(${nameArg(op.index, prefix)})` : `${prefix}drop_index(${nameArg(op.index, prefix)}, table_name=${pyStr(op.table.name)}${schemaArg(op.table)})`];

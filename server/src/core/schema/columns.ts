@@ -1,8 +1,8 @@
 import type { Expr, Span } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt, type Value } from '../python/resolve';
-import { evalLiteral, evalString, evalStringList } from '../python/literals';
-import type { ServerDefault, SqlType } from './schema';
+import { evalLiteral, evalString, evalStringList, type Literal } from '../python/literals';
+import type { IndexOption, ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
 
 /** Where a ForeignKey points: a "table.column" string, or a model class attribute (`User.id`). */
@@ -224,10 +224,39 @@ export function sqlModelMaxLength(ctx: EvalContext, call: Extract<Expr, { k: 'ca
 /** Reads `UniqueConstraint`, `Index`, `PrimaryKeyConstraint`, `ForeignKeyConstraint` and `CheckConstraint` calls. */
 export type ConstraintSpec =
   | { kind: 'unique'; name?: string; columns: string[] }
-  | { kind: 'index'; name?: string; columns: string[]; unique: boolean; conventional?: boolean }
+  | { kind: 'index'; name?: string; columns: string[]; unique: boolean; conventional?: boolean; options?: IndexOption[] }
   | { kind: 'primary'; name?: string; columns: string[] }
   | { kind: 'foreign'; name?: string; columns: string[]; refs: string[]; ondelete?: string; onupdate?: string }
   | { kind: 'check'; name?: string; sql: string };
+
+const DIALECT_OPTION = /^(postgresql|sqlite|mysql|mariadb|mssql|oracle)_\w/;
+
+/** The dialect options of an `Index(...)` or `op.create_index(...)` call (`postgresql_where=text("...")`), if any. */
+export function readIndexOptions(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): IndexOption[] | undefined {
+  const out: IndexOption[] = [];
+  for (const k of call.kw) if (k.name && DIALECT_OPTION.test(k.name)) out.push({ key: k.name, value: indexOptionValue(ctx, k.value) });
+  return out.length > 0 ? out : undefined;
+}
+
+function indexOptionValue(ctx: EvalContext, e: Expr): IndexOption['value'] {
+  const literal = (x: Expr): Literal | undefined => evalLiteral(ctx.resolver, ctx.file, x, ctx.locals);
+  if (e.k === 'call' && e.args.length === 1 && calleeName(ctx, e) === 'sa.text') {
+    const sql = literal(e.args[0]);
+    if (typeof sql === 'string') return { sql };
+  }
+  if (e.k === 'dict') {
+    const entries: Array<[string, Literal]> = [];
+    for (const [k, v] of e.entries) {
+      const key = k ? literal(k) : undefined;
+      const value = literal(v);
+      if (typeof key !== 'string' || value === undefined) return { source: exprText(e) };
+      entries.push([key, value]);
+    }
+    return { dict: entries };
+  }
+  const value = literal(e);
+  return value !== undefined ? { literal: value } : { source: exprText(e) };
+}
 
 /** Reads a table-level constraint or index call, or undefined when the call is not one (or cannot be read). */
 export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): ConstraintSpec | undefined {
@@ -278,7 +307,7 @@ export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'c
       const cols = colNames(rest) ?? rest.map((a) => str(a.k === 'call' && a.args.length === 1 && calleeName(ctx, a) === 'sa.text' ? a.args[0] : a) ?? exprText(a));
       if (!cols) return undefined;
       const conventional = first?.k === 'call' && first.fn.k === 'attr' && first.fn.name === 'f';
-      return { kind: 'index', name: idxName, columns: cols, unique: bool(ctx, keywordArg(call, 'unique')) ?? false, conventional };
+      return { kind: 'index', name: idxName, columns: cols, unique: bool(ctx, keywordArg(call, 'unique')) ?? false, conventional, options: readIndexOptions(ctx, call) };
     }
     case 'sa.ForeignKeyConstraint': {
       const cols = evalStringList(ctx.resolver, ctx.file, call.args[0] ?? keywordArg(call, 'columns'), ctx.locals);

@@ -1,4 +1,5 @@
 import type { Span } from '../python/syntax';
+import type { Literal } from '../python/literals';
 import type { ColumnSource } from './columns';
 
 /** A place in a project file (relative POSIX path, LSP range). */
@@ -84,6 +85,15 @@ export interface IndexDef {
   conventional?: boolean;
   /** Model side: the index exists only on these dialects (`.ddl_if(dialect=...)`). */
   dialects?: string[];
+  /** Dialect options (`postgresql_where=`, `postgresql_using=`...), written into revisions as given. */
+  options?: IndexOption[];
+}
+
+/** A dialect option of an index, by its keyword (`postgresql_using`). */
+export interface IndexOption {
+  key: string;
+  /** A literal, a dict of literals (`postgresql_ops`), SQL text (`text("...")`), or the source of anything else. */
+  value: { literal: Literal } | { dict: Array<[string, Literal]> } | { sql: string } | { source: string };
 }
 
 export interface UniqueDef {

@@ -1,9 +1,10 @@
 """The catalog's products, on a MetaData with a naming convention.
 
 Ahead of the migrations: sku is unique, name is indexed, (name, vendor) is unique, a composite index serves
-price lists by vendor, the single-column vendor index is gone, and a new code column has a unique index.
+price lists by vendor, a partial index serves the listed products' prices, the single-column vendor index is gone, and
+a new code column has a unique index.
 """
-from sqlalchemy import Column, Index, Integer, MetaData, Numeric, String, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, MetaData, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import declarative_base
 
 NAMING_CONVENTION = {
@@ -21,6 +22,7 @@ class Product(Base):
     __table_args__ = (
         UniqueConstraint("name", "vendor"),
         Index("ix_products_vendor_price", "vendor", "price"),
+        Index("ix_products_listed_price", "price", sqlite_where=text("vendor IS NOT NULL")),
     )
 
     id = Column(Integer, primary_key=True)
