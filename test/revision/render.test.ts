@@ -52,7 +52,7 @@ describe('revision rendering: types, defaults and columns as Alembic writes them
     assert.equal(own.text, 'GUID()');
     assert.match(own.notes[0], /^TODO: "t\.c" has the type GUID\(\), which alembic-drift cannot write/);
     const missing = typeText(undefined);
-    assert.equal(missing.text, 'sa.NullType()');
+    assert.equal(missing.text, 'sa.types.NullType()');
     assert.match(missing.notes[0], /could not be read statically/);
     const decorated = typeText({ ...makeType('sa.CHAR'), text: 'HexId()', userType: 'HexId' });
     assert.equal(decorated.text, 'sa.CHAR()');

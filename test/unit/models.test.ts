@@ -186,6 +186,34 @@ describe('models -> schema', () => {
     assert.deepEqual(assets.foreignKeys.map((f) => f.refTable), ['owners']);
   });
 
+  it('looks generic annotations up in type_annotation_map with their parameters (dict[str, Any]: JSON)', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from typing import Any, Dict, Optional
+        from sqlalchemy import JSON, String
+        from sqlalchemy.dialects.postgresql import ARRAY
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+        class Base(DeclarativeBase):
+            type_annotation_map = {dict[str, Any]: JSON, list[str]: ARRAY(String)}
+        class Document(Base):
+            __tablename__ = "documents"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            body: Mapped[dict[str, Any]]
+            extra: Mapped[Optional[dict[str, Any]]] = mapped_column()
+            tags: Mapped[list[str]]
+            other: Mapped[Dict[str, Any]] = mapped_column(JSON)
+            pages: Mapped[list["Page"]] = relationship()
+      `,
+    });
+    const docs = tables.get('documents')!;
+    assert.deepEqual([...docs.columns.keys()], ['id', 'body', 'extra', 'tags', 'other']);
+    assert.equal(docs.columns.get('body')!.type!.family, 'JSON');
+    assert.equal(docs.columns.get('body')!.nullable, false);
+    assert.equal(docs.columns.get('extra')!.type!.family, 'JSON');
+    assert.equal(docs.columns.get('extra')!.nullable, true);
+    assert.equal(docs.columns.get('tags')!.type!.family, 'ARRAY');
+  });
+
   it('gives joined inheritance its own table and ignores abstract bases and relationships', async () => {
     const tables = await modelTables({
       'models.py': `

@@ -26,8 +26,16 @@ export interface AnnotationInfo {
 const RELATIONSHIP_WRAPPERS = new Set(['sa.WriteOnlyMapped', 'sa.DynamicMapped']);
 const COLLECTIONS = new Set(['builtins.list', 'builtins.set', 'builtins.dict', 'builtins.tuple', 'typing.List', 'typing.Set', 'typing.Dict', 'typing.Sequence', 'typing.Iterable', 'typing.FrozenSet', 'typing.Collection', 'builtins.frozenset']);
 
-/** The identity of a resolved annotation, used to look it up in a `type_annotation_map`. */
-export function annotationKey(ctx: EvalContext, e: Expr): string | undefined {
+/**
+ * The identity of a resolved annotation, used to look it up in a `type_annotation_map`; a generic one
+ * (`dict[str, Any]`) is keyed by its parameters too, as SQLAlchemy looks it up.
+ */
+export function annotationKey(ctx: EvalContext, e: Expr, depth = 0): string | undefined {
+  if (e.k === 'subscript') {
+    const head = depth < 8 ? annotationKey(ctx, e.obj, depth + 1) : undefined;
+    const params = head !== undefined ? e.index.map((x) => (x.k === 'const' && x.v === null ? 'None' : annotationKey(ctx, x, depth + 1))) : [];
+    return head !== undefined && params.every((p) => p !== undefined) ? `${head}[${params.join(', ')}]` : undefined;
+  }
   const v = ctx.resolver.resolve(ctx.file, e, ctx.locals);
   if (v.t === 'ext') return canonicalName(v.q);
   if (v.t === 'class') return `${v.file}:${v.cls.name}`;

@@ -107,13 +107,13 @@ function renderEnum(t: SqlType, ctx: RenderContext): string {
 /**
  * A column type as Alembic's autogenerate writes it (`sa.String(length=255)`, `sa.Numeric(precision=10, scale=2)`,
  * `postgresql.JSONB(astext_type=sa.Text())` plus its import). A type it cannot write faithfully (a project's own
- * type, an unreadable one) is written as the model spells it, or as `sa.NullType()`, with a TODO note.
+ * type, an unreadable one) is written as the model spells it, or as `sa.types.NullType()` (`sa.NullType` does not exist), with a TODO note.
  */
 export function renderType(t: SqlType | undefined, ctx: RenderContext): string {
   const where = ctx.where ?? 'a column';
   if (!t) {
-    ctx.notes.push(`TODO: the type of ${where} could not be read statically; replace sa.NullType() with it.`);
-    return 'sa.NullType()';
+    ctx.notes.push(`TODO: the type of ${where} could not be read statically; replace sa.types.NullType() with it.`);
+    return 'sa.types.NullType()';
   }
   if (t.userType) ctx.notes.push(`TODO: ${where} has the type ${t.userType}, a type of the project's own; it is written here as the type it stores.`);
   const dot = t.name.indexOf('.');
@@ -124,7 +124,7 @@ export function renderType(t: SqlType | undefined, ctx: RenderContext): string {
     if (root) ctx.imports.add(MODULES[root].import);
     const item = t.item ? renderType(t.item, ctx) : undefined;
     if (!item) ctx.notes.push(`TODO: the item type of the ARRAY of ${where} could not be read statically.`);
-    return `${root ? MODULES[root].prefix : 'sa.'}ARRAY(${[item ?? 'sa.NullType()', ...renderArgs(t.args, ARRAY_REST)].join(', ')})`;
+    return `${root ? MODULES[root].prefix : 'sa.'}ARRAY(${[item ?? 'sa.types.NullType()', ...renderArgs(t.args, ARRAY_REST)].join(', ')})`;
   }
   if (root === '' && t.name === 'AutoString') {
     ctx.imports.add('import sqlmodel');
