@@ -106,6 +106,52 @@ describe('alembic-drift revision: refusals', () => {
     assert.deepEqual(listFiles(dir), before);
   });
 
+  it('refuses while a model or revision file cannot be read whole, where it would have dropped or re-created its tables', () => {
+    const cases: Array<{ damage: (dir: string) => void; reason: RegExp }> = [
+      {
+        // A saved typo: the rest of the model file is lost to the parser.
+        damage: (dir) => {
+          const file = path.join(dir, 'blog', 'models.py');
+          fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\)\n/, '\n'));
+        },
+        reason: /blog\/models\.py: this file has a syntax error at line \d+; .* Fix it first: .*could drop or re-create it/,
+      },
+      {
+        // A merge conflict left in a revision.
+        damage: (dir) => {
+          const versions = path.join(dir, 'migrations', 'versions');
+          const file = path.join(versions, fs.readdirSync(versions).find((f) => f.endsWith('.py'))!);
+          fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\n(def upgrade\(\)[^\n]*\n)/, '\n<<<<<<< HEAD\n=======\n>>>>>>> feature\n$1'));
+        },
+        reason: /migrations\/versions\/\w+\.py: this file has a syntax error at line \d+/,
+      },
+      {
+        // A model file over the size limit, not read at all.
+        damage: (dir) => fs.appendFileSync(path.join(dir, 'blog', 'models.py'), `\nBIG = "${'x'.repeat(2_200_000)}"\n`),
+        reason: /blog\/models\.py was not read: it is larger than 2 MB\. Fix it first/,
+      },
+      {
+        // A parent named through an import: the heads cannot be known.
+        damage: (dir) => {
+          const versions = path.join(dir, 'migrations', 'versions');
+          const file = path.join(versions, fs.readdirSync(versions).find((f) => f.endsWith('.py'))!);
+          fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^down_revision = .*$/m, 'from ids import PARENT\ndown_revision = PARENT'));
+        },
+        reason: /the revision graph cannot be read: migrations\/versions\/\w+\.py has a down_revision that cannot be evaluated statically/,
+      },
+    ];
+    for (const { damage, reason } of cases) {
+      const dir = copyFixture('batch-sqlite');
+      made.push(dir);
+      damage(dir);
+      const before = listFiles(dir);
+      const r = runCli(['revision', dir, '-m', 'sync']);
+      assert.equal(r.status, 2, `${reason}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, reason);
+      assert.deepEqual(listFiles(dir), before, 'nothing written');
+    }
+  });
+
   it('refuses a revision id that a revision already has, and a missing message', () => {
     const dir = copyFixture('batch-sqlite');
     made.push(dir);

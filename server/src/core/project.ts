@@ -30,6 +30,11 @@ export interface EnvironmentAnalysis {
   compare: CompareOptions;
   /** What differs, each change with its finding; changes whose finding was ignored are left out. */
   changes: SchemaChange[];
+  /**
+   * The files with a syntax error, or not read at all, among the models and revisions (their parse-error findings):
+   * what they describe is missing from `changes`' view, so a revision written now could drop or re-create it.
+   */
+  unreadFiles: Finding[];
 }
 
 /** Everything `analyze()` found. */
@@ -367,20 +372,23 @@ export class Project {
       const diffed = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
       const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(diffed, compare), graph, baseline: settings.baseline });
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
-      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, compare, changes });
+      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, compare, changes, unreadFiles: [] });
     });
     yield;
 
+    const unreadFiles: Finding[] = [];
     for (const file of [...revisionFiles.keys(), ...modelFiles]) {
       const errors = this.notes(file)?.errors ?? [];
       if (errors.length > 0) {
         const [line] = errors[0];
-        findings.push(makeFinding('parse-error', { message: `This file has a syntax error at line ${line + 1}; what follows it may not be read.`, file, span: errors[0] }));
+        unreadFiles.push(makeFinding('parse-error', { message: `This file has a syntax error at line ${line + 1}; what follows it may not be read.`, file, span: errors[0] }));
       }
     }
     for (const [file, reason] of this.unreadable) {
-      findings.push(makeFinding('parse-error', { message: `${file} was not read: it ${reason}.`, file, span: [0, 0, 0, 0] }));
+      unreadFiles.push(makeFinding('parse-error', { message: `${file} was not read: it ${reason}.`, file, span: [0, 0, 0, 0] }));
     }
+    findings.push(...unreadFiles);
+    for (const e of environments) e.unreadFiles = unreadFiles;
     const kept = this.applySettings(dedupe(findings), settings);
     // New change objects: the diff's own may be remembered for the next analysis.
     for (const e of environments) e.changes = e.changes.filter((c) => kept.has(c.finding)).map((c) => ({ ...c, finding: kept.get(c.finding)! }));

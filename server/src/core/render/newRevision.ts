@@ -55,6 +55,13 @@ export function newRevision(input: NewRevisionInput): NewRevision {
   const env = analysis.env;
   const blocker = analysis.graph.problems.find((p) => GRAPH_BLOCKERS.has(p.code));
   if (blocker) throw new RevisionError(`the revision graph must be fixed first: ${blocker.message}`);
+  const unlinked = [...analysis.graph.revisions.values()].find((r) => r.unresolved?.some((u) => u.startsWith('down_revision ')));
+  if (unlinked) throw new RevisionError(`the revision graph cannot be read: ${unlinked.file} has a down_revision that cannot be evaluated statically, so the heads a new revision must follow are not known`);
+  const unread = analysis.unreadFiles[0];
+  if (unread) {
+    const what = unread.message.startsWith(unread.file) ? unread.message : `${unread.file}: ${unread.message.charAt(0).toLowerCase()}${unread.message.slice(1)}`;
+    throw new RevisionError(`${what.replace(/\.$/, '')}. Fix it first: what it describes is not known, and a revision written now could drop or re-create it`);
+  }
   const heads = [...analysis.heads].sort();
   const downRevision = heads.length === 0 ? null : heads.length === 1 ? heads[0] : heads;
 
