@@ -87,4 +87,28 @@ describe('report: the CLI', () => {
       fs.rmSync(empty, { recursive: true, force: true });
     }
   });
+
+  it('replaces only a report of its own with -o, and says in one line why it cannot write', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-report-out-'));
+    try {
+      const source = path.join(dir, 'models.py');
+      fs.writeFileSync(source, 'class User: ...\n');
+      const refused = runCli(['report', PROJECT, '-o', source]);
+      assert.equal(refused.status, 2, refused.stderr);
+      assert.match(refused.stderr, /models\.py exists and is not a report of alembic-drift; it is left as it is/);
+      assert.equal(fs.readFileSync(source, 'utf8'), 'class User: ...\n');
+
+      const audit = path.join(dir, 'AUDIT.md');
+      assert.equal(runCli(['report', PROJECT, '-o', audit, '--date', '2025-02-03']).status, 0);
+      const again = runCli(['report', PROJECT, '-o', audit, '--date', '2025-02-04']);
+      assert.equal(again.status, 0, again.stderr);
+      assert.match(fs.readFileSync(audit, 'utf8'), /2025-02-04/);
+
+      const underFile = runCli(['report', PROJECT, '-o', path.join(source, 'AUDIT.md')]);
+      assert.equal(underFile.status, 2);
+      assert.match(underFile.stderr, /^alembic-drift: cannot write .*AUDIT\.md: a part of the path is a file, not a folder\n$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFolder } from '../node/analyzeFolder';
+import { describeFileError } from '../node/fileErrors';
 import { buildReport } from '../core/report/buildReport';
-import { renderMarkdown } from '../core/report/renderMarkdown';
+import { REPORT_TITLE, renderMarkdown } from '../core/report/renderMarkdown';
 import { REPORT_USAGE, UsageError, projectFolder, type Command } from './command';
 
 /** `alembic-drift report [DIR] [-o FILE] [--date YYYY-MM-DD]`: the Markdown audit, to FILE or standard output. */
@@ -17,6 +18,7 @@ export const reportCommand: Command = {
     const root = projectFolder(positionals[0]);
     const output = values.output !== undefined ? path.resolve(values.output) : undefined;
     if (output && fs.existsSync(output) && fs.statSync(output).isDirectory()) throw new UsageError(`${values.output} is a folder; -o needs a file name`);
+    if (output && fs.existsSync(output) && !isEarlierReport(output)) throw new UsageError(`${values.output} exists and is not a report of alembic-drift; it is left as it is (name a new file, or remove it first)`);
     const { analysis, settings, settingsProblems } = await analyzeFolder(root);
     if (analysis.environments.length === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
     for (const p of settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
@@ -24,13 +26,32 @@ export const reportCommand: Command = {
     // Links are relative to the folder the report is read from: the output file's, or the current one for stdout.
     const markdown = renderMarkdown({ report, linkBase: linkBase(path.dirname(output ?? path.join(process.cwd(), 'stdout.md')), root) });
     if (output) {
-      fs.mkdirSync(path.dirname(output), { recursive: true });
-      fs.writeFileSync(output, markdown);
+      try {
+        fs.mkdirSync(path.dirname(output), { recursive: true });
+        fs.writeFileSync(output, markdown);
+      } catch (e) {
+        throw new UsageError(`cannot write ${values.output}: ${describeFileError(e)}`);
+      }
       process.stderr.write(`alembic-drift: wrote ${values.output}\n`);
     } else process.stdout.write(markdown);
     return 0;
   },
 };
+
+/** Whether a file is a report this command wrote (which it may replace), judged by its first line. */
+function isEarlierReport(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(REPORT_TITLE.length);
+      return fs.readSync(fd, head, 0, head.length, 0) === head.length && head.toString('utf8') === REPORT_TITLE;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
 
 /** The relative POSIX path from the report's folder to the project root, with a trailing slash ('' when the same). */
 function linkBase(from: string, root: string): string {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeFileError } from './fileErrors';
 
 /** A file the reader left out, and why. */
 export interface SkippedFile {
@@ -68,7 +69,7 @@ export function readProjectBytes(root: string): ProjectBytes {
     try {
       entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
     } catch (e) {
-      if (rel) skipped.push({ file: rel, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      if (rel) skipped.push({ file: rel, reason: `cannot be read (${describeFileError(e)})` });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -97,7 +98,7 @@ export function readProjectBytes(root: string): ProjectBytes {
         }
         files.set(childRel, bytes);
       } catch (e) {
-        skipped.push({ file: childRel, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+        skipped.push({ file: childRel, reason: `cannot be read (${describeFileError(e)})` });
       }
     }
   }

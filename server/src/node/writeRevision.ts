@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { EnvironmentAnalysis } from '../core/project';
 import { newRevision, RevisionError, type NewRevision } from '../core/render/newRevision';
 import type { FolderAnalysis } from './analyzeFolder';
+import { describeFileError } from './fileErrors';
 
 /** A revision written to disk: its absolute path and what it holds. */
 export interface WrittenRevision {
@@ -64,8 +65,20 @@ function listFolders(root: string, folders: string[]): string[] {
   return out;
 }
 
-/** Writes a file that must not exist yet, so that a failure leaves neither a partial file nor a replaced one. */
+/**
+ * Writes a file that must not exist yet, so that a failure leaves neither a partial file nor a replaced one; a file
+ * system that refuses (permissions, a read-only disk, a file where a folder must be) is a RevisionError saying why.
+ */
 function writeNewFile(target: string, text: string): void {
+  try {
+    writeNewFileOrThrow(target, text);
+  } catch (e) {
+    if (e instanceof RevisionError) throw e;
+    throw new RevisionError(`cannot write ${target}: ${describeFileError(e)}`);
+  }
+}
+
+function writeNewFileOrThrow(target: string, text: string): void {
   const dir = path.dirname(target);
   fs.mkdirSync(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);

@@ -1,6 +1,9 @@
 import type { ActionStep, AuditReport, FindingItem, IssueRow, ModelSection, RowSide, SourceLine } from './auditReport';
 import { ROW_LABELS } from './issueKinds';
 
+/** How every report begins (then the project's name): how `report -o` knows a file it may replace. */
+export const REPORT_TITLE = '# Schema drift audit: ';
+
 /** How to render: the report, and the path from the report file's folder to the project root ('' when the same). */
 export interface RenderInput {
   report: AuditReport;
@@ -33,7 +36,7 @@ export function renderMarkdown({ report, linkBase }: RenderInput): string {
   const para = (...lines: string[]): void => {
     out.push(...lines, '');
   };
-  para(`# Schema drift audit: ${report.project}`);
+  para(`${REPORT_TITLE}${report.project}`);
   para(`Date: ${report.date}. Written by \`alembic-drift report\` from the project's files alone: no project code was run and no database was queried. It says what \`alembic-drift check\` says, model by model.`);
   para(...header(report, link));
   para('## Executive summary');
