@@ -35,11 +35,38 @@ export function parseIni(text: string, here: string): Map<string, Map<string, st
   return sections;
 }
 
-function interpolate(value: string, section: Map<string, string>, here: string, depth = 0): string {
-  if (depth > 5) return value;
-  return value.replace(/%\((\w+)\)s/g, (m, name: string) => {
-    if (name === 'here') return here;
-    const v = section.get(name.toLowerCase());
-    return v === undefined ? m : interpolate(v, section, here, depth + 1);
-  }).replace(/%%/g, '%');
+/** The longest value interpolation may make; beyond it the value is left as written (configparser has no bound). */
+const MAX_INTERPOLATED_CHARS = 65_536;
+
+/**
+ * Expands `%(name)s` from the same section (five levels deep at most, each name once per level) and `%%`; a value
+ * that would grow past MAX_INTERPOLATED_CHARS is left as written, so that nested references cannot exhaust memory.
+ */
+function interpolate(value: string, section: Map<string, string>, here: string): string {
+  /** Each name's expansion at each depth; null when it would be too long. */
+  const expanded = new Map<string, string | null>();
+  const expand = (text: string, depth: number): string | null => {
+    if (depth > 5) return text;
+    let size = text.length;
+    let tooLong = false;
+    const out = text.replace(/%\((\w+)\)s/g, (m, name: string) => {
+      if (tooLong) return m;
+      const key = `${name.toLowerCase()}\0${depth}`;
+      let v = name === 'here' ? here : expanded.get(key);
+      if (v === undefined) {
+        const raw = section.get(name.toLowerCase());
+        if (raw === undefined) return m;
+        v = expand(raw, depth + 1);
+        expanded.set(key, v);
+      }
+      size += v?.length ?? Infinity;
+      if (v === null || size > MAX_INTERPOLATED_CHARS) {
+        tooLong = true;
+        return m;
+      }
+      return v;
+    });
+    return tooLong ? null : out.replace(/%%/g, '%');
+  };
+  return expand(value, 0) ?? value;
 }
