@@ -187,4 +187,23 @@ describe('language server settings', () => {
       fs.rmSync(set.root, { recursive: true, force: true });
     }
   });
+
+  it('shows the settings of pyproject.toml it cannot use on their [tool.alembic-drift] line, and applies the rest', async () => {
+    const root = copyExample();
+    fs.writeFileSync(path.join(root, 'pyproject.toml'), '[project]\nname = "shop"\n\n[tool.alembic-drift]\nexclude = "shop/models/catalog.py"\nversion_locations = ["db/more"]\nignore = { codes = ["nullable-mismatch"] }\n');
+    const client = new LspTestClient(root);
+    try {
+      await client.start();
+      const settings = await client.diagnostics('pyproject.toml');
+      assert.deepEqual(settings.diagnostics.map((d) => [d.range.start.line, d.code, d.severity]), [[3, 'invalid-setting', 2], [3, 'invalid-setting', 2]]);
+      assert.deepEqual(settings.diagnostics.map((d) => d.message).sort(), [
+        'Unknown setting "version_locations" in [tool.alembic-drift] (the settings are severity, exclude, models, version-locations, dialect, baseline, ignore)',
+        'exclude must be a list of strings, such as exclude = ["..."]',
+      ]);
+      assert.equal(client.published('shop/models/orders.py'), undefined, 'ignore.codes still applies');
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -29,6 +29,7 @@ export const RULES = {
   unresolved: { severity: 'information', title: 'Something the static analysis could not evaluate' },
   'assumed-baseline': { severity: 'information', title: 'Tables the migrations alter but never create' },
   'parse-error': { severity: 'information', title: 'A file that could not be fully understood' },
+  'invalid-setting': { severity: 'warning', title: 'A setting in pyproject.toml that cannot be used' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type FindingCode = keyof typeof RULES;

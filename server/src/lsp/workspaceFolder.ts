@@ -5,7 +5,7 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import type { SplitPythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
 import type { Finding } from '../core/findings';
-import { defaultSettings, mergeSettings, projectSettings, type Settings } from '../core/config/settings';
+import { defaultSettings, mergeSettings, projectSettings, settingsFindings, type Settings } from '../core/config/settings';
 import { decodeProjectFiles, decodeText, isProjectFile, MAX_FILE_BYTES, readProjectBytes, TOO_LARGE_REASON } from '../node/readProject';
 import { FolderParser, textsToParseAhead, type ParseHelper } from '../node/parseAhead';
 import { ParseCache } from '../node/parseCache';
@@ -249,7 +249,7 @@ export class WorkspaceFolder {
     this.showingStored = false;
     this.staleStored.clear();
     this.changedSinceAnalysis = false;
-    return this.publishFindings(analysis.findings, docsDir);
+    return this.publishFindings([...analysis.findings, ...settingsFindings(this.settingsProblems, this.project.getText('pyproject.toml'), this.settings)], docsDir);
   }
 
   /** What to publish for these findings, given what was published last (see `publish`). */

@@ -1,5 +1,6 @@
 import { parse as parseToml } from 'smol-toml';
-import { RULES, type FindingCode, type Severity } from '../findings';
+import { makeFinding, RULES, type Finding, type FindingCode, type Severity } from '../findings';
+import { dialectOfUrl } from './environments';
 
 /** A severity, or "off" to drop a code entirely. */
 export type SeveritySetting = Severity | 'off';
@@ -35,7 +36,14 @@ export function defaultSettings(): Settings {
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
-function strings(v: unknown): string[] {
+/** The keys `[tool.alembic-drift]` may hold. */
+const PYPROJECT_KEYS = ['severity', 'exclude', 'models', 'version-locations', 'dialect', 'baseline', 'ignore'];
+const IGNORE_KEYS = ['tables', 'columns', 'codes'];
+
+/** A list of strings, or a problem naming the setting when the value is anything else (its strings are kept). */
+function strings(v: unknown, name: string, problems: string[]): string[] {
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
+  problems.push(`${name} must be a list of strings, such as ${name} = ["..."]`);
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
@@ -56,6 +64,10 @@ export function readPyprojectSettings(text: string): { settings: Settings; probl
   }
   const tool = (doc.tool as Record<string, unknown> | undefined)?.['alembic-drift'] as Record<string, unknown> | undefined;
   if (!tool) return { settings, problems };
+  if (typeof tool !== 'object' || Array.isArray(tool)) return { settings, problems: ['[tool.alembic-drift] must be a table'] };
+  for (const key of Object.keys(tool)) {
+    if (!PYPROJECT_KEYS.includes(key)) problems.push(`Unknown setting "${key}" in [tool.alembic-drift] (the settings are ${PYPROJECT_KEYS.join(', ')})`);
+  }
   return mergeSettings(settings, tool, problems);
 }
 
@@ -70,21 +82,28 @@ export function mergeSettings(base: Settings, raw: Record<string, unknown>, prob
       else s.severity[code as FindingCode] = value as SeveritySetting;
     }
   }
-  if (raw.exclude !== undefined) s.exclude = strings(raw.exclude);
-  if (raw.models !== undefined) s.models = strings(raw.models);
+  if (raw.exclude !== undefined) s.exclude = strings(raw.exclude, 'exclude', problems);
+  if (raw.models !== undefined) s.models = strings(raw.models, 'models', problems);
   const versions = raw['version-locations'] ?? raw.versionLocations;
-  if (versions !== undefined) s.versionLocations = strings(versions);
-  if (typeof raw.dialect === 'string') s.dialect = raw.dialect;
+  if (versions !== undefined) s.versionLocations = strings(versions, 'version-locations', problems);
+  if (raw.dialect !== undefined) {
+    const dialect = typeof raw.dialect === 'string' ? dialectOfUrl(`${raw.dialect}://`) : undefined;
+    if (dialect) s.dialect = dialect;
+    else problems.push(`dialect must name a database SQLAlchemy knows (postgresql, mysql, mariadb, sqlite, mssql, oracle...), not ${JSON.stringify(raw.dialect)}`);
+  }
   if (raw.baseline !== undefined) {
     if (typeof raw.baseline === 'string' && raw.baseline) s.baseline = raw.baseline;
     else problems.push('baseline must be a revision id (a string)');
   }
   const ignore = raw.ignore as Record<string, unknown> | undefined;
-  if (ignore && typeof ignore === 'object') {
+  if (ignore !== undefined && (typeof ignore !== 'object' || ignore === null || Array.isArray(ignore))) problems.push('ignore must be a table, such as ignore = { tables = ["..."] }');
+  else if (ignore) {
+    for (const key of Object.keys(ignore)) if (!IGNORE_KEYS.includes(key)) problems.push(`Unknown key "${key}" in ignore (the keys are ${IGNORE_KEYS.join(', ')})`);
+    const list = (key: string): string[] => (ignore[key] === undefined ? [] : strings(ignore[key], `ignore.${key}`, problems));
     s.ignore = {
-      tables: strings(ignore.tables),
-      columns: strings(ignore.columns),
-      codes: strings(ignore.codes).filter((c): c is FindingCode => {
+      tables: list('tables'),
+      columns: list('columns'),
+      codes: list('codes').filter((c): c is FindingCode => {
         if (c in RULES) return true;
         problems.push(`Unknown finding code in ignore.codes: ${c}`);
         return false;
@@ -92,4 +111,18 @@ export function mergeSettings(base: Settings, raw: Record<string, unknown>, prob
     };
   }
   return { settings: s, problems };
+}
+
+/**
+ * The problems with pyproject.toml's settings as findings on its `[tool.alembic-drift]` line (the first line when it
+ * has none, as for a file that is not valid TOML), for an editor to show where the settings are written; the
+ * settings' own severity and ignore.codes for `invalid-setting` apply.
+ */
+export function settingsFindings(problems: string[], pyproject: string | undefined, settings: Settings): Finding[] {
+  const severity = settings.severity['invalid-setting'];
+  if (problems.length === 0 || severity === 'off' || settings.ignore.codes.includes('invalid-setting')) return [];
+  const lines = (pyproject ?? '').split(/\r?\n/);
+  const at = Math.max(0, lines.findIndex((l) => /^\s*\[\s*tool\s*\.\s*["']?alembic-drift["']?\s*\]/.test(l)));
+  const span: [number, number, number, number] = [at, 0, at, lines[at]?.length ?? 0];
+  return problems.map((message) => ({ ...makeFinding('invalid-setting', { message, file: 'pyproject.toml', span }), ...(severity ? { severity } : {}) }));
 }
