@@ -196,3 +196,22 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(USERS, upgrade, { 'migrations/env.py': envPy }), ['extra-table audit']);
   });
 });
+
+describe('analysis: a revision graph with a cycle', () => {
+  it('compares nothing while revisions that create tables are in a cycle: only the cycle is reported', async () => {
+    const posts = `
+      from alembic import op
+      import sqlalchemy as sa
+      revision = "b2"
+      down_revision = "a1"
+      def upgrade():
+          op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True))
+    `;
+    const models = `${USERS}\n  class Post(Base):\n      __tablename__ = "posts"\n      id = sa.Column(sa.Integer, primary_key=True)\n`;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))';
+    assert.deepEqual(await drift(models, create, { 'migrations/versions/b2_posts.py': posts }), []);
+    // a1 rebased onto b2: neither is replayed, and nothing is known of the schema they make.
+    const looped = await drift(models, create, { 'migrations/versions/b2_posts.py': posts, 'migrations/versions/a1_init.py': `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = "b2"\n\ndef upgrade():\n    ${create}\n` });
+    assert.deepEqual(looped.sort(), ['revision-cycle ', 'revision-cycle ']);
+  });
+});

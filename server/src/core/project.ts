@@ -369,7 +369,10 @@ export class Project {
       const hasEnvPy = this.files.has(envPy);
       const rules = hasEnvPy ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
       const compare = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
-      const diffed = diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
+      // Revisions in a cycle are not replayed: the schema at head is unknown, and comparing with what the others make
+      // would report every table they create as missing. The revision-cycle errors say what to fix first.
+      const cyclic = graph.problems.some((p) => p.code === 'revision-cycle');
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
       const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(diffed, compare), graph, baseline: settings.baseline });
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, compare, changes, unreadFiles: [] });
