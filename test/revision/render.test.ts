@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { Project, type EnvironmentAnalysis } from '../../server/src/core/project';
 import { defaultSettings } from '../../server/src/core/config/settings';
 import { makeType } from '../../server/src/core/schema/types';
@@ -143,6 +144,14 @@ describe('revision rendering: file names and the revision text', () => {
     assert.equal(pythonDateTime(when), '2024-03-05 07:08:09.120000');
     assert.equal(pythonDateTime(new Date(2024, 0, 1, 0, 0, 0, 0)), '2024-01-01 00:00:00');
     assert.equal(DEFAULT_TEMPLATE.split('${').length - 1, 11);
+  });
+
+  it('keeps a message with triple quotes or backslashes inside the docstring, as Python reads it back', () => {
+    const message = 'Fix """legacy""" names in C:\\new\\x';
+    const text = renderRevision({ message, revisionId: 'abc', downRevision: null, createDate: when, upgrade: [], downgrade: [], imports: [] });
+    const read = spawnSync('/usr/bin/python3', ['-c', 'import ast, sys; print(ast.get_docstring(ast.parse(sys.stdin.read())).splitlines()[0])'], { input: text, encoding: 'utf8' });
+    assert.equal(read.status, 0, read.stderr);
+    assert.equal(read.stdout.trimEnd(), message);
   });
 });
 

@@ -163,19 +163,22 @@ describe('alembic-drift revision: refusals', () => {
     assert.match(bare.stderr, /a message is needed/);
   });
 
-  it('asks which environment when there are several, and writes in the one named by --env', () => {
+  it('asks which environment when there are several, and writes in the one named by --env (section or folder)', () => {
     const dir = copyFixture('two-heads');
     made.push(dir);
-    fs.appendFileSync(path.join(dir, 'alembic.ini'), '\n[archive]\nscript_location = archive\nsqlalchemy.url = sqlite:///archive.db\n');
+    fs.appendFileSync(path.join(dir, 'alembic.ini'), '\n[olddb]\nscript_location = archive\nsqlalchemy.url = sqlite:///archive.db\n');
     fs.mkdirSync(path.join(dir, 'archive', 'versions'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'archive', 'versions', '1111aaaa2222_old_loans.py'), 'from alembic import op\nimport sqlalchemy as sa\n\nrevision = "1111aaaa2222"\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table("old_loans", sa.Column("id", sa.Integer(), primary_key=True))\n');
     const ask = runCli(['revision', dir, '-m', 'sync']);
     assert.equal(ask.status, 2);
-    assert.match(ask.stderr, /several Alembic environments; pick one with --env \(alembic\.ini, alembic\.ini \[archive\]\)/);
-    const r = runCli(['revision', dir, '-m', 'sync', '--env', 'archive']);
+    assert.match(ask.stderr, /several Alembic environments; pick one with --env \(alembic\.ini, alembic\.ini \[olddb\]\)/);
+    const r = runCli(['revision', dir, '-m', 'sync', '--env', 'olddb']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(path.dirname(r.stdout.trim()), path.join(dir, 'archive', 'versions'));
     assert.match(fs.readFileSync(r.stdout.trim(), 'utf8'), /^down_revision: Union\[str, Sequence\[str\], None\] = '1111aaaa2222'$/m, 'the default template: archive has no script.py.mako');
+    const byFolder = runCli(['revision', dir, '-m', 'again', '--env', 'archive']);
+    assert.equal(byFolder.status, 0, byFolder.stderr);
+    assert.equal(path.dirname(byFolder.stdout.trim()), path.join(dir, 'archive', 'versions'));
   });
 
   it('uses the given revision id and prints only the path', () => {

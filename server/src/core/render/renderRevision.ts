@@ -66,7 +66,8 @@ export function pythonDateTime(d: Date): string {
 /** The text of a revision file: the template rendered with the variables Alembic's `revision` command passes. */
 export function renderRevision(content: RevisionContent): string {
   return renderMako(content.template ?? DEFAULT_TEMPLATE, {
-    message: content.message,
+    // Templates put the message in the module's docstring: a backslash or `"""` in it would end or break the string.
+    message: content.message.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"'),
     up_revision: content.revisionId,
     down_revision: content.downRevision,
     create_date: pythonDateTime(content.createDate),
