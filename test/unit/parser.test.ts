@@ -58,6 +58,13 @@ describe('python parser', () => {
     assert.ok(m.errors.length > 0);
   });
 
+  it('places a merge conflict left inside a function on its line, not at the top of the file', async () => {
+    const parser = await testParser();
+    const lines = ['"""doc"""', 'from alembic import op', '', 'revision = "a1"', 'down_revision = None', '', '', 'def upgrade():', '    op.drop_table("x")', '=======', '    op.drop_table("y")', ''];
+    const m = parser.parseModule(lines.join('\n'));
+    assert.equal(m.errors[0][0], 9);
+  });
+
   describe("a revision's trailing downgrade()", () => {
     const revision = (downgrade: string, after = ''): string =>
       `"""add c\n\nRevision ID: b1\n"""\nfrom alembic import op\nrevision = "b1"\ndown_revision = "a1"\n\n\ndef upgrade():\n    op.add_column("t", sa.Column("c", sa.Integer()))\n\n\ndef downgrade():\n${downgrade}\n${after}`;

@@ -118,6 +118,16 @@ function readErrors(root: SyntaxNode): Span[] {
   const visit = (n: SyntaxNode): void => {
     if (out.length >= MAX_ERRORS) return;
     if (n.type === 'ERROR' || n.isMissing) {
+      // tree-sitter may wrap whole statements before an error in an outer ERROR that starts at the top of the file
+      // (git conflict markers inside a function do): the ERROR or MISSING nested in it is where the error is. An
+      // ERROR that starts with a broken statement itself is the place (an unclosed call: its nested ERROR is later).
+      const first = n.type === 'ERROR' ? n.firstChild : null;
+      const wraps = first !== null && !first.hasError && /(_statement|_definition)$/.test(first.type);
+      const inner = wraps ? n.children.find((c) => c && (c.hasError || c.isMissing)) : undefined;
+      if (inner) {
+        visit(inner);
+        return;
+      }
       const a = n.startPosition;
       const b = n.endPosition;
       out.push([a.row, a.column, b.row, b.column]);
