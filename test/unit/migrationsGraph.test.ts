@@ -184,3 +184,13 @@ describe('migrations: revision graph', () => {
     assert.deepEqual(g.heads, ['r04999']);
   });
 });
+
+describe('migrations: many heads', () => {
+  it('names the first eight heads and counts the rest, instead of repeating thousands of ids in every finding', () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => `h${String(i).padStart(4, '0')}`);
+    const g = buildRevisionGraph([info('base', []), ...ids.map((id) => info(id, ['base']))]);
+    const heads = withCode(g.problems, 'multiple-heads');
+    assert.equal(heads.length, 2000);
+    assert.equal(heads[0].message, 'Multiple head revisions are present: h0000, h0001, h0002, h0003, h0004, h0005, h0006, h0007 and 1992 more; merge them (alembic merge heads).');
+  });
+});

@@ -1,4 +1,4 @@
-import { RULES, type Finding } from '../core/findings';
+import { idList, RULES, type Finding } from '../core/findings';
 
 /** What the CLI prints about one run of `check`. */
 export interface CheckReport {
@@ -14,7 +14,7 @@ export function formatText(report: CheckReport): string {
   const errors = count('error');
   const warnings = count('warning');
   const infos = count('information') + count('hint');
-  const heads = report.heads.length > 0 ? ` (compared with ${report.heads.length === 1 ? 'head' : 'heads'} ${report.heads.join(', ')})` : '';
+  const heads = report.heads.length > 0 ? ` (compared with ${report.heads.length === 1 ? 'head' : 'heads'} ${idList(report.heads)})` : '';
   lines.push(errors + warnings === 0 ? `No drift found${heads}${infos ? `; ${infos} note${infos === 1 ? '' : 's'}` : ''}.` : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} note${infos === 1 ? '' : 's'}${heads}.`);
   return `${lines.join('\n')}\n`;
 }

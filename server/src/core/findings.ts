@@ -55,6 +55,14 @@ export interface Finding {
   heads?: string[];
 }
 
+/**
+ * Revision ids for a message: all of them up to eight, else the first eight and how many more (a history with
+ * thousands of heads would otherwise repeat them all in every finding).
+ */
+export function idList(ids: readonly string[], max = 8): string {
+  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+}
+
 /** The default severity of a code. */
 export function defaultSeverity(code: FindingCode): Severity {
   return RULES[code].severity;

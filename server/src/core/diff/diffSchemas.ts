@@ -1,4 +1,4 @@
-import { makeFinding, type Finding, type FindingCode } from '../findings';
+import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ColumnDef, ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { enumValuesDiffer, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
@@ -56,7 +56,7 @@ const IGNORED_MIGRATION_TABLES = new Set(['alembic_version']);
  */
 export function diffSchemas(input: DiffInput): SchemaChange[] {
   const out: SchemaChange[] = [];
-  const headText = input.heads.length === 0 ? 'no revisions' : input.heads.length === 1 ? `head ${input.heads[0]}` : `heads ${input.heads.join(', ')}`;
+  const headText = input.heads.length === 0 ? 'no revisions' : input.heads.length === 1 ? `head ${input.heads[0]}` : `heads ${idList(input.heads)}`;
   const matched = new Set<TableDef>();
   const { findTable, baseline } = schemaLookup(input.migrations);
   const unmatchedModels: TableDef[] = [];

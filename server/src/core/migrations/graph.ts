@@ -1,4 +1,4 @@
-import { makeFinding, type Finding } from '../findings';
+import { idList, makeFinding, type Finding } from '../findings';
 import type { RevisionInfo } from './revisions';
 
 /** The revision graph of one migration environment. */
@@ -104,7 +104,7 @@ export function buildRevisionGraph(revisions: RevisionInfo[], options: { parents
   if (realHeads.length > 1) {
     for (const id of realHeads) {
       const r = byId.get(id)!;
-      problems.push(makeFinding('multiple-heads', { message: `Multiple head revisions are present: ${realHeads.join(', ')}; merge them (alembic merge heads).`, file: r.file, span: r.span }));
+      problems.push(makeFinding('multiple-heads', { message: `Multiple head revisions are present: ${idList(realHeads)}; merge them (alembic merge heads).`, file: r.file, span: r.span }));
     }
   }
   return {
