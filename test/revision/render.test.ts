@@ -43,6 +43,7 @@ describe('revision rendering: types, defaults and columns as Alembic writes them
   it('writes enums with their values and name', () => {
     assert.equal(typeText({ ...makeType('sa.Enum'), enumValues: ['draft', 'sent'], enumName: 'status' }).text, "sa.Enum('draft', 'sent', name='status')");
     assert.equal(typeText({ ...makeType('sa.Enum'), enumValues: ["it's"], args: { native_enum: false } }).text, `sa.Enum("it's", native_enum=False)`);
+    assert.equal(typeText({ ...makeType('sa.Enum'), enumValues: ['a'], args: { native_enum: false, length: 20 } }).text, "sa.Enum('a', native_enum=False, length=20)");
     const unknown = typeText({ ...makeType('sa.Enum'), enumName: 'kind' });
     assert.equal(unknown.text, "sa.Enum(name='kind')");
     assert.match(unknown.notes[0], /^TODO: the values of the enum/);

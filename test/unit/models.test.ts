@@ -186,6 +186,21 @@ describe('models -> schema', () => {
     assert.deepEqual(assets.foreignKeys.map((f) => f.refTable), ['owners']);
   });
 
+  it("reads a non-native Enum's length", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class Ticket(Base):
+            __tablename__ = "tickets"
+            id = sa.Column(sa.Integer, primary_key=True)
+            state = sa.Column(sa.Enum("new", "done", native_enum=False, length=20))
+      `,
+    });
+    assert.deepEqual(tables.get('tickets')!.columns.get('state')!.type!.args, { native_enum: false, length: 20 });
+  });
+
   it('looks generic annotations up in type_annotation_map with their parameters (dict[str, Any]: JSON)', async () => {
     const tables = await modelTables({
       'models.py': `

@@ -101,6 +101,7 @@ function renderEnum(t: SqlType, ctx: RenderContext): string {
   const args = t.enumValues.map(pyStr);
   if (t.enumName) args.push(`name=${pyStr(t.enumName)}`);
   if (t.args.native_enum === false) args.push('native_enum=False');
+  if (typeof t.args.length === 'number') args.push(`length=${t.args.length}`);
   return `${prefix}Enum(${args.join(', ')})`;
 }
 

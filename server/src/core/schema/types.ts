@@ -187,6 +187,10 @@ function enumType(ctx: EvalContext, t: SqlType, call: Extract<Expr, { k: 'call' 
   }
   const native = keywordArg(call, 'native_enum');
   if (native && native.k === 'const' && native.v === false) t.args.native_enum = false;
+  // A non-native enum's VARCHAR length, when it is not the longest value's.
+  const lengthArg = keywordArg(call, 'length');
+  const length = lengthArg ? evalLiteral(ctx.resolver, ctx.file, lengthArg, ctx.locals) : undefined;
+  if (typeof length === 'number') t.args.length = length;
   if (known && values.length > 0) t.enumValues = values;
   return t;
 }
