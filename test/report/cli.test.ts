@@ -99,7 +99,9 @@ describe('report: the CLI', () => {
       assert.equal(fs.readFileSync(source, 'utf8'), 'class User: ...\n');
 
       const audit = path.join(dir, 'AUDIT.md');
-      assert.equal(runCli(['report', PROJECT, '-o', audit, '--date', '2025-02-03']).status, 0);
+      fs.writeFileSync(audit, '');
+      assert.equal(runCli(['report', PROJECT, '-o', audit, '--date', '2025-02-03']).status, 0, 'an empty file (mktemp) is written');
+      assert.equal(runCli(['report', PROJECT, '-o', '/dev/null']).status, 0, 'a device is written');
       const again = runCli(['report', PROJECT, '-o', audit, '--date', '2025-02-04']);
       assert.equal(again.status, 0, again.stderr);
       assert.match(fs.readFileSync(audit, 'utf8'), /2025-02-04/);

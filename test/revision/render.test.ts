@@ -416,6 +416,32 @@ describe('revision rendering: tables a model of unknown table name may describe'
     assert.ok(!revision.text.includes('drop_table'), revision.text);
     assert.ok(revision.skipped.includes(extra));
   });
+
+  it('does not drop such a table when the settings raise extra-table to an error either', async () => {
+    const settings = defaultSettings();
+    settings.severity['extra-table'] = 'error';
+    const env = await environment(
+      {
+        'app/models.py': `${MODELS_HEAD}
+          from sqlalchemy.orm import declared_attr
+          class Named:
+              @declared_attr
+              def __tablename__(cls):
+                  return cls.__qualname__.lower()
+          class Employee(Named, Base):
+              id = sa.Column(sa.Integer, primary_key=True)
+        `,
+        'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.create_table("employee", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))'),
+      },
+      PG_INI,
+      settings,
+    );
+    const extra = env.changes.find((c) => c.finding.code === 'extra-table')!;
+    assert.equal(extra.finding.severity, 'error');
+    const revision = sync(env);
+    assert.ok(!revision.text.includes('drop_table'), revision.text);
+    assert.deepEqual(revision.written, []);
+  });
 });
 
 describe('revision rendering: the new revision in its environment', () => {

@@ -152,6 +152,21 @@ describe('alembic-drift revision: refusals', () => {
     }
   });
 
+  it('is not stopped by files that hold neither models nor revisions, nor by a syntax error the settings silence', () => {
+    const dir = copyFixture('batch-sqlite');
+    made.push(dir);
+    fs.mkdirSync(path.join(dir, 'seed'));
+    fs.writeFileSync(path.join(dir, 'seed', 'big_data.py'), `ROWS = "${'x'.repeat(2_200_000)}"\n`);
+    const big = runCli(['revision', dir, '-m', 'sync']);
+    assert.equal(big.status, 0, big.stderr);
+    fs.rmSync(big.stdout.trim());
+    const file = path.join(dir, 'blog', 'models.py');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\)\n/, '\n'));
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.alembic-drift]\nseverity = { parse-error = "off" }\n');
+    const silenced = runCli(['revision', dir, '-m', 'sync']);
+    assert.equal(silenced.status, 0, `the user has said the error does not matter: ${silenced.stderr}`);
+  });
+
   it('refuses a revision id that a revision already has, and a missing message', () => {
     const dir = copyFixture('batch-sqlite');
     made.push(dir);
@@ -179,6 +194,9 @@ describe('alembic-drift revision: refusals', () => {
     const byFolder = runCli(['revision', dir, '-m', 'again', '--env', 'archive']);
     assert.equal(byFolder.status, 0, byFolder.stderr);
     assert.equal(path.dirname(byFolder.stdout.trim()), path.join(dir, 'archive', 'versions'));
+    const main = runCli(['revision', dir, '-m', 'main', '--env', 'alembic']);
+    assert.equal(main.status, 0, `[alembic], as Alembic's --name calls it: ${main.stderr}`);
+    assert.equal(path.dirname(main.stdout.trim()), path.join(dir, 'migrations', 'versions'));
   });
 
   it('uses the given revision id and prints only the path', () => {

@@ -214,4 +214,10 @@ describe('analysis: a revision graph with a cycle', () => {
     const looped = await drift(models, create, { 'migrations/versions/b2_posts.py': posts, 'migrations/versions/a1_init.py': `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = "b2"\n\ndef upgrade():\n    ${create}\n` });
     assert.deepEqual(looped.sort(), ['revision-cycle ', 'revision-cycle ']);
   });
+
+  it('still compares when the revisions in a cycle change no schema (a stray file that names itself)', async () => {
+    const stray = 'from alembic import op\nrevision = "zz"\ndown_revision = "zz"\n\ndef upgrade():\n    op.execute("UPDATE users SET id = id")\n';
+    const found = await drift(`${USERS}      name = sa.Column(sa.String(50))\n`, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))', { 'migrations/versions/zz_stray.py': stray });
+    assert.deepEqual(found.sort(), ['missing-column users.name', 'revision-cycle ']);
+  });
 });

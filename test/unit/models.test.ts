@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { modelTables } from './project';
+import { modelTables, resolverFor } from './project';
+import { computedTableName } from '../../server/src/core/models/tableNames';
 
 describe('models -> schema', () => {
   it('reads classic declarative models with constants, aliases and a base from another file', async () => {
@@ -160,7 +161,7 @@ describe('models -> schema', () => {
     const tables = await modelTables({
       'models.py': `
         from typing import Optional
-        from sqlalchemy import ForeignKey, String
+        from sqlalchemy import BigInteger, Column, ForeignKey, String
         from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
         class Base(DeclarativeBase):
             pass
@@ -174,16 +175,25 @@ describe('models -> schema', () => {
             @declared_attr
             def code(cls) -> Mapped[str]:
                 return mapped_column(String(8), nullable=True)
+            @declared_attr
+            def team_id(cls) -> Mapped[int]:
+                return Column(ForeignKey("teams.id"))
+        class Team(Base):
+            __tablename__ = "teams"
+            id = Column(BigInteger, primary_key=True)
         class Asset(HasOwner, Base):
             __tablename__ = "assets"
             id: Mapped[int] = mapped_column(primary_key=True)
       `,
     });
     const assets = tables.get('assets')!;
+    // A classic Column is used as it is: its type comes from the key's target, its nullability is Column's default.
+    assert.equal(assets.columns.get('team_id')!.type!.family, 'BIGINT');
+    assert.equal(assets.columns.get('team_id')!.nullable, true);
     assert.equal(assets.columns.get('owner_id')!.nullable, false);
     assert.equal(assets.columns.get('note')!.nullable, true);
     assert.equal(assets.columns.get('code')!.nullable, true);
-    assert.deepEqual(assets.foreignKeys.map((f) => f.refTable), ['owners']);
+    assert.deepEqual(assets.foreignKeys.map((f) => f.refTable).sort(), ['owners', 'teams']);
   });
 
   it("reads a non-native Enum's length", async () => {
@@ -320,6 +330,27 @@ describe('models -> schema: computed table names', () => {
       `,
     });
     assert.deepEqual([...tables.keys()], ['flow_run_state']);
+  });
+
+  it('evaluates has_inherited_table(cls) for the class named: None for a class whose parent has a table', async () => {
+    const resolver = await resolverFor({
+      'db.py': `
+        from sqlalchemy.orm import declared_attr, has_inherited_table
+        class Tablename:
+            @declared_attr.directive
+            def __tablename__(cls):
+                if has_inherited_table(cls):
+                    return None
+                elif cls.__name__.startswith("Archived"):
+                    return "archive"
+                return cls.__name__.lower()
+      `,
+    });
+    const holder = resolver.moduleBody('db.py').find((st) => st.k === 'class');
+    const fn = holder?.k === 'class' ? holder.body.find((st) => st.k === 'def') : undefined;
+    assert.ok(fn?.k === 'def');
+    assert.equal(computedTableName(resolver, 'db.py', fn, { name: 'Manager', hasInheritedTable: true }), null);
+    assert.equal(computedTableName(resolver, 'db.py', fn, { name: 'Employee', hasInheritedTable: false }), undefined, 'startswith() is not evaluated');
   });
 
   it("follows SQLAlchemy's documented has_inherited_table() guard: a subclass without a table of its own joins its parent's", async () => {

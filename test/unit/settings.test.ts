@@ -16,15 +16,21 @@ describe('settings of [tool.alembic-drift]', () => {
     assert.deepEqual(problems, [
       'Unknown setting "version_locations" in [tool.alembic-drift] (the settings are severity, exclude, models, version-locations, dialect, baseline, ignore)',
       'exclude must be a list of strings, such as exclude = ["..."]',
-      'dialect must name a database SQLAlchemy knows (postgresql, mysql, mariadb, sqlite, mssql, oracle...), not "postgress"',
+      'dialect "postgress" is not one this tool knows (postgresql, mysql, mariadb, sqlite, mssql, oracle...); it is used as given',
       'Unknown key "colums" in ignore (the keys are tables, columns, codes)',
       'ignore.tables must be a list of strings, such as ignore.tables = ["..."]',
       'Unknown finding code in ignore.codes: no-such-code',
     ]);
     assert.deepEqual(settings.exclude, []);
     assert.deepEqual(settings.models, ['app/models/*.py']);
-    assert.equal(settings.dialect, undefined);
+    assert.equal(settings.dialect, 'postgress');
     assert.deepEqual(settings.ignore, { tables: [], columns: [], codes: ['extra-table'] });
+  });
+
+  it('leaves out what it names: an unknown key is not applied, a severity that is not a table is said', () => {
+    const { settings, problems } = readPyprojectSettings('[tool.alembic-drift]\nversionLocations = ["db/more"]\nseverity = "off"\n');
+    assert.deepEqual(settings.versionLocations, []);
+    assert.deepEqual(problems.slice(1), ['severity must be a table of codes, such as severity = { extra-table = "information" }']);
   });
 
   it('reads a dialect as SQLAlchemy names it, postgres included', () => {

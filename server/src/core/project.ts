@@ -283,6 +283,16 @@ export class Project {
   }
 
   /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
+  /**
+   * Whether a Python file that was not read may hold models, judged by its path alone: the `models` setting's globs,
+   * or a `models` folder or `models.py`; never an excluded file.
+   */
+  private unreadModelTest(settings: Settings): (path: string) => boolean {
+    const excluded = settings.exclude.length > 0 ? picomatch(settings.exclude, { dot: true }) : undefined;
+    const models = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
+    return (f) => f.endsWith('.py') && !excluded?.(f) && (models ? models(f) : /(^|\/)models(\/|\.py$)/.test(f));
+  }
+
   private modelFileTest(settings: Settings): (path: string) => boolean {
     const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
     if (modelMatcher) return modelMatcher;
@@ -369,9 +379,10 @@ export class Project {
       const hasEnvPy = this.files.has(envPy);
       const rules = hasEnvPy ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
       const compare = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
-      // Revisions in a cycle are not replayed: the schema at head is unknown, and comparing with what the others make
-      // would report every table they create as missing. The revision-cycle errors say what to fix first.
-      const cyclic = graph.problems.some((p) => p.code === 'revision-cycle');
+      // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
+      // comparing with what the others make would report every table they create as missing. The revision-cycle
+      // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.
+      const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && memos.steps.get(stepsKey(p.file, dialect), () => interpretUpgrade({ resolver, file: p.file, dialect })).length > 0);
       const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
       const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(diffed, compare), graph, baseline: settings.baseline });
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
@@ -391,8 +402,17 @@ export class Project {
       unreadFiles.push(makeFinding('parse-error', { message: `${file} was not read: it ${reason}.`, file, span: [0, 0, 0, 0] }));
     }
     findings.push(...unreadFiles);
-    for (const e of environments) e.unreadFiles = unreadFiles;
     const kept = this.applySettings(dedupe(findings), settings);
+    // What a revision of an environment depends on: the model files and its own revisions, and the Python files not
+    // read that may be one (in its version folders, or named as models); a finding the settings silence does not.
+    const modelFileSet = new Set(modelFiles);
+    const unreadModel = this.unreadModelTest(settings);
+    for (const e of environments) {
+      const ownRevisions = new Set([...e.graph.revisions.values()].map((r) => r.file));
+      const inVersions = (file: string): boolean => file.endsWith('.py') && e.env.versionLocations.some((v) => v === '' || file.startsWith(`${v}/`));
+      const mayBeRead = (file: string): boolean => modelFileSet.has(file) || ownRevisions.has(file) || (this.unreadable.has(file) && (inVersions(file) || unreadModel(file)));
+      e.unreadFiles = unreadFiles.filter((f) => kept.has(f) && mayBeRead(f.file));
+    }
     // New change objects: the diff's own may be remembered for the next analysis.
     for (const e of environments) e.changes = e.changes.filter((c) => kept.has(c.finding)).map((c) => ({ ...c, finding: kept.get(c.finding)! }));
     memos.sweep(historyRead);

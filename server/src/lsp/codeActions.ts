@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { EnvironmentAnalysis } from '../core/project';
 import type { SchemaChange } from '../core/diff/diffSchemas';
-import { newRevision, RevisionError } from '../core/render/newRevision';
+import { newRevision, RevisionError, writesAsDrift } from '../core/render/newRevision';
 import { planModelEdit } from '../core/models/modelEdits';
 import { Resolver } from '../core/python/resolve';
 import { fileUri, findingKey, spanRange, type DiagnosticData } from './convert';
@@ -113,7 +113,7 @@ export function codeActionsFor(options: { folder: WorkspaceFolder; file: string;
           if (merge) out.push(merge);
         }
         const change = env.changes.find((c) => findingKey(c.finding) === data.key);
-        if (!change) continue;
+        if (!change || (change.kind === 'drop-table' && change.tentative)) continue;
         const what = describeChange(change);
         const action = revisionAction({ folder, env, changes: [change], title: `Add migration: ${what}`, message: what.replace(/ \(deletes its data\)$/, ''), kind: CodeActionKind.QuickFix, diagnostics: [d] });
         if (action) out.push(action);
@@ -122,11 +122,10 @@ export function codeActionsFor(options: { folder: WorkspaceFolder; file: string;
       }
     }
   }
-  const drift = (c: SchemaChange): boolean => c.finding.severity === 'error' || c.finding.severity === 'warning';
   const generate = (kind: string, pick: (c: SchemaChange) => boolean, what: string, message: string): void => {
     if (!wants(kind) || (kind === GENERATE_ALL_KIND && options.only?.includes(GENERATE_FILE_KIND))) return;
     for (const env of analysis.environments) {
-      const changes = env.changes.filter((c) => drift(c) && pick(c));
+      const changes = env.changes.filter((c) => writesAsDrift(c) && pick(c));
       if (changes.length === 0) continue;
       const action = revisionAction({ folder, env, changes, title: `Generate migration for ${what} (${changes.length} change${changes.length === 1 ? '' : 's'})`, message, kind });
       if (action) out.push(action);

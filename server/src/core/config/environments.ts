@@ -7,6 +7,8 @@ export interface AlembicEnvironment {
   name: string;
   /** The config file that declares it (relative POSIX path), if any. */
   configFile?: string;
+  /** Its section of alembic.ini ("alembic" by default, as Alembic's `--name`), when an ini file declares it. */
+  section?: string;
   /** The script location folder (relative POSIX path, '' for the root). */
   scriptLocation: string;
   /** The folders Alembic reads revisions from. */
@@ -111,6 +113,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
       envs.push({
         name: section === 'alembic' ? file : `${file} [${section}]`,
         configFile: file,
+        section,
         scriptLocation,
         versionLocations: versions ? splitLocations(versions, values.get('version_path_separator')).map((v) => locate(here, v, folders)) : [join(scriptLocation, 'versions')],
         recursive: /^(true|1|yes|on)$/i.test(values.get('recursive_version_locations') ?? ''),

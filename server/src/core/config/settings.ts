@@ -65,17 +65,20 @@ export function readPyprojectSettings(text: string): { settings: Settings; probl
   const tool = (doc.tool as Record<string, unknown> | undefined)?.['alembic-drift'] as Record<string, unknown> | undefined;
   if (!tool) return { settings, problems };
   if (typeof tool !== 'object' || Array.isArray(tool)) return { settings, problems: ['[tool.alembic-drift] must be a table'] };
-  for (const key of Object.keys(tool)) {
-    if (!PYPROJECT_KEYS.includes(key)) problems.push(`Unknown setting "${key}" in [tool.alembic-drift] (the settings are ${PYPROJECT_KEYS.join(', ')})`);
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(tool)) {
+    if (PYPROJECT_KEYS.includes(key)) known[key] = value;
+    else problems.push(`Unknown setting "${key}" in [tool.alembic-drift] (the settings are ${PYPROJECT_KEYS.join(', ')})`);
   }
-  return mergeSettings(settings, tool, problems);
+  return mergeSettings(settings, known, problems);
 }
 
 /** Applies a plain settings object (from TOML or the editor's configuration) on top of `base`. */
 export function mergeSettings(base: Settings, raw: Record<string, unknown>, problems: string[] = []): { settings: Settings; problems: string[] } {
   const s: Settings = { ...base, severity: { ...base.severity }, ignore: { ...base.ignore } };
   const severity = raw.severity as Record<string, unknown> | undefined;
-  if (severity && typeof severity === 'object') {
+  if (severity !== undefined && (typeof severity !== 'object' || severity === null || Array.isArray(severity))) problems.push('severity must be a table of codes, such as severity = { extra-table = "information" }');
+  else if (severity) {
     for (const [code, value] of Object.entries(severity)) {
       if (!(code in RULES)) problems.push(`Unknown finding code in severity settings: ${code}`);
       else if (typeof value !== 'string' || !SEVERITIES.has(value)) problems.push(`Severity of ${code} must be one of error, warning, information, hint, off`);
@@ -86,11 +89,12 @@ export function mergeSettings(base: Settings, raw: Record<string, unknown>, prob
   if (raw.models !== undefined) s.models = strings(raw.models, 'models', problems);
   const versions = raw['version-locations'] ?? raw.versionLocations;
   if (versions !== undefined) s.versionLocations = strings(versions, 'version-locations', problems);
-  if (raw.dialect !== undefined) {
-    const dialect = typeof raw.dialect === 'string' ? dialectOfUrl(`${raw.dialect}://`) : undefined;
-    if (dialect) s.dialect = dialect;
-    else problems.push(`dialect must name a database SQLAlchemy knows (postgresql, mysql, mariadb, sqlite, mssql, oracle...), not ${JSON.stringify(raw.dialect)}`);
-  }
+  if (typeof raw.dialect === 'string' && raw.dialect) {
+    // A dialect this tool does not know is kept as given (a third-party one, say), and named in case it is a typo.
+    const known = dialectOfUrl(`${raw.dialect}://`);
+    s.dialect = known ?? raw.dialect;
+    if (!known) problems.push(`dialect "${raw.dialect}" is not one this tool knows (postgresql, mysql, mariadb, sqlite, mssql, oracle...); it is used as given`);
+  } else if (raw.dialect !== undefined && raw.dialect !== null && raw.dialect !== '') problems.push('dialect must be a name, such as dialect = "postgresql"');
   if (raw.baseline !== undefined) {
     if (typeof raw.baseline === 'string' && raw.baseline) s.baseline = raw.baseline;
     else problems.push('baseline must be a revision id (a string)');

@@ -32,7 +32,8 @@ export type TablePairMemo = WeakMap<TableDef, { mig: TableDef; context: string; 
 /** What differs, as the revision writer and the report need it: the model-side and migration-side objects. */
 export type ChangeSubject =
   | { kind: 'add-table'; model: TableDef; renamedFrom?: TableDef }
-  | { kind: 'drop-table'; migration: TableDef; renamedTo?: TableDef }
+  /** `tentative`: a table the history only assumes, or that a model of unknown table name may describe: never dropped. */
+  | { kind: 'drop-table'; migration: TableDef; renamedTo?: TableDef; tentative?: boolean }
   | { kind: 'add-column'; model: TableDef; column: ColumnDef }
   | { kind: 'drop-column'; migration: TableDef; column: ColumnDef }
   | { kind: 'alter-column'; model: TableDef; column: ColumnDef; existing: ColumnDef; what: 'type' | 'nullable' | 'server-default' | 'enum' }
@@ -122,13 +123,13 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       finding.severity = 'information';
       finding.message = `Table "${qualified(mig)}" is altered by the migrations but never created, and no model describes it (${headText}).`;
     } else if (unnamedModel) {
-      // A note, so neither `revision` nor a quick fix drops a table that may hold that model's rows.
       const more = input.unnamedModels!.length - 1;
       finding.severity = 'information';
       finding.message = `Table "${qualified(mig)}" exists at ${headText} and no model names it, but the table name of ${unnamedModel.what}${more > 0 ? ` (and of ${more} more)` : ''} cannot be evaluated statically: it may be this one.`;
       finding.related = [related(unnamedModel.origin, `${unnamedModel.what}: table name not evaluated`)];
     }
-    out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding });
+    // Neither `revision` nor a quick fix drops such a table, whatever severity the settings give the finding.
+    out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(mig.partial || unnamedModel ? { tentative: true } : {}) });
   }
   return out;
 }

@@ -274,10 +274,10 @@ class ModelReader {
           out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey && !!annotation?.optional, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation: annotation !== undefined }) });
           continue;
         }
-        if (annotation?.carried) spec = mergeSpecs(annotation.carried, spec);
-        if (!spec.type && annotation?.type) spec.type = annotation.type;
-        const fromAnnotation = callee === 'sa.mapped_column' && annotation !== undefined;
-        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : fromAnnotation ? annotation!.optional : true, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation }) });
+        const annotated = annotatedSpec(spec, callee, annotation);
+        spec = annotated.spec;
+        const fromAnnotation = annotated.defaultNullable !== undefined;
+        out.push({ attr, spec, origin, defaultNullable: annotated.defaultNullable ?? !spec.primaryKey, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation }) });
         continue;
       }
       if (value === undefined || (sqlmodel && value.k !== 'call')) {
@@ -308,13 +308,9 @@ class ModelReader {
     const ret = def.body.find((s): s is Extract<Stmt, { k: 'return' }> => s.k === 'return');
     const declaration = columnDeclaration(ctx, ret?.value);
     if (!declaration) return undefined;
-    let spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
     const mapped = def.returns ? unwrapMapped(ctx, def.returns) : undefined;
-    const annotation = mapped?.inner ? readMapped(mapped.inner) : undefined;
-    if (annotation?.carried) spec = mergeSpecs(annotation.carried, spec);
-    if (!spec.type && annotation?.type) spec.type = annotation.type;
-    const fromAnnotation = declaration.kind === 'sa.mapped_column' && annotation !== undefined;
-    return { attr: def.name, spec, origin: { file: ref.file, span: def.nameSpan }, defaultNullable: spec.primaryKey ? false : fromAnnotation ? annotation!.optional : true };
+    const { spec, defaultNullable } = annotatedSpec(evalColumnCall(declaration.ctx, declaration.call, declaration.kind), declaration.kind, mapped?.inner ? readMapped(mapped.inner) : undefined);
+    return { attr: def.name, spec, origin: { file: ref.file, span: def.nameSpan }, defaultNullable: defaultNullable ?? !spec.primaryKey };
   }
 
   private addColumn(plan: TablePlan, d: DeclaredColumn, fromSubclass: boolean): void {
@@ -564,6 +560,18 @@ class ModelReader {
     }
     return out;
   }
+}
+
+/**
+ * What a `Mapped[...]` annotation gives a declared column, as SQLAlchemy's declarative scan does: a `mapped_column`
+ * takes the column an `Annotated` alias carries, its type when it has none, and its nullability when not given
+ * (`defaultNullable`); a classic `Column` is used as it is, whatever the annotation says.
+ */
+function annotatedSpec(spec: ColumnSpec, kind: string, annotation: AnnotationInfo | undefined): { spec: ColumnSpec; defaultNullable?: boolean } {
+  if (kind !== 'sa.mapped_column' || !annotation) return { spec };
+  const merged = annotation.carried ? mergeSpecs(annotation.carried, spec) : spec;
+  if (!merged.type && annotation.type) merged.type = annotation.type;
+  return { spec: merged, defaultNullable: merged.primaryKey ? false : annotation.optional };
 }
 
 /** Explicit `mapped_column(...)` arguments win over those an `Annotated` alias carries. */

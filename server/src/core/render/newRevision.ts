@@ -37,6 +37,14 @@ export interface NewRevision {
   skipped: SchemaChange[];
 }
 
+/**
+ * Whether a revision writes a change: drift at warning or error level, and not a table only assumed to exist or
+ * that a model of unknown table name may describe (dropping it could lose that model's rows).
+ */
+export function writesAsDrift(c: SchemaChange): boolean {
+  return (c.finding.severity === 'error' || c.finding.severity === 'warning') && !(c.kind === 'drop-table' && c.tentative);
+}
+
 const GRAPH_BLOCKERS = new Set(['revision-cycle', 'missing-down-revision', 'duplicate-revision']);
 
 function dirname(p: string): string {
@@ -83,7 +91,7 @@ export function newRevision(input: NewRevisionInput): NewRevision {
     revisionId = input.newId();
   }
 
-  const written = analysis.changes.filter((c) => c.finding.severity === 'error' || c.finding.severity === 'warning');
+  const written = analysis.changes.filter(writesAsDrift);
   const skipped = analysis.changes.filter((c) => !written.includes(c));
   const dialect = env.dialect ?? input.dialect;
   const ops = renderChangeOps({ changes: written, batch: !!analysis.compare.renderAsBatch || dialect === 'sqlite', dialect });
