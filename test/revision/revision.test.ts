@@ -1,6 +1,7 @@
 // `alembic-drift revision` on fixture projects whose models are ahead of their migrations, judged by real Alembic:
 // the written revision compiles, parses, runs up and down with the whole history, and leaves nothing to compare.
 import * as assert from 'node:assert/strict';
+import { MAX_FILE_BYTES } from '../../server/src/node/readProject';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -127,8 +128,8 @@ describe('alembic-drift revision: refusals', () => {
       },
       {
         // A model file over the size limit, not read at all.
-        damage: (dir) => fs.appendFileSync(path.join(dir, 'blog', 'models.py'), `\nBIG = "${'x'.repeat(2_200_000)}"\n`),
-        reason: /blog\/models\.py was not read: it is larger than 2 MB\. Fix it first/,
+        damage: (dir) => fs.appendFileSync(path.join(dir, 'blog', 'models.py'), `\nBIG = "${'x'.repeat(MAX_FILE_BYTES)}"\n`),
+        reason: /blog\/models\.py was not read: it is larger than 8 MB\. Fix it first/,
       },
       {
         // A parent named through an import: the heads cannot be known.
@@ -156,7 +157,7 @@ describe('alembic-drift revision: refusals', () => {
     const dir = copyFixture('batch-sqlite');
     made.push(dir);
     fs.mkdirSync(path.join(dir, 'seed'));
-    fs.writeFileSync(path.join(dir, 'seed', 'big_data.py'), `ROWS = "${'x'.repeat(2_200_000)}"\n`);
+    fs.writeFileSync(path.join(dir, 'seed', 'big_data.py'), `ROWS = "${'x'.repeat(MAX_FILE_BYTES)}"\n`);
     const big = runCli(['revision', dir, '-m', 'sync']);
     assert.equal(big.status, 0, big.stderr);
     fs.rmSync(big.stdout.trim());

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readProjectBytes, readProjectFiles } from '../../server/src/node/readProject';
+import { MAX_FILE_BYTES, readProjectBytes, readProjectFiles } from '../../server/src/node/readProject';
 
 describe('reading a project folder', () => {
   it('reads every file whole, however the shared buffers fill, and notes the files over the size limit', () => {
@@ -15,14 +15,18 @@ describe('reading a project folder', () => {
         fs.writeFileSync(path.join(dir, name), bytes);
         written.set(name, bytes);
       }
-      fs.writeFileSync(path.join(dir, 'big.py'), Buffer.alloc(3_000_000, 32));
+      fs.writeFileSync(path.join(dir, 'big.py'), Buffer.alloc(MAX_FILE_BYTES + 1, 32));
+      // A data migration with its rows inline: a few MB, read.
+      const rows = Buffer.from(`ROWS = [${'(1, "x"), '.repeat(300_000)}]\n`);
+      fs.writeFileSync(path.join(dir, 'rows.py'), rows);
+      written.set('rows.py', rows);
       fs.mkdirSync(path.join(dir, 'pkg'));
       fs.writeFileSync(path.join(dir, 'pkg', 'm.py'), 'x = "héllo"\n');
       written.set('pkg/m.py', Buffer.from('x = "héllo"\n'));
       const read = readProjectBytes(dir);
       assert.deepEqual([...read.files.keys()].sort(), [...written.keys()].sort());
       for (const [name, bytes] of written) assert.ok(Buffer.from(read.files.get(name)!).equals(bytes), name);
-      assert.deepEqual(read.skipped, [{ file: 'big.py', reason: 'is larger than 2 MB' }]);
+      assert.deepEqual(read.skipped, [{ file: 'big.py', reason: 'is larger than 8 MB' }]);
       assert.equal(readProjectFiles(dir).files.get('pkg/m.py'), 'x = "héllo"\n');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

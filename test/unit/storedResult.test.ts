@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { MAX_FILE_BYTES } from '../../server/src/node/readProject';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -147,10 +148,10 @@ describe('results stored for a folder as loaded from disk', () => {
 
   it('forgets that a file was too large once it is read, and stores at the end only what `check` would find', () => {
     const big = path.join(project, 'shop', 'fixtures.py');
-    fs.writeFileSync(big, '# padding\n'.repeat(220_000));
+    fs.writeFileSync(big, '# padding\n'.repeat(MAX_FILE_BYTES / 10 + 1));
     const folder = session();
     const notRead = (published: Publication[]): boolean => JSON.stringify(published).includes('was not read');
-    assert.ok(notRead(analyseAndPublish(folder)), 'a file over 2 MB is reported as not read');
+    assert.ok(notRead(analyseAndPublish(folder)), 'a file over the size limit is reported as not read');
     fs.writeFileSync(big, 'ROWS = []\n');
     folder.refreshFromDisk('shop/fixtures.py');
     assert.ok(!notRead(analyseAndPublish(folder)), 'read once it is small');

@@ -22,8 +22,11 @@ export interface ProjectBytes {
 
 /** Folders that never hold the project's own models or migrations. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', 'venv', 'env', '.venv', '.tox', '.nox', '.eggs', '.git', '.hg', '.svn', '.mypy_cache', '.pytest_cache', '.ruff_cache']);
-/** Files larger than this are not read (a generated dump, not code anyone edits by hand). */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/**
+ * Files larger than this are not read (a generated dump, not code anyone edits by hand). A data migration with its
+ * rows inline can pass 2 MB; left unread, its children would lose their parent and its tables would be missing.
+ */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Why a file larger than `MAX_FILE_BYTES` was not read, as reported and as compared with what was skipped. */
 export const TOO_LARGE_REASON = `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`;
 const MAX_FILES = 50_000;
