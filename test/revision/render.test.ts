@@ -476,6 +476,15 @@ describe('revision rendering: the new revision in its environment', () => {
     assert.throws(() => newRevision({ ...base, environment: broken, existingFiles: [] }), /revision graph must be fixed first/);
   });
 
+  it('writes into sub-folders a file_template names, never out of the version folder or without a name', async () => {
+    const env = await environment(files);
+    const base = { message: 'merge', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'c0ffee' };
+    const withTemplate = (fileTemplate: string): EnvironmentAnalysis => ({ ...env, env: { ...env.env, fileTemplate } });
+    assert.equal(newRevision({ ...base, environment: withTemplate('%(year)d/%(rev)s_%(slug)s') }).file, 'migrations/versions/2024/c0ffee_merge.py');
+    assert.throws(() => newRevision({ ...base, environment: withTemplate('../../../%(rev)s') }), /file_template gives the file name "\.\.\/\.\.\/\.\.\/c0ffee\.py", which does not name a file in the version folder/);
+    assert.throws(() => newRevision({ ...base, environment: withTemplate('') }), /file_template gives the file name "\.py"/);
+  });
+
   it("uses the project's template and says which part of it cannot be rendered", async () => {
     const env = await environment(files);
     const base = { environment: env, message: 'merge', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'c0ffee' };

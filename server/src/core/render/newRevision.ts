@@ -107,6 +107,11 @@ export function newRevision(input: NewRevisionInput): NewRevision {
   } catch (e) {
     throw new RevisionError(`${env.name}: ${(e as Error).message}`);
   }
+  // A file_template may name sub-folders, never a way out of the version folder, and must leave a name.
+  const parts = name.split(/[\\/]/);
+  if (parts.some((p) => p === '..') || name.startsWith('/') || parts[parts.length - 1] === '.py') {
+    throw new RevisionError(`${env.name}: file_template gives the file name "${name}", which does not name a file in the version folder`);
+  }
   const file = folder ? `${folder}/${name}` : name;
   if (existing.has(file)) throw new RevisionError(`${file} already exists`);
   return { file, text, revisionId, downRevision, written, skipped };
