@@ -9,7 +9,7 @@ describe('reading a project folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-read-'));
     try {
       const written = new Map<string, Buffer>();
-      // Files of 1.5 MB overflow the 4 MB buffer in the middle of a file; the 3 MB one is over the limit.
+      // Files of 1.5 MB overflow the 4 MB buffer in the middle of a file; big.py is over the limit.
       for (const [name, size] of [['a.py', 10], ['b.py', 1_500_000], ['c.py', 1_500_000], ['d.py', 1_500_000], ['e.py', 0], ['f.py', 1_999_999], ['z.ini', 7]] as const) {
         const bytes = Buffer.alloc(size, name.charCodeAt(0));
         fs.writeFileSync(path.join(dir, name), bytes);
@@ -28,6 +28,17 @@ describe('reading a project folder', () => {
       for (const [name, bytes] of written) assert.ok(Buffer.from(read.files.get(name)!).equals(bytes), name);
       assert.deepEqual(read.skipped, [{ file: 'big.py', reason: 'is larger than 8 MB' }]);
       assert.equal(readProjectFiles(dir).files.get('pkg/m.py'), 'x = "héllo"\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says that a file name which is not UTF-8 is why a file cannot be read', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-read-'));
+    try {
+      // "caf\xe9.py" in Latin-1, as an old archive may hold it.
+      fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from('.py')]), 'x = 1\n');
+      assert.deepEqual(readProjectBytes(dir).skipped, [{ file: 'caf\uFFFD.py', reason: 'cannot be read: its name is not valid UTF-8' }]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

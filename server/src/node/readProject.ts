@@ -101,7 +101,9 @@ export function readProjectBytes(root: string): ProjectBytes {
         }
         files.set(childRel, bytes);
       } catch (e) {
-        skipped.push({ file: childRel, reason: `cannot be read (${describeFileError(e)})` });
+        // Node names a file whose name is not UTF-8 with U+FFFD in its place: no path opens it.
+        const reason = entry.name.includes('\uFFFD') ? 'cannot be read: its name is not valid UTF-8' : `cannot be read (${describeFileError(e)})`;
+        skipped.push({ file: childRel, reason });
       }
     }
   }
