@@ -17,8 +17,9 @@ export const reportCommand: Command = {
     if (!isDate(date)) throw new UsageError(`--date must be a date as YYYY-MM-DD, not "${date}"`);
     const root = projectFolder(positionals[0]);
     const output = values.output !== undefined ? path.resolve(values.output) : undefined;
-    if (output && fs.existsSync(output) && fs.statSync(output).isDirectory()) throw new UsageError(`${values.output} is a folder; -o needs a file name`);
-    if (output && fs.existsSync(output) && !mayReplace(output)) throw new UsageError(`${values.output} exists and is not a report of alembic-drift; it is left as it is (name a new file, or remove it first)`);
+    const existing = output && fs.existsSync(output) ? fs.statSync(output) : undefined;
+    if (existing?.isDirectory()) throw new UsageError(`${values.output} is a folder; -o needs a file name`);
+    if (output && existing && !mayReplace(output, existing)) throw new UsageError(`${values.output} exists and is not a report of alembic-drift; it is left as it is (name a new file, or remove it first)`);
     const { analysis, settings, settingsProblems } = await analyzeFolder(root);
     if (analysis.environments.length === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
     for (const p of settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
@@ -42,10 +43,9 @@ export const reportCommand: Command = {
  * Whether `-o` may write over what is there: an empty file, a device such as /dev/stdout, or a report this command
  * wrote before (judged by its first line); never another file.
  */
-function mayReplace(file: string): boolean {
+function mayReplace(file: string, stat: fs.Stats): boolean {
+  if (!stat.isFile() || stat.size === 0) return true;
   try {
-    const stat = fs.statSync(file);
-    if (!stat.isFile() || stat.size === 0) return true;
     const fd = fs.openSync(file, 'r');
     try {
       const head = Buffer.alloc(REPORT_TITLE.length);

@@ -282,7 +282,6 @@ export class Project {
     return entry.notes;
   }
 
-  /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
   /**
    * Whether a Python file that was not read may hold models, judged by its path alone: the `models` setting's globs,
    * or a `models` folder or `models.py`; never an excluded file.
@@ -293,6 +292,7 @@ export class Project {
     return (f) => f.endsWith('.py') && !excluded?.(f) && (models ? models(f) : /(^|\/)models(\/|\.py$)/.test(f));
   }
 
+  /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
   private modelFileTest(settings: Settings): (path: string) => boolean {
     const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
     if (modelMatcher) return modelMatcher;
@@ -405,13 +405,17 @@ export class Project {
     const kept = this.applySettings(dedupe(findings), settings);
     // What a revision of an environment depends on: the model files and its own revisions, and the Python files not
     // read that may be one (in its version folders, or named as models); a finding the settings silence does not.
-    const modelFileSet = new Set(modelFiles);
-    const unreadModel = this.unreadModelTest(settings);
-    for (const e of environments) {
-      const ownRevisions = new Set([...e.graph.revisions.values()].map((r) => r.file));
-      const inVersions = (file: string): boolean => file.endsWith('.py') && e.env.versionLocations.some((v) => v === '' || file.startsWith(`${v}/`));
-      const mayBeRead = (file: string): boolean => modelFileSet.has(file) || ownRevisions.has(file) || (this.unreadable.has(file) && (inVersions(file) || unreadModel(file)));
-      e.unreadFiles = unreadFiles.filter((f) => kept.has(f) && mayBeRead(f.file));
+    // Nothing to work out on a keystroke that leaves every file readable.
+    const unreadKept = unreadFiles.filter((f) => kept.has(f));
+    if (unreadKept.length > 0) {
+      const modelFileSet = new Set(modelFiles);
+      const unreadModel = this.unreadModelTest(settings);
+      for (const e of environments) {
+        const ownRevisions = new Set([...e.graph.revisions.values()].map((r) => r.file));
+        const unreadRevision = (file: string): boolean => file.endsWith('.py') && isInVersionLocation(e.env, file);
+        const mayBeRead = (file: string): boolean => modelFileSet.has(file) || ownRevisions.has(file) || (this.unreadable.has(file) && (unreadRevision(file) || unreadModel(file)));
+        e.unreadFiles = unreadKept.filter((f) => mayBeRead(f.file));
+      }
     }
     // New change objects: the diff's own may be remembered for the next analysis.
     for (const e of environments) e.changes = e.changes.filter((c) => kept.has(c.finding)).map((c) => ({ ...c, finding: kept.get(c.finding)! }));

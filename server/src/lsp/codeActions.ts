@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { EnvironmentAnalysis } from '../core/project';
 import type { SchemaChange } from '../core/diff/diffSchemas';
-import { newRevision, RevisionError, writesAsDrift } from '../core/render/newRevision';
+import { isTentativeDrop, newRevision, RevisionError, writesAsDrift } from '../core/render/newRevision';
 import { planModelEdit } from '../core/models/modelEdits';
 import { Resolver } from '../core/python/resolve';
 import { fileUri, findingKey, spanRange, type DiagnosticData } from './convert';
@@ -113,7 +113,7 @@ export function codeActionsFor(options: { folder: WorkspaceFolder; file: string;
           if (merge) out.push(merge);
         }
         const change = env.changes.find((c) => findingKey(c.finding) === data.key);
-        if (!change || (change.kind === 'drop-table' && change.tentative)) continue;
+        if (!change || isTentativeDrop(change)) continue;
         const what = describeChange(change);
         const action = revisionAction({ folder, env, changes: [change], title: `Add migration: ${what}`, message: what.replace(/ \(deletes its data\)$/, ''), kind: CodeActionKind.QuickFix, diagnostics: [d] });
         if (action) out.push(action);

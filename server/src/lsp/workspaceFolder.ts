@@ -40,6 +40,8 @@ export class WorkspaceFolder {
   /** The settings pyproject.toml alone gives, and the problems met reading them (what `check` reports). */
   private fileSettings: Settings = defaultSettings();
   private settingsProblems: string[] = [];
+  /** The settings problems as findings on pyproject.toml, made when the settings are read. */
+  private settingsNotes: Finding[] = [];
   /** The content key of the files as last loaded from disk; undefined once any text differs from what was loaded. */
   private loadedKey: string | undefined;
   /** The key whose result is in the store, read or written in this session (it is not written again). */
@@ -167,6 +169,7 @@ export class WorkspaceFolder {
     this.fileSettings = read.settings;
     this.settingsProblems = read.problems;
     this.settings = mergeSettings(read.settings, this.editorSettings).settings;
+    this.settingsNotes = settingsFindings(read.problems, this.project.getText('pyproject.toml'), this.settings);
   }
 
   /**
@@ -249,7 +252,7 @@ export class WorkspaceFolder {
     this.showingStored = false;
     this.staleStored.clear();
     this.changedSinceAnalysis = false;
-    return this.publishFindings([...analysis.findings, ...settingsFindings(this.settingsProblems, this.project.getText('pyproject.toml'), this.settings)], docsDir);
+    return this.publishFindings([...analysis.findings, ...this.settingsNotes], docsDir);
   }
 
   /** What to publish for these findings, given what was published last (see `publish`). */

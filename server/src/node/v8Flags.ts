@@ -8,8 +8,8 @@ import * as v8 from 'node:v8';
  * compilation took about a second of CPU in a cold check of a big project, on the same two cores as the analysis;
  * with this budget a cold check of L takes 7 to 11% less time and 10 to 16% less CPU (docs/design/speed.md). Set
  * before the engine's code first runs. Not for the server: in a long editing session it held 100 to 170 MB more
- * through its first thousand edits. Other V8 versions keep their defaults: V8 12 and 13 (Node 22, 24) no longer have the flag
- * (setting it would print a line on stderr), and its counterpart there gained nothing measurable.
+ * through its first thousand edits. Other V8 versions keep their defaults: V8 12 and 13 (Node 22, 24) no longer
+ * have the flag (setting it would print a line on stderr), and its counterpart there gained nothing measurable.
  */
 export function optimiseOnlyLastingHotCode(v8Version = process.versions.v8): void {
   if (v8Version.startsWith('11.')) setFlag('--interrupt-budget=540672');

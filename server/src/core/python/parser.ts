@@ -358,7 +358,8 @@ class Converter {
       try {
         const body = needed ? this.body(n) : [];
         const def: Stmt = { k: 'def', name, params: this.params(t.child(n, this.f.parameters)), decorators, body, s: this.span(outer), nameSpan: this.span(nameNode) };
-        const returns = needed ? t.child(n, this.f.return_type) : NO_NODE;
+        // Only a method's return annotation says something (`-> Mapped[int]` on a declared_attr); not upgrade()'s.
+        const returns = needed && outerDepth > 0 ? t.child(n, this.f.return_type) : NO_NODE;
         if (returns !== NO_NODE) def.returns = this.expr(returns);
         out.push(def);
       } finally {

@@ -38,7 +38,7 @@ export type Stmt =
   | { k: 'assign'; targets: Expr[]; ann?: Expr; value?: Expr; s: Span }
   | { k: 'expr'; value: Expr; s: Span }
   | { k: 'class'; name: string; bases: Expr[]; kw: Keyword[]; decorators: Expr[]; body: Stmt[]; s: Span; nameSpan: Span }
-  /** `returns`: the return annotation (`-> Mapped[int]`), read only where the body is (not for plain methods). */
+  /** `returns`: a method's return annotation (`-> Mapped[int]`), read where its body is read (not for plain methods). */
   | { k: 'def'; name: string; params: Param[]; decorators: Expr[]; body: Stmt[]; returns?: Expr; s: Span; nameSpan: Span }
   | { k: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[]; s: Span }
   | { k: 'with'; items: Array<{ ctx: Expr; as?: string }>; body: Stmt[]; s: Span }

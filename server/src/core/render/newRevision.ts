@@ -42,7 +42,12 @@ export interface NewRevision {
  * that a model of unknown table name may describe (dropping it could lose that model's rows).
  */
 export function writesAsDrift(c: SchemaChange): boolean {
-  return (c.finding.severity === 'error' || c.finding.severity === 'warning') && !(c.kind === 'drop-table' && c.tentative);
+  return (c.finding.severity === 'error' || c.finding.severity === 'warning') && !isTentativeDrop(c);
+}
+
+/** A table only assumed to exist, or that a model of unknown table name may describe: never dropped. */
+export function isTentativeDrop(c: SchemaChange): boolean {
+  return c.kind === 'drop-table' && !!c.tentative;
 }
 
 const GRAPH_BLOCKERS = new Set(['revision-cycle', 'missing-down-revision', 'duplicate-revision']);

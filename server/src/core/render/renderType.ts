@@ -108,7 +108,8 @@ function renderEnum(t: SqlType, ctx: RenderContext): string {
 /**
  * A column type as Alembic's autogenerate writes it (`sa.String(length=255)`, `sa.Numeric(precision=10, scale=2)`,
  * `postgresql.JSONB(astext_type=sa.Text())` plus its import). A type it cannot write faithfully (a project's own
- * type, an unreadable one) is written as the model spells it, or as `sa.types.NullType()` (`sa.NullType` does not exist), with a TODO note.
+ * type, an unreadable one) is written as the model spells it, or as `sa.types.NullType()` (`sa.NullType` does not
+ * exist), with a TODO note.
  */
 export function renderType(t: SqlType | undefined, ctx: RenderContext): string {
   const where = ctx.where ?? 'a column';
