@@ -247,6 +247,12 @@ describe('migrations: DDL in op.execute', () => {
     assert.match(ops[1].unresolved[0], /the SQL `SELEKT 1`/);
   });
 
+  it('does not read SQL without CREATE, ALTER, DROP or RENAME: no statement of it can change the schema', () => {
+    assert.deepEqual(readSqlOps('SELEKT 1; UPDATE users SET created_at = WHERE; DELETE FROM altered_rows WHERE', ORIGIN), []);
+    const broken = readSqlOps("UPDATE users SET note = 'x' WHERE; Drop TABLE IF EXISTS x y z", ORIGIN);
+    assert.deepEqual(broken.map((o) => o.kind === 'opaque' && [o.table?.name, !!o.noteOnly]), [[undefined, true], ['x', false]]);
+  });
+
   it('treats functions, triggers, extensions, grants, types, views and DO blocks as no schema change', () => {
     const ops = readSqlOps(
       `CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql;

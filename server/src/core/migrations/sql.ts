@@ -12,14 +12,15 @@ import { readMysqlOps } from './sqlMysql';
  * TABLE/INDEX and ALTER TYPE ... ADD VALUE become ops. Data changes, functions, triggers, types, extensions, grants
  * and comments give nothing; table DDL that is parsed but not understood gives an `opaque` op so the table is no
  * longer trusted. A statement that no grammar parses is never guessed at: it gives an `opaque` op that reports it,
- * scoped to the table its leading keywords name (or to nothing, when they name no table or index).
+ * scoped to the table its leading keywords name (or to nothing, when they name no table or index). SQL without the
+ * words CREATE, ALTER, DROP or RENAME (data changes) is not parsed at all: no statement of it can give an op.
  * NOTE: a referenced column that the SQL leaves out (`REFERENCES users`) is written as "users." (an empty column):
  * the referenced table's primary key.
  */
 export function readSqlOps(sql: string, origin: SourceRef, options: { dialect?: string; parsers?: SqlParsers } = {}): MigrationOp[] {
   const parsers = options.parsers ?? installedSqlParsers();
   const prepared = replaceBindParameters(sql);
-  if (!prepared.trim()) return [];
+  if (!SCHEMA_CHANGE_WORD.test(prepared)) return [];
   const grammars = grammarOrder(options.dialect);
   const whole = parsers && readWith(parsers, grammars, prepared, origin);
   if (whole) return whole;
@@ -29,6 +30,12 @@ export function readSqlOps(sql: string, origin: SourceRef, options: { dialect?: 
   }
   return out;
 }
+
+/**
+ * A word that every statement giving ops starts with, and that every statement an unreadable one is scoped to a table
+ * or to indexes by: SQL without any of them can at most be reported as unread, and is not read.
+ */
+const SCHEMA_CHANGE_WORD = /\b(?:create|alter|drop|rename)\b/i;
 
 type Grammar = 'postgres' | 'mysql' | 'sqlite';
 
