@@ -206,4 +206,21 @@ describe('language server settings', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('shows a script_location that names no folder on its line of alembic.ini, and still compares the migrations it finds', async () => {
+    const root = copyExample();
+    const ini = path.join(root, 'alembic.ini');
+    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace(/^script_location = .*$/m, 'script_location = migraitons'));
+    const client = new LspTestClient(root);
+    try {
+      await client.start();
+      const config = await client.diagnostics('alembic.ini');
+      assert.deepEqual(config.diagnostics.map((d) => [d.range.start.line, d.code, d.severity]), [[1, 'missing-script-location', 2]]);
+      assert.match(String(config.diagnostics[0].message), /script_location "migraitons" .*Path doesn't exist/);
+      assert.deepEqual((await client.diagnostics('shop/models/orders.py')).diagnostics.map((d) => d.code), ['nullable-mismatch']);
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

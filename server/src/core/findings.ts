@@ -30,6 +30,7 @@ export const RULES = {
   'assumed-baseline': { severity: 'information', title: 'Tables the migrations alter but never create' },
   'parse-error': { severity: 'information', title: 'A file that could not be fully understood' },
   'invalid-setting': { severity: 'warning', title: 'A setting in pyproject.toml that cannot be used' },
+  'missing-script-location': { severity: 'warning', title: "An Alembic config's script_location names no folder of the project" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type FindingCode = keyof typeof RULES;

@@ -434,6 +434,12 @@ export class Project {
     const envs = memos.environments
       .get(allFiles, (f) => this.files.get(f)?.text, (readText) => discoverEnvironments({ files: allFiles, readText }))
       .map((e) => ({ ...e, versionLocations: [...e.versionLocations] }));
+    for (const env of envs) {
+      if (!env.missingScriptLocation || !env.configFile) continue;
+      const { written, span } = env.missingScriptLocation;
+      const message = `script_location "${written}" of ${env.name} names no folder of this project: Alembic stops on this config ("Path doesn't exist"), and no revision of it can be read.`;
+      findings.push(makeFinding('missing-script-location', { message, file: env.configFile, span }));
+    }
     for (const extra of settings.versionLocations) {
       const dir = normalizePath(extra);
       if (envs[0]) envs[0].versionLocations.push(dir);

@@ -1,4 +1,5 @@
 import { parse as parseToml } from 'smol-toml';
+import type { Span } from '../python/syntax';
 import { parseIni } from './alembicIni';
 
 /** One Alembic environment: where its scripts and revisions live, and what it targets. */
@@ -21,6 +22,11 @@ export interface AlembicEnvironment {
   fileTemplate?: string;
   /** `truncate_slug_length` from the config, if set. */
   truncateSlugLength?: number;
+  /**
+   * The config's `script_location` as written, with the span of its line in the config file, when it is a relative
+   * path that names no folder of the project: Alembic stops on it ("Path doesn't exist").
+   */
+  missingScriptLocation?: { written: string; span: Span };
 }
 
 const KNOWN_DIALECTS = new Set(['postgresql', 'postgres', 'sqlite', 'mysql', 'mariadb', 'mssql', 'oracle', 'cockroachdb', 'snowflake', 'redshift', 'duckdb']);
@@ -53,6 +59,22 @@ function dirname(p: string): string {
 
 function join(a: string, b: string): string {
   return normalizePath(a ? `${a}/${b}` : b);
+}
+
+/** Whether a location surely names no folder of the project (a package or an absolute path may lie outside it). */
+function isMissingFolder(location: string, located: string, folders: Set<string>): boolean {
+  const loc = location.trim();
+  const elsewhere = /^([A-Za-z_][\w.]*):/.test(loc) || loc.startsWith('/') || /^[A-Za-z]:[\\/]/.test(loc) || loc.startsWith('~');
+  return !elsewhere && located !== '' && !folders.has(located);
+}
+
+/** The span of the first `key =` (or `key:`) line after the line that opens `header` (of that line when none follows). */
+function spanOfKey(text: string, header: string, key: string): Span {
+  const lines = text.split(/\r?\n/);
+  const start = Math.max(0, lines.findIndex((l) => l.trim() === header));
+  const found = lines.findIndex((l, i) => i > start && new RegExp(`^\\s*${key}\\s*[=:]`, 'i').test(l));
+  const at = found < 0 ? start : found;
+  return [at, 0, at, lines[at]?.length ?? 0];
 }
 
 /** A place relative to a config's folder; `pkg.sub:dir` package locations are looked up among the project's folders. */
@@ -105,10 +127,12 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     const text = readText(file);
     if (!text || !text.includes('script_location')) continue;
     const here = dirname(file);
-    for (const [section, values] of parseIni(text, here)) {
+    // `%(here)s` is the config's own folder: `.` to the paths below, which are relative to that folder.
+    for (const [section, values] of parseIni(text, '.')) {
       const script = values.get('script_location');
       if (!script) continue;
       const scriptLocation = locate(here, script, folders);
+      const missing = isMissingFolder(script, scriptLocation, folders);
       const versions = values.get('version_locations');
       envs.push({
         name: section === 'alembic' ? file : `${file} [${section}]`,
@@ -120,6 +144,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         dialect: dialectOfUrl(values.get('sqlalchemy.url')),
         fileTemplate: values.get('file_template'),
         truncateSlugLength: Number(values.get('truncate_slug_length')) || undefined,
+        ...(missing ? { missingScriptLocation: { written: script, span: spanOfKey(text, `[${section}]`, 'script_location') } } : {}),
       });
     }
   }
@@ -133,17 +158,20 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
       const script = typeof cfg?.script_location === 'string' ? cfg.script_location : undefined;
       if (!script) continue;
       const here = dirname(file);
-      const scriptLocation = locate(here, script.replace(/%\(here\)s/g, here || '.'), folders);
+      const written = script.replace(/%\(here\)s/g, '.');
+      const scriptLocation = locate(here, written, folders);
       if (envs.some((e) => e.scriptLocation === scriptLocation)) continue;
+      const missing = isMissingFolder(written, scriptLocation, folders);
       const versions = Array.isArray(cfg?.version_locations) ? (cfg!.version_locations as unknown[]).filter((v): v is string => typeof v === 'string') : undefined;
       envs.push({
         name: file,
         configFile: file,
         scriptLocation,
-        versionLocations: versions ? versions.map((v) => locate(here, v.replace(/%\(here\)s/g, here || '.'), folders)) : [join(scriptLocation, 'versions')],
+        versionLocations: versions ? versions.map((v) => locate(here, v.replace(/%\(here\)s/g, '.'), folders)) : [join(scriptLocation, 'versions')],
         recursive: cfg?.recursive_version_locations === true,
         fileTemplate: typeof cfg?.file_template === 'string' ? cfg.file_template : undefined,
         truncateSlugLength: typeof cfg?.truncate_slug_length === 'number' ? cfg.truncate_slug_length : undefined,
+        ...(missing ? { missingScriptLocation: { written: script, span: spanOfKey(text, '[tool.alembic]', 'script_location') } } : {}),
       });
     } catch {
       // A broken pyproject.toml is reported by the settings reader; it declares no environment here.

@@ -32,7 +32,7 @@ export const ISSUE_KINDS: IssueKind[] = [
   { key: 'missing-index', summary: 'Indexes missing from the migrations', codes: ['missing-index'] },
   { key: 'extra-unique', summary: 'Unique constraints in the migrations with no model', codes: ['extra-unique'] },
   { key: 'extra-index', summary: 'Indexes in the migrations with no model', codes: ['extra-index'] },
-  { key: 'other', summary: 'Other findings raised to warning or error by the settings', codes: ['unresolved', 'assumed-baseline', 'parse-error', 'detached-revisions', 'invalid-setting'] },
+  { key: 'other', summary: 'Other findings raised to warning or error by the settings', codes: ['unresolved', 'assumed-baseline', 'parse-error', 'detached-revisions', 'invalid-setting', 'missing-script-location'] },
 ];
 
 /** The label of a row of the audit's tables, one per finding code; a renamed table's row has its own. */
@@ -62,6 +62,7 @@ export const ROW_LABELS: Record<FindingCode, string> = {
   'parse-error': 'File not fully read',
   'detached-revisions': 'Detached revisions',
   'invalid-setting': 'Setting not used',
+  'missing-script-location': 'Config names no folder',
 };
 
 /** The row label of a renamed table: the missing table and the table with no model, in one row. */

@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { Project } from '../../server/src/core/project';
+import { testParser } from './helpers';
+
+const MODELS = `import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+`;
+
+const REVISION = `from alembic import op
+import sqlalchemy as sa
+revision = "a1"
+down_revision = None
+
+def upgrade():
+    op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+`;
+
+/** The findings (code file line) of a project with a model, an env.py and a revision under `folder`, and the given configs. */
+async function findings(configs: Record<string, string>, folder = 'migrations'): Promise<string[]> {
+  const project = new Project(await testParser());
+  project.setFile('app/models.py', MODELS);
+  project.setFile(`${folder}/env.py`, 'from alembic import context\n');
+  project.setFile(`${folder}/versions/a1_init.py`, REVISION);
+  for (const [file, text] of Object.entries(configs)) project.setFile(file, text);
+  return project.analyze().findings.map((f) => `${f.code} ${f.file} ${f.span[0]}`);
+}
+
+describe('config: a script_location that names no folder of the project', () => {
+  it('is reported on its line of alembic.ini, and the revisions found on disk are still compared', async () => {
+    const found = await findings({ 'alembic.ini': '[alembic]\n# where the scripts are\nscript_location = migraitons\nsqlalchemy.url = sqlite:///app.db\n' });
+    assert.deepEqual(found, ['missing-script-location alembic.ini 2']);
+  });
+
+  it('is reported in the section that names it, and in [tool.alembic] of pyproject.toml', async () => {
+    const ini = '[alembic]\nscript_location = migrations\n\n[reports]\nscript_location = reports/migrations\n';
+    assert.deepEqual(await findings({ 'alembic.ini': ini }), ['missing-script-location alembic.ini 4']);
+    const toml = '[project]\nname = "app"\n\n[tool.alembic]\nscript_location = "%(here)s/db"\n';
+    assert.deepEqual(await findings({ 'pyproject.toml': toml }), ['missing-script-location pyproject.toml 4']);
+  });
+
+  it('is not reported for a folder that exists, however written, nor for a package or an absolute path it cannot see', async () => {
+    for (const script of ['migrations', './migrations/', '%(here)s/migrations', 'app:migrations', 'installed_pkg:migrations', '/srv/app/migrations']) {
+      assert.deepEqual(await findings({ 'alembic.ini': `[alembic]\nscript_location = ${script}\n` }), [], script);
+    }
+    assert.deepEqual(await findings({ 'backend/alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\n' }, 'backend/migrations'), []);
+  });
+});
