@@ -24,7 +24,7 @@ async function allOptions(envPy: string, files: Record<string, string> = {}): Pr
 
 /** The compare options alone (what most tests here are about). */
 async function options(envPy: string, files: Record<string, string> = {}): Promise<Pick<CompareOptions, 'serverDefault' | 'type'>> {
-  const { renderAsBatch: _, ...compare } = await allOptions(envPy, files);
+  const { renderAsBatch: _, checkConstraints: __, ...compare } = await allOptions(envPy, files);
   return compare;
 }
 

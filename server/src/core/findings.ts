@@ -20,6 +20,8 @@ export const RULES = {
   'extra-index': { severity: 'warning', title: 'An index the migrations create that no model describes' },
   'extra-unique': { severity: 'warning', title: 'A unique constraint the migrations create that no model describes' },
   'extra-foreign-key': { severity: 'warning', title: 'A foreign key the migrations create that no model describes' },
+  'missing-check': { severity: 'warning', title: 'A named model CHECK constraint that no migration creates' },
+  'extra-check': { severity: 'warning', title: 'A named CHECK constraint the migrations create that no model describes' },
   'multiple-heads': { severity: 'error', title: 'The revision graph has more than one head' },
   'missing-down-revision': { severity: 'error', title: 'A down_revision names a revision that does not exist' },
   'duplicate-revision': { severity: 'error', title: 'Two revision files share one revision id' },

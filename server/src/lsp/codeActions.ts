@@ -49,6 +49,10 @@ export function describeChange(c: SchemaChange): string {
       return `create foreign key ${c.model.name}(${c.foreignKey.columns.join(', ')}) -> ${c.foreignKey.refTable}`;
     case 'drop-foreign-key':
       return `drop foreign key ${c.migration.name}(${c.foreignKey.columns.join(', ')}) -> ${c.foreignKey.refTable}`;
+    case 'add-check':
+      return `create check constraint ${c.check.name} on ${c.model.name}`;
+    case 'drop-check':
+      return `drop check constraint ${c.check.name} of ${c.migration.name}`;
   }
 }
 

@@ -9,20 +9,30 @@ import type { Finding } from '../findings';
  * env.py asks `context.configure(...)`: server defaults only with `compare_server_default=` set (Alembic's default is
  * off), types unless `compare_type=False` (on by default since Alembic 1.12). `undefined`: env.py does not say in a
  * way we can read (it calls no `configure(...)`, or passes options built elsewhere), so nothing is assumed. And how
- * it writes revisions: `render_as_batch=` (per-table changes in batch blocks).
+ * it writes revisions: `render_as_batch=` (per-table changes in batch blocks). Named CHECK constraints only where
+ * `autogenerate_plugins=` names the `checkconstraint_byname` plugin (opt-in since Alembic 1.20; 1.19 had it on).
  */
 export interface CompareOptions {
   serverDefault?: boolean;
   type?: boolean;
   renderAsBatch?: boolean;
+  checkConstraints?: boolean;
 }
+
+/** The plugin names that turn on the comparison of named CHECK constraints (Alembic 1.20, and 1.19's own name). */
+const CHECK_PLUGINS = new Set(['alembic.ext.checkconstraint_byname', 'alembic.ext.*', 'alembic.autogenerate.checkconstraint_byname']);
 
 /** The keyword that sets each option. */
 const KEYWORDS = new Map<string, keyof CompareOptions>([
   ['compare_server_default', 'serverDefault'],
   ['compare_type', 'type'],
   ['render_as_batch', 'renderAsBatch'],
+  ['autogenerate_plugins', 'checkConstraints'],
 ]);
+
+/** An `autogenerate_plugins` list that names the CHECK constraint plugin (and does not exclude it with `~`). */
+const namesCheckPlugin = (v: unknown): boolean =>
+  Array.isArray(v) && v.some((p) => typeof p === 'string' && CHECK_PLUGINS.has(p)) && !v.some((p) => typeof p === 'string' && p.startsWith('~') && CHECK_PLUGINS.has(p.slice(1)));
 
 /** A value Python reads as true (undefined: a value that could not be evaluated, so not known to be true). */
 const truthy = (v: unknown): boolean => v !== undefined && v !== false && v !== null && v !== 0 && v !== '';
@@ -72,15 +82,23 @@ export function readCompareOptions({ resolver, file, migrateFiles }: { resolver:
       if (isMigrateCall(resolver, f, call, scope)) migrate.keywords(f, call.kw, scope, 0);
     });
   }
-  const found = { serverDefault: env.found.serverDefault ?? migrate.found.serverDefault, type: env.found.type ?? migrate.found.type, renderAsBatch: env.found.renderAsBatch ?? migrate.found.renderAsBatch };
+  const found = {
+    serverDefault: env.found.serverDefault ?? migrate.found.serverDefault,
+    type: env.found.type ?? migrate.found.type,
+    renderAsBatch: env.found.renderAsBatch ?? migrate.found.renderAsBatch,
+    checkConstraints: env.found.checkConstraints ?? migrate.found.checkConstraints,
+  };
   return settle(found, env.unknown || migrate.unknown);
 }
 
 /** The options as found, with the defaults where none is written, unless options were spread from elsewhere. */
 function settle(found: CompareOptions, unknown: boolean): CompareOptions {
   // Options spread from something env.py does not spell out may set either.
-  if (unknown) return { serverDefault: found.serverDefault === true ? true : undefined, type: found.type === false ? false : undefined, renderAsBatch: found.renderAsBatch === true ? true : undefined };
-  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, renderAsBatch: found.renderAsBatch ?? false };
+  if (unknown) {
+    const onlyIfTrue = (v: boolean | undefined): true | undefined => (v === true ? true : undefined);
+    return { serverDefault: onlyIfTrue(found.serverDefault), type: found.type === false ? false : undefined, renderAsBatch: onlyIfTrue(found.renderAsBatch), checkConstraints: onlyIfTrue(found.checkConstraints) };
+  }
+  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, renderAsBatch: found.renderAsBatch ?? false, checkConstraints: found.checkConstraints ?? false };
 }
 
 /**
@@ -114,7 +132,10 @@ class OptionsReader {
     if (!option) return;
     // Alembic tests the compare options with `is False` (None, 0 and a comparison function compare); render_as_batch
     // by Python truth, and only a value known to be true counts (batch blocks where autogenerate writes none are wrong).
-    const on = option === 'renderAsBatch' ? this.always(file, value, scope, 0, truthy) : !this.always(file, value, scope, 0, (v) => v === false);
+    const on =
+      option === 'renderAsBatch' ? this.always(file, value, scope, 0, truthy)
+      : option === 'checkConstraints' ? this.always(file, value, scope, 0, namesCheckPlugin)
+      : !this.always(file, value, scope, 0, (v) => v === false);
     this.found[option] = (this.found[option] ?? false) || on;
   }
 
@@ -316,13 +337,14 @@ function functionScope(def: DefStmt, outer: Scope): Scope {
  * written revision leaves them out, as autogenerate does). The changes are copies: the diff's own are remembered.
  */
 export function applyCompareOptions(changes: SchemaChange[], options: CompareOptions): SchemaChange[] {
-  if (options.serverDefault !== false && options.type !== false) return changes;
+  if (options.serverDefault !== false && options.type !== false && options.checkConstraints !== false) return changes;
   return changes.map((c): SchemaChange => {
     const f = c.finding;
     if (f.severity !== 'warning' && f.severity !== 'error') return c;
     const why =
       f.code === 'default-mismatch' && options.serverDefault === false ? 'env.py leaves compare_server_default off'
       : f.code === 'type-mismatch' && options.type === false ? 'env.py sets compare_type=False'
+      : (f.code === 'missing-check' || f.code === 'extra-check') && options.checkConstraints === false ? "env.py's autogenerate_plugins do not name alembic.ext.checkconstraint_byname"
       : undefined;
     return why ? { ...c, finding: lowered(f, why) } : c;
   });

@@ -4,7 +4,7 @@ import { evalStringList } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
 
 /** Kinds of schema object Alembic passes to `include_object` / `include_name` as `type_`. */
-export type ObjectType = 'table' | 'column' | 'index' | 'unique_constraint' | 'foreign_key_constraint';
+export type ObjectType = 'table' | 'column' | 'index' | 'unique_constraint' | 'foreign_key_constraint' | 'check_constraint';
 
 /**
  * Where an object of a change is: only in the models (autogenerate would add it: `reflected` is False and
@@ -32,7 +32,7 @@ export interface ExcludeRule {
 
 type Params = { object: string; name: string; type: string; reflected: string; compareTo: string };
 
-const ALL_TYPES = ['schema', 'table', 'column', 'index', 'unique_constraint', 'foreign_key_constraint'];
+const ALL_TYPES = ['schema', 'table', 'column', 'index', 'unique_constraint', 'foreign_key_constraint', 'check_constraint'];
 const ALL_SIDES: Side[] = ['models', 'migrations', 'both'];
 
 /** A condition the reader understands, or `unknown` (a call, an attribute of the object, a setting read at run time). */
@@ -306,6 +306,9 @@ export function excludedByEnv(rules: ExcludeRule[], c: SchemaChange): boolean {
     case 'add-foreign-key':
     case 'drop-foreign-key':
       return isExcluded(rules, { type: 'foreign_key_constraint', name: c.foreignKey.name, side });
+    case 'add-check':
+    case 'drop-check':
+      return isExcluded(rules, { type: 'check_constraint', name: c.check.name, side });
     default:
       return false;
   }

@@ -1,5 +1,6 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
-import type { ColumnDef, ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
+import type { CheckDef, ColumnDef, ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
+import { checkMentions } from '../schema/schema';
 import { enumValuesDiffer, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 
@@ -43,7 +44,9 @@ export type ChangeSubject =
   | { kind: 'add-unique'; model: TableDef; unique: UniqueDef }
   | { kind: 'drop-unique'; migration: TableDef; unique: UniqueDef }
   | { kind: 'add-foreign-key'; model: TableDef; foreignKey: ForeignKeyDef }
-  | { kind: 'drop-foreign-key'; migration: TableDef; foreignKey: ForeignKeyDef };
+  | { kind: 'drop-foreign-key'; migration: TableDef; foreignKey: ForeignKeyDef }
+  | { kind: 'add-check'; model: TableDef; check: CheckDef }
+  | { kind: 'drop-check'; migration: TableDef; check: CheckDef };
 
 /** One difference between the models and the migrations, with the finding it is reported as. */
 export type SchemaChange = ChangeSubject & { finding: Finding };
@@ -239,6 +242,7 @@ function diffTable(d: TableDiff): void {
   }
   diffIndexes(d, push);
   diffForeignKeys(d, push);
+  diffChecks(d, push);
 }
 
 type Push = (subject: ChangeSubject, code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }) => void;
@@ -321,3 +325,26 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
   }
 }
 
+/**
+ * Named CHECK constraints, by name alone, as Alembic 1.19 and later compare them (their SQL is not compared: the
+ * database rewrites it). A migration may give the name as written in the model, which the same naming convention
+ * then turns into the model's.
+ */
+function diffChecks(d: TableDiff, push: Push): void {
+  const { model, mig, headText } = d;
+  const t = qualified(model);
+  const same = (m: CheckDef, x: CheckDef): boolean => x.name === m.name || (m.writtenName !== undefined && x.name === m.writtenName);
+  const sql = (c: CheckDef): string => (c.sql.length > 60 ? `${c.sql.slice(0, 57)}...` : c.sql);
+  for (const ck of model.checks) {
+    if (ck.name === undefined || mig.checks.some((x) => same(ck, x))) continue;
+    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_check_constraint' || o.kind === '*')) continue;
+    // On a column the migrations lack: the missing column is the finding, and its revision adds the check too.
+    if ([...model.columns.keys()].some((c) => !mig.columns.has(c) && checkMentions(ck, c))) continue;
+    push({ kind: 'add-check', model, check: ck }, 'missing-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" is not in the migrations (${headText}).`);
+  }
+  for (const ck of mig.checks) {
+    if (ck.name === undefined || model.open || model.checks.some((m) => same(m, ck))) continue;
+    if ([...mig.columns.keys()].some((c) => !model.columns.has(c) && checkMentions(ck, c))) continue;
+    push({ kind: 'drop-check', migration: mig, check: ck }, 'extra-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" exists at ${headText} but the model does not declare it.`);
+  }
+}

@@ -1,6 +1,6 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
-import { newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
+import { checkMentions, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
 import type { OpStep } from './interpret';
 import type { ColumnItem, MigrationOp, OpKind, TableRef } from './ops';
 
@@ -250,6 +250,12 @@ class SchemaReplay {
     table.indexes = without(table.indexes);
     table.uniques = without(table.uniques);
     table.foreignKeys = without(table.foreignKeys);
+    // A CHECK constraint whose condition names the column goes too (PostgreSQL drops it; SQLite refuses the drop).
+    table.checks = table.checks.filter((c) => {
+      if (!checkMentions(c, name)) return true;
+      if (c.name !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${c.name}`);
+      return false;
+    });
     if (table.primaryKey.includes(name)) {
       table.primaryKey = [];
       delete table.primaryKeyName;
@@ -447,6 +453,7 @@ class SchemaReplay {
       if (fk.target.kind !== 'text') continue;
       this.addConstraint(table, { kind: 'foreign', name: fk.name, columns: [name], refs: [fk.target.text], ondelete: fk.ondelete, onupdate: fk.onupdate }, origin);
     }
+    for (const check of spec.checks ?? []) this.addConstraint(table, check, origin);
   }
 
   private addConstraint(table: TableDef, spec: ConstraintSpec, origin: SourceRef): void {
@@ -458,7 +465,7 @@ class SchemaReplay {
         table.indexes.push({ name: spec.name, columns: spec.columns, unique: spec.unique, origin, ...(spec.conventional ? { conventional: true } : {}), ...(spec.options ? { options: spec.options } : {}) });
         return;
       case 'check':
-        table.checks.push({ name: spec.name, sql: spec.sql, origin });
+        table.checks.push({ name: spec.name, sql: spec.sql, origin, ...(spec.final ? { conventional: true } : {}) });
         return;
       case 'primary':
         setPrimaryKey(table, spec.columns, spec.name);

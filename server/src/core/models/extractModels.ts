@@ -3,9 +3,9 @@ import { keywordArg } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalString, evalStringList } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
-import { newTable, setPrimaryKey, tableKey, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
+import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, type EvalContext } from '../schema/types';
-import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
+import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry } from './annotations';
@@ -341,6 +341,7 @@ class ModelReader {
       const uniqueName = conventionName(plan.convention, 'uq', { table: table.name, columns: [name] });
       table.uniques.push({ name: uniqueName, columns: [name], origin: d.origin, ...(uniqueName ? { conventional: true } : {}) });
     }
+    for (const check of d.spec.checks ?? []) table.checks.push(conventionalCheck(plan.convention, table.name, check, d.origin));
     if (d.attr !== name) {
       const attrs = this.attributeColumns.get(table) ?? new Map<string, string>();
       attrs.set(d.attr, name);
@@ -454,7 +455,7 @@ class ModelReader {
         break;
       }
       case 'check':
-        table.checks.push({ name: c.name, sql: c.sql, origin });
+        table.checks.push(conventionalCheck(plan.convention, table.name, c, origin));
         break;
     }
   }
@@ -608,4 +609,17 @@ function* topLevel(body: Stmt[]): Generator<Stmt> {
     } else if (s.k === 'try') yield* topLevel(s.body);
     else yield s;
   }
+}
+
+/**
+ * A model's CHECK constraint under the name SQLAlchemy gives it: a final name (`conv(...)`, `op.f(...)`) as it is,
+ * else the naming convention's `ck` template when the constraint is unnamed or the template uses its name
+ * (`ck_%(table_name)s_%(constraint_name)s`), else the name as written.
+ */
+function conventionalCheck(convention: NamingConvention, table: string, check: CheckSpec, origin: SourceRef): CheckDef {
+  const template = convention.ck;
+  const byConvention = !check.final && template !== undefined && (check.name === undefined || template.includes('%(constraint_name)s'));
+  const name = byConvention ? conventionName(convention, 'ck', { table, columns: [], constraintName: check.name }) : check.name;
+  const written = name !== check.name && check.name !== undefined ? { writtenName: check.name } : {};
+  return { name, sql: check.sql, origin, ...written, ...((byConvention && name !== undefined) || check.final ? { conventional: true } : {}) };
 }

@@ -1,4 +1,4 @@
-import type { ColumnDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef } from '../schema/schema';
+import type { CheckDef, ColumnDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef } from '../schema/schema';
 
 /** The table an op works on. */
 export interface TableRef {
@@ -29,6 +29,8 @@ export type PlannedOp =
   | { kind: 'drop_unique'; table: TableRef; unique: UniqueDef }
   | { kind: 'add_foreign_key'; table: TableRef; foreignKey: ForeignKeyDef }
   | { kind: 'drop_foreign_key'; table: TableRef; foreignKey: ForeignKeyDef }
+  | { kind: 'add_check'; table: TableRef; check: CheckDef }
+  | { kind: 'drop_check'; table: TableRef; check: CheckDef }
   | { kind: 'primary_key'; table: TableRef; from: PrimaryKeyRef; to: PrimaryKeyRef }
   | { kind: 'comment'; upgrade: string[]; downgrade: string[] };
 
@@ -42,7 +44,7 @@ export type Step = { kind: 'op'; op: Op } | { kind: 'table'; table: TableRef; op
 const OPPOSITE = {
   create_table: 'drop_table', drop_table: 'create_table', add_column: 'drop_column', drop_column: 'add_column',
   create_index: 'drop_index', drop_index: 'create_index', add_unique: 'drop_unique', drop_unique: 'add_unique',
-  add_foreign_key: 'drop_foreign_key', drop_foreign_key: 'add_foreign_key',
+  add_foreign_key: 'drop_foreign_key', drop_foreign_key: 'add_foreign_key', add_check: 'drop_check', drop_check: 'add_check',
 } as const;
 
 /** The op that undoes an op. */

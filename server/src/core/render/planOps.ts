@@ -1,5 +1,5 @@
 import { diffSchemas, type SchemaChange } from '../diff/diffSchemas';
-import { tableKey, type ColumnDef, type ForeignKeyDef, type IndexDef, type TableDef, type UniqueDef } from '../schema/schema';
+import { checkMentions, tableKey, type ColumnDef, type ForeignKeyDef, type IndexDef, type TableDef, type UniqueDef } from '../schema/schema';
 import { enumValuesDiffer, typesDiffer } from '../schema/types';
 import type { Op, Step, TableRef } from './ops';
 
@@ -199,6 +199,8 @@ function tableOps(changes: SchemaChange[], options: PlanOptions): Op[] {
     if (c.kind === 'drop-unique') ops.push(droppedUniqueOp(table, c.unique));
     if (c.kind === 'add-foreign-key') ops.push(namedForeignKeyOp(table, c.foreignKey));
     if (c.kind === 'drop-foreign-key') ops.push(droppedForeignKeyOp(table, c.foreignKey));
+    if (c.kind === 'add-check') ops.push({ kind: 'add_check', table, check: c.check });
+    if (c.kind === 'drop-check') ops.push({ kind: 'drop_check', table, check: c.check });
   }
   // What comes and goes with the columns: the diff reports the column, the revision needs its indexes and constraints.
   const newColumns = new Set(added.filter((a) => !renamedAdds.has(a)).map((a) => a.column.name));
@@ -206,12 +208,14 @@ function tableOps(changes: SchemaChange[], options: PlanOptions): Op[] {
     for (const index of model.indexes) if (onDialect(index, options.dialect) && involves(index.columns, newColumns)) ops.push({ kind: 'create_index', table, index });
     for (const unique of model.uniques) if (involves(unique.columns, newColumns)) ops.push(namedUniqueOp(table, unique));
     for (const fk of model.foreignKeys) if (involves(fk.columns, newColumns)) ops.push(namedForeignKeyOp(table, fk));
+    for (const check of model.checks) if (check.name !== undefined && [...newColumns].some((c) => checkMentions(check, c))) ops.push({ kind: 'add_check', table, check });
   }
   const goneColumns = new Set(dropped.filter((d) => !renamedDrops.has(d)).map((d) => d.column.name));
   if (migration && goneColumns.size > 0) {
     for (const index of migration.indexes) if (involves(index.columns, goneColumns)) ops.push({ kind: 'drop_index', table, index });
     for (const unique of migration.uniques) if (involves(unique.columns, goneColumns)) ops.push(droppedUniqueOp(table, unique));
     for (const fk of migration.foreignKeys) if (involves(fk.columns, goneColumns)) ops.push(droppedForeignKeyOp(table, fk));
+    for (const check of migration.checks) if (check.name !== undefined && [...goneColumns].some((c) => checkMentions(check, c))) ops.push({ kind: 'drop_check', table, check });
   }
   if (model && migration && renames.length > 0) ops.push(...renamedColumnOps({ model, migration, columnMap: new Map(renames.map((r) => [r.drop.column.name, r.add.column.name])) }, options));
   for (const d of dropped) if (!renamedDrops.has(d)) ops.push({ kind: 'drop_column', table, column: d.column });
@@ -309,7 +313,7 @@ function droppedForeignKeyOp(table: TableRef, fk: ForeignKeyDef): Op {
 }
 
 const PHASE: Record<Op['kind'], number> = {
-  add_column: 0, rename_column: 1, alter_column: 2, primary_key: 3, comment: 4, drop_index: 5, drop_unique: 5, create_index: 6, add_unique: 6,
+  add_column: 0, rename_column: 1, alter_column: 2, primary_key: 3, comment: 4, drop_index: 5, drop_unique: 5, drop_check: 5, create_index: 6, add_unique: 6, add_check: 6,
   drop_foreign_key: 7, add_foreign_key: 8, drop_column: 9, create_table: 10, drop_table: 10, rename_table: 10,
 };
 
@@ -321,6 +325,9 @@ function opName(op: Op): string {
     case 'add_unique':
     case 'drop_unique':
       return op.unique.name ?? '\uffff';
+    case 'add_check':
+    case 'drop_check':
+      return op.check.name ?? '\uffff';
     default:
       return '';
   }

@@ -142,7 +142,7 @@ function renderCreateTable(op: Extract<Op, { kind: 'create_table' }>, ctx: Rende
   const table = op.table;
   const columns = [...table.columns.values()].map((column) => renderColumn({ column, table: table.name }, ctx));
   const constraints: string[] = [];
-  for (const ck of table.checks) constraints.push(`sa.CheckConstraint(${pyStr(ck.sql)}${ck.name ? `, name=${pyStr(ck.name)}` : ''})`);
+  for (const ck of table.checks) constraints.push(`sa.CheckConstraint(${pyStr(ck.sql)}${ck.name ? `, name=${nameArg(ck, 'op.')}` : ''})`);
   for (const fk of table.foreignKeys) {
     if (op.laterForeignKeys?.includes(fk)) continue;
     const refs = fk.refColumns.map((c) => `${fk.refSchema ? `${fk.refSchema}.` : ''}${fk.refTable}.${c}`);
@@ -235,6 +235,10 @@ function renderStatements(op: Op, w: Writer): string[] {
     }
     case 'drop_foreign_key':
       return [dropConstraint(pyRepr(op.foreignKey.name ?? null), { table: op.table, type: 'foreignkey' }, w)];
+    case 'add_check':
+      return [`${prefix}create_check_constraint(${nameArg(op.check, prefix)}, ${tableArg(op.table, w)}${pyStr(op.check.sql)}${schemaTail(op.table, w)})`];
+    case 'drop_check':
+      return [dropConstraint(nameArg(op.check, prefix), { table: op.table, type: 'check' }, w)];
     case 'primary_key':
       return renderPrimaryKey(op, w);
     case 'comment':

@@ -1,4 +1,4 @@
-import type { ColumnDef, ForeignKeyDef, IndexDef, SourceRef, SqlType, TableDef, UniqueDef } from '../schema/schema';
+import type { CheckDef, ColumnDef, ForeignKeyDef, IndexDef, SourceRef, SqlType, TableDef, UniqueDef } from '../schema/schema';
 
 /** A table's name with its schema, as messages write it. */
 export function qualifiedName(t: { name: string; schema?: string }): string {
@@ -53,6 +53,11 @@ export function describeUnique(table: TableDef, unique: UniqueDef): string {
   const column = unique.columns.length === 1 ? table.columns.get(unique.columns[0]) : undefined;
   if (column && sameRef(unique.origin, column.origin)) return 'unique=True';
   return `unique constraint${unique.name ? ` ${unique.name}` : ''} (${unique.columns.join(', ')})`;
+}
+
+/** A CHECK constraint as an audit writes it: `check constraint ck_price (price > 0)`. */
+export function describeCheck(check: CheckDef): string {
+  return `check constraint ${check.name ?? ''} (${check.sql})`;
 }
 
 /** A foreign key as an audit writes it: `FK to users.id`, with its columns when there are several. */

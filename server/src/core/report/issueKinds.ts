@@ -32,6 +32,8 @@ export const ISSUE_KINDS: IssueKind[] = [
   { key: 'missing-index', summary: 'Indexes missing from the migrations', codes: ['missing-index'] },
   { key: 'extra-unique', summary: 'Unique constraints in the migrations with no model', codes: ['extra-unique'] },
   { key: 'extra-index', summary: 'Indexes in the migrations with no model', codes: ['extra-index'] },
+  { key: 'missing-check', summary: 'CHECK constraints missing from the migrations', codes: ['missing-check'] },
+  { key: 'extra-check', summary: 'CHECK constraints in the migrations with no model', codes: ['extra-check'] },
   { key: 'other', summary: 'Other findings raised to warning or error by the settings', codes: ['unresolved', 'assumed-baseline', 'parse-error', 'detached-revisions', 'invalid-setting', 'missing-script-location'] },
 ];
 
@@ -57,6 +59,8 @@ export const ROW_LABELS: Record<FindingCode, string> = {
   'missing-index': 'Missing index',
   'extra-unique': 'Unique constraint with no model',
   'extra-index': 'Index with no model',
+  'missing-check': 'Missing CHECK constraint',
+  'extra-check': 'CHECK constraint with no model',
   unresolved: 'Not evaluated statically',
   'assumed-baseline': 'Assumed baseline',
   'parse-error': 'File not fully read',

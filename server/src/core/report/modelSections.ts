@@ -2,7 +2,7 @@ import type { Finding } from '../findings';
 import type { SchemaChange } from '../diff/diffSchemas';
 import type { ForeignKeyDef, IndexDef, SourceRef, TableDef, UniqueDef } from '../schema/schema';
 import type { FindingItem, IssueRow, ModelSection, RowSide } from './auditReport';
-import { describeColumn, describeForeignKey, describeIndex, describeNullable, describePrimaryKey, describeServerDefault, describeType, describeUnique, enumValuesOnlyIn, qualifiedName } from './describeDefinitions';
+import { describeCheck, describeColumn, describeForeignKey, describeIndex, describeNullable, describePrimaryKey, describeServerDefault, describeType, describeUnique, enumValuesOnlyIn, qualifiedName } from './describeDefinitions';
 import { ISSUE_KINDS, RENAME_LABEL, ROW_LABELS, kindOfCode } from './issueKinds';
 import { compareText, isProblem, lastSetting, lineOf, migrationTableRef, sameList, type EnvironmentContext } from './reportContext';
 
@@ -175,6 +175,10 @@ function changeRow(ctx: EnvironmentContext, change: SchemaChange): IssueRow {
       const [own, others] = constraintPair(change.migration, model, change);
       return row(cols(own.columns), others.length ? otherSide(ctx, others, 'model') : { note: NONE[change.kind] }, { code: own.text, at, revision: revision(f.file) });
     }
+    case 'add-check':
+      return row('(table)', { code: describeCheck(change.check), at }, { note: 'no CHECK constraint of that name' });
+    case 'drop-check':
+      return row('(table)', { note: 'no CHECK constraint of that name' }, { code: describeCheck(change.check), at, revision: revision(f.file) });
   }
 }
 

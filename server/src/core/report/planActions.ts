@@ -22,7 +22,7 @@ type AddTable = Extract<SchemaChange, { kind: 'add-table' }>;
 type DropTable = Extract<SchemaChange, { kind: 'drop-table' }>;
 
 const COLUMNS: ChangeKind[] = ['add-column', 'alter-column', 'drop-column'];
-const CONSTRAINTS: ChangeKind[] = ['primary-key', 'add-index', 'drop-index', 'add-unique', 'drop-unique', 'add-foreign-key', 'drop-foreign-key'];
+const CONSTRAINTS: ChangeKind[] = ['primary-key', 'add-index', 'drop-index', 'add-unique', 'drop-unique', 'add-foreign-key', 'drop-foreign-key', 'add-check', 'drop-check'];
 
 /**
  * The recommended order of migrations for one environment: repair the revision history first, then renames, then

@@ -34,6 +34,8 @@ export interface ColumnSpec {
   pythonDefault?: boolean;
   /** Where the argument that gave the type stands (a positional type, `type_=`, SQLModel's `sa_type=`). */
   typeSpan?: Span;
+  /** `CheckConstraint(...)` given in the column's arguments: a CHECK constraint of its table. */
+  checks?: CheckSpec[];
 }
 
 /**
@@ -160,7 +162,12 @@ export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call'
         if (a.args[0]) spec.serverDefault = evalServerDefault(ctx, a.args[0]);
         continue;
       }
-      if (callee === 'sa.Sequence' || callee === 'sa.CheckConstraint' || callee === 'sa.FetchedValue') continue;
+      if (callee === 'sa.CheckConstraint') {
+        const check = evalConstraintCall(ctx, a);
+        if (check?.kind === 'check') (spec.checks ??= []).push(check);
+        continue;
+      }
+      if (callee === 'sa.Sequence' || callee === 'sa.FetchedValue') continue;
     }
     if (!spec.type) {
       spec.type = evalType(ctx, a);
@@ -227,7 +234,18 @@ export type ConstraintSpec =
   | { kind: 'index'; name?: string; columns: string[]; unique: boolean; conventional?: boolean; options?: IndexOption[] }
   | { kind: 'primary'; name?: string; columns: string[] }
   | { kind: 'foreign'; name?: string; columns: string[]; refs: string[]; ondelete?: string; onupdate?: string }
-  | { kind: 'check'; name?: string; sql: string };
+  | CheckSpec;
+
+/**
+ * A `CheckConstraint(...)`: its name as written, and whether that name is final (`op.f(...)`, `conv(...)`), which a
+ * naming convention leaves as it is.
+ */
+export interface CheckSpec {
+  kind: 'check';
+  name?: string;
+  final?: boolean;
+  sql: string;
+}
 
 const DIALECT_OPTION = /^(postgresql|sqlite|mysql|mariadb|mssql|oracle)_\w/;
 
@@ -328,7 +346,9 @@ export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'c
     }
     case 'sa.CheckConstraint': {
       const sql = str(call.args[0] ?? keywordArg(call, 'sqltext'));
-      return { kind: 'check', name, sql: sql ?? '' };
+      const nameExpr = keywordArg(call, 'name');
+      const final = nameExpr?.k === 'call' && ((nameExpr.fn.k === 'attr' && nameExpr.fn.name === 'f') || calleeName(ctx, nameExpr) === 'sa.conv');
+      return { kind: 'check', name, sql: sql ?? '', ...(final ? { final } : {}) };
     }
     default:
       return undefined;

@@ -115,10 +115,21 @@ export interface ForeignKeyDef {
   origin: SourceRef;
 }
 
+/** A CHECK constraint: compared by name alone, as Alembic (1.19 and later) compares them. */
 export interface CheckDef {
+  /** Its name in the database, after the naming convention (model side) or as the migration wrote it. */
   name?: string;
+  /** Model side: the name as written before a naming convention made `name` of it (the name a migration may pass). */
+  writtenName?: string;
+  /** `name` is final (a naming convention made it, or `op.f(...)` marks it): a revision writes it as `op.f(...)`. */
+  conventional?: boolean;
   sql: string;
   origin: SourceRef;
+}
+
+/** Whether a CHECK constraint's condition names a column (as a whole word, quoted or not). */
+export function checkMentions(check: CheckDef, column: string): boolean {
+  return check.sql.split(/\W+/).includes(column);
 }
 
 /** A table as the models describe it, or as the migrations leave it at head. */
