@@ -169,11 +169,10 @@ async function environment(files: Record<string, string>, ini = PG_INI, settings
   return analysis.environments[0];
 }
 
-const MODELS_HEAD = `
-  import sqlalchemy as sa
-  from sqlalchemy.orm import declarative_base
-  Base = declarative_base()
-`;
+/** The imports and base of a model file, indented as the classes that follow them in a test's text. */
+function modelsHead(indent: number): string {
+  return ['', 'import sqlalchemy as sa', 'from sqlalchemy.orm import declarative_base', 'Base = declarative_base()', ''].map((l) => (l ? ' '.repeat(indent) + l : l)).join('\n');
+}
 
 function revisionFile(id: string, down: string | null, upgrade: string): string {
   const body = py(upgrade).split('\n').map((l) => `    ${l}`).join('\n');
@@ -186,7 +185,7 @@ const USERS_REVISION = revisionFile('a1', null, `
   op.create_table("legacy_tags", sa.Column("id", sa.Integer(), nullable=False), sa.Column("note_id", sa.Integer(), nullable=True), sa.ForeignKeyConstraint(["note_id"], ["legacy_notes.id"]), sa.PrimaryKeyConstraint("id"))
 `);
 
-const AHEAD_MODELS = `${MODELS_HEAD}
+const AHEAD_MODELS = `${modelsHead(2)}
   class User(Base):
       __tablename__ = "users"
       id = sa.Column(sa.Integer, primary_key=True)
@@ -261,7 +260,7 @@ describe('revision rendering: the ops of a project, in order', () => {
 
   it('renames a column instead of dropping and adding it when one goes and one with its definition comes', async () => {
     const env = await environment({
-      'app/models.py': `${MODELS_HEAD}
+      'app/models.py': `${modelsHead(8)}
         class User(Base):
             __tablename__ = "users"
             id = sa.Column(sa.Integer, primary_key=True)
@@ -279,7 +278,7 @@ describe('revision rendering: the ops of a project, in order', () => {
 
   it('changes a primary key by name: PostgreSQL defaults outside batch mode, names of its own in batch mode', async () => {
     const env = await environment({
-      'app/models.py': `${MODELS_HEAD}
+      'app/models.py': `${modelsHead(8)}
         class Stock(Base):
             __tablename__ = "stock"
             warehouse_id = sa.Column(sa.Integer, primary_key=True)
@@ -301,7 +300,7 @@ describe('revision rendering: the ops of a project, in order', () => {
 
   it('names the schema of tables outside the default one', async () => {
     const env = await environment({
-      'app/models.py': `${MODELS_HEAD}
+      'app/models.py': `${modelsHead(8)}
         class User(Base):
             __tablename__ = "users"
             __table_args__ = {"schema": "auth"}
@@ -343,7 +342,7 @@ describe('revision rendering: the ops of a project, in order', () => {
 
   it("keeps an index's dialect options (partial, GIN, operator classes), both ways; one it cannot write is a TODO", async () => {
     const env = await environment({
-      'app/models.py': `${MODELS_HEAD}
+      'app/models.py': `${modelsHead(8)}
         from sqlalchemy import Index, text
         class Account(Base):
             __tablename__ = "accounts"
@@ -373,7 +372,7 @@ describe('revision rendering: the ops of a project, in order', () => {
 
   it('leaves notes (tables assumed made outside the history) out of the revision and says so', async () => {
     const env = await environment({
-      'app/models.py': `${MODELS_HEAD}
+      'app/models.py': `${modelsHead(8)}
         class User(Base):
             __tablename__ = "users"
             id = sa.Column(sa.Integer, primary_key=True)
@@ -395,7 +394,7 @@ describe('revision rendering: the ops of a project, in order', () => {
 describe('revision rendering: tables a model of unknown table name may describe', () => {
   it('notes the tables no model names, without dropping them, when a table name cannot be evaluated', async () => {
     const env = await environment({
-      'app/models.py': `${MODELS_HEAD}
+      'app/models.py': `${modelsHead(8)}
         from sqlalchemy.orm import declared_attr
         class Named:
             @declared_attr
@@ -422,7 +421,7 @@ describe('revision rendering: tables a model of unknown table name may describe'
     settings.severity['extra-table'] = 'error';
     const env = await environment(
       {
-        'app/models.py': `${MODELS_HEAD}
+        'app/models.py': `${modelsHead(10)}
           from sqlalchemy.orm import declared_attr
           class Named:
               @declared_attr
@@ -446,7 +445,7 @@ describe('revision rendering: tables a model of unknown table name may describe'
 
 describe('revision rendering: the new revision in its environment', () => {
   const files = {
-    'app/models.py': `${MODELS_HEAD}
+    'app/models.py': `${modelsHead(6)}
       class User(Base):
           __tablename__ = "users"
           id = sa.Column(sa.Integer, primary_key=True)

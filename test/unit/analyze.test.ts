@@ -160,7 +160,7 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
   it('replays a detached tree that starts from a revision of the main history, without a missing parent', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);
-    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}      nick = sa.Column(sa.String(5))\n`);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}    nick = sa.Column(sa.String(5))\n`);
     project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
     project.setFile('plugins/nick/migrations/p1.py', 'import sqlalchemy as sa\nrevision = "p1"\ndown_revision = "a"\ndef upgrade(op=None):\n    op.add_column("users", sa.Column("nick", sa.String(5)))\n');
     assert.deepEqual(project.analyze().findings.map((f) => f.code), ['detached-revisions']);

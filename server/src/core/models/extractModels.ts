@@ -327,11 +327,8 @@ class ModelReader {
       pythonDefault: d.spec.pythonDefault || undefined,
       ...(d.source ? { declaration: d.source } : {}),
     };
-    // Single-table inheritance: a subclass's columns must be nullable in the shared table unless said otherwise.
-    if (fromSubclass && d.spec.nullable === undefined && !d.spec.primaryKey) {
-      col.nullable = true;
-      if (col.declaration?.nullable === 'annotation') col.declaration = { ...col.declaration, nullable: 'default' };
-    }
+    // Single-table inheritance: a subclass's column is as nullable as it says, as SQLAlchemy makes it (`a: Mapped[int]`
+    // is NOT NULL in the shared table too).
     table.columns.set(name, col);
     if (col.primaryKey && !table.primaryKey.includes(name)) table.primaryKey.push(name);
     if (d.spec.index) {

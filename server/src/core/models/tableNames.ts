@@ -10,9 +10,8 @@ type DefStmt = Extract<Stmt, { k: 'def' }>;
  * underscores dropped (UserProfile -> user_profile, HTTPRequest -> http_request, OAuth2Token -> o_auth2_token).
  */
 export function flaskTableName(className: string): string {
-  let s = className.replace(/([a-z\d])([A-Z])/g, '$1_$2');
-  s = s.replace(/(?<!^)([A-Z])(?=[a-z])/g, '_$1');
-  return s.replace(/__+/g, '_').toLowerCase().replace(/^_+/, '');
+  // Flask-SQLAlchemy's own camel_to_snake_case, one pass: `Item_Type` is "item__type", underscores are kept.
+  return className.replace(/((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))/g, '_$1').toLowerCase().replace(/^_+/, '');
 }
 
 const MAX_DEPTH = 8;

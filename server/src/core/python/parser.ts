@@ -1,5 +1,6 @@
 import { Parser, Language, Node as SyntaxNode, type Tree } from 'web-tree-sitter';
 import { detachFlatTree, EMPTY_FLAT_TREE, FlatTree, FlatTreeWalker, NO_NODE, type FlatTreeData } from './flatTree';
+import { layoutErrors } from './layoutErrors';
 import { neededTextEnd } from './unreadTail';
 import { dottedName, type CompareOp, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
 
@@ -55,13 +56,24 @@ export async function createTextReader(wasm: ParserWasm): Promise<TextReader> {
   const parser = new Parser();
   parser.setLanguage(language);
   const walker = FlatTreeWalker.forModule(module);
+  const view = new FlatTree(language);
+  /** Where CPython would stop though tree-sitter read the text without recovering (see `layoutErrors`). */
+  const strictErrors = (flat: FlatTreeData, text: string): Span[] => {
+    view.show(flat, text);
+    try {
+      return layoutErrors(view, text, MAX_ERRORS);
+    } finally {
+      view.show(EMPTY_FLAT_TREE, '');
+    }
+  };
   return {
     read(text, options) {
       const tree = parseNeededText(parser, text);
       if (!tree) return { tree: EMPTY_FLAT_TREE, errors: [[0, 0, 0, 0]] };
       try {
         const flat = walker.walk(tree);
-        return { tree: options?.detach ? detachFlatTree(flat) : flat, errors: tree.rootNode.hasError ? readErrors(tree.rootNode) : [] };
+        const errors = tree.rootNode.hasError ? readErrors(tree.rootNode) : strictErrors(flat, text);
+        return { tree: options?.detach ? detachFlatTree(flat) : flat, errors };
       } finally {
         tree.delete();
       }
