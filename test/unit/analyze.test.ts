@@ -195,6 +195,45 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(USERS, upgrade)).sort(), ['extra-table audit', 'extra-table spatial_ref_sys', 'extra-unique users.id']);
     assert.deepEqual(await drift(USERS, upgrade, { 'migrations/env.py': envPy }), ['extra-table audit']);
   });
+  it("types a mapped_column with a foreign key and no type of its own from the referenced column, not from Mapped[int]", async () => {
+    const models = `
+      from sqlalchemy.orm import Mapped, mapped_column
+      class Account(Base):
+          __tablename__ = "accounts"
+          id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+      class Login(Base):
+          __tablename__ = "logins"
+          id: Mapped[int] = mapped_column(primary_key=True)
+          account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"))
+    `;
+    const upgrade = (type: string): string => `
+      op.create_table("accounts", sa.Column("id", sa.BigInteger(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("logins", sa.Column("id", sa.Integer(), nullable=False), sa.Column("account_id", ${type}, nullable=False),
+          sa.ForeignKeyConstraint(["account_id"], ["accounts.id"]), sa.PrimaryKeyConstraint("id"))
+    `;
+    assert.deepEqual(await drift(models, upgrade('sa.BigInteger()')), []);
+    assert.deepEqual(await drift(models, upgrade('sa.Integer()')), ['type-mismatch logins.account_id']);
+  });
+
+  it('keeps the nullability a single-table-inheritance subclass declares: Mapped[int] is NOT NULL there too', async () => {
+    const models = `
+      from sqlalchemy.orm import Mapped, mapped_column
+      class Employee(Base):
+          __tablename__ = "employees"
+          id: Mapped[int] = mapped_column(primary_key=True)
+          kind: Mapped[str] = mapped_column(sa.String(20))
+          __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "employee"}
+      class Manager(Employee):
+          reports: Mapped[int]
+          title = sa.Column(sa.String(50))
+          __mapper_args__ = {"polymorphic_identity": "manager"}
+    `;
+    const upgrade = `
+      op.create_table("employees", sa.Column("id", sa.Integer(), nullable=False), sa.Column("kind", sa.String(20), nullable=False),
+          sa.Column("reports", sa.Integer(), nullable=True), sa.Column("title", sa.String(50), nullable=True), sa.PrimaryKeyConstraint("id"))
+    `;
+    assert.deepEqual(await drift(models, upgrade), ['nullable-mismatch employees.reports']);
+  });
 });
 
 describe('analysis: a revision graph with a cycle', () => {

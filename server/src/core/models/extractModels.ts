@@ -285,7 +285,7 @@ class ModelReader {
         if (!annotation || annotation.relationship) continue;
         if (!annotation.type && !annotation.carried) continue;
         let spec: ColumnSpec = annotation.carried ? { ...annotation.carried } : { primaryKey: false, foreignKeys: [] };
-        if (!spec.type) spec.type = annotation.type;
+        if (!spec.type && spec.foreignKeys.length === 0) spec.type = annotation.type;
         spec = { ...spec, foreignKeys: [...spec.foreignKeys], typeSpan: undefined };
         out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : annotation.optional, source: source(spec, { fromAnnotation: true, assignable: value === undefined }) });
       }
@@ -568,7 +568,9 @@ class ModelReader {
 function annotatedSpec(spec: ColumnSpec, kind: string, annotation: AnnotationInfo | undefined): { spec: ColumnSpec; defaultNullable?: boolean } {
   if (kind !== 'sa.mapped_column' || !annotation) return { spec };
   const merged = annotation.carried ? mergeSpecs(annotation.carried, spec) : spec;
-  if (!merged.type && annotation.type) merged.type = annotation.type;
+  // As SQLAlchemy's declarative scan: a column with a foreign key and no type of its own takes the referenced
+  // column's type, not the annotation's (`Mapped[int]` on a key to a BigInteger id is a BigInteger).
+  if (!merged.type && annotation.type && merged.foreignKeys.length === 0) merged.type = annotation.type;
   return { spec: merged, defaultNullable: merged.primaryKey ? false : annotation.optional };
 }
 
