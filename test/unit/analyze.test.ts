@@ -234,6 +234,22 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     `;
     assert.deepEqual(await drift(models, upgrade), ['nullable-mismatch employees.reports']);
   });
+  it("puts Flask-SQLAlchemy's db.Table in the default bind's MetaData, and a __bind_key__ model in another (not compared)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('app/__init__.py', 'from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n');
+    project.setFile('app/models.py', py(`
+      from app import db
+      post_tags = db.Table("post_tags", db.Column("post_id", db.Integer, db.ForeignKey("post.id"), primary_key=True))
+      class Post(db.Model):
+          id = db.Column(db.Integer, primary_key=True)
+      class AuditEntry(db.Model):
+          __bind_key__ = "audit"
+          id = db.Column(db.Integer, primary_key=True)
+    `));
+    project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("post", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n');
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.table}`), ['missing-table post_tags']);
+  });
 });
 
 describe('analysis: a revision graph with a cycle', () => {

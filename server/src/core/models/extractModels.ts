@@ -163,7 +163,7 @@ class ModelReader {
     const table = newTable(name, { file: ref.file, span: ref.cls.nameSpan }, schema);
     table.modelName = ref.cls.name;
     table.modelKind = 'class';
-    table.metadata = metadataKey(this.resolver, root);
+    table.metadata = withBindKey(metadataKey(this.resolver, root), root.kind === 'flask' ? this.bindKey(contributors) : undefined);
     if (contributors.some((c) => this.graph.hasOpaqueBase(c))) table.open = true;
     this.tables.set(key, table);
     this.classTables.set(ref.cls, table);
@@ -490,7 +490,7 @@ class ModelReader {
     const table = newTable(name, { file, span: target?.s ?? call.s }, schema);
     table.modelName = modelName ?? (target?.k === 'name' ? target.id : name);
     table.modelKind = modelName !== undefined ? 'class' : 'table';
-    table.metadata = this.coreTableMetadata(file, call.args[1]);
+    table.metadata = this.flaskTableMetadata(file, call) ?? this.coreTableMetadata(file, call.args[1]);
     this.tables.set(key, table);
     const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: this.metadataConvention(file, call.args[1]) };
     for (const a of call.args.slice(1)) {
@@ -504,6 +504,26 @@ class ModelReader {
       } else this.applyConstraint(plan, ctx, a, { file, span: a.s });
     }
     return table;
+  }
+
+  /** Flask-SQLAlchemy's `__bind_key__` of a model: its tables go to that bind's MetaData, not the default one. */
+  private bindKey(contributors: ClassRef[]): string | undefined {
+    for (const c of contributors) {
+      const v = this.graph.ownAttribute(c, '__bind_key__');
+      if (v) return evalString(this.resolver, c.file, v) ?? undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The MetaData of Flask-SQLAlchemy's `db.Table("name", db.Column(...), ...)`, which takes none as an argument: the
+   * default bind's, or that of its `bind_key=`. Undefined for any other `Table(...)`.
+   */
+  private flaskTableMetadata(file: string, call: Extract<Expr, { k: 'call' }>): string | undefined {
+    if (call.fn.k !== 'attr') return undefined;
+    const db = this.resolver.resolve(file, call.fn.obj);
+    if (db.t !== 'expr' || db.e.k !== 'call' || this.resolver.externalName(db.file, db.e.fn) !== 'fsa.SQLAlchemy') return undefined;
+    return withBindKey(metadataKey(this.resolver, { kind: 'flask', call: { file: db.file, e: db.e } }), evalString(this.resolver, file, keywordArg(call, 'bind_key')));
   }
 
   /** The MetaData identity of a Core table's second argument (`Base.metadata`, `db.metadata`, a `MetaData()` variable). */
@@ -621,4 +641,9 @@ function conventionalCheck(convention: NamingConvention, table: string, check: C
   const name = byConvention ? conventionName(convention, 'ck', { table, columns: [], constraintName: check.name }) : check.name;
   const written = name !== check.name && check.name !== undefined ? { writtenName: check.name } : {};
   return { name, sql: check.sql, origin, ...written, ...((byConvention && name !== undefined) || check.final ? { conventional: true } : {}) };
+}
+
+/** A MetaData identity for one of Flask-SQLAlchemy's binds (the default bind keeps the plain identity). */
+function withBindKey(metadata: string, bindKey: string | undefined): string {
+  return bindKey === undefined ? metadata : `${metadata}#bind:${bindKey}`;
 }
