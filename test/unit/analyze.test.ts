@@ -250,6 +250,15 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("post", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n');
     assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.table}`), ['missing-table post_tags']);
   });
+  it('does not take a model whose module name is unbound (a half-typed import) for a model with no columns', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('app/models.py', 'import sqlalchemy as s\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n\nclass User(Base):\n    __tablename__ = "users"\n    id = sa.Column(sa.Integer, primary_key=True)\n    email = sa.Column(sa.String(50))\n');
+    project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(50)), sa.PrimaryKeyConstraint("id"))\n');
+    const findings = project.analyze().findings;
+    assert.deepEqual(findings.map((f) => `${f.severity} ${f.code} ${f.span[0]}`), ['information unresolved 6']);
+    assert.match(findings[0].message, /Model User uses "sa", which app\/models\.py neither imports nor defines/);
+  });
 });
 
 describe('analysis: a revision graph with a cycle', () => {

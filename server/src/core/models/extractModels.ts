@@ -1,4 +1,4 @@
-import type { Expr, Stmt } from '../python/syntax';
+import type { Expr, Span, Stmt } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalString, evalStringList } from '../python/literals';
@@ -104,7 +104,32 @@ class ModelReader {
     this.plans.set(ref.cls, null);
     const plan = this.makePlan(ref);
     this.plans.set(ref.cls, plan);
+    const unbound = plan ? this.contributors(ref).contributors.map((c) => this.unboundNameIn(c)).find((u) => u !== undefined) : undefined;
+    if (plan && unbound) {
+      // Python stops on the class with NameError: what it would declare is not known (half-typed imports do this).
+      plan.table.open = true;
+      this.findings.push(makeFinding('unresolved', { message: `Model ${ref.cls.name} uses "${unbound.name}", which ${unbound.file} neither imports nor defines; its columns are not checked.`, file: unbound.file, span: unbound.span }));
+    }
     return plan;
+  }
+
+  /**
+   * The first name a class body's assignments call through (`sa` of `sa.Column(...)`, `Mapped` of `x: Mapped[int]`)
+   * that its file never binds, with where it is used.
+   */
+  private unboundNameIn(ref: ClassRef): { name: string; file: string; span: Span } | undefined {
+    // Names the class body binds itself (`_id = Column(...)` used by a later attribute) are not the module's.
+    const own = new Set<string>();
+    for (const s of ref.cls.body) {
+      if (s.k === 'def' || s.k === 'class') own.add(s.name);
+      if (s.k !== 'assign') continue;
+      for (const e of [s.value?.k === 'call' ? s.value.fn : undefined, s.ann]) {
+        const root = rootName(e);
+        if (root && !own.has(root.id) && this.resolver.isUnbound(ref.file, root.id)) return { name: root.id, file: ref.file, span: root.s };
+      }
+      for (const t of s.targets) if (t.k === 'name') own.add(t.id);
+    }
+    return undefined;
   }
 
   private makePlan(ref: ClassRef): TablePlan | null {
@@ -646,4 +671,14 @@ function conventionalCheck(convention: NamingConvention, table: string, check: C
 /** A MetaData identity for one of Flask-SQLAlchemy's binds (the default bind keeps the plain identity). */
 function withBindKey(metadata: string, bindKey: string | undefined): string {
   return bindKey === undefined ? metadata : `${metadata}#bind:${bindKey}`;
+}
+
+/** The name an attribute chain, a call or a subscript starts from (`sa` of `sa.orm.Mapped[int]`), if any. */
+function rootName(e: Expr | undefined): Extract<Expr, { k: 'name' }> | undefined {
+  let cur = e;
+  for (let depth = 0; cur && depth < 50; depth++) {
+    if (cur.k === 'name') return cur;
+    cur = cur.k === 'attr' ? cur.obj : cur.k === 'subscript' ? cur.obj : cur.k === 'call' ? cur.fn : undefined;
+  }
+  return undefined;
 }

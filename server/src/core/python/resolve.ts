@@ -103,6 +103,15 @@ export class Resolver {
     return binding.level > 0 ? this.relativeModule(binding.file, binding.level, binding.module) : this.findModule(binding.module, binding.file);
   }
 
+  /**
+   * Whether a name is bound nowhere at a file's top level (no import, assignment, def or class; no `import *`) and is
+   * no builtin: code that uses it stops with NameError.
+   */
+  isUnbound(file: string, name: string): boolean {
+    const table = this.bindings(file);
+    return !table.has(name) && !table.has('*') && !PYTHON_BUILTINS.has(name);
+  }
+
   /** The module-level bindings of a file, each name with its successive bindings in source order. */
   private bindings(file: string): ReadonlyMap<string, LineBinding[]> {
     const syntax = this.source.syntax(file);
@@ -299,6 +308,17 @@ function collectBindings(file: string, body: Stmt[], table: Map<string, LineBind
     }
   }
 }
+
+/** Python's builtin names a module may use without binding them. */
+const PYTHON_BUILTINS = new Set([
+  'abs', 'all', 'any', 'ascii', 'bin', 'bool', 'breakpoint', 'bytearray', 'bytes', 'callable', 'chr', 'classmethod', 'compile',
+  'complex', 'delattr', 'dict', 'dir', 'divmod', 'enumerate', 'eval', 'exec', 'filter', 'float', 'format', 'frozenset',
+  'getattr', 'globals', 'hasattr', 'hash', 'help', 'hex', 'id', 'input', 'int', 'isinstance', 'issubclass', 'iter', 'len',
+  'list', 'locals', 'map', 'max', 'memoryview', 'min', 'next', 'object', 'oct', 'open', 'ord', 'pow', 'print', 'property',
+  'range', 'repr', 'reversed', 'round', 'set', 'setattr', 'slice', 'sorted', 'staticmethod', 'str', 'sum', 'super', 'tuple',
+  'type', 'vars', 'zip', '__import__', '__name__', '__file__', '__doc__', 'None', 'True', 'False', 'Ellipsis', 'NotImplemented',
+  'Exception', 'ValueError', 'TypeError', 'KeyError', 'RuntimeError', 'NotImplementedError', 'AttributeError',
+]);
 
 const SQLALCHEMY_ROOTS = new Set(['sqlalchemy', 'flask_sqlalchemy', 'sqlmodel', 'sqlalchemy_utils']);
 const SQLMODEL_OWN = new Set(['Field', 'SQLModel', 'Relationship', 'AutoString']);
