@@ -475,11 +475,12 @@ describe('revision rendering: the new revision in its environment', () => {
     assert.throws(() => newRevision({ ...base, environment: broken, existingFiles: [] }), /revision graph must be fixed first/);
   });
 
-  it('writes into sub-folders a file_template names, never out of the version folder or without a name', async () => {
+  it('writes into sub-folders a file_template names where Alembic reads them, never out of the version folder or without a name', async () => {
     const env = await environment(files);
     const base = { message: 'merge', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'c0ffee' };
-    const withTemplate = (fileTemplate: string): EnvironmentAnalysis => ({ ...env, env: { ...env.env, fileTemplate } });
+    const withTemplate = (fileTemplate: string, recursive = true): EnvironmentAnalysis => ({ ...env, env: { ...env.env, fileTemplate, recursive } });
     assert.equal(newRevision({ ...base, environment: withTemplate('%(year)d/%(rev)s_%(slug)s') }).file, 'migrations/versions/2024/c0ffee_merge.py');
+    assert.throws(() => newRevision({ ...base, environment: withTemplate('%(year)d/%(rev)s_%(slug)s', false) }), /puts the new revision in migrations\/versions\/2024, a sub-folder Alembic reads only with recursive_version_locations = true/);
     assert.throws(() => newRevision({ ...base, environment: withTemplate('../../../%(rev)s') }), /file_template gives the file name "\.\.\/\.\.\/\.\.\/c0ffee\.py", which does not name a file in the version folder/);
     assert.throws(() => newRevision({ ...base, environment: withTemplate('') }), /file_template gives the file name "\.py"/);
   });

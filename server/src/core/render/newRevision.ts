@@ -117,6 +117,11 @@ export function newRevision(input: NewRevisionInput): NewRevision {
   if (parts.some((p) => p === '..') || name.startsWith('/') || parts[parts.length - 1] === '.py') {
     throw new RevisionError(`${env.name}: file_template gives the file name "${name}", which does not name a file in the version folder`);
   }
+  // Alembic reads the sub-folders of a version folder only with recursive_version_locations = true: a revision
+  // written there would never run, and the next one would not find it as its parent.
+  if (parts.length > 1 && !env.recursive) {
+    throw new RevisionError(`${env.name}: file_template puts the new revision in ${[folder, ...parts.slice(0, -1)].filter(Boolean).join('/')}, a sub-folder Alembic reads only with recursive_version_locations = true`);
+  }
   const file = folder ? `${folder}/${name}` : name;
   if (existing.has(file)) throw new RevisionError(`${file} already exists`);
   return { file, text, revisionId, downRevision, written, skipped };
