@@ -223,4 +223,43 @@ describe('language server settings', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+  it('says why a fix cannot be written to a client that shows disabled actions, and offers none to one that cannot', async () => {
+    const root = copyExample();
+    const ini = path.join(root, 'alembic.ini');
+    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace('[alembic]\n', '[alembic]\nfile_template = %%(year)d/%%(rev)s_%%(slug)s\n'));
+    for (const disabledActions of [true, false]) {
+      const client = new LspTestClient(root);
+      try {
+        await client.start({ disabledActions });
+        const p = await client.diagnostics(CATALOG);
+        const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: client.uri(CATALOG) }, range: p.diagnostics[0].range, context: { diagnostics: p.diagnostics } })) as Array<{ title: string; disabled?: { reason: string } }>;
+        const revisions = actions.filter((a) => a.title.startsWith('Add migration') || a.title.startsWith('Generate migration'));
+        if (disabledActions) {
+          assert.ok(revisions.length > 0 && revisions.every((a) => /sub-folder Alembic reads only with recursive_version_locations = true/.test(a.disabled?.reason ?? '')), JSON.stringify(revisions));
+        } else assert.deepEqual(revisions, []);
+      } finally {
+        await client.stop();
+      }
+    }
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  it('names the environment in each action when the workspace has several', async () => {
+    const root = copyExample();
+    fs.appendFileSync(path.join(root, 'alembic.ini'), '\n[reports]\nscript_location = reports_db\n');
+    fs.mkdirSync(path.join(root, 'reports_db', 'versions'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'reports_db', 'env.py'), 'from alembic import context\n');
+    fs.writeFileSync(path.join(root, 'reports_db', 'versions', 'r1_reports.py'), 'from alembic import op\nimport sqlalchemy as sa\nrevision = "r1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("report", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n');
+    const client = new LspTestClient(root);
+    try {
+      await client.start({ disabledActions: true });
+      await client.diagnostics(CATALOG);
+      const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: client.uri(CATALOG) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.alembicDrift.generateMigration'] } })) as Array<{ title: string }>;
+      const titles = actions.map((a) => a.title);
+      assert.ok(titles.length >= 2 && titles.every((t) => / in alembic\.ini( \[reports\])?$/.test(t)), JSON.stringify(titles));
+      assert.equal(new Set(titles).size, titles.length, 'no two actions share a title');
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -89,12 +89,16 @@ export class LspTestClient {
    * initialize + initialized, then waits for the first index. Tests analyse without debounce (`debounceMs: 0`) unless
    * `initializationOptions` says otherwise; `{}` keeps the server's own default.
    */
-  async start(options: { dynamicWatchers?: boolean; initializationOptions?: Record<string, unknown>; timeoutMs?: number; waitForIndex?: boolean } = {}): Promise<void> {
+  async start(options: { dynamicWatchers?: boolean; disabledActions?: boolean; initializationOptions?: Record<string, unknown>; timeoutMs?: number; waitForIndex?: boolean } = {}): Promise<void> {
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(this.root).toString(),
       workspaceFolders: [{ uri: pathToFileURL(this.root).toString(), name: 'ws' }],
-      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: options.dynamicWatchers ?? true }, configuration: this.configuration !== undefined }, window: { workDoneProgress: true } },
+      capabilities: {
+        workspace: { didChangeWatchedFiles: { dynamicRegistration: options.dynamicWatchers ?? true }, configuration: this.configuration !== undefined },
+        textDocument: { codeAction: { disabledSupport: options.disabledActions ?? false } },
+        window: { workDoneProgress: true },
+      },
       initializationOptions: options.initializationOptions ?? { debounceMs: 0 },
     });
     await this.connection.sendNotification('initialized', {});

@@ -107,19 +107,21 @@ export function codeActionsFor(options: { folder: WorkspaceFolder; file: string;
   if (!analysis) return [];
   const wants = (kind: string): boolean => !options.only || options.only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const out: CodeAction[] = [];
+  // With several environments, each action says which one its revision goes to.
+  const titled = (title: string, env: EnvironmentAnalysis): string => (analysis.environments.length > 1 ? `${title} in ${env.env.name}` : title);
   if (wants(CodeActionKind.QuickFix)) {
     for (const d of options.diagnostics) {
       const data = d.data as DiagnosticData | undefined;
       if (d.source !== 'alembic-drift' || !data?.key) continue;
       for (const env of analysis.environments) {
         if (data.code === 'multiple-heads' && env.graph.problems.some((p) => findingKey(p) === data.key)) {
-          const merge = revisionAction({ folder, env, changes: [], title: 'Add merge revision', message: 'merge heads', kind: CodeActionKind.QuickFix, diagnostics: [d] });
+          const merge = revisionAction({ folder, env, changes: [], title: titled('Add merge revision', env), message: 'merge heads', kind: CodeActionKind.QuickFix, diagnostics: [d] });
           if (merge) out.push(merge);
         }
         const change = env.changes.find((c) => findingKey(c.finding) === data.key);
         if (!change || isTentativeDrop(change)) continue;
         const what = describeChange(change);
-        const action = revisionAction({ folder, env, changes: [change], title: `Add migration: ${what}`, message: what.replace(/ \(deletes its data\)$/, ''), kind: CodeActionKind.QuickFix, diagnostics: [d] });
+        const action = revisionAction({ folder, env, changes: [change], title: titled(`Add migration: ${what}`, env), message: what.replace(/ \(deletes its data\)$/, ''), kind: CodeActionKind.QuickFix, diagnostics: [d] });
         if (action) out.push(action);
         const update = MODEL_FIXES.has(data.code) && !out.some((a) => a.title === UPDATE_MODEL_TITLE && a.diagnostics?.[0] === d) ? updateModelAction({ folder, env, change, diagnostic: d }) : undefined;
         if (update) out.push(update);
@@ -131,7 +133,7 @@ export function codeActionsFor(options: { folder: WorkspaceFolder; file: string;
     for (const env of analysis.environments) {
       const changes = env.changes.filter((c) => writesAsDrift(c) && pick(c));
       if (changes.length === 0) continue;
-      const action = revisionAction({ folder, env, changes, title: `Generate migration for ${what} (${changes.length} change${changes.length === 1 ? '' : 's'})`, message, kind });
+      const action = revisionAction({ folder, env, changes, title: titled(`Generate migration for ${what} (${changes.length} change${changes.length === 1 ? '' : 's'})`, env), message, kind });
       if (action) out.push(action);
     }
   };

@@ -48,6 +48,8 @@ export class LspServer {
   private debouncer: Debouncer | undefined;
   private canRegisterWatchers = false;
   private canPullConfiguration = false;
+  /** The client shows an action's `disabled` reason; one that cannot would offer the action as if it worked. */
+  private canShowDisabled = false;
   private fallbackWatchers: fs.FSWatcher[] = [];
   /** Buffer events that arrived before the first index; replayed once it is ready. */
   private pending: Array<() => void> = [];
@@ -103,7 +105,8 @@ export class LspServer {
     });
     c.onCodeAction((p) => {
       const found = this.locate(p.textDocument.uri);
-      return found ? codeActionsFor({ folder: found.folder, file: found.file, diagnostics: p.context.diagnostics, only: p.context.only }) : [];
+      const actions = found ? codeActionsFor({ folder: found.folder, file: found.file, diagnostics: p.context.diagnostics, only: p.context.only }) : [];
+      return this.canShowDisabled ? actions : actions.filter((a) => !a.disabled);
     });
     c.onExecuteCommand((p) => {
       if (p.command !== RENDER_AUDIT_COMMAND && p.command !== GENERATE_COMMAND) return undefined;
@@ -135,6 +138,7 @@ export class LspServer {
     this.debouncer = new Debouncer(typeof options.debounceMs === 'number' ? options.debounceMs : DEFAULT_DEBOUNCE_MS, () => void this.analyze());
     this.canRegisterWatchers = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     this.canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    this.canShowDisabled = !!params.capabilities.textDocument?.codeAction?.disabledSupport;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
