@@ -49,6 +49,15 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(found, ['default-mismatch users.c']);
   });
 
+  it('reads func.current_date() as CURRENT_DATE, and localtimestamp as SQLite writes it, as autogenerate does', async () => {
+    const found = await drift(`${USERS}      a = sa.Column(sa.Date, server_default=sa.func.current_date())\n      b = sa.Column(sa.Time, server_default=sa.func.current_time())\n      c = sa.Column(sa.DateTime, server_default=sa.func.localtimestamp())\n      d = sa.Column(sa.Date, server_default=sa.func.current_date())\n`, `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Date(), server_default=sa.text("(CURRENT_DATE)")),
+          sa.Column("b", sa.Time(), server_default=sa.text("CURRENT_TIME")), sa.Column("c", sa.DateTime(), server_default=sa.text("(DATETIME(CURRENT_TIMESTAMP, 'localtime'))")),
+          sa.Column("d", sa.Date(), server_default=sa.text("CURRENT_TIME")), sa.PrimaryKeyConstraint("id"))
+    `);
+    assert.deepEqual(found, ['default-mismatch users.d']);
+  });
+
   it('does not report a server default that only backs a Python-side default, but does when the model has neither', async () => {
     const found = await drift(`${USERS}      active = sa.Column(sa.Boolean, default=True)\n      flag = sa.Column(sa.Boolean)\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("active", sa.Boolean(), server_default=sa.text("true")),

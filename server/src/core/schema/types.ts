@@ -294,8 +294,10 @@ export function serverDefaultKey(sql: string): string {
   while (s.startsWith('(') && s.endsWith(')') && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim();
   s = s.replace(/::[a-z_ ]+(\([0-9, ]*\))?(\[\])?$/g, '').trim();
   if (NOW_SPELLINGS.has(s) || NOW_SPELLINGS.has(s.replace(/\s+/g, ' '))) return 'now';
-  // SQLite spells the current time with strftime/datetime over 'now'.
-  if (/^(strftime|datetime|julianday)\(.*'now'.*\)$/.test(s)) return 'now';
+  // SQLite spells the current time with strftime/datetime over 'now' (LOCALTIMESTAMP: over CURRENT_TIMESTAMP).
+  if (/^(strftime|datetime|julianday)\(.*('now'|current_timestamp).*\)$/.test(s)) return 'now';
+  const niladic = /^([a-z_]+)\(\)$/.exec(s);
+  if (niladic && ANSI_NILADIC.has(niladic[1])) return niladic[1];
   if (TRUE_SPELLINGS.has(s)) return 'true';
   if (FALSE_SPELLINGS.has(s)) return 'false';
   if (s.length >= 2 && s.startsWith("'") && s.endsWith("'")) s = s.slice(1, -1).replace(/''/g, "'");
@@ -313,6 +315,9 @@ function balanced(s: string): boolean {
   return depth === 0;
 }
 
+/** SQL's functions written without parentheses (`CURRENT_DATE`), as SQLAlchemy renders `func.current_date()`. */
+const ANSI_NILADIC = new Set(['current_date', 'current_time', 'current_user', 'session_user', 'user', 'localtime']);
+
 const SQL_FUNCTIONS_AS_NOW = new Set(['now', 'current_timestamp', 'localtimestamp', 'sysdate', 'utc_timestamp', 'statement_timestamp', 'transaction_timestamp', 'clock_timestamp']);
 
 /** A `server_default=` value as schema (`"x"`, `sa.text("now()")`, `func.now()`, `sa.false()`), with its comparison key. */
@@ -325,6 +330,7 @@ export function evalServerDefault(ctx: EvalContext, e: Expr): ServerDefault | un
     if (canonical?.startsWith('sa.func.')) {
       const f = canonical.slice('sa.func.'.length).toLowerCase();
       if (SQL_FUNCTIONS_AS_NOW.has(f)) return { text, key: 'now' };
+      if (ANSI_NILADIC.has(f) && e.args.length === 0) return { text, key: f };
       const args = e.args.map((a) => evalLiteral(ctx.resolver, ctx.file, a, ctx.locals));
       return { text, key: args.every((a) => a !== undefined) ? `${f}(${args.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(', ')})` : undefined };
     }
