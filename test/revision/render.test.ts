@@ -370,6 +370,23 @@ describe('revision rendering: the ops of a project, in order', () => {
     assert.ok(downgrade.includes("op.create_index('ix_accounts_old', 'accounts', ['created_at', 'id'], unique=False, postgresql_where=sa.text('id > 10'), postgresql_concurrently=True)"), downgrade.join('\n'));
   });
 
+  it('keeps an Identity() of a new column, as autogenerate writes it', async () => {
+    const env = await environment({
+      'app/models.py': `${modelsHead(8)}
+        class Ticket(Base):
+            __tablename__ = "tickets"
+            id = sa.Column(sa.BigInteger, sa.Identity(always=True, start=10), primary_key=True)
+            seq = sa.Column(sa.Integer, sa.Identity(start=START), nullable=False)
+        START = 5
+      `,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, 'pass'),
+    });
+    const { upgrade } = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' });
+    const text = upgrade.join('\n');
+    assert.match(text, /sa\.Column\('id', sa\.BigInteger\(\), sa\.Identity\(always=True, start=10\), nullable=False\)/);
+    assert.match(text, /sa\.Column\('seq', sa\.Integer\(\), sa\.Identity\(start=5\), nullable=False\)/);
+  });
+
   it('leaves notes (tables assumed made outside the history) out of the revision and says so', async () => {
     const env = await environment({
       'app/models.py': `${modelsHead(8)}

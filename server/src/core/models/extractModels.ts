@@ -351,6 +351,7 @@ class ModelReader {
       origin: d.origin,
       pythonDefault: d.spec.pythonDefault || undefined,
       ...(d.source ? { declaration: d.source } : {}),
+      ...(d.spec.identity ? { identity: d.spec.identity } : {}),
     };
     // Single-table inheritance: a subclass's column is as nullable as it says, as SQLAlchemy makes it (`a: Mapped[int]`
     // is NOT NULL in the shared table too).

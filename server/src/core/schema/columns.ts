@@ -2,7 +2,7 @@ import type { Expr, Span } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt, type Value } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList, type Literal } from '../python/literals';
-import type { IndexOption, ServerDefault, SqlType } from './schema';
+import type { IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
 
 /** Where a ForeignKey points: a "table.column" string, or a model class attribute (`User.id`). */
@@ -36,6 +36,8 @@ export interface ColumnSpec {
   typeSpan?: Span;
   /** `CheckConstraint(...)` given in the column's arguments: a CHECK constraint of its table. */
   checks?: CheckSpec[];
+  /** `Identity(...)` given in the column's arguments. */
+  identity?: IdentitySpec;
 }
 
 /**
@@ -153,8 +155,12 @@ export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call'
         if (fk) spec.foreignKeys.push(fk);
         continue;
       }
-      if (callee === 'sa.Computed' || callee === 'sa.Identity') {
-        if (callee === 'sa.Computed') spec.generated = true;
+      if (callee === 'sa.Computed') {
+        spec.generated = true;
+        continue;
+      }
+      if (callee === 'sa.Identity') {
+        spec.identity = readIdentity(ctx, a);
         continue;
       }
       if (callee === 'sa.DefaultClause') {
@@ -353,4 +359,15 @@ export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'c
     default:
       return undefined;
   }
+}
+
+/** An `Identity(start=1, always=True, ...)` call's keyword arguments as literals, or its text when one is not literal. */
+function readIdentity(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): IdentitySpec {
+  const options: Array<[string, Literal]> = [];
+  for (const k of call.kw) {
+    const value = k.name ? evalLiteral(ctx.resolver, ctx.file, k.value, ctx.locals) : undefined;
+    if (!k.name || value === undefined || call.args.length > 0) return { source: exprText(call) };
+    options.push([k.name, value]);
+  }
+  return call.args.length > 0 ? { source: exprText(call) } : { options };
 }

@@ -58,6 +58,8 @@ export interface ColumnDef {
   typeFromForeignKey?: boolean;
   /** Model side: the column has a Python-side `default=`. */
   pythonDefault?: boolean;
+  /** `Identity(...)` among its arguments: its keyword arguments, or `source` when one cannot be evaluated. */
+  identity?: IdentitySpec;
   /** Model side: where its declaration is written in place, for edits that make the model match the migrations. */
   declaration?: ColumnSource;
   /**
@@ -131,6 +133,9 @@ export interface CheckDef {
 export function checkMentions(check: CheckDef, column: string): boolean {
   return check.sql.split(/\W+/).includes(column);
 }
+
+/** An `Identity(...)` column (GENERATED ... AS IDENTITY): its literal keyword arguments, else its text as written. */
+export type IdentitySpec = { options: Array<[string, Literal]> } | { source: string };
 
 /** A table as the models describe it, or as the migrations leave it at head. */
 export interface TableDef {
