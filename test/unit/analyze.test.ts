@@ -58,6 +58,16 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(found, ['default-mismatch users.d']);
   });
 
+  it("compares a non-native Enum by the VARCHAR length its values need, not by its values, as Alembic does", async () => {
+    const models = (members: string): string =>
+      ['import enum', 'class Color(enum.Enum):', ...members.split(' ').map((m) => `    ${m} = "${m.toLowerCase()}"`), py(USERS).trimEnd(), '    color = sa.Column(sa.Enum(Color, native_enum=False))', ''].join('\n');
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("color", sa.Enum("RED", "GREEN", name="color", native_enum=False)), sa.PrimaryKeyConstraint("id"))
+    `;
+    assert.deepEqual(await drift(models('RED GREEN BLUE'), upgrade), [], 'a new value that fits');
+    assert.deepEqual(await drift(models('RED GREEN YELLOWISH'), upgrade), ['type-mismatch users.color'], 'VARCHAR(5) is too short for YELLOWISH');
+  });
+
   it('does not report a server default that only backs a Python-side default, but does when the model has neither', async () => {
     const found = await drift(`${USERS}      active = sa.Column(sa.Boolean, default=True)\n      flag = sa.Column(sa.Boolean)\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("active", sa.Boolean(), server_default=sa.text("true")),

@@ -1,7 +1,7 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnDef, ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions } from '../schema/schema';
-import { enumValuesDiffer, typesDiffer } from '../schema/types';
+import { enumValuesDiffer, storedEnumLengths, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 
 /** An op the replay could not evaluate fully: whatever is known of it, so the diff avoids warnings it may explain. */
@@ -211,12 +211,15 @@ function diffTable(d: TableDiff): void {
     const migRef = { origin: lastChange?.origin ?? other.origin, message: lastChange ? `set by revision ${lastChange.revision}` : 'created here' };
     if (mayExplain('alter_column', col.name)) continue;
     if (col.type && other.type) {
-      // A non-native enum (SQLite, native_enum=False) is a VARCHAR: new values need no migration.
+      // A non-native enum (SQLite, native_enum=False) is a VARCHAR: its values are not compared, only the length they
+      // need (in typesDiffer), as Alembic compares the VARCHAR.
       const nativeEnum = d.dialect !== 'sqlite' && col.type.args.native_enum !== false && other.type.args.native_enum !== false;
-      if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type)) {
-        if (nativeEnum) push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')} (${headText}).`, col.name, migRef);
+      if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type) && nativeEnum) {
+        push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')} (${headText}).`, col.name, migRef);
       } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
-        push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${col.type.text}, the migrations have ${other.type.text} (${headText}).`, col.name, migRef);
+        const lengths = storedEnumLengths(col.type, other.type, d.dialect);
+        const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : '';
+        push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${col.type.text}, the migrations have ${other.type.text}${stored} (${headText}).`, col.name, migRef);
       }
     }
     const unknown = new Set(other.unknown ?? []);

@@ -254,6 +254,8 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   const variantB = options.dialect !== undefined ? b.variants?.[options.dialect] : undefined;
   if (variantA || variantB) return typesDiffer(variantA ?? a, variantB ?? b, options);
   if (!a.family || !b.family) return false;
+  const stored = storedEnumLengths(a, b, options.dialect);
+  if (stored) return stored[0] !== stored[1];
   if (a.family !== b.family) return !familiesAlike(a.family, b.family, options.dialect);
   for (const arg of COMPARED_ARGS) {
     const x = a.args[arg];
@@ -265,6 +267,24 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   }
   if (a.family === 'ARRAY' && a.item && b.item) return typesDiffer(a.item, b.item, options);
   return false;
+}
+
+/**
+ * The VARCHAR lengths a non-native enum and what it is compared with are stored in (SQLite, or `native_enum=False`
+ * on either side), when both are known: an Enum's `length=`, else its longest value, as SQLAlchemy sizes it.
+ */
+export function storedEnumLengths(a: SqlType, b: SqlType, dialect: string | undefined): [number, number] | undefined {
+  if (a.family !== 'ENUM' && b.family !== 'ENUM') return undefined;
+  if (dialect !== 'sqlite' && a.args.native_enum !== false && b.args.native_enum !== false) return undefined;
+  const length = (t: SqlType): number | undefined => {
+    const given = t.args.length;
+    if (typeof given === 'number') return given;
+    if (t.family === 'ENUM' && t.enumValues && t.enumValues.length > 0) return Math.max(...t.enumValues.map((v) => v.length));
+    return undefined;
+  };
+  const [x, y] = [length(a), length(b)];
+  const comparable = (t: SqlType): boolean => t.family === 'ENUM' || t.family === 'VARCHAR';
+  return x !== undefined && y !== undefined && comparable(a) && comparable(b) ? [x, y] : undefined;
 }
 
 function familiesAlike(a: string, b: string, dialect?: string): boolean {
