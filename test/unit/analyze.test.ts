@@ -68,6 +68,17 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models('RED GREEN YELLOWISH'), upgrade), ['type-mismatch users.color'], 'VARCHAR(5) is too short for YELLOWISH');
   });
 
+  it('reports an index whose name the migrations have but on other columns or uniqueness, as Alembic does', async () => {
+    const models = `${USERS}      a = sa.Column(sa.Integer)\n      b = sa.Column(sa.Integer)\n      __table_args__ = (sa.Index("ix_ab", "b", "a"), sa.Index("ix_a", "a", unique=True), sa.Index("ix_b", "b"))\n`;
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Integer()), sa.Column("b", sa.Integer()), sa.PrimaryKeyConstraint("id"))
+      op.create_index("ix_ab", "users", ["a", "b"])
+      op.create_index("ix_a", "users", ["a"])
+      op.create_index("ix_users_b", "users", ["b"])
+    `;
+    assert.deepEqual((await drift(models, upgrade)).sort(), ['extra-index users', 'extra-index users.a', 'missing-index users', 'missing-index users.a']);
+  });
+
   it('does not report a server default that only backs a Python-side default, but does when the model has neither', async () => {
     const found = await drift(`${USERS}      active = sa.Column(sa.Boolean, default=True)\n      flag = sa.Column(sa.Boolean)\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("active", sa.Boolean(), server_default=sa.text("true")),

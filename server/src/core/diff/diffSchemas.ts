@@ -258,8 +258,15 @@ function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function indexMatches(a: IndexDef, b: IndexDef): boolean {
-  return (a.name !== undefined && a.name === b.name) || (sameList(a.columns, b.columns) && a.unique === b.unique);
+/**
+ * Whether a model index and a migration index are the same: on the same columns, in order, and both unique or not,
+ * whatever their names (an index renamed by hand is not drift here). So two of one name that differ are a missing and
+ * an extra index, as Alembic finds them; unless a column of either cannot be read, when the name alone is compared.
+ */
+function indexMatches(model: IndexDef, mig: IndexDef, tables: { model: TableDef; mig: TableDef }): boolean {
+  if (sameList(model.columns, mig.columns) && model.unique === mig.unique) return true;
+  const unread = model.columns.some((c) => !tables.model.columns.has(c)) || mig.columns.some((c) => !tables.mig.columns.has(c));
+  return unread && model.name !== undefined && model.name === mig.name;
 }
 
 function describeIndex(i: IndexDef | UniqueDef): string {
@@ -275,7 +282,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const onThisDialect = (idx: IndexDef): boolean => !idx.dialects || (d.dialect !== undefined && idx.dialects.includes(d.dialect));
   for (const idx of model.indexes) {
     if (!onThisDialect(idx)) continue;
-    if (mig.indexes.some((m) => indexMatches(idx, m))) continue;
+    if (mig.indexes.some((m) => indexMatches(idx, m, d))) continue;
     if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_index' || o.kind === '*')) continue;
     if (idx.columns.some((c) => !mig.columns.has(c))) continue; // the missing column is the finding
@@ -284,7 +291,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
   const searchVector = (c: string): boolean => /tsvector/i.test(model.columns.get(c)?.type?.name ?? '');
   for (const idx of mig.indexes) {
-    if (model.indexes.some((m) => indexMatches(m, idx) && (onThisDialect(m) || d.dialect === undefined))) continue;
+    if (model.indexes.some((m) => indexMatches(m, idx, d) && (onThisDialect(m) || d.dialect === undefined))) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
     if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
