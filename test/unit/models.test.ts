@@ -132,6 +132,25 @@ describe('models -> schema', () => {
     assert.deepEqual(hero.indexes.map((i) => i.name), ['ix_hero_name']);
   });
 
+  it("sizes a SQLModel Decimal by max_digits and decimal_places, and applies sa_column_kwargs over the Field's own", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from decimal import Decimal
+        from typing import Optional
+        from sqlmodel import Field, SQLModel
+        class Item(SQLModel, table=True):
+            id: Optional[int] = Field(default=None, primary_key=True)
+            price: Decimal = Field(max_digits=12, decimal_places=2)
+            code: str = Field(max_length=20, sa_column_kwargs={"unique": True})
+            sku: str = Field(sa_column_kwargs=dict(index=True, nullable=True))
+      `,
+    });
+    const item = tables.get('item')!;
+    assert.deepEqual(item.columns.get('price')!.type!.args, { precision: 12, scale: 2 });
+    assert.deepEqual(item.uniques.map((u) => u.columns), [['code']]);
+    assert.deepEqual([item.indexes.map((i) => i.name), item.columns.get('sku')!.nullable], [['ix_item_sku'], true]);
+  });
+
   it('reads Core tables, __table__, __table_args__ with a schema, declared_attr names and naming conventions', async () => {
     const tables = await modelTables({
       'models.py': `

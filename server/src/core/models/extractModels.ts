@@ -5,7 +5,7 @@ import { evalString, evalStringList } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, type EvalContext } from '../schema/types';
-import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelMaxLength, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
+import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelFieldType, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry } from './annotations';
@@ -291,11 +291,7 @@ class ModelReader {
             continue;
           }
           if (annotation?.relationship) continue;
-          if (!spec.type && annotation?.type) {
-            spec.type = annotation.type;
-            const len = sqlModelMaxLength(ctx, value);
-            if (len !== undefined && spec.type.family === 'VARCHAR') spec.type = { ...spec.type, args: { length: len } };
-          }
+          if (!spec.type && annotation?.type) spec.type = sqlModelFieldType(ctx, value, annotation.type);
           out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey && !!annotation?.optional, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation: annotation !== undefined }) });
           continue;
         }

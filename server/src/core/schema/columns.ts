@@ -210,28 +210,45 @@ function evalSqlModelField(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>,
     spec.type = evalType(ctx, saType);
     spec.typeSpan = saType.s;
   }
+  // SQLModel passes sa_column_kwargs to Column(...) last: they win over the Field's own.
   const kwargs = keywordArg(call, 'sa_column_kwargs');
-  if (kwargs?.k === 'dict') {
-    for (const [k, v] of kwargs.entries) {
-      const key = k ? evalString(ctx.resolver, ctx.file, k, ctx.locals) : undefined;
-      if (key === 'server_default') spec.serverDefault = evalServerDefault(ctx, v);
-      if (key === 'nullable') spec.nullable = bool(ctx, v);
-      if (key === 'name') spec.name = evalString(ctx.resolver, ctx.file, v, ctx.locals);
-    }
-  } else if (kwargs?.k === 'call' && kwargs.fn.k === 'name' && kwargs.fn.id === 'dict') {
-    for (const k of kwargs.kw) {
-      if (k.name === 'server_default') spec.serverDefault = evalServerDefault(ctx, k.value);
-      if (k.name === 'nullable') spec.nullable = bool(ctx, k.value);
-    }
+  const entries: Array<[string | undefined, Expr]> =
+    kwargs?.k === 'dict' ? kwargs.entries.map(([k, v]) => [k ? evalString(ctx.resolver, ctx.file, k, ctx.locals) : undefined, v])
+    : kwargs?.k === 'call' && kwargs.fn.k === 'name' && kwargs.fn.id === 'dict' ? kwargs.kw.map((k) => [k.name ?? undefined, k.value])
+    : [];
+  for (const [key, v] of entries) {
+    if (key === 'server_default') spec.serverDefault = evalServerDefault(ctx, v);
+    if (key === 'nullable') spec.nullable = bool(ctx, v);
+    if (key === 'name') spec.name = evalString(ctx.resolver, ctx.file, v, ctx.locals);
+    if (key === 'unique') spec.unique = bool(ctx, v);
+    if (key === 'index') spec.index = bool(ctx, v);
+    if (key === 'primary_key') spec.primaryKey = bool(ctx, v) ?? spec.primaryKey;
   }
   return spec;
 }
 
-/** The SQLModel `max_length=` of a Field, used to size an AutoString. */
-export function sqlModelMaxLength(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): number | undefined {
-  const e = keywordArg(call, 'max_length');
-  const v = e ? evalLiteral(ctx.resolver, ctx.file, e, ctx.locals) : undefined;
-  return typeof v === 'number' ? v : undefined;
+/**
+ * The type SQLModel gives a Field from its annotation's type: an AutoString sized by `max_length=`, a Numeric by
+ * `max_digits=` and `decimal_places=`.
+ */
+export function sqlModelFieldType(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, type: SqlType): SqlType {
+  const number = (name: string): number | undefined => {
+    const e = keywordArg(call, name);
+    const v = e ? evalLiteral(ctx.resolver, ctx.file, e, ctx.locals) : undefined;
+    return typeof v === 'number' ? v : undefined;
+  };
+  if (type.family === 'VARCHAR') {
+    const length = number('max_length');
+    return length === undefined ? type : { ...type, args: { length } };
+  }
+  if (type.family === 'NUMERIC') {
+    const precision = number('max_digits');
+    const scale = number('decimal_places');
+    if (precision === undefined && scale === undefined) return type;
+    const args = { ...type.args, ...(precision !== undefined ? { precision } : {}), ...(scale !== undefined ? { scale } : {}) };
+    return { ...type, args, text: `${type.text}(${Object.entries(args).map(([k, v]) => `${k}=${v}`).join(', ')})` };
+  }
+  return type;
 }
 
 /** Reads `UniqueConstraint`, `Index`, `PrimaryKeyConstraint`, `ForeignKeyConstraint` and `CheckConstraint` calls. */
