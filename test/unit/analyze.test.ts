@@ -79,6 +79,19 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(models, upgrade)).sort(), ['extra-index users', 'extra-index users.a', 'missing-index users', 'missing-index users.a']);
   });
 
+  it("reports a foreign key whose ON DELETE action changed, as Alembic does; NO ACTION is the default", async () => {
+    const models = (ondelete: string): string =>
+      ['class Team(Base):', '    __tablename__ = "teams"', '    id = sa.Column(sa.Integer, primary_key=True)', py(USERS).trimEnd(), `    team_id = sa.Column(sa.Integer, sa.ForeignKey("teams.id"${ondelete}))`, ''].join('\n');
+    const upgrade = `
+      op.create_table("teams", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("team_id", sa.Integer()),
+          sa.ForeignKeyConstraint(["team_id"], ["teams.id"], ondelete="CASCADE"), sa.PrimaryKeyConstraint("id"))
+    `;
+    assert.deepEqual(await drift(models(', ondelete="cascade"'), upgrade), []);
+    assert.deepEqual((await drift(models(', ondelete="SET NULL"'), upgrade)).sort(), ['extra-foreign-key users.team_id', 'missing-foreign-key users.team_id']);
+    assert.deepEqual(await drift(models(''), upgrade.replace(', ondelete="CASCADE"', ', ondelete="NO ACTION"')), []);
+  });
+
   it('does not report a server default that only backs a Python-side default, but does when the model has neither', async () => {
     const found = await drift(`${USERS}      active = sa.Column(sa.Boolean, default=True)\n      flag = sa.Column(sa.Boolean)\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("active", sa.Boolean(), server_default=sa.text("true")),

@@ -311,12 +311,18 @@ function diffIndexes(d: TableDiff, push: Push): void {
   }
 }
 
+/**
+ * Two foreign keys that are the same: same columns, referenced table and columns, and the same ON DELETE and ON UPDATE
+ * actions (NO ACTION being the default), as Alembic compares them where the database reports those actions.
+ */
 function fkMatches(a: ForeignKeyDef, b: ForeignKeyDef): boolean {
-  return sameList(a.columns, b.columns) && a.refTable === b.refTable && sameList(a.refColumns, b.refColumns);
+  const action = (v: string | undefined): string | undefined => (v && v.toLowerCase() !== 'no action' ? v.toLowerCase() : undefined);
+  return sameList(a.columns, b.columns) && a.refTable === b.refTable && sameList(a.refColumns, b.refColumns) && action(a.ondelete) === action(b.ondelete) && action(a.onupdate) === action(b.onupdate);
 }
 
 function describeFk(fk: ForeignKeyDef): string {
-  return `(${fk.columns.join(', ')}) -> ${fk.refSchema ? `${fk.refSchema}.` : ''}${fk.refTable}(${fk.refColumns.join(', ')})`;
+  const actions = `${fk.ondelete ? ` ON DELETE ${fk.ondelete.toUpperCase()}` : ''}${fk.onupdate ? ` ON UPDATE ${fk.onupdate.toUpperCase()}` : ''}`;
+  return `(${fk.columns.join(', ')}) -> ${fk.refSchema ? `${fk.refSchema}.` : ''}${fk.refTable}(${fk.refColumns.join(', ')})${actions}`;
 }
 
 function diffForeignKeys(d: TableDiff, push: Push): void {
