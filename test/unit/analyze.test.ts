@@ -92,6 +92,16 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models(''), upgrade.replace(', ondelete="CASCADE"', ', ondelete="NO ACTION"')), []);
   });
 
+  it('reports a named expression index no migration makes, by its name (its SQL is not compared)', async () => {
+    const models = `${USERS}      email = sa.Column(sa.String(100))\n      __table_args__ = (sa.Index("ix_users_email_lower", sa.func.lower(email), unique=True), sa.Index("ix_odd", sa.func.f(email).collate("x")))\n`;
+    const upgrade = (extra: string): string => `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"))
+      ${extra}
+    `;
+    assert.deepEqual(await drift(models, upgrade('')), ['missing-index users'], 'the one whose SQL cannot be read stays quiet');
+    assert.deepEqual(await drift(models, upgrade('op.create_index("ix_users_email_lower", "users", [sa.text("LOWER(email)")], unique=True)')), []);
+  });
+
   it('does not report a server default that only backs a Python-side default, but does when the model has neither', async () => {
     const found = await drift(`${USERS}      active = sa.Column(sa.Boolean, default=True)\n      flag = sa.Column(sa.Boolean)\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("active", sa.Boolean(), server_default=sa.text("true")),

@@ -285,8 +285,9 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (mig.indexes.some((m) => indexMatches(idx, m, d))) continue;
     if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_index' || o.kind === '*')) continue;
-    if (idx.columns.some((c) => !mig.columns.has(c))) continue; // the missing column is the finding
-    push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, singleColumn(idx.columns));
+    // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
+    if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !mig.columns.has(c))) continue;
+    push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
   const searchVector = (c: string): boolean => /tsvector/i.test(model.columns.get(c)?.type?.name ?? '');

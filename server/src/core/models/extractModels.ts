@@ -448,7 +448,7 @@ class ModelReader {
         break;
       }
       case 'index':
-        table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin, ...(dialects ? { dialects } : {}), ...(c.options ? { options: c.options } : {}) });
+        table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin, ...(dialects ? { dialects } : {}), ...(c.options ? { options: c.options } : {}), ...(c.expressions ? { expressions: true } : {}) });
         break;
       case 'primary':
         setPrimaryKey(table, c.columns, c.name);

@@ -254,7 +254,7 @@ export function sqlModelFieldType(ctx: EvalContext, call: Extract<Expr, { k: 'ca
 /** Reads `UniqueConstraint`, `Index`, `PrimaryKeyConstraint`, `ForeignKeyConstraint` and `CheckConstraint` calls. */
 export type ConstraintSpec =
   | { kind: 'unique'; name?: string; columns: string[] }
-  | { kind: 'index'; name?: string; columns: string[]; unique: boolean; conventional?: boolean; options?: IndexOption[] }
+  | { kind: 'index'; name?: string; columns: string[]; unique: boolean; conventional?: boolean; options?: IndexOption[]; expressions?: boolean }
   | { kind: 'primary'; name?: string; columns: string[] }
   | { kind: 'foreign'; name?: string; columns: string[]; refs: string[]; ondelete?: string; onupdate?: string }
   | CheckSpec;
@@ -344,11 +344,14 @@ export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'c
     case 'sa.Index': {
       const [first, ...rest] = call.args;
       const idxName = first ? str(first) : undefined;
-      // Expression indexes (`text("lower(name)")`, `func.lower(...)`) keep the expression's text as their "column".
-      const cols = colNames(rest) ?? rest.map((a) => str(a.k === 'call' && a.args.length === 1 && calleeName(ctx, a) === 'sa.text' ? a.args[0] : a) ?? exprText(a));
-      if (!cols) return undefined;
+      // Expression indexes (`text("lower(name)")`, `func.lower(...)`, `desc("b")`) keep the expression's SQL as their
+      // "column" (its source text when it cannot be read as SQL).
+      const plain = colNames(rest);
+      const sql = plain ? undefined : rest.map((a) => indexElementSql(ctx, a));
+      const cols = plain ?? sql!.map((s, i) => s ?? exprText(rest[i]));
+      const expressions = !plain && sql!.every((s) => s !== undefined);
       const conventional = first?.k === 'call' && first.fn.k === 'attr' && first.fn.name === 'f';
-      return { kind: 'index', name: idxName, columns: cols, unique: bool(ctx, keywordArg(call, 'unique')) ?? false, conventional, options: readIndexOptions(ctx, call) };
+      return { kind: 'index', name: idxName, columns: cols, unique: bool(ctx, keywordArg(call, 'unique')) ?? false, conventional, options: readIndexOptions(ctx, call), ...(expressions ? { expressions } : {}) };
     }
     case 'sa.ForeignKeyConstraint': {
       const cols = evalStringList(ctx.resolver, ctx.file, call.args[0] ?? keywordArg(call, 'columns'), ctx.locals);
@@ -387,4 +390,32 @@ function readIdentity(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): Ide
     options.push([k.name, value]);
   }
   return call.args.length > 0 ? { source: exprText(call) } : { options };
+}
+
+/**
+ * An element of an expression index as SQL: a column, `text("...")`, `func.lower(col)` (any SQL function, nested),
+ * `desc(col)` / `col.desc()` and `asc`; undefined for anything else.
+ */
+function indexElementSql(ctx: EvalContext, e: Expr, depth = 0): string | undefined {
+  if (depth > 10) return undefined;
+  if (e.k === 'name') return e.id;
+  if (e.k === 'str') return `'${e.v.replace(/'/g, "''")}'`;
+  if (e.k === 'num') return String(e.v);
+  if (e.k === 'attr') return e.name;
+  if (e.k !== 'call') return undefined;
+  const callee = calleeName(ctx, e);
+  if (callee === 'sa.text' || callee === 'sa.literal_column') return evalString(ctx.resolver, ctx.file, e.args[0], ctx.locals);
+  if (e.fn.k === 'attr' && (e.fn.name === 'desc' || e.fn.name === 'asc') && e.args.length === 0) {
+    const inner = indexElementSql(ctx, e.fn.obj, depth + 1);
+    return inner === undefined ? undefined : `${inner} ${e.fn.name.toUpperCase()}`;
+  }
+  if ((callee === 'sa.desc' || callee === 'sa.asc') && e.args.length === 1) {
+    const inner = evalString(ctx.resolver, ctx.file, e.args[0], ctx.locals) ?? indexElementSql(ctx, e.args[0], depth + 1);
+    return inner === undefined ? undefined : `${inner} ${callee.slice(3).toUpperCase()}`;
+  }
+  if (callee?.startsWith('sa.func.') && e.kw.length === 0) {
+    const args = e.args.map((a) => indexElementSql(ctx, a, depth + 1));
+    return args.every((a) => a !== undefined) ? `${callee.slice('sa.func.'.length)}(${args.join(', ')})` : undefined;
+  }
+  return undefined;
 }

@@ -89,6 +89,8 @@ export interface IndexDef {
   dialects?: string[];
   /** Dialect options (`postgresql_where=`, `postgresql_using=`...), written into revisions as given. */
   options?: IndexOption[];
+  /** Model side: some of `columns` are SQL expressions (`lower(email)`), all of them read. */
+  expressions?: boolean;
 }
 
 /** A dialect option of an index, by its keyword (`postgresql_using`). */
