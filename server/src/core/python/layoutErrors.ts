@@ -13,7 +13,9 @@ import type { FlatTree } from './flatTree';
 export function layoutErrors(tree: FlatTree, text: string, limit: number): Span[] {
   const out: Span[] = [];
   if (tree.size === 0) return out;
-  const visitBlock = (block: number, column: number | undefined): void => {
+  const visitBlock = (block: number, column: number | undefined, depth: number): void => {
+    // CPython refuses more than 100 nested blocks; deeper ones (a forged text) are not followed, so the stack holds.
+    if (depth > MAX_DEPTH) return;
     let expected = column;
     for (const n of tree.children(block)) {
       if (out.length >= limit) return;
@@ -32,19 +34,21 @@ export function layoutErrors(tree: FlatTree, text: string, limit: number): Span[
         const broken = joinedLine(text, start, tree.end(n));
         if (broken !== undefined) out.push(lineSpan(text, broken));
       } else {
-        for (const c of tree.children(n)) visitNested(c);
+        for (const c of tree.children(n)) visitNested(c, depth + 1);
       }
     }
   };
   /** The blocks of a compound statement (its body, `else`, `except`... clauses), each with its own indentation. */
-  const visitNested = (n: number): void => {
+  const visitNested = (n: number, depth: number): void => {
     const type = tree.type(n);
-    if (type === 'block') visitBlock(n, undefined);
-    else if (CLAUSES.has(type) || type === 'decorated_definition' || type.endsWith('_definition')) for (const c of tree.children(n)) visitNested(c);
+    if (type === 'block') visitBlock(n, undefined, depth);
+    else if (depth <= MAX_DEPTH && (CLAUSES.has(type) || type === 'decorated_definition' || type.endsWith('_definition'))) for (const c of tree.children(n)) visitNested(c, depth + 1);
   };
-  visitBlock(0, 0);
+  visitBlock(0, 0, 0);
   return out;
 }
+
+const MAX_DEPTH = 200;
 
 /** The statements that end at the end of their logical line (compound statements hold blocks instead). */
 const SIMPLE_STATEMENTS = new Set([
