@@ -102,6 +102,15 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('op.create_index("ix_users_email_lower", "users", [sa.text("LOWER(email)")], unique=True)')), []);
   });
 
+  it("names the type a with_variant gives the dialect compared on, where the types differ", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('app/models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}    name = sa.Column(sa.String().with_variant(sa.String(300), "postgresql"))\n`);
+    project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(length=255)), sa.PrimaryKeyConstraint("id"))\n');
+    const [finding] = project.analyze().findings;
+    assert.match(finding.message, /the model has sa\.String\(300\) \(its postgresql variant\), the migrations have sa\.String\(length=255\) \(head a1\)/);
+  });
+
   it('does not report a server default that only backs a Python-side default, but does when the model has neither', async () => {
     const found = await drift(`${USERS}      active = sa.Column(sa.Boolean, default=True)\n      flag = sa.Column(sa.Boolean)\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("active", sa.Boolean(), server_default=sa.text("true")),

@@ -1,5 +1,5 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
-import type { CheckDef, ColumnDef, ForeignKeyDef, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
+import type { CheckDef, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions } from '../schema/schema';
 import { enumValuesDiffer, storedEnumLengths, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
@@ -219,7 +219,7 @@ function diffTable(d: TableDiff): void {
       } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
         const lengths = storedEnumLengths(col.type, other.type, d.dialect);
         const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : '';
-        push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${col.type.text}, the migrations have ${other.type.text}${stored} (${headText}).`, col.name, migRef);
+        push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef);
       }
     }
     const unknown = new Set(other.unknown ?? []);
@@ -249,6 +249,12 @@ function diffTable(d: TableDiff): void {
 }
 
 type Push = (subject: ChangeSubject, code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }) => void;
+
+/** A type as written, or its `with_variant` for the dialect compared on, which is what differs there. */
+function typeText(type: SqlType, dialect: string | undefined): string {
+  const variant = dialect !== undefined ? type.variants?.[dialect] : undefined;
+  return variant ? `${variant.text} (its ${dialect} variant)` : type.text;
+}
 
 function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
