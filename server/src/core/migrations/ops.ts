@@ -3,7 +3,7 @@ import { exprText } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList } from '../python/literals';
 import type { ServerDefault, SourceRef, SqlType } from '../schema/schema';
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
-import { calleeName, evalColumnCall, evalConstraintCall, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
+import { calleeName, evalColumnCall, evalConstraintCall, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
 import { readSqlOps } from './sql';
 
 type Call = Extract<Expr, { k: 'call' }>;
@@ -192,7 +192,7 @@ export function readOpCall({ scope, call, method, batch }: { scope: OpScope; cal
       const nameExpr = args.get('index_name');
       const name = optional('index_name', 'the index name');
       const columns = strings('columns', 'the columns');
-      const conventional = nameExpr?.k === 'call' && nameExpr.fn.k === 'attr' && nameExpr.fn.name === 'f';
+      const conventional = isOpF(nameExpr);
       const index: IndexSpec | undefined = columns ? { kind: 'index', name, columns, unique: flag('unique'), conventional, options: readIndexOptions(scope, call) } : undefined;
       return [{ origin, via, unresolved, kind: 'create_index', table: ref, index, ifNotExists: flag('if_not_exists') }];
     }

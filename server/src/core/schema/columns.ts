@@ -299,6 +299,11 @@ function indexOptionValue(ctx: EvalContext, e: Expr): IndexOption['value'] {
   return value !== undefined ? { literal: value } : { source: exprText(e) };
 }
 
+/** Whether a name is written `op.f("...")` (or `batch_op.f`): final, left as it is by a naming convention. */
+export function isOpF(e: Expr | undefined): boolean {
+  return e?.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'f';
+}
+
 /** Reads a table-level constraint or index call, or undefined when the call is not one (or cannot be read). */
 export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): ConstraintSpec | undefined {
   const callee = calleeName(ctx, call);
@@ -350,7 +355,7 @@ export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'c
       const sql = plain ? undefined : rest.map((a) => indexElementSql(ctx, a));
       const cols = plain ?? sql!.map((s, i) => s ?? exprText(rest[i]));
       const expressions = !plain && sql!.every((s) => s !== undefined);
-      const conventional = first?.k === 'call' && first.fn.k === 'attr' && first.fn.name === 'f';
+      const conventional = isOpF(first);
       return { kind: 'index', name: idxName, columns: cols, unique: bool(ctx, keywordArg(call, 'unique')) ?? false, conventional, options: readIndexOptions(ctx, call), ...(expressions ? { expressions } : {}) };
     }
     case 'sa.ForeignKeyConstraint': {
@@ -373,7 +378,7 @@ export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'c
     case 'sa.CheckConstraint': {
       const sql = str(call.args[0] ?? keywordArg(call, 'sqltext'));
       const nameExpr = keywordArg(call, 'name');
-      const final = nameExpr?.k === 'call' && ((nameExpr.fn.k === 'attr' && nameExpr.fn.name === 'f') || calleeName(ctx, nameExpr) === 'sa.conv');
+      const final = isOpF(nameExpr) || (nameExpr?.k === 'call' && calleeName(ctx, nameExpr) === 'sa.conv');
       return { kind: 'check', name, sql: sql ?? '', ...(final ? { final } : {}) };
     }
     default:
@@ -386,7 +391,7 @@ function readIdentity(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): Ide
   const options: Array<[string, Literal]> = [];
   for (const k of call.kw) {
     const value = k.name ? evalLiteral(ctx.resolver, ctx.file, k.value, ctx.locals) : undefined;
-    if (!k.name || value === undefined || call.args.length > 0) return { source: exprText(call) };
+    if (!k.name || value === undefined) return { source: exprText(call) };
     options.push([k.name, value]);
   }
   return call.args.length > 0 ? { source: exprText(call) } : { options };
