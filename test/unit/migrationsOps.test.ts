@@ -437,6 +437,25 @@ describe('migrations: a schema that existed before the migrations (create_all + 
     assert.match(r.findings[0].message, /is not created until revision b/);
     assert.equal(table(r, 'users').partial, undefined);
   });
+
+  it('takes a table that a later revision drops before re-creating it (a SQLite rebuild in SQL) as one that existed', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        with op.batch_alter_table("connection") as batch_op:
+            batch_op.alter_column("login", existing_type=sa.VARCHAR(length=500), type_=sa.Text(), existing_nullable=True)
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.execute("CREATE TABLE connection_new (id INTEGER NOT NULL, login TEXT, PRIMARY KEY (id))")
+        op.execute("INSERT INTO connection_new SELECT * FROM connection")
+        op.execute("DROP TABLE connection")
+        op.execute("ALTER TABLE connection_new RENAME TO connection")
+      `),
+    });
+    assert.deepEqual(codes(r.findings), ['assumed-baseline']);
+    assert.match(r.findings[0].message, /"connection"/);
+    const connection = table(r, 'connection');
+    assert.deepEqual([connection.partial, [...connection.columns.keys()]], [undefined, ['id', 'login']]);
+  });
 });
 
 describe('migrations: what cannot be evaluated', () => {

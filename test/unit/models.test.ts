@@ -437,6 +437,65 @@ describe('models -> schema: names as the class body sees them', () => {
 });
 
 describe('models -> schema: patterns of larger projects', () => {
+  it('reads a ForeignKeyConstraint whose local columns are the class body’s own Column objects', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlalchemy import Column, ForeignKeyConstraint, Integer, String
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class DagRun(Base):
+            __tablename__ = "dag_run"
+            dag_id = Column(String(250), primary_key=True)
+            run_id = Column(String(250), primary_key=True)
+        class TaskReschedule(Base):
+            __tablename__ = "task_reschedule"
+            id = Column(Integer, primary_key=True)
+            dag_id = Column(String(250), nullable=False)
+            run_id = Column(String(250), nullable=False)
+            __table_args__ = (
+                ForeignKeyConstraint([dag_id, run_id], ["dag_run.dag_id", "dag_run.run_id"], name="task_reschedule_dr_fkey", ondelete="CASCADE"),
+                ForeignKeyConstraint(columns=(run_id,), refcolumns=[DagRun.run_id], name="by_run"),
+            )
+      `,
+    });
+    const fks = tables.get('task_reschedule')!.foreignKeys;
+    assert.deepEqual(fks.map((f) => [f.name, f.columns, f.refTable, f.refColumns, f.ondelete]), [
+      ['task_reschedule_dr_fkey', ['dag_id', 'run_id'], 'dag_run', ['dag_id', 'run_id'], 'CASCADE'],
+      ['by_run', ['run_id'], 'dag_run', ['run_id'], undefined],
+    ]);
+  });
+
+  it('takes the base an `if TYPE_CHECKING:` else binds at run time, not the one given to the type checker', async () => {
+    const tables = await modelTables({
+      'base.py': `
+        import typing
+        from typing import TYPE_CHECKING, Any
+        from sqlalchemy import MetaData
+        from sqlalchemy.orm import registry
+        mapper_registry = registry(metadata=MetaData())
+        if TYPE_CHECKING:
+            Base = Any
+        else:
+            Base = mapper_registry.generate_base()
+        if not typing.TYPE_CHECKING:
+            Other = mapper_registry.generate_base()
+      `,
+      'models.py': `
+        from sqlalchemy import Column, Integer, String
+        from base import Base, Other
+        class Pool(Base):
+            __tablename__ = "slot_pool"
+            id = Column(Integer, primary_key=True)
+            pool = Column(String(256), unique=True)
+        class Variable(Other):
+            __tablename__ = "variable"
+            id = Column(Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.get('slot_pool')!.columns.keys()], ['id', 'pool']);
+    assert.ok(tables.has('variable'));
+  });
+
   it('reads a TypeDecorator hierarchy by its impl, not as a Python enum', async () => {
     const tables = await modelTables({
       'types.py': `

@@ -63,9 +63,18 @@ class SchemaReplay {
   private revision = '';
   private step!: OpStep;
 
+  /**
+   * Tables some revision drops or renames away before any creates them: they existed before the first revision (a
+   * SQLite rebuild `CREATE TABLE t_new`, `DROP TABLE t`, `ALTER TABLE t_new RENAME TO t` re-creates a table that
+   * `create_all()` made), so an op on them before that is on the baseline, not on a table that does not exist yet.
+   */
+  private readonly existedBefore = new Set<string>();
+
   constructor(revisions: Array<{ revision: string; steps: OpStep[] }>) {
     for (const { revision, steps } of revisions) {
       for (const { op } of steps) {
+        const removed = op.kind === 'drop_table' || op.kind === 'rename_table' ? refKey(op.table) : undefined;
+        if (removed !== undefined && !this.created.has(removed)) this.existedBefore.add(removed);
         const key = op.kind === 'create_table' ? refKey(op.table) : op.kind === 'rename_table' && op.newName !== undefined ? refKey({ name: op.newName, schema: op.table.schema }) : undefined;
         if (key !== undefined && !this.created.has(key)) this.created.set(key, revision);
       }
@@ -402,7 +411,7 @@ class SchemaReplay {
     let table = this.schema.get(key);
     if (!table) {
       if (options.ifExists) return undefined;
-      if (!this.created.has(key) && !this.gone.has(key)) {
+      if ((!this.created.has(key) || this.existedBefore.has(key)) && !this.gone.has(key)) {
         table = this.assume(ref, op.origin);
         this.baseline.push({ table: qualified(table), step: this.step });
       } else if (this.explains(['create_table', 'rename_table'])) {

@@ -295,10 +295,14 @@ function collectBindings(file: string, body: Stmt[], table: Map<string, LineBind
           }
         }
         break;
-      case 'if':
-        collectBindings(file, s.body, table, guarded);
-        collectBindings(file, s.orelse, table, true);
+      case 'if': {
+        // `if TYPE_CHECKING:` never runs: what the program binds is in its else (`Base = Any` for the type checker,
+        // `Base = registry.generate_base()` at run time). Its own names stay as a fallback, like any guarded branch.
+        const typeCheckingOnly = isTypeCheckingTest(s.test);
+        collectBindings(file, typeCheckingOnly ? s.orelse : s.body, table, guarded);
+        collectBindings(file, typeCheckingOnly ? s.body : s.orelse, table, true);
         break;
+      }
       case 'try':
         collectBindings(file, s.body, table, guarded);
         for (const h of s.handlers) collectBindings(file, h, table, true);
@@ -307,6 +311,11 @@ function collectBindings(file: string, body: Stmt[], table: Map<string, LineBind
         break;
     }
   }
+}
+
+/** Whether an `if` tests `TYPE_CHECKING` (bare or `typing.TYPE_CHECKING`), which is false whenever the code runs. */
+function isTypeCheckingTest(test: Expr): boolean {
+  return (test.k === 'name' && test.id === 'TYPE_CHECKING') || (test.k === 'attr' && test.name === 'TYPE_CHECKING');
 }
 
 /** Python's builtin names a module may use without binding them. */

@@ -359,7 +359,9 @@ export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'c
       return { kind: 'index', name: idxName, columns: cols, unique: bool(ctx, keywordArg(call, 'unique')) ?? false, conventional, options: readIndexOptions(ctx, call), ...(expressions ? { expressions } : {}) };
     }
     case 'sa.ForeignKeyConstraint': {
-      const cols = evalStringList(ctx.resolver, ctx.file, call.args[0] ?? keywordArg(call, 'columns'), ctx.locals);
+      const colsExpr = call.args[0] ?? keywordArg(call, 'columns');
+      // `["dag_id"]`, or `[dag_id, run_id]`: the class body's own columns in a model's __table_args__.
+      const cols = evalStringList(ctx.resolver, ctx.file, colsExpr, ctx.locals) ?? (colsExpr && (colsExpr.k === 'list' || colsExpr.k === 'tuple') ? colNames(colsExpr.items) : undefined);
       const refsExpr = call.args[1] ?? keywordArg(call, 'refcolumns');
       let refs = evalStringList(ctx.resolver, ctx.file, refsExpr, ctx.locals);
       if (!refs && refsExpr && (refsExpr.k === 'list' || refsExpr.k === 'tuple')) {
