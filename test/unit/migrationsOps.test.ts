@@ -82,6 +82,35 @@ describe('migrations: replaying op.create_table and op.drop_table', () => {
     assert.equal(posts.foreignKeys[0].origin.span[0], posts.columns.get('author_id')!.origin.span[0]);
   });
 
+  it('reads a ForeignKey to a model attribute that a revision imports as the table and column it points at', async () => {
+    const r = await replay({
+      'app/models.py': `
+        from sqlalchemy import Column, String
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        TRACES = "trace_info"
+        class SqlTraceInfo(Base):
+            __tablename__ = TRACES
+            request_id = Column("rid", String(50), primary_key=True)
+        class Undecided(Base):
+            key = Column(String(50), primary_key=True)
+      `,
+      'v/a.py': rev('a', null, `
+        op.create_table("trace_info", sa.Column("rid", sa.String(length=50), primary_key=True))
+        op.create_table(
+            "trace_tags",
+            sa.Column("key", sa.String(length=250), primary_key=True),
+            sa.Column("request_id", sa.String(length=50), sa.ForeignKey(column=SqlTraceInfo.request_id, name="fk_trace_tags_request_id")),
+        )
+        op.add_column("trace_tags", sa.Column("other", sa.String(length=50), sa.ForeignKey(Undecided.key)))
+      `, 'from app.models import SqlTraceInfo, Undecided'),
+    });
+    const tags = table(r, 'trace_tags');
+    assert.deepEqual(tags.foreignKeys.map((f) => [f.name, f.columns, f.refTable, f.refColumns]), [['fk_trace_tags_request_id', ['request_id'], 'trace_info', ['rid']]]);
+    // A class whose table is not written in its body: the foreign key is not dropped silently.
+    assert.deepEqual(withCode(r.findings, 'unresolved').map((f) => f.message), ['op.add_column: could not evaluate the table of ForeignKey(Undecided.key) statically.']);
+  });
+
   it('reads table-level ForeignKeyConstraint, Index and CheckConstraint, and schema=', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

@@ -465,6 +465,27 @@ describe('models -> schema: patterns of larger projects', () => {
     ]);
   });
 
+  it("names __table_args__ indexes with the class body's own names, as Python's class scope shows them", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class SqlIssue(Base):
+            __tablename__ = "issues"
+            issue_id = sa.Column(sa.String(36), primary_key=True)
+            status = sa.Column(sa.String(50), nullable=False)
+            __table_args__ = (
+                sa.Index(f"index_{__tablename__}_status", "status"),
+                sa.UniqueConstraint(status, name="uq_" + __tablename__ + "_status"),
+            )
+      `,
+    });
+    const issues = tables.get('issues')!;
+    assert.deepEqual(issues.indexes.map((i) => [i.name, i.columns]), [['index_issues_status', ['status']]]);
+    assert.deepEqual(issues.uniques.map((u) => [u.name, u.columns]), [['uq_issues_status', ['status']]]);
+  });
+
   it('takes the base an `if TYPE_CHECKING:` else binds at run time, not the one given to the type checker', async () => {
     const tables = await modelTables({
       'base.py': `

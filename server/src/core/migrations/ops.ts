@@ -1,4 +1,4 @@
-import { keywordArg, type Expr } from '../python/syntax';
+import { keywordArg, type Expr, type Stmt } from '../python/syntax';
 import { exprText } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList } from '../python/literals';
 import type { ServerDefault, SourceRef, SqlType } from '../schema/schema';
@@ -289,7 +289,7 @@ function readTableItems(scope: OpScope, items: Expr[], note: (what: string, e?: 
         continue;
       }
       if (calleeName(ctx, e) === 'sa.Column') {
-        const spec = evalColumnCall(ctx, e, 'sa.Column');
+        const spec = migrationColumn(ctx, e, note);
         if (spec.name === undefined) note('the name of a column', e);
         columns.push({ spec, origin });
         continue;
@@ -300,6 +300,42 @@ function readTableItems(scope: OpScope, items: Expr[], note: (what: string, e?: 
     }
   }
   return { columns, constraints };
+}
+
+/**
+ * An `sa.Column(...)` of a migration, with each `ForeignKey(Model.attr)` (a revision that imports the project's
+ * models) written as the "table.column" it points at; one whose table cannot be read is noted, never dropped.
+ */
+function migrationColumn(ctx: EvalContext, call: Call, note: (what: string, e?: Expr) => void): ColumnSpec {
+  const spec = evalColumnCall(ctx, call, 'sa.Column');
+  spec.foreignKeys = spec.foreignKeys.flatMap((fk) => {
+    if (fk.target.kind === 'text') return [fk];
+    const text = memberColumnText(ctx, fk.target.file, fk.target.cls, fk.target.attr);
+    if (text === undefined) {
+      note(`the table of ForeignKey(${fk.target.cls.name}.${fk.target.attr})`);
+      return [];
+    }
+    return [{ ...fk, target: { kind: 'text', text } }];
+  });
+  return spec;
+}
+
+/** "table.column" for a model class attribute, from the class's own `__tablename__` and the attribute's column name. */
+function memberColumnText(ctx: EvalContext, file: string, cls: Extract<Stmt, { k: 'class' }>, attr: string): string | undefined {
+  let table: string | undefined;
+  let column = attr;
+  for (const st of cls.body) {
+    if (st.k !== 'assign' || !st.value) continue;
+    const target = st.targets[0];
+    if (st.targets.length !== 1 || target.k !== 'name') continue;
+    if (target.id === '__tablename__') table = evalString(ctx.resolver, file, st.value);
+    else if (target.id === attr && st.value.k === 'call') {
+      // `Column("request_id", ...)` / `mapped_column("request_id", ...)`: the first argument names the column.
+      const named = st.value.args[0] ? evalString(ctx.resolver, file, st.value.args[0]) : undefined;
+      if (named !== undefined) column = named;
+    }
+  }
+  return table === undefined ? undefined : `${table}.${column}`;
 }
 
 /** Table arguments that do not describe columns or constraints the analysis tracks. */
@@ -316,7 +352,7 @@ function readColumnArg(scope: OpScope, arg: Expr | undefined, note: (what: strin
     note('the column', arg);
     return undefined;
   }
-  const spec = evalColumnCall(leaf.ctx, leaf.e, 'sa.Column');
+  const spec = migrationColumn(leaf.ctx, leaf.e, note);
   if (spec.name === undefined) {
     note('the column name', leaf.e);
     return undefined;

@@ -1,6 +1,6 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
-import type { Resolver } from '../python/resolve';
+import type { Locals, Resolver, Value } from '../python/resolve';
 import { evalString, evalStringList } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
@@ -397,10 +397,10 @@ class ModelReader {
     return { table: table.name, schema: table.schema, column: this.attributeColumns.get(table)?.get(fk.target.attr) ?? fk.target.attr };
   }
 
-  private tableArgsExpr(contributors: ClassRef[]): { expr: Expr; file: string } | undefined {
+  private tableArgsExpr(contributors: ClassRef[]): { expr: Expr; file: string; locals?: Locals } | undefined {
     for (const c of contributors) {
       const args = this.graph.ownAttribute(c, '__table_args__');
-      if (args) return { expr: args, file: c.file };
+      if (args) return { expr: args, file: c.file, locals: classBodyNames(c, args) };
       const fn = c.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__table_args__');
       const ret = fn?.body.find((s): s is Extract<Stmt, { k: 'return' }> => s.k === 'return');
       if (ret?.value) return { expr: ret.value, file: c.file };
@@ -414,7 +414,7 @@ class ModelReader {
     const dict = args.expr.k === 'dict' ? args.expr : (args.expr.k === 'tuple' || args.expr.k === 'list') ? args.expr.items.find((i) => i.k === 'dict') : undefined;
     if (dict?.k !== 'dict') return undefined;
     for (const [k, v] of dict.entries) {
-      if (k && evalString(this.resolver, args.file, k) === 'schema') return evalString(this.resolver, args.file, v);
+      if (k && evalString(this.resolver, args.file, k, args.locals) === 'schema') return evalString(this.resolver, args.file, v, args.locals);
     }
     return undefined;
   }
@@ -423,14 +423,14 @@ class ModelReader {
     const args = this.tableArgsExpr(contributors);
     if (!args) return;
     const items = args.expr.k === 'tuple' || args.expr.k === 'list' ? args.expr.items : [];
-    const ctx = this.ctx(args.file);
+    const ctx: EvalContext = { ...this.ctx(args.file), locals: args.locals };
     for (const item of items) {
       if (item.k !== 'call') continue;
       // `Index(...).ddl_if(dialect="postgresql")` exists only on that dialect.
       let call = item;
       let dialects: string[] | undefined;
       while (call.fn.k === 'attr' && call.fn.name === 'ddl_if' && call.fn.obj.k === 'call') {
-        dialects = evalStringList(this.resolver, args.file, keywordArg(call, 'dialect'));
+        dialects = evalStringList(this.resolver, args.file, keywordArg(call, 'dialect'), args.locals);
         call = call.fn.obj;
       }
       this.applyConstraint(plan, ctx, call, { file: args.file, span: item.s }, dialects);
@@ -678,4 +678,18 @@ function rootName(e: Expr | undefined): Extract<Expr, { k: 'name' }> | undefined
     cur = cur.k === 'attr' ? cur.obj : cur.k === 'subscript' ? cur.obj : cur.k === 'call' ? cur.fn : undefined;
   }
   return undefined;
+}
+
+/**
+ * The names a class body binds before `value` (its `__table_args__`), as Python's class scope shows them there:
+ * `Index(f"ix_{__tablename__}_status", "status")` reads the class's own `__tablename__`.
+ */
+function classBodyNames(ref: ClassRef, value: Expr): Locals {
+  const names = new Map<string, Value>();
+  for (const s of ref.cls.body) {
+    if (s.k !== 'assign' || !s.value || s.value === value) continue;
+    if (s.s[0] > value.s[0]) break;
+    for (const t of s.targets) if (t.k === 'name') names.set(t.id, { t: 'expr', file: ref.file, e: s.value });
+  }
+  return names;
 }
