@@ -49,4 +49,11 @@ describe('config: a script_location that names no folder of the project', () => 
     }
     assert.deepEqual(await findings({ 'backend/alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\n' }, 'backend/migrations'), []);
   });
+
+  it("is found from the folder Alembic is run in: a config inside the package with the path from the project's root", async () => {
+    const ini = '[alembic]\nscript_location = pkg/store/db_migrations\n';
+    assert.deepEqual(await findings({ 'pkg/store/db_migrations/alembic.ini': ini }, 'pkg/store/db_migrations'), []);
+    // The revisions are those of that folder: the model's table is created, so nothing is missing.
+    assert.deepEqual(await findings({ 'pkg/store/db_migrations/alembic.ini': '[alembic]\nscript_location = pkg/store/migraitons\n' }, 'pkg/store/db_migrations'), ['missing-script-location pkg/store/db_migrations/alembic.ini 1']);
+  });
 });

@@ -88,7 +88,16 @@ function locate(base: string, location: string, folders: Set<string>): string {
     return join(candidates[0] ?? pkgPath, pkg[2].replace(/:/g, '/'));
   }
   // An absolute path from the user's machine: keep only what lies under the project (the ini's folder names).
-  return join(base, loc.replace(/^\/+/, ''));
+  const relative = loc.replace(/^\/+/, '');
+  const here = join(base, relative);
+  if (folders.has(here) || loc.startsWith('/')) return here;
+  // Alembic reads a relative path from the folder it is run in: `alembic -c pkg/db/alembic.ini` from the project's
+  // root, with `script_location = pkg/db`. The config's folder first, then each folder above it.
+  for (let dir = dirname(base); ; dir = dirname(dir)) {
+    const candidate = join(dir, relative);
+    if (folders.has(candidate)) return candidate;
+    if (dir === '') return here;
+  }
 }
 
 function splitLocations(value: string, separator: string | undefined): string[] {
