@@ -257,6 +257,28 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(USERS, upgrade)).sort(), ['extra-table audit', 'extra-table spatial_ref_sys', 'extra-unique users.id']);
     assert.deepEqual(await drift(USERS, upgrade, { 'migrations/env.py': envPy }), ['extra-table audit']);
   });
+
+  it("leaves out tables only the database has when include_object skips names not in target_metadata.tables", async () => {
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("_xcom_archive", sa.Column("id", sa.Integer(), nullable=False))
+      op.create_index("ix_archive", "_xcom_archive", ["id"])
+    `;
+    const hook = (test: string): string => `
+      def include_object(_, name, type_, *args):
+          if name == "sqlite_sequence":
+              return False
+          if ${test}:
+              return False
+          else:
+              return True
+    `;
+    assert.deepEqual(await drift(USERS, upgrade, { 'migrations/env.py': hook('type_ == "table" and name not in target_metadata.tables') }), []);
+    // Without the test on the type, an index's name is not a table's either: what the hook does to it is not guessed.
+    assert.deepEqual(await drift(USERS, upgrade, { 'migrations/env.py': hook('name not in target_metadata.tables') }), ['extra-table _xcom_archive']);
+    // A model table is kept: `in` leaves out only what the models have.
+    assert.deepEqual(await drift(`${USERS}  class Extra(Base):\n      __tablename__ = "extra"\n      id = sa.Column(sa.Integer, primary_key=True)\n`, upgrade, { 'migrations/env.py': hook('type_ == "table" and name in target_metadata.tables') }), ['extra-table _xcom_archive']);
+  });
   it("types a mapped_column with a foreign key and no type of its own from the referenced column, not from Mapped[int]", async () => {
     const models = `
       from sqlalchemy.orm import Mapped, mapped_column

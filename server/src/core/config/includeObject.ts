@@ -40,6 +40,8 @@ type Atom =
   | { k: 'type'; values: string[]; negated: boolean }
   | { k: 'side'; sides: Side[] }
   | { k: 'name'; test: NameTest }
+  /** `name in target_metadata.tables`: the models have a table of that name (tables only: other types are unknown). */
+  | { k: 'modelTable'; negated: boolean }
   | { k: 'unknown' };
 
 type Cond = { k: 'and' | 'or'; xs: Cond[] } | { k: 'not'; x: Cond } | { k: 'atom'; atom: Atom } | { k: 'const'; v: boolean };
@@ -147,6 +149,10 @@ class HookReader {
       if (subject && value !== undefined && isParam(subject, type)) return atom({ k: 'type', values: [value], negated: op === '!=' });
       if (subject && value !== undefined && this.isName(subject)) return atom({ k: 'name', test: { test: 'in', values: [value], negated: op === '!=' } });
     }
+    if ((op === 'in' || op === 'not in') && this.isName(left) && right.k === 'attr' && right.name === 'tables') {
+      // `name not in target_metadata.tables`: a table only the database has.
+      return atom({ k: 'modelTable', negated: op === 'not in' });
+    }
     if (op === 'in' || op === 'not in') {
       const values = isParam(left, type) || this.isName(left) ? this.list(right) : undefined;
       if (!values) return UNKNOWN;
@@ -241,6 +247,8 @@ function negate(a: Atom): Atom {
       return { k: 'side', sides: ALL_SIDES.filter((s) => !a.sides.includes(s)) };
     case 'name':
       return { k: 'name', test: { ...a.test, negated: !a.test.negated } };
+    case 'modelTable':
+      return { k: 'modelTable', negated: !a.negated };
     case 'unknown':
       return a;
   }
@@ -256,6 +264,12 @@ function toRule(conj: Atom[]): ExcludeRule | undefined {
     if (a.k === 'type') types = types.filter((t) => a.values.includes(t) !== a.negated);
     else if (a.k === 'side') sides = sides.filter((s) => a.sides.includes(s));
     else if (a.k === 'name') names.push(a.test);
+  }
+  for (const a of conj) {
+    if (a.k !== 'modelTable') continue;
+    // A table the models lack is one only the migrations have; one they have is on the models' side or on both.
+    if (types.some((t) => t !== 'table')) return undefined;
+    sides = sides.filter((s) => (s === 'migrations') === a.negated);
   }
   if (types.length === 0 || sides.length === 0) return undefined;
   return {
