@@ -108,8 +108,30 @@ describe('real-world traps: what must and must not be reported', () => {
       }
     });
 
-    it('treats the table as uncertain when the dialect is unknown: no warning either way', async () => {
-      assert.deepEqual(loud(await check({ models, revisions, url: 'driver://user:pass@localhost/dbname' })), []);
+    it('treats the table as uncertain when the dialect is unknown: no warning either way, and a note that says why', async () => {
+      const found = await check({ models, revisions, url: 'driver://user:pass@localhost/dbname' });
+      assert.deepEqual(loud(found), []);
+      assert.deepEqual(found, ['information unresolved users']);
+    });
+
+    it('still compares the columns when an undecided branch only drops a constraint (mlflow: a CHECK dropped on MySQL)', async () => {
+      const runs = `
+        class Run(Base):
+            __tablename__ = "runs"
+            id = sa.Column(sa.Integer, primary_key=True)
+            status = sa.Column(sa.String(20))
+      `;
+      const history = [
+        revision('a1', null, `
+          op.create_table("runs", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("status", sa.String(length=9)),
+              sa.CheckConstraint("status IN ('RUNNING', 'FAILED')", name="status"))
+        `),
+        revision('a2', 'a1', `
+          if op.get_bind().engine.name == "mysql":
+              op.drop_constraint("status", "runs", type_="check")
+        `),
+      ];
+      assert.deepEqual(await check({ models: runs, revisions: history, url: '""' }), ['warning type-mismatch runs.status', 'information unresolved runs']);
     });
 
     it('accepts if_not_exists / if_exists ops on what exists or not, and reports the same ops without the flags', async () => {

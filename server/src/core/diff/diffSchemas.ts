@@ -243,6 +243,8 @@ function diffTable(d: TableDiff): void {
   if (!mig.partial && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
     push({ kind: 'primary-key', model, migration: mig }, 'primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), the migrations have (${mig.primaryKey.join(', ')}) (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
   }
+  // An index or constraint op that runs only on some databases: which of them exist at head is not known.
+  if (mig.uncertainConstraints) return;
   diffIndexes(d, push);
   diffForeignKeys(d, push);
   diffChecks(d, push);

@@ -48,6 +48,24 @@ export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpS
 
 const IDENTIFIER = /^\w+$/;
 
+const ONLY_SOME_DATABASES = 'runs only on some databases (a branch on the dialect that could not be decided: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
+
+/** Whether an op changes only a table's indexes or its unique, foreign key and check constraints (not its columns or primary key). */
+function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
+  switch (op.kind) {
+    case 'create_index':
+    case 'drop_index':
+    case 'create_unique_constraint':
+    case 'create_foreign_key':
+    case 'create_check_constraint':
+      return true;
+    case 'drop_constraint':
+      return op.type === 'foreignkey' || op.type === 'unique' || op.type === 'check';
+    default:
+      return false;
+  }
+}
+
 class SchemaReplay {
   private readonly schema: Schema = new Map();
   private readonly findings: Finding[] = [];
@@ -109,7 +127,7 @@ class SchemaReplay {
         if (!table || !op.index) return;
         const { name } = op.index;
         if (name !== undefined && table.indexes.some((i) => i.name === name)) {
-          if (!op.ifNotExists && !this.quiet()) this.invalid(`${label(op)}: index "${name}" already exists on table "${qualified(table)}".`, table);
+          if (!op.ifNotExists && !this.tolerates(table)) this.invalid(`${label(op)}: index "${name}" already exists on table "${qualified(table)}".`, table);
           return;
         }
         this.checkColumns(table, op.index.columns);
@@ -330,7 +348,7 @@ class SchemaReplay {
       if (owner) {
         owner.indexes = owner.indexes.filter((i) => i.name !== name);
         this.touch(owner, op);
-      } else if (!op.ifExists && !this.quiet() && !candidates.some((t) => t.partial || t.uncertain) && !this.explains(['create_index'], name)) {
+      } else if (!op.ifExists && !this.quiet() && !candidates.some((t) => this.tolerates(t)) && !this.explains(['create_index'], name)) {
         this.invalid(`${label(op)}: index "${name}" does not exist at this point.`);
       }
       return;
@@ -439,6 +457,13 @@ class SchemaReplay {
   /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
+    if (this.step.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
+      // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
+      if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', `${label(op)}: ${ONLY_SOME_DATABASES}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+      table.uncertainConstraints = true;
+      return;
+    }
+    if (this.step.uncertain && !table.uncertain) this.report('unresolved', `${label(op)}: ${ONLY_SOME_DATABASES}; table "${qualified(table)}" is not compared.`, table.name);
     if (op.unresolved.length > 0 || this.step.uncertain) table.uncertain = true;
   }
 
@@ -505,7 +530,7 @@ class SchemaReplay {
 
   /** Whether a missing column (or index/constraint) on this table may be explained rather than be a mistake. */
   private tolerates(table: TableDef, column?: string): boolean {
-    return !!table.partial || !!table.uncertain || this.quiet() || (column !== undefined && this.explains(['add_column', 'alter_column'], column));
+    return !!table.partial || !!table.uncertain || (column === undefined && !!table.uncertainConstraints) || this.quiet() || (column !== undefined && this.explains(['add_column', 'alter_column'], column));
   }
 
   /** Inside an undecided dialect branch or a `try:` body, a failing op is not reported. */

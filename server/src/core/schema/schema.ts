@@ -164,6 +164,8 @@ export interface TableDef {
   partial?: boolean;
   /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */
   uncertain?: boolean;
+  /** Migration side: an index or constraint op that runs only on some databases changed it; those are not compared. */
+  uncertainConstraints?: boolean;
   history?: HistoryEntry[];
 }
 
