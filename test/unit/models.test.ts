@@ -486,6 +486,32 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual(issues.uniques.map((u) => [u.name, u.columns]), [['uq_issues_status', ['status']]]);
   });
 
+  it('reads a type that a project helper function returns, with its arguments and defaults bound', async () => {
+    const tables = await modelTables({
+      'base.py': `
+        from sqlalchemy import String
+        ID_LEN = 250
+        def StringID(*, length=ID_LEN, **kwargs) -> String:
+            return String(length=length, **kwargs)
+      `,
+      'models.py': `
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import declarative_base
+        from base import StringID
+        Base = declarative_base()
+        class DagBundle(Base):
+            __tablename__ = "dag_bundle"
+            name = Column(StringID(), primary_key=True)
+            short = Column(StringID(length=20))
+      `,
+    });
+    const columns = tables.get('dag_bundle')!.columns;
+    assert.deepEqual(['name', 'short'].map((c) => [columns.get(c)!.type!.family, columns.get(c)!.type!.args.length, columns.get(c)!.type!.text]), [
+      ['VARCHAR', 250, 'StringID()'],
+      ['VARCHAR', 20, 'StringID(length=20)'],
+    ]);
+  });
+
   it('takes the base an `if TYPE_CHECKING:` else binds at run time, not the one given to the type checker', async () => {
     const tables = await modelTables({
       'base.py': `

@@ -1,9 +1,9 @@
 import type { Expr, Span } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
-import { canonicalName, exprText, type ClassStmt, type Value } from '../python/resolve';
+import { canonicalName, exprText, type ClassStmt } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList, type Literal } from '../python/literals';
 import type { IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
-import { evalServerDefault, evalType, type EvalContext } from './types';
+import { evalServerDefault, evalType, helperArguments, type EvalContext } from './types';
 
 /** Where a ForeignKey points: a "table.column" string, or a model class attribute (`User.id`). */
 export type ForeignKeyTarget =
@@ -101,12 +101,7 @@ export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth =
   if (target.t === 'def') {
     const ret = target.def.body.find((s) => s.k === 'return');
     if (ret?.k !== 'return' || !ret.value) return undefined;
-    const locals = new Map<string, Value>();
-    target.def.params.forEach((p, i) => {
-      const arg = p.star ? undefined : (e.args[i] ?? keywordArg(e, p.name) ?? p.default);
-      if (arg) locals.set(p.name, arg === p.default ? { t: 'expr', file: target.file, e: arg } : { t: 'expr', file: ctx.file, e: arg });
-    });
-    return columnDeclaration({ resolver: ctx.resolver, file: target.file, locals }, ret.value, depth + 1);
+    return columnDeclaration({ resolver: ctx.resolver, file: target.file, locals: helperArguments(ctx, target.def, target.file, e) }, ret.value, depth + 1);
   }
   return undefined;
 }

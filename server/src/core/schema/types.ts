@@ -1,6 +1,6 @@
-import type { Expr } from '../python/syntax';
+import type { Expr, Stmt } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
-import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
+import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt, type Value } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { Scalar, ServerDefault, SqlType } from './schema';
 
@@ -74,6 +74,19 @@ export interface EvalContext {
 const MAX_DEPTH = 12;
 
 /**
+ * The parameters of a project helper `def` bound to a call's arguments, as locals for its body: each positional or
+ * keyword argument (read where the call is), else the parameter's default (read where the def is).
+ */
+export function helperArguments(ctx: EvalContext, def: Extract<Stmt, { k: 'def' }>, defFile: string, call: Extract<Expr, { k: 'call' }>): Locals {
+  const locals = new Map<string, Value>();
+  def.params.forEach((p, i) => {
+    const arg = p.star ? undefined : (call.args[i] ?? keywordArg(call, p.name) ?? p.default);
+    if (arg) locals.set(p.name, arg === p.default ? { t: 'expr', file: defFile, e: arg } : { t: 'expr', file: ctx.file, e: arg });
+  });
+  return locals;
+}
+
+/**
  * The SQL type an expression denotes (`sa.String(50)`, `String`, a `String50` constant, a project `TypeDecorator`,
  * `Enum(MyEnum)`, `ARRAY(Integer)`, `x.with_variant(...)`), or undefined when it is not a type at all.
  * A type we cannot judge comes back with no family.
@@ -94,7 +107,12 @@ export function evalType(ctx: EvalContext, e: Expr, depth = 0): SqlType | undefi
       return typeFromCall(ctx, canonical, e, text, depth);
     }
     if (fn.t === 'class') return typeFromProjectClass({ ...ctx, file: fn.file, locals: undefined }, fn.cls, text, depth);
-    if (fn.t === 'expr') return undefined;
+    if (fn.t === 'def') {
+      // A project helper that returns a type: `def StringID(*, length=ID_LEN, **kw): return String(length=length, **kw)`.
+      const ret = fn.def.body.find((st) => st.k === 'return');
+      const inner = ret?.k === 'return' && ret.value ? evalType({ resolver, file: fn.file, locals: helperArguments(ctx, fn.def, fn.file, e) }, ret.value, depth + 1) : undefined;
+      return inner && { ...inner, text };
+    }
     return undefined;
   }
   if (e.k === 'name' || e.k === 'attr') {
