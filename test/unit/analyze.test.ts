@@ -258,6 +258,22 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(USERS, upgrade, { 'migrations/env.py': envPy }), ['extra-table audit']);
   });
 
+  it("compares the models of the MetaData env.py's target_metadata names, not a legacy copy of them under another base", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    const model = (length: number): string => `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n\nclass SqlTag(Base):\n    __tablename__ = "tags"\n    key = sa.Column(sa.String(250), primary_key=True)\n    value = sa.Column(sa.String(${length}), nullable=True)\n`;
+    // The legacy file sorts first: without env.py's word, the first table of a name is compared.
+    project.setFile('app/initial_models.py', model(250));
+    project.setFile('app/models.py', model(8000));
+    project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("tags", sa.Column("key", sa.String(250), nullable=False), sa.Column("value", sa.String(8000)), sa.PrimaryKeyConstraint("key"))\n');
+    const codes = (): string[] => project.analyze().findings.map((f) => `${f.code} ${f.file}`);
+    assert.deepEqual(codes(), ['type-mismatch app/initial_models.py']);
+    project.setFile('migrations/env.py', 'from alembic import context\nfrom app.models import Base\n\ntarget_metadata = Base.metadata\n');
+    assert.deepEqual(codes(), []);
+    project.setFile('migrations/env.py', 'from alembic import context\nfrom app.initial_models import Base\n\ntarget_metadata = [Base.metadata]\n');
+    assert.deepEqual(codes(), ['type-mismatch app/initial_models.py']);
+  });
+
   it("leaves out tables only the database has when include_object skips names not in target_metadata.tables", async () => {
     const upgrade = `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))

@@ -18,6 +18,7 @@ import { defaultSettings, type Settings } from './config/settings';
 import { applyBaselineSetting } from './config/baseline';
 import { excludedByEnv, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
+import { readTargetMetadata } from './config/targetMetadata';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
 export interface EnvironmentAnalysis {
@@ -95,6 +96,7 @@ class AnalysisMemos {
   readonly models: FileMemo<ModelSchema>;
   readonly includeRules: FileMemo<ExcludeRule[]>;
   readonly compareOptions: FileMemo<CompareOptions>;
+  readonly targetMetadata: FileMemo<string[] | undefined>;
   readonly graphs = new InputsMemo<RevisionGraph>();
   readonly environments = new TextsMemo<AlembicEnvironment[]>();
   readonly replays = new ReplayGroups();
@@ -120,6 +122,7 @@ class AnalysisMemos {
     this.models = new FileMemo(this.reads);
     this.includeRules = new FileMemo(this.reads);
     this.compareOptions = new FileMemo(this.reads);
+    this.targetMetadata = new FileMemo(this.reads);
   }
 
   /**
@@ -133,6 +136,7 @@ class AnalysisMemos {
     this.models.invalidate(file);
     this.includeRules.invalidate(file);
     this.compareOptions.invalidate(file);
+    this.targetMetadata.invalidate(file);
     const own = (key: string): boolean => key === file || key.startsWith(`${file}\0`);
     if (change === 'revision' && forgot.every(own)) this.editedRevisions.add(file);
     else if (change !== 'other' || forgot.length > 0) this.historyEpoch++;
@@ -150,7 +154,7 @@ class AnalysisMemos {
   /** Forgets what the last analysis did not use (the history's memos only when it read the history). */
   sweep(historyRead: boolean): void {
     for (const m of historyRead ? [this.revisions, this.steps, this.graphs, this.replays] : []) m.sweep();
-    for (const m of [this.models, this.includeRules, this.compareOptions]) m.sweep();
+    for (const m of [this.models, this.includeRules, this.compareOptions, this.targetMetadata]) m.sweep();
   }
 
   private clear(): void {
@@ -159,7 +163,7 @@ class AnalysisMemos {
     this.modelGroups.clear();
     this.environments.clear();
     this.tablePairs = new WeakMap();
-    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.compareOptions, this.graphs, this.replays]) m.clear();
+    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.graphs, this.replays]) m.clear();
   }
 }
 
@@ -374,9 +378,10 @@ export class Project {
     const migrateFiles = (): string[] => pyFiles.filter((f) => this.files.get(f)!.migrateLike);
     const owners = assignModels(models.tables, replays.map((r) => r.replay.schema));
     replays.forEach(({ env, graph, dialect, replay }, i) => {
-      const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema);
       const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
       const hasEnvPy = this.files.has(envPy);
+      const target = hasEnvPy ? memos.targetMetadata.get(envPy, () => readTargetMetadata({ resolver, file: envPy })) : undefined;
+      const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema, target);
       const rules = hasEnvPy ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
       const compare = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
       // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
@@ -615,9 +620,11 @@ function assignModels(models: TableDef[], schemas: Schema[]): Map<TableDef, numb
 
 /**
  * The models an environment's migrations are about. With several MetaData objects (a second declarative base for
- * tests, another database), only those that share at least one table with the migrations, unless none does.
+ * tests, another database, a legacy copy of the models): those env.py's `target_metadata` names, when it can be read
+ * and names any, else those that share at least one table with the migrations, unless none does. Of two tables of
+ * one name left in different MetaData, the first is compared.
  */
-function targetedModels(models: TableDef[], schema: Schema): TableDef[] {
+function targetedModels(models: TableDef[], schema: Schema, target: string[] | undefined): TableDef[] {
   const groups = new Map<string | undefined, TableDef[]>();
   for (const t of models) {
     const list = groups.get(t.metadata);
@@ -625,9 +632,21 @@ function targetedModels(models: TableDef[], schema: Schema): TableDef[] {
     else groups.set(t.metadata, [t]);
   }
   if (groups.size < 2) return models;
+  const named = target && [...groups.entries()].filter(([key]) => key === undefined || target.includes(key));
+  if (named?.some(([key]) => key !== undefined)) return oneTablePerName(named.flatMap(([, tables]) => tables));
   const names = new Set([...schema.values()].map((t) => t.name));
   const used = [...groups.entries()].filter(([key, tables]) => key === undefined || tables.some((t) => names.has(t.name)));
-  return used.some(([key]) => key !== undefined) ? used.flatMap(([, tables]) => tables) : models;
+  return oneTablePerName(used.some(([key]) => key !== undefined) ? used.flatMap(([, tables]) => tables) : models);
+}
+
+function oneTablePerName(tables: TableDef[]): TableDef[] {
+  const seen = new Set<string>();
+  return tables.filter((t) => {
+    const key = tableKey(t.name, t.schema);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Whether a file (as it is, or was) is, or configures, a part of the migrations' history (a revision, a config, env.py). */

@@ -10,7 +10,7 @@ import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
-import { conventionName, metadataKey, readNamingConvention, type NamingConvention } from './naming';
+import { conventionName, metadataKey, metadataKeyOf, readNamingConvention, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
 export interface ModelSchema {
@@ -176,7 +176,11 @@ class ModelReader {
     if (!name) return null;
 
     const schema = this.tableArgsSchema(contributors) ?? this.metadataSchema(root);
-    const key = tableKey(name, schema);
+    const metadata = withBindKey(metadataKey(this.resolver, root), root.kind === 'flask' ? this.bindKey(contributors) : undefined);
+    // A table of the same name in another MetaData (a legacy copy of the models, a second database) is another table.
+    const plainKey = tableKey(name, schema);
+    const other = this.tables.get(plainKey);
+    const key = other && other.metadata !== metadata ? `${plainKey}\0${metadata}` : plainKey;
     const existing = this.tables.get(key);
     if (existing) {
       // Two classes on one table (e.g. `extend_existing`); merge their columns.
@@ -188,7 +192,7 @@ class ModelReader {
     const table = newTable(name, { file: ref.file, span: ref.cls.nameSpan }, schema);
     table.modelName = ref.cls.name;
     table.modelKind = 'class';
-    table.metadata = withBindKey(metadataKey(this.resolver, root), root.kind === 'flask' ? this.bindKey(contributors) : undefined);
+    table.metadata = metadata;
     if (contributors.some((c) => this.graph.hasOpaqueBase(c))) table.open = true;
     this.tables.set(key, table);
     this.classTables.set(ref.cls, table);
@@ -512,7 +516,7 @@ class ModelReader {
     const table = newTable(name, { file, span: target?.s ?? call.s }, schema);
     table.modelName = modelName ?? (target?.k === 'name' ? target.id : name);
     table.modelKind = modelName !== undefined ? 'class' : 'table';
-    table.metadata = this.flaskTableMetadata(file, call) ?? this.coreTableMetadata(file, call.args[1]);
+    table.metadata = this.flaskTableMetadata(file, call) ?? metadataKeyOf(this.graph, file, call.args[1]);
     this.tables.set(key, table);
     const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: this.metadataConvention(file, call.args[1]) };
     for (const a of call.args.slice(1)) {
@@ -546,25 +550,6 @@ class ModelReader {
     const db = this.resolver.resolve(file, call.fn.obj);
     if (db.t !== 'expr' || db.e.k !== 'call' || this.resolver.externalName(db.file, db.e.fn) !== 'fsa.SQLAlchemy') return undefined;
     return withBindKey(metadataKey(this.resolver, { kind: 'flask', call: { file: db.file, e: db.e } }), evalString(this.resolver, file, keywordArg(call, 'bind_key')));
-  }
-
-  /** The MetaData identity of a Core table's second argument (`Base.metadata`, `db.metadata`, a `MetaData()` variable). */
-  private coreTableMetadata(file: string, e: Expr | undefined): string | undefined {
-    if (!e) return undefined;
-    const owner = e.k === 'attr' && e.name === 'metadata' ? e.obj : undefined;
-    if (owner) {
-      const v = this.resolver.resolve(file, owner.k === 'attr' && owner.name === 'Model' ? owner.obj : owner);
-      if (v.t === 'class') {
-        const ref = { file: v.file, cls: v.cls };
-        const root = this.graph.isDeclarativeBaseClass(ref) ? { kind: 'declarative' as const, cls: ref } : this.graph.rootOf(ref);
-        return root ? metadataKey(this.resolver, root) : undefined;
-      }
-      if (v.t === 'expr' && v.e.k === 'call') return metadataKey(this.resolver, { kind: 'declarative', call: { file: v.file, e: v.e } });
-      return undefined;
-    }
-    const v = this.resolver.resolve(file, e);
-    if (v.t === 'expr' && v.e.k === 'call') return `${v.file}:${v.e.s[0]}:${v.e.s[1]}`;
-    return undefined;
   }
 
   private conventionOf(root: DeclarativeRoot): NamingConvention {

@@ -2,7 +2,7 @@ import type { Expr } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import { canonicalName, type Resolver } from '../python/resolve';
 import { evalLiteral, evalString } from '../python/literals';
-import type { DeclarativeRoot } from './classes';
+import type { ClassGraph, DeclarativeRoot } from './classes';
 
 /** A MetaData's `naming_convention` templates by kind (ix, uq, fk, pk, ck), plus its default `schema`. */
 export interface NamingConvention {
@@ -101,6 +101,30 @@ export function conventionName(conv: NamingConvention, kind: 'ix' | 'uq' | 'fk' 
     }
   });
   return unresolved ? undefined : out;
+}
+
+/**
+ * The identity (as `metadataKey` gives it) of a MetaData written as an expression: `Base.metadata`, `db.metadata`,
+ * `db.Model.metadata`, or a `MetaData()` variable; a Core table's second argument, or env.py's `target_metadata`.
+ */
+export function metadataKeyOf(graph: ClassGraph, file: string, e: Expr | undefined): string | undefined {
+  if (!e) return undefined;
+  const resolver = graph.resolver;
+  const owner = e.k === 'attr' && e.name === 'metadata' ? e.obj : undefined;
+  if (owner) {
+    const v = resolver.resolve(file, owner.k === 'attr' && owner.name === 'Model' ? owner.obj : owner);
+    if (v.t === 'class') {
+      const ref = { file: v.file, cls: v.cls };
+      const root = graph.isDeclarativeBaseClass(ref) ? { kind: 'declarative' as const, cls: ref } : graph.rootOf(ref);
+      return root ? metadataKey(resolver, root) : undefined;
+    }
+    if (v.t === 'expr' && v.e.k === 'call') return metadataKey(resolver, { kind: 'declarative', call: { file: v.file, e: v.e } });
+    if (v.t === 'ext' && canonicalName(v.q) === 'sqlmodel.SQLModel') return metadataKey(resolver, { kind: 'sqlmodel' });
+    return undefined;
+  }
+  const v = resolver.resolve(file, e);
+  if (v.t === 'expr' && v.e.k === 'call') return `${v.file}:${v.e.s[0]}:${v.e.s[1]}`;
+  return undefined;
 }
 
 /**
