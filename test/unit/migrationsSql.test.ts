@@ -247,6 +247,25 @@ describe('migrations: DDL in op.execute', () => {
     assert.match(ops[1].unresolved[0], /the SQL `SELEKT 1`/);
   });
 
+  it('reports a MySQL procedure no grammar reads once, whole, not cut at the semicolons of its BEGIN ... END body', () => {
+    const procedure = `
+      CREATE PROCEDURE DropForeignKeyIfExists()
+      BEGIN
+        DECLARE n INT;
+        IF EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_NAME = 'fk') THEN
+          ALTER TABLE t DROP FOREIGN KEY fk;
+        ELSE
+          SELECT CASE WHEN n > 0 THEN 1 ELSE 0 END;
+        END IF;
+      END;
+      BEGIN;
+      ALTER TABLE t ADD COLUMN c INT;
+      COMMIT`;
+    const ops = readSqlOps(procedure, ORIGIN, { dialect: 'mysql' });
+    assert.deepEqual(ops.map((o) => o.kind), ['opaque', 'add_column']);
+    assert.match(ops[0].unresolved[0], /^the SQL `CREATE PROCEDURE DropForeignKeyIfExists\(\) BEGIN DECLARE n INT; IF EXISTS/);
+  });
+
   it('does not read SQL without CREATE, ALTER, DROP or RENAME: no statement of it can change the schema', () => {
     assert.deepEqual(readSqlOps('SELEKT 1; UPDATE users SET created_at = WHERE; DELETE FROM altered_rows WHERE', ORIGIN), []);
     const broken = readSqlOps("UPDATE users SET note = 'x' WHERE; Drop TABLE IF EXISTS x y z", ORIGIN);

@@ -110,12 +110,25 @@ function replaceBindParameters(sql: string): string {
   return out;
 }
 
-/** Splits SQL into statements at the semicolons outside quotes, `$$` bodies and comments. */
+/**
+ * Splits SQL into statements at the semicolons outside quotes, `$$` bodies, comments and `BEGIN ... END` blocks (the
+ * body of a MySQL or SQL Server procedure, function or trigger, where `IF ... END IF;` and `CASE ... END` nest).
+ */
 export function splitStatements(sql: string): string[] {
   const out: string[] = [];
   let start = 0;
-  scanSql(sql, (kind, from) => {
-    if (kind === 'semicolon') {
+  const blocks: string[] = [];
+  scanSql(sql, (kind, from, to) => {
+    if (kind === 'code') {
+      for (const m of sql.slice(from, to).matchAll(BLOCK_WORDS)) {
+        const word = m[1].toUpperCase();
+        const next = m[2]?.toUpperCase();
+        if (word === 'CASE') blocks.push(word);
+        // `BEGIN;`, `BEGIN TRANSACTION`: a transaction, not a block.
+        else if (word === 'BEGIN' && next === undefined && !/^\s*(;|$)/.test(sql.slice(from + m.index! + m[0].length, to + 1))) blocks.push(word);
+        else if (word === 'END' && (next === undefined || next === 'CASE')) blocks.pop();
+      }
+    } else if (kind === 'semicolon' && blocks.length === 0) {
       if (sql.slice(start, from).trim()) out.push(sql.slice(start, from));
       start = from + 1;
     }
@@ -123,6 +136,9 @@ export function splitStatements(sql: string): string[] {
   if (sql.slice(start).trim()) out.push(sql.slice(start));
   return out;
 }
+
+/** The words that open and close blocks of procedural SQL, with the word after them that changes their meaning. */
+const BLOCK_WORDS = /\b(BEGIN|END|CASE)\b(?:\s+(IF|CASE|LOOP|WHILE|REPEAT|TRANSACTION|TRAN|WORK)\b)?/gi;
 
 /** Walks SQL text as code, quoted or commented pieces, and statement-ending semicolons. */
 function scanSql(sql: string, visit: (kind: 'code' | 'quoted' | 'semicolon', start: number, end: number) => void): void {
