@@ -121,12 +121,12 @@ export function splitStatements(sql: string): string[] {
   scanSql(sql, (kind, from, to) => {
     if (kind === 'code') {
       for (const m of sql.slice(from, to).matchAll(BLOCK_WORDS)) {
-        const word = m[1].toUpperCase();
-        const next = m[2]?.toUpperCase();
-        if (word === 'CASE') blocks.push(word);
+        const [, begin, transaction, end, endOf, caseWord] = m;
+        if (caseWord) blocks.push('CASE');
         // `BEGIN;`, `BEGIN TRANSACTION`: a transaction, not a block.
-        else if (word === 'BEGIN' && next === undefined && !/^\s*(;|$)/.test(sql.slice(from + m.index! + m[0].length, to + 1))) blocks.push(word);
-        else if (word === 'END' && (next === undefined || next === 'CASE')) blocks.pop();
+        else if (begin && !transaction && !/^\s*(;|$)/.test(sql.slice(from + m.index! + m[0].length, to + 1))) blocks.push('BEGIN');
+        // `END IF`, `END LOOP`, ... close what no block here counts.
+        else if (end && (!endOf || endOf.toUpperCase() === 'CASE')) blocks.pop();
       }
     } else if (kind === 'semicolon' && blocks.length === 0) {
       if (sql.slice(start, from).trim()) out.push(sql.slice(start, from));
@@ -138,7 +138,7 @@ export function splitStatements(sql: string): string[] {
 }
 
 /** The words that open and close blocks of procedural SQL, with the word after them that changes their meaning. */
-const BLOCK_WORDS = /\b(BEGIN|END|CASE)\b(?:\s+(IF|CASE|LOOP|WHILE|REPEAT|TRANSACTION|TRAN|WORK)\b)?/gi;
+const BLOCK_WORDS = /\b(BEGIN)\b(?:\s+(TRANSACTION|TRAN|WORK)\b)?|\b(END)\b(?:\s+(IF|CASE|LOOP|WHILE|REPEAT)\b)?|\b(CASE)\b/gi;
 
 /** Walks SQL text as code, quoted or commented pieces, and statement-ending semicolons. */
 function scanSql(sql: string, visit: (kind: 'code' | 'quoted' | 'semicolon', start: number, end: number) => void): void {
