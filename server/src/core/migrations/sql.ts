@@ -58,6 +58,8 @@ function readWith(parsers: SqlParsers, grammars: Grammar[], sql: string, origin:
   return undefined;
 }
 
+const ROUTINE_WORDS = new Set(['PROCEDURE', 'FUNCTION', 'TRIGGER', 'VIEW', 'EVENT']);
+
 /** Leading words of statements that never change tables, columns or indexes and that no grammar here reads. */
 const UNREAD_SETTINGS = new Set(['PRAGMA']);
 
@@ -70,6 +72,9 @@ function unreadable(statement: string, origin: SourceRef): MigrationOp[] {
   if (words.length === 0 || UNREAD_SETTINGS.has(words[0].toUpperCase())) return [];
   const upper = words.map((w) => w.toUpperCase());
   if (!['CREATE', 'ALTER', 'DROP', 'RENAME'].includes(upper[0])) return [opaqueSql(statement, origin, undefined, 'none')];
+  // A MySQL or SQL Server routine, trigger or view that no grammar here reads changes no table: as those it reads.
+  const routineAt = upper.findIndex((w) => ROUTINE_WORDS.has(w));
+  if (routineAt >= 0 && routineAt <= 4 && !upper.slice(0, routineAt).some((w) => w === 'TABLE' || w === 'INDEX')) return [];
   const tableAt = upper.indexOf('TABLE');
   if (tableAt >= 0 && tableAt <= 4) {
     let k = tableAt + 1;
