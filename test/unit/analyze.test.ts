@@ -258,6 +258,26 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(USERS, upgrade, { 'migrations/env.py': envPy }), ['extra-table audit']);
   });
 
+  it('resolves the imports of a package checked from inside it, by the name of its folder (alembic.ini inside the package)', async () => {
+    const files = {
+      '__init__.py': '',
+      'alembic.ini': INI,
+      'models/__init__.py': '',
+      'models/base.py': 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n',
+      'models/pool.py': 'import sqlalchemy as sa\nfrom airflow.models.base import Base\n\nclass Pool(Base):\n    __tablename__ = "slot_pool"\n    id = sa.Column(sa.Integer, primary_key=True)\n',
+      'migrations/versions/a1_init.py': 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("slot_pool", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n',
+    };
+    const findings = async (folderName: string | undefined, withInit = true): Promise<string[]> => {
+      const project = new Project(await testParser(), { folderName });
+      for (const [f, t] of Object.entries(files)) if (withInit || f !== '__init__.py') project.setFile(f, t);
+      return project.analyze().findings.map((f) => `${f.code} ${f.table ?? ''}`);
+    };
+    assert.deepEqual(await findings('airflow'), []);
+    // Another folder name, or a folder that is no package: the import names nothing of the project.
+    assert.deepEqual(await findings('src'), ['extra-table slot_pool']);
+    assert.deepEqual(await findings('airflow', false), ['extra-table slot_pool']);
+  });
+
   it("compares the models of the MetaData env.py's target_metadata names, not a legacy copy of them under another base", async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

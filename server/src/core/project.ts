@@ -181,7 +181,14 @@ export class Project {
   private readonly memos = new AnalysisMemos();
   private lists?: { excludeKey: string; allFiles: string[]; pyFiles: string[] };
 
-  constructor(private readonly parser: PythonParser) {}
+  /**
+   * A project read by `parser`; `folderName` is the name of the folder it is in, by which its modules import each
+   * other when that folder is itself a package.
+   */
+  constructor(
+    private readonly parser: PythonParser,
+    private readonly options: { folderName?: string } = {},
+  ) {}
 
   /**
    * Sets (or replaces) the text of a project file; `path` is relative POSIX. With `keepLastGood` (an editor buffer
@@ -343,6 +350,7 @@ export class Project {
         memos.reads.read(f);
         return this.syntax(f);
       },
+      rootPackage: this.files.has('__init__.py') && this.options.folderName && /^[A-Za-z_]\w*$/.test(this.options.folderName) ? this.options.folderName : undefined,
     };
     const resolver = memos.resolverFor(pyFiles, source);
     const findings: Finding[] = [];

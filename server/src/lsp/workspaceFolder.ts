@@ -66,7 +66,7 @@ export class WorkspaceFolder {
   ) {
     this.cache = ParseCache.forProject(cacheDir, root);
     this.parser.use(this.cache.wrap(treeSitter));
-    this.project = new Project(this.parser);
+    this.project = new Project(this.parser, { folderName: path.basename(root) });
   }
 
   /** Shares the first index's parsing with a helper thread (`helper()` gives it) if enough is to be parsed; whether it did. */

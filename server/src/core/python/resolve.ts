@@ -37,6 +37,11 @@ export interface ModuleSource {
   files(): Iterable<string>;
   /** The parsed syntax of a project file, or undefined when it cannot be read. */
   syntax(file: string): ModuleSyntax | undefined;
+  /**
+   * The name the project's root folder is imported by when it is itself a package (an `__init__.py` at its top):
+   * `airflow` for a check run inside airflow/, whose modules import `airflow.models.base`.
+   */
+  rootPackage?: string;
 }
 
 /**
@@ -63,11 +68,16 @@ export class Resolver {
         // A module inside a regular package (a folder with __init__.py) is importable only by its full dotted name
         // from the folder above that package: `polar/kit/sqlalchemy.py` is not the module `sqlalchemy`.
         if (i > 0 && this.fileSet.has(`${dirs.slice(0, i).join('/')}/__init__.py`)) continue;
-        const list = this.moduleIndex.get(key);
-        if (list) list.push(file);
-        else this.moduleIndex.set(key, [file]);
+        this.index(key, file);
       }
+      if (source.rootPackage) this.index([source.rootPackage, ...parts].join('.'), file);
     }
+  }
+
+  private index(dotted: string, file: string): void {
+    const list = this.moduleIndex.get(dotted);
+    if (list) list.push(file);
+    else this.moduleIndex.set(dotted, [file]);
   }
 
   /** The project file that holds the dotted module name, as Python would find it from `fromFile`, if any. */
