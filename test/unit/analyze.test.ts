@@ -258,6 +258,41 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(USERS, upgrade, { 'migrations/env.py': envPy }), ['extra-table audit']);
   });
 
+  it("compares a TypeDecorator that picks its type per dialect (load_dialect_impl) by what it picks on the project's dialect", async () => {
+    const models = `
+      from sqlalchemy.dialects import postgresql, mysql
+      from sqlalchemy.types import CHAR, TypeDecorator
+      class GUID(TypeDecorator):
+          impl = CHAR
+          cache_ok = True
+          def load_dialect_impl(self, dialect):
+              if dialect.name == "postgresql":
+                  return dialect.type_descriptor(postgresql.UUID())
+              elif dialect.name in ("mysql", "mariadb"):
+                  return mysql.BINARY(16)
+              else:
+                  return dialect.type_descriptor(CHAR(32))
+      class UtcDateTime(TypeDecorator):
+          impl = sa.TIMESTAMP(timezone=True)
+          def load_dialect_impl(self, dialect):
+              if dialect.name == "mssql":
+                  return dialect.type_descriptor(sa.DateTime())
+              return super().load_dialect_impl(dialect)
+      class Token(Base):
+          __tablename__ = "tokens"
+          id = sa.Column(GUID(), primary_key=True)
+          seen = sa.Column(UtcDateTime, nullable=False)
+    `;
+    const upgrade = (id: string, seen: string): string => `
+      op.create_table("tokens", sa.Column("id", ${id}, nullable=False), sa.Column("seen", ${seen}, nullable=False), sa.PrimaryKeyConstraint("id"))
+    `;
+    const sqlite = { 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n' };
+    assert.deepEqual(await drift(models, upgrade('sa.UUID()', 'sa.TIMESTAMP(timezone=True)')), []);
+    assert.deepEqual(await drift(models, upgrade('sa.String(length=36)', 'sa.String(length=30)')), ['type-mismatch tokens.id', 'type-mismatch tokens.seen']);
+    assert.deepEqual(await drift(models, upgrade('sa.CHAR(length=32)', 'sa.TIMESTAMP(timezone=True)'), sqlite), []);
+    assert.deepEqual(await drift(models, upgrade('sa.CHAR(length=36)', 'sa.TIMESTAMP(timezone=True)'), sqlite), ['type-mismatch tokens.id']);
+  });
+
   it('resolves the imports of a package checked from inside it, by the name of its folder (alembic.ini inside the package)', async () => {
     const files = {
       '__init__.py': '',

@@ -486,6 +486,33 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual(issues.uniques.map((u) => [u.name, u.columns]), [['uq_issues_status', ['status']]]);
   });
 
+  it("reads the type_annotation_map given to the base's registry(...), and a TypeDecorator's type per dialect", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import uuid
+        from typing import Any, ClassVar
+        import sqlalchemy as sa
+        from sqlalchemy.dialects import postgresql
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+        from sqlalchemy.types import CHAR, TypeDecorator
+        class UUID(TypeDecorator):
+            impl = sa.types.TypeEngine
+            def load_dialect_impl(self, dialect):
+                if dialect.name == "postgresql":
+                    return dialect.type_descriptor(postgresql.UUID())
+                else:
+                    return dialect.type_descriptor(CHAR(36))
+        class Base(DeclarativeBase):
+            registry: ClassVar[Any] = registry(metadata=sa.MetaData(), type_annotation_map={uuid.UUID: UUID})
+        class Flow(Base):
+            __tablename__ = "flow"
+            id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+      `,
+    });
+    const type = tables.get('flow')!.columns.get('id')!.type!;
+    assert.deepEqual([type.name, type.family, type.variants?.postgresql?.family, type.variants?.sqlite?.family, type.variants?.sqlite?.args.length], ['UUID', undefined, 'UUID', 'CHAR', 36]);
+  });
+
   it('reads a type that a project helper function returns, with its arguments and defaults bound', async () => {
     const tables = await modelTables({
       'base.py': `

@@ -573,7 +573,9 @@ class ModelReader {
     if (!holder) return out;
     const classes = [holder, ...this.graph.ancestors(holder)];
     for (const c of classes) {
-      const map = this.graph.ownAttribute(c, 'type_annotation_map');
+      // `type_annotation_map = {...}`, or `registry = registry(type_annotation_map={...})`.
+      const registry = this.graph.ownAttribute(c, 'registry');
+      const map = this.graph.ownAttribute(c, 'type_annotation_map') ?? (registry?.k === 'call' ? keywordArg(registry, 'type_annotation_map') : undefined);
       if (map?.k !== 'dict') continue;
       const ctx = this.ctx(c.file);
       for (const [k, v] of map.entries) {

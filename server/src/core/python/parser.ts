@@ -364,8 +364,8 @@ class Converter {
       if (name === 'downgrade' && t.type(t.parent(outer)) === 'module') return;
       const outerDepth = this.classDepth;
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
-      // __tablename__): skipping the others keeps big model files cheap.
-      const needed = outerDepth === 0 || name.startsWith('__') || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
+      // __tablename__), or a TypeDecorator's load_dialect_impl: skipping the others keeps big model files cheap.
+      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
       this.classDepth = 0;
       try {
         const body = needed ? this.body(n) : [];

@@ -243,20 +243,76 @@ function isPythonEnum(resolver: Resolver, file: string, cls: ClassStmt, depth: n
 function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, depth: number): SqlType | undefined {
   const members = enumMembers(ctx.resolver, ctx.file, cls, false);
   if (members) return { name: 'Enum', family: 'ENUM', args: {}, enumValues: members, enumName: cls.name.toLowerCase(), text };
-  // A decorator that picks its implementation per dialect cannot be judged by its `impl`.
-  if (cls.body.some((s) => s.k === 'def' && s.name === 'load_dialect_impl')) return { name: cls.name, args: {}, text };
-  for (const s of cls.body) {
-    if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'impl')) {
-      const impl = evalType(ctx, s.value, depth + 1);
-      if (impl) return { ...impl, args: {}, text, userType: cls.name };
-    }
-  }
+  const implExpr = [...cls.body].reverse().find((s) => s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'impl'));
+  const impl = implExpr?.k === 'assign' && implExpr.value ? evalType(ctx, implExpr.value, depth + 1) : undefined;
+  // A decorator that picks its implementation per dialect is judged, on a known dialect, by what it picks there.
+  const perDialect = cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === 'load_dialect_impl');
+  if (perDialect) return { name: cls.name, args: {}, text, variants: dialectImpls(ctx, perDialect, impl, depth) };
+  if (impl) return { ...impl, args: {}, text, userType: cls.name };
   // A subclass of a SQLAlchemy type (`class MyString(String)`) behaves as that type.
   for (const b of cls.bases) {
     const base = evalType(ctx, b, depth + 1);
     if (base && base.family) return { ...base, args: {}, text, userType: cls.name };
   }
   return { name: cls.name, args: {}, text };
+}
+
+const DIALECTS = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 'oracle'];
+
+/**
+ * What a TypeDecorator's `load_dialect_impl(self, dialect)` returns on each dialect where that can be read: branches
+ * on `dialect.name` (`==`, `!=`, `in`, `not in`), returning `dialect.type_descriptor(T)`, `T`, or the decorator's own
+ * `impl` (`super().load_dialect_impl(dialect)`, `self.impl`).
+ */
+function dialectImpls(ctx: EvalContext, method: Extract<Stmt, { k: 'def' }>, impl: SqlType | undefined, depth: number): Record<string, SqlType> | undefined {
+  const param = method.params[1]?.name;
+  if (!param) return undefined;
+  const isDialectName = (e: Expr): boolean => e.k === 'attr' && e.name === 'name' && e.obj.k === 'name' && e.obj.id === param;
+  const decide = (test: Expr, dialect: string): boolean | undefined => {
+    if (test.k === 'not') {
+      const inner = decide(test.value, dialect);
+      return inner === undefined ? undefined : !inner;
+    }
+    if (test.k === 'boolop') {
+      const values = test.values.map((v) => decide(v, dialect));
+      if (values.some((v) => v === undefined)) return undefined;
+      return test.op === 'and' ? values.every(Boolean) : values.some(Boolean);
+    }
+    if (test.k !== 'compare' || test.ops.length !== 1) return undefined;
+    const [left, right, op] = [test.left, test.comparators[0], test.ops[0]];
+    const subject = isDialectName(left) ? right : isDialectName(right) ? left : undefined;
+    const names = subject && evalLiteral(ctx.resolver, ctx.file, subject);
+    const list = typeof names === 'string' ? [names] : Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : undefined;
+    if (!list) return undefined;
+    if (op === '==' || op === 'in') return list.includes(dialect);
+    if (op === '!=' || op === 'not in') return !list.includes(dialect);
+    return undefined;
+  };
+  const returned = (e: Expr): SqlType | undefined => {
+    if (e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'type_descriptor' && e.args[0]) return returned(e.args[0]);
+    if (e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'load_dialect_impl' && e.fn.obj.k === 'call' && e.fn.obj.fn.k === 'name' && e.fn.obj.fn.id === 'super') return impl;
+    if (e.k === 'attr' && e.obj.k === 'name' && e.obj.id === 'self' && (e.name === 'impl' || e.name === 'impl_instance')) return impl;
+    return evalType(ctx, e, depth + 1);
+  };
+  const walk = (body: Stmt[], dialect: string): SqlType | undefined | null => {
+    for (const st of body) {
+      if (st.k === 'return') return st.value ? (returned(st.value) ?? null) : null;
+      if (st.k === 'if') {
+        const taken = decide(st.test, dialect);
+        if (taken === undefined) return null;
+        const inner = walk(taken ? st.body : st.orelse, dialect);
+        if (inner !== undefined) return inner;
+      }
+    }
+    return undefined;
+  };
+  const out: Record<string, SqlType> = {};
+  for (const dialect of DIALECTS) {
+    // null: what it returns there cannot be read; undefined: it returns nothing (None).
+    const type = walk(method.body, dialect);
+    if (type) out[dialect] = type;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** The arguments that Alembic compares when both sides give them. */
