@@ -156,7 +156,7 @@ describe('migrations: branches', () => {
     const r = await replay({ 'v/a.py': BASE, 'v/b.py': DIALECT_BRANCH });
     // Each table so left out of the comparison is named once, in a note on the first op that touched it.
     assert.deepEqual(r.findings.map((f) => `${f.severity} ${f.code} ${f.table}`), ['information unresolved users', 'information unresolved posts']);
-    assert.match(r.findings[0].message, /runs only on some databases .*set sqlalchemy\.url in alembic\.ini.*table "users" is not compared/);
+    assert.match(r.findings[0].message, /runs only on some databases .*when the dialect is unknown, set sqlalchemy\.url in alembic\.ini.*table "users" is not compared/);
     assert.deepEqual([table(r, 'users').columns.has('tags'), table(r, 'posts').columns.has('tags')], [true, true]);
     assert.deepEqual([table(r, 'users').uncertain, table(r, 'posts').uncertain], [true, true]);
   });
@@ -167,6 +167,28 @@ describe('migrations: branches', () => {
     assert.deepEqual([table(pg, 'users').uncertain, table(pg, 'posts').uncertain], [undefined, undefined]);
     const sqlite = await replay({ 'v/a.py': BASE, 'v/b.py': DIALECT_BRANCH }, 'sqlite');
     assert.deepEqual([table(sqlite, 'users').columns.has('tags'), table(sqlite, 'posts').columns.has('tags')], [false, true]);
+  });
+
+  it('decides a dialect test made by a helper function, and tests joined with and / or', async () => {
+    const r = await replay(
+      {
+        'v/a.py': BASE,
+        'v/b.py': rev('b', 'a', `
+          conn = op.get_bind()
+          if _is_pg(conn):
+              op.add_column("users", sa.Column("pg", sa.Integer()))
+          else:
+              op.add_column("users", sa.Column("other", sa.Integer()))
+          if _is_pg(conn) and conn.dialect.name != "mysql":
+              op.add_column("users", sa.Column("both", sa.Integer()))
+          if not _is_pg(conn) or conn.dialect.name == "sqlite":
+              op.add_column("users", sa.Column("never", sa.Integer()))
+        `, 'def _is_pg(conn):\n    return conn.dialect.name == "postgresql"'),
+      },
+      'postgresql',
+    );
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'pg', 'both']);
+    assert.equal(table(r, 'users').uncertain, undefined);
   });
 
   it('decides the usual spellings of a dialect test: a bind variable, context, engine.name, in, not, a flag variable', async () => {
@@ -261,6 +283,8 @@ describe('migrations: branches', () => {
             op.create_table("audit", sa.Column("id", sa.Integer()))
         if False:
             op.create_table("never", sa.Column("id", sa.Integer()))
+        if has_column("users", "retry_index"):
+            op.drop_column("users", "retry_index")
       `, `
         from x import has_column
         ENABLE_AUDIT = True
@@ -269,6 +293,8 @@ describe('migrations: branches', () => {
     assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'y', 'z']);
     assert.equal(table(r, 'users').uncertain, undefined);
     assert.deepEqual([...r.schema.keys()], ['users', 'posts', 'audit']);
+    // A drop the test guards, of a column that never existed, is not an invalid op: it may well not run.
+    assert.deepEqual(r.findings, []);
   });
 
   it('runs try: bodies without reporting ops that the author expects may fail', async () => {

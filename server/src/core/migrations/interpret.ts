@@ -236,8 +236,11 @@ class Interpreter {
     }
     const literal = evalLiteral(this.resolver, frame.file, s.test, frame.locals);
     if (literal !== undefined) return this.walk(isTruthy(literal) ? s.body : s.orelse, frame, flags);
-    const a = this.walk(s.body, frame, flags);
-    const b = this.walk(s.orelse, frame, flags);
+    // A test on what the database holds (`if has_column:`): both branches are taken, and an op in them that fails
+    // here is not reported, as the author expects it may not run.
+    const guarded = { ...flags, guarded: true };
+    const a = this.walk(s.body, frame, guarded);
+    const b = this.walk(s.orelse, frame, guarded);
     return a === 'maybe' || b === 'maybe' ? 'maybe' : undefined;
   }
 
@@ -346,7 +349,8 @@ class Interpreter {
 
   /**
    * Decides a test on the dialect name for the known dialect: `X.dialect.name == "postgresql"`, `!=`, `in (...)`,
-   * `not in`, `not <test>`, or a variable holding such a test. Undefined when the test has another shape.
+   * `not in`, `not`, `and`, `or`, a variable holding such a test, or a helper that returns one. Undefined when the
+   * test has another shape.
    */
   private decideDialect(e: Expr, frame: Frame, depth: number): boolean | undefined {
     if (depth > 5) return undefined;
@@ -359,6 +363,18 @@ class Interpreter {
       case 'name': {
         const v = frame.vars.get(e.id);
         return v?.kind === 'value' && v.source ? this.decideDialect(v.source.e, v.source.frame, depth + 1) : undefined;
+      }
+      case 'boolop': {
+        const values = e.values.map((v) => this.decideDialect(v, frame, depth + 1));
+        if (values.some((v) => v === undefined)) return undefined;
+        return e.op === 'and' ? values.every(Boolean) : values.some(Boolean);
+      }
+      case 'call': {
+        // A helper that returns a test: `def _is_pg(conn): return conn.dialect.name == "postgresql"`.
+        const fn = this.callee(e.fn, frame);
+        const ret = fn?.def.body.find((st) => st.k === 'return');
+        if (!fn || ret?.k !== 'return' || !ret.value || frame.active.has(fn.def)) return undefined;
+        return this.decideDialect(ret.value, this.bindCall(fn, e, frame), depth + 1);
       }
       case 'compare': {
         if (e.ops.length !== 1) return undefined;
