@@ -329,6 +329,20 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(codes(), ['type-mismatch app/initial_models.py']);
   });
 
+  it('leaves out unnamed objects of a type include_object skips whatever their name (Dify skips every foreign key)', async () => {
+    const models = `${USERS}  class Message(Base):\n      __tablename__ = "messages"\n      id = sa.Column(sa.Integer, primary_key=True)\n      user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))\n`;
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("messages", sa.Column("id", sa.Integer(), nullable=False), sa.Column("user_id", sa.Integer()), sa.PrimaryKeyConstraint("id"))
+    `;
+    assert.deepEqual(await drift(models, upgrade), ['missing-foreign-key messages.user_id']);
+    for (const hook of ['if type_ == "foreign_key_constraint":\n        return False\n    return True', 'return type_ != "foreign_key_constraint"']) {
+      assert.deepEqual(await drift(models, upgrade, { 'migrations/env.py': `def include_object(object, name, type_, reflected, compare_to):\n    ${hook}\n` }), [], hook);
+    }
+    // A rule on names leaves unnamed objects alone.
+    assert.deepEqual(await drift(models, upgrade, { 'migrations/env.py': 'def include_object(object, name, type_, reflected, compare_to):\n    return not (type_ == "foreign_key_constraint" and name == "fk_legacy")\n' }), ['missing-foreign-key messages.user_id']);
+  });
+
   it("leaves out tables only the database has when include_object skips names not in target_metadata.tables", async () => {
     const upgrade = `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))

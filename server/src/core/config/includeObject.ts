@@ -290,9 +290,9 @@ function passes(test: NameTest, name: string): boolean {
  */
 export function isExcluded(rules: ExcludeRule[], object: { type: ObjectType; name: string | undefined; side?: 'migrations' | 'models' }): boolean {
   const name = object.name;
-  if (name === undefined) return false;
   const side: Side = object.side ?? 'both';
-  return rules.some((r) => (!r.types || r.types.includes(object.type)) && (!r.sides || r.sides.includes(side)) && r.names.every((t) => passes(t, name)));
+  // An object without a name (an unnamed foreign key) passes only a rule that tests no name: `type_ == "foreign_key_constraint"`.
+  return rules.some((r) => (!r.types || r.types.includes(object.type)) && (!r.sides || r.sides.includes(side)) && (name === undefined ? r.names.length === 0 : r.names.every((t) => passes(t, name))));
 }
 
 /**
