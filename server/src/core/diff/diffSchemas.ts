@@ -9,6 +9,8 @@ export interface UncertainOp {
   kind: string;
   table?: string;
   column?: string;
+  /** The index or constraint name, when known. */
+  name?: string;
 }
 
 /** What to compare: the models' tables against the migrations' schema at head. */
@@ -292,7 +294,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (!onThisDialect(idx)) continue;
     if (mig.indexes.some((m) => indexMatches(idx, m, d))) continue;
     if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
-    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_index' || o.kind === '*')) continue;
+    if (mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !mig.columns.has(c))) continue;
     push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, idx.expressions ? undefined : singleColumn(idx.columns));

@@ -150,6 +150,8 @@ class SchemaReplay {
         return this.dropConstraint(op);
       case 'alter_enum':
         return this.alterEnum(op);
+      case 'rename_index':
+        return this.renameIndex(op);
       case 'opaque':
         if (op.noteOnly) return;
         if (!op.table) this.remember(op);
@@ -366,6 +368,26 @@ class SchemaReplay {
     if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_index'], name)) {
       this.invalid(`${label(op)}: index "${name}" does not exist on table "${qualified(table)}" at this point.`, table);
     }
+  }
+
+  /**
+   * Renames an index, or the constraint an index backs (PostgreSQL's `ALTER INDEX users_pkey RENAME TO ...` renames
+   * the primary key), or a table's constraint. One not found (a name the database gave, which the migrations never
+   * wrote) is remembered: only a missing index of the new name may be explained by it.
+   */
+  private renameIndex(op: Extract<MigrationOp, { kind: 'rename_index' }>): void {
+    const { name, newName } = op;
+    const own = op.table && this.existing(op.table, op, { quiet: true });
+    const candidates = op.table ? (own ? [own] : []) : [...this.schema.values()].filter((t) => t.schema === op.schema);
+    for (const table of candidates) {
+      const named = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks].find((x) => x.name === name);
+      if (named) named.name = newName;
+      else if (table.primaryKeyName === name) table.primaryKeyName = newName;
+      else continue;
+      if (!op.table) this.touch(table, op);
+      return;
+    }
+    this.uncertainOps.push({ kind: 'create_index', revision: this.revision, origin: op.origin, name: newName, ...(op.table?.name !== undefined ? { table: op.table.name } : {}) });
   }
 
   private dropConstraint(op: Extract<MigrationOp, { kind: 'drop_constraint' }>): void {

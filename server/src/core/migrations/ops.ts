@@ -58,6 +58,11 @@ export type MigrationOp = OpBase &
     | { kind: 'drop_index'; table?: TableRef; schema?: string; name?: string; ifExists: boolean }
     | { kind: 'create_unique_constraint' | 'create_foreign_key' | 'create_check_constraint' | 'create_primary_key'; table: TableRef; constraint?: ConstraintSpec }
     | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean }
+    /**
+     * `ALTER INDEX a RENAME TO b` (no table: looked up by name in `schema`, as an index or the constraint it backs), or
+     * `ALTER TABLE t RENAME CONSTRAINT a TO b`.
+     */
+    | { kind: 'rename_index'; table?: TableRef; schema?: string; name: string; newName: string }
     /** New values of a named enum type: the whole list (`sync_enum_values`), or values added (`ALTER TYPE ... ADD VALUE`). */
     | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[] }
     /**

@@ -201,6 +201,7 @@ function tablesOf(op: MigrationOp): string[] | undefined {
 function readTablesOf(op: MigrationOp): string[] | undefined {
   if (op.kind === 'alter_enum') return undefined;
   if (op.kind === 'drop_index' && !op.table && op.name !== undefined) return undefined;
+  if (op.kind === 'rename_index' && !op.table) return undefined;
   const table = 'table' in op ? op.table : undefined;
   if (table?.name === undefined) return [];
   const keys = [tableKey(table.name, table.schema)];

@@ -380,10 +380,10 @@ class PgStatementReader {
       case 'OBJECT_COLUMN':
         return table && node.relationType === 'OBJECT_TABLE' ? [{ ...this.base(), kind: 'alter_column', table, column: node.subname, changes: { newName: node.newname } }] : [];
       case 'OBJECT_TABCONSTRAINT':
-        return table ? [this.opaque(table)] : [];
+        return table && node.subname ? [{ ...this.base(), kind: 'rename_index', table, name: node.subname, newName: node.newname }] : [];
       case 'OBJECT_INDEX':
-        // Renaming an index somewhere: only index names become uncertain, not tables or columns.
-        return [this.opaque(undefined, 'indexes')];
+        // The relation is the index itself, found by name when replayed.
+        return table ? [{ ...this.base(), kind: 'rename_index', schema: table.schema, name: table.name!, newName: node.newname }] : [];
       default:
         return [];
     }
