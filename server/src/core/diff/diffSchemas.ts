@@ -242,11 +242,12 @@ function diffTable(d: TableDiff): void {
     if (model.columns.has(col.name) || model.open) continue;
     push({ kind: 'drop-column', migration: mig, column: col }, 'extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` });
   }
+  // An index or constraint op that may or may not have run, or that could not be read: which of them exist at head
+  // (the primary key among them) is not known.
+  if (mig.uncertainConstraints) return;
   if (!mig.partial && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
     push({ kind: 'primary-key', model, migration: mig }, 'primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), the migrations have (${mig.primaryKey.join(', ')}) (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
   }
-  // An index or constraint op that runs only on some databases: which of them exist at head is not known.
-  if (mig.uncertainConstraints) return;
   diffIndexes(d, push);
   diffForeignKeys(d, push);
   diffChecks(d, push);

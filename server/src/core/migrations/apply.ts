@@ -396,7 +396,8 @@ class SchemaReplay {
     if (this.removeConstraint(table, op.name, op.type)) return;
     if (hasUnnamedConstraint(table, op.type)) {
       // The database named an unnamed constraint; which one is dropped cannot be told.
-      table.uncertain = true;
+      if (!table.uncertainConstraints && !table.uncertain && !this.quiet()) this.report('unresolved', `${label(op)}: "${op.name}" is no name the migrations gave, and table "${qualified(table)}" has constraints the database named: which one it drops cannot be told; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+      table.uncertainConstraints = true;
       return;
     }
     if (this.droppedWithColumn.has(`${refKey(op.table)}:${op.name}`)) return;
@@ -479,6 +480,11 @@ class SchemaReplay {
   /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
+    if (op.unresolved.length > 0 && !this.step.uncertain && touchesOnlyIndexesOrConstraints(op)) {
+      // An index whose columns cannot be read (the op is reported as unresolved): the table's columns are still known.
+      table.uncertainConstraints = true;
+      return;
+    }
     if (this.step.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
       if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', `${label(op)}: ${ONLY_SOME_DATABASES}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);

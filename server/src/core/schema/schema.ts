@@ -164,7 +164,10 @@ export interface TableDef {
   partial?: boolean;
   /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */
   uncertain?: boolean;
-  /** Migration side: an index or constraint op that runs only on some databases changed it; those are not compared. */
+  /**
+   * Migration side: an index or constraint op that runs only on some databases, or that could not be read, changed it:
+   * its indexes and constraints (the primary key among them) are not compared, its columns are.
+   */
   uncertainConstraints?: boolean;
   history?: HistoryEntry[];
 }
