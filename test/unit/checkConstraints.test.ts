@@ -42,6 +42,11 @@ describe('analysis: named CHECK constraints, compared by name as Alembic does', 
     assert.deepEqual(found.sort(), ['warning extra-check CHECK constraint "old_rule" (quantity >= 0)', 'warning missing-check CHECK constraint "positive_price" (price > 0)']);
   });
 
+  it('takes a check name given second, positionally, as SQLAlchemy does (Indico writes CheckConstraint("x != \'\'", "x_not_empty"))', async () => {
+    const found = await checkFindings(PRODUCT('sa.CheckConstraint("price > 0", "positive_price"),'), TABLE('sa.CheckConstraint("price > 0", name="positive_price")'));
+    assert.deepEqual(found, []);
+  });
+
   it("names a model's check by the naming convention; a migration may give that name (op.f) or the one written in the model", async () => {
     const models = PRODUCT('sa.CheckConstraint("price > 0", name="positive_price"),', 'sa.Column(sa.Integer, sa.CheckConstraint("quantity >= 0", name="stock"))');
     assert.deepEqual(await checkFindings(models, TABLE('sa.CheckConstraint("price > 0", name=op.f("ck_products_positive_price"))', 'sa.CheckConstraint("quantity >= 0", name="stock")'), { base: CONVENTION }), []);

@@ -374,9 +374,10 @@ export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'c
     }
     case 'sa.CheckConstraint': {
       const sql = str(call.args[0] ?? keywordArg(call, 'sqltext'));
-      const nameExpr = keywordArg(call, 'name');
+      // `CheckConstraint(sqltext, name=None, ...)`: the name may be given second, positionally.
+      const nameExpr = keywordArg(call, 'name') ?? call.args[1];
       const final = isOpF(nameExpr) || (nameExpr?.k === 'call' && calleeName(ctx, nameExpr) === 'sa.conv');
-      return { kind: 'check', name, sql: sql ?? '', ...(final ? { final } : {}) };
+      return { kind: 'check', name: name ?? str(call.args[1]), sql: sql ?? '', ...(final ? { final } : {}) };
     }
     default:
       return undefined;
