@@ -513,6 +513,30 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual([type.name, type.family, type.variants?.postgresql?.family, type.variants?.sqlite?.family, type.variants?.sqlite?.args.length], ['UUID', undefined, 'UUID', 'CHAR', 36]);
   });
 
+  it('reads classes mapped with a registry\'s @mapped and @mapped_as_dataclass decorators (CKAN)', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy import orm
+        from sqlalchemy.orm import Mapped, mapped_column
+        reg = orm.registry(metadata=sa.MetaData())
+        @reg.mapped_as_dataclass
+        class File:
+            __tablename__ = "file"
+            id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+            size: Mapped[int]
+        @reg.mapped
+        class Owner:
+            __tablename__ = "owner"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        class NotMapped:
+            __tablename__ = "nothing"
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['file', 'owner']);
+    assert.deepEqual([...tables.get('file')!.columns.keys()], ['id', 'size']);
+  });
+
   it('reads a type that a project helper function returns, with its arguments and defaults bound', async () => {
     const tables = await modelTables({
       'base.py': `

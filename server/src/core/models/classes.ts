@@ -49,6 +49,11 @@ export class ClassGraph {
       const v = this.resolver.resolve(ref.file, fn);
       if (v.t === 'ext' && canonicalName(v.q) === 'sa.as_declarative') out.push({ t: 'root', root: { kind: 'declarative', cls: ref } });
       if (v.t === 'ext' && canonicalName(v.q) === 'sa.mapped_as_dataclass') out.push({ t: 'root', root: { kind: 'declarative', cls: ref } });
+      // `@reg.mapped` / `@reg.mapped_as_dataclass` where `reg = registry(...)`: mapped in that registry's MetaData.
+      if (fn.k === 'attr' && (fn.name === 'mapped' || fn.name === 'mapped_as_dataclass')) {
+        const owner = this.resolver.resolve(ref.file, fn.obj);
+        if (owner.t === 'expr' && owner.e.k === 'call' && this.resolver.externalName(owner.file, owner.e.fn) === 'sa.registry') out.push({ t: 'root', root: { kind: 'declarative', call: { file: owner.file, e: owner.e } } });
+      }
     }
     return out;
   }
