@@ -293,6 +293,25 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('sa.CHAR(length=36)', 'sa.TIMESTAMP(timezone=True)'), sqlite), ['type-mismatch tokens.id']);
   });
 
+  it('neither requires nor reports an index a helper makes only under a condition it cannot decide', async () => {
+    const models = `
+      import os
+      def gin_index(name, column):
+          if os.environ.get("DB_TYPE") == "postgresql":
+              return sa.Index(name, column, postgresql_using="gin")
+          return None
+      class Doc(Base):
+          __tablename__ = "docs"
+          __table_args__ = (gin_index("docs_body_idx", "body"),)
+          id = sa.Column(sa.Integer, primary_key=True)
+          body = sa.Column(sa.JSON)
+    `;
+    const table = 'op.create_table("docs", sa.Column("id", sa.Integer(), nullable=False), sa.Column("body", sa.JSON()), sa.PrimaryKeyConstraint("id"))';
+    assert.deepEqual(await drift(models, table), []);
+    assert.deepEqual(await drift(models, `${table}\nop.create_index("docs_body_idx", "docs", ["body"], postgresql_using="gin")`), []);
+    assert.deepEqual(await drift(models, `${table}\nop.create_index("docs_other_idx", "docs", ["id"])`), ['extra-index docs.id']);
+  });
+
   it('resolves the imports of a package checked from inside it, by the name of its folder (alembic.ini inside the package)', async () => {
     const files = {
       '__init__.py': '',

@@ -513,6 +513,49 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual([type.name, type.family, type.variants?.postgresql?.family, type.variants?.sqlite?.family, type.variants?.sqlite?.args.length], ['UUID', undefined, 'UUID', 'CHAR', 36]);
   });
 
+  it('reads __table_args__ that project helpers make: an Index a function returns, columns a staticmethod lists (Dify)', async () => {
+    const tables = await modelTables({
+      'types.py': `
+        import sqlalchemy as sa
+        import config
+        def adjusted_json_index(index_name, column_name):
+            if config.DB_TYPE == "postgresql":
+                return sa.Index(index_name, column_name, postgresql_using="gin")
+            return None
+        def plain_index(index_name, column_name):
+            return sa.Index(index_name, column_name)
+      `,
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+        from types import adjusted_json_index, plain_index
+        class Base(DeclarativeBase):
+            pass
+        class Draft(Base):
+            @staticmethod
+            def unique_app_id_name() -> list[str]:
+                """The columns of the unique key."""
+                return ["app_id", "name"]
+            __tablename__ = "drafts"
+            __table_args__ = (
+                sa.UniqueConstraint(*unique_app_id_name()),
+                adjusted_json_index("retrieval_model_idx", "retrieval_model"),
+                plain_index("draft_name_idx", "name"),
+            )
+            id: Mapped[int] = mapped_column(primary_key=True)
+            app_id: Mapped[int]
+            name: Mapped[str]
+            retrieval_model: Mapped[dict] = mapped_column(sa.JSON)
+      `,
+    });
+    const drafts = tables.get('drafts')!;
+    assert.deepEqual(drafts.uniques.map((u) => u.columns), [['app_id', 'name']]);
+    assert.deepEqual(drafts.indexes.map((i) => [i.name, i.columns, !!i.conditional]), [
+      ['retrieval_model_idx', ['retrieval_model'], true],
+      ['draft_name_idx', ['name'], false],
+    ]);
+  });
+
   it('reads classes mapped with a registry\'s @mapped and @mapped_as_dataclass decorators (CKAN)', async () => {
     const tables = await modelTables({
       'models.py': `

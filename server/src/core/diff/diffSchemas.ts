@@ -295,7 +295,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (!onThisDialect(idx)) continue;
     if (mig.indexes.some((m) => indexMatches(idx, m, d))) continue;
     if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
-    if (mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
+    if (idx.conditional || mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !mig.columns.has(c))) continue;
     push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, idx.expressions ? undefined : singleColumn(idx.columns));

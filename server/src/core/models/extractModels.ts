@@ -1,7 +1,7 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import type { Locals, Resolver, Value } from '../python/resolve';
-import { evalString, evalStringList } from '../python/literals';
+import { evalString, evalStringList, helperArguments } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, type EvalContext } from '../schema/types';
@@ -437,14 +437,24 @@ class ModelReader {
         dialects = evalStringList(this.resolver, args.file, keywordArg(call, 'dialect'), args.locals);
         call = call.fn.obj;
       }
-      this.applyConstraint(plan, ctx, call, { file: args.file, span: item.s }, dialects);
+      const origin = { file: args.file, span: item.s };
+      const helper = calleeName(ctx, call) === undefined ? this.resolver.resolve(args.file, call.fn, args.locals) : undefined;
+      if (helper?.t !== 'def') {
+        this.applyConstraint(plan, ctx, call, origin, dialects);
+        continue;
+      }
+      // A project helper that returns the constraint (`def gin_index(name, column): return Index(...)`); one that
+      // returns it only under a condition (None otherwise) gives an index the migrations may or may not make.
+      const returns = returnedCalls(helper.def.body);
+      const inner: EvalContext = { resolver: this.resolver, file: helper.file, locals: helperArguments(ctx, helper.def, helper.file, call) };
+      for (const { call: made, conditional } of returns) this.applyConstraint(plan, inner, made, origin, dialects, conditional || returns.length > 1);
     }
   }
 
-  private applyConstraint(plan: TablePlan, ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, origin: SourceRef, dialects?: string[]): void {
+  private applyConstraint(plan: TablePlan, ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, origin: SourceRef, dialects?: string[], conditional = false): void {
     const c = evalConstraintCall(ctx, call);
     const table = plan.table;
-    if (!c) return;
+    if (!c || (conditional && c.kind !== 'index')) return;
     switch (c.kind) {
       case 'unique': {
         const conventional = c.name === undefined ? conventionName(plan.convention, 'uq', { table: table.name, columns: c.columns }) : undefined;
@@ -452,7 +462,7 @@ class ModelReader {
         break;
       }
       case 'index':
-        table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin, ...(dialects ? { dialects } : {}), ...(c.options ? { options: c.options } : {}), ...(c.expressions ? { expressions: true } : {}) });
+        table.indexes.push({ name: c.name, columns: c.columns, unique: c.unique, origin, ...(dialects ? { dialects } : {}), ...(c.options ? { options: c.options } : {}), ...(c.expressions ? { expressions: true } : {}), ...(conditional ? { conditional } : {}) });
         break;
       case 'primary':
         setPrimaryKey(table, c.columns, c.name);
@@ -674,9 +684,21 @@ function rootName(e: Expr | undefined): Extract<Expr, { k: 'name' }> | undefined
 function classBodyNames(ref: ClassRef, value: Expr): Locals {
   const names = new Map<string, Value>();
   for (const s of ref.cls.body) {
-    if (s.k !== 'assign' || !s.value || s.value === value) continue;
     if (s.s[0] > value.s[0]) break;
+    if (s.k === 'def') names.set(s.name, { t: 'def', file: ref.file, def: s });
+    if (s.k !== 'assign' || !s.value || s.value === value) continue;
     for (const t of s.targets) if (t.k === 'name') names.set(t.id, { t: 'expr', file: ref.file, e: s.value });
   }
   return names;
+}
+
+/** The calls a helper's body returns, each with whether a branch it is in may not be taken (an `if`, a `try`). */
+function returnedCalls(body: Stmt[], conditional = false): Array<{ call: Extract<Expr, { k: 'call' }>; conditional: boolean }> {
+  const out: Array<{ call: Extract<Expr, { k: 'call' }>; conditional: boolean }> = [];
+  for (const s of body) {
+    if (s.k === 'return' && s.value?.k === 'call') out.push({ call: s.value, conditional });
+    else if (s.k === 'if') out.push(...returnedCalls(s.body, true), ...returnedCalls(s.orelse, true));
+    else if (s.k === 'try') out.push(...returnedCalls(s.body, true));
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
-import type { Expr } from './syntax';
-import type { Locals, Resolver } from './resolve';
+import type { Expr, Stmt } from './syntax';
+import { keywordArg } from './syntax';
+import type { Locals, Resolver, Value } from './resolve';
 
 /** A Python literal value the analysis can know without running code. */
 export type Literal = string | number | boolean | null | Literal[];
@@ -95,6 +96,14 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
         if (typeof v !== 'string') return undefined;
         return e.fn.name === 'lower' ? v.toLowerCase() : e.fn.name === 'upper' ? v.toUpperCase() : v.trim();
       }
+      // A project helper whose body is one `return` (`def columns(): return ["a", "b"]`, a staticmethod too).
+      if (e.fn.k === 'name' || e.fn.k === 'attr') {
+        const fn = resolver.resolve(file, e.fn, locals);
+        const body = fn.t === 'def' ? fn.def.body.filter((st) => !(st.k === 'expr' && st.value.k === 'str')) : [];
+        if (fn.t === 'def' && body.length === 1 && body[0].k === 'return' && body[0].value) {
+          return again(body[0].value, fn.file, helperArguments({ file }, fn.def, fn.file, e));
+        }
+      }
       if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') {
         const args = e.args.map((a) => again(a));
         if (args.some((a) => a === undefined)) return undefined;
@@ -127,4 +136,17 @@ export function evalStringList(resolver: Resolver, file: string, e: Expr | undef
   if (typeof v === 'string') return [v];
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
   return undefined;
+}
+
+/**
+ * The parameters of a project helper `def` bound to a call's arguments, as locals for its body: each positional or
+ * keyword argument (read where the call is), else the parameter's default (read where the def is).
+ */
+export function helperArguments(ctx: { file: string }, def: Extract<Stmt, { k: 'def' }>, defFile: string, call: Extract<Expr, { k: 'call' }>): Locals {
+  const locals = new Map<string, Value>();
+  def.params.forEach((p, i) => {
+    const arg = p.star ? undefined : (call.args[i] ?? keywordArg(call, p.name) ?? p.default);
+    if (arg) locals.set(p.name, arg === p.default ? { t: 'expr', file: defFile, e: arg } : { t: 'expr', file: ctx.file, e: arg });
+  });
+  return locals;
 }

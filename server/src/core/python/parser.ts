@@ -365,7 +365,7 @@ class Converter {
       const outerDepth = this.classDepth;
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
       // __tablename__), or a TypeDecorator's load_dialect_impl: skipping the others keeps big model files cheap.
-      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
+      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
       this.classDepth = 0;
       try {
         const body = needed ? this.body(n) : [];

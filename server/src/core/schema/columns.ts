@@ -1,9 +1,9 @@
 import type { Expr, Span } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt } from '../python/resolve';
-import { evalLiteral, evalString, evalStringList, type Literal } from '../python/literals';
+import { evalLiteral, evalString, evalStringList, helperArguments, type Literal } from '../python/literals';
 import type { IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
-import { evalServerDefault, evalType, helperArguments, type EvalContext } from './types';
+import { evalServerDefault, evalType, type EvalContext } from './types';
 
 /** Where a ForeignKey points: a "table.column" string, or a model class attribute (`User.id`). */
 export type ForeignKeyTarget =

@@ -91,6 +91,11 @@ export interface IndexDef {
   options?: IndexOption[];
   /** Model side: some of `columns` are SQL expressions (`lower(email)`), all of them read. */
   expressions?: boolean;
+  /**
+   * Model side: made by a project helper only under a condition that cannot be decided (it returns None otherwise):
+   * the migrations need not make it, and one they make is this one.
+   */
+  conditional?: boolean;
 }
 
 /** A dialect option of an index, by its keyword (`postgresql_using`). */

@@ -1,7 +1,7 @@
 import type { Expr, Stmt } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
-import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt, type Value } from '../python/resolve';
-import { evalLiteral } from '../python/literals';
+import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
+import { evalLiteral, helperArguments } from '../python/literals';
 import type { Scalar, ServerDefault, SqlType } from './schema';
 
 interface TypeSpec {
@@ -73,18 +73,6 @@ export interface EvalContext {
 
 const MAX_DEPTH = 12;
 
-/**
- * The parameters of a project helper `def` bound to a call's arguments, as locals for its body: each positional or
- * keyword argument (read where the call is), else the parameter's default (read where the def is).
- */
-export function helperArguments(ctx: EvalContext, def: Extract<Stmt, { k: 'def' }>, defFile: string, call: Extract<Expr, { k: 'call' }>): Locals {
-  const locals = new Map<string, Value>();
-  def.params.forEach((p, i) => {
-    const arg = p.star ? undefined : (call.args[i] ?? keywordArg(call, p.name) ?? p.default);
-    if (arg) locals.set(p.name, arg === p.default ? { t: 'expr', file: defFile, e: arg } : { t: 'expr', file: ctx.file, e: arg });
-  });
-  return locals;
-}
 
 /**
  * The SQL type an expression denotes (`sa.String(50)`, `String`, a `String50` constant, a project `TypeDecorator`,
