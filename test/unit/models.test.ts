@@ -302,10 +302,11 @@ describe('models -> schema: module-level indexes', () => {
             id = Column(Integer, primary_key=True)
             email = Column(String(100))
         Index("ix_users_lower_email", User.email)
+        Index("idx_users_id_email", User.__table__.c.id, User.__table__.c.email)
       `,
     });
     assert.deepEqual(tables.get('roles_users')!.indexes.map((i) => [i.name, i.columns, i.unique]), [['roles_users_ix', ['user_id', 'role_id'], true]]);
-    assert.deepEqual(tables.get('users')!.indexes.map((i) => [i.name, i.columns]), [['ix_users_lower_email', ['email']]]);
+    assert.deepEqual(tables.get('users')!.indexes.map((i) => [i.name, i.columns]), [['ix_users_lower_email', ['email']], ['idx_users_id_email', ['id', 'email']]]);
   });
 });
 

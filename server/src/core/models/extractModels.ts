@@ -497,8 +497,9 @@ class ModelReader {
   private moduleIndex(file: string, call: Extract<Expr, { k: 'call' }>): void {
     const first = call.args[1];
     if (first?.k !== 'attr') return;
-    // `table.c.x` / `table.columns.x` on a Core table, or `Model.x` on a model class.
-    const owner = first.obj.k === 'attr' && (first.obj.name === 'c' || first.obj.name === 'columns') ? first.obj.obj : first.obj;
+    // `table.c.x` / `table.columns.x` on a Core table, `Model.x` or `Model.__table__.c.x` on a model class.
+    const columns = first.obj.k === 'attr' && (first.obj.name === 'c' || first.obj.name === 'columns') ? first.obj.obj : first.obj;
+    const owner = columns.k === 'attr' && columns.name === '__table__' ? columns.obj : columns;
     const v = this.resolver.resolve(file, owner);
     let table: TableDef | undefined;
     if (v.t === 'class') table = this.classTables.get(v.cls) ?? this.planFor({ file: v.file, cls: v.cls })?.table;

@@ -30,7 +30,10 @@ export interface ColumnSpec {
   foreignKeys: ForeignKeySpec[];
   /** Computed / Identity columns and the like. */
   generated?: boolean;
-  /** A Python-side `default=` (not schema; but a migration's server default often mirrors it for existing rows). */
+  /**
+   * A Python-side `default=`, `insert_default=` or `default_factory=` (not schema; but a migration's server default
+   * often mirrors it for existing rows).
+   */
   pythonDefault?: boolean;
   /** Where the argument that gave the type stands (a positional type, `type_=`, SQLModel's `sa_type=`). */
   typeSpan?: Span;
@@ -188,8 +191,11 @@ export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call'
   spec.unique = bool(ctx, keywordArg(call, 'unique'));
   const sd = keywordArg(call, 'server_default');
   if (sd) spec.serverDefault = evalServerDefault(ctx, sd);
-  const pythonDefault = keywordArg(call, 'default');
-  spec.pythonDefault = !!pythonDefault && !(pythonDefault.k === 'const' && pythonDefault.v === null);
+  // `mapped_column(insert_default=...)` and a dataclass mapping's `default_factory=` are Python-side defaults too.
+  spec.pythonDefault = ['default', 'insert_default', 'default_factory'].some((name) => {
+    const given = keywordArg(call, name);
+    return !!given && !(given.k === 'const' && given.v === null);
+  });
   return spec;
 }
 
