@@ -294,6 +294,19 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('sa.CHAR(length=36)', 'sa.TIMESTAMP(timezone=True)'), sqlite), ['type-mismatch tokens.id']);
   });
 
+  it('pairs a model with the only migration table of its name only when one of them names no schema', async () => {
+    const models = `
+      class PaperRevision(Base):
+          __tablename__ = "revisions"
+          __table_args__ = {"schema": "event_paper_reviewing"}
+          id = sa.Column(sa.Integer, primary_key=True)
+          state = sa.Column(sa.Integer)
+    `;
+    const create = (schema: string): string => `op.create_table("revisions", sa.Column("id", sa.Integer(), nullable=False), sa.Column("editable_id", sa.Integer()), sa.PrimaryKeyConstraint("id")${schema})`;
+    assert.deepEqual(await drift(models, create(', schema="event_editing"')), ['missing-table revisions', 'extra-table revisions']);
+    assert.deepEqual(await drift(models, create('')), ['missing-column revisions.state', 'extra-column revisions.editable_id']);
+  });
+
   it('neither requires nor reports an index a helper makes only under a condition it cannot decide', async () => {
     const models = `
       import os

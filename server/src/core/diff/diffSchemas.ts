@@ -153,7 +153,8 @@ function schemaLookup(migrations: Schema): { findTable: (model: TableDef) => Tab
 
 /**
  * The lookup the diff pairs each model table with its migration table by: the same schema and name, else the only
- * table of that name; shared so that the report pairs them exactly as the diff did.
+ * table of that name where one of the two names no schema; shared so that the report pairs them exactly as the diff
+ * did.
  */
 export function matchMigrationTables(migrations: Schema): (model: TableDef) => TableDef | undefined {
   const byName = new Map<string, TableDef[]>();
@@ -165,7 +166,8 @@ export function matchMigrationTables(migrations: Schema): (model: TableDef) => T
   return (m) => {
     const exact = migrations.get(m.schema ? `${m.schema}.${m.name}` : m.name);
     if (exact) return exact;
-    const same = byName.get(m.name) ?? [];
+    // Where one side names no schema (the default one, or one set at run time); two schemas that differ are two tables.
+    const same = (byName.get(m.name) ?? []).filter((t) => t.schema === undefined || m.schema === undefined);
     return same.length === 1 ? same[0] : undefined;
   };
 }
