@@ -514,6 +514,39 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual([type.name, type.family, type.variants?.postgresql?.family, type.variants?.sqlite?.family, type.variants?.sqlite?.args.length], ['UUID', undefined, 'UUID', 'CHAR', 36]);
   });
 
+  it("reads a mixin's declared_attr for each mapped class: its tests and arguments on cls's attributes (Indico)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base, declared_attr
+        Base = declarative_base()
+        class PrincipalMixin:
+            allow_emails = False
+            file_required = True
+            @declared_attr
+            def email(cls):
+                if not cls.allow_emails:
+                    return
+                return sa.Column(sa.String, nullable=True)
+            @declared_attr
+            def filename(cls):
+                return sa.Column(sa.String, nullable=not cls.file_required)
+        class RoomPrincipal(PrincipalMixin, Base):
+            __tablename__ = "room_principals"
+            id = sa.Column(sa.Integer, primary_key=True)
+        class EventPrincipal(PrincipalMixin, Base):
+            __tablename__ = "event_principals"
+            allow_emails = True
+            file_required = False
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+    });
+    const room = tables.get('room_principals')!.columns;
+    const event = tables.get('event_principals')!.columns;
+    assert.deepEqual([[...room.keys()].sort(), room.get('filename')!.nullable], [['filename', 'id'], false]);
+    assert.deepEqual([[...event.keys()].sort(), event.get('filename')!.nullable], [['email', 'filename', 'id'], true]);
+  });
+
   it('reads __table_args__ that project helpers make: an Index a function returns, columns a staticmethod lists (Dify)', async () => {
     const tables = await modelTables({
       'types.py': `

@@ -1,6 +1,6 @@
 import { subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { type DefStmt, type Resolver, type Value } from '../python/resolve';
-import { evalLiteral, evalStringList, type Literal } from '../python/literals';
+import { evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
 import { readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 
 /** An op as the upgrade runs it, with how sure the analysis is that it runs. */
@@ -448,10 +448,6 @@ function isDialectAttr(e: Expr): boolean {
   if (e.k !== 'attr' || e.name !== 'name') return false;
   const owner = e.obj.k === 'attr' ? e.obj.name : e.obj.k === 'name' ? e.obj.id : undefined;
   return owner === 'dialect' || owner === 'engine';
-}
-
-function isTruthy(v: Literal): boolean {
-  return Array.isArray(v) ? v.length > 0 : !!v;
 }
 
 function namesIn(target: Expr): string[] {

@@ -1,7 +1,7 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import type { Locals, Resolver, Value } from '../python/resolve';
-import { evalString, evalStringList, helperArguments } from '../python/literals';
+import { evalLiteral, evalString, evalStringList, helperArguments, isTruthy, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, type EvalContext } from '../schema/types';
@@ -139,7 +139,7 @@ class ModelReader {
     const ctx = this.ctx(ref.file);
     // Mixins and abstract bases reachable without passing through a mapped parent contribute columns.
     const { contributors, mappedParent } = this.contributors(ref);
-    const declared = contributors.flatMap((c) => this.declaredColumns(c, root, c === ref));
+    const declared = contributors.flatMap((c) => this.declaredColumns(c, root, c === ref, ref));
     const hasOwnPk = declared.some((d) => d.spec.primaryKey) || this.hasPrimaryKeyConstraint(contributors);
 
     const tableExpr = this.graph.ownAttribute(ref, '__table__');
@@ -254,7 +254,7 @@ class ModelReader {
   }
 
   /** The columns a class body declares (Column, mapped_column, Mapped annotations, SQLModel fields, declared_attr). */
-  private declaredColumns(ref: ClassRef, root: DeclarativeRoot, inPlace: boolean): DeclaredColumn[] {
+  private declaredColumns(ref: ClassRef, root: DeclarativeRoot, inPlace: boolean, target: ClassRef): DeclaredColumn[] {
     const ctx = this.ctx(ref.file);
     const out: DeclaredColumn[] = [];
     const typeMap = this.typeMapOf(root);
@@ -265,7 +265,7 @@ class ModelReader {
     };
     for (const s of ref.cls.body) {
       if (s.k === 'def') {
-        const col = this.declaredAttrColumn(ref, s, (ann) => readAnnotation(ctx, ann, typeMap, { isMappedClass: isMapped }));
+        const col = this.declaredAttrColumn(ref, s, (ann) => readAnnotation(ctx, ann, typeMap, { isMappedClass: isMapped }), target);
         if (col) out.push(col);
         continue;
       }
@@ -319,18 +319,21 @@ class ModelReader {
   }
 
   /**
-   * A `@declared_attr def x(cls): return Column(...)` on a mixin; a `-> Mapped[T]` return annotation gives a
-   * `mapped_column` its nullability and type, as an annotation in the class body would.
+   * A `@declared_attr def x(cls): return Column(...)` on a mixin, for the mapped class `target`: `cls` is that class,
+   * so `if not cls.allow_emails: return` and `nullable=not cls.file_required` read its attributes (or its bases'). A
+   * `-> Mapped[T]` return annotation gives a `mapped_column` its nullability and type, as an annotation in the class
+   * body would.
    */
-  private declaredAttrColumn(ref: ClassRef, def: Extract<Stmt, { k: 'def' }>, readMapped: (inner: Expr) => AnnotationInfo): DeclaredColumn | undefined {
+  private declaredAttrColumn(ref: ClassRef, def: Extract<Stmt, { k: 'def' }>, readMapped: (inner: Expr) => AnnotationInfo, target: ClassRef): DeclaredColumn | undefined {
     if (def.name.startsWith('__')) return undefined;
-    const ctx = this.ctx(ref.file);
+    const locals: Locals = new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
+    const ctx: EvalContext = { ...this.ctx(ref.file), locals };
     const isDeclared = def.decorators.some((d) => {
       const name = this.resolver.externalName(ref.file, d.k === 'call' ? d.fn : d) ?? '';
       return /declared_attr(\.(cascading|directive))?$/.test(name) || /^sa\.(cascading|directive)$/.test(name);
     });
     if (!isDeclared) return undefined;
-    const ret = def.body.find((s): s is Extract<Stmt, { k: 'return' }> => s.k === 'return');
+    const ret = returnFor(def.body, (test) => evalLiteral(this.resolver, ref.file, test, locals));
     const declaration = columnDeclaration(ctx, ret?.value);
     if (!declaration) return undefined;
     const mapped = def.returns ? unwrapMapped(ctx, def.returns) : undefined;
@@ -702,4 +705,20 @@ function returnedCalls(body: Stmt[], conditional = false): Array<{ call: Extract
     else if (s.k === 'try') out.push(...returnedCalls(s.body, true));
   }
   return out;
+}
+
+/**
+ * The `return` a body reaches, following each `if` whose test `decide` can evaluate (one it cannot is passed over,
+ * and the return after it taken); undefined when none is reached.
+ */
+function returnFor(body: Stmt[], decide: (test: Expr) => Literal | undefined): Extract<Stmt, { k: 'return' }> | undefined {
+  for (const s of body) {
+    if (s.k === 'return') return s;
+    if (s.k !== 'if') continue;
+    const test = decide(s.test);
+    if (test === undefined) continue;
+    const inner = returnFor(isTruthy(test) ? s.body : s.orelse, decide);
+    if (inner) return inner;
+  }
+  return undefined;
 }

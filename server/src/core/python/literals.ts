@@ -1,6 +1,6 @@
 import type { Expr, Stmt } from './syntax';
 import { keywordArg } from './syntax';
-import type { Locals, Resolver, Value } from './resolve';
+import type { ClassStmt, Locals, Resolver, Value } from './resolve';
 
 /** A Python literal value the analysis can know without running code. */
 export type Literal = string | number | boolean | null | Literal[];
@@ -79,12 +79,61 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
       const v = resolver.resolve(file, e, locals);
       if (v.t === 'expr') return again(v.e, v.file, undefined);
       if (v.t === 'member') {
-        // A class attribute used as a constant (`Tables.USERS`).
-        for (const s of v.owner.cls.body) {
-          if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === v.name)) return again(s.value, v.owner.file, undefined);
+        // A class attribute used as a constant (`Tables.USERS`), set in the class or inherited from a project base
+        // (the bases searched left to right, depth first, as Python's method resolution finds it in simple trees).
+        const queue: Array<{ file: string; cls: ClassStmt }> = [v.owner];
+        const seen = new Set<ClassStmt>();
+        while (queue.length > 0 && seen.size < 16) {
+          const owner = queue.shift()!;
+          if (seen.has(owner.cls)) continue;
+          seen.add(owner.cls);
+          const set = [...owner.cls.body].reverse().find((s) => s.k === 'assign' && s.value && s.targets.some((t: Expr) => t.k === 'name' && t.id === v.name));
+          if (set?.k === 'assign' && set.value) return again(set.value, owner.file, undefined);
+          const bases: Array<{ file: string; cls: ClassStmt }> = [];
+          for (const b of owner.cls.bases) {
+            const base: Value = resolver.resolve(owner.file, b);
+            if (base.t === 'class') bases.push({ file: base.file, cls: base.cls });
+          }
+          queue.unshift(...bases);
         }
       }
       return undefined;
+    }
+    case 'not': {
+      const v = again(e.value);
+      return v === undefined ? undefined : !isTruthy(v);
+    }
+    case 'boolop': {
+      // Python's `and` / `or` give one of their operands.
+      let last: Literal | undefined;
+      for (const x of e.values) {
+        last = again(x);
+        if (last === undefined) return undefined;
+        if (isTruthy(last) !== (e.op === 'and')) return last;
+      }
+      return last;
+    }
+    case 'compare': {
+      if (e.ops.length !== 1) return undefined;
+      const l = again(e.left);
+      const r = again(e.comparators[0]);
+      if (l === undefined || r === undefined) return undefined;
+      const same = JSON.stringify(l) === JSON.stringify(r);
+      switch (e.ops[0]) {
+        case '==':
+        case 'is':
+          return same;
+        case '!=':
+        case 'is not':
+          return !same;
+        case 'in':
+        case 'not in': {
+          const found = Array.isArray(r) ? r.some((x) => JSON.stringify(x) === JSON.stringify(l)) : typeof r === 'string' && typeof l === 'string' ? r.includes(l) : undefined;
+          return found === undefined ? undefined : found === (e.ops[0] === 'in');
+        }
+        default:
+          return undefined;
+      }
     }
     case 'call': {
       // `op.f("ix_name")`, `sa.text("...")` and `"x".lower()` keep a literal value.
@@ -120,6 +169,11 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
     default:
       return undefined;
   }
+}
+
+/** Python's truth of a literal: empty strings and lists, 0, False and None are false. */
+export function isTruthy(v: Literal): boolean {
+  return Array.isArray(v) ? v.length > 0 : !!v;
 }
 
 /** Like `evalLiteral`, but only a string counts. */
