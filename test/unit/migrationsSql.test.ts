@@ -262,6 +262,19 @@ describe('migrations: DDL in op.execute', () => {
     assert.match(ops[1].unresolved[0], /the SQL `SELEKT 1`/);
   });
 
+  it('leaves out a temporary table the same SQL makes, indexes and drops (Indico), and keeps what it does to real tables', () => {
+    const ops = readSqlOps(
+      `CREATE TEMPORARY TABLE merge_map AS SELECT id, id AS current_user_id FROM users;
+       CREATE INDEX ix_merge_map_current_user_id ON merge_map USING btree (current_user_id);
+       CREATE TEMP TABLE scratch (id int);
+       UPDATE events SET user_id = mm.current_user_id FROM merge_map mm WHERE mm.user_id = events.user_id;
+       DROP TABLE merge_map, scratch;
+       DROP TABLE old_events;`,
+      ORIGIN,
+    );
+    assert.deepEqual(ops.map((o) => [o.kind, 'table' in o ? o.table?.name : undefined]), [['drop_table', 'old_events']]);
+  });
+
   it('reads a MySQL procedure whole, not cut at the semicolons of its BEGIN ... END body, as no schema change', () => {
     const procedure = `
       CREATE PROCEDURE DropForeignKeyIfExists()

@@ -13,9 +13,11 @@ export function readPostgresOps(parsers: SqlParsers, sql: string, origin: Source
   const tokens = parsers.postgresTokens(sql);
   const source = new PgSource(sql, tokens);
   restoreLongNames(tree, tokens);
+  // Temporary tables of this SQL (`CREATE TEMPORARY TABLE merge_map AS ...`, then indexed and dropped): not schema.
+  const temporary = new Set<string>();
   return tree.stmts.flatMap(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
     const text = source.text(stmt_location, stmt_len ? stmt_location + stmt_len : undefined);
-    return new PgStatementReader(source, origin, text).read(stmt);
+    return new PgStatementReader(source, origin, text, temporary).read(stmt);
   });
 }
 
@@ -166,7 +168,15 @@ class PgStatementReader {
     private readonly src: PgSource,
     private readonly origin: SourceRef,
     private readonly statement: string,
+    /** The temporary tables the SQL made before this statement. */
+    private readonly temporary: Set<string> = new Set(),
   ) {}
+
+  /** Whether a table is one this SQL made temporary (noted when it is made). */
+  private isTemporary(table: TableRef, made?: PgNode): boolean {
+    if (made?.relpersistence === 't') this.temporary.add(table.name!);
+    return table.schema === undefined && this.temporary.has(table.name!);
+  }
 
   private base(): { origin: SourceRef; via: 'execute'; unresolved: string[] } {
     return sqlOpBase(this.origin);
@@ -205,7 +215,7 @@ class PgStatementReader {
 
   private createTableAs(node: PgNode): MigrationOp[] {
     const table = relationRef(node.into?.rel);
-    if (node.objtype !== 'OBJECT_TABLE' || !table || node.into.rel.relpersistence === 't') return [];
+    if (node.objtype !== 'OBJECT_TABLE' || !table || this.isTemporary(table, node.into.rel)) return [];
     return [{ ...this.base(), kind: 'create_table', table, columns: [], constraints: [], ifNotExists: !!node.if_not_exists, partial: true }];
   }
 
@@ -216,7 +226,7 @@ class PgStatementReader {
 
   private createTable(node: PgNode): MigrationOp[] {
     const table = relationRef(node.relation);
-    if (!table || node.relation.relpersistence === 't') return [];
+    if (!table || this.isTemporary(table, node.relation)) return [];
     const partial = !!(node.inhRelations?.length || node.partbound || node.ofTypename);
     const op = { ...this.base(), kind: 'create_table' as const, table, columns: [] as ColumnItem[], constraints: [] as ConstraintItem[], ifNotExists: !!node.if_not_exists, partial };
     const elements: PgNode[] = node.tableElts ?? [];
@@ -335,7 +345,7 @@ class PgStatementReader {
 
   private alterTable(node: PgNode): MigrationOp[] {
     const table = relationRef(node.relation);
-    if (!table) return [];
+    if (!table || this.isTemporary(table)) return [];
     return (node.cmds ?? []).flatMap((cmd: PgNode) => this.alterCommand(table, cmd.AlterTableCmd ?? {}));
   }
 
@@ -391,7 +401,7 @@ class PgStatementReader {
 
   private createIndex(node: PgNode): MigrationOp[] {
     const table = relationRef(node.relation);
-    if (!table) return [];
+    if (!table || this.isTemporary(table)) return [];
     const columns = (node.indexParams ?? []).map((p: PgNode) => {
       const elem = p.IndexElem ?? {};
       if (elem.name !== undefined) return elem.name as string;
@@ -404,7 +414,7 @@ class PgStatementReader {
   private drop(node: PgNode): MigrationOp[] {
     const names = (node.objects ?? []).map((o: PgNode) => nameRef(o.List?.items));
     const ifExists = !!node.missing_ok;
-    if (node.removeType === 'OBJECT_TABLE') return names.map((table: TableRef) => ({ ...this.base(), kind: 'drop_table' as const, table, ifExists }));
+    if (node.removeType === 'OBJECT_TABLE') return names.filter((table: TableRef) => !this.isTemporary(table)).map((table: TableRef) => ({ ...this.base(), kind: 'drop_table' as const, table, ifExists }));
     if (node.removeType === 'OBJECT_INDEX') return names.map((n: TableRef) => ({ ...this.base(), kind: 'drop_index' as const, table: undefined, schema: n.schema, name: n.name, ifExists }));
     return [];
   }
