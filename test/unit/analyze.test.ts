@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Project } from '../../server/src/core/project';
+import { defaultSettings, type Settings } from '../../server/src/core/config/settings';
 import { testParser, py } from './helpers';
 
 const INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n';
@@ -292,6 +293,20 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('sa.String(length=36)', 'sa.String(length=30)')), ['type-mismatch tokens.id', 'type-mismatch tokens.seen']);
     assert.deepEqual(await drift(models, upgrade('sa.CHAR(length=32)', 'sa.TIMESTAMP(timezone=True)'), sqlite), []);
     assert.deepEqual(await drift(models, upgrade('sa.CHAR(length=36)', 'sa.TIMESTAMP(timezone=True)'), sqlite), ['type-mismatch tokens.id']);
+  });
+
+  it("does not take a test suite's throwaway models for the project's (tests/, conftest.py), unless the models setting names them", async () => {
+    const testModel = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n\nclass CustomTestModel(Base):\n    __tablename__ = "test_table"\n    id = sa.Column(sa.Integer, primary_key=True)\n';
+    const findings = async (settings?: Partial<Settings>): Promise<string[]> => {
+      const project = new Project(await testParser());
+      project.setFile('alembic.ini', INI);
+      project.setFile('app/tests/test_fixtures.py', testModel);
+      project.setFile('conftest.py', testModel.replace('test_table', 'conftest_table'));
+      project.setFile('migrations/versions/a1.py', 'from alembic import op\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    pass\n');
+      return project.analyze(settings && { ...defaultSettings(), ...settings }).findings.map((f) => `${f.code} ${f.table}`);
+    };
+    assert.deepEqual(await findings(), []);
+    assert.deepEqual(await findings({ models: ['app/tests/*.py'] }), ['missing-table test_table']);
   });
 
   it('pairs a model with the only migration table of its name only when one of them names no schema', async () => {

@@ -168,6 +168,8 @@ class AnalysisMemos {
 }
 
 /** A file can declare models only if it names SQLAlchemy (or a wrapper) and a column or table form. */
+/** A file of a test suite: under a `tests` or `test` folder, or a pytest `conftest.py`. */
+const TEST_FILE = /(^|\/)(tests?\/|conftest\.py$)/;
 const MODEL_LIBRARY_HINT = /sqlalchemy|sqlmodel|\bdb\.|declarative|Base\b/;
 const MODEL_FORM_HINT = /Column\s*\(|mapped_column|Mapped\[|Field\s*\(|Table\s*\(|__tablename__|__table__|\.Model\b|SQLModel|declared_attr/;
 
@@ -308,6 +310,8 @@ export class Project {
     const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
     if (modelMatcher) return modelMatcher;
     return (f) => {
+      // A test suite's throwaway models (`tests/test_fixtures.py`) are no part of what env.py compares.
+      if (TEST_FILE.test(f)) return false;
       const entry = this.files.get(f)!;
       entry.modelLike ??= MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
       return entry.modelLike;
