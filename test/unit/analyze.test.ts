@@ -113,9 +113,10 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
   });
 
   it('does not report a server default that only backs a Python-side default, but does when the model has neither', async () => {
-    const found = await drift(`\n  import uuid\n  from sqlalchemy.orm import mapped_column${USERS}      active = sa.Column(sa.Boolean, default=True)\n      flag = sa.Column(sa.Boolean)\n      uid = mapped_column(sa.String(36), insert_default=uuid.uuid4)\n`, `
+    const found = await drift(`\n  import uuid\n  from sqlalchemy.orm import mapped_column${USERS}      active = sa.Column(sa.Boolean, default=True)\n      flag = sa.Column(sa.Boolean)\n      uid = mapped_column(sa.String(36), insert_default=uuid.uuid4)\n      seq = sa.Column(sa.Integer, sa.Sequence("task_id_sequence"))\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("active", sa.Boolean(), server_default=sa.text("true")),
           sa.Column("flag", sa.Boolean(), server_default=sa.text("false")), sa.Column("uid", sa.String(36), server_default=sa.text("uuid_generate_v4()")),
+          sa.Column("seq", sa.Integer(), server_default=sa.text("nextval('task_id_sequence'::regclass)")),
           sa.PrimaryKeyConstraint("id"))
     `);
     assert.deepEqual(found, ['default-mismatch users.flag']);

@@ -235,7 +235,8 @@ function diffTable(d: TableDiff): void {
     const known = !unknown.has('serverDefault') && (a === undefined || a.key !== undefined) && (b === undefined || b.key !== undefined);
     // NOTE: a migration that gives a server default where the model has only a Python-side default is the usual
     // way to fill existing rows; autogenerate ignores it unless compare_server_default is on, so we do too.
-    const backfill = !a && b !== undefined && col.pythonDefault;
+    // A model Sequence is what the database's `nextval(...)` default is (Alembic does not report it either).
+    const backfill = !a && b !== undefined && (col.pythonDefault || (col.sequence && /\bnextval\s*\(/i.test(b.text)));
     if (known && !backfill && (a?.key ?? null) !== (b?.key ?? null)) {
       push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default' }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
     }

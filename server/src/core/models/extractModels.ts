@@ -353,6 +353,7 @@ class ModelReader {
       serverDefault: d.spec.serverDefault,
       origin: d.origin,
       pythonDefault: d.spec.pythonDefault || undefined,
+      sequence: d.spec.sequence || undefined,
       ...(d.source ? { declaration: d.source } : {}),
       ...(d.spec.identity ? { identity: d.spec.identity } : {}),
     };

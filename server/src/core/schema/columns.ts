@@ -35,6 +35,8 @@ export interface ColumnSpec {
    * often mirrors it for existing rows).
    */
   pythonDefault?: boolean;
+  /** A `Sequence(...)` gives its values (on PostgreSQL, a `nextval(...)` server default). */
+  sequence?: boolean;
   /** Where the argument that gave the type stands (a positional type, `type_=`, SQLModel's `sa_type=`). */
   typeSpan?: Span;
   /** `CheckConstraint(...)` given in the column's arguments: a CHECK constraint of its table. */
@@ -171,7 +173,11 @@ export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call'
         if (check?.kind === 'check') (spec.checks ??= []).push(check);
         continue;
       }
-      if (callee === 'sa.Sequence' || callee === 'sa.FetchedValue') continue;
+      if (callee === 'sa.Sequence') {
+        spec.sequence = true;
+        continue;
+      }
+      if (callee === 'sa.FetchedValue') continue;
     }
     if (!spec.type) {
       spec.type = evalType(ctx, a);

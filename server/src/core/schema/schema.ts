@@ -58,6 +58,8 @@ export interface ColumnDef {
   typeFromForeignKey?: boolean;
   /** Model side: the column has a Python-side `default=`. */
   pythonDefault?: boolean;
+  /** Model side: a `Sequence(...)` gives its values. */
+  sequence?: boolean;
   /** `Identity(...)` among its arguments: its keyword arguments, or `source` when one cannot be evaluated. */
   identity?: IdentitySpec;
   /** Model side: where its declaration is written in place, for edits that make the model match the migrations. */
