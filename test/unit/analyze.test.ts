@@ -310,6 +310,19 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await findings({ models: ['app/tests/*.py'] }), ['missing-table test_table']);
   });
 
+  it('does not compare the foreign keys of a table when a ForeignKey target of either side cannot be evaluated', async () => {
+    const models = (fk: string): string => `${USERS}  class Tag(Base):\n      __tablename__ = "tags"\n      id = sa.Column(sa.Integer, primary_key=True)\n      user_id = sa.Column(sa.Integer, sa.ForeignKey(${fk}))\n`;
+    const upgrade = (fk: string): string => `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("tags", sa.Column("id", sa.Integer(), nullable=False), sa.Column("user_id", sa.Integer(), sa.ForeignKey(${fk})), sa.PrimaryKeyConstraint("id"))
+    `;
+    assert.deepEqual(await drift(models('"users.id"'), upgrade('"users.id"')), []);
+    assert.deepEqual(await drift(models('"users.id"'), upgrade('column_name.replace("_", ".")')), []);
+    assert.deepEqual(await drift(models('f"{cls.question_class.__table__.fullname}.id"'), upgrade('"users.id"')), []);
+    // Without the unread target: the difference is reported.
+    assert.deepEqual(await drift(models('"users.id"'), upgrade('"tags.id"')), ['missing-foreign-key tags.user_id', 'extra-foreign-key tags.user_id']);
+  });
+
   it('pairs a model with the only migration table of its name only when one of them names no schema', async () => {
     const models = `
       class PaperRevision(Base):

@@ -345,12 +345,12 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
   const t = qualified(model);
   for (const fk of model.foreignKeys) {
     if (mig.foreignKeys.some((m) => fkMatches(fk, m))) continue;
-    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
+    if (mig.partial || mig.unreadForeignKeys || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
     if (fk.columns.some((c) => !mig.columns.has(c))) continue;
     push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
   for (const fk of mig.foreignKeys) {
-    if (model.foreignKeys.some((m) => fkMatches(m, fk))) continue;
+    if (model.foreignKeys.some((m) => fkMatches(m, fk)) || model.unreadForeignKeys) continue;
     if (fk.columns.some((c) => !model.columns.has(c))) continue;
     push({ kind: 'drop-foreign-key', migration: mig, foreignKey: fk }, 'extra-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" exists at ${headText} but the model does not declare it.`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }

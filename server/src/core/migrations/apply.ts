@@ -507,6 +507,10 @@ class SchemaReplay {
   private addColumnConstraints(table: TableDef, item: ColumnItem): void {
     const { spec, origin } = item;
     const name = spec.name!;
+    if (spec.unreadForeignKey) {
+      if (!table.unreadForeignKeys) this.report('unresolved', `${label(this.step.op)}: the target of a ForeignKey of "${qualified(table)}.${name}" could not be evaluated statically; the foreign keys of table "${qualified(table)}" are not compared.`, table.name, name);
+      table.unreadForeignKeys = true;
+    }
     if (spec.index) {
       // The default naming convention `ix_%(column_0_label)s`; the label carries the schema.
       const label = [table.schema?.replace(/\./g, '_'), table.name, name].filter((p) => p !== undefined).join('_');

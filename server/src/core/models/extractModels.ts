@@ -345,6 +345,7 @@ class ModelReader {
     const table = plan.table;
     const name = d.spec.name ?? d.attr;
     if (table.columns.has(name) && fromSubclass) return;
+    if (d.spec.unreadForeignKey) table.unreadForeignKeys = true;
     const col: ColumnDef = {
       name,
       type: d.spec.type,
@@ -458,6 +459,7 @@ class ModelReader {
   private applyConstraint(plan: TablePlan, ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, origin: SourceRef, dialects?: string[], conditional = false): void {
     const c = evalConstraintCall(ctx, call);
     const table = plan.table;
+    if (!c && calleeName(ctx, call) === 'sa.ForeignKeyConstraint') table.unreadForeignKeys = true;
     if (!c || (conditional && c.kind !== 'index')) return;
     switch (c.kind) {
       case 'unique': {

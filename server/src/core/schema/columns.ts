@@ -37,6 +37,8 @@ export interface ColumnSpec {
   pythonDefault?: boolean;
   /** A `Sequence(...)` gives its values (on PostgreSQL, a `nextval(...)` server default). */
   sequence?: boolean;
+  /** A `ForeignKey(...)` whose target cannot be evaluated (`ForeignKey(column.replace("_", "."))`). */
+  unreadForeignKey?: boolean;
   /** Where the argument that gave the type stands (a positional type, `type_=`, SQLModel's `sa_type=`). */
   typeSpan?: Span;
   /** `CheckConstraint(...)` given in the column's arguments: a CHECK constraint of its table. */
@@ -153,6 +155,7 @@ export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call'
       if (callee === 'sa.ForeignKey') {
         const fk = evalForeignKey(ctx, a);
         if (fk) spec.foreignKeys.push(fk);
+        else spec.unreadForeignKey = true;
         continue;
       }
       if (callee === 'sa.Computed') {

@@ -167,6 +167,8 @@ export interface TableDef {
   metadata?: string;
   /** Model side: a base class we cannot read (a library mixin) may add columns, so the migrations' extras are not judged. */
   open?: boolean;
+  /** A foreign key of it could not be read (its target, or a ForeignKeyConstraint): its foreign keys are not compared. */
+  unreadForeignKeys?: boolean;
   /** Migration side: created outside the migrations, so its column list is not known in full. */
   partial?: boolean;
   /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */
