@@ -313,6 +313,7 @@ function readTableItems(scope: OpScope, items: Expr[], note: (what: string, e?: 
  */
 function migrationColumn(ctx: EvalContext, call: Call, note: (what: string, e?: Expr) => void): ColumnSpec {
   const spec = evalColumnCall(ctx, call, 'sa.Column');
+  if (spec.foreignKeys.every((fk) => fk.target.kind === 'text')) return spec;
   spec.foreignKeys = spec.foreignKeys.flatMap((fk) => {
     if (fk.target.kind === 'text') return [fk];
     const text = memberColumnText(ctx, fk.target.file, fk.target.cls, fk.target.attr);

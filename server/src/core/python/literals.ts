@@ -145,8 +145,9 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
         if (typeof v !== 'string') return undefined;
         return e.fn.name === 'lower' ? v.toLowerCase() : e.fn.name === 'upper' ? v.toUpperCase() : v.trim();
       }
-      // A project helper whose body is one `return` (`def columns(): return ["a", "b"]`, a staticmethod too).
-      if (e.fn.k === 'name' || e.fn.k === 'attr') {
+      // A project helper whose body is one `return` (`def columns(): return ["a", "b"]`, a staticmethod too), called
+      // by its bare name (other calls are mostly SQLAlchemy's, not worth resolving here).
+      if (e.fn.k === 'name') {
         const fn = resolver.resolve(file, e.fn, locals);
         const body = fn.t === 'def' ? fn.def.body.filter((st) => !(st.k === 'expr' && st.value.k === 'str')) : [];
         if (fn.t === 'def' && body.length === 1 && body[0].k === 'return' && body[0].value) {
