@@ -48,7 +48,7 @@ export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpS
 
 const IDENTIFIER = /^\w+$/;
 
-const ONLY_SOME_DATABASES = 'runs only on some databases (a test on the dialect that could not be decided; when the dialect is unknown, set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
+const ONLY_SOME_DATABASES = 'runs only under a condition that could not be decided (a test on the database or its dialect; when the dialect is unknown, set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
 
 /** Whether an op changes only a table's indexes or its unique, foreign key and check constraints (not its columns or primary key). */
 function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
