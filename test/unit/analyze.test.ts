@@ -310,6 +310,21 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await findings({ models: ['app/tests/*.py'] }), ['missing-table test_table']);
   });
 
+  it("reads __table_args__ set to a module constant, and does not judge the migrations' extra indexes when they are computed at run time", async () => {
+    const models = (args: string): string => `
+      import util
+      COMMON = (sa.Index("ix_docs_title", "title"),)
+      class Doc(Base):
+          __tablename__ = "docs"
+          __table_args__ = ${args}
+          id = sa.Column(sa.Integer, primary_key=True)
+          title = sa.Column(sa.String(50))
+    `;
+    const upgrade = 'op.create_table("docs", sa.Column("id", sa.Integer(), nullable=False), sa.Column("title", sa.String(50)), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_docs_other", "docs", ["id", "title"])';
+    assert.deepEqual(await drift(models('COMMON'), upgrade), ['missing-index docs.title', 'extra-index docs']);
+    assert.deepEqual(await drift(models('util.auto_table_args(Doc)'), upgrade), []);
+  });
+
   it('does not compare the foreign keys of a table when a ForeignKey target of either side cannot be evaluated', async () => {
     const models = (fk: string): string => `${USERS}  class Tag(Base):\n      __tablename__ = "tags"\n      id = sa.Column(sa.Integer, primary_key=True)\n      user_id = sa.Column(sa.Integer, sa.ForeignKey(${fk}))\n`;
     const upgrade = (fk: string): string => `

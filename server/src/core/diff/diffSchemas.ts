@@ -306,7 +306,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
   const searchVector = (c: string): boolean => /tsvector/i.test(model.columns.get(c)?.type?.name ?? '');
   for (const idx of mig.indexes) {
-    if (model.indexes.some((m) => indexMatches(m, idx, d) && (onThisDialect(m) || d.dialect === undefined))) continue;
+    if (model.unreadConstraints || model.indexes.some((m) => indexMatches(m, idx, d) && (onThisDialect(m) || d.dialect === undefined))) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
     if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
@@ -320,7 +320,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     push({ kind: 'add-unique', model, unique: uq }, 'missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText}).`, singleColumn(uq.columns));
   }
   for (const uq of mig.uniques) {
-    if (coveredByUnique(uq.columns, model.uniques) || coveredByUniqueIndex(uq.columns, model.indexes)) continue;
+    if (model.unreadConstraints || coveredByUnique(uq.columns, model.uniques) || coveredByUniqueIndex(uq.columns, model.indexes)) continue;
     if (uq.columns.some((c) => !model.columns.has(c))) continue;
     push({ kind: 'drop-unique', migration: mig, unique: uq }, 'extra-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(uq.columns));
   }
@@ -350,7 +350,7 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
     push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
   for (const fk of mig.foreignKeys) {
-    if (model.foreignKeys.some((m) => fkMatches(m, fk)) || model.unreadForeignKeys) continue;
+    if (model.foreignKeys.some((m) => fkMatches(m, fk)) || model.unreadForeignKeys || model.unreadConstraints) continue;
     if (fk.columns.some((c) => !model.columns.has(c))) continue;
     push({ kind: 'drop-foreign-key', migration: mig, foreignKey: fk }, 'extra-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" exists at ${headText} but the model does not declare it.`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
@@ -374,7 +374,7 @@ function diffChecks(d: TableDiff, push: Push): void {
     push({ kind: 'add-check', model, check: ck }, 'missing-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" is not in the migrations (${headText}).`);
   }
   for (const ck of mig.checks) {
-    if (ck.name === undefined || model.open || model.checks.some((m) => same(m, ck))) continue;
+    if (ck.name === undefined || model.open || model.unreadConstraints || model.checks.some((m) => same(m, ck))) continue;
     if ([...mig.columns.keys()].some((c) => !model.columns.has(c) && checkMentions(ck, c))) continue;
     push({ kind: 'drop-check', migration: mig, check: ck }, 'extra-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" exists at ${headText} but the model does not declare it.`);
   }

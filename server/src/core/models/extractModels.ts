@@ -429,9 +429,19 @@ class ModelReader {
   }
 
   private applyTableArgs(plan: TablePlan, contributors: ClassRef[]): void {
-    const args = this.tableArgsExpr(contributors);
+    let args = this.tableArgsExpr(contributors);
     if (!args) return;
-    const items = args.expr.k === 'tuple' || args.expr.k === 'list' ? args.expr.items : [];
+    if (args.expr.k === 'name') {
+      // `__table_args__ = COMMON_TABLE_ARGS`, a module constant.
+      const v = this.resolver.resolve(args.file, args.expr, args.locals);
+      if (v.t === 'expr') args = { expr: v.e, file: v.file };
+    }
+    if (args.expr.k !== 'tuple' && args.expr.k !== 'list' && args.expr.k !== 'dict') {
+      // Computed at run time (`return auto_table_args(cls, schema="events")`): what it declares is not known.
+      plan.table.unreadConstraints = true;
+      return;
+    }
+    const items = args.expr.k === 'dict' ? [] : args.expr.items;
     const ctx: EvalContext = { ...this.ctx(args.file), locals: args.locals };
     for (const item of items) {
       if (item.k !== 'call') continue;

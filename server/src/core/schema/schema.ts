@@ -167,6 +167,11 @@ export interface TableDef {
   metadata?: string;
   /** Model side: a base class we cannot read (a library mixin) may add columns, so the migrations' extras are not judged. */
   open?: boolean;
+  /**
+   * Model side: its `__table_args__` are computed by code the checker does not run: indexes and constraints the
+   * migrations have and the model seems to lack are not reported.
+   */
+  unreadConstraints?: boolean;
   /** A foreign key of it could not be read (its target, or a ForeignKeyConstraint): its foreign keys are not compared. */
   unreadForeignKeys?: boolean;
   /** Migration side: created outside the migrations, so its column list is not known in full. */
