@@ -50,7 +50,7 @@ const IDENTIFIER = /^\w+$/;
 
 const ONLY_SOME_DATABASES = 'runs only under a condition that could not be decided (a test on the database or its dialect; when the dialect is unknown, set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
 
-/** Whether an op changes only a table's indexes or its unique, foreign key and check constraints (not its columns or primary key). */
+/** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
 function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
   switch (op.kind) {
     case 'create_index':
@@ -58,9 +58,9 @@ function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
     case 'create_unique_constraint':
     case 'create_foreign_key':
     case 'create_check_constraint':
-      return true;
+    case 'create_primary_key':
     case 'drop_constraint':
-      return op.type === 'foreignkey' || op.type === 'unique' || op.type === 'check';
+      return true;
     default:
       return false;
   }
