@@ -275,6 +275,14 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(ops.map((o) => [o.kind, 'table' in o ? o.table?.name : undefined]), [['drop_table', 'old_events']]);
   });
 
+  it("takes MySQL table options as no change, and a key change it cannot read as one on the table's keys alone", () => {
+    for (const sql of ['ALTER TABLE x ENGINE=InnoDB', 'ALTER TABLE x DEFAULT CHARSET=utf8mb4', 'ALTER TABLE `x` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin']) {
+      assert.deepEqual(readSqlOps(sql, ORIGIN, { dialect: 'mysql' }), [], sql);
+    }
+    const ops = readSqlOps('ALTER TABLE health_monitor DROP PRIMARY KEY, ADD PRIMARY KEY (id)', ORIGIN, { dialect: 'mysql' });
+    assert.deepEqual(ops.map((o) => [o.kind, o.kind === 'opaque' && !!o.constraintsOnly]), [['opaque', true], ['create_primary_key', false]]);
+  });
+
   it('reads a MySQL procedure whole, not cut at the semicolons of its BEGIN ... END body, as no schema change', () => {
     const procedure = `
       CREATE PROCEDURE DropForeignKeyIfExists()

@@ -61,6 +61,8 @@ function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
     case 'create_primary_key':
     case 'drop_constraint':
       return true;
+    case 'opaque':
+      return !!op.constraintsOnly;
     default:
       return false;
   }

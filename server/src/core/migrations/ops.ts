@@ -67,9 +67,10 @@ export type MigrationOp = OpBase &
     | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[] }
     /**
      * DDL that was recognised but not understood; the table (if known) can no longer be trusted. `indexesOnly`: only
-     * index names are uncertain; `noteOnly`: SQL that could not be read but touches no table (it is only reported).
+     * index names are uncertain; `constraintsOnly`: only the table's keys and constraints (`ALTER TABLE t DROP PRIMARY
+     * KEY, ADD PRIMARY KEY (id)`); `noteOnly`: SQL that could not be read but touches no table (it is only reported).
      */
-    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; noteOnly?: boolean }
+    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; noteOnly?: boolean }
   );
 
 export type OpKind = MigrationOp['kind'];

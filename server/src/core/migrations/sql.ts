@@ -81,10 +81,46 @@ function unreadable(statement: string, origin: SourceRef): MigrationOp[] {
     while (['IF', 'NOT', 'EXISTS', 'ONLY'].includes(upper[k])) k++;
     const name = words[k];
     const named = name !== undefined && /^["`\w\u0080-\uffff]/.test(name) && !['AS', 'LIKE'].includes(name.toUpperCase());
-    return [opaqueSql(statement, origin, named ? splitQualified(name) : undefined)];
+    const clauses = upper[0] === 'ALTER' && named ? alterClauses(statement, name) : undefined;
+    // MySQL table options (`ENGINE=InnoDB`, `CONVERT TO CHARACTER SET ...`) change nothing the analysis tracks; keys
+    // and constraints alone (`DROP PRIMARY KEY, ADD PRIMARY KEY (id)`) leave the table's columns known.
+    if (clauses?.every((c) => TABLE_OPTION.test(c))) return [];
+    const scope = clauses?.every((c) => TABLE_OPTION.test(c) || KEY_CLAUSE.test(c)) ? 'constraints' : undefined;
+    return [opaqueSql(statement, origin, named ? splitQualified(name) : undefined, scope)];
   }
   if (upper.slice(0, 4).includes('INDEX')) return [opaqueSql(statement, origin, undefined, 'indexes')];
   return [opaqueSql(statement, origin, undefined, 'none')];
+}
+
+/** MySQL table options of an ALTER TABLE, which change no column, key or constraint. */
+const TABLE_OPTION = /^(ENGINE|(DEFAULT\s+)?(CHARACTER\s+SET|CHARSET|COLLATE)|CONVERT\s+TO|ROW_FORMAT|AUTO_INCREMENT|COMMENT|KEY_BLOCK_SIZE|STATS_\w+|PACK_KEYS|CHECKSUM|DELAY_KEY_WRITE|FORCE|ALGORITHM|LOCK)\b/i;
+
+/** ALTER TABLE clauses that change only keys, indexes and constraints. */
+const KEY_CLAUSE = /^((ADD|DROP)\s+(PRIMARY\s+KEY|INDEX|KEY|UNIQUE|FOREIGN\s+KEY|CONSTRAINT|CHECK|FULLTEXT|SPATIAL)|RENAME\s+(INDEX|KEY)|ALTER\s+(INDEX|CHECK|CONSTRAINT))\b/i;
+
+/** The comma-separated clauses of an `ALTER TABLE name ...` after its name (commas inside parentheses or quotes kept). */
+function alterClauses(statement: string, name: string): string[] | undefined {
+  const at = statement.indexOf(name);
+  if (at < 0) return undefined;
+  const rest = statement.slice(at + name.length);
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < rest.length; i++) {
+    const ch = rest[i];
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(rest.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(rest.slice(start).trim());
+  return out.every((c) => c !== '') ? out : undefined;
 }
 
 /** `schema.table` (each part possibly quoted) as a table reference. */

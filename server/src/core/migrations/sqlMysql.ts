@@ -5,6 +5,9 @@ import type { ColumnItem, ConstraintItem, MigrationOp, TableRef } from './ops';
 import type { SqlParsers } from './sqlParsers';
 import { constraintOp, opaqueSql, sqlOpBase, sqlType } from './sqlShared';
 
+/** The table options of a MySQL ALTER TABLE, as node-sql-parser names them. */
+const MYSQL_TABLE_OPTIONS = /^(engine|auto_increment|(default )?(charset|character set|collate)|row_format|comment|key_block_size|stats_\w+|pack_keys|checksum|delay_key_write|convert to|algorithm|lock)$/;
+
 /** A node of node-sql-parser's AST. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = Record<string, any>;
@@ -40,8 +43,8 @@ class MysqlStatementReader {
   ) {}
 
   /** The statement's text for messages: the whole SQL when it holds one statement, else what the AST renders. */
-  private opaque(table: TableRef | undefined): MigrationOp {
-    return opaqueSql(this.count === 1 ? this.sql : `ALTER TABLE ${table?.name ?? ''} ...`, this.origin, table);
+  private opaque(table: TableRef | undefined, scope?: 'constraints'): MigrationOp {
+    return opaqueSql(this.count === 1 ? this.sql : `ALTER TABLE ${table?.name ?? ''} ...`, this.origin, table, scope);
   }
 
   private expr(e: Node): string {
@@ -193,6 +196,11 @@ class MysqlStatementReader {
       const changes = { type: column.spec.type, nullable: column.spec.nullable ?? true, serverDefault: column.spec.serverDefault ?? null, ...(action === 'change' && columnName(a.old_column) !== column.spec.name ? { newName: column.spec.name } : {}) };
       return [{ ...base, kind: 'alter_column', table, column: action === 'change' ? columnName(a.old_column) : column.spec.name, changes }];
     }
-    return [this.opaque(table)];
+    const resource = String(a.resource ?? '').toLowerCase();
+    // Table options (ENGINE=, AUTO_INCREMENT=, DEFAULT CHARSET=, ...) change nothing the analysis tracks.
+    if (!a.action && MYSQL_TABLE_OPTIONS.test(resource)) return [];
+    // `DROP PRIMARY KEY`, a key or constraint not understood: the table's columns stay known.
+    const keysOnly = resource === 'key' || resource === 'index' || resource === 'constraint' || /primary|key|index/.test(String(a.keyword ?? ''));
+    return [this.opaque(table, keysOnly ? 'constraints' : undefined)];
   }
 }

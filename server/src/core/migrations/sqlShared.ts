@@ -9,13 +9,13 @@ export function sqlOpBase(origin: SourceRef): { origin: SourceRef; via: 'execute
 }
 
 /** An op saying that DDL on `table` was parsed (or not) but not understood: the table is no longer trusted. */
-export function opaqueSql(statement: string, origin: SourceRef, table: TableRef | undefined, scope?: 'indexes' | 'none'): MigrationOp {
+export function opaqueSql(statement: string, origin: SourceRef, table: TableRef | undefined, scope?: 'indexes' | 'constraints' | 'none'): MigrationOp {
   const text = statement.trim().replace(/\s+/g, ' ');
   return {
     ...sqlOpBase(origin),
     kind: 'opaque',
     table,
-    ...(scope === 'indexes' ? { indexesOnly: true } : scope === 'none' ? { noteOnly: true } : {}),
+    ...(scope === 'indexes' ? { indexesOnly: true } : scope === 'constraints' ? { constraintsOnly: true } : scope === 'none' ? { noteOnly: true } : {}),
     unresolved: [`the SQL \`${text.length > 80 ? `${text.slice(0, 77)}...` : text}\``],
   };
 }
