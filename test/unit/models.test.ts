@@ -514,6 +514,31 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual([type.name, type.family, type.variants?.postgresql?.family, type.variants?.sqlite?.family, type.variants?.sqlite?.args.length], ['UUID', undefined, 'UUID', 'CHAR', 36]);
   });
 
+  it('gives every mapped class the columns of the class declarative_base(cls=...) is made from (ironic)', async () => {
+    const tables = await modelTables({
+      'base.py': `
+        import sqlalchemy as sa
+        class TimestampMixin:
+            created_at = sa.Column(sa.DateTime)
+        class IronicBase(TimestampMixin):
+            version = sa.Column(sa.String(15), nullable=True)
+      `,
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        from base import IronicBase
+        Base = declarative_base(cls=IronicBase)
+        class Node(Base):
+            __tablename__ = "nodes"
+            id = sa.Column(sa.Integer, primary_key=True)
+        class Port(Base):
+            __tablename__ = "ports"
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+    });
+    for (const name of ['nodes', 'ports']) assert.deepEqual([...tables.get(name)!.columns.keys()].sort(), ['created_at', 'id', 'version'], name);
+  });
+
   it("reads a mixin's declared_attr for each mapped class: its tests and arguments on cls's attributes (Indico)", async () => {
     const tables = await modelTables({
       'models.py': `

@@ -240,6 +240,16 @@ class ModelReader {
       }
     };
     visit(ref);
+    // `declarative_base(cls=IronicBase)`: the base's own class gives every mapped class its columns, as a mixin does.
+    const root = mappedParent ? undefined : this.graph.rootOf(ref);
+    const baseClass = root?.call ? keywordArg(root.call.e, 'cls') : undefined;
+    const v = baseClass && root?.call ? this.resolver.resolve(root.call.file, baseClass) : undefined;
+    if (v?.t === 'class' && !seen.has(v.cls)) {
+      const base = { file: v.file, cls: v.cls };
+      seen.add(base.cls);
+      out.push(base);
+      visit(base);
+    }
     return { contributors: out, mappedParent };
   }
 
