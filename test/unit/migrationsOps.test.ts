@@ -363,6 +363,27 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
   });
 });
 
+describe('migrations: alter_column on MySQL', () => {
+  it('restates the whole column, as Alembic writes MODIFY / CHANGE: existing_type, and existing_nullable else NULL', async () => {
+    const files = {
+      'v/a.py': rev('a', null, `
+        op.create_table("algorithm", sa.Column("name", sa.String(30), primary_key=True), sa.Column("note", sa.String(30), nullable=False),
+            sa.Column("tenant_id", sa.String(255), nullable=False), sa.Column("flag", sa.Integer(), nullable=False))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.alter_column("algorithm", "note", nullable=False, existing_type=sa.String(255))
+        op.alter_column("algorithm", "tenant_id", new_column_name="project_id", existing_type=sa.String(36))
+        op.alter_column("algorithm", "flag", server_default="0")
+      `),
+    };
+    const mysql = table(await replay(files, 'mysql'), 'algorithm');
+    assert.deepEqual(['note', 'project_id', 'flag'].map((c) => [mysql.columns.get(c)!.type?.args.length, mysql.columns.get(c)!.nullable]), [[255, false], [36, true], [undefined, false]]);
+    // Elsewhere an alter_column changes only what it names.
+    const pg = table(await replay(files, 'postgresql'), 'algorithm');
+    assert.deepEqual(['note', 'project_id'].map((c) => [pg.columns.get(c)!.type?.args.length, pg.columns.get(c)!.nullable]), [[30, false], [255, false]]);
+  });
+});
+
 describe('migrations: an index op that cannot be read', () => {
   it('leaves the columns of its table compared, and only its indexes and constraints out', async () => {
     const r = await replay({

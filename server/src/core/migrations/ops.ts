@@ -389,6 +389,17 @@ function readColumnChanges(scope: OpScope, args: Map<string, Expr>, note: (what:
     if (v === undefined) note('the new column name', newName);
     else changes.newName = v;
   }
+  // MySQL restates the whole column (MODIFY / CHANGE) when its type, nullability or name changes: what the op leaves
+  // out becomes `existing_type`, and `existing_nullable`, else NULL, as Alembic writes the statement.
+  if ((scope.dialect === 'mysql' || scope.dialect === 'mariadb') && (changes.type || changes.nullable !== undefined || changes.newName !== undefined)) {
+    const existingType = args.get('existing_type');
+    if (!changes.type && existingType) changes.type = evalType(scope, existingType);
+    if (changes.nullable === undefined) {
+      const existingNullable = args.get('existing_nullable');
+      const v = existingNullable ? evalLiteral(scope.resolver, scope.file, existingNullable, scope.locals) : true;
+      if (typeof v === 'boolean') changes.nullable = v;
+    }
+  }
   return changes;
 }
 
