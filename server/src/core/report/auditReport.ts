@@ -139,6 +139,8 @@ export interface AuditReport {
   models: ModelSection[];
   /** Tables the migrations create that no model describes (not renames). */
   unmodelled: Array<{ environment?: string; rows: IssueRow[] }>;
+  /** Tables at head that no model describes and that were not compared (an op on them could not be read, or may not run). */
+  uncompared: string[];
   graph: FindingItem[];
   /** Problems that are neither about a model nor about the revision graph (invalid operations, raised notes). */
   otherProblems: FindingItem[];

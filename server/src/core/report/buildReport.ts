@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../findings';
 import type { Analysis } from '../project';
+import { matchMigrationTables } from '../diff/diffSchemas';
 import type { AuditReport, EnvironmentSummary, FindingItem, ModelSection, SummaryLine } from './auditReport';
 import { ISSUE_KINDS, kindOfCode } from './issueKinds';
 import { buildModelSections, findingItem } from './modelSections';
@@ -58,11 +59,20 @@ export function buildReport({ analysis, project, date, dialect }: ReportInput): 
     summary: summarize(models, built.flatMap((b) => b.unmodelled), [...graph, ...otherProblems]),
     models,
     unmodelled: built.filter((b) => b.unmodelled.length > 0).map((b) => ({ ...(b.ctx.label !== undefined ? { environment: b.ctx.label } : {}), rows: b.unmodelled })),
+    uncompared: contexts.flatMap(uncomparedTables),
     graph,
     otherProblems,
     notes,
     actions,
   };
+}
+
+/** The tables of an environment's head that no model describes and that were not compared, by qualified name. */
+function uncomparedTables(ctx: EnvironmentContext): string[] {
+  const { schema, models } = ctx.analysis;
+  const findTable = matchMigrationTables(schema);
+  const described = new Set(models.map(findTable));
+  return [...schema.values()].filter((t) => t.uncertain && !described.has(t) && !MIGRATION_BOOKKEEPING.has(t.name)).map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name));
 }
 
 function summarizeEnvironment(ctx: EnvironmentContext): EnvironmentSummary {

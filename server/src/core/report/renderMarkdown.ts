@@ -50,7 +50,10 @@ export function renderMarkdown({ report, linkBase }: RenderInput): string {
   para('## Tables with no model');
   const renamed = report.models.some((m) => m.status === 'renamed');
   const noted = report.notes.some((n) => n.code === 'extra-table');
-  if (report.unmodelled.length === 0) para(`Every table the migrations leave at head is described by a model${renamed ? ' (or is a renamed one, above)' : ''}${noted ? ', or listed under Notes' : ''}.`);
+  const one = report.uncompared.length === 1;
+  const uncompared = `${report.uncompared.map((t) => `\`${t}\``).join(', ')}: an op on ${one ? 'it' : 'them'} could not be read, or runs only under a condition that could not be decided, so ${one ? 'it was' : 'they were'} not compared (see Notes)`;
+  if (report.unmodelled.length === 0) para(`Every table the migrations leave at head is described by a model${renamed ? ' (or is a renamed one, above)' : ''}${noted ? ', or listed under Notes' : ''}${report.uncompared.length > 0 ? `, except ${uncompared}` : ''}.`);
+  else if (report.uncompared.length > 0) para(`No model describes ${uncompared}.`);
   for (const group of report.unmodelled) {
     if (group.environment !== undefined) para(`Environment \`${group.environment}\`:`);
     para(...issueTable(['Issue', 'Table', 'Model definition', 'Migration definition'], group.rows, link));
