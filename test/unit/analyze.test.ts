@@ -122,6 +122,14 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(found, ['default-mismatch users.flag']);
   });
 
+  it('reports a server default that backs a Python-side default where env.py turns compare_server_default on, as Alembic', async () => {
+    const models = `${USERS}      active = sa.Column(sa.Boolean, default=True)\n`;
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("active", sa.Boolean(), server_default=sa.text("true")), sa.PrimaryKeyConstraint("id"))';
+    const envPy = (on: string): Record<string, string> => ({ 'migrations/env.py': `from alembic import context\ncontext.configure(target_metadata=None, compare_server_default=${on})\n` });
+    assert.deepEqual(await drift(models, upgrade, envPy('True')), ['default-mismatch users.active']);
+    assert.deepEqual(await drift(models, upgrade, envPy('False')), []);
+  });
+
   it('names the renamed twin of a missing table', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

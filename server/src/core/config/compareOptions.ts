@@ -336,7 +336,9 @@ function functionScope(def: DefStmt, outer: Scope): Scope {
  * differences, but `alembic check` and `revision --autogenerate` are silent on them, so they are notes (and a
  * written revision leaves them out, as autogenerate does). The changes are copies: the diff's own are remembered.
  */
-export function applyCompareOptions(changes: SchemaChange[], options: CompareOptions): SchemaChange[] {
+export function applyCompareOptions(all: SchemaChange[], options: CompareOptions): SchemaChange[] {
+  // A server default that only backs a Python-side default: reported where compare_server_default is on, as Alembic.
+  const changes = options.serverDefault === true ? all : all.filter((c) => !(c.kind === 'alter-column' && c.backfill));
   if (options.serverDefault !== false && options.type !== false && options.checkConstraints !== false) return changes;
   return changes.map((c): SchemaChange => {
     const f = c.finding;

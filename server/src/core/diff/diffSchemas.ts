@@ -39,7 +39,11 @@ export type ChangeSubject =
   | { kind: 'drop-table'; migration: TableDef; renamedTo?: TableDef; tentative?: boolean }
   | { kind: 'add-column'; model: TableDef; column: ColumnDef }
   | { kind: 'drop-column'; migration: TableDef; column: ColumnDef }
-  | { kind: 'alter-column'; model: TableDef; column: ColumnDef; existing: ColumnDef; what: 'type' | 'nullable' | 'server-default' | 'enum' }
+  /**
+   * `backfill`: a server default the migrations give where the model has only a Python-side default (the usual way
+   * to fill existing rows): Alembic reports it only where env.py turns compare_server_default on.
+   */
+  | { kind: 'alter-column'; model: TableDef; column: ColumnDef; existing: ColumnDef; what: 'type' | 'nullable' | 'server-default' | 'enum'; backfill?: boolean }
   | { kind: 'primary-key'; model: TableDef; migration: TableDef }
   | { kind: 'add-index'; model: TableDef; index: IndexDef }
   | { kind: 'drop-index'; migration: TableDef; index: IndexDef }
@@ -233,12 +237,11 @@ function diffTable(d: TableDiff): void {
     const a = col.serverDefault;
     const b = other.serverDefault;
     const known = !unknown.has('serverDefault') && (a === undefined || a.key !== undefined) && (b === undefined || b.key !== undefined);
-    // NOTE: a migration that gives a server default where the model has only a Python-side default is the usual
-    // way to fill existing rows; autogenerate ignores it unless compare_server_default is on, so we do too.
     // A model Sequence is what the database's `nextval(...)` default is (Alembic does not report it either).
-    const backfill = !a && b !== undefined && (col.pythonDefault || (col.sequence && /\bnextval\s*\(/i.test(b.text)));
-    if (known && !backfill && (a?.key ?? null) !== (b?.key ?? null)) {
-      push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default' }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
+    const sequenced = !a && b !== undefined && col.sequence && /\bnextval\s*\(/i.test(b.text);
+    if (known && !sequenced && (a?.key ?? null) !== (b?.key ?? null)) {
+      const backfill = !a && col.pythonDefault ? { backfill: true } : {};
+      push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
     }
   }
   for (const col of mig.columns.values()) {
