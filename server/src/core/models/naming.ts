@@ -34,6 +34,12 @@ function metadataCall(resolver: Resolver, root: DeclarativeRoot): { file: string
     if (fn.t === 'ext' && canonicalName(fn.q) === 'sa.MetaData') return { file: root.call.file, call: e };
     const found = fromExpr(root.call.file, keywordArg(e, 'metadata'));
     if (found) return found;
+    // `reg.generate_base()` (or `@reg.mapped`) where `reg = registry(metadata=...)`: the registry's MetaData.
+    const registry = e.fn.k === 'attr' ? resolver.resolve(root.call.file, e.fn.obj) : undefined;
+    if (registry?.t === 'expr' && registry.e.k === 'call') {
+      const own = fromExpr(registry.file, keywordArg(registry.e, 'metadata'));
+      if (own) return own;
+    }
   }
   if (root.cls) {
     for (const s of root.cls.cls.body) {
