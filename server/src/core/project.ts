@@ -59,7 +59,7 @@ interface FileEntry {
   revisionLike: boolean;
   /** Whether the text calls `Migrate(` (only such files are read for Flask-Migrate's compare options). */
   migrateLike: boolean;
-  /** Whether the text names SQLAlchemy and a column or table form (only such files are read for models). */
+  /** Whether the file, outside a test suite, names SQLAlchemy and a column or table form (only such files are read for models). */
   modelLike?: boolean;
   /** The syntax errors and suppression comments of the text, kept when its syntax is let go (`releaseSyntax`). */
   notes?: Pick<ModuleSyntax, 'errors' | 'ignores'>;
@@ -310,10 +310,9 @@ export class Project {
     const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
     if (modelMatcher) return modelMatcher;
     return (f) => {
-      // A test suite's throwaway models (`tests/test_fixtures.py`) are no part of what env.py compares.
-      if (TEST_FILE.test(f)) return false;
       const entry = this.files.get(f)!;
-      entry.modelLike ??= MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
+      // A test suite's throwaway models (`tests/test_fixtures.py`) are no part of what env.py compares.
+      entry.modelLike ??= !TEST_FILE.test(f) && MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
       return entry.modelLike;
     };
   }

@@ -1,4 +1,4 @@
-import { subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
+import { returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
 import { readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
@@ -372,9 +372,9 @@ class Interpreter {
       case 'call': {
         // A helper that returns a test: `def _is_pg(conn): return conn.dialect.name == "postgresql"`.
         const fn = this.callee(e.fn, frame);
-        const ret = fn?.def.body.find((st) => st.k === 'return');
-        if (!fn || ret?.k !== 'return' || !ret.value || frame.active.has(fn.def)) return undefined;
-        return this.decideDialect(ret.value, this.bindCall(fn, e, frame), depth + 1);
+        const returned = fn && returnedValue(fn.def);
+        if (!fn || !returned || frame.active.has(fn.def)) return undefined;
+        return this.decideDialect(returned, this.bindCall(fn, e, frame), depth + 1);
       }
       case 'compare': {
         if (e.ops.length !== 1) return undefined;

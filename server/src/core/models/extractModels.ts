@@ -1,5 +1,5 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
-import { keywordArg } from '../python/syntax';
+import { keywordArg, returnedValue } from '../python/syntax';
 import type { Locals, Resolver, Value } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList, helperArguments, isTruthy, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
@@ -421,8 +421,8 @@ class ModelReader {
       const args = this.graph.ownAttribute(c, '__table_args__');
       if (args) return { expr: args, file: c.file, locals: classBodyNames(c, args) };
       const fn = c.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__table_args__');
-      const ret = fn?.body.find((s): s is Extract<Stmt, { k: 'return' }> => s.k === 'return');
-      if (ret?.value) return { expr: ret.value, file: c.file };
+      const returned = fn && returnedValue(fn);
+      if (returned) return { expr: returned, file: c.file };
     }
     return undefined;
   }

@@ -69,6 +69,12 @@ export function dottedName(e: Expr): string | undefined {
   return undefined;
 }
 
+/** What a function's body returns at its first top-level `return` (a helper written as one expression), if anything. */
+export function returnedValue(def: { body: Stmt[] }): Expr | undefined {
+  const ret = def.body.find((s) => s.k === 'return');
+  return ret?.k === 'return' ? ret.value : undefined;
+}
+
 /** The keyword argument `name` of a call, if present. */
 export function keywordArg(call: { kw: Keyword[] }, name: string): Expr | undefined {
   for (const k of call.kw) if (k.name === name) return k.value;

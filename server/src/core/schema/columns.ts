@@ -1,5 +1,5 @@
 import type { Expr, Span } from '../python/syntax';
-import { keywordArg } from '../python/syntax';
+import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList, helperArguments, type Literal } from '../python/literals';
 import type { IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
@@ -106,9 +106,9 @@ export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth =
     }
   }
   if (target.t === 'def') {
-    const ret = target.def.body.find((s) => s.k === 'return');
-    if (ret?.k !== 'return' || !ret.value) return undefined;
-    return columnDeclaration({ resolver: ctx.resolver, file: target.file, locals: helperArguments(ctx, target.def, target.file, e) }, ret.value, depth + 1);
+    const returned = returnedValue(target.def);
+    if (!returned) return undefined;
+    return columnDeclaration({ resolver: ctx.resolver, file: target.file, locals: helperArguments(ctx, target.def, target.file, e) }, returned, depth + 1);
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import type { Expr, Stmt } from '../python/syntax';
-import { keywordArg } from '../python/syntax';
+import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
 import { evalLiteral, helperArguments } from '../python/literals';
 import type { Scalar, ServerDefault, SqlType } from './schema';
@@ -97,8 +97,8 @@ export function evalType(ctx: EvalContext, e: Expr, depth = 0): SqlType | undefi
     if (fn.t === 'class') return typeFromProjectClass({ ...ctx, file: fn.file, locals: undefined }, fn.cls, text, depth);
     if (fn.t === 'def') {
       // A project helper that returns a type: `def StringID(*, length=ID_LEN, **kw): return String(length=length, **kw)`.
-      const ret = fn.def.body.find((st) => st.k === 'return');
-      const inner = ret?.k === 'return' && ret.value ? evalType({ resolver, file: fn.file, locals: helperArguments(ctx, fn.def, fn.file, e) }, ret.value, depth + 1) : undefined;
+      const returned = returnedValue(fn.def);
+      const inner = returned && evalType({ resolver, file: fn.file, locals: helperArguments(ctx, fn.def, fn.file, e) }, returned, depth + 1);
       return inner && { ...inner, text };
     }
     return undefined;
