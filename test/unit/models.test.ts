@@ -84,6 +84,38 @@ describe('models -> schema', () => {
     assert.equal(a.columns.get('created_at')!.nullable, false);
   });
 
+  it("lets a class's own attribute win over a base's or mixin's column of the same name, as Python's lookup does", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+        class Base(DeclarativeBase):
+            id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+        class NoteMixin:
+            note: Mapped[str | None] = mapped_column(sa.Text)
+            legacy: Mapped[str | None] = mapped_column(sa.Text)
+        class Tag(NoteMixin, Base):
+            __tablename__ = "tags"
+            id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+            note: Mapped[str] = mapped_column(sa.String(10))
+            legacy = None
+        class Activation(Base):
+            __tablename__ = "activations"
+            org_id: Mapped[int] = mapped_column(primary_key=True)
+            id: Mapped[int] = mapped_column(server_default=sa.text("1"))
+      `,
+    });
+    const tags = tables.get('tags')!;
+    assert.equal(tags.columns.get('id')!.type!.family, 'VARCHAR');
+    assert.equal(tags.columns.get('note')!.type!.args.length, 10);
+    assert.equal(tags.columns.get('note')!.nullable, false);
+    assert.ok(!tags.columns.has('legacy'), 'an attribute bound to something else hides the mixin column');
+    assert.deepEqual(tags.primaryKey, ['id']);
+    const activations = tables.get('activations')!;
+    assert.deepEqual(activations.primaryKey, ['org_id'], "the subclass's id is no primary key");
+    assert.equal(activations.columns.get('id')!.primaryKey, false);
+  });
+
   it('names Flask-SQLAlchemy tables in snake_case and maps single-table inheritance onto the parent', async () => {
     const tables = await modelTables({
       'app/extensions.py': `

@@ -139,7 +139,7 @@ class ModelReader {
     const ctx = this.ctx(ref.file);
     // Mixins and abstract bases reachable without passing through a mapped parent contribute columns.
     const { contributors, mappedParent } = this.contributors(ref);
-    const declared = contributors.flatMap((c) => this.declaredColumns(c, root, c === ref, ref));
+    const declared = this.visibleColumns(contributors, root, ref);
     const hasOwnPk = declared.some((d) => d.spec.primaryKey) || this.hasPrimaryKeyConstraint(contributors);
 
     const tableExpr = this.graph.ownAttribute(ref, '__table__');
@@ -200,6 +200,24 @@ class ModelReader {
     for (const d of declared) this.addColumn(plan, d, false);
     this.applyTableArgs(plan, contributors);
     return plan;
+  }
+
+  /**
+   * The columns the class and the bases it inherits columns from declare, where a name the class (or a base before
+   * it) binds hides a later base's column, as Python's attribute lookup and SQLAlchemy's declarative scan do: a model's
+   * own `id` wins over its declarative base's, and `legacy = None` drops a mixin's column.
+   */
+  private visibleColumns(contributors: ClassRef[], root: DeclarativeRoot, ref: ClassRef): DeclaredColumn[] {
+    const bound = new Set<string>();
+    const out: DeclaredColumn[] = [];
+    for (const c of contributors) {
+      for (const d of this.declaredColumns(c, root, c === ref, ref)) if (!bound.has(d.attr)) out.push(d);
+      for (const s of c.cls.body) {
+        if (s.k === 'def' || s.k === 'class') bound.add(s.name);
+        else if (s.k === 'assign') for (const t of s.targets) if (t.k === 'name') bound.add(t.id);
+      }
+    }
+    return out;
   }
 
   /** `__tablename__` from a `declared_attr` on a mixin or base, or the automatic names of Flask-SQLAlchemy and SQLModel. */
