@@ -697,6 +697,72 @@ describe('models -> schema: patterns of larger projects', () => {
     ]);
   });
 
+
+  it("passes a helper's **kwargs and *args on where its body spreads them: Index(name, *cols, **kwargs) (zenml)", async () => {
+    const tables = await modelTables({
+      'utils.py': `
+        from sqlalchemy import Column, Index, String
+        def build_index(table_name, column_names, **kwargs):
+            name = f"ix_{table_name}_{'_'.join(column_names)}"
+            return Index(name, *column_names, **kwargs)
+        def index_on(name, *columns, **options):
+            return Index(name, *columns, **options)
+        def text_column(*args, **kw):
+            return Column(*args, **kw)
+      `,
+      'models.py': `
+        from sqlalchemy import Column, Integer, String
+        from sqlalchemy.orm import declarative_base
+        from utils import build_index, index_on, text_column
+        Base = declarative_base()
+        class SecretResource(Base):
+            __tablename__ = "secret_resource"
+            __table_args__ = (
+                build_index(table_name=__tablename__, column_names=["resource_id", "secret_id"], unique=True),
+                index_on("ix_kind", "kind", "secret_id", unique=False),
+            )
+            id = Column(Integer, primary_key=True)
+            resource_id = text_column(String(20), nullable=False)
+            secret_id = text_column(String(30), index=True, nullable=False)
+            kind = Column(String(10))
+      `,
+    });
+    const t = tables.get('secret_resource')!;
+    assert.deepEqual(t.indexes.map((i) => [i.columns.join(), i.unique]).sort(), [
+      ['kind,secret_id', false],
+      ['resource_id,secret_id', true],
+      ['secret_id', false],
+    ]);
+    assert.equal(t.columns.get('resource_id')!.nullable, false);
+    assert.equal(t.columns.get('secret_id')!.type!.args.length, 30);
+  });
+
+  it("reads a SQLModel Field(sa_column=Column(...)) that a helper returns with the helper's arguments bound (zenml)", async () => {
+    const tables = await modelTables({
+      'utils.py': `
+        from sqlalchemy import Column, ForeignKey
+        from sqlmodel import Field
+        def fk_field(target, ondelete, nullable):
+            return Field(sa_column=Column(ForeignKey(f"{target}.id", ondelete=ondelete), nullable=nullable))
+      `,
+      'models.py': `
+        from uuid import UUID
+        from sqlalchemy import Column
+        from sqlmodel import Field, SQLModel
+        from utils import fk_field
+        class User(SQLModel, table=True):
+            __tablename__ = "user"
+            id: UUID = Field(primary_key=True)
+        class ApiKey(SQLModel, table=True):
+            __tablename__ = "api_key"
+            id: UUID = Field(primary_key=True)
+            user_id: UUID = fk_field(target="user", ondelete="CASCADE", nullable=False)
+      `,
+    });
+    const apiKey = tables.get('api_key')!;
+    assert.equal(apiKey.columns.get('user_id')!.nullable, false);
+    assert.deepEqual(apiKey.foreignKeys.map((f) => [f.columns, f.refTable, f.refColumns, f.ondelete]), [[['user_id'], 'user', ['id'], 'CASCADE']]);
+  });
   it('takes the base an `if TYPE_CHECKING:` else binds at run time, not the one given to the type checker', async () => {
     const tables = await modelTables({
       'base.py': `

@@ -317,8 +317,9 @@ class ModelReader {
         let spec = evalColumnCall(declaration.ctx, value, callee);
         if (callee === 'sqlmodel.Field') {
           const saColumn = keywordArg(value, 'sa_column');
-          if (saColumn?.k === 'call' && calleeName(ctx, saColumn) === 'sa.Column') {
-            spec = evalColumnCall(ctx, saColumn, 'sa.Column');
+          // In the file and scope the Field is written in: a helper's, with its arguments bound, when it returns it.
+          if (saColumn?.k === 'call' && calleeName(declaration.ctx, saColumn) === 'sa.Column') {
+            spec = evalColumnCall(declaration.ctx, saColumn, 'sa.Column');
             out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey, source: source(spec, { call: { kind: 'sa.Column', e: saColumn }, fromAnnotation: false }) });
             continue;
           }

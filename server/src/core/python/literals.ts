@@ -195,13 +195,55 @@ export function evalStringList(resolver: Resolver, file: string, e: Expr | undef
 
 /**
  * The parameters of a project helper `def` bound to a call's arguments, as locals for its body: each positional or
- * keyword argument (read where the call is), else the parameter's default (read where the def is).
+ * keyword argument (read where the call is), else the parameter's default (read where the def is); `*args` to a
+ * tuple of the positional arguments left over and `**kwargs` to a dict of the keywords no parameter takes, which
+ * `spreadArguments` spells out again where the body passes them on (`Index(name, *cols, **kwargs)`).
  */
 export function helperArguments(ctx: { file: string }, def: Extract<Stmt, { k: 'def' }>, defFile: string, call: Extract<Expr, { k: 'call' }>): Locals {
   const locals = new Map<string, Value>();
+  const named = new Set(def.params.filter((p) => !p.star).map((p) => p.name));
+  // Each passed value gets a name no Python code can spell, bound to the value where the call reads it.
+  const passed = (param: string, key: string | number, value: Expr): Expr => {
+    const id = `${param}\0${key}`;
+    locals.set(id, { t: 'expr', file: ctx.file, e: value });
+    return { k: 'name', id, s: value.s };
+  };
   def.params.forEach((p, i) => {
-    const arg = p.star ? undefined : (call.args[i] ?? keywordArg(call, p.name) ?? p.default);
+    if (p.star === '*') {
+      const rest = call.args.slice(i).filter((a) => a.k !== 'starred');
+      locals.set(p.name, { t: 'expr', file: ctx.file, e: { k: 'tuple', items: rest.map((a, j) => passed(p.name, j, a)), s: call.s } });
+      return;
+    }
+    if (p.star === '**') {
+      const extra = call.kw.filter((k): k is { name: string; value: Expr } => k.name !== null && !named.has(k.name));
+      const entries = extra.map((k): [Expr, Expr] => [{ k: 'str', v: k.name, s: k.value.s }, passed(p.name, k.name, k.value)]);
+      locals.set(p.name, { t: 'expr', file: ctx.file, e: { k: 'dict', entries, s: call.s } });
+      return;
+    }
+    const arg = call.args[i] ?? keywordArg(call, p.name) ?? p.default;
     if (arg) locals.set(p.name, arg === p.default ? { t: 'expr', file: defFile, e: arg } : { t: 'expr', file: ctx.file, e: arg });
   });
   return locals;
+}
+
+/**
+ * A call with its `*args` and `**kwargs` spelled out where a helper's parameters bind them (see `helperArguments`),
+ * so that `keywordArg(call, 'unique')` finds what the helper's caller passed; the call itself otherwise.
+ */
+export function spreadArguments<C extends Extract<Expr, { k: 'call' }>>(call: C, locals: Locals | undefined): C {
+  if (!locals) return call;
+  const boundTo = (e: Expr, k: 'tuple' | 'dict'): Expr | undefined => {
+    const v = e.k === 'name' ? locals.get(e.id) : undefined;
+    return v?.t === 'expr' && v.e.k === k ? v.e : undefined;
+  };
+  if (!call.args.some((a) => a.k === 'starred' && boundTo(a.value, 'tuple')) && !call.kw.some((k) => k.name === null && boundTo(k.value, 'dict'))) return call;
+  const args = call.args.flatMap((a) => {
+    const t = a.k === 'starred' ? boundTo(a.value, 'tuple') : undefined;
+    return t?.k === 'tuple' ? t.items : [a];
+  });
+  const kw = call.kw.flatMap((k) => {
+    const d = k.name === null ? boundTo(k.value, 'dict') : undefined;
+    return d?.k === 'dict' ? d.entries.map(([key, value]) => ({ name: key?.k === 'str' ? key.v : null, value })) : [k];
+  });
+  return { ...call, args, kw };
 }

@@ -1,7 +1,7 @@
 import type { Expr, Span } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt } from '../python/resolve';
-import { evalLiteral, evalString, evalStringList, helperArguments, type Literal } from '../python/literals';
+import { evalLiteral, evalString, evalStringList, helperArguments, spreadArguments, type Literal } from '../python/literals';
 import type { IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
 
@@ -142,7 +142,8 @@ export function evalForeignKey(ctx: EvalContext, call: Extract<Expr, { k: 'call'
 }
 
 /** Reads a column declaration call; `kind` tells which of the three forms it is. */
-export function evalColumnCall(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, kind: string): ColumnSpec {
+export function evalColumnCall(ctx: EvalContext, written: Extract<Expr, { k: 'call' }>, kind: string): ColumnSpec {
+  const call = spreadArguments(written, ctx.locals);
   const spec: ColumnSpec = { primaryKey: false, foreignKeys: [] };
   if (kind === 'sqlmodel.Field') return evalSqlModelField(ctx, call, spec);
   for (const a of call.args) {
@@ -315,7 +316,8 @@ export function isOpF(e: Expr | undefined): boolean {
 }
 
 /** Reads a table-level constraint or index call, or undefined when the call is not one (or cannot be read). */
-export function evalConstraintCall(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): ConstraintSpec | undefined {
+export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k: 'call' }>): ConstraintSpec | undefined {
+  const call = spreadArguments(written, ctx.locals);
   const callee = calleeName(ctx, call);
   const str = (e: Expr | undefined): string | undefined => evalString(ctx.resolver, ctx.file, e, ctx.locals);
   const colNames = (args: Expr[]): string[] | undefined => {

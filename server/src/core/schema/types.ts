@@ -1,7 +1,7 @@
 import type { Expr, Stmt } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
-import { evalLiteral, helperArguments } from '../python/literals';
+import { evalLiteral, helperArguments, spreadArguments } from '../python/literals';
 import type { Scalar, ServerDefault, SqlType } from './schema';
 
 interface TypeSpec {
@@ -126,7 +126,8 @@ function isTypeName(canonical: string): boolean {
   return false;
 }
 
-function typeFromCall(ctx: EvalContext, canonical: string, call: Extract<Expr, { k: 'call' }>, text: string, depth: number): SqlType {
+function typeFromCall(ctx: EvalContext, canonical: string, written: Extract<Expr, { k: 'call' }>, text: string, depth: number): SqlType {
+  const call = spreadArguments(written, ctx.locals);
   const t = makeType(canonical, {}, text);
   const short = canonical.slice(canonical.indexOf('.') + 1);
   if (t.family === 'ENUM') return enumType(ctx, t, call);
