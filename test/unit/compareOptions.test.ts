@@ -97,6 +97,26 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
     assert.deepEqual(await options(helper), { serverDefault: false, type: false });
   });
 
+  it("reads the configure(...) of a project module env.py imports when env.py calls none itself (zenml's Alembic class)", async () => {
+    const envPy = `
+      from alembic import context
+      import app.models
+      from app.migrate import Runner
+      Runner(context=context).run_migrations()
+    `;
+    const migrate = `
+      class Runner:
+          def __init__(self, context):
+              self.context = context
+          def run_migrations(self):
+              self.context.configure(url="sqlite://", target_metadata=None, compare_type=True, render_as_batch=True)
+    `;
+    const models = 'import logging\nlogging.config.configure(level=1)\n';
+    assert.deepEqual(await options(envPy, { 'app/__init__.py': '', 'app/migrate.py': migrate, 'app/models.py': models }), { serverDefault: false, type: true });
+    // A configure() that is not Alembic's (no keyword of EnvironmentContext.configure) says nothing.
+    assert.deepEqual(await options(envPy, { 'app/__init__.py': '', 'app/migrate.py': models, 'app/models.py': models }), {});
+  });
+
   it('no longer reads compare_type=False written in a comment or a string', async () => {
     const envPy = `
       from alembic import context

@@ -74,6 +74,17 @@ export function readCompareOptions({ resolver, file, migrateFiles }: { resolver:
     configured = true;
     env.keywords(file, call.kw, scope, 0);
   });
+  if (!configured) {
+    // A framework may call Alembic's configure() for env.py (`Alembic(context).run_migrations()` in a module it
+    // imports): its options are those.
+    for (const imported of importedFiles(resolver, file)) {
+      forEachCall(resolver.moduleBody(imported), MODULE_SCOPE, (call, scope) => {
+        if (calleeName(call) !== 'configure' || !call.kw.some((k) => k.name !== null && CONFIGURE_KEYWORDS.has(k.name))) return;
+        configured = true;
+        env.keywords(imported, call.kw, scope, 0);
+      });
+    }
+  }
   if (!configured) return {};
   if (!env.flaskMigrate) return settle(env.found, env.unknown);
   const migrate = new OptionsReader(resolver);
@@ -219,6 +230,27 @@ class OptionsReader {
     }
     return calls;
   }
+}
+
+/** Keywords only Alembic's `EnvironmentContext.configure` takes, which tell its calls from other `configure(...)`s. */
+const CONFIGURE_KEYWORDS = new Set(['target_metadata', 'compare_type', 'compare_server_default', 'include_object', 'include_name', 'render_as_batch', 'version_table', 'process_revision_directives']);
+
+/** The project files env.py's top-level imports name: the modules it imports, and those of the names it imports. */
+function importedFiles(resolver: Resolver, file: string): string[] {
+  const out = new Set<string>();
+  for (const s of resolver.moduleBody(file)) {
+    if (s.k === 'import') {
+      const module = resolver.findModule(s.module, file);
+      if (module) out.add(module);
+    } else if (s.k === 'from') {
+      for (const n of s.names) {
+        const v = resolver.lookup(file, n.asname ?? n.name);
+        if (v.t === 'module' || v.t === 'class' || v.t === 'def') out.add(v.file);
+      }
+    }
+  }
+  out.delete(file);
+  return [...out];
 }
 
 /** The name a call calls: `configure` for `context.configure(...)` and for `configure(...)`. */

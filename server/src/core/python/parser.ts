@@ -364,8 +364,9 @@ class Converter {
       if (name === 'downgrade' && t.type(t.parent(outer)) === 'module') return;
       const outerDepth = this.classDepth;
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
-      // __tablename__), or a TypeDecorator's load_dialect_impl: skipping the others keeps big model files cheap.
-      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? ''));
+      // __tablename__), a TypeDecorator's load_dialect_impl, or a framework's call of Alembic's configure() for
+      // env.py: skipping the others keeps big model files cheap.
+      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? '')) || t.textOf(n).includes('.configure(');
       this.classDepth = 0;
       try {
         const body = needed ? this.body(n) : [];
