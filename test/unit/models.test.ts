@@ -250,6 +250,40 @@ describe('models -> schema', () => {
     assert.deepEqual(assets.foreignKeys.map((f) => f.refTable).sort(), ['owners', 'teams']);
   });
 
+  it("maps a Python enum through type_annotation_map's enum.Enum entry, with its values_callable, native_enum and length (warehouse)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import enum
+        import sqlalchemy
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+        class Base(DeclarativeBase):
+            type_annotation_map = {enum.Enum: sqlalchemy.Enum(enum.Enum, values_callable=lambda x: [e.value for e in x])}
+        class Other(DeclarativeBase):
+            type_annotation_map = {enum.Enum: sqlalchemy.Enum(enum.Enum, native_enum=False, length=20)}
+        class Reason(str, enum.Enum):
+            Flashed = "flashed"
+            QuarantineEnter = "quarantine-enter"
+        class Labelled(enum.Enum):
+            Active = "active", "Active"
+        class Ban(Base):
+            __tablename__ = "bans"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            reason: Mapped[Reason]
+            labelled: Mapped[Labelled]
+        class Plain(Other):
+            __tablename__ = "plain"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            reason: Mapped[Reason]
+      `,
+    });
+    const reason = tables.get('bans')!.columns.get('reason')!.type!;
+    assert.deepEqual([reason.family, reason.enumValues, reason.enumName], ['ENUM', ['flashed', 'quarantine-enter'], 'reason']);
+    const labelled = tables.get('bans')!.columns.get('labelled')!.type!;
+    assert.deepEqual([labelled.family, labelled.enumValues], ['ENUM', undefined], 'values a tuple gives are not guessed');
+    const plain = tables.get('plain')!.columns.get('reason')!.type!;
+    assert.deepEqual([plain.enumValues, plain.args.native_enum, plain.args.length], [['Flashed', 'QuarantineEnter'], false, 20]);
+  });
+
   it("reads a non-native Enum's length", async () => {
     const tables = await modelTables({
       'models.py': `

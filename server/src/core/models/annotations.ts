@@ -1,5 +1,5 @@
 import type { Expr } from '../python/syntax';
-import { canonicalName } from '../python/resolve';
+import { canonicalName, type ClassStmt } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { SqlType } from '../schema/schema';
 import { PYTHON_TYPE_DEFAULTS, enumMembers, evalType, makeType, type EvalContext } from '../schema/types';
@@ -9,6 +9,8 @@ import { COLUMN_CALLS, calleeName, evalColumnCall, type ColumnSpec } from '../sc
 export interface TypeMapEntry {
   key: string;
   type: SqlType;
+  /** An `Enum(..., values_callable=...)`: a Python enum it maps is stored by its members' values, not their names. */
+  enumByValue?: boolean;
 }
 
 /** What a `Mapped[...]` (or SQLModel field) annotation says about a column. */
@@ -43,6 +45,24 @@ export function annotationKey(ctx: EvalContext, e: Expr, depth = 0): string | un
     if (v.t === 'expr') return `${v.file}:${e.k === 'name' ? e.id : e.name}`;
   }
   return undefined;
+}
+
+/**
+ * The type_annotation_map entry SQLAlchemy resolves a Python enum class by, walking its bases as its MRO does: a
+ * project base the map names first, then `enum.Enum` (every enum's base).
+ */
+function enumMapEntry(ctx: EvalContext, file: string, cls: ClassStmt, typeMap: TypeMapEntry[], depth = 0): TypeMapEntry | undefined {
+  if (typeMap.length === 0 || depth > 10) return undefined;
+  const at = { resolver: ctx.resolver, file };
+  for (const b of cls.bases) {
+    const key = annotationKey(at, b);
+    const v = ctx.resolver.resolve(file, b);
+    const hit = key && (v.t === 'class' || /^enum\./.test(key)) ? typeMap.find((m) => m.key === key) : undefined;
+    if (hit) return hit;
+    const inherited = v.t === 'class' && v.cls !== cls ? enumMapEntry(ctx, v.file, v.cls, typeMap, depth + 1) : undefined;
+    if (inherited && inherited.key !== 'enum.Enum') return inherited;
+  }
+  return depth === 0 ? typeMap.find((m) => m.key === 'enum.Enum') : undefined;
 }
 
 /** Whether an annotation is `Mapped[...]` (2.0 style); returns the inner expression. */
@@ -121,8 +141,15 @@ export function readAnnotation(ctx: EvalContext, e: Expr, typeMap: TypeMapEntry[
     return again(v.e, { resolver: ctx.resolver, file: v.file });
   }
   if (v.t === 'class') {
-    const members = enumMembers(ctx.resolver, v.file, v.cls, false);
-    if (members) return { ...none, type: { name: 'Enum', family: 'ENUM', args: {}, enumValues: members, enumName: v.cls.name.toLowerCase(), text: v.cls.name } };
+    const entry = enumMapEntry(ctx, v.file, v.cls, typeMap);
+    const members = enumMembers(ctx.resolver, v.file, v.cls, !!entry?.enumByValue);
+    if (members !== undefined) {
+      // The map's entry for the enum's base (`enum.Enum: sa.Enum(enum.Enum, values_callable=..., native_enum=False)`)
+      // gives its keywords, as SQLAlchemy's `Enum._resolve_for_python_type`; a non-Enum entry is used as it is.
+      if (entry && entry.type.family !== 'ENUM') return { ...none, type: entry.type };
+      const type: SqlType = { name: 'Enum', family: 'ENUM', args: { ...entry?.type.args }, enumName: entry?.type.enumName ?? v.cls.name.toLowerCase(), text: v.cls.name };
+      return { ...none, type: members ? { ...type, enumValues: members } : type };
+    }
     if (options.isMappedClass?.({ resolver: ctx.resolver, file: ctx.file }, e)) return { ...none, relationship: true };
     const t = evalType(ctx, e);
     return t ? { ...none, type: t } : { ...none, relationship: true };

@@ -638,7 +638,7 @@ class ModelReader {
         if (!k) continue;
         const key = annotationKey(ctx, k);
         const type = evalType(ctx, v);
-        if (key && type) out.push({ key, type });
+        if (key && type) out.push({ key, type, ...(v.k === 'call' && keywordArg(v, 'values_callable') ? { enumByValue: true } : {}) });
       }
     }
     return out;

@@ -172,8 +172,9 @@ function enumType(ctx: EvalContext, t: SqlType, call: Extract<Expr, { k: 'call' 
     const v = ctx.resolver.resolve(ctx.file, a, ctx.locals);
     if (v.t === 'class') {
       const members = enumMembers(ctx.resolver, v.file, v.cls, byValue);
-      if (members) {
-        values.push(...members);
+      if (members !== undefined) {
+        if (members) values.push(...members);
+        else known = false;
         t.enumName = v.cls.name.toLowerCase();
         continue;
       }
@@ -202,8 +203,11 @@ function enumType(ctx: EvalContext, t: SqlType, call: Extract<Expr, { k: 'call' 
   return t;
 }
 
-/** The member names (or values) of a Python `enum.Enum` subclass defined in the project. */
-export function enumMembers(resolver: Resolver, file: string, cls: ClassStmt, byValue: boolean): string[] | undefined {
+/**
+ * The member names (or values) of a Python `enum.Enum` subclass defined in the project; null when its values are
+ * asked for and one cannot be known (`auto()`, a tuple a custom `__new__` unpacks), undefined for no enum.
+ */
+export function enumMembers(resolver: Resolver, file: string, cls: ClassStmt, byValue: boolean): string[] | null | undefined {
   if (!isPythonEnum(resolver, file, cls, 0)) return undefined;
   const out: string[] = [];
   for (const s of cls.body) {
@@ -212,7 +216,8 @@ export function enumMembers(resolver: Resolver, file: string, cls: ClassStmt, by
     if (name.startsWith('_')) continue;
     if (byValue) {
       const v = evalLiteral(resolver, file, s.value);
-      out.push(typeof v === 'string' ? v : String(v ?? name));
+      if (v === undefined || v === null || Array.isArray(v)) return null;
+      out.push(String(v));
     } else out.push(name);
   }
   return out;
