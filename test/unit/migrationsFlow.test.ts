@@ -346,6 +346,25 @@ describe('migrations: enum values', () => {
     });
     assert.deepEqual(table(added, 'logs').columns.get('kind')!.type!.enumValues, ['view', 'edit']);
   });
+
+  it("follows ALTER TYPE ... RENAME TO, and alembic_postgresql_enum's sync_enum_values(schema, name, new_values, affected_columns) (warehouse)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("disabled_for", sa.Enum("password compromised", name="disable_reason")))
+      `),
+      'v/b.py': rev('b', 'a', `
+        from alembic_postgresql_enum import TableReference
+        op.execute("ALTER TYPE disable_reason RENAME TO disablereason")
+        op.sync_enum_values("public", "disablereason", ["password compromised", "account frozen"], [TableReference(table_schema="public", table_name="users", column_name="disabled_for")], enum_values_to_rename=[])
+      `),
+      'v/c.py': rev('c', 'b', `
+        op.sync_enum_values("public", "disablereason", ["password compromised", "account frozen", "admin initiated"], [("users", "disabled_for")])
+      `),
+    });
+    const type = table(r, 'users').columns.get('disabled_for')!.type!;
+    assert.deepEqual([type.enumName, type.enumValues], ['disablereason', ['password compromised', 'account frozen', 'admin initiated']]);
+    assert.deepEqual(codes(r.findings), []);
+  });
 });
 
 describe('migrations: batch mode', () => {

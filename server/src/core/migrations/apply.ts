@@ -203,7 +203,7 @@ class SchemaReplay {
         const type = column.type;
         if (type?.family !== 'ENUM' || type.enumName?.toLowerCase() !== name) continue;
         const values = op.values ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
-        column.type = { ...type, enumValues: values };
+        column.type = op.newName !== undefined ? { ...type, enumName: op.newName } : { ...type, enumValues: values };
         column.history?.push(this.entry(op, op.origin, ['type']));
         this.touch(table, op);
       }

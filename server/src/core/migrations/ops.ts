@@ -63,8 +63,11 @@ export type MigrationOp = OpBase &
      * `ALTER TABLE t RENAME CONSTRAINT a TO b`.
      */
     | { kind: 'rename_index'; table?: TableRef; schema?: string; name: string; newName: string }
-    /** New values of a named enum type: the whole list (`sync_enum_values`), or values added (`ALTER TYPE ... ADD VALUE`). */
-    | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[] }
+    /**
+     * New values of a named enum type: the whole list (`sync_enum_values`), or values added (`ALTER TYPE ... ADD
+     * VALUE`); or its new name (`ALTER TYPE ... RENAME TO`).
+     */
+    | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[]; newName?: string }
     /**
      * DDL that was recognised but not understood; the table (if known) can no longer be trusted. `indexesOnly`: only
      * index names are uncertain; `constraintsOnly`: only the table's keys and constraints (`ALTER TABLE t DROP PRIMARY
@@ -115,6 +118,19 @@ const PARAMS: Record<string, string[]> = {
   sync_enum_values: ['enum_schema', 'enum_name', 'old_values', 'new_values'],
 };
 
+/** alembic_postgresql_enum's `op.sync_enum_values(enum_schema, enum_name, new_values, affected_columns, ...)`. */
+const POSTGRESQL_ENUM_SYNC = ['enum_schema', 'enum_name', 'new_values', 'affected_columns', 'enum_values_to_rename'];
+
+/**
+ * Whether a `sync_enum_values` call is alembic_postgresql_enum's: its keywords, or a fourth argument that lists the
+ * columns (`TableReference(...)` or `(table, column)` pairs) where the other extension's lists values.
+ */
+function isPostgresqlEnumSync(call: Call): boolean {
+  if (call.kw.some((k) => k.name === 'affected_columns' || k.name === 'enum_values_to_rename')) return true;
+  const fourth = call.args[3];
+  return (fourth?.k === 'list' || fourth?.k === 'tuple') && fourth.items.some((i) => i.k !== 'str');
+}
+
 /** The parameters that name the table, which `batch_op` methods do not take. */
 const TABLE_PARAMS = new Set(['table_name', 'source_table']);
 
@@ -126,7 +142,7 @@ const UNKNOWN_SQL_PART = 'alembic_drift_unknown';
  * statements, none for ops that do not change the schema), keeping what cannot be evaluated in `unresolved`.
  */
 export function readOpCall({ scope, call, method, batch }: { scope: OpScope; call: Call; method: string; batch?: BatchTarget }): MigrationOp[] {
-  const all = PARAMS[method];
+  const all = method === 'sync_enum_values' && isPostgresqlEnumSync(call) ? POSTGRESQL_ENUM_SYNC : PARAMS[method];
   if (!all) return [];
   const params = batch ? all.filter((p) => !TABLE_PARAMS.has(p)) : all;
   const args = new Map<string, Expr>();

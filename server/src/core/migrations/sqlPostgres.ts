@@ -394,6 +394,11 @@ class PgStatementReader {
       case 'OBJECT_INDEX':
         // The relation is the index itself, found by name when replayed.
         return table ? [{ ...this.base(), kind: 'rename_index', schema: table.schema, name: table.name!, newName: node.newname }] : [];
+      case 'OBJECT_TYPE': {
+        // `ALTER TYPE disable_reason RENAME TO disablereason`: the enum columns typed with it keep it under its new name.
+        const type = nameRef(node.object?.List?.items);
+        return type.name ? [{ ...this.base(), kind: 'alter_enum', enumName: type.name, newName: node.newname }] : [];
+      }
       default:
         return [];
     }
