@@ -191,6 +191,23 @@ describe('migrations: branches', () => {
     assert.equal(table(r, 'users').uncertain, undefined);
   });
 
+  it('sees a dialect test in a helper that takes no argument, and in a helper that returns the dialect name (mealie)', async () => {
+    const files = {
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        if is_postgres():
+            op.add_column("users", sa.Column("pg", sa.Integer()))
+        if get_db_type() == "sqlite":
+            op.add_column("users", sa.Column("lite", sa.Integer()))
+      `, 'def is_postgres():\n    return op.get_context().dialect.name == "postgresql"\ndef get_db_type():\n    return op.get_context().dialect.name'),
+    };
+    const sqlite = await replay(files, 'sqlite');
+    assert.deepEqual([...table(sqlite, 'users').columns.keys()], ['id', 'email', 'lite']);
+    assert.equal(table(sqlite, 'users').uncertain, undefined);
+    const unknown = await replay(files);
+    assert.deepEqual([[...table(unknown, 'users').columns.keys()], table(unknown, 'users').uncertain], [['id', 'email', 'pg', 'lite'], true]);
+  });
+
   it('decides the usual spellings of a dialect test: a bind variable, context, engine.name, in, not, a flag variable', async () => {
     const r = await replay(
       {

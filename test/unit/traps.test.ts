@@ -364,6 +364,20 @@ describe('real-world traps: what must and must not be reported', () => {
       for (const f of ['warning extra-index items.label', 'warning extra-table scratch_a']) assert.ok(found.includes(f), `${f} in\n${found.join('\n')}`);
     });
 
+    it('include_object conditions read only in part lower what they may leave out to notes (mealie: a name and an isinstance test)', async () => {
+      const envPy = hook(`
+        if type_ == "column" and name == "code" and object.table.name == "items" and isinstance(compare_to.type, sa.Integer):
+            return False
+        if SETTINGS.lenient and not name.startswith("ix_"):
+            return False
+        return True
+      `);
+      const found = await check({ models, revisions, files: { 'migrations/env.py': envPy } });
+      assert.ok(found.includes('information type-mismatch items.code'), found.join('\n'));
+      // A condition that names nothing (a negated name test alone) lowers nothing.
+      for (const f of ['warning extra-index items.code', 'warning extra-table scratch_a']) assert.ok(found.includes(f), `${f} in\n${found.join('\n')}`);
+    });
+
     it('server defaults are warnings only where env.py turns compare_server_default on; compare_type=False lowers types', async () => {
       const find = async (envPy: string | undefined, extra: Record<string, string> = {}): Promise<string[]> =>
         (await check({ models, revisions, files: { ...(envPy ? { 'migrations/env.py': envPy } : {}), ...extra } })).filter((f) => /default-mismatch|type-mismatch/.test(f)).sort();

@@ -90,3 +90,15 @@ export function sortFindings(findings: Finding[]): Finding[] {
       (a.message < b.message ? -1 : 1),
   );
 }
+
+/** The note for a finding, the same object while the finding is (the server publishes what changed by identity). */
+const notes = new WeakMap<Finding, Map<string, Finding>>();
+
+/** A warning or error lowered to a note that says why (`Alembic does not compare it here: ...`), made once per finding. */
+export function loweredToNote(f: Finding, why: string): Finding {
+  let byWhy = notes.get(f);
+  if (!byWhy) notes.set(f, (byWhy = new Map()));
+  let note = byWhy.get(why);
+  if (!note) byWhy.set(why, (note = { ...f, severity: 'information', message: `${f.message} ${why}` }));
+  return note;
+}

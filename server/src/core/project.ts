@@ -16,7 +16,7 @@ import { diffSchemas, type SchemaChange, type TablePairMemo } from './diff/diffS
 import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
 import { applyBaselineSetting } from './config/baseline';
-import { excludedByEnv, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
+import { applyIncludeObjectRules, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
 import { readTargetMetadata } from './config/targetMetadata';
 
@@ -399,8 +399,8 @@ export class Project {
       // comparing with what the others make would report every table they create as missing. The revision-cycle
       // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.
       const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && memos.steps.get(stepsKey(p.file, dialect), () => interpretUpgrade({ resolver, file: p.file, dialect })).length > 0);
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs }).filter((c) => !excludedByEnv(rules, c));
-      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(diffed, compare), graph, baseline: settings.baseline });
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs });
+      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(diffed, rules), compare), graph, baseline: settings.baseline });
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, compare, changes, unreadFiles: [] });
     });

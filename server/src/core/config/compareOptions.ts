@@ -2,7 +2,7 @@ import { innerBlocks, subExprs, type Expr, type Keyword, type Stmt } from '../py
 import type { Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
-import type { Finding } from '../findings';
+import { loweredToNote } from '../findings';
 
 /**
  * What the environment's autogenerate compares beyond tables, columns, nullability, indexes and constraints, as
@@ -380,15 +380,7 @@ export function applyCompareOptions(all: SchemaChange[], options: CompareOptions
       : f.code === 'type-mismatch' && options.type === false ? 'env.py sets compare_type=False'
       : (f.code === 'missing-check' || f.code === 'extra-check') && options.checkConstraints === false ? "env.py's autogenerate_plugins do not name alembic.ext.checkconstraint_byname"
       : undefined;
-    return why ? { ...c, finding: lowered(f, why) } : c;
+    return why ? { ...c, finding: loweredToNote(f, `Alembic does not compare it here: ${why}.`) } : c;
   });
 }
 
-/** The note for a finding, the same object while the finding is (the server publishes what changed by identity). */
-const notes = new WeakMap<Finding, Finding>();
-
-function lowered(f: Finding, why: string): Finding {
-  let note = notes.get(f);
-  if (!note) notes.set(f, (note = { ...f, severity: 'information', message: `${f.message} Alembic does not compare it here: ${why}.` }));
-  return note;
-}

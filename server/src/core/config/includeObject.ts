@@ -2,6 +2,7 @@ import { innerBlocks, type CompareOp, type Expr, type Stmt } from '../python/syn
 import type { Resolver } from '../python/resolve';
 import { evalStringList } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
+import { loweredToNote } from '../findings';
 
 /** Kinds of schema object Alembic passes to `include_object` / `include_name` as `type_`. */
 export type ObjectType = 'table' | 'column' | 'index' | 'unique_constraint' | 'foreign_key_constraint' | 'check_constraint';
@@ -28,6 +29,11 @@ export interface ExcludeRule {
   types?: string[];
   sides?: Side[];
   names: NameTest[];
+  /**
+   * The condition was read only in part (`name == "quantity" and isinstance(compare_to.type, sa.Integer)`): it may
+   * leave these objects out, which lowers their findings to notes instead of leaving them out.
+   */
+  uncertain?: true;
 }
 
 type Params = { object: string; name: string; type: string; reflected: string; compareTo: string };
@@ -254,9 +260,14 @@ function negate(a: Atom): Atom {
   }
 }
 
-/** The rule a conjunction of conditions makes, unless it holds something unknown, says nothing, or is never true. */
+/**
+ * The rule a conjunction of conditions makes, unless it says nothing or is never true; one that holds something
+ * unknown makes an uncertain rule when it still names the objects (a name test), else none.
+ */
 function toRule(conj: Atom[]): ExcludeRule | undefined {
-  if (conj.length === 0 || conj.some((a) => a.k === 'unknown')) return undefined;
+  if (conj.length === 0) return undefined;
+  const uncertain = conj.some((a) => a.k === 'unknown');
+  if (uncertain && !conj.some((a) => a.k === 'name' && !a.test.negated)) return undefined;
   let types = ALL_TYPES;
   let sides = ALL_SIDES;
   const names: NameTest[] = [];
@@ -276,6 +287,7 @@ function toRule(conj: Atom[]): ExcludeRule | undefined {
     ...(types.length < ALL_TYPES.length ? { types } : {}),
     ...(sides.length < ALL_SIDES.length ? { sides } : {}),
     names,
+    ...(uncertain ? { uncertain: true as const } : {}),
   };
 }
 
@@ -292,7 +304,24 @@ export function isExcluded(rules: ExcludeRule[], object: { type: ObjectType; nam
   const name = object.name;
   const side: Side = object.side ?? 'both';
   // An object without a name (an unnamed foreign key) passes only a rule that tests no name: `type_ == "foreign_key_constraint"`.
-  return rules.some((r) => (!r.types || r.types.includes(object.type)) && (!r.sides || r.sides.includes(side)) && (name === undefined ? r.names.length === 0 : r.names.every((t) => passes(t, name))));
+  return rules.some((r) => !r.uncertain && (!r.types || r.types.includes(object.type)) && (!r.sides || r.sides.includes(side)) && (name === undefined ? r.names.length === 0 : r.names.every((t) => passes(t, name))));
+}
+
+/**
+ * The changes env.py's include_object leaves in: those it surely leaves out are gone, and the warnings of those a
+ * condition read only in part may leave out are lowered to notes that say so.
+ */
+export function applyIncludeObjectRules(changes: SchemaChange[], rules: ExcludeRule[]): SchemaChange[] {
+  if (rules.length === 0) return changes;
+  const certain = rules.filter((r) => !r.uncertain);
+  const uncertain = rules.filter((r) => r.uncertain).map(({ uncertain: _, ...rule }): ExcludeRule => rule);
+  return changes
+    .filter((c) => !changeExcluded(certain, c))
+    .map((c) => {
+      const f = c.finding;
+      if ((f.severity !== 'warning' && f.severity !== 'error') || !changeExcluded(uncertain, c)) return c;
+      return { ...c, finding: loweredToNote(f, "env.py's include_object may leave it out (a condition that could be read only in part).") };
+    });
 }
 
 /**
@@ -300,8 +329,7 @@ export function isExcluded(rules: ExcludeRule[], object: { type: ObjectType; nam
  * table is tested as Alembic tests it: on one side for a table added or dropped, on both sides for a change inside a
  * table both have (a rule for tables only in the database leaves their columns and indexes alone).
  */
-export function excludedByEnv(rules: ExcludeRule[], c: SchemaChange): boolean {
-  if (rules.length === 0) return false;
+function changeExcluded(rules: ExcludeRule[], c: SchemaChange): boolean {
   const table = 'model' in c ? c.model : c.migration;
   const side = c.kind.startsWith('add-') ? 'models' : c.kind.startsWith('drop-') ? 'migrations' : undefined;
   const wholeTable = c.kind === 'add-table' || c.kind === 'drop-table';

@@ -337,14 +337,36 @@ class Interpreter {
     };
   }
 
-  /** Whether an expression (or a variable it uses, followed to its value) mentions one of `words`. */
+  /**
+   * Whether an expression (or a variable it uses, followed to its value, or a project helper it calls, followed to
+   * what the helper returns: `if is_postgres():`) mentions one of `words`.
+   */
   private mentions(e: Expr, frame: Frame, words: ReadonlySet<string>, depth: number): boolean {
     for (const word of wordsOf(e, false)) {
       if (words.has(word)) return true;
       const v = frame.vars.get(word);
       if (v?.kind === 'value' && v.source && depth < 5 && this.mentions(v.source.e, v.source.frame, words, depth + 1)) return true;
     }
-    return false;
+    return depth < 5 && this.helperCalls(e, frame).some(({ returned, frame: inner }) => this.mentions(returned, inner, words, depth + 1));
+  }
+
+  /** The project helpers an expression calls that return one expression, each with the frame of that call. */
+  private helperCalls(e: Expr, frame: Frame): Array<{ returned: Expr; frame: Frame }> {
+    const out: Array<{ returned: Expr; frame: Frame }> = [];
+    const visit = (x: Expr): void => {
+      const helper = x.k === 'call' ? this.helperReturn(x, frame) : undefined;
+      if (helper) out.push(helper);
+      if (x.k !== 'comp') for (const c of subExprs(x)) visit(c);
+    };
+    visit(e);
+    return out;
+  }
+
+  /** What a call of a project helper returns (its one returned expression), with the frame of that call. */
+  private helperReturn(call: Extract<Expr, { k: 'call' }>, frame: Frame): { returned: Expr; frame: Frame } | undefined {
+    const fn = this.callee(call.fn, frame);
+    const returned = fn && !frame.active.has(fn.def) ? returnedValue(fn.def) : undefined;
+    return fn && returned ? { returned, frame: this.bindCall(fn, call, frame) } : undefined;
   }
 
   /**
@@ -371,10 +393,8 @@ class Interpreter {
       }
       case 'call': {
         // A helper that returns a test: `def _is_pg(conn): return conn.dialect.name == "postgresql"`.
-        const fn = this.callee(e.fn, frame);
-        const returned = fn && returnedValue(fn.def);
-        if (!fn || !returned || frame.active.has(fn.def)) return undefined;
-        return this.decideDialect(returned, this.bindCall(fn, e, frame), depth + 1);
+        const helper = this.helperReturn(e, frame);
+        return helper && this.decideDialect(helper.returned, helper.frame, depth + 1);
       }
       case 'compare': {
         if (e.ops.length !== 1) return undefined;
@@ -394,11 +414,18 @@ class Interpreter {
     }
   }
 
-  /** Whether an expression is the dialect's name (`bind.dialect.name`, `conn.engine.name`, or a variable holding it). */
-  private isDialectName(e: Expr, frame: Frame): boolean {
+  /**
+   * Whether an expression is the dialect's name (`bind.dialect.name`, `conn.engine.name`, a variable holding it, or a
+   * helper returning it: `get_db_type() == "postgresql"`).
+   */
+  private isDialectName(e: Expr, frame: Frame, depth = 0): boolean {
     if (e.k === 'name') {
       const v = frame.vars.get(e.id);
       return v?.kind === 'value' && !!v.source && isDialectAttr(v.source.e);
+    }
+    if (e.k === 'call' && depth < 5) {
+      const helper = this.helperReturn(e, frame);
+      return helper !== undefined && this.isDialectName(helper.returned, helper.frame, depth + 1);
     }
     return isDialectAttr(e);
   }
