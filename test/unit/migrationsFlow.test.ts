@@ -114,6 +114,30 @@ describe('migrations: loops and local variables', () => {
     assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_deleted_at']);
   });
 
+  it('unrolls loops over dicts and their keys(), values() and items(), list(), sorted() and zip() (polar, zenml)', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        for name in INDEXES:
+            op.create_index(name, "users", ["email"])
+        for name, columns in INDEXES.items():
+            op.drop_index(name, table_name="users")
+        for column in sorted(COLUMNS.values()):
+            op.add_column("posts", sa.Column(column, sa.Integer()))
+        for old, new in zip(list(RENAMES.keys()), tuple(RENAMES.values())):
+            op.rename_table(old, new)
+      `, `
+        INDEXES = {"ix_users_a": ["email"], "ix_users_b": ["email"]}
+        COLUMNS = {"x": "views", "y": "likes"}
+        RENAMES = {"posts": "articles"}
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual(table(r, 'users').indexes, []);
+    assert.deepEqual([...table(r, 'articles').columns.keys()], ['id', 'likes', 'views']);
+    assert.ok(!r.schema.has('posts'));
+  });
+
   it('reports ops that use the variable of a loop over something unknown', async () => {
     const r = await replay({
       'v/a.py': BASE,

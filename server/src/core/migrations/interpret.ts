@@ -281,10 +281,53 @@ class Interpreter {
   }
 
   /** The items of a sequence (a list, tuple or set, possibly behind a variable, a constant or a helper), or undefined. */
-  private sequence(e: Expr, frame: Frame): InFrame[] | undefined {
+  /**
+   * The items a `for` loop goes through, when the iterable is written out somewhere: a list, tuple or set, a dict (its
+   * keys) and its `.keys()`, `.values()` and `.items()`, `list(...)`, `tuple(...)`, `sorted(...)` of strings, and
+   * `zip(...)` of such sequences.
+   */
+  private sequence(e: Expr, frame: Frame, depth = 0): InFrame[] | undefined {
+    if (depth > MAX_EXPAND_DEPTH) return undefined;
+    if (e.k === 'call' && e.kw.length === 0) {
+      const view = e.fn.k === 'attr' && e.args.length === 0 ? e.fn.name : undefined;
+      if (view === 'keys' || view === 'values' || view === 'items') {
+        const dict = e.fn.k === 'attr' ? this.deref(e.fn.obj, frame, 0) : undefined;
+        if (dict?.e.k !== 'dict' || dict.e.entries.some(([key]) => key === null)) return undefined;
+        return dict.e.entries.map(([key, value]) => ({ e: view === 'keys' ? key! : view === 'values' ? value : { k: 'tuple', items: [key!, value], s: value.s }, frame: dict.frame }));
+      }
+      const builtin = this.builtinCalled(e.fn, frame);
+      if ((builtin === 'list' || builtin === 'tuple') && e.args.length === 1) return this.sequence(e.args[0], frame, depth + 1);
+      if (builtin === 'sorted' && e.args.length === 1) {
+        const items = this.sequence(e.args[0], frame, depth + 1);
+        const keys = items?.map((i) => (i.e.k === 'str' ? i.e.v : undefined));
+        if (!items || !keys || keys.some((k) => k === undefined)) return undefined;
+        return items.map((item, i) => ({ item, key: keys[i]! })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.item);
+      }
+      if (builtin === 'zip' && e.args.length > 0) {
+        const columns = e.args.map((a) => this.sequence(a, frame, depth + 1));
+        if (columns.some((c) => c === undefined)) return undefined;
+        const rows = Math.min(...columns.map((c) => c!.length));
+        const out: InFrame[] = [];
+        for (let i = 0; i < rows; i++) {
+          const row = columns.map((c) => c![i]);
+          // A row is read in one frame: the sequences zipped are written in one place (module constants, one function).
+          if (row.some((item) => item.frame !== row[0].frame)) return undefined;
+          out.push({ e: { k: 'tuple', items: row.map((item) => item.e), s: e.s }, frame: row[0].frame });
+        }
+        return out;
+      }
+    }
     const target = this.deref(e, frame, 0);
+    if (target?.e.k === 'dict') return target.e.entries.every(([key]) => key !== null) ? target.e.entries.map(([key]) => ({ e: key!, frame: target.frame })) : undefined;
     if (!target || (target.e.k !== 'list' && target.e.k !== 'tuple' && target.e.k !== 'set')) return undefined;
     return target.e.items.map((item) => ({ e: item, frame: target.frame }));
+  }
+
+  /** The Python builtin a call's callee names (`list`, `sorted`, `zip`...) when nothing in the project rebinds it. */
+  private builtinCalled(fn: Expr, frame: Frame): string | undefined {
+    if (fn.k !== 'name' || frame.vars.has(fn.id)) return undefined;
+    const v = this.resolver.lookup(frame.file, fn.id);
+    return (v.t === 'ext' && v.q === `builtins.${fn.id}`) || v.t === 'unknown' ? fn.id : undefined;
   }
 
   /** The expression a name, constant or helper call stands for (anything else stands for itself), or undefined when unknown. */
