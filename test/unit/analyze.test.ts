@@ -103,6 +103,20 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('op.create_index("ix_users_email_lower", "users", [sa.text("LOWER(email)")], unique=True)')), []);
   });
 
+  it("takes SQLAlchemy's Uuid for the CHAR(32) it is where the database has no UUID type, and judges nothing on an unknown dialect", async () => {
+    const found = async (url: string): Promise<string[]> => {
+      const project = new Project(await testParser());
+      project.setFile('alembic.ini', `[alembic]\nscript_location = migrations\n${url}`);
+      project.setFile('app/models.py', `import uuid\nimport sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\nclass Base(DeclarativeBase):\n    pass\nclass Role(Base):\n    __tablename__ = "roles"\n    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)\n`);
+      project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("roles", sa.Column("id", sa.CHAR(32), nullable=False), sa.PrimaryKeyConstraint("id"))\n');
+      return project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => f.code);
+    };
+    assert.deepEqual(await found('sqlalchemy.url = sqlite:///app.db\n'), []);
+    assert.deepEqual(await found('sqlalchemy.url = mysql://localhost/app\n'), []);
+    assert.deepEqual(await found(''), []);
+    assert.deepEqual(await found('sqlalchemy.url = postgresql://localhost/app\n'), ['type-mismatch']);
+  });
+
   it("names the type a with_variant gives the dialect compared on, where the types differ", async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

@@ -361,6 +361,9 @@ function familiesAlike(a: string, b: string, dialect?: string): boolean {
   if (dialect === 'sqlite' && pair === 'ENUM/VARCHAR') return true;
   if (dialect === 'mysql' && (pair === 'BOOLEAN/TINYINT' || pair === 'JSON/LONGTEXT')) return true;
   if (dialect === 'sqlite' && (pair === 'BIGINT/INTEGER' || pair === 'INTEGER/SMALLINT')) return false;
+  // SQLAlchemy's Uuid is a CHAR(32) where the database has no UUID type (Alembic compares the types compiled for
+  // the dialect); on an unknown dialect the two may or may not differ, and nothing is guessed.
+  if (pair === 'CHAR/UUID') return dialect !== 'postgresql' && dialect !== 'mssql';
   return false;
 }
 
