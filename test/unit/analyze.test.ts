@@ -170,6 +170,14 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(found, []);
   });
 
+  it('only notes a table no model describes when an op renames or drops a table whose name could not be evaluated (zenml)', async () => {
+    const models = `${USERS}`;
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("roleschema", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
+    assert.deepEqual(await drift(models, upgrade), ['extra-table roleschema']);
+    assert.deepEqual(await drift(models, `${upgrade}for old, new in renames():\n    op.rename_table(old, new)\n`), []);
+    assert.deepEqual(await drift(models, `${upgrade}op.drop_table(name_of_the_day())\n`), []);
+  });
+
   it('honours ignore comments and pyproject settings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

@@ -11,6 +11,9 @@ export interface UncertainOp {
   column?: string;
   /** The index or constraint name, when known. */
   name?: string;
+  /** The revision and the op, for messages. */
+  revision?: string;
+  origin?: SourceRef;
 }
 
 /** What to compare: the models' tables against the migrations' schema at head. */
@@ -127,6 +130,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       : `Table "${qualified(mig)}" exists at ${headText} but no model describes it.`;
     const finding = makeFinding('extra-table', { message, file: mig.origin.file, span: mig.origin.span, table: mig.name, related: twin ? [related(twin.origin, `model ${twin.modelName ?? twin.name}`)] : undefined });
     const unnamedModel = twin ? undefined : input.unnamedModels?.[0];
+    const movedAway = twin ? undefined : (input.uncertainOps ?? []).find((o) => (o.kind === 'rename_table' || o.kind === 'drop_table' || o.kind === '*') && (!o.table || o.table === mig.name));
     if (mig.partial) {
       // We only assumed this table exists (the history alters it without creating it); say so, quietly.
       finding.severity = 'information';
@@ -136,9 +140,14 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       finding.severity = 'information';
       finding.message = `Table "${qualified(mig)}" exists at ${headText} and no model names it, but the table name of ${unnamedModel.what}${more > 0 ? ` (and of ${more} more)` : ''} cannot be evaluated statically: it may be this one.`;
       finding.related = [related(unnamedModel.origin, `${unnamedModel.what}: table name not evaluated`)];
+    } else if (movedAway) {
+      // A rename or drop the migrations make of a table they do not name may have taken this one away.
+      finding.severity = 'information';
+      finding.message = `Table "${qualified(mig)}" exists at ${headText} and no model describes it, but an op${movedAway.revision ? ` of revision ${movedAway.revision}` : ''} renames or drops a table whose name could not be evaluated: it may be this one.`;
+      if (movedAway.origin) finding.related = [related(movedAway.origin, 'the op whose table could not be evaluated')];
     }
     // Neither `revision` nor a quick fix drops such a table, whatever severity the settings give the finding.
-    out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(mig.partial || unnamedModel ? { tentative: true } : {}) });
+    out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(mig.partial || unnamedModel || movedAway ? { tentative: true } : {}) });
   }
   return out;
 }
