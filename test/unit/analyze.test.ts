@@ -178,6 +178,39 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, `${upgrade}op.drop_table(name_of_the_day())\n`), []);
   });
 
+  it("pairs indexes one to one: a second index of the migrations on a model index's columns is extra (mealie's GIN beside index=True)", async () => {
+    const models = `
+      class Recipe(Base):
+          __tablename__ = "recipes"
+          id = sa.Column(sa.Integer, primary_key=True)
+          name = sa.Column(sa.String(50), index=True)
+    `;
+    const create = 'op.create_table("recipes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(50)), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_recipes_name", "recipes", ["name"])\n';
+    assert.deepEqual(await drift(models, create), []);
+    assert.deepEqual(await drift(models, `${create}op.create_index("ix_recipes_name_gin", "recipes", ["name"], postgresql_using="gin")\n`), ['extra-index recipes.name']);
+  });
+
+  it("names index=True by a naming convention given to the base's registry(metadata=...), one index with an explicit Index of that name (prefect)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('app/models.py', py(`
+      from typing import Optional
+      import sqlalchemy as sa
+      from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+      class Base(DeclarativeBase):
+          registry = registry(metadata=sa.MetaData(naming_convention={"ix": "ix_%(table_name)s__%(column_0_N_name)s"}))
+      class Artifact(Base):
+          __tablename__ = "artifact"
+          __table_args__ = (sa.Index("ix_artifact__key", "key"),)
+          id: Mapped[int] = mapped_column(primary_key=True)
+          key: Mapped[Optional[str]] = mapped_column(index=True)
+          flow: Mapped[Optional[str]] = mapped_column(index=True)
+    `));
+    project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("artifact", sa.Column("id", sa.Integer(), nullable=False), sa.Column("key", sa.String()), sa.Column("flow", sa.String()), sa.PrimaryKeyConstraint("id"))\n    op.create_index("ix_artifact__key", "artifact", ["key"])\n');
+    const found = project.analyze().findings.filter((f) => f.severity === 'warning');
+    assert.deepEqual(found.map((f) => f.message), ['Index "ix_artifact__flow" on (flow) of "artifact" is not in the migrations (head a1).']);
+  });
+
   it('honours ignore comments and pyproject settings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

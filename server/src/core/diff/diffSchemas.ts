@@ -295,6 +295,30 @@ function indexMatches(model: IndexDef, mig: IndexDef, tables: { model: TableDef;
   return unread && model.name !== undefined && model.name === mig.name;
 }
 
+/**
+ * Pairs each model index with at most one index of the migrations, as Alembic pairs them by name: those of one name
+ * first, then the others on the same columns. A second index on the same columns (a GIN beside a btree) is left over.
+ */
+function pairIndexes(models: IndexDef[], migs: IndexDef[], tables: { model: TableDef; mig: TableDef }): Set<IndexDef> {
+  const paired = new Set<IndexDef>();
+  const pair = (sameName: boolean): void => {
+    for (const m of models) {
+      if (paired.has(m)) continue;
+      const hit = migs.find((x) => !paired.has(x) && (!sameName || (m.name !== undefined && x.name === m.name)) && indexMatches(m, x, tables));
+      if (hit) {
+        paired.add(m);
+        paired.add(hit);
+      }
+    }
+  };
+  pair(true);
+  pair(false);
+  // Model indexes of one name are one index to Alembic, which keys them by name (`index=True` beside an explicit
+  // `Index` that the naming convention names alike).
+  for (const m of models) if (m.name !== undefined && !paired.has(m) && models.some((o) => o !== m && o.name === m.name && paired.has(o))) paired.add(m);
+  return paired;
+}
+
 function describeIndex(i: IndexDef | UniqueDef): string {
   return `${i.name ? `"${i.name}" ` : ''}on (${i.columns.join(', ')})`;
 }
@@ -306,9 +330,10 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const coveredByUniqueIndex = (cols: string[], idx: IndexDef[]): boolean => idx.some((i) => i.unique && sameSet(i.columns, cols));
   const singleColumn = (cols: string[]): string | undefined => (cols.length === 1 ? cols[0] : undefined);
   const onThisDialect = (idx: IndexDef): boolean => !idx.dialects || (d.dialect !== undefined && idx.dialects.includes(d.dialect));
+  const paired = pairIndexes(model.indexes.filter((m) => onThisDialect(m) || d.dialect === undefined), mig.indexes, d);
   for (const idx of model.indexes) {
     if (!onThisDialect(idx)) continue;
-    if (mig.indexes.some((m) => indexMatches(idx, m, d))) continue;
+    if (paired.has(idx)) continue;
     if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (idx.conditional || mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
@@ -318,7 +343,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
   const searchVector = (c: string): boolean => /tsvector/i.test(model.columns.get(c)?.type?.name ?? '');
   for (const idx of mig.indexes) {
-    if (model.unreadConstraints || model.indexes.some((m) => indexMatches(m, idx, d) && (onThisDialect(m) || d.dialect === undefined))) continue;
+    if (model.unreadConstraints || paired.has(idx)) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
     if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;

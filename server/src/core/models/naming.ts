@@ -44,6 +44,11 @@ function metadataCall(resolver: Resolver, root: DeclarativeRoot): { file: string
   if (root.cls) {
     for (const s of root.cls.cls.body) {
       if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'metadata')) return fromExpr(root.cls.file, s.value);
+      // `registry = registry(metadata=MetaData(naming_convention=...))` in a DeclarativeBase subclass (prefect).
+      if (s.k === 'assign' && s.value?.k === 'call' && s.targets.some((t) => t.k === 'name' && t.id === 'registry')) {
+        const own = fromExpr(root.cls.file, keywordArg(s.value, 'metadata'));
+        if (own) return own;
+      }
     }
   }
   return undefined;
