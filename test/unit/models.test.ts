@@ -771,6 +771,32 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.equal(t.columns.get('secret_id')!.type!.args.length, 30);
   });
 
+  it("binds a mixin's declared_attr __table_args__'s cls to the mapped class: names made from cls.__tablename__ (warehouse)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+        class Base(DeclarativeBase):
+            pass
+        class NamedMixin:
+            @declared_attr
+            def __table_args__(cls):
+                return (sa.CheckConstraint("name <> ''", name=f"{cls.__tablename__}_valid_name"), sa.Index(f"ix_{cls.__tablename__}_name", "name"))
+            name: Mapped[str]
+        class Organization(NamedMixin, Base):
+            __tablename__ = "organizations"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        class Application(NamedMixin, Base):
+            __tablename__ = "applications"
+            id: Mapped[int] = mapped_column(primary_key=True)
+      `,
+    });
+    assert.deepEqual(['organizations', 'applications'].map((t) => [tables.get(t)!.checks.map((c) => c.name), tables.get(t)!.indexes.map((i) => i.name)]), [
+      [['organizations_valid_name'], ['ix_organizations_name']],
+      [['applications_valid_name'], ['ix_applications_name']],
+    ]);
+  });
+
   it("reads a SQLModel Field(sa_column=Column(...)) that a helper returns with the helper's arguments bound (zenml)", async () => {
     const tables = await modelTables({
       'utils.py': `

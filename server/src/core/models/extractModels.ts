@@ -441,7 +441,9 @@ class ModelReader {
       if (args) return { expr: args, file: c.file, locals: classBodyNames(c, args) };
       const fn = c.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__table_args__');
       const returned = fn && returnedValue(fn);
-      if (returned) return { expr: returned, file: c.file };
+      // A declared_attr's `cls` is the mapped class (contributors[0]): `name=f"{cls.__tablename__}_valid_name"`.
+      const target = contributors[0];
+      if (returned) return { expr: returned, file: c.file, locals: new Map<string, Value>([[fn.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]) };
     }
     return undefined;
   }
