@@ -211,6 +211,21 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(found.map((f) => f.message), ['Index "ix_artifact__flow" on (flow) of "artifact" is not in the migrations (head a1).']);
   });
 
+  it("knows the tables of model classes a mixin's declared_attr builds with type(...) per mapped class, and says they are not compared (warehouse)", async () => {
+    const models = `
+      class HasEvents:
+          @declared_attr
+          def events(cls):
+              event_cls = type(f"{cls.__name__}Event", (EventBase, Base), {"__tablename__": f"{cls.__name__.lower()}_events"})
+              return relationship(event_cls)
+      class Project(HasEvents, Base):
+          __tablename__ = "projects"
+          id = sa.Column(sa.Integer, primary_key=True)
+    `;
+    const upgrade = 'op.create_table("projects", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("project_events", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("user_events", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
+    assert.deepEqual(await drift(`from sqlalchemy.orm import declared_attr, relationship\n${py(models)}`, upgrade), ['extra-table user_events']);
+  });
+
   it('honours ignore comments and pyproject settings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

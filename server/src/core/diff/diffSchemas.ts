@@ -129,14 +129,20 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       ? `Table "${qualified(mig)}" exists at ${headText} but no model describes it; model ${twin.modelName ?? twin.name} has the same columns as "${qualified(twin)}": renamed?`
       : `Table "${qualified(mig)}" exists at ${headText} but no model describes it.`;
     const finding = makeFinding('extra-table', { message, file: mig.origin.file, span: mig.origin.span, table: mig.name, related: twin ? [related(twin.origin, `model ${twin.modelName ?? twin.name}`)] : undefined });
-    const unnamedModel = twin ? undefined : input.unnamedModels?.[0];
+    const runtimeModel = twin ? undefined : input.unnamedModels?.find((u) => u.name === mig.name);
+    const unnamed = (input.unnamedModels ?? []).filter((u) => u.name === undefined);
+    const unnamedModel = twin || runtimeModel ? undefined : unnamed[0];
     const movedAway = twin ? undefined : (input.uncertainOps ?? []).find((o) => (o.kind === 'rename_table' || o.kind === 'drop_table' || o.kind === '*') && (!o.table || o.table === mig.name));
     if (mig.partial) {
       // We only assumed this table exists (the history alters it without creating it); say so, quietly.
       finding.severity = 'information';
       finding.message = `Table "${qualified(mig)}" is altered by the migrations but never created, and no model describes it (${headText}).`;
+    } else if (runtimeModel) {
+      finding.severity = 'information';
+      finding.message = `Table "${qualified(mig)}" exists at ${headText}; ${runtimeModel.what} describes it, a model class made at run time whose columns are not read, so the table is not compared.`;
+      finding.related = [related(runtimeModel.origin, `${runtimeModel.what}`)];
     } else if (unnamedModel) {
-      const more = input.unnamedModels!.length - 1;
+      const more = unnamed.length - 1;
       finding.severity = 'information';
       finding.message = `Table "${qualified(mig)}" exists at ${headText} and no model names it, but the table name of ${unnamedModel.what}${more > 0 ? ` (and of ${more} more)` : ''} cannot be evaluated statically: it may be this one.`;
       finding.related = [related(unnamedModel.origin, `${unnamedModel.what}: table name not evaluated`)];
@@ -147,7 +153,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       if (movedAway.origin) finding.related = [related(movedAway.origin, 'the op whose table could not be evaluated')];
     }
     // Neither `revision` nor a quick fix drops such a table, whatever severity the settings give the finding.
-    out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(mig.partial || unnamedModel || movedAway ? { tentative: true } : {}) });
+    out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(mig.partial || runtimeModel || unnamedModel || movedAway ? { tentative: true } : {}) });
   }
   return out;
 }

@@ -140,6 +140,7 @@ class ModelReader {
     // Mixins and abstract bases reachable without passing through a mapped parent contribute columns.
     const { contributors, mappedParent } = this.contributors(ref);
     const declared = this.visibleColumns(contributors, root, ref);
+    this.noteRuntimeModels(ref, contributors);
     const hasOwnPk = declared.some((d) => d.spec.primaryKey) || this.hasPrimaryKeyConstraint(contributors);
 
     const tableExpr = this.graph.ownAttribute(ref, '__table__');
@@ -357,17 +358,43 @@ class ModelReader {
     if (def.name.startsWith('__')) return undefined;
     const locals: Locals = new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
     const ctx: EvalContext = { ...this.ctx(ref.file), locals };
-    const isDeclared = def.decorators.some((d) => {
-      const name = this.resolver.externalName(ref.file, d.k === 'call' ? d.fn : d) ?? '';
-      return /declared_attr(\.(cascading|directive))?$/.test(name) || /^sa\.(cascading|directive)$/.test(name);
-    });
-    if (!isDeclared) return undefined;
+    if (!this.isDeclaredAttr(ref.file, def)) return undefined;
     const ret = returnFor(def.body, (test) => evalLiteral(this.resolver, ref.file, test, locals));
     const declaration = columnDeclaration(ctx, ret?.value);
     if (!declaration) return undefined;
     const mapped = def.returns ? unwrapMapped(ctx, def.returns) : undefined;
     const { spec, defaultNullable } = annotatedSpec(evalColumnCall(declaration.ctx, declaration.call, declaration.kind), declaration.kind, mapped?.inner ? readMapped(mapped.inner) : undefined);
     return { attr: def.name, spec, origin: { file: ref.file, span: def.nameSpan }, defaultNullable: defaultNullable ?? !spec.primaryKey };
+  }
+
+  /** Whether a method is a `@declared_attr` (or its `.cascading` / `.directive` forms). */
+  private isDeclaredAttr(file: string, def: Extract<Stmt, { k: 'def' }>): boolean {
+    return def.decorators.some((d) => {
+      const name = this.resolver.externalName(file, d.k === 'call' ? d.fn : d) ?? '';
+      return /declared_attr(\.(cascading|directive))?$/.test(name) || /^sa\.(cascading|directive)$/.test(name);
+    });
+  }
+
+  /**
+   * The tables of the model classes a mixin's declared_attr builds for each mapped class with `type(name, bases,
+   * {"__tablename__": ...})` (warehouse's HasEvents: a `project_events` table for Project), named with `cls` bound:
+   * known to exist, their columns unread.
+   */
+  private noteRuntimeModels(ref: ClassRef, contributors: ClassRef[]): void {
+    for (const c of contributors) {
+      for (const def of c.cls.body) {
+        if (def.k !== 'def' || !this.isDeclaredAttr(c.file, def)) continue;
+        const locals: Locals = new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: ref.file, cls: ref.cls }]]);
+        for (const s of def.body) {
+          const call = s.k === 'assign' || s.k === 'expr' || s.k === 'return' ? s.value : undefined;
+          const namespace = call?.k === 'call' && call.fn.k === 'name' && call.fn.id === 'type' && call.args.length === 3 ? call.args[2] : undefined;
+          if (call?.k !== 'call' || namespace?.k !== 'dict') continue;
+          const tableName = namespace.entries.find(([k]) => k?.k === 'str' && k.v === '__tablename__')?.[1];
+          const name = tableName && evalString(this.resolver, c.file, tableName, locals);
+          if (name && !this.unnamed.some((u) => u.name === name)) this.unnamed.push({ what: `the class that ${c.cls.name}.${def.name} builds with type(...) for ${ref.cls.name}`, origin: { file: c.file, span: call.s }, name });
+        }
+      }
+    }
   }
 
   private addColumn(plan: TablePlan, d: DeclaredColumn, fromSubclass: boolean): void {

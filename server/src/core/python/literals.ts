@@ -76,6 +76,11 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
       return undefined;
     }
     case 'attr': {
+      if (e.name === '__name__') {
+        // A project class's name (`cls.__name__` where `cls` is bound to the mapped class).
+        const owner = resolver.resolve(file, e.obj, locals);
+        if (owner.t === 'class') return owner.cls.name;
+      }
       const v = resolver.resolve(file, e, locals);
       if (v.t === 'expr') return again(v.e, v.file, undefined);
       if (v.t === 'member') {

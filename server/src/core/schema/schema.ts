@@ -13,6 +13,8 @@ export interface UnnamedTable {
   /** "model Employee", "a Table(...)". */
   what: string;
   origin: SourceRef;
+  /** The table's name, for a model class the project builds at run time (`type(...)`): its columns are not read. */
+  name?: string;
 }
 
 /** A literal argument of a type (length, precision, timezone...). */
