@@ -232,6 +232,21 @@ describe('migrations: branches', () => {
     assert.deepEqual([[...table(unknown, 'users').columns.keys()], table(unknown, 'users').uncertain], [['id', 'email', 'pg', 'lite'], true]);
   });
 
+  it("says that an undecided test is on what the database holds, not its dialect, once the dialect is known (zenml's inspector guards)", async () => {
+    const files = {
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        tables = sa.inspect(op.get_bind()).get_table_names()
+        if "legacy" not in tables:
+            op.add_column("users", sa.Column("flag", sa.Integer()))
+      `),
+    };
+    const unknown = await replay(files);
+    assert.match(unknown.findings.map((f) => f.message).join('\n'), /a test on the database or its dialect; when the dialect is unknown, set sqlalchemy.url/);
+    const known = await replay(files, 'mysql');
+    assert.deepEqual(known.findings.map((f) => f.message), ['op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "users" is not compared.']);
+  });
+
   it('decides the usual spellings of a dialect test: a bind variable, context, engine.name, in, not, a flag variable', async () => {
     const r = await replay(
       {

@@ -49,6 +49,8 @@ export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpS
 const IDENTIFIER = /^\w+$/;
 
 const ONLY_SOME_DATABASES = 'runs only under a condition that could not be decided (a test on the database or its dialect; when the dialect is unknown, set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
+/** The same, where the dialect is known: the condition tests what the database holds (or the dialect in a form not read). */
+const ONLY_SOME_STATES = 'runs only under a condition that could not be decided (a test on what the database holds)';
 
 /** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
 function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
@@ -489,11 +491,11 @@ class SchemaReplay {
     }
     if (this.step.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
-      if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', `${label(op)}: ${ONLY_SOME_DATABASES}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+      if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
       table.uncertainConstraints = true;
       return;
     }
-    if (this.step.uncertain && !table.uncertain) this.report('unresolved', `${label(op)}: ${ONLY_SOME_DATABASES}; table "${qualified(table)}" is not compared.`, table.name);
+    if (this.step.uncertain && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; table "${qualified(table)}" is not compared.`, table.name);
     if (op.unresolved.length > 0 || this.step.uncertain) table.uncertain = true;
   }
 
@@ -581,6 +583,11 @@ class SchemaReplay {
     if (!column.unknown) return;
     column.unknown = column.unknown.filter((a) => a !== attribute);
     if (column.unknown.length === 0) delete column.unknown;
+  }
+
+  /** Why the current op may not run, as a note says it. */
+  private onlySome(): string {
+    return this.step.dialectKnown ? ONLY_SOME_STATES : ONLY_SOME_DATABASES;
   }
 
   /** Keeps an op whose table is unknown, with what is known of it. */

@@ -10,6 +10,8 @@ export interface OpStep {
   uncertain: boolean;
   /** Inside a `try:` body: the author expects that it may fail. */
   guarded: boolean;
+  /** The dialect was known, so an undecided branch tests something else (what the database holds). */
+  dialectKnown?: true;
 }
 
 /**
@@ -143,7 +145,7 @@ class Interpreter {
   }
 
   private record(ops: MigrationOp[], flags: Flags): void {
-    for (const op of ops) this.steps.push({ op, uncertain: flags.uncertain, guarded: flags.guarded });
+    for (const op of ops) this.steps.push({ op, uncertain: flags.uncertain, guarded: flags.guarded, ...(flags.uncertain && this.dialect !== undefined ? { dialectKnown: true as const } : {}) });
   }
 
   /** `op.<method>` (also through an alias or a parameter), or `batch_op.<method>`. */
