@@ -374,6 +374,35 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('sa.CHAR(length=36)', 'sa.TIMESTAMP(timezone=True)'), sqlite), ['type-mismatch tokens.id']);
   });
 
+  it("says when the dialect is unknown and the types of columns that depend on it were not compared (mealie's GUID)", async () => {
+    const notes = async (ini: string): Promise<string[]> => {
+      const project = new Project(await testParser());
+      project.setFile('alembic.ini', ini);
+      project.setFile('app/models.py', py(`
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        from sqlalchemy.types import CHAR, TypeDecorator
+        Base = declarative_base()
+        class GUID(TypeDecorator):
+            impl = CHAR
+            def load_dialect_impl(self, dialect):
+                if dialect.name == "postgresql":
+                    return dialect.type_descriptor(sa.UUID())
+                return dialect.type_descriptor(CHAR(32))
+        class Tag(Base):
+            __tablename__ = "tags"
+            id = sa.Column(GUID(), primary_key=True)
+      `));
+      project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("tags", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n');
+      return project.analyze().findings.map((f) => `${f.severity} ${f.code} ${f.file}: ${f.message}`);
+    };
+    assert.deepEqual(await notes('[alembic]\nscript_location = migrations\nsqlalchemy.url = driver://user:pass@localhost/dbname\n'), [
+      'information unresolved alembic.ini: The database dialect of alembic.ini is unknown (no database URL in its config, no dialect setting): the types of 1 model column that depend on it (GUID on tags.id) are not compared. Set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift].',
+    ]);
+    const sqlite = await notes('[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n');
+    assert.deepEqual(sqlite.map((f) => f.split(':')[0]), ['warning type-mismatch app/models.py'], 'on a known dialect the column is compared, and no note is needed');
+  });
+
   it("does not take a test suite's throwaway models for the project's (tests/, conftest.py), unless the models setting names them", async () => {
     const testModel = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n\nclass CustomTestModel(Base):\n    __tablename__ = "test_table"\n    id = sa.Column(sa.Integer, primary_key=True)\n';
     const findings = async (settings?: Partial<Settings>): Promise<string[]> => {

@@ -17,6 +17,7 @@ import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath,
 import { defaultSettings, type Settings } from './config/settings';
 import { applyBaselineSetting } from './config/baseline';
 import { applyIncludeObjectRules, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
+import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
 import { readTargetMetadata } from './config/targetMetadata';
 
@@ -402,6 +403,8 @@ export class Project {
       const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs });
       const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(diffed, rules), compare), graph, baseline: settings.baseline });
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
+      const dialectNote = unknownDialectNote({ env, dialect, models: targeted, schema: replay.schema });
+      if (dialectNote) findings.push(dialectNote);
       environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, compare, changes, unreadFiles: [] });
     });
     yield;

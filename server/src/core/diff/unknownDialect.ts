@@ -1,0 +1,28 @@
+import { makeFinding, type Finding } from '../findings';
+import type { AlembicEnvironment } from '../config/environments';
+import type { Schema, TableDef } from '../schema/schema';
+
+/** How many columns a note names before it counts the rest. */
+const NAMED = 3;
+
+/**
+ * A note for an environment whose database dialect is unknown while some model columns have a type that depends on
+ * it (a TypeDecorator that picks its type in `load_dialect_impl`): their types could not be compared, which would
+ * otherwise go unsaid. Undefined when the dialect is known or no compared column depends on it.
+ */
+export function unknownDialectNote({ env, dialect, models, schema }: { env: AlembicEnvironment; dialect: string | undefined; models: TableDef[]; schema: Schema }): Finding | undefined {
+  if (dialect !== undefined) return undefined;
+  const names = new Set([...schema.values()].map((t) => t.name));
+  const skipped: string[] = [];
+  for (const table of models) {
+    if (!names.has(table.name)) continue;
+    for (const column of table.columns.values()) {
+      if (column.type?.variants && !column.type.family) skipped.push(`${column.type.name} on ${table.name}.${column.name}`);
+    }
+  }
+  if (skipped.length === 0) return undefined;
+  const file = env.configFile ?? `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
+  const listed = skipped.slice(0, NAMED).join(', ') + (skipped.length > NAMED ? ` and ${skipped.length - NAMED} more` : '');
+  const message = `The database dialect of ${env.name} is unknown (no database URL in its config, no dialect setting): the types of ${skipped.length} model column${skipped.length === 1 ? '' : 's'} that depend on it (${listed}) are not compared. Set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift].`;
+  return makeFinding('unresolved', { message, file, span: [0, 0, 0, 0] });
+}
