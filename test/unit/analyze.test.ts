@@ -226,6 +226,21 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(`from sqlalchemy.orm import declared_attr, relationship\n${py(models)}`, upgrade), ['extra-table user_events']);
   });
 
+  it("does not take the migrations' own helper modules for models: a frozen copy of a model for a data migration (superset)", async () => {
+    const helper = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class Report(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+          catalog = sa.Column(sa.String(256))
+    `;
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
+    assert.deepEqual(await drift(USERS, upgrade, { 'migrations/shared/catalogs.py': helper }), []);
+    assert.deepEqual(await drift(USERS, upgrade, { 'app/frozen.py': helper }), ['missing-column users.catalog'], 'the same module elsewhere is read as models');
+  });
+
   it('honours ignore comments and pyproject settings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

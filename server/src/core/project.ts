@@ -376,7 +376,10 @@ export class Project {
 
     const scriptFolders = envs.map((e) => e.scriptLocation);
     const isModelFile = this.modelFileTest(settings);
-    const modelFiles = pyFiles.filter((f) => !revisionFiles.has(f) && !scriptFolders.some((d) => f === `${d ? `${d}/` : ''}env.py`) && isModelFile(f));
+    // Other modules of a script folder are the migrations' own helpers (frozen copies of models for data migrations),
+    // never the models env.py compares, unless the models setting names them.
+    const migrationHelper = (f: string): boolean => settings.models.length === 0 && scriptFolders.some((d) => d !== '' && f.startsWith(`${d}/`));
+    const modelFiles = pyFiles.filter((f) => !revisionFiles.has(f) && !scriptFolders.some((d) => f === `${d ? `${d}/` : ''}env.py`) && !migrationHelper(f) && isModelFile(f));
     // Parsed one by one (so that a first index answers requests in between); not again once read.
     for (const file of modelFiles) {
       if (this.files.get(file)!.notes) continue;
