@@ -232,13 +232,13 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
       from sqlalchemy.orm import declarative_base
       Base = declarative_base()
       class Report(Base):
-          __tablename__ = "users"
+          __tablename__ = "reports"
           id = sa.Column(sa.Integer, primary_key=True)
           catalog = sa.Column(sa.String(256))
     `;
-    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
-    assert.deepEqual(await drift(USERS, upgrade, { 'migrations/shared/catalogs.py': helper }), []);
-    assert.deepEqual(await drift(USERS, upgrade, { 'app/frozen.py': helper }), ['missing-column users.catalog'], 'the same module elsewhere is read as models');
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("reports", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
+    assert.deepEqual(await drift(USERS, upgrade, { 'migrations/shared/catalogs.py': helper }), ['extra-table reports']);
+    assert.deepEqual(await drift(USERS, upgrade, { 'app/frozen.py': helper }), ['missing-column reports.catalog'], 'the same module elsewhere is read as models');
   });
 
   it('honours ignore comments and pyproject settings', async () => {
