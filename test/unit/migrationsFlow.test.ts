@@ -247,6 +247,24 @@ describe('migrations: branches', () => {
     assert.deepEqual(known.findings.map((f) => f.message), ['op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "users" is not compared.']);
   });
 
+  it("keeps the ops after an early return on what the database or a setting holds, without reporting those that fail (letta's two histories)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        if not settings.pg_uri:
+            return
+        op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True))
+      `, 'from app.config import settings'),
+      'v/b.py': rev('b', 'a', `
+        if settings.pg_uri:
+            return
+        op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("sequence", sa.Column("id", sa.Integer(), primary_key=True))
+      `, 'from app.config import settings'),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...r.schema.keys()].sort(), ['items', 'sequence']);
+  });
+
   it('decides the usual spellings of a dialect test: a bind variable, context, engine.name, in, not, a flag variable', async () => {
     const r = await replay(
       {

@@ -66,8 +66,11 @@ interface Flags {
   guarded: boolean;
 }
 
-/** How a block ended: by a `return`, maybe by one (in an undecided dialect branch), or by running to its end. */
-type Flow = 'return' | 'maybe' | undefined;
+/**
+ * How a block ended: by a `return`, maybe by one (in an undecided dialect branch: `maybe`; in a branch on what the
+ * database holds: `guarded`), or by running to its end.
+ */
+type Flow = 'return' | 'maybe' | 'guarded' | undefined;
 
 const MAX_INLINE_DEPTH = 8;
 const MAX_EXPAND_DEPTH = 20;
@@ -124,8 +127,11 @@ class Interpreter {
       }
       if (flow === 'return') return 'return';
       if (flow === 'maybe') current = { ...current, uncertain: true };
+      // After a branch that may have returned on what the database holds, what follows may not run either: its ops
+      // are kept, and one that fails here is not reported (`if settings.pg: return` at the top of a revision).
+      if (flow === 'guarded') current = { ...current, guarded: true };
     }
-    return current.uncertain && !flags.uncertain ? 'maybe' : undefined;
+    return current.uncertain && !flags.uncertain ? 'maybe' : current.guarded && !flags.guarded ? 'guarded' : undefined;
   }
 
   /** A call in statement position: an op, a connection's `execute`, or a helper to inline. */
@@ -243,7 +249,9 @@ class Interpreter {
     const guarded = { ...flags, guarded: true };
     const a = this.walk(s.body, frame, guarded);
     const b = this.walk(s.orelse, frame, guarded);
-    return a === 'maybe' || b === 'maybe' ? 'maybe' : undefined;
+    if (a === 'maybe' || b === 'maybe') return 'maybe';
+    if (a === 'return' && b === 'return') return 'return';
+    return a === 'return' || b === 'return' || a === 'guarded' || b === 'guarded' ? 'guarded' : undefined;
   }
 
   private forStatement(s: Extract<Stmt, { k: 'for' }>, frame: Frame, flags: Flags): Flow {
@@ -260,8 +268,9 @@ class Interpreter {
       const flow = this.walk(s.body, frame, current);
       if (flow === 'return') return 'return';
       if (flow === 'maybe') current = { ...current, uncertain: true };
+      if (flow === 'guarded') current = { ...current, guarded: true };
     }
-    return current === flags ? undefined : 'maybe';
+    return current.uncertain && !flags.uncertain ? 'maybe' : current.guarded && !flags.guarded ? 'guarded' : undefined;
   }
 
   /**
