@@ -501,8 +501,8 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
       'models/pool.py': 'import sqlalchemy as sa\nfrom airflow.models.base import Base\n\nclass Pool(Base):\n    __tablename__ = "slot_pool"\n    id = sa.Column(sa.Integer, primary_key=True)\n',
       'migrations/versions/a1_init.py': 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("slot_pool", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n',
     };
-    const findings = async (folderName: string | undefined, withInit = true): Promise<string[]> => {
-      const project = new Project(await testParser(), { folderName });
+    const findings = async (packageName: string | undefined, withInit = true): Promise<string[]> => {
+      const project = new Project(await testParser(), { packageName });
       for (const [f, t] of Object.entries(files)) if (withInit || f !== '__init__.py') project.setFile(f, t);
       return project.analyze().findings.map((f) => `${f.code} ${f.table ?? ''}`);
     };
@@ -510,6 +510,10 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     // Another folder name, or a folder that is no package: the import names nothing of the project.
     assert.deepEqual(await findings('src'), ['extra-table slot_pool']);
     assert.deepEqual(await findings('airflow', false), ['extra-table slot_pool']);
+    // A package inside packages (nova/db/main): its modules import it by the whole dotted name.
+    files['models/pool.py'] = files['models/pool.py'].replace('from airflow.models.base', 'from nova.db.main.models.base');
+    assert.deepEqual(await findings('nova.db.main'), []);
+    assert.deepEqual(await findings('main'), ['extra-table slot_pool']);
   });
 
   it("knows a registry's generate_base() and a Core table on its base's metadata as the MetaData env.py names (CKAN)", async () => {

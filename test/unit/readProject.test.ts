@@ -2,9 +2,24 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MAX_FILE_BYTES, readProjectBytes, readProjectFiles } from '../../server/src/node/readProject';
+import { MAX_FILE_BYTES, packageNameOf, readProjectBytes, readProjectFiles } from '../../server/src/node/readProject';
 
 describe('reading a project folder', () => {
+  it('names a folder by the dotted path of the packages it is in, as its modules import it (nova/db/main)', () => {
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-pkg-'));
+    try {
+      const main = path.join(top, 'repo', 'nova', 'db', 'main');
+      fs.mkdirSync(main, { recursive: true });
+      for (const dir of ['repo/nova', 'repo/nova/db', 'repo/nova/db/main']) fs.writeFileSync(path.join(top, dir, '__init__.py'), '');
+      assert.equal(packageNameOf(main), 'nova.db.main');
+      assert.equal(packageNameOf(path.join(top, 'repo', 'nova')), 'nova', 'repo/ holds no __init__.py');
+      fs.rmSync(path.join(top, 'repo/nova/__init__.py'));
+      assert.equal(packageNameOf(main), 'db.main');
+    } finally {
+      fs.rmSync(top, { recursive: true, force: true });
+    }
+  });
+
   it('reads every file whole, however the shared buffers fill, and notes the files over the size limit', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-read-'));
     try {

@@ -185,12 +185,13 @@ export class Project {
   private lists?: { excludeKey: string; allFiles: string[]; pyFiles: string[] };
 
   /**
-   * A project read by `parser`; `folderName` is the name of the folder it is in, by which its modules import each
-   * other when that folder is itself a package.
+   * A project read by `parser`; `packageName` is the dotted name its folder is imported by when it is itself a
+   * package (`nova.db.main` for a check run in nova/db/main, every folder up to nova/ holding an `__init__.py`), by
+   * which its modules import each other.
    */
   constructor(
     private readonly parser: PythonParser,
-    private readonly options: { folderName?: string } = {},
+    private readonly options: { packageName?: string } = {},
   ) {}
 
   /**
@@ -354,7 +355,7 @@ export class Project {
         memos.reads.read(f);
         return this.syntax(f);
       },
-      rootPackage: this.files.has('__init__.py') && this.options.folderName && /^[A-Za-z_]\w*$/.test(this.options.folderName) ? this.options.folderName : undefined,
+      rootPackage: this.files.has('__init__.py') && this.options.packageName && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(this.options.packageName) ? this.options.packageName : undefined,
     };
     const resolver = memos.resolverFor(pyFiles, source);
     const findings: Finding[] = [];

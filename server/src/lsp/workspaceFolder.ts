@@ -6,7 +6,7 @@ import type { SplitPythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
 import type { Finding } from '../core/findings';
 import { defaultSettings, mergeSettings, projectSettings, settingsFindings, type Settings } from '../core/config/settings';
-import { decodeProjectFiles, decodeText, isProjectFile, MAX_FILE_BYTES, readProjectBytes, TOO_LARGE_REASON } from '../node/readProject';
+import { decodeProjectFiles, decodeText, isProjectFile, MAX_FILE_BYTES, packageNameOf, readProjectBytes, TOO_LARGE_REASON } from '../node/readProject';
 import { FolderParser, textsToParseAhead, type ParseHelper } from '../node/parseAhead';
 import { ParseCache } from '../node/parseCache';
 import { checkResultOf, contentKey, keyWithSettings, readStoredResult, storeResult } from '../node/resultStore';
@@ -66,7 +66,7 @@ export class WorkspaceFolder {
   ) {
     this.cache = ParseCache.forProject(cacheDir, root);
     this.parser.use(this.cache.wrap(treeSitter));
-    this.project = new Project(this.parser, { folderName: path.basename(root) });
+    this.project = new Project(this.parser, { packageName: packageNameOf(root) });
   }
 
   /** Shares the first index's parsing with a helper thread (`helper()` gives it) if enough is to be parsed; whether it did. */

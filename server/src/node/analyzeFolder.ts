@@ -1,10 +1,9 @@
-import * as path from 'node:path';
 import { createPythonParser } from '../core/python/parser';
 import { FolderParser, ParseHelper, textsToParseAhead } from './parseAhead';
 import { loadSqlParsers } from './sqlParsers';
 import { Project, type Analysis } from '../core/project';
 import { projectSettings, type Settings } from '../core/config/settings';
-import { readProjectFiles, type ProjectFiles } from './readProject';
+import { packageNameOf, readProjectFiles, type ProjectFiles } from './readProject';
 import { readParserWasm } from './wasm';
 import { defaultCacheDir, ParseCache } from './parseCache';
 import { VERSION } from '../version';
@@ -34,7 +33,7 @@ export async function analyzeFolder(root: string, options: { wasmDir?: string; c
   const python = new FolderParser();
   // Without the cache, the cache folder is not even looked at (finding it prunes other builds' folders).
   const cache = options.cache === false ? undefined : ParseCache.forProject(options.cacheDir ?? defaultCacheDir(VERSION), root);
-  const project = new Project(python, { folderName: path.basename(path.resolve(root)) });
+  const project = new Project(python, { packageName: packageNameOf(root) });
   for (const [file, text] of read.files) project.setFile(file, text);
   for (const s of read.skipped) project.noteUnreadable(s.file, s.reason);
   const { settings, problems } = folderSettings(read);

@@ -148,3 +148,15 @@ class Arena {
     this.used = 0;
   }
 }
+
+/**
+ * The dotted name a folder is imported by: its own name, after those of the folders above it that are packages too
+ * (each with an `__init__.py`), as Python finds `nova.db.main` from the folder that holds nova/.
+ */
+export function packageNameOf(root: string): string {
+  const names = [path.basename(path.resolve(root))];
+  for (let dir = path.dirname(path.resolve(root)); fs.existsSync(path.join(dir, '__init__.py')) && dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    names.unshift(path.basename(dir));
+  }
+  return names.join('.');
+}

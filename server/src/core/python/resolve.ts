@@ -38,8 +38,9 @@ export interface ModuleSource {
   /** The parsed syntax of a project file, or undefined when it cannot be read. */
   syntax(file: string): ModuleSyntax | undefined;
   /**
-   * The name the project's root folder is imported by when it is itself a package (an `__init__.py` at its top):
-   * `airflow` for a check run inside airflow/, whose modules import `airflow.models.base`.
+   * The dotted name the project's root folder is imported by when it is itself a package (an `__init__.py` at its
+   * top): `airflow` for a check run inside airflow/, whose modules import `airflow.models.base`; `nova.db.main` inside
+   * a package of packages.
    */
   rootPackage?: string;
 }
