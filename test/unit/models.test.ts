@@ -797,6 +797,40 @@ describe('models -> schema: patterns of larger projects', () => {
     ]);
   });
 
+  it("follows a declared_attr that returns a column a classmethod or staticmethod of the class makes (letta's audit columns)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlalchemy import String, Integer
+        from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+        class Base(DeclarativeBase):
+            pass
+        class AuditMixin:
+            @declared_attr
+            def created_by_id(cls):
+                return cls._user_column()
+            @declared_attr
+            def version(cls):
+                return cls._counter(5)
+            @classmethod
+            def _user_column(cls):
+                return mapped_column(String(cls.ID_LENGTH), nullable=True)
+            @staticmethod
+            def _counter(start):
+                return mapped_column(Integer, nullable=False)
+            def describe(self):
+                return f"made by {self.created_by_id}"
+        class Item(AuditMixin, Base):
+            __tablename__ = "items"
+            ID_LENGTH = 36
+            id: Mapped[int] = mapped_column(primary_key=True)
+      `,
+    });
+    const columns = tables.get('items')!.columns;
+    assert.deepEqual([...columns.keys()].sort(), ['created_by_id', 'id', 'version']);
+    assert.deepEqual([columns.get('created_by_id')!.type!.args.length, columns.get('created_by_id')!.nullable], [36, true]);
+    assert.deepEqual([columns.get('version')!.type!.family, columns.get('version')!.nullable], ['INTEGER', false]);
+  });
+
   it("reads a SQLModel Field(sa_column=Column(...)) that a helper returns with the helper's arguments bound (zenml)", async () => {
     const tables = await modelTables({
       'utils.py': `

@@ -1,6 +1,6 @@
 import type { Expr, Stmt } from './syntax';
 import { keywordArg } from './syntax';
-import type { ClassStmt, Locals, Resolver, Value } from './resolve';
+import type { Locals, Resolver, Value } from './resolve';
 
 /** A Python literal value the analysis can know without running code. */
 export type Literal = string | number | boolean | null | Literal[];
@@ -84,23 +84,12 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
       const v = resolver.resolve(file, e, locals);
       if (v.t === 'expr') return again(v.e, v.file, undefined);
       if (v.t === 'member') {
-        // A class attribute used as a constant (`Tables.USERS`), set in the class or inherited from a project base
-        // (the bases searched left to right, depth first, as Python's method resolution finds it in simple trees).
-        const queue: Array<{ file: string; cls: ClassStmt }> = [v.owner];
-        const seen = new Set<ClassStmt>();
-        while (queue.length > 0 && seen.size < 16) {
-          const owner = queue.shift()!;
-          if (seen.has(owner.cls)) continue;
-          seen.add(owner.cls);
-          const set = [...owner.cls.body].reverse().find((s) => s.k === 'assign' && s.value && s.targets.some((t: Expr) => t.k === 'name' && t.id === v.name));
-          if (set?.k === 'assign' && set.value) return again(set.value, owner.file, undefined);
-          const bases: Array<{ file: string; cls: ClassStmt }> = [];
-          for (const b of owner.cls.bases) {
-            const base: Value = resolver.resolve(owner.file, b);
-            if (base.t === 'class') bases.push({ file: base.file, cls: base.cls });
-          }
-          queue.unshift(...bases);
-        }
+        // A class attribute used as a constant (`Tables.USERS`), set in the class or inherited from a project base.
+        const set = resolver.inClassOrBases(v.owner, (cls) => {
+          const s = [...cls.body].reverse().find((x) => x.k === 'assign' && x.value && x.targets.some((t: Expr) => t.k === 'name' && t.id === v.name));
+          return s?.k === 'assign' ? s.value : undefined;
+        });
+        if (set) return again(set.found, set.file, undefined);
       }
       return undefined;
     }

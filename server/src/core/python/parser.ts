@@ -120,6 +120,8 @@ export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonP
 }
 
 const MAX_ERRORS = 20;
+/** What makes a plain method's body worth reading: a call of Alembic's configure(), or a column made there. */
+const METHOD_BODY_NEEDED = /\.configure\(|\b(mapped_column|Column)\(/;
 const MAX_DEPTH = 200;
 const COMPARE_OPS = new Set<string>(['==', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'is', 'is not']);
 const IGNORE_MARKER = /alembic-drift:\s*ignore(?:\[([^\]]*)\])?/;
@@ -364,9 +366,10 @@ class Converter {
       if (name === 'downgrade' && t.type(t.parent(outer)) === 'module') return;
       const outerDepth = this.classDepth;
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
-      // __tablename__), a TypeDecorator's load_dialect_impl, or a framework's call of Alembic's configure() for
-      // env.py: skipping the others keeps big model files cheap.
-      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? '')) || t.textOf(n).includes('.configure(');
+      // __tablename__), a TypeDecorator's load_dialect_impl, a framework's call of Alembic's configure() for env.py,
+      // or a helper that makes a column (`@classmethod def _user_column(cls): return mapped_column(...)`): skipping
+      // the others keeps big model files cheap.
+      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? '')) || METHOD_BODY_NEEDED.test(t.textOf(n));
       this.classDepth = 0;
       try {
         const body = needed ? this.body(n) : [];

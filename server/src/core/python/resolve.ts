@@ -248,6 +248,38 @@ export class Resolver {
     }
   }
 
+  /**
+   * The method a class (or, searched left to right and depth first as Python's method resolution finds it in simple
+   * trees, one of its project bases) defines under `name`.
+   */
+  methodOf(owner: { file: string; cls: ClassStmt }, name: string): { file: string; def: DefStmt } | undefined {
+    const found = this.inClassOrBases(owner, (cls) => [...cls.body].reverse().find((s): s is DefStmt => s.k === 'def' && s.name === name));
+    return found && { file: found.file, def: found.found };
+  }
+
+  /**
+   * The first thing `pick` finds in a class or its project bases, searched left to right and depth first as Python's
+   * method resolution finds it in simple trees, with the file it is in.
+   */
+  inClassOrBases<T>(owner: { file: string; cls: ClassStmt }, pick: (cls: ClassStmt) => T | undefined): { file: string; found: T } | undefined {
+    const queue = [owner];
+    const seen = new Set<ClassStmt>();
+    while (queue.length > 0 && seen.size < 16) {
+      const c = queue.shift()!;
+      if (seen.has(c.cls)) continue;
+      seen.add(c.cls);
+      const found = pick(c.cls);
+      if (found !== undefined) return { file: c.file, found };
+      const bases: Array<{ file: string; cls: ClassStmt }> = [];
+      for (const b of c.cls.bases) {
+        const v = this.resolve(c.file, b);
+        if (v.t === 'class') bases.push({ file: v.file, cls: v.cls });
+      }
+      queue.unshift(...bases);
+    }
+    return undefined;
+  }
+
   /** Whether a callee is Flask-SQLAlchemy's `SQLAlchemy` class or a project subclass of it. */
   private isFlaskSqlAlchemy(fn: Value, depth: number): boolean {
     if (depth > MAX_DEPTH) return false;

@@ -110,6 +110,17 @@ export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth =
     if (!returned) return undefined;
     return columnDeclaration({ resolver: ctx.resolver, file: target.file, locals: helperArguments(ctx, target.def, target.file, e) }, returned, depth + 1);
   }
+  if (target.t === 'member') {
+    // A class's helper method (`cls._user_column()` in a declared_attr): a classmethod's first parameter is the class.
+    const method = ctx.resolver.methodOf(target.owner, target.name);
+    const returned = method && returnedValue(method.def);
+    if (!method || !returned) return undefined;
+    const isStatic = method.def.decorators.some((d) => d.k === 'name' && d.id === 'staticmethod');
+    const self = isStatic ? undefined : method.def.params[0];
+    const locals = new Map(helperArguments(ctx, self ? { ...method.def, params: method.def.params.slice(1) } : method.def, method.file, e));
+    if (self) locals.set(self.name, { t: 'class', file: target.owner.file, cls: target.owner.cls });
+    return columnDeclaration({ resolver: ctx.resolver, file: method.file, locals }, returned, depth + 1);
+  }
   return undefined;
 }
 
