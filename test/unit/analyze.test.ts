@@ -241,6 +241,20 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(USERS, upgrade, { 'app/frozen.py': helper }), ['missing-column reports.catalog'], 'the same module elsewhere is read as models');
   });
 
+  it("does not report the migrations' foreign keys as extra while a constraint op whose table could not be read may have redefined them (superset)", async () => {
+    const models = `
+      class Post(Base):
+          __tablename__ = "posts"
+          id = sa.Column(sa.Integer, primary_key=True)
+          user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"))
+      ${USERS.trim().split('\n').join('\n      ')}
+    `;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("posts", sa.Column("id", sa.Integer(), nullable=False), sa.Column("user_id", sa.Integer()), sa.ForeignKeyConstraint(["user_id"], ["users.id"]), sa.PrimaryKeyConstraint("id"))\n';
+    assert.deepEqual(await drift(models, create), ['missing-foreign-key posts.user_id', 'extra-foreign-key posts.user_id']);
+    const redefine = 'for fk in FOREIGN_KEYS:\n    op.drop_constraint(fk.name, fk.table, type_="foreignkey")\n    op.create_foreign_key(fk.name, fk.table, fk.referent, fk.local_cols, fk.remote_cols, ondelete="CASCADE")\n';
+    assert.deepEqual(await drift(models, `${create}${redefine}`), []);
+  });
+
   it('honours ignore comments and pyproject settings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

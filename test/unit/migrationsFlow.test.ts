@@ -138,6 +138,28 @@ describe('migrations: loops and local variables', () => {
     assert.ok(!r.schema.has('posts'));
   });
 
+  it("follows a helper's *columns and a list it grows with append (superset's create_table and add_columns helpers)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        create_table("tags", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(50)))
+        add_columns("tags", sa.Column("catalog", sa.String(256)), sa.Column("uuid", sa.String(36)))
+      `, `
+        def create_table(table_name, *columns, **kwargs):
+            op.create_table(table_name, *columns, **kwargs)
+        def add_columns(table_name, *columns):
+            cols_to_add = []
+            for col in columns:
+                if not has_column(table_name, col.name):
+                    cols_to_add.append(col)
+            with op.batch_alter_table(table_name) as batch_op:
+                for col in cols_to_add:
+                    batch_op.add_column(col)
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...table(r, 'tags').columns.keys()], ['id', 'name', 'catalog', 'uuid']);
+  });
+
   it('reports ops that use the variable of a loop over something unknown', async () => {
     const r = await replay({
       'v/a.py': BASE,

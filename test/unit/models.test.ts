@@ -831,6 +831,22 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual([columns.get('version')!.type!.family, columns.get('version')!.nullable], ['INTEGER', false]);
   });
 
+  it("reads Flask-AppBuilder's Model as a declarative base that names its tables from the class name (superset)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from flask_appbuilder import Model
+        from sqlalchemy import Column, Integer, String, Text
+        class UserAttribute(Model):
+            __tablename__ = "user_attribute"
+            id = Column(Integer, primary_key=True)
+        class DynamicPlugin(Model):
+            id = Column(Integer, primary_key=True)
+            key = Column(Text, nullable=False)
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['dynamic_plugin', 'user_attribute']);
+  });
+
   it("reads a SQLModel Field(sa_column=Column(...)) that a helper returns with the helper's arguments bound (zenml)", async () => {
     const tables = await modelTables({
       'utils.py': `

@@ -392,8 +392,10 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
     if (fk.columns.some((c) => !mig.columns.has(c))) continue;
     push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
+  // A constraint op whose table could not be read may have dropped (and made again) any of the migrations' keys.
+  const redefined = d.uncertain.some((o) => o.kind === 'drop_constraint' || o.kind === 'create_foreign_key' || o.kind === '*');
   for (const fk of mig.foreignKeys) {
-    if (model.foreignKeys.some((m) => fkMatches(m, fk)) || model.unreadForeignKeys || model.unreadConstraints) continue;
+    if (model.foreignKeys.some((m) => fkMatches(m, fk)) || model.unreadForeignKeys || model.unreadConstraints || redefined) continue;
     if (fk.columns.some((c) => !model.columns.has(c))) continue;
     push({ kind: 'drop-foreign-key', migration: mig, foreignKey: fk }, 'extra-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" exists at ${headText} but the model does not declare it.`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }

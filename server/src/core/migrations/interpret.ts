@@ -37,8 +37,11 @@ interface InFrame {
   frame: Frame;
 }
 
-/** What a local name holds: a value (with the expression and frame it came from), or a `batch_op`. */
-type Var = { kind: 'value'; value: Value; source?: InFrame } | { kind: 'batch'; target: BatchTarget };
+/**
+ * What a local name holds: a value (with the expression and frame it came from), a `batch_op`, or a sequence whose
+ * items were written in several places (a helper's `*columns`, a list grown with `append`).
+ */
+type Var = { kind: 'value'; value: Value; source?: InFrame } | { kind: 'batch'; target: BatchTarget } | { kind: 'items'; items: InFrame[] };
 
 const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
 
@@ -76,6 +79,8 @@ const MAX_INLINE_DEPTH = 8;
 const MAX_EXPAND_DEPTH = 20;
 /** Names whose presence in an `if` test makes it a test on the database dialect. */
 const DIALECT_WORDS = new Set(['dialect', 'get_bind', 'get_context', 'engine']);
+/** The list methods that grow a list in place. */
+const LIST_GROWTH = new Set(['append', 'extend', 'insert']);
 /** Names that show an object is a database connection (`op.get_bind().execute(...)`). */
 const CONNECTION_WORDS = new Set(['get_bind', 'connection']);
 
@@ -134,9 +139,13 @@ class Interpreter {
     return current.uncertain && !flags.uncertain ? 'maybe' : current.guarded && !flags.guarded ? 'guarded' : undefined;
   }
 
-  /** A call in statement position: an op, a connection's `execute`, or a helper to inline. */
+  /** A call in statement position: an op, a connection's `execute`, a list growing, or a helper to inline. */
   private evaluate(e: Expr, frame: Frame, flags: Flags): void {
     if (e.k !== 'call') return;
+    if (e.fn.k === 'attr' && e.fn.obj.k === 'name' && LIST_GROWTH.has(e.fn.name) && frame.vars.has(e.fn.obj.id)) {
+      this.grow(e.fn.obj.id, e.fn.name, e.args, frame);
+      return;
+    }
     const target = this.opMethod(e.fn, frame);
     if (target) {
       this.record(readOpCall({ scope: this.scope(frame), call: e, method: target.method, batch: target.batch }), flags);
@@ -148,6 +157,31 @@ class Interpreter {
     }
     const fn = this.callee(e.fn, frame);
     if (fn && frame.depth < MAX_INLINE_DEPTH && !frame.active.has(fn.def)) this.walk(fn.def.body, this.bindCall(fn, e, frame), flags);
+  }
+
+  /**
+   * `cols.append(col)`, `cols.extend(more)`, `cols.insert(0, col)` on a local list: the list holds the item from then
+   * on (read where it was written); a list that cannot be followed becomes unknown.
+   */
+  private grow(name: string, method: string, args: Expr[], frame: Frame): void {
+    const items = this.sequence({ k: 'name', id: name, s: args[0]?.s ?? [0, 0, 0, 0] }, frame);
+    const added = method === 'extend' && args[0] ? this.sequence(args[0], frame) : method === 'append' && args[0] ? [this.itemOf(args[0], frame)] : method === 'insert' && args[1] ? [this.itemOf(args[1], frame)] : undefined;
+    if (!items || !added) {
+      frame.set(name, UNKNOWN);
+      return;
+    }
+    const at = method === 'insert' ? evalLiteral(this.resolver, frame.file, args[0], frame.locals) : items.length;
+    if (typeof at !== 'number') {
+      frame.set(name, UNKNOWN);
+      return;
+    }
+    frame.set(name, { kind: 'items', items: [...items.slice(0, at), ...added, ...items.slice(at)] });
+  }
+
+  /** An expression as a sequence item: a local name stands for what it was bound to, where that was written. */
+  private itemOf(e: Expr, frame: Frame): InFrame {
+    const own = e.k === 'name' ? frame.vars.get(e.id) : undefined;
+    return own?.kind === 'value' && own.source ? own.source : { e, frame };
   }
 
   private record(ops: MigrationOp[], flags: Flags): void {
@@ -179,9 +213,24 @@ class Interpreter {
     const positional = starred < 0 ? call.args : call.args.slice(0, starred);
     let next = 0;
     for (const p of fn.def.params) {
+      if (p.star === '*') {
+        // `*columns`: the positional arguments left, each read where the call is (a starred one spelled out).
+        const rest: InFrame[] = [];
+        for (const a of call.args.slice(next)) {
+          const items = a.k === 'starred' ? this.sequence(a.value, caller) : [this.itemOf(a, caller)];
+          if (!items) {
+            rest.length = 0;
+            frame.set(p.name, UNKNOWN);
+            break;
+          }
+          rest.push(...items);
+        }
+        if (!frame.vars.has(p.name)) frame.set(p.name, { kind: 'items', items: rest });
+        next = Infinity;
+        continue;
+      }
       if (p.star) {
         frame.set(p.name, UNKNOWN);
-        if (p.star === '*') next = Infinity;
         continue;
       }
       const kw = call.kw.find((k) => k.name === p.name);
@@ -279,6 +328,8 @@ class Interpreter {
    */
   private expand(e: Expr, frame: Frame, depth: number): InFrame[] | undefined {
     if (e.k === 'starred') return this.expand(e.value, frame, depth + 1);
+    const own = e.k === 'name' ? frame.vars.get(e.id) : undefined;
+    if (own?.kind === 'items') return own.items;
     const target = this.deref(e, frame, depth);
     if (!target) return undefined;
     if (target.e.k !== 'list' && target.e.k !== 'tuple') return [target];
@@ -299,6 +350,8 @@ class Interpreter {
    */
   private sequence(e: Expr, frame: Frame, depth = 0): InFrame[] | undefined {
     if (depth > MAX_EXPAND_DEPTH) return undefined;
+    const own = e.k === 'name' ? frame.vars.get(e.id) : undefined;
+    if (own?.kind === 'items') return own.items;
     if (e.k === 'call' && e.kw.length === 0) {
       const view = e.fn.k === 'attr' && e.args.length === 0 ? e.fn.name : undefined;
       if (view === 'keys' || view === 'values' || view === 'items') {

@@ -27,6 +27,7 @@ type BaseInfo = { t: 'class'; ref: ClassRef } | { t: 'root'; root: DeclarativeRo
 /** Bases from outside the project that declare no columns. */
 const CLOSED_EXTERNAL = /^(sa|fsa|sqlmodel|typing|builtins|abc|dataclasses|enum|collections)\.|^(pydantic|typing_extensions)\b/;
 
+const FLASK_APPBUILDER_MODEL = /^flask_appbuilder(\.models\.sqla)?\.Model$/;
 const DECLARATIVE_BASE_CLASSES = new Set(['sa.DeclarativeBase', 'sa.DeclarativeBaseNoMeta', 'sa.MappedAsDataclass']);
 const BASE_FACTORIES = new Set(['sa.declarative_base', 'sa.generate_base', 'sa.as_declarative']);
 
@@ -64,6 +65,9 @@ export class ClassGraph {
     if (v.t === 'ext') {
       const name = canonicalName(v.q);
       if (name === 'fsa.Model') return { t: 'root', root: { kind: 'flask', call: this.flaskCall(file, e) } };
+      // Flask-AppBuilder's Model names its tables from the class name as Flask-SQLAlchemy does (DynamicPlugin:
+      // dynamic_plugin).
+      if (FLASK_APPBUILDER_MODEL.test(name)) return { t: 'root', root: { kind: 'flask' } };
       if (name === 'sqlmodel.SQLModel') return { t: 'root', root: { kind: 'sqlmodel' } };
       if (DECLARATIVE_BASE_CLASSES.has(name)) return { t: 'root', root: { kind: 'declarative' } };
       // A library mixin (authlib's OAuth2ClientMixin, ...) may declare columns we cannot see.
