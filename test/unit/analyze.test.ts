@@ -255,6 +255,20 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, `${create}${redefine}`), []);
   });
 
+  it("leaves out on MySQL the index a foreign key's column gets, named after the column or the key, as Alembic does (nova)", async () => {
+    const models = `
+      class Post(Base):
+          __tablename__ = "posts"
+          id = sa.Column(sa.Integer, primary_key=True)
+          user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
+      ${USERS.trim().split('\n').join('\n      ')}
+    `;
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("posts", sa.Column("id", sa.Integer(), nullable=False), sa.Column("user_id", sa.Integer()), sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="posts_user_fk"), sa.PrimaryKeyConstraint("id"))\nop.create_index("user_id", "posts", ["user_id"])\nop.create_index("posts_user_fk", "posts", ["user_id", "id"])\n';
+    const mysql = { 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = mysql+pymysql://localhost/app\n' };
+    assert.deepEqual(await drift(models, upgrade, mysql), []);
+    assert.deepEqual(await drift(models, upgrade), ['extra-index posts.user_id', 'extra-index posts'], 'PostgreSQL makes no such index');
+  });
+
   it('honours ignore comments and pyproject settings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

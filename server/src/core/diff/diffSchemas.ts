@@ -336,10 +336,13 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const coveredByUniqueIndex = (cols: string[], idx: IndexDef[]): boolean => idx.some((i) => i.unique && sameSet(i.columns, cols));
   const singleColumn = (cols: string[]): string | undefined => (cols.length === 1 ? cols[0] : undefined);
   const onThisDialect = (idx: IndexDef): boolean => !idx.dialects || (d.dialect !== undefined && idx.dialects.includes(d.dialect));
+  // MySQL makes an index for every foreign key, named after its column or its constraint: Alembic leaves such
+  // non-unique indexes of the database out, and the model's of the same names with them.
+  const implicit = new Set(d.dialect !== 'mysql' ? [] : mig.indexes.filter((i) => !i.unique && i.name !== undefined && (i.columns.includes(i.name) || mig.foreignKeys.some((fk) => fk.name === i.name && fk.columns.some((c) => i.columns.includes(c))))).map((i) => i.name!));
   const paired = pairIndexes(model.indexes.filter((m) => onThisDialect(m) || d.dialect === undefined), mig.indexes, d);
   for (const idx of model.indexes) {
     if (!onThisDialect(idx)) continue;
-    if (paired.has(idx)) continue;
+    if (paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (idx.conditional || mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
@@ -349,7 +352,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
   const searchVector = (c: string): boolean => /tsvector/i.test(model.columns.get(c)?.type?.name ?? '');
   for (const idx of mig.indexes) {
-    if (model.unreadConstraints || paired.has(idx)) continue;
+    if (model.unreadConstraints || paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
     if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
