@@ -186,15 +186,18 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['*']);
   });
 
-  it('reads DDL sent through the connection', async () => {
+  it('reads DDL sent through the connection, also as exec_driver_sql', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `
         op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
         conn = op.get_bind()
         conn.execute(sa.text("ALTER TABLE users ADD COLUMN flag boolean DEFAULT false"))
+        autocommit = conn.execution_options(isolation_level="AUTOCOMMIT")
+        autocommit.exec_driver_sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_users_flag ON users (flag)")
       `),
     });
     assert.equal(table(r, 'users').columns.get('flag')?.serverDefault?.key, 'false');
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_flag'], "exec_driver_sql on an autocommit connection (letta's CONCURRENTLY)");
   });
 
   it('reads MySQL forms: backquotes, KEY and UNIQUE KEY in CREATE TABLE, DROP INDEX ... ON, RENAME TABLE', () => {

@@ -151,7 +151,8 @@ class Interpreter {
       this.record(readOpCall({ scope: this.scope(frame), call: e, method: target.method, batch: target.batch }), flags);
       return;
     }
-    if (e.fn.k === 'attr' && e.fn.name === 'execute' && this.mentions(e.fn.obj, frame, CONNECTION_WORDS, 0)) {
+    // A connection's `execute(...)`, or `exec_driver_sql(...)` (CREATE INDEX CONCURRENTLY through an autocommit one).
+    if (e.fn.k === 'attr' && (e.fn.name === 'execute' || e.fn.name === 'exec_driver_sql') && this.mentions(e.fn.obj, frame, CONNECTION_WORDS, 0)) {
       this.record(readOpCall({ scope: this.scope(frame), call: e, method: 'execute' }), flags);
       return;
     }
