@@ -269,6 +269,18 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade), ['extra-index posts.user_id', 'extra-index posts'], 'PostgreSQL makes no such index');
   });
 
+  it("keeps comparing columns after a DROP INDEX whose name is built at run time, and does not report the index it may have dropped (open-webui)", async () => {
+    const models = `
+      class Note(Base):
+          __tablename__ = "notes"
+          id = sa.Column(sa.Integer, primary_key=True)
+          title = sa.Column(sa.String(50))
+      ${USERS.trim().split('\n').join('\n      ')}
+    `;
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("notes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("title", sa.String(50), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_notes_title", "notes", ["title"])\nconn = op.get_bind()\nfor row in conn.execute(sa.text("PRAGMA index_list(\'notes\')")):\n    conn.execute(sa.text(f"DROP INDEX IF EXISTS {row[1]}"))\n';
+    assert.deepEqual(await drift(models, upgrade), ['nullable-mismatch notes.title']);
+  });
+
   it('honours ignore comments and pyproject settings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

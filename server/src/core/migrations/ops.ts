@@ -436,7 +436,9 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   if (ops.length === 0) return [];
   const first = ops[0];
   const table = 'table' in first && first.table?.name !== undefined && !first.table.name.includes(UNKNOWN_SQL_PART) ? first.table : undefined;
-  return [{ kind: 'opaque', table, origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\``] }];
+  // `DROP INDEX {name}` built at run time changes some index, and nothing else.
+  const indexesOnly = ops.every((o) => o.kind === 'create_index' || o.kind === 'drop_index' || o.kind === 'rename_index' || (o.kind === 'opaque' && o.indexesOnly));
+  return [{ kind: 'opaque', table, origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\``], ...(indexesOnly ? { indexesOnly: true } : {}) }];
 }
 
 /** The expression holding the SQL text: unwraps `sa.text(...)`, `sa.DDL(...)`, `.bindparams(...)`, `.execution_options(...)`. */
