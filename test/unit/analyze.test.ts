@@ -279,6 +279,8 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     `;
     const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("notes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("title", sa.String(50), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_notes_title", "notes", ["title"])\nconn = op.get_bind()\nfor row in conn.execute(sa.text("PRAGMA index_list(\'notes\')")):\n    conn.execute(sa.text(f"DROP INDEX IF EXISTS {row[1]}"))\n';
     assert.deepEqual(await drift(models, upgrade), ['nullable-mismatch notes.title']);
+    // An index made after it is one it cannot have dropped.
+    assert.deepEqual(await drift(models, `${upgrade}op.create_index("ix_users_id", "users", ["id"])\n`), ['nullable-mismatch notes.title', 'extra-index users.id']);
   });
 
   it('honours ignore comments and pyproject settings', async () => {

@@ -354,7 +354,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   for (const idx of mig.indexes) {
     if (model.unreadConstraints || paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     // An index op the replay could not read (`DROP INDEX {name}` built at run time) may have dropped it.
-    if (d.uncertain.some((o) => o.kind === 'create_index' && (o.name === undefined || o.name === idx.name))) continue;
+    if (d.uncertain.some((o) => o.kind === 'drop_index' && o.name === idx.name)) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
     if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;

@@ -158,8 +158,12 @@ class SchemaReplay {
         return this.renameIndex(op);
       case 'opaque':
         if (op.noteOnly) return;
-        if (!op.table) this.remember(op);
-        else this.existing(op.table, op, { quiet: true });
+        if (!op.table) {
+          this.remember(op);
+          // An index op on an index it cannot name (`DROP INDEX {name}`) may drop any index that exists now, and none
+          // made later.
+          if (op.indexesOnly) for (const table of this.schema.values()) for (const idx of table.indexes) if (idx.name !== undefined) this.uncertainOps.push({ kind: 'drop_index', revision: this.revision, origin: op.origin, table: table.name, name: idx.name });
+        } else this.existing(op.table, op, { quiet: true });
         return;
     }
   }

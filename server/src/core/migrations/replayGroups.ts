@@ -82,7 +82,8 @@ export class ReplayGroups {
         return true;
       });
     const findings = results.flatMap((r, i) => fromFirst(r.findings, (f) => f.span, i)).filter((f) => f.code !== 'assumed-baseline');
-    const uncertainOps = results.flatMap((r, i) => fromFirst(r.uncertainOps, (u) => u.origin.span, i));
+    // What an op naming no table may have done to a group's own tables (an index it may have dropped) is the group's.
+    const uncertainOps = results.flatMap((r, i) => [...fromFirst(r.uncertainOps.filter((u) => u.table === undefined), (u) => u.origin.span, i), ...r.uncertainOps.filter((u) => u.table !== undefined)]);
     const baseline = results.flatMap((r) => r.baseline);
     if (baseline.length > 0) {
       const position = new Map<OpStep, number>();
