@@ -287,6 +287,23 @@ describe('migrations: branches', () => {
     assert.deepEqual([...r.schema.keys()].sort(), ['items', 'sequence']);
   });
 
+  it('decides isinstance(bind.dialect, MySQLDialect) and a tuple of dialect classes (superset)', async () => {
+    const files = {
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        bind = op.get_bind()
+        if isinstance(bind.dialect, MySQLDialect):
+            op.add_column("users", sa.Column("my", sa.Integer()))
+        if isinstance(op.get_bind().dialect, (postgresql.dialect, SQLiteDialect)):
+            op.add_column("users", sa.Column("pg_or_lite", sa.Integer()))
+      `, 'from sqlalchemy.dialects import postgresql\nfrom sqlalchemy.dialects.mysql.base import MySQLDialect\nfrom sqlalchemy.dialects.sqlite.base import SQLiteDialect'),
+    };
+    const mysql = await replay(files, 'mysql');
+    assert.deepEqual([[...table(mysql, 'users').columns.keys()], table(mysql, 'users').uncertain], [['id', 'email', 'my'], undefined]);
+    const pg = await replay(files, 'postgresql');
+    assert.deepEqual([...table(pg, 'users').columns.keys()], ['id', 'email', 'pg_or_lite']);
+  });
+
   it('decides the usual spellings of a dialect test: a bind variable, context, engine.name, in, not, a flag variable', async () => {
     const r = await replay(
       {

@@ -500,6 +500,12 @@ class Interpreter {
         return e.op === 'and' ? values.every(Boolean) : values.some(Boolean);
       }
       case 'call': {
+        // `isinstance(bind.dialect, MySQLDialect)` (or a tuple of dialect classes).
+        if (this.builtinCalled(e.fn, frame) === 'isinstance' && e.args.length === 2 && isDialectObject(e.args[0])) {
+          const classes = e.args[1].k === 'tuple' ? e.args[1].items : [e.args[1]];
+          const names = classes.map((c) => dialectOfClass(this.resolver.externalName(frame.file, c, frame.locals)));
+          return names.some((n) => n === undefined) ? undefined : names.includes(dialect);
+        }
         // A helper that returns a test: `def _is_pg(conn): return conn.dialect.name == "postgresql"`.
         const helper = this.helperReturn(e, frame);
         return helper && this.decideDialect(helper.returned, helper.frame, depth + 1);
@@ -579,6 +585,17 @@ function wordsIn(text: string): string[] {
 }
 
 /** `<anything>.dialect.name` or `<anything>.engine.name` (also a bare `dialect.name`). */
+/** Whether an expression is a connection's dialect object (`op.get_bind().dialect`, `bind.dialect`). */
+function isDialectObject(e: Expr): boolean {
+  return e.k === 'attr' && e.name === 'dialect';
+}
+
+/** The dialect a SQLAlchemy dialect class stands for, by its canonical name (`mysql.MySQLDialect`: mysql). */
+function dialectOfClass(canonical: string | undefined): string | undefined {
+  const m = canonical ? /^(postgresql|mysql|sqlite|mssql|oracle)\.\w*(dialect|Dialect\w*)$/.exec(canonical) : null;
+  return m?.[1];
+}
+
 function isDialectAttr(e: Expr): boolean {
   if (e.k !== 'attr' || e.name !== 'name') return false;
   const owner = e.obj.k === 'attr' ? e.obj.name : e.obj.k === 'name' ? e.obj.id : undefined;
