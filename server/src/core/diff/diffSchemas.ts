@@ -122,6 +122,8 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     }
     out.push({ kind: 'add-table', model, renamedFrom: twin, finding });
   }
+  // Models whose table name could not be evaluated (not those built at run time, whose names are known).
+  const unnamed = (input.unnamedModels ?? []).filter((u) => u.name === undefined);
   for (const mig of unmatchedMigrations) {
     if (mig.uncertain) continue;
     const twin = unmatchedModels.find((m) => sameColumns(mig, m));
@@ -130,7 +132,6 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       : `Table "${qualified(mig)}" exists at ${headText} but no model describes it.`;
     const finding = makeFinding('extra-table', { message, file: mig.origin.file, span: mig.origin.span, table: mig.name, related: twin ? [related(twin.origin, `model ${twin.modelName ?? twin.name}`)] : undefined });
     const runtimeModel = twin ? undefined : input.unnamedModels?.find((u) => u.name === mig.name);
-    const unnamed = (input.unnamedModels ?? []).filter((u) => u.name === undefined);
     const unnamedModel = twin || runtimeModel ? undefined : unnamed[0];
     const movedAway = twin ? undefined : (input.uncertainOps ?? []).find((o) => (o.kind === 'rename_table' || o.kind === 'drop_table' || o.kind === '*') && (!o.table || o.table === mig.name));
     if (mig.partial) {

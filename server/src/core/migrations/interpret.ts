@@ -131,19 +131,16 @@ class Interpreter {
           break;
       }
       if (flow === 'return') return 'return';
-      if (flow === 'maybe') current = { ...current, uncertain: true };
-      // After a branch that may have returned on what the database holds, what follows may not run either: its ops
-      // are kept, and one that fails here is not reported (`if settings.pg: return` at the top of a revision).
-      if (flow === 'guarded') current = { ...current, guarded: true };
+      current = flagsAfter(current, flow);
     }
-    return current.uncertain && !flags.uncertain ? 'maybe' : current.guarded && !flags.guarded ? 'guarded' : undefined;
+    return flowOf(current, flags);
   }
 
   /** A call in statement position: an op, a connection's `execute`, a list growing, or a helper to inline. */
   private evaluate(e: Expr, frame: Frame, flags: Flags): void {
     if (e.k !== 'call') return;
     if (e.fn.k === 'attr' && e.fn.obj.k === 'name' && LIST_GROWTH.has(e.fn.name) && frame.vars.has(e.fn.obj.id)) {
-      this.grow(e.fn.obj.id, e.fn.name, e.args, frame);
+      this.grow(e.fn.obj, e.fn.name, e.args, frame);
       return;
     }
     const target = this.opMethod(e.fn, frame);
@@ -164,19 +161,11 @@ class Interpreter {
    * `cols.append(col)`, `cols.extend(more)`, `cols.insert(0, col)` on a local list: the list holds the item from then
    * on (read where it was written); a list that cannot be followed becomes unknown.
    */
-  private grow(name: string, method: string, args: Expr[], frame: Frame): void {
-    const items = this.sequence({ k: 'name', id: name, s: args[0]?.s ?? [0, 0, 0, 0] }, frame);
+  private grow(list: Extract<Expr, { k: 'name' }>, method: string, args: Expr[], frame: Frame): void {
+    const items = this.sequence(list, frame);
     const added = method === 'extend' && args[0] ? this.sequence(args[0], frame) : method === 'append' && args[0] ? [this.itemOf(args[0], frame)] : method === 'insert' && args[1] ? [this.itemOf(args[1], frame)] : undefined;
-    if (!items || !added) {
-      frame.set(name, UNKNOWN);
-      return;
-    }
-    const at = method === 'insert' ? evalLiteral(this.resolver, frame.file, args[0], frame.locals) : items.length;
-    if (typeof at !== 'number') {
-      frame.set(name, UNKNOWN);
-      return;
-    }
-    frame.set(name, { kind: 'items', items: [...items.slice(0, at), ...added, ...items.slice(at)] });
+    const at = method === 'insert' ? evalLiteral(this.resolver, frame.file, args[0], frame.locals) : items?.length;
+    frame.set(list.id, items && added && typeof at === 'number' ? { kind: 'items', items: [...items.slice(0, at), ...added, ...items.slice(at)] } : UNKNOWN);
   }
 
   /** An expression as a sequence item: a local name stands for what it was bound to, where that was written. */
@@ -216,17 +205,8 @@ class Interpreter {
     for (const p of fn.def.params) {
       if (p.star === '*') {
         // `*columns`: the positional arguments left, each read where the call is (a starred one spelled out).
-        const rest: InFrame[] = [];
-        for (const a of call.args.slice(next)) {
-          const items = a.k === 'starred' ? this.sequence(a.value, caller) : [this.itemOf(a, caller)];
-          if (!items) {
-            rest.length = 0;
-            frame.set(p.name, UNKNOWN);
-            break;
-          }
-          rest.push(...items);
-        }
-        if (!frame.vars.has(p.name)) frame.set(p.name, { kind: 'items', items: rest });
+        const rest = call.args.slice(next).map((a) => (a.k === 'starred' ? this.sequence(a.value, caller) : [this.itemOf(a, caller)]));
+        frame.set(p.name, rest.every((items): items is InFrame[] => items !== undefined) ? { kind: 'items', items: rest.flat() } : UNKNOWN);
         next = Infinity;
         continue;
       }
@@ -317,10 +297,9 @@ class Interpreter {
       this.bind(s.target, item.e, item.frame, frame);
       const flow = this.walk(s.body, frame, current);
       if (flow === 'return') return 'return';
-      if (flow === 'maybe') current = { ...current, uncertain: true };
-      if (flow === 'guarded') current = { ...current, guarded: true };
+      current = flagsAfter(current, flow);
     }
-    return current.uncertain && !flags.uncertain ? 'maybe' : current.guarded && !flags.guarded ? 'guarded' : undefined;
+    return flowOf(current, flags);
   }
 
   /**
@@ -343,7 +322,6 @@ class Interpreter {
     return out;
   }
 
-  /** The items of a sequence (a list, tuple or set, possibly behind a variable, a constant or a helper), or undefined. */
   /**
    * The items a `for` loop goes through, when the iterable is written out somewhere: a list, tuple or set, a dict (its
    * keys) and its `.keys()`, `.values()` and `.items()`, `list(...)`, `tuple(...)`, `sorted(...)` of strings, and
@@ -584,7 +562,23 @@ function wordsIn(text: string): string[] {
   return text.match(/[A-Za-z_]\w*/g) ?? [];
 }
 
-/** `<anything>.dialect.name` or `<anything>.engine.name` (also a bare `dialect.name`). */
+/**
+ * The flags for what follows a statement that ended with `flow`: after a branch that may have returned, what follows
+ * may not run either (uncertain after an undecided dialect branch; guarded after a branch on what the database or a
+ * setting holds, as `if settings.pg: return` at the top of a revision: its ops are kept, and one that fails here is
+ * not reported).
+ */
+function flagsAfter(flags: Flags, flow: Flow): Flags {
+  if (flow === 'maybe' && !flags.uncertain) return { ...flags, uncertain: true };
+  if (flow === 'guarded' && !flags.guarded) return { ...flags, guarded: true };
+  return flags;
+}
+
+/** How a block that ran to its end with flags `current`, entered with `entered`, ended for the block around it. */
+function flowOf(current: Flags, entered: Flags): Flow {
+  return current.uncertain && !entered.uncertain ? 'maybe' : current.guarded && !entered.guarded ? 'guarded' : undefined;
+}
+
 /** Whether an expression is a connection's dialect object (`op.get_bind().dialect`, `bind.dialect`). */
 function isDialectObject(e: Expr): boolean {
   return e.k === 'attr' && e.name === 'dialect';
@@ -596,6 +590,7 @@ function dialectOfClass(canonical: string | undefined): string | undefined {
   return m?.[1];
 }
 
+/** `<anything>.dialect.name` or `<anything>.engine.name` (also a bare `dialect.name`). */
 function isDialectAttr(e: Expr): boolean {
   if (e.k !== 'attr' || e.name !== 'name') return false;
   const owner = e.obj.k === 'attr' ? e.obj.name : e.obj.k === 'name' ? e.obj.id : undefined;

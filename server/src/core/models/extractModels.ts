@@ -356,7 +356,7 @@ class ModelReader {
    */
   private declaredAttrColumn(ref: ClassRef, def: Extract<Stmt, { k: 'def' }>, readMapped: (inner: Expr) => AnnotationInfo, target: ClassRef): DeclaredColumn | undefined {
     if (def.name.startsWith('__')) return undefined;
-    const locals: Locals = new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
+    const locals = clsBound(def, target);
     const ctx: EvalContext = { ...this.ctx(ref.file), locals };
     if (!this.isDeclaredAttr(ref.file, def)) return undefined;
     const ret = returnFor(def.body, (test) => evalLiteral(this.resolver, ref.file, test, locals));
@@ -383,14 +383,13 @@ class ModelReader {
   private noteRuntimeModels(ref: ClassRef, contributors: ClassRef[]): void {
     for (const c of contributors) {
       for (const def of c.cls.body) {
-        if (def.k !== 'def' || !this.isDeclaredAttr(c.file, def)) continue;
-        const locals: Locals = new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: ref.file, cls: ref.cls }]]);
+        if (def.k !== 'def') continue;
         for (const s of def.body) {
           const call = s.k === 'assign' || s.k === 'expr' || s.k === 'return' ? s.value : undefined;
           const namespace = call?.k === 'call' && call.fn.k === 'name' && call.fn.id === 'type' && call.args.length === 3 ? call.args[2] : undefined;
-          if (call?.k !== 'call' || namespace?.k !== 'dict') continue;
-          const tableName = namespace.entries.find(([k]) => k?.k === 'str' && k.v === '__tablename__')?.[1];
-          const name = tableName && evalString(this.resolver, c.file, tableName, locals);
+          const tableName = namespace?.k === 'dict' ? namespace.entries.find(([k]) => k?.k === 'str' && k.v === '__tablename__')?.[1] : undefined;
+          if (!call || !tableName || !this.isDeclaredAttr(c.file, def)) continue;
+          const name = evalString(this.resolver, c.file, tableName, clsBound(def, ref));
           if (name && !this.unnamed.some((u) => u.name === name)) this.unnamed.push({ what: `the class that ${c.cls.name}.${def.name} builds with type(...) for ${ref.cls.name}`, origin: { file: c.file, span: call.s }, name });
         }
       }
@@ -469,8 +468,7 @@ class ModelReader {
       const fn = c.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__table_args__');
       const returned = fn && returnedValue(fn);
       // A declared_attr's `cls` is the mapped class (contributors[0]): `name=f"{cls.__tablename__}_valid_name"`.
-      const target = contributors[0];
-      if (returned) return { expr: returned, file: c.file, locals: new Map<string, Value>([[fn.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]) };
+      if (returned) return { expr: returned, file: c.file, locals: clsBound(fn, contributors[0]) };
     }
     return undefined;
   }
@@ -792,4 +790,9 @@ function returnFor(body: Stmt[], decide: (test: Expr) => Literal | undefined): E
     if (inner) return inner;
   }
   return undefined;
+}
+
+/** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */
+function clsBound(def: Extract<Stmt, { k: 'def' }>, target: ClassRef): Locals {
+  return new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
 }
