@@ -176,6 +176,11 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade), ['extra-table roleschema']);
     assert.deepEqual(await drift(models, `${upgrade}for old, new in renames():\n    op.rename_table(old, new)\n`), []);
     assert.deepEqual(await drift(models, `${upgrade}op.drop_table(name_of_the_day())\n`), []);
+    // Also when a model has the table's columns under another name: the rename not read may be that one.
+    const role = `${models}  class Role(Base):\n      __tablename__ = "roles"\n      id = sa.Column(sa.Integer, primary_key=True)\n      title = sa.Column(sa.String(40))\n`;
+    const roles = upgrade.replace('"roleschema", sa.Column("id", sa.Integer(), nullable=False),', '"roleschema", sa.Column("id", sa.Integer(), nullable=False), sa.Column("title", sa.String(40)),');
+    assert.deepEqual(await drift(role, roles), ['missing-table roles', 'extra-table roleschema']);
+    assert.deepEqual(await drift(role, `${roles}for old, new in renames():\n    op.rename_table(old, new)\n`), []);
   });
 
   it("pairs indexes one to one: a second index of the migrations on a model index's columns is extra (mealie's GIN beside index=True)", async () => {

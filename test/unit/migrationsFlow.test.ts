@@ -427,6 +427,108 @@ describe('migrations: branches', () => {
   });
 });
 
+describe('migrations: tests on what the database holds', () => {
+  const TABLES = rev('a', null, `
+    existing = set(sa.inspect(op.get_bind()).get_table_names())
+    if "users" not in existing:
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(255)))
+    else:
+        op.drop_column("users", "legacy_flag")
+    if "posts" not in existing:
+        op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True))
+  `);
+
+  it("decides them as an upgrade of an empty database does, through sets, comprehensions and else branches (open-webui's guards)", async () => {
+    const files = {
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        inspector = sa.inspect(op.get_bind())
+        columns = {c["name"] for c in inspector.get_columns("users")}
+        if "email" not in columns:
+            op.add_column("users", sa.Column("email", sa.Text()))
+        if "bio" not in columns:
+            op.add_column("users", sa.Column("bio", sa.Text()))
+        names = [c.get("name") for c in inspector.get_columns("posts")]
+        if "title" in names and "id" in names:
+            op.drop_column("posts", "id")
+        elif not "title" in names:
+            op.add_column("posts", sa.Column("title", sa.String(80)))
+      `),
+    };
+    for (const dialect of [undefined, 'sqlite']) {
+      const r = await replay(files, dialect);
+      assert.deepEqual(r.findings.map((f) => f.message), [], dialect);
+      assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'bio']);
+      assert.equal(table(r, 'users').columns.get('email')!.type?.family, 'VARCHAR');
+      assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title']);
+      assert.equal(table(r, 'users').uncertain, undefined);
+      assert.equal(table(r, 'posts').uncertain, undefined);
+    }
+  });
+
+  it('decides has_table() in a helper, any() over get_indexes(), and what follows an early return', async () => {
+    const r = await replay({
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        if _exists("posts"):
+            return
+        op.add_column("posts", sa.Column("never", sa.Integer()))
+      `, 'def _exists(name):\n    inspector = sa.inspect(op.get_bind())\n    return inspector.has_table(name)'),
+      'v/c.py': rev('c', 'b', `
+        insp = sa.inspect(op.get_bind())
+        if insp.has_table("archive"):
+            return
+        op.create_table("archive", sa.Column("id", sa.Integer(), primary_key=True))
+        if not any(ix["name"] == "ix_users_email" for ix in insp.get_indexes("users")):
+            op.create_index("ix_users_email", "users", ["email"])
+        op.create_index("ix_users_id", "users", ["id"])
+        if "ix_users_other" not in {ix["name"] for ix in insp.get_indexes("users")}:
+            op.create_index("ix_users_other", "users", ["email"])
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id']);
+    assert.deepEqual([...table(r, 'archive').columns.keys()], ['id']);
+    // Read before ix_users_email and ix_users_id were made: other indexes made since do not change what it finds.
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_email', 'ix_users_id', 'ix_users_other']);
+  });
+
+  it('leaves a test undecided when an op on its table ran since the names were read, until clear_cache() reads them anew', async () => {
+    const r = await replay({
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        insp = sa.inspect(op.get_bind())
+        tables = insp.get_table_names()
+        op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True))
+        if "tags" not in tables:
+            op.add_column("tags", sa.Column("stale", sa.Integer()))
+        insp.clear_cache()
+        if "tags" in insp.get_table_names():
+            op.add_column("users", sa.Column("fresh", sa.Integer()))
+      `),
+    }, 'sqlite');
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "tags" is not compared.']);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'fresh']);
+    assert.equal(table(r, 'users').uncertain, undefined);
+  });
+
+  it('leaves undecided a test on a table no revision creates (one create_all() may have made), as before', async () => {
+    const r = await replay({
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        if "users" in sa.inspect(op.get_bind()).get_table_names() and "audit" in sa.inspect(op.get_bind()).get_table_names():
+            op.add_column("users", sa.Column("audited", sa.Boolean()))
+        if "users" not in sa.inspect(op.get_bind()).get_table_names() or "audit" in sa.inspect(op.get_bind()).get_table_names():
+            op.add_column("posts", sa.Column("maybe", sa.Boolean()))
+      `),
+    }, 'sqlite');
+    assert.deepEqual(r.findings.map((f) => f.message), [
+      'op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "users" is not compared.',
+      'op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "posts" is not compared.',
+    ]);
+  });
+});
+
 describe('migrations: revisions run by project code', () => {
   it('reads ops on an `op` parameter of upgrade(), as projects that pass their own Operations object write them', async () => {
     const text = `"""plugin revision"""\nimport sqlalchemy as sa\n\nrevision = "b1"\ndown_revision = None\n\n\ndef upgrade(op=None):\n    op.create_table("widgets", sa.Column("id", sa.Integer(), primary_key=True))\n`;

@@ -133,7 +133,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     const finding = makeFinding('extra-table', { message, file: mig.origin.file, span: mig.origin.span, table: mig.name, related: twin ? [related(twin.origin, `model ${twin.modelName ?? twin.name}`)] : undefined });
     const runtimeModel = twin ? undefined : input.unnamedModels?.find((u) => u.name === mig.name);
     const unnamedModel = twin || runtimeModel ? undefined : unnamed[0];
-    const movedAway = twin ? undefined : (input.uncertainOps ?? []).find((o) => (o.kind === 'rename_table' || o.kind === 'drop_table' || o.kind === '*') && (!o.table || o.table === mig.name));
+    const movedAway = (input.uncertainOps ?? []).find((o) => (o.kind === 'rename_table' || o.kind === 'drop_table' || o.kind === '*') && (!o.table || o.table === mig.name));
     if (mig.partial) {
       // We only assumed this table exists (the history alters it without creating it); say so, quietly.
       finding.severity = 'information';
@@ -149,9 +149,12 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       finding.related = [related(unnamedModel.origin, `${unnamedModel.what}: table name not evaluated`)];
     } else if (movedAway) {
       // A rename or drop the migrations make of a table they do not name may have taken this one away.
+      const op = `an op${movedAway.revision ? ` of revision ${movedAway.revision}` : ''} renames or drops a table whose name could not be evaluated`;
       finding.severity = 'information';
-      finding.message = `Table "${qualified(mig)}" exists at ${headText} and no model describes it, but an op${movedAway.revision ? ` of revision ${movedAway.revision}` : ''} renames or drops a table whose name could not be evaluated: it may be this one.`;
-      if (movedAway.origin) finding.related = [related(movedAway.origin, 'the op whose table could not be evaluated')];
+      finding.message = twin
+        ? `Table "${qualified(mig)}" exists at ${headText} but no model describes it; model ${twin.modelName ?? twin.name} has the same columns as "${qualified(twin)}", and ${op}: renamed there?`
+        : `Table "${qualified(mig)}" exists at ${headText} and no model describes it, but ${op}: it may be this one.`;
+      if (movedAway.origin) finding.related = [...(finding.related ?? []), related(movedAway.origin, 'the op whose table could not be evaluated')];
     }
     // Neither `revision` nor a quick fix drops such a table, whatever severity the settings give the finding.
     out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(mig.partial || runtimeModel || unnamedModel || movedAway ? { tentative: true } : {}) });

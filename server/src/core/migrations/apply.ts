@@ -2,6 +2,7 @@ import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { checkMentions, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
 import type { OpStep } from './interpret';
+import { decideTest, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import type { ColumnItem, MigrationOp, OpKind, TableRef } from './ops';
 
 /**
@@ -84,6 +85,12 @@ class SchemaReplay {
   private readonly droppedWithColumn = new Set<string>();
   private revision = '';
   private step!: OpStep;
+  /** The current op may not run (an undecided dialect branch, or a test on the database that cannot be decided). */
+  private uncertain = false;
+  /** A failure of the current op is not reported (a `try:` body, a branch on what the database or a setting holds). */
+  private guarded = false;
+  /** What each test on the database found, decided when the first op under it was reached. */
+  private readonly decided = new Map<DatabaseTest, boolean | undefined>();
 
   /**
    * Tables some revision drops or renames away before any creates them: they existed before the first revision (a
@@ -111,6 +118,14 @@ class SchemaReplay {
   apply(revision: string, step: OpStep): void {
     this.revision = revision;
     this.step = step;
+    this.uncertain = step.uncertain;
+    this.guarded = step.guarded;
+    if (step.when) {
+      const runs = this.runs(step.when);
+      // Not run on a database upgraded from empty, as the replay is.
+      if (runs === false) return;
+      if (runs === undefined) for (const w of step.when) this[w.undecided] = true;
+    }
     const { op } = step;
     if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: could not evaluate ${op.unresolved.join(', ')} statically.`);
     switch (op.kind) {
@@ -220,7 +235,7 @@ class SchemaReplay {
     const table = this.existing(op.table, op, { ifExists: op.ifExists });
     if (!table) return;
     // NOTE: a drop that may not run (an undecided dialect branch) keeps the table, so later ops are not misjudged.
-    if (this.step.uncertain) return;
+    if (this.uncertain) return;
     const key = tableKey(table.name, table.schema);
     this.schema.delete(key);
     this.gone.set(key, `was dropped in revision ${this.revision}`);
@@ -488,19 +503,19 @@ class SchemaReplay {
   /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
-    if (op.unresolved.length > 0 && !this.step.uncertain && touchesOnlyIndexesOrConstraints(op)) {
+    if (op.unresolved.length > 0 && !this.uncertain && touchesOnlyIndexesOrConstraints(op)) {
       // An index whose columns cannot be read (the op is reported as unresolved): the table's columns are still known.
       table.uncertainConstraints = true;
       return;
     }
-    if (this.step.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
+    if (this.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
       if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
       table.uncertainConstraints = true;
       return;
     }
-    if (this.step.uncertain && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; table "${qualified(table)}" is not compared.`, table.name);
-    if (op.unresolved.length > 0 || this.step.uncertain) table.uncertain = true;
+    if (this.uncertain && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; table "${qualified(table)}" is not compared.`, table.name);
+    if (op.unresolved.length > 0 || this.uncertain) table.uncertain = true;
   }
 
   private newColumn(item: ColumnItem, primaryKey: boolean, op: MigrationOp): ColumnDef {
@@ -575,7 +590,7 @@ class SchemaReplay {
 
   /** Inside an undecided dialect branch or a `try:` body, a failing op is not reported. */
   private quiet(): boolean {
-    return this.step.uncertain || this.step.guarded;
+    return this.uncertain || this.guarded;
   }
 
   /** Whether an earlier op on an unknown table, of one of these kinds (or unreadable SQL), may have done it. */
@@ -587,6 +602,35 @@ class SchemaReplay {
     if (!column.unknown) return;
     column.unknown = column.unknown.filter((a) => a !== attribute);
     if (column.unknown.length === 0) delete column.unknown;
+  }
+
+  /**
+   * Whether an op under these conditions runs: false when a test finds what does not run it, undefined when one
+   * cannot be decided and none rules it out. Each test is decided once, when the first op under it is reached.
+   */
+  private runs(when: RunsWhen[]): boolean | undefined {
+    let runs: boolean | undefined = true;
+    for (const { test, holds } of when) {
+      if (!this.decided.has(test)) this.decided.set(test, decideTest(test, (what) => this.exists(what)));
+      const found = this.decided.get(test);
+      if (found === undefined) runs = runs === false ? false : undefined;
+      else if (found !== holds) runs = false;
+    }
+    return runs;
+  }
+
+  /** Whether a table, column or index exists at this point of the replay; undefined when the replay cannot tell. */
+  private exists(what: Existence): boolean | undefined {
+    const key = tableKey(what.table, what.schema);
+    const table = this.schema.get(key);
+    if (!table) {
+      // A table no revision creates (or one dropped before it is created) may be made by create_all() before them.
+      if (!this.created.has(key) || this.existedBefore.has(key)) return undefined;
+      return this.explains(['create_table', 'rename_table']) ? undefined : false;
+    }
+    if (what.column !== undefined) return table.partial || table.uncertain || this.explains(['add_column', 'alter_column', 'drop_column'], what.column) ? undefined : table.columns.has(what.column);
+    if (what.index !== undefined) return table.partial || table.uncertain || table.uncertainConstraints ? undefined : table.indexes.some((i) => i.name === what.index);
+    return this.explains(['drop_table', 'rename_table']) ? undefined : true;
   }
 
   /** Why the current op may not run, as a note says it. */

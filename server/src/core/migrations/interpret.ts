@@ -2,6 +2,9 @@ import { returnedValue, subExprs, type Expr, type Span, type Stmt } from '../pyt
 import { type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
 import { readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
+import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
+import { tableKey } from '../schema/schema';
+import { tablesOf } from './replayGroups';
 
 /** An op as the upgrade runs it, with how sure the analysis is that it runs. */
 export interface OpStep {
@@ -12,6 +15,8 @@ export interface OpStep {
   guarded: boolean;
   /** The dialect was known, so an undecided branch tests something else (what the database holds). */
   dialectKnown?: true;
+  /** Inside branches on what the database holds, which the replay decides: the op runs only if each test finds `holds`. */
+  when?: RunsWhen[];
 }
 
 /**
@@ -41,7 +46,7 @@ interface InFrame {
  * What a local name holds: a value (with the expression and frame it came from), a `batch_op`, or a sequence whose
  * items were written in several places (a helper's `*columns`, a list grown with `append`).
  */
-type Var = { kind: 'value'; value: Value; source?: InFrame } | { kind: 'batch'; target: BatchTarget } | { kind: 'items'; items: InFrame[] };
+type Var = { kind: 'value'; value: Value; source?: InFrame; at?: number } | { kind: 'batch'; target: BatchTarget } | { kind: 'items'; items: InFrame[] };
 
 const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
 
@@ -67,13 +72,15 @@ class Frame {
 interface Flags {
   uncertain: boolean;
   guarded: boolean;
+  when?: RunsWhen[];
 }
 
 /**
  * How a block ended: by a `return`, maybe by one (in an undecided dialect branch: `maybe`; in a branch on what the
- * database holds: `guarded`), or by running to its end.
+ * database or a setting holds: `guarded`; in a branch on what the database holds that the replay decides: what follows
+ * runs only under `when`), or by running to its end.
  */
-type Flow = 'return' | 'maybe' | 'guarded' | undefined;
+type Flow = 'return' | 'maybe' | 'guarded' | { when: RunsWhen[] } | undefined;
 
 const MAX_INLINE_DEPTH = 8;
 const MAX_EXPAND_DEPTH = 20;
@@ -143,6 +150,12 @@ class Interpreter {
       this.grow(e.fn.obj, e.fn.name, e.args, frame);
       return;
     }
+    if (e.fn.k === 'attr' && e.fn.name === 'clear_cache' && e.fn.obj.k === 'name') {
+      // `inspector.clear_cache()`: what the inspector reads from then on is read anew.
+      const own = frame.vars.get(e.fn.obj.id);
+      if (own?.kind === 'value') frame.set(e.fn.obj.id, { ...own, at: this.steps.length });
+      return;
+    }
     const target = this.opMethod(e.fn, frame);
     if (target) {
       this.record(readOpCall({ scope: this.scope(frame), call: e, method: target.method, batch: target.batch }), flags);
@@ -175,7 +188,16 @@ class Interpreter {
   }
 
   private record(ops: MigrationOp[], flags: Flags): void {
-    for (const op of ops) this.steps.push({ op, uncertain: flags.uncertain, guarded: flags.guarded, ...(flags.uncertain && this.dialect !== undefined ? { dialectKnown: true as const } : {}) });
+    for (const op of ops) {
+      const step: OpStep = { op, uncertain: flags.uncertain, guarded: flags.guarded };
+      if (flags.when) {
+        // An op that names no table is replayed beside every group of tables: it cannot see the tables tested.
+        if (tablesOf(op)?.length === 0) for (const w of flags.when) step[w.undecided] = true;
+        else step.when = flags.when;
+      }
+      if ((step.uncertain || step.when?.some((w) => w.undecided === 'uncertain')) && this.dialect !== undefined) step.dialectKnown = true;
+      this.steps.push(step);
+    }
   }
 
   /** `op.<method>` (also through an alias or a parameter), or `batch_op.<method>`. */
@@ -230,10 +252,11 @@ class Interpreter {
       if (own) return own;
     }
     const source = { e, frame };
+    const at = this.steps.length;
     const literal = this.literal(e, frame);
-    if (literal !== undefined) return { kind: 'value', value: { t: 'expr', file: frame.file, e: literalExpr(literal, e.s) }, source };
+    if (literal !== undefined) return { kind: 'value', value: { t: 'expr', file: frame.file, e: literalExpr(literal, e.s) }, source, at };
     const v = this.resolver.resolve(frame.file, e, frame.locals);
-    return { kind: 'value', value: v, source };
+    return { kind: 'value', value: v, source, at };
   }
 
   /** The literal value of an expression, also when it is what a project helper returns (`flag_name("x")`). */
@@ -264,6 +287,8 @@ class Interpreter {
   }
 
   private ifStatement(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
+    const onDatabase = this.testOnDatabase(s.test, frame);
+    if (onDatabase) return this.branchOnDatabase(s, onDatabase, frame, flags);
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
       const decided = this.dialect === undefined ? undefined : this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
@@ -281,7 +306,168 @@ class Interpreter {
     const b = this.walk(s.orelse, frame, guarded);
     if (a === 'maybe' || b === 'maybe') return 'maybe';
     if (a === 'return' && b === 'return') return 'return';
-    return a === 'return' || b === 'return' || a === 'guarded' || b === 'guarded' ? 'guarded' : undefined;
+    return a || b ? 'guarded' : undefined;
+  }
+
+  /**
+   * Both branches of a test on what the database holds, each op under the outcome that runs it (decided by the
+   * replay); after a branch that returns, what follows runs under the other outcome.
+   */
+  private branchOnDatabase(s: Extract<Stmt, { k: 'if' }>, test: DatabaseTest, frame: Frame, flags: Flags): Flow {
+    const undecided = this.mentions(s.test, frame, DIALECT_WORDS, 0) ? 'uncertain' : 'guarded';
+    const under = (holds: boolean): RunsWhen => ({ test, holds, undecided });
+    const a = this.walk(s.body, frame, { ...flags, when: [...(flags.when ?? []), under(true)] });
+    const b = this.walk(s.orelse, frame, { ...flags, when: [...(flags.when ?? []), under(false)] });
+    if (a === 'return' && b === 'return') return 'return';
+    if (a === 'maybe' || b === 'maybe') return 'maybe';
+    const other = a === 'return' ? b : b === 'return' ? a : 'both';
+    if (other === undefined || typeof other === 'object') return { when: [under(b === 'return'), ...(other?.when ?? [])] };
+    if (a === undefined && b === undefined) return undefined;
+    // A branch that may return under a further test: what follows runs under a condition not written down here.
+    return undecided === 'uncertain' ? 'maybe' : 'guarded';
+  }
+
+  /**
+   * A test on what the database holds that the replay can decide (table, column and index names read through an
+   * inspector), or undefined; also undefined when an op since the names were read may have changed what they hold.
+   */
+  private testOnDatabase(e: Expr, frame: Frame): DatabaseTest | undefined {
+    const read = { at: this.steps.length };
+    const test = this.databaseTest(e, frame, read, 0);
+    if (!test) return undefined;
+    const asked = existencesOf(test);
+    for (let i = read.at; i < this.steps.length; i++) if (asked.some((what) => mayChange(this.steps[i].op, what))) return undefined;
+    return test;
+  }
+
+  /**
+   * `"t" in inspector.get_table_names()`, `"c" not in {c["name"] for c in inspector.get_columns("t")}`,
+   * `inspector.has_table("t")`, `any(i["name"] == "ix" for i in inspector.get_indexes("t"))`, under `not`, `and` and
+   * `or`, through variables and helpers; `read.at` becomes the first step a variable followed was bound at.
+   */
+  private databaseTest(e: Expr, frame: Frame, read: { at: number }, depth: number): DatabaseTest | undefined {
+    if (depth > MAX_EXPAND_DEPTH) return undefined;
+    switch (e.k) {
+      case 'not': {
+        const test = this.databaseTest(e.value, frame, read, depth + 1);
+        return test && { k: 'not', test };
+      }
+      case 'boolop': {
+        const tests: DatabaseTest[] = [];
+        for (const v of e.values) {
+          const test = this.databaseTest(v, frame, read, depth + 1);
+          if (!test) return undefined;
+          tests.push(test);
+        }
+        return { k: e.op, tests };
+      }
+      case 'name': {
+        const source = this.followName(e, frame, read);
+        return source && this.databaseTest(source.e, source.frame, read, depth + 1);
+      }
+      case 'compare': {
+        const op = e.ops[0];
+        if (e.ops.length !== 1 || (op !== 'in' && op !== 'not in')) return undefined;
+        const name = evalLiteral(this.resolver, frame.file, e.left, frame.locals);
+        const names = typeof name === 'string' ? this.databaseNames(e.comparators[0], frame, read, depth + 1) : undefined;
+        if (!names) return undefined;
+        const test: DatabaseTest = { k: 'exists', what: named(names, name as string) };
+        return op === 'in' ? test : { k: 'not', test };
+      }
+      case 'call': {
+        if (e.fn.k === 'attr' && e.fn.name === 'has_table') {
+          // `inspector.has_table("t", schema=None)`, or a dialect's `has_table(connection, "t", schema=None)`.
+          const args = isDialectObject(e.fn.obj) ? e.args.slice(1) : this.isInspector(e.fn.obj, frame, read, depth + 1) ? e.args : undefined;
+          const table = args?.[0] ? evalLiteral(this.resolver, frame.file, args[0], frame.locals) : undefined;
+          const schema = this.schemaArgument(e, args?.[1], frame);
+          return typeof table === 'string' && schema !== null ? { k: 'exists', what: { table, ...(schema !== undefined ? { schema } : {}) } } : undefined;
+        }
+        if (this.builtinCalled(e.fn, frame) === 'any' && e.args.length === 1 && e.kw.length === 0 && e.args[0].k === 'comp') {
+          // `any(i["name"] == "ix" for i in inspector.get_indexes("t"))`
+          const comp = e.args[0];
+          if (comp.elt.k !== 'compare' || comp.elt.ops.length !== 1 || comp.elt.ops[0] !== '==' || comp.conds.length > 0) return undefined;
+          const [left, right] = [comp.elt.left, comp.elt.comparators[0]];
+          const literal = isNameOf(left, comp.target) ? right : isNameOf(right, comp.target) ? left : undefined;
+          const name = literal && evalLiteral(this.resolver, frame.file, literal, frame.locals);
+          const names = typeof name === 'string' ? this.inspected(comp.iter, frame, read, depth + 1) : undefined;
+          return names && names.k !== 'tables' ? { k: 'exists', what: named(names, name as string) } : undefined;
+        }
+        const inner = this.inlineReturn(e, frame);
+        return inner && this.databaseTest(inner.e, inner.frame, read, depth + 1);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * What a set of names read from the database holds: `inspector.get_table_names()`, the names of
+   * `inspector.get_columns("t")` or `get_indexes("t")` in a comprehension, under `set()`, `list()` or `sorted()`.
+   */
+  private databaseNames(e: Expr, frame: Frame, read: { at: number }, depth: number): DatabaseNames | undefined {
+    if (depth > MAX_EXPAND_DEPTH) return undefined;
+    if (e.k === 'name') {
+      const source = this.followName(e, frame, read);
+      return source && this.databaseNames(source.e, source.frame, read, depth + 1);
+    }
+    if (e.k === 'comp') {
+      if (e.conds.length > 0 || !isNameOf(e.elt, e.target)) return undefined;
+      const names = this.inspected(e.iter, frame, read, depth + 1);
+      return names?.k === 'tables' ? undefined : names;
+    }
+    if (e.k !== 'call') return undefined;
+    const builtin = this.builtinCalled(e.fn, frame);
+    if (builtin && SEQUENCE_BUILTINS.has(builtin)) return e.args.length === 1 && e.kw.length === 0 ? this.databaseNames(e.args[0], frame, read, depth + 1) : undefined;
+    const names = this.inspected(e, frame, read, depth + 1);
+    if (names) return names.k === 'tables' ? names : undefined;
+    const inner = this.inlineReturn(e, frame);
+    return inner && this.databaseNames(inner.e, inner.frame, read, depth + 1);
+  }
+
+  /** `inspector.get_table_names(schema=...)`, `inspector.get_columns("t")` or `inspector.get_indexes("t")` (also through a variable). */
+  private inspected(e: Expr, frame: Frame, read: { at: number }, depth: number): DatabaseNames | undefined {
+    if (e.k === 'name') {
+      const source = this.followName(e, frame, read);
+      return source && depth < MAX_EXPAND_DEPTH ? this.inspected(source.e, source.frame, read, depth + 1) : undefined;
+    }
+    if (e.k !== 'call' || e.fn.k !== 'attr' || !INSPECTOR_READS.has(e.fn.name) || !this.isInspector(e.fn.obj, frame, read, depth + 1)) return undefined;
+    const k = INSPECTOR_READS.get(e.fn.name)!;
+    const schema = this.schemaArgument(e, k === 'tables' ? e.args[0] : e.args[1], frame);
+    if (schema === null) return undefined;
+    const withSchema = schema !== undefined ? { schema } : {};
+    if (k === 'tables') return { k, ...withSchema };
+    const table = e.args[0] ? evalLiteral(this.resolver, frame.file, e.args[0], frame.locals) : undefined;
+    return typeof table === 'string' ? { k, table, ...withSchema } : undefined;
+  }
+
+  /** Whether an expression is an Inspector: `sa.inspect(bind)`, `Inspector.from_engine(bind)`, a variable or helper holding one. */
+  private isInspector(e: Expr, frame: Frame, read: { at: number }, depth: number): boolean {
+    if (depth > MAX_EXPAND_DEPTH) return false;
+    if (e.k === 'name') {
+      const source = this.followName(e, frame, read);
+      return !!source && this.isInspector(source.e, source.frame, read, depth + 1);
+    }
+    if (e.k !== 'call') return false;
+    if (this.resolver.externalName(frame.file, e.fn, frame.locals) === 'sa.inspect') return true;
+    if (e.fn.k === 'attr' && e.fn.name === 'from_engine' && this.resolver.externalName(frame.file, e.fn.obj, frame.locals)?.endsWith('Inspector')) return true;
+    const inner = this.inlineReturn(e, frame);
+    return !!inner && this.isInspector(inner.e, inner.frame, read, depth + 1);
+  }
+
+  /** The schema a call reads (`schema=` or the positional argument given): undefined for none, null when it cannot be read. */
+  private schemaArgument(call: Extract<Expr, { k: 'call' }>, positional: Expr | undefined, frame: Frame): string | undefined | null {
+    const e = call.kw.find((k) => k.name === 'schema')?.value ?? positional;
+    if (!e) return undefined;
+    const v = evalLiteral(this.resolver, frame.file, e, frame.locals);
+    return typeof v === 'string' ? v : v === null ? undefined : null;
+  }
+
+  /** Where a local name's value was written, noting in `read` when it was bound. */
+  private followName(e: Extract<Expr, { k: 'name' }>, frame: Frame, read: { at: number }): InFrame | undefined {
+    const v = frame.vars.get(e.id);
+    if (v?.kind !== 'value' || !v.source) return undefined;
+    if (v.at !== undefined && v.at < read.at) read.at = v.at;
+    return v.source;
   }
 
   private forStatement(s: Extract<Stmt, { k: 'for' }>, frame: Frame, flags: Flags): Flow {
@@ -388,19 +574,25 @@ class Interpreter {
         return v.t === 'expr' ? this.deref(v.e, this.moduleFrame(v.file), depth + 1) : { e, frame };
       }
       case 'call': {
-        const fn = this.callee(e.fn, frame);
-        if (!fn) return { e, frame };
-        if (frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def)) return undefined;
-        const inner = this.bindCall(fn, e, frame);
-        for (const s of fn.def.body) {
-          if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
-          if (s.k === 'return') return s.value ? this.deref(s.value, inner, depth + 1) : undefined;
-        }
-        return undefined;
+        if (!this.callee(e.fn, frame)) return { e, frame };
+        const returned = this.inlineReturn(e, frame);
+        return returned && this.deref(returned.e, returned.frame, depth + 1);
       }
       default:
         return { e, frame };
     }
+  }
+
+  /** What a call of a project helper returns (at its first top-level `return`, the assignments before it bound), with the helper's frame. */
+  private inlineReturn(call: Extract<Expr, { k: 'call' }>, frame: Frame): InFrame | undefined {
+    const fn = this.callee(call.fn, frame);
+    if (!fn || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def)) return undefined;
+    const inner = this.bindCall(fn, call, frame);
+    for (const s of fn.def.body) {
+      if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
+      if (s.k === 'return') return s.value ? { e: s.value, frame: inner } : undefined;
+    }
+    return undefined;
   }
 
   private moduleFrame(file: string): Frame {
@@ -571,12 +763,59 @@ function wordsIn(text: string): string[] {
 function flagsAfter(flags: Flags, flow: Flow): Flags {
   if (flow === 'maybe' && !flags.uncertain) return { ...flags, uncertain: true };
   if (flow === 'guarded' && !flags.guarded) return { ...flags, guarded: true };
+  if (typeof flow === 'object') return { ...flags, when: [...(flags.when ?? []), ...flow.when] };
   return flags;
 }
 
 /** How a block that ran to its end with flags `current`, entered with `entered`, ended for the block around it. */
 function flowOf(current: Flags, entered: Flags): Flow {
-  return current.uncertain && !entered.uncertain ? 'maybe' : current.guarded && !entered.guarded ? 'guarded' : undefined;
+  if (current.uncertain && !entered.uncertain) return 'maybe';
+  if (current.guarded && !entered.guarded) return 'guarded';
+  const added = (current.when?.length ?? 0) - (entered.when?.length ?? 0);
+  return added > 0 ? { when: current.when!.slice(-added) } : undefined;
+}
+
+/** The op kinds that change only a table's indexes or constraints. */
+const INDEX_OR_CONSTRAINT_OPS = new Set(['create_index', 'drop_index', 'rename_index', 'create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'drop_constraint']);
+
+/** Whether an op may change what an existence test finds (an op that names no table may change anything). */
+function mayChange(op: MigrationOp, what: Existence): boolean {
+  const keys = tablesOf(op);
+  if (!keys || keys.length === 0) return true;
+  const key = tableKey(what.table, what.schema);
+  if (keys[0] !== key && !(op.kind === 'rename_table' && keys[1] === key)) return false;
+  if (what.column !== undefined) return !INDEX_OR_CONSTRAINT_OPS.has(op.kind);
+  if (what.index !== undefined) {
+    const other = op.kind === 'create_index' ? op.index?.name : op.kind === 'drop_index' ? op.name : undefined;
+    return other === undefined || other === what.index;
+  }
+  return op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque';
+}
+
+/** Names read from the database: its tables, or the columns or indexes of one table. */
+type DatabaseNames = { k: 'tables'; schema?: string } | { k: 'columns' | 'indexes'; table: string; schema?: string };
+
+/** The Inspector methods whose results are sets of names, by what they name. */
+const INSPECTOR_READS = new Map<string, DatabaseNames['k']>([
+  ['get_table_names', 'tables'],
+  ['get_columns', 'columns'],
+  ['get_indexes', 'indexes'],
+]);
+/** Builtins that keep the items of the one sequence they are given. */
+const SEQUENCE_BUILTINS = new Set(['set', 'frozenset', 'list', 'tuple', 'sorted']);
+
+/** The existence test for one name of a set of names read from the database. */
+function named(names: DatabaseNames, name: string): Existence {
+  const schema = names.schema !== undefined ? { schema: names.schema } : {};
+  if (names.k === 'tables') return { table: name, ...schema };
+  return names.k === 'columns' ? { table: names.table, column: name, ...schema } : { table: names.table, index: name, ...schema };
+}
+
+/** `x["name"]` or `x.get("name")`, where `x` is the comprehension's target (`{c["name"] for c in ...}`). */
+function isNameOf(e: Expr, target: Expr): boolean {
+  if (target.k !== 'name') return false;
+  if (e.k === 'subscript') return e.obj.k === 'name' && e.obj.id === target.id && e.index.length === 1 && e.index[0].k === 'str' && e.index[0].v === 'name';
+  return e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'get' && e.fn.obj.k === 'name' && e.fn.obj.id === target.id && e.args.length >= 1 && e.args[0].k === 'str' && e.args[0].v === 'name';
 }
 
 /** Whether an expression is a connection's dialect object (`op.get_bind().dialect`, `bind.dialect`). */

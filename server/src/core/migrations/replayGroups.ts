@@ -4,6 +4,7 @@ import type { ColumnItem, MigrationOp } from './ops';
 import { applyRevisionOps, baselineFinding, type ReplayResult } from './apply';
 import type { RevisionSteps } from './replay';
 import type { OpStep } from './interpret';
+import { testedTables } from './databaseTests';
 import { splitForeignKey } from '../models/extractModels';
 
 /**
@@ -27,10 +28,11 @@ export class ReplayGroups {
       if (!state) this.scopes.set(scope, (state = { groups: new TableGroups(), linked: new WeakSet() }));
       for (const { steps } of revisions) {
         if (state.linked.has(steps)) continue;
-        for (const { op } of steps) {
+        for (const { op, when } of steps) {
           const keys = tablesOf(op);
           if (keys === undefined) return this.whole(revisions, inputs, scope);
-          state.groups.link(keys);
+          // The tables an op's conditions test are replayed with its own: the replay decides them there.
+          state.groups.link(when ? [...keys, ...when.flatMap((w) => testedTables(w.test))] : keys);
         }
         state.linked.add(steps);
       }
@@ -185,8 +187,8 @@ function fullLayout(revisions: RevisionSteps[], groups: TableGroups): GroupLayou
 
 const opTables = new WeakMap<MigrationOp, string[] | null>();
 
-/** `tablesOf`, once per op (ops are kept while their revision file is unchanged). */
-function tablesOf(op: MigrationOp): string[] | undefined {
+/** `readTablesOf`, once per op (ops are kept while their revision file is unchanged). */
+export function tablesOf(op: MigrationOp): string[] | undefined {
   let keys = opTables.get(op);
   if (keys === undefined) {
     keys = readTablesOf(op) ?? null;

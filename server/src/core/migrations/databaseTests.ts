@@ -1,0 +1,65 @@
+import { tableKey } from '../schema/schema';
+
+/**
+ * Tests a revision makes on what the database holds (`if "t" not in inspector.get_table_names():`), and how the
+ * replay decides them: a replay upgrades an empty database, so it knows what such a test finds, as Alembic's own
+ * `upgrade` from base would.
+ */
+
+/** What one test asks of the database: whether a table exists, or a column or index of a table. */
+export interface Existence {
+  table: string;
+  schema?: string;
+  column?: string;
+  index?: string;
+}
+
+/** A test on what the database holds: existence tests under `not`, `and` and `or`. */
+export type DatabaseTest = { k: 'exists'; what: Existence } | { k: 'not'; test: DatabaseTest } | { k: 'and' | 'or'; tests: DatabaseTest[] };
+
+/**
+ * A condition an op runs under: the op runs when `test` finds `holds`. One test object is one evaluation (an `if` in
+ * a loop makes one per pass), decided when the replay first reaches an op under it: no op runs between the test and
+ * that op. `undecided` is how the op is taken when the replay cannot tell (the state of that table is not known).
+ */
+export interface RunsWhen {
+  test: DatabaseTest;
+  holds: boolean;
+  undecided: 'uncertain' | 'guarded';
+}
+
+/** The test, true, false, or undefined when what one of its existence tests asks is not known. */
+export function decideTest(test: DatabaseTest, exists: (what: Existence) => boolean | undefined): boolean | undefined {
+  switch (test.k) {
+    case 'exists':
+      return exists(test.what);
+    case 'not': {
+      const inner = decideTest(test.test, exists);
+      return inner === undefined ? undefined : !inner;
+    }
+    default: {
+      // Three-valued: `False and <unknown>` is False, `True or <unknown>` is True.
+      const values = test.tests.map((t) => decideTest(t, exists));
+      const decisive = test.k === 'or';
+      if (values.includes(decisive)) return decisive;
+      return values.includes(undefined) ? undefined : !decisive;
+    }
+  }
+}
+
+/** What a test asks of the database, each existence test once per place it is written. */
+export function existencesOf(test: DatabaseTest): Existence[] {
+  switch (test.k) {
+    case 'exists':
+      return [test.what];
+    case 'not':
+      return existencesOf(test.test);
+    default:
+      return test.tests.flatMap(existencesOf);
+  }
+}
+
+/** The keys of the tables a test looks at. */
+export function testedTables(test: DatabaseTest): string[] {
+  return existencesOf(test).map((what) => tableKey(what.table, what.schema));
+}
