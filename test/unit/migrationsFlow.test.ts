@@ -512,6 +512,86 @@ describe('migrations: tests on what the database holds', () => {
     assert.equal(table(r, 'users').uncertain, undefined);
   });
 
+  it("leaves a test undecided where the database may not be what the replay holds (review of open-webui's guards)", async () => {
+    const undecided = async (upgrade: string, prelude = ''): Promise<string[]> => {
+      const r = await replay({ 'v/a.py': TABLES, 'v/b.py': rev('b', 'a', upgrade, prelude) }, 'sqlite');
+      return r.findings.map((f) => f.message.replace(/ \(a test on what the database holds\)/, '').replace(/;.*/, ''));
+    };
+    const UNDECIDED = 'op.add_column: runs only under a condition that could not be decided';
+    // A cache cleared, or the names read anew, in one branch only: after the `if` they may be the earlier ones.
+    assert.deepEqual(await undecided(`
+      insp = sa.inspect(op.get_bind())
+      if "audit" not in insp.get_table_names():
+          op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))
+      else:
+          insp.clear_cache()
+      if "audit" in insp.get_table_names():
+          op.add_column("users", sa.Column("audit_id", sa.Integer()))
+    `), [UNDECIDED]);
+    // A helper that may return before its last line (read as its last line, "audit" would lack "bio"), or whose
+    // result a decorator may cache.
+    assert.deepEqual(await undecided(`
+      if column_missing("audit", "bio"):
+          op.add_column("audit", sa.Column("bio", sa.Text()))
+      if "posts" in cached_tables():
+          op.add_column("posts", sa.Column("title", sa.Text()))
+    `, `
+      import functools
+      def column_missing(table, column):
+          insp = sa.inspect(op.get_bind())
+          if table not in insp.get_table_names():
+              return False
+          return column not in {c["name"] for c in insp.get_columns(table)}
+      @functools.lru_cache
+      def cached_tables():
+          return sa.inspect(op.get_bind()).get_table_names()
+    `), [UNDECIDED, 'The migrations alter a table that no revision creates ("audit")']);
+    // A table an op that may not have run (in a try: body) touched; a batch's ops, which run when the block ends.
+    assert.deepEqual(await undecided(`
+      try:
+          op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True))
+      except Exception:
+          pass
+      if "tags" in sa.inspect(op.get_bind()).get_table_names():
+          op.add_column("users", sa.Column("tag_id", sa.Integer()))
+      with op.batch_alter_table("posts") as batch_op:
+          batch_op.add_column(sa.Column("slug", sa.String(80)))
+          if "slug" in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("posts")}:
+              op.add_column("posts", sa.Column("slugs", sa.Integer()))
+    `), [UNDECIDED, UNDECIDED]);
+    // An index name a unique constraint may have (PostgreSQL lists its index), and a dotted name.
+    const unique = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(80)), sa.UniqueConstraint("email", name="uq_users_email"))'),
+      'v/b.py': rev('b', 'a', `
+        insp = sa.inspect(op.get_bind())
+        if "uq_users_email" not in {ix["name"] for ix in insp.get_indexes("users")}:
+            op.create_index("ix_users_email", "users", ["email"])
+        if "public.users" in insp.get_table_names():
+            op.add_column("users", sa.Column("public", sa.Integer()))
+      `),
+    }, 'postgresql');
+    assert.deepEqual(unique.findings.map((f) => f.message.replace(/;.*/, '')), ['op.create_index: runs only under a condition that could not be decided (a test on what the database holds)', UNDECIDED + ' (a test on what the database holds)']);
+  });
+
+  it("knows that alembic_version exists while a revision runs (mindsdb's checkpoint)", async () => {
+    const r = await replay({
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        if "alembic_version" in sa.inspect(op.get_bind()).get_table_names():
+            return
+        op.drop_table("users")
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email']);
+  });
+
+  it('stops inlining helpers that call helpers several times each (exponential), and reads the ops after them', async () => {
+    const helpers = Array.from({ length: 9 }, (_, i) => `def f${i}(x):\n${Array.from({ length: 8 }, (__, j) => `    v${j} = f${i + 1}(x)\n`).join('')}    return v0\n`).join('') + 'def f9(x):\n    return x\n';
+    const r = await replay({ 'v/a.py': TABLES, 'v/b.py': rev('b', 'a', 'f0("users")\nop.add_column("users", sa.Column("after", sa.Integer()))', helpers) });
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'after']);
+  });
+
   it('leaves undecided a test on a table no revision creates (one create_all() may have made), as before', async () => {
     const r = await replay({
       'v/a.py': TABLES,

@@ -172,6 +172,8 @@ describe('migrations: DDL in op.execute', () => {
         op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
         for col in ["a", "b"]:
             op.execute(f"ALTER TABLE {TABLE} ADD COLUMN {col} integer")
+        parts = ["CREATE INDEX ix_users_a", "ON users (a)"]
+        op.execute(" ".join(parts))
         op.execute(f"ALTER TABLE users ADD COLUMN {unknown_name()} text")
         op.execute("ALTER TABLE %s DROP COLUMN a" % get_table())
         op.execute(f"UPDATE users SET a = {value()}")
@@ -182,6 +184,7 @@ describe('migrations: DDL in op.execute', () => {
     });
     assert.deepEqual(codes(r.findings), ['unresolved', 'unresolved']);
     assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'a', 'b']);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_a']);
     assert.equal(table(r, 'users').uncertain, true);
     assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['*']);
   });

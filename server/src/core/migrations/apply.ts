@@ -91,6 +91,10 @@ class SchemaReplay {
   private guarded = false;
   /** What each test on the database found, decided when the first op under it was reached. */
   private readonly decided = new Map<DatabaseTest, boolean | undefined>();
+  /** The tables an op that may not have run (or may have failed) touched: what a test finds in them is not known. */
+  private readonly maybeChanged = new Set<string>();
+  /** The same, for ops that create, drop or rename a table: whether it exists is not known. */
+  private readonly mayExist = new Set<string>();
 
   /**
    * Tables some revision drops or renames away before any creates them: they existed before the first revision (a
@@ -127,6 +131,11 @@ class SchemaReplay {
       if (runs === undefined) for (const w of step.when) this[w.undecided] = true;
     }
     const { op } = step;
+    if (this.uncertain || this.guarded) {
+      const keys = ownTables(op);
+      for (const key of keys) this.maybeChanged.add(key);
+      if (op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque') for (const key of keys) this.mayExist.add(key);
+    }
     if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: could not evaluate ${op.unresolved.join(', ')} statically.`);
     switch (op.kind) {
       case 'create_table':
@@ -622,15 +631,23 @@ class SchemaReplay {
   /** Whether a table, column or index exists at this point of the replay; undefined when the replay cannot tell. */
   private exists(what: Existence): boolean | undefined {
     const key = tableKey(what.table, what.schema);
+    const asksTable = what.column === undefined && what.index === undefined;
+    // Alembic's own table exists while any revision runs.
+    if (asksTable && key === tableKey('alembic_version')) return true;
+    if (this.mayExist.has(key) || (!asksTable && this.maybeChanged.has(key))) return undefined;
     const table = this.schema.get(key);
     if (!table) {
       // A table no revision creates (or one dropped before it is created) may be made by create_all() before them.
       if (!this.created.has(key) || this.existedBefore.has(key)) return undefined;
       return this.explains(['create_table', 'rename_table']) ? undefined : false;
     }
-    if (what.column !== undefined) return table.partial || table.uncertain || this.explains(['add_column', 'alter_column', 'drop_column'], what.column) ? undefined : table.columns.has(what.column);
-    if (what.index !== undefined) return table.partial || table.uncertain || table.uncertainConstraints ? undefined : table.indexes.some((i) => i.name === what.index);
-    return this.explains(['drop_table', 'rename_table']) ? undefined : true;
+    if (asksTable) return table.partial || this.explains(['drop_table', 'rename_table']) ? undefined : true;
+    if (table.partial || table.uncertain) return undefined;
+    if (what.column !== undefined) return this.explains(['add_column', 'alter_column', 'drop_column'], what.column) ? undefined : table.columns.has(what.column);
+    if (table.uncertainConstraints || this.explains(['create_index', 'drop_index'], what.index)) return undefined;
+    if (table.indexes.some((i) => i.name === what.index)) return true;
+    // PostgreSQL and MySQL also list the index of a unique constraint (named as the constraint, or by the database).
+    return table.uniques.length > 0 ? undefined : false;
   }
 
   /** Why the current op may not run, as a note says it. */
@@ -673,6 +690,14 @@ class SchemaReplay {
     this.reported.add(key);
     this.findings.push(makeFinding(code, { message, file, span, ...(table !== undefined ? { table } : {}), ...(column !== undefined ? { column } : {}) }));
   }
+}
+
+/** The keys of the tables an op works on by name: its own, and the new name of a table it renames. */
+function ownTables(op: MigrationOp): string[] {
+  const ref = 'table' in op ? op.table : undefined;
+  const own = ref ? refKey(ref) : undefined;
+  if (own === undefined) return [];
+  return op.kind === 'rename_table' && op.newName !== undefined ? [own, tableKey(op.newName, ref!.schema)] : [own];
 }
 
 function refKey(ref: TableRef): string | undefined {

@@ -67,6 +67,18 @@ class Frame {
     this.vars.set(name, v);
     this.locals.set(name, v.kind === 'value' ? v.value : { t: 'unknown' });
   }
+
+  /** The bindings as they are now, to go back to. */
+  snapshot(): Map<string, Var> {
+    return new Map(this.vars);
+  }
+
+  /** Goes back to bindings taken with `snapshot()`. */
+  restore(bindings: Map<string, Var>): void {
+    this.vars.clear();
+    this.locals.clear();
+    for (const [name, v] of bindings) this.set(name, v);
+  }
 }
 
 interface Flags {
@@ -83,6 +95,8 @@ interface Flags {
 type Flow = 'return' | 'maybe' | 'guarded' | { when: RunsWhen[] } | undefined;
 
 const MAX_INLINE_DEPTH = 8;
+/** How many helper calls one revision may inline (each helper may call more helpers, several times). */
+const MAX_INLINED = 2000;
 const MAX_EXPAND_DEPTH = 20;
 /** Names whose presence in an `if` test makes it a test on the database dialect. */
 const DIALECT_WORDS = new Set(['dialect', 'get_bind', 'get_context', 'engine']);
@@ -94,6 +108,10 @@ const CONNECTION_WORDS = new Set(['get_bind', 'connection']);
 class Interpreter {
   readonly steps: OpStep[] = [];
   private readonly moduleFrames = new Map<string, Frame>();
+  /** Where each `batch_alter_table` block being walked began, as a number of steps. */
+  private readonly batchStarts: number[] = [];
+  /** Helpers inlined so far (run, or read for what they return): helpers that call helpers grow exponentially, so they are bounded. */
+  private inlined = 0;
 
   constructor(
     private readonly resolver: Resolver,
@@ -119,13 +137,19 @@ class Interpreter {
         case 'for':
           flow = this.forStatement(s, frame, current);
           break;
-        case 'with':
+        case 'with': {
+          let batches = 0;
           for (const item of s.items) {
             const batch = item.ctx.k === 'call' && this.opMethod(item.ctx.fn, frame)?.method === 'batch_alter_table' ? readBatchTarget(this.scope(frame), item.ctx) : undefined;
+            if (batch) batches++;
             if (item.as) frame.set(item.as, batch ? { kind: 'batch', target: batch } : this.varFor(item.ctx, frame));
           }
+          // A batch's ops run when the block ends: a test inside it reads the database as it was before them.
+          for (let i = 0; i < batches; i++) this.batchStarts.push(this.steps.length);
           flow = this.walk(s.body, frame, current);
+          this.batchStarts.length -= batches;
           break;
+        }
         case 'try':
           flow = this.walk(s.body, frame, { ...current, guarded: true });
           break;
@@ -167,7 +191,7 @@ class Interpreter {
       return;
     }
     const fn = this.callee(e.fn, frame);
-    if (fn && frame.depth < MAX_INLINE_DEPTH && !frame.active.has(fn.def)) this.walk(fn.def.body, this.bindCall(fn, e, frame), flags);
+    if (fn && frame.depth < MAX_INLINE_DEPTH && !frame.active.has(fn.def) && ++this.inlined <= MAX_INLINED) this.walk(fn.def.body, this.bindCall(fn, e, frame), flags);
   }
 
   /**
@@ -293,8 +317,7 @@ class Interpreter {
       const decided = this.dialect === undefined ? undefined : this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
       const uncertain = { ...flags, uncertain: true };
-      const a = this.walk(s.body, frame, uncertain);
-      const b = this.walk(s.orelse, frame, uncertain);
+      const [a, b] = this.bothBranches(s, frame, uncertain, uncertain);
       return a || b ? 'maybe' : undefined;
     }
     const literal = evalLiteral(this.resolver, frame.file, s.test, frame.locals);
@@ -302,11 +325,33 @@ class Interpreter {
     // A test on what the database holds (`if has_column:`): both branches are taken, and an op in them that fails
     // here is not reported, as the author expects it may not run.
     const guarded = { ...flags, guarded: true };
-    const a = this.walk(s.body, frame, guarded);
-    const b = this.walk(s.orelse, frame, guarded);
+    const [a, b] = this.bothBranches(s, frame, guarded, guarded);
     if (a === 'maybe' || b === 'maybe') return 'maybe';
     if (a === 'return' && b === 'return') return 'return';
     return a || b ? 'guarded' : undefined;
+  }
+
+  /**
+   * Walks both branches of an `if`, the `else` one with the bindings as they were before the `if` (only one runs).
+   * Afterwards a name either branch bound holds what the branch that bound it left (the `else` branch's when both
+   * did), read no later than the other: a read one branch made anew, or an Inspector it cleared, does not make the
+   * other branch's or the earlier one fresh.
+   */
+  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags): [Flow, Flow] {
+    const before = frame.snapshot();
+    const a = this.walk(s.body, frame, body);
+    const afterBody = frame.snapshot();
+    frame.restore(before);
+    const b = this.walk(s.orelse, frame, orelse);
+    for (const [name, v] of afterBody) {
+      const kept = frame.vars.get(name);
+      if (kept === v) continue;
+      // What the branch that bound it (the `else` one when both did) left, read no later than the other.
+      const [bound, other] = !kept || kept === before.get(name) ? [v, kept] : [kept, v];
+      const at = other?.kind === 'value' && other.at !== undefined && bound.kind === 'value' && (bound.at === undefined || other.at < bound.at) ? other.at : undefined;
+      if (bound !== kept || at !== undefined) frame.set(name, at !== undefined && bound.kind === 'value' ? { ...bound, at } : bound);
+    }
+    return [a, b];
   }
 
   /**
@@ -316,8 +361,7 @@ class Interpreter {
   private branchOnDatabase(s: Extract<Stmt, { k: 'if' }>, test: DatabaseTest, frame: Frame, flags: Flags): Flow {
     const undecided = this.mentions(s.test, frame, DIALECT_WORDS, 0) ? 'uncertain' : 'guarded';
     const under = (holds: boolean): RunsWhen => ({ test, holds, undecided });
-    const a = this.walk(s.body, frame, { ...flags, when: [...(flags.when ?? []), under(true)] });
-    const b = this.walk(s.orelse, frame, { ...flags, when: [...(flags.when ?? []), under(false)] });
+    const [a, b] = this.bothBranches(s, frame, { ...flags, when: [...(flags.when ?? []), under(true)] }, { ...flags, when: [...(flags.when ?? []), under(false)] });
     if (a === 'return' && b === 'return') return 'return';
     if (a === 'maybe' || b === 'maybe') return 'maybe';
     const other = a === 'return' ? b : b === 'return' ? a : 'both';
@@ -332,7 +376,7 @@ class Interpreter {
    * inspector), or undefined; also undefined when an op since the names were read may have changed what they hold.
    */
   private testOnDatabase(e: Expr, frame: Frame): DatabaseTest | undefined {
-    const read = { at: this.steps.length };
+    const read = { at: this.batchStarts.length > 0 ? this.batchStarts[0] : this.steps.length };
     const test = this.databaseTest(e, frame, read, 0);
     if (!test) return undefined;
     const asked = existencesOf(test);
@@ -369,7 +413,7 @@ class Interpreter {
         const op = e.ops[0];
         if (e.ops.length !== 1 || (op !== 'in' && op !== 'not in')) return undefined;
         const name = evalLiteral(this.resolver, frame.file, e.left, frame.locals);
-        const names = typeof name === 'string' ? this.databaseNames(e.comparators[0], frame, read, depth + 1) : undefined;
+        const names = isPlainName(name) ? this.databaseNames(e.comparators[0], frame, read, depth + 1) : undefined;
         if (!names) return undefined;
         const test: DatabaseTest = { k: 'exists', what: named(names, name as string) };
         return op === 'in' ? test : { k: 'not', test };
@@ -380,7 +424,7 @@ class Interpreter {
           const args = isDialectObject(e.fn.obj) ? e.args.slice(1) : this.isInspector(e.fn.obj, frame, read, depth + 1) ? e.args : undefined;
           const table = args?.[0] ? evalLiteral(this.resolver, frame.file, args[0], frame.locals) : undefined;
           const schema = this.schemaArgument(e, args?.[1], frame);
-          return typeof table === 'string' && schema !== null ? { k: 'exists', what: { table, ...(schema !== undefined ? { schema } : {}) } } : undefined;
+          return isPlainName(table) && schema !== null ? { k: 'exists', what: { table, ...(schema !== undefined ? { schema } : {}) } } : undefined;
         }
         if (this.builtinCalled(e.fn, frame) === 'any' && e.args.length === 1 && e.kw.length === 0 && e.args[0].k === 'comp') {
           // `any(i["name"] == "ix" for i in inspector.get_indexes("t"))`
@@ -389,10 +433,10 @@ class Interpreter {
           const [left, right] = [comp.elt.left, comp.elt.comparators[0]];
           const literal = isNameOf(left, comp.target) ? right : isNameOf(right, comp.target) ? left : undefined;
           const name = literal && evalLiteral(this.resolver, frame.file, literal, frame.locals);
-          const names = typeof name === 'string' ? this.inspected(comp.iter, frame, read, depth + 1) : undefined;
+          const names = isPlainName(name) ? this.inspected(comp.iter, frame, read, depth + 1) : undefined;
           return names && names.k !== 'tables' ? { k: 'exists', what: named(names, name as string) } : undefined;
         }
-        const inner = this.inlineReturn(e, frame);
+        const inner = this.inlineReturn(e, frame, true);
         return inner && this.databaseTest(inner.e, inner.frame, read, depth + 1);
       }
       default:
@@ -420,7 +464,7 @@ class Interpreter {
     if (builtin && SEQUENCE_BUILTINS.has(builtin)) return e.args.length === 1 && e.kw.length === 0 ? this.databaseNames(e.args[0], frame, read, depth + 1) : undefined;
     const names = this.inspected(e, frame, read, depth + 1);
     if (names) return names.k === 'tables' ? names : undefined;
-    const inner = this.inlineReturn(e, frame);
+    const inner = this.inlineReturn(e, frame, true);
     return inner && this.databaseNames(inner.e, inner.frame, read, depth + 1);
   }
 
@@ -437,7 +481,7 @@ class Interpreter {
     const withSchema = schema !== undefined ? { schema } : {};
     if (k === 'tables') return { k, ...withSchema };
     const table = e.args[0] ? evalLiteral(this.resolver, frame.file, e.args[0], frame.locals) : undefined;
-    return typeof table === 'string' ? { k, table, ...withSchema } : undefined;
+    return isPlainName(table) ? { k, table, ...withSchema } : undefined;
   }
 
   /** Whether an expression is an Inspector: `sa.inspect(bind)`, `Inspector.from_engine(bind)`, a variable or helper holding one. */
@@ -450,7 +494,7 @@ class Interpreter {
     if (e.k !== 'call') return false;
     if (this.resolver.externalName(frame.file, e.fn, frame.locals) === 'sa.inspect') return true;
     if (e.fn.k === 'attr' && e.fn.name === 'from_engine' && this.resolver.externalName(frame.file, e.fn.obj, frame.locals)?.endsWith('Inspector')) return true;
-    const inner = this.inlineReturn(e, frame);
+    const inner = this.inlineReturn(e, frame, true);
     return !!inner && this.isInspector(inner.e, inner.frame, read, depth + 1);
   }
 
@@ -583,14 +627,20 @@ class Interpreter {
     }
   }
 
-  /** What a call of a project helper returns (at its first top-level `return`, the assignments before it bound), with the helper's frame. */
-  private inlineReturn(call: Extract<Expr, { k: 'call' }>, frame: Frame): InFrame | undefined {
+  /**
+   * What a call of a project helper returns (at its first top-level `return`, the assignments before it bound), with
+   * the helper's frame. `exact`: only when nothing else comes before that return (no branch that may return first)
+   * and no decorator wraps the helper (a cache would return an earlier call's value).
+   */
+  private inlineReturn(call: Extract<Expr, { k: 'call' }>, frame: Frame, exact = false): InFrame | undefined {
     const fn = this.callee(call.fn, frame);
-    if (!fn || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def)) return undefined;
+    if (!fn || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def) || ++this.inlined > MAX_INLINED) return undefined;
+    if (exact && fn.def.decorators.length > 0) return undefined;
     const inner = this.bindCall(fn, call, frame);
     for (const s of fn.def.body) {
       if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
-      if (s.k === 'return') return s.value ? { e: s.value, frame: inner } : undefined;
+      else if (s.k === 'return') return s.value ? { e: s.value, frame: inner } : undefined;
+      else if (exact && !(s.k === 'expr' && s.value.k === 'str')) return undefined;
     }
     return undefined;
   }
@@ -803,6 +853,11 @@ const INSPECTOR_READS = new Map<string, DatabaseNames['k']>([
 ]);
 /** Builtins that keep the items of the one sequence they are given. */
 const SEQUENCE_BUILTINS = new Set(['set', 'frozenset', 'list', 'tuple', 'sorted']);
+
+/** A table, column or index name as a database lists it (a dotted one could be read as schema and table). */
+function isPlainName(name: unknown): name is string {
+  return typeof name === 'string' && !name.includes('.');
+}
 
 /** The existence test for one name of a set of names read from the database. */
 function named(names: DatabaseNames, name: string): Existence {

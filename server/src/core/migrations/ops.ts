@@ -448,6 +448,8 @@ function sqlText({ e, ctx }: Located): Located | undefined {
   const callee = calleeName(ctx, e);
   if (callee === 'sa.text' || callee === 'sa.DDL' || (e.fn.k === 'attr' && e.fn.name === 'text')) return e.args[0] ? { e: e.args[0], ctx } : undefined;
   if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') return { e, ctx };
+  // `" ".join([...])` of strings.
+  if (e.fn.k === 'attr' && e.fn.name === 'join' && e.fn.obj.k === 'str') return { e, ctx };
   return undefined;
 }
 

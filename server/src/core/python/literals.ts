@@ -148,6 +148,11 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
           return again(body[0].value, fn.file, helperArguments({ file }, fn.def, fn.file, e));
         }
       }
+      if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1 && e.kw.length === 0) {
+        // `" ".join(["CREATE INDEX ix", "ON t (a)"])`
+        const [separator, items] = [again(e.fn.obj), again(e.args[0])];
+        return typeof separator === 'string' && Array.isArray(items) && items.every((x) => typeof x === 'string') ? items.join(separator) : undefined;
+      }
       if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') {
         const args = e.args.map((a) => again(a));
         if (args.some((a) => a === undefined)) return undefined;
