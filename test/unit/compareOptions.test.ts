@@ -76,10 +76,24 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
   });
 
   it('counts only False as off, as Alembic does (`is False`): a comparison function, None and 0 compare', async () => {
-    assert.deepEqual(await options('from alembic import context\ndef my_compare(*args):\n    return None\ncontext.configure(compare_server_default=my_compare)\n'), { serverDefault: true, type: true });
+    assert.deepEqual(await options('from alembic import context\ndef my_compare(*args):\n    return None\ncontext.configure(compare_server_default=my_compare)\n'), { serverDefault: true, type: true, functions: { serverDefault: 'my_compare' } });
     assert.deepEqual(await options('from alembic import context\ncontext.configure(compare_server_default=None, compare_type=0)\n'), { serverDefault: true, type: true });
     assert.deepEqual(await options('from alembic import context\ncontext.configure(compare_server_default=False, compare_type=False)\n'), { serverDefault: false, type: false });
     assert.deepEqual(await options('from alembic import context\ncontext.configure(url=url, compare_type=False)\ncontext.configure(connection=c, compare_type=True)\n'), { serverDefault: false, type: true });
+  });
+
+  it("lowers to notes the differences a comparison function decides column by column (airflow's compare_server_default)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n');
+    project.setFile('app/db.py', 'def compare_server_default(context, inspected_column, metadata_column, inspected_default, metadata_default, rendered_metadata_default):\n    return False\n');
+    project.setFile(ENV, 'from alembic import context\nfrom app.db import compare_server_default\ncontext.configure(connection=c, compare_server_default=compare_server_default, compare_type=lambda *a: None)\n');
+    project.setFile('app/models.py', 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Item(Base):\n    __tablename__ = "items"\n    id = sa.Column(sa.Integer, primary_key=True)\n    rank = sa.Column(sa.Integer, nullable=False)\n    label = sa.Column(sa.String(40))\n');
+    project.setFile('migrations/versions/a1.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("rank", sa.Integer(), server_default="0", nullable=False), sa.Column("label", sa.Text()))\n');
+    const found = project.analyze().findings.filter((f) => f.code === 'default-mismatch' || f.code === 'type-mismatch');
+    assert.deepEqual(found.map((f) => [f.code, f.severity, f.message.replace(/^.*\(head a1\)\. /, '')]), [
+      ['default-mismatch', 'information', "Alembic compares it only if env.py's compare_server_default=compare_server_default says so: a function that decides column by column when it runs."],
+      ['type-mismatch', 'information', "Alembic compares it only if env.py's compare_type=lambda says so: a function that decides column by column when it runs."],
+    ]);
   });
 
   it('assumes nothing without a configure(...) call, and keeps only what unknown spread options cannot undo', async () => {

@@ -15,6 +15,8 @@ import { loweredToNote } from '../findings';
 export interface CompareOptions {
   serverDefault?: boolean;
   type?: boolean;
+  /** The comparison functions env.py passes as these options (by name): they decide column by column, at run time. */
+  functions?: { serverDefault?: string; type?: string };
   renderAsBatch?: boolean;
   checkConstraints?: boolean;
 }
@@ -22,8 +24,11 @@ export interface CompareOptions {
 /** The plugin names that turn on the comparison of named CHECK constraints (Alembic 1.20, and 1.19's own name). */
 const CHECK_PLUGINS = new Set(['alembic.ext.checkconstraint_byname', 'alembic.ext.*', 'alembic.autogenerate.checkconstraint_byname']);
 
+/** The options that are on or off. */
+type CompareFlag = Exclude<keyof CompareOptions, 'functions'>;
+
 /** The keyword that sets each option. */
-const KEYWORDS = new Map<string, keyof CompareOptions>([
+const KEYWORDS = new Map<string, CompareFlag>([
   ['compare_server_default', 'serverDefault'],
   ['compare_type', 'type'],
   ['render_as_batch', 'renderAsBatch'],
@@ -86,7 +91,7 @@ export function readCompareOptions({ resolver, file, migrateFiles }: { resolver:
     }
   }
   if (!configured) return {};
-  if (!env.flaskMigrate) return settle(env.found, env.unknown);
+  if (!env.flaskMigrate) return withFunctions(settle(env.found, env.unknown), env.functions);
   const migrate = new OptionsReader(resolver);
   for (const f of migrateFiles?.() ?? []) {
     forEachCall(resolver.moduleBody(f), MODULE_SCOPE, (call, scope) => {
@@ -99,7 +104,13 @@ export function readCompareOptions({ resolver, file, migrateFiles }: { resolver:
     renderAsBatch: env.found.renderAsBatch ?? migrate.found.renderAsBatch,
     checkConstraints: env.found.checkConstraints ?? migrate.found.checkConstraints,
   };
-  return settle(found, env.unknown || migrate.unknown);
+  return withFunctions(settle(found, env.unknown || migrate.unknown), { ...migrate.functions, ...env.functions });
+}
+
+/** The options, with the comparison functions that decide those that are on. */
+function withFunctions(options: CompareOptions, functions: CompareOptions['functions']): CompareOptions {
+  const on = Object.entries(functions ?? {}).filter(([option]) => options[option as 'serverDefault' | 'type'] === true);
+  return on.length > 0 ? { ...options, functions: Object.fromEntries(on) } : options;
 }
 
 /** The options as found, with the defaults where none is written, unless options were spread from elsewhere. */
@@ -119,6 +130,8 @@ function settle(found: CompareOptions, unknown: boolean): CompareOptions {
  */
 class OptionsReader {
   readonly found: CompareOptions = {};
+  /** The comparison functions passed as options, by name. */
+  readonly functions: NonNullable<CompareOptions['functions']> = {};
   /** Keywords were spread from something not read (a parameter, a call, a setting): any option may be set there. */
   unknown = false;
   /** Flask-Migrate's `configure_args` are spread: the options are those of the project's `Migrate(...)`. */
@@ -143,11 +156,24 @@ class OptionsReader {
     if (!option) return;
     // Alembic tests the compare options with `is False` (None, 0 and a comparison function compare); render_as_batch
     // by Python truth, and only a value known to be true counts (batch blocks where autogenerate writes none are wrong).
+    if (option === 'serverDefault' || option === 'type') {
+      const fn = this.functionName(file, value, scope);
+      if (fn) this.functions[option] = fn;
+    }
     const on =
       option === 'renderAsBatch' ? this.always(file, value, scope, 0, truthy)
       : option === 'checkConstraints' ? this.always(file, value, scope, 0, namesCheckPlugin)
       : !this.always(file, value, scope, 0, (v) => v === false);
     this.found[option] = (this.found[option] ?? false) || on;
+  }
+
+  /** The name of the function a value is (a `def` of env.py or of a module it imports, or a lambda), if it is one. */
+  private functionName(file: string, value: Expr, scope: Scope): string | undefined {
+    if (value.k === 'other' && value.text.startsWith('lambda')) return 'a lambda';
+    if (value.k !== 'name' && value.k !== 'attr') return undefined;
+    const local = value.k === 'name' ? scope.get(value.id) : undefined;
+    if (local) return local.some((b) => b !== 'unknown' && b !== 'outer' && b.k === 'def') && value.k === 'name' ? value.id : undefined;
+    return this.resolver.resolve(file, value).t === 'def' ? (value.k === 'name' ? value.id : value.name) : undefined;
   }
 
   /** Whether a value passes `test` however it is reached: written so, or through every binding of the names it uses. */
@@ -371,10 +397,13 @@ function functionScope(def: DefStmt, outer: Scope): Scope {
 export function applyCompareOptions(all: SchemaChange[], options: CompareOptions): SchemaChange[] {
   // A server default that only backs a Python-side default: reported where compare_server_default is on, as Alembic.
   const changes = options.serverDefault === true ? all : all.filter((c) => !(c.kind === 'alter-column' && c.backfill));
-  if (options.serverDefault !== false && options.type !== false && options.checkConstraints !== false) return changes;
+  if (options.serverDefault !== false && options.type !== false && options.checkConstraints !== false && !options.functions) return changes;
   return changes.map((c): SchemaChange => {
     const f = c.finding;
     if (f.severity !== 'warning' && f.severity !== 'error') return c;
+    // A comparison function may say either way for each column, and only when it runs.
+    const decider = f.code === 'default-mismatch' ? ['compare_server_default', options.functions?.serverDefault] : f.code === 'type-mismatch' ? ['compare_type', options.functions?.type] : [];
+    if (decider[1]) return { ...c, finding: loweredToNote(f, `Alembic compares it only if env.py's ${decider[0]}=${decider[1] === 'a lambda' ? 'lambda' : decider[1]} says so: a function that decides column by column when it runs.`) };
     const why =
       f.code === 'default-mismatch' && options.serverDefault === false ? 'env.py leaves compare_server_default off'
       : f.code === 'type-mismatch' && options.type === false ? 'env.py sets compare_type=False'
