@@ -36,6 +36,27 @@ describe('CLI cache', () => {
     assert.ok(changed.diagnostics.some((d) => d.column === 'weight'), 'the new column is reported after the edit');
   });
 
+  it('answers from the files the file system says are unchanged, and still sees a same-size edit with its time put back', () => {
+    const orders = path.join(project, 'shop', 'models', 'orders.py');
+    // Whole seconds, which a file time keeps exactly.
+    fs.utimesSync(orders, 1_700_000_000, 1_700_000_000);
+    const cold = runCli(['check', project, '--format', 'json'], REPO, env);
+    // Files changed less than 2 s before a check are read again by the next one: let the copied files settle.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    runCli(['check', project, '--format', 'json'], REPO, env);
+    const [results] = fs.readdirSync(cacheDir).map((build) => path.join(cacheDir, build, 'results'));
+    const indexFile = path.join(results, fs.readdirSync(results)[0], 'files.index');
+    const indexed = fs.readFileSync(indexFile, 'utf8');
+    const warm = runCli(['check', project, '--format', 'json'], REPO, env);
+    assert.equal(warm.stdout, cold.stdout);
+    assert.equal(fs.readFileSync(indexFile, 'utf8'), indexed, 'answered from the index, without reading the files again');
+
+    fs.writeFileSync(orders, fs.readFileSync(orders, 'utf8').replace(/nullable=False/, 'nullable=True '));
+    fs.utimesSync(orders, 1_700_000_000, 1_700_000_000);
+    const changed = runCli(['check', project, '--format', 'json'], REPO, env);
+    assert.notEqual(changed.stdout, cold.stdout, 'the edit is seen');
+  });
+
   it('keeps the parsed files of a project in one pack, which follows the project and does not grow with edits', () => {
     const packs = (): string[] => fs.readdirSync(cacheDir).flatMap((build) => fs.readdirSync(path.join(cacheDir, build)).filter((f) => f.endsWith('.pack')).map((f) => path.join(cacheDir, build, f)));
     const entries = (file: string): number => readPack(file).size;

@@ -2,19 +2,28 @@ import type * as AnalyzeFolder from './analyzeFolder';
 import { decodeProjectFiles, readProjectBytes } from './readProject';
 import { defaultCacheDir } from './cacheDir';
 import { checkResultOf, contentKey, readStoredResult, storeResult, type CheckResult } from './resultStore';
+import { storeFileIndex, unchangedContentKey } from './fileIndex';
 import { VERSION } from '../version';
 
 /**
  * Checks a folder on disk. With the cache on, a run whose inputs (every file's bytes, the tool's version and build)
- * are unchanged reads the previous result, and never loads the engine (`engine` is called only when it must
+ * are unchanged reads the previous result (without reading the files when the file system says none changed since
+ * they were last read), and never loads the engine (`engine` is called only when it must
  * analyse: the CLI passes a loader of its separately bundled engine); otherwise files already parsed come from the
  * parse cache.
  */
 export async function checkFolder(root: string, options: { cache: boolean; engine: () => Pick<typeof AnalyzeFolder, 'analyzeFolder' | 'folderSettings'> }): Promise<CheckResult> {
-  const bytes = readProjectBytes(root);
-  const store = options.cache ? { dir: defaultCacheDir(VERSION), key: contentKey(bytes) } : undefined;
-  const stored = store && readStoredResult(store.dir, root, store.key);
+  const cacheDir = options.cache ? defaultCacheDir(VERSION) : undefined;
+  // Files that the file system says are as they were when last read have the key they had then.
+  const unchanged = cacheDir && unchangedContentKey(cacheDir, root);
+  const stored = cacheDir && unchanged && readStoredResult(cacheDir, root, unchanged);
   if (stored) return stored;
+  const readAt = Date.now();
+  const bytes = readProjectBytes(root);
+  const store = cacheDir ? { dir: cacheDir, key: contentKey(bytes) } : undefined;
+  const storedByContent = store && readStoredResult(store.dir, root, store.key);
+  if (store) storeFileIndex(store.dir, root, store.key, bytes, readAt);
+  if (storedByContent) return storedByContent;
   const engine = options.engine();
   const read = decodeProjectFiles(bytes);
   const { problems } = engine.folderSettings(read);

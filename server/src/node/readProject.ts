@@ -18,7 +18,12 @@ export interface ProjectFiles {
 export interface ProjectBytes {
   files: Map<string, Uint8Array>;
   skipped: SkippedFile[];
+  /** What the file system said of each file read, just before it was read. */
+  stamps: Map<string, FileStamp>;
 }
+
+/** What the file system says of a file: its size, modification and change times (ms), and inode. */
+export type FileStamp = [size: number, mtimeMs: number, ctimeMs: number, ino: number];
 
 /** Folders that never hold the project's own models or migrations. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', 'venv', 'env', '.venv', '.tox', '.nox', '.eggs', '.git', '.hg', '.svn', '.mypy_cache', '.pytest_cache', '.ruff_cache']);
@@ -61,10 +66,62 @@ export function decodeProjectFiles(read: ProjectBytes): ProjectFiles {
 /** Reads the same files as readProjectFiles, as bytes (what a cache key needs; decoding waits until a text is). */
 export function readProjectBytes(root: string): ProjectBytes {
   const files = new Map<string, Uint8Array>();
+  const stamps = new Map<string, FileStamp>();
   const skipped: SkippedFile[] = [];
+  const arena = new Arena();
+  walkProject(root, skipped, (rel, full, link) => {
+    try {
+      // A link may point at a folder or a pipe: look before opening it.
+      if (link && !fs.statSync(full).isFile()) return;
+      const read = arena.read(full);
+      if (read === TOO_LARGE) {
+        skipped.push({ file: rel, reason: TOO_LARGE_REASON });
+        return;
+      }
+      files.set(rel, read.bytes);
+      stamps.set(rel, read.stamp);
+    } catch (e) {
+      skipped.push({ file: rel, reason: unreadable(rel, e) });
+    }
+  });
+  return { files, skipped, stamps };
+}
+
+/** The files readProjectBytes would read, each with what the file system says of it, and the ones it would skip; nothing is read. */
+export function stampProjectFiles(root: string): { stamps: Map<string, FileStamp>; skipped: SkippedFile[] } {
+  const stamps = new Map<string, FileStamp>();
+  const skipped: SkippedFile[] = [];
+  walkProject(root, skipped, (rel, full, link) => {
+    try {
+      const stat = fs.statSync(full);
+      if (link && !stat.isFile()) return;
+      if (stat.size > MAX_FILE_BYTES) skipped.push({ file: rel, reason: TOO_LARGE_REASON });
+      else stamps.set(rel, stampOf(stat));
+    } catch (e) {
+      skipped.push({ file: rel, reason: unreadable(rel, e) });
+    }
+  });
+  return { stamps, skipped };
+}
+
+/** Why a file could not be read. Node names a file whose name is not UTF-8 with U+FFFD in its place: no path opens it. */
+function unreadable(rel: string, e: unknown): string {
+  return rel.slice(rel.lastIndexOf('/') + 1).includes('\uFFFD') ? 'cannot be read: its name is not valid UTF-8' : `cannot be read (${describeFileError(e)})`;
+}
+
+function stampOf(stat: fs.Stats): FileStamp {
+  return [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
+}
+
+/**
+ * Walks the folders below `root` that may hold the project's files (skipping virtual environments, caches, hidden
+ * folders and symlinked folders), in a fixed order, calling `onFile` for each Python file or config (`link`: it is
+ * a symbolic link, which may not point at a file); a folder that cannot be listed, and the files past MAX_FILES,
+ * go to `skipped`.
+ */
+function walkProject(root: string, skipped: SkippedFile[], onFile: (rel: string, full: string, link: boolean) => void): void {
   const stack: string[] = [''];
   const prefix = root.endsWith(path.sep) ? root : root + path.sep;
-  const arena = new Arena();
   let count = 0;
   while (stack.length > 0) {
     const rel = stack.pop()!;
@@ -88,53 +145,43 @@ export function readProjectBytes(root: string): ProjectBytes {
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       if (++count > MAX_FILES) {
         skipped.push({ file: childRel, reason: `the project has more than ${MAX_FILES} Python and config files; the rest were not read` });
-        return { files, skipped };
+        return;
       }
-      try {
-        const full = prefix + childRel;
-        // A link may point at a folder or a pipe: look before opening it.
-        if (!entry.isFile() && !fs.statSync(full).isFile()) continue;
-        const bytes = arena.read(full);
-        if (bytes === TOO_LARGE) {
-          skipped.push({ file: childRel, reason: TOO_LARGE_REASON });
-          continue;
-        }
-        files.set(childRel, bytes);
-      } catch (e) {
-        // Node names a file whose name is not UTF-8 with U+FFFD in its place: no path opens it.
-        const reason = entry.name.includes('\uFFFD') ? 'cannot be read: its name is not valid UTF-8' : `cannot be read (${describeFileError(e)})`;
-        skipped.push({ file: childRel, reason });
-      }
+      onFile(childRel, prefix + childRel, !entry.isFile());
     }
   }
-  return { files, skipped };
 }
 
-const TOO_LARGE = new Uint8Array(0);
+const TOO_LARGE = 'too large';
 const READ_ONLY = fs.constants.O_RDONLY;
 
 /**
- * Reads files one after the other into large shared buffers and hands out views of them: open, read, close and no
- * other system call or allocation per file (a warm `check` reads every file of the project to key its result).
+ * Reads files one after the other into large shared buffers and hands out views of them: open, fstat, read, close
+ * and no other system call or allocation per file (a `check` whose files changed reads every file to key its result).
  */
 class Arena {
   private buffer = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
   private used = 0;
 
-  /** A file's bytes, or TOO_LARGE. */
-  read(full: string): Uint8Array {
+  /** A file's bytes and what the file system said of it before it was read, or TOO_LARGE. */
+  read(full: string): { bytes: Uint8Array; stamp: FileStamp } | typeof TOO_LARGE {
     const fd = fs.openSync(full, READ_ONLY);
     try {
+      const stat = fs.fstatSync(fd);
+      if (stat.size > MAX_FILE_BYTES) return TOO_LARGE;
+      // Up to the size the file had (one still being written has another stamp by the next check); a file that
+      // says 0 (some special files) is read to its end.
+      const until = stat.size > 0 ? stat.size : MAX_FILE_BYTES + 1;
       let n = 0;
-      for (;;) {
+      while (n < until) {
         if (this.used + n === this.buffer.length) this.grow(n);
-        const read = fs.readSync(fd, this.buffer, this.used + n, this.buffer.length - this.used - n, null);
+        const read = fs.readSync(fd, this.buffer, this.used + n, Math.min(this.buffer.length - this.used - n, until - n), null);
         if (read === 0) break;
         n += read;
-        if (n > MAX_FILE_BYTES) return TOO_LARGE;
       }
+      if (n > MAX_FILE_BYTES) return TOO_LARGE;
       this.used += n;
-      return this.buffer.subarray(this.used - n, this.used);
+      return { bytes: this.buffer.subarray(this.used - n, this.used), stamp: stampOf(stat) };
     } finally {
       fs.closeSync(fd);
     }

@@ -42,7 +42,8 @@ export function keyWithSettings(contentKeyOfFiles: string, settings: string): st
 /** How many results are kept for each project folder: the ones stored or read last. */
 export const RESULTS_KEPT = 8;
 
-const resultsFolder = (cacheDir: string, project: string): string => path.join(cacheDir, 'results', projectCacheName(project));
+/** The folder of a project's stored results. */
+export const resultsFolder = (cacheDir: string, project: string): string => path.join(cacheDir, 'results', projectCacheName(project));
 
 /** The result stored for a project folder under `key` (by the CLI or the language server), if there is a sound one. */
 export function readStoredResult(cacheDir: string, project: string, key: string): CheckResult | undefined {
