@@ -189,6 +189,26 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['*']);
   });
 
+  it("reads the DDL inside a DO block, under IF as a branch on what the database holds; DDL run with EXECUTE untrusts its table (surfsense, onyx)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.Text()))
+        op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("body", sa.Text()))
+        op.execute("DO $$ BEGIN ALTER TABLE users ADD COLUMN email text; CREATE INDEX ix_users_email ON users (email); END $$;")
+        op.execute("DO $$ BEGIN IF EXISTS (SELECT 1 FROM information_schema.columns WHERE column_name = 'body') THEN ALTER TABLE posts RENAME COLUMN body TO content; END IF; END $$;")
+        op.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = 'ix_posts_id') THEN CREATE INDEX ix_posts_id ON posts (id); END IF; ALTER TABLE posts DROP COLUMN missing; EXCEPTION WHEN others THEN NULL; END $$;")
+        op.execute("DO $$ BEGIN UPDATE users SET name = 'x' WHERE name IS NULL; END $$;")
+        op.execute("DO $$ DECLARE r RECORD; BEGIN FOR r IN SELECT conname FROM pg_constraint LOOP EXECUTE format('ALTER TABLE users DROP CONSTRAINT %I', r.conname); END LOOP; END $$;")
+      `),
+    });
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'name', 'email']);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_email']);
+    assert.deepEqual([table(r, 'users').uncertain, table(r, 'users').uncertainConstraints], [undefined, true]);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'content']);
+    assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_id']);
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.execute: could not evaluate the SQL `ALTER TABLE users DROP CONSTRAINT %I` statically.']);
+  });
+
   it('reads DDL sent through the connection, also as exec_driver_sql', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `
@@ -315,12 +335,12 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(broken.map((o) => o.kind === 'opaque' && [o.table?.name, !!o.noteOnly]), [[undefined, true], ['x', false]]);
   });
 
-  it('treats functions, triggers, extensions, grants, types, views and DO blocks as no schema change', () => {
+  it('treats functions, triggers, extensions, grants, types, views and DO blocks without DDL as no schema change', () => {
     const ops = readSqlOps(
       `CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql;
        CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f(); GRANT SELECT ON users TO r;
        REVOKE ALL ON users FROM PUBLIC; CREATE VIEW v AS SELECT 1; CREATE SEQUENCE s; CREATE SCHEMA IF NOT EXISTS a;
-       DO $$ BEGIN ALTER TABLE users ADD COLUMN x int; END $$; CREATE TYPE mood AS ENUM ('a'); SET lock_timeout = 0;
+       DO $$ BEGIN UPDATE users SET x = 1; END $$; CREATE TYPE mood AS ENUM ('a'); SET lock_timeout = 0;
        COMMENT ON COLUMN users.email IS 'x'; INSERT INTO t SELECT * FROM u ON CONFLICT DO NOTHING; TRUNCATE logs`,
       ORIGIN,
     );

@@ -15,7 +15,7 @@ export interface Existence {
 }
 
 /** A test on what the database holds: existence tests under `not`, `and` and `or`. */
-export type DatabaseTest = { k: 'exists'; what: Existence } | { k: 'not'; test: DatabaseTest } | { k: 'and' | 'or'; tests: DatabaseTest[] };
+export type DatabaseTest = { k: 'exists'; what: Existence } | { k: 'const'; v: boolean } | { k: 'not'; test: DatabaseTest } | { k: 'and' | 'or'; tests: DatabaseTest[] };
 
 /**
  * A condition an op runs under: the op runs when `test` finds `holds`. One test object is one evaluation (an `if` in
@@ -33,6 +33,8 @@ export function decideTest(test: DatabaseTest, exists: (what: Existence) => bool
   switch (test.k) {
     case 'exists':
       return exists(test.what);
+    case 'const':
+      return test.v;
     case 'not': {
       const inner = decideTest(test.test, exists);
       return inner === undefined ? undefined : !inner;
@@ -52,6 +54,8 @@ export function existencesOf(test: DatabaseTest): Existence[] {
   switch (test.k) {
     case 'exists':
       return [test.what];
+    case 'const':
+      return [];
     case 'not':
       return existencesOf(test.test);
     default:

@@ -213,7 +213,7 @@ class Interpreter {
 
   private record(ops: MigrationOp[], flags: Flags): void {
     for (const op of ops) {
-      const step: OpStep = { op, uncertain: flags.uncertain, guarded: flags.guarded };
+      const step: OpStep = { op, uncertain: flags.uncertain, guarded: flags.guarded || !!op.conditional };
       if (flags.when) {
         // An op that names no table is replayed beside every group of tables: it cannot see the tables tested.
         if (tablesOf(op)?.length === 0) for (const w of flags.when) step[w.undecided] = true;
@@ -436,12 +436,41 @@ class Interpreter {
           const names = isPlainName(name) ? this.inspected(comp.iter, frame, read, depth + 1) : undefined;
           return names && names.k !== 'tables' ? { k: 'exists', what: named(names, name as string) } : undefined;
         }
-        const inner = this.inlineReturn(e, frame, true);
-        return inner && this.databaseTest(inner.e, inner.frame, read, depth + 1);
+        return this.helperTest(e, frame, read, depth + 1);
       }
       default:
         return undefined;
     }
+  }
+
+  /**
+   * The test a project helper returns: `return <test>` after assignments, and before it `if <test>: return <test>`
+   * guards (`if not table_exists(t): return False`), read as the `or` of each way out; undefined for anything else
+   * in its body, or a decorator (a cache would return an earlier call's answer).
+   */
+  private helperTest(call: Extract<Expr, { k: 'call' }>, frame: Frame, read: { at: number }, depth: number): DatabaseTest | undefined {
+    const fn = this.callee(call.fn, frame);
+    if (!fn || fn.def.decorators.length > 0 || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def) || ++this.inlined > MAX_INLINED) return undefined;
+    const inner = this.bindCall(fn, call, frame);
+    const answer = (e: Expr): DatabaseTest | undefined => {
+      const v = evalLiteral(this.resolver, inner.file, e, inner.locals);
+      return typeof v === 'boolean' ? { k: 'const', v } : this.databaseTest(e, inner, read, depth + 1);
+    };
+    const guards: Array<[DatabaseTest, DatabaseTest]> = [];
+    for (const s of fn.def.body) {
+      if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
+      else if (s.k === 'if' && s.orelse.length === 0 && s.body.length === 1 && s.body[0].k === 'return' && s.body[0].value) {
+        const when = this.databaseTest(s.test, inner, read, depth + 1);
+        const then = answer(s.body[0].value);
+        if (!when || !then) return undefined;
+        guards.push([when, then]);
+      } else if (s.k === 'return') {
+        let test = s.value && answer(s.value);
+        for (const [when, then] of guards.reverse()) test = test && { k: 'or', tests: [{ k: 'and', tests: [when, then] }, { k: 'and', tests: [{ k: 'not', test: when }, test] }] };
+        return test;
+      } else if (!(s.k === 'expr' && s.value.k === 'str')) return undefined;
+    }
+    return undefined;
   }
 
   /**

@@ -42,6 +42,8 @@ interface OpBase {
   via: 'op' | 'batch_op' | 'execute';
   /** What could not be evaluated statically, each as "the table name `expr`". */
   unresolved: string[];
+  /** Run under a condition of the SQL itself (an `IF` of a DO block): taken as run, and a failure is not reported. */
+  conditional?: true;
 }
 
 /** One schema-changing migration operation, with every argument evaluated as far as static analysis allows. */

@@ -17,7 +17,7 @@ export function readPostgresOps(parsers: SqlParsers, sql: string, origin: Source
   const temporary = new Set<string>();
   return tree.stmts.flatMap(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
     const text = source.text(stmt_location, stmt_len ? stmt_location + stmt_len : undefined);
-    return new PgStatementReader(source, origin, text, temporary).read(stmt);
+    return new PgStatementReader(source, origin, text, temporary, parsers).read(stmt);
   });
 }
 
@@ -33,6 +33,30 @@ const UNTRACKED_ALTER = new Set([
   'AT_AddIdentity', 'AT_SetIdentity', 'AT_DropIdentity', 'AT_DropExpression', 'AT_SetExpression', 'AT_GenericOptions',
   'AT_AlterColumnGenericOptions', 'AT_DropOids',
 ]);
+
+/** The DDL statements of a PL/pgSQL body: each starts with one of these words and ends at its semicolon. */
+const PLPGSQL_DDL = /\b(?:ALTER\s+TABLE|ALTER\s+INDEX|CREATE\s+(?:UNIQUE\s+)?INDEX|CREATE\s+TABLE|DROP\s+TABLE|DROP\s+INDEX)\b[^;]*;/gi;
+/** Where DDL starts in a string a PL/pgSQL body runs with EXECUTE. */
+const PLPGSQL_DDL_START = /\b(?:ALTER\s+TABLE|ALTER\s+INDEX|CREATE\s+(?:UNIQUE\s+)?INDEX|CREATE\s+TABLE|DROP\s+TABLE|DROP\s+INDEX)\b/i;
+
+/** The table a DDL text names, when it is written out (not a `%I` placeholder). */
+function tableNamedIn(ddl: string): TableRef | undefined {
+  const m = /\b(?:(?:ALTER|DROP|CREATE)\s+TABLE(?:\s+IF\s+(?:NOT\s+)?EXISTS)?(?:\s+ONLY)?|\bON(?:\s+ONLY)?)\s+("?[A-Za-z_][\w$]*"?(?:\."?[A-Za-z_][\w$]*"?)?)(?=[\s(;']|$)/i.exec(ddl);
+  if (!m) return undefined;
+  const parts = m[1].split('.').map((p) => p.replace(/"/g, ''));
+  return parts.length === 2 ? { schema: parts[0], name: parts[1] } : { name: parts[0] };
+}
+
+/** What a DDL text may change of its table: only its indexes, only its constraints, or anything. */
+function ddlScope(ddl: string): 'indexes' | 'constraints' | undefined {
+  if (/\b(?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX|ALTER\s+INDEX)\b/i.test(ddl)) return 'indexes';
+  const clauses = [...ddl.matchAll(/\b(ADD|DROP|ALTER|RENAME)\s+(\w+)/gi)].filter(([, verb, what]) => !(verb.toUpperCase() === 'ALTER' && what.toUpperCase() === 'TABLE'));
+  const onConstraint = ([, verb, what]: RegExpMatchArray): boolean => /^(?:CONSTRAINT|UNIQUE|PRIMARY|FOREIGN|CHECK)$/i.test(what) && /^(?:ADD|DROP)$/i.test(verb) && !(verb.toUpperCase() === 'DROP' && what.toUpperCase() !== 'CONSTRAINT');
+  return clauses.length > 0 && clauses.every(onConstraint) ? 'constraints' : undefined;
+}
+
+/** PL/pgSQL control flow: what follows may run once, never, or many times. */
+const PLPGSQL_FLOW = /\b(?:IF|CASE|LOOP|WHILE|FOR|FOREACH|EXCEPTION|RETURN)\b/i;
 
 const FK_ACTIONS: Record<string, string | undefined> = { a: undefined, r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
@@ -169,7 +193,9 @@ class PgStatementReader {
     private readonly origin: SourceRef,
     private readonly statement: string,
     /** The temporary tables the SQL made before this statement. */
-    private readonly temporary: Set<string> = new Set(),
+    private readonly temporary: Set<string>,
+    /** For the statements inside a DO block. */
+    private readonly parsers: SqlParsers,
   ) {}
 
   /** Whether a table is one this SQL made temporary (noted when it is made). */
@@ -199,6 +225,7 @@ class PgStatementReader {
     ['IndexStmt', (r, node) => r.createIndex(node)],
     ['DropStmt', (r, node) => r.drop(node)],
     ['AlterEnumStmt', (r, node) => r.alterEnum(node)],
+    ['DoStmt', (r, node) => r.doBlock(node)],
   ]);
 
   /** Whether a statement is of a kind that can give ops (`read` gives none for any other). */
@@ -211,6 +238,38 @@ class PgStatementReader {
     const [kind, node] = Object.entries(stmt)[0] ?? [];
     const reader = kind === undefined ? undefined : PgStatementReader.READERS.get(kind);
     return reader ? reader(this, node) : [];
+  }
+
+  /**
+   * A `DO $$ ... $$` block: the DDL statements of its PL/pgSQL body, read as SQL. Under control flow (`IF`, loops,
+   * an exception handler) they are taken as run, as a branch on what the database holds is, and one that fails here
+   * is not reported; DDL run from a string with `EXECUTE` makes the table it names untrusted (only its indexes or
+   * constraints, where that is all it changes), with a note.
+   */
+  private doBlock(node: PgNode): MigrationOp[] {
+    const body = (node.args as PgNode[] | undefined)?.find((a) => a.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval;
+    if (typeof body !== 'string' || (node.args as PgNode[]).some((a) => a.DefElem?.defname === 'language' && a.DefElem.arg?.String?.sval?.toLowerCase() !== 'plpgsql')) return [];
+    // The body's code with its string literals blanked out (`EXECUTE 'ALTER TABLE ...'` is dynamic SQL, read below).
+    const code = body.replace(/'(?:[^']|'')*'/g, (literal) => ' '.repeat(literal.length));
+    const conditional = PLPGSQL_FLOW.test(code);
+    const ops = [...code.matchAll(PLPGSQL_DDL)].flatMap((m) => {
+      const statement = body.slice(m.index, m.index + m[0].length);
+      let read: MigrationOp[];
+      try {
+        read = readPostgresOps(this.parsers, statement, this.origin);
+      } catch {
+        return [opaqueSql(statement, this.origin, tableNamedIn(statement), ddlScope(statement))];
+      }
+      // Under `IF` (mostly `IF NOT EXISTS ... THEN` guards that make it safe to run twice): taken as run, quietly.
+      return conditional ? read.map((op): MigrationOp => ({ ...op, conditional: true })) : read;
+    });
+    // DDL run through EXECUTE from a string built at run time may change the table it names, or any.
+    if (/\bEXECUTE\b/i.test(code)) {
+      for (const [literal] of body.matchAll(/'(?:[^']|'')*'/g)) {
+        if (PLPGSQL_DDL_START.test(literal)) ops.push(opaqueSql(literal.slice(1, -1), this.origin, tableNamedIn(literal), ddlScope(literal)));
+      }
+    }
+    return ops;
   }
 
   private createTableAs(node: PgNode): MigrationOp[] {
