@@ -592,6 +592,21 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(codes(), ['type-mismatch app/initial_models.py']);
   });
 
+  it("compares a library base's models whose module gives it the project's MetaData (airflow's Model.metadata = Base.metadata)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('app/base.py', 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n');
+    const models = (shared: boolean): string =>
+      `from flask_appbuilder.models.sqla import Model\nimport sqlalchemy as sa\nfrom app.base import Base\n${shared ? 'Model.metadata = Base.metadata\n' : ''}\nclass Dag(Base):\n    __tablename__ = "dag"\n    id = sa.Column(sa.Integer, primary_key=True)\n\nclass Role(Model):\n    __tablename__ = "ab_role"\n    id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.String(64), nullable=False)\n`;
+    project.setFile('migrations/env.py', 'from alembic import context\nfrom app.base import Base\n\ntarget_metadata = Base.metadata\n');
+    project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("dag", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n    op.create_table("ab_role", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(64), nullable=True), sa.PrimaryKeyConstraint("id"))\n');
+    const warnings = (): string[] => project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}`);
+    project.setFile('app/models.py', models(false));
+    assert.deepEqual(warnings(), ['extra-table ab_role']);
+    project.setFile('app/models.py', models(true));
+    assert.deepEqual(warnings(), ['nullable-mismatch ab_role']);
+  });
+
   it('leaves out unnamed objects of a type include_object skips whatever their name (Dify skips every foreign key)', async () => {
     const models = `${USERS}  class Message(Base):\n      __tablename__ = "messages"\n      id = sa.Column(sa.Integer, primary_key=True)\n      user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))\n`;
     const upgrade = `

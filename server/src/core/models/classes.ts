@@ -2,6 +2,7 @@ import type { Expr } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import { canonicalName, type ClassStmt, type Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
+import { metadataKeyOf } from './naming';
 
 /** A project class, with the file that defines it. */
 export interface ClassRef {
@@ -19,6 +20,8 @@ export interface DeclarativeRoot {
   call?: { file: string; e: Extract<Expr, { k: 'call' }> };
   /** The base class, when it is a class (`class Base(DeclarativeBase)`). */
   cls?: ClassRef;
+  /** The key of the MetaData of another base that this one's tables go to (`Model.metadata = Base.metadata`). */
+  sharedMetadata?: string;
 }
 
 /** What a base expression of a class turns out to be. */
@@ -36,6 +39,21 @@ export class ClassGraph {
   private readonly baseCache = new Map<ClassStmt, BaseInfo[]>();
 
   constructor(readonly resolver: Resolver) {}
+
+  /**
+   * The MetaData a library's base shares with a base of the project, when the module that uses it says so at its top
+   * level (`Model.metadata = Base.metadata`, as Airflow does with Flask-AppBuilder's Model).
+   */
+  private sharedMetadata(file: string, name: string): { sharedMetadata?: string } {
+    for (const s of this.resolver.moduleBody(file)) {
+      if (s.k !== 'assign' || !s.value) continue;
+      const target = s.targets.find((t) => t.k === 'attr' && t.name === 'metadata');
+      if (target?.k !== 'attr' || this.resolver.externalName(file, target.obj) !== name) continue;
+      const key = metadataKeyOf(this, file, s.value);
+      if (key !== undefined) return { sharedMetadata: key };
+    }
+    return {};
+  }
 
   /** What each base expression of a class refers to. */
   bases(ref: ClassRef): BaseInfo[] {
@@ -67,7 +85,7 @@ export class ClassGraph {
       if (name === 'fsa.Model') return { t: 'root', root: { kind: 'flask', call: this.flaskCall(file, e) } };
       // Flask-AppBuilder's Model names its tables from the class name as Flask-SQLAlchemy does (DynamicPlugin:
       // dynamic_plugin).
-      if (FLASK_APPBUILDER_MODEL.test(name)) return { t: 'root', root: { kind: 'flask' } };
+      if (FLASK_APPBUILDER_MODEL.test(name)) return { t: 'root', root: { kind: 'flask', ...this.sharedMetadata(file, name) } };
       if (name === 'sqlmodel.SQLModel') return { t: 'root', root: { kind: 'sqlmodel' } };
       if (DECLARATIVE_BASE_CLASSES.has(name)) return { t: 'root', root: { kind: 'declarative' } };
       // A library mixin (authlib's OAuth2ClientMixin, ...) may declare columns we cannot see.

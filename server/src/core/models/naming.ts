@@ -143,6 +143,7 @@ export function metadataKeyOf(graph: ClassGraph, file: string, e: Expr | undefin
  * found, else the root itself. Tables with different keys belong to different MetaData objects.
  */
 export function metadataKey(resolver: Resolver, root: DeclarativeRoot): string {
+  if (root.sharedMetadata !== undefined) return root.sharedMetadata;
   const md = metadataCall(resolver, root);
   if (md) return `${md.file}:${md.call.s[0]}:${md.call.s[1]}`;
   if (root.cls) return `${root.cls.file}:${root.cls.cls.name}`;
