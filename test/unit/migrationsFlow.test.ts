@@ -584,6 +584,26 @@ describe('migrations: tests on what the database holds', () => {
     assert.deepEqual(unique.findings.map((f) => f.message.replace(/;.*/, '')), ['op.create_index: runs only under a condition that could not be decided (a test on what the database holds)', UNDECIDED + ' (a test on what the database holds)']);
   });
 
+  it('skips the rest of a loop pass after `if <test>: continue`', async () => {
+    const r = await replay({
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        tables = sa.inspect(op.get_bind()).get_table_names()
+        for name in ["users", "audit", "posts"]:
+            if name in tables:
+                continue
+            op.create_table(name, sa.Column("id", sa.Integer(), primary_key=True))
+        for column in ["email", "bio"]:
+            if column == "email":
+                continue
+            op.add_column("users", sa.Column(column, sa.Text()))
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.deepEqual([...r.schema.keys()].sort(), ['audit', 'posts', 'users']);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'bio']);
+  });
+
   it("knows that alembic_version exists while a revision runs (mindsdb's checkpoint)", async () => {
     const r = await replay({
       'v/a.py': TABLES,

@@ -549,12 +549,13 @@ class Interpreter {
     if (!items) {
       // An iterable that cannot be known: the body runs once with the loop variables unknown.
       for (const name of namesIn(s.target)) frame.set(name, UNKNOWN);
-      return this.walk(s.body, frame, flags);
+      return this.walk(continuesAsBranches(s.body), frame, flags);
     }
     let current = flags;
+    const body = continuesAsBranches(s.body);
     for (const item of items) {
       this.bind(s.target, item.e, item.frame, frame);
-      const flow = this.walk(s.body, frame, current);
+      const flow = this.walk(body, frame, current);
       if (flow === 'return') return 'return';
       current = flagsAfter(current, flow);
     }
@@ -869,6 +870,23 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
     return other === undefined || other === what.index;
   }
   return op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque';
+}
+
+const continued = new WeakMap<Stmt[], Stmt[]>();
+
+/**
+ * A loop body with each `if <test>: continue` at its top level turned into an `if` whose `else` holds the rest of
+ * the body (`continue` elsewhere is not followed).
+ */
+function continuesAsBranches(body: Stmt[]): Stmt[] {
+  let out = continued.get(body);
+  if (!out) {
+    const i = body.findIndex((s) => s.k === 'if' && s.body.length === 1 && s.body[0].k === 'continue' && s.orelse.length === 0);
+    const s = body[i];
+    out = s?.k === 'if' ? [...body.slice(0, i), { ...s, body: [], orelse: continuesAsBranches(body.slice(i + 1)) }] : body;
+    continued.set(body, out);
+  }
+  return out;
 }
 
 /** Names read from the database: its tables, or the columns or indexes of one table. */

@@ -310,6 +310,9 @@ class Converter {
         out.push({ k: 'from', module, level, names, s: this.span(n) });
         return;
       }
+      case 'continue_statement':
+        out.push({ k: 'continue', s: this.span(n) });
+        return;
       case 'return_statement': {
         const v = t.firstNamedChild(n);
         out.push({ k: 'return', value: v === NO_NODE ? undefined : this.expr(v), s: this.span(n) });

@@ -46,7 +46,8 @@ export type Stmt =
   | { k: 'try'; body: Stmt[]; handlers: Stmt[][]; s: Span }
   | { k: 'import'; module: string; asname?: string; s: Span }
   | { k: 'from'; module: string; level: number; names: Array<{ name: string; asname?: string }>; s: Span }
-  | { k: 'return'; value?: Expr; s: Span };
+  | { k: 'return'; value?: Expr; s: Span }
+  | { k: 'continue'; s: Span };
 
 export interface Param { name: string; default?: Expr; star?: '*' | '**' }
 
