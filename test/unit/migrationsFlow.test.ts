@@ -582,6 +582,18 @@ describe('migrations: tests on what the database holds', () => {
       `),
     }, 'postgresql');
     assert.deepEqual(unique.findings.map((f) => f.message.replace(/;.*/, '')), ['op.create_index: runs only under a condition that could not be decided (a test on what the database holds)', UNDECIDED + ' (a test on what the database holds)']);
+    // The name PostgreSQL gave an unnamed unique constraint's index, which a rename of the table keeps.
+    const renamed = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("accounts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(80)), sa.UniqueConstraint("email"))\nop.rename_table("accounts", "users")'),
+      'v/b.py': rev('b', 'a', `
+        if "accounts_email_key" in [i["name"] for i in sa.inspect(op.get_bind()).get_indexes("users")]:
+            op.add_column("users", sa.Column("flag", sa.Integer()))
+        if "ix_users_email" not in [i["name"] for i in sa.inspect(op.get_bind()).get_indexes("users")]:
+            op.create_index("ix_users_email", "users", ["email"])
+      `),
+    }, 'postgresql');
+    assert.deepEqual(renamed.findings.map((f) => f.message.replace(/;.*/, '')), [UNDECIDED + ' (a test on what the database holds)']);
+    assert.deepEqual(table(renamed, 'users').indexes.map((i) => i.name), ['ix_users_email']);
   });
 
   it('skips the rest of a loop pass after `if <test>: continue`', async () => {

@@ -207,6 +207,28 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'content']);
     assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_id']);
     assert.deepEqual(r.findings.map((f) => f.message), ['op.execute: could not evaluate the SQL `ALTER TABLE users DROP CONSTRAINT %I` statically.']);
+    // Comments and strings are not statements (an apostrophe in one does not open a string), and a temporary table
+    // the block makes is known to its next statements.
+    const quiet = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("a", sa.Integer()))
+        op.execute(\"\"\"DO $$
+        BEGIN
+            -- don't ALTER TABLE t DROP COLUMN a;
+            /* ALTER TABLE t DROP COLUMN id; */
+            RAISE NOTICE $m$it's ALTER TABLE t DROP COLUMN a;$m$;
+            -- Create index on t (a) for lookups
+            CREATE INDEX ix_t_a ON t (a);
+            CREATE TEMP TABLE tmp_ids (id integer);
+            ALTER TABLE tmp_ids ADD COLUMN extra integer;
+            DROP TABLE tmp_ids;
+        END $$;\"\"\")
+      `),
+    });
+    assert.deepEqual(quiet.findings, []);
+    assert.deepEqual([...quiet.schema.keys()], ['t']);
+    assert.deepEqual([...table(quiet, 't').columns.keys()], ['id', 'a']);
+    assert.deepEqual(table(quiet, 't').indexes.map((i) => i.name), ['ix_t_a']);
   });
 
   it('reads DDL sent through the connection, also as exec_driver_sql', async () => {

@@ -646,9 +646,11 @@ class SchemaReplay {
     if (what.column !== undefined) return this.explains(['add_column', 'alter_column', 'drop_column'], what.column) ? undefined : table.columns.has(what.column);
     if (table.uncertainConstraints || this.explains(['create_index', 'drop_index'], what.index)) return undefined;
     if (table.indexes.some((i) => i.name === what.index)) return true;
-    // PostgreSQL and MySQL also list the index of a unique constraint: named as the constraint, or, unnamed, as
-    // PostgreSQL (`t_a_b_key`) or MySQL (its first column) names it.
-    const unique = table.uniques.some((u) => (u.name !== undefined ? u.name === what.index : what.index === `${table.name}_${u.columns.join('_')}_key` || what.index === u.columns[0]));
+    // PostgreSQL and MySQL also list the index of a unique constraint: named as the constraint, or, unnamed, as the
+    // database names it (PostgreSQL `<table>_<columns>_key`, cut and numbered, and kept through renames; MySQL its first
+    // column).
+    const index = what.index!;
+    const unique = table.uniques.some((u) => (u.name !== undefined ? u.name === index : /_key\d*$/.test(index) || u.columns.includes(index)));
     return unique ? undefined : false;
   }
 

@@ -1,6 +1,6 @@
 import type { SourceRef } from '../schema/schema';
 import type { MigrationOp, TableRef } from './ops';
-import { opaqueSql } from './sqlShared';
+import { opaqueSql, scanSql } from './sqlShared';
 import { installedSqlParsers, type SqlParsers } from './sqlParsers';
 import { readPostgresOps } from './sqlPostgres';
 import { readMysqlOps } from './sqlMysql';
@@ -181,47 +181,3 @@ export function splitStatements(sql: string): string[] {
 /** The words that open and close blocks of procedural SQL, with the word after them that changes their meaning. */
 const BLOCK_WORDS = /\b(BEGIN)\b(?:\s+(TRANSACTION|TRAN|WORK)\b)?|\b(END)\b(?:\s+(IF|CASE|LOOP|WHILE|REPEAT)\b)?|\b(CASE)\b/gi;
 
-/** Walks SQL text as code, quoted or commented pieces, and statement-ending semicolons. */
-function scanSql(sql: string, visit: (kind: 'code' | 'quoted' | 'semicolon', start: number, end: number) => void): void {
-  const n = sql.length;
-  let i = 0;
-  let code = 0;
-  const flush = (to: number): void => {
-    if (to > code) visit('code', code, to);
-  };
-  while (i < n) {
-    const ch = sql[i];
-    let end = -1;
-    if (ch === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      end = nl < 0 ? n : nl;
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      const close = sql.indexOf('*/', i + 2);
-      end = close < 0 ? n : close + 2;
-    } else if (ch === "'" || ch === '"' || ch === '`') {
-      end = i + 1;
-      while (end < n && !(sql[end] === ch && sql[end + 1] !== ch)) end += sql[end] === ch ? 2 : 1;
-      end = Math.min(n, end + 1);
-    } else if (ch === '$') {
-      const tag = /^\$(?:[A-Za-z_]\w*)?\$/.exec(sql.slice(i, i + 64))?.[0];
-      if (tag) {
-        const close = sql.indexOf(tag, i + tag.length);
-        end = close < 0 ? n : close + tag.length;
-      }
-    } else if (ch === ';') {
-      flush(i);
-      visit('semicolon', i, i + 1);
-      code = i + 1;
-      i++;
-      continue;
-    }
-    if (end < 0) {
-      i++;
-      continue;
-    }
-    flush(i);
-    visit('quoted', i, end);
-    code = i = end;
-  }
-  flush(n);
-}

@@ -3,7 +3,7 @@ import { serverDefaultKey } from '../schema/types';
 import type { ColumnSpec, ConstraintSpec } from '../schema/columns';
 import type { ColumnChanges, ColumnItem, ConstraintItem, MigrationOp, TableRef } from './ops';
 import type { PgNode, PgToken, SqlParsers } from './sqlParsers';
-import { constraintOp, opaqueSql, sqlOpBase, sqlType } from './sqlShared';
+import { codeOfSql, constraintOp, opaqueSql, sqlOpBase, sqlType } from './sqlShared';
 
 /** Reads SQL with PostgreSQL's own grammar into ops; throws when it is not valid PostgreSQL. */
 export function readPostgresOps(parsers: SqlParsers, sql: string, origin: SourceRef): MigrationOp[] {
@@ -35,9 +35,9 @@ const UNTRACKED_ALTER = new Set([
 ]);
 
 /** The DDL statements of a PL/pgSQL body: each starts with one of these words and ends at its semicolon. */
-const PLPGSQL_DDL = /\b(?:ALTER\s+TABLE|ALTER\s+INDEX|CREATE\s+(?:UNIQUE\s+)?INDEX|CREATE\s+TABLE|DROP\s+TABLE|DROP\s+INDEX)\b[^;]*;/gi;
+const PLPGSQL_DDL = /\b(?:ALTER\s+TABLE|ALTER\s+INDEX|CREATE\s+(?:UNIQUE\s+)?INDEX|CREATE\s+(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE|DROP\s+TABLE|DROP\s+INDEX)\b[^;]*;/gi;
 /** Where DDL starts in a string a PL/pgSQL body runs with EXECUTE. */
-const PLPGSQL_DDL_START = /\b(?:ALTER\s+TABLE|ALTER\s+INDEX|CREATE\s+(?:UNIQUE\s+)?INDEX|CREATE\s+TABLE|DROP\s+TABLE|DROP\s+INDEX)\b/i;
+const PLPGSQL_DDL_START = /\b(?:ALTER\s+TABLE|ALTER\s+INDEX|CREATE\s+(?:UNIQUE\s+)?INDEX|CREATE\s+(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE|DROP\s+TABLE|DROP\s+INDEX)\b/i;
 
 /** The table a DDL text names, when it is written out (not a `%I` placeholder). */
 function tableNamedIn(ddl: string): TableRef | undefined {
@@ -249,27 +249,30 @@ class PgStatementReader {
   private doBlock(node: PgNode): MigrationOp[] {
     const body = (node.args as PgNode[] | undefined)?.find((a) => a.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval;
     if (typeof body !== 'string' || (node.args as PgNode[]).some((a) => a.DefElem?.defname === 'language' && a.DefElem.arg?.String?.sval?.toLowerCase() !== 'plpgsql')) return [];
-    // The body's code with its string literals blanked out (`EXECUTE 'ALTER TABLE ...'` is dynamic SQL, read below).
-    const code = body.replace(/'(?:[^']|'')*'/g, (literal) => ' '.repeat(literal.length));
+    // The body's code, with its strings and comments blanked out (DDL in a string runs only through EXECUTE, below).
+    const { code, strings } = codeOfSql(body);
     const conditional = PLPGSQL_FLOW.test(code);
-    const ops = [...code.matchAll(PLPGSQL_DDL)].flatMap((m) => {
-      const statement = body.slice(m.index, m.index + m[0].length);
-      let read: MigrationOp[];
+    const statements = [...code.matchAll(PLPGSQL_DDL)].map((m) => body.slice(m.index, m.index + m[0].length));
+    const readAll = (): MigrationOp[] => {
       try {
-        read = readPostgresOps(this.parsers, statement, this.origin);
+        // Together, so that a temporary table one statement makes is known to the next.
+        return readPostgresOps(this.parsers, statements.join('\n'), this.origin);
       } catch {
-        return [opaqueSql(statement, this.origin, tableNamedIn(statement), ddlScope(statement))];
+        return statements.flatMap((statement) => {
+          try {
+            return readPostgresOps(this.parsers, statement, this.origin);
+          } catch {
+            return [opaqueSql(statement, this.origin, tableNamedIn(statement), ddlScope(statement))];
+          }
+        });
       }
-      // Under `IF` (mostly `IF NOT EXISTS ... THEN` guards that make it safe to run twice): taken as run, quietly.
-      return conditional ? read.map((op): MigrationOp => ({ ...op, conditional: true })) : read;
-    });
+    };
+    const ops = statements.length === 0 ? [] : readAll();
+    // Under `IF` (mostly `IF NOT EXISTS ... THEN` guards that make it safe to run twice): taken as run, quietly.
+    const out = conditional ? ops.map((op): MigrationOp => (op.kind === 'opaque' ? op : { ...op, conditional: true })) : ops;
     // DDL run through EXECUTE from a string built at run time may change the table it names, or any.
-    if (/\bEXECUTE\b/i.test(code)) {
-      for (const [literal] of body.matchAll(/'(?:[^']|'')*'/g)) {
-        if (PLPGSQL_DDL_START.test(literal)) ops.push(opaqueSql(literal.slice(1, -1), this.origin, tableNamedIn(literal), ddlScope(literal)));
-      }
-    }
-    return ops;
+    if (/\bEXECUTE\b/i.test(code)) for (const text of strings) if (PLPGSQL_DDL_START.test(text)) out.push(opaqueSql(text, this.origin, tableNamedIn(text), ddlScope(text)));
+    return out;
   }
 
   private createTableAs(node: PgNode): MigrationOp[] {

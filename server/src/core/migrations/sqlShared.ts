@@ -108,3 +108,68 @@ export function constraintOp(origin: SourceRef, table: TableRef, spec: Constrain
       return { ...base, kind: 'create_check_constraint', table, constraint: spec };
   }
 }
+
+/**
+ * SQL text with each quoted or commented piece (`'...'`, `"..."`, `$tag$...$tag$`, line and block comments) blanked out to
+ * spaces, so that offsets stay those of the text; and the quoted strings themselves (without their quotes).
+ */
+export function codeOfSql(sql: string): { code: string; strings: string[] } {
+  const parts: string[] = [];
+  const strings: string[] = [];
+  scanSql(sql, (kind, start, end) => {
+    const piece = sql.slice(start, end);
+    if (kind !== 'quoted') {
+      parts.push(piece);
+      return;
+    }
+    parts.push(piece.replace(/[^\n]/g, ' '));
+    const tag = piece[0] === '$' ? /^\$\w*\$/.exec(piece)![0] : piece[0] === "'" ? "'" : undefined;
+    if (tag) strings.push(piece.slice(tag.length, piece.endsWith(tag) && piece.length >= 2 * tag.length ? piece.length - tag.length : piece.length));
+  });
+  return { code: parts.join(''), strings };
+}
+
+/** Walks SQL text as code, quoted or commented pieces, and statement-ending semicolons. */
+export function scanSql(sql: string, visit: (kind: 'code' | 'quoted' | 'semicolon', start: number, end: number) => void): void {
+  const n = sql.length;
+  let i = 0;
+  let code = 0;
+  const flush = (to: number): void => {
+    if (to > code) visit('code', code, to);
+  };
+  while (i < n) {
+    const ch = sql[i];
+    let end = -1;
+    if (ch === '-' && sql[i + 1] === '-') {
+      const nl = sql.indexOf('\n', i);
+      end = nl < 0 ? n : nl;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      end = close < 0 ? n : close + 2;
+    } else if (ch === "'" || ch === '"' || ch === '`') {
+      end = i + 1;
+      while (end < n && !(sql[end] === ch && sql[end + 1] !== ch)) end += sql[end] === ch ? 2 : 1;
+      end = Math.min(n, end + 1);
+    } else if (ch === '$') {
+      const tag = /^\$(?:[A-Za-z_]\w*)?\$/.exec(sql.slice(i, i + 64))?.[0];
+      if (tag) {
+        const close = sql.indexOf(tag, i + tag.length);
+        end = close < 0 ? n : close + tag.length;
+      }
+    } else if (ch === ';') {
+      flush(i);
+      visit('semicolon', i, i + 1);
+      code = i + 1;
+      i++;
+      continue;
+    }
+    if (end < 0) {
+      i++;
+      continue;
+    }
+    flush(i);
+    visit('quoted', i, end);
+    code = i = end;
+  }
+  flush(n);
+}

@@ -42,17 +42,20 @@ export class ClassGraph {
 
   /**
    * The MetaData a library's base shares with a base of the project, when the module that uses it says so at its top
-   * level (`Model.metadata = Base.metadata`, as Airflow does with Flask-AppBuilder's Model).
+   * level before line `before` (`Model.metadata = Base.metadata`, as Airflow does with Flask-AppBuilder's Model: a class
+   * takes the MetaData its base has when the class is made).
    */
-  private sharedMetadata(file: string, name: string): { sharedMetadata?: string } {
+  private sharedMetadata(file: string, name: string, before: number): { sharedMetadata?: string } {
+    let shared: { sharedMetadata?: string } = {};
     for (const s of this.resolver.moduleBody(file)) {
+      if (s.s[0] >= before) break;
       if (s.k !== 'assign' || !s.value) continue;
       const target = s.targets.find((t) => t.k === 'attr' && t.name === 'metadata');
       if (target?.k !== 'attr' || this.resolver.externalName(file, target.obj) !== name) continue;
       const key = metadataKeyOf(this, file, s.value);
-      if (key !== undefined) return { sharedMetadata: key };
+      shared = key !== undefined ? { sharedMetadata: key } : {};
     }
-    return {};
+    return shared;
   }
 
   /** What each base expression of a class refers to. */
@@ -85,7 +88,7 @@ export class ClassGraph {
       if (name === 'fsa.Model') return { t: 'root', root: { kind: 'flask', call: this.flaskCall(file, e) } };
       // Flask-AppBuilder's Model names its tables from the class name as Flask-SQLAlchemy does (DynamicPlugin:
       // dynamic_plugin).
-      if (FLASK_APPBUILDER_MODEL.test(name)) return { t: 'root', root: { kind: 'flask', ...this.sharedMetadata(file, name) } };
+      if (FLASK_APPBUILDER_MODEL.test(name)) return { t: 'root', root: { kind: 'flask', ...this.sharedMetadata(file, name, e.s[0]) } };
       if (name === 'sqlmodel.SQLModel') return { t: 'root', root: { kind: 'sqlmodel' } };
       if (DECLARATIVE_BASE_CLASSES.has(name)) return { t: 'root', root: { kind: 'declarative' } };
       // A library mixin (authlib's OAuth2ClientMixin, ...) may declare columns we cannot see.
