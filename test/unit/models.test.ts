@@ -831,6 +831,30 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual([columns.get('version')!.type!.family, columns.get('version')!.nullable], ['INTEGER', false]);
   });
 
+  it("reads a column both branches of a class-body if declare, and leaves out one only a branch declares (letta's embedding)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        from settings import settings
+        Base = declarative_base()
+        class Passage(Base):
+            __tablename__ = "passages"
+            id = sa.Column(sa.Integer, primary_key=True)
+            if settings.pg:
+                embedding = sa.Column(sa.LargeBinary)
+                pg_only = sa.Column(sa.Integer)
+            elif settings.mysql:
+                embedding = sa.Column(sa.Text)
+            else:
+                embedding = sa.Column(sa.JSON, nullable=True)
+      `,
+    });
+    const columns = tables.get('passages')!.columns;
+    assert.deepEqual([...columns.keys()], ['id', 'embedding']);
+    assert.equal(columns.get('embedding')!.type!.family, 'JSON');
+  });
+
   it("reads Flask-AppBuilder's Model as a declarative base that names its tables from the class name (superset)", async () => {
     const tables = await modelTables({
       'models.py': `

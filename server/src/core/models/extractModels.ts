@@ -213,7 +213,7 @@ class ModelReader {
     const out: DeclaredColumn[] = [];
     for (const c of contributors) {
       for (const d of this.declaredColumns(c, root, c === ref, ref)) if (!bound.has(d.attr)) out.push(d);
-      for (const s of c.cls.body) {
+      for (const s of classStatements(c.cls.body)) {
         if (s.k === 'def' || s.k === 'class') bound.add(s.name);
         else if (s.k === 'assign') for (const t of s.targets) if (t.k === 'name') bound.add(t.id);
       }
@@ -292,7 +292,9 @@ class ModelReader {
       const v = c.resolver.resolve(c.file, e);
       return v.t === 'class' && (this.graph.rootOf({ file: v.file, cls: v.cls }) !== undefined);
     };
-    for (const s of ref.cls.body) {
+    for (const s of classStatements(ref.cls.body)) {
+      // A column declared in both branches of an `if` is edited by hand, not by a quick fix.
+      const editable = inPlace && ref.cls.body.includes(s);
       if (s.k === 'def') {
         const col = this.declaredAttrColumn(ref, s, (ann) => readAnnotation(ctx, ann, typeMap, { isMappedClass: isMapped }), target);
         if (col) out.push(col);
@@ -312,7 +314,7 @@ class ModelReader {
       const annotation = annotationExpr ? readAnnotation(ctx, annotationExpr, typeMap, { sqlmodel, isMappedClass: isMapped }) : undefined;
       // Where the column is written, for edits of the model: only in the table's own class, never through a helper.
       const source = (spec: ColumnSpec, options: { call?: { kind: string; e: Extract<Expr, { k: 'call' }> }; fromAnnotation: boolean; assignable?: boolean }): ColumnSource | undefined =>
-        inPlace && (!options.call || declaration?.direct) ? columnSourceOf({ ctx, statement: s.s, spec, annotation: annotationExpr && annotation && options.fromAnnotation ? { e: annotationExpr, info: annotation } : undefined, ...options }) : undefined;
+        editable && (!options.call || declaration?.direct) ? columnSourceOf({ ctx, statement: s.s, spec, annotation: annotationExpr && annotation && options.fromAnnotation ? { e: annotationExpr, info: annotation } : undefined, ...options }) : undefined;
 
       if (value?.k === 'call' && callee && declaration) {
         let spec = evalColumnCall(declaration.ctx, value, callee);
@@ -709,6 +711,25 @@ export function splitForeignKey(text: string): { table: string; schema?: string;
   const table = parts[parts.length - 2];
   const schema = parts.length > 2 ? parts.slice(0, -2).join('.') : undefined;
   return { table, schema, column };
+}
+
+/**
+ * A class body's statements, with, for an `if` whose branches both bind an attribute (`if settings.pg: embedding =
+ * mapped_column(Vector(...))` / `else: embedding = Column(JSON)`), the `else` branch's binding of it: the attribute
+ * exists whichever runs. What only one branch binds is left out, as the class may not have it.
+ */
+function classStatements(body: Stmt[]): Stmt[] {
+  if (!body.some((s) => s.k === 'if')) return body;
+  const out: Stmt[] = [];
+  for (const s of body) {
+    if (s.k !== 'if') {
+      out.push(s);
+      continue;
+    }
+    const inBody = new Set(classStatements(s.body).flatMap((t) => (t.k === 'assign' ? t.targets.flatMap((x) => (x.k === 'name' ? [x.id] : [])) : [])));
+    for (const t of classStatements(s.orelse)) if (t.k === 'assign' && t.targets.length === 1 && t.targets[0].k === 'name' && inBody.has(t.targets[0].id)) out.push(t);
+  }
+  return out;
 }
 
 /** Top-level statements, including those under module-level `if` / `try` blocks. */
