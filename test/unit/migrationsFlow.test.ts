@@ -160,6 +160,22 @@ describe('migrations: loops and local variables', () => {
     assert.deepEqual([...table(r, 'tags').columns.keys()], ['id', 'name', 'catalog', 'uuid']);
   });
 
+  it('appends to a list what a loop pass makes, with the loop variable of that pass (privacyidea)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        columns = [sa.Column("id", sa.Integer(), primary_key=True)]
+        for bucket in BUCKETS:
+            columns.append(sa.Column(bucket, sa.BigInteger(), nullable=False))
+        for name in ["x", "y"]:
+            col = sa.Column(name, sa.Text())
+            columns.append(col)
+        op.create_table("metric", *columns)
+      `, 'BUCKETS = ["b1", "b2", "b3"]'),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 'metric').columns.keys()], ['id', 'b1', 'b2', 'b3', 'x', 'y']);
+  });
+
   it('reports ops that use the variable of a loop over something unknown', async () => {
     const r = await replay({
       'v/a.py': BASE,

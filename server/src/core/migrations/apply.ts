@@ -136,7 +136,7 @@ class SchemaReplay {
       for (const key of keys) this.maybeChanged.add(key);
       if (op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque') for (const key of keys) this.mayExist.add(key);
     }
-    if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: could not evaluate ${op.unresolved.join(', ')} statically.`);
+    if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: could not evaluate ${op.unresolved.join(', ')} statically${this.untrusted(op)}.`);
     switch (op.kind) {
       case 'create_table':
         return this.createTable(op);
@@ -652,6 +652,13 @@ class SchemaReplay {
     const index = what.index!;
     const unique = table.uniques.some((u) => (u.name !== undefined ? u.name === index : /_key\d*$/.test(index) || u.columns.includes(index)));
     return unique ? undefined : false;
+  }
+
+  /** What an unreadable SQL statement on a known table leaves uncompared, as a note ends with it. */
+  private untrusted(op: MigrationOp): string {
+    if (op.kind !== 'opaque' || op.noteOnly || op.table?.name === undefined || this.uncertain) return '';
+    const name = qualified(op.table);
+    return op.indexesOnly || op.constraintsOnly ? `; the indexes and constraints of table "${name}" are not compared` : `; table "${name}" is not compared`;
   }
 
   /** Why the current op may not run, as a note says it. */

@@ -68,6 +68,13 @@ class Frame {
     this.locals.set(name, v.kind === 'value' ? v.value : { t: 'unknown' });
   }
 
+  /** A frame with the bindings of this one as they are now, which later bindings here do not change. */
+  copy(): Frame {
+    const frame = new Frame(this.file, this.depth, this.active);
+    frame.restore(this.vars);
+    return frame;
+  }
+
   /** The bindings as they are now, to go back to. */
   snapshot(): Map<string, Var> {
     return new Map(this.vars);
@@ -205,10 +212,14 @@ class Interpreter {
     frame.set(list.id, items && added && typeof at === 'number' ? { kind: 'items', items: [...items.slice(0, at), ...added, ...items.slice(at)] } : UNKNOWN);
   }
 
-  /** An expression as a sequence item: a local name stands for what it was bound to, where that was written. */
+  /**
+   * An expression as a sequence item: a local name stands for what it was bound to, where that was written; read
+   * with the bindings of that moment (`for b in names: cols.append(sa.Column(b))` appends one column per name).
+   */
   private itemOf(e: Expr, frame: Frame): InFrame {
     const own = e.k === 'name' ? frame.vars.get(e.id) : undefined;
-    return own?.kind === 'value' && own.source ? own.source : { e, frame };
+    const item = own?.kind === 'value' && own.source ? own.source : { e, frame };
+    return { e: item.e, frame: item.frame.copy() };
   }
 
   private record(ops: MigrationOp[], flags: Flags): void {
