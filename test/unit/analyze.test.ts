@@ -183,6 +183,15 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(role, `${roles}for old, new in renames():\n    op.rename_table(old, new)\n`), []);
   });
 
+  it('still compares the plain indexes of a table whose constraints an unreadable DROP CONSTRAINT may have dropped (agenta)', async () => {
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_users_email", "users", ["email"])\n';
+    const dropAll = 'op.execute("DO $$ DECLARE c text; BEGIN FOR c IN SELECT conname FROM pg_constraint LOOP EXECUTE format(\'ALTER TABLE users DROP CONSTRAINT %I\', c); END LOOP; END $$;")\n';
+    assert.deepEqual(await drift(`${USERS}      email = sa.Column(sa.String(100))\n`, `${create}${dropAll}`), ['extra-index users.email']);
+    // An index statement built at run time leaves the indexes unknown too.
+    const dropIndex = 'op.execute("DO $$ BEGIN EXECUTE format(\'DROP INDEX %I\', name_of()); END $$;")\n';
+    assert.deepEqual(await drift(`${USERS}      email = sa.Column(sa.String(100))\n`, `${create}${dropIndex}`), []);
+  });
+
   it("pairs indexes one to one: a second index of the migrations on a model index's columns is extra (mealie's GIN beside index=True)", async () => {
     const models = `
       class Recipe(Base):

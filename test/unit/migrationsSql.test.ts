@@ -206,7 +206,7 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual([table(r, 'users').uncertain, table(r, 'users').uncertainConstraints], [undefined, true]);
     assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'content']);
     assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_id']);
-    assert.deepEqual(r.findings.map((f) => f.message), ['op.execute: could not evaluate the SQL `ALTER TABLE users DROP CONSTRAINT %I` statically; the indexes and constraints of table "users" are not compared.']);
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.execute: could not evaluate the SQL `ALTER TABLE users DROP CONSTRAINT %I` statically; the constraints and unique indexes of table "users" are not compared.']);
     // Comments and strings are not statements (an apostrophe in one does not open a string), and a temporary table
     // the block makes is known to its next statements.
     const quiet = await replay({

@@ -268,8 +268,12 @@ function diffTable(d: TableDiff): void {
     push({ kind: 'drop-column', migration: mig, column: col }, 'extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` });
   }
   // An index or constraint op that may or may not have run, or that could not be read: which of them exist at head
-  // (the primary key among them) is not known.
-  if (mig.uncertainConstraints) return;
+  // (the primary key among them) is not known; the plain indexes are, when only constraints were in doubt.
+  if (mig.uncertainConstraints) {
+    const plain = (t: TableDef): TableDef => ({ ...t, indexes: t.indexes.filter((i) => !i.unique) });
+    if (mig.plainIndexesKnown) diffIndexes({ ...d, model: plain(model), mig: plain(mig) }, push);
+    return;
+  }
   if (!mig.partial && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
     push({ kind: 'primary-key', model, migration: mig }, 'primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), the migrations have (${mig.primaryKey.join(', ')}) (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
   }

@@ -53,6 +53,9 @@ const ONLY_SOME_DATABASES = 'runs only under a condition that could not be decid
 /** The same, where the dialect is known: the condition tests what the database holds (or the dialect in a form not read). */
 const ONLY_SOME_STATES = 'runs only under a condition that could not be decided (a test on what the database holds)';
 
+/** The ops that change only a table's constraints: none of them makes or drops a plain (non-unique) index. */
+const CONSTRAINT_OPS = new Set<string>(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'drop_constraint']);
+
 /** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
 function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
   switch (op.kind) {
@@ -429,7 +432,7 @@ class SchemaReplay {
     if (hasUnnamedConstraint(table, op.type)) {
       // The database named an unnamed constraint; which one is dropped cannot be told.
       if (!table.uncertainConstraints && !table.uncertain && !this.quiet()) this.report('unresolved', `${label(op)}: "${op.name}" is no name the migrations gave, and table "${qualified(table)}" has constraints the database named: which one it drops cannot be told; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
-      table.uncertainConstraints = true;
+      this.untrustConstraints(table, op);
       return;
     }
     if (this.droppedWithColumn.has(`${refKey(op.table)}:${op.name}`)) return;
@@ -509,18 +512,29 @@ class SchemaReplay {
     return table;
   }
 
+  /**
+   * Its indexes and constraints are no longer known; its plain indexes still are while only ops on constraints (which
+   * cannot make or drop a plain index) put it in doubt.
+   */
+  private untrustConstraints(table: TableDef, op: MigrationOp): void {
+    const onConstraints = CONSTRAINT_OPS.has(op.kind) || (op.kind === 'opaque' && !!op.constraintsOnly);
+    if (onConstraints && (!table.uncertainConstraints || table.plainIndexesKnown)) table.plainIndexesKnown = true;
+    else delete table.plainIndexesKnown;
+    table.uncertainConstraints = true;
+  }
+
   /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
     if (op.unresolved.length > 0 && !this.uncertain && touchesOnlyIndexesOrConstraints(op)) {
       // An index whose columns cannot be read (the op is reported as unresolved): the table's columns are still known.
-      table.uncertainConstraints = true;
+      this.untrustConstraints(table, op);
       return;
     }
     if (this.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
       if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
-      table.uncertainConstraints = true;
+      this.untrustConstraints(table, op);
       return;
     }
     if (this.uncertain && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; table "${qualified(table)}" is not compared.`, table.name);
@@ -658,7 +672,8 @@ class SchemaReplay {
   private untrusted(op: MigrationOp): string {
     if (op.kind !== 'opaque' || op.noteOnly || op.table?.name === undefined || this.uncertain) return '';
     const name = qualified(op.table);
-    return op.indexesOnly || op.constraintsOnly ? `; the indexes and constraints of table "${name}" are not compared` : `; table "${name}" is not compared`;
+    if (op.constraintsOnly) return `; the constraints and unique indexes of table "${name}" are not compared`;
+    return op.indexesOnly ? `; the indexes and constraints of table "${name}" are not compared` : `; table "${name}" is not compared`;
   }
 
   /** Why the current op may not run, as a note says it. */

@@ -185,6 +185,11 @@ export interface TableDef {
    * its indexes and constraints (the primary key among them) are not compared, its columns are.
    */
   uncertainConstraints?: boolean;
+  /**
+   * With `uncertainConstraints`: only its constraints are in doubt (a `DROP CONSTRAINT` built at run time), and its
+   * plain indexes, which no constraint op can make or drop, are still compared.
+   */
+  plainIndexesKnown?: boolean;
   history?: HistoryEntry[];
 }
 
