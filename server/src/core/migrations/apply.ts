@@ -95,9 +95,9 @@ class SchemaReplay {
   /** What each test on the database found, decided when the first op under it was reached. */
   private readonly decided = new Map<DatabaseTest, boolean | undefined>();
   /** The tables an op that may not have run (or may have failed) touched: what a test finds in them is not known. */
-  private readonly maybeChanged = new Set<string>();
+  private readonly contentInDoubt = new Set<string>();
   /** The same, for ops that create, drop or rename a table: whether it exists is not known. */
-  private readonly mayExist = new Set<string>();
+  private readonly existenceInDoubt = new Set<string>();
 
   /**
    * Tables some revision drops or renames away before any creates them: they existed before the first revision (a
@@ -131,13 +131,18 @@ class SchemaReplay {
       const runs = this.runs(step.when);
       // Not run on a database upgraded from empty, as the replay is.
       if (runs === false) return;
-      if (runs === undefined) for (const w of step.when) this[w.undecided] = true;
+      if (runs === undefined) {
+        for (const w of step.when) {
+          if (w.undecided === 'uncertain') this.uncertain = true;
+          else this.guarded = true;
+        }
+      }
     }
     const { op } = step;
     if (this.uncertain || this.guarded) {
       const keys = ownTables(op);
-      for (const key of keys) this.maybeChanged.add(key);
-      if (op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque') for (const key of keys) this.mayExist.add(key);
+      for (const key of keys) this.contentInDoubt.add(key);
+      if (op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque') for (const key of keys) this.existenceInDoubt.add(key);
     }
     if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: could not evaluate ${op.unresolved.join(', ')} statically${this.untrusted(op)}.`);
     switch (op.kind) {
@@ -648,7 +653,7 @@ class SchemaReplay {
     const asksTable = what.column === undefined && what.index === undefined;
     // Alembic's own table exists while any revision runs.
     if (asksTable && key === tableKey('alembic_version')) return true;
-    if (this.mayExist.has(key) || (!asksTable && this.maybeChanged.has(key))) return undefined;
+    if (this.existenceInDoubt.has(key) || (!asksTable && this.contentInDoubt.has(key))) return undefined;
     const table = this.schema.get(key);
     if (!table) {
       // A table no revision creates (or one dropped before it is created) may be made by create_all() before them.

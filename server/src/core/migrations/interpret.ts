@@ -227,7 +227,12 @@ class Interpreter {
       const step: OpStep = { op, uncertain: flags.uncertain, guarded: flags.guarded || !!op.conditional };
       if (flags.when) {
         // An op that names no table is replayed beside every group of tables: it cannot see the tables tested.
-        if (tablesOf(op)?.length === 0) for (const w of flags.when) step[w.undecided] = true;
+        if (tablesOf(op)?.length === 0) {
+          for (const w of flags.when) {
+            if (w.undecided === 'uncertain') step.uncertain = true;
+            else step.guarded = true;
+          }
+        }
         else step.when = flags.when;
       }
       if ((step.uncertain || step.when?.some((w) => w.undecided === 'uncertain')) && this.dialect !== undefined) step.dialectKnown = true;
