@@ -79,3 +79,14 @@ export function removeStaleTemporaryFiles(folder: string, prefix: string): void 
     // A file removed meanwhile, or a folder that cannot be read: the next write tries again.
   }
 }
+
+/**
+ * Writes a cache file whole: into `NAME.PID.tmp` beside it (which `removeStaleTemporaryFiles` clears if the process
+ * stops midway), then renamed over it, so that a reader never sees half of it. Throws when the disk refuses.
+ */
+export function writeCacheFile(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+}

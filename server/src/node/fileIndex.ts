@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resultsFolder } from './resultStore';
+import { writeCacheFile } from './cacheDir';
 import { stampProjectFiles, type FileStamp, type ProjectBytes, type SkippedFile } from './readProject';
 
 /**
@@ -26,12 +27,8 @@ interface FileIndex {
 /** Remembers the content key of files read at `readAt` (ms since the epoch, taken before the first was read). */
 export function storeFileIndex(cacheDir: string, project: string, key: string, read: ProjectBytes, readAt: number): void {
   const index: FileIndex = { format: INDEX_FORMAT, key, readAt, files: [...read.stamps].map(([file, stamp]) => [file, ...stamp]), skipped: read.skipped };
-  const file = path.join(resultsFolder(cacheDir, project), INDEX_FILE);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(index));
-    fs.renameSync(temp, file);
+    writeCacheFile(path.join(resultsFolder(cacheDir, project), INDEX_FILE), JSON.stringify(index));
   } catch {
     // Read-only or full disk: files are read each time.
   }

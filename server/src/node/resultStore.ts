@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../core/findings';
 import type { Analysis } from '../core/project';
-import { projectCacheName, removeStaleTemporaryFiles } from './cacheDir';
+import { projectCacheName, removeStaleTemporaryFiles, writeCacheFile } from './cacheDir';
 import type { ProjectBytes } from './readProject';
 import { VERSION } from '../version';
 
@@ -110,10 +110,7 @@ export function storeResult(cacheDir: string, project: string, key: string, resu
   const folder = resultsFolder(cacheDir, project);
   const file = path.join(folder, `${key}.json`);
   try {
-    fs.mkdirSync(folder, { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify({ format: RESULT_FORMAT, ...result }));
-    fs.renameSync(temp, file);
+    writeCacheFile(file, JSON.stringify({ format: RESULT_FORMAT, ...result }));
     pruneResults(folder, file);
     removeStaleTemporaryFiles(folder, '');
   } catch {

@@ -3,7 +3,7 @@ import type { ConstraintSpec } from '../schema/columns';
 import { checkMentions, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
 import type { OpStep } from './interpret';
 import { decideTest, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
-import type { ColumnItem, MigrationOp, OpKind, TableRef } from './ops';
+import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnItem, type MigrationOp, type OpKind, type TableRef } from './ops';
 
 /**
  * An op whose table could not be evaluated: whatever is known of it, so that the diff can avoid warnings it may
@@ -52,9 +52,6 @@ const IDENTIFIER = /^\w+$/;
 const ONLY_SOME_DATABASES = 'runs only under a condition that could not be decided (a test on the database or its dialect; when the dialect is unknown, set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
 /** The same, where the dialect is known: the condition tests what the database holds (or the dialect in a form not read). */
 const ONLY_SOME_STATES = 'runs only under a condition that could not be decided (a test on what the database holds)';
-
-/** The ops that change only a table's constraints: none of them makes or drops a plain (non-unique) index. */
-const CONSTRAINT_OPS = new Set<string>(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'drop_constraint']);
 
 /** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
 function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
@@ -140,9 +137,9 @@ class SchemaReplay {
     }
     const { op } = step;
     if (this.uncertain || this.guarded) {
-      const keys = ownTables(op);
+      const keys = ownTableKeys(op);
       for (const key of keys) this.contentInDoubt.add(key);
-      if (op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque') for (const key of keys) this.existenceInDoubt.add(key);
+      if (changesTableExistence(op)) for (const key of keys) this.existenceInDoubt.add(key);
     }
     if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: could not evaluate ${op.unresolved.join(', ')} statically${this.untrusted(op)}.`);
     switch (op.kind) {
@@ -522,7 +519,7 @@ class SchemaReplay {
    * cannot make or drop a plain index) put it in doubt.
    */
   private untrustConstraints(table: TableDef, op: MigrationOp): void {
-    const onConstraints = CONSTRAINT_OPS.has(op.kind) || (op.kind === 'opaque' && !!op.constraintsOnly);
+    const onConstraints = CONSTRAINT_OP_KINDS.has(op.kind) || (op.kind === 'opaque' && !!op.constraintsOnly);
     if (onConstraints && (!table.uncertainConstraints || table.plainIndexesKnown)) table.plainIndexesKnown = true;
     else delete table.plainIndexesKnown;
     table.uncertainConstraints = true;
@@ -721,14 +718,6 @@ class SchemaReplay {
     this.reported.add(key);
     this.findings.push(makeFinding(code, { message, file, span, ...(table !== undefined ? { table } : {}), ...(column !== undefined ? { column } : {}) }));
   }
-}
-
-/** The keys of the tables an op works on by name: its own, and the new name of a table it renames. */
-function ownTables(op: MigrationOp): string[] {
-  const ref = 'table' in op ? op.table : undefined;
-  const own = ref ? refKey(ref) : undefined;
-  if (own === undefined) return [];
-  return op.kind === 'rename_table' && op.newName !== undefined ? [own, tableKey(op.newName, ref!.schema)] : [own];
 }
 
 function refKey(ref: TableRef): string | undefined {

@@ -1,7 +1,7 @@
 import { returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
-import { readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
+import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { tableKey } from '../schema/schema';
 import { tablesOf } from './replayGroups';
@@ -197,8 +197,8 @@ class Interpreter {
       this.record(readOpCall({ scope: this.scope(frame), call: e, method: 'execute' }), flags);
       return;
     }
-    const fn = this.callee(e.fn, frame);
-    if (fn && frame.depth < MAX_INLINE_DEPTH && !frame.active.has(fn.def) && ++this.inlined <= MAX_INLINED) this.walk(fn.def.body, this.bindCall(fn, e, frame), flags);
+    const helper = this.inlinable(e, frame, false);
+    if (helper) this.walk(helper.def.body, helper.inner, flags);
   }
 
   /**
@@ -465,15 +465,15 @@ class Interpreter {
    * in its body, or a decorator (a cache would return an earlier call's answer).
    */
   private helperTest(call: Extract<Expr, { k: 'call' }>, frame: Frame, read: { at: number }, depth: number): DatabaseTest | undefined {
-    const fn = this.callee(call.fn, frame);
-    if (!fn || fn.def.decorators.length > 0 || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def) || ++this.inlined > MAX_INLINED) return undefined;
-    const inner = this.bindCall(fn, call, frame);
+    const helper = this.inlinable(call, frame, true);
+    if (!helper) return undefined;
+    const { def, inner } = helper;
     const answer = (e: Expr): DatabaseTest | undefined => {
       const v = evalLiteral(this.resolver, inner.file, e, inner.locals);
       return typeof v === 'boolean' ? { k: 'const', v } : this.databaseTest(e, inner, read, depth + 1);
     };
     const guards: Array<[DatabaseTest, DatabaseTest]> = [];
-    for (const s of fn.def.body) {
+    for (const s of def.body) {
       if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
       else if (s.k === 'if' && s.orelse.length === 0 && s.body.length === 1 && s.body[0].k === 'return' && s.body[0].value) {
         const when = this.databaseTest(s.test, inner, read, depth + 1);
@@ -679,16 +679,25 @@ class Interpreter {
    * and no decorator wraps the helper (a cache would return an earlier call's value).
    */
   private inlineReturn(call: Extract<Expr, { k: 'call' }>, frame: Frame, exact = false): InFrame | undefined {
-    const fn = this.callee(call.fn, frame);
-    if (!fn || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def) || ++this.inlined > MAX_INLINED) return undefined;
-    if (exact && fn.def.decorators.length > 0) return undefined;
-    const inner = this.bindCall(fn, call, frame);
-    for (const s of fn.def.body) {
+    const helper = this.inlinable(call, frame, exact);
+    if (!helper) return undefined;
+    const { def, inner } = helper;
+    for (const s of def.body) {
       if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
       else if (s.k === 'return') return s.value ? { e: s.value, frame: inner } : undefined;
       else if (exact && !(s.k === 'expr' && s.value.k === 'str')) return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * The project helper a call calls, with a frame of its arguments, when it may be inlined: not too deep, not
+   * recursive, within the revision's budget, and (`exact`) not wrapped by a decorator, whose cache may answer instead.
+   */
+  private inlinable(call: Extract<Expr, { k: 'call' }>, frame: Frame, exact: boolean): { def: DefStmt; inner: Frame } | undefined {
+    const fn = this.callee(call.fn, frame);
+    if (!fn || (exact && fn.def.decorators.length > 0) || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def) || ++this.inlined > MAX_INLINED) return undefined;
+    return { def: fn.def, inner: this.bindCall(fn, call, frame) };
   }
 
   private moduleFrame(file: string): Frame {
@@ -872,20 +881,18 @@ function flowOf(current: Flags, entered: Flags): Flow {
 }
 
 /** The op kinds that change only a table's indexes or constraints. */
-const INDEX_OR_CONSTRAINT_OPS = new Set(['create_index', 'drop_index', 'rename_index', 'create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'drop_constraint']);
+const INDEX_OR_CONSTRAINT_OPS = new Set([...CONSTRAINT_OP_KINDS, 'create_index', 'drop_index', 'rename_index']);
 
 /** Whether an op may change what an existence test finds (an op that names no table may change anything). */
 function mayChange(op: MigrationOp, what: Existence): boolean {
-  const keys = tablesOf(op);
-  if (!keys || keys.length === 0) return true;
-  const key = tableKey(what.table, what.schema);
-  if (keys[0] !== key && !(op.kind === 'rename_table' && keys[1] === key)) return false;
+  if (!tablesOf(op)?.length) return true;
+  if (!ownTableKeys(op).includes(tableKey(what.table, what.schema))) return false;
   if (what.column !== undefined) return !INDEX_OR_CONSTRAINT_OPS.has(op.kind);
   if (what.index !== undefined) {
     const other = op.kind === 'create_index' ? op.index?.name : op.kind === 'drop_index' ? op.name : undefined;
     return other === undefined || other === what.index;
   }
-  return op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque';
+  return changesTableExistence(op);
 }
 
 const continued = new WeakMap<Stmt[], Stmt[]>();

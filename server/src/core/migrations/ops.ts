@@ -1,7 +1,7 @@
 import { keywordArg, type Expr, type Stmt } from '../python/syntax';
 import { exprText } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList } from '../python/literals';
-import type { ServerDefault, SourceRef, SqlType } from '../schema/schema';
+import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../schema/schema';
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
 import { calleeName, evalColumnCall, evalConstraintCall, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
 import { readSqlOps } from './sql';
@@ -79,6 +79,22 @@ export type MigrationOp = OpBase &
   );
 
 export type OpKind = MigrationOp['kind'];
+
+/** The ops that change only a table's constraints: none of them makes or drops a plain (non-unique) index. */
+export const CONSTRAINT_OP_KINDS: ReadonlySet<string> = new Set(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'drop_constraint']);
+
+/** The keys of the tables an op works on by name: its own, and the new name of a table it renames. */
+export function ownTableKeys(op: MigrationOp): string[] {
+  const ref = 'table' in op ? op.table : undefined;
+  if (ref?.name === undefined) return [];
+  const own = tableKey(ref.name, ref.schema);
+  return op.kind === 'rename_table' && op.newName !== undefined ? [own, tableKey(op.newName, ref.schema)] : [own];
+}
+
+/** Whether an op may make a table exist or stop existing (SQL that could not be read among them). */
+export function changesTableExistence(op: MigrationOp): boolean {
+  return op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque';
+}
 
 /** An expression together with the context it must be evaluated in. */
 export interface Located {

@@ -34,10 +34,12 @@ const UNTRACKED_ALTER = new Set([
   'AT_AlterColumnGenericOptions', 'AT_DropOids',
 ]);
 
-/** The DDL statements of a PL/pgSQL body: each starts with one of these words and ends at its semicolon. */
-const PLPGSQL_DDL = /\b(?:ALTER\s+TABLE|ALTER\s+INDEX|CREATE\s+(?:UNIQUE\s+)?INDEX|CREATE\s+(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE|DROP\s+TABLE|DROP\s+INDEX)\b[^;]*;/gi;
+/** The words a DDL statement of a PL/pgSQL body starts with. */
+const DDL_START = String.raw`\b(?:ALTER\s+TABLE|ALTER\s+INDEX|CREATE\s+(?:UNIQUE\s+)?INDEX|CREATE\s+(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE|DROP\s+TABLE|DROP\s+INDEX)\b`;
+/** The DDL statements of a PL/pgSQL body: each from its first words to its semicolon. */
+const PLPGSQL_DDL = new RegExp(`${DDL_START}[^;]*;`, 'gi');
 /** Where DDL starts in a string a PL/pgSQL body runs with EXECUTE. */
-const PLPGSQL_DDL_START = /\b(?:ALTER\s+TABLE|ALTER\s+INDEX|CREATE\s+(?:UNIQUE\s+)?INDEX|CREATE\s+(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE|DROP\s+TABLE|DROP\s+INDEX)\b/i;
+const PLPGSQL_DDL_START = new RegExp(DDL_START, 'i');
 
 /** The table a DDL text names, when it is written out (not a `%I` placeholder). */
 function tableNamedIn(ddl: string): TableRef | undefined {
