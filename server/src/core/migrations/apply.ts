@@ -519,7 +519,7 @@ class SchemaReplay {
    * cannot make or drop a plain index) put it in doubt.
    */
   private untrustConstraints(table: TableDef, op: MigrationOp): void {
-    const onConstraints = CONSTRAINT_OP_KINDS.has(op.kind) || (op.kind === 'opaque' && !!op.constraintsOnly);
+    const onConstraints = CONSTRAINT_OP_KINDS.has(op.kind) || (op.kind === 'opaque' && !!op.plainIndexesKept);
     if (onConstraints && (!table.uncertainConstraints || table.plainIndexesKnown)) table.plainIndexesKnown = true;
     else delete table.plainIndexesKnown;
     table.uncertainConstraints = true;

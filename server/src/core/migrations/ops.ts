@@ -75,7 +75,7 @@ export type MigrationOp = OpBase &
      * index names are uncertain; `constraintsOnly`: only the table's keys and constraints (`ALTER TABLE t DROP PRIMARY
      * KEY, ADD PRIMARY KEY (id)`); `noteOnly`: SQL that could not be read but touches no table (it is only reported).
      */
-    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; noteOnly?: boolean }
+    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; plainIndexesKept?: boolean; noteOnly?: boolean }
   );
 
 export type OpKind = MigrationOp['kind'];

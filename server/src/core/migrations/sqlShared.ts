@@ -15,9 +15,14 @@ export function opaqueSql(statement: string, origin: SourceRef, table: TableRef 
     ...sqlOpBase(origin),
     kind: 'opaque',
     table,
-    ...(scope === 'indexes' ? { indexesOnly: true } : scope === 'constraints' ? { constraintsOnly: true } : scope === 'none' ? { noteOnly: true } : {}),
+    ...(scope === 'indexes' ? { indexesOnly: true } : scope === 'constraints' ? { constraintsOnly: true, ...(touchesNoIndex(statement) ? { plainIndexesKept: true } : {}) } : scope === 'none' ? { noteOnly: true } : {}),
     unresolved: [`the SQL \`${text.length > 80 ? `${text.slice(0, 77)}...` : text}\``],
   };
+}
+
+/** Whether key DDL names no index (MySQL's `ADD INDEX`, `KEY`, `FULLTEXT`, `SPATIAL`): only constraints, whose own indexes are unique. */
+function touchesNoIndex(statement: string): boolean {
+  return !/\b(?:INDEX|KEY|FULLTEXT|SPATIAL)\b/i.test(statement.replace(/\b(?:PRIMARY|FOREIGN)\s+KEY\b/gi, ''));
 }
 
 /** A SQL type as the grammars describe it: its name's words, numeric and string arguments, and `[]`. */
