@@ -674,6 +674,47 @@ describe('migrations: revisions run by project code', () => {
     const r = await replay({ 'plugin/migrations/b1.py': text });
     assert.deepEqual([...r.schema.keys()], ['widgets']);
   });
+
+  it('decides a test of whether upgrade() was given a parameter as Alembic calls it: without arguments', async () => {
+    // mindsdb's checkpoint revision: its own runner passes `op` on a new database; under `alembic upgrade` it does nothing.
+    const checkpoint = (test: string, before = '') =>
+      `"""checkpoint"""\nimport sqlalchemy as sa\nfrom alembic import op as alembic_op\nfrom alembic.operations import Operations\n\nrevision = "c"\ndown_revision = "a"\n\n\ndef upgrade(op: Operations = None):\n${before}    if ${test}:\n        return\n    op.create_table("widgets", sa.Column("id", sa.Integer(), primary_key=True))\n`;
+    for (const test of ['op is None', 'not op', 'op == None']) {
+      const r = await replay({ 'v/a.py': BASE, 'v/c.py': checkpoint(test) });
+      assert.deepEqual([...r.schema.keys()], ['users', 'posts'], test);
+      assert.deepEqual(r.findings, [], test);
+    }
+    for (const test of ['op is not None', 'op']) {
+      const r = await replay({ 'v/a.py': BASE, 'v/c.py': checkpoint(test) });
+      assert.deepEqual([...r.schema.keys()], ['users', 'posts', 'widgets'], test);
+      assert.deepEqual(r.findings, [], test);
+    }
+    // Bound anew, the name is no longer the parameter: the test is not decided, and the op after it may run.
+    const rebound = await replay({ 'v/a.py': BASE, 'v/c.py': checkpoint('op is None', '    op = alembic_op\n') });
+    assert.deepEqual([...rebound.schema.keys()], ['users', 'posts', 'widgets']);
+  });
+
+  it('reports what a revision runs through exec() as unread, and no later failure on a table it may have made', async () => {
+    // mindsdb's first revision execs the code autogenerate renders for the models of that day.
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        mc = context.get_context()
+        code = render_upgrade(produce_migrations(mc, metadata))
+        exec(code)
+      `, 'from alembic import context\nfrom alembic.autogenerate import produce_migrations\n'),
+      'v/b.py': rev('b', 'a', `
+        with op.batch_alter_table("predictor") as batch_op:
+            batch_op.add_column(sa.Column("status", sa.String()))
+      `),
+      // A later revision that may create the table too (mindsdb's checkpoint, under a test that is not decided).
+      'v/c.py': rev('c', 'b', `
+        if not new_database():
+            return
+        op.create_table("predictor", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("status", sa.String()))
+      `, 'from app.setup import new_database\n'),
+    });
+    assert.deepEqual(r.findings.map((f) => `${f.code} ${f.message}`), ['unresolved exec(): could not evaluate the code `code` statically.']);
+  });
 });
 
 describe('migrations: enum values', () => {

@@ -1,5 +1,5 @@
 import { returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
-import { type DefStmt, type Resolver, type Value } from '../python/resolve';
+import { exprText, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
@@ -30,8 +30,14 @@ export function interpretUpgrade({ resolver, file, dialect }: { resolver: Resolv
   if (!upgrade) return [];
   const interpreter = new Interpreter(resolver, dialect);
   const frame = new Frame(file, 0, new Set([upgrade]));
-  // NOTE: `def upgrade(op=None)` is how some projects run revisions with their own Operations object.
-  for (const p of upgrade.params) frame.set(p.name, p.name === 'op' ? { kind: 'value', value: { t: 'ext', q: 'alembic.op' } } : UNKNOWN);
+  for (const p of upgrade.params) {
+    // NOTE: `def upgrade(op=None)` is how some projects run revisions with their own Operations object.
+    const v: Var = p.name === 'op' ? { kind: 'value', value: { t: 'ext', q: 'alembic.op' } } : { ...UNKNOWN };
+    frame.set(p.name, v);
+    // Alembic calls upgrade() without arguments, so a test of whether one was passed (mindsdb's checkpoint revision
+    // starts `if op is None: return`) is decided: it was not.
+    if (p.default?.k === 'const' && p.default.v === null) interpreter.unpassed.set(p.name, v);
+  }
   interpreter.walk(upgrade.body, frame, { uncertain: false, guarded: false });
   return interpreter.steps;
 }
@@ -119,6 +125,8 @@ class Interpreter {
   private readonly batchStarts: number[] = [];
   /** Helpers inlined so far (run, or read for what they return): helpers that call helpers grow exponentially, so they are bounded. */
   private inlined = 0;
+  /** upgrade()'s parameters that default to None, which Alembic does not pass, with what they are bound to. */
+  readonly unpassed = new Map<string, Var>();
 
   constructor(
     private readonly resolver: Resolver,
@@ -195,6 +203,12 @@ class Interpreter {
     // A connection's `execute(...)`, or `exec_driver_sql(...)` (CREATE INDEX CONCURRENTLY through an autocommit one).
     if (e.fn.k === 'attr' && (e.fn.name === 'execute' || e.fn.name === 'exec_driver_sql') && this.mentions(e.fn.obj, frame, CONNECTION_WORDS, 0)) {
       this.record(readOpCall({ scope: this.scope(frame), call: e, method: 'execute' }), flags);
+      return;
+    }
+    // `exec(code)`: code made at run time (mindsdb runs what autogenerate renders), which may change any table.
+    if (this.builtinCalled(e.fn, frame) === 'exec') {
+      const code = e.args[0] ? `the code \`${exprText(e.args[0])}\`` : 'its code';
+      this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'exec', unresolved: [code] }], flags);
       return;
     }
     const helper = this.inlinable(e, frame, false);
@@ -336,6 +350,8 @@ class Interpreter {
       const [a, b] = this.bothBranches(s, frame, uncertain, uncertain);
       return a || b ? 'maybe' : undefined;
     }
+    const passed = this.testOfParameter(s.test, frame);
+    if (passed !== undefined) return this.walk(passed ? s.body : s.orelse, frame, flags);
     const literal = evalLiteral(this.resolver, frame.file, s.test, frame.locals);
     if (literal !== undefined) return this.walk(isTruthy(literal) ? s.body : s.orelse, frame, flags);
     // A test on what the database holds (`if has_column:`): both branches are taken, and an op in them that fails
@@ -345,6 +361,22 @@ class Interpreter {
     if (a === 'maybe' || b === 'maybe') return 'maybe';
     if (a === 'return' && b === 'return') return 'return';
     return a || b ? 'guarded' : undefined;
+  }
+
+  /**
+   * The outcome of a test of whether upgrade() was given a parameter Alembic does not pass (`op is None`, `op is not
+   * None`, `not op`, `op`), while the name is still bound to that parameter; undefined for any other test.
+   */
+  private testOfParameter(test: Expr, frame: Frame): boolean | undefined {
+    const unpassed = (e: Expr): boolean => e.k === 'name' && this.unpassed.has(e.id) && frame.vars.get(e.id) === this.unpassed.get(e.id);
+    if (unpassed(test)) return false;
+    if (test.k === 'not' && unpassed(test.value)) return true;
+    if (test.k === 'compare' && test.ops.length === 1 && unpassed(test.left) && test.comparators[0].k === 'const' && test.comparators[0].v === null) {
+      const op = test.ops[0];
+      if (op === 'is' || op === '==') return true;
+      if (op === 'is not' || op === '!=') return false;
+    }
+    return undefined;
   }
 
   /**

@@ -38,8 +38,8 @@ export interface ColumnChanges {
 
 interface OpBase {
   origin: SourceRef;
-  /** How the op was written: an `op.` call, a `batch_op.` call, or DDL inside `op.execute(...)`. */
-  via: 'op' | 'batch_op' | 'execute';
+  /** How the op was written: an `op.` call, a `batch_op.` call, DDL inside `op.execute(...)`, or code run by `exec()`. */
+  via: 'op' | 'batch_op' | 'execute' | 'exec';
   /** What could not be evaluated statically, each as "the table name `expr`". */
   unresolved: string[];
   /** Run under a condition of the SQL itself (an `IF` of a DO block): taken as run, and a failure is not reported. */
