@@ -195,6 +195,14 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(`${USERS}      email = sa.Column(sa.String(100), index=True)\n`, `${create.replace(/op.create_index.*\n/, '')}${addIndex}`), []);
   });
 
+  it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email"))\nop.create_index("ix_users_id", "users", ["id"])\n';
+    const dropUniques = 'insp = sa.inspect(op.get_bind())\nwith op.batch_alter_table("users") as batch_op:\n    for c in insp.get_unique_constraints("users"):\n        batch_op.drop_constraint(c["name"], type_="unique")\n';
+    // Any of them may be gone: neither the unique constraint the migrations made nor one the model declares is reported; the plain index still is.
+    assert.deepEqual(await drift(`${USERS}      email = sa.Column(sa.String(100))\n`, `${create}${dropUniques}`), ['extra-index users.id']);
+    assert.deepEqual(await drift(`${USERS}      email = sa.Column(sa.String(100), unique=True)\n`, `${create.replace(', sa.UniqueConstraint("email")', '')}${dropUniques}`), ['extra-index users.id']);
+  });
+
   it("pairs indexes one to one: a second index of the migrations on a model index's columns is extra (mealie's GIN beside index=True)", async () => {
     const models = `
       class Recipe(Base):

@@ -270,7 +270,7 @@ function diffTable(d: TableDiff): void {
   // An index or constraint op that may or may not have run, or that could not be read: which of them exist at head
   // (the primary key among them) is not known; the plain indexes are, when only constraints were in doubt.
   if (mig.uncertainConstraints) {
-    const plain = (t: TableDef): TableDef => ({ ...t, indexes: t.indexes.filter((i) => !i.unique) });
+    const plain = (t: TableDef): TableDef => ({ ...t, indexes: t.indexes.filter((i) => !i.unique), uniques: [] });
     if (mig.plainIndexesKnown) diffIndexes({ ...d, model: plain(model), mig: plain(mig) }, push);
     return;
   }
