@@ -2,21 +2,25 @@ import * as assert from 'node:assert/strict';
 import { Project } from '../../server/src/core/project';
 import { defaultSettings, type Settings } from '../../server/src/core/config/settings';
 import { testParser, py } from './helpers';
+import type { Finding } from '../../server/src/core/findings';
 
 const INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n';
 
 /** Findings (code table.column) of a project made of one model file and one revision creating its tables. */
 async function drift(models: string, upgrade: string, extra: Record<string, string> = {}): Promise<string[]> {
+  return (await analysis(upgrade, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`, ...extra }))
+    .filter((f) => f.severity === 'warning' || f.severity === 'error')
+    .map((f) => `${f.code} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}`);
+}
+
+/** Every finding of a project whose first revision's upgrade() is `upgrade`, with the other files given. */
+async function analysis(upgrade: string, files: Record<string, string>): Promise<Finding[]> {
   const project = new Project(await testParser());
   project.setFile('alembic.ini', INI);
-  project.setFile('app/models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`);
   const body = py(upgrade).split('\n').map((l) => `    ${l}`).join('\n');
   project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${body}\n`);
-  for (const [f, t] of Object.entries(extra)) project.setFile(f, py(t));
-  return project
-    .analyze()
-    .findings.filter((f) => f.severity === 'warning' || f.severity === 'error')
-    .map((f) => `${f.code} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}`);
+  for (const [f, t] of Object.entries(files)) project.setFile(f, py(t));
+  return project.analyze().findings;
 }
 
 const USERS = `
@@ -193,6 +197,45 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     // Key DDL no grammar reads that names an index (MySQL's ADD INDEX) leaves the plain indexes unknown as well.
     const addIndex = 'op.execute("ALTER TABLE users ADD INDEX ix_users_email (email) LOCK=NONE WITH PARSER ngram")\n';
     assert.deepEqual(await drift(`${USERS}      email = sa.Column(sa.String(100), index=True)\n`, `${create.replace(/op.create_index.*\n/, '')}${addIndex}`), []);
+  });
+
+  it("names what Alembic's ops make by env.py's target_metadata naming convention, and drops by those names (backend.ai, indico, phoenix)", async () => {
+    const conventions = '{"ck": "ck_%(table_name)s_%(constraint_name)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}';
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base(metadata=sa.MetaData(naming_convention=${conventions}))
+      class User(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+      class Folder(Base):
+          __tablename__ = "folders"
+          id = sa.Column(sa.Integer, primary_key=True)
+          owner = sa.Column(sa.Integer)
+          code = sa.Column(sa.String(10))
+    `;
+    const create = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("folders", sa.Column("id", sa.Integer(), nullable=False), sa.Column("owner", sa.Integer()), sa.Column("code", sa.String(10)),
+          sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("code"), sa.CheckConstraint("id > 0", name="id_positive"))
+      op.create_foreign_key(None, "folders", "users", ["owner"], ["id"])
+    `;
+    // The check is dropped by the name it was given (the convention makes the same name of both) or by its whole name
+    // under op.f() (taken as it is); the others by the names the convention gave them.
+    const drops = (check: string) => `from alembic import op\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    op.drop_constraint("uq_folders_code", "folders", type_="unique")\n    op.drop_constraint(${check}, "folders", type_="check")\n    op.drop_constraint(op.f("fk_folders_owner_users"), "folders", type_="foreignkey")\n`;
+    const env = (target: string, check = '"id_positive"') => ({ 'app/models.py': models, 'migrations/env.py': `from app.models import Base\ntarget_metadata = ${target}\n`, 'migrations/versions/a2.py': drops(check) });
+    const found = async (files: Record<string, string>): Promise<string[]> => (await analysis(create, files)).map((f) => `${f.code} ${f.message}`);
+    assert.deepEqual(await found(env('Base.metadata')), []);
+    assert.deepEqual(await found(env('Base.metadata', 'op.f("ck_folders_id_positive")')), []);
+    // Without op.f(), a whole conventional name is made again: Alembic drops "ck_folders_ck_folders_id_positive".
+    assert.deepEqual(await found(env('Base.metadata', '"ck_folders_id_positive"')), [
+      'extra-check CHECK constraint "ck_folders_id_positive" (id > 0) of "folders" exists at head a2 but the model does not declare it.',
+      'invalid-operation op.drop_constraint: constraint "ck_folders_ck_folders_id_positive" does not exist on table "folders" at this point.',
+    ]);
+    // Without the drops, what the ops made is extra.
+    assert.deepEqual(await drift('', create, { ...env('Base.metadata'), 'migrations/versions/a2.py': 'revision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    pass\n' }), ['extra-unique folders.code', 'extra-check folders', 'extra-foreign-key folders.owner']);
+    // A list of MetaData has no naming_convention: Alembic names nothing, and the database names the unnamed ones.
+    assert.deepEqual((await found(env('[Base.metadata]'))).map((f) => f.split(':')[0]), ['unresolved op.drop_constraint']);
   });
 
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {

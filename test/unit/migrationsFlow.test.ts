@@ -204,6 +204,19 @@ describe('migrations: loops and local variables', () => {
     assert.deepEqual(r.findings, []);
     assert.deepEqual([...table(r, 'settings').columns.keys()], ['settings_key', 'value']);
   });
+
+  it('drops a MetaData passed to create_table, as Alembic does with anything but columns, constraints and indexes (neutron, backend.ai)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("rbacs", sa.MetaData(), sa.Column("id", sa.Integer(), primary_key=True))
+        md = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s"})
+        op.create_table("images", md, sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(20)))
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 'images').columns.keys()], ['id', 'name']);
+    assert.equal(table(r, 'rbacs').uncertain, undefined);
+  });
 });
 
 describe('migrations: branches', () => {

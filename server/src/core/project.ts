@@ -19,7 +19,8 @@ import { applyBaselineSetting } from './config/baseline';
 import { applyIncludeObjectRules, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
 import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
-import { readTargetMetadata } from './config/targetMetadata';
+import { readTargetConvention, readTargetMetadata } from './config/targetMetadata';
+import type { NamingConvention } from './models/naming';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
 export interface EnvironmentAnalysis {
@@ -86,6 +87,8 @@ interface HistoryReplay {
   dialect?: string;
   steps: RevisionSteps[];
   stepFiles: string[];
+  /** The naming convention of env.py's target_metadata, which the replay named what the ops made by. */
+  convention: NamingConvention;
   replay: ReplayResult;
 }
 
@@ -98,6 +101,7 @@ class AnalysisMemos {
   readonly includeRules: FileMemo<ExcludeRule[]>;
   readonly compareOptions: FileMemo<CompareOptions>;
   readonly targetMetadata: FileMemo<string[] | undefined>;
+  readonly targetConvention: FileMemo<NamingConvention>;
   readonly graphs = new InputsMemo<RevisionGraph>();
   readonly environments = new TextsMemo<AlembicEnvironment[]>();
   readonly replays = new ReplayGroups();
@@ -124,6 +128,7 @@ class AnalysisMemos {
     this.includeRules = new FileMemo(this.reads);
     this.compareOptions = new FileMemo(this.reads);
     this.targetMetadata = new FileMemo(this.reads);
+    this.targetConvention = new FileMemo(this.reads);
   }
 
   /**
@@ -138,6 +143,7 @@ class AnalysisMemos {
     this.includeRules.invalidate(file);
     this.compareOptions.invalidate(file);
     this.targetMetadata.invalidate(file);
+    this.targetConvention.invalidate(file);
     const own = (key: string): boolean => key === file || key.startsWith(`${file}\0`);
     if (change === 'revision' && forgot.every(own)) this.editedRevisions.add(file);
     else if (change !== 'other' || forgot.length > 0) this.historyEpoch++;
@@ -155,7 +161,7 @@ class AnalysisMemos {
   /** Forgets what the last analysis did not use (the history's memos only when it read the history). */
   sweep(historyRead: boolean): void {
     for (const m of historyRead ? [this.revisions, this.steps, this.graphs, this.replays] : []) m.sweep();
-    for (const m of [this.models, this.includeRules, this.compareOptions, this.targetMetadata]) m.sweep();
+    for (const m of [this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention]) m.sweep();
   }
 
   private clear(): void {
@@ -164,7 +170,7 @@ class AnalysisMemos {
     this.modelGroups.clear();
     this.environments.clear();
     this.tablePairs = new WeakMap();
-    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.graphs, this.replays]) m.clear();
+    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention, this.graphs, this.replays]) m.clear();
   }
 }
 
@@ -370,6 +376,8 @@ export class Project {
       const epoch = memos.historyEpoch;
       history = { ...(yield* this.readHistory(settings, allFiles, pyFiles, resolver)), epoch, settingsKey };
     }
+    // A model edit that changes the naming convention (and nothing the revisions read) names the ops' constraints anew.
+    history = { ...history, replays: history.replays.map((r) => this.withConvention(r, resolver)) };
     memos.history = history;
     const { envs, revisionFiles, replays } = history;
     findings.push(...history.findings);
@@ -545,7 +553,8 @@ export class Project {
           if (!known) yield;
         }
       }
-      replays.push({ env, graph, dialect, steps, stepFiles, replay: memos.replays.replay(steps, env.name) });
+      const convention = this.conventionOf(env, resolver);
+      replays.push({ env, graph, dialect, steps, stepFiles, convention, replay: memos.replays.replay(steps, env.name, convention) });
       yield;
     }
     return { envs, revisionFiles, replays, findings };
@@ -570,6 +579,19 @@ export class Project {
     }
   }
 
+  /** The naming convention Alembic's ops in an environment name constraints and indexes by (its env.py's target_metadata's). */
+  private conventionOf(env: AlembicEnvironment, resolver: Resolver): NamingConvention {
+    const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
+    return this.files.has(envPy) ? this.memos.targetConvention.get(envPy, () => readTargetConvention({ resolver, file: envPy })) : {};
+  }
+
+  /** The replay, named by the environment's naming convention as it is now (replayed again when it changed). */
+  private withConvention(r: HistoryReplay, resolver: Resolver): HistoryReplay {
+    const convention = this.conventionOf(r.env, resolver);
+    if (JSON.stringify(convention) === JSON.stringify(r.convention)) return r;
+    return { ...r, convention, replay: this.memos.replays.replay(r.steps, r.env.name, convention) };
+  }
+
   /**
    * The last history with the edited revisions' ops read and replayed again, when their metadata (all the graph
    * depends on) is as it was; undefined when it is not, and the history must be read anew.
@@ -588,7 +610,7 @@ export class Project {
         const file = r.stepFiles[i];
         return edited.has(file) ? { revision: s.revision, steps: memos.steps.get(stepsKey(file, r.dialect), () => interpretUpgrade({ resolver, file, dialect: r.dialect })) } : s;
       });
-      return { ...r, steps, replay: memos.replays.replay(steps, r.env.name) };
+      return { ...r, steps, replay: memos.replays.replay(steps, r.env.name, r.convention) };
     });
     return { ...known, replays };
   }

@@ -1,6 +1,7 @@
 import type { Resolver } from '../python/resolve';
+import type { Expr } from '../python/syntax';
 import { ClassGraph } from '../models/classes';
-import { metadataKeyOf } from '../models/naming';
+import { metadataKeyOf, namingConventionOf, type NamingConvention } from '../models/naming';
 
 /**
  * The MetaData objects an env.py gives autogenerate (`target_metadata = Base.metadata`, or a list of them), as the
@@ -8,10 +9,7 @@ import { metadataKeyOf } from '../models/naming';
  * at run time), and every MetaData of the project is then a candidate.
  */
 export function readTargetMetadata({ resolver, file }: { resolver: Resolver; file: string }): string[] | undefined {
-  let value;
-  for (const s of resolver.moduleBody(file)) {
-    if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'target_metadata')) value = s.value;
-  }
+  const value = targetMetadataOf(resolver, file);
   if (!value) return undefined;
   const graph = new ClassGraph(resolver);
   const items = value.k === 'list' || value.k === 'tuple' ? value.items : [value];
@@ -22,4 +20,23 @@ export function readTargetMetadata({ resolver, file }: { resolver: Resolver; fil
     keys.push(key);
   }
   return keys.length > 0 ? keys : undefined;
+}
+
+/**
+ * The naming convention Alembic's ops name constraints and indexes by: that of env.py's `target_metadata` when it is
+ * one MetaData (a list has none); none when it is not known.
+ */
+export function readTargetConvention({ resolver, file }: { resolver: Resolver; file: string }): NamingConvention {
+  const value = targetMetadataOf(resolver, file);
+  if (!value || value.k === 'list' || value.k === 'tuple') return {};
+  return namingConventionOf(new ClassGraph(resolver), file, value) ?? {};
+}
+
+/** What env.py assigns to `target_metadata` last, at module level. */
+function targetMetadataOf(resolver: Resolver, file: string): Expr | undefined {
+  let value;
+  for (const s of resolver.moduleBody(file)) {
+    if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'target_metadata')) value = s.value;
+  }
+  return value;
 }

@@ -1,5 +1,6 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
+import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
 import { checkMentions, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
 import type { OpStep } from './interpret';
 import { decideTest, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
@@ -41,8 +42,8 @@ export function baselineFinding(tables: string[], origin: SourceRef): Finding {
 }
 
 /** Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops). */
-export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>): ReplayResult {
-  const replay = new SchemaReplay(revisions);
+export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}): ReplayResult {
+  const replay = new SchemaReplay(revisions, convention);
   for (const { revision, steps } of revisions) for (const step of steps) replay.apply(revision, step);
   return replay.finish();
 }
@@ -103,7 +104,11 @@ class SchemaReplay {
    */
   private readonly existedBefore = new Set<string>();
 
-  constructor(revisions: Array<{ revision: string; steps: OpStep[] }>) {
+  constructor(
+    revisions: Array<{ revision: string; steps: OpStep[] }>,
+    /** The naming convention of env.py's target_metadata, which Alembic's ops (not SQL) name what they make by. */
+    private readonly convention: NamingConvention,
+  ) {
     for (const { revision, steps } of revisions) {
       for (const { op } of steps) {
         const removed = op.kind === 'drop_table' || op.kind === 'rename_table' ? refKey(op.table) : undefined;
@@ -223,7 +228,8 @@ class SchemaReplay {
       this.addColumnConstraints(table, item);
     }
     table.primaryKey = pkColumns;
-    if (pk?.name !== undefined) table.primaryKeyName = pk.name;
+    const pkName = pkColumns.length > 0 ? this.named('pk', table, pkColumns, pk?.name).name : undefined;
+    if (pkName !== undefined) table.primaryKeyName = pkName;
     for (const c of op.constraints) if (c.spec.kind !== 'primary') this.addConstraint(table, c.spec, c.origin);
     this.schema.set(key, table);
     this.gone.delete(key);
@@ -430,17 +436,29 @@ class SchemaReplay {
   private dropConstraint(op: Extract<MigrationOp, { kind: 'drop_constraint' }>): void {
     const table = this.existing(op.table, op, { ifExists: op.ifExists });
     if (!table || op.name === undefined) return;
-    if (this.removeConstraint(table, op.name, op.type)) return;
+    const name = this.droppedName(op, table);
+    if (this.removeConstraint(table, name, op.type)) return;
     if (hasUnnamedConstraint(table, op.type)) {
       // The database named an unnamed constraint; which one is dropped cannot be told.
-      if (!table.uncertainConstraints && !table.uncertain && !this.quiet()) this.report('unresolved', `${label(op)}: "${op.name}" is no name the migrations gave, and table "${qualified(table)}" has constraints the database named: which one it drops cannot be told; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+      if (!table.uncertainConstraints && !table.uncertain && !this.quiet()) this.report('unresolved', `${label(op)}: "${name}" is no name the migrations gave, and table "${qualified(table)}" has constraints the database named: which one it drops cannot be told; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
       this.untrustConstraints(table, op);
       return;
     }
-    if (this.droppedWithColumn.has(`${refKey(op.table)}:${op.name}`)) return;
-    if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'create_index'], op.name)) {
-      this.invalid(`${label(op)}: constraint "${op.name}" does not exist on table "${qualified(table)}" at this point.`, table);
+    if (this.droppedWithColumn.has(`${refKey(op.table)}:${name}`)) return;
+    if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'create_index'], name)) {
+      this.invalid(`${label(op)}: constraint "${name}" does not exist on table "${qualified(table)}" at this point.`, table);
     }
+  }
+
+  /**
+   * The name `drop_constraint` drops: Alembic attaches the constraint it drops to a table of env.py's naming
+   * convention, so a template that takes the constraint's name (`ck_%(table_name)s_%(constraint_name)s`) makes the
+   * dropped name of it, as it made the created one (not of `op.f(...)`, nor in SQL).
+   */
+  private droppedName(op: Extract<MigrationOp, { kind: 'drop_constraint' }>, table: TableDef): string {
+    const kind = op.type === undefined ? undefined : ({ check: 'ck', unique: 'uq', foreignkey: 'fk', primary: 'pk' } as const)[op.type as 'check'];
+    if (kind === undefined || op.final || op.via === 'execute' || !conventionTemplate(this.convention, kind)?.includes('%(constraint_name)s')) return op.name!;
+    return conventionName(this.convention, kind, { table: table.name, schema: table.schema, columns: [], constraintName: op.name }) ?? op.name!;
   }
 
   /** Removes the constraint (or, failing that, the index) called `name`: by its own name, or PostgreSQL's default name for an unnamed one. */
@@ -560,10 +578,10 @@ class SchemaReplay {
       table.unreadForeignKeys = true;
     }
     if (spec.index) {
-      // The default naming convention `ix_%(column_0_label)s`; the label carries the schema.
-      const label = [table.schema?.replace(/\./g, '_'), table.name, name].filter((p) => p !== undefined).join('_');
-      table.indexes.push({ name: `ix_${label}`, columns: [name], unique: !!spec.unique, origin, conventional: true });
-    } else if (spec.unique) table.uniques.push({ columns: [name], origin });
+      // SQLAlchemy names it by the convention, `ix_%(column_0_label)s` by default (the label carries the schema).
+      const index = this.named('ix', table, [name], undefined).name ?? conventionName({}, 'ix', { table: table.name, schema: table.schema, columns: [name] })!;
+      table.indexes.push({ name: index, columns: [name], unique: !!spec.unique, origin, conventional: true });
+    } else if (spec.unique) table.uniques.push({ ...this.named('uq', table, [name], undefined), columns: [name], origin });
     for (const fk of spec.foreignKeys) {
       if (fk.target.kind !== 'text') continue;
       this.addConstraint(table, { kind: 'foreign', name: fk.name, columns: [name], refs: [fk.target.text], ondelete: fk.ondelete, onupdate: fk.onupdate }, origin);
@@ -574,16 +592,20 @@ class SchemaReplay {
   private addConstraint(table: TableDef, spec: ConstraintSpec, origin: SourceRef): void {
     switch (spec.kind) {
       case 'unique':
-        table.uniques.push({ name: spec.name, columns: spec.columns, origin });
+        table.uniques.push({ ...this.named('uq', table, spec.columns, spec.name), columns: spec.columns, origin });
         return;
-      case 'index':
-        table.indexes.push({ name: spec.name, columns: spec.columns, unique: spec.unique, origin, ...(spec.conventional ? { conventional: true } : {}), ...(spec.options ? { options: spec.options } : {}) });
+      case 'index': {
+        const named = spec.conventional ? { name: spec.name, conventional: true } : this.named('ix', table, spec.columns, spec.name);
+        table.indexes.push({ ...named, columns: spec.columns, unique: spec.unique, origin, ...(spec.options ? { options: spec.options } : {}) });
         return;
-      case 'check':
-        table.checks.push({ name: spec.name, sql: spec.sql, origin, ...(spec.final ? { conventional: true } : {}) });
+      }
+      case 'check': {
+        const named = spec.final ? { name: spec.name, conventional: true } : this.named('ck', table, [], spec.name);
+        table.checks.push({ ...named, sql: spec.sql, origin });
         return;
+      }
       case 'primary':
-        setPrimaryKey(table, spec.columns, spec.name);
+        setPrimaryKey(table, spec.columns, this.named('pk', table, spec.columns, spec.name).name);
         return;
       case 'foreign': {
         // "schema.table.column", "table.column", or "table." for the referenced table's primary key.
@@ -593,10 +615,23 @@ class SchemaReplay {
         const refSchema = parts.length > 0 ? parts.join('.') : undefined;
         let refColumns = spec.refs.map((r) => r.slice(r.lastIndexOf('.') + 1));
         if (refColumns.every((c) => c === '')) refColumns = [...(this.schema.get(tableKey(refTable, refSchema))?.primaryKey ?? [])];
-        table.foreignKeys.push({ name: spec.name, columns: spec.columns, refTable, refSchema, refColumns, ondelete: spec.ondelete, onupdate: spec.onupdate, origin });
+        const { name } = this.named('fk', table, spec.columns, spec.name, refTable);
+        table.foreignKeys.push({ name, columns: spec.columns, refTable, refSchema, refColumns, ondelete: spec.ondelete, onupdate: spec.onupdate, origin });
         return;
       }
     }
+  }
+
+  /**
+   * The name of what an op makes, as Alembic gives it: SQLAlchemy names it by env.py's naming convention when it has
+   * no name, or when the convention's template takes its name (`ck_%(table_name)s_%(constraint_name)s`); SQL in
+   * `op.execute(...)` is named as written (or by the database).
+   */
+  private named(kind: NamingKind, table: TableDef, columns: string[], name: string | undefined, referredTable?: string): { name?: string; conventional?: true } {
+    const template = this.step.op.via === 'execute' ? undefined : conventionTemplate(this.convention, kind);
+    if (!template || (name !== undefined && !template.includes('%(constraint_name)s'))) return name === undefined ? {} : { name };
+    const made = conventionName(this.convention, kind, { table: table.name, schema: table.schema, columns, referredTable, constraintName: name });
+    return made !== undefined ? { name: made, conventional: true } : name === undefined ? {} : { name };
   }
 
   /** invalid-operation for index or constraint columns that a fully known table lacks. */

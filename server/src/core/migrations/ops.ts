@@ -3,7 +3,7 @@ import { exprText } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList } from '../python/literals';
 import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../schema/schema';
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
-import { calleeName, evalColumnCall, evalConstraintCall, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
+import { calleeName, evalColumnCall, evalConstraintCall, isFinalName, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
 import { readSqlOps } from './sql';
 
 type Call = Extract<Expr, { k: 'call' }>;
@@ -59,7 +59,8 @@ export type MigrationOp = OpBase &
     /** `table` is absent when the op does not say (the index is looked up by name, in `schema`). */
     | { kind: 'drop_index'; table?: TableRef; schema?: string; name?: string; ifExists: boolean }
     | { kind: 'create_unique_constraint' | 'create_foreign_key' | 'create_check_constraint' | 'create_primary_key'; table: TableRef; constraint?: ConstraintSpec }
-    | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean }
+    /** `final`: the name is written `op.f(...)`, which a naming convention leaves as it is. */
+    | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean; final?: true }
     /**
      * `ALTER INDEX a RENAME TO b` (no table: looked up by name in `schema`, as an index or the constraint it backs), or
      * `ALTER TABLE t RENAME CONSTRAINT a TO b`.
@@ -275,11 +276,13 @@ export function readOpCall({ scope, call, method, batch }: { scope: OpScope; cal
       const name = optional('constraint_name', 'the constraint name');
       const condition = args.get('condition');
       const sql = condition ? evalString(scope.resolver, scope.file, condition, scope.locals) ?? exprText(condition) : '';
-      return [{ origin, via, unresolved, kind: 'create_check_constraint', table: ref, constraint: { kind: 'check', name, sql } }];
+      const final = isFinalName(scope, args.get('constraint_name'));
+      return [{ origin, via, unresolved, kind: 'create_check_constraint', table: ref, constraint: { kind: 'check', name, sql, ...(final ? { final } : {}) } }];
     }
     case 'drop_constraint': {
       const name = str('constraint_name', 'the constraint name');
-      return [{ origin, via, unresolved, kind: 'drop_constraint', table: table(), name, type: optional('type_', 'type_='), ifExists: flag('if_exists') }];
+      const final = isFinalName(scope, args.get('constraint_name'));
+      return [{ origin, via, unresolved, kind: 'drop_constraint', table: table(), name, type: optional('type_', 'type_='), ifExists: flag('if_exists'), ...(final ? { final } : {}) }];
     }
     case 'execute':
       return readExecute(scope, args.get('sqltext'), origin);
@@ -382,7 +385,8 @@ function memberColumnText(ctx: EvalContext, file: string, cls: Extract<Stmt, { k
 /** Table arguments that do not describe columns or constraints the analysis tracks. */
 function isIgnoredTableItem(ctx: EvalContext, call: Call): boolean {
   const callee = calleeName(ctx, call);
-  return callee === 'sa.Computed' || callee === 'sa.Identity' || callee === 'postgresql.ExcludeConstraint';
+  // Alembic's create_table keeps only columns, constraints and indexes: a MetaData passed along (as with sa.Table) is dropped.
+  return callee === 'sa.Computed' || callee === 'sa.Identity' || callee === 'postgresql.ExcludeConstraint' || callee === 'sa.MetaData';
 }
 
 /** The single `sa.Column(...)` that `add_column` receives, or undefined (noted) when it cannot be read. */

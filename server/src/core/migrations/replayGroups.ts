@@ -2,6 +2,7 @@ import { InputsMemo } from '../memo';
 import { tableKey, type Schema, type SourceRef } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
 import { applyRevisionOps, baselineFinding, type ReplayResult } from './apply';
+import type { NamingConvention } from '../models/naming';
 import type { RevisionSteps } from './replay';
 import type { OpStep } from './interpret';
 import { testedTables } from './databaseTests';
@@ -19,9 +20,16 @@ import { splitForeignKey } from '../models/extractModels';
 export class ReplayGroups {
   private readonly memo = new InputsMemo<ReplayResult>();
   private readonly scopes = new Map<string, ScopeState>();
+  private readonly conventions = new Map<string, NamingConvention>();
 
-  /** The schema the revisions' ops leave, replaying again only the groups whose ops changed; `scope` names the history. */
-  replay(revisions: RevisionSteps[], scope: string): ReplayResult {
+  /**
+   * The schema the revisions' ops leave, replaying again only the groups whose ops changed; `scope` names the history,
+   * `convention` is the naming convention its ops name constraints by.
+   */
+  replay(revisions: RevisionSteps[], scope: string, convention: NamingConvention = {}): ReplayResult {
+    // Another convention is another history: every name it gives may differ.
+    scope = `${scope}\0${JSON.stringify(convention)}`;
+    this.conventions.set(scope, convention);
     const inputs = revisions.flatMap((r) => [r.revision, r.steps]);
     return this.memo.get(`${scope}\0all`, inputs, () => {
       let state = this.scopes.get(scope);
@@ -49,10 +57,11 @@ export class ReplayGroups {
   clear(): void {
     this.memo.clear();
     this.scopes.clear();
+    this.conventions.clear();
   }
 
   private whole(revisions: RevisionSteps[], inputs: unknown[], scope: string): ReplayResult {
-    return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions));
+    return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions, this.conventions.get(scope)));
   }
 
   private inGroups(revisions: RevisionSteps[], scope: string, state: ScopeState): ReplayResult {
@@ -64,7 +73,7 @@ export class ReplayGroups {
       const result = this.memo.get(`${scope}\0${group}`, pairs, () => {
         const steps: RevisionSteps[] = [];
         for (let i = 0; i < pairs.length; i += 2) steps.push({ revision: pairs[i] as string, steps: [pairs[i + 1] as OpStep] });
-        return applyRevisionOps(steps);
+        return applyRevisionOps(steps, this.conventions.get(scope));
       });
       results.push(result);
     }

@@ -82,10 +82,20 @@ export function readNamingConvention(resolver: Resolver, root: DeclarativeRoot):
   return out;
 }
 
+/** The kinds of object a naming convention names: indexes, and unique, foreign key, primary key and check constraints. */
+export type NamingKind = 'ix' | 'uq' | 'fk' | 'pk' | 'ck';
+
+/** The template a convention names one kind by (indexes have SQLAlchemy's default), or undefined. */
+export function conventionTemplate(conv: NamingConvention, kind: NamingKind): string | undefined {
+  return conv[kind] ?? (kind === 'ix' ? DEFAULT_INDEX : undefined);
+}
+
 /** The name a naming convention gives a constraint or index, or undefined when the convention has no template. */
-export function conventionName(conv: NamingConvention, kind: 'ix' | 'uq' | 'fk' | 'pk' | 'ck', at: { table: string; columns: string[]; referredTable?: string; constraintName?: string }): string | undefined {
-  const template = conv[kind] ?? (kind === 'ix' ? DEFAULT_INDEX : undefined);
+export function conventionName(conv: NamingConvention, kind: NamingKind, at: { table: string; columns: string[]; referredTable?: string; constraintName?: string; schema?: string }): string | undefined {
+  const template = conventionTemplate(conv, kind);
   if (!template) return undefined;
+  // A column's label carries its table's schema (dots made underscores), as SQLAlchemy labels columns.
+  const labelOf = (c: string): string => [at.schema?.replace(/\./g, '_'), at.table, c].filter((p) => p !== undefined).join('_');
   let unresolved = false;
   const out = template.replace(/%\((\w+)\)s/g, (_m, token: string) => {
     switch (token) {
@@ -94,13 +104,13 @@ export function conventionName(conv: NamingConvention, kind: 'ix' | 'uq' | 'fk' 
       case 'column_0_name':
         return at.columns[0] ?? '';
       case 'column_0_label':
-        return `${at.table}_${at.columns[0] ?? ''}`;
+        return labelOf(at.columns[0] ?? '');
       case 'column_0_N_name':
         return at.columns.join('_');
       case 'column_0N_name':
         return at.columns.join('');
       case 'column_0_N_label':
-        return at.columns.map((c) => `${at.table}_${c}`).join('_');
+        return at.columns.map(labelOf).join('_');
       case 'referred_table_name':
         return at.referredTable ?? '';
       case 'constraint_name':
@@ -119,6 +129,21 @@ export function conventionName(conv: NamingConvention, kind: 'ix' | 'uq' | 'fk' 
  * `db.Model.metadata`, or a `MetaData()` variable; a Core table's second argument, or env.py's `target_metadata`.
  */
 export function metadataKeyOf(graph: ClassGraph, file: string, e: Expr | undefined): string | undefined {
+  const root = metadataRootOf(graph, file, e);
+  return root ? metadataKey(graph.resolver, root) : undefined;
+}
+
+/**
+ * The naming convention of the MetaData an expression names (env.py's `target_metadata`, which Alembic's ops name
+ * their constraints by), found as `metadataKeyOf` finds its identity; undefined when that MetaData is not known.
+ */
+export function namingConventionOf(graph: ClassGraph, file: string, e: Expr | undefined): NamingConvention | undefined {
+  const root = metadataRootOf(graph, file, e);
+  return root ? readNamingConvention(graph.resolver, root) : undefined;
+}
+
+/** What holds the MetaData an expression names: a declarative root, or the `MetaData(...)` call itself. */
+function metadataRootOf(graph: ClassGraph, file: string, e: Expr | undefined): DeclarativeRoot | undefined {
   if (!e) return undefined;
   const resolver = graph.resolver;
   const owner = e.k === 'attr' && e.name === 'metadata' ? e.obj : undefined;
@@ -126,16 +151,14 @@ export function metadataKeyOf(graph: ClassGraph, file: string, e: Expr | undefin
     const v = resolver.resolve(file, owner.k === 'attr' && owner.name === 'Model' ? owner.obj : owner);
     if (v.t === 'class') {
       const ref = { file: v.file, cls: v.cls };
-      const root = graph.isDeclarativeBaseClass(ref) ? { kind: 'declarative' as const, cls: ref } : graph.rootOf(ref);
-      return root ? metadataKey(resolver, root) : undefined;
+      return graph.isDeclarativeBaseClass(ref) ? { kind: 'declarative', cls: ref } : graph.rootOf(ref);
     }
-    if (v.t === 'expr' && v.e.k === 'call') return metadataKey(resolver, { kind: 'declarative', call: { file: v.file, e: v.e } });
-    if (v.t === 'ext' && canonicalName(v.q) === 'sqlmodel.SQLModel') return metadataKey(resolver, { kind: 'sqlmodel' });
+    if (v.t === 'expr' && v.e.k === 'call') return { kind: 'declarative', call: { file: v.file, e: v.e } };
+    if (v.t === 'ext' && canonicalName(v.q) === 'sqlmodel.SQLModel') return { kind: 'sqlmodel' };
     return undefined;
   }
   const v = resolver.resolve(file, e);
-  if (v.t === 'expr' && v.e.k === 'call') return `${v.file}:${v.e.s[0]}:${v.e.s[1]}`;
-  return undefined;
+  return v.t === 'expr' && v.e.k === 'call' ? { kind: 'declarative', call: { file: v.file, e: v.e } } : undefined;
 }
 
 /**

@@ -326,6 +326,11 @@ export function isOpF(e: Expr | undefined): boolean {
   return e?.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'f';
 }
 
+/** Whether a name is final, left as it is by a naming convention: `op.f("...")` or SQLAlchemy's `conv("...")`. */
+export function isFinalName(ctx: EvalContext, e: Expr | undefined): boolean {
+  return isOpF(e) || (e?.k === 'call' && calleeName(ctx, e) === 'sa.conv');
+}
+
 /** Reads a table-level constraint or index call, or undefined when the call is not one (or cannot be read). */
 export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k: 'call' }>): ConstraintSpec | undefined {
   const call = spreadArguments(written, ctx.locals);
@@ -404,7 +409,7 @@ export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k:
       const sql = str(call.args[0] ?? keywordArg(call, 'sqltext'));
       // `CheckConstraint(sqltext, name=None, ...)`: the name may be given second, positionally.
       const nameExpr = keywordArg(call, 'name') ?? call.args[1];
-      const final = isOpF(nameExpr) || (nameExpr?.k === 'call' && calleeName(ctx, nameExpr) === 'sa.conv');
+      const final = isFinalName(ctx, nameExpr);
       return { kind: 'check', name: name ?? str(call.args[1]), sql: sql ?? '', ...(final ? { final } : {}) };
     }
     default:
