@@ -92,6 +92,19 @@ describe('migrations: helper functions', () => {
   });
 });
 
+describe('migrations: replay order', () => {
+  it("runs a merge's parents in Alembic's order, the last one listed first (fides: an add_column on one branch, a rename on the other)", async () => {
+    const r = await replay({
+      'v/0001.py': rev('0001', null, 'op.create_table("t", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))'),
+      'v/aaaa.py': rev('aaaa', '0001', 'op.rename_table("t", "t2")'),
+      'v/ffff.py': rev('ffff', '0001', 'op.add_column("t", sa.Column("is_default", sa.Boolean(), nullable=True))'),
+      'v/9999.py': rev('9999', ['aaaa', 'ffff'], 'pass'),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 't2').columns.keys()], ['id', 'is_default']);
+  });
+});
+
 describe('migrations: loops and local variables', () => {
   it('unrolls loops over literal lists, module constants and tuples, binding the loop variables', async () => {
     const r = await replay({

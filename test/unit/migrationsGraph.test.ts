@@ -92,9 +92,10 @@ describe('migrations: revision graph', () => {
     assert.deepEqual(g.problems, []);
   });
 
-  it('orders a merge after both parents and has one head', () => {
+  it("orders a merge after both parents, the last one listed first, as Alembic runs them (fides' rename on one branch)", () => {
+    // `alembic upgrade heads` of these files runs a, y, x, m (Alembic 1.8 with its files loaded in name order).
     const g = buildRevisionGraph([info('m', ['x', 'y']), info('y', ['a']), info('x', ['a']), info('a', [])]);
-    assert.deepEqual(g.order, ['a', 'x', 'y', 'm']);
+    assert.deepEqual(g.order, ['a', 'y', 'x', 'm']);
     assert.deepEqual(g.heads, ['m']);
     assert.deepEqual(g.problems, []);
   });
@@ -123,12 +124,17 @@ describe('migrations: revision graph', () => {
     assert.deepEqual(g.heads, ['c', 'z']);
   });
 
-  it('breaks ties by id, so the order is stable whatever order the files come in', () => {
+  it('orders as Alembic does, whatever order the files come in: down each branch, over to the next head (checked against Alembic)', () => {
     const revisions = [info('a', []), info('q', ['a']), info('d', ['a']), info('k', ['a']), info('m', ['q', 'd', 'k'])];
     const first = buildRevisionGraph(revisions).order;
     const second = buildRevisionGraph([...revisions].reverse()).order;
-    assert.deepEqual(first, ['a', 'd', 'k', 'q', 'm']);
+    assert.deepEqual(first, ['a', 'k', 'd', 'q', 'm']);
     assert.deepEqual(second, first);
+    // Two heads: each walked down as far as the other needs nothing of it; branches of a branch point (Alembic: a d e b c m).
+    assert.deepEqual(buildRevisionGraph([info('a', []), info('b', ['a']), info('c', ['b']), info('d', ['a']), info('e', ['d']), info('m', ['c', 'e'])]).order, ['a', 'd', 'e', 'b', 'c', 'm']);
+    // A depends_on target runs before its dependant, walked as one more parent (Alembic: a c b d, and a b c d).
+    assert.deepEqual(buildRevisionGraph([info('a', []), info('b', ['a']), info('c', ['a']), info('d', ['b'], { dependsOn: ['c'] })]).order, ['a', 'c', 'b', 'd']);
+    assert.deepEqual(buildRevisionGraph([info('a', []), info('b', ['a']), info('c', ['a']), info('d', ['c'], { dependsOn: ['b'] })]).order, ['a', 'b', 'c', 'd']);
   });
 
   it('reports a down_revision that does not exist on the revision line, pointing at the down_revision, suggesting a close id (a typo)', () => {
@@ -139,7 +145,8 @@ describe('migrations: revision graph', () => {
     assert.equal(missing[0].span[0], 10);
     assert.match(missing[0].message, /"1a2b3c4d5e6e", which does not exist; did you mean "1a2b3c4d5e6f"\?/);
     assert.doesNotMatch(missing[1].message, /did you mean/);
-    assert.deepEqual(g.order, ['1a2b3c4d5e6f', '222222222222', '333333333333']);
+    // Three heads (the links are broken): the last loaded runs first, as two bases do in Alembic.
+    assert.deepEqual(g.order, ['333333333333', '222222222222', '1a2b3c4d5e6f']);
   });
 
   it('does not count as a head the revision a typo was meant to name, but still reports real heads', () => {

@@ -1,5 +1,6 @@
 import { idList, makeFinding, type Finding } from '../findings';
 import type { RevisionInfo } from './revisions';
+import { upgradeOrder } from './upgradeOrder';
 
 /** The revision graph of one migration environment. */
 export interface RevisionGraph {
@@ -9,7 +10,7 @@ export interface RevisionGraph {
   heads: string[];
   /** Revisions whose down_revision is None, by id. */
   bases: string[];
-  /** Every revision outside a cycle, parents (and depends_on targets) before children; ties by id. */
+  /** Every revision outside a cycle, in the order `alembic upgrade heads` runs them (parents and depends_on targets first). */
   order: string[];
   problems: Finding[];
 }
@@ -111,46 +112,16 @@ export function buildRevisionGraph(revisions: RevisionInfo[], options: { parents
     revisions: byId,
     heads,
     bases: ids.filter((id) => byId.get(id)!.downRevisions.length === 0 && !byId.get(id)!.unresolved),
-    order: topologicalOrder(ids, successors, inCycle),
+    order: upgradeOrder(
+      [...byId.values()].map((r) => ({ id: r.id, downRevisions: r.downRevisions, dependsOn: r.dependsOn.map((d) => (byId.has(d) ? d : labels.get(d) ?? d)) })),
+      inCycle,
+    ),
     problems,
   };
 }
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Kahn's algorithm, always taking the smallest ready id; revisions in a cycle are left out (their edges ignored). */
-function topologicalOrder(ids: string[], successors: Map<string, string[]>, excluded: Set<string>): string[] {
-  const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
-  for (const id of ids) {
-    if (excluded.has(id)) continue;
-    for (const next of successors.get(id)!) indegree.set(next, indegree.get(next)! + 1);
-  }
-  const ready = ids.filter((id) => !excluded.has(id) && indegree.get(id) === 0);
-  const order: string[] = [];
-  while (ready.length > 0) {
-    const id = ready.shift()!;
-    order.push(id);
-    for (const next of successors.get(id)!) {
-      if (excluded.has(next)) continue;
-      const left = indegree.get(next)! - 1;
-      indegree.set(next, left);
-      if (left === 0) ready.splice(insertionPoint(ready, next), 0, next);
-    }
-  }
-  return order;
-}
-
-function insertionPoint(sorted: string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The strongly connected components that are cycles (more than one revision, or a self-reference), each sorted. */
