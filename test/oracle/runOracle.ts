@@ -84,6 +84,11 @@ export function runAlembicOracle(fixtureDir: string): OracleDiff[] {
     .map((line) => JSON.parse(line) as OracleDiff);
 }
 
+/** The order real Alembic's `upgrade heads` runs the revisions of each folder under `dir` in, by folder name. */
+export function runUpgradeOrderOracle(dir: string): Record<string, string[]> {
+  return JSON.parse(runScript('upgrade_order_oracle.py', dir)) as Record<string, string[]>;
+}
+
 /** What revision_oracle.py saw: the migrations run up, down to base and up again, then compared with the models. */
 export interface RevisionOracleResult {
   heads: string[];
