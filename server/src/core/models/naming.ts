@@ -25,6 +25,11 @@ function metadataCall(resolver: Resolver, root: DeclarativeRoot): { file: string
       if (fn.t === 'ext' && canonicalName(fn.q) === 'sa.MetaData') return { file, call: e };
       return undefined;
     }
+    // `mapper_registry.metadata` where `mapper_registry = registry(metadata=...)` (backend.ai).
+    if (e.k === 'attr' && e.name === 'metadata') {
+      const owner = resolver.resolve(file, e.obj);
+      if (owner.t === 'expr' && owner.e.k === 'call') return fromExpr(owner.file, keywordArg(owner.e, 'metadata'));
+    }
     const v = resolver.resolve(file, e);
     return v.t === 'expr' ? fromExpr(v.file, v.e) : undefined;
   };
