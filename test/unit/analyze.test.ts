@@ -238,6 +238,40 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await found(env('[Base.metadata]'))).map((f) => f.split(':')[0]), ['unresolved op.drop_constraint']);
   });
 
+  it("reads ForeignKey(Model.attr) where attr is a declared_attr giving the target as text (fides' id_field_path)", async () => {
+    const models = `
+      from sqlalchemy import Column, ForeignKey, String
+      from sqlalchemy.orm import declarative_base, declared_attr
+
+      class _Base:
+          @declared_attr
+          def __tablename__(cls) -> str:
+              return cls.__name__.lower()
+
+          @declared_attr
+          def id_field_path(cls) -> str:
+              return f"{cls.__tablename__}.id"
+
+          id = Column(String(255), primary_key=True)
+
+      Base = declarative_base(cls=_Base)
+
+      class Client(Base):
+          pass
+
+      class Policy(Base):
+          client_id = Column(String, ForeignKey(Client.id_field_path), nullable=True)
+    `;
+    const create = `
+      op.create_table("client", sa.Column("id", sa.String(length=255), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("policy", sa.Column("id", sa.String(length=255), nullable=False), sa.Column("client_id", sa.String(), nullable=True),
+          sa.ForeignKeyConstraint(["client_id"], ["client.id"]), sa.PrimaryKeyConstraint("id"))
+    `;
+    assert.deepEqual(await drift('', create, { 'app/models.py': models }), []);
+    // And the foreign key it makes is compared: without it the migrations miss one.
+    assert.deepEqual(await drift('', create.replace('sa.ForeignKeyConstraint(["client_id"], ["client.id"]), ', ''), { 'app/models.py': models }), ['missing-foreign-key policy.client_id']);
+  });
+
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email"))\nop.create_index("ix_users_id", "users", ["id"])\n';
     const dropUniques = 'insp = sa.inspect(op.get_bind())\nwith op.batch_alter_table("users") as batch_op:\n    for c in insp.get_unique_constraints("users"):\n        batch_op.drop_constraint(c["name"], type_="unique")\n';

@@ -456,11 +456,42 @@ class ModelReader {
 
   private foreignKeyTarget(fk: ForeignKeySpec): { table: string; schema?: string; column: string } | undefined {
     if (fk.target.kind === 'text') return splitForeignKey(fk.target.text);
-    const plan = this.planFor({ file: fk.target.file, cls: fk.target.cls });
+    const ref = { file: fk.target.file, cls: fk.target.cls };
+    // `ForeignKey(Client.id_field_path)`: a declared_attr of the class or its bases that gives the target as text (fides).
+    const text = this.declaredAttrText(ref, fk.target.attr);
+    if (text !== undefined) return splitForeignKey(text);
+    const plan = this.planFor(ref);
     const table = this.classTables.get(fk.target.cls) ?? plan?.table;
     if (!table) return undefined;
     // The attribute may name a column whose SQL name differs (`id = Column("user_id", ...)`).
     return { table: table.name, schema: table.schema, column: this.attributeColumns.get(table)?.get(fk.target.attr) ?? fk.target.attr };
+  }
+
+  /** The text a `@declared_attr` method `name` of a mapped class (or of a class it derives from) returns for it; undefined otherwise. */
+  private declaredAttrText(ref: ClassRef, name: string): string | undefined {
+    for (const c of this.contributors(ref).contributors) {
+      const def = c.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === name);
+      if (!def) continue;
+      const returned = this.isDeclaredAttr(c.file, def) ? returnedValue(def) : undefined;
+      if (!returned) return undefined;
+      const locals = clsBound(def, ref);
+      const clsName = def.params[0]?.name ?? 'cls';
+      // `f"{cls.__tablename__}.id"`: the class's table name, however it is given.
+      const text = (e: Expr): string | undefined => {
+        if (e.k === 'attr' && e.name === '__tablename__' && e.obj.k === 'name' && e.obj.id === clsName) return this.planFor(ref)?.table.name;
+        if (e.k === 'fstr') {
+          const parts = e.parts.map((p) => (typeof p === 'string' ? p : text(p)));
+          return parts.every((p) => p !== undefined) ? parts.join('') : undefined;
+        }
+        if (e.k === 'binop' && e.op === '+') {
+          const [l, r] = [text(e.left), text(e.right)];
+          return l !== undefined && r !== undefined ? l + r : undefined;
+        }
+        return evalString(this.resolver, c.file, e, locals);
+      };
+      return text(returned);
+    }
+    return undefined;
   }
 
   private tableArgsExpr(contributors: ClassRef[]): { expr: Expr; file: string; locals?: Locals } | undefined {
