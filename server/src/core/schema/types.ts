@@ -324,6 +324,9 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   if (!a.family || !b.family) return false;
   const stored = storedEnumLengths(a, b, options.dialect);
   if (stored) return stored[0] !== stored[1];
+  // A non-native enum is a VARCHAR: against one of no length, Alembic finds no difference (fides' Enum(..., native_enum=False) and String()).
+  const varchar = (t: SqlType): boolean => t.family === 'VARCHAR' || (t.family === 'ENUM' && (options.dialect === 'sqlite' || t.args.native_enum === false));
+  if ((a.family === 'ENUM' || b.family === 'ENUM') && varchar(a) && varchar(b)) return false;
   if (a.family !== b.family) return !familiesAlike(a.family, b.family, options.dialect);
   for (const arg of COMPARED_ARGS) {
     const x = a.args[arg];
