@@ -279,6 +279,29 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift('', create.replace('sa.ForeignKeyConstraint(["client_id"], ["client.id"]), ', ''), { 'app/models.py': models }), ['missing-foreign-key policy.client_id']);
   });
 
+  it("only notes a table described by a class whose base comes from outside the project (neutron's neutron_lib BASEV2)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from extlib.db import model_base
+
+      class HasName:
+          name = sa.Column(sa.String(255), nullable=False)
+
+      class AddressScope(model_base.BASEV2, HasName):
+          __tablename__ = "address_scopes"
+
+      class Plain(HasName):
+          __tablename__ = "plain"
+    `;
+    const create = `
+      op.create_table("address_scopes", sa.Column("id", sa.String(36), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("plain", sa.Column("id", sa.String(36), nullable=False), sa.PrimaryKeyConstraint("id"))
+    `;
+    const found = (await analysis(create, { 'app/models.py': models })).map((f) => `${f.severity} ${f.code} ${f.table}`);
+    // A class with no base from outside (a plain mixin) describes no table SQLAlchemy maps: "plain" is extra.
+    assert.deepEqual(found, ['information extra-table address_scopes', 'warning extra-table plain']);
+  });
+
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email"))\nop.create_index("ix_users_id", "users", ["id"])\n';
     const dropUniques = 'insp = sa.inspect(op.get_bind())\nwith op.batch_alter_table("users") as batch_op:\n    for c in insp.get_unique_constraints("users"):\n        batch_op.drop_constraint(c["name"], type_="unique")\n';

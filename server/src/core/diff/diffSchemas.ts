@@ -140,7 +140,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       finding.message = `Table "${qualified(mig)}" is altered by the migrations but never created, and no model describes it (${headText}).`;
     } else if (runtimeModel) {
       finding.severity = 'information';
-      finding.message = `Table "${qualified(mig)}" exists at ${headText}; ${runtimeModel.what} describes it, a model class made at run time whose columns are not read, so the table is not compared.`;
+      finding.message = `Table "${qualified(mig)}" exists at ${headText}; ${runtimeModel.what} describes it, ${runtimeModel.why ?? 'a model class made at run time whose columns are not read'}, so the table is not compared.`;
       finding.related = [related(runtimeModel.origin, `${runtimeModel.what}`)];
     } else if (unnamedModel) {
       const more = unnamed.length - 1;

@@ -1,6 +1,6 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
-import type { Locals, Resolver, Value } from '../python/resolve';
+import { exprText, type Locals, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList, helperArguments, isTruthy, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
@@ -64,7 +64,7 @@ class ModelReader {
   read(files: string[]): ModelSchema {
     for (const file of files) {
       for (const stmt of topLevel(this.resolver.moduleBody(file))) {
-        if (stmt.k === 'class') this.planFor({ file, cls: stmt });
+        if (stmt.k === 'class' && !this.planFor({ file, cls: stmt })) this.noteExternalModel({ file, cls: stmt });
         else if (stmt.k === 'assign' && stmt.value?.k === 'call') this.coreTable(file, stmt.value, stmt.targets[0]);
         else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
       }
@@ -78,6 +78,24 @@ class ModelReader {
     }
     this.resolvePending();
     return { tables: [...this.tables.values()], findings: this.findings, unnamed: this.unnamed };
+  }
+
+  /**
+   * A class with a `__tablename__` whose declarative base comes from outside the project (neutron's models derive
+   * from neutron_lib's model_base.BASEV2): SQLAlchemy may well map it, but what its bases declare is not known, so
+   * its table is named as described by a class whose columns are not read.
+   */
+  private noteExternalModel(ref: ClassRef): void {
+    const tableName = this.graph.ownAttribute(ref, '__tablename__');
+    const name = tableName && evalString(this.resolver, ref.file, tableName);
+    if (!name || this.graph.rootOf(ref) || this.unnamed.some((u) => u.name === name)) return;
+    let external: Expr | undefined;
+    for (const c of [ref, ...this.graph.ancestors(ref)]) {
+      const at = this.graph.bases(c).findIndex((b) => b.t === 'other' && b.opaque);
+      external ??= at >= 0 ? c.cls.bases[at] : undefined;
+    }
+    if (!external) return;
+    this.unnamed.push({ what: `class ${ref.cls.name}`, why: `whose base ${exprText(external)} is not in the project (its columns are not known)`, origin: { file: ref.file, span: ref.cls.nameSpan }, name });
   }
 
   private noteUnnamed(what: string, origin: SourceRef, message: string): void {

@@ -15,6 +15,8 @@ export interface UnnamedTable {
   origin: SourceRef;
   /** The table's name, for a model class the project builds at run time (`type(...)`): its columns are not read. */
   name?: string;
+  /** With `name`: why its columns are not read ("a model class made at run time whose columns are not read"). */
+  why?: string;
 }
 
 /** A literal argument of a type (length, precision, timezone...). */
