@@ -302,6 +302,18 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(found, ['information extra-table address_scopes', 'warning extra-table plain']);
   });
 
+  it("reads a helper's list that a loop appends to as unknown, and a rename on the tables it names as explaining their columns (neutron)", async () => {
+    const models = `${USERS}      project_id = sa.Column(sa.String(255))\n  class Quota(Base):\n      __tablename__ = "quotas"\n      project_id = sa.Column(sa.String(255), primary_key=True)\n      resource = sa.Column(sa.String(255), primary_key=True)\n`;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tenant_id", sa.String(255)), sa.PrimaryKeyConstraint("id"))\nop.create_table("quotas", sa.Column("tenant_id", sa.String(255), nullable=False), sa.Column("resource", sa.String(255), nullable=False), sa.PrimaryKeyConstraint("tenant_id", "resource"))';
+    const rename = (helper: string) => `from alembic import op\nimport sqlalchemy as sa\nrevision = "a2"\ndown_revision = "a1"\n\n${helper}\n\ndef upgrade():\n    for table in get_tables():\n        op.alter_column(table, "tenant_id", new_column_name="project_id")\n`;
+    const found = async (helper: string): Promise<string[]> => (await analysis(create, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`, 'migrations/versions/a2.py': rename(helper) })).map((f) => `${f.code} ${f.message}`);
+    // Written out, the list is read and the rename replayed.
+    assert.deepEqual(await found('def get_tables():\n    return ["users", "quotas"]\n'), []);
+    // Grown in a loop over what the database holds, it is not known: the rename's table is unread, and the two columns it may explain are not reported.
+    const grown = 'def get_tables():\n    output = []\n    for t in sa.inspect(op.get_bind()).get_table_names():\n        if t.startswith("u"):\n            output.append(t)\n    return output\n';
+    assert.deepEqual(await found(grown), ['unresolved op.alter_column: could not evaluate the table name `table` statically.']);
+  });
+
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email"))\nop.create_index("ix_users_id", "users", ["id"])\n';
     const dropUniques = 'insp = sa.inspect(op.get_bind())\nwith op.batch_alter_table("users") as batch_op:\n    for c in insp.get_unique_constraints("users"):\n        batch_op.drop_constraint(c["name"], type_="unique")\n';

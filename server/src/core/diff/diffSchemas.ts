@@ -230,7 +230,8 @@ function diffTable(d: TableDiff): void {
   for (const col of model.columns.values()) {
     const other = mig.columns.get(col.name);
     if (!other) {
-      if (mig.partial || mayExplain('add_column', col.name)) continue;
+      // An op on a table that could not be read may have added it, or renamed a column to it (neutron's tenant_id).
+      if (mig.partial || mayExplain('add_column', col.name) || d.uncertain.some((o) => o.kind === 'alter_column' && o.name === col.name)) continue;
       push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" is not in the migrations (${headText}).`, col.name, { origin: mig.origin, message: `table "${t}" is created here` });
       continue;
     }
@@ -265,6 +266,8 @@ function diffTable(d: TableDiff): void {
   }
   for (const col of mig.columns.values()) {
     if (model.columns.has(col.name) || model.open) continue;
+    // A drop or a rename of the column, on a table that could not be read, may have taken it away.
+    if (d.uncertain.some((o) => (o.kind === 'drop_column' || (o.kind === 'alter_column' && o.name !== undefined)) && o.column === col.name)) continue;
     push({ kind: 'drop-column', migration: mig, column: col }, 'extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` });
   }
   // An index or constraint op that may or may not have run, or that could not be read: which of them exist at head
@@ -274,7 +277,9 @@ function diffTable(d: TableDiff): void {
     if (mig.plainIndexesKnown) diffIndexes({ ...d, model: plain(model), mig: plain(mig) }, push);
     return;
   }
-  if (!mig.partial && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
+  // A rename of a key column on a table that could not be read may make the two keys the same.
+  const keyRenamed = d.uncertain.some((o) => o.kind === 'alter_column' && o.name !== undefined && o.column !== undefined && mig.primaryKey.includes(o.column));
+  if (!mig.partial && !keyRenamed && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
     push({ kind: 'primary-key', model, migration: mig }, 'primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), the migrations have (${mig.primaryKey.join(', ')}) (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
   }
   diffIndexes(d, push);

@@ -1,4 +1,4 @@
-import { returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
+import { innerBlocks, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { exprText, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
@@ -41,6 +41,23 @@ export function interpretUpgrade({ resolver, file, dialect }: { resolver: Resolv
   interpreter.walk(upgrade.body, frame, { uncertain: false, guarded: false });
   return interpreter.steps;
 }
+
+/** The names a statement (one that is not a plain assignment) binds or changes in place: in its blocks, or by a method call (`rows.append(x)`). */
+function namesChangedBy(s: Stmt): string[] {
+  const out: string[] = [];
+  const visit = (st: Stmt): void => {
+    if (st.k === 'assign') for (const t of st.targets) out.push(...namesIn(t));
+    if (st.k === 'for') out.push(...namesIn(st.target));
+    if (st.k === 'with') for (const item of st.items) if (item.as) out.push(item.as);
+    if (st.k === 'expr' && st.value.k === 'call' && st.value.fn.k === 'attr' && st.value.fn.obj.k === 'name' && IN_PLACE_CHANGES.has(st.value.fn.name)) out.push(st.value.fn.obj.id);
+    for (const block of innerBlocks(st)) for (const inner of block) visit(inner);
+  };
+  visit(s);
+  return out;
+}
+
+/** Methods that change a list, set or dict in place. */
+const IN_PLACE_CHANGES = new Set(['append', 'extend', 'insert', 'add', 'update', 'remove', 'discard', 'pop', 'clear', 'setdefault']);
 
 /** An expression with the frame it is evaluated in. */
 interface InFrame {
@@ -714,10 +731,16 @@ class Interpreter {
     const helper = this.inlinable(call, frame, exact);
     if (!helper) return undefined;
     const { def, inner } = helper;
+    const changed = new Set<string>();
     for (const s of def.body) {
       if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
-      else if (s.k === 'return') return s.value ? { e: s.value, frame: inner } : undefined;
-      else if (exact && !(s.k === 'expr' && s.value.k === 'str')) return undefined;
+      else if (s.k === 'return') {
+        // A name a loop, a branch or a method call changed holds what cannot be told here (neutron's `output.append(...)`
+        // in a loop over the inspector's columns): not the value it was first given.
+        if (!s.value || namesUsedIn(s.value).some((n) => changed.has(n))) return undefined;
+        return { e: s.value, frame: inner };
+      } else if (exact && !(s.k === 'expr' && s.value.k === 'str')) return undefined;
+      else for (const n of namesChangedBy(s)) changed.add(n);
     }
     return undefined;
   }
@@ -991,6 +1014,11 @@ function isDialectAttr(e: Expr): boolean {
   if (e.k !== 'attr' || e.name !== 'name') return false;
   const owner = e.obj.k === 'attr' ? e.obj.name : e.obj.k === 'name' ? e.obj.id : undefined;
   return owner === 'dialect' || owner === 'engine';
+}
+
+/** Every name an expression reads. */
+function namesUsedIn(e: Expr): string[] {
+  return e.k === 'name' ? [e.id] : subExprs(e).flatMap(namesUsedIn);
 }
 
 function namesIn(target: Expr): string[] {
