@@ -314,6 +314,38 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found(grown), ['unresolved op.alter_column: could not evaluate the table name `table` statically.']);
   });
 
+  it("reads the schema a __table_args__ helper is given (indico's auto_table_args), and a column named registry (backend.ai)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+      def table_args(cls, **kw):
+          return kw
+
+      class Base(DeclarativeBase):
+          pass
+
+      class EventSetting(Base):
+          __tablename__ = "settings"
+          @declared_attr
+          def __table_args__(cls):
+              return table_args(cls, schema="events")
+          id = sa.Column(sa.Integer, primary_key=True)
+
+      class UserSetting(Base):
+          __tablename__ = "settings"
+          __table_args__ = table_args(None, schema="users")
+          id = sa.Column(sa.Integer, primary_key=True)
+          registry: Mapped[str] = mapped_column("registry", sa.String(50), nullable=False)
+    `;
+    const create = `
+      op.create_table("settings", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"), schema="events")
+      op.create_table("settings", sa.Column("id", sa.Integer(), nullable=False), sa.Column("registry", sa.String(50), nullable=False), sa.PrimaryKeyConstraint("id"), schema="users")
+    `;
+    assert.deepEqual(await drift('', create, { 'app/models.py': models }), []);
+    assert.deepEqual(await drift('', create.replace('sa.Column("registry", sa.String(50), nullable=False), ', ''), { 'app/models.py': models }), ['missing-column settings.registry']);
+  });
+
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email"))\nop.create_index("ix_users_id", "users", ["id"])\n';
     const dropUniques = 'insp = sa.inspect(op.get_bind())\nwith op.batch_alter_table("users") as batch_op:\n    for c in insp.get_unique_constraints("users"):\n        batch_op.drop_constraint(c["name"], type_="unique")\n';

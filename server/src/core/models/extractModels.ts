@@ -320,9 +320,11 @@ class ModelReader {
       }
       if (s.k !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
       const attr = s.targets[0].id;
-      if (attr.startsWith('__') || attr === 'metadata' || attr === 'type_annotation_map' || attr === 'registry') continue;
+      if (attr.startsWith('__') || attr === 'metadata') continue;
       const origin: SourceRef = { file: ref.file, span: s.s };
       const declaration = columnDeclaration(ctx, s.value);
+      // A base's own settings; a mapped class may still have a column of either name (backend.ai's images.registry).
+      if ((attr === 'registry' || attr === 'type_annotation_map') && !declaration && !(s.ann && unwrapMapped(ctx, s.ann))) continue;
       const value = declaration?.call ?? s.value;
       const callee = declaration?.kind ?? (value?.k === 'call' ? calleeName(ctx, value) : undefined);
       if (callee && NOT_COLUMNS.has(callee)) continue;
@@ -527,6 +529,11 @@ class ModelReader {
   private tableArgsSchema(contributors: ClassRef[]): string | undefined {
     const args = this.tableArgsExpr(contributors);
     if (!args) return undefined;
+    // Made by a helper at run time (indico's `return auto_table_args(cls, schema="events")`): the schema it is given.
+    if (args.expr.k === 'call') {
+      const schema = keywordArg(args.expr, 'schema');
+      return schema ? evalString(this.resolver, args.file, schema, args.locals) : undefined;
+    }
     const dict = args.expr.k === 'dict' ? args.expr : (args.expr.k === 'tuple' || args.expr.k === 'list') ? args.expr.items.find((i) => i.k === 'dict') : undefined;
     if (dict?.k !== 'dict') return undefined;
     for (const [k, v] of dict.entries) {
