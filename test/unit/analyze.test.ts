@@ -346,6 +346,11 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift('', create.replace('sa.Column("registry", sa.String(50), nullable=False), ', ''), { 'app/models.py': models }), ['missing-column settings.registry']);
   });
 
+  it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
+    assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);
+  });
+
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email"))\nop.create_index("ix_users_id", "users", ["id"])\n';
     const dropUniques = 'insp = sa.inspect(op.get_bind())\nwith op.batch_alter_table("users") as batch_op:\n    for c in insp.get_unique_constraints("users"):\n        batch_op.drop_constraint(c["name"], type_="unique")\n';

@@ -83,6 +83,9 @@ export class Resolver {
 
   /** The project file that holds the dotted module name, as Python would find it from `fromFile`, if any. */
   findModule(dotted: string, fromFile?: string): string | undefined {
+    // A project package called alembic (fides' migrations, `fides.api.alembic`, checked from fides/api) is not the
+    // library that `from alembic import op` imports; nor is one called sqlalchemy.
+    if (LIBRARY_ROOTS.has(dotted.split('.')[0])) return undefined;
     const candidates = this.moduleIndex.get(dotted);
     if (!candidates || candidates.length === 0) return undefined;
     if (candidates.length === 1) return candidates[0];
@@ -373,6 +376,8 @@ const PYTHON_BUILTINS = new Set([
 ]);
 
 const SQLALCHEMY_ROOTS = new Set(['sqlalchemy', 'flask_sqlalchemy', 'sqlmodel', 'sqlalchemy_utils']);
+/** The libraries whose names an absolute import always means, whatever the project's own folders are called. */
+const LIBRARY_ROOTS = new Set([...SQLALCHEMY_ROOTS, 'alembic']);
 const SQLMODEL_OWN = new Set(['Field', 'SQLModel', 'Relationship', 'AutoString']);
 
 /**
