@@ -1,6 +1,6 @@
 import { innerBlocks, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { exprText, type DefStmt, type Resolver, type Value } from '../python/resolve';
-import { evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
+import { evalLiteral, evalString, evalStringList, isTruthy, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { tableKey } from '../schema/schema';
@@ -844,7 +844,9 @@ class Interpreter {
         if (e.ops.length !== 1) return undefined;
         const [op, right, left] = [e.ops[0], e.comparators[0], e.left];
         if (op === '==' || op === '!=') {
-          const name = right.k === 'str' && this.isDialectName(left, frame) ? right.v : left.k === 'str' && this.isDialectName(right, frame) ? left.v : undefined;
+          // The name written out, or a constant (neutron's `engine.name == MYSQL_ENGINE`).
+          const text = (x: Expr): string | undefined => (x.k === 'str' ? x.v : x.k === 'name' || x.k === 'attr' ? evalString(this.resolver, frame.file, x, frame.locals) : undefined);
+          const name = this.isDialectName(left, frame) ? text(right) : this.isDialectName(right, frame) ? text(left) : undefined;
           return name === undefined ? undefined : (name === dialect) === (op === '==');
         }
         if ((op === 'in' || op === 'not in') && (right.k === 'tuple' || right.k === 'list' || right.k === 'set') && this.isDialectName(left, frame)) {
