@@ -346,6 +346,15 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift('', create.replace('sa.Column("registry", sa.String(50), nullable=False), ', ''), { 'app/models.py': models }), ['missing-column settings.registry']);
   });
 
+  it("reads the include_object hook env.py imports from another module, or passes to configure() under another name (fides)", async () => {
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("audit_log", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
+    const hook = 'EXCLUDED = {"audit_log"}\n\ndef keep(object, name, type_, reflected, compare_to):\n    if type_ == "table" and name in EXCLUDED:\n        return False\n    return True\n';
+    const env = (head: string) => `from alembic import context\n${head}\n\ndef run():\n    context.configure(target_metadata=None, include_object=keep)\n`;
+    assert.deepEqual(await drift(USERS, create), ['extra-table audit_log']);
+    assert.deepEqual(await drift(USERS, create, { 'app/db.py': hook, 'migrations/env.py': env('from app.db import keep') }), []);
+    assert.deepEqual(await drift(USERS, create, { 'migrations/env.py': env(hook) }), []);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

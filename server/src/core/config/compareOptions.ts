@@ -279,6 +279,15 @@ function importedFiles(resolver: Resolver, file: string): string[] {
   return [...out];
 }
 
+/** The keyword arguments of every `configure(...)` call in the statements (nested in functions too). */
+export function configureKeywords(body: Stmt[]): Keyword[] {
+  const out: Keyword[] = [];
+  forEachCall(body, MODULE_SCOPE, (call) => {
+    if (calleeName(call) === 'configure') out.push(...call.kw);
+  });
+  return out;
+}
+
 /** The name a call calls: `configure` for `context.configure(...)` and for `configure(...)`. */
 function calleeName(call: Call): string | undefined {
   return call.fn.k === 'name' ? call.fn.id : call.fn.k === 'attr' ? call.fn.name : undefined;

@@ -1,5 +1,6 @@
 import { innerBlocks, type CompareOp, type Expr, type Stmt } from '../python/syntax';
-import type { Resolver } from '../python/resolve';
+import type { DefStmt, Resolver } from '../python/resolve';
+import { configureKeywords } from './compareOptions';
 import { evalStringList } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
 import { loweredToNote } from '../findings';
@@ -68,15 +69,29 @@ const UNKNOWN: Cond = { k: 'atom', atom: { k: 'unknown' } };
  */
 export function readIncludeObjectRules({ resolver, file }: { resolver: Resolver; file: string }): ExcludeRule[] {
   const out: ExcludeRule[] = [];
-  for (const s of resolver.moduleBody(file)) {
-    if (s.k !== 'def' || (s.name !== 'include_object' && s.name !== 'include_name')) continue;
-    const at = (i: number, fallback: string): string => s.params[i]?.name ?? fallback;
-    const params = s.name === 'include_object'
+  const read = (hook: string, def: DefStmt, defFile: string): void => {
+    const at = (i: number, fallback: string): string => def.params[i]?.name ?? fallback;
+    const params = hook === 'include_object'
       ? { object: at(0, 'object'), name: at(1, 'name'), type: at(2, 'type_'), reflected: at(3, 'reflected'), compareTo: at(4, 'compare_to') }
       : { object: '', name: at(0, 'name'), type: at(1, 'type_'), reflected: '', compareTo: '' };
-    const reader = new HookReader(resolver, file, params);
-    reader.block(s.body, [[]]);
+    const reader = new HookReader(resolver, defFile, params);
+    reader.block(def.body, [[]]);
     out.push(...reader.rules);
+  };
+  const body = resolver.moduleBody(file);
+  const done = new Set<DefStmt>();
+  for (const s of body) {
+    if (s.k !== 'def' || (s.name !== 'include_object' && s.name !== 'include_name')) continue;
+    done.add(s);
+    read(s.name, s, file);
+  }
+  // A hook configure() is given under another name, or imported from another module (fides' database.include_object).
+  for (const k of configureKeywords(body)) {
+    if (k.name !== 'include_object' && k.name !== 'include_name') continue;
+    const v = resolver.resolve(file, k.value);
+    if (v.t !== 'def' || done.has(v.def)) continue;
+    done.add(v.def);
+    read(k.name, v.def, v.file);
   }
   return out;
 }
