@@ -18,55 +18,54 @@ export interface OrderedRevision {
  */
 export function upgradeOrder(revisions: OrderedRevision[], excluded: ReadonlySet<string>): string[] {
   const all = new Map(revisions.map((r) => [r.id, r]));
-  const byId = new Map(revisions.filter((r) => !excluded.has(r.id)).map((r) => [r.id, r]));
-  const loaded = new Map(revisions.map((r, i) => [r.id, i]));
+  // Revisions by number, in load order; parents and dependencies as numbers.
+  const ids = revisions.filter((r) => !excluded.has(r.id)).map((r) => r.id);
+  const n = ids.length;
+  const number = new Map(ids.map((id, i) => [id, i]));
   // A parent in a cycle stands for the revisions below the cycle, so what is above it still runs after them.
-  const below = (ids: string[], seen = new Set<string>()): string[] =>
-    ids.flatMap((id) => (byId.has(id) ? [id] : excluded.has(id) && !seen.has(id) && seen.add(id) ? below(all.get(id)!.downRevisions, seen) : []));
-  const parents = new Map([...byId.values()].map((r) => [r.id, [...new Set(below(r.downRevisions))]]));
-  const versioned = (r: OrderedRevision): string[] => parents.get(r.id)!;
-  const dependencies = new Map<string, string[]>();
-  for (const r of byId.values()) dependencies.set(r.id, r.dependsOn.filter((d) => byId.has(d)));
+  const below = (list: string[], seen = new Set<string>()): number[] =>
+    list.flatMap((id) => (number.has(id) ? [number.get(id)!] : excluded.has(id) && !seen.has(id) && seen.add(id) ? below(all.get(id)!.downRevisions, seen) : []));
+  const versioned = ids.map((id) => [...new Set(below(all.get(id)!.downRevisions))]);
+  const dependencies = ids.map((id) => all.get(id)!.dependsOn.filter((d) => number.has(d)).map((d) => number.get(d)!));
   // A dependency an ancestor already has is no edge of its own (Alembic's _normalize_depends_on).
-  const normalized = new Map<string, string[]>();
-  for (const r of byId.values()) {
-    const own = dependencies.get(r.id)!;
-    if (own.length === 0) {
-      normalized.set(r.id, []);
-      continue;
-    }
-    const inherited = new Set<string>();
-    for (const a of ancestors(r.id, (id) => versioned(byId.get(id)!))) if (a !== r.id) for (const d of dependencies.get(a)!) inherited.add(d);
-    normalized.set(r.id, own.filter((d) => !inherited.has(d)));
-  }
-  const down = (id: string): string[] => [...new Set([...versioned(byId.get(id)!), ...normalized.get(id)!])];
-  const ancestorsOf = (id: string): Set<string> => ancestors(id, down);
+  const normalized = dependencies.map((own, i) => {
+    if (own.length === 0) return own;
+    const inherited = new Set<number>();
+    const above = reach(i, n, (k) => versioned[k]);
+    for (let k = 0; k < n; k++) if (above[k] && k !== i) for (const d of dependencies[k]) inherited.add(d);
+    return own.filter((d) => !inherited.has(d));
+  });
+  const down = ids.map((_, i) => [...new Set([...versioned[i], ...normalized[i]])]);
+  const ancestorsOf = (i: number): Uint8Array => reach(i, n, (k) => down[k]);
 
-  const todo = new Set(byId.keys());
-  const children = new Set<string>();
-  for (const r of byId.values()) for (const p of down(r.id)) children.add(p);
-  const heads = [...byId.keys()].filter((id) => !children.has(id)).sort((a, b) => loaded.get(a)! - loaded.get(b)!);
-  const current = [...heads];
+  const todo = new Uint8Array(n).fill(1);
+  const isChild = new Uint8Array(n);
+  for (const parents of down) for (const p of parents) isChild[p] = 1;
+  const current: number[] = [];
+  for (let i = 0; i < n; i++) if (!isChild[i]) current.push(i);
   const ancestorsAt = current.map(ancestorsOf);
-  const walked: string[] = [];
+  const walked: number[] = [];
   let at = 0;
   while (current.length > 0) {
     const candidate = current[at];
-    const other = ancestorsAt.findIndex((set, i) => i !== at && set.has(candidate));
+    const other = ancestorsAt.findIndex((set, i) => i !== at && set[candidate] === 1);
     if (other >= 0) {
       // Another head still needs it: that one is walked first.
       at = other;
       continue;
     }
-    if (todo.delete(candidate)) walked.push(candidate);
-    const next = down(candidate).filter((p) => todo.has(p) && !current.includes(p));
+    if (todo[candidate]) {
+      todo[candidate] = 0;
+      walked.push(candidate);
+    }
+    const next = down[candidate].filter((p) => todo[p] && !current.includes(p));
     if (next.length === 0) {
       current.splice(at, 1);
       ancestorsAt.splice(at, 1);
       at = Math.max(at - 1, 0);
-    } else if (normalized.get(candidate)!.length === 0 && versioned(byId.get(candidate)!).length === 1) {
+    } else if (normalized[candidate].length === 0 && versioned[candidate].length === 1) {
       current[at] = next[0];
-      ancestorsAt[at].delete(candidate);
+      ancestorsAt[at][candidate] = 0;
     } else {
       current[at] = next[0];
       ancestorsAt[at] = ancestorsOf(next[0]);
@@ -76,29 +75,31 @@ export function upgradeOrder(revisions: OrderedRevision[], excluded: ReadonlySet
       }
     }
   }
-  const order = walked.reverse();
-  if (todo.size === 0) return order;
+  const order = walked.reverse().map((i) => ids[i]);
+  if (order.length === n) return order;
   // Above a cycle: parents first, in load order.
-  const placed = new Set(order);
-  const rest = [...todo].sort((a, b) => loaded.get(a)! - loaded.get(b)!);
+  const placed = new Uint8Array(n);
+  for (const id of order) placed[number.get(id)!] = 1;
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) if (todo[i]) rest.push(i);
   while (rest.length > 0) {
-    const i = rest.findIndex((id) => down(id).every((p) => placed.has(p) || !todo.has(p)));
-    const [id] = rest.splice(i >= 0 ? i : 0, 1);
-    order.push(id);
-    placed.add(id);
+    const k = rest.findIndex((i) => down[i].every((p) => placed[p] || !todo[p]));
+    const [i] = rest.splice(k >= 0 ? k : 0, 1);
+    order.push(ids[i]);
+    placed[i] = 1;
   }
   return order;
 }
 
-/** A revision and every revision below it, following `parents`. */
-function ancestors(id: string, parents: (id: string) => string[]): Set<string> {
-  const seen = new Set<string>();
-  const stack = [id];
+/** Marks a revision and every revision below it, following `parents` (by number, among `n`). */
+function reach(start: number, n: number, parents: (i: number) => number[]): Uint8Array {
+  const seen = new Uint8Array(n);
+  const stack = [start];
   while (stack.length > 0) {
     const next = stack.pop()!;
-    if (seen.has(next)) continue;
-    seen.add(next);
-    for (const p of parents(next)) stack.push(p);
+    if (seen[next]) continue;
+    seen[next] = 1;
+    for (const p of parents(next)) if (!seen[p]) stack.push(p);
   }
   return seen;
 }
