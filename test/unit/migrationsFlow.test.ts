@@ -771,6 +771,16 @@ describe('migrations: enum values', () => {
       `),
     });
     assert.deepEqual(table(added, 'logs').columns.get('kind')!.type!.enumValues, ['view', 'edit']);
+    // RENAME VALUE keeps the value's place (fides' storagetype).
+    const renamed = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("logs", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("view", "edit", name="log_kind")))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.execute("ALTER TYPE log_kind RENAME VALUE 'view' TO 'read'")
+      `),
+    });
+    assert.deepEqual(table(renamed, 'logs').columns.get('kind')!.type!.enumValues, ['read', 'edit']);
   });
 
   it("follows ALTER TYPE ... RENAME TO, and alembic_postgresql_enum's sync_enum_values(schema, name, new_values, affected_columns) (warehouse)", async () => {

@@ -243,7 +243,8 @@ class SchemaReplay {
       for (const column of table.columns.values()) {
         const type = column.type;
         if (type?.family !== 'ENUM' || type.enumName?.toLowerCase() !== name) continue;
-        const values = op.values ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
+        const renamed = op.renameValue && type.enumValues?.map((v) => (v === op.renameValue![0] ? op.renameValue![1] : v));
+        const values = op.values ?? renamed ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
         column.type = op.newName !== undefined ? { ...type, enumName: op.newName } : { ...type, enumValues: values };
         column.history?.push(this.entry(op, op.origin, ['type']));
         this.touch(table, op);

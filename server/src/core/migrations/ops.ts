@@ -70,7 +70,7 @@ export type MigrationOp = OpBase &
      * New values of a named enum type: the whole list (`sync_enum_values`), or values added (`ALTER TYPE ... ADD
      * VALUE`); or its new name (`ALTER TYPE ... RENAME TO`).
      */
-    | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[]; newName?: string }
+    | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[]; renameValue?: [from: string, to: string]; newName?: string }
     /**
      * DDL that was recognised but not understood; the table (if known) can no longer be trusted. `indexesOnly`: only
      * index names are uncertain; `constraintsOnly`: only the table's keys and constraints (`ALTER TABLE t DROP PRIMARY

@@ -283,9 +283,11 @@ class PgStatementReader {
     return [{ ...this.base(), kind: 'create_table', table, columns: [], constraints: [], ifNotExists: !!node.if_not_exists, partial: true }];
   }
 
-  /** PostgreSQL enums: `ALTER TYPE status ADD VALUE [IF NOT EXISTS] 'archived' [BEFORE|AFTER ...]`. */
+  /** PostgreSQL enums: `ALTER TYPE status ADD VALUE [IF NOT EXISTS] 'archived' [BEFORE|AFTER ...]`, `... RENAME VALUE 'a' TO 'b'`. */
   private alterEnum(node: PgNode): MigrationOp[] {
-    return node.newVal !== undefined && node.oldVal === undefined ? [{ ...this.base(), kind: 'alter_enum', enumName: nameRef(node.typeName).name, addValues: [node.newVal] }] : [];
+    if (node.newVal === undefined) return [];
+    const enumName = nameRef(node.typeName).name;
+    return [node.oldVal === undefined ? { ...this.base(), kind: 'alter_enum', enumName, addValues: [node.newVal] } : { ...this.base(), kind: 'alter_enum', enumName, renameValue: [node.oldVal, node.newVal] }];
   }
 
   private createTable(node: PgNode): MigrationOp[] {
