@@ -720,6 +720,9 @@ describe('migrations: revisions run by project code', () => {
       assert.deepEqual([...r.schema.keys()], ['users', 'posts', 'widgets'], test);
       assert.deepEqual(r.findings, [], test);
     }
+    // Another parameter may be what env.py passes run_migrations() (`engine_name` in the multidb template): not decided.
+    const passed = await replay({ 'v/a.py': BASE, 'v/c.py': checkpoint('engine_name is None').replace('def upgrade(op: Operations = None):', 'def upgrade(engine_name=None):').replace('op.create_table', 'alembic_op.create_table') });
+    assert.deepEqual([...passed.schema.keys()], ['users', 'posts', 'widgets']);
     // Bound anew, the name is no longer the parameter: the test is not decided, and the op after it may run.
     const rebound = await replay({ 'v/a.py': BASE, 'v/c.py': checkpoint('op is None', '    op = alembic_op\n') });
     assert.deepEqual([...rebound.schema.keys()], ['users', 'posts', 'widgets']);

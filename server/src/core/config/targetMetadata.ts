@@ -2,6 +2,7 @@ import type { Resolver } from '../python/resolve';
 import type { Expr } from '../python/syntax';
 import { ClassGraph } from '../models/classes';
 import { metadataKeyOf, namingConventionOf, type NamingConvention } from '../models/naming';
+import { configureKeywords } from './compareOptions';
 
 /**
  * The MetaData objects an env.py gives autogenerate (`target_metadata = Base.metadata`, or a list of them), as the
@@ -32,11 +33,11 @@ export function readTargetConvention({ resolver, file }: { resolver: Resolver; f
   return namingConventionOf(new ClassGraph(resolver), file, value) ?? {};
 }
 
-/** What env.py assigns to `target_metadata` last, at module level. */
+/** What env.py assigns to `target_metadata` last, at module level, or else gives `configure(target_metadata=...)`. */
 function targetMetadataOf(resolver: Resolver, file: string): Expr | undefined {
   let value;
   for (const s of resolver.moduleBody(file)) {
     if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'target_metadata')) value = s.value;
   }
-  return value;
+  return value ?? configureKeywords(resolver.moduleBody(file)).find((k) => k.name === 'target_metadata')?.value;
 }

@@ -34,9 +34,9 @@ export function interpretUpgrade({ resolver, file, dialect }: { resolver: Resolv
     // NOTE: `def upgrade(op=None)` is how some projects run revisions with their own Operations object.
     const v: Var = p.name === 'op' ? { kind: 'value', value: { t: 'ext', q: 'alembic.op' } } : { ...UNKNOWN };
     frame.set(p.name, v);
-    // Alembic calls upgrade() without arguments, so a test of whether one was passed (mindsdb's checkpoint revision
-    // starts `if op is None: return`) is decided: it was not.
-    if (p.default?.k === 'const' && p.default.v === null) interpreter.unpassed.set(p.name, v);
+    // Alembic passes upgrade() no `op` (only what env.py gives run_migrations()), so a test of whether one was passed
+    // (mindsdb's checkpoint revision starts `if op is None: return`) is decided: it was not.
+    if (p.name === 'op' && p.default?.k === 'const' && p.default.v === null) interpreter.unpassed.set(p.name, v);
   }
   interpreter.walk(upgrade.body, frame, { uncertain: false, guarded: false });
   return interpreter.steps;

@@ -440,10 +440,10 @@ class ModelReader {
     table.columns.set(name, col);
     if (col.primaryKey && !table.primaryKey.includes(name)) table.primaryKey.push(name);
     if (d.spec.index) {
-      const indexName = conventionName(plan.convention, 'ix', { table: table.name, columns: [name] }) ?? `ix_${table.name}_${name}`;
+      const indexName = conventionName(plan.convention, 'ix', { table: table.name, schema: table.schema, columns: [name] }) ?? `ix_${table.name}_${name}`;
       table.indexes.push({ name: indexName, columns: [name], unique: !!d.spec.unique, origin: d.origin, conventional: true });
     } else if (d.spec.unique) {
-      const uniqueName = conventionName(plan.convention, 'uq', { table: table.name, columns: [name] });
+      const uniqueName = conventionName(plan.convention, 'uq', { table: table.name, schema: table.schema, columns: [name] });
       table.uniques.push({ name: uniqueName, columns: [name], origin: d.origin, ...(uniqueName ? { conventional: true } : {}) });
     }
     for (const check of d.spec.checks ?? []) table.checks.push(conventionalCheck(plan.convention, table.name, check, d.origin));
@@ -587,7 +587,7 @@ class ModelReader {
     if (!c || (conditional && c.kind !== 'index')) return;
     switch (c.kind) {
       case 'unique': {
-        const conventional = c.name === undefined ? conventionName(plan.convention, 'uq', { table: table.name, columns: c.columns }) : undefined;
+        const conventional = c.name === undefined ? conventionName(plan.convention, 'uq', { table: table.name, schema: table.schema, columns: c.columns }) : undefined;
         table.uniques.push({ name: c.name ?? conventional, columns: c.columns, origin, ...(conventional ? { conventional: true } : {}) });
         break;
       }
