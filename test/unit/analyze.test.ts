@@ -764,13 +764,12 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
   });
 
   it("knows a DeclarativeBase whose metadata is a registry's (metadata = mapper_registry.metadata) as the MetaData env.py names (backend.ai)", async () => {
-    const project = new Project(await testParser());
-    project.setFile('alembic.ini', INI);
-    project.setFile('app/base.py', 'import sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase, registry\nmetadata = sa.MetaData()\nmapper_registry = registry(metadata=metadata)\n\nclass Base(DeclarativeBase):\n    metadata = mapper_registry.metadata\n');
-    project.setFile('app/agent.py', 'import sqlalchemy as sa\nfrom sqlalchemy.orm import Mapped, mapped_column\nfrom app.base import Base, metadata\n\nclass AgentRow(Base):\n    __tablename__ = "agents"\n    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)\n\nattachments = sa.Table("attachments", metadata, sa.Column("agent", sa.String(64), primary_key=True))\n');
-    project.setFile('migrations/env.py', 'from alembic import context\nfrom app.base import metadata\n\ntarget_metadata = metadata\n');
-    project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("agents", sa.Column("id", sa.String(64), nullable=False), sa.PrimaryKeyConstraint("id"))\n    op.create_table("attachments", sa.Column("agent", sa.String(64), nullable=False), sa.PrimaryKeyConstraint("agent"))\n');
-    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.table}`), []);
+    const found = await analysis('op.create_table("agents", sa.Column("id", sa.String(64), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("attachments", sa.Column("agent", sa.String(64), nullable=False), sa.PrimaryKeyConstraint("agent"))', {
+      'app/base.py': 'import sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase, registry\nmetadata = sa.MetaData()\nmapper_registry = registry(metadata=metadata)\n\nclass Base(DeclarativeBase):\n    metadata = mapper_registry.metadata\n',
+      'app/agent.py': 'import sqlalchemy as sa\nfrom sqlalchemy.orm import Mapped, mapped_column\nfrom app.base import Base, metadata\n\nclass AgentRow(Base):\n    __tablename__ = "agents"\n    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)\n\nattachments = sa.Table("attachments", metadata, sa.Column("agent", sa.String(64), primary_key=True))\n',
+      'migrations/env.py': 'from alembic import context\nfrom app.base import metadata\n\ntarget_metadata = metadata\n',
+    });
+    assert.deepEqual(found.map((f) => `${f.code} ${f.table}`), []);
   });
 
   it("compares the models of the MetaData env.py's target_metadata names, not a legacy copy of them under another base", async () => {

@@ -458,8 +458,7 @@ class SchemaReplay {
    */
   private droppedName(op: Extract<MigrationOp, { kind: 'drop_constraint' }>, table: TableDef): string {
     const kind = op.type === undefined ? undefined : ({ check: 'ck', unique: 'uq', foreignkey: 'fk', primary: 'pk' } as const)[op.type as 'check'];
-    if (kind === undefined || op.final || op.via === 'execute' || !conventionTemplate(this.convention, kind)?.includes('%(constraint_name)s')) return op.name!;
-    return conventionName(this.convention, kind, { table: table.name, schema: table.schema, columns: [], constraintName: op.name }) ?? op.name!;
+    return (kind !== undefined && !op.final && this.named(kind, table, [], op.name).name) || op.name!;
   }
 
   /** Removes the constraint (or, failing that, the index) called `name`: by its own name, or PostgreSQL's default name for an unnamed one. */

@@ -36,7 +36,7 @@ export function interpretUpgrade({ resolver, file, dialect }: { resolver: Resolv
     frame.set(p.name, v);
     // Alembic passes upgrade() no `op` (only what env.py gives run_migrations()), so a test of whether one was passed
     // (mindsdb's checkpoint revision starts `if op is None: return`) is decided: it was not.
-    if (p.name === 'op' && p.default?.k === 'const' && p.default.v === null) interpreter.unpassed.set(p.name, v);
+    if (p.name === 'op' && p.default?.k === 'const' && p.default.v === null) interpreter.unpassedOp = v;
   }
   interpreter.walk(upgrade.body, frame, { uncertain: false, guarded: false });
   return interpreter.steps;
@@ -142,8 +142,8 @@ class Interpreter {
   private readonly batchStarts: number[] = [];
   /** Helpers inlined so far (run, or read for what they return): helpers that call helpers grow exponentially, so they are bounded. */
   private inlined = 0;
-  /** upgrade()'s parameters that default to None, which Alembic does not pass, with what they are bound to. */
-  readonly unpassed = new Map<string, Var>();
+  /** What upgrade()'s `op` parameter, which defaults to None and which Alembic does not pass, is bound to. */
+  unpassedOp: Var | undefined;
 
   constructor(
     private readonly resolver: Resolver,
@@ -381,11 +381,11 @@ class Interpreter {
   }
 
   /**
-   * The outcome of a test of whether upgrade() was given a parameter Alembic does not pass (`op is None`, `op is not
+   * The outcome of a test of whether upgrade() was given the `op` Alembic does not pass (`op is None`, `op is not
    * None`, `not op`, `op`), while the name is still bound to that parameter; undefined for any other test.
    */
   private testOfParameter(test: Expr, frame: Frame): boolean | undefined {
-    const unpassed = (e: Expr): boolean => e.k === 'name' && this.unpassed.has(e.id) && frame.vars.get(e.id) === this.unpassed.get(e.id);
+    const unpassed = (e: Expr): boolean => this.unpassedOp !== undefined && e.k === 'name' && e.id === 'op' && frame.vars.get('op') === this.unpassedOp;
     if (unpassed(test)) return false;
     if (test.k === 'not' && unpassed(test.value)) return true;
     if (test.k === 'compare' && test.ops.length === 1 && unpassed(test.left) && test.comparators[0].k === 'const' && test.comparators[0].v === null) {

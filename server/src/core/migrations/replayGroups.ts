@@ -20,7 +20,6 @@ import { splitForeignKey } from '../models/extractModels';
 export class ReplayGroups {
   private readonly memo = new InputsMemo<ReplayResult>();
   private readonly scopes = new Map<string, ScopeState>();
-  private readonly conventions = new Map<string, NamingConvention>();
 
   /**
    * The schema the revisions' ops leave, replaying again only the groups whose ops changed; `scope` names the history,
@@ -29,7 +28,6 @@ export class ReplayGroups {
   replay(revisions: RevisionSteps[], scope: string, convention: NamingConvention = {}): ReplayResult {
     // Another convention is another history: every name it gives may differ.
     scope = `${scope}\0${JSON.stringify(convention)}`;
-    this.conventions.set(scope, convention);
     const inputs = revisions.flatMap((r) => [r.revision, r.steps]);
     return this.memo.get(`${scope}\0all`, inputs, () => {
       let state = this.scopes.get(scope);
@@ -38,13 +36,13 @@ export class ReplayGroups {
         if (state.linked.has(steps)) continue;
         for (const { op, when } of steps) {
           const keys = tablesOf(op);
-          if (keys === undefined) return this.whole(revisions, inputs, scope);
+          if (keys === undefined) return this.whole(revisions, inputs, scope, convention);
           // The tables an op's conditions test are replayed with its own: the replay decides them there.
           state.groups.link(when ? [...keys, ...when.flatMap((w) => testedTables(w.test))] : keys);
         }
         state.linked.add(steps);
       }
-      return this.inGroups(revisions, scope, state);
+      return this.inGroups(revisions, scope, state, convention);
     });
   }
 
@@ -57,14 +55,13 @@ export class ReplayGroups {
   clear(): void {
     this.memo.clear();
     this.scopes.clear();
-    this.conventions.clear();
   }
 
-  private whole(revisions: RevisionSteps[], inputs: unknown[], scope: string): ReplayResult {
-    return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions, this.conventions.get(scope)));
+  private whole(revisions: RevisionSteps[], inputs: unknown[], scope: string, convention: NamingConvention): ReplayResult {
+    return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions, convention));
   }
 
-  private inGroups(revisions: RevisionSteps[], scope: string, state: ScopeState): ReplayResult {
+  private inGroups(revisions: RevisionSteps[], scope: string, state: ScopeState, convention: NamingConvention): ReplayResult {
     const layout = this.incrementalLayout(revisions, state) ?? fullLayout(revisions, state.groups);
     state.last = { revisions, unions: state.groups.unions, layout };
     const { members, untabled, tabled } = layout;
@@ -73,7 +70,7 @@ export class ReplayGroups {
       const result = this.memo.get(`${scope}\0${group}`, pairs, () => {
         const steps: RevisionSteps[] = [];
         for (let i = 0; i < pairs.length; i += 2) steps.push({ revision: pairs[i] as string, steps: [pairs[i + 1] as OpStep] });
-        return applyRevisionOps(steps, this.conventions.get(scope));
+        return applyRevisionOps(steps, convention);
       });
       results.push(result);
     }

@@ -130,7 +130,13 @@ export class ClassGraph {
 
   /** Whether a class inherits from a class we cannot read (a library mixin, an unresolved name): its columns are not all known. */
   hasOpaqueBase(ref: ClassRef): boolean {
-    return this.bases(ref).some((b) => b.t === 'other' && b.opaque);
+    return this.opaqueBase(ref) !== undefined;
+  }
+
+  /** The first base of a class written in its own statement that we cannot read, if any. */
+  opaqueBase(ref: ClassRef): Expr | undefined {
+    const at = this.bases(ref).findIndex((b) => b.t === 'other' && b.opaque);
+    return at >= 0 ? ref.cls.bases[at] : undefined;
   }
 
   /** Whether the class is itself a declarative base (derives directly from `DeclarativeBase` or is `@as_declarative`). */

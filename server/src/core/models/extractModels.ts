@@ -89,11 +89,7 @@ class ModelReader {
     const tableName = this.graph.ownAttribute(ref, '__tablename__');
     const name = tableName && evalString(this.resolver, ref.file, tableName);
     if (!name || this.graph.rootOf(ref) || this.unnamed.some((u) => u.name === name)) return;
-    let external: Expr | undefined;
-    for (const c of [ref, ...this.graph.ancestors(ref)]) {
-      const at = this.graph.bases(c).findIndex((b) => b.t === 'other' && b.opaque);
-      external ??= at >= 0 ? c.cls.bases[at] : undefined;
-    }
+    const external = [ref, ...this.graph.ancestors(ref)].map((c) => this.graph.opaqueBase(c)).find((b) => b !== undefined);
     if (!external) return;
     this.unnamed.push({ what: `class ${ref.cls.name}`, why: `whose base ${exprText(external)} is not in the project (its columns are not known)`, origin: { file: ref.file, span: ref.cls.nameSpan }, name });
   }
