@@ -362,6 +362,22 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);
   });
 
+  it('reads a list grown with += as both its parts, and what a while loop changes as unknown', async () => {
+    const create = 'op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("a", sa.Integer()), sa.Column("b", sa.Integer()))';
+    const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass T(Base):\n    __tablename__ = "t"\n    id = sa.Column(sa.Integer, primary_key=True)\n';
+    const drop = (before: string, body: string) => `from alembic import op\nimport sqlalchemy as sa\nrevision = "a2"\ndown_revision = "a1"\n\n${before}\n\ndef upgrade():\n${body}`;
+    const found = async (revision: string): Promise<string[]> => (await analysis(create, { 'app/models.py': models, 'migrations/versions/a2.py': revision })).map((f) => `${f.code} ${f.message}`);
+    // A module constant and a local list, each grown with +=: both columns are dropped.
+    assert.deepEqual(await found(drop('LEGACY = ["a"]\nLEGACY += ["b"]', '    for name in LEGACY:\n        op.drop_column("t", name)\n')), []);
+    assert.deepEqual(await found(drop('', '    names = ["a"]\n    names += ["b"]\n    for name in names:\n        op.drop_column("t", name)\n')), []);
+    // Grown in a while loop, the list is not known: the drop is unresolved, not a drop of the first name only.
+    const whileHelper = 'def legacy():\n    names = []\n    i = 0\n    while i < 2:\n        names.append("ab"[i])\n        i = i + 1\n    return names';
+    assert.deepEqual(await found(drop(whileHelper, '    for name in legacy():\n        op.drop_column("t", name)\n')), ['unresolved op.drop_column: could not evaluate the column name `name` statically.']);
+    // An op inside a while loop is read (it may run): its table is not reported at warning level.
+    const found2 = await found(drop('', '    n = 0\n    while n < 1:\n        op.drop_column("t", "a")\n        n += 1\n'));
+    assert.ok(!found2.some((f) => f.startsWith('extra-column') && f.includes('t.a')), found2.join('\n'));
+  });
+
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email"))\nop.create_index("ix_users_id", "users", ["id"])\n';
     const dropUniques = 'insp = sa.inspect(op.get_bind())\nwith op.batch_alter_table("users") as batch_op:\n    for c in insp.get_unique_constraints("users"):\n        batch_op.drop_constraint(c["name"], type_="unique")\n';

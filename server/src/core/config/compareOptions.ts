@@ -342,6 +342,8 @@ function statementExpressions(s: Stmt): Array<Expr | undefined> {
       return s.items.map((item) => item.ctx);
     case 'for':
       return [s.iter];
+    case 'while':
+      return [s.test];
     default:
       return [];
   }

@@ -127,7 +127,7 @@ class HookReader {
         const value = s.value ? this.expr(s.value) : { k: 'const' as const, v: false };
         this.emit(and(path, dnf(value, true)));
         return;
-      } else if ((s.k === 'for' || s.k === 'with' || s.k === 'try') && mayInclude([s])) {
+      } else if ((s.k === 'for' || s.k === 'while' || s.k === 'with' || s.k === 'try') && mayInclude([s])) {
         return;
       }
     }
@@ -231,7 +231,7 @@ function mayInclude(body: Stmt[]): boolean {
 function alwaysReturnsFalse(body: Stmt[]): boolean {
   for (const s of body) {
     if (s.k === 'return') return !s.value || (s.value.k === 'const' && s.value.v !== true);
-    if (s.k === 'if' || s.k === 'for' || s.k === 'with' || s.k === 'try') return false;
+    if (s.k === 'if' || s.k === 'for' || s.k === 'while' || s.k === 'with' || s.k === 'try') return false;
   }
   return false;
 }

@@ -169,6 +169,9 @@ class Interpreter {
         case 'for':
           flow = this.forStatement(s, frame, current);
           break;
+        case 'while':
+          flow = this.whileStatement(s, frame, current);
+          break;
         case 'with': {
           let batches = 0;
           for (const item of s.items) {
@@ -341,7 +344,11 @@ class Interpreter {
   /** Binds an assignment target in `into` (a name, or names unpacked from a tuple or a literal list) to `value`, read in `from`. */
   private bind(target: Expr, value: Expr, from: Frame, into: Frame): void {
     if (target.k === 'name') {
-      into.set(target.id, this.varFor(value, from));
+      // `cols = cols + [...]` (and `cols += [...]`): the items as they are now, not a list that names itself.
+      const joined = value.k === 'binop' && value.op === '+' ? this.sequence(value, from) : undefined;
+      let now: Frame | undefined;
+      const held = joined?.map((item) => (item.frame === from ? { e: item.e, frame: (now ??= from.copy()) } : item));
+      into.set(target.id, held ? { kind: 'items', items: held } : this.varFor(value, from));
       return;
     }
     if (target.k !== 'tuple' && target.k !== 'list') return;
@@ -628,6 +635,20 @@ class Interpreter {
   }
 
   /**
+   * A `while` loop, unless its test is false: how often it runs cannot be told, so what its body changes is unknown
+   * in it and after it, and its ops may or may not run.
+   */
+  private whileStatement(s: Extract<Stmt, { k: 'while' }>, frame: Frame, flags: Flags): Flow {
+    const literal = evalLiteral(this.resolver, frame.file, s.test, frame.locals);
+    if (literal !== undefined && !isTruthy(literal)) return undefined;
+    const changed = namesChangedBy(s);
+    for (const name of changed) frame.set(name, UNKNOWN);
+    const flow = this.walk(continuesAsBranches(s.body), frame, { ...flags, uncertain: true });
+    for (const name of changed) frame.set(name, UNKNOWN);
+    return flow === 'return' ? 'maybe' : flow;
+  }
+
+  /**
    * The expressions `e` stands for, each with the frame to evaluate it in: a variable's value, a module constant,
    * a helper's return value, the items of a list or of `*args` (flattened). Undefined when unknown.
    */
@@ -656,6 +677,11 @@ class Interpreter {
     if (depth > MAX_EXPAND_DEPTH) return undefined;
     const own = e.k === 'name' ? frame.vars.get(e.id) : undefined;
     if (own?.kind === 'items') return own.items;
+    if (e.k === 'binop' && e.op === '+') {
+      const left = this.sequence(e.left, frame, depth + 1);
+      const right = left && this.sequence(e.right, frame, depth + 1);
+      return left && right ? [...left, ...right] : undefined;
+    }
     if (e.k === 'call' && e.kw.length === 0) {
       const view = e.fn.k === 'attr' && e.args.length === 0 ? e.fn.name : undefined;
       if (view === 'keys' || view === 'values' || view === 'items') {

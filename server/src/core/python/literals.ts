@@ -71,7 +71,8 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
     case 'name': {
       const local = locals?.get(e.id);
       if (local) return local.t === 'expr' ? again(local.e, local.file, undefined) : undefined;
-      const v = resolver.lookup(file, e.id);
+      // As bound above the name's line: `X += [...]` reads the X before it.
+      const v = resolver.lookup(file, e.id, 0, e.s[0]);
       if (v.t === 'expr') return again(v.e, v.file, undefined);
       return undefined;
     }

@@ -233,7 +233,10 @@ class Converter {
         for (const child of t.namedChildren(n)) {
           const type = t.type(child);
           if (type === 'assignment') out.push(this.assignment(child));
-          else if (type === 'augmented_assignment') continue;
+          else if (type === 'augmented_assignment') {
+            const augmented = this.augmentedAssignment(child);
+            if (augmented) out.push(augmented);
+          }
           else out.push({ k: 'expr', value: this.expr(child), s: this.span(child) });
         }
         return;
@@ -271,6 +274,11 @@ class Converter {
         const left = t.child(n, f.left);
         const right = t.child(n, f.right);
         if (left !== NO_NODE && right !== NO_NODE) out.push({ k: 'for', target: this.expr(left), iter: this.expr(right), body: this.body(n), s: this.span(n) });
+        return;
+      }
+      case 'while_statement': {
+        const test = t.child(n, f.condition);
+        if (test !== NO_NODE) out.push({ k: 'while', test: this.expr(test), body: this.body(n), s: this.span(n) });
         return;
       }
       case 'try_statement': {
@@ -320,6 +328,18 @@ class Converter {
       }
       default:
     }
+  }
+
+  /** `x += y` as the assignment `x = x + y` (a list grown in place reads the same for the analysis). */
+  private augmentedAssignment(n: number): Stmt | undefined {
+    const t = this.t;
+    const left = t.child(n, this.f.left);
+    const right = t.child(n, this.f.right);
+    const operator = t.child(n, this.f.operator);
+    if (left === NO_NODE || right === NO_NODE || operator === NO_NODE) return undefined;
+    const target = this.expr(left);
+    const s = this.span(n);
+    return { k: 'assign', targets: [target], value: { k: 'binop', op: this.text(operator).slice(0, -1), left: target, right: this.expr(right), s }, s };
   }
 
   private body(n: number): Stmt[] {

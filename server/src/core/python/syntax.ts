@@ -43,6 +43,7 @@ export type Stmt =
   | { k: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[]; s: Span }
   | { k: 'with'; items: Array<{ ctx: Expr; as?: string }>; body: Stmt[]; s: Span }
   | { k: 'for'; target: Expr; iter: Expr; body: Stmt[]; s: Span }
+  | { k: 'while'; test: Expr; body: Stmt[]; s: Span }
   | { k: 'try'; body: Stmt[]; handlers: Stmt[][]; s: Span }
   | { k: 'import'; module: string; asname?: string; s: Span }
   | { k: 'from'; module: string; level: number; names: Array<{ name: string; asname?: string }>; s: Span }
@@ -129,6 +130,7 @@ export function innerBlocks(s: Stmt): Stmt[][] {
       return [s.body, s.orelse];
     case 'with':
     case 'for':
+    case 'while':
       return [s.body];
     case 'try':
       return [s.body, ...s.handlers];
