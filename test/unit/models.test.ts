@@ -47,6 +47,31 @@ describe('models -> schema', () => {
     assert.deepEqual(posts.foreignKeys.map((f) => [f.refTable, f.refColumns, f.ondelete]), [['users', ['id'], 'CASCADE']]);
   });
 
+  it("reads a column under typing.cast, and a unique constraint or index written alone in the class body over the class's columns", async () => {
+    const tables = await modelTables({
+      'app/models.py': `
+        from typing import Any, cast
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class Consent(Base):
+            __tablename__ = "consent"
+            id = sa.Column(sa.Integer, primary_key=True)
+            identity_id = sa.Column(sa.String(50))
+            data_use = sa.Column(sa.String(50))
+            extra: dict[str, Any] = cast(dict[str, Any], sa.Column(sa.JSON, nullable=False))
+            sa.UniqueConstraint(identity_id, data_use, name="uix_identity_data_use")
+            sa.Index("ix_consent_use", data_use)
+            sa.UniqueConstraint("identity_id", name="never_attached")
+      `,
+    });
+    const consent = tables.get('consent')!;
+    assert.deepEqual([...consent.columns.keys()], ['id', 'identity_id', 'data_use', 'extra']);
+    assert.equal(consent.columns.get('extra')!.nullable, false);
+    assert.deepEqual(consent.uniques.map((u) => [u.name, u.columns]), [['uix_identity_data_use', ['identity_id', 'data_use']]]);
+    assert.deepEqual(consent.indexes.map((i) => [i.name, i.columns]), [['ix_consent_use', ['data_use']]]);
+  });
+
   it('reads 2.0 Mapped annotations: Optional, type_annotation_map, Annotated aliases, mixins', async () => {
     const tables = await modelTables({
       'models.py': `

@@ -214,7 +214,29 @@ class ModelReader {
     const plan = { table, root, convention };
     for (const d of declared) this.addColumn(plan, d, false);
     this.applyTableArgs(plan, contributors);
+    this.applyBodyConstraints(plan, ref);
     return plan;
+  }
+
+  /**
+   * A unique constraint or an index written on its own in the class body over the class's own columns
+   * (`UniqueConstraint(provided_identity_id, data_use, name=...)`): SQLAlchemy attaches it to the table once those
+   * columns are. One over column names (strings) is attached to nothing.
+   */
+  private applyBodyConstraints(plan: TablePlan, ref: ClassRef): void {
+    const ctx = this.ctx(ref.file);
+    for (const s of ref.cls.body) {
+      if (s.k !== 'expr' || s.value.k !== 'call') continue;
+      const callee = calleeName(ctx, s.value);
+      if (callee !== 'sa.UniqueConstraint' && callee !== 'sa.Index') continue;
+      const columns = callee === 'sa.Index' ? s.value.args.slice(1) : s.value.args;
+      const locals = classBodyNames(ref, s.value);
+      const isOwnColumn = (e: Expr): boolean => {
+        const bound = e.k === 'name' ? locals.get(e.id) : undefined;
+        return bound?.t === 'expr' && columnDeclaration(ctx, bound.e) !== undefined;
+      };
+      if (columns.length > 0 && columns.every(isOwnColumn)) this.applyConstraint(plan, { ...ctx, locals }, s.value, { file: ref.file, span: s.s });
+    }
   }
 
   /**

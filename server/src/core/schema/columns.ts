@@ -93,6 +93,8 @@ export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth =
   const callee = calleeName(ctx, e);
   if (callee && COLUMN_CALLS.has(callee)) return { kind: callee, call: e, ctx, direct: depth === 0 || !ctx.locals };
   if ((callee === 'sa.deferred' || callee === 'sa.column_property') && e.args[0]) return columnDeclaration(ctx, e.args[0], depth + 1);
+  // `cast(dict[str, Any], Column(JSONB))` only tells the type checker what the column holds (fides).
+  if (callee === 'typing.cast' && e.args.length === 2) return columnDeclaration(ctx, e.args[1], depth + 1);
   const target = ctx.resolver.resolve(ctx.file, e.fn, ctx.locals);
   if (target.t === 'expr' && target.e.k === 'call' && target.e.args[0]) {
     const partial = ctx.resolver.resolve(target.file, target.e.fn);
