@@ -2,6 +2,7 @@ import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
 import { checkMentions, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
+import { sameIdentifier } from '../schema/identifiers';
 import type { OpStep } from './interpret';
 import { decideTest, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnItem, type MigrationOp, type OpKind, type TableRef } from './ops';
@@ -390,9 +391,9 @@ class SchemaReplay {
       if (name === undefined) return this.remember(op);
       // No table given: the index is looked up by name among the tables of its schema.
       const candidates = [...this.schema.values()].filter((t) => t.schema === op.schema);
-      const owner = candidates.find((t) => t.indexes.some((i) => i.name === name));
+      const owner = candidates.find((t) => t.indexes.some((i) => sameIdentifier(i.name, name)));
       if (owner) {
-        owner.indexes = owner.indexes.filter((i) => i.name !== name);
+        owner.indexes = owner.indexes.filter((i) => !sameIdentifier(i.name, name));
         this.touch(owner, op);
       } else if (!op.ifExists && !this.quiet() && !candidates.some((t) => this.tolerates(t)) && !this.explains(['create_index'], name)) {
         this.invalid(`${label(op)}: index "${name}" does not exist at this point.`);
@@ -402,11 +403,11 @@ class SchemaReplay {
     const table = this.existing(op.table, op, { ifExists: op.ifExists });
     if (!table || name === undefined) return;
     const before = table.indexes.length;
-    table.indexes = table.indexes.filter((i) => i.name !== name);
+    table.indexes = table.indexes.filter((i) => !sameIdentifier(i.name, name));
     if (table.indexes.length < before) return;
     // MySQL drops a unique constraint as an index.
     const uniques = table.uniques.length;
-    table.uniques = table.uniques.filter((u) => u.name !== name);
+    table.uniques = table.uniques.filter((u) => !sameIdentifier(u.name, name));
     if (table.uniques.length < uniques) return;
     if (this.droppedWithColumn.has(`${refKey(op.table)}:${name}`)) return;
     if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_index'], name)) {
@@ -424,7 +425,7 @@ class SchemaReplay {
     const own = op.table && this.existing(op.table, op, { quiet: true });
     const candidates = op.table ? (own ? [own] : []) : [...this.schema.values()].filter((t) => t.schema === op.schema);
     for (const table of candidates) {
-      const named = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks].find((x) => x.name === name);
+      const named = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks].find((x) => sameIdentifier(x.name, name));
       if (named) named.name = newName;
       else if (table.primaryKeyName === name) table.primaryKeyName = newName;
       else continue;
@@ -463,7 +464,7 @@ class SchemaReplay {
 
   /** Removes the constraint (or, failing that, the index) called `name`: by its own name, or PostgreSQL's default name for an unnamed one. */
   private removeConstraint(table: TableDef, name: string, type: string | undefined): boolean {
-    const matches = (x: { name?: string; columns: string[] }, suffix: string): boolean => x.name === name || (x.name === undefined && `${table.name}_${x.columns.join('_')}_${suffix}` === name);
+    const matches = (x: { name?: string; columns: string[] }, suffix: string): boolean => sameIdentifier(x.name, name) || (x.name === undefined && `${table.name}_${x.columns.join('_')}_${suffix}` === name);
     const uniques = table.uniques.filter((u) => !matches(u, 'key'));
     if (uniques.length < table.uniques.length) {
       table.uniques = uniques;
@@ -474,7 +475,7 @@ class SchemaReplay {
       table.foreignKeys = foreignKeys;
       return true;
     }
-    const checks = table.checks.filter((c) => c.name !== name);
+    const checks = table.checks.filter((c) => !sameIdentifier(c.name, name));
     if (checks.length < table.checks.length) {
       table.checks = checks;
       return true;
@@ -489,7 +490,7 @@ class SchemaReplay {
       delete table.primaryKeyName;
       return true;
     }
-    const indexes = table.indexes.filter((i) => i.name !== name);
+    const indexes = table.indexes.filter((i) => !sameIdentifier(i.name, name));
     if (indexes.length < table.indexes.length) {
       table.indexes = indexes;
       return true;
