@@ -749,6 +749,20 @@ describe('migrations: revisions run by project code', () => {
     });
     assert.deepEqual(r.findings.map((f) => `${f.code} ${f.message}`), ['unresolved exec(): could not evaluate the code `code` statically.']);
   });
+
+  it("reports a call of a helper of the project's own package that the checked folder does not hold (dagster's alembic folder)", async () => {
+    const files = {
+      'versions/a.py': rev('a', null, `
+        create_0_10_0_run_tables()
+        setup_logging()
+        tables = list_tables()
+      `, 'from dagster._core.storage.migration.utils import create_0_10_0_run_tables, list_tables\nfrom structlog_setup import setup_logging\n'),
+    };
+    const notes = (r: { findings: Array<{ code: string; message: string }> }): string[] => r.findings.map((f) => `${f.code} ${f.message}`);
+    assert.deepEqual(notes(await replay(files, undefined, 'dagster')), ['unresolved helper call: could not evaluate `dagster._core.storage.migration.utils.create_0_10_0_run_tables`, a helper outside the checked folder, statically.']);
+    // Checked from a folder that is no package, the same import may be of a library: nothing is said.
+    assert.deepEqual(notes(await replay(files)), []);
+  });
 });
 
 describe('migrations: enum values', () => {

@@ -7,10 +7,10 @@ import type { TableDef } from '../../server/src/core/schema/schema';
 import { py, testParser } from './helpers';
 
 /** A resolver over in-memory files (path -> Python text, dedented). */
-export async function project(files: Record<string, string>): Promise<Resolver> {
+export async function project(files: Record<string, string>, ownPackage?: string): Promise<Resolver> {
   const parser = await testParser();
   const parsed = new Map(Object.entries(files).map(([path, text]) => [path, parser.parseModule(py(text))]));
-  return new Resolver({ files: () => parsed.keys(), syntax: (file) => parsed.get(file) });
+  return new Resolver({ files: () => parsed.keys(), syntax: (file) => parsed.get(file), ownPackage });
 }
 
 /** The revisions found among the files. */
@@ -21,8 +21,8 @@ export function revisionsOf(resolver: Resolver, files: Record<string, string>): 
 }
 
 /** Builds the graph of the files' revisions and replays it. */
-export async function replay(files: Record<string, string>, dialect?: string): Promise<ReplayResult & { graph: RevisionGraph }> {
-  const resolver = await project(files);
+export async function replay(files: Record<string, string>, dialect?: string, ownPackage?: string): Promise<ReplayResult & { graph: RevisionGraph }> {
+  const resolver = await project(files, ownPackage);
   const graph = buildRevisionGraph(revisionsOf(resolver, files));
   return { graph, ...replayMigrations({ resolver, graph, dialect }) };
 }

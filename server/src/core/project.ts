@@ -352,6 +352,12 @@ export class Project {
    * environment compared), so that an editor can answer requests in between, or drop a run that an edit made stale;
    * the units finished are remembered for the next run.
    */
+  /** The dotted name the project's folder is imported by, when it is one Python could import. */
+  private dottedPackageName(): string | undefined {
+    const name = this.options.packageName;
+    return name && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(name) ? name : undefined;
+  }
+
   *analysisSteps(settings: Settings = defaultSettings()): Generator<void, Analysis> {
     const { allFiles, pyFiles } = this.fileLists(settings.exclude);
     const memos = this.memos;
@@ -361,7 +367,8 @@ export class Project {
         memos.reads.read(f);
         return this.syntax(f);
       },
-      rootPackage: this.files.has('__init__.py') && this.options.packageName && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(this.options.packageName) ? this.options.packageName : undefined,
+      rootPackage: this.files.has('__init__.py') && this.dottedPackageName() ? this.dottedPackageName() : undefined,
+      ownPackage: this.dottedPackageName() && (this.files.has('__init__.py') || this.dottedPackageName()!.includes('.')) ? this.dottedPackageName()!.split('.')[0] : undefined,
     };
     const resolver = memos.resolverFor(pyFiles, source);
     const findings: Finding[] = [];

@@ -766,7 +766,7 @@ function qualified(t: { name?: string; schema?: string }): string {
 
 /** How the op was written, for messages: "op.add_column", "batch_op.alter_column", "op.execute". */
 function label(op: MigrationOp): string {
-  return op.via === 'execute' ? 'op.execute' : op.via === 'exec' ? 'exec()' : `${op.via}.${op.kind}`;
+  return op.via === 'execute' ? 'op.execute' : op.via === 'exec' ? 'exec()' : op.via === 'call' ? 'helper call' : `${op.via}.${op.kind}`;
 }
 
 /** Whether the table has a constraint without a name of the given type (any type when undefined). */

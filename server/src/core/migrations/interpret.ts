@@ -156,7 +156,7 @@ class Interpreter {
       let flow: Flow;
       switch (s.k) {
         case 'expr':
-          this.evaluate(s.value, frame, current);
+          this.evaluate(s.value, frame, current, true);
           break;
         case 'assign':
           if (!s.value) break;
@@ -202,8 +202,11 @@ class Interpreter {
     return flowOf(current, flags);
   }
 
-  /** A call in statement position: an op, a connection's `execute`, a list growing, or a helper to inline. */
-  private evaluate(e: Expr, frame: Frame, flags: Flags): void {
+  /**
+   * A call in statement position (`alone`: its value unused) or assigned: an op, a connection's `execute`, a list
+   * growing, or a helper to inline.
+   */
+  private evaluate(e: Expr, frame: Frame, flags: Flags, alone = false): void {
     if (e.k !== 'call') return;
     if (e.fn.k === 'attr' && e.fn.obj.k === 'name' && LIST_GROWTH.has(e.fn.name) && frame.vars.has(e.fn.obj.id)) {
       this.grow(e.fn.obj, e.fn.name, e.args, frame);
@@ -233,6 +236,14 @@ class Interpreter {
     }
     const helper = this.inlinable(e, frame, false);
     if (helper) this.walk(helper.def.body, helper.inner, flags);
+    else if (alone) {
+      // A helper of the project's own package that the folder checked does not hold (dagster's revisions, checked
+      // from their alembic folder, call `create_0_10_0_run_tables()` from dagster._core.storage.migration.utils).
+      const callee = this.resolver.resolve(frame.file, e.fn, frame.locals);
+      if (callee.t === 'ext' && this.resolver.isOwnCodeOutside(callee.q)) {
+        this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${callee.q}\`, a helper outside the checked folder,`] }], flags);
+      }
+    }
   }
 
   /**

@@ -39,7 +39,7 @@ export interface ColumnChanges {
 interface OpBase {
   origin: SourceRef;
   /** How the op was written: an `op.` call, a `batch_op.` call, DDL inside `op.execute(...)`, or code run by `exec()`. */
-  via: 'op' | 'batch_op' | 'execute' | 'exec';
+  via: 'op' | 'batch_op' | 'execute' | 'exec' | 'call';
   /** What could not be evaluated statically, each as "the table name `expr`". */
   unresolved: string[];
   /** Run under a condition of the SQL itself (an `IF` of a DO block): taken as run, and a failure is not reported. */

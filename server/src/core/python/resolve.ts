@@ -43,6 +43,11 @@ export interface ModuleSource {
    * a package of packages.
    */
   rootPackage?: string;
+  /**
+   * The top-level package the project's folder is part of (`dagster` for a check inside dagster/_core/storage/alembic):
+   * a module of it that the project does not hold is the project's own code, outside the folder checked.
+   */
+  ownPackage?: string;
 }
 
 /**
@@ -79,6 +84,11 @@ export class Resolver {
     const list = this.moduleIndex.get(dotted);
     if (list) list.push(file);
     else this.moduleIndex.set(dotted, [file]);
+  }
+
+  /** Whether a name the project does not hold is of the checked folder's own package, outside that folder. */
+  isOwnCodeOutside(q: string): boolean {
+    return this.source.ownPackage !== undefined && q.split('.')[0] === this.source.ownPackage;
   }
 
   /** The project file that holds the dotted module name, as Python would find it from `fromFile`, if any. */
