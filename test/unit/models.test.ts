@@ -72,6 +72,28 @@ describe('models -> schema', () => {
     assert.deepEqual(consent.indexes.map((i) => [i.name, i.columns]), [['ix_consent_use', ['data_use']]]);
   });
 
+  it('reads model classes defined under a module-level with block, which runs once (mlrun)', async () => {
+    const tables = await modelTables({
+      'app/models.py': `
+        import warnings
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            class User(Base):
+                __tablename__ = "users"
+                id = sa.Column(sa.Integer, primary_key=True)
+            class Post(Base):
+                __tablename__ = "posts"
+                id = sa.Column(sa.Integer, primary_key=True)
+                user_id = sa.Column(sa.ForeignKey(User.id))
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['posts', 'users']);
+    assert.deepEqual(tables.get('posts')!.foreignKeys.map((f) => [f.refTable, f.refColumns]), [['users', ['id']]]);
+  });
+
   it('reads 2.0 Mapped annotations: Optional, type_annotation_map, Annotated aliases, mixins', async () => {
     const tables = await modelTables({
       'models.py': `

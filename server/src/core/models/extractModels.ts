@@ -806,13 +806,13 @@ function classStatements(body: Stmt[]): Stmt[] {
   return out;
 }
 
-/** Top-level statements, including those under module-level `if` / `try` blocks. */
+/** Top-level statements, including those under module-level `if`, `try` and `with` blocks. */
 function* topLevel(body: Stmt[]): Generator<Stmt> {
   for (const s of body) {
     if (s.k === 'if') {
       yield* topLevel(s.body);
       yield* topLevel(s.orelse);
-    } else if (s.k === 'try') yield* topLevel(s.body);
+    } else if (s.k === 'try' || s.k === 'with') yield* topLevel(s.body);
     else yield s;
   }
 }

@@ -363,6 +363,10 @@ function collectBindings(file: string, body: Stmt[], table: Map<string, LineBind
         collectBindings(file, s.body, table, guarded);
         for (const h of s.handlers) collectBindings(file, h, table, true);
         break;
+      case 'with':
+        // Run once (mlrun defines its models under `with warnings.catch_warnings():`).
+        collectBindings(file, s.body, table, guarded);
+        break;
       default:
         break;
     }
