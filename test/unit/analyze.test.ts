@@ -574,6 +574,19 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(project.analyze().findings.map((f) => f.code), ['detached-revisions']);
   });
 
+  it('does not replay a subfolder of the version folder that starts a history of its own, as Alembic does not read it (zou)', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    // The history a squash replaced, kept in versions/legacy: its own base, creating the same table again.
+    project.setFile('migrations/versions/legacy/old1.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "old1"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    project.setFile('migrations/versions/legacy/old2.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "old2"\ndown_revision = "old1"\ndef upgrade():\n    op.add_column("users", sa.Column("gone", sa.String(5)))\n');
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.message}`), [
+      'detached-revisions 2 revision files in migrations/versions/legacy are in a subfolder of the version folder migrations/versions, which Alembic reads without its subfolders, and start a history of their own: not replayed.',
+    ]);
+  });
+
   it('says which files were not read, through the same settings as other findings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

@@ -530,10 +530,17 @@ export class Project {
     const detachedGraphs = new Map<AlembicEnvironment, RevisionGraph[]>();
     for (const [dir, list] of detached) {
       const env = nearestEnvironment(envs, dir);
+      const first = list[0];
+      // Under a version folder Alembic reads without its subfolders, a tree with a base of its own is another history
+      // (zou's versions/legacy, the revisions its squash replaced), not one that runs after the head.
+      const under = envs.flatMap((e) => e.versionLocations).find((v) => v === '' || dir.startsWith(`${v}/`));
+      if (under !== undefined && list.some((r) => r.downRevisions.length === 0)) {
+        findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${dir} ${list.length === 1 ? 'is' : 'are'} in a subfolder of the version folder ${under || '.'}, which Alembic reads without its subfolders, and start${list.length === 1 ? 's' : ''} a history of ${list.length === 1 ? 'its' : 'their'} own: not replayed.`, file: first.file, span: first.span }));
+        continue;
+      }
       const graph = memos.graphs.get(`detached:${dir}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).map((r) => r.id)) }));
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
-      const first = list[0];
       findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${dir || '.'} ${list.length === 1 ? 'is' : 'are'} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));
     }
 
