@@ -323,6 +323,26 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => f.message), ['op.drop_index: index "ix_currentprivacypreference_fides_user_device_provided__0000" does not exist on table "users" at this point.']);
   });
 
+  it("replays GeoAlchemy2's geospatial ops as the plain ops they extend, and reports an op it does not know", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.add_geospatial_column("users", sa.Column("geom", Geometry("POINT", srid=4326, spatial_index=False)))
+        with op.batch_alter_table("users") as batch_op:
+            batch_op.add_geospatial_column(sa.Column("area", Geometry("POLYGON", spatial_index=False)))
+            batch_op.create_geospatial_index("idx_users_area", ["area"])
+        op.drop_geospatial_column("users", "geom")
+        op.add_column("users", sa.Column("spot", Geometry("POINT")))
+        op.frobnicate_table("users")
+        op.get_bind()
+      `, 'from geoalchemy2 import Geometry\n'),
+    });
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'name', 'created_at', 'area', 'spot']);
+    // A spatial column gets GeoAlchemy2's index unless spatial_index=False (as autogenerate writes it).
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['idx_users_area', 'idx_users_spot']);
+    assert.deepEqual(r.findings.map((f) => `${f.code} ${f.message}`), ['unresolved op.frobnicate_table: could not evaluate what this op, which Alembic Drift does not know, changes statically.']);
+  });
+
   it('reports an index or constraint on a column the table does not have', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

@@ -72,6 +72,23 @@ describe('models -> schema', () => {
     assert.deepEqual(consent.indexes.map((i) => [i.name, i.columns]), [['ix_consent_use', ['data_use']]]);
   });
 
+  it("gives a GeoAlchemy2 spatial column the index GeoAlchemy2 makes for it, unless spatial_index=False", async () => {
+    const tables = await modelTables({
+      'app/models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        from geoalchemy2 import Geometry, Geography
+        Base = declarative_base()
+        class Place(Base):
+            __tablename__ = "places"
+            id = sa.Column(sa.Integer, primary_key=True)
+            geom = sa.Column(Geometry(geometry_type="POINT", srid=4326))
+            route = sa.Column(Geography("LINESTRING", spatial_index=False))
+      `,
+    });
+    assert.deepEqual(tables.get('places')!.indexes.map((i) => [i.name, i.columns]), [['idx_places_geom', ['geom']]]);
+  });
+
   it('reads model classes defined under a module-level with block, which runs once (mlrun)', async () => {
     const tables = await modelTables({
       'app/models.py': `

@@ -3,6 +3,7 @@ import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
 import { checkMentions, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
+import { spatialIndexName } from '../schema/types';
 import type { OpStep } from './interpret';
 import { decideTest, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnItem, type MigrationOp, type OpKind, type TableRef } from './ops';
@@ -583,6 +584,8 @@ class SchemaReplay {
       const index = this.named('ix', table, [name], undefined).name ?? conventionName({}, 'ix', { table: table.name, schema: table.schema, columns: [name] })!;
       table.indexes.push({ name: index, columns: [name], unique: !!spec.unique, origin, conventional: true });
     } else if (spec.unique) table.uniques.push({ ...this.named('uq', table, [name], undefined), columns: [name], origin });
+    const spatial = spatialIndexName(spec.type, table.name, name);
+    if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin });
     for (const fk of spec.foreignKeys) {
       if (fk.target.kind !== 'text') continue;
       this.addConstraint(table, { kind: 'foreign', name: fk.name, columns: [name], refs: [fk.target.text], ondelete: fk.ondelete, onupdate: fk.onupdate }, origin);
@@ -766,6 +769,7 @@ function qualified(t: { name?: string; schema?: string }): string {
 
 /** How the op was written, for messages: "op.add_column", "batch_op.alter_column", "op.execute". */
 function label(op: MigrationOp): string {
+  if (op.kind === 'opaque' && op.method) return `${op.via}.${op.method}`;
   return op.via === 'execute' ? 'op.execute' : op.via === 'exec' ? 'exec()' : op.via === 'call' ? 'helper call' : `${op.via}.${op.kind}`;
 }
 

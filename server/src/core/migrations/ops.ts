@@ -76,7 +76,7 @@ export type MigrationOp = OpBase &
      * index names are uncertain; `constraintsOnly`: only the table's keys and constraints (`ALTER TABLE t DROP PRIMARY
      * KEY, ADD PRIMARY KEY (id)`); `noteOnly`: SQL that could not be read but touches no table (it is only reported).
      */
-    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; plainIndexesKept?: boolean; noteOnly?: boolean }
+    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; plainIndexesKept?: boolean; noteOnly?: boolean; method?: string }
   );
 
 export type OpKind = MigrationOp['kind'];
@@ -137,6 +137,22 @@ const PARAMS: Record<string, string[]> = {
   sync_enum_values: ['enum_schema', 'enum_name', 'old_values', 'new_values'],
 };
 
+/** GeoAlchemy2's Alembic ops (`geoalchemy2.alembic_helpers`), each the plain op it extends, with the same parameters. */
+const GEOSPATIAL_OPS: Record<string, string> = {
+  add_geospatial_column: 'add_column',
+  drop_geospatial_column: 'drop_column',
+  create_geospatial_index: 'create_index',
+  drop_geospatial_index: 'drop_index',
+  create_geospatial_table: 'create_table',
+  drop_geospatial_table: 'drop_table',
+};
+
+/**
+ * `op` methods that change no table this check compares: Alembic's own helpers, comments, exclusion constraints, and
+ * alembic_utils' views and functions.
+ */
+const OPS_OF_NO_TABLE = new Set(['get_bind', 'get_context', 'bulk_insert', 'inline_literal', 'f', 'invoke', 'run_async', 'implementation_for', 'register_operation', 'batch_alter_table', 'create_table_comment', 'drop_table_comment', 'create_exclude_constraint', 'create_entity', 'replace_entity', 'drop_entity']);
+
 /** alembic_postgresql_enum's `op.sync_enum_values(enum_schema, enum_name, new_values, affected_columns, ...)`. */
 const POSTGRESQL_ENUM_SYNC = ['enum_schema', 'enum_name', 'new_values', 'affected_columns', 'enum_values_to_rename'];
 
@@ -160,9 +176,14 @@ const UNKNOWN_SQL_PART = 'alembic_drift_unknown';
  * Reads one `op.<method>(...)` or `batch_op.<method>(...)` call into migration ops (several for SQL with many
  * statements, none for ops that do not change the schema), keeping what cannot be evaluated in `unresolved`.
  */
-export function readOpCall({ scope, call, method, batch }: { scope: OpScope; call: Call; method: string; batch?: BatchTarget }): MigrationOp[] {
+export function readOpCall({ scope, call, method: written, batch }: { scope: OpScope; call: Call; method: string; batch?: BatchTarget }): MigrationOp[] {
+  const method = GEOSPATIAL_OPS[written] ?? written;
   const all = method === 'sync_enum_values' && isPostgresqlEnumSync(call) ? POSTGRESQL_ENUM_SYNC : PARAMS[method];
-  if (!all) return [];
+  if (!all) {
+    // An op of an extension this check does not know (registered with Operations.register_operation): said, not guessed.
+    if (OPS_OF_NO_TABLE.has(method) || method.startsWith('_')) return [];
+    return [{ kind: 'opaque', origin: { file: scope.file, span: call.s }, via: batch ? 'batch_op' : 'op', method, unresolved: ['what this op, which Alembic Drift does not know, changes'], noteOnly: true }];
+  }
   const params = batch ? all.filter((p) => !TABLE_PARAMS.has(p)) : all;
   const args = new Map<string, Expr>();
   call.args.forEach((a, i) => {

@@ -4,7 +4,7 @@ import { exprText, type Locals, type Resolver, type Value } from '../python/reso
 import { evalLiteral, evalString, evalStringList, helperArguments, isTruthy, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
-import { evalType, type EvalContext } from '../schema/types';
+import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
 import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelFieldType, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
@@ -464,6 +464,8 @@ class ModelReader {
       const uniqueName = conventionName(plan.convention, 'uq', { table: table.name, schema: table.schema, columns: [name] });
       table.uniques.push({ name: uniqueName, columns: [name], origin: d.origin, ...(uniqueName ? { conventional: true } : {}) });
     }
+    const spatial = spatialIndexName(col.type, table.name, name);
+    if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin: d.origin });
     for (const check of d.spec.checks ?? []) table.checks.push(conventionalCheck(plan.convention, table.name, check, d.origin));
     if (d.attr !== name) {
       const attrs = this.attributeColumns.get(table) ?? new Map<string, string>();

@@ -123,6 +123,8 @@ function isTypeName(canonical: string): boolean {
   if (root === 'sa' || root === 'sqlmodel') return KNOWN.has(short);
   if (root === 'postgresql' || root === 'mysql' || root === 'sqlite' || root === 'mssql' || root === 'oracle') return /^[A-Z]/.test(short);
   if (root === 'sautils') return /Type$/.test(short) || /^[A-Z]/.test(short);
+  // Not compared (no family), but read for the spatial index GeoAlchemy2 gives such a column.
+  if (root === 'geoalchemy2') return SPATIAL_TYPE.test(canonical);
   return false;
 }
 
@@ -455,4 +457,16 @@ function withVariant(ctx: EvalContext, e: Extract<Expr, { k: 'call' }>, depth: n
   if (dialect?.k === 'str') names.push(dialect.v);
   if (names.length === 0) return base;
   return { ...base, variants: { ...base.variants, ...Object.fromEntries(names.map((n) => [n, variant])) } };
+}
+
+/** GeoAlchemy2's spatial column types. */
+const SPATIAL_TYPE = /^geoalchemy2\.(?:types\.)?(?:Geometry|Geography|Raster)$/;
+
+/**
+ * The index GeoAlchemy2 gives a column of a spatial type (`idx_<table>_<column>`, on unless `spatial_index=False`),
+ * which it adds to the table with the column, so that `create_all()`, `op.create_table` and `op.add_column` make it.
+ */
+export function spatialIndexName(type: SqlType | undefined, table: string, column: string): string | undefined {
+  const spatial = !!type && SPATIAL_TYPE.test(type.name) && type.args.spatial_index !== false;
+  return spatial ? `idx_${table}_${column}` : undefined;
 }
