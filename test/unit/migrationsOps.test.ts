@@ -343,6 +343,20 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.deepEqual(r.findings.map((f) => `${f.code} ${f.message}`), ['unresolved op.frobnicate_table: could not evaluate what this op, which Alembic Drift does not know, changes statically.']);
   });
 
+  it("drops the index MySQL keeps after a foreign key is dropped, named as the key, without reporting it (mlrun)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("user_id", sa.Integer()), sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="_tags_user_fk"))
+        op.drop_constraint("_tags_user_fk", "tags", type_="foreignkey")
+        op.drop_index("_tags_user_fk", table_name="tags")
+        op.drop_index("_tags_other_fk", table_name="tags")
+      `),
+    });
+    assert.deepEqual(table(r, 'tags').foreignKeys, []);
+    assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => f.message), ['op.drop_index: index "_tags_other_fk" does not exist on table "tags" at this point.']);
+  });
+
   it('reports an index or constraint on a column the table does not have', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),
