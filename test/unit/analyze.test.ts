@@ -378,6 +378,28 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.ok(!found2.some((f) => f.startsWith('extra-column') && f.includes('t.a')), found2.join('\n'));
   });
 
+  it('says a model a factory function makes is not read, and reports the tables it may describe as notes (mlrun)', async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+
+      def make_label(table):
+          class Label(Base):
+              __tablename__ = f"{table}_labels"
+              id = sa.Column(sa.Integer, primary_key=True)
+          return Label
+
+      class Run(Base):
+          __tablename__ = "runs"
+          id = sa.Column(sa.Integer, primary_key=True)
+          Label = make_label(__tablename__)
+    `;
+    const create = 'op.create_table("runs", sa.Column("id", sa.Integer(), primary_key=True))\nop.create_table("runs_labels", sa.Column("id", sa.Integer(), primary_key=True))';
+    const found = (await analysis(create, { 'app/models.py': models })).map((f) => `${f.severity} ${f.code} ${f.table ?? f.message}`);
+    assert.deepEqual(found, ['information unresolved Model Label is made by make_label() each time it is called: its table and columns cannot be read statically and are not checked.', 'information extra-table runs_labels']);
+  });
+
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email"))\nop.create_index("ix_users_id", "users", ["id"])\n';
     const dropUniques = 'insp = sa.inspect(op.get_bind())\nwith op.batch_alter_table("users") as batch_op:\n    for c in insp.get_unique_constraints("users"):\n        batch_op.drop_constraint(c["name"], type_="unique")\n';

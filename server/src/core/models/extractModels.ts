@@ -65,6 +65,7 @@ class ModelReader {
     for (const file of files) {
       for (const stmt of topLevel(this.resolver.moduleBody(file))) {
         if (stmt.k === 'class' && !this.planFor({ file, cls: stmt })) this.noteExternalModel({ file, cls: stmt });
+        else if (stmt.k === 'def') this.noteFactoryModels(file, stmt);
         else if (stmt.k === 'assign' && stmt.value?.k === 'call') this.coreTable(file, stmt.value, stmt.targets[0]);
         else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
       }
@@ -92,6 +93,18 @@ class ModelReader {
     const external = [ref, ...this.graph.ancestors(ref)].map((c) => this.graph.opaqueBase(c)).find((b) => b !== undefined);
     if (!external) return;
     this.unnamed.push({ what: `class ${ref.cls.name}`, why: `whose base ${exprText(external)} is not in the project (its columns are not known)`, origin: { file: ref.file, span: ref.cls.nameSpan }, name });
+  }
+
+  /**
+   * Mapped classes a function makes each time it is called (mlrun's `def make_label(table): class Label(Base):
+   * __tablename__ = f"{table}_labels"`): what they map is not read, and said, so that the tables they may describe
+   * are not reported as having no model.
+   */
+  private noteFactoryModels(file: string, def: Extract<Stmt, { k: 'def' }>): void {
+    for (const s of def.body) {
+      if (s.k !== 'class' || !this.isMappedClass({ file, cls: s })) continue;
+      this.noteUnnamed(`model ${s.name}`, { file, span: s.nameSpan }, `Model ${s.name} is made by ${def.name}() each time it is called: its table and columns cannot be read statically and are not checked.`);
+    }
   }
 
   private noteUnnamed(what: string, origin: SourceRef, message: string): void {
