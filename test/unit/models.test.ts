@@ -89,6 +89,24 @@ describe('models -> schema', () => {
     assert.deepEqual(tables.get('places')!.indexes.map((i) => [i.name, i.columns]), [['idx_places_geom', ['geom']]]);
   });
 
+  it("reads a mixin's column bound again in the mapped class (id = BaseMixin.id) as that column (zou)", async () => {
+    const tables = await modelTables({
+      'app/models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class BaseMixin(object):
+            id = sa.Column(sa.Integer, primary_key=True)
+        class Entity(Base, BaseMixin):
+            __tablename__ = "entity"
+            id = BaseMixin.id
+            name = sa.Column(sa.String(80), nullable=False)
+      `,
+    });
+    assert.deepEqual([...tables.get('entity')!.columns.keys()], ['id', 'name']);
+    assert.deepEqual(tables.get('entity')!.primaryKey, ['id']);
+  });
+
   it('reads model classes defined under a module-level with block, which runs once (mlrun)', async () => {
     const tables = await modelTables({
       'app/models.py': `

@@ -89,6 +89,16 @@ export interface ColumnDeclaration {
  * `return Column(...)` (read with their parameters bound). Undefined for anything else.
  */
 export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth = 0): ColumnDeclaration | undefined {
+  if (e?.k === 'attr' && depth <= 4) {
+    // A mixin's column bound again in the mapped class (zou's `id = BaseMixin.id`): SQLAlchemy maps that column.
+    const member = ctx.resolver.resolve(ctx.file, e, ctx.locals);
+    if (member.t !== 'member') return undefined;
+    const bound = ctx.resolver.inClassOrBases(member.owner, (cls) => {
+      const s = [...cls.body].reverse().find((x) => x.k === 'assign' && x.targets.some((t) => t.k === 'name' && t.id === member.name));
+      return s?.k === 'assign' ? s.value : undefined;
+    });
+    return bound && columnDeclaration({ resolver: ctx.resolver, file: bound.file }, bound.found, depth + 1);
+  }
   if (e?.k !== 'call' || depth > 4) return undefined;
   const callee = calleeName(ctx, e);
   if (callee && COLUMN_CALLS.has(callee)) return { kind: callee, call: e, ctx, direct: depth === 0 || !ctx.locals };
