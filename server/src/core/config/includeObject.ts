@@ -1,5 +1,5 @@
 import { innerBlocks, type CompareOp, type Expr, type Stmt } from '../python/syntax';
-import type { DefStmt, Resolver } from '../python/resolve';
+import type { DefStmt, Locals, Resolver, Value } from '../python/resolve';
 import { configureKeywords } from './compareOptions';
 import { evalStringList } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
@@ -74,7 +74,10 @@ export function readIncludeObjectRules({ resolver, file }: { resolver: Resolver;
     const params = hook === 'include_object'
       ? { object: at(0, 'object'), name: at(1, 'name'), type: at(2, 'type_'), reflected: at(3, 'reflected'), compareTo: at(4, 'compare_to') }
       : { object: '', name: at(0, 'name'), type: at(1, 'type_'), reflected: '', compareTo: '' };
-    const reader = new HookReader(resolver, defFile, params);
+    // Constants the hook binds itself (keystone's `REMOVED_TABLES = ('token',)` inside include_name).
+    const locals = new Map<string, Value>();
+    for (const s of def.body) if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') locals.set(s.targets[0].id, { t: 'expr', file: defFile, e: s.value });
+    const reader = new HookReader(resolver, defFile, params, locals);
     reader.block(def.body, [[]]);
     out.push(...reader.rules);
   };
@@ -103,6 +106,7 @@ class HookReader {
     private readonly resolver: Resolver,
     private readonly file: string,
     private readonly params: Params,
+    private readonly locals: Locals,
   ) {}
 
   /** Reads statements reached when `path` holds; a `return` ends the block (what follows is not reached). */
@@ -210,7 +214,7 @@ class HookReader {
    */
   private list(e: Expr): string[] | undefined {
     if ((e.k === 'list' || e.k === 'tuple' || e.k === 'set') && e.items.length === 0) return undefined;
-    return evalStringList(this.resolver, this.file, e);
+    return evalStringList(this.resolver, this.file, e, this.locals);
   }
 }
 
