@@ -189,6 +189,20 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['*']);
   });
 
+  it("takes DDL on a table of a schema built at run time as DDL on that table, not on a made-up schema (data.all)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("notification", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("type", sa.Integer()))
+        op.execute(f"ALTER TABLE {envname}.notification ALTER COLUMN type TYPE VARCHAR(100)")
+      `, `
+        import os
+        envname = os.getenv("envname", "local")
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.execute: could not evaluate the SQL text `…` statically; table "notification" is not compared.']);
+    assert.equal(table(r, 'notification').uncertain, true);
+  });
+
   it("reads the DDL inside a DO block, under IF as a branch on what the database holds; DDL run with EXECUTE untrusts its table (surfsense, onyx)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

@@ -478,7 +478,10 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   const ops = readSqlOps(sketch, origin, { dialect: scope.dialect }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
   if (ops.length === 0) return [];
   const first = ops[0];
-  const table = 'table' in first && first.table?.name !== undefined && !first.table.name.includes(UNKNOWN_SQL_PART) ? first.table : undefined;
+  const named = 'table' in first && first.table?.name !== undefined && !first.table.name.includes(UNKNOWN_SQL_PART) ? first.table : undefined;
+  // A schema built at run time (`f"ALTER TABLE {envname}.notification ..."`, data.all's schema named after its
+  // environment and put on the search path) may be the default one: the table of that name is the one in doubt.
+  const table = named?.schema?.includes(UNKNOWN_SQL_PART) ? { name: named.name } : named;
   // `DROP INDEX {name}` built at run time changes some index, and nothing else.
   const indexesOnly = ops.every((o) => o.kind === 'create_index' || o.kind === 'drop_index' || o.kind === 'rename_index' || (o.kind === 'opaque' && o.indexesOnly));
   return [{ kind: 'opaque', table, origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\``], ...(indexesOnly ? { indexesOnly: true } : {}) }];
