@@ -111,6 +111,14 @@ describe('migrations: revision graph', () => {
     assert.match(heads[0].message, /b, c/);
   });
 
+  it('does not report heads each on a labeled branch of its own, as keystone keeps expand and contract apart', () => {
+    const labeled = buildRevisionGraph([info('a', []), info('e1', ['a'], { branchLabels: ['expand'] }), info('e2', ['e1']), info('c1', ['a'], { branchLabels: ['contract'] })]);
+    assert.deepEqual([labeled.heads, withCode(labeled.problems, 'multiple-heads')], [['c1', 'e2'], []]);
+    // A label both heads reach (on their common base) keeps nothing apart.
+    const shared = buildRevisionGraph([info('a', [], { branchLabels: ['main'] }), info('b', ['a']), info('c', ['a'])]);
+    assert.equal(withCode(shared.problems, 'multiple-heads').length, 2);
+  });
+
   it('orders by depends_on (also through a branch label) without making it a parent', () => {
     const g = buildRevisionGraph([
       info('a', []),

@@ -102,7 +102,7 @@ export function buildRevisionGraph(revisions: RevisionInfo[], options: { parents
   const heads = ids.filter((id) => children.get(id)!.length === 0);
   // A head that only a broken link (a typo, an unreadable down_revision) leaves without a child is reported there instead.
   const realHeads = linksUnknown ? [] : heads.filter((id) => !suggested.has(id));
-  if (realHeads.length > 1) {
+  if (realHeads.length > 1 && !onLabeledBranches(realHeads, byId)) {
     for (const id of realHeads) {
       const r = byId.get(id)!;
       problems.push(makeFinding('multiple-heads', { message: `Multiple head revisions are present: ${idList(realHeads)}; merge them (alembic merge heads).`, file: r.file, span: r.span }));
@@ -202,4 +202,28 @@ function editDistance(a: string, b: string, limit: number): number {
     prev = cur;
   }
   return Math.min(prev[b.length], limit);
+}
+
+/**
+ * Whether each head is on a branch of its own name (`branch_labels` on it or on an ancestor, a label no other head
+ * reaches): Alembic's documented design of branches kept apart on purpose (keystone's expand and contract), which
+ * `alembic upgrade heads` runs.
+ */
+function onLabeledBranches(heads: string[], byId: ReadonlyMap<string, RevisionInfo>): boolean {
+  const labelsOf = (head: string): Set<string> => {
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const stack = [head];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      const r = byId.get(id);
+      if (!r || seen.has(id)) continue;
+      seen.add(id);
+      for (const label of r.branchLabels) out.add(label);
+      stack.push(...r.downRevisions);
+    }
+    return out;
+  };
+  const sets = heads.map(labelsOf);
+  return sets.every((own, i) => [...own].some((label) => sets.every((other, j) => j === i || !other.has(label))));
 }
