@@ -381,6 +381,22 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.ok(!found2.some((f) => f.startsWith('extra-column') && f.includes('t.a')), found2.join('\n'));
   });
 
+  it("reads an op written as a conditional expression or after `and` / `or` as the if statement it is (data.all)", async () => {
+    const create = 'op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("old", sa.String(10)))';
+    const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass T(Base):\n    __tablename__ = "t"\n    id = sa.Column(sa.Integer, primary_key=True)\n    new = sa.Column(sa.String(10))\n';
+    const revision = (body: string) => `from alembic import op\nimport sqlalchemy as sa\nrevision = "a2"\ndown_revision = "a1"\n\nDO_IT = True\n\ndef upgrade():\n${body}`;
+    const found = async (body: string): Promise<string[]> => (await analysis(create, { 'app/models.py': models, 'migrations/versions/a2.py': revision(body) })).map((f) => `${f.code} ${f.table ?? ''}.${f.column ?? ''}`);
+    const rename = 'op.alter_column("t", "old", new_column_name="new")';
+    assert.deepEqual(await found(`    ${rename} if DO_IT else None
+`), []);
+    assert.deepEqual(await found(`    DO_IT and ${rename}
+`), []);
+    assert.deepEqual(await found(`    None if DO_IT else ${rename}
+`), ['missing-column t.new', 'extra-column t.old']);
+    assert.deepEqual(await found(`    DO_IT or ${rename}
+`), ['missing-column t.new', 'extra-column t.old']);
+  });
+
   it('says a model a factory function makes is not read, and reports the tables it may describe as notes (mlrun)', async () => {
     const models = `
       import sqlalchemy as sa

@@ -38,7 +38,8 @@ describe('python parser', () => {
 
   it('keeps comparisons, `and` / `or` and `not` as syntax (chained comparisons whole, `and` chains flattened)', async () => {
     const parser = await testParser();
-    const values = parser.parseModule('a == "x"\nx not in (1, 2)\nx is not None\nnot a\na and b and c\na < b < c\na or (b or c)\nx not  in y\n').body.map((s) => (s.k === 'expr' ? s.value : undefined));
+    const source = ['a == "x"', 'x not in (1, 2)', 'x is not None', 'not a', 'a and b and c', 'a < b < c', 'a or (b or c)', 'x not  in y'];
+    const values = parser.parseModule(source.map((e) => `v = ${e}\n`).join('')).body.map((s) => (s.k === 'assign' ? s.value : undefined));
     const [eq, notIn, isNot, not, and, chain, or, spaced] = values;
     assert.ok(eq?.k === 'compare' && eq.left.k === 'name' && eq.ops.join() === '==' && eq.comparators[0].k === 'str' && eq.comparators[0].v === 'x');
     assert.ok(notIn?.k === 'compare' && notIn.ops.join() === 'not in' && notIn.comparators[0].k === 'tuple' && notIn.comparators[0].items.length === 2);
@@ -50,6 +51,9 @@ describe('python parser', () => {
     assert.ok(or?.k === 'boolop' && or.op === 'or' && or.values.length === 2 && or.values[1].k === 'boolop');
     assert.ok(spaced?.k === 'compare' && spaced.ops.join() === 'not in');
     assert.deepEqual(values.map((v) => (v ? exprText(v) : '')), ['a == "x"', 'x not in (1, 2)', 'x is not None', 'not a', 'a and b and c', 'a < b < c', 'a or (b or c)', 'x not in y']);
+    // In statement position the value is dropped: `a and b` runs b only when a holds, the statement `if a: b`.
+    const [stmt] = parser.parseModule('a and b\n').body;
+    assert.ok(stmt.k === 'if' && stmt.test.k === 'name' && stmt.test.id === 'a' && stmt.body[0].k === 'expr' && stmt.body[0].value.k === 'name' && stmt.body[0].value.id === 'b');
   });
 
   it('survives broken input and reports where', async () => {

@@ -237,7 +237,7 @@ class Converter {
             const augmented = this.augmentedAssignment(child);
             if (augmented) out.push(augmented);
           }
-          else out.push({ k: 'expr', value: this.expr(child), s: this.span(child) });
+          else out.push(this.expressionStatement(child));
         }
         return;
       }
@@ -328,6 +328,29 @@ class Converter {
       }
       default:
     }
+  }
+
+  /**
+   * An expression in statement position. Its value is dropped, so `a if c else b` is the statement `if c: a` / `else:
+   * b`, and `c and a` is `if c: a` (`c or a`: `if not c: a`), as data.all writes `op.alter_column(...) if not
+   * column_exists(...) else None`.
+   */
+  private expressionStatement(n: number): Stmt {
+    const t = this.t;
+    const s = this.span(n);
+    const parts = t.type(n) === 'conditional_expression' ? t.namedChildren(n).filter((c) => t.type(c) !== 'comment') : [];
+    if (parts.length === 3) {
+      const [body, test, orelse] = parts;
+      return { k: 'if', test: this.expr(test), body: [this.expressionStatement(body)], orelse: [this.expressionStatement(orelse)], s };
+    }
+    const e = this.expr(n);
+    if (e.k !== 'boolop') return { k: 'expr', value: e, s };
+    let stmt: Stmt = { k: 'expr', value: e.values[e.values.length - 1], s: e.values[e.values.length - 1].s };
+    for (let i = e.values.length - 2; i >= 0; i--) {
+      const test = e.op === 'and' ? e.values[i] : { k: 'not' as const, value: e.values[i], s: e.values[i].s };
+      stmt = { k: 'if', test, body: [stmt], orelse: [], s };
+    }
+    return stmt;
   }
 
   /** `x += y` as the assignment `x = x + y` (a list grown in place reads the same for the analysis). */
