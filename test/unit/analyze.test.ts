@@ -294,10 +294,16 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
 
       class Plain(HasName):
           __tablename__ = "plain"
+
+      Base = sa.orm.declarative_base()
+      class Compared(Base):
+          __tablename__ = "compared"
+          id = sa.Column(sa.String(36), primary_key=True)
     `;
     const create = `
       op.create_table("address_scopes", sa.Column("id", sa.String(36), nullable=False), sa.PrimaryKeyConstraint("id"))
       op.create_table("plain", sa.Column("id", sa.String(36), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("compared", sa.Column("id", sa.String(36), nullable=False), sa.PrimaryKeyConstraint("id"))
     `;
     const found = (await analysis(create, { 'app/models.py': models })).map((f) => `${f.severity} ${f.code} ${f.table}`);
     // A class with no base from outside (a plain mixin) describes no table SQLAlchemy maps: "plain" is extra.
@@ -999,5 +1005,35 @@ describe('analysis: a revision graph with a cycle', () => {
     const stray = 'from alembic import op\nrevision = "zz"\ndown_revision = "zz"\n\ndef upgrade():\n    op.execute("UPDATE users SET id = id")\n';
     const found = await drift(`${USERS}      name = sa.Column(sa.String(50))\n`, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))', { 'migrations/versions/zz_stray.py': stray });
     assert.deepEqual(found.sort(), ['missing-column users.name', 'revision-cycle ']);
+  });
+});
+
+describe('analysis: an environment with no model to compare', () => {
+  const create = `
+    op.create_table("repository", sa.Column("id", sa.Integer(), primary_key=True))
+    op.create_table("tag", sa.Column("id", sa.Integer(), primary_key=True))
+  `;
+  // quay: env.py builds its MetaData from Peewee models at run time; the project maps no SQLAlchemy class.
+  const bridge = {
+    'app/bridge.py': `
+      import sqlalchemy as sa
+      def build_metadata(peewee_models):
+          metadata = sa.MetaData()
+          for model in peewee_models:
+              sa.Table(model._meta.table_name, metadata, *[sa.Column(f.name) for f in model._meta.fields])
+          return metadata
+    `,
+    'migrations/env.py': 'from alembic import context\nfrom app.bridge import build_metadata\nfrom app.peewee_models import ALL\ntarget_metadata = build_metadata(ALL)\n',
+  };
+
+  it('says once, on env.py, that the tables the migrations make are not compared, instead of a warning on each', async () => {
+    const findings = await analysis(create, bridge);
+    assert.deepEqual(findings.map((f) => `${f.severity} ${f.code} ${f.file}:${f.span[0]}`), ['information unresolved migrations/env.py:3']);
+    assert.match(findings[0].message, /target_metadata is `build_metadata\(ALL\)`.*no SQLAlchemy model was found in the project.*the 2 tables the migrations make that no model describes \("repository", "tag"\) are not reported/);
+  });
+
+  it('still reports a table no model describes once the project has a model', async () => {
+    const findings = await analysis(create, { ...bridge, 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS.replace('"users"', '"repository"'))}` });
+    assert.deepEqual(findings.map((f) => `${f.severity} ${f.code} ${f.table}`), ['warning extra-table tag']);
   });
 });

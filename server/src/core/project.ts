@@ -19,7 +19,8 @@ import { applyBaselineSetting } from './config/baseline';
 import { applyIncludeObjectRules, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
 import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
-import { readTargetConvention, readTargetMetadata } from './config/targetMetadata';
+import { readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
+import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
@@ -102,6 +103,7 @@ class AnalysisMemos {
   readonly compareOptions: FileMemo<CompareOptions>;
   readonly targetMetadata: FileMemo<string[] | undefined>;
   readonly targetConvention: FileMemo<NamingConvention>;
+  readonly targetSource: FileMemo<TargetMetadataSource | undefined>;
   readonly graphs = new InputsMemo<RevisionGraph>();
   readonly environments = new TextsMemo<AlembicEnvironment[]>();
   readonly replays = new ReplayGroups();
@@ -129,6 +131,7 @@ class AnalysisMemos {
     this.compareOptions = new FileMemo(this.reads);
     this.targetMetadata = new FileMemo(this.reads);
     this.targetConvention = new FileMemo(this.reads);
+    this.targetSource = new FileMemo(this.reads);
   }
 
   /**
@@ -144,6 +147,7 @@ class AnalysisMemos {
     this.compareOptions.invalidate(file);
     this.targetMetadata.invalidate(file);
     this.targetConvention.invalidate(file);
+    this.targetSource.invalidate(file);
     const own = (key: string): boolean => key === file || key.startsWith(`${file}\0`);
     if (change === 'revision' && forgot.every(own)) this.editedRevisions.add(file);
     else if (change !== 'other' || forgot.length > 0) this.historyEpoch++;
@@ -161,7 +165,7 @@ class AnalysisMemos {
   /** Forgets what the last analysis did not use (the history's memos only when it read the history). */
   sweep(historyRead: boolean): void {
     for (const m of historyRead ? [this.revisions, this.steps, this.graphs, this.replays] : []) m.sweep();
-    for (const m of [this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention]) m.sweep();
+    for (const m of [this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention, this.targetSource]) m.sweep();
   }
 
   private clear(): void {
@@ -170,7 +174,7 @@ class AnalysisMemos {
     this.modelGroups.clear();
     this.environments.clear();
     this.tablePairs = new WeakMap();
-    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention, this.graphs, this.replays]) m.clear();
+    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention, this.targetSource, this.graphs, this.replays]) m.clear();
   }
 }
 
@@ -420,7 +424,13 @@ export class Project {
       // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.
       const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && memos.steps.get(stepsKey(p.file, dialect), () => interpretUpgrade({ resolver, file: p.file, dialect })).length > 0);
       const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs });
-      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(diffed, rules), compare), graph, baseline: settings.baseline });
+      // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
+      // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
+      const unexplained = targeted.length > 0 ? [] : diffed.filter((c) => c.finding.code === 'extra-table' && c.finding.severity !== 'information');
+      const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: hasEnvPy ? memos.targetSource.get(envPy, () => readTargetMetadataSource({ resolver, file: envPy })) : undefined, fallbackFile: env.configFile ?? envPy });
+      const compared = noModels ? diffed.filter((c) => !unexplained.includes(c)) : diffed;
+      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(compared, rules), compare), graph, baseline: settings.baseline });
+      if (noModels) findings.push(noModels);
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       const dialectNote = unknownDialectNote({ env, dialect, models: targeted, schema: replay.schema });
       if (dialectNote) findings.push(dialectNote);

@@ -1,4 +1,5 @@
-import type { Resolver } from '../python/resolve';
+import { exprText, type Resolver } from '../python/resolve';
+import type { TargetMetadataSource } from '../diff/noModels';
 import type { Expr } from '../python/syntax';
 import { ClassGraph } from '../models/classes';
 import { metadataKeyOf, namingConventionOf, type NamingConvention } from '../models/naming';
@@ -21,6 +22,14 @@ export function readTargetMetadata({ resolver, file }: { resolver: Resolver; fil
     keys.push(key);
   }
   return keys.length > 0 ? keys : undefined;
+}
+
+/** Where env.py sets target_metadata and to what (for messages); undefined when it sets none. */
+export function readTargetMetadataSource({ resolver, file }: { resolver: Resolver; file: string }): TargetMetadataSource | undefined {
+  const value = targetMetadataOf(resolver, file);
+  if (!value) return undefined;
+  const text = exprText(value);
+  return { file, span: value.s, text: text.length > 80 ? `${text.slice(0, 79)}…` : text, read: readTargetMetadata({ resolver, file }) !== undefined };
 }
 
 /**
