@@ -826,6 +826,20 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await findings('main'), ['extra-table slot_pool']);
   });
 
+  it("compares the tables env.py copies into target_metadata from a second base's MetaData (glance's metadefs)", async () => {
+    const models = {
+      'app/__init__.py': '',
+      'app/models.py': 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBASE = declarative_base()\n\nclass Image(BASE):\n    __tablename__ = "images"\n    id = sa.Column(sa.Integer, primary_key=True)\n',
+      'app/models_metadef.py': 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBASE_DICT = declarative_base()\n\nclass MetadefTag(BASE_DICT):\n    __tablename__ = "metadef_tags"\n    id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.String(80))\n',
+    };
+    const create = 'op.create_table("images", sa.Column("id", sa.Integer(), primary_key=True))\nop.create_table("metadef_tags", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(40)))';
+    const envPy = (loop: string) => ({ ...models, 'migrations/env.py': `from alembic import context\nfrom app import models, models_metadef\n\ntarget_metadata = models.BASE.metadata\n${loop}` });
+    const found = async (loop: string): Promise<string[]> => (await analysis(create, envPy(loop))).filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}`);
+    assert.deepEqual(await found(''), ['extra-table metadef_tags']);
+    assert.deepEqual(await found('for table in models_metadef.BASE_DICT.metadata.sorted_tables:\n    target_metadata._add_table(table.name, table.schema, table)\n'), ['type-mismatch metadef_tags']);
+    assert.deepEqual(await found('for t in models_metadef.BASE_DICT.metadata.tables.values():\n    t.to_metadata(target_metadata)\n'), ['type-mismatch metadef_tags']);
+  });
+
   it("knows a registry's generate_base() and a Core table on its base's metadata as the MetaData env.py names (CKAN)", async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

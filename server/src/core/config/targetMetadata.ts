@@ -1,6 +1,6 @@
 import { exprText, type Resolver } from '../python/resolve';
 import type { TargetMetadataSource } from '../diff/noModels';
-import type { Expr } from '../python/syntax';
+import type { Expr, Stmt } from '../python/syntax';
 import { ClassGraph } from '../models/classes';
 import { metadataKeyOf, namingConventionOf, type NamingConvention } from '../models/naming';
 import { configureKeywords } from './compareOptions';
@@ -21,7 +21,42 @@ export function readTargetMetadata({ resolver, file }: { resolver: Resolver; fil
     if (key === undefined) return undefined;
     keys.push(key);
   }
+  for (const source of copiedMetadata(resolver.moduleBody(file))) {
+    const key = metadataKeyOf(graph, file, source);
+    if (key !== undefined && !keys.includes(key)) keys.push(key);
+  }
   return keys.length > 0 ? keys : undefined;
+}
+
+/**
+ * The MetaData whose tables env.py copies into target_metadata at module level, so that autogenerate compares them
+ * too: glance's `for table in models_metadef.BASE_DICT.metadata.sorted_tables: target_metadata._add_table(table.name,
+ * table.schema, table)`, or `table.to_metadata(target_metadata)` in such a loop.
+ */
+function copiedMetadata(body: Stmt[]): Expr[] {
+  const out: Expr[] = [];
+  for (const s of body) {
+    if (s.k !== 'for' || s.target.k !== 'name') continue;
+    const table = s.target.id;
+    const source = tablesSource(s.iter);
+    const copies = (e: Expr): boolean =>
+      e.k === 'call' &&
+      e.fn.k === 'attr' &&
+      ((e.fn.name === '_add_table' && isTargetName(e.fn.obj)) || ((e.fn.name === 'to_metadata' || e.fn.name === 'tometadata') && e.fn.obj.k === 'name' && e.fn.obj.id === table && e.args.length > 0 && isTargetName(e.args[0])));
+    if (source && s.body.some((st) => st.k === 'expr' && copies(st.value))) out.push(source);
+  }
+  return out;
+}
+
+/** The MetaData of `md.sorted_tables` or `md.tables.values()`. */
+function tablesSource(iter: Expr): Expr | undefined {
+  if (iter.k === 'attr' && iter.name === 'sorted_tables') return iter.obj;
+  if (iter.k === 'call' && iter.args.length === 0 && iter.fn.k === 'attr' && iter.fn.name === 'values' && iter.fn.obj.k === 'attr' && iter.fn.obj.name === 'tables') return iter.fn.obj.obj;
+  return undefined;
+}
+
+function isTargetName(e: Expr): boolean {
+  return e.k === 'name' && e.id === 'target_metadata';
 }
 
 /** Where env.py sets target_metadata and to what (for messages); undefined when it sets none. */
