@@ -366,6 +366,21 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(USERS, create, { 'migrations/env.py': env(local).replace('include_object=keep', 'include_name=keep') }), []);
   });
 
+  it("reads an include_object test on the object's table and column names (keystone's BORKED_FK_CONSTRAINTS)", async () => {
+    const models = `${USERS}      role_id = sa.Column(sa.Integer, sa.ForeignKey("roles.id"))\n      email = sa.Column(sa.String(80), index=True)\n      name = sa.Column(sa.String(80))\n  class Role(Base):\n      __tablename__ = "roles"\n      id = sa.Column(sa.Integer, primary_key=True)\n`;
+    const create = 'op.create_table("roles", sa.Column("id", sa.Integer(), primary_key=True))\nop.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("role_id", sa.Integer()), sa.Column("email", sa.String(80)), sa.Column("name", sa.String(40)))';
+    const hook = (borked: string) => `from alembic import context\n\ndef include_object(object, name, type_, reflected, compare_to):\n    BORKED = ${borked}\n    if type_ == "column":\n        return (object.table.name, name) not in BORKED\n    if type_ in ("foreign_key_constraint", "index"):\n        columns = [c.name for c in object.columns]\n        return (object.table.name, columns) not in BORKED\n    return True\n\ncontext.configure(target_metadata=None, include_object=include_object)\n`;
+    const found = async (borked: string): Promise<string[]> => (await drift(models, create, { 'migrations/env.py': hook(borked) })).sort();
+    const all = ['missing-foreign-key users.role_id', 'missing-index users.email', 'type-mismatch users.name'];
+    assert.deepEqual(await found('()'), all);
+    assert.deepEqual(await found('(("users", ["role_id"]), ("users", ["email"]), ("users", "name"))'), []);
+    // Another table, or the columns given as a string, or another column: nothing matches.
+    assert.deepEqual(await found('(("roles", ["role_id"]), ("users", "email"), ("users", ["name"]), ("users", "id"))'), all);
+    // A test on the table's name alone.
+    const onTable = hook('()').replace('    if type_ == "column":', '    if object.table.name == "users" and type_ == "index":\n        return False\n    if type_ == "column":');
+    assert.deepEqual((await drift(models, create, { 'migrations/env.py': onTable })).sort(), ['missing-foreign-key users.role_id', 'type-mismatch users.name']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

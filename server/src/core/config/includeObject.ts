@@ -1,7 +1,7 @@
 import { innerBlocks, type CompareOp, type Expr, type Stmt } from '../python/syntax';
 import type { DefStmt, Locals, Resolver, Value } from '../python/resolve';
 import { configureKeywords } from './compareOptions';
-import { evalStringList } from '../python/literals';
+import { evalLiteral, evalStringList, type Literal } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
 import { loweredToNote } from '../findings';
 
@@ -22,6 +22,21 @@ export interface NameTest {
   negated: boolean;
 }
 
+/** What of an object a key test reads: its table's name, its own name, or the names of its columns. */
+export type KeyPart = 'table' | 'name' | 'columns';
+
+/**
+ * A test on the object's table and columns, one part or a tuple of them, against literal values: keystone's
+ * `(object.table.name, columns) not in BORKED_FK_CONSTRAINTS` with `columns = [c.name for c in object.columns]`.
+ */
+export interface KeyTest {
+  parts: KeyPart[];
+  /** `(a, b) in ...`: the parts as a tuple; else the one part alone. */
+  tuple: boolean;
+  values: Literal[];
+  negated: boolean;
+}
+
 /**
  * One exclusion the project's env.py makes: objects of some types (or any), on some sides (or any), whose name passes
  * every test. Read from `if <condition>: return False` and `return <condition>` anywhere in the hook's branches.
@@ -30,6 +45,8 @@ export interface ExcludeRule {
   types?: string[];
   sides?: Side[];
   names: NameTest[];
+  /** Tests on the object's table and columns, every one of which must pass too. */
+  keys?: KeyTest[];
   /**
    * The condition was read only in part (`name == "quantity" and isinstance(compare_to.type, sa.Integer)`): it may
    * leave these objects out, which lowers their findings to notes instead of leaving them out.
@@ -47,6 +64,7 @@ type Atom =
   | { k: 'type'; values: string[]; negated: boolean }
   | { k: 'side'; sides: Side[] }
   | { k: 'name'; test: NameTest }
+  | { k: 'key'; test: KeyTest }
   /** `name in target_metadata.tables`: the models have a table of that name (tables only: other types are unknown). */
   | { k: 'modelTable'; negated: boolean }
   | { k: 'unknown' };
@@ -77,7 +95,7 @@ export function readIncludeObjectRules({ resolver, file }: { resolver: Resolver;
     // Constants the hook binds itself (keystone's `REMOVED_TABLES = ('token',)` inside include_name).
     const locals = new Map<string, Value>();
     for (const s of def.body) if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') locals.set(s.targets[0].id, { t: 'expr', file: defFile, e: s.value });
-    const reader = new HookReader(resolver, defFile, params, locals);
+    const reader = new HookReader(resolver, defFile, params, locals, columnAliases(def.body, params.object));
     reader.block(def.body, [[]]);
     out.push(...reader.rules);
   };
@@ -107,6 +125,8 @@ class HookReader {
     private readonly file: string,
     private readonly params: Params,
     private readonly locals: Locals,
+    /** Names the hook binds to its object's column names (`columns = [c.name for c in object.columns]`). */
+    private readonly columnNames: Set<string>,
   ) {}
 
   /** Reads statements reached when `path` holds; a `return` ends the block (what follows is not reached). */
@@ -173,10 +193,17 @@ class HookReader {
       const [subject, value] = right.k === 'str' ? [left, right.v] : left.k === 'str' ? [right, left.v] : [undefined, undefined];
       if (subject && value !== undefined && isParam(subject, type)) return atom({ k: 'type', values: [value], negated: op === '!=' });
       if (subject && value !== undefined && this.isName(subject)) return atom({ k: 'name', test: { test: 'in', values: [value], negated: op === '!=' } });
+      const part = subject && value !== undefined ? this.keyPart(subject) : undefined;
+      if (part) return atom({ k: 'key', test: { parts: [part], tuple: false, values: [value!], negated: op === '!=' } });
     }
     if ((op === 'in' || op === 'not in') && this.isName(left) && right.k === 'attr' && right.name === 'tables') {
       // `name not in target_metadata.tables`: a table only the database has.
       return atom({ k: 'modelTable', negated: op === 'not in' });
+    }
+    const parts = op === 'in' || op === 'not in' ? this.keyParts(left) : undefined;
+    if (parts) {
+      const values = right.k === 'list' || right.k === 'tuple' || right.k === 'set' || right.k === 'name' || right.k === 'attr' ? evalLiteral(this.resolver, this.file, right, this.locals) : undefined;
+      return Array.isArray(values) && values.length > 0 ? atom({ k: 'key', test: { parts, tuple: left.k === 'tuple', values, negated: op === 'not in' } }) : UNKNOWN;
     }
     if (op === 'in' || op === 'not in') {
       const values = isParam(left, type) || this.isName(left) ? this.list(right) : undefined;
@@ -204,6 +231,27 @@ class HookReader {
     return test && values ? atom({ k: 'name', test: { test, values, negated: false } }) : UNKNOWN;
   }
 
+  /**
+   * The parts a key test reads: `object.table.name`, the column names (a comprehension over `object.columns` or a name
+   * bound to one), or a tuple of those with the name; undefined for the name alone (a name test) or anything else.
+   */
+  private keyParts(e: Expr): KeyPart[] | undefined {
+    if (e.k !== 'tuple') {
+      const part = this.keyPart(e);
+      return part ? [part] : undefined;
+    }
+    const parts = e.items.map((x) => (this.isName(x) ? 'name' : this.keyPart(x)));
+    return parts.length > 0 && parts.every((p) => p !== undefined) ? (parts as KeyPart[]) : undefined;
+  }
+
+  private keyPart(e: Expr): 'table' | 'columns' | undefined {
+    const object = this.params.object;
+    if (!object) return undefined;
+    if (e.k === 'attr' && e.name === 'name' && e.obj.k === 'attr' && e.obj.name === 'table' && e.obj.obj.k === 'name' && e.obj.obj.id === object) return 'table';
+    if ((e.k === 'name' && this.columnNames.has(e.id)) || isColumnNames(e, object)) return 'columns';
+    return undefined;
+  }
+
   private isName(e: Expr): boolean {
     return (e.k === 'name' && e.id === this.params.name) || (e.k === 'attr' && e.name === 'name' && e.obj.k === 'name' && e.obj.id === this.params.object && !!this.params.object);
   }
@@ -216,6 +264,24 @@ class HookReader {
     if ((e.k === 'list' || e.k === 'tuple' || e.k === 'set') && e.items.length === 0) return undefined;
     return evalStringList(this.resolver, this.file, e, this.locals);
   }
+}
+
+/** `[c.name for c in object.columns]`. */
+function isColumnNames(e: Expr, object: string): boolean {
+  return e.k === 'comp' && e.conds.length === 0 && e.target.k === 'name' && e.elt.k === 'attr' && e.elt.name === 'name' && e.elt.obj.k === 'name' && e.elt.obj.id === e.target.id && e.iter.k === 'attr' && e.iter.name === 'columns' && e.iter.obj.k === 'name' && e.iter.obj.id === object;
+}
+
+/** The names a hook binds, anywhere in its body, to its object's column names. */
+function columnAliases(body: Stmt[], object: string): Set<string> {
+  const out = new Set<string>();
+  const walk = (stmts: Stmt[]): void => {
+    for (const s of stmts) {
+      if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name' && object && isColumnNames(s.value, object)) out.add(s.targets[0].id);
+      innerBlocks(s).forEach(walk);
+    }
+  };
+  walk(body);
+  return out;
 }
 
 function atom(a: Atom): Cond {
@@ -272,6 +338,8 @@ function negate(a: Atom): Atom {
       return { k: 'side', sides: ALL_SIDES.filter((s) => !a.sides.includes(s)) };
     case 'name':
       return { k: 'name', test: { ...a.test, negated: !a.test.negated } };
+    case 'key':
+      return { k: 'key', test: { ...a.test, negated: !a.test.negated } };
     case 'modelTable':
       return { k: 'modelTable', negated: !a.negated };
     case 'unknown':
@@ -286,14 +354,16 @@ function negate(a: Atom): Atom {
 function toRule(conj: Atom[]): ExcludeRule | undefined {
   if (conj.length === 0) return undefined;
   const uncertain = conj.some((a) => a.k === 'unknown');
-  if (uncertain && !conj.some((a) => a.k === 'name' && !a.test.negated)) return undefined;
+  if (uncertain && !conj.some((a) => (a.k === 'name' || a.k === 'key') && !a.test.negated)) return undefined;
   let types = ALL_TYPES;
   let sides = ALL_SIDES;
   const names: NameTest[] = [];
+  const keys: KeyTest[] = [];
   for (const a of conj) {
     if (a.k === 'type') types = types.filter((t) => a.values.includes(t) !== a.negated);
     else if (a.k === 'side') sides = sides.filter((s) => a.sides.includes(s));
     else if (a.k === 'name') names.push(a.test);
+    else if (a.k === 'key') keys.push(a.test);
   }
   for (const a of conj) {
     if (a.k !== 'modelTable') continue;
@@ -306,6 +376,7 @@ function toRule(conj: Atom[]): ExcludeRule | undefined {
     ...(types.length < ALL_TYPES.length ? { types } : {}),
     ...(sides.length < ALL_SIDES.length ? { sides } : {}),
     names,
+    ...(keys.length > 0 ? { keys } : {}),
     ...(uncertain ? { uncertain: true as const } : {}),
   };
 }
@@ -315,15 +386,36 @@ function passes(test: NameTest, name: string): boolean {
   return hit !== test.negated;
 }
 
+/** Whether an object's parts pass a key test; never when a part is not known (the rule is then not applied). */
+function passesKey(test: KeyTest, object: ExcludedObject): boolean {
+  const actual: Literal[] = [];
+  for (const part of test.parts) {
+    const v = part === 'table' ? object.table : part === 'name' ? object.name : object.columns;
+    if (v === undefined) return false;
+    actual.push(v);
+  }
+  const key = JSON.stringify(test.tuple ? actual : actual[0]);
+  return test.values.some((v) => JSON.stringify(v) === key) !== test.negated;
+}
+
+/** An object as include_object sees it: its type, name, the name of its table and the names of its columns. */
+interface ExcludedObject {
+  type: ObjectType;
+  name: string | undefined;
+  side?: 'migrations' | 'models';
+  table?: string;
+  columns?: string[];
+}
+
 /**
  * Whether a rule excludes an object of this type and name, found only in the models, only in the migrations, or on
  * both sides (`side` undefined: a mismatch).
  */
-export function isExcluded(rules: ExcludeRule[], object: { type: ObjectType; name: string | undefined; side?: 'migrations' | 'models' }): boolean {
+export function isExcluded(rules: ExcludeRule[], object: ExcludedObject): boolean {
   const name = object.name;
   const side: Side = object.side ?? 'both';
   // An object without a name (an unnamed foreign key) passes only a rule that tests no name: `type_ == "foreign_key_constraint"`.
-  return rules.some((r) => !r.uncertain && (!r.types || r.types.includes(object.type)) && (!r.sides || r.sides.includes(side)) && (name === undefined ? r.names.length === 0 : r.names.every((t) => passes(t, name))));
+  return rules.some((r) => !r.uncertain && (!r.types || r.types.includes(object.type)) && (!r.sides || r.sides.includes(side)) && (name === undefined ? r.names.length === 0 : r.names.every((t) => passes(t, name))) && (r.keys ?? []).every((t) => passesKey(t, object)));
 }
 
 /**
@@ -357,19 +449,19 @@ function changeExcluded(rules: ExcludeRule[], c: SchemaChange): boolean {
     case 'add-column':
     case 'drop-column':
     case 'alter-column':
-      return isExcluded(rules, { type: 'column', name: c.column.name, side });
+      return isExcluded(rules, { type: 'column', name: c.column.name, side, table: table.name });
     case 'add-index':
     case 'drop-index':
-      return isExcluded(rules, { type: 'index', name: c.index.name, side });
+      return isExcluded(rules, { type: 'index', name: c.index.name, side, table: table.name, columns: c.index.columns });
     case 'add-unique':
     case 'drop-unique':
-      return isExcluded(rules, { type: 'unique_constraint', name: c.unique.name, side });
+      return isExcluded(rules, { type: 'unique_constraint', name: c.unique.name, side, table: table.name, columns: c.unique.columns });
     case 'add-foreign-key':
     case 'drop-foreign-key':
-      return isExcluded(rules, { type: 'foreign_key_constraint', name: c.foreignKey.name, side });
+      return isExcluded(rules, { type: 'foreign_key_constraint', name: c.foreignKey.name, side, table: table.name, columns: c.foreignKey.columns });
     case 'add-check':
     case 'drop-check':
-      return isExcluded(rules, { type: 'check_constraint', name: c.check.name, side });
+      return isExcluded(rules, { type: 'check_constraint', name: c.check.name, side, table: table.name });
     default:
       return false;
   }
