@@ -720,6 +720,34 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual([[...event.keys()].sort(), event.get('filename')!.nullable], [['email', 'filename', 'id'], true]);
   });
 
+  it("decides a declared_attr's test on the length of a class attribute (Indico's RenderModeMixin)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base, declared_attr
+        from app.enums import RenderMode
+        Base = declarative_base()
+        class RenderModeMixin:
+            possible_render_modes = {RenderMode.plain_text}
+            @declared_attr
+            def render_mode(cls):
+                if len(cls.possible_render_modes) > 1:
+                    return sa.Column(sa.Integer, nullable=False)
+                else:
+                    return RenderMode.plain_text
+        class Note(RenderModeMixin, Base):
+            __tablename__ = "notes"
+            id = sa.Column(sa.Integer, primary_key=True)
+        class Reminder(RenderModeMixin, Base):
+            __tablename__ = "reminders"
+            possible_render_modes = {RenderMode.html, RenderMode.plain_text}
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.get('notes')!.columns.keys()].sort(), ['id']);
+    assert.deepEqual([...tables.get('reminders')!.columns.keys()].sort(), ['id', 'render_mode']);
+  });
+
   it('reads __table_args__ that project helpers make: an Index a function returns, columns a staticmethod lists (Dify)', async () => {
     const tables = await modelTables({
       'types.py': `

@@ -69,12 +69,8 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
       return undefined;
     }
     case 'name': {
-      const local = locals?.get(e.id);
-      if (local) return local.t === 'expr' ? again(local.e, local.file, undefined) : undefined;
-      // As bound above the name's line: `X += [...]` reads the X before it.
-      const v = resolver.lookup(file, e.id, 0, e.s[0]);
-      if (v.t === 'expr') return again(v.e, v.file, undefined);
-      return undefined;
+      const bound = boundValue(resolver, file, e, locals);
+      return bound ? again(bound.e, bound.file, undefined) : undefined;
     }
     case 'attr': {
       if (e.name === '__name__') {
@@ -82,17 +78,8 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
         const owner = resolver.resolve(file, e.obj, locals);
         if (owner.t === 'class') return owner.cls.name;
       }
-      const v = resolver.resolve(file, e, locals);
-      if (v.t === 'expr') return again(v.e, v.file, undefined);
-      if (v.t === 'member') {
-        // A class attribute used as a constant (`Tables.USERS`), set in the class or inherited from a project base.
-        const set = resolver.inClassOrBases(v.owner, (cls) => {
-          const s = [...cls.body].reverse().find((x) => x.k === 'assign' && x.value && x.targets.some((t: Expr) => t.k === 'name' && t.id === v.name));
-          return s?.k === 'assign' ? s.value : undefined;
-        });
-        if (set) return again(set.found, set.file, undefined);
-      }
-      return undefined;
+      const bound = boundValue(resolver, file, e, locals);
+      return bound ? again(bound.e, bound.file, undefined) : undefined;
     }
     case 'not': {
       const v = again(e.value);
@@ -126,11 +113,25 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
           const found = Array.isArray(r) ? r.some((x) => JSON.stringify(x) === JSON.stringify(l)) : typeof r === 'string' && typeof l === 'string' ? r.includes(l) : undefined;
           return found === undefined ? undefined : found === (e.ops[0] === 'in');
         }
+        case '<':
+        case '<=':
+        case '>':
+        case '>=': {
+          if (typeof l !== typeof r || (typeof l !== 'number' && typeof l !== 'string')) return undefined;
+          const op = e.ops[0];
+          return op === '<' ? l < r! : op === '<=' ? l <= r! : op === '>' ? l > r! : l >= r!;
+        }
         default:
           return undefined;
       }
     }
     case 'call': {
+      // `len(cls.possible_render_modes)`: the length of a literal, or the count of a literal's items whatever they are.
+      if (e.fn.k === 'name' && e.fn.id === 'len' && e.args.length === 1 && e.kw.length === 0) {
+        const v = again(e.args[0]);
+        if (typeof v === 'string' || Array.isArray(v)) return v.length;
+        return literalItemCount(resolver, file, e.args[0], locals);
+      }
       // `op.f("ix_name")`, `sa.text("...")` and `"x".lower()` keep a literal value.
       if (e.fn.k === 'attr' && (e.fn.name === 'f' || e.fn.name === 'text' || e.fn.name === 'literal_column') && e.args.length === 1) {
         return again(e.args[0]);
@@ -170,6 +171,39 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
     default:
       return undefined;
   }
+}
+
+/**
+ * The expression a name or attribute is bound to: a local, a module constant as bound above the name's line (`X +=
+ * [...]` reads the X before it), or a class attribute (`Tables.USERS`, `cls.modes`) set in the class or a project base.
+ */
+function boundValue(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): { e: Expr; file: string } | undefined {
+  if (e.k === 'name') {
+    const local = locals?.get(e.id);
+    if (local) return local.t === 'expr' ? { e: local.e, file: local.file } : undefined;
+    const v = resolver.lookup(file, e.id, 0, e.s[0]);
+    return v.t === 'expr' ? { e: v.e, file: v.file } : undefined;
+  }
+  if (e.k !== 'attr') return undefined;
+  const v = resolver.resolve(file, e, locals);
+  if (v.t === 'expr') return { e: v.e, file: v.file };
+  if (v.t !== 'member') return undefined;
+  const set = resolver.inClassOrBases(v.owner, (cls) => {
+    const s = [...cls.body].reverse().find((x) => x.k === 'assign' && x.value && x.targets.some((t: Expr) => t.k === 'name' && t.id === v.name));
+    return s?.k === 'assign' ? s.value : undefined;
+  });
+  return set ? { e: set.found, file: set.file } : undefined;
+}
+
+/** How many items a literal list, tuple or set (or a name bound to one) has, whatever the items are. */
+function literalItemCount(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): number | undefined {
+  let at: { e: Expr; file: string } | undefined = { e, file };
+  for (let hops = 0; at && hops < MAX_DEPTH; hops++) {
+    const x: Expr = at.e;
+    if (x.k === 'list' || x.k === 'tuple' || x.k === 'set') return x.items.some((i) => i.k === 'starred') ? undefined : x.items.length;
+    at = boundValue(resolver, at.file, x, hops === 0 ? locals : undefined);
+  }
+  return undefined;
 }
 
 /** Python's truth of a literal: empty strings and lists, 0, False and None are false. */
