@@ -50,6 +50,12 @@ describe('config: a script_location that names no folder of the project', () => 
     assert.deepEqual(await findings({ 'backend/alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\n' }, 'backend/migrations'), []);
   });
 
+  it("is not reported, nor read as an environment, when it is a template's placeholder (jupyterhub's {alembic_dir})", async () => {
+    for (const script of ['{alembic_dir}', '${ALEMBIC_DIR}', '%(alembic_dir)s', '%(here)s/{name}']) {
+      assert.deepEqual(await findings({ 'app/alembic.ini': `[alembic]\nscript_location = ${script}\nsqlalchemy.url = {db_url}\n` }), [], script);
+    }
+  });
+
   it("is found from the folder Alembic is run in: a config inside the package with the path from the project's root", async () => {
     const ini = '[alembic]\nscript_location = pkg/store/db_migrations\n';
     assert.deepEqual(await findings({ 'pkg/store/db_migrations/alembic.ini': ini }, 'pkg/store/db_migrations'), []);

@@ -62,6 +62,15 @@ function join(a: string, b: string): string {
 }
 
 /** Whether a location surely names no folder of the project (a package or an absolute path may lie outside it). */
+/**
+ * Whether a setting is a placeholder a program fills before Alembic reads the file (jupyterhub's alembic.ini is a
+ * template: `script_location = {alembic_dir}`, written out with `str.format` at run time; `${dir}`, `%(dir)s`): such a
+ * file declares no environment of its own; the folder with env.py is found as any other.
+ */
+function isTemplatePlaceholder(value: string): boolean {
+  return /\{[A-Za-z_]\w*\}|\$\{[^}]*\}|%\((?!here\))\w+\)s/.test(value);
+}
+
 function isMissingFolder(location: string, located: string, folders: Set<string>): boolean {
   const loc = location.trim();
   const elsewhere = /^([A-Za-z_][\w.]*):/.test(loc) || loc.startsWith('/') || /^[A-Za-z]:[\\/]/.test(loc) || loc.startsWith('~');
@@ -139,7 +148,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     // `%(here)s` is the config's own folder: `.` to the paths below, which are relative to that folder.
     for (const [section, values] of parseIni(text, '.')) {
       const script = values.get('script_location');
-      if (!script) continue;
+      if (!script || isTemplatePlaceholder(script)) continue;
       const scriptLocation = locate(here, script, folders);
       const missing = isMissingFolder(script, scriptLocation, folders);
       const versions = values.get('version_locations');
