@@ -199,7 +199,7 @@ describe('migrations: DDL in op.execute', () => {
         envname = os.getenv("envname", "local")
       `),
     });
-    assert.deepEqual(r.findings.map((f) => f.message), ['op.execute: could not evaluate the SQL text `…` statically; table "notification" is not compared.']);
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.execute: could not evaluate the SQL text `f"ALTER TABLE {envname}.notification ALTER COLUMN type TYPE VARCHAR(100)"` statically; table "notification" is not compared.']);
     assert.equal(table(r, 'notification').uncertain, true);
   });
 

@@ -30,10 +30,19 @@ describe('python parser', () => {
 
   it('reads string prefixes, escapes, concatenation and f-strings', async () => {
     const parser = await testParser();
-    const m = parser.parseModule('a = r"\\d" "x\\n"\nb = f"ix_{T}_id"\n');
-    const [a, b] = m.body;
+    const m = parser.parseModule('a = r"\\d" "x\\n"\nb = f"ix_{T}_id"\nc = f"{{x}}" "{{y}}"\n');
+    const [a, b, c] = m.body;
     assert.ok(a.k === 'assign' && a.value?.k === 'str' && a.value.v === '\\dx\n');
     assert.ok(b.k === 'assign' && b.value?.k === 'fstr' && b.value.parts[0] === 'ix_');
+    // Doubled braces are one brace in an f-string only.
+    assert.ok(c.k === 'assign' && c.value?.k === 'str' && c.value.v === '{x}{{y}}');
+  });
+
+  it('writes back what messages quote of an expression: f-strings, starred arguments, sets and dicts as written', async () => {
+    const parser = await testParser();
+    const source = ['f"ix_{T}_id {{x}}\\n"', 'sa.Enum(*constants.TYPES, name="t")', '{RenderMode.html, 2}', '{"schema": "events", **extra}'];
+    const texts = parser.parseModule(source.map((e) => `v = ${e}\n`).join('')).body.map((s) => (s.k === 'assign' && s.value ? exprText(s.value) : ''));
+    assert.deepEqual(texts, source);
   });
 
   it('keeps comparisons, `and` / `or` and `not` as syntax (chained comparisons whole, `and` chains flattened)', async () => {

@@ -717,10 +717,12 @@ class Converter {
     const start = startAt !== undefined ? this.text(startAt) : '"';
     const prefix = start.replace(/['"]/g, '').toLowerCase();
     const raw = prefix.includes('r');
+    // In an f-string, `{{` and `}}` are the braces themselves.
+    const braces = prefix.includes('f') ? (text: string): string => text.replace(/\{\{/g, '{').replace(/\}\}/g, '}') : (text: string): string => text;
     const parts: Array<string | Expr> = [];
     for (const c of children) {
       const type = t.type(c);
-      if (type === 'string_content') parts.push(raw ? this.text(c) : decodeEscapes(this.text(c)));
+      if (type === 'string_content') parts.push(braces(raw ? this.text(c) : decodeEscapes(this.text(c))));
       else if (type === 'interpolation') {
         const e = t.child(c, this.f.expression);
         parts.push(e !== NO_NODE ? this.expr(e) : this.other(c));

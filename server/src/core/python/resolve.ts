@@ -463,6 +463,17 @@ export function exprText(e: Expr): string {
       return `not ${e.value.k === 'boolop' ? `(${exprText(e.value)})` : exprText(e.value)}`;
     case 'other':
       return e.text;
+    case 'starred':
+      return `*${exprText(e.value)}`;
+    case 'set':
+      return `{${e.items.map(exprText).join(', ')}}`;
+    case 'dict':
+      return `{${e.entries.map(([k, v]) => (k ? `${exprText(k)}: ${exprText(v)}` : `**${exprText(v)}`)).join(', ')}}`;
+    case 'fstr': {
+      // Literal parts escaped as in a string, braces doubled; the expressions between braces as written.
+      const body = e.parts.map((p) => (typeof p === 'string' ? JSON.stringify(p).slice(1, -1).replace(/[{}]/g, '$&$&') : `{${exprText(p)}}`)).join('');
+      return `f"${body}"`;
+    }
     default:
       return '…';
   }
