@@ -381,6 +381,29 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(models, create, { 'migrations/env.py': onTable })).sort(), ['missing-foreign-key users.role_id', 'type-mismatch users.name']);
   });
 
+  it("reads the tables an include_object hook excludes from a section of alembic.ini (Alembic's cookbook, data.all)", async () => {
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("user", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("spatial_ref_sys", sa.Column("srid", sa.Integer(), primary_key=True))';
+    const env = (read: string) => ({ 'migrations/env.py': `from alembic import context\nconfig = context.config\nexclude_tables = ${read}\n\ndef include_object(object, name, type_, *args, **kwargs):\n    return not (type_ == "table" and name in exclude_tables)\n\ncontext.configure(target_metadata=None, include_object=include_object)\n` });
+    const found = async (read: string, ini: string): Promise<string[]> => {
+      const project = new Project(await testParser());
+      project.setFile('alembic.ini', INI + ini);
+      project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${create.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+      project.setFile('app/models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+      for (const [f, t] of Object.entries(env(read))) project.setFile(f, t);
+      const names = (): string[] => project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}`);
+      const first = names();
+      // Editing the ini is seen: without the section, both tables are reported again.
+      project.setFile('alembic.ini', INI);
+      assert.deepEqual(names(), ['extra-table user', 'extra-table spatial_ref_sys']);
+      return first;
+    };
+    assert.deepEqual(await found("config.get_section('alembic:exclude').get('tables', '').split(',')", '\n[alembic:exclude]\ntables = user,spatial_ref_sys\n'), []);
+    assert.deepEqual(await found("config.get_section_option('alembic:exclude', 'tables', '').split(',')", '\n[alembic:exclude]\ntables = spatial_ref_sys\n'), ['extra-table user']);
+    assert.deepEqual(await found("config.get_main_option('exclude_tables').split()", 'exclude_tables = user\n  spatial_ref_sys\n'), []);
+    // Python's split(",") keeps the spaces: " spatial_ref_sys" names no table.
+    assert.deepEqual(await found("context.config.get_section('alembic:exclude')['tables'].split(',')", '\n[alembic:exclude]\ntables = user, spatial_ref_sys\n'), ['extra-table spatial_ref_sys']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

@@ -16,7 +16,8 @@ import { diffSchemas, type SchemaChange, type TablePairMemo } from './diff/diffS
 import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
 import { applyBaselineSetting } from './config/baseline';
-import { applyIncludeObjectRules, readIncludeObjectRules, type ExcludeRule } from './config/includeObject';
+import { applyIncludeObjectRules, readIncludeObjectRules, type ConfigOption, type ExcludeRule } from './config/includeObject';
+import { parseIni } from './config/alembicIni';
 import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
 import { readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
@@ -417,7 +418,7 @@ export class Project {
       const hasEnvPy = this.files.has(envPy);
       const target = hasEnvPy ? memos.targetMetadata.get(envPy, () => readTargetMetadata({ resolver, file: envPy })) : undefined;
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema, target);
-      const rules = hasEnvPy ? memos.includeRules.get(envPy, () => readIncludeObjectRules({ resolver, file: envPy })) : [];
+      const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
       const compare = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
       // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
       // comparing with what the others make would report every table they create as missing. The revision-cycle
@@ -469,6 +470,18 @@ export class Project {
     for (const e of environments) e.changes = e.changes.filter((c) => kept.has(c.finding)).map((c) => ({ ...c, finding: kept.get(c.finding)! }));
     memos.sweep(historyRead);
     return { environments, findings: sortFindings([...kept.values()]), modelCount: models.tables.length, revisionCount: revisionFiles.size };
+  }
+
+  /** The values of an environment's config file, read (and noted as read) when env.py's hooks ask for one. */
+  private configOption(env: AlembicEnvironment): ConfigOption {
+    let sections: Map<string, Map<string, string>> | undefined;
+    return (section, key) => {
+      const file = env.configFile;
+      if (!file?.endsWith('.ini')) return undefined;
+      this.memos.reads.read(file);
+      sections ??= parseIni(this.files.get(file)?.text ?? '', '.');
+      return sections.get(section ?? env.section ?? 'alembic')?.get(key);
+    };
   }
 
   /**

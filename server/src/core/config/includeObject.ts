@@ -85,7 +85,7 @@ const UNKNOWN: Cond = { k: 'atom', atom: { k: 'unknown' } };
  * or `compare_to` is the other side). A condition it cannot read (a call, an attribute of the object, a setting
  * read at run time) excludes nothing, and nothing below it.
  */
-export function readIncludeObjectRules({ resolver, file }: { resolver: Resolver; file: string }): ExcludeRule[] {
+export function readIncludeObjectRules({ resolver, file, configOption }: { resolver: Resolver; file: string; configOption?: ConfigOption }): ExcludeRule[] {
   const out: ExcludeRule[] = [];
   const read = (hook: string, def: DefStmt, defFile: string): void => {
     const at = (i: number, fallback: string): string => def.params[i]?.name ?? fallback;
@@ -95,7 +95,7 @@ export function readIncludeObjectRules({ resolver, file }: { resolver: Resolver;
     // Constants the hook binds itself (keystone's `REMOVED_TABLES = ('token',)` inside include_name).
     const locals = new Map<string, Value>();
     for (const s of def.body) if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') locals.set(s.targets[0].id, { t: 'expr', file: defFile, e: s.value });
-    const reader = new HookReader(resolver, defFile, params, locals, columnAliases(def.body, params.object));
+    const reader = new HookReader(resolver, defFile, params, locals, columnAliases(def.body, params.object), configOption);
     reader.block(def.body, [[]]);
     out.push(...reader.rules);
   };
@@ -127,6 +127,7 @@ class HookReader {
     private readonly locals: Locals,
     /** Names the hook binds to its object's column names (`columns = [c.name for c in object.columns]`). */
     private readonly columnNames: Set<string>,
+    private readonly configOption: ConfigOption | undefined,
   ) {}
 
   /** Reads statements reached when `path` holds; a `return` ends the block (what follows is not reached). */
@@ -262,8 +263,56 @@ class HookReader {
    */
   private list(e: Expr): string[] | undefined {
     if ((e.k === 'list' || e.k === 'tuple' || e.k === 'set') && e.items.length === 0) return undefined;
-    return evalStringList(this.resolver, this.file, e, this.locals);
+    return evalStringList(this.resolver, this.file, e, this.locals) ?? (this.configOption && configList(this.resolver, this.file, e, this.configOption));
   }
+}
+
+/**
+ * A value of the environment's config file: `(section, key)`, the section undefined for the environment's own
+ * (`get_main_option`); undefined when the file or the key is not there.
+ */
+export type ConfigOption = (section: string | undefined, key: string) => string | undefined;
+
+/**
+ * A list env.py splits out of its config file, as Alembic's cookbook excludes tables: `exclude_tables =
+ * config.get_section('alembic:exclude').get('tables', '').split(',')` (also `get_section_option`, `get_main_option`,
+ * `[key]`), `config` being `context.config`. Split as Python splits.
+ */
+function configList(resolver: Resolver, file: string, e: Expr, option: ConfigOption): string[] | undefined {
+  const expr = e.k === 'name' ? resolver.lookup(file, e.id) : undefined;
+  const split = expr?.t === 'expr' ? expr.e : e;
+  if (split.k !== 'call' || split.fn.k !== 'attr' || split.fn.name !== 'split' || split.args.length > 1 || split.kw.length > 0) return undefined;
+  const sep = split.args.length === 1 ? (split.args[0].k === 'str' ? split.args[0].v : undefined) : null;
+  const text = configString(resolver, file, split.fn.obj, option);
+  if (text === undefined || sep === undefined || sep === '') return undefined;
+  return sep === null ? text.split(/\s+/).filter(Boolean) : text.split(sep);
+}
+
+/** The text of `config.get_section(S).get(K, D)`, `config.get_section(S)[K]`, `config.get_section_option(S, K, D)` or `config.get_main_option(K, D)`. */
+function configString(resolver: Resolver, file: string, e: Expr, option: ConfigOption): string | undefined {
+  const str = (x: Expr | undefined): string | undefined => (x?.k === 'str' ? x.v : undefined);
+  const isConfig = (x: Expr): boolean => {
+    const v = resolver.resolve(file, x);
+    return v.t === 'ext' && v.q === 'alembic.context.config';
+  };
+  const section = (x: Expr): string | undefined => (x.k === 'call' && x.fn.k === 'attr' && x.fn.name === 'get_section' && isConfig(x.fn.obj) ? str(x.args[0]) : undefined);
+  if (e.k === 'subscript' && e.index.length === 1) {
+    const s = section(e.obj);
+    const key = str(e.index[0]);
+    return s !== undefined && key !== undefined ? option(s, key) : undefined;
+  }
+  if (e.k !== 'call' || e.fn.k !== 'attr' || e.kw.length > 0) return undefined;
+  const [a, b, c] = e.args;
+  const fallback = (x: Expr | undefined, value: string | undefined): string | undefined => value ?? (x ? str(x) : undefined);
+  if (e.fn.name === 'get') {
+    const s = section(e.fn.obj);
+    const key = str(a);
+    return s !== undefined && key !== undefined ? fallback(b, option(s, key)) : undefined;
+  }
+  if (!isConfig(e.fn.obj)) return undefined;
+  if (e.fn.name === 'get_section_option' && str(a) !== undefined && str(b) !== undefined) return fallback(c, option(str(a), str(b)!));
+  if (e.fn.name === 'get_main_option' && str(a) !== undefined) return fallback(b, option(undefined, str(a)!));
+  return undefined;
 }
 
 /** `[c.name for c in object.columns]`. */
