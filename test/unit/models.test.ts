@@ -456,6 +456,24 @@ describe('models -> schema: module-level indexes', () => {
     assert.deepEqual(tables.get('roles_users')!.indexes.map((i) => [i.name, i.columns, i.unique]), [['roles_users_ix', ['user_id', 'role_id'], true]]);
     assert.deepEqual(tables.get('users')!.indexes.map((i) => [i.name, i.columns]), [['ix_users_lower_email', ['email']], ['idx_users_id_email', ['id', 'email']]]);
   });
+
+  it("attaches a module-level UniqueConstraint on model attributes, not one in a class body given names (mistral's NamedLock)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class NamedLock(Base):
+            __tablename__ = "named_locks"
+            sa.UniqueConstraint("name")
+            id = sa.Column(sa.Integer, primary_key=True)
+            name = sa.Column(sa.String(255))
+            owner = sa.Column(sa.String(255))
+        sa.UniqueConstraint(NamedLock.name, NamedLock.owner, name="uq_named_locks_name_owner")
+      `,
+    });
+    assert.deepEqual(tables.get('named_locks')!.uniques.map((u) => [u.name, u.columns]), [['uq_named_locks_name_owner', ['name', 'owner']]]);
+  });
 });
 
 describe('models -> schema: computed table names', () => {

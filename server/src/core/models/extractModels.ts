@@ -70,11 +70,13 @@ class ModelReader {
         else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
       }
     }
-    // Module-level `Index("ix", table.c.a, Model.b)` calls attach to the table of their columns, once all are known.
+    // Module-level `Index("ix", table.c.a, Model.b)` and `UniqueConstraint(Model.a)` calls attach to the table of their
+    // columns, once all are known (a constraint given column names, not columns, attaches to nothing).
     for (const file of files) {
       for (const stmt of topLevel(this.resolver.moduleBody(file))) {
         const call = stmt.k === 'expr' ? stmt.value : stmt.k === 'assign' ? stmt.value : undefined;
-        if (call?.k === 'call' && calleeName(this.ctx(file), call) === 'sa.Index') this.moduleIndex(file, call);
+        const callee = call?.k === 'call' ? calleeName(this.ctx(file), call) : undefined;
+        if (call?.k === 'call' && (callee === 'sa.Index' || callee === 'sa.UniqueConstraint')) this.moduleConstraint(file, call, callee === 'sa.Index' ? call.args[1] : call.args[0]);
       }
     }
     this.resolvePending();
@@ -656,9 +658,8 @@ class ModelReader {
     }
   }
 
-  /** Attaches a module-level `Index(name, table.c.x, Model.y, ...)` to the table its columns belong to. */
-  private moduleIndex(file: string, call: Extract<Expr, { k: 'call' }>): void {
-    const first = call.args[1];
+  /** Attaches a module-level `Index(name, table.c.x, Model.y, ...)` or `UniqueConstraint(Model.x, ...)` to the table of its first column. */
+  private moduleConstraint(file: string, call: Extract<Expr, { k: 'call' }>, first: Expr | undefined): void {
     if (first?.k !== 'attr') return;
     // `table.c.x` / `table.columns.x` on a Core table, `Model.x` or `Model.__table__.c.x` on a model class.
     const columns = first.obj.k === 'attr' && (first.obj.name === 'c' || first.obj.name === 'columns') ? first.obj.obj : first.obj;
