@@ -738,6 +738,40 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual([[...event.keys()].sort(), event.get('filename')!.nullable], [['email', 'filename', 'id'], true]);
   });
 
+  it("takes the schema indico's auto_table_args(cls) merges from the __auto_table_args of the class and its bases", async () => {
+    const tables = await modelTables({
+      'util.py': `
+        def auto_table_args(cls, **extra_kwargs):
+            kwargs = {}
+            for attr in dir(cls):
+                if attr.endswith("__auto_table_args"):
+                    kwargs.update(getattr(cls, attr))
+            kwargs.update(extra_kwargs)
+            return kwargs
+      `,
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base, declared_attr
+        from util import auto_table_args
+        Base = declarative_base()
+        class LogEntryBase(Base):
+            __abstract__ = True
+            __tablename__ = "logs"
+            @declared_attr
+            def __table_args__(cls):
+                return auto_table_args(cls)
+            id = sa.Column(sa.Integer, primary_key=True)
+        class CategoryLogEntry(LogEntryBase):
+            __auto_table_args = {"schema": "categories"}
+        class UserLogEntry(LogEntryBase):
+            @classmethod
+            def __auto_table_args(cls):
+                return (sa.Index(None, "id"), {"schema": "users"})
+      `,
+    });
+    assert.deepEqual([...tables.values()].map((t) => `${t.schema}.${t.name}`).sort(), ['categories.logs', 'users.logs']);
+  });
+
   it("decides a declared_attr's test on the length of a class attribute (Indico's RenderModeMixin)", async () => {
     const tables = await modelTables({
       'models.py': `

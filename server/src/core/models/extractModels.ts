@@ -567,14 +567,21 @@ class ModelReader {
     // Made by a helper at run time (indico's `return auto_table_args(cls, schema="events")`): the schema it is given.
     if (args.expr.k === 'call') {
       const schema = keywordArg(args.expr, 'schema');
-      return schema ? evalString(this.resolver, args.file, schema, args.locals) : undefined;
+      if (schema) return evalString(this.resolver, args.file, schema, args.locals);
+      // indico's `auto_table_args(cls)` merges the `__auto_table_args` of the class and its bases: the first that sets a schema.
+      const fn = args.expr.fn;
+      const name = fn.k === 'name' ? fn.id : fn.k === 'attr' ? fn.name : undefined;
+      if (name !== 'auto_table_args') return undefined;
+      for (const c of contributors) {
+        const own = this.graph.ownAttribute(c, '__auto_table_args');
+        const def = own ? undefined : c.cls.body.find((st): st is Extract<Stmt, { k: 'def' }> => st.k === 'def' && st.name === '__auto_table_args');
+        const value = own ?? (def && returnedValue(def));
+        const schema = value && schemaOfTableArgs(this.resolver, c.file, value, def ? clsBound(def, contributors[0]) : classBodyNames(c, value));
+        if (schema !== undefined) return schema;
+      }
+      return undefined;
     }
-    const dict = args.expr.k === 'dict' ? args.expr : (args.expr.k === 'tuple' || args.expr.k === 'list') ? args.expr.items.find((i) => i.k === 'dict') : undefined;
-    if (dict?.k !== 'dict') return undefined;
-    for (const [k, v] of dict.entries) {
-      if (k && evalString(this.resolver, args.file, k, args.locals) === 'schema') return evalString(this.resolver, args.file, v, args.locals);
-    }
-    return undefined;
+    return schemaOfTableArgs(this.resolver, args.file, args.expr, args.locals);
   }
 
   private applyTableArgs(plan: TablePlan, contributors: ClassRef[]): void {
@@ -906,4 +913,14 @@ function returnFor(body: Stmt[], decide: (test: Expr) => Literal | undefined): E
 /** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */
 function clsBound(def: Extract<Stmt, { k: 'def' }>, target: ClassRef): Locals {
   return new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
+}
+
+/** The `schema` of a `__table_args__` value written out: a dict, or a tuple or list holding one. */
+function schemaOfTableArgs(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): string | undefined {
+  const dict = e.k === 'dict' ? e : e.k === 'tuple' || e.k === 'list' ? e.items.find((i) => i.k === 'dict') : undefined;
+  if (dict?.k !== 'dict') return undefined;
+  for (const [k, v] of dict.entries) {
+    if (k && evalString(resolver, file, k, locals) === 'schema') return evalString(resolver, file, v, locals);
+  }
+  return undefined;
 }
