@@ -53,6 +53,26 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(col('email').origin, t.origin);
   });
 
+  it("keeps other tables' foreign keys on a table's old name while SQLite's PRAGMA legacy_alter_table is on (securedrop)", async () => {
+    const rebuild = (pragma: string) => rev('b', 'a', `
+        conn = op.get_bind()
+        ${pragma}
+        op.rename_table("journalists", "journalists_tmp")
+        op.create_table("journalists", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(255)))
+        op.execute("INSERT INTO journalists SELECT id, name FROM journalists_tmp")
+        op.drop_table("journalists_tmp")
+    `);
+    const first = rev('a', null, `
+        op.create_table("journalists", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(255)))
+        op.create_table("replies", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("journalist_id", sa.Integer(), sa.ForeignKey("journalists.id")))
+    `);
+    const target = async (pragma: string): Promise<string[]> => table(await replay({ 'v/a.py': first, 'v/b.py': rebuild(pragma) }, 'sqlite'), 'replies').foreignKeys.map((fk) => fk.refTable);
+    assert.deepEqual(await target('conn.execute("PRAGMA legacy_alter_table=ON")'), ['journalists']);
+    // Without it (SQLite 3.26 and later, and every other database) the rename takes the references along.
+    assert.deepEqual(await target(''), ['journalists_tmp']);
+    assert.deepEqual(await target('op.execute("PRAGMA legacy_alter_table = OFF")'), ['journalists_tmp']);
+  });
+
   it('takes the referenced primary key when REFERENCES names only the table', async () => {
     const r = await replay({
       'v/a.py': executing('a', null, 'CREATE TABLE teams (code text PRIMARY KEY)', 'CREATE TABLE members (team text REFERENCES teams)'),

@@ -103,6 +103,8 @@ class SchemaReplay {
   private readonly contentInDoubt = new Set<string>();
   /** The same, for ops that create, drop or rename a table: whether it exists is not known. */
   private readonly existenceInDoubt = new Set<string>();
+  /** SQLite's `PRAGMA legacy_alter_table` is on: a rename leaves other tables' foreign keys naming the old name. */
+  private legacyAlterTable = false;
 
   /**
    * Tables some revision drops or renames away before any creates them: they existed before the first revision (a
@@ -197,6 +199,10 @@ class SchemaReplay {
         return this.alterEnum(op);
       case 'rename_index':
         return this.renameIndex(op);
+      case 'legacy_alter_table':
+        // A setting of the connection: it holds for the rest of the upgrade, as all revisions run on one connection.
+        this.legacyAlterTable = op.on;
+        return;
       case 'opaque':
         if (op.noteOnly) return;
         if (!op.table) {
@@ -287,8 +293,10 @@ class SchemaReplay {
       if (!this.quiet()) this.invalid(`${label(op)}: table "${qualified({ name: newName, schema: table.schema })}" already exists.`, table);
       return;
     }
-    for (const other of this.schema.values()) {
-      for (const fk of other.foreignKeys) if (fk.refTable === table.name && fk.refSchema === table.schema) fk.refTable = newName;
+    if (!this.legacyAlterTable) {
+      for (const other of this.schema.values()) {
+        for (const fk of other.foreignKeys) if (fk.refTable === table.name && fk.refSchema === table.schema) fk.refTable = newName;
+      }
     }
     this.schema.delete(oldKey);
     this.gone.set(oldKey, `was renamed to "${newName}" in revision ${this.revision}`);

@@ -979,6 +979,7 @@ const INDEX_OR_CONSTRAINT_OPS = new Set([...CONSTRAINT_OP_KINDS, 'create_index',
 
 /** Whether an op may change what an existence test finds (an op that names no table may change anything). */
 function mayChange(op: MigrationOp, what: Existence): boolean {
+  if (op.kind === 'legacy_alter_table') return false;
   if (!tablesOf(op)?.length) return true;
   if (!ownTableKeys(op).includes(tableKey(what.table, what.schema))) return false;
   if (what.column !== undefined) return !INDEX_OR_CONSTRAINT_OPS.has(op.kind);

@@ -77,6 +77,11 @@ export type MigrationOp = OpBase &
      * KEY, ADD PRIMARY KEY (id)`); `noteOnly`: SQL that could not be read but touches no table (it is only reported).
      */
     | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; plainIndexesKept?: boolean; noteOnly?: boolean; method?: string }
+    /**
+     * SQLite's `PRAGMA legacy_alter_table = ON` (or OFF): while on, renaming a table leaves the foreign keys of other
+     * tables naming the old name (securedrop renames a table to rebuild it, and the references come back to it).
+     */
+    | { kind: 'legacy_alter_table'; on: boolean }
   );
 
 export type OpKind = MigrationOp['kind'];

@@ -208,7 +208,7 @@ export function tablesOf(op: MigrationOp): string[] | undefined {
  * remembered as uncertain); undefined when it may reach into any table.
  */
 function readTablesOf(op: MigrationOp): string[] | undefined {
-  if (op.kind === 'alter_enum') return undefined;
+  if (op.kind === 'alter_enum' || op.kind === 'legacy_alter_table') return undefined;
   if (op.kind === 'drop_index' && !op.table && op.name !== undefined) return undefined;
   if (op.kind === 'rename_index' && !op.table) return undefined;
   const table = 'table' in op ? op.table : undefined;

@@ -1,6 +1,6 @@
 import type { SourceRef } from '../schema/schema';
 import type { MigrationOp, TableRef } from './ops';
-import { opaqueSql, scanSql } from './sqlShared';
+import { opaqueSql, scanSql, sqlOpBase } from './sqlShared';
 import { installedSqlParsers, type SqlParsers } from './sqlParsers';
 import { readPostgresOps } from './sqlPostgres';
 import { readMysqlOps } from './sqlMysql';
@@ -20,6 +20,8 @@ import { readMysqlOps } from './sqlMysql';
 export function readSqlOps(sql: string, origin: SourceRef, options: { dialect?: string; parsers?: SqlParsers } = {}): MigrationOp[] {
   const parsers = options.parsers ?? installedSqlParsers();
   const prepared = replaceBindParameters(sql);
+  const pragma = LEGACY_ALTER_TABLE.exec(prepared);
+  if (pragma) return [{ ...sqlOpBase(origin), kind: 'legacy_alter_table', on: /^(on|1|true|yes)$/i.test(pragma[1]) }];
   if (!SCHEMA_CHANGE_WORD.test(prepared)) return [];
   const grammars = grammarOrder(options.dialect);
   const whole = parsers && readWith(parsers, grammars, prepared, origin);
@@ -36,6 +38,9 @@ export function readSqlOps(sql: string, origin: SourceRef, options: { dialect?: 
  * or to indexes by: SQL without any of them can at most be reported as unread, and is not read.
  */
 const SCHEMA_CHANGE_WORD = /\b(?:create|alter|drop|rename)\b/i;
+
+/** SQLite's `PRAGMA legacy_alter_table = ON`, alone in the text. */
+const LEGACY_ALTER_TABLE = /^\s*PRAGMA\s+legacy_alter_table\s*=\s*['"]?(on|off|1|0|true|false|yes|no)['"]?\s*;?\s*$/i;
 
 type Grammar = 'postgres' | 'mysql' | 'sqlite';
 
