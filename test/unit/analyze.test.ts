@@ -404,6 +404,28 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found("context.config.get_section('alembic:exclude')['tables'].split(',')", '\n[alembic:exclude]\ntables = user, spatial_ref_sys\n'), ['extra-table spatial_ref_sys']);
   });
 
+  it("notes the tables SQLAlchemy-Continuum makes for __versioned__ models, not as tables no model describes (ihatemoney)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      from sqlalchemy_continuum import make_versioned
+      make_versioned(user_cls=None)
+      Base = declarative_base()
+      class Bill(Base):
+          __tablename__ = "bill"
+          __versioned__ = {}
+          id = sa.Column(sa.Integer, primary_key=True)
+      owers = sa.Table("billowers", Base.metadata, sa.Column("bill_id", sa.Integer, sa.ForeignKey("bill.id"), primary_key=True))
+    `;
+    const version = (t: string) => `op.create_table("${t}", sa.Column("id", sa.Integer(), nullable=False), sa.Column("transaction_id", sa.BigInteger(), nullable=False), sa.PrimaryKeyConstraint("id", "transaction_id"))`;
+    const create = ['op.create_table("bill", sa.Column("id", sa.Integer(), primary_key=True))', 'op.create_table("billowers", sa.Column("bill_id", sa.Integer(), sa.ForeignKey("bill.id"), primary_key=True))', 'op.create_table("transaction", sa.Column("id", sa.BigInteger(), primary_key=True))', version('bill_version'), version('billowers_version'), version('audit_version')].join('\n');
+    const found = (await analysis(create, { 'app/models.py': models })).filter((f) => f.code === 'extra-table').map((f) => `${f.severity} ${f.table}`);
+    assert.deepEqual(found.sort(), ['information bill_version', 'information billowers_version', 'information transaction', 'warning audit_version']);
+    // Without __versioned__, nothing is versioned.
+    const plain = (await analysis(create, { 'app/models.py': models.replace('__versioned__ = {}', 'pass') })).filter((f) => f.code === 'extra-table' && f.severity === 'warning').map((f) => f.table);
+    assert.deepEqual(plain.sort(), ['audit_version', 'bill_version', 'billowers_version', 'transaction']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

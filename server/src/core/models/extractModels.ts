@@ -80,7 +80,38 @@ class ModelReader {
       }
     }
     this.resolvePending();
+    this.noteVersionTables(files);
     return { tables: [...this.tables.values()], findings: this.findings, unnamed: this.unnamed };
+  }
+
+  /**
+   * The tables SQLAlchemy-Continuum makes at run time for the models marked `__versioned__` (ihatemoney's bills): a
+   * `<table>_version` for each, and for the association tables of their files, and its `transaction` table. Their
+   * columns are not read; they are named, so that the migrations' tables of those names are not reported as having
+   * no model.
+   */
+  private noteVersionTables(files: string[]): void {
+    const versioned: Array<{ ref: ClassRef; table: TableDef }> = [];
+    const versionedFiles = new Set<string>();
+    for (const file of files) {
+      for (const stmt of topLevel(this.resolver.moduleBody(file))) {
+        const table = stmt.k === 'class' ? this.classTables.get(stmt) : undefined;
+        if (stmt.k !== 'class' || !table) continue;
+        const ref = { file, cls: stmt };
+        if (![ref, ...this.graph.ancestors(ref)].some((c) => this.graph.ownAttribute(c, '__versioned__') !== undefined)) continue;
+        versioned.push({ ref, table });
+        versionedFiles.add(file);
+      }
+    }
+    if (versioned.length === 0) return;
+    const note = (name: string, what: string, origin: SourceRef): void => {
+      if (!this.unnamed.some((u) => u.name === name)) this.unnamed.push({ what, why: 'made at run time, whose columns are not read', origin, name });
+    };
+    for (const { ref, table } of versioned) note(`${table.name}_version`, `the version table SQLAlchemy-Continuum makes for model ${ref.cls.name}`, { file: ref.file, span: ref.cls.nameSpan });
+    for (const table of this.tables.values()) {
+      if (table.modelKind === 'table' && versionedFiles.has(table.origin.file)) note(`${table.name}_version`, `the version table SQLAlchemy-Continuum makes for association table ${table.name}`, table.origin);
+    }
+    note('transaction', "SQLAlchemy-Continuum's transaction table", { file: versioned[0].ref.file, span: versioned[0].ref.cls.nameSpan });
   }
 
   /**
