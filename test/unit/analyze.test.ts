@@ -681,6 +681,19 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(project.analyze().findings.map((f) => f.code), ['detached-revisions']);
   });
 
+  it("replays detached folders that name each other's revisions as one tree, in order (keystone's and neutron's releases)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}    nick = sa.Column(sa.String(9))\n`);
+    const rev = (id: string, down: string, body: string, labels = 'None') => `from alembic import op\nimport sqlalchemy as sa\nrevision = "${id}"\ndown_revision = ${down}\nbranch_labels = ${labels}\ndef upgrade():\n    ${body}\n`;
+    project.setFile('migrations/versions/a.py', rev('a', 'None', 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))'));
+    // Each release in a folder its code adds to version_locations; a later one's parent is in an earlier folder.
+    project.setFile('migrations/versions/2024/expand/e1.py', rev('e1', '"a"', 'op.add_column("users", sa.Column("nick", sa.String(5)))', '("expand",)'));
+    project.setFile('migrations/versions/2025/expand/e2.py', rev('e2', '"e1"', 'op.alter_column("users", "nick", type_=sa.String(9))'));
+    const found = project.analyze().findings.map((f) => `${f.code} ${f.message}`);
+    assert.deepEqual(found, ['detached-revisions 2 revision files in migrations/versions/2024/expand and 1 more folder linked to it are outside every version folder of alembic.ini; read as a separate tree applied after its head.']);
+  });
+
   it('does not replay a subfolder of the version folder that starts a history of its own, as Alembic does not read it (zou)', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

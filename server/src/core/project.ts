@@ -7,6 +7,7 @@ import { tableKey, type Schema, type TableDef } from './schema/schema';
 import { ModelGroups } from './models/modelGroups';
 import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
+import { joinLinkedFolders } from './migrations/detachedTrees';
 import type { ReplayResult, RevisionSteps } from './migrations/replay';
 import { ReplayGroups } from './migrations/replayGroups';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
@@ -551,20 +552,22 @@ export class Project {
       detached.clear();
     }
     const detachedGraphs = new Map<AlembicEnvironment, RevisionGraph[]>();
-    for (const [dir, list] of detached) {
+    for (const { dirs, revisions: list } of joinLinkedFolders(detached)) {
+      const [dir] = dirs;
+      const where = dirs.length === 1 ? dir || '.' : `${dir || '.'} and ${dirs.length - 1} more folder${dirs.length === 2 ? '' : 's'} linked to it`;
       const env = nearestEnvironment(envs, dir);
       const first = list[0];
       // Under a version folder Alembic reads without its subfolders, a tree with a base of its own is another history
       // (zou's versions/legacy, the revisions its squash replaced), not one that runs after the head.
       const under = envs.flatMap((e) => e.versionLocations).find((v) => v === '' || dir.startsWith(`${v}/`));
       if (under !== undefined && list.some((r) => r.downRevisions.length === 0)) {
-        findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${dir} ${list.length === 1 ? 'is' : 'are'} in a subfolder of the version folder ${under || '.'}, which Alembic reads without its subfolders, and start${list.length === 1 ? 's' : ''} a history of ${list.length === 1 ? 'its' : 'their'} own: not replayed.`, file: first.file, span: first.span }));
+        findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${where} ${list.length === 1 ? 'is' : 'are'} in a subfolder of the version folder ${under || '.'}, which Alembic reads without its subfolders, and start${list.length === 1 ? 's' : ''} a history of ${list.length === 1 ? 'its' : 'their'} own: not replayed.`, file: first.file, span: first.span }));
         continue;
       }
-      const graph = memos.graphs.get(`detached:${dir}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).map((r) => r.id)) }));
+      const graph = memos.graphs.get(`detached:${dirs.join('\0')}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).map((r) => r.id)) }));
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
-      findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${dir || '.'} ${list.length === 1 ? 'is' : 'are'} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));
+      findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${where} ${list.length === 1 ? 'is' : 'are'} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));
     }
 
     const withRevisions = envs.filter((env) => ownOf(env).length > 0);

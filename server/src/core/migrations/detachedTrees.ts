@@ -1,0 +1,47 @@
+import type { RevisionInfo } from './revisions';
+
+/** Revision folders read as one detached tree: the folders, in the order first met, and all their revisions. */
+export interface DetachedTree {
+  dirs: string[];
+  revisions: RevisionInfo[];
+}
+
+/**
+ * Joins folders of detached revisions whose revisions name each other's (a `down_revision` or `depends_on` naming a
+ * revision or a branch label of another folder), as keystone's and neutron's `versions/<release>/{expand,contract}`,
+ * which their code adds to `version_locations`: one tree each, so that a parent in a sibling folder is found.
+ */
+export function joinLinkedFolders(byDir: Map<string, RevisionInfo[]>): DetachedTree[] {
+  const dirs = [...byDir.keys()];
+  const parent = new Map(dirs.map((d) => [d, d]));
+  const root = (d: string): string => {
+    let r = d;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(d, r);
+    return r;
+  };
+  const holder = new Map<string, string>();
+  for (const [dir, list] of byDir) {
+    for (const r of list) {
+      holder.set(r.id, dir);
+      for (const label of r.branchLabels) holder.set(label, dir);
+    }
+  }
+  for (const [dir, list] of byDir) {
+    for (const r of list) {
+      for (const ref of [...r.downRevisions, ...r.dependsOn]) {
+        const other = holder.get(ref);
+        if (other !== undefined && root(other) !== root(dir)) parent.set(root(other), root(dir));
+      }
+    }
+  }
+  const trees = new Map<string, DetachedTree>();
+  for (const dir of dirs) {
+    const key = root(dir);
+    const tree = trees.get(key) ?? { dirs: [], revisions: [] };
+    tree.dirs.push(dir);
+    tree.revisions.push(...byDir.get(dir)!);
+    trees.set(key, tree);
+  }
+  return [...trees.values()];
+}
