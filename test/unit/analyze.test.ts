@@ -681,6 +681,18 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(project.analyze().findings.map((f) => f.code), ['detached-revisions']);
   });
 
+  it("applies a plugin's detached tree after the history it depends on, by a branch label, not the nearest config (quetz)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}\nclass Tos(Base):\n    __tablename__ = "tos"\n    id = sa.Column(sa.Integer, primary_key=True)\n`);
+    project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\nbranch_labels = ("main",)\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    // Another plugin's config, nearer to the tree, whose own folder holds no revision.
+    project.setFile('plugins/other/alembic.ini', '[alembic]\nscript_location = %(here)s/migrations\n');
+    project.setFile('plugins/other/migrations/env.py', 'from alembic import context\n');
+    project.setFile('plugins/tos/migrations/versions/t1.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "t1"\ndown_revision = None\nbranch_labels = ("tos",)\ndepends_on = "main"\ndef upgrade():\n    op.create_table("tos", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.message}`), ['detached-revisions 1 revision file in plugins/tos/migrations/versions is outside every version folder of alembic.ini; read as a separate tree applied after its head.']);
+  });
+
   it("replays detached folders that name each other's revisions as one tree, in order (keystone's and neutron's releases)", async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

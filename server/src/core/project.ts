@@ -555,7 +555,9 @@ export class Project {
     for (const { dirs, revisions: list } of joinLinkedFolders(detached)) {
       const [dir] = dirs;
       const where = dirs.length === 1 ? dir || '.' : `${dir || '.'} and ${dirs.length - 1} more folder${dirs.length === 2 ? '' : 's'} linked to it`;
-      const env = nearestEnvironment(envs, dir);
+      // The environment whose history the tree starts from (quetz's plugins depend on its "quetz" label), else the nearest.
+      const refs = new Set(list.flatMap((r) => [...r.downRevisions, ...r.dependsOn]));
+      const env = envs.find((e) => ownOf(e).some((r) => refs.has(r.id) || r.branchLabels.some((l) => refs.has(l)))) ?? nearestEnvironment(envs, dir);
       const first = list[0];
       // Under a version folder Alembic reads without its subfolders, a tree with a base of its own is another history
       // (zou's versions/legacy, the revisions its squash replaced), not one that runs after the head.
@@ -564,7 +566,7 @@ export class Project {
         findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${where} ${list.length === 1 ? 'is' : 'are'} in a subfolder of the version folder ${under || '.'}, which Alembic reads without its subfolders, and start${list.length === 1 ? 's' : ''} a history of ${list.length === 1 ? 'its' : 'their'} own: not replayed.`, file: first.file, span: first.span }));
         continue;
       }
-      const graph = memos.graphs.get(`detached:${dirs.join('\0')}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).map((r) => r.id)) }));
+      const graph = memos.graphs.get(`detached:${dirs.join('\0')}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).flatMap((r) => [r.id, ...r.branchLabels])) }));
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
       findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${where} ${list.length === 1 ? 'is' : 'are'} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));

@@ -78,6 +78,8 @@ export function buildRevisionGraph(revisions: RevisionInfo[], options: { parents
         successors.get(target)!.push(id);
         continue;
       }
+      // A detached tree may depend on a revision (or a branch label) of the main history.
+      if (options.parentsElsewhere?.has(dependency)) continue;
       const guess = closestId(dependency, ids);
       problems.push(
         makeFinding('missing-down-revision', {
