@@ -429,7 +429,8 @@ export class Project {
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       const unexplained = targeted.length > 0 ? [] : diffed.filter((c) => c.finding.code === 'extra-table' && c.finding.severity !== 'information');
-      const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: hasEnvPy ? memos.targetSource.get(envPy, () => readTargetMetadataSource({ resolver, file: envPy })) : undefined, fallbackFile: env.configFile ?? envPy });
+      const source = unexplained.length > 0 && hasEnvPy ? memos.targetSource.get(envPy, () => readTargetMetadataSource({ resolver, file: envPy })) : undefined;
+      const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: source, targetRead: target !== undefined, fallbackFile: env.configFile ?? envPy });
       const compared = noModels ? diffed.filter((c) => !unexplained.includes(c)) : diffed;
       const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(compared, rules), compare), graph, baseline: settings.baseline });
       if (noModels) findings.push(noModels);
@@ -566,7 +567,7 @@ export class Project {
         findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${where} ${list.length === 1 ? 'is' : 'are'} in a subfolder of the version folder ${under || '.'}, which Alembic reads without its subfolders, and start${list.length === 1 ? 's' : ''} a history of ${list.length === 1 ? 'its' : 'their'} own: not replayed.`, file: first.file, span: first.span }));
         continue;
       }
-      const graph = memos.graphs.get(`detached:${dirs.join('\0')}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set(revisions.filter((r) => claimed.has(r)).flatMap((r) => [r.id, ...r.branchLabels])) }));
+      const graph = memos.graphs.get(`detached:${dirs.join('\0')}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set([...claimed].flatMap((r) => [r.id, ...r.branchLabels])) }));
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
       findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${where} ${list.length === 1 ? 'is' : 'are'} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));

@@ -61,7 +61,6 @@ function join(a: string, b: string): string {
   return normalizePath(a ? `${a}/${b}` : b);
 }
 
-/** Whether a location surely names no folder of the project (a package or an absolute path may lie outside it). */
 /**
  * Whether a setting is a placeholder a program fills before Alembic reads the file (jupyterhub's alembic.ini is a
  * template: `script_location = {alembic_dir}`, written out with `str.format` at run time; `${dir}`, `%(dir)s`): such a
@@ -71,6 +70,7 @@ function isTemplatePlaceholder(value: string): boolean {
   return /\{[A-Za-z_]\w*\}|\$\{[^}]*\}|%\((?!here\))\w+\)s/.test(value);
 }
 
+/** Whether a location surely names no folder of the project (a package or an absolute path may lie outside it). */
 function isMissingFolder(location: string, located: string, folders: Set<string>): boolean {
   const loc = location.trim();
   const elsewhere = /^([A-Za-z_][\w.]*):/.test(loc) || loc.startsWith('/') || /^[A-Za-z]:[\\/]/.test(loc) || loc.startsWith('~');

@@ -1,7 +1,7 @@
 import { innerBlocks, type CompareOp, type Expr, type Stmt } from '../python/syntax';
 import type { DefStmt, Locals, Resolver, Value } from '../python/resolve';
 import { configureKeywords } from './compareOptions';
-import { evalLiteral, evalStringList, type Literal } from '../python/literals';
+import { boundValue, evalLiteral, evalStringList, type Literal } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
 import { loweredToNote } from '../findings';
 
@@ -263,7 +263,7 @@ class HookReader {
    */
   private list(e: Expr): string[] | undefined {
     if ((e.k === 'list' || e.k === 'tuple' || e.k === 'set') && e.items.length === 0) return undefined;
-    return evalStringList(this.resolver, this.file, e, this.locals) ?? (this.configOption && configList(this.resolver, this.file, e, this.configOption));
+    return evalStringList(this.resolver, this.file, e, this.locals) ?? (this.configOption && configList(this.resolver, this.file, e, this.locals, this.configOption));
   }
 }
 
@@ -278,12 +278,12 @@ export type ConfigOption = (section: string | undefined, key: string) => string 
  * config.get_section('alembic:exclude').get('tables', '').split(',')` (also `get_section_option`, `get_main_option`,
  * `[key]`), `config` being `context.config`. Split as Python splits.
  */
-function configList(resolver: Resolver, file: string, e: Expr, option: ConfigOption): string[] | undefined {
-  const expr = e.k === 'name' ? resolver.lookup(file, e.id) : undefined;
-  const split = expr?.t === 'expr' ? expr.e : e;
+function configList(resolver: Resolver, file: string, e: Expr, locals: Locals, option: ConfigOption): string[] | undefined {
+  const bound = (e.k === 'name' ? boundValue(resolver, file, e, locals) : undefined) ?? { e, file };
+  const split = bound.e;
   if (split.k !== 'call' || split.fn.k !== 'attr' || split.fn.name !== 'split' || split.args.length > 1 || split.kw.length > 0) return undefined;
   const sep = split.args.length === 1 ? (split.args[0].k === 'str' ? split.args[0].v : undefined) : null;
-  const text = configString(resolver, file, split.fn.obj, option);
+  const text = configString(resolver, bound.file, split.fn.obj, option);
   if (text === undefined || sep === undefined || sep === '') return undefined;
   return sep === null ? text.split(/\s+/).filter(Boolean) : text.split(sep);
 }

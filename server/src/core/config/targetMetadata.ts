@@ -64,7 +64,7 @@ export function readTargetMetadataSource({ resolver, file }: { resolver: Resolve
   const value = targetMetadataOf(resolver, file);
   if (!value) return undefined;
   const text = exprText(value);
-  return { file, span: value.s, text: text.length > 80 ? `${text.slice(0, 79)}…` : text, read: readTargetMetadata({ resolver, file }) !== undefined };
+  return { file, span: value.s, text: text.length > 80 ? `${text.slice(0, 79)}…` : text };
 }
 
 /**

@@ -177,7 +177,7 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
  * The expression a name or attribute is bound to: a local, a module constant as bound above the name's line (`X +=
  * [...]` reads the X before it), or a class attribute (`Tables.USERS`, `cls.modes`) set in the class or a project base.
  */
-function boundValue(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): { e: Expr; file: string } | undefined {
+export function boundValue(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): { e: Expr; file: string } | undefined {
   if (e.k === 'name') {
     const local = locals?.get(e.id);
     if (local) return local.t === 'expr' ? { e: local.e, file: local.file } : undefined;
