@@ -426,6 +426,43 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(plain.sort(), ['audit_version', 'bill_version', 'billowers_version', 'transaction']);
   });
 
+  it("knows the tables fastapi-users' base classes give a model (onyx's user, oauth_account and accesstoken)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+      from fastapi_users_db_sqlalchemy import SQLAlchemyBaseOAuthAccountTableUUID, SQLAlchemyBaseUserTableUUID
+      from fastapi_users_db_sqlalchemy.access_token import SQLAlchemyBaseAccessTokenTableUUID
+      class Base(DeclarativeBase):
+          pass
+      class OAuthAccount(SQLAlchemyBaseOAuthAccountTableUUID, Base):
+          pass
+      class User(SQLAlchemyBaseUserTableUUID, Base):
+          nickname: Mapped[str | None] = mapped_column(sa.String(40))
+      class AccessToken(SQLAlchemyBaseAccessTokenTableUUID, Base):
+          pass
+    `;
+    const guid = 'fastapi_users_db_sqlalchemy.generics.GUID()';
+    const user = (columns: string): string => [
+      `op.create_table("user", sa.Column("id", ${guid}, nullable=False), sa.Column("email", sa.String(length=320), nullable=False), sa.Column("hashed_password", sa.String(length=1024), nullable=False), sa.Column("is_active", sa.Boolean(), nullable=False), sa.Column("is_superuser", sa.Boolean(), nullable=False), ${columns} sa.PrimaryKeyConstraint("id"))`,
+      'op.create_index(op.f("ix_user_email"), "user", ["email"], unique=True)',
+      `op.create_table("oauth_account", sa.Column("id", ${guid}, nullable=False), sa.Column("oauth_name", sa.String(length=100), nullable=False), sa.Column("access_token", sa.String(length=1024), nullable=False), sa.Column("expires_at", sa.Integer(), nullable=True), sa.Column("refresh_token", sa.String(length=1024), nullable=True), sa.Column("account_id", sa.String(length=320), nullable=False), sa.Column("account_email", sa.String(length=320), nullable=False), sa.Column("user_id", ${guid}, nullable=False), sa.ForeignKeyConstraint(["user_id"], ["user.id"], ondelete="cascade"), sa.PrimaryKeyConstraint("id"))`,
+      'op.create_index(op.f("ix_oauth_account_account_id"), "oauth_account", ["account_id"], unique=False)',
+      'op.create_index(op.f("ix_oauth_account_oauth_name"), "oauth_account", ["oauth_name"], unique=False)',
+      `op.create_table("accesstoken", sa.Column("user_id", ${guid}, nullable=False), sa.Column("token", sa.String(length=43), nullable=False), sa.Column("created_at", fastapi_users_db_sqlalchemy.generics.TIMESTAMPAware(timezone=True), nullable=False), sa.ForeignKeyConstraint(["user_id"], ["user.id"], ondelete="cascade"), sa.PrimaryKeyConstraint("token"))`,
+      'op.create_index(op.f("ix_accesstoken_created_at"), "accesstoken", ["created_at"], unique=False)',
+    ].join('\n');
+    const revision = (upgrade: string): string => `from alembic import op\nimport sqlalchemy as sa\nimport fastapi_users_db_sqlalchemy\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${upgrade.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+    const found = async (upgrade: string): Promise<string[]> =>
+      (await analysis('pass', { 'app/models.py': models, 'migrations/versions/a1_init.py': revision(upgrade) })).map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table}.${f.column ?? ''}`);
+    assert.deepEqual(await found(user('sa.Column("is_verified", sa.Boolean(), nullable=False), sa.Column("nickname", sa.String(length=40), nullable=True),')), []);
+    // A column the library's class gives and the model's own: both found on the model's class.
+    assert.deepEqual(await found(user('')), ['missing-column app/models.py:9 user.is_verified', 'missing-column app/models.py:10 user.nickname']);
+    // A generic base made concrete (`SQLAlchemyBaseUserTable[int]`, with the model's own id) is that base.
+    const intIds = models.replace('SQLAlchemyBaseUserTableUUID, Base):', 'SQLAlchemyBaseUserTable[int], Base):\n          id: Mapped[int] = mapped_column(primary_key=True)').replace('import SQLAlchemyBaseOAuthAccountTableUUID,', 'import SQLAlchemyBaseOAuthAccountTableUUID, SQLAlchemyBaseUserTable,');
+    const intUser = user('sa.Column("nickname", sa.String(length=40), nullable=True),').replace(`sa.Column("id", ${guid}, nullable=False), sa.Column("email"`, 'sa.Column("id", sa.Integer(), nullable=False), sa.Column("email"');
+    assert.deepEqual((await analysis('pass', { 'app/models.py': intIds, 'migrations/versions/a1_init.py': revision(intUser) })).map((f) => `${f.code} ${f.table}.${f.column}`), ['missing-column user.is_verified']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);
@@ -785,9 +822,10 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
   });
 
   it("says when the dialect is unknown and the types of columns that depend on it were not compared (mealie's GUID)", async () => {
-    const notes = async (ini: string): Promise<string[]> => {
+    const notes = async (ini: string, type = 'sa.Integer()'): Promise<string[]> => {
       const project = new Project(await testParser());
       project.setFile('alembic.ini', ini);
+      project.setFile('app/__init__.py', '');
       project.setFile('app/models.py', py(`
         import sqlalchemy as sa
         from sqlalchemy.orm import declarative_base
@@ -803,7 +841,7 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
             __tablename__ = "tags"
             id = sa.Column(GUID(), primary_key=True)
       `));
-      project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("tags", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n');
+      project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nimport app.models\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("tags", sa.Column("id", ${type}, nullable=False), sa.PrimaryKeyConstraint("id"))\n`);
       return project.analyze().findings.map((f) => `${f.severity} ${f.code} ${f.file}: ${f.message}`);
     };
     assert.deepEqual(await notes('[alembic]\nscript_location = migrations\nsqlalchemy.url = driver://user:pass@localhost/dbname\n'), [
@@ -811,6 +849,26 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     ]);
     const sqlite = await notes('[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n');
     assert.deepEqual(sqlite.map((f) => f.split(':')[0]), ['warning type-mismatch app/models.py'], 'on a known dialect the column is compared, and no note is needed');
+    // The same decorator in the migrations (mealie's GUID) is the same type on every dialect: nothing goes uncompared.
+    assert.deepEqual(await notes('[alembic]\nscript_location = migrations\n', 'app.models.GUID()'), []);
+  });
+
+  it("passes a TypeDecorator's arguments to its impl class, as SQLAlchemy does (TZDateTime(timezone=True) is a DateTime(timezone=True))", async () => {
+    const models = `
+      from sqlalchemy.types import TypeDecorator
+      class TZDateTime(TypeDecorator):
+          impl = sa.DateTime
+      class Label(TypeDecorator):
+          impl = sa.String(40)
+      class Event(Base):
+          __tablename__ = "events"
+          id = sa.Column(sa.Integer, primary_key=True)
+          at = sa.Column(TZDateTime(timezone=True))
+          name = sa.Column(Label())
+    `;
+    const upgrade = (at: string, name: string): string => `op.create_table("events", sa.Column("id", sa.Integer(), nullable=False), sa.Column("at", ${at}), sa.Column("name", ${name}), sa.PrimaryKeyConstraint("id"))`;
+    assert.deepEqual(await drift(models, upgrade('sa.DateTime(timezone=True)', 'sa.String(length=40)')), []);
+    assert.deepEqual(await drift(models, upgrade('sa.DateTime()', 'sa.String(length=80)')), ['type-mismatch events.at', 'type-mismatch events.name']);
   });
 
   it("does not take a test suite's throwaway models for the project's (tests/, conftest.py), unless the models setting names them", async () => {

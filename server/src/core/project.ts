@@ -24,6 +24,7 @@ import { applyCompareOptions, readCompareOptions, type CompareOptions } from './
 import { readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
+import { isLibraryFile, libraryModuleFile, libraryModuleText } from './models/libraryModels';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
 export interface EnvironmentAnalysis {
@@ -192,6 +193,8 @@ const MODEL_FORM_HINT = /Column\s*\(|mapped_column|Mapped\[|Field\s*\(|Table\s*\
  */
 export class Project {
   private readonly files = new Map<string, FileEntry>();
+  /** The syntax of the library modules read so far (their texts never change). */
+  private readonly librarySyntaxes = new Map<string, ModuleSyntax>();
   private readonly unreadable = new Map<string, string>();
   private readonly memos = new AnalysisMemos();
   private lists?: { excludeKey: string; allFiles: string[]; pyFiles: string[] };
@@ -277,6 +280,14 @@ export class Project {
     }
     if (entry.syntax.errors.length > 0 && entry.lastGood) return (entry.patched ??= { ...entry.lastGood, errors: entry.syntax.errors });
     return entry.syntax;
+  }
+
+  /** The parsed syntax of a library module Alembic Drift describes (parsed once). */
+  private librarySyntax(file: string): ModuleSyntax | undefined {
+    let syntax = this.librarySyntaxes.get(file);
+    const text = syntax ? undefined : libraryModuleText(file);
+    if (text !== undefined) this.librarySyntaxes.set(file, (syntax = this.parser.parseModule(text)));
+    return syntax;
   }
 
   /**
@@ -370,9 +381,11 @@ export class Project {
     const source: ModuleSource = {
       files: () => pyFiles,
       syntax: (f) => {
+        if (isLibraryFile(f)) return this.librarySyntax(f);
         memos.reads.read(f);
         return this.syntax(f);
       },
+      libraryModule: libraryModuleFile,
       rootPackage: this.files.has('__init__.py') && this.dottedPackageName() ? this.dottedPackageName() : undefined,
       ownPackage: this.dottedPackageName() && (this.files.has('__init__.py') || this.dottedPackageName()!.includes('.')) ? this.dottedPackageName()!.split('.')[0] : undefined,
     };

@@ -22,7 +22,8 @@ function contains(ref: SourceRef, file: string, pos: Position): boolean {
 function modelTargetAt(analysis: Analysis, file: string, pos: Position): ModelTarget | undefined {
   for (const env of analysis.environments) {
     for (const model of env.models) {
-      const column = [...model.columns.values()].find((c) => contains(c.origin, file, pos));
+      // A column a library's base class gives is placed on the class's name, which stands for the table.
+      const column = [...model.columns.values()].find((c) => c.origin !== model.origin && contains(c.origin, file, pos));
       if (!column && !contains(model.origin, file, pos)) continue;
       const migration = env.schema.get(tableKey(model.name, model.schema)) ?? [...env.schema.values()].find((t) => t.name === model.name);
       return { model, column, migration, migrationColumn: column ? migration?.columns.get(column.name) : undefined, heads: env.heads };

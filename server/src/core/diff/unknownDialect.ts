@@ -8,16 +8,22 @@ const NAMED = 3;
 /**
  * A note for an environment whose database dialect is unknown while some model columns have a type that depends on
  * it (a TypeDecorator that picks its type in `load_dialect_impl`): their types could not be compared, which would
- * otherwise go unsaid. Undefined when the dialect is known or no compared column depends on it.
+ * otherwise go unsaid. Undefined when the dialect is known or no compared column depends on it (a column whose
+ * migrations give it the same decorator does not: it is the same type on every dialect).
  */
 export function unknownDialectNote({ env, dialect, models, schema }: { env: AlembicEnvironment; dialect: string | undefined; models: TableDef[]; schema: Schema }): Finding | undefined {
   if (dialect !== undefined) return undefined;
-  const names = new Set([...schema.values()].map((t) => t.name));
+  const byName = new Map([...schema.values()].map((t) => [t.name, t]));
   const skipped: string[] = [];
   for (const table of models) {
-    if (!names.has(table.name)) continue;
+    const migrated = byName.get(table.name);
+    if (!migrated) continue;
     for (const column of table.columns.values()) {
-      if (column.type?.variants && !column.type.family) skipped.push(`${column.type.name} on ${table.name}.${column.name}`);
+      if (!column.type?.variants || column.type.family) continue;
+      // The same decorator on both sides (fastapi-users' GUID) is the same type on every dialect.
+      const other = migrated.columns.get(column.name)?.type;
+      if (other?.variants && other.name === column.type.name) continue;
+      skipped.push(`${column.type.name} on ${table.name}.${column.name}`);
     }
   }
   if (skipped.length === 0) return undefined;

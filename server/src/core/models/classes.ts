@@ -81,6 +81,8 @@ export class ClassGraph {
   }
 
   private baseInfo(file: string, e: Expr): BaseInfo {
+    // `SQLAlchemyBaseUserTable[int]`: a generic class made concrete is that class.
+    if (e.k === 'subscript') return this.baseInfo(file, e.obj);
     const v = this.resolver.resolve(file, e);
     if (v.t === 'class') return { t: 'class', ref: { file: v.file, cls: v.cls } };
     if (v.t === 'ext') {

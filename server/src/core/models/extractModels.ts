@@ -10,6 +10,7 @@ import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
+import { isLibraryFile } from './libraryModels';
 import { conventionName, metadataKey, metadataKeyOf, readNamingConvention, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
@@ -487,13 +488,15 @@ class ModelReader {
     const name = d.spec.name ?? d.attr;
     if (table.columns.has(name) && fromSubclass) return;
     if (d.spec.unreadForeignKey) table.unreadForeignKeys = true;
+    // A column a library's base class gives (fastapi-users' email) is the model's: its findings go to the class.
+    const origin = isLibraryFile(d.origin.file) ? table.origin : d.origin;
     const col: ColumnDef = {
       name,
       type: d.spec.type,
       nullable: d.spec.nullable ?? d.defaultNullable,
       primaryKey: d.spec.primaryKey,
       serverDefault: d.spec.serverDefault,
-      origin: d.origin,
+      origin,
       pythonDefault: d.spec.pythonDefault || undefined,
       sequence: d.spec.sequence || undefined,
       ...(d.source ? { declaration: d.source } : {}),
@@ -505,14 +508,14 @@ class ModelReader {
     if (col.primaryKey && !table.primaryKey.includes(name)) table.primaryKey.push(name);
     if (d.spec.index) {
       const indexName = conventionName(plan.convention, 'ix', { table: table.name, schema: table.schema, columns: [name] }) ?? `ix_${table.name}_${name}`;
-      table.indexes.push({ name: indexName, columns: [name], unique: !!d.spec.unique, origin: d.origin, conventional: true });
+      table.indexes.push({ name: indexName, columns: [name], unique: !!d.spec.unique, origin, conventional: true });
     } else if (d.spec.unique) {
       const uniqueName = conventionName(plan.convention, 'uq', { table: table.name, schema: table.schema, columns: [name] });
-      table.uniques.push({ name: uniqueName, columns: [name], origin: d.origin, ...(uniqueName ? { conventional: true } : {}) });
+      table.uniques.push({ name: uniqueName, columns: [name], origin, ...(uniqueName ? { conventional: true } : {}) });
     }
     const spatial = spatialIndexName(col.type, table.name, name);
-    if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin: d.origin });
-    for (const check of d.spec.checks ?? []) table.checks.push(conventionalCheck(plan.convention, table.name, check, d.origin));
+    if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin });
+    for (const check of d.spec.checks ?? []) table.checks.push(conventionalCheck(plan.convention, table.name, check, origin));
     if (d.attr !== name) {
       const attrs = this.attributeColumns.get(table) ?? new Map<string, string>();
       attrs.set(d.attr, name);

@@ -48,6 +48,11 @@ export interface ModuleSource {
    * a module of it that the project does not hold is the project's own code, outside the folder checked.
    */
   ownPackage?: string;
+  /**
+   * The file of a library module Alembic Drift describes (the model bases of fastapi-users, ...), read when the
+   * project holds no module of that dotted name.
+   */
+  libraryModule?(dotted: string): string | undefined;
 }
 
 /**
@@ -60,6 +65,8 @@ export class Resolver {
   private readonly moduleIndex = new Map<string, string[]>();
   private readonly tables = new WeakMap<ModuleSyntax, Map<string, LineBinding[]>>();
   private readonly fileSet: Set<string>;
+  /** The dotted name of each library module found so far, by its file. */
+  private readonly libraryNames = new Map<string, string>();
 
   constructor(private readonly source: ModuleSource) {
     this.fileSet = new Set(source.files());
@@ -97,7 +104,7 @@ export class Resolver {
     // library that `from alembic import op` imports; nor is one called sqlalchemy.
     if (LIBRARY_ROOTS.has(dotted.split('.')[0])) return undefined;
     const candidates = this.moduleIndex.get(dotted);
-    if (!candidates || candidates.length === 0) return undefined;
+    if (!candidates || candidates.length === 0) return this.libraryModule(dotted);
     if (candidates.length === 1) return candidates[0];
     // Prefer the candidate that shares the longest folder prefix with the importing file, then the shortest path.
     const score = (f: string): number => {
@@ -109,6 +116,13 @@ export class Resolver {
       return i;
     };
     return [...candidates].sort((x, y) => score(y) - score(x) || x.length - y.length)[0];
+  }
+
+  /** A library module Alembic Drift describes, by its dotted name. */
+  private libraryModule(dotted: string): string | undefined {
+    const file = this.source.libraryModule?.(dotted);
+    if (file) this.libraryNames.set(file, dotted);
+    return file;
   }
 
   /** The module a relative import (`from ..x import y`) names, as a project file or undefined. */
@@ -244,6 +258,9 @@ export class Resolver {
           if (files.has(`${pkg}${name}.py`)) return { t: 'module', file: `${pkg}${name}.py` };
           if (files.has(`${pkg}${name}/__init__.py`)) return { t: 'module', file: `${pkg}${name}/__init__.py` };
         }
+        const library = this.libraryNames.get(owner.file);
+        const submodule = library !== undefined ? this.libraryModule(`${library}.${name}`) : undefined;
+        if (submodule) return { t: 'module', file: submodule };
         return { t: 'unknown' };
       }
       case 'class':

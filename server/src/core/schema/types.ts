@@ -94,7 +94,7 @@ export function evalType(ctx: EvalContext, e: Expr, depth = 0): SqlType | undefi
       if (!isTypeName(canonical)) return undefined;
       return typeFromCall(ctx, canonical, e, text, depth);
     }
-    if (fn.t === 'class') return typeFromProjectClass({ ...ctx, file: fn.file, locals: undefined }, fn.cls, text, depth);
+    if (fn.t === 'class') return typeFromProjectClass({ ...ctx, file: fn.file, locals: undefined }, fn.cls, text, depth, { ctx, e });
     if (fn.t === 'def') {
       // A project helper that returns a type: `def StringID(*, length=ID_LEN, **kw): return String(length=length, **kw)`.
       const returned = returnedValue(fn.def);
@@ -235,16 +235,22 @@ function isPythonEnum(resolver: Resolver, file: string, cls: ClassStmt, depth: n
   });
 }
 
-/** A project class used as a type: a `TypeDecorator` compares as its `impl`; a Python enum becomes an Enum. */
-function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, depth: number): SqlType | undefined {
+/**
+ * A project class used as a type: a `TypeDecorator` compares as its `impl`; a Python enum becomes an Enum. Called
+ * (`call`), a decorator without an `__init__` of its own passes the arguments to its impl class, as TypeDecorator
+ * does: `TZDateTime(timezone=True)` with `impl = DateTime` is a `DateTime(timezone=True)`.
+ */
+function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, depth: number, call?: { ctx: EvalContext; e: Extract<Expr, { k: 'call' }> }): SqlType | undefined {
   const members = enumMembers(ctx.resolver, ctx.file, cls, false);
   if (members) return { name: 'Enum', family: 'ENUM', args: {}, enumValues: members, enumName: cls.name.toLowerCase(), text };
   const implExpr = [...cls.body].reverse().find((s) => s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'impl'));
-  const impl = implExpr?.k === 'assign' && implExpr.value ? evalType(ctx, implExpr.value, depth + 1) : undefined;
+  const implValue = implExpr?.k === 'assign' ? implExpr.value : undefined;
+  const implClass = implValue && implValue.k !== 'call' && call && !ctx.resolver.methodOf({ file: ctx.file, cls }, '__init__') ? ctx.resolver.resolve(ctx.file, implValue) : undefined;
+  const impl = implClass?.t === 'ext' && isTypeName(canonicalName(implClass.q)) ? typeFromCall(call!.ctx, canonicalName(implClass.q), call!.e, text, depth) : implValue ? evalType(ctx, implValue, depth + 1) : undefined;
   // A decorator that picks its implementation per dialect is judged, on a known dialect, by what it picks there.
   const perDialect = cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === 'load_dialect_impl');
   if (perDialect) return { name: cls.name, args: {}, text, variants: dialectImpls(ctx, perDialect, impl, depth) };
-  if (impl) return { ...impl, args: {}, text, userType: cls.name };
+  if (impl) return { ...impl, text, userType: cls.name };
   // A subclass of a SQLAlchemy type (`class MyString(String)`) behaves as that type.
   for (const b of cls.bases) {
     const base = evalType(ctx, b, depth + 1);
