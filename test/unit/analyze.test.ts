@@ -463,6 +463,36 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await analysis('pass', { 'app/models.py': intIds, 'migrations/versions/a1_init.py': revision(intUser) })).map((f) => `${f.code} ${f.table}.${f.column}`), ['missing-column user.is_verified']);
   });
 
+  it("knows advanced-alchemy's bases: table names from the class name, their keys, audit and slug columns, naming convention (litestar-fullstack, bitcart)", async () => {
+    const models = `
+      from advanced_alchemy.base import BigIntBase, SQLQuery, UUIDAuditBase
+      from advanced_alchemy.mixins import SlugKey
+      from sqlalchemy.orm import Mapped, mapped_column
+      class BlogPost(UUIDAuditBase, SlugKey):
+          title: Mapped[str]
+      class Tag(BigIntBase):
+          label: Mapped[str | None]
+      class Model(SQLQuery):
+          __abstract__ = True
+      class Store(Model):
+          __tablename__ = "stores"
+          id: Mapped[int] = mapped_column(primary_key=True)
+    `;
+    const upgrade = (postColumns: string): string => [
+      `op.create_table("blog_post", sa.Column("id", sa.Uuid(), nullable=False), sa.Column("title", sa.String(), nullable=False), sa.Column("slug", sa.String(length=100), nullable=False), ${postColumns} sa.PrimaryKeyConstraint("id", name=op.f("pk_blog_post")), sa.UniqueConstraint("slug", name="uq_blog_post_slug"))`,
+      'op.create_index("ix_blog_post_slug_unique", "blog_post", ["slug"], unique=True)',
+      'op.create_table("tag", sa.Column("id", sa.BigInteger(), sa.Sequence("tag_id_seq"), nullable=False), sa.Column("label", sa.String(), nullable=True), sa.PrimaryKeyConstraint("id", name=op.f("pk_tag")))',
+      'op.create_table("stores", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id", name=op.f("pk_stores")))',
+    ].join('\n');
+    const audit = 'sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True), sa.Column("created_at", sa.DateTime(timezone=True), nullable=False), sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),';
+    const found = async (up: string): Promise<string[]> => (await analysis(up, { 'app/models.py': models })).map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table}.${f.column ?? ''}`);
+    assert.deepEqual(await found(upgrade(audit)), []);
+    assert.deepEqual(await found(upgrade(audit.replace('sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),', ''))), ['missing-column app/models.py:4 blog_post.updated_at']);
+    // SlugKey's unique constraint and index, named after the table, found on the class.
+    const unslugged = upgrade(audit).replace(', sa.UniqueConstraint("slug", name="uq_blog_post_slug")', '').replace('op.create_index("ix_blog_post_slug_unique", "blog_post", ["slug"], unique=True)', 'pass');
+    assert.deepEqual(await found(unslugged), ['missing-index app/models.py:4 blog_post.slug', 'missing-unique app/models.py:4 blog_post.slug']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

@@ -81,6 +81,7 @@ class ModelReader {
       }
     }
     this.resolvePending();
+    for (const table of this.tables.values()) placeLibraryOrigins(table);
     this.noteVersionTables(files);
     return { tables: [...this.tables.values()], findings: this.findings, unnamed: this.unnamed };
   }
@@ -488,15 +489,13 @@ class ModelReader {
     const name = d.spec.name ?? d.attr;
     if (table.columns.has(name) && fromSubclass) return;
     if (d.spec.unreadForeignKey) table.unreadForeignKeys = true;
-    // A column a library's base class gives (fastapi-users' email) is the model's: its findings go to the class.
-    const origin = isLibraryFile(d.origin.file) ? table.origin : d.origin;
     const col: ColumnDef = {
       name,
       type: d.spec.type,
       nullable: d.spec.nullable ?? d.defaultNullable,
       primaryKey: d.spec.primaryKey,
       serverDefault: d.spec.serverDefault,
-      origin,
+      origin: d.origin,
       pythonDefault: d.spec.pythonDefault || undefined,
       sequence: d.spec.sequence || undefined,
       ...(d.source ? { declaration: d.source } : {}),
@@ -508,14 +507,14 @@ class ModelReader {
     if (col.primaryKey && !table.primaryKey.includes(name)) table.primaryKey.push(name);
     if (d.spec.index) {
       const indexName = conventionName(plan.convention, 'ix', { table: table.name, schema: table.schema, columns: [name] }) ?? `ix_${table.name}_${name}`;
-      table.indexes.push({ name: indexName, columns: [name], unique: !!d.spec.unique, origin, conventional: true });
+      table.indexes.push({ name: indexName, columns: [name], unique: !!d.spec.unique, origin: d.origin, conventional: true });
     } else if (d.spec.unique) {
       const uniqueName = conventionName(plan.convention, 'uq', { table: table.name, schema: table.schema, columns: [name] });
-      table.uniques.push({ name: uniqueName, columns: [name], origin, ...(uniqueName ? { conventional: true } : {}) });
+      table.uniques.push({ name: uniqueName, columns: [name], origin: d.origin, ...(uniqueName ? { conventional: true } : {}) });
     }
     const spatial = spatialIndexName(col.type, table.name, name);
-    if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin });
-    for (const check of d.spec.checks ?? []) table.checks.push(conventionalCheck(plan.convention, table.name, check, origin));
+    if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin: d.origin });
+    for (const check of d.spec.checks ?? []) table.checks.push(conventionalCheck(plan.convention, table.name, check, d.origin));
     if (d.attr !== name) {
       const attrs = this.attributeColumns.get(table) ?? new Map<string, string>();
       attrs.set(d.attr, name);
@@ -872,6 +871,19 @@ function* topLevel(body: Stmt[]): Generator<Stmt> {
     } else if (s.k === 'try' || s.k === 'with') yield* topLevel(s.body);
     else yield s;
   }
+}
+
+/**
+ * What a library's base class gives a model (fastapi-users' email column, advanced-alchemy's slug constraint) is the
+ * model's: it is placed on the model's class, where its findings are shown.
+ */
+function placeLibraryOrigins(table: TableDef): void {
+  const place = <T extends { origin: SourceRef }>(item: T): T => (isLibraryFile(item.origin.file) ? { ...item, origin: table.origin } : item);
+  for (const [name, column] of table.columns) table.columns.set(name, place(column));
+  table.indexes = table.indexes.map(place);
+  table.uniques = table.uniques.map(place);
+  table.foreignKeys = table.foreignKeys.map(place);
+  table.checks = table.checks.map(place);
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * What Alembic Drift knows of the model base classes that well-known libraries give a project, written as Python the
- * engine reads like the project's own modules. A model deriving from fastapi-users' `SQLAlchemyBaseUserTableUUID`
- * gets its table's name and columns from it; with the library out of the workspace, that table would otherwise have
- * no model and the model's own columns no table. These texts are descriptions of the tables the libraries document
- * (names, types, keys), not the libraries' code; a module of the project's own of the same name is read instead.
+ * engine reads like the project's own modules. A model deriving from fastapi-users' `SQLAlchemyBaseUserTableUUID` or
+ * advanced-alchemy's `UUIDAuditBase` gets its table's name, columns and constraints from it; with the library out of
+ * the workspace (it is installed, not checked in), that table would otherwise have no model and the model's own
+ * columns no table. These texts describe what the libraries document (names, types, keys, conventions), in the forms
+ * the engine reads; they are not the libraries' code. A module of the project's own of the same name is read instead.
  */
 
 /** The folder the library modules seem to live in: no path of a workspace begins with it. */
@@ -85,11 +86,175 @@ class SQLAlchemyBaseAccessTokenTableUUID(SQLAlchemyBaseAccessTokenTable):
     user_id: Mapped[uuid.UUID] = mapped_column(GUID, ForeignKey("user.id", ondelete="cascade"), nullable=False)
 `;
 
+/** The kinds of primary key advanced-alchemy's bases come in (`UUIDv7Base`, `UUIDv7AuditBase`, ...). */
+const ADVANCED_ALCHEMY_KEYS = ['UUID', 'UUIDv6', 'UUIDv7', 'NanoID', 'BigInt', 'Identity'];
+
+/**
+ * advanced-alchemy (the Litestar ecosystem's models): its declarative bases, each with its own registry, naming
+ * convention, type map and table names from the class name, and the primary keys and audit columns they give.
+ */
+const ADVANCED_ALCHEMY_BASE = `
+import datetime
+import re
+import uuid
+from sqlalchemy import Date, MetaData
+from sqlalchemy.orm import DeclarativeBase, declared_attr, has_inherited_table, registry
+from advanced_alchemy.mixins import AuditColumns, BigIntPrimaryKey, IdentityPrimaryKey, NanoIDPrimaryKey, UUIDPrimaryKey, UUIDv6PrimaryKey, UUIDv7PrimaryKey
+from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
+
+convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+table_name_regexp = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
+orm_registry = registry(
+    metadata=MetaData(naming_convention=convention),
+    type_annotation_map={uuid.UUID: GUID, datetime.datetime: DateTimeUTC, datetime.date: Date, dict: JsonB},
+)
+
+
+class BasicAttributes:
+    pass
+
+
+class CommonTableAttributes(BasicAttributes):
+    @declared_attr.directive
+    def __tablename__(cls):
+        if has_inherited_table(cls):
+            return None
+        return table_name_regexp.sub(r"_\\1", cls.__name__).lower()
+
+
+class AdvancedDeclarativeBase(DeclarativeBase):
+    registry = orm_registry
+    __abstract__ = True
+
+
+
+# The bases a project derives its models from (each abstract: a subclass is the mapped model), a plain and an audited
+# one for each kind of primary key.
+${ADVANCED_ALCHEMY_KEYS.map((key) => `class ${key}Base(${key}PrimaryKey, CommonTableAttributes, AdvancedDeclarativeBase): __abstract__ = True
+class ${key}AuditBase(CommonTableAttributes, ${key}PrimaryKey, AuditColumns, AdvancedDeclarativeBase): __abstract__ = True`).join('\n')}
+class DefaultBase(CommonTableAttributes, AdvancedDeclarativeBase): __abstract__ = True
+class SQLQuery(BasicAttributes, AdvancedDeclarativeBase): __abstract__ = True
+`;
+
+/** advanced_alchemy.mixins: the primary keys (each with SQLAlchemy's insert sentinel column), audit columns and slug. */
+const ADVANCED_ALCHEMY_MIXINS = `
+import datetime
+import uuid
+from sqlalchemy import Identity, Index, Integer, Sequence, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from advanced_alchemy.types import BigIntIdentity, DateTimeUTC
+
+
+class SentinelMixin:
+    _sentinel: Mapped[int | None] = mapped_column("sa_orm_sentinel", Integer, nullable=True)
+
+
+class UUIDPrimaryKey(SentinelMixin):
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class UUIDv6PrimaryKey(SentinelMixin):
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class UUIDv7PrimaryKey(SentinelMixin):
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class NanoIDPrimaryKey(SentinelMixin):
+    id: Mapped[str] = mapped_column(primary_key=True)
+
+
+class BigIntPrimaryKey:
+    @declared_attr
+    def id(cls) -> Mapped[int]:
+        return mapped_column(BigIntIdentity, Sequence(f"{cls.__tablename__}_id_seq", optional=False), primary_key=True)
+
+
+class IdentityPrimaryKey:
+    @declared_attr
+    def id(cls) -> Mapped[int]:
+        return mapped_column(BigIntIdentity, Identity(start=1, increment=1), primary_key=True)
+
+
+class AuditColumns:
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class SlugKey:
+    @declared_attr
+    def slug(cls) -> Mapped[str]:
+        return mapped_column(String(length=100), nullable=False)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (
+            UniqueConstraint(cls.slug, name=f"uq_{cls.__tablename__}_slug"),
+            Index(f"ix_{cls.__tablename__}_slug_unique", cls.slug, unique=True),
+        )
+
+
+class UniqueMixin:
+    pass
+`;
+
+/** advanced_alchemy.types: the column types its bases and type map use. */
+const ADVANCED_ALCHEMY_TYPES = `
+from sqlalchemy import BINARY, JSON, BigInteger, DateTime, Integer, String, Text, TypeDecorator
+from sqlalchemy.dialects.mssql import UNIQUEIDENTIFIER
+from sqlalchemy.dialects.oracle import RAW
+from sqlalchemy.dialects.postgresql import JSONB as PG_JSONB
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+
+
+class GUID(TypeDecorator):
+    impl = BINARY(16)
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name in ("postgresql", "duckdb", "cockroachdb"):
+            return dialect.type_descriptor(PG_UUID())
+        if dialect.name == "oracle":
+            return dialect.type_descriptor(RAW(16))
+        if dialect.name == "mssql":
+            return dialect.type_descriptor(UNIQUEIDENTIFIER())
+        return dialect.type_descriptor(BINARY(16))
+
+
+class DateTimeUTC(TypeDecorator):
+    impl = DateTime(timezone=True)
+
+
+class EncryptedString(TypeDecorator):
+    impl = String
+
+    def __init__(self, key=None, backend=None, length=None, **kwargs):
+        pass
+
+
+class EncryptedText(EncryptedString):
+    impl = Text
+
+
+BigIntIdentity = BigInteger().with_variant(Integer, "sqlite")
+JsonB = JSON().with_variant(PG_JSONB, "postgresql")
+`;
+
 /** The library modules by dotted name. */
 const MODULES: ReadonlyMap<string, string> = new Map([
   ['fastapi_users_db_sqlalchemy', FASTAPI_USERS_DB_SQLALCHEMY],
   ['fastapi_users_db_sqlalchemy.generics', FASTAPI_USERS_GENERICS],
   ['fastapi_users_db_sqlalchemy.access_token', FASTAPI_USERS_ACCESS_TOKEN],
+  ['advanced_alchemy', ''],
+  ['advanced_alchemy.base', ADVANCED_ALCHEMY_BASE],
+  ['advanced_alchemy.mixins', ADVANCED_ALCHEMY_MIXINS],
+  ['advanced_alchemy.types', ADVANCED_ALCHEMY_TYPES],
 ]);
 
 /** The path a library module is read under, when Alembic Drift describes a module of that dotted name. */

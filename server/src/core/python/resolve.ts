@@ -212,7 +212,9 @@ export class Resolver {
         const inner = mod === file ? { t: 'unknown' as const } : this.lookup(mod, b.name, depth + 1);
         if (inner.t !== 'unknown') return inner;
         const sub = b.level > 0 ? this.relativeModule(b.file, b.level, b.module ? `${b.module}.${b.name}` : b.name) : this.findModule(`${b.module}.${b.name}`, file);
-        return sub ? { t: 'module', file: sub } : { t: 'unknown' };
+        if (sub) return { t: 'module', file: sub };
+        // What a described library module does not describe is the library's, as if it were not described.
+        return this.libraryNames.has(mod) ? { t: 'ext', q: `${b.module}.${b.name}` } : { t: 'unknown' };
       }
       case 'class':
         return { t: 'class', file, cls: b.cls };
@@ -261,7 +263,7 @@ export class Resolver {
         const library = this.libraryNames.get(owner.file);
         const submodule = library !== undefined ? this.libraryModule(`${library}.${name}`) : undefined;
         if (submodule) return { t: 'module', file: submodule };
-        return { t: 'unknown' };
+        return library !== undefined ? { t: 'ext', q: `${library}.${name}` } : { t: 'unknown' };
       }
       case 'class':
         return { t: 'member', owner: { file: owner.file, cls: owner.cls }, name };
