@@ -465,11 +465,13 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
 
   it("knows advanced-alchemy's bases: table names from the class name, their keys, audit and slug columns, naming convention (litestar-fullstack, bitcart)", async () => {
     const models = `
+      from datetime import datetime
       from advanced_alchemy.base import BigIntBase, SQLQuery, UUIDAuditBase
       from advanced_alchemy.mixins import SlugKey
       from sqlalchemy.orm import Mapped, mapped_column
       class BlogPost(UUIDAuditBase, SlugKey):
           title: Mapped[str]
+          published: Mapped[datetime | None]
       class Tag(BigIntBase):
           label: Mapped[str | None]
       class Model(SQLQuery):
@@ -484,13 +486,41 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
       'op.create_table("tag", sa.Column("id", sa.BigInteger(), sa.Sequence("tag_id_seq"), nullable=False), sa.Column("label", sa.String(), nullable=True), sa.PrimaryKeyConstraint("id", name=op.f("pk_tag")))',
       'op.create_table("stores", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id", name=op.f("pk_stores")))',
     ].join('\n');
-    const audit = 'sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True), sa.Column("created_at", sa.DateTime(timezone=True), nullable=False), sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),';
-    const found = async (up: string): Promise<string[]> => (await analysis(up, { 'app/models.py': models })).map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table}.${f.column ?? ''}`);
+    // Its revision template gives `sa` the library's types (`sa.DateTimeUTC = DateTimeUTC`).
+    const audit = 'sa.Column("published", sa.DateTimeUTC(timezone=True), nullable=True), sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True), sa.Column("created_at", sa.DateTime(timezone=True), nullable=False), sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),';
+    const revision = (up: string): string => `from alembic import op\nimport sqlalchemy as sa\nfrom advanced_alchemy.types import GUID, DateTimeUTC\nsa.GUID = GUID\nsa.DateTimeUTC = DateTimeUTC\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${up.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+    const found = async (up: string): Promise<string[]> => (await analysis('pass', { 'app/models.py': models, 'migrations/versions/a1_init.py': revision(up) })).map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table}.${f.column ?? ''}`);
     assert.deepEqual(await found(upgrade(audit)), []);
-    assert.deepEqual(await found(upgrade(audit.replace('sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),', ''))), ['missing-column app/models.py:4 blog_post.updated_at']);
+    assert.deepEqual(await found(upgrade(audit.replace('sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),', ''))), ['missing-column app/models.py:5 blog_post.updated_at']);
+    // The registry's type map makes `Mapped[datetime]` a DateTimeUTC; a GUID is no BigInteger.
+    assert.deepEqual(await found(upgrade(audit.replace('sa.DateTimeUTC(timezone=True)', 'sa.DateTime()')).replace('sa.Column("id", sa.BigInteger()', 'sa.Column("id", sa.GUID()')), ['type-mismatch app/models.py:7 blog_post.published', 'type-mismatch app/models.py:8 tag.id']);
     // SlugKey's unique constraint and index, named after the table, found on the class.
     const unslugged = upgrade(audit).replace(', sa.UniqueConstraint("slug", name="uq_blog_post_slug")', '').replace('op.create_index("ix_blog_post_slug_unique", "blog_post", ["slug"], unique=True)', 'pass');
-    assert.deepEqual(await found(unslugged), ['missing-index app/models.py:4 blog_post.slug', 'missing-unique app/models.py:4 blog_post.slug']);
+    assert.deepEqual(await found(unslugged), ['missing-index app/models.py:5 blog_post.slug', 'missing-unique app/models.py:5 blog_post.slug']);
+  });
+
+  it("takes the MetaData a class between the models and their base sets (bitcart's Model with its own naming convention)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import DeclarativeBase, mapped_column
+      class Base(DeclarativeBase):
+          pass
+      class Model(Base):
+          __abstract__ = True
+          metadata = sa.MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})
+      class Tag(Model):
+          __tablename__ = "tags"
+          id = mapped_column(sa.Integer, primary_key=True)
+          name = mapped_column(sa.String(20), unique=True)
+    `;
+    const drop = 'from alembic import op\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    op.drop_constraint("uq_tags_name", "tags", type_="unique")\n';
+    const findings = await analysis('op.create_table("tags", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(20)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("name"))', {
+      'app/models.py': models,
+      'migrations/env.py': 'from app.models import Model\ntarget_metadata = Model.metadata\n',
+      'migrations/versions/a2.py': drop,
+    });
+    // The unnamed constraint got the convention's name, so the drop is known: the model's unique is no longer there.
+    assert.deepEqual(findings.map((f) => `${f.code} ${f.table}.${f.column}`), ['missing-unique tags.name']);
   });
 
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {

@@ -124,6 +124,9 @@ export class ClassGraph {
       }
       if (b.t === 'class') {
         const r = this.rootOf(b.ref, seen);
+        // A class between a model and its root that sets `metadata` (bitcart's `Model(SQLQuery)` with its own naming
+        // convention) holds the MetaData its subclasses' tables go to, as SQLAlchemy takes `cls.metadata`.
+        if (r?.kind === 'declarative' && r.cls && this.ownAttribute(ref, 'metadata')) return { ...r, cls: ref };
         if (r) return r;
       }
     }

@@ -11,7 +11,7 @@ import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
 import { isLibraryFile } from './libraryModels';
-import { conventionName, metadataKey, metadataKeyOf, readNamingConvention, type NamingConvention } from './naming';
+import { conventionName, metadataKey, metadataKeyOf, readNamingConvention, registryCall, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
 export interface ModelSchema {
@@ -789,10 +789,12 @@ class ModelReader {
     const classes = [holder, ...this.graph.ancestors(holder)];
     for (const c of classes) {
       // `type_annotation_map = {...}`, or `registry = registry(type_annotation_map={...})`.
-      const registry = this.graph.ownAttribute(c, 'registry');
-      const map = this.graph.ownAttribute(c, 'type_annotation_map') ?? (registry?.k === 'call' ? keywordArg(registry, 'type_annotation_map') : undefined);
+      const own = this.graph.ownAttribute(c, 'type_annotation_map');
+      const registryValue = this.graph.ownAttribute(c, 'registry');
+      const registry = own || !registryValue ? undefined : registryCall(this.resolver, c.file, registryValue);
+      const map = own ?? (registry ? keywordArg(registry.e, 'type_annotation_map') : undefined);
       if (map?.k !== 'dict') continue;
-      const ctx = this.ctx(c.file);
+      const ctx = this.ctx(registry?.file ?? c.file);
       for (const [k, v] of map.entries) {
         if (!k) continue;
         const key = annotationKey(ctx, k);

@@ -237,9 +237,17 @@ class EncryptedString(TypeDecorator):
     def __init__(self, key=None, backend=None, length=None, **kwargs):
         pass
 
+    def load_dialect_impl(self, dialect):
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(Text())
+        return dialect.type_descriptor(String())
+
 
 class EncryptedText(EncryptedString):
     impl = Text
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(Text())
 
 
 BigIntIdentity = BigInteger().with_variant(Integer, "sqlite")

@@ -16,6 +16,16 @@ export interface NamingConvention {
 
 const DEFAULT_INDEX = 'ix_%(column_0_label)s';
 
+/**
+ * The `registry(...)` call a base's `registry` attribute holds: written there, or a module's (advanced-alchemy's
+ * `registry = orm_registry`).
+ */
+export function registryCall(resolver: Resolver, file: string, value: Expr): { file: string; e: Extract<Expr, { k: 'call' }> } | undefined {
+  if (value.k === 'call') return { file, e: value };
+  const v = value.k === 'name' || value.k === 'attr' ? resolver.resolve(file, value) : undefined;
+  return v?.t === 'expr' && v.e.k === 'call' ? { file: v.file, e: v.e } : undefined;
+}
+
 /** The `MetaData(...)` call behind a declarative root, if it can be found. */
 function metadataCall(resolver: Resolver, root: DeclarativeRoot): { file: string; call: Extract<Expr, { k: 'call' }> } | undefined {
   const fromExpr = (file: string, e: Expr | undefined): { file: string; call: Extract<Expr, { k: 'call' }> } | undefined => {
@@ -50,8 +60,9 @@ function metadataCall(resolver: Resolver, root: DeclarativeRoot): { file: string
     for (const s of root.cls.cls.body) {
       if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'metadata')) return fromExpr(root.cls.file, s.value);
       // `registry = registry(metadata=MetaData(naming_convention=...))` in a DeclarativeBase subclass (prefect).
-      if (s.k === 'assign' && s.value?.k === 'call' && s.targets.some((t) => t.k === 'name' && t.id === 'registry')) {
-        const own = fromExpr(root.cls.file, keywordArg(s.value, 'metadata'));
+      const registry = s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'registry') ? registryCall(resolver, root.cls.file, s.value) : undefined;
+      if (registry) {
+        const own = fromExpr(registry.file, keywordArg(registry.e, 'metadata'));
         if (own) return own;
       }
     }

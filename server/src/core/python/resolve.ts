@@ -239,6 +239,10 @@ export class Resolver {
       return this.lookup(file, e.id, depth + 1, e.s[0]);
     }
     if (e.k === 'attr') {
+      if (e.obj.k === 'name' && !locals?.has(e.obj.id) && this.binding(file, e.obj.id, e.s[0])?.k === 'import') {
+        const patched = this.binding(file, `${e.obj.id}.${e.name}`);
+        if (patched?.k === 'value') return this.resolve(file, patched.e, undefined, depth + 1);
+      }
       const owner = this.resolve(file, e.obj, locals, depth + 1);
       return this.member(owner, e.name, depth + 1);
     }
@@ -362,6 +366,8 @@ function collectBindings(file: string, body: Stmt[], table: Map<string, LineBind
         if (s.value) {
           for (const t of s.targets) {
             if (t.k === 'name') set(t.id, { k: 'value', e: s.value });
+            // `sa.GUID = GUID`: a module given a name of another's (advanced-alchemy's revision template).
+            else if (t.k === 'attr' && t.obj.k === 'name') set(`${t.obj.id}.${t.name}`, { k: 'value', e: s.value });
             else if (t.k === 'tuple' && s.value.k === 'tuple' && t.items.length === s.value.items.length) {
               t.items.forEach((item, i) => {
                 if (item.k === 'name') set(item.id, { k: 'value', e: (s.value as { items: Expr[] }).items[i] });
