@@ -114,6 +114,7 @@ describe('migrations: DDL in op.execute', () => {
       op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.Text()))
       op.execute(sa.text("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix_users_email ON users USING btree (lower(email), id DESC)"))
       op.execute(CREATE_INDEX)
+      op.execute("CREATE UNIQUE INDEX ix_users_singleton ON users ((true)); CREATE INDEX ix_users_id_again ON users ((id))")
     `, `
       CREATE_INDEX = "CREATE INDEX ix_users_id ON public.users (id)"
     `);
@@ -122,6 +123,9 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(table(created, 'users').indexes.map((i) => [i.name, i.columns, i.unique]), [
       ['ix_users_email', ['lower(email)', 'id'], true],
       ['ix_users_id', ['id'], false],
+      // A constant is no column (onyx's singleton tables); a column in parentheses is that column.
+      ['ix_users_singleton', ['(true)'], true],
+      ['ix_users_id_again', ['id'], false],
     ]);
     const dropped = await replay({
       'v/a.py': create.replace('public.users', 'users'),

@@ -477,7 +477,9 @@ class PgStatementReader {
       const elem = p.IndexElem ?? {};
       if (elem.name !== undefined) return elem.name as string;
       const start = minLocation(elem.expr);
-      return start === undefined ? '' : this.src.span(start, { stopWords: INDEX_ELEMENT_STOPS });
+      const text = start === undefined ? '' : this.src.span(start, { stopWords: INDEX_ELEMENT_STOPS });
+      // `((true))` indexes a constant, not a column called true; `((name))` is the column.
+      return elem.expr && !elem.expr.ColumnRef && /^\w+$/.test(text) ? `(${text})` : text;
     });
     return [{ ...this.base(), kind: 'create_index', table, index: { kind: 'index', name: node.idxname, columns, unique: !!node.unique }, ifNotExists: !!node.if_not_exists }];
   }
