@@ -1249,6 +1249,13 @@ describe('analysis: an environment with no model to compare', () => {
     assert.match(findings[0].message, /target_metadata is `build_metadata\(ALL\)`.*no SQLAlchemy model was found in the project.*the 2 tables the migrations make that no model describes \("repository", "tag"\) are not reported/);
   });
 
+  it("counts in that note the tables an op renaming a table it cannot name may have taken away (skyportal)", async () => {
+    const rename = 'from alembic import op\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    for old, new in renames():\n        op.rename_table(old, new)\n';
+    const findings = await analysis(create, { ...bridge, 'migrations/versions/a2.py': rename });
+    assert.deepEqual(findings.map((f) => `${f.severity} ${f.code} ${f.file}:${f.span[0]}`), ['information unresolved migrations/env.py:3', 'information unresolved migrations/versions/a2.py:6']);
+    assert.match(findings[0].message, /the 2 tables the migrations make that no model describes \("repository", "tag"\) are not reported/);
+  });
+
   it('still reports a table no model describes once the project has a model', async () => {
     const findings = await analysis(create, { ...bridge, 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS.replace('"users"', '"repository"'))}` });
     assert.deepEqual(findings.map((f) => `${f.severity} ${f.code} ${f.table}`), ['warning extra-table tag']);

@@ -441,7 +441,8 @@ export class Project {
       const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
-      const unexplained = targeted.length > 0 ? [] : diffed.filter((c) => c.finding.code === 'extra-table' && c.finding.severity !== 'information');
+      // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
+      const unexplained = targeted.length > 0 ? [] : diffed.filter((c) => c.finding.code === 'extra-table' && (c.finding.severity !== 'information' || (c.kind === 'drop-table' && c.tentative === 'moved away')));
       const source = unexplained.length > 0 && hasEnvPy ? memos.targetSource.get(envPy, () => readTargetMetadataSource({ resolver, file: envPy })) : undefined;
       const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: source, targetRead: target !== undefined, fallbackFile: env.configFile ?? envPy });
       const compared = noModels ? diffed.filter((c) => !unexplained.includes(c)) : diffed;

@@ -38,8 +38,12 @@ export type TablePairMemo = WeakMap<TableDef, { mig: TableDef; context: string; 
 /** What differs, as the revision writer and the report need it: the model-side and migration-side objects. */
 export type ChangeSubject =
   | { kind: 'add-table'; model: TableDef; renamedFrom?: TableDef }
-  /** `tentative`: a table the history only assumes, or that a model of unknown table name may describe: never dropped. */
-  | { kind: 'drop-table'; migration: TableDef; renamedTo?: TableDef; tentative?: boolean }
+  /**
+   * `tentative`, and why: a table the history only assumes (`assumed`), that a model made at run time or of unknown
+   * table name may describe, or that an op renaming or dropping a table it cannot name may have taken away: never
+   * dropped.
+   */
+  | { kind: 'drop-table'; migration: TableDef; renamedTo?: TableDef; tentative?: 'assumed' | 'run-time model' | 'unnamed model' | 'moved away' }
   | { kind: 'add-column'; model: TableDef; column: ColumnDef }
   | { kind: 'drop-column'; migration: TableDef; column: ColumnDef }
   /**
@@ -157,7 +161,8 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       if (movedAway.origin) finding.related = [...(finding.related ?? []), related(movedAway.origin, 'the op whose table could not be evaluated')];
     }
     // Neither `revision` nor a quick fix drops such a table, whatever severity the settings give the finding.
-    out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(mig.partial || runtimeModel || unnamedModel || movedAway ? { tentative: true } : {}) });
+    const tentative = mig.partial ? 'assumed' : runtimeModel ? 'run-time model' : unnamedModel ? 'unnamed model' : movedAway ? 'moved away' : undefined;
+    out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(tentative ? { tentative } : {}) });
   }
   return out;
 }
