@@ -225,6 +225,26 @@ describe('revision rendering: the ops of a project, in order', () => {
     assert.ok(!upgrade.some((l) => l.startsWith('with ')));
   });
 
+  it("writes a library's types as autogenerate does, with their module imported (fastapi-users' GUID)", async () => {
+    const models = `
+      from fastapi_users_db_sqlalchemy import SQLAlchemyBaseUserTableUUID
+      from fastapi_users_db_sqlalchemy.access_token import SQLAlchemyBaseAccessTokenTableUUID
+      from sqlalchemy.orm import DeclarativeBase
+      class Base(DeclarativeBase):
+          pass
+      class User(SQLAlchemyBaseUserTableUUID, Base):
+          pass
+      class AccessToken(SQLAlchemyBaseAccessTokenTableUUID, Base):
+          pass
+    `;
+    const env = await environment({ 'app/models.py': models, 'migrations/versions/a1_init.py': revisionFile('a1', null, 'pass') });
+    const { upgrade, imports } = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' });
+    assert.deepEqual(imports, ['import fastapi_users_db_sqlalchemy.generics']);
+    assert.ok(upgrade.includes("sa.Column('id', fastapi_users_db_sqlalchemy.generics.GUID(), nullable=False),"), upgrade.join('\n'));
+    assert.ok(upgrade.includes("sa.Column('created_at', fastapi_users_db_sqlalchemy.generics.TIMESTAMPAware(timezone=True), nullable=False),"), upgrade.join('\n'));
+    assert.ok(!upgrade.some((l) => l.includes('TODO')), upgrade.join('\n'));
+  });
+
   it('puts per-table ops in batch blocks in batch mode, with a blank line after each, and table ops outside', async () => {
     const env = await environment({ 'app/models.py': AHEAD_MODELS, 'migrations/versions/a1_init.py': USERS_REVISION }, SQLITE_INI);
     const { upgrade } = renderChangeOps({ changes: env.changes, batch: true, dialect: 'sqlite' });

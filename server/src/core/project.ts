@@ -24,7 +24,7 @@ import { applyCompareOptions, readCompareOptions, type CompareOptions } from './
 import { readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
-import { isLibraryFile, libraryModuleFile, libraryModuleText } from './models/libraryModels';
+import { isLibraryFile, LIBRARY_IMPORT_HINT, libraryModuleFile, libraryModuleText } from './models/libraryModels';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
 export interface EnvironmentAnalysis {
@@ -337,7 +337,7 @@ export class Project {
     return (f) => {
       const entry = this.files.get(f)!;
       // A test suite's throwaway models (`tests/test_fixtures.py`) are no part of what env.py compares.
-      entry.modelLike ??= !TEST_FILE.test(f) && MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text);
+      entry.modelLike ??= !TEST_FILE.test(f) && ((MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text)) || LIBRARY_IMPORT_HINT.test(entry.text));
       return entry.modelLike;
     };
   }

@@ -265,6 +265,9 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['advanced_alchemy.types', ADVANCED_ALCHEMY_TYPES],
 ]);
 
+/** Text that imports a described library: a file that does may hold models with no other sign of them (`class User(SQLAlchemyBaseUserTableUUID, Base): pass`). */
+export const LIBRARY_IMPORT_HINT = new RegExp(`\\b(${[...new Set([...MODULES.keys()].map((m) => m.split('.')[0]))].join('|')})\\b`);
+
 /** The path a library module is read under, when Alembic Drift describes a module of that dotted name. */
 export function libraryModuleFile(dotted: string): string | undefined {
   if (!MODULES.has(dotted)) return undefined;
@@ -272,11 +275,17 @@ export function libraryModuleFile(dotted: string): string | undefined {
   return `${LIBRARY_FOLDER}${dotted.replace(/\./g, '/')}${isPackage ? '/__init__' : ''}.py`;
 }
 
-/** The Python text of a library module, by the path `libraryModuleFile` gave it. */
-export function libraryModuleText(file: string): string | undefined {
+/** The dotted name of a library module, by the path `libraryModuleFile` gave it. */
+export function libraryModuleName(file: string): string | undefined {
   if (!isLibraryFile(file)) return undefined;
   const dotted = file.slice(LIBRARY_FOLDER.length, -'.py'.length).replace(/\/__init__$/, '').replace(/\//g, '.');
-  return MODULES.get(dotted);
+  return MODULES.has(dotted) ? dotted : undefined;
+}
+
+/** The Python text of a library module, by the path `libraryModuleFile` gave it. */
+export function libraryModuleText(file: string): string | undefined {
+  const dotted = libraryModuleName(file);
+  return dotted === undefined ? undefined : MODULES.get(dotted);
 }
 
 /** Whether a path is one of the library modules' (never a workspace file). */

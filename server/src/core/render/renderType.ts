@@ -117,6 +117,11 @@ export function renderType(t: SqlType | undefined, ctx: RenderContext): string {
     ctx.notes.push(`TODO: the type of ${where} could not be read statically; replace sa.types.NullType() with it.`);
     return 'sa.types.NullType()';
   }
+  if (t.library) {
+    // As autogenerate writes a type of another module (`fastapi_users_db_sqlalchemy.generics.GUID()`), imported.
+    ctx.imports.add(`import ${t.library.module}`);
+    return `${t.library.module}.${t.library.name}(${renderArgs(t.args, []).join(', ')})`;
+  }
   if (t.userType) ctx.notes.push(`TODO: ${where} has the type ${t.userType}, a type of the project's own; it is written here as the type it stores.`);
   const dot = t.name.indexOf('.');
   const root = dot < 0 ? '' : t.name.slice(0, dot);

@@ -38,6 +38,8 @@ export interface SqlType {
   variants?: Record<string, SqlType>;
   /** A project's own type class (a TypeDecorator or a subclass) that this type stands for, by class name. */
   userType?: string;
+  /** A library's type class that this type stands for (fastapi-users' GUID): its module and name, as Alembic writes it. */
+  library?: { module: string; name: string };
   /** As written in the source, for messages. */
   text: string;
 }

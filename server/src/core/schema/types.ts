@@ -3,6 +3,7 @@ import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
 import { evalLiteral, helperArguments, spreadArguments } from '../python/literals';
 import type { Scalar, ServerDefault, SqlType } from './schema';
+import { libraryModuleName } from '../models/libraryModels';
 
 interface TypeSpec {
   family: string;
@@ -243,6 +244,13 @@ function isPythonEnum(resolver: Resolver, file: string, cls: ClassStmt, depth: n
 function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, depth: number, call?: { ctx: EvalContext; e: Extract<Expr, { k: 'call' }> }): SqlType | undefined {
   const members = enumMembers(ctx.resolver, ctx.file, cls, false);
   if (members) return { name: 'Enum', family: 'ENUM', args: {}, enumValues: members, enumName: cls.name.toLowerCase(), text };
+  const libraryModule = libraryModuleName(ctx.file);
+  const type = userTypeFromClass(ctx, cls, text, depth, call);
+  return type && libraryModule !== undefined ? { ...type, library: { module: libraryModule, name: cls.name } } : type;
+}
+
+/** A TypeDecorator (or a subclass of a SQLAlchemy type) as the type it stores, on each dialect when it picks one. */
+function userTypeFromClass(ctx: EvalContext, cls: ClassStmt, text: string, depth: number, call?: { ctx: EvalContext; e: Extract<Expr, { k: 'call' }> }): SqlType | undefined {
   const implExpr = [...cls.body].reverse().find((s) => s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'impl'));
   const implValue = implExpr?.k === 'assign' ? implExpr.value : undefined;
   const implClass = implValue && implValue.k !== 'call' && call && !ctx.resolver.methodOf({ file: ctx.file, cls }, '__init__') ? ctx.resolver.resolve(ctx.file, implValue) : undefined;
