@@ -913,6 +913,18 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await notes('[alembic]\nscript_location = migrations\n', 'app.models.GUID()'), []);
   });
 
+  it("takes MySQL's TINYINT(1) for its boolean on an unknown dialect: only MySQL has the type (ichnaea's raw SQL)", async () => {
+    const models = `${USERS}      flag = sa.Column(sa.Boolean)\n`;
+    const upgrade = (flag: string): string => `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.execute("ALTER TABLE users ADD COLUMN flag ${flag}")
+    `;
+    const unknown = { 'alembic.ini': '[alembic]\nscript_location = migrations\n' };
+    assert.deepEqual(await drift(models, upgrade('TINYINT(1)'), unknown), []);
+    // A SMALLINT is no boolean on any database.
+    assert.deepEqual(await drift(models, upgrade('SMALLINT'), unknown), ['type-mismatch users.flag']);
+  });
+
   it("passes a TypeDecorator's arguments to its impl class, as SQLAlchemy does (TZDateTime(timezone=True) is a DateTime(timezone=True))", async () => {
     const models = `
       from sqlalchemy.types import TypeDecorator

@@ -343,7 +343,7 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   // A non-native enum is a VARCHAR: against one of no length, Alembic finds no difference (fides' Enum(..., native_enum=False) and String()).
   const varchar = (t: SqlType): boolean => t.family === 'VARCHAR' || (t.family === 'ENUM' && (options.dialect === 'sqlite' || t.args.native_enum === false));
   if ((a.family === 'ENUM' || b.family === 'ENUM') && varchar(a) && varchar(b)) return false;
-  if (a.family !== b.family) return !familiesAlike(a.family, b.family, options.dialect);
+  if (a.family !== b.family) return !familiesAlike(a.family, b.family, options.dialect ?? impliedDialect(a, b));
   for (const arg of COMPARED_ARGS) {
     const x = a.args[arg];
     const y = b.args[arg];
@@ -372,6 +372,14 @@ export function storedEnumLengths(a: SqlType, b: SqlType, dialect: string | unde
   const [x, y] = [length(a), length(b)];
   const comparable = (t: SqlType): boolean => t.family === 'ENUM' || t.family === 'VARCHAR';
   return x !== undefined && y !== undefined && comparable(a) && comparable(b) ? [x, y] : undefined;
+}
+
+/**
+ * The dialect a type written for one database only shows, when the project's is unknown: a `mysql.` type (MySQL's
+ * boolean `TINYINT(1)`, as ichnaea's raw SQL adds it) exists on MySQL alone.
+ */
+function impliedDialect(a: SqlType, b: SqlType): string | undefined {
+  return a.name.startsWith('mysql.') || b.name.startsWith('mysql.') ? 'mysql' : undefined;
 }
 
 function familiesAlike(a: string, b: string, dialect?: string): boolean {
