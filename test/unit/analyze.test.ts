@@ -925,6 +925,17 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('SMALLINT'), unknown), ['type-mismatch users.flag']);
   });
 
+  it("reads a column a project helper returns among a Core Table's arguments (osparc's column_created_datetime())", async () => {
+    const models = `
+      def column_created(*, timezone=True):
+          return sa.Column("created", sa.DateTime(timezone=timezone), nullable=False, server_default=sa.func.now())
+      events = sa.Table("events", Base.metadata, sa.Column("id", sa.Integer, primary_key=True), column_created(timezone=False))
+    `;
+    const upgrade = (created: string): string => `op.create_table("events", sa.Column("id", sa.Integer(), nullable=False), ${created} sa.PrimaryKeyConstraint("id"))`;
+    assert.deepEqual(await drift(models, upgrade('sa.Column("created", sa.DateTime(), server_default=sa.text("now()"), nullable=False),')), []);
+    assert.deepEqual(await drift(models, upgrade('')), ['missing-column events.created']);
+  });
+
   it("passes a TypeDecorator's arguments to its impl class, as SQLAlchemy does (TZDateTime(timezone=True) is a DateTime(timezone=True))", async () => {
     const models = `
       from sqlalchemy.types import TypeDecorator

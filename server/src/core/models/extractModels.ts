@@ -736,13 +736,14 @@ class ModelReader {
     const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: this.metadataConvention(file, call.args[1]) };
     for (const a of call.args.slice(1)) {
       if (a.k !== 'call') continue;
-      const callee = calleeName(ctx, a);
-      if (callee === 'sa.Column') {
-        const spec = evalColumnCall(ctx, a, callee);
+      // A column, also one a project helper returns (osparc's `column_created_datetime(timezone=True)`).
+      const declaration = columnDeclaration(ctx, a);
+      if (declaration?.kind === 'sa.Column') {
+        const spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
         if (!spec.name) continue;
-        const source = columnSourceOf({ ctx, statement: a.s, spec, call: { kind: callee, e: a }, fromAnnotation: false });
+        const source = declaration.direct ? columnSourceOf({ ctx, statement: a.s, spec, call: { kind: declaration.kind, e: a }, fromAnnotation: false }) : undefined;
         this.addColumn(plan, { attr: spec.name, spec, origin: { file, span: a.s }, defaultNullable: !spec.primaryKey, source }, false);
-      } else this.applyConstraint(plan, ctx, a, { file, span: a.s });
+      } else if (!declaration) this.applyConstraint(plan, ctx, a, { file, span: a.s });
     }
     return table;
   }
