@@ -523,6 +523,40 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(findings.map((f) => `${f.code} ${f.table}.${f.column}`), ['missing-unique tags.name']);
   });
 
+  it("reads SQLAlchemy's versioned_history example as a project copies it: the version column and the history table (notifications-api)", async () => {
+    const historyMeta = `
+      from sqlalchemy import Column, Integer, Table
+      from sqlalchemy.orm import Mapper, declared_attr
+      def _history_mapper(local_mapper):
+          cols = [c.copy() for c in local_mapper.local_table.c]
+          cols.append(Column("version", Integer, primary_key=True, autoincrement=False))
+          table = Table("%s_history" % local_mapper.local_table.name, local_mapper.local_table.metadata, *cols)
+          local_mapper.local_table.append_column(Column("version", Integer, default=1, nullable=False))
+      class Versioned:
+          @declared_attr
+          def __mapper_cls__(cls):
+              def map(cls, *arg, **kw):
+                  mp = Mapper(cls, *arg, **kw)
+                  _history_mapper(mp)
+                  return mp
+              return map
+    `;
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      from app.history_meta import Versioned
+      Base = declarative_base()
+      class ApiKey(Base, Versioned):
+          __tablename__ = "api_keys"
+          id = sa.Column(sa.Integer, primary_key=True)
+    `;
+    const keys = (version: string): string => `op.create_table("api_keys", sa.Column("id", sa.Integer(), nullable=False), ${version} sa.PrimaryKeyConstraint("id"))`;
+    const history = 'op.create_table("api_keys_history", sa.Column("id", sa.Integer(), nullable=False), sa.Column("version", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id", "version"))';
+    const found = async (upgrade: string): Promise<string[]> => (await analysis(upgrade, { 'app/history_meta.py': historyMeta, 'app/models.py': models })).map((f) => `${f.severity} ${f.code} ${f.file}:${f.span[0] + 1} ${f.table}.${f.column ?? ''}`);
+    assert.deepEqual(await found(`${keys('sa.Column("version", sa.Integer(), nullable=False),')}\n${history}`), ['information extra-table migrations/versions/a1_init.py:8 api_keys_history.']);
+    assert.deepEqual(await found(keys('')), ['warning missing-column app/models.py:5 api_keys.version']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

@@ -11,6 +11,7 @@ import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
 import { isLibraryFile } from './libraryModels';
+import { readHistoryRecipe } from './historyRecipe';
 import { conventionName, metadataKey, metadataKeyOf, readNamingConvention, registryCall, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
@@ -83,6 +84,7 @@ class ModelReader {
     this.resolvePending();
     for (const table of this.tables.values()) placeLibraryOrigins(table);
     this.noteVersionTables(files);
+    this.applyHistoryRecipe(files);
     return { tables: [...this.tables.values()], findings: this.findings, unnamed: this.unnamed };
   }
 
@@ -114,6 +116,31 @@ class ModelReader {
       if (table.modelKind === 'table' && versionedFiles.has(table.origin.file)) note(`${table.name}_version`, `the version table SQLAlchemy-Continuum makes for association table ${table.name}`, table.origin);
     }
     note('transaction', "SQLAlchemy-Continuum's transaction table", { file: versioned[0].ref.file, span: versioned[0].ref.cls.nameSpan });
+  }
+
+  /**
+   * SQLAlchemy's versioned_history example, as the project copies it (`readHistoryRecipe`): the `version` column it
+   * appends to each model's table, placed on the model's class, and the `<table>_history` table it makes, named so
+   * that the migrations' table of that name is not reported as having no model (its columns are not read).
+   */
+  private applyHistoryRecipe(files: string[]): void {
+    for (const file of files) {
+      for (const stmt of topLevel(this.resolver.moduleBody(file))) {
+        const table = stmt.k === 'class' ? this.classTables.get(stmt) : undefined;
+        if (stmt.k !== 'class' || !table || table.origin.span !== stmt.nameSpan) continue;
+        const recipe = readHistoryRecipe(this.graph, { file, cls: stmt });
+        if (!recipe) continue;
+        const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: {} };
+        for (const { ctx, call } of recipe.addedColumns) {
+          const spec = evalColumnCall(ctx, call, 'sa.Column');
+          if (spec.name && !table.columns.has(spec.name)) this.addColumn(plan, { attr: spec.name, spec, origin: table.origin, defaultNullable: !spec.primaryKey }, false);
+        }
+        const history = recipe.historyTable?.(table.name);
+        if (history && !this.unnamed.some((u) => u.name === history)) {
+          this.unnamed.push({ what: `the history table SQLAlchemy's versioned_history recipe makes for model ${stmt.name}`, why: 'made at run time, whose columns are not read', origin: table.origin, name: history });
+        }
+      }
+    }
   }
 
   /**
