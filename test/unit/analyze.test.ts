@@ -381,6 +381,22 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(models, create, { 'migrations/env.py': onTable })).sort(), ['missing-foreign-key users.role_id', 'type-mismatch users.name']);
   });
 
+  it("reads an include_object test on the model object's info, as Alembic's documentation shows it (notifications-api's views)", async () => {
+    const models = `${USERS}      nickname = sa.Column(sa.String(40), info={"skip_autogenerate": True})
+  class AllUsersView(Base):
+      __tablename__ = "all_users_view"
+      __table_args__ = {"info": {"managed_by_alembic": False}}
+      id = sa.Column(sa.Integer, primary_key=True)
+`;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("legacy", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
+    const env = (body: string) => ({ 'migrations/env.py': `from alembic import context\n\ndef include_object(object, name, type_, reflected, compare_to):\n${body}\n\ncontext.configure(target_metadata=None, include_object=include_object)\n` });
+    assert.deepEqual(await drift(models, create), ['missing-column users.nickname', 'missing-table all_users_view', 'extra-table legacy']);
+    // A table whose info says so is left out; one only in the database has no info, so the fallback keeps it.
+    assert.deepEqual(await drift(models, create, env('    return object.info.get("managed_by_alembic", True)')), ['missing-column users.nickname', 'extra-table legacy']);
+    const skipColumns = '    if type_ == "column" and not reflected and object.info.get("skip_autogenerate", False):\n        return False\n    return True';
+    assert.deepEqual(await drift(models, create, env(skipColumns)), ['missing-table all_users_view', 'extra-table legacy']);
+  });
+
   it("reads the tables an include_object hook excludes from a section of alembic.ini (Alembic's cookbook, data.all)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("user", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("spatial_ref_sys", sa.Column("srid", sa.Integer(), primary_key=True))';
     const env = (read: string) => ({ 'migrations/env.py': `from alembic import context\nconfig = context.config\nexclude_tables = ${read}\n\ndef include_object(object, name, type_, *args, **kwargs):\n    return not (type_ == "table" and name in exclude_tables)\n\ncontext.configure(target_metadata=None, include_object=include_object)\n` });

@@ -1,7 +1,7 @@
 import { innerBlocks, type CompareOp, type Expr, type Stmt } from '../python/syntax';
 import type { DefStmt, Locals, Resolver, Value } from '../python/resolve';
 import { configureKeywords } from './compareOptions';
-import { boundValue, evalLiteral, evalStringList, type Literal } from '../python/literals';
+import { boundValue, evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
 import { loweredToNote } from '../findings';
 
@@ -38,6 +38,16 @@ export interface KeyTest {
 }
 
 /**
+ * A test on the model object's `info` dict, as the Alembic documentation shows it: `object.info.get("skip_autogenerate",
+ * False)` holds when the value (or, missing, the fallback) is truthy; an object found in the database has an empty one.
+ */
+export interface InfoTest {
+  key: string;
+  fallback: Literal;
+  negated: boolean;
+}
+
+/**
  * One exclusion the project's env.py makes: objects of some types (or any), on some sides (or any), whose name passes
  * every test. Read from `if <condition>: return False` and `return <condition>` anywhere in the hook's branches.
  */
@@ -47,6 +57,8 @@ export interface ExcludeRule {
   names: NameTest[];
   /** Tests on the object's table and columns, every one of which must pass too. */
   keys?: KeyTest[];
+  /** Tests on the object's `info`, every one of which must pass too. */
+  infos?: InfoTest[];
   /**
    * The condition was read only in part (`name == "quantity" and isinstance(compare_to.type, sa.Integer)`): it may
    * leave these objects out, which lowers their findings to notes instead of leaving them out.
@@ -65,6 +77,7 @@ type Atom =
   | { k: 'side'; sides: Side[] }
   | { k: 'name'; test: NameTest }
   | { k: 'key'; test: KeyTest }
+  | { k: 'info'; test: InfoTest }
   /** `name in target_metadata.tables`: the models have a table of that name (tables only: other types are unknown). */
   | { k: 'modelTable'; negated: boolean }
   | { k: 'unknown' };
@@ -223,9 +236,15 @@ class HookReader {
     return UNKNOWN;
   }
 
-  /** `name.startswith("x")` / `name.endswith(("a", "b"))`. */
+  /** `name.startswith("x")` / `name.endswith(("a", "b"))`, or `object.info.get("key", fallback)`. */
   private call(e: Extract<Expr, { k: 'call' }>): Cond {
     const fn = e.fn;
+    const object = this.params.object;
+    if (fn.k === 'attr' && fn.name === 'get' && object && fn.obj.k === 'attr' && fn.obj.name === 'info' && fn.obj.obj.k === 'name' && fn.obj.obj.id === object && e.kw.length === 0 && (e.args.length === 1 || e.args.length === 2)) {
+      const key = evalLiteral(this.resolver, this.file, e.args[0], this.locals);
+      const fallback = e.args[1] ? evalLiteral(this.resolver, this.file, e.args[1], this.locals) : null;
+      return typeof key === 'string' && fallback !== undefined ? atom({ k: 'info', test: { key, fallback, negated: false } }) : UNKNOWN;
+    }
     if (fn.k !== 'attr' || !this.isName(fn.obj) || e.args.length !== 1 || e.kw.length > 0) return UNKNOWN;
     const test = fn.name === 'startswith' ? 'prefix' : fn.name === 'endswith' ? 'suffix' : undefined;
     const values = test ? this.list(e.args[0]) : undefined;
@@ -389,6 +408,8 @@ function negate(a: Atom): Atom {
       return { k: 'name', test: { ...a.test, negated: !a.test.negated } };
     case 'key':
       return { k: 'key', test: { ...a.test, negated: !a.test.negated } };
+    case 'info':
+      return { k: 'info', test: { ...a.test, negated: !a.test.negated } };
     case 'modelTable':
       return { k: 'modelTable', negated: !a.negated };
     case 'unknown':
@@ -408,11 +429,13 @@ function toRule(conj: Atom[]): ExcludeRule | undefined {
   let sides = ALL_SIDES;
   const names: NameTest[] = [];
   const keys: KeyTest[] = [];
+  const infos: InfoTest[] = [];
   for (const a of conj) {
     if (a.k === 'type') types = types.filter((t) => a.values.includes(t) !== a.negated);
     else if (a.k === 'side') sides = sides.filter((s) => a.sides.includes(s));
     else if (a.k === 'name') names.push(a.test);
     else if (a.k === 'key') keys.push(a.test);
+    else if (a.k === 'info') infos.push(a.test);
   }
   for (const a of conj) {
     if (a.k !== 'modelTable') continue;
@@ -426,6 +449,7 @@ function toRule(conj: Atom[]): ExcludeRule | undefined {
     ...(sides.length < ALL_SIDES.length ? { sides } : {}),
     names,
     ...(keys.length > 0 ? { keys } : {}),
+    ...(infos.length > 0 ? { infos } : {}),
     ...(uncertain ? { uncertain: true as const } : {}),
   };
 }
@@ -447,13 +471,23 @@ function passesKey(test: KeyTest, object: ExcludedObject): boolean {
   return test.values.some((v) => JSON.stringify(v) === key) !== test.negated;
 }
 
-/** An object as include_object sees it: its type, name, the name of its table and the names of its columns. */
+/** Whether an object's `info` passes a test: a missing key reads as the fallback. */
+function passesInfo(test: InfoTest, object: ExcludedObject): boolean {
+  const info = object.info ?? {};
+  return isTruthy(Object.prototype.hasOwnProperty.call(info, test.key) ? info[test.key] : test.fallback) !== test.negated;
+}
+
+/**
+ * An object as include_object sees it: its type, name, the name of its table, the names of its columns, and the
+ * `info` of the model's object (none for one found only in the database).
+ */
 interface ExcludedObject {
   type: ObjectType;
   name: string | undefined;
   side?: 'migrations' | 'models';
   table?: string;
   columns?: string[];
+  info?: Record<string, Literal>;
 }
 
 /**
@@ -464,7 +498,7 @@ export function isExcluded(rules: ExcludeRule[], object: ExcludedObject): boolea
   const name = object.name;
   const side: Side = object.side ?? 'both';
   // An object without a name (an unnamed foreign key) passes only a rule that tests no name: `type_ == "foreign_key_constraint"`.
-  return rules.some((r) => !r.uncertain && (!r.types || r.types.includes(object.type)) && (!r.sides || r.sides.includes(side)) && (name === undefined ? r.names.length === 0 : r.names.every((t) => passes(t, name))) && (r.keys ?? []).every((t) => passesKey(t, object)));
+  return rules.some((r) => !r.uncertain && (!r.types || r.types.includes(object.type)) && (!r.sides || r.sides.includes(side)) && (name === undefined ? r.names.length === 0 : r.names.every((t) => passes(t, name))) && (r.keys ?? []).every((t) => passesKey(t, object)) && (r.infos ?? []).every((t) => passesInfo(t, object)));
 }
 
 /**
@@ -493,12 +527,13 @@ function changeExcluded(rules: ExcludeRule[], c: SchemaChange): boolean {
   const table = 'model' in c ? c.model : c.migration;
   const side = c.kind.startsWith('add-') ? 'models' : c.kind.startsWith('drop-') ? 'migrations' : undefined;
   const wholeTable = c.kind === 'add-table' || c.kind === 'drop-table';
-  if (isExcluded(rules, { type: 'table', name: table.name, side: wholeTable ? side : undefined })) return true;
+  // Alembic passes the model's object where there is one; one only in the database has an empty info.
+  if (isExcluded(rules, { type: 'table', name: table.name, side: wholeTable ? side : undefined, info: 'model' in c ? c.model.info : undefined })) return true;
   switch (c.kind) {
     case 'add-column':
     case 'drop-column':
     case 'alter-column':
-      return isExcluded(rules, { type: 'column', name: c.column.name, side, table: table.name });
+      return isExcluded(rules, { type: 'column', name: c.column.name, side, table: table.name, info: c.kind === 'drop-column' ? undefined : c.column.info });
     case 'add-index':
     case 'drop-index':
       return isExcluded(rules, { type: 'index', name: c.index.name, side, table: table.name, columns: c.index.columns });

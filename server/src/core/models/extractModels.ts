@@ -1,7 +1,7 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
 import { exprText, type Locals, type Resolver, type Value } from '../python/resolve';
-import { evalLiteral, evalString, evalStringList, helperArguments, isTruthy, type Literal } from '../python/literals';
+import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
@@ -527,6 +527,7 @@ class ModelReader {
       sequence: d.spec.sequence || undefined,
       ...(d.source ? { declaration: d.source } : {}),
       ...(d.spec.identity ? { identity: d.spec.identity } : {}),
+      ...(d.spec.info ? { info: d.spec.info } : {}),
     };
     // Single-table inheritance: a subclass's column is as nullable as it says, as SQLAlchemy makes it (`a: Mapped[int]`
     // is NOT NULL in the shared table too).
@@ -658,6 +659,11 @@ class ModelReader {
       return;
     }
     const items = args.expr.k === 'dict' ? [] : args.expr.items;
+    // `{"info": {...}}`, alone or as the last item.
+    const options = args.expr.k === 'dict' ? args.expr : items[items.length - 1];
+    const infoEntry = options?.k === 'dict' ? options.entries.find(([k]) => k?.k === 'str' && k.v === 'info') : undefined;
+    const info = infoEntry && evalDict(this.resolver, args.file, infoEntry[1], args.locals);
+    if (info) plan.table.info = info;
     const ctx: EvalContext = { ...this.ctx(args.file), locals: args.locals };
     for (const item of items) {
       if (item.k !== 'call') continue;
@@ -758,6 +764,8 @@ class ModelReader {
     const table = newTable(name, { file, span: target?.s ?? call.s }, schema);
     table.modelName = modelName ?? (target?.k === 'name' ? target.id : name);
     table.modelKind = modelName !== undefined ? 'class' : 'table';
+    const info = evalDict(this.resolver, file, keywordArg(call, 'info'));
+    if (info) table.info = info;
     table.metadata = this.flaskTableMetadata(file, call) ?? metadataKeyOf(this.graph, file, call.args[1]);
     this.tables.set(key, table);
     const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: this.metadataConvention(file, call.args[1]) };

@@ -1,7 +1,7 @@
 import type { Expr, Span } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt } from '../python/resolve';
-import { evalLiteral, evalString, evalStringList, helperArguments, spreadArguments, type Literal } from '../python/literals';
+import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, spreadArguments, type Literal } from '../python/literals';
 import type { IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
 
@@ -45,6 +45,8 @@ export interface ColumnSpec {
   checks?: CheckSpec[];
   /** `Identity(...)` given in the column's arguments. */
   identity?: IdentitySpec;
+  /** `info={...}`, for env.py's include_object. */
+  info?: Record<string, Literal>;
 }
 
 /**
@@ -229,6 +231,8 @@ export function evalColumnCall(ctx: EvalContext, written: Extract<Expr, { k: 'ca
     const given = keywordArg(call, name);
     return !!given && !(given.k === 'const' && given.v === null);
   });
+  const info = evalDict(ctx.resolver, ctx.file, keywordArg(call, 'info'), ctx.locals);
+  if (info) spec.info = info;
   return spec;
 }
 

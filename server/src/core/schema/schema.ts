@@ -53,6 +53,8 @@ export interface ServerDefault {
 /** One column of a table. */
 export interface ColumnDef {
   name: string;
+  /** Model side: its `info={...}`, which env.py's include_object may read (`object.info.get("skip_autogenerate")`). */
+  info?: Record<string, Literal>;
   type?: SqlType;
   nullable: boolean;
   primaryKey: boolean;
@@ -156,6 +158,8 @@ export type IdentitySpec = { options: Array<[string, Literal]> } | { source: str
 export interface TableDef {
   name: string;
   schema?: string;
+  /** Model side: its `info={...}` (in `__table_args__` or a `Table(...)`), which env.py's include_object may read. */
+  info?: Record<string, Literal>;
   columns: Map<string, ColumnDef>;
   primaryKey: string[];
   /** Name of the primary key constraint, when given. */
