@@ -573,6 +573,26 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found(keys('')), ['warning missing-column app/models.py:5 api_keys.version']);
   });
 
+  it("reads Core tables a plain class holds with its own MetaData, made through a forwarding helper (buildbot's Model)", async () => {
+    const files = {
+      'app/__init__.py': '',
+      'app/sautils.py': 'import sqlalchemy as sa\n\ndef Table(*args, **kwargs):\n    kwargs["mysql_character_set"] = "utf8"\n    return sa.Table(*args, **kwargs)\n',
+      'app/model.py': py(`
+        import sqlalchemy as sa
+        from app import sautils
+        class Model:
+            metadata = sa.MetaData()
+            projects = sautils.Table("projects", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name_hash", sa.String(40), nullable=False))
+            sa.Index("projects_name_hash", projects.c.name_hash, unique=True)
+      `),
+      'migrations/env.py': 'from alembic import context\nfrom app import model\ntarget_metadata = model.Model.metadata\n',
+    };
+    const create = (index: string): string => `op.create_table("projects", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name_hash", sa.String(length=40), nullable=False), sa.PrimaryKeyConstraint("id"))\n${index}`;
+    const found = async (index: string): Promise<string[]> => (await analysis(create(index), files)).map((f) => `${f.code} ${f.table}`);
+    assert.deepEqual(await found('op.create_index("projects_name_hash", "projects", ["name_hash"], unique=True)'), []);
+    assert.deepEqual(await found('pass'), ['missing-index projects']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

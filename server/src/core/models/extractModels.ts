@@ -66,7 +66,10 @@ class ModelReader {
   read(files: string[]): ModelSchema {
     for (const file of files) {
       for (const stmt of topLevel(this.resolver.moduleBody(file))) {
-        if (stmt.k === 'class' && !this.planFor({ file, cls: stmt })) this.noteExternalModel({ file, cls: stmt });
+        if (stmt.k === 'class' && !this.planFor({ file, cls: stmt })) {
+          this.noteExternalModel({ file, cls: stmt });
+          this.classHeldTables({ file, cls: stmt });
+        }
         else if (stmt.k === 'def') this.noteFactoryModels(file, stmt);
         else if (stmt.k === 'assign' && stmt.value?.k === 'call') this.coreTable(file, stmt.value, stmt.targets[0]);
         else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
@@ -732,12 +735,12 @@ class ModelReader {
   }
 
   /** Attaches a module-level `Index(name, table.c.x, Model.y, ...)` or `UniqueConstraint(Model.x, ...)` to the table of its first column. */
-  private moduleConstraint(file: string, call: Extract<Expr, { k: 'call' }>, first: Expr | undefined): void {
+  private moduleConstraint(file: string, call: Extract<Expr, { k: 'call' }>, first: Expr | undefined, locals?: Locals): void {
     if (first?.k !== 'attr') return;
     // `table.c.x` / `table.columns.x` on a Core table, `Model.x` or `Model.__table__.c.x` on a model class.
     const columns = first.obj.k === 'attr' && (first.obj.name === 'c' || first.obj.name === 'columns') ? first.obj.obj : first.obj;
     const owner = columns.k === 'attr' && columns.name === '__table__' ? columns.obj : columns;
-    const v = this.resolver.resolve(file, owner);
+    const v = this.resolver.resolve(file, owner, locals);
     let table: TableDef | undefined;
     if (v.t === 'class') table = this.classTables.get(v.cls) ?? this.planFor({ file: v.file, cls: v.cls })?.table;
     else if (v.t === 'expr' && v.e.k === 'call') {
@@ -745,15 +748,32 @@ class ModelReader {
       if (name !== undefined) table = this.tables.get(tableKey(name, evalString(this.resolver, v.file, keywordArg(v.e, 'schema'))));
     }
     if (!table) return;
-    this.applyConstraint({ table, root: { kind: 'declarative' }, convention: {} }, this.ctx(file), call, { file, span: call.s });
+    this.applyConstraint({ table, root: { kind: 'declarative' }, convention: {} }, { ...this.ctx(file), locals }, call, { file, span: call.s });
   }
 
-  /** A Core `Table("name", metadata, Column(...), ...)` at module level (or `__table__ = Table(...)`). */
-  private coreTable(file: string, call: Extract<Expr, { k: 'call' }>, target: Expr | undefined, modelName?: string): TableDef | undefined {
-    const ctx = this.ctx(file);
-    if (calleeName(ctx, call) !== 'sa.Table') return undefined;
+  /**
+   * Core tables a class that maps nothing holds as attributes, with the MetaData it holds too (buildbot's `class Model:
+   * metadata = sa.MetaData(); builds = sautils.Table("builds", metadata, ...)`), and the indexes and unique
+   * constraints its body makes of them (`sa.Index("builders_projectid", builders.c.projectid)`), read with the class
+   * body's names.
+   */
+  private classHeldTables(ref: ClassRef): void {
+    for (const s of ref.cls.body) {
+      const call = s.k === 'assign' || s.k === 'expr' ? s.value : undefined;
+      if (call?.k !== 'call') continue;
+      const locals = classBodyNames(ref, call);
+      const callee = calleeName({ ...this.ctx(ref.file), locals }, call);
+      if (callee === 'sa.Index' || callee === 'sa.UniqueConstraint') this.moduleConstraint(ref.file, call, callee === 'sa.Index' ? call.args[1] : call.args[0], locals);
+      else if (s.k === 'assign' && s.targets.length === 1) this.coreTable(ref.file, call, s.targets[0], undefined, locals);
+    }
+  }
+
+  /** A Core `Table("name", metadata, Column(...), ...)` at module level (or `__table__ = Table(...)`), or a class's. */
+  private coreTable(file: string, call: Extract<Expr, { k: 'call' }>, target: Expr | undefined, modelName?: string, locals?: Locals): TableDef | undefined {
+    const ctx: EvalContext = { ...this.ctx(file), locals };
+    if (forwardedCallee(ctx, call) !== 'sa.Table') return undefined;
     if (keywordArg(call, 'autoload_with') || keywordArg(call, 'autoload')) return undefined;
-    const name = call.args[0] ? evalString(this.resolver, file, call.args[0]) : undefined;
+    const name = call.args[0] ? evalString(this.resolver, file, call.args[0], locals) : undefined;
     if (name === undefined) {
       this.noteUnnamed('a Table(...)', { file, span: call.s }, 'The name of this Table(...) cannot be evaluated statically; its columns are not checked.');
       return undefined;
@@ -766,7 +786,8 @@ class ModelReader {
     table.modelKind = modelName !== undefined ? 'class' : 'table';
     const info = evalDict(this.resolver, file, keywordArg(call, 'info'));
     if (info) table.info = info;
-    table.metadata = this.flaskTableMetadata(file, call) ?? metadataKeyOf(this.graph, file, call.args[1]);
+    const metadataArg = call.args[1]?.k === 'name' ? locals?.get(call.args[1].id) : undefined;
+    table.metadata = this.flaskTableMetadata(file, call) ?? metadataKeyOf(this.graph, file, metadataArg?.t === 'expr' ? metadataArg.e : call.args[1]);
     this.tables.set(key, table);
     const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: this.metadataConvention(file, call.args[1]) };
     for (const a of call.args.slice(1)) {
@@ -909,6 +930,20 @@ function* topLevel(body: Stmt[]): Generator<Stmt> {
     } else if (s.k === 'try' || s.k === 'with') yield* topLevel(s.body);
     else yield s;
   }
+}
+
+/**
+ * What a call calls, also through a project function that passes its arguments on (buildbot's `def Table(*args,
+ * **kwargs): kwargs["mysql_character_set"] = "utf8"; return sa.Table(*args, **kwargs)`).
+ */
+function forwardedCallee(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): string | undefined {
+  const direct = calleeName(ctx, call);
+  if (direct !== undefined) return direct;
+  const fn = ctx.resolver.resolve(ctx.file, call.fn, ctx.locals);
+  const rest = fn.t === 'def' ? fn.def.params.find((p) => p.star === '*')?.name : undefined;
+  const returned = fn.t === 'def' ? returnedValue(fn.def) : undefined;
+  if (fn.t !== 'def' || !rest || returned?.k !== 'call' || !returned.args.some((a) => a.k === 'starred' && a.value.k === 'name' && a.value.id === rest)) return undefined;
+  return calleeName({ resolver: ctx.resolver, file: fn.file }, returned);
 }
 
 /**

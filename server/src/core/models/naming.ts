@@ -164,10 +164,15 @@ function metadataRootOf(graph: ClassGraph, file: string, e: Expr | undefined): D
   const resolver = graph.resolver;
   const owner = e.k === 'attr' && e.name === 'metadata' ? e.obj : undefined;
   if (owner) {
-    const v = resolver.resolve(file, owner.k === 'attr' && owner.name === 'Model' ? owner.obj : owner);
+    const whole = resolver.resolve(file, owner);
+    const v = whole.t === 'class' ? whole : resolver.resolve(file, owner.k === 'attr' && owner.name === 'Model' ? owner.obj : owner);
     if (v.t === 'class') {
       const ref = { file: v.file, cls: v.cls };
-      return graph.isDeclarativeBaseClass(ref) ? { kind: 'declarative', cls: ref } : graph.rootOf(ref);
+      if (graph.isDeclarativeBaseClass(ref)) return { kind: 'declarative', cls: ref };
+      const root = graph.rootOf(ref);
+      // A plain class that holds a MetaData, and Core tables in it (buildbot's `class Model: metadata = sa.MetaData()`).
+      const own = root ? undefined : graph.ownAttribute(ref, 'metadata');
+      return root ?? (own?.k === 'call' ? { kind: 'declarative', call: { file: v.file, e: own } } : undefined);
     }
     if (v.t === 'expr' && v.e.k === 'call') return { kind: 'declarative', call: { file: v.file, e: v.e } };
     if (v.t === 'ext' && canonicalName(v.q) === 'sqlmodel.SQLModel') return { kind: 'sqlmodel' };
