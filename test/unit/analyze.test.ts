@@ -593,6 +593,31 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found('pass'), ['missing-index projects']);
   });
 
+  it("follows the methods of an object a migration builds with op (aiida's ReflectMigrations), its own ops included", async () => {
+    const reflect = py(`
+      from sqlalchemy import inspect
+      class Reflect:
+          def __init__(self, op):
+              self.op = op
+              self.inspector = inspect(op.get_bind())
+          def drop_all_indexes(self, table_name):
+              for index in self.inspector.get_indexes(table_name):
+                  self.op.drop_index(index["name"], table_name)
+          def add_flag(self, table_name):
+              self.op.add_column(table_name, sa.Column("flag", sa.Boolean()))
+    `).replace('from sqlalchemy import inspect', 'import sqlalchemy as sa\nfrom sqlalchemy import inspect');
+    const revision = 'from alembic import op\nimport sqlalchemy as sa\nfrom app.reflect import Reflect\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    reflect = Reflect(op)\n    reflect.drop_all_indexes("users")\n    op.create_index("ix_users_id", "users", ["id"])\n    reflect.add_flag("users")\n';
+    const findings = await analysis('op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_users_id", "users", ["id"])', {
+      'app/__init__.py': '',
+      'app/reflect.py': reflect,
+      'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`,
+      'migrations/versions/a2.py': revision,
+    });
+    // The drop of what the database holds is unresolved (no index created again "already exists"); the column the
+    // method adds is in the schema at head.
+    assert.deepEqual(findings.map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table ?? ''}.${f.column ?? ''}`), ['unresolved app/reflect.py:9 .', 'extra-column app/reflect.py:11 users.flag']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

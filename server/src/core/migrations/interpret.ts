@@ -1,5 +1,5 @@
 import { innerBlocks, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
-import { exprText, type DefStmt, type Resolver, type Value } from '../python/resolve';
+import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList, isTruthy, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
@@ -69,7 +69,12 @@ interface InFrame {
  * What a local name holds: a value (with the expression and frame it came from), a `batch_op`, or a sequence whose
  * items were written in several places (a helper's `*columns`, a list grown with `append`).
  */
-type Var = { kind: 'value'; value: Value; source?: InFrame; at?: number } | { kind: 'batch'; target: BatchTarget } | { kind: 'items'; items: InFrame[] };
+type Var =
+  | { kind: 'value'; value: Value; source?: InFrame; at?: number }
+  | { kind: 'batch'; target: BatchTarget }
+  | { kind: 'items'; items: InFrame[] }
+  /** An instance of a project class the migration builds (aiida's `ReflectMigrations(op)`), with the attributes it sets. */
+  | { kind: 'instance'; cls: { file: string; cls: ClassStmt }; attrs: Map<string, Value> };
 
 const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
 
@@ -88,7 +93,7 @@ class Frame {
 
   set(name: string, v: Var): void {
     this.vars.set(name, v);
-    this.locals.set(name, v.kind === 'value' ? v.value : { t: 'unknown' });
+    this.locals.set(name, v.kind === 'value' ? v.value : v.kind === 'instance' ? { t: 'object', attrs: v.attrs } : { t: 'unknown' });
   }
 
   /** A frame with the bindings of this one as they are now, which later bindings here do not change. */
@@ -158,11 +163,17 @@ class Interpreter {
         case 'expr':
           this.evaluate(s.value, frame, current, true);
           break;
-        case 'assign':
+        case 'assign': {
           if (!s.value) break;
+          const instance = s.value.k === 'call' ? this.construct(s.value, frame, current) : undefined;
+          if (instance) {
+            for (const target of s.targets) if (target.k === 'name') frame.set(target.id, instance);
+            break;
+          }
           this.evaluate(s.value, frame, current);
           for (const target of s.targets) this.bind(target, s.value, frame, frame);
           break;
+        }
         case 'if':
           flow = this.ifStatement(s, frame, current);
           break;
@@ -232,6 +243,11 @@ class Interpreter {
     if (this.builtinCalled(e.fn, frame) === 'exec') {
       const code = e.args[0] ? `the code \`${exprText(e.args[0])}\`` : 'its code';
       this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'exec', unresolved: [code] }], flags);
+      return;
+    }
+    const method = this.methodCall(e, frame);
+    if (method) {
+      this.walk(method.def.body, method.inner, flags);
       return;
     }
     const helper = this.inlinable(e, frame, false);
@@ -354,6 +370,15 @@ class Interpreter {
 
   /** Binds an assignment target in `into` (a name, or names unpacked from a tuple or a literal list) to `value`, read in `from`. */
   private bind(target: Expr, value: Expr, from: Frame, into: Frame): void {
+    if (target.k === 'attr' && target.obj.k === 'name') {
+      // `self.op = op` in a method of an instance being built or used.
+      const owner = into.vars.get(target.obj.id);
+      if (owner?.kind === 'instance') {
+        const v = this.varFor(value, from);
+        owner.attrs.set(target.name, v.kind === 'value' ? v.value : { t: 'unknown' });
+      }
+      return;
+    }
     if (target.k === 'name') {
       // `cols = cols + [...]` (and `cols += [...]`): the items as they are now, not a list that names itself.
       const joined = value.k === 'binop' && value.op === '+' ? this.sequence(value, from) : undefined;
@@ -786,6 +811,37 @@ class Interpreter {
    * The project helper a call calls, with a frame of its arguments, when it may be inlined: not too deep, not
    * recursive, within the revision's budget, and (`exact`) not wrapped by a decorator, whose cache may answer instead.
    */
+  /**
+   * An instance of a project class a call builds, its `__init__` run (the ops in it recorded, `self.x = ...` kept):
+   * its methods are then followed where they are called (aiida's `reflect = ReflectMigrations(op)`).
+   */
+  private construct(call: Extract<Expr, { k: 'call' }>, frame: Frame, flags: Flags): Var | undefined {
+    const cls = this.resolver.resolve(frame.file, call.fn, frame.locals);
+    if (cls.t !== 'class' || frame.depth >= MAX_INLINE_DEPTH) return undefined;
+    const instance: Var = { kind: 'instance', cls: { file: cls.file, cls: cls.cls }, attrs: new Map() };
+    const init = this.boundMethod(instance, '__init__', call, frame);
+    if (init) this.walk(init.def.body, init.inner, flags);
+    return instance;
+  }
+
+  /** `obj.method(...)` on an instance the migration built: the method, with `self` bound to it. */
+  private methodCall(call: Extract<Expr, { k: 'call' }>, frame: Frame): { def: DefStmt; inner: Frame } | undefined {
+    if (call.fn.k !== 'attr' || call.fn.obj.k !== 'name') return undefined;
+    const owner = frame.vars.get(call.fn.obj.id);
+    return owner?.kind === 'instance' ? this.boundMethod(owner, call.fn.name, call, frame) : undefined;
+  }
+
+  private boundMethod(instance: Extract<Var, { kind: 'instance' }>, name: string, call: Extract<Expr, { k: 'call' }>, frame: Frame): { def: DefStmt; inner: Frame } | undefined {
+    const method = this.resolver.methodOf(instance.cls, name);
+    if (!method || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(method.def) || ++this.inlined > MAX_INLINED) return undefined;
+    const self = method.def.params[0]?.name;
+    if (!self) return undefined;
+    // `self` first, then the call's own arguments.
+    const inner = this.bindCall(method, { ...call, args: [{ k: 'const', v: null, s: call.s }, ...call.args] }, frame);
+    inner.set(self, instance);
+    return { def: method.def, inner };
+  }
+
   private inlinable(call: Extract<Expr, { k: 'call' }>, frame: Frame, exact: boolean): { def: DefStmt; inner: Frame } | undefined {
     const fn = this.callee(call.fn, frame);
     if (!fn || (exact && fn.def.decorators.length > 0) || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def) || ++this.inlined > MAX_INLINED) return undefined;

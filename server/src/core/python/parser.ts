@@ -120,8 +120,11 @@ export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonP
 }
 
 const MAX_ERRORS = 20;
-/** What makes a plain method's body worth reading: a call of Alembic's configure(), or a column made there. */
-const METHOD_BODY_NEEDED = /\.configure\(|\b(mapped_column|Column)\(/;
+/**
+ * What makes a plain method's body worth reading: a call of Alembic's configure(), a column made there, or an op of a
+ * helper object a migration uses (`self.op.drop_index(...)`).
+ */
+const METHOD_BODY_NEEDED = /\.configure\(|\b(mapped_column|Column)\(|\b_?op\.\w+\(/;
 const MAX_DEPTH = 200;
 const COMPARE_OPS = new Set<string>(['==', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'is', 'is not']);
 const IGNORE_MARKER = /alembic-drift:\s*ignore(?:\[([^\]]*)\])?/;

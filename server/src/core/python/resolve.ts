@@ -15,6 +15,8 @@ export type Value =
   | { t: 'def'; file: string; def: DefStmt }
   | { t: 'expr'; file: string; e: Expr }
   | { t: 'member'; owner: { file: string; cls: ClassStmt }; name: string }
+  /** An object whose attributes are known (an instance a migration builds of a project class: `self.op`). */
+  | { t: 'object'; attrs: ReadonlyMap<string, Value> }
   | { t: 'unknown' };
 
 type Binding =
@@ -271,6 +273,8 @@ export class Resolver {
       }
       case 'class':
         return { t: 'member', owner: { file: owner.file, cls: owner.cls }, name };
+      case 'object':
+        return owner.attrs.get(name) ?? { t: 'unknown' };
       case 'expr': {
         // `db.Column` where `db = SQLAlchemy()`: the Flask-SQLAlchemy object exposes SQLAlchemy's names.
         if (owner.e.k === 'call') {
