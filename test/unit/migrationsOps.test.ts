@@ -284,6 +284,22 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.match(withCode(r.findings, 'invalid-operation')[0].message, /it was renamed to "accounts" in revision b/);
   });
 
+  it('reads the expressions an index is made of: text(), column(...).desc(), func calls (lemur, phoenix)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_index("ix_lower_name", "users", [sa.text("lower(name)")])
+        op.create_index("ix_recent", "users", ["email", sa.column("created_at").desc()])
+        op.create_index("ix_func", "users", [sa.func.lower(sa.column("email"))])
+        path = sa.column("attributes")["user"].as_string()
+        op.create_index("ix_path", "users", [path])
+      `),
+    });
+    assert.deepEqual(table(r, 'users').indexes.map((i) => [i.name, i.columns]), [['ix_lower_name', ['lower(name)']], ['ix_recent', ['email', 'created_at DESC']], ['ix_func', ['lower(email)']]]);
+    // A local name is no column: what it holds is not read.
+    assert.deepEqual(withCode(r.findings, 'unresolved').map((f) => f.message), ['op.create_index: could not evaluate the columns `[path]` statically.']);
+  });
+
   it('creates and drops indexes (table_name= or positional, or looked up by name), and reports unknown ones', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

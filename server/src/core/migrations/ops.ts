@@ -3,7 +3,7 @@ import { exprText } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList } from '../python/literals';
 import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../schema/schema';
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
-import { calleeName, evalColumnCall, evalConstraintCall, isFinalName, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
+import { calleeName, evalColumnCall, evalConstraintCall, indexElementSql, isFinalName, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
 import { readSqlOps } from './sql';
 
 type Call = Extract<Expr, { k: 'call' }>;
@@ -258,7 +258,10 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
       const ref = table();
       const nameExpr = args.get('index_name');
       const name = optional('index_name', 'the index name');
-      const columns = strings('columns', 'the columns');
+      // Names, or expressions written out: `[text("lower(cn)")]`, `["user_id", sa.column("updated_at").desc()]`.
+      const elements = args.get('columns');
+      const written = elements?.k === 'list' || elements?.k === 'tuple' ? elements.items.map((item) => evalString(scope.resolver, scope.file, item, scope.locals) ?? (item.k === 'call' ? indexElementSql(scope, item) : undefined)) : undefined;
+      const columns = written?.every((c): c is string => c !== undefined) ? written : strings('columns', 'the columns');
       const conventional = isOpF(nameExpr);
       const index: IndexSpec | undefined = columns ? { kind: 'index', name, columns, unique: flag('unique'), conventional, options: readIndexOptions(scope, call) } : undefined;
       return [{ origin, via, unresolved, kind: 'create_index', table: ref, index, ifNotExists: flag('if_not_exists') }];

@@ -445,10 +445,10 @@ function readIdentity(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): Ide
 }
 
 /**
- * An element of an expression index as SQL: a column, `text("...")`, `func.lower(col)` (any SQL function, nested),
- * `desc(col)` / `col.desc()` and `asc`; undefined for anything else.
+ * An element of an expression index as SQL: a column, `text("...")`, `column("x")`, `func.lower(col)` (any SQL
+ * function, nested), `desc(col)` / `col.desc()` and `asc`; undefined for anything else.
  */
-function indexElementSql(ctx: EvalContext, e: Expr, depth = 0): string | undefined {
+export function indexElementSql(ctx: EvalContext, e: Expr, depth = 0): string | undefined {
   if (depth > 10) return undefined;
   if (e.k === 'name') return e.id;
   if (e.k === 'str') return `'${e.v.replace(/'/g, "''")}'`;
@@ -456,7 +456,7 @@ function indexElementSql(ctx: EvalContext, e: Expr, depth = 0): string | undefin
   if (e.k === 'attr') return e.name;
   if (e.k !== 'call') return undefined;
   const callee = calleeName(ctx, e);
-  if (callee === 'sa.text' || callee === 'sa.literal_column') return evalString(ctx.resolver, ctx.file, e.args[0], ctx.locals);
+  if (callee === 'sa.text' || callee === 'sa.literal_column' || callee === 'sa.column') return evalString(ctx.resolver, ctx.file, e.args[0], ctx.locals);
   if (e.fn.k === 'attr' && (e.fn.name === 'desc' || e.fn.name === 'asc') && e.args.length === 0) {
     const inner = indexElementSql(ctx, e.fn.obj, depth + 1);
     return inner === undefined ? undefined : `${inner} ${e.fn.name.toUpperCase()}`;
