@@ -618,6 +618,33 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(findings.map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table ?? ''}.${f.column ?? ''}`), ['unresolved app/reflect.py:9 .', 'extra-column app/reflect.py:11 users.flag']);
   });
 
+  it("checks each database of Alembic's multidb template against its own MetaData (keylime's registrar and verifier)", async () => {
+    const findings = async (auditOps: string): Promise<string[]> => {
+      const project = new Project(await testParser());
+      project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\ndatabases = engine1, engine2\n\n[engine1]\nsqlalchemy.url = sqlite:///one.db\n\n[engine2]\nsqlalchemy.url = postgresql://localhost/two\n');
+      project.setFile('app/__init__.py', '');
+      project.setFile('app/models.py', py(`
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base1 = declarative_base()
+        Base2 = declarative_base()
+        class User(Base1):
+            __tablename__ = "users"
+            id = sa.Column(sa.Integer, primary_key=True)
+        class Audit(Base2):
+            __tablename__ = "audit"
+            id = sa.Column(sa.Integer, primary_key=True)
+            what = sa.Column(sa.String(20))
+      `));
+      project.setFile('migrations/env.py', 'from alembic import context\nfrom app.models import Base1, Base2\ntarget_metadata = {"engine1": Base1.metadata, "engine2": Base2.metadata}\n');
+      project.setFile('migrations/versions/a1.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade(engine_name):\n    globals()["upgrade_%s" % engine_name]()\n\ndef upgrade_engine1():\n    op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n\ndef upgrade_engine2():\n${auditOps}\n`);
+      return project.analyze().findings.map((f) => `${f.code} ${f.table}.${f.column ?? ''}`);
+    };
+    assert.deepEqual(await findings('    op.create_table("audit", sa.Column("id", sa.Integer(), nullable=False), sa.Column("what", sa.String(20)), sa.PrimaryKeyConstraint("id"))'), []);
+    // The second database lacks a column: reported once, for it; the first database's users are not looked for there.
+    assert.deepEqual(await findings('    op.create_table("audit", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))'), ['missing-column audit.what']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

@@ -430,20 +430,21 @@ export class Project {
     replays.forEach(({ env, graph, dialect, replay }, i) => {
       const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
       const hasEnvPy = this.files.has(envPy);
-      const target = hasEnvPy ? memos.targetMetadata.get(envPy, () => readTargetMetadata({ resolver, file: envPy })) : undefined;
+      const targetKey = env.engine === undefined ? envPy : `${envPy}\0${env.engine}`;
+      const target = hasEnvPy ? memos.targetMetadata.get(targetKey, () => readTargetMetadata({ resolver, file: envPy, engine: env.engine })) : undefined;
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema, target);
       const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
       const compare = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
       // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
       // comparing with what the others make would report every table they create as missing. The revision-cycle
       // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.
-      const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && memos.steps.get(stepsKey(p.file, dialect), () => interpretUpgrade({ resolver, file: p.file, dialect })).length > 0);
+      const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && memos.steps.get(stepsKey(p.file, dialect, env.engine), () => interpretUpgrade({ resolver, file: p.file, dialect, engine: env.engine })).length > 0);
       const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
       const unexplained = targeted.length > 0 ? [] : diffed.filter((c) => c.finding.code === 'extra-table' && (c.finding.severity !== 'information' || (c.kind === 'drop-table' && c.tentative === 'moved away')));
-      const source = unexplained.length > 0 && hasEnvPy ? memos.targetSource.get(envPy, () => readTargetMetadataSource({ resolver, file: envPy })) : undefined;
+      const source = unexplained.length > 0 && hasEnvPy ? memos.targetSource.get(targetKey, () => readTargetMetadataSource({ resolver, file: envPy, engine: env.engine })) : undefined;
       const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: source, targetRead: target !== undefined, fallbackFile: env.configFile ?? envPy });
       const compared = noModels ? diffed.filter((c) => !unexplained.includes(c)) : diffed;
       const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(compared, rules), compare), graph, baseline: settings.baseline });
@@ -604,9 +605,9 @@ export class Project {
         for (const id of g.order) {
           const file = g.revisions.get(id)!.file;
           stepFiles.push(file);
-          const key = stepsKey(file, dialect);
+          const key = stepsKey(file, dialect, env.engine);
           const known = memos.steps.has(key);
-          steps.push({ revision: id, steps: memos.steps.get(key, () => interpretUpgrade({ resolver, file, dialect })) });
+          steps.push({ revision: id, steps: memos.steps.get(key, () => interpretUpgrade({ resolver, file, dialect, engine: env.engine })) });
           if (!known) yield;
         }
       }
@@ -628,7 +629,7 @@ export class Project {
     if (!env) return;
     const dialect = env.dialect ?? settings.dialect;
     const file = info.file;
-    this.memos.steps.get(stepsKey(file, dialect), () => interpretUpgrade({ resolver, file, dialect }));
+    this.memos.steps.get(stepsKey(file, dialect, env.engine), () => interpretUpgrade({ resolver, file, dialect, engine: env.engine }));
     const entry = this.files.get(file);
     if (entry && !entry.keepLastGood) {
       entry.syntax = undefined;
@@ -639,7 +640,7 @@ export class Project {
   /** The naming convention Alembic's ops in an environment name constraints and indexes by (its env.py's target_metadata's). */
   private conventionOf(env: AlembicEnvironment, resolver: Resolver): NamingConvention {
     const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
-    return this.files.has(envPy) ? this.memos.targetConvention.get(envPy, () => readTargetConvention({ resolver, file: envPy })) : {};
+    return this.files.has(envPy) ? this.memos.targetConvention.get(env.engine === undefined ? envPy : `${envPy}\0${env.engine}`, () => readTargetConvention({ resolver, file: envPy, engine: env.engine })) : {};
   }
 
   /** The replay, named by the environment's naming convention as it is now (replayed again when it changed). */
@@ -665,7 +666,7 @@ export class Project {
       if (!r.stepFiles.some((f) => edited.has(f))) return r;
       const steps = r.steps.map((s, i) => {
         const file = r.stepFiles[i];
-        return edited.has(file) ? { revision: s.revision, steps: memos.steps.get(stepsKey(file, r.dialect), () => interpretUpgrade({ resolver, file, dialect: r.dialect })) } : s;
+        return edited.has(file) ? { revision: s.revision, steps: memos.steps.get(stepsKey(file, r.dialect, r.env.engine), () => interpretUpgrade({ resolver, file, dialect: r.dialect, engine: r.env.engine })) } : s;
       });
       return { ...r, steps, replay: memos.replays.replay(steps, r.env.name, r.convention) };
     });
@@ -752,8 +753,8 @@ function touchesHistory(path: string, entry: FileEntry | undefined): boolean {
 }
 
 /** The key of a revision's ops read for a dialect: the file alone when there is no dialect (no key built per revision). */
-function stepsKey(file: string, dialect: string | undefined): string {
-  return dialect ? `${file}\0${dialect}` : file;
+function stepsKey(file: string, dialect: string | undefined, engine?: string): string {
+  return `${file}${dialect ? `\0${dialect}` : ''}${engine !== undefined ? `\0engine:${engine}` : ''}`;
 }
 
 const signatures = new WeakMap<RevisionInfo, string>();

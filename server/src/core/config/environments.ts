@@ -23,6 +23,11 @@ export interface AlembicEnvironment {
   /** `truncate_slug_length` from the config, if set. */
   truncateSlugLength?: number;
   /**
+   * One database of a multidb config (`databases = engine1, engine2`, Alembic's multidb template): the revisions'
+   * `upgrade(engine_name)` runs against it with its name, and env.py's `target_metadata[name]` is its MetaData.
+   */
+  engine?: string;
+  /**
    * The config's `script_location` as written, with the span of its line in the config file, when it is a relative
    * path that names no folder of the project: Alembic stops on it ("Path doesn't exist").
    */
@@ -146,13 +151,14 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     if (!text || !text.includes('script_location')) continue;
     const here = dirname(file);
     // `%(here)s` is the config's own folder: `.` to the paths below, which are relative to that folder.
-    for (const [section, values] of parseIni(text, '.')) {
+    const sections = new Map(parseIni(text, '.'));
+    for (const [section, values] of sections) {
       const script = values.get('script_location');
       if (!script || isTemplatePlaceholder(script)) continue;
       const scriptLocation = locate(here, script, folders);
       const missing = isMissingFolder(script, scriptLocation, folders);
       const versions = values.get('version_locations');
-      envs.push({
+      const env: AlembicEnvironment = {
         name: section === 'alembic' ? file : `${file} [${section}]`,
         configFile: file,
         section,
@@ -163,7 +169,11 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         fileTemplate: values.get('file_template'),
         truncateSlugLength: Number(values.get('truncate_slug_length')) || undefined,
         ...(missing ? { missingScriptLocation: { written: script, span: spanOfKey(text, `[${section}]`, 'script_location') } } : {}),
-      });
+      };
+      // Alembic's multidb template: one database per name, each with its own section for its URL.
+      const engines = (values.get('databases') ?? '').split(/[\s,]+/).filter(Boolean);
+      if (engines.length === 0) envs.push(env);
+      for (const engine of engines) envs.push({ ...env, name: `${env.name} (${engine})`, engine, dialect: dialectOfUrl(sections.get(engine)?.get('sqlalchemy.url')) ?? env.dialect });
     }
   }
   for (const file of files) {

@@ -10,11 +10,11 @@ import { configureKeywords } from './compareOptions';
  * keys the models' tables carry; undefined when env.py sets none that can be read (a function call, a name imported
  * at run time), and every MetaData of the project is then a candidate.
  */
-export function readTargetMetadata({ resolver, file }: { resolver: Resolver; file: string }): string[] | undefined {
-  const value = targetMetadataOf(resolver, file);
+export function readTargetMetadata({ resolver, file, engine }: { resolver: Resolver; file: string; engine?: string }): string[] | undefined {
+  const value = targetMetadataOf(resolver, file, engine);
   if (!value) return undefined;
   const graph = new ClassGraph(resolver);
-  const items = value.k === 'list' || value.k === 'tuple' ? value.items : [value];
+  const items = value.k === 'list' || value.k === 'tuple' ? value.items : value.k === 'dict' ? value.entries.map(([, v]) => v) : [value];
   const keys: string[] = [];
   for (const item of items) {
     const key = metadataKeyOf(graph, file, item);
@@ -60,8 +60,8 @@ function isTargetName(e: Expr): boolean {
 }
 
 /** Where env.py sets target_metadata and to what (for messages); undefined when it sets none. */
-export function readTargetMetadataSource({ resolver, file }: { resolver: Resolver; file: string }): TargetMetadataSource | undefined {
-  const value = targetMetadataOf(resolver, file);
+export function readTargetMetadataSource({ resolver, file, engine }: { resolver: Resolver; file: string; engine?: string }): TargetMetadataSource | undefined {
+  const value = targetMetadataOf(resolver, file, engine);
   if (!value) return undefined;
   const text = exprText(value);
   return { file, span: value.s, text: text.length > 80 ? `${text.slice(0, 79)}…` : text };
@@ -71,17 +71,22 @@ export function readTargetMetadataSource({ resolver, file }: { resolver: Resolve
  * The naming convention Alembic's ops name constraints and indexes by: that of env.py's `target_metadata` when it is
  * one MetaData (a list has none); none when it is not known.
  */
-export function readTargetConvention({ resolver, file }: { resolver: Resolver; file: string }): NamingConvention {
-  const value = targetMetadataOf(resolver, file);
-  if (!value || value.k === 'list' || value.k === 'tuple') return {};
+export function readTargetConvention({ resolver, file, engine }: { resolver: Resolver; file: string; engine?: string }): NamingConvention {
+  const value = targetMetadataOf(resolver, file, engine);
+  if (!value || value.k === 'list' || value.k === 'tuple' || value.k === 'dict') return {};
   return namingConventionOf(new ClassGraph(resolver), file, value) ?? {};
 }
 
-/** What env.py assigns to `target_metadata` last, at module level, or else gives `configure(target_metadata=...)`. */
-function targetMetadataOf(resolver: Resolver, file: string): Expr | undefined {
+/**
+ * What env.py assigns to `target_metadata` last, at module level, or else gives `configure(target_metadata=...)`; for
+ * one database of a multidb config, its entry of a dict by database name (`{"engine1": Base1.metadata, ...}`).
+ */
+function targetMetadataOf(resolver: Resolver, file: string, engine?: string): Expr | undefined {
   let value;
   for (const s of resolver.moduleBody(file)) {
     if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'target_metadata')) value = s.value;
   }
-  return value ?? configureKeywords(resolver.moduleBody(file)).find((k) => k.name === 'target_metadata')?.value;
+  value ??= configureKeywords(resolver.moduleBody(file)).find((k) => k.name === 'target_metadata')?.value;
+  if (value?.k !== 'dict' || engine === undefined) return value;
+  return value.entries.find(([k]) => k?.k === 'str' && k.v === engine)?.[1];
 }

@@ -22,15 +22,21 @@ export interface OpStep {
 /**
  * Runs the `upgrade()` function of a revision file in the mind: its statements in order, module-level helpers inlined
  * with their arguments bound, loops over literal lists unrolled, batch contexts followed, dialect branches decided
- * when the dialect is known. Returns the schema ops it performs.
+ * when the dialect is known, for one database of a multidb config when `engine` names it. Returns the schema ops it
+ * performs.
  */
-export function interpretUpgrade({ resolver, file, dialect }: { resolver: Resolver; file: string; dialect?: string }): OpStep[] {
+export function interpretUpgrade({ resolver, file, dialect, engine }: { resolver: Resolver; file: string; dialect?: string; engine?: string }): OpStep[] {
   let upgrade: DefStmt | undefined;
   for (const s of resolver.moduleBody(file)) if (s.k === 'def' && s.name === 'upgrade') upgrade = s;
   if (!upgrade) return [];
   const interpreter = new Interpreter(resolver, dialect);
   const frame = new Frame(file, 0, new Set([upgrade]));
-  for (const p of upgrade.params) {
+  for (const [i, p] of upgrade.params.entries()) {
+    // Alembic's multidb template runs `upgrade(engine_name)` once per database, with that database's name.
+    if (i === 0 && engine !== undefined && p.name !== 'op') {
+      frame.set(p.name, { kind: 'value', value: { t: 'expr', file, e: literalExpr(engine, upgrade.s) } });
+      continue;
+    }
     // NOTE: `def upgrade(op=None)` is how some projects run revisions with their own Operations object.
     const v: Var = p.name === 'op' ? { kind: 'value', value: { t: 'ext', q: 'alembic.op' } } : { ...UNKNOWN };
     frame.set(p.name, v);
@@ -313,8 +319,16 @@ class Interpreter {
     return v.t === 'ext' && v.q.startsWith('alembic.op.') ? { method: v.q.slice('alembic.op.'.length) } : undefined;
   }
 
-  /** The project function a call calls, if any. */
+  /**
+   * The project function a call calls, if any; also one named at run time from the module's globals, as Alembic's
+   * multidb template dispatches (`globals()["upgrade_%s" % engine_name]()`).
+   */
   private callee(fn: Expr, frame: Frame): { def: DefStmt; file: string } | undefined {
+    if (fn.k === 'subscript' && fn.obj.k === 'call' && fn.obj.args.length === 0 && this.builtinCalled(fn.obj.fn, frame) === 'globals' && fn.index.length === 1) {
+      const name = this.literal(fn.index[0], frame);
+      const v = typeof name === 'string' ? this.resolver.lookup(frame.file, name) : undefined;
+      return v?.t === 'def' ? { def: v.def, file: v.file } : undefined;
+    }
     const v = this.resolver.resolve(frame.file, fn, frame.locals);
     return v.t === 'def' ? { def: v.def, file: v.file } : undefined;
   }
