@@ -619,8 +619,9 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
   });
 
   it("checks each database of Alembic's multidb template against its own MetaData (keylime's registrar and verifier)", async () => {
-    const findings = async (auditOps: string): Promise<string[]> => {
+    const findings = async (auditOps: string, extra: Record<string, string> = {}): Promise<string[]> => {
       const project = new Project(await testParser());
+      for (const [f, t] of Object.entries(extra)) project.setFile(f, t);
       project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\ndatabases = engine1, engine2\n\n[engine1]\nsqlalchemy.url = sqlite:///one.db\n\n[engine2]\nsqlalchemy.url = postgresql://localhost/two\n');
       project.setFile('app/__init__.py', '');
       project.setFile('app/models.py', py(`
@@ -643,6 +644,9 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await findings('    op.create_table("audit", sa.Column("id", sa.Integer(), nullable=False), sa.Column("what", sa.String(20)), sa.PrimaryKeyConstraint("id"))'), []);
     // The second database lacks a column: reported once, for it; the first database's users are not looked for there.
     assert.deepEqual(await findings('    op.create_table("audit", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))'), ['missing-column audit.what']);
+    // A problem of the revisions they share (a second head, found on each head) is said once, not once per database.
+    const second = 'from alembic import op\nrevision = "b1"\ndown_revision = None\n\ndef upgrade(engine_name):\n    pass\n';
+    assert.deepEqual((await findings('    pass', { 'migrations/versions/b1.py': second })).filter((f) => f.startsWith('multiple-heads')), ['multiple-heads undefined.', 'multiple-heads undefined.']);
   });
 
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
