@@ -649,6 +649,46 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await findings('    pass', { 'migrations/versions/b1.py': second })).filter((f) => f.startsWith('multiple-heads')), ['multiple-heads undefined.', 'multiple-heads undefined.']);
   });
 
+  it("compares each service's models with its own migrations where two services both have a table of one name (orchest)", async () => {
+    const project = new Project(await testParser());
+    for (const service of ['api', 'web']) {
+      project.setFile(`${service}/alembic.ini`, '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n');
+      project.setFile(`${service}/app/models.py`, py(`
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class Project(Base):
+            __tablename__ = "projects"
+            uuid = sa.Column(sa.String(${service === 'api' ? 36 : 255}), primary_key=True)
+      `));
+      project.setFile(`${service}/migrations/versions/a1.py`, `from alembic import op\nimport sqlalchemy as sa\nrevision = "${service}1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("projects", sa.Column("uuid", sa.String(${service === 'api' ? 36 : 255}), nullable=False), sa.PrimaryKeyConstraint("uuid"))\n`);
+    }
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.file}`), []);
+  });
+
+  it("reads SQLAlchemy's recipe for a column single-table subclasses share, and a module-level ForeignKeyConstraint of model attributes (orchest's events)", async () => {
+    const models = `
+      from app.core import Pipeline
+      class Event(Base):
+          __tablename__ = "events"
+          uuid = sa.Column(sa.String(36), primary_key=True)
+          type = sa.Column(sa.String(50))
+          __mapper_args__ = {"polymorphic_on": type, "polymorphic_identity": "event"}
+      class PipelineEvent(Event):
+          __mapper_args__ = {"polymorphic_identity": "pipeline_event"}
+          @declared_attr
+          def pipeline_uuid(cls):
+              return Event.__table__.c.get("pipeline_uuid", sa.Column(sa.String(36)))
+      sa.ForeignKeyConstraint([PipelineEvent.pipeline_uuid], [Pipeline.uuid], ondelete="CASCADE")
+    `;
+    const core = 'import sqlalchemy as sa\nfrom app.base import Base\nclass Pipeline(Base):\n    __tablename__ = "pipelines"\n    uuid = sa.Column(sa.String(36), primary_key=True)\n';
+    const files = { 'app/__init__.py': '', 'app/base.py': 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n', 'app/core.py': core, 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declared_attr\nfrom app.base import Base\n${py(models)}` };
+    const create = (fk: string): string => `op.create_table("pipelines", sa.Column("uuid", sa.String(36), nullable=False), sa.PrimaryKeyConstraint("uuid"))\nop.create_table("events", sa.Column("uuid", sa.String(36), nullable=False), sa.Column("type", sa.String(50)), sa.Column("pipeline_uuid", sa.String(36)), ${fk} sa.PrimaryKeyConstraint("uuid"))`;
+    const found = async (fk: string): Promise<string[]> => (await analysis(create(fk), files)).map((f) => `${f.code} ${f.table}.${f.column ?? ''}`);
+    assert.deepEqual(await found('sa.ForeignKeyConstraint(["pipeline_uuid"], ["pipelines.uuid"], ondelete="CASCADE"),'), []);
+    assert.deepEqual(await found(''), ['missing-foreign-key events.pipeline_uuid']);
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

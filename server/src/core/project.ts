@@ -426,7 +426,7 @@ export class Project {
 
     const environments: EnvironmentAnalysis[] = [];
     const migrateFiles = (): string[] => pyFiles.filter((f) => this.files.get(f)!.migrateLike);
-    const owners = assignModels(models.tables, replays.map((r) => r.replay.schema));
+    const owners = assignModels(models.tables, replays.map((r) => r.replay.schema), replays.map((r) => r.env.scriptLocation));
     replays.forEach(({ env, graph, dialect, replay }, i) => {
       const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
       const hasEnvPy = this.files.has(envPy);
@@ -697,10 +697,12 @@ export class Project {
 }
 
 /**
- * Which environments each model table is compared in: those whose migrations know the table; a table none knows
- * goes to the environments whose tables share its schema (or lack of one), else to all. With one environment, all.
+ * Which environments each model table is compared in: those whose migrations know the table (of several, those whose
+ * folder is nearest the model's file: orchest's two services each have a `projects` table, of their own models); a
+ * table none knows goes to the environments whose tables share its schema (or lack of one), else to all. With one
+ * environment, all.
  */
-function assignModels(models: TableDef[], schemas: Schema[]): Map<TableDef, number[]> {
+function assignModels(models: TableDef[], schemas: Schema[], places: string[]): Map<TableDef, number[]> {
   const all = schemas.map((_, i) => i);
   const out = new Map<TableDef, number[]>();
   const schemaSets = schemas.map((s) => new Set([...s.values()].map((t) => t.schema ?? '')));
@@ -709,11 +711,24 @@ function assignModels(models: TableDef[], schemas: Schema[]): Map<TableDef, numb
       out.set(t, all);
       continue;
     }
-    const knowing = all.filter((i) => schemas[i].has(tableKey(t.name, t.schema)));
+    const knowing = nearest(all.filter((i) => schemas[i].has(tableKey(t.name, t.schema))), t.origin.file, places);
     const sameSchema = all.filter((i) => schemaSets[i].has(t.schema ?? ''));
     out.set(t, knowing.length > 0 ? knowing : sameSchema.length > 0 ? sameSchema : all);
   }
   return out;
+}
+
+/** Of some environments, those whose folder shares the most leading folders with a file. */
+function nearest(envs: number[], file: string, places: string[]): number[] {
+  const dirs = file.split('/').slice(0, -1);
+  const shared = (place: string): number => {
+    const parts = place ? place.split('/') : [];
+    let n = 0;
+    while (n < parts.length && n < dirs.length && parts[n] === dirs[n]) n++;
+    return n;
+  };
+  const best = Math.max(...envs.map((i) => shared(places[i])));
+  return envs.filter((i) => shared(places[i]) === best);
 }
 
 /**

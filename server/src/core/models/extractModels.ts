@@ -75,13 +75,17 @@ class ModelReader {
         else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
       }
     }
-    // Module-level `Index("ix", table.c.a, Model.b)` and `UniqueConstraint(Model.a)` calls attach to the table of their
-    // columns, once all are known (a constraint given column names, not columns, attaches to nothing).
+    // Module-level `Index("ix", table.c.a, Model.b)`, `UniqueConstraint(Model.a)` and `ForeignKeyConstraint([Model.a],
+    // [...])` calls attach to the table of their columns, once all are known (a constraint given column names, not
+    // columns, attaches to nothing).
     for (const file of files) {
       for (const stmt of topLevel(this.resolver.moduleBody(file))) {
         const call = stmt.k === 'expr' ? stmt.value : stmt.k === 'assign' ? stmt.value : undefined;
         const callee = call?.k === 'call' ? calleeName(this.ctx(file), call) : undefined;
         if (call?.k === 'call' && (callee === 'sa.Index' || callee === 'sa.UniqueConstraint')) this.moduleConstraint(file, call, callee === 'sa.Index' ? call.args[1] : call.args[0]);
+        // `ForeignKeyConstraint([Build.project_uuid, ...], [Environment.project_uuid, ...])` joins the table of its columns.
+        const columns = call?.k === 'call' && callee === 'sa.ForeignKeyConstraint' ? call.args[0] : undefined;
+        if (call?.k === 'call' && (columns?.k === 'list' || columns?.k === 'tuple')) this.moduleConstraint(file, call, columns.items[0]);
       }
     }
     this.resolvePending();
@@ -717,8 +721,13 @@ class ModelReader {
           const [cls, ...cols] = c.refs.map((r) => r.slice('@class:'.length));
           refTable = cls.split('.')[0];
           refColumns = [cls.split('.')[1], ...cols.map((x) => x.split('.')[1])];
-          const byClass = [...this.classTables.entries()].find(([k]) => (k as { name: string }).name === refTable);
-          if (byClass) refTable = byClass[1].name;
+          // The class itself, also one of another file (orchest's `[Pipeline.project_uuid, Pipeline.uuid]`), else by name.
+          const byClass = c.refClass ? (this.classTables.get(c.refClass.cls) ?? this.planFor(c.refClass)?.table) : [...this.classTables.entries()].find(([k]) => (k as { name: string }).name === refTable)?.[1];
+          if (byClass) {
+            refTable = byClass.name;
+            refSchema = byClass.schema;
+            refColumns = refColumns.map((attr) => this.attributeColumns.get(byClass)?.get(attr) ?? attr);
+          }
         } else {
           const targets = c.refs.map(splitForeignKey);
           refTable = targets[0]?.table ?? '';

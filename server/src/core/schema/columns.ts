@@ -102,6 +102,10 @@ export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth =
     return bound && columnDeclaration({ resolver: ctx.resolver, file: bound.file }, bound.found, depth + 1);
   }
   if (e?.k !== 'call' || depth > 4) return undefined;
+  // SQLAlchemy's recipe for a column several single-table subclasses share: `Base.__table__.c.get("x", Column(...))`.
+  if (e.fn.k === 'attr' && e.fn.name === 'get' && e.args.length === 2 && e.fn.obj.k === 'attr' && e.fn.obj.name === 'c' && e.fn.obj.obj.k === 'attr' && e.fn.obj.obj.name === '__table__') {
+    return columnDeclaration(ctx, e.args[1], depth + 1);
+  }
   const callee = calleeName(ctx, e);
   if (callee && COLUMN_CALLS.has(callee)) return { kind: callee, call: e, ctx, direct: depth === 0 || !ctx.locals };
   if ((callee === 'sa.deferred' || callee === 'sa.column_property') && e.args[0]) return columnDeclaration(ctx, e.args[0], depth + 1);
@@ -294,7 +298,8 @@ export type ConstraintSpec =
   | { kind: 'unique'; name?: string; columns: string[] }
   | { kind: 'index'; name?: string; columns: string[]; unique: boolean; conventional?: boolean; options?: IndexOption[]; expressions?: boolean }
   | { kind: 'primary'; name?: string; columns: string[] }
-  | { kind: 'foreign'; name?: string; columns: string[]; refs: string[]; ondelete?: string; onupdate?: string }
+  /** `refClass`: the model class `[User.id]` names, when the referred columns are given as its attributes. */
+  | { kind: 'foreign'; name?: string; columns: string[]; refs: string[]; refClass?: { file: string; cls: ClassStmt }; ondelete?: string; onupdate?: string }
   | CheckSpec;
 
 /**
@@ -408,6 +413,7 @@ export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k:
       const cols = evalStringList(ctx.resolver, ctx.file, colsExpr, ctx.locals) ?? (colsExpr && (colsExpr.k === 'list' || colsExpr.k === 'tuple') ? colNames(colsExpr.items) : undefined);
       const refsExpr = call.args[1] ?? keywordArg(call, 'refcolumns');
       let refs = evalStringList(ctx.resolver, ctx.file, refsExpr, ctx.locals);
+      let refClass: { file: string; cls: ClassStmt } | undefined;
       if (!refs && refsExpr && (refsExpr.k === 'list' || refsExpr.k === 'tuple')) {
         // `[User.id]` in a model.
         const resolved: string[] = [];
@@ -415,11 +421,12 @@ export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k:
           const v = ctx.resolver.resolve(ctx.file, item, ctx.locals);
           if (v.t !== 'member') return undefined;
           resolved.push(`${v.owner.cls.name}.${v.name}`);
+          refClass ??= v.owner;
         }
         refs = resolved.map((r) => `@class:${r}`);
       }
       if (!cols || !refs) return undefined;
-      return { kind: 'foreign', name, columns: cols, refs, ondelete: str(keywordArg(call, 'ondelete')), onupdate: str(keywordArg(call, 'onupdate')) };
+      return { kind: 'foreign', name, columns: cols, refs, ...(refClass ? { refClass } : {}), ondelete: str(keywordArg(call, 'ondelete')), onupdate: str(keywordArg(call, 'onupdate')) };
     }
     case 'sa.CheckConstraint': {
       const sql = str(call.args[0] ?? keywordArg(call, 'sqltext'));
