@@ -300,6 +300,19 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.deepEqual(withCode(r.findings, 'unresolved').map((f) => f.message), ['op.create_index: could not evaluate the columns `[path]` statically.']);
   });
 
+  it("drops an index by its name where the table renamed away still holds it, as PostgreSQL does (Hyperion)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_index("ix_users_name", "users", ["name"])
+        op.rename_table("users", "old_users")
+        op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+        op.drop_index("ix_users_name", table_name="users")
+      `),
+    });
+    assert.deepEqual([codes(r.findings), table(r, 'old_users').indexes, table(r, 'users').indexes], [[], [], []]);
+  });
+
   it('creates and drops indexes (table_name= or positional, or looked up by name), and reports unknown ones', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

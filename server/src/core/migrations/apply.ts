@@ -428,6 +428,14 @@ class SchemaReplay {
     table.uniques = table.uniques.filter((u) => !sameIdentifier(u.name, name));
     if (table.uniques.length < uniques) return;
     if (this.droppedWithColumn.has(`${refKey(op.table)}:${name}`) || this.foreignKeyIndexesLeft.has(`${refKey(op.table)}:${name}`)) return;
+    // PostgreSQL and SQLite name indexes per schema and drop one by its name alone: the table renamed away still holds
+    // it (Hyperion renames core_association_membership and drops its index under the new table's name).
+    const holder = [...this.schema.values()].find((t) => t !== table && t.schema === table.schema && t.indexes.some((i) => sameIdentifier(i.name, name)));
+    if (holder) {
+      holder.indexes = holder.indexes.filter((i) => !sameIdentifier(i.name, name));
+      this.touch(holder, op);
+      return;
+    }
     if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_index'], name)) {
       this.invalid(`${label(op)}: index "${name}" does not exist on table "${qualified(table)}" at this point.`, table);
     }
