@@ -10,7 +10,7 @@
 /** The folder the library modules seem to live in: no path of a workspace begins with it. */
 const LIBRARY_FOLDER = 'alembic-drift:library/';
 
-/** fastapi-users-db-sqlalchemy 4 to 7: the users, OAuth accounts and access tokens tables. */
+/** fastapi-users-db-sqlalchemy (version 7): the users, OAuth accounts and access tokens tables. */
 const FASTAPI_USERS_DB_SQLALCHEMY = `
 import uuid
 from sqlalchemy import Boolean, ForeignKey, Integer, String
@@ -265,7 +265,10 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['advanced_alchemy.types', ADVANCED_ALCHEMY_TYPES],
 ]);
 
-/** Text that imports a described library: a file that does may hold models with no other sign of them (`class User(SQLAlchemyBaseUserTableUUID, Base): pass`). */
+/**
+ * Text that imports a described library: a file that does may hold models with no other sign of them (`class
+ * User(SQLAlchemyBaseUserTableUUID, Base): pass`).
+ */
 export const LIBRARY_IMPORT_HINT = new RegExp(`\\b(${[...new Set([...MODULES.keys()].map((m) => m.split('.')[0]))].join('|')})\\b`);
 
 /** The path a library module is read under, when Alembic Drift describes a module of that dotted name. */
