@@ -689,6 +689,16 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found(''), ['missing-foreign-key events.pipeline_uuid']);
   });
 
+  it("follows `from app import helpers` into a namespace package (a folder without __init__.py)", async () => {
+    const helpers = 'from alembic import op\nimport sqlalchemy as sa\n\ndef create_users():\n    op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
+    const revision = (importLine: string) => `from alembic import op\n${importLine}\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    migration_helpers.create_users()\n`;
+    for (const importLine of ['from app import migration_helpers', 'from .. import migration_helpers']) {
+      const files = { 'app/migration_helpers.py': helpers, 'migrations/versions/a2.py': revision(importLine.replace('..', '.')) };
+      if (importLine.startsWith('from ..')) Object.assign(files, { 'migrations/versions/migration_helpers.py': helpers, 'app/migration_helpers.py': '' });
+      assert.deepEqual(await drift(USERS, 'pass', files), [], importLine);
+    }
+  });
+
   it("reads `from alembic import op` as the library where the project has a package called alembic (fides' fides.api.alembic)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(USERS, create, { 'alembic/__init__.py': '', 'alembic/env.py': 'from alembic import context\n' }), []);

@@ -207,6 +207,9 @@ export class Resolver {
       case 'from': {
         const mod = this.moduleFile(b);
         if (!mod) {
+          // A namespace package (a folder without __init__.py, PEP 420): `from app import models` is its module.
+          const sub = b.level > 0 ? this.relativeModule(b.file, b.level, b.module ? `${b.module}.${b.name}` : b.name) : this.findModule(`${b.module}.${b.name}`, file);
+          if (sub) return { t: 'module', file: sub };
           if (b.level > 0) return { t: 'unknown' };
           return { t: 'ext', q: `${b.module}.${b.name}` };
         }
