@@ -430,7 +430,7 @@ export class Project {
     replays.forEach(({ env, graph, dialect, replay }, i) => {
       const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
       const hasEnvPy = this.files.has(envPy);
-      const targetKey = env.engine === undefined ? envPy : `${envPy}\0${env.engine}`;
+      const targetKey = engineKey(envPy, env.engine);
       const target = hasEnvPy ? memos.targetMetadata.get(targetKey, () => readTargetMetadata({ resolver, file: envPy, engine: env.engine })) : undefined;
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema, target);
       const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
@@ -438,7 +438,7 @@ export class Project {
       // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
       // comparing with what the others make would report every table they create as missing. The revision-cycle
       // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.
-      const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && memos.steps.get(stepsKey(p.file, dialect, env.engine), () => interpretUpgrade({ resolver, file: p.file, dialect, engine: env.engine })).length > 0);
+      const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && this.stepsOf(p.file, dialect, env.engine, resolver).length > 0);
       const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
@@ -571,6 +571,8 @@ export class Project {
     for (const { dirs, revisions: list } of joinLinkedFolders(detached)) {
       const [dir] = dirs;
       const where = dirs.length === 1 ? dir || '.' : `${dir || '.'} and ${dirs.length - 1} more folder${dirs.length === 2 ? '' : 's'} linked to it`;
+      const one = list.length === 1;
+      const files = `${list.length} revision file${one ? '' : 's'} in ${where} ${one ? 'is' : 'are'}`;
       // The environment whose history the tree starts from (quetz's plugins depend on its "quetz" label), else the nearest.
       const refs = new Set(list.flatMap((r) => [...r.downRevisions, ...r.dependsOn]));
       const env = envs.find((e) => ownOf(e).some((r) => refs.has(r.id) || r.branchLabels.some((l) => refs.has(l)))) ?? nearestEnvironment(envs, dir);
@@ -579,13 +581,13 @@ export class Project {
       // (zou's versions/legacy, the revisions its squash replaced), not one that runs after the head.
       const under = envs.flatMap((e) => e.versionLocations).find((v) => v === '' || dir.startsWith(`${v}/`));
       if (under !== undefined && list.some((r) => r.downRevisions.length === 0)) {
-        findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${where} ${list.length === 1 ? 'is' : 'are'} in a subfolder of the version folder ${under || '.'}, which Alembic reads without its subfolders, and start${list.length === 1 ? 's' : ''} a history of ${list.length === 1 ? 'its' : 'their'} own: not replayed.`, file: first.file, span: first.span }));
+        findings.push(makeFinding('detached-revisions', { message: `${files} in a subfolder of the version folder ${under || '.'}, which Alembic reads without its subfolders, and start${one ? 's' : ''} a history of ${one ? 'its' : 'their'} own: not replayed.`, file: first.file, span: first.span }));
         continue;
       }
       const graph = memos.graphs.get(`detached:${dirs.join('\0')}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set([...claimed].flatMap((r) => [r.id, ...r.branchLabels])) }));
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
-      findings.push(makeFinding('detached-revisions', { message: `${list.length} revision file${list.length === 1 ? '' : 's'} in ${where} ${list.length === 1 ? 'is' : 'are'} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));
+      findings.push(makeFinding('detached-revisions', { message: `${files} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));
     }
 
     const withRevisions = envs.filter((env) => ownOf(env).length > 0);
@@ -605,9 +607,8 @@ export class Project {
         for (const id of g.order) {
           const file = g.revisions.get(id)!.file;
           stepFiles.push(file);
-          const key = stepsKey(file, dialect, env.engine);
-          const known = memos.steps.has(key);
-          steps.push({ revision: id, steps: memos.steps.get(key, () => interpretUpgrade({ resolver, file, dialect, engine: env.engine })) });
+          const known = memos.steps.has(stepsKey(file, dialect, env.engine));
+          steps.push({ revision: id, steps: this.stepsOf(file, dialect, env.engine, resolver) });
           if (!known) yield;
         }
       }
@@ -629,7 +630,7 @@ export class Project {
     if (!env) return;
     const dialect = env.dialect ?? settings.dialect;
     const file = info.file;
-    this.memos.steps.get(stepsKey(file, dialect, env.engine), () => interpretUpgrade({ resolver, file, dialect, engine: env.engine }));
+    this.stepsOf(file, dialect, env.engine, resolver);
     const entry = this.files.get(file);
     if (entry && !entry.keepLastGood) {
       entry.syntax = undefined;
@@ -637,10 +638,15 @@ export class Project {
     }
   }
 
+  /** A revision's upgrade() ops as they run on a dialect (and a database of a multidb config), read once. */
+  private stepsOf(file: string, dialect: string | undefined, engine: string | undefined, resolver: Resolver): OpStep[] {
+    return this.memos.steps.get(stepsKey(file, dialect, engine), () => interpretUpgrade({ resolver, file, dialect, engine }));
+  }
+
   /** The naming convention Alembic's ops in an environment name constraints and indexes by (its env.py's target_metadata's). */
   private conventionOf(env: AlembicEnvironment, resolver: Resolver): NamingConvention {
     const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
-    return this.files.has(envPy) ? this.memos.targetConvention.get(env.engine === undefined ? envPy : `${envPy}\0${env.engine}`, () => readTargetConvention({ resolver, file: envPy, engine: env.engine })) : {};
+    return this.files.has(envPy) ? this.memos.targetConvention.get(engineKey(envPy, env.engine), () => readTargetConvention({ resolver, file: envPy, engine: env.engine })) : {};
   }
 
   /** The replay, named by the environment's naming convention as it is now (replayed again when it changed). */
@@ -666,7 +672,7 @@ export class Project {
       if (!r.stepFiles.some((f) => edited.has(f))) return r;
       const steps = r.steps.map((s, i) => {
         const file = r.stepFiles[i];
-        return edited.has(file) ? { revision: s.revision, steps: memos.steps.get(stepsKey(file, r.dialect, r.env.engine), () => interpretUpgrade({ resolver, file, dialect: r.dialect, engine: r.env.engine })) } : s;
+        return edited.has(file) ? { revision: s.revision, steps: this.stepsOf(file, r.dialect, r.env.engine, resolver) } : s;
       });
       return { ...r, steps, replay: memos.replays.replay(steps, r.env.name, r.convention) };
     });
@@ -770,6 +776,11 @@ function touchesHistory(path: string, entry: FileEntry | undefined): boolean {
 /** The key of a revision's ops read for a dialect: the file alone when there is no dialect (no key built per revision). */
 function stepsKey(file: string, dialect: string | undefined, engine?: string): string {
   return `${file}${dialect ? `\0${dialect}` : ''}${engine !== undefined ? `\0engine:${engine}` : ''}`;
+}
+
+/** The key of what is read of env.py for an environment: per database of a multidb config. */
+function engineKey(envPy: string, engine: string | undefined): string {
+  return engine === undefined ? envPy : `${envPy}\0${engine}`;
 }
 
 const signatures = new WeakMap<RevisionInfo, string>();

@@ -1,4 +1,4 @@
-import { innerBlocks, subExprs, type Expr, type Keyword, type Stmt } from '../python/syntax';
+import { innerBlocks, statementExpressions, subExprs, type Expr, type Keyword, type Stmt } from '../python/syntax';
 import type { Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
@@ -321,31 +321,6 @@ function forEachCall(body: Stmt[], scope: Scope, visit: (call: Call, scope: Scop
     if (s.k === 'def') forEachCall(s.body, functionScope(s, scope), visit);
     else if (s.k === 'class') forEachCall(s.body, scope, visit);
     else for (const block of innerBlocks(s)) forEachCall(block, scope, visit);
-  }
-}
-
-/** The expressions a statement holds outside its blocks of statements. */
-function statementExpressions(s: Stmt): Array<Expr | undefined> {
-  switch (s.k) {
-    case 'assign':
-      return [...s.targets, s.ann, s.value];
-    case 'expr':
-    case 'return':
-      return [s.value];
-    case 'class':
-      return [...s.decorators, ...s.bases, ...s.kw.map((k) => k.value)];
-    case 'def':
-      return [...s.decorators, ...s.params.map((p) => p.default)];
-    case 'if':
-      return [s.test];
-    case 'with':
-      return s.items.map((item) => item.ctx);
-    case 'for':
-      return [s.iter];
-    case 'while':
-      return [s.test];
-    default:
-      return [];
   }
 }
 

@@ -239,8 +239,7 @@ class HookReader {
   /** `name.startswith("x")` / `name.endswith(("a", "b"))`, or `object.info.get("key", fallback)`. */
   private call(e: Extract<Expr, { k: 'call' }>): Cond {
     const fn = e.fn;
-    const object = this.params.object;
-    if (fn.k === 'attr' && fn.name === 'get' && object && fn.obj.k === 'attr' && fn.obj.name === 'info' && fn.obj.obj.k === 'name' && fn.obj.obj.id === object && e.kw.length === 0 && (e.args.length === 1 || e.args.length === 2)) {
+    if (fn.k === 'attr' && fn.name === 'get' && this.isInfo(fn.obj) && e.kw.length === 0 && (e.args.length === 1 || e.args.length === 2)) {
       const key = evalLiteral(this.resolver, this.file, e.args[0], this.locals);
       const fallback = e.args[1] ? evalLiteral(this.resolver, this.file, e.args[1], this.locals) : null;
       return typeof key === 'string' && fallback !== undefined ? atom({ k: 'info', test: { key, fallback, negated: false } }) : UNKNOWN;
@@ -270,6 +269,11 @@ class HookReader {
     if (e.k === 'attr' && e.name === 'name' && e.obj.k === 'attr' && e.obj.name === 'table' && e.obj.obj.k === 'name' && e.obj.obj.id === object) return 'table';
     if ((e.k === 'name' && this.columnNames.has(e.id)) || isColumnNames(e, object)) return 'columns';
     return undefined;
+  }
+
+  /** `object.info`, the hook's object's info dict. */
+  private isInfo(e: Expr): boolean {
+    return !!this.params.object && e.k === 'attr' && e.name === 'info' && e.obj.k === 'name' && e.obj.id === this.params.object;
   }
 
   private isName(e: Expr): boolean {

@@ -409,11 +409,8 @@ class SchemaReplay {
       if (name === undefined) return this.remember(op);
       // No table given: the index is looked up by name among the tables of its schema.
       const candidates = [...this.schema.values()].filter((t) => t.schema === op.schema);
-      const owner = candidates.find((t) => t.indexes.some((i) => sameIdentifier(i.name, name)));
-      if (owner) {
-        owner.indexes = owner.indexes.filter((i) => !sameIdentifier(i.name, name));
-        this.touch(owner, op);
-      } else if (!op.ifExists && !this.quiet() && !candidates.some((t) => this.tolerates(t)) && !this.explains(['create_index'], name)) {
+      if (this.dropIndexOfSome(candidates, name, op)) return;
+      if (!op.ifExists && !this.quiet() && !candidates.some((t) => this.tolerates(t)) && !this.explains(['create_index'], name)) {
         this.invalid(`${label(op)}: index "${name}" does not exist at this point.`);
       }
       return;
@@ -430,15 +427,19 @@ class SchemaReplay {
     if (this.droppedWithColumn.has(`${refKey(op.table)}:${name}`) || this.foreignKeyIndexesLeft.has(`${refKey(op.table)}:${name}`)) return;
     // PostgreSQL and SQLite name indexes per schema and drop one by its name alone: the table renamed away still holds
     // it (Hyperion renames core_association_membership and drops its index under the new table's name).
-    const holder = [...this.schema.values()].find((t) => t !== table && t.schema === table.schema && t.indexes.some((i) => sameIdentifier(i.name, name)));
-    if (holder) {
-      holder.indexes = holder.indexes.filter((i) => !sameIdentifier(i.name, name));
-      this.touch(holder, op);
-      return;
-    }
+    if (this.dropIndexOfSome([...this.schema.values()].filter((t) => t !== table && t.schema === table.schema), name, op)) return;
     if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_index'], name)) {
       this.invalid(`${label(op)}: index "${name}" does not exist on table "${qualified(table)}" at this point.`, table);
     }
+  }
+
+  /** Drops the index of that name from the first of these tables that has one; false when none has. */
+  private dropIndexOfSome(tables: TableDef[], name: string, op: MigrationOp): boolean {
+    const owner = tables.find((t) => t.indexes.some((i) => sameIdentifier(i.name, name)));
+    if (!owner) return false;
+    owner.indexes = owner.indexes.filter((i) => !sameIdentifier(i.name, name));
+    this.touch(owner, op);
+    return true;
   }
 
   /**

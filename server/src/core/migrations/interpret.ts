@@ -822,10 +822,6 @@ class Interpreter {
   }
 
   /**
-   * The project helper a call calls, with a frame of its arguments, when it may be inlined: not too deep, not
-   * recursive, within the revision's budget, and (`exact`) not wrapped by a decorator, whose cache may answer instead.
-   */
-  /**
    * An instance of a project class a call builds, its `__init__` run (the ops in it recorded, `self.x = ...` kept):
    * its methods are then followed where they are called (aiida's `reflect = ReflectMigrations(op)`).
    */
@@ -845,9 +841,10 @@ class Interpreter {
     return owner?.kind === 'instance' ? this.boundMethod(owner, call.fn.name, call, frame) : undefined;
   }
 
+  /** A method of an instance, with a frame of `self` and the call's arguments, when it may be inlined (`mayInline`). */
   private boundMethod(instance: Extract<Var, { kind: 'instance' }>, name: string, call: Extract<Expr, { k: 'call' }>, frame: Frame): { def: DefStmt; inner: Frame } | undefined {
     const method = this.resolver.methodOf(instance.cls, name);
-    if (!method || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(method.def) || ++this.inlined > MAX_INLINED) return undefined;
+    if (!method || !this.mayInline(method.def, frame)) return undefined;
     const self = method.def.params[0]?.name;
     if (!self) return undefined;
     // `self` first, then the call's own arguments.
@@ -856,10 +853,19 @@ class Interpreter {
     return { def: method.def, inner };
   }
 
+  /**
+   * The project helper a call calls, with a frame of its arguments, when it may be inlined (`mayInline`) and
+   * (`exact`) is not wrapped by a decorator, whose cache may answer instead.
+   */
   private inlinable(call: Extract<Expr, { k: 'call' }>, frame: Frame, exact: boolean): { def: DefStmt; inner: Frame } | undefined {
     const fn = this.callee(call.fn, frame);
-    if (!fn || (exact && fn.def.decorators.length > 0) || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(fn.def) || ++this.inlined > MAX_INLINED) return undefined;
+    if (!fn || (exact && fn.def.decorators.length > 0) || !this.mayInline(fn.def, frame)) return undefined;
     return { def: fn.def, inner: this.bindCall(fn, call, frame) };
+  }
+
+  /** Whether a function may be inlined here: not too deep, not recursive, within the revision's budget (which it spends). */
+  private mayInline(def: DefStmt, frame: Frame): boolean {
+    return frame.depth < MAX_INLINE_DEPTH && !frame.active.has(def) && ++this.inlined <= MAX_INLINED;
   }
 
   private moduleFrame(file: string): Frame {

@@ -11,7 +11,7 @@ import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
 import { isLibraryFile } from './libraryModels';
-import { readHistoryRecipe } from './historyRecipe';
+import { mapperMixinOf, readHistoryRecipe, type HistoryRecipe } from './historyRecipe';
 import { conventionName, metadataKey, metadataKeyOf, readNamingConvention, registryCall, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
@@ -115,14 +115,11 @@ class ModelReader {
       }
     }
     if (versioned.length === 0) return;
-    const note = (name: string, what: string, origin: SourceRef): void => {
-      if (!this.unnamed.some((u) => u.name === name)) this.unnamed.push({ what, why: 'made at run time, whose columns are not read', origin, name });
-    };
-    for (const { ref, table } of versioned) note(`${table.name}_version`, `the version table SQLAlchemy-Continuum makes for model ${ref.cls.name}`, { file: ref.file, span: ref.cls.nameSpan });
+    for (const { ref, table } of versioned) this.noteRunTimeTable(`${table.name}_version`, `the version table SQLAlchemy-Continuum makes for model ${ref.cls.name}`, { file: ref.file, span: ref.cls.nameSpan });
     for (const table of this.tables.values()) {
-      if (table.modelKind === 'table' && versionedFiles.has(table.origin.file)) note(`${table.name}_version`, `the version table SQLAlchemy-Continuum makes for association table ${table.name}`, table.origin);
+      if (table.modelKind === 'table' && versionedFiles.has(table.origin.file)) this.noteRunTimeTable(`${table.name}_version`, `the version table SQLAlchemy-Continuum makes for association table ${table.name}`, table.origin);
     }
-    note('transaction', "SQLAlchemy-Continuum's transaction table", { file: versioned[0].ref.file, span: versioned[0].ref.cls.nameSpan });
+    this.noteRunTimeTable('transaction', "SQLAlchemy-Continuum's transaction table", { file: versioned[0].ref.file, span: versioned[0].ref.cls.nameSpan });
   }
 
   /**
@@ -131,23 +128,33 @@ class ModelReader {
    * that the migrations' table of that name is not reported as having no model (its columns are not read).
    */
   private applyHistoryRecipe(files: string[]): void {
+    // The recipe's functions are read once per mixin, not once per model.
+    const recipes = new Map<object, HistoryRecipe>();
     for (const file of files) {
       for (const stmt of topLevel(this.resolver.moduleBody(file))) {
         const table = stmt.k === 'class' ? this.classTables.get(stmt) : undefined;
         if (stmt.k !== 'class' || !table || table.origin.span !== stmt.nameSpan) continue;
-        const recipe = readHistoryRecipe(this.graph, { file, cls: stmt });
-        if (!recipe) continue;
+        const mixin = mapperMixinOf(this.graph, { file, cls: stmt });
+        if (!mixin) continue;
+        let recipe = recipes.get(mixin.cls);
+        if (!recipe) recipes.set(mixin.cls, (recipe = readHistoryRecipe(this.resolver, mixin)));
         const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: {} };
         for (const { ctx, call } of recipe.addedColumns) {
           const spec = evalColumnCall(ctx, call, 'sa.Column');
           if (spec.name && !table.columns.has(spec.name)) this.addColumn(plan, { attr: spec.name, spec, origin: table.origin, defaultNullable: !spec.primaryKey }, false);
         }
         const history = recipe.historyTable?.(table.name);
-        if (history && !this.unnamed.some((u) => u.name === history)) {
-          this.unnamed.push({ what: `the history table SQLAlchemy's versioned_history recipe makes for model ${stmt.name}`, why: 'made at run time, whose columns are not read', origin: table.origin, name: history });
-        }
+        if (history) this.noteRunTimeTable(history, `the history table SQLAlchemy's versioned_history recipe makes for model ${stmt.name}`, table.origin);
       }
     }
+  }
+
+  /**
+   * Names a table made at run time, once: the migrations' table of that name is not reported as having no model, and
+   * its columns are not read.
+   */
+  private noteRunTimeTable(name: string, what: string, origin: SourceRef): void {
+    if (!this.unnamed.some((u) => u.name === name)) this.unnamed.push({ what, why: 'made at run time, whose columns are not read', origin, name });
   }
 
   /**

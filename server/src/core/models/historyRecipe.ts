@@ -1,6 +1,6 @@
 import type { Expr, Stmt } from '../python/syntax';
-import { innerBlocks, subExprs } from '../python/syntax';
-import { exprText, type DefStmt } from '../python/resolve';
+import { innerBlocks, statementExpressions, subExprs } from '../python/syntax';
+import { exprText, type DefStmt, type Resolver } from '../python/resolve';
 import { calleeName } from '../schema/columns';
 import type { EvalContext } from '../schema/types';
 import type { ClassGraph, ClassRef } from './classes';
@@ -18,16 +18,17 @@ export interface HistoryRecipe {
 /** How many helpers deep the recipe's mapper function is followed. */
 const MAX_HELPERS = 3;
 
+/** The class a model derives from (or the model itself) that maps it through its own `__mapper_cls__`, if any. */
+export function mapperMixinOf(graph: ClassGraph, ref: ClassRef): ClassRef | undefined {
+  return [ref, ...graph.ancestors(ref)].find((c) => c.cls.body.some((s) => s.k === 'def' && s.name === '__mapper_cls__'));
+}
+
 /**
  * SQLAlchemy's versioned_history example, which many projects copy as history_meta.py (GOV.UK Notify's
- * notifications-api): a mixin whose `__mapper_cls__` maps each model through a function that makes a
- * `<table>_history` table at run time and appends a `version` column to the model's table. Undefined when no class
- * the model derives from defines `__mapper_cls__`.
+ * notifications-api): a mixin (`mapperMixinOf`) whose `__mapper_cls__` maps each model through a function that makes
+ * a `<table>_history` table at run time and appends a `version` column to the model's table.
  */
-export function readHistoryRecipe(graph: ClassGraph, ref: ClassRef): HistoryRecipe | undefined {
-  const resolver = graph.resolver;
-  const mixin = [ref, ...graph.ancestors(ref)].find((c) => c.cls.body.some((s) => s.k === 'def' && s.name === '__mapper_cls__'));
-  if (!mixin) return undefined;
+export function readHistoryRecipe(resolver: Resolver, mixin: ClassRef): HistoryRecipe {
   const mapperCls = mixin.cls.body.find((s): s is DefStmt => s.k === 'def' && s.name === '__mapper_cls__')!;
   const recipe: HistoryRecipe = { addedColumns: [] };
   const seen = new Set<DefStmt>();
@@ -53,14 +54,15 @@ export function readHistoryRecipe(graph: ClassGraph, ref: ClassRef): HistoryReci
 /** Every call in a block, nested functions and blocks included, in source order. */
 function callsIn(body: Stmt[]): Call[] {
   const out: Call[] = [];
-  const visitExpr = (e: Expr): void => {
+  const visitExpr = (e: Expr | undefined): void => {
+    if (!e) return;
     if (e.k === 'call') out.push(e);
     for (const inner of subExprs(e)) visitExpr(inner);
   };
   const visit = (stmts: Stmt[]): void => {
     for (const s of stmts) {
+      statementExpressions(s).forEach(visitExpr);
       if (s.k === 'def') visit(s.body);
-      else if ((s.k === 'expr' || s.k === 'assign' || s.k === 'return') && s.value) visitExpr(s.value);
       for (const block of innerBlocks(s)) visit(block);
     }
   };

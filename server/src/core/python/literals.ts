@@ -218,15 +218,14 @@ export function evalString(resolver: Resolver, file: string, e: Expr | undefined
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A list of strings (`["a", "b"]`, `("a",)`, or a single string), or undefined. */
 /**
  * A dict written out with string keys and literal values (`{"managed_by_alembic": False}`), through a module
  * constant; undefined when any key or value cannot be evaluated.
  */
 export function evalDict(resolver: Resolver, file: string, e: Expr | undefined, locals?: Locals): Record<string, Literal> | undefined {
   if (e?.k === 'name' || e?.k === 'attr') {
-    const v = resolver.resolve(file, e, locals);
-    return v.t === 'expr' ? evalDict(resolver, v.file, v.e) : undefined;
+    const bound = boundValue(resolver, file, e, locals);
+    return bound ? evalDict(resolver, bound.file, bound.e) : undefined;
   }
   if (e?.k !== 'dict') return undefined;
   const out: Record<string, Literal> = {};
@@ -239,6 +238,7 @@ export function evalDict(resolver: Resolver, file: string, e: Expr | undefined, 
   return out;
 }
 
+/** A list of strings (`["a", "b"]`, `("a",)`, or a single string), or undefined. */
 export function evalStringList(resolver: Resolver, file: string, e: Expr | undefined, locals?: Locals): string[] | undefined {
   if (!e) return undefined;
   const v = evalLiteral(resolver, file, e, locals);

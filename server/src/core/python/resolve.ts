@@ -206,9 +206,10 @@ export class Resolver {
       }
       case 'from': {
         const mod = this.moduleFile(b);
+        const submodule = (): string | undefined => (b.level > 0 ? this.relativeModule(b.file, b.level, b.module ? `${b.module}.${b.name}` : b.name) : this.findModule(`${b.module}.${b.name}`, file));
         if (!mod) {
           // A namespace package (a folder without __init__.py, PEP 420): `from app import models` is its module.
-          const sub = b.level > 0 ? this.relativeModule(b.file, b.level, b.module ? `${b.module}.${b.name}` : b.name) : this.findModule(`${b.module}.${b.name}`, file);
+          const sub = submodule();
           if (sub) return { t: 'module', file: sub };
           if (b.level > 0) return { t: 'unknown' };
           return { t: 'ext', q: `${b.module}.${b.name}` };
@@ -216,7 +217,7 @@ export class Resolver {
         // A submodule (`from . import models`) or a name inside the module.
         const inner = mod === file ? { t: 'unknown' as const } : this.lookup(mod, b.name, depth + 1);
         if (inner.t !== 'unknown') return inner;
-        const sub = b.level > 0 ? this.relativeModule(b.file, b.level, b.module ? `${b.module}.${b.name}` : b.name) : this.findModule(`${b.module}.${b.name}`, file);
+        const sub = submodule();
         if (sub) return { t: 'module', file: sub };
         // What a described library module does not describe is the library's, as if it were not described.
         return this.libraryNames.has(mod) ? { t: 'ext', q: `${b.module}.${b.name}` } : { t: 'unknown' };
@@ -244,10 +245,9 @@ export class Resolver {
       return this.lookup(file, e.id, depth + 1, e.s[0]);
     }
     if (e.k === 'attr') {
-      if (e.obj.k === 'name' && !locals?.has(e.obj.id) && this.binding(file, e.obj.id, e.s[0])?.k === 'import') {
-        const patched = this.binding(file, `${e.obj.id}.${e.name}`);
-        if (patched?.k === 'value') return this.resolve(file, patched.e, undefined, depth + 1);
-      }
+      // `sa.GUID` after `sa.GUID = GUID` at the top of the module (looked up first: such a binding is rare).
+      const patched = e.obj.k === 'name' && !locals?.has(e.obj.id) ? this.binding(file, `${e.obj.id}.${e.name}`) : undefined;
+      if (patched?.k === 'value' && e.obj.k === 'name' && this.binding(file, e.obj.id, e.s[0])?.k === 'import') return this.resolve(file, patched.e, undefined, depth + 1);
       const owner = this.resolve(file, e.obj, locals, depth + 1);
       return this.member(owner, e.name, depth + 1);
     }

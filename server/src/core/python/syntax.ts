@@ -123,6 +123,31 @@ export function subExprs(e: Expr): Expr[] {
   }
 }
 
+/** The expressions a statement holds outside its blocks of statements. */
+export function statementExpressions(s: Stmt): Array<Expr | undefined> {
+  switch (s.k) {
+    case 'assign':
+      return [...s.targets, s.ann, s.value];
+    case 'expr':
+    case 'return':
+      return [s.value];
+    case 'class':
+      return [...s.decorators, ...s.bases, ...s.kw.map((k) => k.value)];
+    case 'def':
+      return [...s.decorators, ...s.params.map((p) => p.default)];
+    case 'if':
+      return [s.test];
+    case 'with':
+      return s.items.map((item) => item.ctx);
+    case 'for':
+      return [s.iter];
+    case 'while':
+      return [s.test];
+    default:
+      return [];
+  }
+}
+
 /** The blocks of statements of a branch, a loop, a `with` or a `try` (a function's or a class's body is not one). */
 export function innerBlocks(s: Stmt): Stmt[][] {
   switch (s.k) {

@@ -253,8 +253,10 @@ function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, de
 function userTypeFromClass(ctx: EvalContext, cls: ClassStmt, text: string, depth: number, call?: { ctx: EvalContext; e: Extract<Expr, { k: 'call' }> }): SqlType | undefined {
   const implExpr = [...cls.body].reverse().find((s) => s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === 'impl'));
   const implValue = implExpr?.k === 'assign' ? implExpr.value : undefined;
-  const implClass = implValue && implValue.k !== 'call' && call && !ctx.resolver.methodOf({ file: ctx.file, cls }, '__init__') ? ctx.resolver.resolve(ctx.file, implValue) : undefined;
-  const impl = implClass?.t === 'ext' && isTypeName(canonicalName(implClass.q)) ? typeFromCall(call!.ctx, canonicalName(implClass.q), call!.e, text, depth) : implValue ? evalType(ctx, implValue, depth + 1) : undefined;
+  // Called, a decorator without an `__init__` of its own gives the call's arguments to its impl class.
+  const implClass = call && implValue && implValue.k !== 'call' && !ctx.resolver.methodOf({ file: ctx.file, cls }, '__init__') ? ctx.resolver.resolve(ctx.file, implValue) : undefined;
+  const implCalled = call && implClass?.t === 'ext' && isTypeName(canonicalName(implClass.q)) ? typeFromCall(call.ctx, canonicalName(implClass.q), call.e, text, depth) : undefined;
+  const impl = implCalled ?? (implValue ? evalType(ctx, implValue, depth + 1) : undefined);
   // A decorator that picks its implementation per dialect is judged, on a known dialect, by what it picks there.
   const perDialect = cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === 'load_dialect_impl');
   if (perDialect) return { name: cls.name, args: {}, text, variants: dialectImpls(ctx, perDialect, impl, depth) };
