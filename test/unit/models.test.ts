@@ -500,6 +500,51 @@ describe('models -> schema: computed table names', () => {
     assert.deepEqual([...tables.keys()], ['incident_cost_type']);
   });
 
+  it("evaluates a __tablename__ built by the class's own class methods from attributes its subclasses set (nyaa's flavours)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlalchemy import Column, ForeignKey, Integer
+        from sqlalchemy.orm import declarative_base, declared_attr
+        Base = declarative_base()
+        class Flavored:
+            __base_name__ = None
+            __flavor__ = None
+            @classmethod
+            def _prefix(cls):
+                return cls.__flavor__.lower() + "_"
+            @classmethod
+            def _prefixed(cls, name):
+                return cls._prefix() + name
+            @staticmethod
+            def _plural(name):
+                return name + "s"
+            @declared_attr
+            def __tablename__(cls):
+                return cls._prefixed(cls._plural(cls.__base_name__))
+        class CategoryBase(Flavored):
+            __base_name__ = "category"
+            id = Column(Integer, primary_key=True)
+        class PostBase(Flavored):
+            __base_name__ = "post"
+            id = Column(Integer, primary_key=True)
+            @declared_attr
+            def category_id(cls):
+                fk = ForeignKey(cls._prefixed("categorys.id"), ondelete="CASCADE")
+                return Column(Integer, fk, nullable=False)
+        class BlueCategory(CategoryBase, Base):
+            __flavor__ = "Blue"
+        class BluePost(PostBase, Base):
+            __flavor__ = "Blue"
+        class GreenPost(PostBase, Base):
+            __flavor__ = "Green"
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['blue_categorys', 'blue_posts', 'green_posts']);
+    const fks = (name: string) => tables.get(name)!.foreignKeys.map((f) => [f.columns, f.refTable, f.ondelete]);
+    assert.deepEqual(fks('blue_posts'), [[['category_id'], 'blue_categorys', 'CASCADE']]);
+    assert.deepEqual(fks('green_posts'), [[['category_id'], 'green_categorys', 'CASCADE']]);
+  });
+
   it('evaluates the sub() of a compiled pattern on the class name', async () => {
     const tables = await modelTables({
       'db.py': `

@@ -353,7 +353,7 @@ class ModelReader {
       const fn = holder.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__tablename__');
       if (fn) {
         if (hasMappedParent && !hasOwnPk) return undefined;
-        const computed = computedTableName(this.resolver, holder.file, fn, { name: ref.cls.name, hasInheritedTable: hasMappedParent });
+        const computed = computedTableName(this.resolver, holder.file, fn, { name: ref.cls.name, hasInheritedTable: hasMappedParent, ref });
         if (computed !== undefined) return computed ?? undefined;
         this.noteUnnamed(`model ${ref.cls.name}`, { file: ref.file, span: ref.cls.nameSpan }, `The computed __tablename__ of ${holder.cls.name} cannot be evaluated statically for model ${ref.cls.name}; its columns are not checked.`);
         return undefined;
@@ -485,7 +485,7 @@ class ModelReader {
    */
   private declaredAttrColumn(ref: ClassRef, def: Extract<Stmt, { k: 'def' }>, readMapped: (inner: Expr) => AnnotationInfo, target: ClassRef): DeclaredColumn | undefined {
     if (def.name.startsWith('__')) return undefined;
-    const locals = clsBound(def, target);
+    const locals = withBodyAssignments(def, ref.file, clsBound(def, target));
     const ctx: EvalContext = { ...this.ctx(ref.file), locals };
     if (!this.isDeclaredAttr(ref.file, def)) return undefined;
     const ret = returnFor(def.body, (test) => evalLiteral(this.resolver, ref.file, test, locals));
@@ -1048,6 +1048,16 @@ function returnFor(body: Stmt[], decide: (test: Expr) => Literal | undefined): E
 /** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */
 function clsBound(def: Extract<Stmt, { k: 'def' }>, target: ClassRef): Locals {
   return new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
+}
+
+/** Locals with the names a function's body assigns before its first `return` (`fk = ForeignKey(...)`), as written. */
+function withBodyAssignments(def: Extract<Stmt, { k: 'def' }>, file: string, locals: Locals): Locals {
+  const out = new Map(locals);
+  for (const s of def.body) {
+    if (s.k === 'return') break;
+    if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') out.set(s.targets[0].id, { t: 'expr', file, e: s.value });
+  }
+  return out;
 }
 
 /** The `schema` of a `__table_args__` value written out: a dict, or a tuple or list holding one. */

@@ -1,5 +1,5 @@
-import type { Expr, Stmt } from '../python/syntax';
-import { canonicalName, type Resolver } from '../python/resolve';
+import { methodKind, type Expr, type Stmt } from '../python/syntax';
+import { canonicalName, type ClassStmt, type Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 
 type DefStmt = Extract<Stmt, { k: 'def' }>;
@@ -21,11 +21,14 @@ export interface NamedClass {
   name: string;
   /** Whether a mapped class it inherits from has a table (SQLAlchemy's `has_inherited_table(cls)`). */
   hasInheritedTable: boolean;
+  /** The class itself, whose attributes and class methods (or its bases') the function may read; none in tests. */
+  ref?: { file: string; cls: ClassStmt };
 }
 
 /**
  * Evaluates a `declared_attr` `__tablename__(cls)` for a class: `cls.__name__`, `.lower()`, string arithmetic,
- * f-strings, `re.sub(...)`, calls to the project's own helper functions, and `if` on `has_inherited_table(cls)`.
+ * f-strings, `re.sub(...)`, calls to the project's own helper functions, the class's own attributes and class or
+ * static methods (`cls._prefix(cls.__base_name__)`), and `if` on `has_inherited_table(cls)`.
  * Null when it returns None (the class has no table of its own), undefined when it needs more.
  */
 export function computedTableName(resolver: Resolver, file: string, fn: DefStmt, cls: NamedClass): string | null | undefined {
@@ -79,7 +82,7 @@ class NameEvaluator {
         return asString(evalLiteral(this.resolver, file, e));
       case 'attr': {
         const obj = this.value(file, e.obj, env, depth);
-        if (typeof obj === 'object' && obj && !Array.isArray(obj) && e.name === '__name__') return obj.cls;
+        if (isClass(obj)) return e.name === '__name__' ? obj.cls : this.classAttribute(e.name, depth);
         return asString(evalLiteral(this.resolver, file, e));
       }
       case 'str':
@@ -135,19 +138,42 @@ class NameEvaluator {
     return asString(evalLiteral(this.resolver, v.file, v.e.args[0]));
   }
 
+  /** `cls.__flavor__`: a plain attribute the class or a base binds, read where it is written. */
+  private classAttribute(name: string, depth: number): Val {
+    const bound = this.named.ref && this.resolver.classAttribute(this.named.ref, name);
+    if (!bound) return undefined;
+    const v = this.value(bound.file, bound.found, new Map(), depth + 1);
+    return typeof v === 'string' || v === null ? v : undefined;
+  }
+
+  /** `cls._prefix(name)`: a class method gets the class as its first argument, a static method only the arguments. */
+  private classMethodCall(e: Extract<Expr, { k: 'call' }>, name: string, args: Val[], depth: number): Val {
+    const method = this.named.ref && this.resolver.methodOf(this.named.ref, name);
+    if (!method || e.kw.length > 0) return undefined;
+    const kind = methodKind(method.def);
+    const bound = kind === 'classmethod' ? [{ cls: this.named.name }, ...args] : kind === 'staticmethod' ? args : undefined;
+    if (!bound) return undefined;
+    const inner = new Map<string, Val>();
+    method.def.params.forEach((p, i) => inner.set(p.name, bound[i]));
+    return this.run(method.file, method.def, inner, depth + 1);
+  }
+
   private call(file: string, e: Extract<Expr, { k: 'call' }>, env: Map<string, Val>, depth: number): Val {
+    const receiver = e.fn.k === 'attr' ? this.value(file, e.fn.obj, env, depth) : undefined;
+    if (e.fn.k === 'attr' && isClass(receiver)) {
+      return this.classMethodCall(e, e.fn.name, e.args.map((a) => this.value(file, a, env, depth)), depth);
+    }
     if (e.fn.k === 'attr' && e.args.length === 0) {
-      const obj = this.str(file, e.fn.obj, env, depth);
-      if (obj === undefined) return undefined;
+      const obj = receiver;
+      if (typeof obj !== 'string') return undefined;
       if (e.fn.name === 'lower') return obj.toLowerCase();
       if (e.fn.name === 'upper') return obj.toUpperCase();
       if (e.fn.name === 'strip') return obj.trim();
       return undefined;
     }
     if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1) {
-      const sep = this.str(file, e.fn.obj, env, depth);
       const items = this.value(file, e.args[0], env, depth);
-      return sep !== undefined && Array.isArray(items) ? items.join(sep) : undefined;
+      return typeof receiver === 'string' && Array.isArray(items) ? items.join(receiver) : undefined;
     }
     const target = this.resolver.resolve(file, e.fn);
     if (target.t === 'ext' && canonicalName(target.q) === 'sa.has_inherited_table' && e.args.length === 1) {
@@ -193,6 +219,10 @@ class NameEvaluator {
     }
     return undefined;
   }
+}
+
+function isClass(v: Val): v is { cls: string } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function truthy(v: Val): boolean {

@@ -1,6 +1,6 @@
 import type { Expr, Stmt } from './syntax';
-import { keywordArg } from './syntax';
-import type { Locals, Resolver, Value } from './resolve';
+import { keywordArg, methodKind } from './syntax';
+import type { ClassStmt, Locals, Resolver, Value } from './resolve';
 
 /** A Python literal value the analysis can know without running code. */
 export type Literal = string | number | boolean | null | Literal[];
@@ -142,13 +142,18 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
         return e.fn.name === 'lower' ? v.toLowerCase() : e.fn.name === 'upper' ? v.toUpperCase() : v.trim();
       }
       // A project helper whose body is one `return` (`def columns(): return ["a", "b"]`, a staticmethod too), called
-      // by its bare name (other calls are mostly SQLAlchemy's, not worth resolving here).
+      // by its bare name, or a class or static method called on a class (`cls._prefixed("torrents.id")`); other calls
+      // are mostly SQLAlchemy's, not worth resolving here.
       if (e.fn.k === 'name') {
         const fn = resolver.resolve(file, e.fn, locals);
-        const body = fn.t === 'def' ? fn.def.body.filter((st) => !(st.k === 'expr' && st.value.k === 'str')) : [];
-        if (fn.t === 'def' && body.length === 1 && body[0].k === 'return' && body[0].value) {
-          return again(body[0].value, fn.file, helperArguments({ file }, fn.def, fn.file, e));
-        }
+        const returned = fn.t === 'def' ? soleReturn(fn.def) : undefined;
+        if (fn.t === 'def' && returned) return again(returned, fn.file, helperArguments({ file }, fn.def, fn.file, e));
+      }
+      if (e.fn.k === 'attr') {
+        const member = resolver.resolve(file, e.fn, locals);
+        const method = member.t === 'member' ? resolver.methodOf(member.owner, member.name) : undefined;
+        const returned = method && methodKind(method.def) !== 'instance' ? soleReturn(method.def) : undefined;
+        if (member.t === 'member' && method && returned) return again(returned, method.file, methodArguments({ file }, method, member.owner, e));
       }
       if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1 && e.kw.length === 0) {
         // `" ".join(["CREATE INDEX ix", "ON t (a)"])`
@@ -188,11 +193,14 @@ export function boundValue(resolver: Resolver, file: string, e: Expr, locals: Lo
   const v = resolver.resolve(file, e, locals);
   if (v.t === 'expr') return { e: v.e, file: v.file };
   if (v.t !== 'member') return undefined;
-  const set = resolver.inClassOrBases(v.owner, (cls) => {
-    const s = [...cls.body].reverse().find((x) => x.k === 'assign' && x.value && x.targets.some((t: Expr) => t.k === 'name' && t.id === v.name));
-    return s?.k === 'assign' ? s.value : undefined;
-  });
+  const set = resolver.classAttribute(v.owner, v.name);
   return set ? { e: set.found, file: set.file } : undefined;
+}
+
+/** What a function returns when its body (past a docstring) is one `return`. */
+function soleReturn(def: Extract<Stmt, { k: 'def' }>): Expr | undefined {
+  const body = def.body.filter((st) => !(st.k === 'expr' && st.value.k === 'str'));
+  return body.length === 1 && body[0].k === 'return' ? body[0].value : undefined;
 }
 
 /** How many items a literal list, tuple or set (or a name bound to one) has, whatever the items are. */
@@ -277,6 +285,17 @@ export function helperArguments(ctx: { file: string }, def: Extract<Stmt, { k: '
     const arg = call.args[i] ?? keywordArg(call, p.name) ?? p.default;
     if (arg) locals.set(p.name, arg === p.default ? { t: 'expr', file: defFile, e: arg } : { t: 'expr', file: ctx.file, e: arg });
   });
+  return locals;
+}
+
+/**
+ * The parameters of a class's method called on the class (`cls._prefix("x")`) bound as `helperArguments` binds a
+ * helper's, its first bound to the class itself unless it is a static method.
+ */
+export function methodArguments(ctx: { file: string }, method: { file: string; def: Extract<Stmt, { k: 'def' }> }, owner: { file: string; cls: ClassStmt }, call: Extract<Expr, { k: 'call' }>): Locals {
+  const self = methodKind(method.def) === 'staticmethod' ? undefined : method.def.params[0];
+  const locals = new Map(helperArguments(ctx, self ? { ...method.def, params: method.def.params.slice(1) } : method.def, method.file, call));
+  if (self) locals.set(self.name, { t: 'class', file: owner.file, cls: owner.cls });
   return locals;
 }
 

@@ -416,9 +416,10 @@ class Converter {
       const outerDepth = this.classDepth;
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
       // __tablename__), a TypeDecorator's load_dialect_impl, a framework's call of Alembic's configure() for env.py,
-      // or a helper that makes a column (`@classmethod def _user_column(cls): return mapped_column(...)`): skipping
-      // the others keeps big model files cheap.
-      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? '')) || METHOD_BODY_NEEDED.test(t.textOf(n));
+      // a helper that makes a column (`def _user_column(cls): return mapped_column(...)`), or a class or static
+      // method a computed __tablename__ may call (`cls._prefixed(name)`): skipping the others keeps big model files
+      // cheap.
+      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod|classmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? '')) || METHOD_BODY_NEEDED.test(t.textOf(n));
       this.classDepth = 0;
       try {
         const body = needed ? this.body(n) : [];

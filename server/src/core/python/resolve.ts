@@ -300,6 +300,14 @@ export class Resolver {
     return found && { file: found.file, def: found.found };
   }
 
+  /** The value a class or one of its project bases last assigns to `name` in its body (`__flavor__ = "Nyaa"`). */
+  classAttribute(owner: { file: string; cls: ClassStmt }, name: string): { file: string; found: Expr } | undefined {
+    return this.inClassOrBases(owner, (cls) => {
+      const s = [...cls.body].reverse().find((x) => x.k === 'assign' && x.value && x.targets.some((t) => t.k === 'name' && t.id === name));
+      return s?.k === 'assign' ? s.value : undefined;
+    });
+  }
+
   /**
    * The first thing `pick` finds in a class or its project bases, searched left to right and depth first as Python's
    * method resolution finds it in simple trees, with the file it is in.

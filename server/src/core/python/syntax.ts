@@ -77,6 +77,12 @@ export function returnedValue(def: { body: Stmt[] }): Expr | undefined {
   return ret?.k === 'return' ? ret.value : undefined;
 }
 
+/** How a method is bound when called on its class: `@classmethod`, `@staticmethod`, or neither (an instance method). */
+export function methodKind(def: { decorators: Expr[] }): 'classmethod' | 'staticmethod' | 'instance' {
+  for (const d of def.decorators) if (d.k === 'name' && (d.id === 'classmethod' || d.id === 'staticmethod')) return d.id;
+  return 'instance';
+}
+
 /** The keyword argument `name` of a call, if present. */
 export function keywordArg(call: { kw: Keyword[] }, name: string): Expr | undefined {
   for (const k of call.kw) if (k.name === name) return k.value;

@@ -1,7 +1,7 @@
 import type { Expr, Span } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt } from '../python/resolve';
-import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, spreadArguments, type Literal } from '../python/literals';
+import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, methodArguments, spreadArguments, type Literal } from '../python/literals';
 import type { IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
 
@@ -95,10 +95,7 @@ export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth =
     // A mixin's column bound again in the mapped class (zou's `id = BaseMixin.id`): SQLAlchemy maps that column.
     const member = ctx.resolver.resolve(ctx.file, e, ctx.locals);
     if (member.t !== 'member') return undefined;
-    const bound = ctx.resolver.inClassOrBases(member.owner, (cls) => {
-      const s = [...cls.body].reverse().find((x) => x.k === 'assign' && x.targets.some((t) => t.k === 'name' && t.id === member.name));
-      return s?.k === 'assign' ? s.value : undefined;
-    });
+    const bound = ctx.resolver.classAttribute(member.owner, member.name);
     return bound && columnDeclaration({ resolver: ctx.resolver, file: bound.file }, bound.found, depth + 1);
   }
   if (e?.k !== 'call' || depth > 4) return undefined;
@@ -133,11 +130,7 @@ export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth =
     const method = ctx.resolver.methodOf(target.owner, target.name);
     const returned = method && returnedValue(method.def);
     if (!method || !returned) return undefined;
-    const isStatic = method.def.decorators.some((d) => d.k === 'name' && d.id === 'staticmethod');
-    const self = isStatic ? undefined : method.def.params[0];
-    const locals = new Map(helperArguments(ctx, self ? { ...method.def, params: method.def.params.slice(1) } : method.def, method.file, e));
-    if (self) locals.set(self.name, { t: 'class', file: target.owner.file, cls: target.owner.cls });
-    return columnDeclaration({ resolver: ctx.resolver, file: method.file, locals }, returned, depth + 1);
+    return columnDeclaration({ resolver: ctx.resolver, file: method.file, locals: methodArguments(ctx, method, target.owner, e) }, returned, depth + 1);
   }
   return undefined;
 }
@@ -152,6 +145,12 @@ function bool(ctx: EvalContext, e: Expr | undefined): boolean | undefined {
   if (!e) return undefined;
   const v = evalLiteral(ctx.resolver, ctx.file, e, ctx.locals);
   return typeof v === 'boolean' ? v : undefined;
+}
+
+/** The call a function's local names (`fk = ForeignKey(...)` before `return Column(Integer, fk)`), in its own file. */
+function localCall(ctx: EvalContext, e: Expr): Extract<Expr, { k: 'call' }> | undefined {
+  const bound = e.k === 'name' ? ctx.locals?.get(e.id) : undefined;
+  return bound?.t === 'expr' && bound.file === ctx.file && bound.e.k === 'call' ? bound.e : undefined;
 }
 
 /** Reads a `ForeignKey(...)` call. */
@@ -175,11 +174,12 @@ export function evalColumnCall(ctx: EvalContext, written: Extract<Expr, { k: 'ca
   const call = spreadArguments(written, ctx.locals);
   const spec: ColumnSpec = { primaryKey: false, foreignKeys: [] };
   if (kind === 'sqlmodel.Field') return evalSqlModelField(ctx, call, spec);
-  for (const a of call.args) {
-    if (a.k === 'str' || (spec.name === undefined && spec.type === undefined && a.k !== 'call' && typeof evalLiteral(ctx.resolver, ctx.file, a, ctx.locals) === 'string')) {
-      if (spec.name === undefined) spec.name = evalString(ctx.resolver, ctx.file, a, ctx.locals);
+  for (const written of call.args) {
+    if (written.k === 'str' || (spec.name === undefined && spec.type === undefined && written.k !== 'call' && typeof evalLiteral(ctx.resolver, ctx.file, written, ctx.locals) === 'string')) {
+      if (spec.name === undefined) spec.name = evalString(ctx.resolver, ctx.file, written, ctx.locals);
       continue;
     }
+    const a = localCall(ctx, written) ?? written;
     if (a.k === 'call') {
       const callee = calleeName(ctx, a);
       if (callee === 'sa.ForeignKey') {
@@ -213,8 +213,8 @@ export function evalColumnCall(ctx: EvalContext, written: Extract<Expr, { k: 'ca
       if (callee === 'sa.FetchedValue') continue;
     }
     if (!spec.type) {
-      spec.type = evalType(ctx, a);
-      if (spec.type) spec.typeSpan = a.s;
+      spec.type = evalType(ctx, written);
+      if (spec.type) spec.typeSpan = written.s;
     }
   }
   const typeKw = keywordArg(call, 'type_');
