@@ -545,6 +545,30 @@ describe('models -> schema: computed table names', () => {
     assert.deepEqual(fks('green_posts'), [[['category_id'], 'green_categorys', 'CASCADE']]);
   });
 
+  it("reads SQLAlchemy-Utils' @aggregated column, named after its method (open-event-server)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        from sqlalchemy_utils import aggregates
+        Base = declarative_base()
+        class Session(Base):
+            __tablename__ = "sessions"
+            id = sa.Column(sa.Integer, primary_key=True)
+            @aggregates.aggregated("feedbacks", sa.Column(sa.Float, server_default="0", nullable=False))
+            def average_rating(self):
+                return sa.func.avg(Feedback.rating)
+            @property
+            def rating_label(self):
+                return str(self.average_rating)
+      `,
+    });
+    const columns = tables.get('sessions')!.columns;
+    assert.deepEqual([...columns.keys()], ['id', 'average_rating']);
+    assert.equal(columns.get('average_rating')!.nullable, false);
+    assert.equal(columns.get('average_rating')!.type!.family, 'FLOAT');
+  });
+
   it('evaluates the sub() of a compiled pattern on the class name', async () => {
     const tables = await modelTables({
       'db.py': `

@@ -421,7 +421,7 @@ class ModelReader {
       // A column declared in both branches of an `if` is edited by hand, not by a quick fix.
       const editable = inPlace && ref.cls.body.includes(s);
       if (s.k === 'def') {
-        const col = this.declaredAttrColumn(ref, s, (ann) => readAnnotation(ctx, ann, typeMap, { isMappedClass: isMapped }), target);
+        const col = this.declaredAttrColumn(ref, s, (ann) => readAnnotation(ctx, ann, typeMap, { isMappedClass: isMapped }), target) ?? aggregatedColumn(ctx, s);
         if (col) out.push(col);
         continue;
       }
@@ -1048,6 +1048,21 @@ function returnFor(body: Stmt[], decide: (test: Expr) => Literal | undefined): E
 /** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */
 function clsBound(def: Extract<Stmt, { k: 'def' }>, target: ClassRef): Locals {
   return new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
+}
+
+/**
+ * SQLAlchemy-Utils' `@aggregated("relationship", Column(...))` on a method: a column of the method's name, which the
+ * library keeps up to date from the relationship.
+ */
+function aggregatedColumn(ctx: EvalContext, def: Extract<Stmt, { k: 'def' }>): DeclaredColumn | undefined {
+  for (const d of def.decorators) {
+    if (d.k !== 'call' || calleeName(ctx, d) !== 'sautils.aggregated') continue;
+    const declaration = columnDeclaration(ctx, d.args[1] ?? keywordArg(d, 'column'));
+    if (!declaration) return undefined;
+    const spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
+    return { attr: def.name, spec, origin: { file: ctx.file, span: def.nameSpan }, defaultNullable: !spec.primaryKey };
+  }
+  return undefined;
 }
 
 /** Locals with the names a function's body assigns before its first `return` (`fk = ForeignKey(...)`), as written. */
