@@ -836,6 +836,49 @@ describe('migrations: enum values', () => {
   });
 });
 
+describe("migrations: funnel's dispatch and helper classes", () => {
+  it('runs the upgrade_ function that globals().get() names from a parameter left at its default', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': `from alembic import op\nimport sqlalchemy as sa\nrevision = "b"\ndown_revision = "a"\n\ndef upgrade(engine_name: str = "") -> None:\n    globals().get(f"upgrade_{engine_name}", lambda: None)()\n\ndef upgrade_() -> None:\n    op.add_column("posts", sa.Column("title", sa.String()))\n\ndef upgrade_other() -> None:\n    op.drop_table("users")\n`,
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title']);
+    assert.ok(r.schema.has('users'), 'the other database\'s upgrade is not run');
+  });
+
+  it('says so where a method that runs ops is called on an object it cannot follow, and not for a method that runs none', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        for rn in RENAMES:
+            rn.upgrade()
+      `, `
+        from dataclasses import dataclass
+        @dataclass
+        class Rn:
+            current_name: str
+            future_name: str
+            def _do(self, current, future):
+                op.rename_table(current, future)
+            def upgrade(self):
+                self._do(self.current_name, self.future_name)
+            def describe(self):
+                return self.current_name
+        RENAMES = [Rn("users", "accounts")]
+      `),
+      'v/c.py': rev('c', 'b', `
+        for rn in RENAMES:
+            print(rn.describe())
+      `, `
+        RENAMES = []
+      `),
+    });
+    const notes = r.findings.filter((f) => f.code === 'unresolved');
+    assert.deepEqual(notes.map((f) => [f.file, f.message]), [['v/b.py', 'helper call: could not evaluate `rn.upgrade()`, a method that runs Alembic ops on an object that could not be followed, statically.']]);
+  });
+});
+
 describe('migrations: batch mode', () => {
   it('accepts dropping an index after the column it covered, in one batch', async () => {
     const r = await replay({

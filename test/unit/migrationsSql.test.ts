@@ -426,4 +426,27 @@ describe('migrations: DDL in op.execute', () => {
     const ops = readSqlOps(`CREATE INDEX ${long} ON flow_run (a); DROP INDEX "${long}"`, ORIGIN);
     assert.deepEqual(ops.map((o) => (o.kind === 'create_index' ? o.index?.name : o.kind === 'drop_index' ? o.name : o.kind)), [long, long]);
   });
+
+  it("fills a DDL's %(name)s from its context, in a loop over tables (funnel's switch to timestamptz)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("created_at", sa.DateTime()))
+        op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("created_at", sa.DateTime()))
+      `),
+      'v/b.py': rev('b', 'a', `
+        for table, column in COLUMNS:
+            op.get_bind().execute(
+                sa.DDL(
+                    'ALTER TABLE "%(table)s" ALTER COLUMN "%(column)s" TYPE TIMESTAMP WITH TIME ZONE USING "%(column)s" AT TIME ZONE \\'UTC\\'',
+                    context={"table": table, "column": column},
+                )
+            )
+      `, `
+        COLUMNS = [("users", "created_at"), ("posts", "created_at")]
+      `),
+    }, 'postgresql');
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...r.schema.keys()].sort(), ['posts', 'users']);
+    for (const t of ['users', 'posts']) assert.deepEqual(table(r, t).columns.get('created_at')!.type?.args, { timezone: true }, t);
+  });
 });

@@ -1,4 +1,4 @@
-import { innerBlocks, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
+import { callsIn, innerBlocks, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList, isTruthy, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
@@ -37,8 +37,10 @@ export function interpretUpgrade({ resolver, file, dialect, engine }: { resolver
       frame.set(p.name, { kind: 'value', value: { t: 'expr', file, e: literalExpr(engine, upgrade.s) } });
       continue;
     }
-    // NOTE: `def upgrade(op=None)` is how some projects run revisions with their own Operations object.
-    const v: Var = p.name === 'op' ? { kind: 'value', value: { t: 'ext', q: 'alembic.op' } } : { ...UNKNOWN };
+    // NOTE: `def upgrade(op=None)` is how some projects run revisions with their own Operations object. Another
+    // parameter may be what env.py passes `run_migrations()`, so it stays unknown, unless its default is a string: the
+    // name of the database a multidb env.py's plain `run_migrations()` runs (funnel's `engine_name: str = ''`).
+    const v: Var = p.name === 'op' ? { kind: 'value', value: { t: 'ext', q: 'alembic.op' } } : p.default?.k === 'str' ? { kind: 'value', value: { t: 'expr', file, e: p.default } } : { ...UNKNOWN };
     frame.set(p.name, v);
     // Alembic passes upgrade() no `op` (only what env.py gives run_migrations()), so a test of whether one was passed
     // (mindsdb's checkpoint revision starts `if op is None: return`) is decided: it was not.
@@ -264,8 +266,37 @@ class Interpreter {
       const callee = this.resolver.resolve(frame.file, e.fn, frame.locals);
       if (callee.t === 'ext' && this.resolver.isOwnCodeOutside(callee.q)) {
         this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${callee.q}\`, a helper outside the checked folder,`] }], flags);
+      } else if (callee.t === 'unknown' && e.fn.k === 'attr' && this.mayRunOps(e.fn.name, frame.file)) {
+        // funnel's `for rn in renames: rn.upgrade()` over dataclass instances whose methods call op.alter_column.
+        this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${exprText(e)}\`, a method that runs Alembic ops on an object that could not be followed,`] }], flags);
       }
     }
+  }
+
+  /**
+   * Whether `obj.<name>(...)` may run Alembic ops: a class of the module has a method of that name whose body, or a
+   * method it calls on itself, calls `op.`.
+   */
+  private mayRunOps(name: string, file: string): boolean {
+    return this.resolver.moduleBody(file).some((s) => {
+      if (s.k !== 'class') return false;
+      const owner = { file, cls: s };
+      const method = this.resolver.methodOf(owner, name);
+      return !!method && this.reachesOp(owner, method, new Set());
+    });
+  }
+
+  /** Whether a method calls `op.`, itself or through the methods it calls on `self` (a few levels deep). */
+  private reachesOp(owner: { file: string; cls: ClassStmt }, method: { file: string; def: DefStmt }, seen: Set<DefStmt>): boolean {
+    if (seen.has(method.def) || seen.size >= MAX_INLINE_DEPTH) return false;
+    seen.add(method.def);
+    const frame = this.moduleFrame(method.file);
+    const self = method.def.params[0]?.name;
+    return callsIn(method.def.body).some((c) => {
+      if (this.opMethod(c.fn, frame)) return true;
+      const onSelf = c.fn.k === 'attr' && c.fn.obj.k === 'name' && c.fn.obj.id === self ? this.resolver.methodOf(owner, c.fn.name) : undefined;
+      return !!onSelf && this.reachesOp(owner, onSelf, seen);
+    });
   }
 
   /**
@@ -321,11 +352,14 @@ class Interpreter {
 
   /**
    * The project function a call calls, if any; also one named at run time from the module's globals, as Alembic's
-   * multidb template dispatches (`globals()["upgrade_%s" % engine_name]()`).
+   * multidb template dispatches (`globals()["upgrade_%s" % engine_name]()`, or funnel's
+   * `globals().get(f"upgrade_{engine_name}", lambda: None)()`).
    */
   private callee(fn: Expr, frame: Frame): { def: DefStmt; file: string } | undefined {
-    if (fn.k === 'subscript' && fn.obj.k === 'call' && fn.obj.args.length === 0 && this.builtinCalled(fn.obj.fn, frame) === 'globals' && fn.index.length === 1) {
-      const name = this.literal(fn.index[0], frame);
+    const isGlobals = (e: Expr): boolean => e.k === 'call' && e.args.length === 0 && this.builtinCalled(e.fn, frame) === 'globals';
+    const key = fn.k === 'subscript' && isGlobals(fn.obj) && fn.index.length === 1 ? fn.index[0] : fn.k === 'call' && fn.fn.k === 'attr' && fn.fn.name === 'get' && isGlobals(fn.fn.obj) && fn.args.length >= 1 ? fn.args[0] : undefined;
+    if (key) {
+      const name = this.literal(key, frame);
       const v = typeof name === 'string' ? this.resolver.lookup(frame.file, name) : undefined;
       return v?.t === 'def' ? { def: v.def, file: v.file } : undefined;
     }

@@ -1,6 +1,6 @@
 import { keywordArg, type Expr, type Stmt } from '../python/syntax';
 import { exprText } from '../python/resolve';
-import { evalLiteral, evalString, evalStringList } from '../python/literals';
+import { evalDict, evalLiteral, evalString, evalStringList } from '../python/literals';
 import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../schema/schema';
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
 import { calleeName, evalColumnCall, evalConstraintCall, indexElementSql, isFinalName, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
@@ -479,9 +479,10 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   const leaves = arg ? scope.expand(arg) : undefined;
   const text = leaves?.length === 1 ? sqlText(leaves[0]) : undefined;
   if (!text) return [];
-  const sql = evalString(text.ctx.resolver, text.ctx.file, text.e, text.ctx.locals);
-  if (sql !== undefined) return readSqlOps(sql, origin, { dialect: scope.dialect });
-  const sketch = sketchSql(text);
+  const written = evalString(text.ctx.resolver, text.ctx.file, text.e, text.ctx.locals);
+  const sql = written !== undefined && text.ddl ? ddlStatement(written, text.ddl) : { text: written, complete: true };
+  if (sql.text !== undefined && sql.complete) return readSqlOps(sql.text, origin, { dialect: scope.dialect });
+  const sketch = sql.text ?? sketchSql(text);
   if (sketch === undefined) return [];
   const ops = readSqlOps(sketch, origin, { dialect: scope.dialect }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
   if (ops.length === 0) return [];
@@ -495,16 +496,42 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   return [{ kind: 'opaque', table, origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\``], ...(indexesOnly ? { indexesOnly: true } : {}) }];
 }
 
-/** The expression holding the SQL text: unwraps `sa.text(...)`, `sa.DDL(...)`, `.bindparams(...)`, `.execution_options(...)`. */
-function sqlText({ e, ctx }: Located): Located | undefined {
+/** A `sa.DDL(...)` statement's text, and the `context=` its `%(name)s` are filled from. */
+interface SqlText extends Located {
+  ddl?: { context: Expr | undefined; ctx: EvalContext };
+}
+
+/**
+ * The expression holding the SQL text: unwraps `sa.text(...)`, `sa.DDL(...)`, `.bindparams(...)`,
+ * `.execution_options(...)`.
+ */
+function sqlText({ e, ctx }: Located): SqlText | undefined {
   if (e.k !== 'call') return { e, ctx };
   if (e.fn.k === 'attr' && (e.fn.name === 'bindparams' || e.fn.name === 'execution_options')) return sqlText({ e: e.fn.obj, ctx });
   const callee = calleeName(ctx, e);
-  if (callee === 'sa.text' || callee === 'sa.DDL' || (e.fn.k === 'attr' && e.fn.name === 'text')) return e.args[0] ? { e: e.args[0], ctx } : undefined;
+  if (callee === 'sa.DDL') return e.args[0] ? { e: e.args[0], ctx, ddl: { context: keywordArg(e, 'context') ?? e.args[2], ctx } } : undefined;
+  if (callee === 'sa.text' || (e.fn.k === 'attr' && e.fn.name === 'text')) return e.args[0] ? { e: e.args[0], ctx } : undefined;
   if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') return { e, ctx };
   // `" ".join([...])` of strings.
   if (e.fn.k === 'attr' && e.fn.name === 'join' && e.fn.obj.k === 'str') return { e, ctx };
   return undefined;
+}
+
+/**
+ * The statement SQLAlchemy runs for a `DDL(text, context=...)`: the text %-formatted with the context (`%(table)s`,
+ * `%%` for a percent sign), with a placeholder for each name that cannot be evaluated, and whether there was none.
+ */
+function ddlStatement(text: string, ddl: NonNullable<SqlText['ddl']>): { text: string; complete: boolean } {
+  const context = ddl.context ? evalDict(ddl.ctx.resolver, ddl.ctx.file, ddl.context, ddl.ctx.locals) : {};
+  let complete = true;
+  const out = text.replace(/%(?:\(([^)]*)\))?([sd%])/g, (_m, key: string | undefined, conversion: string) => {
+    if (conversion === '%' && key === undefined) return '%';
+    const v = key !== undefined ? context?.[key] : undefined;
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    complete = false;
+    return UNKNOWN_SQL_PART;
+  });
+  return { text: out, complete };
 }
 
 /** The SQL text with a placeholder for each part that cannot be evaluated, or undefined when its shape is unknown. */

@@ -1,5 +1,5 @@
-import type { Expr, Stmt } from '../python/syntax';
-import { innerBlocks, statementExpressions, subExprs } from '../python/syntax';
+import type { Expr } from '../python/syntax';
+import { callsIn } from '../python/syntax';
 import { exprText, type DefStmt, type Resolver } from '../python/resolve';
 import { calleeName } from '../schema/columns';
 import type { EvalContext } from '../schema/types';
@@ -49,25 +49,6 @@ export function readHistoryRecipe(resolver: Resolver, mixin: ClassRef): HistoryR
   };
   follow(mixin.file, mapperCls, 0);
   return recipe;
-}
-
-/** Every call in a block, nested functions and blocks included, in source order. */
-function callsIn(body: Stmt[]): Call[] {
-  const out: Call[] = [];
-  const visitExpr = (e: Expr | undefined): void => {
-    if (!e) return;
-    if (e.k === 'call') out.push(e);
-    for (const inner of subExprs(e)) visitExpr(inner);
-  };
-  const visit = (stmts: Stmt[]): void => {
-    for (const s of stmts) {
-      statementExpressions(s).forEach(visitExpr);
-      if (s.k === 'def') visit(s.body);
-      for (const block of innerBlocks(s)) visit(block);
-    }
-  };
-  visit(body);
-  return out;
 }
 
 /**

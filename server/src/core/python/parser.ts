@@ -126,6 +126,7 @@ const MAX_ERRORS = 20;
  */
 const METHOD_BODY_NEEDED = /\.configure\(|\b(mapped_column|Column)\(|\b_?op\.\w+\(/;
 const MAX_DEPTH = 200;
+const IMPORTS_ALEMBIC = /^[ \t]*(?:from[ \t]+alembic\b|import[ \t]+alembic\b)/m;
 const COMPARE_OPS = new Set<string>(['==', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'is', 'is not']);
 const IGNORE_MARKER = /alembic-drift:\s*ignore(?:\[([^\]]*)\])?/;
 
@@ -176,6 +177,8 @@ class Converter {
   private statementDepth = 0;
   /** How many class bodies enclose the statement being converted (0 inside a function). */
   private classDepth = 0;
+  /** Whether every method's body is read: in a module that imports Alembic (a revision's helper classes). */
+  private everyMethod = false;
   /** The id of each field the converter reads. */
   private readonly f: Record<(typeof FIELDS)[number], number>;
 
@@ -188,6 +191,7 @@ class Converter {
     this.depth = 0;
     this.statementDepth = 0;
     this.classDepth = 0;
+    this.everyMethod = IMPORTS_ALEMBIC.test(this.t.textOf(0));
     return this.block(0);
   }
 
@@ -417,9 +421,9 @@ class Converter {
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
       // __tablename__), a TypeDecorator's load_dialect_impl, a framework's call of Alembic's configure() for env.py,
       // a helper that makes a column (`def _user_column(cls): return mapped_column(...)`), or a class or static
-      // method a computed __tablename__ may call (`cls._prefixed(name)`): skipping the others keeps big model files
-      // cheap.
-      const needed = outerDepth === 0 || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod|classmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? '')) || METHOD_BODY_NEEDED.test(t.textOf(n));
+      // method a computed __tablename__ may call (`cls._prefixed(name)`), or any method of a module that imports
+      // Alembic (a revision's helper class): skipping the others keeps big model files cheap.
+      const needed = outerDepth === 0 || this.everyMethod || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod|classmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? '')) || METHOD_BODY_NEEDED.test(t.textOf(n));
       this.classDepth = 0;
       try {
         const body = needed ? this.body(n) : [];

@@ -169,3 +169,22 @@ export function innerBlocks(s: Stmt): Stmt[][] {
       return [];
   }
 }
+
+/** Every call in a block, nested functions and blocks included, in source order. */
+export function callsIn(body: Stmt[]): Array<Extract<Expr, { k: 'call' }>> {
+  const out: Array<Extract<Expr, { k: 'call' }>> = [];
+  const visitExpr = (e: Expr | undefined): void => {
+    if (!e) return;
+    if (e.k === 'call') out.push(e);
+    for (const inner of subExprs(e)) visitExpr(inner);
+  };
+  const visit = (stmts: Stmt[]): void => {
+    for (const s of stmts) {
+      statementExpressions(s).forEach(visitExpr);
+      if (s.k === 'def') visit(s.body);
+      for (const block of innerBlocks(s)) visit(block);
+    }
+  };
+  visit(body);
+  return out;
+}
