@@ -59,6 +59,14 @@ describe('migrations: revision metadata', () => {
     assert.deepEqual([r.id, r.downRevisions, r.branchLabels, r.dependsOn, r.message], ['ccc', ['aaa', 'bbb'], ['reporting'], ['ddd'], undefined]);
   });
 
+  it('reads depends_on = "" as none, as Alembic does (invenio-accounts), and down_revision = "" as the id it is', async () => {
+    const files = { 'v/b.py': 'revision = "b"\ndown_revision = "a"\nbranch_labels = ()\ndepends_on = ""\n', 'v/c.py': 'revision = "c"\ndown_revision = ""\n' };
+    const resolver = await project(files);
+    const b = extractRevision({ resolver, file: 'v/b.py' })!;
+    assert.deepEqual([b.downRevisions, b.branchLabels, b.dependsOn], [['a'], [], []]);
+    assert.deepEqual(extractRevision({ resolver, file: 'v/c.py' })!.downRevisions, ['']);
+  });
+
   it('recognises revisions by their code, not their name or folder', async () => {
     const files = {
       'anything/x.py': 'revision = "x1"\ndown_revision = "x0"\n',

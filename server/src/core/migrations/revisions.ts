@@ -49,7 +49,8 @@ export function extractRevision({ resolver, file }: { resolver: Resolver; file: 
     if (!s) return [];
     const v = evalLiteral(resolver, file, s.value);
     if (v === null) return [];
-    if (typeof v === 'string') return [v];
+    // Alembic keeps `depends_on = ""` as "" and then skips it as false (invenio-accounts writes it).
+    if (typeof v === 'string') return v === '' && field === 'depends_on' ? [] : [v];
     if (Array.isArray(v) && v.every((x): x is string => typeof x === 'string')) return v;
     unresolved.push(`${field} \`${exprText(s.value)}\``);
     return [];
