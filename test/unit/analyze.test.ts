@@ -736,26 +736,43 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
 `), ['missing-column t.new', 'extra-column t.old']);
   });
 
-  it('says a model a factory function makes is not read, and reports the tables it may describe as notes (mlrun)', async () => {
+  it('reads the model a factory function makes for each call with literal arguments, and says so for a call it cannot read (mlrun)', async () => {
     const models = `
+      import os
       import sqlalchemy as sa
       from sqlalchemy.orm import declarative_base
       Base = declarative_base()
 
-      def make_label(table):
+      def make_label(table, size=50):
           class Label(Base):
               __tablename__ = f"{table}_labels"
               id = sa.Column(sa.Integer, primary_key=True)
+              name = sa.Column(sa.String(size))
+              parent = sa.Column(sa.Integer, sa.ForeignKey(f"{table}.id"))
           return Label
 
       class Run(Base):
           __tablename__ = "runs"
           id = sa.Column(sa.Integer, primary_key=True)
           Label = make_label(__tablename__)
+
+      class Job(Base):
+          __tablename__ = "jobs"
+          id = sa.Column(sa.Integer, primary_key=True)
+          Label = make_label(__tablename__, size=80)
     `;
-    const create = 'op.create_table("runs", sa.Column("id", sa.Integer(), primary_key=True))\nop.create_table("runs_labels", sa.Column("id", sa.Integer(), primary_key=True))';
-    const found = (await analysis(create, { 'app/models.py': models })).map((f) => `${f.severity} ${f.code} ${f.table ?? f.message}`);
-    assert.deepEqual(found, ['information unresolved Model Label is made by make_label() each time it is called: its table and columns cannot be read statically and are not checked.', 'information extra-table runs_labels']);
+    const labels = (table: string, size: number) => `op.create_table("${table}_labels", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(${size})), sa.Column("parent", sa.Integer(), sa.ForeignKey("${table}.id")))`;
+    const create = ['runs', 'jobs'].map((t) => `op.create_table("${t}", sa.Column("id", sa.Integer(), primary_key=True))`).join('\n');
+    const found = async (ops: string, extra = '') => (await analysis(`${create}\n${ops}`, { 'app/models.py': models + extra })).map((f) => `${f.severity} ${f.code} ${f.table ?? f.message}`);
+    assert.deepEqual(await found(`${labels('runs', 50)}\n${labels('jobs', 80)}`), []);
+    assert.deepEqual(await found(`${labels('runs', 50)}\n${labels('jobs', 50)}`), ['warning type-mismatch jobs_labels']);
+    assert.deepEqual(await found(labels('runs', 50)), ['warning missing-table jobs_labels']);
+    // A call whose argument is read at run time: that table is not known, and said.
+    const dynamic = `\n      EXTRA = make_label(os.environ["TABLE"])\n`;
+    assert.deepEqual(await found(`${labels('runs', 50)}\n${labels('jobs', 80)}\nop.create_table("extra_labels", sa.Column("id", sa.Integer(), primary_key=True))`, dynamic), [
+      'information unresolved Model Label is made by make_label() each time it is called: the table of a call whose arguments cannot be evaluated statically is not checked.',
+      'information extra-table extra_labels',
+    ]);
   });
 
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {

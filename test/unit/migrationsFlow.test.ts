@@ -836,7 +836,22 @@ describe('migrations: enum values', () => {
   });
 });
 
-describe("migrations: funnel's dispatch and helper classes", () => {
+describe('migrations: dispatch, helper classes and statements as Python runs them', () => {
+  it('makes the calls of a statement that is a tuple of calls, as a stray comma leaves it (mlrun)', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        (
+            op.add_column("posts", sa.Column("title", sa.String())),
+        )
+        op.add_column("posts", sa.Column("body", sa.Text())),
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title', 'body']);
+  });
+
+
   it('runs the upgrade_ function that globals().get() names from a parameter left at its default', async () => {
     const r = await replay({
       'v/a.py': BASE,

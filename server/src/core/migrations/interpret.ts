@@ -1,6 +1,6 @@
-import { callsIn, innerBlocks, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
+import { callsIn, innerBlocks, returnedValue, subExprs, type Expr, type Stmt } from '../python/syntax';
 import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
-import { evalLiteral, evalString, evalStringList, isTruthy, type Literal } from '../python/literals';
+import { evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { tableKey } from '../schema/schema';
@@ -226,6 +226,8 @@ class Interpreter {
    * growing, or a helper to inline.
    */
   private evaluate(e: Expr, frame: Frame, flags: Flags, alone = false): void {
+    // `(op.add_column(...),)`, a stray comma after a call (mlrun): Python still makes the call.
+    if (e.k === 'tuple' || e.k === 'list') for (const item of e.items) this.evaluate(item, frame, flags, alone);
     if (e.k !== 'call') return;
     if (e.fn.k === 'attr' && e.fn.obj.k === 'name' && LIST_GROWTH.has(e.fn.name) && frame.vars.has(e.fn.obj.id)) {
       this.grow(e.fn.obj, e.fn.name, e.args, frame);
@@ -1177,10 +1179,3 @@ function namesIn(target: Expr): string[] {
   return [];
 }
 
-/** A synthetic expression for a literal value, so a bound variable evaluates the same in any frame. */
-function literalExpr(v: Literal, s: Span): Expr {
-  if (typeof v === 'string') return { k: 'str', v, s };
-  if (typeof v === 'number') return { k: 'num', v, s };
-  if (Array.isArray(v)) return { k: 'list', items: v.map((x) => literalExpr(x, s)), s };
-  return { k: 'const', v, s };
-}

@@ -1,7 +1,7 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
-import { keywordArg, returnedValue } from '../python/syntax';
-import { exprText, type Locals, type Resolver, type Value } from '../python/resolve';
-import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, type Literal } from '../python/literals';
+import { keywordArg, returnedValue, substituteNames } from '../python/syntax';
+import { exprText, type ClassStmt, type Locals, type Resolver, type Value } from '../python/resolve';
+import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
@@ -58,22 +58,34 @@ class ModelReader {
   private readonly classTables = new Map<object, TableDef>();
   private readonly pending: Array<{ table: TableDef; col: ColumnDef; spec: ColumnSpec }> = [];
   private readonly attributeColumns = new Map<TableDef, Map<string, string>>();
+  /** The calls of each factory function (`def make_label(table)`): how many were read as a model, how many not. */
+  private readonly factoryCalls = new Map<object, { read: number; unread: number }>();
 
   constructor(private readonly resolver: Resolver) {
     this.graph = new ClassGraph(resolver);
   }
 
   read(files: string[]): ModelSchema {
+    const factories: Array<{ file: string; def: Extract<Stmt, { k: 'def' }> }> = [];
     for (const file of files) {
       for (const stmt of topLevel(this.resolver.moduleBody(file))) {
-        if (stmt.k === 'class' && !this.planFor({ file, cls: stmt })) {
-          this.noteExternalModel({ file, cls: stmt });
-          this.classHeldTables({ file, cls: stmt });
-        }
-        else if (stmt.k === 'def') this.noteFactoryModels(file, stmt);
-        else if (stmt.k === 'assign' && stmt.value?.k === 'call') this.coreTable(file, stmt.value, stmt.targets[0]);
-        else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
+        if (stmt.k === 'class') {
+          const ref = { file, cls: stmt };
+          if (!this.planFor(ref)) {
+            this.noteExternalModel(ref);
+            this.classHeldTables(ref);
+          }
+          for (const s of stmt.body) if (s.k === 'assign' && s.value?.k === 'call') this.factoryInstance(file, s.value, classBodyNames(ref, s.value));
+        } else if (stmt.k === 'def') factories.push({ file, def: stmt });
+        else if (stmt.k === 'assign' && stmt.value?.k === 'call') {
+          this.coreTable(file, stmt.value, stmt.targets[0]);
+          this.factoryInstance(file, stmt.value, undefined);
+        } else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
       }
+    }
+    for (const { file, def } of factories) {
+      const calls = this.factoryCalls.get(def);
+      if (!calls?.read || calls.unread) this.noteFactoryModels(file, def, !!calls?.read);
     }
     // Module-level `Index("ix", table.c.a, Model.b)`, `UniqueConstraint(Model.a)` and `ForeignKeyConstraint([Model.a],
     // [...])` calls attach to the table of their columns, once all are known (a constraint given column names, not
@@ -172,14 +184,42 @@ class ModelReader {
   }
 
   /**
-   * Mapped classes a function makes each time it is called (mlrun's `def make_label(table): class Label(Base):
-   * __tablename__ = f"{table}_labels"`): what they map is not read, and said, so that the tables they may describe
-   * are not reported as having no model.
+   * The mapped class a factory function makes for one call (mlrun's `Label = make_label(__tablename__)` in a model's
+   * body, where `def make_label(table): class Label(Base): __tablename__ = f"{table}_labels" ...; return Label`): the
+   * class with its parameters replaced by the call's arguments, read as any model, when each argument is a literal.
    */
-  private noteFactoryModels(file: string, def: Extract<Stmt, { k: 'def' }>): void {
+  private factoryInstance(file: string, call: Extract<Expr, { k: 'call' }>, locals: Locals | undefined): void {
+    const fn = this.resolver.resolve(file, call.fn, locals);
+    if (fn.t !== 'def' || call.args.some((a) => a.k === 'starred')) return;
+    const returned = returnedValue(fn.def);
+    const cls = returned?.k === 'name' ? fn.def.body.find((s): s is ClassStmt => s.k === 'class' && s.name === returned.id) : undefined;
+    if (!cls || !this.isMappedClass({ file: fn.file, cls })) return;
+    let calls = this.factoryCalls.get(fn.def);
+    if (!calls) this.factoryCalls.set(fn.def, (calls = { read: 0, unread: 0 }));
+    const values = new Map<string, Expr>();
+    for (const [i, p] of fn.def.params.entries()) {
+      const arg = p.star ? undefined : (call.args[i] ?? keywordArg(call, p.name));
+      const v = arg ? evalLiteral(this.resolver, file, arg, locals) : p.default && !p.star ? evalLiteral(this.resolver, fn.file, p.default) : undefined;
+      if (v === undefined) {
+        calls.unread++;
+        return;
+      }
+      values.set(p.name, literalExpr(v, (arg ?? call).s));
+    }
+    calls.read++;
+    this.planFor({ file: fn.file, cls: substituteNames(cls, values) });
+  }
+
+  /**
+   * Mapped classes a function makes each time it is called, for the calls whose arguments cannot be evaluated (or
+   * when no call is found): what they map is not read, and said, so that the tables they may describe are not
+   * reported as having no model.
+   */
+  private noteFactoryModels(file: string, def: Extract<Stmt, { k: 'def' }>, someRead: boolean): void {
     for (const s of def.body) {
       if (s.k !== 'class' || !this.isMappedClass({ file, cls: s })) continue;
-      this.noteUnnamed(`model ${s.name}`, { file, span: s.nameSpan }, `Model ${s.name} is made by ${def.name}() each time it is called: its table and columns cannot be read statically and are not checked.`);
+      const what = someRead ? 'the table of a call whose arguments cannot be evaluated statically is not checked' : 'its table and columns cannot be read statically and are not checked';
+      this.noteUnnamed(`model ${s.name}`, { file, span: s.nameSpan }, `Model ${s.name} is made by ${def.name}() each time it is called: ${what}.`);
     }
   }
 

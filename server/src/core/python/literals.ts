@@ -1,4 +1,4 @@
-import type { Expr, Stmt } from './syntax';
+import type { Expr, Span, Stmt } from './syntax';
 import { keywordArg, methodKind } from './syntax';
 import type { ClassStmt, Locals, Resolver, Value } from './resolve';
 
@@ -319,4 +319,12 @@ export function spreadArguments<C extends Extract<Expr, { k: 'call' }>>(call: C,
     return d?.k === 'dict' ? d.entries.map(([key, value]) => ({ name: key?.k === 'str' ? key.v : null, value })) : [k];
   });
   return { ...call, args, kw };
+}
+
+/** A synthetic expression for a literal value, so a bound variable or parameter evaluates the same anywhere. */
+export function literalExpr(v: Literal, s: Span): Expr {
+  if (typeof v === 'string') return { k: 'str', v, s };
+  if (typeof v === 'number') return { k: 'num', v, s };
+  if (Array.isArray(v)) return { k: 'list', items: v.map((x) => literalExpr(x, s)), s };
+  return { k: 'const', v, s };
 }

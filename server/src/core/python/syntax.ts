@@ -188,3 +188,80 @@ export function callsIn(body: Stmt[]): Array<Extract<Expr, { k: 'call' }>> {
   visit(body);
   return out;
 }
+
+/**
+ * A copy of a statement with each read of the given names replaced by an expression (a function's parameters by the
+ * values a call gives them), except where a function or comprehension inside binds the name again.
+ */
+export function substituteNames<S extends Stmt>(s: S, values: ReadonlyMap<string, Expr>): S {
+  const expr = (e: Expr): Expr => substituteInExpr(e, values);
+  const block = (body: Stmt[]): Stmt[] => body.map((x) => substituteNames(x, values));
+  const out: Stmt = (() => {
+    switch (s.k) {
+      case 'assign':
+        return { ...s, value: s.value && expr(s.value), ann: s.ann && expr(s.ann) };
+      case 'expr':
+        return { ...s, value: expr(s.value) };
+      case 'class':
+        return { ...s, bases: s.bases.map(expr), kw: s.kw.map((k) => ({ ...k, value: expr(k.value) })), decorators: s.decorators.map(expr), body: block(s.body) };
+      case 'def': {
+        const inner = new Map(values);
+        for (const p of s.params) inner.delete(p.name);
+        return { ...s, decorators: s.decorators.map(expr), params: s.params.map((p) => ({ ...p, default: p.default && expr(p.default) })), body: s.body.map((x) => substituteNames(x, inner)) };
+      }
+      case 'if':
+        return { ...s, test: expr(s.test), body: block(s.body), orelse: block(s.orelse) };
+      case 'with':
+        return { ...s, items: s.items.map((i) => ({ ...i, ctx: expr(i.ctx) })), body: block(s.body) };
+      case 'for':
+        return { ...s, iter: expr(s.iter), body: block(s.body) };
+      case 'while':
+        return { ...s, test: expr(s.test), body: block(s.body) };
+      case 'try':
+        return { ...s, body: block(s.body), handlers: s.handlers.map(block) };
+      case 'return':
+        return { ...s, value: s.value && expr(s.value) };
+      default:
+        return s;
+    }
+  })();
+  return out as S;
+}
+
+function substituteInExpr(e: Expr, values: ReadonlyMap<string, Expr>): Expr {
+  const x = (inner: Expr): Expr => substituteInExpr(inner, values);
+  switch (e.k) {
+    case 'name':
+      return values.get(e.id) ?? e;
+    case 'attr':
+      return { ...e, obj: x(e.obj) };
+    case 'call':
+      return { ...e, fn: x(e.fn), args: e.args.map(x), kw: e.kw.map((k) => ({ ...k, value: x(k.value) })) };
+    case 'fstr':
+      return { ...e, parts: e.parts.map((p) => (typeof p === 'string' ? p : x(p))) };
+    case 'tuple':
+    case 'list':
+    case 'set':
+      return { ...e, items: e.items.map(x) };
+    case 'dict':
+      return { ...e, entries: e.entries.map(([k, v]): [Expr | null, Expr] => [k && x(k), x(v)]) };
+    case 'subscript':
+      return { ...e, obj: x(e.obj), index: e.index.map(x) };
+    case 'binop':
+      return { ...e, left: x(e.left), right: x(e.right) };
+    case 'starred':
+    case 'not':
+      return { ...e, value: x(e.value) };
+    case 'comp': {
+      // The comprehension's own variables hide names of the same spelling.
+      const binds = (t: Expr): boolean => (t.k === 'name' ? values.has(t.id) : (t.k === 'tuple' || t.k === 'list') && t.items.some(binds));
+      return binds(e.target) ? e : { ...e, iter: x(e.iter), elt: x(e.elt), conds: e.conds.map(x) };
+    }
+    case 'compare':
+      return { ...e, left: x(e.left), comparators: e.comparators.map(x) };
+    case 'boolop':
+      return { ...e, values: e.values.map(x) };
+    default:
+      return e;
+  }
+}
