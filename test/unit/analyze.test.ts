@@ -479,6 +479,23 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await analysis('pass', { 'app/models.py': intIds, 'migrations/versions/a1_init.py': revision(intUser) })).map((f) => `${f.code} ${f.table}.${f.column}`), ['missing-column user.is_verified']);
   });
 
+  it("knows neutron-lib's model base and mixins: plural table names, id, project and the standard attributes key (neutron)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from neutron_lib.db import constants as db_const
+      from neutron_lib.db import model_base
+      from neutron_lib.db import standard_attr
+      class Network(standard_attr.HasStandardAttributes, model_base.BASEV2, model_base.HasId, model_base.HasProject):
+          name = sa.Column(sa.String(db_const.NAME_FIELD_SIZE))
+    `;
+    const standard = 'op.create_table("standardattributes", sa.Column("id", sa.BigInteger(), nullable=False), sa.Column("resource_type", sa.String(length=255), nullable=False), sa.Column("description", sa.String(length=255), nullable=True), sa.Column("revision_number", sa.BigInteger(), server_default="0", nullable=False), sa.Column("created_at", sa.DateTime(), nullable=True), sa.Column("updated_at", sa.DateTime(), nullable=True), sa.PrimaryKeyConstraint("id"))';
+    const networks = (name: string) => `op.create_table("networks", sa.Column("id", sa.String(length=36), nullable=False), sa.Column("project_id", sa.String(length=255), nullable=True), sa.Column("name", sa.String(length=${name}), nullable=True), sa.Column("standard_attr_id", sa.BigInteger(), nullable=False), sa.ForeignKeyConstraint(["standard_attr_id"], ["standardattributes.id"], ondelete="CASCADE"), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("standard_attr_id"))\nop.create_index(op.f("ix_networks_project_id"), "networks", ["project_id"], unique=False)`;
+    const found = async (upgrade: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': models })).map((f) => `${f.code} ${f.table}.${f.column ?? ''}`);
+    assert.deepEqual(await found(`${standard}\n${networks('255')}`), []);
+    assert.deepEqual(await found(`${standard}\n${networks('64')}`), ['type-mismatch networks.name']);
+    assert.deepEqual(await found(networks('255')), ['missing-table standardattributes.']);
+  });
+
   it("knows advanced-alchemy's bases: table names from the class name, their keys, audit and slug columns, naming convention (litestar-fullstack, bitcart)", async () => {
     const models = `
       from datetime import datetime

@@ -254,6 +254,117 @@ BigIntIdentity = BigInteger().with_variant(Integer, "sqlite")
 JsonB = JSON().with_variant(PG_JSONB, "postgresql")
 `;
 
+/**
+ * neutron-lib (OpenStack Neutron and its plugins): the declarative base whose tables are named after the class in the
+ * plural, and the id, project and status mixins its models combine.
+ */
+const NEUTRON_LIB_MODEL_BASE = `
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base, declared_attr
+from neutron_lib.db import constants as db_const
+
+
+class HasProject:
+    project_id = sa.Column(sa.String(db_const.PROJECT_ID_FIELD_SIZE), index=True)
+
+
+class HasProjectNoIndex(HasProject):
+    project_id = sa.Column(sa.String(db_const.PROJECT_ID_FIELD_SIZE))
+
+
+class HasProjectPrimaryKey(HasProject):
+    project_id = sa.Column(sa.String(db_const.PROJECT_ID_FIELD_SIZE), nullable=False, primary_key=True)
+
+
+class HasProjectPrimaryUniqueKey(HasProject):
+    project_id = sa.Column(sa.String(db_const.PROJECT_ID_FIELD_SIZE), nullable=False, primary_key=True, unique=True)
+
+
+class HasId:
+    id = sa.Column(sa.String(db_const.UUID_FIELD_SIZE), primary_key=True)
+
+
+class HasStatusDescription:
+    status = sa.Column(sa.String(db_const.STATUS_FIELD_SIZE), nullable=False)
+    status_description = sa.Column(sa.String(db_const.DESCRIPTION_FIELD_SIZE))
+
+
+class NeutronBaseV2:
+    __table_args__ = {"mysql_engine": "InnoDB"}
+
+    @declared_attr
+    def __tablename__(cls):
+        return cls.__name__.lower() + "s"
+
+
+BASEV2 = declarative_base(cls=NeutronBaseV2)
+`;
+
+/** neutron_lib.db.constants: the field sizes neutron-lib's models and its projects' models use. */
+const NEUTRON_LIB_DB_CONSTANTS = `
+NAME_FIELD_SIZE = 255
+LONG_DESCRIPTION_FIELD_SIZE = 1024
+DESCRIPTION_FIELD_SIZE = 255
+PROJECT_ID_FIELD_SIZE = 255
+DEVICE_ID_FIELD_SIZE = 255
+DEVICE_OWNER_FIELD_SIZE = 255
+UUID_FIELD_SIZE = 36
+STATUS_FIELD_SIZE = 16
+IP_ADDR_FIELD_SIZE = 64
+MAC_ADDR_FIELD_SIZE = 32
+RESOURCE_TYPE_FIELD_SIZE = 255
+FQDN_FIELD_SIZE = 255
+AZ_HINTS_DB_LEN = 255
+`;
+
+/**
+ * neutron_lib.db.standard_attr: the table of the attributes all Neutron resources share, and the mixin that gives a
+ * resource's table its key into it (the shared attributes themselves are reached through a relationship).
+ */
+const NEUTRON_LIB_STANDARD_ATTR = `
+import sqlalchemy as sa
+from sqlalchemy.orm import declared_attr
+from neutron_lib.db import constants as db_const
+from neutron_lib.db import model_base
+from neutron_lib.db import sqlalchemytypes
+
+
+class StandardAttribute(model_base.BASEV2):
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True)
+    resource_type = sa.Column(sa.String(255), nullable=False)
+    description = sa.Column(sa.String(db_const.DESCRIPTION_FIELD_SIZE))
+    revision_number = sa.Column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), server_default="0", nullable=False)
+    created_at = sa.Column(sqlalchemytypes.TruncatedDateTime)
+    updated_at = sa.Column(sqlalchemytypes.TruncatedDateTime)
+
+
+class HasStandardAttributes:
+    @declared_attr
+    def standard_attr_id(cls):
+        return sa.Column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), sa.ForeignKey(StandardAttribute.id, ondelete="CASCADE"), unique=True, nullable=False)
+`;
+
+/** neutron_lib.db.sqlalchemytypes: the column types of addresses and of timestamps without microseconds. */
+const NEUTRON_LIB_SQLALCHEMY_TYPES = `
+from sqlalchemy import types
+
+
+class IPAddress(types.TypeDecorator):
+    impl = types.String(64)
+
+
+class CIDR(types.TypeDecorator):
+    impl = types.String(64)
+
+
+class MACAddress(types.TypeDecorator):
+    impl = types.String(64)
+
+
+class TruncatedDateTime(types.TypeDecorator):
+    impl = types.DateTime
+`;
+
 /** The library modules by dotted name. */
 const MODULES: ReadonlyMap<string, string> = new Map([
   ['fastapi_users_db_sqlalchemy', FASTAPI_USERS_DB_SQLALCHEMY],
@@ -263,6 +374,12 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['advanced_alchemy.base', ADVANCED_ALCHEMY_BASE],
   ['advanced_alchemy.mixins', ADVANCED_ALCHEMY_MIXINS],
   ['advanced_alchemy.types', ADVANCED_ALCHEMY_TYPES],
+  ['neutron_lib', ''],
+  ['neutron_lib.db', ''],
+  ['neutron_lib.db.model_base', NEUTRON_LIB_MODEL_BASE],
+  ['neutron_lib.db.constants', NEUTRON_LIB_DB_CONSTANTS],
+  ['neutron_lib.db.standard_attr', NEUTRON_LIB_STANDARD_ATTR],
+  ['neutron_lib.db.sqlalchemytypes', NEUTRON_LIB_SQLALCHEMY_TYPES],
 ]);
 
 /**
