@@ -381,6 +381,16 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(models, create, { 'migrations/env.py': onTable })).sort(), ['missing-foreign-key users.role_id', 'type-mismatch users.name']);
   });
 
+  it("reads an include_name test on parent_names' table name (nova's REMOVED_COLUMNS)", async () => {
+    const models = `${USERS}      name = sa.Column(sa.String(80))\n`;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(80)), sa.Column("internal_id", sa.Integer()), sa.Column("vpmems", sa.Text()))';
+    const hook = (get: string) => `from alembic import context\n\nREMOVED_COLUMNS = {\n    ("users", "internal_id"),\n    ("accounts", "vpmems"),\n}\n\ndef include_name(name, type_, parent_names):\n    if type_ == "column":\n        return (${get}, name) not in REMOVED_COLUMNS\n    return True\n\ncontext.configure(target_metadata=None, include_name=include_name)\n`;
+    assert.deepEqual((await drift(models, create)).sort(), ['extra-column users.internal_id', 'extra-column users.vpmems']);
+    for (const get of ['parent_names["table_name"]', 'parent_names.get("table_name")']) {
+      assert.deepEqual(await drift(models, create, { 'migrations/env.py': hook(get) }), ['extra-column users.vpmems'], get);
+    }
+  });
+
   it("reads an include_object test on the model object's info, as Alembic's documentation shows it (notifications-api's views)", async () => {
     const models = `${USERS}      nickname = sa.Column(sa.String(40), info={"skip_autogenerate": True})
   class AllUsersView(Base):
@@ -494,6 +504,28 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found(`${standard}\n${networks('255')}`), []);
     assert.deepEqual(await found(`${standard}\n${networks('64')}`), ['type-mismatch networks.name']);
     assert.deepEqual(await found(networks('255')), ['missing-table standardattributes.']);
+  });
+
+  it("knows oslo.db's model base, timestamp and soft-delete mixins and its JSON types (nova, cinder)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from oslo_db.sqlalchemy import models
+      from oslo_db.sqlalchemy import types as db_types
+      from sqlalchemy.orm import declarative_base
+      class ServiceBase(models.TimestampMixin, models.ModelBase):
+          pass
+      BASE = declarative_base()
+      class Service(BASE, ServiceBase, models.SoftDeleteMixin):
+          __tablename__ = "services"
+          id = sa.Column(sa.Integer, primary_key=True)
+          details = sa.Column(db_types.JsonEncodedDict(mysql_as_long=True))
+    `;
+    const create = (extra: string) => `op.create_table("services", sa.Column("created_at", sa.DateTime(), nullable=True), sa.Column("updated_at", sa.DateTime(), nullable=True), sa.Column("deleted_at", sa.DateTime(), nullable=True), sa.Column("deleted", sa.Integer(), nullable=True), sa.Column("id", sa.Integer(), nullable=False), sa.Column("details", sa.Text(), nullable=True), ${extra}sa.PrimaryKeyConstraint("id"))`;
+    const found = async (upgrade: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': models })).map((f) => `${f.code} ${f.table}.${f.column ?? ''}`);
+    assert.deepEqual(await found(create('')), []);
+    // The mixins' columns are known, so a column only the migrations make is found.
+    assert.deepEqual(await found(create('sa.Column("host", sa.String(255), nullable=True), ')), ['extra-column services.host']);
+    assert.deepEqual(await found(create('').replace('sa.Column("deleted", sa.Integer(), nullable=True), ', '')), ['missing-column services.deleted']);
   });
 
   it("knows advanced-alchemy's bases: table names from the class name, their keys, audit and slug columns, naming convention (litestar-fullstack, bitcart)", async () => {

@@ -66,7 +66,8 @@ export interface ExcludeRule {
   uncertain?: true;
 }
 
-type Params = { object: string; name: string; type: string; reflected: string; compareTo: string };
+/** The hook's parameter names; `parentNames` is include_name's dict of the names above the object. */
+type Params = { object: string; name: string; type: string; reflected: string; compareTo: string; parentNames: string };
 
 const ALL_TYPES = ['schema', 'table', 'column', 'index', 'unique_constraint', 'foreign_key_constraint', 'check_constraint'];
 const ALL_SIDES: Side[] = ['models', 'migrations', 'both'];
@@ -103,8 +104,8 @@ export function readIncludeObjectRules({ resolver, file, configOption }: { resol
   const read = (hook: string, def: DefStmt, defFile: string): void => {
     const at = (i: number, fallback: string): string => def.params[i]?.name ?? fallback;
     const params = hook === 'include_object'
-      ? { object: at(0, 'object'), name: at(1, 'name'), type: at(2, 'type_'), reflected: at(3, 'reflected'), compareTo: at(4, 'compare_to') }
-      : { object: '', name: at(0, 'name'), type: at(1, 'type_'), reflected: '', compareTo: '' };
+      ? { object: at(0, 'object'), name: at(1, 'name'), type: at(2, 'type_'), reflected: at(3, 'reflected'), compareTo: at(4, 'compare_to'), parentNames: '' }
+      : { object: '', name: at(0, 'name'), type: at(1, 'type_'), reflected: '', compareTo: '', parentNames: at(2, 'parent_names') };
     // Constants the hook binds itself (keystone's `REMOVED_TABLES = ('token',)` inside include_name).
     const locals = new Map<string, Value>();
     for (const s of def.body) if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') locals.set(s.targets[0].id, { t: 'expr', file: defFile, e: s.value });
@@ -264,6 +265,11 @@ class HookReader {
   }
 
   private keyPart(e: Expr): 'table' | 'columns' | undefined {
+    // include_name's `parent_names["table_name"]` (nova's `(parent_names["table_name"], name) not in REMOVED_COLUMNS`).
+    const parents = this.params.parentNames;
+    const key = e.k === 'subscript' && e.index.length === 1 ? e.index[0] : e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'get' && e.args.length === 1 ? e.args[0] : undefined;
+    const holder = e.k === 'subscript' ? e.obj : e.k === 'call' && e.fn.k === 'attr' ? e.fn.obj : undefined;
+    if (parents && key?.k === 'str' && key.v === 'table_name' && holder?.k === 'name' && holder.id === parents) return 'table';
     const object = this.params.object;
     if (!object) return undefined;
     if (e.k === 'attr' && e.name === 'name' && e.obj.k === 'attr' && e.obj.name === 'table' && e.obj.obj.k === 'name' && e.obj.obj.id === object) return 'table';

@@ -365,6 +365,57 @@ class TruncatedDateTime(types.TypeDecorator):
     impl = types.DateTime
 `;
 
+/**
+ * oslo.db (OpenStack's database library): the model base projects derive their declarative base from, and its
+ * timestamp and soft-delete mixins.
+ */
+const OSLO_DB_MODELS = `
+from sqlalchemy import Column, DateTime
+from oslo_db.sqlalchemy import types
+
+
+class ModelBase:
+    pass
+
+
+class TimestampMixin:
+    created_at = Column(DateTime)
+    updated_at = Column(DateTime)
+
+
+class SoftDeleteMixin:
+    deleted_at = Column(DateTime)
+    deleted = Column(types.SoftDeleteInteger)
+`;
+
+/** oslo_db.sqlalchemy.types: JSON kept as text, the soft-delete integer, and its String with MySQL NDB options. */
+const OSLO_DB_TYPES = `
+from sqlalchemy import Integer, Text, TypeDecorator
+from sqlalchemy import String as _String
+
+
+class JsonEncodedType(TypeDecorator):
+    impl = Text
+
+    def __init__(self, mysql_as_long=False, mysql_as_medium=False):
+        pass
+
+
+class JsonEncodedDict(JsonEncodedType):
+    pass
+
+
+class JsonEncodedList(JsonEncodedType):
+    pass
+
+
+class SoftDeleteInteger(TypeDecorator):
+    impl = Integer
+
+
+String = _String
+`;
+
 /** The library modules by dotted name. */
 const MODULES: ReadonlyMap<string, string> = new Map([
   ['fastapi_users_db_sqlalchemy', FASTAPI_USERS_DB_SQLALCHEMY],
@@ -374,6 +425,10 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['advanced_alchemy.base', ADVANCED_ALCHEMY_BASE],
   ['advanced_alchemy.mixins', ADVANCED_ALCHEMY_MIXINS],
   ['advanced_alchemy.types', ADVANCED_ALCHEMY_TYPES],
+  ['oslo_db', ''],
+  ['oslo_db.sqlalchemy', ''],
+  ['oslo_db.sqlalchemy.models', OSLO_DB_MODELS],
+  ['oslo_db.sqlalchemy.types', OSLO_DB_TYPES],
   ['neutron_lib', ''],
   ['neutron_lib.db', ''],
   ['neutron_lib.db.model_base', NEUTRON_LIB_MODEL_BASE],
