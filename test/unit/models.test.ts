@@ -545,6 +545,36 @@ describe('models -> schema: computed table names', () => {
     assert.deepEqual(fks('green_posts'), [[['category_id'], 'green_categorys', 'CASCADE']]);
   });
 
+  it("evaluates a __tablename__ that imports its helper inside the function and formats its name, with Python's \\A in the pattern (Kotti)", async () => {
+    const tables = await modelTables({
+      'app/util.py': `
+        import re
+        def camel_case_to_name(text):
+            \"\"\"FooBar -> foo_bar\"\"\"
+            return re.sub(r"((?<=[a-z])[A-Z]|(?<!\\A)[A-Z](?=[a-z]))", r"_\\1", text).lower()
+      `,
+      'app/sqla.py': `
+        from sqlalchemy.orm import declared_attr
+        class Base:
+            @declared_attr
+            def __tablename__(cls):
+                from app.util import camel_case_to_name
+                return "{}s".format(camel_case_to_name(cls.__name__))
+      `,
+      'app/models.py': `
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.ext.declarative import declarative_base
+        from app.sqla import Base as AppBase
+        Base = declarative_base(cls=AppBase)
+        class TXTFile(Base):
+            id = Column(Integer, primary_key=True)
+        class LocalGroup(Base):
+            id = Column(Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['local_groups', 'txt_files']);
+  });
+
   it("reads SQLAlchemy-Utils' @aggregated column, named after its method (open-event-server)", async () => {
     const tables = await modelTables({
       'models.py': `

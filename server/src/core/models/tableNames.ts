@@ -1,6 +1,6 @@
 import { methodKind, type Expr, type Stmt } from '../python/syntax';
 import { canonicalName, type ClassStmt, type Resolver } from '../python/resolve';
-import { evalLiteral } from '../python/literals';
+import { evalLiteral, formatText } from '../python/literals';
 
 type DefStmt = Extract<Stmt, { k: 'def' }>;
 
@@ -36,7 +36,8 @@ export function computedTableName(resolver: Resolver, file: string, fn: DefStmt,
   return new NameEvaluator(resolver, cls).run(file, fn, new Map([[clsParam, { cls: cls.name }]]), 0);
 }
 
-type Val = string | string[] | boolean | null | { cls: string } | undefined;
+/** A value the evaluator knows: text, a list of texts, a truth value, None, the class named, or a function. */
+type Val = string | string[] | boolean | null | { cls: string } | { fn: { file: string; def: DefStmt } } | undefined;
 
 /** A block that ends without `return`. */
 const FELL_THROUGH = Symbol('fell through');
@@ -65,7 +66,13 @@ class NameEvaluator {
         if (typeof test !== 'boolean') return undefined;
         const result = this.block(file, test ? s.body : s.orelse, env, depth);
         if (result !== FELL_THROUGH) return result;
-      } else if (s.k !== 'expr') return undefined;
+      } else if (s.k === 'from') {
+        // `from kotti.util import camel_case_to_name` inside the function.
+        for (const n of s.names) {
+          const v = this.resolver.imported(file, s, n.name);
+          env.set(n.asname ?? n.name, v.t === 'def' ? { fn: { file: v.file, def: v.def } } : undefined);
+        }
+      } else if (s.k !== 'expr' && s.k !== 'import') return undefined;
     }
     return FELL_THROUGH;
   }
@@ -171,6 +178,11 @@ class NameEvaluator {
       if (e.fn.name === 'strip') return obj.trim();
       return undefined;
     }
+    if (e.fn.k === 'attr' && e.fn.name === 'format' && typeof receiver === 'string') {
+      const args = e.args.map((a) => this.str(file, a, env, depth));
+      const named = new Map(e.kw.map((k) => [k.name ?? '', this.str(file, k.value, env, depth)]));
+      return formatText(receiver, args, named);
+    }
     if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1) {
       const items = this.value(file, e.args[0], env, depth);
       return typeof receiver === 'string' && Array.isArray(items) ? items.join(receiver) : undefined;
@@ -178,14 +190,14 @@ class NameEvaluator {
     const target = this.resolver.resolve(file, e.fn);
     if (target.t === 'ext' && canonicalName(target.q) === 'sa.has_inherited_table' && e.args.length === 1) {
       const arg = this.value(file, e.args[0], env, depth);
-      return typeof arg === 'object' && arg !== null && !Array.isArray(arg) && arg.cls === this.named.name ? this.named.hasInheritedTable : undefined;
+      return isClass(arg) && arg.cls === this.named.name ? this.named.hasInheritedTable : undefined;
     }
     if (target.t === 'ext' && target.q === 're.split' && e.args.length >= 2) {
       const pattern = this.str(file, e.args[0], env, depth);
       const subject = this.str(file, e.args[1], env, depth);
       if (pattern === undefined || subject === undefined) return undefined;
       try {
-        return subject.split(new RegExp(pattern));
+        return subject.split(new RegExp(pythonPattern(pattern)));
       } catch {
         return undefined;
       }
@@ -199,16 +211,18 @@ class NameEvaluator {
       const subject = this.str(file, args[2]!, env, depth);
       if (pattern === undefined || repl === undefined || subject === undefined) return undefined;
       try {
-        return subject.replace(new RegExp(pattern, 'g'), repl.replace(/\\(\d)/g, '$$$1').replace(/\\g<(\d+)>/g, '$$$1'));
+        return subject.replace(new RegExp(pythonPattern(pattern), 'g'), repl.replace(/\\(\d)/g, '$$$1').replace(/\\g<(\d+)>/g, '$$$1'));
       } catch {
         return undefined;
       }
     }
-    if (target.t === 'def') {
+    const local = e.fn.k === 'name' ? env.get(e.fn.id) : undefined;
+    const fn = local && typeof local === 'object' && 'fn' in local ? local.fn : target.t === 'def' ? { file: target.file, def: target.def } : undefined;
+    if (fn) {
       const args = e.args.map((a) => this.value(file, a, env, depth));
       const inner = new Map<string, Val>();
-      target.def.params.forEach((p, i) => inner.set(p.name, args[i]));
-      const result = this.run(target.file, target.def, inner, depth + 1);
+      fn.def.params.forEach((p, i) => inner.set(p.name, args[i]));
+      const result = this.run(fn.file, fn.def, inner, depth + 1);
       if (result !== undefined) return result;
     }
     // A helper whose name says what it does (`camel_to_snake(cls.__name__)`), from a library or too clever to follow.
@@ -222,7 +236,12 @@ class NameEvaluator {
 }
 
 function isClass(v: Val): v is { cls: string } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && 'cls' in v;
+}
+
+/** A Python regular expression as JavaScript reads it: `\A` and `\Z` anchors, `(?P<name>...)` and `(?P=name)` groups. */
+function pythonPattern(pattern: string): string {
+  return pattern.replace(/\\A/g, '^').replace(/\\Z/g, '$').replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
 }
 
 function truthy(v: Val): boolean {

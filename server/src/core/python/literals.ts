@@ -161,15 +161,11 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
         return typeof separator === 'string' && Array.isArray(items) && items.every((x) => typeof x === 'string') ? items.join(separator) : undefined;
       }
       if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') {
-        const args = e.args.map((a) => again(a));
-        if (args.some((a) => a === undefined)) return undefined;
-        let i = 0;
-        const named = new Map<string, Literal | undefined>(e.kw.filter((k) => k.name).map((k) => [k.name!, again(k.value)]));
-        return e.fn.obj.v.replace(/\{([^}]*)\}/g, (_m, key: string) => {
-          if (key === '') return String(args[i++]);
-          if (/^\d+$/.test(key)) return String(args[Number(key)]);
-          return String(named.get(key) ?? '');
-        });
+        const text = (x: Expr): string | undefined => {
+          const v = again(x);
+          return v === undefined ? undefined : String(v);
+        };
+        return formatText(e.fn.obj.v, e.args.map(text), new Map(e.kw.map((k) => [k.name ?? '', text(k.value)])));
       }
       return undefined;
     }
@@ -327,4 +323,17 @@ export function literalExpr(v: Literal, s: Span): Expr {
   if (typeof v === 'number') return { k: 'num', v, s };
   if (Array.isArray(v)) return { k: 'list', items: v.map((x) => literalExpr(x, s)), s };
   return { k: 'const', v, s };
+}
+
+/** Python's `str.format` for `{}`, `{0}` and `{name}` fields; undefined when a field's value is not known. */
+export function formatText(template: string, args: Array<string | undefined>, named: ReadonlyMap<string, string | undefined>): string | undefined {
+  let next = 0;
+  let complete = true;
+  const out = template.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (m, field: string | undefined) => {
+    if (field === undefined) return m[0];
+    const v = field === '' ? args[next++] : /^\d+$/.test(field) ? args[Number(field)] : named.get(field);
+    if (v === undefined) complete = false;
+    return v ?? '';
+  });
+  return complete ? out : undefined;
 }

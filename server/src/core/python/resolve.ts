@@ -204,24 +204,8 @@ export class Resolver {
         const mod = this.findModule(b.module, file);
         return mod ? { t: 'module', file: mod } : { t: 'ext', q: b.module };
       }
-      case 'from': {
-        const mod = this.moduleFile(b);
-        const submodule = (): string | undefined => (b.level > 0 ? this.relativeModule(b.file, b.level, b.module ? `${b.module}.${b.name}` : b.name) : this.findModule(`${b.module}.${b.name}`, file));
-        if (!mod) {
-          // A namespace package (a folder without __init__.py, PEP 420): `from app import models` is its module.
-          const sub = submodule();
-          if (sub) return { t: 'module', file: sub };
-          if (b.level > 0) return { t: 'unknown' };
-          return { t: 'ext', q: `${b.module}.${b.name}` };
-        }
-        // A submodule (`from . import models`) or a name inside the module.
-        const inner = mod === file ? { t: 'unknown' as const } : this.lookup(mod, b.name, depth + 1);
-        if (inner.t !== 'unknown') return inner;
-        const sub = submodule();
-        if (sub) return { t: 'module', file: sub };
-        // What a described library module does not describe is the library's, as if it were not described.
-        return this.libraryNames.has(mod) ? { t: 'ext', q: `${b.module}.${b.name}` } : { t: 'unknown' };
-      }
+      case 'from':
+        return this.fromImported(file, b, depth);
       case 'class':
         return { t: 'class', file, cls: b.cls };
       case 'def':
@@ -234,6 +218,30 @@ export class Resolver {
         return { t: 'expr', file, e: b.e };
       }
     }
+  }
+
+  /** What a `from` statement (one inside a function too: `from kotti.util import camel_case_to_name`) binds `name` to. */
+  imported(file: string, s: Extract<Stmt, { k: 'from' }>, name: string): Value {
+    return this.fromImported(file, { k: 'from', file, level: s.level, module: s.module, name }, 0);
+  }
+
+  private fromImported(file: string, b: Extract<Binding, { k: 'from' }>, depth: number): Value {
+    const mod = this.moduleFile(b);
+    const submodule = (): string | undefined => (b.level > 0 ? this.relativeModule(b.file, b.level, b.module ? `${b.module}.${b.name}` : b.name) : this.findModule(`${b.module}.${b.name}`, file));
+    if (!mod) {
+      // A namespace package (a folder without __init__.py, PEP 420): `from app import models` is its module.
+      const sub = submodule();
+      if (sub) return { t: 'module', file: sub };
+      if (b.level > 0) return { t: 'unknown' };
+      return { t: 'ext', q: `${b.module}.${b.name}` };
+    }
+    // A submodule (`from . import models`) or a name inside the module.
+    const inner = mod === file ? { t: 'unknown' as const } : this.lookup(mod, b.name, depth + 1);
+    if (inner.t !== 'unknown') return inner;
+    const sub = submodule();
+    if (sub) return { t: 'module', file: sub };
+    // What a described library module does not describe is the library's, as if it were not described.
+    return this.libraryNames.has(mod) ? { t: 'ext', q: `${b.module}.${b.name}` } : { t: 'unknown' };
   }
 
   /** What an expression refers to when it is a name, an attribute chain or a call result bound to a name. */
