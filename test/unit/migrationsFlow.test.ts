@@ -837,6 +837,24 @@ describe('migrations: enum values', () => {
 });
 
 describe('migrations: dispatch, helper classes and statements as Python runs them', () => {
+  it("reads a conditional assignment as the branch its test takes, version_table_schema as the default schema, and slices (rucio)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        schema = context.get_context().version_table_schema + "." if context.get_context().version_table_schema else ""
+        op.add_column("posts", sa.Column("title", sa.String()), schema=schema[:-1] or None)
+        op.execute("ALTER TABLE " + schema + "posts ADD COLUMN body TEXT")
+        table = NAMES[-1] if NAMES else "users"
+        op.add_column(table, sa.Column(NAMES[0][:4], sa.Integer()))
+      `, `
+        from alembic import context
+        NAMES = ["posts_extra", "posts"]
+      `),
+    }, 'postgresql');
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title', 'body', 'post']);
+  });
+
   it('makes the calls of a statement that is a tuple of calls, as a stray comma leaves it (mlrun)', async () => {
     const r = await replay({
       'v/a.py': BASE,

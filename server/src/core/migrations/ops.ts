@@ -210,13 +210,12 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
     if (v === undefined) note(what, e);
     return v;
   };
-  /** An optional string argument (absent or None gives undefined). */
+  /** An optional string argument (absent, None or empty gives undefined). */
   const optional = (param: string, what: string): string | undefined => {
     const e = args.get(param);
-    if (!e || (e.k === 'const' && e.v === null)) return undefined;
-    const v = evalName(scope, e);
-    if (v === undefined) note(what, e);
-    return v;
+    const v = e && optionalName(scope, e);
+    if (e && v === null) note(what, e);
+    return v ?? undefined;
   };
   const flag = (param: string): boolean => {
     const e = args.get(param);
@@ -331,6 +330,16 @@ function evalName(scope: OpScope, e: Expr): string | undefined {
   return leaf ? evalString(leaf.ctx.resolver, leaf.ctx.file, leaf.e, leaf.ctx.locals) : undefined;
 }
 
+/**
+ * An optional name argument (a schema): the name, undefined when it is None or empty (no schema, as SQLAlchemy reads
+ * an empty one: rucio's `schema=schema[:-1]`), null when it cannot be evaluated.
+ */
+function optionalName(scope: OpScope, e: Expr): string | undefined | null {
+  const v = evalLiteral(scope.resolver, scope.file, e, scope.locals);
+  if (v === null || v === '') return undefined;
+  return typeof v === 'string' ? v : (evalName(scope, e) ?? null);
+}
+
 /** The table of `op.batch_alter_table(table_name, schema=...)`, with what could not be evaluated. */
 export function readBatchTarget(scope: OpScope, call: Call): BatchTarget {
   const unresolved: string[] = [];
@@ -338,10 +347,9 @@ export function readBatchTarget(scope: OpScope, call: Call): BatchTarget {
   const name = nameExpr ? evalName(scope, nameExpr) : undefined;
   if (name === undefined) unresolved.push(nameExpr ? `the table name \`${exprText(nameExpr)}\`` : 'the table name');
   const schemaExpr = keywordArg(call, 'schema');
-  const given = !!schemaExpr && !(schemaExpr.k === 'const' && schemaExpr.v === null);
-  const schema = given ? evalString(scope.resolver, scope.file, schemaExpr, scope.locals) : undefined;
-  if (given && schema === undefined) unresolved.push(`the schema \`${exprText(schemaExpr!)}\``);
-  return { table: { name, schema }, unresolved };
+  const schema = schemaExpr && optionalName(scope, schemaExpr);
+  if (schemaExpr && schema === null) unresolved.push(`the schema \`${exprText(schemaExpr)}\``);
+  return { table: { name, schema: schema ?? undefined }, unresolved };
 }
 
 /** The columns and constraints given to `op.create_table` after its name. */

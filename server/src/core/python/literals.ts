@@ -73,6 +73,12 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
       return bound ? again(bound.e, bound.file, undefined) : undefined;
     }
     case 'attr': {
+      // `context.get_context().version_table_schema` (rucio's schema prefix): None, the default schema, as env.py
+      // configures it unless given `version_table_schema`; its models are in the default schema too.
+      if (e.name === 'version_table_schema' && e.obj.k === 'call') {
+        const fn = resolver.resolve(file, e.obj.fn, locals);
+        if (fn.t === 'ext' && (fn.q === 'alembic.context.get_context' || fn.q === 'alembic.op.get_context')) return null;
+      }
       if (e.name === '__name__') {
         // A project class's name (`cls.__name__` where `cls` is bound to the mapped class).
         const owner = resolver.resolve(file, e.obj, locals);
@@ -124,6 +130,17 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
         default:
           return undefined;
       }
+    }
+    case 'subscript': {
+      // `schema[:-1]`, `names[0]`: an item or a slice of a literal text or list (steps are not read).
+      const v = e.index.length === 1 ? again(e.obj) : undefined;
+      if (typeof v !== 'string' && !Array.isArray(v)) return undefined;
+      const index = e.index[0];
+      if (index.k === 'num' && Number.isInteger(index.v)) return v.at(index.v);
+      const slice = index.k === 'other' ? /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*$/.exec(index.text) : null;
+      if (!slice) return undefined;
+      const [from, to] = [slice[1], slice[2]].map((x) => (x === undefined ? undefined : Number(x)));
+      return v.slice(from ?? 0, to);
     }
     case 'call': {
       // `len(cls.possible_render_modes)`: the length of a literal, or the count of a literal's items whatever they are.

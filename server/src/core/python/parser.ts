@@ -179,6 +179,8 @@ class Converter {
   private classDepth = 0;
   /** Whether every method's body is read: in a module that imports Alembic (a revision's helper classes). */
   private everyMethod = false;
+  /** How many function bodies enclose the statement being converted. */
+  private functionDepth = 0;
   /** The id of each field the converter reads. */
   private readonly f: Record<(typeof FIELDS)[number], number>;
 
@@ -192,6 +194,7 @@ class Converter {
     this.statementDepth = 0;
     this.classDepth = 0;
     this.everyMethod = IMPORTS_ALEMBIC.test(this.t.textOf(0));
+    this.functionDepth = 0;
     return this.block(0);
   }
 
@@ -426,7 +429,13 @@ class Converter {
       const needed = outerDepth === 0 || this.everyMethod || name.startsWith('__') || name === 'load_dialect_impl' || decorators.some((d) => /declared_attr|directive|cascading|staticmethod|classmethod/.test(dottedName(d.k === 'call' ? d.fn : d) ?? '')) || METHOD_BODY_NEEDED.test(t.textOf(n));
       this.classDepth = 0;
       try {
-        const body = needed ? this.body(n) : [];
+        this.functionDepth++;
+        let body: Stmt[];
+        try {
+          body = needed ? this.body(n) : [];
+        } finally {
+          this.functionDepth--;
+        }
         const def: Stmt = { k: 'def', name, params: this.params(t.child(n, this.f.parameters)), decorators, body, s: this.span(outer), nameSpan: this.span(nameNode) };
         // Only a method's return annotation says something (`-> Mapped[int]` on a declared_attr); not upgrade()'s.
         const returns = needed && outerDepth > 0 ? t.child(n, this.f.return_type) : NO_NODE;
@@ -492,11 +501,22 @@ class Converter {
       const right = t.child(cur, this.f.right);
       if (right !== NO_NODE && t.type(right) === 'assignment') cur = right;
       else {
+        // In a function, `schema = a if c else b` is the statement `if c: schema = a` / `else: schema = b` (rucio).
+        if (right !== NO_NODE && this.functionDepth > 0 && !ann) return this.conditionalAssignment(targets, right, this.span(n));
         value = right !== NO_NODE ? this.expr(right) : undefined;
         cur = NO_NODE;
       }
     }
     return { k: 'assign', targets, ann, value, s: this.span(n) };
+  }
+
+  /** An assignment of `value`, as an `if` statement when the value is a conditional expression (each branch in turn). */
+  private conditionalAssignment(targets: Expr[], value: number, s: Span): Stmt {
+    const t = this.t;
+    const parts = t.type(value) === 'conditional_expression' ? t.namedChildren(value).filter((c) => t.type(c) !== 'comment') : [];
+    if (parts.length !== 3) return { k: 'assign', targets, value: this.expr(value), s };
+    const [body, test, orelse] = parts;
+    return { k: 'if', test: this.expr(test), body: [this.conditionalAssignment(targets, body, s)], orelse: [this.conditionalAssignment(targets, orelse, s)], s };
   }
 
   private argumentList(n: number, args: Expr[], kw: Keyword[]): void {
