@@ -137,7 +137,9 @@ describe('migrations: DDL in op.execute', () => {
     });
     assert.deepEqual([dropped.findings, dropped.schema.size], [[], 0]);
     const qualified = await replay({ 'v/a.py': create });
-    assert.deepEqual([...qualified.schema.keys()], ['users', 'public.users'], 'public.users is another table, assumed to exist');
+    // PostgreSQL's public schema is the default one the table was made in: the same table, as Alembic compares it.
+    assert.deepEqual([...qualified.schema.keys()], ['users']);
+    assert.deepEqual(table(qualified, 'users').indexes.map((i) => i.name), ['ix_users_email', 'ix_users_id', 'ix_users_singleton', 'ix_users_id_again']);
   });
 
   it('ignores data changes, functions, triggers, extensions, grants and comments', async () => {
@@ -448,5 +450,22 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(codes(r.findings), []);
     assert.deepEqual([...r.schema.keys()].sort(), ['posts', 'users']);
     for (const t of ['users', 'posts']) assert.deepEqual(table(r, t).columns.get('created_at')!.type?.args, { timezone: true }, t);
+  });
+
+  it("takes PostgreSQL's public schema for the default one a table was made in, either way round (mergin, onyx)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(80)))
+        op.create_table("tenants", sa.Column("id", sa.Integer(), primary_key=True), schema="public")
+      `),
+      'v/b.py': executing('b', 'a', 'CREATE UNIQUE INDEX ix_users_email ON public.users (LOWER(email));', 'ALTER TABLE public.tenants ADD COLUMN name TEXT;'),
+      'v/c.py': rev('c', 'b', `
+        op.add_column("tenants", sa.Column("shard", sa.Integer()))
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...r.schema.keys()], ['users', 'public.tenants']);
+    assert.deepEqual(table(r, 'users').indexes.map((x) => x.name), ['ix_users_email']);
+    assert.deepEqual([...table(r, 'public.tenants').columns.keys()], ['id', 'name', 'shard']);
   });
 });

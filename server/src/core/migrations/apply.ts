@@ -1,7 +1,7 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
-import { checkMentions, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
+import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { spatialIndexName } from '../schema/types';
 import type { OpStep } from './interpret';
@@ -536,7 +536,7 @@ class SchemaReplay {
       this.remember(op);
       return undefined;
     }
-    let table = this.schema.get(key);
+    let table = this.schema.get(key) ?? this.inDefaultSchema(ref);
     if (!table) {
       if (options.ifExists) return undefined;
       if ((!this.created.has(key) || this.existedBefore.has(key)) && !this.gone.has(key)) {
@@ -553,6 +553,17 @@ class SchemaReplay {
     }
     this.touch(table, op);
     return table;
+  }
+
+  /**
+   * The table a reference to PostgreSQL's default schema names under its other spelling: `public.user` is the `user`
+   * a revision made without a schema (mergin's SQL), and `user` the `public.user` one made with it, as Alembic's
+   * comparison takes the default schema's name for none. (A MySQL database called public is not thought of.)
+   */
+  private inDefaultSchema(ref: TableRef): TableDef | undefined {
+    if (ref.name === undefined) return undefined;
+    if (ref.schema === DEFAULT_POSTGRES_SCHEMA) return this.schema.get(tableKey(ref.name));
+    return ref.schema === undefined ? this.schema.get(tableKey(ref.name, DEFAULT_POSTGRES_SCHEMA)) : undefined;
   }
 
   /** A table the history uses without creating: its columns are known only from what ops add or alter. */

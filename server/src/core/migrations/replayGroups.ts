@@ -1,5 +1,5 @@
 import { InputsMemo } from '../memo';
-import { tableKey, type Schema, type SourceRef } from '../schema/schema';
+import { DEFAULT_POSTGRES_SCHEMA, tableKey, type Schema, type SourceRef } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
 import { applyRevisionOps, baselineFinding, type ReplayResult } from './apply';
 import type { NamingConvention } from '../models/naming';
@@ -214,6 +214,8 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
   const table = 'table' in op ? op.table : undefined;
   if (table?.name === undefined) return [];
   const keys = [tableKey(table.name, table.schema)];
+  // `public.user` is PostgreSQL's default schema's `user`, which `existingTable` finds under either name.
+  if (table.schema === DEFAULT_POSTGRES_SCHEMA) keys.push(table.name);
   const referenced = (refs: string[]): void => {
     for (const ref of refs) {
       const target = splitForeignKey(ref);

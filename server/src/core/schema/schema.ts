@@ -204,6 +204,9 @@ export interface TableDef {
 /** A set of tables keyed by `schema.name` (or `name`). */
 export type Schema = Map<string, TableDef>;
 
+/** PostgreSQL's default schema, where tables made without a schema are. */
+export const DEFAULT_POSTGRES_SCHEMA = 'public';
+
 /** The key a table is stored under in a `Schema`. */
 export function tableKey(name: string, schema?: string): string {
   return schema ? `${schema}.${name}` : name;
