@@ -855,6 +855,39 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
     assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title', 'body', 'post']);
   });
 
+  it('makes the table of Model.__table__.create(bind) as the model describes it, and drops it with .drop(bind)', async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class RunEvent(Base):
+          __tablename__ = "run_event"
+          id = sa.Column(sa.Integer, primary_key=True)
+      class Audit(Base):
+          __tablename__ = "audit"
+          id = sa.Column(sa.Integer, primary_key=True)
+    `;
+    const r = await replay({
+      'app/models.py': models,
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        RunEvent.__table__.create(op.get_bind(), checkfirst=True)
+        for model in (Audit,):
+            model.__table__.create(op.get_bind())
+        Base.metadata.create_all(op.get_bind(), tables=[Audit.__table__])
+        op.add_column("run_event", sa.Column("kind", sa.String()))
+      `, 'from app.models import Audit, Base, RunEvent'),
+      'v/c.py': rev('c', 'b', `
+        Audit.__table__.drop(op.get_bind())
+        Base.metadata.create_all(op.get_bind())
+      `, 'from app.models import Audit, Base'),
+    });
+    assert.deepEqual([...r.schema.keys()], ['users', 'posts', 'run_event']);
+    assert.ok(table(r, 'run_event').partial, 'its columns are the model\'s when the revision runs');
+    assert.deepEqual([...table(r, 'run_event').columns.keys()], ['kind']);
+    assert.deepEqual(r.findings.map((f) => [f.code, f.message]), [['unresolved', 'helper call: could not evaluate the table `Base.metadata.create_all(op.get_bind())` makes or drops statically.']]);
+  });
+
   it('makes the calls of a statement that is a tuple of calls, as a stray comma leaves it (mlrun)', async () => {
     const r = await replay({
       'v/a.py': BASE,

@@ -1,7 +1,7 @@
 import { callsIn, innerBlocks, returnedValue, subExprs, type Expr, type Stmt } from '../python/syntax';
 import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
-import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
+import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { tableKey } from '../schema/schema';
 import { tablesOf } from './replayGroups';
@@ -253,6 +253,11 @@ class Interpreter {
     if (this.builtinCalled(e.fn, frame) === 'exec') {
       const code = e.args[0] ? `the code \`${exprText(e.args[0])}\`` : 'its code';
       this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'exec', unresolved: [code] }], flags);
+      return;
+    }
+    const modelTable = readModelTableCall(this.scope(frame), e);
+    if (modelTable) {
+      this.record(modelTable, flags);
       return;
     }
     const method = this.methodCall(e, frame);

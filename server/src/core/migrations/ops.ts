@@ -340,6 +340,46 @@ function optionalName(scope: OpScope, e: Expr): string | undefined | null {
   return typeof v === 'string' ? v : (evalName(scope, e) ?? null);
 }
 
+/**
+ * A table made or dropped straight from a model class (`RunEvent.__table__.create(op.get_bind(), checkfirst=True)`, or
+ * `.drop(...)`): the table the model describes when the revision runs, so its columns are not known here and it is
+ * made as a partial table. `Base.metadata.create_all(bind)` (or `drop_all`) may make or drop any table: said.
+ * Undefined for any other call.
+ */
+export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | undefined {
+  if (call.fn.k !== 'attr') return undefined;
+  const method = call.fn.name;
+  const target = call.fn.obj;
+  const origin = { file: scope.file, span: call.s };
+  const checkfirst = (fallback: boolean): boolean => {
+    const given = keywordArg(call, 'checkfirst');
+    return given ? evalLiteral(scope.resolver, scope.file, given, scope.locals) === true : fallback;
+  };
+  /** The op on the table of `X.__table__`, or on some table when that is not a model class's. */
+  const tableOp = (e: Expr | undefined, create: boolean, ifExisting: boolean): MigrationOp => {
+    const model = e?.k === 'attr' && e.name === '__table__' ? scope.resolver.resolve(scope.file, e.obj, scope.locals) : undefined;
+    const written = model?.t === 'class' ? scope.resolver.classAttribute({ file: model.file, cls: model.cls }, '__tablename__') : undefined;
+    const name = written ? evalString(scope.resolver, written.file, written.found) : undefined;
+    const unresolved = name !== undefined ? [] : model?.t === 'class' ? [`the table name of model ${model.cls.name}`] : [`the table \`${e ? exprText(e) : exprText(call)}\` makes or drops`];
+    const table = { name };
+    return create
+      ? { origin, via: 'call', unresolved, kind: 'create_table', table, columns: [], constraints: [], ifNotExists: ifExisting, partial: true }
+      : { origin, via: 'call', unresolved, kind: 'drop_table', table, ifExists: ifExisting };
+  };
+  if ((method === 'create' || method === 'drop') && target.k === 'attr' && target.name === '__table__') {
+    const model = scope.resolver.resolve(scope.file, target.obj, scope.locals);
+    return model.t === 'class' ? [tableOp(target, method === 'create', checkfirst(false))] : undefined;
+  }
+  // `metadata.create_all(bind, tables=[Server.__table__])`: those tables, or any of the metadata's (created only where
+  // missing, dropped only where present: checkfirst is on by default).
+  if ((method === 'create_all' || method === 'drop_all') && target.k === 'attr' && target.name === 'metadata') {
+    const tables = keywordArg(call, 'tables');
+    const items = tables?.k === 'list' || tables?.k === 'tuple' ? tables.items : [undefined];
+    return items.map((item) => tableOp(item, method === 'create_all', checkfirst(true)));
+  }
+  return undefined;
+}
+
 /** The table of `op.batch_alter_table(table_name, schema=...)`, with what could not be evaluated. */
 export function readBatchTarget(scope: OpScope, call: Call): BatchTarget {
   const unresolved: string[] = [];
