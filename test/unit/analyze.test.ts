@@ -816,12 +816,45 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found(`${labels('runs', 50)}\n${labels('jobs', 80)}`), []);
     assert.deepEqual(await found(`${labels('runs', 50)}\n${labels('jobs', 50)}`), ['warning type-mismatch jobs_labels']);
     assert.deepEqual(await found(labels('runs', 50)), ['warning missing-table jobs_labels']);
+    // A factory that binds its parameter anew, or a table name it cannot read, is not read: said, not guessed.
+    const rebinding = models.replace('def make_label(table, size=50):', 'def make_label(table, size=50):\n          table = table + "x"');
+    assert.deepEqual((await analysis(`${create}\n${labels('runs', 50)}\n${labels('jobs', 80)}`, { 'app/models.py': rebinding })).map((f) => `${f.severity} ${f.code} ${f.table ?? ''}`), [
+      'information unresolved ',
+      'information extra-table runs_labels',
+      'information extra-table jobs_labels',
+    ]);
+    const conditional = models.replace('__tablename__ = f"{table}_labels"', '__tablename__ = f"{table}_labels" if PLURAL else f"{table}_label"');
+    assert.deepEqual((await analysis(`${create}\n${labels('runs', 50)}\n${labels('jobs', 80)}`, { 'app/models.py': conditional })).map((f) => `${f.severity} ${f.code} ${f.message}`).sort(), [
+      'information extra-table Table "jobs_labels" exists at head a1 and no model names it, but the table name of model Label (and of 2 more) cannot be evaluated statically: it may be this one.',
+      'information extra-table Table "runs_labels" exists at head a1 and no model names it, but the table name of model Label (and of 2 more) cannot be evaluated statically: it may be this one.',
+      'information unresolved Model Label is made by make_label() each time it is called: its table and columns cannot be read statically and are not checked.',
+      'information unresolved The table name of model Label cannot be evaluated statically; its columns are not checked.',
+    ]);
     // A call whose argument is read at run time: that table is not known, and said.
     const dynamic = `\n      EXTRA = make_label(os.environ["TABLE"])\n`;
     assert.deepEqual(await found(`${labels('runs', 50)}\n${labels('jobs', 80)}\nop.create_table("extra_labels", sa.Column("id", sa.Integer(), primary_key=True))`, dynamic), [
       'information unresolved Model Label is made by make_label() each time it is called: the table of a call whose arguments cannot be evaluated statically is not checked.',
       'information extra-table extra_labels',
     ]);
+  });
+
+  it("takes a table a revision makes from its model class as made by the migrations, not as a sign of tables made outside them", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class RunEvent(Base):
+          __tablename__ = "run_event"
+          __table_args__ = {"schema": "audit"}
+          id = sa.Column(sa.Integer, primary_key=True)
+      class Orphan(Base):
+          __tablename__ = "orphan"
+          id = sa.Column(sa.Integer, primary_key=True)
+    `;
+    const revision = 'from alembic import op\nfrom app.models import RunEvent\nrevision = "b1"\ndown_revision = "a1"\n\ndef upgrade():\n    RunEvent.__table__.create(op.get_bind(), checkfirst=True)\n    op.create_index("ix_run_event_id", "run_event", ["id"], schema="audit")\n';
+    const found = (await analysis('pass', { 'app/models.py': models, 'migrations/versions/b1_events.py': revision })).map((f) => `${f.severity} ${f.code} ${f.table}`);
+    // The index the revision adds to audit.run_event (the model's schema) is one the model lacks.
+    assert.deepEqual(found.sort(), ['warning extra-index run_event', 'warning missing-table orphan']);
   });
 
   it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {

@@ -575,6 +575,29 @@ describe('models -> schema: computed table names', () => {
     assert.deepEqual([...tables.keys()].sort(), ['local_groups', 'txt_files']);
   });
 
+  it('still takes a class method named for snake case it cannot follow as snake case', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import declarative_base, declared_attr
+        class Named:
+            @classmethod
+            def _camel_to_snake(cls, name):
+                out = ""
+                for ch in name:
+                    out += ch
+                return out
+            @declared_attr
+            def __tablename__(cls):
+                return cls._camel_to_snake(cls.__name__)
+        Base = declarative_base(cls=Named)
+        class TaskRun(Base):
+            id = Column(Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()], ['task_run']);
+  });
+
   it("reads SQLAlchemy-Utils' @aggregated column, named after its method (open-event-server)", async () => {
     const tables = await modelTables({
       'models.py': `

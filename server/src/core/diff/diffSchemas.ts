@@ -173,7 +173,7 @@ const lookups = new WeakMap<Schema, { findTable: (model: TableDef) => TableDef |
 function schemaLookup(migrations: Schema): { findTable: (model: TableDef) => TableDef | undefined; baseline: boolean } {
   let lookup = lookups.get(migrations);
   if (!lookup) {
-    lookup = { findTable: matchMigrationTables(migrations), baseline: [...migrations.values()].some((t) => t.partial) };
+    lookup = { findTable: matchMigrationTables(migrations), baseline: [...migrations.values()].some((t) => t.partial && !t.fromModel) };
     lookups.set(migrations, lookup);
   }
   return lookup;

@@ -218,11 +218,11 @@ class SchemaReplay {
   private createTable(op: Extract<MigrationOp, { kind: 'create_table' }>): void {
     const key = refKey(op.table);
     if (key === undefined) return this.remember(op);
-    const existing = this.schema.get(key);
+    const existing = this.schema.get(key) ?? this.inDefaultSchema(op.table);
     // After an op that may have dropped it (mistral's `if "t" in inspector.get_table_names(): op.drop_table("t")`, the
     // table perhaps made by create_all), a create that surely runs succeeds only on a database without the table: the
     // table is the one it makes.
-    if (existing && this.existenceInDoubt.has(key) && !this.quiet()) this.schema.delete(key);
+    if (existing && this.existenceInDoubt.has(key) && !this.quiet()) this.schema.delete(tableKey(existing.name, existing.schema));
     else if (existing) {
       if (!op.ifNotExists && !this.quiet()) this.invalid(`${label(op)}: table "${qualified(existing)}" already exists.`, existing);
       this.touch(existing, op);
@@ -231,6 +231,7 @@ class SchemaReplay {
     const table = newTable(op.table.name!, op.origin, op.table.schema);
     table.history = [];
     if (op.partial) table.partial = true;
+    if (op.fromModel) table.fromModel = true;
     this.touch(table, op);
     const pk = op.constraints.find((c) => c.spec.kind === 'primary')?.spec;
     const pkColumns = pk?.kind === 'primary' ? pk.columns : op.columns.filter((c) => c.spec.primaryKey && c.spec.name !== undefined).map((c) => c.spec.name!);

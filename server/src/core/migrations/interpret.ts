@@ -456,6 +456,7 @@ class Interpreter {
   }
 
   private ifStatement(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
+    if (s.ternary) return this.conditionalAssignment(s, frame, flags);
     const onDatabase = this.testOnDatabase(s.test, frame);
     if (onDatabase) return this.branchOnDatabase(s, onDatabase, frame, flags);
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
@@ -476,6 +477,18 @@ class Interpreter {
     if (a === 'maybe' || b === 'maybe') return 'maybe';
     if (a === 'return' && b === 'return') return 'return';
     return a || b ? 'guarded' : undefined;
+  }
+
+  /**
+   * `x = a if c else b`: the branch a test it can decide takes (the dialect when known, the `op` parameter, a
+   * literal); otherwise `x` is unknown, as it would be read as one expression.
+   */
+  private conditionalAssignment(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
+    const dialect = this.dialect !== undefined && this.mentions(s.test, frame, DIALECT_WORDS, 0) ? this.decideDialect(s.test, frame, 0) : undefined;
+    const literal = dialect ?? this.testOfParameter(s.test, frame) ?? evalLiteral(this.resolver, frame.file, s.test, frame.locals);
+    if (literal !== undefined) return this.walk(isTruthy(literal) ? s.body : s.orelse, frame, flags);
+    for (const name of namesChangedBy(s)) frame.set(name, UNKNOWN);
+    return undefined;
   }
 
   /**

@@ -49,7 +49,8 @@ interface OpBase {
 /** One schema-changing migration operation, with every argument evaluated as far as static analysis allows. */
 export type MigrationOp = OpBase &
   (
-    | { kind: 'create_table'; table: TableRef; columns: ColumnItem[]; constraints: ConstraintItem[]; ifNotExists: boolean; partial: boolean }
+    /** `fromModel`: `Model.__table__.create(bind)`, whose columns are the model's when the revision runs (partial). */
+    | { kind: 'create_table'; table: TableRef; columns: ColumnItem[]; constraints: ConstraintItem[]; ifNotExists: boolean; partial: boolean; fromModel?: true }
     | { kind: 'drop_table'; table: TableRef; ifExists: boolean }
     | { kind: 'rename_table'; table: TableRef; newName?: string }
     | { kind: 'add_column'; table: TableRef; column?: ColumnItem; ifNotExists: boolean }
@@ -361,9 +362,13 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
     const written = model?.t === 'class' ? scope.resolver.classAttribute({ file: model.file, cls: model.cls }, '__tablename__') : undefined;
     const name = written ? evalString(scope.resolver, written.file, written.found) : undefined;
     const unresolved = name !== undefined ? [] : model?.t === 'class' ? [`the table name of model ${model.cls.name}`] : [`the table \`${e ? exprText(e) : exprText(call)}\` makes or drops`];
-    const table = { name };
+    // `__table_args__ = {"schema": "audit"}`, or a tuple ending with such a dict.
+    const args = model?.t === 'class' ? scope.resolver.classAttribute({ file: model.file, cls: model.cls }, '__table_args__') : undefined;
+    const options = args && (args.found.k === 'tuple' || args.found.k === 'list' ? args.found.items[args.found.items.length - 1] : args.found);
+    const schema = args && options?.k === 'dict' ? evalDict(scope.resolver, args.file, options)?.schema : undefined;
+    const table = typeof schema === 'string' ? { name, schema } : { name };
     return create
-      ? { origin, via: 'call', unresolved, kind: 'create_table', table, columns: [], constraints: [], ifNotExists: ifExisting, partial: true }
+      ? { origin, via: 'call', unresolved, kind: 'create_table', table, columns: [], constraints: [], ifNotExists: ifExisting, partial: true, fromModel: true }
       : { origin, via: 'call', unresolved, kind: 'drop_table', table, ifExists: ifExisting };
   };
   if ((method === 'create' || method === 'drop') && target.k === 'attr' && target.name === '__table__') {
@@ -557,7 +562,9 @@ function sqlText({ e, ctx }: Located): SqlText | undefined {
   if (e.k !== 'call') return { e, ctx };
   if (e.fn.k === 'attr' && (e.fn.name === 'bindparams' || e.fn.name === 'execution_options')) return sqlText({ e: e.fn.obj, ctx });
   const callee = calleeName(ctx, e);
-  if (callee === 'sa.DDL') return e.args[0] ? { e: e.args[0], ctx, ddl: { context: keywordArg(e, 'context') ?? e.args[2], ctx } } : undefined;
+  // `DDL(statement, context=None)` since SQLAlchemy 1.4; `DDL(statement, on, context)` before.
+  const positional = e.args[1]?.k === 'dict' ? e.args[1] : e.args[2];
+  if (callee === 'sa.DDL') return e.args[0] ? { e: e.args[0], ctx, ddl: { context: keywordArg(e, 'context') ?? positional, ctx } } : undefined;
   if (callee === 'sa.text' || (e.fn.k === 'attr' && e.fn.name === 'text')) return e.args[0] ? { e: e.args[0], ctx } : undefined;
   if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') return { e, ctx };
   // `" ".join([...])` of strings.

@@ -1,5 +1,5 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
-import { keywordArg, returnedValue, substituteNames } from '../python/syntax';
+import { callsIn, keywordArg, returnedValue, substituteNames } from '../python/syntax';
 import { exprText, type ClassStmt, type Locals, type Resolver, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
@@ -58,8 +58,8 @@ class ModelReader {
   private readonly classTables = new Map<object, TableDef>();
   private readonly pending: Array<{ table: TableDef; col: ColumnDef; spec: ColumnSpec }> = [];
   private readonly attributeColumns = new Map<TableDef, Map<string, string>>();
-  /** The calls of each factory function (`def make_label(table)`): how many were read as a model, how many not. */
-  private readonly factoryCalls = new Map<object, { read: number; unread: number }>();
+  /** How many calls of each factory function (`def make_label(table)`) were read as a model. */
+  private readonly factoryCalls = new Map<object, number>();
 
   constructor(private readonly resolver: Resolver) {
     this.graph = new ClassGraph(resolver);
@@ -84,8 +84,10 @@ class ModelReader {
       }
     }
     for (const { file, def } of factories) {
-      const calls = this.factoryCalls.get(def);
-      if (!calls?.read || calls.unread) this.noteFactoryModels(file, def, !!calls?.read);
+      // Every call of it in the files read (in functions, loops and comprehensions too) must have been read.
+      const read = this.factoryCalls.get(def) ?? 0;
+      const written = read > 0 ? files.reduce((n, f) => n + callsIn(this.resolver.moduleBody(f)).filter((c) => calledName(c) === def.name).length, 0) : 0;
+      if (read === 0 || written > read) this.noteFactoryModels(file, def, read > 0);
     }
     // Module-level `Index("ix", table.c.a, Model.b)`, `UniqueConstraint(Model.a)` and `ForeignKeyConstraint([Model.a],
     // [...])` calls attach to the table of their columns, once all are known (a constraint given column names, not
@@ -190,24 +192,23 @@ class ModelReader {
    */
   private factoryInstance(file: string, call: Extract<Expr, { k: 'call' }>, locals: Locals | undefined): void {
     const fn = this.resolver.resolve(file, call.fn, locals);
-    if (fn.t !== 'def' || call.args.some((a) => a.k === 'starred')) return;
+    if (fn.t !== 'def' || call.args.some((a) => a.k === 'starred') || call.kw.some((k) => k.name === null)) return;
     const returned = returnedValue(fn.def);
-    const cls = returned?.k === 'name' ? fn.def.body.find((s): s is ClassStmt => s.k === 'class' && s.name === returned.id) : undefined;
+    const at = returned?.k === 'name' ? fn.def.body.findIndex((s) => s.k === 'class' && s.name === returned.id) : -1;
+    const cls = at >= 0 ? (fn.def.body[at] as ClassStmt) : undefined;
     if (!cls || !this.isMappedClass({ file: fn.file, cls })) return;
-    let calls = this.factoryCalls.get(fn.def);
-    if (!calls) this.factoryCalls.set(fn.def, (calls = { read: 0, unread: 0 }));
+    // A parameter the function or the class binds anew (`table = table + "s"`) is not the argument: not read.
+    const params = new Set(fn.def.params.map((p) => p.name));
+    if ([...fn.def.body.slice(0, at), ...cls.body].some((s) => boundNames(s).some((n) => params.has(n)))) return;
     const values = new Map<string, Expr>();
     for (const [i, p] of fn.def.params.entries()) {
       const arg = p.star ? undefined : (call.args[i] ?? keywordArg(call, p.name));
       const v = arg ? evalLiteral(this.resolver, file, arg, locals) : p.default && !p.star ? evalLiteral(this.resolver, fn.file, p.default) : undefined;
-      if (v === undefined) {
-        calls.unread++;
-        return;
-      }
+      if (v === undefined) return;
       values.set(p.name, literalExpr(v, (arg ?? call).s));
     }
-    calls.read++;
-    this.planFor({ file: fn.file, cls: substituteNames(cls, values) });
+    const plan = this.planFor({ file: fn.file, cls: substituteNames(cls, values) });
+    if (plan?.table.name) this.factoryCalls.set(fn.def, (this.factoryCalls.get(fn.def) ?? 0) + 1);
   }
 
   /**
@@ -1103,6 +1104,33 @@ function aggregatedColumn(ctx: EvalContext, def: Extract<Stmt, { k: 'def' }>): D
     return { attr: def.name, spec, origin: { file: ctx.file, span: def.nameSpan }, defaultNullable: !spec.primaryKey };
   }
   return undefined;
+}
+
+/** The name a call calls by (`make_label` of `make_label(x)` and of `models.make_label(x)`). */
+function calledName(call: Extract<Expr, { k: 'call' }>): string | undefined {
+  return call.fn.k === 'name' ? call.fn.id : call.fn.k === 'attr' ? call.fn.name : undefined;
+}
+
+/** The names a statement binds at its own level: assignment and loop targets, imports, defs and classes. */
+function boundNames(s: Stmt): string[] {
+  const names = (e: Expr): string[] => (e.k === 'name' ? [e.id] : e.k === 'tuple' || e.k === 'list' ? e.items.flatMap(names) : e.k === 'starred' ? names(e.value) : []);
+  switch (s.k) {
+    case 'assign':
+      return s.targets.flatMap(names);
+    case 'for':
+      return names(s.target);
+    case 'def':
+    case 'class':
+      return [s.name];
+    case 'import':
+      return [s.asname ?? s.module.split('.')[0]];
+    case 'from':
+      return s.names.map((n) => n.asname ?? n.name);
+    case 'with':
+      return s.items.flatMap((i) => (i.as ? [i.as] : []));
+    default:
+      return [];
+  }
 }
 
 /** Locals with the names a function's body assigns before its first `return` (`fk = ForeignKey(...)`), as written. */

@@ -168,7 +168,8 @@ class NameEvaluator {
   private call(file: string, e: Extract<Expr, { k: 'call' }>, env: Map<string, Val>, depth: number): Val {
     const receiver = e.fn.k === 'attr' ? this.value(file, e.fn.obj, env, depth) : undefined;
     if (e.fn.k === 'attr' && isClass(receiver)) {
-      return this.classMethodCall(e, e.fn.name, e.args.map((a) => this.value(file, a, env, depth)), depth);
+      const result = this.classMethodCall(e, e.fn.name, e.args.map((a) => this.value(file, a, env, depth)), depth);
+      if (result !== undefined) return result;
     }
     if (e.fn.k === 'attr' && e.args.length === 0) {
       const obj = receiver;

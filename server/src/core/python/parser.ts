@@ -411,10 +411,14 @@ class Converter {
       const sup = t.child(n, this.f.superclasses);
       if (sup !== NO_NODE) this.argumentList(sup, bases, kw);
       this.classDepth++;
+      // A class body is no function body, though a function holds it (a factory's model, a class in upgrade()).
+      const outerFunctions = this.functionDepth;
+      this.functionDepth = 0;
       try {
         out.push({ k: 'class', name: this.text(nameNode), bases, kw, decorators, body: this.body(n), s: this.span(outer), nameSpan: this.span(nameNode) });
       } finally {
         this.classDepth--;
+        this.functionDepth = outerFunctions;
       }
     } else if (type === 'function_definition') {
       const name = this.text(nameNode);
@@ -516,7 +520,7 @@ class Converter {
     const parts = t.type(value) === 'conditional_expression' ? t.namedChildren(value).filter((c) => t.type(c) !== 'comment') : [];
     if (parts.length !== 3) return { k: 'assign', targets, value: this.expr(value), s };
     const [body, test, orelse] = parts;
-    return { k: 'if', test: this.expr(test), body: [this.conditionalAssignment(targets, body, s)], orelse: [this.conditionalAssignment(targets, orelse, s)], s };
+    return { k: 'if', test: this.expr(test), body: [this.conditionalAssignment(targets, body, s)], orelse: [this.conditionalAssignment(targets, orelse, s)], s, ternary: true };
   }
 
   private argumentList(n: number, args: Expr[], kw: Keyword[]): void {

@@ -40,7 +40,8 @@ export type Stmt =
   | { k: 'class'; name: string; bases: Expr[]; kw: Keyword[]; decorators: Expr[]; body: Stmt[]; s: Span; nameSpan: Span }
   /** `returns`: a method's return annotation (`-> Mapped[int]`), read where its body is read (not for plain methods). */
   | { k: 'def'; name: string; params: Param[]; decorators: Expr[]; body: Stmt[]; returns?: Expr; s: Span; nameSpan: Span }
-  | { k: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[]; s: Span }
+  /** `ternary`: read from `x = a if c else b` in a function, whose value is unknown when `c` cannot be decided. */
+  | { k: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[]; s: Span; ternary?: true }
   | { k: 'with'; items: Array<{ ctx: Expr; as?: string }>; body: Stmt[]; s: Span }
   | { k: 'for'; target: Expr; iter: Expr; body: Stmt[]; s: Span }
   | { k: 'while'; test: Expr; body: Stmt[]; s: Span }
@@ -170,7 +171,7 @@ export function innerBlocks(s: Stmt): Stmt[][] {
   }
 }
 
-/** Every call in a block, nested functions and blocks included, in source order. */
+/** Every call in a block, nested functions, classes and blocks included, in source order. */
 export function callsIn(body: Stmt[]): Array<Extract<Expr, { k: 'call' }>> {
   const out: Array<Extract<Expr, { k: 'call' }>> = [];
   const visitExpr = (e: Expr | undefined): void => {
@@ -181,7 +182,7 @@ export function callsIn(body: Stmt[]): Array<Extract<Expr, { k: 'call' }>> {
   const visit = (stmts: Stmt[]): void => {
     for (const s of stmts) {
       statementExpressions(s).forEach(visitExpr);
-      if (s.k === 'def') visit(s.body);
+      if (s.k === 'def' || s.k === 'class') visit(s.body);
       for (const block of innerBlocks(s)) visit(block);
     }
   };

@@ -186,6 +186,11 @@ export interface TableDef {
   unreadForeignKeys?: boolean;
   /** Migration side: created outside the migrations, so its column list is not known in full. */
   partial?: boolean;
+  /**
+   * Migration side: made by a revision from a model class (`Model.__table__.create(bind)`), so partial, but made by
+   * the migrations: no sign that other tables were made outside them.
+   */
+  fromModel?: boolean;
   /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */
   uncertain?: boolean;
   /**
