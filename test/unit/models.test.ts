@@ -510,8 +510,8 @@ describe('models -> schema: computed table names', () => {
             __base_name__ = None
             __flavor__ = None
             @classmethod
-            def _prefix(cls):
-                return cls.__flavor__.lower() + "_"
+            def _prefix(cls, sep="_"):
+                return cls.__flavor__.lower() + sep
             @classmethod
             def _prefixed(cls, name):
                 return cls._prefix() + name
@@ -520,7 +520,7 @@ describe('models -> schema: computed table names', () => {
                 return name + "s"
             @declared_attr
             def __tablename__(cls):
-                return cls._prefixed(cls._plural(cls.__base_name__))
+                return cls._prefixed(name=cls._plural(cls.__base_name__))
         class CategoryBase(Flavored):
             __base_name__ = "category"
             id = Column(Integer, primary_key=True)

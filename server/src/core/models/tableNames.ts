@@ -70,7 +70,7 @@ class NameEvaluator {
         // `from kotti.util import camel_case_to_name` inside the function.
         for (const n of s.names) {
           const v = this.resolver.imported(file, s, n.name);
-          env.set(n.asname ?? n.name, v.t === 'def' ? { fn: { file: v.file, def: v.def } } : undefined);
+          env.set(n.asname ?? n.name, v.t === 'def' ? { fn: { file: v.file, def: v.def } } : v.t === 'expr' ? this.value(v.file, v.e, new Map(), depth + 1) : undefined);
         }
       } else if (s.k !== 'expr' && s.k !== 'import') return undefined;
     }
@@ -154,21 +154,34 @@ class NameEvaluator {
   }
 
   /** `cls._prefix(name)`: a class method gets the class as its first argument, a static method only the arguments. */
-  private classMethodCall(e: Extract<Expr, { k: 'call' }>, name: string, args: Val[], depth: number): Val {
+  private classMethodCall(file: string, e: Extract<Expr, { k: 'call' }>, name: string, env: Map<string, Val>, depth: number): Val {
     const method = this.named.ref && this.resolver.methodOf(this.named.ref, name);
-    if (!method || e.kw.length > 0) return undefined;
-    const kind = methodKind(method.def);
-    const bound = kind === 'classmethod' ? [{ cls: this.named.name }, ...args] : kind === 'staticmethod' ? args : undefined;
-    if (!bound) return undefined;
+    const kind = method && methodKind(method.def);
+    if (!method || (kind !== 'classmethod' && kind !== 'staticmethod')) return undefined;
+    const inner = this.bind(file, e, method, kind === 'classmethod' ? { cls: this.named.name } : undefined, env, depth);
+    return inner && this.run(method.file, method.def, inner, depth + 1);
+  }
+
+  /**
+   * A function's parameters bound to a call's positional and keyword arguments, else to their defaults (read where the
+   * function is); `first` goes before the arguments (a class method's class). Undefined for `*`/`**` in the call.
+   */
+  private bind(file: string, e: Extract<Expr, { k: 'call' }>, fn: { file: string; def: DefStmt }, first: Val, env: Map<string, Val>, depth: number): Map<string, Val> | undefined {
+    if (e.args.some((a) => a.k === 'starred') || e.kw.some((k) => k.name === null)) return undefined;
+    const positional = [...(first !== undefined ? [first] : []), ...e.args.map((a) => this.value(file, a, env, depth))];
     const inner = new Map<string, Val>();
-    method.def.params.forEach((p, i) => inner.set(p.name, bound[i]));
-    return this.run(method.file, method.def, inner, depth + 1);
+    fn.def.params.forEach((p, i) => {
+      const kw = e.kw.find((k) => k.name === p.name);
+      const v = i < positional.length ? positional[i] : kw ? this.value(file, kw.value, env, depth) : p.default ? this.value(fn.file, p.default, new Map(), depth + 1) : undefined;
+      inner.set(p.name, v);
+    });
+    return inner;
   }
 
   private call(file: string, e: Extract<Expr, { k: 'call' }>, env: Map<string, Val>, depth: number): Val {
     const receiver = e.fn.k === 'attr' ? this.value(file, e.fn.obj, env, depth) : undefined;
     if (e.fn.k === 'attr' && isClass(receiver)) {
-      const result = this.classMethodCall(e, e.fn.name, e.args.map((a) => this.value(file, a, env, depth)), depth);
+      const result = this.classMethodCall(file, e, e.fn.name, env, depth);
       if (result !== undefined) return result;
     }
     if (e.fn.k === 'attr' && e.args.length === 0) {
@@ -219,10 +232,8 @@ class NameEvaluator {
     }
     const local = e.fn.k === 'name' ? env.get(e.fn.id) : undefined;
     const fn = local && typeof local === 'object' && 'fn' in local ? local.fn : target.t === 'def' ? { file: target.file, def: target.def } : undefined;
-    if (fn) {
-      const args = e.args.map((a) => this.value(file, a, env, depth));
-      const inner = new Map<string, Val>();
-      fn.def.params.forEach((p, i) => inner.set(p.name, args[i]));
+    const inner = fn && this.bind(file, e, fn, undefined, env, depth);
+    if (fn && inner) {
       const result = this.run(fn.file, fn.def, inner, depth + 1);
       if (result !== undefined) return result;
     }
