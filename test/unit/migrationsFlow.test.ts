@@ -848,6 +848,8 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
         op.add_column(table, sa.Column(NAMES[0][:4], sa.Integer()))
         kind = sa.Text() if os.environ.get("BIG") else sa.String(20)
         op.add_column("posts", sa.Column("data", kind))
+        op.add_column("posts", sa.Column("share_%s%%" % "of", sa.Integer()))
+        op.add_column("posts", sa.Column(f"is_{True}", sa.Boolean()))
       `, `
         import os
         from alembic import context
@@ -855,7 +857,8 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
       `),
     }, 'postgresql');
     assert.deepEqual(codes(r.findings), []);
-    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title', 'body', 'post', 'data']);
+    // Python's % formatting (%% is a percent sign) and str() of a literal (True).
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title', 'body', 'post', 'data', 'share_of%', 'is_True']);
     // A test it cannot decide leaves the name unknown, as the one expression it is: neither branch's type is taken.
     assert.equal(table(r, 'posts').columns.get('data')!.type, undefined);
   });

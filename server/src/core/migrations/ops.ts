@@ -1,6 +1,6 @@
 import { keywordArg, type Expr, type Stmt } from '../python/syntax';
 import { exprText } from '../python/resolve';
-import { evalDict, evalLiteral, evalString, evalStringList } from '../python/literals';
+import { evalDict, evalLiteral, evalString, evalStringList, percentFormat } from '../python/literals';
 import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../schema/schema';
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
 import { calleeName, evalColumnCall, evalConstraintCall, indexElementSql, isFinalName, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
@@ -578,15 +578,7 @@ function sqlText({ e, ctx }: Located): SqlText | undefined {
  */
 function ddlStatement(text: string, ddl: NonNullable<SqlText['ddl']>): { text: string; complete: boolean } {
   const context = ddl.context ? evalDict(ddl.ctx.resolver, ddl.ctx.file, ddl.context, ddl.ctx.locals) : {};
-  let complete = true;
-  const out = text.replace(/%(?:\(([^)]*)\))?([sd%])/g, (_m, key: string | undefined, conversion: string) => {
-    if (conversion === '%' && key === undefined) return '%';
-    const v = key !== undefined ? context?.[key] : undefined;
-    if (typeof v === 'string' || typeof v === 'number') return String(v);
-    complete = false;
-    return UNKNOWN_SQL_PART;
-  });
-  return { text: out, complete };
+  return percentFormat(text, [], context, UNKNOWN_SQL_PART);
 }
 
 /** The SQL text with a placeholder for each part that cannot be evaluated, or undefined when its shape is unknown. */
@@ -602,7 +594,7 @@ function sketchSql({ e, ctx }: Located): string | undefined {
       return e.parts.map((p) => (typeof p === 'string' ? p : part(p))).join('');
     case 'binop':
       if (e.op === '+') return `${sketchSql({ e: e.left, ctx }) ?? part(e.left)}${sketchSql({ e: e.right, ctx }) ?? part(e.right)}`;
-      if (e.op === '%' && e.left.k === 'str') return e.left.v.replace(/%[sd]/g, UNKNOWN_SQL_PART);
+      if (e.op === '%' && e.left.k === 'str') return percentFormat(e.left.v, [], undefined, UNKNOWN_SQL_PART).text;
       return undefined;
     case 'call':
       return e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str' ? e.fn.obj.v.replace(/\{[^}]*\}/g, UNKNOWN_SQL_PART) : undefined;

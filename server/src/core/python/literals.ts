@@ -28,7 +28,7 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
         else {
           const v = again(p);
           if (v === undefined || Array.isArray(v)) return undefined;
-          out += String(v);
+          out += pythonText(v);
         }
       }
       return out;
@@ -62,9 +62,8 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
       if (e.op === '-' && typeof l === 'number' && typeof r === 'number') return l - r;
       if (e.op === '*' && typeof l === 'number' && typeof r === 'number') return l * r;
       if (e.op === '%' && typeof l === 'string') {
-        const args = Array.isArray(r) ? r : [r];
-        let i = 0;
-        return l.replace(/%[sd]/g, () => String(args[i++] ?? ''));
+        const formatted = percentFormat(l, Array.isArray(r) ? r : [r], undefined, '');
+        return formatted.complete ? formatted.text : undefined;
       }
       return undefined;
     }
@@ -180,7 +179,7 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
       if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') {
         const text = (x: Expr): string | undefined => {
           const v = again(x);
-          return v === undefined ? undefined : String(v);
+          return v === undefined ? undefined : pythonText(v);
         };
         return formatText(e.fn.obj.v, e.args.map(text), new Map(e.kw.map((k) => [k.name ?? '', text(k.value)])));
       }
@@ -353,4 +352,36 @@ export function formatText(template: string, args: Array<string | undefined>, na
     return v ?? '';
   });
   return complete ? out : undefined;
+}
+
+/**
+ * Python's `%` formatting: `%s`, `%d` and `%r` from the positional values, `%(name)s` from the named ones, `%%` a
+ * percent sign; a field it cannot fill becomes `unknown`, and `complete` says whether none did.
+ */
+export function percentFormat(template: string, positional: ReadonlyArray<Literal | undefined>, named: Readonly<Record<string, Literal>> | undefined, unknown: string): { text: string; complete: boolean } {
+  let next = 0;
+  let complete = true;
+  const text = template.replace(/%(?:\(([^)]*)\))?([sdr%])/g, (_m, key: string | undefined, conversion: string) => {
+    if (conversion === '%' && key === undefined) return '%';
+    const v = key !== undefined ? named?.[key] : positional[next++];
+    if (v === undefined) {
+      complete = false;
+      return unknown;
+    }
+    return conversion === 'r' && typeof v === 'string' ? pythonRepr(v) : pythonText(v);
+  });
+  return { text, complete };
+}
+
+/** A literal as Python's `str()` writes it (`True`, `None`, `['a', 'b']`). */
+export function pythonText(v: Literal): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (v === null) return 'None';
+  if (Array.isArray(v)) return `[${v.map(pythonRepr).join(', ')}]`;
+  return String(v);
+}
+
+function pythonRepr(v: Literal): string {
+  return typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : pythonText(v);
 }
