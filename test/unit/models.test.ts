@@ -598,6 +598,32 @@ describe('models -> schema: computed table names', () => {
     assert.deepEqual([...tables.keys()], ['task_run']);
   });
 
+  it('reads the columns a composite() declares by name, and not again those it takes from the class (fastapi-boilerplate)', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from dataclasses import dataclass
+        from sqlalchemy import Column, Float, Integer
+        from sqlalchemy.orm import DeclarativeBase, Mapped, composite, mapped_column
+        @dataclass
+        class Point:
+            x: float
+            y: float
+        class Base(DeclarativeBase):
+            pass
+        class Place(Base):
+            __tablename__ = "place"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            location: Mapped[Point] = composite(mapped_column("lat", Float), mapped_column("lng"))
+            x1 = Column(Integer)
+            y1 = Column(Integer)
+            start = composite(Point, x1, y1)
+      `,
+    });
+    const columns = tables.get('place')!.columns;
+    assert.deepEqual([...columns.keys()], ['id', 'lat', 'lng', 'x1', 'y1']);
+    assert.equal(columns.get('lat')!.type!.family, 'FLOAT');
+  });
+
   it("reads SQLAlchemy-Utils' @aggregated column, named after its method (open-event-server)", async () => {
     const tables = await modelTables({
       'models.py': `

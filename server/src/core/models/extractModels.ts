@@ -475,6 +475,10 @@ class ModelReader {
       if ((attr === 'registry' || attr === 'type_annotation_map') && !declaration && !(s.ann && unwrapMapped(ctx, s.ann))) continue;
       const value = declaration?.call ?? s.value;
       const callee = declaration?.kind ?? (value?.k === 'call' ? calleeName(ctx, value) : undefined);
+      if (callee === 'sa.composite' && value?.k === 'call') {
+        out.push(...compositeColumns(ctx, value, origin));
+        continue;
+      }
       if (callee && NOT_COLUMNS.has(callee)) continue;
       const mapped = s.ann ? unwrapMapped(ctx, s.ann) : undefined;
       if (mapped?.relationshipOnly) continue;
@@ -1089,6 +1093,21 @@ function returnFor(body: Stmt[], decide: (test: Expr) => Literal | undefined): E
 /** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */
 function clsBound(def: Extract<Stmt, { k: 'def' }>, target: ClassRef): Locals {
   return new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
+}
+
+/**
+ * The columns a `composite(...)` declares itself by name (`composite(mapped_column("lat"), mapped_column("lng"))`);
+ * the others are the class's own columns, or take names from the composite class that are not read.
+ */
+function compositeColumns(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>, origin: SourceRef): DeclaredColumn[] {
+  const out: DeclaredColumn[] = [];
+  for (const arg of call.args) {
+    const declaration = columnDeclaration(ctx, arg);
+    if (!declaration) continue;
+    const spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
+    if (spec.name !== undefined) out.push({ attr: spec.name, spec, origin, defaultNullable: !spec.primaryKey });
+  }
+  return out;
 }
 
 /**
