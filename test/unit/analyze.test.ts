@@ -381,6 +381,13 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(models, create, { 'migrations/env.py': onTable })).sort(), ['missing-foreign-key users.role_id', 'type-mismatch users.name']);
   });
 
+  it('reports no extra column, as no missing one, where an op it cannot read at all may have dropped or renamed it', async () => {
+    const models = `${USERS}      name = sa.Column(sa.String(80))\n`;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(80)), sa.Column("legacy", sa.Integer()))';
+    assert.deepEqual(await drift(models, create), ['extra-column users.legacy']);
+    assert.deepEqual(await drift(models, `${create}\nexec(CODE)`), []);
+  });
+
   it("reads an include_name test on parent_names' table name (nova's REMOVED_COLUMNS)", async () => {
     const models = `${USERS}      name = sa.Column(sa.String(80))\n`;
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(80)), sa.Column("internal_id", sa.Integer()), sa.Column("vpmems", sa.Text()))';
