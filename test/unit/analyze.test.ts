@@ -381,6 +381,17 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(models, create, { 'migrations/env.py': onTable })).sort(), ['missing-foreign-key users.role_id', 'type-mismatch users.name']);
   });
 
+  it("reads a project enum member's value and name, and leaves Alembic's own version table out of the models too (Hyperion)", async () => {
+    const models = `${USERS}      kind = sa.Column(sa.Enum("student", "staff", "external", name="accounttype"))\n  class AlembicVersion(Base):\n      __tablename__ = "alembic_version"\n      version_num = sa.Column(sa.String(32), primary_key=True)\n`;
+    const types = { 'app/types.py': 'from enum import StrEnum\nclass AccountType(StrEnum):\n    student = "student"\n    staff = "staff"\n    external = "external"\n' };
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("student", "staff", name="accounttype")))';
+    const added = (expr: string) => `${create}\nop.execute(f"ALTER TYPE accounttype ADD VALUE IF NOT EXISTS '{${expr}}'")`;
+    const found = async (upgrade: string) => drift(models, `from app.types import AccountType\n${upgrade}`, types);
+    assert.deepEqual(await found(create), ['enum-mismatch users.kind']);
+    assert.deepEqual(await found(added('AccountType.external.value')), []);
+    assert.deepEqual(await found(added('AccountType.external.name')), []);
+  });
+
   it('reports no extra column, as no missing one, where an op it cannot read at all may have dropped or renamed it', async () => {
     const models = `${USERS}      name = sa.Column(sa.String(80))\n`;
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(80)), sa.Column("legacy", sa.Integer()))';

@@ -64,6 +64,7 @@ export type ChangeSubject =
 /** One difference between the models and the migrations, with the finding it is reported as. */
 export type SchemaChange = ChangeSubject & { finding: Finding };
 
+/** Alembic's own bookkeeping table, which its comparison leaves out on both sides (a model of it too, Hyperion's). */
 const IGNORED_MIGRATION_TABLES = new Set(['alembic_version']);
 
 /**
@@ -89,6 +90,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   }
   const context = `${headText}\0${input.dialect ?? ''}`;
   for (const model of input.models) {
+    if (IGNORED_MIGRATION_TABLES.has(model.name) && model.schema === undefined) continue;
     const mig = findTable(model);
     if (!mig) {
       unmatchedModels.push(model);

@@ -83,6 +83,14 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
         const owner = resolver.resolve(file, e.obj, locals);
         if (owner.t === 'class') return owner.cls.name;
       }
+      // A member of a project enum: `AccountType.student.value` is what the member is set to, `.name` its name.
+      if ((e.name === 'value' || e.name === 'name') && e.obj.k === 'attr') {
+        const owner = resolver.resolve(file, e.obj.obj, locals);
+        if (owner.t === 'class' && isEnumClass(resolver, owner)) {
+          const member = resolver.classAttribute(owner, e.obj.name);
+          if (member) return e.name === 'name' ? e.obj.name : again(member.found, member.file, undefined);
+        }
+      }
       const bound = boundValue(resolver, file, e, locals);
       return bound ? again(bound.e, bound.file, undefined) : undefined;
     }
@@ -384,4 +392,13 @@ export function pythonText(v: Literal): string {
 
 function pythonRepr(v: Literal): string {
   return typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : pythonText(v);
+}
+
+/** Whether a project class derives from Python's `enum` classes (`class AccountType(StrEnum)`), itself or through a base. */
+function isEnumClass(resolver: Resolver, owner: { file: string; cls: ClassStmt }, depth = 0): boolean {
+  if (depth > 8) return false;
+  return owner.cls.bases.some((b) => {
+    const v = resolver.resolve(owner.file, b);
+    return (v.t === 'ext' && /^enum\.\w*Enum$/.test(v.q)) || (v.t === 'class' && isEnumClass(resolver, { file: v.file, cls: v.cls }, depth + 1));
+  });
 }
