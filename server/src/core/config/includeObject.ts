@@ -1,7 +1,7 @@
 import { innerBlocks, type CompareOp, type Expr, type Stmt } from '../python/syntax';
-import type { DefStmt, Locals, Resolver, Value } from '../python/resolve';
+import type { DefStmt, Locals, Resolver } from '../python/resolve';
 import { configureKeywords } from './compareOptions';
-import { boundValue, evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
+import { assignedLocals, boundValue, evalLiteral, evalStringList, isTruthy, type Literal } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
 import { loweredToNote } from '../findings';
 
@@ -107,8 +107,7 @@ export function readIncludeObjectRules({ resolver, file, configOption }: { resol
       ? { object: at(0, 'object'), name: at(1, 'name'), type: at(2, 'type_'), reflected: at(3, 'reflected'), compareTo: at(4, 'compare_to'), parentNames: '' }
       : { object: '', name: at(0, 'name'), type: at(1, 'type_'), reflected: '', compareTo: '', parentNames: at(2, 'parent_names') };
     // Constants the hook binds itself (keystone's `REMOVED_TABLES = ('token',)` inside include_name).
-    const locals = new Map<string, Value>();
-    for (const s of def.body) if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') locals.set(s.targets[0].id, { t: 'expr', file: defFile, e: s.value });
+    const locals = assignedLocals(def.body, defFile);
     const reader = new HookReader(resolver, defFile, params, locals, columnAliases(def.body, params.object), configOption);
     reader.block(def.body, [[]]);
     out.push(...reader.rules);

@@ -1,6 +1,6 @@
 import { keywordArg, type Expr, type Stmt } from '../python/syntax';
-import { exprText } from '../python/resolve';
-import { evalDict, evalLiteral, evalString, evalStringList, percentFormat } from '../python/literals';
+import { exprText, type Value } from '../python/resolve';
+import { evalDict, evalLiteral, evalString, evalStringList, percentFormat, schemaOfTableArgs } from '../python/literals';
 import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../schema/schema';
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
 import { calleeName, evalColumnCall, evalConstraintCall, indexElementSql, isFinalName, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
@@ -356,31 +356,31 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
     const given = keywordArg(call, 'checkfirst');
     return given ? evalLiteral(scope.resolver, scope.file, given, scope.locals) === true : fallback;
   };
-  /** The op on the table of `X.__table__`, or on some table when that is not a model class's. */
-  const tableOp = (e: Expr | undefined, create: boolean, ifExisting: boolean): MigrationOp => {
-    const model = e?.k === 'attr' && e.name === '__table__' ? scope.resolver.resolve(scope.file, e.obj, scope.locals) : undefined;
-    const written = model?.t === 'class' ? scope.resolver.classAttribute({ file: model.file, cls: model.cls }, '__tablename__') : undefined;
+  /** The op on the table of model class `model` (`X.__table__`), or on some table when `e` names no model class. */
+  const tableOp = (e: Expr | undefined, model: Value | undefined, create: boolean, ifExisting: boolean): MigrationOp => {
+    const owner = model?.t === 'class' ? { file: model.file, cls: model.cls } : undefined;
+    const written = owner && scope.resolver.classAttribute(owner, '__tablename__');
     const name = written ? evalString(scope.resolver, written.file, written.found) : undefined;
-    const unresolved = name !== undefined ? [] : model?.t === 'class' ? [`the table name of model ${model.cls.name}`] : [`the table \`${e ? exprText(e) : exprText(call)}\` makes or drops`];
-    // `__table_args__ = {"schema": "audit"}`, or a tuple ending with such a dict.
-    const args = model?.t === 'class' ? scope.resolver.classAttribute({ file: model.file, cls: model.cls }, '__table_args__') : undefined;
-    const options = args && (args.found.k === 'tuple' || args.found.k === 'list' ? args.found.items[args.found.items.length - 1] : args.found);
-    const schema = args && options?.k === 'dict' ? evalDict(scope.resolver, args.file, options)?.schema : undefined;
-    const table = typeof schema === 'string' ? { name, schema } : { name };
+    const unresolved = name !== undefined ? [] : owner ? [`the table name of model ${owner.cls.name}`] : [`the table \`${e ? exprText(e) : exprText(call)}\` makes or drops`];
+    const args = owner && scope.resolver.classAttribute(owner, '__table_args__');
+    const schema = args && schemaOfTableArgs(scope.resolver, args.file, args.found, undefined);
+    const table = schema !== undefined ? { name, schema } : { name };
     return create
       ? { origin, via: 'call', unresolved, kind: 'create_table', table, columns: [], constraints: [], ifNotExists: ifExisting, partial: true, fromModel: true }
       : { origin, via: 'call', unresolved, kind: 'drop_table', table, ifExists: ifExisting };
   };
-  if ((method === 'create' || method === 'drop') && target.k === 'attr' && target.name === '__table__') {
-    const model = scope.resolver.resolve(scope.file, target.obj, scope.locals);
-    return model.t === 'class' ? [tableOp(target, method === 'create', checkfirst(false))] : undefined;
+  /** The class `X.__table__` belongs to, as the resolver reads `X`. */
+  const modelOf = (e: Expr | undefined): Value | undefined => (e?.k === 'attr' && e.name === '__table__' ? scope.resolver.resolve(scope.file, e.obj, scope.locals) : undefined);
+  if (method === 'create' || method === 'drop') {
+    const model = modelOf(target);
+    return model?.t === 'class' ? [tableOp(target, model, method === 'create', checkfirst(false))] : undefined;
   }
   // `metadata.create_all(bind, tables=[Server.__table__])`: those tables, or any of the metadata's (created only where
   // missing, dropped only where present: checkfirst is on by default).
   if ((method === 'create_all' || method === 'drop_all') && target.k === 'attr' && target.name === 'metadata') {
     const tables = keywordArg(call, 'tables');
     const items = tables?.k === 'list' || tables?.k === 'tuple' ? tables.items : [undefined];
-    return items.map((item) => tableOp(item, method === 'create_all', checkfirst(true)));
+    return items.map((item) => tableOp(item, modelOf(item), method === 'create_all', checkfirst(true)));
   }
   return undefined;
 }

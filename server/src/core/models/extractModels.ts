@@ -1,7 +1,7 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { callsIn, keywordArg, returnedValue, substituteNames } from '../python/syntax';
 import { exprText, type ClassStmt, type Locals, type Resolver, type Value } from '../python/resolve';
-import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, type Literal } from '../python/literals';
+import { assignedLocals, evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, schemaOfTableArgs, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
@@ -83,11 +83,11 @@ class ModelReader {
         } else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
       }
     }
+    // Every call of a factory in the files read (in functions, loops and comprehensions too) must have been read.
+    const written = this.factoryCalls.size > 0 ? callCounts(files.flatMap((f) => callsIn(this.resolver.moduleBody(f)))) : new Map<string, number>();
     for (const { file, def } of factories) {
-      // Every call of it in the files read (in functions, loops and comprehensions too) must have been read.
       const read = this.factoryCalls.get(def) ?? 0;
-      const written = read > 0 ? files.reduce((n, f) => n + callsIn(this.resolver.moduleBody(f)).filter((c) => calledName(c) === def.name).length, 0) : 0;
-      if (read === 0 || written > read) this.noteFactoryModels(file, def, read > 0);
+      if (read === 0 || (written.get(def.name) ?? 0) > read) this.noteFactoryModels(file, def, read > 0);
     }
     // Module-level `Index("ix", table.c.a, Model.b)`, `UniqueConstraint(Model.a)` and `ForeignKeyConstraint([Model.a],
     // [...])` calls attach to the table of their columns, once all are known (a constraint given column names, not
@@ -530,7 +530,7 @@ class ModelReader {
    */
   private declaredAttrColumn(ref: ClassRef, def: Extract<Stmt, { k: 'def' }>, readMapped: (inner: Expr) => AnnotationInfo, target: ClassRef): DeclaredColumn | undefined {
     if (def.name.startsWith('__')) return undefined;
-    const locals = withBodyAssignments(def, ref.file, clsBound(def, target));
+    const locals = assignedLocals(def.body, ref.file, clsBound(def, target));
     const ctx: EvalContext = { ...this.ctx(ref.file), locals };
     if (!this.isDeclaredAttr(ref.file, def)) return undefined;
     const ret = returnFor(def.body, (test) => evalLiteral(this.resolver, ref.file, test, locals));
@@ -1125,9 +1125,14 @@ function aggregatedColumn(ctx: EvalContext, def: Extract<Stmt, { k: 'def' }>): D
   return undefined;
 }
 
-/** The name a call calls by (`make_label` of `make_label(x)` and of `models.make_label(x)`). */
-function calledName(call: Extract<Expr, { k: 'call' }>): string | undefined {
-  return call.fn.k === 'name' ? call.fn.id : call.fn.k === 'attr' ? call.fn.name : undefined;
+/** How many calls call each name (`make_label` of `make_label(x)` and of `models.make_label(x)`). */
+function callCounts(calls: Array<Extract<Expr, { k: 'call' }>>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of calls) {
+    const name = c.fn.k === 'name' ? c.fn.id : c.fn.k === 'attr' ? c.fn.name : undefined;
+    if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** The names a statement binds at its own level: assignment and loop targets, imports, defs and classes. */
@@ -1152,22 +1157,4 @@ function boundNames(s: Stmt): string[] {
   }
 }
 
-/** Locals with the names a function's body assigns before its first `return` (`fk = ForeignKey(...)`), as written. */
-function withBodyAssignments(def: Extract<Stmt, { k: 'def' }>, file: string, locals: Locals): Locals {
-  const out = new Map(locals);
-  for (const s of def.body) {
-    if (s.k === 'return') break;
-    if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') out.set(s.targets[0].id, { t: 'expr', file, e: s.value });
-  }
-  return out;
-}
 
-/** The `schema` of a `__table_args__` value written out: a dict, or a tuple or list holding one. */
-function schemaOfTableArgs(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): string | undefined {
-  const dict = e.k === 'dict' ? e : e.k === 'tuple' || e.k === 'list' ? e.items.find((i) => i.k === 'dict') : undefined;
-  if (dict?.k !== 'dict') return undefined;
-  for (const [k, v] of dict.entries) {
-    if (k && evalString(resolver, file, k, locals) === 'schema') return evalString(resolver, file, v, locals);
-  }
-  return undefined;
-}

@@ -402,3 +402,26 @@ function isEnumClass(resolver: Resolver, owner: { file: string; cls: ClassStmt }
     return (v.t === 'ext' && /^enum\.\w*Enum$/.test(v.q)) || (v.t === 'class' && isEnumClass(resolver, { file: v.file, cls: v.cls }, depth + 1));
   });
 }
+
+/** The `schema` of a `__table_args__` value written out: a dict, or a tuple or list holding one. */
+export function schemaOfTableArgs(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): string | undefined {
+  const dict = e.k === 'dict' ? e : e.k === 'tuple' || e.k === 'list' ? e.items.find((i) => i.k === 'dict') : undefined;
+  if (dict?.k !== 'dict') return undefined;
+  for (const [k, v] of dict.entries) {
+    if (k && evalString(resolver, file, k, locals) === 'schema') return evalString(resolver, file, v, locals);
+  }
+  return undefined;
+}
+
+/**
+ * Locals with the names a function's body binds to one value before its first `return` (`fk = ForeignKey(...)`,
+ * a hook's own constants), each as written, over `locals` when given.
+ */
+export function assignedLocals(body: Stmt[], file: string, locals?: Locals): Map<string, Value> {
+  const out = new Map(locals);
+  for (const s of body) {
+    if (s.k === 'return') break;
+    if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') out.set(s.targets[0].id, { t: 'expr', file, e: s.value });
+  }
+  return out;
+}
