@@ -399,6 +399,15 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, `${create}\nexec(CODE)`), []);
   });
 
+  it('reports no primary key mismatch where such an op may have renamed a key column to the one the model has', async () => {
+    const models = `${USERS}  class Rsvp(Base):\n      __tablename__ = "rsvp"\n      project_id = sa.Column(sa.Integer, primary_key=True)\n      participant_id = sa.Column(sa.Integer, primary_key=True)\n      note = sa.Column(sa.Integer, nullable=False)\n`;
+    const create = (second: string) => `op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\nop.create_table("rsvp", sa.Column("project_id", sa.Integer(), primary_key=True), sa.Column("${second}", sa.Integer(), primary_key=True), sa.Column("note", sa.Integer(), primary_key=True))`;
+    assert.deepEqual((await drift(models, create('user_id'))).sort(), ['extra-column rsvp.user_id', 'missing-column rsvp.participant_id', 'primary-key-mismatch rsvp']);
+    assert.deepEqual(await drift(models, `${create('user_id')}\nexec(CODE)`), []);
+    // Every key column of the model is there: no unread rename can explain the difference.
+    assert.deepEqual(await drift(models, `${create('participant_id')}\nexec(CODE)`), ['primary-key-mismatch rsvp']);
+  });
+
   it("reads an include_name test on parent_names' table name (nova's REMOVED_COLUMNS)", async () => {
     const models = `${USERS}      name = sa.Column(sa.String(80))\n`;
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(80)), sa.Column("internal_id", sa.Integer()), sa.Column("vpmems", sa.Text()))';

@@ -433,7 +433,7 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
         op.drop_constraint("t_a_key", "t", type_="unique")
         op.drop_constraint("t_b_fkey", "t", type_="foreignkey")
         op.drop_constraint("t_pkey", "t", type_="primary")
-        op.drop_constraint("u_id_check", "u")
+        op.drop_constraint("u_ibfk_1", "u")
         op.drop_constraint("w_missing", "w")
       `),
     });
@@ -443,6 +443,39 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.deepEqual([table(r, 'u').uncertain, table(r, 'u').uncertainConstraints], [undefined, true]);
     assert.deepEqual(withCode(r.findings, 'unresolved').map((f) => [f.span[0], f.table]), [[12, 'u']]);
     assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => f.span[0]), [13]);
+  });
+
+  it('knows the name PostgreSQL gave an unnamed constraint when it was made, through renames, numbered and cut to 63 bytes', async () => {
+    const long = 'hierarchy_node_by_connector_credential_pair';
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("forward_email", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("gen_email_id", sa.Integer(), sa.ForeignKey("gen_email.id")),
+            sa.Column("n", sa.Integer()), sa.UniqueConstraint("gen_email_id", "n"), sa.CheckConstraint("n > 0"))
+        op.create_table("copr", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("pr_id", sa.Integer(), sa.ForeignKey("pr.id")), sa.ForeignKeyConstraint(["pr_id"], ["pr.id"]))
+        op.create_table("${long}", sa.Column("connector_id", sa.Integer()), sa.Column("credential_id", sa.Integer()),
+            sa.ForeignKeyConstraint(["connector_id", "credential_id"], ["pair.connector_id", "pair.credential_id"]))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.rename_table("forward_email", "contact")
+        op.alter_column("contact", "gen_email_id", new_column_name="alias_id")
+        op.alter_column("contact", "n", new_column_name="m")
+      `),
+      'v/c.py': rev('c', 'b', `
+        op.drop_constraint("forward_email_gen_email_id_fkey", "contact", type_="foreignkey")
+        op.drop_constraint("forward_email_gen_email_id_n_key", "contact", type_="unique")
+        op.drop_constraint("forward_email_n_check", "contact", type_="check")
+        op.drop_constraint("forward_email_pkey", "contact", type_="primary")
+        op.drop_constraint("copr_pr_id_fkey1", "copr", type_="foreignkey")
+        op.drop_constraint("hierarchy_node_by_connector_cre_connector_id_credential_id_fkey", "${long}", type_="foreignkey")
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    const contact = table(r, 'contact');
+    assert.deepEqual([contact.foreignKeys, contact.uniques, contact.checks, contact.primaryKey], [[], [], [], []]);
+    // Of copr's two keys on pr_id, the second made (fkey1) is gone and the first is compared as before.
+    const copr = table(r, 'copr');
+    assert.deepEqual([copr.foreignKeys.map((f) => f.databaseName), copr.uncertainConstraints], [['copr_pr_id_fkey'], undefined]);
+    assert.deepEqual(table(r, long).foreignKeys, []);
   });
 });
 

@@ -285,8 +285,9 @@ function diffTable(d: TableDiff): void {
     if (mig.plainIndexesKnown) diffIndexes({ ...d, model: plain(model), mig: plain(mig) }, push);
     return;
   }
-  // A rename of a key column on a table that could not be read may make the two keys the same.
-  const keyRenamed = d.uncertain.some((o) => o.kind === 'alter_column' && o.name !== undefined && o.column !== undefined && mig.primaryKey.includes(o.column));
+  // A rename of a key column on a table that could not be read may make the two keys the same; so may an op that
+  // could not be read at all, when a key column of the model is missing from the table (renamed to it unseen).
+  const keyRenamed = d.uncertain.some((o) => (o.kind === 'alter_column' && o.name !== undefined && o.column !== undefined && mig.primaryKey.includes(o.column)) || (o.kind === '*' && model.primaryKey.some((c) => !mig.columns.has(c))));
   if (!mig.partial && !keyRenamed && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
     push({ kind: 'primary-key', model, migration: mig }, 'primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), the migrations have (${mig.primaryKey.join(', ')}) (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
   }

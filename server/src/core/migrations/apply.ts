@@ -3,6 +3,7 @@ import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
 import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
+import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { spatialIndexName } from '../schema/types';
 import type { OpStep } from './interpret';
 import { decideTest, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
@@ -248,6 +249,7 @@ class SchemaReplay {
     table.primaryKey = pkColumns;
     const pkName = pkColumns.length > 0 ? this.named('pk', table, pkColumns, pk?.name).name : undefined;
     if (pkName !== undefined) table.primaryKeyName = pkName;
+    else if (pkColumns.length > 0) table.primaryKeyDatabaseName = this.databaseName(table, [], 'pkey');
     for (const c of op.constraints) if (c.spec.kind !== 'primary') this.addConstraint(table, c.spec, c.origin);
     this.schema.set(key, table);
     this.gone.delete(key);
@@ -319,7 +321,10 @@ class SchemaReplay {
     // Alembic's add_column emits the column's constraints but never a primary key; DDL in SQL does.
     const primaryKey = op.via === 'execute' && item.spec.primaryKey;
     table.columns.set(name, this.newColumn(item, primaryKey, op));
-    if (primaryKey) table.primaryKey = [name];
+    if (primaryKey) {
+      table.primaryKey = [name];
+      table.primaryKeyDatabaseName = this.databaseName(table, [], 'pkey');
+    }
     this.addColumnConstraints(table, item);
   }
 
@@ -337,7 +342,7 @@ class SchemaReplay {
     const without = <T extends { columns: string[]; name?: string }>(list: T[]): T[] =>
       list.filter((x) => {
         if (!x.columns.includes(name)) return true;
-        if (x.name !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${x.name}`);
+        for (const n of [x.name, (x as { databaseName?: string }).databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${n}`);
         return false;
       });
     table.indexes = without(table.indexes);
@@ -346,12 +351,13 @@ class SchemaReplay {
     // A CHECK constraint whose condition names the column goes too (PostgreSQL drops it; SQLite refuses the drop).
     table.checks = table.checks.filter((c) => {
       if (!checkMentions(c, name)) return true;
-      if (c.name !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${c.name}`);
+      for (const n of [c.name, c.databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${n}`);
       return false;
     });
     if (table.primaryKey.includes(name)) {
       table.primaryKey = [];
       delete table.primaryKeyName;
+      delete table.primaryKeyDatabaseName;
     }
   }
 
@@ -453,10 +459,14 @@ class SchemaReplay {
     const own = op.table && this.existing(op.table, op, { quiet: true });
     const candidates = op.table ? (own ? [own] : []) : [...this.schema.values()].filter((t) => t.schema === op.schema);
     for (const table of candidates) {
-      const named = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks].find((x) => sameIdentifier(x.name, name));
-      if (named) named.name = newName;
-      else if (table.primaryKeyName === name) table.primaryKeyName = newName;
-      else continue;
+      const named = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks].find((x) => sameIdentifier(x.name, name) || (x.name === undefined && 'databaseName' in x && x.databaseName === name));
+      if (named) {
+        named.name = newName;
+        if ('databaseName' in named) delete named.databaseName;
+      } else if (table.primaryKeyName === name || (table.primaryKeyName === undefined && table.primaryKeyDatabaseName === name)) {
+        table.primaryKeyName = newName;
+        delete table.primaryKeyDatabaseName;
+      } else continue;
       if (!op.table) this.touch(table, op);
       return;
     }
@@ -494,9 +504,13 @@ class SchemaReplay {
     return (kind !== undefined && !op.final && this.named(kind, table, [], op.name).name) || op.name!;
   }
 
-  /** Removes the constraint (or, failing that, the index) called `name`: by its own name, or PostgreSQL's default name for an unnamed one. */
+  /**
+   * Removes the constraint (or, failing that, the index) called `name`: by its own name, or, unnamed, by the name
+   * PostgreSQL gave it when it was made.
+   */
   private removeConstraint(table: TableDef, name: string, type: string | undefined): boolean {
-    const matches = (x: { name?: string; columns: string[] }, suffix: string): boolean => sameIdentifier(x.name, name) || (x.name === undefined && `${table.name}_${x.columns.join('_')}_${suffix}` === name);
+    const matches = (x: { name?: string; databaseName?: string; columns: string[] }, suffix: string): boolean =>
+      sameIdentifier(x.name, name) || (x.name === undefined && (x.databaseName ?? `${table.name}_${x.columns.join('_')}_${suffix}`) === name);
     const uniques = table.uniques.filter((u) => !matches(u, 'key'));
     if (uniques.length < table.uniques.length) {
       table.uniques = uniques;
@@ -507,12 +521,12 @@ class SchemaReplay {
       table.foreignKeys = foreignKeys;
       return true;
     }
-    const checks = table.checks.filter((c) => !sameIdentifier(c.name, name));
+    const checks = table.checks.filter((c) => !sameIdentifier(c.name, name) && !(c.name === undefined && c.databaseName === name));
     if (checks.length < table.checks.length) {
       table.checks = checks;
       return true;
     }
-    const isPrimaryKey = table.primaryKeyName !== undefined ? table.primaryKeyName === name : name === `${table.name}_pkey` || type === 'primary';
+    const isPrimaryKey = table.primaryKeyName !== undefined ? table.primaryKeyName === name : name === (table.primaryKeyDatabaseName ?? `${table.name}_pkey`) || type === 'primary';
     if (table.primaryKey.length > 0 && isPrimaryKey) {
       for (const c of table.primaryKey) {
         const column = table.columns.get(c);
@@ -520,6 +534,7 @@ class SchemaReplay {
       }
       table.primaryKey = [];
       delete table.primaryKeyName;
+      delete table.primaryKeyDatabaseName;
       return true;
     }
     const indexes = table.indexes.filter((i) => !sameIdentifier(i.name, name));
@@ -625,7 +640,7 @@ class SchemaReplay {
       // SQLAlchemy names it by the convention, `ix_%(column_0_label)s` by default (the label carries the schema).
       const index = this.named('ix', table, [name], undefined).name ?? conventionName({}, 'ix', { table: table.name, schema: table.schema, columns: [name] })!;
       table.indexes.push({ name: index, columns: [name], unique: !!spec.unique, origin, conventional: true });
-    } else if (spec.unique) table.uniques.push({ ...this.named('uq', table, [name], undefined), columns: [name], origin });
+    } else if (spec.unique) this.addConstraint(table, { kind: 'unique', columns: [name] }, origin);
     const spatial = spatialIndexName(spec.type, table.name, name);
     if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin });
     for (const fk of spec.foreignKeys) {
@@ -637,9 +652,11 @@ class SchemaReplay {
 
   private addConstraint(table: TableDef, spec: ConstraintSpec, origin: SourceRef): void {
     switch (spec.kind) {
-      case 'unique':
-        table.uniques.push({ ...this.named('uq', table, spec.columns, spec.name), columns: spec.columns, origin });
+      case 'unique': {
+        const named = this.named('uq', table, spec.columns, spec.name);
+        table.uniques.push({ ...named, ...this.unnamed(named, table, spec.columns, 'key'), columns: spec.columns, origin });
         return;
+      }
       case 'index': {
         const named = spec.conventional ? { name: spec.name, conventional: true } : this.named('ix', table, spec.columns, spec.name);
         table.indexes.push({ ...named, columns: spec.columns, unique: spec.unique, origin, ...(spec.options ? { options: spec.options } : {}) });
@@ -647,12 +664,17 @@ class SchemaReplay {
       }
       case 'check': {
         const named = spec.final ? { name: spec.name, conventional: true } : this.named('ck', table, [], spec.name);
-        table.checks.push({ ...named, sql: spec.sql, origin });
+        // PostgreSQL names a check on one column `<table>_<column>_check`, any other `<table>_check`.
+        const mentioned = [...table.columns.keys()].filter((c) => checkMentions(spec, c));
+        table.checks.push({ ...named, ...this.unnamed(named, table, mentioned.length === 1 ? mentioned : [], 'check'), sql: spec.sql, origin });
         return;
       }
-      case 'primary':
-        setPrimaryKey(table, spec.columns, this.named('pk', table, spec.columns, spec.name).name);
+      case 'primary': {
+        const { name } = this.named('pk', table, spec.columns, spec.name);
+        setPrimaryKey(table, spec.columns, name);
+        if (name === undefined) table.primaryKeyDatabaseName = this.databaseName(table, [], 'pkey');
         return;
+      }
       case 'foreign': {
         // "schema.table.column", "table.column", or "table." for the referenced table's primary key.
         const parts = (spec.refs[0] ?? '').split('.');
@@ -662,7 +684,7 @@ class SchemaReplay {
         let refColumns = spec.refs.map((r) => r.slice(r.lastIndexOf('.') + 1));
         if (refColumns.every((c) => c === '')) refColumns = [...(this.schema.get(tableKey(refTable, refSchema))?.primaryKey ?? [])];
         const { name } = this.named('fk', table, spec.columns, spec.name, refTable);
-        table.foreignKeys.push({ name, columns: spec.columns, refTable, refSchema, refColumns, ondelete: spec.ondelete, onupdate: spec.onupdate, origin });
+        table.foreignKeys.push({ name, ...this.unnamed({ name }, table, spec.columns, 'fkey'), columns: spec.columns, refTable, refSchema, refColumns, ondelete: spec.ondelete, onupdate: spec.onupdate, origin });
         return;
       }
     }
@@ -678,6 +700,22 @@ class SchemaReplay {
     if (!template || (name !== undefined && !template.includes('%(constraint_name)s'))) return name === undefined ? {} : { name };
     const made = conventionName(this.convention, kind, { table: table.name, schema: table.schema, columns, referredTable, constraintName: name });
     return made !== undefined ? { name: made, conventional: true } : name === undefined ? {} : { name };
+  }
+
+  /** For a constraint left unnamed, the name the database gives it as it is made (PostgreSQL's, the usual dialect). */
+  private unnamed(named: { name?: string }, table: TableDef, columns: string[], label: ConstraintLabel): { databaseName?: string } {
+    return named.name === undefined ? { databaseName: this.databaseName(table, columns, label) } : {};
+  }
+
+  /** PostgreSQL's name for a new unnamed constraint of the table, numbered past the names its constraints and indexes hold. */
+  private databaseName(table: TableDef, columns: string[], label: ConstraintLabel): string {
+    const names = new Set<string>();
+    for (const x of [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks]) {
+      if (x.name !== undefined) names.add(x.name);
+      if ('databaseName' in x && x.databaseName !== undefined) names.add(x.databaseName);
+    }
+    for (const n of [table.primaryKeyName, table.primaryKeyDatabaseName]) if (n !== undefined) names.add(n);
+    return postgresConstraintName(table.name, columns, label, (n) => names.has(n));
   }
 
   /** invalid-operation for index or constraint columns that a fully known table lacks. */

@@ -121,6 +121,8 @@ export interface UniqueDef {
   origin: SourceRef;
   /** The name came from a naming convention (rendered with `op.f(...)`). */
   conventional?: boolean;
+  /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`users_email_key`). */
+  databaseName?: string;
 }
 
 export interface ForeignKeyDef {
@@ -132,6 +134,8 @@ export interface ForeignKeyDef {
   ondelete?: string;
   onupdate?: string;
   origin: SourceRef;
+  /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`users_email_key`). */
+  databaseName?: string;
 }
 
 /** A CHECK constraint: compared by name alone, as Alembic (1.19 and later) compares them. */
@@ -144,10 +148,12 @@ export interface CheckDef {
   conventional?: boolean;
   sql: string;
   origin: SourceRef;
+  /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`users_email_key`). */
+  databaseName?: string;
 }
 
 /** Whether a CHECK constraint's condition names a column (as a whole word, quoted or not). */
-export function checkMentions(check: CheckDef, column: string): boolean {
+export function checkMentions(check: Pick<CheckDef, 'sql'>, column: string): boolean {
   return check.sql.split(/\W+/).includes(column);
 }
 
@@ -164,6 +170,8 @@ export interface TableDef {
   primaryKey: string[];
   /** Name of the primary key constraint, when given. */
   primaryKeyName?: string;
+  /** Migration side, an unnamed primary key: the name PostgreSQL gave it when it was made (`users_pkey`), kept through renames. */
+  primaryKeyDatabaseName?: string;
   indexes: IndexDef[];
   uniques: UniqueDef[];
   foreignKeys: ForeignKeyDef[];
