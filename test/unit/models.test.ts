@@ -476,6 +476,39 @@ describe('models -> schema: module-level indexes', () => {
   });
 });
 
+describe('models -> schema: columns assigned to a mapped class after its body', () => {
+  it("adds them to the class's table, with their keys, in this file or another, and indexes on them (mistral)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base, relationship
+        Base = declarative_base()
+        class Task(Base):
+            __tablename__ = "tasks"
+            id = sa.Column(sa.String(36), primary_key=True)
+        class Action(Base):
+            __tablename__ = "actions"
+            id = sa.Column(sa.String(36), primary_key=True)
+        Action.task_id = sa.Column(sa.String(36), sa.ForeignKey(Task.id, ondelete="CASCADE"), nullable=False)
+        Action.task = relationship(Task)
+        Action.label = "not a column"
+        sa.Index("actions_task_id", Action.task_id)
+        sa.Index("actions_unattached", "task_id")
+      `,
+      'extra.py': `
+        import sqlalchemy as sa
+        from .models import Task
+        Task.parent_id = sa.Column("parent", sa.String(36))
+      `,
+    });
+    const actions = tables.get('actions')!;
+    assert.deepEqual([...actions.columns.values()].map((c) => [c.name, c.nullable]), [['id', false], ['task_id', false]]);
+    assert.deepEqual(actions.foreignKeys.map((f) => [f.columns, f.refTable, f.refColumns, f.ondelete]), [[['task_id'], 'tasks', ['id'], 'CASCADE']]);
+    assert.deepEqual(actions.indexes.map((i) => [i.name, i.columns]), [['actions_task_id', ['task_id']]]);
+    assert.deepEqual([...tables.get('tasks')!.columns.keys()], ['id', 'parent']);
+  });
+});
+
 describe('models -> schema: computed table names', () => {
   it('evaluates a declared_attr __tablename__ that splits the class name with re and joins a comprehension', async () => {
     const tables = await modelTables({

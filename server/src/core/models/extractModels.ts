@@ -89,6 +89,7 @@ class ModelReader {
       const read = this.factoryCalls.get(def) ?? 0;
       if (read === 0 || (written.get(def.name) ?? 0) > read) this.noteFactoryModels(file, def, read > 0);
     }
+    for (const file of files) for (const stmt of topLevel(this.resolver.moduleBody(file))) if (stmt.k === 'assign') this.assignedColumn(file, stmt);
     // Module-level `Index("ix", table.c.a, Model.b)`, `UniqueConstraint(Model.a)` and `ForeignKeyConstraint([Model.a],
     // [...])` calls attach to the table of their columns, once all are known (a constraint given column names, not
     // columns, attaches to nothing).
@@ -793,6 +794,22 @@ class ModelReader {
         table.checks.push(conventionalCheck(plan.convention, table.name, c, origin));
         break;
     }
+  }
+
+  /**
+   * A column assigned to a mapped class after its body (mistral's `ActionExecution.task_execution_id = sa.Column(...)`):
+   * declarative's class sets it on the class's table, as if the body had declared it.
+   */
+  private assignedColumn(file: string, stmt: Extract<Stmt, { k: 'assign' }>): void {
+    const target = stmt.targets.length === 1 ? stmt.targets[0] : undefined;
+    if (target?.k !== 'attr' || target.name.startsWith('__')) return;
+    const declaration = columnDeclaration(this.ctx(file), stmt.value);
+    if (!declaration) return;
+    const owner = this.resolver.resolve(file, target.obj);
+    const plan = owner.t === 'class' ? this.planFor({ file: owner.file, cls: owner.cls }) : null;
+    if (!plan) return;
+    const spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
+    if (!plan.table.columns.has(spec.name ?? target.name)) this.addColumn(plan, { attr: target.name, spec, origin: { file, span: stmt.s }, defaultNullable: !spec.primaryKey }, false);
   }
 
   /** Attaches a module-level `Index(name, table.c.x, Model.y, ...)` or `UniqueConstraint(Model.x, ...)` to the table of its first column. */
