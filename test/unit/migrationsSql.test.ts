@@ -192,6 +192,24 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(r.uncertainOps, []);
   });
 
+  it("makes a unique index the constraint of PostgreSQL's ADD CONSTRAINT ... USING INDEX, on its columns and under its name", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(50)), sa.Column("uid", sa.String(50)), sa.UniqueConstraint("uid", name="uq_uid"))
+        op.create_index("ix_email", "users", ["email"], unique=True)
+        op.create_index("ix_id", "users", ["id"], unique=True)
+        op.create_index("ix_uid", "users", ["uid"], unique=True)
+      `),
+      'v/b.py': executing('b', 'a', 'ALTER TABLE users ADD CONSTRAINT uq_email UNIQUE USING INDEX ix_email', 'ALTER TABLE users ADD PRIMARY KEY USING INDEX ix_id', 'ALTER TABLE users ADD CONSTRAINT uq_uid UNIQUE USING INDEX ix_uid', 'ALTER TABLE users ADD CONSTRAINT uq_x UNIQUE USING INDEX ix_missing'),
+    });
+    const users = table(r, 'users');
+    assert.deepEqual([users.indexes.map((i) => i.name), users.uniques.map((u) => [u.name, u.columns]), users.primaryKey, users.primaryKeyName], [['ix_uid'], [['uq_uid', ['uid']], ['uq_email', ['email']]], ['id'], 'ix_id']);
+    assert.deepEqual(r.findings.map((f) => [f.code, f.message.replace(/.*: /, '')]), [
+      ['invalid-operation', 'table "users" already has an index or constraint named "uq_uid".'],
+      ['invalid-operation', 'index "ix_missing" does not exist on table "users" at this point.'],
+    ]);
+  });
+
   it('reads SQL built from known parts, and reports DDL built from unknown parts', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

@@ -190,6 +190,7 @@ class SchemaReplay {
       case 'create_primary_key': {
         const table = this.existing(op.table, op);
         if (!table || !op.constraint) return;
+        if ((op.constraint.kind === 'unique' || op.constraint.kind === 'primary') && op.constraint.usingIndex !== undefined) return this.constraintFromIndex(table, op.constraint, op.constraint.usingIndex, op);
         if (op.constraint.kind !== 'check') this.checkColumns(table, op.constraint.columns);
         this.addConstraint(table, op.constraint, op.origin);
         return;
@@ -471,6 +472,27 @@ class SchemaReplay {
       return;
     }
     this.uncertainOps.push({ kind: 'create_index', revision: this.revision, origin: op.origin, name: newName, ...(op.table?.name !== undefined ? { table: op.table.name } : {}) });
+  }
+
+  /**
+   * PostgreSQL's `ADD CONSTRAINT c UNIQUE USING INDEX i` (or `PRIMARY KEY USING INDEX i`): the unique index becomes the
+   * constraint, on its columns, and takes the constraint's name.
+   */
+  private constraintFromIndex(table: TableDef, spec: { kind: 'unique' | 'primary'; name?: string }, indexName: string, op: MigrationOp): void {
+    const index = table.indexes.find((i) => sameIdentifier(i.name, indexName));
+    if (!index) {
+      if (!this.tolerates(table) && !this.explains(['create_index'], indexName)) this.invalid(`${label(op)}: index "${indexName}" does not exist on table "${qualified(table)}" at this point.`, table);
+      this.untrustConstraints(table, op);
+      return;
+    }
+    const name = spec.name ?? indexName;
+    const taken = [...table.indexes, ...table.uniques].some((x) => x !== index && sameIdentifier(x.name, name)) || table.primaryKeyName === name;
+    if (taken) {
+      if (!this.tolerates(table)) this.invalid(`${label(op)}: table "${qualified(table)}" already has an index or constraint named "${name}".`, table);
+      return;
+    }
+    table.indexes = table.indexes.filter((i) => i !== index);
+    this.addConstraint(table, { kind: spec.kind, name, columns: index.columns }, op.origin);
   }
 
   private dropConstraint(op: Extract<MigrationOp, { kind: 'drop_constraint' }>): void {

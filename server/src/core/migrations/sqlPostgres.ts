@@ -393,9 +393,9 @@ class PgStatementReader {
     const name: string | undefined = c.conname;
     switch (c.contype) {
       case 'CONSTR_PRIMARY':
-        return c.indexname ? undefined : { kind: 'primary', name, columns: strings(c.keys) };
+        return { kind: 'primary', name, columns: strings(c.keys), ...(c.indexname ? { usingIndex: c.indexname } : {}) };
       case 'CONSTR_UNIQUE':
-        return c.indexname ? undefined : { kind: 'unique', name, columns: strings(c.keys) };
+        return { kind: 'unique', name, columns: strings(c.keys), ...(c.indexname ? { usingIndex: c.indexname } : {}) };
       case 'CONSTR_FOREIGN': {
         const ref = this.references(c);
         return { kind: 'foreign', name, columns: strings(c.fk_attrs), refs: ref.targets, ondelete: ref.ondelete, onupdate: ref.onupdate };

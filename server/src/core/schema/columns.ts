@@ -295,9 +295,10 @@ export function sqlModelFieldType(ctx: EvalContext, call: Extract<Expr, { k: 'ca
 
 /** Reads `UniqueConstraint`, `Index`, `PrimaryKeyConstraint`, `ForeignKeyConstraint` and `CheckConstraint` calls. */
 export type ConstraintSpec =
-  | { kind: 'unique'; name?: string; columns: string[] }
+  /** `usingIndex`: PostgreSQL's `ADD CONSTRAINT c UNIQUE USING INDEX i` makes the unique index i the constraint, on its columns. */
+  | { kind: 'unique'; name?: string; columns: string[]; usingIndex?: string }
   | { kind: 'index'; name?: string; columns: string[]; unique: boolean; conventional?: boolean; options?: IndexOption[]; expressions?: boolean }
-  | { kind: 'primary'; name?: string; columns: string[] }
+  | { kind: 'primary'; name?: string; columns: string[]; usingIndex?: string }
   /** `refClass`: the model class `[User.id]` names, when the referred columns are given as its attributes. */
   | { kind: 'foreign'; name?: string; columns: string[]; refs: string[]; refClass?: { file: string; cls: ClassStmt }; ondelete?: string; onupdate?: string }
   | CheckSpec;
