@@ -533,6 +533,25 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found(networks('255')), ['missing-table standardattributes.']);
   });
 
+  it("knows sqlalchemy-helpers' declarative base and the naming convention of its metadata (anitya)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy_helpers import Base
+      class User(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+          email = sa.Column(sa.String(256), nullable=False, unique=True)
+          __table_args__ = (sa.CheckConstraint("id > 0", name="positive"),)
+    `;
+    const create = (ck: string) => `op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(length=256), nullable=False), sa.PrimaryKeyConstraint("id", name=op.f("pk_users")), sa.UniqueConstraint("email", name=op.f("uq_users_email")), sa.CheckConstraint("id > 0", name=op.f("${ck}")))`;
+    const found = async (upgrade: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': models })).map((f) => `${f.code} ${f.table}.${f.column ?? ''}`);
+    assert.deepEqual(await found(create('ck_users_positive')), []);
+    assert.deepEqual(await found(`${create('ck_users_positive')}\nop.add_column("users", sa.Column("active", sa.Boolean(), nullable=True))`), ['extra-column users.active']);
+    // The names the model's constraints get come from the base's naming convention.
+    const missing = await analysis(create('ck_users_positive').replace(', sa.UniqueConstraint("email", name=op.f("uq_users_email"))', '').replace(', sa.CheckConstraint("id > 0", name=op.f("ck_users_positive"))', ''), { 'app/models.py': models });
+    assert.deepEqual(missing.map((f) => [f.code, f.message.match(/"(uq|ck)_\w+"/)?.[0]]), [['missing-unique', '"uq_users_email"'], ['missing-check', '"ck_users_positive"']]);
+  });
+
   it("knows oslo.db's model base, timestamp and soft-delete mixins and its JSON types (nova, cinder)", async () => {
     const models = `
       import sqlalchemy as sa

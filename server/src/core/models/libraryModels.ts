@@ -416,6 +416,28 @@ class SoftDeleteInteger(TypeDecorator):
 String = _String
 `;
 
+/** sqlalchemy-helpers (Fedora's): its declarative base, with the naming convention of its MetaData. */
+const SQLALCHEMY_HELPERS_MANAGER = `
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def get_base(*args, **kwargs):
+    return Base
+`;
+
 /** The library modules by dotted name. */
 const MODULES: ReadonlyMap<string, string> = new Map([
   ['fastapi_users_db_sqlalchemy', FASTAPI_USERS_DB_SQLALCHEMY],
@@ -429,6 +451,8 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['oslo_db.sqlalchemy', ''],
   ['oslo_db.sqlalchemy.models', OSLO_DB_MODELS],
   ['oslo_db.sqlalchemy.types', OSLO_DB_TYPES],
+  ['sqlalchemy_helpers', 'from sqlalchemy_helpers.manager import Base, get_base\n'],
+  ['sqlalchemy_helpers.manager', SQLALCHEMY_HELPERS_MANAGER],
   ['neutron_lib', ''],
   ['neutron_lib.db', ''],
   ['neutron_lib.db.model_base', NEUTRON_LIB_MODEL_BASE],
