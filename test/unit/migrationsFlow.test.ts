@@ -513,6 +513,31 @@ describe('migrations: tests on what the database holds', () => {
     }
   });
 
+  it('reads op.create_table(*args): a list of the name and items, a helper that passes its own *args on (quetz, nbgrader)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        users_args = [
+            "users",
+            sa.Column("id", sa.Integer(), primary_key=True),
+            sa.Column("email", sa.String(50), nullable=False),
+        ]
+        op.create_table(*users_args)
+        _get_or_create_table("posts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("title", sa.Text()))
+      `, `
+        def _get_or_create_table(*args):
+            table_exists = op.get_context().dialect.has_table(op.get_bind(), args[0])
+            if not table_exists:
+                table = op.create_table(*args)
+            else:
+                table = sa.sql.table(*args)
+            return table
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email']);
+    assert.deepEqual([...table(r, 'posts').columns.keys(), table(r, 'posts').uncertain], ['id', 'title', undefined]);
+  });
+
   it('decides has_table() in a helper, any() over get_indexes(), and what follows an early return', async () => {
     const r = await replay({
       'v/a.py': TABLES,

@@ -415,8 +415,17 @@ class Interpreter {
     return { kind: 'value', value: v, source, at };
   }
 
-  /** The literal value of an expression, also when it is what a project helper returns (`flag_name("x")`). */
+  /**
+   * The literal value of an expression, also when it is what a project helper returns (`flag_name("x")`) or an item of
+   * a helper's `*args` (`args[0]`).
+   */
   private literal(e: Expr, frame: Frame): Literal | undefined {
+    const items = e.k === 'subscript' && e.obj.k === 'name' && e.index.length === 1 ? frame.vars.get(e.obj.id) : undefined;
+    if (items?.kind === 'items' && e.k === 'subscript') {
+      const at = evalLiteral(this.resolver, frame.file, e.index[0], frame.locals);
+      const item = typeof at === 'number' && Number.isInteger(at) ? items.items.at(at) : undefined;
+      return item && this.literal(item.e, item.frame);
+    }
     const v = evalLiteral(this.resolver, frame.file, e, frame.locals);
     if (v !== undefined || e.k !== 'call' || !this.callee(e.fn, frame)) return v;
     const target = this.deref(e, frame, 0);
@@ -598,7 +607,7 @@ class Interpreter {
         if (e.fn.k === 'attr' && e.fn.name === 'has_table') {
           // `inspector.has_table("t", schema=None)`, or a dialect's `has_table(connection, "t", schema=None)`.
           const args = isDialectObject(e.fn.obj) ? e.args.slice(1) : this.isInspector(e.fn.obj, frame, read, depth + 1) ? e.args : undefined;
-          const table = args?.[0] ? evalLiteral(this.resolver, frame.file, args[0], frame.locals) : undefined;
+          const table = args?.[0] ? this.literal(args[0], frame) : undefined;
           const schema = this.schemaArgument(e, args?.[1], frame);
           return isPlainName(table) && schema !== null ? { k: 'exists', what: { table, ...(schema !== undefined ? { schema } : {}) } } : undefined;
         }

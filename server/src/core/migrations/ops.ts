@@ -233,6 +233,14 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
 
   switch (method) {
     case 'create_table': {
+      // `op.create_table(*args)`, the name and items in a list or a helper's `*args`: each read where it is written.
+      const spread = !batch && call.args[0]?.k === 'starred' ? scope.expand(call.args[0]) : undefined;
+      const name = spread?.[0] && evalString(spread[0].ctx.resolver, spread[0].ctx.file, spread[0].e, spread[0].ctx.locals);
+      if (spread && name !== undefined) {
+        const ref = { name, schema: optional('schema', 'the schema') };
+        const { columns, constraints } = readTableItems(scope, call.args.slice(1), note, spread.slice(1));
+        return [{ origin, via, unresolved, kind: 'create_table', table: ref, columns, constraints, ifNotExists: flag('if_not_exists'), partial: false }];
+      }
       const ref = table();
       const items = call.args[0] === args.get('table_name') ? call.args.slice(1) : call.args;
       const { columns, constraints } = readTableItems(scope, items, note);
@@ -397,16 +405,16 @@ export function readBatchTarget(scope: OpScope, call: Call): BatchTarget {
   return { table: { name, schema: schema ?? undefined }, unresolved };
 }
 
-/** The columns and constraints given to `op.create_table` after its name. */
-function readTableItems(scope: OpScope, items: Expr[], note: (what: string, e?: Expr) => void): { columns: ColumnItem[]; constraints: ConstraintItem[] } {
+/** The columns and constraints given to `op.create_table` after its name (`expanded`: some already followed to where they are written). */
+function readTableItems(scope: OpScope, items: Expr[], note: (what: string, e?: Expr) => void, expanded: Located[] = []): { columns: ColumnItem[]; constraints: ConstraintItem[] } {
   const columns: ColumnItem[] = [];
   const constraints: ConstraintItem[] = [];
-  for (const item of items) {
-    const leaves = scope.expand(item);
-    if (!leaves) {
+  for (const item of [expanded, ...items.map((e) => scope.expand(e) ?? e)]) {
+    if (!Array.isArray(item)) {
       note('the columns', item);
       continue;
     }
+    const leaves = item;
     for (const { e, ctx } of leaves) {
       const origin: SourceRef = { file: ctx.file, span: e.s };
       if (e.k !== 'call') {
