@@ -761,6 +761,27 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.file}`), []);
   });
 
+  it("compares shared models in every edition whose env.py imports their module, not only the nearest (agenta's oss and ee)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('api/oss/src/models.py', py(`
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class Testset(Base):
+          __tablename__ = "testsets"
+          id = sa.Column(sa.Integer, primary_key=True)
+          name = sa.Column(sa.String(80))
+    `));
+    for (const edition of ['oss', 'ee']) {
+      const folder = `api/${edition}/databases/migrations`;
+      project.setFile(`${folder}/alembic.ini`, '[alembic]\nscript_location = .\nsqlalchemy.url = postgresql://localhost/app\n');
+      project.setFile(`${folder}/env.py`, 'from alembic import context\nfrom oss.src.models import Base\nimport oss.src.models  # noqa: F401\ntarget_metadata = Base.metadata\n');
+      project.setFile(`${folder}/versions/a1.py`, `from alembic import op\nimport sqlalchemy as sa\nrevision = "${edition}1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("testsets", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(${edition === 'ee' ? 40 : 80})), sa.PrimaryKeyConstraint("id"))\n`);
+    }
+    const findings = project.analyze().findings;
+    assert.deepEqual(findings.map((f) => `${f.code} ${f.table}`), ['type-mismatch testsets']);
+  });
+
   it("reads SQLAlchemy's recipe for a column single-table subclasses share, and a module-level ForeignKeyConstraint of model attributes (orchest's events)", async () => {
     const models = `
       from app.core import Pipeline

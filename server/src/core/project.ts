@@ -21,7 +21,7 @@ import { applyIncludeObjectRules, readIncludeObjectRules, type ConfigOption, typ
 import { parseIni } from './config/alembicIni';
 import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
-import { readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
+import { importedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
 import { isLibraryFile, LIBRARY_IMPORT_HINT, libraryModuleFile, libraryModuleText } from './models/libraryModels';
@@ -426,9 +426,11 @@ export class Project {
 
     const environments: EnvironmentAnalysis[] = [];
     const migrateFiles = (): string[] => pyFiles.filter((f) => this.files.get(f)!.migrateLike);
-    const owners = assignModels(models.tables, replays.map((r) => r.replay.schema), replays.map((r) => r.env.scriptLocation));
+    const envFiles = replays.map(({ env }) => `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`);
+    const imports = replays.length < 2 ? [] : envFiles.map((f) => (this.files.has(f) ? importedModuleFiles(resolver, f) : new Set<string>()));
+    const owners = assignModels(models.tables, replays.map((r) => r.replay.schema), replays.map((r) => r.env.scriptLocation), imports);
     replays.forEach(({ env, graph, dialect, replay }, i) => {
-      const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
+      const envPy = envFiles[i];
       const hasEnvPy = this.files.has(envPy);
       const targetKey = engineKey(envPy, env.engine);
       const target = hasEnvPy ? memos.targetMetadata.get(targetKey, () => readTargetMetadata({ resolver, file: envPy, engine: env.engine })) : undefined;
@@ -703,12 +705,13 @@ export class Project {
 }
 
 /**
- * Which environments each model table is compared in: those whose migrations know the table (of several, those whose
- * folder is nearest the model's file: orchest's two services each have a `projects` table, of their own models); a
- * table none knows goes to the environments whose tables share its schema (or lack of one), else to all. With one
- * environment, all.
+ * Which environments each model table is compared in: those whose migrations know the table and whose env.py imports
+ * the model's module by name (agenta's two editions each import the models of one Base); failing that, of those that
+ * know it, the ones whose folder is nearest the model's file (orchest's two services each have a `projects` table, of
+ * their own models); a table none knows goes to the environments whose tables share its schema (or lack of one), else
+ * to all. With one environment, all.
  */
-function assignModels(models: TableDef[], schemas: Schema[], places: string[]): Map<TableDef, number[]> {
+function assignModels(models: TableDef[], schemas: Schema[], places: string[], imports: Array<Set<string>>): Map<TableDef, number[]> {
   const all = schemas.map((_, i) => i);
   const out = new Map<TableDef, number[]>();
   const schemaSets = schemas.map((s) => new Set([...s.values()].map((t) => t.schema ?? '')));
@@ -717,7 +720,9 @@ function assignModels(models: TableDef[], schemas: Schema[], places: string[]): 
       out.set(t, all);
       continue;
     }
-    const knowing = nearest(all.filter((i) => schemas[i].has(tableKey(t.name, t.schema))), t.origin.file, places);
+    const known = all.filter((i) => schemas[i].has(tableKey(t.name, t.schema)));
+    const importing = known.filter((i) => imports[i].has(t.origin.file));
+    const knowing = importing.length > 0 ? importing : nearest(known, t.origin.file, places);
     const sameSchema = all.filter((i) => schemaSets[i].has(t.schema ?? ''));
     out.set(t, knowing.length > 0 ? knowing : sameSchema.length > 0 ? sameSchema : all);
   }

@@ -29,6 +29,22 @@ export function readTargetMetadata({ resolver, file, engine }: { resolver: Resol
 }
 
 /**
+ * The project files env.py imports by name (`import oss.src.dbs.postgres.testsets.dbes  # noqa: F401`, `from app.models
+ * import users`): modules it loads so that their models join target_metadata.
+ */
+export function importedModuleFiles(resolver: Resolver, file: string): Set<string> {
+  const out = new Set<string>();
+  for (const s of resolver.moduleBody(file)) {
+    const modules = s.k === 'import' ? [s.module] : s.k === 'from' && s.level === 0 ? [s.module, ...s.names.map((n) => `${s.module}.${n.name}`)] : [];
+    for (const m of modules) {
+      const found = resolver.findModule(m, file);
+      if (found) out.add(found);
+    }
+  }
+  return out;
+}
+
+/**
  * The MetaData whose tables env.py copies into target_metadata at module level, so that autogenerate compares them
  * too: glance's `for table in models_metadef.BASE_DICT.metadata.sorted_tables: target_metadata._add_table(table.name,
  * table.schema, table)`, or `table.to_metadata(target_metadata)` in such a loop.
