@@ -50,6 +50,32 @@ describe('config: a script_location that names no folder of the project', () => 
     assert.deepEqual(await findings({ 'backend/alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\n' }, 'backend/migrations'), []);
   });
 
+  it("is found in the portion of a namespace package that holds it (a polylith's bases/pkg and components/pkg: renku)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('bases/pkg/api/app.py', 'APP = 1\n');
+    project.setFile('components/pkg/app/models.py', MODELS.replace('id = sa.Column(sa.Integer, primary_key=True)', 'id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.String(80))'));
+    project.setFile('components/pkg/migrations/env.py', 'from alembic import context\n');
+    project.setFile('components/pkg/migrations/versions/a1_init.py', REVISION);
+    project.setFile('components/pkg/migrations/alembic.ini', '[alembic]\nscript_location = pkg:migrations\n\n[common]\nscript_location = pkg:migrations\nversion_locations = %(here)s/versions\n');
+    const found = project.analyze().findings.map((f) => `${f.code} ${f.file}`);
+    assert.deepEqual(found, ['missing-column components/pkg/app/models.py']);
+  });
+
+  it("lets a plugin's own environment depend on a revision of the project's (quetz's plugins)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('app/models.py', MODELS);
+    project.setFile('alembic.ini', '[alembic]\nscript_location = app:migrations\n');
+    project.setFile('app/migrations/env.py', 'from alembic import context\n');
+    project.setFile('app/migrations/versions/a1_init.py', REVISION);
+    project.setFile('plugins/tags/alembic.ini', '[alembic]\nscript_location = tags:migrations\n');
+    project.setFile('plugins/tags/tags/migrations/env.py', 'from alembic import context\n');
+    const plugin = (depends: string) => `from alembic import op\nimport sqlalchemy as sa\nrevision = "t1"\ndown_revision = None\nbranch_labels = ("tags",)\ndepends_on = "${depends}"\n\ndef upgrade():\n    pass\n`;
+    project.setFile('plugins/tags/tags/migrations/versions/t1_init.py', plugin('a1'));
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.file}`), []);
+    project.setFile('plugins/tags/tags/migrations/versions/t1_init.py', plugin('a2'));
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.file}`), ['missing-down-revision plugins/tags/tags/migrations/versions/t1_init.py']);
+  });
+
   it("is not reported, nor read as an environment, when it is a template's placeholder (jupyterhub's {alembic_dir})", async () => {
     for (const script of ['{alembic_dir}', '${ALEMBIC_DIR}', '%(alembic_dir)s', '%(here)s/{name}']) {
       assert.deepEqual(await findings({ 'app/alembic.ini': `[alembic]\nscript_location = ${script}\nsqlalchemy.url = {db_url}\n` }), [], script);

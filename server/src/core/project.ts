@@ -599,7 +599,10 @@ export class Project {
     const replays: HistoryReplay[] = [];
     for (const env of compared) {
       const own = ownOf(env);
-      const graph = memos.graphs.get(`env:${env.name}`, own.map(graphSignature), () => buildRevisionGraph(own));
+      // A revision may name one of another environment's (quetz's plugins, each with an alembic.ini of its own, depend
+      // on the "quetz" history they run after): not a missing parent.
+      const elsewhere = compared.length < 2 ? [] : [...new Set(compared.filter((e) => e !== env).flatMap((e) => ownOf(e).flatMap((r) => [r.id, ...r.branchLabels])))].sort();
+      const graph = memos.graphs.get(`env:${env.name}`, [...own.map(graphSignature), ...elsewhere], () => buildRevisionGraph(own, { parentsElsewhere: new Set(elsewhere) }));
       findings.push(...graph.problems);
       const dialect = env.dialect ?? settings.dialect;
       // Every revision's upgrade() ops in graph order, then the detached trees applied after its head.

@@ -99,7 +99,10 @@ function locate(base: string, location: string, folders: Set<string>): string {
     const pkgPath = pkg[1].replace(/\./g, '/');
     const candidates = [...folders].filter((f) => f === pkgPath || f.endsWith(`/${pkgPath}`)).sort((a, b) => a.length - b.length);
     // Alembic reads every further colon as a folder separator too: `pkg:sub:dir` is pkg/sub/dir.
-    return join(candidates[0] ?? pkgPath, pkg[2].replace(/:/g, '/'));
+    const sub = pkg[2].replace(/:/g, '/');
+    // A namespace package in several portions (a polylith's bases/pkg and components/pkg): the one that holds the place.
+    const places = (candidates.length > 0 ? candidates : [pkgPath]).map((c) => join(c, sub));
+    return places.find((p) => folders.has(p)) ?? places[0];
   }
   // An absolute path from the user's machine: keep only what lies under the project (the ini's folder names).
   const relative = loc.replace(/^\/+/, '');
