@@ -249,6 +249,24 @@ describe('migrations: branches', () => {
     assert.deepEqual([table(r, 'users').uncertain, table(r, 'posts').uncertain], [true, true]);
   });
 
+  it('leaves a value the two branches of an undecided dialect test bind differently unknown after them (tacker)', async () => {
+    const revision = rev('a', null, `
+      if op.get_bind().engine.name == "postgresql":
+          deleted_type = sa.SmallInteger
+          label = "deleted"
+      else:
+          deleted_type = sa.Boolean
+          label = "deleted"
+      op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True), sa.Column(label, deleted_type))
+    `);
+    const unknown = await replay({ 'v/a.py': revision });
+    assert.deepEqual(unknown.findings, []);
+    // The name both bind alike is known; the type is not, and is not guessed.
+    assert.deepEqual([...table(unknown, 't').columns.values()].map((c) => [c.name, c.type?.text]), [['id', 'sa.Integer()'], ['deleted', undefined]]);
+    const pg = await replay({ 'v/a.py': revision }, 'postgresql');
+    assert.deepEqual(table(pg, 't').columns.get('deleted')?.type?.family, 'SMALLINT');
+  });
+
   it('takes only the matching branch when the dialect is known', async () => {
     const pg = await replay({ 'v/a.py': BASE, 'v/b.py': DIALECT_BRANCH }, 'postgresql');
     assert.deepEqual([table(pg, 'users').columns.has('tags'), table(pg, 'posts').columns.has('tags')], [true, false]);

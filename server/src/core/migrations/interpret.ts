@@ -50,6 +50,12 @@ export function interpretUpgrade({ resolver, file, dialect, engine }: { resolver
   return interpreter.steps;
 }
 
+/** Whether two bindings of a name hold the same thing: values of the same text in the same file. */
+function sameBinding(x: Var | undefined, y: Var | undefined): boolean {
+  if (x?.kind !== 'value' || y?.kind !== 'value' || !x.source || !y.source) return false;
+  return x.source.frame.file === y.source.frame.file && exprText(x.source.e) === exprText(y.source.e);
+}
+
 /** The names a statement (one that is not a plain assignment) binds or changes in place: in its blocks, or by a method call (`rows.append(x)`). */
 function namesChangedBy(s: Stmt): string[] {
   const out: string[] = [];
@@ -472,7 +478,7 @@ class Interpreter {
       const decided = this.dialect === undefined ? undefined : this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
       const uncertain = { ...flags, uncertain: true };
-      const [a, b] = this.bothBranches(s, frame, uncertain, uncertain);
+      const [a, b] = this.bothBranches(s, frame, uncertain, uncertain, true);
       return a || b ? 'maybe' : undefined;
     }
     const passed = this.testOfParameter(s.test, frame);
@@ -522,7 +528,7 @@ class Interpreter {
    * did), read no later than the other: a read one branch made anew, or an Inspector it cleared, does not make the
    * other branch's or the earlier one fresh.
    */
-  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags): [Flow, Flow] {
+  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false): [Flow, Flow] {
     const before = frame.snapshot();
     const a = this.walk(s.body, frame, body);
     const afterBody = frame.snapshot();
@@ -531,6 +537,12 @@ class Interpreter {
     for (const [name, v] of afterBody) {
       const kept = frame.vars.get(name);
       if (kept === v) continue;
+      // Which branch ran is not known (the dialect's): a value the two leave different is unknown after them (tacker's
+      // `deleted_type = sa.SmallInteger` on PostgreSQL, `Boolean` elsewhere). A list one of them grows keeps its items.
+      if (undecided && v.kind !== 'items' && kept?.kind !== 'items' && !sameBinding(v, kept)) {
+        frame.set(name, UNKNOWN);
+        continue;
+      }
       // What the branch that bound it (the `else` one when both did) left, read no later than the other.
       const [bound, other] = !kept || kept === before.get(name) ? [v, kept] : [kept, v];
       const at = other?.kind === 'value' && other.at !== undefined && bound.kind === 'value' && (bound.at === undefined || other.at < bound.at) ? other.at : undefined;
