@@ -556,6 +556,24 @@ describe('migrations: tests on what the database holds', () => {
     assert.deepEqual([...table(r, 'posts').columns.keys(), table(r, 'posts').uncertain], ['id', 'title', undefined]);
   });
 
+  it('makes up no column for a guarded rename of one a known table lacks (backend.ai backports one rename to two branches)', async () => {
+    const body = `
+      columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("u")}
+      if "amount" in columns and "resource_usage" not in columns:
+          op.alter_column("u", "amount", new_column_name="resource_usage", type_=sa.Numeric())
+      if "duration_seconds" in columns:
+          op.drop_column("u", "duration_seconds")
+    `;
+    const r = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("u", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("amount", sa.Numeric(24, 6)), sa.Column("duration_seconds", sa.Integer()))'),
+      'v/b1.py': rev('b1', 'a', body),
+      'v/b2.py': rev('b2', 'a', body),
+      'v/m.py': rev('m', ['b1', 'b2'], 'pass'),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 'u').columns.keys()], ['id', 'resource_usage']);
+  });
+
   it('decides has_table() in a helper, any() over get_indexes(), and what follows an early return', async () => {
     const r = await replay({
       'v/a.py': TABLES,
