@@ -476,6 +476,49 @@ describe('models -> schema: module-level indexes', () => {
   });
 });
 
+describe('models -> schema: a declarative base returned by a function', () => {
+  it("maps the classes of BASE = get_base(), a function that returns the base (mirrormanager2's sqlalchemy-helpers)", async () => {
+    const tables = await modelTables({
+      'db.py': `
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        def get_base(*args, **kwargs):
+            return Base
+        BASE = get_base()
+      `,
+      'models.py': `
+        import sqlalchemy as sa
+        from .db import BASE
+        class Site(BASE):
+            __tablename__ = "site"
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()], ['site']);
+  });
+
+  it("maps the classes of a base a function makes and returns (cloudkitty's get_base)", async () => {
+    const tables = await modelTables({
+      'db.py': `
+        from sqlalchemy.orm import declarative_base
+        def get_base():
+            base = declarative_base()
+            base.metadata.naming_convention = {"pk": "pk_%(table_name)s"}
+            return base
+      `,
+      'models.py': `
+        import sqlalchemy as sa
+        from . import db
+        Base = db.get_base()
+        class Mapping(Base):
+            __tablename__ = "hashmap_mappings"
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()], ['hashmap_mappings']);
+  });
+});
+
 describe('models -> schema: columns assigned to a mapped class after its body', () => {
   it("adds them to the class's table, with their keys, in this file or another, and indexes on them (mistral)", async () => {
     const tables = await modelTables({

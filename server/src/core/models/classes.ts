@@ -1,5 +1,5 @@
 import type { Expr } from '../python/syntax';
-import { keywordArg } from '../python/syntax';
+import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, type ClassStmt, type Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import { metadataKeyOf } from './naming';
@@ -80,9 +80,9 @@ export class ClassGraph {
     return out;
   }
 
-  private baseInfo(file: string, e: Expr): BaseInfo {
+  private baseInfo(file: string, e: Expr, depth = 0): BaseInfo {
     // `SQLAlchemyBaseUserTable[int]`: a generic class made concrete is that class.
-    if (e.k === 'subscript') return this.baseInfo(file, e.obj);
+    if (e.k === 'subscript') return this.baseInfo(file, e.obj, depth);
     const v = this.resolver.resolve(file, e);
     if (v.t === 'class') return { t: 'class', ref: { file: v.file, cls: v.cls } };
     if (v.t === 'ext') {
@@ -102,6 +102,14 @@ export class ClassGraph {
       if (name && BASE_FACTORIES.has(name)) return { t: 'root', root: { kind: 'declarative', call: { file: v.file, e: v.e } } };
       // `registry().generate_base()`
       if (v.e.fn.k === 'attr' && v.e.fn.name === 'generate_base') return { t: 'root', root: { kind: 'declarative', call: { file: v.file, e: v.e } } };
+      // `BASE = get_base()`, a function that returns a base defined elsewhere (sqlalchemy-helpers' get_base), or one it
+      // makes (cloudkitty's `base = declarative_base(); ...; return base`).
+      const returned = fn.t === 'def' && depth < 4 ? returnedValue(fn.def) : undefined;
+      if (returned && fn.t === 'def' && (returned.k === 'name' || returned.k === 'attr')) {
+        let made: Expr | undefined;
+        for (const st of fn.def.body) if (st.k === 'assign' && returned.k === 'name' && st.targets.some((t) => t.k === 'name' && t.id === returned.id)) made = st.value;
+        return this.baseInfo(fn.file, made ?? returned, depth + 1);
+      }
     }
     return { t: 'other', opaque: v.t === 'unknown' };
   }
