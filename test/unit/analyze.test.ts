@@ -102,6 +102,14 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models(', ondelete="cascade"'), upgrade), []);
     assert.deepEqual((await drift(models(', ondelete="SET NULL"'), upgrade)).sort(), ['extra-foreign-key users.team_id', 'missing-foreign-key users.team_id']);
     assert.deepEqual(await drift(models(''), upgrade.replace(', ondelete="CASCADE"', ', ondelete="NO ACTION"')), []);
+    // Each of the two says what the other side has, rather than that the key is not there at all.
+    const messages = (await analysis(upgrade, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${models(', ondelete="SET NULL"')}` }))
+      .filter((f) => f.code.endsWith('foreign-key'))
+      .map((f) => f.message.replace(/ \(head \w+\)/, '').replace(/ at head \w+/, ''));
+    assert.deepEqual(messages.sort(), [
+      'Foreign key (team_id) -> teams(id) ON DELETE CASCADE of "users" exists but the model declares it with ON DELETE SET NULL.',
+      'Foreign key (team_id) -> teams(id) ON DELETE SET NULL of "users" is not in the migrations (the migrations have this key with ON DELETE CASCADE).',
+    ]);
   });
 
   it('reports a named expression index no migration makes, by its name (its SQL is not compared)', async () => {

@@ -410,6 +410,17 @@ function describeFk(fk: ForeignKeyDef): string {
   return `(${fk.columns.join(', ')}) -> ${fk.refSchema ? `${fk.refSchema}.` : ''}${fk.refTable}(${fk.refColumns.join(', ')})${actions}`;
 }
 
+/** The other side's key on the same columns and target that differs only in its ON DELETE / ON UPDATE actions. */
+function sameKeyOtherActions(fk: ForeignKeyDef, others: ForeignKeyDef[]): ForeignKeyDef | undefined {
+  return others.find((o) => sameList(o.columns, fk.columns) && o.refTable === fk.refTable && sameList(o.refColumns, fk.refColumns));
+}
+
+/** What a key's actions are, for a message: "ON DELETE CASCADE", or "no ON DELETE / ON UPDATE action". */
+function fkActions(fk: ForeignKeyDef): string {
+  const actions = describeFk(fk).slice(describeFk({ ...fk, ondelete: undefined, onupdate: undefined }).length).trim();
+  return actions || 'no ON DELETE / ON UPDATE action';
+}
+
 function diffForeignKeys(d: TableDiff, push: Push): void {
   const { model, mig, headText } = d;
   const t = qualified(model);
@@ -417,14 +428,18 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
     if (mig.foreignKeys.some((m) => fkMatches(fk, m))) continue;
     if (mig.partial || mig.unreadForeignKeys || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
     if (fk.columns.some((c) => !mig.columns.has(c))) continue;
-    push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
+    const other = sameKeyOtherActions(fk, mig.foreignKeys);
+    const differs = other ? ` (the migrations have this key with ${fkActions(other)})` : '';
+    push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations${differs} (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
   // A constraint op whose table could not be read may have dropped (and made again) any of the migrations' keys.
   const redefined = d.uncertain.some((o) => o.kind === 'drop_constraint' || o.kind === 'create_foreign_key' || o.kind === '*');
   for (const fk of mig.foreignKeys) {
     if (model.foreignKeys.some((m) => fkMatches(m, fk)) || model.unreadForeignKeys || model.unreadConstraints || redefined) continue;
     if (fk.columns.some((c) => !model.columns.has(c))) continue;
-    push({ kind: 'drop-foreign-key', migration: mig, foreignKey: fk }, 'extra-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" exists at ${headText} but the model does not declare it.`, fk.columns.length === 1 ? fk.columns[0] : undefined);
+    const other = sameKeyOtherActions(fk, model.foreignKeys);
+    const declared = other ? `declares it with ${fkActions(other)}` : 'does not declare it';
+    push({ kind: 'drop-foreign-key', migration: mig, foreignKey: fk }, 'extra-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" exists at ${headText} but the model ${declared}.`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
 }
 
