@@ -407,6 +407,20 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, `${create}\nexec(CODE)`), []);
   });
 
+  it("gives one note for an op that leaves several tables uncompared, naming them (manila's loop over 41 tables)", async () => {
+    const tables = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const create = tables.map((t) => `op.create_table("${t}", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("at", sa.DateTime()))`).join('\n');
+    const loop = `for table in ${JSON.stringify(tables)}:\n    if op.get_bind().dialect.name == "mysql":\n        op.alter_column(table, "at", type_=sa.DateTime(fsp=6))`;
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\n');
+    const body = py(`${create}\n${loop}`).split('\n').map((l) => `    ${l}`).join('\n');
+    project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${body}\n`);
+    const notes = project.analyze().findings.filter((f) => f.code === 'unresolved');
+    assert.equal(notes.length, 1, notes.map((f) => f.message).join('\n'));
+    assert.match(notes[0].message, /; tables "a", "b", "c", "d", "e" and 2 more are not compared\.$/);
+    assert.equal(notes[0].table, undefined);
+  });
+
   it('reports no primary key mismatch where such an op may have renamed a key column to the one the model has', async () => {
     const models = `${USERS}  class Rsvp(Base):\n      __tablename__ = "rsvp"\n      project_id = sa.Column(sa.Integer, primary_key=True)\n      participant_id = sa.Column(sa.Integer, primary_key=True)\n      note = sa.Column(sa.Integer, nullable=False)\n`;
     const create = (second: string) => `op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\nop.create_table("rsvp", sa.Column("project_id", sa.Integer(), primary_key=True), sa.Column("${second}", sa.Integer(), primary_key=True), sa.Column("note", sa.Integer(), primary_key=True))`;

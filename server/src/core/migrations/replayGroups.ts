@@ -1,3 +1,4 @@
+import { foldTableNotes } from './foldNotes';
 import { InputsMemo } from '../memo';
 import { DEFAULT_POSTGRES_SCHEMA, tableKey, type Schema, type SourceRef } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
@@ -30,20 +31,26 @@ export class ReplayGroups {
     scope = `${scope}\0${JSON.stringify(convention)}`;
     const inputs = revisions.flatMap((r) => [r.revision, r.steps]);
     return this.memo.get(`${scope}\0all`, inputs, () => {
-      let state = this.scopes.get(scope);
-      if (!state) this.scopes.set(scope, (state = { groups: new TableGroups(), linked: new WeakSet() }));
-      for (const { steps } of revisions) {
-        if (state.linked.has(steps)) continue;
-        for (const { op, when } of steps) {
-          const keys = tablesOf(op);
-          if (keys === undefined) return this.whole(revisions, inputs, scope, convention);
-          // The tables an op's conditions test are replayed with its own: the replay decides them there.
-          state.groups.link(when ? [...keys, ...when.flatMap((w) => testedTables(w.test))] : keys);
-        }
-        state.linked.add(steps);
-      }
-      return this.inGroups(revisions, scope, state, convention);
+      const result = this.grouped(revisions, inputs, scope, convention);
+      return { ...result, findings: foldTableNotes(result.findings) };
     });
+  }
+
+  /** The replay of `replay()`, with a note for each table an op leaves uncompared. */
+  private grouped(revisions: RevisionSteps[], inputs: unknown[], scope: string, convention: NamingConvention): ReplayResult {
+    let state = this.scopes.get(scope);
+    if (!state) this.scopes.set(scope, (state = { groups: new TableGroups(), linked: new WeakSet() }));
+    for (const { steps } of revisions) {
+      if (state.linked.has(steps)) continue;
+      for (const { op, when } of steps) {
+        const keys = tablesOf(op);
+        if (keys === undefined) return this.whole(revisions, inputs, scope, convention);
+        // The tables an op's conditions test are replayed with its own: the replay decides them there.
+        state.groups.link(when ? [...keys, ...when.flatMap((w) => testedTables(w.test))] : keys);
+      }
+      state.linked.add(steps);
+    }
+    return this.inGroups(revisions, scope, state, convention);
   }
 
   /** Forgets entries not used since the last sweep. */
