@@ -418,7 +418,10 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     const notes = project.analyze().findings.filter((f) => f.code === 'unresolved');
     assert.equal(notes.length, 1, notes.map((f) => f.message).join('\n'));
     assert.match(notes[0].message, /; tables "a", "b", "c", "d", "e" and 2 more are not compared\.$/);
-    assert.equal(notes[0].table, undefined);
+    assert.deepEqual([notes[0].table, notes[0].tables], [undefined, tables]);
+    // Ignoring all the tables it names ignores it, as it would each of the notes it folds.
+    const ignored = project.analyze({ ...defaultSettings(), ignore: { ...defaultSettings().ignore, tables } }).findings;
+    assert.deepEqual(ignored.filter((f) => f.code === 'unresolved'), []);
   });
 
   it('reports no primary key mismatch where such an op may have renamed a key column to the one the model has', async () => {
@@ -572,6 +575,12 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     // The names the model's constraints get come from the base's naming convention.
     const missing = await analysis(create('ck_users_positive').replace(', sa.UniqueConstraint("email", name=op.f("uq_users_email"))', '').replace(', sa.CheckConstraint("id > 0", name=op.f("ck_users_positive"))', ''), { 'app/models.py': models });
     assert.deepEqual(missing.map((f) => [f.code, f.message.match(/"(uq|ck)_\w+"/)?.[0]]), [['missing-unique', '"uq_users_email"'], ['missing-check', '"ck_users_positive"']]);
+    // Its deprecated get_base() gives the same base, and env.py's BASE.metadata has the same naming convention: a
+    // revision's unnamed unique constraint is named by it, and dropped by that name.
+    const viaGetBase = models.replace('from sqlalchemy_helpers import Base', 'from sqlalchemy_helpers import get_base\n      Base = get_base()');
+    const env = { 'migrations/env.py': 'from alembic import context\nfrom app.models import Base\ntarget_metadata = Base.metadata\n' };
+    const named = `${create('ck_users_positive')}\nop.create_unique_constraint(None, "users", ["id", "email"])\nop.drop_constraint("uq_users_id", "users", type_="unique")`;
+    assert.deepEqual((await analysis(named, { 'app/models.py': viaGetBase, ...env })).map((f) => f.code), []);
   });
 
   it("knows oslo.db's model base, timestamp and soft-delete mixins and its JSON types (nova, cinder)", async () => {
@@ -802,6 +811,10 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     }
     const findings = project.analyze().findings;
     assert.deepEqual(findings.map((f) => `${f.code} ${f.table}`), ['type-mismatch testsets']);
+    // An edition that imports the models through their package (not by the module's name) still compares them.
+    project.setFile('api/oss/databases/migrations/env.py', 'from alembic import context\nfrom oss.src import Base\ntarget_metadata = Base.metadata\n');
+    project.setFile('api/oss/src/__init__.py', 'from oss.src.models import Base\n');
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.table}`), ['type-mismatch testsets']);
   });
 
   it("reads SQLAlchemy's recipe for a column single-table subclasses share, and a module-level ForeignKeyConstraint of model attributes (orchest's events)", async () => {

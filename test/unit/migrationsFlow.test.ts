@@ -265,6 +265,21 @@ describe('migrations: branches', () => {
     assert.deepEqual([...table(unknown, 't').columns.values()].map((c) => [c.name, c.type?.text]), [['id', 'sa.Integer()'], ['deleted', undefined]]);
     const pg = await replay({ 'v/a.py': revision }, 'postgresql');
     assert.deepEqual(table(pg, 't').columns.get('deleted')?.type?.family, 'SMALLINT');
+    // A list both branches grow, each its own way, is unknown too; one only one branch grows keeps its items.
+    const lists = await replay({ 'v/a.py': rev('a', null, `
+      cols = [sa.Column("id", sa.Integer(), primary_key=True)]
+      extra = [sa.Column("id", sa.Integer(), primary_key=True)]
+      if op.get_bind().dialect.name == "postgresql":
+          cols.append(sa.Column("data", sa.SmallInteger()))
+      else:
+          cols.append(sa.Column("data", sa.Boolean()))
+      if op.get_bind().dialect.name != "postgresql":
+          extra.append(sa.Column("note", sa.Text()))
+      op.create_table("t", *cols)
+      op.create_table("u", *extra)
+    `) });
+    assert.deepEqual(lists.findings.map((f) => f.code), ['unresolved']);
+    assert.deepEqual([...table(lists, 'u').columns.keys()], ['id', 'note']);
   });
 
   it('takes only the matching branch when the dialect is known', async () => {

@@ -477,6 +477,20 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.deepEqual([copr.foreignKeys.map((f) => f.databaseName), copr.uncertainConstraints], [['copr_pr_id_fkey'], undefined]);
     assert.deepEqual(table(r, long).foreignKeys, []);
   });
+
+  it("names an unnamed check by the one column it names, not words of its strings, seeing columns declared after it", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("active", sa.Integer(), sa.CheckConstraint("active < status")),
+            sa.Column("status", sa.String(10)), sa.CheckConstraint("status IN ('active', 'banned')"))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.drop_constraint("users_status_check", "users", type_="check")
+        op.drop_constraint("users_check", "users", type_="check")
+      `),
+    });
+    assert.deepEqual([r.findings, table(r, 'users').checks], [[], []]);
+  });
 });
 
 describe('migrations: alter_column on MySQL', () => {

@@ -208,6 +208,15 @@ describe('migrations: DDL in op.execute', () => {
       ['invalid-operation', 'table "users" already has an index or constraint named "uq_uid".'],
       ['invalid-operation', 'index "ix_missing" does not exist on table "users" at this point.'],
     ]);
+    const refused = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(50)))
+        op.create_index("ix_email", "users", ["email"])
+        op.create_index("ix_email_u", "users", ["email"], unique=True)
+      `),
+      'v/b.py': executing('b', 'a', 'ALTER TABLE users ADD CONSTRAINT uq_email UNIQUE USING INDEX ix_email', 'ALTER TABLE users ADD CONSTRAINT pk_users PRIMARY KEY USING INDEX ix_email_u'),
+    });
+    assert.deepEqual(refused.findings.map((f) => f.message.replace(/.*: /, '')), ['index "ix_email" is not a unique index.', 'table "users" already has a primary key.']);
   });
 
   it('reads SQL built from known parts, and reports DDL built from unknown parts', async () => {

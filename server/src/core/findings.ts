@@ -52,6 +52,8 @@ export interface Finding {
   file: string;
   span: Span;
   table?: string;
+  /** A note about several tables (one op that leaves them all uncompared): their names, in place of `table`. */
+  tables?: string[];
   column?: string;
   related?: RelatedPlace[];
   /** The head revision(s) the model was compared against. */

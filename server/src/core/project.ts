@@ -696,6 +696,7 @@ export class Project {
     for (const f of findings) {
       if (ignoredCodes.has(f.code)) continue;
       if (f.table && ignoredTables.has(f.table)) continue;
+      if (f.tables && f.tables.every((t) => ignoredTables.has(t))) continue;
       if (f.table && f.column && ignoredColumns.has(`${f.table}.${f.column}`)) continue;
       const codes = this.notes(f.file)?.ignores[f.span[0]];
       if (codes && (codes.length === 0 || codes.includes(f.code))) continue;
@@ -708,11 +709,11 @@ export class Project {
 }
 
 /**
- * Which environments each model table is compared in: those whose migrations know the table and whose env.py imports
- * the model's module by name (agenta's two editions each import the models of one Base); failing that, of those that
- * know it, the ones whose folder is nearest the model's file (orchest's two services each have a `projects` table, of
- * their own models); a table none knows goes to the environments whose tables share its schema (or lack of one), else
- * to all. With one environment, all.
+ * Which environments each model table is compared in: of those whose migrations know the table, the ones whose folder
+ * is nearest the model's file (orchest's two services each have a `projects` table, of their own models), and the ones
+ * whose env.py imports the model's module by name (agenta's two editions each import the models of one Base); a table
+ * none knows goes to the environments whose tables share its schema (or lack of one), else to all. With one
+ * environment, all.
  */
 function assignModels(models: TableDef[], schemas: Schema[], places: string[], imports: Array<Set<string>>): Map<TableDef, number[]> {
   const all = schemas.map((_, i) => i);
@@ -725,7 +726,7 @@ function assignModels(models: TableDef[], schemas: Schema[], places: string[], i
     }
     const known = all.filter((i) => schemas[i].has(tableKey(t.name, t.schema)));
     const importing = known.filter((i) => imports[i].has(t.origin.file));
-    const knowing = importing.length > 0 ? importing : nearest(known, t.origin.file, places);
+    const knowing = [...new Set([...nearest(known, t.origin.file, places), ...importing])].sort((a, b) => a - b);
     const sameSchema = all.filter((i) => schemaSets[i].has(t.schema ?? ''));
     out.set(t, knowing.length > 0 ? knowing : sameSchema.length > 0 ? sameSchema : all);
   }

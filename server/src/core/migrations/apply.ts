@@ -245,8 +245,10 @@ class SchemaReplay {
         continue;
       }
       table.columns.set(name, this.newColumn(item, pkColumns.includes(name), op));
-      this.addColumnConstraints(table, item);
     }
+    // The columns' own keys and checks once all columns are there, in order (PostgreSQL names a check by the columns it
+    // names, later ones too).
+    for (const item of op.columns) if (item.spec.name !== undefined && table.columns.get(item.spec.name)?.origin === item.origin) this.addColumnConstraints(table, item);
     table.primaryKey = pkColumns;
     const pkName = pkColumns.length > 0 ? this.named('pk', table, pkColumns, pk?.name).name : undefined;
     if (pkName !== undefined) table.primaryKeyName = pkName;
@@ -489,9 +491,16 @@ class SchemaReplay {
       return;
     }
     const name = spec.name ?? indexName;
-    const taken = [...table.indexes, ...table.uniques].some((x) => x !== index && sameIdentifier(x.name, name)) || table.primaryKeyName === name;
-    if (taken) {
-      if (!this.tolerates(table)) this.invalid(`${label(op)}: table "${qualified(table)}" already has an index or constraint named "${name}".`, table);
+    const names = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks].filter((x) => x !== index).flatMap((x) => [x.name, 'databaseName' in x ? x.databaseName : undefined]);
+    const problem = !index.unique
+      ? `index "${indexName}" is not a unique index`
+      : spec.kind === 'primary' && table.primaryKey.length > 0
+        ? `table "${qualified(table)}" already has a primary key`
+        : names.some((n) => sameIdentifier(n, name)) || [table.primaryKeyName, table.primaryKeyDatabaseName].includes(name)
+          ? `table "${qualified(table)}" already has an index or constraint named "${name}"`
+          : undefined;
+    if (problem) {
+      if (!this.tolerates(table)) this.invalid(`${label(op)}: ${problem}.`, table);
       return;
     }
     table.indexes = table.indexes.filter((i) => i !== index);

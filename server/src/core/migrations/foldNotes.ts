@@ -40,6 +40,6 @@ export function foldTableNotes(findings: Finding[]): Finding[] {
     const list = tables.length > LISTED ? `${listed.join(', ')} and ${tables.length - LISTED} more` : `${listed.slice(0, -1).join(', ')} and ${listed[listed.length - 1]}`;
     const message = first.message.replace(ONE_TABLE, 'table "\0"').replace('table "\0" is ', `tables ${list} are `).replace('table "\0"', `tables ${list}`);
     const { table: _table, column: _column, ...rest } = first;
-    return { ...rest, message };
+    return { ...rest, message, tables };
   });
 }

@@ -538,8 +538,10 @@ class Interpreter {
       const kept = frame.vars.get(name);
       if (kept === v) continue;
       // Which branch ran is not known (the dialect's): a value the two leave different is unknown after them (tacker's
-      // `deleted_type = sa.SmallInteger` on PostgreSQL, `Boolean` elsewhere). A list one of them grows keeps its items.
-      if (undecided && v.kind !== 'items' && kept?.kind !== 'items' && !sameBinding(v, kept)) {
+      // `deleted_type = sa.SmallInteger` on PostgreSQL, `Boolean` elsewhere), as is a list both change; a list only
+      // one of them grows keeps its items (quetz appends a foreign key but on PostgreSQL).
+      const list = v.kind === 'items' || kept?.kind === 'items';
+      if (undecided && !sameBinding(v, kept) && (!list || (v !== before.get(name) && kept !== before.get(name)))) {
         frame.set(name, UNKNOWN);
         continue;
       }

@@ -102,16 +102,24 @@ export class ClassGraph {
       if (name && BASE_FACTORIES.has(name)) return { t: 'root', root: { kind: 'declarative', call: { file: v.file, e: v.e } } };
       // `registry().generate_base()`
       if (v.e.fn.k === 'attr' && v.e.fn.name === 'generate_base') return { t: 'root', root: { kind: 'declarative', call: { file: v.file, e: v.e } } };
-      // `BASE = get_base()`, a function that returns a base defined elsewhere (sqlalchemy-helpers' get_base), or one it
-      // makes (cloudkitty's `base = declarative_base(); ...; return base`).
-      const returned = fn.t === 'def' && depth < 4 ? returnedValue(fn.def) : undefined;
-      if (returned && fn.t === 'def' && (returned.k === 'name' || returned.k === 'attr')) {
-        let made: Expr | undefined;
-        for (const st of fn.def.body) if (st.k === 'assign' && returned.k === 'name' && st.targets.some((t) => t.k === 'name' && t.id === returned.id)) made = st.value;
-        return this.baseInfo(fn.file, made ?? returned, depth + 1);
-      }
+      const returned = depth < 4 ? this.returnedBase(v.file, v.e) : undefined;
+      if (returned) return this.baseInfo(returned.file, returned.e, depth + 1);
     }
     return { t: 'other', opaque: v.t === 'unknown' };
+  }
+
+  /**
+   * What a project function called to make a declarative base returns (`BASE = get_base()`): a base defined elsewhere
+   * (sqlalchemy-helpers' `return Base`), or the value of the local it returns (cloudkitty's `base =
+   * declarative_base(); ...; return base`); undefined for any other call.
+   */
+  returnedBase(file: string, call: Extract<Expr, { k: 'call' }>): { file: string; e: Expr } | undefined {
+    const fn = this.resolver.resolve(file, call.fn);
+    const returned = fn.t === 'def' ? returnedValue(fn.def) : undefined;
+    if (fn.t !== 'def' || !returned || (returned.k !== 'name' && returned.k !== 'attr')) return undefined;
+    let made: Expr | undefined;
+    for (const st of fn.def.body) if (st.k === 'assign' && returned.k === 'name' && st.targets.some((t) => t.k === 'name' && t.id === returned.id)) made = st.value;
+    return { file: fn.file, e: made ?? returned };
   }
 
   /** The `SQLAlchemy(...)` call behind `db.Model`, to read its MetaData. */

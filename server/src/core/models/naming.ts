@@ -159,8 +159,8 @@ export function namingConventionOf(graph: ClassGraph, file: string, e: Expr | un
 }
 
 /** What holds the MetaData an expression names: a declarative root, or the `MetaData(...)` call itself. */
-function metadataRootOf(graph: ClassGraph, file: string, e: Expr | undefined): DeclarativeRoot | undefined {
-  if (!e) return undefined;
+function metadataRootOf(graph: ClassGraph, file: string, e: Expr | undefined, depth = 0): DeclarativeRoot | undefined {
+  if (!e || depth > 4) return undefined;
   const resolver = graph.resolver;
   const owner = e.k === 'attr' && e.name === 'metadata' ? e.obj : undefined;
   if (owner) {
@@ -174,7 +174,13 @@ function metadataRootOf(graph: ClassGraph, file: string, e: Expr | undefined): D
       const own = root ? undefined : graph.ownAttribute(ref, 'metadata');
       return root ?? (own?.k === 'call' ? { kind: 'declarative', call: { file: v.file, e: own } } : undefined);
     }
-    if (v.t === 'expr' && v.e.k === 'call') return { kind: 'declarative', call: { file: v.file, e: v.e } };
+    if (v.t === 'expr' && v.e.k === 'call') {
+      // `BASE = get_base()`: the MetaData of the base the function returns.
+      const returned = graph.returnedBase(v.file, v.e);
+      if (returned?.e.k === 'call') return { kind: 'declarative', call: { file: returned.file, e: returned.e } };
+      if (returned) return metadataRootOf(graph, returned.file, { k: 'attr', obj: returned.e, name: 'metadata', s: returned.e.s }, depth + 1);
+      return { kind: 'declarative', call: { file: v.file, e: v.e } };
+    }
     if (v.t === 'ext' && canonicalName(v.q) === 'sqlmodel.SQLModel') return { kind: 'sqlmodel' };
     return undefined;
   }

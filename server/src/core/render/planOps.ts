@@ -191,14 +191,16 @@ function tableOps(changes: SchemaChange[], options: PlanOptions): Op[] {
     if (c.kind === 'primary-key') {
       // PostgreSQL's own name for a key made without one; elsewhere one in the usual convention.
       const name = c.model.primaryKeyName ?? (options.dialect === 'postgresql' ? `${table.name}_pkey` : `pk_${table.name}`);
-      ops.push({ kind: 'primary_key', table, from: { name: c.migration.primaryKeyName, columns: c.migration.primaryKey }, to: { name, columns: c.model.primaryKey, chosenName: !c.model.primaryKeyName } });
+      // An unnamed key has the name PostgreSQL gave it when the migrations made it (kept through a table rename).
+      const from = c.migration.primaryKeyName ?? (options.dialect === 'postgresql' ? c.migration.primaryKeyDatabaseName : undefined);
+      ops.push({ kind: 'primary_key', table, from: { name: from, columns: c.migration.primaryKey }, to: { name, columns: c.model.primaryKey, chosenName: !c.model.primaryKeyName } });
     }
     if (c.kind === 'add-index') ops.push({ kind: 'create_index', table, index: c.index });
     if (c.kind === 'drop-index') ops.push({ kind: 'drop_index', table, index: c.index });
     if (c.kind === 'add-unique') ops.push(namedUniqueOp(table, c.unique));
-    if (c.kind === 'drop-unique') ops.push(droppedUniqueOp(table, c.unique));
+    if (c.kind === 'drop-unique') ops.push(droppedUniqueOp(table, c.unique, options.dialect));
     if (c.kind === 'add-foreign-key') ops.push(namedForeignKeyOp(table, c.foreignKey));
-    if (c.kind === 'drop-foreign-key') ops.push(droppedForeignKeyOp(table, c.foreignKey));
+    if (c.kind === 'drop-foreign-key') ops.push(droppedForeignKeyOp(table, c.foreignKey, options.dialect));
     if (c.kind === 'add-check') ops.push({ kind: 'add_check', table, check: c.check });
     if (c.kind === 'drop-check') ops.push({ kind: 'drop_check', table, check: c.check });
   }
@@ -213,8 +215,8 @@ function tableOps(changes: SchemaChange[], options: PlanOptions): Op[] {
   const goneColumns = new Set(dropped.filter((d) => !renamedDrops.has(d)).map((d) => d.column.name));
   if (migration && goneColumns.size > 0) {
     for (const index of migration.indexes) if (involves(index.columns, goneColumns)) ops.push({ kind: 'drop_index', table, index });
-    for (const unique of migration.uniques) if (involves(unique.columns, goneColumns)) ops.push(droppedUniqueOp(table, unique));
-    for (const fk of migration.foreignKeys) if (involves(fk.columns, goneColumns)) ops.push(droppedForeignKeyOp(table, fk));
+    for (const unique of migration.uniques) if (involves(unique.columns, goneColumns)) ops.push(droppedUniqueOp(table, unique, options.dialect));
+    for (const fk of migration.foreignKeys) if (involves(fk.columns, goneColumns)) ops.push(droppedForeignKeyOp(table, fk, options.dialect));
     for (const check of migration.checks) if (check.name !== undefined && [...goneColumns].some((c) => checkMentions(check, c))) ops.push({ kind: 'drop_check', table, check });
   }
   if (model && migration && renames.length > 0) ops.push(...renamedColumnOps({ model, migration, columnMap: new Map(renames.map((r) => [r.drop.column.name, r.add.column.name])) }, options));
@@ -300,13 +302,20 @@ function namedForeignKeyOp(table: TableRef, fk: ForeignKeyDef): Op {
   return { kind: 'add_foreign_key', table, foreignKey: { ...fk, name }, why: [`alembic-drift: the model leaves this foreign key unnamed; it is named "${name}" so that it can be dropped again.`] };
 }
 
-function droppedUniqueOp(table: TableRef, unique: UniqueDef): Op {
+/** On PostgreSQL, a constraint the migrations made without a name has the one PostgreSQL gave it then. */
+function databaseNamed<T extends { name?: string; databaseName?: string }>(x: T, dialect: string | undefined): T {
+  return x.name === undefined && x.databaseName !== undefined && dialect === 'postgresql' ? { ...x, name: x.databaseName } : x;
+}
+
+function droppedUniqueOp(table: TableRef, written: UniqueDef, dialect: string | undefined): Op {
+  const unique = databaseNamed(written, dialect);
   if (unique.name) return { kind: 'drop_unique', table, unique };
   const what = `the unnamed unique constraint on (${unique.columns.join(', ')})`;
   return { kind: 'comment', upgrade: [`TODO: drop ${what} of "${table.name}"; it has no name Alembic could use.`], downgrade: [`TODO: make ${what} of "${table.name}" again.`] };
 }
 
-function droppedForeignKeyOp(table: TableRef, fk: ForeignKeyDef): Op {
+function droppedForeignKeyOp(table: TableRef, written: ForeignKeyDef, dialect: string | undefined): Op {
+  const fk = databaseNamed(written, dialect);
   if (fk.name) return { kind: 'drop_foreign_key', table, foreignKey: fk };
   const what = `the unnamed foreign key (${fk.columns.join(', ')}) -> ${fk.refTable}(${fk.refColumns.join(', ')})`;
   return { kind: 'comment', upgrade: [`TODO: drop ${what} of "${table.name}"; it has no name Alembic could use.`], downgrade: [`TODO: make ${what} of "${table.name}" again.`] };

@@ -154,7 +154,8 @@ export interface CheckDef {
 
 /** Whether a CHECK constraint's condition names a column (as a whole word, quoted or not). */
 export function checkMentions(check: Pick<CheckDef, 'sql'>, column: string): boolean {
-  return check.sql.split(/\W+/).includes(column);
+  // Words inside a string literal (`status IN ('active', 'banned')`) name no column.
+  return check.sql.replace(/'(?:[^']|'')*'/g, ' ').split(/\W+/).includes(column);
 }
 
 /** An `Identity(...)` column (GENERATED ... AS IDENTITY): its literal keyword arguments, else its text as written. */
