@@ -398,6 +398,11 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found(create), ['enum-mismatch users.kind']);
     assert.deepEqual(await found(added('AccountType.external.value')), []);
     assert.deepEqual(await found(added('AccountType.external.name')), []);
+    // A module constant bound to a class's attribute (faraday's `TAG = PermissionsUnitAction.TAG_ACTION`).
+    const revision = `from alembic import op\nimport sqlalchemy as sa\nfrom app.actions import Actions\nrevision = "a1"\ndown_revision = None\nEXTERNAL = Actions.EXTERNAL\n\ndef upgrade():\n    ${create}\n    op.execute(f"ALTER TYPE accounttype ADD VALUE IF NOT EXISTS '{EXTERNAL}'")\n`;
+    const holder = { 'app/actions.py': 'class Actions:\n    EXTERNAL = "external"\n', 'migrations/versions/a1_init.py': revision };
+    const all = await analysis('pass', { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`, ...types, ...holder });
+    assert.deepEqual(all.map((f) => f.code), []);
   });
 
   it('reports no extra column, as no missing one, where an op it cannot read at all may have dropped or renamed it', async () => {
@@ -773,6 +778,22 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     // A problem of the revisions they share (a second head, found on each head) is said once, not once per database.
     const second = 'from alembic import op\nrevision = "b1"\ndown_revision = None\n\ndef upgrade(engine_name):\n    pass\n';
     assert.deepEqual((await findings('    pass', { 'migrations/versions/b1.py': second })).filter((f) => f.startsWith('multiple-heads')), ['multiple-heads undefined.', 'multiple-heads undefined.']);
+  });
+
+  it("reads db.Table of a project's own subclass of Flask-SQLAlchemy in env.py's db.metadata (faraday)", async () => {
+    const models = `
+      from flask_sqlalchemy import SQLAlchemy as OriginalSQLAlchemy
+      class SQLAlchemy(OriginalSQLAlchemy):
+          def apply_driver_hacks(self, app, info, options):
+              pass
+      db = SQLAlchemy()
+      class User(db.Model):
+          id = db.Column(db.Integer, primary_key=True)
+      roles_users = db.Table("roles_users", db.Column("user_id", db.Integer(), db.ForeignKey("user.id")))
+    `;
+    const upgrade = 'op.create_table("user", sa.Column("id", sa.Integer(), primary_key=True))\nop.create_table("roles_users", sa.Column("user_id", sa.Integer(), sa.ForeignKey("user.id")))';
+    const found = await analysis(upgrade, { 'app/models.py': models, 'migrations/env.py': 'from alembic import context\nfrom app.models import db\ntarget_metadata = db.metadata\n' });
+    assert.deepEqual(found.map((f) => `${f.code} ${f.table}`), []);
   });
 
   it("compares each service's models with its own migrations where two services both have a table of one name (orchest)", async () => {

@@ -203,16 +203,10 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
  * [...]` reads the X before it), or a class attribute (`Tables.USERS`, `cls.modes`) set in the class or a project base.
  */
 export function boundValue(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): { e: Expr; file: string } | undefined {
-  if (e.k === 'name') {
-    const local = locals?.get(e.id);
-    if (local) return local.t === 'expr' ? { e: local.e, file: local.file } : undefined;
-    const v = resolver.lookup(file, e.id, 0, e.s[0]);
-    return v.t === 'expr' ? { e: v.e, file: v.file } : undefined;
-  }
-  if (e.k !== 'attr') return undefined;
-  const v = resolver.resolve(file, e, locals);
-  if (v.t === 'expr') return { e: v.e, file: v.file };
-  if (v.t !== 'member') return undefined;
+  // A name bound to a value, or to a class's attribute (`TAG = Unit.TAG_ACTION` at module level).
+  const v = e.k === 'name' ? (locals?.get(e.id) ?? resolver.lookup(file, e.id, 0, e.s[0])) : e.k === 'attr' ? resolver.resolve(file, e, locals) : undefined;
+  if (v?.t === 'expr') return { e: v.e, file: v.file };
+  if (v?.t !== 'member') return undefined;
   const set = resolver.classAttribute(v.owner, v.name);
   return set ? { e: set.found, file: set.file } : undefined;
 }
