@@ -576,6 +576,29 @@ describe('models -> schema: computed table names', () => {
     assert.deepEqual([...tables.keys()], ['incident_cost_type']);
   });
 
+  it("evaluates re.sub with a lambda replacement and a slice of its result (koschei's __tablename__)", async () => {
+    const tables = await modelTables({
+      'db.py': `
+        import re
+        from sqlalchemy.ext.declarative import declarative_base, declared_attr
+        class Base(object):
+            @declared_attr
+            def __tablename__(cls):
+                return re.sub(r'([A-Z]+)', lambda s: '_' + s.group(0).lower(), cls.__name__)[1:]
+        Base = declarative_base(cls=Base)
+      `,
+      'models.py': `
+        from sqlalchemy import Column, Integer
+        from db import Base
+        class CoprRebuildRequest(Base):
+            id = Column(Integer, primary_key=True)
+        class SRPM(Base):
+            id = Column(Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()], ['copr_rebuild_request', 'srpm']);
+  });
+
   it("evaluates a __tablename__ built by the class's own class methods from attributes its subclasses set (nyaa's flavours)", async () => {
     const tables = await modelTables({
       'models.py': `

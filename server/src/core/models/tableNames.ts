@@ -1,6 +1,6 @@
 import { methodKind, type Expr, type Stmt } from '../python/syntax';
 import { canonicalName, type ClassStmt, type Resolver } from '../python/resolve';
-import { evalLiteral, formatText } from '../python/literals';
+import { evalLiteral, formatText, itemOrSlice } from '../python/literals';
 
 type DefStmt = Extract<Stmt, { k: 'def' }>;
 
@@ -37,7 +37,7 @@ export function computedTableName(resolver: Resolver, file: string, fn: DefStmt,
 }
 
 /** A value the evaluator knows: text, a list of texts, a truth value, None, the class named, or a function. */
-type Val = string | string[] | boolean | null | { cls: string } | { fn: { file: string; def: DefStmt } } | undefined;
+type Val = string | string[] | boolean | null | { cls: string } | { fn: { file: string; def: DefStmt } } | { match: string[] } | undefined;
 
 /** A block that ends without `return`. */
 const FELL_THROUGH = Symbol('fell through');
@@ -117,6 +117,12 @@ class NameEvaluator {
       }
       case 'call':
         return this.call(file, e, env, depth);
+      case 'subscript': {
+        // `re.sub(...)[1:]`: an item or a slice of a text.
+        const v = e.index.length === 1 ? this.value(file, e.obj, env, depth) : undefined;
+        const item = typeof v === 'string' ? itemOrSlice(v, e.index[0]) : undefined;
+        return typeof item === 'string' ? item : undefined;
+      }
       case 'comp': {
         // `[x.lower() for x in parts if x]`
         const items = this.value(file, e.iter, env, depth);
@@ -180,6 +186,11 @@ class NameEvaluator {
 
   private call(file: string, e: Extract<Expr, { k: 'call' }>, env: Map<string, Val>, depth: number): Val {
     const receiver = e.fn.k === 'attr' ? this.value(file, e.fn.obj, env, depth) : undefined;
+    if (e.fn.k === 'attr' && e.fn.name === 'group' && typeof receiver === 'object' && receiver !== null && 'match' in receiver) {
+      // A match's `group()` / `group(n)`, in a `re.sub` replacement function.
+      const at = e.args.length === 0 ? 0 : evalLiteral(this.resolver, file, e.args[0]);
+      return typeof at === 'number' ? receiver.match[at] : undefined;
+    }
     if (e.fn.k === 'attr' && isClass(receiver)) {
       const result = this.classMethodCall(file, e, e.fn.name, env, depth);
       if (result !== undefined) return result;
@@ -221,11 +232,25 @@ class NameEvaluator {
     if ((target.t === 'ext' && target.q === 're.sub' && e.args.length >= 3) || (compiled !== undefined && e.args.length >= 2)) {
       const args = compiled !== undefined ? [undefined, ...e.args] : e.args;
       const pattern = compiled ?? this.str(file, args[0]!, env, depth);
-      const repl = this.str(file, args[1]!, env, depth);
+      const replExpr = args[1]!;
       const subject = this.str(file, args[2]!, env, depth);
-      if (pattern === undefined || repl === undefined || subject === undefined) return undefined;
+      if (pattern === undefined || subject === undefined) return undefined;
       try {
-        return subject.replace(new RegExp(pythonPattern(pattern), 'g'), repl.replace(/\\(\d)/g, '$$$1').replace(/\\g<(\d+)>/g, '$$$1'));
+        const regex = new RegExp(pythonPattern(pattern), 'g');
+        // `lambda m: "_" + m.group(0).lower()`: the function called with each match.
+        if (replExpr.k === 'lambda' && replExpr.params.length === 1) {
+          let failed = false;
+          const out = subject.replace(regex, (...found: unknown[]) => {
+            const groups = found.slice(0, found.findIndex((x) => typeof x === 'number')).map((g) => (typeof g === 'string' ? g : ''));
+            const v = this.value(file, replExpr.body, new Map([...env, [replExpr.params[0], { match: groups }]]), depth + 1);
+            if (typeof v !== 'string') failed = true;
+            return typeof v === 'string' ? v : '';
+          });
+          return failed ? undefined : out;
+        }
+        const repl = this.str(file, replExpr, env, depth);
+        if (repl === undefined) return undefined;
+        return subject.replace(regex, repl.replace(/\\(\d)/g, '$$$1').replace(/\\g<(\d+)>/g, '$$$1'));
       } catch {
         return undefined;
       }

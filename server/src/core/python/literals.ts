@@ -141,13 +141,7 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
     case 'subscript': {
       // `schema[:-1]`, `names[0]`: an item or a slice of a literal text or list (steps are not read).
       const v = e.index.length === 1 ? again(e.obj) : undefined;
-      if (typeof v !== 'string' && !Array.isArray(v)) return undefined;
-      const index = e.index[0];
-      if (index.k === 'num' && Number.isInteger(index.v)) return v.at(index.v);
-      const slice = index.k === 'other' ? /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*$/.exec(index.text) : null;
-      if (!slice) return undefined;
-      const [from, to] = [slice[1], slice[2]].map((x) => (x === undefined ? undefined : Number(x)));
-      return v.slice(from ?? 0, to);
+      return typeof v === 'string' || Array.isArray(v) ? itemOrSlice(v, e.index[0]) : undefined;
     }
     case 'call': {
       // `len(cls.possible_render_modes)`: the length of a literal, or the count of a literal's items whatever they are.
@@ -418,4 +412,13 @@ export function assignedLocals(body: Stmt[], file: string, locals?: Locals): Map
     if (s.k === 'assign' && s.value && s.targets.length === 1 && s.targets[0].k === 'name') out.set(s.targets[0].id, { t: 'expr', file, e: s.value });
   }
   return out;
+}
+
+/** `v[0]`, `v[-1]`, `v[1:]`, `v[:-1]` of a text or list (steps are not read); undefined for any other index. */
+export function itemOrSlice<T>(v: string | T[], index: Expr): string | T | T[] | undefined {
+  if (index.k === 'num' && Number.isInteger(index.v)) return v.at(index.v);
+  const slice = index.k === 'other' ? /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*$/.exec(index.text) : null;
+  if (!slice) return undefined;
+  const [from, to] = [slice[1], slice[2]].map((x) => (x === undefined ? undefined : Number(x)));
+  return v.slice(from ?? 0, to);
 }

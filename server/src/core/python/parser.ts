@@ -708,6 +708,18 @@ class Converter {
         return { k: 'starred', value: this.expr(this.firstNamedOrSelf(n)), s: this.span(n) };
       case 'keyword_argument':
         return this.other(n);
+      case 'lambda': {
+        const params = t.child(n, f.parameters);
+        const body = t.child(n, f.body);
+        const names: string[] = [];
+        for (const c of params === NO_NODE ? [] : t.namedChildren(params)) {
+          // Only plain parameters (`lambda m: ...`); defaults and `*args` are read as any other expression.
+          if (t.type(c) !== 'identifier') return this.other(n);
+          names.push(this.text(c));
+        }
+        const { text } = this.other(n) as { text: string };
+        return body === NO_NODE ? this.other(n) : { k: 'lambda', params: names, body: this.expr(body), text, s: this.span(n) };
+      }
       default:
         return this.other(n);
     }

@@ -510,6 +510,7 @@ export function exprText(e: Expr): string {
     case 'not':
       return `not ${e.value.k === 'boolop' ? `(${exprText(e.value)})` : exprText(e.value)}`;
     case 'other':
+    case 'lambda':
       return e.text;
     case 'starred':
       return `*${exprText(e.value)}`;

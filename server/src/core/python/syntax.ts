@@ -26,6 +26,8 @@ export type Expr =
   /** `a and b and c` as one node with every operand (`a and (b or c)` nests the `or`). */
   | { k: 'boolop'; op: 'and' | 'or'; values: Expr[]; s: Span }
   | { k: 'not'; value: Expr; s: Span }
+  /** `lambda m: ...` with plain parameters; `text` is its source, as an `other` node would keep it. */
+  | { k: 'lambda'; params: string[]; body: Expr; text: string; s: Span }
   | { k: 'other'; text: string; s: Span };
 
 /** The operators of a comparison (`<>` is read as `!=`). */
@@ -125,6 +127,7 @@ export function subExprs(e: Expr): Expr[] {
     case 'str':
     case 'num':
     case 'const':
+    case 'lambda':
     case 'other':
       return [];
   }
