@@ -342,10 +342,10 @@ class SchemaReplay {
     table.columns.delete(name);
     // Like the database: indexes and constraints on a dropped column go with it. Their names are remembered, since
     // a later explicit drop of them is harmless (batch mode applies all its ops to one copy of the table).
-    const without = <T extends { columns: string[]; name?: string }>(list: T[]): T[] =>
+    const without = <T extends { columns: string[]; name?: string; databaseName?: string }>(list: T[]): T[] =>
       list.filter((x) => {
         if (!x.columns.includes(name)) return true;
-        for (const n of [x.name, (x as { databaseName?: string }).databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${n}`);
+        for (const n of [x.name, x.databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${n}`);
         return false;
       });
     table.indexes = without(table.indexes);
@@ -465,10 +465,11 @@ class SchemaReplay {
     const own = op.table && this.existing(op.table, op, { quiet: true });
     const candidates = op.table ? (own ? [own] : []) : [...this.schema.values()].filter((t) => t.schema === op.schema);
     for (const table of candidates) {
-      const named = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks].find((x) => sameIdentifier(x.name, name) || (x.name === undefined && 'databaseName' in x && x.databaseName === name));
+      const held: Array<{ name?: string; databaseName?: string }> = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks];
+      const named = held.find((x) => sameIdentifier(x.name, name) || (x.name === undefined && x.databaseName === name));
       if (named) {
         named.name = newName;
-        if ('databaseName' in named) delete named.databaseName;
+        delete named.databaseName;
       } else if (table.primaryKeyName === name || (table.primaryKeyName === undefined && table.primaryKeyDatabaseName === name)) {
         table.primaryKeyName = newName;
         delete table.primaryKeyDatabaseName;
@@ -491,12 +492,11 @@ class SchemaReplay {
       return;
     }
     const name = spec.name ?? indexName;
-    const names = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks].filter((x) => x !== index).flatMap((x) => [x.name, 'databaseName' in x ? x.databaseName : undefined]);
     const problem = !index.unique
       ? `index "${indexName}" is not a unique index`
       : spec.kind === 'primary' && table.primaryKey.length > 0
         ? `table "${qualified(table)}" already has a primary key`
-        : names.some((n) => sameIdentifier(n, name)) || [table.primaryKeyName, table.primaryKeyDatabaseName].includes(name)
+        : [...namesHeld(table, index)].some((n) => sameIdentifier(n, name))
           ? `table "${qualified(table)}" already has an index or constraint named "${name}"`
           : undefined;
     if (problem) {
@@ -543,24 +543,23 @@ class SchemaReplay {
    * PostgreSQL gave it when it was made.
    */
   private removeConstraint(table: TableDef, name: string, type: string | undefined): boolean {
-    const matches = (x: { name?: string; databaseName?: string; columns: string[] }, suffix: string): boolean =>
-      sameIdentifier(x.name, name) || (x.name === undefined && (x.databaseName ?? `${table.name}_${x.columns.join('_')}_${suffix}`) === name);
-    const uniques = table.uniques.filter((u) => !matches(u, 'key'));
+    const matches = (x: { name?: string; databaseName?: string }): boolean => sameIdentifier(x.name, name) || (x.name === undefined && x.databaseName === name);
+    const uniques = table.uniques.filter((u) => !matches(u));
     if (uniques.length < table.uniques.length) {
       table.uniques = uniques;
       return true;
     }
-    const foreignKeys = table.foreignKeys.filter((f) => !matches(f, 'fkey'));
+    const foreignKeys = table.foreignKeys.filter((f) => !matches(f));
     if (foreignKeys.length < table.foreignKeys.length) {
       table.foreignKeys = foreignKeys;
       return true;
     }
-    const checks = table.checks.filter((c) => !sameIdentifier(c.name, name) && !(c.name === undefined && c.databaseName === name));
+    const checks = table.checks.filter((c) => !matches(c));
     if (checks.length < table.checks.length) {
       table.checks = checks;
       return true;
     }
-    const isPrimaryKey = table.primaryKeyName !== undefined ? table.primaryKeyName === name : name === (table.primaryKeyDatabaseName ?? `${table.name}_pkey`) || type === 'primary';
+    const isPrimaryKey = table.primaryKeyName !== undefined ? table.primaryKeyName === name : name === table.primaryKeyDatabaseName || type === 'primary';
     if (table.primaryKey.length > 0 && isPrimaryKey) {
       for (const c of table.primaryKey) {
         const column = table.columns.get(c);
@@ -743,12 +742,7 @@ class SchemaReplay {
 
   /** PostgreSQL's name for a new unnamed constraint of the table, numbered past the names its constraints and indexes hold. */
   private databaseName(table: TableDef, columns: string[], label: ConstraintLabel): string {
-    const names = new Set<string>();
-    for (const x of [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks]) {
-      if (x.name !== undefined) names.add(x.name);
-      if ('databaseName' in x && x.databaseName !== undefined) names.add(x.databaseName);
-    }
-    for (const n of [table.primaryKeyName, table.primaryKeyDatabaseName]) if (n !== undefined) names.add(n);
+    const names = namesHeld(table);
     return postgresConstraintName(table.name, columns, label, (n) => names.has(n));
   }
 
@@ -885,6 +879,15 @@ function qualified(t: { name?: string; schema?: string }): string {
 function label(op: MigrationOp): string {
   if (op.kind === 'opaque' && op.method) return `${op.via}.${op.method}`;
   return op.via === 'execute' ? 'op.execute' : op.via === 'exec' ? 'exec()' : op.via === 'call' ? 'helper call' : `${op.via}.${op.kind}`;
+}
+
+/** The names a table's indexes and constraints hold, given or the database's (but `except`'s). */
+function namesHeld(table: TableDef, except?: object): Set<string> {
+  const names = new Set<string>();
+  const held: Array<{ name?: string; databaseName?: string }> = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks];
+  for (const x of held) for (const n of x === except ? [] : [x.name, x.databaseName]) if (n !== undefined) names.add(n);
+  for (const n of [table.primaryKeyName, table.primaryKeyDatabaseName]) if (n !== undefined) names.add(n);
+  return names;
 }
 
 /** Whether the table has a constraint without a name of the given type (any type when undefined). */

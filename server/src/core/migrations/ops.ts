@@ -409,12 +409,11 @@ export function readBatchTarget(scope: OpScope, call: Call): BatchTarget {
 function readTableItems(scope: OpScope, items: Expr[], note: (what: string, e?: Expr) => void, expanded: Located[] = []): { columns: ColumnItem[]; constraints: ConstraintItem[] } {
   const columns: ColumnItem[] = [];
   const constraints: ConstraintItem[] = [];
-  for (const item of [expanded, ...items.map((e) => scope.expand(e) ?? e)]) {
-    if (!Array.isArray(item)) {
-      note('the columns', item);
+  for (const leaves of [expanded, ...items.map((e) => scope.expand(e) ?? e)]) {
+    if (!Array.isArray(leaves)) {
+      note('the columns', leaves);
       continue;
     }
-    const leaves = item;
     for (const { e, ctx } of leaves) {
       const origin: SourceRef = { file: ctx.file, span: e.s };
       if (e.k !== 'call') {

@@ -221,7 +221,7 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
   const table = 'table' in op ? op.table : undefined;
   if (table?.name === undefined) return [];
   const keys = [tableKey(table.name, table.schema)];
-  // `public.user` is PostgreSQL's default schema's `user`, which `existingTable` finds under either name.
+  // `public.user` is PostgreSQL's default schema's `user`, which the replay finds under either name.
   if (table.schema === DEFAULT_POSTGRES_SCHEMA) keys.push(table.name);
   const referenced = (refs: string[]): void => {
     for (const ref of refs) {

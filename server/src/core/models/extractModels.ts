@@ -898,9 +898,9 @@ class ModelReader {
   private flaskTableMetadata(file: string, call: Extract<Expr, { k: 'call' }>): string | undefined {
     if (call.fn.k !== 'attr') return undefined;
     const db = this.resolver.resolve(file, call.fn.obj);
-    if (db.t !== 'expr' || db.e.k !== 'call') return undefined;
-    // `db = SQLAlchemy()`, or an instance of the project's own subclass of it (faraday's).
-    if (this.resolver.externalName(db.file, db.e.fn) !== 'fsa.SQLAlchemy' && this.resolver.externalName(file, call.fn) !== 'sa.Table') return undefined;
+    // `db = SQLAlchemy()`, or an instance of the project's own subclass of it (faraday's): the resolver reads its
+    // `db.Table` as SQLAlchemy's.
+    if (db.t !== 'expr' || db.e.k !== 'call' || this.resolver.externalName(file, call.fn) !== 'sa.Table') return undefined;
     return withBindKey(metadataKey(this.resolver, { kind: 'flask', call: { file: db.file, e: db.e } }), evalString(this.resolver, file, keywordArg(call, 'bind_key')));
   }
 
@@ -1175,5 +1175,3 @@ function boundNames(s: Stmt): string[] {
       return [];
   }
 }
-
-

@@ -134,7 +134,7 @@ export interface ForeignKeyDef {
   ondelete?: string;
   onupdate?: string;
   origin: SourceRef;
-  /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`users_email_key`). */
+  /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`orders_user_id_fkey`). */
   databaseName?: string;
 }
 
@@ -148,7 +148,7 @@ export interface CheckDef {
   conventional?: boolean;
   sql: string;
   origin: SourceRef;
-  /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`users_email_key`). */
+  /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`users_status_check`). */
   databaseName?: string;
 }
 
