@@ -151,6 +151,44 @@ describe('migrations: loops and local variables', () => {
     assert.ok(!r.schema.has('posts'));
   });
 
+  it('unrolls loops over lists that module-level comprehensions make (gnocchi)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        for t in ["users", "posts", "posts_history"]:
+            op.create_table(t, sa.Column("id", sa.Integer(), primary_key=True), sa.Column("revision", sa.Integer()))
+            op.create_index("ix_%s_id" % t, t, ["id"])
+            op.create_index("ix_%s_revision" % t, t, ["revision"])
+      `),
+      'v/b.py': rev('b', 'a', `
+        for table, colname in RESOURCE_TABLES + HISTORY_TABLES:
+            op.drop_index("ix_%s_%s" % (table, colname), table_name=table)
+      `, `
+        RESOURCE_TABLES = [(t, "id") for t in ["users", "posts", "tags"] if t != "tags"]
+        HISTORY_TABLES = [("%s_history" % t, "revision") for t, c in RESOURCE_TABLES if t.startswith("p")]
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_revision']);
+    assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_revision']);
+    assert.deepEqual(table(r, 'posts_history').indexes.map((i) => i.name), ['ix_posts_history_id']);
+  });
+
+  it('reads the column a local lambda makes when the op calls it (gnocchi)', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        for table_name in ("users", "posts"):
+            creator_col = lambda: sa.Column("creator", sa.String(255))
+            stamped = lambda name: sa.Column(name + "_ts", sa.DateTime(), nullable=True)
+            op.add_column(table_name, creator_col())
+            op.add_column(table_name, stamped(table_name))
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'creator', 'users_ts']);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'creator', 'posts_ts']);
+  });
+
   it("follows a helper's *columns and a list it grows with append (superset's create_table and add_columns helpers)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `
@@ -379,7 +417,7 @@ describe('migrations: branches', () => {
     assert.deepEqual([...table(pg, 'users').columns.keys()], ['id', 'email', 'pg_or_lite']);
   });
 
-  it('decides the usual spellings of a dialect test: a bind variable, context, engine.name, in, not, a flag variable', async () => {
+  it('decides the usual spellings of a dialect test: a bind variable, context, engine.name, in, not, a flag variable, bind and ... (gnocchi)', async () => {
     const r = await replay(
       {
         'v/a.py': BASE,
@@ -403,12 +441,16 @@ describe('migrations: branches', () => {
               op.add_column("users", sa.Column("g", sa.Integer()))
           if POSTGRES == bind.engine.name:
               op.add_column("users", sa.Column("h", sa.Integer()))
+          if bind and bind.engine.name == "postgresql":
+              op.add_column("users", sa.Column("i", sa.Integer()))
+          if bind and bind.engine.name == "mysql":
+              op.add_column("users", sa.Column("j", sa.Integer()))
         `, 'from alembic import context\nMYSQL_ENGINE = "mysql"\nPOSTGRES = "postgresql"'),
       },
       'postgresql',
     );
     // A constant is read as the name it holds (neutron's MYSQL_ENGINE).
-    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'b', 'c', 'e', 'h']);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'b', 'c', 'e', 'h', 'i']);
     assert.equal(table(r, 'users').uncertain, undefined);
   });
 

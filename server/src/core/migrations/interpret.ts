@@ -866,6 +866,8 @@ class Interpreter {
         return v.t === 'expr' ? this.deref(v.e, this.moduleFrame(v.file), depth + 1) : { e, frame };
       }
       case 'call': {
+        const lambda = this.lambdaCall(e, frame, depth);
+        if (lambda) return this.deref(lambda.e, lambda.frame, depth + 1);
         if (!this.callee(e.fn, frame)) return { e, frame };
         const returned = this.inlineReturn(e, frame);
         return returned && this.deref(returned.e, returned.frame, depth + 1);
@@ -873,6 +875,20 @@ class Interpreter {
       default:
         return { e, frame };
     }
+  }
+
+  /**
+   * The body of a lambda a call invokes (`temp_col = lambda: sa.Column(...)`, then `temp_col()`), in the frame the
+   * lambda was made in with its parameters bound to the call's positional arguments.
+   */
+  private lambdaCall(call: Extract<Expr, { k: 'call' }>, frame: Frame, depth: number): InFrame | undefined {
+    if (call.fn.k !== 'name' || call.kw.length > 0 || call.args.some((a) => a.k === 'starred')) return undefined;
+    const fn = this.deref(call.fn, frame, depth + 1);
+    if (fn?.e.k !== 'lambda' || fn.e.params.length !== call.args.length) return undefined;
+    if (fn.e.params.length === 0) return { e: fn.e.body, frame: fn.frame };
+    const inner = fn.frame.copy();
+    fn.e.params.forEach((p, i) => inner.set(p, this.varFor(call.args[i], frame)));
+    return { e: fn.e.body, frame: inner };
   }
 
   /**
@@ -1020,6 +1036,8 @@ class Interpreter {
         return e.op === 'and' ? values.every(Boolean) : values.some(Boolean);
       }
       case 'call': {
+        // `bind and bind.engine.name == "postgresql"`, `bind` being `op.get_bind()`: a connection, always true.
+        if (e.fn.k === 'attr' && e.fn.name === 'get_bind' && e.args.length === 0 && e.kw.length === 0) return true;
         // `isinstance(bind.dialect, MySQLDialect)` (or a tuple of dialect classes).
         if (this.builtinCalled(e.fn, frame) === 'isinstance' && e.args.length === 2 && isDialectObject(e.args[0])) {
           const classes = e.args[1].k === 'tuple' ? e.args[1].items : [e.args[1]];

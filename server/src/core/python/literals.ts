@@ -138,6 +138,8 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
           return undefined;
       }
     }
+    case 'comp':
+      return comprehension(resolver, file, e, locals, depth);
     case 'subscript': {
       // `schema[:-1]`, `names[0]`: an item or a slice of a literal text or list (steps are not read).
       const v = e.index.length === 1 ? again(e.obj) : undefined;
@@ -173,6 +175,13 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
         const returned = method && methodKind(method.def) !== 'instance' ? soleReturn(method.def) : undefined;
         if (member.t === 'member' && method && returned) return again(returned, method.file, methodArguments({ file }, method, member.owner, e));
       }
+      if (e.fn.k === 'attr' && (e.fn.name === 'startswith' || e.fn.name === 'endswith') && e.args.length === 1 && e.kw.length === 0) {
+        // `t.startswith("rt_")`: a test on a literal text, one affix or a tuple of them.
+        const [text, affix, starts] = [again(e.fn.obj), again(e.args[0]), e.fn.name === 'startswith'];
+        const affixes = Array.isArray(affix) ? affix : [affix];
+        if (typeof text !== 'string' || !affixes.every((a): a is string => typeof a === 'string')) return undefined;
+        return affixes.some((a) => (starts ? text.startsWith(a) : text.endsWith(a)));
+      }
       if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1 && e.kw.length === 0) {
         // `" ".join(["CREATE INDEX ix", "ON t (a)"])`
         const [separator, items] = [again(e.fn.obj), again(e.args[0])];
@@ -190,6 +199,47 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
     default:
       return undefined;
   }
+}
+
+/** Items a comprehension of literals may make at most; past it, its value is not worth knowing. */
+const MAX_COMPREHENSION_ITEMS = 10_000;
+
+/**
+ * A comprehension over a literal iterable (`[("%s_history" % t, "revision") for t, c in TABLES if c]`): its target
+ * bound to each item in turn, the conditions tested and the element evaluated; undefined when any of them is unknown.
+ */
+function comprehension(resolver: Resolver, file: string, e: Extract<Expr, { k: 'comp' }>, locals: Locals | undefined, depth: number): Literal | undefined {
+  const items = evalLiteral(resolver, file, e.iter, locals, depth + 1);
+  const iterated = typeof items === 'string' ? [...items] : items;
+  if (!Array.isArray(iterated) || iterated.length > MAX_COMPREHENSION_ITEMS) return undefined;
+  const out: Literal[] = [];
+  for (const item of iterated) {
+    const inner = new Map(locals ?? []);
+    if (!bindLiteral(e.target, item, file, inner)) return undefined;
+    let kept = true;
+    for (const cond of e.conds) {
+      const v = evalLiteral(resolver, file, cond, inner, depth + 1);
+      if (v === undefined) return undefined;
+      kept &&= isTruthy(v);
+    }
+    if (!kept) continue;
+    const v = evalLiteral(resolver, file, e.elt, inner, depth + 1);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Binds a comprehension's target (a name, or names unpacked from a tuple) to a literal; false when the shapes differ. */
+function bindLiteral(target: Expr, v: Literal, file: string, into: Map<string, Value>): boolean {
+  if (target.k === 'name') {
+    into.set(target.id, { t: 'expr', file, e: literalExpr(v, target.s) });
+    return true;
+  }
+  if ((target.k === 'tuple' || target.k === 'list') && Array.isArray(v) && v.length === target.items.length) {
+    return target.items.every((t, i) => bindLiteral(t, v[i], file, into));
+  }
+  return false;
 }
 
 /**
