@@ -1036,6 +1036,26 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(`from sqlalchemy.orm import declared_attr, relationship\n${py(models)}`, upgrade), ['extra-table user_events']);
   });
 
+  it("names the class a mixin builds with type(...) from the mapped class's table name, however it is given (timesketch's LabelMixin)", async () => {
+    const models = `
+      class BaseModel(Base):
+          __abstract__ = True
+          id = sa.Column(sa.Integer, primary_key=True)
+          @declared_attr
+          def __tablename__(cls):
+              return cls.__name__.lower()
+      class LabelMixin:
+          @declared_attr
+          def labels(self):
+              self.Label = type(f"{self.__name__:s}Label", (Label, BaseModel), {"__tablename__": f"{self.__tablename__:s}_label"})
+              return relationship(self.Label)
+      class Graph(LabelMixin, BaseModel):
+          pass
+    `;
+    const upgrade = 'op.create_table("graph", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("graph_label", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
+    assert.deepEqual(await drift(`from sqlalchemy.orm import declared_attr, relationship\n${py(models)}`, upgrade), []);
+  });
+
   it("does not take the migrations' own helper modules for models: a frozen copy of a model for a data migration (superset)", async () => {
     const helper = `
       import sqlalchemy as sa
@@ -1448,6 +1468,27 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     files['models/pool.py'] = files['models/pool.py'].replace('from airflow.models.base', 'from nova.db.main.models.base');
     assert.deepEqual(await findings('nova.db.main'), []);
     assert.deepEqual(await findings('main'), ['extra-table slot_pool']);
+  });
+
+  it('imports modules from the folder of a setup.py, pyproject.toml or alembic.ini though it holds an __init__.py (tracim)', async () => {
+    const files: Record<string, string> = {
+      'backend/__init__.py': '',
+      'backend/setup.py': 'from setuptools import setup\nsetup(name="app")\n',
+      'backend/app/__init__.py': '',
+      'backend/app/models/__init__.py': '',
+      'backend/app/models/meta.py': 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n',
+      'backend/app/models/pool.py': 'import sqlalchemy as sa\nfrom app.models.meta import Base\n\nclass Pool(Base):\n    __tablename__ = "pool"\n    id = sa.Column(sa.Integer, primary_key=True)\n    size = sa.Column(sa.Integer)\n',
+      'backend/app/migration/env.py': 'from alembic import context\nfrom app.models.meta import Base\ntarget_metadata = Base.metadata\n',
+      'backend/app/migration/versions/a1_init.py': 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("pool", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n',
+      'backend/alembic.ini': '[alembic]\nscript_location = app/migration\n',
+    };
+    const findings = async (drop?: string): Promise<string[]> => {
+      const project = new Project(await testParser());
+      for (const [f, t] of Object.entries(files)) if (f !== drop) project.setFile(f, t);
+      return project.analyze().findings.map((f) => `${f.code} ${f.table ?? ''}`);
+    };
+    assert.deepEqual(await findings(), ['missing-column pool']);
+    assert.deepEqual(await findings('backend/setup.py'), ['missing-column pool']);
   });
 
   it("compares the tables env.py copies into target_metadata from a second base's MetaData (glance's metadefs)", async () => {

@@ -181,6 +181,14 @@ class AnalysisMemos {
   }
 }
 
+/** A folder a project is installed or run from: where its packaging files or alembic.ini lie. */
+const IMPORT_ROOT_FILE = /(^|\/)(setup\.py|setup\.cfg|pyproject\.toml|alembic\.ini)$/;
+
+/** The folders that packaging files or an alembic.ini put on `sys.path` (the project's own folder aside). */
+function importRootsOf(files: readonly string[]): Set<string> {
+  return new Set(files.filter((f) => IMPORT_ROOT_FILE.test(f) && f.includes('/')).map((f) => f.slice(0, f.lastIndexOf('/'))));
+}
+
 /** A file can declare models only if it names SQLAlchemy (or a wrapper) and a column or table form. */
 /** A file of a test suite: under a `tests` or `test` folder, or a pytest `conftest.py`. */
 const TEST_FILE = /(^|\/)(tests?\/|conftest\.py$)/;
@@ -386,6 +394,7 @@ export class Project {
         return this.syntax(f);
       },
       libraryModule: libraryModuleFile,
+      importRoots: importRootsOf(allFiles),
       rootPackage: this.files.has('__init__.py') && this.dottedPackageName() ? this.dottedPackageName() : undefined,
       ownPackage: this.dottedPackageName() && (this.files.has('__init__.py') || this.dottedPackageName()!.includes('.')) ? this.dottedPackageName()!.split('.')[0] : undefined,
     };

@@ -285,7 +285,6 @@ class ModelReader {
     // Mixins and abstract bases reachable without passing through a mapped parent contribute columns.
     const { contributors, mappedParent } = this.contributors(ref);
     const declared = this.visibleColumns(contributors, root, ref);
-    this.noteRuntimeModels(ref, contributors);
     const hasOwnPk = declared.some((d) => d.spec.primaryKey) || this.hasPrimaryKeyConstraint(contributors);
 
     const tableExpr = this.graph.ownAttribute(ref, '__table__');
@@ -312,6 +311,7 @@ class ModelReader {
     } else if (!explicitNone) {
       name = this.inheritedTableName(ref, contributors, root, hasOwnPk, !!parentPlan);
     }
+    this.noteRuntimeModels(ref, contributors, name);
 
     if (parentPlan && (!name || !hasOwnPk)) {
       // Single-table inheritance: the subclass's own columns go to the parent's table.
@@ -553,18 +553,21 @@ class ModelReader {
   /**
    * The tables of the model classes a mixin's declared_attr builds for each mapped class with `type(name, bases,
    * {"__tablename__": ...})` (warehouse's HasEvents: a `project_events` table for Project), named with `cls` bound:
-   * known to exist, their columns unread.
+   * known to exist, their columns unread. `cls.__tablename__` is the mapped class's table name, however it is given
+   * (timesketch's LabelMixin names `f"{self.__tablename__:s}_label"`, the table a base's declared_attr names).
    */
-  private noteRuntimeModels(ref: ClassRef, contributors: ClassRef[]): void {
+  private noteRuntimeModels(ref: ClassRef, contributors: ClassRef[], tableName: string | undefined): void {
     for (const c of contributors) {
       for (const def of c.cls.body) {
         if (def.k !== 'def') continue;
         for (const s of def.body) {
           const call = s.k === 'assign' || s.k === 'expr' || s.k === 'return' ? s.value : undefined;
           const namespace = call?.k === 'call' && call.fn.k === 'name' && call.fn.id === 'type' && call.args.length === 3 ? call.args[2] : undefined;
-          const tableName = namespace?.k === 'dict' ? namespace.entries.find(([k]) => k?.k === 'str' && k.v === '__tablename__')?.[1] : undefined;
-          if (!call || !tableName || !this.isDeclaredAttr(c.file, def)) continue;
-          const name = evalString(this.resolver, c.file, tableName, clsBound(def, ref));
+          const built = namespace?.k === 'dict' ? namespace.entries.find(([k]) => k?.k === 'str' && k.v === '__tablename__')?.[1] : undefined;
+          if (!call || !built || !this.isDeclaredAttr(c.file, def)) continue;
+          const named = (v: string): Value => ({ t: 'expr', file: c.file, e: { k: 'str', v, s: built.s } });
+          const known: Value = { t: 'object', attrs: new Map([['__name__', named(ref.cls.name)], ...(tableName ? [['__tablename__', named(tableName)] as const] : [])]) };
+          const name = evalString(this.resolver, c.file, built, clsBound(def, ref)) ?? evalString(this.resolver, c.file, built, new Map([[def.params[0]?.name ?? 'cls', known]]));
           if (name && !this.unnamed.some((u) => u.name === name)) this.unnamed.push({ what: `the class that ${c.cls.name}.${def.name} builds with type(...) for ${ref.cls.name}`, origin: { file: c.file, span: call.s }, name });
         }
       }

@@ -46,6 +46,11 @@ export interface ModuleSource {
    */
   rootPackage?: string;
   /**
+   * Folders on `sys.path` though they hold an `__init__.py` (tracim's backend/, beside its setup.py): their modules
+   * are imported by their names below them.
+   */
+  importRoots?: ReadonlySet<string>;
+  /**
    * The top-level package the project's folder is part of (`dagster` for a check inside dagster/_core/storage/alembic):
    * a module of it that the project does not hold is the project's own code, outside the folder checked.
    */
@@ -82,7 +87,8 @@ export class Resolver {
         if (!key) continue;
         // A module inside a regular package (a folder with __init__.py) is importable only by its full dotted name
         // from the folder above that package: `polar/kit/sqlalchemy.py` is not the module `sqlalchemy`.
-        if (i > 0 && this.fileSet.has(`${dirs.slice(0, i).join('/')}/__init__.py`)) continue;
+        const folder = dirs.slice(0, i).join('/');
+        if (i > 0 && this.fileSet.has(`${folder}/__init__.py`) && !source.importRoots?.has(folder)) continue;
         this.index(key, file);
       }
       if (source.rootPackage) this.index([source.rootPackage, ...parts].join('.'), file);
