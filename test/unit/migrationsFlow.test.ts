@@ -588,6 +588,45 @@ describe('migrations: tests on what the database holds', () => {
     }
   });
 
+  it("decides queries of information_schema and pg_indexes a revision runs itself, with bind parameters (skyvern, onyx)", async () => {
+    const files = {
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        conn = op.get_bind()
+        result = conn.execute(sa.text("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'users' AND column_name = 'email'"))
+        if not result.fetchone():
+            op.add_column("users", sa.Column("email", sa.Text()))
+        has_bio = conn.execute(sa.text("SELECT column_name FROM information_schema.columns c WHERE c.table_name = 'users' AND c.column_name = 'bio'")).first() is not None
+        if not has_bio:
+            op.add_column("users", sa.Column("bio", sa.Text()))
+        for table in reversed(("users", "posts")):
+            if not _column_exists(table):
+                op.add_column(table, sa.Column("tenant", sa.Integer()))
+        if conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'users')")).scalar():
+            op.add_column("users", sa.Column("seen", sa.Boolean()))
+        if not conn.execute(sa.text("SELECT count(*) FROM pg_indexes WHERE tablename = 'posts' AND indexname = 'ix_posts_tenant'")).scalar():
+            op.create_index("ix_posts_tenant", "posts", ["tenant"])
+        if conn.execute(sa.text("SELECT count(*) FROM pg_indexes WHERE tablename = 'posts' AND indexname = 'ix_posts_tenant'")).fetchone():
+            op.add_column("posts", sa.Column("counted_row", sa.Integer()))
+      `, `
+        def _column_exists(table):
+            result = op.get_bind().execute(
+                sa.text("SELECT 1 FROM information_schema.columns WHERE table_name = :table_name AND column_name = :column_name"),
+                {"table_name": table, "column_name": "tenant"},
+            )
+            return result.first() is not None
+      `),
+    };
+    const r = await replay(files, 'postgresql');
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "posts" is not compared.']);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'bio', 'tenant', 'seen']);
+    assert.equal(table(r, 'users').columns.get('email')!.type?.family, 'VARCHAR');
+    assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_tenant']);
+    assert.equal(table(r, 'users').uncertain, undefined);
+    // A count fetched as a row is a row whatever the count: that test is not decided.
+    assert.equal(table(r, 'posts').uncertain, true);
+  });
+
   it('reads op.create_table(*args): a list of the name and items, a helper that passes its own *args on (quetz, nbgrader)', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

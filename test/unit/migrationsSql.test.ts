@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readSqlOps } from '../../server/src/core/migrations/sql';
+import { readCatalogQuery } from '../../server/src/core/migrations/catalogQueries';
 import { loadSqlParsers } from '../../server/src/node/sqlParsers';
 import { codes, replay, rev, table } from './migrationsHelpers';
 
@@ -494,5 +495,24 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual([...r.schema.keys()], ['users', 'public.tenants']);
     assert.deepEqual(table(r, 'users').indexes.map((x) => x.name), ['ix_users_email']);
     assert.deepEqual([...table(r, 'public.tenants').columns.keys()], ['id', 'name', 'shard']);
+  });
+});
+
+describe('migrations: catalog queries a revision tests', () => {
+  const read = async (sql: string, params: Record<string, string> = {}) => readCatalogQuery(await loadSqlParsers(), sql, new Map(Object.entries(params)));
+
+  it('reads what a query of information_schema or pg_indexes asks, and how its answer shows it', async () => {
+    assert.deepEqual(await read("SELECT 1 FROM information_schema.columns WHERE table_name = :t AND column_name = 'x' AND table_schema = 'audit'", { t: "it's" }), { what: { table: "it's", schema: 'audit', column: 'x' }, answer: 'rows' });
+    assert.deepEqual(await read("SELECT COUNT(*) FROM pg_catalog.pg_indexes WHERE schemaname = 'public' AND tablename = 'posts' AND indexname = 'ix'"), { what: { table: 'posts', index: 'ix' }, answer: 'truth' });
+    assert.deepEqual(await read("SELECT EXISTS (SELECT FROM information_schema.tables WHERE table_name = 'posts' AND table_type = 'BASE TABLE')"), { what: { table: 'posts' }, answer: 'truth' });
+  });
+
+  it('reads nothing from other queries, other conditions or a parameter not given', async () => {
+    assert.equal(await read("SELECT 1 FROM information_schema.columns WHERE table_name = 'posts' AND column_name = 'x' AND data_type = 'text'"), undefined);
+    assert.equal(await read("SELECT 1 FROM information_schema.columns WHERE table_name = 'posts' OR column_name = 'x'"), undefined);
+    assert.equal(await read("SELECT 1 FROM information_schema.columns WHERE table_name = :t AND column_name = 'x'"), undefined);
+    assert.equal(await read("SELECT 1 FROM information_schema.columns WHERE table_name = 'posts'"), undefined);
+    assert.equal(await read("SELECT 1 FROM posts WHERE table_name = 'posts'"), undefined);
+    assert.equal(await read('SELECT 1 FROM information_schema.columns WHERE'), undefined);
   });
 });

@@ -1,10 +1,12 @@
 import { callsIn, innerBlocks, returnedValue, subExprs, type Expr, type Stmt } from '../python/syntax';
 import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
-import { evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
+import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { tableKey } from '../schema/schema';
 import { tablesOf } from './replayGroups';
+import { readCatalogQuery, type CatalogQuery } from './catalogQueries';
+import { installedSqlParsers } from './sqlParsers';
 
 /** An op as the upgrade runs it, with how sure the analysis is that it runs. */
 export interface OpStep {
@@ -610,6 +612,13 @@ class Interpreter {
       }
       case 'compare': {
         const op = e.ops[0];
+        if (e.ops.length === 1 && (op === 'is' || op === 'is not' || op === '==' || op === '!=') && e.comparators[0].k === 'const' && e.comparators[0].v === null) {
+          // `result.fetchone() is not None` on a catalog query that gives a row only when the object exists.
+          const query = this.fetchedFromCatalog(e.left, frame, read, depth + 1);
+          if (query?.answer !== 'rows') return undefined;
+          const test: DatabaseTest = { k: 'exists', what: query.what };
+          return op === 'is not' || op === '!=' ? test : { k: 'not', test };
+        }
         if (e.ops.length !== 1 || (op !== 'in' && op !== 'not in')) return undefined;
         const name = evalLiteral(this.resolver, frame.file, e.left, frame.locals);
         const names = isPlainName(name) ? this.databaseNames(e.comparators[0], frame, read, depth + 1) : undefined;
@@ -635,11 +644,40 @@ class Interpreter {
           const names = isPlainName(name) ? this.inspected(comp.iter, frame, read, depth + 1) : undefined;
           return names && names.k !== 'tables' ? { k: 'exists', what: named(names, name as string) } : undefined;
         }
+        const query = this.fetchedFromCatalog(e, frame, read, depth + 1);
+        if (query) return { k: 'exists', what: query.what };
         return this.helperTest(e, frame, read, depth + 1);
       }
       default:
         return undefined;
     }
+  }
+
+  /**
+   * The catalog query whose answer a fetch reads (`result.fetchone()`, `conn.execute(...).scalar()`), when the value
+   * fetched is true exactly when the object exists: a row for a query that gives rows, the value for one that gives
+   * true or a count.
+   */
+  private fetchedFromCatalog(e: Expr, frame: Frame, read: { at: number }, depth: number): CatalogQuery | undefined {
+    if (e.k !== 'call' || e.fn.k !== 'attr' || e.args.length > 0 || e.kw.length > 0 || !ROW_FETCHES.has(e.fn.name)) return undefined;
+    const query = this.catalogQuery(e.fn.obj, frame, read, depth + 1);
+    return query && (query.answer === 'rows' || VALUE_FETCHES.has(e.fn.name)) ? query : undefined;
+  }
+
+  /** The catalog query a connection's `execute(sa.text(sql), {params})` runs (also through a variable holding its result). */
+  private catalogQuery(e: Expr, frame: Frame, read: { at: number }, depth: number): CatalogQuery | undefined {
+    if (depth > MAX_EXPAND_DEPTH) return undefined;
+    if (e.k === 'name') {
+      const source = this.followName(e, frame, read);
+      return source && this.catalogQuery(source.e, source.frame, read, depth + 1);
+    }
+    const parsers = installedSqlParsers();
+    if (!parsers || e.k !== 'call' || e.fn.k !== 'attr' || (e.fn.name !== 'execute' && e.fn.name !== 'exec_driver_sql') || !this.mentions(e.fn.obj, frame, CONNECTION_WORDS, 0)) return undefined;
+    const sql = evalString(this.resolver, frame.file, e.args[0], frame.locals);
+    const given = e.args[1] ? evalDict(this.resolver, frame.file, e.args[1], frame.locals) : {};
+    if (sql === undefined || !given) return undefined;
+    const params = new Map(Object.entries(given).flatMap(([k, v]): Array<[string, string]> => (typeof v === 'string' ? [[k, v]] : [])));
+    return readCatalogQuery(parsers, sql, params);
   }
 
   /**
@@ -768,6 +806,8 @@ class Interpreter {
   private whileStatement(s: Extract<Stmt, { k: 'while' }>, frame: Frame, flags: Flags): Flow {
     const literal = evalLiteral(this.resolver, frame.file, s.test, frame.locals);
     if (literal !== undefined && !isTruthy(literal)) return undefined;
+    // `while True:` around a body that returns once it gets through (a retry loop): it runs through once.
+    if (literal !== undefined && returnsAtEnd(s.body)) return this.walk(continuesAsBranches(s.body), frame, flags);
     const changed = namesChangedBy(s);
     for (const name of changed) frame.set(name, UNKNOWN);
     const flow = this.walk(continuesAsBranches(s.body), frame, { ...flags, uncertain: true });
@@ -797,8 +837,8 @@ class Interpreter {
 
   /**
    * The items a `for` loop goes through, when the iterable is written out somewhere: a list, tuple or set, a dict (its
-   * keys) and its `.keys()`, `.values()` and `.items()`, `list(...)`, `tuple(...)`, `sorted(...)` of strings, and
-   * `zip(...)` of such sequences.
+   * keys) and its `.keys()`, `.values()` and `.items()`, `list(...)`, `tuple(...)`, `reversed(...)`, `sorted(...)` of
+   * strings, and `zip(...)` of such sequences.
    */
   private sequence(e: Expr, frame: Frame, depth = 0): InFrame[] | undefined {
     if (depth > MAX_EXPAND_DEPTH) return undefined;
@@ -818,6 +858,7 @@ class Interpreter {
       }
       const builtin = this.builtinCalled(e.fn, frame);
       if ((builtin === 'list' || builtin === 'tuple') && e.args.length === 1) return this.sequence(e.args[0], frame, depth + 1);
+      if (builtin === 'reversed' && e.args.length === 1) return this.sequence(e.args[0], frame, depth + 1)?.reverse();
       if (builtin === 'sorted' && e.args.length === 1) {
         const items = this.sequence(e.args[0], frame, depth + 1);
         const keys = items?.map((i) => (i.e.k === 'str' ? i.e.v : undefined));
@@ -1188,6 +1229,10 @@ const INSPECTOR_READS = new Map<string, DatabaseNames['k']>([
   ['get_indexes', 'indexes'],
 ]);
 /** Builtins that keep the items of the one sequence they are given. */
+/** Ways to fetch a query's first answer: each gives None when there is no row. */
+const ROW_FETCHES = new Set(['fetchone', 'first', 'scalar', 'one_or_none', 'scalar_one_or_none']);
+/** Those that give the first row's value itself (`SELECT EXISTS (...)` gives true or false). */
+const VALUE_FETCHES = new Set(['scalar', 'scalar_one_or_none']);
 const SEQUENCE_BUILTINS = new Set(['set', 'frozenset', 'list', 'tuple', 'sorted']);
 
 /** A table, column or index name as a database lists it (a dotted one could be read as schema and table). */
@@ -1225,6 +1270,12 @@ function isDialectAttr(e: Expr): boolean {
   if (e.k !== 'attr' || e.name !== 'name') return false;
   const owner = e.obj.k === 'attr' ? e.obj.name : e.obj.k === 'name' ? e.obj.id : undefined;
   return owner === 'dialect' || owner === 'engine';
+}
+
+/** Whether a block ends with `return`, or with a `try` whose own block does (what a retry loop runs when nothing fails). */
+function returnsAtEnd(body: Stmt[]): boolean {
+  const last = body[body.length - 1];
+  return last?.k === 'return' || (last?.k === 'try' && returnsAtEnd(last.body));
 }
 
 /** Every name an expression reads. */
