@@ -3,6 +3,7 @@ import type { CheckDef, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, Sou
 import { checkMentions } from '../schema/schema';
 import { enumValuesDiffer, storedEnumLengths, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
+import { isLibraryFile } from '../models/libraryModels';
 
 /** An op the replay could not evaluate fully: whatever is known of it, so the diff avoids warnings it may explain. */
 export interface UncertainOp {
@@ -114,7 +115,9 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   // An op that could have created a table under a name we cannot read (DDL we could not parse, a rename to an unknown name).
   const tableUncertain = (name: string): boolean => (input.uncertainOps ?? []).some((o) => (o.kind === 'create_table' || o.kind === 'rename_table' || o.kind === '*') && (!o.table || o.table === name));
   for (const model of unmatchedModels) {
-    if (tableUncertain(model.name)) continue;
+    // A library's own model (neutron-lib's standardattributes, used by a neutron plugin) is made by the migrations of
+    // the project that owns it, not by these.
+    if (tableUncertain(model.name) || isLibraryFile(model.origin.file)) continue;
     const twin = unmatchedMigrations.find((t) => sameColumns(t, model));
     const what = model.modelName && model.modelName !== model.name ? `Table "${qualified(model)}" (model ${model.modelName})` : `Table "${qualified(model)}"`;
     const message = twin

@@ -439,6 +439,12 @@ def get_base(*args, **kwargs):
 `;
 
 /** The library modules by dotted name. */
+/** neutron.db.migration.cli: the branch labels a neutron plugin's first revisions take from neutron's own. */
+const NEUTRON_MIGRATION_CLI = `
+EXPAND_BRANCH = "expand"
+CONTRACT_BRANCH = "contract"
+`;
+
 const MODULES: ReadonlyMap<string, string> = new Map([
   ['fastapi_users_db_sqlalchemy', FASTAPI_USERS_DB_SQLALCHEMY],
   ['fastapi_users_db_sqlalchemy.generics', FASTAPI_USERS_GENERICS],
@@ -459,13 +465,20 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['neutron_lib.db.constants', NEUTRON_LIB_DB_CONSTANTS],
   ['neutron_lib.db.standard_attr', NEUTRON_LIB_STANDARD_ATTR],
   ['neutron_lib.db.sqlalchemytypes', NEUTRON_LIB_SQLALCHEMY_TYPES],
+  ['neutron', ''],
+  ['neutron.db', ''],
+  ['neutron.db.migration', ''],
+  ['neutron.db.migration.cli', NEUTRON_MIGRATION_CLI],
 ]);
+
+/** Described modules that hold no model, so importing them is no sign of one. */
+const NO_MODELS = new Set(['neutron']);
 
 /**
  * Text that imports a described library: a file that does may hold models with no other sign of them (`class
  * User(SQLAlchemyBaseUserTableUUID, Base): pass`).
  */
-export const LIBRARY_IMPORT_HINT = new RegExp(`\\b(${[...new Set([...MODULES.keys()].map((m) => m.split('.')[0]))].join('|')})\\b`);
+export const LIBRARY_IMPORT_HINT = new RegExp(`\\b(${[...new Set([...MODULES.keys()].map((m) => m.split('.')[0]))].filter((m) => !NO_MODELS.has(m)).join('|')})\\b`);
 
 /** The path a library module is read under, when Alembic Drift describes a module of that dotted name. */
 export function libraryModuleFile(dotted: string): string | undefined {
