@@ -365,14 +365,19 @@ function diffIndexes(d: TableDiff, push: Push): void {
   // non-unique indexes of the database out, and the model's of the same names with them.
   const implicit = new Set(d.dialect !== 'mysql' ? [] : mig.indexes.filter((i) => !i.unique && i.name !== undefined && (i.columns.includes(i.name) || mig.foreignKeys.some((fk) => fk.name === i.name && fk.columns.some((c) => i.columns.includes(c))))).map((i) => i.name!));
   const paired = pairIndexes(model.indexes.filter((m) => onThisDialect(m) || d.dialect === undefined), mig.indexes, d);
+  // An index of the other side with the same name and columns that differs only in being unique: Alembic drops and
+  // makes it again, and each message says how the other side has it.
+  const otherUniqueness = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => (idx.name === undefined ? undefined : others.find((o) => o.name === idx.name && !paired.has(o) && sameList(o.columns, idx.columns) && o.unique !== idx.unique));
   for (const idx of model.indexes) {
     if (!onThisDialect(idx)) continue;
     if (paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
-    if (idx.unique && coveredByUnique(idx.columns, mig.uniques)) continue;
+    const twin = otherUniqueness(idx, mig.indexes);
+    if (idx.unique && !twin && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (idx.conditional || mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !mig.columns.has(c))) continue;
-    push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText}).`, idx.expressions ? undefined : singleColumn(idx.columns));
+    const how = twin ? `: their index of that name is ${twin.unique ? 'unique' : 'not unique'}` : '';
+    push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText})${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
   const searchVector = (c: string): boolean => /tsvector/i.test(model.columns.get(c)?.type?.name ?? '');
@@ -383,7 +388,9 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
     if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
-    push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(idx.columns));
+    const twin = otherUniqueness(idx, model.indexes.filter(onThisDialect));
+    const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : 'the model does not declare it';
+    push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, singleColumn(idx.columns));
   }
   for (const uq of model.uniques) {
     if (coveredByUnique(uq.columns, mig.uniques) || coveredByUniqueIndex(uq.columns, mig.indexes)) continue;
