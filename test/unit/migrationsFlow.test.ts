@@ -588,6 +588,36 @@ describe('migrations: tests on what the database holds', () => {
     }
   });
 
+  it("decides all(...) and any(...) of a test over a literal list, in a helper given an engine (agenta's is_initial_setup)", async () => {
+    const files = {
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        engine = sa.create_engine(context.config.get_main_option("sqlalchemy.url"))
+        if is_initial_setup(engine=engine):
+            op.create_table("spans", sa.Column("id", sa.Integer(), primary_key=True))
+        else:
+            op.add_column("users", sa.Column("legacy", sa.Integer()))
+        if any(t in sa.inspect(engine).get_table_names() for t in ["nope", "posts"]):
+            op.add_column("posts", sa.Column("seen", sa.Integer()))
+      `, `
+        from alembic import context
+
+
+        def is_initial_setup(engine):
+            inspector = sa.inspect(engine)
+            required_tables = ["users", "posts", "spans"]
+            existing_tables = inspector.get_table_names()
+            all_tables_exist = all(table in existing_tables for table in required_tables)
+            return not all_tables_exist
+      `),
+    };
+    const r = await replay(files, 'postgresql');
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.ok(r.schema.has('spans'));
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email']);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'seen']);
+  });
+
   it("decides queries of information_schema and pg_indexes a revision runs itself, with bind parameters (skyvern, onyx)", async () => {
     const files = {
       'v/a.py': TABLES,

@@ -634,6 +634,8 @@ class Interpreter {
           const schema = this.schemaArgument(e, args?.[1], frame);
           return isPlainName(table) && schema !== null ? { k: 'exists', what: { table, ...(schema !== undefined ? { schema } : {}) } } : undefined;
         }
+        const each = this.testForEach(e, frame, read, depth + 1);
+        if (each) return each;
         if (this.builtinCalled(e.fn, frame) === 'any' && e.args.length === 1 && e.kw.length === 0 && e.args[0].k === 'comp') {
           // `any(i["name"] == "ix" for i in inspector.get_indexes("t"))`
           const comp = e.args[0];
@@ -651,6 +653,27 @@ class Interpreter {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * `all(t in existing for t in ["a", "b"])` (or `any`) over a literal list: the test for each item, joined with
+   * `and` (`or`).
+   */
+  private testForEach(call: Extract<Expr, { k: 'call' }>, frame: Frame, read: { at: number }, depth: number): DatabaseTest | undefined {
+    const builtin = this.builtinCalled(call.fn, frame);
+    const comp = call.args.length === 1 && call.kw.length === 0 && call.args[0].k === 'comp' ? call.args[0] : undefined;
+    if ((builtin !== 'all' && builtin !== 'any') || !comp || comp.conds.length > 0 || comp.target.k !== 'name') return undefined;
+    const items = evalLiteral(this.resolver, frame.file, comp.iter, frame.locals);
+    if (!Array.isArray(items) || items.length > MAX_TESTED_ITEMS) return undefined;
+    const tests: DatabaseTest[] = [];
+    for (const item of items) {
+      const inner = frame.copy();
+      inner.set(comp.target.id, this.varFor(literalExpr(item, comp.iter.s), inner));
+      const test = this.databaseTest(comp.elt, inner, read, depth + 1);
+      if (!test) return undefined;
+      tests.push(test);
+    }
+    return { k: builtin === 'all' ? 'and' : 'or', tests };
   }
 
   /**
@@ -1229,6 +1252,8 @@ const INSPECTOR_READS = new Map<string, DatabaseNames['k']>([
   ['get_indexes', 'indexes'],
 ]);
 /** Builtins that keep the items of the one sequence they are given. */
+/** Items of a literal list `all(...)` or `any(...)` tests one by one at most. */
+const MAX_TESTED_ITEMS = 50;
 /** Ways to fetch a query's first answer: each gives None when there is no row. */
 const ROW_FETCHES = new Set(['fetchone', 'first', 'scalar', 'one_or_none', 'scalar_one_or_none']);
 /** Those that give the first row's value itself (`SELECT EXISTS (...)` gives true or false). */
