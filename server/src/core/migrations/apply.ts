@@ -44,17 +44,38 @@ export function baselineFinding(tables: string[], origin: SourceRef): Finding {
   });
 }
 
-/** Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops). */
-export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}): ReplayResult {
-  const replay = new SchemaReplay(revisions, convention);
+/**
+ * Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops).
+ * `fromEmpty`: what `buildsFromEmpty` says of the whole history, when these revisions hold only some of its ops.
+ */
+export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}, fromEmpty = buildsFromEmpty(revisions)): ReplayResult {
+  const replay = new SchemaReplay(revisions, convention, fromEmpty);
   for (const { revision, steps } of revisions) for (const step of steps) replay.apply(revision, step);
   return replay.finish();
+}
+
+/**
+ * Whether no op that surely runs (outside tests on the database and undecided dialect branches) uses a table before
+ * a revision makes it: the history builds its schema from an empty database, and makes no use of create_all().
+ */
+export function buildsFromEmpty(revisions: Array<{ steps: OpStep[] }>): boolean {
+  const made = new Set<string>();
+  for (const { steps } of revisions) {
+    for (const step of steps) {
+      const { op } = step;
+      const used = op.kind !== 'create_table' && 'table' in op && op.table ? refKey(op.table) : undefined;
+      if (used !== undefined && !made.has(used) && !step.when && !step.uncertain) return false;
+      const key = op.kind === 'create_table' ? refKey(op.table) : op.kind === 'rename_table' && op.newName !== undefined ? refKey({ name: op.newName, schema: op.table.schema }) : undefined;
+      if (key !== undefined) made.add(key);
+    }
+  }
+  return true;
 }
 
 const IDENTIFIER = /^\w+$/;
 
 const ONLY_SOME_DATABASES = 'runs only under a condition that could not be decided (a test on the database or its dialect; when the dialect is unknown, set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
-/** The same, where the dialect is known: the condition tests what the database holds (or the dialect in a form not read). */
+/** The same, where the condition tests what the database holds (or, the dialect known, tests it in a form not read). */
 const ONLY_SOME_STATES = 'runs only under a condition that could not be decided (a test on what the database holds)';
 
 /** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
@@ -98,6 +119,8 @@ class SchemaReplay {
   private uncertain = false;
   /** A failure of the current op is not reported (a `try:` body, a branch on what the database or a setting holds). */
   private guarded = false;
+  /** The current op runs under a test on what the database holds that the replay cannot decide. */
+  private stateUnknown = false;
   /** What each test on the database found, decided when the first op under it was reached. */
   private readonly decided = new Map<DatabaseTest, boolean | undefined>();
   /** The tables an op that may not have run (or may have failed) touched: what a test finds in them is not known. */
@@ -118,6 +141,12 @@ class SchemaReplay {
     revisions: Array<{ revision: string; steps: OpStep[] }>,
     /** The naming convention of env.py's target_metadata, which Alembic's ops (not SQL) name what they make by. */
     private readonly convention: NamingConvention,
+    /**
+     * The whole history (not only these revisions' ops, a group of its tables) builds the schema from empty
+     * (`buildsFromEmpty`): a table no revision has made yet does not exist, where in a history that alters tables it
+     * never creates, create_all() may have made it.
+     */
+    private readonly fromEmpty: boolean,
   ) {
     for (const { revision, steps } of revisions) {
       for (const { op } of steps) {
@@ -139,10 +168,12 @@ class SchemaReplay {
     this.step = step;
     this.uncertain = step.uncertain;
     this.guarded = step.guarded;
+    this.stateUnknown = false;
     if (step.when) {
       const runs = this.runs(step.when);
       // Not run on a database upgraded from empty, as the replay is.
       if (runs === false) return;
+      this.stateUnknown = runs === undefined;
       if (runs === undefined) {
         for (const w of step.when) {
           if (w.undecided === 'uncertain') this.uncertain = true;
@@ -800,8 +831,9 @@ class SchemaReplay {
     if (this.existenceInDoubt.has(key) || (!asksTable && this.contentInDoubt.has(key))) return undefined;
     const table = this.schema.get(key);
     if (!table) {
-      // A table no revision creates (or one dropped before it is created) may be made by create_all() before them.
-      if (!this.created.has(key) || this.existedBefore.has(key)) return undefined;
+      // A table no revision creates (or one dropped before it is created) may be made by create_all() before them,
+      // unless the history makes every table it surely uses.
+      if ((!this.created.has(key) || this.existedBefore.has(key)) && !this.fromEmpty) return undefined;
       return this.explains(['create_table', 'rename_table']) ? undefined : false;
     }
     if (asksTable) return table.partial || this.explains(['drop_table', 'rename_table']) ? undefined : true;
@@ -827,7 +859,7 @@ class SchemaReplay {
 
   /** Why the current op may not run, as a note says it. */
   private onlySome(): string {
-    return this.step.dialectKnown ? ONLY_SOME_STATES : ONLY_SOME_DATABASES;
+    return this.step.dialectKnown || this.stateUnknown ? ONLY_SOME_STATES : ONLY_SOME_DATABASES;
   }
 
   /** Keeps an op whose table is unknown, with what is known of it. */

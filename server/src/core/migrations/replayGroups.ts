@@ -2,7 +2,7 @@ import { foldTableNotes } from './foldNotes';
 import { InputsMemo } from '../memo';
 import { DEFAULT_POSTGRES_SCHEMA, tableKey, type Schema, type SourceRef } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
-import { applyRevisionOps, baselineFinding, type ReplayResult } from './apply';
+import { applyRevisionOps, baselineFinding, buildsFromEmpty, type ReplayResult } from './apply';
 import type { NamingConvention } from '../models/naming';
 import type { RevisionSteps } from './replay';
 import type { OpStep } from './interpret';
@@ -72,12 +72,14 @@ export class ReplayGroups {
     const layout = this.incrementalLayout(revisions, state) ?? fullLayout(revisions, state.groups);
     state.last = { revisions, unions: state.groups.unions, layout };
     const { members, untabled, tabled } = layout;
+    // Whether the history makes every table it uses is a fact of all groups: each group's replay depends on it.
+    const fromEmpty = buildsFromEmpty(revisions);
     const results: ReplayResult[] = [];
     for (const [group, pairs] of members) {
-      const result = this.memo.get(`${scope}\0${group}`, pairs, () => {
+      const result = this.memo.get(`${scope}\0${group}\0${fromEmpty}`, pairs, () => {
         const steps: RevisionSteps[] = [];
         for (let i = 0; i < pairs.length; i += 2) steps.push({ revision: pairs[i] as string, steps: [pairs[i + 1] as OpStep] });
-        return applyRevisionOps(steps, convention);
+        return applyRevisionOps(steps, convention, fromEmpty);
       });
       results.push(result);
     }
