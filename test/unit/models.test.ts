@@ -552,6 +552,35 @@ describe('models -> schema: columns assigned to a mapped class after its body', 
   });
 });
 
+describe('models -> schema: Core tables a module-level loop makes', () => {
+  it('reads one table per item of a literal sequence, with the loop variables bound (jupyterhub role maps)', async () => {
+    const tables = await modelTables({
+      'orm.py': `
+        import sqlalchemy as sa
+        from sqlalchemy import Column, ForeignKey, Table
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        ENTITIES = ("user", "group")
+        for entity in ENTITIES:
+            table = Table(
+                f"{entity}_role_map",
+                Base.metadata,
+                Column(f"{entity}_id", ForeignKey(f"{entity}s.id", ondelete="CASCADE"), primary_key=True),
+                Column("managed", sa.Boolean, nullable=False),
+            )
+        for name, width in [("tags", 40), ("labels", 80)]:
+            Table(name, Base.metadata, Column("id", sa.Integer, primary_key=True), Column("text", sa.String(width)))
+        for unknown in load_entities():
+            Table(f"{unknown}_x", Base.metadata, Column("id", sa.Integer, primary_key=True))
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['group_role_map', 'labels', 'tags', 'user_role_map']);
+    assert.deepEqual([...tables.get('group_role_map')!.columns.keys()], ['group_id', 'managed']);
+    assert.deepEqual(tables.get('user_role_map')!.primaryKey, ['user_id']);
+    assert.equal(tables.get('labels')!.columns.get('text')!.type?.args.length, 80);
+  });
+});
+
 describe('models -> schema: computed table names', () => {
   it('evaluates a declared_attr __tablename__ that splits the class name with re and joins a comprehension', async () => {
     const tables = await modelTables({

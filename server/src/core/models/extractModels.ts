@@ -1,7 +1,7 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { callsIn, keywordArg, returnedValue, substituteNames } from '../python/syntax';
 import { exprText, type ClassStmt, type Locals, type Resolver, type Value } from '../python/resolve';
-import { assignedLocals, evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, schemaOfTableArgs, type Literal } from '../python/literals';
+import { assignedLocals, bindLiteral, evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, schemaOfTableArgs, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
@@ -81,6 +81,7 @@ class ModelReader {
           this.coreTable(file, stmt.value, stmt.targets[0]);
           this.factoryInstance(file, stmt.value, undefined);
         } else if (stmt.k === 'expr' && stmt.value.k === 'call') this.coreTable(file, stmt.value, undefined);
+        else if (stmt.k === 'for') this.loopTables(file, stmt);
       }
     }
     // Every call of a factory in the files read (in functions, loops and comprehensions too) must have been read.
@@ -846,6 +847,23 @@ class ModelReader {
       const callee = calleeName({ ...this.ctx(ref.file), locals }, call);
       if (callee === 'sa.Index' || callee === 'sa.UniqueConstraint') this.moduleConstraint(ref.file, call, callee === 'sa.Index' ? call.args[1] : call.args[0], locals);
       else if (s.k === 'assign' && s.targets.length === 1) this.coreTable(ref.file, call, s.targets[0], undefined, locals);
+    }
+  }
+
+  /**
+   * The Core tables a module-level loop over a literal sequence makes, one per item (jupyterhub's `for entity in
+   * ("user", "group", "service"): table = Table(f"{entity}_role_map", Base.metadata, ...)`).
+   */
+  private loopTables(file: string, loop: Extract<Stmt, { k: 'for' }>): void {
+    const items = evalLiteral(this.resolver, file, loop.iter);
+    if (!Array.isArray(items)) return;
+    for (const item of items) {
+      const locals = new Map<string, Value>();
+      if (!bindLiteral(loop.target, item, file, locals)) return;
+      for (const s of loop.body) {
+        const call = s.k === 'assign' || s.k === 'expr' ? s.value : undefined;
+        if (call?.k === 'call') this.coreTable(file, call, s.k === 'assign' ? s.targets[0] : undefined, undefined, locals);
+      }
     }
   }
 

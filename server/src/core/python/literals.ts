@@ -230,8 +230,8 @@ function comprehension(resolver: Resolver, file: string, e: Extract<Expr, { k: '
   return out;
 }
 
-/** Binds a comprehension's target (a name, or names unpacked from a tuple) to a literal; false when the shapes differ. */
-function bindLiteral(target: Expr, v: Literal, file: string, into: Map<string, Value>): boolean {
+/** Binds a loop's or comprehension's target (a name, or names unpacked from a tuple) to a literal; false when the shapes differ. */
+export function bindLiteral(target: Expr, v: Literal, file: string, into: Map<string, Value>): boolean {
   if (target.k === 'name') {
     into.set(target.id, { t: 'expr', file, e: literalExpr(v, target.s) });
     return true;
