@@ -91,6 +91,20 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(models, upgrade)).sort(), ['extra-index users', 'extra-index users.a', 'missing-index users', 'missing-index users.a']);
   });
 
+  it('reports an index of one name that is unique on one side only, beside a unique constraint on the same column, from either side', async () => {
+    const models = (unique: boolean): string => `${USERS}      email = sa.Column(sa.String(80))
+      __table_args__ = (sa.Index("ix_users_email", "email", unique=${unique ? 'True' : 'False'}), sa.UniqueConstraint("email", name="uq_users_email"))
+`;
+    const upgrade = (unique: boolean): string => `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(80)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email", name="uq_users_email"))
+      op.create_index("ix_users_email", "users", ["email"], unique=${unique ? 'True' : 'False'})
+    `;
+    for (const modelUnique of [true, false]) {
+      assert.deepEqual((await drift(models(modelUnique), upgrade(!modelUnique))).sort(), ['extra-index users.email', 'missing-index users.email'], String(modelUnique));
+      assert.deepEqual(await drift(models(modelUnique), upgrade(modelUnique)), [], String(modelUnique));
+    }
+  });
+
   it("reports a foreign key whose ON DELETE action changed, as Alembic does; NO ACTION is the default", async () => {
     const models = (ondelete: string): string =>
       ['class Team(Base):', '    __tablename__ = "teams"', '    id = sa.Column(sa.Integer, primary_key=True)', py(USERS).trimEnd(), `    team_id = sa.Column(sa.Integer, sa.ForeignKey("teams.id"${ondelete}))`, ''].join('\n');
@@ -1065,6 +1079,10 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     `;
     const upgrade = 'op.create_table("graph", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("graph_label", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
     assert.deepEqual(await drift(`from sqlalchemy.orm import declared_attr, relationship\n${py(models)}`, upgrade), []);
+    // A class whose table is a Core Table (`__table__ = sa.Table("graph", ...)`) gets the mixin's class too.
+    const coreTable = models.replace('class Graph(LabelMixin, BaseModel):\n          pass', 'class Graph(LabelMixin, Base):\n          __table__ = sa.Table("graph", Base.metadata, sa.Column("id", sa.Integer, primary_key=True))');
+    assert.notEqual(coreTable, models);
+    assert.deepEqual(await drift(`from sqlalchemy.orm import declared_attr, relationship\n${py(coreTable)}`, upgrade), []);
   });
 
   it("does not take the migrations' own helper modules for models: a frozen copy of a model for a data migration (superset)", async () => {

@@ -173,6 +173,51 @@ describe('migrations: loops and local variables', () => {
     assert.deepEqual(table(r, 'posts_history').indexes.map((i) => i.name), ['ix_posts_history_id']);
   });
 
+  it('runs a while True retry loop once when its body returns once through and never breaks out (skyvern)', async () => {
+    const files = (loop: string) => ({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        _retry("users", 'ALTER TABLE users ADD COLUMN tenant INTEGER')
+        op.add_column("posts", sa.Column("after", sa.Integer()))
+      `, `
+        def _retry(table, statement):
+            attempts = 0
+            while True:
+                ${loop.split('\n').join('\n                ')}
+                try:
+                    op.execute(statement)
+                    return
+                except Exception:
+                    time.sleep(1)
+      `),
+    });
+    const once = await replay(files('attempts += 1'), 'postgresql');
+    assert.deepEqual(once.findings, []);
+    assert.deepEqual([...table(once, 'users').columns.keys()], ['id', 'email', 'tenant']);
+    assert.deepEqual([...table(once, 'posts').columns.keys()], ['id', 'after']);
+    // A loop that may break out may not have run its ops: they are uncertain, and what follows still runs.
+    const breaking = await replay(files('attempts += 1\nif attempts > 3:\n    break'), 'postgresql');
+    assert.deepEqual([...table(breaking, 'posts').columns.keys()], ['id', 'after']);
+    assert.equal(table(breaking, 'users').uncertain, true);
+  });
+
+  it('loops over reversed(...) without reversing the list it reads (a list grown with append)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("a", sa.Column("id", sa.Integer(), primary_key=True))
+        renames = []
+        renames.append(("a", "b"))
+        renames.append(("b", "c"))
+        for old, new in reversed(renames):
+            pass
+        for old, new in renames:
+            op.rename_table(old, new)
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...r.schema.keys()], ['c']);
+  });
+
   it('reads the column a local lambda makes when the op calls it (gnocchi)', async () => {
     const r = await replay({
       'v/a.py': BASE,
@@ -809,7 +854,7 @@ describe('migrations: tests on what the database holds', () => {
       @functools.lru_cache
       def cached_tables():
           return sa.inspect(op.get_bind()).get_table_names()
-    `), [UNDECIDED]);
+    `), [UNDECIDED, 'The migrations alter a table that no revision creates ("audit")']);
     // A table an op that may not have run (in a try: body) touched; a batch's ops, which run when the block ends.
     assert.deepEqual(await undecided(`
       try:
@@ -889,12 +934,12 @@ describe('migrations: tests on what the database holds', () => {
   });
 
   it('leaves undecided a test on a table no revision creates when the history relies on tables made before it (create_all())', async () => {
-    const tests = `
-      if "users" in sa.inspect(op.get_bind()).get_table_names() and "audit" in sa.inspect(op.get_bind()).get_table_names():
-          op.add_column("users", sa.Column("audited", sa.Boolean()))
-      if "users" not in sa.inspect(op.get_bind()).get_table_names() or "audit" in sa.inspect(op.get_bind()).get_table_names():
-          op.add_column("posts", sa.Column("maybe", sa.Boolean()))
-    `;
+    const tests = [
+      'if "users" in sa.inspect(op.get_bind()).get_table_names() and "audit" in sa.inspect(op.get_bind()).get_table_names():',
+      '    op.add_column("users", sa.Column("audited", sa.Boolean()))',
+      'if "users" not in sa.inspect(op.get_bind()).get_table_names() or "audit" in sa.inspect(op.get_bind()).get_table_names():',
+      '    op.add_column("posts", sa.Column("maybe", sa.Boolean()))',
+    ].join('\n');
     const relying = await replay({ 'v/a.py': TABLES, 'v/b.py': rev('b', 'a', `op.drop_column("settings", "legacy")\n${tests}`) }, 'sqlite');
     assert.deepEqual(relying.findings.map((f) => f.message), [
       'op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "users" is not compared.',
@@ -907,6 +952,9 @@ describe('migrations: tests on what the database holds', () => {
     assert.deepEqual(fromEmpty.findings, []);
     assert.deepEqual([...table(fromEmpty, 'users').columns.keys()], ['id', 'email']);
     assert.deepEqual([...table(fromEmpty, 'posts').columns.keys()], ['id']);
+    // A guarded change to a table no revision makes is written for databases create_all() made: not from empty.
+    const defensive = await replay({ 'v/a.py': TABLES, 'v/b.py': rev('b', 'a', `${tests}\nif "accounts" in sa.inspect(op.get_bind()).get_table_names():\n    op.add_column("accounts", sa.Column("email", sa.String(100)))`) }, 'sqlite');
+    assert.deepEqual(defensive.findings.map((f) => `${f.code} ${f.table ?? ''}`), ['unresolved users', 'unresolved posts', 'unresolved accounts', 'assumed-baseline ']);
   });
 });
 

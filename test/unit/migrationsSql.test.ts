@@ -514,5 +514,9 @@ describe('migrations: catalog queries a revision tests', () => {
     assert.equal(await read("SELECT 1 FROM information_schema.columns WHERE table_name = 'posts'"), undefined);
     assert.equal(await read("SELECT 1 FROM posts WHERE table_name = 'posts'"), undefined);
     assert.equal(await read('SELECT 1 FROM information_schema.columns WHERE'), undefined);
+    // A view is not a table; max(...) gives a row whether or not anything is found.
+    assert.equal(await read("SELECT 1 FROM information_schema.tables WHERE table_name = 'report' AND table_type = 'VIEW'"), undefined);
+    assert.equal(await read("SELECT max(column_name) FROM information_schema.columns WHERE table_name = 'posts' AND column_name = 'x'"), undefined);
+    assert.deepEqual(await read("SELECT * FROM information_schema.tables WHERE table_name = 'posts' AND table_catalog = 'app'"), { what: { table: 'posts' }, answer: 'rows' });
   });
 });

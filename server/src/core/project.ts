@@ -182,7 +182,7 @@ class AnalysisMemos {
 }
 
 /** A folder a project is installed or run from: where its packaging files or alembic.ini lie. */
-const IMPORT_ROOT_FILE = /(^|\/)(setup\.py|setup\.cfg|pyproject\.toml|alembic\.ini)$/;
+const IMPORT_ROOT_FILE = /(^|\/)(setup\.py|pyproject\.toml|alembic\.ini)$/;
 
 /** The folders that packaging files or an alembic.ini put on `sys.path` (the project's own folder aside). */
 function importRootsOf(files: readonly string[]): Set<string> {

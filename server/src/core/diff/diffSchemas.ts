@@ -386,9 +386,9 @@ function diffIndexes(d: TableDiff, push: Push): void {
     // An index op the replay could not read (`DROP INDEX {name}` built at run time) may have dropped it.
     if (d.uncertain.some((o) => o.kind === 'drop_index' && o.name === idx.name)) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
-    if (idx.unique && coveredByUnique(idx.columns, model.uniques)) continue;
-    if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
     const twin = otherUniqueness(idx, model.indexes.filter(onThisDialect));
+    if (idx.unique && !twin && coveredByUnique(idx.columns, model.uniques)) continue;
+    if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
     const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : 'the model does not declare it';
     push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, singleColumn(idx.columns));
   }

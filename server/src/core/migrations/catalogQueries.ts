@@ -24,8 +24,11 @@ const CATALOGS: Record<string, { table: string; column?: string; index?: string;
   'pg_catalog.pg_indexes': { table: 'tablename', index: 'indexname', schema: 'schemaname' },
 };
 
-/** Columns a condition may also test without changing what is asked (`table_type = 'BASE TABLE'`, the catalog). */
-const IGNORED_COLUMNS = new Set(['table_type', 'table_catalog']);
+/** Conditions that do not change what is asked: the catalog (the database in use), and that a table is a table. */
+const IGNORED_CONDITIONS: Record<string, (value: string | undefined) => boolean> = {
+  table_catalog: () => true,
+  table_type: (value) => value === 'BASE TABLE',
+};
 
 /** Functions that stand for the schema (or MySQL database) the connection uses: no schema of its own. */
 const CURRENT_SCHEMA = new Set(['current_schema', 'database', 'schema']);
@@ -56,8 +59,10 @@ export function readCatalogQuery(parsers: SqlParsers, sql: string, params: Reado
   }
   const what = existenceAsked(outer);
   if (!what) return undefined;
-  const counted = value?.FuncCall && nameOf(value.FuncCall.funcname) === 'count';
-  return { what, answer: counted ? 'truth' : 'rows' };
+  // A constant or a column gives a row per object found; count(...) one row, zero when none is; other functions
+  // (max(...), string_agg(...)) a row whatever they find.
+  if (value?.A_Const || value?.ColumnRef) return { what, answer: 'rows' };
+  return value?.FuncCall && nameOf(value.FuncCall.funcname) === 'count' ? { what, answer: 'truth' } : undefined;
 }
 
 /** The table, column or index a `SELECT ... FROM <catalog> WHERE a = 'x' AND b = 'y'` looks for. */
@@ -74,7 +79,7 @@ function existenceAsked(select: PgNode): Existence | undefined {
     const column = columnOf(expr.lexpr) ?? columnOf(expr.rexpr);
     const other = columnOf(expr.lexpr) !== undefined ? expr.rexpr : expr.lexpr;
     if (column === undefined) return undefined;
-    if (IGNORED_COLUMNS.has(column)) continue;
+    if (IGNORED_CONDITIONS[column]?.(textOf(other))) continue;
     if (column === catalog.schema) {
       // The schema in use (`current_schema()`) or the default one is no schema of its own.
       const fn = other?.FuncCall ? nameOf(other.FuncCall.funcname) : undefined;

@@ -824,13 +824,14 @@ class Interpreter {
 
   /**
    * A `while` loop, unless its test is false: how often it runs cannot be told, so what its body changes is unknown
-   * in it and after it, and its ops may or may not run.
+   * in it and after it, and its ops may or may not run. A `while True:` retry loop whose body returns once through
+   * and never breaks out runs through once.
    */
   private whileStatement(s: Extract<Stmt, { k: 'while' }>, frame: Frame, flags: Flags): Flow {
     const literal = evalLiteral(this.resolver, frame.file, s.test, frame.locals);
     if (literal !== undefined && !isTruthy(literal)) return undefined;
     // `while True:` around a body that returns once it gets through (a retry loop): it runs through once.
-    if (literal !== undefined && returnsAtEnd(s.body)) return this.walk(continuesAsBranches(s.body), frame, flags);
+    if (literal !== undefined && returnsAtEnd(s.body) && !breaksOut(s.body)) return this.walk(continuesAsBranches(s.body), frame, flags);
     const changed = namesChangedBy(s);
     for (const name of changed) frame.set(name, UNKNOWN);
     const flow = this.walk(continuesAsBranches(s.body), frame, { ...flags, uncertain: true });
@@ -881,7 +882,7 @@ class Interpreter {
       }
       const builtin = this.builtinCalled(e.fn, frame);
       if ((builtin === 'list' || builtin === 'tuple') && e.args.length === 1) return this.sequence(e.args[0], frame, depth + 1);
-      if (builtin === 'reversed' && e.args.length === 1) return this.sequence(e.args[0], frame, depth + 1)?.reverse();
+      if (builtin === 'reversed' && e.args.length === 1) return this.sequence(e.args[0], frame, depth + 1)?.slice().reverse();
       if (builtin === 'sorted' && e.args.length === 1) {
         const items = this.sequence(e.args[0], frame, depth + 1);
         const keys = items?.map((i) => (i.e.k === 'str' ? i.e.v : undefined));
@@ -1251,13 +1252,13 @@ const INSPECTOR_READS = new Map<string, DatabaseNames['k']>([
   ['get_columns', 'columns'],
   ['get_indexes', 'indexes'],
 ]);
-/** Builtins that keep the items of the one sequence they are given. */
 /** Items of a literal list `all(...)` or `any(...)` tests one by one at most. */
 const MAX_TESTED_ITEMS = 50;
 /** Ways to fetch a query's first answer: each gives None when there is no row. */
 const ROW_FETCHES = new Set(['fetchone', 'first', 'scalar', 'one_or_none', 'scalar_one_or_none']);
 /** Those that give the first row's value itself (`SELECT EXISTS (...)` gives true or false). */
 const VALUE_FETCHES = new Set(['scalar', 'scalar_one_or_none']);
+/** Builtins that keep the items of the one sequence they are given. */
 const SEQUENCE_BUILTINS = new Set(['set', 'frozenset', 'list', 'tuple', 'sorted']);
 
 /** A table, column or index name as a database lists it (a dotted one could be read as schema and table). */
@@ -1301,6 +1302,11 @@ function isDialectAttr(e: Expr): boolean {
 function returnsAtEnd(body: Stmt[]): boolean {
   const last = body[body.length - 1];
   return last?.k === 'return' || (last?.k === 'try' && returnsAtEnd(last.body));
+}
+
+/** Whether a loop's block has a `break` of its own (not one of a loop inside it). */
+function breaksOut(body: Stmt[]): boolean {
+  return body.some((s) => s.k === 'break' || ((s.k === 'if' || s.k === 'with' || s.k === 'try') && innerBlocks(s).some(breaksOut)));
 }
 
 /** Every name an expression reads. */

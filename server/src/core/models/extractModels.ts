@@ -291,6 +291,7 @@ class ModelReader {
     const tableExpr = this.graph.ownAttribute(ref, '__table__');
     if (tableExpr?.k === 'call' && calleeName(ctx, tableExpr) === 'sa.Table') {
       const table = this.coreTable(ref.file, tableExpr, undefined, ref.cls.name);
+      this.noteRuntimeModels(ref, contributors, table?.name);
       if (table) {
         table.origin = { file: ref.file, span: ref.cls.nameSpan };
         this.classTables.set(ref.cls, table);

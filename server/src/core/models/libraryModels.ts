@@ -438,12 +438,13 @@ def get_base(*args, **kwargs):
     return Base
 `;
 
-/** The library modules by dotted name. */
 /** neutron.db.migration.cli: the branch labels a neutron plugin's first revisions take from neutron's own. */
 const NEUTRON_MIGRATION_CLI = `
 EXPAND_BRANCH = "expand"
 CONTRACT_BRANCH = "contract"
 `;
+
+/** The library modules by dotted name. */
 
 const MODULES: ReadonlyMap<string, string> = new Map([
   ['fastapi_users_db_sqlalchemy', FASTAPI_USERS_DB_SQLALCHEMY],

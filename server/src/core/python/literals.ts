@@ -13,8 +13,33 @@ const MAX_DEPTH = 30;
  * Returns undefined for anything that would need running code.
  */
 export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: Locals, depth = 0): Literal | undefined {
+  if (constants) return evaluate(resolver, file, e, locals, depth);
+  constants = new Map();
+  try {
+    return evaluate(resolver, file, e, locals, depth);
+  } finally {
+    constants = undefined;
+  }
+}
+
+/**
+ * The module constants an outermost `evalLiteral` has evaluated, by their expression: a comprehension that tests each
+ * item against a constant (`[p for p in ALL if p not in SKIP]`) evaluates that constant once, not once per item.
+ */
+let constants: Map<Expr, Literal> | undefined;
+
+/** The members of a literal list as `in` compares them (by value), built once per list. */
+const memberKeys = new WeakMap<Literal[], Set<string>>();
+
+function membersOf(list: Literal[]): Set<string> {
+  let keys = memberKeys.get(list);
+  if (!keys) memberKeys.set(list, (keys = new Set(list.map((x) => JSON.stringify(x)))));
+  return keys;
+}
+
+function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined, depth: number): Literal | undefined {
   if (depth > MAX_DEPTH) return undefined;
-  const again = (x: Expr, f = file, l = locals): Literal | undefined => evalLiteral(resolver, f, x, l, depth + 1);
+  const again = (x: Expr, f = file, l = locals): Literal | undefined => evaluate(resolver, f, x, l, depth + 1);
   switch (e.k) {
     case 'str':
     case 'num':
@@ -69,7 +94,12 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
     }
     case 'name': {
       const bound = boundValue(resolver, file, e, locals);
-      return bound ? again(bound.e, bound.file, undefined) : undefined;
+      if (!bound) return undefined;
+      const known = constants?.get(bound.e);
+      if (known !== undefined) return known;
+      const v = again(bound.e, bound.file, undefined);
+      if (v !== undefined) constants?.set(bound.e, v);
+      return v;
     }
     case 'attr': {
       // `context.get_context().version_table_schema` (rucio's schema prefix): None, the default schema, as env.py
@@ -113,17 +143,17 @@ export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: 
       const l = again(e.left);
       const r = again(e.comparators[0]);
       if (l === undefined || r === undefined) return undefined;
-      const same = JSON.stringify(l) === JSON.stringify(r);
+      const same = (): boolean => JSON.stringify(l) === JSON.stringify(r);
       switch (e.ops[0]) {
         case '==':
         case 'is':
-          return same;
+          return same();
         case '!=':
         case 'is not':
-          return !same;
+          return !same();
         case 'in':
         case 'not in': {
-          const found = Array.isArray(r) ? r.some((x) => JSON.stringify(x) === JSON.stringify(l)) : typeof r === 'string' && typeof l === 'string' ? r.includes(l) : undefined;
+          const found = Array.isArray(r) ? membersOf(r).has(JSON.stringify(l)) : typeof r === 'string' && typeof l === 'string' ? r.includes(l) : undefined;
           return found === undefined ? undefined : found === (e.ops[0] === 'in');
         }
         case '<':

@@ -331,6 +331,9 @@ class Converter {
       case 'continue_statement':
         out.push({ k: 'continue', s: this.span(n) });
         return;
+      case 'break_statement':
+        out.push({ k: 'break', s: this.span(n) });
+        return;
       case 'return_statement': {
         const v = t.firstNamedChild(n);
         out.push({ k: 'return', value: v === NO_NODE ? undefined : this.expr(v), s: this.span(n) });

@@ -51,7 +51,8 @@ export type Stmt =
   | { k: 'import'; module: string; asname?: string; s: Span }
   | { k: 'from'; module: string; level: number; names: Array<{ name: string; asname?: string }>; s: Span }
   | { k: 'return'; value?: Expr; s: Span }
-  | { k: 'continue'; s: Span };
+  | { k: 'continue'; s: Span }
+  | { k: 'break'; s: Span };
 
 export interface Param { name: string; default?: Expr; star?: '*' | '**' }
 
