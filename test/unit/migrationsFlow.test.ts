@@ -958,6 +958,75 @@ describe('migrations: tests on what the database holds', () => {
   });
 });
 
+describe('migrations: op plugins a project registers (Alembic cookbook)', () => {
+  const ENV = `
+    import sqlalchemy as sa
+    from alembic import context
+    from alembic.operations import MigrateOperation, Operations
+    from app.replaceable import ReversibleOp
+
+
+    @Operations.register_operation("replace_enum")
+    class ReplaceEnumOp(MigrateOperation):
+        def __init__(self, table_name, column_name, to_enum):
+            self.table_name = table_name
+            self.column_name = column_name
+            self.to_enum = to_enum
+
+        @classmethod
+        def replace_enum(cls, operations, table_name, column_name, to_enum):
+            op = ReplaceEnumOp(table_name, column_name, to_enum)
+            return operations.invoke(op)
+
+
+    @Operations.implementation_for(ReplaceEnumOp)
+    def replace_enum(operations, operation):
+        with operations.batch_alter_table(operation.table_name) as batch_op:
+            batch_op.alter_column(operation.column_name, type_=operation.to_enum)
+
+
+    @Operations.register_operation("create_or_replace_sp", "invoke_for_target")
+    class CreateSPOp(ReversibleOp):
+        pass
+
+
+    @Operations.implementation_for(CreateSPOp)
+    def create_or_replace_sp(operations, operation):
+        operations.execute("CREATE OR REPLACE FUNCTION %s %s" % (operation.target.name, operation.target.sqltext))
+  `;
+  const REPLACEABLE = `
+    from alembic.operations import MigrateOperation
+
+
+    class ReversibleOp(MigrateOperation):
+        def __init__(self, target):
+            self.target = target
+
+        @classmethod
+        def invoke_for_target(cls, operations, target):
+            op = cls(target)
+            return operations.invoke(op)
+  `;
+
+  it("runs a registered op's class method and the implementation its invoke() calls, as Alembic does", async () => {
+    const r = await replay({
+      'app/__init__.py': '',
+      'app/replaceable.py': REPLACEABLE,
+      'migrations/env.py': ENV,
+      'migrations/versions/a.py': rev('a', null, `
+        op.create_table("events", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("a", "b", name="kind")))
+        op.replace_enum("events", "kind", sa.Enum("a", "b", "c", name="kind"))
+        op.create_or_replace_sp(my_function)
+        op.cleanup_everything("events")
+      `, 'from app.functions import my_function'),
+    }, 'postgresql');
+    assert.deepEqual(table(r, 'events').columns.get('kind')!.type?.enumValues, ['a', 'b', 'c']);
+    // The stored procedure's implementation runs SQL that makes a function, no table change; an op nobody registers
+    // is still reported.
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.cleanup_everything: could not evaluate what this op, which Alembic Drift does not know, changes statically.']);
+  });
+});
+
 describe('migrations: revisions run by project code', () => {
   it('reads ops on an `op` parameter of upgrade(), as projects that pass their own Operations object write them', async () => {
     const text = `"""plugin revision"""\nimport sqlalchemy as sa\n\nrevision = "b1"\ndown_revision = None\n\n\ndef upgrade(op=None):\n    op.create_table("widgets", sa.Column("id", sa.Integer(), primary_key=True))\n`;

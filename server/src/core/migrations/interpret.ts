@@ -1,7 +1,7 @@
 import { callsIn, innerBlocks, returnedValue, subExprs, type Expr, type Stmt } from '../python/syntax';
 import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
-import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
+import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { tableKey } from '../schema/schema';
 import { tablesOf } from './replayGroups';
@@ -94,6 +94,12 @@ type Var =
 
 const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
 
+/** Ops a project registers with Alembic, by name, and the functions that implement them, by the class they run for. */
+interface OpPlugins {
+  ops: Map<string, { file: string; cls: ClassStmt; classMethod: string }>;
+  implementations: Map<ClassStmt, { file: string; def: DefStmt }>;
+}
+
 /** The local bindings of one function activation. */
 class Frame {
   readonly vars = new Map<string, Var>();
@@ -161,6 +167,8 @@ class Interpreter {
   private readonly moduleFrames = new Map<string, Frame>();
   /** Where each `batch_alter_table` block being walked began, as a number of steps. */
   private readonly batchStarts: number[] = [];
+  /** The op plugins of the revision's environment, read when an op or `invoke` first needs them. */
+  private plugins?: OpPlugins;
   /** Helpers inlined so far (run, or read for what they return): helpers that call helpers grow exponentially, so they are bounded. */
   private inlined = 0;
   /** What upgrade()'s `op` parameter, which defaults to None and which Alembic does not pass, is bound to. */
@@ -219,6 +227,8 @@ class Interpreter {
           frame.set(s.name, { kind: 'value', value: { t: 'def', file: frame.file, def: s } });
           break;
         case 'return':
+          // `return operations.invoke(op)`: the call runs before the function returns.
+          if (s.value) this.evaluate(s.value, frame, current);
           return 'return';
         default:
           break;
@@ -249,7 +259,9 @@ class Interpreter {
     }
     const target = this.opMethod(e.fn, frame);
     if (target) {
-      this.record(readOpCall({ scope: this.scope(frame), call: e, method: target.method, batch: target.batch }), flags);
+      const plugin = target.batch ? undefined : this.pluginCall(target.method, e, frame);
+      if (plugin) this.walk(plugin.def.body, plugin.inner, flags);
+      else this.record(readOpCall({ scope: this.scope(frame), call: e, method: target.method, batch: target.batch }), flags);
       return;
     }
     // A connection's `execute(...)`, or `exec_driver_sql(...)` (CREATE INDEX CONCURRENTLY through an autocommit one).
@@ -382,13 +394,17 @@ class Interpreter {
     return v.t === 'def' ? { def: v.def, file: v.file } : undefined;
   }
 
-  /** A frame for a call of `fn`, with its parameters bound to the call's arguments (or their defaults). */
-  private bindCall(fn: { def: DefStmt; file: string }, call: Extract<Expr, { k: 'call' }>, caller: Frame): Frame {
+  /**
+   * A frame for a call of `fn`, with its parameters bound to the call's arguments (or their defaults); `leading`
+   * binds the first parameters to values given before the call's own (a class method's `cls` and `operations`).
+   */
+  private bindCall(fn: { def: DefStmt; file: string }, call: Extract<Expr, { k: 'call' }>, caller: Frame, leading: Var[] = []): Frame {
     const frame = new Frame(fn.file, caller.depth + 1, new Set([...caller.active, fn.def]));
     const starred = call.args.findIndex((a) => a.k === 'starred');
     const positional = starred < 0 ? call.args : call.args.slice(0, starred);
     let next = 0;
-    for (const p of fn.def.params) {
+    fn.def.params.slice(0, leading.length).forEach((p, i) => frame.set(p.name, leading[i]));
+    for (const p of fn.def.params.slice(leading.length)) {
       if (p.star === '*') {
         // `*columns`: the positional arguments left, each read where the call is (a starred one spelled out).
         const rest = call.args.slice(next).map((a) => (a.k === 'starred' ? this.sequence(a.value, caller) : [this.itemOf(a, caller)]));
@@ -990,6 +1006,62 @@ class Interpreter {
     const init = this.boundMethod(instance, '__init__', call, frame);
     if (init) this.walk(init.def.body, init.inner, flags);
     return instance;
+  }
+
+  /**
+   * An op the project adds to Alembic's (the "operation plugins" of Alembic's cookbook): `op.replace_enum(...)` runs
+   * the class method of the class registered under that name, with the class and `op` bound first, and
+   * `operations.invoke(obj)` runs the function registered as the implementation for `obj`'s class, given `op` and
+   * `obj`. Undefined for any other op.
+   */
+  private pluginCall(method: string, call: Extract<Expr, { k: 'call' }>, frame: Frame): { def: DefStmt; inner: Frame } | undefined {
+    if (call.fn.k !== 'attr' || (method !== 'invoke' && isKnownOp(method))) return undefined;
+    const operations = this.varFor(call.fn.obj, frame);
+    if (method === 'invoke') {
+      const made = call.args.length === 1 && call.args[0].k === 'name' ? frame.vars.get(call.args[0].id) : undefined;
+      const implementation = made?.kind === 'instance' ? this.opPlugins(frame.file).implementations.get(made.cls.cls) : undefined;
+      if (made?.kind !== 'instance' || !implementation || !this.mayInline(implementation.def, frame)) return undefined;
+      return { def: implementation.def, inner: this.bindCall(implementation, { ...call, args: [], kw: [] }, frame, [operations, made]) };
+    }
+    const registered = this.opPlugins(frame.file).ops.get(method);
+    const maker = registered && this.resolver.methodOf(registered, registered.classMethod);
+    if (!registered || !maker || !this.mayInline(maker.def, frame)) return undefined;
+    return { def: maker.def, inner: this.bindCall(maker, call, frame, [{ kind: 'value', value: { t: 'class', file: registered.file, cls: registered.cls } }, operations]) };
+  }
+
+  /**
+   * The op plugins registered where the revision's environment is set up: its env.py (the nearest one up from the
+   * revision) and the project modules it imports.
+   */
+  private opPlugins(file: string): OpPlugins {
+    if (this.plugins) return this.plugins;
+    const plugins: OpPlugins = { ops: new Map(), implementations: new Map() };
+    this.plugins = plugins;
+    const dirs = file.split('/').slice(0, -1);
+    let env: string | undefined;
+    for (let n = dirs.length; n >= 0 && !env; n--) {
+      const candidate = [...dirs.slice(0, n), 'env.py'].join('/');
+      if (this.resolver.hasFile(candidate)) env = candidate;
+    }
+    if (!env) return plugins;
+    const sources = [env, ...this.resolver.moduleBody(env).flatMap((s) => ((s.k === 'from' && s.level === 0) || s.k === 'import' ? [this.resolver.findModule(s.module, env)] : []))];
+    for (const source of sources) {
+      if (source === undefined) continue;
+      for (const s of this.resolver.moduleBody(source)) {
+        if (s.k !== 'class' && s.k !== 'def') continue;
+        for (const d of s.decorators) {
+          if (d.k !== 'call' || d.fn.k !== 'attr' || !this.resolver.externalName(source, d.fn.obj)?.endsWith('Operations')) continue;
+          const name = d.args[0] && evalString(this.resolver, source, d.args[0]);
+          if (s.k === 'class' && d.fn.name === 'register_operation' && name) {
+            const classMethod = (d.args[1] && evalString(this.resolver, source, d.args[1])) ?? name;
+            plugins.ops.set(name, { file: source, cls: s, classMethod });
+          }
+          const target = s.k === 'def' && d.fn.name === 'implementation_for' && d.args[0] ? this.resolver.resolve(source, d.args[0]) : undefined;
+          if (target?.t === 'class' && s.k === 'def') plugins.implementations.set(target.cls, { file: source, def: s });
+        }
+      }
+    }
+    return plugins;
   }
 
   /** `obj.method(...)` on an instance the migration built: the method, with `self` bound to it. */

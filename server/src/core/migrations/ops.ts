@@ -178,6 +178,12 @@ const TABLE_PARAMS = new Set(['table_name', 'source_table']);
 /** A placeholder for the parts of a SQL string that cannot be evaluated. */
 const UNKNOWN_SQL_PART = 'alembic_drift_unknown';
 
+/** Whether `op.<method>` is one of Alembic's own ops (or an extension's this check knows). */
+export function isKnownOp(method: string): boolean {
+  const known = GEOSPATIAL_OPS[method] ?? method;
+  return PARAMS[known] !== undefined || OPS_OF_NO_TABLE.has(known) || known === 'sync_enum_values';
+}
+
 /**
  * Reads one `op.<method>(...)` or `batch_op.<method>(...)` call into migration ops (several for SQL with many
  * statements, none for ops that do not change the schema), keeping what cannot be evaluated in `unresolved`.

@@ -184,6 +184,11 @@ export class Resolver {
     return list[list.length - 1].b;
   }
 
+  /** Whether the project holds a file at this path. */
+  hasFile(file: string): boolean {
+    return this.fileSet.has(file);
+  }
+
   /** The top-level statements of a project file. */
   moduleBody(file: string): Stmt[] {
     return this.source.syntax(file)?.body ?? [];
