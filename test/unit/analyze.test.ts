@@ -579,6 +579,24 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found(networks('255')), []);
   });
 
+  it("leaves out the table env.py's configure(version_table=...) names, as Alembic does its own (tracim's migrate_version)", async () => {
+    const models = `${USERS}
+  class MigrateVersion(Base):
+      __tablename__ = "migrate_version"
+      version_num = sa.Column(sa.String(32), primary_key=True)
+`;
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
+    const env = (configure: string) => ({ 'migrations/env.py': `from alembic import context
+from app.models import Base
+VERSIONS = "migrate_version"
+context.configure(url=url, ${configure})
+context.configure(connection=c, target_metadata=Base.metadata, ${configure})
+` });
+    assert.deepEqual(await drift(models, upgrade, env('version_table=VERSIONS')), []);
+    assert.deepEqual(await drift(models, upgrade, env('version_table="other_versions"')), ['missing-table migrate_version']);
+    assert.deepEqual(await drift(models, upgrade, env('version_table=settings.table')), ['missing-table migrate_version']);
+  });
+
   it("reads a neutron plugin's branch labels from neutron's migration cli, which the plugin does not hold (networking-bgpvpn)", async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

@@ -983,6 +983,7 @@ describe('migrations: op plugins a project registers (Alembic cookbook)', () => 
     def replace_enum(operations, operation):
         with operations.batch_alter_table(operation.table_name) as batch_op:
             batch_op.alter_column(operation.column_name, type_=operation.to_enum)
+        operations.create_index("ix_{}_{}".format(operation.table_name, operation.to_enum.name), operation.table_name, [operation.column_name])
 
 
     @Operations.register_operation("create_or_replace_sp", "invoke_for_target")
@@ -1021,6 +1022,7 @@ describe('migrations: op plugins a project registers (Alembic cookbook)', () => 
       `, 'from app.functions import my_function'),
     }, 'postgresql');
     assert.deepEqual(table(r, 'events').columns.get('kind')!.type?.enumValues, ['a', 'b', 'c']);
+    assert.deepEqual(table(r, 'events').indexes.map((i) => i.name), ['ix_events_kind']);
     // The stored procedure's implementation runs SQL that makes a function, no table change; an op nobody registers
     // is still reported.
     assert.deepEqual(r.findings.map((f) => f.message), ['op.cleanup_everything: could not evaluate what this op, which Alembic Drift does not know, changes statically.']);

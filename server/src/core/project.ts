@@ -450,7 +450,7 @@ export class Project {
       // comparing with what the others make would report every table they create as missing. The revision-cycle
       // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.
       const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && this.stepsOf(p.file, dialect, env.engine, resolver).length > 0);
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs });
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs, versionTable: compare.versionTable });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.

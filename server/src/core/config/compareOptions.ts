@@ -19,13 +19,15 @@ export interface CompareOptions {
   functions?: { serverDefault?: string; type?: string };
   renderAsBatch?: boolean;
   checkConstraints?: boolean;
+  /** `version_table="..."`: the table Alembic keeps the revision in, in place of alembic_version. */
+  versionTable?: string;
 }
 
 /** The plugin names that turn on the comparison of named CHECK constraints (Alembic 1.20, and 1.19's own name). */
 const CHECK_PLUGINS = new Set(['alembic.ext.checkconstraint_byname', 'alembic.ext.*', 'alembic.autogenerate.checkconstraint_byname']);
 
 /** The options that are on or off. */
-type CompareFlag = Exclude<keyof CompareOptions, 'functions'>;
+type CompareFlag = Exclude<keyof CompareOptions, 'functions' | 'versionTable'>;
 
 /** The keyword that sets each option. */
 const KEYWORDS = new Map<string, CompareFlag>([
@@ -103,6 +105,7 @@ export function readCompareOptions({ resolver, file, migrateFiles }: { resolver:
     type: env.found.type ?? migrate.found.type,
     renderAsBatch: env.found.renderAsBatch ?? migrate.found.renderAsBatch,
     checkConstraints: env.found.checkConstraints ?? migrate.found.checkConstraints,
+    versionTable: env.found.versionTable,
   };
   return withFunctions(settle(found, env.unknown || migrate.unknown), { ...migrate.functions, ...env.functions });
 }
@@ -116,11 +119,12 @@ function withFunctions(options: CompareOptions, functions: CompareOptions['funct
 /** The options as found, with the defaults where none is written, unless options were spread from elsewhere. */
 function settle(found: CompareOptions, unknown: boolean): CompareOptions {
   // Options spread from something env.py does not spell out may set either.
+  const versionTable = found.versionTable !== undefined ? { versionTable: found.versionTable } : {};
   if (unknown) {
     const onlyIfTrue = (v: boolean | undefined): true | undefined => (v === true ? true : undefined);
-    return { serverDefault: onlyIfTrue(found.serverDefault), type: found.type === false ? false : undefined, renderAsBatch: onlyIfTrue(found.renderAsBatch), checkConstraints: onlyIfTrue(found.checkConstraints) };
+    return { serverDefault: onlyIfTrue(found.serverDefault), type: found.type === false ? false : undefined, renderAsBatch: onlyIfTrue(found.renderAsBatch), checkConstraints: onlyIfTrue(found.checkConstraints), ...versionTable };
   }
-  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, renderAsBatch: found.renderAsBatch ?? false, checkConstraints: found.checkConstraints ?? false };
+  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, renderAsBatch: found.renderAsBatch ?? false, checkConstraints: found.checkConstraints ?? false, ...versionTable };
 }
 
 /**
@@ -152,6 +156,17 @@ class OptionsReader {
   }
 
   private option(file: string, name: string, value: Expr, scope: Scope): void {
+    if (name === 'version_table') {
+      // One name wherever configure() is called (online and offline alike), or none is known.
+      const names = new Set<string>();
+      const named = this.always(file, value, scope, 0, (v) => {
+        if (typeof v === 'string') names.add(v);
+        return typeof v === 'string';
+      });
+      const table = named && names.size === 1 && (this.found.versionTable ?? [...names][0]) === [...names][0] ? [...names][0] : undefined;
+      this.found.versionTable = table;
+      return;
+    }
     const option = KEYWORDS.get(name);
     if (!option) return;
     // Alembic tests the compare options with `is False` (None, 0 and a comparison function compare); render_as_batch

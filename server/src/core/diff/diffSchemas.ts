@@ -28,6 +28,8 @@ export interface DiffInput {
   unnamedModels?: UnnamedTable[];
   /** Where the changes of each pair of tables are remembered between diffs (see `TablePairMemo`). */
   memo?: TablePairMemo;
+  /** The table Alembic keeps the revision in, when env.py names one (`version_table=`): Alembic's, not compared. */
+  versionTable?: string;
 }
 
 /**
@@ -90,8 +92,9 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     }
   }
   const context = `${headText}\0${input.dialect ?? ''}`;
+  const alembics = (name: string): boolean => IGNORED_MIGRATION_TABLES.has(name) || name === input.versionTable;
   for (const model of input.models) {
-    if (IGNORED_MIGRATION_TABLES.has(model.name) && model.schema === undefined) continue;
+    if (alembics(model.name) && model.schema === undefined) continue;
     const mig = findTable(model);
     if (!mig) {
       unmatchedModels.push(model);
@@ -111,7 +114,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     input.memo?.set(model, { mig, context, uncertain, changes });
     out.push(...changes);
   }
-  const unmatchedMigrations = [...input.migrations.values()].filter((t) => !matched.has(t) && !IGNORED_MIGRATION_TABLES.has(t.name));
+  const unmatchedMigrations = [...input.migrations.values()].filter((t) => !matched.has(t) && !alembics(t.name));
   // An op that could have created a table under a name we cannot read (DDL we could not parse, a rename to an unknown name).
   const tableUncertain = (name: string): boolean => (input.uncertainOps ?? []).some((o) => (o.kind === 'create_table' || o.kind === 'rename_table' || o.kind === '*') && (!o.table || o.table === name));
   for (const model of unmatchedModels) {

@@ -1,5 +1,5 @@
 import type { Expr, Span, Stmt } from './syntax';
-import { keywordArg, methodKind } from './syntax';
+import { dottedName, keywordArg, methodKind } from './syntax';
 import type { ClassStmt, Locals, Resolver, Value } from './resolve';
 
 /** A Python literal value the analysis can know without running code. */
@@ -120,6 +120,12 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
           const member = resolver.classAttribute(owner, e.obj.name);
           if (member) return e.name === 'name' ? e.obj.name : again(member.found, member.file, undefined);
         }
+      }
+      if (e.name === 'name') {
+        // `status_enum.name` where `status_enum = sa.Enum(..., name="status")`: the type's name.
+        const owner = e.obj.k === 'call' ? { e: e.obj, file } : boundValue(resolver, file, e.obj, locals);
+        const named = owner?.e.k === 'call' && /enum$/i.test(dottedName(owner.e.fn) ?? '') ? keywordArg(owner.e, 'name') : undefined;
+        if (owner && named) return again(named, owner.file, undefined);
       }
       const bound = boundValue(resolver, file, e, locals);
       return bound ? again(bound.e, bound.file, undefined) : undefined;
