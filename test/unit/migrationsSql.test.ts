@@ -344,6 +344,17 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(readSqlOps('ALTER TABLE users MODIFY COLUMN id bigint', ORIGIN).map((o) => o.kind), ['alter_column']);
   });
 
+  it("reads MySQL's DROP PRIMARY KEY as a drop of the table's primary key, whatever its name (octavia)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("health_monitor", sa.Column("pool_id", sa.String(36), nullable=False), sa.Column("id", sa.String(36), nullable=False), sa.PrimaryKeyConstraint("pool_id", name="pk_hm"))
+        op.execute("ALTER TABLE health_monitor DROP PRIMARY KEY,ADD PRIMARY KEY(id);")
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(table(r, 'health_monitor').primaryKey, ['id']);
+  });
+
   it('reads SQLite forms: AUTOINCREMENT, WITHOUT ROWID, a trigger body with semicolons', () => {
     const ops = readSqlOps(
       'CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL); CREATE TRIGGER tr AFTER INSERT ON notes BEGIN UPDATE notes SET body = NEW.body WHERE id = NEW.id; END',
@@ -395,8 +406,10 @@ describe('migrations: DDL in op.execute', () => {
     for (const sql of ['ALTER TABLE x ENGINE=InnoDB', 'ALTER TABLE x DEFAULT CHARSET=utf8mb4', 'ALTER TABLE `x` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin']) {
       assert.deepEqual(readSqlOps(sql, ORIGIN, { dialect: 'mysql' }), [], sql);
     }
-    const ops = readSqlOps('ALTER TABLE health_monitor DROP PRIMARY KEY, ADD PRIMARY KEY (id)', ORIGIN, { dialect: 'mysql' });
-    assert.deepEqual(ops.map((o) => [o.kind, o.kind === 'opaque' && !!o.constraintsOnly]), [['opaque', true], ['create_primary_key', false]]);
+    const ops = readSqlOps('ALTER TABLE health_monitor DROP KEY ix_pool', ORIGIN, { dialect: 'mysql' });
+    assert.deepEqual(ops.map((o) => [o.kind, o.kind === 'opaque' && !!o.constraintsOnly]), [['opaque', true]]);
+    const dropped = readSqlOps('ALTER TABLE health_monitor DROP PRIMARY KEY', ORIGIN, { dialect: 'mysql' });
+    assert.deepEqual(dropped.map((o) => o.kind === 'drop_constraint' && [o.type, o.primaryKey]), [['primary', true]]);
   });
 
   it('reads a MySQL procedure whole, not cut at the semicolons of its BEGIN ... END body, as no schema change', () => {

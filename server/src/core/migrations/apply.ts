@@ -547,7 +547,7 @@ class SchemaReplay {
   private dropConstraint(op: Extract<MigrationOp, { kind: 'drop_constraint' }>): void {
     const table = this.existing(op.table, op, { ifExists: op.ifExists });
     if (!table || op.name === undefined) return;
-    const name = this.droppedName(op, table);
+    const name = op.primaryKey ? (table.primaryKeyName ?? op.name) : this.droppedName(op, table);
     const foreignKeys = table.foreignKeys.length;
     if (this.removeConstraint(table, name, op.type)) {
       if (table.foreignKeys.length < foreignKeys) this.foreignKeyIndexesLeft.add(`${refKey(op.table)}:${name}`);

@@ -60,8 +60,11 @@ export type MigrationOp = OpBase &
     /** `table` is absent when the op does not say (the index is looked up by name, in `schema`). */
     | { kind: 'drop_index'; table?: TableRef; schema?: string; name?: string; ifExists: boolean }
     | { kind: 'create_unique_constraint' | 'create_foreign_key' | 'create_check_constraint' | 'create_primary_key'; table: TableRef; constraint?: ConstraintSpec }
-    /** `final`: the name is written `op.f(...)`, which a naming convention leaves as it is. */
-    | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean; final?: true }
+    /**
+     * `final`: the name is written `op.f(...)`, which a naming convention leaves as it is. `primaryKey`: the table's
+     * primary key whatever its name (MySQL's `DROP PRIMARY KEY`).
+     */
+    | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean; final?: true; primaryKey?: true }
     /**
      * `ALTER INDEX a RENAME TO b` (no table: looked up by name in `schema`, as an index or the constraint it backs), or
      * `ALTER TABLE t RENAME CONSTRAINT a TO b`.

@@ -187,6 +187,7 @@ class MysqlStatementReader {
     if (action === 'drop' && a.resource === 'column') return [{ ...base, kind: 'drop_column', table, column: columnName(a.column), ifExists: false }];
     if (action === 'drop' && a.resource === 'index') return [{ ...base, kind: 'drop_index', table, name: a.index, ifExists: false }];
     if (action === 'drop' && a.resource === 'key' && /foreign/i.test(String(a.keyword))) return [{ ...base, kind: 'drop_constraint', table, name: a.key, type: 'foreignkey', ifExists: false }];
+    if (action === 'drop' && a.resource === 'key' && /primary/i.test(String(a.keyword))) return [{ ...base, kind: 'drop_constraint', table, name: 'PRIMARY', type: 'primary', primaryKey: true, ifExists: false }];
     if (action === 'drop' && a.resource === 'constraint' && a.constraint) return [{ ...base, kind: 'drop_constraint', table, name: a.constraint, ifExists: false }];
     if (action === 'rename' && a.resource === 'table') return [{ ...base, kind: 'rename_table', table, newName: typeof a.table === 'string' ? a.table : tableRef(a.table)?.name }];
     if (action === 'rename' && a.resource === 'column') return [{ ...base, kind: 'alter_column', table, column: columnName(a.old_column), changes: { newName: columnName(a.column) } }];
