@@ -87,4 +87,29 @@ describe('incremental analysis', () => {
     assert.equal(new Set(seen).size, 4, seen.join("\n"));
     assert.deepEqual(editor.analyze().findings, first);
   });
+
+  it("replays every group of tables again when an edit changes whether the history builds from empty", async () => {
+    const parser = await testParser();
+    const revision = (id: string, down: string, body: string): string => `from alembic import op\nimport sqlalchemy as sa\nrevision = "${id}"\ndown_revision = ${down}\n\ndef upgrade():\n${body}\n`;
+    const files = new Map([
+      ['alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n'],
+      ['migrations/env.py', 'from alembic import context\n'],
+      ['migrations/versions/a1.py', revision('a1', 'None', '    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))')],
+      ['migrations/versions/b2.py', revision('b2', '"a1"', '    if "audit" in sa.inspect(op.get_bind()).get_table_names():\n        op.add_column("users", sa.Column("audited", sa.Boolean()))')],
+      ['migrations/versions/c3.py', revision('c3', '"b2"', '    op.create_table("settings", sa.Column("id", sa.Integer(), primary_key=True))')],
+    ]);
+    const editor = new Project(parser);
+    for (const [f, t] of files) editor.setFile(f, t);
+    const before = editor.analyze().findings;
+    // An unconditional change to a table no revision makes, in a revision that touches no table of the test's group:
+    // the history now relies on create_all(), and the test on "audit" can no longer be decided.
+    const edited = revision('c3', '"b2"', '    op.create_table("settings", sa.Column("id", sa.Integer(), primary_key=True))\n    op.add_column("legacy", sa.Column("x", sa.Integer()))');
+    editor.setFile('migrations/versions/c3.py', edited);
+    const fresh = new Project(parser);
+    for (const [f, t] of files) fresh.setFile(f, f === 'migrations/versions/c3.py' ? edited : t);
+    const after = editor.analyze().findings;
+    assert.deepEqual(after, fresh.analyze().findings);
+    assert.notDeepEqual(after.map((f) => f.code), before.map((f) => f.code));
+    assert.ok(after.some((f) => f.code === 'unresolved' && f.table === 'users'));
+  });
 });
