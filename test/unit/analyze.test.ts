@@ -629,6 +629,10 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     const env = { 'migrations/env.py': 'from alembic import context\nfrom app.models import Base\ntarget_metadata = Base.metadata\n' };
     const named = `${create('ck_users_positive')}\nop.create_unique_constraint(None, "users", ["id", "email"])\nop.drop_constraint("uq_users_id", "users", type_="unique")`;
     assert.deepEqual((await analysis(named, { 'app/models.py': viaGetBase, ...env })).map((f) => f.code), []);
+    // The async base of sqlalchemy_helpers.aio has a MetaData of its own, with the same naming convention.
+    const viaAio = models.replace('from sqlalchemy_helpers import Base', 'from sqlalchemy_helpers.aio import Base');
+    assert.deepEqual((await analysis(create('ck_users_positive'), { 'app/models.py': viaAio, ...env })).map((f) => f.code), []);
+    assert.deepEqual((await analysis(create('ck_users_other'), { 'app/models.py': viaAio, ...env })).map((f) => f.code), ['missing-check', 'extra-check']);
   });
 
   it("knows oslo.db's model base, timestamp and soft-delete mixins and its JSON types (nova, cinder)", async () => {

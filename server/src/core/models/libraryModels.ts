@@ -438,6 +438,18 @@ def get_base(*args, **kwargs):
     return Base
 `;
 
+/** sqlalchemy_helpers.aio: the base of async models, with a MetaData of its own under the same naming convention. */
+const SQLALCHEMY_HELPERS_AIO = `
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncAttrs
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy_helpers.manager import NAMING_CONVENTION
+
+
+class Base(AsyncAttrs, DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+`;
+
 /** neutron.db.migration.cli: the branch labels a neutron plugin's first revisions take from neutron's own. */
 const NEUTRON_MIGRATION_CLI = `
 EXPAND_BRANCH = "expand"
@@ -445,7 +457,6 @@ CONTRACT_BRANCH = "contract"
 `;
 
 /** The library modules by dotted name. */
-
 const MODULES: ReadonlyMap<string, string> = new Map([
   ['fastapi_users_db_sqlalchemy', FASTAPI_USERS_DB_SQLALCHEMY],
   ['fastapi_users_db_sqlalchemy.generics', FASTAPI_USERS_GENERICS],
@@ -460,6 +471,7 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['oslo_db.sqlalchemy.types', OSLO_DB_TYPES],
   ['sqlalchemy_helpers', 'from sqlalchemy_helpers.manager import Base, get_base\n'],
   ['sqlalchemy_helpers.manager', SQLALCHEMY_HELPERS_MANAGER],
+  ['sqlalchemy_helpers.aio', SQLALCHEMY_HELPERS_AIO],
   ['neutron_lib', ''],
   ['neutron_lib.db', ''],
   ['neutron_lib.db.model_base', NEUTRON_LIB_MODEL_BASE],
