@@ -531,6 +531,38 @@ describe('migrations: branches', () => {
     assert.equal(table(r, 'posts').uncertain, true);
   });
 
+  it("leaves uncompared the keys of a table whose foreign keys name a table an undecided dialect branch renames (cuckoo)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("machines", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("machines_tags", sa.Column("machine_id", sa.Integer(), sa.ForeignKey("machines.id")))
+      `),
+      'v/b.py': rev('b', 'a', `
+        if op.get_bind().engine.driver == "pysqlite":
+            op.rename_table("machines", "old_machines")
+            op.drop_table("old_machines")
+            op.create_table("machines", sa.Column("id", sa.Integer(), primary_key=True))
+      `),
+    });
+    const keys = table(r, 'machines_tags');
+    assert.deepEqual([keys.uncertain, keys.uncertainConstraints], [undefined, true]);
+    assert.ok(r.findings.some((f) => f.table === 'machines_tags' && /the foreign keys of table "machines_tags" name the table it renames/.test(f.message)));
+    // Renamed back within the revision (SQLite's round trip that rewrites other tables' references): keys compared.
+    const roundTrip = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("user", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("setting", sa.Column("user_id", sa.Integer(), sa.ForeignKey("user.id")))
+      `),
+      'v/b.py': rev('b', 'a', `
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute('ALTER TABLE "user" RENAME TO user_old')
+            op.execute('ALTER TABLE user_old RENAME TO "user"')
+      `),
+    });
+    assert.equal(table(roundTrip, 'setting').uncertainConstraints, undefined);
+    assert.deepEqual(table(roundTrip, 'setting').foreignKeys.map((fk) => fk.refTable), ['user']);
+  });
+
   it('still compares the columns of a table whose undecided dialect branch only changes its indexes or constraints', async () => {
     const r = await replay({
       'v/a.py': BASE,

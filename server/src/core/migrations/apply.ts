@@ -1,7 +1,7 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
-import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
+import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { spatialIndexName } from '../schema/types';
@@ -125,6 +125,8 @@ class SchemaReplay {
   private uncertain = false;
   /** A failure of the current op is not reported (a `try:` body, a branch on what the database or a setting holds). */
   private guarded = false;
+  /** Foreign keys an uncertain rename of the table they name rewrote, with the name they had first; checked when the revision ends. */
+  private readonly renamedReferences = new Map<ForeignKeyDef, { table: TableDef; was: string; message: string; op: MigrationOp }>();
   /** The current op runs under a test on what the database holds that the replay cannot decide. */
   private stateUnknown = false;
   /** What each test on the database found, decided when the first op under it was reached. */
@@ -165,11 +167,13 @@ class SchemaReplay {
   }
 
   finish(): ReplayResult {
+    this.settleRenamedReferences();
     if (this.baseline.length > 0) this.findings.push(baselineFinding(this.baseline.map((b) => b.table), this.baseline[0].step.op.origin));
     return { schema: this.schema, findings: this.findings, uncertainOps: this.uncertainOps, baseline: this.baseline };
   }
 
   apply(revision: string, step: OpStep): void {
+    if (revision !== this.revision) this.settleRenamedReferences();
     this.revision = revision;
     this.step = step;
     this.uncertain = step.uncertain;
@@ -338,7 +342,14 @@ class SchemaReplay {
     }
     if (!this.legacyAlterTable) {
       for (const other of this.schema.values()) {
-        for (const fk of other.foreignKeys) if (fk.refTable === table.name && fk.refSchema === table.schema) fk.refTable = newName;
+        const referring = other.foreignKeys.filter((fk) => fk.refTable === table.name && fk.refSchema === table.schema);
+        // A rename that may not run leaves what the keys that name the table point to unknown, unless the revision
+        // renames it back (SQLite's rename round trip that rewrites the references of other tables).
+        if (referring.length > 0 && this.uncertain && other !== table) {
+          const message = `${label(op)}: ${this.onlySome()}; the foreign keys of table "${qualified(other)}" name the table it renames, so its indexes and constraints are not compared.`;
+          for (const fk of referring) if (!this.renamedReferences.has(fk)) this.renamedReferences.set(fk, { table: other, was: table.name, message, op });
+        }
+        for (const fk of referring) fk.refTable = newName;
       }
     }
     this.schema.delete(oldKey);
@@ -672,6 +683,19 @@ class SchemaReplay {
     table.uncertainConstraints = true;
   }
 
+  /**
+   * Once a revision has run: a table whose foreign keys an uncertain rename left naming another table than before is
+   * not compared on its keys; one whose keys the revision renamed back is.
+   */
+  private settleRenamedReferences(): void {
+    for (const [fk, { table, was, message, op }] of this.renamedReferences) {
+      if (fk.refTable === was || !this.schema.has(tableKey(table.name, table.schema))) continue;
+      if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', message, table.name, undefined, op.origin);
+      this.untrustConstraints(table, op);
+    }
+    this.renamedReferences.clear();
+  }
+
   /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
@@ -896,8 +920,8 @@ class SchemaReplay {
     this.report('invalid-operation', message, table?.name ?? tableName, column);
   }
 
-  private report(code: FindingCode, message: string, table?: string, column?: string): void {
-    const { file, span } = this.step.op.origin;
+  private report(code: FindingCode, message: string, table?: string, column?: string, origin: SourceRef = this.step.op.origin): void {
+    const { file, span } = origin;
     const key = `${code}\n${file}\n${span.join(',')}\n${message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
