@@ -218,6 +218,17 @@ describe('migrations: loops and local variables', () => {
     assert.deepEqual([...r.schema.keys()], ['c']);
   });
 
+  it('gives up on comprehensions that multiply to more items than it evaluates, and says so (no crash)', async () => {
+    const big = Array.from({ length: 5000 }, (_, i) => `"t${i}"`).join(', ');
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        for row in GRID:
+            op.create_table(row[0], sa.Column("id", sa.Integer(), primary_key=True))
+      `, `BIG = [${big}]\nGRID = [[x + y for x in BIG] for y in BIG]`),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.create_table: could not evaluate the table name `row[0]` statically.']);
+  });
+
   it('reads the column a local lambda makes when the op calls it (gnocchi)', async () => {
     const r = await replay({
       'v/a.py': BASE,

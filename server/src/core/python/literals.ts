@@ -15,12 +15,17 @@ const MAX_DEPTH = 30;
 export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: Locals, depth = 0): Literal | undefined {
   if (constants) return evaluate(resolver, file, e, locals, depth);
   constants = new Map();
+  comprehensionItemsLeft = MAX_COMPREHENSION_WORK;
   try {
     return evaluate(resolver, file, e, locals, depth);
   } finally {
     constants = undefined;
   }
 }
+
+/** Items all the comprehensions of one outermost evaluation may go through (nested ones multiply). */
+const MAX_COMPREHENSION_WORK = 100_000;
+let comprehensionItemsLeft = MAX_COMPREHENSION_WORK;
 
 /**
  * The module constants an outermost `evalLiteral` has evaluated, by their expression: a comprehension that tests each
@@ -95,10 +100,12 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
     case 'name': {
       const bound = boundValue(resolver, file, e, locals);
       if (!bound) return undefined;
-      const known = constants?.get(bound.e);
+      // Module constants are remembered; a comprehension's or a loop's variable, bound anew per item, is not.
+      const constant = !locals?.has(e.id);
+      const known = constant ? constants?.get(bound.e) : undefined;
       if (known !== undefined) return known;
       const v = again(bound.e, bound.file, undefined);
-      if (v !== undefined) constants?.set(bound.e, v);
+      if (v !== undefined && constant) constants?.set(bound.e, v);
       return v;
     }
     case 'attr': {
@@ -248,6 +255,8 @@ function comprehension(resolver: Resolver, file: string, e: Extract<Expr, { k: '
   const items = evalLiteral(resolver, file, e.iter, locals, depth + 1);
   const iterated = typeof items === 'string' ? [...items] : items;
   if (!Array.isArray(iterated) || iterated.length > MAX_COMPREHENSION_ITEMS) return undefined;
+  comprehensionItemsLeft -= iterated.length;
+  if (comprehensionItemsLeft < 0) return undefined;
   const out: Literal[] = [];
   for (const item of iterated) {
     const inner = new Map(locals ?? []);
