@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { codes, replay, rev, table } from './migrationsHelpers';
+import { py } from './helpers';
 
 const BASE = rev('a', null, `
   op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(255)))
@@ -572,6 +573,20 @@ describe('migrations: branches', () => {
     });
     assert.equal(table(roundTrip, 'setting').uncertainConstraints, undefined);
     assert.deepEqual(table(roundTrip, 'setting').foreignKeys.map((fk) => fk.refTable), ['user']);
+    // Renamed in both branches (SQL in one, rename_table in the other): renamed whichever runs, keys compared.
+    const bothBranches = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("parent", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("child", sa.Column("parent_id", sa.Integer(), sa.ForeignKey("parent.id")))
+      `),
+      'v/b.py': rev('b', 'a', `
+        if op.get_bind().dialect.name == "postgresql":
+            op.execute("ALTER TABLE parent RENAME TO parents")
+        else:
+            op.rename_table("parent", "parents")
+      `),
+    });
+    assert.equal(table(bothBranches, 'child').uncertainConstraints, undefined);
   });
 
   it('still compares the columns of a table whose undecided dialect branch only changes its indexes or constraints', async () => {
@@ -1051,6 +1066,71 @@ describe('migrations: op plugins a project registers (Alembic cookbook)', () => 
             op = cls(target)
             return operations.invoke(op)
   `;
+
+  it("reads an Enum's .name from SQLAlchemy's Enum or a dialect's ENUM, not from a project function of such a name", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_index("ix_%s" % STATUS.name, "t", ["id"])
+        op.create_index("ix_%s" % postgresql.ENUM("a", name="kind").name, "t", ["id"])
+        op.create_index("ix_%s" % make_enum("a", name="mood").name, "t", ["id"])
+      `, 'from sqlalchemy.dialects import postgresql\nSTATUS = sa.Enum("a", "b", name="status")\n\ndef make_enum(*values, name):\n    return postgresql.ENUM(*values, name="app_" + name)\n'),
+    });
+    const names = table(r, 't').indexes.map((i) => i.name);
+    assert.deepEqual(names.slice(0, 2), ['ix_status', 'ix_kind']);
+    assert.ok(!names.includes('ix_mood'));
+    assert.deepEqual(codes(r.findings), ['unresolved']);
+  });
+
+  it('finds the plugins from the revision, an implementation for a base class, an op object made in place, and says what it cannot follow', async () => {
+    const env = `
+      from alembic.operations import MigrateOperation, Operations
+      from app import ops
+    `;
+    const ops = `
+      from alembic.operations import MigrateOperation, Operations
+
+
+      class TableOp(MigrateOperation):
+          def __init__(self, table_name):
+              self.table_name = table_name
+
+
+      @Operations.register_operation("stamp_table")
+      class StampTableOp(TableOp):
+          @classmethod
+          def stamp_table(cls, operations, table_name):
+              return operations.invoke(cls(table_name))
+
+
+      @Operations.register_operation("lost_op")
+      class LostOp(TableOp):
+          @classmethod
+          def lost_op(cls, operations, table_name):
+              return cls._elsewhere(operations, table_name)
+
+
+      @Operations.implementation_for(TableOp)
+      def stamp(operations, operation):
+          operations.add_column(operation.table_name, sa.Column("stamped", sa.Boolean()))
+    `;
+    const r = await replay({
+      'app/__init__.py': '',
+      'app/ops.py': `import sqlalchemy as sa\n${py(ops)}`,
+      'app/helpers.py': 'from alembic import op\n\ndef stamp_users():\n    op.stamp_table("users")\n',
+      'migrations/env.py': env,
+      'migrations/versions/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True))
+        stamp_users()
+        op.stamp_table("posts")
+        op.lost_op("posts")
+      `, 'from app.helpers import stamp_users'),
+    });
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'stamped']);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'stamped']);
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.lost_op: could not evaluate what this op, which Alembic Drift does not know, changes statically.']);
+  });
 
   it("runs a registered op's class method and the implementation its invoke() calls, as Alembic does", async () => {
     const r = await replay({

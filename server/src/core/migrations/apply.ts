@@ -126,7 +126,7 @@ class SchemaReplay {
   /** A failure of the current op is not reported (a `try:` body, a branch on what the database or a setting holds). */
   private guarded = false;
   /** Foreign keys an uncertain rename of the table they name rewrote, with the name they had first; checked when the revision ends. */
-  private readonly renamedReferences = new Map<ForeignKeyDef, { table: TableDef; was: string; message: string; op: MigrationOp }>();
+  private readonly renamedReferences = new Map<ForeignKeyDef, { table: TableDef; was: string; wasKey: string; message: string; op: MigrationOp }>();
   /** The current op runs under a test on what the database holds that the replay cannot decide. */
   private stateUnknown = false;
   /** What each test on the database found, decided when the first op under it was reached. */
@@ -347,7 +347,7 @@ class SchemaReplay {
         // renames it back (SQLite's rename round trip that rewrites the references of other tables).
         if (referring.length > 0 && this.uncertain && other !== table) {
           const message = `${label(op)}: ${this.onlySome()}; the foreign keys of table "${qualified(other)}" name the table it renames, so its indexes and constraints are not compared.`;
-          for (const fk of referring) if (!this.renamedReferences.has(fk)) this.renamedReferences.set(fk, { table: other, was: table.name, message, op });
+          for (const fk of referring) if (!this.renamedReferences.has(fk)) this.renamedReferences.set(fk, { table: other, was: table.name, wasKey: oldKey, message, op });
         }
         for (const fk of referring) fk.refTable = newName;
       }
@@ -684,12 +684,13 @@ class SchemaReplay {
   }
 
   /**
-   * Once a revision has run: a table whose foreign keys an uncertain rename left naming another table than before is
-   * not compared on its keys; one whose keys the revision renamed back is.
+   * Once a revision has run: a table whose foreign keys an uncertain rename left naming another table than before,
+   * while a table of the old name exists again (cuckoo's rebuild: renamed away, made anew), is not compared on its
+   * keys. One whose keys the revision renamed back is, and so is one whose old table is gone whichever branch ran.
    */
   private settleRenamedReferences(): void {
-    for (const [fk, { table, was, message, op }] of this.renamedReferences) {
-      if (fk.refTable === was || !this.schema.has(tableKey(table.name, table.schema))) continue;
+    for (const [fk, { table, was, wasKey, message, op }] of this.renamedReferences) {
+      if (fk.refTable === was || !this.schema.has(wasKey) || !this.schema.has(tableKey(table.name, table.schema))) continue;
       if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', message, table.name, undefined, op.origin);
       this.untrustConstraints(table, op);
     }

@@ -31,7 +31,7 @@ export function interpretUpgrade({ resolver, file, dialect, engine }: { resolver
   let upgrade: DefStmt | undefined;
   for (const s of resolver.moduleBody(file)) if (s.k === 'def' && s.name === 'upgrade') upgrade = s;
   if (!upgrade) return [];
-  const interpreter = new Interpreter(resolver, dialect);
+  const interpreter = new Interpreter(resolver, dialect, file);
   const frame = new Frame(file, 0, new Set([upgrade]));
   for (const [i, p] of upgrade.params.entries()) {
     // Alembic's multidb template runs `upgrade(engine_name)` once per database, with that database's name.
@@ -169,6 +169,8 @@ class Interpreter {
   private readonly batchStarts: number[] = [];
   /** The op plugins of the revision's environment, read when an op or `invoke` first needs them. */
   private plugins?: OpPlugins;
+  /** How many plugin implementations have been run (a plugin op that reaches none is said, not skipped). */
+  private implementationsRun = 0;
   /** Helpers inlined so far (run, or read for what they return): helpers that call helpers grow exponentially, so they are bounded. */
   private inlined = 0;
   /** What upgrade()'s `op` parameter, which defaults to None and which Alembic does not pass, is bound to. */
@@ -177,6 +179,8 @@ class Interpreter {
   constructor(
     private readonly resolver: Resolver,
     private readonly dialect: string | undefined,
+    /** The revision file whose upgrade() is run: its environment's env.py registers the op plugins. */
+    private readonly revisionFile: string,
   ) {}
 
   walk(body: Stmt[], frame: Frame, flags: Flags): Flow {
@@ -259,9 +263,17 @@ class Interpreter {
     }
     const target = this.opMethod(e.fn, frame);
     if (target) {
-      const plugin = target.batch ? undefined : this.pluginCall(target.method, e, frame);
-      if (plugin) this.walk(plugin.def.body, plugin.inner, flags);
-      else this.record(readOpCall({ scope: this.scope(frame), call: e, method: target.method, batch: target.batch }), flags);
+      const plugin = target.batch ? undefined : this.pluginCall(target.method, e, frame, flags);
+      if (plugin) {
+        // A plugin op is followed into its implementation; one whose implementation cannot be reached is said, as
+        // an op this check does not know.
+        const reached = this.implementationsRun;
+        const steps = this.steps.length;
+        this.walk(plugin.def.body, plugin.inner, flags);
+        if (plugin.implementation) this.implementationsRun++;
+        if (this.implementationsRun > reached || this.steps.length > steps) return;
+      }
+      this.record(readOpCall({ scope: this.scope(frame), call: e, method: target.method, batch: target.batch }), flags);
       return;
     }
     // A connection's `execute(...)`, or `exec_driver_sql(...)` (CREATE INDEX CONCURRENTLY through an autocommit one).
@@ -1014,37 +1026,55 @@ class Interpreter {
    * `operations.invoke(obj)` runs the function registered as the implementation for `obj`'s class, given `op` and
    * `obj`. Undefined for any other op.
    */
-  private pluginCall(method: string, call: Extract<Expr, { k: 'call' }>, frame: Frame): { def: DefStmt; inner: Frame } | undefined {
+  private pluginCall(method: string, call: Extract<Expr, { k: 'call' }>, frame: Frame, flags: Flags): { def: DefStmt; inner: Frame; implementation?: true } | undefined {
     if (call.fn.k !== 'attr' || (method !== 'invoke' && isKnownOp(method))) return undefined;
     const operations = this.varFor(call.fn.obj, frame);
     if (method === 'invoke') {
-      const made = call.args.length === 1 && call.args[0].k === 'name' ? frame.vars.get(call.args[0].id) : undefined;
-      const implementation = made?.kind === 'instance' ? this.opPlugins(frame.file).implementations.get(made.cls.cls) : undefined;
+      const arg = call.args.length === 1 ? call.args[0] : undefined;
+      // The op object, named or made in place (`operations.invoke(cls(target))`).
+      const made = arg?.k === 'name' ? frame.vars.get(arg.id) : arg?.k === 'call' ? this.construct(arg, frame, flags) : undefined;
+      const implementation = made?.kind === 'instance' ? this.implementationFor(made.cls, 0) : undefined;
       if (made?.kind !== 'instance' || !implementation || !this.mayInline(implementation.def, frame)) return undefined;
-      return { def: implementation.def, inner: this.bindCall(implementation, { ...call, args: [], kw: [] }, frame, [operations, made]) };
+      return { def: implementation.def, inner: this.bindCall(implementation, { ...call, args: [], kw: [] }, frame, [operations, made]), implementation: true };
     }
-    const registered = this.opPlugins(frame.file).ops.get(method);
+    const registered = this.opPlugins().ops.get(method);
     const maker = registered && this.resolver.methodOf(registered, registered.classMethod);
     if (!registered || !maker || !this.mayInline(maker.def, frame)) return undefined;
     return { def: maker.def, inner: this.bindCall(maker, call, frame, [{ kind: 'value', value: { t: 'class', file: registered.file, cls: registered.cls } }, operations]) };
   }
 
+  /** The implementation registered for an op class, or for the nearest of its project bases that has one (as Alembic dispatches). */
+  private implementationFor(owner: { file: string; cls: ClassStmt }, depth: number): { file: string; def: DefStmt } | undefined {
+    const own = this.opPlugins().implementations.get(owner.cls);
+    if (own || depth > MAX_EXPAND_DEPTH) return own;
+    for (const base of owner.cls.bases) {
+      const v = this.resolver.resolve(owner.file, base);
+      const found = v.t === 'class' ? this.implementationFor(v, depth + 1) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   /**
    * The op plugins registered where the revision's environment is set up: its env.py (the nearest one up from the
-   * revision) and the project modules it imports.
+   * revision) and the project modules it imports (`import x`, `from x import y` of a module or of a module's name).
    */
-  private opPlugins(file: string): OpPlugins {
+  private opPlugins(): OpPlugins {
     if (this.plugins) return this.plugins;
     const plugins: OpPlugins = { ops: new Map(), implementations: new Map() };
     this.plugins = plugins;
-    const dirs = file.split('/').slice(0, -1);
+    const dirs = this.revisionFile.split('/').slice(0, -1);
     let env: string | undefined;
     for (let n = dirs.length; n >= 0 && !env; n--) {
       const candidate = [...dirs.slice(0, n), 'env.py'].join('/');
       if (this.resolver.hasFile(candidate)) env = candidate;
     }
     if (!env) return plugins;
-    const sources = [env, ...this.resolver.moduleBody(env).flatMap((s) => ((s.k === 'from' && s.level === 0) || s.k === 'import' ? [this.resolver.findModule(s.module, env)] : []))];
+    const sources: Array<string | undefined> = [env];
+    for (const s of this.resolver.moduleBody(env)) {
+      if (s.k === 'import') sources.push(this.resolver.findModule(s.module, env));
+      else if (s.k === 'from' && s.level === 0) sources.push(this.resolver.findModule(s.module, env), ...s.names.map((n) => this.resolver.findModule(`${s.module}.${n.name}`, env)));
+    }
     for (const source of sources) {
       if (source === undefined) continue;
       for (const s of this.resolver.moduleBody(source)) {

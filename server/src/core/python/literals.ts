@@ -1,5 +1,5 @@
 import type { Expr, Span, Stmt } from './syntax';
-import { dottedName, keywordArg, methodKind } from './syntax';
+import { keywordArg, methodKind } from './syntax';
 import type { ClassStmt, Locals, Resolver, Value } from './resolve';
 
 /** A Python literal value the analysis can know without running code. */
@@ -131,7 +131,7 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
       if (e.name === 'name') {
         // `status_enum.name` where `status_enum = sa.Enum(..., name="status")`: the type's name.
         const owner = e.obj.k === 'call' ? { e: e.obj, file } : boundValue(resolver, file, e.obj, locals);
-        const named = owner?.e.k === 'call' && /enum$/i.test(dottedName(owner.e.fn) ?? '') ? keywordArg(owner.e, 'name') : undefined;
+        const named = owner?.e.k === 'call' && /^(sa\.Enum|\w+\.ENUM)$/.test(resolver.externalName(owner.file, owner.e.fn) ?? '') ? keywordArg(owner.e, 'name') : undefined;
         if (owner && named) return again(named, owner.file, undefined);
       }
       const bound = boundValue(resolver, file, e, locals);
