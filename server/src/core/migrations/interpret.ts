@@ -7,6 +7,7 @@ import { tableKey } from '../schema/schema';
 import { tablesOf } from './replayGroups';
 import { readCatalogQuery, type CatalogQuery } from './catalogQueries';
 import { installedSqlParsers } from './sqlParsers';
+import { implementationOf, readOpPlugins, type OpPlugins } from './opPlugins';
 
 /** An op as the upgrade runs it, with how sure the analysis is that it runs. */
 export interface OpStep {
@@ -94,11 +95,6 @@ type Var =
 
 const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
 
-/** Ops a project registers with Alembic, by name, and the functions that implement them, by the class they run for. */
-interface OpPlugins {
-  ops: Map<string, { file: string; cls: ClassStmt; classMethod: string }>;
-  implementations: Map<ClassStmt, { file: string; def: DefStmt }>;
-}
 
 /** The local bindings of one function activation. */
 class Frame {
@@ -1033,7 +1029,7 @@ class Interpreter {
       const arg = call.args.length === 1 ? call.args[0] : undefined;
       // The op object, named or made in place (`operations.invoke(cls(target))`).
       const made = arg?.k === 'name' ? frame.vars.get(arg.id) : arg?.k === 'call' ? this.construct(arg, frame, flags) : undefined;
-      const implementation = made?.kind === 'instance' ? this.implementationFor(made.cls, 0) : undefined;
+      const implementation = made?.kind === 'instance' ? implementationOf(this.opPlugins(), this.resolver, made.cls) : undefined;
       if (made?.kind !== 'instance' || !implementation || !this.mayInline(implementation.def, frame)) return undefined;
       return { def: implementation.def, inner: this.bindCall(implementation, { ...call, args: [], kw: [] }, frame, [operations, made]), implementation: true };
     }
@@ -1043,55 +1039,9 @@ class Interpreter {
     return { def: maker.def, inner: this.bindCall(maker, call, frame, [{ kind: 'value', value: { t: 'class', file: registered.file, cls: registered.cls } }, operations]) };
   }
 
-  /** The implementation registered for an op class, or for the nearest of its project bases that has one (as Alembic dispatches). */
-  private implementationFor(owner: { file: string; cls: ClassStmt }, depth: number): { file: string; def: DefStmt } | undefined {
-    const own = this.opPlugins().implementations.get(owner.cls);
-    if (own || depth > MAX_EXPAND_DEPTH) return own;
-    for (const base of owner.cls.bases) {
-      const v = this.resolver.resolve(owner.file, base);
-      const found = v.t === 'class' ? this.implementationFor(v, depth + 1) : undefined;
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  /**
-   * The op plugins registered where the revision's environment is set up: its env.py (the nearest one up from the
-   * revision) and the project modules it imports (`import x`, `from x import y` of a module or of a module's name).
-   */
+  /** The op plugins of the revision's environment, read when first needed. */
   private opPlugins(): OpPlugins {
-    if (this.plugins) return this.plugins;
-    const plugins: OpPlugins = { ops: new Map(), implementations: new Map() };
-    this.plugins = plugins;
-    const dirs = this.revisionFile.split('/').slice(0, -1);
-    let env: string | undefined;
-    for (let n = dirs.length; n >= 0 && !env; n--) {
-      const candidate = [...dirs.slice(0, n), 'env.py'].join('/');
-      if (this.resolver.hasFile(candidate)) env = candidate;
-    }
-    if (!env) return plugins;
-    const sources: Array<string | undefined> = [env];
-    for (const s of this.resolver.moduleBody(env)) {
-      if (s.k === 'import') sources.push(this.resolver.findModule(s.module, env));
-      else if (s.k === 'from' && s.level === 0) sources.push(this.resolver.findModule(s.module, env), ...s.names.map((n) => this.resolver.findModule(`${s.module}.${n.name}`, env)));
-    }
-    for (const source of sources) {
-      if (source === undefined) continue;
-      for (const s of this.resolver.moduleBody(source)) {
-        if (s.k !== 'class' && s.k !== 'def') continue;
-        for (const d of s.decorators) {
-          if (d.k !== 'call' || d.fn.k !== 'attr' || !this.resolver.externalName(source, d.fn.obj)?.endsWith('Operations')) continue;
-          const name = d.args[0] && evalString(this.resolver, source, d.args[0]);
-          if (s.k === 'class' && d.fn.name === 'register_operation' && name) {
-            const classMethod = (d.args[1] && evalString(this.resolver, source, d.args[1])) ?? name;
-            plugins.ops.set(name, { file: source, cls: s, classMethod });
-          }
-          const target = s.k === 'def' && d.fn.name === 'implementation_for' && d.args[0] ? this.resolver.resolve(source, d.args[0]) : undefined;
-          if (target?.t === 'class' && s.k === 'def') plugins.implementations.set(target.cls, { file: source, def: s });
-        }
-      }
-    }
-    return plugins;
+    return (this.plugins ??= readOpPlugins(this.resolver, this.revisionFile));
   }
 
   /** `obj.method(...)` on an instance the migration built: the method, with `self` bound to it. */
