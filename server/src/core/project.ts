@@ -205,7 +205,7 @@ export class Project {
   private readonly librarySyntaxes = new Map<string, ModuleSyntax>();
   private readonly unreadable = new Map<string, string>();
   private readonly memos = new AnalysisMemos();
-  private lists?: { excludeKey: string; allFiles: string[]; pyFiles: string[] };
+  private lists?: { excludeKey: string; allFiles: string[]; pyFiles: string[]; importRoots: Set<string> };
 
   /**
    * A project read by `parser`; `packageName` is the dotted name its folder is imported by when it is itself a
@@ -263,12 +263,12 @@ export class Project {
    * The files analysed (all but the excluded, sorted) and the Python ones among them: the same arrays while no path
    * comes or goes, which is what lets the resolver and the environments be kept across edits.
    */
-  private fileLists(exclude: string[]): { allFiles: string[]; pyFiles: string[] } {
+  private fileLists(exclude: string[]): { allFiles: string[]; pyFiles: string[]; importRoots: Set<string> } {
     const excludeKey = exclude.join('\n');
     if (this.lists?.excludeKey !== excludeKey) {
       const excluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : undefined;
       const allFiles = [...this.files.keys()].filter((f) => !excluded?.(f)).sort();
-      this.lists = { excludeKey, allFiles, pyFiles: allFiles.filter((f) => f.endsWith('.py')) };
+      this.lists = { excludeKey, allFiles, pyFiles: allFiles.filter((f) => f.endsWith('.py')), importRoots: importRootsOf(allFiles) };
     }
     return this.lists;
   }
@@ -384,7 +384,7 @@ export class Project {
   }
 
   *analysisSteps(settings: Settings = defaultSettings()): Generator<void, Analysis> {
-    const { allFiles, pyFiles } = this.fileLists(settings.exclude);
+    const { allFiles, pyFiles, importRoots } = this.fileLists(settings.exclude);
     const memos = this.memos;
     const source: ModuleSource = {
       files: () => pyFiles,
@@ -394,7 +394,7 @@ export class Project {
         return this.syntax(f);
       },
       libraryModule: libraryModuleFile,
-      importRoots: importRootsOf(allFiles),
+      importRoots,
       rootPackage: this.files.has('__init__.py') && this.dottedPackageName() ? this.dottedPackageName() : undefined,
       ownPackage: this.dottedPackageName() && (this.files.has('__init__.py') || this.dottedPackageName()!.includes('.')) ? this.dottedPackageName()!.split('.')[0] : undefined,
     };

@@ -140,6 +140,9 @@ class OptionsReader {
   unknown = false;
   /** Flask-Migrate's `configure_args` are spread: the options are those of the project's `Migrate(...)`. */
   flaskMigrate = false;
+  /** The version table names written, and whether one could not be read. */
+  private readonly versionTables = new Set<string>();
+  private versionTableUnread = false;
   /** The calls of each file read, found when a `**` parameter is followed to its callers. */
   private readonly calls = new Map<string, Array<{ call: Call; scope: Scope }>>();
   /** The functions whose callers are being read (a function that passes its keywords to itself ends there). */
@@ -158,13 +161,12 @@ class OptionsReader {
   private option(file: string, name: string, value: Expr, scope: Scope): void {
     if (name === 'version_table') {
       // One name wherever configure() is called (online and offline alike), or none is known.
-      const names = new Set<string>();
       const named = this.always(file, value, scope, 0, (v) => {
-        if (typeof v === 'string') names.add(v);
+        if (typeof v === 'string') this.versionTables.add(v);
         return typeof v === 'string';
       });
-      const table = named && names.size === 1 && (this.found.versionTable ?? [...names][0]) === [...names][0] ? [...names][0] : undefined;
-      this.found.versionTable = table;
+      if (!named) this.versionTableUnread = true;
+      this.found.versionTable = !this.versionTableUnread && this.versionTables.size === 1 ? [...this.versionTables][0] : undefined;
       return;
     }
     const option = KEYWORDS.get(name);

@@ -68,7 +68,7 @@ export function buildsFromEmpty(revisions: Array<{ steps: OpStep[] }>): boolean 
       const used = op.kind !== 'create_table' && 'table' in op && op.table ? refKey(op.table) : undefined;
       const cleanup = step.when !== undefined && CLEANUP_KINDS.has(op.kind);
       if (used !== undefined && !made.has(used) && !cleanup && !step.uncertain) return false;
-      const key = op.kind === 'create_table' ? refKey(op.table) : op.kind === 'rename_table' && op.newName !== undefined ? refKey({ name: op.newName, schema: op.table.schema }) : undefined;
+      const key = madeKey(op);
       if (key !== undefined) made.add(key);
     }
   }
@@ -160,7 +160,7 @@ class SchemaReplay {
       for (const { op } of steps) {
         const removed = op.kind === 'drop_table' || op.kind === 'rename_table' ? refKey(op.table) : undefined;
         if (removed !== undefined && !this.created.has(removed)) this.existedBefore.add(removed);
-        const key = op.kind === 'create_table' ? refKey(op.table) : op.kind === 'rename_table' && op.newName !== undefined ? refKey({ name: op.newName, schema: op.table.schema }) : undefined;
+        const key = madeKey(op);
         if (key !== undefined && !this.created.has(key)) this.created.set(key, revision);
       }
     }
@@ -928,6 +928,12 @@ class SchemaReplay {
     this.reported.add(key);
     this.findings.push(makeFinding(code, { message, file, span, ...(table !== undefined ? { table } : {}), ...(column !== undefined ? { column } : {}) }));
   }
+}
+
+/** The table an op makes: the one `create_table` creates, or the new name of a renamed one. */
+function madeKey(op: MigrationOp): string | undefined {
+  if (op.kind === 'create_table') return refKey(op.table);
+  return op.kind === 'rename_table' && op.newName !== undefined ? refKey({ name: op.newName, schema: op.table.schema }) : undefined;
 }
 
 function refKey(ref: TableRef): string | undefined {

@@ -95,7 +95,6 @@ type Var =
 
 const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
 
-
 /** The local bindings of one function activation. */
 class Frame {
   readonly vars = new Map<string, Var>();
@@ -273,7 +272,7 @@ class Interpreter {
       return;
     }
     // A connection's `execute(...)`, or `exec_driver_sql(...)` (CREATE INDEX CONCURRENTLY through an autocommit one).
-    if (e.fn.k === 'attr' && (e.fn.name === 'execute' || e.fn.name === 'exec_driver_sql') && this.mentions(e.fn.obj, frame, CONNECTION_WORDS, 0)) {
+    if (this.isConnectionExecute(e, frame)) {
       this.record(readOpCall({ scope: this.scope(frame), call: e, method: 'execute' }), flags);
       return;
     }
@@ -719,12 +718,17 @@ class Interpreter {
       return source && this.catalogQuery(source.e, source.frame, read, depth + 1);
     }
     const parsers = installedSqlParsers();
-    if (!parsers || e.k !== 'call' || e.fn.k !== 'attr' || (e.fn.name !== 'execute' && e.fn.name !== 'exec_driver_sql') || !this.mentions(e.fn.obj, frame, CONNECTION_WORDS, 0)) return undefined;
+    if (!parsers || e.k !== 'call' || !this.isConnectionExecute(e, frame)) return undefined;
     const sql = evalString(this.resolver, frame.file, e.args[0], frame.locals);
     const given = e.args[1] ? evalDict(this.resolver, frame.file, e.args[1], frame.locals) : {};
     if (sql === undefined || !given) return undefined;
     const params = new Map(Object.entries(given).flatMap(([k, v]): Array<[string, string]> => (typeof v === 'string' ? [[k, v]] : [])));
     return readCatalogQuery(parsers, sql, params);
+  }
+
+  /** Whether a call runs SQL on a connection: `execute(...)` or `exec_driver_sql(...)` of `op.get_bind()` and the like. */
+  private isConnectionExecute(call: Extract<Expr, { k: 'call' }>, frame: Frame): boolean {
+    return call.fn.k === 'attr' && (call.fn.name === 'execute' || call.fn.name === 'exec_driver_sql') && this.mentions(call.fn.obj, frame, CONNECTION_WORDS, 0);
   }
 
   /**

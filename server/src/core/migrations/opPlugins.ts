@@ -1,5 +1,6 @@
 import type { ClassStmt, DefStmt, Resolver } from '../python/resolve';
 import { evalString } from '../python/literals';
+import { importedModuleFiles } from '../config/targetMetadata';
 
 /**
  * The ops a project adds to Alembic, as Alembic's cookbook writes them: a class registered with
@@ -28,13 +29,7 @@ export function readOpPlugins(resolver: Resolver, revisionFile: string): OpPlugi
     if (resolver.hasFile(candidate)) env = candidate;
   }
   if (!env) return plugins;
-  const sources: Array<string | undefined> = [env];
-  for (const s of resolver.moduleBody(env)) {
-    if (s.k === 'import') sources.push(resolver.findModule(s.module, env));
-    else if (s.k === 'from' && s.level === 0) sources.push(resolver.findModule(s.module, env), ...s.names.map((n) => resolver.findModule(`${s.module}.${n.name}`, env)));
-  }
-  for (const source of sources) {
-    if (source === undefined) continue;
+  for (const source of [env, ...importedModuleFiles(resolver, env)]) {
     for (const s of resolver.moduleBody(source)) {
       if (s.k !== 'class' && s.k !== 'def') continue;
       for (const d of s.decorators) {

@@ -36,7 +36,7 @@ export class ReplayGroups {
     });
   }
 
-  /** The replay of `replay()`, with a note for each table an op leaves uncompared. */
+  /** The replay of the revisions in groups of tables, or whole when an op reaches into tables it does not name. */
   private grouped(revisions: RevisionSteps[], inputs: unknown[], scope: string, convention: NamingConvention): ReplayResult {
     let state = this.scopes.get(scope);
     if (!state) this.scopes.set(scope, (state = { groups: new TableGroups(), linked: new WeakSet() }));

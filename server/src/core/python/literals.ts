@@ -252,7 +252,7 @@ const MAX_COMPREHENSION_ITEMS = 10_000;
  * bound to each item in turn, the conditions tested and the element evaluated; undefined when any of them is unknown.
  */
 function comprehension(resolver: Resolver, file: string, e: Extract<Expr, { k: 'comp' }>, locals: Locals | undefined, depth: number): Literal | undefined {
-  const items = evalLiteral(resolver, file, e.iter, locals, depth + 1);
+  const items = evaluate(resolver, file, e.iter, locals, depth + 1);
   const iterated = typeof items === 'string' ? [...items] : items;
   if (!Array.isArray(iterated) || iterated.length > MAX_COMPREHENSION_ITEMS) return undefined;
   comprehensionItemsLeft -= iterated.length;
@@ -263,12 +263,12 @@ function comprehension(resolver: Resolver, file: string, e: Extract<Expr, { k: '
     if (!bindLiteral(e.target, item, file, inner)) return undefined;
     let kept = true;
     for (const cond of e.conds) {
-      const v = evalLiteral(resolver, file, cond, inner, depth + 1);
+      const v = evaluate(resolver, file, cond, inner, depth + 1);
       if (v === undefined) return undefined;
       kept &&= isTruthy(v);
     }
     if (!kept) continue;
-    const v = evalLiteral(resolver, file, e.elt, inner, depth + 1);
+    const v = evaluate(resolver, file, e.elt, inner, depth + 1);
     if (v === undefined) return undefined;
     out.push(v);
   }

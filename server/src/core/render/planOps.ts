@@ -2,6 +2,7 @@ import { diffSchemas, type SchemaChange } from '../diff/diffSchemas';
 import { checkMentions, tableKey, type ColumnDef, type ForeignKeyDef, type IndexDef, type TableDef, type UniqueDef } from '../schema/schema';
 import { enumValuesDiffer, typesDiffer } from '../schema/types';
 import type { Op, Step, TableRef } from './ops';
+import { postgresConstraintName } from '../schema/databaseNames';
 
 /** What the planner needs besides the changes. */
 export interface PlanOptions {
@@ -190,7 +191,7 @@ function tableOps(changes: SchemaChange[], options: PlanOptions): Op[] {
   for (const c of changes) {
     if (c.kind === 'primary-key') {
       // PostgreSQL's own name for a key made without one; elsewhere one in the usual convention.
-      const name = c.model.primaryKeyName ?? (options.dialect === 'postgresql' ? `${table.name}_pkey` : `pk_${table.name}`);
+      const name = c.model.primaryKeyName ?? (options.dialect === 'postgresql' ? postgresConstraintName(table.name, [], 'pkey', () => false) : `pk_${table.name}`);
       // An unnamed key has the name PostgreSQL gave it when the migrations made it (kept through a table rename).
       const from = c.migration.primaryKeyName ?? (options.dialect === 'postgresql' ? c.migration.primaryKeyDatabaseName : undefined);
       ops.push({ kind: 'primary_key', table, from: { name: from, columns: c.migration.primaryKey }, to: { name, columns: c.model.primaryKey, chosenName: !c.model.primaryKeyName } });

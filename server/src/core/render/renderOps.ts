@@ -4,6 +4,7 @@ import { invertSteps, type Op, type Step, type TableRef } from './ops';
 import { planSteps } from './planOps';
 import { pyList, pyRepr, pyStr } from './python';
 import { renderColumn, renderServerDefault, renderType, type RenderContext } from './renderType';
+import { postgresConstraintName } from '../schema/databaseNames';
 
 /** The op text for some changes: upgrade and downgrade lines (relative to the function body) and the imports. */
 export interface ChangeOps {
@@ -186,7 +187,7 @@ function renderPrimaryKey(op: Extract<Op, { kind: 'primary_key' }>, w: Writer): 
   const table = op.table;
   const out: string[] = [];
   if (op.from.name !== undefined || !w.inBatch) {
-    const guess = w.ctx.dialect === 'postgresql' ? `${table.name}_pkey` : undefined;
+    const guess = w.ctx.dialect === 'postgresql' ? postgresConstraintName(table.name, [], 'pkey', () => false) : undefined;
     if (op.from.name === undefined && guess === undefined) w.ctx.notes.push(`TODO: the primary key of "${table.name}" has no name in the migrations; write the name the database gave it.`);
     else if (op.from.name === undefined) w.ctx.notes.push(`TODO: "${guess}" is PostgreSQL's default name for the primary key of "${table.name}"; check it.`);
     out.push(dropConstraint(pyRepr(op.from.name ?? guess ?? null), { table, type: 'primary' }, w));
