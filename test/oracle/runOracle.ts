@@ -111,3 +111,30 @@ export function isParenthesisDefaultBug(d: OracleDiff): boolean {
   const strip = (v: unknown): string => String(v ?? '').trim().replace(/^\((.*)\)$/s, '$1').toLowerCase();
   return strip(d.old) === strip(d.new);
 }
+
+/** What Mako made of a template: the text, or the error it raised. */
+export interface MakoOracleResult {
+  text?: string;
+  error?: string;
+}
+
+/**
+ * Renders a template with real Mako (mako_oracle.py) and the variables Alembic's revision command passes:
+ * `variables` holds the plain ones (arrays are tuples); create_date, comma and config are made on the Python side.
+ */
+export function runMakoOracle(request: { template: string; variables: Record<string, unknown>; create_date: number[]; options: Record<string, string> }): MakoOracleResult {
+  const result = spawnSync(oraclePython(), [oracleScript('mako_oracle.py')], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    timeout: 60_000,
+  });
+  if (result.error) throw new Error(`cannot run ${oraclePython()}: ${result.error.message}`);
+  return result.status === 0 ? { text: result.stdout } : { error: result.stderr.trim() };
+}
+
+/** The folder of the templates `alembic init` copies (generic, async, multidb), from the oracle's Alembic. */
+export function alembicTemplatesFolder(): string {
+  const result = spawnSync(oraclePython(), ['-c', 'import alembic, os; print(os.path.join(os.path.dirname(alembic.__file__), "templates"))'], { encoding: 'utf8' });
+  return result.stdout.trim();
+}

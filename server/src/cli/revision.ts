@@ -27,7 +27,8 @@ export const revisionCommand: Command = {
     const envs = folder.analysis.environments;
     if (envs.length === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
     const names = envs.map((e) => e.env.name);
-    const named = envs.filter((e) => e.env.name === values.env || e.env.scriptLocation === values.env || e.env.section === values.env);
+    const wanted = values.env;
+    const named = wanted === undefined ? [] : envs.filter((e) => [e.env.name, e.env.scriptLocation, e.env.section, e.env.engine].includes(wanted));
     if (named.length > 1) throw new UsageError(`--env ${values.env} names several environments; pick one with --env (${named.map((e) => e.env.name).join(', ')})`);
     const environment = values.env === undefined ? (envs.length === 1 ? envs[0] : undefined) : named[0];
     if (!environment) throw new UsageError(values.env === undefined ? `the project has several Alembic environments; pick one with --env (${names.join(', ')})` : `no environment "${values.env}" (there are: ${names.join(', ')})`);

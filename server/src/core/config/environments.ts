@@ -27,6 +27,8 @@ export interface AlembicEnvironment {
    * `upgrade(engine_name)` runs against it with its name, and env.py's `target_metadata[name]` is its MetaData.
    */
   engine?: string;
+  /** Its settings as `config.get_main_option` gives them to a template (`databases` in the multidb one). */
+  mainOptions?: Record<string, string>;
   /**
    * The config's `script_location` as written, with the span of its line in the config file, when it is a relative
    * path that names no folder of the project: Alembic stops on it ("Path doesn't exist").
@@ -171,6 +173,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         dialect: dialectOfUrl(values.get('sqlalchemy.url')),
         fileTemplate: values.get('file_template'),
         truncateSlugLength: Number(values.get('truncate_slug_length')) || undefined,
+        mainOptions: Object.fromEntries(values),
         ...(missing ? { missingScriptLocation: { written: script, span: spanOfKey(text, `[${section}]`, 'script_location') } } : {}),
       };
       // Alembic's multidb template: one database per name, each with its own section for its URL.
@@ -202,6 +205,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         recursive: cfg?.recursive_version_locations === true,
         fileTemplate: typeof cfg?.file_template === 'string' ? cfg.file_template : undefined,
         truncateSlugLength: typeof cfg?.truncate_slug_length === 'number' ? cfg.truncate_slug_length : undefined,
+        mainOptions: Object.fromEntries(Object.entries(cfg ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
         ...(missing ? { missingScriptLocation: { written: script, span: spanOfKey(text, '[tool.alembic]', 'script_location') } } : {}),
       });
     } catch {

@@ -1,32 +1,136 @@
-import { pyRepr, type PyValue } from './python';
+import {
+  bindTargets,
+  evaluateExpression,
+  parseExpression,
+  pyItems,
+  pyText,
+  pyTruthy,
+  PyObject,
+  RE_MODULE,
+  TemplateError,
+  Unknown,
+  type TemplateValue,
+} from './templateExpressions';
 
-/** A template that uses more of Mako than revision templates do (control lines, Python blocks, unknown names). */
-export class TemplateError extends Error {}
+export { TemplateError } from './templateExpressions';
 
 /** The values a template may refer to. */
-export type TemplateVariables = Record<string, PyValue>;
+export type TemplateVariables = Record<string, TemplateValue>;
+
+type Expression = ReturnType<typeof parseExpression>;
+
+/** A template read into its parts, control lines nested. */
+type Part =
+  | { k: 'text'; v: string }
+  | { k: 'expr'; source: string; node: Expression; filters: string[] }
+  | { k: 'code'; code: string }
+  | { k: 'if'; branches: Array<{ test?: Expression; body: Part[] }> }
+  | { k: 'for'; targets: string[]; iter: Expression; body: Part[] };
 
 /**
- * Renders the small part of Mako that Alembic's `script.py.mako` files use, without running anything:
- * `${name}`, `${repr(name)}`, `${a if cond else "text"}`, filters `| comma,n` (`n`, `trim`, `str` too),
- * `<%text>` and `<%doc>` blocks, `##` comment lines and backslash line continuations. Anything else is a TemplateError.
+ * Renders a `script.py.mako` as Mako does, without running anything: `${expression | filters}`, control lines
+ * (`% if`/`elif`/`else`/`endif`, `% for`/`endfor`), `<% %>` and `<%! %>` blocks of assignments and imports (`re` is
+ * known; a value computed from any other import is an error only where it is used), `<%text>`, `<%doc>`, `##` comment
+ * lines, `%%` and backslash line continuations. A name nobody passed is Mako's UNDEFINED: false in a test, an error
+ * when written. Anything else is a TemplateError naming it.
  */
-export function renderMako(template: string, vars: TemplateVariables): string {
-  let out = '';
+export function renderMako(template: string, variables: TemplateVariables): string {
+  const { parts, modules } = readTemplate(template.replace(/\r\n/g, '\n'));
+  const scope = new Map<string, TemplateValue>(Object.entries(variables));
+  scope.set('context', contextObject(scope));
+  for (const code of modules) runBlock(code, scope);
+  const out: string[] = [];
+  renderParts(parts, scope, out);
+  return out.join('');
+}
+
+/** Mako's `context`: `context.get(name, default)` and `context.keys()` over the template's variables. */
+function contextObject(scope: ReadonlyMap<string, TemplateValue>): PyObject {
+  return new PyObject('Context', {
+    get: new PyObject('context.get()', {}, ([name, fallback]) => (typeof name === 'string' && scope.has(name) ? scope.get(name)! : (fallback ?? null))),
+    keys: new PyObject('context.keys()', {}, () => [...scope.keys()]),
+  });
+}
+
+function renderParts(parts: Part[], scope: Map<string, TemplateValue>, out: string[]): void {
+  for (const part of parts) {
+    switch (part.k) {
+      case 'text':
+        out.push(part.v);
+        break;
+      case 'expr':
+        out.push(applyFilters(part, evaluateExpression(part.node, scope), scope));
+        break;
+      case 'code':
+        runBlock(part.code, scope);
+        break;
+      case 'if': {
+        const branch = part.branches.find((b) => !b.test || pyTruthy(evaluateExpression(b.test, scope)));
+        if (branch) renderParts(branch.body, scope, out);
+        break;
+      }
+      case 'for':
+        for (const item of pyItems(evaluateExpression(part.iter, scope))) {
+          bindTargets(part.targets, item, scope);
+          renderParts(part.body, scope, out);
+        }
+        break;
+    }
+  }
+}
+
+const BUILTIN_FILTERS: Record<string, (s: string) => string> = {
+  n: (s) => s,
+  str: (s) => s,
+  unicode: (s) => s,
+  trim: (s) => s.trim(),
+  h: (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'),
+};
+
+/** Mako's filters, left to right: its own (`n`, `trim`, `h`...) or a function of the namespace (Alembic's `comma`). */
+function applyFilters(part: Extract<Part, { k: 'expr' }>, value: TemplateValue, scope: ReadonlyMap<string, TemplateValue>): string {
+  let current = value;
+  for (const name of part.filters) {
+    const builtin = BUILTIN_FILTERS[name];
+    const fn = scope.get(name);
+    if (builtin) current = builtin(pyText(current));
+    else if (fn instanceof PyObject && fn.call) current = fn.call([current], {});
+    else throw new TemplateError(`the filter "${name}" in "\${${part.source}}" is not supported`);
+  }
+  return pyText(current);
+}
+
+/** Reads a template into parts, with its `<%! %>` module blocks apart (Mako runs them first). */
+function readTemplate(text: string): { parts: Part[]; modules: string[] } {
+  const root: Part[] = [];
+  const modules: string[] = [];
+  // Open control blocks, innermost last; text goes to the body being filled.
+  const stack: Array<{ part: Extract<Part, { k: 'if' | 'for' }>; body: Part[]; line: string }> = [];
+  const target = (): Part[] => stack[stack.length - 1]?.body ?? root;
+  const pushText = (v: string): void => {
+    const parts = target();
+    const last = parts[parts.length - 1];
+    if (last?.k === 'text') last.v += v;
+    else if (v) parts.push({ k: 'text', v });
+  };
   let i = 0;
-  const text = template.replace(/\r\n/g, '\n');
   let lineStart = true;
   while (i < text.length) {
     if (lineStart) {
-      const line = text.slice(i, text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i) + 1);
+      const lineEnd = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i) + 1;
+      const line = text.slice(i, lineEnd);
       if (/^[ \t]*##/.test(line)) {
-        i += line.length;
+        i = lineEnd;
         continue;
       }
-      if (/^[ \t]*%(?!%)/.test(line)) throw new TemplateError(`control line "${line.trim()}" is not supported`);
+      if (/^[ \t]*%(?!%)/.test(line)) {
+        controlLine(line.trim().slice(1).trim(), stack, target);
+        i = lineEnd;
+        continue;
+      }
       if (/^[ \t]*%%/.test(line)) {
         const at = line.indexOf('%%');
-        out += line.slice(0, at);
+        pushText(line.slice(0, at));
         i += at + 1;
       }
     }
@@ -34,7 +138,7 @@ export function renderMako(template: string, vars: TemplateVariables): string {
     if (text.startsWith('<%text>', i)) {
       const end = text.indexOf('</%text>', i);
       if (end < 0) throw new TemplateError('<%text> without </%text>');
-      out += text.slice(i + '<%text>'.length, end);
+      pushText(text.slice(i + '<%text>'.length, end));
       i = end + '</%text>'.length;
       continue;
     }
@@ -44,126 +148,196 @@ export function renderMako(template: string, vars: TemplateVariables): string {
       i = end + '</%doc>'.length;
       continue;
     }
+    if (text.startsWith('<%!', i) || /^<%\s/.test(text.slice(i, i + 3))) {
+      const module = text[i + 2] === '!';
+      const end = text.indexOf('%>', i);
+      if (end < 0) throw new TemplateError('a Python block "<%" without "%>"');
+      const code = text.slice(i + (module ? 3 : 2), end);
+      if (module) modules.push(code);
+      else target().push({ k: 'code', code });
+      i = end + 2;
+      continue;
+    }
     if (text.startsWith('<%', i) || text.startsWith('</%', i)) {
-      throw new TemplateError(`"${text.slice(i, i + 20).split('\n')[0]}" (a Mako tag or Python block) is not supported`);
+      throw new TemplateError(`"${text.slice(i, i + 20).split('\n')[0]}" (a Mako tag) is not supported`);
     }
     if (text.startsWith('${', i)) {
       const end = expressionEnd(text, i + 2);
-      out += evaluate(text.slice(i + 2, end), vars);
+      target().push(expressionPart(text.slice(i + 2, end)));
       i = end + 1;
       continue;
     }
     if (text.startsWith('\\\n', i)) {
       i += 2;
+      lineStart = true;
       continue;
     }
-    const ch = text[i];
-    out += ch;
-    i++;
-    if (ch === '\n') lineStart = true;
+    const next = nextSpecial(text, i);
+    pushText(text.slice(i, next));
+    if (text[next - 1] === '\n') lineStart = true;
+    i = next;
   }
-  return out;
+  if (stack.length > 0) throw new TemplateError(`control line "% ${stack[stack.length - 1].line}" is never closed`);
+  return { parts: root, modules };
 }
 
-/** The index of the `}` that closes an expression, skipping quoted strings. */
+/** Where plain text stops: at the end of its line, or at the next `${`, `<%`, `</%` or backslash-newline. */
+function nextSpecial(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '\n') return i + 1;
+    if ((ch === '$' && text[i + 1] === '{') || (ch === '<' && (text[i + 1] === '%' || (text[i + 1] === '/' && text[i + 2] === '%'))) || (ch === '\\' && text[i + 1] === '\n')) {
+      return i === from ? i + 1 : i;
+    }
+    i++;
+  }
+  return i;
+}
+
+/** A `% ...` line: opens, continues or closes an `if` or a `for`. */
+function controlLine(line: string, stack: Array<{ part: Extract<Part, { k: 'if' | 'for' }>; body: Part[]; line: string }>, target: () => Part[]): void {
+  const m = /^(\w+)\s*(.*?)\s*:?\s*$/.exec(line);
+  const keyword = m?.[1] ?? '';
+  const arg = m?.[2] ?? '';
+  const top = stack[stack.length - 1];
+  if (keyword === 'if') {
+    const part: Extract<Part, { k: 'if' }> = { k: 'if', branches: [{ test: parseExpression(arg), body: [] }] };
+    target().push(part);
+    stack.push({ part, body: part.branches[0].body, line });
+  } else if ((keyword === 'elif' || keyword === 'else') && top?.part.k === 'if') {
+    const branch = { test: keyword === 'elif' ? parseExpression(arg) : undefined, body: [] };
+    top.part.branches.push(branch);
+    top.body = branch.body;
+  } else if (keyword === 'for') {
+    const f = /^(.+?)\s+in\s+(.+)$/.exec(arg);
+    const targets = f?.[1].split(',').map((t) => t.trim().replace(/^\(|\)$/g, '').trim()).filter(Boolean) ?? [];
+    if (!f || !targets.every((t) => /^[A-Za-z_]\w*$/.test(t))) throw new TemplateError(`control line "% ${line}" is not supported`);
+    const part: Extract<Part, { k: 'for' }> = { k: 'for', targets, iter: parseExpression(f[2]), body: [] };
+    target().push(part);
+    stack.push({ part, body: part.body, line });
+  } else if ((keyword === 'endif' && top?.part.k === 'if') || (keyword === 'endfor' && top?.part.k === 'for')) {
+    stack.pop();
+  } else {
+    throw new TemplateError(`control line "% ${line}" is not supported`);
+  }
+}
+
+/** An expression with its filters: `down_revision | comma,n`. */
+function expressionPart(source: string): Extract<Part, { k: 'expr' }> {
+  const bar = topLevelBar(source);
+  const expression = bar < 0 ? source : source.slice(0, bar);
+  const filters = bar < 0 ? [] : source.slice(bar + 1).split(',').map((f) => f.trim()).filter(Boolean);
+  return { k: 'expr', source: source.trim(), node: parseExpression(expression), filters };
+}
+
+/** The offset of the `|` that starts an expression's filters (outside strings and brackets), or -1. */
+function topLevelBar(source: string): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === '|' && depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The index of the `}` that closes an expression, skipping quoted strings and nested brackets. */
 function expressionEnd(text: string, from: number): number {
   let quote: string | undefined;
+  let depth = 0;
   for (let i = from; i < text.length; i++) {
     const ch = text[i];
     if (quote) {
       if (ch === '\\') i++;
       else if (ch === quote) quote = undefined;
     } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '}') return i;
+    else if (ch === '{') depth++;
+    else if (ch === '}' && depth-- === 0) return i;
   }
   throw new TemplateError('"${" without a closing "}"');
 }
 
-type Token = { t: 'name'; v: string } | { t: 'str'; v: string } | { t: 'punct'; v: string };
-
-function tokenize(expr: string): Token[] {
-  const tokens: Token[] = [];
-  const re = /\s*(?:([A-Za-z_]\w*)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([()|,]))/y;
-  let m: RegExpExecArray | null;
-  let at = 0;
-  while (at < expr.length && (m = re.exec(expr))) {
-    if (m[1] !== undefined) tokens.push({ t: 'name', v: m[1] });
-    else if (m[2] !== undefined || m[3] !== undefined) tokens.push({ t: 'str', v: (m[2] ?? m[3]).replace(/\\(.)/g, (_x, c: string) => ({ n: '\n', t: '\t' })[c] ?? c) });
-    else tokens.push({ t: 'punct', v: m[4] });
-    at = re.lastIndex;
-  }
-  if (expr.slice(at).trim()) throw new TemplateError(`"\${${expr}}" is not an expression alembic-drift can render`);
-  return tokens;
-}
-
-/** Python's truth value of a template value. */
-function truthy(v: PyValue): boolean {
-  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
-  return !(Array.isArray(v) && v.length === 0);
-}
-
-/** Python's `str()` of a value, which Mako's `${}` writes. */
-function pyString(v: PyValue): string {
-  return typeof v === 'string' ? v : pyRepr(v);
-}
-
-const FILTERS: Record<string, (s: string, v: PyValue) => string> = {
-  n: (s) => s,
-  str: (s) => s,
-  trim: (s) => s.trim(),
-  // Alembic's `comma` filter: None -> "", a tuple -> its items joined by ", ".
-  comma: (_s, v) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.map(pyString).join(', ') : pyString(v)),
-};
-
-function evaluate(expr: string, vars: TemplateVariables): string {
-  const tokens = tokenize(expr);
-  let pos = 0;
-  const peek = (): Token | undefined => tokens[pos];
-  const fail = (): never => {
-    throw new TemplateError(`"\${${expr}}" is not an expression alembic-drift can render`);
-  };
-  const expect = (v: string): void => {
-    const tok = tokens[pos++];
-    if (!tok || tok.t === 'str' || tok.v !== v) fail();
-  };
-  const primary = (): PyValue => {
-    const tok = tokens[pos++];
-    if (!tok) return fail();
-    if (tok.t === 'str') return tok.v;
-    if (tok.t !== 'name') return fail();
-    if ((tok.v === 'repr' || tok.v === 'str') && peek()?.v === '(') {
-      pos++;
-      const inner = ternary();
-      expect(')');
-      return tok.v === 'repr' ? pyRepr(inner) : pyString(inner);
+/** The logical lines of a Python block, dedented, each with the indentation it had. */
+function logicalLines(code: string): Array<{ indent: number; text: string }> {
+  const lines: Array<{ indent: number; text: string }> = [];
+  let current = '';
+  let depth = 0;
+  for (const raw of code.split('\n')) {
+    const line = raw.replace(/\s+$/, '');
+    if (!current && (!line.trim() || line.trim().startsWith('#'))) continue;
+    current = current ? `${current} ${line.trim()}` : line;
+    for (const ch of line.replace(/'[^']*'|"[^"]*"/g, '')) {
+      if ('([{'.includes(ch)) depth++;
+      else if (')]}'.includes(ch)) depth--;
     }
-    if (tok.v === 'None') return null;
-    if (tok.v === 'True' || tok.v === 'False') return tok.v === 'True';
-    if (!(tok.v in vars)) throw new TemplateError(`the template uses "${tok.v}", which Alembic's revision command does not pass`);
-    return vars[tok.v];
-  };
-  const ternary = (): PyValue => {
-    const value = primary();
-    if (peek()?.t !== 'name' || peek()?.v !== 'if') return value;
-    pos++;
-    const cond = primary();
-    expect('else');
-    const other = primary();
-    return truthy(cond) ? value : other;
-  };
-  const value = ternary();
-  let text = pyString(value);
-  if (peek()?.v === '|') {
-    pos++;
-    for (;;) {
-      const tok = tokens[pos++];
-      const filter = tok?.t === 'name' ? FILTERS[tok.v] : undefined;
-      if (!filter) throw new TemplateError(`the filter "${tok?.v ?? ''}" in "\${${expr}}" is not supported`);
-      text = filter(text, value);
-      if (peek()?.v !== ',') break;
-      pos++;
+    if (depth > 0 || current.endsWith('\\')) {
+      current = current.replace(/\\$/, '');
+      continue;
+    }
+    lines.push({ indent: current.length - current.trimStart().length, text: current.trim() });
+    current = '';
+    depth = 0;
+  }
+  if (current) lines.push({ indent: current.length - current.trimStart().length, text: current.trim() });
+  const base = Math.min(...lines.map((l) => l.indent));
+  return lines.map((l) => ({ indent: l.indent - base, text: l.text }));
+}
+
+/** The clauses that continue a compound statement at its own indentation. */
+const CONTINUATION = /^(else|elif\b.*|except\b.*|finally)\s*:$/;
+
+/** What an assignment of a block binds: its value, or an unknown one when it cannot be evaluated here. */
+function assignedValue(name: string, expression: string, scope: ReadonlyMap<string, TemplateValue>): TemplateValue {
+  try {
+    return evaluateExpression(parseExpression(expression), scope);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    return new Unknown(`the template computes "${name}" from what alembic-drift cannot evaluate: ${e.message}`);
+  }
+}
+
+/**
+ * Runs what a `<% %>` or `<%! %>` block does to the template's names, without running it: assignments of
+ * expressions, `import re`. Names it imports from elsewhere, and names assigned inside an `if`, a loop or a
+ * function, are unknown, an error only where the template uses them.
+ */
+function runBlock(code: string, scope: Map<string, TemplateValue>): void {
+  const lines = logicalLines(code);
+  for (let i = 0; i < lines.length; i++) {
+    const { indent, text } = lines[i];
+    if (indent > 0) continue;
+    const imported = /^import\s+(.+)$/.exec(text);
+    const fromImport = /^from\s+([\w.]+)\s+import\s+\(?(.+?)\)?$/.exec(text);
+    const assign = /^([A-Za-z_]\w*)\s*=(?!=)\s*(.+)$/.exec(text);
+    if (imported) {
+      for (const item of imported[1].split(',')) {
+        const [module, alias] = item.trim().split(/\s+as\s+/);
+        const name = alias ?? module.split('.')[0];
+        scope.set(name, module === 're' ? RE_MODULE : new Unknown(`the template imports ${module}, which alembic-drift does not run`));
+      }
+    } else if (fromImport) {
+      for (const item of fromImport[2].split(',')) {
+        const [name, alias] = item.trim().split(/\s+as\s+/);
+        scope.set(alias ?? name, new Unknown(`the template takes ${name} from ${fromImport[1]}, which alembic-drift does not run`));
+      }
+    } else if (assign) {
+      scope.set(assign[1], assignedValue(assign[1], assign[2], scope));
+    } else if (/^(if|for|while|with|try|def|class)\b.*:$/.test(text)) {
+      // Names assigned in the compound statement's suites depend on what it tests or goes through.
+      for (let j = i + 1; j < lines.length && (lines[j].indent > 0 || CONTINUATION.test(lines[j].text)); j++) {
+        const inner = /^([A-Za-z_]\w*)\s*(?:=(?!=)|\+=)|^for\s+([A-Za-z_]\w*)\s/.exec(lines[j].text);
+        const name = inner?.[1] ?? inner?.[2];
+        if (name) scope.set(name, new Unknown(`the template computes "${name}" in a Python block alembic-drift does not run (${text})`));
+      }
+    } else if (!CONTINUATION.test(text) && text !== 'pass') {
+      throw new TemplateError(`the Python statement "${text}" in the template is not something alembic-drift can run`);
     }
   }
-  if (pos < tokens.length) fail();
-  return text;
 }

@@ -102,7 +102,7 @@ export function newRevision(input: NewRevisionInput): NewRevision {
   const ops = renderChangeOps({ changes: written, batch: !!analysis.compare.renderAsBatch || dialect === 'sqlite', dialect });
   let text: string;
   try {
-    text = renderRevision({ message: input.message, revisionId, downRevision, createDate: input.now, ...ops, template: input.template });
+    text = renderRevision({ message: input.message, revisionId, downRevision, createDate: input.now, ...ops, template: input.template, engine: env.engine, mainOptions: env.mainOptions });
   } catch (e) {
     throw new RevisionError(`${env.scriptLocation ? `${env.scriptLocation}/` : ''}script.py.mako: ${(e as Error).message}`);
   }

@@ -1,0 +1,560 @@
+import { formatText, percentFormat, type Literal } from '../python/literals';
+import { pyStr } from './python';
+
+/**
+ * The Python expressions of a `script.py.mako`, read and evaluated without running anything: names, literals,
+ * attributes, calls of the builtins and methods templates use (`repr`, `str.join`, `context.get`, `re.split`...),
+ * `+ - * %`, comparisons, `and`/`or`/`not`, `a if c else b`, tuples, lists and generator expressions.
+ */
+
+/** A template that uses more of Mako or Python than alembic-drift can render without running it. */
+export class TemplateError extends Error {}
+
+/** A Python list (a JavaScript array is a tuple, as `repr` writes it). */
+export class PyList {
+  constructor(readonly items: TemplateValue[]) {}
+}
+
+/** An object of the template's namespace: its `str()`, attributes and, when callable, what a call returns. */
+export class PyObject {
+  constructor(
+    readonly typeName: string,
+    readonly attrs: Record<string, TemplateValue> = {},
+    readonly call?: (args: TemplateValue[], kw: Record<string, TemplateValue>) => TemplateValue,
+    readonly str?: string,
+  ) {}
+}
+
+/** Mako's UNDEFINED: a name nobody passed. False in a test; an error when written or used. */
+export class Undefined {
+  constructor(readonly name: string) {}
+}
+
+/** A value computed by code alembic-drift does not run (an import of flask, say): an error wherever it is used. */
+export class Unknown {
+  constructor(readonly reason: string) {}
+}
+
+export type TemplateValue = null | boolean | number | string | TemplateValue[] | PyList | PyObject | Undefined | Unknown;
+
+/** Names a template sees: its variables, then Python's builtins. */
+export type Scope = ReadonlyMap<string, TemplateValue>;
+
+type Node =
+  | { k: 'lit'; v: TemplateValue }
+  | { k: 'name'; id: string }
+  | { k: 'attr'; obj: Node; name: string }
+  | { k: 'call'; fn: Node; args: Node[]; kw: Array<[string, Node]> }
+  | { k: 'index'; obj: Node; index: Node }
+  | { k: 'not' | 'neg'; v: Node }
+  | { k: 'bin'; op: string; l: Node; r: Node }
+  | { k: 'bool'; op: 'and' | 'or'; l: Node; r: Node }
+  | { k: 'cmp'; l: Node; ops: string[]; rs: Node[] }
+  | { k: 'if'; body: Node; test: Node; orelse: Node }
+  | { k: 'tuple' | 'list'; items: Node[] }
+  | { k: 'gen'; elt: Node; targets: string[]; iter: Node; conds: Node[]; list: boolean };
+
+type Token = { t: 'name' | 'op' | 'str' | 'num'; v: string };
+
+const TOKEN = /\s*(?:([rRuUfFbB]{1,2})(?=['"])|([A-Za-z_]\w*)|(\d+(?:\.\d+)?)|('''|"""|'|")|(\*\*|\/\/|==|!=|<=|>=|[-+*/%()[\]{},.:<>=|]))/y;
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let at = 0;
+  for (;;) {
+    TOKEN.lastIndex = at;
+    const m = TOKEN.exec(source);
+    if (!m) break;
+    at = TOKEN.lastIndex;
+    if (m[1] !== undefined) {
+      // A string's prefix: r'...' is raw; f-strings and bytes are not read.
+      if (!/^[rRuU]$/.test(m[1])) throw new TemplateError(`"${m[1]}"-prefixed strings are not something alembic-drift can evaluate`);
+      const [value, end] = readString(source, at, m[1].toLowerCase() === 'r');
+      tokens.push({ t: 'str', v: value });
+      at = end;
+    } else if (m[2] !== undefined) tokens.push({ t: 'name', v: m[2] });
+    else if (m[3] !== undefined) tokens.push({ t: 'num', v: m[3] });
+    else if (m[4] !== undefined) {
+      const [value, end] = readString(source, at - m[4].length, false);
+      tokens.push({ t: 'str', v: value });
+      at = end;
+    } else tokens.push({ t: 'op', v: m[5] });
+  }
+  if (source.slice(at).trim()) throw new TemplateError(`"${source.slice(at).trim().slice(0, 20)}" is not something alembic-drift can evaluate`);
+  return tokens;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', "'": "'", '"': '"', '\n': '', '0': '\0' };
+
+/** A string literal starting at `from` (its opening quote): its value and the offset after it. */
+function readString(source: string, from: number, raw: boolean): [string, number] {
+  const quote = /^('''|"""|'|")/.exec(source.slice(from))![1];
+  let value = '';
+  for (let i = from + quote.length; i < source.length; i++) {
+    if (source.startsWith(quote, i)) return [value, i + quote.length];
+    const ch = source[i];
+    if (ch === '\\' && i + 1 < source.length) {
+      const next = source[++i];
+      value += raw ? ch + next : (ESCAPES[next] ?? ch + next);
+    } else value += ch;
+  }
+  throw new TemplateError('a string that never ends');
+}
+
+const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', 'is']);
+
+/** Parses one Python expression (or, with `allowTuple`, a bare tuple `a, b`) into a tree to evaluate. */
+export function parseExpression(source: string): Node {
+  const tokens = tokenize(source);
+  let pos = 0;
+  const peek = (v?: string, at = pos): boolean => tokens[at] !== undefined && (v === undefined || ((tokens[at].t === 'op' || tokens[at].t === 'name') && tokens[at].v === v));
+  const fail = (): never => {
+    throw new TemplateError(`"${source.trim()}" is not an expression alembic-drift can evaluate`);
+  };
+  const expect = (v: string): void => {
+    if (!peek(v)) fail();
+    pos++;
+  };
+  const atom = (): Node => {
+    const tok = tokens[pos++];
+    if (!tok) return fail();
+    if (tok.t === 'str') {
+      let v = tok.v;
+      while (tokens[pos]?.t === 'str') v += tokens[pos++].v;
+      return { k: 'lit', v };
+    }
+    if (tok.t === 'num') return { k: 'lit', v: Number(tok.v) };
+    if (tok.t === 'name') {
+      if (tok.v === 'None') return { k: 'lit', v: null };
+      if (tok.v === 'True' || tok.v === 'False') return { k: 'lit', v: tok.v === 'True' };
+      if (KEYWORDS.has(tok.v)) return fail();
+      return { k: 'name', id: tok.v };
+    }
+    if (tok.v === '(' || tok.v === '[') {
+      const close = tok.v === '(' ? ')' : ']';
+      const list = tok.v === '[';
+      if (peek(close)) {
+        pos++;
+        return { k: list ? 'list' : 'tuple', items: [] };
+      }
+      const first = ternary();
+      if (peek('for')) {
+        const gen = generator(first, list);
+        expect(close);
+        return gen;
+      }
+      const items = [first];
+      let tuple = list;
+      while (peek(',')) {
+        pos++;
+        tuple = true;
+        if (peek(close)) break;
+        items.push(ternary());
+      }
+      expect(close);
+      return tuple ? { k: list ? 'list' : 'tuple', items } : first;
+    }
+    return fail();
+  };
+  const generator = (elt: Node, list: boolean): Node => {
+    expect('for');
+    const targets: string[] = [];
+    for (;;) {
+      const tok = tokens[pos++];
+      if (tok?.t !== 'name') fail();
+      targets.push(tok.v);
+      if (!peek(',')) break;
+      pos++;
+    }
+    expect('in');
+    const iter = orTest();
+    const conds: Node[] = [];
+    while (peek('if')) {
+      pos++;
+      conds.push(orTest());
+    }
+    return { k: 'gen', elt, targets, iter, conds, list };
+  };
+  const postfix = (): Node => {
+    let node = atom();
+    for (;;) {
+      if (peek('.')) {
+        pos++;
+        const tok = tokens[pos++];
+        if (tok?.t !== 'name') fail();
+        node = { k: 'attr', obj: node, name: tok.v };
+      } else if (peek('(')) {
+        pos++;
+        const args: Node[] = [];
+        const kw: Array<[string, Node]> = [];
+        while (!peek(')')) {
+          if (tokens[pos]?.t === 'name' && peek('=', pos + 1)) {
+            const name = tokens[pos].v;
+            pos += 2;
+            kw.push([name, ternary()]);
+          } else {
+            const arg = ternary();
+            args.push(peek('for') ? generator(arg, false) : arg);
+          }
+          if (!peek(',')) break;
+          pos++;
+        }
+        expect(')');
+        node = { k: 'call', fn: node, args, kw };
+      } else if (peek('[')) {
+        pos++;
+        const index = ternary();
+        expect(']');
+        node = { k: 'index', obj: node, index };
+      } else return node;
+    }
+  };
+  const factor = (): Node => {
+    if (peek('-')) {
+      pos++;
+      return { k: 'neg', v: factor() };
+    }
+    if (peek('+')) pos++;
+    return postfix();
+  };
+  const binary = (ops: string[], next: () => Node) => (): Node => {
+    let node = next();
+    while (tokens[pos]?.t === 'op' && ops.includes(tokens[pos].v)) {
+      const op = tokens[pos++].v;
+      node = { k: 'bin', op, l: node, r: next() };
+    }
+    return node;
+  };
+  const term = binary(['*', '/', '//', '%'], factor);
+  const arith = binary(['+', '-'], term);
+  const comparison = (): Node => {
+    const l = arith();
+    const ops: string[] = [];
+    const rs: Node[] = [];
+    for (;;) {
+      const tok = tokens[pos];
+      if (tok && COMPARE.has(tok.v) && tok.t !== 'str') {
+        pos++;
+        if (tok.v === 'is' && peek('not')) {
+          pos++;
+          ops.push('is not');
+        } else ops.push(tok.v);
+      } else if (peek('not') && peek('in', pos + 1)) {
+        pos += 2;
+        ops.push('not in');
+      } else break;
+      rs.push(arith());
+    }
+    return ops.length ? { k: 'cmp', l, ops, rs } : l;
+  };
+  const notTest = (): Node => {
+    if (peek('not')) {
+      pos++;
+      return { k: 'not', v: notTest() };
+    }
+    return comparison();
+  };
+  const boolOp = (op: 'and' | 'or', next: () => Node) => (): Node => {
+    let node = next();
+    while (peek(op)) {
+      pos++;
+      node = { k: 'bool', op, l: node, r: next() };
+    }
+    return node;
+  };
+  const orTest = boolOp('or', boolOp('and', notTest));
+  const ternary = (): Node => {
+    const body = orTest();
+    if (!peek('if')) return body;
+    pos++;
+    const test = orTest();
+    expect('else');
+    return { k: 'if', body, test, orelse: ternary() };
+  };
+  const node = ternary();
+  if (pos < tokens.length) fail();
+  return node;
+}
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for', 'lambda', 'import', 'from', 'def', 'class', 'return']);
+
+/** Python's `str()` of a value, as Mako's `${}` writes it. */
+export function pyText(v: TemplateValue): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Undefined) throw new TemplateError(`the template uses "${v.name}", which Alembic's revision command does not pass`);
+  if (v instanceof Unknown) throw new TemplateError(v.reason);
+  if (v instanceof PyObject && v.str !== undefined) return v.str;
+  return pyReprOf(v);
+}
+
+/** Python's `repr()` of a value. */
+export function pyReprOf(v: TemplateValue): string {
+  if (v === null) return 'None';
+  if (typeof v === 'string') return pyStr(v);
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return v.length === 1 ? `(${pyReprOf(v[0])},)` : `(${v.map(pyReprOf).join(', ')})`;
+  if (v instanceof PyList) return `[${v.items.map(pyReprOf).join(', ')}]`;
+  if (v instanceof PyObject) return v.str !== undefined ? pyStr(v.str) : `<${v.typeName}>`;
+  return pyText(v);
+}
+
+/** Python's truth value; an unknown value has none. */
+export function pyTruthy(v: TemplateValue): boolean {
+  if (v instanceof Unknown) throw new TemplateError(v.reason);
+  if (v instanceof Undefined) return false;
+  if (v === null || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof PyList) return v.items.length > 0;
+  return true;
+}
+
+/** The items a `for` goes through (a tuple, a list or a string's characters). */
+export function pyItems(v: TemplateValue): TemplateValue[] {
+  if (Array.isArray(v)) return v;
+  if (v instanceof PyList) return v.items;
+  if (typeof v === 'string') return [...v];
+  if (v instanceof Unknown || v instanceof Undefined) pyText(v);
+  throw new TemplateError(`${pyTypeName(v)} is not something alembic-drift can iterate over`);
+}
+
+/** Binds a `for` target (one name or several) to an item. */
+export function bindTargets(targets: string[], item: TemplateValue, into: Map<string, TemplateValue>): void {
+  if (targets.length === 1) {
+    into.set(targets[0], item);
+    return;
+  }
+  const parts = pyItems(item);
+  if (parts.length !== targets.length) throw new TemplateError(`cannot unpack ${parts.length} values into ${targets.join(', ')}`);
+  targets.forEach((t, i) => into.set(t, parts[i]));
+}
+
+function pyTypeName(v: TemplateValue): string {
+  if (v === null) return 'None';
+  if (Array.isArray(v)) return 'a tuple';
+  if (v instanceof PyList) return 'a list';
+  if (v instanceof PyObject) return v.typeName;
+  if (v instanceof Undefined) return `"${v.name}"`;
+  if (v instanceof Unknown) return 'an unknown value';
+  return typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : 'a boolean';
+}
+
+function pyEqual(a: TemplateValue, b: TemplateValue): boolean {
+  for (const v of [a, b]) if (v instanceof Unknown) throw new TemplateError(v.reason);
+  if (a instanceof Undefined || b instanceof Undefined || a instanceof PyObject || b instanceof PyObject) return a === b;
+  const items = (v: TemplateValue): TemplateValue[] | undefined => (Array.isArray(v) ? v : undefined);
+  if (a instanceof PyList && b instanceof PyList) return a.items.length === b.items.length && a.items.every((x, i) => pyEqual(x, b.items[i]));
+  const ta = items(a);
+  const tb = items(b);
+  if (ta && tb) return ta.length === tb.length && ta.every((x, i) => pyEqual(x, tb[i]));
+  return a === b;
+}
+
+function asLiteral(v: TemplateValue): Literal {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.map(asLiteral);
+  if (v instanceof PyList) return v.items.map(asLiteral);
+  return pyText(v);
+}
+
+/** Evaluates an expression read by `parseExpression`; a name in no scope is Mako's UNDEFINED. */
+export function evaluateExpression(node: Node, scope: Scope): TemplateValue {
+  const ev = (n: Node, s: Scope = scope): TemplateValue => evaluateExpression(n, s);
+  switch (node.k) {
+    case 'lit':
+      return node.v;
+    case 'name':
+      return scope.has(node.id) ? scope.get(node.id)! : (BUILTINS.get(node.id) ?? new Undefined(node.id));
+    case 'attr':
+      return attribute(ev(node.obj), node.name);
+    case 'call': {
+      const args: TemplateValue[] = node.args.map((a) => ev(a));
+      const kw: Record<string, TemplateValue> = {};
+      for (const [name, value] of node.kw) kw[name] = ev(value);
+      if (node.fn.k === 'attr') {
+        const owner = ev(node.fn.obj);
+        const method = stringMethod(owner, node.fn.name);
+        if (method) return method(args);
+      }
+      const fn = ev(node.fn);
+      if (fn instanceof PyObject && fn.call) return fn.call(args, kw);
+      return notCallable(fn);
+    }
+    case 'index': {
+      const obj = ev(node.obj);
+      const index = ev(node.index);
+      const items = typeof obj === 'string' ? [...obj] : pyItems(obj);
+      if (typeof index !== 'number' || !Number.isInteger(index)) throw new TemplateError(`an index of ${pyTypeName(index)} is not something alembic-drift can evaluate`);
+      const item = items[index < 0 ? items.length + index : index];
+      if (item === undefined) throw new TemplateError('an index out of range');
+      return item;
+    }
+    case 'not':
+      return !pyTruthy(ev(node.v));
+    case 'neg': {
+      const v = ev(node.v);
+      if (typeof v !== 'number') throw new TemplateError(`-${pyTypeName(v)} is not something alembic-drift can evaluate`);
+      return -v;
+    }
+    case 'bin':
+      return binary(node.op, ev(node.l), ev(node.r));
+    case 'bool': {
+      const l = ev(node.l);
+      return pyTruthy(l) === (node.op === 'or') ? l : ev(node.r);
+    }
+    case 'cmp': {
+      let l = ev(node.l);
+      for (let i = 0; i < node.ops.length; i++) {
+        const r = ev(node.rs[i]);
+        if (!compare(node.ops[i], l, r)) return false;
+        l = r;
+      }
+      return true;
+    }
+    case 'if':
+      return pyTruthy(ev(node.test)) ? ev(node.body) : ev(node.orelse);
+    case 'tuple':
+      return node.items.map((i) => ev(i));
+    case 'list':
+      return new PyList(node.items.map((i) => ev(i)));
+    case 'gen': {
+      const out: TemplateValue[] = [];
+      for (const item of pyItems(ev(node.iter))) {
+        const inner = new Map(scope);
+        bindTargets(node.targets, item, inner);
+        if (node.conds.every((c) => pyTruthy(ev(c, inner)))) out.push(ev(node.elt, inner));
+      }
+      return new PyList(out);
+    }
+  }
+}
+
+function notCallable(v: TemplateValue): never {
+  if (v instanceof Undefined || v instanceof Unknown) pyText(v);
+  throw new TemplateError(`${pyTypeName(v)} is not something alembic-drift can call`);
+}
+
+function attribute(obj: TemplateValue, name: string): TemplateValue {
+  if (obj instanceof PyObject && name in obj.attrs) return obj.attrs[name];
+  if (obj instanceof Unknown || obj instanceof Undefined) pyText(obj);
+  throw new TemplateError(`${pyTypeName(obj)} has no attribute "${name}" alembic-drift knows`);
+}
+
+function compare(op: string, l: TemplateValue, r: TemplateValue): boolean {
+  switch (op) {
+    case '==':
+      return pyEqual(l, r);
+    case '!=':
+      return !pyEqual(l, r);
+    case 'is':
+      return l === r || (l === null && r === null);
+    case 'is not':
+      return !(l === r || (l === null && r === null));
+    case 'in':
+    case 'not in': {
+      const inside = typeof r === 'string' && typeof l === 'string' ? r.includes(l) : pyItems(r).some((x) => pyEqual(x, l));
+      return op === 'in' ? inside : !inside;
+    }
+  }
+  if ((typeof l === 'number' && typeof r === 'number') || (typeof l === 'string' && typeof r === 'string')) {
+    return op === '<' ? l < r : op === '>' ? l > r : op === '<=' ? l <= r : l >= r;
+  }
+  throw new TemplateError(`${pyTypeName(l)} ${op} ${pyTypeName(r)} is not something alembic-drift can evaluate`);
+}
+
+function binary(op: string, l: TemplateValue, r: TemplateValue): TemplateValue {
+  if (op === '+') {
+    if (typeof l === 'string' && typeof r === 'string') return l + r;
+    if (typeof l === 'number' && typeof r === 'number') return l + r;
+    if (Array.isArray(l) && Array.isArray(r)) return [...l, ...r];
+    if (l instanceof PyList && r instanceof PyList) return new PyList([...l.items, ...r.items]);
+  }
+  if (op === '%' && typeof l === 'string') {
+    const positional = Array.isArray(r) ? r.map(asLiteral) : [asLiteral(r)];
+    const { text, complete } = percentFormat(l, positional, undefined, '');
+    if (complete) return text;
+  }
+  if (typeof l === 'number' && typeof r === 'number') {
+    if (op === '-') return l - r;
+    if (op === '*') return l * r;
+    if (op === '//' && r !== 0) return Math.floor(l / r);
+    if (op === '%' && r !== 0) return ((l % r) + r) % r;
+  }
+  if (op === '*' && typeof l === 'string' && typeof r === 'number') return l.repeat(Math.max(0, r));
+  for (const v of [l, r]) if (v instanceof Unknown || v instanceof Undefined) pyText(v);
+  throw new TemplateError(`${pyTypeName(l)} ${op} ${pyTypeName(r)} is not something alembic-drift can evaluate`);
+}
+
+function needString(v: TemplateValue, what: string): string {
+  if (typeof v !== 'string') throw new TemplateError(`${what} needs a string, not ${pyTypeName(v)}`);
+  return v;
+}
+
+function stripChars(s: string, chars: TemplateValue, start: boolean, end: boolean): string {
+  const set = chars === undefined || chars === null ? ' \t\n\r\f\v' : needString(chars, 'strip()');
+  let a = 0;
+  let b = s.length;
+  while (start && a < b && set.includes(s[a])) a++;
+  while (end && b > a && set.includes(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
+/** `str`'s methods templates use, bound to a string; undefined for anything else. */
+function stringMethod(owner: TemplateValue, name: string): ((args: TemplateValue[]) => TemplateValue) | undefined {
+  if (typeof owner !== 'string') return undefined;
+  const s = owner;
+  const methods: Record<string, (args: TemplateValue[]) => TemplateValue> = {
+    join: ([items]) => pyItems(items).map((x) => needString(x, 'str.join()')).join(s),
+    strip: ([chars]) => stripChars(s, chars, true, true),
+    lstrip: ([chars]) => stripChars(s, chars, true, false),
+    rstrip: ([chars]) => stripChars(s, chars, false, true),
+    upper: () => s.toUpperCase(),
+    lower: () => s.toLowerCase(),
+    capitalize: () => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
+    title: () => s.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase()),
+    replace: ([a, b]) => s.split(needString(a, 'str.replace()')).join(needString(b, 'str.replace()')),
+    startswith: ([p]) => (Array.isArray(p) ? p : [p]).some((x) => s.startsWith(needString(x, 'str.startswith()'))),
+    endswith: ([p]) => (Array.isArray(p) ? p : [p]).some((x) => s.endsWith(needString(x, 'str.endswith()'))),
+    splitlines: () => new PyList(s.split(/\r\n|\r|\n/).slice(0, s.endsWith('\n') ? -1 : undefined)),
+    split: ([sep]) => new PyList(sep === undefined || sep === null ? s.split(/\s+/).filter(Boolean) : s.split(needString(sep, 'str.split()'))),
+    format: (args) => {
+      const text = formatText(s, args.map(pyText), new Map());
+      if (text === undefined) throw new TemplateError(`"${s}".format() names a field alembic-drift cannot fill`);
+      return text;
+    },
+  };
+  const method = methods[name];
+  if (!method) throw new TemplateError(`str.${name}() is not something alembic-drift can evaluate`);
+  return method;
+}
+
+function fn(name: string, call: (args: TemplateValue[], kw: Record<string, TemplateValue>) => TemplateValue): PyObject {
+  return new PyObject(`${name}()`, {}, call);
+}
+
+/** A Python regular expression JavaScript reads the same way, or a TemplateError. */
+function regex(pattern: TemplateValue, flags = ''): RegExp {
+  const source = needString(pattern, 're');
+  if (/\(\?P|\(\?[aiLmsux]|\\[AZ]/.test(source)) throw new TemplateError(`the regular expression ${pyStr(source)} is not something alembic-drift can evaluate`);
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    throw new TemplateError(`the regular expression ${pyStr(source)} is not something alembic-drift can evaluate`);
+  }
+}
+
+/** The `re` module, for templates that import it (Alembic's multidb template splits its database names). */
+export const RE_MODULE = new PyObject('module re', {
+  split: fn('re.split', ([pattern, text]) => new PyList(needString(text, 're.split()').split(regex(pattern)).map((x) => x ?? null))),
+  sub: fn('re.sub', ([pattern, repl, text]) => needString(text, 're.sub()').replace(regex(pattern, 'g'), needString(repl, 're.sub()').replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1'))),
+});
+
+const BUILTINS: ReadonlyMap<string, TemplateValue> = new Map<string, TemplateValue>([
+  ['repr', fn('repr', ([v]) => pyReprOf(v))],
+  ['str', fn('str', ([v]) => (v === undefined ? '' : pyText(v)))],
+  ['len', fn('len', ([v]) => (typeof v === 'string' ? v.length : pyItems(v).length))],
+  ['bool', fn('bool', ([v]) => v !== undefined && pyTruthy(v))],
+  ['list', fn('list', ([v]) => new PyList(v === undefined ? [] : pyItems(v)))],
+  ['tuple', fn('tuple', ([v]) => (v === undefined ? [] : [...pyItems(v)]))],
+  ['sorted', fn('sorted', ([v]) => new PyList([...pyItems(v)].sort((a, b) => (pyText(a) < pyText(b) ? -1 : pyText(a) > pyText(b) ? 1 : 0))))],
+]);
