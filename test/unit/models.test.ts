@@ -1453,3 +1453,24 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.equal(tables.get('plain')!.open, undefined);
   });
 });
+
+describe("models -> schema: a Core Table in its MetaData's default schema", () => {
+  it('puts a Table without schema= in the schema of the MetaData it is given, also through a base class (renku)', async () => {
+    const tables = await modelTables({
+      'app/models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase
+        metadata_obj = sa.MetaData(schema="resource_pools")
+        class BaseORM(DeclarativeBase):
+            metadata = metadata_obj
+        pool_users = sa.Table("pool_users", BaseORM.metadata, sa.Column("user_id", sa.Integer, primary_key=True))
+        direct = sa.Table("direct", metadata_obj, sa.Column("id", sa.Integer, primary_key=True))
+        elsewhere = sa.Table("elsewhere", metadata_obj, sa.Column("id", sa.Integer, primary_key=True), schema="other")
+        class Pool(BaseORM):
+            __tablename__ = "pools"
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['other.elsewhere', 'resource_pools.direct', 'resource_pools.pool_users', 'resource_pools.pools']);
+  });
+});

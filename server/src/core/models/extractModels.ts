@@ -878,7 +878,9 @@ class ModelReader {
       this.noteUnnamed('a Table(...)', { file, span: call.s }, 'The name of this Table(...) cannot be evaluated statically; its columns are not checked.');
       return undefined;
     }
-    const schema = evalString(this.resolver, file, keywordArg(call, 'schema'));
+    const convention = this.metadataConvention(file, call.args[1]);
+    // A Table without schema= is in its MetaData's default schema (`MetaData(schema="x")`).
+    const schema = evalString(this.resolver, file, keywordArg(call, 'schema')) ?? convention.__schema;
     const key = tableKey(name, schema);
     if (this.tables.has(key)) return this.tables.get(key);
     const table = newTable(name, { file, span: target?.s ?? call.s }, schema);
@@ -889,7 +891,7 @@ class ModelReader {
     const metadataArg = call.args[1]?.k === 'name' ? locals?.get(call.args[1].id) : undefined;
     table.metadata = this.flaskTableMetadata(file, call) ?? metadataKeyOf(this.graph, file, metadataArg?.t === 'expr' ? metadataArg.e : call.args[1]);
     this.tables.set(key, table);
-    const plan: TablePlan = { table, root: { kind: 'declarative' }, convention: this.metadataConvention(file, call.args[1]) };
+    const plan: TablePlan = { table, root: { kind: 'declarative' }, convention };
     for (const a of call.args.slice(1)) {
       if (a.k !== 'call') continue;
       // A column, also one a project helper returns (osparc's `column_created_datetime(timezone=True)`).
@@ -934,7 +936,10 @@ class ModelReader {
     if (!metadataExpr) return {};
     const v = this.resolver.resolve(file, metadataExpr);
     if (v.t === 'expr' && v.e.k === 'call') return readNamingConvention(this.resolver, { kind: 'declarative', call: { file: v.file, e: v.e } });
-    return {};
+    // `Base.metadata` of a declarative base class: the MetaData its root uses (renku's `metadata = metadata_obj`).
+    const owner = metadataExpr.k === 'attr' && metadataExpr.name === 'metadata' ? this.resolver.resolve(file, metadataExpr.obj) : undefined;
+    const root = owner?.t === 'class' ? this.graph.rootOf({ file: owner.file, cls: owner.cls }) : undefined;
+    return root ? this.conventionOf(root) : {};
   }
 
   private metadataSchema(root: DeclarativeRoot): string | undefined {
