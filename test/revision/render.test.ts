@@ -134,7 +134,19 @@ describe('revision rendering: script.py.mako as Mako renders it', () => {
   it('refuses a template that would not write the upgrade it is given', () => {
     const content = { message: 'm', revisionId: 'abc', downRevision: null, createDate: new Date(2024, 0, 2), upgrade: ["op.drop_table('t')"], downgrade: [], imports: [] };
     assert.throws(() => renderRevision({ ...content, template: 'def upgrade():\n    pass\n' }), /does not write the ops it is given as "\$\{upgrades\}"/);
-    assert.match(renderRevision({ ...content, template: 'def upgrade():\n    ${upgrades}\n' }), /op\.drop_table/);
+    assert.throws(() => renderRevision({ ...content, template: 'def upgrade():\n    ${upgrades}\n' }), /does not write the imports the ops need \("\$\{imports\}"\), such as "from alembic import op"/);
+  });
+
+  it('adds the imports of op and sa when the template leaves them out, as pgAdmin\'s does', () => {
+    const template = '"""${message}"""\nfrom pgadmin.model import db\n${imports if imports else ""}\n\nrevision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}\n\n\ndef upgrade():\n    ${upgrades if upgrades else "pass"}\n';
+    const content = { message: 'm', revisionId: 'abc', downRevision: 'h1', createDate: new Date(2024, 0, 2), downgrade: [], template };
+    const text = renderRevision({ ...content, upgrade: ["op.add_column('t', sa.Column('x', postgresql.JSONB()))"], imports: ['from sqlalchemy.dialects import postgresql'] });
+    assert.match(text, /^from pgadmin\.model import db\nfrom alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy\.dialects import postgresql\n/m);
+    const python = spawnSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: text, encoding: 'utf8' });
+    assert.equal(python.status, 0, python.stderr);
+    // Nothing is added where the template imports them already, or where no op needs them.
+    assert.doesNotMatch(renderRevision({ ...content, upgrade: [], imports: [] }), /^from alembic import op$/m);
+    assert.equal(renderRevision({ ...content, template: DEFAULT_TEMPLATE, upgrade: ["op.drop_table('t')"], imports: [] }).match(/^from alembic import op$/gm)?.length, 1);
   });
 });
 
@@ -151,9 +163,9 @@ describe('revision rendering: script.py.mako, judged by real Mako (Debian python
     copyright: '# Copyright ${create_date.year} OpenStack Foundation\n#\n\nfrom alembic import op\nimport sqlalchemy as sa\n${imports if imports else ""}\n\n# ${message}\n#\n# Revision ID: ${up_revision}\n# Revises: ${down_revision}\n# Create Date: ${create_date}\n\n# revision identifiers, used by Alembic.\nrevision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}\n% if branch_labels:\nbranch_labels = ${repr(branch_labels)}\n% endif\n\n\ndef upgrade():\n    ${upgrades if upgrades else "pass"}\n',
     importsBlock: '"""${message}\n\nRevision ID: ${up_revision}\nRevises: ${down_revision | comma,n}\nCreate Date: ${create_date}\n\n"""\nimport sqlalchemy as sa\n\nfrom alembic import op\n% if imports:\n${imports}\n% endif\n\nrevision = ${repr(up_revision)}\ndown_revision: str | None = ${repr(down_revision)}\n\n\ndef upgrade():\n    ${upgrades if upgrades else "pass"}\n\n\ndef downgrade():\n    ${downgrades if downgrades else "pass"}\n',
     // A plugin template: a name nobody passes (false, never written), a generator, a first revision's extra op.
-    pluginSchema: '"""${message}"""\n${imports + \'\\n\' if imports else ""}\nrevision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}\n${(\'\\n\' + \'\\n\\n\\n\'.join(x.strip() for x in toplevel_code) + \'\\n\\n\') if toplevel_code else \'\'}\ndef upgrade():\n% if not down_revision:\n    op.execute(CreateSchema(\'plugin\'))\n% elif down_revision == "h1":\n    # after h1\n% else:\n    # a merge of ${len(down_revision)}\n% endif\n    ${upgrades if upgrades else "pass"}\n\n\ndef downgrade():\n    ${downgrades if downgrades else "pass"}\n',
-    dialectBlock: '"""${message}\n\nRevision ID: ${up_revision}\n"""\n<%\n    sqlite = dialect == "sqlite"\n    postgresql = dialect == "postgresql"\n%>\n% if sqlite or postgresql:\n# ${dialect}\n% endif\n\ndef upgrade():\n    ${upgrades if upgrades else "pass"}\n',
-    syntax: '## a comment line\n<%doc>\n  notes for the team\n</%doc>"""${message.upper()} (${len(message)} characters)\n${\'-\' * 3} <%text>${not rendered}</%text> %% 100%% \\\nthe same line\n%% a line that starts with a percent sign\nCreated ${create_date.strftime(\'%Y-%m-%d %H:%M\')} by ${"%s, %s" % ("a", "b")} ${"{} and {}".format(up_revision, "x")}\n"""\nrevision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}  # ${down_revision | comma,n}\nheads = ${repr([h.upper() for h in ([down_revision] if down_revision == "h1" else (down_revision or ()))])}\n\n\ndef upgrade():\n    ${upgrades}\n',
+    pluginSchema: '"""${message}"""\nfrom alembic import op\nimport sqlalchemy as sa\n${imports + \'\\n\' if imports else ""}\nrevision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}\n${(\'\\n\' + \'\\n\\n\\n\'.join(x.strip() for x in toplevel_code) + \'\\n\\n\') if toplevel_code else \'\'}\ndef upgrade():\n% if not down_revision:\n    op.execute(CreateSchema(\'plugin\'))\n% elif down_revision == "h1":\n    # after h1\n% else:\n    # a merge of ${len(down_revision)}\n% endif\n    ${upgrades if upgrades else "pass"}\n\n\ndef downgrade():\n    ${downgrades if downgrades else "pass"}\n',
+    dialectBlock: '"""${message}\n\nRevision ID: ${up_revision}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n${imports}\n<%\n    sqlite = dialect == "sqlite"\n    postgresql = dialect == "postgresql"\n%>\n% if sqlite or postgresql:\n# ${dialect}\n% endif\n\ndef upgrade():\n    ${upgrades if upgrades else "pass"}\n',
+    syntax: '## a comment line\n<%doc>\n  notes for the team\n</%doc>"""${message.upper()} (${len(message)} characters)\n${\'-\' * 3} <%text>${not rendered}</%text> %% 100%% \\\nthe same line\n%% a line that starts with a percent sign\nCreated ${create_date.strftime(\'%Y-%m-%d %H:%M\')} by ${"%s, %s" % ("a", "b")} ${"{} and {}".format(up_revision, "x")}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n${imports}\nrevision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}  # ${down_revision | comma,n}\nheads = ${repr([h.upper() for h in ([down_revision] if down_revision == "h1" else (down_revision or ()))])}\n\n\ndef upgrade():\n    ${upgrades}\n',
   };
 
   function judge(template: string, options: { engine?: string; downRevision: string | string[] | null; mainOptions?: Record<string, string> }): void {
@@ -600,6 +612,23 @@ describe('revision rendering: the new revision in its environment', () => {
     assert.throws(() => newRevision({ ...base, existingFiles: [], revisionId: 'b2' }), /already used by migrations\/versions\/b2_two\.py/);
     const broken = await environment({ ...files, 'migrations/versions/b3_three.py': revisionFile('b3', 'nope', 'pass') });
     assert.throws(() => newRevision({ ...base, environment: broken, existingFiles: [] }), /revision graph must be fixed first/);
+  });
+
+  it("refuses where the history goes on in folders the project's own tooling adds (neutron's expand branch)", async () => {
+    const expand = (id: string, down: string, upgrade: string, label = ''): string => revisionFile(id, down, upgrade).replace(/^down_revision = .*$/m, (m) => `${m}\nbranch_labels = ${label || 'None'}`);
+    const env = await environment({
+      'app/models.py': `${modelsHead(8)}
+        class User(Base):
+            __tablename__ = "users"
+            id = sa.Column(sa.Integer, primary_key=True)
+            name = sa.Column(sa.String(20))
+      `,
+      'migrations/versions/start.py': revisionFile('start', null, 'pass'),
+      'migrations/versions/liberty/expand/e1_users.py': expand('e1', 'start', 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))', '("expand",)'),
+    });
+    assert.deepEqual(env.changes.map((c) => c.finding.code), ['missing-column'], 'the expand branch is replayed after the head');
+    const base = { environment: env, message: 'add name', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'c0ffee' };
+    assert.throws(() => newRevision(base), /outside its version folders \(migrations\/versions\/liberty\/expand\).*neutron-db-manage revision --expand/);
   });
 
   it('writes into sub-folders a file_template names where Alembic reads them, never out of the version folder or without a name', async () => {

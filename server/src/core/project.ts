@@ -42,6 +42,11 @@ export interface EnvironmentAnalysis {
    * what they describe is missing from `changes`' view, so a revision written now could drop or re-create it.
    */
   unreadFiles: Finding[];
+  /**
+   * Revision trees outside its version folders, replayed after its head (neutron's `versions/<release>/expand` and
+   * `contract`, which the project's own tooling adds to Alembic's version locations).
+   */
+  detached: RevisionGraph[];
 }
 
 /** Everything `analyze()` found. */
@@ -94,6 +99,8 @@ interface HistoryReplay {
   /** The naming convention of env.py's target_metadata, which the replay named what the ops made by. */
   convention: NamingConvention;
   replay: ReplayResult;
+  /** The detached trees replayed after the head. */
+  detached: RevisionGraph[];
 }
 
 /** What one analysis reuses from the previous ones: per-file results while the files they read are unchanged. */
@@ -438,7 +445,7 @@ export class Project {
     const envFiles = replays.map(({ env }) => `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`);
     const imports = replays.length < 2 ? [] : envFiles.map((f) => (this.files.has(f) ? importedModuleFiles(resolver, f) : new Set<string>()));
     const owners = assignModels(models.tables, replays.map((r) => r.replay.schema), replays.map((r) => r.env.scriptLocation), imports);
-    replays.forEach(({ env, graph, dialect, replay }, i) => {
+    replays.forEach(({ env, graph, dialect, replay, detached }, i) => {
       const envPy = envFiles[i];
       const hasEnvPy = this.files.has(envPy);
       const targetKey = engineKey(envPy, env.engine);
@@ -463,7 +470,7 @@ export class Project {
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       const dialectNote = unknownDialectNote({ env, dialect, models: targeted, schema: replay.schema });
       if (dialectNote) findings.push(dialectNote);
-      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, compare, changes, unreadFiles: [] });
+      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, compare, changes, unreadFiles: [], detached });
     });
     yield;
 
@@ -627,7 +634,7 @@ export class Project {
         }
       }
       const convention = this.conventionOf(env, resolver);
-      replays.push({ env, graph, dialect, steps, stepFiles, convention, replay: memos.replays.replay(steps, env.name, convention) });
+      replays.push({ env, graph, dialect, steps, stepFiles, convention, replay: memos.replays.replay(steps, env.name, convention), detached: detachedGraphs.get(env) ?? [] });
       yield;
     }
     return { envs, revisionFiles, replays, findings };

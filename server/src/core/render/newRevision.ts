@@ -70,6 +70,11 @@ export function newRevision(input: NewRevisionInput): NewRevision {
   if (blocker) throw new RevisionError(`the revision graph must be fixed first: ${blocker.message}`);
   const unlinked = [...analysis.graph.revisions.values()].find((r) => r.unresolved?.some((u) => u.startsWith('down_revision ')));
   if (unlinked) throw new RevisionError(`the revision graph cannot be read: ${unlinked.file} has a down_revision that cannot be evaluated statically, so the heads a new revision must follow are not known`);
+  if (analysis.detached.length > 0) {
+    const folders = [...new Set(analysis.detached.flatMap((g) => [...g.revisions.values()].map((r) => dirname(r.file))))].sort();
+    const shown = folders.length > 3 ? `${folders.slice(0, 3).join(', ')} and ${folders.length - 3} more` : folders.join(', ');
+    throw new RevisionError(`${env.name}: its history goes on in revisions outside its version folders (${shown}), which the project's own tooling adds to Alembic's (as neutron-db-manage and keystone-manage do); a revision after its head would run before them. Write it with that tooling (neutron-db-manage revision --expand, for one)`);
+  }
   const unread = analysis.unreadFiles[0];
   if (unread) {
     const what = unread.message.startsWith(unread.file) ? unread.message : `${unread.file}: ${unread.message.charAt(0).toLowerCase()}${unread.message.slice(1)}`;

@@ -99,13 +99,32 @@ export const COMMA_FILTER = new PyObject('comma()', {}, ([v]) => (v === null || 
  */
 export function renderRevision(content: RevisionContent): string {
   const prefix = content.engine === undefined ? '' : `${content.engine}_`;
-  const variables = templateVariables(content);
-  const text = renderMako(content.template ?? DEFAULT_TEMPLATE, variables);
+  const template = content.template ?? DEFAULT_TEMPLATE;
+  let variables = templateVariables(content);
+  let text = renderMako(template, variables);
+  // A template may leave out the imports autogenerate takes for granted (pgAdmin's imports only its own db): the ops
+  // would then fail with a NameError, so they are added to `imports`.
+  const missing = missingOpImports(text, [...content.upgrade, ...content.downgrade]);
+  if (missing.length > 0) {
+    variables = templateVariables({ ...content, imports: [...missing, ...content.imports] });
+    text = renderMako(template, variables);
+  }
   // A template may leave downgrade() out (OpenStack's do), never the upgrade.
   if (content.upgrade.length > 0 && !text.includes(variables[`${prefix}upgrades`] as string)) {
     throw new TemplateError(`the template does not write the ops it is given as "\${${prefix}upgrades}", so the revision would not make the changes`);
   }
+  const lost = [...missing, ...content.imports].find((line) => !text.split('\n').includes(line));
+  if (lost !== undefined) throw new TemplateError(`the template does not write the imports the ops need ("\${imports}"), such as "${lost}"`);
   return text;
+}
+
+/** `from alembic import op` and `import sqlalchemy as sa`, for those the ops use and the text does not import. */
+function missingOpImports(text: string, ops: string[]): string[] {
+  const uses = (name: string): boolean => ops.some((line) => new RegExp(`(^|[^\\w.])${name}\\.`).test(line));
+  const missing: string[] = [];
+  if (uses('op') && !/^(from alembic import\b.*\bop\b|import alembic\.op as op\b)/m.test(text)) missing.push('from alembic import op');
+  if (uses('sa') && !/^import sqlalchemy as sa\b/m.test(text)) missing.push('import sqlalchemy as sa');
+  return missing;
 }
 
 /** The variables Alembic's `revision` command passes a template, for this revision (ops per database in multidb). */
