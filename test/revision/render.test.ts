@@ -628,7 +628,21 @@ describe('revision rendering: the new revision in its environment', () => {
     });
     assert.deepEqual(env.changes.map((c) => c.finding.code), ['missing-column'], 'the expand branch is replayed after the head');
     const base = { environment: env, message: 'add name', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'c0ffee' };
-    assert.throws(() => newRevision(base), /outside its version folders \(migrations\/versions\/liberty\/expand\).*neutron-db-manage revision --expand/);
+    assert.throws(() => newRevision(base), /"users" is changed by revisions outside its version folders \(migrations\/versions\/liberty\/expand\).*neutron-db-manage revision --expand/);
+    // Drift in tables those revisions never touch is written (CTFd's plugins keep their own histories there).
+    const other = await environment({
+      'app/models.py': `${modelsHead(8)}
+        class User(Base):
+            __tablename__ = "users"
+            id = sa.Column(sa.Integer, primary_key=True)
+        class Account(Base):
+            __tablename__ = "accounts"
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+      'migrations/versions/start.py': revisionFile('start', null, 'pass'),
+      'migrations/versions/liberty/expand/e1_users.py': expand('e1', 'start', 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))', '("expand",)'),
+    });
+    assert.match(newRevision({ ...base, environment: other }).text, /op\.create_table\('accounts'/);
   });
 
   it('writes into sub-folders a file_template names where Alembic reads them, never out of the version folder or without a name', async () => {

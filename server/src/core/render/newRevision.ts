@@ -1,6 +1,7 @@
 import type { EnvironmentAnalysis } from '../project';
 import type { SchemaChange } from '../diff/diffSchemas';
 import { revisionFileName } from './fileName';
+import { tableKey } from '../schema/schema';
 import { renderChangeOps } from './renderOps';
 import { renderRevision } from './renderRevision';
 
@@ -50,6 +51,22 @@ export function isTentativeDrop(c: SchemaChange): boolean {
   return c.kind === 'drop-table' && !!c.tentative;
 }
 
+/**
+ * The first table a change would write that a detached tree's revisions make or change (they are replayed after
+ * the head, so a revision after the head would run before them), or undefined.
+ */
+function touchedAfterHead(analysis: EnvironmentAnalysis, changes: SchemaChange[]): string | undefined {
+  if (analysis.detached.length === 0) return undefined;
+  const detachedIds = new Set(analysis.detached.flatMap((g) => [...g.revisions.keys()]));
+  for (const c of changes) {
+    const table = 'migration' in c ? c.migration : analysis.schema.get(tableKey(c.model.name, c.model.schema));
+    if (!table) continue;
+    const entries = [...(table.history ?? []), ...[...table.columns.values()].flatMap((col) => col.history ?? [])];
+    if (entries.some((h) => detachedIds.has(h.revision))) return table.schema ? `${table.schema}.${table.name}` : table.name;
+  }
+  return undefined;
+}
+
 const GRAPH_BLOCKERS = new Set(['revision-cycle', 'missing-down-revision', 'duplicate-revision']);
 
 function dirname(p: string): string {
@@ -70,10 +87,12 @@ export function newRevision(input: NewRevisionInput): NewRevision {
   if (blocker) throw new RevisionError(`the revision graph must be fixed first: ${blocker.message}`);
   const unlinked = [...analysis.graph.revisions.values()].find((r) => r.unresolved?.some((u) => u.startsWith('down_revision ')));
   if (unlinked) throw new RevisionError(`the revision graph cannot be read: ${unlinked.file} has a down_revision that cannot be evaluated statically, so the heads a new revision must follow are not known`);
-  if (analysis.detached.length > 0) {
+  const written = analysis.changes.filter(writesAsDrift);
+  const afterHead = touchedAfterHead(analysis, written);
+  if (afterHead) {
     const folders = [...new Set(analysis.detached.flatMap((g) => [...g.revisions.values()].map((r) => dirname(r.file))))].sort();
     const shown = folders.length > 3 ? `${folders.slice(0, 3).join(', ')} and ${folders.length - 3} more` : folders.join(', ');
-    throw new RevisionError(`${env.name}: its history goes on in revisions outside its version folders (${shown}), which the project's own tooling adds to Alembic's (as neutron-db-manage and keystone-manage do); a revision after its head would run before them. Write it with that tooling (neutron-db-manage revision --expand, for one)`);
+    throw new RevisionError(`${env.name}: "${afterHead}" is changed by revisions outside its version folders (${shown}), which the project's own tooling adds to Alembic's (as neutron-db-manage and keystone-manage do); a revision after its head would run before them. Write it with that tooling (neutron-db-manage revision --expand, for one)`);
   }
   const unread = analysis.unreadFiles[0];
   if (unread) {
@@ -101,7 +120,6 @@ export function newRevision(input: NewRevisionInput): NewRevision {
     revisionId = input.newId();
   }
 
-  const written = analysis.changes.filter(writesAsDrift);
   const skipped = analysis.changes.filter((c) => !written.includes(c));
   const dialect = env.dialect ?? input.dialect;
   const ops = renderChangeOps({ changes: written, batch: !!analysis.compare.renderAsBatch || dialect === 'sqlite', dialect });
