@@ -188,6 +188,25 @@ describe('language server settings', () => {
     }
   });
 
+  it('writes the quick fix for the dialect the settings name when alembic.ini has a placeholder URL, as the CLI does', async () => {
+    const root = copyExample();
+    const ini = path.join(root, 'alembic.ini');
+    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace(/^sqlalchemy\.url = .*$/m, 'sqlalchemy.url = driver://user:pass@localhost/dbname'));
+    fs.writeFileSync(path.join(root, 'pyproject.toml'), '[tool.alembic-drift]\ndialect = "sqlite"\n');
+    const envPy = path.join(root, 'migrations', 'env.py');
+    fs.writeFileSync(envPy, fs.readFileSync(envPy, 'utf8').replace(', render_as_batch=True', ''));
+    const client = new LspTestClient(root);
+    try {
+      await client.start();
+      const p = await client.diagnostics(CATALOG);
+      const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: client.uri(CATALOG) }, range: p.diagnostics[0].range, context: { diagnostics: p.diagnostics, only: ['quickfix'] } })) as Array<{ edit: { documentChanges: Array<{ edits?: Array<{ newText: string }> }> } }>;
+      assert.match(actions[0].edit.documentChanges[1].edits![0].newText, /batch_op\.add_column\(sa\.Column\('sku'/, 'SQLite needs batch mode');
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('shows the settings of pyproject.toml it cannot use on their [tool.alembic-drift] line, and applies the rest', async () => {
     const root = copyExample();
     fs.writeFileSync(path.join(root, 'pyproject.toml'), '[project]\nname = "shop"\n\n[tool.alembic-drift]\nexclude = "shop/models/catalog.py"\nversion_locations = ["db/more"]\nignore = { codes = ["nullable-mismatch"] }\n');

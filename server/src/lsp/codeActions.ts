@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomRevisionId } from '../node/writeRevision';
 import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { EnvironmentAnalysis } from '../core/project';
 import type { SchemaChange } from '../core/diff/diffSchemas';
@@ -67,7 +67,8 @@ function revisionAction(options: { folder: WorkspaceFolder; env: EnvironmentAnal
       template: folder.project.getText(`${scriptFolder}script.py.mako`),
       existingFiles: folder.project.paths(),
       now: new Date(),
-      newId: () => randomUUID().replace(/-/g, '').slice(-12),
+      newId: randomRevisionId,
+      dialect: folder.dialectSetting,
     });
     const uri = fileUri(folder.root, revision.file);
     const edit: WorkspaceEdit = {

@@ -236,6 +236,11 @@ export class WorkspaceFolder {
     this.storedKey = key;
   }
 
+  /** The dialect the settings name, for a revision written where the environment's URL names none. */
+  get dialectSetting(): string | undefined {
+    return this.settings.dialect;
+  }
+
   /** The folder's analysis in small steps, with its current settings (see `Project.analysisSteps`). */
   analysisSteps(): Generator<void, Analysis> {
     this.analysedSettings = this.settings;
