@@ -1285,6 +1285,17 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     ]);
   });
 
+  it('does not replay a detached file that follows no revision of the project (a scratch copy with down_revision "...")', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    project.setFile('migrations/temp/t1.py', 'from alembic import op\nrevision = "t1"\ndown_revision = "..."\ndef upgrade():\n    op.drop_table("users")\n');
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.message}`), [
+      'detached-revisions 1 revision file in migrations/temp is outside every version folder, and follows no revision of the project ("..."): not replayed.',
+    ]);
+  });
+
   it('says which files were not read, through the same settings as other findings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

@@ -602,6 +602,15 @@ export class Project {
         findings.push(makeFinding('detached-revisions', { message: `${files} in a subfolder of the version folder ${under || '.'}, which Alembic reads without its subfolders, and start${one ? 's' : ''} a history of ${one ? 'its' : 'their'} own: not replayed.`, file: first.file, span: first.span }));
         continue;
       }
+      // A tree that neither starts a history nor follows a revision of the project (agenta's temp/ copy, whose
+      // down_revision is "..."): a scratch file nothing runs, not a continuation of the history.
+      const claimedIds = new Set([...claimed].flatMap((r) => [r.id, ...r.branchLabels]));
+      const treeIds = new Set(list.flatMap((r) => [r.id, ...r.branchLabels]));
+      if (!list.some((r) => r.downRevisions.length === 0 || [...r.downRevisions, ...r.dependsOn].some((d) => claimedIds.has(d)))) {
+        const parents = [...new Set(list.flatMap((r) => r.downRevisions).filter((d) => !treeIds.has(d)))].map((d) => `"${d}"`).join(', ');
+        findings.push(makeFinding('detached-revisions', { message: `${files} outside every version folder, and follow${one ? 's' : ''} no revision of the project (${parents}): not replayed.`, file: first.file, span: first.span }));
+        continue;
+      }
       const graph = memos.graphs.get(`detached:${dirs.join('\0')}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set([...claimed].flatMap((r) => [r.id, ...r.branchLabels])) }));
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
