@@ -1,5 +1,5 @@
 import { formatText, percentFormat, type Literal } from '../python/literals';
-import { pyStr } from './python';
+import { parsePyString, pyStr } from './python';
 
 /**
  * The Python expressions of a `script.py.mako`, read and evaluated without running anything: names, literals,
@@ -69,13 +69,13 @@ function tokenize(source: string): Token[] {
     if (m[1] !== undefined) {
       // A string's prefix: r'...' is raw; f-strings and bytes are not read.
       if (!/^[rRuU]$/.test(m[1])) throw new TemplateError(`"${m[1]}"-prefixed strings are not something alembic-drift can evaluate`);
-      const [value, end] = readString(source, at, m[1].toLowerCase() === 'r');
+      const [value, end] = readString(source, at - m[1].length);
       tokens.push({ t: 'str', v: value });
       at = end;
     } else if (m[2] !== undefined) tokens.push({ t: 'name', v: m[2] });
     else if (m[3] !== undefined) tokens.push({ t: 'num', v: m[3] });
     else if (m[4] !== undefined) {
-      const [value, end] = readString(source, at - m[4].length, false);
+      const [value, end] = readString(source, at - m[4].length);
       tokens.push({ t: 'str', v: value });
       at = end;
     } else tokens.push({ t: 'op', v: m[5] });
@@ -84,19 +84,17 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', "'": "'", '"': '"', '\n': '', '0': '\0' };
-
-/** A string literal starting at `from` (its opening quote): its value and the offset after it. */
-function readString(source: string, from: number, raw: boolean): [string, number] {
-  const quote = /^('''|"""|'|")/.exec(source.slice(from))![1];
-  let value = '';
-  for (let i = from + quote.length; i < source.length; i++) {
-    if (source.startsWith(quote, i)) return [value, i + quote.length];
-    const ch = source[i];
-    if (ch === '\\' && i + 1 < source.length) {
-      const next = source[++i];
-      value += raw ? ch + next : (ESCAPES[next] ?? ch + next);
-    } else value += ch;
+/** A string literal starting at `from` (its prefix or opening quote): its value, as Python reads it, and the offset after it. */
+function readString(source: string, from: number): [string, number] {
+  const quote = /^[rRuU]?('''|"""|'|")/.exec(source.slice(from))!;
+  for (let i = from + quote[0].length; i < source.length; i++) {
+    if (source[i] === '\\') i++;
+    else if (source.startsWith(quote[1], i)) {
+      const end = i + quote[1].length;
+      const value = parsePyString(source.slice(from, end));
+      if (value === undefined) throw new TemplateError(`the string ${source.slice(from, end)} is not something alembic-drift can read`);
+      return [value, end];
+    }
   }
   throw new TemplateError('a string that never ends');
 }
