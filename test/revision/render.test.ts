@@ -80,6 +80,30 @@ describe('revision rendering: types, defaults and columns as Alembic writes them
     assert.match(c.notes[0], /^TODO: the server default of "t\.c"/);
   });
 
+  it("writes a DEFAULT the migrations' SQL gave as that SQL, and a body of TODOs alone with pass (both compile)", async () => {
+    const env = await environment({
+      'app/models.py': `${modelsHead(8)}
+        from sqlalchemy.dialects import postgresql
+        class User(Base):
+            __tablename__ = "users"
+            id = sa.Column(sa.Integer, primary_key=True)
+            prefs = sa.Column(postgresql.JSONB, nullable=True)
+      `,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+        op.execute("ALTER TABLE users ADD COLUMN prefs jsonb not null default '{}'::jsonb")
+      `),
+    });
+    const revision = newRevision({ environment: env, message: 'prefs', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'c0ffee' });
+    assert.match(revision.text, /    op.alter_column\('users', 'prefs',\n.*\n               server_default=sa\.text\("'\{\}'::jsonb"\),\n               nullable=False\)/, 'the downgrade puts back the DEFAULT of the SQL');
+    const onlyTodo = renderRevision({ message: 'm', revisionId: 'abc', downRevision: 'h1', createDate: new Date(2024, 0, 2), upgrade: ['# TODO: drop the unnamed foreign key (a) -> b(id) of "t"'], downgrade: [], imports: [] });
+    for (const text of [revision.text, onlyTodo]) {
+      const python = spawnSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: text, encoding: 'utf8' });
+      assert.equal(python.status, 0, `${python.stderr}\n${text}`);
+    }
+    assert.match(onlyTodo, /# TODO: drop the unnamed foreign key .*\n    pass\n    # ### end Alembic commands ###/);
+  });
+
   it('writes a column as autogenerate does', () => {
     const column = { name: 'status', type: makeType('sa.String', { length: 20 }), nullable: false, primaryKey: false, serverDefault: { text: '"new"' }, origin: { file: 'm.py', span: [0, 0, 0, 0] as [number, number, number, number] } };
     assert.equal(renderColumn({ column, table: 'orders' }, ctx()), "sa.Column('status', sa.String(length=20), server_default='new', nullable=False)");

@@ -126,7 +126,7 @@ class MysqlStatementReader {
     if (value.type === 'single_quote_string' || value.type === 'string') text = `'${String(value.value).replace(/'/g, "''")}'`;
     else if (value.type === 'function' && !value.args) text = String(value.name?.name?.[0]?.value ?? this.expr(value));
     else text = this.expr(value);
-    return { text, key: serverDefaultKey(text) };
+    return { text, key: serverDefaultKey(text), sql: true };
   }
 
   private references(r: Node): { targets: string[]; ondelete?: string; onupdate?: string } {

@@ -374,7 +374,7 @@ class PgStatementReader {
     const start = minLocation(expr);
     if (start === undefined) return undefined;
     const text = this.src.span(start, { stopAt: stopAt !== undefined && stopAt > start ? stopAt : undefined, stopWords: DEFAULT_STOPS });
-    return { text, key: serverDefaultKey(text) };
+    return { text, key: serverDefaultKey(text), sql: true };
   }
 
   private references(c: PgNode): { targets: string[]; ondelete?: string; onupdate?: string } {

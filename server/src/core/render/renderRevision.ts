@@ -57,7 +57,8 @@ const END = '# ### end Alembic commands ###';
 
 /** A function body as autogenerate writes it: the ops between its markers, indented after the first line. */
 function body(lines: string[]): string {
-  const all = [START, ...(lines.length > 0 ? lines : ['pass']), END];
+  // Comments alone (a TODO where nothing could be written) are no body Python accepts.
+  const all = [START, ...lines, ...(lines.some((l) => l.trim() && !l.trim().startsWith('#')) ? [] : ['pass']), END];
   return all.map((line, i) => (i === 0 || line === '' ? line : `    ${line}`).replace(/ +$/, '')).join('\n');
 }
 

@@ -178,6 +178,8 @@ function serverDefaultSql(text: string, dialect: string | undefined): string | u
  */
 export function renderServerDefault(sd: ServerDefault | undefined, ctx: RenderContext): string {
   if (!sd) return 'None';
+  // A DEFAULT of DDL is SQL already, as Alembic writes a reflected one.
+  if (sd.sql) return `sa.text(${pyStr(sd.text)})`;
   const literal = parsePyString(sd.text);
   if (literal !== undefined) return pyStr(literal.replace(/^'|'$/g, ''));
   const sql = serverDefaultSql(sd.text, ctx.dialect);

@@ -48,6 +48,8 @@ export interface SqlType {
 export interface ServerDefault {
   text: string;
   key?: string;
+  /** The text is SQL (a DEFAULT of DDL the migrations run), not a Python expression of a model or an op. */
+  sql?: true;
 }
 
 /** One column of a table. */
