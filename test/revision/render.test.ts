@@ -155,6 +155,17 @@ describe('revision rendering: script.py.mako as Mako renders it', () => {
     assert.throws(() => renderMako('${f"{message}"}', vars), TemplateError);
   });
 
+  it('refuses, by name, a template that would exhaust the stack, the memory or the time', () => {
+    assert.throws(() => renderMako(`\${${'('.repeat(500)}1${')'.repeat(500)}}`, vars), /nests brackets deeper/);
+    assert.throws(() => renderMako('${"x" * 500000000}', vars), /a string of 500000000 characters/);
+    assert.throws(() => renderMako(`\${"a"${' + "a"'.repeat(5000)}}`, vars), /an expression of \d+ characters/);
+    assert.throws(() => renderMako(`${'% if 1:\n'.repeat(500)}x\n${'% endif\n'.repeat(500)}`, vars), /control lines nest deeper than 100/);
+    const s = 'x'.repeat(1000);
+    assert.throws(() => renderMako(`<% s = "${s}" %>\n% for a in s * 500:\n% for b in s * 500:\n% endfor\n% endfor\n`, vars), /renders more than 1000000 parts/);
+    // Within the limits, nesting renders.
+    assert.equal(renderMako(`\${${'('.repeat(90)}1${')'.repeat(90)}}`, vars), '1');
+  });
+
   it('refuses a template that would not write the upgrade it is given', () => {
     const content = { message: 'm', revisionId: 'abc', downRevision: null, createDate: new Date(2024, 0, 2), upgrade: ["op.drop_table('t')"], downgrade: [], imports: [] };
     assert.throws(() => renderRevision({ ...content, template: 'def upgrade():\n    pass\n' }), /does not write the ops it is given as "\$\{upgrades\}"/);

@@ -40,9 +40,15 @@ export function renderMako(template: string, variables: TemplateVariables): stri
   scope.set('context', contextObject(scope));
   for (const code of modules) runBlock(code, scope);
   const out: string[] = [];
-  renderParts(parts, scope, out);
+  renderParts(parts, scope, out, { steps: 0, length: 0 });
   return out.join('');
 }
+
+/** The most parts a template may render (loops included) and the longest text it may make: templates are user input. */
+const MAX_STEPS = 1_000_000;
+const MAX_OUTPUT = 10_000_000;
+/** The deepest nesting of control lines alembic-drift reads. */
+const MAX_CONTROL_NESTING = 100;
 
 /** Mako's `context`: `context.get(name, default)` and `context.keys()` over the template's variables. */
 function contextObject(scope: ReadonlyMap<string, TemplateValue>): PyObject {
@@ -52,27 +58,34 @@ function contextObject(scope: ReadonlyMap<string, TemplateValue>): PyObject {
   });
 }
 
-function renderParts(parts: Part[], scope: Map<string, TemplateValue>, out: string[]): void {
+function renderParts(parts: Part[], scope: Map<string, TemplateValue>, out: string[], budget: { steps: number; length: number }): void {
+  const write = (text: string): void => {
+    budget.length += text.length;
+    if (budget.length > MAX_OUTPUT) throw new TemplateError(`the template writes more than ${MAX_OUTPUT} characters`);
+    out.push(text);
+  };
   for (const part of parts) {
+    if (++budget.steps > MAX_STEPS) throw new TemplateError(`the template renders more than ${MAX_STEPS} parts (a loop that does not end soon)`);
     switch (part.k) {
       case 'text':
-        out.push(part.v);
+        write(part.v);
         break;
       case 'expr':
-        out.push(applyFilters(part, evaluateExpression(part.node, scope), scope));
+        write(applyFilters(part, evaluateExpression(part.node, scope), scope));
         break;
       case 'code':
         runBlock(part.code, scope);
         break;
       case 'if': {
         const branch = part.branches.find((b) => !b.test || pyTruthy(evaluateExpression(b.test, scope)));
-        if (branch) renderParts(branch.body, scope, out);
+        if (branch) renderParts(branch.body, scope, out, budget);
         break;
       }
       case 'for':
         for (const item of pyItems(evaluateExpression(part.iter, scope))) {
+          if (++budget.steps > MAX_STEPS) throw new TemplateError(`the template renders more than ${MAX_STEPS} parts (a loop that does not end soon)`);
           bindTargets(part.targets, item, scope);
-          renderParts(part.body, scope, out);
+          renderParts(part.body, scope, out, budget);
         }
         break;
     }
@@ -201,6 +214,7 @@ function controlLine(line: string, stack: Array<{ part: Extract<Part, { k: 'if' 
   const keyword = m?.[1] ?? '';
   const arg = m?.[2] ?? '';
   const top = stack[stack.length - 1];
+  if ((keyword === 'if' || keyword === 'for') && stack.length >= MAX_CONTROL_NESTING) throw new TemplateError(`control lines nest deeper than ${MAX_CONTROL_NESTING}`);
   if (keyword === 'if') {
     const part: Extract<Part, { k: 'if' }> = { k: 'if', branches: [{ test: parseExpression(arg), body: [] }] };
     target().push(part);

@@ -99,12 +99,20 @@ function readString(source: string, from: number): [string, number] {
   throw new TemplateError('a string that never ends');
 }
 
+/** Limits that keep a hostile template from exhausting the stack or the memory (templates are user input). */
+const MAX_EXPRESSION_LENGTH = 2_000;
+const MAX_NESTING = 100;
+/** The longest string `*` may make, and the most items a comprehension may go through. */
+export const MAX_TEMPLATE_TEXT = 1_000_000;
+
 const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', 'is']);
 
 /** Parses one Python expression (or, with `allowTuple`, a bare tuple `a, b`) into a tree to evaluate. */
 export function parseExpression(source: string): Node {
+  if (source.length > MAX_EXPRESSION_LENGTH) throw new TemplateError(`an expression of ${source.length} characters is more than alembic-drift reads in a template`);
   const tokens = tokenize(source);
   let pos = 0;
+  let depth = 0;
   const peek = (v?: string, at = pos): boolean => tokens[at] !== undefined && (v === undefined || ((tokens[at].t === 'op' || tokens[at].t === 'name') && tokens[at].v === v));
   const fail = (): never => {
     throw new TemplateError(`"${source.trim()}" is not an expression alembic-drift can evaluate`);
@@ -129,30 +137,39 @@ export function parseExpression(source: string): Node {
       return { k: 'name', id: tok.v };
     }
     if (tok.v === '(' || tok.v === '[') {
-      const close = tok.v === '(' ? ')' : ']';
-      const list = tok.v === '[';
-      if (peek(close)) {
-        pos++;
-        return { k: list ? 'list' : 'tuple', items: [] };
+      if (depth >= MAX_NESTING) throw new TemplateError(`"${source.trim().slice(0, 40)}..." nests brackets deeper than alembic-drift reads`);
+      depth++;
+      try {
+        return bracketed(tok.v);
+      } finally {
+        depth--;
       }
-      const first = ternary();
-      if (peek('for')) {
-        const gen = generator(first, list);
-        expect(close);
-        return gen;
-      }
-      const items = [first];
-      let tuple = list;
-      while (peek(',')) {
-        pos++;
-        tuple = true;
-        if (peek(close)) break;
-        items.push(ternary());
-      }
-      expect(close);
-      return tuple ? { k: list ? 'list' : 'tuple', items } : first;
     }
     return fail();
+  };
+  const bracketed = (open: string): Node => {
+    const close = open === '(' ? ')' : ']';
+    const list = open === '[';
+    if (peek(close)) {
+      pos++;
+      return { k: list ? 'list' : 'tuple', items: [] };
+    }
+    const first = ternary();
+    if (peek('for')) {
+      const gen = generator(first, list);
+      expect(close);
+      return gen;
+    }
+    const items = [first];
+    let tuple = list;
+    while (peek(',')) {
+      pos++;
+      tuple = true;
+      if (peek(close)) break;
+      items.push(ternary());
+    }
+    expect(close);
+    return tuple ? { k: list ? 'list' : 'tuple', items } : first;
   };
   const generator = (elt: Node, list: boolean): Node => {
     expect('for');
@@ -478,7 +495,10 @@ function binary(op: string, l: TemplateValue, r: TemplateValue): TemplateValue {
     if (op === '//' && r !== 0) return Math.floor(l / r);
     if (op === '%' && r !== 0) return ((l % r) + r) % r;
   }
-  if (op === '*' && typeof l === 'string' && typeof r === 'number') return l.repeat(Math.max(0, r));
+  if (op === '*' && typeof l === 'string' && typeof r === 'number') {
+    if (l.length * r > MAX_TEMPLATE_TEXT) throw new TemplateError(`a string of ${l.length * r} characters is more than alembic-drift writes`);
+    return l.repeat(Math.max(0, Math.floor(r)));
+  }
   for (const v of [l, r]) if (v instanceof Unknown || v instanceof Undefined) pyText(v);
   throw new TemplateError(`${pyTypeName(l)} ${op} ${pyTypeName(r)} is not something alembic-drift can evaluate`);
 }
