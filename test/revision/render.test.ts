@@ -144,6 +144,14 @@ describe('revision rendering: script.py.mako as Mako renders it', () => {
     assert.equal(renderMako('${context.get("%s_upgrades" % "e1", "pass")}|${context.get("none_upgrades", "pass")}', { ...vars, e1_upgrades: 'op.y()' }), 'op.y()|pass');
   });
 
+  it('refuses an unknown value in a test of identity, and a % format it cannot write as Python does', () => {
+    const tryImport = '<%!\ntry:\n    from missing import thing\nexcept ImportError:\n    thing = None\n%>\n% if thing is not None:\nHAS\n% endif\n';
+    assert.throws(() => renderMako(tryImport, vars), /computes "thing"/);
+    assert.throws(() => renderMako('${"%.2f" % 1}', vars), /the % format "%.2f"/);
+    assert.throws(() => renderMako('${"%s" % (1, 2)}', vars), /fewer fields than values/);
+    assert.equal(renderMako(`% if x${' '.repeat(20000)}:\ny\n% endif\n`, vars), '', 'a long control line is read in linear time');
+  });
+
   it('refuses what it would have to run, naming it', () => {
     assert.throws(() => renderMako('% while message:\nx\n% endwhile\n', vars), /control line "% while message:" is not supported/);
     assert.throws(() => renderMako('% if message:\nx\n', vars), /never closed/);
@@ -199,6 +207,8 @@ describe('revision rendering: script.py.mako, judged by real Mako (Debian python
     importsBlock: '"""${message}\n\nRevision ID: ${up_revision}\nRevises: ${down_revision | comma,n}\nCreate Date: ${create_date}\n\n"""\nimport sqlalchemy as sa\n\nfrom alembic import op\n% if imports:\n${imports}\n% endif\n\nrevision = ${repr(up_revision)}\ndown_revision: str | None = ${repr(down_revision)}\n\n\ndef upgrade():\n    ${upgrades if upgrades else "pass"}\n\n\ndef downgrade():\n    ${downgrades if downgrades else "pass"}\n',
     // A plugin template: a name nobody passes (false, never written), a generator, a first revision's extra op.
     pluginSchema: '"""${message}"""\nfrom alembic import op\nimport sqlalchemy as sa\n${imports + \'\\n\' if imports else ""}\nrevision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}\n${(\'\\n\' + \'\\n\\n\\n\'.join(x.strip() for x in toplevel_code) + \'\\n\\n\') if toplevel_code else \'\'}\ndef upgrade():\n% if not down_revision:\n    op.execute(CreateSchema(\'plugin\'))\n% elif down_revision == "h1":\n    # after h1\n% else:\n    # a merge of ${len(down_revision)}\n% endif\n    ${upgrades if upgrades else "pass"}\n\n\ndef downgrade():\n    ${downgrades if downgrades else "pass"}\n',
+    // Forms a review found rendered differently from Mako: % formats, UNDEFINED, the default str filter, context.
+    reviewForms: '<%\n    stamp = "%04d-%02d-%02d" % (create_date.year, create_date.month, create_date.day)  # a date\n    mine = "local"; other = 2\n%>"""${message} (${stamp}, ${other})\nRevises: ${down_revision | comma}\n% if nothing_passed is UNDEFINED:\nno extra\n% endif\ncontext: ${context.get("mine", "not in the context")} ${sorted([10, 9, 100])}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n${imports}\nrevision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}\n\n\ndef upgrade():\n    ${upgrades}\n',
     dialectBlock: '"""${message}\n\nRevision ID: ${up_revision}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n${imports}\n<%\n    sqlite = dialect == "sqlite"\n    postgresql = dialect == "postgresql"\n%>\n% if sqlite or postgresql:\n# ${dialect}\n% endif\n\ndef upgrade():\n    ${upgrades if upgrades else "pass"}\n',
     syntax: '## a comment line\n<%doc>\n  notes for the team\n</%doc>"""${message.upper()} (${len(message)} characters)\n${\'-\' * 3} <%text>${not rendered}</%text> %% 100%% \\\nthe same line\n%% a line that starts with a percent sign\nCreated ${create_date.strftime(\'%Y-%m-%d %H:%M\')} by ${"%s, %s" % ("a", "b")} ${"{} and {}".format(up_revision, "x")}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n${imports}\nrevision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}  # ${down_revision | comma,n}\nheads = ${repr([h.upper() for h in ([down_revision] if down_revision == "h1" else (down_revision or ()))])}\n\n\ndef upgrade():\n    ${upgrades}\n',
   };

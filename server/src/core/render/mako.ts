@@ -37,7 +37,8 @@ type Part =
 export function renderMako(template: string, variables: TemplateVariables): string {
   const { parts, modules } = readTemplate(template.replace(/\r\n/g, '\n'));
   const scope = new Map<string, TemplateValue>(Object.entries(variables));
-  scope.set('context', contextObject(scope));
+  // Mako's context holds what the template was given, not the names its own code assigns.
+  scope.set('context', contextObject(new Map(Object.entries(variables))));
   for (const code of modules) runBlock(code, scope);
   const out: string[] = [];
   renderParts(parts, scope, out, { steps: 0, length: 0 });
@@ -102,7 +103,8 @@ const BUILTIN_FILTERS: Record<string, (s: string) => string> = {
 
 /** Mako's filters, left to right: its own (`n`, `trim`, `h`...) or a function of the namespace (Alembic's `comma`). */
 function applyFilters(part: Extract<Part, { k: 'expr' }>, value: TemplateValue, scope: ReadonlyMap<string, TemplateValue>): string {
-  let current = value;
+  // Mako applies its default filter (str) first, unless `n` turns it off.
+  let current = part.filters.includes('n') ? value : pyText(value);
   for (const name of part.filters) {
     const builtin = BUILTIN_FILTERS[name];
     const fn = scope.get(name);
@@ -210,9 +212,10 @@ function nextSpecial(text: string, from: number): number {
 
 /** A `% ...` line: opens, continues or closes an `if` or a `for`. */
 function controlLine(line: string, stack: Array<{ part: Extract<Part, { k: 'if' | 'for' }>; body: Part[]; line: string }>, target: () => Part[]): void {
-  const m = /^(\w+)\s*(.*?)\s*:?\s*$/.exec(line);
-  const keyword = m?.[1] ?? '';
-  const arg = m?.[2] ?? '';
+  // String operations, not one regular expression: a line of many spaces must not take cubic time.
+  const keyword = /^\w+/.exec(line)?.[0] ?? '';
+  let arg = line.slice(keyword.length).trim();
+  if (arg.endsWith(':')) arg = arg.slice(0, -1).trimEnd();
   const top = stack[stack.length - 1];
   if ((keyword === 'if' || keyword === 'for') && stack.length >= MAX_CONTROL_NESTING) throw new TemplateError(`control lines nest deeper than ${MAX_CONTROL_NESTING}`);
   if (keyword === 'if') {
@@ -224,10 +227,10 @@ function controlLine(line: string, stack: Array<{ part: Extract<Part, { k: 'if' 
     top.part.branches.push(branch);
     top.body = branch.body;
   } else if (keyword === 'for') {
-    const f = /^(.+?)\s+in\s+(.+)$/.exec(arg);
-    const targets = f?.[1].split(',').map((t) => t.trim().replace(/^\(|\)$/g, '').trim()).filter(Boolean) ?? [];
-    if (!f || !targets.every((t) => /^[A-Za-z_]\w*$/.test(t))) throw new TemplateError(`control line "% ${line}" is not supported`);
-    const part: Extract<Part, { k: 'for' }> = { k: 'for', targets, iter: parseExpression(f[2]), body: [] };
+    const at = /\sin\s/.exec(arg);
+    const targets = at ? arg.slice(0, at.index).split(',').map((t) => t.trim().replace(/^\(|\)$/g, '').trim()).filter(Boolean) : [];
+    if (!at || targets.length === 0 || !targets.every((t) => /^[A-Za-z_]\w*$/.test(t))) throw new TemplateError(`control line "% ${line}" is not supported`);
+    const part: Extract<Part, { k: 'for' }> = { k: 'for', targets, iter: parseExpression(arg.slice(at.index + at[0].length)), body: [] };
     target().push(part);
     stack.push({ part, body: part.body, line });
   } else if ((keyword === 'endif' && top?.part.k === 'if') || (keyword === 'endfor' && top?.part.k === 'for')) {
@@ -245,25 +248,11 @@ function expressionPart(source: string): Extract<Part, { k: 'expr' }> {
   return { k: 'expr', source: source.trim(), node: parseExpression(expression), filters };
 }
 
-/** The offset of the `|` that starts an expression's filters (outside strings and brackets), or -1. */
-function topLevelBar(source: string): number {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === '|' && depth === 0) return i;
-  }
-  return -1;
-}
-
-/** The index of the `}` that closes an expression, skipping quoted strings and nested brackets. */
-function expressionEnd(text: string, from: number): number {
+/**
+ * Goes through Python code from `from`, skipping quoted strings, and returns the first offset where `stop` holds for
+ * the character there and the bracket depth before it (-1 when none does).
+ */
+function scanCode(text: string, from: number, stop: (ch: string, at: number, depth: number) => boolean): number {
   let quote: string | undefined;
   let depth = 0;
   for (let i = from; i < text.length; i++) {
@@ -272,10 +261,39 @@ function expressionEnd(text: string, from: number): number {
       if (ch === '\\') i++;
       else if (ch === quote) quote = undefined;
     } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '{') depth++;
-    else if (ch === '}' && depth-- === 0) return i;
+    else if (stop(ch, i, depth)) return i;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
   }
-  throw new TemplateError('"${" without a closing "}"');
+  return -1;
+}
+
+/** The offset of the `|` that starts an expression's filters (outside strings and brackets), or -1. */
+function topLevelBar(source: string): number {
+  return scanCode(source, 0, (ch, _at, depth) => ch === '|' && depth === 0);
+}
+
+/** The index of the `}` that closes an expression, skipping quoted strings and nested brackets. */
+function expressionEnd(text: string, from: number): number {
+  const end = scanCode(text, from, (ch, _at, depth) => ch === '}' && depth === 0);
+  if (end < 0) throw new TemplateError('"${" without a closing "}"');
+  return end;
+}
+
+/** A line without its `#` comment (a `#` inside a string stays). */
+function stripComment(line: string): string {
+  const at = scanCode(line, 0, (ch) => ch === '#');
+  return at < 0 ? line : line.slice(0, at);
+}
+
+/** The statements of a logical line split at `;` outside strings and brackets. */
+function splitStatements(text: string): string[] {
+  const cuts: number[] = [];
+  scanCode(text, 0, (ch, at, depth) => {
+    if (ch === ';' && depth === 0) cuts.push(at);
+    return false;
+  });
+  return [-1, ...cuts].map((c, k) => text.slice(c + 1, cuts[k] ?? text.length).trim()).filter(Boolean);
 }
 
 /** The logical lines of a Python block, dedented, each with the indentation it had. */
@@ -284,7 +302,7 @@ function logicalLines(code: string): Array<{ indent: number; text: string }> {
   let current = '';
   let depth = 0;
   for (const raw of code.split('\n')) {
-    const line = raw.replace(/\s+$/, '');
+    const line = stripComment(raw).trimEnd();
     if (!current && (!line.trim() || line.trim().startsWith('#'))) continue;
     current = current ? `${current} ${line.trim()}` : line;
     for (const ch of line.replace(/'[^']*'|"[^"]*"/g, '')) {
@@ -323,7 +341,7 @@ function assignedValue(name: string, expression: string, scope: ReadonlyMap<stri
  * function, are unknown, an error only where the template uses them.
  */
 function runBlock(code: string, scope: Map<string, TemplateValue>): void {
-  const lines = logicalLines(code);
+  const lines = logicalLines(code).flatMap((l) => splitStatements(l.text).map((text) => ({ indent: l.indent, text })));
   for (let i = 0; i < lines.length; i++) {
     const { indent, text } = lines[i];
     if (indent > 0) continue;
@@ -344,6 +362,8 @@ function runBlock(code: string, scope: Map<string, TemplateValue>): void {
     } else if (assign) {
       scope.set(assign[1], assignedValue(assign[1], assign[2], scope));
     } else if (/^(if|for|while|with|try|def|class)\b.*:$/.test(text)) {
+      const defined = /^(?:def|class)\s+([A-Za-z_]\w*)/.exec(text)?.[1];
+      if (defined) scope.set(defined, new Unknown(`the template defines "${defined}" in a Python block alembic-drift does not run`));
       // Names assigned in the compound statement's suites depend on what it tests or goes through.
       for (let j = i + 1; j < lines.length && (lines[j].indent > 0 || CONTINUATION.test(lines[j].text)); j++) {
         const inner = /^([A-Za-z_]\w*)\s*(?:=(?!=)|\+=)|^for\s+([A-Za-z_]\w*)\s/.exec(lines[j].text);

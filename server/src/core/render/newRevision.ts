@@ -1,7 +1,6 @@
 import type { EnvironmentAnalysis } from '../project';
-import type { SchemaChange } from '../diff/diffSchemas';
+import { matchMigrationTables, type SchemaChange } from '../diff/diffSchemas';
 import { revisionFileName } from './fileName';
-import { tableKey } from '../schema/schema';
 import { renderChangeOps } from './renderOps';
 import { renderRevision } from './renderRevision';
 
@@ -58,8 +57,10 @@ export function isTentativeDrop(c: SchemaChange): boolean {
 function touchedAfterHead(analysis: EnvironmentAnalysis, changes: SchemaChange[]): string | undefined {
   if (analysis.detached.length === 0) return undefined;
   const detachedIds = new Set(analysis.detached.flatMap((g) => [...g.revisions.keys()]));
+  // Matched as the comparison matched them (by name where one side names no schema).
+  const migrationTable = matchMigrationTables(analysis.schema);
   for (const c of changes) {
-    const table = 'migration' in c ? c.migration : analysis.schema.get(tableKey(c.model.name, c.model.schema));
+    const table = 'migration' in c ? c.migration : c.kind === 'add-table' && c.renamedFrom ? c.renamedFrom : migrationTable(c.model);
     if (!table) continue;
     const entries = [...(table.history ?? []), ...[...table.columns.values()].flatMap((col) => col.history ?? [])];
     if (entries.some((h) => detachedIds.has(h.revision))) return table.schema ? `${table.schema}.${table.name}` : table.name;

@@ -122,9 +122,21 @@ export function renderRevision(content: RevisionContent): string {
 /** `from alembic import op` and `import sqlalchemy as sa`, for those the ops use and the text does not import. */
 function missingOpImports(text: string, ops: string[]): string[] {
   const uses = (name: string): boolean => ops.some((line) => new RegExp(`(^|[^\\w.])${name}\\.`).test(line));
+  // The names the module's own import lines bind (a docstring that quotes an import binds nothing).
+  const code = text.replace(/"""[\s\S]*?"""|'''[\s\S]*?'''/g, '');
+  const bound = new Set<string>();
+  for (const m of code.matchAll(/^from alembic import ([^\n(]+)$|^import (\S+) as (\w+)\s*$/gm)) {
+    if (m[1] !== undefined) {
+      for (const item of m[1].split(',')) {
+        const [name, alias] = item.trim().split(/\s+as\s+/);
+        if (name === 'op' && (alias ?? 'op') === 'op') bound.add('op');
+      }
+    } else if (m[2] === 'sqlalchemy' && m[3] === 'sa') bound.add('sa');
+    else if (m[2] === 'alembic.op' && m[3] === 'op') bound.add('op');
+  }
   const missing: string[] = [];
-  if (uses('op') && !/^(from alembic import\b.*\bop\b|import alembic\.op as op\b)/m.test(text)) missing.push('from alembic import op');
-  if (uses('sa') && !/^import sqlalchemy as sa\b/m.test(text)) missing.push('import sqlalchemy as sa');
+  if (uses('op') && !bound.has('op')) missing.push('from alembic import op');
+  if (uses('sa') && !bound.has('sa')) missing.push('import sqlalchemy as sa');
   return missing;
 }
 

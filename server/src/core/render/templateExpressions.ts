@@ -1,4 +1,4 @@
-import { formatText, percentFormat, type Literal } from '../python/literals';
+import { formatText } from '../python/literals';
 import { parsePyString, pyStr } from './python';
 
 /**
@@ -356,7 +356,8 @@ function pyTypeName(v: TemplateValue): string {
 
 function pyEqual(a: TemplateValue, b: TemplateValue): boolean {
   for (const v of [a, b]) if (v instanceof Unknown) throw new TemplateError(v.reason);
-  if (a instanceof Undefined || b instanceof Undefined || a instanceof PyObject || b instanceof PyObject) return a === b;
+  if (a instanceof Undefined || b instanceof Undefined) return a instanceof Undefined && b instanceof Undefined;
+  if (a instanceof PyObject || b instanceof PyObject) return a === b;
   const items = (v: TemplateValue): TemplateValue[] | undefined => (Array.isArray(v) ? v : undefined);
   if (a instanceof PyList && b instanceof PyList) return a.items.length === b.items.length && a.items.every((x, i) => pyEqual(x, b.items[i]));
   const ta = items(a);
@@ -365,11 +366,29 @@ function pyEqual(a: TemplateValue, b: TemplateValue): boolean {
   return a === b;
 }
 
-function asLiteral(v: TemplateValue): Literal {
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (Array.isArray(v)) return v.map(asLiteral);
-  if (v instanceof PyList) return v.items.map(asLiteral);
-  return pyText(v);
+/**
+ * Python's `%` formatting of a template: `%s`, `%r`, `%d`/`%i` (zero-padded widths such as `%02d` too) and `%%`, with
+ * exactly as many values as fields; anything else is a TemplateError rather than a text Python would not write.
+ */
+function percentFormatted(format: string, values: TemplateValue[]): string {
+  let next = 0;
+  const text = format.replace(/%(\([^)]*\))?([-#0 +]*)(\d*)(\.\d+)?(.?)/g, (m, key: string | undefined, flags: string, width: string, precision: string | undefined, conversion: string) => {
+    if (m === '%%') return '%';
+    const numeric = conversion === 'd' || conversion === 'i';
+    if (key || precision || !'srdi'.includes(conversion) || conversion === '' || !(flags === '' || (flags === '0' && numeric))) {
+      throw new TemplateError(`the % format "${m}" is not something alembic-drift can evaluate`);
+    }
+    if (next >= values.length) throw new TemplateError(`"${format}" has more fields than values`);
+    const v = values[next++];
+    const size = Number(width || 0);
+    if (!numeric) return (conversion === 's' ? pyText(v) : pyReprOf(v)).padStart(size);
+    if (typeof v !== 'number' && typeof v !== 'boolean') throw new TemplateError(`%${conversion} needs a number, not ${pyTypeName(v)}`);
+    const n = Math.trunc(Number(v));
+    if (flags !== '0') return String(n).padStart(size);
+    return n < 0 ? `-${String(-n).padStart(size - 1, '0')}` : String(n).padStart(size, '0');
+  });
+  if (next < values.length) throw new TemplateError(`"${format}" has fewer fields than values`);
+  return text;
 }
 
 /** Evaluates an expression read by `parseExpression`; a name in no scope is Mako's UNDEFINED. */
@@ -462,9 +481,11 @@ function compare(op: string, l: TemplateValue, r: TemplateValue): boolean {
     case '!=':
       return !pyEqual(l, r);
     case 'is':
-      return l === r || (l === null && r === null);
-    case 'is not':
-      return !(l === r || (l === null && r === null));
+    case 'is not': {
+      for (const v of [l, r]) if (v instanceof Unknown) throw new TemplateError(v.reason);
+      const same = l === r || (l instanceof Undefined && r instanceof Undefined);
+      return op === 'is' ? same : !same;
+    }
     case 'in':
     case 'not in': {
       const inside = typeof r === 'string' && typeof l === 'string' ? r.includes(l) : pyItems(r).some((x) => pyEqual(x, l));
@@ -484,11 +505,7 @@ function binary(op: string, l: TemplateValue, r: TemplateValue): TemplateValue {
     if (Array.isArray(l) && Array.isArray(r)) return [...l, ...r];
     if (l instanceof PyList && r instanceof PyList) return new PyList([...l.items, ...r.items]);
   }
-  if (op === '%' && typeof l === 'string') {
-    const positional = Array.isArray(r) ? r.map(asLiteral) : [asLiteral(r)];
-    const { text, complete } = percentFormat(l, positional, undefined, '');
-    if (complete) return text;
-  }
+  if (op === '%' && typeof l === 'string') return percentFormatted(l, Array.isArray(r) ? r : [r]);
   if (typeof l === 'number' && typeof r === 'number') {
     if (op === '-') return l - r;
     if (op === '*') return l * r;
@@ -530,11 +547,18 @@ function stringMethod(owner: TemplateValue, name: string): ((args: TemplateValue
     lower: () => s.toLowerCase(),
     capitalize: () => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
     title: () => s.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase()),
-    replace: ([a, b]) => s.split(needString(a, 'str.replace()')).join(needString(b, 'str.replace()')),
+    replace: ([a, b]) => {
+      const from = needString(a, 'str.replace()');
+      const to = needString(b, 'str.replace()');
+      return from === '' ? to + [...s].join(to) + (s ? to : '') : s.split(from).join(to);
+    },
     startswith: ([p]) => (Array.isArray(p) ? p : [p]).some((x) => s.startsWith(needString(x, 'str.startswith()'))),
     endswith: ([p]) => (Array.isArray(p) ? p : [p]).some((x) => s.endsWith(needString(x, 'str.endswith()'))),
     splitlines: () => new PyList(s.split(/\r\n|\r|\n/).slice(0, s.endsWith('\n') ? -1 : undefined)),
-    split: ([sep]) => new PyList(sep === undefined || sep === null ? s.split(/\s+/).filter(Boolean) : s.split(needString(sep, 'str.split()'))),
+    split: ([sep, max]) => {
+      if (max !== undefined && max !== -1) throw new TemplateError('str.split() with a maximum is not something alembic-drift can evaluate');
+      return new PyList(sep === undefined || sep === null ? s.split(/\s+/).filter(Boolean) : s.split(needString(sep, 'str.split()')));
+    },
     format: (args) => {
       const text = formatText(s, args.map(pyText), new Map());
       if (text === undefined) throw new TemplateError(`"${s}".format() names a field alembic-drift cannot fill`);
@@ -574,5 +598,6 @@ const BUILTINS: ReadonlyMap<string, TemplateValue> = new Map<string, TemplateVal
   ['bool', fn('bool', ([v]) => v !== undefined && pyTruthy(v))],
   ['list', fn('list', ([v]) => new PyList(v === undefined ? [] : pyItems(v)))],
   ['tuple', fn('tuple', ([v]) => (v === undefined ? [] : [...pyItems(v)]))],
-  ['sorted', fn('sorted', ([v]) => new PyList([...pyItems(v)].sort((a, b) => (pyText(a) < pyText(b) ? -1 : pyText(a) > pyText(b) ? 1 : 0))))],
+  ['sorted', fn('sorted', ([v]) => new PyList([...pyItems(v)].sort((a, b) => (compare('<', a, b) ? -1 : compare('<', b, a) ? 1 : 0))))],
+  ['UNDEFINED', new Undefined('UNDEFINED')],
 ]);
