@@ -152,6 +152,18 @@ describe('revision rendering: script.py.mako as Mako renders it', () => {
     assert.equal(renderMako(`% if x${' '.repeat(20000)}:\ny\n% endif\n`, vars), '', 'a long control line is read in linear time');
   });
 
+  it('reads what a review found: names a def binds, str.replace of an empty string, imports only from import lines', () => {
+    assert.throws(() => renderMako('<%\ndef helper():\n    return 1\n%>\n% if helper:\nx\n% endif\n', vars), /defines "helper"/);
+    assert.equal(renderMako('${"ab".replace("", "-")}|${"a b".split()}', vars), "-a-b-|['a', 'b']");
+    assert.throws(() => renderMako('${"a b c".split(" ", 1)}', vars), /with a maximum/);
+    const content = { message: 'm', revisionId: 'abc', downRevision: 'h1', createDate: new Date(2024, 0, 2), upgrade: ["op.drop_table('t')"], downgrade: [], imports: [] };
+    // A docstring that quotes an import, and an import under another name, bind no `op`.
+    for (const [head, quoted] of [['"""Written with:\nfrom alembic import op\n"""\nimport sqlalchemy as sa', 1], ['from alembic import op as alembic_op\nimport sqlalchemy as sa', 0]] as const) {
+      const text = renderRevision({ ...content, template: `${head}\n\${imports}\n\ndef upgrade():\n    \${upgrades}\n` });
+      assert.equal(text.match(/^from alembic import op$/gm)?.length, quoted + 1, text);
+    }
+  });
+
   it('refuses what it would have to run, naming it', () => {
     assert.throws(() => renderMako('% while message:\nx\n% endwhile\n', vars), /control line "% while message:" is not supported/);
     assert.throws(() => renderMako('% if message:\nx\n', vars), /never closed/);
@@ -688,6 +700,20 @@ describe('revision rendering: the new revision in its environment', () => {
       'migrations/versions/liberty/expand/e1_users.py': expand('e1', 'start', 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))', '("expand",)'),
     });
     assert.match(newRevision({ ...base, environment: other }).text, /op\.create_table\('accounts'/);
+    // A table the comparison matched by name, the model naming the default schema and the migrations none.
+    const bySchema = await environment({
+      'app/models.py': `${modelsHead(8)}
+        class User(Base):
+            __tablename__ = "users"
+            __table_args__ = {"schema": "public"}
+            id = sa.Column(sa.Integer, primary_key=True)
+            name = sa.Column(sa.String(20))
+      `,
+      'migrations/versions/start.py': revisionFile('start', null, 'pass'),
+      'migrations/versions/liberty/expand/e1_users.py': expand('e1', 'start', 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))', '("expand",)'),
+    });
+    assert.deepEqual(bySchema.changes.map((c) => c.finding.code), ['missing-column']);
+    assert.throws(() => newRevision({ ...base, environment: bySchema }), /"users" is changed by revisions outside its version folders/);
   });
 
   it('writes into sub-folders a file_template names where Alembic reads them, never out of the version folder or without a name', async () => {
