@@ -586,6 +586,8 @@ export class Project {
       detached.clear();
     }
     const detachedGraphs = new Map<AlembicEnvironment, RevisionGraph[]>();
+    // The ids and labels a detached tree may follow, made only when there is one (most projects have none).
+    const claimedIds = detached.size === 0 ? new Set<string>() : new Set([...claimed].flatMap((r) => [r.id, ...r.branchLabels]));
     for (const { dirs, revisions: list } of joinLinkedFolders(detached)) {
       const [dir] = dirs;
       const where = dirs.length === 1 ? dir || '.' : `${dir || '.'} and ${dirs.length - 1} more folder${dirs.length === 2 ? '' : 's'} linked to it`;
@@ -604,14 +606,13 @@ export class Project {
       }
       // A tree that neither starts a history nor follows a revision of the project (agenta's temp/ copy, whose
       // down_revision is "..."): a scratch file nothing runs, not a continuation of the history.
-      const claimedIds = new Set([...claimed].flatMap((r) => [r.id, ...r.branchLabels]));
       const treeIds = new Set(list.flatMap((r) => [r.id, ...r.branchLabels]));
       if (!list.some((r) => r.downRevisions.length === 0 || [...r.downRevisions, ...r.dependsOn].some((d) => claimedIds.has(d)))) {
         const parents = [...new Set(list.flatMap((r) => r.downRevisions).filter((d) => !treeIds.has(d)))].map((d) => `"${d}"`).join(', ');
         findings.push(makeFinding('detached-revisions', { message: `${files} outside every version folder, and follow${one ? 's' : ''} no revision of the project (${parents}): not replayed.`, file: first.file, span: first.span }));
         continue;
       }
-      const graph = memos.graphs.get(`detached:${dirs.join('\0')}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: new Set([...claimed].flatMap((r) => [r.id, ...r.branchLabels])) }));
+      const graph = memos.graphs.get(`detached:${dirs.join('\0')}`, [...list, ...claimed].map(graphSignature), () => buildRevisionGraph(list, { parentsElsewhere: claimedIds }));
       findings.push(...graph.problems);
       detachedGraphs.set(env, [...(detachedGraphs.get(env) ?? []), graph]);
       findings.push(makeFinding('detached-revisions', { message: `${files} outside every version folder of ${env.name}; read as a separate tree applied after its head.`, file: first.file, span: first.span }));

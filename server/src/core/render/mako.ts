@@ -19,6 +19,9 @@ export type TemplateVariables = Record<string, TemplateValue>;
 
 type Expression = ReturnType<typeof parseExpression>;
 
+/** An `% if` or `% for` whose end is not read yet, with the body text goes to and its line (for messages). */
+type OpenBlock = { part: Extract<Part, { k: 'if' | 'for' }>; body: Part[]; line: string };
+
 /** A template read into its parts, control lines nested. */
 type Part =
   | { k: 'text'; v: string }
@@ -59,6 +62,11 @@ function contextObject(scope: ReadonlyMap<string, TemplateValue>): PyObject {
   });
 }
 
+/** Counts one more part or loop turn against the template's budget. */
+function step(budget: { steps: number }): void {
+  if (++budget.steps > MAX_STEPS) throw new TemplateError(`the template renders more than ${MAX_STEPS} parts (a loop that does not end soon)`);
+}
+
 function renderParts(parts: Part[], scope: Map<string, TemplateValue>, out: string[], budget: { steps: number; length: number }): void {
   const write = (text: string): void => {
     budget.length += text.length;
@@ -66,7 +74,7 @@ function renderParts(parts: Part[], scope: Map<string, TemplateValue>, out: stri
     out.push(text);
   };
   for (const part of parts) {
-    if (++budget.steps > MAX_STEPS) throw new TemplateError(`the template renders more than ${MAX_STEPS} parts (a loop that does not end soon)`);
+    step(budget);
     switch (part.k) {
       case 'text':
         write(part.v);
@@ -84,7 +92,7 @@ function renderParts(parts: Part[], scope: Map<string, TemplateValue>, out: stri
       }
       case 'for':
         for (const item of pyItems(evaluateExpression(part.iter, scope))) {
-          if (++budget.steps > MAX_STEPS) throw new TemplateError(`the template renders more than ${MAX_STEPS} parts (a loop that does not end soon)`);
+          step(budget);
           bindTargets(part.targets, item, scope);
           renderParts(part.body, scope, out, budget);
         }
@@ -120,7 +128,7 @@ function readTemplate(text: string): { parts: Part[]; modules: string[] } {
   const root: Part[] = [];
   const modules: string[] = [];
   // Open control blocks, innermost last; text goes to the body being filled.
-  const stack: Array<{ part: Extract<Part, { k: 'if' | 'for' }>; body: Part[]; line: string }> = [];
+  const stack: OpenBlock[] = [];
   const target = (): Part[] => stack[stack.length - 1]?.body ?? root;
   const pushText = (v: string): void => {
     const parts = target();
@@ -132,7 +140,8 @@ function readTemplate(text: string): { parts: Part[]; modules: string[] } {
   let lineStart = true;
   while (i < text.length) {
     if (lineStart) {
-      const lineEnd = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i) + 1;
+      const newline = text.indexOf('\n', i);
+      const lineEnd = newline < 0 ? text.length : newline + 1;
       const line = text.slice(i, lineEnd);
       if (/^[ \t]*##/.test(line)) {
         i = lineEnd;
@@ -211,7 +220,7 @@ function nextSpecial(text: string, from: number): number {
 }
 
 /** A `% ...` line: opens, continues or closes an `if` or a `for`. */
-function controlLine(line: string, stack: Array<{ part: Extract<Part, { k: 'if' | 'for' }>; body: Part[]; line: string }>, target: () => Part[]): void {
+function controlLine(line: string, stack: OpenBlock[], target: () => Part[]): void {
   // String operations, not one regular expression: a line of many spaces must not take cubic time.
   const keyword = /^\w+/.exec(line)?.[0] ?? '';
   let arg = line.slice(keyword.length).trim();
@@ -303,12 +312,13 @@ function logicalLines(code: string): Array<{ indent: number; text: string }> {
   let depth = 0;
   for (const raw of code.split('\n')) {
     const line = stripComment(raw).trimEnd();
-    if (!current && (!line.trim() || line.trim().startsWith('#'))) continue;
+    if (!current && !line.trim()) continue;
     current = current ? `${current} ${line.trim()}` : line;
-    for (const ch of line.replace(/'[^']*'|"[^"]*"/g, '')) {
+    scanCode(line, 0, (ch) => {
       if ('([{'.includes(ch)) depth++;
       else if (')]}'.includes(ch)) depth--;
-    }
+      return false;
+    });
     if (depth > 0 || current.endsWith('\\')) {
       current = current.replace(/\\$/, '');
       continue;

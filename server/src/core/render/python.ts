@@ -26,7 +26,12 @@ export function pyRepr(v: PyValue): string {
   if (typeof v === 'string') return pyStr(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return String(v);
-  return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
+  return pyTuple(v.map(pyRepr));
+}
+
+/** A tuple as Python writes it, from the reprs of its items (`('a',)`, `('a', 'b')`). */
+export function pyTuple(items: string[]): string {
+  return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
 }
 
 /** The Python `repr()` of a list of strings (`['a', 'b']`). */

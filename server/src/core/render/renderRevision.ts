@@ -62,9 +62,13 @@ function body(lines: string[]): string {
   return all.map((line, i) => (i === 0 || line === '' ? line : `    ${line}`).replace(/ +$/, '')).join('\n');
 }
 
+/** A number in two digits at least, as dates write it. */
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
 /** Python's `str(datetime)` of a local time: `2024-05-01 09:03:07.120000` (no fraction on a whole second). */
 export function pythonDateTime(d: Date): string {
-  const two = (n: number): string => String(n).padStart(2, '0');
   const micro = d.getMilliseconds() === 0 ? '' : `.${String(d.getMilliseconds() * 1000).padStart(6, '0')}`;
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}${micro}`;
 }
@@ -72,7 +76,7 @@ export function pythonDateTime(d: Date): string {
 /** Python's `datetime`, as a template sees `create_date`: its `str()`, its fields and `strftime`. */
 function dateTimeObject(d: Date): PyObject {
   const fields: Record<string, number> = { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(), hour: d.getHours(), minute: d.getMinutes(), second: d.getSeconds(), microsecond: d.getMilliseconds() * 1000 };
-  const two = (n: number): string => String(n).padStart(2, '0');
+  const text = pythonDateTime(d);
   const codes: Record<string, string> = { Y: String(fields.year), m: two(fields.month), d: two(fields.day), H: two(fields.hour), M: two(fields.minute), S: two(fields.second), f: String(fields.microsecond).padStart(6, '0'), y: two(fields.year % 100), '%': '%' };
   const strftime = new PyObject('datetime.strftime()', {}, ([format]) =>
     pyText(format ?? null).replace(/%(.)/g, (m, code: string) => {
@@ -81,8 +85,8 @@ function dateTimeObject(d: Date): PyObject {
     }),
   );
   const date = `${fields.year}-${two(fields.month)}-${two(fields.day)}`;
-  const isoformat = new PyObject('datetime.isoformat()', {}, () => pythonDateTime(d).replace(' ', 'T'));
-  return new PyObject('datetime', { ...fields, strftime, isoformat, date: new PyObject('datetime.date()', {}, () => date) }, undefined, pythonDateTime(d));
+  const isoformat = new PyObject('datetime.isoformat()', {}, () => text.replace(' ', 'T'));
+  return new PyObject('datetime', { ...fields, strftime, isoformat, date: new PyObject('datetime.date()', {}, () => date) }, undefined, text);
 }
 
 /** Alembic's `config` as a template sees it: `config.get_main_option(name, default=None)`. */
@@ -92,14 +96,14 @@ function configObject(options: Record<string, string>): PyObject {
 }
 
 /** Alembic's `comma` filter (`format_as_comma`): None is "", a tuple its items joined by ", ". */
-export const COMMA_FILTER = new PyObject('comma()', {}, ([v]) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.map((x) => pyText(x)).join(', ') : typeof v === 'string' ? v : pyItems(v).map((x) => pyText(x)).join(', ')));
+export const COMMA_FILTER = new PyObject('comma()', {}, ([v]) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : pyItems(v).map((x) => pyText(x)).join(', ')));
 
 /**
  * The text of a revision file: the template rendered with the variables Alembic's `revision` command passes. A
  * template that would leave out the upgrade's ops (it never writes `upgrades`, or not for this database) is an error.
  */
 export function renderRevision(content: RevisionContent): string {
-  const prefix = content.engine === undefined ? '' : `${content.engine}_`;
+  const prefix = opsPrefix(content);
   const template = content.template ?? DEFAULT_TEMPLATE;
   let variables = templateVariables(content);
   let text = renderMako(template, variables);
@@ -140,9 +144,14 @@ function missingOpImports(text: string, ops: string[]): string[] {
   return missing;
 }
 
+/** What the names of the ops' variables start with: `<engine>_` for a database of a multidb config. */
+function opsPrefix(content: RevisionContent): string {
+  return content.engine === undefined ? '' : `${content.engine}_`;
+}
+
 /** The variables Alembic's `revision` command passes a template, for this revision (ops per database in multidb). */
 export function templateVariables(content: RevisionContent): Record<string, TemplateValue> {
-  const prefix = content.engine === undefined ? '' : `${content.engine}_`;
+  const prefix = opsPrefix(content);
   return {
     // Templates put the message in the module's docstring: a backslash or `"""` in it would end or break the string.
     message: content.message.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"'),

@@ -1,5 +1,5 @@
 import { formatText } from '../python/literals';
-import { parsePyString, pyStr } from './python';
+import { parsePyString, pyRepr, pyStr, pyTuple } from './python';
 
 /**
  * The Python expressions of a `script.py.mako`, read and evaluated without running anything: names, literals,
@@ -102,12 +102,12 @@ function readString(source: string, from: number): [string, number] {
 /** Limits that keep a hostile template from exhausting the stack or the memory (templates are user input). */
 const MAX_EXPRESSION_LENGTH = 2_000;
 const MAX_NESTING = 100;
-/** The longest string `*` may make, and the most items a comprehension may go through. */
-export const MAX_TEMPLATE_TEXT = 1_000_000;
+/** The longest string `*` may make. */
+const MAX_TEMPLATE_TEXT = 1_000_000;
 
 const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', 'is']);
 
-/** Parses one Python expression (or, with `allowTuple`, a bare tuple `a, b`) into a tree to evaluate. */
+/** Parses one Python expression into a tree to evaluate. */
 export function parseExpression(source: string): Node {
   if (source.length > MAX_EXPRESSION_LENGTH) throw new TemplateError(`an expression of ${source.length} characters is more than alembic-drift reads in a template`);
   const tokens = tokenize(source);
@@ -304,11 +304,8 @@ export function pyText(v: TemplateValue): string {
 
 /** Python's `repr()` of a value. */
 export function pyReprOf(v: TemplateValue): string {
-  if (v === null) return 'None';
-  if (typeof v === 'string') return pyStr(v);
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return v.length === 1 ? `(${pyReprOf(v[0])},)` : `(${v.map(pyReprOf).join(', ')})`;
+  if (v === null || typeof v !== 'object') return pyRepr(v);
+  if (Array.isArray(v)) return pyTuple(v.map(pyReprOf));
   if (v instanceof PyList) return `[${v.items.map(pyReprOf).join(', ')}]`;
   if (v instanceof PyObject) return v.str !== undefined ? pyStr(v.str) : `<${v.typeName}>`;
   return pyText(v);
@@ -358,11 +355,9 @@ function pyEqual(a: TemplateValue, b: TemplateValue): boolean {
   for (const v of [a, b]) if (v instanceof Unknown) throw new TemplateError(v.reason);
   if (a instanceof Undefined || b instanceof Undefined) return a instanceof Undefined && b instanceof Undefined;
   if (a instanceof PyObject || b instanceof PyObject) return a === b;
-  const items = (v: TemplateValue): TemplateValue[] | undefined => (Array.isArray(v) ? v : undefined);
-  if (a instanceof PyList && b instanceof PyList) return a.items.length === b.items.length && a.items.every((x, i) => pyEqual(x, b.items[i]));
-  const ta = items(a);
-  const tb = items(b);
-  if (ta && tb) return ta.length === tb.length && ta.every((x, i) => pyEqual(x, tb[i]));
+  const sameItems = (xs: TemplateValue[], ys: TemplateValue[]): boolean => xs.length === ys.length && xs.every((x, i) => pyEqual(x, ys[i]));
+  if (a instanceof PyList && b instanceof PyList) return sameItems(a.items, b.items);
+  if (Array.isArray(a) && Array.isArray(b)) return sameItems(a, b);
   return a === b;
 }
 
@@ -405,19 +400,24 @@ export function evaluateExpression(node: Node, scope: Scope): TemplateValue {
       const args: TemplateValue[] = node.args.map((a) => ev(a));
       const kw: Record<string, TemplateValue> = {};
       for (const [name, value] of node.kw) kw[name] = ev(value);
+      let fn: TemplateValue;
       if (node.fn.k === 'attr') {
+        // The owner is evaluated once: a string's method, or an attribute of an object.
         const owner = ev(node.fn.obj);
-        const method = stringMethod(owner, node.fn.name);
-        if (method) return method(args);
-      }
-      const fn = ev(node.fn);
+        if (typeof owner === 'string') {
+          const method = STRING_METHODS[node.fn.name];
+          if (!method) throw new TemplateError(`str.${node.fn.name}() is not something alembic-drift can evaluate`);
+          return method(owner, args);
+        }
+        fn = attribute(owner, node.fn.name);
+      } else fn = ev(node.fn);
       if (fn instanceof PyObject && fn.call) return fn.call(args, kw);
       return notCallable(fn);
     }
     case 'index': {
       const obj = ev(node.obj);
       const index = ev(node.index);
-      const items = typeof obj === 'string' ? [...obj] : pyItems(obj);
+      const items = pyItems(obj);
       if (typeof index !== 'number' || !Number.isInteger(index)) throw new TemplateError(`an index of ${pyTypeName(index)} is not something alembic-drift can evaluate`);
       const item = items[index < 0 ? items.length + index : index];
       if (item === undefined) throw new TemplateError('an index out of range');
@@ -534,41 +534,34 @@ function stripChars(s: string, chars: TemplateValue, start: boolean, end: boolea
   return s.slice(a, b);
 }
 
-/** `str`'s methods templates use, bound to a string; undefined for anything else. */
-function stringMethod(owner: TemplateValue, name: string): ((args: TemplateValue[]) => TemplateValue) | undefined {
-  if (typeof owner !== 'string') return undefined;
-  const s = owner;
-  const methods: Record<string, (args: TemplateValue[]) => TemplateValue> = {
-    join: ([items]) => pyItems(items).map((x) => needString(x, 'str.join()')).join(s),
-    strip: ([chars]) => stripChars(s, chars, true, true),
-    lstrip: ([chars]) => stripChars(s, chars, true, false),
-    rstrip: ([chars]) => stripChars(s, chars, false, true),
-    upper: () => s.toUpperCase(),
-    lower: () => s.toLowerCase(),
-    capitalize: () => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
-    title: () => s.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase()),
-    replace: ([a, b]) => {
-      const from = needString(a, 'str.replace()');
-      const to = needString(b, 'str.replace()');
-      return from === '' ? to + [...s].join(to) + (s ? to : '') : s.split(from).join(to);
-    },
-    startswith: ([p]) => (Array.isArray(p) ? p : [p]).some((x) => s.startsWith(needString(x, 'str.startswith()'))),
-    endswith: ([p]) => (Array.isArray(p) ? p : [p]).some((x) => s.endsWith(needString(x, 'str.endswith()'))),
-    splitlines: () => new PyList(s.split(/\r\n|\r|\n/).slice(0, s.endsWith('\n') ? -1 : undefined)),
-    split: ([sep, max]) => {
-      if (max !== undefined && max !== -1) throw new TemplateError('str.split() with a maximum is not something alembic-drift can evaluate');
-      return new PyList(sep === undefined || sep === null ? s.split(/\s+/).filter(Boolean) : s.split(needString(sep, 'str.split()')));
-    },
-    format: (args) => {
-      const text = formatText(s, args.map(pyText), new Map());
-      if (text === undefined) throw new TemplateError(`"${s}".format() names a field alembic-drift cannot fill`);
-      return text;
-    },
-  };
-  const method = methods[name];
-  if (!method) throw new TemplateError(`str.${name}() is not something alembic-drift can evaluate`);
-  return method;
-}
+/** `str`'s methods templates use, each with the string it is called on. */
+const STRING_METHODS: Record<string, (s: string, args: TemplateValue[]) => TemplateValue> = {
+  join: (s, [items]) => pyItems(items).map((x) => needString(x, 'str.join()')).join(s),
+  strip: (s, [chars]) => stripChars(s, chars, true, true),
+  lstrip: (s, [chars]) => stripChars(s, chars, true, false),
+  rstrip: (s, [chars]) => stripChars(s, chars, false, true),
+  upper: (s) => s.toUpperCase(),
+  lower: (s) => s.toLowerCase(),
+  capitalize: (s) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
+  title: (s) => s.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase()),
+  replace: (s, [a, b]) => {
+    const from = needString(a, 'str.replace()');
+    const to = needString(b, 'str.replace()');
+    return from === '' ? to + [...s].join(to) + (s ? to : '') : s.split(from).join(to);
+  },
+  startswith: (s, [p]) => (Array.isArray(p) ? p : [p]).some((x) => s.startsWith(needString(x, 'str.startswith()'))),
+  endswith: (s, [p]) => (Array.isArray(p) ? p : [p]).some((x) => s.endsWith(needString(x, 'str.endswith()'))),
+  splitlines: (s) => new PyList(s.split(/\r\n|\r|\n/).slice(0, s.endsWith('\n') ? -1 : undefined)),
+  split: (s, [sep, max]) => {
+    if (max !== undefined && max !== -1) throw new TemplateError('str.split() with a maximum is not something alembic-drift can evaluate');
+    return new PyList(sep === undefined || sep === null ? s.split(/\s+/).filter(Boolean) : s.split(needString(sep, 'str.split()')));
+  },
+  format: (s, args) => {
+    const text = formatText(s, args.map(pyText), new Map());
+    if (text === undefined) throw new TemplateError(`"${s}".format() names a field alembic-drift cannot fill`);
+    return text;
+  },
+};
 
 function fn(name: string, call: (args: TemplateValue[], kw: Record<string, TemplateValue>) => TemplateValue): PyObject {
   return new PyObject(`${name}()`, {}, call);
