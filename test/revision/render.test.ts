@@ -164,6 +164,14 @@ describe('revision rendering: script.py.mako as Mako renders it', () => {
     }
   });
 
+  it("reads names of objects, methods and filters as Python does, never JavaScript's own (constructor, toString)", () => {
+    const variables = templateVariables({ message: 'm', revisionId: 'abc', downRevision: null, createDate: new Date(2024, 0, 2), upgrade: [], downgrade: [], imports: [], mainOptions: { databases: 'one' } });
+    assert.throws(() => renderMako('${create_date.constructor}', variables), (e: unknown) => e instanceof TemplateError && /has no attribute "constructor"/.test(e.message));
+    assert.throws(() => renderMako('${"x".constructor()}', variables), (e: unknown) => e instanceof TemplateError && /str\.constructor\(\)/.test(e.message));
+    assert.throws(() => renderMako('${message | constructor}', variables), (e: unknown) => e instanceof TemplateError && /the filter "constructor"/.test(e.message));
+    assert.equal(renderMako('${config.get_main_option("toString")}|${config.get_main_option("databases")}', variables), 'None|one');
+  });
+
   it('refuses what it would have to run, naming it', () => {
     assert.throws(() => renderMako('% while message:\nx\n% endwhile\n', vars), /control line "% while message:" is not supported/);
     assert.throws(() => renderMako('% if message:\nx\n', vars), /never closed/);

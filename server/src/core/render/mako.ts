@@ -114,7 +114,7 @@ function applyFilters(part: Extract<Part, { k: 'expr' }>, value: TemplateValue, 
   // Mako applies its default filter (str) first, unless `n` turns it off.
   let current = part.filters.includes('n') ? value : pyText(value);
   for (const name of part.filters) {
-    const builtin = BUILTIN_FILTERS[name];
+    const builtin = Object.hasOwn(BUILTIN_FILTERS, name) ? BUILTIN_FILTERS[name] : undefined;
     const fn = scope.get(name);
     if (builtin) current = builtin(pyText(current));
     else if (fn instanceof PyObject && fn.call) current = fn.call([current], {});

@@ -80,7 +80,7 @@ function dateTimeObject(d: Date): PyObject {
   const codes: Record<string, string> = { Y: String(fields.year), m: two(fields.month), d: two(fields.day), H: two(fields.hour), M: two(fields.minute), S: two(fields.second), f: String(fields.microsecond).padStart(6, '0'), y: two(fields.year % 100), '%': '%' };
   const strftime = new PyObject('datetime.strftime()', {}, ([format]) =>
     pyText(format ?? null).replace(/%(.)/g, (m, code: string) => {
-      if (!(code in codes)) throw new TemplateError(`strftime's "${m}" is not something alembic-drift can evaluate`);
+      if (!Object.hasOwn(codes, code)) throw new TemplateError(`strftime's "${m}" is not something alembic-drift can evaluate`);
       return codes[code];
     }),
   );
@@ -91,7 +91,7 @@ function dateTimeObject(d: Date): PyObject {
 
 /** Alembic's `config` as a template sees it: `config.get_main_option(name, default=None)`. */
 function configObject(options: Record<string, string>): PyObject {
-  const getMainOption = new PyObject('config.get_main_option()', {}, ([name, fallback], kw) => (typeof name === 'string' && name in options ? options[name] : (fallback ?? kw.default ?? null)));
+  const getMainOption = new PyObject('config.get_main_option()', {}, ([name, fallback], kw) => (typeof name === 'string' && Object.hasOwn(options, name) ? options[name] : (fallback ?? kw.default ?? null)));
   return new PyObject('Config', { get_main_option: getMainOption });
 }
 

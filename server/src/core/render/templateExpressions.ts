@@ -405,7 +405,7 @@ export function evaluateExpression(node: Node, scope: Scope): TemplateValue {
         // The owner is evaluated once: a string's method, or an attribute of an object.
         const owner = ev(node.fn.obj);
         if (typeof owner === 'string') {
-          const method = STRING_METHODS[node.fn.name];
+          const method = Object.hasOwn(STRING_METHODS, node.fn.name) ? STRING_METHODS[node.fn.name] : undefined;
           if (!method) throw new TemplateError(`str.${node.fn.name}() is not something alembic-drift can evaluate`);
           return method(owner, args);
         }
@@ -469,7 +469,7 @@ function notCallable(v: TemplateValue): never {
 }
 
 function attribute(obj: TemplateValue, name: string): TemplateValue {
-  if (obj instanceof PyObject && name in obj.attrs) return obj.attrs[name];
+  if (obj instanceof PyObject && Object.hasOwn(obj.attrs, name)) return obj.attrs[name];
   if (obj instanceof Unknown || obj instanceof Undefined) pyText(obj);
   throw new TemplateError(`${pyTypeName(obj)} has no attribute "${name}" alembic-drift knows`);
 }
