@@ -7,6 +7,10 @@ const BASE = rev('a', null, `
   op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True))
 `);
 
+/** The note on a revision's `metadata.create_all()` of every table (`call` as written). */
+const CREATE_ALL_NOTE = (call: string): string =>
+  `helper call: \`${call}\` makes every table of the models as they are when the revision runs, not as they were when it was written: a table no revision creates is taken as made here, and its drift cannot be seen (a database upgraded before a model changed lacks the change).`;
+
 describe('migrations: helper functions', () => {
   it('inlines module-level helpers with positional, keyword and default arguments bound', async () => {
     const r = await replay({
@@ -1330,7 +1334,31 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
     assert.deepEqual([...r.schema.keys()], ['users', 'posts', 'run_event']);
     assert.ok(table(r, 'run_event').partial && table(r, 'run_event').fromModel, 'its columns are the model\'s when the revision runs');
     assert.deepEqual([...table(r, 'run_event').columns.keys()], ['kind']);
-    assert.deepEqual(r.findings.map((f) => [f.code, f.message]), [['unresolved', 'helper call: could not evaluate the table `Base.metadata.create_all(op.get_bind())` makes or drops statically.']]);
+    assert.deepEqual(r.findings.map((f) => [f.code, f.message]), [['unresolved', CREATE_ALL_NOTE('Base.metadata.create_all(op.get_bind())')]]);
+  });
+
+  it('says what a first revision of `Base.metadata.create_all(bind=op.get_bind())` hides: the drift of the tables it makes', async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class User(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+    `;
+    const r = await replay({
+      'app/models.py': models,
+      'v/a.py': rev('a', null, `
+        Base.metadata.create_all(bind=op.get_bind())
+      `, 'from app.models import Base'),
+      'v/b.py': rev('b', 'a', `
+        Base.metadata.drop_all(bind=op.get_bind())
+      `, 'from app.models import Base'),
+    });
+    assert.deepEqual(r.findings.map((f) => [f.code, f.message]), [
+      ['unresolved', CREATE_ALL_NOTE('Base.metadata.create_all(bind=op.get_bind())')],
+      ['unresolved', 'helper call: `Base.metadata.drop_all(bind=op.get_bind())` drops every table of the models as they are when the revision runs: which ones cannot be read statically.'],
+    ]);
   });
 
   it('makes the calls of a statement that is a tuple of calls, as a stray comma leaves it (mlrun)', async () => {

@@ -197,7 +197,7 @@ class SchemaReplay {
       for (const key of keys) this.contentInDoubt.add(key);
       if (changesTableExistence(op)) for (const key of keys) this.existenceInDoubt.add(key);
     }
-    if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: could not evaluate ${op.unresolved.join(', ')} statically${this.untrusted(op)}.`);
+    if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: ${op.unknown ?? `could not evaluate ${op.unresolved.join(', ')} statically`}${this.untrusted(op)}.`);
     switch (op.kind) {
       case 'create_table':
         return this.createTable(op);

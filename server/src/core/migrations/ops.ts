@@ -42,6 +42,8 @@ interface OpBase {
   via: 'op' | 'batch_op' | 'execute' | 'exec' | 'call';
   /** What could not be evaluated statically, each as "the table name `expr`". */
   unresolved: string[];
+  /** What the op leaves unknown, said whole where the list of `unresolved` would not say it (the note's message). */
+  unknown?: string;
   /** Run under a condition of the SQL itself (an `IF` of a DO block): taken as run, and a failure is not reported. */
   conditional?: true;
 }
@@ -396,8 +398,11 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
   // missing, dropped only where present: checkfirst is on by default).
   if ((method === 'create_all' || method === 'drop_all') && target.k === 'attr' && target.name === 'metadata') {
     const tables = keywordArg(call, 'tables');
-    const items = tables?.k === 'list' || tables?.k === 'tuple' ? tables.items : [undefined];
-    return items.map((item) => tableOp(item, modelOf(item), method === 'create_all', checkfirst(true)));
+    if (tables?.k === 'list' || tables?.k === 'tuple') return tables.items.map((item) => tableOp(item, modelOf(item), method === 'create_all', checkfirst(true)));
+    const unknown = method === 'create_all'
+      ? `\`${exprText(call)}\` makes every table of the models as they are when the revision runs, not as they were when it was written: a table no revision creates is taken as made here, and its drift cannot be seen (a database upgraded before a model changed lacks the change)`
+      : `\`${exprText(call)}\` drops every table of the models as they are when the revision runs: which ones cannot be read statically`;
+    return [{ ...tableOp(undefined, undefined, method === 'create_all', checkfirst(true)), unknown }];
   }
   return undefined;
 }
