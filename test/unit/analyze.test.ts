@@ -1296,6 +1296,37 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     ]);
   });
 
+  it('does not replay a detached folder whose name says it is a backup, even where it follows a revision of the project', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    // Revisions set aside beside the version folder: one follows "a", the others a parent that is gone.
+    project.setFile('migrations/versions_backup/b1.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "b1"\ndown_revision = "a"\ndef upgrade():\n    op.add_column("users", sa.Column("gone", sa.String(5)))\n');
+    project.setFile('migrations/versions_backup/b2.py', 'from alembic import op\nrevision = "b2"\ndown_revision = "removed"\ndef upgrade():\n    op.drop_table("users")\n');
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.message}`), [
+      'detached-revisions 2 revision files in migrations/versions_backup are outside every version folder, in a folder whose name says it is a backup: not replayed.',
+    ]);
+  });
+
+  it('does not check a copy of an environment that no config names and that shares revisions with one a config names', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('migrations/env.py', 'from m import Base\ntarget_metadata = Base.metadata\n');
+    project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    project.setFile('migrations/versions/b.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "b"\ndown_revision = "a"\ndef upgrade():\n    pass\n');
+    // An older copy of the scripts, with a first revision of its own and "b" again, which nothing runs.
+    project.setFile('app/db/migrations/env.py', 'from m import Base\ntarget_metadata = Base.metadata\n');
+    project.setFile('app/db/migrations/versions/old.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "old"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.Text()))\n');
+    project.setFile('app/db/migrations/versions/b.py', 'from alembic import op\nrevision = "b"\ndown_revision = "old"\ndef upgrade():\n    pass\n');
+    const analysis = project.analyze();
+    assert.deepEqual(analysis.findings.map((f) => `${f.code} ${f.file} ${f.message}`), [
+      'detached-revisions app/db/migrations/env.py app/db/migrations is an environment no config names, and its revision "b" is also one of alembic.ini\'s: read as an old copy of it, not checked.',
+    ]);
+    assert.deepEqual(analysis.environments.map((e) => e.env.name), ['alembic.ini']);
+  });
+
   it('says which files were not read, through the same settings as other findings', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

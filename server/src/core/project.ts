@@ -7,7 +7,7 @@ import { tableKey, type Schema, type TableDef } from './schema/schema';
 import { ModelGroups } from './models/modelGroups';
 import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
-import { joinLinkedFolders } from './migrations/detachedTrees';
+import { findEnvironmentCopies, isBackupFolder, joinLinkedFolders } from './migrations/detachedTrees';
 import type { ReplayResult, RevisionSteps } from './migrations/replay';
 import { ReplayGroups } from './migrations/replayGroups';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
@@ -196,9 +196,9 @@ function importRootsOf(files: readonly string[]): Set<string> {
   return new Set(files.filter((f) => IMPORT_ROOT_FILE.test(f) && f.includes('/')).map((f) => f.slice(0, f.lastIndexOf('/'))));
 }
 
-/** A file can declare models only if it names SQLAlchemy (or a wrapper) and a column or table form. */
 /** A file of a test suite: under a `tests` or `test` folder, or a pytest `conftest.py`. */
 const TEST_FILE = /(^|\/)(tests?\/|conftest\.py$)/;
+/** A file can declare models only if it names SQLAlchemy (or a wrapper) and a column or table form. */
 const MODEL_LIBRARY_HINT = /sqlalchemy|sqlmodel|\bdb\.|declarative|Base\b/;
 const MODEL_FORM_HINT = /Column\s*\(|mapped_column|Mapped\[|Field\s*\(|Table\s*\(|__tablename__|__table__|\.Model\b|SQLModel|declared_attr/;
 
@@ -563,10 +563,17 @@ export class Project {
       if (!own) ownRevisions.set(env, (own = revisions.filter((r) => isInVersionLocation(env, r.file))));
       return own;
     };
+    const copies = new Set<RevisionInfo>();
+    for (const { env, of, shared } of findEnvironmentCopies(envs, ownOf)) {
+      envs.splice(envs.indexOf(env), 1);
+      for (const r of ownOf(env)) copies.add(r);
+      const message = `${env.name} is an environment no config names, and its revision "${shared.id}" is also one of ${of.name}'s: read as an old copy of it, not checked.`;
+      findings.push(makeFinding('detached-revisions', { message, file: env.scriptLocation ? `${env.scriptLocation}/env.py` : 'env.py', span: [0, 0, 0, 0] }));
+    }
     const claimed = new Set(envs.flatMap(ownOf));
     const detached = new Map<string, RevisionInfo[]>();
     for (const r of revisions) {
-      if (claimed.has(r)) continue;
+      if (claimed.has(r) || copies.has(r)) continue;
       const dir = r.file.split('/').slice(0, -1).join('/');
       const list = detached.get(dir);
       if (list) list.push(r);
@@ -597,6 +604,10 @@ export class Project {
       const refs = new Set(list.flatMap((r) => [...r.downRevisions, ...r.dependsOn]));
       const env = envs.find((e) => ownOf(e).some((r) => refs.has(r.id) || r.branchLabels.some((l) => refs.has(l)))) ?? nearestEnvironment(envs, dir);
       const first = list[0];
+      if (dirs.some(isBackupFolder)) {
+        findings.push(makeFinding('detached-revisions', { message: `${files} outside every version folder, in a folder whose name says it is a backup: not replayed.`, file: first.file, span: first.span }));
+        continue;
+      }
       // Under a version folder Alembic reads without its subfolders, a tree with a base of its own is another history
       // (zou's versions/legacy, the revisions its squash replaced), not one that runs after the head.
       const under = envs.flatMap((e) => e.versionLocations).find((v) => v === '' || dir.startsWith(`${v}/`));

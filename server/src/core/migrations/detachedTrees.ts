@@ -1,3 +1,4 @@
+import type { AlembicEnvironment } from '../config/environments';
 import type { RevisionInfo } from './revisions';
 
 /** Revision folders read as one detached tree: the folders, in the order first met, and all their revisions. */
@@ -44,4 +45,37 @@ export function joinLinkedFolders(byDir: Map<string, RevisionInfo[]>): DetachedT
     trees.set(key, tree);
   }
   return [...trees.values()];
+}
+
+/** A folder name that says its revisions were set aside (`versions_backup`, `old`, `versions.bak`, `archive`, `versions copy`). */
+const BACKUP_NAME = /^(?:.*[_.\- ])?(?:backups?|bak|old|archived?|deprecated|unused|obsolete|copy)(?:[_.\- ].*)?$/i;
+
+/** Whether a folder of detached revisions, or a folder above it, is named as a backup, which nothing runs. */
+export function isBackupFolder(dir: string): boolean {
+  return dir.split('/').some((segment) => BACKUP_NAME.test(segment));
+}
+
+/** An environment found by its env.py alone, `of` one a config names, with the first revision they share. */
+export interface EnvironmentCopy {
+  env: AlembicEnvironment;
+  of: AlembicEnvironment;
+  shared: RevisionInfo;
+}
+
+/**
+ * The environments no config names whose revisions share an id with those of one a config names (SteamSelfGifter's
+ * db/migrations, an older copy beside the alembic folder its code runs): a revision id names one revision, so such a
+ * folder is a copy that nothing runs.
+ */
+export function findEnvironmentCopies(envs: AlembicEnvironment[], ownOf: (env: AlembicEnvironment) => RevisionInfo[]): EnvironmentCopy[] {
+  const configured = new Map<string, AlembicEnvironment>();
+  for (const env of envs) if (env.configFile) for (const r of ownOf(env)) configured.set(r.id, env);
+  if (configured.size === 0) return [];
+  const copies: EnvironmentCopy[] = [];
+  for (const env of envs) {
+    if (env.configFile) continue;
+    const shared = ownOf(env).find((r) => configured.has(r.id));
+    if (shared) copies.push({ env, of: configured.get(shared.id)!, shared });
+  }
+  return copies;
 }
