@@ -55,10 +55,15 @@ describe('CLI', () => {
     assert.match(missing.stderr, /is not a folder/);
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-empty-'));
     const none = runCli(['check', empty]);
+    // An alembic.ini that declares nothing (a comment only) is no environment, and the reason says what was looked for.
+    fs.writeFileSync(path.join(empty, 'alembic.ini'), '# Alembic configuration\n');
+    const blank = runCli(['check', empty]);
     fs.rmSync(empty, { recursive: true, force: true });
     assert.equal(none.status, 2);
     assert.match(none.stderr, /no Alembic project found/);
     assert.equal(none.stderr.trim().split('\n').length, 1);
+    assert.equal(blank.status, 2);
+    assert.match(blank.stderr, /no Alembic project found in .* \(no alembic\.ini or pyproject\.toml with a script_location, no env\.py beside a versions folder, no revision files\)/);
     const bad = runCli(['check', EXAMPLE, '--format', 'xml']);
     assert.equal(bad.status, 2);
   });

@@ -518,6 +518,28 @@ describe('migrations: branches', () => {
     assert.equal(table(r, 'users').uncertain, undefined);
   });
 
+  it('decides a test of the connection itself whatever the dialect: `if not bind: return` never returns (0xCarti)', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        bind = op.get_bind()
+        if not bind:
+            return
+        if sa.inspect(bind).has_table("tags"):
+            return
+        op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True))
+        op.add_column("users", sa.Column("nick", sa.String(20)))
+        if bind and bind.engine.name == "postgresql":
+            op.add_column("users", sa.Column("pg_only", sa.Integer()))
+      `),
+    });
+    // No dialect is known: the test on the name stays undecided, the one on the connection does not.
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'nick', 'pg_only']);
+    assert.equal(table(r, 'tags').uncertain, undefined);
+    assert.equal(table(r, 'users').columns.get('nick')!.type?.name, 'String');
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.add_column: runs only under a condition that could not be decided (a test on the database or its dialect; when the dialect is unknown, set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]); table "users" is not compared.']);
+  });
+
   it('treats ops after an early return in an undecided dialect branch as uncertain', async () => {
     const r = await replay({
       'v/a.py': BASE,
@@ -1143,13 +1165,14 @@ describe('migrations: op plugins a project registers (Alembic cookbook)', () => 
       'migrations/env.py': ENV,
       'migrations/versions/a.py': rev('a', null, `
         op.create_table("events", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("a", "b", name="kind")))
-        op.replace_enum("events", "kind", sa.Enum("a", "b", "c", name="kind"))
+        op.replace_enum("events", "kind", sa.Enum("a", "b", "c", name="kind_v2"))
         op.create_or_replace_sp(my_function)
         op.cleanup_everything("events")
       `, 'from app.functions import my_function'),
     }, 'postgresql');
+    // A type of a new name (alter_column makes no type: one named "kind" again would keep the values "kind" has).
     assert.deepEqual(table(r, 'events').columns.get('kind')!.type?.enumValues, ['a', 'b', 'c']);
-    assert.deepEqual(table(r, 'events').indexes.map((i) => i.name), ['ix_events_kind']);
+    assert.deepEqual(table(r, 'events').indexes.map((i) => i.name), ['ix_events_kind_v2']);
     // The stored procedure's implementation runs SQL that makes a function, no table change; an op nobody registers
     // is still reported.
     assert.deepEqual(r.findings.map((f) => f.message), ['op.cleanup_everything: could not evaluate what this op, which Alembic Drift does not know, changes statically.']);
@@ -1255,6 +1278,29 @@ describe('migrations: enum values', () => {
       `),
     });
     assert.deepEqual(table(renamed, 'logs').columns.get('kind')!.type!.enumValues, ['read', 'edit']);
+  });
+
+  it('gives a column added with an enum type that already exists the values of that type, where types are named (synapse)', async () => {
+    const files = {
+      'v/a.py': rev('a', null, `
+        LOCATION.create(op.get_bind())
+        op.create_table("plates", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("location", LOCATION))
+      `, 'LOCATION = sa.Enum("CQ1", "KX2", "EXTERNAL", name="location")'),
+      // A later revision spells the type again, with a value fewer: add_column makes no type, it uses the one there.
+      'v/b.py': rev('b', 'a', `
+        op.create_table("plans", sa.Column("id", sa.Integer(), primary_key=True))
+        op.add_column("plans", sa.Column("storage", LOCATION, nullable=False))
+        op.alter_column("plates", "location", type_=LOCATION)
+      `, 'LOCATION = sa.Enum("CQ1", "KX2", name="location")'),
+    };
+    for (const dialect of ['postgresql', undefined]) {
+      const r = await replay(files, dialect);
+      assert.deepEqual(table(r, 'plans').columns.get('storage')!.type!.enumValues, ['CQ1', 'KX2', 'EXTERNAL'], String(dialect));
+      assert.deepEqual(table(r, 'plates').columns.get('location')!.type!.enumValues, ['CQ1', 'KX2', 'EXTERNAL'], String(dialect));
+    }
+    // MySQL's ENUM is the column's own.
+    const mysql = await replay(files, 'mysql');
+    assert.deepEqual(table(mysql, 'plans').columns.get('storage')!.type!.enumValues, ['CQ1', 'KX2']);
   });
 
   it("follows ALTER TYPE ... RENAME TO, and alembic_postgresql_enum's sync_enum_values(schema, name, new_values, affected_columns) (warehouse)", async () => {

@@ -189,6 +189,18 @@ describe('migrations: replaying column ops', () => {
     assert.deepEqual(users.history?.map((h) => [h.revision, h.op]), [['a', 'create_table'], ['b', 'add_column'], ['b', 'create_index']]);
   });
 
+  it('reads the ops and op.f imported by name from alembic.op (`from alembic.op import create_index, f`)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        add_column('users', Column('nick', String(length=40), nullable=True))
+        create_index(f('ix_users_nick'), 'users', ['nick'], unique=False)
+      `, 'from alembic.op import add_column, create_index, f\nfrom sqlalchemy import Column, String'),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => [i.name, i.columns, i.conventional]), [['ix_users_nick', ['nick'], true]]);
+  });
+
   it("creates an added column's index, unique constraint and foreign key, as Alembic does", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

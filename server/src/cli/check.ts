@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkFolder } from '../node/checkFolder';
 import { loadEngine } from './loadEngine';
-import { UsageError, projectFolder, type Command } from './command';
+import { UsageError, noProjectError, projectFolder, type Command } from './command';
 import { formatJson, formatSarif, formatText, type CheckReport } from './output';
 
 /** `alembic-drift check [DIR] [--format text|json|sarif] [--exit-zero]`: report drift; exit 1 when there is some. */
@@ -14,7 +14,7 @@ export const checkCommand: Command = {
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
     const root = projectFolder(positionals[0]);
     const result = await checkFolder(root, { cache: !values['no-cache'], engine: loadEngine });
-    if (result.environments === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
+    if (result.environments === 0) throw noProjectError(positionals[0]);
     for (const p of result.settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
     const report: CheckReport = { root, heads: result.heads, findings: result.findings };
     process.stdout.write(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, version) : formatText(report));

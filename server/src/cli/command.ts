@@ -33,3 +33,8 @@ export function projectFolder(dirArg: string | undefined): string {
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`${dirArg ?? '.'} is not a folder`);
   return root;
 }
+
+/** The UsageError for a folder in which no Alembic environment was found (`dirArg` as the user wrote it). */
+export function noProjectError(dirArg: string | undefined): UsageError {
+  return new UsageError(`no Alembic project found in ${dirArg ?? '.'} (no alembic.ini or pyproject.toml with a script_location, no env.py beside a versions folder, no revision files)`);
+}

@@ -5,7 +5,7 @@ import { analyzeFolder } from '../node/analyzeFolder';
 import { describeFileError } from '../node/fileErrors';
 import { buildReport } from '../core/report/buildReport';
 import { REPORT_TITLE, renderMarkdown } from '../core/report/renderMarkdown';
-import { REPORT_USAGE, UsageError, projectFolder, type Command } from './command';
+import { REPORT_USAGE, UsageError, noProjectError, projectFolder, type Command } from './command';
 
 /** `alembic-drift report [DIR] [-o FILE] [--date YYYY-MM-DD]`: the Markdown audit, to FILE or standard output. */
 export const reportCommand: Command = {
@@ -21,7 +21,7 @@ export const reportCommand: Command = {
     if (existing?.isDirectory()) throw new UsageError(`${values.output} is a folder; -o needs a file name`);
     if (output && existing && !mayReplace(output, existing)) throw new UsageError(`${values.output} exists and is not a report of alembic-drift; it is left as it is (name a new file, or remove it first)`);
     const { analysis, settings, settingsProblems } = await analyzeFolder(root);
-    if (analysis.environments.length === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
+    if (analysis.environments.length === 0) throw noProjectError(positionals[0]);
     for (const p of settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
     const report = buildReport({ analysis, project: path.basename(root), date, dialect: settings.dialect });
     // Links are relative to the folder the report is read from: the output file's, or the current one for stdout.

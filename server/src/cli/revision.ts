@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { analyzeFolder } from '../node/analyzeFolder';
 import { writeRevision } from '../node/writeRevision';
 import { RevisionError } from '../core/render/newRevision';
-import { REVISION_USAGE, UsageError, projectFolder, type Command } from './command';
+import { REVISION_USAGE, UsageError, noProjectError, projectFolder, type Command } from './command';
 
 /**
  * `alembic-drift revision [DIR] -m MESSAGE [--env NAME] [--rev-id ID]`: write the one revision that brings the
@@ -25,7 +25,7 @@ export const revisionCommand: Command = {
     const folder = await analyzeFolder(root);
     for (const p of folder.settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
     const envs = folder.analysis.environments;
-    if (envs.length === 0) throw new UsageError(`no Alembic project found in ${positionals[0] ?? '.'} (no alembic.ini, no migrations with revision files)`);
+    if (envs.length === 0) throw noProjectError(positionals[0]);
     const names = envs.map((e) => e.env.name);
     const wanted = values.env;
     const named = wanted === undefined ? [] : envs.filter((e) => [e.env.name, e.env.scriptLocation, e.env.section, e.env.engine].includes(wanted));

@@ -1,7 +1,7 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
-import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type TableDef } from '../schema/schema';
+import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { spatialIndexName } from '../schema/types';
@@ -299,6 +299,23 @@ class SchemaReplay {
     this.gone.delete(key);
   }
 
+  /**
+   * A named enum type as the database has it where a column already uses a type of that name (synapse spells
+   * `sa.Enum(..., name="location")` again in a later revision, with a value fewer): the type with that column's
+   * values. Any other type as it is.
+   */
+  private existingEnumType(type: SqlType | undefined): SqlType | undefined {
+    const name = type?.family === 'ENUM' ? type.enumName?.toLowerCase() : undefined;
+    if (!type || name === undefined) return type;
+    for (const table of this.schema.values()) {
+      for (const column of table.columns.values()) {
+        const existing = column.type;
+        if (existing?.family === 'ENUM' && existing.enumName?.toLowerCase() === name && existing.enumValues) return { ...type, enumValues: existing.enumValues };
+      }
+    }
+    return type;
+  }
+
   /** Gives every column typed with the named enum its new values. */
   private alterEnum(op: Extract<MigrationOp, { kind: 'alter_enum' }>): void {
     const name = op.enumName?.toLowerCase();
@@ -368,7 +385,8 @@ class SchemaReplay {
       return;
     }
     // The column (and what its flags make) comes from the add_column call itself.
-    const item = { spec: op.column.spec, origin: op.origin };
+    const type = op.namedEnumTypes ? this.existingEnumType(op.column.spec.type) : op.column.spec.type;
+    const item = { spec: type === op.column.spec.type ? op.column.spec : { ...op.column.spec, type }, origin: op.origin };
     // Alembic's add_column emits the column's constraints but never a primary key; DDL in SQL does.
     const primaryKey = op.via === 'execute' && item.spec.primaryKey;
     table.columns.set(name, this.newColumn(item, primaryKey, op));
@@ -429,7 +447,7 @@ class SchemaReplay {
       table.columns.set(op.column, column);
     }
     const { changes } = op;
-    if (changes.type) column.type = changes.type;
+    if (changes.type) column.type = op.namedEnumTypes ? this.existingEnumType(changes.type) : changes.type;
     if (changes.nullable !== undefined) {
       column.nullable = changes.nullable;
       this.settle(column, 'nullable');

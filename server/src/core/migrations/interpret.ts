@@ -500,7 +500,7 @@ class Interpreter {
     const onDatabase = this.testOnDatabase(s.test, frame);
     if (onDatabase) return this.branchOnDatabase(s, onDatabase, frame, flags);
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
-      const decided = this.dialect === undefined ? undefined : this.decideDialect(s.test, frame, 0);
+      const decided = this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
       const uncertain = { ...flags, uncertain: true };
       const [a, b] = this.bothBranches(s, frame, uncertain, uncertain, true);
@@ -524,7 +524,7 @@ class Interpreter {
    * literal); otherwise `x` is unknown, as it would be read as one expression.
    */
   private conditionalAssignment(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
-    const dialect = this.dialect !== undefined && this.mentions(s.test, frame, DIALECT_WORDS, 0) ? this.decideDialect(s.test, frame, 0) : undefined;
+    const dialect = this.mentions(s.test, frame, DIALECT_WORDS, 0) ? this.decideDialect(s.test, frame, 0) : undefined;
     const literal = dialect ?? this.testOfParameter(s.test, frame) ?? evalLiteral(this.resolver, frame.file, s.test, frame.locals);
     if (literal !== undefined) return this.walk(isTruthy(literal) ? s.body : s.orelse, frame, flags);
     for (const name of namesChangedBy(s)) frame.set(name, UNKNOWN);
@@ -1136,12 +1136,13 @@ class Interpreter {
 
   /**
    * Decides a test on the dialect name for the known dialect: `X.dialect.name == "postgresql"`, `!=`, `in (...)`,
-   * `not in`, `not`, `and`, `or`, a variable holding such a test, or a helper that returns one. Undefined when the
-   * test has another shape.
+   * `not in`, `not`, `and`, `or`, a variable holding such a test, or a helper that returns one; and, whatever the
+   * dialect, a test of the connection itself (`if not bind: return`, `op.get_bind()` being never None). Undefined when
+   * the test has another shape, or needs the dialect and it is not known.
    */
   private decideDialect(e: Expr, frame: Frame, depth: number): boolean | undefined {
     if (depth > 5) return undefined;
-    const dialect = this.dialect!;
+    const dialect = this.dialect;
     switch (e.k) {
       case 'not': {
         const inner = this.decideDialect(e.value, frame, depth + 1);
@@ -1160,7 +1161,7 @@ class Interpreter {
         // `bind and bind.engine.name == "postgresql"`, `bind` being `op.get_bind()`: a connection, always true.
         if (e.fn.k === 'attr' && e.fn.name === 'get_bind' && e.args.length === 0 && e.kw.length === 0) return true;
         // `isinstance(bind.dialect, MySQLDialect)` (or a tuple of dialect classes).
-        if (this.builtinCalled(e.fn, frame) === 'isinstance' && e.args.length === 2 && isDialectObject(e.args[0])) {
+        if (dialect !== undefined && this.builtinCalled(e.fn, frame) === 'isinstance' && e.args.length === 2 && isDialectObject(e.args[0])) {
           const classes = e.args[1].k === 'tuple' ? e.args[1].items : [e.args[1]];
           const names = classes.map((c) => dialectOfClass(this.resolver.externalName(frame.file, c, frame.locals)));
           return names.some((n) => n === undefined) ? undefined : names.includes(dialect);
@@ -1170,7 +1171,7 @@ class Interpreter {
         return helper && this.decideDialect(helper.returned, helper.frame, depth + 1);
       }
       case 'compare': {
-        if (e.ops.length !== 1) return undefined;
+        if (dialect === undefined || e.ops.length !== 1) return undefined;
         const [op, right, left] = [e.ops[0], e.comparators[0], e.left];
         if (op === '==' || op === '!=') {
           // The name written out, or a constant (neutron's `engine.name == MYSQL_ENGINE`).

@@ -55,9 +55,13 @@ export type MigrationOp = OpBase &
     | { kind: 'create_table'; table: TableRef; columns: ColumnItem[]; constraints: ConstraintItem[]; ifNotExists: boolean; partial: boolean; fromModel?: true }
     | { kind: 'drop_table'; table: TableRef; ifExists: boolean }
     | { kind: 'rename_table'; table: TableRef; newName?: string }
-    | { kind: 'add_column'; table: TableRef; column?: ColumnItem; ifNotExists: boolean }
+    /**
+     * `namedEnumTypes`: written for PostgreSQL (or a dialect not known), where an enum type the column names by a name
+     * the database already has is that type, with its values: add_column and alter_column make no type.
+     */
+    | { kind: 'add_column'; table: TableRef; column?: ColumnItem; ifNotExists: boolean; namedEnumTypes?: true }
     | { kind: 'drop_column'; table: TableRef; column?: string; ifExists: boolean }
-    | { kind: 'alter_column'; table: TableRef; column?: string; changes: ColumnChanges }
+    | { kind: 'alter_column'; table: TableRef; column?: string; changes: ColumnChanges; namedEnumTypes?: true }
     | { kind: 'create_index'; table: TableRef; index?: IndexSpec; ifNotExists: boolean }
     /** `table` is absent when the op does not say (the index is looked up by name, in `schema`). */
     | { kind: 'drop_index'; table?: TableRef; schema?: string; name?: string; ifExists: boolean }
@@ -264,14 +268,14 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
     case 'add_column': {
       const ref = table();
       const column = readColumnArg(scope, args.get('column'), note);
-      return [{ origin, via, unresolved, kind: 'add_column', table: ref, column, ifNotExists: flag('if_not_exists') }];
+      return [{ origin, via, unresolved, kind: 'add_column', table: ref, column, ifNotExists: flag('if_not_exists'), ...namedEnumTypes(scope) }];
     }
     case 'drop_column':
       return [{ origin, via, unresolved, kind: 'drop_column', table: table(), column: str('column_name', 'the column name'), ifExists: flag('if_exists') }];
     case 'alter_column': {
       const ref = table();
       const column = str('column_name', 'the column name');
-      return [{ origin, via, unresolved, kind: 'alter_column', table: ref, column, changes: readColumnChanges(scope, args, note) }];
+      return [{ origin, via, unresolved, kind: 'alter_column', table: ref, column, changes: readColumnChanges(scope, args, note), ...namedEnumTypes(scope) }];
     }
     case 'create_index': {
       const ref = table();
@@ -281,7 +285,7 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
       const elements = args.get('columns');
       const written = elements?.k === 'list' || elements?.k === 'tuple' ? elements.items.map((item) => evalString(scope.resolver, scope.file, item, scope.locals) ?? (item.k === 'call' ? indexElementSql(scope, item) : undefined)) : undefined;
       const columns = written?.every((c): c is string => c !== undefined) ? written : strings('columns', 'the columns');
-      const conventional = isOpF(nameExpr);
+      const conventional = isOpF(scope, nameExpr);
       const index: IndexSpec | undefined = columns ? { kind: 'index', name, columns, unique: flag('unique'), conventional, options: readIndexOptions(scope, call) } : undefined;
       return [{ origin, via, unresolved, kind: 'create_index', table: ref, index, ifNotExists: flag('if_not_exists') }];
     }
@@ -405,6 +409,11 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
     return [{ ...tableOp(undefined, undefined, method === 'create_all', checkfirst(true)), unknown }];
   }
   return undefined;
+}
+
+/** The flag of an op written for a dialect whose enum types are named objects of the database (PostgreSQL's). */
+function namedEnumTypes(scope: OpScope): { namedEnumTypes?: true } {
+  return scope.dialect === undefined || scope.dialect === 'postgresql' ? { namedEnumTypes: true } : {};
 }
 
 /** The table of `op.batch_alter_table(table_name, schema=...)`, with what could not be evaluated. */

@@ -1,6 +1,6 @@
 import { foldTableNotes } from './foldNotes';
 import { InputsMemo } from '../memo';
-import { DEFAULT_POSTGRES_SCHEMA, tableKey, type Schema, type SourceRef } from '../schema/schema';
+import { DEFAULT_POSTGRES_SCHEMA, tableKey, type Schema, type SourceRef, type SqlType } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
 import { applyRevisionOps, baselineFinding, buildsFromEmpty, type ReplayResult } from './apply';
 import type { NamingConvention } from '../models/naming';
@@ -231,8 +231,15 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
       if (target?.table) keys.push(tableKey(target.table, target.schema));
     }
   };
+  // Columns typed with one named enum type read each other's values (an add_column takes the type's values).
+  const enumType = (type: SqlType | undefined): void => {
+    if (type?.family === 'ENUM' && type.enumName !== undefined) keys.push(`\0enum:${type.enumName.toLowerCase()}`);
+  };
   const columnRefs = (items: ColumnItem[]): void => {
-    for (const item of items) for (const fk of item.spec.foreignKeys) if (fk.target.kind === 'text') referenced([fk.target.text]);
+    for (const item of items) {
+      enumType(item.spec.type);
+      for (const fk of item.spec.foreignKeys) if (fk.target.kind === 'text') referenced([fk.target.text]);
+    }
   };
   switch (op.kind) {
     case 'rename_table':
@@ -245,6 +252,9 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
       break;
     case 'add_column':
       if (op.column) columnRefs([op.column]);
+      break;
+    case 'alter_column':
+      enumType(op.changes.type);
       break;
     case 'create_foreign_key':
       if (op.constraint?.kind === 'foreign') referenced(op.constraint.refs);

@@ -343,14 +343,19 @@ function indexOptionValue(ctx: EvalContext, e: Expr): IndexOption['value'] {
   return value !== undefined ? { literal: value } : { source: exprText(e) };
 }
 
-/** Whether a name is written `op.f("...")` (or `batch_op.f`): final, left as it is by a naming convention. */
-export function isOpF(e: Expr | undefined): boolean {
-  return e?.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'f';
+/**
+ * Whether a name is written `op.f("...")` (or `batch_op.f`, or `f("...")` after `from alembic.op import f`): final,
+ * left as it is by a naming convention.
+ */
+export function isOpF(ctx: EvalContext, e: Expr | undefined): boolean {
+  if (e?.k !== 'call') return false;
+  if (e.fn.k === 'attr') return e.fn.name === 'f';
+  return e.fn.k === 'name' && e.fn.id === 'f' && calleeName(ctx, e) === 'alembic.op.f';
 }
 
 /** Whether a name is final, left as it is by a naming convention: `op.f("...")` or SQLAlchemy's `conv("...")`. */
 export function isFinalName(ctx: EvalContext, e: Expr | undefined): boolean {
-  return isOpF(e) || (e?.k === 'call' && calleeName(ctx, e) === 'sa.conv');
+  return isOpF(ctx, e) || (e?.k === 'call' && calleeName(ctx, e) === 'sa.conv');
 }
 
 /** Reads a table-level constraint or index call, or undefined when the call is not one (or cannot be read). */
@@ -405,7 +410,7 @@ export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k:
       const sql = plain ? undefined : rest.map((a) => indexElementSql(ctx, a));
       const cols = plain ?? sql!.map((s, i) => s ?? exprText(rest[i]));
       const expressions = !plain && sql!.every((s) => s !== undefined);
-      const conventional = isOpF(first);
+      const conventional = isOpF(ctx, first);
       return { kind: 'index', name: idxName, columns: cols, unique: bool(ctx, keywordArg(call, 'unique')) ?? false, conventional, options: readIndexOptions(ctx, call), ...(expressions ? { expressions } : {}) };
     }
     case 'sa.ForeignKeyConstraint': {
