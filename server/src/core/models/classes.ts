@@ -31,7 +31,8 @@ type BaseInfo = { t: 'class'; ref: ClassRef } | { t: 'root'; root: DeclarativeRo
 const CLOSED_EXTERNAL = /^(sa|fsa|sqlmodel|typing|builtins|abc|dataclasses|enum|collections)\.|^(pydantic|typing_extensions)\b/;
 
 const FLASK_APPBUILDER_MODEL = /^flask_appbuilder(\.models\.sqla)?\.Model$/;
-const DECLARATIVE_BASE_CLASSES = new Set(['sa.DeclarativeBase', 'sa.DeclarativeBaseNoMeta', 'sa.MappedAsDataclass']);
+// MappedAsDataclass is a mixin: a class with it is a base only through DeclarativeBase, else a model or a mixin.
+const DECLARATIVE_BASE_CLASSES = new Set(['sa.DeclarativeBase', 'sa.DeclarativeBaseNoMeta']);
 const BASE_FACTORIES = new Set(['sa.declarative_base', 'sa.generate_base', 'sa.as_declarative']);
 
 /** Answers questions about the project's class hierarchy: bases, roots, mixins, abstract classes. Memoised. */
