@@ -392,6 +392,27 @@ describe('revision rendering: the ops of a project, in order', () => {
     assert.ok(!upgrade.some((l) => l.includes('TODO')), upgrade.join('\n'));
   });
 
+  it("writes a server default of SQLAlchemy's func under any name the model file gives it (`func as sql_func`: OpenOversight)", async () => {
+    const models = `
+      from sqlalchemy import Column, DateTime, Integer
+      from sqlalchemy.orm import declarative_base
+      from sqlalchemy.sql import func as sql_func
+      Base = declarative_base()
+      class Note(Base):
+          __tablename__ = "notes"
+          id = Column(Integer, primary_key=True)
+          updated_at = Column(DateTime(timezone=True), nullable=False, server_default=sql_func.now())
+    `;
+    const env = await environment({
+      'app/models.py': models,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.create_table("notes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=True), sa.PrimaryKeyConstraint("id"))'),
+    });
+    const { upgrade, downgrade } = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' });
+    const text = [...upgrade, ...downgrade].join('\n');
+    assert.ok(!text.includes('sql_func') && !text.includes('TODO'), text);
+    assert.equal(text.match(/existing_server_default=sa\.text\('now\(\)'\)/g)?.length, 2, text);
+  });
+
   it('puts per-table ops in batch blocks in batch mode, with a blank line after each, and table ops outside', async () => {
     const env = await environment({ 'app/models.py': AHEAD_MODELS, 'migrations/versions/a1_init.py': USERS_REVISION }, SQLITE_INI);
     const { upgrade } = renderChangeOps({ changes: env.changes, batch: true, dialect: 'sqlite' });

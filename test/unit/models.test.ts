@@ -166,6 +166,112 @@ describe('models -> schema', () => {
     assert.equal(a.columns.get('created_at')!.nullable, false);
   });
 
+  it('maps a class with MappedAsDataclass before its base, and reads a dataclass mixin with the base\'s type_annotation_map (manga)', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import datetime
+        from typing import Optional
+        from sqlalchemy import DateTime, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, MappedAsDataclass, mapped_column
+        class Base(MappedAsDataclass, DeclarativeBase):
+            type_annotation_map = {datetime.datetime: DateTime(timezone=True)}
+        class AuditMixin(MappedAsDataclass):
+            updated_at: Mapped[Optional[datetime.datetime]]
+        class User(MappedAsDataclass, Base, kw_only=True):
+            __tablename__ = "user"
+            id: Mapped[int] = mapped_column(primary_key=True, init=False)
+            name: Mapped[str] = mapped_column(String(40))
+        class Author(AuditMixin, Base):
+            __tablename__ = "authors"
+            id: Mapped[int] = mapped_column(primary_key=True, init=False)
+            born_at: Mapped[Optional[datetime.datetime]]
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['authors', 'user']);
+    assert.deepEqual([...tables.get('user')!.columns.keys()], ['id', 'name']);
+    const authors = tables.get('authors')!;
+    assert.deepEqual([...authors.columns.keys()].sort(), ['born_at', 'id', 'updated_at']);
+    assert.equal(authors.columns.get('born_at')!.type!.args.timezone, true);
+    assert.equal(authors.columns.get('updated_at')!.type!.args.timezone, true);
+  });
+
+  it('keeps a column whose annotation names a type it cannot read, its type unknown, as SQLAlchemy and SQLModel map it (remnashop)', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import ipaddress
+        from pathlib import Path
+        from typing import ClassVar, Optional
+        from remnapy.enums import TrafficLimitStrategy
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+        from sqlmodel import Field, SQLModel
+        class Base(DeclarativeBase):
+            pass
+        class Subscription(Base):
+            __tablename__ = "subscriptions"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            strategy: Mapped[TrafficLimitStrategy]
+            note: Mapped[Optional[TrafficLimitStrategy]]
+        class Host(SQLModel, table=True):
+            id: Optional[int] = Field(default=None, primary_key=True)
+            ip: ipaddress.IPv4Address
+            path: Path | None = None
+            kind: ClassVar[str] = "host"
+            _cache: dict | None = None
+      `,
+    });
+    const sub = tables.get('subscriptions')!;
+    assert.deepEqual([...sub.columns.keys()], ['id', 'strategy', 'note']);
+    assert.deepEqual([sub.columns.get('strategy')!.type, sub.columns.get('strategy')!.nullable, sub.columns.get('note')!.nullable], [undefined, false, true]);
+    const host = tables.get('host')!;
+    assert.deepEqual([...host.columns.keys()], ['id', 'ip', 'path']);
+    assert.deepEqual([host.columns.get('ip')!.nullable, host.columns.get('path')!.nullable], [false, true]);
+  });
+
+  it('finds a name through any of several `from x import *` of a module, the last first (pybossa)', async () => {
+    const tables = await modelTables({
+      'app/__init__.py': '',
+      'app/extensions.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        __all__ = ["db"]
+        db = SQLAlchemy()
+      `,
+      'app/messages.py': `
+        __all__ = ["Message"]
+        class Message:
+            pass
+      `,
+      'app/core.py': `
+        from app.extensions import *
+        from app.messages import *
+        from flask import *
+      `,
+      'app/models.py': `
+        from app.core import db
+        class Post(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            body = db.Column(db.Text)
+      `,
+    });
+    assert.deepEqual([...tables.get('post')!.columns.keys()], ['id', 'body']);
+  });
+
+  it('reads a column declared twice in one class body as its last declaration, in the place of its first (paios)', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlmodel import Field, SQLModel
+        class User(SQLModel, table=True):
+            id: str = Field(primary_key=True)
+            webauthn_user_id: str = Field(unique=True)
+            email: str
+            webauthn_user_id: str | None = Field(default=None)
+      `,
+    });
+    const user = tables.get('user')!;
+    assert.deepEqual([...user.columns.keys()], ['id', 'webauthn_user_id', 'email']);
+    assert.equal(user.columns.get('webauthn_user_id')!.nullable, true);
+    assert.deepEqual(user.uniques, []);
+  });
+
   it("lets a class's own attribute win over a base's or mixin's column of the same name, as Python's lookup does", async () => {
     const tables = await modelTables({
       'models.py': `

@@ -74,6 +74,11 @@ export function unwrapMapped(ctx: EvalContext, ann: Expr): { inner?: Expr; relat
   return undefined;
 }
 
+/** Whether an annotation is `ClassVar[...]` (or a bare `ClassVar`): an attribute of the class, never a field. */
+export function isClassVar(ctx: EvalContext, ann: Expr | undefined): boolean {
+  return !!ann && /^(typing|typing_extensions)\.ClassVar$/.test(calleeLike(ctx, ann.k === 'subscript' ? ann.obj : ann) ?? '');
+}
+
 function calleeLike(ctx: EvalContext, e: Expr): string | undefined {
   const v = ctx.resolver.resolve(ctx.file, e, ctx.locals);
   return v.t === 'ext' ? canonicalName(v.q) : undefined;

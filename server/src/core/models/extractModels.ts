@@ -8,7 +8,7 @@ import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
 import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelFieldType, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
-import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry } from './annotations';
+import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry, isClassVar } from './annotations';
 import { computedTableName, flaskTableName } from './tableNames';
 import { isLibraryFile } from './libraryModels';
 import { mapperMixinOf, readHistoryRecipe, type HistoryRecipe } from './historyRecipe';
@@ -381,7 +381,15 @@ class ModelReader {
     const bound = new Set<string>();
     const out: DeclaredColumn[] = [];
     for (const c of contributors) {
-      for (const d of this.declaredColumns(c, root, c === ref, ref)) if (!bound.has(d.attr)) out.push(d);
+      // A name declared twice in one class body is its last declaration, in the place of its first, as Python's class
+      // namespace keeps it (paios redeclares `webauthn_user_id` without `unique=True`).
+      const own = this.declaredColumns(c, root, c === ref, ref);
+      const last = new Map(own.map((d) => [d.attr, d]));
+      for (const d of own) {
+        const kept = last.get(d.attr);
+        if (kept && !bound.has(d.attr)) out.push(kept);
+        last.delete(d.attr);
+      }
       for (const s of classStatements(c.cls.body)) {
         if (s.k === 'def' || s.k === 'class') bound.add(s.name);
         else if (s.k === 'assign') for (const t of s.targets) if (t.k === 'name') bound.add(t.id);
@@ -513,9 +521,11 @@ class ModelReader {
         continue;
       }
       if (value === undefined || (sqlmodel && value.k !== 'call')) {
-        // A bare `x: Mapped[int]`, or a SQLModel field with a plain default.
+        // A bare `x: Mapped[int]`, or a SQLModel field with a plain default (not a ClassVar, nor a private attribute).
         if (!annotation || annotation.relationship) continue;
-        if (!annotation.type && !annotation.carried) continue;
+        if (sqlmodel && (attr.startsWith('_') || isClassVar(ctx, annotationExpr))) continue;
+        // A type it cannot read (a library's enum, `IPv4Address`) is still a column: SQLAlchemy and SQLModel map it, or
+        // the class could not be made. Its type is left unknown, so it is not compared.
         let spec: ColumnSpec = annotation.carried ? { ...annotation.carried } : { primaryKey: false, foreignKeys: [] };
         if (!spec.type && spec.foreignKeys.length === 0) spec.type = annotation.type;
         spec = { ...spec, foreignKeys: [...spec.foreignKeys], typeSpan: undefined };

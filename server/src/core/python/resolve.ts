@@ -199,15 +199,20 @@ export class Resolver {
     if (depth > MAX_DEPTH) return { t: 'unknown' };
     const b = this.binding(file, name, line);
     if (!b) {
-      // `from x import *` re-exports.
-      const star = this.binding(file, '*');
-      if (star && star.k === 'from') {
+      // `from x import *` re-exports: the last such import whose module of the project has the name (pybossa's core
+      // imports `*` from its extensions, then from its messages), else the last of a module outside the project.
+      let outside: string | undefined;
+      const stars = this.bindings(file).get('*') ?? [];
+      for (let i = stars.length - 1; i >= 0; i--) {
+        const star = stars[i].b;
+        if (star.k !== 'from') continue;
         const mod = this.moduleFile(star);
         if (mod && mod !== file) {
           const v = this.lookup(mod, name, depth + 1);
           if (v.t !== 'unknown') return v;
-        } else if (!mod) return { t: 'ext', q: `${star.module}.${name}` };
+        } else if (!mod) outside ??= star.module;
       }
+      if (outside !== undefined) return { t: 'ext', q: `${outside}.${name}` };
       return BUILTINS.has(name) ? { t: 'ext', q: `builtins.${name}` } : { t: 'unknown' };
     }
     switch (b.k) {

@@ -442,12 +442,15 @@ const SQL_FUNCTIONS_AS_NOW = new Set(['now', 'current_timestamp', 'localtimestam
 
 /** A `server_default=` value as schema (`"x"`, `sa.text("now()")`, `func.now()`, `sa.false()`), with its comparison key. */
 export function evalServerDefault(ctx: EvalContext, e: Expr): ServerDefault | undefined {
-  const text = exprText(e);
+  let text = exprText(e);
   if (e.k === 'const' && e.v === null) return undefined;
   if (e.k === 'call') {
     const fn = ctx.resolver.resolve(ctx.file, e.fn, ctx.locals);
     const canonical = fn.t === 'ext' ? canonicalName(fn.q) : undefined;
     if (canonical?.startsWith('sa.func.')) {
+      // Spelled as SQLAlchemy's `func.` whatever name the module gives it (`func as sql_func`), as a revision writes it.
+      const written = exprText(e.fn);
+      if (text.startsWith(written) && !/(^|\.)func\.\w+$/.test(written)) text = `func.${canonical.slice('sa.func.'.length)}${text.slice(written.length)}`;
       const f = canonical.slice('sa.func.'.length).toLowerCase();
       if (SQL_FUNCTIONS_AS_NOW.has(f)) return { text, key: 'now' };
       if (ANSI_NILADIC.has(f) && e.args.length === 0) return { text, key: f };
