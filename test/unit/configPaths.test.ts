@@ -61,6 +61,24 @@ describe('config: a script_location that names no folder of the project', () => 
     assert.deepEqual(found, ['missing-column components/pkg/app/models.py']);
   });
 
+  it("imports modules from the folders alembic.ini's prepend_sys_path puts on sys.path, and reads them again when it changes", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\nprepend_sys_path = src\n');
+    project.setFile('migrations/env.py', 'from alembic import context\nimport shop.db.models\nfrom shop.db.base import Base\ntarget_metadata = Base.metadata\n');
+    project.setFile('migrations/versions/a1_init.py', REVISION);
+    // src is a package itself, so `shop` is importable only because src is on sys.path.
+    project.setFile('src/__init__.py', '');
+    project.setFile('src/shop/__init__.py', '');
+    project.setFile('src/shop/db/__init__.py', '');
+    project.setFile('src/shop/db/base.py', 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n');
+    project.setFile('src/shop/db/models.py', 'import sqlalchemy as sa\nfrom shop.db.base import Base\n\nclass User(Base):\n    __tablename__ = "users"\n    id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.String(80))\n');
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.file}`), ['missing-column src/shop/db/models.py']);
+    project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\nprepend_sys_path = .\n');
+    assert.deepEqual(project.analyze().findings.map((f) => f.code), ['extra-table']);
+    project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\nprepend_sys_path = . src\n');
+    assert.deepEqual(project.analyze().findings.map((f) => f.code), ['missing-column']);
+  });
+
   it("lets a plugin's own environment depend on a revision of the project's (quetz's plugins)", async () => {
     const project = new Project(await testParser());
     project.setFile('app/models.py', MODELS);

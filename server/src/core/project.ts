@@ -18,7 +18,7 @@ import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath,
 import { defaultSettings, type Settings } from './config/settings';
 import { applyBaselineSetting } from './config/baseline';
 import { applyIncludeObjectRules, readIncludeObjectRules, type ConfigOption, type ExcludeRule } from './config/includeObject';
-import { parseIni } from './config/alembicIni';
+import { parseIni, prependSysPaths } from './config/alembicIni';
 import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
 import { importedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
@@ -191,9 +191,21 @@ class AnalysisMemos {
 /** A folder a project is installed or run from: where its packaging files or alembic.ini lie. */
 const IMPORT_ROOT_FILE = /(^|\/)(setup\.py|pyproject\.toml|alembic\.ini)$/;
 
-/** The folders that packaging files or an alembic.ini put on `sys.path` (the project's own folder aside). */
-function importRootsOf(files: readonly string[]): Set<string> {
-  return new Set(files.filter((f) => IMPORT_ROOT_FILE.test(f) && f.includes('/')).map((f) => f.slice(0, f.lastIndexOf('/'))));
+/**
+ * The folders that packaging files or an alembic.ini put on `sys.path` (the project's own folder aside): theirs, and
+ * those an alembic.ini's `prepend_sys_path` names.
+ */
+function importRootsOf(files: readonly string[], readText: (file: string) => string | undefined): Set<string> {
+  const roots = new Set(files.filter((f) => IMPORT_ROOT_FILE.test(f) && f.includes('/')).map((f) => f.slice(0, f.lastIndexOf('/'))));
+  for (const f of files) {
+    if (!f.endsWith('.ini')) continue;
+    const here = f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '';
+    for (const dir of prependSysPaths(readText(f) ?? '')) {
+      const root = normalizePath(here ? `${here}/${dir}` : dir);
+      if (root) roots.add(root);
+    }
+  }
+  return roots;
 }
 
 /** A file of a test suite: under a `tests` or `test` folder, or a pytest `conftest.py`. */
@@ -234,7 +246,8 @@ export class Project {
     if (existing && existing.text === text) return;
     const lastGood = options.keepLastGood ? (existing?.syntax && existing.syntax.errors.length === 0 ? existing.syntax : existing?.lastGood) : undefined;
     const entry: FileEntry = { text, lastGood, keepLastGood: options.keepLastGood, revisionLike: text.includes('down_revision'), migrateLike: text.includes('Migrate(') };
-    if (!existing) this.lists = undefined;
+    // The folders an alembic.ini puts on sys.path decide what the project's imports name: the resolver is made anew.
+    if (!existing || (path.endsWith('.ini') && prependSysPaths(existing.text).join('\n') !== prependSysPaths(text).join('\n'))) this.lists = undefined;
     this.files.set(path, entry);
     // A file with a text has been read (one too large before may have shrunk).
     this.unreadable.delete(path);
@@ -275,7 +288,7 @@ export class Project {
     if (this.lists?.excludeKey !== excludeKey) {
       const excluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : undefined;
       const allFiles = [...this.files.keys()].filter((f) => !excluded?.(f)).sort();
-      this.lists = { excludeKey, allFiles, pyFiles: allFiles.filter((f) => f.endsWith('.py')), importRoots: importRootsOf(allFiles) };
+      this.lists = { excludeKey, allFiles, pyFiles: allFiles.filter((f) => f.endsWith('.py')), importRoots: importRootsOf(allFiles, (f) => this.files.get(f)?.text) };
     }
     return this.lists;
   }

@@ -35,6 +35,20 @@ export function parseIni(text: string, here: string): Map<string, Map<string, st
   return sections;
 }
 
+/**
+ * The folders an alembic.ini's `prepend_sys_path` puts on `sys.path` (of any section), relative to the ini's folder
+ * (`%(here)s` is it), as Alembic splits them: on spaces and commas, and on the path separator.
+ */
+export function prependSysPaths(text: string): string[] {
+  if (!text.includes('prepend_sys_path')) return [];
+  const out: string[] = [];
+  for (const values of parseIni(text, '.').values()) {
+    const value = values.get('prepend_sys_path');
+    if (value) out.push(...value.split(/[\s,:;]+/).filter(Boolean));
+  }
+  return out;
+}
+
 /** The longest value interpolation may make; beyond it the value is left as written (configparser has no bound). */
 const MAX_INTERPOLATED_CHARS = 65_536;
 
