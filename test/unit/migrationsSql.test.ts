@@ -110,6 +110,22 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(people.checks, []);
   });
 
+  it("keeps a CREATE INDEX's method, operator classes and WHERE as Alembic's postgresql_ options, for a revision that makes it again (SurfSense)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("chunks", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("embedding", sa.Text()), sa.Column("due", sa.Integer()))
+        op.execute("CREATE INDEX ix_chunks_vec ON chunks USING hnsw (embedding public.vector_cosine_ops)")
+        op.execute("CREATE INDEX ix_chunks_due ON chunks (due) WHERE due IS NOT NULL AND id > 0;")
+        op.execute("CREATE INDEX ix_chunks_plain ON chunks USING btree (due)")
+      `),
+    });
+    assert.deepEqual(table(r, 'chunks').indexes.map((i) => [i.name, i.columns, i.options]), [
+      ['ix_chunks_vec', ['embedding'], [{ key: 'postgresql_using', value: { literal: 'hnsw' } }, { key: 'postgresql_ops', value: { dict: [['embedding', 'public.vector_cosine_ops']] } }]],
+      ['ix_chunks_due', ['due'], [{ key: 'postgresql_where', value: { sql: 'due IS NOT NULL AND id > 0' } }]],
+      ['ix_chunks_plain', ['due'], undefined],
+    ]);
+  });
+
   it('reads CREATE [UNIQUE] INDEX, DROP INDEX and DROP TABLE [IF EXISTS], through sa.text, text() and module constants', async () => {
     const create = rev('a', null, `
       op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.Text()))

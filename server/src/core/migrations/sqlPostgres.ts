@@ -1,4 +1,4 @@
-import type { ServerDefault, SourceRef } from '../schema/schema';
+import type { IndexOption, ServerDefault, SourceRef } from '../schema/schema';
 import { serverDefaultKey } from '../schema/types';
 import type { ColumnSpec, ConstraintSpec } from '../schema/columns';
 import type { ColumnChanges, ColumnItem, ConstraintItem, MigrationOp, TableRef } from './ops';
@@ -481,7 +481,27 @@ class PgStatementReader {
       // `((true))` indexes a constant, not a column called true; `((name))` is the column.
       return elem.expr && !elem.expr.ColumnRef && /^\w+$/.test(text) ? `(${text})` : text;
     });
-    return [{ ...this.base(), kind: 'create_index', table, index: { kind: 'index', name: node.idxname, columns, unique: !!node.unique }, ifNotExists: !!node.if_not_exists }];
+    const options = this.indexOptions(node, columns);
+    return [{ ...this.base(), kind: 'create_index', table, index: { kind: 'index', name: node.idxname, columns, unique: !!node.unique, ...(options.length > 0 ? { options } : {}) }, ifNotExists: !!node.if_not_exists }];
+  }
+
+  /**
+   * A CREATE INDEX's access method (other than btree), operator classes and WHERE, as the `postgresql_using`,
+   * `postgresql_ops` and `postgresql_where` options `op.create_index` takes: what a revision needs to make it again.
+   */
+  private indexOptions(node: PgNode, columns: string[]): IndexOption[] {
+    const options: IndexOption[] = [];
+    const method = typeof node.accessMethod === 'string' ? node.accessMethod.toLowerCase() : undefined;
+    if (method && method !== 'btree') options.push({ key: 'postgresql_using', value: { literal: method } });
+    const ops: Array<[string, string]> = [];
+    (node.indexParams ?? []).forEach((p: PgNode, i: number) => {
+      const opclass = (p.IndexElem?.opclass ?? []).map((o: PgNode) => o.String?.sval).filter((x: unknown): x is string => typeof x === 'string');
+      if (opclass.length > 0 && columns[i]) ops.push([columns[i], opclass.join('.')]);
+    });
+    if (ops.length > 0) options.push({ key: 'postgresql_ops', value: { dict: ops } });
+    const where = node.whereClause ? minLocation(node.whereClause) : undefined;
+    if (where !== undefined) options.push({ key: 'postgresql_where', value: { sql: this.src.span(where) } });
+    return options;
   }
 
   private drop(node: PgNode): MigrationOp[] {
