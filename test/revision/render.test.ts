@@ -413,6 +413,32 @@ describe('revision rendering: the ops of a project, in order', () => {
     assert.equal(text.match(/existing_server_default=sa\.text\('now\(\)'\)/g)?.length, 2, text);
   });
 
+  it("gives what an alter_column does not change as the database has it, in the downgrade too, as Alembic's reverse does (Mailu)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class CommaSeparatedList(sa.types.TypeDecorator):
+          impl = sa.String
+      class User(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+          spam_threshold = sa.Column(sa.Integer, nullable=False, default=80)
+          forward = sa.Column(CommaSeparatedList(4096), nullable=False)
+    `;
+    const env = await environment({
+      'app/models.py': models,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("spam_threshold", sa.Integer(), server_default="80.", nullable=True), sa.Column("forward", sa.String(length=4096), nullable=True), sa.PrimaryKeyConstraint("id"))'),
+    });
+    const { upgrade, downgrade } = renderChangeOps({ changes: env.changes, batch: false, dialect: 'mysql' });
+    for (const lines of [upgrade, downgrade]) {
+      const text = lines.join('\n');
+      assert.equal(text.match(/existing_server_default='80\.'/g)?.length, 1, text);
+      assert.equal(text.match(/existing_type=sa\.String\(length=4096\)/g)?.length, 1, text);
+      assert.ok(!text.includes('TODO'), text);
+    }
+  });
+
   it('puts per-table ops in batch blocks in batch mode, with a blank line after each, and table ops outside', async () => {
     const env = await environment({ 'app/models.py': AHEAD_MODELS, 'migrations/versions/a1_init.py': USERS_REVISION }, SQLITE_INI);
     const { upgrade } = renderChangeOps({ changes: env.changes, batch: true, dialect: 'sqlite' });

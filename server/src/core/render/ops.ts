@@ -21,7 +21,11 @@ export type PlannedOp =
   | { kind: 'rename_table'; table: TableRef; newName: string }
   | { kind: 'add_column'; table: TableRef; column: ColumnDef }
   | { kind: 'drop_column'; table: TableRef; column: ColumnDef }
-  | { kind: 'alter_column'; table: TableRef; from: ColumnDef; to: ColumnDef; type: boolean; nullable: boolean; serverDefault: boolean }
+  /**
+   * `database`: the column as the migrations leave it, whose type, nullability and server default the `existing_*`
+   * arguments give where they do not change, in the downgrade too (Alembic's reverse of an alter keeps them).
+   */
+  | { kind: 'alter_column'; table: TableRef; from: ColumnDef; to: ColumnDef; database: ColumnDef; type: boolean; nullable: boolean; serverDefault: boolean }
   | { kind: 'rename_column'; table: TableRef; from: ColumnDef; to: ColumnDef }
   | { kind: 'create_index'; table: TableRef; index: IndexDef }
   | { kind: 'drop_index'; table: TableRef; index: IndexDef }

@@ -281,7 +281,7 @@ function alterOps(table: TableRef, changes: SchemaChange[]): Op[] {
     const whats = new Set(list.map((c) => c.what));
     const { column, existing } = list[0];
     const why = whats.has('enum') ? [`TODO: the values of the enum of "${table.name}.${column.name}" change; on PostgreSQL an existing enum type keeps its values through ALTER COLUMN: add ALTER TYPE ... ADD VALUE there.`] : undefined;
-    ops.push({ kind: 'alter_column', table, from: existing, to: column, type: whats.has('type') || whats.has('enum'), nullable: whats.has('nullable'), serverDefault: whats.has('server-default'), why });
+    ops.push({ kind: 'alter_column', table, from: existing, to: column, database: existing, type: whats.has('type') || whats.has('enum'), nullable: whats.has('nullable'), serverDefault: whats.has('server-default'), why });
   }
   return ops;
 }

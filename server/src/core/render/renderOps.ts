@@ -168,13 +168,16 @@ function renderAlterColumn(op: Extract<Op, { kind: 'alter_column' | 'rename_colu
   const head = `${w.prefix}alter_column(${tableArg(op.table, w)}${pyStr(op.from.name)}`;
   const args: string[] = [];
   const changes = op.kind === 'alter_column' ? op : { type: false, nullable: false, serverDefault: false };
+  // What does not change is given as the database has it, in both directions.
+  const database = op.kind === 'alter_column' ? op.database : op.from;
   if (op.kind === 'rename_column') args.push(`new_column_name=${pyStr(op.to.name)}`);
-  if (op.from.type) args.push(`existing_type=${renderType(op.from.type, at)}`);
+  const existingType = changes.type ? op.from.type : database.type;
+  if (existingType) args.push(`existing_type=${renderType(existingType, at)}`);
   if (changes.serverDefault) args.push(`server_default=${renderServerDefault(op.to.serverDefault, at)}`);
   if (changes.type) args.push(`type_=${renderType(op.to.type, at)}`);
   if (changes.nullable) args.push(`nullable=${op.to.nullable ? 'True' : 'False'}`);
-  else args.push(`existing_nullable=${op.from.nullable ? 'True' : 'False'}`);
-  if (!changes.serverDefault && op.from.serverDefault) args.push(`existing_server_default=${renderServerDefault(op.from.serverDefault, at)}`);
+  else args.push(`existing_nullable=${database.nullable ? 'True' : 'False'}`);
+  if (!changes.serverDefault && database.serverDefault) args.push(`existing_server_default=${renderServerDefault(database.serverDefault, at)}`);
   if (op.table.schema && !w.inBatch) args.push(`schema=${pyStr(op.table.schema)}`);
   return [head, ...args].join(`,\n${CONTINUATION}`) + ')';
 }
