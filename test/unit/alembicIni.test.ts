@@ -1,11 +1,24 @@
 import * as assert from 'node:assert/strict';
 import { parseIni } from '../../server/src/core/config/alembicIni';
+import { discoverEnvironments } from '../../server/src/core/config/environments';
 
 describe('alembic.ini as configparser reads it', () => {
   it('interpolates %(here)s and keys of the same section, and unescapes %%', () => {
     const ini = parseIni('[alembic]\nscript_location = %(here)s/%(folder)s\nfolder = db\nfile_template = %%(rev)s_%%(slug)s\n', '/srv/app');
     assert.equal(ini.get('alembic')!.get('script_location'), '/srv/app/db');
     assert.equal(ini.get('alembic')!.get('file_template'), '%(rev)s_%(slug)s');
+  });
+
+  it('gives every section the keys of [DEFAULT], which is no section of its own (onyx)', () => {
+    const ini = parseIni('[DEFAULT]\nscript_location = alembic\nsqlalchemy.url = postgresql://localhost/%(db)s\ndb = app\n\n[alembic]\nscript_location = alembic\n\n[tenants]\nscript_location = alembic_tenants\ndb = tenants\n', '.');
+    assert.deepEqual([...ini.keys()], ['alembic', 'tenants']);
+    assert.equal(ini.get('alembic')!.get('sqlalchemy.url'), 'postgresql://localhost/app');
+    assert.deepEqual([ini.get('tenants')!.get('script_location'), ini.get('tenants')!.get('sqlalchemy.url')], ['alembic_tenants', 'postgresql://localhost/tenants']);
+    assert.equal(parseIni('[DEFAULT]\na = 1\n[alembic]\nb = 2\n', '.', { defaults: false }).get('alembic')!.has('a'), false);
+    // Environments: [alembic] and the sections that set script_location themselves, not [DEFAULT] nor the logging ones.
+    const text = '[DEFAULT]\nscript_location = alembic\nsqlalchemy.url = postgresql://localhost/app\n\n[alembic]\n\n[tenants]\nscript_location = alembic_tenants\n\n[loggers]\nkeys = root\n';
+    const envs = discoverEnvironments({ files: ['alembic.ini', 'alembic/env.py', 'alembic_tenants/env.py'], readText: () => text });
+    assert.deepEqual(envs.map((e) => [e.name, e.scriptLocation, e.dialect]), [['alembic.ini', 'alembic', 'postgresql'], ['alembic.ini [tenants]', 'alembic_tenants', 'postgresql']]);
   });
 
   it('leaves a value as written when nested references would grow it past 64 KB, instead of exhausting memory', () => {

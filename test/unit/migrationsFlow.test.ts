@@ -1298,9 +1298,14 @@ describe('migrations: enum values', () => {
       assert.deepEqual(table(r, 'plans').columns.get('storage')!.type!.enumValues, ['CQ1', 'KX2', 'EXTERNAL'], String(dialect));
       assert.deepEqual(table(r, 'plates').columns.get('location')!.type!.enumValues, ['CQ1', 'KX2', 'EXTERNAL'], String(dialect));
     }
-    // MySQL's ENUM is the column's own.
+    // MySQL's ENUM is the column's own, and so is a non-native enum's VARCHAR anywhere (onyx's user.role).
     const mysql = await replay(files, 'mysql');
     assert.deepEqual(table(mysql, 'plans').columns.get('storage')!.type!.enumValues, ['CQ1', 'KX2']);
+    const nonNative = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("role", sa.Enum("BASIC", "ADMIN", name="userrole", native_enum=False)))'),
+      'v/b.py': rev('b', 'a', 'op.alter_column("users", "role", type_=sa.Enum("BASIC", "ADMIN", "GLOBAL_CURATOR", name="userrole", native_enum=False))'),
+    }, 'postgresql');
+    assert.deepEqual(table(nonNative, 'users').columns.get('role')!.type!.enumValues, ['BASIC', 'ADMIN', 'GLOBAL_CURATOR']);
   });
 
   it("follows ALTER TYPE ... RENAME TO, and alembic_postgresql_enum's sync_enum_values(schema, name, new_values, affected_columns) (warehouse)", async () => {

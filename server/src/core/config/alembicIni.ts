@@ -1,8 +1,9 @@
 /**
  * Reads alembic.ini the way Python's configparser does for Alembic: `[sections]`, `key = value` or `key: value`,
- * indented continuation lines, `#`/`;` comment lines, and `%(here)s` (plus same-section) interpolation.
+ * indented continuation lines, `#`/`;` comment lines, `[DEFAULT]`'s keys in every section, and `%(here)s` (plus
+ * same-section) interpolation.
  */
-export function parseIni(text: string, here: string): Map<string, Map<string, string>> {
+export function parseIni(text: string, here: string, options: { defaults?: boolean } = {}): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();
   let current: Map<string, string> | undefined;
   let lastKey: string | undefined;
@@ -28,6 +29,13 @@ export function parseIni(text: string, here: string): Map<string, Map<string, st
       lastKey = kv[1].trim().toLowerCase();
       current.set(lastKey, kv[2].trim());
     }
+  }
+  // `[DEFAULT]` is no section: its keys are every section's that does not set them, and interpolate there (unless
+  // `defaults` is false: each section with its own keys only).
+  const defaults = sections.get('DEFAULT');
+  sections.delete('DEFAULT');
+  if (defaults && options.defaults !== false) {
+    for (const [name, values] of sections) sections.set(name, new Map([...defaults, ...values]));
   }
   for (const values of sections.values()) {
     for (const [k, v] of values) values.set(k, interpolate(v, values, here));

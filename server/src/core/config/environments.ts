@@ -157,9 +157,13 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     const here = dirname(file);
     // `%(here)s` is the config's own folder: `.` to the paths below, which are relative to that folder.
     const sections = new Map(parseIni(text, '.'));
+    // A section is an environment where it sets script_location itself, or is Alembic's own [alembic]: the logging
+    // sections take [DEFAULT]'s script_location too, but Alembic never reads them as a config.
+    const own = parseIni(text, '.', { defaults: false });
     for (const [section, values] of sections) {
       const script = values.get('script_location');
       if (!script || isTemplatePlaceholder(script)) continue;
+      if (section !== 'alembic' && !own.get(section)?.has('script_location')) continue;
       const scriptLocation = locate(here, script, folders);
       const missing = isMissingFolder(script, scriptLocation, folders);
       const versions = values.get('version_locations');

@@ -305,12 +305,14 @@ class SchemaReplay {
    * values. Any other type as it is.
    */
   private existingEnumType(type: SqlType | undefined): SqlType | undefined {
-    const name = type?.family === 'ENUM' ? type.enumName?.toLowerCase() : undefined;
+    // A non-native enum (`native_enum=False`) is a VARCHAR of the column's own, no type of the database.
+    const native = (t: SqlType): boolean => t.family === 'ENUM' && t.args.native_enum !== false;
+    const name = type && native(type) ? type.enumName?.toLowerCase() : undefined;
     if (!type || name === undefined) return type;
     for (const table of this.schema.values()) {
       for (const column of table.columns.values()) {
         const existing = column.type;
-        if (existing?.family === 'ENUM' && existing.enumName?.toLowerCase() === name && existing.enumValues) return { ...type, enumValues: existing.enumValues };
+        if (existing && native(existing) && existing.enumName?.toLowerCase() === name && existing.enumValues) return { ...type, enumValues: existing.enumValues };
       }
     }
     return type;
