@@ -1208,6 +1208,15 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await drift(models, upgrade, { 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n' }), []);
   });
 
+  it('does not report an unnamed unique constraint of the migrations on SQLite, which reflects it without a name (keystone)', async () => {
+    const models = `${USERS}      a = sa.Column(sa.Integer)\n      b = sa.Column(sa.Integer)\n`;
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Integer()), sa.Column("b", sa.Integer()), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("a", "b"), sa.UniqueConstraint("b", name="uq_users_b"))
+    `;
+    assert.deepEqual(await drift(models, upgrade), ['extra-unique users', 'extra-unique users.b']);
+    assert.deepEqual(await drift(models, upgrade, { 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n' }), ['extra-unique users.b']);
+  });
+
   it('honours ignore comments on a class line and inside a call spread over several lines', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

@@ -404,6 +404,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
   }
   for (const uq of mig.uniques) {
     if (model.unreadConstraints || coveredByUnique(uq.columns, model.uniques) || coveredByUniqueIndex(uq.columns, model.indexes)) continue;
+    // SQLite reflects a unique constraint made without a name with none, and Alembic never drops what it cannot name.
+    if (d.dialect === 'sqlite' && uq.name === undefined) continue;
     if (uq.columns.some((c) => !model.columns.has(c))) continue;
     push({ kind: 'drop-unique', migration: mig, unique: uq }, 'extra-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(uq.columns));
   }
