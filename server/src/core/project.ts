@@ -14,7 +14,7 @@ import { interpretUpgrade, type OpStep } from './migrations/interpret';
 import { FileMemo, FileReads, InputsMemo, TextsMemo } from './memo';
 import type { ModelSchema } from './models/extractModels';
 import { diffSchemas, type SchemaChange, type TablePairMemo } from './diff/diffSchemas';
-import { dialectOfUrl, discoverEnvironments, isInVersionLocation, normalizePath, type AlembicEnvironment } from './config/environments';
+import { dialectOfUrl, dirname, discoverEnvironments, isInVersionLocation, joinPath, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
 import { applyBaselineSetting } from './config/baseline';
 import { applyIncludeObjectRules, readIncludeObjectRules, type ConfigOption, type ExcludeRule } from './config/includeObject';
@@ -196,12 +196,11 @@ const IMPORT_ROOT_FILE = /(^|\/)(setup\.py|pyproject\.toml|alembic\.ini)$/;
  * those an alembic.ini's `prepend_sys_path` names.
  */
 function importRootsOf(files: readonly string[], readText: (file: string) => string | undefined): Set<string> {
-  const roots = new Set(files.filter((f) => IMPORT_ROOT_FILE.test(f) && f.includes('/')).map((f) => f.slice(0, f.lastIndexOf('/'))));
+  const roots = new Set(files.filter((f) => IMPORT_ROOT_FILE.test(f) && f.includes('/')).map(dirname));
   for (const f of files) {
     if (!f.endsWith('.ini')) continue;
-    const here = f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '';
     for (const dir of prependSysPaths(readText(f) ?? '')) {
-      const root = normalizePath(here ? `${here}/${dir}` : dir);
+      const root = joinPath(dirname(f), dir);
       if (root) roots.add(root);
     }
   }
@@ -581,7 +580,7 @@ export class Project {
       envs.splice(envs.indexOf(env), 1);
       for (const r of ownOf(env)) copies.add(r);
       const message = `${env.name} is an environment no config names, and its revision "${shared.id}" is also one of ${of.name}'s: read as an old copy of it, not checked.`;
-      findings.push(makeFinding('detached-revisions', { message, file: env.scriptLocation ? `${env.scriptLocation}/env.py` : 'env.py', span: [0, 0, 0, 0] }));
+      findings.push(makeFinding('detached-revisions', { message, file: joinPath(env.scriptLocation, 'env.py'), span: [0, 0, 0, 0] }));
     }
     const claimed = new Set(envs.flatMap(ownOf));
     const detached = new Map<string, RevisionInfo[]>();

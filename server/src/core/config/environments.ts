@@ -59,12 +59,14 @@ export function normalizePath(p: string): string {
   return out.join('/');
 }
 
-function dirname(p: string): string {
+/** The folder of a POSIX path relative to the project root (`''` for a file at the root). */
+export function dirname(p: string): string {
   const i = p.lastIndexOf('/');
   return i < 0 ? '' : p.slice(0, i);
 }
 
-function join(a: string, b: string): string {
+/** A path relative to folder `a` (the root when `''`), normalised. */
+export function joinPath(a: string, b: string): string {
   return normalizePath(a ? `${a}/${b}` : b);
 }
 
@@ -103,17 +105,17 @@ function locate(base: string, location: string, folders: Set<string>): string {
     // Alembic reads every further colon as a folder separator too: `pkg:sub:dir` is pkg/sub/dir.
     const sub = pkg[2].replace(/:/g, '/');
     // A namespace package in several portions (a polylith's bases/pkg and components/pkg): the one that holds the place.
-    const places = (candidates.length > 0 ? candidates : [pkgPath]).map((c) => join(c, sub));
+    const places = (candidates.length > 0 ? candidates : [pkgPath]).map((c) => joinPath(c, sub));
     return places.find((p) => folders.has(p)) ?? places[0];
   }
   // An absolute path from the user's machine: keep only what lies under the project (the ini's folder names).
   const relative = loc.replace(/^\/+/, '');
-  const here = join(base, relative);
+  const here = joinPath(base, relative);
   if (folders.has(here) || loc.startsWith('/')) return here;
   // Alembic reads a relative path from the folder it is run in: `alembic -c pkg/db/alembic.ini` from the project's
   // root, with `script_location = pkg/db`. The config's folder first, then each folder above it.
   for (let dir = dirname(base); ; dir = dirname(dir)) {
-    const candidate = join(dir, relative);
+    const candidate = joinPath(dir, relative);
     if (folders.has(candidate)) return candidate;
     if (dir === '') return here;
   }
@@ -159,7 +161,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     const sections = new Map(parseIni(text, '.'));
     // A section is an environment where it sets script_location itself, or is Alembic's own [alembic]: the logging
     // sections take [DEFAULT]'s script_location too, but Alembic never reads them as a config.
-    const own = parseIni(text, '.', { defaults: false });
+    const own = /^\s*\[\s*DEFAULT\s*\]/m.test(text) ? parseIni(text, '.', { defaults: false }) : sections;
     for (const [section, values] of sections) {
       const script = values.get('script_location');
       if (!script || isTemplatePlaceholder(script)) continue;
@@ -172,7 +174,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         configFile: file,
         section,
         scriptLocation,
-        versionLocations: versions ? splitLocations(versions, values.get('version_path_separator')).map((v) => locate(here, v, folders)) : [join(scriptLocation, 'versions')],
+        versionLocations: versions ? splitLocations(versions, values.get('version_path_separator')).map((v) => locate(here, v, folders)) : [joinPath(scriptLocation, 'versions')],
         recursive: /^(true|1|yes|on)$/i.test(values.get('recursive_version_locations') ?? ''),
         dialect: dialectOfUrl(values.get('sqlalchemy.url')),
         fileTemplate: values.get('file_template'),
@@ -205,7 +207,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         name: file,
         configFile: file,
         scriptLocation,
-        versionLocations: versions ? versions.map((v) => locate(here, v.replace(/%\(here\)s/g, '.'), folders)) : [join(scriptLocation, 'versions')],
+        versionLocations: versions ? versions.map((v) => locate(here, v.replace(/%\(here\)s/g, '.'), folders)) : [joinPath(scriptLocation, 'versions')],
         recursive: cfg?.recursive_version_locations === true,
         fileTemplate: typeof cfg?.file_template === 'string' ? cfg.file_template : undefined,
         truncateSlugLength: typeof cfg?.truncate_slug_length === 'number' ? cfg.truncate_slug_length : undefined,
@@ -220,9 +222,9 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
   for (const file of files) {
     if (!file.endsWith('env.py')) continue;
     const dir = dirname(file);
-    if (known.has(dir) || !folders.has(join(dir, 'versions'))) continue;
+    if (known.has(dir) || !folders.has(joinPath(dir, 'versions'))) continue;
     known.add(dir);
-    envs.push({ name: dir || '.', scriptLocation: dir, versionLocations: [join(dir, 'versions')], recursive: false });
+    envs.push({ name: dir || '.', scriptLocation: dir, versionLocations: [joinPath(dir, 'versions')], recursive: false });
   }
   return envs;
 }

@@ -4,7 +4,7 @@ import { conventionName, conventionTemplate, type NamingConvention, type NamingK
 import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
-import { spatialIndexName } from '../schema/types';
+import { databaseEnumName, spatialIndexName } from '../schema/types';
 import type { OpStep } from './interpret';
 import { decideTest, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnItem, type MigrationOp, type OpKind, type TableRef } from './ops';
@@ -305,14 +305,11 @@ class SchemaReplay {
    * values. Any other type as it is.
    */
   private existingEnumType(type: SqlType | undefined): SqlType | undefined {
-    // A non-native enum (`native_enum=False`) is a VARCHAR of the column's own, no type of the database.
-    const native = (t: SqlType): boolean => t.family === 'ENUM' && t.args.native_enum !== false;
-    const name = type && native(type) ? type.enumName?.toLowerCase() : undefined;
+    const name = databaseEnumName(type);
     if (!type || name === undefined) return type;
     for (const table of this.schema.values()) {
       for (const column of table.columns.values()) {
-        const existing = column.type;
-        if (existing && native(existing) && existing.enumName?.toLowerCase() === name && existing.enumValues) return { ...type, enumValues: existing.enumValues };
+        if (column.type?.enumValues && databaseEnumName(column.type) === name) return { ...type, enumValues: column.type.enumValues };
       }
     }
     return type;

@@ -8,6 +8,7 @@ import type { RevisionSteps } from './replay';
 import type { OpStep } from './interpret';
 import { testedTables } from './databaseTests';
 import { splitForeignKey } from '../models/extractModels';
+import { databaseEnumName } from '../schema/types';
 
 /**
  * Replays the revisions' ops in groups of tables that no op links to each other (a foreign key, a rename), each group
@@ -231,9 +232,10 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
       if (target?.table) keys.push(tableKey(target.table, target.schema));
     }
   };
-  // Columns typed with one named enum type read each other's values (an add_column takes the type's values).
+  // Columns typed with one database enum type read each other's values (an add_column takes the type's values).
   const enumType = (type: SqlType | undefined): void => {
-    if (type?.family === 'ENUM' && type.enumName !== undefined) keys.push(`\0enum:${type.enumName.toLowerCase()}`);
+    const name = databaseEnumName(type);
+    if (name !== undefined) keys.push(`\0enum:${name}`);
   };
   const columnRefs = (items: ColumnItem[]): void => {
     for (const item of items) {

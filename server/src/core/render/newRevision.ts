@@ -1,5 +1,6 @@
 import type { EnvironmentAnalysis } from '../project';
 import { matchMigrationTables, type SchemaChange } from '../diff/diffSchemas';
+import { dirname } from '../config/environments';
 import { revisionFileName } from './fileName';
 import { renderChangeOps } from './renderOps';
 import { renderRevision } from './renderRevision';
@@ -69,11 +70,6 @@ function touchedAfterHead(analysis: EnvironmentAnalysis, changes: SchemaChange[]
 }
 
 const GRAPH_BLOCKERS = new Set(['revision-cycle', 'missing-down-revision', 'duplicate-revision']);
-
-function dirname(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i < 0 ? '' : p.slice(0, i);
-}
 
 /**
  * Plans the one revision that takes an environment's migrations to its models, as `alembic revision --autogenerate`

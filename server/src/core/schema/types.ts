@@ -473,6 +473,14 @@ export function evalServerDefault(ctx: EvalContext, e: Expr): ServerDefault | un
   return { text };
 }
 
+/**
+ * The name (lower-cased) of the database type a native enum is, as PostgreSQL makes it; undefined for any other type,
+ * a non-native enum (`native_enum=False`, a VARCHAR of the column's own) too.
+ */
+export function databaseEnumName(t: SqlType | undefined): string | undefined {
+  return t?.family === 'ENUM' && t.args.native_enum !== false ? t.enumName?.toLowerCase() : undefined;
+}
+
 /** `base.with_variant(other, "dialect", ...)` (also a list of dialect names): the base type, with the variants kept. */
 function withVariant(ctx: EvalContext, e: Extract<Expr, { k: 'call' }>, depth: number): SqlType | undefined {
   if (e.fn.k !== 'attr') return undefined;
