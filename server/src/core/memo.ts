@@ -6,7 +6,10 @@
 
 /** The same items in the same order (by identity). */
 export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Which project files the computations now running have read; nested computations report to every enclosing one. */

@@ -8,6 +8,7 @@ import { databaseEnumName, spatialIndexName } from '../schema/types';
 import type { OpStep } from './interpret';
 import { decideTest, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnItem, type MigrationOp, type OpKind, type TableRef } from './ops';
+import { sameItems } from '../memo';
 
 /**
  * An op whose table could not be evaluated: whatever is known of it, so that the diff can avoid warnings it may
@@ -63,16 +64,39 @@ export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpS
 export function buildsFromEmpty(revisions: Array<{ steps: OpStep[] }>): boolean {
   const made = new Set<string>();
   for (const { steps } of revisions) {
-    for (const step of steps) {
-      const { op } = step;
-      const used = op.kind !== 'create_table' && 'table' in op && op.table ? refKey(op.table) : undefined;
-      const cleanup = step.when !== undefined && CLEANUP_KINDS.has(op.kind);
-      if (used !== undefined && !made.has(used) && !cleanup && !step.uncertain) return false;
-      const key = madeKey(op);
-      if (key !== undefined) made.add(key);
-    }
+    const { uses, makes } = tableUse(steps);
+    for (const key of uses) if (!made.has(key)) return false;
+    for (const key of makes) made.add(key);
   }
   return true;
+}
+
+/** Whether two versions of a revision's ops use and make the same tables, in the same order: `buildsFromEmpty` answers alike. */
+export function sameTableUse(a: OpStep[], b: OpStep[]): boolean {
+  const x = tableUse(a);
+  const y = tableUse(b);
+  return sameItems(x.uses, y.uses) && sameItems(x.makes, y.makes);
+}
+
+/** Per revision's ops (kept while its file is unchanged): the tables they use before making them, and those they make. */
+const tableUses = new WeakMap<OpStep[], { uses: string[]; makes: string[] }>();
+
+function tableUse(steps: OpStep[]): { uses: string[]; makes: string[] } {
+  let use = tableUses.get(steps);
+  if (use) return use;
+  const made = new Set<string>();
+  const uses: string[] = [];
+  for (const step of steps) {
+    const { op } = step;
+    const used = op.kind !== 'create_table' && 'table' in op && op.table ? refKey(op.table) : undefined;
+    const cleanup = step.when !== undefined && CLEANUP_KINDS.has(op.kind);
+    if (used !== undefined && !made.has(used) && !cleanup && !step.uncertain) uses.push(used);
+    const key = madeKey(op);
+    if (key !== undefined) made.add(key);
+  }
+  use = { uses, makes: [...made] };
+  tableUses.set(steps, use);
+  return use;
 }
 
 /** Ops that only remove what they name: guarded, they clean up what a database may hold. */

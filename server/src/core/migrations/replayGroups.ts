@@ -2,7 +2,7 @@ import { foldTableNotes } from './foldNotes';
 import { InputsMemo } from '../memo';
 import { DEFAULT_POSTGRES_SCHEMA, tableKey, type Schema, type SourceRef, type SqlType } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
-import { applyRevisionOps, baselineFinding, buildsFromEmpty, type ReplayResult } from './apply';
+import { applyRevisionOps, baselineFinding, buildsFromEmpty, sameTableUse, type ReplayResult } from './apply';
 import type { NamingConvention } from '../models/naming';
 import type { RevisionSteps } from './replay';
 import type { OpStep } from './interpret';
@@ -30,7 +30,11 @@ export class ReplayGroups {
   replay(revisions: RevisionSteps[], scope: string, convention: NamingConvention = {}): ReplayResult {
     // Another convention is another history: every name it gives may differ.
     scope = `${scope}\0${JSON.stringify(convention)}`;
-    const inputs = revisions.flatMap((r) => [r.revision, r.steps]);
+    const inputs: unknown[] = new Array(revisions.length * 2);
+    revisions.forEach((r, i) => {
+      inputs[2 * i] = r.revision;
+      inputs[2 * i + 1] = r.steps;
+    });
     return this.memo.get(`${scope}\0all`, inputs, () => {
       const result = this.grouped(revisions, inputs, scope, convention);
       return { ...result, findings: foldTableNotes(result.findings) };
@@ -70,11 +74,14 @@ export class ReplayGroups {
   }
 
   private inGroups(revisions: RevisionSteps[], scope: string, state: ScopeState, convention: NamingConvention): ReplayResult {
-    const layout = this.incrementalLayout(revisions, state) ?? fullLayout(revisions, state.groups);
-    state.last = { revisions, unions: state.groups.unions, layout };
+    const last = state.last;
+    const incremental = this.incrementalLayout(revisions, state);
+    const layout = incremental ?? fullLayout(revisions, state.groups);
     const { members, untabled, tabled } = layout;
-    // Whether the history makes every table it uses is a fact of all groups: each group's replay depends on it.
-    const fromEmpty = buildsFromEmpty(revisions);
+    // Whether the history makes every table it uses is a fact of all groups: each group's replay depends on it. It is
+    // the last answer when the revisions that changed use and make the same tables as before.
+    const fromEmpty = incremental && last && revisions.every((r, i) => r.steps === last.revisions[i].steps || sameTableUse(r.steps, last.revisions[i].steps)) ? last.fromEmpty : buildsFromEmpty(revisions);
+    state.last = { revisions, unions: state.groups.unions, layout, fromEmpty };
     const results: ReplayResult[] = [];
     for (const [group, pairs] of members) {
       const result = this.memo.get(`${scope}\0${group}\0${fromEmpty}`, pairs, () => {
@@ -168,7 +175,7 @@ interface GroupLayout {
 interface ScopeState {
   groups: TableGroups;
   linked: WeakSet<OpStep[]>;
-  last?: { revisions: RevisionSteps[]; unions: number; layout: GroupLayout };
+  last?: { revisions: RevisionSteps[]; unions: number; layout: GroupLayout; fromEmpty: boolean };
 }
 
 /** Every group's ops, from all revisions. */
