@@ -439,6 +439,29 @@ describe('revision rendering: the ops of a project, in order', () => {
     }
   });
 
+  it('cuts a name it gives an unnamed foreign key to 63 characters as SQLAlchemy cuts one (zou)', async () => {
+    const models = `import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+Base = declarative_base()
+class Link(Base):
+    __tablename__ = "production_schedule_version_task_link"
+    id = sa.Column(sa.Integer, primary_key=True)
+class PersonLink(Base):
+    __tablename__ = "production_schedule_version_task_link_person_link"
+    id = sa.Column(sa.Integer, primary_key=True)
+    production_schedule_version_task_link_id = sa.Column(sa.Integer, sa.ForeignKey("production_schedule_version_task_link.id"))
+`;
+    const env = await environment({
+      'app/models.py': models,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.create_table("production_schedule_version_task_link", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("production_schedule_version_task_link_person_link", sa.Column("id", sa.Integer(), nullable=False), sa.Column("production_schedule_version_task_link_id", sa.Integer(), nullable=True), sa.PrimaryKeyConstraint("id"))'),
+    });
+    const { upgrade, downgrade } = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' });
+    // The name SQLAlchemy's PostgreSQL dialect gives conv() of the whole name (checked with Debian's SQLAlchemy).
+    const name = 'fk_production_schedule_version_task_link_person_link_pr_1b95';
+    assert.ok(upgrade.some((l) => l.startsWith(`op.create_foreign_key('${name}', `)), upgrade.join('\n'));
+    assert.ok(downgrade.some((l) => l.startsWith(`op.drop_constraint('${name}', `)), downgrade.join('\n'));
+  });
+
   it('puts per-table ops in batch blocks in batch mode, with a blank line after each, and table ops outside', async () => {
     const env = await environment({ 'app/models.py': AHEAD_MODELS, 'migrations/versions/a1_init.py': USERS_REVISION }, SQLITE_INI);
     const { upgrade } = renderChangeOps({ changes: env.changes, batch: true, dialect: 'sqlite' });
@@ -715,6 +738,19 @@ describe('revision rendering: the new revision in its environment', () => {
     assert.equal(revision.file, 'migrations/versions/c0ffee_merge.py');
     assert.match(revision.text, /^down_revision: Union\[str, Sequence\[str\], None\] = \('b1', 'b2'\)$/m);
     assert.match(revision.text, /^Revises: b1, b2$/m);
+  });
+
+  it('keeps heads on separately labelled branches apart: refuses to merge them, and follows the one --head names (glance)', async () => {
+    const labelled = (id: string, label: string): string => revisionFile(id, 'a1', 'pass').replace(/^down_revision = .*$/m, (m) => `${m}\nbranch_labels = ("${label}",)`);
+    const env = await environment({ ...files, 'migrations/versions/b1_one.py': labelled('b1', 'expand'), 'migrations/versions/b2_two.py': labelled('b2', 'contract') });
+    const base = { environment: env, message: 'next', existingFiles: [], now: new Date(2024, 0, 2), newId: () => 'c0ffee' };
+    assert.throws(() => newRevision(base), /the heads b1 \(expand\), b2 \(contract\) are on separately labelled branches.*--head expand@head/);
+    assert.equal(newRevision({ ...base, head: 'contract@head' }).downRevision, 'b2');
+    assert.equal(newRevision({ ...base, head: 'b1' }).downRevision, 'b1');
+    assert.throws(() => newRevision({ ...base, head: 'other@head' }), /--head other@head names no head \(the heads are b1 \(expand\), b2 \(contract\)\)/);
+    // Heads without labels of their own, or sharing them all, are merged as before.
+    const shared = await environment({ ...files, 'migrations/versions/a1_init.py': files['migrations/versions/a1_init.py'].replace(/^down_revision = .*$/m, (m) => `${m}\nbranch_labels = ("main",)`) });
+    assert.deepEqual(newRevision({ ...base, environment: shared }).downRevision, ['b1', 'b2']);
   });
 
   it('refuses a name that exists, a taken revision id, and a broken revision graph', async () => {

@@ -21,6 +21,31 @@ describe('alembic.ini as configparser reads it', () => {
     assert.deepEqual(envs.map((e) => [e.name, e.scriptLocation, e.dialect]), [['alembic.ini', 'alembic', 'postgresql'], ['alembic.ini [tenants]', 'alembic_tenants', 'postgresql']]);
   });
 
+  it("splits version_locations on path_separator (Alembic 1.16's name) as on version_path_separator", () => {
+    const files = ['alembic.ini', 'migrations/env.py', 'migrations/versions/a.py', 'plugin/versions/p.py'];
+    for (const key of ['path_separator', 'version_path_separator']) {
+      const text = `[alembic]\nscript_location = migrations\n${key} = os\nversion_locations = %(here)s/migrations/versions:%(here)s/plugin/versions\n`;
+      const envs = discoverEnvironments({ files, readText: (f) => (f === 'alembic.ini' ? text : undefined) });
+      assert.deepEqual(envs.map((e) => e.versionLocations), [['migrations/versions', 'plugin/versions']], key);
+    }
+  });
+
+  it("reads [tool.alembic]'s strings as Alembic does: %(here)s is the file's folder and %% a percent sign", () => {
+    const toml = '[tool.alembic]\nscript_location = "%(here)s/migrations"\nfile_template = "%%(year)d/%%(rev)s_%%(slug)s"\nversion_locations = ["%(here)s/migrations/versions", "%(here)s/more"]\n';
+    const envs = discoverEnvironments({ files: ['pyproject.toml', 'migrations/env.py', 'migrations/versions/a.py', 'more/b.py'], readText: (f) => (f === 'pyproject.toml' ? toml : undefined) });
+    assert.deepEqual(envs.map((e) => [e.scriptLocation, e.fileTemplate, e.versionLocations]), [['migrations', '%(year)d/%(rev)s_%(slug)s', ['migrations/versions', 'more']]]);
+  });
+
+  it("reads Flask-Migrate's migrations/alembic.ini, which names no script_location, for the folder it configures (GeoNature)", () => {
+    const files = ['migrations/alembic.ini', 'migrations/env.py', 'migrations/versions/a.py', 'migrations/versions/imports/b.py'];
+    const ini = '[alembic]\nversion_locations = %(here)s/versions,%(here)s/versions/imports\nfile_template = %%(rev)s_%%(slug)s\n';
+    const envs = discoverEnvironments({ files, readText: (f) => (f === 'migrations/alembic.ini' ? ini : f === 'migrations/env.py' ? 'from flask import current_app\n' : undefined) });
+    assert.deepEqual(envs.map((e) => [e.name, e.scriptLocation, e.configFile, e.versionLocations, e.fileTemplate, e.engine]), [['migrations', 'migrations', 'migrations/alembic.ini', ['migrations/versions', 'migrations/versions/imports'], '%(rev)s_%(slug)s', undefined]]);
+    // Flask-Migrate's multidb env.py runs each revision's upgrade(engine_name) for the default database ('') and each bind.
+    const multidb = 'bind_names = []\nfor bind in bind_names:\n    context.config.set_section_option(bind, "sqlalchemy.url", "x")\n';
+    assert.deepEqual(discoverEnvironments({ files, readText: (f) => (f === 'migrations/env.py' ? multidb : undefined) }).map((e) => e.engine), ['']);
+  });
+
   it('leaves a value as written when nested references would grow it past 64 KB, instead of exhausting memory', () => {
     // Thirty references per level, six levels: 30^6 copies of the last value if expanded in full.
     const keys = Array.from({ length: 6 }, (_, i) => `k${i} = ${`%(k${i + 1})s`.repeat(30)}`);

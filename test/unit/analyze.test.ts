@@ -78,6 +78,9 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     const arrays = `${py(USERS).trimEnd()}\n    tags = sa.Column(postgresql.ARRAY(sa.Enum("a", "b", name="tag", native_enum=False)))\n`;
     const arrayTable = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tags", postgresql.ARRAY(sa.String())), sa.PrimaryKeyConstraint("id"))';
     assert.deepEqual(await drift(`from sqlalchemy.dialects import postgresql\n${arrays}`, arrayTable, { 'migrations/versions/a1_init.py': `from alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    ${arrayTable}\n` }), []);
+    // Against a native enum (PostgreSQL's own type), the message names no VARCHAR lengths (pydotorg).
+    const native = (await analysis(upgrade.replace(', native_enum=False)), sa.PrimaryKeyConstraint', ')), sa.PrimaryKeyConstraint'), { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${models('RED GREEN').replace('native_enum=False', 'native_enum=False, length=32')}` })).find((f) => f.code === 'type-mismatch');
+    assert.match(native!.message, /the migrations have sa\.Enum\("RED", "GREEN", name="color"\) \(head a1\)\.$/);
   });
 
   it('reports an index whose name the migrations have but on other columns or uniqueness, as Alembic does', async () => {
@@ -124,6 +127,10 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
       'Foreign key (team_id) -> teams(id) ON DELETE CASCADE of "users" exists but the model declares it with ON DELETE SET NULL.',
       'Foreign key (team_id) -> teams(id) ON DELETE SET NULL of "users" is not in the migrations (the migrations have this key with ON DELETE CASCADE).',
     ]);
+    // On a table made outside the migrations too, where they made the key (RootTheBox): a revision drops it and makes the model's.
+    const onBaseline = 'op.add_column("users", sa.Column("team_id", sa.Integer()))\nop.create_foreign_key("users_ibfk_3", "users", "teams", ["team_id"], ["id"], ondelete="CASCADE")';
+    assert.deepEqual((await drift(models(', ondelete="SET NULL"'), onBaseline)).sort(), ['extra-foreign-key users.team_id', 'missing-foreign-key users.team_id']);
+    assert.deepEqual(await drift(models(', ondelete="cascade"'), onBaseline), []);
   });
 
   it('reports a named expression index no migration makes, by its name (its SQL is not compared)', async () => {
@@ -167,6 +174,26 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
           sa.PrimaryKeyConstraint("id"))
     `);
     assert.deepEqual(found, ['default-mismatch users.flag']);
+  });
+
+  it("does not compare the default of a table's autoincrement column on PostgreSQL (SERIAL's nextval), as Alembic", async () => {
+    const models = `${USERS}
+  class Profile(Base):
+      __tablename__ = "profiles"
+      user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), primary_key=True)
+  class Tag(Base):
+      __tablename__ = "tags"
+      id = sa.Column(sa.BigInteger, primary_key=True)
+      kind = sa.Column(sa.String(20), primary_key=True)
+`;
+    const serial = (table: string, column: string, type: string): string => `sa.Column("${column}", sa.${type}(), server_default=sa.text("nextval('${table}_${column}_seq'::regclass)"), nullable=False)`;
+    const found = await drift(models, `
+      op.create_table("users", ${serial('users', 'id', 'Integer')}, sa.PrimaryKeyConstraint("id"))
+      op.create_table("profiles", ${serial('profiles', 'user_id', 'Integer')}, sa.ForeignKeyConstraint(["user_id"], ["users.id"]), sa.PrimaryKeyConstraint("user_id"))
+      op.create_table("tags", ${serial('tags', 'id', 'BigInteger')}, sa.Column("kind", sa.String(20), nullable=False), sa.PrimaryKeyConstraint("id", "kind"))
+    `);
+    // A primary key column that is a foreign key, or one of two, is no autoincrement column: its default is compared.
+    assert.deepEqual(found, ['default-mismatch profiles.user_id', 'default-mismatch tags.id']);
   });
 
   it('reports a server default that backs a Python-side default where env.py turns compare_server_default on, as Alembic', async () => {
@@ -691,6 +718,82 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     // SlugKey's unique constraint and index, named after the table, found on the class.
     const unslugged = upgrade(audit).replace(', sa.UniqueConstraint("slug", name="uq_blog_post_slug")', '').replace('op.create_index("ix_blog_post_slug_unique", "blog_post", ["slug"], unique=True)', 'pass');
     assert.deepEqual(await found(unslugged), ['missing-index app/models.py:5 blog_post.slug', 'missing-unique app/models.py:5 blog_post.slug']);
+  });
+
+  it('gives each environment its own changes where two configs share one migrations folder (rucio)', async () => {
+    const project = new Project(await testParser());
+    project.setFile('ini/alembic_pg.ini', '[alembic]\nscript_location = mig\nsqlalchemy.url = postgresql://localhost/app\n');
+    project.setFile('ini/alembic_sqlite.ini', '[alembic]\nscript_location = mig\nsqlalchemy.url = sqlite:///app.db\n');
+    project.setFile('models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}    name = sa.Column(sa.String(20))\n`);
+    project.setFile('mig/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n');
+    const analysis = project.analyze();
+    // One finding for both, where the two environments see the same drift; a revision of either adds the column.
+    assert.deepEqual(analysis.findings.map((f) => `${f.code} ${f.table}.${f.column}`), ['missing-column users.name']);
+    assert.deepEqual(analysis.environments.map((e) => [e.env.name, e.changes.map((c) => `${c.kind} ${c.finding.column}`)]), [
+      ['ini/alembic_pg.ini', ['add-column name']],
+      ['ini/alembic_sqlite.ini', ['add-column name']],
+    ]);
+  });
+
+  it('compares a model in every environment whose env.py loads it, through the modules it imports (OpenHands)', async () => {
+    const project = new Project(await testParser());
+    const files: Record<string, string> = {
+      'core/alembic.ini': '[alembic]\nscript_location = migrations\n',
+      'core/base.py': 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n',
+      'core/conv.py': 'import sqlalchemy as sa\nfrom core.base import Base\nclass Conversation(Base):\n    __tablename__ = "conversations"\n    id = sa.Column(sa.String(64), primary_key=True)\n',
+      'core/migrations/env.py': 'from core.conv import Conversation\nfrom core.base import Base\ntarget_metadata = Base.metadata\n',
+      'core/migrations/versions/c1.py': 'from alembic import op\nimport sqlalchemy as sa\nrevision = "c1"\ndown_revision = None\ndef upgrade():\n    op.create_table("conversations", sa.Column("id", sa.String(64), primary_key=True))\n',
+      'enterprise/alembic.ini': '[alembic]\nscript_location = migrations\nprepend_sys_path = .\n',
+      'enterprise/storage/__init__.py': '',
+      'enterprise/storage/conversation.py': 'from core.conv import Conversation as _Conversation\nConversation = _Conversation\n',
+      'enterprise/storage/callback.py': 'import sqlalchemy as sa\nfrom core.base import Base\nfrom .conversation import Conversation\nclass Callback(Base):\n    __tablename__ = "callbacks"\n    id = sa.Column(sa.Integer, primary_key=True)\n',
+      'enterprise/migrations/env.py': 'from core.base import Base\nimport storage.callback\ntarget_metadata = Base.metadata\n',
+      'enterprise/migrations/versions/e1.py': 'from alembic import op\nimport sqlalchemy as sa\nrevision = "e1"\ndown_revision = None\ndef upgrade():\n    op.create_table("conversations", sa.Column("id", sa.String(64), primary_key=True))\n    op.create_table("callbacks", sa.Column("id", sa.Integer(), primary_key=True))\n',
+    };
+    for (const [f, t] of Object.entries(files)) project.setFile(f, t);
+    const analysis = project.analyze();
+    assert.deepEqual(analysis.findings.filter((f) => f.severity !== 'information').map((f) => `${f.code} ${f.table}`), []);
+    assert.deepEqual(analysis.environments.map((e) => [e.env.name, e.changes.length]), [['core/alembic.ini', 0], ['enterprise/alembic.ini', 0]]);
+    // Where nothing env.py imports loads it, the other edition's model may still be loaded at run time: a note, and
+    // a revision does not drop the table.
+    project.setFile('enterprise/migrations/env.py', 'from core.base import Base\ntarget_metadata = Base.metadata\n');
+    const unloaded = project.analyze();
+    assert.deepEqual(unloaded.findings.filter((f) => f.table === 'conversations').map((f) => `${f.severity} ${f.code} ${f.file}`), ['information extra-table enterprise/migrations/versions/e1.py']);
+    assert.match(unloaded.findings.find((f) => f.table === 'conversations')!.message, /model Conversation describes it, a model of core\/alembic\.ini whose module this env\.py does not load/);
+    assert.deepEqual(unloaded.environments[1].changes.map((c) => `${c.kind} ${c.kind === 'drop-table' ? c.tentative : ''}`), ['drop-table run-time model']);
+  });
+
+  it("compares the default database of Flask-Migrate's multidb setup, whose revisions' upgrade(engine_name) dispatch to upgrade_()", async () => {
+    const project = new Project(await testParser());
+    project.setFile('migrations/env.py', 'from flask import current_app\nbind_names = list(current_app.config["SQLALCHEMY_BINDS"].keys())\nfor bind in bind_names:\n    pass\n');
+    project.setFile('app.py', 'from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\nclass User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    name = db.Column(db.String(128))\nclass Group(db.Model):\n    __bind_key__ = "db1"\n    id = db.Column(db.Integer, primary_key=True)\n');
+    const revision = (userName: string): string => [
+      'from alembic import op', 'import sqlalchemy as sa', 'revision = "a1"', 'down_revision = None', '',
+      'def upgrade(engine_name):', '    globals()["upgrade_%s" % engine_name]()', '',
+      'def upgrade_():', `    op.create_table("user", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(length=${userName})), sa.PrimaryKeyConstraint("id"))`, '',
+      'def upgrade_db1():', '    op.create_table("group", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))', '',
+    ].join('\n');
+    project.setFile('migrations/versions/a1_init.py', revision('128'));
+    assert.deepEqual(project.analyze().findings.filter((f) => f.severity !== 'information').map((f) => `${f.code} ${f.table}`), []);
+    project.setFile('migrations/versions/a1_init.py', revision('100'));
+    assert.deepEqual(project.analyze().findings.filter((f) => f.severity !== 'information').map((f) => `${f.code} ${f.table}.${f.column}`), ['type-mismatch user.name']);
+  });
+
+  it("knows Litestar's re-exports of advanced-alchemy's bases (litestar.plugins.sqlalchemy, contrib, the extension)", async () => {
+    const models = `
+      from advanced_alchemy.extensions.litestar import base as aa_base
+      from litestar.contrib.sqlalchemy.base import BigIntBase
+      from litestar.plugins.sqlalchemy import base
+      from sqlalchemy.orm import Mapped
+      class Job(base.UUIDAuditBase):
+          title: Mapped[str]
+      class Tag(BigIntBase):
+          label: Mapped[str]
+      class Note(aa_base.UUIDBase):
+          body: Mapped[str]
+    `;
+    const found = (await analysis('pass', { 'app/models.py': models })).filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}`);
+    assert.deepEqual(found, ['missing-table job', 'missing-table tag', 'missing-table note']);
   });
 
   it("takes the MetaData a class between the models and their base sets (bitcart's Model with its own naming convention)", async () => {

@@ -1441,6 +1441,82 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.equal(apiKey.columns.get('user_id')!.nullable, false);
     assert.deepEqual(apiKey.foreignKeys.map((f) => [f.columns, f.refTable, f.refColumns, f.ondelete]), [[['user_id'], 'user', ['id'], 'CASCADE']]);
   });
+  it("reads a column a helper makes into a local, marks and returns, with the keywords its body sets by default (ubersystem)", async () => {
+    const tables = await modelTables({
+      'fields.py': `
+        from sqlalchemy import Column as SAColumn
+        from sqlmodel import Field as SQLModelField
+        def Column(*args, admin_only=False, **kwargs):
+            kwargs.setdefault("nullable", False)
+            col = SAColumn(*args, **kwargs)
+            col.admin_only = admin_only
+            return col
+        def DefaultField(*args, **kwargs):
+            kwargs.setdefault("nullable", False)
+            kwargs["max_length"] = kwargs.get("max_length")
+            field = SQLModelField(*args, **kwargs)
+            field.admin_only = True
+            return field
+      `,
+      'models.py': `
+        from sqlalchemy import Integer, String
+        from sqlalchemy.orm import declarative_base
+        from sqlmodel import SQLModel
+        from fields import Column, DefaultField
+        Base = declarative_base()
+        class User(Base):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+            name = Column(String(50))
+            nick = Column(String(20), nullable=True)
+        class Group(SQLModel, table=True):
+            __tablename__ = "group"
+            id: int = DefaultField(primary_key=True)
+            name: str = DefaultField(default="", nullable=True)
+            code: str = DefaultField(default="")
+      `,
+    });
+    const nullable = (table: string): string[] => [...tables.get(table)!.columns.values()].map((c) => `${c.name} ${c.nullable ? 'NULL' : 'NOT NULL'}`);
+    assert.deepEqual(nullable('users'), ['id NOT NULL', 'name NOT NULL', 'nick NULL']);
+    assert.deepEqual(nullable('group'), ['id NOT NULL', 'name NULL', 'code NOT NULL']);
+  });
+
+  it("reads a Core table's constraints that name a column by its key= (sortipy)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlalchemy import Column, Index, Integer, MetaData, String, Table, UniqueConstraint
+        metadata = MetaData()
+        owner = Table(
+            "owner", metadata,
+            Column("id", Integer, primary_key=True),
+            Column("owner_type", String(20), key="_owner_type", nullable=False),
+            Column("owner_id", Integer, key="_owner_id", nullable=False),
+            UniqueConstraint("_owner_type", "_owner_id", name="uq_owner_type_id"),
+            Index("ix_owner_id", "_owner_id"),
+        )
+      `,
+    });
+    const owner = tables.get('owner')!;
+    assert.deepEqual([...owner.columns.keys()], ['id', 'owner_type', 'owner_id']);
+    assert.deepEqual(owner.uniques.map((u) => u.columns), [['owner_type', 'owner_id']]);
+    assert.deepEqual(owner.indexes.map((i) => i.columns), [['owner_id']]);
+  });
+
+  it('takes `Base = cast(Any, declarative_base())` for the base it casts (deepchecks)', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import typing as t
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = t.cast(t.Any, declarative_base())
+        class User(Base):
+            __tablename__ = "users"
+            id = sa.Column(sa.Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()], ['users']);
+  });
+
   it('takes the base an `if TYPE_CHECKING:` else binds at run time, not the one given to the type checker', async () => {
     const tables = await modelTables({
       'base.py': `

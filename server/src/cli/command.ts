@@ -13,7 +13,7 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-export const REVISION_USAGE = 'alembic-drift revision [DIR] -m MESSAGE [--env NAME] [--rev-id ID]';
+export const REVISION_USAGE = 'alembic-drift revision [DIR] -m MESSAGE [--env NAME] [--rev-id ID] [--head HEAD]';
 export const REPORT_USAGE = 'alembic-drift report [DIR] [-o FILE] [--date YYYY-MM-DD]';
 
 /** A problem with how the tool was called: exit status 2 with a one-line reason on stderr. */

@@ -6,7 +6,7 @@ import { RevisionError } from '../core/render/newRevision';
 import { REVISION_USAGE, UsageError, noProjectError, projectFolder, type Command } from './command';
 
 /**
- * `alembic-drift revision [DIR] -m MESSAGE [--env NAME] [--rev-id ID]`: write the one revision that brings the
+ * `alembic-drift revision [DIR] -m MESSAGE [--env NAME] [--rev-id ID] [--head HEAD]`: write the one revision that brings the
  * migrations to the models (like `alembic revision --autogenerate`, without a database) and print its path.
  */
 export const revisionCommand: Command = {
@@ -15,7 +15,7 @@ export const revisionCommand: Command = {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { message: { type: 'string', short: 'm' }, env: { type: 'string' }, 'rev-id': { type: 'string' } },
+      options: { message: { type: 'string', short: 'm' }, env: { type: 'string' }, 'rev-id': { type: 'string' }, head: { type: 'string' } },
     });
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     if (values.message === undefined) throw new UsageError('a message is needed: -m "what the revision does"');
@@ -33,7 +33,7 @@ export const revisionCommand: Command = {
     const environment = values.env === undefined ? (envs.length === 1 ? envs[0] : undefined) : named[0];
     if (!environment) throw new UsageError(values.env === undefined ? `the project has several Alembic environments; pick one with --env (${names.join(', ')})` : `no environment "${values.env}" (there are: ${names.join(', ')})`);
     try {
-      const { path: written, revision } = writeRevision({ root, folder, environment, message: values.message, revisionId: revId });
+      const { path: written, revision } = writeRevision({ root, folder, environment, message: values.message, revisionId: revId, head: values.head });
       if (revision.written.length === 0) process.stderr.write('alembic-drift: no drift found; the revision is empty.\n');
       if (revision.skipped.length > 0) process.stderr.write(`alembic-drift: ${revision.skipped.length} change${revision.skipped.length === 1 ? ' is' : 's are'} only noted, not written (see alembic-drift check).\n`);
       process.stdout.write(`${path.resolve(written)}\n`);

@@ -21,7 +21,7 @@ import { applyIncludeObjectRules, readIncludeObjectRules, type ConfigOption, typ
 import { parseIni, prependSysPaths } from './config/alembicIni';
 import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
-import { importedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
+import { loadedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
 import { isLibraryFile, LIBRARY_IMPORT_HINT, libraryModuleFile, libraryModuleText } from './models/libraryModels';
@@ -114,6 +114,8 @@ class AnalysisMemos {
   readonly targetMetadata: FileMemo<string[] | undefined>;
   readonly targetConvention: FileMemo<NamingConvention>;
   readonly targetSource: FileMemo<TargetMetadataSource | undefined>;
+  /** Per env.py, the project modules it loads (see `loadedModuleFiles`). */
+  readonly loadedModules: FileMemo<Set<string>>;
   readonly graphs = new InputsMemo<RevisionGraph>();
   readonly environments = new TextsMemo<AlembicEnvironment[]>();
   readonly replays = new ReplayGroups();
@@ -142,6 +144,7 @@ class AnalysisMemos {
     this.targetMetadata = new FileMemo(this.reads);
     this.targetConvention = new FileMemo(this.reads);
     this.targetSource = new FileMemo(this.reads);
+    this.loadedModules = new FileMemo(this.reads);
   }
 
   /**
@@ -158,6 +161,7 @@ class AnalysisMemos {
     this.targetMetadata.invalidate(file);
     this.targetConvention.invalidate(file);
     this.targetSource.invalidate(file);
+    this.loadedModules.invalidate(file);
     const own = (key: string): boolean => key === file || key.startsWith(`${file}\0`);
     if (change === 'revision' && forgot.every(own)) this.editedRevisions.add(file);
     else if (change !== 'other' || forgot.length > 0) this.historyEpoch++;
@@ -175,7 +179,7 @@ class AnalysisMemos {
   /** Forgets what the last analysis did not use (the history's memos only when it read the history). */
   sweep(historyRead: boolean): void {
     for (const m of historyRead ? [this.revisions, this.steps, this.graphs, this.replays] : []) m.sweep();
-    for (const m of [this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention, this.targetSource]) m.sweep();
+    for (const m of [this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention, this.targetSource, this.loadedModules]) m.sweep();
   }
 
   private clear(): void {
@@ -184,7 +188,7 @@ class AnalysisMemos {
     this.modelGroups.clear();
     this.environments.clear();
     this.tablePairs = new WeakMap();
-    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention, this.targetSource, this.graphs, this.replays]) m.clear();
+    for (const m of [this.revisions, this.steps, this.models, this.includeRules, this.compareOptions, this.targetMetadata, this.targetConvention, this.targetSource, this.loadedModules, this.graphs, this.replays]) m.clear();
   }
 }
 
@@ -455,7 +459,7 @@ export class Project {
     const environments: EnvironmentAnalysis[] = [];
     const migrateFiles = (): string[] => pyFiles.filter((f) => this.files.get(f)!.migrateLike);
     const envFiles = replays.map(({ env }) => `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`);
-    const imports = replays.length < 2 ? [] : envFiles.map((f) => (this.files.has(f) ? importedModuleFiles(resolver, f) : new Set<string>()));
+    const imports = replays.length < 2 ? [] : envFiles.map((f) => (this.files.has(f) ? memos.loadedModules.get(f, () => loadedModuleFiles(resolver, f)) : new Set<string>()));
     const owners = assignModels(models.tables, replays.map((r) => r.replay.schema), replays.map((r) => r.env.scriptLocation), imports);
     replays.forEach(({ env, graph, dialect, replay, detached }, i) => {
       const envPy = envFiles[i];
@@ -469,7 +473,16 @@ export class Project {
       // comparing with what the others make would report every table they create as missing. The revision-cycle
       // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.
       const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && this.stepsOf(p.file, dialect, env.engine, resolver).length > 0);
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels: models.unnamed, memo: memos.tablePairs, versionTable: compare.versionTable });
+      // A table another environment's model describes, which this env.py does not seem to load: it may well load it
+      // at run time (OpenHands' enterprise edition shares the core edition's tables), so it is not called extra.
+      const elsewhere = replays.length < 2 ? [] : models.tables.filter((t) => !owners.get(t)!.includes(i) && replay.schema.has(tableKey(t.name, t.schema))).map((t) => ({
+        what: `model ${t.modelName ?? t.name}`,
+        origin: t.origin,
+        name: t.name,
+        why: `a model of ${owners.get(t)!.map((j) => replays[j].env.name).join(', ')} whose module this env.py does not load (directly or through what it imports), though it may at run time`,
+      }));
+      const unnamedModels = elsewhere.length > 0 ? [...models.unnamed, ...elsewhere] : models.unnamed;
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
@@ -498,7 +511,9 @@ export class Project {
       unreadFiles.push(makeFinding('parse-error', { message: `${file} was not read: it ${reason}.`, file, span: [0, 0, 0, 0] }));
     }
     findings.push(...unreadFiles);
-    const kept = this.applySettings(dedupe(findings), settings);
+    // Environments that share migrations report the same findings once; each keeps its own changes (`sameAs`).
+    const { unique, sameAs } = dedupe(findings);
+    const kept = this.applySettings(unique, settings);
     // What a revision of an environment depends on: the model files and its own revisions, and the Python files not
     // read that may be one (in its version folders, or named as models); a finding the settings silence does not.
     // Nothing to work out on a keystroke that leaves every file readable.
@@ -514,7 +529,9 @@ export class Project {
       }
     }
     // New change objects: the diff's own may be remembered for the next analysis.
-    for (const e of environments) e.changes = e.changes.filter((c) => kept.has(c.finding)).map((c) => ({ ...c, finding: kept.get(c.finding)! }));
+    for (const e of environments) {
+      e.changes = e.changes.filter((c) => kept.has(sameAs.get(c.finding) ?? c.finding)).map((c) => ({ ...c, finding: kept.get(sameAs.get(c.finding) ?? c.finding)! }));
+    }
     memos.sweep(historyRead);
     return { environments, findings: sortFindings([...kept.values()]), modelCount: models.tables.length, revisionCount: revisionFiles.size };
   }
@@ -865,12 +882,19 @@ function nearestEnvironment(envs: AlembicEnvironment[], dir: string): AlembicEnv
   return [...envs].sort((a, b) => shared(b.scriptLocation) - shared(a.scriptLocation))[0];
 }
 
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
+/** The findings without repeats (same place, rule and message), and for each repeat the finding kept in its place. */
+function dedupe(findings: Finding[]): { unique: Finding[]; sameAs: Map<Finding, Finding> } {
+  const first = new Map<string, Finding>();
+  const sameAs = new Map<Finding, Finding>();
+  const unique = findings.filter((f) => {
     const key = `${f.file}:${f.span.join(',')}:${f.code}:${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const earlier = first.get(key);
+    if (earlier) {
+      sameAs.set(f, earlier);
+      return false;
+    }
+    first.set(key, f);
     return true;
   });
+  return { unique, sameAs };
 }

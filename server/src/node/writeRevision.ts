@@ -20,6 +20,8 @@ export interface WriteRevisionInput {
   message: string;
   /** The revision id to use (`--rev-id`); a fresh random one when undefined. */
   revisionId?: string;
+  /** The head to follow (`--head`), where the heads must not all be merged. */
+  head?: string;
   /** The clock (tests pass a fixed time). */
   now?: Date;
 }
@@ -45,6 +47,7 @@ export function writeRevision(input: WriteRevisionInput): WrittenRevision {
     now: input.now ?? new Date(),
     newId: randomRevisionId,
     revisionId: input.revisionId,
+    head: input.head,
     dialect: input.folder.settings.dialect,
   });
   const target = path.join(input.root, ...revision.file.split('/'));

@@ -121,6 +121,39 @@ function locate(base: string, location: string, folders: Set<string>): string {
   }
 }
 
+/** What a config section says of an environment besides its script_location (whose folder `here` is). */
+function configuredSettings(values: Map<string, string>, here: string, scriptLocation: string, folders: Set<string>): Pick<AlembicEnvironment, 'versionLocations' | 'recursive' | 'dialect' | 'fileTemplate' | 'truncateSlugLength' | 'mainOptions'> {
+  const versions = values.get('version_locations');
+  return {
+    versionLocations: versions ? splitLocations(versions, values.get('path_separator') ?? values.get('version_path_separator')).map((v) => locate(here, v, folders)) : [joinPath(scriptLocation, 'versions')],
+    recursive: /^(true|1|yes|on)$/i.test(values.get('recursive_version_locations') ?? ''),
+    dialect: dialectOfUrl(values.get('sqlalchemy.url')),
+    fileTemplate: values.get('file_template'),
+    truncateSlugLength: Number(values.get('truncate_slug_length')) || undefined,
+    mainOptions: Object.fromEntries(values),
+  };
+}
+
+/** Flask-Migrate's multidb env.py (`flask db init --multidb`): it loops over the app's binds. */
+const FLASK_MULTIDB = /^\s*for\s+\w+\s+in\s+bind_names\s*:/m;
+
+/**
+ * The database an environment whose env.py is Flask-Migrate's multidb one is compared for: the app's default one,
+ * `''`, whose ops each revision's `upgrade(engine_name)` finds in `upgrade_()` (the binds' are not compared).
+ */
+function flaskMultidb(readText: (file: string) => string | undefined, scriptLocation: string): { engine?: string } {
+  const text = readText(joinPath(scriptLocation, 'env.py'));
+  return text !== undefined && FLASK_MULTIDB.test(text) ? { engine: '' } : {};
+}
+
+/**
+ * A `[tool.alembic]` string as Alembic reads it (`value % {"here": ...}`): `%(here)s` is the file's folder (`.` to the
+ * paths, which are relative to it) and `%%` a percent sign (`%%(rev)s` in a file_template is `%(rev)s`).
+ */
+function tomlValue(value: string): string {
+  return value.replace(/%(%|\(here\)s)/g, (m) => (m === '%%' ? '%' : '.'));
+}
+
 function splitLocations(value: string, separator: string | undefined): string[] {
   const sep = (separator ?? '').trim().toLowerCase();
   let parts: string[];
@@ -168,23 +201,17 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
       if (section !== 'alembic' && !own.get(section)?.has('script_location')) continue;
       const scriptLocation = locate(here, script, folders);
       const missing = isMissingFolder(script, scriptLocation, folders);
-      const versions = values.get('version_locations');
       const env: AlembicEnvironment = {
         name: section === 'alembic' ? file : `${file} [${section}]`,
         configFile: file,
         section,
         scriptLocation,
-        versionLocations: versions ? splitLocations(versions, values.get('version_path_separator')).map((v) => locate(here, v, folders)) : [joinPath(scriptLocation, 'versions')],
-        recursive: /^(true|1|yes|on)$/i.test(values.get('recursive_version_locations') ?? ''),
-        dialect: dialectOfUrl(values.get('sqlalchemy.url')),
-        fileTemplate: values.get('file_template'),
-        truncateSlugLength: Number(values.get('truncate_slug_length')) || undefined,
-        mainOptions: Object.fromEntries(values),
+        ...configuredSettings(values, here, scriptLocation, folders),
         ...(missing ? { missingScriptLocation: { written: script, span: spanOfKey(text, `[${section}]`, 'script_location') } } : {}),
       };
       // Alembic's multidb template: one database per name, each with its own section for its URL.
       const engines = (values.get('databases') ?? '').split(/[\s,]+/).filter(Boolean);
-      if (engines.length === 0) envs.push(env);
+      if (engines.length === 0) envs.push({ ...env, ...flaskMultidb(readText, scriptLocation) });
       for (const engine of engines) envs.push({ ...env, name: `${env.name} (${engine})`, engine, dialect: dialectOfUrl(sections.get(engine)?.get('sqlalchemy.url')) ?? env.dialect });
     }
   }
@@ -198,7 +225,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
       const script = typeof cfg?.script_location === 'string' ? cfg.script_location : undefined;
       if (!script) continue;
       const here = dirname(file);
-      const written = script.replace(/%\(here\)s/g, '.');
+      const written = tomlValue(script);
       const scriptLocation = locate(here, written, folders);
       if (envs.some((e) => e.scriptLocation === scriptLocation)) continue;
       const missing = isMissingFolder(written, scriptLocation, folders);
@@ -207,9 +234,9 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         name: file,
         configFile: file,
         scriptLocation,
-        versionLocations: versions ? versions.map((v) => locate(here, v.replace(/%\(here\)s/g, '.'), folders)) : [joinPath(scriptLocation, 'versions')],
+        versionLocations: versions ? versions.map((v) => locate(here, tomlValue(v), folders)) : [joinPath(scriptLocation, 'versions')],
         recursive: cfg?.recursive_version_locations === true,
-        fileTemplate: typeof cfg?.file_template === 'string' ? cfg.file_template : undefined,
+        fileTemplate: typeof cfg?.file_template === 'string' ? tomlValue(cfg.file_template) : undefined,
         truncateSlugLength: typeof cfg?.truncate_slug_length === 'number' ? cfg.truncate_slug_length : undefined,
         mainOptions: Object.fromEntries(Object.entries(cfg ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
         ...(missing ? { missingScriptLocation: { written: script, span: spanOfKey(text, '[tool.alembic]', 'script_location') } } : {}),
@@ -224,7 +251,12 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     const dir = dirname(file);
     if (known.has(dir) || !folders.has(joinPath(dir, 'versions'))) continue;
     known.add(dir);
-    envs.push({ name: dir || '.', scriptLocation: dir, versionLocations: [joinPath(dir, 'versions')], recursive: false });
+    // Flask-Migrate's config (migrations/alembic.ini) names no script_location: Flask-Migrate gives it that folder.
+    const ini = joinPath(dir, 'alembic.ini');
+    const text = readText(ini);
+    const values = text ? new Map(parseIni(text, '.')).get('alembic') : undefined;
+    const settings = values ? { configFile: ini, section: 'alembic', ...configuredSettings(values, dir, dir, folders) } : { versionLocations: [joinPath(dir, 'versions')], recursive: false };
+    envs.push({ name: dir || '.', scriptLocation: dir, ...settings, ...flaskMultidb(readText, dir) });
   }
   return envs;
 }

@@ -4,6 +4,7 @@ import type { Expr, Stmt } from '../python/syntax';
 import { ClassGraph } from '../models/classes';
 import { metadataKeyOf, namingConventionOf, type NamingConvention } from '../models/naming';
 import { configureKeywords } from './compareOptions';
+import { isLibraryFile } from '../models/libraryModels';
 
 /**
  * The MetaData objects an env.py gives autogenerate (`target_metadata = Base.metadata`, or a list of them), as the
@@ -41,6 +42,39 @@ export function importedModuleFiles(resolver: Resolver, file: string): Set<strin
       if (found) out.add(found);
     }
   }
+  return out;
+}
+
+/** How many project modules `loadedModuleFiles` follows at most. */
+const MAX_LOADED_MODULES = 5_000;
+
+/**
+ * The project modules Python loads when it runs a file: those it imports at its top level, their packages, and what
+ * those import in turn; so a model env.py reaches only through another module (OpenHands' enterprise edition imports
+ * the core edition's model through a re-export) is registered in its MetaData too.
+ */
+export function loadedModuleFiles(resolver: Resolver, file: string): Set<string> {
+  const out = new Set<string>();
+  const queue = [file];
+  const load = (found: string | undefined): void => {
+    if (found === undefined || out.has(found) || isLibraryFile(found) || out.size >= MAX_LOADED_MODULES) return;
+    out.add(found);
+    queue.push(found);
+  };
+  while (queue.length > 0) {
+    const from = queue.pop()!;
+    for (const s of resolver.moduleBody(from)) {
+      if (s.k !== 'import' && s.k !== 'from') continue;
+      const level = s.k === 'from' ? s.level : 0;
+      // `import a.b.c` runs a/__init__.py and a/b/__init__.py first.
+      const parts = s.module.split('.');
+      if (level === 0) for (let i = 1; i < parts.length; i++) load(resolver.importedModule(from, 0, parts.slice(0, i).join('.')));
+      load(resolver.importedModule(from, level, s.module));
+      // `from pkg import sub` loads the submodule sub when there is one.
+      if (s.k === 'from') for (const n of s.names) load(resolver.importedModule(from, level, s.module ? `${s.module}.${n.name}` : n.name));
+    }
+  }
+  out.delete(file);
   return out;
 }
 

@@ -232,6 +232,16 @@ interface TableDiff {
   uncertain: UncertainOp[];
 }
 
+const INTEGER_FAMILIES = new Set(['INTEGER', 'BIGINT', 'SMALLINT']);
+
+/**
+ * Whether a model column is its table's autoincrement column, as SQLAlchemy picks it: the one primary key column, of
+ * an integer type, with no default of its own and no foreign key (`autoincrement=True` is not read).
+ */
+function isAutoincrementColumn(model: TableDef, col: ColumnDef): boolean {
+  return model.primaryKey.length === 1 && model.primaryKey[0] === col.name && INTEGER_FAMILIES.has(col.type?.family ?? '') && !col.serverDefault && !col.pythonDefault && !model.foreignKeys.some((fk) => fk.columns.includes(col.name));
+}
+
 function diffTable(d: TableDiff): void {
   const { model, mig, out, headText } = d;
   const t = qualified(model);
@@ -271,8 +281,11 @@ function diffTable(d: TableDiff): void {
     const b = other.serverDefault;
     const known = !unknown.has('serverDefault') && (a === undefined || a.key !== undefined) && (b === undefined || b.key !== undefined);
     // A model Sequence is what the database's `nextval(...)` default is (Alembic does not report it either).
-    const sequenced = !a && b !== undefined && col.sequence && /\bnextval\s*\(/i.test(b.text);
-    if (known && !sequenced && (a?.key ?? null) !== (b?.key ?? null)) {
+    const nextval = b !== undefined && /\bnextval\s*\(/i.test(b.text);
+    const sequenced = !a && nextval && col.sequence;
+    // PostgreSQL's SERIAL: Alembic never compares the default of the table's autoincrement column.
+    const serial = isAutoincrementColumn(model, col) && (d.dialect === 'postgresql' || (d.dialect === undefined && nextval));
+    if (known && !sequenced && !serial && (a?.key ?? null) !== (b?.key ?? null)) {
       const backfill = !a && col.pythonDefault ? { backfill: true } : {};
       push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
     }
@@ -441,9 +454,11 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
   const t = qualified(model);
   for (const fk of model.foreignKeys) {
     if (mig.foreignKeys.some((m) => fkMatches(fk, m))) continue;
-    if (mig.partial || mig.unreadForeignKeys || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
-    if (fk.columns.some((c) => !mig.columns.has(c))) continue;
     const other = sameKeyOtherActions(fk, mig.foreignKeys);
+    // A table made outside the migrations may hold the key already; not where they made it with other actions (the
+    // revision drops theirs, and must make the model's).
+    if ((mig.partial && !other) || mig.unreadForeignKeys || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
+    if (fk.columns.some((c) => !mig.columns.has(c))) continue;
     const differs = other ? ` (the migrations have this key with ${fkActions(other)})` : '';
     push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations${differs} (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }

@@ -101,6 +101,8 @@ export class ClassGraph {
       const fn = this.resolver.resolve(v.file, v.e.fn);
       const name = fn.t === 'ext' ? canonicalName(fn.q) : undefined;
       if (name && BASE_FACTORIES.has(name)) return { t: 'root', root: { kind: 'declarative', call: { file: v.file, e: v.e } } };
+      // `Base = cast(Any, declarative_base())` only tells the type checker what the base is (deepchecks).
+      if (name === 'typing.cast' && v.e.args.length === 2 && depth < 4) return this.baseInfo(v.file, v.e.args[1], depth + 1);
       // `registry().generate_base()`
       if (v.e.fn.k === 'attr' && v.e.fn.name === 'generate_base') return { t: 'root', root: { kind: 'declarative', call: { file: v.file, e: v.e } } };
       const returned = depth < 4 ? this.returnedBase(v.file, v.e) : undefined;

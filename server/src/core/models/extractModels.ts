@@ -768,6 +768,9 @@ class ModelReader {
     const table = plan.table;
     if (!c && calleeName(ctx, call) === 'sa.ForeignKeyConstraint') table.unreadForeignKeys = true;
     if (!c || (conditional && c.kind !== 'index')) return;
+    // A constraint names its columns by key (`table.c[key]`): an attribute's, or a Core column's `key=`.
+    const keys = this.attributeColumns.get(table);
+    if (keys && c.kind !== 'check') c.columns = c.columns.map((x) => keys.get(x) ?? x);
     switch (c.kind) {
       case 'unique': {
         const conventional = c.name === undefined ? conventionName(plan.convention, 'uq', { table: table.name, schema: table.schema, columns: c.columns }) : undefined;
@@ -910,7 +913,9 @@ class ModelReader {
         const spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
         if (!spec.name) continue;
         const source = declaration.direct ? columnSourceOf({ ctx, statement: a.s, spec, call: { kind: declaration.kind, e: a }, fromAnnotation: false }) : undefined;
-        this.addColumn(plan, { attr: spec.name, spec, origin: { file, span: a.s }, defaultNullable: !spec.primaryKey, source }, false);
+        // `Column("owner_type", ..., key="_owner_type")`: the table's constraints name it by its key (`table.c[key]`).
+        const columnKey = evalString(this.resolver, declaration.ctx.file, keywordArg(declaration.call, 'key'), declaration.ctx.locals);
+        this.addColumn(plan, { attr: columnKey ?? spec.name, spec, origin: { file, span: a.s }, defaultNullable: !spec.primaryKey, source }, false);
       } else if (!declaration) this.applyConstraint(plan, ctx, a, { file, span: a.s });
     }
     return table;

@@ -456,6 +456,13 @@ EXPAND_BRANCH = "expand"
 CONTRACT_BRANCH = "contract"
 `;
 
+/** Litestar's `plugins.sqlalchemy` (and its older `contrib.sqlalchemy`): advanced-alchemy's modules and bases, re-exported. */
+const LITESTAR_SQLALCHEMY = `
+from advanced_alchemy import base, mixins, types
+from advanced_alchemy.base import *
+from advanced_alchemy.mixins import *
+`;
+
 /** The library modules by dotted name. */
 const MODULES: ReadonlyMap<string, string> = new Map([
   ['fastapi_users_db_sqlalchemy', FASTAPI_USERS_DB_SQLALCHEMY],
@@ -465,6 +472,15 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['advanced_alchemy.base', ADVANCED_ALCHEMY_BASE],
   ['advanced_alchemy.mixins', ADVANCED_ALCHEMY_MIXINS],
   ['advanced_alchemy.types', ADVANCED_ALCHEMY_TYPES],
+  // Litestar's re-exports of advanced-alchemy (its 2.x plugins and contrib modules, and advanced-alchemy's extension).
+  ['advanced_alchemy.extensions', ''],
+  ['advanced_alchemy.extensions.litestar', LITESTAR_SQLALCHEMY],
+  ['litestar', ''],
+  ['litestar.plugins', ''],
+  ['litestar.plugins.sqlalchemy', LITESTAR_SQLALCHEMY],
+  ['litestar.contrib', ''],
+  ['litestar.contrib.sqlalchemy', LITESTAR_SQLALCHEMY],
+  ['litestar.contrib.sqlalchemy.base', 'from advanced_alchemy.base import *\n'],
   ['oslo_db', ''],
   ['oslo_db.sqlalchemy', ''],
   ['oslo_db.sqlalchemy.models', OSLO_DB_MODELS],

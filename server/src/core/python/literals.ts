@@ -1,5 +1,5 @@
 import type { Expr, Span, Stmt } from './syntax';
-import { keywordArg, methodKind } from './syntax';
+import { innerBlocks, keywordArg, methodKind, subExprs } from './syntax';
 import type { ClassStmt, Locals, Resolver, Value } from './resolve';
 
 /** A Python literal value the analysis can know without running code. */
@@ -390,7 +390,68 @@ export function helperArguments(ctx: { file: string }, def: Extract<Stmt, { k: '
     const arg = call.args[i] ?? keywordArg(call, p.name) ?? p.default;
     if (arg) locals.set(p.name, arg === p.default ? { t: 'expr', file: defFile, e: arg } : { t: 'expr', file: ctx.file, e: arg });
   });
+  bindBodyLocals(def, defFile, locals);
   return locals;
+}
+
+/**
+ * What a helper's straight-line statements before its `return` add to its bound parameters: a name the body assigns
+ * once, at its top level and not from itself (`col = Column(*args, **kwargs)`), and the keys `**kwargs` gets from
+ * `kwargs.setdefault("k", v)` or `kwargs["k"] = v`. A name assigned more than once, or inside a block, stays unknown.
+ */
+function bindBodyLocals(def: Extract<Stmt, { k: 'def' }>, defFile: string, locals: Map<string, Value>): void {
+  const params = new Set(def.params.map((p) => p.name));
+  const assigned = assignmentCounts(def.body);
+  const kwargsParam = def.params.find((p) => p.star === '**')?.name;
+  const setKeyword = (key: Expr | undefined, value: Expr | undefined, replace: boolean): void => {
+    const bound = kwargsParam === undefined ? undefined : locals.get(kwargsParam);
+    if (key?.k !== 'str' || !value || bound?.t !== 'expr' || bound.e.k !== 'dict') return;
+    const present = bound.e.entries.some(([k]) => k?.k === 'str' && k.v === key.v);
+    if (present && !replace) return;
+    const id = `${kwargsParam}\0${key.v}\0body`;
+    locals.set(id, { t: 'expr', file: defFile, e: value });
+    const entry: [Expr, Expr] = [key, { k: 'name', id, s: value.s }];
+    const entries = [...bound.e.entries.filter(([k]) => !(k?.k === 'str' && k.v === key.v)), entry];
+    locals.set(kwargsParam!, { ...bound, e: { ...bound.e, entries } });
+  };
+  for (const st of def.body) {
+    if (st.k === 'return') break;
+    if (st.k === 'expr' && st.value.k === 'call' && st.value.fn.k === 'attr' && st.value.fn.name === 'setdefault' && st.value.fn.obj.k === 'name' && st.value.fn.obj.id === kwargsParam) {
+      setKeyword(st.value.args[0], st.value.args[1], false);
+    }
+    if (st.k !== 'assign' || !st.value || st.targets.length !== 1) continue;
+    const [target] = st.targets;
+    if (target.k === 'subscript' && target.obj.k === 'name' && target.obj.id === kwargsParam && target.index.length === 1) setKeyword(target.index[0], st.value, true);
+    if (target.k === 'name' && !params.has(target.id) && assigned.get(target.id) === 1 && !mentions(st.value, target.id)) locals.set(target.id, { t: 'expr', file: defFile, e: st.value });
+  }
+}
+
+/** How many times each plain name is bound in a block (assigned, a loop's or a `with`'s target, a def or class), blocks inside included. */
+function assignmentCounts(body: Stmt[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  const bind = (e: Expr | string): void => {
+    if (typeof e === 'string') counts.set(e, (counts.get(e) ?? 0) + 1);
+    else if (e.k === 'name') bind(e.id);
+    else if (e.k === 'tuple' || e.k === 'list') e.items.forEach(bind);
+    else if (e.k === 'starred') bind(e.value);
+  };
+  const visit = (stmts: Stmt[]): void => {
+    for (const st of stmts) {
+      if (st.k === 'assign') st.targets.forEach(bind);
+      else if (st.k === 'for') bind(st.target);
+      else if (st.k === 'with') {
+        for (const item of st.items) if (item.as) bind(item.as);
+      } else if (st.k === 'def' || st.k === 'class') bind(st.name);
+      for (const block of innerBlocks(st)) visit(block);
+    }
+  };
+  visit(body);
+  return counts;
+}
+
+/** Whether an expression reads a name. */
+function mentions(e: Expr, name: string): boolean {
+  return (e.k === 'name' && e.id === name) || subExprs(e).some((inner) => mentions(inner, name));
 }
 
 /**

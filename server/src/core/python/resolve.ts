@@ -126,6 +126,11 @@ export class Resolver {
     return [...candidates].sort((x, y) => score(y) - score(x) || x.length - y.length)[0];
   }
 
+  /** The project file an import statement of `fromFile` loads (`level` dots before `module`), if any. */
+  importedModule(fromFile: string, level: number, module: string): string | undefined {
+    return level > 0 ? this.relativeModule(fromFile, level, module) : this.findModule(module, fromFile);
+  }
+
   /** A library module Alembic Drift describes, by its dotted name. */
   private libraryModule(dotted: string): string | undefined {
     const file = this.source.libraryModule?.(dotted);

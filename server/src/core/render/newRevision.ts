@@ -1,4 +1,5 @@
 import type { EnvironmentAnalysis } from '../project';
+import type { RevisionGraph } from '../migrations/graph';
 import { matchMigrationTables, type SchemaChange } from '../diff/diffSchemas';
 import { dirname } from '../config/environments';
 import { revisionFileName } from './fileName';
@@ -23,6 +24,8 @@ export interface NewRevisionInput {
   revisionId?: string;
   /** The dialect to assume when the environment's config names none (the `dialect` setting). */
   dialect?: string;
+  /** The head to follow (`--head`: a head's id, or `label@head`), where the heads must not all be merged. */
+  head?: string;
 }
 
 /** A revision ready to be written. */
@@ -72,6 +75,48 @@ function touchedAfterHead(analysis: EnvironmentAnalysis, changes: SchemaChange[]
 const GRAPH_BLOCKERS = new Set(['revision-cycle', 'missing-down-revision', 'duplicate-revision']);
 
 /**
+ * The heads a new revision follows: the one `--head` names (a head's id or its start, or `label@head`), else all of
+ * them, merged; but heads on separately labelled branches (expand and contract) are kept apart, as Alembic keeps them:
+ * one must be named.
+ */
+function parentHeads(graph: RevisionGraph, heads: string[], wanted: string | undefined): string[] {
+  const labels = new Map(heads.map((h) => [h, branchLabelsOf(graph, h)]));
+  const describe = (h: string): string => `${h}${labels.get(h)!.size > 0 ? ` (${[...labels.get(h)!].join(', ')})` : ''}`;
+  if (wanted !== undefined) {
+    const at = wanted.indexOf('@');
+    const label = at >= 0 ? wanted.slice(0, at) : undefined;
+    const matching = label !== undefined ? (wanted.slice(at + 1) === 'head' ? heads.filter((h) => labels.get(h)!.has(label)) : []) : wanted === 'head' ? heads : heads.filter((h) => h.startsWith(wanted));
+    if (matching.length === 1) return matching;
+    const known = heads.length === 0 ? 'there is no head' : `the heads are ${heads.map(describe).join(', ')}`;
+    throw new RevisionError(`--head ${wanted} names ${matching.length === 0 ? 'no head' : 'several heads'} (${known}); name one head by its id or as label@head`);
+  }
+  const sets = [...labels.values()];
+  const apart = sets.find((set) => [...set].some((l) => !sets.every((other) => other.has(l))));
+  if (heads.length > 1 && apart) {
+    const example = [...apart].find((l) => !sets.every((other) => other.has(l)))!;
+    throw new RevisionError(`the heads ${heads.map(describe).join(', ')} are on separately labelled branches, which a merge would join: name the one to follow with --head (as alembic revision --head does), e.g. --head ${example}@head`);
+  }
+  return heads;
+}
+
+/** The branch labels a revision is on: its own and those of every revision it descends from, as `label@head` finds it. */
+function branchLabelsOf(graph: RevisionGraph, id: string): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const stack = [id];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const revision = graph.revisions.get(next);
+    if (!revision) continue;
+    for (const l of revision.branchLabels) out.add(l);
+    stack.push(...revision.downRevisions);
+  }
+  return out;
+}
+
+/**
  * Plans the one revision that takes an environment's migrations to its models, as `alembic revision --autogenerate`
  * would write it but with no database: down_revision is the head (a tuple merging all heads when there are several),
  * the file name follows `file_template`, and the text follows the project's template. Throws RevisionError when it
@@ -96,7 +141,7 @@ export function newRevision(input: NewRevisionInput): NewRevision {
     const what = unread.message.startsWith(unread.file) ? unread.message : `${unread.file}: ${unread.message.charAt(0).toLowerCase()}${unread.message.slice(1)}`;
     throw new RevisionError(`${what.replace(/\.$/, '')}. Fix it first: what it describes is not known, and a revision written now could drop or re-create it`);
   }
-  const heads = [...analysis.heads].sort();
+  const heads = parentHeads(analysis.graph, [...analysis.heads].sort(), input.head);
   const downRevision = heads.length === 0 ? null : heads.length === 1 ? heads[0] : heads;
 
   let folder: string;

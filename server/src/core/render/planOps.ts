@@ -3,6 +3,7 @@ import { checkMentions, tableKey, type ColumnDef, type ForeignKeyDef, type Index
 import { enumValuesDiffer, typesDiffer } from '../schema/types';
 import type { Op, Step, TableRef } from './ops';
 import { postgresConstraintName } from '../schema/databaseNames';
+import { cutIdentifier } from '../schema/identifiers';
 
 /** What the planner needs besides the changes. */
 export interface PlanOptions {
@@ -286,9 +287,12 @@ function alterOps(table: TableRef, changes: SchemaChange[]): Op[] {
   return ops;
 }
 
-/** A name for a constraint the model leaves unnamed, so that batch mode and the downgrade can find it again. */
+/**
+ * A name for a constraint the model leaves unnamed, so that batch mode and the downgrade can find it again; cut to
+ * PostgreSQL's 63 characters as SQLAlchemy cuts a long generated name.
+ */
 function givenName(prefix: string, parts: string[]): string {
-  return [prefix, ...parts].join('_');
+  return cutIdentifier([prefix, ...parts].join('_'));
 }
 
 function namedUniqueOp(table: TableRef, unique: UniqueDef): Op {

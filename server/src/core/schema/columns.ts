@@ -98,6 +98,9 @@ export function columnDeclaration(ctx: EvalContext, e: Expr | undefined, depth =
     const bound = ctx.resolver.classAttribute(member.owner, member.name);
     return bound && columnDeclaration({ resolver: ctx.resolver, file: bound.file }, bound.found, depth + 1);
   }
+  // A helper's local (`col = Column(...); col.info = ...; return col`).
+  const local = e?.k === 'name' && depth <= 4 ? ctx.locals?.get(e.id) : undefined;
+  if (local?.t === 'expr') return columnDeclaration({ ...ctx, file: local.file }, local.e, depth + 1);
   if (e?.k !== 'call' || depth > 4) return undefined;
   // SQLAlchemy's recipe for a column several single-table subclasses share: `Base.__table__.c.get("x", Column(...))`.
   if (e.fn.k === 'attr' && e.fn.name === 'get' && e.args.length === 2 && e.fn.obj.k === 'attr' && e.fn.obj.name === 'c' && e.fn.obj.obj.k === 'attr' && e.fn.obj.obj.name === '__table__') {

@@ -18,3 +18,13 @@ export function sameIdentifier(a: string | undefined, b: string | undefined): bo
   if (whole.length <= cut.length + 3 || !CUT_TAIL.test(cut) || whole.slice(0, cut.length - 5) !== cut.slice(0, -5)) return false;
   return createHash('md5').update(whole, 'utf8').digest('hex').slice(-4) === cut.slice(-4);
 }
+
+/** PostgreSQL's identifier length (MySQL's is 64): a name Alembic Drift makes up stays within it. */
+const MAX_IDENTIFIER_LENGTH = 63;
+
+/**
+ * A name as SQLAlchemy cuts a generated one longer than the limit (see `sameIdentifier`); shorter names unchanged.
+ */
+export function cutIdentifier(name: string, max = MAX_IDENTIFIER_LENGTH): string {
+  return name.length <= max ? name : `${name.slice(0, max - 8)}_${createHash('md5').update(name, 'utf8').digest('hex').slice(-4)}`;
+}

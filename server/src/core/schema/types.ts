@@ -340,6 +340,8 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   const variantB = options.dialect !== undefined ? b.variants?.[options.dialect] : undefined;
   if (variantA || variantB) return typesDiffer(variantA ?? a, variantB ?? b, options);
   if (!a.family || !b.family) return false;
+  // Off SQLite, a non-native enum (a VARCHAR) is not the database's enum type a native one is.
+  if (a.family === 'ENUM' && b.family === 'ENUM' && options.dialect !== 'sqlite' && isNativeEnum(a) !== isNativeEnum(b)) return true;
   const stored = storedEnumLengths(a, b, options.dialect);
   if (stored) return stored[0] !== stored[1];
   // A non-native enum is a VARCHAR: against one of no length, Alembic finds no difference (fides' Enum(..., native_enum=False) and String()).
@@ -358,13 +360,19 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   return false;
 }
 
+/** Whether a type is an enum the database keeps as a type of its own (off SQLite). */
+function isNativeEnum(t: SqlType): boolean {
+  return t.family === 'ENUM' && t.args.native_enum !== false;
+}
+
 /**
  * The VARCHAR lengths a non-native enum and what it is compared with are stored in (SQLite, or `native_enum=False`
- * on either side), when both are known: an Enum's `length=`, else its longest value, as SQLAlchemy sizes it.
+ * on every enum side), when both are known: an Enum's `length=`, else its longest value, as SQLAlchemy sizes it.
  */
 export function storedEnumLengths(a: SqlType, b: SqlType, dialect: string | undefined): [number, number] | undefined {
   if (a.family !== 'ENUM' && b.family !== 'ENUM') return undefined;
-  if (dialect !== 'sqlite' && a.args.native_enum !== false && b.args.native_enum !== false) return undefined;
+  // Off SQLite, a native enum is a type of its own (PostgreSQL's CREATE TYPE, MySQL's ENUM), not a VARCHAR.
+  if (dialect !== 'sqlite' && (isNativeEnum(a) || isNativeEnum(b))) return undefined;
   const length = (t: SqlType): number | undefined => {
     const given = t.args.length;
     if (typeof given === 'number') return given;
