@@ -462,6 +462,26 @@ class PersonLink(Base):
     assert.ok(downgrade.some((l) => l.startsWith(`op.drop_constraint('${name}', `)), downgrade.join('\n'));
   });
 
+  it("says how to take a value out of a PostgreSQL enum type, which ALTER TYPE ... ADD VALUE cannot do (FitTrackee)", async () => {
+    const models = (values: string): string => `import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+Base = declarative_base()
+class Workout(Base):
+    __tablename__ = "workouts"
+    id = sa.Column(sa.Integer, primary_key=True)
+    visibility = sa.Column(sa.Enum(${values}, name="visibility_levels"))
+`;
+    const todo = async (values: string): Promise<string | undefined> => {
+      const env = await environment({
+        'app/models.py': models(values),
+        'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.create_table("workouts", sa.Column("id", sa.Integer(), nullable=False), sa.Column("visibility", sa.Enum("private", "followers", "public", name="visibility_levels")), sa.PrimaryKeyConstraint("id"))'),
+      });
+      return renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' }).upgrade.find((l) => l.includes('TODO'));
+    };
+    assert.match((await todo('"private", "followers", "public", "everyone"'))!, /add ALTER TYPE \.\.\. ADD VALUE there/);
+    assert.match((await todo('"private", "public"'))!, /\('followers' removed\); on PostgreSQL an enum type cannot lose a value: make a new type/);
+  });
+
   it('puts per-table ops in batch blocks in batch mode, with a blank line after each, and table ops outside', async () => {
     const env = await environment({ 'app/models.py': AHEAD_MODELS, 'migrations/versions/a1_init.py': USERS_REVISION }, SQLITE_INI);
     const { upgrade } = renderChangeOps({ changes: env.changes, batch: true, dialect: 'sqlite' });

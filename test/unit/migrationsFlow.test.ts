@@ -348,6 +348,19 @@ describe('migrations: branches', () => {
     assert.deepEqual([table(r, 'users').uncertain, table(r, 'posts').uncertain], [true, true]);
   });
 
+  it('makes a named constraint both branches of an undecided test create once; a second one of that name is refused', async () => {
+    const both = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
+      if op.get_bind().engine.name == "sqlite":
+          with op.batch_alter_table("users") as batch_op:
+              batch_op.create_unique_constraint("uq_users_email", ["email"])
+      else:
+          op.create_unique_constraint("uq_users_email", "users", ["email"])
+    `) });
+    assert.deepEqual(table(both, 'users').uniques.map((u) => u.name), ['uq_users_email']);
+    const twice = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', 'op.create_unique_constraint("uq_users_email", "users", ["email"])\nop.create_unique_constraint("uq_users_email", "users", ["email"])') });
+    assert.deepEqual(twice.findings.map((f) => `${f.code} ${f.message}`), ['invalid-operation op.create_unique_constraint: constraint "uq_users_email" already exists on table "users".']);
+  });
+
   it('leaves a value the two branches of an undecided dialect test bind differently unknown after them (tacker)', async () => {
     const revision = rev('a', null, `
       if op.get_bind().engine.name == "postgresql":

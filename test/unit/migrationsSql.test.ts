@@ -159,6 +159,18 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(table(qualified, 'users').indexes.map((i) => i.name), ['ix_users_email', 'ix_users_id', 'ix_users_singleton', 'ix_users_id_again']);
   });
 
+  it("reads MySQL's ALTER TABLE ... ADD INDEX with MySQL's grammar when the dialect is unknown, not as a column named index (nylas)", async () => {
+    const r = await replay({ 'v/a.py': rev('a', null, `
+      op.create_table("contact", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("namespace_id", sa.Integer()), sa.Column("created_at", sa.DateTime()))
+      op.execute("ALTER TABLE contact ADD INDEX idx_namespace_created(namespace_id, created_at)")
+      op.execute("ALTER TABLE contact ADD UNIQUE KEY uq_contact_ns (namespace_id)")
+    `) });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 'contact').columns.keys()], ['id', 'namespace_id', 'created_at']);
+    assert.deepEqual(table(r, 'contact').indexes.map((i) => [i.name, i.columns, i.unique]), [['idx_namespace_created', ['namespace_id', 'created_at'], false]]);
+    assert.deepEqual(table(r, 'contact').uniques.map((u) => [u.name, u.columns]), [['uq_contact_ns', ['namespace_id']]]);
+  });
+
   it('ignores data changes, functions, triggers, extensions, grants and comments', async () => {
     const r = await replay({
       'v/a.py': executing('a', null, `

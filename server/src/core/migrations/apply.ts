@@ -256,6 +256,12 @@ class SchemaReplay {
         const table = this.existing(op.table, op);
         if (!table || !op.constraint) return;
         if ((op.constraint.kind === 'unique' || op.constraint.kind === 'primary') && op.constraint.usingIndex !== undefined) return this.constraintFromIndex(table, op.constraint, op.constraint.usingIndex, op);
+        // The same name twice: the database refuses the second; both arms of an undecided `if` make it once.
+        const { name } = op.constraint;
+        if (name !== undefined && op.constraint.kind !== 'primary' && [...table.uniques, ...table.foreignKeys, ...table.checks].some((c) => c.name === name)) {
+          if (!this.tolerates(table)) this.invalid(`${label(op)}: constraint "${name}" already exists on table "${qualified(table)}".`, table);
+          return;
+        }
         if (op.constraint.kind !== 'check') this.checkColumns(table, op.constraint.columns);
         this.addConstraint(table, op.constraint, op.origin);
         return;

@@ -23,7 +23,8 @@ export function readSqlOps(sql: string, origin: SourceRef, options: { dialect?: 
   const pragma = LEGACY_ALTER_TABLE.exec(prepared);
   if (pragma) return [{ ...sqlOpBase(origin), kind: 'legacy_alter_table', on: /^(on|1|true|yes)$/i.test(pragma[1]) }];
   if (!SCHEMA_CHANGE_WORD.test(prepared)) return [];
-  const grammars = grammarOrder(options.dialect);
+  // PostgreSQL's grammar reads MySQL's `ADD INDEX ix (a, b)` as a column named "index" (nylas): MySQL's goes first.
+  const grammars = grammarOrder(options.dialect ?? (MYSQL_ADD_INDEX.test(prepared) ? 'mysql' : undefined));
   const whole = parsers && readWith(parsers, grammars, prepared, origin);
   if (whole) return whole;
   const out: MigrationOp[] = [];
@@ -41,6 +42,9 @@ const SCHEMA_CHANGE_WORD = /\b(?:create|alter|drop|rename)\b/i;
 
 /** SQLite's `PRAGMA legacy_alter_table = ON`, alone in the text. */
 const LEGACY_ALTER_TABLE = /^\s*PRAGMA\s+legacy_alter_table\s*=\s*['"]?(on|off|1|0|true|false|yes|no)['"]?\s*;?\s*$/i;
+
+/** MySQL's own way to add an index in ALTER TABLE, which no other grammar has. */
+const MYSQL_ADD_INDEX = /\bADD\s+(?:(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?(?:INDEX|KEY)\b/i;
 
 type Grammar = 'postgres' | 'mysql' | 'sqlite';
 

@@ -281,10 +281,18 @@ function alterOps(table: TableRef, changes: SchemaChange[]): Op[] {
   for (const list of byColumn.values()) {
     const whats = new Set(list.map((c) => c.what));
     const { column, existing } = list[0];
-    const why = whats.has('enum') ? [`TODO: the values of the enum of "${table.name}.${column.name}" change; on PostgreSQL an existing enum type keeps its values through ALTER COLUMN: add ALTER TYPE ... ADD VALUE there.`] : undefined;
+    const why = whats.has('enum') ? [enumChangeTodo(`${table.name}.${column.name}`, existing.type?.enumValues ?? [], column.type?.enumValues ?? [])] : undefined;
     ops.push({ kind: 'alter_column', table, from: existing, to: column, database: existing, type: whats.has('type') || whats.has('enum'), nullable: whats.has('nullable'), serverDefault: whats.has('server-default'), why });
   }
   return ops;
+}
+
+/** What to do by hand where an enum's values change: PostgreSQL's enum type keeps its values through ALTER COLUMN. */
+function enumChangeTodo(column: string, before: string[], after: string[]): string {
+  const removed = before.filter((v) => !after.includes(v));
+  const what = `the values of the enum of "${column}" change`;
+  if (removed.length === 0) return `TODO: ${what}; on PostgreSQL an existing enum type keeps its values through ALTER COLUMN: add ALTER TYPE ... ADD VALUE there.`;
+  return `TODO: ${what} (${removed.map((v) => `'${v}'`).join(', ')} removed); on PostgreSQL an enum type cannot lose a value: make a new type with the model's values, ALTER COLUMN ... TYPE it USING the column cast through text, then drop the old type.`;
 }
 
 /**
