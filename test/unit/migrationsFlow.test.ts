@@ -361,6 +361,24 @@ describe('migrations: branches', () => {
     assert.deepEqual(twice.findings.map((f) => `${f.code} ${f.message}`), ['invalid-operation op.create_unique_constraint: constraint "uq_users_email" already exists on table "users".']);
   });
 
+  it("makes a use_alter foreign key once when create_foreign_key makes it after create_table, and keeps batch mode's last constraint of a name (prefect)", async () => {
+    const later = await replay({ 'v/a.py': rev('a', null, `
+      op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
+      op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("user_id", sa.Integer()), sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_posts_user", use_alter=True))
+      op.create_foreign_key("fk_posts_user", "posts", "users", ["user_id"], ["id"], ondelete="SET NULL")
+    `) });
+    assert.deepEqual(later.findings.map((f) => f.code), []);
+    assert.deepEqual(table(later, 'posts').foreignKeys.map((k) => `${k.name} ${k.ondelete}`), ['fk_posts_user SET NULL']);
+    const batch = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
+      op.add_column("posts", sa.Column("user_id", sa.Integer()))
+      with op.batch_alter_table("posts") as batch_op:
+          batch_op.create_foreign_key("fk_posts_user", "users", ["user_id"], ["id"])
+          batch_op.create_foreign_key("fk_posts_user", "users", ["user_id"], ["id"], ondelete="CASCADE")
+    `) });
+    assert.deepEqual(batch.findings.map((f) => f.code), []);
+    assert.deepEqual(table(batch, 'posts').foreignKeys.map((k) => `${k.name} ${k.ondelete}`), ['fk_posts_user CASCADE']);
+  });
+
   it('leaves a value the two branches of an undecided dialect test bind differently unknown after them (tacker)', async () => {
     const revision = rev('a', null, `
       if op.get_bind().engine.name == "postgresql":

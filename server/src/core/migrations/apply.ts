@@ -256,9 +256,15 @@ class SchemaReplay {
         const table = this.existing(op.table, op);
         if (!table || !op.constraint) return;
         if ((op.constraint.kind === 'unique' || op.constraint.kind === 'primary') && op.constraint.usingIndex !== undefined) return this.constraintFromIndex(table, op.constraint, op.constraint.usingIndex, op);
-        // The same name twice: the database refuses the second; both arms of an undecided `if` make it once.
         const { name } = op.constraint;
-        if (name !== undefined && op.constraint.kind !== 'primary' && [...table.uniques, ...table.foreignKeys, ...table.checks].some((c) => c.name === name)) {
+        const same = name !== undefined && op.constraint.kind !== 'primary' ? [...table.uniques, ...table.foreignKeys, ...table.checks].find((c) => c.name === name) : undefined;
+        if (same && (op.via === 'batch_op' || ('useAlter' in same && same.useAlter))) {
+          // Batch mode keeps one constraint of a name, the last made; a use_alter key of create_table is made now.
+          table.uniques = table.uniques.filter((c) => c !== same);
+          table.foreignKeys = table.foreignKeys.filter((c) => c !== same);
+          table.checks = table.checks.filter((c) => c !== same);
+        } else if (same) {
+          // The same name twice: the database refuses the second; both arms of an undecided `if` make it once.
           if (!this.tolerates(table)) this.invalid(`${label(op)}: constraint "${name}" already exists on table "${qualified(table)}".`, table);
           return;
         }
@@ -826,7 +832,7 @@ class SchemaReplay {
         let refColumns = spec.refs.map((r) => r.slice(r.lastIndexOf('.') + 1));
         if (refColumns.every((c) => c === '')) refColumns = [...(this.schema.get(tableKey(refTable, refSchema))?.primaryKey ?? [])];
         const { name } = this.named('fk', table, spec.columns, spec.name, refTable);
-        table.foreignKeys.push({ name, ...this.unnamed({ name }, table, spec.columns, 'fkey'), columns: spec.columns, refTable, refSchema, refColumns, ondelete: spec.ondelete, onupdate: spec.onupdate, origin });
+        table.foreignKeys.push({ name, ...this.unnamed({ name }, table, spec.columns, 'fkey'), columns: spec.columns, refTable, refSchema, refColumns, ondelete: spec.ondelete, onupdate: spec.onupdate, origin, ...(spec.useAlter ? { useAlter: true as const } : {}) });
         return;
       }
     }

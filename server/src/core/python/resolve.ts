@@ -74,6 +74,8 @@ export class Resolver {
   private readonly fileSet: Set<string>;
   /** The dotted name of each library module found so far, by its file. */
   private readonly libraryNames = new Map<string, string>();
+  /** The answer of findModule for each dotted name that does not depend on the importing file. */
+  private readonly foundModules = new Map<string, string | undefined>();
 
   constructor(private readonly source: ModuleSource) {
     this.fileSet = new Set(source.files());
@@ -108,12 +110,17 @@ export class Resolver {
 
   /** The project file that holds the dotted module name, as Python would find it from `fromFile`, if any. */
   findModule(dotted: string, fromFile?: string): string | undefined {
-    // A project package called alembic (fides' migrations, `fides.api.alembic`, checked from fides/api) is not the
-    // library that `from alembic import op` imports; nor is one called sqlalchemy.
-    if (LIBRARY_ROOTS.has(dotted.split('.')[0])) return undefined;
+    // The same few names (`sqlalchemy`, `alembic.op`) are asked for at nearly every call a revision makes.
+    if (this.foundModules.has(dotted)) return this.foundModules.get(dotted);
     const candidates = this.moduleIndex.get(dotted);
-    if (!candidates || candidates.length === 0) return this.libraryModule(dotted);
-    if (candidates.length === 1) return candidates[0];
+    if (!candidates || candidates.length <= 1) {
+      // A project package called alembic (fides' migrations, `fides.api.alembic`, checked from fides/api) is not the
+      // library that `from alembic import op` imports; nor is one called sqlalchemy.
+      const found = LIBRARY_ROOTS.has(dotted.split('.')[0]) ? undefined : (candidates?.[0] ?? this.libraryModule(dotted));
+      this.foundModules.set(dotted, found);
+      return found;
+    }
+    if (LIBRARY_ROOTS.has(dotted.split('.')[0])) return undefined;
     // Prefer the candidate that shares the longest folder prefix with the importing file, then the shortest path.
     const score = (f: string): number => {
       if (!fromFile) return 0;

@@ -303,7 +303,8 @@ export type ConstraintSpec =
   | { kind: 'index'; name?: string; columns: string[]; unique: boolean; conventional?: boolean; options?: IndexOption[]; expressions?: boolean }
   | { kind: 'primary'; name?: string; columns: string[]; usingIndex?: string }
   /** `refClass`: the model class `[User.id]` names, when the referred columns are given as its attributes. */
-  | { kind: 'foreign'; name?: string; columns: string[]; refs: string[]; refClass?: { file: string; cls: ClassStmt }; ondelete?: string; onupdate?: string }
+  /** `useAlter`: `use_alter=True`, which leaves the key out of CREATE TABLE on databases that have ALTER. */
+  | { kind: 'foreign'; name?: string; columns: string[]; refs: string[]; refClass?: { file: string; cls: ClassStmt }; ondelete?: string; onupdate?: string; useAlter?: true }
   | CheckSpec;
 
 /**
@@ -435,7 +436,7 @@ export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k:
         refs = resolved.map((r) => `@class:${r}`);
       }
       if (!cols || !refs) return undefined;
-      return { kind: 'foreign', name, columns: cols, refs, ...(refClass ? { refClass } : {}), ondelete: str(keywordArg(call, 'ondelete')), onupdate: str(keywordArg(call, 'onupdate')) };
+      return { kind: 'foreign', name, columns: cols, refs, ...(refClass ? { refClass } : {}), ondelete: str(keywordArg(call, 'ondelete')), onupdate: str(keywordArg(call, 'onupdate')), ...(bool(ctx, keywordArg(call, 'use_alter')) ? { useAlter: true as const } : {}) };
     }
     case 'sa.CheckConstraint': {
       const sql = str(call.args[0] ?? keywordArg(call, 'sqltext'));

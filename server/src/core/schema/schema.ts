@@ -138,6 +138,8 @@ export interface ForeignKeyDef {
   origin: SourceRef;
   /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`orders_user_id_fkey`). */
   databaseName?: string;
+  /** Migration side: `use_alter=True` in create_table, which databases with ALTER leave to a later create_foreign_key. */
+  useAlter?: true;
 }
 
 /** A CHECK constraint: compared by name alone, as Alembic (1.19 and later) compares them. */
