@@ -30,6 +30,16 @@ const USERS = `
 `;
 
 describe('analysis: comparing models with the schema at head as Alembic does', () => {
+  it('leaves only the column a drop_column under an undecided test drops out of the comparison, not its table (hotosm)', async () => {
+    const findings = await analysis(`
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tag", sa.String()), sa.Column("name", sa.String(20)), sa.PrimaryKeyConstraint("id"))
+      if op.get_bind().execute(sa.text("select count(*) from users")).scalar() == 0:
+          op.drop_column("users", "tag")
+    `, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(`${USERS}      name = sa.Column(sa.String(40))\n      email = sa.Column(sa.String(80))\n`)}` });
+    assert.deepEqual(findings.map((f) => `${f.code} ${f.table}.${f.column ?? ''}`).sort(), ['missing-column users.email', 'type-mismatch users.name', 'unresolved users.tag']);
+    assert.match(findings.find((f) => f.code === 'unresolved')!.message, /^op\.drop_column: runs only under a condition that could not be decided .*; column "users\.tag" is not compared\.$/);
+  });
+
   it('treats String(255) = VARCHAR(length=255), Numeric = DECIMAL, and a side without length as equal', async () => {
     const found = await drift(`${USERS}      name = sa.Column(sa.String(255))\n      price = sa.Column(sa.Numeric(10, 2))\n      bio = sa.Column(sa.String)\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.VARCHAR(length=255)),

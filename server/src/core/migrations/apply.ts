@@ -440,6 +440,8 @@ class SchemaReplay {
       if (!op.ifExists && !this.tolerates(table, name)) this.invalid(`${label(op)}: column "${qualified(table)}.${name}" does not exist at this point.`, table, name);
       return;
     }
+    // A drop that may not run keeps the column (touch() put only it in doubt), so that later ops are not misjudged.
+    if (this.uncertain && op.unresolved.length === 0 && !table.uncertain) return;
     table.columns.delete(name);
     // Like the database: indexes and constraints on a dropped column go with it. Their names are remembered, since
     // a later explicit drop of them is harmless (batch mode applies all its ops to one copy of the table).
@@ -762,6 +764,13 @@ class SchemaReplay {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
       if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
       this.untrustConstraints(table, op);
+      return;
+    }
+    if (this.uncertain && op.kind === 'drop_column' && op.unresolved.length === 0 && op.column !== undefined && !table.uncertain) {
+      // Only the dropped column is in doubt (hotosm drops one when a data copy counted every row); dropColumn keeps it.
+      const column = op.column;
+      if (!this.uncertainOps.some((o) => o.kind === 'drop_column' && o.table === table.name && o.schema === table.schema && o.column === column)) this.report('unresolved', `${label(op)}: ${this.onlySome()}; column "${qualified(table)}.${op.column}" is not compared.`, table.name, op.column);
+      this.uncertainOps.push({ kind: 'drop_column', revision: this.revision, origin: op.origin, table: table.name, ...(table.schema !== undefined ? { schema: table.schema } : {}), column: op.column });
       return;
     }
     if (this.uncertain && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; table "${qualified(table)}" is not compared.`, table.name);
