@@ -381,13 +381,17 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found(grown), ['unresolved op.alter_column: could not evaluate the table name `table` statically.']);
   });
 
-  it("reads the schema a __table_args__ helper is given (indico's auto_table_args), and a column named registry (backend.ai)", async () => {
+  it("reads the schema a __table_args__ helper is given (indico's auto_table_args, also ending a tuple), and a column named registry (backend.ai)", async () => {
     const models = `
       import sqlalchemy as sa
       from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+      from elsewhere import mixin_args
 
       def table_args(cls, **kw):
           return kw
+
+      def merged_args(cls, **kw):
+          return (*mixin_args(cls), kw)
 
       class Base(DeclarativeBase):
           pass
@@ -404,10 +408,24 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
           __table_args__ = table_args(None, schema="users")
           id = sa.Column(sa.Integer, primary_key=True)
           registry: Mapped[str] = mapped_column("registry", sa.String(50), nullable=False)
+
+      class EventPrincipal(Base):
+          __tablename__ = "principals"
+          @declared_attr
+          def __table_args__(cls):
+              return (sa.CheckConstraint("id > 0", name="positive"), *merged_args(cls, schema="events"))
+          id = sa.Column(sa.Integer, primary_key=True)
+
+      class CategoryPrincipal(Base):
+          __tablename__ = "principals"
+          __table_args__ = {"schema": "categories"}
+          id = sa.Column(sa.Integer, primary_key=True)
     `;
     const create = `
       op.create_table("settings", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"), schema="events")
       op.create_table("settings", sa.Column("id", sa.Integer(), nullable=False), sa.Column("registry", sa.String(50), nullable=False), sa.PrimaryKeyConstraint("id"), schema="users")
+      op.create_table("principals", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"), sa.CheckConstraint("id > 0", name="positive"), schema="events")
+      op.create_table("principals", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"), schema="categories")
     `;
     assert.deepEqual(await drift('', create, { 'app/models.py': models }), []);
     assert.deepEqual(await drift('', create.replace('sa.Column("registry", sa.String(50), nullable=False), ', ''), { 'app/models.py': models }), ['missing-column settings.registry']);
@@ -971,6 +989,31 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
       project.setFile(`${service}/migrations/versions/a1.py`, `from alembic import op\nimport sqlalchemy as sa\nrevision = "${service}1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("projects", sa.Column("uuid", sa.String(${service === 'api' ? 36 : 255}), nullable=False), sa.PrimaryKeyConstraint("uuid"))\n`);
     }
     assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.file}`), []);
+  });
+
+  it("keeps apart two services' classes of one table name in one MetaData (Open-Assistant's SQLModel.metadata), and merges them with extend_existing", async () => {
+    const project = new Project(await testParser());
+    const services = { backend: 'text', inference: 'content' };
+    for (const [service, column] of Object.entries(services)) {
+      project.setFile(`${service}/alembic.ini`, '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n');
+      project.setFile(`${service}/${service}_app/models.py`, py(`
+        from sqlmodel import Field, SQLModel
+        class Message(SQLModel, table=True):
+            __tablename__ = "message"
+            id: int | None = Field(default=None, primary_key=True)
+            ${column}: str
+      `));
+      project.setFile(`${service}/migrations/env.py`, `import sqlmodel\nfrom ${service}_app import models\ntarget_metadata = sqlmodel.SQLModel.metadata\n`);
+      project.setFile(`${service}/migrations/versions/a1.py`, `from alembic import op\nimport sqlalchemy as sa\nimport sqlmodel\nrevision = "${service}1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("message", sa.Column("id", sa.Integer(), nullable=False), sa.Column("${column}", sqlmodel.sql.sqltypes.AutoString(), nullable=False), sa.PrimaryKeyConstraint("id"))\n`);
+    }
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.file}`), []);
+    // In one service, a second class that extends the first's table adds its columns to it.
+    const extend = (args: string): Promise<string[]> =>
+      drift(`${USERS}      name = sa.Column(sa.String(20))\n`, 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(20)), sa.PrimaryKeyConstraint("id"))', {
+        'app/more.py': `import sqlalchemy as sa\nfrom app.models import Base\n\nclass MoreUser(Base):\n    __tablename__ = "users"\n    ${args}\n    email = sa.Column(sa.String(80))\n`,
+      });
+    assert.deepEqual(await extend('__table_args__ = {"extend_existing": True}'), ['missing-column users.email']);
+    assert.deepEqual(await extend('__table_args__ = {"comment": "not loaded with app.models"}'), []);
   });
 
   it("compares shared models in every edition whose env.py imports their module, not only the nearest (agenta's oss and ee)", async () => {

@@ -825,7 +825,7 @@ function targetedModels(models: TableDef[], schema: Schema, target: string[] | u
     if (list) list.push(t);
     else groups.set(t.metadata, [t]);
   }
-  if (groups.size < 2) return models;
+  if (groups.size < 2) return oneTablePerName(models);
   const named = target && [...groups.entries()].filter(([key]) => key === undefined || target.includes(key));
   if (named?.some(([key]) => key !== undefined)) return oneTablePerName(named.flatMap(([, tables]) => tables));
   const names = new Set([...schema.values()].map((t) => t.name));

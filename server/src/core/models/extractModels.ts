@@ -1,7 +1,7 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { callsIn, keywordArg, returnedValue, substituteNames } from '../python/syntax';
 import { exprText, type ClassStmt, type Locals, type Resolver, type Value } from '../python/resolve';
-import { assignedLocals, bindLiteral, evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, schemaOfTableArgs, type Literal } from '../python/literals';
+import { assignedLocals, bindLiteral, evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, schemaOfTableArgs, tableArgsEntry, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
@@ -53,6 +53,8 @@ class ModelReader {
   private readonly graph: ClassGraph;
   private readonly plans = new Map<object, TablePlan | null>();
   private readonly tables = new Map<string, TableDef>();
+  /** The tables a class made whose `__table_args__` let another class of that name extend them. */
+  private readonly extending = new WeakSet<TableDef>();
   private readonly findings: Finding[] = [];
   private readonly unnamed: UnnamedTable[] = [];
   private readonly classTables = new Map<object, TableDef>();
@@ -328,7 +330,14 @@ class ModelReader {
     // A table of the same name in another MetaData (a legacy copy of the models, a second database) is another table.
     const plainKey = tableKey(name, schema);
     const other = this.tables.get(plainKey);
-    const key = other && other.metadata !== metadata ? `${plainKey}\0${metadata}` : plainKey;
+    const sameMetadataKey = other && other.metadata !== metadata ? `${plainKey}\0${metadata}` : plainKey;
+    const first = this.tables.get(sameMetadataKey);
+    // SQLAlchemy refuses a second table of one name in a MetaData unless told to extend the first: classes of two
+    // files that do not say so never load in one process (Open-Assistant's two services, each its own migrations, both
+    // on SQLModel.metadata), and are two tables, each compared where its own files are.
+    const extending = this.extendsExisting(contributors);
+    const apart = first !== undefined && first.origin.file !== ref.file && !extending && !this.extending.has(first);
+    const key = apart ? `${sameMetadataKey}\0${ref.file}` : sameMetadataKey;
     const existing = this.tables.get(key);
     if (existing) {
       // Two classes on one table (e.g. `extend_existing`); merge their columns.
@@ -338,6 +347,7 @@ class ModelReader {
       return plan;
     }
     const table = newTable(name, { file: ref.file, span: ref.cls.nameSpan }, schema);
+    if (extending) this.extending.add(table);
     table.modelName = ref.cls.name;
     table.modelKind = 'class';
     table.metadata = metadata;
@@ -697,15 +707,24 @@ class ModelReader {
     return undefined;
   }
 
+  /** Whether the class's `__table_args__` set `extend_existing` or `keep_existing` (to anything: its value is not read). */
+  private extendsExisting(contributors: ClassRef[]): boolean {
+    const args = this.tableArgsExpr(contributors);
+    return !!args && ['extend_existing', 'keep_existing'].some((k) => tableArgsEntry(this.resolver, args.file, args.expr, args.locals, k) !== undefined);
+  }
+
   private tableArgsSchema(contributors: ClassRef[]): string | undefined {
     const args = this.tableArgsExpr(contributors);
     if (!args) return undefined;
-    // Made by a helper at run time (indico's `return auto_table_args(cls, schema="events")`): the schema it is given.
-    if (args.expr.k === 'call') {
-      const schema = keywordArg(args.expr, 'schema');
+    // Made by a helper at run time (indico's `return auto_table_args(cls, schema="events")`): the schema it is given;
+    // also where the helper's tuple ends the class's own (`return (check, *auto_table_args(cls, schema="events"))`).
+    const last = args.expr.k === 'tuple' ? args.expr.items[args.expr.items.length - 1] : undefined;
+    const made = last?.k === 'starred' && last.value.k === 'call' ? last.value : args.expr;
+    if (made.k === 'call') {
+      const schema = keywordArg(made, 'schema');
       if (schema) return evalString(this.resolver, args.file, schema, args.locals);
       // indico's `auto_table_args(cls)` merges the `__auto_table_args` of the class and its bases: the first that sets a schema.
-      const fn = args.expr.fn;
+      const fn = made.fn;
       const name = fn.k === 'name' ? fn.id : fn.k === 'attr' ? fn.name : undefined;
       if (name !== 'auto_table_args') return undefined;
       for (const c of contributors) {

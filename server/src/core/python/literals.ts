@@ -551,10 +551,16 @@ function isEnumClass(resolver: Resolver, owner: { file: string; cls: ClassStmt }
 
 /** The `schema` of a `__table_args__` value written out: a dict, or a tuple or list holding one. */
 export function schemaOfTableArgs(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): string | undefined {
+  const value = tableArgsEntry(resolver, file, e, locals, 'schema');
+  return value && evalString(resolver, file, value, locals);
+}
+
+/** The value a `__table_args__` value written out (a dict, or a tuple or list holding one) gives a keyword, as written. */
+export function tableArgsEntry(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined, key: string): Expr | undefined {
   const dict = e.k === 'dict' ? e : e.k === 'tuple' || e.k === 'list' ? e.items.find((i) => i.k === 'dict') : undefined;
   if (dict?.k !== 'dict') return undefined;
   for (const [k, v] of dict.entries) {
-    if (k && evalString(resolver, file, k, locals) === 'schema') return evalString(resolver, file, v, locals);
+    if (k && evalString(resolver, file, k, locals) === key) return v;
   }
   return undefined;
 }
