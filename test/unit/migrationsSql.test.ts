@@ -74,6 +74,29 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(await target('op.execute("PRAGMA legacy_alter_table = OFF")'), ['journalists_tmp']);
   });
 
+  it('drops the columns of an enum type DROP TYPE ... CASCADE drops, and the foreign keys on a table DROP TABLE ... CASCADE drops (renku, onyx)', async () => {
+    const first = rev('a', null, `
+        op.create_table("launchers", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("global", "image", name="kind")))
+        op.create_table("bots", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("channels", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("bot_id", sa.Integer(), sa.ForeignKey("bots.id")))
+    `);
+    const second = (cascade: string) => rev('b', 'a', `
+        op.execute("DROP TYPE kind${cascade}")
+        op.execute("CREATE TYPE kind AS ENUM ('GLOBAL', 'CUSTOM')")
+        op.add_column("channels", sa.Column("kind", sa.Enum("GLOBAL", "CUSTOM", name="kind", create_type=False)))
+        op.execute("DROP TABLE bots${cascade}")
+    `);
+    const r = await replay({ 'v/a.py': first, 'v/b.py': second(' CASCADE') });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...table(r, 'launchers').columns.keys()], ['id']);
+    assert.deepEqual(table(r, 'channels').foreignKeys, []);
+    assert.deepEqual(table(r, 'channels').columns.get('kind')?.type?.enumValues, ['GLOBAL', 'CUSTOM']);
+    // Without CASCADE the database refuses both drops while a column or a key depends on them: nothing goes.
+    const kept = await replay({ 'v/a.py': first, 'v/b.py': second('') });
+    assert.deepEqual([...table(kept, 'launchers').columns.keys()], ['id', 'kind']);
+    assert.deepEqual(table(kept, 'channels').foreignKeys.map((fk) => fk.refTable), ['bots']);
+  });
+
   it('takes the referenced primary key when REFERENCES names only the table', async () => {
     const r = await replay({
       'v/a.py': executing('a', null, 'CREATE TABLE teams (code text PRIMARY KEY)', 'CREATE TABLE members (team text REFERENCES teams)'),

@@ -274,6 +274,8 @@ class SchemaReplay {
       }
       case 'drop_constraint':
         return this.dropConstraint(op);
+      case 'drop_enum':
+        return this.dropEnum(op);
       case 'alter_enum':
         return this.alterEnum(op);
       case 'rename_index':
@@ -376,6 +378,14 @@ class SchemaReplay {
     const key = tableKey(table.name, table.schema);
     this.schema.delete(key);
     this.gone.set(key, `was dropped in revision ${this.revision}`);
+    // CASCADE: the foreign keys of other tables that refer to it go with it.
+    if (!op.cascade) return;
+    for (const other of this.schema.values()) {
+      const kept = other.foreignKeys.filter((fk) => tableKey(fk.refTable, fk.refSchema) !== key);
+      if (kept.length === other.foreignKeys.length) continue;
+      this.touch(other, op);
+      other.foreignKeys = kept;
+    }
   }
 
   private renameTable(op: Extract<MigrationOp, { kind: 'rename_table' }>): void {
@@ -442,13 +452,19 @@ class SchemaReplay {
     }
     // A drop that may not run keeps the column (touch() put only it in doubt), so that later ops are not misjudged.
     if (this.uncertain && op.unresolved.length === 0 && !table.uncertain) return;
+    this.removeColumn(table, name);
+  }
+
+  /** Takes a column out of a table, with the indexes and constraints on it, as the database does. */
+  private removeColumn(table: TableDef, name: string): void {
     table.columns.delete(name);
-    // Like the database: indexes and constraints on a dropped column go with it. Their names are remembered, since
-    // a later explicit drop of them is harmless (batch mode applies all its ops to one copy of the table).
+    // Their names are remembered, since a later explicit drop of them is harmless (batch mode applies all its ops to
+    // one copy of the table).
+    const key = tableKey(table.name, table.schema);
     const without = <T extends { columns: string[]; name?: string; databaseName?: string }>(list: T[]): T[] =>
       list.filter((x) => {
         if (!x.columns.includes(name)) return true;
-        for (const n of [x.name, x.databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${n}`);
+        for (const n of [x.name, x.databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${key}:${n}`);
         return false;
       });
     table.indexes = without(table.indexes);
@@ -457,13 +473,26 @@ class SchemaReplay {
     // A CHECK constraint whose condition names the column goes too (PostgreSQL drops it; SQLite refuses the drop).
     table.checks = table.checks.filter((c) => {
       if (!checkMentions(c, name)) return true;
-      for (const n of [c.name, c.databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${refKey(op.table)}:${n}`);
+      for (const n of [c.name, c.databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${key}:${n}`);
       return false;
     });
     if (table.primaryKey.includes(name)) {
       table.primaryKey = [];
       delete table.primaryKeyName;
       delete table.primaryKeyDatabaseName;
+    }
+  }
+
+  /** `DROP TYPE ... CASCADE`: the columns typed with the enum type go too. */
+  private dropEnum(op: Extract<MigrationOp, { kind: 'drop_enum' }>): void {
+    if (!op.cascade || this.uncertain) return;
+    const name = op.enumName.toLowerCase();
+    for (const table of this.schema.values()) {
+      for (const column of [...table.columns.values()]) {
+        if (databaseEnumName(column.type) !== name) continue;
+        this.touch(table, op);
+        this.removeColumn(table, column.name);
+      }
     }
   }
 

@@ -53,7 +53,8 @@ export type MigrationOp = OpBase &
   (
     /** `fromModel`: `Model.__table__.create(bind)`, whose columns are the model's when the revision runs (partial). */
     | { kind: 'create_table'; table: TableRef; columns: ColumnItem[]; constraints: ConstraintItem[]; ifNotExists: boolean; partial: boolean; fromModel?: true }
-    | { kind: 'drop_table'; table: TableRef; ifExists: boolean }
+    /** `cascade`: PostgreSQL's `DROP TABLE ... CASCADE`, which drops the foreign keys of other tables that refer to it. */
+    | { kind: 'drop_table'; table: TableRef; ifExists: boolean; cascade?: true }
     | { kind: 'rename_table'; table: TableRef; newName?: string }
     /**
      * `namedEnumTypes`: written for PostgreSQL (or a dialect not known), where an enum type the column names by a name
@@ -81,6 +82,8 @@ export type MigrationOp = OpBase &
      * VALUE`); or its new name (`ALTER TYPE ... RENAME TO`).
      */
     | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[]; renameValue?: [from: string, to: string]; newName?: string }
+    /** PostgreSQL's `DROP TYPE name CASCADE`: the columns typed with that enum type go with it (without CASCADE, none may be). */
+    | { kind: 'drop_enum'; enumName: string; cascade: boolean }
     /**
      * DDL that was recognised but not understood; the table (if known) can no longer be trusted. `indexesOnly`: only
      * index names are uncertain; `constraintsOnly`: only the table's keys and constraints (`ALTER TABLE t DROP PRIMARY
