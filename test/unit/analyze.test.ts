@@ -30,6 +30,16 @@ const USERS = `
 `;
 
 describe('analysis: comparing models with the schema at head as Alembic does', () => {
+  it("reads a model file that takes every name from the project's own base module and never names the library (funnel)", async () => {
+    const files = {
+      'app/__init__.py': '',
+      'app/base.py': 'import sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase\n\nclass Model(DeclarativeBase):\n    pass\n',
+      'app/draft.py': 'from .base import Model, sa\n\nclass Draft(Model):\n    __tablename__ = "draft"\n    id = sa.Column(sa.Integer, primary_key=True)\n    body = sa.Column(sa.Unicode(50))\n',
+    };
+    const findings = await analysis('op.create_table("draft", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))', files);
+    assert.deepEqual(findings.map((f) => `${f.code} ${f.table}.${f.column}`), ['missing-column draft.body']);
+  });
+
   it('leaves only the column a drop_column under an undecided test drops out of the comparison, not its table (hotosm)', async () => {
     const findings = await analysis(`
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tag", sa.String()), sa.Column("name", sa.String(20)), sa.PrimaryKeyConstraint("id"))

@@ -216,6 +216,8 @@ const TEST_FILE = /(^|\/)(tests?\/|conftest\.py$)/;
 /** A file can declare models only if it names SQLAlchemy (or a wrapper) and a column or table form. */
 const MODEL_LIBRARY_HINT = /sqlalchemy|sqlmodel|\bdb\.|declarative|Base\b/;
 const MODEL_FORM_HINT = /Column\s*\(|mapped_column|Mapped\[|Field\s*\(|Table\s*\(|__tablename__|__table__|\.Model\b|SQLModel|declared_attr/;
+/** A class that names its table: a model, also where every name comes from the project's own base module (funnel). */
+const TABLE_NAME_HINT = /\b__tablename__\s*(?::[^=\n]*)?=/;
 
 /**
  * The project as the engine sees it: file texts set by an adapter (disk, editor buffers), parsed lazily and cached
@@ -368,7 +370,7 @@ export class Project {
     return (f) => {
       const entry = this.files.get(f)!;
       // A test suite's throwaway models (`tests/test_fixtures.py`) are no part of what env.py compares.
-      entry.modelLike ??= !TEST_FILE.test(f) && ((MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text)) || LIBRARY_IMPORT_HINT.test(entry.text));
+      entry.modelLike ??= !TEST_FILE.test(f) && ((MODEL_LIBRARY_HINT.test(entry.text) && MODEL_FORM_HINT.test(entry.text)) || TABLE_NAME_HINT.test(entry.text) || LIBRARY_IMPORT_HINT.test(entry.text));
       return entry.modelLike;
     };
   }
