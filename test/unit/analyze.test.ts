@@ -926,15 +926,22 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
               self.op.add_column(table_name, sa.Column("flag", sa.Boolean()))
     `).replace('from sqlalchemy import inspect', 'import sqlalchemy as sa\nfrom sqlalchemy import inspect');
     const revision = 'from alembic import op\nimport sqlalchemy as sa\nfrom app.reflect import Reflect\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    reflect = Reflect(op)\n    reflect.drop_all_indexes("users")\n    op.create_index("ix_users_id", "users", ["id"])\n    reflect.add_flag("users")\n';
-    const findings = await analysis('op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_users_id", "users", ["id"])', {
-      'app/__init__.py': '',
-      'app/reflect.py': reflect,
-      'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`,
-      'migrations/versions/a2.py': revision,
-    });
+    const found = async (second: string): Promise<string[]> => {
+      const findings = await analysis('op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_users_id", "users", ["id"])', {
+        'app/__init__.py': '',
+        'app/reflect.py': reflect,
+        'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`,
+        'migrations/versions/a2.py': second,
+      });
+      return findings.map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table ?? ''}.${f.column ?? ''}`);
+    };
     // The drop of what the database holds is unresolved (no index created again "already exists"); the column the
     // method adds is in the schema at head.
-    assert.deepEqual(findings.map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table ?? ''}.${f.column ?? ''}`), ['unresolved app/reflect.py:9 .', 'extra-column app/reflect.py:11 users.flag']);
+    assert.deepEqual(await found(revision), ['unresolved app/reflect.py:9 .', 'extra-column app/reflect.py:11 users.flag']);
+    // The same, the object made where its method is called (aiida's `ReflectMigrations(op).drop_indexes(...)`).
+    const inPlace = revision.replace('    reflect = Reflect(op)\n    reflect.drop_all_indexes("users")\n', '    Reflect(op).drop_all_indexes("users")\n').replace('    reflect.add_flag("users")\n', '    Reflect(op).add_flag("users")\n');
+    assert.notEqual(inPlace, revision);
+    assert.deepEqual(await found(inPlace), ['unresolved app/reflect.py:9 .', 'extra-column app/reflect.py:11 users.flag']);
   });
 
   it("checks each database of Alembic's multidb template against its own MetaData (keylime's registrar and verifier)", async () => {

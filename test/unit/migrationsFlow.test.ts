@@ -1419,6 +1419,27 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
     assert.deepEqual(r.findings.map((f) => [f.code, f.message]), [['unresolved', CREATE_ALL_NOTE('Base.metadata.create_all(op.get_bind())')]]);
   });
 
+  it("makes and drops a Core table the revision builds, with .create(bind) and .drop(bind) (onyx's sso_provider)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        metadata = sa.MetaData()
+        _provider_table(metadata).create(op.get_bind())
+        tags = sa.Table("tags", metadata, sa.Column("id", sa.Integer(), primary_key=True), schema="extra")
+        tags.create(op.get_bind(), checkfirst=True)
+        tags.create(op.get_bind(), checkfirst=True)
+        tags.drop(op.get_bind())
+      `, `
+        def _provider_table(metadata):
+            return sa.Table("sso_provider", metadata, sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(), nullable=False, unique=True))
+      `),
+    });
+    assert.deepEqual([...r.schema.keys()], ['users', 'posts', 'sso_provider']);
+    assert.deepEqual([...table(r, 'sso_provider').columns.values()].map((c) => `${c.name} ${c.nullable}`), ['id false', 'name false']);
+    assert.deepEqual(table(r, 'sso_provider').uniques.map((u) => u.columns), [['name']]);
+    assert.deepEqual(codes(r.findings), [], 'the second create is checkfirst: no "already exists"');
+  });
+
   it('says what a first revision of `Base.metadata.create_all(bind=op.get_bind())` hides: the drift of the tables it makes', async () => {
     const models = `
       import sqlalchemy as sa

@@ -287,7 +287,7 @@ class Interpreter {
       this.record(modelTable, flags);
       return;
     }
-    const method = this.methodCall(e, frame);
+    const method = this.methodCall(e, frame, flags);
     if (method) {
       this.walk(method.def.body, method.inner, flags);
       return;
@@ -1048,10 +1048,13 @@ class Interpreter {
     return (this.plugins ??= readOpPlugins(this.resolver, this.revisionFile));
   }
 
-  /** `obj.method(...)` on an instance the migration built: the method, with `self` bound to it. */
-  private methodCall(call: Extract<Expr, { k: 'call' }>, frame: Frame): { def: DefStmt; inner: Frame } | undefined {
-    if (call.fn.k !== 'attr' || call.fn.obj.k !== 'name') return undefined;
-    const owner = frame.vars.get(call.fn.obj.id);
+  /**
+   * `obj.method(...)` on an instance the migration built, or builds in place (aiida's
+   * `ReflectMigrations(op).drop_indexes(...)`): the method, with `self` bound to it.
+   */
+  private methodCall(call: Extract<Expr, { k: 'call' }>, frame: Frame, flags: Flags): { def: DefStmt; inner: Frame } | undefined {
+    if (call.fn.k !== 'attr') return undefined;
+    const owner = call.fn.obj.k === 'name' ? frame.vars.get(call.fn.obj.id) : call.fn.obj.k === 'call' ? this.construct(call.fn.obj, frame, flags) : undefined;
     return owner?.kind === 'instance' ? this.boundMethod(owner, call.fn.name, call, frame) : undefined;
   }
 

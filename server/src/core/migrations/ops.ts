@@ -1,4 +1,4 @@
-import { keywordArg, type Expr, type Stmt } from '../python/syntax';
+import { keywordArg, returnedValue, type Expr, type Stmt } from '../python/syntax';
 import { exprText, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, percentFormat, schemaOfTableArgs } from '../python/literals';
 import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../schema/schema';
@@ -194,6 +194,19 @@ const UNKNOWN_SQL_PART = 'alembic_drift_unknown';
 export function isKnownOp(method: string): boolean {
   const known = GEOSPATIAL_OPS[method] ?? method;
   return PARAMS[known] !== undefined || OPS_OF_NO_TABLE.has(known) || known === 'sync_enum_values';
+}
+
+/**
+ * The `sa.Table(name, metadata, *items)` call an expression of the revision holds: written in a variable, or returned
+ * by a function of the same file that the expression calls. Undefined for anything else.
+ */
+function coreTableOf(scope: OpScope, e: Expr): Call | undefined {
+  const held = e.k === 'call' ? { t: 'expr' as const, file: scope.file, e } : scope.resolver.resolve(scope.file, e, scope.locals);
+  if (held.t !== 'expr' || held.file !== scope.file || held.e.k !== 'call') return undefined;
+  if (scope.resolver.externalName(scope.file, held.e.fn, scope.locals) === 'sa.Table') return held.e;
+  const fn = scope.resolver.resolve(scope.file, held.e.fn, scope.locals);
+  const returned = fn.t === 'def' && fn.file === scope.file ? returnedValue(fn.def) : undefined;
+  return returned?.k === 'call' && scope.resolver.externalName(scope.file, returned.fn) === 'sa.Table' ? returned : undefined;
 }
 
 /**
@@ -399,7 +412,15 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
   const modelOf = (e: Expr | undefined): Value | undefined => (e?.k === 'attr' && e.name === '__table__' ? scope.resolver.resolve(scope.file, e.obj, scope.locals) : undefined);
   if (method === 'create' || method === 'drop') {
     const model = modelOf(target);
-    return model?.t === 'class' ? [tableOp(target, model, method === 'create', checkfirst(false))] : undefined;
+    if (model?.t === 'class') return [tableOp(target, model, method === 'create', checkfirst(false))];
+    // A Core table the revision builds (onyx's `_sso_provider_table(metadata).create(op.get_bind())`): what
+    // op.create_table (or op.drop_table) would make of the same name, columns and keywords.
+    const table = coreTableOf(scope, target);
+    if (!table) return undefined;
+    const [name, , ...items] = table.args;
+    const ifExisting = { name: method === 'create' ? 'if_not_exists' : 'if_exists', value: { k: 'const' as const, v: checkfirst(false), s: call.s } };
+    const kw = method === 'create' ? [...table.kw, ifExisting] : [...table.kw.filter((k) => k.name === 'schema'), ifExisting];
+    return readOpCall({ scope, call: { ...table, args: name ? (method === 'create' ? [name, ...items] : [name]) : [], kw, s: call.s }, method: method === 'create' ? 'create_table' : 'drop_table' });
   }
   // `metadata.create_all(bind, tables=[Server.__table__])`: those tables, or any of the metadata's (created only where
   // missing, dropped only where present: checkfirst is on by default).
