@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Project } from '../../server/src/core/project';
 import { readCompareOptions, type CompareOptions } from '../../server/src/core/config/compareOptions';
+import { alembicWithoutTypeComparison } from '../../server/src/core/config/alembicRequirement';
 import type { PythonParser } from '../../server/src/core/python/parser';
 import { resolverFor } from './project';
 import { py, testParser } from './helpers';
@@ -24,7 +25,7 @@ async function allOptions(envPy: string, files: Record<string, string> = {}): Pr
 
 /** The compare options alone (what most tests here are about). */
 async function options(envPy: string, files: Record<string, string> = {}): Promise<Pick<CompareOptions, 'serverDefault' | 'type'>> {
-  const { renderAsBatch: _, checkConstraints: __, ...compare } = await allOptions(envPy, files);
+  const { renderAsBatch: _, checkConstraints: __, typeByDefault: ___, ...compare } = await allOptions(envPy, files);
   return compare;
 }
 
@@ -248,5 +249,51 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
     const app = 'from flask_migrate import Migrate\nmigrate = Migrate(app, db, render_as_batch=True)\n';
     assert.equal(await batch(FLASK_ENV, { 'app/__init__.py': app }), true);
   });
-});
 
+  it('takes an Alembic before 1.12 that pyproject.toml requires as leaving types alone where env.py does not set compare_type (fides)', () => {
+    const project = (deps: string): string => `[project]\nname = "app"\ndependencies = [${deps}]\n`;
+    const capped = [
+      project('"alembic==1.8.1"'),
+      project('"alembic>=1.7,<1.12"'),
+      project('"alembic[tz]~=1.11.0 ; python_version >= \'3.8\'"'),
+      project('"alembic==1.8.*"'),
+      '[tool.poetry.dependencies]\nalembic = "~1.8"\n',
+      '[tool.poetry.dependencies]\nalembic = { version = "1.10.4", extras = ["tz"] }\n',
+    ];
+    for (const text of capped) assert.notEqual(alembicWithoutTypeComparison(text), undefined, text);
+    const open = [
+      project('"alembic>=1.8"'),
+      project('"alembic~=1.8"'),
+      project('"alembic==1.12.0"'),
+      project('"alembic"'),
+      project('"alembic-utils==0.8.1", "alembic>=1.13"'),
+      project('"alembic==1.8.1"') + '[project.optional-dependencies]\ndev = ["alembic>=1.13"]\n',
+      '[tool.poetry.dependencies]\nalembic = "^1.8"\n',
+      'not toml at all: alembic==1.8.1 [',
+      undefined,
+    ];
+    for (const text of open) assert.equal(alembicWithoutTypeComparison(text), undefined, text);
+    assert.equal(alembicWithoutTypeComparison(project('"alembic==1.8.1"')), 'alembic==1.8.1');
+  });
+
+  it('lowers type differences to notes under such a requirement, and is read again when pyproject.toml changes', async () => {
+    const files: Record<string, string> = {
+      'pyproject.toml': '[project]\nname = "app"\ndependencies = ["alembic==1.8.1"]\n',
+      'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n',
+      'app/models.py': 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Item(Base):\n    __tablename__ = "items"\n    id = sa.Column(sa.Integer, primary_key=True)\n    label = sa.Column(sa.Text)\n',
+      'migrations/versions/a1.py': 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.String(40)))\n',
+      [ENV]: 'from alembic import context\ncontext.configure(connection=None, target_metadata=None)\n',
+    };
+    const editor = new Project(await testParser());
+    for (const [f, t] of Object.entries(files)) editor.setFile(f, t);
+    const typeFinding = () => editor.analyze().findings.find((f) => f.code === 'type-mismatch');
+    assert.equal(typeFinding()?.severity, 'information');
+    assert.match(typeFinding()!.message, /Alembic does not compare it here: the project requires alembic==1\.8\.1 \(pyproject\.toml\)/);
+    editor.setFile('pyproject.toml', files['pyproject.toml'].replace('==1.8.1', '>=1.13'));
+    assert.equal(typeFinding()?.severity, 'warning');
+    // compare_type written in env.py holds whatever the requirement.
+    editor.setFile('pyproject.toml', files['pyproject.toml']);
+    editor.setFile(ENV, files[ENV].replace('target_metadata=None', 'target_metadata=None, compare_type=True'));
+    assert.equal(typeFinding()?.severity, 'warning');
+  });
+});

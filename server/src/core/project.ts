@@ -22,6 +22,7 @@ import { parseIni, prependSysPaths } from './config/alembicIni';
 import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
 import { loadedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
+import { alembicWithoutTypeComparison } from './config/alembicRequirement';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
 import { isLibraryFile, LIBRARY_IMPORT_HINT, libraryModuleFile, libraryModuleText } from './models/libraryModels';
@@ -364,6 +365,16 @@ export class Project {
   }
 
   /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
+  /** The text of the file of this name in the file's folder or the nearest folder above it that has one. */
+  private nearestText(file: string, name: string): string | undefined {
+    const parts = file.split('/').slice(0, -1);
+    for (let n = parts.length; n >= 0; n--) {
+      const text = this.files.get([...parts.slice(0, n), name].join('/'))?.text;
+      if (text !== undefined) return text;
+    }
+    return undefined;
+  }
+
   private modelFileTest(settings: Settings): (path: string) => boolean {
     const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
     if (modelMatcher) return modelMatcher;
@@ -470,7 +481,10 @@ export class Project {
       const target = hasEnvPy ? memos.targetMetadata.get(targetKey, () => readTargetMetadata({ resolver, file: envPy, engine: env.engine })) : undefined;
       const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema, target);
       const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
-      const compare = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
+      const asWritten = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
+      // Where env.py leaves compare_type to Alembic's default, the Alembic the project requires decides it.
+      const olderAlembic = asWritten.typeByDefault ? alembicWithoutTypeComparison(this.nearestText(envPy, 'pyproject.toml')) : undefined;
+      const compare = olderAlembic ? { ...asWritten, type: false, typeOffBy: olderAlembic } : asWritten;
       // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
       // comparing with what the others make would report every table they create as missing. The revision-cycle
       // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.

@@ -15,6 +15,10 @@ import { loweredToNote } from '../findings';
 export interface CompareOptions {
   serverDefault?: boolean;
   type?: boolean;
+  /** `type` is Alembic's default (env.py does not set compare_type), which depends on the Alembic version. */
+  typeByDefault?: true;
+  /** The project's requirement of an Alembic before 1.12 (`alembic==1.8.1`), whose default leaves types alone. */
+  typeOffBy?: string;
   /** The comparison functions env.py passes as these options (by name): they decide column by column, at run time. */
   functions?: { serverDefault?: string; type?: string };
   renderAsBatch?: boolean;
@@ -27,7 +31,7 @@ export interface CompareOptions {
 const CHECK_PLUGINS = new Set(['alembic.ext.checkconstraint_byname', 'alembic.ext.*', 'alembic.autogenerate.checkconstraint_byname']);
 
 /** The options that are on or off. */
-type CompareFlag = Exclude<keyof CompareOptions, 'functions' | 'versionTable'>;
+type CompareFlag = Exclude<keyof CompareOptions, 'functions' | 'versionTable' | 'typeByDefault' | 'typeOffBy'>;
 
 /** The keyword that sets each option. */
 const KEYWORDS = new Map<string, CompareFlag>([
@@ -124,7 +128,8 @@ function settle(found: CompareOptions, unknown: boolean): CompareOptions {
     const onlyIfTrue = (v: boolean | undefined): true | undefined => (v === true ? true : undefined);
     return { serverDefault: onlyIfTrue(found.serverDefault), type: found.type === false ? false : undefined, renderAsBatch: onlyIfTrue(found.renderAsBatch), checkConstraints: onlyIfTrue(found.checkConstraints), ...versionTable };
   }
-  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, renderAsBatch: found.renderAsBatch ?? false, checkConstraints: found.checkConstraints ?? false, ...versionTable };
+  const typeByDefault = found.type === undefined ? { typeByDefault: true as const } : {};
+  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, ...typeByDefault, renderAsBatch: found.renderAsBatch ?? false, checkConstraints: found.checkConstraints ?? false, ...versionTable };
 }
 
 /**
@@ -409,7 +414,7 @@ export function applyCompareOptions(all: SchemaChange[], options: CompareOptions
     if (decider[1]) return { ...c, finding: loweredToNote(f, `Alembic compares it only if env.py's ${decider[0]}=${decider[1] === 'a lambda' ? 'lambda' : decider[1]} says so: a function that decides column by column when it runs.`) };
     const why =
       f.code === 'default-mismatch' && options.serverDefault === false ? 'env.py leaves compare_server_default off'
-      : f.code === 'type-mismatch' && options.type === false ? 'env.py sets compare_type=False'
+      : f.code === 'type-mismatch' && options.type === false ? (options.typeOffBy ? `the project requires ${options.typeOffBy} (pyproject.toml), whose autogenerate compares types only where env.py sets compare_type (the default since Alembic 1.12)` : 'env.py sets compare_type=False')
       : (f.code === 'missing-check' || f.code === 'extra-check') && options.checkConstraints === false ? "env.py's autogenerate_plugins do not name alembic.ext.checkconstraint_byname"
       : undefined;
     return why ? { ...c, finding: loweredToNote(f, `Alembic does not compare it here: ${why}.`) } : c;

@@ -1,0 +1,107 @@
+import { parse as parseToml } from 'smol-toml';
+
+/**
+ * What a project's pyproject.toml requires of Alembic, where that decides what its autogenerate compares: Alembic
+ * compares column types by default only since 1.12 (`compare_type` was off before). The requirements are read from
+ * `[project]` (dependencies, optional dependencies), `[dependency-groups]` and Poetry's tables.
+ */
+
+/** The first Alembic version whose autogenerate compares types unless env.py sets `compare_type=False`. */
+const TYPES_COMPARED_SINCE = [1, 12, 0];
+
+/**
+ * The requirement (as written, `alembic==1.8.1`) when every one the pyproject.toml text makes of Alembic allows only
+ * versions before 1.12, where autogenerate leaves types alone unless env.py sets `compare_type`; else undefined (no
+ * requirement, one that allows 1.12 or later, or a text that cannot be read).
+ */
+export function alembicWithoutTypeComparison(pyproject: string | undefined): string | undefined {
+  if (pyproject === undefined || !/\balembic\b/i.test(pyproject)) return undefined;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(pyproject) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const found = requirementsOf(doc);
+  if (found.length === 0 || !found.every((r) => r.allowsOnlyBefore(TYPES_COMPARED_SINCE))) return undefined;
+  return found[0].text;
+}
+
+interface Requirement {
+  text: string;
+  allowsOnlyBefore(version: number[]): boolean;
+}
+
+/** Every requirement of Alembic the document makes, in PEP 508 lists and in Poetry's tables. */
+function requirementsOf(doc: Record<string, unknown>): Requirement[] {
+  const out: Requirement[] = [];
+  const project = table(doc.project);
+  const pep508Lists = [project?.dependencies, ...Object.values(table(project?.['optional-dependencies']) ?? {}), ...Object.values(table(doc['dependency-groups']) ?? {})];
+  for (const list of pep508Lists) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      const m = typeof item === 'string' ? /^\s*alembic\s*(?:\[[^\]]*\])?\s*([^;]*)/i.exec(item) : null;
+      if (m && !/^[\w.-]/.test(m[1].trim())) out.push({ text: item.split(';')[0].trim(), allowsOnlyBefore: (v) => pep440Caps(m[1], v) });
+    }
+  }
+  const poetry = table(table(doc.tool)?.poetry);
+  const poetryTables = [poetry?.dependencies, poetry?.['dev-dependencies'], ...Object.values(table(poetry?.group) ?? {}).map((g) => table(g)?.dependencies)];
+  for (const deps of poetryTables) {
+    const spec = table(deps)?.alembic;
+    const version = typeof spec === 'string' ? spec : table(spec)?.version;
+    if (typeof version === 'string') out.push({ text: `alembic = "${version}"`, allowsOnlyBefore: (v) => poetryCaps(version, v) });
+    else if (spec !== undefined) out.push({ text: 'alembic', allowsOnlyBefore: () => false });
+  }
+  return out;
+}
+
+function table(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** Whether a PEP 440 specifier set (`>=1.7,<1.12`, `==1.8.*`, `~=1.8.0`) allows no version from `version` on. */
+function pep440Caps(specifiers: string, version: number[]): boolean {
+  return specifiers.split(',').some((clause) => {
+    const m = /^\s*(===|==|~=|<=|<|!=|>=|>)\s*([\d.]+)(\.\*)?\s*$/.exec(clause);
+    if (!m) return false;
+    const [, op, v, wildcard] = m;
+    const parts = v.split('.').map(Number);
+    if (op === '==' || op === '===') return wildcard ? compare(parts, version.slice(0, parts.length)) < 0 : compare(parts, version) < 0;
+    if (op === '<') return compare(parts, version) <= 0;
+    if (op === '<=') return compare(parts, version) < 0;
+    // `~=1.8.0` is `>=1.8.0, ==1.8.*`: below the next release of the last but one part.
+    if (op === '~=' && parts.length >= 2) return compare(bumped(parts, parts.length - 2), version) <= 0;
+    return false;
+  });
+}
+
+/** Whether a Poetry constraint (`1.8.1`, `^0.9`, `~1.8`, `>=1.7,<1.12`) allows no version from `version` on. */
+function poetryCaps(constraint: string, version: number[]): boolean {
+  if (constraint.includes('||')) return false;
+  return constraint.split(',').some((clause) => {
+    const m = /^\s*([\^~]|[<>=!~]=?|===?)?\s*([\d.]+)(\.\*)?\s*$/.exec(clause);
+    if (!m) return false;
+    const [, op = '', v, wildcard] = m;
+    const parts = v.split('.').map(Number);
+    if (op === '' || op === '=') return pep440Caps(`==${v}${wildcard ?? ''}`, version);
+    // `^1.8` is below 2.0, `^0.9` below 0.10: the first part that is not zero goes up.
+    if (op === '^') return compare(bumped(parts, Math.max(0, parts.findIndex((p) => p !== 0))), version) <= 0;
+    // `~1.8.1` and `~1.8` are below 1.9, `~1` below 2.
+    if (op === '~') return compare(bumped(parts, Math.min(1, parts.length - 1)), version) <= 0;
+    return pep440Caps(`${op}${v}${wildcard ?? ''}`, version);
+  });
+}
+
+/** The version with part `at` one higher and the parts after it dropped (`1.8.1` at 1: `1.9`). */
+function bumped(parts: number[], at: number): number[] {
+  return [...parts.slice(0, at), (parts[at] ?? 0) + 1];
+}
+
+/** Compares versions part by part, missing parts being zero. */
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
