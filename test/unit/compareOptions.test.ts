@@ -260,7 +260,8 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
       '[tool.poetry.dependencies]\nalembic = "~1.8"\n',
       '[tool.poetry.dependencies]\nalembic = { version = "1.10.4", extras = ["tz"] }\n',
     ];
-    for (const text of capped) assert.notEqual(alembicWithoutTypeComparison(text), undefined, text);
+    const pyproject = (text: string | undefined) => (text === undefined ? [] : [{ path: 'pyproject.toml', text }]);
+    for (const text of capped) assert.notEqual(alembicWithoutTypeComparison(pyproject(text)), undefined, text);
     const open = [
       project('"alembic>=1.8"'),
       project('"alembic~=1.8"'),
@@ -272,8 +273,13 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
       'not toml at all: alembic==1.8.1 [',
       undefined,
     ];
-    for (const text of open) assert.equal(alembicWithoutTypeComparison(text), undefined, text);
-    assert.equal(alembicWithoutTypeComparison(project('"alembic==1.8.1"')), 'alembic==1.8.1');
+    for (const text of open) assert.equal(alembicWithoutTypeComparison(pyproject(text)), undefined, text);
+    assert.equal(alembicWithoutTypeComparison(pyproject(project('"alembic==1.8.1"'))), 'alembic==1.8.1 (pyproject.toml)');
+    // pip's requirements files, with comments, options and other packages around it; all of the folder's must agree.
+    const pinned = { path: 'requirements.txt', text: '-r base.txt\n# the database\nSQLAlchemy==1.4.46\nalembic==1.6.5  # pinned for tz\nalembic-utils==0.8.1\n' };
+    assert.equal(alembicWithoutTypeComparison([pinned]), 'alembic==1.6.5 (requirements.txt)');
+    assert.equal(alembicWithoutTypeComparison([pinned, { path: 'requirements-dev.txt', text: 'alembic>=1.13\n' }]), undefined);
+    assert.equal(alembicWithoutTypeComparison([{ path: 'requirements.txt', text: 'alembic\n' }]), undefined);
   });
 
   it('lowers type differences to notes under such a requirement, and is read again when pyproject.toml changes', async () => {
@@ -291,6 +297,12 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
     assert.match(typeFinding()!.message, /Alembic does not compare it here: the project requires alembic==1\.8\.1 \(pyproject\.toml\)/);
     editor.setFile('pyproject.toml', files['pyproject.toml'].replace('==1.8.1', '>=1.13'));
     assert.equal(typeFinding()?.severity, 'warning');
+    // A requirements file beside it that pins an older one: the folder's requirements disagree, so nothing is assumed.
+    editor.setFile('requirements.txt', 'alembic==1.6.5\n');
+    assert.equal(typeFinding()?.severity, 'warning');
+    editor.setFile('pyproject.toml', '[project]\nname = "app"\n');
+    assert.match(typeFinding()!.message, /the project requires alembic==1\.6\.5 \(requirements\.txt\)/);
+    editor.removeFile('requirements.txt');
     // compare_type written in env.py holds whatever the requirement.
     editor.setFile('pyproject.toml', files['pyproject.toml']);
     editor.setFile(ENV, files[ENV].replace('target_metadata=None', 'target_metadata=None, compare_type=True'));

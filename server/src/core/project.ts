@@ -23,6 +23,7 @@ import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
 import { loadedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
 import { alembicWithoutTypeComparison } from './config/alembicRequirement';
+import { REQUIREMENTS_FILE } from './config/requirementsFile';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
 import { isLibraryFile, LIBRARY_IMPORT_HINT, libraryModuleFile, libraryModuleText } from './models/libraryModels';
@@ -365,14 +366,16 @@ export class Project {
   }
 
   /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
-  /** The text of the file of this name in the file's folder or the nearest folder above it that has one. */
-  private nearestText(file: string, name: string): string | undefined {
+  /** The pyproject.toml and requirements files of the nearest folder at or above a file's that has any. */
+  private nearestRequirements(file: string, allFiles: string[]): Array<{ path: string; text: string }> {
     const parts = file.split('/').slice(0, -1);
     for (let n = parts.length; n >= 0; n--) {
-      const text = this.files.get([...parts.slice(0, n), name].join('/'))?.text;
-      if (text !== undefined) return text;
+      const folder = parts.slice(0, n).join('/');
+      const prefix = folder ? `${folder}/` : '';
+      const found = allFiles.filter((f) => f.startsWith(prefix) && !f.includes('/', prefix.length) && (f.endsWith('pyproject.toml') ? f === `${prefix}pyproject.toml` : REQUIREMENTS_FILE.test(f.slice(prefix.length))));
+      if (found.length > 0) return found.map((path) => ({ path, text: this.files.get(path)!.text }));
     }
-    return undefined;
+    return [];
   }
 
   private modelFileTest(settings: Settings): (path: string) => boolean {
@@ -483,7 +486,7 @@ export class Project {
       const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
       const asWritten = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
       // Where env.py leaves compare_type to Alembic's default, the Alembic the project requires decides it.
-      const olderAlembic = asWritten.typeByDefault ? alembicWithoutTypeComparison(this.nearestText(envPy, 'pyproject.toml')) : undefined;
+      const olderAlembic = asWritten.typeByDefault ? alembicWithoutTypeComparison(this.nearestRequirements(envPy, allFiles)) : undefined;
       const compare = olderAlembic ? { ...asWritten, type: false, typeOffBy: olderAlembic } : asWritten;
       // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
       // comparing with what the others make would report every table they create as missing. The revision-cycle

@@ -1,30 +1,48 @@
 import { parse as parseToml } from 'smol-toml';
 
 /**
- * What a project's pyproject.toml requires of Alembic, where that decides what its autogenerate compares: Alembic
- * compares column types by default only since 1.12 (`compare_type` was off before). The requirements are read from
- * `[project]` (dependencies, optional dependencies), `[dependency-groups]` and Poetry's tables.
+ * What a project requires of Alembic, where that decides what its autogenerate compares: Alembic compares column types
+ * by default only since 1.12 (`compare_type` was off before). The requirements are read from pyproject.toml's
+ * `[project]` (dependencies, optional dependencies), `[dependency-groups]` and Poetry's tables, and from pip's
+ * requirements files.
  */
+
 
 /** The first Alembic version whose autogenerate compares types unless env.py sets `compare_type=False`. */
 const TYPES_COMPARED_SINCE = [1, 12, 0];
 
 /**
- * The requirement (as written, `alembic==1.8.1`) when every one the pyproject.toml text makes of Alembic allows only
- * versions before 1.12, where autogenerate leaves types alone unless env.py sets `compare_type`; else undefined (no
- * requirement, one that allows 1.12 or later, or a text that cannot be read).
+ * The requirement (as written, `alembic==1.8.1`, with the file that makes it) when every one the files make of Alembic
+ * allows only versions before 1.12, where autogenerate leaves types alone unless env.py sets `compare_type`; else
+ * undefined (no requirement, one that allows 1.12 or later, or a pyproject.toml that cannot be read).
  */
-export function alembicWithoutTypeComparison(pyproject: string | undefined): string | undefined {
-  if (pyproject === undefined || !/\balembic\b/i.test(pyproject)) return undefined;
-  let doc: Record<string, unknown>;
+export function alembicWithoutTypeComparison(files: Array<{ path: string; text: string }>): string | undefined {
+  const found: Array<Requirement & { path: string }> = [];
+  for (const { path, text } of files) {
+    if (!/\balembic\b/i.test(text)) continue;
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const made = name === 'pyproject.toml' ? pyprojectRequirements(text) : text.split('\n').map(pep508Requirement);
+    if (made === undefined) return undefined;
+    for (const r of made) if (r) found.push({ ...r, path });
+  }
+  if (found.length === 0 || !found.every((r) => r.allowsOnlyBefore(TYPES_COMPARED_SINCE))) return undefined;
+  return `${found[0].text} (${found[0].path})`;
+}
+
+/** What a pyproject.toml requires of Alembic; undefined when it is no TOML. */
+function pyprojectRequirements(text: string): Requirement[] | undefined {
   try {
-    doc = parseToml(pyproject) as Record<string, unknown>;
+    return requirementsOf(parseToml(text) as Record<string, unknown>);
   } catch {
     return undefined;
   }
-  const found = requirementsOf(doc);
-  if (found.length === 0 || !found.every((r) => r.allowsOnlyBefore(TYPES_COMPARED_SINCE))) return undefined;
-  return found[0].text;
+}
+
+/** A PEP 508 line or list item of Alembic (`alembic[tz]>=1.7,<1.12 ; python_version >= "3.8"`), else undefined. */
+function pep508Requirement(line: string): Requirement | undefined {
+  const m = /^\s*alembic\s*(?:\[[^\]]*\])?\s*([^;#]*)/i.exec(line);
+  if (!m || /^[\w.-]/.test(m[1].trim())) return undefined;
+  return { text: `alembic${m[1].trim()}`, allowsOnlyBefore: (v) => pep440Caps(m[1], v) };
 }
 
 interface Requirement {
@@ -40,8 +58,8 @@ function requirementsOf(doc: Record<string, unknown>): Requirement[] {
   for (const list of pep508Lists) {
     if (!Array.isArray(list)) continue;
     for (const item of list) {
-      const m = typeof item === 'string' ? /^\s*alembic\s*(?:\[[^\]]*\])?\s*([^;]*)/i.exec(item) : null;
-      if (m && !/^[\w.-]/.test(m[1].trim())) out.push({ text: item.split(';')[0].trim(), allowsOnlyBefore: (v) => pep440Caps(m[1], v) });
+      const r = typeof item === 'string' ? pep508Requirement(item) : undefined;
+      if (r) out.push(r);
     }
   }
   const poetry = table(table(doc.tool)?.poetry);

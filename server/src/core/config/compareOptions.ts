@@ -414,7 +414,7 @@ export function applyCompareOptions(all: SchemaChange[], options: CompareOptions
     if (decider[1]) return { ...c, finding: loweredToNote(f, `Alembic compares it only if env.py's ${decider[0]}=${decider[1] === 'a lambda' ? 'lambda' : decider[1]} says so: a function that decides column by column when it runs.`) };
     const why =
       f.code === 'default-mismatch' && options.serverDefault === false ? 'env.py leaves compare_server_default off'
-      : f.code === 'type-mismatch' && options.type === false ? (options.typeOffBy ? `the project requires ${options.typeOffBy} (pyproject.toml), whose autogenerate compares types only where env.py sets compare_type (the default since Alembic 1.12)` : 'env.py sets compare_type=False')
+      : f.code === 'type-mismatch' && options.type === false ? (options.typeOffBy ? `the project requires ${options.typeOffBy}, whose autogenerate compares types only where env.py sets compare_type (the default since Alembic 1.12)` : 'env.py sets compare_type=False')
       : (f.code === 'missing-check' || f.code === 'extra-check') && options.checkConstraints === false ? "env.py's autogenerate_plugins do not name alembic.ext.checkconstraint_byname"
       : undefined;
     return why ? { ...c, finding: loweredToNote(f, `Alembic does not compare it here: ${why}.`) } : c;
