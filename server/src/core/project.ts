@@ -231,7 +231,7 @@ export class Project {
   private readonly librarySyntaxes = new Map<string, ModuleSyntax>();
   private readonly unreadable = new Map<string, string>();
   private readonly memos = new AnalysisMemos();
-  private lists?: { excludeKey: string; allFiles: string[]; pyFiles: string[]; importRoots: Set<string> };
+  private lists?: { excludeKey: string; allFiles: string[]; pyFiles: string[]; importRoots: Set<string>; requirements: Map<string, string[]> };
 
   /**
    * A project read by `parser`; `packageName` is the dotted name its folder is imported by when it is itself a
@@ -290,12 +290,12 @@ export class Project {
    * The files analysed (all but the excluded, sorted) and the Python ones among them: the same arrays while no path
    * comes or goes, which is what lets the resolver and the environments be kept across edits.
    */
-  private fileLists(exclude: string[]): { allFiles: string[]; pyFiles: string[]; importRoots: Set<string> } {
+  private fileLists(exclude: string[]): { allFiles: string[]; pyFiles: string[]; importRoots: Set<string>; requirements: Map<string, string[]> } {
     const excludeKey = exclude.join('\n');
     if (this.lists?.excludeKey !== excludeKey) {
       const excluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : undefined;
       const allFiles = [...this.files.keys()].filter((f) => !excluded?.(f)).sort();
-      this.lists = { excludeKey, allFiles, pyFiles: allFiles.filter((f) => f.endsWith('.py')), importRoots: importRootsOf(allFiles, (f) => this.files.get(f)?.text) };
+      this.lists = { excludeKey, allFiles, pyFiles: allFiles.filter((f) => f.endsWith('.py')), importRoots: importRootsOf(allFiles, (f) => this.files.get(f)?.text), requirements: requirementsByFolder(allFiles) };
     }
     return this.lists;
   }
@@ -367,13 +367,11 @@ export class Project {
 
   /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
   /** The pyproject.toml and requirements files of the nearest folder at or above a file's that has any. */
-  private nearestRequirements(file: string, allFiles: string[]): Array<{ path: string; text: string }> {
+  private nearestRequirements(file: string, byFolder: Map<string, string[]>): Array<{ path: string; text: string }> {
     const parts = file.split('/').slice(0, -1);
     for (let n = parts.length; n >= 0; n--) {
-      const folder = parts.slice(0, n).join('/');
-      const prefix = folder ? `${folder}/` : '';
-      const found = allFiles.filter((f) => f.startsWith(prefix) && !f.includes('/', prefix.length) && (f.endsWith('pyproject.toml') ? f === `${prefix}pyproject.toml` : REQUIREMENTS_FILE.test(f.slice(prefix.length))));
-      if (found.length > 0) return found.map((path) => ({ path, text: this.files.get(path)!.text }));
+      const found = byFolder.get(parts.slice(0, n).join('/'));
+      if (found) return found.map((path) => ({ path, text: this.files.get(path)!.text }));
     }
     return [];
   }
@@ -423,7 +421,7 @@ export class Project {
   }
 
   *analysisSteps(settings: Settings = defaultSettings()): Generator<void, Analysis> {
-    const { allFiles, pyFiles, importRoots } = this.fileLists(settings.exclude);
+    const { allFiles, pyFiles, importRoots, requirements } = this.fileLists(settings.exclude);
     const memos = this.memos;
     const source: ModuleSource = {
       files: () => pyFiles,
@@ -486,7 +484,7 @@ export class Project {
       const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
       const asWritten = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
       // Where env.py leaves compare_type to Alembic's default, the Alembic the project requires decides it.
-      const olderAlembic = asWritten.typeByDefault ? alembicWithoutTypeComparison(this.nearestRequirements(envPy, allFiles)) : undefined;
+      const olderAlembic = asWritten.typeByDefault ? alembicWithoutTypeComparison(this.nearestRequirements(envPy, requirements)) : undefined;
       const compare = olderAlembic ? { ...asWritten, type: false, typeOffBy: olderAlembic } : asWritten;
       // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
       // comparing with what the others make would report every table they create as missing. The revision-cycle
@@ -860,6 +858,21 @@ function oneTablePerName(tables: TableDef[]): TableDef[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The pyproject.toml and pip requirements files of the project, by the folder that holds them. */
+function requirementsByFolder(files: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of files) {
+    const slash = f.lastIndexOf('/');
+    const name = f.slice(slash + 1);
+    if (name !== 'pyproject.toml' && !REQUIREMENTS_FILE.test(name)) continue;
+    const folder = slash < 0 ? '' : f.slice(0, slash);
+    const list = out.get(folder);
+    if (list) list.push(f);
+    else out.set(folder, [f]);
+  }
+  return out;
 }
 
 /** Whether a file (as it is, or was) is, or configures, a part of the migrations' history (a revision, a config, env.py). */
