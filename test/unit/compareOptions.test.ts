@@ -280,6 +280,10 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
     assert.equal(alembicWithoutTypeComparison([pinned]), 'alembic==1.6.5 (requirements.txt)');
     assert.equal(alembicWithoutTypeComparison([pinned, { path: 'requirements-dev.txt', text: 'alembic>=1.13\n' }]), undefined);
     assert.equal(alembicWithoutTypeComparison([{ path: 'requirements.txt', text: 'alembic\n' }]), undefined);
+    // A setup.py's install_requires (pybossa), read from its string literals.
+    const setup = { path: 'setup.py', text: 'from setuptools import setup\nrequirements = [\n    "alembic==0.9.10",\n    "alembic-utils",\n]\nsetup(name="app", install_requires=requirements)\n' };
+    assert.equal(alembicWithoutTypeComparison([setup]), 'alembic==0.9.10 (setup.py)');
+    assert.equal(alembicWithoutTypeComparison([{ ...setup, text: setup.text.replace('==0.9.10', '>=0.9') }]), undefined);
   });
 
   it('lowers type differences to notes under such a requirement, and is read again when pyproject.toml changes', async () => {

@@ -366,7 +366,7 @@ export class Project {
   }
 
   /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
-  /** The pyproject.toml and requirements files of the nearest folder at or above a file's that has any. */
+  /** The pyproject.toml, setup.py and requirements files of the nearest folder at or above a file's that has any. */
   private nearestRequirements(file: string, byFolder: Map<string, string[]>): Array<{ path: string; text: string }> {
     const parts = file.split('/').slice(0, -1);
     for (let n = parts.length; n >= 0; n--) {
@@ -860,13 +860,13 @@ function oneTablePerName(tables: TableDef[]): TableDef[] {
   });
 }
 
-/** The pyproject.toml and pip requirements files of the project, by the folder that holds them. */
+/** The pyproject.toml, setup.py and pip requirements files of the project, by the folder that holds them. */
 function requirementsByFolder(files: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const f of files) {
     const slash = f.lastIndexOf('/');
     const name = f.slice(slash + 1);
-    if (name !== 'pyproject.toml' && !REQUIREMENTS_FILE.test(name)) continue;
+    if (name !== 'pyproject.toml' && name !== 'setup.py' && !REQUIREMENTS_FILE.test(name)) continue;
     const folder = slash < 0 ? '' : f.slice(0, slash);
     const list = out.get(folder);
     if (list) list.push(f);

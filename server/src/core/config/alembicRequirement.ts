@@ -3,8 +3,8 @@ import { parse as parseToml } from 'smol-toml';
 /**
  * What a project requires of Alembic, where that decides what its autogenerate compares: Alembic compares column types
  * by default only since 1.12 (`compare_type` was off before). The requirements are read from pyproject.toml's
- * `[project]` (dependencies, optional dependencies), `[dependency-groups]` and Poetry's tables, and from pip's
- * requirements files.
+ * `[project]` (dependencies, optional dependencies), `[dependency-groups]` and Poetry's tables, from pip's
+ * requirements files, and from the string literals of a setup.py (its `install_requires`).
  */
 
 
@@ -21,7 +21,7 @@ export function alembicWithoutTypeComparison(files: Array<{ path: string; text: 
   for (const { path, text } of files) {
     if (!/\balembic\b/i.test(text)) continue;
     const name = path.slice(path.lastIndexOf('/') + 1);
-    const made = name === 'pyproject.toml' ? pyprojectRequirements(text) : text.split('\n').map(pep508Requirement);
+    const made = name === 'pyproject.toml' ? pyprojectRequirements(text) : name === 'setup.py' ? setupPyRequirements(text) : text.split('\n').map(pep508Requirement);
     if (made === undefined) return undefined;
     for (const r of made) if (r) found.push({ ...r, path });
   }
@@ -36,6 +36,11 @@ function pyprojectRequirements(text: string): Requirement[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The requirements of Alembic a setup.py writes as string literals (`install_requires=["alembic==0.9.10"]`). */
+function setupPyRequirements(text: string): Array<Requirement | undefined> {
+  return [...text.matchAll(/["'](alembic\b[^"'\n]*)["']/gi)].map((m) => pep508Requirement(m[1]));
 }
 
 /** A PEP 508 line or list item of Alembic (`alembic[tz]>=1.7,<1.12 ; python_version >= "3.8"`), else undefined. */
