@@ -953,6 +953,34 @@ describe('models -> schema: computed table names', () => {
     assert.deepEqual([...tables.get('employee')!.columns.keys()], ['id', 'type', 'budget', 'language']);
     assert.equal(tables.get('employee')!.columns.get('budget')!.nullable, true);
   });
+
+  it("runs a mapped parent's declared_attr __tablename__ again for a subclass with a key of its own: joined tables (Kotti)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.ext.declarative import declared_attr
+        from sqlalchemy.orm import declarative_base
+        class KottiBase:
+            @declared_attr
+            def __tablename__(cls):
+                return cls.__name__.lower() + "s"
+        Base = declarative_base(cls=KottiBase)
+        class Node(Base):
+            __mapper_args__ = dict(polymorphic_on="type", polymorphic_identity="node")
+            id = sa.Column(sa.Integer(), primary_key=True)
+            type = sa.Column(sa.String(30), nullable=False)
+        class Content(Node):
+            __mapper_args__ = dict(polymorphic_identity="content")
+            id = sa.Column(sa.ForeignKey(Node.id), primary_key=True)
+            description = sa.Column(sa.UnicodeText())
+        class Event(Content):
+            __mapper_args__ = dict(polymorphic_identity="event")
+            location = sa.Column(sa.UnicodeText())
+      `,
+    });
+    assert.deepEqual([...tables.keys()], ['nodes', 'contents']);
+    assert.deepEqual([...tables.get('contents')!.columns.keys()], ['id', 'description', 'location'], 'a subclass without a key of its own joins its parent');
+  });
 });
 
 describe('models -> schema: names as the class body sees them', () => {

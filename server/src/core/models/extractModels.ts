@@ -313,7 +313,7 @@ class ModelReader {
         return null;
       }
     } else if (!explicitNone) {
-      name = this.inheritedTableName(ref, contributors, root, hasOwnPk, !!parentPlan);
+      name = this.inheritedTableName(ref, contributors, root, hasOwnPk, parentPlan ? mappedParent : undefined);
     }
     this.noteRuntimeModels(ref, contributors, name);
 
@@ -408,10 +408,22 @@ class ModelReader {
     return out;
   }
 
-  /** `__tablename__` from a `declared_attr` on a mixin or base, or the automatic names of Flask-SQLAlchemy and SQLModel. */
-  private inheritedTableName(ref: ClassRef, contributors: ClassRef[], root: DeclarativeRoot, hasOwnPk: boolean, hasMappedParent: boolean): string | undefined {
+  /**
+   * `__tablename__` from a `declared_attr` on a mixin or base, or the automatic names of Flask-SQLAlchemy and SQLModel.
+   * A `declared_attr` that a mapped parent's own mixins or base give runs again for the subclass too (Kotti's
+   * `declarative_base(cls=Base)` names every class's table, so `Content(Node)` with its own key has `contents`).
+   */
+  private inheritedTableName(ref: ClassRef, contributors: ClassRef[], root: DeclarativeRoot, hasOwnPk: boolean, mappedParent: ClassRef | undefined): string | undefined {
+    const hasMappedParent = mappedParent !== undefined;
     const holders = [...contributors, ...(root.cls ? [root.cls] : [])];
-    for (const holder of holders) {
+    const own = holders.length;
+    for (const seen = new Set<object>(); mappedParent && !seen.has(mappedParent.cls); ) {
+      seen.add(mappedParent.cls);
+      const above = this.contributors(mappedParent);
+      holders.push(...above.contributors.filter((c) => !holders.includes(c)));
+      mappedParent = above.mappedParent;
+    }
+    for (const [i, holder] of holders.entries()) {
       const fn = holder.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__tablename__');
       if (fn) {
         if (hasMappedParent && !hasOwnPk) return undefined;
@@ -420,7 +432,8 @@ class ModelReader {
         this.noteUnnamed(`model ${ref.cls.name}`, { file: ref.file, span: ref.cls.nameSpan }, `The computed __tablename__ of ${holder.cls.name} cannot be evaluated statically for model ${ref.cls.name}; its columns are not checked.`);
         return undefined;
       }
-      const plain = holder === ref ? undefined : this.graph.ownAttribute(holder, '__tablename__');
+      // A name written plainly on a mapped parent (or its mixins) is that parent's table, not the subclass's.
+      const plain = holder === ref || i >= own ? undefined : this.graph.ownAttribute(holder, '__tablename__');
       if (plain && holder !== root.cls) return evalString(this.resolver, holder.file, plain);
     }
     if (root.kind === 'flask' && hasOwnPk) return flaskTableName(ref.cls.name);
