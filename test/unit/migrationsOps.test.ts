@@ -457,6 +457,23 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => f.span[0]), [13]);
   });
 
+  it("drops a named primary key by its name in any case, as Oracle folds it and MySQL ignores it (rucio's CONFIGS_HISTORY_PK)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("configs_history", sa.Column("section", sa.String(128)), sa.Column("opt", sa.String(128)))
+        op.create_primary_key("configs_history_pk", "configs_history", ["section", "opt"])
+        op.create_table("other", sa.Column("id", sa.Integer()), sa.UniqueConstraint("id", name="uq_other"))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.drop_constraint("CONFIGS_HISTORY_PK", "configs_history", type_="primary")
+        op.drop_constraint("UQ_OTHER", "other", type_="unique")
+      `),
+    });
+    assert.deepEqual(table(r, 'configs_history').primaryKey, []);
+    // Only a primary key: another constraint's name is matched as written.
+    assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => f.message), ['op.drop_constraint: constraint "UQ_OTHER" does not exist on table "other" at this point.']);
+  });
+
   it('knows the name PostgreSQL gave an unnamed constraint when it was made, through renames, numbered and cut to 63 bytes', async () => {
     const long = 'hierarchy_node_by_connector_credential_pair';
     const r = await replay({

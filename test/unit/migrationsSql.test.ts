@@ -97,6 +97,20 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(table(kept, 'channels').foreignKeys.map((fk) => fk.refTable), ['bots']);
   });
 
+  it("renames an index or constraint that PostgreSQL's ALTER TABLE names in place of a table (pybossa's app_pkey)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("app", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.Unicode(255), unique=True))'),
+      'v/b.py': executing('b', 'a', 'ALTER TABLE app RENAME TO project', 'ALTER TABLE app_pkey RENAME TO project_pkey', 'ALTER TABLE app_name_key RENAME TO project_name_key'),
+      'v/c.py': rev('c', 'b', 'op.drop_constraint("project_name_key", "project", type_="unique")'),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...r.schema.keys()], ['project']);
+    assert.deepEqual([table(r, 'project').primaryKeyName, table(r, 'project').uniques], ['project_pkey', []]);
+    // A table made before the first revision (its indexes not known): a name as PostgreSQL names an index is one.
+    const baseline = await replay({ 'v/b.py': executing('b', null, 'ALTER TABLE app RENAME TO project', 'ALTER TABLE app_pkey RENAME TO project_pkey') });
+    assert.deepEqual([...baseline.schema.keys()], ['project']);
+  });
+
   it('takes the referenced primary key when REFERENCES names only the table', async () => {
     const r = await replay({
       'v/a.py': executing('a', null, 'CREATE TABLE teams (code text PRIMARY KEY)', 'CREATE TABLE members (team text REFERENCES teams)'),

@@ -104,6 +104,17 @@ const CLEANUP_KINDS = new Set<string>(['drop_table', 'drop_index', 'drop_constra
 
 const IDENTIFIER = /^\w+$/;
 
+/** The endings PostgreSQL gives the names of the indexes and constraints it names (`app_pkey`, `app_name_key`). */
+const POSTGRES_INDEX_NAME = /_(?:pkey|key|idx|fkey|excl)$/;
+
+/** What of a table bears a name: an index or a constraint, 'primary' for its primary key, undefined for nothing. */
+function namedPart(table: TableDef, name: string): { name?: string; databaseName?: string } | 'primary' | undefined {
+  const held: Array<{ name?: string; databaseName?: string }> = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks];
+  const named = held.find((x) => sameIdentifier(x.name, name) || (x.name === undefined && x.databaseName === name));
+  if (named) return named;
+  return table.primaryKeyName === name || (table.primaryKeyName === undefined && table.primaryKeyDatabaseName === name) ? 'primary' : undefined;
+}
+
 const ONLY_SOME_DATABASES = 'runs only under a condition that could not be decided (a test on the database or its dialect; when the dialect is unknown, set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
 /** The same, where the condition tests what the database holds (or, the dialect known, tests it in a form not read). */
 const ONLY_SOME_STATES = 'runs only under a condition that could not be decided (a test on what the database holds)';
@@ -389,6 +400,14 @@ class SchemaReplay {
   }
 
   private renameTable(op: Extract<MigrationOp, { kind: 'rename_table' }>): void {
+    // PostgreSQL's ALTER TABLE renames an index too (pybossa's `ALTER TABLE app_pkey RENAME TO project_pkey`): one a
+    // table holds, or, on a table whose indexes are not known, one named as PostgreSQL names them that no revision makes.
+    const { name, schema } = op.table;
+    const key = refKey(op.table);
+    if (op.via === 'execute' && name !== undefined && key !== undefined && op.newName !== undefined && !this.schema.has(key) && !this.inDefaultSchema(op.table)) {
+      const named = [...this.schema.values()].some((t) => t.schema === schema && namedPart(t, name));
+      if (named || (POSTGRES_INDEX_NAME.test(name) && !this.created.has(key))) return this.renameIndex({ ...op, kind: 'rename_index', table: undefined, schema, name, newName: op.newName });
+    }
     const table = this.existing(op.table, op);
     if (!table) return;
     const newName = op.newName;
@@ -597,14 +616,13 @@ class SchemaReplay {
     const own = op.table && this.existing(op.table, op, { quiet: true });
     const candidates = op.table ? (own ? [own] : []) : [...this.schema.values()].filter((t) => t.schema === op.schema);
     for (const table of candidates) {
-      const held: Array<{ name?: string; databaseName?: string }> = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks];
-      const named = held.find((x) => sameIdentifier(x.name, name) || (x.name === undefined && x.databaseName === name));
-      if (named) {
-        named.name = newName;
-        delete named.databaseName;
-      } else if (table.primaryKeyName === name || (table.primaryKeyName === undefined && table.primaryKeyDatabaseName === name)) {
+      const named = namedPart(table, name);
+      if (named === 'primary') {
         table.primaryKeyName = newName;
         delete table.primaryKeyDatabaseName;
+      } else if (named) {
+        named.name = newName;
+        delete named.databaseName;
       } else continue;
       if (!op.table) this.touch(table, op);
       return;
@@ -691,7 +709,9 @@ class SchemaReplay {
       table.checks = checks;
       return true;
     }
-    const isPrimaryKey = table.primaryKeyName !== undefined ? table.primaryKeyName === name : name === table.primaryKeyDatabaseName || type === 'primary';
+    // Of `type_="primary"`, the name is the key's in any case: Oracle folds unquoted names to capitals, and MySQL's
+    // DROP PRIMARY KEY takes none (rucio drops "CONFIGS_HISTORY_PK", made as configs_history_pk).
+    const isPrimaryKey = table.primaryKeyName !== undefined ? table.primaryKeyName === name || (type === 'primary' && table.primaryKeyName.toLowerCase() === name.toLowerCase()) : name === table.primaryKeyDatabaseName || type === 'primary';
     if (table.primaryKey.length > 0 && isPrimaryKey) {
       for (const c of table.primaryKey) {
         const column = table.columns.get(c);

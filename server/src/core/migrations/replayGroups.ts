@@ -226,8 +226,9 @@ export function tablesOf(op: MigrationOp): string[] | undefined {
  */
 function readTablesOf(op: MigrationOp): string[] | undefined {
   if (op.kind === 'alter_enum' || op.kind === 'drop_enum' || op.kind === 'legacy_alter_table') return undefined;
-  // The foreign keys of any table may refer to a table dropped with CASCADE.
-  if (op.kind === 'drop_table' && op.cascade) return undefined;
+  // The foreign keys of any table may refer to a table dropped with CASCADE; PostgreSQL's ALTER TABLE may rename any
+  // table's index.
+  if ((op.kind === 'drop_table' && op.cascade) || (op.kind === 'rename_table' && op.via === 'execute')) return undefined;
   if (op.kind === 'drop_index' && !op.table && op.name !== undefined) return undefined;
   if (op.kind === 'rename_index' && !op.table) return undefined;
   const table = 'table' in op ? op.table : undefined;
