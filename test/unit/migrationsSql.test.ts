@@ -111,6 +111,18 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual([...baseline.schema.keys()], ['project']);
   });
 
+  it("says that SQL read from a file when the revision runs is not read, where it said nothing (ichnaea's base.sql)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.execute(sa.text(BASE_SQL))
+        op.execute(sa.text(open("more.sql").read()))
+        op.execute(sa.text(statement))
+      `, 'import os\nwith open(os.path.join(os.path.dirname(__file__), "base.sql")) as fd:\n    BASE_SQL = fd.read().strip()\nstatement = compute()\n'),
+    });
+    assert.deepEqual(r.findings.map((f) => `${f.code} ${f.span[0]}`), ['unresolved 13', 'unresolved 14'], 'SQL of a value not known otherwise stays unsaid, as before');
+    assert.match(r.findings[0].message, /^op\.execute: the SQL it runs is read from a file when the revision runs \(`BASE_SQL`\), which is not read here: what it changes is not known\.$/);
+  });
+
   it('takes the referenced primary key when REFERENCES names only the table', async () => {
     const r = await replay({
       'v/a.py': executing('a', null, 'CREATE TABLE teams (code text PRIMARY KEY)', 'CREATE TABLE members (team text REFERENCES teams)'),

@@ -590,6 +590,8 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   const sql = written !== undefined && text.ddl ? ddlStatement(written, text.ddl) : { text: written, complete: true };
   if (sql.text !== undefined && sql.complete) return readSqlOps(sql.text, origin, { dialect: scope.dialect });
   const sketch = sql.text ?? sketchSql(text);
+  // SQL read from a file when the revision runs (ichnaea's whole base schema, `fd.read()`): said, not guessed.
+  if (sketch === undefined && readsFile(text)) return [{ kind: 'opaque', origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\`, read from a file when the revision runs`], unknown: `the SQL it runs is read from a file when the revision runs (\`${exprText(text.e)}\`), which is not read here: what it changes is not known`, noteOnly: true }];
   if (sketch === undefined) return [];
   const ops = readSqlOps(sketch, origin, { dialect: scope.dialect }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
   if (ops.length === 0) return [];
@@ -601,6 +603,16 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   // `DROP INDEX {name}` built at run time changes some index, and nothing else.
   const indexesOnly = ops.every((o) => o.kind === 'create_index' || o.kind === 'drop_index' || o.kind === 'rename_index' || (o.kind === 'opaque' && o.indexesOnly));
   return [{ kind: 'opaque', table, origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\``], ...(indexesOnly ? { indexesOnly: true } : {}) }];
+}
+
+/** An expression that reads a file's text (`fd.read()`, `path.read_text()`, `open(f).read().strip()`). */
+const READ_FROM_FILE = /\.(?:read|read_text)\(\)/;
+
+/** Whether SQL text is read from a file, where it is written or in the variable that holds it. */
+function readsFile({ e, ctx }: Located): boolean {
+  if (READ_FROM_FILE.test(exprText(e))) return true;
+  const held = e.k === 'name' ? ctx.resolver.resolve(ctx.file, e, ctx.locals) : undefined;
+  return held?.t === 'expr' && READ_FROM_FILE.test(exprText(held.e));
 }
 
 /** A `sa.DDL(...)` statement's text, and the `context=` its `%(name)s` are filled from. */
