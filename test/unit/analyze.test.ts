@@ -48,6 +48,14 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     `, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(`${USERS}      name = sa.Column(sa.String(40))\n      email = sa.Column(sa.String(80))\n`)}` });
     assert.deepEqual(findings.map((f) => `${f.code} ${f.table}.${f.column ?? ''}`).sort(), ['missing-column users.email', 'type-mismatch users.name', 'unresolved users.tag']);
     assert.match(findings.find((f) => f.code === 'unresolved')!.message, /^op\.drop_column: runs only under a condition that could not be decided .*; column "users\.tag" is not compared\.$/);
+    // Dropped or not, then added again: no "already exists", and the column is not compared.
+    const again = await analysis(`
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tag", sa.Integer()), sa.PrimaryKeyConstraint("id"))
+      if op.get_bind().execute(sa.text("select count(*) from users")).scalar() == 0:
+          op.drop_column("users", "tag")
+      op.add_column("users", sa.Column("tag", sa.String(20)))
+    `, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(`${USERS}      tag = sa.Column(sa.String(20))\n`)}` });
+    assert.deepEqual(again.filter((f) => f.severity !== 'information').map((f) => f.code), []);
   });
 
   it('treats String(255) = VARCHAR(length=255), Numeric = DECIMAL, and a side without length as equal', async () => {
@@ -1031,6 +1039,14 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
       });
     assert.deepEqual(await extend('__table_args__ = {"extend_existing": True}'), ['missing-column users.email']);
     assert.deepEqual(await extend('__table_args__ = {"comment": "not loaded with app.models"}'), []);
+    // Of a stale copy first in file order and the module env.py imports, the imported one is compared.
+    const stale = await drift('', 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(20)), sa.PrimaryKeyConstraint("id"))', {
+      'app/base.py': 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n',
+      'app/archive/models.py': `import sqlalchemy as sa\nfrom app.base import Base\n${py(`${USERS}      email = sa.Column(sa.String(80))\n`)}`,
+      'app/models.py': `import sqlalchemy as sa\nfrom app.base import Base\n${py(`${USERS}      name = sa.Column(sa.String(20))\n`)}`,
+      'migrations/env.py': 'from app.models import Base\ntarget_metadata = Base.metadata\n',
+    });
+    assert.deepEqual(stale, []);
   });
 
   it("compares shared models in every edition whose env.py imports their module, not only the nearest (agenta's oss and ee)", async () => {

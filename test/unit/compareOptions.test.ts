@@ -280,6 +280,7 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
     assert.equal(alembicWithoutTypeComparison([pinned]), 'alembic==1.6.5 (requirements.txt)');
     assert.equal(alembicWithoutTypeComparison([pinned, { path: 'requirements-dev.txt', text: 'alembic>=1.13\n' }]), undefined);
     assert.equal(alembicWithoutTypeComparison([{ path: 'requirements.txt', text: 'alembic\n' }]), undefined);
+    assert.equal(alembicWithoutTypeComparison([{ path: 'requirements.txt', text: 'alembic==1.8.1 \\\n    --hash=sha256:0123\n' }]), 'alembic==1.8.1 (requirements.txt)');
     // A setup.py's install_requires (pybossa), read from its string literals.
     const setup = { path: 'setup.py', text: 'from setuptools import setup\nrequirements = [\n    "alembic==0.9.10",\n    "alembic-utils",\n]\nsetup(name="app", install_requires=requirements)\n' };
     assert.equal(alembicWithoutTypeComparison([setup]), 'alembic==0.9.10 (setup.py)');

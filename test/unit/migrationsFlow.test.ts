@@ -369,6 +369,13 @@ describe('migrations: branches', () => {
     `) });
     assert.deepEqual(later.findings.map((f) => f.code), []);
     assert.deepEqual(table(later, 'posts').foreignKeys.map((k) => `${k.name} ${k.ondelete}`), ['fk_posts_user SET NULL']);
+    // use_alter on the column's own ForeignKey.
+    const column = await replay({ 'v/a.py': rev('a', null, `
+      op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
+      op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", name="fk_posts_user", use_alter=True)))
+      op.create_foreign_key("fk_posts_user", "posts", "users", ["user_id"], ["id"])
+    `) });
+    assert.deepEqual(column.findings.map((f) => f.code), []);
     const batch = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
       op.add_column("posts", sa.Column("user_id", sa.Integer()))
       with op.batch_alter_table("posts") as batch_op:
@@ -377,6 +384,22 @@ describe('migrations: branches', () => {
     `) });
     assert.deepEqual(batch.findings.map((f) => f.code), []);
     assert.deepEqual(table(batch, 'posts').foreignKeys.map((k) => `${k.name} ${k.ondelete}`), ['fk_posts_user CASCADE']);
+  });
+
+  it("forgets the indexes and constraints of a dropped column under the table's other spelling (public.t for t)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("a", sa.Integer()), sa.UniqueConstraint("a", name="uq_t_a"))
+        op.create_index("ix_t_a", "t", ["a"])
+      `),
+      'v/b.py': rev('b', 'a', `
+        with op.batch_alter_table("t", schema="public") as batch_op:
+            batch_op.drop_column("a")
+            batch_op.drop_constraint("uq_t_a", type_="unique")
+            batch_op.drop_index("ix_t_a")
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.code), []);
   });
 
   it('leaves a value the two branches of an undecided dialect test bind differently unknown after them (tacker)', async () => {

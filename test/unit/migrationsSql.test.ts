@@ -109,6 +109,9 @@ describe('migrations: DDL in op.execute', () => {
     // A table made before the first revision (its indexes not known): a name as PostgreSQL names an index is one.
     const baseline = await replay({ 'v/b.py': executing('b', null, 'ALTER TABLE app RENAME TO project', 'ALTER TABLE app_pkey RENAME TO project_pkey') });
     assert.deepEqual([...baseline.schema.keys()], ['project']);
+    // A table whose name only ends like an index's, renamed to one that does not: a table.
+    const keys = await replay({ 'v/b.py': executing('b', null, 'ALTER TABLE api_key RENAME TO api_keys') });
+    assert.deepEqual([...keys.schema.keys()], ['api_keys']);
   });
 
   it("says that SQL read from a file when the revision runs is not read, where it said nothing (ichnaea's base.sql)", async () => {

@@ -376,6 +376,7 @@ export class Project {
     return [];
   }
 
+  /** Which files hold the models: those the models setting names, else those whose text looks like model code. */
   private modelFileTest(settings: Settings): (path: string) => boolean {
     const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
     if (modelMatcher) return modelMatcher;
@@ -409,17 +410,17 @@ export class Project {
     }
   }
 
-  /**
-   * `analyze()` in small steps: it yields after each unit of work (a file parsed, a revision read or interpreted, an
-   * environment compared), so that an editor can answer requests in between, or drop a run that an edit made stale;
-   * the units finished are remembered for the next run.
-   */
   /** The dotted name the project's folder is imported by, when it is one Python could import. */
   private dottedPackageName(): string | undefined {
     const name = this.options.packageName;
     return name && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(name) ? name : undefined;
   }
 
+  /**
+   * `analyze()` in small steps: it yields after each unit of work (a file parsed, a revision read or interpreted, an
+   * environment compared), so that an editor can answer requests in between, or drop a run that an edit made stale;
+   * the units finished are remembered for the next run.
+   */
   *analysisSteps(settings: Settings = defaultSettings()): Generator<void, Analysis> {
     const { allFiles, pyFiles, importRoots, requirements } = this.fileLists(settings.exclude);
     const memos = this.memos;
@@ -480,7 +481,9 @@ export class Project {
       const hasEnvPy = this.files.has(envPy);
       const targetKey = engineKey(envPy, env.engine);
       const target = hasEnvPy ? memos.targetMetadata.get(targetKey, () => readTargetMetadata({ resolver, file: envPy, engine: env.engine })) : undefined;
-      const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema, target);
+      // The project modules env.py loads, where two tables of one name make it matter (read once per env.py text).
+      const loads = (): Set<string> => imports[i] ?? (hasEnvPy ? memos.loadedModules.get(envPy, () => loadedModuleFiles(resolver, envPy)) : new Set<string>());
+      const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema, target, loads);
       const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
       const asWritten = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
       // Where env.py leaves compare_type to Alembic's default, the Alembic the project requires decides it.
@@ -833,31 +836,33 @@ function nearest(envs: number[], file: string, places: string[]): number[] {
  * The models an environment's migrations are about. With several MetaData objects (a second declarative base for
  * tests, another database, a legacy copy of the models): those env.py's `target_metadata` names, when it can be read
  * and names any, else those that share at least one table with the migrations, unless none does. Of two tables of
- * one name left in different MetaData, the first is compared.
+ * one name left (in different MetaData, or in two files that never load together), the first whose file env.py loads
+ * (`loads`, asked only then) is compared, else the first.
  */
-function targetedModels(models: TableDef[], schema: Schema, target: string[] | undefined): TableDef[] {
+function targetedModels(models: TableDef[], schema: Schema, target: string[] | undefined, loads: () => Set<string>): TableDef[] {
   const groups = new Map<string | undefined, TableDef[]>();
   for (const t of models) {
     const list = groups.get(t.metadata);
     if (list) list.push(t);
     else groups.set(t.metadata, [t]);
   }
-  if (groups.size < 2) return oneTablePerName(models);
+  if (groups.size < 2) return oneTablePerName(models, loads);
   const named = target && [...groups.entries()].filter(([key]) => key === undefined || target.includes(key));
-  if (named?.some(([key]) => key !== undefined)) return oneTablePerName(named.flatMap(([, tables]) => tables));
+  if (named?.some(([key]) => key !== undefined)) return oneTablePerName(named.flatMap(([, tables]) => tables), loads);
   const names = new Set([...schema.values()].map((t) => t.name));
   const used = [...groups.entries()].filter(([key, tables]) => key === undefined || tables.some((t) => names.has(t.name)));
-  return oneTablePerName(used.some(([key]) => key !== undefined) ? used.flatMap(([, tables]) => tables) : models);
+  return oneTablePerName(used.some(([key]) => key !== undefined) ? used.flatMap(([, tables]) => tables) : models, loads);
 }
 
-function oneTablePerName(tables: TableDef[]): TableDef[] {
-  const seen = new Set<string>();
-  return tables.filter((t) => {
+function oneTablePerName(tables: TableDef[], loads: () => Set<string>): TableDef[] {
+  const kept = new Map<string, TableDef>();
+  for (const t of tables) {
     const key = tableKey(t.name, t.schema);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const first = kept.get(key);
+    if (!first) kept.set(key, t);
+    else if (!loads().has(first.origin.file) && loads().has(t.origin.file)) kept.set(key, t);
+  }
+  return kept.size === tables.length ? tables : tables.filter((t) => kept.get(tableKey(t.name, t.schema)) === t);
 }
 
 /** The pyproject.toml, setup.py and pip requirements files of the project, by the folder that holds them. */

@@ -45,7 +45,8 @@ function setupPyRequirements(text: string): Array<Requirement | undefined> {
 
 /** A PEP 508 line or list item of Alembic (`alembic[tz]>=1.7,<1.12 ; python_version >= "3.8"`), else undefined. */
 function pep508Requirement(line: string): Requirement | undefined {
-  const m = /^\s*alembic\s*(?:\[[^\]]*\])?\s*([^;#]*)/i.exec(line);
+  // pip-compile continues a pinned line with ` \` before its hashes.
+  const m = /^\s*alembic\s*(?:\[[^\]]*\])?\s*([^;#\\]*)/i.exec(line);
   if (!m || /^[\w.-]/.test(m[1].trim())) return undefined;
   return { text: `alembic${m[1].trim()}`, allowsOnlyBefore: (v) => pep440Caps(m[1], v) };
 }
@@ -78,6 +79,7 @@ function requirementsOf(doc: Record<string, unknown>): Requirement[] {
   return out;
 }
 
+/** A TOML table, or undefined for any other value. */
 function table(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }

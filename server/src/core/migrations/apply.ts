@@ -406,7 +406,8 @@ class SchemaReplay {
     const key = refKey(op.table);
     if (op.via === 'execute' && name !== undefined && key !== undefined && op.newName !== undefined && !this.schema.has(key) && !this.inDefaultSchema(op.table)) {
       const named = [...this.schema.values()].some((t) => t.schema === schema && namedPart(t, name));
-      if (named || (POSTGRES_INDEX_NAME.test(name) && !this.created.has(key))) return this.renameIndex({ ...op, kind: 'rename_index', table: undefined, schema, name, newName: op.newName });
+      const ending = POSTGRES_INDEX_NAME.exec(name)?.[0];
+      if (named || (ending !== undefined && op.newName.endsWith(ending) && !this.created.has(key))) return this.renameIndex({ ...op, kind: 'rename_index', table: undefined, schema, name, newName: op.newName });
     }
     const table = this.existing(op.table, op);
     if (!table) return;
@@ -445,8 +446,12 @@ class SchemaReplay {
     if (!table || !op.column) return;
     const name = op.column.spec.name!;
     if (table.columns.has(name)) {
-      if (!op.ifNotExists && !this.quiet()) this.invalid(`${label(op)}: column "${qualified(table)}.${name}" already exists.`, table, name);
-      return;
+      // A column an undecided drop_column kept (it may be gone): this op makes it as it says.
+      if (this.mayBeDropped(table, name)) this.removeColumn(table, name);
+      else {
+        if (!op.ifNotExists && !this.quiet()) this.invalid(`${label(op)}: column "${qualified(table)}.${name}" already exists.`, table, name);
+        return;
+      }
     }
     // The column (and what its flags make) comes from the add_column call itself.
     const type = op.namedEnumTypes ? this.existingEnumType(op.column.spec.type) : op.column.spec.type;
@@ -472,6 +477,11 @@ class SchemaReplay {
     // A drop that may not run keeps the column (touch() put only it in doubt), so that later ops are not misjudged.
     if (this.uncertain && op.unresolved.length === 0 && !table.uncertain) return;
     this.removeColumn(table, name);
+  }
+
+  /** Whether a drop_column under a test the replay could not decide names the column (it was kept, in doubt). */
+  private mayBeDropped(table: TableDef, column: string): boolean {
+    return this.uncertainOps.some((o) => o.kind === 'drop_column' && o.table === table.name && o.schema === table.schema && o.column === column);
   }
 
   /** Takes a column out of a table, with the indexes and constraints on it, as the database does. */
@@ -504,7 +514,7 @@ class SchemaReplay {
 
   /** `DROP TYPE ... CASCADE`: the columns typed with the enum type go too. */
   private dropEnum(op: Extract<MigrationOp, { kind: 'drop_enum' }>): void {
-    if (!op.cascade || this.uncertain) return;
+    if (this.uncertain) return;
     const name = op.enumName.toLowerCase();
     for (const table of this.schema.values()) {
       for (const column of [...table.columns.values()]) {
@@ -588,7 +598,7 @@ class SchemaReplay {
     const uniques = table.uniques.length;
     table.uniques = table.uniques.filter((u) => !sameIdentifier(u.name, name));
     if (table.uniques.length < uniques) return;
-    if (this.droppedWithColumn.has(`${refKey(op.table)}:${name}`) || this.foreignKeyIndexesLeft.has(`${refKey(op.table)}:${name}`)) return;
+    if (this.droppedWithColumn.has(`${tableKey(table.name, table.schema)}:${name}`) || this.foreignKeyIndexesLeft.has(`${refKey(op.table)}:${name}`)) return;
     // PostgreSQL and SQLite name indexes per schema and drop one by its name alone: the table renamed away still holds
     // it (Hyperion renames core_association_membership and drops its index under the new table's name).
     if (this.dropIndexOfSome([...this.schema.values()].filter((t) => t !== table && t.schema === table.schema), name, op)) return;
@@ -672,7 +682,7 @@ class SchemaReplay {
       this.untrustConstraints(table, op);
       return;
     }
-    if (this.droppedWithColumn.has(`${refKey(op.table)}:${name}`)) return;
+    if (this.droppedWithColumn.has(`${tableKey(table.name, table.schema)}:${name}`)) return;
     if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'create_index'], name)) {
       this.invalid(`${label(op)}: constraint "${name}" does not exist on table "${qualified(table)}" at this point.`, table);
     }
@@ -817,8 +827,7 @@ class SchemaReplay {
     }
     if (this.uncertain && op.kind === 'drop_column' && op.unresolved.length === 0 && op.column !== undefined && !table.uncertain) {
       // Only the dropped column is in doubt (hotosm drops one when a data copy counted every row); dropColumn keeps it.
-      const column = op.column;
-      if (!this.uncertainOps.some((o) => o.kind === 'drop_column' && o.table === table.name && o.schema === table.schema && o.column === column)) this.report('unresolved', `${label(op)}: ${this.onlySome()}; column "${qualified(table)}.${op.column}" is not compared.`, table.name, op.column);
+      if (!this.mayBeDropped(table, op.column)) this.report('unresolved', `${label(op)}: ${this.onlySome()}; column "${qualified(table)}.${op.column}" is not compared.`, table.name, op.column);
       this.uncertainOps.push({ kind: 'drop_column', revision: this.revision, origin: op.origin, table: table.name, ...(table.schema !== undefined ? { schema: table.schema } : {}), column: op.column });
       return;
     }
@@ -851,7 +860,7 @@ class SchemaReplay {
     if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin });
     for (const fk of spec.foreignKeys) {
       if (fk.target.kind !== 'text') continue;
-      this.addConstraint(table, { kind: 'foreign', name: fk.name, columns: [name], refs: [fk.target.text], ondelete: fk.ondelete, onupdate: fk.onupdate }, origin);
+      this.addConstraint(table, { kind: 'foreign', name: fk.name, columns: [name], refs: [fk.target.text], ondelete: fk.ondelete, onupdate: fk.onupdate, ...(fk.useAlter ? { useAlter: true as const } : {}) }, origin);
     }
     for (const check of spec.checks ?? []) this.addConstraint(table, check, origin);
   }

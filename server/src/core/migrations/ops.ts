@@ -82,8 +82,8 @@ export type MigrationOp = OpBase &
      * VALUE`); or its new name (`ALTER TYPE ... RENAME TO`).
      */
     | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[]; renameValue?: [from: string, to: string]; newName?: string }
-    /** PostgreSQL's `DROP TYPE name CASCADE`: the columns typed with that enum type go with it (without CASCADE, none may be). */
-    | { kind: 'drop_enum'; enumName: string; cascade: boolean }
+    /** PostgreSQL's `DROP TYPE name CASCADE`: the columns typed with that enum type go with it (a drop without CASCADE changes no table). */
+    | { kind: 'drop_enum'; enumName: string }
     /**
      * DDL that was recognised but not understood; the table (if known) can no longer be trusted. `indexesOnly`: only
      * index names are uncertain; `constraintsOnly`: only the table's keys and constraints (`ALTER TABLE t DROP PRIMARY

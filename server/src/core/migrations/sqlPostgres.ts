@@ -509,10 +509,10 @@ class PgStatementReader {
     const ifExists = !!node.missing_ok;
     const cascade = node.behavior === 'DROP_CASCADE';
     if (node.removeType === 'OBJECT_TABLE') return names.filter((table: TableRef) => !this.isTemporary(table)).map((table: TableRef) => ({ ...this.base(), kind: 'drop_table' as const, table, ifExists, ...(cascade ? { cascade: true as const } : {}) }));
-    if (node.removeType === 'OBJECT_TYPE') {
+    if (node.removeType === 'OBJECT_TYPE' && cascade) {
       // `DROP TYPE a, b`: each a list of one TypeName's names.
       const types = (node.objects ?? []).map((o: PgNode) => nameRef(o.TypeName?.names));
-      return types.filter((t: TableRef) => t.name !== undefined).map((t: TableRef) => ({ ...this.base(), kind: 'drop_enum' as const, enumName: t.name!, cascade }));
+      return types.filter((t: TableRef) => t.name !== undefined).map((t: TableRef) => ({ ...this.base(), kind: 'drop_enum' as const, enumName: t.name! }));
     }
     if (node.removeType === 'OBJECT_INDEX') return names.map((n: TableRef) => ({ ...this.base(), kind: 'drop_index' as const, table: undefined, schema: n.schema, name: n.name, ifExists }));
     return [];

@@ -15,6 +15,8 @@ export interface ForeignKeySpec {
   name?: string;
   ondelete?: string;
   onupdate?: string;
+  /** `use_alter=True`: left out of CREATE TABLE on databases that have ALTER. */
+  useAlter?: true;
 }
 
 /** What a `Column(...)`, `mapped_column(...)` or SQLModel `Field(...)` call says, before table-level rules apply. */
@@ -164,6 +166,7 @@ export function evalForeignKey(ctx: EvalContext, call: Extract<Expr, { k: 'call'
     name: evalString(ctx.resolver, ctx.file, keywordArg(call, 'name'), ctx.locals),
     ondelete: evalString(ctx.resolver, ctx.file, keywordArg(call, 'ondelete'), ctx.locals),
     onupdate: evalString(ctx.resolver, ctx.file, keywordArg(call, 'onupdate'), ctx.locals),
+    ...(bool(ctx, keywordArg(call, 'use_alter')) ? { useAlter: true as const } : {}),
   };
   const text = evalString(ctx.resolver, ctx.file, first, ctx.locals);
   if (text !== undefined) return { ...fk, target: { kind: 'text', text } };
