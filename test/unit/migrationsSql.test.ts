@@ -78,7 +78,7 @@ describe('migrations: DDL in op.execute', () => {
     const first = rev('a', null, `
         op.create_table("launchers", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("global", "image", name="kind")))
         op.create_table("bots", sa.Column("id", sa.Integer(), primary_key=True))
-        op.create_table("channels", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("bot_id", sa.Integer(), sa.ForeignKey("bots.id")))
+        op.create_table("channels", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("bot_id", sa.Integer(), sa.ForeignKey("bots.id")), sa.Column("owner_id", sa.Integer(), sa.ForeignKey("public.bots.id")))
     `);
     const second = (cascade: string) => rev('b', 'a', `
         op.execute("DROP TYPE kind${cascade}")
@@ -94,7 +94,7 @@ describe('migrations: DDL in op.execute', () => {
     // Without CASCADE the database refuses both drops while a column or a key depends on them: nothing goes.
     const kept = await replay({ 'v/a.py': first, 'v/b.py': second('') });
     assert.deepEqual([...table(kept, 'launchers').columns.keys()], ['id', 'kind']);
-    assert.deepEqual(table(kept, 'channels').foreignKeys.map((fk) => fk.refTable), ['bots']);
+    assert.deepEqual(table(kept, 'channels').foreignKeys.map((fk) => fk.refTable), ['bots', 'bots']);
   });
 
   it("renames an index or constraint that PostgreSQL's ALTER TABLE names in place of a table (pybossa's app_pkey)", async () => {

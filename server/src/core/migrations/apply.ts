@@ -389,10 +389,11 @@ class SchemaReplay {
     const key = tableKey(table.name, table.schema);
     this.schema.delete(key);
     this.gone.set(key, `was dropped in revision ${this.revision}`);
-    // CASCADE: the foreign keys of other tables that refer to it go with it.
+    // CASCADE: the foreign keys of other tables that refer to it go with it (`public.t` is the `t` of no schema).
     if (!op.cascade) return;
+    const inDefault = (schema: string | undefined): string | undefined => (schema === DEFAULT_POSTGRES_SCHEMA ? undefined : schema);
     for (const other of this.schema.values()) {
-      const kept = other.foreignKeys.filter((fk) => tableKey(fk.refTable, fk.refSchema) !== key);
+      const kept = other.foreignKeys.filter((fk) => fk.refTable !== table.name || inDefault(fk.refSchema) !== inDefault(table.schema));
       if (kept.length === other.foreignKeys.length) continue;
       this.touch(other, op);
       other.foreignKeys = kept;
