@@ -365,7 +365,6 @@ export class Project {
     return (f) => f.endsWith('.py') && !excluded?.(f) && (models ? models(f) : /(^|\/)models(\/|\.py$)/.test(f));
   }
 
-  /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
   /** The pyproject.toml, setup.py and requirements files of the nearest folder at or above a file's that has any. */
   private nearestRequirements(file: string, byFolder: Map<string, string[]>): Array<{ path: string; text: string }> {
     const parts = file.split('/').slice(0, -1);
@@ -376,7 +375,7 @@ export class Project {
     return [];
   }
 
-  /** Which files hold the models: those the models setting names, else those whose text looks like model code. */
+  /** Whether a Python file (not a revision, not env.py) is read for models: matched by the setting, else by its text. */
   private modelFileTest(settings: Settings): (path: string) => boolean {
     const modelMatcher = settings.models.length > 0 ? picomatch(settings.models, { dot: true }) : undefined;
     if (modelMatcher) return modelMatcher;

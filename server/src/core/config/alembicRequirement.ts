@@ -7,6 +7,11 @@ import { parse as parseToml } from 'smol-toml';
  * requirements files, and from the string literals of a setup.py (its `install_requires`).
  */
 
+/** A requirement of Alembic, as written, and whether it allows no version from a given one on. */
+interface Requirement {
+  text: string;
+  allowsOnlyBefore(version: number[]): boolean;
+}
 
 /** The first Alembic version whose autogenerate compares types unless env.py sets `compare_type=False`. */
 const TYPES_COMPARED_SINCE = [1, 12, 0];
@@ -49,11 +54,6 @@ function pep508Requirement(line: string): Requirement | undefined {
   const m = /^\s*alembic\s*(?:\[[^\]]*\])?\s*([^;#\\]*)/i.exec(line);
   if (!m || /^[\w.-]/.test(m[1].trim())) return undefined;
   return { text: `alembic${m[1].trim()}`, allowsOnlyBefore: (v) => pep440Caps(m[1], v) };
-}
-
-interface Requirement {
-  text: string;
-  allowsOnlyBefore(version: number[]): boolean;
 }
 
 /** Every requirement of Alembic the document makes, in PEP 508 lists and in Poetry's tables. */

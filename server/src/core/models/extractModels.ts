@@ -53,8 +53,8 @@ class ModelReader {
   private readonly graph: ClassGraph;
   private readonly plans = new Map<object, TablePlan | null>();
   private readonly tables = new Map<string, TableDef>();
-  /** The tables a class made whose `__table_args__` let another class of that name extend them. */
-  private readonly extending = new WeakSet<TableDef>();
+  /** The classes that made each table (their contributors), asked only when a second class takes its name. */
+  private readonly madeBy = new WeakMap<TableDef, ClassRef[]>();
   private readonly findings: Finding[] = [];
   private readonly unnamed: UnnamedTable[] = [];
   private readonly classTables = new Map<object, TableDef>();
@@ -335,8 +335,7 @@ class ModelReader {
     // SQLAlchemy refuses a second table of one name in a MetaData unless told to extend the first: classes of two
     // files that do not say so never load in one process (Open-Assistant's two services, each its own migrations, both
     // on SQLModel.metadata), and are two tables, each compared where its own files are.
-    const extending = this.extendsExisting(contributors);
-    const apart = first !== undefined && first.origin.file !== ref.file && !extending && !this.extending.has(first);
+    const apart = first !== undefined && first.origin.file !== ref.file && !this.extendsExisting(contributors) && !this.extendsExisting(this.madeBy.get(first) ?? []);
     const key = apart ? `${sameMetadataKey}\0${ref.file}` : sameMetadataKey;
     const existing = this.tables.get(key);
     if (existing) {
@@ -347,7 +346,7 @@ class ModelReader {
       return plan;
     }
     const table = newTable(name, { file: ref.file, span: ref.cls.nameSpan }, schema);
-    if (extending) this.extending.add(table);
+    this.madeBy.set(table, contributors);
     table.modelName = ref.cls.name;
     table.modelKind = 'class';
     table.metadata = metadata;
@@ -415,15 +414,7 @@ class ModelReader {
    */
   private inheritedTableName(ref: ClassRef, contributors: ClassRef[], root: DeclarativeRoot, hasOwnPk: boolean, mappedParent: ClassRef | undefined): string | undefined {
     const hasMappedParent = mappedParent !== undefined;
-    const holders = [...contributors, ...(root.cls ? [root.cls] : [])];
-    const own = holders.length;
-    for (const seen = new Set<object>(); mappedParent && !seen.has(mappedParent.cls); ) {
-      seen.add(mappedParent.cls);
-      const above = this.contributors(mappedParent);
-      holders.push(...above.contributors.filter((c) => !holders.includes(c)));
-      mappedParent = above.mappedParent;
-    }
-    for (const [i, holder] of holders.entries()) {
+    for (const { holder, inherited } of this.tableNameHolders(contributors, root, mappedParent)) {
       const fn = holder.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__tablename__');
       if (fn) {
         if (hasMappedParent && !hasOwnPk) return undefined;
@@ -433,12 +424,33 @@ class ModelReader {
         return undefined;
       }
       // A name written plainly on a mapped parent (or its mixins) is that parent's table, not the subclass's.
-      const plain = holder === ref || i >= own ? undefined : this.graph.ownAttribute(holder, '__tablename__');
+      const plain = holder === ref || inherited ? undefined : this.graph.ownAttribute(holder, '__tablename__');
       if (plain && holder !== root.cls) return evalString(this.resolver, holder.file, plain);
     }
     if (root.kind === 'flask' && hasOwnPk) return flaskTableName(ref.cls.name);
     if (root.kind === 'sqlmodel') return ref.cls.name.toLowerCase();
     return undefined;
+  }
+
+  /**
+   * The classes a `__tablename__` may come from, in order: the class's own contributors and its declarative base, then
+   * (`inherited`, walked only when those give none) those of each mapped parent up the chain.
+   */
+  private *tableNameHolders(contributors: ClassRef[], root: DeclarativeRoot, mappedParent: ClassRef | undefined): Generator<{ holder: ClassRef; inherited: boolean }> {
+    const seen = new Set<object>();
+    for (const holder of [...contributors, ...(root.cls ? [root.cls] : [])]) {
+      seen.add(holder.cls);
+      yield { holder, inherited: false };
+    }
+    for (let parent = mappedParent; parent && !seen.has(parent.cls); ) {
+      const above = this.contributors(parent);
+      for (const holder of above.contributors) {
+        if (seen.has(holder.cls)) continue;
+        seen.add(holder.cls);
+        yield { holder, inherited: true };
+      }
+      parent = above.mappedParent;
+    }
   }
 
   /** The class itself, then the non-mapped classes it inherits columns from, and its nearest mapped parent. */
