@@ -1483,6 +1483,26 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     ]);
   });
 
+  it("does not replay a lineage whose end a later lineage's first revision creates, and compares with the later one's head (aiida-core)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}\n    email = sa.Column(sa.String(80))\n`);
+    const revision = (id: string, down: string | null, label: string | null, body: string): string =>
+      `from alembic import op\nimport sqlalchemy as sa\nrevision = "${id}"\ndown_revision = ${down ? `"${down}"` : 'None'}\nbranch_labels = ${label ? `("${label}",)` : 'None'}\ndef upgrade():\n    ${body}\n`;
+    // The old history: a table made, another made and dropped, a column added.
+    project.setFile('migrations/versions/old_1.py', revision('old_1', null, 'legacy', 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n    op.create_table("tmp", sa.Column("id", sa.Integer()))'));
+    project.setFile('migrations/versions/old_2.py', revision('old_2', 'old_1', null, 'op.add_column("users", sa.Column("email", sa.String(80)))\n    op.drop_table("tmp")'));
+    // The new root starts where the old history ends.
+    project.setFile('migrations/versions/main_1.py', revision('main_1', null, 'main', 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(80)))'));
+    const found = (): string[] => project.analyze().findings.map((f) => `${f.code} ${f.file}: ${f.message}`);
+    assert.deepEqual(found(), [
+      'detached-revisions migrations/versions/old_1.py: 2 revisions from "old_1" end with the table that revision "main_1" creates (users), so one database cannot run both: read as the older history "main_1" takes over from, not replayed.',
+    ]);
+    // When the new root creates another set of tables, the two are not alternatives: both run, and users is made twice.
+    project.setFile('migrations/versions/main_1.py', revision('main_1', null, 'main', 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(80)))\n    op.create_table("other", sa.Column("id", sa.Integer()))'));
+    assert.ok(found().some((f) => f.startsWith('invalid-operation') && f.includes('"users" already exists')), found().join('\n'));
+  });
+
   it('does not replay a detached file that follows no revision of the project (a scratch copy with down_revision "...")', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

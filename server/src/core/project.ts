@@ -10,6 +10,7 @@ import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import { findEnvironmentCopies, isBackupFolder, joinLinkedFolders } from './migrations/detachedTrees';
 import type { ReplayResult, RevisionSteps } from './migrations/replay';
 import { ReplayGroups } from './migrations/replayGroups';
+import { supersededLineages } from './migrations/supersededLineages';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
 import { FileMemo, FileReads, InputsMemo, TextsMemo } from './memo';
 import type { ModelSchema } from './models/extractModels';
@@ -95,6 +96,10 @@ interface History {
 interface HistoryReplay {
   env: AlembicEnvironment;
   graph: RevisionGraph;
+  /** The graph's heads less those of lineages another takes over from (see `supersededLineages`). */
+  heads: string[];
+  /** Some lineage was left out because another takes over from it: an edit to a revision may change which. */
+  lineages: boolean;
   dialect?: string;
   steps: RevisionSteps[];
   stepFiles: string[];
@@ -475,7 +480,7 @@ export class Project {
     const envFiles = replays.map(({ env }) => `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`);
     const imports = replays.length < 2 ? [] : envFiles.map((f) => (this.files.has(f) ? memos.loadedModules.get(f, () => loadedModuleFiles(resolver, f)) : new Set<string>()));
     const owners = assignModels(models.tables, replays.map((r) => r.replay.schema), replays.map((r) => r.env.scriptLocation), imports);
-    replays.forEach(({ env, graph, dialect, replay, detached }, i) => {
+    replays.forEach(({ env, graph, heads, dialect, replay, detached }, i) => {
       const envPy = envFiles[i];
       const hasEnvPy = this.files.has(envPy);
       const targetKey = engineKey(envPy, env.engine);
@@ -501,7 +506,7 @@ export class Project {
         why: `a model of ${owners.get(t)!.map((j) => replays[j].env.name).join(', ')} whose module this env.py does not load (directly or through what it imports), though it may at run time`,
       }));
       const unnamedModels = elsewhere.length > 0 ? [...models.unnamed, ...elsewhere] : models.unnamed;
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: graph.heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable });
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
@@ -514,7 +519,7 @@ export class Project {
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       const dialectNote = unknownDialectNote({ env, dialect, models: targeted, schema: replay.schema });
       if (dialectNote) findings.push(dialectNote);
-      environments.push({ env, graph, heads: graph.heads, schema: replay.schema, models: targeted, compare, changes, unreadFiles: [], detached });
+      environments.push({ env, graph, heads, schema: replay.schema, models: targeted, compare, changes, unreadFiles: [], detached });
     });
     yield;
 
@@ -702,8 +707,20 @@ export class Project {
           if (!known) yield;
         }
       }
+      const stepsById = new Map(steps.map((s) => [s.revision, s.steps]));
+      const superseded = supersededLineages(graph, (id) => stepsById.get(id) ?? []);
+      const left = new Set(superseded.flatMap((l) => l.revisions));
+      for (const lineage of superseded) {
+        const r = graph.revisions.get(lineage.root)!;
+        const count = lineage.revisions.length === 1 ? '1 revision' : `${lineage.revisions.length} revisions`;
+        const message = `${count} from "${lineage.root}" end with the ${lineage.tables.length === 1 ? 'table' : `${lineage.tables.length} tables`} that revision "${lineage.by}" creates (${lineage.tables.join(', ')}), so one database cannot run both: read as the older history "${lineage.by}" takes over from, not replayed.`;
+        findings.push(makeFinding('detached-revisions', { message, file: r.file, span: r.span }));
+      }
+      const keep = steps.map((s) => !left.has(s.revision));
+      const keptSteps = steps.filter((_, i) => keep[i]);
+      const keptFiles = stepFiles.filter((_, i) => keep[i]);
       const convention = this.conventionOf(env, resolver);
-      replays.push({ env, graph, dialect, steps, stepFiles, convention, replay: memos.replays.replay(steps, env.name, convention), detached: detachedGraphs.get(env) ?? [] });
+      replays.push({ env, graph, heads: graph.heads.filter((h) => !left.has(h)), lineages: left.size > 0, dialect, steps: keptSteps, stepFiles: keptFiles, convention, replay: memos.replays.replay(keptSteps, env.name, convention), detached: detachedGraphs.get(env) ?? [] });
       yield;
     }
     return { envs, revisionFiles, replays, findings };
@@ -758,6 +775,8 @@ export class Project {
       const now = this.files.has(file) ? memos.revisions.get(file, () => extractRevision({ resolver, file })) : undefined;
       if (!before || !now || graphSignature(before) !== graphSignature(now)) return undefined;
     }
+    // Which lineage takes over from which depends on the ops of their first revisions: read the history anew.
+    if (known.replays.some((r) => r.lineages && [...r.graph.revisions.values()].some((info) => edited.has(info.file)))) return undefined;
     const replays = known.replays.map((r): HistoryReplay => {
       if (!r.stepFiles.some((f) => edited.has(f))) return r;
       const steps = r.steps.map((s, i) => {
