@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO, checkJson, runCli } from './runCli';
+import { REPO, checkJson, projectWriter, runCli } from './runCli';
 
 const EXAMPLE = path.join(REPO, 'examples', 'shop');
 
@@ -66,6 +66,23 @@ describe('CLI', () => {
     assert.match(blank.stderr, /no Alembic project found in .* \(no alembic\.ini or pyproject\.toml with a script_location, no env\.py beside a versions folder, no revision files\)/);
     const bad = runCli(['check', EXAMPLE, '--format', 'xml']);
     assert.equal(bad.status, 2);
+  });
+
+  it("reads which Alembic a Pipfile or a setup.cfg beside the project requires: types are then not compared by default", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-pins-'));
+    const write = projectWriter(dir);
+    write('alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n');
+    write('migrations/env.py', 'from alembic import context\nfrom app.models import Base\ncontext.configure(connection=None, target_metadata=Base.metadata)\n');
+    write('app/__init__.py', '');
+    write('app/models.py', 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Item(Base):\n    __tablename__ = "items"\n    id = sa.Column(sa.Integer, primary_key=True)\n    label = sa.Column(sa.Text)\n');
+    write('migrations/versions/a1.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.String(40)))\n');
+    const typeFinding = (): string => checkJson(dir).diagnostics.filter((d) => d.code === 'type-mismatch').map((d) => `${d.severity}: ${d.message}`).join('\n');
+    assert.match(typeFinding(), /^warning: /);
+    write('Pipfile', '[packages]\nalembic = "==1.7.7"\nsqlalchemy = "*"\n');
+    assert.match(typeFinding(), /^information: .*alembic = "==1\.7\.7" \(Pipfile\)/);
+    fs.rmSync(path.join(dir, 'Pipfile'));
+    write('setup.cfg', '[options]\ninstall_requires =\n    alembic>=1.4,<1.10\n');
+    assert.match(typeFinding(), /^information: .*alembic>=1\.4,<1\.10 \(setup\.cfg\)/);
   });
 
   it('defaults DIR to the current folder', () => {

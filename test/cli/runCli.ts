@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The repository root (tests run from out/test/...). */
@@ -27,4 +28,12 @@ export function checkJson(dir: string): { status: number | null; heads: string[]
   if (r.status !== 0 && r.status !== 1) throw new Error(`alembic-drift exited ${r.status}: ${r.stderr}`);
   const parsed = JSON.parse(r.stdout) as { heads: string[]; diagnostics: JsonDiagnostic[] };
   return { status: r.status, heads: parsed.heads, diagnostics: parsed.diagnostics, stderr: r.stderr };
+}
+
+/** A function that writes a file of a project in `dir`, making its folders. */
+export function projectWriter(dir: string): (file: string, text: string) => void {
+  return (file, text) => {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  };
 }

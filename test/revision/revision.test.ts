@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO, runCli } from '../cli/runCli';
+import { REPO, projectWriter, runCli } from '../cli/runCli';
 import { alembicAvailable, alembicTemplatesFolder, isParenthesisDefaultBug, runRevisionOracle } from '../oracle/runOracle';
 import { testParser } from '../unit/helpers';
 
@@ -207,10 +207,7 @@ describe('alembic-drift revision: refusals', () => {
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-revision-multidb-'));
     made.push(dir);
-    const write = (file: string, text: string): void => {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    };
+    const write = projectWriter(dir);
     write('alembic.ini', '[alembic]\nscript_location = migrations\ndatabases = engine1, engine2\n\n[engine1]\nsqlalchemy.url = sqlite:///one.db\n\n[engine2]\nsqlalchemy.url = postgresql://localhost/two\n');
     write('app/__init__.py', '');
     write('app/models.py', 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\n\nBase1 = declarative_base()\nBase2 = declarative_base()\n\n\nclass User(Base1):\n    __tablename__ = "users"\n    id = sa.Column(sa.Integer, primary_key=True)\n\n\nclass Audit(Base2):\n    __tablename__ = "audit"\n    id = sa.Column(sa.Integer, primary_key=True)\n    what = sa.Column(sa.String(20))\n');

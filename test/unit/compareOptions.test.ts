@@ -285,6 +285,16 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
     const setup = { path: 'setup.py', text: 'from setuptools import setup\nrequirements = [\n    "alembic==0.9.10",\n    "alembic-utils",\n]\nsetup(name="app", install_requires=requirements)\n' };
     assert.equal(alembicWithoutTypeComparison([setup]), 'alembic==0.9.10 (setup.py)');
     assert.equal(alembicWithoutTypeComparison([{ ...setup, text: setup.text.replace('==0.9.10', '>=0.9') }]), undefined);
+    // A setup.cfg's install_requires lines, and a Pipfile's packages (a version string or a table with one).
+    const cfg = { path: 'setup.cfg', text: '[metadata]\nname = app\n\n[options]\ninstall_requires =\n    SQLAlchemy>=1.3\n    alembic>=1.0,<1.9\n' };
+    assert.equal(alembicWithoutTypeComparison([cfg]), 'alembic>=1.0,<1.9 (setup.cfg)');
+    assert.equal(alembicWithoutTypeComparison([{ ...cfg, text: cfg.text.replace('<1.9', '<2') }]), undefined);
+    const pipfile = (packages: string) => [{ path: 'Pipfile', text: `[[source]]\nurl = "https://pypi.org/simple"\n\n[packages]\n${packages}\n` }];
+    assert.equal(alembicWithoutTypeComparison(pipfile('alembic = "==1.7.7"')), 'alembic = "==1.7.7" (Pipfile)');
+    assert.equal(alembicWithoutTypeComparison(pipfile('alembic = {version = "<1.10", extras = ["tz"]}')), 'alembic = "<1.10" (Pipfile)');
+    for (const open of ['alembic = "*"', 'alembic = ">=1.7"', 'alembic = {git = "https://github.com/sqlalchemy/alembic"}', 'alembic = ']) {
+      assert.equal(alembicWithoutTypeComparison(pipfile(open)), undefined, open);
+    }
   });
 
   it('lowers type differences to notes under such a requirement, and is read again when pyproject.toml changes', async () => {

@@ -24,7 +24,7 @@ import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
 import { loadedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
 import { alembicWithoutTypeComparison } from './config/alembicRequirement';
-import { REQUIREMENTS_FILE } from './config/requirementsFile';
+import { isRequirementsFile } from './config/requirementsFile';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
 import { isLibraryFile, LIBRARY_IMPORT_HINT, libraryModuleFile, libraryModuleText } from './models/libraryModels';
@@ -370,7 +370,7 @@ export class Project {
     return (f) => f.endsWith('.py') && !excluded?.(f) && (models ? models(f) : /(^|\/)models(\/|\.py$)/.test(f));
   }
 
-  /** The pyproject.toml, setup.py and requirements files of the nearest folder at or above a file's that has any. */
+  /** The files that say what the project requires, of the nearest folder at or above a file's that has any. */
   private nearestRequirements(file: string, byFolder: Map<string, string[]>): Array<{ path: string; text: string }> {
     const parts = file.split('/').slice(0, -1);
     for (let n = parts.length; n >= 0; n--) {
@@ -883,13 +883,13 @@ function oneTablePerName(tables: TableDef[], loads: () => Set<string>): TableDef
   return kept.size === tables.length ? tables : tables.filter((t) => kept.get(tableKey(t.name, t.schema)) === t);
 }
 
-/** The pyproject.toml, setup.py and pip requirements files of the project, by the folder that holds them. */
+/** The files that say what the project requires (see `isRequirementsFile`), by the folder that holds them. */
 function requirementsByFolder(files: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const f of files) {
     const slash = f.lastIndexOf('/');
     const name = f.slice(slash + 1);
-    if (name !== 'pyproject.toml' && name !== 'setup.py' && !REQUIREMENTS_FILE.test(name)) continue;
+    if (!isRequirementsFile(name)) continue;
     const folder = slash < 0 ? '' : f.slice(0, slash);
     const list = out.get(folder);
     if (list) list.push(f);

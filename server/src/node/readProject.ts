@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeFileError } from './fileErrors';
-import { REQUIREMENTS_FILE } from '../core/config/requirementsFile';
+import { isRequirementsFile } from '../core/config/requirementsFile';
 
 /** A file the reader left out, and why. */
 export interface SkippedFile {
@@ -38,11 +38,11 @@ export const TOO_LARGE_REASON = `is larger than ${MAX_FILE_BYTES / 1024 / 1024} 
 const MAX_FILES = 50_000;
 
 /**
- * Whether a file is one the engine reads: Python sources, the configs that declare Alembic environments, and pip's
- * requirements files (which Alembic the project runs).
+ * Whether a file is one the engine reads: Python sources, the configs that declare Alembic environments, and the files
+ * that say what the project requires (which Alembic it runs).
  */
 export function isProjectFile(name: string): boolean {
-  return name.endsWith('.py') || name.endsWith('.ini') || name === 'pyproject.toml' || name === 'script.py.mako' || REQUIREMENTS_FILE.test(name);
+  return name.endsWith('.py') || name.endsWith('.ini') || name === 'script.py.mako' || isRequirementsFile(name);
 }
 
 const DECODER = new TextDecoder('utf-8', { fatal: false });

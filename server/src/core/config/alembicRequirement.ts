@@ -3,8 +3,9 @@ import { parse as parseToml } from 'smol-toml';
 /**
  * What a project requires of Alembic, where that decides what its autogenerate compares: Alembic compares column types
  * by default only since 1.12 (`compare_type` was off before). The requirements are read from pyproject.toml's
- * `[project]` (dependencies, optional dependencies), `[dependency-groups]` and Poetry's tables, from pip's
- * requirements files, and from the string literals of a setup.py (its `install_requires`).
+ * `[project]` (dependencies, optional dependencies), `[dependency-groups]` and Poetry's tables, from a Pipfile, from
+ * pip's requirements files and the lines of a setup.cfg (its `install_requires`), and from the string literals of a
+ * setup.py.
  */
 
 /** A requirement of Alembic, as written, and whether it allows no version from a given one on. */
@@ -26,7 +27,7 @@ export function alembicWithoutTypeComparison(files: Array<{ path: string; text: 
   for (const { path, text } of files) {
     if (!/\balembic\b/i.test(text)) continue;
     const name = path.slice(path.lastIndexOf('/') + 1);
-    const made = name === 'pyproject.toml' ? pyprojectRequirements(text) : name === 'setup.py' ? setupPyRequirements(text) : text.split('\n').map(pep508Requirement);
+    const made = name === 'pyproject.toml' ? pyprojectRequirements(text) : name === 'Pipfile' ? pipfileRequirements(text) : name === 'setup.py' ? setupPyRequirements(text) : text.split('\n').map(pep508Requirement);
     if (made === undefined) return undefined;
     for (const r of made) if (r) found.push({ ...r, path });
   }
@@ -41,6 +42,24 @@ function pyprojectRequirements(text: string): Requirement[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What a Pipfile's `[packages]` and `[dev-packages]` require of Alembic (`alembic = "==1.8.1"`); undefined when it is no TOML. */
+function pipfileRequirements(text: string): Requirement[] | undefined {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const out: Requirement[] = [];
+  for (const packages of [table(doc.packages), table(doc['dev-packages'])]) {
+    const spec = packages?.alembic;
+    const version = typeof spec === 'string' ? spec : table(spec)?.version;
+    if (typeof version === 'string') out.push({ text: `alembic = "${version}"`, allowsOnlyBefore: (v) => version.trim() !== '*' && pep440Caps(version, v) });
+    else if (spec !== undefined) out.push({ text: 'alembic', allowsOnlyBefore: () => false });
+  }
+  return out;
 }
 
 /** The requirements of Alembic a setup.py writes as string literals (`install_requires=["alembic==0.9.10"]`). */
