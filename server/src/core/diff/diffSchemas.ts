@@ -263,7 +263,8 @@ function diffTable(d: TableDiff): void {
     const lastChange = (other.history ?? []).at(-1);
     const migRef = { origin: lastChange?.origin ?? other.origin, message: lastChange ? `set by revision ${lastChange.revision}` : 'created here' };
     if (mayExplain('alter_column', col.name)) continue;
-    if (col.type && other.type) {
+    const unknown = new Set(other.unknown ?? []);
+    if (col.type && other.type && !unknown.has('type')) {
       // A non-native enum (SQLite, native_enum=False) is a VARCHAR: its values are not compared, only the length they
       // need (in typesDiffer), as Alembic compares the VARCHAR.
       const nativeEnum = d.dialect !== 'sqlite' && col.type.args.native_enum !== false && other.type.args.native_enum !== false;
@@ -275,7 +276,6 @@ function diffTable(d: TableDiff): void {
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef);
       }
     }
-    const unknown = new Set(other.unknown ?? []);
     if (!unknown.has('nullable') && col.nullable !== other.nullable && !(col.primaryKey && other.primaryKey)) {
       push({ kind: 'alter-column', model, column: col, existing: other, what: 'nullable' }, 'nullable-mismatch', col.origin, `Column "${t}.${col.name}" is ${col.nullable ? 'nullable' : 'NOT NULL'} in the model but ${other.nullable ? 'nullable' : 'NOT NULL'} in the migrations (${headText}).`, col.name, migRef);
     }

@@ -1,7 +1,7 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
-import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
+import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { databaseEnumName, spatialIndexName } from '../schema/types';
@@ -120,6 +120,14 @@ const ONLY_SOME_DATABASES = 'runs only under a condition that could not be decid
 const ONLY_SOME_STATES = 'runs only under a condition that could not be decided (a test on what the database holds)';
 
 /** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
+/** The attributes an alter_column sets, as a note names them. */
+const ATTRIBUTE_NAMES: Record<ColumnAttribute, string> = { type: 'type', nullable: 'nullability', serverDefault: 'server default' };
+
+/** The attributes of a column an alter_column sets. */
+function inDoubt(changes: Extract<MigrationOp, { kind: 'alter_column' }>['changes']): ColumnAttribute[] {
+  return (['type', 'nullable', 'serverDefault'] as const).filter((k) => changes[k] !== undefined);
+}
+
 function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
   switch (op.kind) {
     case 'create_index':
@@ -543,7 +551,10 @@ class SchemaReplay {
       table.columns.set(op.column, column);
     }
     const { changes } = op;
-    if (changes.type) column.type = op.namedEnumTypes ? this.existingEnumType(changes.type) : changes.type;
+    if (changes.type) {
+      column.type = op.namedEnumTypes ? this.existingEnumType(changes.type) : changes.type;
+      this.settle(column, 'type');
+    }
     if (changes.nullable !== undefined) {
       column.nullable = changes.nullable;
       this.settle(column, 'nullable');
@@ -556,6 +567,8 @@ class SchemaReplay {
     const sets: NonNullable<HistoryEntry['sets']> = (['type', 'nullable', 'serverDefault'] as const).filter((k) => changes[k] !== undefined);
     if (changes.newName !== undefined && changes.newName !== column.name) sets.push('name');
     column.history?.push(this.entry(op, op.origin, sets));
+    // Set by an op that may not run: neither value is known (see touch).
+    if (this.uncertain) column.unknown = [...new Set([...(column.unknown ?? []), ...inDoubt(changes)])];
     const newName = changes.newName;
     if (newName === undefined || newName === column.name) return;
     if (table.columns.has(newName)) {
@@ -832,6 +845,12 @@ class SchemaReplay {
       this.uncertainOps.push({ kind: 'drop_column', revision: this.revision, origin: op.origin, table: table.name, ...(table.schema !== undefined ? { schema: table.schema } : {}), column: op.column });
       return;
     }
+    if (this.uncertain && op.kind === 'alter_column' && op.unresolved.length === 0 && op.changes.newName === undefined && op.column !== undefined && table.columns.has(op.column) && !table.uncertain) {
+      // Only what it sets is in doubt (manila changes the type of created_at on MySQL alone); alterColumn marks it.
+      const what = inDoubt(op.changes);
+      if (what.length > 0) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the ${what.map((a) => ATTRIBUTE_NAMES[a]).join(' and ')} of column "${qualified(table)}.${op.column}" ${what.length > 1 ? 'are' : 'is'} not compared.`, table.name, op.column);
+      return;
+    }
     if (this.uncertain && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; table "${qualified(table)}" is not compared.`, table.name);
     if (op.unresolved.length > 0 || this.uncertain) table.uncertain = true;
   }
@@ -953,7 +972,7 @@ class SchemaReplay {
     return this.uncertainOps.some((o) => (o.kind === '*' || (kinds as string[]).includes(o.kind)) && (name === undefined || (o.column ?? o.name) === undefined || o.column === name || o.name === name));
   }
 
-  private settle(column: ColumnDef, attribute: 'nullable' | 'serverDefault'): void {
+  private settle(column: ColumnDef, attribute: ColumnAttribute): void {
     if (!column.unknown) return;
     column.unknown = column.unknown.filter((a) => a !== attribute);
     if (column.unknown.length === 0) delete column.unknown;

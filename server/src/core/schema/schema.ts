@@ -52,6 +52,9 @@ export interface ServerDefault {
   sql?: true;
 }
 
+/** An attribute of a column that an op sets and the comparison compares. */
+export type ColumnAttribute = 'type' | 'nullable' | 'serverDefault';
+
 /** One column of a table. */
 export interface ColumnDef {
   name: string;
@@ -76,9 +79,10 @@ export interface ColumnDef {
   declaration?: ColumnSource;
   /**
    * Migration side: attributes no op established, because the column belongs to a table the history does not fully
-   * know (a baseline table) and was only altered; their values are placeholders, not to be compared.
+   * know (a baseline table) and was only altered, or an op that may not run set them; their values are placeholders,
+   * not to be compared.
    */
-  unknown?: Array<'nullable' | 'serverDefault'>;
+  unknown?: ColumnAttribute[];
 }
 
 /** A revision's op that touched a table or column. */
