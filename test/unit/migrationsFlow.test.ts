@@ -85,6 +85,57 @@ describe('migrations: helper functions', () => {
     assert.deepEqual([...table(r, 'notes').columns.keys()], ['id', 'created_at', 'created_by']);
   });
 
+  it("runs a project @contextmanager's code before its yield, then the with block, then the rest (neutron's remove_fks_from_table)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        with without_email("users", "mail") as ctx:
+            op.add_column("users", sa.Column("mail", sa.String(255)))
+        with plain_helper("posts"):
+            op.add_column("posts", sa.Column("body", sa.Text()))
+      `, `
+        import contextlib
+        from contextlib import contextmanager
+
+        @contextlib.contextmanager
+        def without_email(table, renamed):
+            try:
+                op.drop_column(table, "email")
+                yield
+            finally:
+                op.drop_column(table, "never_seen")
+            op.create_index("ix_" + renamed, table, [renamed])
+
+        @contextmanager
+        def plain_helper(table):
+            op.add_column(table, sa.Column("title", sa.String(80)))
+            yield table
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    const users = table(r, 'users');
+    assert.deepEqual([...users.columns.keys()], ['id', 'mail']);
+    assert.deepEqual(users.indexes.map((i) => [i.name, i.columns]), [['ix_mail', ['mail']]]);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title', 'body']);
+  });
+
+  it("reads a with block over a helper that returns op.batch_alter_table(...) as that batch (mlflow's _with_batch)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        for name in ("users", "posts"):
+            with _with_batch(name) as batch_op:
+                batch_op.add_column(sa.Column("workspace", sa.String(63), nullable=False, server_default="default"))
+      `, `
+        def _with_batch(table_name):
+            return op.batch_alter_table(table_name, recreate="auto")
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.ok(table(r, 'users').columns.has('workspace'));
+    assert.equal(table(r, 'posts').columns.get('workspace')?.nullable, false);
+  });
+
   it('stops at recursion instead of looping', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, 'again("t")', `

@@ -1,4 +1,4 @@
-import { callsIn, innerBlocks, returnedValue, subExprs, type Expr, type Stmt } from '../python/syntax';
+import { callsIn, contextManagerParts, innerBlocks, returnedValue, subExprs, type Expr, type Stmt } from '../python/syntax';
 import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
@@ -208,15 +208,23 @@ class Interpreter {
           break;
         case 'with': {
           let batches = 0;
+          const exits: Array<{ after: Stmt[]; inner: Frame }> = [];
           for (const item of s.items) {
-            const batch = item.ctx.k === 'call' && this.opMethod(item.ctx.fn, frame)?.method === 'batch_alter_table' ? readBatchTarget(this.scope(frame), item.ctx) : undefined;
+            const batch = item.ctx.k === 'call' ? this.batchOf(item.ctx, frame) : undefined;
             if (batch) batches++;
+            // A context manager of the project's: what it runs before its yield runs now, the rest after the block.
+            const manager = !batch && item.ctx.k === 'call' ? this.contextManager(item.ctx, frame) : undefined;
+            if (manager) {
+              this.walk(manager.before, manager.inner, current);
+              exits.push(manager);
+            }
             if (item.as) frame.set(item.as, batch ? { kind: 'batch', target: batch } : this.varFor(item.ctx, frame));
           }
           // A batch's ops run when the block ends: a test inside it reads the database as it was before them.
           for (let i = 0; i < batches; i++) this.batchStarts.push(this.steps.length);
           flow = this.walk(s.body, frame, current);
           this.batchStarts.length -= batches;
+          for (const { after, inner } of exits.reverse()) this.walk(after, inner, current);
           break;
         }
         case 'try':
@@ -1128,6 +1136,21 @@ class Interpreter {
     };
     visit(e);
     return out;
+  }
+
+  /** The table of `op.batch_alter_table(...)`, also returned by a helper of the project (mlflow's `_with_batch(t)`). */
+  private batchOf(call: Extract<Expr, { k: 'call' }>, frame: Frame): BatchTarget | undefined {
+    if (this.opMethod(call.fn, frame)?.method === 'batch_alter_table') return readBatchTarget(this.scope(frame), call);
+    const helper = this.helperReturn(call, frame);
+    const returned = helper?.returned;
+    return returned?.k === 'call' && this.opMethod(returned.fn, helper!.frame)?.method === 'batch_alter_table' ? readBatchTarget(this.scope(helper!.frame), returned) : undefined;
+  }
+
+  /** A call of a `@contextmanager` function of the project (neutron's `remove_fks_from_table`): its two parts, bound. */
+  private contextManager(call: Extract<Expr, { k: 'call' }>, frame: Frame): { before: Stmt[]; after: Stmt[]; inner: Frame } | undefined {
+    const fn = this.callee(call.fn, frame);
+    const parts = fn ? contextManagerParts(fn.def) : undefined;
+    return parts && this.mayInline(fn!.def, frame) ? { ...parts, inner: this.bindCall(fn!, call, frame) } : undefined;
   }
 
   /** What a call of a project helper returns (its one returned expression), with the frame of that call. */

@@ -81,6 +81,23 @@ export function returnedValue(def: { body: Stmt[] }): Expr | undefined {
   return ret?.k === 'return' ? ret.value : undefined;
 }
 
+/**
+ * What a `@contextlib.contextmanager` function runs before its `yield` statement and after it, where that statement is
+ * at the top level of its body or of a `try:` there (that try's `except`/`finally` blocks, which the syntax does not
+ * tell apart, are left out); undefined for any other function.
+ */
+export function contextManagerParts(def: { decorators: Expr[]; body: Stmt[] }): { before: Stmt[]; after: Stmt[] } | undefined {
+  if (!def.decorators.some((d) => (d.k === 'name' && d.id === 'contextmanager') || (d.k === 'attr' && d.name === 'contextmanager'))) return undefined;
+  const isYield = (x: Stmt): boolean => x.k === 'expr' && x.value.k === 'other' && /^yield\b/.test(x.value.text);
+  const at = def.body.findIndex(isYield);
+  if (at >= 0) return { before: def.body.slice(0, at), after: def.body.slice(at + 1) };
+  for (const [i, x] of def.body.entries()) {
+    const inTry = x.k === 'try' ? x.body.findIndex(isYield) : -1;
+    if (x.k === 'try' && inTry >= 0) return { before: [...def.body.slice(0, i), ...x.body.slice(0, inTry)], after: [...x.body.slice(inTry + 1), ...def.body.slice(i + 1)] };
+  }
+  return undefined;
+}
+
 /** How a method is bound when called on its class: `@classmethod`, `@staticmethod`, or neither (an instance method). */
 export function methodKind(def: { decorators: Expr[] }): 'classmethod' | 'staticmethod' | 'instance' {
   for (const d of def.decorators) if (d.k === 'name' && (d.id === 'classmethod' || d.id === 'staticmethod')) return d.id;
