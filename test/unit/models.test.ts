@@ -352,6 +352,27 @@ describe('models -> schema', () => {
     assert.deepEqual(hero.indexes.map((i) => i.name), ['ix_hero_name']);
   });
 
+  it("maps a SQLModel field whose default is pydantic's Field or any other call by its annotation, as SQLModel does (zenml)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from datetime import datetime
+        from typing import Optional
+        from pydantic import Field as PydanticField
+        from sqlmodel import Field, Relationship, SQLModel
+        class Source(SQLModel, table=True):
+            id: Optional[int] = Field(default=None, primary_key=True)
+            flavor: str = PydanticField(nullable=True)
+            created: datetime = datetime.utcnow()
+            note: Optional[str] = PydanticField(default=None, max_length=5)
+            owner: Optional["Owner"] = Relationship(back_populates="sources")
+      `,
+    });
+    const source = tables.get('source')!;
+    assert.deepEqual([...source.columns.keys()], ['id', 'flavor', 'created', 'note']);
+    // pydantic's Field has no nullable of SQLModel's: the annotation decides.
+    assert.deepEqual(['flavor', 'created', 'note'].map((c) => source.columns.get(c)!.nullable), [false, false, true]);
+  });
+
   it("sizes a SQLModel Decimal by max_digits and decimal_places, and applies sa_column_kwargs over the Field's own", async () => {
     const tables = await modelTables({
       'models.py': `

@@ -555,8 +555,10 @@ class ModelReader {
         out.push({ attr, spec, origin, defaultNullable: annotated.defaultNullable ?? !spec.primaryKey, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation }) });
         continue;
       }
-      if (value === undefined || (sqlmodel && value.k !== 'call')) {
-        // A bare `x: Mapped[int]`, or a SQLModel field with a plain default (not a ClassVar, nor a private attribute).
+      if (value === undefined || sqlmodel) {
+        // A bare `x: Mapped[int]`, or a SQLModel field with any other default (not a ClassVar, nor a private
+        // attribute): a plain value, a call, or pydantic's own `Field(...)`, which SQLModel maps by the annotation
+        // alone (zenml's `flavor: str = pydantic.Field(nullable=False)`).
         if (!annotation || annotation.relationship) continue;
         if (sqlmodel && (attr.startsWith('_') || isClassVar(ctx, annotationExpr))) continue;
         // A type it cannot read (a library's enum, `IPv4Address`) is still a column: SQLAlchemy and SQLModel map it, or
