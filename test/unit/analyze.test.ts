@@ -1522,6 +1522,23 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.ok(found().some((f) => f.startsWith('invalid-operation') && f.includes('"users" already exists')), found().join('\n'));
   });
 
+  it("does not replay a detached tree in a folder of tests that starts a history of its own (galaxy's testing_utils)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    const fixture = (id: string, down: string | null, table: string): string =>
+      `from alembic import op\nimport sqlalchemy as sa\nrevision = "${id}"\ndown_revision = ${down ? `"${down}"` : 'None'}\ndef upgrade():\n    op.create_table("${table}", sa.Column("id", sa.Integer(), primary_key=True))\n`;
+    project.setFile('test/unit/migrations/testing_utils/versions/db1/f1.py', fixture('f1', null, 'gxy_table1'));
+    project.setFile('test/unit/migrations/testing_utils/versions/db1/f2.py', fixture('f2', 'f1', 'gxy_table2'));
+    assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.message}`), [
+      'detached-revisions 2 revision files in test/unit/migrations/testing_utils/versions/db1 are outside every version folder, in a folder of tests, and start a history of their own: read as test fixtures, not replayed.',
+    ]);
+    // Outside a folder of tests, such a tree is a plugin's history run after the head, and its tables are compared.
+    project.setFile('plugins/versions/f1.py', fixture('p1', null, 'plugin_table'));
+    assert.ok(project.analyze().findings.some((f) => f.code === 'extra-table' && f.message.includes('"plugin_table"')));
+  });
+
   it('does not replay a detached file that follows no revision of the project (a scratch copy with down_revision "...")', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

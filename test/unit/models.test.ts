@@ -352,7 +352,7 @@ describe('models -> schema', () => {
     assert.deepEqual(hero.indexes.map((i) => i.name), ['ix_hero_name']);
   });
 
-  it("maps a SQLModel field whose default is pydantic's Field or any other call by its annotation, as SQLModel does (zenml)", async () => {
+  it("maps a SQLModel field whose default is pydantic's Field or a library's call by its annotation, as SQLModel does (zenml)", async () => {
     const tables = await modelTables({
       'models.py': `
         from datetime import datetime
@@ -365,6 +365,9 @@ describe('models -> schema', () => {
             created: datetime = datetime.utcnow()
             note: Optional[str] = PydanticField(default=None, max_length=5)
             owner: Optional["Owner"] = Relationship(back_populates="sources")
+            tags: list["Tag"] = default_relationship(back_populates="source")
+        def default_relationship(**kwargs):
+            return Relationship(sa_relationship_kwargs={"lazy": "selectin"}, **kwargs)
       `,
     });
     const source = tables.get('source')!;
@@ -1272,6 +1275,33 @@ describe('models -> schema: patterns of larger projects', () => {
       ['retrieval_model_idx', ['retrieval_model'], true],
       ['draft_name_idx', ['name'], false],
     ]);
+  });
+
+  it("reads a base made with metaclass=DeclarativeMeta over a registry, whose MetaData a Core table names too (galaxy's tool shed)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlalchemy import Column, Integer, String, Table
+        from sqlalchemy.orm import DeclarativeMeta, registry
+        mapper_registry = registry()
+        class Base(metaclass=DeclarativeMeta):
+            __abstract__ = True
+            registry = mapper_registry
+            metadata = mapper_registry.metadata
+            __init__ = mapper_registry.constructor
+        class Repository(Base):
+            __tablename__ = "repository"
+            id = Column(Integer, primary_key=True)
+            name = Column(String(255))
+        class RepositoryMetadata:
+            table = Table("repository_metadata", mapper_registry.metadata, Column("id", Integer, primary_key=True))
+        class Other(metaclass=type):
+            __tablename__ = "not_a_model"
+            id = Column(Integer, primary_key=True)
+      `,
+    });
+    assert.deepEqual([...tables.keys()].sort(), ['repository', 'repository_metadata']);
+    assert.deepEqual([...tables.get('repository')!.columns.keys()], ['id', 'name']);
+    assert.equal(tables.get('repository')!.metadata, tables.get('repository_metadata')!.metadata);
   });
 
   it('reads classes mapped with a registry\'s @mapped and @mapped_as_dataclass decorators (CKAN)', async () => {

@@ -7,7 +7,7 @@ import { tableKey, type Schema, type TableDef } from './schema/schema';
 import { ModelGroups } from './models/modelGroups';
 import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
-import { findEnvironmentCopies, isBackupFolder, joinLinkedFolders } from './migrations/detachedTrees';
+import { findEnvironmentCopies, isBackupFolder, isTestFolder, joinLinkedFolders } from './migrations/detachedTrees';
 import type { ReplayResult, RevisionSteps } from './migrations/replay';
 import { ReplayGroups } from './migrations/replayGroups';
 import { supersededLineages } from './migrations/supersededLineages';
@@ -659,6 +659,12 @@ export class Project {
       const first = list[0];
       if (dirs.some(isBackupFolder)) {
         findings.push(makeFinding('detached-revisions', { message: `${files} outside every version folder, in a folder whose name says it is a backup: not replayed.`, file: first.file, span: first.span }));
+        continue;
+      }
+      // Revisions in a folder of tests that start a history of their own are what tests upgrade a scratch database
+      // with (galaxy's test/unit/data/model/migrations/testing_utils/versions/db1), not the project's history.
+      if (dirs.some(isTestFolder) && list.some((r) => r.downRevisions.length === 0)) {
+        findings.push(makeFinding('detached-revisions', { message: `${files} outside every version folder, in a folder of tests, and start${one ? 's' : ''} a history of ${one ? 'its' : 'their'} own: read as test fixtures, not replayed.`, file: first.file, span: first.span }));
         continue;
       }
       // Under a version folder Alembic reads without its subfolders, a tree with a base of its own is another history

@@ -55,6 +55,14 @@ export function isBackupFolder(dir: string): boolean {
   return dir.split('/').some((segment) => BACKUP_NAME.test(segment));
 }
 
+/** A folder of tests (`test`, `tests`, `testing`, `test_utils`, `testing_utils`, `fixtures`). */
+const TEST_NAME = /^(?:tests?|testing|(?:test|testing)_utils?|fixtures?)$/i;
+
+/** Whether a folder of detached revisions lies in a folder of tests, whose revisions are the tests' fixtures. */
+export function isTestFolder(dir: string): boolean {
+  return dir.split('/').some((segment) => TEST_NAME.test(segment));
+}
+
 /** An environment found by its env.py alone, `of` one a config names, with the first revision they share. */
 export interface EnvironmentCopy {
   env: AlembicEnvironment;

@@ -66,6 +66,11 @@ export class ClassGraph {
     out = [];
     this.baseCache.set(ref.cls, out);
     for (const b of ref.cls.bases) out.push(this.baseInfo(ref.file, b));
+    // `class Base(metaclass=DeclarativeMeta)`: SQLAlchemy 1.4's declarative base over a registry of its own (galaxy).
+    for (const k of ref.cls.kw) {
+      const v = k.name === 'metaclass' ? this.resolver.resolve(ref.file, k.value) : undefined;
+      if (v?.t === 'ext' && canonicalName(v.q) === 'sa.DeclarativeMeta') out.push({ t: 'root', root: { kind: 'declarative', cls: ref } });
+    }
     // `@as_declarative()` makes the class itself a declarative base.
     for (const d of ref.cls.decorators) {
       const fn = d.k === 'call' ? d.fn : d;

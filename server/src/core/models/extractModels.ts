@@ -555,10 +555,12 @@ class ModelReader {
         out.push({ attr, spec, origin, defaultNullable: annotated.defaultNullable ?? !spec.primaryKey, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation }) });
         continue;
       }
-      if (value === undefined || sqlmodel) {
-        // A bare `x: Mapped[int]`, or a SQLModel field with any other default (not a ClassVar, nor a private
-        // attribute): a plain value, a call, or pydantic's own `Field(...)`, which SQLModel maps by the annotation
-        // alone (zenml's `flavor: str = pydantic.Field(nullable=False)`).
+      // A library's call as a SQLModel field's default (pydantic's own `Field(...)`, `datetime.utcnow()`): SQLModel maps
+      // the field by its annotation alone (zenml's `flavor: str = pydantic.Field(nullable=False)`). A project helper's
+      // call is left out: it may return a Relationship (ubersystem's DefaultRelationship).
+      const libraryCall = value?.k === 'call' && this.resolver.resolve(ref.file, value.fn).t === 'ext';
+      if (value === undefined || (sqlmodel && (value.k !== 'call' || libraryCall))) {
+        // A bare `x: Mapped[int]`, or a SQLModel field with a plain default (not a ClassVar, nor a private attribute).
         if (!annotation || annotation.relationship) continue;
         if (sqlmodel && (attr.startsWith('_') || isClassVar(ctx, annotationExpr))) continue;
         // A type it cannot read (a library's enum, `IPv4Address`) is still a column: SQLAlchemy and SQLModel map it, or

@@ -196,7 +196,15 @@ export function metadataKey(resolver: Resolver, root: DeclarativeRoot): string {
   if (root.sharedMetadata !== undefined) return root.sharedMetadata;
   const md = metadataCall(resolver, root);
   if (md) return `${md.file}:${md.call.s[0]}:${md.call.s[1]}`;
-  if (root.cls) return `${root.cls.file}:${root.cls.cls.name}`;
+  if (root.cls) {
+    // `metadata = mapper_registry.metadata` where `mapper_registry = registry()`: that registry's MetaData, which a Core
+    // `Table(..., mapper_registry.metadata)` names too (galaxy's tool shed).
+    const own = root.cls.cls.body.find((s) => s.k === 'assign' && s.targets.some((t) => t.k === 'name' && t.id === 'metadata'));
+    const value = own?.k === 'assign' ? own.value : undefined;
+    const registry = value?.k === 'attr' && value.name === 'metadata' ? resolver.resolve(root.cls.file, value.obj) : undefined;
+    if (registry?.t === 'expr' && registry.e.k === 'call') return `${registry.file}:${registry.e.s[0]}:${registry.e.s[1]}`;
+    return `${root.cls.file}:${root.cls.cls.name}`;
+  }
   if (root.call) return `${root.call.file}:${root.call.e.s[0]}:${root.call.e.s[1]}`;
   return root.kind;
 }
