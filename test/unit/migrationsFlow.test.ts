@@ -351,6 +351,22 @@ describe('migrations: loops and local variables', () => {
     assert.deepEqual(r.uncertainOps.map((o) => [o.kind, o.column]), [['add_column', 'tenant_id']]);
   });
 
+  it("reads an op's **keywords from a dict of the revision, and says when it cannot (galaxy's **self.kw)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        kw = {"nullable": False, "existing_type": sa.String(255)}
+        op.alter_column("users", "email", **kw)
+        op.alter_column("posts", "id", **COLLATION)
+        op.add_column("posts", sa.Column("body", sa.Text()), **unknown_options())
+      `, 'COLLATION = {"type_": sa.BigInteger()}'),
+    });
+    assert.equal(table(r, 'users').columns.get('email')?.nullable, false);
+    assert.equal(table(r, 'posts').columns.get('id')?.type?.name, 'BigInteger');
+    assert.deepEqual(r.findings.map((f) => `${f.code}: ${f.message}`), ['unresolved: op.add_column: could not evaluate the keyword arguments `**unknown_options()` statically.']);
+    assert.equal(table(r, 'posts').uncertain, true);
+  });
+
   it('evaluates local variables, and runs an op whose result is assigned (bulk_insert and data statements are ignored)', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `
@@ -397,6 +413,35 @@ describe('migrations: branches', () => {
     assert.match(r.findings[0].message, /runs only under a condition that could not be decided .*when the dialect is unknown, set sqlalchemy\.url in alembic\.ini.*table "users" is not compared/);
     assert.deepEqual([table(r, 'users').columns.has('tags'), table(r, 'posts').columns.has('tags')], [true, true]);
     assert.deepEqual([table(r, 'users').uncertain, table(r, 'posts').uncertain], [true, true]);
+  });
+
+  it('takes what both arms of an undecided dialect test do to a table alike as done, with what they give differently unknown (dify)', async () => {
+    const r = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
+      if op.get_bind().dialect.name == "postgresql":
+          op.create_table("models", sa.Column("id", postgresql.UUID(), server_default=sa.text("uuid_generate_v4()"), nullable=False), sa.Column("config", sa.Text()), sa.Column("valid", sa.Boolean(), nullable=False), sa.PrimaryKeyConstraint("id", name="model_pkey"))
+          with op.batch_alter_table("users") as batch_op:
+              batch_op.add_column(sa.Column("role", sa.String(255), server_default=sa.text("'normal'::character varying"), nullable=False))
+          op.create_index("ix_posts_id", "posts", ["id"])
+      else:
+          op.create_table("models", sa.Column("id", sa.String(36), nullable=False), sa.Column("config", sa.Text()), sa.Column("valid", sa.Boolean(), nullable=False), sa.PrimaryKeyConstraint("id", name="model_pkey"))
+          with op.batch_alter_table("users") as batch_op:
+              batch_op.add_column(sa.Column("role", sa.Text(), server_default=sa.text("'normal'"), nullable=False))
+    `, 'from sqlalchemy.dialects import postgresql') });
+    // Only the index that one arm alone makes leaves its table's indexes uncompared.
+    assert.deepEqual(r.findings.map((f) => `${f.code} ${f.table}`), ['unresolved posts']);
+    const models = table(r, 'models');
+    assert.equal(models.uncertain, undefined);
+    assert.deepEqual([...models.columns.values()].map((c) => [c.name, c.unknown ?? []]), [['id', ['type', 'serverDefault']], ['config', []], ['valid', []]]);
+    // PostgreSQL's cast of the default is the same default; the types differ.
+    assert.deepEqual([table(r, 'users').uncertain, table(r, 'users').columns.get('role')?.unknown], [undefined, ['type']]);
+    // Arms that make other columns are two ways the table may be: it is not compared.
+    const other = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
+      if op.get_bind().dialect.name == "postgresql":
+          op.create_table("models", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("tags", sa.Text()))
+      else:
+          op.create_table("models", sa.Column("id", sa.Integer(), primary_key=True))
+    `) });
+    assert.deepEqual([other.findings.map((f) => `${f.code} ${f.table}`), table(other, 'models').uncertain], [['unresolved models'], true]);
   });
 
   it('makes a named constraint both branches of an undecided test create once; a second one of that name is refused', async () => {

@@ -860,6 +860,7 @@ class SchemaReplay {
     const column: ColumnDef = { name: spec.name!, type: spec.type, nullable: spec.nullable ?? !(primaryKey || spec.primaryKey), primaryKey, origin, history: [this.entry(op, origin)] };
     if (spec.serverDefault) column.serverDefault = spec.serverDefault;
     if (spec.identity) column.identity = spec.identity;
+    if (spec.undecided) column.unknown = [...spec.undecided];
     return column;
   }
 

@@ -8,6 +8,7 @@ import { tablesOf } from './replayGroups';
 import { readCatalogQuery, type CatalogQuery } from './catalogQueries';
 import { installedSqlParsers } from './sqlParsers';
 import { implementationOf, readOpPlugins, type OpPlugins } from './opPlugins';
+import { mergeAlternativeArms } from './alternativeArms';
 
 /** An op as the upgrade runs it, with how sure the analysis is that it runs. */
 export interface OpStep {
@@ -428,7 +429,11 @@ class Interpreter {
         continue;
       }
       if (p.star) {
-        frame.set(p.name, UNKNOWN);
+        // `**kwargs`: the keywords no parameter takes, as a dict read where the call is (unknown past a `**` of its own).
+        const named = new Set(fn.def.params.filter((q) => !q.star).map((q) => q.name));
+        const rest = call.kw.filter((k) => k.name === null || !named.has(k.name));
+        const dict: Expr = { k: 'dict', entries: rest.map((k) => [k.name === null ? null : { k: 'str', v: k.name, s: k.value.s }, k.value]), s: call.s };
+        frame.set(p.name, rest.some((k) => k.name === null) ? UNKNOWN : this.varFor(dict, caller));
         continue;
       }
       const kw = call.kw.find((k) => k.name === p.name);
@@ -511,7 +516,9 @@ class Interpreter {
       const decided = this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
       const uncertain = { ...flags, uncertain: true };
-      const [a, b] = this.bothBranches(s, frame, uncertain, uncertain, true);
+      const start = this.steps.length;
+      const [a, b, split] = this.bothBranches(s, frame, uncertain, uncertain, true);
+      mergeAlternativeArms(this.steps, start, split, flags.uncertain);
       return a || b ? 'maybe' : undefined;
     }
     const passed = this.testOfParameter(s.test, frame);
@@ -559,11 +566,12 @@ class Interpreter {
    * Walks both branches of an `if`, the `else` one with the bindings as they were before the `if` (only one runs).
    * Afterwards a name either branch bound holds what the branch that bound it left (the `else` branch's when both
    * did), read no later than the other: a read one branch made anew, or an Inspector it cleared, does not make the
-   * other branch's or the earlier one fresh.
+   * other branch's or the earlier one fresh. Returns both flows and where the `else` branch's steps start.
    */
-  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false): [Flow, Flow] {
+  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false): [Flow, Flow, number] {
     const before = frame.snapshot();
     const a = this.walk(s.body, frame, body);
+    const split = this.steps.length;
     const afterBody = frame.snapshot();
     frame.restore(before);
     const b = this.walk(s.orelse, frame, orelse);
@@ -583,7 +591,7 @@ class Interpreter {
       const at = other?.kind === 'value' && other.at !== undefined && bound.kind === 'value' && (bound.at === undefined || other.at < bound.at) ? other.at : undefined;
       if (bound !== kept || at !== undefined) frame.set(name, at !== undefined && bound.kind === 'value' ? { ...bound, at } : bound);
     }
-    return [a, b];
+    return [a, b, split];
   }
 
   /**

@@ -226,10 +226,20 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
   call.args.forEach((a, i) => {
     if (i < params.length && a.k !== 'starred') args.set(params[i], a);
   });
-  for (const k of call.kw) if (k.name) args.set(k.name, k.value);
-
   const origin: SourceRef = { file: scope.file, span: call.s };
   const unresolved: string[] = batch ? [...batch.unresolved] : [];
+  for (const k of call.kw) {
+    if (k.name) {
+      args.set(k.name, k.value);
+      continue;
+    }
+    // `**kw`: the keywords of a dict it names (galaxy's `**self.kw`, a module's COLLATION_ARGS); else said unknown.
+    const held = scope.resolver.resolve(scope.file, k.value, scope.locals);
+    const entries = held.t === 'expr' && held.e.k === 'dict' && (held.file === scope.file || held.e.entries.length === 0) ? held.e.entries : undefined;
+    if (entries?.every(([key]) => key?.k === 'str')) for (const [key, value] of entries) args.set((key as { v: string }).v, value);
+    else unresolved.push(`the keyword arguments \`**${exprText(k.value)}\``);
+  }
+
   // NOTE: the ops below spell these three out rather than spread an object: a spread is slow before the code is hot.
   const via = batch ? ('batch_op' as const) : ('op' as const);
   const note = (what: string, e: Expr | undefined): void => {

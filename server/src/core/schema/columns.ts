@@ -2,7 +2,7 @@ import type { Expr, Span } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, methodArguments, spreadArguments, type Literal } from '../python/literals';
-import type { IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
+import type { ColumnAttribute, IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
 
 /** Where a ForeignKey points: a "table.column" string, or a model class attribute (`User.id`). */
@@ -49,6 +49,8 @@ export interface ColumnSpec {
   identity?: IdentitySpec;
   /** `info={...}`, for env.py's include_object. */
   info?: Record<string, Literal>;
+  /** Migration side: what the arms of an undecided dialect test give differently (see `mergeAlternativeArms`). */
+  undecided?: ColumnAttribute[];
 }
 
 /**

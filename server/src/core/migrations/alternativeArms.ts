@@ -1,0 +1,99 @@
+/**
+ * What both arms of an undecided test on the dialect do to a table: dify writes each `create_table` and
+ * `add_column` twice, PostgreSQL's types in one arm and portable ones in the other. Exactly one arm runs, so what
+ * both do surely happens; only what the two give a column differently (its type, nullability or server default) is
+ * unknown.
+ */
+import type { ColumnAttribute } from '../schema/schema';
+import type { ColumnSpec } from '../schema/columns';
+import type { OpStep } from './interpret';
+import { ownTableKeys, type ColumnItem, type MigrationOp } from './ops';
+
+type CreateTable = Extract<MigrationOp, { kind: 'create_table' }>;
+type AddColumn = Extract<MigrationOp, { kind: 'add_column' }>;
+
+/**
+ * In `steps`, where the arm `[start, split)` and the arm `[split, end)` do the same ops to a table, op for op (the
+ * same kind on the same names, columns that differ at most in type, nullability and server default), keeps the first
+ * arm's ops, to run as `uncertain` says (the test's own flag outside it), with what the arms give differently marked
+ * undecided, and removes the second arm's. Tables only one arm changes, or the two change otherwise, are left alone.
+ */
+export function mergeAlternativeArms(steps: OpStep[], start: number, split: number, uncertain: boolean): void {
+  if (split <= start || split >= steps.length) return;
+  const first = opsByTable(steps, start, split);
+  const second = opsByTable(steps, split, steps.length);
+  const removed: number[] = [];
+  for (const [key, mine] of first) {
+    const theirs = second.get(key);
+    if (!mine || !theirs || mine.length !== theirs.length) continue;
+    const merged = mine.map((i, n) => mergeOps(steps[i].op, steps[theirs[n]].op));
+    if (merged.some((op) => op === undefined)) continue;
+    mine.forEach((i, n) => (steps[i] = { ...steps[i], op: merged[n]!, uncertain }));
+    removed.push(...theirs);
+  }
+  for (const j of removed.sort((a, b) => b - a)) steps.splice(j, 1);
+}
+
+/** The indexes of the steps in `[from, to)` by the one table each changes; undefined for a table an op of unknown or several tables may change. */
+function opsByTable(steps: OpStep[], from: number, to: number): Map<string, number[] | undefined> {
+  const out = new Map<string, number[] | undefined>();
+  const unknown: string[] = [];
+  for (let i = from; i < to; i++) {
+    const { op } = steps[i];
+    const keys = ownTableKeys(op);
+    if (keys.length !== 1 || op.unresolved.length > 0 || op.kind === 'opaque') {
+      for (const key of keys) unknown.push(key);
+      if (keys.length === 0) return new Map();
+      continue;
+    }
+    const list = out.get(keys[0]);
+    if (list) list.push(i);
+    else if (!out.has(keys[0])) out.set(keys[0], [i]);
+  }
+  for (const key of unknown) out.set(key, undefined);
+  return out;
+}
+
+/** One op for two the arms write alike, or undefined when they do different things. */
+function mergeOps(a: MigrationOp, b: MigrationOp): MigrationOp | undefined {
+  if (a.kind === 'create_table' && b.kind === 'create_table') return mergeCreates(a, b);
+  if (a.kind === 'add_column' && b.kind === 'add_column') return mergeAddColumns(a, b);
+  return shape({ ...a, origin: undefined }) === shape({ ...b, origin: undefined }) ? a : undefined;
+}
+
+/** One create_table for two that make the same columns and constraints. */
+function mergeCreates(a: CreateTable, b: CreateTable): CreateTable | undefined {
+  if (a.partial || b.partial || a.ifNotExists !== b.ifNotExists || a.columns.length !== b.columns.length || a.constraints.length !== b.constraints.length) return undefined;
+  if (a.constraints.some((c, i) => shape(c.spec) !== shape(b.constraints[i].spec))) return undefined;
+  const columns: ColumnItem[] = [];
+  for (const [i, x] of a.columns.entries()) {
+    const spec = mergeColumns(x.spec, b.columns[i].spec);
+    if (!spec) return undefined;
+    columns.push(spec === x.spec ? x : { ...x, spec });
+  }
+  return { ...a, columns };
+}
+
+/** One add_column for two that add the same column to the same table. */
+function mergeAddColumns(a: AddColumn, b: AddColumn): AddColumn | undefined {
+  if (!a.column || !b.column || a.ifNotExists !== b.ifNotExists || shape({ ...a, column: undefined, origin: undefined }) !== shape({ ...b, column: undefined, origin: undefined })) return undefined;
+  const spec = mergeColumns(a.column.spec, b.column.spec);
+  return spec && (spec === a.column.spec ? a : { ...a, column: { ...a.column, spec } });
+}
+
+/** The first column with what it and the second give differently marked undecided, or undefined when they differ in more. */
+function mergeColumns(x: ColumnSpec, y: ColumnSpec): ColumnSpec | undefined {
+  const { type: tx, nullable: nx, serverDefault: dx, ...restX } = x;
+  const { type: ty, nullable: ny, serverDefault: dy, ...restY } = y;
+  if (shape(restX) !== shape(restY)) return undefined;
+  const undecided: ColumnAttribute[] = [];
+  if (shape(tx, true) !== shape(ty, true)) undecided.push('type');
+  if ((nx ?? !x.primaryKey) !== (ny ?? !y.primaryKey)) undecided.push('nullable');
+  if ((dx?.key ?? dx?.text) !== (dy?.key ?? dy?.text)) undecided.push('serverDefault');
+  return undecided.length > 0 ? { ...x, undecided } : x;
+}
+
+/** What a spec or op says, without where it is written (and, for a type, without its text as written). */
+function shape(value: unknown, withoutText = false): string {
+  return JSON.stringify(value ?? null, (key, v) => (key === 'typeSpan' || key === 's' || key === 'span' || key === 'origin' || key === 'pythonDefault' || (withoutText && key === 'text') ? undefined : v));
+}
