@@ -136,6 +136,45 @@ describe('migrations: helper functions', () => {
     assert.equal(table(r, 'posts').columns.get('workspace')?.nullable, false);
   });
 
+  it("follows super().method() in a method of an object the revision builds (galaxy's DDL operations)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        AddColumn("posts", "user_id").run()
+        DropEmail("users").run()
+      `, `
+        class Operation:
+            def __init__(self, table):
+                self.table = table
+            def run(self):
+                self.pre()
+                self.execute()
+            def pre(self):
+                pass
+        class AddColumn(Operation):
+            def __init__(self, table, column):
+                super().__init__(table)
+                self.column = column
+            def execute(self):
+                op.add_column(self.table, sa.Column(self.column, sa.Integer()))
+            def run(self):
+                return super().run()
+        class Logged(Operation):
+            def run(self):
+                op.create_index("ix_users_id", "users", ["id"])
+                super().run()
+        class DropEmail(Logged):
+            def execute(self):
+                op.drop_column(self.table, "email")
+            def run(self):
+                super().run()
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'user_id']);
+    assert.deepEqual([[...table(r, 'users').columns.keys()], table(r, 'users').indexes.map((i) => i.name)], [['id'], ['ix_users_id']]);
+  });
+
   it('stops at recursion instead of looping', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, 'again("t")', `

@@ -166,6 +166,27 @@ describe('models -> schema', () => {
     assert.equal(a.columns.get('created_at')!.nullable, false);
   });
 
+  it("takes a column that Mapped[Optional[X]] annotates as nullable when the type_annotation_map's key is Optional[X] itself (galaxy)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from typing import Dict, Optional, Union
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+        STR_TO_STR = Dict[str, str]
+        class Base(DeclarativeBase):
+            registry = registry(type_annotation_map={Optional[STR_TO_STR]: sa.JSON, Union[int, None]: sa.BigInteger, STR_TO_STR: sa.Text})
+        class Job(Base):
+            __tablename__ = "job"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            overrides: Mapped[Optional[STR_TO_STR]] = mapped_column()
+            size: Mapped[Union[int, None]]
+            names: Mapped[STR_TO_STR]
+      `,
+    });
+    const job = tables.get('job')!;
+    assert.deepEqual(['overrides', 'size', 'names'].map((c) => [job.columns.get(c)!.type?.name, job.columns.get(c)!.nullable]), [['JSON', true], ['BigInteger', true], ['Text', false]]);
+  });
+
   it('maps a class with MappedAsDataclass before its base, and reads a dataclass mixin with the base\'s type_annotation_map (manga)', async () => {
     const tables = await modelTables({
       'models.py': `

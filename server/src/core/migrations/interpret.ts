@@ -1070,13 +1070,34 @@ class Interpreter {
    */
   private methodCall(call: Extract<Expr, { k: 'call' }>, frame: Frame, flags: Flags): { def: DefStmt; inner: Frame } | undefined {
     if (call.fn.k !== 'attr') return undefined;
-    const owner = call.fn.obj.k === 'name' ? frame.vars.get(call.fn.obj.id) : call.fn.obj.k === 'call' ? this.construct(call.fn.obj, frame, flags) : undefined;
+    const obj = call.fn.obj;
+    // `super().run()` in a method of an instance being followed: the method of the bases of the class that defines
+    // the method running now (galaxy's DDL operations, whose subclasses' run() return super().run()).
+    if (obj.k === 'call' && obj.fn.k === 'name' && obj.fn.id === 'super' && obj.args.length === 0) {
+      const self = frame.vars.get('self');
+      return self?.kind === 'instance' ? this.boundMethod(self, call.fn.name, call, frame, this.aboveRunningMethod(self, frame)) : undefined;
+    }
+    const owner = obj.k === 'name' ? frame.vars.get(obj.id) : obj.k === 'call' ? this.construct(obj, frame, flags) : undefined;
     return owner?.kind === 'instance' ? this.boundMethod(owner, call.fn.name, call, frame) : undefined;
   }
 
-  /** A method of an instance, with a frame of `self` and the call's arguments, when it may be inlined (`mayInline`). */
-  private boundMethod(instance: Extract<Var, { kind: 'instance' }>, name: string, call: Extract<Expr, { k: 'call' }>, frame: Frame): { def: DefStmt; inner: Frame } | undefined {
-    const method = this.resolver.methodOf(instance.cls, name);
+  /** The project bases of the class of an instance's MRO that defines the method running in `frame`. */
+  private aboveRunningMethod(instance: Extract<Var, { kind: 'instance' }>, frame: Frame): Array<{ file: string; cls: ClassStmt }> {
+    const running = [...frame.active].at(-1);
+    const owner = running && this.resolver.inClassOrBases(instance.cls, (cls) => (cls.body.includes(running) ? cls : undefined));
+    if (!owner) return [];
+    return owner.found.bases.flatMap((b) => {
+      const v = this.resolver.resolve(owner.file, b);
+      return v.t === 'class' ? [{ file: v.file, cls: v.cls }] : [];
+    });
+  }
+
+  /**
+   * A method of an instance, with a frame of `self` and the call's arguments, when it may be inlined (`mayInline`);
+   * looked up from `from` (the bases above a `super()`), else from the instance's class.
+   */
+  private boundMethod(instance: Extract<Var, { kind: 'instance' }>, name: string, call: Extract<Expr, { k: 'call' }>, frame: Frame, from?: Array<{ file: string; cls: ClassStmt }>): { def: DefStmt; inner: Frame } | undefined {
+    const method = from ? from.map((c) => this.resolver.methodOf(c, name)).find((m) => m !== undefined) : this.resolver.methodOf(instance.cls, name);
     if (!method || !this.mayInline(method.def, frame)) return undefined;
     const self = method.def.params[0]?.name;
     if (!self) return undefined;

@@ -84,6 +84,13 @@ function calleeLike(ctx: EvalContext, e: Expr): string | undefined {
   return v.t === 'ext' ? canonicalName(v.q) : undefined;
 }
 
+/** Whether a subscripted annotation is `Optional[...]` or a `Union[...]` with None. */
+function admitsNone(ctx: EvalContext, e: Expr): boolean {
+  if (e.k !== 'subscript') return false;
+  const head = calleeLike(ctx, e.obj);
+  return head === 'typing.Optional' || (head === 'typing.Union' && e.index.some((x) => x.k === 'const' && x.v === null));
+}
+
 /**
  * Reads the Python type inside `Mapped[...]` (or a SQLModel field annotation): optionality, the implied SQL type
  * (type_annotation_map first, then SQLAlchemy's defaults), an `Annotated` alias's column, or a relationship.
@@ -110,7 +117,8 @@ export function readAnnotation(ctx: EvalContext, e: Expr, typeMap: TypeMapEntry[
   const key = annotationKey(ctx, e);
   if (key) {
     const mapped = typeMap.find((m) => m.key === key);
-    if (mapped) return { ...none, type: mapped.type };
+    // A map's key may itself be `Optional[X]` (galaxy's): the column still admits None, as SQLAlchemy reads it.
+    if (mapped) return { ...none, type: mapped.type, optional: admitsNone(ctx, e) };
   }
   if (e.k === 'subscript') {
     const head = calleeLike(ctx, e.obj);
