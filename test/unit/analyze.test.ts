@@ -1520,6 +1520,9 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     // When the new root creates another set of tables, the two are not alternatives: both run, and users is made twice.
     project.setFile('migrations/versions/main_1.py', revision('main_1', null, 'main', 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(80)))\n    op.create_table("other", sa.Column("id", sa.Integer()))'));
     assert.ok(found().some((f) => f.startsWith('invalid-operation') && f.includes('"users" already exists')), found().join('\n'));
+    // Typed back, the new root takes over again, as a fresh analysis finds.
+    project.setFile('migrations/versions/main_1.py', revision('main_1', null, 'main', 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(80)))'));
+    assert.deepEqual(found().map((f) => f.split(':')[0]), ['detached-revisions migrations/versions/old_1.py']);
   });
 
   it("does not replay a detached tree in a folder of tests that starts a history of its own (galaxy's testing_utils)", async () => {

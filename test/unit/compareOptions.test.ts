@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Project } from '../../server/src/core/project';
 import { readCompareOptions, type CompareOptions } from '../../server/src/core/config/compareOptions';
-import { alembicWithoutTypeComparison } from '../../server/src/core/config/alembicRequirement';
+import { alembicWithoutTypeComparison } from '../../server/src/core/config/packageRequirements';
 import type { PythonParser } from '../../server/src/core/python/parser';
 import { resolverFor } from './project';
 import { py, testParser } from './helpers';
@@ -322,5 +322,22 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
     editor.setFile('pyproject.toml', files['pyproject.toml']);
     editor.setFile(ENV, files[ENV].replace('target_metadata=None', 'target_metadata=None, compare_type=True'));
     assert.equal(typeFinding()?.severity, 'warning');
+  });
+
+  it("takes a SQLModel field whose default is None as nullable where the project requires pydantic 1, as SQLModel makes it there (keep)", async () => {
+    const editor = new Project(await testParser());
+    editor.setFile('alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n');
+    editor.setFile('app/models.py', 'from typing import Optional\nfrom sqlmodel import Field, SQLModel\nclass Dashboard(SQLModel, table=True):\n    id: Optional[int] = Field(default=None, primary_key=True)\n    created_by: str = None\n    updated_by: str = Field(default=None)\n    name: str = Field(default=None, nullable=False)\n');
+    editor.setFile('migrations/versions/a1.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("dashboard", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("created_by", sa.String(), nullable=True), sa.Column("updated_by", sa.String(), nullable=True), sa.Column("name", sa.String(), nullable=False))\n');
+    const nullability = (): string[] => editor.analyze().findings.filter((f) => f.code === 'nullable-mismatch').map((f) => f.column!);
+    // pydantic 2 (or nothing said): NOT NULL, as SQLModel makes it.
+    assert.deepEqual(nullability(), ['created_by', 'updated_by']);
+    editor.setFile('pyproject.toml', '[tool.poetry.dependencies]\npython = "^3.11"\npydantic = "^1.10.4"\nsqlmodel = "0.0.22"\n');
+    assert.deepEqual(nullability(), []);
+    // A SQLModel from before pydantic 2 says so too; an explicit nullable= holds either way.
+    editor.setFile('pyproject.toml', '[project]\nname = "app"\ndependencies = ["sqlmodel==0.0.8"]\n');
+    assert.deepEqual(nullability(), []);
+    editor.setFile('pyproject.toml', '[project]\nname = "app"\ndependencies = ["sqlmodel>=0.0.16", "pydantic>=2"]\n');
+    assert.deepEqual(nullability(), ['created_by', 'updated_by']);
   });
 });

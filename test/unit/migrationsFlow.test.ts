@@ -85,7 +85,7 @@ describe('migrations: helper functions', () => {
     assert.deepEqual([...table(r, 'notes').columns.keys()], ['id', 'created_at', 'created_by']);
   });
 
-  it("runs a project @contextmanager's code before its yield, then the with block, then the rest (neutron's remove_fks_from_table)", async () => {
+  it("runs a project @contextmanager's code before its yield, then the with block, then its finally block and the rest (neutron's remove_fks_from_table)", async () => {
     const r = await replay({
       'v/a.py': BASE,
       'v/b.py': rev('b', 'a', `
@@ -102,8 +102,10 @@ describe('migrations: helper functions', () => {
             try:
                 op.drop_column(table, "email")
                 yield
-            finally:
+            except Exception:
                 op.drop_column(table, "never_seen")
+            finally:
+                op.create_index("ix_users_id", table, ["id"])
             op.create_index("ix_" + renamed, table, [renamed])
 
         @contextmanager
@@ -115,7 +117,8 @@ describe('migrations: helper functions', () => {
     assert.deepEqual(codes(r.findings), []);
     const users = table(r, 'users');
     assert.deepEqual([...users.columns.keys()], ['id', 'mail']);
-    assert.deepEqual(users.indexes.map((i) => [i.name, i.columns]), [['ix_mail', ['mail']]]);
+    // The finally block runs after the with block too; an except block does not.
+    assert.deepEqual(users.indexes.map((i) => [i.name, i.columns]), [['ix_users_id', ['id']], ['ix_mail', ['mail']]]);
     assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title', 'body']);
   });
 
@@ -398,8 +401,13 @@ describe('migrations: loops and local variables', () => {
         op.alter_column("users", "email", **kw)
         op.alter_column("posts", "id", **COLLATION)
         op.add_column("posts", sa.Column("body", sa.Text()), **unknown_options())
-      `, 'COLLATION = {"type_": sa.BigInteger()}'),
+        op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True), **TABLE_KWARGS)
+        op.add_column("tags", sa.Column("name", sa.String(20)), **SCHEMA_KWARGS)
+      `, 'COLLATION = {"type_": sa.BigInteger()}\nfrom v.common import TABLE_KWARGS, SCHEMA_KWARGS'),
+      // Another module's dict: a dialect's options change nothing, and a literal reads the same anywhere.
+      'v/common.py': 'TABLE_KWARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}\nSCHEMA_KWARGS = {"schema": None}\n',
     });
+    assert.deepEqual([...table(r, 'tags').columns.keys()], ['id', 'name']);
     assert.equal(table(r, 'users').columns.get('email')?.nullable, false);
     assert.equal(table(r, 'posts').columns.get('id')?.type?.name, 'BigInteger');
     assert.deepEqual(r.findings.map((f) => `${f.code}: ${f.message}`), ['unresolved: op.add_column: could not evaluate the keyword arguments `**unknown_options()` statically.']);
@@ -481,6 +489,14 @@ describe('migrations: branches', () => {
           op.create_table("models", sa.Column("id", sa.Integer(), primary_key=True))
     `) });
     assert.deepEqual([other.findings.map((f) => `${f.code} ${f.table}`), table(other, 'models').uncertain], [['unresolved models'], true]);
+    // An elif without an else runs neither arm on a third dialect; an op under a test of its own inside an arm may not run.
+    for (const body of [
+      'if op.get_bind().dialect.name == "postgresql":\n    op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))\nelif op.get_bind().dialect.name == "mysql":\n    op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))',
+      'if op.get_bind().dialect.name == "postgresql":\n    if op.get_bind().execute(sa.text("select 1")).scalar():\n        op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))\nelse:\n    op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))',
+    ]) {
+      const maybe = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', body) });
+      assert.equal(table(maybe, 'audit').uncertain, true, body);
+    }
   });
 
   it('makes a named constraint both branches of an undecided test create once; a second one of that name is refused', async () => {

@@ -541,6 +541,22 @@ describe('migrations: alter_column on MySQL', () => {
     const pg = table(await replay(files, 'postgresql'), 'algorithm');
     assert.deepEqual(['note', 'project_id'].map((c) => [pg.columns.get(c)!.type?.args.length, pg.columns.get(c)!.nullable]), [[30, false], [255, false]]);
   });
+
+  it("drops an unnamed unique constraint by the name MySQL gives it, its first column's (superset's report_schedule)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("report", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(150), unique=True), sa.Column("type", sa.String(50)))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.drop_index(op.f("name"), table_name="report")
+        op.create_unique_constraint("uq_report_name_type", "report", ["name", "type"])
+        op.drop_index("type", table_name="report")
+      `),
+    });
+    // "type" names no index, nor an unnamed unique constraint that begins with it.
+    assert.deepEqual(r.findings.map((f) => `${f.code} ${f.message}`), ['invalid-operation op.drop_index: index "type" does not exist on table "report" at this point.']);
+    assert.deepEqual(table(r, 'report').uniques.map((u) => [u.name, u.columns]), [['uq_report_name_type', ['name', 'type']]]);
+  });
 });
 
 describe('migrations: an index op that cannot be read', () => {

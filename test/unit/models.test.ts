@@ -1318,9 +1318,12 @@ describe('models -> schema: patterns of larger projects', () => {
         class Other(metaclass=type):
             __tablename__ = "not_a_model"
             id = Column(Integer, primary_key=True)
+        class User(Base, metaclass=DeclarativeMeta):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
       `,
     });
-    assert.deepEqual([...tables.keys()].sort(), ['repository', 'repository_metadata']);
+    assert.deepEqual([...tables.keys()].sort(), ['repository', 'repository_metadata', 'users']);
     assert.deepEqual([...tables.get('repository')!.columns.keys()], ['id', 'name']);
     assert.equal(tables.get('repository')!.metadata, tables.get('repository_metadata')!.metadata);
   });

@@ -10,7 +10,7 @@ import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import { findEnvironmentCopies, isBackupFolder, isTestFolder, joinLinkedFolders } from './migrations/detachedTrees';
 import type { ReplayResult, RevisionSteps } from './migrations/replay';
 import { ReplayGroups } from './migrations/replayGroups';
-import { supersededLineages } from './migrations/supersededLineages';
+import { hasSeveralLineages, supersededLineages } from './migrations/supersededLineages';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
 import { FileMemo, FileReads, InputsMemo, TextsMemo } from './memo';
 import type { ModelSchema } from './models/extractModels';
@@ -23,7 +23,7 @@ import { parseIni, prependSysPaths } from './config/alembicIni';
 import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
 import { loadedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
-import { alembicWithoutTypeComparison } from './config/alembicRequirement';
+import { alembicWithoutTypeComparison, pydanticOne } from './config/packageRequirements';
 import { isRequirementsFile } from './config/requirementsFile';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
@@ -98,7 +98,7 @@ interface HistoryReplay {
   graph: RevisionGraph;
   /** The graph's heads less those of lineages another takes over from (see `supersededLineages`). */
   heads: string[];
-  /** Some lineage was left out because another takes over from it: an edit to a revision may change which. */
+  /** The graph has several lineages: an edit to a revision may change which one takes over from another. */
   lineages: boolean;
   dialect?: string;
   steps: RevisionSteps[];
@@ -506,7 +506,9 @@ export class Project {
         why: `a model of ${owners.get(t)!.map((j) => replays[j].env.name).join(', ')} whose module this env.py does not load (directly or through what it imports), though it may at run time`,
       }));
       const unnamedModels = elsewhere.length > 0 ? [...models.unnamed, ...elsewhere] : models.unnamed;
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable });
+      // Which pydantic SQLModel runs on decides a field whose default is None; asked only where a model has one.
+      const pydantic = targeted.some((t) => [...t.columns.values()].some((c) => c.noneDefault)) ? pydanticOne(this.nearestRequirements(envPy, requirements)) : undefined;
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
@@ -726,7 +728,7 @@ export class Project {
       const keptSteps = steps.filter((_, i) => keep[i]);
       const keptFiles = stepFiles.filter((_, i) => keep[i]);
       const convention = this.conventionOf(env, resolver);
-      replays.push({ env, graph, heads: graph.heads.filter((h) => !left.has(h)), lineages: left.size > 0, dialect, steps: keptSteps, stepFiles: keptFiles, convention, replay: memos.replays.replay(keptSteps, env.name, convention), detached: detachedGraphs.get(env) ?? [] });
+      replays.push({ env, graph, heads: graph.heads.filter((h) => !left.has(h)), lineages: hasSeveralLineages(graph), dialect, steps: keptSteps, stepFiles: keptFiles, convention, replay: memos.replays.replay(keptSteps, env.name, convention), detached: detachedGraphs.get(env) ?? [] });
       yield;
     }
     return { envs, revisionFiles, replays, findings };

@@ -30,6 +30,8 @@ export interface DiffInput {
   memo?: TablePairMemo;
   /** The table Alembic keeps the revision in, when env.py names one (`version_table=`): Alembic's, not compared. */
   versionTable?: string;
+  /** The requirement that pins pydantic 1, where SQLModel makes a field whose default is None nullable (`noneDefault`). */
+  pydanticOne?: string;
 }
 
 /**
@@ -91,7 +93,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       else uncertainByTable.set(o.table, [o]);
     }
   }
-  const context = `${headText}\0${input.dialect ?? ''}`;
+  const context = `${headText}\0${input.dialect ?? ''}\0${input.pydanticOne ?? ''}`;
   const alembics = (name: string): boolean => IGNORED_MIGRATION_TABLES.has(name) || name === input.versionTable;
   for (const model of input.models) {
     if (alembics(model.name) && model.schema === undefined) continue;
@@ -110,7 +112,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       continue;
     }
     const changes: SchemaChange[] = [];
-    diffTable({ model, mig, out: changes, headText, dialect: input.dialect, uncertain });
+    diffTable({ model, mig, out: changes, headText, dialect: input.dialect, uncertain, pydanticOne: input.pydanticOne !== undefined });
     input.memo?.set(model, { mig, context, uncertain, changes });
     out.push(...changes);
   }
@@ -230,6 +232,8 @@ interface TableDiff {
   headText: string;
   dialect?: string;
   uncertain: UncertainOp[];
+  /** The project runs pydantic 1 (see `DiffInput.pydanticOne`). */
+  pydanticOne: boolean;
 }
 
 const INTEGER_FAMILIES = new Set(['INTEGER', 'BIGINT', 'SMALLINT']);
@@ -276,8 +280,10 @@ function diffTable(d: TableDiff): void {
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef);
       }
     }
-    if (!unknown.has('nullable') && col.nullable !== other.nullable && !(col.primaryKey && other.primaryKey)) {
-      push({ kind: 'alter-column', model, column: col, existing: other, what: 'nullable' }, 'nullable-mismatch', col.origin, `Column "${t}.${col.name}" is ${col.nullable ? 'nullable' : 'NOT NULL'} in the model but ${other.nullable ? 'nullable' : 'NOT NULL'} in the migrations (${headText}).`, col.name, migRef);
+    // SQLModel on pydantic 1 makes `x: str = None` nullable.
+    const nullable = col.nullable || (d.pydanticOne && !!col.noneDefault);
+    if (!unknown.has('nullable') && nullable !== other.nullable && !(col.primaryKey && other.primaryKey)) {
+      push({ kind: 'alter-column', model, column: col, existing: other, what: 'nullable' }, 'nullable-mismatch', col.origin, `Column "${t}.${col.name}" is ${nullable ? 'nullable' : 'NOT NULL'} in the model but ${other.nullable ? 'nullable' : 'NOT NULL'} in the migrations (${headText}).`, col.name, migRef);
     }
     const a = col.serverDefault;
     const b = other.serverDefault;

@@ -14,34 +14,38 @@ type AddColumn = Extract<MigrationOp, { kind: 'add_column' }>;
 
 /**
  * In `steps`, where the arm `[start, split)` and the arm `[split, end)` do the same ops to a table, op for op (the
- * same kind on the same names, columns that differ at most in type, nullability and server default), keeps the first
- * arm's ops, to run as `uncertain` says (the test's own flag outside it), with what the arms give differently marked
- * undecided, and removes the second arm's. Tables only one arm changes, or the two change otherwise, are left alone.
+ * same kind on the same names, columns that differ at most in type, nullability and server default), and each of
+ * those runs whenever its arm does (`inArm`: under no test of its own inside the arm), keeps the first arm's ops,
+ * marked `merged`, with what the arms give differently marked undecided, and removes the second arm's. Tables only
+ * one arm changes, or the two change otherwise, are left alone.
  */
-export function mergeAlternativeArms(steps: OpStep[], start: number, split: number, uncertain: boolean): void {
+export function mergeAlternativeArms(steps: OpStep[], start: number, split: number, inArm: (step: OpStep, index: number) => boolean): void {
   if (split <= start || split >= steps.length) return;
-  const first = opsByTable(steps, start, split);
-  const second = opsByTable(steps, split, steps.length);
+  const first = opsByTable(steps, start, split, inArm);
+  const second = opsByTable(steps, split, steps.length, inArm);
   const removed: number[] = [];
   for (const [key, mine] of first) {
     const theirs = second.get(key);
     if (!mine || !theirs || mine.length !== theirs.length) continue;
     const merged = mine.map((i, n) => mergeOps(steps[i].op, steps[theirs[n]].op));
     if (merged.some((op) => op === undefined)) continue;
-    mine.forEach((i, n) => (steps[i] = { ...steps[i], op: merged[n]!, uncertain }));
+    mine.forEach((i, n) => (steps[i] = { ...steps[i], op: merged[n]!, merged: true }));
     removed.push(...theirs);
   }
   for (const j of removed.sort((a, b) => b - a)) steps.splice(j, 1);
 }
 
-/** The indexes of the steps in `[from, to)` by the one table each changes; undefined for a table an op of unknown or several tables may change. */
-function opsByTable(steps: OpStep[], from: number, to: number): Map<string, number[] | undefined> {
+/**
+ * The indexes of the steps in `[from, to)` by the one table each changes; undefined for a table an op of unknown or
+ * several tables may change, or one that runs only under a test of its own inside the arm.
+ */
+function opsByTable(steps: OpStep[], from: number, to: number, inArm: (step: OpStep, index: number) => boolean): Map<string, number[] | undefined> {
   const out = new Map<string, number[] | undefined>();
   const unknown: string[] = [];
   for (let i = from; i < to; i++) {
     const { op } = steps[i];
     const keys = ownTableKeys(op);
-    if (keys.length !== 1 || op.unresolved.length > 0 || op.kind === 'opaque') {
+    if (keys.length !== 1 || op.unresolved.length > 0 || op.kind === 'opaque' || !inArm(steps[i], i)) {
       for (const key of keys) unknown.push(key);
       if (keys.length === 0) return new Map();
       continue;

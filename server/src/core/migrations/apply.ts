@@ -612,6 +612,13 @@ class SchemaReplay {
     const uniques = table.uniques.length;
     table.uniques = table.uniques.filter((u) => !sameIdentifier(u.name, name));
     if (table.uniques.length < uniques) return;
+    // An unnamed one by the name MySQL gives it, its first column's (superset's `drop_index(op.f("name"))` of
+    // `Column("name", unique=True)`); PostgreSQL and SQLite would refuse the drop, so only MySQL is written so.
+    const unnamed = table.uniques.find((u) => u.name === undefined && u.columns[0] === name);
+    if (unnamed) {
+      table.uniques = table.uniques.filter((u) => u !== unnamed);
+      return;
+    }
     if (this.droppedWithColumn.has(`${tableKey(table.name, table.schema)}:${name}`) || this.foreignKeyIndexesLeft.has(`${refKey(op.table)}:${name}`)) return;
     // PostgreSQL and SQLite name indexes per schema and drop one by its name alone: the table renamed away still holds
     // it (Hyperion renames core_association_membership and drops its index under the new table's name).

@@ -19,6 +19,8 @@ export interface OpStep {
   guarded: boolean;
   /** The dialect was known, so an undecided branch tests something else (what the database holds). */
   dialectKnown?: true;
+  /** What both arms of an undecided test on the dialect do alike, kept once (see `mergeAlternativeArms`). */
+  merged?: true;
   /** Inside branches on what the database holds, which the replay decides: the op runs only if each test finds `holds`. */
   when?: RunsWhen[];
 }
@@ -160,6 +162,9 @@ const CONNECTION_WORDS = new Set(['get_bind', 'connection']);
 
 class Interpreter {
   readonly steps: OpStep[] = [];
+  /** Inside arms of an undecided test on the dialect: how deep, and the flags each step there was recorded under. */
+  private armDepth = 0;
+  private readonly flagsOf = new WeakMap<OpStep, Flags>();
   private readonly moduleFrames = new Map<string, Frame>();
   /** Where each `batch_alter_table` block being walked began, as a number of steps. */
   private readonly batchStarts: number[] = [];
@@ -366,6 +371,7 @@ class Interpreter {
   private record(ops: MigrationOp[], flags: Flags): void {
     for (const op of ops) {
       const step: OpStep = { op, uncertain: flags.uncertain, guarded: flags.guarded || !!op.conditional };
+      if (this.armDepth > 0) this.flagsOf.set(step, flags);
       if (flags.when) {
         // An op that names no table is replayed beside every group of tables: it cannot see the tables tested.
         if (tablesOf(op)?.length === 0) {
@@ -515,10 +521,19 @@ class Interpreter {
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
       const decided = this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
-      const uncertain = { ...flags, uncertain: true };
+      // Each arm is walked under flags of its own, so that an op run under exactly those is known to run whenever
+      // its arm does; what both arms do alike then runs (mergeAlternativeArms), and the rest is uncertain.
+      const arms: [Flags, Flags] = [{ ...flags }, { ...flags }];
       const start = this.steps.length;
-      const [a, b, split] = this.bothBranches(s, frame, uncertain, uncertain, true);
-      mergeAlternativeArms(this.steps, start, split, flags.uncertain);
+      this.armDepth++;
+      const [a, b, split] = this.bothBranches(s, frame, arms[0], arms[1], true);
+      this.armDepth--;
+      const armOf = (step: OpStep, index: number): boolean => this.flagsOf.get(step) === arms[index < split ? 0 : 1];
+      mergeAlternativeArms(this.steps, start, split, armOf);
+      for (let i = start; i < this.steps.length; i++) {
+        if (this.steps[i].merged) continue;
+        this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.dialect !== undefined ? { dialectKnown: true as const } : {}) };
+      }
       return a || b ? 'maybe' : undefined;
     }
     const passed = this.testOfParameter(s.test, frame);

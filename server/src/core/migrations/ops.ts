@@ -209,6 +209,12 @@ function coreTableOf(scope: OpScope, e: Expr): Call | undefined {
   return returned?.k === 'call' && scope.resolver.externalName(scope.file, returned.fn) === 'sa.Table' ? returned : undefined;
 }
 
+/** A keyword argument that only a dialect reads (`mysql_engine`, `postgresql_using`). */
+const DIALECT_OPTION = /^(?:mysql|mariadb|postgresql|sqlite|mssql|oracle)_/;
+
+/** Expressions whose value does not depend on the module they are written in. */
+const LITERAL_KINDS = new Set<string>(['str', 'num', 'const']);
+
 /**
  * Reads one `op.<method>(...)` or `batch_op.<method>(...)` call into migration ops (several for SQL with many
  * statements, none for ops that do not change the schema), keeping what cannot be evaluated in `unresolved`.
@@ -233,11 +239,15 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
       args.set(k.name, k.value);
       continue;
     }
-    // `**kw`: the keywords of a dict it names (galaxy's `**self.kw`, a module's COLLATION_ARGS); else said unknown.
+    // `**kw`: the keywords of a dict it names (a module's COLLATION_ARGS, a helper's **kwargs); else said unknown.
+    // A dialect's own options (`mysql_engine`) change nothing compared; a value written in another module is read
+    // only when it is a literal, as the op's arguments are read in the revision's scope.
     const held = scope.resolver.resolve(scope.file, k.value, scope.locals);
-    const entries = held.t === 'expr' && held.e.k === 'dict' && (held.file === scope.file || held.e.entries.length === 0) ? held.e.entries : undefined;
-    if (entries?.every(([key]) => key?.k === 'str')) for (const [key, value] of entries) args.set((key as { v: string }).v, value);
-    else unresolved.push(`the keyword arguments \`**${exprText(k.value)}\``);
+    const dict = held.t === 'expr' && held.e.k === 'dict' ? { file: held.file, entries: held.e.entries } : undefined;
+    const entries = dict?.entries;
+    const readable = entries?.every(([key, value]) => key?.k === 'str' && (DIALECT_OPTION.test(key.v) || dict!.file === scope.file || LITERAL_KINDS.has(value.k)));
+    if (!entries || !readable) unresolved.push(`the keyword arguments \`**${exprText(k.value)}\``);
+    else for (const [key, value] of entries) if (!DIALECT_OPTION.test((key as { v: string }).v)) args.set((key as { v: string }).v, value);
   }
 
   // NOTE: the ops below spell these three out rather than spread an object: a spread is slow before the code is hot.

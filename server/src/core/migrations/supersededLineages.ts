@@ -49,6 +49,11 @@ export function supersededLineages(graph: RevisionGraph, opsOf: (revision: strin
   return out;
 }
 
+/** Whether the graph has more than one lineage, so that an edit of a revision may change which one takes over. */
+export function hasSeveralLineages(graph: RevisionGraph): boolean {
+  return lineagesOf(graph).length > 1;
+}
+
 /** The graph's lineages (parts linked by down_revision or depends_on), each in upgrade order, by their first revision. */
 function lineagesOf(graph: RevisionGraph): string[][] {
   const parent = new Map<string, string>();

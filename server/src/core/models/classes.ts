@@ -67,7 +67,8 @@ export class ClassGraph {
     this.baseCache.set(ref.cls, out);
     for (const b of ref.cls.bases) out.push(this.baseInfo(ref.file, b));
     // `class Base(metaclass=DeclarativeMeta)`: SQLAlchemy 1.4's declarative base over a registry of its own (galaxy).
-    for (const k of ref.cls.kw) {
+    // A class that names bases too (`class User(Base, metaclass=DeclarativeMeta)`) is mapped through them.
+    for (const k of ref.cls.bases.length === 0 ? ref.cls.kw : []) {
       const v = k.name === 'metaclass' ? this.resolver.resolve(ref.file, k.value) : undefined;
       if (v?.t === 'ext' && canonicalName(v.q) === 'sa.DeclarativeMeta') out.push({ t: 'root', root: { kind: 'declarative', cls: ref } });
     }

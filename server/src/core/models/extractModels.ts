@@ -35,6 +35,8 @@ interface DeclaredColumn {
   origin: SourceRef;
   /** Nullability when `nullable=` is not given. */
   defaultNullable: boolean;
+  /** A SQLModel field whose default is None on a type that does not admit None: nullable on pydantic 1 (see ColumnDef). */
+  noneDefault?: true;
   /** Where it is written, when it is written in place in the table's own class (for edits of the model). */
   source?: ColumnSource;
 }
@@ -546,7 +548,8 @@ class ModelReader {
           }
           if (annotation?.relationship) continue;
           if (!spec.type && annotation?.type) spec.type = sqlModelFieldType(ctx, value, annotation.type);
-          out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey && !!annotation?.optional, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation: annotation !== undefined }) });
+          const noneDefault = !annotation?.optional && isNone(keywordArg(value, 'default') ?? value.args[0]) ? { noneDefault: true as const } : {};
+          out.push({ attr, spec, origin, defaultNullable: !spec.primaryKey && !!annotation?.optional, ...noneDefault, source: source(spec, { call: { kind: callee, e: value }, fromAnnotation: annotation !== undefined }) });
           continue;
         }
         const annotated = annotatedSpec(spec, callee, annotation);
@@ -568,7 +571,8 @@ class ModelReader {
         let spec: ColumnSpec = annotation.carried ? { ...annotation.carried } : { primaryKey: false, foreignKeys: [] };
         if (!spec.type && spec.foreignKeys.length === 0) spec.type = annotation.type;
         spec = { ...spec, foreignKeys: [...spec.foreignKeys], typeSpan: undefined };
-        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : annotation.optional, source: source(spec, { fromAnnotation: true, assignable: value === undefined }) });
+        const noneDefault = sqlmodel && !annotation.optional && isNone(value) ? { noneDefault: true as const } : {};
+        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : annotation.optional, ...noneDefault, source: source(spec, { fromAnnotation: true, assignable: value === undefined }) });
       }
     }
     return out;
@@ -642,6 +646,7 @@ class ModelReader {
       ...(d.source ? { declaration: d.source } : {}),
       ...(d.spec.identity ? { identity: d.spec.identity } : {}),
       ...(d.spec.info ? { info: d.spec.info } : {}),
+      ...(d.noneDefault && d.spec.nullable === undefined && !d.spec.primaryKey ? { noneDefault: true as const } : {}),
     };
     // Single-table inheritance: a subclass's column is as nullable as it says, as SQLAlchemy makes it (`a: Mapped[int]`
     // is NOT NULL in the shared table too).
@@ -1264,4 +1269,9 @@ function boundNames(s: Stmt): string[] {
     default:
       return [];
   }
+}
+
+/** Whether an expression is the literal None. */
+function isNone(e: Expr | undefined): boolean {
+  return e?.k === 'const' && e.v === null;
 }

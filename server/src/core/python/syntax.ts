@@ -47,7 +47,8 @@ export type Stmt =
   | { k: 'with'; items: Array<{ ctx: Expr; as?: string }>; body: Stmt[]; s: Span }
   | { k: 'for'; target: Expr; iter: Expr; body: Stmt[]; s: Span }
   | { k: 'while'; test: Expr; body: Stmt[]; s: Span }
-  | { k: 'try'; body: Stmt[]; handlers: Stmt[][]; s: Span }
+  /** `handlers` holds the except, else and finally blocks in order; `final` is the finally block again. */
+  | { k: 'try'; body: Stmt[]; handlers: Stmt[][]; final?: Stmt[]; s: Span }
   | { k: 'import'; module: string; asname?: string; s: Span }
   | { k: 'from'; module: string; level: number; names: Array<{ name: string; asname?: string }>; s: Span }
   | { k: 'return'; value?: Expr; s: Span }
@@ -83,8 +84,8 @@ export function returnedValue(def: { body: Stmt[] }): Expr | undefined {
 
 /**
  * What a `@contextlib.contextmanager` function runs before its `yield` statement and after it, where that statement is
- * at the top level of its body or of a `try:` there (that try's `except`/`finally` blocks, which the syntax does not
- * tell apart, are left out); undefined for any other function.
+ * at the top level of its body or of a `try:` there (whose `finally:` block runs after it too; its `except` blocks do
+ * not); undefined for any other function.
  */
 export function contextManagerParts(def: { decorators: Expr[]; body: Stmt[] }): { before: Stmt[]; after: Stmt[] } | undefined {
   if (!def.decorators.some((d) => (d.k === 'name' && d.id === 'contextmanager') || (d.k === 'attr' && d.name === 'contextmanager'))) return undefined;
@@ -93,7 +94,7 @@ export function contextManagerParts(def: { decorators: Expr[]; body: Stmt[] }): 
   if (at >= 0) return { before: def.body.slice(0, at), after: def.body.slice(at + 1) };
   for (const [i, x] of def.body.entries()) {
     const inTry = x.k === 'try' ? x.body.findIndex(isYield) : -1;
-    if (x.k === 'try' && inTry >= 0) return { before: [...def.body.slice(0, i), ...x.body.slice(0, inTry)], after: [...x.body.slice(inTry + 1), ...def.body.slice(i + 1)] };
+    if (x.k === 'try' && inTry >= 0) return { before: [...def.body.slice(0, i), ...x.body.slice(0, inTry)], after: [...x.body.slice(inTry + 1), ...(x.final ?? []), ...def.body.slice(i + 1)] };
   }
   return undefined;
 }

@@ -73,6 +73,11 @@ export interface ColumnDef {
   pythonDefault?: boolean;
   /** Model side: a `Sequence(...)` gives its values. */
   sequence?: boolean;
+  /**
+   * Model side: a SQLModel field whose default is None on a type that does not admit None (`x: str = None`), which
+   * SQLModel makes nullable on pydantic 1 and NOT NULL on pydantic 2; `nullable` is pydantic 2's.
+   */
+  noneDefault?: true;
   /** `Identity(...)` among its arguments: its keyword arguments, or `source` when one cannot be evaluated. */
   identity?: IdentitySpec;
   /** Model side: where its declaration is written in place, for edits that make the model match the migrations. */
