@@ -16,11 +16,12 @@ type AddColumn = Extract<MigrationOp, { kind: 'add_column' }>;
  * In `steps`, where the arm `[start, split)` and the arm `[split, end)` do the same ops to a table, op for op (the
  * same kind on the same names, columns that differ at most in type, nullability and server default), and each of
  * those runs whenever its arm does (`inArm`: under no test of its own inside the arm), keeps the first arm's ops,
- * marked `merged`, with what the arms give differently marked undecided, and removes the second arm's. Tables only
- * one arm changes, or the two change otherwise, are left alone.
+ * with what the arms give differently marked undecided, and removes the second arm's; returns the steps kept so.
+ * Tables only one arm changes, or the two change otherwise, are left alone.
  */
-export function mergeAlternativeArms(steps: OpStep[], start: number, split: number, inArm: (step: OpStep, index: number) => boolean): void {
-  if (split <= start || split >= steps.length) return;
+export function mergeAlternativeArms(steps: OpStep[], start: number, split: number, inArm: (step: OpStep, index: number) => boolean): Set<OpStep> {
+  const kept = new Set<OpStep>();
+  if (split <= start || split >= steps.length) return kept;
   const first = opsByTable(steps, start, split, inArm);
   const second = opsByTable(steps, split, steps.length, inArm);
   const removed: number[] = [];
@@ -29,10 +30,14 @@ export function mergeAlternativeArms(steps: OpStep[], start: number, split: numb
     if (!mine || !theirs || mine.length !== theirs.length) continue;
     const merged = mine.map((i, n) => mergeOps(steps[i].op, steps[theirs[n]].op));
     if (merged.some((op) => op === undefined)) continue;
-    mine.forEach((i, n) => (steps[i] = { ...steps[i], op: merged[n]!, merged: true }));
+    for (const [n, i] of mine.entries()) {
+      steps[i] = { ...steps[i], op: merged[n]! };
+      kept.add(steps[i]);
+    }
     removed.push(...theirs);
   }
   for (const j of removed.sort((a, b) => b - a)) steps.splice(j, 1);
+  return kept;
 }
 
 /**

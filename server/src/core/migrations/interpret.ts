@@ -19,8 +19,6 @@ export interface OpStep {
   guarded: boolean;
   /** The dialect was known, so an undecided branch tests something else (what the database holds). */
   dialectKnown?: true;
-  /** What both arms of an undecided test on the dialect do alike, kept once (see `mergeAlternativeArms`). */
-  merged?: true;
   /** Inside branches on what the database holds, which the replay decides: the op runs only if each test finds `holds`. */
   when?: RunsWhen[];
 }
@@ -529,9 +527,10 @@ class Interpreter {
       const [a, b, split] = this.bothBranches(s, frame, arms[0], arms[1], true);
       this.armDepth--;
       const armOf = (step: OpStep, index: number): boolean => this.flagsOf.get(step) === arms[index < split ? 0 : 1];
-      mergeAlternativeArms(this.steps, start, split, armOf);
+      const merged = mergeAlternativeArms(this.steps, start, split, armOf);
       for (let i = start; i < this.steps.length; i++) {
-        if (this.steps[i].merged) continue;
+        // Also what an inner test's arms both do: it runs only where this arm does.
+        if (merged.has(this.steps[i])) continue;
         this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.dialect !== undefined ? { dialectKnown: true as const } : {}) };
       }
       return a || b ? 'maybe' : undefined;
