@@ -10,7 +10,7 @@ import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import { findEnvironmentCopies, isBackupFolder, isTestFolder, joinLinkedFolders } from './migrations/detachedTrees';
 import type { ReplayResult, RevisionSteps } from './migrations/replay';
 import { ReplayGroups } from './migrations/replayGroups';
-import { hasSeveralLineages, supersededLineages } from './migrations/supersededLineages';
+import { supersededLineages } from './migrations/supersededLineages';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
 import { FileMemo, FileReads, InputsMemo, TextsMemo } from './memo';
 import type { ModelSchema } from './models/extractModels';
@@ -507,7 +507,7 @@ export class Project {
       }));
       const unnamedModels = elsewhere.length > 0 ? [...models.unnamed, ...elsewhere] : models.unnamed;
       // Which pydantic SQLModel runs on decides a field whose default is None; asked only where a model has one.
-      const pydantic = targeted.some((t) => [...t.columns.values()].some((c) => c.noneDefault)) ? pydanticOne(this.nearestRequirements(envPy, requirements)) : undefined;
+      const pydantic = hasNoneDefault(targeted) ? pydanticOne(this.nearestRequirements(envPy, requirements)) : undefined;
       const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
@@ -715,20 +715,19 @@ export class Project {
           if (!known) yield;
         }
       }
-      const stepsById = new Map(steps.map((s) => [s.revision, s.steps]));
-      const superseded = supersededLineages(graph, (id) => stepsById.get(id) ?? []);
-      const left = new Set(superseded.flatMap((l) => l.revisions));
-      for (const lineage of superseded) {
+      let stepsById: Map<string, OpStep[]> | undefined;
+      const superseded = supersededLineages(graph, (id) => (stepsById ??= new Map(steps.map((s) => [s.revision, s.steps]))).get(id) ?? []);
+      const left = new Set(superseded?.flatMap((l) => l.revisions));
+      for (const lineage of superseded ?? []) {
         const r = graph.revisions.get(lineage.root)!;
         const count = lineage.revisions.length === 1 ? '1 revision' : `${lineage.revisions.length} revisions`;
         const message = `${count} from "${lineage.root}" end with the ${lineage.tables.length === 1 ? 'table' : `${lineage.tables.length} tables`} that revision "${lineage.by}" creates (${lineage.tables.join(', ')}), so one database cannot run both: read as the older history "${lineage.by}" takes over from, not replayed.`;
         findings.push(makeFinding('detached-revisions', { message, file: r.file, span: r.span }));
       }
-      const keep = steps.map((s) => !left.has(s.revision));
-      const keptSteps = steps.filter((_, i) => keep[i]);
-      const keptFiles = stepFiles.filter((_, i) => keep[i]);
+      const keptSteps = left.size === 0 ? steps : steps.filter((s) => !left.has(s.revision));
+      const keptFiles = left.size === 0 ? stepFiles : stepFiles.filter((_, i) => !left.has(steps[i].revision));
       const convention = this.conventionOf(env, resolver);
-      replays.push({ env, graph, heads: graph.heads.filter((h) => !left.has(h)), lineages: hasSeveralLineages(graph), dialect, steps: keptSteps, stepFiles: keptFiles, convention, replay: memos.replays.replay(keptSteps, env.name, convention), detached: detachedGraphs.get(env) ?? [] });
+      replays.push({ env, graph, heads: graph.heads.filter((h) => !left.has(h)), lineages: superseded !== undefined, dialect, steps: keptSteps, stepFiles: keptFiles, convention, replay: memos.replays.replay(keptSteps, env.name, convention), detached: detachedGraphs.get(env) ?? [] });
       yield;
     }
     return { envs, revisionFiles, replays, findings };
@@ -889,6 +888,12 @@ function oneTablePerName(tables: TableDef[], loads: () => Set<string>): TableDef
     else if (!loads().has(first.origin.file) && loads().has(t.origin.file)) kept.set(key, t);
   }
   return kept.size === tables.length ? tables : tables.filter((t) => kept.get(tableKey(t.name, t.schema)) === t);
+}
+
+/** Whether a model has a SQLModel field whose default is None (see `ColumnDef.noneDefault`). */
+function hasNoneDefault(tables: TableDef[]): boolean {
+  for (const t of tables) for (const c of t.columns.values()) if (c.noneDefault) return true;
+  return false;
 }
 
 /** The files that say what the project requires (see `isRequirementsFile`), by the folder that holds them. */

@@ -57,7 +57,7 @@ function opsByTable(steps: OpStep[], from: number, to: number, inArm: (step: OpS
     }
     const list = out.get(keys[0]);
     if (list) list.push(i);
-    else if (!out.has(keys[0])) out.set(keys[0], [i]);
+    else out.set(keys[0], [i]);
   }
   for (const key of unknown) out.set(key, undefined);
   return out;

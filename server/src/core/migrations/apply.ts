@@ -119,15 +119,15 @@ const ONLY_SOME_DATABASES = 'runs only under a condition that could not be decid
 /** The same, where the condition tests what the database holds (or, the dialect known, tests it in a form not read). */
 const ONLY_SOME_STATES = 'runs only under a condition that could not be decided (a test on what the database holds)';
 
-/** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
 /** The attributes an alter_column sets, as a note names them. */
 const ATTRIBUTE_NAMES: Record<ColumnAttribute, string> = { type: 'type', nullable: 'nullability', serverDefault: 'server default' };
 
 /** The attributes of a column an alter_column sets. */
-function inDoubt(changes: Extract<MigrationOp, { kind: 'alter_column' }>['changes']): ColumnAttribute[] {
+function attributesSet(changes: Extract<MigrationOp, { kind: 'alter_column' }>['changes']): ColumnAttribute[] {
   return (['type', 'nullable', 'serverDefault'] as const).filter((k) => changes[k] !== undefined);
 }
 
+/** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
 function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
   switch (op.kind) {
     case 'create_index':
@@ -564,11 +564,12 @@ class SchemaReplay {
       else delete column.serverDefault;
       this.settle(column, 'serverDefault');
     }
-    const sets: NonNullable<HistoryEntry['sets']> = (['type', 'nullable', 'serverDefault'] as const).filter((k) => changes[k] !== undefined);
+    const set = attributesSet(changes);
+    const sets: NonNullable<HistoryEntry['sets']> = [...set];
     if (changes.newName !== undefined && changes.newName !== column.name) sets.push('name');
     column.history?.push(this.entry(op, op.origin, sets));
     // Set by an op that may not run: neither value is known (see touch).
-    if (this.uncertain) column.unknown = [...new Set([...(column.unknown ?? []), ...inDoubt(changes)])];
+    if (this.uncertain) column.unknown = [...new Set([...(column.unknown ?? []), ...set])];
     const newName = changes.newName;
     if (newName === undefined || newName === column.name) return;
     if (table.columns.has(newName)) {
@@ -854,7 +855,7 @@ class SchemaReplay {
     }
     if (this.uncertain && op.kind === 'alter_column' && op.unresolved.length === 0 && op.changes.newName === undefined && op.column !== undefined && table.columns.has(op.column) && !table.uncertain) {
       // Only what it sets is in doubt (manila changes the type of created_at on MySQL alone); alterColumn marks it.
-      const what = inDoubt(op.changes);
+      const what = attributesSet(op.changes);
       if (what.length > 0) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the ${what.map((a) => ATTRIBUTE_NAMES[a]).join(' and ')} of column "${qualified(table)}.${op.column}" ${what.length > 1 ? 'are' : 'is'} not compared.`, table.name, op.column);
       return;
     }

@@ -243,11 +243,11 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
     // A dialect's own options (`mysql_engine`) change nothing compared; a value written in another module is read
     // only when it is a literal, as the op's arguments are read in the revision's scope.
     const held = scope.resolver.resolve(scope.file, k.value, scope.locals);
-    const dict = held.t === 'expr' && held.e.k === 'dict' ? { file: held.file, entries: held.e.entries } : undefined;
-    const entries = dict?.entries;
-    const readable = entries?.every(([key, value]) => key?.k === 'str' && (DIALECT_OPTION.test(key.v) || dict!.file === scope.file || LITERAL_KINDS.has(value.k)));
-    if (!entries || !readable) unresolved.push(`the keyword arguments \`**${exprText(k.value)}\``);
-    else for (const [key, value] of entries) if (!DIALECT_OPTION.test((key as { v: string }).v)) args.set((key as { v: string }).v, value);
+    const sameFile = held.t === 'expr' && held.file === scope.file;
+    const named = held.t === 'expr' && held.e.k === 'dict' ? held.e.entries.map(([key, value]) => ({ name: key?.k === 'str' ? key.v : undefined, value })) : undefined;
+    const kept = named?.filter(({ name }) => name === undefined || !DIALECT_OPTION.test(name));
+    if (!kept || !kept.every(({ name, value }) => name !== undefined && (sameFile || LITERAL_KINDS.has(value.k)))) unresolved.push(`the keyword arguments \`**${exprText(k.value)}\``);
+    else for (const { name, value } of kept) args.set(name!, value);
   }
 
   // NOTE: the ops below spell these three out rather than spread an object: a spread is slow before the code is hot.

@@ -24,11 +24,12 @@ export interface SupersededLineage {
 
 /**
  * The lineages of `graph` that another lineage's first revision takes over from (see the module's comment), given
- * each revision's ops; none when the graph is one lineage, or when a lineage's tables cannot all be named.
+ * each revision's ops (asked only when there are several lineages); undefined when the graph is one lineage, none when
+ * a lineage's tables cannot all be named.
  */
-export function supersededLineages(graph: RevisionGraph, opsOf: (revision: string) => OpStep[]): SupersededLineage[] {
+export function supersededLineages(graph: RevisionGraph, opsOf: (revision: string) => OpStep[]): SupersededLineage[] | undefined {
   const lineages = lineagesOf(graph);
-  if (lineages.length < 2) return [];
+  if (lineages.length < 2) return undefined;
   const facts = lineages.map((revisions) => {
     const roots = revisions.filter((id) => graph.revisions.get(id)!.downRevisions.length === 0);
     return {
@@ -47,11 +48,6 @@ export function supersededLineages(graph: RevisionGraph, opsOf: (revision: strin
     if (by) out.push({ revisions: earlier.revisions, root: earlier.root, by: by.root, tables: [...earlier.end!].sort() });
   }
   return out;
-}
-
-/** Whether the graph has more than one lineage, so that an edit of a revision may change which one takes over. */
-export function hasSeveralLineages(graph: RevisionGraph): boolean {
-  return lineagesOf(graph).length > 1;
 }
 
 /** The graph's lineages (parts linked by down_revision or depends_on), each in upgrade order, by their first revision. */

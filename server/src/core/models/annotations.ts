@@ -1,4 +1,4 @@
-import type { Expr } from '../python/syntax';
+import { isNone, type Expr } from '../python/syntax';
 import { canonicalName, type ClassStmt } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { SqlType } from '../schema/schema';
@@ -88,7 +88,7 @@ function calleeLike(ctx: EvalContext, e: Expr): string | undefined {
 function admitsNone(ctx: EvalContext, e: Expr): boolean {
   if (e.k !== 'subscript') return false;
   const head = calleeLike(ctx, e.obj);
-  return head === 'typing.Optional' || (head === 'typing.Union' && e.index.some((x) => x.k === 'const' && x.v === null));
+  return head === 'typing.Optional' || (head === 'typing.Union' && e.index.some(isNone));
 }
 
 /**
@@ -109,7 +109,6 @@ export function readAnnotation(ctx: EvalContext, e: Expr, typeMap: TypeMapEntry[
   if (e.k === 'binop' && e.op === '|') {
     const l = again(e.left);
     const r = again(e.right);
-    const isNone = (x: Expr): boolean => x.k === 'const' && x.v === null;
     if (isNone(e.right)) return { ...l, optional: true };
     if (isNone(e.left)) return { ...r, optional: true };
     return { ...l, optional: l.optional || r.optional };

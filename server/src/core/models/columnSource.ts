@@ -1,5 +1,5 @@
 import type { Expr, Span } from '../python/syntax';
-import { keywordArg } from '../python/syntax';
+import { isNone, keywordArg } from '../python/syntax';
 import { canonicalName } from '../python/resolve';
 import type { EvalContext } from '../schema/types';
 import type { ColumnSource, ColumnSpec } from '../schema/columns';
@@ -15,7 +15,6 @@ function callArguments(call: Call): NonNullable<ColumnSource['call']>['args'] {
 
 /** In `Optional[T]`, `T | None`, `None | T` or `Union[T, None]`: the T, so that an edit can drop the None. */
 function optionalInner(ctx: EvalContext, e: Expr): Span | undefined {
-  const isNone = (x: Expr): boolean => x.k === 'const' && x.v === null;
   if (e.k === 'binop' && e.op === '|') {
     if (isNone(e.right) && !isNone(e.left)) return e.left.s;
     if (isNone(e.left) && !isNone(e.right)) return e.right.s;

@@ -1,5 +1,5 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
-import { callsIn, keywordArg, returnedValue, substituteNames } from '../python/syntax';
+import { callsIn, isNone, keywordArg, returnedValue, substituteNames } from '../python/syntax';
 import { exprText, type ClassStmt, type Locals, type Resolver, type Value } from '../python/resolve';
 import { assignedLocals, bindLiteral, evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, schemaOfTableArgs, tableArgsEntry, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
@@ -1269,9 +1269,4 @@ function boundNames(s: Stmt): string[] {
     default:
       return [];
   }
-}
-
-/** Whether an expression is the literal None. */
-function isNone(e: Expr | undefined): boolean {
-  return e?.k === 'const' && e.v === null;
 }

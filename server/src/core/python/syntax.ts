@@ -82,6 +82,11 @@ export function returnedValue(def: { body: Stmt[] }): Expr | undefined {
   return ret?.k === 'return' ? ret.value : undefined;
 }
 
+/** Whether an expression is the literal None. */
+export function isNone(e: Expr | undefined): boolean {
+  return e?.k === 'const' && e.v === null;
+}
+
 /**
  * What a `@contextlib.contextmanager` function runs before its `yield` statement and after it, where that statement is
  * at the top level of its body or of a `try:` there (whose `finally:` block runs after it too; its `except` blocks do
