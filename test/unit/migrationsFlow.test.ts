@@ -1078,6 +1078,50 @@ describe('migrations: tests on what the database holds', () => {
     assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_email', 'ix_users_id', 'ix_users_other']);
   });
 
+  it('decides tests on the names of foreign keys, unique and check constraints the Inspector lists (airflow 2.10.3)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("dag", sa.Column("dag_id", sa.String(250), primary_key=True))
+        op.create_table("alias", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table(
+            "ref",
+            sa.Column("alias_id", sa.Integer(), primary_key=True),
+            sa.Column("dag_id", sa.String(250), primary_key=True),
+            sa.Column("code", sa.String(20)),
+            sa.ForeignKeyConstraint(["alias_id"], ["alias.id"], name="ref_alias_fkey", ondelete="CASCADE"),
+            sa.ForeignKeyConstraint(["dag_id"], ["dag.dag_id"], name="ref_dag_id_fkey", ondelete="CASCADE"),
+            sa.UniqueConstraint("code", name="uq_ref_code"),
+            sa.CheckConstraint("code <> ''", name="ck_ref_code"),
+        )
+        op.create_table("plain", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("dag_id", sa.String(250), sa.ForeignKey("dag.dag_id")))
+      `),
+      'v/b.py': rev('b', 'a', `
+        insp = inspect(op.get_bind())
+        fk_constraints = [fk["name"] for fk in insp.get_foreign_keys("ref")]
+        with op.batch_alter_table("ref") as batch_op:
+            if "ref_alias_fkey" in fk_constraints:
+                batch_op.drop_constraint("ref_alias_fkey", type_="foreignkey")
+                batch_op.create_foreign_key("ref_alias_id_fkey", "alias", ["alias_id"], ["id"], ondelete="CASCADE")
+            if "ref_dag_fkey" in fk_constraints:
+                batch_op.drop_constraint("ref_dag_id_fkey", type_="foreignkey")
+        if not any(u["name"] == "uq_ref_code" for u in insp.get_unique_constraints("ref")):
+            op.create_unique_constraint("uq_ref_code_twice", "ref", ["code"])
+        if "ck_ref_code" in {c["name"] for c in insp.get_check_constraints("ref")}:
+            op.drop_constraint("ck_ref_code", "ref", type_="check")
+        if "plain_dag_id_fkey" in [fk["name"] for fk in insp.get_foreign_keys("plain")]:
+            op.drop_constraint("plain_dag_id_fkey", "plain", type_="foreignkey")
+      `, 'from sqlalchemy import inspect'),
+    });
+    assert.deepEqual(r.findings.filter((f) => f.severity !== 'information').map((f) => f.message), []);
+    const ref = table(r, 'ref');
+    assert.deepEqual(ref.foreignKeys.map((fk) => fk.name), ['ref_dag_id_fkey', 'ref_alias_id_fkey']);
+    assert.deepEqual(ref.uniques.map((u) => u.name), ['uq_ref_code']);
+    assert.deepEqual(ref.checks.map((c) => c.name), []);
+    // An unnamed foreign key's name is the database's own (SQLite has none): the test is not decided.
+    assert.equal(table(r, 'plain').uncertainConstraints, true);
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.drop_constraint: runs only under a condition that could not be decided (a test on what the database holds); the indexes and constraints of table "plain" are not compared.']);
+  });
+
   it('takes the table a revision creates after dropping it where the database may have it (mistral: made by create_all)', async () => {
     const r = await replay({
       'v/a.py': TABLES,

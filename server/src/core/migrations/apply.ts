@@ -6,7 +6,7 @@ import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { databaseEnumName, spatialIndexName } from '../schema/types';
 import type { OpStep } from './interpret';
-import { decideTest, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
+import { decideTest, type ConstraintType, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnItem, type MigrationOp, type OpKind, type TableRef } from './ops';
 import { sameItems } from '../memo';
 
@@ -1005,7 +1005,7 @@ class SchemaReplay {
   /** Whether a table, column or index exists at this point of the replay; undefined when the replay cannot tell. */
   private exists(what: Existence): boolean | undefined {
     const key = tableKey(what.table, what.schema);
-    const asksTable = what.column === undefined && what.index === undefined;
+    const asksTable = what.column === undefined && what.index === undefined && what.constraint === undefined;
     // Alembic's own table exists while any revision runs.
     if (asksTable && key === tableKey('alembic_version')) return true;
     if (this.existenceInDoubt.has(key) || (!asksTable && this.contentInDoubt.has(key))) return undefined;
@@ -1019,6 +1019,7 @@ class SchemaReplay {
     if (asksTable) return table.partial || this.explains(['drop_table', 'rename_table']) ? undefined : true;
     if (table.partial || table.uncertain) return undefined;
     if (what.column !== undefined) return this.explains(['add_column', 'alter_column', 'drop_column'], what.column) ? undefined : table.columns.has(what.column);
+    if (what.constraint) return this.constraintExists(table, what.constraint);
     if (table.uncertainConstraints || this.explains(['create_index', 'drop_index'], what.index)) return undefined;
     if (table.indexes.some((i) => i.name === what.index)) return true;
     // PostgreSQL and MySQL also list the index of a unique constraint: named as the constraint, or, unnamed, as the
@@ -1027,6 +1028,19 @@ class SchemaReplay {
     const index = what.index!;
     const unique = table.uniques.some((u) => (u.name !== undefined ? u.name === index : /_key\d*$/.test(index) || u.columns.includes(index)));
     return unique ? undefined : false;
+  }
+
+  /**
+   * Whether a table has a constraint of this name, as the Inspector lists it; undefined while one of that kind is
+   * unnamed, since each database names those its own way (SQLite not at all).
+   */
+  private constraintExists(table: TableDef, { type, name }: { type: ConstraintType; name: string }): boolean | undefined {
+    if (table.uncertainConstraints || this.explains(['create_foreign_key', 'create_unique_constraint', 'create_check_constraint', 'drop_constraint'], name)) return undefined;
+    const listed: Array<{ name?: string }> = type === 'foreignkey' ? table.foreignKeys : type === 'unique' ? table.uniques : table.checks;
+    if (listed.some((c) => c.name === name)) return true;
+    // MySQL lists a unique index as a unique constraint too.
+    if (type === 'unique' && table.indexes.some((i) => i.unique && i.name === name)) return undefined;
+    return listed.some((c) => c.name === undefined) ? undefined : false;
   }
 
   /** What an unreadable SQL statement on a known table leaves uncompared, as a note ends with it. */

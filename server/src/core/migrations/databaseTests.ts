@@ -6,13 +6,18 @@ import { tableKey } from '../schema/schema';
  * `upgrade` from base would.
  */
 
-/** What one test asks of the database: whether a table exists, or a column or index of a table. */
+/** What one test asks of the database: whether a table exists, or a column, index or named constraint of a table. */
 export interface Existence {
   table: string;
   schema?: string;
   column?: string;
   index?: string;
+  /** A constraint the Inspector lists by name (`get_foreign_keys`, `get_unique_constraints`, `get_check_constraints`), by Alembic's `type_`. */
+  constraint?: { type: ConstraintType; name: string };
 }
+
+/** The kinds of constraint an Inspector lists by name, as Alembic's `drop_constraint(type_=...)` names them. */
+export type ConstraintType = 'foreignkey' | 'unique' | 'check';
 
 /** A test on what the database holds: existence tests under `not`, `and` and `or`. */
 export type DatabaseTest = { k: 'exists'; what: Existence } | { k: 'const'; v: boolean } | { k: 'not'; test: DatabaseTest } | { k: 'and' | 'or'; tests: DatabaseTest[] };

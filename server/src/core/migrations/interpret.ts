@@ -2,7 +2,7 @@ import { callsIn, contextManagerParts, innerBlocks, returnedValue, subExprs, typ
 import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
-import { existencesOf, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
+import { existencesOf, type ConstraintType, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { tableKey } from '../schema/schema';
 import { tablesOf } from './replayGroups';
 import { readCatalogQuery, type CatalogQuery } from './catalogQueries';
@@ -1349,6 +1349,10 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
     const other = op.kind === 'create_index' ? op.index?.name : op.kind === 'drop_index' ? op.name : undefined;
     return other === undefined || other === what.index;
   }
+  if (what.constraint) {
+    const other = op.kind === 'drop_constraint' ? op.name : 'constraint' in op ? op.constraint?.name : undefined;
+    return other === undefined || other === what.constraint.name;
+  }
   return changesTableExistence(op);
 }
 
@@ -1369,14 +1373,17 @@ function continuesAsBranches(body: Stmt[]): Stmt[] {
   return out;
 }
 
-/** Names read from the database: its tables, or the columns or indexes of one table. */
-type DatabaseNames = { k: 'tables'; schema?: string } | { k: 'columns' | 'indexes'; table: string; schema?: string };
+/** Names read from the database: its tables, or the columns, indexes or constraints of one kind of one table. */
+type DatabaseNames = { k: 'tables'; schema?: string } | { k: 'columns' | 'indexes' | ConstraintType; table: string; schema?: string };
 
 /** The Inspector methods whose results are sets of names, by what they name. */
 const INSPECTOR_READS = new Map<string, DatabaseNames['k']>([
   ['get_table_names', 'tables'],
   ['get_columns', 'columns'],
   ['get_indexes', 'indexes'],
+  ['get_foreign_keys', 'foreignkey'],
+  ['get_unique_constraints', 'unique'],
+  ['get_check_constraints', 'check'],
 ]);
 /** Items of a literal list `all(...)` or `any(...)` tests one by one at most. */
 const MAX_TESTED_ITEMS = 50;
@@ -1396,7 +1403,8 @@ function isPlainName(name: unknown): name is string {
 function named(names: DatabaseNames, name: string): Existence {
   const schema = names.schema !== undefined ? { schema: names.schema } : {};
   if (names.k === 'tables') return { table: name, ...schema };
-  return names.k === 'columns' ? { table: names.table, column: name, ...schema } : { table: names.table, index: name, ...schema };
+  if (names.k === 'columns') return { table: names.table, column: name, ...schema };
+  return names.k === 'indexes' ? { table: names.table, index: name, ...schema } : { table: names.table, constraint: { type: names.k, name }, ...schema };
 }
 
 /** `x["name"]` or `x.get("name")`, where `x` is the comprehension's target (`{c["name"] for c in ...}`). */
