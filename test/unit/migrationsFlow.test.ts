@@ -1432,6 +1432,23 @@ describe('migrations: op plugins a project registers (Alembic cookbook)', () => 
 });
 
 describe('migrations: revisions run by project code', () => {
+  it('runs the upgrade() of a revision another imports with importlib.import_module, and says its downgrade() is not read (superset)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))'),
+      'v/2020-01-02_b_email.py': `${rev('b', 'a', 'op.add_column("users", sa.Column("email", sa.String(50)))', 'NAME_LENGTH = 40')}\n\ndef downgrade():\n    op.drop_column("users", "email")\n`,
+      'v/c.py': rev('c', 'b', 'module.downgrade()', 'from importlib import import_module\nmodule = import_module("v.2020-01-02_b_email")'),
+      'v/d.py': rev('d', 'c', `
+        redo.upgrade()
+        op.add_column("users", sa.Column("name", sa.String(redo.NAME_LENGTH)))
+      `, 'import importlib\nredo = importlib.import_module("v.2020-01-02_b_email")'),
+    });
+    // The downgrade may have dropped the column: the upgrade run again adds it without an 'already exists'.
+    assert.deepEqual(r.findings.map((f) => [f.code, f.message]), [['unresolved', "helper call: could not evaluate `module.downgrade()`, another revision's downgrade(), which is not read, statically."]]);
+    const users = table(r, 'users');
+    assert.deepEqual([...users.columns.keys()], ['id', 'email', 'name']);
+    assert.equal(users.columns.get('name')!.type?.args.length, 40);
+  });
+
   it('reads ops on an `op` parameter of upgrade(), as projects that pass their own Operations object write them', async () => {
     const text = `"""plugin revision"""\nimport sqlalchemy as sa\n\nrevision = "b1"\ndown_revision = None\n\n\ndef upgrade(op=None):\n    op.create_table("widgets", sa.Column("id", sa.Integer(), primary_key=True))\n`;
     const r = await replay({ 'plugin/migrations/b1.py': text });

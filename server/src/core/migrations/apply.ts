@@ -488,9 +488,12 @@ class SchemaReplay {
     this.removeColumn(table, name);
   }
 
-  /** Whether a drop_column under a test the replay could not decide names the column (it was kept, in doubt). */
+  /**
+   * Whether a drop_column under a test the replay could not decide names the column (it was kept, in doubt), or an op
+   * on a table that could not be named ran before (it may have dropped it).
+   */
   private mayBeDropped(table: TableDef, column: string): boolean {
-    return this.uncertainOps.some((o) => o.kind === 'drop_column' && o.table === table.name && o.schema === table.schema && o.column === column);
+    return this.uncertainOps.some((o) => (o.kind === 'drop_column' && o.table === table.name && o.schema === table.schema && o.column === column) || (o.kind === '*' && o.table === undefined));
   }
 
   /** Takes a column out of a table, with the indexes and constraints on it, as the database does. */

@@ -148,6 +148,8 @@ interface Flags {
 type Flow = 'return' | 'maybe' | 'guarded' | { when: RunsWhen[] } | undefined;
 
 const MAX_INLINE_DEPTH = 8;
+/** The functions every revision defines, which another revision may call (`module.upgrade()`). */
+const REVISION_FUNCTIONS = new Set(['upgrade', 'downgrade']);
 /** How many helper calls one revision may inline (each helper may call more helpers, several times). */
 const MAX_INLINED = 2000;
 const MAX_EXPAND_DEPTH = 20;
@@ -315,6 +317,10 @@ class Interpreter {
       } else if (callee.t === 'unknown' && e.fn.k === 'attr' && this.mayRunOps(e.fn.name, frame.file)) {
         // funnel's `for rn in renames: rn.upgrade()` over dataclass instances whose methods call op.alter_column.
         this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${exprText(e)}\`, a method that runs Alembic ops on an object that could not be followed,`] }], flags);
+      } else if (callee.t === 'unknown' && e.fn.k === 'attr' && REVISION_FUNCTIONS.has(e.fn.name) && e.args.length === 0) {
+        // `module.downgrade()` of another revision (superset undoes one so): its downgrade() is not read, nor is the
+        // upgrade() of a module that could not be found.
+        this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${exprText(e)}\`, another revision's ${e.fn.name}(), which is not read,`] }], flags);
       }
     }
   }

@@ -382,6 +382,17 @@ export class Resolver {
   }
 }
 
+/**
+ * The module `importlib.import_module("a.b")` (or `import_module(...)`) imports by a literal name: a revision that
+ * runs another one's functions imports it so, its file name not being a Python identifier (superset).
+ */
+function importedModule(e: Expr): string | undefined {
+  if (e.k !== 'call' || e.args.length !== 1 || e.kw.length > 0 || e.args[0].k !== 'str') return undefined;
+  const fn = e.fn;
+  const named = fn.k === 'name' ? fn.id === 'import_module' : fn.k === 'attr' && fn.name === 'import_module' && fn.obj.k === 'name' && fn.obj.id === 'importlib';
+  return named ? e.args[0].v : undefined;
+}
+
 interface LineBinding {
   line: number;
   b: Binding;
@@ -415,8 +426,9 @@ function collectBindings(file: string, body: Stmt[], table: Map<string, LineBind
         break;
       case 'assign':
         if (s.value) {
+          const imported = importedModule(s.value);
           for (const t of s.targets) {
-            if (t.k === 'name') set(t.id, { k: 'value', e: s.value });
+            if (t.k === 'name') set(t.id, imported !== undefined ? { k: 'import', module: imported } : { k: 'value', e: s.value });
             // `sa.GUID = GUID`: a module given a name of another's (advanced-alchemy's revision template).
             else if (t.k === 'attr' && t.obj.k === 'name') set(`${t.obj.id}.${t.name}`, { k: 'value', e: s.value });
             else if (t.k === 'tuple' && s.value.k === 'tuple' && t.items.length === s.value.items.length) {
