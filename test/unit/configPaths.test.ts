@@ -43,9 +43,15 @@ describe('config: a script_location that names no folder of the project', () => 
     assert.deepEqual(await findings({ 'pyproject.toml': toml }), ['missing-script-location pyproject.toml 4']);
   });
 
-  it('is not reported for a folder that exists, however written, nor for a package or an absolute path it cannot see', async () => {
-    for (const script of ['migrations', './migrations/', '%(here)s/migrations', 'app:migrations', 'installed_pkg:migrations', '/srv/app/migrations']) {
+  it('is not reported for a folder that exists, however written, nor for an absolute path, and only noted for a package it cannot see', async () => {
+    for (const script of ['migrations', './migrations/', '%(here)s/migrations', '/srv/app/migrations']) {
       assert.deepEqual(await findings({ 'alembic.ini': `[alembic]\nscript_location = ${script}\n` }), [], script);
+    }
+    for (const script of ['app:migrations', 'installed_pkg:migrations']) {
+      const project = new Project(await testParser());
+      project.setFile('alembic.ini', `[alembic]\nscript_location = ${script}\n`);
+      const found = project.analyze().findings.map((f) => [f.code, f.severity, f.message]);
+      assert.deepEqual(found, [['missing-script-location', 'information', `script_location "${script}" of alembic.ini names a package this project does not hold (installed elsewhere?): no revision of it is read.`]], script);
     }
     assert.deepEqual(await findings({ 'backend/alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\n' }, 'backend/migrations'), []);
   });

@@ -587,7 +587,13 @@ export class Project {
       .map((e) => ({ ...e, versionLocations: [...e.versionLocations] }));
     for (const env of envs) {
       if (!env.missingScriptLocation || !env.configFile) continue;
-      const { written, span } = env.missingScriptLocation;
+      const { written, span, outside } = env.missingScriptLocation;
+      if (outside) {
+        // A package installed where Alembic runs: not wrong, only not here.
+        const message = `script_location "${written}" of ${env.name} names a package this project does not hold (installed elsewhere?): no revision of it is read.`;
+        findings.push({ ...makeFinding('missing-script-location', { message, file: env.configFile, span }), severity: 'information' });
+        continue;
+      }
       const message = `script_location "${written}" of ${env.name} names no folder of this project: Alembic stops on this config ("Path doesn't exist"), and no revision of it can be read.`;
       findings.push(makeFinding('missing-script-location', { message, file: env.configFile, span }));
     }

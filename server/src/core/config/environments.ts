@@ -31,9 +31,10 @@ export interface AlembicEnvironment {
   mainOptions?: Record<string, string>;
   /**
    * The config's `script_location` as written, with the span of its line in the config file, when it is a relative
-   * path that names no folder of the project: Alembic stops on it ("Path doesn't exist").
+   * path that names no folder of the project: Alembic stops on it ("Path doesn't exist"). `outside`: a package the
+   * project does not hold, which may be installed.
    */
-  missingScriptLocation?: { written: string; span: Span };
+  missingScriptLocation?: { written: string; span: Span; outside?: true };
 }
 
 const KNOWN_DIALECTS = new Set(['postgresql', 'postgres', 'sqlite', 'mysql', 'mariadb', 'mssql', 'oracle', 'cockroachdb', 'snowflake', 'redshift', 'duckdb']);
@@ -79,11 +80,23 @@ function isTemplatePlaceholder(value: string): boolean {
   return /\{[A-Za-z_]\w*\}|\$\{[^}]*\}|%\((?!here\))\w+\)s/.test(value);
 }
 
-/** Whether a location surely names no folder of the project (a package or an absolute path may lie outside it). */
-function isMissingFolder(location: string, located: string, folders: Set<string>): boolean {
+/**
+ * Whether a location names no folder of the project: `missing` surely, `outside` for a package it does not hold (which
+ * may be installed), undefined when it names one, or an absolute path (a deployment's, say `/usr/src/app/migrations`
+ * in a container, which may exist on the machine that runs Alembic).
+ */
+function missingFolder(location: string, located: string, folders: Set<string>): 'missing' | 'outside' | undefined {
+  if (located === '' || folders.has(located)) return undefined;
   const loc = location.trim();
-  const elsewhere = /^([A-Za-z_][\w.]*):/.test(loc) || loc.startsWith('/') || /^[A-Za-z]:[\\/]/.test(loc) || loc.startsWith('~');
-  return !elsewhere && located !== '' && !folders.has(located);
+  if (loc.startsWith('/') || /^[A-Za-z]:[\\/]/.test(loc) || loc.startsWith('~')) return undefined;
+  return /^([A-Za-z_][\w.]*):/.test(loc) ? 'outside' : 'missing';
+}
+
+/** What an environment says of a script_location that names no folder of the project, read from `header`'s section. */
+function missingScriptLocation(written: string, located: string, folders: Set<string>, text: string, header: string): Pick<AlembicEnvironment, 'missingScriptLocation'> {
+  const missing = missingFolder(written, located, folders);
+  if (!missing) return {};
+  return { missingScriptLocation: { written, span: spanOfKey(text, header, 'script_location'), ...(missing === 'outside' ? { outside: true as const } : {}) } };
 }
 
 /** The span of the first `key =` (or `key:`) line after the line that opens `header` (of that line when none follows). */
@@ -200,14 +213,13 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
       if (!script || isTemplatePlaceholder(script)) continue;
       if (section !== 'alembic' && !own.get(section)?.has('script_location')) continue;
       const scriptLocation = locate(here, script, folders);
-      const missing = isMissingFolder(script, scriptLocation, folders);
       const env: AlembicEnvironment = {
         name: section === 'alembic' ? file : `${file} [${section}]`,
         configFile: file,
         section,
         scriptLocation,
         ...configuredSettings(values, here, scriptLocation, folders),
-        ...(missing ? { missingScriptLocation: { written: script, span: spanOfKey(text, `[${section}]`, 'script_location') } } : {}),
+        ...missingScriptLocation(script, scriptLocation, folders, text, `[${section}]`),
       };
       // Alembic's multidb template: one database per name, each with its own section for its URL.
       const engines = (values.get('databases') ?? '').split(/[\s,]+/).filter(Boolean);
@@ -228,7 +240,6 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
       const written = tomlValue(script);
       const scriptLocation = locate(here, written, folders);
       if (envs.some((e) => e.scriptLocation === scriptLocation)) continue;
-      const missing = isMissingFolder(written, scriptLocation, folders);
       const versions = Array.isArray(cfg?.version_locations) ? (cfg!.version_locations as unknown[]).filter((v): v is string => typeof v === 'string') : undefined;
       envs.push({
         name: file,
@@ -239,7 +250,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         fileTemplate: typeof cfg?.file_template === 'string' ? tomlValue(cfg.file_template) : undefined,
         truncateSlugLength: typeof cfg?.truncate_slug_length === 'number' ? cfg.truncate_slug_length : undefined,
         mainOptions: Object.fromEntries(Object.entries(cfg ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
-        ...(missing ? { missingScriptLocation: { written: script, span: spanOfKey(text, '[tool.alembic]', 'script_location') } } : {}),
+        ...missingScriptLocation(written, scriptLocation, folders, text, '[tool.alembic]'),
       });
     } catch {
       // A broken pyproject.toml is reported by the settings reader; it declares no environment here.

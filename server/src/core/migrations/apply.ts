@@ -168,6 +168,11 @@ class SchemaReplay {
   private uncertain = false;
   /** A failure of the current op is not reported (a `try:` body, a branch on what the database or a setting holds). */
   private guarded = false;
+  /**
+   * The current op makes or drops only what an undecided test under it asks of, so the end is the same whichever way
+   * the test goes: it is applied as certain, and a failure (its index already there, or already gone) not reported.
+   */
+  private idempotent = false;
   /** Foreign keys an uncertain rename of the table they name rewrote, with the name they had first; checked when the revision ends. */
   private readonly renamedReferences = new Map<ForeignKeyDef, { table: TableDef; was: string; wasKey: string; message: string; op: MigrationOp }>();
   /** The current op runs under a test on what the database holds that the replay cannot decide. */
@@ -221,6 +226,7 @@ class SchemaReplay {
     this.step = step;
     this.uncertain = step.uncertain;
     this.guarded = step.guarded;
+    this.idempotent = false;
     this.stateUnknown = false;
     if (step.when) {
       const runs = this.runs(step.when);
@@ -229,6 +235,11 @@ class SchemaReplay {
       this.stateUnknown = runs === undefined;
       if (runs === undefined) {
         for (const w of step.when) {
+          // `if X is missing: create X` leaves X there whichever way the test goes (copr's indexes).
+          if (this.decided.get(w.test) === undefined && makesWhatItTests(step.op, w) && !this.dropsUnnamed(step.op)) {
+            this.idempotent = true;
+            continue;
+          }
           if (w.undecided === 'uncertain') this.uncertain = true;
           else this.guarded = true;
         }
@@ -381,10 +392,12 @@ class SchemaReplay {
         const type = column.type;
         if (type?.family !== 'ENUM' || type.enumName?.toLowerCase() !== name) continue;
         const renamed = op.renameValue && type.enumValues?.map((v) => (v === op.renameValue![0] ? op.renameValue![1] : v));
-        const values = op.values ?? renamed ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
+        // Values written at run time (`ADD VALUE '{value}'`) leave the type's values unknown, and nothing else.
+        const values = op.unresolved.length > 0 ? undefined : op.values ?? renamed ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
         column.type = op.newName !== undefined ? { ...type, enumName: op.newName } : { ...type, enumValues: values };
         column.history?.push(this.entry(op, op.origin, ['type']));
-        this.touch(table, op);
+        if (op.unresolved.length > 0 && !this.uncertain) table.history?.push(this.entry(op, op.origin));
+        else this.touch(table, op);
       }
     }
   }
@@ -974,9 +987,21 @@ class SchemaReplay {
     return !!table.partial || !!table.uncertain || (column === undefined && !!table.uncertainConstraints) || this.quiet() || (column !== undefined && this.explains(['add_column', 'alter_column'], column));
   }
 
-  /** Inside an undecided dialect branch or a `try:` body, a failing op is not reported. */
+  /**
+   * Whether an op drops by name what the replay knows only by the name PostgreSQL would have given it: elsewhere the
+   * database named it otherwise, and the drop does not reach it.
+   */
+  private dropsUnnamed(op: MigrationOp): boolean {
+    if ((op.kind !== 'drop_index' && op.kind !== 'drop_constraint') || op.name === undefined || !op.table) return false;
+    const key = refKey(op.table);
+    const table = key === undefined ? undefined : this.schema.get(key);
+    const part = table && namedPart(table, op.name);
+    return part === 'primary' ? table!.primaryKeyName === undefined : part !== undefined && part.name === undefined;
+  }
+
+  /** Inside an undecided dialect branch or a `try:` body, or for an op that ends the same either way, a failing op is not reported. */
   private quiet(): boolean {
-    return this.uncertain || this.guarded;
+    return this.uncertain || this.guarded || this.idempotent;
   }
 
   /** Whether an earlier op on an unknown table, of one of these kinds (or unreadable SQL), may have done it. */
@@ -1007,6 +1032,7 @@ class SchemaReplay {
 
   /** Whether a table, column or index exists at this point of the replay; undefined when the replay cannot tell. */
   private exists(what: Existence): boolean | undefined {
+    if (what.table === undefined) return this.indexInSchema(what.index!, what.schema);
     const key = tableKey(what.table, what.schema);
     const asksTable = what.column === undefined && what.index === undefined && what.constraint === undefined;
     // Alembic's own table exists while any revision runs.
@@ -1034,6 +1060,23 @@ class SchemaReplay {
   }
 
   /**
+   * Whether some table of a schema has an index of this name, as `pg_indexes` lists them (with the indexes of unique
+   * constraints and primary keys); undefined while a table of it is not fully known, or the history may not make
+   * every table of the database.
+   */
+  private indexInSchema(name: string, schema: string | undefined): boolean | undefined {
+    if (this.explains(['create_index', 'drop_index', 'rename_index', 'create_table', 'drop_table', 'create_unique_constraint', 'create_primary_key', 'drop_constraint'], name)) return undefined;
+    let known = this.fromEmpty;
+    for (const [key, table] of this.schema) {
+      if (table.schema !== schema) continue;
+      const named = (x: { name?: string; databaseName?: string }): boolean => (x.name ?? x.databaseName) === name;
+      if (table.indexes.some(named) || table.uniques.some(named) || (table.primaryKeyName ?? table.primaryKeyDatabaseName) === name) return true;
+      if (table.partial || table.uncertain || table.uncertainConstraints || this.existenceInDoubt.has(key) || this.contentInDoubt.has(key)) known = false;
+    }
+    return known ? false : undefined;
+  }
+
+  /**
    * Whether a table has a constraint of this name, as the Inspector lists it; undefined while one of that kind is
    * unnamed, since each database names those its own way (SQLite not at all).
    */
@@ -1048,6 +1091,7 @@ class SchemaReplay {
 
   /** What an unreadable SQL statement on a known table leaves uncompared, as a note ends with it. */
   private untrusted(op: MigrationOp): string {
+    if (op.kind === 'alter_enum' && op.enumName !== undefined) return `; the values of enum type "${op.enumName}" are not compared`;
     if (op.kind !== 'opaque' || op.noteOnly || op.table?.name === undefined || this.uncertain) return '';
     const name = qualified(op.table);
     if (op.constraintsOnly) return `; the constraints and unique indexes of table "${name}" are not compared`;
@@ -1094,6 +1138,27 @@ class SchemaReplay {
     this.reported.add(key);
     this.findings.push(makeFinding(code, { message, file, span, ...(table !== undefined ? { table } : {}), ...(column !== undefined ? { column } : {}) }));
   }
+}
+
+/**
+ * Whether an op under a test leaves what the test asks of the same whichever way it goes: it makes the index or
+ * constraint it runs only without (`if not index_exists("ix"): op.create_index("ix", ...)`), or drops the one it runs
+ * only with.
+ */
+function makesWhatItTests(op: MigrationOp, { test, holds }: RunsWhen): boolean {
+  let asked = test;
+  let present = holds;
+  while (asked.k === 'not') {
+    asked = asked.test;
+    present = !present;
+  }
+  if (asked.k !== 'exists') return false;
+  const { what } = asked;
+  const name = what.index ?? what.constraint?.name;
+  if (name === undefined || (what.table !== undefined && !ownTableKeys(op).includes(tableKey(what.table, what.schema)))) return false;
+  if (present) return (op.kind === 'drop_index' || op.kind === 'drop_constraint') && op.name === name;
+  const made = op.kind === 'create_index' ? op.index?.name : op.kind === 'create_unique_constraint' || op.kind === 'create_foreign_key' || op.kind === 'create_check_constraint' ? op.constraint?.name : undefined;
+  return made === name;
 }
 
 /** The table an op makes: the one `create_table` creates, or the new name of a renamed one. */

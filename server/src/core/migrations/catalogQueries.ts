@@ -94,9 +94,10 @@ function existenceAsked(select: PgNode): Existence | undefined {
     found[column] = text;
   }
   const table = found[catalog.table];
-  if (table === undefined || (catalog.column && found[catalog.column] === undefined) || (catalog.index && found[catalog.index] === undefined)) return undefined;
+  // An index asked for by its name alone: PostgreSQL's index names are unique in a schema.
+  if ((table === undefined && !catalog.index) || (catalog.column && found[catalog.column] === undefined) || (catalog.index && found[catalog.index] === undefined)) return undefined;
   return {
-    table,
+    ...(table !== undefined ? { table } : {}),
     ...(found.schema !== undefined ? { schema: found.schema } : {}),
     ...(catalog.column ? { column: found[catalog.column] } : {}),
     ...(catalog.index ? { index: found[catalog.index] } : {}),

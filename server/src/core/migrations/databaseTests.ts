@@ -8,7 +8,8 @@ import { tableKey } from '../schema/schema';
 
 /** What one test asks of the database: whether a table exists, or a column, index or named constraint of a table. */
 export interface Existence {
-  table: string;
+  /** Undefined for an index of any table of the schema (`pg_indexes` asked for an index name alone: PostgreSQL's index names are unique in a schema). */
+  table?: string;
   schema?: string;
   column?: string;
   index?: string;
@@ -68,7 +69,8 @@ export function existencesOf(test: DatabaseTest): Existence[] {
   }
 }
 
-/** The keys of the tables a test looks at. */
-export function testedTables(test: DatabaseTest): string[] {
-  return existencesOf(test).map((what) => tableKey(what.table, what.schema));
+/** The keys of the tables a test looks at; undefined when it looks at every table. */
+export function testedTables(test: DatabaseTest): string[] | undefined {
+  const asked = existencesOf(test);
+  return asked.every((what) => what.table !== undefined) ? asked.map((what) => tableKey(what.table!, what.schema)) : undefined;
 }

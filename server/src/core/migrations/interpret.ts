@@ -709,6 +709,11 @@ class Interpreter {
         if (query) return { k: 'exists', what: query.what };
         return this.helperTest(e, frame, read, depth + 1);
       }
+      case 'subscript': {
+        // `conn.execute(...).first()[0]` of a count or EXISTS query.
+        const query = this.fetchedFromCatalog(e, frame, read, depth + 1);
+        return query && { k: 'exists', what: query.what };
+      }
       default:
         return undefined;
     }
@@ -741,9 +746,13 @@ class Interpreter {
    * true or a count.
    */
   private fetchedFromCatalog(e: Expr, frame: Frame, read: { at: number }, depth: number): CatalogQuery | undefined {
-    if (e.k !== 'call' || e.fn.k !== 'attr' || e.args.length > 0 || e.kw.length > 0 || !ROW_FETCHES.has(e.fn.name)) return undefined;
-    const query = this.catalogQuery(e.fn.obj, frame, read, depth + 1);
-    return query && (query.answer === 'rows' || VALUE_FETCHES.has(e.fn.name)) ? query : undefined;
+    // `result.first()[0]`: the first row's value, of a query that always gives a row (copr's `SELECT count(*)`).
+    const firstValue = e.k === 'subscript' && e.index.length === 1 && e.index[0].k === 'num' && e.index[0].v === 0;
+    const fetch = firstValue ? e.obj : e;
+    if (fetch.k !== 'call' || fetch.fn.k !== 'attr' || fetch.args.length > 0 || fetch.kw.length > 0 || !ROW_FETCHES.has(fetch.fn.name)) return undefined;
+    const query = this.catalogQuery(fetch.fn.obj, frame, read, depth + 1);
+    if (firstValue) return query?.answer === 'truth' ? query : undefined;
+    return query && (query.answer === 'rows' || VALUE_FETCHES.has(fetch.fn.name)) ? query : undefined;
   }
 
   /** The catalog query a connection's `execute(sa.text(sql), {params})` runs (also through a variable holding its result). */
@@ -1349,7 +1358,7 @@ const INDEX_OR_CONSTRAINT_OPS = new Set([...CONSTRAINT_OP_KINDS, 'create_index',
 function mayChange(op: MigrationOp, what: Existence): boolean {
   if (op.kind === 'legacy_alter_table') return false;
   if (!tablesOf(op)?.length) return true;
-  if (!ownTableKeys(op).includes(tableKey(what.table, what.schema))) return false;
+  if (what.table !== undefined && !ownTableKeys(op).includes(tableKey(what.table, what.schema))) return false;
   if (what.column !== undefined) return !INDEX_OR_CONSTRAINT_OPS.has(op.kind);
   if (what.index !== undefined) {
     const other = op.kind === 'create_index' ? op.index?.name : op.kind === 'drop_index' ? op.name : undefined;

@@ -615,6 +615,11 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   if (sketch === undefined) return [];
   const ops = readSqlOps(sketch, origin, { dialect: scope.dialect }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
   if (ops.length === 0) return [];
+  const unresolved = [`the SQL text \`${exprText(text.e)}\``];
+  // `ALTER TYPE kind ADD VALUE '{value}'` built at run time changes the values of that enum type, and nothing else.
+  if (ops.every((o) => o.kind === 'alter_enum' && o.enumName !== undefined && !o.enumName.includes(UNKNOWN_SQL_PART) && o.newName === undefined)) {
+    return ops.map((o) => ({ kind: 'alter_enum', enumName: (o as { enumName: string }).enumName, origin, via: 'execute', unresolved }));
+  }
   const first = ops[0];
   const named = 'table' in first && first.table?.name !== undefined && !first.table.name.includes(UNKNOWN_SQL_PART) ? first.table : undefined;
   // A schema built at run time (`f"ALTER TABLE {envname}.notification ..."`, data.all's schema named after its
@@ -622,7 +627,7 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   const table = named?.schema?.includes(UNKNOWN_SQL_PART) ? { name: named.name } : named;
   // `DROP INDEX {name}` built at run time changes some index, and nothing else.
   const indexesOnly = ops.every((o) => o.kind === 'create_index' || o.kind === 'drop_index' || o.kind === 'rename_index' || (o.kind === 'opaque' && o.indexesOnly));
-  return [{ kind: 'opaque', table, origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\``], ...(indexesOnly ? { indexesOnly: true } : {}) }];
+  return [{ kind: 'opaque', table, origin, via: 'execute', unresolved, ...(indexesOnly ? { indexesOnly: true } : {}) }];
 }
 
 /** An expression that reads a file's text (`fd.read()`, `path.read_text()`, `open(f).read().strip()`). */

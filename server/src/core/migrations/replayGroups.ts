@@ -49,9 +49,10 @@ export class ReplayGroups {
       if (state.linked.has(steps)) continue;
       for (const { op, when } of steps) {
         const keys = tablesOf(op);
-        if (keys === undefined) return this.whole(revisions, inputs, scope, convention);
         // The tables an op's conditions test are replayed with its own: the replay decides them there.
-        state.groups.link(when ? [...keys, ...when.flatMap((w) => testedTables(w.test))] : keys);
+        const tested = when?.map((w) => testedTables(w.test));
+        if (keys === undefined || tested?.includes(undefined)) return this.whole(revisions, inputs, scope, convention);
+        state.groups.link(tested ? [...keys, ...tested.flatMap((t) => t!)] : keys);
       }
       state.linked.add(steps);
     }
