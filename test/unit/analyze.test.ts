@@ -511,6 +511,29 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(all.map((f) => f.code), []);
   });
 
+  it("reports a type every arm of an undecided dialect test gives otherwise than the model, also through a variable the arms assign (tacker's deleted_type)", async () => {
+    const models = `${USERS}      deleted = sa.Column(sa.Integer)\n`;
+    const create = (type: string) => `op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("deleted", ${type}))`;
+    const viaVariable = (pg: string, other: string) => `if op.get_bind().engine.name == "postgresql":\n    deleted_type = ${pg}\nelse:\n    deleted_type = ${other}\n${create('deleted_type')}`;
+    const inArms = (pg: string, other: string) => `if op.get_bind().engine.name == "postgresql":\n    ${create(pg)}\nelse:\n    ${create(other)}`;
+    const messages = async (upgrade: string, url = ''): Promise<string[]> => {
+      const project = new Project(await testParser());
+      project.setFile('alembic.ini', `[alembic]\nscript_location = migrations\nsqlalchemy.url = ${url}\n`);
+      project.setFile('app/models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`);
+      const body = py(upgrade).split('\n').map((l) => `    ${l}`).join('\n');
+      project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${body}\n`);
+      return project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => f.message);
+    };
+    const differs = 'Type of "users.deleted" differs: the model has sa.Integer, the migrations have sa.SmallInteger() or sa.Boolean(), by database, none of them the model\'s (head a1).';
+    for (const form of [viaVariable, inArms]) {
+      assert.deepEqual(await messages(form('sa.SmallInteger()', 'sa.Boolean()')), [differs], form.name);
+      // One arm gives the model's type: on that database there is no difference, on the other the type is not known.
+      assert.deepEqual(await messages(form('sa.Integer()', 'sa.Boolean()')), [], form.name);
+    }
+    // The dialect known: its arm's type, named as the type rather than as the variable the revision holds it in.
+    assert.deepEqual(await messages(viaVariable('sa.SmallInteger', 'sa.Boolean'), 'postgresql://localhost/app'), ['Type of "users.deleted" differs: the model has sa.Integer, the migrations have sa.SmallInteger (head a1).']);
+  });
+
   it('reports no extra column, as no missing one, where an op it cannot read at all may have dropped or renamed it', async () => {
     const models = `${USERS}      name = sa.Column(sa.String(80))\n`;
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(80)), sa.Column("legacy", sa.Integer()))';

@@ -568,8 +568,8 @@ describe('migrations: branches', () => {
     `);
     const unknown = await replay({ 'v/a.py': revision });
     assert.deepEqual(unknown.findings, []);
-    // The name both bind alike is known; the type is not, and is not guessed.
-    assert.deepEqual([...table(unknown, 't').columns.values()].map((c) => [c.name, c.type?.text]), [['id', 'sa.Integer()'], ['deleted', undefined]]);
+    // The name both bind alike is known; the type is not, and is not guessed: it is one of the arms' two.
+    assert.deepEqual([...table(unknown, 't').columns.values()].map((c) => [c.name, c.unknown, c.typeAlternatives?.map((t) => t.family)]), [['id', undefined, undefined], ['deleted', ['type'], ['SMALLINT', 'BOOLEAN']]]);
     const pg = await replay({ 'v/a.py': revision }, 'postgresql');
     assert.deepEqual(table(pg, 't').columns.get('deleted')?.type?.family, 'SMALLINT');
     // A list both branches grow, each its own way, is unknown too; one only one branch grows keeps its items.
@@ -1668,6 +1668,23 @@ describe('migrations: enum values', () => {
 });
 
 describe('migrations: dispatch, helper classes and statements as Python runs them', () => {
+  it("reads a dict written out at a key known in a loop, in SQL built with an f-string (tacker's fk_prefixes[table])", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("devices", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("template_id", sa.Integer()), sa.ForeignKeyConstraint(["template_id"], ["devices.id"], name="devices_template_id_fkey"))
+        op.create_table("servicetypes", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("template_id", sa.Integer()), sa.ForeignKeyConstraint(["template_id"], ["devices.id"], name="servicetypes_template_id_fkey"))
+      `),
+      'v/b.py': rev('b', 'a', `
+        fk_prefixes = {"servicetypes": "servicetypes", "vnf": "devices"}
+        op.rename_table("devices", "vnf")
+        for table in ("servicetypes", "vnf"):
+            op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {fk_prefixes[table]}_template_id_fkey")
+      `),
+    }, 'postgresql');
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.deepEqual([table(r, 'vnf').foreignKeys, table(r, 'servicetypes').foreignKeys, table(r, 'vnf').uncertainConstraints], [[], [], undefined]);
+  });
+
   it("reads a conditional assignment as the branch its test takes, version_table_schema as the default schema, and slices (rucio)", async () => {
     const r = await replay({
       'v/a.py': BASE,

@@ -279,6 +279,10 @@ function diffTable(d: TableDiff): void {
         const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : '';
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef);
       }
+    } else if (col.type && unknown.has('type') && other.typeAlternatives?.every((alt) => typesDiffer(col.type!, alt, { dialect: d.dialect }))) {
+      // Each arm of an undecided dialect test gives it another type, and none is the model's: it differs on every database.
+      const types = other.typeAlternatives.map((alt) => typeText(alt, d.dialect));
+      push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${types.slice(0, -1).join(', ')} or ${types.at(-1)}, by database, none of them the model's (${headText}).`, col.name, migRef);
     }
     // SQLModel on pydantic 1 makes `x: str = None` nullable.
     const nullable = col.nullable || (d.pydanticOne && !!col.noneDefault);

@@ -4,7 +4,7 @@
  * both do surely happens; only what the two give a column differently (its type, nullability or server default) is
  * unknown.
  */
-import type { ColumnAttribute } from '../schema/schema';
+import type { ColumnAttribute, SqlType } from '../schema/schema';
 import type { ColumnSpec } from '../schema/columns';
 import type { OpStep } from './interpret';
 import { ownTableKeys, type ColumnItem, type MigrationOp } from './ops';
@@ -96,10 +96,27 @@ function mergeColumns(x: ColumnSpec, y: ColumnSpec): ColumnSpec | undefined {
   const { type: ty, nullable: ny, serverDefault: dy, ...restY } = y;
   if (shape(restX) !== shape(restY)) return undefined;
   const undecided: ColumnAttribute[] = [];
-  if (shape(tx, true) !== shape(ty, true)) undecided.push('type');
+  const typeUndecided = shape(tx, true) !== shape(ty, true);
+  if (typeUndecided) undecided.push('type');
   if ((nx ?? !x.primaryKey) !== (ny ?? !y.primaryKey)) undecided.push('nullable');
   if ((dx?.key ?? dx?.text) !== (dy?.key ?? dy?.text)) undecided.push('serverDefault');
-  return undecided.length > 0 ? { ...x, undecided } : x;
+  if (undecided.length === 0) return x;
+  const typeAlternatives = typeUndecided ? alternativesOf(x, y) : undefined;
+  return { ...x, undecided, ...(typeAlternatives ? { typeAlternatives } : {}) };
+}
+
+/** Each type two arms give a column (an arm that already merged others gives each of theirs), or undefined when one gives none. */
+function alternativesOf(x: ColumnSpec, y: ColumnSpec): SqlType[] | undefined {
+  const of = (c: ColumnSpec): SqlType[] | undefined => c.typeAlternatives ?? (c.type ? [c.type] : undefined);
+  const [a, b] = [of(x), of(y)];
+  if (!a || !b) return undefined;
+  const seen = new Set<string>();
+  return [...a, ...b].filter((t) => {
+    const key = shape(t, true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** What a spec or op says, without where it is written (and, for a type, without its text as written). */

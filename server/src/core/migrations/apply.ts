@@ -585,7 +585,10 @@ class SchemaReplay {
     if (changes.newName !== undefined && changes.newName !== column.name) sets.push('name');
     column.history?.push(this.entry(op, op.origin, sets));
     // Set by an op that may not run: neither value is known (see touch).
-    if (this.uncertain) column.unknown = [...new Set([...(column.unknown ?? []), ...set])];
+    if (this.uncertain) {
+      column.unknown = [...new Set([...(column.unknown ?? []), ...set])];
+      if (set.includes('type')) delete column.typeAlternatives;
+    }
     const newName = changes.newName;
     if (newName === undefined || newName === column.name) return;
     if (table.columns.has(newName)) {
@@ -885,6 +888,7 @@ class SchemaReplay {
     if (spec.serverDefault) column.serverDefault = spec.serverDefault;
     if (spec.identity) column.identity = spec.identity;
     if (spec.undecided) column.unknown = [...spec.undecided];
+    if (spec.typeAlternatives) column.typeAlternatives = spec.typeAlternatives;
     return column;
   }
 
@@ -1010,6 +1014,7 @@ class SchemaReplay {
   }
 
   private settle(column: ColumnDef, attribute: ColumnAttribute): void {
+    if (attribute === 'type') delete column.typeAlternatives;
     if (!column.unknown) return;
     column.unknown = column.unknown.filter((a) => a !== attribute);
     if (column.unknown.length === 0) delete column.unknown;

@@ -148,6 +148,8 @@ interface Flags {
 type Flow = 'return' | 'maybe' | 'guarded' | { when: RunsWhen[] } | undefined;
 
 const MAX_INLINE_DEPTH = 8;
+/** How many undecided dialect tests deep a conditional assignment still splits the rest of its block in two. */
+const MAX_SPLIT_DEPTH = 2;
 /** The functions every revision defines, which another revision may call (`module.upgrade()`). */
 const REVISION_FUNCTIONS = new Set(['upgrade', 'downgrade']);
 /** How many helper calls one revision may inline (each helper may call more helpers, several times). */
@@ -186,8 +188,14 @@ class Interpreter {
 
   walk(body: Stmt[], frame: Frame, flags: Flags): Flow {
     let current = flags;
-    for (const s of body) {
+    for (let i = 0; i < body.length; i++) {
+      const s = body[i];
       let flow: Flow;
+      const split = s.k === 'if' ? this.splitAtAssignment(s, body.slice(i + 1), frame) : undefined;
+      if (split) {
+        flow = this.ifStatement(split, frame, current);
+        return flow === 'return' ? 'return' : flowOf(flagsAfter(current, flow), flags);
+      }
       switch (s.k) {
         case 'expr':
           this.evaluate(s.value, frame, current, true);
@@ -552,6 +560,23 @@ class Interpreter {
     if (a === 'maybe' || b === 'maybe') return 'maybe';
     if (a === 'return' && b === 'return') return 'return';
     return a || b ? 'guarded' : undefined;
+  }
+
+  /**
+   * `if <dialect>: x = a else: x = b` (or `x = a if <dialect> else b`) the dialect cannot decide, with statements
+   * after it, its arms only assigning: an `if` whose arms each
+   * run the rest with their own `x`, so that what the arms then do alike is known and what they do differently is
+   * known to differ (tacker's `deleted_type`, SmallInteger on PostgreSQL and Boolean elsewhere); undefined otherwise,
+   * and past two such splits (each doubles the rest).
+   */
+  private splitAtAssignment(s: Extract<Stmt, { k: 'if' }>, rest: Stmt[], frame: Frame): Extract<Stmt, { k: 'if' }> | undefined {
+    const assignsOnly = (b: Stmt[]): boolean => b.every((x) => x.k === 'assign');
+    if (rest.length === 0 || this.armDepth >= MAX_SPLIT_DEPTH || !assignsOnly(s.body) || !assignsOnly(s.orelse)) return undefined;
+    // Only a test that names the dialect, which a known dialect would decide (not rucio's `version_table_schema`, nor
+    // airflow's `if null_rows:` on a connection's result).
+    if (this.dialect !== undefined || this.decideDialect(s.test, frame, 0, 'postgresql') === undefined) return undefined;
+    const { ternary: _, ...plain } = s;
+    return { ...plain, body: [...s.body, ...rest], orelse: [...s.orelse, ...rest] };
   }
 
   /**
@@ -1224,20 +1249,19 @@ class Interpreter {
    * dialect, a test of the connection itself (`if not bind: return`, `op.get_bind()` being never None). Undefined when
    * the test has another shape, or needs the dialect and it is not known.
    */
-  private decideDialect(e: Expr, frame: Frame, depth: number): boolean | undefined {
+  private decideDialect(e: Expr, frame: Frame, depth: number, dialect = this.dialect): boolean | undefined {
     if (depth > 5) return undefined;
-    const dialect = this.dialect;
     switch (e.k) {
       case 'not': {
-        const inner = this.decideDialect(e.value, frame, depth + 1);
+        const inner = this.decideDialect(e.value, frame, depth + 1, dialect);
         return inner === undefined ? undefined : !inner;
       }
       case 'name': {
         const v = frame.vars.get(e.id);
-        return v?.kind === 'value' && v.source ? this.decideDialect(v.source.e, v.source.frame, depth + 1) : undefined;
+        return v?.kind === 'value' && v.source ? this.decideDialect(v.source.e, v.source.frame, depth + 1, dialect) : undefined;
       }
       case 'boolop': {
-        const values = e.values.map((v) => this.decideDialect(v, frame, depth + 1));
+        const values = e.values.map((v) => this.decideDialect(v, frame, depth + 1, dialect));
         if (values.some((v) => v === undefined)) return undefined;
         return e.op === 'and' ? values.every(Boolean) : values.some(Boolean);
       }
@@ -1252,7 +1276,7 @@ class Interpreter {
         }
         // A helper that returns a test: `def _is_pg(conn): return conn.dialect.name == "postgresql"`.
         const helper = this.helperReturn(e, frame);
-        return helper && this.decideDialect(helper.returned, helper.frame, depth + 1);
+        return helper && this.decideDialect(helper.returned, helper.frame, depth + 1, dialect);
       }
       case 'compare': {
         if (dialect === undefined || e.ops.length !== 1) return undefined;

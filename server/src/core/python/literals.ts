@@ -186,7 +186,11 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
     case 'subscript': {
       // `schema[:-1]`, `names[0]`: an item or a slice of a literal text or list (steps are not read).
       const v = e.index.length === 1 ? again(e.obj) : undefined;
-      return typeof v === 'string' || Array.isArray(v) ? itemOrSlice(v, e.index[0]) : undefined;
+      if (typeof v === 'string' || Array.isArray(v)) return itemOrSlice(v, e.index[0]);
+      // `prefixes[table]`: a dict written out, at a key known here.
+      const key = e.index.length === 1 && v === undefined ? again(e.index[0]) : undefined;
+      const dict = typeof key === 'string' ? evalDict(resolver, file, e.obj, locals) : undefined;
+      return dict && Object.hasOwn(dict, key as string) ? dict[key as string] : undefined;
     }
     case 'call': {
       // `len(cls.possible_render_modes)`: the length of a literal, or the count of a literal's items whatever they are.

@@ -51,6 +51,8 @@ export interface ColumnSpec {
   info?: Record<string, Literal>;
   /** Migration side: what the arms of an undecided dialect test give differently (see `mergeAlternativeArms`). */
   undecided?: ColumnAttribute[];
+  /** Migration side, with the type undecided: the type each arm gives. */
+  typeAlternatives?: SqlType[];
 }
 
 /**

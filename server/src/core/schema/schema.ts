@@ -88,6 +88,8 @@ export interface ColumnDef {
    * not to be compared.
    */
   unknown?: ColumnAttribute[];
+  /** With the type unknown: the types it may have, one per arm of an undecided dialect test that made it. */
+  typeAlternatives?: SqlType[];
 }
 
 /** A revision's op that touched a table or column. */

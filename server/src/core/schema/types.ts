@@ -108,7 +108,8 @@ export function evalType(ctx: EvalContext, e: Expr, depth = 0): SqlType | undefi
     const v = resolver.resolve(file, e, locals);
     if (v.t === 'ext') {
       const canonical = canonicalName(v.q);
-      return isTypeName(canonical) ? makeType(canonical, {}, text) : undefined;
+      // A local variable of a revision (`deleted_type = sa.SmallInteger`) says nothing of the type: named as the type.
+      return isTypeName(canonical) ? makeType(canonical, {}, e.k === 'name' && locals?.has(e.id) ? canonical : text) : undefined;
     }
     if (v.t === 'expr') return evalType({ resolver, file: v.file }, v.e, depth + 1);
     if (v.t === 'class') return typeFromProjectClass({ resolver, file: v.file }, v.cls, text, depth);
