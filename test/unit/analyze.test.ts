@@ -1916,6 +1916,20 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(codes(), ['type-mismatch app/initial_models.py']);
   });
 
+  it("reads a model's table's MetaData as env.py's target_metadata, also through a name another module gives it (datacube)", async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('app/models.py', 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n\nclass Dataset(Base):\n    __tablename__ = "dataset"\n    __table_args__ = {"schema": "odc"}\n    id = sa.Column(sa.Integer, primary_key=True)\n\nMetadataObj = Dataset.__table__.metadata\n');
+    // A legacy driver's table of the same name, in a MetaData env.py does not target.
+    project.setFile('app/legacy.py', 'import sqlalchemy as sa\nMETADATA = sa.MetaData(schema="agdc")\nDATASET = sa.Table("dataset", METADATA, sa.Column("id", sa.Integer, primary_key=True))\n');
+    project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("dataset", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"), schema="odc")\n');
+    const codes = (): string[] => project.analyze().findings.map((f) => `${f.code} ${f.table}`);
+    for (const target of ['from app.models import Dataset\ntarget_metadata = Dataset.__table__.metadata', 'from app.models import MetadataObj\ntarget_metadata = MetadataObj']) {
+      project.setFile('migrations/env.py', `from alembic import context\n${target}\n`);
+      assert.deepEqual(codes(), [], target);
+    }
+  });
+
   it("compares a library base's models whose module gives it the project's MetaData (airflow's Model.metadata = Base.metadata)", async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

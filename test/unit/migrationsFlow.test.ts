@@ -502,6 +502,23 @@ describe('migrations: branches', () => {
     }
   });
 
+  it("decides a test on the engine URL's drivername prefix or backend name as a test on the dialect (resultsdb)", async () => {
+    const files = { 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
+      if op.get_bind().engine.url.drivername.startswith("postgresql"):
+          op.add_column("users", sa.Column("pg_only", sa.Integer()))
+      if op.get_bind().engine.url.get_backend_name() == "mysql":
+          op.add_column("users", sa.Column("mysql_only", sa.Integer()))
+      if op.get_bind().engine.url.drivername.startswith("postgresql+psycopg2"):
+          op.add_column("users", sa.Column("driver_only", sa.Integer()))
+    `) };
+    const pg = await replay(files, 'postgresql');
+    const users = table(pg, 'users');
+    // Which driver the URL names is not known: that test stays undecided.
+    assert.deepEqual([users.columns.has('pg_only'), users.columns.has('mysql_only'), pg.findings.map((f) => f.message)], [true, false, ['op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "users" is not compared.']]);
+    const mysql = table(await replay(files, 'mysql'), 'users');
+    assert.deepEqual([mysql.columns.has('pg_only'), mysql.columns.has('mysql_only')], [false, true]);
+  });
+
   it('makes a named constraint both branches of an undecided test create once; a second one of that name is refused', async () => {
     const both = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
       if op.get_bind().engine.name == "sqlite":
@@ -554,6 +571,34 @@ describe('migrations: branches', () => {
       `),
     });
     assert.deepEqual(r.findings.map((f) => f.code), []);
+  });
+
+  it('splits what follows arms that only assign only where the arms then agree, and keeps a return both arms make', async () => {
+    const json = (rest: string): string => `
+      if op.get_bind().dialect.name == "postgresql":
+          json_t = postgresql.JSONB()
+      else:
+          json_t = sa.JSON()
+      ${rest}`;
+    // An op under a test on the database after the split: read as before, the type unknown and the table compared.
+    const guarded = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', json(`op.add_column("users", sa.Column("data", json_t))
+      insp = sa.inspect(op.get_bind())
+      if "ix_users_email" not in [i["name"] for i in insp.get_indexes("users")]:
+          op.create_index("ix_users_email", "users", ["email"])`), 'from sqlalchemy.dialects import postgresql') });
+    assert.deepEqual([guarded.findings, table(guarded, 'users').uncertain, table(guarded, 'users').indexes.map((i) => i.name)], [[], undefined, ["ix_users_email"]]);
+    // Both arms return: what follows the test never runs.
+    const returned = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
+      insp = sa.inspect(op.get_bind())
+      if "x" not in insp.get_table_names():
+          if op.get_bind().dialect.name == "postgresql":
+              json_t = postgresql.JSONB()
+          else:
+              json_t = sa.JSON()
+          op.create_table("x", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("data", json_t))
+          return
+      op.drop_table("x")
+    `, 'from sqlalchemy.dialects import postgresql') });
+    assert.deepEqual([returned.findings, table(returned, 'x').uncertain], [[], undefined]);
   });
 
   it('leaves a value the two branches of an undecided dialect test bind differently unknown after them (tacker)', async () => {
@@ -1139,6 +1184,17 @@ describe('migrations: tests on what the database holds', () => {
     const users = table(r, 'users');
     assert.deepEqual([...users.columns.keys()], ['id', 'email', 'pk_seen']);
     assert.deepEqual(users.indexes.map((i) => i.name), ['ix_users_email']);
+    // With no schemaname, pg_indexes lists the indexes of every schema.
+    const schemas = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("a", sa.Integer()), schema="other")\nop.create_index("ix_t_a", "t", ["a"], schema="other")'),
+      'v/b.py': rev('b', 'a', `
+        if op.get_bind().execute(sa.text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_t_a'")).scalar():
+            op.add_column("t", sa.Column("b", sa.Integer()), schema="other")
+        if op.get_bind().execute(sa.text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_t_a' AND schemaname = 'public'")).scalar():
+            op.add_column("t", sa.Column("c", sa.Integer()), schema="other")
+      `),
+    }, 'postgresql');
+    assert.deepEqual([schemas.findings, [...table(schemas, 'other.t').columns.keys()]], [[], ['id', 'a', 'b']]);
   });
 
   it('takes an index made only where it is missing, or dropped only where it is there, as certain though the test is not decided (copr)', async () => {
@@ -1499,6 +1555,13 @@ describe('migrations: revisions run by project code', () => {
     const users = table(r, 'users');
     assert.deepEqual([...users.columns.keys()], ['id', 'email', 'name']);
     assert.equal(users.columns.get('name')!.type?.args.length, 40);
+    // Another object's upgrade() (a data migration's rows) is no revision's: nothing is said, nothing left in doubt.
+    const rows = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\nfor plan in session.query(Plan):\n    plan.upgrade()'),
+      'v/2020-01-02_b_email.py': `${rev('b', 'a', 'op.add_column("users", sa.Column("email", sa.String(50)))')}\n\ndef downgrade():\n    op.drop_column("users", "email")\n`,
+      'v/c.py': rev('c', 'b', 'op.add_column("users", sa.Column("email", sa.String(50)))'),
+    });
+    assert.deepEqual([rows.findings.map((f) => f.message), rows.uncertainOps], [['op.add_column: column "users.email" already exists.'], []]);
   });
 
   it('reads ops on an `op` parameter of upgrade(), as projects that pass their own Operations object write them', async () => {
@@ -1617,6 +1680,15 @@ describe('migrations: enum values', () => {
     // Both tables are compared: nothing else is in doubt.
     assert.deepEqual([logs.uncertain, table(r, 'other').uncertain, logs.columns.get('note')!.nullable], [undefined, undefined, false]);
     assert.deepEqual(r.uncertainOps, []);
+    // A column made later with that type does not know its values either.
+    const later = await replay({
+      'v/a.py': rev('a', null, `
+        op.execute("CREATE TYPE status AS ENUM ('a', 'b')")
+        op.execute(f"ALTER TYPE status ADD VALUE '{NEW_KIND}'")
+        op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("status", postgresql.ENUM("a", "b", name="status", create_type=False)))
+      `, 'from elsewhere import NEW_KIND\nfrom sqlalchemy.dialects import postgresql'),
+    }, 'postgresql');
+    assert.equal(table(later, 't').columns.get('status')!.type!.enumValues, undefined);
   });
 
   it('gives a column added with an enum type that already exists the values of that type, where types are named (synapse)', async () => {

@@ -73,6 +73,7 @@ function existenceAsked(select: PgNode): Existence | undefined {
   const catalog = CATALOGS[`${range.schemaname ?? 'pg_catalog'}.${range.relname}`];
   if (!catalog) return undefined;
   const found: Record<string, string> = {};
+  let schemaGiven = false;
   for (const condition of conjuncts(select.whereClause)) {
     const expr = condition.A_Expr;
     if (!expr || expr.kind !== 'AEXPR_OP' || nameOf(expr.name) !== '=') return undefined;
@@ -81,6 +82,7 @@ function existenceAsked(select: PgNode): Existence | undefined {
     if (column === undefined) return undefined;
     if (IGNORED_CONDITIONS[column]?.(textOf(other))) continue;
     if (column === catalog.schema) {
+      schemaGiven = true;
       // The schema in use (`current_schema()`) or the default one is no schema of its own.
       const fn = other?.FuncCall ? nameOf(other.FuncCall.funcname) : undefined;
       const text = textOf(other);
@@ -97,7 +99,7 @@ function existenceAsked(select: PgNode): Existence | undefined {
   // An index asked for by its name alone: PostgreSQL's index names are unique in a schema.
   if ((table === undefined && !catalog.index) || (catalog.column && found[catalog.column] === undefined) || (catalog.index && found[catalog.index] === undefined)) return undefined;
   return {
-    ...(table !== undefined ? { table } : {}),
+    ...(table !== undefined ? { table } : schemaGiven ? {} : { anySchema: true as const }),
     ...(found.schema !== undefined ? { schema: found.schema } : {}),
     ...(catalog.column ? { column: found[catalog.column] } : {}),
     ...(catalog.index ? { index: found[catalog.index] } : {}),

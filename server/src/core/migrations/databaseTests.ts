@@ -13,6 +13,8 @@ export interface Existence {
   schema?: string;
   column?: string;
   index?: string;
+  /** With no table: the index may be in any schema (`pg_indexes` asked with no `schemaname`). */
+  anySchema?: true;
   /** A constraint the Inspector lists by name (`get_foreign_keys`, `get_unique_constraints`, `get_check_constraints`), by Alembic's `type_`. */
   constraint?: { type: ConstraintType; name: string };
 }

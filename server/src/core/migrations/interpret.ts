@@ -193,8 +193,13 @@ class Interpreter {
       let flow: Flow;
       const split = s.k === 'if' ? this.splitAtAssignment(s, body.slice(i + 1), frame) : undefined;
       if (split) {
+        const [start, bound] = [this.steps.length, frame.snapshot()];
         flow = this.ifStatement(split, frame, current);
-        return flow === 'return' ? 'return' : flowOf(flagsAfter(current, flow), flags);
+        // Taken only when the arms then do the same to every table they touch, or differ only in what they give a
+        // column: otherwise read as before, the variable unknown, and what follows run once.
+        if (this.steps.slice(start).every((step) => !step.uncertain)) return flow === 'return' ? 'return' : flowOf(flagsAfter(current, flow), flags);
+        this.steps.length = start;
+        frame.restore(bound);
       }
       switch (s.k) {
         case 'expr':
@@ -325,9 +330,9 @@ class Interpreter {
       } else if (callee.t === 'unknown' && e.fn.k === 'attr' && this.mayRunOps(e.fn.name, frame.file)) {
         // funnel's `for rn in renames: rn.upgrade()` over dataclass instances whose methods call op.alter_column.
         this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${exprText(e)}\`, a method that runs Alembic ops on an object that could not be followed,`] }], flags);
-      } else if (callee.t === 'unknown' && e.fn.k === 'attr' && REVISION_FUNCTIONS.has(e.fn.name) && e.args.length === 0) {
-        // `module.downgrade()` of another revision (superset undoes one so): its downgrade() is not read, nor is the
-        // upgrade() of a module that could not be found.
+      } else if (callee.t === 'unknown' && e.fn.k === 'attr' && REVISION_FUNCTIONS.has(e.fn.name) && e.args.length === 0 && this.resolver.resolve(frame.file, e.fn.obj, frame.locals).t === 'module') {
+        // `module.downgrade()` of another revision, a module of the project (superset undoes one so): its downgrade()
+        // is not read. Not any object's `upgrade()` (a data migration's `plan.upgrade()` on rows).
         this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${exprText(e)}\`, another revision's ${e.fn.name}(), which is not read,`] }], flags);
       }
     }
@@ -547,6 +552,7 @@ class Interpreter {
         if (merged.has(this.steps[i])) continue;
         this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.dialect !== undefined ? { dialectKnown: true as const } : {}) };
       }
+      if (a === 'return' && b === 'return') return 'return';
       return a || b ? 'maybe' : undefined;
     }
     const passed = this.testOfParameter(s.test, frame);
@@ -1274,6 +1280,11 @@ class Interpreter {
           const names = classes.map((c) => dialectOfClass(this.resolver.externalName(frame.file, c, frame.locals)));
           return names.some((n) => n === undefined) ? undefined : names.includes(dialect);
         }
+        // `bind.engine.url.drivername.startswith("postgresql")`: the URL's name of the dialect, then its driver's.
+        if (e.fn.k === 'attr' && e.fn.name === 'startswith' && e.args.length === 1 && e.kw.length === 0 && isDriverName(e.fn.obj)) {
+          const prefix = evalString(this.resolver, frame.file, e.args[0], frame.locals);
+          return dialect === undefined || prefix === undefined || prefix.includes('+') ? undefined : dialect.startsWith(prefix);
+        }
         // A helper that returns a test: `def _is_pg(conn): return conn.dialect.name == "postgresql"`.
         const helper = this.helperReturn(e, frame);
         return helper && this.decideDialect(helper.returned, helper.frame, depth + 1, dialect);
@@ -1307,7 +1318,7 @@ class Interpreter {
       const v = frame.vars.get(e.id);
       return v?.kind === 'value' && !!v.source && isDialectAttr(v.source.e);
     }
-    if (e.k === 'call' && depth < 5) {
+    if (e.k === 'call' && depth < 5 && !isDialectAttr(e)) {
       const helper = this.helperReturn(e, frame);
       return helper !== undefined && this.isDialectName(helper.returned, helper.frame, depth + 1);
     }
@@ -1464,11 +1475,18 @@ function dialectOfClass(canonical: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** `<anything>.dialect.name` or `<anything>.engine.name` (also a bare `dialect.name`). */
+/** `<anything>.dialect.name` or `<anything>.engine.name` (also a bare `dialect.name`), or an engine URL's `get_backend_name()`. */
 function isDialectAttr(e: Expr): boolean {
+  // `bind.engine.url.get_backend_name()`: the dialect's name, as `dialect.name` gives it.
+  if (e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'get_backend_name' && e.args.length === 0 && e.fn.obj.k === 'attr' && e.fn.obj.name === 'url') return true;
   if (e.k !== 'attr' || e.name !== 'name') return false;
   const owner = e.obj.k === 'attr' ? e.obj.name : e.obj.k === 'name' ? e.obj.id : undefined;
   return owner === 'dialect' || owner === 'engine';
+}
+
+/** Whether an expression is an engine URL's `drivername` (`postgresql+psycopg2`: the dialect's name, then the driver's). */
+function isDriverName(e: Expr): boolean {
+  return e.k === 'attr' && e.name === 'drivername' && e.obj.k === 'attr' && e.obj.name === 'url';
 }
 
 /** Whether a block ends with `return`, or with a `try` whose own block does (what a retry loop runs when nothing fails). */

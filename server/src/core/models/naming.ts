@@ -162,7 +162,9 @@ export function namingConventionOf(graph: ClassGraph, file: string, e: Expr | un
 function metadataRootOf(graph: ClassGraph, file: string, e: Expr | undefined, depth = 0): DeclarativeRoot | undefined {
   if (!e || depth > 4) return undefined;
   const resolver = graph.resolver;
-  const owner = e.k === 'attr' && e.name === 'metadata' ? e.obj : undefined;
+  const holder = e.k === 'attr' && e.name === 'metadata' ? e.obj : undefined;
+  // `Model.__table__.metadata`: the MetaData of a model's table is its base's (datacube's `MetadataObj`).
+  const owner = holder?.k === 'attr' && holder.name === '__table__' ? holder.obj : holder;
   if (owner) {
     const whole = resolver.resolve(file, owner);
     const v = whole.t === 'class' ? whole : resolver.resolve(file, owner.k === 'attr' && owner.name === 'Model' ? owner.obj : owner);
@@ -185,6 +187,8 @@ function metadataRootOf(graph: ClassGraph, file: string, e: Expr | undefined, de
     return undefined;
   }
   const v = resolver.resolve(file, e);
+  // A name given such a MetaData (`MetadataObj = Dataset.__table__.metadata`, imported into env.py).
+  if (v.t === 'expr' && v.e.k === 'attr' && v.e.name === 'metadata') return metadataRootOf(graph, v.file, v.e, depth + 1);
   return v.t === 'expr' && v.e.k === 'call' ? { kind: 'declarative', call: { file: v.file, e: v.e } } : undefined;
 }
 
