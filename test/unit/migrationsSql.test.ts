@@ -97,6 +97,24 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(table(kept, 'channels').foreignKeys.map((fk) => fk.refTable), ['bots', 'bots']);
   });
 
+  it("drops the foreign keys that refer to a key DROP CONSTRAINT ... CASCADE drops (invenio's pk_accounts_role)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("role", sa.Column("id", sa.Integer(), nullable=False), sa.Column("code", sa.String(20)), sa.PrimaryKeyConstraint("id", name="pk_role"), sa.UniqueConstraint("code", name="uq_role_code"))
+        op.create_table("userrole", sa.Column("role_id", sa.Integer()), sa.Column("role_code", sa.String(20)),
+            sa.ForeignKeyConstraint(["role_id"], ["role.id"], name="fk_userrole_role_id"), sa.ForeignKeyConstraint(["role_code"], ["role.code"], name="fk_userrole_role_code"))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.execute("ALTER TABLE role DROP CONSTRAINT pk_role CASCADE")
+        op.create_primary_key("pk_role", "role", ["id"])
+        op.create_foreign_key("fk_userrole_role_id", "userrole", "role", ["role_id"], ["id"])
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    // Only the key on the dropped primary key goes; the one on the unique constraint stays.
+    assert.deepEqual(table(r, 'userrole').foreignKeys.map((fk) => fk.name), ['fk_userrole_role_code', 'fk_userrole_role_id']);
+  });
+
   it("renames an index or constraint that PostgreSQL's ALTER TABLE names in place of a table (pybossa's app_pkey)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, 'op.create_table("app", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.Unicode(255), unique=True))'),

@@ -107,6 +107,18 @@ const IDENTIFIER = /^\w+$/;
 /** The endings PostgreSQL gives the names of the indexes and constraints it names (`app_pkey`, `app_name_key`). */
 const POSTGRES_INDEX_NAME = /_(?:pkey|key|idx|fkey|excl)$/;
 
+/** A schema as PostgreSQL's search path reads it: `public` is the schema of a name written without one. */
+function inDefault(schema: string | undefined): string | undefined {
+  return schema === DEFAULT_POSTGRES_SCHEMA ? undefined : schema;
+}
+
+/** The columns of the primary key or unique constraint of this name, which foreign keys of other tables may refer to. */
+function keyColumns(table: TableDef, name: string): string[] | undefined {
+  const unique = table.uniques.find((u) => sameIdentifier(u.name, name) || (u.name === undefined && u.databaseName === name));
+  if (unique) return unique.columns;
+  return (table.primaryKeyName ?? table.primaryKeyDatabaseName) === name ? [...table.primaryKey] : undefined;
+}
+
 /** What of a table bears a name: an index or a constraint, 'primary' for its primary key, undefined for nothing. */
 function namedPart(table: TableDef, name: string): { name?: string; databaseName?: string } | 'primary' | undefined {
   const held: Array<{ name?: string; databaseName?: string }> = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks];
@@ -422,7 +434,6 @@ class SchemaReplay {
     this.gone.set(key, `was dropped in revision ${this.revision}`);
     // CASCADE: the foreign keys of other tables that refer to it go with it (`public.t` is the `t` of no schema).
     if (!op.cascade) return;
-    const inDefault = (schema: string | undefined): string | undefined => (schema === DEFAULT_POSTGRES_SCHEMA ? undefined : schema);
     for (const other of this.schema.values()) {
       const kept = other.foreignKeys.filter((fk) => fk.refTable !== table.name || inDefault(fk.refSchema) !== inDefault(table.schema));
       if (kept.length === other.foreignKeys.length) continue;
@@ -724,8 +735,18 @@ class SchemaReplay {
     if (!table || op.name === undefined) return;
     const name = op.primaryKey ? (table.primaryKeyName ?? op.name) : this.droppedName(op, table);
     const foreignKeys = table.foreignKeys.length;
+    const key = op.cascade ? keyColumns(table, name) : undefined;
     if (this.removeConstraint(table, name, op.type)) {
       if (table.foreignKeys.length < foreignKeys) this.foreignKeyIndexesLeft.add(`${refKey(op.table)}:${name}`);
+      // PostgreSQL's DROP CONSTRAINT ... CASCADE: the foreign keys that refer to the key go with it (invenio's pk_accounts_role).
+      if (key) {
+        for (const other of this.schema.values()) {
+          const kept = other.foreignKeys.filter((fk) => fk.refTable !== table.name || inDefault(fk.refSchema) !== inDefault(table.schema) || !sameItems(fk.refColumns, key));
+          if (kept.length === other.foreignKeys.length) continue;
+          this.touch(other, op);
+          other.foreignKeys = kept;
+        }
+      }
       return;
     }
     if (hasUnnamedConstraint(table, op.type)) {

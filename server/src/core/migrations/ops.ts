@@ -71,7 +71,7 @@ export type MigrationOp = OpBase &
      * `final`: the name is written `op.f(...)`, which a naming convention leaves as it is. `primaryKey`: the table's
      * primary key whatever its name (MySQL's `DROP PRIMARY KEY`).
      */
-    | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean; final?: true; primaryKey?: true }
+    | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean; final?: true; primaryKey?: true; cascade?: true }
     /**
      * `ALTER INDEX a RENAME TO b` (no table: looked up by name in `schema`, as an index or the constraint it backs), or
      * `ALTER TABLE t RENAME CONSTRAINT a TO b`.

@@ -442,7 +442,7 @@ class PgStatementReader {
         return spec ? [constraintOp(this.origin, table, spec)] : [this.opaque(table)];
       }
       case 'AT_DropConstraint':
-        return [{ ...base, kind: 'drop_constraint', table, name: cmd.name, ifExists: !!cmd.missing_ok }];
+        return [{ ...base, kind: 'drop_constraint', table, name: cmd.name, ifExists: !!cmd.missing_ok, ...(cmd.behavior === 'DROP_CASCADE' ? { cascade: true as const } : {}) }];
       default:
         return UNTRACKED_ALTER.has(cmd.subtype) ? [] : [this.opaque(table)];
     }
