@@ -112,9 +112,14 @@ function inDefault(schema: string | undefined): string | undefined {
   return schema === DEFAULT_POSTGRES_SCHEMA ? undefined : schema;
 }
 
+/** Whether an index or constraint is called `name`: by its own name, or, unnamed, by the one PostgreSQL gave it. */
+function bearsName(x: { name?: string; databaseName?: string }, name: string): boolean {
+  return sameIdentifier(x.name, name) || (x.name === undefined && x.databaseName === name);
+}
+
 /** The columns of the primary key or unique constraint of this name, which foreign keys of other tables may refer to. */
 function keyColumns(table: TableDef, name: string): string[] | undefined {
-  const unique = table.uniques.find((u) => sameIdentifier(u.name, name) || (u.name === undefined && u.databaseName === name));
+  const unique = table.uniques.find((u) => bearsName(u, name));
   if (unique) return unique.columns;
   return (table.primaryKeyName ?? table.primaryKeyDatabaseName) === name ? [...table.primaryKey] : undefined;
 }
@@ -122,7 +127,7 @@ function keyColumns(table: TableDef, name: string): string[] | undefined {
 /** What of a table bears a name: an index or a constraint, 'primary' for its primary key, undefined for nothing. */
 function namedPart(table: TableDef, name: string): { name?: string; databaseName?: string } | 'primary' | undefined {
   const held: Array<{ name?: string; databaseName?: string }> = [...table.indexes, ...table.uniques, ...table.foreignKeys, ...table.checks];
-  const named = held.find((x) => sameIdentifier(x.name, name) || (x.name === undefined && x.databaseName === name));
+  const named = held.find((x) => bearsName(x, name));
   if (named) return named;
   return table.primaryKeyName === name || (table.primaryKeyName === undefined && table.primaryKeyDatabaseName === name) ? 'primary' : undefined;
 }
@@ -432,10 +437,17 @@ class SchemaReplay {
     const key = tableKey(table.name, table.schema);
     this.schema.delete(key);
     this.gone.set(key, `was dropped in revision ${this.revision}`);
-    // CASCADE: the foreign keys of other tables that refer to it go with it (`public.t` is the `t` of no schema).
-    if (!op.cascade) return;
+    // CASCADE: the foreign keys of other tables that refer to it go with it.
+    if (op.cascade) this.dropForeignKeysTo(table, op);
+  }
+
+  /**
+   * Drops the foreign keys of every table that refer to `table` (`public.t` is the `t` of no schema), or only to these
+   * of its columns, as a CASCADE drops them.
+   */
+  private dropForeignKeysTo(table: TableDef, op: MigrationOp, columns?: string[]): void {
     for (const other of this.schema.values()) {
-      const kept = other.foreignKeys.filter((fk) => fk.refTable !== table.name || inDefault(fk.refSchema) !== inDefault(table.schema));
+      const kept = other.foreignKeys.filter((fk) => fk.refTable !== table.name || inDefault(fk.refSchema) !== inDefault(table.schema) || (columns !== undefined && !sameItems(fk.refColumns, columns)));
       if (kept.length === other.foreignKeys.length) continue;
       this.touch(other, op);
       other.foreignKeys = kept;
@@ -739,14 +751,7 @@ class SchemaReplay {
     if (this.removeConstraint(table, name, op.type)) {
       if (table.foreignKeys.length < foreignKeys) this.foreignKeyIndexesLeft.add(`${refKey(op.table)}:${name}`);
       // PostgreSQL's DROP CONSTRAINT ... CASCADE: the foreign keys that refer to the key go with it (invenio's pk_accounts_role).
-      if (key) {
-        for (const other of this.schema.values()) {
-          const kept = other.foreignKeys.filter((fk) => fk.refTable !== table.name || inDefault(fk.refSchema) !== inDefault(table.schema) || !sameItems(fk.refColumns, key));
-          if (kept.length === other.foreignKeys.length) continue;
-          this.touch(other, op);
-          other.foreignKeys = kept;
-        }
-      }
+      if (key) this.dropForeignKeysTo(table, op, key);
       return;
     }
     if (hasUnnamedConstraint(table, op.type)) {
@@ -776,18 +781,17 @@ class SchemaReplay {
    * PostgreSQL gave it when it was made.
    */
   private removeConstraint(table: TableDef, name: string, type: string | undefined): boolean {
-    const matches = (x: { name?: string; databaseName?: string }): boolean => sameIdentifier(x.name, name) || (x.name === undefined && x.databaseName === name);
-    const uniques = table.uniques.filter((u) => !matches(u));
+    const uniques = table.uniques.filter((u) => !bearsName(u, name));
     if (uniques.length < table.uniques.length) {
       table.uniques = uniques;
       return true;
     }
-    const foreignKeys = table.foreignKeys.filter((f) => !matches(f));
+    const foreignKeys = table.foreignKeys.filter((f) => !bearsName(f, name));
     if (foreignKeys.length < table.foreignKeys.length) {
       table.foreignKeys = foreignKeys;
       return true;
     }
-    const checks = table.checks.filter((c) => !matches(c));
+    const checks = table.checks.filter((c) => !bearsName(c, name));
     if (checks.length < table.checks.length) {
       table.checks = checks;
       return true;
@@ -1098,15 +1102,15 @@ class SchemaReplay {
 
   /**
    * Whether some table of a schema (of any, for `null`) has an index of this name, as `pg_indexes` lists them (with
-   * the indexes of unique constraints and primary keys); undefined while a table of it is not fully known, or the history may not make
-   * every table of the database.
+   * the indexes of unique constraints and primary keys); undefined while a table of it is not fully known, or the
+   * history may not make every table of the database.
    */
   private indexInSchema(name: string, schema: string | undefined | null): boolean | undefined {
     if (this.explains(['create_index', 'drop_index', 'rename_index', 'create_table', 'drop_table', 'create_unique_constraint', 'create_primary_key', 'drop_constraint'], name)) return undefined;
+    const named = (x: { name?: string; databaseName?: string }): boolean => (x.name ?? x.databaseName) === name;
     let known = this.fromEmpty;
     for (const [key, table] of this.schema) {
       if (schema !== null && table.schema !== schema) continue;
-      const named = (x: { name?: string; databaseName?: string }): boolean => (x.name ?? x.databaseName) === name;
       if (table.indexes.some(named) || table.uniques.some(named) || (table.primaryKeyName ?? table.primaryKeyDatabaseName) === name) return true;
       if (table.partial || table.uncertain || table.uncertainConstraints || this.existenceInDoubt.has(key) || this.contentInDoubt.has(key)) known = false;
     }

@@ -569,11 +569,11 @@ class Interpreter {
   }
 
   /**
-   * `if <dialect>: x = a else: x = b` (or `x = a if <dialect> else b`) the dialect cannot decide, with statements
-   * after it, its arms only assigning: an `if` whose arms each
-   * run the rest with their own `x`, so that what the arms then do alike is known and what they do differently is
-   * known to differ (tacker's `deleted_type`, SmallInteger on PostgreSQL and Boolean elsewhere); undefined otherwise,
-   * and past two such splits (each doubles the rest).
+   * `if <dialect>: x = a else: x = b` (or `x = a if <dialect> else b`) the dialect cannot decide, its arms only
+   * assigning, with statements after it: an `if` whose arms each run the rest with their own `x`, so that what the
+   * arms then do alike is known and what they do differently is known to differ (tacker's `deleted_type`,
+   * SmallInteger on PostgreSQL and Boolean elsewhere); undefined otherwise, and past two such splits (each doubles
+   * the rest).
    */
   private splitAtAssignment(s: Extract<Stmt, { k: 'if' }>, rest: Stmt[], frame: Frame): Extract<Stmt, { k: 'if' }> | undefined {
     const assignsOnly = (b: Stmt[]): boolean => b.every((x) => x.k === 'assign');
