@@ -573,6 +573,9 @@ class Workout(Base):
     });
     const pg = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' }).upgrade.filter((l) => l.startsWith('op.drop_constraint'));
     assert.deepEqual(pg, ["op.drop_constraint('orders_pkey', 'purchases', type_='primary')", "op.drop_constraint('orders_user_id_fkey', 'purchases', type_='foreignkey')"]);
+    // MySQL's InnoDB named the key orders_ibfk_1.
+    const mysql = renderChangeOps({ changes: env.changes, batch: false, dialect: 'mysql' }).upgrade.filter((l) => l.startsWith('op.drop_constraint'));
+    assert.ok(mysql.includes("op.drop_constraint('orders_ibfk_1', 'purchases', type_='foreignkey')"), mysql.join('\n'));
   });
 
   it('names the schema of tables outside the default one', async () => {

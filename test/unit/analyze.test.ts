@@ -995,10 +995,10 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
   });
 
   it("checks each database of Alembic's multidb template against its own MetaData (keylime's registrar and verifier)", async () => {
-    const findings = async (auditOps: string, extra: Record<string, string> = {}): Promise<string[]> => {
+    const findings = async (auditOps: string, extra: Record<string, string> = {}, databasesAtRunTime = false): Promise<string[]> => {
       const project = new Project(await testParser());
       for (const [f, t] of Object.entries(extra)) project.setFile(f, t);
-      project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\ndatabases = engine1, engine2\n\n[engine1]\nsqlalchemy.url = sqlite:///one.db\n\n[engine2]\nsqlalchemy.url = postgresql://localhost/two\n');
+      project.setFile('alembic.ini', databasesAtRunTime ? '[alembic]\nscript_location = migrations\n' : '[alembic]\nscript_location = migrations\ndatabases = engine1, engine2\n\n[engine1]\nsqlalchemy.url = sqlite:///one.db\n\n[engine2]\nsqlalchemy.url = postgresql://localhost/two\n');
       project.setFile('app/__init__.py', '');
       project.setFile('app/models.py', py(`
         import sqlalchemy as sa
@@ -1013,7 +1013,8 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
             id = sa.Column(sa.Integer, primary_key=True)
             what = sa.Column(sa.String(20))
       `));
-      project.setFile('migrations/env.py', 'from alembic import context\nfrom app.models import Base1, Base2\ntarget_metadata = {"engine1": Base1.metadata, "engine2": Base2.metadata}\n');
+      const names = databasesAtRunTime ? 'db_names = context.config.get_main_option("databases")\n' : '';
+      project.setFile('migrations/env.py', `from alembic import context\nfrom app.models import Base1, Base2\n${names}target_metadata = {"engine1": Base1.metadata, "engine2": Base2.metadata}\n`);
       project.setFile('migrations/versions/a1.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade(engine_name):\n    globals()["upgrade_%s" % engine_name]()\n\ndef upgrade_engine1():\n    op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n\ndef upgrade_engine2():\n${auditOps}\n`);
       return project.analyze().findings.map((f) => `${f.code} ${f.table}.${f.column ?? ''}`);
     };
@@ -1023,6 +1024,8 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     // A problem of the revisions they share (a second head, found on each head) is said once, not once per database.
     const second = 'from alembic import op\nrevision = "b1"\ndown_revision = None\n\ndef upgrade(engine_name):\n    pass\n';
     assert.deepEqual((await findings('    pass', { 'migrations/versions/b1.py': second })).filter((f) => f.startsWith('multiple-heads')), ['multiple-heads undefined.', 'multiple-heads undefined.']);
+    // The app sets `databases` at run time (LinOTP): the databases are those the revisions have an upgrade_<name>() for.
+    assert.deepEqual(await findings('    op.create_table("audit", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))', {}, true), ['missing-column audit.what']);
   });
 
   it("reads db.Table of a project's own subclass of Flask-SQLAlchemy in env.py's db.metadata (faraday)", async () => {

@@ -249,6 +249,29 @@ describe('migrations: loops and local variables', () => {
     assert.ok(!r.schema.has('posts'));
   });
 
+  it('unrolls loops over a dict held in a dict, at a key the loop gives, and over starred items (cloudkitty, backend.ai)', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        for table in ("users", "posts"):
+            for name, columns in INDEXES[table].items():
+                op.create_index(name, table, columns)
+        for column in ("title", *ADDED):
+            op.add_column("posts", sa.Column(column, sa.Integer()))
+        op.create_index("ix_posts_last", "posts", [ORDER[-1]])
+      `, `
+        INDEXES = {"users": {"ix_users_email": ["email"]}, "posts": {"ix_posts_id": ["id"], "ix_posts_both": ["id"]}}
+        ADDED = {"views": 0, "likes": 0}
+        ORDER = ["title", *ADDED]
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => [i.name, i.columns]), [['ix_users_email', ['email']]]);
+    assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_id', 'ix_posts_both', 'ix_posts_last']);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title', 'views', 'likes']);
+    assert.deepEqual(table(r, 'posts').indexes[2].columns, ['likes']);
+  });
+
   it('unrolls loops over lists that module-level comprehensions make (gnocchi)', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `
@@ -446,6 +469,70 @@ describe('migrations: loops and local variables', () => {
 });
 
 describe('migrations: branches', () => {
+  it('binds a variable of unknown value to the literal an == test compares it with, inside the body only (cloudkitty)', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        for name, table in TABLES.items():
+            if name == "posts":
+                op.add_column(name, sa.Column("title", sa.String()))
+            if "users" == name:
+                op.add_column(name, sa.Column("nick", sa.String()))
+            op.add_column(name, sa.Column("other", sa.String()))
+      `, `
+        from elsewhere import TABLES
+      `),
+    });
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'title']);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'nick']);
+    // After the tests, the name is unknown again.
+    assert.deepEqual(r.findings.map((f) => [f.code, f.span[0]]), [['unresolved', 15]]);
+  });
+
+  it('takes a batch that rebuilds its table from a copy_from Table as leaving that table unknown, and one that alters it in place as it is (cloudkitty)', async () => {
+    const batch = (recreate: string): string => rev('b', 'a', `
+      with op.batch_alter_table("users", copy_from=users_table, recreate="${recreate}") as batch_op:
+          batch_op.add_column(sa.Column("scope", sa.String(40)))
+    `, `
+      from elsewhere import users_table
+    `);
+    const always = await replay({ 'v/a.py': BASE, 'v/b.py': batch('always') });
+    assert.deepEqual(codes(always.findings), ['unresolved']);
+    assert.match(always.findings[0].message, /the Table object `users_table` the batch rebuilds the table from \(recreate="always"\).*table "users" is not compared/);
+    assert.equal(table(always, 'users').uncertain, true);
+    assert.ok(table(always, 'users').columns.has('scope'));
+    // "auto" rebuilds on SQLite only; elsewhere the batch alters the table in place.
+    const auto = await replay({ 'v/a.py': BASE, 'v/b.py': batch('auto') }, 'postgresql');
+    assert.deepEqual(codes(auto.findings), []);
+    assert.ok(!table(auto, 'users').uncertain);
+    const sqlite = await replay({ 'v/a.py': BASE, 'v/b.py': batch('auto') }, 'sqlite');
+    assert.deepEqual(codes(sqlite.findings), ['unresolved']);
+  });
+
+  it("rebuilds a batch's table from a Core table the revision writes out as copy_from, then applies the block's ops (airflow)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        with op.batch_alter_table("users", recreate="always", copy_from=old_users) as batch_op:
+            batch_op.add_column(sa.Column("scope", sa.String(40)))
+      `, `
+        old_users = sa.Table(
+            "users",
+            sa.MetaData(),
+            sa.Column("id", sa.Integer(), primary_key=True),
+            sa.Column("email", sa.String(100), nullable=False),
+            sa.Index("ix_users_email", "email"),
+        )
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    const users = table(r, 'users');
+    assert.deepEqual([...users.columns.keys()], ['id', 'email', 'scope']);
+    assert.deepEqual([users.columns.get('email')!.type?.args, users.columns.get('email')!.nullable], [{ length: 100 }, false]);
+    assert.deepEqual(users.indexes.map((i) => i.name), ['ix_users_email']);
+    assert.ok(!users.uncertain);
+  });
+
   const DIALECT_BRANCH = rev('b', 'a', `
     if op.get_bind().dialect.name == "postgresql":
         op.add_column("users", sa.Column("tags", postgresql.ARRAY(sa.Text())))

@@ -228,6 +228,35 @@ describe('migrations: replaying column ops', () => {
     assert.match(r.findings[0].message, /column "users\.email" already exists/);
   });
 
+  it('says when alter_column sets a type it cannot evaluate, and compares the rest of the column (ironic-inspector)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        name_type = read_type_from_database()
+        with op.batch_alter_table("users") as batch_op:
+            batch_op.alter_column("name", nullable=False, type_=name_type)
+      `, 'from elsewhere import read_type_from_database'),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), ['batch_op.alter_column: could not evaluate the type `name_type` statically; the type of column "users.name" is not compared.']);
+    const name = table(r, 'users').columns.get('name')!;
+    assert.deepEqual([name.nullable, name.unknown], [false, ['type']]);
+    assert.ok(!table(r, 'users').uncertain);
+  });
+
+  it('reads an alter_column that names no change as the nothing Alembic emits for it, whatever its column argument', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.alter_column("users", sa.Column("name", sa.String(64), nullable=False))
+        op.alter_column("users", "nada", existing_type=sa.String())
+        op.alter_column("users", "name", existing_nullable=True, **extra)
+      `),
+    });
+    // The third has keywords not known: said, as before.
+    assert.deepEqual(r.findings.map((f) => [f.code, f.span[0]]), [['unresolved', 11]]);
+    assert.equal(table(r, 'users').columns.get('name')!.nullable, true);
+  });
+
   it('drops a column with the indexes and constraints on it', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),
@@ -556,6 +585,24 @@ describe('migrations: alter_column on MySQL', () => {
     // "type" names no index, nor an unnamed unique constraint that begins with it.
     assert.deepEqual(r.findings.map((f) => `${f.code} ${f.message}`), ['invalid-operation op.drop_index: index "type" does not exist on table "report" at this point.']);
     assert.deepEqual(table(r, 'report').uniques.map((u) => [u.name, u.columns]), [['uq_report_name_type', ['name', 'type']]]);
+  });
+
+  it("drops an unnamed foreign key by the name MySQL's InnoDB gives it, numbered past the table's others (zaqar's Pools_ibfk_1)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("groups", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("Pools", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("group", sa.Integer(), sa.ForeignKey("groups.id")), sa.Column("parent", sa.Integer(), sa.ForeignKey("Pools.id")))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.drop_constraint("Pools_ibfk_1", "Pools", type_="foreignkey")
+        op.create_foreign_key(None, "Pools", "groups", ["group"], ["id"], ondelete="CASCADE")
+        op.drop_constraint("Pools_ibfk_2", "Pools", type_="foreignkey")
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    const pools = table(r, 'Pools');
+    assert.deepEqual(pools.foreignKeys.map((fk) => [fk.columns, fk.ondelete]), [[['group'], 'CASCADE']]);
+    assert.equal(pools.uncertainConstraints, undefined);
   });
 });
 

@@ -341,6 +341,40 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['*']);
   });
 
+  it('finds a table SQL names unquoted in mixed case under that spelling, unless the database is PostgreSQL, which folds it (zaqar)', async () => {
+    const files = {
+      'v/a.py': rev('a', null, `
+        op.create_table("PoolGroup", sa.Column("name", sa.String(64), primary_key=True))
+        op.create_table("Pools", sa.Column("name", sa.String(64), primary_key=True))
+      `),
+      'v/b.py': executing('b', 'a', 'drop table PoolGroup', 'alter table Pools add column x int'),
+    };
+    const anyDatabase = await replay(files);
+    assert.deepEqual(codes(anyDatabase.findings), []);
+    assert.deepEqual([...anyDatabase.schema.keys()], ['Pools']);
+    assert.deepEqual([...table(anyDatabase, 'Pools').columns.keys()], ['name', 'x']);
+    // PostgreSQL drops and alters "poolgroup" and "pools", which no revision made.
+    const postgres = await replay(files, 'postgresql');
+    assert.deepEqual([...postgres.schema.keys()].sort(), ['PoolGroup', 'Pools', 'pools']);
+  });
+
+  it("reads text()'s escaped colons as the colons SQLAlchemy sends, and str.replace() of known text (backend.ai)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("groups", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("options", sa.Text()), sa.Column("tags", sa.Text()))
+        escaped = DEFAULT.replace(":", r"\\:")
+        op.execute(sa.text(f"ALTER TABLE groups ALTER COLUMN options SET DEFAULT '{escaped}'\\\\:\\\\:jsonb"))
+        op.execute(sa.text("ALTER TABLE groups ALTER COLUMN tags SET DEFAULT '{}'\\\\:\\\\:jsonb, ALTER COLUMN id SET DEFAULT :start"))
+      `, `
+        DEFAULT = '{"timeouts":{"default":null}}'
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    const groups = table(r, 'groups');
+    assert.equal(groups.columns.get('options')!.serverDefault?.text, `'{"timeouts":{"default":null}}'::jsonb`);
+    assert.equal(groups.columns.get('tags')!.serverDefault?.text, `'{}'::jsonb`);
+  });
+
   it("takes DDL on a table of a schema built at run time as DDL on that table, not on a made-up schema (data.all)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

@@ -608,6 +608,24 @@ describe('models -> schema: module-level indexes', () => {
     assert.deepEqual(tables.get('users')!.indexes.map((i) => [i.name, i.columns]), [['ix_users_lower_email', ['email']], ['idx_users_id_email', ['id', 'email']]]);
   });
 
+  it("attaches an Index on a class's tuple of its columns, unpacked (koschei's `*Dependency.nevra`)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from sqlalchemy import Column, Index, Integer, String
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class Dependency(Base):
+            __tablename__ = "dependency"
+            id = Column(Integer, primary_key=True)
+            name = Column(String, nullable=False)
+            arch_ = Column("arch", String, nullable=False)
+            nevra = (name, arch_)
+        Index("ix_dependency_composite", *Dependency.nevra, unique=True)
+      `,
+    });
+    assert.deepEqual(tables.get('dependency')!.indexes.map((i) => [i.name, i.columns, i.unique]), [['ix_dependency_composite', ['name', 'arch'], true]]);
+  });
+
   it("attaches a module-level UniqueConstraint on model attributes, not one in a class body given names (mistral's NamedLock)", async () => {
     const tables = await modelTables({
       'models.py': `

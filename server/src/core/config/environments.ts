@@ -147,6 +147,25 @@ function configuredSettings(values: Map<string, string>, here: string, scriptLoc
   };
 }
 
+/** An env.py that reads the `databases` option, as Alembic's multidb template does. */
+const READS_DATABASES = /get_main_option\(\s*['"]databases['"]/;
+/** A revision's `upgrade_<engine>()`, which the multidb template's `upgrade(engine_name)` calls for that database. */
+const ENGINE_UPGRADE = /^def upgrade_(\w+)\s*\(/gm;
+
+/**
+ * The databases of a multidb environment whose config leaves `databases` to the app to set at run time (LinOTP sets
+ * it with `set_section_option`): those its revisions have an `upgrade_<name>()` for. None for any other environment.
+ */
+function enginesOfRevisions(env: AlembicEnvironment, files: string[], readText: (file: string) => string | undefined): string[] {
+  if (!READS_DATABASES.test(readText(joinPath(env.scriptLocation, 'env.py')) ?? '')) return [];
+  const engines = new Set<string>();
+  for (const file of files) {
+    if (!file.endsWith('.py') || !isInVersionLocation(env, file)) continue;
+    for (const m of (readText(file) ?? '').matchAll(ENGINE_UPGRADE)) engines.add(m[1]);
+  }
+  return [...engines].sort();
+}
+
 /** Flask-Migrate's multidb env.py (`flask db init --multidb`): it loops over the app's binds. */
 const FLASK_MULTIDB = /^\s*for\s+\w+\s+in\s+bind_names\s*:/m;
 
@@ -222,7 +241,8 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
         ...missingScriptLocation(script, scriptLocation, folders, text, `[${section}]`),
       };
       // Alembic's multidb template: one database per name, each with its own section for its URL.
-      const engines = (values.get('databases') ?? '').split(/[\s,]+/).filter(Boolean);
+      const written = (values.get('databases') ?? '').split(/[\s,]+/).filter(Boolean);
+      const engines = written.length > 0 ? written : enginesOfRevisions(env, files, readText);
       if (engines.length === 0) envs.push({ ...env, ...flaskMultidb(readText, scriptLocation) });
       for (const engine of engines) envs.push({ ...env, name: `${env.name} (${engine})`, engine, dialect: dialectOfUrl(sections.get(engine)?.get('sqlalchemy.url')) ?? env.dialect });
     }

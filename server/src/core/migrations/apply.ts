@@ -112,9 +112,24 @@ function inDefault(schema: string | undefined): string | undefined {
   return schema === DEFAULT_POSTGRES_SCHEMA ? undefined : schema;
 }
 
-/** Whether an index or constraint is called `name`: by its own name, or, unnamed, by the one PostgreSQL gave it. */
-function bearsName(x: { name?: string; databaseName?: string }, name: string): boolean {
-  return sameIdentifier(x.name, name) || (x.name === undefined && x.databaseName === name);
+/**
+ * Whether an index or constraint is called `name`: by its own name, or, unnamed, by the one PostgreSQL gave it (or
+ * MySQL, to a foreign key).
+ */
+function bearsName(x: { name?: string; databaseName?: string; mysqlName?: string }, name: string): boolean {
+  return sameIdentifier(x.name, name) || (x.name === undefined && (x.databaseName === name || x.mysqlName === name));
+}
+
+/** InnoDB's name for a new unnamed foreign key of the table: `<table>_ibfk_<n>`, one past the highest n it holds. */
+function mysqlForeignKeyName(table: TableDef): string {
+  const prefix = `${table.name}_ibfk_`;
+  let highest = 0;
+  for (const fk of table.foreignKeys) {
+    const held = fk.name ?? fk.mysqlName;
+    const n = held?.startsWith(prefix) ? Number(held.slice(prefix.length)) : NaN;
+    if (Number.isInteger(n) && n > highest) highest = n;
+  }
+  return `${prefix}${highest + 1}`;
 }
 
 /** The columns of the primary key or unique constraint of this name, which foreign keys of other tables may refer to. */
@@ -605,6 +620,11 @@ class SchemaReplay {
       column.type = this.withKnownValues(op.namedEnumTypes ? this.existingEnumType(changes.type) : changes.type);
       this.settle(column, 'type');
     }
+    if (changes.typeUnread !== undefined) {
+      // ironic-inspector's `type_=name_type`, read from the database: the column's type is not known from here on.
+      column.unknown = [...new Set([...(column.unknown ?? []), 'type' as const])];
+      if (!this.uncertain) this.report('unresolved', `${label(op)}: could not evaluate the type \`${changes.typeUnread}\` statically; the type of column "${qualified(table)}.${column.name}" is not compared.`, table.name, column.name);
+    }
     if (changes.nullable !== undefined) {
       column.nullable = changes.nullable;
       this.settle(column, 'nullable');
@@ -824,7 +844,7 @@ class SchemaReplay {
       this.remember(op);
       return undefined;
     }
-    let table = this.schema.get(key) ?? this.inDefaultSchema(ref);
+    let table = this.schema.get(key) ?? this.inDefaultSchema(ref) ?? (ref.spelled !== undefined ? this.schema.get(tableKey(ref.spelled, ref.schema)) : undefined);
     if (!table) {
       if (options.ifExists) return undefined;
       if ((!this.created.has(key) || this.existedBefore.has(key)) && !this.gone.has(key)) {
@@ -984,7 +1004,7 @@ class SchemaReplay {
         let refColumns = spec.refs.map((r) => r.slice(r.lastIndexOf('.') + 1));
         if (refColumns.every((c) => c === '')) refColumns = [...(this.schema.get(tableKey(refTable, refSchema))?.primaryKey ?? [])];
         const { name } = this.named('fk', table, spec.columns, spec.name, refTable);
-        table.foreignKeys.push({ name, ...this.unnamed({ name }, table, spec.columns, 'fkey'), columns: spec.columns, refTable, refSchema, refColumns, ondelete: spec.ondelete, onupdate: spec.onupdate, origin, ...(spec.useAlter ? { useAlter: true as const } : {}) });
+        table.foreignKeys.push({ name, ...this.unnamed({ name }, table, spec.columns, 'fkey'), ...(name === undefined ? { mysqlName: mysqlForeignKeyName(table) } : {}), columns: spec.columns, refTable, refSchema, refColumns, ondelete: spec.ondelete, onupdate: spec.onupdate, origin, ...(spec.useAlter ? { useAlter: true as const } : {}) });
         return;
       }
     }

@@ -231,6 +231,7 @@ class Interpreter {
           for (const item of s.items) {
             const batch = item.ctx.k === 'call' ? this.batchOf(item.ctx, frame) : undefined;
             if (batch) batches++;
+            if (batch?.rebuild) this.record(batch.rebuild, current);
             // A context manager of the project's: what it runs before its yield runs now, the rest after the block.
             const manager = !batch && item.ctx.k === 'call' ? this.contextManager(item.ctx, frame) : undefined;
             if (manager) {
@@ -562,7 +563,7 @@ class Interpreter {
     // A test on what the database holds (`if has_column:`): both branches are taken, and an op in them that fails
     // here is not reported, as the author expects it may not run.
     const guarded = { ...flags, guarded: true };
-    const [a, b] = this.bothBranches(s, frame, guarded, guarded);
+    const [a, b] = this.bothBranches(s, frame, guarded, guarded, false, this.equalityNarrowing(s.test, frame));
     if (a === 'maybe' || b === 'maybe') return 'maybe';
     if (a === 'return' && b === 'return') return 'return';
     return a || b ? 'guarded' : undefined;
@@ -619,9 +620,13 @@ class Interpreter {
    * did), read no later than the other: a read one branch made anew, or an Inspector it cleared, does not make the
    * other branch's or the earlier one fresh. Returns both flows and where the `else` branch's steps start.
    */
-  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false): [Flow, Flow, number] {
+  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false, narrowed?: { name: string; value: Var }): [Flow, Flow, number] {
     const before = frame.snapshot();
+    // Where the test is `name == "literal"`, the body sees the name bound to the literal; after the `if`, it is as before.
+    if (narrowed) frame.set(narrowed.name, narrowed.value);
     const a = this.walk(s.body, frame, body);
+    const was = narrowed && before.get(narrowed.name);
+    if (narrowed && was && frame.vars.get(narrowed.name) === narrowed.value) frame.set(narrowed.name, was);
     const split = this.steps.length;
     const afterBody = frame.snapshot();
     frame.restore(before);
@@ -643,6 +648,21 @@ class Interpreter {
       if (bound !== kept || at !== undefined) frame.set(name, at !== undefined && bound.kind === 'value' ? { ...bound, at } : bound);
     }
     return [a, b, split];
+  }
+
+  /**
+   * `if name == "cloudkitty_storage_states":` on a variable whose value is not known here (cloudkitty loops over
+   * another revision's `Base.metadata.tables.items()`): inside the body, the variable holds that literal.
+   */
+  private equalityNarrowing(test: Expr, frame: Frame): { name: string; value: Var } | undefined {
+    if (test.k !== 'compare' || test.ops.length !== 1 || test.ops[0] !== '==') return undefined;
+    const [left, right] = [test.left, test.comparators[0]];
+    for (const [variable, other] of [[left, right], [right, left]]) {
+      if (variable.k !== 'name' || !frame.vars.has(variable.id)) continue;
+      const literal = evalLiteral(this.resolver, frame.file, other, frame.locals);
+      if (typeof literal === 'string' || typeof literal === 'number') return { name: variable.id, value: this.varFor(other, frame) };
+    }
+    return undefined;
   }
 
   /**
@@ -1010,7 +1030,14 @@ class Interpreter {
     const target = this.deref(e, frame, 0);
     if (target?.e.k === 'dict') return target.e.entries.every(([key]) => key !== null) ? target.e.entries.map(([key]) => ({ e: key!, frame: target.frame })) : undefined;
     if (!target || (target.e.k !== 'list' && target.e.k !== 'tuple' && target.e.k !== 'set')) return undefined;
-    return target.e.items.map((item) => ({ e: item, frame: target.frame }));
+    // `("user_id", *_BACKFILLED)`: what a starred item unpacks is spliced in (a dict's keys, a sequence's items).
+    const out: InFrame[] = [];
+    for (const item of target.e.items) {
+      const unpacked = item.k === 'starred' ? this.sequence(item.value, target.frame, depth + 1) : [{ e: item, frame: target.frame }];
+      if (!unpacked) return undefined;
+      out.push(...unpacked);
+    }
+    return out;
   }
 
   /** The Python builtin a call's callee names (`list`, `sorted`, `zip`...) when nothing in the project rebinds it. */
@@ -1033,6 +1060,18 @@ class Interpreter {
       case 'attr': {
         const v = this.resolver.resolve(frame.file, e, frame.locals);
         return v.t === 'expr' ? this.deref(v.e, this.moduleFrame(v.file), depth + 1) : { e, frame };
+      }
+      case 'subscript': {
+        // `CONSTRAINT_MAP[table]`: the value at a key known here of a dict written out, or an item of a list or tuple.
+        const held = e.index.length === 1 ? this.deref(e.obj, frame, depth + 1) : undefined;
+        const key = held && this.literal(e.index[0], frame);
+        if (held?.e.k === 'dict' && typeof key === 'string') {
+          const entry = held.e.entries.find(([k]) => k !== null && evalLiteral(this.resolver, held.frame.file, k, held.frame.locals) === key);
+          return entry && this.deref(entry[1], held.frame, depth + 1);
+        }
+        const items = (held?.e.k === 'list' || held?.e.k === 'tuple') && !held.e.items.some((i) => i.k === 'starred') ? held.e.items : undefined;
+        const item = items && typeof key === 'number' && Number.isInteger(key) ? items.at(key) : undefined;
+        return item ? this.deref(item, held!.frame, depth + 1) : { e, frame };
       }
       case 'call': {
         const lambda = this.lambdaCall(e, frame, depth);

@@ -12,6 +12,11 @@ type Call = Extract<Expr, { k: 'call' }>;
 export interface TableRef {
   name?: string;
   schema?: string;
+  /**
+   * How SQL spelled the name, where PostgreSQL folds it to lower case and another database keeps it (`PoolGroup`):
+   * the table of that name when there is none of the folded one.
+   */
+  spelled?: string;
 }
 
 /** A column an op creates (an `sa.Column(...)` or a column of a SQL CREATE TABLE / ADD COLUMN). */
@@ -31,6 +36,8 @@ export type IndexSpec = Extract<ConstraintSpec, { kind: 'index' }>;
 /** What `alter_column` changes; a field is present only when the op sets it (`serverDefault: null` drops it). */
 export interface ColumnChanges {
   type?: SqlType;
+  /** `type_=` an expression that cannot be evaluated (a type read from the live database): its text. */
+  typeUnread?: string;
   nullable?: boolean;
   serverDefault?: ServerDefault | null;
   newName?: string;
@@ -133,6 +140,12 @@ export interface OpScope extends EvalContext {
 export interface BatchTarget {
   table: TableRef;
   unresolved: string[];
+  /**
+   * The ops that rebuild the table from a `copy_from=` Table object (`recreate="always"`, or "auto" on SQLite) before
+   * the block's ops: a drop and a create of a Core table the revision writes out; else one op that says the table is
+   * made anew from a definition not read, so it is not compared.
+   */
+  rebuild?: MigrationOp[];
 }
 
 /** The positional parameters of each Alembic op, as `op.<method>` takes them. */
@@ -208,6 +221,9 @@ function coreTableOf(scope: OpScope, e: Expr): Call | undefined {
   const returned = fn.t === 'def' && fn.file === scope.file ? returnedValue(fn.def) : undefined;
   return returned?.k === 'call' && scope.resolver.externalName(scope.file, returned.fn) === 'sa.Table' ? returned : undefined;
 }
+
+/** The keywords by which `alter_column` changes a column; without any of them it changes nothing. */
+const COLUMN_CHANGE_KEYWORDS = ['type_', 'nullable', 'server_default', 'new_column_name', 'comment'];
 
 /** A keyword argument that only a dialect reads (`mysql_engine`, `postgresql_using`). */
 const DIALECT_OPTION = /^(?:mysql|mariadb|postgresql|sqlite|mssql|oracle)_/;
@@ -309,6 +325,9 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
     case 'drop_column':
       return [{ origin, via, unresolved, kind: 'drop_column', table: table(), column: str('column_name', 'the column name'), ifExists: flag('if_exists') }];
     case 'alter_column': {
+      // With nothing to change (faf's `alter_column("builds", sa.Column(...))`), Alembic emits no statement at all.
+      const starred = call.args.some((a) => a.k === 'starred') || call.kw.some((k) => !k.name);
+      if (!starred && !COLUMN_CHANGE_KEYWORDS.some((k) => args.has(k))) return [];
       const ref = table();
       const column = str('column_name', 'the column name');
       return [{ origin, via, unresolved, kind: 'alter_column', table: ref, column, changes: readColumnChanges(scope, args, note), ...namedEnumTypes(scope) }];
@@ -469,7 +488,22 @@ export function readBatchTarget(scope: OpScope, call: Call): BatchTarget {
   const schemaExpr = keywordArg(call, 'schema');
   const schema = schemaExpr && optionalName(scope, schemaExpr);
   if (schemaExpr && schema === null) unresolved.push(`the schema \`${exprText(schemaExpr)}\``);
-  return { table: { name, schema: schema ?? undefined }, unresolved };
+  const table = { name, schema: schema ?? undefined };
+  // cloudkitty's `batch_alter_table(name, copy_from=table, recreate="always")`: the table is made anew as `table` says.
+  const copyFrom = keywordArg(call, 'copy_from');
+  const recreateExpr = keywordArg(call, 'recreate');
+  const recreate = recreateExpr ? evalLiteral(scope.resolver, scope.file, recreateExpr, scope.locals) : 'auto';
+  const rebuilds = recreate === 'always' || (recreate === 'auto' && scope.dialect === 'sqlite');
+  if (!copyFrom || !rebuilds) return { table, unresolved };
+  const origin = { file: scope.file, span: call.s };
+  // airflow's `old_dagcode_table = Table("dag_code", metadata, ...)`: what op.create_table would make of it.
+  const core = coreTableOf(scope, copyFrom);
+  if (core && name !== undefined) {
+    const created = readOpCall({ scope, call: { ...core, args: [{ k: 'str', v: name, s: core.s }, ...core.args.slice(2)], s: call.s }, method: 'create_table' });
+    return { table, unresolved, rebuild: [{ kind: 'drop_table', origin, via: 'op', unresolved: [], table, ifExists: false }, ...created] };
+  }
+  const what = `the Table object \`${exprText(copyFrom)}\` the batch rebuilds the table from (recreate="${String(recreate)}")`;
+  return { table, unresolved, rebuild: [{ kind: 'opaque', origin, via: 'op', method: 'batch_alter_table', table, unresolved: [...unresolved, what] }] };
 }
 
 /** The columns and constraints given to `op.create_table` after its name (`expanded`: some already followed to where they are written). */
@@ -565,7 +599,9 @@ function readColumnArg(scope: OpScope, arg: Expr | undefined, note: (what: strin
 function readColumnChanges(scope: OpScope, args: Map<string, Expr>, note: (what: string, e?: Expr) => void): ColumnChanges {
   const changes: ColumnChanges = {};
   const type = args.get('type_');
-  if (type) changes.type = evalType(scope, type) ?? { name: exprText(type), args: {}, text: exprText(type) };
+  const read = type && evalType(scope, type);
+  if (type) changes.type = read ?? { name: exprText(type), args: {}, text: exprText(type) };
+  if (type && !read) changes.typeUnread = exprText(type);
   const nullable = args.get('nullable');
   if (nullable && !(nullable.k === 'const' && nullable.v === null)) {
     const v = evalLiteral(scope.resolver, scope.file, nullable, scope.locals);

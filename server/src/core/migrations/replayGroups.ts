@@ -235,8 +235,10 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
   const table = 'table' in op ? op.table : undefined;
   if (table?.name === undefined) return [];
   const keys = [tableKey(table.name, table.schema)];
-  // `public.user` is PostgreSQL's default schema's `user`, which the replay finds under either name.
+  // `public.user` is PostgreSQL's default schema's `user`, which the replay finds under either name; so is a name SQL
+  // spelled in mixed case.
   if (table.schema === DEFAULT_POSTGRES_SCHEMA) keys.push(table.name);
+  if (table.spelled !== undefined) keys.push(tableKey(table.spelled, table.schema));
   const referenced = (refs: string[]): void => {
     for (const ref of refs) {
       const target = splitForeignKey(ref);

@@ -25,11 +25,13 @@ export function readSqlOps(sql: string, origin: SourceRef, options: { dialect?: 
   if (!SCHEMA_CHANGE_WORD.test(prepared)) return [];
   // PostgreSQL's grammar reads MySQL's `ADD INDEX ix (a, b)` as a column named "index" (nylas): MySQL's goes first.
   const grammars = grammarOrder(options.dialect ?? (MYSQL_ADD_INDEX.test(prepared) ? 'mysql' : undefined));
-  const whole = parsers && readWith(parsers, grammars, prepared, origin);
+  // Other databases than PostgreSQL keep the case of an unquoted table name (MySQL), or match it in any case (SQLite).
+  const keepCase = options.dialect !== 'postgresql';
+  const whole = parsers && readWith(parsers, grammars, prepared, origin, keepCase);
   if (whole) return whole;
   const out: MigrationOp[] = [];
   for (const statement of splitStatements(prepared)) {
-    out.push(...((parsers && readWith(parsers, grammars, statement, origin)) ?? unreadable(statement, origin)));
+    out.push(...((parsers && readWith(parsers, grammars, statement, origin, keepCase)) ?? unreadable(statement, origin)));
   }
   return out;
 }
@@ -56,10 +58,10 @@ function grammarOrder(dialect: string | undefined): Grammar[] {
 }
 
 /** The ops of the SQL by the first grammar that parses it all, or undefined when none does. */
-function readWith(parsers: SqlParsers, grammars: Grammar[], sql: string, origin: SourceRef): MigrationOp[] | undefined {
+function readWith(parsers: SqlParsers, grammars: Grammar[], sql: string, origin: SourceRef, keepCase: boolean): MigrationOp[] | undefined {
   for (const grammar of grammars) {
     try {
-      return grammar === 'postgres' ? readPostgresOps(parsers, sql, origin) : readMysqlOps(parsers, grammar, sql, origin);
+      return grammar === 'postgres' ? readPostgresOps(parsers, sql, origin, keepCase) : readMysqlOps(parsers, grammar, sql, origin);
     } catch {
       // A syntax error in this grammar: try the next.
     }
@@ -148,14 +150,15 @@ function leadingWords(statement: string): string[] {
 
 /**
  * Bind parameters (`:name`, `%(name)s`, `%s`) become `$1`, which the grammars read as a value: they stand for data,
- * never for a table or column. Quoted text, `::` casts and comments are left as they are.
+ * never for a table or column. A colon escaped for `text()` (`'{}'\:\:jsonb`) is the colon SQLAlchemy sends, in quotes
+ * too. Quoted text, `::` casts and comments are otherwise left as they are.
  */
 function replaceBindParameters(sql: string): string {
   if (!/[:%]/.test(sql)) return sql;
   let out = '';
   scanSql(sql, (kind, start, end) => {
     const piece = sql.slice(start, end);
-    out += kind === 'code' ? piece.replace(/%\([A-Za-z_]\w*\)s|%s/g, '$$1').replace(/(^|[^:\w]):[A-Za-z_]\w*/g, (_m, before: string) => `${before}$1`) : piece;
+    out += kind === 'code' ? piece.replace(/%\([A-Za-z_]\w*\)s|%s/g, '$$1').replace(/\\:|(^|[^:\w]):[A-Za-z_]\w*/g, (_m, before: string | undefined) => (before === undefined ? ':' : `${before}$1`)) : piece.replaceAll('\\:', ':');
   });
   return out;
 }

@@ -5,8 +5,12 @@ import type { ColumnChanges, ColumnItem, ConstraintItem, MigrationOp, TableRef }
 import type { PgNode, PgToken, SqlParsers } from './sqlParsers';
 import { codeOfSql, constraintOp, opaqueSql, sqlOpBase, sqlType } from './sqlShared';
 
-/** Reads SQL with PostgreSQL's own grammar into ops; throws when it is not valid PostgreSQL. */
-export function readPostgresOps(parsers: SqlParsers, sql: string, origin: SourceRef): MigrationOp[] {
+/**
+ * Reads SQL with PostgreSQL's own grammar into ops; throws when it is not valid PostgreSQL. With `keepCase` (the
+ * database may not be PostgreSQL), a table named by an unquoted name in mixed case keeps that spelling beside the one
+ * PostgreSQL folds it to (`TableRef.spelled`).
+ */
+export function readPostgresOps(parsers: SqlParsers, sql: string, origin: SourceRef, keepCase = false): MigrationOp[] {
   const tree = parsers.postgres(sql);
   // Data changes, functions, grants and the like give no op: their text is not scanned for names and spans.
   if (!tree.stmts.some(({ stmt }) => PgStatementReader.reads(stmt))) return [];
@@ -15,10 +19,26 @@ export function readPostgresOps(parsers: SqlParsers, sql: string, origin: Source
   restoreLongNames(tree, tokens);
   // Temporary tables of this SQL (`CREATE TEMPORARY TABLE merge_map AS ...`, then indexed and dropped): not schema.
   const temporary = new Set<string>();
-  return tree.stmts.flatMap(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
+  const ops = tree.stmts.flatMap(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
     const text = source.text(stmt_location, stmt_len ? stmt_location + stmt_len : undefined);
     return new PgStatementReader(source, origin, text, temporary, parsers).read(stmt);
   });
+  if (keepCase) keepSpelling(ops, tokens);
+  return ops;
+}
+
+/** Gives each table an op names by an unquoted mixed-case name (`drop table PoolGroup`) that spelling too. */
+function keepSpelling(ops: MigrationOp[], tokens: PgToken[]): void {
+  const written = new Map<string, string>();
+  for (const tok of tokens) {
+    if (tok.tokenName === 'IDENT' && !tok.text.startsWith('"') && tok.text !== tok.text.toLowerCase()) written.set(tok.text.toLowerCase(), tok.text);
+  }
+  if (written.size === 0) return;
+  for (const op of ops) {
+    const table = 'table' in op ? op.table : undefined;
+    const spelled = table?.name !== undefined ? written.get(table.name) : undefined;
+    if (spelled !== undefined) (op as { table: TableRef }).table = { ...table, spelled };
+  }
 }
 
 /** ALTER TABLE subcommands that change nothing the analysis tracks (owner, storage, triggers, row security, ...). */

@@ -883,8 +883,13 @@ class ModelReader {
     if (!plan.table.columns.has(spec.name ?? target.name)) this.addColumn(plan, { attr: target.name, spec, origin: { file, span: stmt.s }, defaultNullable: !spec.primaryKey }, false);
   }
 
-  /** Attaches a module-level `Index(name, table.c.x, Model.y, ...)` or `UniqueConstraint(Model.x, ...)` to the table of its first column. */
-  private moduleConstraint(file: string, call: Extract<Expr, { k: 'call' }>, first: Expr | undefined, locals?: Locals): void {
+  /**
+   * Attaches a module-level `Index(name, table.c.x, Model.y, ...)` or `UniqueConstraint(Model.x, ...)` to the table of
+   * its first column.
+   */
+  private moduleConstraint(file: string, call: Extract<Expr, { k: 'call' }>, written: Expr | undefined, locals?: Locals): void {
+    // `*Model.columns_tuple` (koschei's `Index(name, *Dependency.nevra)`): the class that holds the tuple.
+    const first = written?.k === 'starred' ? written.value : written;
     if (first?.k !== 'attr') return;
     // `table.c.x` / `table.columns.x` on a Core table, `Model.x` or `Model.__table__.c.x` on a model class.
     const columns = first.obj.k === 'attr' && (first.obj.name === 'c' || first.obj.name === 'columns') ? first.obj.obj : first.obj;

@@ -69,7 +69,8 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
       const out: Literal[] = [];
       for (const item of e.items) {
         if (item.k === 'starred') {
-          const v = again(item.value);
+          // A dict unpacks to its keys.
+          const v = again(item.value) ?? dictKeys(resolver, file, item.value, locals);
           if (!Array.isArray(v)) return undefined;
           out.push(...v);
           continue;
@@ -231,6 +232,11 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
         if (typeof text !== 'string' || !affixes.every((a): a is string => typeof a === 'string')) return undefined;
         return affixes.some((a) => (starts ? text.startsWith(a) : text.endsWith(a)));
       }
+      if (e.fn.k === 'attr' && e.fn.name === 'replace' && e.args.length === 2 && e.kw.length === 0) {
+        // `DEFAULT.replace(":", r"\:")`: every occurrence, as Python replaces them.
+        const [text, from, to] = [again(e.fn.obj), again(e.args[0]), again(e.args[1])];
+        return typeof text === 'string' && typeof from === 'string' && typeof to === 'string' ? text.split(from).join(to) : undefined;
+      }
       if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1 && e.kw.length === 0) {
         // `" ".join(["CREATE INDEX ix", "ON t (a)"])`
         const [separator, items] = [again(e.fn.obj), again(e.args[0])];
@@ -353,6 +359,19 @@ export function evalDict(resolver: Resolver, file: string, e: Expr | undefined, 
     out[key] = value;
   }
   return out;
+}
+
+/** The keys of a dict written out (through a module constant), whatever its values are; undefined when any is unknown. */
+function dictKeys(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): Literal[] | undefined {
+  const bound = e.k === 'name' || e.k === 'attr' ? boundValue(resolver, file, e, locals) : { e, file };
+  if (bound?.e.k !== 'dict') return undefined;
+  const keys: Literal[] = [];
+  for (const [k] of bound.e.entries) {
+    const key = k ? evalLiteral(resolver, bound.file, k, bound.e === e ? locals : undefined) : undefined;
+    if (key === undefined) return undefined;
+    keys.push(key);
+  }
+  return keys;
 }
 
 /** A list of strings (`["a", "b"]`, `("a",)`, or a single string), or undefined. */

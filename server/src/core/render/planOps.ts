@@ -328,7 +328,9 @@ function droppedUniqueOp(table: TableRef, written: UniqueDef, dialect: string | 
 }
 
 function droppedForeignKeyOp(table: TableRef, written: ForeignKeyDef, dialect: string | undefined): Op {
-  const fk = databaseNamed(written, dialect);
+  // On MySQL, InnoDB's `<table>_ibfk_<n>`.
+  const mysql = (dialect === 'mysql' || dialect === 'mariadb') && written.name === undefined && written.mysqlName !== undefined;
+  const fk = mysql ? { ...written, name: written.mysqlName } : databaseNamed(written, dialect);
   if (fk.name) return { kind: 'drop_foreign_key', table, foreignKey: fk };
   const what = `the unnamed foreign key (${fk.columns.join(', ')}) -> ${fk.refTable}(${fk.refColumns.join(', ')})`;
   return { kind: 'comment', upgrade: [`TODO: drop ${what} of "${table.name}"; it has no name Alembic could use.`], downgrade: [`TODO: make ${what} of "${table.name}" again.`] };

@@ -1,7 +1,7 @@
 import type { Expr, Span } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt } from '../python/resolve';
-import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, methodArguments, spreadArguments, type Literal } from '../python/literals';
+import { boundValue, evalDict, evalLiteral, evalString, evalStringList, helperArguments, methodArguments, spreadArguments, type Literal } from '../python/literals';
 import type { ColumnAttribute, IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
 
@@ -369,6 +369,22 @@ export function isFinalName(ctx: EvalContext, e: Expr | undefined): boolean {
   return isOpF(ctx, e) || (e?.k === 'call' && calleeName(ctx, e) === 'sa.conv');
 }
 
+/**
+ * The columns a tuple or list of a model's attributes names (koschei's `nevra = (name, version, arch)` in the class
+ * body, unpacked as `*Dependency.nevra`): each attribute's name, or a string written there.
+ */
+function attributeTuple(ctx: EvalContext, e: Expr): string[] | undefined {
+  const bound = boundValue(ctx.resolver, ctx.file, e, ctx.locals);
+  if (bound?.e.k !== 'tuple' && bound?.e.k !== 'list') return undefined;
+  const out: string[] = [];
+  for (const item of bound.e.items) {
+    const name = item.k === 'str' ? item.v : item.k === 'name' ? item.id : item.k === 'attr' ? item.name : undefined;
+    if (name === undefined) return undefined;
+    out.push(name);
+  }
+  return out;
+}
+
 /** Reads a table-level constraint or index call, or undefined when the call is not one (or cannot be read). */
 export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k: 'call' }>): ConstraintSpec | undefined {
   const call = spreadArguments(written, ctx.locals);
@@ -392,7 +408,7 @@ export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k:
         continue;
       }
       if (a.k === 'starred') {
-        const inner = evalStringList(ctx.resolver, ctx.file, a.value, ctx.locals);
+        const inner = evalStringList(ctx.resolver, ctx.file, a.value, ctx.locals) ?? attributeTuple(ctx, a.value);
         if (inner) {
           out.push(...inner);
           continue;

@@ -149,6 +149,8 @@ export interface ForeignKeyDef {
   origin: SourceRef;
   /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`orders_user_id_fkey`). */
   databaseName?: string;
+  /** Migration side, unnamed: the name MySQL's InnoDB gave it (`orders_ibfk_1`), kept through renames. */
+  mysqlName?: string;
   /** Migration side: `use_alter=True` in create_table, which databases with ALTER leave to a later create_foreign_key. */
   useAlter?: true;
 }
