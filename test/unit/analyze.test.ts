@@ -1317,6 +1317,23 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await drift(`from sqlalchemy.orm import declared_attr, relationship\n${py(models)}`, upgrade), ['extra-table user_events']);
   });
 
+  it("says a function builds model classes with type(...) whose table names are not known, and reports no table as having no model (gnocchi)", async () => {
+    const models = `
+      class Resource(Base):
+          __tablename__ = "resource"
+          id = sa.Column(sa.Integer, primary_key=True)
+      class Indexer:
+          def build(self, tablename):
+              return type(str("%s_resource" % tablename), (ExtMixin, Resource), {"__tablename__": tablename})
+      class ExtMixin:
+          pass
+    `;
+    const upgrade = 'op.create_table("resource", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("instance", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
+    const found = await analysis(upgrade, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}` });
+    assert.deepEqual(found.map((f) => `${f.severity} ${f.code} ${f.table ?? ''}`), ['information unresolved ', 'information extra-table instance']);
+    assert.match(found[0].message, /built at run time with type\(\.\.\.\) in build\(\), its table name `tablename` unknown here/);
+  });
+
   it("names the class a mixin builds with type(...) from the mapped class's table name, however it is given (timesketch's LabelMixin)", async () => {
     const models = `
       class BaseModel(Base):

@@ -1093,6 +1093,7 @@ class SchemaReplay {
 
   /** Whether a table, column or index exists at this point of the replay; undefined when the replay cannot tell. */
   private exists(what: Existence): boolean | undefined {
+    if (what.enumType !== undefined) return this.enumTypeExists(what.enumType);
     if (what.table === undefined) return this.indexInSchema(what.index!, what.anySchema ? null : what.schema);
     const key = tableKey(what.table, what.schema);
     const asksTable = what.column === undefined && what.index === undefined && what.constraint === undefined;
@@ -1118,6 +1119,19 @@ class SchemaReplay {
     const index = what.index!;
     const unique = table.uniques.some((u) => (u.name !== undefined ? u.name === index : /_key\d*$/.test(index) || u.columns.includes(index)));
     return unique ? undefined : false;
+  }
+
+  /**
+   * Whether PostgreSQL has an enum type of this name: true while a column is typed with it; undefined otherwise, as a
+   * type may be made on its own (`CREATE TYPE`, `.create(bind)`) or left behind by a dropped table.
+   */
+  private enumTypeExists(name: string): boolean | undefined {
+    const asked = name.toLowerCase();
+    if (this.explains(['alter_enum', 'drop_enum'])) return undefined;
+    for (const table of this.schema.values()) {
+      for (const column of table.columns.values()) if (databaseEnumName(column.type)?.toLowerCase() === asked) return true;
+    }
+    return undefined;
   }
 
   /**

@@ -17,17 +17,20 @@ export interface CatalogQuery {
   answer: 'rows' | 'truth';
 }
 
-/** The catalog views read, with the columns that name a table, a column, an index and a schema in each. */
-const CATALOGS: Record<string, { table: string; column?: string; index?: string; schema: string }> = {
+/** The catalog views read, with the columns that name a table, a column, an index, a type and a schema in each. */
+const CATALOGS: Record<string, { table?: string; column?: string; index?: string; type?: string; schema?: string }> = {
   'information_schema.tables': { table: 'table_name', schema: 'table_schema' },
   'information_schema.columns': { table: 'table_name', column: 'column_name', schema: 'table_schema' },
   'pg_catalog.pg_indexes': { table: 'tablename', index: 'indexname', schema: 'schemaname' },
+  'pg_catalog.pg_type': { type: 'typname' },
 };
 
 /** Conditions that do not change what is asked: the catalog (the database in use), and that a table is a table. */
 const IGNORED_CONDITIONS: Record<string, (value: string | undefined) => boolean> = {
   table_catalog: () => true,
   table_type: (value) => value === 'BASE TABLE',
+  // pg_type's kind of type: an enum.
+  typtype: (value) => value === 'e',
 };
 
 /** Functions that stand for the schema (or MySQL database) the connection uses: no schema of its own. */
@@ -81,7 +84,7 @@ function existenceAsked(select: PgNode): Existence | undefined {
     const other = columnOf(expr.lexpr) !== undefined ? expr.rexpr : expr.lexpr;
     if (column === undefined) return undefined;
     if (IGNORED_CONDITIONS[column]?.(textOf(other))) continue;
-    if (column === catalog.schema) {
+    if (catalog.schema !== undefined && column === catalog.schema) {
       schemaGiven = true;
       // The schema in use (`current_schema()`) or the default one is no schema of its own.
       const fn = other?.FuncCall ? nameOf(other.FuncCall.funcname) : undefined;
@@ -92,10 +95,12 @@ function existenceAsked(select: PgNode): Existence | undefined {
       continue;
     }
     const text = textOf(other);
-    if (text === undefined || ![catalog.table, catalog.column, catalog.index].includes(column)) return undefined;
+    if (text === undefined || ![catalog.table, catalog.column, catalog.index, catalog.type].includes(column)) return undefined;
     found[column] = text;
   }
-  const table = found[catalog.table];
+  // `SELECT 1 FROM pg_type WHERE typname = 'sessionresults'`: PostgreSQL's enum type of that name.
+  if (catalog.type) return found[catalog.type] !== undefined ? { enumType: found[catalog.type] } : undefined;
+  const table = catalog.table !== undefined ? found[catalog.table] : undefined;
   // An index asked for by its name alone: PostgreSQL's index names are unique in a schema.
   if ((table === undefined && !catalog.index) || (catalog.column && found[catalog.column] === undefined) || (catalog.index && found[catalog.index] === undefined)) return undefined;
   return {

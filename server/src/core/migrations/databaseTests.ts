@@ -15,6 +15,8 @@ export interface Existence {
   index?: string;
   /** With no table: the index may be in any schema (`pg_indexes` asked with no `schemaname`). */
   anySchema?: true;
+  /** A named enum type of PostgreSQL (`pg_type` asked for a `typname`): no table. */
+  enumType?: string;
   /** A constraint the Inspector lists by name (`get_foreign_keys`, `get_unique_constraints`, `get_check_constraints`), by Alembic's `type_`. */
   constraint?: { type: ConstraintType; name: string };
 }

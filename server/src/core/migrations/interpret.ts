@@ -1433,7 +1433,7 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
   if (op.kind === 'legacy_alter_table') return false;
   if (!tablesOf(op)?.length) return true;
   if (what.table !== undefined && !ownTableKeys(op).includes(tableKey(what.table, what.schema))) return false;
-  if (what.column !== undefined) return !INDEX_OR_CONSTRAINT_OPS.has(op.kind);
+  if (what.column !== undefined || what.enumType !== undefined) return !INDEX_OR_CONSTRAINT_OPS.has(op.kind);
   if (what.index !== undefined) {
     const other = op.kind === 'create_index' ? op.index?.name : op.kind === 'drop_index' ? op.name : undefined;
     return other === undefined || other === what.index;

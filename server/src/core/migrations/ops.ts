@@ -601,7 +601,8 @@ function readColumnChanges(scope: OpScope, args: Map<string, Expr>, note: (what:
   const type = args.get('type_');
   const read = type && evalType(scope, type);
   if (type) changes.type = read ?? { name: exprText(type), args: {}, text: exprText(type) };
-  if (type && !read) changes.typeUnread = exprText(type);
+  // A type class this check does not know (`UrlType()`) keeps its name; a variable it cannot follow is said.
+  if (type && !read && type.k !== 'call' && !['class', 'ext'].includes(scope.resolver.resolve(scope.file, type, scope.locals).t)) changes.typeUnread = exprText(type);
   const nullable = args.get('nullable');
   if (nullable && !(nullable.k === 'const' && nullable.v === null)) {
     const v = evalLiteral(scope.resolver, scope.file, nullable, scope.locals);

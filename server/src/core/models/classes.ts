@@ -87,6 +87,12 @@ export class ClassGraph {
     return out;
   }
 
+  /** Whether a class with this base expression is mapped by SQLAlchemy: a declarative base, or a class under one. */
+  isMappingBase(file: string, e: Expr): boolean {
+    const info = this.baseInfo(file, e);
+    return info.t === 'root' || (info.t === 'class' && this.rootOf(info.ref) !== undefined);
+  }
+
   private baseInfo(file: string, e: Expr, depth = 0): BaseInfo {
     // `SQLAlchemyBaseUserTable[int]`: a generic class made concrete is that class.
     if (e.k === 'subscript') return this.baseInfo(file, e.obj, depth);

@@ -80,7 +80,11 @@ class ModelReader {
             this.classHeldTables(ref);
           }
           for (const s of stmt.body) if (s.k === 'assign' && s.value?.k === 'call') this.factoryInstance(file, s.value, classBodyNames(ref, s.value));
-        } else if (stmt.k === 'def') factories.push({ file, def: stmt });
+          for (const s of stmt.body) if (s.k === 'def') this.noteTypeBuiltModels(file, s);
+        } else if (stmt.k === 'def') {
+          factories.push({ file, def: stmt });
+          this.noteTypeBuiltModels(file, stmt);
+        }
         else if (stmt.k === 'assign' && stmt.value?.k === 'call') {
           this.coreTable(file, stmt.value, stmt.targets[0]);
           this.factoryInstance(file, stmt.value, undefined);
@@ -227,6 +231,25 @@ class ModelReader {
       if (s.k !== 'class' || !this.isMappedClass({ file, cls: s })) continue;
       const what = someRead ? 'the table of a call whose arguments cannot be evaluated statically is not checked' : 'its table and columns cannot be read statically and are not checked';
       this.noteUnnamed(`model ${s.name}`, { file, span: s.nameSpan }, `Model ${s.name} is made by ${def.name}() each time it is called: ${what}.`);
+    }
+  }
+
+  /**
+   * Model classes a function builds with `type(name, (..., Model), {"__tablename__": tablename})` (gnocchi's one per
+   * resource type, its table name a row of the database): a table no model names may be one of them, which is said.
+   */
+  private noteTypeBuiltModels(file: string, def: Extract<Stmt, { k: 'def' }>): void {
+    // A mixin's declared_attr builds one per mapped class, named with `cls` bound (noteRuntimeModels).
+    if (this.isDeclaredAttr(file, def)) return;
+    for (const call of callsIn(def.body)) {
+      if (call.fn.k !== 'name' || call.fn.id !== 'type' || call.args.length !== 3 || call.args[1].k !== 'tuple' || call.args[2].k !== 'dict') continue;
+      const key = (name: string): Expr | undefined => (call.args[2] as Extract<Expr, { k: 'dict' }>).entries.find(([k]) => k?.k === 'str' && k.v === name)?.[1];
+      const tableName = key('__tablename__');
+      // With `__table__` (aiida's copies for SQLite) it maps a Table already made, not a table of its own.
+      if (!tableName || key('__table__') || evalString(this.resolver, file, tableName) !== undefined) continue;
+      if (!call.args[1].items.some((base) => this.graph.isMappingBase(file, base))) continue;
+      const what = `the model class ${def.name}() builds with type(...)`;
+      this.noteUnnamed(what, { file, span: call.s }, `A model class is built at run time with type(...) in ${def.name}(), its table name \`${exprText(tableName)}\` unknown here: a table no model names may be one it maps, and is not reported.`);
     }
   }
 

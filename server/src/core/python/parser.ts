@@ -121,10 +121,11 @@ export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonP
 
 const MAX_ERRORS = 20;
 /**
- * What makes a plain method's body worth reading: a call of Alembic's configure(), a column made there, or an op of a
- * helper object a migration uses (`self.op.drop_index(...)`).
+ * What makes a plain method's body worth reading: a call of Alembic's configure(), a column made there, an op of a
+ * helper object a migration uses (`self.op.drop_index(...)`), or a model class built with `type(...)` (a
+ * `"__tablename__"` key).
  */
-const METHOD_BODY_NEEDED = /\.configure\(|\b(mapped_column|Column)\(|\b_?op\.\w+\(/;
+const METHOD_BODY_NEEDED = /\.configure\(|\b(mapped_column|Column)\(|\b_?op\.\w+\(|["']__tablename__["']/;
 const MAX_DEPTH = 200;
 const IMPORTS_ALEMBIC = /^[ \t]*(?:from[ \t]+alembic\b|import[ \t]+alembic\b)/m;
 const COMPARE_OPS = new Set<string>(['==', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'is', 'is not']);
