@@ -556,6 +556,23 @@ class Workout(Base):
     assert.ok(batch.downgrade.includes("    batch_op.create_primary_key('pk_stock', ['warehouse_id'])"));
   });
 
+  it('makes the key of a table the migrations made without one, and drops only it again', async () => {
+    const env = await environment({
+      'app/models.py': `${modelsHead(8)}
+        class Assoc(Base):
+            __tablename__ = "assoc"
+            post_id = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
+            user_id = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
+      `,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, `
+        op.create_table("assoc", sa.Column("post_id", sa.Integer(), nullable=False), sa.Column("user_id", sa.Integer(), nullable=False))
+      `),
+    });
+    const ops = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' });
+    assert.deepEqual(ops.upgrade.filter((l) => !l.startsWith('#')), ["op.create_primary_key('assoc_pkey', 'assoc', ['post_id', 'user_id'])"]);
+    assert.deepEqual(ops.downgrade.filter((l) => !l.startsWith('#')), ["op.drop_constraint('assoc_pkey', 'assoc', type_='primary')"]);
+  });
+
   it("drops an unnamed key by the name PostgreSQL gave it when it was made, also after its table was renamed", async () => {
     const env = await environment({
       'app/models.py': `${modelsHead(8)}
@@ -573,9 +590,9 @@ class Workout(Base):
     });
     const pg = renderChangeOps({ changes: env.changes, batch: false, dialect: 'postgresql' }).upgrade.filter((l) => l.startsWith('op.drop_constraint'));
     assert.deepEqual(pg, ["op.drop_constraint('orders_pkey', 'purchases', type_='primary')", "op.drop_constraint('orders_user_id_fkey', 'purchases', type_='foreignkey')"]);
-    // MySQL's InnoDB named the key orders_ibfk_1.
+    // MySQL's InnoDB named the key orders_ibfk_1, and renamed it with its table.
     const mysql = renderChangeOps({ changes: env.changes, batch: false, dialect: 'mysql' }).upgrade.filter((l) => l.startsWith('op.drop_constraint'));
-    assert.ok(mysql.includes("op.drop_constraint('orders_ibfk_1', 'purchases', type_='foreignkey')"), mysql.join('\n'));
+    assert.ok(mysql.includes("op.drop_constraint('purchases_ibfk_1', 'purchases', type_='foreignkey')"), mysql.join('\n'));
   });
 
   it('names the schema of tables outside the default one', async () => {

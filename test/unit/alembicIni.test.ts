@@ -21,6 +21,21 @@ describe('alembic.ini as configparser reads it', () => {
     assert.deepEqual(envs.map((e) => [e.name, e.scriptLocation, e.dialect]), [['alembic.ini', 'alembic', 'postgresql'], ['alembic.ini [tenants]', 'alembic_tenants', 'postgresql']]);
   });
 
+  it("takes a multidb template's databases from the revisions' upgrade_<name>() where the app sets `databases` at run time (LinOTP)", () => {
+    const texts: Record<string, string> = {
+      'alembic.ini': '[alembic]\nscript_location = migrations\n',
+      'migrations/env.py': 'from alembic import context\ndb_names = context.config.get_main_option("databases")\n',
+      'migrations/versions/a.py': 'def upgrade(engine_name):\n    globals()["upgrade_%s" % engine_name]()\n\ndef upgrade_main():\n    pass\n\ndef upgrade_audit():\n    pass\n',
+      // A plain upgrade() with a helper named like one: no database of its own.
+      'migrations/versions/b.py': 'def upgrade():\n    upgrade_data()\n\ndef upgrade_data():\n    pass\n',
+    };
+    const envs = discoverEnvironments({ files: Object.keys(texts), readText: (f) => texts[f] });
+    assert.deepEqual(envs.map((e) => e.engine), ['audit', 'main']);
+    // An env.py that does not read `databases` is no multidb one.
+    const plain = discoverEnvironments({ files: Object.keys(texts), readText: (f) => (f === 'migrations/env.py' ? 'from alembic import context\n' : texts[f]) });
+    assert.deepEqual(plain.map((e) => e.engine), [undefined]);
+  });
+
   it("splits version_locations on path_separator (Alembic 1.16's name) as on version_path_separator", () => {
     const files = ['alembic.ini', 'migrations/env.py', 'migrations/versions/a.py', 'plugin/versions/p.py'];
     for (const key of ['path_separator', 'version_path_separator']) {

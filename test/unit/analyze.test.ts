@@ -78,10 +78,11 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
   });
 
   it('treats String(255) = VARCHAR(length=255), Numeric = DECIMAL, and a side without length as equal', async () => {
-    const found = await drift(`${USERS}      name = sa.Column(sa.String(255))\n      price = sa.Column(sa.Numeric(10, 2))\n      bio = sa.Column(sa.String)\n`, `
+    const found = await drift(`${USERS}      name = sa.Column(sa.String(255))\n      price = sa.Column(sa.Numeric(10, 2))\n      bio = sa.Column(sa.String)\n      cost = sa.Column(sa.Numeric(18, 6))\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.VARCHAR(length=255)),
-          sa.Column("price", sa.DECIMAL(precision=10, scale=2)), sa.Column("bio", sa.String(length=80)), sa.PrimaryKeyConstraint("id"))
+          sa.Column("price", sa.DECIMAL(precision=10, scale=2)), sa.Column("bio", sa.String(length=80)), sa.Column("cost", sa.Numeric('18,6')), sa.PrimaryKeyConstraint("id"))
     `);
+    // senlin's Numeric('18,6'): SQLAlchemy writes NUMERIC(18,6).
     assert.deepEqual(found, []);
   });
 
@@ -567,6 +568,12 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, `${create('participant_id')}\nexec(CODE)`), ['primary-key-mismatch rsvp']);
   });
 
+  it("reports a key the model declares on a table the migrations make without one (knowledge-repo's assoc_post_author)", async () => {
+    const models = `${USERS}  class Assoc(Base):\n      __tablename__ = "assoc"\n      post_id = sa.Column(sa.Integer, primary_key=True, autoincrement=False)\n      user_id = sa.Column(sa.Integer, primary_key=True, autoincrement=False)\n`;
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\nop.create_table("assoc", sa.Column("post_id", sa.Integer(), nullable=False), sa.Column("user_id", sa.Integer(), nullable=False))';
+    assert.deepEqual(await drift(models, upgrade), ['primary-key-mismatch assoc']);
+  });
+
   it("reads an include_name test on parent_names' table name (nova's REMOVED_COLUMNS)", async () => {
     const models = `${USERS}      name = sa.Column(sa.String(80))\n`;
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(80)), sa.Column("internal_id", sa.Integer()), sa.Column("vpmems", sa.Text()))';
@@ -614,6 +621,13 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await found("config.get_main_option('exclude_tables').split()", 'exclude_tables = user\n  spatial_ref_sys\n'), []);
     // Python's split(",") keeps the spaces: " spatial_ref_sys" names no table.
     assert.deepEqual(await found("context.config.get_section('alembic:exclude')['tables'].split(',')", '\n[alembic:exclude]\ntables = user, spatial_ref_sys\n'), ['extra-table spatial_ref_sys']);
+  });
+
+  it('puts the note on an environment without env.py and without models on its first revision, and says it has no env.py (invenio-records)', async () => {
+    const project = new Project(await testParser());
+    project.setFile('pkg/alembic/a1_create.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("records", sa.Column("id", sa.Integer(), primary_key=True))\n');
+    const notes = project.analyze().findings.filter((f) => f.code === 'unresolved');
+    assert.deepEqual(notes.map((f) => [f.file, f.message.split(',')[0]]), [['pkg/alembic/a1_create.py', 'the environment has no env.py']]);
   });
 
   it("notes the tables SQLAlchemy-Continuum makes for __versioned__ models, not as tables no model describes (ihatemoney)", async () => {
@@ -1457,6 +1471,18 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     `;
     assert.deepEqual(await drift(models, upgrade), ['enum-mismatch users.kind']);
     assert.deepEqual(await drift(models, upgrade, { 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n' }), []);
+  });
+
+  it("says an enum type's values stay those of the type of that name on PostgreSQL only, where the dialect is not known (neutron-vpnaas)", async () => {
+    const models = `${USERS}      kind = sa.Column(sa.Enum("a", "b", name="kind"))\n`;
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("kind", sa.Enum("a", name="kind")), sa.PrimaryKeyConstraint("id"))
+      op.alter_column("users", "kind", type_=sa.Enum("a", "b", name="kind"))
+    `;
+    const messages = async (ini: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`, 'alembic.ini': ini })).map((f) => f.message);
+    assert.deepEqual(await messages('[alembic]\nscript_location = migrations\n'), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).`]);
+    assert.deepEqual(await messages(INI), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' (head a1).`]);
+    assert.deepEqual(await messages('[alembic]\nscript_location = migrations\nsqlalchemy.url = mysql://localhost/app\n'), []);
   });
 
   it('does not report an unnamed unique constraint of the migrations on SQLite, which reflects it without a name (keystone)', async () => {

@@ -54,6 +54,10 @@ describe('config: a script_location that names no folder of the project', () => 
       assert.deepEqual(found, [['missing-script-location', 'information', `script_location "${script}" of alembic.ini names a package this project does not hold (installed elsewhere?): no revision of it is read.`]], script);
     }
     assert.deepEqual(await findings({ 'backend/alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\n' }, 'backend/migrations'), []);
+    // An absolute path that leaves nothing to check (pagure's deployment config) is noted, not passed over in silence.
+    const alone = new Project(await testParser());
+    alone.setFile('alembic.ini', '[alembic]\nscript_location = /usr/share/pagure/alembic\n');
+    assert.deepEqual(alone.analyze().findings.map((f) => [f.code, f.severity, f.message]), [['missing-script-location', 'information', 'script_location "/usr/share/pagure/alembic" of alembic.ini is an absolute path that is no folder of this project (a deployment\'s?): no revision of it is read.']]);
   });
 
   it("is found in the portion of a namespace package that holds it (a polylith's bases/pkg and components/pkg: renku)", async () => {

@@ -235,8 +235,11 @@ describe('migrations: replaying column ops', () => {
         name_type = read_type_from_database()
         with op.batch_alter_table("users") as batch_op:
             batch_op.alter_column("name", nullable=False, type_=name_type)
+        op.alter_column("users", "email", type_=None, nullable=True)
       `, 'from elsewhere import read_type_from_database'),
     });
+    // `type_=None` changes no type.
+    assert.deepEqual(table(r, 'users').columns.get('email')!.type?.args, { length: 255 });
     assert.deepEqual(r.findings.map((f) => f.message), ['batch_op.alter_column: could not evaluate the type `name_type` statically; the type of column "users.name" is not compared.']);
     const name = table(r, 'users').columns.get('name')!;
     assert.deepEqual([name.nullable, name.unknown], [false, ['type']]);
@@ -294,14 +297,17 @@ describe('migrations: replaying column ops', () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),
       'v/b.py': rev('b', 'a', `
-        op.create_table("posts", sa.Column("id", sa.Integer, primary_key=True), sa.Column("author", sa.Integer, sa.ForeignKey("users.id")))
+        users_table = sa.Table("users", sa.MetaData(), autoload_with=op.get_bind())
+        op.create_table("posts", sa.Column("id", sa.Integer, primary_key=True), sa.Column("author", sa.Integer, sa.ForeignKey(users_table.c.id)))
         op.alter_column("users", "id", new_column_name="user_id")
         op.alter_column("users", "email", new_column_name="mail", existing_type=sa.String(255))
+        op.alter_column("users", "name", name="full_name")
       `),
     });
     assert.deepEqual(r.findings, []);
     const users = table(r, 'users');
-    assert.deepEqual([...users.columns.keys()], ['user_id', 'mail', 'name', 'created_at']);
+    // `name=` is the new name, as Alembic before 1.0 took it (fedocal).
+    assert.deepEqual([...users.columns.keys()], ['user_id', 'mail', 'full_name', 'created_at']);
     assert.deepEqual([users.primaryKey, users.uniques[0].columns], [['user_id'], ['mail']]);
     assert.deepEqual(users.columns.get('mail')!.history?.map((h) => h.op), ['create_table', 'alter_column']);
     assert.deepEqual(table(r, 'posts').foreignKeys[0].refColumns, ['user_id']);
@@ -603,6 +609,18 @@ describe('migrations: alter_column on MySQL', () => {
     const pools = table(r, 'Pools');
     assert.deepEqual(pools.foreignKeys.map((fk) => [fk.columns, fk.ondelete]), [[['group'], 'CASCADE']]);
     assert.equal(pools.uncertainConstraints, undefined);
+    // InnoDB renames the names it gave with the table: the key is purchases_ibfk_1 after the rename, never orders_ibfk_1.
+    const renamed = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
+        op.create_table("orders", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id")), sa.Column("shop_id", sa.Integer()))
+        op.rename_table("orders", "purchases")
+        op.create_foreign_key(None, "purchases", "users", ["shop_id"], ["id"])
+        op.drop_constraint("purchases_ibfk_1", "purchases", type_="foreignkey")
+      `),
+    });
+    assert.deepEqual(renamed.findings, []);
+    assert.deepEqual(table(renamed, 'purchases').foreignKeys.map((fk) => [fk.columns, fk.mysqlName]), [[['shop_id'], 'purchases_ibfk_2']]);
   });
 });
 

@@ -189,6 +189,6 @@ describe('model edits: update the model to match the migrations', () => {
     const r = await updateModel(`${CLASSIC}      kind = sa.Column(sa.String(10))\n`,
       `op.create_table("users", sa.Column("id", sa.Integer(), nullable=True), sa.Column("kind", sa.Enum("a", "b", name="kind")))`);
     assert.equal(r.fixed, 0);
-    assert.deepEqual(r.left.sort(), ['nullable-mismatch users.id', 'type-mismatch users.kind']);
+    assert.deepEqual(r.left.sort(), ['nullable-mismatch users.id', 'primary-key-mismatch users.undefined', 'type-mismatch users.kind']);
   });
 });

@@ -624,6 +624,22 @@ describe('models -> schema: module-level indexes', () => {
       `,
     });
     assert.deepEqual(tables.get('dependency')!.indexes.map((i) => [i.name, i.columns, i.unique]), [['ix_dependency_composite', ['name', 'arch'], true]]);
+    // A tuple of names imported from elsewhere names no column of the class: nothing is attached.
+    const imported = await modelTables({
+      'models.py': `
+        from sqlalchemy import Column, Index, Integer, String
+        from sqlalchemy.orm import declarative_base
+        from elsewhere import TENANT_COLUMN
+        Base = declarative_base()
+        class Thing(Base):
+            __tablename__ = "things"
+            id = Column(Integer, primary_key=True)
+            name = Column(String)
+            key = (TENANT_COLUMN, name)
+        Index("ix_things_key", *Thing.key)
+      `,
+    });
+    assert.deepEqual(imported.get('things')!.indexes, []);
   });
 
   it("attaches a module-level UniqueConstraint on model attributes, not one in a class body given names (mistral's NamedLock)", async () => {

@@ -48,6 +48,20 @@ describe('reading a project folder', () => {
     }
   });
 
+  it('passes over a link to nothing (pagure), and reads a link to a file', () => {
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-links-'));
+    try {
+      fs.writeFileSync(path.join(top, 'real.py'), 'X = 1\n');
+      fs.symlinkSync(path.join(top, 'real.py'), path.join(top, 'linked.py'));
+      fs.symlinkSync('/does/not/exist.py', path.join(top, 'dangling.py'));
+      const read = readProjectBytes(top);
+      assert.deepEqual([...read.files.keys()].sort(), ['linked.py', 'real.py']);
+      assert.deepEqual(read.skipped, []);
+    } finally {
+      fs.rmSync(top, { recursive: true, force: true });
+    }
+  });
+
   it('says that a file name which is not UTF-8 is why a file cannot be read', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-read-'));
     try {

@@ -479,7 +479,8 @@ export class Project {
     const migrateFiles = (): string[] => pyFiles.filter((f) => this.files.get(f)!.migrateLike);
     const envFiles = replays.map(({ env }) => `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`);
     const imports = replays.length < 2 ? [] : envFiles.map((f) => (this.files.has(f) ? memos.loadedModules.get(f, () => loadedModuleFiles(resolver, f)) : new Set<string>()));
-    const owners = assignModels(models.tables, replays.map((r) => r.replay.schema), replays.map((r) => r.env.scriptLocation), imports);
+    // With one environment, every model is compared in it (no map of 2,000 entries made per keystroke).
+    const owners = replays.length < 2 ? undefined : assignModels(models.tables, replays.map((r) => r.replay.schema), replays.map((r) => r.env.scriptLocation), imports);
     replays.forEach(({ env, graph, heads, dialect, replay, detached }, i) => {
       const envPy = envFiles[i];
       const hasEnvPy = this.files.has(envPy);
@@ -487,7 +488,7 @@ export class Project {
       const target = hasEnvPy ? memos.targetMetadata.get(targetKey, () => readTargetMetadata({ resolver, file: envPy, engine: env.engine })) : undefined;
       // The project modules env.py loads, where two tables of one name make it matter (read once per env.py text).
       const loads = (): Set<string> => imports[i] ?? (hasEnvPy ? memos.loadedModules.get(envPy, () => loadedModuleFiles(resolver, envPy)) : new Set<string>());
-      const targeted = targetedModels(models.tables.filter((t) => owners.get(t)!.includes(i)), replay.schema, target, loads);
+      const targeted = targetedModels(owners ? models.tables.filter((t) => owners.get(t)!.includes(i)) : models.tables, replay.schema, target, loads);
       const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
       const asWritten = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
       // Where env.py leaves compare_type to Alembic's default, the Alembic the project requires decides it.
@@ -499,11 +500,11 @@ export class Project {
       const cyclic = graph.problems.some((p) => p.code === 'revision-cycle' && this.stepsOf(p.file, dialect, env.engine, resolver).length > 0);
       // A table another environment's model describes, which this env.py does not seem to load: it may well load it
       // at run time (OpenHands' enterprise edition shares the core edition's tables), so it is not called extra.
-      const elsewhere = replays.length < 2 ? [] : models.tables.filter((t) => !owners.get(t)!.includes(i) && replay.schema.has(tableKey(t.name, t.schema))).map((t) => ({
+      const elsewhere = !owners ? [] : models.tables.filter((t) => !owners.get(t)!.includes(i) && replay.schema.has(tableKey(t.name, t.schema))).map((t) => ({
         what: `model ${t.modelName ?? t.name}`,
         origin: t.origin,
         name: t.name,
-        why: `a model of ${owners.get(t)!.map((j) => replays[j].env.name).join(', ')} whose module this env.py does not load (directly or through what it imports), though it may at run time`,
+        why: `a model of ${owners!.get(t)!.map((j) => replays[j].env.name).join(', ')} whose module this env.py does not load (directly or through what it imports), though it may at run time`,
       }));
       const unnamedModels = elsewhere.length > 0 ? [...models.unnamed, ...elsewhere] : models.unnamed;
       // Which pydantic SQLModel runs on decides a field whose default is None; asked only where a model has one.
@@ -514,7 +515,7 @@ export class Project {
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
       const unexplained = targeted.length > 0 ? [] : diffed.filter((c) => c.finding.code === 'extra-table' && (c.finding.severity !== 'information' || (c.kind === 'drop-table' && c.tentative === 'moved away')));
       const source = unexplained.length > 0 && hasEnvPy ? memos.targetSource.get(targetKey, () => readTargetMetadataSource({ resolver, file: envPy, engine: env.engine })) : undefined;
-      const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: source, targetRead: target !== undefined, fallbackFile: env.configFile ?? envPy });
+      const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: source, targetRead: target !== undefined, fallbackFile: env.configFile ?? (hasEnvPy ? envPy : (graph.revisions.get(graph.order[0])?.file ?? envPy)), noEnvPy: !hasEnvPy });
       const compared = noModels ? diffed.filter((c) => !unexplained.includes(c)) : diffed;
       const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(compared, rules), compare), graph, baseline: settings.baseline });
       if (noModels) findings.push(noModels);
@@ -585,12 +586,17 @@ export class Project {
     const envs = memos.environments
       .get(allFiles, (f) => this.files.get(f)?.text, (readText) => discoverEnvironments({ files: allFiles, readText }))
       .map((e) => ({ ...e, versionLocations: [...e.versionLocations] }));
+    // A deployment's absolute path (`/srv/app/migrations` in a container) is said only where it leaves nothing to check.
+    const othersFound = envs.some((e) => !e.missingScriptLocation);
     for (const env of envs) {
       if (!env.missingScriptLocation || !env.configFile) continue;
       const { written, span, outside } = env.missingScriptLocation;
+      if (outside === 'absolute' && othersFound) continue;
       if (outside) {
-        // A package installed where Alembic runs: not wrong, only not here.
-        const message = `script_location "${written}" of ${env.name} names a package this project does not hold (installed elsewhere?): no revision of it is read.`;
+        // A package installed, or a deployment's folder, where Alembic runs: not wrong, only not here.
+        const message = outside === 'absolute'
+          ? `script_location "${written}" of ${env.name} is an absolute path that is no folder of this project (a deployment's?): no revision of it is read.`
+          : `script_location "${written}" of ${env.name} names a package this project does not hold (installed elsewhere?): no revision of it is read.`;
         findings.push({ ...makeFinding('missing-script-location', { message, file: env.configFile, span }), severity: 'information' });
         continue;
       }
@@ -898,8 +904,20 @@ function oneTablePerName(tables: TableDef[], loads: () => Set<string>): TableDef
 
 /** Whether a model has a SQLModel field whose default is None (see `ColumnDef.noneDefault`). */
 function hasNoneDefault(tables: TableDef[]): boolean {
-  for (const t of tables) for (const c of t.columns.values()) if (c.noneDefault) return true;
-  return false;
+  return tables.some(tableHasNoneDefault);
+}
+
+/** Per model table (kept while its file is unchanged): whether a column of it has a default of None. */
+const noneDefaults = new WeakMap<TableDef, boolean>();
+
+function tableHasNoneDefault(t: TableDef): boolean {
+  let known = noneDefaults.get(t);
+  if (known === undefined) {
+    known = false;
+    for (const c of t.columns.values()) if (c.noneDefault) known = true;
+    noneDefaults.set(t, known);
+  }
+  return known;
 }
 
 /** The files that say what the project requires (see `isRequirementsFile`), by the folder that holds them. */
@@ -957,11 +975,20 @@ function nearestEnvironment(envs: AlembicEnvironment[], dir: string): AlembicEnv
 }
 
 /** The findings without repeats (same place, rule and message), and for each repeat the finding kept in its place. */
+/** A finding's identity for `dedupe`, made once per finding object (the engine keeps those of what did not change). */
+const dedupeKeys = new WeakMap<Finding, string>();
+
+function dedupeKey(f: Finding): string {
+  let key = dedupeKeys.get(f);
+  if (key === undefined) dedupeKeys.set(f, (key = `${f.file}:${f.span.join(',')}:${f.code}:${f.message}`));
+  return key;
+}
+
 function dedupe(findings: Finding[]): { unique: Finding[]; sameAs: Map<Finding, Finding> } {
   const first = new Map<string, Finding>();
   const sameAs = new Map<Finding, Finding>();
   const unique = findings.filter((f) => {
-    const key = `${f.file}:${f.span.join(',')}:${f.code}:${f.message}`;
+    const key = dedupeKey(f);
     const earlier = first.get(key);
     if (earlier) {
       sameAs.set(f, earlier);

@@ -85,10 +85,15 @@ export function readProjectBytes(root: string): ProjectBytes {
       files.set(rel, read.bytes);
       stamps.set(rel, read.stamp);
     } catch (e) {
-      skipped.push({ file: rel, reason: unreadable(rel, e) });
+      if (!danglingLink(link, e)) skipped.push({ file: rel, reason: unreadable(rel, e) });
     }
   });
   return { files, skipped, stamps };
+}
+
+/** A link to nothing (pagure's hooks link to a deployment's path): no file of the project, passed over. */
+function danglingLink(link: boolean, e: unknown): boolean {
+  return link && (e as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 /** The files readProjectBytes would read, each with what the file system says of it, and the ones it would skip; nothing is read. */
@@ -102,7 +107,7 @@ export function stampProjectFiles(root: string): { stamps: Map<string, FileStamp
       if (stat.size > MAX_FILE_BYTES) skipped.push({ file: rel, reason: TOO_LARGE_REASON });
       else stamps.set(rel, stampOf(stat));
     } catch (e) {
-      skipped.push({ file: rel, reason: unreadable(rel, e) });
+      if (!danglingLink(link, e)) skipped.push({ file: rel, reason: unreadable(rel, e) });
     }
   });
   return { stamps, skipped };

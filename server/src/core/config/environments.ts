@@ -30,11 +30,11 @@ export interface AlembicEnvironment {
   /** Its settings as `config.get_main_option` gives them to a template (`databases` in the multidb one). */
   mainOptions?: Record<string, string>;
   /**
-   * The config's `script_location` as written, with the span of its line in the config file, when it is a relative
-   * path that names no folder of the project: Alembic stops on it ("Path doesn't exist"). `outside`: a package the
-   * project does not hold, which may be installed.
+   * The config's `script_location` as written, with the span of its line in the config file, when it names no folder
+   * of the project: a relative path Alembic stops on ("Path doesn't exist"); `outside`, a package the project does not
+   * hold, which may be installed, or an absolute path (a deployment's), which may exist where Alembic runs.
    */
-  missingScriptLocation?: { written: string; span: Span; outside?: true };
+  missingScriptLocation?: { written: string; span: Span; outside?: 'package' | 'absolute' };
 }
 
 const KNOWN_DIALECTS = new Set(['postgresql', 'postgres', 'sqlite', 'mysql', 'mariadb', 'mssql', 'oracle', 'cockroachdb', 'snowflake', 'redshift', 'duckdb']);
@@ -81,22 +81,22 @@ function isTemplatePlaceholder(value: string): boolean {
 }
 
 /**
- * Whether a location names no folder of the project: `missing` surely, `outside` for a package it does not hold (which
- * may be installed), undefined when it names one, or an absolute path (a deployment's, say `/usr/src/app/migrations`
- * in a container, which may exist on the machine that runs Alembic).
+ * Whether a location names no folder of the project: `missing` surely, `package` for a package it does not hold (which
+ * may be installed), `absolute` for an absolute path that is none of its folders (a deployment's, say
+ * `/usr/share/pagure/alembic`, which may exist on the machine that runs Alembic), undefined when it names one.
  */
-function missingFolder(location: string, located: string, folders: Set<string>): 'missing' | 'outside' | undefined {
+function missingFolder(location: string, located: string, folders: Set<string>): 'missing' | 'package' | 'absolute' | undefined {
   if (located === '' || folders.has(located)) return undefined;
   const loc = location.trim();
-  if (loc.startsWith('/') || /^[A-Za-z]:[\\/]/.test(loc) || loc.startsWith('~')) return undefined;
-  return /^([A-Za-z_][\w.]*):/.test(loc) ? 'outside' : 'missing';
+  if (loc.startsWith('/') || /^[A-Za-z]:[\\/]/.test(loc) || loc.startsWith('~')) return 'absolute';
+  return /^([A-Za-z_][\w.]*):/.test(loc) ? 'package' : 'missing';
 }
 
 /** What an environment says of a script_location that names no folder of the project, read from `header`'s section. */
 function missingScriptLocation(written: string, located: string, folders: Set<string>, text: string, header: string): Pick<AlembicEnvironment, 'missingScriptLocation'> {
   const missing = missingFolder(written, located, folders);
   if (!missing) return {};
-  return { missingScriptLocation: { written, span: spanOfKey(text, header, 'script_location'), ...(missing === 'outside' ? { outside: true as const } : {}) } };
+  return { missingScriptLocation: { written, span: spanOfKey(text, header, 'script_location'), ...(missing !== 'missing' ? { outside: missing } : {}) } };
 }
 
 /** The span of the first `key =` (or `key:`) line after the line that opens `header` (of that line when none follows). */
@@ -149,6 +149,8 @@ function configuredSettings(values: Map<string, string>, here: string, scriptLoc
 
 /** An env.py that reads the `databases` option, as Alembic's multidb template does. */
 const READS_DATABASES = /get_main_option\(\s*['"]databases['"]/;
+/** The multidb template's `def upgrade(engine_name):`, which calls the revision's function for that database. */
+const DISPATCHING_UPGRADE = /^def upgrade\(\s*\w+\s*(?::[^)]*)?\)/m;
 /** A revision's `upgrade_<engine>()`, which the multidb template's `upgrade(engine_name)` calls for that database. */
 const ENGINE_UPGRADE = /^def upgrade_(\w+)\s*\(/gm;
 
@@ -161,7 +163,9 @@ function enginesOfRevisions(env: AlembicEnvironment, files: string[], readText: 
   const engines = new Set<string>();
   for (const file of files) {
     if (!file.endsWith('.py') || !isInVersionLocation(env, file)) continue;
-    for (const m of (readText(file) ?? '').matchAll(ENGINE_UPGRADE)) engines.add(m[1]);
+    const text = readText(file) ?? '';
+    if (!DISPATCHING_UPGRADE.test(text)) continue;
+    for (const m of text.matchAll(ENGINE_UPGRADE)) engines.add(m[1]);
   }
   return [...engines].sort();
 }

@@ -273,7 +273,10 @@ function diffTable(d: TableDiff): void {
       // need (in typesDiffer), as Alembic compares the VARCHAR.
       const nativeEnum = d.dialect !== 'sqlite' && col.type.args.native_enum !== false && other.type.args.native_enum !== false;
       if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type) && nativeEnum) {
-        push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')} (${headText}).`, col.name, migRef);
+        // neutron-vpnaas, the dialect unknown: only PostgreSQL keeps the values of the type of that name.
+        const elsewhere = other.valuesElsewhere && !enumValuesDiffer(col.type, { ...other.type, enumValues: other.valuesElsewhere });
+        const where = elsewhere ? ` on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])` : '';
+        push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')}${where} (${headText}).`, col.name, migRef);
       } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
         const lengths = storedEnumLengths(col.type, other.type, d.dialect);
         const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : '';
@@ -319,8 +322,10 @@ function diffTable(d: TableDiff): void {
   // A rename of a key column on a table that could not be read may make the two keys the same; so may an op that
   // could not be read at all, when a key column of the model is missing from the table (renamed to it unseen).
   const keyRenamed = d.uncertain.some((o) => (o.kind === 'alter_column' && o.name !== undefined && o.column !== undefined && mig.primaryKey.includes(o.column)) || (o.kind === '*' && model.primaryKey.some((c) => !mig.columns.has(c))));
-  if (!mig.partial && !keyRenamed && model.primaryKey.length > 0 && mig.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
-    push({ kind: 'primary-key', model, migration: mig }, 'primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), the migrations have (${mig.primaryKey.join(', ')}) (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
+  // knowledge-repo's assoc_post_author: a key the model declares and the migrations never make is a difference too.
+  if (!mig.partial && !keyRenamed && model.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
+    const theirs = mig.primaryKey.length > 0 ? `the migrations have (${mig.primaryKey.join(', ')})` : 'the migrations make none';
+    push({ kind: 'primary-key', model, migration: mig }, 'primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), ${theirs} (${headText}).`, undefined, { origin: mig.origin, message: 'created here' });
   }
   diffIndexes(d, push);
   diffForeignKeys(d, push);

@@ -19,11 +19,11 @@ export interface TargetMetadataSource {
  * each of `tables`, those no model describes; `targetRead`: the MetaData target_metadata names was read (`Base.metadata`),
  * not built at run time. Undefined when a model is compared.
  */
-export function noModelsNote({ models, otherModels, unnamed, tables, target, targetRead, fallbackFile }: { models: TableDef[]; otherModels: number; unnamed: UnnamedTable[]; tables: string[]; target: TargetMetadataSource | undefined; targetRead: boolean; fallbackFile: string }): Finding | undefined {
+export function noModelsNote({ models, otherModels, unnamed, tables, target, targetRead, fallbackFile, noEnvPy }: { models: TableDef[]; otherModels: number; unnamed: UnnamedTable[]; tables: string[]; target: TargetMetadataSource | undefined; targetRead: boolean; fallbackFile: string; noEnvPy?: boolean }): Finding | undefined {
   if (models.length > 0 || tables.length === 0) return undefined;
   const listed = tables.slice(0, NAMED).map((n) => `"${n}"`).join(', ') + (tables.length > NAMED ? ` and ${tables.length - NAMED} more` : '');
   const counted = `the ${tables.length === 1 ? 'table' : `${tables.length} tables`} the migrations make that no model describes (${listed}) ${tables.length === 1 ? 'is' : 'are'} not reported`;
-  const setting = !target ? 'env.py sets no target_metadata' : target.text === 'None' ? 'env.py sets target_metadata to None' : `env.py's target_metadata is \`${target.text}\`${targetRead ? '' : ', not defined in the project'}`;
+  const setting = noEnvPy ? 'the environment has no env.py' : !target ? 'env.py sets no target_metadata' : target.text === 'None' ? 'env.py sets target_metadata to None' : `env.py's target_metadata is \`${target.text}\`${targetRead ? '' : ', not defined in the project'}`;
   const [first] = unnamed;
   const found = otherModels > 0
     ? `none of the project's ${otherModels} models is about this environment (${first ? `${first.what} may be, but cannot be read` : 'they share no table with its migrations'})`

@@ -417,6 +417,15 @@ class SchemaReplay {
     return type;
   }
 
+  /**
+   * Where the dialect is not known and an op's enum type took the values of the existing type of its name (as on
+   * PostgreSQL), the values the op itself writes, which other databases give the column (`ColumnDef.valuesElsewhere`).
+   */
+  private noteValuesElsewhere(column: ColumnDef, op: { namedEnumTypes?: true | 'if postgresql' }, written: SqlType | undefined, taken: SqlType | undefined): void {
+    delete column.valuesElsewhere;
+    if (op.namedEnumTypes === 'if postgresql' && written?.enumValues && taken !== written && JSON.stringify(taken?.enumValues) !== JSON.stringify(written.enumValues)) column.valuesElsewhere = written.enumValues;
+  }
+
   /** An enum type whose values a run-time `ADD VALUE` left unknown, without them: a column made with it later too. */
   private withKnownValues(type: SqlType | undefined): SqlType | undefined {
     const name = type?.family === 'ENUM' ? type.enumName?.toLowerCase() : undefined;
@@ -506,6 +515,8 @@ class SchemaReplay {
     }
     this.schema.delete(oldKey);
     this.gone.set(oldKey, `was renamed to "${newName}" in revision ${this.revision}`);
+    // InnoDB renames the foreign keys it named `<table>_ibfk_<n>` with the table.
+    for (const fk of table.foreignKeys) if (fk.mysqlName?.startsWith(`${table.name}_ibfk_`)) fk.mysqlName = `${newName}${fk.mysqlName.slice(table.name.length)}`;
     table.name = newName;
     this.schema.set(newKey, table);
     this.gone.delete(newKey);
@@ -528,7 +539,9 @@ class SchemaReplay {
     const item = { spec: type === op.column.spec.type ? op.column.spec : { ...op.column.spec, type }, origin: op.origin };
     // Alembic's add_column emits the column's constraints but never a primary key; DDL in SQL does.
     const primaryKey = op.via === 'execute' && item.spec.primaryKey;
-    table.columns.set(name, this.newColumn(item, primaryKey, op));
+    const column = this.newColumn(item, primaryKey, op);
+    table.columns.set(name, column);
+    this.noteValuesElsewhere(column, op, op.column.spec.type, type);
     if (primaryKey) {
       table.primaryKey = [name];
       table.primaryKeyDatabaseName = this.databaseName(table, [], 'pkey');
@@ -617,8 +630,10 @@ class SchemaReplay {
     }
     const { changes } = op;
     if (changes.type) {
-      column.type = this.withKnownValues(op.namedEnumTypes ? this.existingEnumType(changes.type) : changes.type);
+      const type = op.namedEnumTypes ? this.existingEnumType(changes.type) : changes.type;
+      column.type = this.withKnownValues(type);
       this.settle(column, 'type');
+      this.noteValuesElsewhere(column, op, changes.type, type);
     }
     if (changes.typeUnread !== undefined) {
       // ironic-inspector's `type_=name_type`, read from the database: the column's type is not known from here on.
@@ -1126,10 +1141,10 @@ class SchemaReplay {
    * type may be made on its own (`CREATE TYPE`, `.create(bind)`) or left behind by a dropped table.
    */
   private enumTypeExists(name: string): boolean | undefined {
-    const asked = name.toLowerCase();
     if (this.explains(['alter_enum', 'drop_enum'])) return undefined;
     for (const table of this.schema.values()) {
-      for (const column of table.columns.values()) if (databaseEnumName(column.type)?.toLowerCase() === asked) return true;
+      // SQLAlchemy quotes a name that is not all lower case: pg_type holds it as written ("JobState").
+      for (const column of table.columns.values()) if (databaseEnumName(column.type) !== undefined && column.type!.enumName === name) return true;
     }
     return undefined;
   }

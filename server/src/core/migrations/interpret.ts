@@ -253,6 +253,10 @@ class Interpreter {
         case 'def':
           frame.set(s.name, { kind: 'value', value: { t: 'def', file: frame.file, def: s } });
           break;
+        case 'class':
+          // backend.ai's `class SessionRow(Base): ...` in upgrade(), then `SessionRow.__table__.create(connection)`.
+          frame.set(s.name, { kind: 'value', value: { t: 'class', file: frame.file, cls: s } });
+          break;
         case 'return':
           // `return operations.invoke(op)`: the call runs before the function returns.
           if (s.value) this.evaluate(s.value, frame, current);

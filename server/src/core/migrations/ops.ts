@@ -64,12 +64,12 @@ export type MigrationOp = OpBase &
     | { kind: 'drop_table'; table: TableRef; ifExists: boolean; cascade?: true }
     | { kind: 'rename_table'; table: TableRef; newName?: string }
     /**
-     * `namedEnumTypes`: written for PostgreSQL (or a dialect not known), where an enum type the column names by a name
-     * the database already has is that type, with its values: add_column and alter_column make no type.
+     * `namedEnumTypes`: written for PostgreSQL (or a dialect not known: 'if postgresql'), where an enum type the column
+     * names by a name the database already has is that type, with its values: add_column and alter_column make no type.
      */
-    | { kind: 'add_column'; table: TableRef; column?: ColumnItem; ifNotExists: boolean; namedEnumTypes?: true }
+    | { kind: 'add_column'; table: TableRef; column?: ColumnItem; ifNotExists: boolean; namedEnumTypes?: true | 'if postgresql' }
     | { kind: 'drop_column'; table: TableRef; column?: string; ifExists: boolean }
-    | { kind: 'alter_column'; table: TableRef; column?: string; changes: ColumnChanges; namedEnumTypes?: true }
+    | { kind: 'alter_column'; table: TableRef; column?: string; changes: ColumnChanges; namedEnumTypes?: true | 'if postgresql' }
     | { kind: 'create_index'; table: TableRef; index?: IndexSpec; ifNotExists: boolean }
     /** `table` is absent when the op does not say (the index is looked up by name, in `schema`). */
     | { kind: 'drop_index'; table?: TableRef; schema?: string; name?: string; ifExists: boolean }
@@ -141,8 +141,7 @@ export interface BatchTarget {
   table: TableRef;
   unresolved: string[];
   /**
-   * The ops that rebuild the table from a `copy_from=` Table object (`recreate="always"`, or "auto" on SQLite) before
-   * the block's ops: a drop and a create of a Core table the revision writes out; else one op that says the table is
+   * The ops that rebuild the table from a `copy_from=` Table object (`recreate="always"`) before the block's ops: a drop and a create of a Core table the revision writes out; else one op that says the table is
    * made anew from a definition not read, so it is not compared.
    */
   rebuild?: MigrationOp[];
@@ -223,7 +222,7 @@ function coreTableOf(scope: OpScope, e: Expr): Call | undefined {
 }
 
 /** The keywords by which `alter_column` changes a column; without any of them it changes nothing. */
-const COLUMN_CHANGE_KEYWORDS = ['type_', 'nullable', 'server_default', 'new_column_name', 'comment'];
+const COLUMN_CHANGE_KEYWORDS = ['type_', 'nullable', 'server_default', 'new_column_name', 'name', 'comment', 'autoincrement'];
 
 /** A keyword argument that only a dialect reads (`mysql_engine`, `postgresql_using`). */
 const DIALECT_OPTION = /^(?:mysql|mariadb|postgresql|sqlite|mssql|oracle)_/;
@@ -437,6 +436,9 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
   /** The op on the table of model class `model` (`X.__table__`), or on some table when `e` names no model class. */
   const tableOp = (e: Expr | undefined, model: Value | undefined, create: boolean, ifExisting: boolean): MigrationOp => {
     const owner = model?.t === 'class' ? { file: model.file, cls: model.cls } : undefined;
+    // A class the revision itself writes is frozen there: its columns are read as op.create_table would read them.
+    const frozen = create && owner?.file === scope.file ? frozenModelTable(scope, owner.cls, call.s) : undefined;
+    if (frozen) return readOpCall({ scope, call: { ...frozen, kw: [...frozen.kw, { name: 'if_not_exists', value: { k: 'const', v: ifExisting, s: call.s } }] }, method: 'create_table' })[0];
     const written = owner && scope.resolver.classAttribute(owner, '__tablename__');
     const name = written ? evalString(scope.resolver, written.file, written.found) : undefined;
     const unresolved = name !== undefined ? [] : owner ? [`the table name of model ${owner.cls.name}`] : [`the table \`${e ? exprText(e) : exprText(call)}\` makes or drops`];
@@ -474,9 +476,38 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
   return undefined;
 }
 
+/**
+ * The `op.create_table(name, *columns, *table_args)` call a model class written in a revision amounts to, when its one
+ * base is a declarative base (`Base = declarative_base()`: no mixin adds columns) and its body holds only
+ * `__tablename__`, a tuple `__table_args__`, `x = sa.Column(...)` (named by the attribute where the call names no
+ * column) and docstrings; undefined for any other class.
+ */
+function frozenModelTable(scope: OpScope, cls: Extract<Stmt, { k: 'class' }>, span: SourceRef['span']): Call | undefined {
+  if (cls.bases.length !== 1 || cls.kw.length > 0) return undefined;
+  const base = scope.resolver.resolve(scope.file, cls.bases[0], scope.locals);
+  // `declarative_base()`, or a registry's `generate_base()` (backend.ai).
+  const root = base.t === 'expr' && base.e.k === 'call' ? { file: base.file, call: base.e } : undefined;
+  if (!root || (scope.resolver.externalName(root.file, root.call.fn) !== 'sa.declarative_base' && !(root.call.fn.k === 'attr' && root.call.fn.name === 'generate_base'))) return undefined;
+  let name: Expr | undefined;
+  const items: Expr[] = [];
+  const tableArgs: Expr[] = [];
+  for (const s of cls.body) {
+    if (s.k === 'expr' && s.value.k === 'str') continue;
+    if (s.k !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name' || !s.value) return undefined;
+    const attr = s.targets[0].id;
+    if (attr === '__tablename__') name = s.value;
+    else if (attr === '__table_args__' && s.value.k === 'tuple') tableArgs.push(...s.value.items.filter((i) => i.k !== 'dict'));
+    else if (s.value.k === 'call' && scope.resolver.externalName(scope.file, s.value.fn, scope.locals) === 'sa.Column') {
+      const named = s.value.args[0]?.k === 'str' || keywordArg(s.value, 'name') !== undefined;
+      items.push(named ? s.value : { ...s.value, args: [{ k: 'str', v: attr, s: s.targets[0].s }, ...s.value.args] });
+    } else return undefined;
+  }
+  return name ? { k: 'call', fn: { k: 'name', id: 'create_table', s: span }, args: [name, ...items, ...tableArgs], kw: [], s: span } : undefined;
+}
+
 /** The flag of an op written for a dialect whose enum types are named objects of the database (PostgreSQL's). */
-function namedEnumTypes(scope: OpScope): { namedEnumTypes?: true } {
-  return scope.dialect === undefined || scope.dialect === 'postgresql' ? { namedEnumTypes: true } : {};
+function namedEnumTypes(scope: OpScope): { namedEnumTypes?: true | 'if postgresql' } {
+  return scope.dialect === 'postgresql' ? { namedEnumTypes: true } : scope.dialect === undefined ? { namedEnumTypes: 'if postgresql' } : {};
 }
 
 /** The table of `op.batch_alter_table(table_name, schema=...)`, with what could not be evaluated. */
@@ -493,11 +524,13 @@ export function readBatchTarget(scope: OpScope, call: Call): BatchTarget {
   const copyFrom = keywordArg(call, 'copy_from');
   const recreateExpr = keywordArg(call, 'recreate');
   const recreate = recreateExpr ? evalLiteral(scope.resolver, scope.file, recreateExpr, scope.locals) : 'auto';
-  const rebuilds = recreate === 'always' || (recreate === 'auto' && scope.dialect === 'sqlite');
-  if (!copyFrom || !rebuilds) return { table, unresolved };
+  // "auto" rebuilds on SQLite only when an op of the block needs it, which is not known here: read as in place.
+  if (!copyFrom || recreate !== 'always') return { table, unresolved };
   const origin = { file: scope.file, span: call.s };
-  // airflow's `old_dagcode_table = Table("dag_code", metadata, ...)`: what op.create_table would make of it.
+  // airflow's `old_dagcode_table = Table("dag_code", metadata, ...)`: what op.create_table would make of it. One
+  // reflected from the database (`autoload_with=bind`) is the table as it is.
   const core = coreTableOf(scope, copyFrom);
+  if (core && (keywordArg(core, 'autoload_with') || keywordArg(core, 'autoload'))) return { table, unresolved };
   if (core && name !== undefined) {
     const created = readOpCall({ scope, call: { ...core, args: [{ k: 'str', v: name, s: core.s }, ...core.args.slice(2)], s: call.s }, method: 'create_table' });
     return { table, unresolved, rebuild: [{ kind: 'drop_table', origin, via: 'op', unresolved: [], table, ifExists: false }, ...created] };
@@ -598,7 +631,9 @@ function readColumnArg(scope: OpScope, arg: Expr | undefined, note: (what: strin
 /** What an `alter_column` call sets; `existing_*` arguments only describe the old state and are ignored. */
 function readColumnChanges(scope: OpScope, args: Map<string, Expr>, note: (what: string, e?: Expr) => void): ColumnChanges {
   const changes: ColumnChanges = {};
-  const type = args.get('type_');
+  const given = args.get('type_');
+  // `type_=None` (a helper's default) changes no type.
+  const type = given?.k === 'const' && given.v === null ? undefined : given;
   const read = type && evalType(scope, type);
   if (type) changes.type = read ?? { name: exprText(type), args: {}, text: exprText(type) };
   // A type class this check does not know (`UrlType()`) keeps its name; a variable it cannot follow is said.
@@ -614,7 +649,8 @@ function readColumnChanges(scope: OpScope, args: Map<string, Expr>, note: (what:
     const dropped = serverDefault.k === 'const' && (serverDefault.v === null || serverDefault.v === false);
     changes.serverDefault = dropped ? null : evalServerDefault(scope, serverDefault) ?? null;
   }
-  const newName = args.get('new_column_name');
+  // `name=`: Alembic before 1.0 took it for new_column_name (fedocal's renames); later ones refuse the call.
+  const newName = args.get('new_column_name') ?? args.get('name');
   if (newName) {
     const v = evalString(scope.resolver, scope.file, newName, scope.locals);
     if (v === undefined) note('the new column name', newName);

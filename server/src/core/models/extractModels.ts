@@ -5,7 +5,7 @@ import { assignedLocals, bindLiteral, evalDict, evalLiteral, evalString, evalStr
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
-import { calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelFieldType, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
+import { attributeTuple, calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelFieldType, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry, isClassVar } from './annotations';
@@ -911,7 +911,9 @@ class ModelReader {
    * its first column.
    */
   private moduleConstraint(file: string, call: Extract<Expr, { k: 'call' }>, written: Expr | undefined, locals?: Locals): void {
-    // `*Model.columns_tuple` (koschei's `Index(name, *Dependency.nevra)`): the class that holds the tuple.
+    // `*Model.columns_tuple` (koschei's `Index(name, *Dependency.nevra)`): the class that holds the tuple, when the
+    // tuple names its columns.
+    if (written?.k === 'starred' && !attributeTuple({ ...this.ctx(file), locals }, written.value)) return;
     const first = written?.k === 'starred' ? written.value : written;
     if (first?.k !== 'attr') return;
     // `table.c.x` / `table.columns.x` on a Core table, `Model.x` or `Model.__table__.c.x` on a model class.

@@ -189,12 +189,14 @@ function renderAlterColumn(op: Extract<Op, { kind: 'alter_column' | 'rename_colu
 function renderPrimaryKey(op: Extract<Op, { kind: 'primary_key' }>, w: Writer): string[] {
   const table = op.table;
   const out: string[] = [];
-  if (op.from.name !== undefined || !w.inBatch) {
+  // A table the migrations made without a key (knowledge-repo's assoc_post_author) has none to drop, and gets none back.
+  if (op.from.columns.length > 0 && (op.from.name !== undefined || !w.inBatch)) {
     const guess = w.ctx.dialect === 'postgresql' ? postgresConstraintName(table.name, [], 'pkey', () => false) : undefined;
     if (op.from.name === undefined && guess === undefined) w.ctx.notes.push(`TODO: the primary key of "${table.name}" has no name in the migrations; write the name the database gave it.`);
     else if (op.from.name === undefined) w.ctx.notes.push(`TODO: "${guess}" is PostgreSQL's default name for the primary key of "${table.name}"; check it.`);
     out.push(dropConstraint(pyRepr(op.from.name ?? guess ?? null), { table, type: 'primary' }, w));
   }
+  if (op.to.columns.length === 0) return out;
   // Batch mode needs a name for every constraint it makes; elsewhere the database names an unnamed key itself.
   const name = op.to.name ?? (w.inBatch ? `pk_${table.name}` : undefined);
   if (op.to.chosenName || op.to.name === undefined) w.ctx.notes.push(`alembic-drift: the primary key of "${table.name}" has no name in ${op.to.chosenName ? 'the model' : 'the migrations'}; it is made ${name ? `as "${name}"` : 'without one'} here.`);

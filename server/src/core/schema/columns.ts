@@ -1,7 +1,7 @@
 import type { Expr, Span } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt } from '../python/resolve';
-import { boundValue, evalDict, evalLiteral, evalString, evalStringList, helperArguments, methodArguments, spreadArguments, type Literal } from '../python/literals';
+import { evalDict, evalLiteral, evalString, evalStringList, helperArguments, methodArguments, spreadArguments, type Literal } from '../python/literals';
 import type { ColumnAttribute, IdentitySpec, IndexOption, ServerDefault, SqlType } from './schema';
 import { evalServerDefault, evalType, type EvalContext } from './types';
 
@@ -162,6 +162,19 @@ function localCall(ctx: EvalContext, e: Expr): Extract<Expr, { k: 'call' }> | un
   return bound?.t === 'expr' && bound.file === ctx.file && bound.e.k === 'call' ? bound.e : undefined;
 }
 
+/**
+ * `cluster.c.id` (or `.columns.id`) of a Core table `cluster = sa.Table("cluster", metadata, ...)` (senlin's, loaded
+ * with autoload_with): "cluster.id", or "schema.cluster.id"; undefined for anything else.
+ */
+function coreColumnRef(ctx: EvalContext, e: Expr): string | undefined {
+  if (e.k !== 'attr' || e.obj.k !== 'attr' || (e.obj.name !== 'c' && e.obj.name !== 'columns')) return undefined;
+  const held = ctx.resolver.resolve(ctx.file, e.obj.obj, ctx.locals);
+  if (held.t !== 'expr' || held.e.k !== 'call' || ctx.resolver.externalName(held.file, held.e.fn) !== 'sa.Table') return undefined;
+  const table = evalString(ctx.resolver, held.file, held.e.args[0]);
+  const schema = evalString(ctx.resolver, held.file, keywordArg(held.e, 'schema'));
+  return table === undefined ? undefined : `${schema ? `${schema}.` : ''}${table}.${e.name}`;
+}
+
 /** Reads a `ForeignKey(...)` call. */
 export function evalForeignKey(ctx: EvalContext, call: Extract<Expr, { k: 'call' }>): ForeignKeySpec | undefined {
   const first = call.args[0] ?? keywordArg(call, 'column');
@@ -172,7 +185,7 @@ export function evalForeignKey(ctx: EvalContext, call: Extract<Expr, { k: 'call'
     onupdate: evalString(ctx.resolver, ctx.file, keywordArg(call, 'onupdate'), ctx.locals),
     ...(bool(ctx, keywordArg(call, 'use_alter')) ? { useAlter: true as const } : {}),
   };
-  const text = evalString(ctx.resolver, ctx.file, first, ctx.locals);
+  const text = evalString(ctx.resolver, ctx.file, first, ctx.locals) ?? coreColumnRef(ctx, first);
   if (text !== undefined) return { ...fk, target: { kind: 'text', text } };
   const v = ctx.resolver.resolve(ctx.file, first, ctx.locals);
   if (v.t === 'member') return { ...fk, target: { kind: 'member', file: v.owner.file, cls: v.owner.cls, attr: v.name } };
@@ -370,17 +383,25 @@ export function isFinalName(ctx: EvalContext, e: Expr | undefined): boolean {
 }
 
 /**
- * The columns a tuple or list of a model's attributes names (koschei's `nevra = (name, version, arch)` in the class
- * body, unpacked as `*Dependency.nevra`): each attribute's name, or a string written there.
+ * The columns a class's tuple or list of its own column attributes names (koschei's `nevra = (name, version, arch)`
+ * in the class body, unpacked as `*Dependency.nevra`): each attribute's column (its own name, or the one its
+ * `Column("...")` gives), or a string written there; undefined for anything else.
  */
-function attributeTuple(ctx: EvalContext, e: Expr): string[] | undefined {
-  const bound = boundValue(ctx.resolver, ctx.file, e, ctx.locals);
-  if (bound?.e.k !== 'tuple' && bound?.e.k !== 'list') return undefined;
+export function attributeTuple(ctx: EvalContext, e: Expr): string[] | undefined {
+  if (e.k !== 'attr') return undefined;
+  const owner = ctx.resolver.resolve(ctx.file, e.obj, ctx.locals);
+  const held = owner.t === 'class' ? ctx.resolver.classAttribute({ file: owner.file, cls: owner.cls }, e.name) : undefined;
+  if (!held || (held.found.k !== 'tuple' && held.found.k !== 'list')) return undefined;
   const out: string[] = [];
-  for (const item of bound.e.items) {
-    const name = item.k === 'str' ? item.v : item.k === 'name' ? item.id : item.k === 'attr' ? item.name : undefined;
-    if (name === undefined) return undefined;
-    out.push(name);
+  for (const item of held.found.items) {
+    if (item.k === 'str') {
+      out.push(item.v);
+      continue;
+    }
+    const column = item.k === 'name' && owner.t === 'class' ? ctx.resolver.classAttribute({ file: owner.file, cls: owner.cls }, item.id) : undefined;
+    if (column?.found.k !== 'call' || item.k !== 'name') return undefined;
+    const written = column.found.args[0]?.k === 'str' ? column.found.args[0].v : undefined;
+    out.push(written ?? item.id);
   }
   return out;
 }

@@ -90,6 +90,11 @@ export interface ColumnDef {
   unknown?: ColumnAttribute[];
   /** With the type unknown: the types it may have, one per arm of an undecided dialect test that made it. */
   typeAlternatives?: SqlType[];
+  /**
+   * Migration side, the dialect unknown: an enum column whose values are those of the existing type of its name, as on
+   * PostgreSQL, where other databases give it these, the ones its last op wrote.
+   */
+  valuesElsewhere?: string[];
 }
 
 /** A revision's op that touched a table or column. */
@@ -149,7 +154,7 @@ export interface ForeignKeyDef {
   origin: SourceRef;
   /** Migration side, unnamed: the name PostgreSQL gave it when it was made, kept through renames (`orders_user_id_fkey`). */
   databaseName?: string;
-  /** Migration side, unnamed: the name MySQL's InnoDB gave it (`orders_ibfk_1`), kept through renames. */
+  /** Migration side, unnamed: the name MySQL's InnoDB gave it (`orders_ibfk_1`), renamed with its table as InnoDB does. */
   mysqlName?: string;
   /** Migration side: `use_alter=True` in create_table, which databases with ALTER leave to a later create_foreign_key. */
   useAlter?: true;

@@ -155,6 +155,9 @@ function typeFromCall(ctx: EvalContext, canonical: string, written: Extract<Expr
     const v = evalLiteral(ctx.resolver, ctx.file, k.value, ctx.locals);
     if (v !== undefined && !Array.isArray(v)) t.args[k.name] = v;
   }
+  // senlin's `Numeric('18,6')`: SQLAlchemy writes the text into NUMERIC(...) as it is, precision and scale.
+  const both = t.family === 'NUMERIC' && typeof t.args.precision === 'string' ? /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(t.args.precision) : null;
+  if (both) t.args = { ...t.args, precision: Number(both[1]), scale: Number(both[2]) };
   return t;
 }
 
