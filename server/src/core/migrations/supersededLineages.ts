@@ -53,11 +53,16 @@ export function supersededLineages(graph: RevisionGraph, opsOf: (revision: strin
 /** The graph's lineages (parts linked by down_revision or depends_on), each in upgrade order, by their first revision. */
 function lineagesOf(graph: RevisionGraph): string[][] {
   const parent = new Map<string, string>();
+  // Every revision on the way to the root is pointed at it: a long linear history stays a few steps deep.
   const find = (id: string): string => {
-    let at = id;
-    while (parent.get(at) !== at) at = parent.get(at)!;
-    parent.set(id, at);
-    return at;
+    let root = id;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    for (let at = id; at !== root; ) {
+      const next = parent.get(at)!;
+      parent.set(at, root);
+      at = next;
+    }
+    return root;
   };
   for (const id of graph.order) parent.set(id, id);
   const labels = new Map<string, string>();
