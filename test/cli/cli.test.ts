@@ -85,6 +85,30 @@ describe('CLI', () => {
     assert.match(typeFinding(), /^information: .*alembic>=1\.4,<1\.10 \(setup\.cfg\)/);
   });
 
+  it('says how many model tables it could not compare, in place of a bare "No drift found"', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-uncompared-'));
+    const write = projectWriter(dir);
+    write('alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n');
+    write('migrations/env.py', 'from alembic import context\nfrom app.models import Base\ncontext.configure(connection=None, target_metadata=Base.metadata)\n');
+    write('app/__init__.py', '');
+    write('app/models.py', 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass User(Base):\n    __tablename__ = "app_users"\n    id = sa.Column(sa.Integer, primary_key=True)\n    nickname = sa.Column(sa.Text)\n');
+    // The table's name is made at run time: the tool cannot tell whether this op made "app_users".
+    const revision = (body: string): string => `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    prefix = op.get_context().opts["table_prefix"]\n${body}`;
+    write('migrations/versions/a1.py', revision('    op.create_table(f"{prefix}users", sa.Column("id", sa.Integer(), primary_key=True))\n'));
+    const none = runCli(['check', dir]);
+    assert.equal(none.status, 0, none.stderr);
+    assert.match(none.stdout, /^Nothing compared: the one model table could not be compared with the migrations at head a1 \(see the notes\); 1 note\.$/m);
+    assert.doesNotMatch(none.stdout, /No drift found/);
+    const json = JSON.parse(runCli(['check', dir, '--format', 'json']).stdout) as { modelTables: number; uncompared: string[] };
+    assert.deepEqual({ modelTables: json.modelTables, uncompared: json.uncompared }, { modelTables: 1, uncompared: ['app_users'] });
+    // A second model whose table the migrations make is compared, and its drift reported beside the count.
+    write('app/models.py', `${fs.readFileSync(path.join(dir, 'app/models.py'), 'utf8')}class Tag(Base):\n    __tablename__ = "tags"\n    id = sa.Column(sa.Integer, primary_key=True)\n    label = sa.Column(sa.Text)\n`);
+    write('migrations/versions/a1.py', revision('    op.create_table(f"{prefix}users", sa.Column("id", sa.Integer(), primary_key=True))\n    op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.Text()))\n'));
+    assert.match(runCli(['check', dir]).stdout, /^No drift found in the 1 of 2 model tables compared \(compared with head a1\); 1 not compared \(see the notes\); 1 note\.$/m);
+    write('migrations/versions/a1.py', revision('    op.create_table(f"{prefix}users", sa.Column("id", sa.Integer(), primary_key=True))\n    op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True))\n'));
+    assert.match(runCli(['check', dir]).stdout, /^0 errors, 1 warning, 1 note \(compared with head a1\); 1 of 2 model tables not compared \(see the notes\)\.$/m);
+  });
+
   it('defaults DIR to the current folder', () => {
     const r = runCli(['check'], EXAMPLE);
     assert.equal(r.status, 1);

@@ -252,7 +252,7 @@ describe('results stored for a folder as loaded from disk', () => {
 
 describe('stored results kept per project folder', () => {
   let cacheDir: string;
-  const result = (n: number): CheckResult => ({ findings: [], heads: [`head${n}`], environments: 1, settingsProblems: [] });
+  const result = (n: number): CheckResult => ({ findings: [], heads: [`head${n}`], environments: 1, settingsProblems: [], modelTables: 0, uncompared: [] });
   const folderOf = (project: string): string => path.join(cacheDir, 'results', projectCacheName(project));
   const keys = (project: string): string[] => fs.readdirSync(folderOf(project)).sort();
   /** Stores result n under key-n and dates it n minutes after an hour ago, so the order does not hang on the clock. */

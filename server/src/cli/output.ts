@@ -5,17 +5,37 @@ export interface CheckReport {
   root: string;
   heads: string[];
   findings: Finding[];
+  /** How many model tables were read, and the names of those that could not be compared with the migrations. */
+  modelTables: number;
+  uncompared: string[];
 }
 
-/** `path:line:col: code message`, 1-based, one finding a line, then a summary line. */
+/**
+ * `path:line:col: code message`, 1-based, one finding a line, then a summary line, which says how many model tables
+ * could not be compared: "No drift found" must not hide that nothing was.
+ */
 export function formatText(report: CheckReport): string {
   const lines = report.findings.map((f) => `${f.file}:${f.span[0] + 1}:${f.span[1] + 1}: ${f.severity} ${f.code} ${f.message}`);
   const count = (s: string): number => report.findings.filter((f) => f.severity === s).length;
   const errors = count('error');
   const warnings = count('warning');
   const infos = count('information') + count('hint');
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const heads = report.heads.length > 0 ? ` (compared with ${report.heads.length === 1 ? 'head' : 'heads'} ${idList(report.heads)})` : '';
-  lines.push(errors + warnings === 0 ? `No drift found${heads}${infos ? `; ${infos} note${infos === 1 ? '' : 's'}` : ''}.` : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} note${infos === 1 ? '' : 's'}${heads}.`);
+  const notes = infos ? `; ${plural(infos, 'note')}` : '';
+  const skipped = report.uncompared.length;
+  const total = Math.max(report.modelTables, skipped);
+  if (errors + warnings > 0) {
+    const uncompared = skipped > 0 ? `; ${skipped} of ${plural(total, 'model table')} not compared (see the notes)` : '';
+    lines.push(`${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'note')}${heads}${uncompared}.`);
+  } else if (skipped === 0) {
+    lines.push(`No drift found${heads}${notes}.`);
+  } else if (skipped < total) {
+    lines.push(`No drift found in the ${total - skipped} of ${plural(total, 'model table')} compared${heads}; ${skipped} not compared (see the notes)${notes}.`);
+  } else {
+    const at = report.heads.length > 0 ? ` at ${report.heads.length === 1 ? 'head' : 'heads'} ${idList(report.heads)}` : '';
+    lines.push(`Nothing compared: ${total === 1 ? 'the one model table could not' : `none of the ${total} model tables could`} be compared with the migrations${at} (see the notes)${notes}.`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -32,9 +52,9 @@ function toJsonDiagnostic(f: Finding): Record<string, unknown> {
   return out;
 }
 
-/** One JSON object: version, root, heads and the diagnostics with 0-based LSP positions. */
+/** One JSON object: version, root, heads, the model tables read and those not compared, and the diagnostics with 0-based LSP positions. */
 export function formatJson(report: CheckReport): string {
-  return `${JSON.stringify({ version: 1, root: report.root, heads: report.heads, diagnostics: report.findings.map(toJsonDiagnostic) }, null, 2)}\n`;
+  return `${JSON.stringify({ version: 1, root: report.root, heads: report.heads, modelTables: report.modelTables, uncompared: report.uncompared, diagnostics: report.findings.map(toJsonDiagnostic) }, null, 2)}\n`;
 }
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;

@@ -36,6 +36,8 @@ export interface EnvironmentAnalysis {
   heads: string[];
   schema: Schema;
   models: TableDef[];
+  /** The models' tables that could not be compared with the migrations (an op the notes name may have made them). */
+  uncompared: TableDef[];
   /** What its env.py asks autogenerate for: what to compare (server defaults, types), whether to render batch ops. */
   compare: CompareOptions;
   /** What differs, each change with its finding; changes whose finding was ignored are left out. */
@@ -509,7 +511,8 @@ export class Project {
       const unnamedModels = elsewhere.length > 0 ? [...models.unnamed, ...elsewhere] : models.unnamed;
       // Which pydantic SQLModel runs on decides a field whose default is None; asked only where a model has one.
       const pydantic = hasNoneDefault(targeted) ? pydanticOne(this.nearestRequirements(envPy, requirements)) : undefined;
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic });
+      const uncompared: TableDef[] = [];
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic, uncompared });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
@@ -522,7 +525,7 @@ export class Project {
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       const dialectNote = unknownDialectNote({ env, dialect, models: targeted, schema: replay.schema });
       if (dialectNote) findings.push(dialectNote);
-      environments.push({ env, graph, heads, schema: replay.schema, models: targeted, compare, changes, unreadFiles: [], detached });
+      environments.push({ env, graph, heads, schema: replay.schema, models: targeted, uncompared: cyclic ? targeted : uncompared, compare, changes, unreadFiles: [], detached });
     });
     yield;
 

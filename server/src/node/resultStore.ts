@@ -7,20 +7,33 @@ import { projectCacheName, removeStaleTemporaryFiles, writeCacheFile } from './c
 import type { ProjectBytes } from './readProject';
 import { VERSION } from '../version';
 
-/** What `check` prints: the findings, the heads compared against, and how many environments were found. */
+/**
+ * What `check` prints: the findings, the heads compared against, how many environments were found, and how many model
+ * tables there were with the names of those that could not be compared.
+ */
 export interface CheckResult {
   findings: Finding[];
   heads: string[];
   environments: number;
   settingsProblems: string[];
+  modelTables: number;
+  uncompared: string[];
 }
 
 /** Bumped when the stored result changes shape. */
-const RESULT_FORMAT = 2;
+const RESULT_FORMAT = 3;
 
 /** The result `check` prints for an analysis (and the settings problems met reading pyproject.toml). */
 export function checkResultOf(analysis: Analysis, settingsProblems: string[]): CheckResult {
-  return { findings: analysis.findings, heads: [...new Set(analysis.environments.flatMap((e) => e.heads))], environments: analysis.environments.length, settingsProblems };
+  const qualified = (t: { name: string; schema?: string }): string => (t.schema ? `${t.schema}.${t.name}` : t.name);
+  return {
+    findings: analysis.findings,
+    heads: [...new Set(analysis.environments.flatMap((e) => e.heads))],
+    environments: analysis.environments.length,
+    settingsProblems,
+    modelTables: analysis.environments.reduce((n, e) => n + e.models.length, 0),
+    uncompared: [...new Set(analysis.environments.flatMap((e) => e.uncompared.map(qualified)))].sort(),
+  };
 }
 
 /** A key over everything a folder's result depends on: the tool's version, every file's path and bytes, what was skipped. */
@@ -64,9 +77,9 @@ export function readStoredResult(cacheDir: string, project: string, key: string)
   }
   // A damaged or foreign file is analysed again, never shown.
   if (!isRecord(stored) || stored.format !== RESULT_FORMAT) return undefined;
-  const { findings, heads, environments, settingsProblems } = stored;
-  if (!Array.isArray(findings) || !findings.every(isFinding) || !isStrings(heads) || typeof environments !== 'number' || !isStrings(settingsProblems)) return undefined;
-  return { findings, heads, environments, settingsProblems };
+  const { findings, heads, environments, settingsProblems, modelTables, uncompared } = stored;
+  if (!Array.isArray(findings) || !findings.every(isFinding) || !isStrings(heads) || typeof environments !== 'number' || !isStrings(settingsProblems) || typeof modelTables !== 'number' || !isStrings(uncompared)) return undefined;
+  return { findings, heads, environments, settingsProblems, modelTables, uncompared };
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);

@@ -32,6 +32,11 @@ export interface DiffInput {
   versionTable?: string;
   /** The requirement that pins pydantic 1, where SQLModel makes a field whose default is None nullable (`noneDefault`). */
   pydanticOne?: string;
+  /**
+   * Filled with the model tables the diff could not compare: their table at head is uncertain, or none matches and an
+   * op whose table could not be read may have made it (the notes say which), or a library owns it.
+   */
+  uncompared?: TableDef[];
 }
 
 /**
@@ -103,7 +108,10 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       continue;
     }
     matched.add(mig);
-    if (mig.uncertain) continue;
+    if (mig.uncertain) {
+      input.uncompared?.push(model);
+      continue;
+    }
     const forTable = uncertainByTable.get(mig.name);
     const uncertain = forTable ? [...anyTable, ...forTable] : anyTable;
     const known = input.memo?.get(model);
@@ -122,7 +130,10 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   for (const model of unmatchedModels) {
     // A library's own model (neutron-lib's standardattributes, used by a neutron plugin) is made by the migrations of
     // the project that owns it, not by these.
-    if (tableUncertain(model.name) || isLibraryFile(model.origin.file)) continue;
+    if (tableUncertain(model.name) || isLibraryFile(model.origin.file)) {
+      input.uncompared?.push(model);
+      continue;
+    }
     const twin = unmatchedMigrations.find((t) => sameColumns(t, model));
     const what = model.modelName && model.modelName !== model.name ? `Table "${qualified(model)}" (model ${model.modelName})` : `Table "${qualified(model)}"`;
     const message = twin

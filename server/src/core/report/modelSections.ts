@@ -77,7 +77,7 @@ export function buildModelSections(ctx: EnvironmentContext): EnvironmentSections
       rows.push(changeRow(ctx, change));
     }
     const mig = ctx.migrationTableOf(model);
-    status ??= !mig || mig.uncertain ? 'not-compared' : rows.length > 0 ? 'discrepancies' : 'matches';
+    status ??= !mig || analysis.uncompared.includes(model) ? 'not-compared' : rows.length > 0 ? 'discrepancies' : 'matches';
     rows.sort(byKind);
     sections.push({
       modelName: model.modelName ?? model.name,
