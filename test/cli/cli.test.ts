@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO, checkJson, projectWriter, runCli } from './runCli';
+import { REPO, checkJson, runCli, smallProject } from './runCli';
 
 const EXAMPLE = path.join(REPO, 'examples', 'shop');
 
@@ -69,13 +69,11 @@ describe('CLI', () => {
   });
 
   it("reads which Alembic a Pipfile or a setup.cfg beside the project requires: types are then not compared by default", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-pins-'));
-    const write = projectWriter(dir);
-    write('alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n');
-    write('migrations/env.py', 'from alembic import context\nfrom app.models import Base\ncontext.configure(connection=None, target_metadata=Base.metadata)\n');
-    write('app/__init__.py', '');
-    write('app/models.py', 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Item(Base):\n    __tablename__ = "items"\n    id = sa.Column(sa.Integer, primary_key=True)\n    label = sa.Column(sa.Text)\n');
-    write('migrations/versions/a1.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.String(40)))\n');
+    const { dir, write } = smallProject('alembic-drift-pins-', {
+      url: 'postgresql://localhost/app',
+      models: 'class Item(Base):\n    __tablename__ = "items"\n    id = sa.Column(sa.Integer, primary_key=True)\n    label = sa.Column(sa.Text)\n',
+      upgrade: '    op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.String(40)))\n',
+    });
     const typeFinding = (): string => checkJson(dir).diagnostics.filter((d) => d.code === 'type-mismatch').map((d) => `${d.severity}: ${d.message}`).join('\n');
     assert.match(typeFinding(), /^warning: /);
     write('Pipfile', '[packages]\nalembic = "==1.7.7"\nsqlalchemy = "*"\n');
@@ -86,15 +84,12 @@ describe('CLI', () => {
   });
 
   it('says how many model tables it could not compare, in place of a bare "No drift found"', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-uncompared-'));
-    const write = projectWriter(dir);
-    write('alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n');
-    write('migrations/env.py', 'from alembic import context\nfrom app.models import Base\ncontext.configure(connection=None, target_metadata=Base.metadata)\n');
-    write('app/__init__.py', '');
-    write('app/models.py', 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass User(Base):\n    __tablename__ = "app_users"\n    id = sa.Column(sa.Integer, primary_key=True)\n    nickname = sa.Column(sa.Text)\n');
+    const models = 'class User(Base):\n    __tablename__ = "app_users"\n    id = sa.Column(sa.Integer, primary_key=True)\n    nickname = sa.Column(sa.Text)\n';
     // The table's name is made at run time: the tool cannot tell whether this op made "app_users".
-    const revision = (body: string): string => `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    prefix = op.get_context().opts["table_prefix"]\n${body}`;
-    write('migrations/versions/a1.py', revision('    op.create_table(f"{prefix}users", sa.Column("id", sa.Integer(), primary_key=True))\n'));
+    const upgrade = (body: string): string => `    prefix = op.get_context().opts["table_prefix"]\n${body}`;
+    const users = '    op.create_table(f"{prefix}users", sa.Column("id", sa.Integer(), primary_key=True))\n';
+    const { dir, write } = smallProject('alembic-drift-uncompared-', { url: 'sqlite:///app.db', models, upgrade: upgrade(users) });
+    const revision = (body: string): string => `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${upgrade(body)}`;
     const none = runCli(['check', dir]);
     assert.equal(none.status, 0, none.stderr);
     assert.match(none.stdout, /^Nothing compared: the one model table could not be compared with the migrations at head a1 \(see the notes\); 1 note\.$/m);
@@ -103,9 +98,9 @@ describe('CLI', () => {
     assert.deepEqual({ modelTables: json.modelTables, uncompared: json.uncompared }, { modelTables: 1, uncompared: ['app_users'] });
     // A second model whose table the migrations make is compared, and its drift reported beside the count.
     write('app/models.py', `${fs.readFileSync(path.join(dir, 'app/models.py'), 'utf8')}class Tag(Base):\n    __tablename__ = "tags"\n    id = sa.Column(sa.Integer, primary_key=True)\n    label = sa.Column(sa.Text)\n`);
-    write('migrations/versions/a1.py', revision('    op.create_table(f"{prefix}users", sa.Column("id", sa.Integer(), primary_key=True))\n    op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.Text()))\n'));
+    write('migrations/versions/a1.py', revision(`${users}    op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.Text()))\n`));
     assert.match(runCli(['check', dir]).stdout, /^No drift found in the 1 of 2 model tables compared \(compared with head a1\); 1 not compared \(see the notes\); 1 note\.$/m);
-    write('migrations/versions/a1.py', revision('    op.create_table(f"{prefix}users", sa.Column("id", sa.Integer(), primary_key=True))\n    op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True))\n'));
+    write('migrations/versions/a1.py', revision(`${users}    op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True))\n`));
     assert.match(runCli(['check', dir]).stdout, /^0 errors, 1 warning, 1 note \(compared with head a1\); 1 of 2 model tables not compared \(see the notes\)\.$/m);
   });
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** The repository root (tests run from out/test/...). */
@@ -36,4 +37,19 @@ export function projectWriter(dir: string): (file: string, text: string) => void
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
   };
+}
+
+/**
+ * A new project in a temporary folder: alembic.ini with `url`, an env.py targeting `app.models.Base`, `app/models.py`
+ * and one revision "a1" (down_revision None) with `upgrade`'s body; returns the folder and a writer for more files.
+ */
+export function smallProject(prefix: string, p: { url: string; models: string; upgrade: string }): { dir: string; write: (file: string, text: string) => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const write = projectWriter(dir);
+  write('alembic.ini', `[alembic]\nscript_location = migrations\nsqlalchemy.url = ${p.url}\n`);
+  write('migrations/env.py', 'from alembic import context\nfrom app.models import Base\ncontext.configure(connection=None, target_metadata=Base.metadata)\n');
+  write('app/__init__.py', '');
+  write('app/models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${p.models}`);
+  write('migrations/versions/a1.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${p.upgrade}`);
+  return { dir, write };
 }
