@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { codes, replay, rev, table } from './migrationsHelpers';
-import { py } from './helpers';
+import { py, testParser } from './helpers';
+import { databaseNamedBy } from '../../server/src/core/migrations/interpret';
 
 const BASE = rev('a', null, `
   op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(255)))
@@ -796,22 +797,40 @@ describe('migrations: branches', () => {
     }
   });
 
-  it("keeps the ops after an early return on what the database or a setting holds, without reporting those that fail (letta's two histories)", async () => {
-    const r = await replay({
+  it("reads a setting named for one database as a test on the dialect: the configured dialect decides it, else what it guards is uncertain (letta's two histories)", async () => {
+    const files = {
       'v/a.py': rev('a', null, `
-        if not settings.pg_uri:
+        if not settings.letta_pg_uri_no_default:
             return
         op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True))
       `, 'from app.config import settings'),
       'v/b.py': rev('b', 'a', `
-        if settings.pg_uri:
+        if settings.letta_pg_uri_no_default:
             return
         op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True))
         op.create_table("sequence", sa.Column("id", sa.Integer(), primary_key=True))
       `, 'from app.config import settings'),
-    });
-    assert.deepEqual(codes(r.findings), []);
-    assert.deepEqual([...r.schema.keys()].sort(), ['items', 'sequence']);
+    };
+    const unknown = await replay(files);
+    assert.deepEqual(codes(unknown.findings), ['unresolved', 'unresolved']);
+    assert.match(unknown.findings[1].message, /^op\.create_table: runs only under a condition that could not be decided \(a test on the database or its dialect; .*\); tables? "sequence"/);
+    const pg = await replay(files, 'postgresql');
+    assert.deepEqual([codes(pg.findings), [...pg.schema.keys()].sort()], [[], ['items']]);
+    const sqlite = await replay(files, 'sqlite');
+    assert.deepEqual([codes(sqlite.findings), [...sqlite.schema.keys()].sort()], [[], ['items', 'sequence']]);
+  });
+
+  it('takes a setting for a database only where its name holds exactly one database word', async () => {
+    const parser = await testParser();
+    const test = (source: string): unknown => {
+      const [statement] = parser.parseModule(source).body;
+      return statement.k === 'expr' ? databaseNamedBy(statement.value) : 'not an expression';
+    };
+    assert.deepEqual(test('not settings.letta_pg_uri_no_default'), { dialect: 'postgresql', negated: true });
+    assert.deepEqual(test('USE_SQLITE'), { dialect: 'sqlite', negated: false });
+    assert.deepEqual(test('config.isPostgres()'), { dialect: 'postgresql', negated: false });
+    assert.deepEqual(test('not not app.mariadb_mode'), { dialect: 'mysql', negated: false });
+    for (const other of ['settings.page_size', 'settings.pg_or_sqlite', 'settings.flag', 'is_pg(conn)', 'settings.pg == 1']) assert.equal(test(other), undefined, other);
   });
 
   it('decides isinstance(bind.dialect, MySQLDialect) and a tuple of dialect classes (superset)', async () => {

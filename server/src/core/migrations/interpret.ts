@@ -543,27 +543,19 @@ class Interpreter {
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
       const decided = this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
-      // Each arm is walked under flags of its own, so that an op run under exactly those is known to run whenever
-      // its arm does; what both arms do alike then runs (mergeAlternativeArms), and the rest is uncertain.
-      const arms: [Flags, Flags] = [{ ...flags }, { ...flags }];
-      const start = this.steps.length;
-      this.armDepth++;
-      const [a, b, split] = this.bothBranches(s, frame, arms[0], arms[1], true);
-      this.armDepth--;
-      const armOf = (step: OpStep, index: number): boolean => this.flagsOf.get(step) === arms[index < split ? 0 : 1];
-      const merged = mergeAlternativeArms(this.steps, start, split, armOf);
-      for (let i = start; i < this.steps.length; i++) {
-        // Also what an inner test's arms both do: it runs only where this arm does.
-        if (merged.has(this.steps[i])) continue;
-        this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.dialect !== undefined ? { dialectKnown: true as const } : {}) };
-      }
-      if (a === 'return' && b === 'return') return 'return';
-      return a || b ? 'maybe' : undefined;
+      return this.undecidedDialectArms(s, frame, flags);
     }
     const passed = this.testOfParameter(s.test, frame);
     if (passed !== undefined) return this.walk(passed ? s.body : s.orelse, frame, flags);
     const literal = evalLiteral(this.resolver, frame.file, s.test, frame.locals);
     if (literal !== undefined) return this.walk(isTruthy(literal) ? s.body : s.orelse, frame, flags);
+    // A setting named for one database (letta's `if not settings.pg_uri: return`, "skip this migration on SQLite"):
+    // a test on the dialect, which only the configured dialect decides.
+    const named = databaseNamedBy(s.test);
+    if (named) {
+      if (this.dialect !== undefined) return this.walk((this.dialect === named.dialect) !== named.negated ? s.body : s.orelse, frame, flags);
+      return this.undecidedDialectArms(s, frame, flags);
+    }
     // A test on what the database holds (`if has_column:`): both branches are taken, and an op in them that fails
     // here is not reported, as the author expects it may not run.
     const guarded = { ...flags, guarded: true };
@@ -571,6 +563,28 @@ class Interpreter {
     if (a === 'maybe' || b === 'maybe') return 'maybe';
     if (a === 'return' && b === 'return') return 'return';
     return a || b ? 'guarded' : undefined;
+  }
+
+  /**
+   * Both arms of a test on the dialect that cannot be decided, each walked under flags of its own, so that an op run
+   * under exactly those is known to run whenever its arm does: what both arms do alike then runs
+   * (mergeAlternativeArms), and the rest is uncertain.
+   */
+  private undecidedDialectArms(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
+    const arms: [Flags, Flags] = [{ ...flags }, { ...flags }];
+    const start = this.steps.length;
+    this.armDepth++;
+    const [a, b, split] = this.bothBranches(s, frame, arms[0], arms[1], true);
+    this.armDepth--;
+    const armOf = (step: OpStep, index: number): boolean => this.flagsOf.get(step) === arms[index < split ? 0 : 1];
+    const merged = mergeAlternativeArms(this.steps, start, split, armOf);
+    for (let i = start; i < this.steps.length; i++) {
+      // Also what an inner test's arms both do: it runs only where this arm does.
+      if (merged.has(this.steps[i])) continue;
+      this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.dialect !== undefined ? { dialectKnown: true as const } : {}) };
+    }
+    if (a === 'return' && b === 'return') return 'return';
+    return a || b ? 'maybe' : undefined;
   }
 
   /**
@@ -1367,6 +1381,35 @@ class Interpreter {
     }
     return isDialectAttr(e);
   }
+}
+
+/** The words of setting names that name a database, and the dialect each names. */
+const DATABASE_WORDS: ReadonlyMap<string, string> = new Map([
+  ['pg', 'postgresql'],
+  ['postgres', 'postgresql'],
+  ['postgresql', 'postgresql'],
+  ['sqlite', 'sqlite'],
+  ['mysql', 'mysql'],
+  ['mariadb', 'mysql'],
+  ['mssql', 'mssql'],
+  ['oracle', 'oracle'],
+]);
+
+/**
+ * The database a test's truth stands for when the test is a setting named for one database (`settings.pg_uri`,
+ * `not USE_SQLITE`, `config.is_postgres()`): a name or attribute, or a call of one without arguments, whose last name
+ * holds exactly one database's word; `negated` under an odd number of `not`s.
+ */
+export function databaseNamedBy(test: Expr): { dialect: string; negated: boolean } | undefined {
+  let e = test;
+  let negated = false;
+  for (; e.k === 'not'; e = e.value) negated = !negated;
+  if (e.k === 'call' && e.args.length === 0 && e.kw.length === 0) e = e.fn;
+  const last = e.k === 'name' ? e.id : e.k === 'attr' ? e.name : undefined;
+  if (last === undefined) return undefined;
+  const words = last.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/_+/);
+  const dialects = new Set(words.flatMap((w) => DATABASE_WORDS.get(w) ?? []));
+  return dialects.size === 1 ? { dialect: [...dialects][0], negated } : undefined;
 }
 
 /**
