@@ -1835,6 +1835,28 @@ describe('migrations: enum values', () => {
     assert.equal(table(later, 't').columns.get('status')!.type!.enumValues, undefined);
   });
 
+  it("leaves only an enum type's values unknown where ALTER TYPE ... ADD VALUE runs on some databases only (conda-store)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("artifact", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("LOGS", name="artifacttype")), sa.Column("key", sa.Text(), nullable=True))
+      `),
+      'v/b.py': rev('b', 'a', `
+        if op.get_bind().engine.name == "postgresql":
+            op.execute("ALTER TYPE artifacttype ADD VALUE 'YAML'")
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.execute: runs only under a condition that could not be decided (a test on the database or its dialect; when the dialect is unknown, set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]); the values of enum type "artifacttype" are not compared.']);
+    const artifact = table(r, 'artifact');
+    // The table is compared (its nullability, say); only the type's values are unknown.
+    assert.deepEqual([artifact.uncertain, artifact.columns.get('kind')!.type!.enumValues, artifact.columns.get('key')!.nullable], [undefined, undefined, true]);
+    const pg = await replay({ 'v/a.py': rev('a', null, `
+        op.create_table("artifact", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("kind", sa.Enum("LOGS", name="artifacttype")))
+        if op.get_bind().engine.name == "postgresql":
+            op.execute("ALTER TYPE artifacttype ADD VALUE 'YAML'")
+      `) }, 'postgresql');
+    assert.deepEqual(table(pg, 'artifact').columns.get('kind')!.type!.enumValues, ['LOGS', 'YAML']);
+  });
+
   it('gives a column added with an enum type that already exists the values of that type, where types are named (synapse)', async () => {
     const files = {
       'v/a.py': rev('a', null, `

@@ -436,19 +436,27 @@ class SchemaReplay {
   private alterEnum(op: Extract<MigrationOp, { kind: 'alter_enum' }>): void {
     const name = op.enumName?.toLowerCase();
     if (!name) return;
-    if (op.unresolved.length > 0) this.enumsOfUnknownValues.add(name);
+    // Values written at run time (`ADD VALUE '{value}'`), or added only on some databases (conda-store adds one on
+    // PostgreSQL and rebuilds the column elsewhere), leave the type's values unknown, and nothing else.
+    const valuesOnly = op.newName === undefined && (op.unresolved.length > 0 || this.uncertain);
+    if (valuesOnly) this.enumsOfUnknownValues.add(name);
     else if (op.values) this.enumsOfUnknownValues.delete(name);
+    let said = op.unresolved.length > 0;
     for (const table of this.schema.values()) {
       for (const column of table.columns.values()) {
         const type = column.type;
         if (type?.family !== 'ENUM' || type.enumName?.toLowerCase() !== name) continue;
         const renamed = op.renameValue && type.enumValues?.map((v) => (v === op.renameValue![0] ? op.renameValue![1] : v));
-        // Values written at run time (`ADD VALUE '{value}'`) leave the type's values unknown, and nothing else.
-        const values = op.unresolved.length > 0 ? undefined : op.values ?? renamed ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
+        const values = valuesOnly ? undefined : op.values ?? renamed ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
         column.type = op.newName !== undefined ? { ...type, enumName: op.newName } : { ...type, enumValues: values };
         column.history?.push(this.entry(op, op.origin, ['type']));
-        if (op.unresolved.length > 0 && !this.uncertain) table.history?.push(this.entry(op, op.origin));
-        else this.touch(table, op);
+        if (!valuesOnly) {
+          this.touch(table, op);
+          continue;
+        }
+        table.history?.push(this.entry(op, op.origin));
+        if (!said && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the values of enum type "${op.enumName}" are not compared.`, table.name);
+        said = true;
       }
     }
   }
