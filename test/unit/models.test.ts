@@ -216,6 +216,40 @@ describe('models -> schema', () => {
     assert.equal(authors.columns.get('updated_at')!.type!.args.timezone, true);
   });
 
+  it("leaves a column's type unknown where mapped_column's type argument cannot be read, not the annotation's (fief's UrlString(Text))", async () => {
+    const tables = await modelTables({
+      'url_types.py': `
+        from sqlalchemy.types import TypeDecorator
+        def UrlString(sa_type):
+            class _UrlString(TypeDecorator):
+                impl = sa_type
+                cache_ok = True
+            return _UrlString
+      `,
+      'models.py': `
+        from typing import Annotated
+        from sqlalchemy import String, Text
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+        from url_types import UrlString
+        Str30 = Annotated[str, mapped_column(String(30))]
+        class Base(DeclarativeBase):
+            pass
+        class Provider(Base):
+            __tablename__ = "providers"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            endpoint: Mapped[str | None] = mapped_column(UrlString(Text), nullable=True)
+            logo: Mapped[str | None] = mapped_column(UrlString(String)(length=512))
+            alias: Mapped[Str30] = mapped_column(UrlString(Text))
+            plain: Mapped[str] = mapped_column(nullable=False)
+            typed: Mapped[str] = mapped_column(UrlString(Text), type_=Text)
+      `,
+    });
+    const columns = tables.get('providers')!.columns;
+    const types = Object.fromEntries([...columns].map(([name, c]) => [name, c.type?.family]));
+    assert.deepEqual(types, { id: 'INTEGER', endpoint: undefined, logo: undefined, alias: undefined, plain: 'VARCHAR', typed: 'TEXT' });
+    assert.deepEqual([columns.get('endpoint')!.nullable, columns.get('logo')!.nullable], [true, true]);
+  });
+
   it('keeps a column whose annotation names a type it cannot read, its type unknown, as SQLAlchemy and SQLModel map it (remnashop)', async () => {
     const tables = await modelTables({
       'models.py': `

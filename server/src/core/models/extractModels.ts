@@ -1078,7 +1078,7 @@ function annotatedSpec(spec: ColumnSpec, kind: string, annotation: AnnotationInf
   const merged = annotation.carried ? mergeSpecs(annotation.carried, spec) : spec;
   // As SQLAlchemy's declarative scan: a column with a foreign key and no type of its own takes the referenced
   // column's type, not the annotation's (`Mapped[int]` on a key to a BigInteger id is a BigInteger).
-  if (!merged.type && annotation.type && merged.foreignKeys.length === 0) merged.type = annotation.type;
+  if (!merged.type && !merged.typeUnread && annotation.type && merged.foreignKeys.length === 0) merged.type = annotation.type;
   return { spec: merged, defaultNullable: merged.primaryKey ? false : annotation.optional };
 }
 
@@ -1086,8 +1086,9 @@ function annotatedSpec(spec: ColumnSpec, kind: string, annotation: AnnotationInf
 function mergeSpecs(carried: ColumnSpec, explicit: ColumnSpec): ColumnSpec {
   return {
     name: explicit.name ?? carried.name,
-    type: explicit.type ?? carried.type,
+    type: explicit.typeUnread ? undefined : explicit.type ?? carried.type,
     typeSpan: explicit.typeSpan,
+    ...(explicit.typeUnread ? { typeUnread: true as const } : {}),
     nullable: explicit.nullable ?? carried.nullable,
     primaryKey: explicit.primaryKey || carried.primaryKey,
     serverDefault: explicit.serverDefault ?? carried.serverDefault,

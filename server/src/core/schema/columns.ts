@@ -43,6 +43,11 @@ export interface ColumnSpec {
   unreadForeignKey?: boolean;
   /** Where the argument that gave the type stands (a positional type, `type_=`, SQLModel's `sa_type=`). */
   typeSpan?: Span;
+  /**
+   * A positional argument stands where the type goes but could not be read as one (fief's `UrlString(Text)`, a
+   * project function that makes a TypeDecorator class): the type is unknown, and an annotation does not stand in.
+   */
+  typeUnread?: true;
   /** `CheckConstraint(...)` given in the column's arguments: a CHECK constraint of its table. */
   checks?: CheckSpec[];
   /** `Identity(...)` given in the column's arguments. */
@@ -235,15 +240,17 @@ export function evalColumnCall(ctx: EvalContext, written: Extract<Expr, { k: 'ca
       }
       if (callee === 'sa.FetchedValue') continue;
     }
-    if (!spec.type) {
+    if (!spec.type && !spec.typeUnread) {
       spec.type = evalType(ctx, written);
       if (spec.type) spec.typeSpan = written.s;
+      else spec.typeUnread = true;
     }
   }
   const typeKw = keywordArg(call, 'type_');
   if (typeKw) {
     spec.type = evalType(ctx, typeKw);
     spec.typeSpan = typeKw.s;
+    if (spec.type) delete spec.typeUnread;
   }
   const nameKw = keywordArg(call, 'name');
   if (nameKw) spec.name = evalString(ctx.resolver, ctx.file, nameKw, ctx.locals) ?? spec.name;
