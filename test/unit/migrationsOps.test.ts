@@ -577,6 +577,33 @@ describe('migrations: alter_column on MySQL', () => {
     assert.deepEqual(['note', 'project_id'].map((c) => [pg.columns.get(c)!.type?.args.length, pg.columns.get(c)!.nullable]), [[30, false], [255, false]]);
   });
 
+  it("says, the dialect unknown, what MySQL's restatement would change: an existing_type that is not the column's (watcher), and a lost NOT NULL where the history shows MySQL in use (designate)", async () => {
+    const files = (options: string): Record<string, string> => ({
+      'v/a.py': rev('a', null, `
+        op.create_table("audits", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("interval", sa.Integer(), nullable=False),
+            sa.Column("domain_id", sa.String(36), nullable=False), sa.Column("note", sa.Text(), nullable=True)${options})
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.alter_column("audits", "interval", existing_type=sa.String(36), nullable=True)
+        op.alter_column("audits", "domain_id", new_column_name="zone_id", existing_type=sa.String(36))
+        op.alter_column("audits", "note", type_=sa.String(200), existing_nullable=True)
+      `),
+    });
+    const plain = await replay(files(''));
+    assert.deepEqual(plain.findings.map((f) => f.message), ['op.alter_column: on MySQL, which restates the whole column, it also makes "audits.interval" of type sa.String(36) (its existing_type=), where other databases keep it as it was; the dialect is not known (set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]), so its type is not compared.']);
+    const interval = table(plain, 'audits').columns.get('interval')!;
+    assert.deepEqual([interval.unknown, interval.typeAlternatives?.map((t) => t.family), interval.nullable], [['type'], ['INTEGER', 'VARCHAR'], true]);
+    // MySQL's own options in the history: the rename that leaves out existing_nullable= makes the column nullable there.
+    const hinted = await replay(files(', mysql_engine="InnoDB"'));
+    assert.deepEqual(hinted.findings.map((f) => f.message.replace(/, where .*/, '')), [
+      'op.alter_column: on MySQL, which restates the whole column, it also makes "audits.interval" of type sa.String(36) (its existing_type=)',
+      'op.alter_column: on MySQL, which restates the whole column, it also makes "audits.zone_id" nullable (no existing_nullable=)',
+    ]);
+    assert.deepEqual(table(hinted, 'audits').columns.get('zone_id')!.unknown, ['nullable']);
+    // A known dialect decides: no note.
+    for (const dialect of ['mysql', 'postgresql']) assert.deepEqual((await replay(files(', mysql_engine="InnoDB"'), dialect)).findings, [], dialect);
+  });
+
   it("drops an unnamed unique constraint by the name MySQL gives it, its first column's (superset's report_schedule)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

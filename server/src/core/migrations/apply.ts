@@ -4,10 +4,10 @@ import { conventionName, conventionTemplate, type NamingConvention, type NamingK
 import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
-import { databaseEnumName, spatialIndexName } from '../schema/types';
+import { databaseEnumName, spatialIndexName, typesDiffer } from '../schema/types';
 import type { OpStep } from './interpret';
 import { decideTest, type ConstraintType, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
-import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnItem, type MigrationOp, type OpKind, type TableRef } from './ops';
+import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnChanges, type ColumnItem, type MigrationOp, type OpKind, type TableRef } from './ops';
 import { sameItems } from '../memo';
 
 /**
@@ -49,8 +49,8 @@ export function baselineFinding(tables: string[], origin: SourceRef): Finding {
  * Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops).
  * `fromEmpty`: what `buildsFromEmpty` says of the whole history, when these revisions hold only some of its ops.
  */
-export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}, fromEmpty = buildsFromEmpty(revisions)): ReplayResult {
-  const replay = new SchemaReplay(revisions, convention, fromEmpty);
+export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}, fromEmpty = buildsFromEmpty(revisions), mysqlHinted = hintsMysql(revisions)): ReplayResult {
+  const replay = new SchemaReplay(revisions, convention, fromEmpty, mysqlHinted);
   for (const { revision, steps } of revisions) for (const step of steps) replay.apply(revision, step);
   return replay.finish();
 }
@@ -69,6 +69,14 @@ export function buildsFromEmpty(revisions: Array<{ steps: OpStep[] }>): boolean 
     for (const key of makes) made.add(key);
   }
   return true;
+}
+
+/**
+ * Whether a history read for a dialect not known gives MySQL's own options (`mysql_engine="InnoDB"`): the project runs
+ * on MySQL at least at times, so what an op does only there is said.
+ */
+export function hintsMysql(revisions: Array<{ steps: OpStep[] }>): boolean {
+  return revisions.some(({ steps }) => steps.some(({ op }) => op.kind === 'create_table' && op.mysqlOptions === true));
 }
 
 /** Whether two versions of a revision's ops use and make the same tables, in the same order: `buildsFromEmpty` answers alike. */
@@ -237,6 +245,8 @@ class SchemaReplay {
      * never creates, create_all() may have made it.
      */
     private readonly fromEmpty: boolean,
+    /** The history gives MySQL's own options while the dialect is not known (`hintsMysql`). */
+    private readonly mysqlHinted: boolean,
   ) {
     for (const { revision, steps } of revisions) {
       for (const { op } of steps) {
@@ -657,6 +667,7 @@ class SchemaReplay {
       else delete column.serverDefault;
       this.settle(column, 'serverDefault');
     }
+    if (changes.onMysql && !this.uncertain) this.restatedOnMysql(table, column, op, changes.onMysql);
     const set = attributesSet(changes);
     const sets: NonNullable<HistoryEntry['sets']> = [...set];
     if (changes.newName !== undefined && changes.newName !== column.name) sets.push('name');
@@ -673,6 +684,33 @@ class SchemaReplay {
       return;
     }
     this.renameColumn(table, column, newName);
+  }
+
+  /**
+   * An `alter_column` that MySQL, restating the whole column, makes do more than other databases, the dialect not
+   * known: an `existing_type=` that is not the column's type (watcher's `String(36)` on an Integer column), or, where
+   * the history shows MySQL in use, an `existing_nullable=` that is not its nullability or none at all (designate's
+   * renames, which make NOT NULL columns nullable there). What differs is not compared, as a note says. A missing
+   * `existing_nullable=` is too common in projects that never run on MySQL to be said for all of them.
+   */
+  private restatedOnMysql(table: TableDef, column: ColumnDef, op: MigrationOp, onMysql: NonNullable<ColumnChanges['onMysql']>): void {
+    const what: string[] = [];
+    const unknown: ColumnAttribute[] = [];
+    // A key's column is NOT NULL whatever the statement says (and its nullability is not compared).
+    if (this.mysqlHinted && onMysql.nullable !== undefined && onMysql.nullable !== column.nullable && !table.primaryKey.includes(column.name)) {
+      what.push(`${onMysql.nullable ? 'nullable' : 'NOT NULL'} (${onMysql.nullable ? 'no existing_nullable=' : 'its existing_nullable='})`);
+      unknown.push('nullable');
+    }
+    if (onMysql.type && column.type && typesDiffer(onMysql.type, column.type, { dialect: 'mysql' })) {
+      what.push(`of type ${onMysql.type.text} (its existing_type=)`);
+      unknown.push('type');
+      column.typeAlternatives = [column.type, onMysql.type];
+    }
+    if (unknown.length === 0) return;
+    column.unknown = [...new Set([...(column.unknown ?? []), ...unknown])];
+    const attributes = unknown.map((a) => ATTRIBUTE_NAMES[a]).join(' and ');
+    const name = op.kind === 'alter_column' ? op.changes.newName ?? column.name : column.name;
+    this.report('unresolved', `${label(op)}: on MySQL, which restates the whole column, it also makes "${qualified(table)}.${name}" ${what.join(' and ')}, where other databases keep it as it was; the dialect is not known (set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]), so its ${attributes} ${unknown.length > 1 ? 'are' : 'is'} not compared.`, table.name, name);
   }
 
   /** Renames a column in place, keeping its position, and follows it in indexes, constraints and referencing keys. */

@@ -41,6 +41,11 @@ export interface ColumnChanges {
   nullable?: boolean;
   serverDefault?: ServerDefault | null;
   newName?: string;
+  /**
+   * Read where the dialect is not known: what MySQL, which restates the whole column (MODIFY / CHANGE), also sets
+   * that the op leaves out: `existing_type`, and `existing_nullable`, else NULL.
+   */
+  onMysql?: { type?: SqlType; nullable?: boolean };
 }
 
 interface OpBase {
@@ -59,7 +64,8 @@ interface OpBase {
 export type MigrationOp = OpBase &
   (
     /** `fromModel`: `Model.__table__.create(bind)`, whose columns are the model's when the revision runs (partial). */
-    | { kind: 'create_table'; table: TableRef; columns: ColumnItem[]; constraints: ConstraintItem[]; ifNotExists: boolean; partial: boolean; fromModel?: true }
+    /** `mysqlOptions`: given MySQL's own options (`mysql_engine="InnoDB"`): the project runs on MySQL, at least at times. */
+    | { kind: 'create_table'; table: TableRef; columns: ColumnItem[]; constraints: ConstraintItem[]; ifNotExists: boolean; partial: boolean; fromModel?: true; mysqlOptions?: true }
     /** `cascade`: PostgreSQL's `DROP TABLE ... CASCADE`, which drops the foreign keys of other tables that refer to it. */
     | { kind: 'drop_table'; table: TableRef; ifExists: boolean; cascade?: true }
     | { kind: 'rename_table'; table: TableRef; newName?: string }
@@ -226,6 +232,8 @@ const COLUMN_CHANGE_KEYWORDS = ['type_', 'nullable', 'server_default', 'new_colu
 
 /** A keyword argument that only a dialect reads (`mysql_engine`, `postgresql_using`). */
 const DIALECT_OPTION = /^(?:mysql|mariadb|postgresql|sqlite|mssql|oracle)_/;
+/** One of MySQL's own options. */
+const MYSQL_OPTION = /^(?:mysql|mariadb)_/;
 
 /** Expressions whose value does not depend on the module they are written in. */
 const LITERAL_KINDS = new Set<string>(['str', 'num', 'const']);
@@ -249,6 +257,7 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
   });
   const origin: SourceRef = { file: scope.file, span: call.s };
   const unresolved: string[] = batch ? [...batch.unresolved] : [];
+  let mysqlSeen = false;
   for (const k of call.kw) {
     if (k.name) {
       args.set(k.name, k.value);
@@ -261,10 +270,12 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
     const sameFile = held.t === 'expr' && held.file === scope.file;
     const named = held.t === 'expr' && held.e.k === 'dict' ? held.e.entries.map(([key, value]) => ({ name: key?.k === 'str' ? key.v : undefined, value })) : undefined;
     const kept = named?.filter(({ name }) => name === undefined || !DIALECT_OPTION.test(name));
+    if (named?.some(({ name }) => name !== undefined && MYSQL_OPTION.test(name))) mysqlSeen = true;
     if (!kept || !kept.every(({ name, value }) => name !== undefined && (sameFile || LITERAL_KINDS.has(value.k)))) unresolved.push(`the keyword arguments \`**${exprText(k.value)}\``);
     else for (const { name, value } of kept) args.set(name!, value);
   }
 
+  const mysqlOptions = mysqlSeen || [...args.keys()].some((name) => MYSQL_OPTION.test(name)) ? { mysqlOptions: true as const } : {};
   // NOTE: the ops below spell these three out rather than spread an object: a spread is slow before the code is hot.
   const via = batch ? ('batch_op' as const) : ('op' as const);
   const note = (what: string, e: Expr | undefined): void => {
@@ -305,12 +316,12 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
       if (spread && name !== undefined) {
         const ref = { name, schema: optional('schema', 'the schema') };
         const { columns, constraints } = readTableItems(scope, call.args.slice(1), note, spread.slice(1));
-        return [{ origin, via, unresolved, kind: 'create_table', table: ref, columns, constraints, ifNotExists: flag('if_not_exists'), partial: false }];
+        return [{ origin, via, unresolved, kind: 'create_table', table: ref, columns, constraints, ifNotExists: flag('if_not_exists'), partial: false, ...mysqlOptions }];
       }
       const ref = table();
       const items = call.args[0] === args.get('table_name') ? call.args.slice(1) : call.args;
       const { columns, constraints } = readTableItems(scope, items, note);
-      return [{ origin, via, unresolved, kind: 'create_table', table: ref, columns, constraints, ifNotExists: flag('if_not_exists'), partial: false }];
+      return [{ origin, via, unresolved, kind: 'create_table', table: ref, columns, constraints, ifNotExists: flag('if_not_exists'), partial: false, ...mysqlOptions }];
     }
     case 'drop_table':
       return [{ origin, via, unresolved, kind: 'drop_table', table: table(), ifExists: flag('if_exists') }];
@@ -658,13 +669,21 @@ function readColumnChanges(scope: OpScope, args: Map<string, Expr>, note: (what:
   }
   // MySQL restates the whole column (MODIFY / CHANGE) when its type, nullability or name changes: what the op leaves
   // out becomes `existing_type`, and `existing_nullable`, else NULL, as Alembic writes the statement.
-  if ((scope.dialect === 'mysql' || scope.dialect === 'mariadb') && (changes.type || changes.nullable !== undefined || changes.newName !== undefined)) {
+  const mysql = scope.dialect === 'mysql' || scope.dialect === 'mariadb';
+  if ((mysql || scope.dialect === undefined) && (changes.type || changes.nullable !== undefined || changes.newName !== undefined)) {
+    const restated: NonNullable<ColumnChanges['onMysql']> = {};
     const existingType = args.get('existing_type');
-    if (!changes.type && existingType) changes.type = evalType(scope, existingType);
+    if (!changes.type && existingType) restated.type = evalType(scope, existingType);
     if (changes.nullable === undefined) {
       const existingNullable = args.get('existing_nullable');
       const v = existingNullable ? evalLiteral(scope.resolver, scope.file, existingNullable, scope.locals) : true;
-      if (typeof v === 'boolean') changes.nullable = v;
+      if (typeof v === 'boolean') restated.nullable = v;
+    }
+    if (mysql) {
+      if (restated.type) changes.type = restated.type;
+      if (restated.nullable !== undefined) changes.nullable = restated.nullable;
+    } else if (restated.type || restated.nullable !== undefined) {
+      changes.onMysql = restated;
     }
   }
   return changes;
