@@ -490,10 +490,11 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
     const differs = other ? ` (the migrations have this key with ${fkActions(other)})` : '';
     push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations${differs} (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
-  // A constraint op whose table could not be read may have dropped (and made again) any of the migrations' keys.
-  const redefined = d.uncertain.some((o) => o.kind === 'drop_constraint' || o.kind === 'create_foreign_key' || o.kind === '*');
+  // A constraint op whose table could not be read may have dropped (and made again) any of the migrations' keys; a
+  // drop only those that existed when it ran (the replay marks them).
+  const redefined = d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*');
   for (const fk of mig.foreignKeys) {
-    if (model.foreignKeys.some((m) => fkMatches(m, fk)) || model.unreadForeignKeys || model.unreadConstraints || redefined) continue;
+    if (model.foreignKeys.some((m) => fkMatches(m, fk)) || model.unreadForeignKeys || model.unreadConstraints || redefined || fk.maybeDropped) continue;
     if (fk.columns.some((c) => !model.columns.has(c))) continue;
     const other = sameKeyOtherActions(fk, model.foreignKeys);
     const declared = other ? `declares it with ${fkActions(other)}` : 'does not declare it';

@@ -1255,6 +1255,13 @@ class SchemaReplay {
       : undefined;
     if (name !== undefined) u.name = name;
     this.uncertainOps.push(u);
+    // The foreign keys it may have dropped are those that exist now, of its name when that is known.
+    if (op.kind === 'drop_constraint' && (op.type === undefined || op.type === 'foreignkey')) {
+      for (const table of this.schema.values()) {
+        if (schema !== undefined && !sameIdentifier(table.schema, schema)) continue;
+        for (const fk of table.foreignKeys) if (op.name === undefined || bearsName(fk, op.name)) fk.maybeDropped = true;
+      }
+    }
   }
 
   private entry(op: MigrationOp, origin: SourceRef, sets?: HistoryEntry['sets']): HistoryEntry {

@@ -158,6 +158,11 @@ export interface ForeignKeyDef {
   mysqlName?: string;
   /** Migration side: `use_alter=True` in create_table, which databases with ALTER leave to a later create_foreign_key. */
   useAlter?: true;
+  /**
+   * Migration side: a `drop_constraint` whose table (or name) could not be read ran while this key existed, and may
+   * have dropped it (designate's keys dropped by reflection); a key made after it is known to be there.
+   */
+  maybeDropped?: true;
 }
 
 /** A CHECK constraint: compared by name alone, as Alembic (1.19 and later) compares them. */
