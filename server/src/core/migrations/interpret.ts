@@ -167,6 +167,8 @@ class Interpreter {
   /** Inside arms of an undecided test on the dialect: how deep, and the flags each step there was recorded under. */
   private armDepth = 0;
   private readonly flagsOf = new WeakMap<OpStep, Flags>();
+  /** What each Inspector (by the expression that made it) has read, and when (again after each `clear_cache()`). */
+  private readonly inspectorReads = new WeakMap<Expr, Map<string, number[]>>();
   private readonly moduleFrames = new Map<string, Frame>();
   /** Where each `batch_alter_table` block being walked began, as a number of steps. */
   private readonly batchStarts: number[] = [];
@@ -213,6 +215,8 @@ class Interpreter {
             break;
           }
           this.evaluate(s.value, frame, current);
+          // `names = inspector.get_table_names()` reads now, whenever a test reads `names`: the Inspector keeps it.
+          if (s.value.k === 'call' && s.value.fn.k === 'attr' && INSPECTOR_READS.has(s.value.fn.name)) this.inspected(s.value, frame, { at: this.steps.length }, 0);
           for (const target of s.targets) this.bind(target, s.value, frame, frame);
           break;
         }
@@ -905,14 +909,32 @@ class Interpreter {
       const source = this.followName(e, frame, read);
       return source && depth < MAX_EXPAND_DEPTH ? this.inspected(source.e, source.frame, read, depth + 1) : undefined;
     }
-    if (e.k !== 'call' || e.fn.k !== 'attr' || !INSPECTOR_READS.has(e.fn.name) || !this.isInspector(e.fn.obj, frame, read, depth + 1)) return undefined;
+    // When an Inspector was made does not date what it reads: each read is made when it is first asked for, and then
+    // kept (quay asks for a table's indexes after creating it with the same Inspector).
+    if (e.k !== 'call' || e.fn.k !== 'attr' || !INSPECTOR_READS.has(e.fn.name) || !this.isInspector(e.fn.obj, frame, { at: read.at }, depth + 1)) return undefined;
     const k = INSPECTOR_READS.get(e.fn.name)!;
     const schema = this.schemaArgument(e, k === 'tables' ? e.args[0] : e.args[1], frame);
     if (schema === null) return undefined;
     const withSchema = schema !== undefined ? { schema } : {};
-    if (k === 'tables') return { k, ...withSchema };
-    const table = e.args[0] ? evalLiteral(this.resolver, frame.file, e.args[0], frame.locals) : undefined;
-    return isPlainName(table) ? { k, table, ...withSchema } : undefined;
+    const table = k === 'tables' ? undefined : e.args[0] ? evalLiteral(this.resolver, frame.file, e.args[0], frame.locals) : undefined;
+    if (k !== 'tables' && !isPlainName(table)) return undefined;
+    const inspector = e.fn.obj.k === 'name' ? frame.vars.get(e.fn.obj.id) : undefined;
+    if (inspector?.kind === 'value' && inspector.source) this.datedRead(inspector.source.e, inspector.at ?? 0, `${e.fn.name}\0${table ?? ''}\0${schema ?? ''}`, read);
+    return k === 'tables' ? { k, ...withSchema } : { k, table: table as string, ...withSchema };
+  }
+
+  /**
+   * Dates a read of an Inspector (by the expression that made it) to the first time it asked for the same thing since
+   * its cache may hold reads (`since`: when it was made or last cleared, or the earlier of two branches'), which it
+   * then kept; a read it has not made since then is made now.
+   */
+  private datedRead(inspector: Expr, since: number, key: string, read: { at: number }): void {
+    let reads = this.inspectorReads.get(inspector);
+    if (!reads) this.inspectorReads.set(inspector, (reads = new Map()));
+    const times = reads.get(key) ?? [];
+    const kept = times.find((t) => t >= since);
+    if (kept === undefined) reads.set(key, [...times, read.at]);
+    else if (kept < read.at) read.at = kept;
   }
 
   /** Whether an expression is an Inspector: `sa.inspect(bind)`, `Inspector.from_engine(bind)`, a variable or helper holding one. */
