@@ -159,14 +159,16 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     const runtimeModel = twin ? undefined : input.unnamedModels?.find((u) => u.name === mig.name);
     const unnamedModel = twin || runtimeModel ? undefined : unnamed[0];
     const movedAway = (input.uncertainOps ?? []).find((o) => (o.kind === 'rename_table' || o.kind === 'drop_table' || o.kind === '*') && (!o.table || o.table === mig.name));
-    if (mig.partial) {
+    if (runtimeModel) {
+      // Made at run time (timesketch's access-control tables, whose models a mixin builds with type(...)), whether the
+      // migrations create the table or only alter it.
+      finding.severity = 'information';
+      finding.message = `Table "${qualified(mig)}" ${mig.partial ? 'is altered by the migrations but never created' : `exists at ${headText}`}; ${runtimeModel.what} describes it, ${runtimeModel.why ?? 'a model class made at run time whose columns are not read'}, so the table is not compared${mig.partial ? ` (${headText})` : ''}.`;
+      finding.related = [related(runtimeModel.origin, `${runtimeModel.what}`)];
+    } else if (mig.partial) {
       // We only assumed this table exists (the history alters it without creating it); say so, quietly.
       finding.severity = 'information';
       finding.message = `Table "${qualified(mig)}" is altered by the migrations but never created, and no model describes it (${headText}).`;
-    } else if (runtimeModel) {
-      finding.severity = 'information';
-      finding.message = `Table "${qualified(mig)}" exists at ${headText}; ${runtimeModel.what} describes it, ${runtimeModel.why ?? 'a model class made at run time whose columns are not read'}, so the table is not compared.`;
-      finding.related = [related(runtimeModel.origin, `${runtimeModel.what}`)];
     } else if (unnamedModel) {
       const more = unnamed.length - 1;
       finding.severity = 'information';
@@ -182,7 +184,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       if (movedAway.origin) finding.related = [...(finding.related ?? []), related(movedAway.origin, 'the op whose table could not be evaluated')];
     }
     // Neither `revision` nor a quick fix drops such a table, whatever severity the settings give the finding.
-    const tentative = mig.partial ? 'assumed' : runtimeModel ? 'run-time model' : unnamedModel ? 'unnamed model' : movedAway ? 'moved away' : undefined;
+    const tentative = runtimeModel ? 'run-time model' : mig.partial ? 'assumed' : unnamedModel ? 'unnamed model' : movedAway ? 'moved away' : undefined;
     out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(tentative ? { tentative } : {}) });
   }
   return out;
