@@ -1323,6 +1323,34 @@ describe('models -> schema: patterns of larger projects', () => {
     assert.deepEqual([...tables.get('reminders')!.columns.keys()].sort(), ['id', 'render_mode']);
   });
 
+  it("follows a declared_attr __table_args__ through the if a constant decides, and takes what only some branches of an undecided one declare as conditional (letta)", async () => {
+    const tables = (test: string) =>
+      modelTables({
+        'models.py': `
+          import sqlalchemy as sa
+          from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, declared_attr
+          from settings import settings
+          USE_POSTGRES = True
+          class Base(DeclarativeBase):
+              pass
+          class Passage(Base):
+              __tablename__ = "passages"
+              id: Mapped[int] = mapped_column(primary_key=True)
+              org_id: Mapped[int]
+              file_id: Mapped[int]
+              @declared_attr
+              def __table_args__(cls):
+                  if ${test}:
+                      return (sa.Index("passages_org_idx", "org_id"), sa.Index("passages_file_idx", "file_id"))
+                  return (sa.Index("passages_file_idx", "file_id"),)
+        `,
+      });
+    const indexes = async (test: string): Promise<Array<[string | undefined, boolean]>> => (await tables(test)).get('passages')!.indexes.map((i) => [i.name, !!i.conditional]);
+    assert.deepEqual(await indexes('USE_POSTGRES'), [['passages_org_idx', false], ['passages_file_idx', false]]);
+    assert.deepEqual(await indexes('not USE_POSTGRES'), [['passages_file_idx', false]]);
+    assert.deepEqual(await indexes('settings.database_engine == "postgres"'), [['passages_file_idx', false], ['passages_org_idx', true]]);
+  });
+
   it('reads __table_args__ that project helpers make: an Index a function returns, columns a staticmethod lists (Dify)', async () => {
     const tables = await modelTables({
       'types.py': `

@@ -752,14 +752,23 @@ class ModelReader {
     return undefined;
   }
 
-  private tableArgsExpr(contributors: ClassRef[]): { expr: Expr; file: string; locals?: Locals } | undefined {
+  /**
+   * The `__table_args__` of a class or of the first base that has them. A declared_attr's returns are followed through
+   * the `if`s a literal decides (letta's `if USE_POSTGRES: return (...)`); what the branches of a test that cannot be
+   * decided return are the `alternatives`.
+   */
+  private tableArgsExpr(contributors: ClassRef[]): { expr: Expr; file: string; locals?: Locals; alternatives?: Expr[] } | undefined {
     for (const c of contributors) {
       const args = this.graph.ownAttribute(c, '__table_args__');
       if (args) return { expr: args, file: c.file, locals: classBodyNames(c, args) };
       const fn = c.cls.body.find((s): s is Extract<Stmt, { k: 'def' }> => s.k === 'def' && s.name === '__table_args__');
-      const returned = fn && returnedValue(fn);
+      if (!fn) continue;
       // A declared_attr's `cls` is the mapped class (contributors[0]): `name=f"{cls.__tablename__}_valid_name"`.
-      if (returned) return { expr: returned, file: c.file, locals: clsBound(fn, contributors[0]) };
+      const locals = clsBound(fn, contributors[0]);
+      const passed: Array<Extract<Stmt, { k: 'return' }>> = [];
+      const returned = returnFor(fn.body, (test) => evalLiteral(this.resolver, c.file, test, locals), passed)?.value;
+      const alternatives = passed.flatMap((r) => (r.value ? [r.value] : []));
+      if (returned) return { expr: returned, file: c.file, locals, ...(alternatives.length > 0 ? { alternatives } : {}) };
     }
     return undefined;
   }
@@ -816,8 +825,15 @@ class ModelReader {
     const info = infoEntry && evalDict(this.resolver, args.file, infoEntry[1], args.locals);
     if (info) plan.table.info = info;
     const ctx: EvalContext = { ...this.ctx(args.file), locals: args.locals };
-    for (const item of items) {
+    // Under a test that cannot be decided, what not every branch declares may or may not be there.
+    const itemsOf = (e: Expr): Expr[] => (e.k === 'tuple' || e.k === 'list' ? e.items : []);
+    const alternatives = (args.alternatives ?? []).map((alt) => itemsOf(alt).map(exprText));
+    const everywhere = (item: Expr): boolean => alternatives.every((alt) => alt.includes(exprText(item)));
+    const mainTexts = new Set(items.map(exprText));
+    const otherwise = (args.alternatives ?? []).flatMap(itemsOf).filter((item) => !mainTexts.has(exprText(item)));
+    for (const item of [...items, ...otherwise]) {
       if (item.k !== 'call') continue;
+      const undecided = !mainTexts.has(exprText(item)) || !everywhere(item);
       // `Index(...).ddl_if(dialect="postgresql")` exists only on that dialect.
       let call = item;
       let dialects: string[] | undefined;
@@ -828,14 +844,14 @@ class ModelReader {
       const origin = { file: args.file, span: item.s };
       const helper = calleeName(ctx, call) === undefined ? this.resolver.resolve(args.file, call.fn, args.locals) : undefined;
       if (helper?.t !== 'def') {
-        this.applyConstraint(plan, ctx, call, origin, dialects);
+        this.applyConstraint(plan, ctx, call, origin, dialects, undecided);
         continue;
       }
       // A project helper that returns the constraint (`def gin_index(name, column): return Index(...)`); one that
       // returns it only under a condition (None otherwise) gives an index the migrations may or may not make.
       const returns = returnedCalls(helper.def.body);
       const inner: EvalContext = { resolver: this.resolver, file: helper.file, locals: helperArguments(ctx, helper.def, helper.file, call) };
-      for (const { call: made, conditional } of returns) this.applyConstraint(plan, inner, made, origin, dialects, conditional || returns.length > 1);
+      for (const { call: made, conditional } of returns) this.applyConstraint(plan, inner, made, origin, dialects, undecided || conditional || returns.length > 1);
     }
   }
 
@@ -1223,16 +1239,25 @@ function returnedCalls(body: Stmt[], conditional = false): Array<{ call: Extract
  * The `return` a body reaches, following each `if` whose test `decide` can evaluate (one it cannot is passed over,
  * and the return after it taken); undefined when none is reached.
  */
-function returnFor(body: Stmt[], decide: (test: Expr) => Literal | undefined): Extract<Stmt, { k: 'return' }> | undefined {
+function returnFor(body: Stmt[], decide: (test: Expr) => Literal | undefined, passed?: Array<Extract<Stmt, { k: 'return' }>>): Extract<Stmt, { k: 'return' }> | undefined {
   for (const s of body) {
     if (s.k === 'return') return s;
     if (s.k !== 'if') continue;
     const test = decide(s.test);
-    if (test === undefined) continue;
-    const inner = returnFor(isTruthy(test) ? s.body : s.orelse, decide);
+    if (test === undefined) {
+      // The returns of a branch that may be taken, for a caller that wants them.
+      if (passed) for (const block of [s.body, s.orelse]) passed.push(...returnsIn(block));
+      continue;
+    }
+    const inner = returnFor(isTruthy(test) ? s.body : s.orelse, decide, passed);
     if (inner) return inner;
   }
   return undefined;
+}
+
+/** The `return` statements of a block and of the branches of its `if`s. */
+function returnsIn(body: Stmt[]): Array<Extract<Stmt, { k: 'return' }>> {
+  return body.flatMap((s) => (s.k === 'return' ? [s] : s.k === 'if' ? [...returnsIn(s.body), ...returnsIn(s.orelse)] : []));
 }
 
 /** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */
