@@ -534,6 +534,22 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(ops.map((o) => [o.kind, 'table' in o ? o.table?.name : undefined]), [['drop_table', 'old_events']]);
   });
 
+  it("knows a temporary table earlier SQL of the same revision made, in later op.execute calls (letta's temp_agent_passages)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("passages", sa.Column("id", sa.Integer(), primary_key=True))
+        op.execute("CREATE TEMPORARY TABLE temp_passages AS SELECT * FROM passages")
+        op.execute("DELETE FROM passages")
+        op.execute("ALTER TABLE temp_passages ADD COLUMN note text")
+        op.execute("DROP TABLE temp_passages")
+      `),
+    });
+    assert.deepEqual([r.findings, [...r.schema.keys()]], [[], ['passages']]);
+    // The MySQL grammar too.
+    const mysql = await replay({ 'v/a.py': rev('a', null, 'op.execute("CREATE TEMPORARY TABLE tmp_ids (id INT)")\nop.execute("ALTER TABLE tmp_ids ADD INDEX ix_id (id)")\nop.execute("DROP TABLE tmp_ids")') }, 'mysql');
+    assert.deepEqual([mysql.findings, [...mysql.schema.keys()]], [[], []]);
+  });
+
   it("takes MySQL table options as no change, and a key change it cannot read as one on the table's keys alone", () => {
     for (const sql of ['ALTER TABLE x ENGINE=InnoDB', 'ALTER TABLE x DEFAULT CHARSET=utf8mb4', 'ALTER TABLE `x` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin']) {
       assert.deepEqual(readSqlOps(sql, ORIGIN, { dialect: 'mysql' }), [], sql);

@@ -167,6 +167,8 @@ class Interpreter {
   /** Inside arms of an undecided test on the dialect: how deep, and the flags each step there was recorded under. */
   private armDepth = 0;
   private readonly flagsOf = new WeakMap<OpStep, Flags>();
+  /** The temporary tables the revision's SQL made so far, which later SQL of it may alter or drop. */
+  private readonly temporaryTables = new Set<string>();
   /** What each Inspector (by the expression that made it) has read, and when (again after each `clear_cache()`). */
   private readonly inspectorReads = new WeakMap<Expr, Map<string, number[]>>();
   private readonly moduleFrames = new Map<string, Frame>();
@@ -1277,6 +1279,7 @@ class Interpreter {
       file: frame.file,
       locals: frame.locals,
       dialect: this.dialect,
+      temporaryTables: this.temporaryTables,
       expand: (e: Expr) => this.expand(e, frame, 0)?.map((x): Located => ({ e: x.e, ctx: { resolver: this.resolver, file: x.frame.file, locals: x.frame.locals } })),
     };
   }

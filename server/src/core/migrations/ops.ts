@@ -140,6 +140,8 @@ export interface OpScope extends EvalContext {
   dialect?: string;
   /** The expressions `e` stands for (a variable's value, a helper's return value, a list's items), or undefined when unknown. */
   expand(e: Expr): Located[] | undefined;
+  /** The temporary tables SQL of the revision made so far (`CREATE TEMPORARY TABLE t AS SELECT ...`): not schema. */
+  temporaryTables?: Set<string>;
 }
 
 /** The table a `batch_op` works on (`with op.batch_alter_table(...) as batch_op:`). */
@@ -700,12 +702,12 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   if (!text) return [];
   const written = evalString(text.ctx.resolver, text.ctx.file, text.e, text.ctx.locals);
   const sql = written !== undefined && text.ddl ? ddlStatement(written, text.ddl) : { text: written, complete: true };
-  if (sql.text !== undefined && sql.complete) return readSqlOps(sql.text, origin, { dialect: scope.dialect });
+  if (sql.text !== undefined && sql.complete) return readSqlOps(sql.text, origin, { dialect: scope.dialect, temporary: scope.temporaryTables });
   const sketch = sql.text ?? sketchSql(text);
   // SQL read from a file when the revision runs (ichnaea's whole base schema, `fd.read()`): said, not guessed.
   if (sketch === undefined && readsFile(text)) return [{ kind: 'opaque', origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\`, read from a file when the revision runs`], unknown: `the SQL it runs is read from a file when the revision runs (\`${exprText(text.e)}\`), which is not read here: what it changes is not known`, noteOnly: true }];
   if (sketch === undefined) return [];
-  const ops = readSqlOps(sketch, origin, { dialect: scope.dialect }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
+  const ops = readSqlOps(sketch, origin, { dialect: scope.dialect, temporary: scope.temporaryTables }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
   if (ops.length === 0) return [];
   const unresolved = [`the SQL text \`${exprText(text.e)}\``];
   // `ALTER TYPE kind ADD VALUE '{value}'` built at run time changes the values of that enum type, and nothing else.

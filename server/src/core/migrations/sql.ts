@@ -17,7 +17,7 @@ import { readMysqlOps } from './sqlMysql';
  * NOTE: a referenced column that the SQL leaves out (`REFERENCES users`) is written as "users." (an empty column):
  * the referenced table's primary key.
  */
-export function readSqlOps(sql: string, origin: SourceRef, options: { dialect?: string; parsers?: SqlParsers } = {}): MigrationOp[] {
+export function readSqlOps(sql: string, origin: SourceRef, options: { dialect?: string; parsers?: SqlParsers; temporary?: Set<string> } = {}): MigrationOp[] {
   const parsers = options.parsers ?? installedSqlParsers();
   const prepared = replaceBindParameters(sql);
   const pragma = LEGACY_ALTER_TABLE.exec(prepared);
@@ -27,11 +27,13 @@ export function readSqlOps(sql: string, origin: SourceRef, options: { dialect?: 
   const grammars = grammarOrder(options.dialect ?? (MYSQL_ADD_INDEX.test(prepared) ? 'mysql' : undefined));
   // Other databases than PostgreSQL keep the case of an unquoted table name (MySQL), or match it in any case (SQLite).
   const keepCase = options.dialect !== 'postgresql';
-  const whole = parsers && readWith(parsers, grammars, prepared, origin, keepCase);
+  // The temporary tables made before (by earlier SQL of the same revision, `options.temporary`) and by this SQL.
+  const temporary = options.temporary ?? new Set<string>();
+  const whole = parsers && readWith(parsers, grammars, prepared, origin, keepCase, temporary);
   if (whole) return whole;
   const out: MigrationOp[] = [];
   for (const statement of splitStatements(prepared)) {
-    out.push(...((parsers && readWith(parsers, grammars, statement, origin, keepCase)) ?? unreadable(statement, origin)));
+    out.push(...((parsers && readWith(parsers, grammars, statement, origin, keepCase, temporary)) ?? unreadable(statement, origin)));
   }
   return out;
 }
@@ -58,10 +60,10 @@ function grammarOrder(dialect: string | undefined): Grammar[] {
 }
 
 /** The ops of the SQL by the first grammar that parses it all, or undefined when none does. */
-function readWith(parsers: SqlParsers, grammars: Grammar[], sql: string, origin: SourceRef, keepCase: boolean): MigrationOp[] | undefined {
+function readWith(parsers: SqlParsers, grammars: Grammar[], sql: string, origin: SourceRef, keepCase: boolean, temporary: Set<string>): MigrationOp[] | undefined {
   for (const grammar of grammars) {
     try {
-      return grammar === 'postgres' ? readPostgresOps(parsers, sql, origin, keepCase) : readMysqlOps(parsers, grammar, sql, origin);
+      return grammar === 'postgres' ? readPostgresOps(parsers, sql, origin, keepCase, temporary) : readMysqlOps(parsers, grammar, sql, origin, temporary);
     } catch {
       // A syntax error in this grammar: try the next.
     }

@@ -13,10 +13,10 @@ const MYSQL_TABLE_OPTIONS = /^(engine|auto_increment|(default )?(charset|charact
 type Node = Record<string, any>;
 
 /** Reads SQL with node-sql-parser's MySQL or SQLite grammar into ops; throws when the grammar does not parse it. */
-export function readMysqlOps(parsers: SqlParsers, grammar: 'mysql' | 'sqlite', sql: string, origin: SourceRef): MigrationOp[] {
+export function readMysqlOps(parsers: SqlParsers, grammar: 'mysql' | 'sqlite', sql: string, origin: SourceRef, temporary = new Set<string>()): MigrationOp[] {
   const ast = grammar === 'mysql' ? parsers.mysql(sql) : parsers.sqlite(sql);
   const statements = (Array.isArray(ast) ? ast : [ast]) as Node[];
-  return statements.flatMap((s) => (s ? new MysqlStatementReader(parsers, origin, sql, statements.length).read(s) : []));
+  return statements.flatMap((s) => (s ? new MysqlStatementReader(parsers, origin, sql, statements.length, temporary).read(s) : []));
 }
 
 const FK_ACTIONS: Record<string, string> = { cascade: 'CASCADE', restrict: 'RESTRICT', 'set null': 'SET NULL', 'set default': 'SET DEFAULT', 'no action': 'NO ACTION' };
@@ -40,6 +40,8 @@ class MysqlStatementReader {
     private readonly origin: SourceRef,
     private readonly sql: string,
     private readonly count: number,
+    /** The temporary tables made before this statement (by this SQL or earlier SQL of the revision): not schema. */
+    private readonly temporary: Set<string>,
   ) {}
 
   /** The statement's text for messages: the whole SQL when it holds one statement, else what the AST renders. */
@@ -68,7 +70,8 @@ class MysqlStatementReader {
     }
     if (s.type === 'drop' && s.keyword === 'table') {
       const ifExists = /exists/i.test(String(s.prefix ?? ''));
-      return (s.name ?? []).map(tableRef).filter(Boolean).map((table: TableRef) => ({ ...sqlOpBase(this.origin), kind: 'drop_table' as const, table, ifExists }));
+      const tables = ((s.name ?? []) as Node[]).map(tableRef).filter((t): t is TableRef => !!t && !(t.schema === undefined && this.temporary.has(t.name!)));
+      return tables.map((table) => ({ ...sqlOpBase(this.origin), kind: 'drop_table' as const, table, ifExists }));
     }
     if (s.type === 'drop' && s.keyword === 'index') {
       const name = columnName(s.name);
@@ -80,6 +83,7 @@ class MysqlStatementReader {
 
   private createTable(s: Node): MigrationOp[] {
     const table = tableRef(s.table?.[0]);
+    if (table && s.temporary && table.schema === undefined) this.temporary.add(table.name!);
     if (!table || s.temporary) return [];
     const op = { ...sqlOpBase(this.origin), kind: 'create_table' as const, table, columns: [] as ColumnItem[], constraints: [] as ConstraintItem[], ifNotExists: !!s.if_not_exists, partial: !!s.query_expr || !!s.like };
     for (const d of (s.create_definitions ?? []) as Node[]) {
@@ -169,7 +173,7 @@ class MysqlStatementReader {
 
   private alterTable(s: Node): MigrationOp[] {
     const table = tableRef(s.table?.[0]);
-    if (!table) return [];
+    if (!table || (table.schema === undefined && this.temporary.has(table.name!))) return [];
     return ((s.expr ?? []) as Node[]).flatMap((a) => this.alterAction(table, a));
   }
 

@@ -10,15 +10,15 @@ import { codeOfSql, constraintOp, opaqueSql, sqlOpBase, sqlType } from './sqlSha
  * database may not be PostgreSQL), a table named by an unquoted name in mixed case keeps that spelling beside the one
  * PostgreSQL folds it to (`TableRef.spelled`).
  */
-export function readPostgresOps(parsers: SqlParsers, sql: string, origin: SourceRef, keepCase = false): MigrationOp[] {
+export function readPostgresOps(parsers: SqlParsers, sql: string, origin: SourceRef, keepCase = false, temporary = new Set<string>()): MigrationOp[] {
   const tree = parsers.postgres(sql);
   // Data changes, functions, grants and the like give no op: their text is not scanned for names and spans.
   if (!tree.stmts.some(({ stmt }) => PgStatementReader.reads(stmt))) return [];
   const tokens = parsers.postgresTokens(sql);
   const source = new PgSource(sql, tokens);
   restoreLongNames(tree, tokens);
-  // Temporary tables of this SQL (`CREATE TEMPORARY TABLE merge_map AS ...`, then indexed and dropped): not schema.
-  const temporary = new Set<string>();
+  // Temporary tables (`CREATE TEMPORARY TABLE merge_map AS ...`, then indexed and dropped), of this SQL or of earlier
+  // SQL of the revision: not schema.
   const ops = tree.stmts.flatMap(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
     const text = source.text(stmt_location, stmt_len ? stmt_location + stmt_len : undefined);
     return new PgStatementReader(source, origin, text, temporary, parsers).read(stmt);
