@@ -77,6 +77,17 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(settled.filter((f) => f.code === 'type-mismatch').map((f) => f.column), ['created_at']);
   });
 
+  it("shows a type's argument values where its text names them through constants (buildbot's hash_length)", async () => {
+    const found = await analysis('HASH = 64\nop.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(HASH)), sa.Column("bio", sa.String(20)), sa.PrimaryKeyConstraint("id"))\n', {
+      'app/config.py': 'hash_length = 40\n',
+      'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nfrom app import config\nBase = declarative_base()\n${py(USERS)}    name = sa.Column(sa.String(config.hash_length))\n    bio = sa.Column(sa.String(length=30))\n`,
+    });
+    assert.deepEqual(found.filter((f) => f.code === 'type-mismatch').map((f) => f.message.replace(/ \(head a1\)\.$/, '')), [
+      'Type of "users.name" differs: the model has sa.String(config.hash_length), i.e. String(length=40), the migrations have sa.String(HASH), i.e. String(length=64)',
+      'Type of "users.bio" differs: the model has sa.String(length=30), the migrations have sa.String(20)',
+    ]);
+  });
+
   it('treats String(255) = VARCHAR(length=255), Numeric = DECIMAL, and a side without length as equal', async () => {
     const found = await drift(`${USERS}      name = sa.Column(sa.String(255))\n      price = sa.Column(sa.Numeric(10, 2))\n      bio = sa.Column(sa.String)\n      cost = sa.Column(sa.Numeric(18, 6))\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.VARCHAR(length=255)),

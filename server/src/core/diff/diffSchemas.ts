@@ -351,7 +351,19 @@ type Push = (subject: ChangeSubject, code: FindingCode, origin: SourceRef, messa
 /** A type as written, or its `with_variant` for the dialect compared on, which is what differs there. */
 function typeText(type: SqlType, dialect: string | undefined): string {
   const variant = dialect !== undefined ? type.variants?.[dialect] : undefined;
-  return variant ? `${variant.text} (its ${dialect} variant)` : type.text;
+  return variant ? `${withValues(variant)} (its ${dialect} variant)` : withValues(type);
+}
+
+/**
+ * A type as written, and the values of its arguments where the text does not show them (buildbot's
+ * `sa.String(model_config.hash_length)`, 40): two spellings of a type that differ in a value say which.
+ */
+function withValues(type: SqlType): string {
+  const python = (v: unknown): string => (typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v));
+  const args = Object.entries(type.args).filter(([, v]) => v !== undefined && v !== null);
+  if (args.length === 0 || args.every(([, v]) => type.text.includes(python(v)))) return type.text;
+  const shown = args.map(([k, v]) => `${k}=${typeof v === 'string' ? `'${v}'` : python(v)}`).join(', ');
+  return `${type.text}, i.e. ${type.name.split('.').at(-1)}(${shown})`;
 }
 
 function sameSet(a: string[], b: string[]): boolean {
