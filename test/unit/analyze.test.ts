@@ -1404,6 +1404,16 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await drift(USERS, upgrade, { 'app/frozen.py': helper }), ['missing-column reports.catalog'], 'the same module elsewhere is read as models');
   });
 
+  it("says which revision dropped a missing table, and keeps it a warning where the history assumes a baseline (jupyterhub's api_tokens)", async () => {
+    const tokens = 'class Token(Base):\n    __tablename__ = "api_tokens"\n    id = sa.Column(sa.Integer, primary_key=True)\n';
+    const found = await analysis('op.add_column("users", sa.Column("name", sa.Text()))\nop.create_table("api_tokens", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.drop_table("api_tokens")\n', {
+      'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${tokens}`,
+    });
+    assert.ok(found.some((f) => f.code === 'assumed-baseline'));
+    const missing = found.find((f) => f.code === 'missing-table')!;
+    assert.deepEqual([missing.severity, missing.message], ['warning', 'Table "api_tokens" (model Token) was dropped in revision a1 and no later revision makes it again (head a1).']);
+  });
+
   it("makes a missing table a note where env.py does not load its model's module while it loads other models' (letta's job_messages)", async () => {
     const base = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n';
     const model = (name: string): string => `import sqlalchemy as sa\nfrom app.base import Base\nclass ${name[0].toUpperCase()}${name.slice(1)}(Base):\n    __tablename__ = "${name}"\n    id = sa.Column(sa.Integer, primary_key=True)\n`;

@@ -515,7 +515,7 @@ export class Project {
       // Which pydantic SQLModel runs on decides a field whose default is None; asked only where a model has one.
       const pydantic = hasNoneDefault(targeted) ? pydanticOne(this.nearestRequirements(envPy, requirements)) : undefined;
       const uncompared: TableDef[] = [];
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic, uncompared });
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic, uncompared, gone: replay.gone });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.

@@ -1,6 +1,6 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
-import { checkMentions } from '../schema/schema';
+import { checkMentions, tableKey } from '../schema/schema';
 import { enumValuesDiffer, storedEnumLengths, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 import { isLibraryFile } from '../models/libraryModels';
@@ -30,6 +30,8 @@ export interface DiffInput {
   memo?: TablePairMemo;
   /** The table Alembic keeps the revision in, when env.py names one (`version_table=`): Alembic's, not compared. */
   versionTable?: string;
+  /** The tables the migrations dropped or renamed away and did not make again, by key: how they went. */
+  gone?: ReadonlyMap<string, string>;
   /** The requirement that pins pydantic 1, where SQLModel makes a field whose default is None nullable (`noneDefault`). */
   pydanticOne?: string;
   /**
@@ -137,11 +139,14 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     }
     const twin = unmatchedMigrations.find((t) => sameColumns(t, model));
     const what = model.modelName && model.modelName !== model.name ? `Table "${qualified(model)}" (model ${model.modelName})` : `Table "${qualified(model)}"`;
+    // jupyterhub's api_tokens: made once, dropped by a later revision, and not made again.
+    const gone = input.gone?.get(tableKey(model.name, model.schema));
+    const made = gone ? `${gone} and no later revision makes it again` : 'is not created by any migration';
     const message = twin
-      ? `${what} is not created by any migration (${headText}); the migrations create "${qualified(twin)}" with the same columns: renamed?`
-      : `${what} is not created by any migration (${headText}).`;
+      ? `${what} ${made} (${headText}); the migrations create "${qualified(twin)}" with the same columns: renamed?`
+      : `${what} ${made} (${headText}).`;
     const finding = makeFinding('missing-table', { message, file: model.origin.file, span: model.origin.span, table: model.name, related: twin ? [related(twin.origin, `"${qualified(twin)}" is created here`)] : undefined });
-    if (baseline && !twin) {
+    if (baseline && !twin && !gone) {
       // The history assumes a schema made outside it (create_all + stamp), which may well hold this table.
       finding.severity = 'information';
       finding.message = `${what} is not created by any migration (${headText}); the migrations assume tables made outside them (create_all + stamp), which may include it.`;

@@ -33,6 +33,8 @@ export interface ReplayResult {
   uncertainOps: UncertainOp[];
   /** The tables assumed to exist before the first revision, each with the op that first used it (in replay order). */
   baseline: Array<{ table: string; step: OpStep }>;
+  /** The tables dropped or renamed away and not made again, by key: how they went ("was dropped in revision x"). */
+  gone: ReadonlyMap<string, string>;
 }
 
 /** The one note that says which tables the history uses without creating them, at the first op that used one. */
@@ -261,7 +263,7 @@ class SchemaReplay {
   finish(): ReplayResult {
     this.settleRenamedReferences();
     if (this.baseline.length > 0) this.findings.push(baselineFinding(this.baseline.map((b) => b.table), this.baseline[0].step.op.origin));
-    return { schema: this.schema, findings: this.findings, uncertainOps: this.uncertainOps, baseline: this.baseline };
+    return { schema: this.schema, findings: this.findings, uncertainOps: this.uncertainOps, baseline: this.baseline, gone: this.gone };
   }
 
   apply(revision: string, step: OpStep): void {

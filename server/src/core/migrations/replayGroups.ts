@@ -118,7 +118,9 @@ export class ReplayGroups {
       baseline.sort((a, b) => position.get(a.step)! - position.get(b.step)!);
       findings.push(baselineFinding(baseline.map((b) => b.table), baseline[0].step.op.origin));
     }
-    return { schema, findings, uncertainOps, baseline };
+    const gone = new Map<string, string>();
+    for (const r of results) for (const [key, how] of r.gone) if (!schema.has(key)) gone.set(key, how);
+    return { schema, findings, uncertainOps, baseline, gone };
   }
 
   /**
