@@ -295,6 +295,22 @@ describe('migrations: loops and local variables', () => {
     assert.deepEqual(table(r, 'posts_history').indexes.map((i) => i.name), ['ix_posts_history_id']);
   });
 
+  it("fills %(name)s fields from a dict or dict(...), and reads a MetaData's naming_convention from another module (jupyterhub)", async () => {
+    const r = await replay({
+      'app/orm.py': 'import sqlalchemy as sa\nmeta = sa.MetaData(naming_convention={"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"})\n',
+      'v/a.py': rev('a', null, `
+        op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True))
+        for table_name in ("users", "posts"):
+            op.create_table(table_name, sa.Column("id", sa.Integer(), primary_key=True), sa.Column("team_id", sa.Integer()))
+            op.create_foreign_key(naming_convention["fk"] % dict(table_name=table_name, column_0_name="team_id", referred_table_name="teams"), table_name, "teams", ["team_id"], ["id"])
+        op.create_unique_constraint("uq_%(t)s_%(c)s" % {"t": "users", "c": "team_id"}, "users", ["team_id"])
+      `, 'from app import orm\nnaming_convention = orm.meta.naming_convention'),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual(['users', 'posts'].map((t) => table(r, t).foreignKeys.map((fk) => fk.name)), [['fk_users_team_id_teams'], ['fk_posts_team_id_teams']]);
+    assert.deepEqual(table(r, 'users').uniques.map((u) => u.name), ['uq_users_team_id']);
+  });
+
   it('runs a while True retry loop once when its body returns once through and never breaks out (skyvern)', async () => {
     const files = (loop: string) => ({
       'v/a.py': BASE,

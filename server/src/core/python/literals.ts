@@ -83,6 +83,12 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
     }
     case 'binop': {
       const l = again(e.left);
+      // `"fk_%(table_name)s" % dict(table_name=t)` or `% {"table_name": t}`: the fields by name.
+      const named = e.op === '%' && typeof l === 'string' ? mappingOf(resolver, file, e.right, locals) : undefined;
+      if (named) {
+        const formatted = percentFormat(l as string, [], named, '');
+        return formatted.complete ? formatted.text : undefined;
+      }
       const r = again(e.right);
       if (l === undefined || r === undefined) return undefined;
       if (e.op === '+') {
@@ -359,6 +365,20 @@ export function evalDict(resolver: Resolver, file: string, e: Expr | undefined, 
     out[key] = value;
   }
   return out;
+}
+
+/** A dict written out (or a module constant of one), or `dict(key=value, ...)`, with literal values. */
+function mappingOf(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): Record<string, Literal> | undefined {
+  if (e.k === 'call' && e.fn.k === 'name' && e.fn.id === 'dict' && e.args.length === 0 && !locals?.has('dict') && ['unknown', 'ext'].includes(resolver.resolve(file, e.fn).t)) {
+    const out: Record<string, Literal> = {};
+    for (const k of e.kw) {
+      const value = k.name === null ? undefined : evalLiteral(resolver, file, k.value, locals);
+      if (k.name === null || value === undefined) return undefined;
+      out[k.name] = value;
+    }
+    return out;
+  }
+  return e.k === 'dict' || e.k === 'name' || e.k === 'attr' ? evalDict(resolver, file, e, locals) : undefined;
 }
 
 /** The keys of a dict written out (through a module constant), whatever its values are; undefined when any is unknown. */

@@ -319,6 +319,9 @@ export class Resolver {
         if (owner.e.k === 'call') {
           const fn = this.resolve(owner.file, owner.e.fn, undefined, depth + 1);
           if (this.isFlaskSqlAlchemy(fn, depth + 1)) return { t: 'ext', q: `flask_sqlalchemy.db.${name}` };
+          // `meta.naming_convention` of `meta = MetaData(naming_convention={...})` (jupyterhub's revisions read it).
+          const given = fn.t === 'ext' && canonicalName(fn.q) === 'sa.MetaData' ? owner.e.kw.find((k) => k.name === name) : undefined;
+          if (given) return { t: 'expr', file: owner.file, e: given.value };
         }
         return { t: 'unknown' };
       }
