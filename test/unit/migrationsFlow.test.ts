@@ -2063,6 +2063,31 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
       `),
     });
     assert.ok(table(mixed, 'tag').partial);
+    // What adds nothing to the table (privacyidea's relationships, methods, literals) is passed over; what cannot be
+    // read leaves the table uncompared, as a note says.
+    const frozen = (extra: string) =>
+      replay({
+        'v/a.py': BASE,
+        'v/b.py': rev('b', 'a', `
+          Base = declarative_base()
+          class Token(Base):
+              __tablename__ = "token"
+              __mapper_args__ = {"eager_defaults": True}
+              id = sa.Column(sa.Integer(), primary_key=True)
+              serial = sa.Column(sa.Unicode(40), nullable=False)
+              owners = relationship("Owner", lazy="dynamic")
+              kind = "hotp"
+              ${extra}
+              def get(self):
+                  return self.serial
+          Token.__table__.create(op.get_bind())
+        `, 'from sqlalchemy.orm import declarative_base, relationship'),
+      });
+    const token = table(await frozen(''), 'token');
+    assert.deepEqual([!!token.partial, token.uncertain, [...token.columns.keys()], token.primaryKey], [false, undefined, ['id', 'serial'], ['id']]);
+    const unread = await frozen('extra = make_column()');
+    assert.deepEqual(unread.findings.map((f) => f.message), ['helper call: could not evaluate the columns of class Token, which this revision writes (its attribute extra) statically.']);
+    assert.equal(table(unread, 'token').uncertain, true);
   });
 
   it("makes and drops a Core table the revision builds, with .create(bind) and .drop(bind) (onyx's sso_provider)", async () => {

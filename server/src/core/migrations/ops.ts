@@ -3,7 +3,7 @@ import { exprText, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, percentFormat, schemaOfTableArgs } from '../python/literals';
 import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../schema/schema';
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
-import { calleeName, evalColumnCall, evalConstraintCall, indexElementSql, isFinalName, isOpF, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
+import { calleeName, evalColumnCall, evalConstraintCall, indexElementSql, isFinalName, isOpF, MAPPED_NOT_IN_TABLE, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
 import { readSqlOps } from './sql';
 
 type Call = Extract<Expr, { k: 'call' }>;
@@ -451,10 +451,12 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
     const owner = model?.t === 'class' ? { file: model.file, cls: model.cls } : undefined;
     // A class the revision itself writes is frozen there: its columns are read as op.create_table would read them.
     const frozen = create && owner?.file === scope.file ? frozenModelTable(scope, owner.cls, call.s) : undefined;
-    if (frozen) return readOpCall({ scope, call: { ...frozen, kw: [...frozen.kw, { name: 'if_not_exists', value: { k: 'const', v: ifExisting, s: call.s } }] }, method: 'create_table' })[0];
+    if (frozen && 'fn' in frozen) return readOpCall({ scope, call: { ...frozen, kw: [...frozen.kw, { name: 'if_not_exists', value: { k: 'const', v: ifExisting, s: call.s } }] }, method: 'create_table' })[0];
     const written = owner && scope.resolver.classAttribute(owner, '__tablename__');
     const name = written ? evalString(scope.resolver, written.file, written.found) : undefined;
     const unresolved = name !== undefined ? [] : owner ? [`the table name of model ${owner.cls.name}`] : [`the table \`${e ? exprText(e) : exprText(call)}\` makes or drops`];
+    // A class frozen in the revision is not the model of today: what it makes is not known where it cannot be read.
+    if (frozen && owner) unresolved.push(`the columns of class ${owner.cls.name}, which this revision writes (${frozen.unread})`);
     const args = owner && scope.resolver.classAttribute(owner, '__table_args__');
     const schema = args && schemaOfTableArgs(scope.resolver, args.file, args.found, undefined);
     const table = schema !== undefined ? { name, schema } : { name };
@@ -493,27 +495,32 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
  * The `op.create_table(name, *columns, *table_args)` call a model class written in a revision amounts to, when its one
  * base is a declarative base (`Base = declarative_base()`: no mixin adds columns) and its body holds only
  * `__tablename__`, a tuple `__table_args__`, `x = sa.Column(...)` (named by the attribute where the call names no
- * column) and docstrings; undefined for any other class.
+ * column), and what adds nothing to the table (docstrings, methods, `relationship(...)`, literals); for any other
+ * class, the statement it cannot read (`unread`), or undefined where its base is not read either.
  */
-function frozenModelTable(scope: OpScope, cls: Extract<Stmt, { k: 'class' }>, span: SourceRef['span']): Call | undefined {
+function frozenModelTable(scope: OpScope, cls: Extract<Stmt, { k: 'class' }>, span: SourceRef['span']): Call | { unread: string } | undefined {
   if (cls.bases.length !== 1 || cls.kw.length > 0) return undefined;
   const base = scope.resolver.resolve(scope.file, cls.bases[0], scope.locals);
   // `declarative_base()`, or a registry's `generate_base()` (backend.ai).
   const root = base.t === 'expr' && base.e.k === 'call' ? { file: base.file, call: base.e } : undefined;
   if (!root || (scope.resolver.externalName(root.file, root.call.fn) !== 'sa.declarative_base' && !(root.call.fn.k === 'attr' && root.call.fn.name === 'generate_base'))) return undefined;
+  const unread = (s: Stmt): { unread: string } => ({ unread: s.k === 'assign' && s.targets[0]?.k === 'name' ? `its attribute ${s.targets[0].id}` : `a ${s.k} statement of its body` });
   let name: Expr | undefined;
   const items: Expr[] = [];
   const tableArgs: Expr[] = [];
   for (const s of cls.body) {
-    if (s.k === 'expr' && s.value.k === 'str') continue;
-    if (s.k !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name' || !s.value) return undefined;
+    // A docstring, a method, and what adds nothing to the table (privacyidea's `relationship(...)`s, `__mapper_args__`).
+    if ((s.k === 'expr' && s.value.k === 'str') || s.k === 'def') continue;
+    if (s.k !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name' || !s.value) return unread(s);
     const attr = s.targets[0].id;
+    if (s.value.k === 'call' && MAPPED_NOT_IN_TABLE.has(calleeName(scope, s.value) ?? '')) continue;
+    if (attr === '__mapper_args__' || (!attr.startsWith('__') && LITERAL_KINDS.has(s.value.k))) continue;
     if (attr === '__tablename__') name = s.value;
     else if (attr === '__table_args__' && s.value.k === 'tuple') tableArgs.push(...s.value.items.filter((i) => i.k !== 'dict'));
     else if (s.value.k === 'call' && scope.resolver.externalName(scope.file, s.value.fn, scope.locals) === 'sa.Column') {
       const named = s.value.args[0]?.k === 'str' || keywordArg(s.value, 'name') !== undefined;
       items.push(named ? s.value : { ...s.value, args: [{ k: 'str', v: attr, s: s.targets[0].s }, ...s.value.args] });
-    } else return undefined;
+    } else return unread(s);
   }
   return name ? { k: 'call', fn: { k: 'name', id: 'create_table', s: span }, args: [name, ...items, ...tableArgs], kw: [], s: span } : undefined;
 }

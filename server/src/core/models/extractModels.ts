@@ -5,7 +5,7 @@ import { assignedLocals, bindLiteral, evalDict, evalLiteral, evalString, evalStr
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
-import { attributeTuple, calleeName, columnDeclaration, evalColumnCall, evalConstraintCall, sqlModelFieldType, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
+import { attributeTuple, calleeName, columnDeclaration, MAPPED_NOT_IN_TABLE, evalColumnCall, evalConstraintCall, sqlModelFieldType, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry, isClassVar } from './annotations';
@@ -41,7 +41,7 @@ interface DeclaredColumn {
   source?: ColumnSource;
 }
 
-const NOT_COLUMNS = new Set(['sa.relationship', 'sa.relation', 'sa.backref', 'sa.column_property', 'sa.synonym', 'sa.composite', 'sa.association_proxy', 'sa.hybrid_property', 'sqlmodel.Relationship', 'sa.query_expression', 'sa.dynamic_loader']);
+const NOT_COLUMNS = new Set([...MAPPED_NOT_IN_TABLE, 'sa.column_property', 'sa.composite']);
 
 /**
  * Reads every SQLAlchemy model of the given files (declarative classes, 2.0 `Mapped`, Flask-SQLAlchemy, SQLModel,
