@@ -156,7 +156,9 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   // Models whose table name could not be evaluated (not those built at run time, whose names are known).
   const unnamed = (input.unnamedModels ?? []).filter((u) => u.name === undefined);
   for (const mig of unmatchedMigrations) {
-    if (mig.uncertain) continue;
+    // An uncertain table is still there when nothing that may not have run made, dropped or renamed it (keylime's
+    // evidence_items, altered on MySQL alone).
+    if (mig.uncertain && (mig.existenceUncertain || mig.partial)) continue;
     const twin = unmatchedModels.find((m) => sameColumns(mig, m));
     const message = twin
       ? `Table "${qualified(mig)}" exists at ${headText} but no model describes it; model ${twin.modelName ?? twin.name} has the same columns as "${qualified(twin)}": renamed?`

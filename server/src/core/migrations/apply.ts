@@ -262,6 +262,10 @@ class SchemaReplay {
 
   finish(): ReplayResult {
     this.settleRenamedReferences();
+    for (const key of this.existenceInDoubt) {
+      const table = this.schema.get(key);
+      if (table) table.existenceUncertain = true;
+    }
     if (this.baseline.length > 0) this.findings.push(baselineFinding(this.baseline.map((b) => b.table), this.baseline[0].step.op.origin));
     return { schema: this.schema, findings: this.findings, uncertainOps: this.uncertainOps, baseline: this.baseline, gone: this.gone };
   }

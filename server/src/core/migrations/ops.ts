@@ -125,7 +125,7 @@ export function ownTableKeys(op: MigrationOp): string[] {
 
 /** Whether an op may make a table exist or stop existing (SQL that could not be read among them). */
 export function changesTableExistence(op: MigrationOp): boolean {
-  return op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || op.kind === 'opaque';
+  return op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || (op.kind === 'opaque' && !op.indexesOnly && !op.constraintsOnly);
 }
 
 /** An expression together with the context it must be evaluated in. */
@@ -726,9 +726,11 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   // A schema built at run time (`f"ALTER TABLE {envname}.notification ..."`, data.all's schema named after its
   // environment and put on the search path) may be the default one: the table of that name is the one in doubt.
   const table = named?.schema?.includes(UNKNOWN_SQL_PART) ? { name: named.name } : named;
-  // `DROP INDEX {name}` built at run time changes some index, and nothing else.
+  // `DROP INDEX {name}` built at run time changes some index, and nothing else; `DROP FOREIGN KEY {name}` (keylime's)
+  // some constraint, and nothing else.
   const indexesOnly = ops.every((o) => o.kind === 'create_index' || o.kind === 'drop_index' || o.kind === 'rename_index' || (o.kind === 'opaque' && o.indexesOnly));
-  return [{ kind: 'opaque', table, origin, via: 'execute', unresolved, ...(indexesOnly ? { indexesOnly: true } : {}) }];
+  const constraintsOnly = !indexesOnly && table !== undefined && ops.every((o) => CONSTRAINT_OP_KINDS.has(o.kind) || (o.kind === 'opaque' && o.constraintsOnly));
+  return [{ kind: 'opaque', table, origin, via: 'execute', unresolved, ...(indexesOnly ? { indexesOnly: true } : constraintsOnly ? { constraintsOnly: true } : {}) }];
 }
 
 /** An expression that reads a file's text (`fd.read()`, `path.read_text()`, `open(f).read().strip()`). */

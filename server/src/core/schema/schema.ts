@@ -230,6 +230,11 @@ export interface TableDef {
   /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */
   uncertain?: boolean;
   /**
+   * Migration side: an op that may not have run made, dropped or renamed it: whether it exists at head is not known.
+   * An uncertain table whose existence is not in doubt still exists (and is reported when no model describes it).
+   */
+  existenceUncertain?: true;
+  /**
    * Migration side: an index or constraint op that runs only on some databases, or that could not be read, changed it:
    * its indexes and constraints (the primary key among them) are not compared, its columns are.
    */
