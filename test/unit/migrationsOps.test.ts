@@ -604,6 +604,27 @@ describe('migrations: alter_column on MySQL', () => {
     for (const dialect of ['mysql', 'postgresql']) assert.deepEqual((await replay(files(', mysql_engine="InnoDB"'), dialect)).findings, [], dialect);
   });
 
+  it("reads the ops of an arm only MySQL takes as MySQL runs them, and puts in doubt only what an op there changes (Marzban)", async () => {
+    const files = {
+      'v/a.py': rev('a', null, `
+        op.create_table("visitors", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("agent", sa.String(40), nullable=True), sa.Column("note", sa.Text(), nullable=False))
+      `),
+      'v/b.py': rev('b', 'a', `
+        if op.get_bind().engine.name == "mysql":
+            op.alter_column("visitors", "agent", existing_type=sa.String(length=300), nullable=True)
+            op.alter_column("visitors", "note", type_=sa.Text(), existing_nullable=False)
+      `),
+    };
+    const unknown = await replay(files);
+    // On MySQL `agent` becomes VARCHAR(300): its type is in doubt, its nullability (NULL either way) is not; `note` keeps both.
+    assert.deepEqual(unknown.findings.map((f) => f.message.replace(/: runs only .*\]\);/, ':')), ['op.alter_column: the type of column "visitors.agent" is not compared.']);
+    const visitors = table(unknown, 'visitors');
+    assert.deepEqual([visitors.columns.get('agent')!.unknown, visitors.columns.get('note')!.unknown], [['type'], undefined]);
+    // Known, the dialect decides as before.
+    assert.equal(table(await replay(files, 'mysql'), 'visitors').columns.get('agent')!.type!.args.length, 300);
+    assert.equal(table(await replay(files, 'postgresql'), 'visitors').columns.get('agent')!.type!.args.length, 40);
+  });
+
   it("drops an unnamed unique constraint by the name MySQL gives it, its first column's (superset's report_schedule)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

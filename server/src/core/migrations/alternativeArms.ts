@@ -119,7 +119,10 @@ function alternativesOf(x: ColumnSpec, y: ColumnSpec): SqlType[] | undefined {
   });
 }
 
-/** What a spec or op says, without where it is written (and, for a type, without its text as written). */
+/**
+ * What a spec or op says, without where it is written (and, for a type, without its text as written), nor the dialect
+ * each arm was read for (`namedEnumTypes`: an arm of PostgreSQL alone reads its enum types as PostgreSQL's).
+ */
 function shape(value: unknown, withoutText = false): string {
-  return JSON.stringify(value ?? null, (key, v) => (key === 'typeSpan' || key === 's' || key === 'span' || key === 'origin' || key === 'pythonDefault' || (withoutText && key === 'text') ? undefined : v));
+  return JSON.stringify(value ?? null, (key, v) => (key === 'typeSpan' || key === 's' || key === 'span' || key === 'origin' || key === 'pythonDefault' || key === 'namedEnumTypes' || (withoutText && key === 'text') ? undefined : v));
 }

@@ -169,6 +169,19 @@ function attributesSet(changes: Extract<MigrationOp, { kind: 'alter_column' }>['
   return (['type', 'nullable', 'serverDefault'] as const).filter((k) => changes[k] !== undefined);
 }
 
+/**
+ * What an `alter_column` that may not run would change of a column as it is: an attribute it sets to the value the
+ * column has already (MySQL's restatement of a nullable column as NULL) leaves nothing in doubt.
+ */
+function attributesChanged(column: ColumnDef, changes: Extract<MigrationOp, { kind: 'alter_column' }>['changes']): ColumnAttribute[] {
+  return attributesSet(changes).filter((a) => {
+    if (column.unknown?.includes(a)) return true;
+    if (a === 'nullable') return changes.nullable !== column.nullable;
+    if (a === 'type') return !column.type || typesDiffer(changes.type!, column.type, {});
+    return (changes.serverDefault?.key ?? changes.serverDefault?.text) !== (column.serverDefault?.key ?? column.serverDefault?.text);
+  });
+}
+
 /** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
 function touchesOnlyIndexesOrConstraints(op: MigrationOp): boolean {
   switch (op.kind) {
@@ -653,6 +666,7 @@ class SchemaReplay {
       table.columns.set(op.column, column);
     }
     const { changes } = op;
+    const inDoubt = this.uncertain ? attributesChanged(column, changes) : [];
     if (changes.type) {
       const type = op.namedEnumTypes ? this.existingEnumType(changes.type) : changes.type;
       column.type = this.withKnownValues(type);
@@ -680,8 +694,9 @@ class SchemaReplay {
     column.history?.push(this.entry(op, op.origin, sets));
     // Set by an op that may not run: neither value is known (see touch).
     if (this.uncertain) {
-      column.unknown = [...new Set([...(column.unknown ?? []), ...set])];
-      if (set.includes('type')) delete column.typeAlternatives;
+      column.unknown = [...new Set([...(column.unknown ?? []), ...inDoubt])];
+      if (column.unknown.length === 0) delete column.unknown;
+      if (inDoubt.includes('type')) delete column.typeAlternatives;
     }
     const newName = changes.newName;
     if (newName === undefined || newName === column.name) return;
@@ -997,7 +1012,7 @@ class SchemaReplay {
     }
     if (this.uncertain && op.kind === 'alter_column' && op.unresolved.length === 0 && op.changes.newName === undefined && op.column !== undefined && table.columns.has(op.column) && !table.uncertain) {
       // Only what it sets is in doubt (manila changes the type of created_at on MySQL alone); alterColumn marks it.
-      const what = attributesSet(op.changes);
+      const what = attributesChanged(table.columns.get(op.column)!, op.changes);
       if (what.length > 0) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the ${what.map((a) => ATTRIBUTE_NAMES[a]).join(' and ')} of column "${qualified(table)}.${op.column}" ${what.length > 1 ? 'are' : 'is'} not compared.`, table.name, op.column);
       return;
     }

@@ -155,6 +155,8 @@ const REVISION_FUNCTIONS = new Set(['upgrade', 'downgrade']);
 /** How many helper calls one revision may inline (each helper may call more helpers, several times). */
 const MAX_INLINED = 2000;
 const MAX_EXPAND_DEPTH = 20;
+/** The dialects an undecided test on the dialect is asked about, to tell which one an arm runs on. */
+const KNOWN_DIALECTS = ['postgresql', 'mysql', 'sqlite', 'mssql', 'oracle'];
 /** Names whose presence in an `if` test makes it a test on the database dialect. */
 const DIALECT_WORDS = new Set(['dialect', 'get_bind', 'get_context', 'engine']);
 /** The list methods that grow a list in place. */
@@ -185,10 +187,16 @@ class Interpreter {
 
   constructor(
     private readonly resolver: Resolver,
-    private readonly dialect: string | undefined,
+    /** The project's dialect; inside an arm of an undecided test that only one database takes, that database. */
+    private dialect: string | undefined,
     /** The revision file whose upgrade() is run: its environment's env.py registers the op plugins. */
     private readonly revisionFile: string,
-  ) {}
+  ) {
+    this.configuredDialect = dialect;
+  }
+
+  /** The project's dialect as configured (not an arm's). */
+  private readonly configuredDialect: string | undefined;
 
   walk(body: Stmt[], frame: Frame, flags: Flags): Flow {
     let current = flags;
@@ -410,7 +418,7 @@ class Interpreter {
         }
         else step.when = flags.when;
       }
-      if ((step.uncertain || step.when?.some((w) => w.undecided === 'uncertain')) && this.dialect !== undefined) step.dialectKnown = true;
+      if ((step.uncertain || step.when?.some((w) => w.undecided === 'uncertain')) && this.configuredDialect !== undefined) step.dialectKnown = true;
       this.steps.push(step);
     }
   }
@@ -549,7 +557,7 @@ class Interpreter {
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
       const decided = this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
-      return this.undecidedDialectArms(s, frame, flags);
+      return this.undecidedDialectArms(s, frame, flags, this.armDialects((d) => this.decideDialect(s.test, frame, 0, d)));
     }
     const passed = this.testOfParameter(s.test, frame);
     if (passed !== undefined) return this.walk(passed ? s.body : s.orelse, frame, flags);
@@ -560,7 +568,7 @@ class Interpreter {
     const named = databaseNamedBy(s.test);
     if (named) {
       if (this.dialect !== undefined) return this.walk((this.dialect === named.dialect) !== named.negated ? s.body : s.orelse, frame, flags);
-      return this.undecidedDialectArms(s, frame, flags);
+      return this.undecidedDialectArms(s, frame, flags, this.armDialects((d) => (d === named.dialect) !== named.negated));
     }
     // A test on what the database holds (`if has_column:`): both branches are taken, and an op in them that fails
     // here is not reported, as the author expects it may not run.
@@ -576,21 +584,47 @@ class Interpreter {
    * under exactly those is known to run whenever its arm does: what both arms do alike then runs
    * (mergeAlternativeArms), and the rest is uncertain.
    */
-  private undecidedDialectArms(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
+  private undecidedDialectArms(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags, dialects: [string | undefined, string | undefined] = [undefined, undefined]): Flow {
     const arms: [Flags, Flags] = [{ ...flags }, { ...flags }];
     const start = this.steps.length;
     this.armDepth++;
-    const [a, b, split] = this.bothBranches(s, frame, arms[0], arms[1], true);
+    const [a, b, split] = this.bothBranches(s, frame, arms[0], arms[1], true, undefined, dialects);
     this.armDepth--;
     const armOf = (step: OpStep, index: number): boolean => this.flagsOf.get(step) === arms[index < split ? 0 : 1];
     const merged = mergeAlternativeArms(this.steps, start, split, armOf);
     for (let i = start; i < this.steps.length; i++) {
       // Also what an inner test's arms both do: it runs only where this arm does.
       if (merged.has(this.steps[i])) continue;
-      this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.dialect !== undefined ? { dialectKnown: true as const } : {}) };
+      this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.configuredDialect !== undefined ? { dialectKnown: true as const } : {}) };
     }
     if (a === 'return' && b === 'return') return 'return';
     return a || b ? 'maybe' : undefined;
+  }
+
+  /**
+   * The one database each arm of an undecided test on the dialect runs on, where only one takes it (`if
+   * bind.engine.name == "mysql":` runs on MySQL alone: its ops are read as MySQL runs them, Marzban's alter_column
+   * restating the column's `existing_type`); undefined for an arm several take.
+   */
+  private armDialects(holds: (dialect: string) => boolean | undefined): [string | undefined, string | undefined] {
+    const outcomes = KNOWN_DIALECTS.map((d) => [d, holds(d)] as const);
+    const only = (want: boolean): string | undefined => {
+      const taking = outcomes.filter(([, v]) => v === want);
+      return taking.length === 1 && outcomes.every(([, v]) => v !== undefined) ? taking[0][0] : undefined;
+    };
+    return [only(true), only(false)];
+  }
+
+  /** Runs `walk` with the dialect set to `dialect`, when one is given. */
+  private underDialect<T>(dialect: string | undefined, walk: () => T): T {
+    if (dialect === undefined) return walk();
+    const was = this.dialect;
+    this.dialect = dialect;
+    try {
+      return walk();
+    } finally {
+      this.dialect = was;
+    }
   }
 
   /**
@@ -605,7 +639,7 @@ class Interpreter {
     if (rest.length === 0 || this.armDepth >= MAX_SPLIT_DEPTH || !assignsOnly(s.body) || !assignsOnly(s.orelse)) return undefined;
     // Only a test that names the dialect, which a known dialect would decide (not rucio's `version_table_schema`, nor
     // airflow's `if null_rows:` on a connection's result).
-    if (this.dialect !== undefined || this.decideDialect(s.test, frame, 0, 'postgresql') === undefined) return undefined;
+    if (this.configuredDialect !== undefined || this.decideDialect(s.test, frame, 0, 'postgresql') === undefined) return undefined;
     const { ternary: _, ...plain } = s;
     return { ...plain, body: [...s.body, ...rest], orelse: [...s.orelse, ...rest] };
   }
@@ -644,17 +678,17 @@ class Interpreter {
    * did), read no later than the other: a read one branch made anew, or an Inspector it cleared, does not make the
    * other branch's or the earlier one fresh. Returns both flows and where the `else` branch's steps start.
    */
-  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false, narrowed?: { name: string; value: Var }): [Flow, Flow, number] {
+  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false, narrowed?: { name: string; value: Var }, dialects: [string | undefined, string | undefined] = [undefined, undefined]): [Flow, Flow, number] {
     const before = frame.snapshot();
     // Where the test is `name == "literal"`, the body sees the name bound to the literal; after the `if`, it is as before.
     if (narrowed) frame.set(narrowed.name, narrowed.value);
-    const a = this.walk(s.body, frame, body);
+    const a = this.underDialect(dialects[0], () => this.walk(s.body, frame, body));
     const was = narrowed && before.get(narrowed.name);
     if (narrowed && was && frame.vars.get(narrowed.name) === narrowed.value) frame.set(narrowed.name, was);
     const split = this.steps.length;
     const afterBody = frame.snapshot();
     frame.restore(before);
-    const b = this.walk(s.orelse, frame, orelse);
+    const b = this.underDialect(dialects[1], () => this.walk(s.orelse, frame, orelse));
     for (const [name, v] of afterBody) {
       const kept = frame.vars.get(name);
       if (kept === v) continue;
