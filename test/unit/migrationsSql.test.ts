@@ -142,6 +142,13 @@ describe('migrations: DDL in op.execute', () => {
     });
     assert.deepEqual(r.findings.map((f) => `${f.code} ${f.span[0]}`), ['unresolved 13', 'unresolved 14'], 'SQL of a value not known otherwise stays unsaid, as before');
     assert.match(r.findings[0].message, /^op\.execute: the SQL it runs is read from a file when the revision runs \(`BASE_SQL`\), which is not read here: what it changes is not known\.$/);
+    // It may have made any table: one a later revision alters is not said to be assumed made outside the migrations.
+    const altered = await replay({
+      'v/a.py': rev('a', null, 'op.execute(sa.text(open("base.sql").read()))'),
+      'v/b.py': rev('b', 'a', 'op.add_column("region", sa.Column("name", sa.Text()))'),
+    });
+    assert.deepEqual(codes(altered.findings), ['unresolved']);
+    assert.deepEqual(altered.uncertainOps.map((o) => [o.kind, o.table]), [['create_table', undefined]]);
   });
 
   it('takes the referenced primary key when REFERENCES names only the table', async () => {

@@ -100,9 +100,10 @@ export type MigrationOp = OpBase &
     /**
      * DDL that was recognised but not understood; the table (if known) can no longer be trusted. `indexesOnly`: only
      * index names are uncertain; `constraintsOnly`: only the table's keys and constraints (`ALTER TABLE t DROP PRIMARY
-     * KEY, ADD PRIMARY KEY (id)`); `noteOnly`: SQL that could not be read but touches no table (it is only reported).
+     * KEY, ADD PRIMARY KEY (id)`); `noteOnly`: SQL that could not be read but touches no table (it is only reported);
+     * `fromFile`: SQL read from a file when the revision runs (ichnaea's base schema), which may make any table.
      */
-    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; plainIndexesKept?: boolean; noteOnly?: boolean; method?: string }
+    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; plainIndexesKept?: boolean; noteOnly?: boolean; method?: string; fromFile?: true }
     /**
      * SQLite's `PRAGMA legacy_alter_table = ON` (or OFF): while on, renaming a table leaves the foreign keys of other
      * tables naming the old name (securedrop renames a table to rebuild it, and the references come back to it).
@@ -712,7 +713,7 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   if (sql.text !== undefined && sql.complete) return readSqlOps(sql.text, origin, { dialect: scope.dialect, temporary: scope.temporaryTables });
   const sketch = sql.text ?? sketchSql(text);
   // SQL read from a file when the revision runs (ichnaea's whole base schema, `fd.read()`): said, not guessed.
-  if (sketch === undefined && readsFile(text)) return [{ kind: 'opaque', origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\`, read from a file when the revision runs`], unknown: `the SQL it runs is read from a file when the revision runs (\`${exprText(text.e)}\`), which is not read here: what it changes is not known`, noteOnly: true }];
+  if (sketch === undefined && readsFile(text)) return [{ kind: 'opaque', origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\`, read from a file when the revision runs`], unknown: `the SQL it runs is read from a file when the revision runs (\`${exprText(text.e)}\`), which is not read here: what it changes is not known`, noteOnly: true, fromFile: true }];
   if (sketch === undefined) return [];
   const ops = readSqlOps(sketch, origin, { dialect: scope.dialect, temporary: scope.temporaryTables }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
   if (ops.length === 0) return [];
