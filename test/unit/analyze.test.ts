@@ -1413,6 +1413,15 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await drift(USERS, upgrade('    op.rename_table("evidence", "evidence_old")\n'), unknownDialect), []);
   });
 
+  it("names SQL a revision reads from a file in a missing table's finding, a note only where the history alters tables it never makes (ichnaea)", async () => {
+    const orders = `${USERS}\n  class Order(Base):\n      __tablename__ = "orders"\n      id = sa.Column(sa.Integer, primary_key=True)\n`;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.execute(sa.text(open("triggers.sql").read()))\n';
+    const found = (await analysis(create, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(orders)}` })).filter((f) => f.code === 'missing-table');
+    assert.deepEqual(found.map((f) => [f.severity, f.message]), [['warning', 'Table "orders" (model Order) is not created by any migration this check can read (head a1); revision a1 runs SQL it reads from a file, which may create it.']]);
+    const altering = (await analysis(`${create}op.add_column("region", sa.Column("name", sa.Text()))\n`, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(orders)}` }));
+    assert.deepEqual(altering.filter((f) => f.code === 'missing-table' || f.code === 'assumed-baseline').map((f) => `${f.severity} ${f.code}`), ['information missing-table']);
+  });
+
   it("says which revision dropped a missing table, and keeps it a warning where the history assumes a baseline (jupyterhub's api_tokens)", async () => {
     const tokens = 'class Token(Base):\n    __tablename__ = "api_tokens"\n    id = sa.Column(sa.Integer, primary_key=True)\n';
     const found = await analysis('op.add_column("users", sa.Column("name", sa.Text()))\nop.create_table("api_tokens", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.drop_table("api_tokens")\n', {

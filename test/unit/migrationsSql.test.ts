@@ -148,7 +148,7 @@ describe('migrations: DDL in op.execute', () => {
       'v/b.py': rev('b', 'a', 'op.add_column("region", sa.Column("name", sa.Text()))'),
     });
     assert.deepEqual(codes(altered.findings), ['unresolved']);
-    assert.deepEqual(altered.uncertainOps.map((o) => [o.kind, o.table]), [['create_table', undefined]]);
+    assert.deepEqual(altered.uncertainOps.map((o) => [o.kind, o.table]), [['sql_file', undefined]]);
   });
 
   it('takes the referenced primary key when REFERENCES names only the table', async () => {

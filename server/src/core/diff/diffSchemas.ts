@@ -146,7 +146,15 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       ? `${what} ${made} (${headText}); the migrations create "${qualified(twin)}" with the same columns: renamed?`
       : `${what} ${made} (${headText}).`;
     const finding = makeFinding('missing-table', { message, file: model.origin.file, span: model.origin.span, table: model.name, related: twin ? [related(twin.origin, `"${qualified(twin)}" is created here`)] : undefined });
-    if (baseline && !twin && !gone) {
+    const sqlFile = !twin && !gone ? (input.uncertainOps ?? []).find((o) => o.kind === 'sql_file') : undefined;
+    if (sqlFile) {
+      // ichnaea's base.sql, read when its revision runs: it may make this table, or not (a note where the history
+      // alters tables it never makes, which that SQL may well make; a warning otherwise, as SQL files of triggers,
+      // functions and seed data make no table).
+      if (baseline) finding.severity = 'information';
+      finding.message = `${what} is not created by any migration this check can read (${headText}); revision ${sqlFile.revision} runs SQL it reads from a file, which may create it.`;
+      if (sqlFile.origin) finding.related = [related(sqlFile.origin, 'SQL read from a file')];
+    } else if (baseline && !twin && !gone) {
       // The history assumes a schema made outside it (create_all + stamp), which may well hold this table.
       finding.severity = 'information';
       finding.message = `${what} is not created by any migration (${headText}); the migrations assume tables made outside them (create_all + stamp), which may include it.`;

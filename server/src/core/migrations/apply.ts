@@ -10,12 +10,16 @@ import { decideTest, type ConstraintType, type DatabaseTest, type Existence, typ
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnChanges, type ColumnItem, type MigrationOp, type OpKind, type TableRef } from './ops';
 import { sameItems } from '../memo';
 
+/** The kind of the uncertain op SQL a revision reads from a file leaves: it may have made tables (see `diffSchemas`). */
+export const SQL_FILE = 'sql_file';
+
 /**
  * An op whose table could not be evaluated: whatever is known of it, so that the diff can avoid warnings it may
- * explain. `kind` is the Alembic op ("add_column", "create_table"...), or "*" for SQL that could not be read.
+ * explain. `kind` is the Alembic op ("add_column", "create_table"...), "*" for SQL that could not be read, or
+ * `SQL_FILE` for SQL a revision reads from a file (which may have made tables; only the diff's notes say so).
  */
 export interface UncertainOp {
-  kind: OpKind | '*';
+  kind: OpKind | '*' | typeof SQL_FILE;
   revision: string;
   origin: SourceRef;
   /** The table, when the op names it but could not be applied to it (a rename to an unknown name). */
@@ -36,6 +40,7 @@ export interface ReplayResult {
   /** The tables dropped or renamed away and not made again, by key: how they went ("was dropped in revision x"). */
   gone: ReadonlyMap<string, string>;
 }
+
 
 /** The one note that says which tables the history uses without creating them, at the first op that used one. */
 export function baselineFinding(tables: string[], origin: SourceRef): Finding {
@@ -378,9 +383,9 @@ class SchemaReplay {
         this.legacyAlterTable = op.on;
         return;
       case 'opaque':
-        // SQL a revision reads from a file (ichnaea's base.sql) may make any table: a model table no revision makes is
-        // not reported missing, and not compared, as its note says; the rest is compared as before.
-        if (op.fromFile) this.uncertainOps.push({ kind: 'create_table', revision: this.revision, origin: op.origin });
+        // SQL a revision reads from a file (ichnaea's base.sql) may make tables: a model table no revision makes is
+        // said to be missing as a note that names it, not as one made outside the migrations.
+        if (op.fromFile) this.uncertainOps.push({ kind: SQL_FILE, revision: this.revision, origin: op.origin });
         if (op.noteOnly) return;
         if (!op.table) {
           this.remember(op);
@@ -935,7 +940,7 @@ class SchemaReplay {
       if ((!this.created.has(key) || this.existedBefore.has(key)) && !this.gone.has(key)) {
         table = this.assume(ref, op.origin);
         // Not said where SQL read from a file may have made it: no sign of tables made outside the migrations.
-        if (!this.explains(['create_table'])) this.baseline.push({ table: qualified(table), step: this.step });
+        if (!this.uncertainOps.some((o) => o.kind === SQL_FILE)) this.baseline.push({ table: qualified(table), step: this.step });
       } else if (this.explains(['create_table', 'rename_table'])) {
         table = this.assume(ref, op.origin);
         table.uncertain = true;
