@@ -72,7 +72,8 @@ function uncomparedTables(ctx: EnvironmentContext): string[] {
   const { schema, models } = ctx.analysis;
   const findTable = matchMigrationTables(schema);
   const described = new Set(models.map(findTable));
-  return [...schema.values()].filter((t) => t.uncertain && !described.has(t) && !MIGRATION_BOOKKEEPING.has(t.name)).map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name));
+  // An uncertain table whose existence is not in doubt is reported as having no model (see diffSchemas).
+  return [...schema.values()].filter((t) => t.uncertain && (t.existenceUncertain || t.partial) && !described.has(t) && !MIGRATION_BOOKKEEPING.has(t.name)).map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name));
 }
 
 function summarizeEnvironment(ctx: EnvironmentContext): EnvironmentSummary {
