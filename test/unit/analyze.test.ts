@@ -1432,23 +1432,6 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual([missing.severity, missing.message], ['warning', 'Table "api_tokens" (model Token) was dropped in revision a1 and no later revision makes it again (head a1).']);
   });
 
-  it("makes a missing table a note where env.py does not load its model's module while it loads other models' (letta's job_messages)", async () => {
-    const base = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n';
-    const model = (name: string): string => `import sqlalchemy as sa\nfrom app.base import Base\nclass ${name[0].toUpperCase()}${name.slice(1)}(Base):\n    __tablename__ = "${name}"\n    id = sa.Column(sa.Integer, primary_key=True)\n`;
-    const files = (envImports: string): Record<string, string> => ({
-      'app/base.py': base,
-      'app/users.py': model('users'),
-      'app/stale.py': model('stale'),
-      'migrations/env.py': `from alembic import context\n${envImports}\ncontext.configure(target_metadata=Base.metadata)\n`,
-    });
-    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
-    const missing = async (envImports: string): Promise<string[]> => (await analysis(upgrade, files(envImports))).filter((f) => f.code === 'missing-table').map((f) => `${f.severity} ${f.table}${f.message.includes('not imported by env.py') ? ' (not loaded)' : ''}`);
-    assert.deepEqual(await missing('from app.base import Base\nimport app.users'), ['information stale (not loaded)']);
-    // Loaded, or no model module loaded at all (env.py finds them some way this check does not follow): a warning.
-    assert.deepEqual(await missing('from app.base import Base\nimport app.users\nimport app.stale'), ['warning stale']);
-    assert.deepEqual(await missing('from app.base import Base'), ['warning stale']);
-  });
-
   it("does not report the migrations' foreign keys as extra while a constraint op whose table could not be read may have redefined them (superset)", async () => {
     const models = `
       class Post(Base):

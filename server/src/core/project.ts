@@ -18,7 +18,6 @@ import { diffSchemas, type SchemaChange, type TablePairMemo } from './diff/diffS
 import { dialectOfUrl, dirname, discoverEnvironments, isInVersionLocation, joinPath, normalizePath, type AlembicEnvironment } from './config/environments';
 import { defaultSettings, type Settings } from './config/settings';
 import { applyBaselineSetting } from './config/baseline';
-import { softenUnloadedModels } from './diff/unloadedModels';
 import { applyIncludeObjectRules, readIncludeObjectRules, type ConfigOption, type ExcludeRule } from './config/includeObject';
 import { parseIni, prependSysPaths } from './config/alembicIni';
 import { unknownDialectNote } from './diff/unknownDialect';
@@ -479,8 +478,6 @@ export class Project {
     findings.push(...models.findings);
 
     const environments: EnvironmentAnalysis[] = [];
-    let modelFileSetMade: Set<string> | undefined;
-    const modelFileSet = (): Set<string> => (modelFileSetMade ??= new Set(modelFiles));
     const migrateFiles = (): string[] => pyFiles.filter((f) => this.files.get(f)!.migrateLike);
     const envFiles = replays.map(({ env }) => `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`);
     const imports = replays.length < 2 ? [] : envFiles.map((f) => (this.files.has(f) ? memos.loadedModules.get(f, () => loadedModuleFiles(resolver, f)) : new Set<string>()));
@@ -523,9 +520,7 @@ export class Project {
       const source = unexplained.length > 0 && hasEnvPy ? memos.targetSource.get(targetKey, () => readTargetMetadataSource({ resolver, file: envPy, engine: env.engine })) : undefined;
       const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: source, targetRead: target !== undefined, fallbackFile: env.configFile ?? (hasEnvPy ? envPy : (graph.revisions.get(graph.order[0])?.file ?? envPy)), noEnvPy: !hasEnvPy });
       const compared = noModels ? diffed.filter((c) => !unexplained.includes(c)) : diffed;
-      const { changes: kept, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(compared, rules), compare), graph, baseline: settings.baseline });
-      // With several environments, a model's module that an env.py does not load has assigned it elsewhere already.
-      const changes = owners || !hasEnvPy ? kept : softenUnloadedModels(kept, loads, modelFileSet());
+      const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(compared, rules), compare), graph, baseline: settings.baseline });
       if (noModels) findings.push(noModels);
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       const dialectNote = unknownDialectNote({ env, dialect, models: targeted, schema: replay.schema });

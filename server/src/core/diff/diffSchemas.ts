@@ -49,8 +49,7 @@ export type TablePairMemo = WeakMap<TableDef, { mig: TableDef; context: string; 
 
 /** What differs, as the revision writer and the report need it: the model-side and migration-side objects. */
 export type ChangeSubject =
-  /** `unloaded`: the model's module is one env.py does not load (see `softenUnloadedModels`). */
-  | { kind: 'add-table'; model: TableDef; renamedFrom?: TableDef; unloaded?: true }
+  | { kind: 'add-table'; model: TableDef; renamedFrom?: TableDef }
   /**
    * `tentative`, and why: a table the history only assumes (`assumed`), that a model made at run time or of unknown
    * table name may describe, or that an op renaming or dropping a table it cannot name may have taken away: never

@@ -68,10 +68,9 @@ export interface ModelSection {
   partial: boolean;
   /**
    * For `noted`: the table is missing only as a note because the migrations assume tables made outside them
-   * (`baseline`), because env.py does not load the model's module (`unloaded`), or because the settings lowered the
-   * finding's severity (`settings`).
+   * (`baseline`), or because the settings lowered the finding's severity (`settings`).
    */
-  notedBecause?: 'baseline' | 'settings' | 'unloaded';
+  notedBecause?: 'baseline' | 'settings';
   rows: IssueRow[];
   notes: FindingItem[];
 }

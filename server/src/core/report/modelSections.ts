@@ -56,15 +56,11 @@ export function buildModelSections(ctx: EnvironmentContext): EnvironmentSections
     const rows: IssueRow[] = [];
     const notes: FindingItem[] = [];
     let status: ModelSection['status'] | undefined;
-    let unloaded = false;
     for (const change of changes) {
       placed.add(change.finding);
       if (!isProblem(change.finding)) {
         notes.push(findingItem(ctx, change.finding));
-        if (change.kind === 'add-table') {
-          status = 'noted';
-          unloaded = !!change.unloaded;
-        }
+        if (change.kind === 'add-table') status = 'noted';
         continue;
       }
       fixes.push(change);
@@ -92,7 +88,7 @@ export function buildModelSections(ctx: EnvironmentContext): EnvironmentSections
       status,
       migrationTable: status === 'renamed' || !mig ? undefined : migrationTableRef(ctx, mig),
       partial: !!mig?.partial && status !== 'renamed',
-      ...(status === 'noted' ? { notedBecause: unloaded ? 'unloaded' : baseline ? 'baseline' : 'settings' } : {}),
+      ...(status === 'noted' ? { notedBecause: baseline ? 'baseline' : 'settings' } : {}),
       rows,
       notes,
     });

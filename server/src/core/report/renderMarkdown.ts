@@ -137,9 +137,7 @@ function modelSection(m: ModelSection, link: (at: SourceLine) => string): string
     noted:
       m.notedBecause === 'baseline'
         ? `**No revision creates table ${table}.** The migrations assume tables made outside them (\`create_all\` and \`alembic stamp\`), which may include it, so \`check\` reports it as a note, not a problem.`
-        : m.notedBecause === 'unloaded'
-          ? `**No revision creates table ${table}.** Its module is not imported by env.py, so Alembic's autogenerate does not see the model either; \`check\` reports it as a note, not a problem.`
-          : `**No revision creates table ${table}.** The settings make this a note, not a problem.`,
+        : `**No revision creates table ${table}.** The settings make this a note, not a problem.`,
     'not-compared': mig
       ? `**Table ${table} exists but was not compared:** an operation the analysis could not evaluate may change it (see Notes).`
       : `**Not compared:** no table of the migrations was paired with this model and nothing was reported about it (an operation the analysis could not evaluate may create it, or the settings ignore it).`,
