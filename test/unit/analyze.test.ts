@@ -1409,8 +1409,9 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     // The dialect unknown (a placeholder URL), the branch may run.
     const unknownDialect = { 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = driver://user:pass@localhost/dbname\n' };
     assert.deepEqual(await drift(USERS, upgrade('    op.execute(f"ALTER TABLE evidence DROP FOREIGN KEY {fk_name}")\n    op.execute("ALTER TABLE evidence MODIFY ref VARCHAR(80)")\n'), unknownDialect), ['extra-table evidence']);
-    // One that may have dropped or renamed it leaves it unreported.
+    // One that may have dropped or renamed it leaves it unreported, as does SQL that surely ran but may have dropped it.
     assert.deepEqual(await drift(USERS, upgrade('    op.rename_table("evidence", "evidence_old")\n'), unknownDialect), []);
+    assert.deepEqual(await drift(USERS, `${upgrade('    pass\n')}op.execute(f"DROP TABLE {SCHEMA}.evidence")\n`, unknownDialect), []);
   });
 
   it("names SQL a revision reads from a file in a missing table's finding, a note only where the history alters tables it never makes (ichnaea)", async () => {

@@ -2081,13 +2081,16 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
               def get(self):
                   return self.serial
           Token.__table__.create(op.get_bind())
-        `, 'from sqlalchemy.orm import declarative_base, relationship'),
+        `, 'from sqlalchemy.orm import declarative_base, declared_attr, relationship'),
       });
     const token = table(await frozen(''), 'token');
     assert.deepEqual([!!token.partial, token.uncertain, [...token.columns.keys()], token.primaryKey], [false, undefined, ['id', 'serial'], ['id']]);
     const unread = await frozen('extra = make_column()');
     assert.deepEqual(unread.findings.map((f) => f.message), ['helper call: could not evaluate the columns of class Token, which this revision writes (its attribute extra) statically.']);
     assert.equal(table(unread, 'token').uncertain, true);
+    // A declared_attr adds a column (or the table's arguments): not passed over.
+    const declared = await frozen('@declared_attr\n              def owner_id(cls):\n                  return sa.Column(sa.Integer())');
+    assert.match(declared.findings[0]?.message ?? '', /\(its method owner_id\)/);
   });
 
   it("makes and drops a Core table the revision builds, with .create(bind) and .drop(bind) (onyx's sso_provider)", async () => {

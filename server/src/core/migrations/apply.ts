@@ -318,6 +318,9 @@ class SchemaReplay {
       const keys = ownTableKeys(op);
       for (const key of keys) this.contentInDoubt.add(key);
       if (changesTableExistence(op)) for (const key of keys) this.existenceInDoubt.add(key);
+    } else if (op.unresolved.length > 0 && changesTableExistence(op)) {
+      // `DROP TABLE {schema}.t` built at run time may have dropped t, or renamed it away.
+      for (const key of ownTableKeys(op)) this.existenceInDoubt.add(key);
     }
     if (op.unresolved.length > 0) this.report('unresolved', `${label(op)}: ${op.unknown ?? `could not evaluate ${op.unresolved.join(', ')} statically`}${this.untrusted(op)}.`);
     switch (op.kind) {

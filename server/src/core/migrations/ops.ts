@@ -505,13 +505,19 @@ function frozenModelTable(scope: OpScope, cls: Extract<Stmt, { k: 'class' }>, sp
   // `declarative_base()`, or a registry's `generate_base()` (backend.ai).
   const root = base.t === 'expr' && base.e.k === 'call' ? { file: base.file, call: base.e } : undefined;
   if (!root || (scope.resolver.externalName(root.file, root.call.fn) !== 'sa.declarative_base' && !(root.call.fn.k === 'attr' && root.call.fn.name === 'generate_base'))) return undefined;
-  const unread = (s: Stmt): { unread: string } => ({ unread: s.k === 'assign' && s.targets[0]?.k === 'name' ? `its attribute ${s.targets[0].id}` : `a ${s.k} statement of its body` });
+  const unread = (s: Stmt): { unread: string } => ({ unread: s.k === 'assign' && s.targets[0]?.k === 'name' ? `its attribute ${s.targets[0].id}` : s.k === 'def' ? `its method ${s.name}` : `a ${s.k} statement of its body` });
   let name: Expr | undefined;
   const items: Expr[] = [];
   const tableArgs: Expr[] = [];
   for (const s of cls.body) {
-    // A docstring, a method, and what adds nothing to the table (privacyidea's `relationship(...)`s, `__mapper_args__`).
-    if ((s.k === 'expr' && s.value.k === 'str') || s.k === 'def') continue;
+    // A docstring, a method, and what adds nothing to the table (privacyidea's `relationship(...)`s, `__mapper_args__`);
+    // not a `@declared_attr` (a column, or `__table_args__`) nor another dunder method.
+    if (s.k === 'expr' && s.value.k === 'str') continue;
+    if (s.k === 'def') {
+      const declared = s.decorators.some((d) => (d.k === 'name' ? d.id : d.k === 'attr' ? d.name : '').includes('declared_attr'));
+      if (declared || s.name.startsWith('__')) return unread(s);
+      continue;
+    }
     if (s.k !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name' || !s.value) return unread(s);
     const attr = s.targets[0].id;
     if (s.value.k === 'call' && MAPPED_NOT_IN_TABLE.has(calleeName(scope, s.value) ?? '')) continue;
