@@ -56,8 +56,8 @@ export function baselineFinding(tables: string[], origin: SourceRef): Finding {
  * Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops).
  * `fromEmpty`: what `buildsFromEmpty` says of the whole history, when these revisions hold only some of its ops.
  */
-export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}, fromEmpty = buildsFromEmpty(revisions), mysqlHinted = hintsMysql(revisions)): ReplayResult {
-  const replay = new SchemaReplay(revisions, convention, fromEmpty, mysqlHinted);
+export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}, fromEmpty = buildsFromEmpty(revisions), hint = databaseHint(revisions)): ReplayResult {
+  const replay = new SchemaReplay(revisions, convention, fromEmpty, hint);
   for (const { revision, steps } of revisions) for (const step of steps) replay.apply(revision, step);
   return replay.finish();
 }
@@ -79,12 +79,25 @@ export function buildsFromEmpty(revisions: Array<{ steps: OpStep[] }>): boolean 
 }
 
 /**
- * Whether a history read for a dialect not known gives MySQL's own options (`mysql_engine="InnoDB"`): the project runs
- * on MySQL at least at times, so what an op does only there is said.
+ * The database a history read for a dialect not known shows it runs on: `mysql` where it gives MySQL's own options
+ * (`mysql_engine="InnoDB"`: it runs on MySQL at least at times, so what an op does only there is said); else
+ * `postgresql` where its columns have PostgreSQL's own types (`postgresql.JSONB`: MySQL could not make them).
  */
-export function hintsMysql(revisions: Array<{ steps: OpStep[] }>): boolean {
-  return revisions.some(({ steps }) => steps.some(({ op }) => op.kind === 'create_table' && op.mysqlOptions === true));
+export function databaseHint(revisions: Array<{ steps: OpStep[] }>): DatabaseHint {
+  let postgres = false;
+  for (const { steps } of revisions) {
+    for (const { op } of steps) {
+      if (op.kind === 'create_table' && op.mysqlOptions) return 'mysql';
+      if (postgres) continue;
+      const types = op.kind === 'create_table' ? op.columns.map((c) => c.spec.type) : op.kind === 'add_column' ? [op.column?.spec.type] : op.kind === 'alter_column' ? [op.changes.type] : [];
+      postgres = types.some((t) => t?.name.startsWith('postgresql.'));
+    }
+  }
+  return postgres ? 'postgresql' : undefined;
 }
+
+/** What `databaseHint` tells. */
+export type DatabaseHint = 'mysql' | 'postgresql' | undefined;
 
 /** Whether two versions of a revision's ops use and make the same tables, in the same order: `buildsFromEmpty` answers alike. */
 export function sameTableUse(a: OpStep[], b: OpStep[]): boolean {
@@ -265,8 +278,8 @@ class SchemaReplay {
      * never creates, create_all() may have made it.
      */
     private readonly fromEmpty: boolean,
-    /** The history gives MySQL's own options while the dialect is not known (`hintsMysql`). */
-    private readonly mysqlHinted: boolean,
+    /** The database the history shows it runs on while the dialect is not known (`databaseHint`). */
+    private readonly hint: DatabaseHint,
   ) {
     for (const { revision, steps } of revisions) {
       for (const { op } of steps) {
@@ -720,7 +733,8 @@ class SchemaReplay {
 
   /**
    * An `alter_column` that MySQL, restating the whole column, makes do more than other databases, the dialect not
-   * known: an `existing_type=` that is not the column's type (watcher's `String(36)` on an Integer column), or, where
+   * known: an `existing_type=` that is not the column's type (watcher's `String(36)` on an Integer column; not where
+   * the history has PostgreSQL's own types), or, where
    * the history shows MySQL in use, an `existing_nullable=` that is not its nullability or none at all (designate's
    * renames, which make NOT NULL columns nullable there). What differs is not compared, as a note says. A missing
    * `existing_nullable=` is too common in projects that never run on MySQL to be said for all of them.
@@ -729,11 +743,11 @@ class SchemaReplay {
     const what: string[] = [];
     const unknown: ColumnAttribute[] = [];
     // A key's column is NOT NULL whatever the statement says (and its nullability is not compared).
-    if (this.mysqlHinted && onMysql.nullable !== undefined && onMysql.nullable !== column.nullable && !table.primaryKey.includes(column.name)) {
+    if (this.hint === 'mysql' && onMysql.nullable !== undefined && onMysql.nullable !== column.nullable && !table.primaryKey.includes(column.name)) {
       what.push(`${onMysql.nullable ? 'nullable' : 'NOT NULL'} (${onMysql.nullable ? 'no existing_nullable=' : 'its existing_nullable='})`);
       unknown.push('nullable');
     }
-    if (onMysql.type && column.type && typesDiffer(onMysql.type, column.type, { dialect: 'mysql' })) {
+    if (this.hint !== 'postgresql' && onMysql.type && column.type && typesDiffer(onMysql.type, column.type, { dialect: 'mysql' })) {
       what.push(`of type ${onMysql.type.text} (its existing_type=)`);
       unknown.push('type');
       column.typeAlternatives = [column.type, onMysql.type];

@@ -2,7 +2,7 @@ import { foldTableNotes } from './foldNotes';
 import { InputsMemo } from '../memo';
 import { DEFAULT_POSTGRES_SCHEMA, tableKey, type Schema, type SourceRef, type SqlType } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
-import { applyRevisionOps, baselineFinding, buildsFromEmpty, hintsMysql, sameTableUse, type ReplayResult } from './apply';
+import { applyRevisionOps, baselineFinding, buildsFromEmpty, databaseHint, sameTableUse, type ReplayResult } from './apply';
 import type { NamingConvention } from '../models/naming';
 import type { RevisionSteps } from './replay';
 import type { OpStep } from './interpret';
@@ -83,13 +83,13 @@ export class ReplayGroups {
     // the last answer when the revisions that changed use and make the same tables as before.
     const fromEmpty = incremental && last && revisions.every((r, i) => r.steps === last.revisions[i].steps || sameTableUse(r.steps, last.revisions[i].steps)) ? last.fromEmpty : buildsFromEmpty(revisions);
     state.last = { revisions, unions: state.groups.unions, layout, fromEmpty };
-    const mysqlHinted = hintsMysql(revisions);
+    const hint = databaseHint(revisions);
     const results: ReplayResult[] = [];
     for (const [group, pairs] of members) {
-      const result = this.memo.get(`${scope}\0${group}\0${fromEmpty}\0${mysqlHinted}`, pairs, () => {
+      const result = this.memo.get(`${scope}\0${group}\0${fromEmpty}\0${hint}`, pairs, () => {
         const steps: RevisionSteps[] = [];
         for (let i = 0; i < pairs.length; i += 2) steps.push({ revision: pairs[i] as string, steps: [pairs[i + 1] as OpStep] });
-        return applyRevisionOps(steps, convention, fromEmpty, mysqlHinted);
+        return applyRevisionOps(steps, convention, fromEmpty, hint);
       });
       results.push(result);
     }
