@@ -31,7 +31,7 @@ export interface DiffInput {
   /** The table Alembic keeps the revision in, when env.py names one (`version_table=`): Alembic's, not compared. */
   versionTable?: string;
   /** The tables the migrations dropped or renamed away and did not make again, by key: how they went. */
-  gone?: ReadonlyMap<string, string>;
+  gone?: Pick<ReadonlyMap<string, string>, 'get'>;
   /** The requirement that pins pydantic 1, where SQLModel makes a field whose default is None nullable (`noneDefault`). */
   pydanticOne?: string;
   /**

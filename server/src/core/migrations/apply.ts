@@ -38,7 +38,7 @@ export interface ReplayResult {
   /** The tables assumed to exist before the first revision, each with the op that first used it (in replay order). */
   baseline: Array<{ table: string; step: OpStep }>;
   /** The tables dropped or renamed away and not made again, by key: how they went ("was dropped in revision x"). */
-  gone: ReadonlyMap<string, string>;
+  gone: Pick<ReadonlyMap<string, string>, 'get'>;
 }
 
 
@@ -86,12 +86,25 @@ export function buildsFromEmpty(revisions: Array<{ steps: OpStep[] }>): boolean 
 export function databaseHint(revisions: Array<{ steps: OpStep[] }>): DatabaseHint {
   let postgres = false;
   for (const { steps } of revisions) {
-    for (const { op } of steps) {
-      if (op.kind === 'create_table' && op.mysqlOptions) return 'mysql';
-      if (postgres) continue;
-      const types = op.kind === 'create_table' ? op.columns.map((c) => c.spec.type) : op.kind === 'add_column' ? [op.column?.spec.type] : op.kind === 'alter_column' ? [op.changes.type] : [];
-      postgres = types.some((t) => t?.name.startsWith('postgresql.'));
-    }
+    let hint = hintOfSteps.get(steps);
+    if (hint === undefined) hintOfSteps.set(steps, (hint = stepsHint(steps) ?? 'none'));
+    if (hint === 'mysql') return 'mysql';
+    if (hint === 'postgresql') postgres = true;
+  }
+  return postgres ? 'postgresql' : undefined;
+}
+
+/** What one revision's ops show (see `databaseHint`), remembered per list of ops: a keystroke reads one revision anew. */
+const hintOfSteps = new WeakMap<OpStep[], DatabaseHint | 'none'>();
+
+function stepsHint(steps: OpStep[]): DatabaseHint {
+  let postgres = false;
+  const isPostgres = (t: SqlType | undefined): boolean => !!t && t.name.startsWith('postgresql.');
+  for (const { op } of steps) {
+    if (op.kind === 'create_table' && op.mysqlOptions) return 'mysql';
+    if (op.kind === 'create_table') postgres ||= op.columns.some((c) => isPostgres(c.spec.type));
+    else if (op.kind === 'add_column') postgres ||= isPostgres(op.column?.spec.type);
+    else if (op.kind === 'alter_column') postgres ||= isPostgres(op.changes.type);
   }
   return postgres ? 'postgresql' : undefined;
 }

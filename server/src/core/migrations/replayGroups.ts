@@ -118,8 +118,16 @@ export class ReplayGroups {
       baseline.sort((a, b) => position.get(a.step)! - position.get(b.step)!);
       findings.push(baselineFinding(baseline.map((b) => b.table), baseline[0].step.op.origin));
     }
-    const gone = new Map<string, string>();
-    for (const r of results) for (const [key, how] of r.gone) if (!schema.has(key)) gone.set(key, how);
+    // Asked only for the model tables no revision makes: looked up in the groups then, once per table for as long as
+    // this replay is kept (a model edit keeps it), not merged on every analysis.
+    const asked = new Map<string, string | undefined>();
+    const gone = {
+      get: (key: string): string | undefined => {
+        if (schema.has(key)) return undefined;
+        if (!asked.has(key)) asked.set(key, results.find((r) => r.gone.get(key) !== undefined)?.gone.get(key));
+        return asked.get(key);
+      },
+    };
     return { schema, findings, uncertainOps, baseline, gone };
   }
 
