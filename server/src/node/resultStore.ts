@@ -31,7 +31,7 @@ export function checkResultOf(analysis: Analysis, settingsProblems: string[]): C
     heads: [...new Set(analysis.environments.flatMap((e) => e.heads))],
     environments: analysis.environments.length,
     settingsProblems,
-    modelTables: analysis.environments.reduce((n, e) => n + e.models.length, 0),
+    modelTables: new Set(analysis.environments.flatMap((e) => e.models)).size,
     uncompared: [...new Set(analysis.environments.flatMap((e) => e.uncompared.map(qualified)))].sort(),
   };
 }

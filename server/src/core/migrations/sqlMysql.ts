@@ -70,7 +70,8 @@ class MysqlStatementReader {
     }
     if (s.type === 'drop' && s.keyword === 'table') {
       const ifExists = /exists/i.test(String(s.prefix ?? ''));
-      const tables = ((s.name ?? []) as Node[]).map(tableRef).filter((t): t is TableRef => !!t && !(t.schema === undefined && this.temporary.has(t.name!)));
+      // A temporary table dropped is gone: a table of that name made later is schema again.
+      const tables = ((s.name ?? []) as Node[]).map(tableRef).filter((t): t is TableRef => !!t && !(t.schema === undefined && this.temporary.delete(t.name!)));
       return tables.map((table) => ({ ...sqlOpBase(this.origin), kind: 'drop_table' as const, table, ifExists }));
     }
     if (s.type === 'drop' && s.keyword === 'index') {

@@ -528,7 +528,11 @@ class PgStatementReader {
     const names = (node.objects ?? []).map((o: PgNode) => nameRef(o.List?.items));
     const ifExists = !!node.missing_ok;
     const cascade = node.behavior === 'DROP_CASCADE';
-    if (node.removeType === 'OBJECT_TABLE') return names.filter((table: TableRef) => !this.isTemporary(table)).map((table: TableRef) => ({ ...this.base(), kind: 'drop_table' as const, table, ifExists, ...(cascade ? { cascade: true as const } : {}) }));
+    if (node.removeType === 'OBJECT_TABLE') {
+      // A temporary table dropped is gone: a table of that name made later is schema again.
+      const real = names.filter((table: TableRef) => !this.isTemporary(table) || !this.temporary.delete(table.name!));
+      return real.map((table: TableRef) => ({ ...this.base(), kind: 'drop_table' as const, table, ifExists, ...(cascade ? { cascade: true as const } : {}) }));
+    }
     if (node.removeType === 'OBJECT_TYPE' && cascade) {
       // `DROP TYPE a, b`: each a list of one TypeName's names.
       const types = (node.objects ?? []).map((o: PgNode) => nameRef(o.TypeName?.names));
