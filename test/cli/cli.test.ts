@@ -104,6 +104,14 @@ describe('CLI', () => {
     assert.match(runCli(['check', dir]).stdout, /^0 errors, 1 warning, 1 note \(compared with head a1\); 1 of 2 model tables not compared \(see the notes\)\.$/m);
   });
 
+  it("says that the heads of several environments are each one's, not one history's several heads (Open-Assistant)", () => {
+    const { dir, write } = smallProject('alembic-drift-two-envs-', { url: 'sqlite:///app.db', models: '', upgrade: '    pass\n' });
+    write('inference/alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///inference.db\n');
+    write('inference/migrations/env.py', 'from alembic import context\ncontext.configure(connection=None, target_metadata=None)\n');
+    write('inference/migrations/versions/b1.py', 'revision = "b1"\ndown_revision = None\n\ndef upgrade():\n    pass\n');
+    assert.match(runCli(['check', dir]).stdout, /^No drift found \(compared with the heads of 2 environments, a1, b1\)/m);
+  });
+
   it('defaults DIR to the current folder', () => {
     const r = runCli(['check'], EXAMPLE);
     assert.equal(r.status, 1);

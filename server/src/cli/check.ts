@@ -16,7 +16,7 @@ export const checkCommand: Command = {
     const result = await checkFolder(root, { cache: !values['no-cache'], engine: loadEngine });
     if (result.environments === 0) throw noProjectError(positionals[0]);
     for (const p of result.settingsProblems) process.stderr.write(`alembic-drift: ${p}\n`);
-    const report: CheckReport = { root, heads: result.heads, findings: result.findings, modelTables: result.modelTables, uncompared: result.uncompared };
+    const report: CheckReport = { root, heads: result.heads, findings: result.findings, environments: result.environments, modelTables: result.modelTables, uncompared: result.uncompared };
     process.stdout.write(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, version) : formatText(report));
     if (values['exit-zero']) return 0;
     return result.findings.some((f) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;

@@ -5,6 +5,8 @@ export interface CheckReport {
   root: string;
   heads: string[];
   findings: Finding[];
+  /** How many Alembic environments were checked (each has its own heads). */
+  environments: number;
   /** How many model tables were read, and the names of those that could not be compared with the migrations. */
   modelTables: number;
   uncompared: string[];
@@ -21,7 +23,9 @@ export function formatText(report: CheckReport): string {
   const warnings = count('warning');
   const infos = count('information') + count('hint');
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const heads = report.heads.length > 0 ? ` (compared with ${report.heads.length === 1 ? 'head' : 'heads'} ${idList(report.heads)})` : '';
+  // Several environments (Open-Assistant's backend and inference server) each have a head: not a history's several heads.
+  const headsOf = report.environments > 1 ? `the heads of ${report.environments} environments, ${idList(report.heads)}` : `${report.heads.length === 1 ? 'head' : 'heads'} ${idList(report.heads)}`;
+  const heads = report.heads.length > 0 ? ` (compared with ${headsOf})` : '';
   const notes = infos ? `; ${plural(infos, 'note')}` : '';
   const skipped = report.uncompared.length;
   const total = Math.max(report.modelTables, skipped);
@@ -33,7 +37,7 @@ export function formatText(report: CheckReport): string {
   } else if (skipped < total) {
     lines.push(`No drift found in the ${total - skipped} of ${plural(total, 'model table')} compared${heads}; ${skipped} not compared (see the notes)${notes}.`);
   } else {
-    const at = report.heads.length > 0 ? ` at ${report.heads.length === 1 ? 'head' : 'heads'} ${idList(report.heads)}` : '';
+    const at = report.heads.length > 0 ? ` at ${headsOf}` : '';
     lines.push(`Nothing compared: ${total === 1 ? 'the one model table could not' : `none of the ${total} model tables could`} be compared with the migrations${at} (see the notes)${notes}.`);
   }
   return `${lines.join('\n')}\n`;
