@@ -231,6 +231,7 @@ describe('models -> schema', () => {
         from sqlalchemy import String, Text
         from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
         from url_types import UrlString
+        from settings import settings
         Str30 = Annotated[str, mapped_column(String(30))]
         class Base(DeclarativeBase):
             pass
@@ -242,11 +243,13 @@ describe('models -> schema', () => {
             alias: Mapped[Str30] = mapped_column(UrlString(Text))
             plain: Mapped[str] = mapped_column(nullable=False)
             typed: Mapped[str] = mapped_column(UrlString(Text), type_=Text)
+            named: Mapped[str] = mapped_column(settings.NAMED_COLUMN, String(12))
       `,
     });
     const columns = tables.get('providers')!.columns;
     const types = Object.fromEntries([...columns].map(([name, c]) => [name, c.type?.family]));
-    assert.deepEqual(types, { id: 'INTEGER', endpoint: undefined, logo: undefined, alias: undefined, plain: 'VARCHAR', typed: 'TEXT' });
+    // A name it cannot read (a column name from settings) does not hide the type that follows it.
+    assert.deepEqual(types, { id: 'INTEGER', endpoint: undefined, logo: undefined, alias: undefined, plain: 'VARCHAR', typed: 'TEXT', named: 'VARCHAR' });
     assert.deepEqual([columns.get('endpoint')!.nullable, columns.get('logo')!.nullable], [true, true]);
   });
 

@@ -243,10 +243,16 @@ export function evalColumnCall(ctx: EvalContext, written: Extract<Expr, { k: 'ca
       }
       if (callee === 'sa.FetchedValue') continue;
     }
-    if (!spec.type && !spec.typeUnread) {
+    if (!spec.type) {
       spec.type = evalType(ctx, written);
-      if (spec.type) spec.typeSpan = written.s;
-      else spec.typeUnread = true;
+      if (spec.type) {
+        spec.typeSpan = written.s;
+        delete spec.typeUnread;
+      } else if (written.k === 'call') {
+        // A call where the type goes (`UrlString(Text)`); a name it cannot read may be the column's name from a
+        // setting, and a type may still follow it.
+        spec.typeUnread = true;
+      }
     }
   }
   const typeKw = keywordArg(call, 'type_');
