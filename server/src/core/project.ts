@@ -977,7 +977,6 @@ function nearestEnvironment(envs: AlembicEnvironment[], dir: string): AlembicEnv
   return [...envs].sort((a, b) => shared(b.scriptLocation) - shared(a.scriptLocation))[0];
 }
 
-/** The findings without repeats (same place, rule and message), and for each repeat the finding kept in its place. */
 /** A finding's identity for `dedupe`, made once per finding object (the engine keeps those of what did not change). */
 const dedupeKeys = new WeakMap<Finding, string>();
 
@@ -987,6 +986,7 @@ function dedupeKey(f: Finding): string {
   return key;
 }
 
+/** The findings without repeats (same place, rule and message), and for each repeat the finding kept in its place. */
 function dedupe(findings: Finding[]): { unique: Finding[]; sameAs: Map<Finding, Finding> } {
   const first = new Map<string, Finding>();
   const sameAs = new Map<Finding, Finding>();

@@ -163,9 +163,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   // Models whose table name could not be evaluated (not those built at run time, whose names are known).
   const unnamed = (input.unnamedModels ?? []).filter((u) => u.name === undefined);
   for (const mig of unmatchedMigrations) {
-    // An uncertain table is still there when nothing that may not have run made, dropped or renamed it (keylime's
-    // evidence_items, altered on MySQL alone).
-    if (mig.uncertain && (mig.existenceUncertain || mig.partial)) continue;
+    if (notComparedAtHead(mig)) continue;
     const twin = unmatchedModels.find((m) => sameColumns(mig, m));
     const message = twin
       ? `Table "${qualified(mig)}" exists at ${headText} but no model describes it; model ${twin.modelName ?? twin.name} has the same columns as "${qualified(twin)}": renamed?`
@@ -203,6 +201,16 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
     out.push({ kind: 'drop-table', migration: mig, renamedTo: twin, finding, ...(tentative ? { tentative } : {}) });
   }
   return out;
+}
+
+/**
+ * Whether a migration table is left out of the comparison as a whole: uncertain, and not surely there at head (an op
+ * that may not have run made, dropped or renamed it, or it was only assumed). An uncertain table that nothing of the
+ * kind touched still exists (keylime's evidence_items, altered on MySQL alone), and is reported when no model
+ * describes it.
+ */
+export function notComparedAtHead(table: TableDef): boolean {
+  return !!table.uncertain && (!!table.existenceUncertain || !!table.partial);
 }
 
 const lookups = new WeakMap<Schema, { findTable: (model: TableDef) => TableDef | undefined; baseline: boolean }>();

@@ -41,7 +41,6 @@ export interface ReplayResult {
   gone: Pick<ReadonlyMap<string, string>, 'get'>;
 }
 
-
 /** The one note that says which tables the history uses without creating them, at the first op that used one. */
 export function baselineFinding(tables: string[], origin: SourceRef): Finding {
   const list = tables.map((t) => `"${t}"`).join(', ');
@@ -211,6 +210,12 @@ function attributesChanged(column: ColumnDef, changes: Extract<MigrationOp, { ki
     if (a === 'type') return !column.type || typesDiffer(changes.type!, column.type, {});
     return (changes.serverDefault?.key ?? changes.serverDefault?.text) !== (column.serverDefault?.key ?? column.serverDefault?.text);
   });
+}
+
+/** Adds attributes to those of a column that are not known (and compared), each once. */
+function markUnknown(column: ColumnDef, attributes: ColumnAttribute[]): void {
+  if (attributes.length === 0) return;
+  column.unknown = [...new Set([...(column.unknown ?? []), ...attributes])];
 }
 
 /** Whether an op changes only a table's indexes or constraints (its primary key among them), not its columns. */
@@ -712,7 +717,7 @@ class SchemaReplay {
     }
     if (changes.typeUnread !== undefined) {
       // ironic-inspector's `type_=name_type`, read from the database: the column's type is not known from here on.
-      column.unknown = [...new Set([...(column.unknown ?? []), 'type' as const])];
+      markUnknown(column, ['type']);
       if (!this.uncertain) this.report('unresolved', `${label(op)}: could not evaluate the type \`${changes.typeUnread}\` statically; the type of column "${qualified(table)}.${column.name}" is not compared.`, table.name, column.name);
     }
     if (changes.nullable !== undefined) {
@@ -731,8 +736,7 @@ class SchemaReplay {
     column.history?.push(this.entry(op, op.origin, sets));
     // Set by an op that may not run: neither value is known (see touch).
     if (this.uncertain) {
-      column.unknown = [...new Set([...(column.unknown ?? []), ...inDoubt])];
-      if (column.unknown.length === 0) delete column.unknown;
+      markUnknown(column, inDoubt);
       if (inDoubt.includes('type')) delete column.typeAlternatives;
     }
     const newName = changes.newName;
@@ -766,7 +770,7 @@ class SchemaReplay {
       column.typeAlternatives = [column.type, onMysql.type];
     }
     if (unknown.length === 0) return;
-    column.unknown = [...new Set([...(column.unknown ?? []), ...unknown])];
+    markUnknown(column, unknown);
     const attributes = unknown.map((a) => ATTRIBUTE_NAMES[a]).join(' and ');
     const name = op.kind === 'alter_column' ? op.changes.newName ?? column.name : column.name;
     this.report('unresolved', `${label(op)}: on MySQL, which restates the whole column, it also makes "${qualified(table)}.${name}" ${what.join(' and ')}, where other databases keep it as it was; the dialect is not known (set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]), so its ${attributes} ${unknown.length > 1 ? 'are' : 'is'} not compared.`, table.name, name);

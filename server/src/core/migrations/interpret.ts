@@ -185,18 +185,18 @@ class Interpreter {
   /** What upgrade()'s `op` parameter, which defaults to None and which Alembic does not pass, is bound to. */
   unpassedOp: Var | undefined;
 
+  /** The dialect ops are read for: the project's, or inside an arm of an undecided test only one database takes, that one. */
+  private dialect: string | undefined;
+
   constructor(
     private readonly resolver: Resolver,
-    /** The project's dialect; inside an arm of an undecided test that only one database takes, that database. */
-    private dialect: string | undefined,
+    /** The project's dialect as configured (not an arm's). */
+    private readonly configuredDialect: string | undefined,
     /** The revision file whose upgrade() is run: its environment's env.py registers the op plugins. */
     private readonly revisionFile: string,
   ) {
-    this.configuredDialect = dialect;
+    this.dialect = configuredDialect;
   }
-
-  /** The project's dialect as configured (not an arm's). */
-  private readonly configuredDialect: string | undefined;
 
   walk(body: Stmt[], frame: Frame, flags: Flags): Flow {
     let current = flags;

@@ -278,7 +278,6 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
     else for (const { name, value } of kept) args.set(name!, value);
   }
 
-  const mysqlOptions = mysqlSeen || [...args.keys()].some((name) => MYSQL_OPTION.test(name)) ? { mysqlOptions: true as const } : {};
   // NOTE: the ops below spell these three out rather than spread an object: a spread is slow before the code is hot.
   const via = batch ? ('batch_op' as const) : ('op' as const);
   const note = (what: string, e: Expr | undefined): void => {
@@ -313,6 +312,7 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
 
   switch (method) {
     case 'create_table': {
+      const mysqlOptions = mysqlSeen || [...args.keys()].some((name) => MYSQL_OPTION.test(name)) ? { mysqlOptions: true as const } : {};
       // `op.create_table(*args)`, the name and items in a list or a helper's `*args`: each read where it is written.
       const spread = !batch && call.args[0]?.k === 'starred' ? scope.expand(call.args[0]) : undefined;
       const name = spread?.[0] && evalString(spread[0].ctx.resolver, spread[0].ctx.file, spread[0].e, spread[0].ctx.locals);

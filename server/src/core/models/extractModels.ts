@@ -827,13 +827,13 @@ class ModelReader {
     const ctx: EvalContext = { ...this.ctx(args.file), locals: args.locals };
     // Under a test that cannot be decided, what not every branch declares may or may not be there.
     const itemsOf = (e: Expr): Expr[] => (e.k === 'tuple' || e.k === 'list' ? e.items : []);
-    const alternatives = (args.alternatives ?? []).map((alt) => itemsOf(alt).map(exprText));
-    const everywhere = (item: Expr): boolean => alternatives.every((alt) => alt.includes(exprText(item)));
+    const alternatives = (args.alternatives ?? []).map((alt) => new Set(itemsOf(alt).map(exprText)));
     const mainTexts = new Set(items.map(exprText));
     const otherwise = (args.alternatives ?? []).flatMap(itemsOf).filter((item) => !mainTexts.has(exprText(item)));
     for (const item of [...items, ...otherwise]) {
       if (item.k !== 'call') continue;
-      const undecided = !mainTexts.has(exprText(item)) || !everywhere(item);
+      const text = exprText(item);
+      const undecided = !mainTexts.has(text) || alternatives.some((alt) => !alt.has(text));
       // `Index(...).ddl_if(dialect="postgresql")` exists only on that dialect.
       let call = item;
       let dialects: string[] | undefined;

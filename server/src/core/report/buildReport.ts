@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../findings';
 import type { Analysis } from '../project';
-import { matchMigrationTables } from '../diff/diffSchemas';
+import { matchMigrationTables, notComparedAtHead } from '../diff/diffSchemas';
 import type { AuditReport, EnvironmentSummary, FindingItem, ModelSection, SummaryLine } from './auditReport';
 import { ISSUE_KINDS, kindOfCode } from './issueKinds';
 import { buildModelSections, findingItem } from './modelSections';
@@ -72,8 +72,7 @@ function uncomparedTables(ctx: EnvironmentContext): string[] {
   const { schema, models } = ctx.analysis;
   const findTable = matchMigrationTables(schema);
   const described = new Set(models.map(findTable));
-  // An uncertain table whose existence is not in doubt is reported as having no model (see diffSchemas).
-  return [...schema.values()].filter((t) => t.uncertain && (t.existenceUncertain || t.partial) && !described.has(t) && !MIGRATION_BOOKKEEPING.has(t.name)).map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name));
+  return [...schema.values()].filter((t) => notComparedAtHead(t) && !described.has(t) && !MIGRATION_BOOKKEEPING.has(t.name)).map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name));
 }
 
 function summarizeEnvironment(ctx: EnvironmentContext): EnvironmentSummary {

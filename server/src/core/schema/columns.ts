@@ -19,10 +19,10 @@ export interface ForeignKeySpec {
   useAlter?: true;
 }
 
-/** What a `Column(...)`, `mapped_column(...)` or SQLModel `Field(...)` call says, before table-level rules apply. */
 /** What a mapped class may declare besides its columns that adds nothing to its table (`relationship(...)`). */
 export const MAPPED_NOT_IN_TABLE: ReadonlySet<string> = new Set(['sa.relationship', 'sa.relation', 'sa.backref', 'sa.synonym', 'sa.association_proxy', 'sa.hybrid_property', 'sqlmodel.Relationship', 'sa.query_expression', 'sa.dynamic_loader']);
 
+/** What a `Column(...)`, `mapped_column(...)` or SQLModel `Field(...)` call says, before table-level rules apply. */
 export interface ColumnSpec {
   name?: string;
   type?: SqlType;
