@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -93,4 +94,15 @@ for (const name of ['web-tree-sitter.wasm', 'tree-sitter-python.wasm', 'libpg-qu
     console.error(`build: ${name} is missing from dist/`);
     process.exit(1);
   }
+}
+
+// V8's code cache of the engine (server/src/node/codeCache.ts), made by a check of the example project, which
+// compiles the functions a check runs: later checks skip compiling them. A Node whose V8 differs refuses it.
+const engineCache = path.join(dist, 'engine.js.cache');
+fs.rmSync(engineCache, { force: true });
+const check = [path.join(dist, 'cli.js'), 'check', path.join(root, 'examples', 'shop'), '--no-cache', '--exit-zero', '--format', 'json'];
+const made = spawnSync(process.execPath, check, { env: { ...process.env, ALEMBIC_DRIFT_WRITE_CODE_CACHE: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+if (made.status !== 0 || !fs.existsSync(engineCache)) {
+  console.error(`build: the engine's code cache was not made (the example's check exited with ${made.status ?? made.signal})`);
+  process.exit(1);
 }
