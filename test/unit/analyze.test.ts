@@ -2207,3 +2207,107 @@ describe('analysis: an environment with no model to compare', () => {
     assert.deepEqual(findings.map((f) => `${f.severity} ${f.code} ${f.table}`), ['warning extra-table tag']);
   });
 });
+
+describe('analysis: forms found on real projects (December 2026)', () => {
+  /** Every finding, as `severity code table.column: message`. */
+  const described = (findings: Finding[]): string[] => findings.map((f) => `${f.severity} ${f.code} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}: ${f.message}`);
+
+  it("reads a mixin's declared_attr __table_args__ that joins the mapped class's own tuple to its own (rucio)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import DeclarativeBase, declared_attr, mapped_column
+      class Base(DeclarativeBase):
+          pass
+      class Common:
+          @declared_attr
+          def __table_args__(cls):
+              return cls._table_args + ({"mysql_engine": "InnoDB"},)
+          @declared_attr
+          def created_at(cls):
+              return mapped_column("created_at", sa.DateTime)
+      class Report(Base, Common):
+          __tablename__ = "reports"
+          scope = mapped_column(sa.String(25))
+          _table_args = (sa.PrimaryKeyConstraint("scope", "created_at", name="REPORTS_PK"), sa.Index("REPORTS_SCOPE_IDX", "scope"))
+    `;
+    const create = 'op.create_table("reports", sa.Column("scope", sa.String(25), nullable=False), sa.Column("created_at", sa.DateTime(), nullable=False), sa.PrimaryKeyConstraint("scope", "created_at", name="REPORTS_PK"))';
+    // The primary key makes created_at NOT NULL, and the index no revision makes is found.
+    assert.deepEqual(described(await analysis(create, { 'app/models.py': models })), ['warning missing-index reports.scope: Index "REPORTS_SCOPE_IDX" on (scope) of "reports" is not in the migrations (head a1).']);
+  });
+
+  const enumModel = `
+    import enum
+    import sqlalchemy as sa
+    from sqlalchemy.orm import declarative_base
+    Base = declarative_base()
+    class State(enum.Enum):
+        BAD = "B"
+        DELETED = "D"
+    class Replica(Base):
+        __tablename__ = "replicas"
+        id = sa.Column(sa.Integer, primary_key=True)
+        state = sa.Column(sa.Enum(State, name="REPLICAS_STATE_CHK", create_constraint=True, values_callable=lambda e: [m.value for m in e]), nullable=False)
+  `;
+  const enumAsString = `
+    op.create_table("replicas", sa.Column("id", sa.Integer(), nullable=False), sa.Column("state", sa.String(1), nullable=False), sa.PrimaryKeyConstraint("id"))
+    op.create_check_constraint("REPLICAS_STATE_CHK", "replicas", "state IN ('B', 'D')")
+  `;
+
+  it("takes an Enum on Oracle for the VARCHAR it is there, and its CHECK constraint for the model's (rucio)", async () => {
+    const oracle = '[alembic]\nscript_location = migrations\nsqlalchemy.url = oracle+oracledb://db/app\n';
+    assert.deepEqual(described(await analysis(enumAsString, { 'alembic.ini': oracle, 'app/models.py': enumModel })), []);
+    // PostgreSQL keeps an enum as a type of its own, which a VARCHAR is not.
+    assert.deepEqual(described(await analysis(enumAsString, { 'app/models.py': enumModel })).map((f) => f.split(':')[0]), ['warning type-mismatch replicas.state']);
+  });
+
+  it('names the hook that may leave a finding out: include_name when env.py has only that one (ckan)', async () => {
+    const env = 'from alembic import context\nfrom app.plugins import plugin_loaded\n\ndef include_name(name, type_, parent_names):\n    if type_ == "index" and name == "summary_day" and not plugin_loaded("summary"):\n        return False\n    return True\n\ncontext.configure(include_name=include_name)\n';
+    const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Summary(Base):\n    __tablename__ = "summary"\n    id = sa.Column(sa.Integer, primary_key=True)\n    day = sa.Column(sa.Date)\n';
+    const create = 'op.create_table("summary", sa.Column("id", sa.Integer(), nullable=False), sa.Column("day", sa.Date(), nullable=True), sa.PrimaryKeyConstraint("id"))\nop.create_index("summary_day", "summary", ["day"])';
+    const messages = described(await analysis(create, { 'migrations/env.py': env, 'app/models.py': models }));
+    assert.equal(messages.length, 1);
+    assert.match(messages[0], /^information extra-index summary.day: .*env\.py's include_name may leave it out/);
+  });
+
+  it('compares a type both arms of an undecided dialect test give a column, through op and through a batch (mealie)', async () => {
+    const ini = '[alembic]\nscript_location = migrations\nsqlalchemy.url =\n';
+    const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Recipe(Base):\n    __tablename__ = "recipes"\n    id = sa.Column(sa.Integer, primary_key=True)\n    rating = sa.Column(sa.Integer)\n';
+    const second = `from alembic import op
+import sqlalchemy as sa
+revision = "a2"
+down_revision = "a1"
+
+def is_postgres():
+    return op.get_context().dialect.name == "postgresql"
+
+def upgrade():
+    if is_postgres():
+        op.alter_column("recipes", "rating", existing_type=sa.INTEGER(), type_=sa.Float(), existing_nullable=True)
+    else:
+        with op.batch_alter_table("recipes") as batch_op:
+            batch_op.alter_column("rating", existing_type=sa.INTEGER(), type_=sa.Float(), existing_nullable=True)
+`;
+    const create = 'op.create_table("recipes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("rating", sa.Integer(), nullable=True), sa.PrimaryKeyConstraint("id"))';
+    const findings = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': second }));
+    assert.deepEqual(findings.filter((f) => !f.startsWith('information unresolved') || f.includes('rating')), ['warning type-mismatch recipes.rating: Type of "recipes.rating" differs: the model has sa.Integer, the migrations have sa.Float() (head a2).']);
+  });
+
+  describe('expression indexes, by their names (polar)', () => {
+    const models = (index: string): string => `import sqlalchemy as sa\nfrom sqlalchemy import func\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Customer(Base):\n    __tablename__ = "customers"\n    id = sa.Column(sa.Integer, primary_key=True)\n    organization_id = sa.Column(sa.Integer, nullable=False)\n    email = sa.Column(sa.String)\n    __table_args__ = (${index})\n`;
+    const create = 'op.create_table("customers", sa.Column("id", sa.Integer(), nullable=False), sa.Column("organization_id", sa.Integer(), nullable=False), sa.Column("email", sa.String(), nullable=True), sa.PrimaryKeyConstraint("id"))';
+    const migrationIndex = '\nop.create_index("ix_customers_org_email", "customers", ["organization_id", sa.literal_column("lower(email)")], unique=True)';
+    const modelIndex = 'sa.Index("ix_customers_org_email", "organization_id", func.lower(sa.Column("email")), unique=True),';
+
+    it("reports a model's index on func.lower(Column(...)) that no revision makes", async () => {
+      assert.deepEqual(described(await analysis(create, { 'app/models.py': models(modelIndex) })), ['warning missing-index customers: Unique index "ix_customers_org_email" on (organization_id, lower(email)) of "customers" is not in the migrations (head a1).']);
+    });
+
+    it('reports an index on sa.literal_column(...) that a revision makes and no model declares', async () => {
+      assert.deepEqual(described(await analysis(create + migrationIndex, { 'app/models.py': models('') })), ['warning extra-index customers: Unique index "ix_customers_org_email" on (organization_id, lower(email)) of "customers" exists at head a1 but the model does not declare it.']);
+    });
+
+    it('finds nothing when both sides have the index', async () => {
+      assert.deepEqual(described(await analysis(create + migrationIndex, { 'app/models.py': models(modelIndex) })), []);
+    });
+  });
+});

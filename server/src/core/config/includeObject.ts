@@ -64,6 +64,8 @@ export interface ExcludeRule {
    * leave these objects out, which lowers their findings to notes instead of leaving them out.
    */
   uncertain?: true;
+  /** Made by env.py's include_name hook (none: include_object). */
+  hook?: 'include_name';
 }
 
 /** The hook's parameter names; `parentNames` is include_name's dict of the names above the object. */
@@ -110,7 +112,7 @@ export function readIncludeObjectRules({ resolver, file, configOption }: { resol
     const locals = assignedLocals(def.body, defFile);
     const reader = new HookReader(resolver, defFile, params, locals, columnAliases(def.body, params.object), configOption);
     reader.block(def.body, [[]]);
-    out.push(...reader.rules);
+    out.push(...(hook === 'include_name' ? reader.rules.map((r): ExcludeRule => ({ ...r, hook })) : reader.rules));
   };
   const body = resolver.moduleBody(file);
   const done = new Set<DefStmt>();
@@ -522,8 +524,11 @@ export function applyIncludeObjectRules(changes: SchemaChange[], rules: ExcludeR
     .filter((c) => !changeExcluded(certain, c))
     .map((c) => {
       const f = c.finding;
-      if ((f.severity !== 'warning' && f.severity !== 'error') || !changeExcluded(uncertain, c)) return c;
-      return { ...c, finding: loweredToNote(f, "env.py's include_object may leave it out (a condition that could be read only in part).") };
+      if (f.severity !== 'warning' && f.severity !== 'error') return c;
+      // The hook that may leave it out, as env.py names it.
+      const hooks = new Set(uncertain.filter((r) => changeExcluded([r], c)).map((r) => r.hook ?? 'include_object'));
+      if (hooks.size === 0) return c;
+      return { ...c, finding: loweredToNote(f, `env.py's ${[...hooks].sort().join(' or ')} may leave it out (a condition that could be read only in part).`) };
     });
 }
 

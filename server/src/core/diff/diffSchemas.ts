@@ -1,7 +1,7 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions, tableKey } from '../schema/schema';
-import { enumValuesDiffer, storedEnumLengths, typesDiffer } from '../schema/types';
+import { enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 import { isLibraryFile } from '../models/libraryModels';
 
@@ -305,9 +305,9 @@ function diffTable(d: TableDiff): void {
     if (mayExplain('alter_column', col.name)) continue;
     const unknown = new Set(other.unknown ?? []);
     if (col.type && other.type && !unknown.has('type')) {
-      // A non-native enum (SQLite, native_enum=False) is a VARCHAR: its values are not compared, only the length they
-      // need (in typesDiffer), as Alembic compares the VARCHAR.
-      const nativeEnum = d.dialect !== 'sqlite' && col.type.args.native_enum !== false && other.type.args.native_enum !== false;
+      // A non-native enum (SQLite, Oracle, SQL Server, native_enum=False) is a VARCHAR: its values are not compared, only
+      // the length they need (in typesDiffer), as Alembic compares the VARCHAR.
+      const nativeEnum = !enumsAreVarchar(d.dialect) && col.type.args.native_enum !== false && other.type.args.native_enum !== false;
       if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type) && nativeEnum) {
         // neutron-vpnaas, the dialect unknown: only PostgreSQL keeps the values of the type of that name.
         const elsewhere = other.valuesElsewhere && !enumValuesDiffer(col.type, { ...other.type, enumValues: other.valuesElsewhere });
@@ -469,9 +469,10 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     const twin = otherUniqueness(idx, model.indexes.filter(onThisDialect));
     if (idx.unique && !twin && coveredByUnique(idx.columns, model.uniques)) continue;
-    if (idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
+    // As for the model's: an expression index by its name alone, else a column the model lacks is the finding.
+    if (idx.expressions ? idx.name === undefined || model.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
     const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : 'the model does not declare it';
-    push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, singleColumn(idx.columns));
+    push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   for (const uq of model.uniques) {
     if (coveredByUnique(uq.columns, mig.uniques) || coveredByUniqueIndex(uq.columns, mig.indexes)) continue;
@@ -544,6 +545,21 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
  * database rewrites it). A migration may give the name as written in the model, which the same naming convention
  * then turns into the model's.
  */
+/**
+ * The names of the CHECK constraints a model's Enum and Boolean columns ask SQLAlchemy for (`create_constraint=True,
+ * name=...`), which it makes where the database has no such type of its own (rucio's `Enum(..., name="RULES_STATE_CHK",
+ * create_constraint=True)`): the model declares them.
+ */
+function typeCheckNames(model: TableDef): Set<string> {
+  const names = new Set<string>();
+  for (const c of model.columns.values()) {
+    if (c.type?.args.create_constraint !== true) continue;
+    const name = c.type.family === 'ENUM' ? c.type.enumName : c.type.family === 'BOOLEAN' ? c.type.args.name : undefined;
+    if (typeof name === 'string') names.add(name);
+  }
+  return names;
+}
+
 function diffChecks(d: TableDiff, push: Push): void {
   const { model, mig, headText } = d;
   const t = qualified(model);
@@ -556,8 +572,10 @@ function diffChecks(d: TableDiff, push: Push): void {
     if ([...model.columns.keys()].some((c) => !mig.columns.has(c) && checkMentions(ck, c))) continue;
     push({ kind: 'add-check', model, check: ck }, 'missing-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" is not in the migrations (${headText}).`);
   }
+  let typeChecks: Set<string> | undefined;
   for (const ck of mig.checks) {
     if (ck.name === undefined || model.open || model.unreadConstraints || model.checks.some((m) => same(m, ck))) continue;
+    if ((typeChecks ??= typeCheckNames(model)).has(ck.name)) continue;
     if ([...mig.columns.keys()].some((c) => !model.columns.has(c) && checkMentions(ck, c))) continue;
     push({ kind: 'drop-check', migration: mig, check: ck }, 'extra-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" exists at ${headText} but the model does not declare it.`);
   }

@@ -11,6 +11,7 @@ import { ownTableKeys, type ColumnItem, type MigrationOp } from './ops';
 
 type CreateTable = Extract<MigrationOp, { kind: 'create_table' }>;
 type AddColumn = Extract<MigrationOp, { kind: 'add_column' }>;
+type AlterColumn = Extract<MigrationOp, { kind: 'alter_column' }>;
 
 /**
  * In `steps`, where the arm `[start, split)` and the arm `[split, end)` do the same ops to a table, op for op (the
@@ -67,6 +68,7 @@ function opsByTable(steps: OpStep[], from: number, to: number, inArm: (step: OpS
 function mergeOps(a: MigrationOp, b: MigrationOp): MigrationOp | undefined {
   if (a.kind === 'create_table' && b.kind === 'create_table') return mergeCreates(a, b);
   if (a.kind === 'add_column' && b.kind === 'add_column') return mergeAddColumns(a, b);
+  if (a.kind === 'alter_column' && b.kind === 'alter_column') return mergeAlters(a, b);
   return shape({ ...a, origin: undefined }) === shape({ ...b, origin: undefined }) ? a : undefined;
 }
 
@@ -88,6 +90,19 @@ function mergeAddColumns(a: AddColumn, b: AddColumn): AddColumn | undefined {
   if (!a.column || !b.column || a.ifNotExists !== b.ifNotExists || shape({ ...a, column: undefined, origin: undefined }) !== shape({ ...b, column: undefined, origin: undefined })) return undefined;
   const spec = mergeColumns(a.column.spec, b.column.spec);
   return spec && (spec === a.column.spec ? a : { ...a, column: { ...a.column, spec } });
+}
+
+/**
+ * One alter_column for two that change a column alike, whether through `op` or a batch (mealie's `if is_postgres():
+ * op.alter_column(...) else: batch_op.alter_column(...)`). What MySQL would also restate is that of the arm read for a
+ * database that may be MySQL (an arm read for PostgreSQL has none).
+ */
+function mergeAlters(a: AlterColumn, b: AlterColumn): AlterColumn | undefined {
+  const alike = (x: AlterColumn): string => shape({ ...x, via: undefined, origin: undefined, changes: { ...x.changes, onMysql: undefined } });
+  if ((a.via !== 'op' && a.via !== 'batch_op') || (b.via !== 'op' && b.via !== 'batch_op') || alike(a) !== alike(b)) return undefined;
+  const [mine, theirs] = [a.changes.onMysql, b.changes.onMysql];
+  if (mine && theirs && shape(mine, true) !== shape(theirs, true)) return undefined;
+  return mine || !theirs ? a : { ...a, changes: { ...a.changes, onMysql: theirs } };
 }
 
 /** The first column with what it and the second give differently marked undecided, or undefined when they differ in more. */

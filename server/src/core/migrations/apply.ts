@@ -1104,7 +1104,7 @@ class SchemaReplay {
       }
       case 'index': {
         const named = spec.conventional ? { name: spec.name, conventional: true } : this.named('ix', table, spec.columns, spec.name);
-        table.indexes.push({ ...named, columns: spec.columns, unique: spec.unique, origin, ...(spec.options ? { options: spec.options } : {}) });
+        table.indexes.push({ ...named, columns: spec.columns, unique: spec.unique, origin, ...(spec.options ? { options: spec.options } : {}), ...(spec.expressions ? { expressions: true } : {}) });
         return;
       }
       case 'check': {

@@ -351,10 +351,18 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
       const name = optional('index_name', 'the index name');
       // Names, or expressions written out: `[text("lower(cn)")]`, `["user_id", sa.column("updated_at").desc()]`.
       const elements = args.get('columns');
-      const written = elements?.k === 'list' || elements?.k === 'tuple' ? elements.items.map((item) => evalString(scope.resolver, scope.file, item, scope.locals) ?? (item.k === 'call' ? indexElementSql(scope, item) : undefined)) : undefined;
+      let expressions = false;
+      const written = elements?.k === 'list' || elements?.k === 'tuple' ? elements.items.map((item) => {
+        const named = evalString(scope.resolver, scope.file, item, scope.locals);
+        const sql = item.k === 'call' ? indexElementSql(scope, item) : undefined;
+        // `sa.literal_column("lower(email)")`, `sa.text(...)`: an expression, as the model's Index(...) has it.
+        if (sql !== undefined) expressions = true;
+        return named ?? sql;
+      }) : undefined;
       const columns = written?.every((c): c is string => c !== undefined) ? written : strings('columns', 'the columns');
+      expressions &&= columns === written;
       const conventional = isOpF(scope, nameExpr);
-      const index: IndexSpec | undefined = columns ? { kind: 'index', name, columns, unique: flag('unique'), conventional, options: readIndexOptions(scope, call) } : undefined;
+      const index: IndexSpec | undefined = columns ? { kind: 'index', name, columns, unique: flag('unique'), conventional, options: readIndexOptions(scope, call), ...(expressions ? { expressions } : {}) } : undefined;
       return [{ origin, via, unresolved, kind: 'create_index', table: ref, index, ifNotExists: flag('if_not_exists') }];
     }
     case 'drop_index': {

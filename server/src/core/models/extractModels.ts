@@ -1,7 +1,7 @@
 import type { Expr, Span, Stmt } from '../python/syntax';
 import { callsIn, isNone, keywordArg, returnedValue, substituteNames } from '../python/syntax';
 import { exprText, type ClassStmt, type Locals, type Resolver, type Value } from '../python/resolve';
-import { assignedLocals, bindLiteral, evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, schemaOfTableArgs, tableArgsEntry, type Literal } from '../python/literals';
+import { assignedLocals, bindLiteral, boundValue, evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, schemaOfTableArgs, tableArgsEntry, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
 import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
 import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
@@ -510,13 +510,16 @@ class ModelReader {
   }
 
   private hasPrimaryKeyConstraint(contributors: ClassRef[]): boolean {
+    const isPrimaryKey = (file: string) => (i: Expr) => i.k === 'call' && calleeName(this.ctx(file), i) === 'sa.PrimaryKeyConstraint';
     for (const c of contributors) {
       const args = this.graph.ownAttribute(c, '__table_args__');
       if (!args) continue;
       const items = args.k === 'tuple' || args.k === 'list' ? args.items : [];
-      if (items.some((i) => i.k === 'call' && calleeName(this.ctx(c.file), i) === 'sa.PrimaryKeyConstraint')) return true;
+      if (items.some(isPrimaryKey(c.file))) return true;
     }
-    return false;
+    // A declared_attr's (its tuples joined, or written out).
+    const made = this.tableArgsExpr(contributors);
+    return made?.expr.k === 'tuple' && made.expr.items.some(isPrimaryKey(made.file));
   }
 
   /** The columns a class body declares (Column, mapped_column, Mapped annotations, SQLModel fields, declared_attr). */
@@ -768,9 +771,36 @@ class ModelReader {
       const passed: Array<Extract<Stmt, { k: 'return' }>> = [];
       const returned = returnFor(fn.body, (test) => evalLiteral(this.resolver, c.file, test, locals), passed)?.value;
       const alternatives = passed.flatMap((r) => (r.value ? [r.value] : []));
-      if (returned) return { expr: returned, file: c.file, locals, ...(alternatives.length > 0 ? { alternatives } : {}) };
+      const joined = returned?.k === 'binop' ? this.joinedTuple(returned, c.file, locals, contributors[0]) : undefined;
+      if (returned) return { expr: joined?.expr ?? returned, file: c.file, locals: joined?.locals ?? locals, ...(alternatives.length > 0 ? { alternatives } : {}) };
     }
     return undefined;
+  }
+
+  /**
+   * Tuples joined with `+` (rucio's declared_attr `return cls._table_args + (CheckConstraint(...), {...})`), each
+   * written out or bound to a name or to an attribute of the mapped class, as one tuple, with the names the class body
+   * gives its items; undefined unless every part is one of the same file.
+   */
+  private joinedTuple(e: Expr, file: string, locals: Locals, target: ClassRef): { expr: Expr; locals: Locals } | undefined {
+    const items: Expr[] = [];
+    const names = new Map(locals);
+    const add = (x: Expr, depth: number): boolean => {
+      if (depth > 8) return false;
+      if (x.k === 'binop' && x.op === '+') return add(x.left, depth + 1) && add(x.right, depth + 1);
+      if (x.k === 'tuple' || x.k === 'list') {
+        items.push(...x.items);
+        return true;
+      }
+      const bound = boundValue(this.resolver, file, x, locals);
+      if (!bound || bound.file !== file) return false;
+      // Items written in the mapped class's body may name what it binds before them (`Index("ix", name)`).
+      if (target.file === file && target.cls.body.some((st) => st.k === 'assign' && st.value === bound.e)) {
+        for (const [k, v] of classBodyNames(target, bound.e)) if (!names.has(k)) names.set(k, v);
+      }
+      return add(bound.e, depth + 1);
+    };
+    return add(e, 0) ? { expr: { k: 'tuple', items, s: e.s }, locals: names } : undefined;
   }
 
   /** Whether the class's `__table_args__` set `extend_existing` or `keep_existing` (to anything: its value is not read). */

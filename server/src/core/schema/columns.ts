@@ -471,7 +471,8 @@ export function evalConstraintCall(ctx: EvalContext, written: Extract<Expr, { k:
       // Expression indexes (`text("lower(name)")`, `func.lower(...)`, `desc("b")`) keep the expression's SQL as their
       // "column" (its source text when it cannot be read as SQL).
       const plain = colNames(rest);
-      const sql = plain ? undefined : rest.map((a) => indexElementSql(ctx, a));
+      // Beside expressions, a string is a column's name (a string inside a function is a value).
+      const sql = plain ? undefined : rest.map((a) => (a.k === 'str' ? a.v : indexElementSql(ctx, a)));
       const cols = plain ?? sql!.map((s, i) => s ?? exprText(rest[i]));
       const expressions = !plain && sql!.every((s) => s !== undefined);
       const conventional = isOpF(ctx, first);
@@ -533,7 +534,8 @@ export function indexElementSql(ctx: EvalContext, e: Expr, depth = 0): string | 
   if (e.k === 'attr') return e.name;
   if (e.k !== 'call') return undefined;
   const callee = calleeName(ctx, e);
-  if (callee === 'sa.text' || callee === 'sa.literal_column' || callee === 'sa.column') return evalString(ctx.resolver, ctx.file, e.args[0], ctx.locals);
+  // `func.lower(Column("email"))`: a Column with no table is the indexed table's column of that name.
+  if (callee === 'sa.text' || callee === 'sa.literal_column' || callee === 'sa.column' || callee === 'sa.Column') return evalString(ctx.resolver, ctx.file, e.args[0], ctx.locals);
   if (e.fn.k === 'attr' && (e.fn.name === 'desc' || e.fn.name === 'asc') && e.args.length === 0) {
     const inner = indexElementSql(ctx, e.fn.obj, depth + 1);
     return inner === undefined ? undefined : `${inner} ${e.fn.name.toUpperCase()}`;

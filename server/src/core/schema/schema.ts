@@ -117,7 +117,7 @@ export interface IndexDef {
   dialects?: string[];
   /** Dialect options (`postgresql_where=`, `postgresql_using=`...), written into revisions as given. */
   options?: IndexOption[];
-  /** Model side: some of `columns` are SQL expressions (`lower(email)`), all of them read. */
+  /** Some of `columns` are SQL expressions (`lower(email)`), all of them read. */
   expressions?: boolean;
   /**
    * Model side: made by a project helper only under a condition that cannot be decided (it returns None otherwise):

@@ -202,6 +202,9 @@ function enumType(ctx: EvalContext, t: SqlType, call: Extract<Expr, { k: 'call' 
   }
   const native = keywordArg(call, 'native_enum');
   if (native && native.k === 'const' && native.v === false) t.args.native_enum = false;
+  // A CHECK constraint of the enum's name, made where the database keeps the enum as a VARCHAR.
+  const constraint = keywordArg(call, 'create_constraint');
+  if (constraint && evalLiteral(ctx.resolver, ctx.file, constraint, ctx.locals) === true) t.args.create_constraint = true;
   // A non-native enum's VARCHAR length, when it is not the longest value's.
   const lengthArg = keywordArg(call, 'length');
   const length = lengthArg ? evalLiteral(ctx.resolver, ctx.file, lengthArg, ctx.locals) : undefined;
@@ -345,11 +348,11 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   if (variantA || variantB) return typesDiffer(variantA ?? a, variantB ?? b, options);
   if (!a.family || !b.family) return false;
   // Off SQLite, a non-native enum (a VARCHAR) is not the database's enum type a native one is.
-  if (a.family === 'ENUM' && b.family === 'ENUM' && options.dialect !== 'sqlite' && isNativeEnum(a) !== isNativeEnum(b)) return true;
+  if (a.family === 'ENUM' && b.family === 'ENUM' && !enumsAreVarchar(options.dialect) && isNativeEnum(a) !== isNativeEnum(b)) return true;
   const stored = storedEnumLengths(a, b, options.dialect);
   if (stored) return stored[0] !== stored[1];
   // A non-native enum is a VARCHAR: against one of no length, Alembic finds no difference (fides' Enum(..., native_enum=False) and String()).
-  const varchar = (t: SqlType): boolean => t.family === 'VARCHAR' || (t.family === 'ENUM' && (options.dialect === 'sqlite' || t.args.native_enum === false));
+  const varchar = (t: SqlType): boolean => t.family === 'VARCHAR' || (t.family === 'ENUM' && (enumsAreVarchar(options.dialect) || t.args.native_enum === false));
   if ((a.family === 'ENUM' || b.family === 'ENUM') && varchar(a) && varchar(b)) return false;
   if (a.family !== b.family) return !familiesAlike(a.family, b.family, options.dialect ?? impliedDialect(a, b));
   for (const arg of COMPARED_ARGS) {
@@ -364,7 +367,15 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   return false;
 }
 
-/** Whether a type is an enum the database keeps as a type of its own (off SQLite). */
+/** Databases without an enum type of their own: SQLAlchemy makes an Enum a VARCHAR there (`supports_native_enum`). */
+const NO_NATIVE_ENUM = new Set(['sqlite', 'oracle', 'mssql']);
+
+/** Whether every Enum is a VARCHAR on this dialect (SQLite, Oracle, SQL Server); false when the dialect is unknown. */
+export function enumsAreVarchar(dialect: string | undefined): boolean {
+  return dialect !== undefined && NO_NATIVE_ENUM.has(dialect);
+}
+
+/** Whether a type is an enum the database keeps as a type of its own (where it has enums). */
 function isNativeEnum(t: SqlType): boolean {
   return t.family === 'ENUM' && t.args.native_enum !== false;
 }
@@ -375,8 +386,8 @@ function isNativeEnum(t: SqlType): boolean {
  */
 export function storedEnumLengths(a: SqlType, b: SqlType, dialect: string | undefined): [number, number] | undefined {
   if (a.family !== 'ENUM' && b.family !== 'ENUM') return undefined;
-  // Off SQLite, a native enum is a type of its own (PostgreSQL's CREATE TYPE, MySQL's ENUM), not a VARCHAR.
-  if (dialect !== 'sqlite' && (isNativeEnum(a) || isNativeEnum(b))) return undefined;
+  // Where the database has enums, a native enum is a type of its own (PostgreSQL's CREATE TYPE, MySQL's ENUM), not a VARCHAR.
+  if (!enumsAreVarchar(dialect) && (isNativeEnum(a) || isNativeEnum(b))) return undefined;
   const length = (t: SqlType): number | undefined => {
     const given = t.args.length;
     if (typeof given === 'number') return given;
@@ -398,8 +409,8 @@ function impliedDialect(a: SqlType, b: SqlType): string | undefined {
 
 function familiesAlike(a: string, b: string, dialect?: string): boolean {
   const pair = [a, b].sort().join('/');
-  // Non-native enums are stored as VARCHAR; on SQLite an Enum column is a VARCHAR.
-  if (dialect === 'sqlite' && pair === 'ENUM/VARCHAR') return true;
+  // Non-native enums are stored as VARCHAR; on a database without enums every Enum column is a VARCHAR.
+  if (enumsAreVarchar(dialect) && pair === 'ENUM/VARCHAR') return true;
   if (dialect === 'mysql' && (pair === 'BOOLEAN/TINYINT' || pair === 'JSON/LONGTEXT')) return true;
   if (dialect === 'sqlite' && (pair === 'BIGINT/INTEGER' || pair === 'INTEGER/SMALLINT')) return false;
   // SQLAlchemy's Uuid is a CHAR(32) where the database has no UUID type (Alembic compares the types compiled for
