@@ -2290,6 +2290,12 @@ def upgrade():
     const create = 'op.create_table("recipes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("rating", sa.Integer(), nullable=True), sa.PrimaryKeyConstraint("id"))';
     const findings = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(findings.filter((f) => !f.startsWith('information unresolved') || f.includes('rating')), ['warning type-mismatch recipes.rating: Type of "recipes.rating" differs: the model has sa.Integer, the migrations have sa.Float() (head a2).']);
+    // Two types, one per arm: a mismatch when neither is the model's, nothing said when one is.
+    const numeric = second.replace('type_=sa.Float()', 'type_=sa.Numeric(10, 2)');
+    const either = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': numeric }));
+    assert.deepEqual(either, ['warning type-mismatch recipes.rating: Type of "recipes.rating" differs: the model has sa.Integer, the migrations have sa.Numeric(10, 2) or sa.Float(), by database, none of them the model\'s (head a2).']);
+    const floatModel = models.replace('rating = sa.Column(sa.Integer)', 'rating = sa.Column(sa.Float)');
+    assert.deepEqual(described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': floatModel, 'migrations/versions/a2.py': numeric })), []);
   });
 
   describe('expression indexes, by their names (polar)', () => {

@@ -98,11 +98,16 @@ function mergeAddColumns(a: AddColumn, b: AddColumn): AddColumn | undefined {
  * database that may be MySQL (an arm read for PostgreSQL has none).
  */
 function mergeAlters(a: AlterColumn, b: AlterColumn): AlterColumn | undefined {
-  const alike = (x: AlterColumn): string => shape({ ...x, via: undefined, origin: undefined, changes: { ...x.changes, onMysql: undefined } });
+  const alike = (x: AlterColumn): string => shape({ ...x, via: undefined, origin: undefined, changes: { ...x.changes, onMysql: undefined, type: undefined, typeAlternatives: undefined } });
   if ((a.via !== 'op' && a.via !== 'batch_op') || (b.via !== 'op' && b.via !== 'batch_op') || alike(a) !== alike(b)) return undefined;
   const [mine, theirs] = [a.changes.onMysql, b.changes.onMysql];
   if (mine && theirs && shape(mine, true) !== shape(theirs, true)) return undefined;
-  return mine || !theirs ? a : { ...a, changes: { ...a.changes, onMysql: theirs } };
+  // Both change the type, or neither; to two types, each arm's is one of the column's (`typeAlternatives`).
+  const [x, y] = [a.changes.type, b.changes.type];
+  if (!x !== !y) return undefined;
+  const typeAlternatives = x && y && shape(x, true) !== shape(y, true) ? distinctTypes([...(a.changes.typeAlternatives ?? [x]), ...(b.changes.typeAlternatives ?? [y])]) : undefined;
+  if (!typeAlternatives && (mine || !theirs)) return a;
+  return { ...a, changes: { ...a.changes, ...(theirs && !mine ? { onMysql: theirs } : {}), ...(typeAlternatives ? { typeAlternatives } : {}) } };
 }
 
 /** The first column with what it and the second give differently marked undecided, or undefined when they differ in more. */
@@ -124,9 +129,13 @@ function mergeColumns(x: ColumnSpec, y: ColumnSpec): ColumnSpec | undefined {
 function alternativesOf(x: ColumnSpec, y: ColumnSpec): SqlType[] | undefined {
   const of = (c: ColumnSpec): SqlType[] | undefined => c.typeAlternatives ?? (c.type ? [c.type] : undefined);
   const [a, b] = [of(x), of(y)];
-  if (!a || !b) return undefined;
+  return a && b ? distinctTypes([...a, ...b]) : undefined;
+}
+
+/** The types, each once (as written or not). */
+function distinctTypes(types: SqlType[]): SqlType[] {
   const seen = new Set<string>();
-  return [...a, ...b].filter((t) => {
+  return types.filter((t) => {
     const key = shape(t, true);
     if (seen.has(key)) return false;
     seen.add(key);

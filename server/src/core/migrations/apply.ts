@@ -714,6 +714,11 @@ class SchemaReplay {
       column.type = this.withKnownValues(type);
       this.settle(column, 'type');
       this.noteValuesElsewhere(column, op, changes.type, type);
+      if (changes.typeAlternatives) {
+        // One of several types, by database: the diff compares each with the model's.
+        markUnknown(column, ['type']);
+        column.typeAlternatives = changes.typeAlternatives;
+      }
     }
     if (changes.typeUnread !== undefined) {
       // ironic-inspector's `type_=name_type`, read from the database: the column's type is not known from here on.

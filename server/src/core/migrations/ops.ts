@@ -46,6 +46,8 @@ export interface ColumnChanges {
    * that the op leaves out: `existing_type`, and `existing_nullable`, else NULL.
    */
   onMysql?: { type?: SqlType; nullable?: boolean };
+  /** The types the arms of an undecided dialect test each give the column (see alternativeArms), `type` the first. */
+  typeAlternatives?: SqlType[];
 }
 
 interface OpBase {
