@@ -2296,6 +2296,12 @@ def upgrade():
     assert.deepEqual(either, ['warning type-mismatch recipes.rating: Type of "recipes.rating" differs: the model has sa.Integer, the migrations have sa.Numeric(10, 2) or sa.Float(), by database, none of them the model\'s (head a2).']);
     const floatModel = models.replace('rating = sa.Column(sa.Integer)', 'rating = sa.Column(sa.Float)');
     assert.deepEqual(described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': floatModel, 'migrations/versions/a2.py': numeric })), []);
+    // An index one arm drops by its name alone (`DROP INDEX IF EXISTS`) leaves the arms' ops on the column alike.
+    const withIndexDrops = second
+      .replace('    if is_postgres():\n', '    if is_postgres():\n        op.drop_index("ix_old", table_name="old")\n')
+      .replace('    else:\n', '    else:\n        op.execute("DROP INDEX IF EXISTS ix_old")\n');
+    const dropped = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': withIndexDrops }));
+    assert.deepEqual(dropped.filter((f) => f.includes('rating')), ['warning type-mismatch recipes.rating: Type of "recipes.rating" differs: the model has sa.Integer, the migrations have sa.Float() (head a2).']);
   });
 
   describe('expression indexes, by their names (polar)', () => {

@@ -51,6 +51,9 @@ function opsByTable(steps: OpStep[], from: number, to: number, inArm: (step: OpS
   for (let i = from; i < to; i++) {
     const { op } = steps[i];
     const keys = ownTableKeys(op);
+    // An index dropped by its name alone (mealie's `DROP INDEX IF EXISTS ix_...`) changes no column of any table: it
+    // stays where it is, undecided, and the tables' other ops may still be alike.
+    if (keys.length === 0 && op.kind === 'drop_index' && op.unresolved.length === 0) continue;
     if (keys.length !== 1 || op.unresolved.length > 0 || op.kind === 'opaque' || !inArm(steps[i], i)) {
       for (const key of keys) unknown.push(key);
       if (keys.length === 0) return new Map();
