@@ -2304,6 +2304,20 @@ def upgrade():
     assert.deepEqual(dropped.filter((f) => f.includes('rating')), ['warning type-mismatch recipes.rating: Type of "recipes.rating" differs: the model has sa.Integer, the migrations have sa.Float() (head a2).']);
   });
 
+  it('says nothing of what an undecided op leaves uncompared on a table a later op surely drops (mealie)', async () => {
+    const ini = '[alembic]\nscript_location = migrations\nsqlalchemy.url =\n';
+    const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Recipe(Base):\n    __tablename__ = "recipes"\n    id = sa.Column(sa.Integer, primary_key=True)\n';
+    const create = 'op.create_table("recipes", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("favorites", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_favorites_id", "favorites", ["id"])';
+    const second = (then: string): string => `from alembic import op\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    if op.get_context().dialect.name == "postgresql":\n        op.drop_index("ix_favorites_id", table_name="favorites")\n${then}`;
+    const kept = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': second('') }));
+    assert.deepEqual(kept.map((f) => f.split(':')[0]).sort(), ['information unresolved favorites', 'warning extra-table favorites']);
+    const dropped = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': second('    op.drop_table("favorites")\n') }));
+    assert.deepEqual(dropped, []);
+    // A table renamed is still there, its indexes still not compared.
+    const renamed = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': second('    op.rename_table("favorites", "old_favorites")\n') }));
+    assert.deepEqual(renamed.map((f) => f.split(':')[0]).sort(), ['information unresolved favorites', 'warning extra-table old_favorites']);
+  });
+
   describe('expression indexes, by their names (polar)', () => {
     const models = (index: string): string => `import sqlalchemy as sa\nfrom sqlalchemy import func\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Customer(Base):\n    __tablename__ = "customers"\n    id = sa.Column(sa.Integer, primary_key=True)\n    organization_id = sa.Column(sa.Integer, nullable=False)\n    email = sa.Column(sa.String)\n    __table_args__ = (${index})\n`;
     const create = 'op.create_table("customers", sa.Column("id", sa.Integer(), nullable=False), sa.Column("organization_id", sa.Integer(), nullable=False), sa.Column("email", sa.String(), nullable=True), sa.PrimaryKeyConstraint("id"))';
