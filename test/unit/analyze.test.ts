@@ -2235,6 +2235,30 @@ describe('analysis: forms found on real projects (December 2026)', () => {
     assert.deepEqual(described(await analysis(create, { 'app/models.py': models })), ['warning missing-index reports.scope: Index "REPORTS_SCOPE_IDX" on (scope) of "reports" is not in the migrations (head a1).']);
   });
 
+  it('follows each branch of such a declared_attr, joined too, when a test cannot be decided', async () => {
+    const models = `
+      import os
+      import sqlalchemy as sa
+      from sqlalchemy.orm import DeclarativeBase, declared_attr, mapped_column
+      class Base(DeclarativeBase):
+          pass
+      class Common:
+          @declared_attr
+          def __table_args__(cls):
+              if os.environ.get("ORACLE"):
+                  return cls._table_args + ({"oracle_compress": True},)
+              return cls._table_args + ({"mysql_engine": "InnoDB"},)
+      class Two(Base, Common):
+          __tablename__ = "two"
+          id = mapped_column(sa.Integer, primary_key=True)
+          a = mapped_column(sa.Integer)
+          _table_args = (sa.UniqueConstraint("a", name="uq_two_a"), sa.CheckConstraint("a > 0", name="ck_two_a"))
+    `;
+    const create = (constraints: string): string => `op.create_table("two", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Integer(), nullable=True), sa.PrimaryKeyConstraint("id")${constraints})`;
+    assert.deepEqual(described(await analysis(create(', sa.UniqueConstraint("a", name="uq_two_a"), sa.CheckConstraint("a > 0", name="ck_two_a")'), { 'app/models.py': models })), []);
+    assert.deepEqual(described(await analysis(create(', sa.CheckConstraint("a > 0", name="ck_two_a")'), { 'app/models.py': models })).map((f) => f.split(':')[0]), ['warning missing-unique two.a']);
+  });
+
   const enumModel = `
     import enum
     import sqlalchemy as sa
@@ -2256,8 +2280,31 @@ describe('analysis: forms found on real projects (December 2026)', () => {
   it("takes an Enum on Oracle for the VARCHAR it is there, and its CHECK constraint for the model's (rucio)", async () => {
     const oracle = '[alembic]\nscript_location = migrations\nsqlalchemy.url = oracle+oracledb://db/app\n';
     assert.deepEqual(described(await analysis(enumAsString, { 'alembic.ini': oracle, 'app/models.py': enumModel })), []);
-    // PostgreSQL keeps an enum as a type of its own, which a VARCHAR is not.
-    assert.deepEqual(described(await analysis(enumAsString, { 'app/models.py': enumModel })).map((f) => f.split(':')[0]), ['warning type-mismatch replicas.state']);
+    // PostgreSQL keeps an enum as a type of its own, which a VARCHAR is not, and makes no CHECK constraint for it.
+    assert.deepEqual(described(await analysis(enumAsString, { 'app/models.py': enumModel })).map((f) => f.split(':')[0]), ['warning type-mismatch replicas.state', 'warning extra-check replicas']);
+  });
+
+  it("takes a Boolean's and a named Enum's CHECK for the model's, named by the convention, where the database makes it", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base(metadata=sa.MetaData(naming_convention={"ck": "ck_%(table_name)s_%(constraint_name)s"}))
+      class Replica(Base):
+          __tablename__ = "replicas"
+          id = sa.Column(sa.Integer, primary_key=True)
+          state = sa.Column(sa.Enum("B", "D", name="state", create_constraint=True), nullable=False)
+          flag = sa.Column(sa.Boolean(create_constraint=True, name="flag"), nullable=False)
+    `;
+    const create = `
+      op.create_table("replicas", sa.Column("id", sa.Integer(), nullable=False), sa.Column("state", sa.String(1), nullable=False), sa.Column("flag", sa.Boolean(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_check_constraint("ck_replicas_state", "replicas", "state IN ('B', 'D')")
+      op.create_check_constraint("ck_replicas_flag", "replicas", "flag IN (0, 1)")
+    `;
+    const sqlite = '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n';
+    assert.deepEqual(described(await analysis(create, { 'alembic.ini': sqlite, 'app/models.py': models })), []);
+    // PostgreSQL has both types of its own: SQLAlchemy makes neither CHECK there.
+    const onPostgres = described(await analysis(create, { 'app/models.py': models }));
+    assert.deepEqual(onPostgres.filter((f) => f.includes('extra-check')).map((f) => f.split(':')[0]), ['warning extra-check replicas', 'warning extra-check replicas']);
   });
 
   it('names the hook that may leave a finding out: include_name when env.py has only that one (ckan)', async () => {
@@ -2330,6 +2377,12 @@ def upgrade():
 
     it('reports an index on sa.literal_column(...) that a revision makes and no model declares', async () => {
       assert.deepEqual(described(await analysis(create + migrationIndex, { 'app/models.py': models('') })), ['warning extra-index customers: Unique index "ix_customers_org_email" on (organization_id, lower(email)) of "customers" exists at head a1 but the model does not declare it.']);
+    });
+
+    it('reads a module-level Index on func.lower(Model.column), as SQLAlchemy documents it', async () => {
+      const moduleLevel = models('').replace('    __table_args__ = ()\n', '') + 'sa.Index("ix_customers_org_email", Customer.organization_id, func.lower(Customer.email), unique=True)\n';
+      assert.deepEqual(described(await analysis(create + migrationIndex, { 'app/models.py': moduleLevel })), []);
+      assert.deepEqual(described(await analysis(create, { 'app/models.py': moduleLevel })).map((f) => f.split(':')[0]), ['warning missing-index customers']);
     });
 
     it('finds nothing when both sides have the index', async () => {

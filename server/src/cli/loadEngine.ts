@@ -24,7 +24,15 @@ export function loadEngine(): Engine {
     const writeCache = process.env[WRITE_CODE_CACHE_ENV] === '1';
     if (writeCache || fs.existsSync(codeCacheFile(bundle))) {
       const loaded = loadBundle(bundle);
-      if (writeCache) process.once('exit', () => writeCodeCache(bundle, loaded));
+      if (writeCache) {
+        process.once('exit', () => {
+          try {
+            writeCodeCache(bundle, loaded);
+          } catch (e) {
+            process.stderr.write(`alembic-drift: the engine's code cache could not be written (${(e as Error).message})\n`);
+          }
+        });
+      }
       engine = loaded.exports as Engine;
     } else {
       // eslint-disable-next-line @typescript-eslint/no-require-imports

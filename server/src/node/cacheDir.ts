@@ -84,9 +84,9 @@ export function removeStaleTemporaryFiles(folder: string, prefix: string): void 
  * Writes a cache file whole: into `NAME.PID.tmp` beside it (which `removeStaleTemporaryFiles` clears if the process
  * stops midway), then renamed over it, so that a reader never sees half of it. Throws when the disk refuses.
  */
-export function writeCacheFile(file: string, text: string): void {
+export function writeCacheFile(file: string, content: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text);
+  fs.writeFileSync(temp, content);
   fs.renameSync(temp, file);
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { writeCacheFile } from './cacheDir';
 
 /*
  * V8's code cache of a CommonJS bundle: the bytecode of the functions a run of it compiled, made once (when the
@@ -34,14 +35,16 @@ export function codeCacheFile(bundle: string): string {
 }
 
 /**
- * Loads a CommonJS bundle as `require` would (its own `require`, `module`, `__filename` and `__dirname`), compiled
- * with its code cache when one made for its text lies beside it and V8 takes it.
+ * Loads a CommonJS bundle as `require` would (its own `require`, `module`, `__filename` and `__dirname`; `import()`
+ * through Node's loader), compiled with its code cache when one made for its text lies beside it and V8 takes it.
+ * Unlike `require`, `--enable-source-maps` does not map its stack traces to the sources.
  */
 export function loadBundle(bundle: string): LoadedBundle {
   const text = fs.readFileSync(bundle, 'utf8');
   const textDigest = createHash('sha1').update(text).digest();
   const cachedData = matchingCache(codeCacheFile(bundle), textDigest);
-  const script = new vm.Script(`${WRAPPER_HEAD}${text}${WRAPPER_TAIL}`, { filename: bundle, cachedData });
+  // `import()` inside the bundle goes to Node's own loader, as it would from a module `require` loaded.
+  const script = new vm.Script(`${WRAPPER_HEAD}${text}${WRAPPER_TAIL}`, { filename: bundle, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
   run.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
@@ -53,13 +56,10 @@ export function loadBundle(bundle: string): LoadedBundle {
   };
 }
 
-/** Writes the code cache of a loaded bundle beside it (atomically: a run that reads it meanwhile sees none). */
+/** Writes the code cache of a loaded bundle beside it (whole: a run that reads it meanwhile sees the old one or none). */
 export function writeCodeCache(bundle: string, loaded: LoadedBundle): void {
   const data = loaded.cacheData();
-  const file = codeCacheFile(bundle);
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, Buffer.concat([loaded.textDigest, createHash('sha1').update(data).digest(), data]));
-  fs.renameSync(temp, file);
+  writeCacheFile(codeCacheFile(bundle), Buffer.concat([loaded.textDigest, createHash('sha1').update(data).digest(), data]));
 }
 
 /** V8's data in a cache file made for a text of this digest, undefined when there is none or it is damaged. */

@@ -1,7 +1,7 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions, tableKey } from '../schema/schema';
-import { enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typesDiffer } from '../schema/types';
+import { enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 import { isLibraryFile } from '../models/libraryModels';
 
@@ -545,25 +545,10 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
  * database rewrites it). A migration may give the name as written in the model, which the same naming convention
  * then turns into the model's.
  */
-/**
- * The names of the CHECK constraints a model's Enum and Boolean columns ask SQLAlchemy for (`create_constraint=True,
- * name=...`), which it makes where the database has no such type of its own (rucio's `Enum(..., name="RULES_STATE_CHK",
- * create_constraint=True)`): the model declares them.
- */
-function typeCheckNames(model: TableDef): Set<string> {
-  const names = new Set<string>();
-  for (const c of model.columns.values()) {
-    if (c.type?.args.create_constraint !== true) continue;
-    const name = c.type.family === 'ENUM' ? c.type.enumName : c.type.family === 'BOOLEAN' ? c.type.args.name : undefined;
-    if (typeof name === 'string') names.add(name);
-  }
-  return names;
-}
-
 function diffChecks(d: TableDiff, push: Push): void {
   const { model, mig, headText } = d;
   const t = qualified(model);
-  const same = (m: CheckDef, x: CheckDef): boolean => x.name === m.name || (m.writtenName !== undefined && x.name === m.writtenName);
+  const same = (m: Pick<CheckDef, 'name' | 'writtenName'>, x: CheckDef): boolean => x.name === m.name || (m.writtenName !== undefined && x.name === m.writtenName);
   const sql = (c: CheckDef): string => (c.sql.length > 60 ? `${c.sql.slice(0, 57)}...` : c.sql);
   for (const ck of model.checks) {
     if (ck.name === undefined || mig.checks.some((x) => same(ck, x))) continue;
@@ -572,10 +557,11 @@ function diffChecks(d: TableDiff, push: Push): void {
     if ([...model.columns.keys()].some((c) => !mig.columns.has(c) && checkMentions(ck, c))) continue;
     push({ kind: 'add-check', model, check: ck }, 'missing-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" is not in the migrations (${headText}).`);
   }
-  let typeChecks: Set<string> | undefined;
   for (const ck of mig.checks) {
     if (ck.name === undefined || model.open || model.unreadConstraints || model.checks.some((m) => same(m, ck))) continue;
-    if ((typeChecks ??= typeCheckNames(model)).has(ck.name)) continue;
+    // One a model's Enum or Boolean column makes where the database lacks such a type (rucio's `Enum(..., name=
+    // "RULES_STATE_CHK", create_constraint=True)`).
+    if (model.typeChecks?.some((m) => same(m, ck) && typeMakesCheck(m.type, d.dialect))) continue;
     if ([...mig.columns.keys()].some((c) => !model.columns.has(c) && checkMentions(ck, c))) continue;
     push({ kind: 'drop-check', migration: mig, check: ck }, 'extra-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" exists at ${headText} but the model does not declare it.`);
   }

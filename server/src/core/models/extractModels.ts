@@ -3,7 +3,7 @@ import { callsIn, isNone, keywordArg, returnedValue, substituteNames } from '../
 import { exprText, type ClassStmt, type Locals, type Resolver, type Value } from '../python/resolve';
 import { assignedLocals, bindLiteral, boundValue, evalDict, evalLiteral, evalString, evalStringList, helperArguments, isTruthy, literalExpr, schemaOfTableArgs, tableArgsEntry, type Literal } from '../python/literals';
 import { makeFinding, type Finding } from '../findings';
-import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type TableDef, type UnnamedTable } from '../schema/schema';
+import { newTable, setPrimaryKey, tableKey, type CheckDef, type ColumnDef, type SourceRef, type SqlType, type TableDef, type TypeCheck, type UnnamedTable } from '../schema/schema';
 import { evalType, spatialIndexName, type EvalContext } from '../schema/types';
 import { attributeTuple, calleeName, columnDeclaration, MAPPED_NOT_IN_TABLE, evalColumnCall, evalConstraintCall, sqlModelFieldType, type CheckSpec, type ColumnSource, type ColumnSpec, type ForeignKeySpec } from '../schema/columns';
 import { columnSourceOf } from './columnSource';
@@ -688,6 +688,11 @@ class ModelReader {
     const spatial = spatialIndexName(col.type, table.name, name);
     if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin: d.origin });
     for (const check of d.spec.checks ?? []) table.checks.push(conventionalCheck(plan.convention, table.name, check, d.origin));
+    const typeCheck = typeCheckOf(col.type);
+    if (typeCheck) {
+      const { name: checkName, writtenName } = conventionalCheck(plan.convention, table.name, { kind: 'check', name: typeCheck.name, sql: '' }, d.origin);
+      (table.typeChecks ??= []).push({ name: checkName, ...(writtenName ? { writtenName } : {}), type: typeCheck.type });
+    }
     if (d.attr !== name) {
       const attrs = this.attributeColumns.get(table) ?? new Map<string, string>();
       attrs.set(d.attr, name);
@@ -770,9 +775,17 @@ class ModelReader {
       const locals = clsBound(fn, contributors[0]);
       const passed: Array<Extract<Stmt, { k: 'return' }>> = [];
       const returned = returnFor(fn.body, (test) => evalLiteral(this.resolver, c.file, test, locals), passed)?.value;
-      const alternatives = passed.flatMap((r) => (r.value ? [r.value] : []));
-      const joined = returned?.k === 'binop' ? this.joinedTuple(returned, c.file, locals, contributors[0]) : undefined;
-      if (returned) return { expr: joined?.expr ?? returned, file: c.file, locals: joined?.locals ?? locals, ...(alternatives.length > 0 ? { alternatives } : {}) };
+      let alternatives = passed.flatMap((r) => (r.value ? [r.value] : []));
+      if (!returned) continue;
+      if (returned.k === 'binop' || alternatives.some((alt) => alt.k === 'binop')) {
+        // Joined tuples, the other branches' too; any that cannot be read leaves what the class declares unread.
+        const joins = [returned, ...alternatives].map((e) => (e.k === 'binop' ? this.joinedTuple(e, c.file, locals, contributors[0]) : { expr: e, locals }));
+        if (joins.some((j) => j === undefined)) return { expr: returned, file: c.file, locals };
+        alternatives = joins.slice(1).map((j) => j!.expr);
+        const joinedLocals = new Map(joins.flatMap((j) => [...j!.locals]));
+        return { expr: joins[0]!.expr, file: c.file, locals: joinedLocals, ...(alternatives.length > 0 ? { alternatives } : {}) };
+      }
+      return { expr: returned, file: c.file, locals, ...(alternatives.length > 0 ? { alternatives } : {}) };
     }
     return undefined;
   }
@@ -961,19 +974,22 @@ class ModelReader {
     // tuple names its columns.
     if (written?.k === 'starred' && !attributeTuple({ ...this.ctx(file), locals }, written.value)) return;
     const first = written?.k === 'starred' ? written.value : written;
-    if (first?.k !== 'attr') return;
-    // `table.c.x` / `table.columns.x` on a Core table, `Model.x` or `Model.__table__.c.x` on a model class.
-    const columns = first.obj.k === 'attr' && (first.obj.name === 'c' || first.obj.name === 'columns') ? first.obj.obj : first.obj;
-    const owner = columns.k === 'attr' && columns.name === '__table__' ? columns.obj : columns;
-    const v = this.resolver.resolve(file, owner, locals);
+    // The column, also inside an expression (`func.lower(Customer.email)`, `Customer.data["key"].astext`).
     let table: TableDef | undefined;
-    if (v.t === 'class') table = this.classTables.get(v.cls) ?? this.planFor({ file: v.file, cls: v.cls })?.table;
-    else if (v.t === 'expr' && v.e.k === 'call') {
-      const name = v.e.args[0] ? evalString(this.resolver, v.file, v.e.args[0]) : undefined;
-      if (name !== undefined) table = this.tables.get(tableKey(name, evalString(this.resolver, v.file, keywordArg(v.e, 'schema'))));
-    }
+    for (const column of first ? columnsWithin(first) : []) if ((table = this.tableOfColumn(file, column, locals))) break;
     if (!table) return;
     this.applyConstraint({ table, root: { kind: 'declarative' }, convention: {} }, { ...this.ctx(file), locals }, call, { file, span: call.s });
+  }
+
+  /** The table of `table.c.x` / `table.columns.x` on a Core table, `Model.x` or `Model.__table__.c.x` on a model class. */
+  private tableOfColumn(file: string, column: Extract<Expr, { k: 'attr' }>, locals: Locals | undefined): TableDef | undefined {
+    const columns = column.obj.k === 'attr' && (column.obj.name === 'c' || column.obj.name === 'columns') ? column.obj.obj : column.obj;
+    const owner = columns.k === 'attr' && columns.name === '__table__' ? columns.obj : columns;
+    const v = this.resolver.resolve(file, owner, locals);
+    if (v.t === 'class') return this.classTables.get(v.cls) ?? this.planFor({ file: v.file, cls: v.cls })?.table;
+    if (v.t !== 'expr' || v.e.k !== 'call') return undefined;
+    const name = v.e.args[0] ? evalString(this.resolver, v.file, v.e.args[0]) : undefined;
+    return name === undefined ? undefined : this.tables.get(tableKey(name, evalString(this.resolver, v.file, keywordArg(v.e, 'schema'))));
   }
 
   /**
@@ -1222,6 +1238,29 @@ function conventionalCheck(convention: NamingConvention, table: string, check: C
   const name = byConvention ? conventionName(convention, 'ck', { table, columns: [], constraintName: check.name }) : check.name;
   const written = name !== check.name && check.name !== undefined ? { writtenName: check.name } : {};
   return { name, sql: check.sql, origin, ...written, ...((byConvention && name !== undefined) || check.final ? { conventional: true } : {}) };
+}
+
+/**
+ * The CHECK constraint an Enum or Boolean type asks SQLAlchemy for (`create_constraint=True`), named by the type's
+ * `name=` (an Enum of a Python class without one is named after the class); undefined for any other type.
+ */
+function typeCheckOf(type: SqlType | undefined): { name: string; type: TypeCheck['type'] } | undefined {
+  if (type?.args.create_constraint !== true) return undefined;
+  if (type.family === 'ENUM' && type.enumName !== undefined) return { name: type.enumName, type: { family: 'ENUM', native: type.args.native_enum !== false } };
+  if (type.family === 'BOOLEAN' && typeof type.args.name === 'string') return { name: type.args.name, type: { family: 'BOOLEAN' } };
+  return undefined;
+}
+
+/**
+ * The attributes an index element may name its column by, outermost first: itself, what a call is given or called
+ * on (`func.lower(Customer.email)`, `Customer.name.desc()`), what is subscripted (`Customer.data["key"].astext`).
+ */
+function columnsWithin(e: Expr, depth = 0): Array<Extract<Expr, { k: 'attr' }>> {
+  if (depth > 8) return [];
+  if (e.k === 'attr') return [e, ...columnsWithin(e.obj, depth + 1)];
+  if (e.k === 'subscript') return columnsWithin(e.obj, depth + 1);
+  if (e.k === 'call') return [...e.args.flatMap((a) => columnsWithin(a, depth + 1)), ...(e.fn.k === 'attr' ? columnsWithin(e.fn.obj, depth + 1) : [])];
+  return [];
 }
 
 /** A MetaData identity for one of Flask-SQLAlchemy's binds (the default bind keeps the plain identity). */

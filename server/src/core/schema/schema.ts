@@ -179,6 +179,14 @@ export interface CheckDef {
   databaseName?: string;
 }
 
+/** A CHECK constraint an Enum or Boolean column's type makes, by its name (and the name as written). */
+export interface TypeCheck {
+  name?: string;
+  writtenName?: string;
+  /** The column's type: an Enum (`native`: it may be the database's own enum type) or a Boolean. */
+  type: { family: 'ENUM'; native: boolean } | { family: 'BOOLEAN' };
+}
+
 /** Whether a CHECK constraint's condition names a column (as a whole word, quoted or not). */
 export function checkMentions(check: Pick<CheckDef, 'sql'>, column: string): boolean {
   // Words inside a string literal (`status IN ('active', 'banned')`) name no column.
@@ -204,6 +212,11 @@ export interface TableDef {
   uniques: UniqueDef[];
   foreignKeys: ForeignKeyDef[];
   checks: CheckDef[];
+  /**
+   * Model side: the CHECK constraints its Enum and Boolean columns ask for (`create_constraint=True, name=...`), named
+   * as the table's own are; SQLAlchemy makes them only where the database has no such type (`typeMakesCheck`).
+   */
+  typeChecks?: TypeCheck[];
   origin: SourceRef;
   /** Model side: the class (or Table variable) that defines it. */
   modelName?: string;

@@ -2,7 +2,7 @@ import type { Expr, Stmt } from '../python/syntax';
 import { keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
 import { evalLiteral, helperArguments, spreadArguments } from '../python/literals';
-import type { Scalar, ServerDefault, SqlType } from './schema';
+import type { Scalar, ServerDefault, SqlType, TypeCheck } from './schema';
 import { libraryModuleName } from '../models/libraryModels';
 
 interface TypeSpec {
@@ -373,6 +373,16 @@ const NO_NATIVE_ENUM = new Set(['sqlite', 'oracle', 'mssql']);
 /** Whether every Enum is a VARCHAR on this dialect (SQLite, Oracle, SQL Server); false when the dialect is unknown. */
 export function enumsAreVarchar(dialect: string | undefined): boolean {
   return dialect !== undefined && NO_NATIVE_ENUM.has(dialect);
+}
+
+/**
+ * Whether SQLAlchemy makes the CHECK constraint an Enum or Boolean type asks for on this dialect: where the database
+ * has no type of its own for it (PostgreSQL and MySQL have enums, PostgreSQL booleans); when the dialect is unknown,
+ * it may.
+ */
+export function typeMakesCheck(type: TypeCheck['type'], dialect: string | undefined): boolean {
+  if (type.family === 'BOOLEAN') return dialect !== 'postgresql';
+  return !type.native || !(dialect === 'postgresql' || dialect === 'mysql' || dialect === 'mariadb');
 }
 
 /** Whether a type is an enum the database keeps as a type of its own (where it has enums). */
