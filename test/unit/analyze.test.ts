@@ -2212,49 +2212,43 @@ describe('analysis: forms found on real projects (December 2026)', () => {
   /** Every finding, as `severity code table.column: message`. */
   const described = (findings: Finding[]): string[] => findings.map((f) => `${f.severity} ${f.code} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}: ${f.message}`);
 
+  /** Models whose mixin's declared_attr __table_args__ has `body`, and then `classes`. */
+  const joinedArgs = (body: string, classes: string): string => `import os
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, declared_attr, mapped_column
+class Base(DeclarativeBase):
+    pass
+class Common:
+    @declared_attr
+    def __table_args__(cls):
+${body}
+    @declared_attr
+    def created_at(cls):
+        return mapped_column("created_at", sa.DateTime)
+${py(classes)}`;
+
   it("reads a mixin's declared_attr __table_args__ that joins the mapped class's own tuple to its own (rucio)", async () => {
-    const models = `
-      import sqlalchemy as sa
-      from sqlalchemy.orm import DeclarativeBase, declared_attr, mapped_column
-      class Base(DeclarativeBase):
-          pass
-      class Common:
-          @declared_attr
-          def __table_args__(cls):
-              return cls._table_args + ({"mysql_engine": "InnoDB"},)
-          @declared_attr
-          def created_at(cls):
-              return mapped_column("created_at", sa.DateTime)
+    const models = joinedArgs('        return cls._table_args + ({"mysql_engine": "InnoDB"},)', `
       class Report(Base, Common):
           __tablename__ = "reports"
           scope = mapped_column(sa.String(25))
           _table_args = (sa.PrimaryKeyConstraint("scope", "created_at", name="REPORTS_PK"), sa.Index("REPORTS_SCOPE_IDX", "scope"))
-    `;
+    `);
     const create = 'op.create_table("reports", sa.Column("scope", sa.String(25), nullable=False), sa.Column("created_at", sa.DateTime(), nullable=False), sa.PrimaryKeyConstraint("scope", "created_at", name="REPORTS_PK"))';
     // The primary key makes created_at NOT NULL, and the index no revision makes is found.
     assert.deepEqual(described(await analysis(create, { 'app/models.py': models })), ['warning missing-index reports.scope: Index "REPORTS_SCOPE_IDX" on (scope) of "reports" is not in the migrations (head a1).']);
   });
 
   it('follows each branch of such a declared_attr, joined too, when a test cannot be decided', async () => {
-    const models = `
-      import os
-      import sqlalchemy as sa
-      from sqlalchemy.orm import DeclarativeBase, declared_attr, mapped_column
-      class Base(DeclarativeBase):
-          pass
-      class Common:
-          @declared_attr
-          def __table_args__(cls):
-              if os.environ.get("ORACLE"):
-                  return cls._table_args + ({"oracle_compress": True},)
-              return cls._table_args + ({"mysql_engine": "InnoDB"},)
+    const branches = '        if os.environ.get("ORACLE"):\n            return cls._table_args + ({"oracle_compress": True},)\n        return cls._table_args + ({"mysql_engine": "InnoDB"},)';
+    const models = joinedArgs(branches, `
       class Two(Base, Common):
           __tablename__ = "two"
           id = mapped_column(sa.Integer, primary_key=True)
           a = mapped_column(sa.Integer)
           _table_args = (sa.UniqueConstraint("a", name="uq_two_a"), sa.CheckConstraint("a > 0", name="ck_two_a"))
-    `;
-    const create = (constraints: string): string => `op.create_table("two", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Integer(), nullable=True), sa.PrimaryKeyConstraint("id")${constraints})`;
+    `);
+    const create = (constraints: string): string => `op.create_table("two", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Integer(), nullable=True), sa.Column("created_at", sa.DateTime(), nullable=True), sa.PrimaryKeyConstraint("id")${constraints})`;
     assert.deepEqual(described(await analysis(create(', sa.UniqueConstraint("a", name="uq_two_a"), sa.CheckConstraint("a > 0", name="ck_two_a")'), { 'app/models.py': models })), []);
     assert.deepEqual(described(await analysis(create(', sa.CheckConstraint("a > 0", name="ck_two_a")'), { 'app/models.py': models })).map((f) => f.split(':')[0]), ['warning missing-unique two.a']);
   });
