@@ -92,7 +92,18 @@ function mergeCreates(a: CreateTable, b: CreateTable): CreateTable | undefined {
 function mergeAddColumns(a: AddColumn, b: AddColumn): AddColumn | undefined {
   if (!a.column || !b.column || a.ifNotExists !== b.ifNotExists || shape({ ...a, column: undefined, origin: undefined }) !== shape({ ...b, column: undefined, origin: undefined })) return undefined;
   const spec = mergeColumns(a.column.spec, b.column.spec);
-  return spec && (spec === a.column.spec ? a : { ...a, column: { ...a.column, spec } });
+  if (!spec) return undefined;
+  const merged = spec === a.column.spec ? a : { ...a, column: { ...a.column, spec } };
+  return withEnumTypesOfBoth(merged, b);
+}
+
+/**
+ * The merged op, read for the databases of both arms: an enum type named for PostgreSQL where one arm was read for it
+ * alone (`namedEnumTypes: true`) and the other for another or any database is so only if the database is PostgreSQL.
+ */
+function withEnumTypesOfBoth<T extends AddColumn | AlterColumn>(merged: T, other: T): T {
+  if (merged.namedEnumTypes === other.namedEnumTypes) return merged;
+  return { ...merged, namedEnumTypes: 'if postgresql' };
 }
 
 /**
@@ -109,8 +120,8 @@ function mergeAlters(a: AlterColumn, b: AlterColumn): AlterColumn | undefined {
   const [x, y] = [a.changes.type, b.changes.type];
   if (!x !== !y) return undefined;
   const typeAlternatives = x && y && shape(x, true) !== shape(y, true) ? distinctTypes([...(a.changes.typeAlternatives ?? [x]), ...(b.changes.typeAlternatives ?? [y])]) : undefined;
-  if (!typeAlternatives && (mine || !theirs)) return a;
-  return { ...a, changes: { ...a.changes, ...(theirs && !mine ? { onMysql: theirs } : {}), ...(typeAlternatives ? { typeAlternatives } : {}) } };
+  const merged = !typeAlternatives && (mine || !theirs) ? a : { ...a, changes: { ...a.changes, ...(theirs && !mine ? { onMysql: theirs } : {}), ...(typeAlternatives ? { typeAlternatives } : {}) } };
+  return withEnumTypesOfBoth(merged, b);
 }
 
 /** The first column with what it and the second give differently marked undecided, or undefined when they differ in more. */
