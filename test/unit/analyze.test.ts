@@ -2359,6 +2359,14 @@ def upgrade():
     assert.deepEqual(renamed.map((f) => f.split(':')[0]).sort(), ['information unresolved favorites', 'warning extra-table old_favorites']);
   });
 
+  it("names the head of a detached tree applied after the history's as the head compared (keystone's release folders)", async () => {
+    const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Event(Base):\n    __tablename__ = "event"\n    id = sa.Column(sa.Integer, primary_key=True)\n    user_id = sa.Column(sa.Integer)\n';
+    const expand = 'from alembic import op\nrevision = "b1"\ndown_revision = "a1"\n\ndef upgrade():\n    op.create_index("ix_event_user", "event", ["user_id"])\n';
+    const create = 'op.create_table("event", sa.Column("id", sa.Integer(), nullable=False), sa.Column("user_id", sa.Integer(), nullable=True), sa.PrimaryKeyConstraint("id"))';
+    const found = described(await analysis(create, { 'app/models.py': models, 'migrations/versions/2026.1/expand/b1_index.py': expand }));
+    assert.deepEqual(found.filter((f) => f.startsWith('warning')), ['warning extra-index event.user_id: Index "ix_event_user" on (user_id) of "event" exists at head b1 but the model does not declare it.']);
+  });
+
   describe('expression indexes, by their names (polar)', () => {
     const models = (index: string): string => `import sqlalchemy as sa\nfrom sqlalchemy import func\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Customer(Base):\n    __tablename__ = "customers"\n    id = sa.Column(sa.Integer, primary_key=True)\n    organization_id = sa.Column(sa.Integer, nullable=False)\n    email = sa.Column(sa.String)\n    __table_args__ = (${index})\n`;
     const create = 'op.create_table("customers", sa.Column("id", sa.Integer(), nullable=False), sa.Column("organization_id", sa.Integer(), nullable=False), sa.Column("email", sa.String(), nullable=True), sa.PrimaryKeyConstraint("id"))';

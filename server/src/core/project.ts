@@ -33,7 +33,10 @@ import { isLibraryFile, LIBRARY_IMPORT_HINT, libraryModuleFile, libraryModuleTex
 export interface EnvironmentAnalysis {
   env: AlembicEnvironment;
   graph: RevisionGraph;
+  /** The graph's heads (a new revision follows them). */
   heads: string[];
+  /** The revisions the schema compared is at: the heads, and where detached trees run after them, those trees' heads. */
+  schemaHeads: string[];
   schema: Schema;
   models: TableDef[];
   /** The models' tables that could not be compared with the migrations (an op the notes name may have made them). */
@@ -512,7 +515,8 @@ export class Project {
       // Which pydantic SQLModel runs on decides a field whose default is None; asked only where a model has one.
       const pydantic = hasNoneDefault(targeted) ? pydanticOne(this.nearestRequirements(envPy, requirements)) : undefined;
       const uncompared: TableDef[] = [];
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic, uncompared, gone: replay.gone });
+      const atHeads = schemaHeads(heads, detached);
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: atHeads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic, uncompared, gone: replay.gone });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
@@ -525,7 +529,7 @@ export class Project {
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       const dialectNote = unknownDialectNote({ env, dialect, models: targeted, schema: replay.schema });
       if (dialectNote) findings.push(dialectNote);
-      environments.push({ env, graph, heads, schema: replay.schema, models: targeted, uncompared: cyclic ? targeted : uncompared, compare, changes, unreadFiles: [], detached });
+      environments.push({ env, graph, heads, schemaHeads: atHeads, schema: replay.schema, models: targeted, uncompared: cyclic ? targeted : uncompared, compare, changes, unreadFiles: [], detached });
     });
     yield;
 
@@ -879,6 +883,16 @@ function nearest(envs: number[], file: string, places: string[]): number[] {
  * one name left (in different MetaData, or in two files that never load together), the first whose file env.py loads
  * (`loads`, asked only then) is compared, else the first.
  */
+/**
+ * The revisions a schema replayed to `heads` and then through `detached` trees is at (keystone's release folders):
+ * the trees' heads, and those of `heads` no revision of theirs follows.
+ */
+function schemaHeads(heads: string[], detached: RevisionGraph[]): string[] {
+  if (detached.length === 0) return heads;
+  const followed = new Set(detached.flatMap((g) => [...g.revisions.values()].flatMap((r) => [...r.downRevisions, ...r.dependsOn])));
+  return [...heads.filter((h) => !followed.has(h)), ...detached.flatMap((g) => g.heads)];
+}
+
 function targetedModels(models: TableDef[], schema: Schema, target: string[] | undefined, loads: () => Set<string>): TableDef[] {
   const groups = new Map<string | undefined, TableDef[]>();
   for (const t of models) {

@@ -26,7 +26,7 @@ function modelTargetAt(analysis: Analysis, file: string, pos: Position): ModelTa
       const column = [...model.columns.values()].find((c) => c.origin !== model.origin && contains(c.origin, file, pos));
       if (!column && !contains(model.origin, file, pos)) continue;
       const migration = env.schema.get(tableKey(model.name, model.schema)) ?? [...env.schema.values()].find((t) => t.name === model.name);
-      return { model, column, migration, migrationColumn: column ? migration?.columns.get(column.name) : undefined, heads: env.heads };
+      return { model, column, migration, migrationColumn: column ? migration?.columns.get(column.name) : undefined, heads: env.schemaHeads };
     }
   }
   return undefined;

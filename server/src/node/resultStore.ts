@@ -28,7 +28,7 @@ export function checkResultOf(analysis: Analysis, settingsProblems: string[]): C
   const qualified = (t: { name: string; schema?: string }): string => (t.schema ? `${t.schema}.${t.name}` : t.name);
   return {
     findings: analysis.findings,
-    heads: [...new Set(analysis.environments.flatMap((e) => e.heads))],
+    heads: [...new Set(analysis.environments.flatMap((e) => e.schemaHeads))],
     environments: analysis.environments.length,
     settingsProblems,
     modelTables: new Set(analysis.environments.flatMap((e) => e.models)).size,

@@ -76,16 +76,16 @@ function uncomparedTables(ctx: EnvironmentContext): string[] {
 }
 
 function summarizeEnvironment(ctx: EnvironmentContext): EnvironmentSummary {
-  const { env, graph, heads, schema } = ctx.analysis;
+  const { env, graph, schemaHeads, detached, schema } = ctx.analysis;
   return {
     name: env.name,
     scriptLocation: env.scriptLocation,
     ...(env.dialect ? { dialect: env.dialect } : {}),
-    heads: [...heads].sort().map((id) => {
-      const r = graph.revisions.get(id);
+    heads: [...schemaHeads].sort().map((id) => {
+      const r = graph.revisions.get(id) ?? detached.map((g) => g.revisions.get(id)).find((x) => x !== undefined);
       return { id, ...(r?.message ? { message: r.message } : {}), ...(r ? { at: lineOf(r) } : {}) };
     }),
-    revisionCount: graph.revisions.size,
+    revisionCount: graph.revisions.size + detached.reduce((n, g) => n + g.revisions.size, 0),
     tableCount: [...schema.values()].filter((t) => !MIGRATION_BOOKKEEPING.has(t.name)).length,
   };
 }
