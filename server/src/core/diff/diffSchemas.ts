@@ -4,6 +4,7 @@ import { checkMentions, tableKey } from '../schema/schema';
 import { enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 import { isLibraryFile } from '../models/libraryModels';
+import { SQL_FILE } from '../migrations/apply';
 
 /** An op the replay could not evaluate fully: whatever is known of it, so the diff avoids warnings it may explain. */
 export interface UncertainOp {
@@ -145,7 +146,7 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       ? `${what} ${made} (${headText}); the migrations create "${qualified(twin)}" with the same columns: renamed?`
       : `${what} ${made} (${headText}).`;
     const finding = makeFinding('missing-table', { message, file: model.origin.file, span: model.origin.span, table: model.name, related: twin ? [related(twin.origin, `"${qualified(twin)}" is created here`)] : undefined });
-    const sqlFile = !twin && !gone ? (input.uncertainOps ?? []).find((o) => o.kind === 'sql_file') : undefined;
+    const sqlFile = !twin && !gone ? (input.uncertainOps ?? []).find((o) => o.kind === SQL_FILE) : undefined;
     if (sqlFile) {
       // ichnaea's base.sql, read when its revision runs: it may make this table, or not (a note where the history
       // alters tables it never makes, which that SQL may well make; a warning otherwise, as SQL files of triggers,

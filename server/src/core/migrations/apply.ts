@@ -245,6 +245,8 @@ class SchemaReplay {
   private readonly gone = new Map<string, string>();
   /** The names of the tables an op surely dropped (some may have been made again since). */
   private readonly droppedNames = new Set<string>();
+  /** The notes that an op that may not run leaves something of a table uncompared (see `reportUndecided`). */
+  private readonly undecidedNotes = new Set<Finding>();
   /** Every table some revision creates (or renames to), with the first such revision. */
   private readonly created = new Map<string, string>();
   private readonly baseline: Array<{ table: string; step: OpStep }> = [];
@@ -327,9 +329,8 @@ class SchemaReplay {
    * not renamed it: nothing of it is compared at head anyway.
    */
   private mootAtHead(f: Finding): boolean {
-    if (f.code !== 'unresolved' || f.table === undefined || !(f.message.includes(ONLY_SOME_DATABASES) || f.message.includes(ONLY_SOME_STATES))) return false;
     const name = f.table;
-    return this.droppedNames.has(name) && ![...this.schema.values()].some((t) => t.name === name);
+    return name !== undefined && this.undecidedNotes.has(f) && this.droppedNames.has(name) && ![...this.schema.values()].some((t) => t.name === name);
   }
 
   apply(revision: string, step: OpStep): void {
@@ -539,7 +540,7 @@ class SchemaReplay {
           continue;
         }
         table.history?.push(this.entry(op, op.origin));
-        if (!said && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the values of enum type "${op.enumName}" are not compared.`, table.name);
+        if (!said && !table.uncertain) this.reportUndecided(`${label(op)}: ${this.onlySome()}; the values of enum type "${op.enumName}" are not compared.`, table.name);
         said = true;
       }
     }
@@ -1046,7 +1047,7 @@ class SchemaReplay {
   private settleRenamedReferences(): void {
     for (const [fk, { table, was, wasKey, message, op }] of this.renamedReferences) {
       if (fk.refTable === was || !this.schema.has(wasKey) || !this.schema.has(tableKey(table.name, table.schema))) continue;
-      if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', message, table.name, undefined, op.origin);
+      if (!table.uncertainConstraints && !table.uncertain) this.reportUndecided(message, table.name, undefined, op.origin);
       this.untrustConstraints(table, op);
     }
     this.renamedReferences.clear();
@@ -1062,23 +1063,23 @@ class SchemaReplay {
     }
     if (this.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
-      if (!table.uncertainConstraints && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+      if (!table.uncertainConstraints && !table.uncertain) this.reportUndecided(`${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
       this.untrustConstraints(table, op);
       return;
     }
     if (this.uncertain && op.kind === 'drop_column' && op.unresolved.length === 0 && op.column !== undefined && !table.uncertain) {
       // Only the dropped column is in doubt (hotosm drops one when a data copy counted every row); dropColumn keeps it.
-      if (!this.mayBeDropped(table, op.column)) this.report('unresolved', `${label(op)}: ${this.onlySome()}; column "${qualified(table)}.${op.column}" is not compared.`, table.name, op.column);
+      if (!this.mayBeDropped(table, op.column)) this.reportUndecided(`${label(op)}: ${this.onlySome()}; column "${qualified(table)}.${op.column}" is not compared.`, table.name, op.column);
       this.uncertainOps.push({ kind: 'drop_column', revision: this.revision, origin: op.origin, table: table.name, ...(table.schema !== undefined ? { schema: table.schema } : {}), column: op.column });
       return;
     }
     if (this.uncertain && op.kind === 'alter_column' && op.unresolved.length === 0 && op.changes.newName === undefined && op.column !== undefined && table.columns.has(op.column) && !table.uncertain) {
       // Only what it sets is in doubt (manila changes the type of created_at on MySQL alone); alterColumn marks it.
       const what = attributesChanged(table.columns.get(op.column)!, op.changes);
-      if (what.length > 0) this.report('unresolved', `${label(op)}: ${this.onlySome()}; the ${what.map((a) => ATTRIBUTE_NAMES[a]).join(' and ')} of column "${qualified(table)}.${op.column}" ${what.length > 1 ? 'are' : 'is'} not compared.`, table.name, op.column);
+      if (what.length > 0) this.reportUndecided(`${label(op)}: ${this.onlySome()}; the ${what.map((a) => ATTRIBUTE_NAMES[a]).join(' and ')} of column "${qualified(table)}.${op.column}" ${what.length > 1 ? 'are' : 'is'} not compared.`, table.name, op.column);
       return;
     }
-    if (this.uncertain && !table.uncertain) this.report('unresolved', `${label(op)}: ${this.onlySome()}; table "${qualified(table)}" is not compared.`, table.name);
+    if (this.uncertain && !table.uncertain) this.reportUndecided(`${label(op)}: ${this.onlySome()}; table "${qualified(table)}" is not compared.`, table.name);
     if (op.unresolved.length > 0 || this.uncertain) table.uncertain = true;
   }
 
@@ -1357,12 +1358,21 @@ class SchemaReplay {
     this.report('invalid-operation', message, table?.name ?? tableName, column);
   }
 
-  private report(code: FindingCode, message: string, table?: string, column?: string, origin: SourceRef = this.step.op.origin): void {
+  /** Reports a finding once; returns it, or undefined when it was reported already. */
+  private report(code: FindingCode, message: string, table?: string, column?: string, origin: SourceRef = this.step.op.origin): Finding | undefined {
     const { file, span } = origin;
     const key = `${code}\n${file}\n${span.join(',')}\n${message}`;
-    if (this.reported.has(key)) return;
+    if (this.reported.has(key)) return undefined;
     this.reported.add(key);
-    this.findings.push(makeFinding(code, { message, file, span, ...(table !== undefined ? { table } : {}), ...(column !== undefined ? { column } : {}) }));
+    const finding = makeFinding(code, { message, file, span, ...(table !== undefined ? { table } : {}), ...(column !== undefined ? { column } : {}) });
+    this.findings.push(finding);
+    return finding;
+  }
+
+  /** Reports that an op that may not run leaves something of `table` uncompared (a note `finish` drops if the table is surely dropped later). */
+  private reportUndecided(message: string, table: string, column?: string, origin?: SourceRef): void {
+    const finding = this.report('unresolved', message, table, column, origin);
+    if (finding) this.undecidedNotes.add(finding);
   }
 }
 

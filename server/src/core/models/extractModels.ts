@@ -28,6 +28,14 @@ interface TablePlan {
   convention: NamingConvention;
 }
 
+/** A class's `__table_args__`: the expression, where it is read, and what the branches of an undecided test return. */
+interface TableArgs {
+  expr: Expr;
+  file: string;
+  locals?: Locals;
+  alternatives?: Expr[];
+}
+
 /** A column declared in a class body, before it is placed in a table. */
 interface DeclaredColumn {
   attr: string;
@@ -60,6 +68,8 @@ class ModelReader {
   private readonly findings: Finding[] = [];
   private readonly unnamed: UnnamedTable[] = [];
   private readonly classTables = new Map<object, TableDef>();
+  /** Each mapped class's `__table_args__` (see `tableArgsExpr`). */
+  private readonly tableArgsOf = new Map<ClassStmt, TableArgs | undefined>();
   private readonly pending: Array<{ table: TableDef; col: ColumnDef; spec: ColumnSpec }> = [];
   private readonly attributeColumns = new Map<TableDef, Map<string, string>>();
   /** How many calls of each factory function (`def make_label(table)`) were read as a model. */
@@ -765,7 +775,15 @@ class ModelReader {
    * the `if`s a literal decides (letta's `if USE_POSTGRES: return (...)`); what the branches of a test that cannot be
    * decided return are the `alternatives`.
    */
-  private tableArgsExpr(contributors: ClassRef[]): { expr: Expr; file: string; locals?: Locals; alternatives?: Expr[] } | undefined {
+  private tableArgsExpr(contributors: ClassRef[]): TableArgs | undefined {
+    const mapped = contributors[0];
+    if (!mapped) return undefined;
+    // Asked for by several steps of one class's reading (its key, schema, constraints, `extend_existing`): read once.
+    if (!this.tableArgsOf.has(mapped.cls)) this.tableArgsOf.set(mapped.cls, this.readTableArgs(contributors));
+    return this.tableArgsOf.get(mapped.cls);
+  }
+
+  private readTableArgs(contributors: ClassRef[]): TableArgs | undefined {
     for (const c of contributors) {
       const args = this.graph.ownAttribute(c, '__table_args__');
       if (args) return { expr: args, file: c.file, locals: classBodyNames(c, args) };
@@ -775,17 +793,14 @@ class ModelReader {
       const locals = clsBound(fn, contributors[0]);
       const passed: Array<Extract<Stmt, { k: 'return' }>> = [];
       const returned = returnFor(fn.body, (test) => evalLiteral(this.resolver, c.file, test, locals), passed)?.value;
-      let alternatives = passed.flatMap((r) => (r.value ? [r.value] : []));
       if (!returned) continue;
-      if (returned.k === 'binop' || alternatives.some((alt) => alt.k === 'binop')) {
-        // Joined tuples, the other branches' too; any that cannot be read leaves what the class declares unread.
-        const joins = [returned, ...alternatives].map((e) => (e.k === 'binop' ? this.joinedTuple(e, c.file, locals, contributors[0]) : { expr: e, locals }));
-        if (joins.some((j) => j === undefined)) return { expr: returned, file: c.file, locals };
-        alternatives = joins.slice(1).map((j) => j!.expr);
-        const joinedLocals = new Map(joins.flatMap((j) => [...j!.locals]));
-        return { expr: joins[0]!.expr, file: c.file, locals: joinedLocals, ...(alternatives.length > 0 ? { alternatives } : {}) };
-      }
-      return { expr: returned, file: c.file, locals, ...(alternatives.length > 0 ? { alternatives } : {}) };
+      // Tuples joined with `+` are read as one, in every branch; one that cannot be read leaves what the class declares unread.
+      const branches = [returned, ...passed.flatMap((r) => (r.value ? [r.value] : []))];
+      const joins = branches.map((e) => (e.k === 'binop' ? this.joinedTuple(e, c.file, locals, contributors[0]) : { expr: e, locals }));
+      if (joins.some((j) => j === undefined)) return { expr: returned, file: c.file, locals };
+      const [main, ...others] = joins as Array<{ expr: Expr; locals: Locals }>;
+      const joinedLocals = joins.every((j) => j!.locals === locals) ? locals : new Map(joins.flatMap((j) => [...j!.locals]));
+      return { expr: main.expr, file: c.file, locals: joinedLocals, ...(others.length > 0 ? { alternatives: others.map((j) => j.expr) } : {}) };
     }
     return undefined;
   }

@@ -347,7 +347,7 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   const variantB = options.dialect !== undefined ? b.variants?.[options.dialect] : undefined;
   if (variantA || variantB) return typesDiffer(variantA ?? a, variantB ?? b, options);
   if (!a.family || !b.family) return false;
-  // Off SQLite, a non-native enum (a VARCHAR) is not the database's enum type a native one is.
+  // Where the database may have enums, a non-native enum (a VARCHAR) is not the enum type a native one is.
   if (a.family === 'ENUM' && b.family === 'ENUM' && !enumsAreVarchar(options.dialect) && isNativeEnum(a) !== isNativeEnum(b)) return true;
   const stored = storedEnumLengths(a, b, options.dialect);
   if (stored) return stored[0] !== stored[1];
@@ -369,6 +369,8 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
 
 /** Databases without an enum type of their own: SQLAlchemy makes an Enum a VARCHAR there (`supports_native_enum`). */
 const NO_NATIVE_ENUM = new Set(['sqlite', 'oracle', 'mssql']);
+/** Databases with one (PostgreSQL's CREATE TYPE, MySQL's ENUM). */
+const NATIVE_ENUM = new Set(['postgresql', 'mysql', 'mariadb']);
 
 /** Whether every Enum is a VARCHAR on this dialect (SQLite, Oracle, SQL Server); false when the dialect is unknown. */
 export function enumsAreVarchar(dialect: string | undefined): boolean {
@@ -382,7 +384,7 @@ export function enumsAreVarchar(dialect: string | undefined): boolean {
  */
 export function typeMakesCheck(type: TypeCheck['type'], dialect: string | undefined): boolean {
   if (type.family === 'BOOLEAN') return dialect !== 'postgresql';
-  return !type.native || !(dialect === 'postgresql' || dialect === 'mysql' || dialect === 'mariadb');
+  return !type.native || dialect === undefined || !NATIVE_ENUM.has(dialect);
 }
 
 /** Whether a type is an enum the database keeps as a type of its own (where it has enums). */
