@@ -717,6 +717,21 @@ describe('migrations: batch mode', () => {
     assert.deepEqual(users.columns.get('team_id')!.history?.map((h) => h.op), ['add_column']);
   });
 
+  it('applies the ops of a batch block whose `as` is in parentheses (pgadmin4)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        with (op.batch_alter_table("users")
+              as batch_op):
+            batch_op.add_column(sa.Column("is_adhoc", sa.Integer(), nullable=False, server_default="0"))
+            batch_op.alter_column("name", existing_type=sa.String(length=100), type_=sa.Text())
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    const users = table(r, 'users');
+    assert.deepEqual([users.columns.get('is_adhoc')?.nullable, users.columns.get('name')!.type?.name], [false, 'Text']);
+  });
+
   it('reports batch ops on a table that was dropped; another schema is another table', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

@@ -272,8 +272,10 @@ class Converter {
         const items: Array<{ ctx: Expr; as?: string }> = [];
         const clause = t.namedChildren(n).find((c) => t.type(c) === 'with_clause');
         for (const item of clause === undefined ? [] : t.namedChildren(clause)) {
-          const value = t.child(item, f.value);
+          let value = t.child(item, f.value);
           if (value === NO_NODE) continue;
+          // `with (op.batch_alter_table("t") as b):` puts one item's `as` in parentheses.
+          if (t.type(value) === 'parenthesized_expression' && t.type(this.firstNamedOrSelf(value)) === 'as_pattern') value = this.firstNamedOrSelf(value);
           if (t.type(value) === 'as_pattern') {
             items.push({ ctx: this.expr(this.firstNamedOrSelf(value)), as: this.fieldText(value, f.alias) });
           } else items.push({ ctx: this.expr(value) });
