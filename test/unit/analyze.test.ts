@@ -142,7 +142,7 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.match(native!.message, /the migrations have sa\.Enum\("RED", "GREEN", name="color"\) \(head a1\)\.$/);
   });
 
-  it('reports an index whose name the migrations have but on other columns or uniqueness, as Alembic does', async () => {
+  it('reports an index whose name the migrations have but on other columns or uniqueness, or on the same columns under another name, as Alembic does', async () => {
     const models = `${USERS}      a = sa.Column(sa.Integer)\n      b = sa.Column(sa.Integer)\n      __table_args__ = (sa.Index("ix_ab", "b", "a"), sa.Index("ix_a", "a", unique=True), sa.Index("ix_b", "b"))\n`;
     const upgrade = `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Integer()), sa.Column("b", sa.Integer()), sa.PrimaryKeyConstraint("id"))
@@ -150,7 +150,26 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
       op.create_index("ix_a", "users", ["a"])
       op.create_index("ix_users_b", "users", ["b"])
     `;
-    assert.deepEqual((await drift(models, upgrade)).sort(), ['extra-index users', 'extra-index users.a', 'missing-index users', 'missing-index users.a']);
+    assert.deepEqual((await drift(models, upgrade)).sort(), ['extra-index users', 'extra-index users.a', 'extra-index users.b', 'missing-index users', 'missing-index users.a', 'missing-index users.b']);
+    // The renamed one: each of the two names the other.
+    const renamed = (await analysis(upgrade, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}` }))
+      .filter((f) => f.column === 'b')
+      .map((f) => f.message.replace(/ \(head \w+\)/, '').replace(/ at head \w+/, ''));
+    assert.deepEqual(renamed.sort(), [
+      'Index "ix_b" on (b) of "users" is not in the migrations: their index on these columns is named "ix_users_b".',
+      'Index "ix_users_b" on (b) of "users" exists but the model names its index on these columns "ix_b".',
+    ]);
+  });
+
+  it('takes an index name PostgreSQL cut to 63 bytes for the whole name written in SQL (prefect)', async () => {
+    const long = 'ix_flow_run__scheduler_deployment_id_auto_scheduled_next_scheduled_start_time';
+    const models = `${USERS}      a = sa.Column(sa.Integer)\n      __table_args__ = (sa.Index("${long.slice(0, 63)}", "a"),)\n`;
+    const upgrade = (name: string): string => `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Integer()), sa.PrimaryKeyConstraint("id"))
+      op.execute("CREATE INDEX ${name} ON users (a)")
+    `;
+    assert.deepEqual(await drift(models, upgrade(long)), []);
+    assert.deepEqual((await drift(models, upgrade(`${long.slice(0, 62)}X`))).sort(), ['extra-index users.a', 'missing-index users.a']);
   });
 
   it('reports an index of one name that is unique on one side only, beside a unique constraint on the same column, from either side', async () => {

@@ -1,6 +1,7 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions, tableKey } from '../schema/schema';
+import { sameDatabaseName } from '../schema/identifiers';
 import { enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 import { isLibraryFile } from '../models/libraryModels';
@@ -398,9 +399,9 @@ function sameList(a: string[], b: string[]): boolean {
 }
 
 /**
- * Whether a model index and a migration index are the same: on the same columns, in order, and both unique or not,
- * whatever their names (an index renamed by hand is not drift here). So two of one name that differ are a missing and
- * an extra index, as Alembic finds them; unless a column of either cannot be read, when the name alone is compared.
+ * Whether a model index and a migration index are the same: on the same columns, in order, and both unique or not
+ * (their names are `pairIndexes`' business). So two of one name that differ are a missing and an extra index, as
+ * Alembic finds them; unless a column of either cannot be read, when the name alone is compared.
  */
 function indexMatches(model: IndexDef, mig: IndexDef, tables: { model: TableDef; mig: TableDef }): boolean {
   if (sameList(model.columns, mig.columns) && model.unique === mig.unique) return true;
@@ -408,16 +409,22 @@ function indexMatches(model: IndexDef, mig: IndexDef, tables: { model: TableDef;
   return unread && model.name !== undefined && model.name === mig.name;
 }
 
+/** Whether two indexes both have names, and different ones on the dialect: Alembic keys indexes by name, so these are two. */
+function namedApart(a: IndexDef, b: IndexDef, dialect: string | undefined): boolean {
+  return a.name !== undefined && b.name !== undefined && !sameDatabaseName(a.name, b.name, dialect);
+}
+
 /**
  * Pairs each model index with at most one index of the migrations, as Alembic pairs them by name: those of one name
- * first, then the others on the same columns. A second index on the same columns (a GIN beside a btree) is left over.
+ * first, then those on the same columns that are not named apart (one side has no name). A second index on the same
+ * columns (a GIN beside a btree) is left over; so is one renamed by hand, which Alembic drops and makes again.
  */
-function pairIndexes(models: IndexDef[], migs: IndexDef[], tables: { model: TableDef; mig: TableDef }): Set<IndexDef> {
+function pairIndexes(models: IndexDef[], migs: IndexDef[], tables: { model: TableDef; mig: TableDef; dialect?: string }): Set<IndexDef> {
   const paired = new Set<IndexDef>();
   const pair = (sameName: boolean): void => {
     for (const m of models) {
       if (paired.has(m)) continue;
-      const hit = migs.find((x) => !paired.has(x) && (!sameName || (m.name !== undefined && x.name === m.name)) && indexMatches(m, x, tables));
+      const hit = migs.find((x) => !paired.has(x) && (sameName ? m.name !== undefined && sameDatabaseName(x.name, m.name, tables.dialect) : !namedApart(m, x, tables.dialect)) && indexMatches(m, x, tables));
       if (hit) {
         paired.add(m);
         paired.add(hit);
@@ -450,6 +457,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
   // An index of the other side with the same name and columns that differs only in being unique: Alembic drops and
   // makes it again, and each message says how the other side has it.
   const otherUniqueness = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => (idx.name === undefined ? undefined : others.find((o) => o.name === idx.name && !paired.has(o) && sameList(o.columns, idx.columns) && o.unique !== idx.unique));
+  // An index of the other side on the same columns under another name: Alembic drops one and makes the other.
+  const otherName = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => others.find((o) => !paired.has(o) && !o.expressions && sameList(o.columns, idx.columns) && o.unique === idx.unique && namedApart(o, idx, d.dialect));
   for (const idx of model.indexes) {
     if (!onThisDialect(idx)) continue;
     if (paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
@@ -458,7 +467,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (idx.conditional || mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !mig.columns.has(c))) continue;
-    const how = twin ? `: their index of that name is ${twin.unique ? 'unique' : 'not unique'}` : '';
+    const renamed = twin || idx.expressions ? undefined : otherName(idx, mig.indexes);
+    const how = twin ? `: their index of that name is ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `: their index on these columns is named "${renamed.name}"` : '';
     push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText})${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
@@ -472,7 +482,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (idx.unique && !twin && coveredByUnique(idx.columns, model.uniques)) continue;
     // As for the model's: an expression index by its name alone, else a column the model lacks is the finding.
     if (idx.expressions ? idx.name === undefined || model.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
-    const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : 'the model does not declare it';
+    const renamed = twin || idx.expressions ? undefined : otherName(idx, model.indexes.filter(onThisDialect));
+    const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `the model names its index on these columns "${renamed.name}"` : 'the model does not declare it';
     push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   for (const uq of model.uniques) {

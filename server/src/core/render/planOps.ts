@@ -62,7 +62,7 @@ function renameTableSteps({ model, old }: { model: TableDef; old: TableDef }, op
   const inner = diffSchemas({ models: [model], migrations: new Map([[tableKey(moved.name, moved.schema), moved]]), heads: [], dialect: options.dialect });
   const groups = tableGroups(inner, options);
   const group = groups.get(keyOf(model)) ?? { table: refOf(model), ops: [] };
-  group.ops.push(...renamedIndexOps({ model, moved, columnMap: new Map() }, options));
+  group.ops.push(...renamedUniqueOps({ model, moved, columnMap: new Map() }));
   steps.push(...groupSteps(group.table, sortTableOps(group.ops)));
   return steps;
 }
@@ -78,21 +78,14 @@ function groupSteps(table: TableRef, ops: Op[]): Step[] {
 }
 
 /**
- * Indexes and named unique constraints that a rename carried over under their old names (`ix_clients_email` on
- * what is now `customers`): dropped and made again under the model's names, which Alembic compares.
+ * Named unique constraints that a rename carried over under their old names (`uq_clients_email` on what is now
+ * `customers`): dropped and made again under the model's names. (The comparison pairs indexes by name itself.)
  */
-function renamedIndexOps({ model, moved, columnMap }: { model: TableDef; moved: TableDef; columnMap: Map<string, string> }, options: PlanOptions): Op[] {
+function renamedUniqueOps({ model, moved, columnMap }: { model: TableDef; moved: TableDef; columnMap: Map<string, string> }): Op[] {
   const ops: Op[] = [];
   const table = refOf(model);
   const mapped = (cols: string[]): string[] => cols.map((c) => columnMap.get(c) ?? c);
   const touched = (cols: string[]): boolean => columnMap.size === 0 || cols.some((c) => columnMap.has(c));
-  for (const old of moved.indexes) {
-    if (!touched(old.columns)) continue;
-    const now = model.indexes.find((i) => onDialect(i, options.dialect) && sameList(i.columns, mapped(old.columns)) && i.unique === old.unique);
-    if (now && now.name !== old.name && now.name && old.name) {
-      ops.push({ kind: 'drop_index', table, index: { ...old, columns: mapped(old.columns) } }, { kind: 'create_index', table, index: now });
-    }
-  }
   for (const old of moved.uniques) {
     if (!touched(old.columns)) continue;
     const now = model.uniques.find((u) => sameList(u.columns, mapped(old.columns)));
@@ -248,7 +241,7 @@ function renamedColumnOps({ model, migration, columnMap }: { model: TableDef; mi
   });
   const ops = relevant.length > 0 ? tableOps(relevant, options) : [];
   const original = { ...moved, indexes: migration.indexes, uniques: migration.uniques };
-  return [...ops, ...renamedIndexOps({ model, moved: original, columnMap }, options)];
+  return [...ops, ...renamedUniqueOps({ model, moved: original, columnMap })];
 }
 
 /** Added and dropped columns of one table that are one column renamed: one candidate each way, same definition. */

@@ -19,6 +19,22 @@ export function sameIdentifier(a: string | undefined, b: string | undefined): bo
   return createHash('md5').update(whole, 'utf8').digest('hex').slice(-4) === cut.slice(-4);
 }
 
+/**
+ * Whether a model's name and a database's are one object's on a dialect: as `sameIdentifier` says, or, on PostgreSQL
+ * (or a dialect not known), alike in their first 63 bytes, where PostgreSQL cuts a longer name written in SQL.
+ */
+export function sameDatabaseName(a: string | undefined, b: string | undefined, dialect: string | undefined): boolean {
+  if (sameIdentifier(a, b)) return true;
+  if (a === undefined || b === undefined || (dialect !== undefined && dialect !== 'postgresql')) return false;
+  const encoder = new TextEncoder();
+  const [x, y] = [encoder.encode(a), encoder.encode(b)];
+  if (Math.max(x.length, y.length) <= POSTGRES_NAME_BYTES || Math.min(x.length, y.length) < POSTGRES_NAME_BYTES) return false;
+  return x.subarray(0, POSTGRES_NAME_BYTES).every((byte, i) => byte === y[i]);
+}
+
+/** PostgreSQL's limit on identifiers, in bytes (NAMEDATALEN - 1): it cuts longer names. */
+const POSTGRES_NAME_BYTES = 63;
+
 /** PostgreSQL's identifier length (MySQL's is 64): a name Alembic Drift makes up stays within it. */
 const MAX_IDENTIFIER_LENGTH = 63;
 
