@@ -99,8 +99,8 @@ describe("compare options: what env.py asks autogenerate to compare", () => {
 
   it('assumes nothing without a configure(...) call, and keeps only what unknown spread options cannot undo', async () => {
     assert.deepEqual(await options('from alembic import context\n'), {});
-    assert.deepEqual(await options('from alembic import context\ncontext.configure(connection=c, compare_type=False, **get_options())\n'), { serverDefault: undefined, type: false });
-    assert.deepEqual(await options('from alembic import context\ncontext.configure(connection=c, compare_server_default=True, **OPTIONS)\n'), { serverDefault: true, type: undefined });
+    assert.deepEqual(await options('from alembic import context\ncontext.configure(connection=c, compare_type=False, **get_options())\n'), { serverDefault: undefined, type: false, spread: true });
+    assert.deepEqual(await options('from alembic import context\ncontext.configure(connection=c, compare_server_default=True, **OPTIONS)\n'), { serverDefault: true, type: undefined, spread: true });
     // A `**kw` parameter passes what the function's callers in env.py give it.
     const helper = `
       from alembic import context

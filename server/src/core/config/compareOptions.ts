@@ -8,7 +8,8 @@ import { loweredToNote } from '../findings';
  * What the environment's autogenerate compares beyond tables, columns, nullability, indexes and constraints, as
  * env.py asks `context.configure(...)`: server defaults only with `compare_server_default=` set (Alembic's default is
  * off), types unless `compare_type=False` (on by default since Alembic 1.12). `undefined`: env.py does not say in a
- * way we can read (it calls no `configure(...)`, or passes options built elsewhere), so nothing is assumed. And how
+ * way we can read (it calls no `configure(...)`, or passes options built elsewhere, then `spread`), so nothing is
+ * assumed, but a server default's difference is only a note where options are spread (Alembic's default is off). And how
  * it writes revisions: `render_as_batch=` (per-table changes in batch blocks). Named CHECK constraints only where
  * `autogenerate_plugins=` names the `checkconstraint_byname` plugin (opt-in since Alembic 1.20; 1.19 had it on).
  */
@@ -25,13 +26,15 @@ export interface CompareOptions {
   checkConstraints?: boolean;
   /** `version_table="..."`: the table Alembic keeps the revision in, in place of alembic_version. */
   versionTable?: string;
+  /** env.py spreads options from something it does not spell out (`**self.context_kwargs`): those may set any. */
+  spread?: true;
 }
 
 /** The plugin names that turn on the comparison of named CHECK constraints (Alembic 1.20, and 1.19's own name). */
 const CHECK_PLUGINS = new Set(['alembic.ext.checkconstraint_byname', 'alembic.ext.*', 'alembic.autogenerate.checkconstraint_byname']);
 
 /** The options that are on or off. */
-type CompareFlag = Exclude<keyof CompareOptions, 'functions' | 'versionTable' | 'typeByDefault' | 'typeOffBy'>;
+type CompareFlag = Exclude<keyof CompareOptions, 'functions' | 'versionTable' | 'typeByDefault' | 'typeOffBy' | 'spread'>;
 
 /** The keyword that sets each option. */
 const KEYWORDS = new Map<string, CompareFlag>([
@@ -126,7 +129,7 @@ function settle(found: CompareOptions, unknown: boolean): CompareOptions {
   const versionTable = found.versionTable !== undefined ? { versionTable: found.versionTable } : {};
   if (unknown) {
     const onlyIfTrue = (v: boolean | undefined): true | undefined => (v === true ? true : undefined);
-    return { serverDefault: onlyIfTrue(found.serverDefault), type: found.type === false ? false : undefined, renderAsBatch: onlyIfTrue(found.renderAsBatch), checkConstraints: onlyIfTrue(found.checkConstraints), ...versionTable };
+    return { serverDefault: onlyIfTrue(found.serverDefault), type: found.type === false ? false : undefined, renderAsBatch: onlyIfTrue(found.renderAsBatch), checkConstraints: onlyIfTrue(found.checkConstraints), ...versionTable, spread: true };
   }
   const typeByDefault = found.type === undefined ? { typeByDefault: true as const } : {};
   return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, ...typeByDefault, renderAsBatch: found.renderAsBatch ?? false, checkConstraints: found.checkConstraints ?? false, ...versionTable };
@@ -398,19 +401,21 @@ function functionScope(def: DefStmt, outer: Scope): Scope {
 
 /**
  * Lowers to information the findings of what this environment's autogenerate does not compare: a server default
- * when env.py leaves `compare_server_default` off, a type when it sets `compare_type=False`. They are still real
+ * unless env.py turns `compare_server_default` on, a type when it sets `compare_type=False`. They are still real
  * differences, but `alembic check` and `revision --autogenerate` are silent on them, so they are notes (and a
  * written revision leaves them out, as autogenerate does). The changes are copies: the diff's own are remembered.
  */
 export function applyCompareOptions(all: SchemaChange[], options: CompareOptions): SchemaChange[] {
   // A server default that only backs a Python-side default: reported where compare_server_default is on, as Alembic.
   const changes = options.serverDefault === true ? all : all.filter((c) => !(c.kind === 'alter-column' && c.backfill));
-  if (options.serverDefault !== false && options.type !== false && options.checkConstraints !== false && !options.functions) return changes;
+  if (options.serverDefault !== false && !options.spread && options.type !== false && options.checkConstraints !== false && !options.functions) return changes;
   return changes.map((c): SchemaChange => {
     const f = c.finding;
     if (f.severity !== 'warning' && f.severity !== 'error') return c;
     // A comparison function may say either way for each column, and only when it runs.
     const decider = f.code === 'default-mismatch' ? ['compare_server_default', options.functions?.serverDefault] : f.code === 'type-mismatch' ? ['compare_type', options.functions?.type] : [];
+    // Options spread from elsewhere (`**self.context_kwargs`) may turn it on; Alembic's default is off.
+    if (f.code === 'default-mismatch' && options.serverDefault === undefined && options.spread) return { ...c, finding: loweredToNote(f, "Alembic compares it only if options env.py spreads from elsewhere turn compare_server_default on (its default is off).") };
     if (decider[1]) return { ...c, finding: loweredToNote(f, `Alembic compares it only if env.py's ${decider[0]}=${decider[1] === 'a lambda' ? 'lambda' : decider[1]} says so: a function that decides column by column when it runs.`) };
     const why =
       f.code === 'default-mismatch' && options.serverDefault === false ? 'env.py leaves compare_server_default off'
