@@ -2410,4 +2410,32 @@ def upgrade():
       assert.deepEqual(described(await analysis(create + migrationIndex, { 'app/models.py': models(modelIndex) })), []);
     });
   });
+
+  it("reads a loop over \"table.column\" strings split in two, and an alter_column it cannot place leaves only what it sets uncompared (superset)", async () => {
+    const models = `
+      class KV(Base):
+          __tablename__ = "kv"
+          id = sa.Column(sa.Integer, primary_key=True)
+          resource = sa.Column(sa.Integer)
+      class Other(Base):
+          __tablename__ = "other"
+          id = sa.Column(sa.Integer, primary_key=True)
+          note = sa.Column(sa.Text)
+    `;
+    const upgrade = (columns: string): string => `
+      op.create_table("other", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("note", sa.String(20)))
+      op.create_table("kv", sa.Column("id", sa.Integer(), nullable=False), sa.Column("resource", sa.String(32), nullable=False), sa.PrimaryKeyConstraint("id"))
+      for item in ${columns}:
+          table_name, column_name = item.split(".")
+          with op.batch_alter_table(table_name) as batch_op:
+              batch_op.alter_column(column_name, existing_type=sa.String(20), type_=sa.Text(), existing_nullable=True)
+    `;
+    const files = { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}` };
+    assert.deepEqual(described(await analysis(upgrade('["other.note"]'), files)).map((d) => d.split(':')[0]), ['warning nullable-mismatch kv.resource', 'warning type-mismatch kv.resource']);
+    // The list read at run time: the types of every table are in doubt, and said so; nullability is still compared.
+    assert.deepEqual(described(await analysis(upgrade('columns_to_widen()'), files)).sort(), [
+      'information unresolved : batch_op.alter_column: could not evaluate the table name `table_name`, the column name `column_name` statically; the type of every column of every table is not compared.',
+      'warning nullable-mismatch kv.resource: Column "kv.resource" is nullable in the model but NOT NULL in the migrations (head a1).',
+    ]);
+  });
 });

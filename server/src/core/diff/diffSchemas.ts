@@ -1,5 +1,5 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
-import type { CheckDef, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
+import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
 import { enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
@@ -14,6 +14,8 @@ export interface UncertainOp {
   column?: string;
   /** The index or constraint name, when known. */
   name?: string;
+  /** An `alter_column` on a column that could not be read: the attributes it may have changed (all, if not given). */
+  attributes?: ColumnAttribute[];
   /** The revision and the op, for messages. */
   revision?: string;
   origin?: SourceRef;
@@ -304,8 +306,10 @@ function diffTable(d: TableDiff): void {
     }
     const lastChange = (other.history ?? []).at(-1);
     const migRef = { origin: lastChange?.origin ?? other.origin, message: lastChange ? `set by revision ${lastChange.revision}` : 'created here' };
-    if (mayExplain('alter_column', col.name)) continue;
-    const unknown = new Set(other.unknown ?? []);
+    // An alter_column on a table or column that could not be read: what it sets (all, when that is not known either).
+    const altered = d.uncertain.filter((o) => o.kind === 'alter_column' && (!o.column || o.column === col.name));
+    if (mayExplain('*', col.name) || altered.some((o) => !o.attributes)) continue;
+    const unknown = new Set([...(other.unknown ?? []), ...altered.flatMap((o) => o.attributes!)]);
     if (col.type && other.type && !unknown.has('type')) {
       // A non-native enum (SQLite, Oracle, SQL Server, native_enum=False) is a VARCHAR: its values are not compared, only
       // the length they need (in typesDiffer), as Alembic compares the VARCHAR.

@@ -28,6 +28,11 @@ export interface UncertainOp {
   column?: string;
   /** The index or constraint name, or the new name of a column or table. */
   name?: string;
+  /**
+   * An `alter_column` whose table or column could not be read, but all else could: the attributes it sets, the only
+   * ones it may have changed (MySQL's restatement of the column as the op describes it aside).
+   */
+  attributes?: ColumnAttribute[];
 }
 
 /** The schema the migrations leave at head, what went wrong on the way, and the ops that could not be placed. */
@@ -193,6 +198,21 @@ const ONLY_SOME_STATES = 'runs only under a condition that could not be decided 
 
 /** The attributes an alter_column sets, as a note names them. */
 const ATTRIBUTE_NAMES: Record<ColumnAttribute, string> = { type: 'type', nullable: 'nullability', serverDefault: 'server default' };
+
+/** What an `alter_column` on a table or column that could not be read leaves uncompared, as its note ends with it. */
+function alteredUnknown(op: Extract<MigrationOp, { kind: 'alter_column' }>): string {
+  const where = op.table?.name === undefined ? 'every column of every table' : `every column of table "${qualified(op.table)}"`;
+  const set = attributesSet(op.changes);
+  // A rename to a known name: the columns it may explain are spared as such, by name.
+  if (op.changes.newName !== undefined) return '';
+  if (!op.unresolved.every(namesOnly)) return `; ${where} is compared only for being there`;
+  if (set.length === 0) return '';
+  const names = set.map((a) => ({ type: 'type', nullable: 'nullability', serverDefault: 'server default' })[a]);
+  return `; the ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`} of ${where} ${names.length === 1 ? 'is' : 'are'} not compared`;
+}
+
+/** Whether what an op could not evaluate is only the name of its table or column. */
+const namesOnly = (unresolved: string): boolean => unresolved.startsWith('the table name') || unresolved.startsWith('the column name');
 
 /** The attributes of a column an alter_column sets. */
 function attributesSet(changes: Extract<MigrationOp, { kind: 'alter_column' }>['changes']): ColumnAttribute[] {
@@ -1312,6 +1332,7 @@ class SchemaReplay {
   /** What an unreadable SQL statement on a known table leaves uncompared, as a note ends with it. */
   private untrusted(op: MigrationOp): string {
     if (op.kind === 'alter_enum' && op.enumName !== undefined) return `; the values of enum type "${op.enumName}" are not compared`;
+    if (op.kind === 'alter_column' && (op.table?.name === undefined || op.column === undefined) && !this.uncertain) return alteredUnknown(op);
     if (op.kind !== 'opaque' || op.noteOnly || op.table?.name === undefined || this.uncertain) return '';
     const name = qualified(op.table);
     if (op.constraintsOnly) return `; the constraints and unique indexes of table "${name}" are not compared`;
@@ -1338,6 +1359,7 @@ class SchemaReplay {
       : 'constraint' in op ? op.constraint?.name
       : undefined;
     if (name !== undefined) u.name = name;
+    if (op.kind === 'alter_column' && op.unresolved.every(namesOnly)) u.attributes = attributesSet(op.changes);
     this.uncertainOps.push(u);
     // The foreign keys it may have dropped are those that exist now, of its name when that is known.
     if (op.kind === 'drop_constraint' && (op.type === undefined || op.type === 'foreignkey')) {

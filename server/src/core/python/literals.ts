@@ -9,7 +9,7 @@ const MAX_DEPTH = 30;
 
 /**
  * Evaluates an expression to a literal when it is one, or is built only from literals and module constants:
- * strings, numbers, f-strings and `+` over constants, tuples and lists, `op.f("name")`, `str.lower()`/`upper()`.
+ * strings, numbers, f-strings and `+` over constants, tuples and lists, `op.f("name")`, `str.lower()`/`upper()`/`split()`.
  * Returns undefined for anything that would need running code.
  */
 export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: Locals, depth = 0): Literal | undefined {
@@ -242,6 +242,12 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
         // `DEFAULT.replace(":", r"\:")`: every occurrence, as Python replaces them.
         const [text, from, to] = [again(e.fn.obj), again(e.args[0]), again(e.args[1])];
         return typeof text === 'string' && typeof from === 'string' && typeof to === 'string' ? text.split(from).join(to) : undefined;
+      }
+      if (e.fn.k === 'attr' && e.fn.name === 'split' && e.args.length <= 1 && e.kw.length === 0) {
+        // `"users.email".split(".")`; with no separator, on runs of whitespace, as Python splits.
+        const [text, separator] = [again(e.fn.obj), e.args.length === 1 ? again(e.args[0]) : undefined];
+        if (typeof text !== 'string' || (e.args.length === 1 && (typeof separator !== 'string' || separator === ''))) return undefined;
+        return typeof separator === 'string' ? text.split(separator) : text.split(/\s+/).filter((part) => part !== '');
       }
       if (e.fn.k === 'attr' && e.fn.name === 'join' && e.args.length === 1 && e.kw.length === 0) {
         // `" ".join(["CREATE INDEX ix", "ON t (a)"])`
