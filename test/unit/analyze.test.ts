@@ -8,9 +8,14 @@ const INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresq
 
 /** Findings (code table.column) of a project made of one model file and one revision creating its tables. */
 async function drift(models: string, upgrade: string, extra: Record<string, string> = {}): Promise<string[]> {
-  return (await analysis(upgrade, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`, ...extra }))
+  return (await analysis(upgrade, { 'app/models.py': modelFile(models), ...extra }))
     .filter((f) => f.severity === 'warning' || f.severity === 'error')
     .map((f) => `${f.code} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}`);
+}
+
+/** A model module of classic models on a declarative base, made of `models` (written indented or not). */
+function modelFile(models: string): string {
+  return `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`;
 }
 
 /** Every finding of a project whose first revision's upgrade() is `upgrade`, with the other files given. */
@@ -152,7 +157,7 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     `;
     assert.deepEqual((await drift(models, upgrade)).sort(), ['extra-index users', 'extra-index users.a', 'extra-index users.b', 'missing-index users', 'missing-index users.a', 'missing-index users.b']);
     // The renamed one: each of the two names the other.
-    const renamed = (await analysis(upgrade, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}` }))
+    const renamed = (await analysis(upgrade, { 'app/models.py': modelFile(models) }))
       .filter((f) => f.column === 'b')
       .map((f) => f.message.replace(/ \(head \w+\)/, '').replace(/ at head \w+/, ''));
     assert.deepEqual(renamed.sort(), [
@@ -441,7 +446,7 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     const models = `${USERS}      project_id = sa.Column(sa.String(255))\n  class Quota(Base):\n      __tablename__ = "quotas"\n      project_id = sa.Column(sa.String(255), primary_key=True)\n      resource = sa.Column(sa.String(255), primary_key=True)\n`;
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tenant_id", sa.String(255)), sa.PrimaryKeyConstraint("id"))\nop.create_table("quotas", sa.Column("tenant_id", sa.String(255), nullable=False), sa.Column("resource", sa.String(255), nullable=False), sa.PrimaryKeyConstraint("tenant_id", "resource"))';
     const rename = (helper: string) => `from alembic import op\nimport sqlalchemy as sa\nrevision = "a2"\ndown_revision = "a1"\n\n${helper}\n\ndef upgrade():\n    for table in get_tables():\n        op.alter_column(table, "tenant_id", new_column_name="project_id")\n`;
-    const found = async (helper: string): Promise<string[]> => (await analysis(create, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`, 'migrations/versions/a2.py': rename(helper) })).map((f) => `${f.code} ${f.message}`);
+    const found = async (helper: string): Promise<string[]> => (await analysis(create, { 'app/models.py': modelFile(models), 'migrations/versions/a2.py': rename(helper) })).map((f) => `${f.code} ${f.message}`);
     // Written out, the list is read and the rename replayed.
     assert.deepEqual(await found('def get_tables():\n    return ["users", "quotas"]\n'), []);
     // Grown in a loop over what the database holds, it is not known: the rename's table is unread, and the two columns it may explain are not reported.
@@ -538,7 +543,7 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     // A module constant bound to a class's attribute (faraday's `TAG = PermissionsUnitAction.TAG_ACTION`).
     const revision = `from alembic import op\nimport sqlalchemy as sa\nfrom app.actions import Actions\nrevision = "a1"\ndown_revision = None\nEXTERNAL = Actions.EXTERNAL\n\ndef upgrade():\n    ${create}\n    op.execute(f"ALTER TYPE accounttype ADD VALUE IF NOT EXISTS '{EXTERNAL}'")\n`;
     const holder = { 'app/actions.py': 'class Actions:\n    EXTERNAL = "external"\n', 'migrations/versions/a1_init.py': revision };
-    const all = await analysis('pass', { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`, ...types, ...holder });
+    const all = await analysis('pass', { 'app/models.py': modelFile(models), ...types, ...holder });
     assert.deepEqual(all.map((f) => f.code), []);
   });
 
@@ -550,7 +555,7 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     const messages = async (upgrade: string, url = ''): Promise<string[]> => {
       const project = new Project(await testParser());
       project.setFile('alembic.ini', `[alembic]\nscript_location = migrations\nsqlalchemy.url = ${url}\n`);
-      project.setFile('app/models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`);
+      project.setFile('app/models.py', modelFile(models));
       const body = py(upgrade).split('\n').map((l) => `    ${l}`).join('\n');
       project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${body}\n`);
       return project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => f.message);
@@ -637,7 +642,7 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
       const project = new Project(await testParser());
       project.setFile('alembic.ini', INI + ini);
       project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${create.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
-      project.setFile('app/models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+      project.setFile('app/models.py', modelFile(USERS));
       for (const [f, t] of Object.entries(env(read))) project.setFile(f, t);
       const names = (): string[] => project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}`);
       const first = names();
@@ -1024,7 +1029,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
       const findings = await analysis('op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_users_id", "users", ["id"])', {
         'app/__init__.py': '',
         'app/reflect.py': reflect,
-        'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`,
+        'app/models.py': modelFile(USERS),
         'migrations/versions/a2.py': second,
       });
       return findings.map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table ?? ''}.${f.column ?? ''}`);
@@ -1379,7 +1384,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
           pass
     `;
     const upgrade = 'op.create_table("resource", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("instance", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
-    const found = await analysis(upgrade, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}` });
+    const found = await analysis(upgrade, { 'app/models.py': modelFile(models) });
     assert.deepEqual(found.map((f) => `${f.severity} ${f.code} ${f.table ?? ''}`), ['information unresolved ', 'information extra-table instance']);
     assert.match(found[0].message, /built at run time with type\(\.\.\.\) in build\(\), its table name `tablename` unknown here/);
   });
@@ -1436,9 +1441,9 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
   it("names SQL a revision reads from a file in a missing table's finding, a note only where the history alters tables it never makes (ichnaea)", async () => {
     const orders = `${USERS}\n  class Order(Base):\n      __tablename__ = "orders"\n      id = sa.Column(sa.Integer, primary_key=True)\n`;
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.execute(sa.text(open("triggers.sql").read()))\n';
-    const found = (await analysis(create, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(orders)}` })).filter((f) => f.code === 'missing-table');
+    const found = (await analysis(create, { 'app/models.py': modelFile(orders) })).filter((f) => f.code === 'missing-table');
     assert.deepEqual(found.map((f) => [f.severity, f.message]), [['warning', 'Table "orders" (model Order) is not created by any migration this check can read (head a1); revision a1 runs SQL it reads from a file, which may create it.']]);
-    const altering = (await analysis(`${create}op.add_column("region", sa.Column("name", sa.Text()))\n`, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(orders)}` }));
+    const altering = (await analysis(`${create}op.add_column("region", sa.Column("name", sa.Text()))\n`, { 'app/models.py': modelFile(orders) }));
     assert.deepEqual(altering.filter((f) => f.code === 'missing-table' || f.code === 'assumed-baseline').map((f) => `${f.severity} ${f.code}`), ['information missing-table']);
   });
 
@@ -1549,7 +1554,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("kind", sa.Enum("a", name="kind")), sa.PrimaryKeyConstraint("id"))
       op.alter_column("users", "kind", type_=sa.Enum("a", "b", name="kind"))
     `;
-    const messages = async (ini: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`, 'alembic.ini': ini })).map((f) => f.message);
+    const messages = async (ini: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': modelFile(models), 'alembic.ini': ini })).map((f) => f.message);
     assert.deepEqual(await messages('[alembic]\nscript_location = migrations\n'), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).`]);
     assert.deepEqual(await messages(INI), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' (head a1).`]);
     assert.deepEqual(await messages('[alembic]\nscript_location = migrations\nsqlalchemy.url = mysql://localhost/app\n'), []);
@@ -1631,7 +1636,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
   it('does not replay a subfolder of the version folder that starts a history of its own, as Alembic does not read it (zou)', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);
-    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('m.py', modelFile(USERS));
     project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
     // The history a squash replaced, kept in versions/legacy: its own base, creating the same table again.
     project.setFile('migrations/versions/legacy/old1.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "old1"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
@@ -1667,7 +1672,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
   it("does not replay a detached tree in a folder of tests that starts a history of its own (galaxy's testing_utils)", async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);
-    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('m.py', modelFile(USERS));
     project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
     const fixture = (id: string, down: string | null, table: string): string =>
       `from alembic import op\nimport sqlalchemy as sa\nrevision = "${id}"\ndown_revision = ${down ? `"${down}"` : 'None'}\ndef upgrade():\n    op.create_table("${table}", sa.Column("id", sa.Integer(), primary_key=True))\n`;
@@ -1684,7 +1689,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
   it('does not replay a detached file that follows no revision of the project (a scratch copy with down_revision "...")', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);
-    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('m.py', modelFile(USERS));
     project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
     project.setFile('migrations/temp/t1.py', 'from alembic import op\nrevision = "t1"\ndown_revision = "..."\ndef upgrade():\n    op.drop_table("users")\n');
     assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.message}`), [
@@ -1695,7 +1700,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
   it('does not replay a detached folder whose name says it is a backup, even where it follows a revision of the project', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);
-    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('m.py', modelFile(USERS));
     project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
     // Revisions set aside beside the version folder: one follows "a", the others a parent that is gone.
     project.setFile('migrations/versions_backup/b1.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "b1"\ndown_revision = "a"\ndef upgrade():\n    op.add_column("users", sa.Column("gone", sa.String(5)))\n');
@@ -1708,7 +1713,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
   it('does not check a copy of an environment that no config names and that shares revisions with one a config names', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);
-    project.setFile('m.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(USERS)}`);
+    project.setFile('m.py', modelFile(USERS));
     project.setFile('migrations/env.py', 'from m import Base\ntarget_metadata = Base.metadata\n');
     project.setFile('migrations/versions/a.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a"\ndown_revision = None\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n');
     project.setFile('migrations/versions/b.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "b"\ndown_revision = "a"\ndef upgrade():\n    pass\n');
@@ -2430,12 +2435,35 @@ def upgrade():
           with op.batch_alter_table(table_name) as batch_op:
               batch_op.alter_column(column_name, existing_type=sa.String(20), type_=sa.Text(), existing_nullable=True)
     `;
-    const files = { 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}` };
+    const files = { 'app/models.py': modelFile(models) };
     assert.deepEqual(described(await analysis(upgrade('["other.note"]'), files)).map((d) => d.split(':')[0]), ['warning nullable-mismatch kv.resource', 'warning type-mismatch kv.resource']);
     // The list read at run time: the types of every table are in doubt, and said so; nullability is still compared.
     assert.deepEqual(described(await analysis(upgrade('columns_to_widen()'), files)).sort(), [
       'information unresolved : batch_op.alter_column: could not evaluate the table name `table_name`, the column name `column_name` statically; the type of every column of every table is not compared.',
       'warning nullable-mismatch kv.resource: Column "kv.resource" is nullable in the model but NOT NULL in the migrations (head a1).',
+    ]);
+  });
+
+  it('puts in doubt only the indexes a table has when an index of a name read at run time is dropped, not those made after (mlflow)', async () => {
+    const models = `
+      class Experiment(Base):
+          __tablename__ = "experiments"
+          id = sa.Column(sa.Integer, primary_key=True)
+          name = sa.Column(sa.String(256), nullable=False)
+          workspace = sa.Column(sa.String(63), nullable=False)
+    `;
+    const upgrade = `
+      op.create_table("experiments", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(256), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_index("ix_experiments_name", "experiments", ["name"], unique=True)
+      op.add_column("experiments", sa.Column("workspace", sa.String(63), nullable=False))
+      with op.batch_alter_table("experiments") as batch_op:
+          batch_op.drop_index(unique_index_of(op.get_bind(), "experiments"))
+      op.create_index("idx_experiments_workspace", "experiments", ["workspace"])
+    `;
+    const files = { 'app/models.py': modelFile(models) };
+    assert.deepEqual(described(await analysis(upgrade, files)).sort(), [
+      'information unresolved : batch_op.drop_index: could not evaluate the index name `unique_index_of(op.get_bind(), "experiments")` statically; the indexes of table "experiments" made before it are not reported as extra.',
+      'warning extra-index experiments.workspace: Index "idx_experiments_workspace" on (workspace) of "experiments" exists at head a1 but the model does not declare it.',
     ]);
   });
 });

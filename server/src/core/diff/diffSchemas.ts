@@ -502,6 +502,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
     // SQLite reflects a unique constraint made without a name with none, and Alembic never drops what it cannot name.
     if (d.dialect === 'sqlite' && uq.name === undefined) continue;
     if (uq.columns.some((c) => !model.columns.has(c))) continue;
+    // A drop_index by a name read at run time may have dropped it (MySQL drops a unique constraint as an index).
+    if (d.uncertain.some((o) => o.kind === 'drop_index' && o.name === uq.name) && d.dialect !== 'postgresql' && d.dialect !== 'sqlite') continue;
     push({ kind: 'drop-unique', migration: mig, unique: uq }, 'extra-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(uq.columns));
   }
 }

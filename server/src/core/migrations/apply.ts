@@ -211,6 +211,11 @@ function alteredUnknown(op: Extract<MigrationOp, { kind: 'alter_column' }>): str
   return `; the ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`} of ${where} ${names.length === 1 ? 'is' : 'are'} not compared`;
 }
 
+/** Whether an op is a `drop_index` whose only unknown is the index's name. */
+function dropsUnknownIndex(op: MigrationOp): boolean {
+  return op.kind === 'drop_index' && op.name === undefined && op.unresolved.length === 1 && op.unresolved[0].startsWith('the index name');
+}
+
 /** Whether what an op could not evaluate is only the name of its table or column. */
 const namesOnly = (unresolved: string): boolean => unresolved.startsWith('the table name') || unresolved.startsWith('the column name');
 
@@ -405,6 +410,10 @@ class SchemaReplay {
         const table = this.existing(op.table, op);
         if (!table || !op.index) return;
         const { name } = op.index;
+        // One a drop by a name read at run time may have dropped (aiida drops every index the inspector lists): made
+        // again, as the revision expects.
+        const droppedUnseen = name !== undefined && this.uncertainOps.some((o) => o.kind === 'drop_index' && o.table === table.name && o.name === name);
+        if (droppedUnseen) table.indexes = table.indexes.filter((i) => i.name !== name);
         if (name !== undefined && table.indexes.some((i) => i.name === name)) {
           if (!op.ifNotExists && !this.tolerates(table)) this.invalid(`${label(op)}: index "${name}" already exists on table "${qualified(table)}".`, table);
           return;
@@ -842,7 +851,13 @@ class SchemaReplay {
       return;
     }
     const table = this.existing(op.table, op, { ifExists: op.ifExists });
-    if (!table || name === undefined) return;
+    if (!table) return;
+    if (name === undefined) {
+      // A name read at run time (mlflow's, from the inspector): any index the table has now may be the one dropped,
+      // none made later.
+      if (!this.uncertain && dropsUnknownIndex(op)) for (const idx of [...table.indexes, ...table.uniques]) this.uncertainOps.push({ kind: 'drop_index', revision: this.revision, origin: op.origin, table: table.name, name: idx.name });
+      return;
+    }
     const before = table.indexes.length;
     table.indexes = table.indexes.filter((i) => !sameIdentifier(i.name, name));
     if (table.indexes.length < before) return;
@@ -1078,7 +1093,8 @@ class SchemaReplay {
     table.history?.push(this.entry(op, op.origin));
     if (op.unresolved.length > 0 && !this.uncertain && touchesOnlyIndexesOrConstraints(op)) {
       // An index whose columns cannot be read (the op is reported as unresolved): the table's columns are still known.
-      this.untrustConstraints(table, op);
+      // A drop of an index whose name is not known puts only the indexes there now in doubt (dropIndex says which).
+      if (!dropsUnknownIndex(op)) this.untrustConstraints(table, op);
       return;
     }
     if (this.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
@@ -1333,6 +1349,7 @@ class SchemaReplay {
   private untrusted(op: MigrationOp): string {
     if (op.kind === 'alter_enum' && op.enumName !== undefined) return `; the values of enum type "${op.enumName}" are not compared`;
     if (op.kind === 'alter_column' && (op.table?.name === undefined || op.column === undefined) && !this.uncertain) return alteredUnknown(op);
+    if (op.kind === 'drop_index' && dropsUnknownIndex(op) && op.table?.name !== undefined && !this.uncertain) return `; the indexes of table "${qualified(op.table)}" made before it are not reported as extra`;
     if (op.kind !== 'opaque' || op.noteOnly || op.table?.name === undefined || this.uncertain) return '';
     const name = qualified(op.table);
     if (op.constraintsOnly) return `; the constraints and unique indexes of table "${name}" are not compared`;
