@@ -115,5 +115,9 @@ describe('config: a script_location that names no folder of the project', () => 
     assert.deepEqual(await findings({ 'pkg/store/db_migrations/alembic.ini': ini }, 'pkg/store/db_migrations'), []);
     // The revisions are those of that folder: the model's table is created, so nothing is missing.
     assert.deepEqual(await findings({ 'pkg/store/db_migrations/alembic.ini': '[alembic]\nscript_location = pkg/store/migraitons\n' }, 'pkg/store/db_migrations'), ['missing-script-location pkg/store/db_migrations/alembic.ini 1']);
+    // Checked from inside the package (mlflow checked from mlflow/store): the path ends in the config's own folder.
+    assert.deepEqual(await findings({ 'db_migrations/alembic.ini': ini }, 'db_migrations'), []);
+    // But a path that only ends like a folder the config is not in is still none.
+    assert.deepEqual(await findings({ 'alembic.ini': '[alembic]\nscript_location = old/migrations\n' }), ['missing-script-location alembic.ini 1']);
   });
 });

@@ -130,8 +130,13 @@ function locate(base: string, location: string, folders: Set<string>): string {
   for (let dir = dirname(base); ; dir = dirname(dir)) {
     const candidate = joinPath(dir, relative);
     if (folders.has(candidate)) return candidate;
-    if (dir === '') return here;
+    if (dir === '') break;
   }
+  // Checked from a folder inside the project Alembic runs in (mlflow's `mlflow/store/db_migrations`, its config in
+  // that folder, checked from mlflow/store): the path ends in the config's own folder.
+  const parts = relative.split('/').filter((p) => p !== '' && p !== '.');
+  for (let i = 1; i < parts.length; i++) if (parts.slice(i).join('/') === base && base !== '') return base;
+  return here;
 }
 
 /** What a config section says of an environment besides its script_location (whose folder `here` is). */
