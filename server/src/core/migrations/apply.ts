@@ -303,6 +303,11 @@ class SchemaReplay {
   private readonly decided = new Map<DatabaseTest, boolean | undefined>();
   /** The tables an op that may not have run (or may have failed) touched: what a test finds in them is not known. */
   private readonly contentInDoubt = new Set<string>();
+  /**
+   * The tables a drop of one of their columns that may not have run touched, and `table\0column` for the column: what a
+   * test finds of their indexes and constraints, and of that column, is not known.
+   */
+  private readonly constraintsInDoubt = new Set<string>();
   /** The same, for ops that create, drop or rename a table: whether it exists is not known. */
   private readonly existenceInDoubt = new Set<string>();
   /** SQLite's `PRAGMA legacy_alter_table` is on: a rename leaves other tables' foreign keys naming the old name. */
@@ -386,7 +391,13 @@ class SchemaReplay {
     const { op } = step;
     if (this.uncertain || this.guarded) {
       const keys = ownTableKeys(op);
-      for (const key of keys) this.contentInDoubt.add(key);
+      // A drop of a known column that may not have run (open-webui's `try:` around it) leaves in doubt that column and
+      // the indexes and constraints it may take along; not the table's other columns.
+      const oneColumn = op.kind === 'drop_column' && op.unresolved.length === 0 ? op.column : undefined;
+      for (const key of keys) {
+        if (oneColumn === undefined) this.contentInDoubt.add(key);
+        else this.constraintsInDoubt.add(key).add(`${key}\0${oneColumn}`);
+      }
       if (changesTableExistence(op)) for (const key of keys) this.existenceInDoubt.add(key);
     } else if (op.unresolved.length > 0 && changesTableExistence(op)) {
       // `DROP TABLE {schema}.t` built at run time may have dropped t, or renamed it away.
@@ -1281,6 +1292,7 @@ class SchemaReplay {
     // Alembic's own table exists while any revision runs.
     if (asksTable && key === tableKey('alembic_version')) return true;
     if (this.existenceInDoubt.has(key) || (!asksTable && this.contentInDoubt.has(key))) return undefined;
+    if (!asksTable && this.constraintsInDoubt.has(what.column === undefined ? key : `${key}\0${what.column}`)) return undefined;
     const table = this.schema.get(key);
     if (!table) {
       // A table no revision creates (or one dropped before it is created) may be made by create_all() before them,
@@ -1327,7 +1339,7 @@ class SchemaReplay {
     for (const [key, table] of this.schema) {
       if (schema !== null && table.schema !== schema) continue;
       if (table.indexes.some(named) || table.uniques.some(named) || (table.primaryKeyName ?? table.primaryKeyDatabaseName) === name) return true;
-      if (table.partial || table.uncertain || table.uncertainConstraints || this.existenceInDoubt.has(key) || this.contentInDoubt.has(key)) known = false;
+      if (table.partial || table.uncertain || table.uncertainConstraints || this.existenceInDoubt.has(key) || this.contentInDoubt.has(key) || this.constraintsInDoubt.has(key)) known = false;
     }
     return known ? false : undefined;
   }
