@@ -494,8 +494,10 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (coveredByUnique(uq.columns, mig.uniques) || coveredByUniqueIndex(uq.columns, mig.indexes)) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint' || o.kind === '*')) continue;
     if (uq.columns.some((c) => !mig.columns.has(c))) continue;
-    if (sameSet(uq.columns, mig.primaryKey)) continue;
-    push({ kind: 'add-unique', model, unique: uq }, 'missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText}).`, singleColumn(uq.columns));
+    // One on the primary key's columns too (`primary_key=True, unique=True`): SQLAlchemy makes the constraint, and
+    // Alembic adds it where the database lacks it.
+    const onKey = sameSet(uq.columns, model.primaryKey) ? ': the model makes one beside its primary key (unique=True on a primary key column), and Alembic adds it' : '';
+    push({ kind: 'add-unique', model, unique: uq }, 'missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText})${onKey}.`, singleColumn(uq.columns));
   }
   for (const uq of mig.uniques) {
     if (model.unreadConstraints || coveredByUnique(uq.columns, model.uniques) || coveredByUniqueIndex(uq.columns, model.indexes)) continue;
