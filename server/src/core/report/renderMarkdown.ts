@@ -52,7 +52,9 @@ export function renderMarkdown({ report, linkBase }: RenderInput): string {
   const noted = report.notes.some((n) => n.code === 'extra-table');
   const one = report.uncompared.length === 1;
   const uncompared = `${report.uncompared.map((t) => `\`${t}\``).join(', ')}: an op on ${one ? 'it' : 'them'} could not be read, or runs only under a condition that could not be decided, so ${one ? 'it was' : 'they were'} not compared (see Notes)`;
-  if (report.unmodelled.length === 0) para(`Every table the migrations leave at head is described by a model${renamed ? ' (or is a renamed one, above)' : ''}${noted ? ', or listed under Notes' : ''}${report.uncompared.length > 0 ? `, except ${uncompared}` : ''}.`);
+  const tables = report.environments.reduce((n, e) => n + e.tableCount, 0);
+  if (report.models.length === 0 && report.unmodelled.length === 0) para(tables === 0 ? 'The migrations leave no table at head.' : `No model was compared, so ${tables === 1 ? 'the table the migrations leave at head is' : `the ${tables} tables the migrations leave at head are`} not judged here (see Notes).`);
+  else if (report.unmodelled.length === 0) para(`Every table the migrations leave at head is described by a model${renamed ? ' (or is a renamed one, above)' : ''}${noted ? ', or listed under Notes' : ''}${report.uncompared.length > 0 ? `, except ${uncompared}` : ''}.`);
   else if (report.uncompared.length > 0) para(`No model describes ${uncompared}.`);
   for (const group of report.unmodelled) {
     if (group.environment !== undefined) para(`Environment \`${group.environment}\`:`);
@@ -101,7 +103,10 @@ function summary(report: AuditReport): string[] {
   const notes = information + hint;
   const byStatus = (...s: ModelSection['status'][]): number => report.models.filter((m) => s.includes(m.status)).length;
   const lines: string[] = [];
-  if (problems === 0) {
+  if (problems === 0 && report.models.length === 0) {
+    // quay's models are not SQLAlchemy's: agreement would be claimed of nothing.
+    lines.push(`**Nothing compared.** No model was compared with the migrations, so this report cannot say whether they agree; \`check\` reports no error or warning${notes ? ` (${plural(notes, 'note')}: see Notes, which say what could not be read)` : ''}.`, '');
+  } else if (problems === 0) {
     lines.push(`**No drift.** Every model compared matches the migrations, and \`check\` reports no error or warning${notes ? ` (${plural(notes, 'note')}: see Notes)` : ''}.`, '');
   } else {
     lines.push(`**${plural(problems, 'problem')}** (\`check\`: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(notes, 'note')}).`, '');
@@ -171,7 +176,7 @@ function findingTable(head: string[], items: FindingItem[], link: (at: SourceLin
 
 function actions(report: AuditReport, link: (at: SourceLine) => string): string[] {
   const all = report.actions.filter((a) => a.steps.length > 0);
-  if (all.length === 0) return ['Nothing to do: the models and the migrations agree.'];
+  if (all.length === 0) return [report.models.length === 0 ? 'Nothing to do that this report can tell: no model was compared (see Notes).' : 'Nothing to do: the models and the migrations agree.'];
   const lines: string[] = [
     'Recommended order: repair the revision history first, then rename tables (every later step uses the new names), then create the missing tables (referenced tables first), then columns, then constraints and indexes; tables with no model come last, because dropping them loses data and the fix may be a model instead.',
     '',
