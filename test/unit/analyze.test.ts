@@ -164,6 +164,14 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
       'Index "ix_b" on (b) of "users" is not in the migrations: their index on these columns is named "ix_users_b".',
       'Index "ix_users_b" on (b) of "users" exists but the model names its index on these columns "ix_b".',
     ]);
+    // One of a name on other columns, or on none at all (mlflow's `Index("index_trace_tags_request_id")`), says so.
+    const moved = (await analysis(upgrade, { 'app/models.py': modelFile(models.replace('sa.Index("ix_ab", "b", "a")', 'sa.Index("ix_ab")')) }))
+      .filter((f) => f.code.endsWith('-index') && f.message.includes('ix_ab'))
+      .map((f) => f.message.replace(/ \(head \w+\)/, '').replace(/ at head \w+/, ''));
+    assert.deepEqual(moved.sort(), [
+      'Index "ix_ab" on (a, b) of "users" exists but the model\'s index of that name is on no column.',
+      'Index "ix_ab" on no column of "users" is not in the migrations: their index of that name is on (a, b).',
+    ]);
   });
 
   it('takes an index name PostgreSQL cut to 63 bytes for the whole name written in SQL (prefect)', async () => {

@@ -444,7 +444,12 @@ function pairIndexes(models: IndexDef[], migs: IndexDef[], tables: { model: Tabl
 }
 
 function describeIndex(i: IndexDef | UniqueDef): string {
-  return `${i.name ? `"${i.name}" ` : ''}on (${i.columns.join(', ')})`;
+  return `${i.name ? `"${i.name}" ` : ''}on ${columnsText(i)}`;
+}
+
+/** The columns of an index or constraint as messages write them: `(a, b)`, or `no column` for an index on none. */
+function columnsText(i: IndexDef | UniqueDef): string {
+  return i.columns.length === 0 ? 'no column' : `(${i.columns.join(', ')})`;
 }
 
 function diffIndexes(d: TableDiff, push: Push): void {
@@ -461,6 +466,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
   // An index of the other side with the same name and columns that differs only in being unique: Alembic drops and
   // makes it again, and each message says how the other side has it.
   const otherUniqueness = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => (idx.name === undefined ? undefined : others.find((o) => o.name === idx.name && !paired.has(o) && sameList(o.columns, idx.columns) && o.unique !== idx.unique));
+  // An index of the other side of the same name on other columns (mlflow's `Index("name")` on none): the same.
+  const otherColumns = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => (idx.name === undefined ? undefined : others.find((o) => !paired.has(o) && !o.expressions && sameDatabaseName(o.name, idx.name, d.dialect) && !sameList(o.columns, idx.columns)));
   // An index of the other side on the same columns under another name: Alembic drops one and makes the other.
   const otherName = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => others.find((o) => !paired.has(o) && !o.expressions && sameList(o.columns, idx.columns) && o.unique === idx.unique && namedApart(o, idx, d.dialect));
   for (const idx of model.indexes) {
@@ -472,7 +479,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !mig.columns.has(c))) continue;
     const renamed = twin || idx.expressions ? undefined : otherName(idx, mig.indexes);
-    const how = twin ? `: their index of that name is ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `: their index on these columns is named "${renamed.name}"` : '';
+    const moved = twin || renamed || idx.expressions ? undefined : otherColumns(idx, mig.indexes);
+    const how = twin ? `: their index of that name is ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `: their index on these columns is named "${renamed.name}"` : moved ? `: their index of that name is on ${columnsText(moved)}` : '';
     push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText})${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
@@ -487,7 +495,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
     // As for the model's: an expression index by its name alone, else a column the model lacks is the finding.
     if (idx.expressions ? idx.name === undefined || model.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
     const renamed = twin || idx.expressions ? undefined : otherName(idx, model.indexes.filter(onThisDialect));
-    const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `the model names its index on these columns "${renamed.name}"` : 'the model does not declare it';
+    const moved = twin || renamed || idx.expressions ? undefined : otherColumns(idx, model.indexes.filter(onThisDialect));
+    const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `the model names its index on these columns "${renamed.name}"` : moved ? `the model's index of that name is on ${columnsText(moved)}` : 'the model does not declare it';
     push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   for (const uq of model.uniques) {
