@@ -295,6 +295,11 @@ class SchemaReplay {
    * the test goes: it is applied as certain, and a failure (its index already there, or already gone) not reported.
    */
   private idempotent = false;
+  /**
+   * Tables a rename that may not run moved in this revision, with what was known of them before: a table renamed back
+   * home by the revision (SQLite's rename round trip, under a test on the dialect) is as it was, whichever way it went.
+   */
+  private readonly roundTrips = new Map<TableDef, RoundTrip>();
   /** Foreign keys an uncertain rename of the table they name rewrote, with the name they had first; checked when the revision ends. */
   private readonly renamedReferences = new Map<ForeignKeyDef, { table: TableDef; was: string; wasKey: string; message: string; op: MigrationOp }>();
   /** The current op runs under a test on what the database holds that the replay cannot decide. */
@@ -364,7 +369,11 @@ class SchemaReplay {
   }
 
   apply(revision: string, step: OpStep): void {
-    if (revision !== this.revision) this.settleRenamedReferences();
+    if (revision !== this.revision) {
+      // A trip a revision did not end where it began is not one.
+      this.roundTrips.clear();
+      this.settleRenamedReferences();
+    }
     this.revision = revision;
     this.step = step;
     this.uncertain = step.uncertain;
@@ -389,6 +398,7 @@ class SchemaReplay {
       }
     }
     const { op } = step;
+    if (this.uncertain || this.guarded) this.startRoundTrip(op);
     if (this.uncertain || this.guarded) {
       const keys = ownTableKeys(op);
       // A drop of a known column that may not have run (open-webui's `try:` around it) leaves in doubt that column and
@@ -654,6 +664,8 @@ class SchemaReplay {
     table.name = newName;
     this.schema.set(newKey, table);
     this.gone.delete(newKey);
+    const trip = this.roundTrips.get(table);
+    if (trip?.home === newKey) this.endRoundTrip(table, trip);
   }
 
   private addColumn(op: Extract<MigrationOp, { kind: 'add_column' }>): void {
@@ -1090,6 +1102,37 @@ class SchemaReplay {
    * while a table of the old name exists again (cuckoo's rebuild: renamed away, made anew), is not compared on its
    * keys. One whose keys the revision renamed back is, and so is one whose old table is gone whichever branch ran.
    */
+  /** Before an op that may not run renames a table: what is known of the table, the first time in the revision. */
+  private startRoundTrip(op: MigrationOp): void {
+    if (op.kind !== 'rename_table' || op.newName === undefined) return;
+    const home = refKey(op.table);
+    const table = home === undefined ? undefined : this.schema.get(home);
+    if (!table || home === undefined) return;
+    const trip = this.roundTrips.get(table);
+    if (trip) {
+      trip.keys.add(tableKey(op.newName, table.schema));
+      return;
+    }
+    const keys = new Set([home, tableKey(op.newName, table.schema)]);
+    const doubted = (set: Set<string>): Set<string> => new Set([...set].filter((k) => keys.has(k)));
+    this.roundTrips.set(table, { home, keys, uncertain: !!table.uncertain, existence: doubted(this.existenceInDoubt), content: doubted(this.contentInDoubt), notesFrom: this.findings.length });
+  }
+
+  /**
+   * A table that renames which may not run brought back home, touched by nothing else on the way, is as it was
+   * before them (pgadmin renames "user" to "user_old" and back on SQLite), and the notes that left it out go.
+   */
+  private endRoundTrip(table: TableDef, trip: RoundTrip): void {
+    this.roundTrips.delete(table);
+    if (!trip.uncertain) delete table.uncertain;
+    for (const key of trip.keys) {
+      if (!trip.existence.has(key)) this.existenceInDoubt.delete(key);
+      if (!trip.content.has(key)) this.contentInDoubt.delete(key);
+    }
+    const dropped = new Set(this.findings.slice(trip.notesFrom).filter((f) => this.undecidedNotes.has(f) && f.table === table.name));
+    for (let i = this.findings.length - 1; i >= trip.notesFrom; i--) if (dropped.has(this.findings[i])) this.findings.splice(i, 1);
+  }
+
   private settleRenamedReferences(): void {
     for (const [fk, { table, was, wasKey, message, op }] of this.renamedReferences) {
       if (fk.refTable === was || !this.schema.has(wasKey) || !this.schema.has(tableKey(table.name, table.schema))) continue;
@@ -1102,6 +1145,8 @@ class SchemaReplay {
   /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
+    // Anything but a rename in doubt that happens to a table away from home on a round trip spoils the trip.
+    if (this.roundTrips.has(table) && (op.kind !== 'rename_table' || !(this.uncertain || this.guarded))) this.roundTrips.delete(table);
     if (op.unresolved.length > 0 && !this.uncertain && touchesOnlyIndexesOrConstraints(op)) {
       // An index whose columns cannot be read (the op is reported as unresolved): the table's columns are still known.
       // A drop of an index whose name is not known puts only the indexes there now in doubt (dropIndex says which).
@@ -1431,6 +1476,19 @@ class SchemaReplay {
     const finding = this.report('unresolved', message, table, column, origin);
     if (finding) this.undecidedNotes.add(finding);
   }
+}
+
+/** What was known of a table before renames that may not run moved it (see `Replay.roundTrips`). */
+interface RoundTrip {
+  /** Its key before them, and every key they gave it. */
+  home: string;
+  keys: Set<string>;
+  uncertain: boolean;
+  /** Which of those keys were in doubt already. */
+  existence: Set<string>;
+  content: Set<string>;
+  /** Where the findings stood: the notes after it are the renames'. */
+  notesFrom: number;
 }
 
 /**
