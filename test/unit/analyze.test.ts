@@ -1043,12 +1043,12 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
       return findings.map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table ?? ''}.${f.column ?? ''}`);
     };
     // The drop of what the database holds is unresolved (no index created again "already exists"); the column the
-    // method adds is in the schema at head.
-    assert.deepEqual(await found(revision), ['unresolved app/reflect.py:9 .', 'extra-column app/reflect.py:11 users.flag']);
+    // method adds is in the schema at head. Both are placed at the revision's calls of the methods.
+    assert.deepEqual(await found(revision), ['unresolved migrations/versions/a2.py:9 .', 'extra-column migrations/versions/a2.py:11 users.flag']);
     // The same, the object made where its method is called (aiida's `ReflectMigrations(op).drop_indexes(...)`).
     const inPlace = revision.replace('    reflect = Reflect(op)\n    reflect.drop_all_indexes("users")\n', '    Reflect(op).drop_all_indexes("users")\n').replace('    reflect.add_flag("users")\n', '    Reflect(op).add_flag("users")\n');
     assert.notEqual(inPlace, revision);
-    assert.deepEqual(await found(inPlace), ['unresolved app/reflect.py:9 .', 'extra-column app/reflect.py:11 users.flag']);
+    assert.deepEqual(await found(inPlace), ['unresolved migrations/versions/a2.py:8 .', 'extra-column migrations/versions/a2.py:10 users.flag']);
   });
 
   it("checks each database of Alembic's multidb template against its own MetaData (keylime's registrar and verifier)", async () => {

@@ -3,7 +3,7 @@ import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } fro
 import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type ConstraintType, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
-import { tableKey } from '../schema/schema';
+import { tableKey, type SourceRef } from '../schema/schema';
 import { tablesOf } from './replayGroups';
 import { readCatalogQuery, type CatalogQuery } from './catalogQueries';
 import { installedSqlParsers } from './sqlParsers';
@@ -198,6 +198,23 @@ class Interpreter {
     this.dialect = configuredDialect;
   }
 
+  /** The revision's own call whose function is running, if one is (see `walkCalled`). */
+  private calledFrom: SourceRef | undefined;
+
+  /**
+   * Walks the body of a function a call runs; while it runs, a call the revision's own code made is where the ops
+   * of other modules are placed (superset's `create_index(...)` of migrations/shared/utils.py).
+   */
+  private walkCalled(call: Expr, caller: Frame, body: Stmt[], inner: Frame, flags: Flags): Flow {
+    const outer = this.calledFrom;
+    if (outer === undefined && caller.file === this.revisionFile) this.calledFrom = { file: caller.file, span: call.s };
+    try {
+      return this.walk(body, inner, flags);
+    } finally {
+      this.calledFrom = outer;
+    }
+  }
+
   walk(body: Stmt[], frame: Frame, flags: Flags): Flow {
     let current = flags;
     for (let i = 0; i < body.length; i++) {
@@ -310,7 +327,7 @@ class Interpreter {
         // an op this check does not know.
         const reached = this.implementationsRun;
         const steps = this.steps.length;
-        this.walk(plugin.def.body, plugin.inner, flags);
+        this.walkCalled(e, frame, plugin.def.body, plugin.inner, flags);
         if (plugin.implementation) this.implementationsRun++;
         if (this.implementationsRun > reached || this.steps.length > steps) return;
       }
@@ -335,11 +352,11 @@ class Interpreter {
     }
     const method = this.methodCall(e, frame, flags);
     if (method) {
-      this.walk(method.def.body, method.inner, flags);
+      this.walkCalled(e, frame, method.def.body, method.inner, flags);
       return;
     }
     const helper = this.inlinable(e, frame, false);
-    if (helper) this.walk(helper.def.body, helper.inner, flags);
+    if (helper) this.walkCalled(e, frame, helper.def.body, helper.inner, flags);
     else if (alone) {
       // A helper of the project's own package that the folder checked does not hold (dagster's revisions, checked
       // from their alembic folder, call `create_0_10_0_run_tables()` from dagster._core.storage.migration.utils).
@@ -404,7 +421,10 @@ class Interpreter {
     return { e: item.e, frame: item.frame.copy() };
   }
 
-  private record(ops: MigrationOp[], flags: Flags): void {
+  private record(made: MigrationOp[], flags: Flags): void {
+    // An op a helper of another module makes is placed at the revision's call of it, where its effect is written.
+    const from = this.calledFrom;
+    const ops = from ? made.map((op) => (op.origin.file === from.file ? op : { ...op, origin: from })) : made;
     for (const op of ops) {
       const step: OpStep = { op, uncertain: flags.uncertain, guarded: flags.guarded || !!op.conditional };
       if (this.armDepth > 0) this.flagsOf.set(step, flags);
@@ -1207,7 +1227,7 @@ class Interpreter {
     if (cls.t !== 'class' || frame.depth >= MAX_INLINE_DEPTH) return undefined;
     const instance: Var = { kind: 'instance', cls: { file: cls.file, cls: cls.cls }, attrs: new Map() };
     const init = this.boundMethod(instance, '__init__', call, frame);
-    if (init) this.walk(init.def.body, init.inner, flags);
+    if (init) this.walkCalled(call, frame, init.def.body, init.inner, flags);
     return instance;
   }
 
