@@ -2025,6 +2025,32 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
     assert.deepEqual(r.findings.map((f) => [f.code, f.message]), [['unresolved', CREATE_ALL_NOTE('Base.metadata.create_all(op.get_bind())')]]);
   });
 
+  it("reads the tables of metadata.create_all(tables=...) from a list the revision names, its classes frozen there and its Core tables (superset)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        bind = op.get_bind()
+        Base.metadata.drop_all(bind=bind, tables=new_tables)
+        Base.metadata.create_all(bind=bind, tables=new_tables)
+      `, `
+        from sqlalchemy.ext.declarative import declarative_base
+        Base = declarative_base()
+        class NewThing(Base):
+            __tablename__ = "sl_things"
+            id = sa.Column(sa.Integer, primary_key=True)
+            name = sa.Column(sa.String(50))
+        links = sa.Table("sl_links", Base.metadata, sa.Column("thing_id", sa.ForeignKey("sl_things.id"), primary_key=True))
+        new_tables = [NewThing.__table__, links]
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    const things = table(r, 'sl_things');
+    assert.ok(!things.partial);
+    assert.deepEqual([...things.columns.keys()], ['id', 'name']);
+    // A Core table in the list is made as op.create_table would make it.
+    assert.deepEqual(table(r, 'sl_links').foreignKeys.map((fk) => [fk.columns, fk.refTable]), [[['thing_id'], 'sl_things']]);
+  });
+
   it("makes the table of a model class the revision writes itself, frozen there, with its columns (backend.ai's SessionRow)", async () => {
     const r = await replay({
       'v/a.py': BASE,

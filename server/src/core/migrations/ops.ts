@@ -475,25 +475,37 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
       ? { origin, via: 'call', unresolved, kind: 'create_table', table, columns: [], constraints: [], ifNotExists: ifExisting, partial: true, fromModel: true }
       : { origin, via: 'call', unresolved, kind: 'drop_table', table, ifExists: ifExisting };
   };
-  /** The class `X.__table__` belongs to, as the resolver reads `X`. */
-  const modelOf = (e: Expr | undefined): Value | undefined => (e?.k === 'attr' && e.name === '__table__' ? scope.resolver.resolve(scope.file, e.obj, scope.locals) : undefined);
+  /** The class `X.__table__` belongs to, as the resolver reads `X` where it is written. */
+  const modelOf = (e: Expr | undefined, at: EvalContext = scope): Value | undefined => (e?.k === 'attr' && e.name === '__table__' ? at.resolver.resolve(at.file, e.obj, at.locals) : undefined);
+  /**
+   * A Core table the revision builds (onyx's `_sso_provider_table(metadata).create(op.get_bind())`): what
+   * op.create_table (or op.drop_table) would make of the same name, columns and keywords.
+   */
+  const coreTableOps = (e: Expr, at: OpScope, create: boolean, ifExisting: boolean): MigrationOp[] | undefined => {
+    const table = coreTableOf(at, e);
+    if (!table) return undefined;
+    const [name, , ...items] = table.args;
+    const existing = { name: create ? 'if_not_exists' : 'if_exists', value: { k: 'const' as const, v: ifExisting, s: call.s } };
+    const kw = create ? [...table.kw, existing] : [...table.kw.filter((k) => k.name === 'schema'), existing];
+    return readOpCall({ scope: at, call: { ...table, args: name ? (create ? [name, ...items] : [name]) : [], kw, s: call.s }, method: create ? 'create_table' : 'drop_table' });
+  };
   if (method === 'create' || method === 'drop') {
     const model = modelOf(target);
     if (model?.t === 'class') return [tableOp(target, model, method === 'create', checkfirst(false))];
-    // A Core table the revision builds (onyx's `_sso_provider_table(metadata).create(op.get_bind())`): what
-    // op.create_table (or op.drop_table) would make of the same name, columns and keywords.
-    const table = coreTableOf(scope, target);
-    if (!table) return undefined;
-    const [name, , ...items] = table.args;
-    const ifExisting = { name: method === 'create' ? 'if_not_exists' : 'if_exists', value: { k: 'const' as const, v: checkfirst(false), s: call.s } };
-    const kw = method === 'create' ? [...table.kw, ifExisting] : [...table.kw.filter((k) => k.name === 'schema'), ifExisting];
-    return readOpCall({ scope, call: { ...table, args: name ? (method === 'create' ? [name, ...items] : [name]) : [], kw, s: call.s }, method: method === 'create' ? 'create_table' : 'drop_table' });
+    return coreTableOps(target, scope, method === 'create', checkfirst(false));
   }
   // `metadata.create_all(bind, tables=[Server.__table__])`: those tables, or any of the metadata's (created only where
   // missing, dropped only where present: checkfirst is on by default).
   if ((method === 'create_all' || method === 'drop_all') && target.k === 'attr' && target.name === 'metadata') {
     const tables = keywordArg(call, 'tables');
-    if (tables?.k === 'list' || tables?.k === 'tuple') return tables.items.map((item) => tableOp(item, modelOf(item), method === 'create_all', checkfirst(true)));
+    // Written there, or a list the revision names (superset's `tables=new_tables`).
+    const listed = tables?.k === 'list' || tables?.k === 'tuple' ? tables.items.map((e): Located => ({ e, ctx: scope })) : tables ? scope.expand(tables) : undefined;
+    const create = method === 'create_all';
+    const ofItem = (item: Located): MigrationOp[] => {
+      const model = modelOf(item.e, item.ctx);
+      return (model?.t !== 'class' && coreTableOps(item.e, { ...scope, ...item.ctx }, create, checkfirst(true))) || [tableOp(item.e, model, create, checkfirst(true))];
+    };
+    if (listed && listed.length > 0) return listed.flatMap(ofItem);
     const unknown = method === 'create_all'
       ? `\`${exprText(call)}\` makes every table of the models as they are when the revision runs, not as they were when it was written: a table no revision creates is taken as made here, and its drift cannot be seen (a database upgraded before a model changed lacks the change)`
       : `\`${exprText(call)}\` drops every table of the models as they are when the revision runs: which ones cannot be read statically`;
