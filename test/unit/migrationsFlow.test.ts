@@ -2049,6 +2049,9 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
     assert.deepEqual([...things.columns.keys()], ['id', 'name']);
     // A Core table in the list is made as op.create_table would make it.
     assert.deepEqual(table(r, 'sl_links').foreignKeys.map((fk) => [fk.columns, fk.refTable]), [[['thing_id'], 'sl_things']]);
+    // An empty list makes nothing, as SQLAlchemy's create_all(tables=[]) does.
+    const none = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', 'Base.metadata.create_all(op.get_bind(), tables=[])', 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()') });
+    assert.deepEqual([codes(none.findings), [...none.schema.keys()]], [[], ['users', 'posts']]);
   });
 
   it("makes the table of a model class the revision writes itself, frozen there, with its columns (backend.ai's SessionRow)", async () => {

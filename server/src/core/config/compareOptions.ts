@@ -129,7 +129,8 @@ function settle(found: CompareOptions, unknown: boolean): CompareOptions {
   const versionTable = found.versionTable !== undefined ? { versionTable: found.versionTable } : {};
   if (unknown) {
     const onlyIfTrue = (v: boolean | undefined): true | undefined => (v === true ? true : undefined);
-    return { serverDefault: onlyIfTrue(found.serverDefault), type: found.type === false ? false : undefined, renderAsBatch: onlyIfTrue(found.renderAsBatch), checkConstraints: onlyIfTrue(found.checkConstraints), ...versionTable, spread: true };
+    // Written beside the spread, a keyword is final: the spread cannot give it again (Python refuses a repeated keyword).
+    return { serverDefault: found.serverDefault === false ? false : onlyIfTrue(found.serverDefault), type: found.type === false ? false : undefined, renderAsBatch: onlyIfTrue(found.renderAsBatch), checkConstraints: onlyIfTrue(found.checkConstraints), ...versionTable, spread: true };
   }
   const typeByDefault = found.type === undefined ? { typeByDefault: true as const } : {};
   return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, ...typeByDefault, renderAsBatch: found.renderAsBatch ?? false, checkConstraints: found.checkConstraints ?? false, ...versionTable };

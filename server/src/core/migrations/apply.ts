@@ -199,9 +199,9 @@ const ONLY_SOME_STATES = 'runs only under a condition that could not be decided 
 /** The attributes an alter_column sets, as a note names them. */
 const ATTRIBUTE_NAMES: Record<ColumnAttribute, string> = { type: 'type', nullable: 'nullability', serverDefault: 'server default' };
 
-/** What an `alter_column` on a table or column that could not be read leaves uncompared, as its note ends with it. */
+/** What an `alter_column` on a table that could not be read leaves uncompared, as its note ends with it. */
 function alteredUnknown(op: Extract<MigrationOp, { kind: 'alter_column' }>): string {
-  const where = op.table?.name === undefined ? 'every column of every table' : `every column of table "${qualified(op.table)}"`;
+  const where = op.column === undefined ? 'every column of every table' : `column "${op.column}" of every table`;
   const set = attributesSet(op.changes);
   // A rename to a known name: the columns it may explain are spared as such, by name.
   if (op.changes.newName !== undefined) return '';
@@ -1115,7 +1115,7 @@ class SchemaReplay {
     }
     const keys = new Set([home, tableKey(op.newName, table.schema)]);
     const doubted = (set: Set<string>): Set<string> => new Set([...set].filter((k) => keys.has(k)));
-    this.roundTrips.set(table, { home, keys, uncertain: !!table.uncertain, existence: doubted(this.existenceInDoubt), content: doubted(this.contentInDoubt), notesFrom: this.findings.length });
+    this.roundTrips.set(table, { home, keys, uncertain: !!table.uncertain, existence: doubted(this.existenceInDoubt), content: doubted(this.contentInDoubt), notesFrom: this.findings.length, branch: this.step.branch });
   }
 
   /**
@@ -1145,8 +1145,10 @@ class SchemaReplay {
   /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
-    // Anything but a rename in doubt that happens to a table away from home on a round trip spoils the trip.
-    if (this.roundTrips.has(table) && (op.kind !== 'rename_table' || !(this.uncertain || this.guarded))) this.roundTrips.delete(table);
+    // Anything but a rename in doubt of the same block (the same arm, the same `try:`) that happens to a table away
+    // from home on a round trip spoils the trip: renames under two tests may run one without the other.
+    const trip = this.roundTrips.get(table);
+    if (trip && (op.kind !== 'rename_table' || !(this.uncertain || this.guarded) || this.step.branch !== trip.branch)) this.roundTrips.delete(table);
     if (op.unresolved.length > 0 && !this.uncertain && touchesOnlyIndexesOrConstraints(op)) {
       // An index whose columns cannot be read (the op is reported as unresolved): the table's columns are still known.
       // A drop of an index whose name is not known puts only the indexes there now in doubt (dropIndex says which).
@@ -1405,7 +1407,7 @@ class SchemaReplay {
   /** What an unreadable SQL statement on a known table leaves uncompared, as a note ends with it. */
   private untrusted(op: MigrationOp): string {
     if (op.kind === 'alter_enum' && op.enumName !== undefined) return `; the values of enum type "${op.enumName}" are not compared`;
-    if (op.kind === 'alter_column' && (op.table?.name === undefined || op.column === undefined) && !this.uncertain) return alteredUnknown(op);
+    if (op.kind === 'alter_column' && op.table?.name === undefined && !this.uncertain) return alteredUnknown(op);
     if (op.kind === 'drop_index' && dropsUnknownIndex(op) && op.table?.name !== undefined && !this.uncertain) return `; the indexes of table "${qualified(op.table)}" made before it are not reported as extra`;
     if ((op.kind === 'add_column' || op.kind === 'drop_column' || op.kind === 'alter_column') && op.table.name !== undefined && !this.uncertain) {
       // A column op on a known table with something else unknown (pgadmin's `add_column(col)` over a filtered list):
@@ -1489,6 +1491,8 @@ interface RoundTrip {
   content: Set<string>;
   /** Where the findings stood: the notes after it are the renames'. */
   notesFrom: number;
+  /** The block the first rename ran in: the one that brings it back must run in the same. */
+  branch: object | undefined;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface OpStep {
   dialectKnown?: true;
   /** Inside branches on what the database holds, which the replay decides: the op runs only if each test finds `holds`. */
   when?: RunsWhen[];
+  /** The block it runs in, the same object for the ops of one arm or `try:` body (as the walk's flags are). */
+  branch?: object;
 }
 
 /**
@@ -202,12 +204,12 @@ class Interpreter {
   private calledFrom: SourceRef | undefined;
 
   /**
-   * Walks the body of a function a call runs; while it runs, a call the revision's own code made is where the ops
-   * of other modules are placed (superset's `create_index(...)` of migrations/shared/utils.py).
+   * Walks the body of a function a call runs; while it runs, the innermost call the revision's own code made is where
+   * the ops of other modules are placed (superset's `create_index(...)` of migrations/shared/utils.py).
    */
   private walkCalled(call: Expr, caller: Frame, body: Stmt[], inner: Frame, flags: Flags): Flow {
     const outer = this.calledFrom;
-    if (outer === undefined && caller.file === this.revisionFile) this.calledFrom = { file: caller.file, span: call.s };
+    if (caller.file === this.revisionFile) this.calledFrom = { file: caller.file, span: call.s };
     try {
       return this.walk(body, inner, flags);
     } finally {
@@ -426,7 +428,7 @@ class Interpreter {
     const from = this.calledFrom;
     const ops = from ? made.map((op) => (op.origin.file === from.file ? op : { ...op, origin: from })) : made;
     for (const op of ops) {
-      const step: OpStep = { op, uncertain: flags.uncertain, guarded: flags.guarded || !!op.conditional };
+      const step: OpStep = { op, uncertain: flags.uncertain, guarded: flags.guarded || !!op.conditional, branch: flags };
       if (this.armDepth > 0) this.flagsOf.set(step, flags);
       if (flags.when) {
         // An op that names no table is replayed beside every group of tables: it cannot see the tables tested.
