@@ -1043,12 +1043,13 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
       return findings.map((f) => `${f.code} ${f.file}:${f.span[0] + 1} ${f.table ?? ''}.${f.column ?? ''}`);
     };
     // The drop of what the database holds is unresolved (no index created again "already exists"); the column the
-    // method adds is in the schema at head. Both are placed at the revision's calls of the methods.
-    assert.deepEqual(await found(revision), ['unresolved migrations/versions/a2.py:9 .', 'extra-column migrations/versions/a2.py:11 users.flag']);
+    // method adds is in the schema at head. Both are placed at the revision's calls of the methods. The index made
+    // again after the drop is surely there, and no model declares it.
+    assert.deepEqual(await found(revision), ['unresolved migrations/versions/a2.py:9 .', 'extra-index migrations/versions/a2.py:10 users.id', 'extra-column migrations/versions/a2.py:11 users.flag']);
     // The same, the object made where its method is called (aiida's `ReflectMigrations(op).drop_indexes(...)`).
     const inPlace = revision.replace('    reflect = Reflect(op)\n    reflect.drop_all_indexes("users")\n', '    Reflect(op).drop_all_indexes("users")\n').replace('    reflect.add_flag("users")\n', '    Reflect(op).add_flag("users")\n');
     assert.notEqual(inPlace, revision);
-    assert.deepEqual(await found(inPlace), ['unresolved migrations/versions/a2.py:8 .', 'extra-column migrations/versions/a2.py:10 users.flag']);
+    assert.deepEqual(await found(inPlace), ['unresolved migrations/versions/a2.py:8 .', 'extra-index migrations/versions/a2.py:9 users.id', 'extra-column migrations/versions/a2.py:10 users.flag']);
   });
 
   it("checks each database of Alembic's multidb template against its own MetaData (keylime's registrar and verifier)", async () => {
@@ -2473,6 +2474,10 @@ def upgrade():
       'information unresolved : batch_op.drop_index: could not evaluate the index name `unique_index_of(op.get_bind(), "experiments")` statically; the indexes of table "experiments" made before it are not reported as extra.',
       'warning extra-index experiments.workspace: Index "idx_experiments_workspace" on (workspace) of "experiments" exists at head a1 but the model does not declare it.',
     ]);
+    // One of them made again is surely there: made a second time, it already exists.
+    const again = '      op.create_index("ix_experiments_name", "experiments", ["name"], unique=True)\n';
+    const twice = described(await analysis(`${upgrade}${again}${again}`, files)).filter((d) => d.includes('invalid-operation'));
+    assert.deepEqual(twice, ['warning invalid-operation experiments: op.create_index: index "ix_experiments_name" already exists on table "experiments".']);
   });
 
   it("after a column drop that may have failed (in a try:), still decides a later test on the table's other columns (open-webui)", async () => {

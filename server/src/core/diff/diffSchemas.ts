@@ -465,7 +465,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const paired = pairIndexes(model.indexes.filter((m) => onThisDialect(m) || d.dialect === undefined), mig.indexes, d);
   // An index of the other side with the same name and columns that differs only in being unique: Alembic drops and
   // makes it again, and each message says how the other side has it.
-  const otherUniqueness = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => (idx.name === undefined ? undefined : others.find((o) => o.name === idx.name && !paired.has(o) && sameList(o.columns, idx.columns) && o.unique !== idx.unique));
+  const otherUniqueness = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => (idx.name === undefined ? undefined : others.find((o) => sameDatabaseName(o.name, idx.name, d.dialect) && !paired.has(o) && sameList(o.columns, idx.columns) && o.unique !== idx.unique));
   // An index of the other side of the same name on other columns (mlflow's `Index("name")` on none): the same.
   const otherColumns = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => (idx.name === undefined ? undefined : others.find((o) => !paired.has(o) && !o.expressions && sameDatabaseName(o.name, idx.name, d.dialect) && !sameList(o.columns, idx.columns)));
   // An index of the other side on the same columns under another name: Alembic drops one and makes the other.
@@ -477,7 +477,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (idx.unique && !twin && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (idx.conditional || mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
-    if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !mig.columns.has(c))) continue;
+    if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => sameDatabaseName(m.name, idx.name, d.dialect)) : idx.columns.some((c) => !mig.columns.has(c))) continue;
     const renamed = twin || idx.expressions ? undefined : otherName(idx, mig.indexes);
     const moved = twin || renamed || idx.expressions ? undefined : otherColumns(idx, mig.indexes);
     const how = twin ? `: their index of that name is ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `: their index on these columns is named "${renamed.name}"` : moved ? `: their index of that name is on ${columnsText(moved)}` : '';
@@ -488,12 +488,12 @@ function diffIndexes(d: TableDiff, push: Push): void {
   for (const idx of mig.indexes) {
     if (model.unreadConstraints || paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     // An index op the replay could not read (`DROP INDEX {name}` built at run time) may have dropped it.
-    if (d.uncertain.some((o) => o.kind === 'drop_index' && o.name === idx.name)) continue;
+    if (d.uncertain.some((o) => o.kind === 'drop_index' && (o.name === idx.name || sameDatabaseName(o.name, idx.name, d.dialect)))) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     const twin = otherUniqueness(idx, model.indexes.filter(onThisDialect));
     if (idx.unique && !twin && coveredByUnique(idx.columns, model.uniques)) continue;
     // As for the model's: an expression index by its name alone, else a column the model lacks is the finding.
-    if (idx.expressions ? idx.name === undefined || model.indexes.some((m) => m.name === idx.name) : idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
+    if (idx.expressions ? idx.name === undefined || model.indexes.some((m) => sameDatabaseName(m.name, idx.name, d.dialect)) : idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
     const renamed = twin || idx.expressions ? undefined : otherName(idx, model.indexes.filter(onThisDialect));
     const moved = twin || renamed || idx.expressions ? undefined : otherColumns(idx, model.indexes.filter(onThisDialect));
     const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `the model names its index on these columns "${renamed.name}"` : moved ? `the model's index of that name is on ${columnsText(moved)}` : 'the model does not declare it';

@@ -433,8 +433,12 @@ class SchemaReplay {
         const { name } = op.index;
         // One a drop by a name read at run time may have dropped (aiida drops every index the inspector lists): made
         // again, as the revision expects.
-        const droppedUnseen = name !== undefined && this.uncertainOps.some((o) => o.kind === 'drop_index' && o.table === table.name && o.name === name);
-        if (droppedUnseen) table.indexes = table.indexes.filter((i) => i.name !== name);
+        const unseen = (o: UncertainOp): boolean => o.kind === 'drop_index' && o.table === table.name && o.name === name;
+        if (name !== undefined && this.uncertainOps.some(unseen)) {
+          table.indexes = table.indexes.filter((i) => i.name !== name);
+          // Made again surely, it is no longer in doubt: a later create of the name fails, as it would.
+          if (!this.quiet()) this.uncertainOps.splice(0, this.uncertainOps.length, ...this.uncertainOps.filter((o) => !unseen(o)));
+        }
         if (name !== undefined && table.indexes.some((i) => i.name === name)) {
           if (!op.ifNotExists && !this.tolerates(table)) this.invalid(`${label(op)}: index "${name}" already exists on table "${qualified(table)}".`, table);
           return;
