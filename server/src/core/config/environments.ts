@@ -134,9 +134,8 @@ function locate(base: string, location: string, folders: Set<string>): string {
   }
   // Checked from a folder inside the project Alembic runs in (mlflow's `mlflow/store/db_migrations`, its config in
   // that folder, checked from mlflow/store): the path ends in the config's own folder.
-  const parts = relative.split('/').filter((p) => p !== '' && p !== '.');
-  for (let i = 1; i < parts.length; i++) if (parts.slice(i).join('/') === base && base !== '') return base;
-  return here;
+  const path = relative.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  return base !== '' && path.endsWith(`/${base}`) ? base : here;
 }
 
 /** What a config section says of an environment besides its script_location (whose folder `here` is). */

@@ -294,6 +294,7 @@ function diffTable(d: TableDiff): void {
   };
   const mayExplain = (kind: string, column?: string): boolean => d.uncertain.some((o) => (o.kind === kind || o.kind === '*') && (!o.column || !column || o.column === column));
 
+  const alters = d.uncertain.filter((o) => o.kind === 'alter_column');
   for (const col of model.columns.values()) {
     // A drop of it that may or may not have run (the replay kept it): the column is not compared, as its note says.
     if (d.uncertain.some((o) => o.kind === 'drop_column' && o.table !== undefined && o.column === col.name)) continue;
@@ -307,7 +308,7 @@ function diffTable(d: TableDiff): void {
     const lastChange = (other.history ?? []).at(-1);
     const migRef = { origin: lastChange?.origin ?? other.origin, message: lastChange ? `set by revision ${lastChange.revision}` : 'created here' };
     // An alter_column on a table or column that could not be read: what it sets (all, when that is not known either).
-    const altered = d.uncertain.filter((o) => o.kind === 'alter_column' && (!o.column || o.column === col.name));
+    const altered = alters.filter((o) => !o.column || o.column === col.name);
     if (mayExplain('*', col.name) || altered.some((o) => !o.attributes)) continue;
     const unknown = new Set([...(other.unknown ?? []), ...altered.flatMap((o) => o.attributes!)]);
     if (col.type && other.type && !unknown.has('type')) {
@@ -470,16 +471,21 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const otherColumns = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => (idx.name === undefined ? undefined : others.find((o) => !paired.has(o) && !o.expressions && sameDatabaseName(o.name, idx.name, d.dialect) && !sameList(o.columns, idx.columns)));
   // An index of the other side on the same columns under another name: Alembic drops one and makes the other.
   const otherName = (idx: IndexDef, others: IndexDef[]): IndexDef | undefined => others.find((o) => !paired.has(o) && !o.expressions && sameList(o.columns, idx.columns) && o.unique === idx.unique && namedApart(o, idx, d.dialect));
-  for (const idx of model.indexes) {
-    if (!onThisDialect(idx)) continue;
+  /** What of the other side an unpaired column index stands against: one renamed, or one of its name moved. */
+  const counterpart = (idx: IndexDef, others: IndexDef[]): { renamed?: IndexDef; moved?: IndexDef } => {
+    if (idx.expressions) return {};
+    const renamed = otherName(idx, others);
+    return renamed ? { renamed } : { moved: otherColumns(idx, others) };
+  };
+  const modelIndexes = model.indexes.filter(onThisDialect);
+  for (const idx of modelIndexes) {
     if (paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     const twin = otherUniqueness(idx, mig.indexes);
     if (idx.unique && !twin && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (idx.conditional || mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => sameDatabaseName(m.name, idx.name, d.dialect)) : idx.columns.some((c) => !mig.columns.has(c))) continue;
-    const renamed = twin || idx.expressions ? undefined : otherName(idx, mig.indexes);
-    const moved = twin || renamed || idx.expressions ? undefined : otherColumns(idx, mig.indexes);
+    const { renamed, moved } = twin ? {} : counterpart(idx, mig.indexes);
     const how = twin ? `: their index of that name is ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `: their index on these columns is named "${renamed.name}"` : moved ? `: their index of that name is on ${columnsText(moved)}` : '';
     push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText})${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
@@ -488,14 +494,13 @@ function diffIndexes(d: TableDiff, push: Push): void {
   for (const idx of mig.indexes) {
     if (model.unreadConstraints || paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     // An index op the replay could not read (`DROP INDEX {name}` built at run time) may have dropped it.
-    if (d.uncertain.some((o) => o.kind === 'drop_index' && (o.name === idx.name || sameDatabaseName(o.name, idx.name, d.dialect)))) continue;
+    if (d.uncertain.some((o) => o.kind === 'drop_index' && sameDatabaseName(o.name, idx.name, d.dialect))) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
-    const twin = otherUniqueness(idx, model.indexes.filter(onThisDialect));
+    const twin = otherUniqueness(idx, modelIndexes);
     if (idx.unique && !twin && coveredByUnique(idx.columns, model.uniques)) continue;
     // As for the model's: an expression index by its name alone, else a column the model lacks is the finding.
     if (idx.expressions ? idx.name === undefined || model.indexes.some((m) => sameDatabaseName(m.name, idx.name, d.dialect)) : idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
-    const renamed = twin || idx.expressions ? undefined : otherName(idx, model.indexes.filter(onThisDialect));
-    const moved = twin || renamed || idx.expressions ? undefined : otherColumns(idx, model.indexes.filter(onThisDialect));
+    const { renamed, moved } = twin ? {} : counterpart(idx, modelIndexes);
     const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `the model names its index on these columns "${renamed.name}"` : moved ? `the model's index of that name is on ${columnsText(moved)}` : 'the model does not declare it';
     push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }

@@ -201,18 +201,22 @@ const ATTRIBUTE_NAMES: Record<ColumnAttribute, string> = { type: 'type', nullabl
 
 /** What an `alter_column` on a table that could not be read leaves uncompared, as its note ends with it. */
 function alteredUnknown(op: Extract<MigrationOp, { kind: 'alter_column' }>): string {
-  const where = op.column === undefined ? 'every column of every table' : `column "${op.column}" of every table`;
-  const set = attributesSet(op.changes);
   // A rename to a known name: the columns it may explain are spared as such, by name.
   if (op.changes.newName !== undefined) return '';
+  const where = op.column === undefined ? 'every column of every table' : `column "${op.column}" of every table`;
   if (!op.unresolved.every(namesOnly)) return `; ${where} is compared only for being there`;
-  if (set.length === 0) return '';
-  const names = set.map((a) => ({ type: 'type', nullable: 'nullability', serverDefault: 'server default' })[a]);
+  const names = attributesSet(op.changes).map((a) => ATTRIBUTE_NAMES[a]);
+  if (names.length === 0) return '';
   return `; the ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`} of ${where} ${names.length === 1 ? 'is' : 'are'} not compared`;
 }
 
+/** Removes in place the items of a list, from `from` on, that `matches` picks. */
+function removeWhere<T>(list: T[], matches: (item: T) => boolean, from = 0): void {
+  for (let i = list.length - 1; i >= from; i--) if (matches(list[i])) list.splice(i, 1);
+}
+
 /** Whether an op is a `drop_index` whose only unknown is the index's name. */
-function dropsUnknownIndex(op: MigrationOp): boolean {
+function dropsUnknownIndex(op: MigrationOp): op is Extract<MigrationOp, { kind: 'drop_index' }> {
   return op.kind === 'drop_index' && op.name === undefined && op.unresolved.length === 1 && op.unresolved[0].startsWith('the index name');
 }
 
@@ -398,8 +402,8 @@ class SchemaReplay {
       }
     }
     const { op } = step;
-    if (this.uncertain || this.guarded) this.startRoundTrip(op);
     if (this.uncertain || this.guarded) {
+      this.startRoundTrip(op);
       const keys = ownTableKeys(op);
       // A drop of a known column that may not have run (open-webui's `try:` around it) leaves in doubt that column and
       // the indexes and constraints it may take along; not the table's other columns.
@@ -437,7 +441,7 @@ class SchemaReplay {
         if (name !== undefined && this.uncertainOps.some(unseen)) {
           table.indexes = table.indexes.filter((i) => i.name !== name);
           // Made again surely, it is no longer in doubt: a later create of the name fails, as it would.
-          if (!this.quiet()) this.uncertainOps.splice(0, this.uncertainOps.length, ...this.uncertainOps.filter((o) => !unseen(o)));
+          if (!this.quiet()) removeWhere(this.uncertainOps, unseen);
         }
         if (name !== undefined && table.indexes.some((i) => i.name === name)) {
           if (!op.ifNotExists && !this.tolerates(table)) this.invalid(`${label(op)}: index "${name}" already exists on table "${qualified(table)}".`, table);
@@ -1101,11 +1105,6 @@ class SchemaReplay {
     table.uncertainConstraints = true;
   }
 
-  /**
-   * Once a revision has run: a table whose foreign keys an uncertain rename left naming another table than before,
-   * while a table of the old name exists again (cuckoo's rebuild: renamed away, made anew), is not compared on its
-   * keys. One whose keys the revision renamed back is, and so is one whose old table is gone whichever branch ran.
-   */
   /** Before an op that may not run renames a table: what is known of the table, the first time in the revision. */
   private startRoundTrip(op: MigrationOp): void {
     if (op.kind !== 'rename_table' || op.newName === undefined) return;
@@ -1133,10 +1132,14 @@ class SchemaReplay {
       if (!trip.existence.has(key)) this.existenceInDoubt.delete(key);
       if (!trip.content.has(key)) this.contentInDoubt.delete(key);
     }
-    const dropped = new Set(this.findings.slice(trip.notesFrom).filter((f) => this.undecidedNotes.has(f) && f.table === table.name));
-    for (let i = this.findings.length - 1; i >= trip.notesFrom; i--) if (dropped.has(this.findings[i])) this.findings.splice(i, 1);
+    removeWhere(this.findings, (f) => this.undecidedNotes.has(f) && f.table === table.name, trip.notesFrom);
   }
 
+  /**
+   * Once a revision has run: a table whose foreign keys an uncertain rename left naming another table than before,
+   * while a table of the old name exists again (cuckoo's rebuild: renamed away, made anew), is not compared on its
+   * keys. One whose keys the revision renamed back is, and so is one whose old table is gone whichever branch ran.
+   */
   private settleRenamedReferences(): void {
     for (const [fk, { table, was, wasKey, message, op }] of this.renamedReferences) {
       if (fk.refTable === was || !this.schema.has(wasKey) || !this.schema.has(tableKey(table.name, table.schema))) continue;
@@ -1412,7 +1415,7 @@ class SchemaReplay {
   private untrusted(op: MigrationOp): string {
     if (op.kind === 'alter_enum' && op.enumName !== undefined) return `; the values of enum type "${op.enumName}" are not compared`;
     if (op.kind === 'alter_column' && op.table?.name === undefined && !this.uncertain) return alteredUnknown(op);
-    if (op.kind === 'drop_index' && dropsUnknownIndex(op) && op.table?.name !== undefined && !this.uncertain) return `; the indexes of table "${qualified(op.table)}" made before it are not reported as extra`;
+    if (dropsUnknownIndex(op) && op.table?.name !== undefined && !this.uncertain) return `; the indexes of table "${qualified(op.table)}" made before it are not reported as extra`;
     if ((op.kind === 'add_column' || op.kind === 'drop_column' || op.kind === 'alter_column') && op.table.name !== undefined && !this.uncertain) {
       // A column op on a known table with something else unknown (pgadmin's `add_column(col)` over a filtered list):
       // touch() leaves the whole table out, which the note says.
@@ -1484,7 +1487,7 @@ class SchemaReplay {
   }
 }
 
-/** What was known of a table before renames that may not run moved it (see `Replay.roundTrips`). */
+/** What was known of a table before renames that may not run moved it (see `SchemaReplay.roundTrips`). */
 interface RoundTrip {
   /** Its key before them, and every key they gave it. */
   home: string;

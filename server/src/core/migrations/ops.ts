@@ -499,17 +499,18 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
   if ((method === 'create_all' || method === 'drop_all') && target.k === 'attr' && target.name === 'metadata') {
     const tables = keywordArg(call, 'tables');
     // Written there, or a list the revision names (superset's `tables=new_tables`).
-    const listed = tables?.k === 'list' || tables?.k === 'tuple' ? tables.items.map((e): Located => ({ e, ctx: scope })) : tables ? scope.expand(tables) : undefined;
-    const create = method === 'create_all';
-    // Each a model's table or a Core table; a list none of whose items can be read is taken as unknown, as a whole.
-    const ofItem = (item: Located): MigrationOp[] | undefined => {
-      const model = modelOf(item.e, item.ctx);
-      return model?.t === 'class' ? [tableOp(item.e, model, create, checkfirst(true))] : coreTableOps(item.e, { ...scope, ...item.ctx }, create, checkfirst(true));
-    };
-    const read = listed?.map(ofItem);
-    if (read?.every((ops): ops is MigrationOp[] => ops !== undefined)) return read.flat();
-    // An item written in the call that is neither: said as a table that cannot be read, the others still read.
-    if (tables?.k === 'list' || tables?.k === 'tuple') return listed!.flatMap((item, i) => read![i] ?? [tableOp(item.e, undefined, create, checkfirst(true))]);
+    const written = tables?.k === 'list' || tables?.k === 'tuple';
+    const listed = written ? tables.items.map((e): Located => ({ e, ctx: scope })) : tables ? scope.expand(tables) : undefined;
+    if (listed) {
+      const create = method === 'create_all';
+      // Each a model's table or a Core table. An item written in the call that is neither is said as a table that
+      // cannot be read, the others still read; a named list with such an item is taken as unknown, as a whole.
+      const read = listed.map((item): MigrationOp[] | undefined => {
+        const model = modelOf(item.e, item.ctx);
+        return model?.t === 'class' ? [tableOp(item.e, model, create, checkfirst(true))] : coreTableOps(item.e, { ...scope, ...item.ctx }, create, checkfirst(true));
+      });
+      if (written || read.every((ops) => ops !== undefined)) return listed.flatMap((item, i) => read[i] ?? [tableOp(item.e, undefined, create, checkfirst(true))]);
+    }
     const unknown = method === 'create_all'
       ? `\`${exprText(call)}\` makes every table of the models as they are when the revision runs, not as they were when it was written: a table no revision creates is taken as made here, and its drift cannot be seen (a database upgraded before a model changed lacks the change)`
       : `\`${exprText(call)}\` drops every table of the models as they are when the revision runs: which ones cannot be read statically`;

@@ -1,5 +1,6 @@
 import type { IndexOption, ServerDefault, SourceRef } from '../schema/schema';
 import { serverDefaultKey } from '../schema/types';
+import { POSTGRES_NAME_BYTES } from '../schema/identifiers';
 import type { ColumnSpec, ConstraintSpec } from '../schema/columns';
 import type { ColumnChanges, ColumnItem, ConstraintItem, MigrationOp, TableRef } from './ops';
 import type { PgNode, PgToken, SqlParsers } from './sqlParsers';
@@ -143,9 +144,6 @@ class PgSource {
   }
 }
 
-/** PostgreSQL's limit on identifiers, in bytes (NAMEDATALEN - 1): its parser cuts longer names. */
-const MAX_IDENTIFIER_BYTES = 63;
-
 /**
  * Puts back the names PostgreSQL's parser cut to 63 bytes, as they are written: Alembic and the models spell the
  * whole name, and other databases (SQLite) keep it whole.
@@ -156,7 +154,7 @@ function restoreLongNames(tree: unknown, tokens: PgToken[]): void {
     if (tok.tokenName !== 'IDENT') continue;
     const name = tok.text.startsWith('"') ? tok.text.slice(1, -1).replace(/""/g, '"') : tok.text.toLowerCase();
     const bytes = new TextEncoder().encode(name);
-    if (bytes.length > MAX_IDENTIFIER_BYTES) whole.set(new TextDecoder().decode(bytes.subarray(0, MAX_IDENTIFIER_BYTES)).replace(/\uFFFD$/, ''), name);
+    if (bytes.length > POSTGRES_NAME_BYTES) whole.set(new TextDecoder().decode(bytes.subarray(0, POSTGRES_NAME_BYTES)).replace(/\uFFFD$/, ''), name);
   }
   if (whole.size === 0) return;
   const visit = (n: unknown): void => {

@@ -52,7 +52,7 @@ export function renderMarkdown({ report, linkBase }: RenderInput): string {
   const noted = report.notes.some((n) => n.code === 'extra-table');
   const one = report.uncompared.length === 1;
   const uncompared = `${report.uncompared.map((t) => `\`${t}\``).join(', ')}: an op on ${one ? 'it' : 'them'} could not be read, or runs only under a condition that could not be decided, so ${one ? 'it was' : 'they were'} not compared (see Notes)`;
-  const tables = report.environments.reduce((n, e) => n + e.tableCount, 0);
+  const tables = tablesAtHead(report);
   if (report.models.length === 0 && report.unmodelled.length === 0) para(tables === 0 ? 'The migrations leave no table at head.' : `No model was compared, so ${tables === 1 ? 'the table the migrations leave at head is' : `the ${tables} tables the migrations leave at head are`} not judged here (see Notes).`);
   else if (report.unmodelled.length === 0) para(`Every table the migrations leave at head is described by a model${renamed ? ' (or is a renamed one, above)' : ''}${noted ? ', or listed under Notes' : ''}${report.uncompared.length > 0 ? `, except ${uncompared}` : ''}.`);
   else if (report.uncompared.length > 0) para(`No model describes ${uncompared}.`);
@@ -91,10 +91,15 @@ function header(report: AuditReport, link: (at: SourceLine) => string): string[]
     lines.push(`- **Alembic environments:** ${report.environments.length}`);
     for (const e of report.environments) lines.push(`  - ${envText(e)}; head${e.heads.length > 1 ? 's' : ''} ${headsText(e)}`);
   }
-  const tables = report.environments.reduce((n, e) => n + e.tableCount, 0);
+  const tables = tablesAtHead(report);
   const compared = report.models.length;
   lines.push(`- **Read:** ${plural(report.modelCount, 'model')}${compared !== report.modelCount ? ` (${compared} compared with the migrations)` : ''}, ${plural(tables, 'table')} in the migrations, ${plural(report.revisionCount, 'revision')}`);
   return lines;
+}
+
+/** The tables the migrations leave at head, in every environment. */
+function tablesAtHead(report: AuditReport): number {
+  return report.environments.reduce((n, e) => n + e.tableCount, 0);
 }
 
 function summary(report: AuditReport): string[] {

@@ -26,14 +26,17 @@ export function sameIdentifier(a: string | undefined, b: string | undefined): bo
 export function sameDatabaseName(a: string | undefined, b: string | undefined, dialect: string | undefined): boolean {
   if (sameIdentifier(a, b)) return true;
   if (a === undefined || b === undefined || (dialect !== undefined && dialect !== 'postgresql')) return false;
-  const encoder = new TextEncoder();
-  const [x, y] = [encoder.encode(a), encoder.encode(b)];
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a name this short is under the limit, and so not cut.
+  if (Math.min(a.length, b.length) * 3 < POSTGRES_NAME_BYTES) return false;
+  const [x, y] = [UTF8.encode(a), UTF8.encode(b)];
   if (Math.max(x.length, y.length) <= POSTGRES_NAME_BYTES || Math.min(x.length, y.length) < POSTGRES_NAME_BYTES) return false;
   return x.subarray(0, POSTGRES_NAME_BYTES).every((byte, i) => byte === y[i]);
 }
 
-/** PostgreSQL's limit on identifiers, in bytes (NAMEDATALEN - 1): it cuts longer names. */
-const POSTGRES_NAME_BYTES = 63;
+/** PostgreSQL's limit on identifiers, in bytes (NAMEDATALEN - 1): its parser cuts longer names. */
+export const POSTGRES_NAME_BYTES = 63;
+
+const UTF8 = new TextEncoder();
 
 /** PostgreSQL's identifier length (MySQL's is 64): a name Alembic Drift makes up stays within it. */
 const MAX_IDENTIFIER_LENGTH = 63;
