@@ -2,11 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO, checkJson, runCli, smallProject } from './runCli';
+import { REPO, checkJson, removeSmallProjects, runCli, smallProject } from './runCli';
 
 const EXAMPLE = path.join(REPO, 'examples', 'shop');
 
 describe('CLI', () => {
+  after(removeSmallProjects);
+
   it('reports the example project\'s drift as text, with relative 1-based positions, and exits 1', () => {
     const r = runCli(['check', EXAMPLE]);
     assert.equal(r.status, 1, r.stderr);

@@ -39,12 +39,15 @@ export function projectWriter(dir: string): (file: string, text: string) => void
   };
 }
 
+const smallProjects: string[] = [];
+
 /**
- * A new project in a temporary folder: alembic.ini with `url`, an env.py targeting `app.models.Base`, `app/models.py`
+ * A new project in a temporary folder (removed by `removeSmallProjects`): alembic.ini with `url`, an env.py targeting `app.models.Base`, `app/models.py`
  * and one revision "a1" (down_revision None) with `upgrade`'s body; returns the folder and a writer for more files.
  */
 export function smallProject(prefix: string, p: { url: string; models: string; upgrade: string }): { dir: string; write: (file: string, text: string) => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  smallProjects.push(dir);
   const write = projectWriter(dir);
   write('alembic.ini', `[alembic]\nscript_location = migrations\nsqlalchemy.url = ${p.url}\n`);
   write('migrations/env.py', 'from alembic import context\nfrom app.models import Base\ncontext.configure(connection=None, target_metadata=Base.metadata)\n');
@@ -52,4 +55,9 @@ export function smallProject(prefix: string, p: { url: string; models: string; u
   write('app/models.py', `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${p.models}`);
   write('migrations/versions/a1.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${p.upgrade}`);
   return { dir, write };
+}
+
+/** Removes the folders `smallProject` made. */
+export function removeSmallProjects(): void {
+  for (const dir of smallProjects.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
