@@ -111,7 +111,8 @@ def find_model_modules(fixture: Path, script_location: Path):
 
 def import_models(fixture: Path, module_names):
     """Import the model modules and return the MetaData objects that hold tables."""
-    sys.path.insert(0, str(fixture))
+    if str(fixture) not in sys.path:
+        sys.path.insert(0, str(fixture))
     modules = []
     for name in module_names:
         try:
@@ -331,6 +332,9 @@ def _postgres_scratch(server_url):
 
 def run_oracle(fixture: Path, postgres_url=None):
     fixture = fixture.resolve()
+    # The fixture's folder is on sys.path while revisions load, as `prepend_sys_path = .` puts it when alembic runs
+    # there: a revision may import another by its module path (importlib.import_module("migrations.versions.x")).
+    sys.path.insert(0, str(fixture))
     script_location, version_locations, ini_url = read_alembic_ini(fixture)
     script_location = script_location.resolve()
     script, _heads = load_script_directory(script_location, version_locations)

@@ -1727,21 +1727,32 @@ describe('migrations: op plugins a project registers (Alembic cookbook)', () => 
 });
 
 describe('migrations: revisions run by project code', () => {
-  it('runs the upgrade() of a revision another imports with importlib.import_module, and says its downgrade() is not read (superset)', async () => {
-    const r = await replay({
+  it('runs the upgrade() and the downgrade() of a revision another imports with importlib.import_module (superset)', async () => {
+    const b = `${rev('b', 'a', 'op.add_column("users", sa.Column("email", sa.String(50)))', 'NAME_LENGTH = 40')}\n\ndef downgrade():\n    op.drop_column("users", "email")\n`;
+    const undo = rev('c', 'b', 'module.downgrade()', 'from importlib import import_module\nmodule = import_module("v.2020-01-02_b_email")');
+    const project = {
       'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))'),
-      'v/2020-01-02_b_email.py': `${rev('b', 'a', 'op.add_column("users", sa.Column("email", sa.String(50)))', 'NAME_LENGTH = 40')}\n\ndef downgrade():\n    op.drop_column("users", "email")\n`,
-      'v/c.py': rev('c', 'b', 'module.downgrade()', 'from importlib import import_module\nmodule = import_module("v.2020-01-02_b_email")'),
+      'v/2020-01-02_b_email.py': b,
+      'v/c.py': undo,
+    };
+    // c undoes b: the column b added is gone.
+    const undone = await replay(project);
+    assert.deepEqual([undone.findings, [...table(undone, 'users').columns.keys()]], [[], ['id']]);
+    // d runs b's upgrade() again, and reads a constant of it.
+    const r = await replay({
+      ...project,
       'v/d.py': rev('d', 'c', `
         redo.upgrade()
         op.add_column("users", sa.Column("name", sa.String(redo.NAME_LENGTH)))
       `, 'import importlib\nredo = importlib.import_module("v.2020-01-02_b_email")'),
     });
-    // The downgrade may have dropped the column: the upgrade run again adds it without an 'already exists'.
-    assert.deepEqual(r.findings.map((f) => [f.code, f.message]), [['unresolved', "helper call: could not evaluate `module.downgrade()`, another revision's downgrade(), which is not read, statically."]]);
+    assert.deepEqual(r.findings, []);
     const users = table(r, 'users');
     assert.deepEqual([...users.columns.keys()], ['id', 'email', 'name']);
     assert.equal(users.columns.get('name')!.type?.args.length, 40);
+    // A module that defines no downgrade() (Python stops with AttributeError) is said so.
+    const none = await replay({ ...project, 'v/2020-01-02_b_email.py': rev('b', 'a', 'op.add_column("users", sa.Column("email", sa.String(50)))') });
+    assert.deepEqual(none.findings.map((f) => f.message), ['helper call: could not evaluate `module.downgrade()`, of a module that defines no downgrade(), statically.']);
     // Another object's upgrade() (a data migration's rows) is no revision's: nothing is said, nothing left in doubt.
     const rows = await replay({
       'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\nfor plan in session.query(Plan):\n    plan.upgrade()'),

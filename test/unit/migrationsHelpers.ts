@@ -1,4 +1,5 @@
-import { Resolver } from '../../server/src/core/python/resolve';
+import { Resolver, type DefStmt } from '../../server/src/core/python/resolve';
+import { lastDefinition } from '../../server/src/core/python/syntax';
 import { extractRevision, type RevisionInfo } from '../../server/src/core/migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from '../../server/src/core/migrations/graph';
 import { replayMigrations, type ReplayResult } from '../../server/src/core/migrations/replay';
@@ -10,7 +11,8 @@ import { py, testParser } from './helpers';
 export async function project(files: Record<string, string>, ownPackage?: string): Promise<Resolver> {
   const parser = await testParser();
   const parsed = new Map(Object.entries(files).map(([path, text]) => [path, parser.parseModule(py(text))]));
-  return new Resolver({ files: () => parsed.keys(), syntax: (file) => parsed.get(file), ownPackage });
+  const downgrade = (file: string): DefStmt | undefined => (file in files ? lastDefinition(parser.parseModule(py(files[file]), { whole: true }).body, 'downgrade') : undefined);
+  return new Resolver({ files: () => parsed.keys(), syntax: (file) => parsed.get(file), downgrade, ownPackage });
 }
 
 /** The revisions found among the files. */

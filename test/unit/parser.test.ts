@@ -128,6 +128,16 @@ describe('python parser', () => {
       assert.ok(cut >= 20, `${cut} fixture revisions end with downgrade()`);
     });
 
+    it("reads a revision's downgrade() when asked for the whole text, with the same syntax before it", async () => {
+      const parser = await testParser();
+      const text = 'revision = "b"\n\ndef upgrade():\n    op.add_column("t", sa.Column("c", sa.Integer()))\n\n\ndef downgrade():\n    op.drop_column("t", "c")\n';
+      const read = parser.parseModule(text);
+      const whole = parser.parseModule(text, { whole: true });
+      assert.deepEqual(whole.body.slice(0, -1), read.body);
+      const downgrade = whole.body[whole.body.length - 1];
+      assert.ok(downgrade.k === 'def' && downgrade.name === 'downgrade' && downgrade.body.length === 1 && downgrade.s[0] === 6);
+    });
+
     it('reads the whole text when a line break or indentation only Python or tree-sitter sees could end downgrade()', async () => {
       const parser = await testParser();
       const texts = {

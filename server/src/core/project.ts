@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { PythonParser } from './python/parser';
-import type { ModuleSyntax } from './python/syntax';
-import { Resolver, type ModuleSource } from './python/resolve';
+import { lastDefinition, type ModuleSyntax } from './python/syntax';
+import { Resolver, type DefStmt, type ModuleSource } from './python/resolve';
 import { makeFinding, sortFindings, type Finding } from './findings';
 import { tableKey, type Schema, type TableDef } from './schema/schema';
 import { ModelGroups } from './models/modelGroups';
@@ -82,6 +82,8 @@ interface FileEntry {
   modelLike?: boolean;
   /** The syntax errors and suppression comments of the text, kept when its syntax is let go (`releaseSyntax`). */
   notes?: Pick<ModuleSyntax, 'errors' | 'ignores'>;
+  /** Its module-level downgrade(), which `syntax` leaves out, once asked for (null: it has none). */
+  downgrade?: DefStmt | null;
 }
 
 /** The migrations' side of an analysis: environments, revisions, and the schema each history leaves. */
@@ -327,6 +329,16 @@ export class Project {
     return entry.syntax;
   }
 
+  /** A project file's module-level `downgrade()` (the last one, as Python binds it), read from its whole text. */
+  private downgradeOf(path: string): DefStmt | undefined {
+    const entry = this.files.get(path);
+    if (!entry || !path.endsWith('.py') || !entry.revisionLike) return undefined;
+    if (entry.downgrade === undefined) {
+      entry.downgrade = lastDefinition(this.parser.parseModule(entry.text, { whole: true }).body, 'downgrade') ?? null;
+    }
+    return entry.downgrade ?? undefined;
+  }
+
   /** The parsed syntax of a library module Alembic Drift describes (parsed once). */
   private librarySyntax(file: string): ModuleSyntax | undefined {
     let syntax = this.librarySyntaxes.get(file);
@@ -354,6 +366,7 @@ export class Project {
       if (entry.keepLastGood) continue;
       entry.syntax = undefined;
       entry.patched = undefined;
+      entry.downgrade = undefined;
     }
   }
 
@@ -439,6 +452,10 @@ export class Project {
         if (isLibraryFile(f)) return this.librarySyntax(f);
         memos.reads.read(f);
         return this.syntax(f);
+      },
+      downgrade: (f) => {
+        memos.reads.read(f);
+        return this.downgradeOf(f);
       },
       libraryModule: libraryModuleFile,
       importRoots,

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { ParsedText, ParserWasm, PythonParser, SplitPythonParser } from '../core/python/parser';
+import type { ParsedText, ParseOptions, ParserWasm, PythonParser, SplitPythonParser } from '../core/python/parser';
 import type { ModuleSyntax } from '../core/python/syntax';
 import type { Project } from '../core/project';
 import type { Settings } from '../core/config/settings';
@@ -117,9 +117,9 @@ export class ParseHelper {
       }
     };
     return {
-      parseModule: (text: string): ModuleSyntax => {
+      parseModule: (text: string, options?: ParseOptions): ModuleSyntax => {
         const i = index.get(text);
-        if (i === undefined || used.has(i)) return parser.parseModule(text);
+        if (i === undefined || used.has(i) || options?.whole) return parser.parseModule(text, options);
         used.add(i);
         const own = ownReadings.get(i);
         ownReadings.delete(i);
@@ -171,9 +171,9 @@ export class FolderParser implements PythonParser {
   }
 
   /** Parses a text, with the helper's reading of it when it has one. */
-  parseModule(text: string): ModuleSyntax {
+  parseModule(text: string, options?: ParseOptions): ModuleSyntax {
     if (!this.current) throw new Error('FolderParser: no parser yet (use() comes first)');
-    return this.current.parseModule(text);
+    return this.current.parseModule(text, options);
   }
 
   /** Shares `texts` with `helper` from now on. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detachFlatTree } from '../core/python/flatTree';
 import { readParsedText } from '../core/python/parsedTextBytes';
-import type { ParsedText, SplitPythonParser } from '../core/python/parser';
+import type { ParsedText, ParseOptions, SplitPythonParser } from '../core/python/parser';
 import { PackWriter, readPack } from './parsePack';
 import { projectCacheName } from './cacheDir';
 
@@ -50,8 +50,9 @@ export class ParseCache {
 
   /** `parser`, reading through the cache until `flush()`: a text it holds is not parsed, one parsed is stored. */
   wrap(parser: SplitPythonParser): SplitPythonParser {
-    const read = (text: string, options?: { detach?: boolean }): ParsedText => {
-      if (this.closed) return parser.read(text, options);
+    const read = (text: string, options?: ParseOptions & { detach?: boolean }): ParsedText => {
+      // The pack holds what a check reads of each text: a whole text, rarely asked for, is parsed each time.
+      if (this.closed || options?.whole) return parser.read(text, options);
       const key = this.keyOf(text);
       const held = this.take(key, text.length);
       if (held) return options?.detach ? { tree: detachFlatTree(held.tree), errors: held.errors } : held;
@@ -61,12 +62,12 @@ export class ParseCache {
     };
     return {
       read,
-      convert: (text, parsed) => {
+      convert: (text, parsed, options) => {
         // A text read elsewhere (by a helper thread) is stored as it is converted.
-        if (!this.closed) this.store(this.keyOf(text), parsed);
-        return parser.convert(text, parsed);
+        if (!this.closed && !options?.whole) this.store(this.keyOf(text), parsed);
+        return parser.convert(text, parsed, options);
       },
-      parseModule: (text) => parser.convert(text, read(text)),
+      parseModule: (text, options) => parser.convert(text, read(text, options), options),
     };
   }
 

@@ -10,9 +10,17 @@ export interface ParserWasm {
   python: Uint8Array;
 }
 
+/**
+ * How much of a text to parse: by default all but a revision's module-level `downgrade()`, which nothing replays;
+ * `whole` keeps it (another revision may call it: `import_module(...).downgrade()`).
+ */
+export interface ParseOptions {
+  whole?: boolean;
+}
+
 /** A Python parser that turns source text into plain `ModuleSyntax`, deleting each tree-sitter tree it makes. */
 export interface PythonParser {
-  parseModule(text: string): ModuleSyntax;
+  parseModule(text: string, options?: ParseOptions): ModuleSyntax;
 }
 
 /** A text parsed into a flat tree, with where tree-sitter had to recover (read while the tree still exists). */
@@ -24,12 +32,12 @@ export interface ParsedText {
 /** The part of parsing that needs tree-sitter: text in, flat tree out, on whichever thread loaded it. */
 export interface TextReader {
   /** Parses a text; with `detach`, into arrays of its own (to transfer), else into arrays reused by the next read. */
-  read(text: string, options?: { detach?: boolean }): ParsedText;
+  read(text: string, options?: ParseOptions & { detach?: boolean }): ParsedText;
 }
 
 /** A parser whose two halves can be used apart: reading texts into flat trees, and finishing them into syntax. */
 export interface SplitPythonParser extends PythonParser, TextReader {
-  convert(text: string, parsed: ParsedText): ModuleSyntax;
+  convert(text: string, parsed: ParsedText, options?: ParseOptions): ModuleSyntax;
 }
 
 let loaded: Promise<TreeSitter> | undefined;
@@ -68,7 +76,7 @@ export async function createTextReader(wasm: ParserWasm): Promise<TextReader> {
   };
   return {
     read(text, options) {
-      const tree = parseNeededText(parser, text);
+      const tree = options?.whole ? parser.parse(text) : parseNeededText(parser, text);
       if (!tree) return { tree: EMPTY_FLAT_TREE, errors: [[0, 0, 0, 0]] };
       try {
         const flat = walker.walk(tree);
@@ -102,10 +110,10 @@ export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonP
   const { language } = await loadTreeSitter(wasm);
   const flat = new FlatTree(language);
   const converter = new Converter(flat);
-  const convert = (text: string, parsed: ParsedText): ModuleSyntax => {
+  const convert = (text: string, parsed: ParsedText, options?: ParseOptions): ModuleSyntax => {
     flat.show(parsed.tree, text);
     try {
-      const body = parsed.tree.size > 0 ? converter.module() : [];
+      const body = parsed.tree.size > 0 ? converter.module(options?.whole === true) : [];
       return { body, errors: parsed.errors, ignores: parsed.tree.size > 0 && text.includes('alembic-drift') ? readIgnores(flat) : {} };
     } finally {
       // The view lets go of the text and the tree it showed.
@@ -113,7 +121,7 @@ export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonP
     }
   };
   return {
-    parseModule: (text) => convert(text, reader.read(text)),
+    parseModule: (text, options) => convert(text, reader.read(text, options), options),
     read: (text, options) => reader.read(text, options),
     convert,
   };
@@ -180,6 +188,8 @@ class Converter {
   private classDepth = 0;
   /** Whether every method's body is read: in a module that imports Alembic (a revision's helper classes). */
   private everyMethod = false;
+  /** Whether a module-level `downgrade()` is read (else left out: nothing replays it). */
+  private withDowngrade = false;
   /** How many function bodies enclose the statement being converted. */
   private functionDepth = 0;
   /** The id of each field the converter reads. */
@@ -189,8 +199,9 @@ class Converter {
     this.f = Object.fromEntries(FIELDS.map((n) => [n, t.fieldId(n)])) as Converter['f'];
   }
 
-  /** The statements of the loaded tree's module. */
-  module(): Stmt[] {
+  /** The statements of the loaded tree's module, its `downgrade()` too when `withDowngrade`. */
+  module(withDowngrade: boolean): Stmt[] {
+    this.withDowngrade = withDowngrade;
     this.depth = 0;
     this.statementDepth = 0;
     this.classDepth = 0;
@@ -431,7 +442,7 @@ class Converter {
     } else if (type === 'function_definition') {
       const name = this.text(nameNode);
       // A revision's downgrade() is never replayed: left out whole, as the reader leaves out its text when it is last.
-      if (name === 'downgrade' && t.type(t.parent(outer)) === 'module') return;
+      if (name === 'downgrade' && !this.withDowngrade && t.type(t.parent(outer)) === 'module') return;
       const outerDepth = this.classDepth;
       // A method's body says nothing about the schema unless it is a declared_attr (or a dunder such as
       // __tablename__), a TypeDecorator's load_dialect_impl, a framework's call of Alembic's configure() for env.py,

@@ -40,6 +40,11 @@ export interface ModuleSource {
   /** The parsed syntax of a project file, or undefined when it cannot be read. */
   syntax(file: string): ModuleSyntax | undefined;
   /**
+   * The module-level `downgrade()` of a project file, which `syntax` leaves out (nothing replays a revision's own):
+   * another revision may run it (`import_module("...versions.x").downgrade()`).
+   */
+  downgrade?(file: string): DefStmt | undefined;
+  /**
    * The dotted name the project's root folder is imported by when it is itself a package (an `__init__.py` at its
    * top): `airflow` for a check run inside airflow/, whose modules import `airflow.models.base`; `nova.db.main` inside
    * a package of packages.
@@ -225,6 +230,8 @@ export class Resolver {
         } else if (!mod) outside ??= star.module;
       }
       if (outside !== undefined) return { t: 'ext', q: `${outside}.${name}` };
+      const downgrade = name === 'downgrade' ? this.source.downgrade?.(file) : undefined;
+      if (downgrade) return { t: 'def', file, def: downgrade };
       return BUILTINS.has(name) ? { t: 'ext', q: `builtins.${name}` } : { t: 'unknown' };
     }
     switch (b.k) {

@@ -76,6 +76,13 @@ export function dottedName(e: Expr): string | undefined {
   return undefined;
 }
 
+/** The function a body defines last under `name` (the one Python binds), if any. */
+export function lastDefinition(body: Stmt[], name: string): Extract<Stmt, { k: 'def' }> | undefined {
+  let found: Extract<Stmt, { k: 'def' }> | undefined;
+  for (const s of body) if (s.k === 'def' && s.name === name) found = s;
+  return found;
+}
+
 /** What a function's body returns at its first top-level `return` (a helper written as one expression), if anything. */
 export function returnedValue(def: { body: Stmt[] }): Expr | undefined {
   const ret = def.body.find((s) => s.k === 'return');
