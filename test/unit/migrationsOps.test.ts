@@ -274,6 +274,20 @@ describe('migrations: replaying column ops', () => {
     assert.deepEqual([users.indexes, users.uniques], [[], []]);
   });
 
+  it('drops with a column the indexes whose expressions or WHERE clause use it, as PostgreSQL does (warehouse)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.create_index("users_lower_name_idx", "users", [sa.text("lower(name)"), "created_at"], unique=True)
+        op.create_index("users_named_idx", "users", ["created_at"], postgresql_where=sa.text("name IS NOT NULL"))
+        op.create_index("users_lower_email_idx", "users", [sa.text("lower(email)")])
+        op.drop_column("users", "name")
+      `),
+    }, 'postgresql');
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['users_lower_email_idx']);
+  });
+
   it('alters type, nullability and server default, ignoring existing_* for the state, and keeps a history', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

@@ -1,7 +1,7 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
-import { checkMentions, DEFAULT_POSTGRES_SCHEMA, newTable, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
+import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { databaseEnumName, spatialIndexName, typesDiffer } from '../schema/types';
@@ -731,21 +731,19 @@ class SchemaReplay {
     // Their names are remembered, since a later explicit drop of them is harmless (batch mode applies all its ops to
     // one copy of the table).
     const key = tableKey(table.name, table.schema);
-    const without = <T extends { columns: string[]; name?: string; databaseName?: string }>(list: T[]): T[] =>
+    const without = <T extends { name?: string; databaseName?: string }>(list: T[], uses: (x: T) => boolean): T[] =>
       list.filter((x) => {
-        if (!x.columns.includes(name)) return true;
+        if (!uses(x)) return true;
         for (const n of [x.name, x.databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${key}:${n}`);
         return false;
       });
-    table.indexes = without(table.indexes);
-    table.uniques = without(table.uniques);
-    table.foreignKeys = without(table.foreignKeys);
+    const onColumn = (x: { columns: string[] }): boolean => x.columns.includes(name);
+    // An index whose expression or WHERE clause uses the column goes too (`normalize(name)`: PostgreSQL drops it).
+    table.indexes = without(table.indexes, (i) => indexUsesColumn(i, name));
+    table.uniques = without(table.uniques, onColumn);
+    table.foreignKeys = without(table.foreignKeys, onColumn);
     // A CHECK constraint whose condition names the column goes too (PostgreSQL drops it; SQLite refuses the drop).
-    table.checks = table.checks.filter((c) => {
-      if (!checkMentions(c, name)) return true;
-      for (const n of [c.name, c.databaseName]) if (n !== undefined) this.droppedWithColumn.add(`${key}:${n}`);
-      return false;
-    });
+    table.checks = without(table.checks, (c) => checkMentions(c, name));
     if (table.primaryKey.includes(name)) {
       table.primaryKey = [];
       delete table.primaryKeyName;

@@ -189,8 +189,23 @@ export interface TypeCheck {
 
 /** Whether a CHECK constraint's condition names a column (as a whole word, quoted or not). */
 export function checkMentions(check: Pick<CheckDef, 'sql'>, column: string): boolean {
+  return sqlMentions(check.sql, column);
+}
+
+/** Whether SQL text names a column (as a word outside string literals). */
+function sqlMentions(sql: string, column: string): boolean {
   // Words inside a string literal (`status IN ('active', 'banned')`) name no column.
-  return check.sql.replace(/'(?:[^']|'')*'/g, ' ').split(/\W+/).includes(column);
+  return sql.replace(/'(?:[^']|'')*'/g, ' ').split(/\W+/).includes(column);
+}
+
+/**
+ * Whether an index uses a column: as one of its columns, inside one of its expressions (`lower(email)`), or in its
+ * WHERE clause. PostgreSQL drops such an index with the column.
+ */
+export function indexUsesColumn(index: Pick<IndexDef, 'columns' | 'expressions' | 'options'>, column: string): boolean {
+  if (index.columns.includes(column)) return true;
+  if (index.expressions && index.columns.some((c) => sqlMentions(c, column))) return true;
+  return index.options?.some((o) => 'sql' in o.value && sqlMentions(o.value.sql, column)) ?? false;
 }
 
 /** An `Identity(...)` column (GENERATED ... AS IDENTITY): its literal keyword arguments, else its text as written. */
