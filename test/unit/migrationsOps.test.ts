@@ -274,6 +274,23 @@ describe('migrations: replaying column ops', () => {
     assert.deepEqual([users.indexes, users.uniques], [[], []]);
   });
 
+  it("makes no unique constraint on the primary key's columns in PostgreSQL's CREATE TABLE, and keeps it elsewhere (h)", async () => {
+    const files = {
+      'v/a.py': rev('a', null, `
+        op.create_table("settings", sa.Column("key", sa.Text(), nullable=False), sa.PrimaryKeyConstraint("key"), sa.UniqueConstraint("key"))
+        op.create_table("tokens", sa.Column("value", sa.Text(), primary_key=True, unique=True), sa.Column("scope", sa.Text()), sa.UniqueConstraint("scope", "value", name="uq_tokens_scope"))
+        op.create_table("pairs", sa.Column("a", sa.Integer()), sa.Column("b", sa.Integer()), sa.PrimaryKeyConstraint("a", "b"), sa.UniqueConstraint("b", "a", name="uq_pairs_b_a"), sa.UniqueConstraint("a", "b", name="uq_pairs_a_b"))
+      `),
+    };
+    const pg = await replay(files, 'postgresql');
+    assert.deepEqual(pg.findings, []);
+    assert.deepEqual(['settings', 'tokens', 'pairs'].map((t) => table(pg, t).uniques.map((u) => u.name ?? u.columns.join())), [[], ['uq_tokens_scope'], ['uq_pairs_b_a']]);
+    // An unnamed primary key takes the name of the unique constraint PostgreSQL left out.
+    assert.equal(table(pg, 'pairs').primaryKeyDatabaseName, 'uq_pairs_a_b');
+    const sqlite = await replay(files, 'sqlite');
+    assert.deepEqual(['settings', 'tokens'].map((t) => table(sqlite, t).uniques.length), [1, 2]);
+  });
+
   it('drops with a column the indexes whose expressions or WHERE clause use it, as PostgreSQL does (warehouse)', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

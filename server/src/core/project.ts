@@ -763,7 +763,7 @@ export class Project {
       const keptSteps = left.size === 0 ? steps : steps.filter((s) => !left.has(s.revision));
       const keptFiles = left.size === 0 ? stepFiles : stepFiles.filter((_, i) => !left.has(steps[i].revision));
       const convention = this.conventionOf(env, resolver);
-      replays.push({ env, graph, heads: graph.heads.filter((h) => !left.has(h)), lineages: superseded !== undefined, dialect, steps: keptSteps, stepFiles: keptFiles, convention, replay: memos.replays.replay(keptSteps, env.name, convention), detached: detachedGraphs.get(env) ?? [] });
+      replays.push({ env, graph, heads: graph.heads.filter((h) => !left.has(h)), lineages: superseded !== undefined, dialect, steps: keptSteps, stepFiles: keptFiles, convention, replay: memos.replays.replay(keptSteps, env.name, convention, dialect), detached: detachedGraphs.get(env) ?? [] });
       yield;
     }
     return { envs, revisionFiles, replays, findings };
@@ -803,7 +803,7 @@ export class Project {
   private withConvention(r: HistoryReplay, resolver: Resolver): HistoryReplay {
     const convention = this.conventionOf(r.env, resolver);
     if (JSON.stringify(convention) === JSON.stringify(r.convention)) return r;
-    return { ...r, convention, replay: this.memos.replays.replay(r.steps, r.env.name, convention) };
+    return { ...r, convention, replay: this.memos.replays.replay(r.steps, r.env.name, convention, r.dialect) };
   }
 
   /**
@@ -826,7 +826,7 @@ export class Project {
         const file = r.stepFiles[i];
         return edited.has(file) ? { revision: s.revision, steps: this.stepsOf(file, r.dialect, r.env.engine, resolver) } : s;
       });
-      return { ...r, steps, replay: memos.replays.replay(steps, r.env.name, r.convention) };
+      return { ...r, steps, replay: memos.replays.replay(steps, r.env.name, r.convention, r.dialect) };
     });
     return { ...known, replays };
   }

@@ -58,10 +58,11 @@ export function baselineFinding(tables: string[], origin: SourceRef): Finding {
 
 /**
  * Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops).
- * `fromEmpty`: what `buildsFromEmpty` says of the whole history, when these revisions hold only some of its ops.
+ * `fromEmpty`: what `buildsFromEmpty` says of the whole history, when these revisions hold only some of its ops;
+ * `dialect`: the database the history runs on, when it is known.
  */
-export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}, fromEmpty = buildsFromEmpty(revisions), hint = databaseHint(revisions)): ReplayResult {
-  const replay = new SchemaReplay(revisions, convention, fromEmpty, hint);
+export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}, fromEmpty = buildsFromEmpty(revisions), hint = databaseHint(revisions), dialect?: string): ReplayResult {
+  const replay = new SchemaReplay(revisions, convention, fromEmpty, hint, dialect);
   for (const { revision, steps } of revisions) for (const step of steps) replay.apply(revision, step);
   return replay.finish();
 }
@@ -341,6 +342,8 @@ class SchemaReplay {
     private readonly fromEmpty: boolean,
     /** The database the history shows it runs on while the dialect is not known (`databaseHint`). */
     private readonly hint: DatabaseHint,
+    /** The database it runs on, when the dialect is known. */
+    private readonly dialect: string | undefined,
   ) {
     for (const { revision, steps } of revisions) {
       for (const { op } of steps) {
@@ -540,8 +543,28 @@ class SchemaReplay {
     if (pkName !== undefined) table.primaryKeyName = pkName;
     else if (pkColumns.length > 0) table.primaryKeyDatabaseName = this.databaseName(table, [], 'pkey');
     for (const c of op.constraints) if (c.spec.kind !== 'primary') this.addConstraint(table, c.spec, c.origin);
+    if (this.onPostgres()) this.dropUniqueOfPrimaryKey(table);
     this.schema.set(key, table);
     this.gone.delete(key);
+  }
+
+  /** Whether the history runs on PostgreSQL: its dialect, else what its ops show. */
+  private onPostgres(): boolean {
+    return this.dialect === 'postgresql' || (this.dialect === undefined && this.hint === 'postgresql');
+  }
+
+  /**
+   * PostgreSQL's CREATE TABLE makes no unique constraint on the primary key's columns (`PrimaryKeyConstraint("key"),
+   * UniqueConstraint("key")`, or `unique=True` on the key): it keeps the primary key alone, named by the unique
+   * constraint when it has no name of its own. Alembic then adds the unique constraint a model declares there.
+   */
+  private dropUniqueOfPrimaryKey(table: TableDef): void {
+    const key = table.primaryKey;
+    const same = table.uniques.filter((u) => u.columns.length === key.length && u.columns.every((c, i) => c === key[i]));
+    if (same.length === 0) return;
+    table.uniques = table.uniques.filter((u) => !same.includes(u));
+    const named = same.find((u) => u.name !== undefined);
+    if (table.primaryKeyName === undefined && named) table.primaryKeyDatabaseName = named.name;
   }
 
   /**

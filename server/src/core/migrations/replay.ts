@@ -26,5 +26,5 @@ export function revisionSteps({ resolver, graph, dialect, after = [] }: { resolv
  * evaluated or that act on something that does not exist at that point.
  */
 export function replayMigrations(input: { resolver: Resolver; graph: RevisionGraph; dialect?: string; after?: RevisionGraph[] }): ReplayResult {
-  return new ReplayGroups().replay(revisionSteps(input), '');
+  return new ReplayGroups().replay(revisionSteps(input), '', {}, input.dialect);
 }

@@ -25,24 +25,24 @@ export class ReplayGroups {
 
   /**
    * The schema the revisions' ops leave, replaying again only the groups whose ops changed; `scope` names the history,
-   * `convention` is the naming convention its ops name constraints by.
+   * `convention` is the naming convention its ops name constraints by, `dialect` the database it runs on when known.
    */
-  replay(revisions: RevisionSteps[], scope: string, convention: NamingConvention = {}): ReplayResult {
-    // Another convention is another history: every name it gives may differ.
-    scope = `${scope}\0${JSON.stringify(convention)}`;
+  replay(revisions: RevisionSteps[], scope: string, convention: NamingConvention = {}, dialect?: string): ReplayResult {
+    // Another convention is another history: every name it gives may differ; so is another database.
+    scope = `${scope}\0${JSON.stringify(convention)}\0${dialect ?? ''}`;
     const inputs: unknown[] = new Array(revisions.length * 2);
     revisions.forEach((r, i) => {
       inputs[2 * i] = r.revision;
       inputs[2 * i + 1] = r.steps;
     });
     return this.memo.get(`${scope}\0all`, inputs, () => {
-      const result = this.grouped(revisions, inputs, scope, convention);
+      const result = this.grouped(revisions, inputs, scope, convention, dialect);
       return { ...result, findings: foldTableNotes(result.findings) };
     });
   }
 
   /** The replay of the revisions in groups of tables, or whole when an op reaches into tables it does not name. */
-  private grouped(revisions: RevisionSteps[], inputs: unknown[], scope: string, convention: NamingConvention): ReplayResult {
+  private grouped(revisions: RevisionSteps[], inputs: unknown[], scope: string, convention: NamingConvention, dialect: string | undefined): ReplayResult {
     let state = this.scopes.get(scope);
     if (!state) this.scopes.set(scope, (state = { groups: new TableGroups(), linked: new WeakSet() }));
     for (const { steps } of revisions) {
@@ -51,12 +51,12 @@ export class ReplayGroups {
         const keys = tablesOf(op);
         // The tables an op's conditions test are replayed with its own: the replay decides them there.
         const tested = when?.map((w) => testedTables(w.test));
-        if (keys === undefined || tested?.includes(undefined)) return this.whole(revisions, inputs, scope, convention);
+        if (keys === undefined || tested?.includes(undefined)) return this.whole(revisions, inputs, scope, convention, dialect);
         state.groups.link(tested ? [...keys, ...tested.flatMap((t) => t!)] : keys);
       }
       state.linked.add(steps);
     }
-    return this.inGroups(revisions, scope, state, convention);
+    return this.inGroups(revisions, scope, state, convention, dialect);
   }
 
   /** Forgets entries not used since the last sweep. */
@@ -70,11 +70,11 @@ export class ReplayGroups {
     this.scopes.clear();
   }
 
-  private whole(revisions: RevisionSteps[], inputs: unknown[], scope: string, convention: NamingConvention): ReplayResult {
-    return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions, convention));
+  private whole(revisions: RevisionSteps[], inputs: unknown[], scope: string, convention: NamingConvention, dialect: string | undefined): ReplayResult {
+    return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions, convention, undefined, undefined, dialect));
   }
 
-  private inGroups(revisions: RevisionSteps[], scope: string, state: ScopeState, convention: NamingConvention): ReplayResult {
+  private inGroups(revisions: RevisionSteps[], scope: string, state: ScopeState, convention: NamingConvention, dialect: string | undefined): ReplayResult {
     const last = state.last;
     const incremental = this.incrementalLayout(revisions, state);
     const layout = incremental ?? fullLayout(revisions, state.groups);
@@ -89,7 +89,7 @@ export class ReplayGroups {
       const result = this.memo.get(`${scope}\0${group}\0${fromEmpty}\0${hint}`, pairs, () => {
         const steps: RevisionSteps[] = [];
         for (let i = 0; i < pairs.length; i += 2) steps.push({ revision: pairs[i] as string, steps: [pairs[i + 1] as OpStep] });
-        return applyRevisionOps(steps, convention, fromEmpty, hint);
+        return applyRevisionOps(steps, convention, fromEmpty, hint, dialect);
       });
       results.push(result);
     }
