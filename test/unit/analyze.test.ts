@@ -199,6 +199,17 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     }
   });
 
+  it('says why a use_alter foreign key that create_table writes is missing on PostgreSQL (mealie)', async () => {
+    const models = ['class Team(Base):', '    __tablename__ = "teams"', '    id = sa.Column(sa.Integer, primary_key=True)', py(USERS).trimEnd(), '    team_id = sa.Column(sa.Integer, sa.ForeignKey("teams.id", use_alter=True))', ''].join('\n');
+    const upgrade = `
+      op.create_table("teams", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("team_id", sa.Integer()),
+          sa.ForeignKeyConstraint(["team_id"], ["teams.id"], use_alter=True), sa.PrimaryKeyConstraint("id"))
+    `;
+    const found = (await analysis(upgrade, { 'app/models.py': modelFile(models) })).filter((f) => f.severity === 'warning');
+    assert.deepEqual(found.map((f) => f.message), ['Foreign key (team_id) -> teams(id) of "users" is not in the migrations (their create_table writes it with use_alter=True, which CREATE TABLE leaves out where the database can ALTER a table: only metadata.create_all() adds it later) (head a1).']);
+  });
+
   it("reports a foreign key whose ON DELETE action changed, as Alembic does; NO ACTION is the default", async () => {
     const models = (ondelete: string): string =>
       ['class Team(Base):', '    __tablename__ = "teams"', '    id = sa.Column(sa.Integer, primary_key=True)', py(USERS).trimEnd(), `    team_id = sa.Column(sa.Integer, sa.ForeignKey("teams.id"${ondelete}))`, ''].join('\n');

@@ -291,6 +291,34 @@ describe('migrations: replaying column ops', () => {
     assert.deepEqual(['settings', 'tokens'].map((t) => table(sqlite, t).uniques.length), [1, 2]);
   });
 
+  it("leaves out create_table's use_alter foreign keys where the database can ALTER a table, as SQLAlchemy does (mealie)", async () => {
+    const files = {
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+        op.create_table(
+            "recipes",
+            sa.Column("id", sa.Integer(), nullable=False),
+            sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", use_alter=True)),
+            sa.Column("owner_id", sa.Integer()),
+            sa.ForeignKeyConstraint(["owner_id"], ["users.id"], use_alter=True, name="fk_recipes_owner"),
+            sa.PrimaryKeyConstraint("id"),
+        )
+      `),
+      // What create_table left out, made by a later op (an add_column's key is made with ALTER whatever it says).
+      'v/b.py': rev('b', 'a', `
+        op.create_foreign_key("fk_recipes_owner", "recipes", "users", ["owner_id"], ["id"])
+        op.add_column("users", sa.Column("best_id", sa.Integer(), sa.ForeignKey("recipes.id", use_alter=True)))
+      `),
+    };
+    const keys = (r: Awaited<ReturnType<typeof replay>>): string[][] => ['recipes', 'users'].map((t) => table(r, t).foreignKeys.map((k) => k.columns.join()));
+    for (const dialect of ['postgresql', 'mysql']) {
+      const r = await replay(files, dialect);
+      assert.deepEqual([r.findings, keys(r)], [[], [['owner_id'], ['best_id']]], dialect);
+    }
+    const sqlite = await replay(files, 'sqlite');
+    assert.deepEqual([sqlite.findings, keys(sqlite)], [[], [['user_id', 'owner_id'], ['best_id']]]);
+  });
+
   it('drops with a column the indexes whose expressions or WHERE clause use it, as PostgreSQL does (warehouse)', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

@@ -559,7 +559,8 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
     // revision drops theirs, and must make the model's).
     if ((mig.partial && !other) || mig.unreadForeignKeys || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
     if (fk.columns.some((c) => !mig.columns.has(c))) continue;
-    const differs = other ? ` (the migrations have this key with ${fkActions(other)})` : '';
+    const leftOut = !other && mig.leftOutAlterKeys?.some((m) => fkMatches(fk, m));
+    const differs = other ? ` (the migrations have this key with ${fkActions(other)})` : leftOut ? ' (their create_table writes it with use_alter=True, which CREATE TABLE leaves out where the database can ALTER a table: only metadata.create_all() adds it later)' : '';
     push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations${differs} (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
   // A constraint op whose table could not be read may have dropped (and made again) any of the migrations' keys; a

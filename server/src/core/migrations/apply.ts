@@ -544,8 +544,20 @@ class SchemaReplay {
     else if (pkColumns.length > 0) table.primaryKeyDatabaseName = this.databaseName(table, [], 'pkey');
     for (const c of op.constraints) if (c.spec.kind !== 'primary') this.addConstraint(table, c.spec, c.origin);
     if (this.onPostgres()) this.dropUniqueOfPrimaryKey(table);
+    // SQLAlchemy's CREATE TABLE leaves out a use_alter foreign key where the database can ALTER a table (all but
+    // SQLite), for metadata.create_all() to add later; op.create_table never adds it.
+    const leftOut = this.altersTables() ? table.foreignKeys.filter((fk) => fk.useAlter) : [];
+    if (leftOut.length > 0) {
+      table.foreignKeys = table.foreignKeys.filter((fk) => !leftOut.includes(fk));
+      table.leftOutAlterKeys = leftOut;
+    }
     this.schema.set(key, table);
     this.gone.delete(key);
+  }
+
+  /** Whether the history runs on a database that can ALTER a table's constraints (not SQLite): its dialect, else what its ops show. */
+  private altersTables(): boolean {
+    return this.dialect !== undefined ? this.dialect !== 'sqlite' : this.hint !== undefined;
   }
 
   /** Whether the history runs on PostgreSQL: its dialect, else what its ops show. */

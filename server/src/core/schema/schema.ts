@@ -248,6 +248,8 @@ export interface TableDef {
   unreadConstraints?: boolean;
   /** A foreign key of it could not be read (its target, or a ForeignKeyConstraint): its foreign keys are not compared. */
   unreadForeignKeys?: boolean;
+  /** Migration side: the use_alter foreign keys its create_table wrote and the database did not get (`SchemaReplay`). */
+  leftOutAlterKeys?: ForeignKeyDef[];
   /** Migration side: created outside the migrations, so its column list is not known in full. */
   partial?: boolean;
   /**
