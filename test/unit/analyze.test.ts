@@ -199,6 +199,18 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     }
   });
 
+  it('reports an enum of another type name as a type change on PostgreSQL, where the column compiles to that name (simplelogin)', async () => {
+    const models = ['import enum', 'class Plan(enum.Enum):', '    monthly = 1', '    yearly = 2', 'class Sub(Base):', '    __tablename__ = "subs"', '    id = sa.Column(sa.Integer, primary_key=True)', '    plan = sa.Column(sa.Enum(Plan), nullable=False)', ''].join('\n');
+    const upgrade = (name: string, values = '"monthly", "yearly"'): string => `op.create_table("subs", sa.Column("id", sa.Integer(), nullable=False), sa.Column("plan", sa.Enum(${values}, name="${name}"), nullable=False), sa.PrimaryKeyConstraint("id"))`;
+    const warnings = async (text: string, ini?: string): Promise<string[]> => (await analysis(text, { 'app/models.py': modelFile(models), ...(ini ? { 'alembic.ini': ini } : {}) })).filter((f) => f.severity === 'warning').map((f) => f.message);
+    assert.deepEqual(await warnings(upgrade('plan')), []);
+    assert.deepEqual(await warnings(upgrade('plan2')), ['Type of "subs.plan" differs: the model has sa.Enum(Plan), the migrations have sa.Enum("monthly", "yearly", name="plan2"); PostgreSQL enum types "plan" and "plan2" (head a1).']);
+    // Other values under another name: the type change says it all.
+    assert.deepEqual((await warnings(upgrade('plan2', '"monthly"'))).map((m) => m.slice(0, 30)), ['Type of "subs.plan" differs: t']);
+    // MySQL's ENUM carries no name.
+    assert.deepEqual(await warnings(upgrade('plan2'), INI.replace('postgresql', 'mysql')), []);
+  });
+
   it('says why a use_alter foreign key that create_table writes is missing on PostgreSQL (mealie)', async () => {
     const models = ['class Team(Base):', '    __tablename__ = "teams"', '    id = sa.Column(sa.Integer, primary_key=True)', py(USERS).trimEnd(), '    team_id = sa.Column(sa.Integer, sa.ForeignKey("teams.id", use_alter=True))', ''].join('\n');
     const upgrade = `

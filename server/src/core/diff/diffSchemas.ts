@@ -2,7 +2,7 @@ import { idList, makeFinding, type Finding, type FindingCode } from '../findings
 import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
-import { enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
+import { databaseEnumName, differentEnumTypes, enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 import { isLibraryFile } from '../models/libraryModels';
 import { SQL_FILE } from '../migrations/apply';
@@ -315,14 +315,16 @@ function diffTable(d: TableDiff): void {
       // A non-native enum (SQLite, Oracle, SQL Server, native_enum=False) is a VARCHAR: its values are not compared, only
       // the length they need (in typesDiffer), as Alembic compares the VARCHAR.
       const nativeEnum = !enumsAreVarchar(d.dialect) && col.type.args.native_enum !== false && other.type.args.native_enum !== false;
-      if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type) && nativeEnum) {
+      // On PostgreSQL an enum of another name is another type, whatever its values: a type change, as Alembic sees it.
+      const enumTypes = d.dialect === 'postgresql' && differentEnumTypes(col.type, other.type) ? [databaseEnumName(col.type), databaseEnumName(other.type)] : undefined;
+      if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type) && nativeEnum && !enumTypes) {
         // neutron-vpnaas, the dialect unknown: only PostgreSQL keeps the values of the type of that name.
         const elsewhere = other.valuesElsewhere && !enumValuesDiffer(col.type, { ...other.type, enumValues: other.valuesElsewhere });
         const where = elsewhere ? ` on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])` : '';
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')}${where} (${headText}).`, col.name, migRef);
       } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
         const lengths = storedEnumLengths(col.type, other.type, d.dialect);
-        const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : '';
+        const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : enumTypes ? `; PostgreSQL enum types "${enumTypes[0]}" and "${enumTypes[1]}"` : '';
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef);
       }
     } else if (col.type && unknown.has('type') && other.typeAlternatives?.every((alt) => typesDiffer(col.type!, alt, { dialect: d.dialect }))) {

@@ -349,6 +349,8 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   if (!a.family || !b.family) return false;
   // Where the database may have enums, a non-native enum (a VARCHAR) is not the enum type a native one is.
   if (a.family === 'ENUM' && b.family === 'ENUM' && !enumsAreVarchar(options.dialect) && isNativeEnum(a) !== isNativeEnum(b)) return true;
+  // PostgreSQL's enum is a type of its own, which a column's type compiles to by name: two names are two types.
+  if (options.dialect === 'postgresql' && differentEnumTypes(a, b)) return true;
   const stored = storedEnumLengths(a, b, options.dialect);
   if (stored) return stored[0] !== stored[1];
   // A non-native enum is a VARCHAR: against one of no length, Alembic finds no difference (fides' Enum(..., native_enum=False) and String()).
@@ -385,6 +387,13 @@ export function enumsAreVarchar(dialect: string | undefined): boolean {
 export function typeMakesCheck(type: TypeCheck['type'], dialect: string | undefined): boolean {
   if (type.family === 'BOOLEAN') return dialect !== 'postgresql';
   return !type.native || dialect === undefined || !NATIVE_ENUM.has(dialect);
+}
+
+/** Whether two native enums are types of different names (`planenum` and `planenum2`); not when a name is unknown. */
+export function differentEnumTypes(a: SqlType, b: SqlType): boolean {
+  const x = databaseEnumName(a);
+  const y = databaseEnumName(b);
+  return x !== undefined && y !== undefined && x !== y;
 }
 
 /** Whether a type is an enum the database keeps as a type of its own (where it has enums). */
