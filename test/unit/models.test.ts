@@ -1857,4 +1857,21 @@ describe("models -> schema: a Core Table in its MetaData's default schema", () =
     });
     assert.deepEqual([...tables.keys()].sort(), ['other.elsewhere', 'resource_pools.direct', 'resource_pools.pool_users', 'resource_pools.pools']);
   });
+
+  it("names a Core table's indexes by the convention of the MetaData a declarative_base(metadata=...) holds (indico)", async () => {
+    const tables = await modelTables({
+      'app/models.py': `
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        metadata = sa.MetaData(naming_convention={"ix": "%(table_name)s_%(column_0_name)s_idx"})
+        Base = declarative_base(metadata=metadata)
+        members = sa.Table("members", Base.metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("user_id", sa.Integer, index=True))
+        class User(Base):
+            __tablename__ = "users"
+            id = sa.Column(sa.Integer, primary_key=True)
+            email = sa.Column(sa.String, index=True)
+      `,
+    });
+    assert.deepEqual(['members', 'users'].map((t) => tables.get(t)!.indexes.map((i) => i.name)), [['members_user_id_idx'], ['users_email_idx']]);
+  });
 });

@@ -12,7 +12,7 @@ import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type 
 import { computedTableName, flaskTableName } from './tableNames';
 import { isLibraryFile } from './libraryModels';
 import { mapperMixinOf, readHistoryRecipe, type HistoryRecipe } from './historyRecipe';
-import { conventionName, metadataKey, metadataKeyOf, readNamingConvention, registryCall, type NamingConvention } from './naming';
+import { conventionName, metadataKey, metadataKeyOf, namingConventionOf, readNamingConvention, registryCall, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
 export interface ModelSchema {
@@ -1107,14 +1107,12 @@ class ModelReader {
     return readNamingConvention(this.resolver, root);
   }
 
+  /**
+   * The naming convention of a Core table's MetaData: a `MetaData(...)` variable, or `Base.metadata` of a declarative
+   * base, a class (renku's `metadata = metadata_obj`) or one `declarative_base(metadata=...)` made (indico's).
+   */
   private metadataConvention(file: string, metadataExpr: Expr | undefined): NamingConvention {
-    if (!metadataExpr) return {};
-    const v = this.resolver.resolve(file, metadataExpr);
-    if (v.t === 'expr' && v.e.k === 'call') return readNamingConvention(this.resolver, { kind: 'declarative', call: { file: v.file, e: v.e } });
-    // `Base.metadata` of a declarative base class: the MetaData its root uses (renku's `metadata = metadata_obj`).
-    const owner = metadataExpr.k === 'attr' && metadataExpr.name === 'metadata' ? this.resolver.resolve(file, metadataExpr.obj) : undefined;
-    const root = owner?.t === 'class' ? this.graph.rootOf({ file: owner.file, cls: owner.cls }) : undefined;
-    return root ? this.conventionOf(root) : {};
+    return namingConventionOf(this.graph, file, metadataExpr) ?? {};
   }
 
   private metadataSchema(root: DeclarativeRoot): string | undefined {
