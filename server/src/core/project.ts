@@ -21,9 +21,9 @@ import { applyBaselineSetting } from './config/baseline';
 import { applyIncludeObjectRules, readIncludeObjectRules, type ConfigOption, type ExcludeRule } from './config/includeObject';
 import { parseIni, prependSysPaths } from './config/alembicIni';
 import { unknownDialectNote } from './diff/unknownDialect';
-import { applyCompareOptions, readCompareOptions, type CompareOptions } from './config/compareOptions';
+import { applyCompareOptions, readCompareOptions, settleByRequirements, type CompareOptions } from './config/compareOptions';
 import { loadedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
-import { alembicWithoutTypeComparison, pydanticOne } from './config/packageRequirements';
+import { pydanticOne } from './config/packageRequirements';
 import { isRequirementsFile } from './config/requirementsFile';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
@@ -513,9 +513,8 @@ export class Project {
       const targeted = targetedModels(owners ? models.tables.filter((t) => owners.get(t)!.includes(i)) : models.tables, replay.schema, target, loads);
       const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
       const asWritten = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
-      // Where env.py leaves compare_type to Alembic's default, the Alembic the project requires decides it.
-      const olderAlembic = asWritten.typeByDefault ? alembicWithoutTypeComparison(this.nearestRequirements(envPy, requirements)) : undefined;
-      const compare = olderAlembic ? { ...asWritten, type: false, typeOffBy: olderAlembic } : asWritten;
+      // The Alembic the project requires decides what env.py leaves to its defaults, and whether CHECK constraints count.
+      const compare = settleByRequirements(asWritten, this.nearestRequirements(envPy, requirements));
       // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
       // comparing with what the others make would report every table they create as missing. The revision-cycle
       // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.

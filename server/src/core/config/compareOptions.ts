@@ -3,6 +3,7 @@ import type { Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
 import { loweredToNote } from '../findings';
+import { alembicComparingChecksByDefault, alembicWithoutCheckComparison, alembicWithoutTypeComparison } from './packageRequirements';
 
 /**
  * What the environment's autogenerate compares beyond tables, columns, nullability, indexes and constraints, as
@@ -11,7 +12,8 @@ import { loweredToNote } from '../findings';
  * way we can read (it calls no `configure(...)`, or passes options built elsewhere, then `spread`), so nothing is
  * assumed, but a server default's difference is only a note where options are spread (Alembic's default is off). And how
  * it writes revisions: `render_as_batch=` (per-table changes in batch blocks). Named CHECK constraints only where
- * `autogenerate_plugins=` names the `checkconstraint_byname` plugin (opt-in since Alembic 1.20; 1.19 had it on).
+ * `autogenerate_plugins=` names the `checkconstraint_byname` plugin (opt-in since Alembic 1.19.2; 1.19.0 and 1.19.1
+ * had it on by default, and Alembic before 1.19 compares none).
  */
 export interface CompareOptions {
   serverDefault?: boolean;
@@ -23,18 +25,24 @@ export interface CompareOptions {
   /** The comparison functions env.py passes as these options (by name): they decide column by column, at run time. */
   functions?: { serverDefault?: string; type?: string };
   renderAsBatch?: boolean;
-  checkConstraints?: boolean;
+  /**
+   * `'default'`: env.py writes no `autogenerate_plugins`, and Alembic's default plugins decide, which depends on its
+   * version: they compare named CHECK constraints in 1.19.0 and 1.19.1 alone (off here unless a requirement says so).
+   */
+  checkConstraints?: boolean | 'default';
+  /** The project's requirement of an Alembic before 1.19 (`alembic==1.18.5`), which compares no CHECK constraint. */
+  checksOffBy?: string;
   /** `version_table="..."`: the table Alembic keeps the revision in, in place of alembic_version. */
   versionTable?: string;
   /** env.py spreads options from something it does not spell out (`**self.context_kwargs`): those may set any. */
   spread?: true;
 }
 
-/** The plugin names that turn on the comparison of named CHECK constraints (Alembic 1.20, and 1.19's own name). */
+/** The plugin names that turn on the comparison of named CHECK constraints (Alembic 1.19.2 on, and 1.19.0's own name). */
 const CHECK_PLUGINS = new Set(['alembic.ext.checkconstraint_byname', 'alembic.ext.*', 'alembic.autogenerate.checkconstraint_byname']);
 
 /** The options that are on or off. */
-type CompareFlag = Exclude<keyof CompareOptions, 'functions' | 'versionTable' | 'typeByDefault' | 'typeOffBy' | 'spread'>;
+type CompareFlag = Exclude<keyof CompareOptions, 'functions' | 'versionTable' | 'typeByDefault' | 'typeOffBy' | 'checksOffBy' | 'spread'>;
 
 /** The keyword that sets each option. */
 const KEYWORDS = new Map<string, CompareFlag>([
@@ -128,12 +136,12 @@ function settle(found: CompareOptions, unknown: boolean): CompareOptions {
   // Options spread from something env.py does not spell out may set either.
   const versionTable = found.versionTable !== undefined ? { versionTable: found.versionTable } : {};
   if (unknown) {
-    const onlyIfTrue = (v: boolean | undefined): true | undefined => (v === true ? true : undefined);
+    const onlyIfTrue = (v: unknown): true | undefined => (v === true ? true : undefined);
     // Written beside the spread, a keyword is final: the spread cannot give it again (Python refuses a repeated keyword).
     return { serverDefault: found.serverDefault === false ? false : onlyIfTrue(found.serverDefault), type: found.type === false ? false : undefined, renderAsBatch: onlyIfTrue(found.renderAsBatch), checkConstraints: onlyIfTrue(found.checkConstraints), ...versionTable, spread: true };
   }
   const typeByDefault = found.type === undefined ? { typeByDefault: true as const } : {};
-  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, ...typeByDefault, renderAsBatch: found.renderAsBatch ?? false, checkConstraints: found.checkConstraints ?? false, ...versionTable };
+  return { serverDefault: found.serverDefault ?? false, type: found.type ?? true, ...typeByDefault, renderAsBatch: found.renderAsBatch ?? false, checkConstraints: found.checkConstraints ?? 'default', ...versionTable };
 }
 
 /**
@@ -190,7 +198,7 @@ class OptionsReader {
       option === 'renderAsBatch' ? this.always(file, value, scope, 0, truthy)
       : option === 'checkConstraints' ? this.always(file, value, scope, 0, namesCheckPlugin)
       : !this.always(file, value, scope, 0, (v) => v === false);
-    this.found[option] = (this.found[option] ?? false) || on;
+    this.found[option] = this.found[option] === true || on;
   }
 
   /** The name of the function a value is (a `def` of env.py or of a module it imports, or a lambda), if it is one. */
@@ -401,6 +409,19 @@ function functionScope(def: DefStmt, outer: Scope): Scope {
 }
 
 /**
+ * The options as the Alembic the project requires settles what env.py leaves to its defaults (`requirements`: the
+ * files that say what it requires): compare_type is off before 1.12; no CHECK constraint is compared before 1.19,
+ * whatever env.py says, and named ones are on 1.19.0 and 1.19.1 unless env.py writes its own `autogenerate_plugins`.
+ */
+export function settleByRequirements(options: CompareOptions, requirements: Array<{ path: string; text: string }>): CompareOptions {
+  const typeOffBy = options.typeByDefault ? alembicWithoutTypeComparison(requirements) : undefined;
+  const checksOffBy = alembicWithoutCheckComparison(requirements);
+  const checksOn = !checksOffBy && options.checkConstraints === 'default' && alembicComparingChecksByDefault(requirements) !== undefined;
+  if (!typeOffBy && !checksOffBy && !checksOn) return options;
+  return { ...options, ...(typeOffBy && { type: false, typeOffBy }), ...(checksOffBy ? { checkConstraints: false, checksOffBy } : checksOn ? { checkConstraints: true } : {}) };
+}
+
+/**
  * Lowers to information the findings of what this environment's autogenerate does not compare: a server default
  * unless env.py turns `compare_server_default` on, a type when it sets `compare_type=False`. They are still real
  * differences, but `alembic check` and `revision --autogenerate` are silent on them, so they are notes (and a
@@ -409,7 +430,9 @@ function functionScope(def: DefStmt, outer: Scope): Scope {
 export function applyCompareOptions(all: SchemaChange[], options: CompareOptions): SchemaChange[] {
   // A server default that only backs a Python-side default: reported where compare_server_default is on, as Alembic.
   const changes = options.serverDefault === true ? all : all.filter((c) => !(c.kind === 'alter-column' && c.backfill));
-  if (options.serverDefault !== false && !options.spread && options.type !== false && options.checkConstraints !== false && !options.functions) return changes;
+  // Alembic's default plugins leave CHECK constraints out, but for versions a requirement picks out (see settleByRequirements).
+  const checksOff = options.checkConstraints === false || options.checkConstraints === 'default';
+  if (options.serverDefault !== false && !options.spread && options.type !== false && !checksOff && !options.functions) return changes;
   return changes.map((c): SchemaChange => {
     const f = c.finding;
     if (f.severity !== 'warning' && f.severity !== 'error') return c;
@@ -421,7 +444,7 @@ export function applyCompareOptions(all: SchemaChange[], options: CompareOptions
     const why =
       f.code === 'default-mismatch' && options.serverDefault === false ? 'env.py leaves compare_server_default off'
       : f.code === 'type-mismatch' && options.type === false ? (options.typeOffBy ? `the project requires ${options.typeOffBy}, whose autogenerate compares types only where env.py sets compare_type (the default since Alembic 1.12)` : 'env.py sets compare_type=False')
-      : (f.code === 'missing-check' || f.code === 'extra-check') && options.checkConstraints === false ? "env.py's autogenerate_plugins do not name alembic.ext.checkconstraint_byname"
+      : (f.code === 'missing-check' || f.code === 'extra-check') && checksOff ? (options.checksOffBy ? `the project requires ${options.checksOffBy}, whose autogenerate does not compare CHECK constraints (named ones are compared from Alembic 1.19 on)` : "env.py's autogenerate_plugins do not name alembic.ext.checkconstraint_byname")
       : undefined;
     return why ? { ...c, finding: loweredToNote(f, `Alembic does not compare it here: ${why}.`) } : c;
   });
