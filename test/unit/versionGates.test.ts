@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readProjectFiles } from '../../server/src/node/readProject';
 import { Project } from '../../server/src/core/project';
 import { alembicComparingChecksByDefault, alembicWithoutCheckComparison } from '../../server/src/core/config/packageRequirements';
 import { py, testParser } from './helpers';
@@ -88,5 +92,31 @@ describe('version gates: what the Alembic and SQLAlchemy the project requires co
     project.setFile('requirements.txt', 'alembic==1.19.1\n');
     project.setFile('migrations/env.py', `from alembic import context\n${PLUGINS_WITHOUT_IT.replace('"alembic.autogenerate.*"', '"alembic.autogenerate.*", "~alembic.autogenerate.checkconstraint_byname"')}\n`);
     assert.match(missingCheck(project), /^information: .*autogenerate_plugins do not name/);
+  });
+
+  it("reads the pins of a requirements/ folder as the requirements of the folder that holds it (pypi/warehouse's requirements/main.txt)", async () => {
+    const project = await checkProject(PLUGIN_NAMED);
+    project.setFile('requirements/main.in', 'alembic>=1.18.5\n');
+    project.setFile('requirements/main.txt', 'alembic==1.18.5 \\\n    --hash=sha256:06d8\n');
+    assert.match(missingCheck(project), /^information: .*the project requires alembic==1\.18\.5 \(requirements\/main\.txt\), whose autogenerate/);
+    // Only files directly in it, and only pip's: a deeper folder's or another kind say nothing.
+    project.removeFile('requirements/main.txt');
+    project.removeFile('requirements/main.in');
+    project.setFile('requirements/old/main.txt', 'alembic==1.18.5\n');
+    project.setFile('requirements/main.lock', 'alembic==1.18.5\n');
+    assert.equal(missingCheck(project), 'warning: ');
+  });
+
+  it('reads the .txt and .in files directly in a requirements/ folder from disk, and no others there', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-requirements-'));
+    try {
+      for (const file of ['requirements/main.txt', 'requirements/dev.in', 'requirements/README.md', 'requirements/old/main.txt', 'docs/notes.txt', 'requirements-dev.txt']) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), 'alembic==1.18.5\n');
+      }
+      assert.deepEqual([...readProjectFiles(dir).files.keys()].sort(), ['requirements-dev.txt', 'requirements/dev.in', 'requirements/main.txt']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

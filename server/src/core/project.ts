@@ -24,7 +24,7 @@ import { unknownDialectNote } from './diff/unknownDialect';
 import { applyCompareOptions, readCompareOptions, settleByRequirements, type CompareOptions } from './config/compareOptions';
 import { loadedModuleFiles, readTargetConvention, readTargetMetadata, readTargetMetadataSource } from './config/targetMetadata';
 import { pydanticOne } from './config/packageRequirements';
-import { isRequirementsFile } from './config/requirementsFile';
+import { isRequirementsFile, requirementsFolderOf } from './config/requirementsFile';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
 import type { NamingConvention } from './models/naming';
 import { isLibraryFile, LIBRARY_IMPORT_HINT, libraryModuleFile, libraryModuleText } from './models/libraryModels';
@@ -957,10 +957,8 @@ function tableHasNoneDefault(t: TableDef): boolean {
 function requirementsByFolder(files: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const f of files) {
-    const slash = f.lastIndexOf('/');
-    const name = f.slice(slash + 1);
-    if (!isRequirementsFile(name)) continue;
-    const folder = slash < 0 ? '' : f.slice(0, slash);
+    if (!isRequirementsFile(f)) continue;
+    const folder = requirementsFolderOf(f);
     const list = out.get(folder);
     if (list) list.push(f);
     else out.set(folder, [f]);

@@ -28,7 +28,7 @@ export const INDEXED_NOTIFICATION = 'alembicDrift/indexed';
 /** Sent after every analysis: all findings, those at warning or error level, and the most heads of any environment. */
 export const ANALYZED_NOTIFICATION = 'alembicDrift/analyzed';
 
-const WATCHED_GLOBS = ['**/*.py', '**/alembic.ini', '**/*.ini', '**/script.py.mako', '**/pyproject.toml', '**/requirements*.txt', '**/requirements*.in', '**/setup.cfg', '**/Pipfile'];
+const WATCHED_GLOBS = ['**/*.py', '**/alembic.ini', '**/*.ini', '**/script.py.mako', '**/pyproject.toml', '**/requirements*.txt', '**/requirements*.in', '**/requirements/*.txt', '**/requirements/*.in', '**/setup.cfg', '**/Pipfile'];
 const DEFAULT_DEBOUNCE_MS = 25;
 /** How long an analysis runs before it lets other messages through. */
 const SLICE_MS = 8;

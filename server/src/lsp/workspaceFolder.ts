@@ -122,7 +122,7 @@ export class WorkspaceFolder {
 
   /** Re-reads one file after a change on disk (created, changed or deleted), unless the editor holds it open. */
   refreshFromDisk(file: string): void {
-    if (this.open.has(file) || !isProjectFile(path.posix.basename(file))) return;
+    if (this.open.has(file) || !isProjectFile(file)) return;
     this.changeFile(file, () => this.readFromDisk(file));
     if (file === 'pyproject.toml') this.readSettings();
   }

@@ -38,11 +38,11 @@ export const TOO_LARGE_REASON = `is larger than ${MAX_FILE_BYTES / 1024 / 1024} 
 const MAX_FILES = 50_000;
 
 /**
- * Whether a file is one the engine reads: Python sources, the configs that declare Alembic environments, and the files
- * that say what the project requires (which Alembic it runs).
+ * Whether a file, by its path in the project, is one the engine reads: Python sources, the configs that declare Alembic
+ * environments, and the files that say what the project requires (which Alembic it runs).
  */
-export function isProjectFile(name: string): boolean {
-  return name.endsWith('.py') || name.endsWith('.ini') || name === 'script.py.mako' || isRequirementsFile(name);
+export function isProjectFile(file: string): boolean {
+  return file.endsWith('.py') || file.endsWith('.ini') || file === 'script.py.mako' || file.endsWith('/script.py.mako') || isRequirementsFile(file);
 }
 
 const DECODER = new TextDecoder('utf-8', { fatal: false });
@@ -150,7 +150,7 @@ function walkProject(root: string, skipped: SkippedFile[], onFile: (rel: string,
         stack.push(childRel);
         continue;
       }
-      if (!isProjectFile(entry.name)) continue;
+      if (!isProjectFile(childRel)) continue;
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       if (++count > MAX_FILES) {
         skipped.push({ file: childRel, reason: `the project has more than ${MAX_FILES} Python and config files; the rest were not read` });
