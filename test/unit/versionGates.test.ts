@@ -119,4 +119,64 @@ describe('version gates: what the Alembic and SQLAlchemy the project requires co
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('reports no index on an expression, on either side, where the project requires a SQLAlchemy before 2.0, whose inspector skips them (indico)', async () => {
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n');
+    project.setFile('migrations/env.py', 'from alembic import context\ncontext.configure(target_metadata=None)\n');
+    project.setFile(
+      'app/models.py',
+      py(`
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class User(Base):
+            __tablename__ = "users"
+            __table_args__ = (sa.Index("ix_users_email_lower", sa.func.lower(sa.column("email"))),)
+            id = sa.Column(sa.Integer, primary_key=True)
+            email = sa.Column(sa.String)
+            affiliation = sa.Column(sa.String, index=True)
+      `),
+    );
+    project.setFile(
+      'migrations/versions/a1.py',
+      py(`
+        from alembic import op
+        import sqlalchemy as sa
+        revision = "a1"
+        down_revision = None
+        def upgrade():
+            op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String()), sa.Column("affiliation", sa.String()))
+            op.create_index(op.f("ix_users_affiliation_lower"), "users", [sa.text("lower(affiliation)")])
+      `),
+    );
+    const indexes = (): string[] =>
+      project
+        .analyze()
+        .findings.filter((f) => f.code.endsWith('-index'))
+        .map((f) => `${f.severity} ${f.code} ${f.message.replace(/^.*?Index "([^"]+)".*?\.(?: |$)/, '$1 ')}`.trim())
+        .sort();
+    assert.deepEqual(indexes(), [
+      'warning extra-index ix_users_affiliation_lower',
+      'warning missing-index ix_users_affiliation',
+      'warning missing-index ix_users_email_lower',
+    ]);
+    project.setFile('requirements.in', 'alembic\nsqlalchemy<2  # major upgrade\n');
+    const why = 'Alembic does not compare it here: the project requires sqlalchemy<2 (requirements.in), whose inspector does not reflect indexes on expressions';
+    assert.deepEqual(indexes(), [
+      `information extra-index ix_users_affiliation_lower ${why}.`,
+      `information missing-index ix_users_email_lower ${why}, so Alembic leaves the model's out too.`,
+      'warning missing-index ix_users_affiliation',
+    ]);
+    const notes = (): number => indexes().filter((f) => f.startsWith('information')).length;
+    // SQLAlchemy 2 reflects them on PostgreSQL.
+    project.setFile('requirements.in', 'sqlalchemy>=1.4\n');
+    assert.equal(notes(), 0);
+    // A database not known (indico's alembic.ini has no URL) is taken as PostgreSQL; MySQL's inspector reads them otherwise.
+    project.setFile('requirements.in', 'sqlalchemy<2\n');
+    project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\n');
+    assert.equal(notes(), 2);
+    project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = mysql://localhost/app\n');
+    assert.equal(notes(), 0);
+  });
 });

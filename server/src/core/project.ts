@@ -513,8 +513,8 @@ export class Project {
       const targeted = targetedModels(owners ? models.tables.filter((t) => owners.get(t)!.includes(i)) : models.tables, replay.schema, target, loads);
       const rules = hasEnvPy ? memos.includeRules.get(`${envPy}\0${env.configFile ?? ''}\0${env.section ?? ''}`, () => readIncludeObjectRules({ resolver, file: envPy, configOption: this.configOption(env) })) : [];
       const asWritten = hasEnvPy ? memos.compareOptions.get(envPy, () => readCompareOptions({ resolver, file: envPy, migrateFiles })) : {};
-      // The Alembic the project requires decides what env.py leaves to its defaults, and whether CHECK constraints count.
-      const compare = settleByRequirements(asWritten, this.nearestRequirements(envPy, requirements));
+      // The Alembic and SQLAlchemy the project requires decide what env.py leaves to defaults, and what is compared at all.
+      const compare = settleByRequirements({ options: asWritten, requirements: this.nearestRequirements(envPy, requirements), dialect });
       // Revisions in a cycle are not replayed: when one of them changes the schema, the schema at head is unknown, and
       // comparing with what the others make would report every table they create as missing. The revision-cycle
       // errors say what to fix first. A cycle of revisions without ops (data fixes, a stray file) changes nothing.

@@ -3,7 +3,7 @@ import type { Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
 import { loweredToNote } from '../findings';
-import { alembicComparingChecksByDefault, alembicWithoutCheckComparison, alembicWithoutTypeComparison } from './packageRequirements';
+import { alembicComparingChecksByDefault, alembicWithoutCheckComparison, alembicWithoutTypeComparison, sqlalchemyWithoutExpressionIndexes } from './packageRequirements';
 
 /**
  * What the environment's autogenerate compares beyond tables, columns, nullability, indexes and constraints, as
@@ -32,6 +32,11 @@ export interface CompareOptions {
   checkConstraints?: boolean | 'default';
   /** The project's requirement of an Alembic before 1.19 (`alembic==1.18.5`), which compares no CHECK constraint. */
   checksOffBy?: string;
+  /**
+   * The project's requirement of a SQLAlchemy before 2.0 (`sqlalchemy<2`) on PostgreSQL or SQLite (or a database not
+   * known), whose inspector skips indexes on expressions: Alembic sees none in the database, and leaves the model's out.
+   */
+  expressionIndexesOffBy?: string;
   /** `version_table="..."`: the table Alembic keeps the revision in, in place of alembic_version. */
   versionTable?: string;
   /** env.py spreads options from something it does not spell out (`**self.context_kwargs`): those may set any. */
@@ -42,7 +47,7 @@ export interface CompareOptions {
 const CHECK_PLUGINS = new Set(['alembic.ext.checkconstraint_byname', 'alembic.ext.*', 'alembic.autogenerate.checkconstraint_byname']);
 
 /** The options that are on or off. */
-type CompareFlag = Exclude<keyof CompareOptions, 'functions' | 'versionTable' | 'typeByDefault' | 'typeOffBy' | 'checksOffBy' | 'spread'>;
+type CompareFlag = Exclude<keyof CompareOptions, 'functions' | 'versionTable' | 'typeByDefault' | 'typeOffBy' | 'checksOffBy' | 'expressionIndexesOffBy' | 'spread'>;
 
 /** The keyword that sets each option. */
 const KEYWORDS = new Map<string, CompareFlag>([
@@ -409,30 +414,36 @@ function functionScope(def: DefStmt, outer: Scope): Scope {
 }
 
 /**
- * The options as the Alembic the project requires settles what env.py leaves to its defaults (`requirements`: the
- * files that say what it requires): compare_type is off before 1.12; no CHECK constraint is compared before 1.19,
- * whatever env.py says, and named ones are on 1.19.0 and 1.19.1 unless env.py writes its own `autogenerate_plugins`.
+ * The options as the Alembic and SQLAlchemy the project requires settle them (`requirements`: the files that say what
+ * it requires): compare_type left to Alembic's default is off before 1.12; no CHECK constraint is compared before
+ * 1.19, whatever env.py says, and named ones are on 1.19.0 and 1.19.1 unless env.py writes its own
+ * `autogenerate_plugins`; indexes on expressions are compared on neither side before SQLAlchemy 2.0 on PostgreSQL and
+ * SQLite, whose inspectors skip them there (Alembic warns that it skips the model's), nor where the database is not
+ * known (most such indexes are PostgreSQL's; MySQL's inspector reads them otherwise).
  */
-export function settleByRequirements(options: CompareOptions, requirements: Array<{ path: string; text: string }>): CompareOptions {
+export function settleByRequirements({ options, requirements, dialect }: { options: CompareOptions; requirements: Array<{ path: string; text: string }>; dialect?: string }): CompareOptions {
   const typeOffBy = options.typeByDefault ? alembicWithoutTypeComparison(requirements) : undefined;
   const checksOffBy = alembicWithoutCheckComparison(requirements);
   const checksOn = !checksOffBy && options.checkConstraints === 'default' && alembicComparingChecksByDefault(requirements) !== undefined;
-  if (!typeOffBy && !checksOffBy && !checksOn) return options;
-  return { ...options, ...(typeOffBy && { type: false, typeOffBy }), ...(checksOffBy ? { checkConstraints: false, checksOffBy } : checksOn ? { checkConstraints: true } : {}) };
+  const expressionIndexesOffBy = dialect === undefined || dialect === 'postgresql' || dialect === 'sqlite' ? sqlalchemyWithoutExpressionIndexes(requirements) : undefined;
+  if (!typeOffBy && !checksOffBy && !checksOn && !expressionIndexesOffBy) return options;
+  return { ...options, ...(typeOffBy && { type: false, typeOffBy }), ...(checksOffBy ? { checkConstraints: false, checksOffBy } : checksOn ? { checkConstraints: true } : {}), ...(expressionIndexesOffBy && { expressionIndexesOffBy }) };
 }
 
 /**
  * Lowers to information the findings of what this environment's autogenerate does not compare: a server default
- * unless env.py turns `compare_server_default` on, a type when it sets `compare_type=False`. They are still real
- * differences, but `alembic check` and `revision --autogenerate` are silent on them, so they are notes (and a
- * written revision leaves them out, as autogenerate does). The changes are copies: the diff's own are remembered.
+ * unless env.py turns `compare_server_default` on, a type when it sets `compare_type=False` (or the Alembic required
+ * leaves it off), a CHECK constraint where its plugin is off, an index on expressions where the SQLAlchemy required
+ * does not reflect one (see `settleByRequirements`). They are still real differences, but `alembic check` and
+ * `revision --autogenerate` are silent on them, so they are notes (and a written revision leaves them out, as
+ * autogenerate does). The changes are copies: the diff's own are remembered.
  */
 export function applyCompareOptions(all: SchemaChange[], options: CompareOptions): SchemaChange[] {
   // A server default that only backs a Python-side default: reported where compare_server_default is on, as Alembic.
   const changes = options.serverDefault === true ? all : all.filter((c) => !(c.kind === 'alter-column' && c.backfill));
   // Alembic's default plugins leave CHECK constraints out, but for versions a requirement picks out (see settleByRequirements).
   const checksOff = options.checkConstraints === false || options.checkConstraints === 'default';
-  if (options.serverDefault !== false && !options.spread && options.type !== false && !checksOff && !options.functions) return changes;
+  if (options.serverDefault !== false && !options.spread && options.type !== false && !checksOff && !options.functions && !options.expressionIndexesOffBy) return changes;
   return changes.map((c): SchemaChange => {
     const f = c.finding;
     if (f.severity !== 'warning' && f.severity !== 'error') return c;
@@ -445,6 +456,7 @@ export function applyCompareOptions(all: SchemaChange[], options: CompareOptions
       f.code === 'default-mismatch' && options.serverDefault === false ? 'env.py leaves compare_server_default off'
       : f.code === 'type-mismatch' && options.type === false ? (options.typeOffBy ? `the project requires ${options.typeOffBy}, whose autogenerate compares types only where env.py sets compare_type (the default since Alembic 1.12)` : 'env.py sets compare_type=False')
       : (f.code === 'missing-check' || f.code === 'extra-check') && checksOff ? (options.checksOffBy ? `the project requires ${options.checksOffBy}, whose autogenerate does not compare CHECK constraints (named ones are compared from Alembic 1.19 on)` : "env.py's autogenerate_plugins do not name alembic.ext.checkconstraint_byname")
+      : (c.kind === 'add-index' || c.kind === 'drop-index') && c.index.expressions && options.expressionIndexesOffBy ? `the project requires ${options.expressionIndexesOffBy}, whose inspector does not reflect indexes on expressions${c.kind === 'add-index' ? ', so Alembic leaves the model\'s out too' : ''}`
       : undefined;
     return why ? { ...c, finding: loweredToNote(f, `Alembic does not compare it here: ${why}.`) } : c;
   });

@@ -3,10 +3,11 @@ import { parse as parseToml } from 'smol-toml';
 /**
  * What a project requires of a package, where its version decides what the comparison must do: Alembic compares column
  * types by default only since 1.12 (`compare_type` was off before) and named CHECK constraints only since 1.19 (by
- * default in 1.19.0 and 1.19.1, opt-in after), and SQLModel on pydantic 1 makes a field whose default is None
- * nullable. The requirements are read from pyproject.toml's `[project]` (dependencies, optional
- * dependencies), `[dependency-groups]` and Poetry's tables, from a Pipfile, from pip's requirements files and the
- * lines of a setup.cfg (its `install_requires`), and from the string literals of a setup.py.
+ * default in 1.19.0 and 1.19.1, opt-in after), SQLAlchemy reflects indexes on expressions only since 2.0, and SQLModel
+ * on pydantic 1 makes a field whose default is None nullable. The requirements are read from pyproject.toml's
+ * `[project]` (dependencies, optional dependencies), `[dependency-groups]` and Poetry's tables, from a Pipfile, from
+ * pip's requirements files and the lines of a setup.cfg (its `install_requires`), and from the string literals of a
+ * setup.py.
  */
 
 /** A clause of a version specifier, each of which bounds the versions allowed: `>=1.7`, `<1.12`, `==1.8.*`. */
@@ -34,6 +35,8 @@ const TYPES_COMPARED_SINCE = [1, 12, 0];
 const CHECKS_COMPARED_SINCE = [1, 19, 0];
 /** The first Alembic version where that plugin is opt-in (`alembic.ext.checkconstraint_byname`). */
 const CHECKS_OPT_IN_SINCE = [1, 19, 2];
+/** The first SQLAlchemy version whose PostgreSQL inspector reflects indexes on expressions. */
+const EXPRESSION_INDEXES_REFLECTED_SINCE = [2];
 
 /**
  * The requirement (as written, `alembic==1.8.1`, with the file that makes it) when every one the files make of Alembic
@@ -55,6 +58,11 @@ export function alembicWithoutCheckComparison(files: RequirementsFiles): string 
  */
 export function alembicComparingChecksByDefault(files: RequirementsFiles): string | undefined {
   return requiredWithin(files, 'alembic', { from: CHECKS_COMPARED_SINCE, before: CHECKS_OPT_IN_SINCE });
+}
+
+/** The requirement (as written, with its file) when every one of SQLAlchemy allows only versions before 2.0, whose inspector skips indexes on expressions. */
+export function sqlalchemyWithoutExpressionIndexes(files: RequirementsFiles): string | undefined {
+  return requiredWithin(files, 'sqlalchemy', { before: EXPRESSION_INDEXES_REFLECTED_SINCE });
 }
 
 /**
