@@ -2,6 +2,7 @@ import { innerBlocks, statementExpressions, subExprs, type Expr, type Keyword, t
 import type { Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import type { SchemaChange } from '../diff/diffSchemas';
+import type { IndexDef } from '../schema/schema';
 import { loweredToNote } from '../findings';
 import { alembicComparingChecksByDefault, alembicWithoutCheckComparison, alembicWithoutTypeComparison, sqlalchemyWithoutExpressionIndexes } from './packageRequirements';
 
@@ -60,6 +61,12 @@ const KEYWORDS = new Map<string, CompareFlag>([
 /** An `autogenerate_plugins` list that names the CHECK constraint plugin (and does not exclude it with `~`). */
 const namesCheckPlugin = (v: unknown): boolean =>
   Array.isArray(v) && v.some((p) => typeof p === 'string' && CHECK_PLUGINS.has(p)) && !v.some((p) => typeof p === 'string' && p.startsWith('~') && CHECK_PLUGINS.has(p.slice(1)));
+
+/** A column of an index sorted (`id DESC`, `"name" ASC NULLS LAST`): SQLAlchemy 1.x reflects it as the column. */
+const SORTED_COLUMN = /^\s*(?:"[^"]+"|[\w$]+)(?:\s+(?:asc|desc))?(?:\s+nulls\s+(?:first|last))?\s*$/i;
+
+/** Whether an index is on an expression the inspector of SQLAlchemy 1.x skips: one of its columns is no column, sorted or not. */
+const onExpressions = (index: IndexDef): boolean => !!index.expressions && index.columns.some((c) => !SORTED_COLUMN.test(c));
 
 /** A value Python reads as true (undefined: a value that could not be evaluated, so not known to be true). */
 const truthy = (v: unknown): boolean => v !== undefined && v !== false && v !== null && v !== 0 && v !== '';
@@ -456,7 +463,7 @@ export function applyCompareOptions(all: SchemaChange[], options: CompareOptions
       f.code === 'default-mismatch' && options.serverDefault === false ? 'env.py leaves compare_server_default off'
       : f.code === 'type-mismatch' && options.type === false ? (options.typeOffBy ? `the project requires ${options.typeOffBy}, whose autogenerate compares types only where env.py sets compare_type (the default since Alembic 1.12)` : 'env.py sets compare_type=False')
       : (f.code === 'missing-check' || f.code === 'extra-check') && checksOff ? (options.checksOffBy ? `the project requires ${options.checksOffBy}, whose autogenerate does not compare CHECK constraints (named ones are compared from Alembic 1.19 on)` : "env.py's autogenerate_plugins do not name alembic.ext.checkconstraint_byname")
-      : (c.kind === 'add-index' || c.kind === 'drop-index') && c.index.expressions && options.expressionIndexesOffBy ? `the project requires ${options.expressionIndexesOffBy}, whose inspector does not reflect indexes on expressions${c.kind === 'add-index' ? ', so Alembic leaves the model\'s out too' : ''}`
+      : (c.kind === 'add-index' || c.kind === 'drop-index') && options.expressionIndexesOffBy && onExpressions(c.index) ? `the project requires ${options.expressionIndexesOffBy}, whose inspector does not reflect indexes on expressions${c.kind === 'add-index' ? ', so Alembic leaves the model\'s out too' : ''}`
       : undefined;
     return why ? { ...c, finding: loweredToNote(f, `Alembic does not compare it here: ${why}.`) } : c;
   });
