@@ -34,6 +34,25 @@ const TABLE = (...constraints: string[]): string => `
 `;
 
 describe('analysis: named CHECK constraints, compared by name as Alembic does', () => {
+  it("lowers to a note a check the migrations make where a model type makes checks of its own as its column joins a table (indico's PyIntEnum)", async () => {
+    const type = `
+      from sqlalchemy.event import listens_for
+      class IntChoice(sa.types.TypeDecorator, sa.types.SchemaType):
+          impl = sa.SmallInteger
+      @listens_for(IntChoice, "before_parent_attach")
+      def _attach(type_, col):
+          @listens_for(col, "after_parent_attach")
+          def _made(col, table):
+              table.append_constraint(sa.CheckConstraint(col.in_([1, 2]), name="valid_enum_" + col.name))
+    `;
+    const quantity = 'sa.Column(IntChoice())';
+    const found = await checkFindings(`${py(type)}\n${PRODUCT('', quantity)}`, TABLE('sa.CheckConstraint("quantity IN (1, 2)", name="valid_enum_quantity")'));
+    assert.deepEqual(found, ['information extra-check CHECK constraint "valid_enum_quantity" (quantity IN (1, 2)) The model\'s IntChoice makes CHECK constraints of its own at run time (an event listener), which are not read: this may be one of them.']);
+    // A type without such a listener declares none: the check is extra.
+    const plain = await checkFindings(`${py(type.replace('"before_parent_attach"', '"other_event"'))}\n${PRODUCT('', quantity)}`, TABLE('sa.CheckConstraint("quantity IN (1, 2)", name="valid_enum_quantity")'));
+    assert.deepEqual(plain.map((f) => f.split(' ').slice(0, 2).join(' ')), ['warning extra-check']);
+  });
+
   it('reports a named check no migration makes, and one the migrations make that no model has; not their SQL, not unnamed ones', async () => {
     const found = await checkFindings(
       PRODUCT('sa.CheckConstraint("price > 0", name="positive_price"), sa.CheckConstraint("quantity < 100"), sa.CheckConstraint("price < 10", name="cap"),'),
@@ -64,7 +83,7 @@ describe('analysis: named CHECK constraints, compared by name as Alembic does', 
     assert.deepEqual(await checkFindings(models, upgrade), []);
   });
 
-  it('keeps them as notes unless env.py names the checkconstraint_byname plugin (opt-in since Alembic 1.20)', async () => {
+  it('keeps them as notes unless env.py names the checkconstraint_byname plugin (opt-in since Alembic 1.19.2)', async () => {
     const models = PRODUCT('sa.CheckConstraint("price > 0", name="positive_price"),');
     const plain = await checkFindings(models, TABLE(), { env: 'context.configure(target_metadata=None, compare_type=True)' });
     assert.deepEqual(plain.map((f) => f.split(' ').slice(0, 2).join(' ')), ['information missing-check']);

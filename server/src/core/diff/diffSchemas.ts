@@ -1,4 +1,4 @@
-import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
+import { idList, loweredToNote, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
@@ -289,8 +289,9 @@ function isAutoincrementColumn(model: TableDef, col: ColumnDef): boolean {
 function diffTable(d: TableDiff): void {
   const { model, mig, out, headText } = d;
   const t = qualified(model);
-  const push: Push = (subject, code, origin, message, column, rel) => {
-    out.push({ ...subject, finding: makeFinding(code, { message, file: origin.file, span: origin.span, table: model.name, column, related: rel ? [related(rel.origin, rel.message)] : undefined }) });
+  const push: Push = (subject, code, origin, message, column, rel, noteOnly) => {
+    const finding = makeFinding(code, { message, file: origin.file, span: origin.span, table: model.name, column, related: rel ? [related(rel.origin, rel.message)] : undefined });
+    out.push({ ...subject, finding: noteOnly ? loweredToNote(finding, noteOnly) : finding });
   };
   const mayExplain = (kind: string, column?: string): boolean => d.uncertain.some((o) => (o.kind === kind || o.kind === '*') && (!o.column || !column || o.column === column));
 
@@ -377,7 +378,8 @@ function diffTable(d: TableDiff): void {
   diffChecks(d, push);
 }
 
-type Push = (subject: ChangeSubject, code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }) => void;
+/** Records a change and its finding; `noteOnly` makes the finding a note that ends with that sentence. */
+type Push = (subject: ChangeSubject, code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }, noteOnly?: string) => void;
 
 /** A type as written, or its `with_variant` for the dialect compared on, which is what differs there. */
 function typeText(type: SqlType, dialect: string | undefined): string {
@@ -600,6 +602,8 @@ function diffChecks(d: TableDiff, push: Push): void {
     // "RULES_STATE_CHK", create_constraint=True)`).
     if (model.typeChecks?.some((m) => same(m, ck) && typeMakesCheck(m.type, d.dialect))) continue;
     if ([...mig.columns.keys()].some((c) => !model.columns.has(c) && checkMentions(ck, c))) continue;
-    push({ kind: 'drop-check', migration: mig, check: ck }, 'extra-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" exists at ${headText} but the model does not declare it.`);
+    // A model type that makes CHECK constraints of its own as its column joins the table (indico's PyIntEnum) may make it.
+    const made = model.typesAddingChecks ? `The model's ${model.typesAddingChecks.join(', ')} make${model.typesAddingChecks.length > 1 ? '' : 's'} CHECK constraints of ${model.typesAddingChecks.length > 1 ? 'their' : 'its'} own at run time (an event listener), which are not read: this may be one of them.` : undefined;
+    push({ kind: 'drop-check', migration: mig, check: ck }, 'extra-check', ck.origin, `CHECK constraint "${ck.name}" (${sql(ck)}) of "${t}" exists at ${headText} but the model does not declare it.`, undefined, undefined, made);
   }
 }

@@ -687,6 +687,8 @@ class ModelReader {
     // Single-table inheritance: a subclass's column is as nullable as it says, as SQLAlchemy makes it (`a: Mapped[int]`
     // is NOT NULL in the shared table too).
     table.columns.set(name, col);
+    const checking = col.type?.addsChecks ? (col.type.userType ?? col.type.name) : undefined;
+    if (checking && !table.typesAddingChecks?.includes(checking)) (table.typesAddingChecks ??= []).push(checking);
     if (col.primaryKey && !table.primaryKey.includes(name)) table.primaryKey.push(name);
     if (d.spec.index) {
       const indexName = conventionName(plan.convention, 'ix', { table: table.name, schema: table.schema, columns: [name] }) ?? `ix_${table.name}_${name}`;

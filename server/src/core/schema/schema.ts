@@ -38,6 +38,11 @@ export interface SqlType {
   variants?: Record<string, SqlType>;
   /** A project's own type class (a TypeDecorator or a subclass) that this type stands for, by class name. */
   userType?: string;
+  /**
+   * That class makes CHECK constraints of its own when a column of it joins a table, which no declaration shows (an
+   * event listener on the class: indico's PyIntEnum).
+   */
+  addsChecks?: true;
   /** A library's type class that this type stands for (fastapi-users' GUID): its module and name, as Alembic writes it. */
   library?: { module: string; name: string };
   /** As written in the source, for messages. */
@@ -248,6 +253,8 @@ export interface TableDef {
   unreadConstraints?: boolean;
   /** A foreign key of it could not be read (its target, or a ForeignKeyConstraint): its foreign keys are not compared. */
   unreadForeignKeys?: boolean;
+  /** Model side: the project types of its columns that make CHECK constraints of their own (`SqlType.addsChecks`). */
+  typesAddingChecks?: string[];
   /** Migration side: the use_alter foreign keys its create_table wrote and the database did not get (`SchemaReplay`). */
   leftOutAlterKeys?: ForeignKeyDef[];
   /** Migration side: created outside the migrations, so its column list is not known in full. */

@@ -1,5 +1,5 @@
 import type { Expr, Stmt } from '../python/syntax';
-import { keywordArg, returnedValue } from '../python/syntax';
+import { callsIn, keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
 import { evalLiteral, helperArguments, spreadArguments } from '../python/literals';
 import type { Scalar, ServerDefault, SqlType, TypeCheck } from './schema';
@@ -253,7 +253,27 @@ function typeFromProjectClass(ctx: EvalContext, cls: ClassStmt, text: string, de
   if (members) return { name: 'Enum', family: 'ENUM', args: {}, enumValues: members, enumName: cls.name.toLowerCase(), text };
   const libraryModule = libraryModuleName(ctx.file);
   const type = userTypeFromClass(ctx, cls, text, depth, call);
+  if (type && addsChecksAtRunTime(ctx, cls)) type.addsChecks = true;
   return type && libraryModule !== undefined ? { ...type, library: { module: libraryModule, name: cls.name } } : type;
+}
+
+/** The events SQLAlchemy fires as a type's column joins a table, where a listener may add constraints to it. */
+const ATTACH_EVENTS = new Set(['before_parent_attach', 'after_parent_attach']);
+
+/**
+ * Whether a project type class makes CHECK constraints when a column of it joins a table: its module listens to the
+ * class's attach events (`@listens_for(PyIntEnum, "before_parent_attach")`, or `event.listen(...)`) and makes a
+ * `CheckConstraint(...)` somewhere.
+ */
+function addsChecksAtRunTime(ctx: EvalContext, cls: ClassStmt): boolean {
+  const calls = callsIn(ctx.resolver.moduleBody(ctx.file));
+  const tail = (e: Expr): string | undefined => (e.k === 'name' ? e.id : e.k === 'attr' ? e.name : undefined);
+  const listens = calls.some((c) => {
+    const fn = tail(c.fn);
+    const [target, event] = c.args;
+    return (fn === 'listens_for' || fn === 'listen') && target?.k === 'name' && target.id === cls.name && event?.k === 'str' && ATTACH_EVENTS.has(event.v);
+  });
+  return listens && calls.some((c) => tail(c.fn) === 'CheckConstraint');
 }
 
 /** A TypeDecorator (or a subclass of a SQLAlchemy type) as the type it stores, on each dialect when it picks one. */
