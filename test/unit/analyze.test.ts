@@ -2366,6 +2366,27 @@ ${py(classes)}`;
     assert.match(messages[0], /^information extra-index summary.day: .*env\.py's include_name may leave it out/);
   });
 
+  it('takes as done a column both arms of an undecided dialect test add, through a batch and through op (ihatemoney)', async () => {
+    const ini = '[alembic]\nscript_location = migrations\nsqlalchemy.url =\n';
+    const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Project(Base):\n    __tablename__ = "project"\n    id = sa.Column(sa.Integer, primary_key=True)\n    email = sa.Column(sa.String(64))\n';
+    const second = `from alembic import op
+import sqlalchemy as sa
+revision = "a2"
+down_revision = "a1"
+
+def upgrade():
+    bind = op.get_bind()
+    if bind.engine.name == "sqlite":
+        with op.batch_alter_table("project", recreate="always") as batch_op:
+            batch_op.add_column(sa.Column("email", sa.String(length=128), nullable=True))
+    else:
+        op.add_column("project", sa.Column("email", sa.String(length=128), nullable=True))
+`;
+    const create = 'op.create_table("project", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
+    const findings = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': second }));
+    assert.deepEqual(findings, ['warning type-mismatch project.email: Type of "project.email" differs: the model has sa.String(64), the migrations have sa.String(length=128) (head a2).']);
+  });
+
   it('compares a type both arms of an undecided dialect test give a column, through op and through a batch (mealie)', async () => {
     const ini = '[alembic]\nscript_location = migrations\nsqlalchemy.url =\n';
     const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Recipe(Base):\n    __tablename__ = "recipes"\n    id = sa.Column(sa.Integer, primary_key=True)\n    rating = sa.Column(sa.Integer)\n';

@@ -72,7 +72,15 @@ function mergeOps(a: MigrationOp, b: MigrationOp): MigrationOp | undefined {
   if (a.kind === 'create_table' && b.kind === 'create_table') return mergeCreates(a, b);
   if (a.kind === 'add_column' && b.kind === 'add_column') return mergeAddColumns(a, b);
   if (a.kind === 'alter_column' && b.kind === 'alter_column') return mergeAlters(a, b);
-  return shape({ ...a, origin: undefined }) === shape({ ...b, origin: undefined }) ? a : undefined;
+  return armShape(a) === armShape(b) ? a : undefined;
+}
+
+/**
+ * The shape of an op for comparing two arms' ops, where it was written and whether through `op` or a batch left out:
+ * a batch makes the same change (ihatemoney's `if sqlite: with op.batch_alter_table(...)` and `else: op.add_column(...)`).
+ */
+function armShape(o: MigrationOp): string {
+  return shape({ ...o, origin: undefined, via: o.via === 'batch_op' ? 'op' : o.via });
 }
 
 /** One create_table for two that make the same columns and constraints. */
@@ -90,7 +98,7 @@ function mergeCreates(a: CreateTable, b: CreateTable): CreateTable | undefined {
 
 /** One add_column for two that add the same column to the same table. */
 function mergeAddColumns(a: AddColumn, b: AddColumn): AddColumn | undefined {
-  if (!a.column || !b.column || a.ifNotExists !== b.ifNotExists || shape({ ...a, column: undefined, origin: undefined }) !== shape({ ...b, column: undefined, origin: undefined })) return undefined;
+  if (!a.column || !b.column || a.ifNotExists !== b.ifNotExists || armShape({ ...a, column: undefined }) !== armShape({ ...b, column: undefined })) return undefined;
   const spec = mergeColumns(a.column.spec, b.column.spec);
   if (!spec) return undefined;
   const merged = spec === a.column.spec ? a : { ...a, column: { ...a.column, spec } };
