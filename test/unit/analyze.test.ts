@@ -5,6 +5,8 @@ import { testParser, py } from './helpers';
 import type { Finding } from '../../server/src/core/findings';
 
 const INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n';
+/** An alembic.ini that names no database: dialect tests are undecided. */
+const NO_DIALECT_INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url =\n';
 
 /** Findings (code table.column) of a project made of one model file and one revision creating its tables. */
 async function drift(models: string, upgrade: string, extra: Record<string, string> = {}): Promise<string[]> {
@@ -2367,8 +2369,8 @@ ${py(classes)}`;
   });
 
   it('takes as done a column both arms of an undecided dialect test add, through a batch and through op (ihatemoney)', async () => {
-    const ini = '[alembic]\nscript_location = migrations\nsqlalchemy.url =\n';
-    const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Project(Base):\n    __tablename__ = "project"\n    id = sa.Column(sa.Integer, primary_key=True)\n    email = sa.Column(sa.String(64))\n';
+    const ini = NO_DIALECT_INI;
+    const models = modelFile('class Project(Base):\n    __tablename__ = "project"\n    id = sa.Column(sa.Integer, primary_key=True)\n    email = sa.Column(sa.String(64))\n');
     const second = `from alembic import op
 import sqlalchemy as sa
 revision = "a2"
@@ -2388,7 +2390,7 @@ def upgrade():
   });
 
   it('compares a type both arms of an undecided dialect test give a column, through op and through a batch (mealie)', async () => {
-    const ini = '[alembic]\nscript_location = migrations\nsqlalchemy.url =\n';
+    const ini = NO_DIALECT_INI;
     const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Recipe(Base):\n    __tablename__ = "recipes"\n    id = sa.Column(sa.Integer, primary_key=True)\n    rating = sa.Column(sa.Integer)\n';
     const second = `from alembic import op
 import sqlalchemy as sa
@@ -2423,7 +2425,7 @@ def upgrade():
   });
 
   it('says nothing of what an undecided op leaves uncompared on a table a later op surely drops (mealie)', async () => {
-    const ini = '[alembic]\nscript_location = migrations\nsqlalchemy.url =\n';
+    const ini = NO_DIALECT_INI;
     const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Recipe(Base):\n    __tablename__ = "recipes"\n    id = sa.Column(sa.Integer, primary_key=True)\n';
     const create = 'op.create_table("recipes", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("favorites", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_favorites_id", "favorites", ["id"])';
     const second = (then: string): string => `from alembic import op\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    if op.get_context().dialect.name == "postgresql":\n        op.drop_index("ix_favorites_id", table_name="favorites")\n${then}`;
