@@ -20,6 +20,11 @@ function modelFile(models: string): string {
   return `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`;
 }
 
+/** The codes of the warnings on one model file and one revision whose upgrade() is `upgrade`, for an alembic.ini line `url`. */
+async function warningCodes(url: string, models: string, upgrade: string): Promise<string[]> {
+  return (await analysis(upgrade, { 'alembic.ini': `[alembic]\nscript_location = migrations\n${url}`, 'app/models.py': models })).filter((f) => f.severity === 'warning').map((f) => f.code);
+}
+
 /** Every finding of a project whose first revision's upgrade() is `upgrade`, with the other files given. */
 async function analysis(upgrade: string, files: Record<string, string>): Promise<Finding[]> {
   const project = new Project(await testParser());
@@ -259,18 +264,20 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('op.create_index("ix_users_email_lower", "users", [sa.text("LOWER(email)")], unique=True)')), []);
   });
 
-  it("takes SQLAlchemy's Uuid for the CHAR(32) it is where the database has no UUID type, and judges nothing on an unknown dialect", async () => {
-    const found = async (url: string): Promise<string[]> => {
-      const project = new Project(await testParser());
-      project.setFile('alembic.ini', `[alembic]\nscript_location = migrations\n${url}`);
-      project.setFile('app/models.py', `import uuid\nimport sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\nclass Base(DeclarativeBase):\n    pass\nclass Role(Base):\n    __tablename__ = "roles"\n    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)\n`);
-      project.setFile('migrations/versions/a1_init.py', 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("roles", sa.Column("id", sa.CHAR(32), nullable=False), sa.PrimaryKeyConstraint("id"))\n');
-      return project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => f.code);
-    };
-    assert.deepEqual(await found('sqlalchemy.url = sqlite:///app.db\n'), []);
-    assert.deepEqual(await found('sqlalchemy.url = mysql://localhost/app\n'), []);
-    assert.deepEqual(await found(''), []);
-    assert.deepEqual(await found('sqlalchemy.url = postgresql://localhost/app\n'), ['type-mismatch']);
+  it("takes SQLAlchemy's Uuid and Interval for the CHAR(32) and DATETIME they are where the database has no such type, and judges nothing on an unknown dialect (privacyidea)", async () => {
+    const uuid = `import uuid\nimport sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\nclass Base(DeclarativeBase):\n    pass\nclass Role(Base):\n    __tablename__ = "roles"\n    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)\n`;
+    const interval = modelFile('class Device(Base):\n    __tablename__ = "devices"\n    id = sa.Column(sa.Integer, primary_key=True)\n    valid_for = sa.Column(sa.Interval(second_precision=6))\n');
+    const cases: Array<[string, string]> = [
+      [uuid, 'op.create_table("roles", sa.Column("id", sa.CHAR(32), nullable=False), sa.PrimaryKeyConstraint("id"))'],
+      [interval, 'op.create_table("devices", sa.Column("id", sa.Integer(), nullable=False), sa.Column("valid_for", sa.DateTime()), sa.PrimaryKeyConstraint("id"))'],
+    ];
+    for (const [models, upgrade] of cases) {
+      const found = (url: string): Promise<string[]> => warningCodes(url, models, upgrade);
+      assert.deepEqual(await found('sqlalchemy.url = sqlite:///app.db\n'), []);
+      assert.deepEqual(await found('sqlalchemy.url = mysql://localhost/app\n'), []);
+      assert.deepEqual(await found(''), []);
+      assert.deepEqual(await found('sqlalchemy.url = postgresql://localhost/app\n'), ['type-mismatch']);
+    }
   });
 
   it("names the type a with_variant gives the dialect compared on, where the types differ", async () => {

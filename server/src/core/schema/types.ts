@@ -389,6 +389,8 @@ export function typesDiffer(a: SqlType, b: SqlType, options: { dialect?: string 
   return false;
 }
 
+/** Databases with an INTERVAL type SQLAlchemy's Interval uses (PostgreSQL, Oracle). */
+const NATIVE_INTERVAL = new Set(['postgresql', 'oracle']);
 /** Databases without an enum type of their own: SQLAlchemy makes an Enum a VARCHAR there (`supports_native_enum`). */
 const NO_NATIVE_ENUM = new Set(['sqlite', 'oracle', 'mssql']);
 /** Databases with one (PostgreSQL's CREATE TYPE, MySQL's ENUM). */
@@ -457,6 +459,9 @@ function familiesAlike(a: string, b: string, dialect?: string): boolean {
   // SQLAlchemy's Uuid is a CHAR(32) where the database has no UUID type (Alembic compares the types compiled for
   // the dialect); on an unknown dialect the two may or may not differ, and nothing is guessed.
   if (pair === 'CHAR/UUID') return dialect !== 'postgresql' && dialect !== 'mssql';
+  // SQLAlchemy's Interval is a DATETIME (from the epoch) where the database has no INTERVAL type of its own; on an
+  // unknown dialect, as for Uuid, nothing is guessed.
+  if (pair === 'DATETIME/INTERVAL') return dialect === undefined || !NATIVE_INTERVAL.has(dialect);
   return false;
 }
 
