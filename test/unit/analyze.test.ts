@@ -264,6 +264,19 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('op.create_index("ix_users_email_lower", "users", [sa.text("LOWER(email)")], unique=True)')), []);
   });
 
+  it('compares the nullability of a primary key column a model declares nullable, as Alembic does; the database makes the key NOT NULL but on SQLite (octavia)', async () => {
+    const byConstraint = modelFile('class Zone(Base):\n    __tablename__ = "zones"\n    __table_args__ = (sa.PrimaryKeyConstraint("name"),)\n    name = sa.Column(sa.String(255), nullable=True)\n');
+    const byColumn = modelFile('class Build(Base):\n    __tablename__ = "builds"\n    amphora_id = sa.Column(sa.String(36), nullable=True, primary_key=True)\n');
+    const zones = 'op.create_table("zones", sa.Column("name", sa.String(255), nullable=False), sa.PrimaryKeyConstraint("name"))';
+    const builds = 'op.create_table("builds", sa.Column("amphora_id", sa.String(36), nullable=True), sa.PrimaryKeyConstraint("amphora_id"))';
+    const urls = ['sqlalchemy.url = postgresql://localhost/app\n', 'sqlalchemy.url = sqlite:///app.db\n', ''];
+    assert.deepEqual(await Promise.all(urls.map((url) => warningCodes(url, byConstraint, zones))), [['nullable-mismatch'], ['nullable-mismatch'], ['nullable-mismatch']]);
+    // Declared nullable on both sides: NOT NULL in the database all the same, but on SQLite; not judged on an unknown one.
+    assert.deepEqual(await Promise.all(urls.map((url) => warningCodes(url, byColumn, builds))), [['nullable-mismatch'], [], []]);
+    // A key column the model leaves alone is NOT NULL, as the migrations make it.
+    assert.deepEqual(await warningCodes(urls[0], byConstraint.replace(', nullable=True', ''), zones), []);
+  });
+
   it("takes SQLAlchemy's Uuid and Interval for the CHAR(32) and DATETIME they are where the database has no such type, and judges nothing on an unknown dialect (privacyidea)", async () => {
     const uuid = `import uuid\nimport sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\nclass Base(DeclarativeBase):\n    pass\nclass Role(Base):\n    __tablename__ = "roles"\n    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)\n`;
     const interval = modelFile('class Device(Base):\n    __tablename__ = "devices"\n    id = sa.Column(sa.Integer, primary_key=True)\n    valid_for = sa.Column(sa.Interval(second_precision=6))\n');

@@ -335,8 +335,13 @@ function diffTable(d: TableDiff): void {
     }
     // SQLModel on pydantic 1 makes `x: str = None` nullable.
     const nullable = col.nullable || (d.pydanticOne && !!col.noneDefault);
-    if (!unknown.has('nullable') && nullable !== other.nullable && !(col.primaryKey && other.primaryKey)) {
-      push({ kind: 'alter-column', model, column: col, existing: other, what: 'nullable' }, 'nullable-mismatch', col.origin, `Column "${t}.${col.name}" is ${nullable ? 'nullable' : 'NOT NULL'} in the model but ${other.nullable ? 'nullable' : 'NOT NULL'} in the migrations (${headText}).`, col.name, migRef);
+    // A key column is NOT NULL in the database whatever its declaration says, but on SQLite; on an unknown dialect, one
+    // declared nullable is not judged. A model's key column is nullable only where it says so (`nullable=True`).
+    const forcedKey = other.primaryKey && d.dialect !== undefined && d.dialect !== 'sqlite' && other.nullable;
+    const theirs = forcedKey ? false : other.nullable;
+    const judged = !(other.primaryKey && d.dialect === undefined && other.nullable);
+    if (!unknown.has('nullable') && judged && nullable !== theirs) {
+      push({ kind: 'alter-column', model, column: col, existing: other, what: 'nullable' }, 'nullable-mismatch', col.origin, `Column "${t}.${col.name}" is ${nullable ? 'nullable' : 'NOT NULL'} in the model but ${theirs ? 'nullable' : 'NOT NULL'} in the migrations${forcedKey ? ' (a primary key column, which the database makes NOT NULL though it is declared nullable)' : ''} (${headText}).`, col.name, migRef);
     }
     const a = col.serverDefault;
     const b = other.serverDefault;

@@ -674,6 +674,7 @@ class ModelReader {
       name,
       type: d.spec.type,
       nullable: d.spec.nullable ?? d.defaultNullable,
+      ...(d.spec.nullable === true ? { declaredNullable: true as const } : {}),
       primaryKey: d.spec.primaryKey,
       serverDefault: d.spec.serverDefault,
       origin: d.origin,

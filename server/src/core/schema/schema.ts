@@ -67,6 +67,8 @@ export interface ColumnDef {
   info?: Record<string, Literal>;
   type?: SqlType;
   nullable: boolean;
+  /** Model side: `nullable=True` written on it, which a primary key constraint keeps, as SQLAlchemy does. */
+  declaredNullable?: true;
   primaryKey: boolean;
   serverDefault?: ServerDefault;
   origin: SourceRef;
@@ -300,7 +302,7 @@ export function newTable(name: string, origin: SourceRef, schema?: string): Tabl
   return { name, schema, columns: new Map(), primaryKey: [], indexes: [], uniques: [], foreignKeys: [], checks: [], origin };
 }
 
-/** Makes `columns` the table's primary key: they become NOT NULL, as a primary key's columns are. */
+/** Makes `columns` the table's primary key: they become NOT NULL, as a primary key's columns are, unless a model column says `nullable=True` (SQLAlchemy keeps it). */
 export function setPrimaryKey(table: TableDef, columns: string[], name?: string): void {
   table.primaryKey = columns;
   if (name !== undefined) table.primaryKeyName = name;
@@ -308,7 +310,7 @@ export function setPrimaryKey(table: TableDef, columns: string[], name?: string)
     const column = table.columns.get(c);
     if (column) {
       column.primaryKey = true;
-      column.nullable = false;
+      column.nullable = column.declaredNullable === true;
     }
   }
 }
