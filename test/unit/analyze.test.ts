@@ -264,6 +264,12 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('op.create_index("ix_users_email_lower", "users", [sa.text("LOWER(email)")], unique=True)')), []);
   });
 
+  it('says what a sqlalchemy_utils type is stored as where its type differs (octavia)', async () => {
+    const models = modelFile('import sqlalchemy_utils\nclass Pool(Base):\n    __tablename__ = "pools"\n    id = sa.Column(sa.Integer, primary_key=True)\n    tls_versions = sa.Column(sqlalchemy_utils.ScalarListType())\n');
+    const found = await analysis('op.create_table("pools", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tls_versions", sa.String(512)), sa.PrimaryKeyConstraint("id"))', { 'app/models.py': models });
+    assert.deepEqual(found.map((f) => f.message), ['Type of "pools.tls_versions" differs: the model has sqlalchemy_utils.ScalarListType() (stored as sa.UnicodeText), the migrations have sa.String(512) (head a1).']);
+  });
+
   it('compares the nullability of a primary key column a model declares nullable, as Alembic does; the database makes the key NOT NULL but on SQLite (octavia)', async () => {
     const byConstraint = modelFile('class Zone(Base):\n    __tablename__ = "zones"\n    __table_args__ = (sa.PrimaryKeyConstraint("name"),)\n    name = sa.Column(sa.String(255), nullable=True)\n');
     const byColumn = modelFile('class Build(Base):\n    __tablename__ = "builds"\n    amphora_id = sa.Column(sa.String(36), nullable=True, primary_key=True)\n');

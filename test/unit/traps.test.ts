@@ -193,6 +193,22 @@ describe('real-world traps: what must and must not be reported', () => {
       assert.deepEqual(loud(await check({ models, revisions: json })), ['warning type-mismatch things.data']);
     });
 
+    it('compares the sqlalchemy_utils types stored as one type on every database as that type (octavia)', async () => {
+      const models = `
+        import sqlalchemy_utils
+        class Listener(Base):
+            __tablename__ = "listeners"
+            id = sa.Column(sa.Integer, primary_key=True)
+            tls_versions = sa.Column(sqlalchemy_utils.ScalarListType())
+            email = sa.Column(sqlalchemy_utils.EmailType(320))
+            color = sa.Column(sqlalchemy_utils.ColorType(max_length=30))
+            country = sa.Column(sqlalchemy_utils.CountryType)
+      `;
+      const table = (tls: string, color: string) => [revision('a1', null, `op.create_table("listeners", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tls_versions", ${tls}), sa.Column("email", sa.Unicode(320)), sa.Column("color", ${color}), sa.Column("country", sa.String(2)), sa.PrimaryKeyConstraint("id"))`)];
+      assert.deepEqual(loud(await check({ models, revisions: table('sa.UnicodeText()', 'sa.Unicode(30)') })), []);
+      assert.deepEqual(loud(await check({ models, revisions: table('sa.String(512)', 'sa.Unicode(20)') })), ['warning type-mismatch listeners.tls_versions', 'warning type-mismatch listeners.color']);
+    });
+
     it('reads SQLModel str fields as AutoString (VARCHAR), with max_length', async () => {
       const project = new Project(await testParser());
       project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n');

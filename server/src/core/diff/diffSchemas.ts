@@ -2,7 +2,7 @@ import { idList, loweredToNote, makeFinding, type Finding, type FindingCode } fr
 import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
-import { databaseEnumName, differentEnumTypes, enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
+import { databaseEnumName, differentEnumTypes, sautilsStorageText, enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
 import { isLibraryFile } from '../models/libraryModels';
 import { SQL_FILE } from '../migrations/apply';
@@ -389,7 +389,9 @@ type Push = (subject: ChangeSubject, code: FindingCode, origin: SourceRef, messa
 /** A type as written, or its `with_variant` for the dialect compared on, which is what differs there. */
 function typeText(type: SqlType, dialect: string | undefined): string {
   const variant = dialect !== undefined ? type.variants?.[dialect] : undefined;
-  return variant ? `${withValues(variant)} (its ${dialect} variant)` : withValues(type);
+  if (variant) return `${withValues(variant)} (its ${dialect} variant)`;
+  const stored = sautilsStorageText(type);
+  return stored ? `${withValues(type)} (stored as ${stored})` : withValues(type);
 }
 
 /**

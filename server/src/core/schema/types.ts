@@ -50,6 +50,35 @@ const KNOWN_TYPES: Record<string, TypeSpec> = {
 /** The same, as a Map: looked up for every type expression read (faster than `in` on an object, and no prototype keys). */
 const KNOWN = new Map(Object.entries(KNOWN_TYPES));
 
+/**
+ * sqlalchemy_utils types stored as one SQLAlchemy type on every database (their `impl`), as Alembic compares them: the
+ * type, its length, and the parameter that sets the length (`positional` when it is also the first argument).
+ */
+const SAUTILS_STORED = new Map<string, { as: string; length?: number; lengthParam?: string; positional?: true }>([
+  ['ScalarListType', { as: 'UnicodeText' }],
+  ['URLType', { as: 'UnicodeText' }],
+  ['EmailType', { as: 'Unicode', length: 255, lengthParam: 'length', positional: true }],
+  ['ColorType', { as: 'Unicode', length: 20, lengthParam: 'max_length', positional: true }],
+  ['IPAddressType', { as: 'Unicode', length: 50, lengthParam: 'max_length', positional: true }],
+  ['PhoneNumberType', { as: 'Unicode', length: 20, lengthParam: 'max_length' }],
+  ['CountryType', { as: 'String', length: 2 }],
+  ['CurrencyType', { as: 'String', length: 3 }],
+  ['LocaleType', { as: 'Unicode', length: 10 }],
+  ['TimezoneType', { as: 'Unicode', length: 50 }],
+]);
+
+/** What a sqlalchemy_utils type is stored as, for messages (`sa.Unicode(255)`), where `SAUTILS_STORED` knows it. */
+export function sautilsStorageText(type: SqlType): string | undefined {
+  const stored = sautilsStored(type.name);
+  if (!stored) return undefined;
+  return typeof type.args.length === 'number' ? `sa.${stored.as}(${type.args.length})` : `sa.${stored.as}`;
+}
+
+/** How a sqlalchemy_utils type is stored, where that is the same on every database (`SAUTILS_STORED`). */
+function sautilsStored(canonical: string): { as: string; length?: number; lengthParam?: string; positional?: true } | undefined {
+  return canonical.startsWith('sautils.') ? SAUTILS_STORED.get(canonical.slice('sautils.'.length)) : undefined;
+}
+
 /** Python annotation types and the SQLAlchemy type a 2.0 `Mapped[...]` or SQLModel field gives them by default. */
 export const PYTHON_TYPE_DEFAULTS: Record<string, string> = {
   'builtins.int': 'Integer', 'builtins.float': 'Float', 'builtins.bool': 'Boolean', 'builtins.str': 'String',
@@ -60,9 +89,10 @@ export const PYTHON_TYPE_DEFAULTS: Record<string, string> = {
 /** Builds a `SqlType` from a canonical SQLAlchemy name and literal arguments. */
 export function makeType(canonical: string, args: Record<string, Scalar> = {}, text?: string): SqlType {
   const short = canonical.includes('.') ? canonical.slice(canonical.indexOf('.') + 1) : canonical;
-  const known = KNOWN.get(short);
+  const stored = sautilsStored(canonical);
+  const known = KNOWN.get(stored?.as ?? short);
   const name = canonical.startsWith('sa.') || canonical.startsWith('sqlmodel.') ? short : canonical;
-  return { name, family: known?.family, args, text: text ?? name };
+  return { name, family: known?.family, args: stored?.length !== undefined ? { length: stored.length, ...args } : args, text: text ?? name };
 }
 
 /** Context for evaluating expressions in a file. */
@@ -154,6 +184,14 @@ function typeFromCall(ctx: EvalContext, canonical: string, written: Extract<Expr
     }
     const v = evalLiteral(ctx.resolver, ctx.file, k.value, ctx.locals);
     if (v !== undefined && !Array.isArray(v)) t.args[k.name] = v;
+  }
+  // `EmailType(320)`, `ColorType(max_length=30)`: the length of what sqlalchemy_utils stores.
+  const stored = sautilsStored(canonical);
+  if (stored?.lengthParam) {
+    const given = keywordArg(call, stored.lengthParam) ?? (stored.positional ? call.args[0] : undefined);
+    const length = given ? evalLiteral(ctx.resolver, ctx.file, given, ctx.locals) : undefined;
+    delete t.args[stored.lengthParam];
+    if (typeof length === 'number') t.args.length = length;
   }
   // senlin's `Numeric('18,6')`: SQLAlchemy writes the text into NUMERIC(...) as it is, precision and scale.
   const both = t.family === 'NUMERIC' && typeof t.args.precision === 'string' ? /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(t.args.precision) : null;
