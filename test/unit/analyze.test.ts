@@ -264,6 +264,14 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('op.create_index("ix_users_email_lower", "users", [sa.text("LOWER(email)")], unique=True)')), []);
   });
 
+  it('says that DateTime and DateTime(timezone=True) differ on PostgreSQL alone where the dialect is unknown (octavia)', async () => {
+    const models = modelFile('class Health(Base):\n    __tablename__ = "health"\n    id = sa.Column(sa.Integer, primary_key=True)\n    last_update = sa.Column(sa.DateTime)\n');
+    const upgrade = 'op.create_table("health", sa.Column("id", sa.Integer(), nullable=False), sa.Column("last_update", sa.DateTime(timezone=True)), sa.PrimaryKeyConstraint("id"))';
+    const unknown = await analysis(upgrade, { 'app/models.py': models, 'alembic.ini': NO_DIALECT_INI });
+    assert.deepEqual(unknown.map((f) => f.message), ['Type of "health.last_update" differs: the model has sa.DateTime, the migrations have sa.DateTime(timezone=True); they differ in the time zone alone, which PostgreSQL keeps and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).']);
+    assert.deepEqual((await analysis(upgrade, { 'app/models.py': models })).map((f) => f.message), ['Type of "health.last_update" differs: the model has sa.DateTime, the migrations have sa.DateTime(timezone=True) (head a1).']);
+  });
+
   it('says what a sqlalchemy_utils type is stored as where its type differs (octavia)', async () => {
     const models = modelFile('import sqlalchemy_utils\nclass Pool(Base):\n    __tablename__ = "pools"\n    id = sa.Column(sa.Integer, primary_key=True)\n    tls_versions = sa.Column(sqlalchemy_utils.ScalarListType())\n');
     const found = await analysis('op.create_table("pools", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tls_versions", sa.String(512)), sa.PrimaryKeyConstraint("id"))', { 'app/models.py': models });
