@@ -97,6 +97,19 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(table(kept, 'channels').foreignKeys.map((fk) => fk.refTable), ['bots', 'bots']);
   });
 
+  it('names the callee that ran the SQL in its messages: batch_op.execute, a connection (privacyidea, h)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True))
+        with op.batch_alter_table("t") as batch_op:
+            batch_op.execute("DROP INDEX ix_nowhere")
+        conn = op.get_bind()
+        conn.execute(sa.text("CREATE TABLE t (id INTEGER)"))
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message.split(':')[0]), ['batch_op.execute', 'conn.execute']);
+  });
+
   it("drops the foreign keys that refer to a key DROP CONSTRAINT ... CASCADE drops (invenio's pk_accounts_role)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

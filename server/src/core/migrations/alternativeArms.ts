@@ -80,7 +80,7 @@ function mergeOps(a: MigrationOp, b: MigrationOp): MigrationOp | undefined {
  * a batch makes the same change (ihatemoney's `if sqlite: with op.batch_alter_table(...)` and `else: op.add_column(...)`).
  */
 function armShape(o: MigrationOp): string {
-  return shape({ ...o, origin: undefined, via: o.via === 'batch_op' ? 'op' : o.via });
+  return shape({ ...o, origin: undefined, caller: undefined, via: o.via === 'batch_op' ? 'op' : o.via });
 }
 
 /** One create_table for two that make the same columns and constraints. */

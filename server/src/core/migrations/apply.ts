@@ -1570,10 +1570,10 @@ function qualified(t: { name?: string; schema?: string }): string {
   return t.schema ? `${t.schema}.${t.name}` : t.name ?? '?';
 }
 
-/** How the op was written, for messages: "op.add_column", "batch_op.alter_column", "op.execute". */
+/** How the op was written, for messages: "op.add_column", "batch_op.alter_column", "op.execute", "conn.execute". */
 function label(op: MigrationOp): string {
   if (op.kind === 'opaque' && op.method) return `${op.via}.${op.method}`;
-  return op.via === 'execute' ? 'op.execute' : op.via === 'exec' ? 'exec()' : op.via === 'call' ? 'helper call' : `${op.via}.${op.kind}`;
+  return op.via === 'execute' ? (op.caller ?? 'op.execute') : op.via === 'exec' ? 'exec()' : op.via === 'call' ? 'helper call' : `${op.via}.${op.kind}`;
 }
 
 /** The names a table's indexes and constraints hold, given or the database's (but `except`'s). */

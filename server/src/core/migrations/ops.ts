@@ -54,6 +54,8 @@ interface OpBase {
   origin: SourceRef;
   /** How the op was written: an `op.` call, a `batch_op.` call, DDL inside `op.execute(...)`, or code run by `exec()`. */
   via: 'op' | 'batch_op' | 'execute' | 'exec' | 'call';
+  /** For DDL run through another callee than `op.execute` (`batch_op.execute`, `conn.execute`): that callee, for messages. */
+  caller?: string;
   /** What could not be evaluated statically, each as "the table name `expr`". */
   unresolved: string[];
   /** What the op leaves unknown, said whole where the list of `unresolved` would not say it (the note's message). */
@@ -414,8 +416,11 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
       const final = isFinalName(scope, args.get('constraint_name'));
       return [{ origin, via, unresolved, kind: 'drop_constraint', table: table(), name, type: optional('type_', 'type_='), ifExists: flag('if_exists'), ...(final ? { final } : {}) }];
     }
-    case 'execute':
-      return readExecute(scope, args.get('sqltext'), origin);
+    case 'execute': {
+      const ops = readExecute(scope, args.get('sqltext'), origin);
+      const caller = exprText(call.fn);
+      return caller === 'op.execute' || caller.length > 40 ? ops : ops.map((o) => ({ ...o, caller }));
+    }
     case 'sync_enum_values':
       return [{ origin, via, unresolved, kind: 'alter_enum', enumName: str('enum_name', 'the enum name'), values: strings('new_values', 'the new values') }];
     default:
