@@ -20,6 +20,11 @@ function modelFile(models: string): string {
   return `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(models)}`;
 }
 
+/** Findings as "severity code table.column: message". */
+function described(findings: Finding[]): string[] {
+  return findings.map((f) => `${f.severity} ${f.code} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}: ${f.message}`);
+}
+
 /** The codes of the warnings on one model file and one revision whose upgrade() is `upgrade`, for an alembic.ini line `url`. */
 async function warningCodes(url: string, models: string, upgrade: string): Promise<string[]> {
   return (await analysis(upgrade, { 'alembic.ini': `[alembic]\nscript_location = migrations\n${url}`, 'app/models.py': models })).filter((f) => f.severity === 'warning').map((f) => f.code);
@@ -264,12 +269,25 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('op.create_index("ix_users_email_lower", "users", [sa.text("LOWER(email)")], unique=True)')), []);
   });
 
-  it('says that DateTime and DateTime(timezone=True) differ on PostgreSQL alone where the dialect is unknown (octavia)', async () => {
+  it('says that DateTime and DateTime(timezone=True) differ in the time zone alone, which MySQL and SQLite do not keep, where the dialect is unknown (octavia)', async () => {
     const models = modelFile('class Health(Base):\n    __tablename__ = "health"\n    id = sa.Column(sa.Integer, primary_key=True)\n    last_update = sa.Column(sa.DateTime)\n');
     const upgrade = 'op.create_table("health", sa.Column("id", sa.Integer(), nullable=False), sa.Column("last_update", sa.DateTime(timezone=True)), sa.PrimaryKeyConstraint("id"))';
     const unknown = await analysis(upgrade, { 'app/models.py': models, 'alembic.ini': NO_DIALECT_INI });
-    assert.deepEqual(unknown.map((f) => f.message), ['Type of "health.last_update" differs: the model has sa.DateTime, the migrations have sa.DateTime(timezone=True); they differ in the time zone alone, which PostgreSQL keeps and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).']);
+    assert.deepEqual(unknown.map((f) => f.message), ['Type of "health.last_update" differs: the model has sa.DateTime, the migrations have sa.DateTime(timezone=True); they differ in the time zone alone, which PostgreSQL keeps (so do SQL Server and Oracle) and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).']);
     assert.deepEqual((await analysis(upgrade, { 'app/models.py': models })).map((f) => f.message), ['Type of "health.last_update" differs: the model has sa.DateTime, the migrations have sa.DateTime(timezone=True) (head a1).']);
+  });
+
+  it("runs the downgrade() of a project module a revision imports, not only a revision's; one that does not parse is a note", async () => {
+    const models = modelFile('class Item(Base):\n    __tablename__ = "items"\n    id = sa.Column(sa.Integer, primary_key=True)\n');
+    const create = 'op.create_table("items", sa.Column("id", sa.Integer(), nullable=False), sa.Column("legacy", sa.Text()), sa.PrimaryKeyConstraint("id"))';
+    const shared = (body: string): string => `from alembic import op\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    ${body}\n`;
+    const second = 'from alembic import op\nfrom migrations import shared\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    shared.downgrade()\n';
+    const files = (body: string): Record<string, string> => ({ 'app/models.py': models, 'migrations/shared.py': shared(body), 'migrations/versions/a2.py': second });
+    assert.deepEqual(described(await analysis(create, files('op.drop_column("items", "legacy")'))), []);
+    const broken = described(await analysis(create, files('op.drop_column("items", "legacy"')));
+    // What it runs is not known: it may have changed any table, and nothing is reported of them.
+    assert.deepEqual(broken.map((f) => f.replace(/:.*/s, '')), ['information unresolved ']);
+    assert.match(broken[0], /of a module whose downgrade\(\) is missing or does not parse/);
   });
 
   it('says what a sqlalchemy_utils type is stored as where its type differs (octavia)', async () => {
@@ -2302,7 +2320,6 @@ describe('analysis: an environment with no model to compare', () => {
 
 describe('analysis: forms found on real projects (December 2026)', () => {
   /** Every finding, as `severity code table.column: message`. */
-  const described = (findings: Finding[]): string[] => findings.map((f) => `${f.severity} ${f.code} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}: ${f.message}`);
 
   /** Models whose mixin's declared_attr __table_args__ has `body`, and then `classes`. */
   const joinedArgs = (body: string, classes: string): string => `import os

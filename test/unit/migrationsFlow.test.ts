@@ -1752,7 +1752,7 @@ describe('migrations: revisions run by project code', () => {
     assert.equal(users.columns.get('name')!.type?.args.length, 40);
     // A module that defines no downgrade() (Python stops with AttributeError) is said so.
     const none = await replay({ ...project, 'v/2020-01-02_b_email.py': rev('b', 'a', 'op.add_column("users", sa.Column("email", sa.String(50)))') });
-    assert.deepEqual(none.findings.map((f) => f.message), ['helper call: could not evaluate `module.downgrade()`, of a module that defines no downgrade(), statically.']);
+    assert.deepEqual(none.findings.map((f) => f.message), ['helper call: could not evaluate `module.downgrade()`, of a module whose downgrade() is missing or does not parse, statically.']);
     // Another object's upgrade() (a data migration's rows) is no revision's: nothing is said, nothing left in doubt.
     const rows = await replay({
       'v/a.py': rev('a', null, 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\nfor plan in session.query(Plan):\n    plan.upgrade()'),

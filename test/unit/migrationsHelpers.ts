@@ -1,5 +1,5 @@
 import { Resolver, type DefStmt } from '../../server/src/core/python/resolve';
-import { lastDefinition } from '../../server/src/core/python/syntax';
+import { moduleDowngrade } from '../../server/src/core/python/parser';
 import { extractRevision, type RevisionInfo } from '../../server/src/core/migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from '../../server/src/core/migrations/graph';
 import { replayMigrations, type ReplayResult } from '../../server/src/core/migrations/replay';
@@ -11,7 +11,7 @@ import { py, testParser } from './helpers';
 export async function project(files: Record<string, string>, ownPackage?: string): Promise<Resolver> {
   const parser = await testParser();
   const parsed = new Map(Object.entries(files).map(([path, text]) => [path, parser.parseModule(py(text))]));
-  const downgrade = (file: string): DefStmt | undefined => (file in files ? lastDefinition(parser.parseModule(py(files[file]), { whole: true }).body, 'downgrade') : undefined);
+  const downgrade = (file: string): DefStmt | undefined => (file in files ? moduleDowngrade(parser, py(files[file])) : undefined);
   return new Resolver({ files: () => parsed.keys(), syntax: (file) => parsed.get(file), downgrade, ownPackage });
 }
 

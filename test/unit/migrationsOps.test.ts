@@ -320,7 +320,7 @@ describe('migrations: replaying column ops', () => {
   });
 
   it('drops with a column the indexes whose expressions or WHERE clause use it, as PostgreSQL does (warehouse)', async () => {
-    const r = await replay({
+    const files = {
       'v/a.py': rev('a', null, USERS),
       'v/b.py': rev('b', 'a', `
         op.create_index("users_lower_name_idx", "users", [sa.text("lower(name)"), "created_at"], unique=True)
@@ -328,9 +328,12 @@ describe('migrations: replaying column ops', () => {
         op.create_index("users_lower_email_idx", "users", [sa.text("lower(email)")])
         op.drop_column("users", "name")
       `),
-    }, 'postgresql');
+    };
+    const r = await replay(files, 'postgresql');
     assert.deepEqual(r.findings, []);
     assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['users_lower_email_idx']);
+    // postgresql_where= is no WHERE clause elsewhere: the index stays on SQLite, and where the dialect is unknown.
+    for (const dialect of ['sqlite', undefined]) assert.deepEqual(table(await replay(files, dialect), 'users').indexes.map((i) => i.name), ['users_named_idx', 'users_lower_email_idx']);
   });
 
   it('alters type, nullability and server default, ignoring existing_* for the state, and keeps a history', async () => {

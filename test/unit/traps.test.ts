@@ -203,8 +203,9 @@ describe('real-world traps: what must and must not be reported', () => {
             email = sa.Column(sqlalchemy_utils.EmailType(320))
             color = sa.Column(sqlalchemy_utils.ColorType(max_length=30))
             country = sa.Column(sqlalchemy_utils.CountryType)
+            phone = sa.Column(sqlalchemy_utils.PhoneNumberType("FI", 32))
       `;
-      const table = (tls: string, color: string) => [revision('a1', null, `op.create_table("listeners", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tls_versions", ${tls}), sa.Column("email", sa.Unicode(320)), sa.Column("color", ${color}), sa.Column("country", sa.String(2)), sa.PrimaryKeyConstraint("id"))`)];
+      const table = (tls: string, color: string) => [revision('a1', null, `op.create_table("listeners", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tls_versions", ${tls}), sa.Column("email", sa.Unicode(320)), sa.Column("color", ${color}), sa.Column("country", sa.String(2)), sa.Column("phone", sa.Unicode(32)), sa.PrimaryKeyConstraint("id"))`)];
       assert.deepEqual(loud(await check({ models, revisions: table('sa.UnicodeText()', 'sa.Unicode(30)') })), []);
       assert.deepEqual(loud(await check({ models, revisions: table('sa.String(512)', 'sa.Unicode(20)') })), ['warning type-mismatch listeners.tls_versions', 'warning type-mismatch listeners.color']);
     });

@@ -92,6 +92,11 @@ describe('version gates: what the Alembic and SQLAlchemy the project requires co
     project.setFile('requirements.txt', 'alembic==1.19.1\n');
     project.setFile('migrations/env.py', `from alembic import context\n${PLUGINS_WITHOUT_IT.replace('"alembic.autogenerate.*"', '"alembic.autogenerate.*", "~alembic.autogenerate.checkconstraint_byname"')}\n`);
     assert.match(missingCheck(project), /^information: .*autogenerate_plugins do not name/);
+    // A list that keeps the default wildcard picks the plugin as the default does there (the wildcard matched it then).
+    project.setFile('migrations/env.py', `from alembic import context\n${PLUGINS_WITHOUT_IT}\n`);
+    assert.equal(missingCheck(project), 'warning: ');
+    project.setFile('requirements.txt', 'alembic==1.19.2\n');
+    assert.match(missingCheck(project), /^information: .*autogenerate_plugins do not name/);
   });
 
   it("reads the pins of a requirements/ folder as the requirements of the folder that holds it (pypi/warehouse's requirements/main.txt)", async () => {

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
-import type { PythonParser } from './python/parser';
-import { lastDefinition, type ModuleSyntax } from './python/syntax';
+import { moduleDowngrade, type PythonParser } from './python/parser';
+import type { ModuleSyntax } from './python/syntax';
 import { Resolver, type DefStmt, type ModuleSource } from './python/resolve';
 import { makeFinding, sortFindings, type Finding } from './findings';
 import { tableKey, type Schema, type TableDef } from './schema/schema';
@@ -329,13 +329,14 @@ export class Project {
     return entry.syntax;
   }
 
-  /** A project file's module-level `downgrade()` (the last one, as Python binds it), read from its whole text. */
+  /**
+   * A project file's module-level `downgrade()` (the last one, as Python binds it), read from its whole text; none when
+   * that text does not parse (Python would not import it).
+   */
   private downgradeOf(path: string): DefStmt | undefined {
     const entry = this.files.get(path);
-    if (!entry || !path.endsWith('.py') || !entry.revisionLike) return undefined;
-    if (entry.downgrade === undefined) {
-      entry.downgrade = lastDefinition(this.parser.parseModule(entry.text, { whole: true }).body, 'downgrade') ?? null;
-    }
+    if (!entry || !path.endsWith('.py')) return undefined;
+    if (entry.downgrade === undefined) entry.downgrade = moduleDowngrade(this.parser, entry.text) ?? null;
     return entry.downgrade ?? undefined;
   }
 

@@ -62,11 +62,22 @@ const KEYWORDS = new Map<string, CompareFlag>([
 const namesCheckPlugin = (v: unknown): boolean =>
   Array.isArray(v) && v.some((p) => typeof p === 'string' && CHECK_PLUGINS.has(p)) && !v.some((p) => typeof p === 'string' && p.startsWith('~') && CHECK_PLUGINS.has(p.slice(1)));
 
+/**
+ * An `autogenerate_plugins` list that keeps Alembic's default (`alembic.autogenerate.*`) and does not exclude the CHECK
+ * constraint plugin by its 1.19 name: it picks the plugin as the default does, by version (on in 1.19.0 and 1.19.1).
+ */
+const keepsDefaultPlugins = (v: unknown): boolean =>
+  Array.isArray(v) && v.includes('alembic.autogenerate.*') && !v.includes('~alembic.autogenerate.checkconstraint_byname');
+
 /** A column of an index sorted (`id DESC`, `"name" ASC NULLS LAST`): SQLAlchemy 1.x reflects it as the column. */
 const SORTED_COLUMN = /^\s*(?:"[^"]+"|[\w$]+)(?:\s+(?:asc|desc))?(?:\s+nulls\s+(?:first|last))?\s*$/i;
 
-/** Whether an index is on an expression the inspector of SQLAlchemy 1.x skips: one of its columns is no column, sorted or not. */
-const onExpressions = (index: IndexDef): boolean => !!index.expressions && index.columns.some((c) => !SORTED_COLUMN.test(c));
+/**
+ * Whether an index of this side is on an expression that Alembic under SQLAlchemy 1.x passes over: in the database,
+ * one of its columns is no column, sorted or not (the inspector reads `id DESC` as the column); in the model, any
+ * `text(...)` among its columns (Alembic skips such a "functional index").
+ */
+const onExpressions = (index: IndexDef, side: 'add-index' | 'drop-index'): boolean => !!index.expressions && (side === 'add-index' || index.columns.some((c) => !SORTED_COLUMN.test(c)));
 
 /** A value Python reads as true (undefined: a value that could not be evaluated, so not known to be true). */
 const truthy = (v: unknown): boolean => v !== undefined && v !== false && v !== null && v !== 0 && v !== '';
@@ -206,10 +217,13 @@ class OptionsReader {
       const fn = this.functionName(file, value, scope);
       if (fn) this.functions[option] = fn;
     }
-    const on =
-      option === 'renderAsBatch' ? this.always(file, value, scope, 0, truthy)
-      : option === 'checkConstraints' ? this.always(file, value, scope, 0, namesCheckPlugin)
-      : !this.always(file, value, scope, 0, (v) => v === false);
+    if (option === 'checkConstraints') {
+      const state = this.always(file, value, scope, 0, namesCheckPlugin) ? true : this.always(file, value, scope, 0, keepsDefaultPlugins) ? 'default' : false;
+      const before = this.found.checkConstraints;
+      this.found.checkConstraints = before === true || state === true ? true : before === 'default' || state === 'default' ? 'default' : false;
+      return;
+    }
+    const on = option === 'renderAsBatch' ? this.always(file, value, scope, 0, truthy) : !this.always(file, value, scope, 0, (v) => v === false);
     this.found[option] = this.found[option] === true || on;
   }
 
@@ -424,15 +438,16 @@ function functionScope(def: DefStmt, outer: Scope): Scope {
  * The options as the Alembic and SQLAlchemy the project requires settle them (`requirements`: the files that say what
  * it requires): compare_type left to Alembic's default is off before 1.12; no CHECK constraint is compared before
  * 1.19, whatever env.py says, and named ones are on 1.19.0 and 1.19.1 unless env.py writes its own
- * `autogenerate_plugins`; indexes on expressions are compared on neither side before SQLAlchemy 2.0 on PostgreSQL and
- * SQLite, whose inspectors skip them there (Alembic warns that it skips the model's), nor where the database is not
- * known (most such indexes are PostgreSQL's; MySQL's inspector reads them otherwise).
+ * `autogenerate_plugins`; indexes on expressions are compared on neither side before SQLAlchemy 2.0 on PostgreSQL,
+ * whose inspector skips them there (Alembic warns that it skips the model's), nor where the database is not known
+ * (most such indexes are PostgreSQL's; MySQL's inspector reads them otherwise; SQLite's never does, and whether
+ * Alembic skips the model's there depends on its own version, which is not judged).
  */
 export function settleByRequirements({ options, requirements, dialect }: { options: CompareOptions; requirements: Array<{ path: string; text: string }>; dialect?: string }): CompareOptions {
   const typeOffBy = options.typeByDefault ? alembicWithoutTypeComparison(requirements) : undefined;
   const checksOffBy = alembicWithoutCheckComparison(requirements);
   const checksOn = !checksOffBy && options.checkConstraints === 'default' && alembicComparingChecksByDefault(requirements) !== undefined;
-  const expressionIndexesOffBy = dialect === undefined || dialect === 'postgresql' || dialect === 'sqlite' ? sqlalchemyWithoutExpressionIndexes(requirements) : undefined;
+  const expressionIndexesOffBy = dialect === undefined || dialect === 'postgresql' ? sqlalchemyWithoutExpressionIndexes(requirements) : undefined;
   if (!typeOffBy && !checksOffBy && !checksOn && !expressionIndexesOffBy) return options;
   return { ...options, ...(typeOffBy && { type: false, typeOffBy }), ...(checksOffBy ? { checkConstraints: false, checksOffBy } : checksOn ? { checkConstraints: true } : {}), ...(expressionIndexesOffBy && { expressionIndexesOffBy }) };
 }
@@ -463,7 +478,7 @@ export function applyCompareOptions(all: SchemaChange[], options: CompareOptions
       f.code === 'default-mismatch' && options.serverDefault === false ? 'env.py leaves compare_server_default off'
       : f.code === 'type-mismatch' && options.type === false ? (options.typeOffBy ? `the project requires ${options.typeOffBy}, whose autogenerate compares types only where env.py sets compare_type (the default since Alembic 1.12)` : 'env.py sets compare_type=False')
       : (f.code === 'missing-check' || f.code === 'extra-check') && checksOff ? (options.checksOffBy ? `the project requires ${options.checksOffBy}, whose autogenerate does not compare CHECK constraints (named ones are compared from Alembic 1.19 on)` : "env.py's autogenerate_plugins do not name alembic.ext.checkconstraint_byname")
-      : (c.kind === 'add-index' || c.kind === 'drop-index') && options.expressionIndexesOffBy && onExpressions(c.index) ? `the project requires ${options.expressionIndexesOffBy}, whose inspector does not reflect indexes on expressions${c.kind === 'add-index' ? ', so Alembic leaves the model\'s out too' : ''}`
+      : (c.kind === 'add-index' || c.kind === 'drop-index') && options.expressionIndexesOffBy && onExpressions(c.index, c.kind) ? `the project requires ${options.expressionIndexesOffBy}, whose inspector does not reflect indexes on expressions${c.kind === 'add-index' ? ', so Alembic leaves the model\'s out too' : ''}`
       : undefined;
     return why ? { ...c, finding: loweredToNote(f, `Alembic does not compare it here: ${why}.`) } : c;
   });

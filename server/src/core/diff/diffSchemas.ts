@@ -327,7 +327,7 @@ function diffTable(d: TableDiff): void {
         const lengths = storedEnumLengths(col.type, other.type, d.dialect);
         // DateTime against DateTime(timezone=True): one type but on PostgreSQL.
         const zoneOnly = d.dialect === undefined && (col.type.family === 'DATETIME' || col.type.family === 'TIME') && !typesDiffer(col.type, other.type, { dialect: 'mysql' }) && !typesDiffer(col.type, other.type, { dialect: 'sqlite' });
-        const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : enumTypes ? `; PostgreSQL enum types "${enumTypes[0]}" and "${enumTypes[1]}"` : zoneOnly ? '; they differ in the time zone alone, which PostgreSQL keeps and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])' : '';
+        const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : enumTypes ? `; PostgreSQL enum types "${enumTypes[0]}" and "${enumTypes[1]}"` : zoneOnly ? '; they differ in the time zone alone, which PostgreSQL keeps (so do SQL Server and Oracle) and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])' : '';
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef);
       }
     } else if (col.type && unknown.has('type') && other.typeAlternatives?.every((alt) => typesDiffer(col.type!, alt, { dialect: d.dialect }))) {

@@ -774,7 +774,7 @@ class SchemaReplay {
       });
     const onColumn = (x: { columns: string[] }): boolean => x.columns.includes(name);
     // An index whose expression or WHERE clause uses the column goes too (`normalize(name)`: PostgreSQL drops it).
-    table.indexes = without(table.indexes, (i) => indexUsesColumn(i, name));
+    table.indexes = without(table.indexes, (i) => indexUsesColumn(i, name, this.dialect ?? (this.hint === 'postgresql' ? 'postgresql' : undefined)));
     table.uniques = without(table.uniques, onColumn);
     table.foreignKeys = without(table.foreignKeys, onColumn);
     // A CHECK constraint whose condition names the column goes too (PostgreSQL drops it; SQLite refuses the drop).

@@ -369,9 +369,9 @@ class Interpreter {
         // funnel's `for rn in renames: rn.upgrade()` over dataclass instances whose methods call op.alter_column.
         this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${exprText(e)}\`, a method that runs Alembic ops on an object that could not be followed,`] }], flags);
       } else if (callee.t === 'unknown' && e.fn.k === 'attr' && REVISION_FUNCTIONS.has(e.fn.name) && e.args.length === 0 && this.resolver.resolve(frame.file, e.fn.obj, frame.locals).t === 'module') {
-        // `module.downgrade()` of a module of the project that defines none (superset undoes a revision by running
-        // its downgrade()). Not any object's `upgrade()` (a data migration's `plan.upgrade()` on rows).
-        this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${exprText(e)}\`, of a module that defines no ${e.fn.name}(),`] }], flags);
+        // `module.downgrade()` of a module of the project that defines none, or does not parse (superset undoes a
+        // revision by running its downgrade()). Not any object's `upgrade()` (a data migration's `plan.upgrade()` on rows).
+        this.record([{ kind: 'opaque', origin: { file: this.scope(frame).file, span: e.s }, via: 'call', unresolved: [`\`${exprText(e)}\`, of a module whose ${e.fn.name}() is missing or does not parse,`] }], flags);
       }
     }
   }

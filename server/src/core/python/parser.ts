@@ -2,7 +2,7 @@ import { Parser, Language, Node as SyntaxNode, type Tree } from 'web-tree-sitter
 import { detachFlatTree, EMPTY_FLAT_TREE, FlatTree, FlatTreeWalker, NO_NODE, type FlatTreeData } from './flatTree';
 import { layoutErrors } from './layoutErrors';
 import { neededTextEnd } from './unreadTail';
-import { dottedName, type CompareOp, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
+import { dottedName, lastDefinition, type CompareOp, type Expr, type Keyword, type ModuleSyntax, type Param, type Span, type Stmt } from './syntax';
 
 /** The wasm binaries the parser needs; the caller reads them (the engine never touches the disk). */
 export interface ParserWasm {
@@ -16,6 +16,15 @@ export interface ParserWasm {
  */
 export interface ParseOptions {
   whole?: boolean;
+}
+
+/**
+ * The module-level `downgrade()` a text defines last (as Python binds it), read from the whole text, which the usual
+ * parse leaves it out of; undefined when there is none or the text does not parse (Python would not import it).
+ */
+export function moduleDowngrade(parser: PythonParser, text: string): Extract<Stmt, { k: 'def' }> | undefined {
+  const whole = parser.parseModule(text, { whole: true });
+  return whole.errors.length === 0 ? lastDefinition(whole.body, 'downgrade') : undefined;
 }
 
 /** A Python parser that turns source text into plain `ModuleSyntax`, deleting each tree-sitter tree it makes. */

@@ -206,13 +206,14 @@ function sqlMentions(sql: string, column: string): boolean {
 }
 
 /**
- * Whether an index uses a column: as one of its columns, inside one of its expressions (`lower(email)`), or in its
- * WHERE clause. PostgreSQL drops such an index with the column.
+ * Whether an index uses a column: as one of its columns, inside one of its expressions (`lower(email)`), or in the
+ * WHERE clause it has on the database (`postgresql_where=` on PostgreSQL; none when the dialect is unknown).
+ * PostgreSQL drops such an index with the column.
  */
-export function indexUsesColumn(index: Pick<IndexDef, 'columns' | 'expressions' | 'options'>, column: string): boolean {
+export function indexUsesColumn(index: Pick<IndexDef, 'columns' | 'expressions' | 'options'>, column: string, dialect?: string): boolean {
   if (index.columns.includes(column)) return true;
   if (index.expressions && index.columns.some((c) => sqlMentions(c, column))) return true;
-  return index.options?.some((o) => 'sql' in o.value && sqlMentions(o.value.sql, column)) ?? false;
+  return index.options?.some((o) => o.key === `${dialect}_where` && 'sql' in o.value && sqlMentions(o.value.sql, column)) ?? false;
 }
 
 /** An `Identity(...)` column (GENERATED ... AS IDENTITY): its literal keyword arguments, else its text as written. */

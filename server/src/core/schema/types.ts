@@ -51,16 +51,24 @@ const KNOWN_TYPES: Record<string, TypeSpec> = {
 const KNOWN = new Map(Object.entries(KNOWN_TYPES));
 
 /**
- * sqlalchemy_utils types stored as one SQLAlchemy type on every database (their `impl`), as Alembic compares them: the
- * type, its length, and the parameter that sets the length (`positional` when it is also the first argument).
+ * How a sqlalchemy_utils type is stored: the SQLAlchemy type, its length, and the parameter that sets the length, with
+ * its place among the positional arguments (`PhoneNumberType(region, max_length)`).
  */
-const SAUTILS_STORED = new Map<string, { as: string; length?: number; lengthParam?: string; positional?: true }>([
+interface SautilsStorage {
+  as: string;
+  length?: number;
+  lengthParam?: string;
+  position?: number;
+}
+
+/** sqlalchemy_utils types stored as one SQLAlchemy type on every database (their `impl`), as Alembic compares them. */
+const SAUTILS_STORED = new Map<string, SautilsStorage>([
   ['ScalarListType', { as: 'UnicodeText' }],
   ['URLType', { as: 'UnicodeText' }],
-  ['EmailType', { as: 'Unicode', length: 255, lengthParam: 'length', positional: true }],
-  ['ColorType', { as: 'Unicode', length: 20, lengthParam: 'max_length', positional: true }],
-  ['IPAddressType', { as: 'Unicode', length: 50, lengthParam: 'max_length', positional: true }],
-  ['PhoneNumberType', { as: 'Unicode', length: 20, lengthParam: 'max_length' }],
+  ['EmailType', { as: 'Unicode', length: 255, lengthParam: 'length', position: 0 }],
+  ['ColorType', { as: 'Unicode', length: 20, lengthParam: 'max_length', position: 0 }],
+  ['IPAddressType', { as: 'Unicode', length: 50, lengthParam: 'max_length', position: 0 }],
+  ['PhoneNumberType', { as: 'Unicode', length: 20, lengthParam: 'max_length', position: 1 }],
   ['CountryType', { as: 'String', length: 2 }],
   ['CurrencyType', { as: 'String', length: 3 }],
   ['LocaleType', { as: 'Unicode', length: 10 }],
@@ -75,7 +83,7 @@ export function sautilsStorageText(type: SqlType): string | undefined {
 }
 
 /** How a sqlalchemy_utils type is stored, where that is the same on every database (`SAUTILS_STORED`). */
-function sautilsStored(canonical: string): { as: string; length?: number; lengthParam?: string; positional?: true } | undefined {
+function sautilsStored(canonical: string): SautilsStorage | undefined {
   return canonical.startsWith('sautils.') ? SAUTILS_STORED.get(canonical.slice('sautils.'.length)) : undefined;
 }
 
@@ -188,7 +196,7 @@ function typeFromCall(ctx: EvalContext, canonical: string, written: Extract<Expr
   // `EmailType(320)`, `ColorType(max_length=30)`: the length of what sqlalchemy_utils stores.
   const stored = sautilsStored(canonical);
   if (stored?.lengthParam) {
-    const given = keywordArg(call, stored.lengthParam) ?? (stored.positional ? call.args[0] : undefined);
+    const given = keywordArg(call, stored.lengthParam) ?? (stored.position !== undefined ? call.args[stored.position] : undefined);
     const length = given ? evalLiteral(ctx.resolver, ctx.file, given, ctx.locals) : undefined;
     delete t.args[stored.lengthParam];
     if (typeof length === 'number') t.args.length = length;
