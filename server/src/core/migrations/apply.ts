@@ -56,13 +56,21 @@ export function baselineFinding(tables: string[], origin: SourceRef): Finding {
   });
 }
 
-/**
- * Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops).
- * `fromEmpty`: what `buildsFromEmpty` says of the whole history, when these revisions hold only some of its ops;
- * `dialect`: the database the history runs on, when it is known.
- */
-export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, convention: NamingConvention = {}, fromEmpty = buildsFromEmpty(revisions), hint = databaseHint(revisions), dialect?: string): ReplayResult {
-  const replay = new SchemaReplay(revisions, convention, fromEmpty, hint, dialect);
+/** How a history's ops are applied: see `applyRevisionOps`. */
+export interface ApplyOptions {
+  /** The naming convention of env.py's target_metadata, which Alembic's ops name what they make by. */
+  convention?: NamingConvention;
+  /** What `buildsFromEmpty` says of the whole history, when these revisions hold only some of its ops. */
+  fromEmpty?: boolean;
+  /** What `databaseHint` says of the whole history, likewise. */
+  hint?: DatabaseHint;
+  /** The database the history runs on, when it is known. */
+  dialect?: string;
+}
+
+/** Applies the ops of each revision, in order, to one schema (mutated in place: linear in the number of ops). */
+export function applyRevisionOps(revisions: Array<{ revision: string; steps: OpStep[] }>, options: ApplyOptions = {}): ReplayResult {
+  const replay = new SchemaReplay(revisions, options.convention ?? {}, options.fromEmpty ?? buildsFromEmpty(revisions), 'hint' in options ? options.hint : databaseHint(revisions), options.dialect);
   for (const { revision, steps } of revisions) for (const step of steps) replay.apply(revision, step);
   return replay.finish();
 }

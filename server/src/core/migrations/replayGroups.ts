@@ -71,7 +71,7 @@ export class ReplayGroups {
   }
 
   private whole(revisions: RevisionSteps[], inputs: unknown[], scope: string, convention: NamingConvention, dialect: string | undefined): ReplayResult {
-    return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions, convention, undefined, undefined, dialect));
+    return this.memo.get(`${scope}\0*`, inputs, () => applyRevisionOps(revisions, { convention, dialect }));
   }
 
   private inGroups(revisions: RevisionSteps[], scope: string, state: ScopeState, convention: NamingConvention, dialect: string | undefined): ReplayResult {
@@ -89,7 +89,7 @@ export class ReplayGroups {
       const result = this.memo.get(`${scope}\0${group}\0${fromEmpty}\0${hint}`, pairs, () => {
         const steps: RevisionSteps[] = [];
         for (let i = 0; i < pairs.length; i += 2) steps.push({ revision: pairs[i] as string, steps: [pairs[i + 1] as OpStep] });
-        return applyRevisionOps(steps, convention, fromEmpty, hint, dialect);
+        return applyRevisionOps(steps, { convention, fromEmpty, hint, dialect });
       });
       results.push(result);
     }
