@@ -290,6 +290,19 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.match(broken[0], /of a module whose downgrade\(\) is missing or does not parse/);
   });
 
+  it('takes a unique index and a unique constraint for two things on PostgreSQL and SQLite, as Alembic does; on MySQL or an unknown database for one (h, privacyidea)', async () => {
+    const indexed = modelFile('class Client(Base):\n    __tablename__ = "clients"\n    id = sa.Column(sa.Integer, primary_key=True)\n    key_id = sa.Column(sa.String(40), unique=True, index=True)\n');
+    const constrained = indexed.replace('unique=True, index=True', 'unique=True');
+    const byConstraint = 'op.create_table("clients", sa.Column("id", sa.Integer(), nullable=False), sa.Column("key_id", sa.String(40)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("key_id", name="uq_clients_key_id"))';
+    const byIndex = 'op.create_table("clients", sa.Column("id", sa.Integer(), nullable=False), sa.Column("key_id", sa.String(40)), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_clients_key_id", "clients", ["key_id"], unique=True)';
+    const urls = ['sqlalchemy.url = postgresql://localhost/app\n', 'sqlalchemy.url = sqlite:///app.db\n', 'sqlalchemy.url = mysql://localhost/app\n', ''];
+    const codes = async (models: string, upgrade: string): Promise<string[][]> => Promise.all(urls.map(async (url) => (await warningCodes(url, models, upgrade)).sort()));
+    assert.deepEqual(await codes(indexed, byConstraint), [['extra-unique', 'missing-index'], ['extra-unique', 'missing-index'], [], []]);
+    assert.deepEqual(await codes(constrained, byIndex), [['extra-index', 'missing-unique'], ['extra-index', 'missing-unique'], [], []]);
+    const message = (await analysis(byConstraint, { 'app/models.py': indexed })).find((f) => f.code === 'missing-index')?.message;
+    assert.equal(message, 'Unique index "ix_clients_key_id" on (key_id) of "clients" is not in the migrations (head a1); a unique constraint on these columns is no index to Alembic.');
+  });
+
   it('says what a sqlalchemy_utils type is stored as where its type differs (octavia)', async () => {
     const models = modelFile('import sqlalchemy_utils\nclass Pool(Base):\n    __tablename__ = "pools"\n    id = sa.Column(sa.Integer, primary_key=True)\n    tls_versions = sa.Column(sqlalchemy_utils.ScalarListType())\n');
     const found = await analysis('op.create_table("pools", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tls_versions", sa.String(512)), sa.PrimaryKeyConstraint("id"))', { 'app/models.py': models });

@@ -491,15 +491,19 @@ function diffIndexes(d: TableDiff, push: Push): void {
     return renamed ? { renamed } : { moved: otherColumns(idx, others) };
   };
   const modelIndexes = model.indexes.filter(onThisDialect);
+  // On PostgreSQL and SQLite a unique index and a unique constraint are two things to Alembic, which pairs each with
+  // its own kind (on MySQL a unique constraint is a unique index; an unknown database may be MySQL).
+  const kindsApart = d.dialect === 'postgresql' || d.dialect === 'sqlite';
+  const otherKind = (cols: string[], uniques: UniqueDef[]): string => (kindsApart && coveredByUnique(cols, uniques) ? '; a unique constraint on these columns is no index to Alembic' : '');
   for (const idx of modelIndexes) {
     if (paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     const twin = otherUniqueness(idx, mig.indexes);
-    if (idx.unique && !twin && coveredByUnique(idx.columns, mig.uniques)) continue;
+    if (idx.unique && !twin && !kindsApart && coveredByUnique(idx.columns, mig.uniques)) continue;
     if (idx.conditional || mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => sameDatabaseName(m.name, idx.name, d.dialect)) : idx.columns.some((c) => !mig.columns.has(c))) continue;
     const { renamed, moved } = twin ? {} : counterpart(idx, mig.indexes);
-    const how = twin ? `: their index of that name is ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `: their index on these columns is named "${renamed.name}"` : moved ? `: their index of that name is on ${columnsText(moved)}` : '';
+    const how = (twin ? `: their index of that name is ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `: their index on these columns is named "${renamed.name}"` : moved ? `: their index of that name is on ${columnsText(moved)}` : '') + (idx.unique ? otherKind(idx.columns, mig.uniques) : '');
     push({ kind: 'add-index', model, index: idx }, 'missing-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" is not in the migrations (${headText})${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   // Full-text search libraries (sqlalchemy-searchable) index their TSVECTOR columns themselves.
@@ -510,15 +514,15 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (d.uncertain.some((o) => o.kind === 'drop_index' && sameDatabaseName(o.name, idx.name, d.dialect))) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     const twin = otherUniqueness(idx, modelIndexes);
-    if (idx.unique && !twin && coveredByUnique(idx.columns, model.uniques)) continue;
+    if (idx.unique && !twin && !kindsApart && coveredByUnique(idx.columns, model.uniques)) continue;
     // As for the model's: an expression index by its name alone, else a column the model lacks is the finding.
     if (idx.expressions ? idx.name === undefined || model.indexes.some((m) => sameDatabaseName(m.name, idx.name, d.dialect)) : idx.columns.some((c) => !model.columns.has(c)) && idx.columns.length > 0) continue;
     const { renamed, moved } = twin ? {} : counterpart(idx, modelIndexes);
-    const how = twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `the model names its index on these columns "${renamed.name}"` : moved ? `the model's index of that name is on ${columnsText(moved)}` : 'the model does not declare it';
+    const how = (twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `the model names its index on these columns "${renamed.name}"` : moved ? `the model's index of that name is on ${columnsText(moved)}` : 'the model does not declare it') + (idx.unique ? otherKind(idx.columns, model.uniques) : '');
     push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   for (const uq of model.uniques) {
-    if (coveredByUnique(uq.columns, mig.uniques) || coveredByUniqueIndex(uq.columns, mig.indexes)) continue;
+    if (coveredByUnique(uq.columns, mig.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, mig.indexes))) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint' || o.kind === '*')) continue;
     if (uq.columns.some((c) => !mig.columns.has(c))) continue;
     // One on the primary key's columns too (`primary_key=True, unique=True`): SQLAlchemy makes the constraint, and
@@ -527,7 +531,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     push({ kind: 'add-unique', model, unique: uq }, 'missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText})${onKey}.`, singleColumn(uq.columns));
   }
   for (const uq of mig.uniques) {
-    if (model.unreadConstraints || coveredByUnique(uq.columns, model.uniques) || coveredByUniqueIndex(uq.columns, model.indexes)) continue;
+    if (model.unreadConstraints || coveredByUnique(uq.columns, model.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, model.indexes))) continue;
     // SQLite reflects a unique constraint made without a name with none, and Alembic never drops what it cannot name.
     if (d.dialect === 'sqlite' && uq.name === undefined) continue;
     if (uq.columns.some((c) => !model.columns.has(c))) continue;
