@@ -303,6 +303,13 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.equal(message, 'Unique index "ix_clients_key_id" on (key_id) of "clients" is not in the migrations (head a1); a unique constraint on these columns is no index to Alembic.');
   });
 
+  it("keeps a key column that a batch's create_primary_key makes nullable on SQLite, where the copy keeps it so; NOT NULL elsewhere", async () => {
+    const models = modelFile('class Tag(Base):\n    __tablename__ = "tags"\n    name = sa.Column(sa.String(40), primary_key=True)\n');
+    const upgrade = 'op.create_table("tags", sa.Column("name", sa.String(40), nullable=True))\nwith op.batch_alter_table("tags") as batch_op:\n    batch_op.create_primary_key("pk_tags", ["name"])';
+    assert.deepEqual(await warningCodes('sqlalchemy.url = sqlite:///app.db\n', models, upgrade), ['nullable-mismatch']);
+    assert.deepEqual(await warningCodes('sqlalchemy.url = postgresql://localhost/app\n', models, upgrade), []);
+  });
+
   it('says what a sqlalchemy_utils type is stored as where its type differs (octavia)', async () => {
     const models = modelFile('import sqlalchemy_utils\nclass Pool(Base):\n    __tablename__ = "pools"\n    id = sa.Column(sa.Integer, primary_key=True)\n    tls_versions = sa.Column(sqlalchemy_utils.ScalarListType())\n');
     const found = await analysis('op.create_table("pools", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tls_versions", sa.String(512)), sa.PrimaryKeyConstraint("id"))', { 'app/models.py': models });

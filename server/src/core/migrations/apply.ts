@@ -1278,7 +1278,8 @@ class SchemaReplay {
       }
       case 'primary': {
         const { name } = this.named('pk', table, spec.columns, spec.name);
-        setPrimaryKey(table, spec.columns, name);
+        // SQLite (a batch's copy of the table) lets a key column hold NULL unless it says NOT NULL; others make it NOT NULL.
+        setPrimaryKey(table, spec.columns, name, this.dialect === 'sqlite');
         if (name === undefined) table.primaryKeyDatabaseName = this.databaseName(table, [], 'pkey');
         return;
       }

@@ -303,15 +303,18 @@ export function newTable(name: string, origin: SourceRef, schema?: string): Tabl
   return { name, schema, columns: new Map(), primaryKey: [], indexes: [], uniques: [], foreignKeys: [], checks: [], origin };
 }
 
-/** Makes `columns` the table's primary key: they become NOT NULL, as a primary key's columns are, unless a model column says `nullable=True` (SQLAlchemy keeps it). */
-export function setPrimaryKey(table: TableDef, columns: string[], name?: string): void {
+/**
+ * Makes `columns` the table's primary key: they become NOT NULL, as a primary key's columns are, unless a model column
+ * says `nullable=True` (SQLAlchemy keeps it), or `keepNullability` (SQLite's key columns stay as they were declared).
+ */
+export function setPrimaryKey(table: TableDef, columns: string[], name?: string, keepNullability = false): void {
   table.primaryKey = columns;
   if (name !== undefined) table.primaryKeyName = name;
   for (const c of columns) {
     const column = table.columns.get(c);
     if (column) {
       column.primaryKey = true;
-      column.nullable = column.declaredNullable === true;
+      if (!keepNullability) column.nullable = column.declaredNullable === true;
     }
   }
 }
