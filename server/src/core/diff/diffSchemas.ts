@@ -1,6 +1,6 @@
 import { idList, loweredToNote, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
-import { checkMentions, tableKey } from '../schema/schema';
+import { checkMentions, sameList, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
 import { databaseEnumName, differentEnumTypes, sautilsStorageText, enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
@@ -410,10 +410,6 @@ function withValues(type: SqlType): string {
 
 function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
-}
-
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
-import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
+import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { databaseEnumName, spatialIndexName, typesDiffer } from '../schema/types';
@@ -563,14 +563,20 @@ class SchemaReplay {
     this.gone.delete(key);
   }
 
-  /** Whether the history runs on a database that can ALTER a table's constraints (not SQLite): its dialect, else what its ops show. */
-  private altersTables(): boolean {
-    return this.dialect !== undefined ? this.dialect !== 'sqlite' : this.hint !== undefined;
+  /** The database the history runs on: its dialect, else what its ops show (`databaseHint`), else undefined. */
+  private database(): string | undefined {
+    return this.dialect ?? this.hint;
   }
 
-  /** Whether the history runs on PostgreSQL: its dialect, else what its ops show. */
+  /** Whether the history runs on a database that can ALTER a table's constraints (not SQLite). */
+  private altersTables(): boolean {
+    const database = this.database();
+    return database !== undefined && database !== 'sqlite';
+  }
+
+  /** Whether the history runs on PostgreSQL. */
   private onPostgres(): boolean {
-    return this.dialect === 'postgresql' || (this.dialect === undefined && this.hint === 'postgresql');
+    return this.database() === 'postgresql';
   }
 
   /**
@@ -580,7 +586,7 @@ class SchemaReplay {
    */
   private dropUniqueOfPrimaryKey(table: TableDef): void {
     const key = table.primaryKey;
-    const same = table.uniques.filter((u) => u.columns.length === key.length && u.columns.every((c, i) => c === key[i]));
+    const same = table.uniques.filter((u) => sameList(u.columns, key));
     if (same.length === 0) return;
     table.uniques = table.uniques.filter((u) => !same.includes(u));
     const named = same.find((u) => u.name !== undefined);
@@ -782,7 +788,7 @@ class SchemaReplay {
       });
     const onColumn = (x: { columns: string[] }): boolean => x.columns.includes(name);
     // An index whose expression or WHERE clause uses the column goes too (`normalize(name)`: PostgreSQL drops it).
-    table.indexes = without(table.indexes, (i) => indexUsesColumn(i, name, this.dialect ?? (this.hint === 'postgresql' ? 'postgresql' : undefined)));
+    table.indexes = without(table.indexes, (i) => indexUsesColumn(i, name, this.database()));
     table.uniques = without(table.uniques, onColumn);
     table.foreignKeys = without(table.foreignKeys, onColumn);
     // A CHECK constraint whose condition names the column goes too (PostgreSQL drops it; SQLite refuses the drop).

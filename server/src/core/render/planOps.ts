@@ -1,5 +1,5 @@
 import { diffSchemas, type SchemaChange } from '../diff/diffSchemas';
-import { checkMentions, tableKey, type ColumnDef, type ForeignKeyDef, type IndexDef, type TableDef, type UniqueDef } from '../schema/schema';
+import { checkMentions, sameList, tableKey, type ColumnDef, type ForeignKeyDef, type IndexDef, type TableDef, type UniqueDef } from '../schema/schema';
 import { enumValuesDiffer, typesDiffer } from '../schema/types';
 import type { Op, Step, TableRef } from './ops';
 import { postgresConstraintName } from '../schema/databaseNames';
@@ -386,8 +386,4 @@ function orderGroups(groups: Map<string, TableGroup>): Step[] {
     out.push(...groupSteps(g.table, g.ops));
   }
   return out;
-}
-
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -1,10 +1,10 @@
 import type { Finding } from '../findings';
 import type { SchemaChange } from '../diff/diffSchemas';
-import type { ForeignKeyDef, IndexDef, SourceRef, TableDef, UniqueDef } from '../schema/schema';
+import { sameList, type ForeignKeyDef, type IndexDef, type SourceRef, type TableDef, type UniqueDef } from '../schema/schema';
 import type { FindingItem, IssueRow, ModelSection, RowSide } from './auditReport';
 import { describeCheck, describeColumn, describeForeignKey, describeIndex, describeNullable, describePrimaryKey, describeServerDefault, describeType, describeUnique, enumValuesOnlyIn, qualifiedName } from './describeDefinitions';
 import { ISSUE_KINDS, RENAME_LABEL, ROW_LABELS, kindOfCode } from './issueKinds';
-import { compareText, isProblem, lastSetting, lineOf, migrationTableRef, sameList, type EnvironmentContext } from './reportContext';
+import { compareText, isProblem, lastSetting, lineOf, migrationTableRef, type EnvironmentContext } from './reportContext';
 
 /** What one environment contributes to the report: its model sections (unnumbered), its tables with no model. */
 export interface EnvironmentSections {

@@ -2,7 +2,7 @@ import type { SchemaChange } from '../diff/diffSchemas';
 import type { ActionStep, EnvironmentActions, FindingItem, FollowingForeignKey } from './auditReport';
 import { qualifiedName } from './describeDefinitions';
 import { renderFixes } from './renderFixes';
-import { sameList } from './reportContext';
+import { sameList } from '../schema/schema';
 
 /** What one environment's actions are planned from. */
 export interface ActionInput {

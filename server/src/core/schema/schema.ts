@@ -194,6 +194,11 @@ export interface TypeCheck {
   type: { family: 'ENUM'; native: boolean } | { family: 'BOOLEAN' };
 }
 
+/** Whether two column lists are the same, in the same order. */
+export function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** Whether a CHECK constraint's condition names a column (as a whole word, quoted or not). */
 export function checkMentions(check: Pick<CheckDef, 'sql'>, column: string): boolean {
   return sqlMentions(check.sql, column);

@@ -312,12 +312,22 @@ const ATTACH_EVENTS = new Set(['before_parent_attach', 'after_parent_attach']);
  * `CheckConstraint(...)` somewhere.
  */
 function addsChecksAtRunTime(ctx: EvalContext, cls: ClassStmt): boolean {
-  const calls = callsIn(ctx.resolver.moduleBody(ctx.file));
+  // Asked for every column of the type: its module is walked once per class (a new text is a new class object).
+  let adds = addsChecksOf.get(cls);
+  if (adds === undefined) addsChecksOf.set(cls, (adds = listensAndMakesChecks(callsIn(ctx.resolver.moduleBody(ctx.file)), cls.name)));
+  return adds;
+}
+
+/** What `addsChecksAtRunTime` found of each class. */
+const addsChecksOf = new WeakMap<ClassStmt, boolean>();
+
+/** Whether a module's calls listen to a class's attach events and make a `CheckConstraint(...)`. */
+function listensAndMakesChecks(calls: Array<Extract<Expr, { k: 'call' }>>, className: string): boolean {
   const tail = (e: Expr): string | undefined => (e.k === 'name' ? e.id : e.k === 'attr' ? e.name : undefined);
   const listens = calls.some((c) => {
     const fn = tail(c.fn);
     const [target, event] = c.args;
-    return (fn === 'listens_for' || fn === 'listen') && target?.k === 'name' && target.id === cls.name && event?.k === 'str' && ATTACH_EVENTS.has(event.v);
+    return (fn === 'listens_for' || fn === 'listen') && target?.k === 'name' && target.id === className && event?.k === 'str' && ATTACH_EVENTS.has(event.v);
   });
   return listens && calls.some((c) => tail(c.fn) === 'CheckConstraint');
 }
