@@ -303,6 +303,19 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.equal(message, 'Unique index "ix_clients_key_id" on (key_id) of "clients" is not in the migrations (head a1); a unique constraint on these columns is no index to Alembic.');
   });
 
+  it("judges the database as PostgreSQL where no dialect is set but the migrations make PostgreSQL's own types; not from a branch on the dialect (h, superset)", async () => {
+    const models = modelFile('class Token(Base):\n    __tablename__ = "token"\n    id = sa.Column(sa.Integer, primary_key=True)\n    value = sa.Column(sa.String(40), unique=True)\n');
+    const byIndex = (payload: string): string => `op.create_table("token", sa.Column("id", sa.Integer(), nullable=False), sa.Column("value", sa.String(40)), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_token_value", "token", ["value"], unique=True)\n${payload}`;
+    const jsonb = 'op.add_column("token", sa.Column("extra", sa.dialects.postgresql.JSONB()))';
+    const inBranch = `if op.get_bind().dialect.name == "postgresql":\n    ${jsonb}`;
+    const withExtra = models.replace('unique=True)\n', 'unique=True)\n    extra = sa.Column(sa.dialects.postgresql.JSONB)\n');
+    assert.deepEqual((await warningCodes('', withExtra, byIndex(jsonb))).sort(), ['extra-index', 'missing-unique']);
+    // PostgreSQL's types under a test on the dialect show the history also runs there, not that it runs there only.
+    assert.deepEqual(await warningCodes('', models, byIndex(inBranch)), []);
+    // A dialect set says which database it is, whatever the ops use.
+    assert.deepEqual(await warningCodes('sqlalchemy.url = mysql://localhost/app\n', withExtra, byIndex(jsonb)), []);
+  });
+
   it("keeps a key column that a batch's create_primary_key makes nullable on SQLite, where the copy keeps it so; NOT NULL elsewhere", async () => {
     const models = modelFile('class Tag(Base):\n    __tablename__ = "tags"\n    name = sa.Column(sa.String(40), primary_key=True)\n');
     const upgrade = 'op.create_table("tags", sa.Column("name", sa.String(40), nullable=True))\nwith op.batch_alter_table("tags") as batch_op:\n    batch_op.create_primary_key("pk_tags", ["name"])';

@@ -533,7 +533,7 @@ export class Project {
       const pydantic = hasNoneDefault(targeted) ? pydanticOne(this.nearestRequirements(envPy, requirements)) : undefined;
       const uncompared: TableDef[] = [];
       const atHeads = schemaHeads(heads, detached);
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: atHeads, dialect, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic, uncompared, gone: replay.gone });
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: atHeads, dialect: replay.database, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic, uncompared, gone: replay.gone });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
@@ -544,7 +544,7 @@ export class Project {
       const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(compared, rules), compare), graph, baseline: settings.baseline });
       if (noModels) findings.push(noModels);
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
-      const dialectNote = unknownDialectNote({ env, dialect, models: targeted, schema: replay.schema });
+      const dialectNote = unknownDialectNote({ env, dialect: replay.database, models: targeted, schema: replay.schema });
       if (dialectNote) findings.push(dialectNote);
       environments.push({ env, graph, heads, schemaHeads: atHeads, schema: replay.schema, models: targeted, uncompared: cyclic ? targeted : uncompared, compare, changes, unreadFiles: [], detached });
     });

@@ -26,6 +26,7 @@ export interface DiffInput {
   models: TableDef[];
   migrations: Schema;
   heads: string[];
+  /** The database compared on: the dialect, else the one the history shows it runs on (`ReplayResult.database`). */
   dialect?: string;
   uncertainOps?: UncertainOp[];
   /** Model tables whose names could not be evaluated: a table no model names may be one of them. */

@@ -44,6 +44,8 @@ export interface ReplayResult {
   baseline: Array<{ table: string; step: OpStep }>;
   /** The tables dropped or renamed away and not made again, by key: how they went ("was dropped in revision x"). */
   gone: Pick<ReadonlyMap<string, string>, 'get'>;
+  /** The database the history runs on: the dialect when known, else what its ops show (`databaseHint`). */
+  database: string | undefined;
 }
 
 /** The one note that says which tables the history uses without creating them, at the first op that used one. */
@@ -94,7 +96,8 @@ export function buildsFromEmpty(revisions: Array<{ steps: OpStep[] }>): boolean 
 /**
  * The database a history read for a dialect not known shows it runs on: `mysql` where it gives MySQL's own options
  * (`mysql_engine="InnoDB"`: it runs on MySQL at least at times, so what an op does only there is said); else
- * `postgresql` where its columns have PostgreSQL's own types (`postgresql.JSONB`: MySQL could not make them).
+ * `postgresql` where its columns have PostgreSQL's own types outside a branch on a dialect not decided
+ * (`postgresql.JSONB`: MySQL could not make them).
  */
 export function databaseHint(revisions: Array<{ steps: OpStep[] }>): DatabaseHint {
   let postgres = false;
@@ -113,8 +116,10 @@ const hintOfSteps = new WeakMap<OpStep[], DatabaseHint | 'none'>();
 function stepsHint(steps: OpStep[]): DatabaseHint {
   let postgres = false;
   const isPostgres = (t: SqlType | undefined): boolean => !!t && t.name.startsWith('postgresql.');
-  for (const { op } of steps) {
+  for (const { op, uncertain } of steps) {
     if (op.kind === 'create_table' && op.mysqlOptions) return 'mysql';
+    // A PostgreSQL type in a branch on a dialect not decided shows the history also runs there, not only there.
+    if (uncertain) continue;
     if (op.kind === 'create_table') postgres ||= op.columns.some((c) => isPostgres(c.spec.type));
     else if (op.kind === 'add_column') postgres ||= isPostgres(op.column?.spec.type);
     else if (op.kind === 'alter_column') postgres ||= isPostgres(op.changes.type);
@@ -370,7 +375,7 @@ class SchemaReplay {
       if (table) table.existenceUncertain = true;
     }
     if (this.baseline.length > 0) this.findings.push(baselineFinding(this.baseline.map((b) => b.table), this.baseline[0].step.op.origin));
-    return { schema: this.schema, findings: this.findings.filter((f) => !this.mootAtHead(f)), uncertainOps: this.uncertainOps, baseline: this.baseline, gone: this.gone };
+    return { schema: this.schema, findings: this.findings.filter((f) => !this.mootAtHead(f)), uncertainOps: this.uncertainOps, baseline: this.baseline, gone: this.gone, database: this.database() };
   }
 
   /**

@@ -128,7 +128,7 @@ export class ReplayGroups {
         return asked.get(key);
       },
     };
-    return { schema, findings, uncertainOps, baseline, gone };
+    return { schema, findings, uncertainOps, baseline, gone, database: dialect ?? hint };
   }
 
   /**
