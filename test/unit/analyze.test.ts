@@ -303,6 +303,19 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.equal(message, 'Unique index "ix_clients_key_id" on (key_id) of "clients" is not in the migrations (head a1); a unique constraint on these columns is no index to Alembic.');
   });
 
+  it('pairs named unique constraints by name, as Alembic does: one on the same columns under another name is dropped and made again', async () => {
+    const models = (name: string): string => modelFile(`class Account(Base):\n    __tablename__ = "accounts"\n    id = sa.Column(sa.Integer, primary_key=True)\n    email = sa.Column(sa.String(80))\n    __table_args__ = (sa.UniqueConstraint("email"${name}),)\n`);
+    const upgrade = 'op.create_table("accounts", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(80)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email", name="uq_accounts_mail"))';
+    const found = await analysis(upgrade, { 'app/models.py': models(', name="uq_accounts_email"') });
+    assert.deepEqual(found.map((f) => f.message).sort(), [
+      'Unique constraint "uq_accounts_email" on (email) of "accounts" is not in the migrations (head a1): their unique constraint on these columns is named "uq_accounts_mail".',
+      'Unique constraint "uq_accounts_mail" on (email) of "accounts" exists at head a1 but the model names its unique constraint on these columns "uq_accounts_email".',
+    ]);
+    assert.deepEqual(await analysis(upgrade, { 'app/models.py': models(', name="uq_accounts_mail"') }), []);
+    // A model constraint without a name (and no naming convention) is paired by its columns.
+    assert.deepEqual(await analysis(upgrade, { 'app/models.py': models('') }), []);
+  });
+
   it("judges the database as PostgreSQL where no dialect is set but the migrations make PostgreSQL's own types; not from a branch on the dialect (h, superset)", async () => {
     const models = modelFile('class Token(Base):\n    __tablename__ = "token"\n    id = sa.Column(sa.Integer, primary_key=True)\n    value = sa.Column(sa.String(40), unique=True)\n');
     const byIndex = (payload: string): string => `op.create_table("token", sa.Column("id", sa.Integer(), nullable=False), sa.Column("value", sa.String(40)), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_token_value", "token", ["value"], unique=True)\n${payload}`;

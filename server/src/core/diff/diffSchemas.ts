@@ -518,23 +518,29 @@ function diffIndexes(d: TableDiff, push: Push): void {
     const how = (twin ? `the model declares it ${twin.unique ? 'unique' : 'not unique'}` : renamed ? `the model names its index on these columns "${renamed.name}"` : moved ? `the model's index of that name is on ${columnsText(moved)}` : 'the model does not declare it') + (idx.unique ? otherKind(idx.columns, model.uniques) : '');
     push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
+  // Alembic keys named unique constraints by name: one on the same columns under another name is dropped and made again.
+  const renamedUnique = (uq: UniqueDef, others: UniqueDef[]): UniqueDef | undefined => (uq.name === undefined ? undefined : others.find((o) => o.name !== undefined && sameSet(o.columns, uq.columns) && !sameDatabaseName(o.name, uq.name, d.dialect)));
+  const pairedUnique = (uq: UniqueDef, others: UniqueDef[]): boolean => others.some((o) => sameSet(o.columns, uq.columns) && (o.name === undefined || uq.name === undefined || sameDatabaseName(o.name, uq.name, d.dialect)));
   for (const uq of model.uniques) {
-    if (coveredByUnique(uq.columns, mig.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, mig.indexes))) continue;
+    if (pairedUnique(uq, mig.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, mig.indexes))) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint' || o.kind === '*')) continue;
     if (uq.columns.some((c) => !mig.columns.has(c))) continue;
     // One on the primary key's columns too (`primary_key=True, unique=True`): SQLAlchemy makes the constraint, and
     // Alembic adds it where the database lacks it.
-    const onKey = sameSet(uq.columns, model.primaryKey) ? ': the model makes one beside its primary key (unique=True on a primary key column), and Alembic adds it' : '';
+    const renamed = renamedUnique(uq, mig.uniques);
+    const onKey = renamed ? `: their unique constraint on these columns is named "${renamed.name}"` : sameSet(uq.columns, model.primaryKey) ? ': the model makes one beside its primary key (unique=True on a primary key column), and Alembic adds it' : '';
     push({ kind: 'add-unique', model, unique: uq }, 'missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText})${onKey}.`, singleColumn(uq.columns));
   }
   for (const uq of mig.uniques) {
-    if (model.unreadConstraints || coveredByUnique(uq.columns, model.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, model.indexes))) continue;
+    if (model.unreadConstraints || pairedUnique(uq, model.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, model.indexes))) continue;
     // SQLite reflects a unique constraint made without a name with none, and Alembic never drops what it cannot name.
     if (d.dialect === 'sqlite' && uq.name === undefined) continue;
     if (uq.columns.some((c) => !model.columns.has(c))) continue;
     // A drop_index by a name read at run time may have dropped it (MySQL drops a unique constraint as an index).
     if (d.uncertain.some((o) => o.kind === 'drop_index' && o.name === uq.name) && d.dialect !== 'postgresql' && d.dialect !== 'sqlite') continue;
-    push({ kind: 'drop-unique', migration: mig, unique: uq }, 'extra-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" exists at ${headText} but the model does not declare it.`, singleColumn(uq.columns));
+    const renamed = renamedUnique(uq, model.uniques);
+    const how = renamed ? `the model names its unique constraint on these columns "${renamed.name}"` : 'the model does not declare it';
+    push({ kind: 'drop-unique', migration: mig, unique: uq }, 'extra-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" exists at ${headText} but ${how}.`, singleColumn(uq.columns));
   }
 }
 
