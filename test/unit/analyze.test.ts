@@ -257,6 +257,10 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     const onBaseline = 'op.add_column("users", sa.Column("team_id", sa.Integer()))\nop.create_foreign_key("users_ibfk_3", "users", "teams", ["team_id"], ["id"], ondelete="CASCADE")';
     assert.deepEqual((await drift(models(', ondelete="SET NULL"'), onBaseline)).sort(), ['extra-foreign-key users.team_id', 'missing-foreign-key users.team_id']);
     assert.deepEqual(await drift(models(', ondelete="cascade"'), onBaseline), []);
+    // MySQL reports no RESTRICT (its default): Alembic takes the model's for no action there (keystone), not elsewhere.
+    const restrict = upgrade.replace(', ondelete="CASCADE"', '');
+    assert.deepEqual(await warningCodes('sqlalchemy.url = mysql://localhost/app\n', modelFile(models(', ondelete="RESTRICT"')), restrict), []);
+    assert.deepEqual((await warningCodes('sqlalchemy.url = postgresql://localhost/app\n', modelFile(models(', ondelete="RESTRICT"')), restrict)).sort(), ['extra-foreign-key', 'missing-foreign-key']);
   });
 
   it('reports a named expression index no migration makes, by its name (its SQL is not compared)', async () => {

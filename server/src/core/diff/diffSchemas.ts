@@ -546,10 +546,14 @@ function diffIndexes(d: TableDiff, push: Push): void {
 
 /**
  * Two foreign keys that are the same: same columns, referenced table and columns, and the same ON DELETE and ON UPDATE
- * actions (NO ACTION being the default), as Alembic compares them where the database reports those actions.
+ * actions (NO ACTION being the default), as Alembic compares them where the database reports those actions. MySQL
+ * reports no RESTRICT, its default, and Alembic takes a model's RESTRICT there for no action.
  */
-function fkMatches(a: ForeignKeyDef, b: ForeignKeyDef): boolean {
-  const action = (v: string | undefined): string | undefined => (v && v.toLowerCase() !== 'no action' ? v.toLowerCase() : undefined);
+function fkMatches(a: ForeignKeyDef, b: ForeignKeyDef, dialect: string | undefined): boolean {
+  const action = (v: string | undefined): string | undefined => {
+    const lower = v?.toLowerCase();
+    return lower && lower !== 'no action' && !(lower === 'restrict' && dialect === 'mysql') ? lower : undefined;
+  };
   return sameList(a.columns, b.columns) && a.refTable === b.refTable && sameList(a.refColumns, b.refColumns) && action(a.ondelete) === action(b.ondelete) && action(a.onupdate) === action(b.onupdate);
 }
 
@@ -573,13 +577,13 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
   const { model, mig, headText } = d;
   const t = qualified(model);
   for (const fk of model.foreignKeys) {
-    if (mig.foreignKeys.some((m) => fkMatches(fk, m))) continue;
+    if (mig.foreignKeys.some((m) => fkMatches(fk, m, d.dialect))) continue;
     const other = sameKeyOtherActions(fk, mig.foreignKeys);
     // A table made outside the migrations may hold the key already; not where they made it with other actions (the
     // revision drops theirs, and must make the model's).
     if ((mig.partial && !other) || mig.unreadForeignKeys || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
     if (fk.columns.some((c) => !mig.columns.has(c))) continue;
-    const leftOut = !other && mig.leftOutAlterKeys?.some((m) => fkMatches(fk, m));
+    const leftOut = !other && mig.leftOutAlterKeys?.some((m) => fkMatches(fk, m, d.dialect));
     const differs = other ? ` (the migrations have this key with ${fkActions(other)})` : leftOut ? ' (their create_table writes it with use_alter=True, which CREATE TABLE leaves out where the database can ALTER a table: only metadata.create_all() adds it later)' : '';
     push({ kind: 'add-foreign-key', model, foreignKey: fk }, 'missing-foreign-key', fk.origin, `Foreign key ${describeFk(fk)} of "${t}" is not in the migrations${differs} (${headText}).`, fk.columns.length === 1 ? fk.columns[0] : undefined);
   }
@@ -587,7 +591,7 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
   // drop only those that existed when it ran (the replay marks them).
   const redefined = d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*');
   for (const fk of mig.foreignKeys) {
-    if (model.foreignKeys.some((m) => fkMatches(m, fk)) || model.unreadForeignKeys || model.unreadConstraints || redefined || fk.maybeDropped) continue;
+    if (model.foreignKeys.some((m) => fkMatches(m, fk, d.dialect)) || model.unreadForeignKeys || model.unreadConstraints || redefined || fk.maybeDropped) continue;
     if (fk.columns.some((c) => !model.columns.has(c))) continue;
     const other = sameKeyOtherActions(fk, model.foreignKeys);
     const declared = other ? `declares it with ${fkActions(other)}` : 'does not declare it';
