@@ -752,6 +752,11 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     for (const get of ['parent_names["table_name"]', 'parent_names.get("table_name")']) {
       assert.deepEqual(await drift(models, create, { 'migrations/env.py': hook(get) }), ['extra-column users.vpmems'], get);
     }
+    // Defined but given to no configure() call, Alembic never calls it; `**options` may pass it.
+    const unused = hook('parent_names["table_name"]').replace(', include_name=include_name)', ')');
+    assert.deepEqual((await drift(models, create, { 'migrations/env.py': unused })).sort(), ['extra-column users.internal_id', 'extra-column users.vpmems']);
+    const spread = unused.replace('target_metadata=None)', 'target_metadata=None, **OPTIONS)');
+    assert.deepEqual(await drift(models, create, { 'migrations/env.py': spread }), ['extra-column users.vpmems']);
   });
 
   it("reads an include_object test on the model object's info, as Alembic's documentation shows it (notifications-api's views)", async () => {

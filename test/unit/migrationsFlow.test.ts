@@ -215,14 +215,19 @@ describe('migrations: loops and local variables', () => {
             op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
         for col in (sa.Column("a", sa.Integer()), sa.Column("b", sa.Integer())):
             op.add_column("posts", col)
+        for table, items in NESTED:
+            for index, columns in items:
+                op.create_index(index, table, list(columns))
       `, `
         INDEXED = [("users", "email"), ("posts", "deleted_at")]
+        NESTED = (("users", (("ix_users_email_id", ("email", "id")),)),)
       `),
     });
     assert.deepEqual(r.findings, []);
     assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'deleted_at']);
     assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'deleted_at', 'a', 'b']);
-    assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_email']);
+    // `list(columns)` of a tuple bound by a loop (ckan's 039 revision).
+    assert.deepEqual(table(r, 'users').indexes.map((i) => [i.name, i.columns]), [['ix_users_email', ['email']], ['ix_users_email_id', ['email', 'id']]]);
     assert.deepEqual(table(r, 'posts').indexes.map((i) => i.name), ['ix_posts_deleted_at']);
   });
 

@@ -116,13 +116,17 @@ export function readIncludeObjectRules({ resolver, file, configOption }: { resol
   };
   const body = resolver.moduleBody(file);
   const done = new Set<DefStmt>();
+  // A hook defined but given to no configure() call is not used (one with `**options` may pass it; so may env.py's
+  // configure() where none is read).
+  const keywords = configureKeywords(body);
+  const passed = (hook: string): boolean => keywords.length === 0 || keywords.some((k) => k.name === null || k.name === hook);
   for (const s of body) {
-    if (s.k !== 'def' || (s.name !== 'include_object' && s.name !== 'include_name')) continue;
+    if (s.k !== 'def' || (s.name !== 'include_object' && s.name !== 'include_name') || !passed(s.name)) continue;
     done.add(s);
     read(s.name, s, file);
   }
   // A hook configure() is given under another name, or imported from another module (fides' database.include_object).
-  for (const k of configureKeywords(body)) {
+  for (const k of keywords) {
     if (k.name !== 'include_object' && k.name !== 'include_name') continue;
     const v = resolver.resolve(file, k.value);
     if (v.t !== 'def' || done.has(v.def)) continue;

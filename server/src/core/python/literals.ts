@@ -206,6 +206,12 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
         if (typeof v === 'string' || Array.isArray(v)) return v.length;
         return literalItemCount(resolver, file, e.args[0], locals);
       }
+      // `list(columns)`, `tuple(names)`: the items of a literal sequence (a text's characters, as Python gives them).
+      if (e.fn.k === 'name' && (e.fn.id === 'list' || e.fn.id === 'tuple') && e.args.length === 1 && e.args[0].k !== 'starred' && e.kw.length === 0) {
+        const v = again(e.args[0]);
+        if (typeof v === 'string') return [...v];
+        return Array.isArray(v) ? [...v] : undefined;
+      }
       // `op.f("ix_name")`, `sa.text("...")` and `"x".lower()` keep a literal value.
       if (e.fn.k === 'attr' && (e.fn.name === 'f' || e.fn.name === 'text' || e.fn.name === 'literal_column') && e.args.length === 1) {
         return again(e.args[0]);
