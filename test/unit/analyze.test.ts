@@ -307,6 +307,18 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.equal(message, 'Unique index "ix_clients_key_id" on (key_id) of "clients" is not in the migrations (head a1); a unique constraint on these columns is no index to Alembic.');
   });
 
+  it('makes an ARRAY of a type against that type a note, as Alembic reads both by the words of their SQL (ckan)', async () => {
+    const models = (type: string): string => modelFile(`class Activity(Base):\n    __tablename__ = "activity"\n    id = sa.Column(sa.Integer, primary_key=True)\n    labels = sa.Column(${type})\n`);
+    const upgrade = 'op.create_table("activity", sa.Column("id", sa.Integer(), nullable=False), sa.Column("labels", sa.ARRAY(sa.Text())), sa.PrimaryKeyConstraint("id"))';
+    const url = 'sqlalchemy.url = postgresql://localhost/app\n';
+    const found = await analysis(upgrade, { 'alembic.ini': `[alembic]\nscript_location = migrations\n${url}`, 'app/models.py': models('sa.Text') });
+    assert.deepEqual(found.map((f) => `${f.severity} ${f.code}`), ['information type-mismatch']);
+    assert.match(found[0].message, /Alembic does not see it: .*TEXT\[\] as TEXT/);
+    // An ARRAY of another type is another type to Alembic too.
+    assert.deepEqual(await warningCodes(url, models('sa.Integer'), upgrade), ['type-mismatch']);
+    assert.deepEqual(await warningCodes(url, models('sa.ARRAY(sa.Integer)'), upgrade), ['type-mismatch']);
+  });
+
   it('pairs named unique constraints by name, as Alembic does: one on the same columns under another name is dropped and made again', async () => {
     const models = (name: string): string => modelFile(`class Account(Base):\n    __tablename__ = "accounts"\n    id = sa.Column(sa.Integer, primary_key=True)\n    email = sa.Column(sa.String(80))\n    __table_args__ = (sa.UniqueConstraint("email"${name}),)\n`);
     const upgrade = 'op.create_table("accounts", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(80)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email", name="uq_accounts_mail"))';

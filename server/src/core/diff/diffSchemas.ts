@@ -329,7 +329,9 @@ function diffTable(d: TableDiff): void {
         // DateTime against DateTime(timezone=True): one type but on PostgreSQL.
         const zoneOnly = d.dialect === undefined && (col.type.family === 'DATETIME' || col.type.family === 'TIME') && !typesDiffer(col.type, other.type, { dialect: 'mysql' }) && !typesDiffer(col.type, other.type, { dialect: 'sqlite' });
         const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : enumTypes ? `; PostgreSQL enum types "${enumTypes[0]}" and "${enumTypes[1]}"` : zoneOnly ? '; they differ in the time zone alone, which PostgreSQL keeps (so do SQL Server and Oracle) and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])' : '';
-        push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef);
+        // Alembic reads a type by the words of its SQL: an ARRAY of a type ("TEXT[]") is that type to it (ckan).
+        const arrayOnly = arrayOfTheOther(col.type, other.type, d.dialect) ? 'Alembic does not see it: it reads a type by the words of its SQL, and an ARRAY of a type reads as that type (TEXT[] as TEXT).' : undefined;
+        push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef, arrayOnly);
       }
     } else if (col.type && unknown.has('type') && other.typeAlternatives?.every((alt) => typesDiffer(col.type!, alt, { dialect: d.dialect }))) {
       // Each arm of an undecided dialect test gives it another type, and none is the model's: it differs on every database.
@@ -388,6 +390,12 @@ function diffTable(d: TableDiff): void {
 
 /** Records a change and its finding; `noteOnly` makes the finding a note that ends with that sentence. */
 type Push = (subject: ChangeSubject, code: FindingCode, origin: SourceRef, message: string, column?: string, rel?: { origin: SourceRef; message: string }, noteOnly?: string) => void;
+
+/** Whether one of two types is an ARRAY of the other (`ARRAY(Text)` and `Text`). */
+function arrayOfTheOther(a: SqlType, b: SqlType, dialect: string | undefined): boolean {
+  const [array, plain] = a.family === 'ARRAY' ? [a, b] : [b, a];
+  return array.family === 'ARRAY' && plain.family !== 'ARRAY' && array.item !== undefined && !typesDiffer(array.item, plain, { dialect });
+}
 
 /** A type as written, or its `with_variant` for the dialect compared on, which is what differs there. */
 function typeText(type: SqlType, dialect: string | undefined): string {
