@@ -362,11 +362,13 @@ function diffTable(d: TableDiff): void {
     }
   }
   for (const col of mig.columns.values()) {
-    if (model.columns.has(col.name) || model.open) continue;
+    if (model.columns.has(col.name) || (model.open && !model.openBase)) continue;
     // A drop or a rename of the column, on a table that could not be read, may have taken it away; so may an op that
     // could not be read at all (funnel's renames run by objects the replay cannot follow).
     if (d.uncertain.some((o) => o.kind === '*' || ((o.kind === 'drop_column' || (o.kind === 'alter_column' && o.name !== undefined)) && o.column === col.name))) continue;
-    push({ kind: 'drop-column', migration: mig, column: col }, 'extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` });
+    // A base class from outside the project (authlib's OAuth2ClientMixin, in polar) may declare it: said, not judged.
+    const base = model.openBase ? `Its base class ${model.openBase}, which is not read here, may declare it.` : undefined;
+    push({ kind: 'drop-column', migration: mig, column: col }, 'extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` }, base);
   }
   // An index or constraint op that may or may not have run, or that could not be read: which of them exist at head
   // (the primary key among them) is not known; the plain indexes are, when only constraints were in doubt.

@@ -385,7 +385,11 @@ class ModelReader {
     table.modelName = ref.cls.name;
     table.modelKind = 'class';
     table.metadata = metadata;
-    if (contributors.some((c) => this.graph.hasOpaqueBase(c))) table.open = true;
+    const opaque = contributors.map((c) => this.graph.opaqueBase(c)).find((b) => b !== undefined);
+    if (opaque) {
+      table.open = true;
+      table.openBase = exprText(opaque);
+    }
     this.tables.set(key, table);
     this.classTables.set(ref.cls, table);
     const plan = { table, root, convention };

@@ -254,6 +254,8 @@ export interface TableDef {
   metadata?: string;
   /** Model side: a base class we cannot read (a library mixin) may add columns, so the migrations' extras are not judged. */
   open?: boolean;
+  /** Model side: the base class, as written, that makes it `open` (`OAuth2ClientMixin`), where one does. */
+  openBase?: string;
   /**
    * Model side: its `__table_args__` are computed by code the checker does not run: indexes and constraints the
    * migrations have and the model seems to lack are not reported.
