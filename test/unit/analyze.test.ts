@@ -2513,6 +2513,27 @@ def upgrade():
     assert.deepEqual(findings, ['warning type-mismatch project.email: Type of "project.email" differs: the model has sa.String(64), the migrations have sa.String(length=128) (head a2).']);
   });
 
+
+  it('takes as done an index both arms of an undecided dialect test make, CONCURRENTLY on PostgreSQL (dify)', async () => {
+    const models = modelFile('class Run(Base):\n    __tablename__ = "runs"\n    id = sa.Column(sa.Integer, primary_key=True)\n    tenant_id = sa.Column(sa.Integer)\n    run_id = sa.Column(sa.Integer, index=True)\n    __table_args__ = (sa.Index("runs_tenant_idx", "tenant_id"),)\n');
+    const second = (option: string): string => `from alembic import op
+import sqlalchemy as sa
+revision = "a2"
+down_revision = "a1"
+
+def upgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        with op.get_context().autocommit_block():
+            op.create_index("runs_tenant_idx", "runs", ["tenant_id"], unique=False${option})
+    else:
+        op.create_index("runs_tenant_idx", "runs", ["tenant_id"], unique=False)
+`;
+    const create = 'op.create_table("runs", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tenant_id", sa.Integer()), sa.Column("run_id", sa.Integer()), sa.PrimaryKeyConstraint("id"))';
+    const codes = async (option: string): Promise<string[]> => described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second(option) })).map((f) => f.split(':')[0]);
+    assert.deepEqual(await codes(', postgresql_concurrently=True'), ['warning missing-index runs.run_id']);
+    // An index that differs between the arms (a partial one on PostgreSQL) is not taken as one.
+    assert.deepEqual(await codes(', postgresql_where=sa.text("tenant_id > 0")'), ['information unresolved runs']);
+  });
   it('compares a type both arms of an undecided dialect test give a column, through op and through a batch (mealie)', async () => {
     const ini = NO_DIALECT_INI;
     const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Recipe(Base):\n    __tablename__ = "recipes"\n    id = sa.Column(sa.Integer, primary_key=True)\n    rating = sa.Column(sa.Integer)\n';

@@ -78,9 +78,12 @@ function mergeOps(a: MigrationOp, b: MigrationOp): MigrationOp | undefined {
 /**
  * The shape of an op for comparing two arms' ops, where it was written and whether through `op` or a batch left out:
  * a batch makes the same change (ihatemoney's `if sqlite: with op.batch_alter_table(...)` and `else: op.add_column(...)`).
+ * So is how an index is built (dify's `postgresql_concurrently=True` in the PostgreSQL arm): the index is the same.
  */
 function armShape(o: MigrationOp): string {
-  return shape({ ...o, origin: undefined, caller: undefined, via: o.via === 'batch_op' ? 'op' : o.via });
+  const options = o.kind === 'create_index' ? o.index?.options?.filter((x) => !x.key.endsWith('_concurrently')) : undefined;
+  const built = o.kind === 'create_index' && o.index ? { index: { ...o.index, options: options?.length ? options : undefined } } : {};
+  return shape({ ...o, ...built, origin: undefined, caller: undefined, via: o.via === 'batch_op' ? 'op' : o.via });
 }
 
 /** One create_table for two that make the same columns and constraints. */
