@@ -2514,6 +2514,29 @@ def upgrade():
   });
 
 
+  it("takes as done a column both arms of an undecided dialect test add where one arm also makes an index; that index stays undecided (dify)", async () => {
+    const models = modelFile('class Dataset(Base):\n    __tablename__ = "datasets"\n    id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.String(40))\n    retrieval = sa.Column(sa.JSON)\n');
+    const second = `from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+revision = "a2"
+down_revision = "a1"
+
+def upgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        with op.batch_alter_table("datasets") as batch_op:
+            batch_op.add_column(sa.Column("retrieval", postgresql.JSONB(), nullable=True))
+            batch_op.create_index("retrieval_idx", ["retrieval"], postgresql_using="gin")
+    else:
+        with op.batch_alter_table("datasets") as batch_op:
+            batch_op.add_column(sa.Column("retrieval", sa.JSON(), nullable=True))
+`;
+    const create = 'op.create_table("datasets", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(40), nullable=False), sa.PrimaryKeyConstraint("id"))';
+    const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
+    assert.deepEqual(found.map((f) => f.split(':')[0]), ['warning nullable-mismatch datasets.name', 'information unresolved datasets']);
+    assert.match(found[1], /the indexes and constraints of table "datasets" are not compared/);
+  });
+
   it('takes as done an index both arms of an undecided dialect test make, CONCURRENTLY on PostgreSQL (dify)', async () => {
     const models = modelFile('class Run(Base):\n    __tablename__ = "runs"\n    id = sa.Column(sa.Integer, primary_key=True)\n    tenant_id = sa.Column(sa.Integer)\n    run_id = sa.Column(sa.Integer, index=True)\n    __table_args__ = (sa.Index("runs_tenant_idx", "tenant_id"),)\n');
     const second = (option: string): string => `from alembic import op

@@ -26,20 +26,32 @@ export function mergeAlternativeArms(steps: OpStep[], start: number, split: numb
   const first = opsByTable(steps, start, split, inArm);
   const second = opsByTable(steps, split, steps.length, inArm);
   const removed: number[] = [];
-  for (const [key, mine] of first) {
-    const theirs = second.get(key);
-    if (!mine || !theirs || mine.length !== theirs.length) continue;
+  /** Merges the ops `mine` with `theirs`, op for op, when they are alike; whether they were. */
+  const mergeAll = (mine: number[], theirs: number[]): boolean => {
+    if (mine.length === 0 || mine.length !== theirs.length) return false;
     const merged = mine.map((i, n) => mergeOps(steps[i].op, steps[theirs[n]].op));
-    if (merged.some((op) => op === undefined)) continue;
+    if (merged.some((op) => op === undefined)) return false;
     for (const [n, i] of mine.entries()) {
       steps[i] = { ...steps[i], op: merged[n]! };
       kept.add(steps[i]);
     }
     removed.push(...theirs);
+    return true;
+  };
+  const columnOps = (list: number[]): number[] => list.filter((i) => COLUMN_OPS.has(steps[i].op.kind));
+  for (const [key, mine] of first) {
+    const theirs = second.get(key);
+    if (!mine || !theirs) continue;
+    // Else the columns alike (dify adds a column in both, and a GIN index on it in PostgreSQL's alone): the rest,
+    // which one arm does, stays undecided.
+    if (!mergeAll(mine, theirs)) mergeAll(columnOps(mine), columnOps(theirs));
   }
   for (const j of removed.sort((a, b) => b - a)) steps.splice(j, 1);
   return kept;
 }
+
+/** The ops that make or change a table's columns. */
+const COLUMN_OPS = new Set<MigrationOp['kind']>(['create_table', 'add_column', 'alter_column', 'drop_column']);
 
 /**
  * The indexes of the steps in `[from, to)` by the one table each changes; undefined for a table an op of unknown or
