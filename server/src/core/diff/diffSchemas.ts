@@ -361,14 +361,22 @@ function diffTable(d: TableDiff): void {
       push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
     }
   }
+  const maybeInherited: ColumnDef[] = [];
   for (const col of mig.columns.values()) {
     if (model.columns.has(col.name) || (model.open && !model.openBase)) continue;
     // A drop or a rename of the column, on a table that could not be read, may have taken it away; so may an op that
     // could not be read at all (funnel's renames run by objects the replay cannot follow).
     if (d.uncertain.some((o) => o.kind === '*' || ((o.kind === 'drop_column' || (o.kind === 'alter_column' && o.name !== undefined)) && o.column === col.name))) continue;
-    // A base class from outside the project (authlib's OAuth2ClientMixin, in polar) may declare it: said, not judged.
-    const base = model.openBase ? `Its base class ${model.openBase}, which is not read here, may declare it.` : undefined;
-    push({ kind: 'drop-column', migration: mig, column: col }, 'extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` }, base);
+    if (model.openBase) maybeInherited.push(col);
+    else push({ kind: 'drop-column', migration: mig, column: col }, 'extra-column', col.origin, `Column "${t}.${col.name}" exists at ${headText} but the model ${model.modelName ?? t} does not declare it.`, col.name, { origin: model.origin, message: `model ${model.modelName ?? t}` });
+  }
+  // A base class from outside the project (authlib's OAuth2ClientMixin, in polar) may declare them: said once, not judged.
+  if (maybeInherited.length > 0) {
+    const [first] = maybeInherited;
+    const names = maybeInherited.map((c) => `"${c.name}"`);
+    const listed = names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+    const what = names.length === 1 ? `Column ${listed} of "${t}" exists` : `Columns ${listed} of "${t}" exist`;
+    push({ kind: 'drop-column', migration: mig, column: first }, 'extra-column', first.origin, `${what} at ${headText} but the model ${model.modelName ?? t} does not declare ${names.length === 1 ? 'it' : 'them'}.`, names.length === 1 ? first.name : undefined, { origin: model.origin, message: `model ${model.modelName ?? t}` }, `Its base class ${model.openBase}, which is not read here, may declare ${names.length === 1 ? 'it' : 'them'}.`);
   }
   // An index or constraint op that may or may not have run, or that could not be read: which of them exist at head
   // (the primary key among them) is not known; the plain indexes are, when only constraints were in doubt.
