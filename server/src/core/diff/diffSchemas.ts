@@ -374,7 +374,7 @@ function diffTable(d: TableDiff): void {
   if (maybeInherited.length > 0) {
     const [first] = maybeInherited;
     const names = maybeInherited.map((c) => `"${c.name}"`);
-    const listed = names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+    const listed = idList(names, 3);
     const what = names.length === 1 ? `Column ${listed} of "${t}" exists` : `Columns ${listed} of "${t}" exist`;
     push({ kind: 'drop-column', migration: mig, column: first }, 'extra-column', first.origin, `${what} at ${headText} but the model ${model.modelName ?? t} does not declare ${names.length === 1 ? 'it' : 'them'}.`, names.length === 1 ? first.name : undefined, { origin: model.origin, message: `model ${model.modelName ?? t}` }, `Its base class ${model.openBase}, which is not read here, may declare ${names.length === 1 ? 'it' : 'them'}.`);
   }
@@ -442,8 +442,11 @@ function indexMatches(model: IndexDef, mig: IndexDef, tables: { model: TableDef;
   return unread && model.name !== undefined && model.name === mig.name;
 }
 
-/** Whether two indexes both have names, and different ones on the dialect: Alembic keys indexes by name, so these are two. */
-function namedApart(a: IndexDef, b: IndexDef, dialect: string | undefined): boolean {
+/**
+ * Whether two indexes (or unique constraints) both have names, and different ones on the dialect: Alembic keys them by
+ * name, so these are two.
+ */
+function namedApart(a: { name?: string }, b: { name?: string }, dialect: string | undefined): boolean {
   return a.name !== undefined && b.name !== undefined && !sameDatabaseName(a.name, b.name, dialect);
 }
 
@@ -537,8 +540,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
     push({ kind: 'drop-index', migration: mig, index: idx }, 'extra-index', idx.origin, `${idx.unique ? 'Unique index' : 'Index'} ${describeIndex(idx)} of "${t}" exists at ${headText} but ${how}.`, idx.expressions ? undefined : singleColumn(idx.columns));
   }
   // Alembic keys named unique constraints by name: one on the same columns under another name is dropped and made again.
-  const renamedUnique = (uq: UniqueDef, others: UniqueDef[]): UniqueDef | undefined => (uq.name === undefined ? undefined : others.find((o) => o.name !== undefined && sameSet(o.columns, uq.columns) && !sameDatabaseName(o.name, uq.name, d.dialect)));
-  const pairedUnique = (uq: UniqueDef, others: UniqueDef[]): boolean => others.some((o) => sameSet(o.columns, uq.columns) && (o.name === undefined || uq.name === undefined || sameDatabaseName(o.name, uq.name, d.dialect)));
+  const renamedUnique = (uq: UniqueDef, others: UniqueDef[]): UniqueDef | undefined => others.find((o) => sameSet(o.columns, uq.columns) && namedApart(o, uq, d.dialect));
+  const pairedUnique = (uq: UniqueDef, others: UniqueDef[]): boolean => others.some((o) => sameSet(o.columns, uq.columns) && !namedApart(o, uq, d.dialect));
   for (const uq of model.uniques) {
     if (pairedUnique(uq, mig.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, mig.indexes))) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint' || o.kind === '*')) continue;

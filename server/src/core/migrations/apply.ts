@@ -130,6 +130,11 @@ function stepsHint(steps: OpStep[]): DatabaseHint {
 /** What `databaseHint` tells. */
 export type DatabaseHint = 'mysql' | 'postgresql' | undefined;
 
+/** The database a history runs on: its dialect when known, else what its ops show (`databaseHint`). */
+export function historyDatabase(dialect: string | undefined, hint: DatabaseHint): string | undefined {
+  return dialect ?? hint;
+}
+
 /** Whether two versions of a revision's ops use and make the same tables, in the same order: `buildsFromEmpty` answers alike. */
 export function sameTableUse(a: OpStep[], b: OpStep[]): boolean {
   const x = tableUse(a);
@@ -570,7 +575,7 @@ class SchemaReplay {
 
   /** The database the history runs on: its dialect, else what its ops show (`databaseHint`), else undefined. */
   private database(): string | undefined {
-    return this.dialect ?? this.hint;
+    return historyDatabase(this.dialect, this.hint);
   }
 
   /** Whether the history runs on a database that can ALTER a table's constraints (not SQLite). */

@@ -2,7 +2,7 @@ import { foldTableNotes } from './foldNotes';
 import { InputsMemo } from '../memo';
 import { DEFAULT_POSTGRES_SCHEMA, tableKey, type Schema, type SourceRef, type SqlType } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
-import { applyRevisionOps, baselineFinding, buildsFromEmpty, databaseHint, sameTableUse, type ReplayResult } from './apply';
+import { applyRevisionOps, baselineFinding, buildsFromEmpty, databaseHint, historyDatabase, sameTableUse, type ReplayResult } from './apply';
 import type { NamingConvention } from '../models/naming';
 import type { RevisionSteps } from './replay';
 import type { OpStep } from './interpret';
@@ -128,7 +128,7 @@ export class ReplayGroups {
         return asked.get(key);
       },
     };
-    return { schema, findings, uncertainOps, baseline, gone, database: dialect ?? hint };
+    return { schema, findings, uncertainOps, baseline, gone, database: historyDatabase(dialect, hint) };
   }
 
   /**
