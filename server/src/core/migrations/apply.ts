@@ -347,6 +347,11 @@ class SchemaReplay {
    * `create_all()` made), so an op on them before that is on the baseline, not on a table that does not exist yet.
    */
   private readonly existedBefore = new Set<string>();
+  /**
+   * Tables an op that surely runs (under no test and in no `try:`) alters before any revision makes them: the history
+   * assumes them made before its first revision, so a test on whether one exists finds it, until it is dropped.
+   */
+  private readonly usedBeforeMade = new Set<string>();
 
   constructor(
     revisions: Array<{ revision: string; steps: OpStep[] }>,
@@ -364,9 +369,12 @@ class SchemaReplay {
     private readonly dialect: string | undefined,
   ) {
     for (const { revision, steps } of revisions) {
-      for (const { op } of steps) {
+      for (const step of steps) {
+        const { op } = step;
         const removed = op.kind === 'drop_table' || op.kind === 'rename_table' ? refKey(op.table) : undefined;
         if (removed !== undefined && !this.created.has(removed)) this.existedBefore.add(removed);
+        const used = surelyRuns(step) ? tableItNeeds(op) : undefined;
+        if (used !== undefined && !this.created.has(used)) this.usedBeforeMade.add(used);
         const key = madeKey(op);
         if (key !== undefined && !this.created.has(key)) this.created.set(key, revision);
       }
@@ -1409,10 +1417,11 @@ class SchemaReplay {
     if (!table) {
       // A table no revision creates (or one dropped before it is created) may be made by create_all() before them,
       // unless the history makes every table it surely uses.
-      if ((!this.created.has(key) || this.existedBefore.has(key)) && !this.fromEmpty) return undefined;
+      if ((!this.created.has(key) || this.existedBefore.has(key)) && !this.fromEmpty) return asksTable && this.usedBeforeMade.has(key) && !this.gone.has(key) && !this.explains(['drop_table', 'rename_table']) ? true : undefined;
       return this.explains(['create_table', 'rename_table']) ? undefined : false;
     }
-    if (asksTable) return table.partial || this.explains(['drop_table', 'rename_table']) ? undefined : true;
+    // A table the history only assumes is as sure to exist as the ops that surely use it make it.
+    if (asksTable) return (table.partial && !this.usedBeforeMade.has(key)) || this.explains(['drop_table', 'rename_table']) ? undefined : true;
     if (table.partial || table.uncertain) return undefined;
     if (what.column !== undefined) return this.explains(['add_column', 'alter_column', 'drop_column'], what.column) ? undefined : table.columns.has(what.column);
     if (what.constraint) return this.constraintExists(table, what.constraint);
@@ -1585,6 +1594,32 @@ function makesWhatItTests(op: MigrationOp, { test, holds }: RunsWhen): boolean {
 function madeKey(op: MigrationOp): string | undefined {
   if (op.kind === 'create_table') return refKey(op.table);
   return op.kind === 'rename_table' && op.newName !== undefined ? refKey({ name: op.newName, schema: op.table.schema }) : undefined;
+}
+
+/** Whether a step runs whatever the database holds: under no test, in no undecided branch and in no `try:` body. */
+function surelyRuns(step: OpStep): boolean {
+  return !step.uncertain && !step.guarded && step.when === undefined;
+}
+
+/** The table an op fails without (it alters, renames or drops it, or makes an index or constraint on it), if any. */
+function tableItNeeds(op: MigrationOp): string | undefined {
+  switch (op.kind) {
+    case 'drop_table':
+    case 'add_column':
+    case 'drop_column':
+    case 'create_index':
+    case 'drop_constraint':
+      return 'ifExists' in op && op.ifExists ? undefined : refKey(op.table);
+    case 'rename_table':
+    case 'alter_column':
+    case 'create_foreign_key':
+    case 'create_unique_constraint':
+    case 'create_check_constraint':
+    case 'create_primary_key':
+      return refKey(op.table);
+    default:
+      return undefined;
+  }
 }
 
 function refKey(ref: TableRef): string | undefined {

@@ -196,8 +196,8 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
       if (typeof v === 'string' || Array.isArray(v)) return itemOrSlice(v, e.index[0]);
       // `prefixes[table]`: a dict written out, at a key known here.
       const key = e.index.length === 1 && v === undefined ? again(e.index[0]) : undefined;
-      const dict = typeof key === 'string' ? evalDict(resolver, file, e.obj, locals) : undefined;
-      return dict && Object.hasOwn(dict, key as string) ? dict[key as string] : undefined;
+      const value = typeof key === 'string' ? dictValueAt(resolver, file, e.obj, key, locals) : undefined;
+      return value && again(value.e, value.file, value.locals);
     }
     case 'call': {
       // `len(cls.possible_render_modes)`: the length of a literal, or the count of a literal's items whatever they are.
@@ -377,6 +377,25 @@ export function evalDict(resolver: Resolver, file: string, e: Expr | undefined, 
     out[key] = value;
   }
   return out;
+}
+
+/**
+ * The value a dict written out (through a module constant or a variable) holds at a key, whatever its other values
+ * are (`item["name"]` of `{"name": "cwd", "type": sa.Unicode(2047)}`); undefined when a key before it cannot be read.
+ */
+export function dictValueAt(resolver: Resolver, file: string, e: Expr, key: string, locals?: Locals): { file: string; e: Expr; locals?: Locals } | undefined {
+  if (e.k === 'name' || e.k === 'attr') {
+    const bound = boundValue(resolver, file, e, locals);
+    return bound ? dictValueAt(resolver, bound.file, bound.e, key) : undefined;
+  }
+  if (e.k !== 'dict') return undefined;
+  let found: Expr | undefined;
+  for (const [k, v] of e.entries) {
+    const at = k ? evalLiteral(resolver, file, k, locals) : undefined;
+    if (typeof at !== 'string') return undefined;
+    if (at === key) found = v;
+  }
+  return found && { file, e: found, locals };
 }
 
 /** A dict written out (or a module constant of one), or `dict(key=value, ...)`, with literal values. */

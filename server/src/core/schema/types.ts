@@ -1,7 +1,7 @@
 import type { Expr, Stmt } from '../python/syntax';
 import { callsIn, keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
-import { evalLiteral, helperArguments, spreadArguments } from '../python/literals';
+import { dictValueAt, evalLiteral, helperArguments, spreadArguments } from '../python/literals';
 import type { Scalar, ServerDefault, SqlType, TypeCheck } from './schema';
 import { libraryModuleName } from '../models/libraryModels';
 
@@ -151,6 +151,12 @@ export function evalType(ctx: EvalContext, e: Expr, depth = 0): SqlType | undefi
     }
     if (v.t === 'expr') return evalType({ resolver, file: v.file }, v.e, depth + 1);
     if (v.t === 'class') return typeFromProjectClass({ resolver, file: v.file }, v.cls, text, depth);
+  }
+  // `item["type"]` of a dict written out (a loop over column specs): the type at that key.
+  if (e.k === 'subscript' && e.index.length === 1) {
+    const key = evalLiteral(resolver, file, e.index[0], locals);
+    const value = typeof key === 'string' ? dictValueAt(resolver, file, e.obj, key, locals) : undefined;
+    return value && evalType({ resolver, file: value.file, locals: value.locals }, value.e, depth + 1);
   }
   return undefined;
 }
