@@ -439,6 +439,29 @@ describe('revision rendering: the ops of a project, in order', () => {
     }
   });
 
+  it("writes a server default the migrations took from a module constant as the string it holds, not as a name the new revision does not import (octavia)", async () => {
+    const models = `${modelsHead(6)}
+      class Member(Base):
+          __tablename__ = "member"
+          id = sa.Column(sa.Integer, primary_key=True)
+          vnic_type = sa.Column(sa.String(64), nullable=True, server_default="normal")
+    `;
+    const added = 'op.add_column("member", sa.Column("vnic_type", sa.String(64), nullable=False, server_default=constants.VNIC_TYPE_NORMAL))';
+    const env = await environment({
+      'app/__init__.py': '',
+      'app/constants.py': 'VNIC_TYPE_NORMAL = "normal"\n',
+      'app/models.py': models,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, 'op.create_table("member", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))'),
+      'migrations/versions/b2_vnic.py': revisionFile('b2', 'a1', added).replace('import sqlalchemy as sa\n', 'import sqlalchemy as sa\nfrom app import constants\n'),
+    });
+    const { upgrade, downgrade } = renderChangeOps({ changes: env.changes, batch: false, dialect: 'mysql' });
+    for (const lines of [upgrade, downgrade]) {
+      const text = lines.join('\n');
+      assert.equal(text.match(/existing_server_default='normal'/g)?.length, 1, text);
+      assert.ok(!text.includes('constants.') && !text.includes('TODO'), text);
+    }
+  });
+
   it('cuts a name it gives an unnamed foreign key to 63 characters as SQLAlchemy cuts one (zou)', async () => {
     const models = `import sqlalchemy as sa
 from sqlalchemy.orm import declarative_base

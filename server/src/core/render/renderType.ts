@@ -173,14 +173,15 @@ function serverDefaultSql(text: string, dialect: string | undefined): string | u
 }
 
 /**
- * A server default as Alembic writes it: a plain string as a quoted string, SQL (`text(...)`, `func.now()`,
- * `sa.true()`) as `sa.text('...')`. Anything else is written as in the model, with a TODO note.
+ * A server default as Alembic writes it: a plain string (also one a module constant holds) as a quoted string, SQL
+ * (`text(...)`, `func.now()`, `sa.true()`) as `sa.text('...')`. Anything else is written as in the model, with a TODO
+ * note.
  */
 export function renderServerDefault(sd: ServerDefault | undefined, ctx: RenderContext): string {
   if (!sd) return 'None';
   // A DEFAULT of DDL is SQL already, as Alembic writes a reflected one.
   if (sd.sql) return `sa.text(${pyStr(sd.text)})`;
-  const literal = parsePyString(sd.text);
+  const literal = parsePyString(sd.text) ?? sd.value;
   if (literal !== undefined) return pyStr(literal.replace(/^'|'$/g, ''));
   const sql = serverDefaultSql(sd.text, ctx.dialect);
   if (sql !== undefined) return `sa.text(${pyStr(sql)})`;

@@ -53,6 +53,8 @@ export interface SqlType {
 export interface ServerDefault {
   text: string;
   key?: string;
+  /** The string a Python expression that is no literal evaluates to (a module constant), as SQLAlchemy takes it. */
+  value?: string;
   /** The text is SQL (a DEFAULT of DDL the migrations run), not a Python expression of a model or an op. */
   sql?: true;
 }
