@@ -1325,6 +1325,47 @@ describe('migrations: tests on what the database holds', () => {
     assert.deepEqual(r.findings.map((f) => f.message), ['op.drop_constraint: runs only under a condition that could not be decided (a test on what the database holds); the indexes and constraints of table "plain" are not compared.']);
   });
 
+  it('decides whether a table has a unique constraint of exactly some columns, by the column_names the Inspector lists (langflow)', async () => {
+    const history = (dialect: string | undefined) => replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("members", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("tenant_id", sa.Integer()), sa.Column("email", sa.String(100)), sa.UniqueConstraint("tenant_id", "id"))
+        op.create_index("ix_members_email", "members", ["email"], unique=True)
+        op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))
+      `),
+      'v/b.py': rev('b', 'a', `
+        insp = sa.inspect(op.get_bind())
+        if not any(c["column_names"] == ["tenant_id", "id"] for c in insp.get_unique_constraints("members")):
+            op.add_column("audit", sa.Column("made_pair", sa.Integer()))
+        if not any(c["column_names"] == ["id", "tenant_id"] for c in insp.get_unique_constraints("members")):
+            op.add_column("audit", sa.Column("other_order", sa.Integer()))
+        if any(c.get("column_names") == ["email"] for c in insp.get_unique_constraints("members")):
+            op.add_column("audit", sa.Column("listed_index", sa.Integer()))
+      `),
+    }, dialect);
+    // The pair in the other order is no such constraint; a unique index is one on MySQL alone.
+    assert.deepEqual([...table(await history('postgresql'), 'audit').columns.keys()], ['id', 'other_order']);
+    assert.deepEqual([...table(await history('mysql'), 'audit').columns.keys()], ['id', 'other_order', 'listed_index']);
+    // Where the database is not known, the unique index may be listed or not: the op is taken as it may have run.
+    assert.deepEqual([...table(await history(undefined), 'audit').columns.keys()], ['id', 'other_order', 'listed_index']);
+  });
+
+  it('takes a unique constraint made only when a test finds none of its columns as made, whichever way the test goes', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("tenant_id", sa.Integer()))'),
+      'v/b.py': rev('b', 'a', `
+        if op.get_bind().dialect.name == "mysql":
+            op.create_unique_constraint("uq_teams_mysql", "teams", ["id"])
+        unique = sa.inspect(op.get_bind()).get_unique_constraints("teams")
+        if not any(c["column_names"] == ["tenant_id", "id"] for c in unique):
+            op.create_unique_constraint("uq_teams_tenant_id", "teams", ["tenant_id", "id"])
+      `),
+    });
+    // The constraint made on MySQL alone leaves the test undecided; the one the test guards is there either way.
+    assert.deepEqual(table(r, 'teams').uniques.map((u) => u.name), ['uq_teams_mysql', 'uq_teams_tenant_id']);
+    assert.deepEqual(r.findings.map((f) => f.code), ['unresolved']);
+    assert.match(r.findings[0].message, /a test on the database or its dialect/);
+  });
+
   it("decides pg_type asked for an enum type a column uses, and leaves one no column uses undecided (backend.ai)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

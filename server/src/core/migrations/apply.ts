@@ -1408,7 +1408,7 @@ class SchemaReplay {
     if (what.enumType !== undefined) return this.enumTypeExists(what.enumType);
     if (what.table === undefined) return this.indexInSchema(what.index!, what.anySchema ? null : what.schema);
     const key = tableKey(what.table, what.schema);
-    const asksTable = what.column === undefined && what.index === undefined && what.constraint === undefined;
+    const asksTable = what.column === undefined && what.index === undefined && what.constraint === undefined && what.uniqueOn === undefined;
     // Alembic's own table exists while any revision runs.
     if (asksTable && key === tableKey('alembic_version')) return true;
     if (this.existenceInDoubt.has(key) || (!asksTable && this.contentInDoubt.has(key))) return undefined;
@@ -1425,6 +1425,7 @@ class SchemaReplay {
     if (table.partial || table.uncertain) return undefined;
     if (what.column !== undefined) return this.explains(['add_column', 'alter_column', 'drop_column'], what.column) ? undefined : table.columns.has(what.column);
     if (what.constraint) return this.constraintExists(table, what.constraint);
+    if (what.uniqueOn) return this.uniqueOnExists(table, what.uniqueOn);
     if (table.uncertainConstraints || this.explains(['create_index', 'drop_index'], what.index)) return undefined;
     if (table.indexes.some((i) => i.name === what.index)) return true;
     // PostgreSQL and MySQL also list the index of a unique constraint: named as the constraint, or, unnamed, as the
@@ -1476,6 +1477,19 @@ class SchemaReplay {
     // MySQL lists a unique index as a unique constraint too.
     if (type === 'unique' && table.indexes.some((i) => i.unique && i.name === name)) return undefined;
     return listed.some((c) => c.name === undefined) ? undefined : false;
+  }
+
+  /**
+   * Whether a table has a unique constraint of exactly these columns, as `get_unique_constraints` lists them: a unique
+   * index is listed too on MySQL alone (undefined where the database is not known).
+   */
+  private uniqueOnExists(table: TableDef, columns: string[]): boolean | undefined {
+    if (table.uncertainConstraints || this.explains(['create_unique_constraint', 'drop_constraint', 'create_index', 'drop_index'])) return undefined;
+    const same = (listed: string[]): boolean => listed.length === columns.length && listed.every((c, i) => c === columns[i]);
+    if (table.uniques.some((u) => same(u.columns))) return true;
+    if (!table.indexes.some((i) => i.unique && same(i.columns))) return false;
+    const database = this.database();
+    return database === undefined ? undefined : database === 'mysql';
   }
 
   /** What an unreadable SQL statement on a known table leaves uncompared, as a note ends with it. */
@@ -1571,8 +1585,8 @@ interface RoundTrip {
 
 /**
  * Whether an op under a test leaves what the test asks of the same whichever way it goes: it makes the index or
- * constraint it runs only without (`if not index_exists("ix"): op.create_index("ix", ...)`), or drops the one it runs
- * only with.
+ * constraint it runs only without (`if not index_exists("ix"): op.create_index("ix", ...)`, also a unique constraint
+ * of the columns tested), or drops the one it runs only with.
  */
 function makesWhatItTests(op: MigrationOp, { test, holds }: RunsWhen): boolean {
   let asked = test;
@@ -1583,6 +1597,11 @@ function makesWhatItTests(op: MigrationOp, { test, holds }: RunsWhen): boolean {
   }
   if (asked.k !== 'exists') return false;
   const { what } = asked;
+  if (what.uniqueOn && !present && what.table !== undefined && ownTableKeys(op).includes(tableKey(what.table, what.schema))) {
+    // `if not any(c["column_names"] == ["a"] for c in ...): op.create_unique_constraint("uq", "t", ["a"])`
+    const columns = op.kind === 'create_unique_constraint' && op.constraint?.kind === 'unique' ? op.constraint.columns : undefined;
+    return columns !== undefined && columns.length === what.uniqueOn.length && columns.every((c, i) => c === what.uniqueOn![i]);
+  }
   const name = what.index ?? what.constraint?.name;
   if (name === undefined || (what.table !== undefined && !ownTableKeys(op).includes(tableKey(what.table, what.schema)))) return false;
   if (present) return (op.kind === 'drop_index' || op.kind === 'drop_constraint') && op.name === name;

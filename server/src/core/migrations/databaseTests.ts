@@ -19,6 +19,8 @@ export interface Existence {
   enumType?: string;
   /** A constraint the Inspector lists by name (`get_foreign_keys`, `get_unique_constraints`, `get_check_constraints`), by Alembic's `type_`. */
   constraint?: { type: ConstraintType; name: string };
+  /** A unique constraint of exactly these columns, in this order, as `get_unique_constraints` lists its `column_names`. */
+  uniqueOn?: string[];
 }
 
 /** The kinds of constraint an Inspector lists by name, as Alembic's `drop_constraint(type_=...)` names them. */

@@ -831,7 +831,9 @@ class Interpreter {
           const comp = e.args[0];
           if (comp.elt.k !== 'compare' || comp.elt.ops.length !== 1 || comp.elt.ops[0] !== '==' || comp.conds.length > 0) return undefined;
           const [left, right] = [comp.elt.left, comp.elt.comparators[0]];
-          const literal = isNameOf(left, comp.target) ? right : isNameOf(right, comp.target) ? left : undefined;
+          const columns = isKeyOf(left, comp.target, 'column_names') ? right : isKeyOf(right, comp.target, 'column_names') ? left : undefined;
+          if (columns) return this.uniqueOnTest(columns, comp.iter, frame, read, depth + 1);
+          const literal = isKeyOf(left, comp.target, 'name') ? right : isKeyOf(right, comp.target, 'name') ? left : undefined;
           const name = literal && evalLiteral(this.resolver, frame.file, literal, frame.locals);
           const names = isPlainName(name) ? this.inspected(comp.iter, frame, read, depth + 1) : undefined;
           return names && names.k !== 'tables' ? { k: 'exists', what: named(names, name as string) } : undefined;
@@ -848,6 +850,18 @@ class Interpreter {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * `any(c["column_names"] == ["a", "b"] for c in inspector.get_unique_constraints("t"))`: whether the table has a unique
+   * constraint of exactly those columns.
+   */
+  private uniqueOnTest(columns: Expr, listed: Expr, frame: Frame, read: { at: number }, depth: number): DatabaseTest | undefined {
+    const names = evalLiteral(this.resolver, frame.file, columns, frame.locals);
+    if (!Array.isArray(names) || names.length === 0 || !names.every(isPlainName)) return undefined;
+    const constraints = this.inspected(listed, frame, read, depth);
+    if (constraints?.k !== 'unique') return undefined;
+    return { k: 'exists', what: { table: constraints.table, uniqueOn: names as string[], ...(constraints.schema !== undefined ? { schema: constraints.schema } : {}) } };
   }
 
   /**
@@ -1570,6 +1584,8 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
     const other = op.kind === 'drop_constraint' ? op.name : 'constraint' in op ? op.constraint?.name : undefined;
     return other === undefined || other === what.constraint.name;
   }
+  // Any op on the table may make or drop a unique constraint of those columns (a dropped column takes it along).
+  if (what.uniqueOn) return true;
   return changesTableExistence(op);
 }
 
@@ -1626,9 +1642,14 @@ function named(names: DatabaseNames, name: string): Existence {
 
 /** `x["name"]` or `x.get("name")`, where `x` is the comprehension's target (`{c["name"] for c in ...}`). */
 function isNameOf(e: Expr, target: Expr): boolean {
+  return isKeyOf(e, target, 'name');
+}
+
+/** `x[key]` or `x.get(key)`, where `x` is the comprehension's target (`c["column_names"]`). */
+function isKeyOf(e: Expr, target: Expr, key: string): boolean {
   if (target.k !== 'name') return false;
-  if (e.k === 'subscript') return e.obj.k === 'name' && e.obj.id === target.id && e.index.length === 1 && e.index[0].k === 'str' && e.index[0].v === 'name';
-  return e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'get' && e.fn.obj.k === 'name' && e.fn.obj.id === target.id && e.args.length >= 1 && e.args[0].k === 'str' && e.args[0].v === 'name';
+  if (e.k === 'subscript') return e.obj.k === 'name' && e.obj.id === target.id && e.index.length === 1 && e.index[0].k === 'str' && e.index[0].v === key;
+  return e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'get' && e.fn.obj.k === 'name' && e.fn.obj.id === target.id && e.args.length >= 1 && e.args[0].k === 'str' && e.args[0].v === key;
 }
 
 /** Whether an expression is a connection's dialect object (`op.get_bind().dialect`, `bind.dialect`). */
