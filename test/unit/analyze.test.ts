@@ -1759,6 +1759,19 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(project.analyze().findings.map((f) => `${f.code} ${f.table}.${f.column ?? ''}`), ['extra-column users.old']);
   });
 
+  it("says which tables a history assumes are created by another environment's migrations, not by create_all() (ckan's plugins)", async () => {
+    const project = new Project(await testParser());
+    const rev = (id: string, body: string) => `from alembic import op\nimport sqlalchemy as sa\nrevision = "${id}"\ndown_revision = None\ndef upgrade():\n    ${body}\n`;
+    project.setFile('alembic.ini', INI);
+    project.setFile('migrations/versions/a.py', rev('a', 'op.create_table("activity", sa.Column("id", sa.Integer(), primary_key=True))'));
+    project.setFile('plugins/act/alembic.ini', '[alembic]\nscript_location = %(here)s/migration\nsqlalchemy.url = postgresql://localhost/app\n');
+    project.setFile('plugins/act/migration/versions/p1.py', rev('p1', 'op.add_column("activity", sa.Column("labels", sa.Text()))\n    op.add_column("legacy", sa.Column("note", sa.Text()))'));
+    const notes = project.analyze().findings.filter((f) => f.code === 'assumed-baseline');
+    assert.deepEqual(notes.map((f) => `${f.file}: ${f.message}`), [
+      'plugins/act/migration/versions/p1.py: The migrations alter 2 tables that no revision creates ("activity", "legacy"); assuming they exist before the first revision: "activity" is created by the migrations of alembic.ini; the other may be made by metadata.create_all() and alembic stamp.',
+    ]);
+  });
+
   it('replays a detached tree that starts from a revision of the main history, without a missing parent', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

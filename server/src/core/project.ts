@@ -9,6 +9,7 @@ import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import { findEnvironmentCopies, isBackupFolder, isTestFolder, joinLinkedFolders } from './migrations/detachedTrees';
 import type { ReplayResult, RevisionSteps } from './migrations/replay';
+import { withBaselineMakers } from './migrations/apply';
 import { ReplayGroups } from './migrations/replayGroups';
 import { supersededLineages } from './migrations/supersededLineages';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
@@ -481,7 +482,8 @@ export class Project {
     memos.history = history;
     const { envs, revisionFiles, replays } = history;
     findings.push(...history.findings);
-    for (const r of replays) findings.push(...r.replay.findings);
+    const histories = replays.map((r) => ({ envName: r.env.name, replay: r.replay }));
+    for (const h of histories) findings.push(...withBaselineMakers(h, histories));
 
     const scriptFolders = envs.map((e) => e.scriptLocation);
     const isModelFile = this.modelFileTest(settings);

@@ -48,14 +48,36 @@ export interface ReplayResult {
   database: string | undefined;
 }
 
-/** The one note that says which tables the history uses without creating them, at the first op that used one. */
-export function baselineFinding(tables: string[], origin: SourceRef): Finding {
+/**
+ * The one note that says which tables the history uses without creating them, at the first op that used one; `madeBy`
+ * names, for some of them, the other environment whose migrations create them.
+ */
+export function baselineFinding(tables: string[], origin: Pick<SourceRef, 'file' | 'span'>, madeBy: ReadonlyMap<string, string> = new Map()): Finding {
   const list = tables.map((t) => `"${t}"`).join(', ');
+  const elsewhere = tables.filter((t) => madeBy.has(t)).map((t) => `"${t}" is created by the migrations of ${madeBy.get(t)}`);
+  const others = tables.length - elsewhere.length;
+  const made = elsewhere.length === 0 ? ', e.g. made by metadata.create_all() and alembic stamp' : `: ${elsewhere.join(', ')}${others === 0 ? '' : `; the ${others === 1 ? 'other may be' : 'others may be'} made by metadata.create_all() and alembic stamp`}`;
   return makeFinding('assumed-baseline', {
-    message: `The migrations alter ${tables.length === 1 ? 'a table' : `${tables.length} tables`} that no revision creates (${list}); assuming ${tables.length === 1 ? 'it exists' : 'they exist'} before the first revision, e.g. made by metadata.create_all() and alembic stamp.`,
+    message: `The migrations alter ${tables.length === 1 ? 'a table' : `${tables.length} tables`} that no revision creates (${list}); assuming ${tables.length === 1 ? 'it exists' : 'they exist'} before the first revision${made}.`,
     file: origin.file,
     span: origin.span,
   });
+}
+
+/**
+ * A history's findings, with its note on the tables it assumes naming those another environment's migrations create
+ * (ckan's plugins alter tables its core migrations make), where it would guess at create_all().
+ */
+export function withBaselineMakers(own: { envName: string; replay: ReplayResult }, all: ReadonlyArray<{ envName: string; replay: ReplayResult }>): Finding[] {
+  const { findings, baseline } = own.replay;
+  if (baseline.length === 0 || all.length < 2) return findings;
+  const madeBy = new Map<string, string>();
+  for (const { table } of baseline) {
+    const maker = all.find((other) => other !== own && !other.replay.baseline.some((b) => b.table === table) && [...other.replay.schema.values()].some((t) => qualified(t) === table));
+    if (maker) madeBy.set(table, maker.envName);
+  }
+  if (madeBy.size === 0) return findings;
+  return findings.map((f) => (f.code === 'assumed-baseline' ? baselineFinding([...new Set(baseline.map((b) => b.table))], f, madeBy) : f));
 }
 
 /** How a history's ops are applied: see `applyRevisionOps`. */
