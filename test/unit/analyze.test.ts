@@ -273,12 +273,28 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, upgrade('op.create_index("ix_users_email_lower", "users", [sa.text("LOWER(email)")], unique=True)')), []);
   });
 
-  it('says that DateTime and DateTime(timezone=True) differ in the time zone alone, which MySQL and SQLite do not keep, where the dialect is unknown (octavia)', async () => {
-    const models = modelFile('class Health(Base):\n    __tablename__ = "health"\n    id = sa.Column(sa.Integer, primary_key=True)\n    last_update = sa.Column(sa.DateTime)\n');
-    const upgrade = 'op.create_table("health", sa.Column("id", sa.Integer(), nullable=False), sa.Column("last_update", sa.DateTime(timezone=True)), sa.PrimaryKeyConstraint("id"))';
-    const unknown = await analysis(upgrade, { 'app/models.py': models, 'alembic.ini': NO_DIALECT_INI });
-    assert.deepEqual(unknown.map((f) => f.message), ['Type of "health.last_update" differs: the model has sa.DateTime, the migrations have sa.DateTime(timezone=True); they differ in the time zone alone, which PostgreSQL keeps (so do SQL Server and Oracle) and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).']);
-    assert.deepEqual((await analysis(upgrade, { 'app/models.py': models })).map((f) => f.message), ['Type of "health.last_update" differs: the model has sa.DateTime, the migrations have sa.DateTime(timezone=True) (head a1).']);
+  it('says on which databases two types differ where the dialect is unknown: a time zone (octavia), an Enum against the VARCHAR SQLite makes of it (tracim, conda-store)', async () => {
+    const UNKNOWN = '(the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
+    const cases = [
+      {
+        model: 'class Health(Base):\n    __tablename__ = "health"\n    id = sa.Column(sa.Integer, primary_key=True)\n    last_update = sa.Column(sa.DateTime)\n',
+        upgrade: 'op.create_table("health", sa.Column("id", sa.Integer(), nullable=False), sa.Column("last_update", sa.DateTime(timezone=True)), sa.PrimaryKeyConstraint("id"))',
+        differs: 'Type of "health.last_update" differs: the model has sa.DateTime, the migrations have sa.DateTime(timezone=True)',
+        where: `they differ in the time zone alone, which PostgreSQL keeps (so do SQL Server and Oracle) and MySQL and SQLite do not ${UNKNOWN}`,
+      },
+      {
+        model: 'import enum\nclass Kind(enum.Enum):\n    INDIVIDUAL = "individual"\n    NONE = "none"\nclass Member(Base):\n    __tablename__ = "members"\n    id = sa.Column(sa.Integer, primary_key=True)\n    kind = sa.Column(sa.Enum(Kind), nullable=False)\n',
+        upgrade: 'op.create_table("members", sa.Column("id", sa.Integer(), nullable=False), sa.Column("kind", sa.VARCHAR(10), nullable=False), sa.PrimaryKeyConstraint("id"))',
+        differs: 'Type of "members.kind" differs: the model has sa.Enum(Kind), the migrations have sa.VARCHAR(10)',
+        where: `they differ on PostgreSQL and MySQL, not on SQLite ${UNKNOWN}`,
+      },
+    ];
+    for (const { model, upgrade, differs, where } of cases) {
+      const files = (ini?: string): Record<string, string> => ({ 'app/models.py': modelFile(model), ...(ini ? { 'alembic.ini': ini } : {}) });
+      assert.deepEqual((await analysis(upgrade, files(NO_DIALECT_INI))).map((f) => f.message), [`${differs}; ${where} (head a1).`]);
+      assert.deepEqual((await analysis(upgrade, files())).map((f) => f.message), [`${differs} (head a1).`]);
+      assert.deepEqual(await analysis(upgrade, files('[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n')), []);
+    }
   });
 
   it("runs the downgrade() of a project module a revision imports, not only a revision's; one that does not parse is a note", async () => {

@@ -287,6 +287,21 @@ function isAutoincrementColumn(model: TableDef, col: ColumnDef): boolean {
   return model.primaryKey.length === 1 && model.primaryKey[0] === col.name && INTEGER_FAMILIES.has(col.type?.family ?? '') && !col.serverDefault && !col.pythonDefault && !model.foreignKeys.some((fk) => fk.columns.includes(col.name));
 }
 
+/** The databases the dialect may be, by name, for what a type difference depends on. */
+const DATABASES: Array<[dialect: string, name: string]> = [['postgresql', 'PostgreSQL'], ['mysql', 'MySQL'], ['sqlite', 'SQLite']];
+
+/**
+ * Where the dialect is not known and two types differ on some databases only (an Enum against the VARCHAR SQLite makes
+ * of it): which, as a message ends with it; empty when they differ on all.
+ */
+function onSomeDatabases(model: SqlType, migrations: SqlType): string {
+  const differ = DATABASES.filter(([dialect]) => typesDiffer(model, migrations, { dialect }));
+  if (differ.length === DATABASES.length || differ.length === 0) return '';
+  const same = DATABASES.filter((db) => !differ.includes(db));
+  const names = (dbs: typeof DATABASES): string => dbs.map(([, name]) => name).join(' and ');
+  return `; they differ on ${names(differ)}, not on ${names(same)} (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])`;
+}
+
 function diffTable(d: TableDiff): void {
   const { model, mig, out, headText } = d;
   const t = qualified(model);
@@ -328,7 +343,7 @@ function diffTable(d: TableDiff): void {
         const lengths = storedEnumLengths(col.type, other.type, d.dialect);
         // DateTime against DateTime(timezone=True): one type but on PostgreSQL.
         const zoneOnly = d.dialect === undefined && (col.type.family === 'DATETIME' || col.type.family === 'TIME') && !typesDiffer(col.type, other.type, { dialect: 'mysql' }) && !typesDiffer(col.type, other.type, { dialect: 'sqlite' });
-        const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : enumTypes ? `; PostgreSQL enum types "${enumTypes[0]}" and "${enumTypes[1]}"` : zoneOnly ? '; they differ in the time zone alone, which PostgreSQL keeps (so do SQL Server and Oracle) and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])' : '';
+        const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : enumTypes ? `; PostgreSQL enum types "${enumTypes[0]}" and "${enumTypes[1]}"` : zoneOnly ? '; they differ in the time zone alone, which PostgreSQL keeps (so do SQL Server and Oracle) and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])' : d.dialect === undefined ? onSomeDatabases(col.type, other.type) : '';
         // Alembic reads a type by the words of its SQL: an ARRAY of a type ("TEXT[]") is that type to it (ckan).
         const arrayOnly = arrayOfTheOther(col.type, other.type, d.dialect) ? 'Alembic does not see it: it reads a type by the words of its SQL, and an ARRAY of a type reads as that type (TEXT[] as TEXT).' : undefined;
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef, arrayOnly);
