@@ -618,6 +618,27 @@ class Workout(Base):
     assert.ok(mysql.includes("op.drop_constraint('purchases_ibfk_1', 'purchases', type_='foreignkey')"), mysql.join('\n'));
   });
 
+  it("drops an unnamed key by PostgreSQL's name where no dialect is configured but the history has PostgreSQL's own types (onyx)", async () => {
+    const files = {
+      'app/models.py': `${modelsHead(8)}
+        class Purchase(Base):
+            __tablename__ = "purchases"
+            id = sa.Column(sa.Integer, primary_key=True)
+            user_id = sa.Column(sa.Integer)
+      `,
+      'migrations/versions/a1_init.py': revisionFile('a1', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("prefs", postgresql.JSONB()))
+        op.create_table("purchases", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id")))
+      `).replace('import sqlalchemy as sa\n', 'import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n'),
+    };
+    const drops = (text: string): string[] => text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('op.drop_constraint') || l.includes('TODO: drop'));
+    const unknown = await environment(files, '[alembic]\nscript_location = migrations\n');
+    assert.deepEqual(drops(sync(unknown).text), ["op.drop_constraint('purchases_user_id_fkey', 'purchases', type_='foreignkey')"]);
+    // Without such types, the database may be MySQL or SQLite, which name it otherwise (or not at all).
+    files['migrations/versions/a1_init.py'] = files['migrations/versions/a1_init.py'].replace('postgresql.JSONB()', 'sa.JSON()');
+    assert.deepEqual(drops(sync(await environment(files, '[alembic]\nscript_location = migrations\n')).text), ['# TODO: drop the unnamed foreign key (user_id) -> users(id) of "purchases"; it has no name Alembic could use.']);
+  });
+
   it('names the schema of tables outside the default one', async () => {
     const env = await environment({
       'app/models.py': `${modelsHead(8)}

@@ -56,6 +56,8 @@ export interface EnvironmentAnalysis {
    * `contract`, which the project's own tooling adds to Alembic's version locations).
    */
   detached: RevisionGraph[];
+  /** The database its history runs on: the dialect, else what the ops show (PostgreSQL's own types, MySQL's options). */
+  database?: string;
 }
 
 /** Everything `analyze()` found. */
@@ -548,7 +550,7 @@ export class Project {
       findings.push(...baselineNotes, ...changes.map((c) => c.finding));
       const dialectNote = unknownDialectNote({ env, dialect: replay.database, models: targeted, schema: replay.schema });
       if (dialectNote) findings.push(dialectNote);
-      environments.push({ env, graph, heads, schemaHeads: atHeads, schema: replay.schema, models: targeted, uncompared: cyclic ? targeted : uncompared, compare, changes, unreadFiles: [], detached });
+      environments.push({ env, graph, heads, schemaHeads: atHeads, schema: replay.schema, models: targeted, uncompared: cyclic ? targeted : uncompared, compare, changes, unreadFiles: [], detached, ...(replay.database !== undefined ? { database: replay.database } : {}) });
     });
     yield;
 

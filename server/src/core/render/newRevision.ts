@@ -163,7 +163,8 @@ export function newRevision(input: NewRevisionInput): NewRevision {
   }
 
   const skipped = analysis.changes.filter((c) => !written.includes(c));
-  const dialect = env.dialect ?? input.dialect;
+  // The database the history shows it runs on where none is configured, as the comparison took it.
+  const dialect = env.dialect ?? input.dialect ?? analysis.database;
   const ops = renderChangeOps({ changes: written, batch: !!analysis.compare.renderAsBatch || dialect === 'sqlite', dialect });
   let text: string;
   try {

@@ -46,7 +46,7 @@ export function buildReport({ analysis, project, date, dialect }: ReportInput): 
     rest.filter((f) => isProblem(f) && (graphCodes.has(f.code) || f.code === 'invalid-operation') && (contextOf(f) ?? contexts[0]) === contexts[i]).map((f) => findingItem(ctx, f));
   const actions = built.map(({ ctx, fixes }, i) => {
     const { env, compare } = ctx.analysis;
-    return planActions({ environment: ctx.label, dialect: env.dialect ?? dialect, renderAsBatch: compare.renderAsBatch, fixes, repairs: repairsOf(ctx, i) });
+    return planActions({ environment: ctx.label, dialect: env.dialect ?? dialect ?? ctx.analysis.database, renderAsBatch: compare.renderAsBatch, fixes, repairs: repairsOf(ctx, i) });
   });
 
   return {
