@@ -548,6 +548,8 @@ describe('models -> schema', () => {
     });
     const reason = tables.get('bans')!.columns.get('reason')!.type!;
     assert.deepEqual([reason.family, reason.enumValues, reason.enumName], ['ENUM', ['flashed', 'quarantine-enter'], 'reason']);
+    // Messages and the audit show it as SQLAlchemy makes it of the annotation (conda-store's `Mapped[BuildStatus]`).
+    assert.equal(reason.text, 'sa.Enum(Reason)');
     const labelled = tables.get('bans')!.columns.get('labelled')!.type!;
     assert.deepEqual([labelled.family, labelled.enumValues], ['ENUM', undefined], 'values a tuple gives are not guessed');
     const plain = tables.get('plain')!.columns.get('reason')!.type!;

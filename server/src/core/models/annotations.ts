@@ -159,7 +159,8 @@ export function readAnnotation(ctx: EvalContext, e: Expr, typeMap: TypeMapEntry[
       // The map's entry for the enum's base (`enum.Enum: sa.Enum(enum.Enum, values_callable=..., native_enum=False)`)
       // gives its keywords, as SQLAlchemy's `Enum._resolve_for_python_type`; a non-Enum entry is used as it is.
       if (entry && entry.type.family !== 'ENUM') return { ...none, type: entry.type };
-      const type: SqlType = { name: 'Enum', family: 'ENUM', args: { ...entry?.type.args }, enumName: entry?.type.enumName ?? v.cls.name.toLowerCase(), text: v.cls.name };
+      // Shown as SQLAlchemy makes it of the annotation (`Mapped[Status]` is `sa.Enum(Status)`).
+      const type: SqlType = { name: 'Enum', family: 'ENUM', args: { ...entry?.type.args }, enumName: entry?.type.enumName ?? v.cls.name.toLowerCase(), text: `sa.Enum(${v.cls.name})` };
       return { ...none, type: members ? { ...type, enumValues: members } : type };
     }
     if (options.isMappedClass?.({ resolver: ctx.resolver, file: ctx.file }, e)) return { ...none, relationship: true };
