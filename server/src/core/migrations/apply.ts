@@ -1507,9 +1507,8 @@ class SchemaReplay {
    */
   private uniqueOnExists(table: TableDef, columns: string[]): boolean | undefined {
     if (table.uncertainConstraints || this.explains(['create_unique_constraint', 'drop_constraint', 'create_index', 'drop_index'])) return undefined;
-    const same = (listed: string[]): boolean => listed.length === columns.length && listed.every((c, i) => c === columns[i]);
-    if (table.uniques.some((u) => same(u.columns))) return true;
-    if (!table.indexes.some((i) => i.unique && same(i.columns))) return false;
+    if (table.uniques.some((u) => sameList(u.columns, columns))) return true;
+    if (!table.indexes.some((i) => i.unique && sameList(i.columns, columns))) return false;
     const database = this.database();
     return database === undefined ? undefined : database === 'mysql';
   }
@@ -1622,7 +1621,7 @@ function makesWhatItTests(op: MigrationOp, { test, holds }: RunsWhen): boolean {
   if (what.uniqueOn && !present && what.table !== undefined && ownTableKeys(op).includes(tableKey(what.table, what.schema))) {
     // `if not any(c["column_names"] == ["a"] for c in ...): op.create_unique_constraint("uq", "t", ["a"])`
     const columns = op.kind === 'create_unique_constraint' && op.constraint?.kind === 'unique' ? op.constraint.columns : undefined;
-    return columns !== undefined && columns.length === what.uniqueOn.length && columns.every((c, i) => c === what.uniqueOn![i]);
+    return columns !== undefined && sameList(columns, what.uniqueOn);
   }
   const name = what.index ?? what.constraint?.name;
   if (name === undefined || (what.table !== undefined && !ownTableKeys(op).includes(tableKey(what.table, what.schema)))) return false;
