@@ -287,6 +287,9 @@ function isAutoincrementColumn(model: TableDef, col: ColumnDef): boolean {
   return model.primaryKey.length === 1 && model.primaryKey[0] === col.name && INTEGER_FAMILIES.has(col.type?.family ?? '') && !col.serverDefault && !col.pythonDefault && !model.foreignKeys.some((fk) => fk.columns.includes(col.name));
 }
 
+/** What a message that depends on the database adds where it is not known. */
+const DIALECT_UNKNOWN = '(the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])';
+
 /** The databases the dialect may be, by name, for what a type difference depends on. */
 const DATABASES: Array<[dialect: string, name: string]> = [['postgresql', 'PostgreSQL'], ['mysql', 'MySQL'], ['sqlite', 'SQLite']];
 
@@ -299,7 +302,7 @@ function onSomeDatabases(model: SqlType, migrations: SqlType): string {
   if (differ.length === DATABASES.length || differ.length === 0) return '';
   const same = DATABASES.filter((db) => !differ.includes(db));
   const names = (dbs: typeof DATABASES): string => dbs.map(([, name]) => name).join(' and ');
-  return `; they differ on ${names(differ)}, not on ${names(same)} (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])`;
+  return `; they differ on ${names(differ)}, not on ${names(same)} ${DIALECT_UNKNOWN}`;
 }
 
 function diffTable(d: TableDiff): void {
@@ -337,13 +340,13 @@ function diffTable(d: TableDiff): void {
       if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type) && nativeEnum && !enumTypes) {
         // neutron-vpnaas, the dialect unknown: only PostgreSQL keeps the values of the type of that name.
         const elsewhere = other.valuesElsewhere && !enumValuesDiffer(col.type, { ...other.type, enumValues: other.valuesElsewhere });
-        const where = elsewhere ? ` on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])` : '';
+        const where = elsewhere ? ` on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's ${DIALECT_UNKNOWN}` : '';
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')}${where} (${headText}).`, col.name, migRef);
       } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
         const lengths = storedEnumLengths(col.type, other.type, d.dialect);
         // DateTime against DateTime(timezone=True): one type but on PostgreSQL.
         const zoneOnly = d.dialect === undefined && (col.type.family === 'DATETIME' || col.type.family === 'TIME') && !typesDiffer(col.type, other.type, { dialect: 'mysql' }) && !typesDiffer(col.type, other.type, { dialect: 'sqlite' });
-        const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : enumTypes ? `; PostgreSQL enum types "${enumTypes[0]}" and "${enumTypes[1]}"` : zoneOnly ? '; they differ in the time zone alone, which PostgreSQL keeps (so do SQL Server and Oracle) and MySQL and SQLite do not (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift])' : d.dialect === undefined ? onSomeDatabases(col.type, other.type) : '';
+        const stored = lengths ? `; stored as VARCHAR(${lengths[0]}) against VARCHAR(${lengths[1]})` : enumTypes ? `; PostgreSQL enum types "${enumTypes[0]}" and "${enumTypes[1]}"` : zoneOnly ? `; they differ in the time zone alone, which PostgreSQL keeps (so do SQL Server and Oracle) and MySQL and SQLite do not ${DIALECT_UNKNOWN}` : d.dialect === undefined ? onSomeDatabases(col.type, other.type) : '';
         // Alembic reads a type by the words of its SQL: an ARRAY of a type ("TEXT[]") is that type to it (ckan).
         const arrayOnly = arrayOfTheOther(col.type, other.type, d.dialect) ? 'Alembic does not see it: it reads a type by the words of its SQL, and an ARRAY of a type reads as that type (TEXT[] as TEXT).' : undefined;
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'type' }, 'type-mismatch', col.origin, `Type of "${t}.${col.name}" differs: the model has ${typeText(col.type, d.dialect)}, the migrations have ${typeText(other.type, d.dialect)}${stored} (${headText}).`, col.name, migRef, arrayOnly);

@@ -73,11 +73,12 @@ export function withBaselineMakers(own: { envName: string; replay: ReplayResult 
   if (baseline.length === 0 || all.length < 2) return findings;
   const madeBy = new Map<string, string>();
   for (const { table } of baseline) {
-    const maker = all.find((other) => other !== own && !other.replay.baseline.some((b) => b.table === table) && [...other.replay.schema.values()].some((t) => qualified(t) === table));
+    // The note names a table as the schema keys it (`schema.name`).
+    const maker = all.find((other) => other !== own && other.replay.schema.has(table) && !other.replay.baseline.some((b) => b.table === table));
     if (maker) madeBy.set(table, maker.envName);
   }
   if (madeBy.size === 0) return findings;
-  return findings.map((f) => (f.code === 'assumed-baseline' ? baselineFinding([...new Set(baseline.map((b) => b.table))], f, madeBy) : f));
+  return findings.map((f) => (f.code === 'assumed-baseline' ? baselineFinding(baseline.map((b) => b.table), f, madeBy) : f));
 }
 
 /** How a history's ops are applied: see `applyRevisionOps`. */

@@ -962,7 +962,7 @@ class Interpreter {
       return source && this.databaseNames(source.e, source.frame, read, depth + 1);
     }
     if (e.k === 'comp') {
-      if (e.conds.length > 0 || !isNameOf(e.elt, e.target)) return undefined;
+      if (e.conds.length > 0 || !isKeyOf(e.elt, e.target, 'name')) return undefined;
       const names = this.inspected(e.iter, frame, read, depth + 1);
       return names?.k === 'tables' ? undefined : names;
     }
@@ -1640,12 +1640,7 @@ function named(names: DatabaseNames, name: string): Existence {
   return names.k === 'indexes' ? { table: names.table, index: name, ...schema } : { table: names.table, constraint: { type: names.k, name }, ...schema };
 }
 
-/** `x["name"]` or `x.get("name")`, where `x` is the comprehension's target (`{c["name"] for c in ...}`). */
-function isNameOf(e: Expr, target: Expr): boolean {
-  return isKeyOf(e, target, 'name');
-}
-
-/** `x[key]` or `x.get(key)`, where `x` is the comprehension's target (`c["column_names"]`). */
+/** `x[key]` or `x.get(key)`, where `x` is the comprehension's target (`{c["name"] for c in ...}`, `c["column_names"]`). */
 function isKeyOf(e: Expr, target: Expr, key: string): boolean {
   if (target.k !== 'name') return false;
   if (e.k === 'subscript') return e.obj.k === 'name' && e.obj.id === target.id && e.index.length === 1 && e.index[0].k === 'str' && e.index[0].v === key;

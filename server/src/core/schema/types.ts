@@ -599,7 +599,10 @@ export function evalServerDefault(ctx: EvalContext, e: Expr): ServerDefault | un
     return { text };
   }
   const v = evalLiteral(ctx.resolver, ctx.file, e, ctx.locals);
-  if (typeof v === 'string') return e.k === 'str' ? { text, key: serverDefaultKey(`'${v.replace(/'/g, "''")}'`) } : { text, key: serverDefaultKey(`'${v.replace(/'/g, "''")}'`), value: v };
+  if (typeof v === 'string') {
+    const key = serverDefaultKey(`'${v.replace(/'/g, "''")}'`);
+    return e.k === 'str' ? { text, key } : { text, key, value: v };
+  }
   if (typeof v === 'number' || typeof v === 'boolean') return { text, key: serverDefaultKey(String(v)) };
   return { text };
 }
