@@ -162,6 +162,19 @@ describe('migrations: DDL in op.execute', () => {
     });
     assert.deepEqual(codes(altered.findings), ['unresolved']);
     assert.deepEqual(altered.uncertainOps.map((o) => [o.kind, o.table]), [['sql_file', undefined]]);
+    // Given as it is read, with no sa.text() around it (augur's legacy .sql files, one by one in a loop).
+    const bare = await replay({
+      'v/a.py': rev('a', null, `
+        for name in sorted(folder.glob("*.sql")):
+            with (folder / name).open() as legacy_file:
+                op.execute(legacy_file.read())
+        op.execute(Path("commit.sql").read_text().strip())
+        op.execute(legacy_sql(name))
+      `, 'from pathlib import Path\nfolder = Path(__file__).parent / "legacy"\n'),
+    });
+    assert.deepEqual(bare.findings.map((f) => `${f.code} ${f.span[0]}`), ['unresolved 13', 'unresolved 14'], 'a call that is not a read stays unsaid');
+    assert.match(bare.findings[0].message, /read from a file when the revision runs \(`legacy_file\.read\(\)`\)/);
+    assert.deepEqual(bare.uncertainOps.map((o) => o.kind), ['sql_file', 'sql_file']);
   });
 
   it('takes the referenced primary key when REFERENCES names only the table', async () => {

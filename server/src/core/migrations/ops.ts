@@ -772,14 +772,11 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   return [{ kind: 'opaque', table, origin, via: 'execute', unresolved, ...(indexesOnly ? { indexesOnly: true } : constraintsOnly ? { constraintsOnly: true } : {}) }];
 }
 
-/** An expression that reads a file's text (`fd.read()`, `path.read_text()`, `open(f).read().strip()`). */
-const READ_FROM_FILE = /\.(?:read|read_text)\(\)/;
-
 /** Whether SQL text is read from a file, where it is written or in the variable that holds it. */
 function readsFile({ e, ctx }: Located): boolean {
-  if (READ_FROM_FILE.test(exprText(e))) return true;
+  if (isFileText(e)) return true;
   const held = e.k === 'name' ? ctx.resolver.resolve(ctx.file, e, ctx.locals) : undefined;
-  return held?.t === 'expr' && READ_FROM_FILE.test(exprText(held.e));
+  return held?.t === 'expr' && isFileText(held.e);
 }
 
 /** A `sa.DDL(...)` statement's text, and the `context=` its `%(name)s` are filled from. */
@@ -802,7 +799,19 @@ function sqlText({ e, ctx }: Located): SqlText | undefined {
   if (e.fn.k === 'attr' && e.fn.name === 'format' && e.fn.obj.k === 'str') return { e, ctx };
   // `" ".join([...])` of strings.
   if (e.fn.k === 'attr' && e.fn.name === 'join' && e.fn.obj.k === 'str') return { e, ctx };
+  // A string read from a file and given as it is (`op.execute(fd.read())`, augur's legacy .sql files).
+  if (isFileText(e)) return { e, ctx };
   return undefined;
+}
+
+/** The string methods whose result is still the file's SQL, read or tidied: `fd.read().strip()`. */
+const TEXT_TIDYING = new Set(['strip', 'rstrip', 'lstrip', 'replace', 'decode']);
+
+/** Whether a call is a file's text read whole (`fd.read()`, `path.read_text()`), perhaps tidied by string methods. */
+function isFileText(e: Expr): boolean {
+  if (e.k !== 'call' || e.fn.k !== 'attr') return false;
+  if (e.fn.name === 'read' || e.fn.name === 'read_text') return e.args.length === 0 && e.kw.length === 0;
+  return TEXT_TIDYING.has(e.fn.name) && isFileText(e.fn.obj);
 }
 
 /**
