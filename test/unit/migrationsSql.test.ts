@@ -177,6 +177,21 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(bare.uncertainOps.map((o) => o.kind), ['sql_file', 'sql_file']);
   });
 
+  it("takes a view's name for no table: its indexes change nothing (augur's materialized views, indexed for REFRESH CONCURRENTLY)", async () => {
+    const r = await replay({
+      'v/a.py': executing('a', null, 'CREATE TABLE repo (repo_id integer PRIMARY KEY, name text)', 'CREATE MATERIALIZED VIEW analytics.repo_stats AS SELECT repo_id FROM repo', 'CREATE VIEW public.repo_names AS SELECT name FROM repo'),
+      'v/b.py': rev('b', 'a', `
+        op.execute("CREATE UNIQUE INDEX ON analytics.repo_stats (repo_id)")
+        op.create_index("ix_repo_stats", "repo_stats", ["repo_id"], unique=True, schema="analytics")
+        op.execute("DROP MATERIALIZED VIEW analytics.repo_stats; DROP VIEW repo_names")
+        op.create_index("ix_repo_names", "repo_names", ["name"])
+      `),
+    });
+    assert.deepEqual([...r.schema.keys()], ['repo', 'repo_names'], 'an index on a name no longer a view: a table assumed made, as before');
+    assert.deepEqual(codes(r.findings), ['assumed-baseline']);
+    assert.deepEqual(table(r, 'repo').indexes, []);
+  });
+
   it('takes the referenced primary key when REFERENCES names only the table', async () => {
     const r = await replay({
       'v/a.py': executing('a', null, 'CREATE TABLE teams (code text PRIMARY KEY)', 'CREATE TABLE members (team text REFERENCES teams)'),
@@ -621,7 +636,7 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(broken.map((o) => o.kind === 'opaque' && [o.table?.name, !!o.noteOnly]), [[undefined, true], ['x', false]]);
   });
 
-  it('treats functions, triggers, extensions, grants, types, views and DO blocks without DDL as no schema change', () => {
+  it('treats functions, triggers, extensions, grants, types, views and DO blocks without DDL as no change to any table', () => {
     const ops = readSqlOps(
       `CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql;
        CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f(); GRANT SELECT ON users TO r;
@@ -630,7 +645,8 @@ describe('migrations: DDL in op.execute', () => {
        COMMENT ON COLUMN users.email IS 'x'; INSERT INTO t SELECT * FROM u ON CONFLICT DO NOTHING; TRUNCATE logs`,
       ORIGIN,
     );
-    assert.deepEqual(ops, []);
+    // A view changes no table: only its name is kept (see the test on views).
+    assert.deepEqual(ops.map((o) => o.kind), ['create_view']);
   });
 
   it('keeps the source text of types and defaults after non-ASCII text (the parser counts bytes)', () => {

@@ -375,6 +375,8 @@ class SchemaReplay {
    * assumes them made before its first revision, so a test on whether one exists finds it, until it is dropped.
    */
   private readonly usedBeforeMade = new Set<string>();
+  /** The keys of the views made so far, and not dropped (in PostgreSQL's default schema, by their bare name). */
+  private readonly views = new Set<string>();
 
   constructor(
     revisions: Array<{ revision: string; steps: OpStep[] }>,
@@ -454,6 +456,8 @@ class SchemaReplay {
       }
     }
     const { op } = step;
+    // A view (augur's materialized views, each with a unique index): a name that is no table, which nothing compares.
+    if (this.onView(op)) return;
     if (this.uncertain || this.guarded) {
       this.startRoundTrip(op);
       const keys = ownTableKeys(op);
@@ -1167,6 +1171,16 @@ class SchemaReplay {
    * a revision made without a schema (mergin's SQL), and `user` the `public.user` one made with it, as Alembic's
    * comparison takes the default schema's name for none. (A MySQL database called public is not thought of.)
    */
+  /** Keeps the views made and dropped; whether the op makes or drops one, or works on one. */
+  private onView(op: MigrationOp): boolean {
+    const ref = 'table' in op ? op.table : undefined;
+    const key = ref?.name === undefined ? undefined : tableKey(ref.name, ref.schema === DEFAULT_POSTGRES_SCHEMA ? undefined : ref.schema);
+    if (op.kind !== 'create_view' && op.kind !== 'drop_view') return key !== undefined && this.views.has(key);
+    if (key !== undefined && op.kind === 'create_view') this.views.add(key);
+    else if (key !== undefined) this.views.delete(key);
+    return true;
+  }
+
   private inDefaultSchema(ref: TableRef): TableDef | undefined {
     if (ref.name === undefined) return undefined;
     if (ref.schema === DEFAULT_POSTGRES_SCHEMA) return this.schema.get(tableKey(ref.name));

@@ -113,6 +113,11 @@ export type MigrationOp = OpBase &
      * tables naming the old name (securedrop renames a table to rebuild it, and the references come back to it).
      */
     | { kind: 'legacy_alter_table'; on: boolean }
+    /**
+     * PostgreSQL's `CREATE [MATERIALIZED] VIEW` and `DROP [MATERIALIZED] VIEW`: no table, but a name that index ops may
+     * use (a materialized view's unique index, for `REFRESH ... CONCURRENTLY`), which autogenerate does not compare.
+     */
+    | { kind: 'create_view' | 'drop_view'; table: TableRef }
   );
 
 export type OpKind = MigrationOp['kind'];

@@ -239,6 +239,7 @@ class PgStatementReader {
   private static readonly READERS = new Map<string, (r: PgStatementReader, node: PgNode) => MigrationOp[]>([
     ['CreateStmt', (r, node) => r.createTable(node)],
     ['CreateTableAsStmt', (r, node) => r.createTableAs(node)],
+    ['ViewStmt', (r, node) => r.view('create_view', relationRef(node.view))],
     ['AlterTableStmt', (r, node) => (node.objtype === 'OBJECT_TABLE' ? r.alterTable(node) : [])],
     ['RenameStmt', (r, node) => r.rename(node)],
     ['AlterObjectSchemaStmt', (r, node) => (node.objectType === 'OBJECT_TABLE' ? [r.opaque(relationRef(node.relation))] : [])],
@@ -297,8 +298,14 @@ class PgStatementReader {
 
   private createTableAs(node: PgNode): MigrationOp[] {
     const table = relationRef(node.into?.rel);
+    if (node.objtype === 'OBJECT_MATVIEW') return this.view('create_view', table);
     if (node.objtype !== 'OBJECT_TABLE' || !table || this.isTemporary(table, node.into.rel)) return [];
     return [{ ...this.base(), kind: 'create_table', table, columns: [], constraints: [], ifNotExists: !!node.if_not_exists, partial: true }];
+  }
+
+  /** A view made or dropped: a name index ops may use that is no table. */
+  private view(kind: 'create_view' | 'drop_view', view: TableRef | undefined): MigrationOp[] {
+    return view ? [{ ...this.base(), kind, table: view }] : [];
   }
 
   /** PostgreSQL enums: `ALTER TYPE status ADD VALUE [IF NOT EXISTS] 'archived' [BEFORE|AFTER ...]`, `... RENAME VALUE 'a' TO 'b'`. */
@@ -536,6 +543,7 @@ class PgStatementReader {
       const types = (node.objects ?? []).map((o: PgNode) => nameRef(o.TypeName?.names));
       return types.filter((t: TableRef) => t.name !== undefined).map((t: TableRef) => ({ ...this.base(), kind: 'drop_enum' as const, enumName: t.name! }));
     }
+    if (node.removeType === 'OBJECT_VIEW' || node.removeType === 'OBJECT_MATVIEW') return names.flatMap((view: TableRef) => this.view('drop_view', view));
     if (node.removeType === 'OBJECT_INDEX') return names.map((n: TableRef) => ({ ...this.base(), kind: 'drop_index' as const, table: undefined, schema: n.schema, name: n.name, ifExists }));
     return [];
   }
