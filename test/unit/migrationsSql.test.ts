@@ -493,6 +493,25 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(table(r, 'users').indexes.map((i) => i.name), ['ix_users_flag'], "exec_driver_sql on an autocommit connection (letta's CONCURRENTLY)");
   });
 
+  it("reads DDL given as SQLAlchemy's text() to any execute... method (augur's own session, execute_sql)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("user_repos", sa.Column("user_id", sa.Integer()), sa.Column("repo_id", sa.Integer()))
+        with DatabaseSession(logger) as session:
+            changes = """
+                ALTER TABLE user_repos ADD COLUMN group_id BIGINT, DROP COLUMN user_id, ADD PRIMARY KEY (group_id, repo_id);
+            """
+            session.execute_sql(sa.sql.text(changes))
+            session.execute_sql(text("ALTER TABLE user_repos ADD COLUMN note text"))
+            session.fetchall_data_from_sql_text(sa.text("ALTER TABLE user_repos ADD COLUMN fetched text"))
+            session.execute_sql("ALTER TABLE user_repos ADD COLUMN plain text")
+      `, 'from sqlalchemy import text\nfrom app.db import DatabaseSession\n'),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual([...table(r, 'user_repos').columns.keys()], ['repo_id', 'group_id', 'note'], 'only text() says the string is SQL for the database');
+    assert.deepEqual(table(r, 'user_repos').primaryKey, ['group_id', 'repo_id']);
+  });
+
   it('reads MySQL forms: backquotes, KEY and UNIQUE KEY in CREATE TABLE, DROP INDEX ... ON, RENAME TABLE', () => {
     const ops = readSqlOps(
       'CREATE TABLE `items` (`id` int unsigned NOT NULL AUTO_INCREMENT, `key` varchar(10), `sku` varchar(20) NOT NULL, PRIMARY KEY (`id`), UNIQUE KEY `uq_sku` (`sku`), KEY `ix_key` (`key`)) ENGINE=InnoDB;' +

@@ -4,6 +4,7 @@ import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExp
 import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
 import { existencesOf, type ConstraintType, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
 import { tableKey, type SourceRef } from '../schema/schema';
+import { calleeName } from '../schema/columns';
 import { tablesOf } from './replayGroups';
 import { readCatalogQuery, type CatalogQuery } from './catalogQueries';
 import { installedSqlParsers } from './sqlParsers';
@@ -916,9 +917,15 @@ class Interpreter {
     return readCatalogQuery(parsers, sql, params);
   }
 
-  /** Whether a call runs SQL on a connection: `execute(...)` or `exec_driver_sql(...)` of `op.get_bind()` and the like. */
+  /**
+   * Whether a call runs SQL on a connection: `execute(...)` or `exec_driver_sql(...)` of `op.get_bind()` and the like,
+   * or an `execute...` method of anything given SQLAlchemy's `text(...)` (augur's own session: `execute_sql(sa.text(...))`).
+   */
   private isConnectionExecute(call: Extract<Expr, { k: 'call' }>, frame: Frame): boolean {
-    return call.fn.k === 'attr' && (call.fn.name === 'execute' || call.fn.name === 'exec_driver_sql') && this.mentions(call.fn.obj, frame, CONNECTION_WORDS, 0);
+    if (call.fn.k !== 'attr') return false;
+    if ((call.fn.name === 'execute' || call.fn.name === 'exec_driver_sql') && this.mentions(call.fn.obj, frame, CONNECTION_WORDS, 0)) return true;
+    const sql = call.args[0];
+    return call.fn.name.startsWith('execute') && sql?.k === 'call' && calleeName({ resolver: this.resolver, file: frame.file, locals: frame.locals }, sql) === 'sa.text';
   }
 
   /**
