@@ -228,6 +228,24 @@ describe('migrations: replaying column ops', () => {
     assert.match(r.findings[0].message, /column "users\.email" already exists/);
   });
 
+  it("reports an alter_column keyword misspelt for one that changes the column, which Alembic ignores (Mailu's type= for type_=)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, USERS),
+      'v/b.py': rev('b', 'a', `
+        op.alter_column("users", "name", type=sa.String(255))
+        with op.batch_alter_table("users") as batch_op:
+            batch_op.alter_column("email", nulable=True, existing_type=sa.String(255))
+        op.alter_column("users", "name", server_default="x", default="x", postgresql_using="name::text", type=sa.Text(), type_=sa.Text())
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => [f.code, f.span[0], f.column]), [['invalid-operation', 9, 'name'], ['invalid-operation', 11, 'email']]);
+    assert.equal(r.findings[0].message, 'op.alter_column: "type=" is not an argument of alter_column ("type_=" is); Alembic passes it on to the database dialect, which ignores it, so it changes nothing.');
+    assert.match(r.findings[1].message, /"nulable=" is not an argument of alter_column \("nullable=" is\)/);
+    const users = table(r, 'users');
+    assert.equal(users.columns.get('email')!.nullable, false, 'the column keeps what it had');
+    assert.deepEqual([users.columns.get('name')!.type?.name, users.columns.get('name')!.serverDefault?.key], ['Text', 'x'], 'a keyword no change is meant by (default=), or one given besides the right one, is not reported');
+  });
+
   it('says when alter_column sets a type it cannot evaluate, and compares the rest of the column (ironic-inspector)', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

@@ -859,6 +859,12 @@ class SchemaReplay {
   }
 
   private alterColumn(op: Extract<MigrationOp, { kind: 'alter_column' }>): void {
+    for (const { written, meant } of op.misspelt ?? []) {
+      // Mailu's `type=` for `type_=`: no error, and the column keeps its type.
+      this.invalid(`${label(op)}: "${written}=" is not an argument of alter_column ("${meant}=" is); Alembic passes it on to the database dialect, which ignores it, so it changes nothing.`, undefined, op.column, op.table.name);
+    }
+    // Only a misspelt keyword: Alembic emits no statement.
+    if (op.misspelt && Object.keys(op.changes).length === 0) return;
     const table = this.existing(op.table, op);
     if (!table || op.column === undefined) return;
     let column = table.columns.get(op.column);

@@ -1,6 +1,7 @@
 import { idList, makeFinding, type Finding } from '../findings';
 import type { RevisionInfo } from './revisions';
 import { upgradeOrder } from './upgradeOrder';
+import { closestSpelling } from '../spelling';
 
 /** The revision graph of one migration environment. */
 export interface RevisionGraph {
@@ -61,7 +62,7 @@ export function buildRevisionGraph(revisions: RevisionInfo[], options: { parents
       }
       // A detached tree may start from a revision of the main history.
       if (options.parentsElsewhere?.has(parent)) continue;
-      const guess = closestId(parent, ids);
+      const guess = closestSpelling(parent, ids);
       if (guess !== undefined) suggested.add(guess);
       problems.push(
         makeFinding('missing-down-revision', {
@@ -80,7 +81,7 @@ export function buildRevisionGraph(revisions: RevisionInfo[], options: { parents
       }
       // A detached tree may depend on a revision (or a branch label) of the main history.
       if (options.parentsElsewhere?.has(dependency)) continue;
-      const guess = closestId(dependency, ids);
+      const guess = closestSpelling(dependency, ids);
       problems.push(
         makeFinding('missing-down-revision', {
           message: `Revision "${id}" depends on "${dependency}", which is neither a revision nor a branch label${guess ? `; did you mean "${guess}"?` : '.'}`,
@@ -173,37 +174,6 @@ function findCycles(ids: string[], successors: Map<string, string[]>): string[][
     }
   }
   return cycles;
-}
-
-/** The existing id closest to a missing one (a typo: edit distance at most 2), ties by id. */
-function closestId(missing: string, ids: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const id of ids) {
-    if (Math.abs(id.length - missing.length) >= bestDistance) continue;
-    const d = editDistance(missing, id, bestDistance);
-    if (d < bestDistance) {
-      best = id;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, or `limit` as soon as it cannot be below it. */
-function editDistance(a: string, b: string, limit: number): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      rowMin = Math.min(rowMin, cur[j]);
-    }
-    if (rowMin >= limit) return limit;
-    prev = cur;
-  }
-  return Math.min(prev[b.length], limit);
 }
 
 /**

@@ -5,6 +5,7 @@ import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../s
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
 import { calleeName, evalColumnCall, evalConstraintCall, indexElementSql, isFinalName, isOpF, MAPPED_NOT_IN_TABLE, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
 import { readSqlOps } from './sql';
+import { closestSpelling } from '../spelling';
 
 type Call = Extract<Expr, { k: 'call' }>;
 
@@ -79,7 +80,8 @@ export type MigrationOp = OpBase &
      */
     | { kind: 'add_column'; table: TableRef; column?: ColumnItem; ifNotExists: boolean; namedEnumTypes?: true | 'if postgresql' }
     | { kind: 'drop_column'; table: TableRef; column?: string; ifExists: boolean }
-    | { kind: 'alter_column'; table: TableRef; column?: string; changes: ColumnChanges; namedEnumTypes?: true | 'if postgresql' }
+    /** `misspelt`: keywords alter_column does not take, written for one that changes the column (`type=`), which change nothing. */
+    | { kind: 'alter_column'; table: TableRef; column?: string; changes: ColumnChanges; namedEnumTypes?: true | 'if postgresql'; misspelt?: Array<{ written: string; meant: string }> }
     | { kind: 'create_index'; table: TableRef; index?: IndexSpec; ifNotExists: boolean }
     /** `table` is absent when the op does not say (the index is looked up by name, in `schema`). */
     | { kind: 'drop_index'; table?: TableRef; schema?: string; name?: string; ifExists: boolean }
@@ -242,6 +244,19 @@ function coreTableOf(scope: OpScope, e: Expr): Call | undefined {
 /** The keywords by which `alter_column` changes a column; without any of them it changes nothing. */
 const COLUMN_CHANGE_KEYWORDS = ['type_', 'nullable', 'server_default', 'new_column_name', 'name', 'comment', 'autoincrement'];
 
+/**
+ * The keywords `alter_column` reads besides its positional ones (`batch_op`'s also insert_before and insert_after);
+ * Alembic hands any other to the dialect, which ignores it.
+ */
+const ALTER_COLUMN_KEYWORDS = ['nullable', 'comment', 'server_default', 'new_column_name', 'type_', 'existing_type', 'existing_server_default', 'existing_nullable', 'existing_comment', 'schema', 'autoincrement', 'existing_autoincrement', 'name', 'insert_before', 'insert_after'];
+
+/** The keyword that changes a column which a keyword alter_column does not take was meant to be (`type` for `type_`). */
+function meantChangeKeyword(written: string): string | undefined {
+  if (DIALECT_OPTION.test(written)) return undefined;
+  const meant = written === 'type' ? 'type_' : closestSpelling(written, ALTER_COLUMN_KEYWORDS);
+  return meant !== undefined && COLUMN_CHANGE_KEYWORDS.includes(meant) ? meant : undefined;
+}
+
 /** A keyword argument that only a dialect reads (`mysql_engine`, `postgresql_using`). */
 const DIALECT_OPTION = /^(?:mysql|mariadb|postgresql|sqlite|mssql|oracle)_/;
 /** One of MySQL's own options. */
@@ -349,10 +364,15 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
     case 'alter_column': {
       // With nothing to change (faf's `alter_column("builds", sa.Column(...))`), Alembic emits no statement at all.
       const starred = call.args.some((a) => a.k === 'starred') || call.kw.some((k) => !k.name);
-      if (!starred && !COLUMN_CHANGE_KEYWORDS.some((k) => args.has(k))) return [];
+      // Mailu's `alter_column("token", "ip", type=sa.String(255))`: no error, and no change.
+      const misspelt = call.kw.flatMap((k) => {
+        const meant = k.name && !ALTER_COLUMN_KEYWORDS.includes(k.name) && !all.includes(k.name) ? meantChangeKeyword(k.name) : undefined;
+        return meant && !args.has(meant) ? [{ written: k.name!, meant }] : [];
+      });
+      if (!starred && !COLUMN_CHANGE_KEYWORDS.some((k) => args.has(k)) && misspelt.length === 0) return [];
       const ref = table();
       const column = str('column_name', 'the column name');
-      return [{ origin, via, unresolved, kind: 'alter_column', table: ref, column, changes: readColumnChanges(scope, args, note), ...namedEnumTypes(scope) }];
+      return [{ origin, via, unresolved, kind: 'alter_column', table: ref, column, changes: readColumnChanges(scope, args, note), ...namedEnumTypes(scope), ...(misspelt.length > 0 ? { misspelt } : {}) }];
     }
     case 'create_index': {
       const ref = table();
