@@ -839,6 +839,27 @@ describe('migrations: branches', () => {
     }
   });
 
+  it("says that a test of what a query returned is on what the database holds, which no dialect setting decides (fides' row counts)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        connection = op.get_bind()
+        count = connection.execute(sa.text("SELECT COUNT(*) FROM users")).scalar()
+        if count < 1000000:
+            op.create_index(op.f("ix_users_email"), "users", ["email"])
+        else:
+            logger.warning("users is big: create ix_users_email by hand")
+        url = str(connection.engine.url)
+        if url.startswith("mysql"):
+            op.create_index("ix_posts_mysql", "posts", ["id"])
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => [f.code, f.span[0]]), [['unresolved', 12], ['unresolved', 17]]);
+    assert.equal(r.findings[0].message, 'op.create_index: runs only under a condition that could not be decided (a test on what the database holds); the indexes and constraints of table "users" are not compared.');
+    // A test no query's result is in stays one on the dialect (CTFd's), which a configured dialect may decide.
+    assert.match(r.findings[1].message, /a test on the database or its dialect; when the dialect is unknown, set sqlalchemy\.url/);
+  });
+
   it("reads a setting named for one database as a test on the dialect: the configured dialect decides it, else what it guards is uncertain (letta's two histories)", async () => {
     const files = {
       'v/a.py': rev('a', null, `

@@ -1553,7 +1553,7 @@ class SchemaReplay {
 
   /** Why the current op may not run, as a note says it. */
   private onlySome(): string {
-    return this.step.dialectKnown || this.stateUnknown ? ONLY_SOME_STATES : ONLY_SOME_DATABASES;
+    return this.step.notOnDialect || this.stateUnknown ? ONLY_SOME_STATES : ONLY_SOME_DATABASES;
   }
 
   /** Keeps an op whose table is unknown, with what is known of it. */

@@ -18,8 +18,8 @@ export interface OpStep {
   uncertain: boolean;
   /** Inside a `try:` body: the author expects that it may fail. */
   guarded: boolean;
-  /** The dialect was known, so an undecided branch tests something else (what the database holds). */
-  dialectKnown?: true;
+  /** The undecided branch tests something other than the dialect (what the database holds): the dialect was known, or the test reads what a query returned. */
+  notOnDialect?: true;
   /** Inside branches on what the database holds, which the replay decides: the op runs only if each test finds `holds`. */
   when?: RunsWhen[];
   /** The block it runs in, the same object for the ops of one arm or `try:` body (as the walk's flags are). */
@@ -164,6 +164,8 @@ const KNOWN_DIALECTS = ['postgresql', 'mysql', 'sqlite', 'mssql', 'oracle'];
 const DIALECT_WORDS = new Set(['dialect', 'get_bind', 'get_context', 'engine']);
 /** The list methods that grow a list in place. */
 const LIST_GROWTH = new Set(['append', 'extend', 'insert']);
+/** Names that show a value is what a query returned (`conn.execute(sa.text("SELECT COUNT(*) ...")).scalar()`). */
+const QUERY_WORDS = new Set(['execute', 'exec_driver_sql']);
 /** Names that show an object is a database connection (`op.get_bind().execute(...)`). */
 const CONNECTION_WORDS = new Set(['get_bind', 'connection']);
 
@@ -441,7 +443,7 @@ class Interpreter {
         }
         else step.when = flags.when;
       }
-      if ((step.uncertain || step.when?.some((w) => w.undecided === 'uncertain')) && this.configuredDialect !== undefined) step.dialectKnown = true;
+      if ((step.uncertain || step.when?.some((w) => w.undecided === 'uncertain')) && this.configuredDialect !== undefined) step.notOnDialect = true;
       this.steps.push(step);
     }
   }
@@ -580,7 +582,11 @@ class Interpreter {
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
       const decided = this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
-      return this.undecidedDialectArms(s, frame, flags, this.armDialects((d) => this.decideDialect(s.test, frame, 0, d)));
+      const outcomes = KNOWN_DIALECTS.map((d) => this.decideDialect(s.test, frame, 0, d));
+      // What a query returned, which no dialect decides (fides' `if count < 1000000:` of a `SELECT COUNT(*)`): a test on
+      // what the database holds, which no setting of the dialect would decide.
+      const onQuery = outcomes.every((o) => o === undefined) && this.mentions(s.test, frame, QUERY_WORDS, 0);
+      return this.undecidedDialectArms(s, frame, flags, this.armDialects((d) => outcomes[KNOWN_DIALECTS.indexOf(d)]), onQuery);
     }
     const passed = this.testOfParameter(s.test, frame);
     if (passed !== undefined) return this.walk(passed ? s.body : s.orelse, frame, flags);
@@ -607,7 +613,7 @@ class Interpreter {
    * under exactly those is known to run whenever its arm does: what both arms do alike then runs
    * (mergeAlternativeArms), and the rest is uncertain.
    */
-  private undecidedDialectArms(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags, dialects: [string | undefined, string | undefined] = [undefined, undefined]): Flow {
+  private undecidedDialectArms(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags, dialects: [string | undefined, string | undefined] = [undefined, undefined], onQuery = false): Flow {
     const arms: [Flags, Flags] = [{ ...flags }, { ...flags }];
     const start = this.steps.length;
     this.armDepth++;
@@ -618,7 +624,7 @@ class Interpreter {
     for (let i = start; i < this.steps.length; i++) {
       // Also what an inner test's arms both do: it runs only where this arm does.
       if (merged.has(this.steps[i])) continue;
-      this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.configuredDialect !== undefined ? { dialectKnown: true as const } : {}) };
+      this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.configuredDialect !== undefined || onQuery ? { notOnDialect: true as const } : {}) };
     }
     if (a === 'return' && b === 'return') return 'return';
     return a || b ? 'maybe' : undefined;
