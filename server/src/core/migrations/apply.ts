@@ -1172,21 +1172,24 @@ class SchemaReplay {
     return table;
   }
 
-  /**
-   * The table a reference to PostgreSQL's default schema names under its other spelling: `public.user` is the `user`
-   * a revision made without a schema (mergin's SQL), and `user` the `public.user` one made with it, as Alembic's
-   * comparison takes the default schema's name for none. (A MySQL database called public is not thought of.)
-   */
   /** Keeps the views made and dropped; whether the op makes or drops one, or works on one. */
   private onView(op: MigrationOp): boolean {
+    const isViewOp = op.kind === 'create_view' || op.kind === 'drop_view';
+    // Most histories make no view: no key is built for each of their ops.
+    if (!isViewOp && this.views.size === 0) return false;
     const ref = 'table' in op ? op.table : undefined;
     const key = ref?.name === undefined ? undefined : tableKey(ref.name, ref.schema === DEFAULT_POSTGRES_SCHEMA ? undefined : ref.schema);
-    if (op.kind !== 'create_view' && op.kind !== 'drop_view') return key !== undefined && this.views.has(key);
+    if (!isViewOp) return key !== undefined && this.views.has(key);
     if (key !== undefined && op.kind === 'create_view') this.views.add(key);
     else if (key !== undefined) this.views.delete(key);
     return true;
   }
 
+  /**
+   * The table a reference to PostgreSQL's default schema names under its other spelling: `public.user` is the `user`
+   * a revision made without a schema (mergin's SQL), and `user` the `public.user` one made with it, as Alembic's
+   * comparison takes the default schema's name for none. (A MySQL database called public is not thought of.)
+   */
   private inDefaultSchema(ref: TableRef): TableDef | undefined {
     if (ref.name === undefined) return undefined;
     if (ref.schema === DEFAULT_POSTGRES_SCHEMA) return this.schema.get(tableKey(ref.name));

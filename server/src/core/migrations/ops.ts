@@ -250,7 +250,7 @@ const COLUMN_CHANGE_KEYWORDS = ['type_', 'nullable', 'server_default', 'new_colu
  */
 const ALTER_COLUMN_KEYWORDS = ['nullable', 'comment', 'server_default', 'new_column_name', 'type_', 'existing_type', 'existing_server_default', 'existing_nullable', 'existing_comment', 'schema', 'autoincrement', 'existing_autoincrement', 'name', 'insert_before', 'insert_after'];
 
-/** The keyword that changes a column which a keyword alter_column does not take was meant to be (`type` for `type_`). */
+/** The keyword that changes a column which an unknown alter_column keyword was perhaps meant to be (`type` for `type_`). */
 function meantChangeKeyword(written: string): string | undefined {
   if (DIALECT_OPTION.test(written)) return undefined;
   const meant = written === 'type' ? 'type_' : closestSpelling(written, ALTER_COLUMN_KEYWORDS);
