@@ -655,6 +655,28 @@ describe('migrations: branches', () => {
     assert.deepEqual([mysql.columns.has('pg_only'), mysql.columns.has('mysql_only')], [false, true]);
   });
 
+  it('decides a test on the engine URL as text as a test on the dialect, and such a test compared with a boolean (CTFd)', async () => {
+    const files = { 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
+      url = str(op.get_bind().engine.url)
+      if url.startswith("mysql"):
+          op.add_column("users", sa.Column("mysql_only", sa.Integer()))
+      elif url.startswith("postgres"):
+          op.add_column("users", sa.Column("pg_only", sa.Integer()))
+      if url.startswith("sqlite") is False:
+          op.add_column("users", sa.Column("not_sqlite", sa.Integer()))
+      if str(op.get_bind().engine.url).startswith("mysql+pymysql"):
+          op.add_column("users", sa.Column("driver_only", sa.Integer()))
+    `) };
+    const columns = (r: Awaited<ReturnType<typeof replay>>): string[] => [...table(r, 'users').columns.keys()].filter((c) => c.includes('_') && c !== 'driver_only');
+    const pg = await replay(files, 'postgresql');
+    // Which driver the URL names is not known: that test stays undecided.
+    assert.deepEqual([columns(pg), pg.findings.map((f) => f.message)], [['pg_only', 'not_sqlite'], ['op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "users" is not compared.']]);
+    assert.deepEqual(columns(await replay(files, 'sqlite')), []);
+    const unknown = await replay(files);
+    // With no dialect known, the tests are undecided and advise setting it.
+    assert.deepEqual(unknown.findings.map((f) => /when the dialect is unknown, set sqlalchemy.url/.test(f.message)), [true]);
+  });
+
   it('makes a named constraint both branches of an undecided test create once; a second one of that name is refused', async () => {
     const both = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
       if op.get_bind().engine.name == "sqlite":

@@ -1446,7 +1446,8 @@ class Interpreter {
           return names.some((n) => n === undefined) ? undefined : names.includes(dialect);
         }
         // `bind.engine.url.drivername.startswith("postgresql")`: the URL's name of the dialect, then its driver's.
-        if (e.fn.k === 'attr' && e.fn.name === 'startswith' && e.args.length === 1 && e.kw.length === 0 && isDriverName(e.fn.obj)) {
+        // So is the URL as text (CTFd's `url = str(bind.engine.url)`, then `url.startswith("mysql")`).
+        if (e.fn.k === 'attr' && e.fn.name === 'startswith' && e.args.length === 1 && e.kw.length === 0 && (isDriverName(e.fn.obj) || this.isUrlText(e.fn.obj, frame))) {
           const prefix = evalString(this.resolver, frame.file, e.args[0], frame.locals);
           return dialect === undefined || prefix === undefined || prefix.includes('+') ? undefined : dialect.startsWith(prefix);
         }
@@ -1457,6 +1458,11 @@ class Interpreter {
       case 'compare': {
         if (dialect === undefined || e.ops.length !== 1) return undefined;
         const [op, right, left] = [e.ops[0], e.comparators[0], e.left];
+        // `url.startswith("sqlite") is False`: a decided test compared with a boolean.
+        if ((op === 'is' || op === 'is not' || op === '==' || op === '!=') && right.k === 'const' && typeof right.v === 'boolean') {
+          const inner = this.decideDialect(left, frame, depth + 1, dialect);
+          return inner === undefined ? undefined : (inner === right.v) === (op === 'is' || op === '==');
+        }
         if (op === '==' || op === '!=') {
           // The name written out, or a constant (neutron's `engine.name == MYSQL_ENGINE`).
           const text = (x: Expr): string | undefined => (x.k === 'str' ? x.v : x.k === 'name' || x.k === 'attr' ? evalString(this.resolver, frame.file, x, frame.locals) : undefined);
@@ -1472,6 +1478,15 @@ class Interpreter {
       default:
         return undefined;
     }
+  }
+
+  /** Whether an expression is an engine URL as text: `str(bind.engine.url)`, or a variable holding it. */
+  private isUrlText(e: Expr, frame: Frame, depth = 0): boolean {
+    if (e.k === 'name') {
+      const v = frame.vars.get(e.id);
+      return depth < 5 && v?.kind === 'value' && !!v.source && this.isUrlText(v.source.e, v.source.frame, depth + 1);
+    }
+    return e.k === 'call' && e.args.length === 1 && e.kw.length === 0 && e.args[0].k === 'attr' && e.args[0].name === 'url' && this.builtinCalled(e.fn, frame) === 'str';
   }
 
   /**
