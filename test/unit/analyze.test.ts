@@ -1527,25 +1527,69 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(found.map((f) => f.message), ['Index "ix_artifact__flow" on (flow) of "artifact" is not in the migrations (head a1).']);
   });
 
-  it("knows the tables of model classes a mixin's declared_attr builds with type(...) per mapped class, and says they are not compared (warehouse)", async () => {
-    const models = `
+  it("reads the model classes a mixin's declared_attr builds with type(...) per mapped class, with cls's name and table name written in (warehouse)", async () => {
+    // Files apart: the mixin and its event columns in one, the mapped classes in another.
+    const events = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declared_attr, relationship, mapped_column, Mapped
+      from app.base import Base
+      class Event:
+          id = sa.Column(sa.Integer, primary_key=True)
+          tag: Mapped[str] = mapped_column(sa.String(50))
       class HasEvents:
           @declared_attr
           def events(cls):
-              event_cls = type(f"{cls.__name__}Event", (EventBase, Base), {"__tablename__": f"{cls.__name__.lower()}_events"})
+              event_cls = type(
+                  f"{cls.__name__}Event",
+                  (Event, Base),
+                  {
+                      "__tablename__": f"{cls.__name__.lower()}_events",
+                      "__table_args__": (sa.Index(f"ix_{cls.__name__.lower()}_events_source_id", "source_id"),),
+                      "source_id": mapped_column(sa.ForeignKey(f"{cls.__tablename__}.id", ondelete="CASCADE"), nullable=False),
+                      "source": relationship(cls, back_populates="events"),
+                  },
+              )
               return relationship(event_cls)
-      class Project(HasEvents, Base):
-          __tablename__ = "projects"
+    `;
+    const files = {
+      'app/base.py': 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n',
+      'app/events.py': events,
+      'app/models.py': 'import sqlalchemy as sa\nfrom app.base import Base\nfrom app.events import HasEvents\nclass Project(HasEvents, Base):\n    __tablename__ = "projects"\n    id = sa.Column(sa.Integer, primary_key=True)\n',
+    };
+    const table = (name: string, columns: string): string => `op.create_table("${name}", sa.Column("id", sa.Integer(), nullable=False), ${columns}sa.PrimaryKeyConstraint("id"))\n`;
+    const made = `${table('projects', '')}${table('project_events', 'sa.Column("tag", sa.String(50), nullable=False), sa.Column("source_id", sa.Integer(), nullable=False), sa.ForeignKeyConstraint(["source_id"], ["projects.id"], ondelete="CASCADE"), ')}op.create_index("ix_project_events_source_id", "project_events", ["source_id"])\n`;
+    assert.deepEqual(described((await analysis(made, files)).filter((f) => f.severity !== 'information')), []);
+    // What the migrations lack is reported where the mixin declares it: the built class's and its bases' columns.
+    const lacking = await analysis(`${table('projects', '')}${table('project_events', '')}`, files);
+    assert.deepEqual(lacking.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}.${f.column ?? ''} ${f.file}:${f.span?.[0]}`), [
+      'missing-column project_events.tag app/events.py:5',
+      'missing-column project_events.source_id app/events.py:15',
+    ]);
+    // An edit of the mixin's file alone is seen in the tables it builds for classes of other files.
+    const project = new Project(await testParser());
+    project.setFile('alembic.ini', INI);
+    project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${made.trim().split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    for (const [f, t] of Object.entries(files)) project.setFile(f, py(t));
+    assert.deepEqual(project.analyze().findings.filter((f) => f.severity === 'warning'), []);
+    project.setFile('app/events.py', py(events).replace('sa.String(50)', 'sa.String(80)'));
+    assert.deepEqual(project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}.${f.column}`), ['type-mismatch project_events.tag']);
+    // A namespace with ** entries has keys that are not known: its table is said to be not compared.
+    const unread = { ...files, 'app/events.py': events.replace('"source": relationship(cls, back_populates="events"),', '**extra,') };
+    const note = (await analysis(`${table('projects', '')}op.add_column("project_events", sa.Column("note", sa.Text()))\n`, unread)).find((f) => f.code === 'extra-table')!;
+    assert.equal(note.message, 'Table "project_events" is altered by the migrations but never created; the class that HasEvents.events builds with type(...) for Project describes it, a model class made at run time whose columns are not read, so the table is not compared (head a1).');
+  });
+
+  it("gives the columns of an AbstractConcreteBase class to each subclass, and makes no table of it (warehouse's Observation)", async () => {
+    const models = `
+      from sqlalchemy.ext.declarative import AbstractConcreteBase
+      class Observation(AbstractConcreteBase, Base):
+          kind = sa.Column(sa.String(50), nullable=False)
+      class ProjectObservation(Observation):
+          __tablename__ = "project_observations"
+          __mapper_args__ = {"concrete": True}
           id = sa.Column(sa.Integer, primary_key=True)
     `;
-    const upgrade = 'op.create_table("projects", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("project_events", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("user_events", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
-    assert.deepEqual(await drift(`from sqlalchemy.orm import declared_attr, relationship\n${py(models)}`, upgrade), ['extra-table user_events']);
-    // A table the migrations only alter (timesketch's access-control tables) is said to be that class's, not modelless.
-    const altered = await analysis('op.create_table("projects", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.add_column("project_events", sa.Column("note", sa.Text()))\n', {
-      'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base, declared_attr, relationship\nBase = declarative_base()\n${py(models)}`,
-    });
-    const events = altered.find((f) => f.code === 'extra-table')!;
-    assert.equal(events.message, 'Table "project_events" is altered by the migrations but never created; the class that HasEvents.events builds with type(...) for Project describes it, a model class made at run time whose columns are not read, so the table is not compared (head a1).');
+    assert.deepEqual(await drift(models, 'op.create_table("project_observations", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n'), ['missing-column project_observations.kind']);
   });
 
   it("says a function builds model classes with type(...) whose table names are not known, and reports no table as having no model (gnocchi)", async () => {

@@ -208,7 +208,12 @@ export class ClassGraph {
   /** Whether the class says `__abstract__ = True`. */
   isAbstract(ref: ClassRef): boolean {
     const v = this.ownAttribute(ref, '__abstract__');
-    return !!v && evalLiteral(this.resolver, ref.file, v) === true;
+    if (v) return evalLiteral(this.resolver, ref.file, v) === true;
+    // `class Observation(AbstractConcreteBase, Base)`: no table of its own; its columns go to each subclass, as a mixin's.
+    return ref.cls.bases.some((b) => {
+      const base = this.resolver.resolve(ref.file, b);
+      return base.t === 'ext' && canonicalName(base.q) === 'sa.AbstractConcreteBase';
+    });
   }
 
   /** Whether a SQLModel class is declared with `table=True`. */

@@ -648,8 +648,9 @@ class ModelReader {
   /**
    * The tables of the model classes a mixin's declared_attr builds for each mapped class with `type(name, bases,
    * {"__tablename__": ...})` (warehouse's HasEvents: a `project_events` table for Project), named with `cls` bound:
-   * known to exist, their columns unread. `cls.__tablename__` is the mapped class's table name, however it is given
-   * (timesketch's LabelMixin names `f"{self.__tablename__:s}_label"`, the table a base's declared_attr names).
+   * read as models where their namespace can be (`typeBuiltClass`), else known to exist with their columns unread.
+   * `cls.__tablename__` is the mapped class's table name, however it is given (timesketch's LabelMixin names
+   * `f"{self.__tablename__:s}_label"`, the table a base's declared_attr names).
    */
   private noteRuntimeModels(ref: ClassRef, contributors: ClassRef[], tableName: string | undefined): void {
     for (const c of contributors) {
@@ -662,8 +663,17 @@ class ModelReader {
           if (!call || !built || !this.isDeclaredAttr(c.file, def)) continue;
           const named = (v: string): Value => ({ t: 'expr', file: c.file, e: { k: 'str', v, s: built.s } });
           const known: Value = { t: 'object', attrs: new Map([['__name__', named(ref.cls.name)], ...(tableName ? [['__tablename__', named(tableName)] as const] : [])]) };
-          const name = evalString(this.resolver, c.file, built, clsBound(def, ref)) ?? evalString(this.resolver, c.file, built, new Map([[def.params[0]?.name ?? 'cls', known]]));
-          if (name && !this.unnamed.some((u) => u.name === name)) this.unnamed.push({ what: `the class that ${c.cls.name}.${def.name} builds with type(...) for ${ref.cls.name}`, origin: { file: c.file, span: call.s }, name });
+          // `cls` as the mapped class, then as an object that has its name and table name; with the body's names.
+          const bound = [clsBound(def, ref), new Map([[def.params[0]?.name ?? 'cls', known]])].map((locals) => assignedLocals(def.body, c.file, locals));
+          const evaluated = (e: Expr): string | undefined => bound.map((locals) => evalString(this.resolver, c.file, e, locals)).find((v) => v !== undefined);
+          const name = evaluated(built);
+          if (!name || call.k !== 'call' || this.unnamed.some((u) => u.name === name) || this.tables.has(tableKey(name, undefined))) continue;
+          // Read as a model when its table name comes out the same once written out.
+          const builtName = evaluated(call.args[0]) ?? `${ref.cls.name}_${def.name}`;
+          const cls = typeBuiltClass(def, call, { className: ref.cls.name, tableName, builtName });
+          const writtenName = cls && this.graph.ownAttribute({ file: c.file, cls }, '__tablename__');
+          if (cls && writtenName && evalString(this.resolver, c.file, writtenName) === name && this.planFor({ file: c.file, cls })) continue;
+          this.unnamed.push({ what: `the class that ${c.cls.name}.${def.name} builds with type(...) for ${ref.cls.name}`, origin: { file: c.file, span: call.s }, name });
         }
       }
     }
@@ -1350,6 +1360,27 @@ function returnsIn(body: Stmt[]): Array<Extract<Stmt, { k: 'return' }>> {
 }
 
 /** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */
+/**
+ * The model class a mixin's declared_attr builds with `type(name, bases, namespace)` for one mapped class, as a class
+ * statement (warehouse's `ProjectEvent`): the bases, and each string key of the namespace as an assignment, with
+ * `cls.__name__` and `cls.__tablename__` (cls being the declared_attr's first parameter) written as that class's name
+ * and table name; `builtName` is the name the class is given. Undefined for a namespace given `**` entries, whose
+ * keys are not known.
+ */
+function typeBuiltClass(def: Extract<Stmt, { k: 'def' }>, call: Extract<Expr, { k: 'call' }>, names: { className: string; tableName?: string; builtName: string }): ClassStmt | undefined {
+  const { className, tableName, builtName } = names;
+  const [nameArg, bases, namespace] = call.args;
+  if (bases.k !== 'tuple' || namespace.k !== 'dict' || namespace.entries.some(([k]) => k === null)) return undefined;
+  const cls = def.params[0]?.name ?? 'cls';
+  const known = new Map<string, Expr>([[`${cls}.__name__`, { k: 'str', v: className, s: call.s }], ...(tableName ? [[`${cls}.__tablename__`, { k: 'str', v: tableName, s: call.s }] as [string, Expr]] : [])]);
+  const body: Stmt[] = [];
+  for (const [key, value] of namespace.entries) {
+    if (key?.k !== 'str') continue;
+    body.push({ k: 'assign', targets: [{ k: 'name', id: key.v, s: key.s }], value, s: [key.s[0], key.s[1], value.s[2], value.s[3]] });
+  }
+  return substituteNames<ClassStmt>({ k: 'class', name: builtName, bases: bases.items, kw: [], decorators: [], body, s: call.s, nameSpan: nameArg.s }, known);
+}
+
 function clsBound(def: Extract<Stmt, { k: 'def' }>, target: ClassRef): Locals {
   return new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
 }

@@ -226,7 +226,8 @@ export function callsIn(body: Stmt[]): Array<Extract<Expr, { k: 'call' }>> {
 
 /**
  * A copy of a statement with each read of the given names replaced by an expression (a function's parameters by the
- * values a call gives them), except where a function or comprehension inside binds the name again.
+ * values a call gives them; a key `cls.__name__` replaces that attribute of the name), except where a function or
+ * comprehension inside binds the name again.
  */
 export function substituteNames<S extends Stmt>(s: S, values: ReadonlyMap<string, Expr>): S {
   const expr = (e: Expr): Expr => substituteInExpr(e, values);
@@ -240,8 +241,7 @@ export function substituteNames<S extends Stmt>(s: S, values: ReadonlyMap<string
       case 'class':
         return { ...s, bases: s.bases.map(expr), kw: s.kw.map((k) => ({ ...k, value: expr(k.value) })), decorators: s.decorators.map(expr), body: block(s.body) };
       case 'def': {
-        const inner = new Map(values);
-        for (const p of s.params) inner.delete(p.name);
+        const inner = new Map([...values].filter(([k]) => !s.params.some((p) => k === p.name || k.startsWith(`${p.name}.`))));
         return { ...s, decorators: s.decorators.map(expr), params: s.params.map((p) => ({ ...p, default: p.default && expr(p.default) })), body: s.body.map((x) => substituteNames(x, inner)) };
       }
       case 'if':
@@ -269,7 +269,7 @@ function substituteInExpr(e: Expr, values: ReadonlyMap<string, Expr>): Expr {
     case 'name':
       return values.get(e.id) ?? e;
     case 'attr':
-      return { ...e, obj: x(e.obj) };
+      return (e.obj.k === 'name' ? values.get(`${e.obj.id}.${e.name}`) : undefined) ?? { ...e, obj: x(e.obj) };
     case 'call':
       return { ...e, fn: x(e.fn), args: e.args.map(x), kw: e.kw.map((k) => ({ ...k, value: x(k.value) })) };
     case 'fstr':
@@ -289,7 +289,7 @@ function substituteInExpr(e: Expr, values: ReadonlyMap<string, Expr>): Expr {
       return { ...e, value: x(e.value) };
     case 'comp': {
       // The comprehension's own variables hide names of the same spelling.
-      const binds = (t: Expr): boolean => (t.k === 'name' ? values.has(t.id) : (t.k === 'tuple' || t.k === 'list') && t.items.some(binds));
+      const binds = (t: Expr): boolean => (t.k === 'name' ? [...values.keys()].some((k) => k === t.id || k.startsWith(`${t.id}.`)) : (t.k === 'tuple' || t.k === 'list') && t.items.some(binds));
       return binds(e.target) ? e : { ...e, iter: x(e.iter), elt: x(e.elt), conds: e.conds.map(x) };
     }
     case 'compare':
