@@ -205,7 +205,7 @@ export class ClassGraph {
     return found;
   }
 
-  /** Whether the class says `__abstract__ = True`. */
+  /** Whether the class maps no table of its own: it says `__abstract__ = True`, or derives from AbstractConcreteBase. */
   isAbstract(ref: ClassRef): boolean {
     const v = this.ownAttribute(ref, '__abstract__');
     if (v) return evalLiteral(this.resolver, ref.file, v) === true;

@@ -668,10 +668,10 @@ class ModelReader {
           const evaluated = (e: Expr): string | undefined => bound.map((locals) => evalString(this.resolver, c.file, e, locals)).find((v) => v !== undefined);
           const name = evaluated(built);
           if (!name || call.k !== 'call' || this.unnamed.some((u) => u.name === name) || this.tables.has(tableKey(name, undefined))) continue;
-          // Read as a model when its table name comes out the same once written out.
           const builtName = evaluated(call.args[0]) ?? `${ref.cls.name}_${def.name}`;
           const cls = typeBuiltClass(def, call, { className: ref.cls.name, tableName, builtName });
           const writtenName = cls && this.graph.ownAttribute({ file: c.file, cls }, '__tablename__');
+          // Read as a model when its table name comes out the same once written out.
           if (cls && writtenName && evalString(this.resolver, c.file, writtenName) === name && this.planFor({ file: c.file, cls })) continue;
           this.unnamed.push({ what: `the class that ${c.cls.name}.${def.name} builds with type(...) for ${ref.cls.name}`, origin: { file: c.file, span: call.s }, name });
         }
@@ -1359,7 +1359,6 @@ function returnsIn(body: Stmt[]): Array<Extract<Stmt, { k: 'return' }>> {
   return body.flatMap((s) => (s.k === 'return' ? [s] : s.k === 'if' ? [...returnsIn(s.body), ...returnsIn(s.orelse)] : []));
 }
 
-/** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */
 /**
  * The model class a mixin's declared_attr builds with `type(name, bases, namespace)` for one mapped class, as a class
  * statement (warehouse's `ProjectEvent`): the bases, and each string key of the namespace as an assignment, with
@@ -1381,6 +1380,7 @@ function typeBuiltClass(def: Extract<Stmt, { k: 'def' }>, call: Extract<Expr, { 
   return substituteNames<ClassStmt>({ k: 'class', name: builtName, bases: bases.items, kw: [], decorators: [], body, s: call.s, nameSpan: nameArg.s }, known);
 }
 
+/** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */
 function clsBound(def: Extract<Stmt, { k: 'def' }>, target: ClassRef): Locals {
   return new Map<string, Value>([[def.params[0]?.name ?? 'cls', { t: 'class', file: target.file, cls: target.cls }]]);
 }
