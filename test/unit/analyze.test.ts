@@ -30,14 +30,19 @@ async function warningCodes(url: string, models: string, upgrade: string): Promi
   return (await analysis(upgrade, { 'alembic.ini': `[alembic]\nscript_location = migrations\n${url}`, 'app/models.py': models })).filter((f) => f.severity === 'warning').map((f) => f.code);
 }
 
-/** Every finding of a project whose first revision's upgrade() is `upgrade`, with the other files given. */
-async function analysis(upgrade: string, files: Record<string, string>): Promise<Finding[]> {
+/** A project whose first revision's upgrade() is `upgrade`, with the other files given. */
+async function projectOf(upgrade: string, files: Record<string, string>): Promise<Project> {
   const project = new Project(await testParser());
   project.setFile('alembic.ini', INI);
   const body = py(upgrade).split('\n').map((l) => `    ${l}`).join('\n');
   project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${body}\n`);
   for (const [f, t] of Object.entries(files)) project.setFile(f, py(t));
-  return project.analyze().findings;
+  return project;
+}
+
+/** Every finding of a project whose first revision's upgrade() is `upgrade`, with the other files given. */
+async function analysis(upgrade: string, files: Record<string, string>): Promise<Finding[]> {
+  return (await projectOf(upgrade, files)).analyze().findings;
 }
 
 const USERS = `
@@ -1566,10 +1571,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
       'missing-column project_events.source_id app/events.py:15',
     ]);
     // An edit of the mixin's file alone is seen in the tables it builds for classes of other files.
-    const project = new Project(await testParser());
-    project.setFile('alembic.ini', INI);
-    project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${made.trim().split('\n').map((l) => `    ${l}`).join('\n')}\n`);
-    for (const [f, t] of Object.entries(files)) project.setFile(f, py(t));
+    const project = await projectOf(made, files);
     assert.deepEqual(project.analyze().findings.filter((f) => f.severity === 'warning'), []);
     project.setFile('app/events.py', py(events).replace('sa.String(50)', 'sa.String(80)'));
     assert.deepEqual(project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}.${f.column}`), ['type-mismatch project_events.tag']);

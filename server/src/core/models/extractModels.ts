@@ -658,16 +658,17 @@ class ModelReader {
         if (def.k !== 'def') continue;
         for (const s of def.body) {
           const call = s.k === 'assign' || s.k === 'expr' || s.k === 'return' ? s.value : undefined;
-          const namespace = call?.k === 'call' && call.fn.k === 'name' && call.fn.id === 'type' && call.args.length === 3 ? call.args[2] : undefined;
-          const built = namespace?.k === 'dict' ? namespace.entries.find(([k]) => k?.k === 'str' && k.v === '__tablename__')?.[1] : undefined;
-          if (!call || !built || !this.isDeclaredAttr(c.file, def)) continue;
+          if (call?.k !== 'call' || call.fn.k !== 'name' || call.fn.id !== 'type' || call.args.length !== 3) continue;
+          const namespace = call.args[2];
+          const built = namespace.k === 'dict' ? namespace.entries.find(([k]) => k?.k === 'str' && k.v === '__tablename__')?.[1] : undefined;
+          if (!built || !this.isDeclaredAttr(c.file, def)) continue;
           const named = (v: string): Value => ({ t: 'expr', file: c.file, e: { k: 'str', v, s: built.s } });
           const known: Value = { t: 'object', attrs: new Map([['__name__', named(ref.cls.name)], ...(tableName ? [['__tablename__', named(tableName)] as const] : [])]) };
           // `cls` as the mapped class, then as an object that has its name and table name; with the body's names.
           const bound = [clsBound(def, ref), new Map([[def.params[0]?.name ?? 'cls', known]])].map((locals) => assignedLocals(def.body, c.file, locals));
           const evaluated = (e: Expr): string | undefined => bound.map((locals) => evalString(this.resolver, c.file, e, locals)).find((v) => v !== undefined);
           const name = evaluated(built);
-          if (!name || call.k !== 'call' || this.unnamed.some((u) => u.name === name) || this.tables.has(tableKey(name, undefined))) continue;
+          if (!name || this.unnamed.some((u) => u.name === name) || this.tables.has(tableKey(name, undefined))) continue;
           const builtName = evaluated(call.args[0]) ?? `${ref.cls.name}_${def.name}`;
           const cls = typeBuiltClass(def, call, { className: ref.cls.name, tableName, builtName });
           const writtenName = cls && this.graph.ownAttribute({ file: c.file, cls }, '__tablename__');
