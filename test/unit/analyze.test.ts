@@ -679,6 +679,69 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift('', create.replace('sa.Column("registry", sa.String(50), nullable=False), ', ''), { 'app/models.py': models }), ['missing-column settings.registry']);
   });
 
+  it("reads the table names a base's __init_subclass__ sets (fief's prefix), as Python runs it before SQLAlchemy maps the class", async () => {
+    const models = (hook: string) => `
+      import re
+      import sqlalchemy as sa
+      from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+      from app.settings import PREFIX
+
+      def prefixed(name):
+          return f"{PREFIX}{name}"
+
+      class Base(DeclarativeBase):
+          def __init_subclass__(cls, **kwargs):
+              event_listen(cls)
+              ${hook}
+
+      class UserAccount(Base):
+          id: Mapped[int] = mapped_column(primary_key=True)
+
+      class Item(Base):
+          __tablename__ = "items"
+          id: Mapped[int] = mapped_column(primary_key=True)
+    `.replace(/\n {6}/g, '\n');
+    const settings = { 'app/settings.py': 'PREFIX = "acme_"\n' };
+    const create = (...names: string[]) => names.map((n) => `op.create_table("${n}", sa.Column("id", sa.Integer(), primary_key=True))`).join('\n');
+    // Every finding, notes too: a hook not read would leave only notes.
+    const found = async (hook: string, upgrade: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': models(hook), ...settings })).map((f) => `${f.code} ${f.table}`).sort();
+    // A name from the class's own name where the class sets none, and a prefix on every name.
+    const snake = 'if "__tablename__" not in cls.__dict__:\n                  cls.__tablename__ = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()\n              super().__init_subclass__(**kwargs)';
+    assert.deepEqual(await found(snake, create('user_account', 'items')), []);
+    const prefix = 'cls.__tablename__ = prefixed(getattr(cls, "__tablename__", None) or cls.__name__.lower())\n              super().__init_subclass__(**kwargs)';
+    assert.deepEqual(await found(prefix, create('acme_useraccount', 'acme_items')), []);
+    assert.deepEqual(await found(prefix, create('acme_useraccount', 'items')), ['extra-table items', 'missing-table acme_items']);
+    // DeclarativeBase maps the class inside super().__init_subclass__(): a name set after it comes too late.
+    const late = 'super().__init_subclass__(**kwargs)\n              if hasattr(cls, "__tablename__"):\n                  cls.__tablename__ = prefixed(cls.__tablename__)';
+    assert.deepEqual(await found(late, create('items')), []);
+    // A hook that leaves the name alone changes nothing; one that cannot be read says so, and compares nothing wrong.
+    assert.deepEqual(await found('super().__init_subclass__(**kwargs)', create('items')), []);
+    const unread = await analysis(create('items'), { 'app/models.py': models('cls.__tablename__ = naming.table_for(cls)\n              super().__init_subclass__(**kwargs)'), ...settings });
+    assert.deepEqual(described(unread).sort(), [
+      'information extra-table items: Table "items" exists at head a1 and no model names it, but the table name of model UserAccount (and of 1 more) cannot be evaluated statically: it may be this one.',
+      'information unresolved : The __init_subclass__ of Base sets the table name of model Item in a way that cannot be evaluated statically; its columns are not checked.',
+      'information unresolved : The __init_subclass__ of Base sets the table name of model UserAccount in a way that cannot be evaluated statically; its columns are not checked.',
+    ]);
+    // declarative_base(cls=Mixin) maps in its metaclass, after the hook, wherever the hook calls super().
+    const mixin = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+
+      class Named:
+          def __init_subclass__(cls, **kwargs):
+              super().__init_subclass__(**kwargs)
+              if not hasattr(cls, "__tablename__"):
+                  cls.__tablename__ = cls.__name__.lower() + "s"
+
+      Base = declarative_base(cls=Named)
+
+      class Order(Base):
+          id = sa.Column(sa.Integer, primary_key=True)
+    `;
+    assert.deepEqual(await analysis(create('orders'), { 'app/models.py': mixin }), []);
+    assert.deepEqual((await drift('', create('order'), { 'app/models.py': mixin })).sort(), ['extra-table order', 'missing-table orders']);
+  });
+
   it("reads the include_object hook env.py imports from another module, or passes to configure() under another name (fides)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("audit_log", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     const hook = 'EXCLUDED = {"audit_log"}\n\ndef keep(object, name, type_, reflected, compare_to):\n    if type_ == "table" and name in EXCLUDED:\n        return False\n    return True\n';

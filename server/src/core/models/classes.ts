@@ -1,5 +1,5 @@
-import type { Expr } from '../python/syntax';
-import { keywordArg, returnedValue } from '../python/syntax';
+import type { Expr, Stmt } from '../python/syntax';
+import { keywordArg, lastDefinition, returnedValue } from '../python/syntax';
 import { canonicalName, type ClassStmt, type Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 import { metadataKeyOf } from './naming';
@@ -203,6 +203,39 @@ export class ClassGraph {
       if (s.k === 'assign' && s.value && s.targets.some((t) => t.k === 'name' && t.id === name)) found = s.value;
     }
     return found;
+  }
+
+  /**
+   * Whether SQLAlchemy maps the class's subclasses in `__init_subclass__`, as SQLAlchemy 2's `DeclarativeBase` does,
+   * rather than in a metaclass (`declarative_base()`, Flask-SQLAlchemy, SQLModel), which runs after that hook.
+   */
+  mapsInInitSubclass(ref: ClassRef, seen = new Set<ClassStmt>()): boolean {
+    if (seen.has(ref.cls)) return false;
+    seen.add(ref.cls);
+    return this.bases(ref).some((b) => (b.t === 'root' && b.root.kind === 'declarative' && !b.root.cls && !b.root.call) || (b.t === 'class' && this.mapsInInitSubclass(b.ref, seen)));
+  }
+
+  /**
+   * The `__init_subclass__` Python runs as the class is made: the first one its bases define, depth first from the
+   * left (the class's own runs only for its subclasses), with the class that defines it.
+   */
+  subclassHook(ref: ClassRef): { owner: ClassRef; def: Extract<Stmt, { k: 'def' }> } | undefined {
+    const seen = new Set<ClassStmt>([ref.cls]);
+    const visit = (r: ClassRef): { owner: ClassRef; def: Extract<Stmt, { k: 'def' }> } | undefined => {
+      for (const b of this.bases(r)) {
+        // `declarative_base(cls=Mixin)`: the base derives from that class.
+        const made = b.t === 'root' && b.root.call ? keywordArg(b.root.call.e, 'cls') : undefined;
+        const madeFrom = made && b.t === 'root' && b.root.call ? this.resolver.resolve(b.root.call.file, made) : undefined;
+        const base = b.t === 'class' ? b.ref : madeFrom?.t === 'class' ? { file: madeFrom.file, cls: madeFrom.cls } : undefined;
+        if (!base || seen.has(base.cls)) continue;
+        seen.add(base.cls);
+        const def = lastDefinition(base.cls.body, '__init_subclass__');
+        const found = def ? { owner: base, def } : visit(base);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    return visit(ref);
   }
 
   /** Whether the class maps no table of its own: it says `__abstract__ = True`, or derives from AbstractConcreteBase. */

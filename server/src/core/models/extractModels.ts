@@ -9,7 +9,7 @@ import { attributeTuple, calleeName, columnDeclaration, MAPPED_NOT_IN_TABLE, eva
 import { columnSourceOf } from './columnSource';
 import { ClassGraph, type ClassRef, type DeclarativeRoot } from './classes';
 import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type TypeMapEntry, isClassVar } from './annotations';
-import { computedTableName, flaskTableName } from './tableNames';
+import { computedTableName, flaskTableName, tableNameAfterSubclassHook } from './tableNames';
 import { isLibraryFile } from './libraryModels';
 import { mapperMixinOf, readHistoryRecipe, type HistoryRecipe } from './historyRecipe';
 import { conventionName, metadataKey, metadataKeyOf, namingConventionOf, readNamingConvention, registryCall, type NamingConvention } from './naming';
@@ -350,6 +350,11 @@ class ModelReader {
     } else if (!explicitNone) {
       name = this.inheritedTableName(ref, contributors, root, hasOwnPk, parentPlan ? mappedParent : undefined);
     }
+    if (!explicitNone) {
+      const hooked = this.nameAfterSubclassHook(ref, { name: ownName ? name : parentPlan?.table.name, own: ownName !== undefined });
+      if (hooked === null) return null;
+      name = hooked ?? name;
+    }
     this.noteRuntimeModels(ref, contributors, name);
 
     if (parentPlan && (!name || !hasOwnPk)) {
@@ -469,6 +474,20 @@ class ModelReader {
     if (root.kind === 'flask' && hasOwnPk) return flaskTableName(ref.cls.name);
     if (root.kind === 'sqlmodel') return ref.cls.name.toLowerCase();
     return undefined;
+  }
+
+  /**
+   * The `__tablename__` a base's `__init_subclass__` sets on the class (fief prefixes every name so), undefined when it
+   * sets none, null (with a note) when it cannot be evaluated.
+   */
+  private nameAfterSubclassHook(ref: ClassRef, before: { name: string | undefined; own: boolean }): string | undefined | null {
+    const hook = this.graph.subclassHook(ref);
+    if (!hook) return undefined;
+    const start = { ...before, mapsAtSuper: this.graph.mapsInInitSubclass(hook.owner) };
+    const after = tableNameAfterSubclassHook(this.resolver, hook.owner.file, hook.def, { name: ref.cls.name, hasInheritedTable: false, ref }, start);
+    if (after) return after.name !== before.name ? after.name : undefined;
+    this.noteUnnamed(`model ${ref.cls.name}`, { file: ref.file, span: ref.cls.nameSpan }, `The __init_subclass__ of ${hook.owner.cls.name} sets the table name of model ${ref.cls.name} in a way that cannot be evaluated statically; its columns are not checked.`);
+    return null;
   }
 
   /**

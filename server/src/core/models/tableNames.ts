@@ -1,4 +1,4 @@
-import { methodKind, type Expr, type Stmt } from '../python/syntax';
+import { innerBlocks, methodKind, type Expr, type Stmt } from '../python/syntax';
 import { canonicalName, type ClassStmt, type Resolver } from '../python/resolve';
 import { evalLiteral, formatText, itemOrSlice } from '../python/literals';
 
@@ -36,6 +36,32 @@ export function computedTableName(resolver: Resolver, file: string, fn: DefStmt,
   return new NameEvaluator(resolver, cls).run(file, fn, new Map([[clsParam, { cls: cls.name }]]), 0);
 }
 
+/** Where a class stands as a base's `__init_subclass__` runs for it. */
+export interface SubclassHookStart {
+  /** The class's `__tablename__` before the hook: its own, the one it inherits, or undefined for none. */
+  name: string | undefined;
+  /** Whether the class's own body sets it (`"__tablename__" in cls.__dict__`). */
+  own: boolean;
+  /**
+   * Whether SQLAlchemy maps the class inside `super().__init_subclass__()` (a `DeclarativeBase` subclass), so that a
+   * name the hook sets after that call comes too late; a metaclass (`declarative_base()`) maps it after the hook.
+   */
+  mapsAtSuper: boolean;
+}
+
+/**
+ * The `__tablename__` a base's `__init_subclass__(cls)` leaves on a class it runs for (Python runs it as each subclass
+ * is made, before SQLAlchemy maps it): `cls.__tablename__ = ...` with what `computedTableName` reads, `cls.__tablename__`
+ * itself, and tests of whether the class has one (`"__tablename__" not in cls.__dict__`, `hasattr`, `getattr` with a
+ * default). The name as it was when the hook sets none; undefined when it cannot be evaluated.
+ */
+export function tableNameAfterSubclassHook(resolver: Resolver, file: string, fn: DefStmt, cls: NamedClass, start: SubclassHookStart): { name: string | undefined } | undefined {
+  const hook = { ...start };
+  const clsParam = fn.params[0]?.name ?? 'cls';
+  const ran = new NameEvaluator(resolver, cls, hook).hookBody(file, fn.body, new Map([[clsParam, { cls: cls.name }]]));
+  return ran ? { name: hook.name } : undefined;
+}
+
 /** A value the evaluator knows: text, a list of texts, a truth value, None, the class named, or a function. */
 type Val = string | string[] | boolean | null | { cls: string } | { fn: { file: string; def: DefStmt } } | { match: string[] } | undefined;
 
@@ -46,7 +72,40 @@ class NameEvaluator {
   constructor(
     private readonly resolver: Resolver,
     private readonly named: NamedClass,
+    /** Set while an `__init_subclass__` runs: the class's name as the hook changes it. */
+    private readonly hook?: SubclassHookStart,
   ) {}
+
+  /**
+   * Runs an `__init_subclass__` body for its effect on `cls.__tablename__`: 'ended' at a `return` or at the call that
+   * maps the class, 'fell' at the end of the block, undefined when a statement that may set the name or end the hook
+   * cannot be followed. Statements that do neither are passed over, whatever they do.
+   */
+  hookBody(file: string, body: Stmt[], env: Map<string, Val>): 'ended' | 'fell' | undefined {
+    const hook = this.hook!;
+    for (const s of body) {
+      if (isSuperHookCall(s)) {
+        if (hook.mapsAtSuper) return 'ended';
+        continue;
+      }
+      if (s.k === 'return') return 'ended';
+      const target = s.k === 'assign' && s.targets.length === 1 ? s.targets[0] : undefined;
+      if (s.k === 'assign' && s.value && target?.k === 'attr' && target.name === '__tablename__' && isClass(this.value(file, target.obj, env, 0))) {
+        const v = this.value(file, s.value, env, 0);
+        if (typeof v !== 'string') return undefined;
+        hook.name = v;
+        hook.own = true;
+      } else if (s.k === 'assign' && s.value && target?.k === 'name') {
+        env.set(target.id, this.value(file, s.value, env, 0));
+      } else if (s.k === 'if' && mayEndOrName(s, hook.mapsAtSuper)) {
+        const test = this.value(file, s.test, env, 0);
+        if (typeof test !== 'boolean') return undefined;
+        const arm = this.hookBody(file, test ? s.body : s.orelse, env);
+        if (arm !== 'fell') return arm;
+      } else if (mayEndOrName(s, hook.mapsAtSuper)) return undefined;
+    }
+    return 'fell';
+  }
 
   run(file: string, fn: DefStmt, env: Map<string, Val>, depth: number): string | null | undefined {
     if (depth > MAX_DEPTH) return undefined;
@@ -89,6 +148,7 @@ class NameEvaluator {
         return asString(evalLiteral(this.resolver, file, e));
       case 'attr': {
         const obj = this.value(file, e.obj, env, depth);
+        if (isClass(obj) && e.name === '__tablename__' && this.hook) return this.hook.name;
         if (isClass(obj)) return e.name === '__name__' ? obj.cls : this.classAttribute(e.name, depth);
         return asString(evalLiteral(this.resolver, file, e));
       }
@@ -123,6 +183,17 @@ class NameEvaluator {
         const item = typeof v === 'string' ? itemOrSlice(v, e.index[0]) : undefined;
         return typeof item === 'string' ? item : undefined;
       }
+      case 'compare':
+        return this.hasTableNameTest(file, e, env, depth);
+      case 'boolop': {
+        // Python's `and` / `or` give one of their operands (`getattr(cls, "__tablename__", None) or cls.__name__`).
+        let last: Val;
+        for (const operand of e.values) {
+          last = this.value(file, operand, env, depth);
+          if (last === undefined || truthy(last) !== (e.op === 'and')) return last;
+        }
+        return last;
+      }
       case 'comp': {
         // `[x.lower() for x in parts if x]`
         const items = this.value(file, e.iter, env, depth);
@@ -140,6 +211,15 @@ class NameEvaluator {
       default:
         return undefined;
     }
+  }
+
+  /** `"__tablename__" in cls.__dict__` (or `vars(cls)`) in an `__init_subclass__`: whether the class's own body sets it. */
+  private hasTableNameTest(file: string, e: Extract<Expr, { k: 'compare' }>, env: Map<string, Val>, depth: number): Val {
+    if (!this.hook || e.ops.length !== 1 || (e.ops[0] !== 'in' && e.ops[0] !== 'not in')) return undefined;
+    const right = e.comparators[0];
+    const namespace = right.k === 'attr' && right.name === '__dict__' ? right.obj : right.k === 'call' && right.fn.k === 'name' && right.fn.id === 'vars' && right.args.length === 1 ? right.args[0] : undefined;
+    if (!namespace || this.value(file, e.left, env, depth) !== '__tablename__' || !isClass(this.value(file, namespace, env, depth))) return undefined;
+    return this.hook.own === (e.ops[0] === 'in');
   }
 
   /** The pattern of a `re.compile("...")` value an expression names. */
@@ -212,6 +292,11 @@ class NameEvaluator {
       const items = this.value(file, e.args[0], env, depth);
       return typeof receiver === 'string' && Array.isArray(items) ? items.join(receiver) : undefined;
     }
+    if (this.hook && e.fn.k === 'name' && (e.fn.id === 'hasattr' || e.fn.id === 'getattr') && e.args.length >= 2 && isClass(this.value(file, e.args[0], env, depth)) && this.value(file, e.args[1], env, depth) === '__tablename__') {
+      // `hasattr(cls, "__tablename__")`, `getattr(cls, "__tablename__", None)` in an `__init_subclass__`.
+      if (e.fn.id === 'hasattr') return this.hook.name !== undefined;
+      return this.hook.name ?? (e.args.length === 3 ? this.value(file, e.args[2], env, depth) : undefined);
+    }
     const target = this.resolver.resolve(file, e.fn);
     if (target.t === 'ext' && canonicalName(target.q) === 'sa.has_inherited_table' && e.args.length === 1) {
       const arg = this.value(file, e.args[0], env, depth);
@@ -270,6 +355,23 @@ class NameEvaluator {
     }
     return undefined;
   }
+}
+
+/**
+ * Whether a statement, or one inside it, sets an attribute `__tablename__` or returns (or calls
+ * `super().__init_subclass__`, where that maps the class).
+ */
+function mayEndOrName(s: Stmt, mapsAtSuper: boolean): boolean {
+  if (s.k === 'return' || (mapsAtSuper && isSuperHookCall(s))) return true;
+  if (s.k === 'assign' && s.targets.some((t) => t.k === 'attr' && t.name === '__tablename__')) return true;
+  return innerBlocks(s).some((block) => block.some((inner) => mayEndOrName(inner, mapsAtSuper)));
+}
+
+/** `super().__init_subclass__(...)` as a statement. */
+function isSuperHookCall(s: Stmt): boolean {
+  if (s.k !== 'expr' || s.value.k !== 'call' || s.value.fn.k !== 'attr' || s.value.fn.name !== '__init_subclass__') return false;
+  const owner = s.value.fn.obj;
+  return owner.k === 'call' && owner.fn.k === 'name' && owner.fn.id === 'super';
 }
 
 function isClass(v: Val): v is { cls: string } {
