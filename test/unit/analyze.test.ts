@@ -1833,6 +1833,15 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await drift(models, upgrade, { 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n' }), []);
   });
 
+  it('reads the names an import inside upgrade() binds (`from sqlalchemy.dialects import postgresql` there)', async () => {
+    const models = `${USERS}      data = sa.Column(sa.JSON)\n      name = sa.Column(sa.String(20))\n`;
+    const upgrade = (imports: string) => `${imports}\nop.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("data", postgresql.JSONB()), sa.Column("name", types.String(40)), sa.PrimaryKeyConstraint("id"))\n`;
+    assert.deepEqual((await drift(models, upgrade('from sqlalchemy.dialects import postgresql\nimport sqlalchemy.types as types'))).sort(), ['type-mismatch users.data', 'type-mismatch users.name']);
+    // Bound where the import runs: a use before it is not the library's.
+    const before = await analysis(upgrade('pass').replace('pass\n', '') + 'from sqlalchemy.dialects import postgresql\nimport sqlalchemy.types as types\n', { 'app/models.py': modelFile(models) });
+    assert.deepEqual(before.filter((f) => f.code === 'type-mismatch'), []);
+  });
+
   it("says an enum type's values stay those of the type of that name on PostgreSQL only, where the dialect is not known (neutron-vpnaas)", async () => {
     const models = `${USERS}      kind = sa.Column(sa.Enum("a", "b", name="kind"))\n`;
     const upgrade = `
@@ -1843,6 +1852,10 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await messages('[alembic]\nscript_location = migrations\n'), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).`]);
     assert.deepEqual(await messages(INI), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' (head a1).`]);
     assert.deepEqual(await messages('[alembic]\nscript_location = migrations\nsqlalchemy.url = mysql://localhost/app\n'), []);
+    // A history whose columns have PostgreSQL's own types runs on PostgreSQL (FitTrackee): the type's values, said plainly.
+    const onPostgres = `from sqlalchemy.dialects import postgresql\n${py(upgrade)}op.add_column("users", sa.Column("ref", postgresql.UUID(), nullable=True))\n`;
+    const plain = (await analysis(onPostgres, { 'app/models.py': modelFile(models), 'alembic.ini': '[alembic]\nscript_location = migrations\n' })).filter((f) => f.code === 'enum-mismatch');
+    assert.deepEqual(plain.map((f) => f.message), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' (head a1).`]);
   });
 
   it('does not report an unnamed unique constraint of the migrations on SQLite, which reflects it without a name (keystone)', async () => {

@@ -656,11 +656,12 @@ class SchemaReplay {
 
   /**
    * Where the dialect is not known and an op's enum type took the values of the existing type of its name (as on
-   * PostgreSQL), the values the op itself writes, which other databases give the column (`ColumnDef.valuesElsewhere`).
+   * PostgreSQL), the values the op itself writes, which other databases give the column (`ColumnDef.valuesElsewhere`);
+   * none where the history's own types show it runs on PostgreSQL.
    */
   private noteValuesElsewhere(column: ColumnDef, op: { namedEnumTypes?: true | 'if postgresql' }, written: SqlType | undefined, taken: SqlType | undefined): void {
     delete column.valuesElsewhere;
-    if (op.namedEnumTypes === 'if postgresql' && written?.enumValues && taken !== written && JSON.stringify(taken?.enumValues) !== JSON.stringify(written.enumValues)) column.valuesElsewhere = written.enumValues;
+    if (op.namedEnumTypes === 'if postgresql' && !this.onPostgres() && written?.enumValues && taken !== written && JSON.stringify(taken?.enumValues) !== JSON.stringify(written.enumValues)) column.valuesElsewhere = written.enumValues;
   }
 
   /** An enum type whose values a run-time `ADD VALUE` left unknown, without them: a column made with it later too. */

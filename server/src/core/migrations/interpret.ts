@@ -289,6 +289,15 @@ class Interpreter {
         case 'def':
           frame.set(s.name, { kind: 'value', value: { t: 'def', file: frame.file, def: s } });
           break;
+        case 'import': {
+          // An import inside the function (`from sqlalchemy.dialects import postgresql` in upgrade()) binds here.
+          const { name, value } = this.resolver.importedBy(frame.file, s);
+          frame.set(name, { kind: 'value', value });
+          break;
+        }
+        case 'from':
+          for (const n of s.names) frame.set(n.asname ?? n.name, { kind: 'value', value: this.resolver.imported(frame.file, s, n.name) });
+          break;
         case 'class':
           // backend.ai's `class SessionRow(Base): ...` in upgrade(), then `SessionRow.__table__.create(connection)`.
           frame.set(s.name, { kind: 'value', value: { t: 'class', file: frame.file, cls: s } });

@@ -235,10 +235,8 @@ export class Resolver {
       return BUILTINS.has(name) ? { t: 'ext', q: `builtins.${name}` } : { t: 'unknown' };
     }
     switch (b.k) {
-      case 'import': {
-        const mod = this.findModule(b.module, file);
-        return mod ? { t: 'module', file: mod } : { t: 'ext', q: b.module };
-      }
+      case 'import':
+        return this.moduleValue(b.module, file);
       case 'from':
         return this.fromImported(file, b, depth);
       case 'class':
@@ -253,6 +251,18 @@ export class Resolver {
         return { t: 'expr', file, e: b.e };
       }
     }
+  }
+
+  /** The name an `import` statement (one inside a function too) binds, and what it is: `import a.b` binds `a`, `import a.b as c` binds `a.b` to `c`. */
+  importedBy(file: string, s: Extract<Stmt, { k: 'import' }>): { name: string; value: Value } {
+    const module = s.asname ? s.module : s.module.split('.')[0];
+    return { name: s.asname ?? module, value: this.moduleValue(module, file) };
+  }
+
+  /** A module by its dotted name: the project's file, else the library's. */
+  private moduleValue(module: string, file: string): Value {
+    const mod = this.findModule(module, file);
+    return mod ? { t: 'module', file: mod } : { t: 'ext', q: module };
   }
 
   /** What a `from` statement (one inside a function too: `from kotti.util import camel_case_to_name`) binds `name` to. */
