@@ -1910,6 +1910,24 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     ]);
   });
 
+  it("takes what a later environment's migrations do to a table another one creates as done there too (agenta's tracing chain)", async () => {
+    const project = new Project(await testParser());
+    const rev = (id: string, body: string) => `from alembic import op\nimport sqlalchemy as sa\nrevision = "${id}"\ndown_revision = None\ndef upgrade():\n    ${body}\n`;
+    const env = '[alembic]\nscript_location = %(here)s\nsqlalchemy.url = postgresql://localhost/app\n';
+    // A parked chain makes the table; the chain that continues it on the same database adds two columns and an index.
+    project.setFile('db/tracing/alembic.ini', env);
+    project.setFile('db/tracing/versions/a.py', rev('a', 'op.create_table("spans", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(20)))'));
+    project.setFile('db/tracing_next/alembic.ini', env);
+    project.setFile('db/tracing_next/versions/n1.py', rev('n1', 'op.add_column("spans", sa.Column("session_id", sa.String()))\n    op.add_column("spans", sa.Column("user_id", sa.String()))\n    op.create_index("ix_spans_session_id", "spans", ["session_id"])'));
+    const model = (extra: string) => `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Span(Base):\n    __tablename__ = "spans"\n    id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.String(20))\n    session_id = sa.Column(sa.String(), index=True)\n    user_id = sa.Column(sa.String())\n${extra}`;
+    project.setFile('db/models.py', model(''));
+    const warnings = (): string[] => project.analyze().findings.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}.${f.column ?? ''}`);
+    assert.deepEqual(warnings(), []);
+    // What neither chain makes is still missing.
+    project.setFile('db/models.py', model('    agent_id = sa.Column(sa.String())\n'));
+    assert.deepEqual(warnings(), ['missing-column spans.agent_id']);
+  });
+
   it('replays a detached tree that starts from a revision of the main history, without a missing parent', async () => {
     const project = new Project(await testParser());
     project.setFile('alembic.ini', INI);

@@ -9,7 +9,7 @@ import { extractRevision, type RevisionInfo } from './migrations/revisions';
 import { buildRevisionGraph, type RevisionGraph } from './migrations/graph';
 import { findEnvironmentCopies, isBackupFolder, isTestFolder, joinLinkedFolders } from './migrations/detachedTrees';
 import type { ReplayResult, RevisionSteps } from './migrations/replay';
-import { withBaselineMakers } from './migrations/apply';
+import { laterChangesByOthers, withBaselineMakers } from './migrations/apply';
 import { ReplayGroups } from './migrations/replayGroups';
 import { supersededLineages } from './migrations/supersededLineages';
 import { interpretUpgrade, type OpStep } from './migrations/interpret';
@@ -485,6 +485,7 @@ export class Project {
     const { envs, revisionFiles, replays } = history;
     findings.push(...history.findings);
     const histories = replays.map((r) => ({ envName: r.env.name, replay: r.replay }));
+    const allReplays = replays.map((r) => r.replay);
     for (const h of histories) findings.push(...withBaselineMakers(h, histories));
 
     const scriptFolders = envs.map((e) => e.scriptLocation);
@@ -537,7 +538,9 @@ export class Project {
       const pydantic = hasNoneDefault(targeted) ? pydanticOne(this.nearestRequirements(envPy, requirements)) : undefined;
       const uncompared: TableDef[] = [];
       const atHeads = schemaHeads(heads, detached);
-      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: atHeads, dialect: replay.database, uncertainOps: replay.uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic, uncompared, gone: replay.gone });
+      const later = laterChangesByOthers(replay, allReplays);
+      const uncertainOps = later.length === 0 ? replay.uncertainOps : [...replay.uncertainOps, ...later];
+      const diffed = cyclic ? [] : diffSchemas({ models: targeted, migrations: replay.schema, heads: atHeads, dialect: replay.database, uncertainOps, unnamedModels, memo: memos.tablePairs, versionTable: compare.versionTable, pydanticOne: pydantic, uncompared, gone: replay.gone });
       // No model compared at all: the models were not found (built at run time, in another package), not all dropped;
       // one note says so in place of a warning on every table (the notes that name a model that may describe one stay).
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.

@@ -81,6 +81,42 @@ export function withBaselineMakers(own: { envName: string; replay: ReplayResult 
   return findings.map((f) => (f.code === 'assumed-baseline' ? baselineFinding(baseline.map((b) => b.table), f, madeBy) : f));
 }
 
+/**
+ * What other environments' histories do later to the tables this one creates: a history that assumes a table this
+ * one makes runs on its database after it (agenta's tracing chain, continued by another on the same database; ckan's
+ * plugins on its core tables), so the columns it adds or changes there and the indexes it makes are what the database
+ * ends with. As uncertain ops of those tables, they keep this history's comparison from reporting them missing or
+ * different.
+ */
+export function laterChangesByOthers(own: ReplayResult, all: ReadonlyArray<ReplayResult>): UncertainOp[] {
+  const out: UncertainOp[] = [];
+  for (const other of all) {
+    if (other === own) continue;
+    for (const { table: key } of other.baseline) {
+      const continued = other.schema.get(key);
+      if (!continued || !own.schema.has(key) || own.baseline.some((b) => b.table === key)) continue;
+      let ops = laterChangesOf.get(continued);
+      if (!ops) laterChangesOf.set(continued, (ops = tableChanges(continued)));
+      out.push(...ops);
+    }
+  }
+  return out;
+}
+
+/** The uncertain ops a later history's version of a table stands for, made once per version (the diff's memo compares them by identity). */
+const laterChangesOf = new WeakMap<TableDef, UncertainOp[]>();
+
+function tableChanges(table: TableDef): UncertainOp[] {
+  const at = { table: table.name, schema: table.schema };
+  const out: UncertainOp[] = [];
+  for (const column of table.columns.values()) {
+    const first = { revision: column.history?.[0]?.revision ?? '', origin: column.origin, ...at, column: column.name };
+    out.push({ kind: 'add_column', ...first }, { kind: 'alter_column', ...first });
+  }
+  for (const index of table.indexes) if (index.name !== undefined) out.push({ kind: 'create_index', revision: '', origin: index.origin, ...at, name: index.name });
+  return out;
+}
+
 /** How a history's ops are applied: see `applyRevisionOps`. */
 export interface ApplyOptions {
   /** The naming convention of env.py's target_metadata, which Alembic's ops name what they make by. */
