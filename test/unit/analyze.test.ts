@@ -1064,6 +1064,30 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await found(create('').replace('sa.Column("deleted", sa.Integer(), nullable=True), ', '')), ['missing-column services.deleted']);
   });
 
+  it("knows oslo.db's tests on what the database holds, also beside a test on the dialect (cinder's resource indexes)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      BASE = declarative_base()
+      class Volume(BASE):
+          __tablename__ = "volumes"
+          __table_args__ = (sa.Index("volumes_deleted_host_idx", "deleted", "host"),)
+          id = sa.Column(sa.Integer, primary_key=True)
+          deleted = sa.Column(sa.Boolean)
+          host = sa.Column(sa.String(255))
+    `;
+    const create = 'op.create_table("volumes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("deleted", sa.Boolean(), nullable=True), sa.Column("host", sa.String(255), nullable=True), sa.PrimaryKeyConstraint("id"))';
+    const found = async (guarded: string): Promise<string[]> => {
+      const second = `from alembic import op\nfrom oslo_db.sqlalchemy import utils\nrevision = "b2"\ndown_revision = "a1"\n\nINDEXES = (("volumes", "volumes_deleted_host_idx", ("deleted", "host")),)\n\ndef upgrade():\n    conn = op.get_bind()\n    is_mysql = conn.dialect.name == "mysql"\n    for table, name, fields in INDEXES:\n${py(guarded).split('\n').map((l) => `        ${l}`).join('\n')}\n`;
+      return (await analysis(create, { 'app/models.py': models, 'migrations/versions/b2_indexes.py': second })).map((f) => `${f.code} ${f.table}`);
+    };
+    // MySQL skips an index it has; every database ends with it, whichever the dialect.
+    assert.deepEqual(await found('if is_mysql and utils.index_exists(conn, table, name):\n    pass\nelse:\n    op.create_index(name, table, fields)'), []);
+    assert.deepEqual(await found('if not utils.index_exists(conn, table, name):\n    op.create_index(name, table, fields)'), []);
+    // A column test the replay decides: the index is never made, and its absence is found.
+    assert.deepEqual(await found('if not utils.column_exists(conn, table, "gone"):\n    continue\nop.create_index(name, table, fields)'), ['missing-index volumes']);
+  });
+
   it("knows advanced-alchemy's bases: table names from the class name, their keys, audit and slug columns, naming convention (litestar-fullstack, bitcart)", async () => {
     const models = `
       from datetime import datetime

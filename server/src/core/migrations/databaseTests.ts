@@ -26,8 +26,11 @@ export interface Existence {
 /** The kinds of constraint an Inspector lists by name, as Alembic's `drop_constraint(type_=...)` names them. */
 export type ConstraintType = 'foreignkey' | 'unique' | 'check';
 
-/** A test on what the database holds: existence tests under `not`, `and` and `or`. */
-export type DatabaseTest = { k: 'exists'; what: Existence } | { k: 'const'; v: boolean } | { k: 'not'; test: DatabaseTest } | { k: 'and' | 'or'; tests: DatabaseTest[] };
+/**
+ * A test on what the database holds: existence tests under `not`, `and` and `or`; `dialect` is a test on a dialect no
+ * setting decides, beside them.
+ */
+export type DatabaseTest = { k: 'exists'; what: Existence } | { k: 'const'; v: boolean } | { k: 'dialect' } | { k: 'not'; test: DatabaseTest } | { k: 'and' | 'or'; tests: DatabaseTest[] };
 
 /**
  * A condition an op runs under: the op runs when `test` finds `holds`. One test object is one evaluation (an `if` in
@@ -47,6 +50,8 @@ export function decideTest(test: DatabaseTest, exists: (what: Existence) => bool
       return exists(test.what);
     case 'const':
       return test.v;
+    case 'dialect':
+      return undefined;
     case 'not': {
       const inner = decideTest(test.test, exists);
       return inner === undefined ? undefined : !inner;
@@ -67,6 +72,7 @@ export function existencesOf(test: DatabaseTest): Existence[] {
     case 'exists':
       return [test.what];
     case 'const':
+    case 'dialect':
       return [];
     case 'not':
       return existencesOf(test.test);

@@ -806,11 +806,12 @@ class Interpreter {
       case 'boolop': {
         const tests: DatabaseTest[] = [];
         for (const v of e.values) {
-          const test = this.databaseTest(v, frame, read, depth + 1);
+          const test = this.databaseTest(v, frame, read, depth + 1) ?? this.dialectPart(v, frame);
           if (!test) return undefined;
           tests.push(test);
         }
-        return { k: e.op, tests };
+        // Only a test that asks the database something (a test on the dialect alone is the dialect's to decide).
+        return existencesOf({ k: e.op, tests }).length > 0 ? { k: e.op, tests } : undefined;
       }
       case 'name': {
         const source = this.followName(e, frame, read);
@@ -866,6 +867,16 @@ class Interpreter {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A test on the dialect beside a test on the database (cinder's `is_mysql and utils.index_exists(...)`): true or false
+   * where the dialect decides it, else a part the replay cannot decide (`False and <it>` is still False).
+   */
+  private dialectPart(e: Expr, frame: Frame): DatabaseTest | undefined {
+    if (!this.mentions(e, frame, DIALECT_WORDS, 0)) return undefined;
+    const decided = this.decideDialect(e, frame, 0);
+    return decided === undefined ? { k: 'dialect' } : { k: 'const', v: decided };
   }
 
   /**

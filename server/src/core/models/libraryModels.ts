@@ -416,6 +416,22 @@ class SoftDeleteInteger(TypeDecorator):
 String = _String
 `;
 
+/**
+ * oslo_db.sqlalchemy.utils: its tests on what the database holds, which revisions use to skip what is already there
+ * (cinder's `if is_mysql and utils.index_exists(conn, table, name)`), written as the Inspector reads they are.
+ */
+const OSLO_DB_UTILS = `
+from sqlalchemy import inspect
+
+
+def index_exists(engine, table_name, index_name):
+    return index_name in [ix["name"] for ix in inspect(engine).get_indexes(table_name)]
+
+
+def column_exists(engine, table_name, column):
+    return column in [c["name"] for c in inspect(engine).get_columns(table_name)]
+`;
+
 /** sqlalchemy-helpers (Fedora's): its declarative base, with the naming convention of its MetaData. */
 const SQLALCHEMY_HELPERS_MANAGER = `
 from sqlalchemy import MetaData
@@ -485,6 +501,7 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['oslo_db.sqlalchemy', ''],
   ['oslo_db.sqlalchemy.models', OSLO_DB_MODELS],
   ['oslo_db.sqlalchemy.types', OSLO_DB_TYPES],
+  ['oslo_db.sqlalchemy.utils', OSLO_DB_UTILS],
   ['sqlalchemy_helpers', 'from sqlalchemy_helpers.manager import Base, get_base\n'],
   ['sqlalchemy_helpers.manager', SQLALCHEMY_HELPERS_MANAGER],
   ['sqlalchemy_helpers.aio', SQLALCHEMY_HELPERS_AIO],
