@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MAX_FILE_BYTES, packageNameOf, readProjectBytes, readProjectFiles } from '../../server/src/node/readProject';
+import { MAX_FILE_BYTES, packageNameOf, readProjectBytes, readProjectFiles, stampProjectFiles } from '../../server/src/node/readProject';
 
 describe('reading a project folder', () => {
   it('names a folder by the dotted path of the packages it is in, as its modules import it (nova/db/main)', () => {
@@ -45,6 +45,30 @@ describe('reading a project folder', () => {
       assert.equal(readProjectFiles(dir).files.get('pkg/m.py'), 'x = "héllo"\n');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("passes over a folder pip installed packages into (bazarr's libs/ with its own SQLAlchemy), and reads the rest", () => {
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-vendored-'));
+    try {
+      const write = (rel: string, text: string): void => {
+        fs.mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
+        fs.writeFileSync(path.join(top, rel), text);
+      };
+      write('app/models.py', 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n');
+      write('libs/sqlalchemy/__init__.py', 'from .sql.schema import Column\n');
+      write('libs/sqlalchemy_utils/models.py', 'class Thing(Base):\n    __tablename__ = "things"\n');
+      write('libs/SQLAlchemy-2.0.37.dist-info/METADATA', 'Name: SQLAlchemy\n');
+      // A package's own metadata beside its sources (an editable install's egg-info) is no sign of installed packages.
+      write('src/app2/db.py', 'X = 1\n');
+      write('src/app2.egg-info/PKG-INFO', 'Name: app2\n');
+      assert.deepEqual([...readProjectFiles(top).files.keys()].sort(), ['app/models.py', 'src/app2/db.py']);
+      assert.deepEqual([...stampProjectFiles(top).stamps.keys()].sort(), ['app/models.py', 'src/app2/db.py']);
+      // The project's own folder is read whatever it holds.
+      write('Tool-1.0.dist-info/METADATA', 'Name: Tool\n');
+      assert.deepEqual([...readProjectFiles(top).files.keys()].sort(), ['app/models.py', 'src/app2/db.py']);
+    } finally {
+      fs.rmSync(top, { recursive: true, force: true });
     }
   });
 

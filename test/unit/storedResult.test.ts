@@ -80,6 +80,26 @@ describe('results stored for a folder as loaded from disk', () => {
     assert.deepEqual(index(second), [], 'the index that follows publishes nothing again');
   });
 
+  it('passes over the files pip writes into a virtual environment or a libs/ folder while the editor runs, on disk or open', () => {
+    const folder = session();
+    const before = shown(index(folder));
+    const model = 'import sqlalchemy as sa\nfrom shop.models.base import Base\n\nclass Vendored(Base):\n    __tablename__ = "vendored"\n    id = sa.Column(sa.Integer, primary_key=True)\n';
+    const write = (rel: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(project, rel)), { recursive: true });
+      fs.writeFileSync(path.join(project, rel), text);
+    };
+    write('env3/pyvenv.cfg', 'home = /usr/bin\n');
+    write('env3/lib/python3.11/site-packages/pkg/models.py', model);
+    write('libs/pkg-1.0.dist-info/METADATA', 'Name: pkg\n');
+    write('libs/pkg/models.py', model);
+    write('shop/models/extra.py', model.replace('"vendored"', '"extra"'));
+    for (const file of ['env3/lib/python3.11/site-packages/pkg/models.py', 'libs/pkg/models.py', 'shop/models/extra.py']) folder.refreshFromDisk(file);
+    folder.setBuffer('libs/pkg/more.py', model.replace('"vendored"', '"more"'), 1);
+    const after = Object.values(shown(analyseAndPublish(folder))).flat().filter((d) => !Object.values(before).flat().includes(d));
+    // Only the project's own new model is one: its table has no migration.
+    assert.deepEqual(after.map((d) => d.replace(/ \(.*$/, '')), ['4 2 missing-table Table "extra"']);
+  });
+
   it('stores nothing for, and shows nothing stored to, a folder whose texts differ from the disk', () => {
     index(session());
     const disk = fs.readFileSync(catalogFile(), 'utf8');

@@ -6,7 +6,7 @@ import type { SplitPythonParser } from '../core/python/parser';
 import { Project, type Analysis } from '../core/project';
 import type { Finding } from '../core/findings';
 import { defaultSettings, mergeSettings, projectSettings, settingsFindings, type Settings } from '../core/config/settings';
-import { decodeProjectFiles, decodeText, isProjectFile, MAX_FILE_BYTES, packageNameOf, readProjectBytes, TOO_LARGE_REASON } from '../node/readProject';
+import { decodeProjectFiles, decodeText, isInPassedOverFolder, isProjectFile, MAX_FILE_BYTES, packageNameOf, readProjectBytes, TOO_LARGE_REASON } from '../node/readProject';
 import { FolderParser, textsToParseAhead, type ParseHelper } from '../node/parseAhead';
 import { ParseCache } from '../node/parseCache';
 import { checkResultOf, contentKey, keyWithSettings, readStoredResult, storeResult } from '../node/resultStore';
@@ -120,9 +120,12 @@ export class WorkspaceFolder {
     if (this.showingStored && this.published.has(file)) this.staleStored.add(file);
   }
 
-  /** Re-reads one file after a change on disk (created, changed or deleted), unless the editor holds it open. */
+  /**
+   * Re-reads one file after a change on disk (created, changed or deleted), unless the editor holds it open or it is
+   * no file of the project (in a virtual environment, a folder of installed packages: what the first read passed over).
+   */
   refreshFromDisk(file: string): void {
-    if (this.open.has(file) || !isProjectFile(file)) return;
+    if (this.open.has(file) || !this.isOwnFile(file)) return;
     this.changeFile(file, () => this.readFromDisk(file));
     if (file === 'pyproject.toml') this.readSettings();
   }
@@ -141,8 +144,14 @@ export class WorkspaceFolder {
     }
   }
 
-  /** An editor buffer's text replaces the disk's. */
+  /** Whether a file, by its path, is one the project reads. */
+  private isOwnFile(file: string): boolean {
+    return isProjectFile(file) && !isInPassedOverFolder(this.root, file);
+  }
+
+  /** An editor buffer's text replaces the disk's (a buffer of a file the project does not read is left alone). */
   setBuffer(file: string, text: string, version: number): void {
+    if (!this.open.has(file) && !this.isOwnFile(file)) return;
     this.open.set(file, version);
     this.changeFile(file, () => this.project.setFile(file, text, { keepLastGood: true }));
     if (file === 'pyproject.toml') this.readSettings();

@@ -124,9 +124,9 @@ function stampOf(stat: fs.Stats): FileStamp {
 
 /**
  * Walks the folders below `root` that may hold the project's files (skipping virtual environments, caches, hidden
- * folders and symlinked folders), in a fixed order, calling `onFile` for each Python file or config (`link`: it is
- * a symbolic link, which may not point at a file); a folder that cannot be listed, and the files past MAX_FILES,
- * go to `skipped`.
+ * folders, symlinked folders and folders packages were installed into), in a fixed order, calling `onFile` for each
+ * Python file or config (`link`: it is a symbolic link, which may not point at a file); a folder that cannot be
+ * listed, and the files past MAX_FILES, go to `skipped`.
  */
 function walkProject(root: string, skipped: SkippedFile[], onFile: (rel: string, full: string, link: boolean) => void): void {
   const stack: string[] = [''];
@@ -141,13 +141,12 @@ function walkProject(root: string, skipped: SkippedFile[], onFile: (rel: string,
       if (rel) skipped.push({ file: rel, reason: `cannot be read (${describeFileError(e)})` });
       continue;
     }
+    if (rel && entries.some(isInstallRecord)) continue;
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (SKIPPED_FOLDERS.has(entry.name) || entry.name.startsWith('.')) continue;
-        if (fs.existsSync(path.join(root, childRel, 'pyvenv.cfg'))) continue;
-        stack.push(childRel);
+        if (!passedOverByName(entry.name) && !isEnvironment(path.join(root, childRel))) stack.push(childRel);
         continue;
       }
       if (!isProjectFile(childRel)) continue;
@@ -159,6 +158,43 @@ function walkProject(root: string, skipped: SkippedFile[], onFile: (rel: string,
       onFile(childRel, prefix + childRel, !entry.isFile());
     }
   }
+}
+
+/** Whether a folder is passed over by its name alone: a cache, a virtual environment's usual name, a hidden folder. */
+function passedOverByName(name: string): boolean {
+  return SKIPPED_FOLDERS.has(name) || name.startsWith('.');
+}
+
+/** Whether a folder is a virtual environment, whatever its name. */
+function isEnvironment(full: string): boolean {
+  return fs.existsSync(path.join(full, 'pyvenv.cfg'));
+}
+
+/**
+ * Whether a file (by its path below `root`) lies in a folder the project's walk passes over, so that a change to it
+ * on disk, or its editor buffer, is no file of the project either (pip filling a virtual environment or `libs/`).
+ */
+export function isInPassedOverFolder(root: string, file: string): boolean {
+  const names = file.split('/').slice(0, -1);
+  for (let i = 0; i < names.length; i++) {
+    const full = path.join(root, ...names.slice(0, i + 1));
+    if (passedOverByName(names[i]) || isEnvironment(full)) return true;
+    try {
+      if (fs.readdirSync(full, { withFileTypes: true }).some(isInstallRecord)) return true;
+    } catch {
+      // A folder gone or unreadable: the file is read (or found gone) as any other.
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a folder entry is the record of a package pip installed there (`x.dist-info`): its folder is one that
+ * `pip install --target` filled (bazarr's `libs/`, a copy of SQLAlchemy and Alembic among them), third-party code and
+ * never the project's own models or migrations.
+ */
+function isInstallRecord(entry: fs.Dirent): boolean {
+  return entry.isDirectory() && entry.name.endsWith('.dist-info');
 }
 
 const TOO_LARGE = 'too large';
