@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { codes, replay, rev, table } from './migrationsHelpers';
+import type { TableDef } from '../../server/src/core/schema/schema';
 import { py, testParser } from './helpers';
 import { databaseNamedBy } from '../../server/src/core/migrations/interpret';
 
@@ -1718,6 +1719,109 @@ describe('migrations: tests on what the database holds', () => {
     const dropped = await replay({ 'v/a.py': TABLES, 'v/b.py': rev('b', 'a', 'op.drop_table("services")'), 'v/c.py': rev('c', 'b', guarded) }, 'sqlite');
     assert.equal(dropped.schema.has('services'), false);
     assert.deepEqual(dropped.findings.map((f) => `${f.code} ${f.table ?? ''}`), ['unresolved legacy', 'assumed-baseline ']);
+  });
+});
+
+describe('migrations: foreign keys read from the database and made again', () => {
+  /** Users and posts, the posts' two keys to users unnamed (the database names them), alarms with a named one. */
+  const KEYS = rev('a', null, `
+    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))
+    op.create_table(
+        "posts",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("user_id", sa.Integer()),
+        sa.Column("editor_id", sa.Integer()),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.ForeignKeyConstraint(["editor_id"], ["users.id"], ondelete="SET NULL"),
+    )
+    op.create_table("alarm", sa.Column("id", sa.Integer(), primary_key=True))
+    op.create_table(
+        "alarm_history",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("alarm_id", sa.Integer()),
+        sa.ForeignKeyConstraint(["alarm_id"], ["alarm.id"], name="fk_history_alarm"),
+    )
+  `);
+  /** Each key of a table: its name, columns, referred table and ON DELETE. */
+  const keys = (r: { schema: Map<string, TableDef> }, name: string): string[] => table(r, name).foreignKeys.map((k) => `${k.name ?? '-'} ${k.columns.join(',')} ${k.refTable} ${k.ondelete ?? '-'}`);
+
+  it("makes again with ON DELETE CASCADE each key a loop over get_foreign_keys() picks by a column (aodh's 010_add_cascade)", async () => {
+    const r = await replay({
+      'v/a.py': KEYS,
+      'v/b.py': rev('b', 'a', `
+        inspector = sa.inspect(op.get_bind())
+        for table, column in {"alarm_history": "alarm_id", "posts": "user_id"}.items():
+            for fk in inspector.get_foreign_keys(table):
+                if column in fk["constrained_columns"]:
+                    op.drop_constraint(fk["name"], table, type_="foreignkey")
+                    op.create_foreign_key(fk["name"], table, fk["referred_table"], fk["constrained_columns"], fk["referred_columns"], ondelete="CASCADE")
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.deepEqual(keys(r, 'alarm_history'), ['fk_history_alarm alarm_id alarm CASCADE']);
+    assert.deepEqual(keys(r, 'posts'), ['- editor_id users SET NULL', '- user_id users CASCADE']);
+  });
+
+  it('reads the key `next(...)` picks, what the create writes out, and a drop alone (a key dropped by reflection)', async () => {
+    const r = await replay({
+      'v/a.py': KEYS,
+      'v/b.py': rev('b', 'a', `
+        fks = sa.inspect(op.get_bind()).get_foreign_keys("posts")
+        fk = next(fk for fk in fks if fk["constrained_columns"] == ["editor_id"] and fk.get("referred_table") == "users")
+        op.drop_constraint(fk["name"], "posts", type_="foreignkey")
+        op.create_foreign_key(fk["name"], "posts", "users", ["editor_id"], ["id"])
+        for key in sa.inspect(op.get_bind()).get_foreign_keys("alarm_history"):
+            if key["referred_table"] != "alarm":
+                continue
+            op.drop_constraint(key["name"], "alarm_history", type_="foreignkey")
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    // Made again with no ON DELETE: the create gives none.
+    assert.deepEqual(keys(r, 'posts'), ['- user_id users -', '- editor_id users -']);
+    assert.deepEqual(keys(r, 'alarm_history'), []);
+  });
+
+  it("follows the key into helpers that drop and make again the keys they are given, changed or not (neutron's remove_foreign_keys)", async () => {
+    const helpers = `
+      def remove_foreign_keys(table, foreign_keys):
+          for fk in foreign_keys:
+              op.drop_constraint(constraint_name=fk["name"], table_name=table, type_="foreignkey")
+
+
+      def create_foreign_keys(table, foreign_keys):
+          for fk in foreign_keys:
+              op.create_foreign_key(
+                  constraint_name=fk["name"],
+                  source_table=table,
+                  referent_table=fk["referred_table"],
+                  local_cols=fk["constrained_columns"],
+                  remote_cols=fk["referred_columns"],
+                  ondelete=fk["options"].get("ondelete"),
+              )
+    `;
+    /** The revision that goes through the keys of posts on `columns`, with `between` between the drop and the create. */
+    const remade = (columns: string, between: string): string => rev('b', 'a', `
+      op.create_unique_constraint("uq_posts_user", "posts", ["user_id", "editor_id"])
+      inspector = sa.inspect(op.get_bind())
+      for fk in inspector.get_foreign_keys("posts"):
+          if fk["constrained_columns"] == ["${columns}"]:
+              remove_foreign_keys("posts", [fk])
+              ${between}
+              create_foreign_keys("posts", [fk])
+    `, helpers);
+    const same = await replay({ 'v/a.py': KEYS, 'v/b.py': remade('editor_id', 'op.drop_constraint("uq_posts_user", "posts", type_="unique")') });
+    assert.deepEqual(same.findings.map((f) => f.message), []);
+    assert.deepEqual(keys(same, 'posts'), ['- user_id users -', '- editor_id users SET NULL']);
+    assert.deepEqual(table(same, 'posts').uniques, []);
+    // Its ON DELETE set in between (neutron's 5881373af7f5): made again with it.
+    const cascade = await replay({ 'v/a.py': KEYS, 'v/b.py': remade('user_id', 'fk["options"]["ondelete"] = "CASCADE"') });
+    assert.deepEqual(cascade.findings.map((f) => f.message), []);
+    assert.deepEqual(keys(cascade, 'posts'), ['- editor_id users SET NULL', '- user_id users CASCADE']);
+    // Another field changed: the key is no longer the database's, and its drop is of a name not known.
+    const other = await replay({ 'v/a.py': KEYS, 'v/b.py': remade('user_id', 'fk["referred_table"] = "alarm"') });
+    assert.deepEqual(codes(other.findings), ['unresolved', 'unresolved']);
+    assert.match(other.findings[0].message, /^op\.drop_constraint: could not evaluate the constraint name `fk\["name"\]` statically/);
   });
 });
 

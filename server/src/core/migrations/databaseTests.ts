@@ -1,4 +1,4 @@
-import { tableKey } from '../schema/schema';
+import { tableKey, type ForeignKeyDef } from '../schema/schema';
 
 /**
  * Tests a revision makes on what the database holds (`if "t" not in inspector.get_table_names():`), and how the
@@ -85,4 +85,41 @@ export function existencesOf(test: DatabaseTest): Existence[] {
 export function testedTables(test: DatabaseTest): string[] | undefined {
   const asked = existencesOf(test);
   return asked.every((what) => what.table !== undefined) ? asked.map((what) => tableKey(what.table!, what.schema)) : undefined;
+}
+
+/**
+ * A foreign key a revision reads from the database and changes by what it read (aodh's `for fk in
+ * inspector.get_foreign_keys(table): if column in fk["constrained_columns"]: op.drop_constraint(fk["name"], ...)`): the
+ * keys of `table` that `test` holds for, in one pass of the loop (or one `next(...)`) that a drop and the create after
+ * it share.
+ */
+export interface ReflectedKey {
+  table: string;
+  schema?: string;
+  pass: string;
+  test?: KeyTest;
+  /** Its actions as the revision set them after reading it (`fk["options"]["ondelete"] = "CASCADE"`; null: none). */
+  changed?: { ondelete?: string | null; onupdate?: string | null };
+}
+
+/** A test on a foreign key read from the database: its columns, one of them, the table it refers to. */
+export type KeyTest = { k: 'columns'; columns: string[] } | { k: 'hasColumn'; column: string } | { k: 'refTable'; table: string } | { k: 'not'; test: KeyTest } | { k: 'and' | 'or'; tests: KeyTest[] };
+
+/** Whether a foreign key of the replayed schema is one a test picks (a key the test leaves open is not). */
+export function keyPicked(test: KeyTest | undefined, fk: ForeignKeyDef): boolean {
+  if (!test) return true;
+  switch (test.k) {
+    case 'columns':
+      return fk.columns.length === test.columns.length && fk.columns.every((c, i) => c === test.columns[i]);
+    case 'hasColumn':
+      return fk.columns.includes(test.column);
+    case 'refTable':
+      return fk.refTable === test.table;
+    case 'not':
+      return !keyPicked(test.test, fk);
+    case 'and':
+      return test.tests.every((t) => keyPicked(t, fk));
+    default:
+      return test.tests.some((t) => keyPicked(t, fk));
+  }
 }

@@ -1,8 +1,8 @@
 import { callsIn, contextManagerParts, innerBlocks, returnedValue, subExprs, type Expr, type Stmt } from '../python/syntax';
 import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
-import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope } from './ops';
-import { existencesOf, type ConstraintType, type DatabaseTest, type Existence, type RunsWhen } from './databaseTests';
+import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope, type ReflectedField } from './ops';
+import { existencesOf, type ConstraintType, type DatabaseTest, type Existence, type KeyTest, type ReflectedKey, type RunsWhen } from './databaseTests';
 import { tableKey, type SourceRef } from '../schema/schema';
 import { calleeName } from '../schema/columns';
 import { tablesOf } from './replayGroups';
@@ -95,7 +95,9 @@ type Var =
   | { kind: 'batch'; target: BatchTarget }
   | { kind: 'items'; items: InFrame[] }
   /** An instance of a project class the migration builds (aiida's `ReflectMigrations(op)`), with the attributes it sets. */
-  | { kind: 'instance'; cls: { file: string; cls: ClassStmt }; attrs: Map<string, Value> };
+  | { kind: 'instance'; cls: { file: string; cls: ClassStmt }; attrs: Map<string, Value> }
+  /** A foreign key read from the database, in one pass of a loop over a table's keys (`for fk in inspector.get_foreign_keys(t)`). */
+  | { kind: 'foreignKey'; key: ReflectedKey };
 
 const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
 
@@ -187,6 +189,11 @@ class Interpreter {
   private implementationsRun = 0;
   /** Helpers inlined so far (run, or read for what they return): helpers that call helpers grow exponentially, so they are bounded. */
   private inlined = 0;
+  /** What picks the foreign key of each loop pass being walked (`if column in fk["constrained_columns"]:`), innermost last. */
+  private readonly keyTests: Array<{ pass: string; test: KeyTest }> = [];
+  /** Loop passes over foreign keys read from the database so far, and the `next(...)` expressions that pick one. */
+  private passes = 0;
+  private readonly picks = new WeakMap<Expr, string>();
   /** What upgrade()'s `op` parameter, which defaults to None and which Alembic does not pass, is bound to. */
   unpassedOp: Var | undefined;
 
@@ -554,6 +561,10 @@ class Interpreter {
 
   /** Binds an assignment target in `into` (a name, or names unpacked from a tuple or a literal list) to `value`, read in `from`. */
   private bind(target: Expr, value: Expr, from: Frame, into: Frame): void {
+    if (target.k === 'subscript') {
+      this.changeReflectedKey(target, value, from, into);
+      return;
+    }
     if (target.k === 'attr' && target.obj.k === 'name') {
       // `self.op = op` in a method of an instance being built or used.
       const owner = into.vars.get(target.obj.id);
@@ -586,6 +597,8 @@ class Interpreter {
 
   private ifStatement(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
     if (s.ternary) return this.conditionalAssignment(s, frame, flags);
+    const onKey = this.branchOnKey(s, frame, flags);
+    if (onKey !== 'not a key test') return onKey;
     const onDatabase = this.testOnDatabase(s.test, frame);
     if (onDatabase) return this.branchOnDatabase(s, onDatabase, frame, flags);
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
@@ -653,6 +666,17 @@ class Interpreter {
     return [only(true), only(false)];
   }
 
+  /** Runs `walk` for the foreign keys `key.test` picks (or, `negated`, those it does not), when a key test is given. */
+  private underKeyTest<T>(key: { pass: string; test: KeyTest } | undefined, negated: boolean, walk: () => T): T {
+    if (!key) return walk();
+    this.keyTests.push({ pass: key.pass, test: negated ? { k: 'not', test: key.test } : key.test });
+    try {
+      return walk();
+    } finally {
+      this.keyTests.pop();
+    }
+  }
+
   /** Runs `walk` with the dialect set to `dialect`, when one is given. */
   private underDialect<T>(dialect: string | undefined, walk: () => T): T {
     if (dialect === undefined) return walk();
@@ -716,17 +740,17 @@ class Interpreter {
    * did), read no later than the other: a read one branch made anew, or an Inspector it cleared, does not make the
    * other branch's or the earlier one fresh. Returns both flows and where the `else` branch's steps start.
    */
-  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false, narrowed?: { name: string; value: Var }, dialects: [string | undefined, string | undefined] = [undefined, undefined]): [Flow, Flow, number] {
+  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false, narrowed?: { name: string; value: Var }, dialects: [string | undefined, string | undefined] = [undefined, undefined], key?: { pass: string; test: KeyTest }): [Flow, Flow, number] {
     const before = frame.snapshot();
     // Where the test is `name == "literal"`, the body sees the name bound to the literal; after the `if`, it is as before.
     if (narrowed) frame.set(narrowed.name, narrowed.value);
-    const a = this.underDialect(dialects[0], () => this.walk(s.body, frame, body));
+    const a = this.underKeyTest(key, false, () => this.underDialect(dialects[0], () => this.walk(s.body, frame, body)));
     const was = narrowed && before.get(narrowed.name);
     if (narrowed && was && frame.vars.get(narrowed.name) === narrowed.value) frame.set(narrowed.name, was);
     const split = this.steps.length;
     const afterBody = frame.snapshot();
     frame.restore(before);
-    const b = this.underDialect(dialects[1], () => this.walk(s.orelse, frame, orelse));
+    const b = this.underKeyTest(key, true, () => this.underDialect(dialects[1], () => this.walk(s.orelse, frame, orelse)));
     for (const [name, v] of afterBody) {
       const kept = frame.vars.get(name);
       if (kept === v) continue;
@@ -1075,6 +1099,12 @@ class Interpreter {
   private forStatement(s: Extract<Stmt, { k: 'for' }>, frame: Frame, flags: Flags): Flow {
     const literal = evalLiteral(this.resolver, frame.file, s.iter, frame.locals);
     const items = Array.isArray(literal) ? literal.map((v) => ({ e: literalExpr(v, s.iter.s), frame })) : this.sequence(s.iter, frame);
+    const listed = !items && s.target.k === 'name' ? this.inspected(s.iter, frame, { at: this.steps.length }, 0) : undefined;
+    if (listed?.k === 'foreignkey' && s.target.k === 'name') {
+      // The foreign keys of a table as the database has them: the body runs once, for the keys its tests pick.
+      frame.set(s.target.id, { kind: 'foreignKey', key: { table: listed.table, ...(listed.schema !== undefined ? { schema: listed.schema } : {}), pass: `loop${++this.passes}` } });
+      return this.walk(continuesAsBranches(s.body), frame, flags);
+    }
     if (!items) {
       // An iterable that cannot be known: the body runs once with the loop variables unknown.
       for (const name of namesIn(s.target)) frame.set(name, UNKNOWN);
@@ -1384,7 +1414,134 @@ class Interpreter {
       dialect: this.dialect,
       temporaryTables: this.temporaryTables,
       expand: (e: Expr) => this.expand(e, frame, 0)?.map((x): Located => ({ e: x.e, ctx: { resolver: this.resolver, file: x.frame.file, locals: x.frame.locals } })),
+      reflectedKey: (e: Expr | undefined) => (e ? this.reflectedField(e, frame) : undefined),
     };
+  }
+
+  /**
+   * `fk["name"]`, `fk.get("referred_table")`, `fk["options"].get("ondelete")` of a foreign key read from the database,
+   * with the tests that pick it: the loop pass's `if`s, or the conditions of `next(fk for fk in ... if ...)`.
+   */
+  private reflectedField(e: Expr, frame: Frame): ReflectedField | undefined {
+    const field = keyFieldOf(e);
+    const key = field && this.reflectedKeyOf(field.base, frame, 0);
+    return key && { key, field: field.field };
+  }
+
+  /**
+   * An item of a foreign key read from the database set: `fk["options"]["ondelete"] = "CASCADE"` (neutron) changes
+   * what a create that makes it again from its fields gives; any other change makes the key unknown, and the drops
+   * by its name that came before it are then read as drops of a name not known.
+   */
+  private changeReflectedKey(target: Extract<Expr, { k: 'subscript' }>, value: Expr, from: Frame, frame: Frame): void {
+    let root: Expr = target;
+    while (root.k === 'subscript' || root.k === 'attr') root = root.obj;
+    const held = root.k === 'name' ? this.keyVariable(root, frame, 0) : undefined;
+    if (!held) return;
+    const field = keyFieldOf(target);
+    const given = field && KEY_OPTIONS.has(field.field) ? evalLiteral(this.resolver, from.file, value, from.locals) : undefined;
+    if (field && (typeof given === 'string' || given === null)) {
+      const key = { ...held.v.key, changed: { ...held.v.key.changed, [field.field]: given } };
+      held.frame.set(held.name, { kind: 'foreignKey', key });
+      return;
+    }
+    held.frame.set(held.name, UNKNOWN);
+    for (let i = 0; i < this.steps.length; i++) {
+      const op = this.steps[i].op;
+      if (op.kind !== 'drop_constraint' || op.reflected?.pass !== held.v.key.pass) continue;
+      const { reflected: _, ...rest } = op;
+      this.steps[i] = { ...this.steps[i], op: { ...rest, unresolved: [...rest.unresolved, `the constraint name \`${held.name}["name"]\``] } };
+    }
+  }
+
+  /** The loop variable (and its frame) holding a foreign key read from the database that a name stands for. */
+  private keyVariable(e: Extract<Expr, { k: 'name' }>, frame: Frame, depth: number): { name: string; frame: Frame; v: Extract<Var, { kind: 'foreignKey' }> } | undefined {
+    const v = frame.vars.get(e.id);
+    if (v?.kind === 'foreignKey') return { name: e.id, frame, v };
+    return v?.kind === 'value' && v.source?.e.k === 'name' && depth < MAX_EXPAND_DEPTH ? this.keyVariable(v.source.e, v.source.frame, depth + 1) : undefined;
+  }
+
+  /** The foreign key read from the database an expression stands for: a loop's variable, or a `next(...)` that picks one. */
+  private reflectedKeyOf(e: Expr, frame: Frame, depth: number): ReflectedKey | undefined {
+    if (depth > MAX_EXPAND_DEPTH) return undefined;
+    if (e.k === 'name') {
+      const v = frame.vars.get(e.id);
+      if (v?.kind === 'foreignKey') {
+        const tests = this.keyTests.filter((t) => t.pass === v.key.pass).map((t) => t.test);
+        return tests.length === 0 ? v.key : { ...v.key, test: tests.length === 1 ? tests[0] : { k: 'and', tests } };
+      }
+      return v?.kind === 'value' && v.source ? this.reflectedKeyOf(v.source.e, v.source.frame, depth + 1) : undefined;
+    }
+    // `next(fk for fk in inspector.get_foreign_keys("t") if fk["constrained_columns"] == ["user_id"])`
+    if (e.k !== 'call' || this.builtinCalled(e.fn, frame) !== 'next' || e.kw.length > 0 || e.args[0]?.k !== 'comp') return undefined;
+    const comp = e.args[0];
+    if (comp.target.k !== 'name' || comp.elt.k !== 'name' || comp.elt.id !== comp.target.id) return undefined;
+    const listed = this.inspected(comp.iter, frame, { at: this.steps.length }, depth + 1);
+    if (listed?.k !== 'foreignkey') return undefined;
+    const target = comp.target.id;
+    const tests: KeyTest[] = [];
+    for (const cond of comp.conds) {
+      const test = this.keyTest(cond, frame, (x) => x.k === 'name' && x.id === target);
+      if (!test) return undefined;
+      tests.push(test);
+    }
+    let pass = this.picks.get(e);
+    if (!pass) this.picks.set(e, (pass = `next${++this.passes}`));
+    const key: ReflectedKey = { table: listed.table, ...(listed.schema !== undefined ? { schema: listed.schema } : {}), pass: `${pass}:${listed.table}` };
+    return tests.length === 0 ? key : { ...key, test: tests.length === 1 ? tests[0] : { k: 'and', tests } };
+  }
+
+  /**
+   * A test on the fields of one foreign key read from the database (`isKey` tells the key's expression):
+   * `fk["constrained_columns"] == ["user_id"]`, `"user_id" in fk["constrained_columns"]`, `fk["referred_table"] ==
+   * "users"`, under `not`, `and` and `or`; undefined for anything else.
+   */
+  private keyTest(e: Expr, frame: Frame, isKey: (x: Expr) => boolean): KeyTest | undefined {
+    if (e.k === 'not') {
+      const test = this.keyTest(e.value, frame, isKey);
+      return test && { k: 'not', test };
+    }
+    if (e.k === 'boolop') {
+      const tests = e.values.map((v) => this.keyTest(v, frame, isKey));
+      return tests.every((t): t is KeyTest => !!t) ? { k: e.op, tests } : undefined;
+    }
+    if (e.k !== 'compare' || e.ops.length !== 1) return undefined;
+    const [op, left, right] = [e.ops[0], e.left, e.comparators[0]];
+    const fieldOf = (x: Expr): string | undefined => {
+      const f = keyFieldOf(x);
+      return f && isKey(f.base) ? f.field : undefined;
+    };
+    const negated = (test: KeyTest, not: boolean): KeyTest => (not ? { k: 'not', test } : test);
+    if (op === 'in' || op === 'not in') {
+      if (fieldOf(right) !== 'constrained_columns') return undefined;
+      const column = evalLiteral(this.resolver, frame.file, left, frame.locals);
+      return typeof column === 'string' ? negated({ k: 'hasColumn', column }, op === 'not in') : undefined;
+    }
+    if (op !== '==' && op !== '!=') return undefined;
+    const [field, other] = fieldOf(left) ? [fieldOf(left), right] : [fieldOf(right), left];
+    const value = field ? evalLiteral(this.resolver, frame.file, other, frame.locals) : undefined;
+    if (field === 'referred_table' && typeof value === 'string') return negated({ k: 'refTable', table: value }, op === '!=');
+    if (field === 'constrained_columns' && Array.isArray(value) && value.every((c) => typeof c === 'string')) return negated({ k: 'columns', columns: value as string[] }, op === '!=');
+    return undefined;
+  }
+
+  /**
+   * `if <test on a loop's foreign key>:` (`if fk["constrained_columns"] == ["network_id"]:`): each arm runs for the
+   * keys it picks, which the replay knows; undefined for a test on anything else.
+   */
+  private branchOnKey(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow | 'not a key test' {
+    let pass: string | undefined;
+    const test = this.keyTest(s.test, frame, (x) => {
+      const v = x.k === 'name' ? frame.vars.get(x.id) : undefined;
+      if (v?.kind !== 'foreignKey' || (pass !== undefined && pass !== v.key.pass)) return false;
+      pass = v.key.pass;
+      return true;
+    });
+    if (!test || pass === undefined) return 'not a key test';
+    const [a, b] = this.bothBranches(s, frame, flags, flags, false, undefined, undefined, { pass, test });
+    if (a === 'return' && b === 'return') return 'return';
+    // What follows runs for the keys an arm that returned does not pick: not known here.
+    return a === undefined && b === undefined ? undefined : 'maybe';
   }
 
   /**
@@ -1635,6 +1792,28 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
   // Any op on the table may make or drop a unique constraint of those columns (a dropped column takes it along).
   if (what.uniqueOn) return true;
   return changesTableExistence(op);
+}
+
+/** The fields of a foreign key the Inspector gives (`get_foreign_keys`), and those of its `options`. */
+const KEY_FIELDS = new Set(['name', 'constrained_columns', 'referred_table', 'referred_columns', 'referred_schema']);
+const KEY_OPTIONS = new Set(['ondelete', 'onupdate']);
+
+/**
+ * `base["name"]`, `base.get("name")` (with or without a default), `base["options"].get("ondelete")`,
+ * `base.get("options", {})["ondelete"]`: the field of an Inspector's foreign key read, and the expression it is read
+ * from; undefined for anything else.
+ */
+function keyFieldOf(e: Expr): { base: Expr; field: string } | undefined {
+  const read = (x: Expr): { base: Expr; key: string } | undefined => {
+    if (x.k === 'subscript' && x.index.length === 1 && x.index[0].k === 'str') return { base: x.obj, key: x.index[0].v };
+    if (x.k === 'call' && x.fn.k === 'attr' && x.fn.name === 'get' && x.kw.length === 0 && (x.args.length === 1 || x.args.length === 2) && x.args[0].k === 'str') return { base: x.fn.obj, key: x.args[0].v };
+    return undefined;
+  };
+  const outer = read(e);
+  if (!outer) return undefined;
+  if (KEY_FIELDS.has(outer.key)) return { base: outer.base, field: outer.key };
+  const options = KEY_OPTIONS.has(outer.key) ? read(outer.base) : undefined;
+  return options?.key === 'options' ? { base: options.base, field: outer.key } : undefined;
 }
 
 const continued = new WeakMap<Stmt[], Stmt[]>();

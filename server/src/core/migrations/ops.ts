@@ -5,6 +5,7 @@ import { tableKey, type ServerDefault, type SourceRef, type SqlType } from '../s
 import { evalServerDefault, evalType, type EvalContext } from '../schema/types';
 import { calleeName, evalColumnCall, evalConstraintCall, indexElementSql, isFinalName, isOpF, MAPPED_NOT_IN_TABLE, readIndexOptions, type ColumnSpec, type ConstraintSpec } from '../schema/columns';
 import { readSqlOps } from './sql';
+import type { ReflectedKey } from './databaseTests';
 import { closestSpelling } from '../spelling';
 
 type Call = Extract<Expr, { k: 'call' }>;
@@ -85,12 +86,14 @@ export type MigrationOp = OpBase &
     | { kind: 'create_index'; table: TableRef; index?: IndexSpec; ifNotExists: boolean }
     /** `table` is absent when the op does not say (the index is looked up by name, in `schema`). */
     | { kind: 'drop_index'; table?: TableRef; schema?: string; name?: string; ifExists: boolean }
-    | { kind: 'create_unique_constraint' | 'create_foreign_key' | 'create_check_constraint' | 'create_primary_key'; table: TableRef; constraint?: ConstraintSpec }
+    /** `reflected`: a foreign key made again from one the revision read from the database, with what it sets anew. */
+    | { kind: 'create_unique_constraint' | 'create_foreign_key' | 'create_check_constraint' | 'create_primary_key'; table: TableRef; constraint?: ConstraintSpec; reflected?: KeyRemade }
     /**
      * `final`: the name is written `op.f(...)`, which a naming convention leaves as it is. `primaryKey`: the table's
-     * primary key whatever its name (MySQL's `DROP PRIMARY KEY`).
+     * primary key whatever its name (MySQL's `DROP PRIMARY KEY`). `reflected`: the foreign keys the revision read from
+     * the database, by the name the database gave.
      */
-    | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean; final?: true; primaryKey?: true; cascade?: true }
+    | { kind: 'drop_constraint'; table: TableRef; name?: string; type?: string; ifExists: boolean; final?: true; primaryKey?: true; cascade?: true; reflected?: ReflectedKey }
     /**
      * `ALTER INDEX a RENAME TO b` (no table: looked up by name in `schema`, as an index or the constraint it backs), or
      * `ALTER TABLE t RENAME CONSTRAINT a TO b`.
@@ -154,6 +157,23 @@ export interface OpScope extends EvalContext {
   expand(e: Expr): Located[] | undefined;
   /** The temporary tables SQL of the revision made so far (`CREATE TEMPORARY TABLE t AS SELECT ...`): not schema. */
   temporaryTables?: Set<string>;
+  /** The field of a foreign key the revision read from the database that `e` is, if it is one. */
+  reflectedKey?(e: Expr | undefined): ReflectedField | undefined;
+}
+
+/**
+ * A foreign key made again from one read from the database (`op.create_foreign_key(fk["name"], table, "users",
+ * ["user_id"], ["id"], ondelete="CASCADE")`): what it sets (null: no action given), the rest as the key read had it.
+ */
+export interface KeyRemade {
+  key: ReflectedKey;
+  set: { refTable?: string; refSchema?: string; columns?: string[]; refColumns?: string[]; ondelete?: string | null; onupdate?: string | null };
+}
+
+/** A field of a foreign key read from the database (`fk["name"]`, `fk["options"].get("ondelete")`), by its Inspector key. */
+export interface ReflectedField {
+  key: ReflectedKey;
+  field: string;
 }
 
 /** The table a `batch_op` works on (`with op.batch_alter_table(...) as batch_op:`). */
@@ -410,6 +430,11 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
     }
     case 'create_foreign_key': {
       const ref = table('source_table', 'source_schema');
+      const noted = unresolved.length;
+      const remade = readKeyRemade(scope, args, str, optional, strings);
+      if (remade) return [{ origin, via, unresolved, kind: 'create_foreign_key', table: ref, reflected: remade }];
+      // Read again below as any other, and said there.
+      unresolved.length = noted;
       const name = optional('constraint_name', 'the constraint name');
       const referent = str('referent_table', 'the referenced table');
       const referentSchema = optional('referent_schema', 'the referenced schema');
@@ -437,9 +462,12 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
       return [{ origin, via, unresolved, kind: 'create_check_constraint', table: ref, constraint: { kind: 'check', name, sql, ...(final ? { final } : {}) } }];
     }
     case 'drop_constraint': {
+      const type = optional('type_', 'type_=');
+      const reflected = scope.reflectedKey?.(args.get('constraint_name'));
+      if (reflected?.field === 'name' && type === 'foreignkey') return [{ origin, via, unresolved, kind: 'drop_constraint', table: table(), type, ifExists: flag('if_exists'), reflected: reflected.key }];
       const name = str('constraint_name', 'the constraint name');
       const final = isFinalName(scope, args.get('constraint_name'));
-      return [{ origin, via, unresolved, kind: 'drop_constraint', table: table(), name, type: optional('type_', 'type_='), ifExists: flag('if_exists'), ...(final ? { final } : {}) }];
+      return [{ origin, via, unresolved, kind: 'drop_constraint', table: table(), name, type, ifExists: flag('if_exists'), ...(final ? { final } : {}) }];
     }
     case 'execute': {
       const ops = readExecute(scope, args.get('sqltext'), origin);
@@ -868,4 +896,32 @@ function sketchSql({ e, ctx }: Located): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * `op.create_foreign_key(fk["name"], ...)` of a foreign key read from the database: what it sets anew (each argument
+ * that is not the same field of the same key), or undefined when its name is not such a field, or an argument it sets
+ * cannot be read (it is then read as any other, and said unresolved).
+ */
+function readKeyRemade(
+  scope: OpScope,
+  args: Map<string, Expr>,
+  str: (param: string, what: string) => string | undefined,
+  optional: (param: string, what: string) => string | undefined,
+  strings: (param: string, what: string) => string[] | undefined,
+): KeyRemade | undefined {
+  const named = scope.reflectedKey?.(args.get('constraint_name'));
+  if (named?.field !== 'name') return undefined;
+  const same = (param: string, field: string): boolean => {
+    const read = scope.reflectedKey!(args.get(param));
+    return read?.field === field && read.key.pass === named.key.pass;
+  };
+  const set: KeyRemade['set'] = {};
+  if (!same('referent_table', 'referred_table')) set.refTable = str('referent_table', 'the referenced table');
+  if (args.has('referent_schema') && !same('referent_schema', 'referred_schema')) set.refSchema = optional('referent_schema', 'the referenced schema');
+  if (!same('local_cols', 'constrained_columns')) set.columns = strings('local_cols', 'the local columns');
+  if (!same('remote_cols', 'referred_columns')) set.refColumns = strings('remote_cols', 'the referenced columns');
+  for (const action of ['ondelete', 'onupdate'] as const) if (!same(action, action)) set[action] = optional(action, `${action}=`) ?? null;
+  const unread = (['refTable', 'columns', 'refColumns'] as const).some((k) => k in set && set[k] === undefined);
+  return unread ? undefined : { key: named.key, set };
 }

@@ -284,6 +284,8 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
       break;
     case 'create_foreign_key':
       if (op.constraint?.kind === 'foreign') referenced(op.constraint.refs);
+      // A key read from the database made again to refer to another table (the one it referred to is already linked).
+      if (op.reflected?.set.refTable !== undefined) keys.push(tableKey(op.reflected.set.refTable, op.reflected.set.refSchema ?? table.schema));
       break;
     default:
       break;
