@@ -878,6 +878,28 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await drift(models, create, env(skipColumns)), ['missing-table all_users_view', 'extra-table legacy']);
   });
 
+  it("reads the hook a factory makes per database, and its tests on the schema of a table and of a column's table (acoustid)", async () => {
+    const models = `${USERS}      nickname = sa.Column(sa.String(40))
+  release = sa.Table("release_event", Base.metadata, sa.Column("id", sa.Integer, primary_key=True), schema="musicbrainz")
+  class Artist(Base):
+      __tablename__ = "artist"
+      __table_args__ = {"schema": "musicbrainz"}
+      id = sa.Column(sa.Integer, primary_key=True)
+`;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("artist", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"), schema="musicbrainz")';
+    const env = (tests: string) => ({
+      'migrations/env.py': `from alembic import context\n\ndef include_object(db_name):\n    def inner(obj, name, obj_type, reflected, compare_to):\n${tests}\n        bind_key = obj.info.get("bind_key", "main")\n        if bind_key != db_name:\n            return False\n        return True\n    return inner\n\nfor name in ("main", "ingest"):\n    context.configure(target_metadata=None, include_object=include_object(name))\n`,
+    });
+    // The tables of the musicbrainz schema are left out, and the columns of its tables; the default schema's are not.
+    const bySchema = '        if obj_type == "table" and obj.schema == "musicbrainz":\n            return False\n        if obj_type == "column" and obj.table.schema == "musicbrainz":\n            return False';
+    const withCode = `${models}      code = sa.Column(sa.String(3))\n`;
+    assert.deepEqual(await drift(withCode, create), ['missing-column users.nickname', 'missing-table release_event', 'missing-column artist.code']);
+    assert.deepEqual(await drift(withCode, create, env(bySchema)), ['missing-column users.nickname']);
+    // A table left out is not compared at all, as autogenerate skips it; a column test alone leaves the table in.
+    assert.deepEqual(await drift(withCode, create, env(bySchema.split('\n').slice(0, 2).join('\n'))), ['missing-column users.nickname']);
+    assert.deepEqual(await drift(withCode, create, env(bySchema.split('\n').slice(2).join('\n'))), ['missing-column users.nickname', 'missing-table release_event']);
+  });
+
   it("reads the tables an include_object hook excludes from a section of alembic.ini (Alembic's cookbook, data.all)", async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("user", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("spatial_ref_sys", sa.Column("srid", sa.Integer(), primary_key=True))';
     const env = (read: string) => ({ 'migrations/env.py': `from alembic import context\nconfig = context.config\nexclude_tables = ${read}\n\ndef include_object(object, name, type_, *args, **kwargs):\n    return not (type_ == "table" and name in exclude_tables)\n\ncontext.configure(target_metadata=None, include_object=include_object)\n` });
@@ -1040,6 +1062,22 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     const viaAio = models.replace('from sqlalchemy_helpers import Base', 'from sqlalchemy_helpers.aio import Base');
     assert.deepEqual((await analysis(create('ck_users_positive'), { 'app/models.py': viaAio, ...env })).map((f) => f.code), []);
     assert.deepEqual((await analysis(create('ck_users_other'), { 'app/models.py': viaAio, ...env })).map((f) => f.code), ['missing-check', 'extra-check']);
+  });
+
+  it("names indexes by the naming convention a module sets on a base's MetaData after it is made (fmn, SQLModel)", async () => {
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(80), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_index("users_email_index", "users", ["email"])';
+    const user = '    __tablename__ = "users"\n    id = sa.Column(sa.Integer, primary_key=True)\n    email = sa.Column(sa.String(80), index=True, nullable=False)\n';
+    const set = 'Base.metadata.naming_convention = {"ix": "%(column_0_N_label)s_index"}\n';
+    const found = async (files: Record<string, string>): Promise<string[]> => (await analysis(create, files)).filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.file}:${f.span[0] + 1}`);
+    // sqlalchemy-helpers' base, its convention set anew in the module the models take it from (fmn's database/main.py).
+    const fmn = { 'app/__init__.py': '', 'app/main.py': `from sqlalchemy_helpers import Base\n\n${set}`, 'app/models.py': `import sqlalchemy as sa\nfrom .main import Base\n\nclass User(Base):\n${user}` };
+    assert.deepEqual(await found(fmn), []);
+    // Without it, the library's own convention names the index `ix_users_email`.
+    assert.deepEqual(await found({ ...fmn, 'app/main.py': 'from sqlalchemy_helpers import Base\n' }), ['missing-index app/models.py:7', 'extra-index migrations/versions/a1_init.py:8']);
+    // A base of the project's own, set beside it; SQLModel's one MetaData, set in the models' module.
+    assert.deepEqual(await found({ 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n\n${set}\nclass User(Base):\n${user}` }), []);
+    const sqlmodel = `from typing import Optional\nfrom sqlmodel import Field, SQLModel\n\n${set.replace('Base', 'SQLModel')}\nclass User(SQLModel, table=True):\n    __tablename__ = "users"\n    id: Optional[int] = Field(default=None, primary_key=True)\n    email: str = Field(max_length=80, index=True)\n`;
+    assert.deepEqual(await found({ 'app/models.py': sqlmodel }), []);
   });
 
   it("knows oslo.db's model base, timestamp and soft-delete mixins and its JSON types (nova, cinder)", async () => {

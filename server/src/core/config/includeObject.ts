@@ -22,8 +22,11 @@ export interface NameTest {
   negated: boolean;
 }
 
-/** What of an object a key test reads: its table's name, its own name, or the names of its columns. */
-export type KeyPart = 'table' | 'name' | 'columns';
+/**
+ * What of an object a key test reads: its table's name, its own name, the names of its columns, a table's schema
+ * (`object.schema`), or the schema of the table of a column, index or constraint (`object.table.schema`).
+ */
+export type KeyPart = 'table' | 'name' | 'columns' | 'schema' | 'tableSchema';
 
 /**
  * A test on the object's table and columns, one part or a tuple of them, against literal values: keystone's
@@ -125,15 +128,29 @@ export function readIncludeObjectRules({ resolver, file, configOption }: { resol
     done.add(s);
     read(s.name, s, file);
   }
-  // A hook configure() is given under another name, or imported from another module (fides' database.include_object).
+  // A hook configure() is given under another name, or imported from another module (fides' database.include_object),
+  // or that a factory returns (acoustid's `include_object=include_object(name)`, one hook per database).
   for (const k of keywords) {
     if (k.name !== 'include_object' && k.name !== 'include_name') continue;
-    const v = resolver.resolve(file, k.value);
-    if (v.t !== 'def' || done.has(v.def)) continue;
+    const v = k.value.k === 'call' ? hookMadeBy(resolver, file, k.value) : resolver.resolve(file, k.value);
+    if (v?.t !== 'def' || done.has(v.def)) continue;
     done.add(v.def);
     read(k.name, v.def, v.file);
   }
   return out;
+}
+
+/**
+ * The function a factory of hooks returns: `def include_object(db_name): def inner(obj, ...): ...; return inner`,
+ * read with what the factory was given unknown.
+ */
+function hookMadeBy(resolver: Resolver, file: string, call: Extract<Expr, { k: 'call' }>): { t: 'def'; def: DefStmt; file: string } | undefined {
+  const factory = resolver.resolve(file, call.fn);
+  if (factory.t !== 'def') return undefined;
+  const returned = factory.def.body.find((s): s is Extract<Stmt, { k: 'return' }> => s.k === 'return');
+  const name = returned?.value?.k === 'name' ? returned.value.id : undefined;
+  const inner = factory.def.body.find((s): s is DefStmt => s.k === 'def' && s.name === name);
+  return inner && { t: 'def', def: inner, file: factory.file };
 }
 
 class HookReader {
@@ -269,7 +286,7 @@ class HookReader {
     return parts.length > 0 && parts.every((p) => p !== undefined) ? (parts as KeyPart[]) : undefined;
   }
 
-  private keyPart(e: Expr): 'table' | 'columns' | undefined {
+  private keyPart(e: Expr): Exclude<KeyPart, 'name'> | undefined {
     // include_name's `parent_names["table_name"]` (nova's `(parent_names["table_name"], name) not in REMOVED_COLUMNS`).
     const parents = this.params.parentNames;
     const key = e.k === 'subscript' && e.index.length === 1 ? e.index[0] : e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'get' && e.args.length === 1 ? e.args[0] : undefined;
@@ -277,7 +294,11 @@ class HookReader {
     if (parents && key?.k === 'str' && key.v === 'table_name' && holder?.k === 'name' && holder.id === parents) return 'table';
     const object = this.params.object;
     if (!object) return undefined;
-    if (e.k === 'attr' && e.name === 'name' && e.obj.k === 'attr' && e.obj.name === 'table' && e.obj.obj.k === 'name' && e.obj.obj.id === object) return 'table';
+    const isObject = (x: Expr): boolean => x.k === 'name' && x.id === object;
+    const isObjectTable = (x: Expr): boolean => x.k === 'attr' && x.name === 'table' && isObject(x.obj);
+    if (e.k === 'attr' && e.name === 'name' && isObjectTable(e.obj)) return 'table';
+    // acoustid's `obj.schema == "musicbrainz"` of a table, `obj.table.schema` of a column.
+    if (e.k === 'attr' && e.name === 'schema') return isObject(e.obj) ? 'schema' : isObjectTable(e.obj) ? 'tableSchema' : undefined;
     if ((e.k === 'name' && this.columnNames.has(e.id)) || isColumnNames(e, object)) return 'columns';
     return undefined;
   }
@@ -478,7 +499,7 @@ function passes(test: NameTest, name: string): boolean {
 function passesKey(test: KeyTest, object: ExcludedObject): boolean {
   const actual: Literal[] = [];
   for (const part of test.parts) {
-    const v = part === 'table' ? object.table : part === 'name' ? object.name : object.columns;
+    const v = part === 'table' ? object.table : part === 'name' ? object.name : part === 'columns' ? object.columns : part === 'schema' ? object.schema : object.tableSchema;
     if (v === undefined) return false;
     actual.push(v);
   }
@@ -503,6 +524,10 @@ interface ExcludedObject {
   table?: string;
   columns?: string[];
   info?: Record<string, Literal>;
+  /** A table's schema (null: the default one); only a table has one of its own. */
+  schema?: string | null;
+  /** The schema of the table of a column, index or constraint (null: the default one). */
+  tableSchema?: string | null;
 }
 
 /**
@@ -546,24 +571,26 @@ function changeExcluded(rules: ExcludeRule[], c: SchemaChange): boolean {
   const side = c.kind.startsWith('add-') ? 'models' : c.kind.startsWith('drop-') ? 'migrations' : undefined;
   const wholeTable = c.kind === 'add-table' || c.kind === 'drop-table';
   // Alembic passes the model's object where there is one; one only in the database has an empty info.
-  if (isExcluded(rules, { type: 'table', name: table.name, side: wholeTable ? side : undefined, info: 'model' in c ? c.model.info : undefined })) return true;
+  const schema = table.schema ?? null;
+  if (isExcluded(rules, { type: 'table', name: table.name, side: wholeTable ? side : undefined, info: 'model' in c ? c.model.info : undefined, schema })) return true;
+  const of: Pick<ExcludedObject, 'side' | 'table' | 'tableSchema'> = { side, table: table.name, tableSchema: schema };
   switch (c.kind) {
     case 'add-column':
     case 'drop-column':
     case 'alter-column':
-      return isExcluded(rules, { type: 'column', name: c.column.name, side, table: table.name, info: c.kind === 'drop-column' ? undefined : c.column.info });
+      return isExcluded(rules, { type: 'column', name: c.column.name, ...of, info: c.kind === 'drop-column' ? undefined : c.column.info });
     case 'add-index':
     case 'drop-index':
-      return isExcluded(rules, { type: 'index', name: c.index.name, side, table: table.name, columns: c.index.columns });
+      return isExcluded(rules, { type: 'index', name: c.index.name, ...of, columns: c.index.columns });
     case 'add-unique':
     case 'drop-unique':
-      return isExcluded(rules, { type: 'unique_constraint', name: c.unique.name, side, table: table.name, columns: c.unique.columns });
+      return isExcluded(rules, { type: 'unique_constraint', name: c.unique.name, ...of, columns: c.unique.columns });
     case 'add-foreign-key':
     case 'drop-foreign-key':
-      return isExcluded(rules, { type: 'foreign_key_constraint', name: c.foreignKey.name, side, table: table.name, columns: c.foreignKey.columns });
+      return isExcluded(rules, { type: 'foreign_key_constraint', name: c.foreignKey.name, ...of, columns: c.foreignKey.columns });
     case 'add-check':
     case 'drop-check':
-      return isExcluded(rules, { type: 'check_constraint', name: c.check.name, side, table: table.name });
+      return isExcluded(rules, { type: 'check_constraint', name: c.check.name, ...of });
     default:
       return false;
   }

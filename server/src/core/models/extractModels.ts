@@ -12,7 +12,7 @@ import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type 
 import { computedTableName, flaskTableName, tableNameAfterSubclassHook } from './tableNames';
 import { isLibraryFile } from './libraryModels';
 import { mapperMixinOf, readHistoryRecipe, type HistoryRecipe } from './historyRecipe';
-import { conventionName, metadataKey, metadataKeyOf, namingConventionOf, readNamingConvention, registryCall, type NamingConvention } from './naming';
+import { conventionModules, conventionName, metadataKey, metadataKeyOf, namingConventionOf, readNamingConvention, registryCall, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
 export interface ModelSchema {
@@ -74,6 +74,9 @@ class ModelReader {
   private readonly attributeColumns = new Map<TableDef, Map<string, string>>();
   /** How many calls of each factory function (`def make_label(table)`) were read as a model. */
   private readonly factoryCalls = new Map<object, number>();
+
+  /** The modules that may set the naming convention of each model file's MetaData (`conventionModules`). */
+  private readonly conventionModules = new Map<string, string[]>();
 
   constructor(private readonly resolver: Resolver) {
     this.graph = new ClassGraph(resolver);
@@ -318,7 +321,7 @@ class ModelReader {
   private makePlan(ref: ClassRef): TablePlan | null {
     if (!this.isMappedClass(ref)) return null;
     const root = this.graph.rootOf(ref)!;
-    const convention = this.conventionOf(root);
+    const convention = this.conventionOf(root, ref.file);
     const ctx = this.ctx(ref.file);
     // Mixins and abstract bases reachable without passing through a mapped parent contribute columns.
     const { contributors, mappedParent } = this.contributors(ref);
@@ -1140,8 +1143,11 @@ class ModelReader {
     return withBindKey(metadataKey(this.resolver, { kind: 'flask', call: { file: db.file, e: db.e } }), evalString(this.resolver, file, keywordArg(call, 'bind_key')));
   }
 
-  private conventionOf(root: DeclarativeRoot): NamingConvention {
-    return readNamingConvention(this.resolver, root);
+  /** The naming convention of a root's MetaData, as the model file `file` sees it (also as its modules set it). */
+  private conventionOf(root: DeclarativeRoot, file: string): NamingConvention {
+    let files = this.conventionModules.get(file);
+    if (!files) this.conventionModules.set(file, (files = conventionModules(this.resolver, file)));
+    return readNamingConvention(this.resolver, root, { graph: this.graph, files });
   }
 
   /**

@@ -70,15 +70,22 @@ function metadataCall(resolver: Resolver, root: DeclarativeRoot): { file: string
   return undefined;
 }
 
-/** Reads the naming convention (and default schema) of the MetaData a declarative root uses. */
-export function readNamingConvention(resolver: Resolver, root: DeclarativeRoot): NamingConvention {
+/**
+ * Reads the naming convention (and default schema) of the MetaData a declarative root uses; with `graph`, as the
+ * modules `assigning` last set it after it was made (`Base.metadata.naming_convention = {...}`), if one does.
+ */
+export function readNamingConvention(resolver: Resolver, root: DeclarativeRoot, assigning?: { graph: ClassGraph; files: string[] }): NamingConvention {
   const md = metadataCall(resolver, root);
-  if (!md) return {};
   const out: NamingConvention = {};
-  const schema = evalString(resolver, md.file, keywordArg(md.call, 'schema'));
+  const schema = md && evalString(resolver, md.file, keywordArg(md.call, 'schema'));
   if (schema) out.__schema = schema;
-  let conv = keywordArg(md.call, 'naming_convention');
-  let file = md.file;
+  const assigned = assigning && assignedConvention(assigning.graph, root, assigning.files);
+  if (assigned) return { ...conventionDict(resolver, assigned.file, assigned.e), ...out };
+  return md ? { ...conventionDict(resolver, md.file, keywordArg(md.call, 'naming_convention')), ...out } : out;
+}
+
+/** The templates of a `naming_convention` dict, written out or held by a name. */
+function conventionDict(resolver: Resolver, file: string, conv: Expr | undefined): NamingConvention {
   if (conv && conv.k !== 'dict') {
     const v = resolver.resolve(file, conv);
     if (v.t === 'expr') {
@@ -86,6 +93,7 @@ export function readNamingConvention(resolver: Resolver, root: DeclarativeRoot):
       file = v.file;
     }
   }
+  const out: NamingConvention = {};
   if (conv?.k !== 'dict') return out;
   for (const [k, v] of conv.entries) {
     if (!k) continue;
@@ -94,6 +102,38 @@ export function readNamingConvention(resolver: Resolver, root: DeclarativeRoot):
     if (typeof value !== 'string' || !key) continue;
     const kind = { ix: 'ix', uq: 'uq', fk: 'fk', pk: 'pk', ck: 'ck', 'sa.Index': 'ix', 'sa.UniqueConstraint': 'uq', 'sa.ForeignKeyConstraint': 'fk', 'sa.PrimaryKeyConstraint': 'pk', 'sa.CheckConstraint': 'ck' }[key];
     if (kind) out[kind as 'ix'] = value;
+  }
+  return out;
+}
+
+/**
+ * The last `<metadata>.naming_convention = <dict>` at the top level of the modules given (in their order) that sets the
+ * MetaData of `root` (fmn's `Base.metadata.naming_convention = naming_convention` on sqlalchemy-helpers' base,
+ * `SQLModel.metadata.naming_convention = {...}`): what the tables of its models are named by from then on.
+ */
+function assignedConvention(graph: ClassGraph, root: DeclarativeRoot, files: string[]): { file: string; e: Expr } | undefined {
+  let key: string | undefined;
+  let found: { file: string; e: Expr } | undefined;
+  for (const file of files) {
+    for (const s of graph.resolver.moduleBody(file)) {
+      const target = s.k === 'assign' && s.value && s.targets.length === 1 ? s.targets[0] : undefined;
+      if (target?.k !== 'attr' || target.name !== 'naming_convention' || s.k !== 'assign' || !s.value) continue;
+      key ??= metadataKey(graph.resolver, root);
+      if (metadataKeyOf(graph, file, target.obj) === key) found = { file, e: s.value };
+    }
+  }
+  return found;
+}
+
+/**
+ * The modules whose top-level statements may set the naming convention of the MetaData a module's tables use: the
+ * module itself, and those it imports names from (fmn's models take `Base` from the module that sets it).
+ */
+export function conventionModules(resolver: Resolver, file: string): string[] {
+  const out = [file];
+  for (const s of resolver.moduleBody(file)) {
+    const imported = s.k === 'from' ? resolver.importedModule(file, s.level, s.module) : undefined;
+    if (imported && !out.includes(imported)) out.push(imported);
   }
   return out;
 }
@@ -155,7 +195,7 @@ export function metadataKeyOf(graph: ClassGraph, file: string, e: Expr | undefin
  */
 export function namingConventionOf(graph: ClassGraph, file: string, e: Expr | undefined): NamingConvention | undefined {
   const root = metadataRootOf(graph, file, e);
-  return root ? readNamingConvention(graph.resolver, root) : undefined;
+  return root ? readNamingConvention(graph.resolver, root, { graph, files: conventionModules(graph.resolver, file) }) : undefined;
 }
 
 /** What holds the MetaData an expression names: a declarative root, or the `MetaData(...)` call itself. */
