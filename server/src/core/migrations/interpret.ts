@@ -190,7 +190,7 @@ class Interpreter {
   /** Helpers inlined so far (run, or read for what they return): helpers that call helpers grow exponentially, so they are bounded. */
   private inlined = 0;
   /** What picks the foreign key of each loop pass being walked (`if column in fk["constrained_columns"]:`), innermost last. */
-  private readonly keyTests: Array<{ pass: string; test: KeyTest }> = [];
+  private readonly keyTests: Array<{ pass: string; test: KeyTest | undefined }> = [];
   /** Loop passes over foreign keys read from the database so far, and the `next(...)` expressions that pick one. */
   private passes = 0;
   private readonly picks = new WeakMap<Expr, string>();
@@ -666,10 +666,13 @@ class Interpreter {
     return [only(true), only(false)];
   }
 
-  /** Runs `walk` for the foreign keys `key.test` picks (or, `negated`, those it does not), when a key test is given. */
-  private underKeyTest<T>(key: { pass: string; test: KeyTest } | undefined, negated: boolean, walk: () => T): T {
+  /**
+   * Runs `walk` for the foreign keys `key.test` picks (or, `negated`, those it does not), when a key test is given;
+   * with no test, for keys a test that could not be read picks.
+   */
+  private underKeyTest<T>(key: { pass: string; test?: KeyTest } | undefined, negated: boolean, walk: () => T): T {
     if (!key) return walk();
-    this.keyTests.push({ pass: key.pass, test: negated ? { k: 'not', test: key.test } : key.test });
+    this.keyTests.push({ pass: key.pass, test: negated && key.test ? { k: 'not', test: key.test } : key.test });
     try {
       return walk();
     } finally {
@@ -740,7 +743,7 @@ class Interpreter {
    * did), read no later than the other: a read one branch made anew, or an Inspector it cleared, does not make the
    * other branch's or the earlier one fresh. Returns both flows and where the `else` branch's steps start.
    */
-  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false, narrowed?: { name: string; value: Var }, dialects: [string | undefined, string | undefined] = [undefined, undefined], key?: { pass: string; test: KeyTest }): [Flow, Flow, number] {
+  private bothBranches(s: Extract<Stmt, { k: 'if' }>, frame: Frame, body: Flags, orelse: Flags, undecided = false, narrowed?: { name: string; value: Var }, dialects: [string | undefined, string | undefined] = [undefined, undefined], key?: { pass: string; test?: KeyTest }): [Flow, Flow, number] {
     const before = frame.snapshot();
     // Where the test is `name == "literal"`, the body sees the name bound to the literal; after the `if`, it is as before.
     if (narrowed) frame.set(narrowed.name, narrowed.value);
@@ -1422,7 +1425,12 @@ class Interpreter {
    * `fk["name"]`, `fk.get("referred_table")`, `fk["options"].get("ondelete")` of a foreign key read from the database,
    * with the tests that pick it: the loop pass's `if`s, or the conditions of `next(fk for fk in ... if ...)`.
    */
-  private reflectedField(e: Expr, frame: Frame): ReflectedField | undefined {
+  private reflectedField(e: Expr, frame: Frame, depth = 0): ReflectedField | undefined {
+    if (e.k === 'name' && depth < MAX_EXPAND_DEPTH) {
+      // `name = fk["name"]`, then `op.drop_constraint(name, ...)`.
+      const held = this.deref(e, frame, 0);
+      return held && held.e !== e ? this.reflectedField(held.e, held.frame, depth + 1) : undefined;
+    }
     const field = keyFieldOf(e);
     const key = field && this.reflectedKeyOf(field.base, frame, 0);
     return key && { key, field: field.field };
@@ -1468,7 +1476,9 @@ class Interpreter {
       const v = frame.vars.get(e.id);
       if (v?.kind === 'foreignKey') {
         const tests = this.keyTests.filter((t) => t.pass === v.key.pass).map((t) => t.test);
-        return tests.length === 0 ? v.key : { ...v.key, test: tests.length === 1 ? tests[0] : { k: 'and', tests } };
+        // Under a test on the key that could not be read, which keys an op takes is not known.
+        if (tests.some((t) => t === undefined)) return undefined;
+        return tests.length === 0 ? v.key : { ...v.key, test: tests.length === 1 ? tests[0] : { k: 'and', tests: tests as KeyTest[] } };
       }
       return v?.kind === 'value' && v.source ? this.reflectedKeyOf(v.source.e, v.source.frame, depth + 1) : undefined;
     }
@@ -1537,11 +1547,53 @@ class Interpreter {
       pass = v.key.pass;
       return true;
     });
-    if (!test || pass === undefined) return 'not a key test';
-    const [a, b] = this.bothBranches(s, frame, flags, flags, false, undefined, undefined, { pass, test });
+    if (test && pass !== undefined) {
+      const [a, b] = this.bothBranches(s, frame, flags, flags, false, undefined, undefined, { pass, test });
+      if (a === 'return' && b === 'return') return 'return';
+      // What follows runs for the keys an arm that returned does not pick: not known here.
+      return a === undefined && b === undefined ? undefined : 'maybe';
+    }
+    // A test on a key that cannot be read (`if fk.get("options", {}).get("ondelete") == "CASCADE":`): a test on what the
+    // database holds, under which ops on the key are not known to take any one key.
+    const mentioned = this.keyMentioned(s.test, frame, 0);
+    if (mentioned === undefined) return 'not a key test';
+    const guarded = { ...flags, guarded: true };
+    const [a, b] = this.bothBranches(s, frame, guarded, guarded, false, undefined, undefined, { pass: mentioned });
+    if (a === 'maybe' || b === 'maybe') return 'maybe';
     if (a === 'return' && b === 'return') return 'return';
-    // What follows runs for the keys an arm that returned does not pick: not known here.
-    return a === undefined && b === undefined ? undefined : 'maybe';
+    return a || b ? 'guarded' : undefined;
+  }
+
+  /** The pass of a loop over foreign keys read from the database whose key an expression uses, if it uses one. */
+  private keyMentioned(e: Expr, frame: Frame, depth: number): string | undefined {
+    if (depth > MAX_EXPAND_DEPTH) return undefined;
+    const within = (xs: Expr[]): string | undefined => {
+      for (const x of xs) {
+        const pass = this.keyMentioned(x, frame, depth + 1);
+        if (pass !== undefined) return pass;
+      }
+      return undefined;
+    };
+    switch (e.k) {
+      case 'name': {
+        const v = frame.vars.get(e.id);
+        return v?.kind === 'foreignKey' ? v.key.pass : undefined;
+      }
+      case 'attr':
+        return within([e.obj]);
+      case 'subscript':
+        return within([e.obj, ...e.index]);
+      case 'call':
+        return within([e.fn, ...e.args, ...e.kw.map((k) => k.value)]);
+      case 'compare':
+        return within([e.left, ...e.comparators]);
+      case 'boolop':
+        return within(e.values);
+      case 'not':
+        return within([e.value]);
+      default:
+        return undefined;
+    }
   }
 
   /**
