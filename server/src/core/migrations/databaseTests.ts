@@ -90,8 +90,8 @@ export function testedTables(test: DatabaseTest): string[] | undefined {
 /**
  * A foreign key a revision reads from the database and changes by what it read (aodh's `for fk in
  * inspector.get_foreign_keys(table): if column in fk["constrained_columns"]: op.drop_constraint(fk["name"], ...)`): the
- * keys of `table` that `test` holds for, in one pass of the loop (or one `next(...)`) that a drop and the create after
- * it share.
+ * keys of `table` that `test` holds for, among those one read of the table's keys (`pass`) gave, which a drop and the
+ * create after it share.
  */
 export interface ReflectedKey {
   table: string;

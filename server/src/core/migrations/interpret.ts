@@ -189,11 +189,11 @@ class Interpreter {
   private implementationsRun = 0;
   /** Helpers inlined so far (run, or read for what they return): helpers that call helpers grow exponentially, so they are bounded. */
   private inlined = 0;
-  /** What picks the foreign key of each loop pass being walked (`if column in fk["constrained_columns"]:`), innermost last. */
+  /**
+   * What picks the foreign key each loop being walked goes through (`if column in fk["constrained_columns"]:`), by the
+   * read it goes through; innermost last.
+   */
   private readonly keyTests: Array<{ pass: string; test: KeyTest | undefined }> = [];
-  /** Loop passes over foreign keys read from the database so far, and the `next(...)` expressions that pick one. */
-  private passes = 0;
-  private readonly picks = new WeakMap<Expr, string>();
   /** What upgrade()'s `op` parameter, which defaults to None and which Alembic does not pass, is bound to. */
   unpassedOp: Var | undefined;
 
@@ -1102,10 +1102,12 @@ class Interpreter {
   private forStatement(s: Extract<Stmt, { k: 'for' }>, frame: Frame, flags: Flags): Flow {
     const literal = evalLiteral(this.resolver, frame.file, s.iter, frame.locals);
     const items = Array.isArray(literal) ? literal.map((v) => ({ e: literalExpr(v, s.iter.s), frame })) : this.sequence(s.iter, frame);
-    const listed = !items && s.target.k === 'name' ? this.inspected(s.iter, frame, { at: this.steps.length }, 0) : undefined;
+    const read = { at: this.steps.length };
+    const listed = !items && s.target.k === 'name' ? this.inspected(s.iter, frame, read, 0) : undefined;
     if (listed?.k === 'foreignkey' && s.target.k === 'name') {
-      // The foreign keys of a table as the database has them: the body runs once, for the keys its tests pick.
-      frame.set(s.target.id, { kind: 'foreignKey', key: { table: listed.table, ...(listed.schema !== undefined ? { schema: listed.schema } : {}), pass: `loop${++this.passes}` } });
+      // The foreign keys of a table as the database had them when the Inspector read them: the body runs once, for the
+      // keys its tests pick.
+      frame.set(s.target.id, { kind: 'foreignKey', key: keyRead(listed, read.at) });
       return this.walk(continuesAsBranches(s.body), frame, flags);
     }
     if (!items) {
@@ -1438,8 +1440,8 @@ class Interpreter {
 
   /**
    * An item of a foreign key read from the database set: `fk["options"]["ondelete"] = "CASCADE"` (neutron) changes
-   * what a create that makes it again from its fields gives; any other change makes the key unknown, and the drops
-   * by its name that came before it are then read as drops of a name not known.
+   * what a create that makes it again from its fields gives; any other change makes the key unknown from then on
+   * (tacker's `fk["constrained_columns"][i] = new_local_col`; a drop by its name before it dropped the key read).
    */
   private changeReflectedKey(target: Extract<Expr, { k: 'subscript' }>, value: Expr, from: Frame, frame: Frame): void {
     let root: Expr = target;
@@ -1454,12 +1456,6 @@ class Interpreter {
       return;
     }
     held.frame.set(held.name, UNKNOWN);
-    for (let i = 0; i < this.steps.length; i++) {
-      const op = this.steps[i].op;
-      if (op.kind !== 'drop_constraint' || op.reflected?.pass !== held.v.key.pass) continue;
-      const { reflected: _, ...rest } = op;
-      this.steps[i] = { ...this.steps[i], op: { ...rest, unresolved: [...rest.unresolved, `the constraint name \`${held.name}["name"]\``] } };
-    }
   }
 
   /** The loop variable (and its frame) holding a foreign key read from the database that a name stands for. */
@@ -1486,7 +1482,8 @@ class Interpreter {
     if (e.k !== 'call' || this.builtinCalled(e.fn, frame) !== 'next' || e.kw.length > 0 || e.args[0]?.k !== 'comp') return undefined;
     const comp = e.args[0];
     if (comp.target.k !== 'name' || comp.elt.k !== 'name' || comp.elt.id !== comp.target.id) return undefined;
-    const listed = this.inspected(comp.iter, frame, { at: this.steps.length }, depth + 1);
+    const read = { at: this.steps.length };
+    const listed = this.inspected(comp.iter, frame, read, depth + 1);
     if (listed?.k !== 'foreignkey') return undefined;
     const target = comp.target.id;
     const tests: KeyTest[] = [];
@@ -1495,9 +1492,7 @@ class Interpreter {
       if (!test) return undefined;
       tests.push(test);
     }
-    let pass = this.picks.get(e);
-    if (!pass) this.picks.set(e, (pass = `next${++this.passes}`));
-    const key: ReflectedKey = { table: listed.table, ...(listed.schema !== undefined ? { schema: listed.schema } : {}), pass: `${pass}:${listed.table}` };
+    const key = keyRead(listed, read.at);
     return tests.length === 0 ? key : { ...key, test: tests.length === 1 ? tests[0] : { k: 'and', tests } };
   }
 
@@ -1844,6 +1839,14 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
   // Any op on the table may make or drop a unique constraint of those columns (a dropped column takes it along).
   if (what.uniqueOn) return true;
   return changesTableExistence(op);
+}
+
+/**
+ * A foreign key of a table's keys as an Inspector read them, the read dated by the step it was made at (an Inspector
+ * keeps what it read: tacker's helper drops every key it read, and makes each again from the same read after).
+ */
+function keyRead(listed: { table: string; schema?: string }, at: number): ReflectedKey {
+  return { table: listed.table, ...(listed.schema !== undefined ? { schema: listed.schema } : {}), pass: `${listed.schema ?? ''}.${listed.table}@${at}` };
 }
 
 /** The fields of a foreign key the Inspector gives (`get_foreign_keys`), and those of its `options`. */
