@@ -1596,7 +1596,7 @@ class Interpreter {
    * what the helper returns: `if is_postgres():`) mentions one of `words`.
    */
   private mentions(e: Expr, frame: Frame, words: ReadonlySet<string>, depth: number): boolean {
-    for (const word of wordsOf(e, false)) {
+    for (const word of expressionWords(e)) {
       if (words.has(word)) return true;
       const v = frame.vars.get(word);
       if (v?.kind === 'value' && v.source && depth < 5 && this.mentions(v.source.e, v.source.frame, words, depth + 1)) return true;
@@ -1757,6 +1757,15 @@ export function databaseNamedBy(test: Expr): { dialect: string; negated: boolean
   const words = last.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/_+/);
   const dialects = new Set(words.flatMap((w) => DATABASE_WORDS.get(w) ?? []));
   return dialects.size === 1 ? { dialect: [...dialects][0], negated } : undefined;
+}
+
+const wordsOfExpression = new WeakMap<Expr, string[]>();
+
+/** `wordsOf` an expression, remembered: a loop unrolled over thousands of items asks again for each (lms' back-fill). */
+function expressionWords(e: Expr): string[] {
+  let words = wordsOfExpression.get(e);
+  if (!words) wordsOfExpression.set(e, (words = wordsOf(e, false)));
+  return words;
 }
 
 /**
