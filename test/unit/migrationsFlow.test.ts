@@ -1803,6 +1803,19 @@ describe('migrations: foreign keys read from the database and made again', () =>
     assert.deepEqual(keys(partly, 'posts'), ['- user_id users -', '- editor_id users CASCADE']);
     // The drop of a name not known keeps the key, and the table is not compared.
     assert.deepEqual(keys(partly, 'alarm_history'), ['fk_history_alarm alarm_id alarm -']);
+
+    // Made again after the loop that dropped one of them: that one alone, not every key the loop read.
+    const after = await replay({
+      'v/a.py': KEYS,
+      'v/b.py': rev('b', 'a', `
+        for fk in sa.inspect(op.get_bind()).get_foreign_keys("posts"):
+            if fk["constrained_columns"] == ["user_id"]:
+                op.drop_constraint(fk["name"], "posts", type_="foreignkey")
+                break
+        op.create_foreign_key(fk["name"], "posts", "users", ["user_id"], ["id"], ondelete="CASCADE")
+      `),
+    });
+    assert.deepEqual(keys(after, 'posts'), ['- editor_id users SET NULL', '- user_id users CASCADE']);
   });
 
   it("makes again every key an Inspector read before, from what it read then (tacker's modify_foreign_keys_constraint)", async () => {
