@@ -589,6 +589,24 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.deepEqual(withCode(r.findings, 'invalid-operation').map((f) => f.message), ['op.drop_constraint: constraint "UQ_OTHER" does not exist on table "other" at this point.']);
   });
 
+  it("drops the primary key whatever name it is given, one read from the Inspector too (ironic-inspector's attributes)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("attributes", sa.Column("uuid", sa.String(36), nullable=False), sa.Column("name", sa.String(255), primary_key=True), sa.Column("value", sa.String(255), primary_key=True))
+      `),
+      'v/b.py': rev('b', 'a', `
+        inspector = sa.inspect(op.get_bind())
+        pk_constraint = inspector.get_pk_constraint("attributes").get("name") or "pk_attributes"
+        op.drop_constraint(pk_constraint, "attributes", type_="primary")
+        op.alter_column("attributes", "value", nullable=True, existing_type=sa.String(255))
+      `),
+    });
+    assert.deepEqual(table(r, 'attributes').primaryKey, []);
+    assert.equal(table(r, 'attributes').columns.get('value')!.nullable, true);
+    // The name is still said to be unknown: only that it is the table's primary key is.
+    assert.deepEqual(r.findings.map((f) => f.message.replace(/`.*`/, 'X')), ['op.drop_constraint: could not evaluate the constraint name X statically.']);
+  });
+
   it('knows the name PostgreSQL gave an unnamed constraint when it was made, through renames, numbered and cut to 63 bytes', async () => {
     const long = 'hierarchy_node_by_connector_credential_pair';
     const r = await replay({

@@ -1114,8 +1114,11 @@ class SchemaReplay {
   private dropConstraint(op: Extract<MigrationOp, { kind: 'drop_constraint' }>): void {
     const table = this.existing(op.table, op, { ifExists: op.ifExists });
     if (table && op.reflected) return this.dropReflectedKeys(table, op.reflected);
-    if (!table || op.name === undefined) return;
-    const name = op.primaryKey ? (table.primaryKeyName ?? op.name) : this.droppedName(op, table);
+    // A table has one primary key: `type_="primary"` drops it whatever the name (ironic-inspector reads it from the
+    // Inspector's `get_pk_constraint()`).
+    const anyPrimaryKey = op.name === undefined && op.type === 'primary';
+    if (!table || (op.name === undefined && !anyPrimaryKey)) return;
+    const name = op.primaryKey || anyPrimaryKey ? (table.primaryKeyName ?? op.name ?? table.primaryKeyDatabaseName ?? '') : this.droppedName(op, table);
     const foreignKeys = table.foreignKeys.length;
     const key = op.cascade ? keyColumns(table, name) : undefined;
     if (this.removeConstraint(table, name, op.type)) {
