@@ -1804,6 +1804,17 @@ describe('migrations: foreign keys read from the database and made again', () =>
     // The drop of a name not known keeps the key, and the table is not compared.
     assert.deepEqual(keys(partly, 'alarm_history'), ['fk_history_alarm alarm_id alarm -']);
 
+    // The key picked once and held in a variable, read inline (`next(...)`, or the first of a list it makes): the drop
+    // and the create after it take the same key.
+    for (const pick of [
+      'fk = next(k for k in sa.inspect(op.get_bind()).get_foreign_keys("posts") if k["constrained_columns"] == ["editor_id"])',
+      'matched = [k for k in sa.inspect(op.get_bind()).get_foreign_keys("posts") if "editor_id" in k.get("constrained_columns", [])]\nfk = matched[0]',
+    ]) {
+      const held = await replay({ 'v/a.py': KEYS, 'v/b.py': rev('b', 'a', `${pick}\nop.drop_constraint(fk["name"], "posts", type_="foreignkey")\nop.create_foreign_key(fk["name"], "posts", "users", ["editor_id"], ["id"], ondelete="CASCADE")`) });
+      assert.deepEqual(held.findings.map((f) => f.message), [], pick);
+      assert.deepEqual(keys(held, 'posts'), ['- user_id users -', '- editor_id users CASCADE'], pick);
+    }
+
     // Made again after the loop that dropped one of them: that one alone, not every key the loop read.
     const after = await replay({
       'v/a.py': KEYS,

@@ -1465,8 +1465,11 @@ class Interpreter {
     return v?.kind === 'value' && v.source?.e.k === 'name' && depth < MAX_EXPAND_DEPTH ? this.keyVariable(v.source.e, v.source.frame, depth + 1) : undefined;
   }
 
-  /** The foreign key read from the database an expression stands for: a loop's variable, or a `next(...)` that picks one. */
-  private reflectedKeyOf(e: Expr, frame: Frame, depth: number): ReflectedKey | undefined {
+  /**
+   * The foreign key read from the database an expression stands for: a loop's variable, or a `next(...)` that picks one
+   * (read at step `at`, or when the variable that holds it was bound).
+   */
+  private reflectedKeyOf(e: Expr, frame: Frame, depth: number, at = this.steps.length): ReflectedKey | undefined {
     if (depth > MAX_EXPAND_DEPTH) return undefined;
     if (e.k === 'name') {
       const v = frame.vars.get(e.id);
@@ -1476,13 +1479,27 @@ class Interpreter {
         if (tests.some((t) => t === undefined)) return undefined;
         return tests.length === 0 ? v.key : { ...v.key, test: tests.length === 1 ? tests[0] : { k: 'and', tests: tests as KeyTest[] } };
       }
-      return v?.kind === 'value' && v.source ? this.reflectedKeyOf(v.source.e, v.source.frame, depth + 1) : undefined;
+      return v?.kind === 'value' && v.source ? this.reflectedKeyOf(v.source.e, v.source.frame, depth + 1, Math.min(at, v.at ?? at)) : undefined;
+    }
+    // `matched = [fk for fk in fks if ...]`, then `matched[0]`: the first key the comprehension picks, as `next(...)`.
+    if (e.k === 'subscript' && e.index.length === 1 && e.index[0].k === 'num' && e.index[0].v === 0) {
+      const held = e.obj.k === 'name' ? frame.vars.get(e.obj.id) : undefined;
+      const list = this.deref(e.obj, frame, depth + 1);
+      const when = held?.kind === 'value' && held.at !== undefined ? Math.min(at, held.at) : at;
+      return list?.e.k === 'comp' ? this.pickedKey(list.e, list.frame, depth + 1, when) : undefined;
     }
     // `next(fk for fk in inspector.get_foreign_keys("t") if fk["constrained_columns"] == ["user_id"])`
     if (e.k !== 'call' || this.builtinCalled(e.fn, frame) !== 'next' || e.kw.length > 0 || e.args[0]?.k !== 'comp') return undefined;
-    const comp = e.args[0];
+    return this.pickedKey(e.args[0], frame, depth, at);
+  }
+
+  /**
+   * The key a comprehension over a table's foreign keys picks by its conditions (`fk for fk in ... if <key test>`),
+   * evaluated at step `at`.
+   */
+  private pickedKey(comp: Extract<Expr, { k: 'comp' }>, frame: Frame, depth: number, at: number): ReflectedKey | undefined {
     if (comp.target.k !== 'name' || comp.elt.k !== 'name' || comp.elt.id !== comp.target.id) return undefined;
-    const read = { at: this.steps.length };
+    const read = { at };
     const listed = this.inspected(comp.iter, frame, read, depth + 1);
     if (listed?.k !== 'foreignkey') return undefined;
     const target = comp.target.id;
