@@ -31,6 +31,8 @@ export class WorkspaceFolder {
   private readonly parser = new FolderParser();
   private readonly cache: ParseCache;
   private readonly open = new Map<string, number>();
+  /** Open buffers of files the project does not read (a virtual environment's, an installed package's): left alone. */
+  private readonly foreignBuffers = new Set<string>();
   /** What was last published for each file (relative path) with diagnostics: the diagnostics and the buffer version they were for. */
   private published = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
   /** The diagnostic of each finding (the engine keeps the finding objects of what did not change). */
@@ -151,7 +153,12 @@ export class WorkspaceFolder {
 
   /** An editor buffer's text replaces the disk's (a buffer of a file the project does not read is left alone). */
   setBuffer(file: string, text: string, version: number): void {
-    if (!this.open.has(file) && !this.isOwnFile(file)) return;
+    // Told apart when first opened, not again at each keystroke.
+    if (this.foreignBuffers.has(file)) return;
+    if (!this.open.has(file) && !this.isOwnFile(file)) {
+      this.foreignBuffers.add(file);
+      return;
+    }
     this.open.set(file, version);
     this.changeFile(file, () => this.project.setFile(file, text, { keepLastGood: true }));
     if (file === 'pyproject.toml') this.readSettings();
@@ -159,6 +166,7 @@ export class WorkspaceFolder {
 
   /** A closed buffer falls back to what is on disk. */
   closeBuffer(file: string): void {
+    this.foreignBuffers.delete(file);
     this.open.delete(file);
     this.refreshFromDisk(file);
   }

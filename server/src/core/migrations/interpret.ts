@@ -1102,13 +1102,15 @@ class Interpreter {
   private forStatement(s: Extract<Stmt, { k: 'for' }>, frame: Frame, flags: Flags): Flow {
     const literal = evalLiteral(this.resolver, frame.file, s.iter, frame.locals);
     const items = Array.isArray(literal) ? literal.map((v) => ({ e: literalExpr(v, s.iter.s), frame })) : this.sequence(s.iter, frame);
-    const read = { at: this.steps.length };
-    const listed = !items && s.target.k === 'name' ? this.inspected(s.iter, frame, read, 0) : undefined;
-    if (listed?.k === 'foreignkey' && s.target.k === 'name') {
-      // The foreign keys of a table as the database had them when the Inspector read them: the body runs once, for the
-      // keys its tests pick.
-      frame.set(s.target.id, { kind: 'foreignKey', key: keyRead(listed, read.at) });
-      return this.walk(continuesAsBranches(s.body), frame, flags);
+    if (!items && s.target.k === 'name') {
+      const read = { at: this.steps.length };
+      const listed = this.inspected(s.iter, frame, read, 0);
+      if (listed?.k === 'foreignkey') {
+        // The foreign keys of a table as the database had them when the Inspector read them: the body runs once, for
+        // the keys its tests pick.
+        frame.set(s.target.id, { kind: 'foreignKey', key: keyRead(listed, read.at) });
+        return this.walk(continuesAsBranches(s.body), frame, flags);
+      }
     }
     if (!items) {
       // An iterable that cannot be known: the body runs once with the loop variables unknown.
@@ -1476,8 +1478,7 @@ class Interpreter {
       if (v?.kind === 'foreignKey') {
         const tests = this.keyTests.filter((t) => t.pass === v.key.pass).map((t) => t.test);
         // Under a test on the key that could not be read, which keys an op takes is not known.
-        if (tests.some((t) => t === undefined)) return undefined;
-        return tests.length === 0 ? v.key : { ...v.key, test: tests.length === 1 ? tests[0] : { k: 'and', tests: tests as KeyTest[] } };
+        return tests.some((t) => t === undefined) ? undefined : keyPickedBy(v.key, tests as KeyTest[]);
       }
       return v?.kind === 'value' && v.source ? this.reflectedKeyOf(v.source.e, v.source.frame, depth + 1, Math.min(at, v.at ?? at)) : undefined;
     }
@@ -1509,8 +1510,7 @@ class Interpreter {
       if (!test) return undefined;
       tests.push(test);
     }
-    const key = keyRead(listed, read.at);
-    return tests.length === 0 ? key : { ...key, test: tests.length === 1 ? tests[0] : { k: 'and', tests } };
+    return keyPickedBy(keyRead(listed, read.at), tests);
   }
 
   /**
@@ -1578,34 +1578,16 @@ class Interpreter {
 
   /** The pass of a loop over foreign keys read from the database whose key an expression uses, if it uses one. */
   private keyMentioned(e: Expr, frame: Frame, depth: number): string | undefined {
-    if (depth > MAX_EXPAND_DEPTH) return undefined;
-    const within = (xs: Expr[]): string | undefined => {
-      for (const x of xs) {
-        const pass = this.keyMentioned(x, frame, depth + 1);
-        if (pass !== undefined) return pass;
-      }
-      return undefined;
-    };
-    switch (e.k) {
-      case 'name': {
-        const v = frame.vars.get(e.id);
-        return v?.kind === 'foreignKey' ? v.key.pass : undefined;
-      }
-      case 'attr':
-        return within([e.obj]);
-      case 'subscript':
-        return within([e.obj, ...e.index]);
-      case 'call':
-        return within([e.fn, ...e.args, ...e.kw.map((k) => k.value)]);
-      case 'compare':
-        return within([e.left, ...e.comparators]);
-      case 'boolop':
-        return within(e.values);
-      case 'not':
-        return within([e.value]);
-      default:
-        return undefined;
+    if (e.k === 'name') {
+      const v = frame.vars.get(e.id);
+      return v?.kind === 'foreignKey' ? v.key.pass : undefined;
     }
+    if (depth > MAX_EXPAND_DEPTH || e.k === 'comp') return undefined;
+    for (const x of subExprs(e)) {
+      const pass = this.keyMentioned(x, frame, depth + 1);
+      if (pass !== undefined) return pass;
+    }
+    return undefined;
   }
 
   /**
@@ -1873,6 +1855,11 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
  */
 function keyRead(listed: { table: string; schema?: string }, at: number): ReflectedKey {
   return { table: listed.table, ...(listed.schema !== undefined ? { schema: listed.schema } : {}), pass: `${listed.schema ?? ''}.${listed.table}@${at}` };
+}
+
+/** A key read from the database, as the tests that pick it narrow it (all of them, or none). */
+function keyPickedBy(key: ReflectedKey, tests: KeyTest[]): ReflectedKey {
+  return tests.length === 0 ? key : { ...key, test: tests.length === 1 ? tests[0] : { k: 'and', tests } };
 }
 
 /** The fields of a foreign key the Inspector gives (`get_foreign_keys`), and those of its `options`. */

@@ -12,7 +12,7 @@ import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type 
 import { computedTableName, flaskTableName, tableNameAfterSubclassHook } from './tableNames';
 import { isLibraryFile } from './libraryModels';
 import { mapperMixinOf, readHistoryRecipe, type HistoryRecipe } from './historyRecipe';
-import { conventionModules, conventionName, metadataKey, metadataKeyOf, namingConventionOf, readNamingConvention, registryCall, type NamingConvention } from './naming';
+import { conventionAssignments, conventionName, metadataKey, metadataKeyOf, namingConventionOf, readNamingConvention, registryCall, type ConventionAssignment, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
 export interface ModelSchema {
@@ -75,8 +75,8 @@ class ModelReader {
   /** How many calls of each factory function (`def make_label(table)`) were read as a model. */
   private readonly factoryCalls = new Map<object, number>();
 
-  /** The modules that may set the naming convention of each model file's MetaData (`conventionModules`). */
-  private readonly conventionModules = new Map<string, string[]>();
+  /** The assignments that may set the naming convention of each model file's MetaData (`conventionAssignments`). */
+  private readonly conventionAssignments = new Map<string, ConventionAssignment[]>();
 
   constructor(private readonly resolver: Resolver) {
     this.graph = new ClassGraph(resolver);
@@ -1145,9 +1145,9 @@ class ModelReader {
 
   /** The naming convention of a root's MetaData, as the model file `file` sees it (also as its modules set it). */
   private conventionOf(root: DeclarativeRoot, file: string): NamingConvention {
-    let files = this.conventionModules.get(file);
-    if (!files) this.conventionModules.set(file, (files = conventionModules(this.resolver, file)));
-    return readNamingConvention(this.resolver, root, { graph: this.graph, files });
+    let assignments = this.conventionAssignments.get(file);
+    if (!assignments) this.conventionAssignments.set(file, (assignments = conventionAssignments(this.resolver, file)));
+    return readNamingConvention(this.resolver, root, { graph: this.graph, assignments });
   }
 
   /**

@@ -71,15 +71,15 @@ function metadataCall(resolver: Resolver, root: DeclarativeRoot): { file: string
 }
 
 /**
- * Reads the naming convention (and default schema) of the MetaData a declarative root uses; with `graph`, as the
- * modules `assigning` last set it after it was made (`Base.metadata.naming_convention = {...}`), if one does.
+ * Reads the naming convention (and default schema) of the MetaData a declarative root uses; with `assigning`, as the
+ * last of its assignments that sets it after it was made (`Base.metadata.naming_convention = {...}`), if one does.
  */
-export function readNamingConvention(resolver: Resolver, root: DeclarativeRoot, assigning?: { graph: ClassGraph; files: string[] }): NamingConvention {
+export function readNamingConvention(resolver: Resolver, root: DeclarativeRoot, assigning?: { graph: ClassGraph; assignments: ConventionAssignment[] }): NamingConvention {
   const md = metadataCall(resolver, root);
   const out: NamingConvention = {};
   const schema = md && evalString(resolver, md.file, keywordArg(md.call, 'schema'));
   if (schema) out.__schema = schema;
-  const assigned = assigning && assignedConvention(assigning.graph, root, assigning.files);
+  const assigned = assigning && assignedConvention(assigning.graph, root, assigning.assignments);
   if (assigned) return { ...conventionDict(resolver, assigned.file, assigned.e), ...out };
   return md ? { ...conventionDict(resolver, md.file, keywordArg(md.call, 'naming_convention')), ...out } : out;
 }
@@ -106,34 +106,41 @@ function conventionDict(resolver: Resolver, file: string, conv: Expr | undefined
   return out;
 }
 
-/**
- * The last `<metadata>.naming_convention = <dict>` at the top level of the modules given (in their order) that sets the
- * MetaData of `root` (fmn's `Base.metadata.naming_convention = naming_convention` on sqlalchemy-helpers' base,
- * `SQLModel.metadata.naming_convention = {...}`): what the tables of its models are named by from then on.
- */
-function assignedConvention(graph: ClassGraph, root: DeclarativeRoot, files: string[]): { file: string; e: Expr } | undefined {
-  let key: string | undefined;
-  let found: { file: string; e: Expr } | undefined;
-  for (const file of files) {
-    for (const s of graph.resolver.moduleBody(file)) {
-      const target = s.k === 'assign' && s.value && s.targets.length === 1 ? s.targets[0] : undefined;
-      if (target?.k !== 'attr' || target.name !== 'naming_convention' || s.k !== 'assign' || !s.value) continue;
-      key ??= metadataKey(graph.resolver, root);
-      if (metadataKeyOf(graph, file, target.obj) === key) found = { file, e: s.value };
-    }
-  }
-  return found;
+/** A top-level `<metadata>.naming_convention = <value>` of a module: the MetaData expression and the value. */
+export interface ConventionAssignment {
+  file: string;
+  metadata: Expr;
+  value: Expr;
 }
 
 /**
- * The modules whose top-level statements may set the naming convention of the MetaData a module's tables use: the
- * module itself, and those it imports names from (fmn's models take `Base` from the module that sets it).
+ * The last assignment that sets the MetaData of `root` (fmn's `Base.metadata.naming_convention = naming_convention` on
+ * sqlalchemy-helpers' base, `SQLModel.metadata.naming_convention = {...}`): what the tables of its models are named
+ * by from then on.
  */
-export function conventionModules(resolver: Resolver, file: string): string[] {
-  const out = [file];
+function assignedConvention(graph: ClassGraph, root: DeclarativeRoot, assignments: ConventionAssignment[]): { file: string; e: Expr } | undefined {
+  if (assignments.length === 0) return undefined;
+  const key = metadataKey(graph.resolver, root);
+  const last = assignments.filter((a) => metadataKeyOf(graph, a.file, a.metadata) === key).at(-1);
+  return last && { file: last.file, e: last.value };
+}
+
+/**
+ * The assignments of a naming convention to a MetaData at the top level, in order, of a module and of the modules it
+ * imports names from (fmn's models take `Base` from the module that sets it): those that may name its tables.
+ */
+export function conventionAssignments(resolver: Resolver, file: string): ConventionAssignment[] {
+  const files = [file];
   for (const s of resolver.moduleBody(file)) {
     const imported = s.k === 'from' ? resolver.importedModule(file, s.level, s.module) : undefined;
-    if (imported && !out.includes(imported)) out.push(imported);
+    if (imported && !files.includes(imported)) files.push(imported);
+  }
+  const out: ConventionAssignment[] = [];
+  for (const f of files) {
+    for (const s of resolver.moduleBody(f)) {
+      const target = s.k === 'assign' && s.targets.length === 1 ? s.targets[0] : undefined;
+      if (s.k === 'assign' && s.value && target?.k === 'attr' && target.name === 'naming_convention') out.push({ file: f, metadata: target.obj, value: s.value });
+    }
   }
   return out;
 }
@@ -195,7 +202,7 @@ export function metadataKeyOf(graph: ClassGraph, file: string, e: Expr | undefin
  */
 export function namingConventionOf(graph: ClassGraph, file: string, e: Expr | undefined): NamingConvention | undefined {
   const root = metadataRootOf(graph, file, e);
-  return root ? readNamingConvention(graph.resolver, root, { graph, files: conventionModules(graph.resolver, file) }) : undefined;
+  return root ? readNamingConvention(graph.resolver, root, { graph, assignments: conventionAssignments(graph.resolver, file) }) : undefined;
 }
 
 /** What holds the MetaData an expression names: a declarative root, or the `MetaData(...)` call itself. */
