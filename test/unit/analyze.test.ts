@@ -1616,12 +1616,21 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(found.sort(), ['warning extra-index run_event', 'warning missing-table orphan']);
   });
 
-  it('compares no unique constraint of a table whose unique constraints were dropped by names read from the database (mage-ai)', async () => {
+  it('drops every unique constraint of a table a loop over the names read from the database drops (mage-ai)', async () => {
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("email"))\nop.create_index("ix_users_id", "users", ["id"])\n';
     const dropUniques = 'insp = sa.inspect(op.get_bind())\nwith op.batch_alter_table("users") as batch_op:\n    for c in insp.get_unique_constraints("users"):\n        batch_op.drop_constraint(c["name"], type_="unique")\n';
-    // Any of them may be gone: neither the unique constraint the migrations made nor one the model declares is reported; the plain index still is.
+    // The unique constraint the migrations made is gone, as the model has it; one the model declares and no revision made is missing.
     assert.deepEqual(await drift(`${USERS}      email = sa.Column(sa.String(100))\n`, `${create}${dropUniques}`), ['extra-index users.id']);
-    assert.deepEqual(await drift(`${USERS}      email = sa.Column(sa.String(100), unique=True)\n`, `${create.replace(', sa.UniqueConstraint("email")', '')}${dropUniques}`), ['extra-index users.id']);
+    assert.deepEqual(await drift(`${USERS}      email = sa.Column(sa.String(100), unique=True)\n`, `${create.replace(', sa.UniqueConstraint("email")', '')}${dropUniques}`), ['missing-unique users.email', 'extra-index users.id']);
+  });
+
+  it('drops a unique index with the unique constraints read from the database on MySQL alone, and leaves it uncompared where the database is not known', async () => {
+    const models = `${USERS}      email = sa.Column(sa.String(100))\n      __table_args__ = (sa.Index("ix_users_email", "email", unique=True),)\n`;
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(100)), sa.PrimaryKeyConstraint("id"))\nop.create_index("ix_users_email", "users", ["email"], unique=True)\nfor c in sa.inspect(op.get_bind()).get_unique_constraints("users"):\n    op.drop_constraint(c["name"], "users", type_="unique")\n';
+    const codes = async (url: string) => (await analysis(upgrade, { 'app/models.py': modelFile(models), 'alembic.ini': `[alembic]\nscript_location = migrations\n${url}` })).map((f) => `${f.code} ${f.table}`);
+    assert.deepEqual(await codes('sqlalchemy.url = mysql://localhost/app\n'), ['missing-index users']);
+    assert.deepEqual(await codes('sqlalchemy.url = postgresql://localhost/app\n'), []);
+    assert.deepEqual(await codes(''), ['unresolved users']);
   });
 
   it("pairs indexes one to one: a second index of the migrations on a model index's columns is extra (mealie's GIN beside index=True)", async () => {

@@ -1393,6 +1393,44 @@ describe('migrations: tests on what the database holds', () => {
     assert.deepEqual([...table(await history(undefined), 'audit').columns.keys()], ['id', 'other_order', 'listed_index']);
   });
 
+  it("decides whether a table has a primary key by the constrained_columns the Inspector's get_pk_constraint lists (neutron-fwaas)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("port_links", sa.Column("group_id", sa.String(36), nullable=False), sa.Column("port_id", sa.String(36), nullable=False))
+        op.create_table("groups", sa.Column("id", sa.String(36), primary_key=True))
+      `),
+      'v/b.py': rev('b', 'a', `
+        insp = reflection.Inspector.from_engine(op.get_bind().engine)
+        if "port_links" not in insp.get_table_names():
+            return
+        pk = insp.get_pk_constraint("port_links")
+        if not pk["constrained_columns"]:
+            op.create_primary_key("pk_port_links", "port_links", ["group_id", "port_id"])
+        if not insp.get_pk_constraint("groups").get("constrained_columns"):
+            op.create_primary_key("pk_groups_again", "groups", ["id"])
+      `, 'from sqlalchemy.engine import reflection'),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.deepEqual(table(r, 'port_links').primaryKey, ['group_id', 'port_id']);
+    assert.equal(table(r, 'port_links').primaryKeyName, 'pk_port_links');
+    assert.equal(table(r, 'groups').primaryKeyName, undefined);
+  });
+
+  it('leaves a test on a primary key undecided when an op since the read may have changed it', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, 'op.create_table("links", sa.Column("a", sa.Integer(), nullable=False), sa.Column("b", sa.Integer(), nullable=False))'),
+      'v/b.py': rev('b', 'a', `
+        pk = sa.inspect(op.get_bind()).get_pk_constraint("links")
+        op.create_primary_key("pk_links", "links", ["a"])
+        if not pk["constrained_columns"]:
+            op.add_column("links", sa.Column("c", sa.Integer()))
+      `),
+    });
+    // The Inspector read the table before the key was made: the test finds none, which the replay cannot see from the
+    // table as it is now.
+    assert.deepEqual(r.findings.map((f) => f.code), ['unresolved']);
+  });
+
   it('takes a unique constraint made only when a test finds none of its columns as made, whichever way the test goes', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, 'op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("tenant_id", sa.Integer()))'),
@@ -1669,6 +1707,18 @@ describe('migrations: tests on what the database holds', () => {
     assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email']);
   });
 
+  it("knows that alembic_version has a primary key (neutron's pk_on_alembic_version_table)", async () => {
+    const r = await replay({
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        pk = sa.inspect(op.get_bind()).get_pk_constraint("alembic_version")
+        if not pk["constrained_columns"]:
+            op.create_primary_key(op.f("pk_alembic_version"), "alembic_version", ["version_num"])
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+  });
+
   it('stops inlining helpers that call helpers several times each (exponential), and reads the ops after them', async () => {
     const helpers = Array.from({ length: 9 }, (_, i) => `def f${i}(x):\n${Array.from({ length: 8 }, (__, j) => `    v${j} = f${i + 1}(x)\n`).join('')}    return v0\n`).join('') + 'def f9(x):\n    return x\n';
     const r = await replay({ 'v/a.py': TABLES, 'v/b.py': rev('b', 'a', 'f0("users")\nop.add_column("users", sa.Column("after", sa.Integer()))', helpers) });
@@ -1760,6 +1810,27 @@ describe('migrations: foreign keys read from the database and made again', () =>
     assert.deepEqual(r.findings.map((f) => f.message), []);
     assert.deepEqual(keys(r, 'alarm_history'), ['fk_history_alarm alarm_id alarm CASCADE']);
     assert.deepEqual(keys(r, 'posts'), ['- editor_id users SET NULL', '- user_id users CASCADE']);
+  });
+
+  it("drops the unique constraint a loop over get_unique_constraints() picks by its column_names (blazar's allow_duplicate_lease_names)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("leases", sa.Column("id", sa.String(36), primary_key=True), sa.Column("name", sa.String(80)), sa.Column("owner", sa.String(80)), sa.UniqueConstraint("name"), sa.UniqueConstraint("owner", "name", name="uq_leases_owner"))
+        op.create_table("hosts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.String(80), unique=True))
+      `),
+      'v/b.py': rev('b', 'a', `
+        inspector = reflection.Inspector.from_engine(op.get_bind())
+        for constraint in inspector.get_unique_constraints("leases"):
+            if constraint["column_names"] == ["name"]:
+                op.drop_constraint(constraint["name"], "leases", type_="unique")
+                break
+        uc = next(u for u in inspector.get_unique_constraints("hosts") if "label" in u["column_names"])
+        op.drop_constraint(uc["name"], "hosts", type_="unique")
+      `, 'from sqlalchemy.engine import reflection'),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.deepEqual(table(r, 'leases').uniques.map((u) => u.columns), [['owner', 'name']]);
+    assert.deepEqual(table(r, 'hosts').uniques, []);
   });
 
   it('reads the key `next(...)` picks, what the create writes out, and a drop alone (a key dropped by reflection)', async () => {

@@ -1112,7 +1112,7 @@ class SchemaReplay {
 
   private dropConstraint(op: Extract<MigrationOp, { kind: 'drop_constraint' }>): void {
     const table = this.existing(op.table, op, { ifExists: op.ifExists });
-    if (table && op.reflected) return this.dropReflectedKeys(table, op.reflected);
+    if (table && op.reflected) return this.dropReflectedKeys(table, op.reflected, op);
     // A table has one primary key: `type_="primary"` drops it whatever the name (ironic-inspector reads it from the
     // Inspector's `get_pk_constraint()`).
     const anyPrimaryKey = op.name === undefined && op.type === 'primary';
@@ -1139,10 +1139,11 @@ class SchemaReplay {
   }
 
   /**
-   * Drops the foreign keys a revision read from the database and picked (by the name the database gave each), and
-   * keeps them for a create in the same pass that makes them again.
+   * Drops the foreign keys (or unique constraints) a revision read from the database and picked (by the name the
+   * database gave each), and keeps the keys for a create in the same pass that makes them again.
    */
-  private dropReflectedKeys(table: TableDef, key: ReflectedKey): void {
+  private dropReflectedKeys(table: TableDef, key: ReflectedKey, op: MigrationOp): void {
+    if (key.kind === 'unique') return this.dropReflectedUniques(table, key, op);
     const read = this.keysRead(table, key);
     const picked = read.keys.filter((fk) => keyPicked(key.test, fk));
     table.foreignKeys = table.foreignKeys.filter((fk) => !picked.includes(fk));
@@ -1150,6 +1151,22 @@ class SchemaReplay {
     for (const fk of picked) {
       read.dropped.add(fk);
       if (fk.name !== undefined) this.foreignKeyIndexesLeft.add(`${tableKey(table.name, table.schema)}:${fk.name}`);
+    }
+  }
+
+  /**
+   * Drops the unique constraints a revision read from the database and picked (no op makes one again from a read: the
+   * table's own are those read), and on MySQL the unique indexes picked, which it lists as unique constraints too.
+   */
+  private dropReflectedUniques(table: TableDef, key: ReflectedKey, op: MigrationOp): void {
+    table.uniques = table.uniques.filter((u) => !keyPicked(key.test, u));
+    const indexes = table.indexes.filter((i) => i.unique && keyPicked(key.test, i));
+    if (indexes.length === 0) return;
+    const database = this.database();
+    if (database === 'mysql') table.indexes = table.indexes.filter((i) => !indexes.includes(i));
+    else if (database === undefined) {
+      if (!table.uncertainConstraints && !this.quiet()) this.report('unresolved', `${label(op)}: MySQL lists unique index "${indexes[0].name}" among the unique constraints the revision reads, other databases do not: whether it is dropped cannot be told where the database is not known; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+      this.untrustConstraints(table, op);
     }
   }
 
@@ -1548,9 +1565,9 @@ class SchemaReplay {
     if (what.enumType !== undefined) return this.enumTypeExists(what.enumType);
     if (what.table === undefined) return this.indexInSchema(what.index!, what.anySchema ? null : what.schema);
     const key = tableKey(what.table, what.schema);
-    const asksTable = what.column === undefined && what.index === undefined && what.constraint === undefined && what.uniqueOn === undefined;
-    // Alembic's own table exists while any revision runs.
-    if (asksTable && key === tableKey('alembic_version')) return true;
+    const asksTable = what.column === undefined && what.index === undefined && what.constraint === undefined && what.uniqueOn === undefined && what.primaryKey === undefined;
+    // Alembic's own table exists while any revision runs, with a primary key (`version_table_pk`, true by default).
+    if ((asksTable || what.primaryKey) && key === tableKey('alembic_version')) return true;
     if (this.existenceInDoubt.has(key) || (!asksTable && this.contentInDoubt.has(key))) return undefined;
     if (!asksTable && this.constraintsInDoubt.has(what.column === undefined ? key : `${key}\0${what.column}`)) return undefined;
     const table = this.schema.get(key);
@@ -1566,6 +1583,7 @@ class SchemaReplay {
     if (what.column !== undefined) return this.explains(['add_column', 'alter_column', 'drop_column'], what.column) ? undefined : table.columns.has(what.column);
     if (what.constraint) return this.constraintExists(table, what.constraint);
     if (what.uniqueOn) return this.uniqueOnExists(table, what.uniqueOn);
+    if (what.primaryKey) return table.uncertainConstraints || this.explains(['create_primary_key', 'drop_constraint']) ? undefined : table.primaryKey.length > 0;
     if (table.uncertainConstraints || this.explains(['create_index', 'drop_index'], what.index)) return undefined;
     if (table.indexes.some((i) => i.name === what.index)) return true;
     // PostgreSQL and MySQL also list the index of a unique constraint: named as the constraint, or, unnamed, as the

@@ -1,4 +1,4 @@
-import { tableKey, type ForeignKeyDef } from '../schema/schema';
+import { tableKey } from '../schema/schema';
 
 /**
  * Tests a revision makes on what the database holds (`if "t" not in inspector.get_table_names():`), and how the
@@ -21,6 +21,8 @@ export interface Existence {
   constraint?: { type: ConstraintType; name: string };
   /** A unique constraint of exactly these columns, in this order, as `get_unique_constraints` lists its `column_names`. */
   uniqueOn?: string[];
+  /** A primary key of any columns, as `get_pk_constraint` lists its `constrained_columns` (none: an empty list). */
+  primaryKey?: true;
 }
 
 /** The kinds of constraint an Inspector lists by name, as Alembic's `drop_constraint(type_=...)` names them. */
@@ -91,9 +93,11 @@ export function testedTables(test: DatabaseTest): string[] | undefined {
  * A foreign key a revision reads from the database and changes by what it read (aodh's `for fk in
  * inspector.get_foreign_keys(table): if column in fk["constrained_columns"]: op.drop_constraint(fk["name"], ...)`): the
  * keys of `table` that `test` holds for, among those one read of the table's keys (`pass`) gave, which a drop and the
- * create after it share.
+ * create after it share. With `kind: 'unique'`, the unique constraints `get_unique_constraints` lists (blazar's `if
+ * constraint["column_names"] == ["name"]: op.drop_constraint(constraint["name"], ...)`).
  */
 export interface ReflectedKey {
+  kind?: 'unique';
   table: string;
   schema?: string;
   pass: string;
@@ -102,11 +106,11 @@ export interface ReflectedKey {
   changed?: { ondelete?: string | null; onupdate?: string | null };
 }
 
-/** A test on a foreign key read from the database: its columns, one of them, the table it refers to. */
+/** A test on a key read from the database: its columns, one of them, the table a foreign key refers to. */
 export type KeyTest = { k: 'columns'; columns: string[] } | { k: 'hasColumn'; column: string } | { k: 'refTable'; table: string } | { k: 'not'; test: KeyTest } | { k: 'and' | 'or'; tests: KeyTest[] };
 
-/** Whether a foreign key of the replayed schema is one a test picks (a key the test leaves open is not). */
-export function keyPicked(test: KeyTest | undefined, fk: ForeignKeyDef): boolean {
+/** Whether a foreign key or unique constraint of the replayed schema is one a test picks (a key the test leaves open is not). */
+export function keyPicked(test: KeyTest | undefined, fk: { columns: string[]; refTable?: string }): boolean {
   if (!test) return true;
   switch (test.k) {
     case 'columns':

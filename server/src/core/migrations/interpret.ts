@@ -96,8 +96,11 @@ type Var =
   | { kind: 'items'; items: InFrame[] }
   /** An instance of a project class the migration builds (aiida's `ReflectMigrations(op)`), with the attributes it sets. */
   | { kind: 'instance'; cls: { file: string; cls: ClassStmt }; attrs: Map<string, Value> }
-  /** A foreign key read from the database, in one pass of a loop over a table's keys (`for fk in inspector.get_foreign_keys(t)`). */
-  | { kind: 'foreignKey'; key: ReflectedKey };
+  /**
+   * A foreign key or unique constraint read from the database, in one pass of a loop over a table's keys (`for fk in
+   * inspector.get_foreign_keys(t)`), or picked from them.
+   */
+  | { kind: 'reflectedKey'; key: ReflectedKey };
 
 const UNKNOWN: Var = { kind: 'value', value: { t: 'unknown' } };
 
@@ -861,6 +864,8 @@ class Interpreter {
         return op === 'in' ? test : { k: 'not', test };
       }
       case 'call': {
+        const primaryKey = this.primaryKeyTest(e, frame, read, depth + 1);
+        if (primaryKey) return primaryKey;
         if (e.fn.k === 'attr' && e.fn.name === 'has_table') {
           // `inspector.has_table("t", schema=None)`, or a dialect's `has_table(connection, "t", schema=None)`.
           const args = isDialectObject(e.fn.obj) ? e.args.slice(1) : this.isInspector(e.fn.obj, frame, read, depth + 1) ? e.args : undefined;
@@ -887,6 +892,8 @@ class Interpreter {
         return this.helperTest(e, frame, read, depth + 1);
       }
       case 'subscript': {
+        const primaryKey = this.primaryKeyTest(e, frame, read, depth + 1);
+        if (primaryKey) return primaryKey;
         // `conn.execute(...).first()[0]` of a count or EXISTS query.
         const query = this.fetchedFromCatalog(e, frame, read, depth + 1);
         return query && { k: 'exists', what: query.what };
@@ -894,6 +901,24 @@ class Interpreter {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * `pk["constrained_columns"]` (or `pk.get("constrained_columns")`) of `pk = inspector.get_pk_constraint("t")`: true
+   * when the table has a primary key (neutron-fwaas makes one only where an earlier revision did not).
+   */
+  private primaryKeyTest(e: Expr, frame: Frame, read: { at: number }, depth: number): DatabaseTest | undefined {
+    const field = keyFieldOf(e);
+    if (field?.field !== 'constrained_columns') return undefined;
+    let source: InFrame | undefined = { e: field.base, frame };
+    for (let d = depth; source?.e.k === 'name'; d++) source = d < MAX_EXPAND_DEPTH ? this.followName(source.e, source.frame, read) : undefined;
+    const call = source?.e;
+    if (!source || call?.k !== 'call' || call.fn.k !== 'attr' || call.fn.name !== 'get_pk_constraint' || !this.isInspector(call.fn.obj, source.frame, { at: read.at }, depth + 1)) return undefined;
+    const table = call.args[0] ? evalLiteral(this.resolver, source.frame.file, call.args[0], source.frame.locals) : undefined;
+    const schema = this.schemaArgument(call, call.args[1], source.frame);
+    if (!isPlainName(table) || schema === null) return undefined;
+    this.dateInspectorRead(call, source.frame, `get_pk_constraint\0${table}\0${schema ?? ''}`, read);
+    return { k: 'exists', what: { table, primaryKey: true, ...(schema !== undefined ? { schema } : {}) } };
   }
 
   /**
@@ -1050,9 +1075,14 @@ class Interpreter {
     const withSchema = schema !== undefined ? { schema } : {};
     const table = k === 'tables' ? undefined : e.args[0] ? evalLiteral(this.resolver, frame.file, e.args[0], frame.locals) : undefined;
     if (k !== 'tables' && !isPlainName(table)) return undefined;
-    const inspector = e.fn.obj.k === 'name' ? frame.vars.get(e.fn.obj.id) : undefined;
-    if (inspector?.kind === 'value' && inspector.source) this.datedRead(inspector.source.e, inspector.at ?? 0, `${e.fn.name}\0${table ?? ''}\0${schema ?? ''}`, read);
+    this.dateInspectorRead(e, frame, `${e.fn.name}\0${table ?? ''}\0${schema ?? ''}`, read);
     return k === 'tables' ? { k, ...withSchema } : { k, table: table as string, ...withSchema };
+  }
+
+  /** Dates a read an Inspector held in a variable makes (`inspector.get_indexes("t")`), by what it reads. */
+  private dateInspectorRead(call: Extract<Expr, { k: 'call' }>, frame: Frame, key: string, read: { at: number }): void {
+    const inspector = call.fn.k === 'attr' && call.fn.obj.k === 'name' ? frame.vars.get(call.fn.obj.id) : undefined;
+    if (inspector?.kind === 'value' && inspector.source) this.datedRead(inspector.source.e, inspector.at ?? 0, key, read);
   }
 
   /**
@@ -1105,10 +1135,10 @@ class Interpreter {
     if (!items && s.target.k === 'name') {
       const read = { at: this.steps.length };
       const listed = this.inspected(s.iter, frame, read, 0);
-      if (listed?.k === 'foreignkey') {
-        // The foreign keys of a table as the database had them when the Inspector read them: the body runs once, for
-        // the keys its tests pick.
-        frame.set(s.target.id, { kind: 'foreignKey', key: keyRead(listed, read.at) });
+      if (listed?.k === 'foreignkey' || listed?.k === 'unique') {
+        // The foreign keys (or unique constraints) of a table as the database had them when the Inspector read them:
+        // the body runs once, for the keys its tests pick.
+        frame.set(s.target.id, { kind: 'reflectedKey', key: keyRead(listed, read.at) });
         return this.walk(continuesAsBranches(s.body), frame, flags);
       }
     }
@@ -1454,16 +1484,16 @@ class Interpreter {
     const given = field && KEY_OPTIONS.has(field.field) ? evalLiteral(this.resolver, from.file, value, from.locals) : undefined;
     if (field && (typeof given === 'string' || given === null)) {
       const key = { ...held.v.key, changed: { ...held.v.key.changed, [field.field]: given } };
-      held.frame.set(held.name, { kind: 'foreignKey', key });
+      held.frame.set(held.name, { kind: 'reflectedKey', key });
       return;
     }
     held.frame.set(held.name, UNKNOWN);
   }
 
   /** The loop variable (and its frame) holding a foreign key read from the database that a name stands for. */
-  private keyVariable(e: Extract<Expr, { k: 'name' }>, frame: Frame, depth: number): { name: string; frame: Frame; v: Extract<Var, { kind: 'foreignKey' }> } | undefined {
+  private keyVariable(e: Extract<Expr, { k: 'name' }>, frame: Frame, depth: number): { name: string; frame: Frame; v: Extract<Var, { kind: 'reflectedKey' }> } | undefined {
     const v = frame.vars.get(e.id);
-    if (v?.kind === 'foreignKey') return { name: e.id, frame, v };
+    if (v?.kind === 'reflectedKey') return { name: e.id, frame, v };
     return v?.kind === 'value' && v.source?.e.k === 'name' && depth < MAX_EXPAND_DEPTH ? this.keyVariable(v.source.e, v.source.frame, depth + 1) : undefined;
   }
 
@@ -1475,7 +1505,7 @@ class Interpreter {
     if (depth > MAX_EXPAND_DEPTH) return undefined;
     if (e.k === 'name') {
       const v = frame.vars.get(e.id);
-      if (v?.kind === 'foreignKey') {
+      if (v?.kind === 'reflectedKey') {
         const tests = this.keyTests.filter((t) => t.pass === v.key.pass).map((t) => t.test);
         // Under a test on the key that could not be read, which keys an op takes is not known.
         return tests.some((t) => t === undefined) ? undefined : keyPickedBy(v.key, tests as KeyTest[]);
@@ -1502,7 +1532,7 @@ class Interpreter {
     if (comp.target.k !== 'name' || comp.elt.k !== 'name' || comp.elt.id !== comp.target.id) return undefined;
     const read = { at };
     const listed = this.inspected(comp.iter, frame, read, depth + 1);
-    if (listed?.k !== 'foreignkey') return undefined;
+    if (listed?.k !== 'foreignkey' && listed?.k !== 'unique') return undefined;
     const target = comp.target.id;
     const tests: KeyTest[] = [];
     for (const cond of comp.conds) {
@@ -1514,9 +1544,10 @@ class Interpreter {
   }
 
   /**
-   * A test on the fields of one foreign key read from the database (`isKey` tells the key's expression):
+   * A test on the fields of one key read from the database (`isKey` tells the key's expression):
    * `fk["constrained_columns"] == ["user_id"]`, `"user_id" in fk["constrained_columns"]`, `fk["referred_table"] ==
-   * "users"`, under `not`, `and` and `or`; undefined for anything else.
+   * "users"`, a unique constraint's `uc["column_names"] == ["name"]`, under `not`, `and` and `or`; undefined for
+   * anything else.
    */
   private keyTest(e: Expr, frame: Frame, isKey: (x: Expr) => boolean): KeyTest | undefined {
     if (e.k === 'not') {
@@ -1535,7 +1566,7 @@ class Interpreter {
     };
     const negated = (test: KeyTest, not: boolean): KeyTest => (not ? { k: 'not', test } : test);
     if (op === 'in' || op === 'not in') {
-      if (fieldOf(right) !== 'constrained_columns') return undefined;
+      if (!COLUMNS_FIELDS.has(fieldOf(right) ?? '')) return undefined;
       const column = evalLiteral(this.resolver, frame.file, left, frame.locals);
       return typeof column === 'string' ? negated({ k: 'hasColumn', column }, op === 'not in') : undefined;
     }
@@ -1543,7 +1574,7 @@ class Interpreter {
     const [field, other] = fieldOf(left) ? [fieldOf(left), right] : [fieldOf(right), left];
     const value = field ? evalLiteral(this.resolver, frame.file, other, frame.locals) : undefined;
     if (field === 'referred_table' && typeof value === 'string') return negated({ k: 'refTable', table: value }, op === '!=');
-    if (field === 'constrained_columns' && Array.isArray(value) && value.every((c) => typeof c === 'string')) return negated({ k: 'columns', columns: value as string[] }, op === '!=');
+    if (COLUMNS_FIELDS.has(field ?? '') && Array.isArray(value) && value.every((c) => typeof c === 'string')) return negated({ k: 'columns', columns: value as string[] }, op === '!=');
     return undefined;
   }
 
@@ -1555,7 +1586,7 @@ class Interpreter {
     let pass: string | undefined;
     const test = this.keyTest(s.test, frame, (x) => {
       const v = x.k === 'name' ? frame.vars.get(x.id) : undefined;
-      if (v?.kind !== 'foreignKey' || (pass !== undefined && pass !== v.key.pass)) return false;
+      if (v?.kind !== 'reflectedKey' || (pass !== undefined && pass !== v.key.pass)) return false;
       pass = v.key.pass;
       return true;
     });
@@ -1580,7 +1611,7 @@ class Interpreter {
   private keyMentioned(e: Expr, frame: Frame, depth: number): string | undefined {
     if (e.k === 'name') {
       const v = frame.vars.get(e.id);
-      return v?.kind === 'foreignKey' ? v.key.pass : undefined;
+      return v?.kind === 'reflectedKey' ? v.key.pass : undefined;
     }
     if (depth > MAX_EXPAND_DEPTH || e.k === 'comp') return undefined;
     for (const x of subExprs(e)) {
@@ -1844,8 +1875,9 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
     const other = op.kind === 'drop_constraint' ? op.name : 'constraint' in op ? op.constraint?.name : undefined;
     return other === undefined || other === what.constraint.name;
   }
-  // Any op on the table may make or drop a unique constraint of those columns (a dropped column takes it along).
-  if (what.uniqueOn) return true;
+  // Any op on the table may make or drop a unique constraint of those columns (a dropped column takes it along), or its
+  // primary key.
+  if (what.uniqueOn || what.primaryKey) return true;
   return changesTableExistence(op);
 }
 
@@ -1853,8 +1885,8 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
  * A foreign key of a table's keys as an Inspector read them, the read dated by the step it was made at (an Inspector
  * keeps what it read: tacker's helper drops every key it read, and makes each again from the same read after).
  */
-function keyRead(listed: { table: string; schema?: string }, at: number): ReflectedKey {
-  return { table: listed.table, ...(listed.schema !== undefined ? { schema: listed.schema } : {}), pass: `${listed.schema ?? ''}.${listed.table}@${at}` };
+function keyRead(listed: { k: DatabaseNames['k']; table: string; schema?: string }, at: number): ReflectedKey {
+  return { ...(listed.k === 'unique' ? { kind: 'unique' } : {}), table: listed.table, ...(listed.schema !== undefined ? { schema: listed.schema } : {}), pass: `${listed.schema ?? ''}.${listed.table}@${at}` };
 }
 
 /** A key read from the database, as the tests that pick it narrow it (all of them, or none). */
@@ -1862,9 +1894,11 @@ function keyPickedBy(key: ReflectedKey, tests: KeyTest[]): ReflectedKey {
   return tests.length === 0 ? key : { ...key, test: tests.length === 1 ? tests[0] : { k: 'and', tests } };
 }
 
-/** The fields of a foreign key the Inspector gives (`get_foreign_keys`), and those of its `options`. */
-const KEY_FIELDS = new Set(['name', 'constrained_columns', 'referred_table', 'referred_columns', 'referred_schema']);
+/** The fields of a foreign key the Inspector gives (`get_foreign_keys`), those of a unique constraint (`get_unique_constraints`), and those of a foreign key's `options`. */
+const KEY_FIELDS = new Set(['name', 'constrained_columns', 'referred_table', 'referred_columns', 'referred_schema', 'column_names']);
 const KEY_OPTIONS = new Set(['ondelete', 'onupdate']);
+/** The fields that list a key's columns: a foreign key's, a unique constraint's. */
+const COLUMNS_FIELDS = new Set(['constrained_columns', 'column_names']);
 
 /**
  * `base["name"]`, `base.get("name")` (with or without a default), `base["options"].get("ondelete")`,

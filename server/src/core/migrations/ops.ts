@@ -464,7 +464,7 @@ export function readOpCall({ scope, call, method: written, batch }: { scope: OpS
     case 'drop_constraint': {
       const type = optional('type_', 'type_=');
       const reflected = scope.reflectedKey?.(args.get('constraint_name'));
-      if (reflected?.field === 'name' && type === 'foreignkey') return [{ origin, via, unresolved, kind: 'drop_constraint', table: table(), type, ifExists: flag('if_exists'), reflected: reflected.key }];
+      if (reflected?.field === 'name' && type === (reflected.key.kind ?? 'foreignkey')) return [{ origin, via, unresolved, kind: 'drop_constraint', table: table(), type, ifExists: flag('if_exists'), reflected: reflected.key }];
       const name = str('constraint_name', 'the constraint name');
       const final = isFinalName(scope, args.get('constraint_name'));
       return [{ origin, via, unresolved, kind: 'drop_constraint', table: table(), name, type, ifExists: flag('if_exists'), ...(final ? { final } : {}) }];
@@ -911,7 +911,7 @@ function readKeyRemade(
   strings: (param: string, what: string) => string[] | undefined,
 ): KeyRemade | undefined {
   const named = scope.reflectedKey?.(args.get('constraint_name'));
-  if (named?.field !== 'name') return undefined;
+  if (named?.field !== 'name' || named.key.kind !== undefined) return undefined;
   const same = (param: string, field: string): boolean => {
     const read = scope.reflectedKey!(args.get(param));
     return read?.field === field && read.key.pass === named.key.pass;

@@ -300,7 +300,7 @@ class NeutronBaseV2:
 BASEV2 = declarative_base(cls=NeutronBaseV2)
 `;
 
-/** neutron_lib.db.constants: the field sizes neutron-lib's models and its projects' models use. */
+/** neutron_lib.db.constants: the field sizes neutron-lib's models and its projects' models use, and the names of the two branches of their histories. */
 const NEUTRON_LIB_DB_CONSTANTS = `
 NAME_FIELD_SIZE = 255
 LONG_DESCRIPTION_FIELD_SIZE = 1024
@@ -315,6 +315,9 @@ MAC_ADDR_FIELD_SIZE = 32
 RESOURCE_TYPE_FIELD_SIZE = 255
 FQDN_FIELD_SIZE = 255
 AZ_HINTS_DB_LEN = 255
+EXPAND_BRANCH = 'expand'
+CONTRACT_BRANCH = 'contract'
+DB_INTEGER_MAX_VALUE = 2 ** 31 - 1
 `;
 
 /**
