@@ -1244,6 +1244,33 @@ describe('migrations: tests on what the database holds', () => {
     assert.equal(table(r, 'posts').uncertain, true);
   });
 
+  it("decides the rows fetchall() gives of a catalog query, and an engine's has_table() (sync-engine)", async () => {
+    const r = await replay({
+      'v/a.py': TABLES,
+      'v/b.py': rev('b', 'a', `
+        conn = op.get_bind()
+        res = conn.execute(text("SELECT * FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'users' AND COLUMN_NAME = 'nickname' AND TABLE_SCHEMA = DATABASE()"))
+        if res.fetchall() == []:
+            conn.execute(text("ALTER TABLE users ADD COLUMN nickname varchar(16)"))
+        res = conn.execute(text("SELECT * FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'users' AND COLUMN_NAME = 'email'"))
+        if not res.fetchall():
+            op.add_column("users", sa.Column("email_again", sa.String(50)))
+        if conn.execute(text("SELECT 1 FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'posts'")).fetchall() != []:
+            op.add_column("posts", sa.Column("seen", sa.Boolean()))
+        engine = main_engine(pool_size=1)
+        if not engine.has_table("archive"):
+            return
+        op.drop_table("posts")
+      `, `
+        from sqlalchemy.sql import text
+        from app.ignition import main_engine
+      `),
+    }, 'mysql');
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'nickname']);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'seen']);
+  });
+
   it('reads op.create_table(*args): a list of the name and items, a helper that passes its own *args on (quetz, nbgrader)', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

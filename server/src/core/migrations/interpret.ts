@@ -173,6 +173,8 @@ const LIST_GROWTH = new Set(['append', 'extend', 'insert']);
 const QUERY_WORDS = new Set(['execute', 'exec_driver_sql']);
 /** Names that show an object is a database connection (`op.get_bind().execute(...)`). */
 const CONNECTION_WORDS = new Set(['get_bind', 'connection']);
+/** Words that tell an engine or a connection, whose `has_table("t")` asks the database (SQLAlchemy 1.3's Engine had one). */
+const ENGINE_WORDS = new Set([...CONNECTION_WORDS, 'engine']);
 
 class Interpreter {
   readonly steps: OpStep[] = [];
@@ -856,6 +858,13 @@ class Interpreter {
           const test: DatabaseTest = { k: 'exists', what: query.what };
           return op === 'is not' || op === '!=' ? test : { k: 'not', test };
         }
+        if (e.ops.length === 1 && (op === '==' || op === '!=') && isEmptySequence(e.comparators[0])) {
+          // `result.fetchall() == []`: no row, of a catalog query that gives a row only when the object exists.
+          const query = this.fetchedFromCatalog(e.left, frame, read, depth + 1, true);
+          if (query?.answer !== 'rows') return undefined;
+          const test: DatabaseTest = { k: 'exists', what: query.what };
+          return op === '!=' ? test : { k: 'not', test };
+        }
         if (e.ops.length !== 1 || (op !== 'in' && op !== 'not in')) return undefined;
         const name = evalLiteral(this.resolver, frame.file, e.left, frame.locals);
         const names = isPlainName(name) ? this.databaseNames(e.comparators[0], frame, read, depth + 1) : undefined;
@@ -867,8 +876,10 @@ class Interpreter {
         const primaryKey = this.primaryKeyTest(e, frame, read, depth + 1);
         if (primaryKey) return primaryKey;
         if (e.fn.k === 'attr' && e.fn.name === 'has_table') {
-          // `inspector.has_table("t", schema=None)`, or a dialect's `has_table(connection, "t", schema=None)`.
-          const args = isDialectObject(e.fn.obj) ? e.args.slice(1) : this.isInspector(e.fn.obj, frame, read, depth + 1) ? e.args : undefined;
+          // `inspector.has_table("t", schema=None)`, a dialect's `has_table(connection, "t", schema=None)`, or an engine's
+          // (SQLAlchemy 1.3, sync-engine's `main_engine(...).has_table("t")`).
+          const onDatabase = this.isInspector(e.fn.obj, frame, read, depth + 1) || this.mentions(e.fn.obj, frame, ENGINE_WORDS, 0);
+          const args = isDialectObject(e.fn.obj) ? e.args.slice(1) : onDatabase ? e.args : undefined;
           const table = args?.[0] ? this.literal(args[0], frame) : undefined;
           const schema = this.schemaArgument(e, args?.[1], frame);
           return isPlainName(table) && schema !== null ? { k: 'exists', what: { table, ...(schema !== undefined ? { schema } : {}) } } : undefined;
@@ -887,7 +898,7 @@ class Interpreter {
           const names = isPlainName(name) ? this.inspected(comp.iter, frame, read, depth + 1) : undefined;
           return names && names.k !== 'tables' ? { k: 'exists', what: named(names, name as string) } : undefined;
         }
-        const query = this.fetchedFromCatalog(e, frame, read, depth + 1);
+        const query = this.fetchedFromCatalog(e, frame, read, depth + 1, true);
         if (query) return { k: 'exists', what: query.what };
         return this.helperTest(e, frame, read, depth + 1);
       }
@@ -967,13 +978,18 @@ class Interpreter {
   /**
    * The catalog query whose answer a fetch reads (`result.fetchone()`, `conn.execute(...).scalar()`), when the value
    * fetched is true exactly when the object exists: a row for a query that gives rows, the value for one that gives
-   * true or a count.
+   * true or a count; with `all`, also the list of rows `fetchall()` gives (true when it holds any, never None).
    */
-  private fetchedFromCatalog(e: Expr, frame: Frame, read: { at: number }, depth: number): CatalogQuery | undefined {
+  private fetchedFromCatalog(e: Expr, frame: Frame, read: { at: number }, depth: number, all = false): CatalogQuery | undefined {
     // `result.first()[0]`: the first row's value, of a query that always gives a row (copr's `SELECT count(*)`).
     const firstValue = e.k === 'subscript' && e.index.length === 1 && e.index[0].k === 'num' && e.index[0].v === 0;
     const fetch = firstValue ? e.obj : e;
-    if (fetch.k !== 'call' || fetch.fn.k !== 'attr' || fetch.args.length > 0 || fetch.kw.length > 0 || !ROW_FETCHES.has(fetch.fn.name)) return undefined;
+    if (fetch.k !== 'call' || fetch.fn.k !== 'attr' || fetch.args.length > 0 || fetch.kw.length > 0) return undefined;
+    if (all && !firstValue && fetch.fn.name === 'fetchall') {
+      const query = this.catalogQuery(fetch.fn.obj, frame, read, depth + 1);
+      return query?.answer === 'rows' ? query : undefined;
+    }
+    if (!ROW_FETCHES.has(fetch.fn.name)) return undefined;
     const query = this.catalogQuery(fetch.fn.obj, frame, read, depth + 1);
     if (firstValue) return query?.answer === 'truth' ? query : undefined;
     return query && (query.answer === 'rows' || VALUE_FETCHES.has(fetch.fn.name)) ? query : undefined;
@@ -1955,6 +1971,11 @@ const ROW_FETCHES = new Set(['fetchone', 'first', 'scalar', 'one_or_none', 'scal
 const VALUE_FETCHES = new Set(['scalar', 'scalar_one_or_none']);
 /** Builtins that keep the items of the one sequence they are given. */
 const SEQUENCE_BUILTINS = new Set(['set', 'frozenset', 'list', 'tuple', 'sorted']);
+
+/** Whether an expression is an empty list or tuple (`[]`, `()`). */
+function isEmptySequence(e: Expr): boolean {
+  return (e.k === 'list' || e.k === 'tuple') && e.items.length === 0;
+}
 
 /** A table, column or index name as a database lists it (a dotted one could be read as schema and table). */
 function isPlainName(name: unknown): name is string {

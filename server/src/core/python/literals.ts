@@ -1,6 +1,7 @@
 import type { Expr, Span, Stmt } from './syntax';
 import { innerBlocks, keywordArg, methodKind, subExprs } from './syntax';
 import type { ClassStmt, Locals, Resolver, Value } from './resolve';
+import { canonicalName } from './resolve';
 
 /** A Python literal value the analysis can know without running code. */
 export type Literal = string | number | boolean | null | Literal[];
@@ -226,8 +227,8 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
       // are mostly SQLAlchemy's, not worth resolving here.
       if (e.fn.k === 'name') {
         const fn = resolver.resolve(file, e.fn, locals);
-        // `f("ix_name")` after `from alembic.op import f`.
-        if (fn.t === 'ext' && fn.q === 'alembic.op.f' && e.args.length === 1) return again(e.args[0]);
+        // `f("ix_name")` after `from alembic.op import f`, `text("...")` after `from sqlalchemy import text`.
+        if (fn.t === 'ext' && (fn.q === 'alembic.op.f' || canonicalName(fn.q) === 'sa.text') && e.args.length === 1) return again(e.args[0]);
         const returned = fn.t === 'def' ? soleReturn(fn.def) : undefined;
         if (fn.t === 'def' && returned) return again(returned, fn.file, helperArguments({ file }, fn.def, fn.file, e));
       }
