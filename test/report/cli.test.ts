@@ -113,4 +113,22 @@ describe('report: the CLI', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('heads a model whose class name ends with Model, or a table whose name ends with table, without the word again', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-drift-report-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'alembic.ini'), '[alembic]\nscript_location = migrations\n');
+      fs.writeFileSync(path.join(dir, 'migrations', 'env.py'), 'from app.models import Base\ntarget_metadata = Base.metadata\n');
+      fs.writeFileSync(path.join(dir, 'migrations', 'versions', 'a1_first.py'), 'from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("studies", sa.Column("id", sa.Integer(), primary_key=True))\n');
+      fs.mkdirSync(path.join(dir, 'app'));
+      fs.writeFileSync(path.join(dir, 'app', '__init__.py'), '');
+      fs.writeFileSync(path.join(dir, 'app', 'models.py'), 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n\nclass StudyModel(Base):\n    __tablename__ = "studies"\n    id = sa.Column(sa.Integer, primary_key=True)\n\nclass Trial(Base):\n    __tablename__ = "trials"\n    id = sa.Column(sa.Integer, primary_key=True)\n\nlinks_table = sa.Table("links", Base.metadata, sa.Column("id", sa.Integer, primary_key=True))\n');
+      const r = runCli(['report', '.', '--date', '2025-02-03'], dir);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(r.stdout.split('\n').filter((l) => /^### \d/.test(l)), ['### 1. StudyModel (app/models.py)', '### 2. Trial Model (app/models.py)', '### 3. links_table (app/models.py)']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -131,7 +131,10 @@ function summary(report: AuditReport): string[] {
 }
 
 function modelSection(m: ModelSection, link: (at: SourceLine) => string): string[] {
-  const lines = [`### ${m.number}. ${m.modelName} ${m.modelKind === 'table' ? 'Table' : 'Model'} (${m.at.file})`, ''];
+  const kind = m.modelKind === 'table' ? 'Table' : 'Model';
+  // A name that already ends with the word (optuna's `StudyModel`, a `users_table`) is not followed by it again.
+  const title = m.modelName.toLowerCase().endsWith(kind.toLowerCase()) ? m.modelName : `${m.modelName} ${kind}`;
+  const lines = [`### ${m.number}. ${title} (${m.at.file})`, ''];
   const table = `\`${m.table}\``;
   const mig = m.migrationTable;
   const renamed = mig?.renamed ? `, renamed to ${table} in revision \`${mig.renamed.revision}\` at ${link(mig.renamed.at)}` : '';
