@@ -292,6 +292,23 @@ describe('migrations: replaying column ops', () => {
     assert.deepEqual([users.indexes, users.uniques], [[], []]);
   });
 
+  it('narrows on MySQL the indexes and keys of several columns a dropped column was part of, and drops them elsewhere (optuna)', async () => {
+    const files = {
+      'v/a.py': rev('a', null, `
+        op.create_table("trial_values", sa.Column("trial_id", sa.Integer(), nullable=False), sa.Column("step", sa.Integer(), nullable=False), sa.Column("value", sa.Float()), sa.PrimaryKeyConstraint("trial_id", "step"), sa.UniqueConstraint("trial_id", "step", name="uq_trial_values"))
+        op.create_index("ix_trial_values_trial_step", "trial_values", ["trial_id", "step"])
+        op.create_index("ix_trial_values_step", "trial_values", ["step"])
+      `),
+      'v/b.py': rev('b', 'a', 'op.drop_column("trial_values", "step")'),
+    };
+    const shape = (r: Awaited<ReturnType<typeof replay>>) => {
+      const t = table(r, 'trial_values');
+      return { pk: t.primaryKey, uniques: t.uniques.map((u) => `${u.name} ${u.columns.join()}`), indexes: t.indexes.map((i) => `${i.name} ${i.columns.join()}`) };
+    };
+    assert.deepEqual(shape(await replay(files, 'mysql')), { pk: ['trial_id'], uniques: ['uq_trial_values trial_id'], indexes: ['ix_trial_values_trial_step trial_id'] });
+    assert.deepEqual(shape(await replay(files, 'postgresql')), { pk: [], uniques: [], indexes: [] });
+  });
+
   it("makes no unique constraint on the primary key's columns in PostgreSQL's CREATE TABLE, and keeps it elsewhere (h)", async () => {
     const files = {
       'v/a.py': rev('a', null, `

@@ -872,6 +872,14 @@ class SchemaReplay {
         return false;
       });
     const onColumn = (x: { columns: string[] }): boolean => x.columns.includes(name);
+    if (this.database() === 'mysql') {
+      // MySQL takes the column out of each index, unique or primary key of other columns too, and keeps the rest of
+      // it ("the columns are also removed from any index of which they are a part"; optuna's trial_values).
+      const narrowed = <T extends { columns: string[]; expressions?: boolean }>(x: T): T => (onColumn(x) && x.columns.length > 1 && !x.expressions ? { ...x, columns: x.columns.filter((c) => c !== name) } : x);
+      table.indexes = table.indexes.map(narrowed);
+      table.uniques = table.uniques.map(narrowed);
+      if (table.primaryKey.length > 1) table.primaryKey = table.primaryKey.filter((c) => c !== name);
+    }
     // An index whose expression or WHERE clause uses the column goes too (`normalize(name)`: PostgreSQL drops it).
     table.indexes = without(table.indexes, (i) => indexUsesColumn(i, name, this.database()));
     table.uniques = without(table.uniques, onColumn);
