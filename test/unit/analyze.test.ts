@@ -191,6 +191,15 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     ]);
   });
 
+  it("reads a __table_args__ item that is a constraint or index bound to a name, in the model's module or another (kida-backend)", async () => {
+    const models = `from app.constraints import account_unique\nnick_index = sa.Index("ix_users_nick", "nick")\n${USERS}      account = sa.Column(sa.String(20))\n      nick = sa.Column(sa.String(20))\n      __table_args__: tuple = (account_unique, nick_index)\n`;
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("account", sa.String(20)), sa.Column("nick", sa.String(20)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("account", name="uq_users_account"))\nop.create_index("ix_users_nick", "users", ["nick"])\n';
+    const constraints = { 'app/__init__.py': '', 'app/constraints.py': 'from sqlalchemy import UniqueConstraint\n\naccount_unique = UniqueConstraint("account", name="uq_users_account")\n' };
+    assert.deepEqual(await drift(models, upgrade, constraints), []);
+    // What the named object declares is compared: another name is drift.
+    assert.deepEqual((await drift(models, upgrade, { ...constraints, 'app/constraints.py': constraints['app/constraints.py'].replace('uq_users_account', 'uq_account') })).sort(), ['extra-unique users.account', 'missing-unique users.account']);
+  });
+
   it('takes an index name PostgreSQL cut to 63 bytes for the whole name written in SQL (prefect)', async () => {
     const long = 'ix_flow_run__scheduler_deployment_id_auto_scheduled_next_scheduled_start_time';
     const models = `${USERS}      a = sa.Column(sa.Integer)\n      __table_args__ = (sa.Index("${long.slice(0, 63)}", "a"),)\n`;

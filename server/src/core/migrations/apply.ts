@@ -1153,7 +1153,7 @@ class SchemaReplay {
   private dropReflectedKeys(table: TableDef, key: ReflectedKey, op: MigrationOp): void {
     if (key.kind === 'unique') return this.dropReflectedUniques(table, key, op);
     const read = this.keysRead(table, key);
-    const picked = read.keys.filter((fk) => keyPicked(key.test, fk));
+    const picked = read.keys.filter((fk) => keyPicked(key.test, fk, this.database()));
     table.foreignKeys = table.foreignKeys.filter((fk) => !picked.includes(fk));
     read.dropped ??= new Set();
     for (const fk of picked) {
@@ -1167,8 +1167,8 @@ class SchemaReplay {
    * table's own are those read), and on MySQL the unique indexes picked, which it lists as unique constraints too.
    */
   private dropReflectedUniques(table: TableDef, key: ReflectedKey, op: MigrationOp): void {
-    table.uniques = table.uniques.filter((u) => !keyPicked(key.test, u));
-    const indexes = table.indexes.filter((i) => i.unique && keyPicked(key.test, i));
+    table.uniques = table.uniques.filter((u) => !keyPicked(key.test, u, this.database()));
+    const indexes = table.indexes.filter((i) => i.unique && keyPicked(key.test, i, this.database()));
     if (indexes.length === 0) return;
     const database = this.database();
     if (database === 'mysql') table.indexes = table.indexes.filter((i) => !indexes.includes(i));
@@ -1184,7 +1184,7 @@ class SchemaReplay {
    */
   private remakeReflectedKeys(table: TableDef, { key, set }: KeyRemade, origin: SourceRef): void {
     const { keys, dropped } = this.keysRead(table, key);
-    for (const fk of keys.filter((k) => keyPicked(key.test, k) && (!dropped || dropped.has(k)))) {
+    for (const fk of keys.filter((k) => keyPicked(key.test, k, this.database()) && (!dropped || dropped.has(k)))) {
       const made: ForeignKeyDef = { ...fk, origin };
       delete made.maybeDropped;
       if (set.refTable !== undefined) made.refTable = set.refTable;

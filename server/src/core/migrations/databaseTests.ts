@@ -106,13 +106,22 @@ export interface ReflectedKey {
   changed?: { ondelete?: string | null; onupdate?: string | null };
 }
 
-/** A test on a key read from the database: its columns, one of them, the table a foreign key refers to. */
-export type KeyTest = { k: 'columns'; columns: string[] } | { k: 'hasColumn'; column: string } | { k: 'refTable'; table: string } | { k: 'not'; test: KeyTest } | { k: 'and' | 'or'; tests: KeyTest[] };
+/**
+ * A test on a key read from the database: its columns, one of them, the table a foreign key refers to, whether the
+ * database lists it with a name (`fk.get("name")`).
+ */
+export type KeyTest = { k: 'columns'; columns: string[] } | { k: 'hasColumn'; column: string } | { k: 'refTable'; table: string } | { k: 'named' } | { k: 'not'; test: KeyTest } | { k: 'and' | 'or'; tests: KeyTest[] };
 
-/** Whether a foreign key or unique constraint of the replayed schema is one a test picks (a key the test leaves open is not). */
-export function keyPicked(test: KeyTest | undefined, fk: { columns: string[]; refTable?: string }): boolean {
+/**
+ * Whether a foreign key or unique constraint of the replayed schema is one a test picks (a key the test leaves open is
+ * not), on `database` when it is known.
+ */
+export function keyPicked(test: KeyTest | undefined, fk: { columns: string[]; refTable?: string; name?: string }, database?: string): boolean {
   if (!test) return true;
   switch (test.k) {
+    case 'named':
+      // PostgreSQL and MySQL name the keys a revision left unnamed; SQLite lists them with no name.
+      return fk.name !== undefined || database !== 'sqlite';
     case 'columns':
       return fk.columns.length === test.columns.length && fk.columns.every((c, i) => c === test.columns[i]);
     case 'hasColumn':
@@ -120,10 +129,10 @@ export function keyPicked(test: KeyTest | undefined, fk: { columns: string[]; re
     case 'refTable':
       return fk.refTable === test.table;
     case 'not':
-      return !keyPicked(test.test, fk);
+      return !keyPicked(test.test, fk, database);
     case 'and':
-      return test.tests.every((t) => keyPicked(t, fk));
+      return test.tests.every((t) => keyPicked(t, fk, database));
     default:
-      return test.tests.some((t) => keyPicked(t, fk));
+      return test.tests.some((t) => keyPicked(t, fk, database));
   }
 }

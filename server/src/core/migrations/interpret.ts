@@ -896,7 +896,13 @@ class Interpreter {
           const literal = isKeyOf(left, comp.target, 'name') ? right : isKeyOf(right, comp.target, 'name') ? left : undefined;
           const name = literal && evalLiteral(this.resolver, frame.file, literal, frame.locals);
           const names = isPlainName(name) ? this.inspected(comp.iter, frame, read, depth + 1) : undefined;
-          return names && names.k !== 'tables' ? { k: 'exists', what: named(names, name as string) } : undefined;
+          if (names && names.k !== 'tables') return { k: 'exists', what: named(names, name as string) };
+          // `any(t == "users" for t in inspector.get_table_names())`: `"users" in ...`.
+          const isTarget = (x: Expr): boolean => comp.target.k === 'name' && x.k === 'name' && x.id === comp.target.id;
+          const item = isTarget(left) ? right : isTarget(right) ? left : undefined;
+          const value = item && evalLiteral(this.resolver, frame.file, item, frame.locals);
+          const listed = isPlainName(value) ? this.databaseNames(comp.iter, frame, read, depth + 1) : undefined;
+          return listed ? { k: 'exists', what: named(listed, value as string) } : undefined;
         }
         const query = this.fetchedFromCatalog(e, frame, read, depth + 1, true);
         if (query) return { k: 'exists', what: query.what };
@@ -1024,8 +1030,9 @@ class Interpreter {
 
   /**
    * The test a project helper returns: `return <test>` after assignments, and before it `if <test>: return <test>`
-   * guards (`if not table_exists(t): return False`), read as the `or` of each way out; undefined for anything else
-   * in its body, or a decorator (a cache would return an earlier call's answer).
+   * guards (`if not table_exists(t): return False`, also in a loop over what the database lists: `for ix in
+   * inspector.get_indexes(t): if ix["name"] == name: return True`), read as the `or` of each way out; undefined for
+   * anything else in its body, or a decorator (a cache would return an earlier call's answer).
    */
   private helperTest(call: Extract<Expr, { k: 'call' }>, frame: Frame, read: { at: number }, depth: number): DatabaseTest | undefined {
     const helper = this.inlinable(call, frame, true);
@@ -1041,6 +1048,15 @@ class Interpreter {
       else if (s.k === 'if' && s.orelse.length === 0 && s.body.length === 1 && s.body[0].k === 'return' && s.body[0].value) {
         const when = this.databaseTest(s.test, inner, read, depth + 1);
         const then = answer(s.body[0].value);
+        if (!when || !then) return undefined;
+        guards.push([when, then]);
+      } else if (s.k === 'for' && s.body.length === 1 && s.body[0].k === 'if' && s.body[0].orelse.length === 0 && s.body[0].body.length === 1 && s.body[0].body[0].k === 'return' && s.body[0].body[0].value) {
+        // `for ix in inspector.get_indexes(t): if ix["name"] == name: return True`: the `any(...)` of the test.
+        const found = s.body[0];
+        const returned = found.body[0];
+        const any: Expr = { k: 'call', fn: { k: 'name', id: 'any', s: s.s }, args: [{ k: 'comp', elt: found.test, target: s.target, iter: s.iter, conds: [], s: s.s }], kw: [], s: s.s };
+        const when = this.databaseTest(any, inner, read, depth + 1);
+        const then = returned.k === 'return' && returned.value ? answer(returned.value) : undefined;
         if (!when || !then) return undefined;
         guards.push([when, then]);
       } else if (s.k === 'return') {
@@ -1562,8 +1578,8 @@ class Interpreter {
   /**
    * A test on the fields of one key read from the database (`isKey` tells the key's expression):
    * `fk["constrained_columns"] == ["user_id"]`, `"user_id" in fk["constrained_columns"]`, `fk["referred_table"] ==
-   * "users"`, a unique constraint's `uc["column_names"] == ["name"]`, under `not`, `and` and `or`; undefined for
-   * anything else.
+   * "users"`, a unique constraint's `uc["column_names"] == ["name"]`, whether it has a name (`fk.get("name")`), under
+   * `not`, `and` and `or`; undefined for anything else.
    */
   private keyTest(e: Expr, frame: Frame, isKey: (x: Expr) => boolean): KeyTest | undefined {
     if (e.k === 'not') {
@@ -1574,12 +1590,14 @@ class Interpreter {
       const tests = e.values.map((v) => this.keyTest(v, frame, isKey));
       return tests.every((t): t is KeyTest => !!t) ? { k: e.op, tests } : undefined;
     }
-    if (e.k !== 'compare' || e.ops.length !== 1) return undefined;
-    const [op, left, right] = [e.ops[0], e.left, e.comparators[0]];
     const fieldOf = (x: Expr): string | undefined => {
       const f = keyFieldOf(x);
       return f && isKey(f.base) ? f.field : undefined;
     };
+    // `fk.get("name")` as a test: whether the database lists the key with a name.
+    if (fieldOf(e) === 'name') return { k: 'named' };
+    if (e.k !== 'compare' || e.ops.length !== 1) return undefined;
+    const [op, left, right] = [e.ops[0], e.left, e.comparators[0]];
     const negated = (test: KeyTest, not: boolean): KeyTest => (not ? { k: 'not', test } : test);
     if (op === 'in' || op === 'not in') {
       if (!COLUMNS_FIELDS.has(fieldOf(right) ?? '')) return undefined;
@@ -1882,7 +1900,8 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
   if (op.kind === 'legacy_alter_table') return false;
   if (!tablesOf(op)?.length) return true;
   if (what.table !== undefined && !ownTableKeys(op).includes(tableKey(what.table, what.schema))) return false;
-  if (what.column !== undefined || what.enumType !== undefined) return !INDEX_OR_CONSTRAINT_OPS.has(op.kind);
+  if (what.column !== undefined) return !INDEX_OR_CONSTRAINT_OPS.has(op.kind) && mayChangeColumn(op, what.column);
+  if (what.enumType !== undefined) return !INDEX_OR_CONSTRAINT_OPS.has(op.kind);
   if (what.index !== undefined) {
     const other = op.kind === 'create_index' ? op.index?.name : op.kind === 'drop_index' ? op.name : undefined;
     return other === undefined || other === what.index;
@@ -1895,6 +1914,20 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
   // primary key.
   if (what.uniqueOn || what.primaryKey) return true;
   return changesTableExistence(op);
+}
+
+/** Whether an op on a column's table may make, drop or rename that column (one on another column does not). */
+function mayChangeColumn(op: MigrationOp, column: string): boolean {
+  switch (op.kind) {
+    case 'add_column':
+      return op.column?.spec.name === undefined || op.column.spec.name === column;
+    case 'drop_column':
+      return op.column === undefined || op.column === column;
+    case 'alter_column':
+      return op.column === undefined || op.column === column || op.changes.newName === column;
+    default:
+      return true;
+  }
 }
 
 /**

@@ -928,27 +928,31 @@ class ModelReader {
     const alternatives = (args.alternatives ?? []).map((alt) => new Set(itemsOf(alt).map(exprText)));
     const mainTexts = new Set(items.map(exprText));
     const otherwise = (args.alternatives ?? []).flatMap(itemsOf).filter((item) => !mainTexts.has(exprText(item)));
-    for (const item of [...items, ...otherwise]) {
+    for (const written of [...items, ...otherwise]) {
+      // A constraint made once and named (`account_unique = UniqueConstraint(...)`, here or in another module).
+      const bound = written.k === 'name' ? this.resolver.resolve(args.file, written, args.locals) : undefined;
+      const item = bound?.t === 'expr' ? bound.e : written;
       if (item.k !== 'call') continue;
-      const text = exprText(item);
+      const at: EvalContext = bound?.t === 'expr' ? this.ctx(bound.file) : ctx;
+      const text = exprText(written);
       const undecided = !mainTexts.has(text) || alternatives.some((alt) => !alt.has(text));
       // `Index(...).ddl_if(dialect="postgresql")` exists only on that dialect.
       let call = item;
       let dialects: string[] | undefined;
       while (call.fn.k === 'attr' && call.fn.name === 'ddl_if' && call.fn.obj.k === 'call') {
-        dialects = evalStringList(this.resolver, args.file, keywordArg(call, 'dialect'), args.locals);
+        dialects = evalStringList(this.resolver, at.file, keywordArg(call, 'dialect'), at.locals);
         call = call.fn.obj;
       }
-      const origin = { file: args.file, span: item.s };
-      const helper = calleeName(ctx, call) === undefined ? this.resolver.resolve(args.file, call.fn, args.locals) : undefined;
+      const origin = { file: args.file, span: written.s };
+      const helper = calleeName(at, call) === undefined ? this.resolver.resolve(at.file, call.fn, at.locals) : undefined;
       if (helper?.t !== 'def') {
-        this.applyConstraint(plan, ctx, call, origin, dialects, undecided);
+        this.applyConstraint(plan, at, call, origin, dialects, undecided);
         continue;
       }
       // A project helper that returns the constraint (`def gin_index(name, column): return Index(...)`); one that
       // returns it only under a condition (None otherwise) gives an index the migrations may or may not make.
       const returns = returnedCalls(helper.def.body);
-      const inner: EvalContext = { resolver: this.resolver, file: helper.file, locals: helperArguments(ctx, helper.def, helper.file, call) };
+      const inner: EvalContext = { resolver: this.resolver, file: helper.file, locals: helperArguments(at, helper.def, helper.file, call) };
       for (const { call: made, conditional } of returns) this.applyConstraint(plan, inner, made, origin, dialects, undecided || conditional || returns.length > 1);
     }
   }
