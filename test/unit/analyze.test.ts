@@ -200,6 +200,13 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual((await drift(models, upgrade, { ...constraints, 'app/constraints.py': constraints['app/constraints.py'].replace('uq_users_account', 'uq_account') })).sort(), ['extra-unique users.account', 'missing-unique users.account']);
   });
 
+  it("says why a unique constraint on a primary key's columns is missing: PostgreSQL leaves it out of CREATE TABLE (app-api)", async () => {
+    const models = 'class Streak(Base):\n    __tablename__ = "streaks"\n    user_id = sa.Column(sa.Integer, primary_key=True)\n    __table_args__ = (sa.UniqueConstraint("user_id", name="uq_streaks_user_id"),)\n';
+    const upgrade = 'op.create_table("streaks", sa.Column("user_id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("user_id"), sa.UniqueConstraint("user_id", name="uq_streaks_user_id"))';
+    const found = await analysis(upgrade, { 'app/models.py': modelFile(models), 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n' });
+    assert.deepEqual(found.map((f) => f.message.replace(/ \(head \w+\)/, '')), ['Unique constraint "uq_streaks_user_id" on (user_id) of "streaks" is not in the migrations: the model makes one on the columns of its primary key too, and Alembic adds it (PostgreSQL leaves one written beside the primary key out of CREATE TABLE).']);
+  });
+
   it('takes an index name PostgreSQL cut to 63 bytes for the whole name written in SQL (prefect)', async () => {
     const long = 'ix_flow_run__scheduler_deployment_id_auto_scheduled_next_scheduled_start_time';
     const models = `${USERS}      a = sa.Column(sa.Integer)\n      __table_args__ = (sa.Index("${long.slice(0, 63)}", "a"),)\n`;

@@ -567,7 +567,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
     // One on the primary key's columns too (`primary_key=True, unique=True`): SQLAlchemy makes the constraint, and
     // Alembic adds it where the database lacks it.
     const renamed = renamedUnique(uq, mig.uniques);
-    const onKey = renamed ? `: their unique constraint on these columns is named "${renamed.name}"` : sameSet(uq.columns, model.primaryKey) ? ': the model makes one beside its primary key (unique=True on a primary key column), and Alembic adds it' : '';
+    const leftOut = d.dialect === 'postgresql' ? ' (PostgreSQL leaves one written beside the primary key out of CREATE TABLE)' : '';
+    const onKey = renamed ? `: their unique constraint on these columns is named "${renamed.name}"` : sameSet(uq.columns, model.primaryKey) ? `: the model makes one on the columns of its primary key too, and Alembic adds it${leftOut}` : '';
     push({ kind: 'add-unique', model, unique: uq }, 'missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText})${onKey}.`, singleColumn(uq.columns));
   }
   for (const uq of mig.uniques) {
