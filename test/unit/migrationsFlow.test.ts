@@ -639,6 +639,20 @@ describe('migrations: branches', () => {
     }
   });
 
+  it("takes a type change one arm writes in SQL and the other with alter_column as done (InvoiceManager's password length)", async () => {
+    const r = await replay({ 'v/a.py': rev('a', null, 'op.create_table("user", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("password", sa.String(80), nullable=False))'), 'v/b.py': rev('b', 'a', `
+      bind = op.get_bind()
+      if bind.dialect.name == "postgresql":
+          op.execute('ALTER TABLE "user" ALTER COLUMN password TYPE VARCHAR(255)')
+      else:
+          op.alter_column("user", "password", existing_type=sa.String(length=80), type_=sa.String(length=255), existing_nullable=False)
+    `) });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    const password = table(r, 'user').columns.get('password')!;
+    assert.equal(table(r, 'user').uncertain, undefined);
+    assert.deepEqual([password.type?.family, password.type?.args.length, password.nullable, password.unknown], ['VARCHAR', 255, false, undefined]);
+  });
+
   it("decides a test on the engine URL's drivername prefix or backend name as a test on the dialect (resultsdb)", async () => {
     const files = { 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
       if op.get_bind().engine.url.drivername.startswith("postgresql"):

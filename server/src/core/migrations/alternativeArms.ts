@@ -130,13 +130,14 @@ function withEnumTypesOfBoth<T extends AddColumn | AlterColumn>(merged: T, other
 }
 
 /**
- * One alter_column for two that change a column alike, whether through `op` or a batch (mealie's `if is_postgres():
- * op.alter_column(...) else: batch_op.alter_column(...)`). What MySQL would also restate is that of the arm read for a
- * database that may be MySQL (an arm read for PostgreSQL has none).
+ * One alter_column for two that change a column alike, whether through `op`, a batch or SQL (mealie's `if
+ * is_postgres(): op.alter_column(...) else: batch_op.alter_column(...)`; `op.execute("ALTER TABLE ... TYPE
+ * VARCHAR(255)")` in PostgreSQL's arm). What MySQL would also restate is that of the arm read for a database that may
+ * be MySQL (an arm read for PostgreSQL has none).
  */
 function mergeAlters(a: AlterColumn, b: AlterColumn): AlterColumn | undefined {
-  const alike = (x: AlterColumn): string => shape({ ...x, via: undefined, origin: undefined, changes: { ...x.changes, onMysql: undefined, type: undefined, typeAlternatives: undefined } });
-  if ((a.via !== 'op' && a.via !== 'batch_op') || (b.via !== 'op' && b.via !== 'batch_op') || alike(a) !== alike(b)) return undefined;
+  const alike = (x: AlterColumn): string => shape({ ...x, via: undefined, caller: undefined, origin: undefined, changes: { ...x.changes, onMysql: undefined, type: undefined, typeAlternatives: undefined } });
+  if (!ALTER_WAYS.has(a.via) || !ALTER_WAYS.has(b.via) || alike(a) !== alike(b)) return undefined;
   const [mine, theirs] = [a.changes.onMysql, b.changes.onMysql];
   if (mine && theirs && shape(mine, true) !== shape(theirs, true)) return undefined;
   // Both change the type, or neither; to two types, each arm's is one of the column's (`typeAlternatives`).
@@ -146,6 +147,9 @@ function mergeAlters(a: AlterColumn, b: AlterColumn): AlterColumn | undefined {
   const merged = !typeAlternatives && (mine || !theirs) ? a : { ...a, changes: { ...a.changes, ...(theirs && !mine ? { onMysql: theirs } : {}), ...(typeAlternatives ? { typeAlternatives } : {}) } };
   return withEnumTypesOfBoth(merged, b);
 }
+
+/** The ways of writing an alter_column whose changes are all read (not code run by `exec()` or a helper call). */
+const ALTER_WAYS = new Set<MigrationOp['via']>(['op', 'batch_op', 'execute']);
 
 /** The first column with what it and the second give differently marked undecided, or undefined when they differ in more. */
 function mergeColumns(x: ColumnSpec, y: ColumnSpec): ColumnSpec | undefined {
