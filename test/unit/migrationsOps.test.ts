@@ -624,6 +624,22 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.deepEqual(r.findings.map((f) => f.message.replace(/`.*`/, 'X')), ['op.drop_constraint: could not evaluate the constraint name X statically.']);
   });
 
+  it('makes again a foreign key that a drop of a key it could not name may have dropped, without calling it a duplicate (invenio-accounts)', async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("role", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id", name="pk_role"))
+        op.create_table("userrole", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("role_id", sa.Integer()), sa.ForeignKeyConstraint(["role_id"], ["role.id"], name="fk_userrole_role_id"))
+      `),
+      'v/b.py': rev('b', 'a', `
+        for fk in get_referencing_foreign_keys(Role):
+            op.drop_constraint(fk.constraint.name, fk.constraint.table.name, type_="foreignkey")
+        op.create_foreign_key("fk_userrole_role_id", "userrole", "role", ["role_id"], ["id"], ondelete="CASCADE")
+      `, 'from sqlalchemy_utils import get_referencing_foreign_keys\nfrom app.models import Role'),
+    });
+    assert.deepEqual(r.findings.map((f) => f.code), ['unresolved']);
+    assert.deepEqual(table(r, 'userrole').foreignKeys.map((k) => `${k.name} ${k.ondelete}`), ['fk_userrole_role_id CASCADE']);
+  });
+
   it('knows the name PostgreSQL gave an unnamed constraint when it was made, through renames, numbered and cut to 63 bytes', async () => {
     const long = 'hierarchy_node_by_connector_credential_pair';
     const r = await replay({

@@ -557,8 +557,9 @@ class SchemaReplay {
         if ((op.constraint.kind === 'unique' || op.constraint.kind === 'primary') && op.constraint.usingIndex !== undefined) return this.constraintFromIndex(table, op.constraint, op.constraint.usingIndex, op);
         const { name } = op.constraint;
         const same = name !== undefined && op.constraint.kind !== 'primary' ? [...table.uniques, ...table.foreignKeys, ...table.checks].find((c) => c.name === name) : undefined;
-        if (same && (op.via === 'batch_op' || ('useAlter' in same && same.useAlter))) {
-          // Batch mode keeps one constraint of a name, the last made; a use_alter key of create_table is made now.
+        if (same && (op.via === 'batch_op' || ('useAlter' in same && same.useAlter) || ('maybeDropped' in same && same.maybeDropped))) {
+          // Batch mode keeps one constraint of a name, the last made; a use_alter key of create_table is made now; a
+          // key a drop this check could not name may have dropped is made again (invenio-accounts).
           table.uniques = table.uniques.filter((c) => c !== same);
           table.foreignKeys = table.foreignKeys.filter((c) => c !== same);
           table.checks = table.checks.filter((c) => c !== same);
