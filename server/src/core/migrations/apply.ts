@@ -1154,7 +1154,8 @@ class SchemaReplay {
   private dropReflectedKeys(table: TableDef, key: ReflectedKey, op: MigrationOp): void {
     if (key.kind === 'unique') return this.dropReflectedUniques(table, key, op);
     const read = this.keysRead(table, key);
-    const picked = read.keys.filter((fk) => keyPicked(key.test, fk, this.database()));
+    const database = this.database();
+    const picked = read.keys.filter((fk) => keyPicked(key.test, fk, database));
     table.foreignKeys = table.foreignKeys.filter((fk) => !picked.includes(fk));
     read.dropped ??= new Set();
     for (const fk of picked) {
@@ -1168,10 +1169,10 @@ class SchemaReplay {
    * table's own are those read), and on MySQL the unique indexes picked, which it lists as unique constraints too.
    */
   private dropReflectedUniques(table: TableDef, key: ReflectedKey, op: MigrationOp): void {
-    table.uniques = table.uniques.filter((u) => !keyPicked(key.test, u, this.database()));
-    const indexes = table.indexes.filter((i) => i.unique && keyPicked(key.test, i, this.database()));
-    if (indexes.length === 0) return;
     const database = this.database();
+    table.uniques = table.uniques.filter((u) => !keyPicked(key.test, u, database));
+    const indexes = table.indexes.filter((i) => i.unique && keyPicked(key.test, i, database));
+    if (indexes.length === 0) return;
     if (database === 'mysql') table.indexes = table.indexes.filter((i) => !indexes.includes(i));
     else if (database === undefined) {
       if (!table.uncertainConstraints && !this.quiet()) this.report('unresolved', `${label(op)}: MySQL lists unique index "${indexes[0].name}" among the unique constraints the revision reads, other databases do not: whether it is dropped cannot be told where the database is not known; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
@@ -1185,7 +1186,8 @@ class SchemaReplay {
    */
   private remakeReflectedKeys(table: TableDef, { key, set }: KeyRemade, origin: SourceRef): void {
     const { keys, dropped } = this.keysRead(table, key);
-    for (const fk of keys.filter((k) => keyPicked(key.test, k, this.database()) && (!dropped || dropped.has(k)))) {
+    const database = this.database();
+    for (const fk of keys.filter((k) => keyPicked(key.test, k, database) && (!dropped || dropped.has(k)))) {
       const made: ForeignKeyDef = { ...fk, origin };
       delete made.maybeDropped;
       if (set.refTable !== undefined) made.refTable = set.refTable;

@@ -897,12 +897,10 @@ class Interpreter {
           const name = literal && evalLiteral(this.resolver, frame.file, literal, frame.locals);
           const names = isPlainName(name) ? this.inspected(comp.iter, frame, read, depth + 1) : undefined;
           if (names && names.k !== 'tables') return { k: 'exists', what: named(names, name as string) };
-          // `any(t == "users" for t in inspector.get_table_names())`: `"users" in ...`.
+          // `any(t == "users" for t in inspector.get_table_names())` is `"users" in inspector.get_table_names()`.
           const isTarget = (x: Expr): boolean => comp.target.k === 'name' && x.k === 'name' && x.id === comp.target.id;
           const item = isTarget(left) ? right : isTarget(right) ? left : undefined;
-          const value = item && evalLiteral(this.resolver, frame.file, item, frame.locals);
-          const listed = isPlainName(value) ? this.databaseNames(comp.iter, frame, read, depth + 1) : undefined;
-          return listed ? { k: 'exists', what: named(listed, value as string) } : undefined;
+          return item && this.databaseTest({ k: 'compare', left: item, ops: ['in'], comparators: [comp.iter], s: e.s }, frame, read, depth + 1);
         }
         const query = this.fetchedFromCatalog(e, frame, read, depth + 1, true);
         if (query) return { k: 'exists', what: query.what };
@@ -1050,13 +1048,12 @@ class Interpreter {
         const then = answer(s.body[0].value);
         if (!when || !then) return undefined;
         guards.push([when, then]);
-      } else if (s.k === 'for' && s.body.length === 1 && s.body[0].k === 'if' && s.body[0].orelse.length === 0 && s.body[0].body.length === 1 && s.body[0].body[0].k === 'return' && s.body[0].body[0].value) {
+      } else if (s.k === 'for' && returnOnMatch(s)) {
         // `for ix in inspector.get_indexes(t): if ix["name"] == name: return True`: the `any(...)` of the test.
-        const found = s.body[0];
-        const returned = found.body[0];
-        const any: Expr = { k: 'call', fn: { k: 'name', id: 'any', s: s.s }, args: [{ k: 'comp', elt: found.test, target: s.target, iter: s.iter, conds: [], s: s.s }], kw: [], s: s.s };
+        const { test, value } = returnOnMatch(s)!;
+        const any: Expr = { k: 'call', fn: { k: 'name', id: 'any', s: s.s }, args: [{ k: 'comp', elt: test, target: s.target, iter: s.iter, conds: [], s: s.s }], kw: [], s: s.s };
         const when = this.databaseTest(any, inner, read, depth + 1);
-        const then = returned.k === 'return' && returned.value ? answer(returned.value) : undefined;
+        const then = answer(value);
         if (!when || !then) return undefined;
         guards.push([when, then]);
       } else if (s.k === 'return') {
@@ -2004,6 +2001,13 @@ const ROW_FETCHES = new Set(['fetchone', 'first', 'scalar', 'one_or_none', 'scal
 const VALUE_FETCHES = new Set(['scalar', 'scalar_one_or_none']);
 /** Builtins that keep the items of the one sequence they are given. */
 const SEQUENCE_BUILTINS = new Set(['set', 'frozenset', 'list', 'tuple', 'sorted']);
+
+/** The test and the returned value of a loop whose body is only `if <test>: return <value>`. */
+function returnOnMatch(loop: Extract<Stmt, { k: 'for' }>): { test: Expr; value: Expr } | undefined {
+  const [only] = loop.body;
+  const returned = loop.body.length === 1 && only.k === 'if' && only.orelse.length === 0 && only.body.length === 1 ? only.body[0] : undefined;
+  return returned?.k === 'return' && returned.value && only.k === 'if' ? { test: only.test, value: returned.value } : undefined;
+}
 
 /** Whether an expression is an empty list or tuple (`[]`, `()`). */
 function isEmptySequence(e: Expr): boolean {
