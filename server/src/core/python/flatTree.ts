@@ -285,6 +285,12 @@ export class FlatTree {
     return NO_NODE;
   }
 
+  /** The next named child of the node's parent after this node, or NO_NODE: with firstNamedChild, a walk of the named children that makes no list. */
+  nextNamedSibling(n: number): number {
+    for (let c = this.d.afters[n], end = this.d.afters[this.d.parents[n]]; c < end; c = this.d.afters[c]) if (this.isNamed(c)) return c;
+    return NO_NODE;
+  }
+
   /** The first child in the given field, or NO_NODE. */
   child(n: number, field: number): number {
     if (field === 0) return NO_NODE;

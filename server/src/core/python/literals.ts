@@ -14,15 +14,19 @@ const MAX_DEPTH = 30;
  * Returns undefined for anything that would need running code.
  */
 export function evalLiteral(resolver: Resolver, file: string, e: Expr, locals?: Locals, depth = 0): Literal | undefined {
-  if (constants) return evaluate(resolver, file, e, locals, depth);
-  constants = new Map();
+  if (evaluating) return evaluate(resolver, file, e, locals, depth);
+  evaluating = true;
   comprehensionItemsLeft = MAX_COMPREHENSION_WORK;
   try {
     return evaluate(resolver, file, e, locals, depth);
   } finally {
+    evaluating = false;
     constants = undefined;
   }
 }
+
+/** Whether an outermost `evalLiteral` is under way (the evaluation of a module constant inside it shares its memo). */
+let evaluating = false;
 
 /** Items all the comprehensions of one outermost evaluation may go through (nested ones multiply). */
 const MAX_COMPREHENSION_WORK = 100_000;
@@ -30,7 +34,8 @@ let comprehensionItemsLeft = MAX_COMPREHENSION_WORK;
 
 /**
  * The module constants an outermost `evalLiteral` has evaluated, by their expression: a comprehension that tests each
- * item against a constant (`[p for p in ALL if p not in SKIP]`) evaluates that constant once, not once per item.
+ * item against a constant (`[p for p in ALL if p not in SKIP]`) evaluates that constant once, not once per item. Made
+ * at the first constant (most evaluations, of a literal, need none).
  */
 let constants: Map<Expr, Literal> | undefined;
 
@@ -113,7 +118,7 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
       const known = constant ? constants?.get(bound.e) : undefined;
       if (known !== undefined) return known;
       const v = again(bound.e, bound.file, undefined);
-      if (v !== undefined && constant) constants?.set(bound.e, v);
+      if (v !== undefined && constant) (constants ??= new Map()).set(bound.e, v);
       return v;
     }
     case 'attr': {

@@ -203,6 +203,13 @@ class Converter {
   private functionDepth = 0;
   /** The id of each field the converter reads. */
   private readonly f: Record<(typeof FIELDS)[number], number>;
+  /**
+   * Where the statements, expressions and keywords of the lists being converted gather, each list then copied out at
+   * its length: an array grown by push from empty keeps room for 17 items, and the syntax of model files is kept.
+   */
+  private readonly stmts: Stmt[] = [];
+  private readonly exprs: Expr[] = [];
+  private readonly kws: Keyword[] = [];
 
   constructor(private readonly t: FlatTree) {
     this.f = Object.fromEntries(FIELDS.map((n) => [n, t.fieldId(n)])) as Converter['f'];
@@ -216,13 +223,17 @@ class Converter {
     this.classDepth = 0;
     this.everyMethod = IMPORTS_ALEMBIC.test(this.t.textOf(0));
     this.functionDepth = 0;
+    this.stmts.length = 0;
+    this.exprs.length = 0;
+    this.kws.length = 0;
     return this.block(0);
   }
 
   private block(node: number): Stmt[] {
-    const out: Stmt[] = [];
-    for (const child of this.t.namedChildren(node)) this.statement(child, out);
-    return out;
+    const t = this.t;
+    const base = this.stmts.length;
+    for (let child = t.firstNamedChild(node); child !== NO_NODE; child = t.nextNamedSibling(child)) this.statement(child, this.stmts);
+    return takeFrom(this.stmts, base);
   }
 
   private text(n: number): string {
@@ -261,7 +272,7 @@ class Converter {
         for (const child of t.namedChildren(n)) this.statement(child, out);
         return;
       case 'expression_statement': {
-        for (const child of t.namedChildren(n)) {
+        for (let child = t.firstNamedChild(n); child !== NO_NODE; child = t.nextNamedSibling(child)) {
           const type = t.type(child);
           if (type === 'assignment') out.push(this.assignment(child));
           else if (type === 'augmented_assignment') {
@@ -434,10 +445,12 @@ class Converter {
     if (nameNode === NO_NODE) return;
     const type = t.type(n);
     if (type === 'class_definition') {
-      const bases: Expr[] = [];
-      const kw: Keyword[] = [];
+      const base = this.exprs.length;
+      const kwBase = this.kws.length;
       const sup = t.child(n, this.f.superclasses);
-      if (sup !== NO_NODE) this.argumentList(sup, bases, kw);
+      if (sup !== NO_NODE) this.argumentList(sup);
+      const bases = takeFrom(this.exprs, base);
+      const kw = takeFrom(this.kws, kwBase);
       this.classDepth++;
       // A class body is no function body, though a function holds it (a factory's model, a class in upgrade()).
       const outerFunctions = this.functionDepth;
@@ -520,26 +533,26 @@ class Converter {
 
   private assignment(n: number): Stmt {
     const t = this.t;
-    const targets: Expr[] = [];
+    const base = this.exprs.length;
     let cur = n;
     let ann: Expr | undefined;
     let value: Expr | undefined;
     // `a = b = value` nests assignments on the right.
     while (cur !== NO_NODE && t.type(cur) === 'assignment') {
       const left = t.child(cur, this.f.left);
-      if (left !== NO_NODE) targets.push(this.expr(left));
+      if (left !== NO_NODE) this.exprs.push(this.expr(left));
       const type = t.child(cur, this.f.type);
       if (type !== NO_NODE && !ann) ann = this.expr(type);
       const right = t.child(cur, this.f.right);
       if (right !== NO_NODE && t.type(right) === 'assignment') cur = right;
       else {
         // In a function, `schema = a if c else b` is the statement `if c: schema = a` / `else: schema = b` (rucio).
-        if (right !== NO_NODE && this.functionDepth > 0 && !ann) return this.conditionalAssignment(targets, right, this.span(n));
+        if (right !== NO_NODE && this.functionDepth > 0 && !ann) return this.conditionalAssignment(takeFrom(this.exprs, base), right, this.span(n));
         value = right !== NO_NODE ? this.expr(right) : undefined;
         cur = NO_NODE;
       }
     }
-    return { k: 'assign', targets, ann, value, s: this.span(n) };
+    return { k: 'assign', targets: takeFrom(this.exprs, base), ann, value, s: this.span(n) };
   }
 
   /** An assignment of `value`, as an `if` statement when the value is a conditional expression (each branch in turn). */
@@ -551,18 +564,19 @@ class Converter {
     return { k: 'if', test: this.expr(test), body: [this.conditionalAssignment(targets, body, s)], orelse: [this.conditionalAssignment(targets, orelse, s)], s, ternary: true };
   }
 
-  private argumentList(n: number, args: Expr[], kw: Keyword[]): void {
+  /** The arguments of a call or class statement, onto `exprs` (positional) and `kws` (keywords and `**` splats). */
+  private argumentList(n: number): void {
     const t = this.t;
-    for (const a of t.namedChildren(n)) {
+    for (let a = t.firstNamedChild(n); a !== NO_NODE; a = t.nextNamedSibling(a)) {
       const type = t.type(a);
       if (type === 'comment') continue;
       if (type === 'keyword_argument') {
         const name = t.child(a, this.f.name);
         const value = t.child(a, this.f.value);
-        if (name !== NO_NODE && value !== NO_NODE) kw.push({ name: this.text(name), value: this.expr(value) });
+        if (name !== NO_NODE && value !== NO_NODE) this.kws.push({ name: this.text(name), value: this.expr(value) });
       } else if (type === 'dictionary_splat') {
-        kw.push({ name: null, value: this.expr(this.firstNamedOrSelf(a)) });
-      } else args.push(this.expr(a));
+        this.kws.push({ name: null, value: this.expr(this.firstNamedOrSelf(a)) });
+      } else this.exprs.push(this.expr(a));
     }
   }
 
@@ -603,10 +617,12 @@ class Converter {
         const fn = t.child(n, f.function);
         const argsNode = t.child(n, f.arguments);
         if (fn === NO_NODE) return this.other(n);
-        const args: Expr[] = [];
-        const kw: Keyword[] = [];
-        if (argsNode !== NO_NODE && t.type(argsNode) === 'argument_list') this.argumentList(argsNode, args, kw);
-        else if (argsNode !== NO_NODE) args.push(this.expr(argsNode));
+        const base = this.exprs.length;
+        const kwBase = this.kws.length;
+        if (argsNode !== NO_NODE && t.type(argsNode) === 'argument_list') this.argumentList(argsNode);
+        else if (argsNode !== NO_NODE) this.exprs.push(this.expr(argsNode));
+        const args = takeFrom(this.exprs, base);
+        const kw = takeFrom(this.kws, kwBase);
         return { k: 'call', fn: this.expr(fn), args, kw, s: this.span(n) };
       }
       case 'string':
@@ -777,12 +793,27 @@ class Converter {
 
   private items(n: number): Expr[] {
     const t = this.t;
-    const out: Expr[] = [];
-    for (const c of t.namedChildren(n)) if (t.type(c) !== 'comment') out.push(this.expr(c));
-    return out;
+    const base = this.exprs.length;
+    for (let c = t.firstNamedChild(n); c !== NO_NODE; c = t.nextNamedSibling(c)) if (t.type(c) !== 'comment') this.exprs.push(this.expr(c));
+    return takeFrom(this.exprs, base);
   }
 
   private string(n: number): Expr {
+    const t = this.t;
+    // Most literals are a plain quote, at most one run of text and the closing quote: read without the general case's lists.
+    const start = n + 1;
+    if (start < t.size && t.parent(start) === n && t.type(start) === 'string_start' && PLAIN_QUOTES.has(t.textOf(start))) {
+      const content = t.nextNamedSibling(start);
+      const end = content !== NO_NODE && t.type(content) === 'string_content' ? t.nextNamedSibling(content) : content;
+      if (end !== NO_NODE && t.type(end) === 'string_end' && t.nextNamedSibling(end) === NO_NODE) {
+        return { k: 'str', v: end === content ? '' : decodeEscapes(this.text(content)), s: this.span(n) };
+      }
+    }
+    return this.anyString(n);
+  }
+
+  /** A string literal of any form: prefixes (raw, f-strings with their interpolations), several runs of text. */
+  private anyString(n: number): Expr {
     const t = this.t;
     const children = t.namedChildren(n);
     const startAt = children.find((c) => t.type(c) === 'string_start');
@@ -808,6 +839,17 @@ class Converter {
     if (merged.every((p) => typeof p === 'string')) return { k: 'str', v: merged.join(''), s: this.span(n) };
     return { k: 'fstr', parts: merged, s: this.span(n) };
   }
+}
+
+/** The opening quotes of a literal without a prefix. */
+const PLAIN_QUOTES = new Set(["'", '"', "'''", '"""']);
+
+/** The items a list gathered on `stack` from `base` on, as an array of their own; the stack shrinks back to `base`. */
+function takeFrom<T>(stack: T[], base: number): T[] {
+  if (stack.length === base) return [];
+  const out = stack.slice(base);
+  stack.length = base;
+  return out;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '\n': '', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };

@@ -81,6 +81,13 @@ export class Resolver {
   private readonly libraryNames = new Map<string, string>();
   /** The answer of findModule for each dotted name that does not depend on the importing file. */
   private readonly foundModules = new Map<string, string | undefined>();
+  /**
+   * What an import binding of a library name resolves to (`import sqlalchemy as sa`, `from sqlalchemy import Column`),
+   * and the library names reached from such a value (`sa.Column`): the same objects at every lookup, which no file of
+   * the project can change (a binding belongs to one version of its file's syntax).
+   */
+  private readonly libraryValues = new WeakMap<object, Value>();
+  private readonly libraryMembers = new Map<string, Map<string, Value>>();
 
   constructor(private readonly source: ModuleSource) {
     this.fileSet = new Set(source.files());
@@ -236,9 +243,13 @@ export class Resolver {
     }
     switch (b.k) {
       case 'import':
-        return this.moduleValue(b.module, file);
-      case 'from':
-        return this.fromImported(file, b, depth);
+      case 'from': {
+        const known = this.libraryValues.get(b);
+        if (known) return known;
+        const value = b.k === 'import' ? this.moduleValue(b.module, file) : this.fromImported(file, b, depth);
+        if (value.t === 'ext' && (b.k === 'import' || this.moduleFile(b) === undefined)) this.libraryValues.set(b, value);
+        return value;
+      }
       case 'class':
         return { t: 'class', file, cls: b.cls };
       case 'def':
@@ -311,8 +322,17 @@ export class Resolver {
   /** The attribute `name` of a resolved value. */
   member(owner: Value, name: string, depth = 0): Value {
     switch (owner.t) {
-      case 'ext':
-        return { t: 'ext', q: `${owner.q}.${name}` };
+      case 'ext': {
+        let members = this.libraryMembers.get(owner.q);
+        if (!members) {
+          // A project reaches a few hundred library names; the bound only guards against the unusual.
+          if (this.libraryMembers.size > 10_000) this.libraryMembers.clear();
+          this.libraryMembers.set(owner.q, (members = new Map()));
+        }
+        let value = members.get(name);
+        if (!value) members.set(name, (value = { t: 'ext', q: `${owner.q}.${name}` }));
+        return value;
+      }
       case 'module': {
         const v = this.lookup(owner.file, name, depth + 1);
         if (v.t !== 'unknown') return v;
