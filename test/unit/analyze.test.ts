@@ -340,6 +340,12 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     const codes = async (models: string, upgrade: string): Promise<string[][]> => Promise.all(urls.map(async (url) => (await warningCodes(url, models, upgrade)).sort()));
     assert.deepEqual(await codes(indexed, byConstraint), [['extra-unique', 'missing-index'], ['extra-unique', 'missing-index'], [], []]);
     assert.deepEqual(await codes(constrained, byIndex), [['extra-index', 'missing-unique'], ['extra-index', 'missing-unique'], [], []]);
+    // A migration that made both: the model's unique index is the index, and the constraint is one more on any database.
+    const both = `${byIndex}\nop.create_unique_constraint("uq_clients_key_id", "clients", ["key_id"])`;
+    assert.deepEqual(await codes(indexed, both), [['extra-unique'], ['extra-unique'], ['extra-unique'], ['extra-unique']]);
+    // So with the migration's index of that name not unique: it is the index the model's differs from.
+    const apart = ['extra-index', 'extra-unique', 'missing-index'];
+    assert.deepEqual(await codes(indexed, both.replace(', unique=True)', ')')), [apart, apart, apart, apart]);
     const message = (await analysis(byConstraint, { 'app/models.py': indexed })).find((f) => f.code === 'missing-index')?.message;
     assert.equal(message, 'Unique index "ix_clients_key_id" on (key_id) of "clients" is not in the migrations (head a1); a unique constraint on these columns is no index to Alembic.');
   });
@@ -2768,6 +2774,30 @@ def upgrade():
     const create = 'op.create_table("project", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     const findings = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(findings, ['warning type-mismatch project.email: Type of "project.email" differs: the model has sa.String(64), the migrations have sa.String(length=128) (head a2).']);
+  });
+
+  it("takes as done a constraint both arms of an undecided dialect test drop, each in a try: of its own (mindsdb)", async () => {
+    const models = modelFile('class Project(Base):\n    __tablename__ = "project"\n    id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.String(50))\n');
+    const second = (sqliteArm: string, otherArm: string): string => `from alembic import op
+import sqlalchemy as sa
+revision = "a2"
+down_revision = "a1"
+
+def upgrade():
+    if op.get_bind().dialect.name == "sqlite":
+${sqliteArm}
+    else:
+${otherArm}
+`;
+    const inTry = (op: string): string => `        try:\n            ${op}\n        except Exception:\n            pass`;
+    const batchDrop = 'with op.batch_alter_table("project") as batch_op:\n                batch_op.drop_constraint("uq_project_name", type_="unique")';
+    const opDrop = 'op.drop_constraint("uq_project_name", "project", type_="unique")';
+    const create = 'op.create_table("project", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(50)), sa.PrimaryKeyConstraint("id"), sa.UniqueConstraint("name", name="uq_project_name"))';
+    const run = async (text: string): Promise<string[]> => described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': text }));
+    assert.deepEqual(await run(second(inTry(batchDrop), inTry(opDrop))), []);
+    // Arms that do otherwise stay undecided, in a try: or not.
+    const other = await run(second(inTry(batchDrop), inTry('op.drop_column("project", "name")')));
+    assert.deepEqual(other.map((f) => f.split(':')[0]), ['information unresolved project', 'information unresolved project.name']);
   });
 
 

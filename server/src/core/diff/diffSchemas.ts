@@ -320,9 +320,12 @@ function diffTable(d: TableDiff): void {
     if (d.uncertain.some((o) => o.kind === 'drop_column' && o.table !== undefined && o.column === col.name)) continue;
     const other = mig.columns.get(col.name);
     if (!other) {
+      // Of a table the migrations do not fully know, only a column they surely dropped is known to be missing.
+      const dropped = mig.partial ? mig.droppedColumns?.get(col.name) : undefined;
       // An op on a table that could not be read may have added it, or renamed a column to it (neutron's tenant_id).
-      if (mig.partial || mayExplain('add_column', col.name) || d.uncertain.some((o) => o.kind === 'alter_column' && o.name === col.name)) continue;
-      push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" is not in the migrations (${headText}).`, col.name, { origin: mig.origin, message: `table "${t}" is created here` });
+      if ((mig.partial && !dropped) || mayExplain('add_column', col.name) || d.uncertain.some((o) => o.kind === 'alter_column' && o.name === col.name)) continue;
+      if (dropped) push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" is dropped by the migrations and not added again (${headText}).`, col.name, { origin: dropped, message: `column "${t}.${col.name}" is dropped here` });
+      else push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" is not in the migrations (${headText}).`, col.name, { origin: mig.origin, message: `table "${t}" is created here` });
       continue;
     }
     const lastChange = (other.history ?? []).at(-1);
@@ -506,7 +509,10 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const { model, mig, headText } = d;
   const t = qualified(model);
   const coveredByUnique = (cols: string[], uniques: UniqueDef[]): boolean => uniques.some((u) => sameSet(u.columns, cols));
-  const coveredByUniqueIndex = (cols: string[], idx: IndexDef[]): boolean => idx.some((i) => i.unique && sameSet(i.columns, cols));
+  // A unique index the other side has an index of its own for (paired, or of its name) is not also that side's unique
+  // constraint (privacyidea's `unique=True, index=True` column against a migration that made both).
+  const coveredByUniqueIndex = (cols: string[], idx: IndexDef[], others: IndexDef[]): boolean =>
+    idx.some((i) => i.unique && sameSet(i.columns, cols) && !paired.has(i) && !(i.name !== undefined && others.some((o) => sameDatabaseName(o.name, i.name!, d.dialect))));
   const singleColumn = (cols: string[]): string | undefined => (cols.length === 1 ? cols[0] : undefined);
   const onThisDialect = (idx: IndexDef): boolean => !idx.dialects || (d.dialect !== undefined && idx.dialects.includes(d.dialect));
   // MySQL makes an index for every foreign key, named after its column or its constraint: Alembic leaves such
@@ -561,7 +567,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const renamedUnique = (uq: UniqueDef, others: UniqueDef[]): UniqueDef | undefined => others.find((o) => sameSet(o.columns, uq.columns) && namedApart(o, uq, d.dialect));
   const pairedUnique = (uq: UniqueDef, others: UniqueDef[]): boolean => others.some((o) => sameSet(o.columns, uq.columns) && !namedApart(o, uq, d.dialect));
   for (const uq of model.uniques) {
-    if (pairedUnique(uq, mig.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, mig.indexes))) continue;
+    if (pairedUnique(uq, mig.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, mig.indexes, model.indexes))) continue;
     if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint' || o.kind === '*')) continue;
     if (uq.columns.some((c) => !mig.columns.has(c))) continue;
     // One on the primary key's columns too (`primary_key=True, unique=True`): SQLAlchemy makes the constraint, and
@@ -572,7 +578,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     push({ kind: 'add-unique', model, unique: uq }, 'missing-unique', uq.origin, `Unique constraint ${describeIndex(uq)} of "${t}" is not in the migrations (${headText})${onKey}.`, singleColumn(uq.columns));
   }
   for (const uq of mig.uniques) {
-    if (model.unreadConstraints || pairedUnique(uq, model.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, model.indexes))) continue;
+    if (model.unreadConstraints || pairedUnique(uq, model.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, model.indexes, mig.indexes))) continue;
     // SQLite reflects a unique constraint made without a name with none, and Alembic never drops what it cannot name.
     if (d.dialect === 'sqlite' && uq.name === undefined) continue;
     if (uq.columns.some((c) => !model.columns.has(c))) continue;

@@ -32,7 +32,8 @@ export function mergeAlternativeArms(steps: OpStep[], start: number, split: numb
     const merged = mine.map((i, n) => mergeOps(steps[i].op, steps[theirs[n]].op));
     if (merged.some((op) => op === undefined)) return false;
     for (const [n, i] of mine.entries()) {
-      steps[i] = { ...steps[i], op: merged[n]! };
+      // Guarded (in a `try:`, after a test on the database) when either arm's op is.
+      steps[i] = { ...steps[i], op: merged[n]!, guarded: steps[i].guarded || steps[theirs[n]].guarded };
       kept.add(steps[i]);
     }
     removed.push(...theirs);

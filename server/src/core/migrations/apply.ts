@@ -844,6 +844,9 @@ class SchemaReplay {
     const name = op.column;
     if (!table.columns.has(name)) {
       if (!op.ifExists && !this.tolerates(table, name)) this.invalid(`${label(op)}: column "${qualified(table)}.${name}" does not exist at this point.`, table, name);
+      // A table made from a model or assumed (pgadmin's `create_all(bind, tables=[Server.__table__])`): a drop that
+      // surely ran succeeded only on a column it had, which is gone now.
+      else if (table.partial && !table.uncertain && !op.ifExists && !this.uncertain && !this.quiet() && op.unresolved.length === 0) (table.droppedColumns ??= new Map()).set(name, op.origin);
       return;
     }
     // A drop that may not run keeps the column (touch() put only it in doubt), so that later ops are not misjudged.
@@ -1589,7 +1592,8 @@ class SchemaReplay {
       return this.explains(['create_table', 'rename_table']) ? undefined : false;
     }
     // A table the history only assumes is as sure to exist as the ops that surely use it make it.
-    if (asksTable) return (table.partial && !this.usedBeforeMade.has(key)) || this.explains(['drop_table', 'rename_table']) ? undefined : true;
+    // One a revision made from a model (`create_all(bind, tables=[...])`, `X.__table__.create(bind)`) exists after it.
+    if (asksTable) return (table.partial && !table.fromModel && !this.usedBeforeMade.has(key)) || this.explains(['drop_table', 'rename_table']) ? undefined : true;
     if (table.partial || table.uncertain) return undefined;
     if (what.column !== undefined) return this.explains(['add_column', 'alter_column', 'drop_column'], what.column) ? undefined : table.columns.has(what.column);
     if (what.constraint) return this.constraintExists(table, what.constraint);

@@ -646,7 +646,12 @@ class Interpreter {
     this.armDepth++;
     const [a, b, split] = this.bothBranches(s, frame, arms[0], arms[1], true, undefined, dialects);
     this.armDepth--;
-    const armOf = (step: OpStep, index: number): boolean => this.flagsOf.get(step) === arms[index < split ? 0 : 1];
+    // An op in a `try:` of the arm (mindsdb wraps each arm's drop in `try: ... except Exception: pass`) is one of the
+    // arm's too: it runs whenever the arm does, guarded as the merge keeps it.
+    const armOf = (step: OpStep, index: number): boolean => {
+      const [flags, arm] = [this.flagsOf.get(step), arms[index < split ? 0 : 1]];
+      return flags === arm || (flags !== undefined && flags.uncertain === arm.uncertain && flags.when === arm.when);
+    };
     const merged = mergeAlternativeArms(this.steps, start, split, armOf);
     for (let i = start; i < this.steps.length; i++) {
       // Also what an inner test's arms both do: it runs only where this arm does.

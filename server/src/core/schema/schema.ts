@@ -276,6 +276,11 @@ export interface TableDef {
    * the migrations: no sign that other tables were made outside them.
    */
   fromModel?: boolean;
+  /**
+   * Migration side, on a `partial` table: the columns a drop_column that surely ran took out (a column of it the
+   * replay never saw, so not in `columns`), each with that op; gone unless added again.
+   */
+  droppedColumns?: Map<string, SourceRef>;
   /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */
   uncertain?: boolean;
   /**
