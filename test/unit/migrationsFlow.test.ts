@@ -2012,6 +2012,27 @@ describe('migrations: foreign keys read from the database and made again', () =>
     assert.deepEqual(keys(after, 'posts'), ['- editor_id users SET NULL', '- user_id users CASCADE']);
   });
 
+  it("reads the name `next((fk[\"name\"] for fk in ...), default)` picks: under `if name:`, its default where none is picked, unique constraints by their set of columns (privacyidea)", async () => {
+    const pickName = (table: string, test: string, fallback: string): string => `name = next((k["name"] for k in sa.inspect(op.get_bind()).get_foreign_keys("${table}") if ${test}), ${fallback})`;
+    // Picked by the table it refers to, dropped under `if name:`: the key is gone, and nothing is left undecided.
+    const picked = await replay({ 'v/a.py': KEYS, 'v/b.py': rev('b', 'a', `${pickName('alarm_history', 'k["referred_table"] == "alarm"', 'None')}\nif name:\n    op.drop_constraint(name, "alarm_history", type_="foreignkey")`) });
+    assert.deepEqual([picked.findings.map((f) => f.message), keys(picked, 'alarm_history')], [[], []]);
+    // None picked: `if name:` is false, and the drop does not run.
+    const none = await replay({ 'v/a.py': KEYS, 'v/b.py': rev('b', 'a', `${pickName('alarm_history', 'k["referred_table"] == "users"', 'None')}\nif name:\n    op.drop_constraint(name, "alarm_history", type_="foreignkey")`) });
+    assert.deepEqual([none.findings.map((f) => f.message), keys(none, 'alarm_history')], [[], ['fk_history_alarm alarm_id alarm -']]);
+    // A unique constraint picked by its columns in any order, with a name for a default: picked, or dropped by that name.
+    const uniques = (test: string): string => rev('b', 'a', `
+      op.create_table("realms", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("a", sa.Integer()), sa.Column("b", sa.Integer()), sa.UniqueConstraint("b", "a", name="uq_realms"), sa.UniqueConstraint("a", name="uq_realms_a"))
+      cols = {"a", "b"}
+      name = next((u["name"] for u in sa.inspect(op.get_bind()).get_unique_constraints("realms") if ${test}), "uq_realms_a")
+      op.drop_constraint(name, "realms", type_="unique")
+    `);
+    const bySet = await replay({ 'v/a.py': KEYS, 'v/b.py': uniques('set(u["column_names"]) == cols and u["name"]') });
+    assert.deepEqual([bySet.findings.map((f) => f.message), table(bySet, 'realms').uniques.map((u) => u.name)], [[], ['uq_realms_a']]);
+    const byDefault = await replay({ 'v/a.py': KEYS, 'v/b.py': uniques('u["column_names"] == ["c"]') });
+    assert.deepEqual([byDefault.findings.map((f) => f.message), table(byDefault, 'realms').uniques.map((u) => u.name)], [[], ['uq_realms']]);
+  });
+
   it("makes again every key an Inspector read before, from what it read then (tacker's modify_foreign_keys_constraint)", async () => {
     const r = await replay({
       'v/a.py': KEYS,

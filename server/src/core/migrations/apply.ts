@@ -1150,11 +1150,24 @@ class SchemaReplay {
     }
   }
 
+  /** Whether a table has a foreign key (or unique constraint) a test on keys read from the database picks; undefined when that cannot be told. */
+  private anyKeyPicked(table: TableDef, key: ReflectedKey): boolean | undefined {
+    if (table.uncertainConstraints || this.explains(['create_foreign_key', 'create_unique_constraint', 'drop_constraint'])) return undefined;
+    const database = this.database();
+    if (key.kind !== 'unique') return table.foreignKeys.some((fk) => keyPicked(key.test, fk, database));
+    if (table.uniques.some((u) => keyPicked(key.test, u, database))) return true;
+    // MySQL lists unique indexes among the unique constraints; other databases do not.
+    if (!table.indexes.some((i) => i.unique && keyPicked(key.test, i, database))) return false;
+    return database === undefined ? undefined : database === 'mysql';
+  }
+
   /**
    * Drops the foreign keys (or unique constraints) a revision read from the database and picked (by the name the
-   * database gave each), and keeps the keys for a create in the same pass that makes them again.
+   * database gave each), and keeps the keys for a create in the same pass that makes them again. Where none is picked,
+   * `next(..., "name")` drops its default by that name.
    */
   private dropReflectedKeys(table: TableDef, key: ReflectedKey, op: MigrationOp): void {
+    if (typeof key.fallback === 'string' && op.kind === 'drop_constraint' && this.anyKeyPicked(table, key) === false) return this.dropConstraint({ ...op, reflected: undefined, name: key.fallback });
     if (key.kind === 'unique') return this.dropReflectedUniques(table, key, op);
     const read = this.keysRead(table, key);
     const database = this.database();
@@ -1599,6 +1612,7 @@ class SchemaReplay {
     if (what.constraint) return this.constraintExists(table, what.constraint);
     if (what.uniqueOn) return this.uniqueOnExists(table, what.uniqueOn);
     if (what.primaryKey) return table.uncertainConstraints || this.explains(['create_primary_key', 'drop_constraint']) ? undefined : table.primaryKey.length > 0;
+    if (what.picked) return this.anyKeyPicked(table, what.picked);
     if (table.uncertainConstraints || this.explains(['create_index', 'drop_index'], what.index)) return undefined;
     if (table.indexes.some((i) => i.name === what.index)) return true;
     // PostgreSQL and MySQL also list the index of a unique constraint: named as the constraint, or, unnamed, as the

@@ -23,6 +23,11 @@ export interface Existence {
   uniqueOn?: string[];
   /** A primary key of any columns, as `get_pk_constraint` lists its `constrained_columns` (none: an empty list). */
   primaryKey?: true;
+  /**
+   * A foreign key (or unique constraint) the Inspector lists that the key's test picks: what
+   * `next((fk["name"] for fk in inspector.get_foreign_keys("t") if ...), None)` is true on (privacyidea).
+   */
+  picked?: ReflectedKey;
 }
 
 /** The kinds of constraint an Inspector lists by name, as Alembic's `drop_constraint(type_=...)` names them. */
@@ -104,13 +109,15 @@ export interface ReflectedKey {
   test?: KeyTest;
   /** Its actions as the revision set them after reading it (`fk["options"]["ondelete"] = "CASCADE"`; null: none). */
   changed?: { ondelete?: string | null; onupdate?: string | null };
+  /** The name `next(..., default)` gives where it picks no key (`"rrix_2"`; null: None); undefined without a default. */
+  fallback?: string | null;
 }
 
 /**
- * A test on a key read from the database: its columns, one of them, the table a foreign key refers to, whether the
- * database lists it with a name (`fk.get("name")`).
+ * A test on a key read from the database: its columns (in order, or in any order: `set(uq["column_names"]) == {...}`),
+ * one of them, the table a foreign key refers to, whether the database lists it with a name (`fk.get("name")`).
  */
-export type KeyTest = { k: 'columns'; columns: string[] } | { k: 'hasColumn'; column: string } | { k: 'refTable'; table: string } | { k: 'named' } | { k: 'not'; test: KeyTest } | { k: 'and' | 'or'; tests: KeyTest[] };
+export type KeyTest = { k: 'columns' | 'columnSet'; columns: string[] } | { k: 'hasColumn'; column: string } | { k: 'refTable'; table: string } | { k: 'named' } | { k: 'not'; test: KeyTest } | { k: 'and' | 'or'; tests: KeyTest[] };
 
 /**
  * Whether a foreign key or unique constraint of the replayed schema is one a test picks (a key the test leaves open is
@@ -124,6 +131,8 @@ export function keyPicked(test: KeyTest | undefined, fk: { columns: string[]; re
       return fk.name !== undefined || database !== 'sqlite';
     case 'columns':
       return fk.columns.length === test.columns.length && fk.columns.every((c, i) => c === test.columns[i]);
+    case 'columnSet':
+      return new Set(fk.columns).size === new Set(test.columns).size && test.columns.every((c) => fk.columns.includes(c));
     case 'hasColumn':
       return fk.columns.includes(test.column);
     case 'refTable':

@@ -880,6 +880,13 @@ class Interpreter {
       case 'call': {
         const primaryKey = this.primaryKeyTest(e, frame, read, depth + 1);
         if (primaryKey) return primaryKey;
+        // `next((fk["name"] for fk in ... if ...), None)` is true when it picks a key the database lists with a name.
+        const next = this.nextField(e, frame, read.at, depth + 1);
+        if (next?.field === 'name' && next.key.fallback === null) {
+          const { table, schema, test } = next.key;
+          const named: KeyTest = test ? { k: 'and', tests: [test, { k: 'named' }] } : { k: 'named' };
+          return { k: 'exists', what: { table, ...(schema !== undefined ? { schema } : {}), picked: { ...next.key, test: named } } };
+        }
         if (e.fn.k === 'attr' && e.fn.name === 'has_table') {
           // `inspector.has_table("t", schema=None)`, a dialect's `has_table(connection, "t", schema=None)`, or an engine's
           // (SQLAlchemy 1.3, sync-engine's `main_engine(...).has_table("t")`).
@@ -1499,9 +1506,27 @@ class Interpreter {
       const held = this.deref(e, frame, 0);
       return held && held.e !== e ? this.reflectedField(held.e, held.frame, depth + 1) : undefined;
     }
+    const next = this.nextField(e, frame, this.steps.length, depth);
+    if (next) return next;
     const field = keyFieldOf(e);
     const key = field && this.reflectedKeyOf(field.base, frame, 0);
     return key && { key, field: field.field };
+  }
+
+  /**
+   * The field of the key `next((fk["name"] for fk in inspector.get_foreign_keys("t") if ...), default)` picks, with
+   * the default as the key's `fallback` (privacyidea; the default None when there is none to evaluate).
+   */
+  private nextField(e: Expr, frame: Frame, at: number, depth: number): ReflectedField | undefined {
+    if (e.k !== 'call' || e.kw.length > 0 || e.args.length < 1 || e.args.length > 2 || e.args[0].k !== 'comp' || this.builtinCalled(e.fn, frame) !== 'next') return undefined;
+    const comp = e.args[0];
+    const field = keyFieldOf(comp.elt);
+    if (!field || field.base.k !== 'name' || comp.target.k !== 'name' || field.base.id !== comp.target.id) return undefined;
+    const key = this.pickedKey({ ...comp, elt: comp.target }, frame, depth + 1, at);
+    if (!key) return undefined;
+    if (e.args.length === 1) return { key, field: field.field };
+    const fallback = evalLiteral(this.resolver, frame.file, e.args[1], frame.locals);
+    return typeof fallback === 'string' || fallback === null ? { key: { ...key, fallback }, field: field.field } : undefined;
   }
 
   /**
@@ -1607,10 +1632,15 @@ class Interpreter {
       return typeof column === 'string' ? negated({ k: 'hasColumn', column }, op === 'not in') : undefined;
     }
     if (op !== '==' && op !== '!=') return undefined;
-    const [field, other] = fieldOf(left) ? [fieldOf(left), right] : [fieldOf(right), left];
+    // `set(uq["column_names"]) == {"a", "b"}`: the same columns in any order (privacyidea).
+    const asSet = (x: Expr): Expr | undefined => (x.k === 'call' && x.args.length === 1 && x.kw.length === 0 && ['set', 'frozenset'].includes(this.builtinCalled(x.fn, frame) ?? '') ? x.args[0] : undefined);
+    const [leftSet, rightSet] = [asSet(left), asSet(right)];
+    const unordered = (leftSet && COLUMNS_FIELDS.has(fieldOf(leftSet) ?? '')) || (rightSet && COLUMNS_FIELDS.has(fieldOf(rightSet) ?? ''));
+    const [l, r] = unordered ? [leftSet ?? left, rightSet ?? right] : [left, right];
+    const [field, other] = fieldOf(l) ? [fieldOf(l), r] : [fieldOf(r), l];
     const value = field ? evalLiteral(this.resolver, frame.file, other, frame.locals) : undefined;
     if (field === 'referred_table' && typeof value === 'string') return negated({ k: 'refTable', table: value }, op === '!=');
-    if (COLUMNS_FIELDS.has(field ?? '') && Array.isArray(value) && value.every((c) => typeof c === 'string')) return negated({ k: 'columns', columns: value as string[] }, op === '!=');
+    if (COLUMNS_FIELDS.has(field ?? '') && Array.isArray(value) && value.every((c) => typeof c === 'string')) return negated({ k: unordered ? 'columnSet' : 'columns', columns: value as string[] }, op === '!=');
     return undefined;
   }
 
@@ -1912,9 +1942,9 @@ function mayChange(op: MigrationOp, what: Existence): boolean {
     const other = op.kind === 'drop_constraint' ? op.name : 'constraint' in op ? op.constraint?.name : undefined;
     return other === undefined || other === what.constraint.name;
   }
-  // Any op on the table may make or drop a unique constraint of those columns (a dropped column takes it along), or its
-  // primary key.
-  if (what.uniqueOn || what.primaryKey) return true;
+  // Any op on the table may make or drop a unique constraint of those columns (a dropped column takes it along), its
+  // primary key, or a key a test picks.
+  if (what.uniqueOn || what.primaryKey || what.picked) return true;
   return changesTableExistence(op);
 }
 
