@@ -1905,6 +1905,41 @@ describe('migrations: foreign keys read from the database and made again', () =>
     assert.deepEqual(keys(r, 'posts'), ['- editor_id users SET NULL', '- user_id users CASCADE']);
   });
 
+  it("makes again with what the revision set on them the keys neutron's helpers drop and make from a list (networking-sfc), placing their ops at the revision's call", async () => {
+    const cascade = `
+      inspector = sa.inspect(op.get_bind())
+      for table, column in {"alarm_history": "alarm_id", "posts": "user_id"}.items():
+          keys_read = inspector.get_foreign_keys(table)
+          for fk in keys_read:
+              if column in fk["constrained_columns"]:
+                  fk["options"]["ondelete"] = "CASCADE"
+                  migration.remove_foreign_keys(table, keys_read)
+                  migration.create_foreign_keys(table, keys_read)
+    `;
+    const r = await replay({ 'v/a.py': KEYS, 'v/b.py': rev('b', 'a', cascade, 'from neutron.db import migration') });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+    assert.deepEqual(keys(r, 'alarm_history'), ['fk_history_alarm alarm_id alarm CASCADE']);
+    assert.deepEqual(keys(r, 'posts'), ['- editor_id users SET NULL', '- user_id users CASCADE']);
+    // Set on every key in one loop, then made again in another: each as set.
+    const twoLoops = await replay({ 'v/a.py': KEYS, 'v/b.py': rev('b', 'a', `
+      keys_read = sa.inspect(op.get_bind()).get_foreign_keys("posts")
+      for fk in keys_read:
+          fk["options"]["ondelete"] = "CASCADE"
+      for fk in keys_read:
+          op.drop_constraint(fk["name"], "posts", type_="foreignkey")
+          op.create_foreign_key(fk["name"], "posts", fk["referred_table"], fk["constrained_columns"], fk["referred_columns"], ondelete=fk["options"].get("ondelete"))
+    `) });
+    assert.deepEqual(keys(twoLoops, 'posts'), ['- user_id users CASCADE', '- editor_id users CASCADE']);
+    // `with migration.remove_fks_from_table(...)`: the keys dropped around the block and made again, its ops placed at the `with`.
+    const around = await replay({ 'v/a.py': KEYS, 'v/b.py': rev('b', 'a', 'with migration.remove_fks_from_table("posts"):\n    op.alter_column("posts", "user_id", type_=sa.BigInteger())\nop.create_foreign_key("fk_history_alarm", "alarm_history", "alarm", ["alarm_id"], ["id"])', 'from neutron.db import migration') });
+    assert.deepEqual(keys(around, 'posts'), ['- user_id users -', '- editor_id users SET NULL']);
+    // The one finding is the create of a key that exists: the helper's drop and create made none.
+    assert.deepEqual(around.findings.map((f) => [f.code, f.file, f.span[0]]), [['invalid-operation', 'v/b.py', 11]]);
+    // What the helper's ops find is said at the revision's `with`, not in the library's module.
+    const ghost = await replay({ 'v/a.py': KEYS, 'v/b.py': rev('b', 'a', 'with migration.remove_fks_from_table("ghosts"):\n    pass', 'from neutron.db import migration') });
+    assert.deepEqual(ghost.findings.map((f) => [f.file, f.span[0]]), [['v/b.py', 9]]);
+  });
+
   it("drops the unique constraint a loop over get_unique_constraints() picks by its column_names (blazar's allow_duplicate_lease_names)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

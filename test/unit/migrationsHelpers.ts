@@ -6,13 +6,20 @@ import { replayMigrations, type ReplayResult } from '../../server/src/core/migra
 import type { Finding, FindingCode } from '../../server/src/core/findings';
 import type { TableDef } from '../../server/src/core/schema/schema';
 import { py, testParser } from './helpers';
+import { libraryModuleFile, libraryModuleText } from '../../server/src/core/models/libraryModels';
 
-/** A resolver over in-memory files (path -> Python text, dedented). */
+/** A resolver over in-memory files (path -> Python text, dedented), and the library modules the engine describes. */
 export async function project(files: Record<string, string>, ownPackage?: string): Promise<Resolver> {
   const parser = await testParser();
   const parsed = new Map(Object.entries(files).map(([path, text]) => [path, parser.parseModule(py(text))]));
+  const projectFiles = [...parsed.keys()];
   const downgrade = (file: string): DefStmt | undefined => (file in files ? moduleDowngrade(parser, py(files[file])) : undefined);
-  return new Resolver({ files: () => parsed.keys(), syntax: (file) => parsed.get(file), downgrade, ownPackage });
+  const syntax = (file: string): ReturnType<typeof parser.parseModule> | undefined => {
+    const library = parsed.has(file) ? undefined : libraryModuleText(file);
+    if (library !== undefined) parsed.set(file, parser.parseModule(library));
+    return parsed.get(file);
+  };
+  return new Resolver({ files: () => projectFiles, syntax, downgrade, ownPackage, libraryModule: libraryModuleFile });
 }
 
 /** The revisions found among the files. */

@@ -199,6 +199,11 @@ class Interpreter {
    * read it goes through; innermost last.
    */
   private readonly keyTests: Array<{ pass: string; test: KeyTest | undefined }> = [];
+  /**
+   * What the revision set on the keys of one read (`fk["options"]["ondelete"] = "CASCADE"`), by the read's pass, with
+   * the key tests it was set under: a later loop over the same list (a helper given it) sees the keys so changed.
+   */
+  private readonly keyChanges = new Map<string, Array<{ tests: Array<KeyTest | undefined>; changed: NonNullable<ReflectedKey['changed']> }>>();
   /** What upgrade()'s `op` parameter, which defaults to None and which Alembic does not pass, is bound to. */
   unpassedOp: Var | undefined;
 
@@ -275,7 +280,7 @@ class Interpreter {
           break;
         case 'with': {
           let batches = 0;
-          const exits: Array<{ after: Stmt[]; inner: Frame }> = [];
+          const exits: Array<{ call: Expr; after: Stmt[]; inner: Frame }> = [];
           for (const item of s.items) {
             const batch = item.ctx.k === 'call' ? this.batchOf(item.ctx, frame) : undefined;
             if (batch) batches++;
@@ -283,8 +288,9 @@ class Interpreter {
             // A context manager of the project's: what it runs before its yield runs now, the rest after the block.
             const manager = !batch && item.ctx.k === 'call' ? this.contextManager(item.ctx, frame) : undefined;
             if (manager) {
-              this.walk(manager.before, manager.inner, current);
-              exits.push(manager);
+              // Its ops are placed at the `with` of the revision's that calls it, as a helper's are.
+              this.walkCalled(item.ctx, frame, manager.before, manager.inner, current);
+              exits.push({ ...manager, call: item.ctx });
             }
             if (item.as) frame.set(item.as, batch ? { kind: 'batch', target: batch } : this.varFor(item.ctx, frame));
           }
@@ -292,7 +298,7 @@ class Interpreter {
           for (let i = 0; i < batches; i++) this.batchStarts.push(this.steps.length);
           flow = this.walk(s.body, frame, current);
           this.batchStarts.length -= batches;
-          for (const { after, inner } of exits.reverse()) this.walk(after, inner, current);
+          for (const { call, after, inner } of exits.reverse()) this.walkCalled(call, frame, after, inner, current);
           break;
         }
         case 'try':
@@ -1179,7 +1185,7 @@ class Interpreter {
       if (listed?.k === 'foreignkey' || listed?.k === 'unique') {
         // The foreign keys (or unique constraints) of a table as the database had them when the Inspector read them:
         // the body runs once, for the keys its tests pick.
-        frame.set(s.target.id, { kind: 'reflectedKey', key: keyRead(listed, read.at) });
+        frame.set(s.target.id, { kind: 'reflectedKey', key: this.withKeyChanges(keyRead(listed, read.at)) });
         return this.walk(continuesAsBranches(s.body), frame, flags);
       }
     }
@@ -1544,9 +1550,30 @@ class Interpreter {
     if (field && (typeof given === 'string' || given === null)) {
       const key = { ...held.v.key, changed: { ...held.v.key.changed, [field.field]: given } };
       held.frame.set(held.name, { kind: 'reflectedKey', key });
+      const changes = this.keyChanges.get(key.pass) ?? [];
+      changes.push({ tests: this.activeKeyTests(key.pass), changed: { [field.field]: given } });
+      this.keyChanges.set(key.pass, changes);
       return;
     }
     held.frame.set(held.name, UNKNOWN);
+  }
+
+  /** The tests on keys of one read that the statement being walked runs under. */
+  private activeKeyTests(pass: string): Array<KeyTest | undefined> {
+    return this.keyTests.filter((t) => t.pass === pass).map((t) => t.test);
+  }
+
+  /**
+   * A key of a read as a new loop over the read's list sees it: with what the revision set on the keys of that read
+   * under tests the loop runs under too (a change made under other tests, to other keys, is not seen).
+   */
+  private withKeyChanges(key: ReflectedKey): ReflectedKey {
+    const changes = this.keyChanges.get(key.pass);
+    if (!changes) return key;
+    const active = this.activeKeyTests(key.pass);
+    let changed = key.changed;
+    for (const c of changes) if (c.tests.every((t) => active.includes(t))) changed = { ...changed, ...c.changed };
+    return changed === key.changed ? key : { ...key, changed };
   }
 
   /** The loop variable (and its frame) holding a foreign key read from the database that a name stands for. */

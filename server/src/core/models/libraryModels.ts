@@ -469,6 +469,69 @@ class Base(AsyncAttrs, DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 `;
 
+/**
+ * neutron.db.migration: the helpers neutron's plugins call from their revisions (networking-sfc's
+ * `migration.remove_foreign_keys(table, fks)` then `migration.create_foreign_keys(table, fks)` after setting
+ * `fk["options"]["ondelete"]`): what each does to the database, as ops and tests on it.
+ */
+const NEUTRON_MIGRATION = `
+import contextlib
+import sqlalchemy as sa
+from alembic import op
+
+
+def schema_has_table(table_name):
+    return table_name in sa.inspect(op.get_bind()).get_table_names()
+
+
+def schema_has_column(table_name, column_name):
+    if not schema_has_table(table_name):
+        return False
+    return column_name in [c["name"] for c in sa.inspect(op.get_bind()).get_columns(table_name)]
+
+
+def add_column_if_not_exists(table_name, column, **kwargs):
+    if not schema_has_column(table_name, column.name):
+        op.add_column(table_name, column, **kwargs)
+
+
+def alter_column_if_exists(table_name, column_name, **kwargs):
+    if schema_has_column(table_name, column_name):
+        op.alter_column(table_name, column_name, **kwargs)
+
+
+def drop_table_if_exists(table_name):
+    if schema_has_table(table_name):
+        op.drop_table(table_name)
+
+
+def rename_table_if_exists(old_table_name, new_table_name):
+    if schema_has_table(old_table_name):
+        op.rename_table(old_table_name, new_table_name)
+
+
+def alter_enum_add_value(table, column, enum, nullable, server_default=None):
+    op.alter_column(table, column, type_=enum, existing_nullable=nullable, server_default=server_default)
+
+
+def remove_foreign_keys(table, foreign_keys):
+    for key in foreign_keys:
+        op.drop_constraint(key["name"], table, type_="foreignkey")
+
+
+def create_foreign_keys(table, foreign_keys):
+    for key in foreign_keys:
+        op.create_foreign_key(key["name"], table, key["referred_table"], key["constrained_columns"], key["referred_columns"], ondelete=key["options"].get("ondelete"))
+
+
+@contextlib.contextmanager
+def remove_fks_from_table(table):
+    keys = sa.inspect(op.get_bind()).get_foreign_keys(table)
+    remove_foreign_keys(table, keys)
+    yield
+    create_foreign_keys(table, keys)
+`;
+
 /** neutron.db.migration.cli: the branch labels a neutron plugin's first revisions take from neutron's own. */
 const NEUTRON_MIGRATION_CLI = `
 EXPAND_BRANCH = "expand"
@@ -516,7 +579,7 @@ const MODULES: ReadonlyMap<string, string> = new Map([
   ['neutron_lib.db.sqlalchemytypes', NEUTRON_LIB_SQLALCHEMY_TYPES],
   ['neutron', ''],
   ['neutron.db', ''],
-  ['neutron.db.migration', ''],
+  ['neutron.db.migration', NEUTRON_MIGRATION],
   ['neutron.db.migration.cli', NEUTRON_MIGRATION_CLI],
 ]);
 
