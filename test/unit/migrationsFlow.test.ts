@@ -2492,6 +2492,23 @@ describe('migrations: enum values', () => {
     assert.deepEqual(table(nonNative, 'users').columns.get('role')!.type!.enumValues, ['BASIC', 'ADMIN', 'GLOBAL_CURATOR']);
   });
 
+  it("keeps on PostgreSQL an enum type an alter_column moved its one column off, for an alter_column back to its name (neutron-vpnaas)", async () => {
+    const files = (between: string): Record<string, string> => ({
+      'v/a.py': rev('a', null, 'op.create_table("policies", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("auth", sa.Enum("sha1", name="vpn_auth")), sa.Column("pfs", sa.Enum("group2", "group5", name="vpn_pfs")))'),
+      'v/b.py': rev('b', 'a', `
+        op.alter_column("policies", "auth", type_=sa.Enum("group2", "group5", name="vpn_pfs"))
+        ${between}
+        op.alter_column("policies", "auth", type_=sa.Enum("sha256", "sha384", name="vpn_auth"))
+      `),
+    });
+    // ALTER COLUMN ... TYPE vpn_auth: the type the database still holds, with its values.
+    const back = await replay(files(''), 'postgresql');
+    assert.deepEqual(table(back, 'policies').columns.get('auth')!.type!.enumValues, ['sha1']);
+    // Dropped in between (DROP TYPE), the name is the new values' (as a type the revision makes would be).
+    const dropped = await replay(files('op.execute("DROP TYPE vpn_auth")'), 'postgresql');
+    assert.deepEqual(table(dropped, 'policies').columns.get('auth')!.type!.enumValues, ['sha256', 'sha384']);
+  });
+
   it("follows ALTER TYPE ... RENAME TO, and alembic_postgresql_enum's sync_enum_values(schema, name, new_values, affected_columns) (warehouse)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

@@ -368,6 +368,11 @@ class SchemaReplay {
   private readonly reflectedReads = new Map<string, { keys: ForeignKeyDef[]; dropped?: Set<ForeignKeyDef> }>();
   /** Enum types (lower-cased names) whose values a run-time `ALTER TYPE ... ADD VALUE` left unknown. */
   private readonly enumsOfUnknownValues = new Set<string>();
+  /**
+   * PostgreSQL's named enum types an alter_column moved a column off, by name: the database keeps each until DROP TYPE,
+   * and a later alter_column to a type of that name takes its values (neutron-vpnaas' round trip through `vpn_pfs`).
+   */
+  private readonly typesLeft = new Map<string, SqlType>();
   private revision = '';
   private step!: OpStep;
   /** The current op may not run (an undecided dialect branch, or a test on the database that cannot be decided). */
@@ -691,7 +696,8 @@ class SchemaReplay {
         if (column.type?.enumValues && databaseEnumName(column.type) === name) return { ...type, enumValues: column.type.enumValues };
       }
     }
-    return type;
+    const left = this.typesLeft.get(name);
+    return left?.enumValues ? { ...type, enumValues: left.enumValues } : type;
   }
 
   /**
@@ -714,6 +720,9 @@ class SchemaReplay {
   private alterEnum(op: Extract<MigrationOp, { kind: 'alter_enum' }>): void {
     const name = op.enumName?.toLowerCase();
     if (!name) return;
+    // A type no column uses is not followed through ALTER TYPE: its values are no longer taken from here.
+    this.typesLeft.delete(name);
+    if (op.newName !== undefined) this.typesLeft.delete(op.newName.toLowerCase());
     // Values written at run time (`ADD VALUE '{value}'`), or added only on some databases (conda-store adds one on
     // PostgreSQL and rebuilds the column elsewhere), leave the type's values unknown, and nothing else.
     const valuesOnly = op.newName === undefined && (op.unresolved.length > 0 || this.uncertain);
@@ -897,10 +906,12 @@ class SchemaReplay {
     }
   }
 
-  /** `DROP TYPE ... CASCADE`: the columns typed with the enum type go too. */
+  /** `DROP TYPE`: the type is gone; with CASCADE, the columns typed with it go too (without, a column typed with it stops the drop). */
   private dropEnum(op: Extract<MigrationOp, { kind: 'drop_enum' }>): void {
     if (this.uncertain) return;
     const name = op.enumName.toLowerCase();
+    this.typesLeft.delete(name);
+    if (!op.cascade) return;
     for (const table of this.schema.values()) {
       for (const column of [...table.columns.values()]) {
         if (databaseEnumName(column.type) !== name) continue;
@@ -935,6 +946,8 @@ class SchemaReplay {
     const { changes } = op;
     const inDoubt = this.uncertain ? attributesChanged(column, changes) : [];
     if (changes.type) {
+      const before = databaseEnumName(column.type);
+      if (before !== undefined && !this.uncertain) this.typesLeft.set(before, column.type!);
       const type = op.namedEnumTypes ? this.existingEnumType(changes.type) : changes.type;
       column.type = this.withKnownValues(type);
       this.settle(column, 'type');
@@ -1633,6 +1646,7 @@ class SchemaReplay {
       // SQLAlchemy quotes a name that is not all lower case: pg_type holds it as written ("JobState").
       for (const column of table.columns.values()) if (databaseEnumName(column.type) !== undefined && column.type!.enumName === name) return true;
     }
+    for (const left of this.typesLeft.values()) if (left.enumName === name) return true;
     return undefined;
   }
 

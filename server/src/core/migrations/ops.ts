@@ -105,7 +105,7 @@ export type MigrationOp = OpBase &
      */
     | { kind: 'alter_enum'; enumName?: string; values?: string[]; addValues?: string[]; renameValue?: [from: string, to: string]; newName?: string }
     /** PostgreSQL's `DROP TYPE name CASCADE`: the columns typed with that enum type go with it (a drop without CASCADE changes no table). */
-    | { kind: 'drop_enum'; enumName: string }
+    | { kind: 'drop_enum'; enumName: string; cascade?: true }
     /**
      * DDL that was recognised but not understood; the table (if known) can no longer be trusted. `indexesOnly`: only
      * index names are uncertain; `constraintsOnly`: only the table's keys and constraints (`ALTER TABLE t DROP PRIMARY

@@ -538,10 +538,10 @@ class PgStatementReader {
       const real = names.filter((table: TableRef) => !this.isTemporary(table) || !this.temporary.delete(table.name!));
       return real.map((table: TableRef) => ({ ...this.base(), kind: 'drop_table' as const, table, ifExists, ...(cascade ? { cascade: true as const } : {}) }));
     }
-    if (node.removeType === 'OBJECT_TYPE' && cascade) {
+    if (node.removeType === 'OBJECT_TYPE') {
       // `DROP TYPE a, b`: each a list of one TypeName's names.
       const types = (node.objects ?? []).map((o: PgNode) => nameRef(o.TypeName?.names));
-      return types.filter((t: TableRef) => t.name !== undefined).map((t: TableRef) => ({ ...this.base(), kind: 'drop_enum' as const, enumName: t.name! }));
+      return types.filter((t: TableRef) => t.name !== undefined).map((t: TableRef) => ({ ...this.base(), kind: 'drop_enum' as const, enumName: t.name!, ...(cascade ? { cascade: true as const } : {}) }));
     }
     if (node.removeType === 'OBJECT_VIEW' || node.removeType === 'OBJECT_MATVIEW') return names.flatMap((view: TableRef) => this.view('drop_view', view));
     if (node.removeType === 'OBJECT_INDEX') return names.map((n: TableRef) => ({ ...this.base(), kind: 'drop_index' as const, table: undefined, schema: n.schema, name: n.name, ifExists }));
