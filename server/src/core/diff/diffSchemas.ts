@@ -136,8 +136,9 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
   const tableUncertain = (name: string): boolean => (input.uncertainOps ?? []).some((o) => (o.kind === 'create_table' || o.kind === 'rename_table' || o.kind === '*') && (!o.table || o.table === name));
   for (const model of unmatchedModels) {
     // A library's own model (neutron-lib's standardattributes, used by a neutron plugin) is made by the migrations of
-    // the project that owns it, not by these.
-    if (tableUncertain(model.name) || isLibraryFile(model.origin.file)) {
+    // the project that owns it, not by these: no table of this project's, and so none left uncompared.
+    if (isLibraryFile(model.origin.file)) continue;
+    if (tableUncertain(model.name)) {
       input.uncompared?.push(model);
       continue;
     }
