@@ -653,21 +653,23 @@ describe('migrations: branches', () => {
     assert.deepEqual([password.type?.family, password.type?.args.length, password.nullable, password.unknown], ['VARCHAR', 255, false, undefined]);
   });
 
-  it("decides a test on the engine URL's drivername prefix or backend name as a test on the dialect (resultsdb)", async () => {
+  it("decides a test on the engine URL's drivername prefix, a dialect's dialect_description, or the backend name as a test on the dialect (resultsdb, murano)", async () => {
     const files = { 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
       if op.get_bind().engine.url.drivername.startswith("postgresql"):
           op.add_column("users", sa.Column("pg_only", sa.Integer()))
       if op.get_bind().engine.url.get_backend_name() == "mysql":
           op.add_column("users", sa.Column("mysql_only", sa.Integer()))
+      if op.get_bind().dialect.dialect_description.startswith("mysql"):
+          op.add_column("users", sa.Column("mysql_too", sa.Integer()))
       if op.get_bind().engine.url.drivername.startswith("postgresql+psycopg2"):
           op.add_column("users", sa.Column("driver_only", sa.Integer()))
     `) };
     const pg = await replay(files, 'postgresql');
     const users = table(pg, 'users');
     // Which driver the URL names is not known: that test stays undecided.
-    assert.deepEqual([users.columns.has('pg_only'), users.columns.has('mysql_only'), pg.findings.map((f) => f.message)], [true, false, ['op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "users" is not compared.']]);
+    assert.deepEqual([users.columns.has('pg_only'), users.columns.has('mysql_only'), users.columns.has('mysql_too'), pg.findings.map((f) => f.message)], [true, false, false, ['op.add_column: runs only under a condition that could not be decided (a test on what the database holds); table "users" is not compared.']]);
     const mysql = table(await replay(files, 'mysql'), 'users');
-    assert.deepEqual([mysql.columns.has('pg_only'), mysql.columns.has('mysql_only')], [false, true]);
+    assert.deepEqual([mysql.columns.has('pg_only'), mysql.columns.has('mysql_only'), mysql.columns.has('mysql_too')], [false, true, true]);
   });
 
   it('decides a test on the engine URL as text as a test on the dialect, and such a test compared with a boolean (CTFd)', async () => {

@@ -2116,9 +2116,12 @@ function isDialectAttr(e: Expr): boolean {
   return owner === 'dialect' || owner === 'engine';
 }
 
-/** Whether an expression is an engine URL's `drivername` (`postgresql+psycopg2`: the dialect's name, then the driver's). */
+/**
+ * Whether an expression is an engine URL's `drivername` or a dialect's `dialect_description` (murano): both
+ * `postgresql+psycopg2`, the dialect's name, then the driver's.
+ */
 function isDriverName(e: Expr): boolean {
-  return e.k === 'attr' && e.name === 'drivername' && e.obj.k === 'attr' && e.obj.name === 'url';
+  return e.k === 'attr' && e.obj.k === 'attr' && ((e.name === 'drivername' && e.obj.name === 'url') || (e.name === 'dialect_description' && e.obj.name === 'dialect'));
 }
 
 /** Whether a block ends with `return`, or with a `try` whose own block does (what a retry loop runs when nothing fails). */
