@@ -1,6 +1,6 @@
 import { idList, loweredToNote, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
-import { checkMentions, sameList, tableKey } from '../schema/schema';
+import { checkMentions, sameList, sameSet, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
 import { databaseEnumName, differentEnumTypes, sautilsStorageText, enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { sameItems } from '../memo';
@@ -325,8 +325,8 @@ function diffTable(d: TableDiff): void {
       const dropped = mig.partial ? mig.droppedColumns?.get(col.name) : undefined;
       // An op on a table that could not be read may have added it, or renamed a column to it (neutron's tenant_id).
       if ((mig.partial && !dropped) || mayExplain('add_column', col.name) || d.uncertain.some((o) => o.kind === 'alter_column' && o.name === col.name)) continue;
-      if (dropped) push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" is dropped by the migrations and not added again (${headText}).`, col.name, { origin: dropped, message: `column "${t}.${col.name}" is dropped here` });
-      else push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" is not in the migrations (${headText}).`, col.name, { origin: mig.origin, message: `table "${t}" is created here` });
+      const [what, rel] = dropped ? ['is dropped by the migrations and not added again', { origin: dropped, message: `column "${t}.${col.name}" is dropped here` }] : ['is not in the migrations', { origin: mig.origin, message: `table "${t}" is created here` }];
+      push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" ${what} (${headText}).`, col.name, rel);
       continue;
     }
     const lastChange = (other.history ?? []).at(-1);
@@ -447,10 +447,6 @@ function withValues(type: SqlType): string {
   if (args.length === 0 || args.every(([, v]) => type.text.includes(python(v)))) return type.text;
   const shown = args.map(([k, v]) => `${k}=${typeof v === 'string' ? `'${v}'` : python(v)}`).join(', ');
   return `${type.text}, i.e. ${type.name.split('.').at(-1)}(${shown})`;
-}
-
-function sameSet(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
-import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type Schema, type SourceRef, type SqlType, type TableDef } from '../schema/schema';
+import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type IndexDef, type Schema, type SourceRef, type SqlType, type TableDef, type UniqueDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { databaseEnumName, spatialIndexName, typesDiffer } from '../schema/types';
@@ -1168,9 +1168,10 @@ class SchemaReplay {
     if (table.uncertainConstraints || this.explains(['create_foreign_key', 'create_unique_constraint', 'drop_constraint'])) return undefined;
     const database = this.database();
     if (key.kind !== 'unique') return table.foreignKeys.some((fk) => keyPicked(key.test, fk, database));
-    if (table.uniques.some((u) => keyPicked(key.test, u, database))) return true;
+    const { uniques, indexes } = pickedUniques(table, key, database);
+    if (uniques.length > 0) return true;
     // MySQL lists unique indexes among the unique constraints; other databases do not.
-    if (!table.indexes.some((i) => i.unique && keyPicked(key.test, i, database))) return false;
+    if (indexes.length === 0) return false;
     return database === undefined ? undefined : database === 'mysql';
   }
 
@@ -1199,8 +1200,8 @@ class SchemaReplay {
    */
   private dropReflectedUniques(table: TableDef, key: ReflectedKey, op: MigrationOp): void {
     const database = this.database();
-    table.uniques = table.uniques.filter((u) => !keyPicked(key.test, u, database));
-    const indexes = table.indexes.filter((i) => i.unique && keyPicked(key.test, i, database));
+    const { uniques, indexes } = pickedUniques(table, key, database);
+    table.uniques = table.uniques.filter((u) => !uniques.includes(u));
     if (indexes.length === 0) return;
     if (database === 'mysql') table.indexes = table.indexes.filter((i) => !indexes.includes(i));
     else if (database === undefined) {
@@ -1879,4 +1880,9 @@ function hasUnnamedConstraint(table: TableDef, type: string | undefined): boolea
     default:
       return unnamed(table.uniques) || unnamed(table.foreignKeys) || unnamed(table.checks);
   }
+}
+
+/** The unique constraints of a table a test on keys read from the database picks, and its unique indexes that MySQL lists among them. */
+function pickedUniques(table: TableDef, key: ReflectedKey, database: string | undefined): { uniques: UniqueDef[]; indexes: IndexDef[] } {
+  return { uniques: table.uniques.filter((u) => keyPicked(key.test, u, database)), indexes: table.indexes.filter((i) => i.unique && keyPicked(key.test, i, database)) };
 }

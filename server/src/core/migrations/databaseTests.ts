@@ -1,4 +1,4 @@
-import { tableKey } from '../schema/schema';
+import { sameList, sameSet, tableKey } from '../schema/schema';
 
 /**
  * Tests a revision makes on what the database holds (`if "t" not in inspector.get_table_names():`), and how the
@@ -130,9 +130,9 @@ export function keyPicked(test: KeyTest | undefined, fk: { columns: string[]; re
       // PostgreSQL and MySQL name the keys a revision left unnamed; SQLite lists them with no name.
       return fk.name !== undefined || database !== 'sqlite';
     case 'columns':
-      return fk.columns.length === test.columns.length && fk.columns.every((c, i) => c === test.columns[i]);
+      return sameList(fk.columns, test.columns);
     case 'columnSet':
-      return new Set(fk.columns).size === new Set(test.columns).size && test.columns.every((c) => fk.columns.includes(c));
+      return sameSet(fk.columns, test.columns);
     case 'hasColumn':
       return fk.columns.includes(test.column);
     case 'refTable':

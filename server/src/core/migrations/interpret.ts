@@ -1060,18 +1060,11 @@ class Interpreter {
     };
     const guards: Array<[DatabaseTest, DatabaseTest]> = [];
     for (const s of def.body) {
+      const guard = s.k === 'assign' ? undefined : returnGuard(s);
       if (s.k === 'assign' && s.value) for (const target of s.targets) this.bind(target, s.value, inner, inner);
-      else if (s.k === 'if' && s.orelse.length === 0 && s.body.length === 1 && s.body[0].k === 'return' && s.body[0].value) {
-        const when = this.databaseTest(s.test, inner, read, depth + 1);
-        const then = answer(s.body[0].value);
-        if (!when || !then) return undefined;
-        guards.push([when, then]);
-      } else if (s.k === 'for' && returnOnMatch(s)) {
-        // `for ix in inspector.get_indexes(t): if ix["name"] == name: return True`: the `any(...)` of the test.
-        const { test, value } = returnOnMatch(s)!;
-        const any: Expr = { k: 'call', fn: { k: 'name', id: 'any', s: s.s }, args: [{ k: 'comp', elt: test, target: s.target, iter: s.iter, conds: [], s: s.s }], kw: [], s: s.s };
-        const when = this.databaseTest(any, inner, read, depth + 1);
-        const then = answer(value);
+      else if (guard) {
+        const when = this.databaseTest(guard.test, inner, read, depth + 1);
+        const then = answer(guard.value);
         if (!when || !then) return undefined;
         guards.push([when, then]);
       } else if (s.k === 'return') {
@@ -1524,14 +1517,15 @@ class Interpreter {
    * the default as the key's `fallback` (privacyidea; the default None when there is none to evaluate).
    */
   private nextField(e: Expr, frame: Frame, at: number, depth: number): ReflectedField | undefined {
-    if (e.k !== 'call' || e.kw.length > 0 || e.args.length < 1 || e.args.length > 2 || e.args[0].k !== 'comp' || this.builtinCalled(e.fn, frame) !== 'next') return undefined;
-    const comp = e.args[0];
+    const next = this.nextOf(e, frame);
+    if (!next) return undefined;
+    const { comp } = next;
     const field = keyFieldOf(comp.elt);
     if (!field || field.base.k !== 'name' || comp.target.k !== 'name' || field.base.id !== comp.target.id) return undefined;
     const key = this.pickedKey({ ...comp, elt: comp.target }, frame, depth + 1, at);
     if (!key) return undefined;
-    if (e.args.length === 1) return { key, field: field.field };
-    const fallback = evalLiteral(this.resolver, frame.file, e.args[1], frame.locals);
+    if (!next.fallback) return { key, field: field.field };
+    const fallback = evalLiteral(this.resolver, frame.file, next.fallback, frame.locals);
     return typeof fallback === 'string' || fallback === null ? { key: { ...key, fallback }, field: field.field } : undefined;
   }
 
@@ -1606,8 +1600,14 @@ class Interpreter {
       return list?.e.k === 'comp' ? this.pickedKey(list.e, list.frame, depth + 1, when) : undefined;
     }
     // `next(fk for fk in inspector.get_foreign_keys("t") if fk["constrained_columns"] == ["user_id"])`
-    if (e.k !== 'call' || this.builtinCalled(e.fn, frame) !== 'next' || e.kw.length > 0 || e.args[0]?.k !== 'comp') return undefined;
-    return this.pickedKey(e.args[0], frame, depth, at);
+    const next = this.nextOf(e, frame);
+    return next && this.pickedKey(next.comp, frame, depth, at);
+  }
+
+  /** The comprehension `next(<comprehension>)` or `next(<comprehension>, default)` takes its first item from, with the default. */
+  private nextOf(e: Expr, frame: Frame): { comp: Extract<Expr, { k: 'comp' }>; fallback?: Expr } | undefined {
+    if (e.k !== 'call' || e.kw.length > 0 || e.args.length < 1 || e.args.length > 2 || e.args[0].k !== 'comp' || this.builtinCalled(e.fn, frame) !== 'next') return undefined;
+    return { comp: e.args[0], fallback: e.args[1] };
   }
 
   /**
@@ -2064,11 +2064,16 @@ const VALUE_FETCHES = new Set(['scalar', 'scalar_one_or_none']);
 /** Builtins that keep the items of the one sequence they are given. */
 const SEQUENCE_BUILTINS = new Set(['set', 'frozenset', 'list', 'tuple', 'sorted']);
 
-/** The test and the returned value of a loop whose body is only `if <test>: return <value>`. */
-function returnOnMatch(loop: Extract<Stmt, { k: 'for' }>): { test: Expr; value: Expr } | undefined {
-  const [only] = loop.body;
-  const returned = loop.body.length === 1 && only.k === 'if' && only.orelse.length === 0 && only.body.length === 1 ? only.body[0] : undefined;
-  return returned?.k === 'return' && returned.value && only.k === 'if' ? { test: only.test, value: returned.value } : undefined;
+/**
+ * The test and the value of a way out of a helper: `if <test>: return <value>`, or a loop whose body is only that
+ * (`for ix in inspector.get_indexes(t): if ix["name"] == name: return True`), whose test is the `any(...)` of the if's.
+ */
+function returnGuard(s: Stmt): { test: Expr; value: Expr } | undefined {
+  if (s.k === 'if') return s.orelse.length === 0 && s.body.length === 1 && s.body[0].k === 'return' && s.body[0].value ? { test: s.test, value: s.body[0].value } : undefined;
+  const only = s.k === 'for' && s.body.length === 1 && s.body[0].k === 'if' ? returnGuard(s.body[0]) : undefined;
+  if (!only || s.k !== 'for') return undefined;
+  const any: Expr = { k: 'call', fn: { k: 'name', id: 'any', s: s.s }, args: [{ k: 'comp', elt: only.test, target: s.target, iter: s.iter, conds: [], s: s.s }], kw: [], s: s.s };
+  return { test: any, value: only.value };
 }
 
 /** Whether an expression is an empty list or tuple (`[]`, `()`). */

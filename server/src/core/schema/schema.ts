@@ -201,6 +201,11 @@ export function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/** Whether two column lists hold the same columns, in any order. */
+export function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
 /** Whether a CHECK constraint's condition names a column (as a whole word, quoted or not). */
 export function checkMentions(check: Pick<CheckDef, 'sql'>, column: string): boolean {
   return sqlMentions(check.sql, column);
