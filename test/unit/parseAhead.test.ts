@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { createPythonParser } from '../../server/src/core/python/parser';
 import { readParserWasm } from '../../server/src/node/wasm';
-import { ParseHelper } from '../../server/src/node/parseAhead';
+import { FolderParser, ParseHelper } from '../../server/src/node/parseAhead';
 import { analyzeFolder } from '../../server/src/node/analyzeFolder';
 import { fixturePythonFiles } from './helpers';
 
@@ -39,6 +39,28 @@ describe('parsing ahead on a helper thread', () => {
       const asked = [...shuffled([...texts, ...damaged]), texts[0], texts[3], 'x = (\n'];
       for (const text of asked) assert.deepEqual(sharing.parseModule(text), parser.parseModule(text));
       assert.ok(helper.helped > 0, 'the helper read some of the texts');
+    } finally {
+      await helper.stop();
+    }
+  });
+
+  it('starts on texts shared before this thread has tree-sitter, with the wasm the helper reads itself', async () => {
+    const texts = fixtureTexts();
+    // The CLI starts the helper before its engine is loaded, and shares the texts before its own tree-sitter is.
+    const helper = ParseHelper.start();
+    try {
+      const folder = new FolderParser();
+      folder.shareWith(helper, texts);
+      assert.throws(() => folder.parseModule(texts[0]), /no parser yet/);
+      assert.equal(await helper.ready, true, 'the helper thread loaded tree-sitter on its own');
+      const parser = await createPythonParser(readParserWasm());
+      folder.use(parser);
+      for (const text of texts) assert.deepEqual(folder.parseModule(text), parser.parseModule(text));
+      assert.ok(helper.helped > 0, 'the helper read some of the texts');
+      folder.alone();
+      const before = helper.helped;
+      assert.deepEqual(folder.parseModule(texts[1]), parser.parseModule(texts[1]));
+      assert.equal(helper.helped, before, 'alone, the folder parses on this thread');
     } finally {
       await helper.stop();
     }

@@ -4,7 +4,7 @@ import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, Text
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createPythonParser } from '../core/python/parser';
 import { readParserWasm } from '../node/wasm';
-import { cachePackExists, defaultCacheDir } from '../node/parseCache';
+import { cachePackExists, defaultCacheDir } from '../node/cacheDir';
 import { ParseHelper } from '../node/parseAhead';
 import { loadSqlParsers } from '../node/sqlParsers';
 import { VERSION } from '../version';

@@ -41,11 +41,12 @@ export async function analyzeFolder(root: string, options: { wasmDir?: string; c
   const ahead = textsToParseAhead(project, settings, cache, options.parseAheadChars);
   const ownHelper = ahead && !options.helper ? ParseHelper.start(wasm) : undefined;
   try {
+    const helper = options.helper ?? ownHelper;
+    // Sent at once: the helper starts on them while this thread loads its own tree-sitter.
+    if (ahead && helper) python.shareWith(helper, ahead);
     const treeSitter = await createPythonParser(wasm);
     python.use(cache ? cache.wrap(treeSitter) : treeSitter);
     await loadSqlParsers();
-    const helper = options.helper ?? ownHelper;
-    if (ahead && helper) python.shareWith(helper, ahead);
     const analysis = project.analyze(settings);
     cache?.flush();
     return { analysis, settings, settingsProblems: problems, project };

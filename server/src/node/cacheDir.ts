@@ -59,6 +59,16 @@ export function projectCacheName(project: string): string {
   return createHash('sha1').update(real).digest('hex').slice(0, 20);
 }
 
+/** Where the parse pack of a project folder is kept in a cache folder (node/parseCache.ts). */
+export function packFileOf(dir: string, project: string): string {
+  return path.join(dir, `${projectCacheName(project)}.pack`);
+}
+
+/** Whether a cache folder holds a parse pack for a project folder (a run before this one parsed it). */
+export function cachePackExists(dir: string, project: string): boolean {
+  return fs.existsSync(packFileOf(dir, project));
+}
+
 /** A temporary file this old was left by a process stopped while it wrote. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 

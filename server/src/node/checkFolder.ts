@@ -1,6 +1,7 @@
 import type * as AnalyzeFolder from './analyzeFolder';
-import { decodeProjectFiles, readProjectBytes } from './readProject';
-import { defaultCacheDir } from './cacheDir';
+import { decodeProjectFiles, readProjectBytes, type ProjectBytes } from './readProject';
+import { cachePackExists, defaultCacheDir } from './cacheDir';
+import { PARSE_AHEAD_MIN_CHARS, ParseHelper } from './parseAhead';
 import { checkResultOf, contentKey, readStoredResult, storeResult, type CheckResult } from './resultStore';
 import { storeFileIndex, unchangedContentKey } from './fileIndex';
 import { VERSION } from '../version';
@@ -24,11 +25,29 @@ export async function checkFolder(root: string, options: { cache: boolean; engin
   const storedByContent = store && readStoredResult(store.dir, root, store.key);
   if (store) storeFileIndex(store.dir, root, store.key, bytes, readAt);
   if (storedByContent) return storedByContent;
-  const engine = options.engine();
-  const read = decodeProjectFiles(bytes);
-  const { problems } = engine.folderSettings(read);
-  const { analysis } = await engine.analyzeFolder(root, { cache: options.cache, cacheDir: store?.dir, read });
-  const result = checkResultOf(analysis, problems);
+  // A first check of a big project: the helper thread loads tree-sitter while this one loads the engine.
+  const helper = manyTextsToParse(bytes, root, cacheDir) ? ParseHelper.start() : undefined;
+  let result: CheckResult;
+  try {
+    const engine = options.engine();
+    const read = decodeProjectFiles(bytes);
+    const { problems } = engine.folderSettings(read);
+    const { analysis } = await engine.analyzeFolder(root, { cache: options.cache, cacheDir: store?.dir, read, helper });
+    result = checkResultOf(analysis, problems);
+  } finally {
+    await helper?.stop();
+  }
   if (store) storeResult(store.dir, root, store.key, result);
   return result;
+}
+
+/**
+ * Whether a check is about to parse enough text for a helper thread, before the engine says exactly: the folder has
+ * that much Python and no parse cache (the engine starts a helper itself when a cache it has turns out to miss much).
+ */
+function manyTextsToParse(read: ProjectBytes, root: string, cacheDir: string | undefined): boolean {
+  if (cacheDir && cachePackExists(cacheDir, root)) return false;
+  let bytes = 0;
+  for (const [file, content] of read.files) if (file.endsWith('.py')) bytes += content.length;
+  return bytes >= PARSE_AHEAD_MIN_CHARS;
 }

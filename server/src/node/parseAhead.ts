@@ -38,7 +38,7 @@ export class ParseHelper {
   }
 
   /** Starts the helper thread; if it cannot start, `share` leaves all the parsing to this thread. */
-  static start(wasm: ParserWasm, workerFile = path.join(__dirname, 'parseWorker.js')): ParseHelper {
+  static start(wasm?: ParserWasm, workerFile = path.join(__dirname, 'parseWorker.js')): ParseHelper {
     const { port1, port2 } = new MessageChannel();
     let worker: Worker | undefined;
     try {
@@ -158,31 +158,41 @@ export function textsToParseAhead(project: Project, settings: Settings, cache: P
 /**
  * The parser of one project folder: tree-sitter on this thread, or, while a first analysis runs, shared with a
  * helper thread for the texts that analysis is about to parse. Made before tree-sitter is loaded (the project it
- * serves says what it will parse, which decides whether to start a helper), and given tree-sitter with `use`.
+ * serves says what it will parse, which decides whether to start a helper), and given tree-sitter with `use`; texts
+ * may be shared before that, so that the helper starts on them while this thread loads tree-sitter.
  */
 export class FolderParser implements PythonParser {
   private base: SplitPythonParser | undefined;
-  private current: PythonParser | undefined;
+  private shared: PythonParser | undefined;
+  /** The base parser as it is when called: a share made before `use` reads with the parser `use` gives. */
+  private readonly baseWhenCalled: SplitPythonParser = {
+    parseModule: (text, options) => this.baseParser().parseModule(text, options),
+    read: (text, options) => this.baseParser().read(text, options),
+    convert: (text, parsed, options) => this.baseParser().convert(text, parsed, options),
+  };
 
-  /** Parses with `base` from now on. */
+  /** Parses with `base` from now on (through the helper for the texts shared with it). */
   use(base: SplitPythonParser): void {
     this.base = base;
-    this.current = base;
   }
 
   /** Parses a text, with the helper's reading of it when it has one. */
   parseModule(text: string, options?: ParseOptions): ModuleSyntax {
-    if (!this.current) throw new Error('FolderParser: no parser yet (use() comes first)');
-    return this.current.parseModule(text, options);
+    return (this.shared ?? this.baseParser()).parseModule(text, options);
   }
 
-  /** Shares `texts` with `helper` from now on. */
+  /** Shares `texts` with `helper` from now on; they are sent at once. */
   shareWith(helper: ParseHelper, texts: string[]): void {
-    if (this.base) this.current = helper.share(this.base, texts);
+    this.shared = helper.share(this.baseWhenCalled, texts);
   }
 
   /** Parses everything on this thread again. */
   alone(): void {
-    this.current = this.base;
+    this.shared = undefined;
+  }
+
+  private baseParser(): SplitPythonParser {
+    if (!this.base) throw new Error('FolderParser: no parser yet (use() comes first)');
+    return this.base;
   }
 }

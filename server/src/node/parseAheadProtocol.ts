@@ -1,9 +1,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ParsedText, ParserWasm } from '../core/python/parser';
 
-/** What the parse helper starts with: the parser's wasm and the port it talks to the main thread on. */
+/** What the parse helper starts with: the parser's wasm (read by the helper itself when absent) and the port it talks to the main thread on. */
 export interface HelperStart {
-  wasm: ParserWasm;
+  wasm?: ParserWasm;
   port: MessagePort;
 }
 

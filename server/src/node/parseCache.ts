@@ -5,7 +5,7 @@ import { detachFlatTree } from '../core/python/flatTree';
 import { readParsedText } from '../core/python/parsedTextBytes';
 import type { ParsedText, ParseOptions, SplitPythonParser } from '../core/python/parser';
 import { PackWriter, readPack } from './parsePack';
-import { projectCacheName } from './cacheDir';
+import { packFileOf } from './cacheDir';
 
 export { defaultCacheDir } from './cacheDir';
 
@@ -140,12 +140,3 @@ export class ParseCache {
   }
 }
 
-/** Where the pack of a project folder is kept in a cache folder. */
-function packFileOf(dir: string, project: string): string {
-  return path.join(dir, `${projectCacheName(project)}.pack`);
-}
-
-/** Whether a cache folder holds a pack for a project folder (a run before this one parsed it). */
-export function cachePackExists(dir: string, project: string): boolean {
-  return fs.existsSync(packFileOf(dir, project));
-}

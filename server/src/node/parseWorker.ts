@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createTextReader, type TextReader } from '../core/python/parser';
 import { flatTreeBuffer } from '../core/python/flatTree';
+import { readParserWasm } from './wasm';
 import { CLAIMED_BY_HELPER, claimIndex, FREE, READY_COUNT, type HelperResult, type HelperStart, type HelperTexts } from './parseAheadProtocol';
 
 function readAll(reader: TextReader, { texts, shared, port }: HelperTexts): void {
@@ -25,7 +26,7 @@ function readAll(reader: TextReader, { texts, shared, port }: HelperTexts): void
 
 if (parentPort) {
   const start = workerData as HelperStart;
-  const reader = createTextReader(start.wasm);
+  const reader = createTextReader(start.wasm ?? readParserWasm());
   void reader.then(() => parentPort?.postMessage('ready'));
   // One message per folder shared; each is read to the end before the next.
   start.port.on('message', (texts: HelperTexts) => {
