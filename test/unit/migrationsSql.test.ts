@@ -389,6 +389,36 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(r.uncertainOps.map((o) => o.kind), ['*']);
   });
 
+  it("reads repr() and str() of known values, and an f-string's !r and !s, as Python writes them, and a format spec that leaves the value as it is (fides)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("prefs", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("data", sa.Text()), sa.Column("n", sa.Integer()))
+        for key in ["email", "it's"]:
+            op.execute(f"CREATE INDEX ix_prefs_{len(key)} ON prefs ((data->>{repr(key)}))")
+        op.execute(f"CREATE INDEX ix_prefs_kind ON prefs ((data->>{KIND!r}))")
+        op.execute("ALTER TABLE prefs ALTER COLUMN n SET DEFAULT " + str(SIZE))
+        op.execute(f"ALTER TABLE prefs ALTER COLUMN data SET DEFAULT {KIND!r}")
+        op.execute(f"CREATE INDEX ix_prefs_{SIZE:>4} ON prefs (n)")
+        op.execute(f"CREATE INDEX ix_prefs_{SIZE:d}_{'n':s} ON prefs (n)")
+      `, `
+        KIND = 'a "kind"'
+        SIZE = 10
+      `),
+    });
+    const prefs = table(r, 'prefs');
+    assert.deepEqual(prefs.indexes.map((i) => [i.name, i.expressions ?? i.columns]), [
+      ['ix_prefs_5', ["data->>'email'"]],
+      // Python quotes a text holding a single quote in double quotes (an identifier to PostgreSQL).
+      ['ix_prefs_4', [`data->>"it's"`]],
+      ['ix_prefs_kind', [`data->>'a "kind"'`]],
+      ['ix_prefs_10_n', ['n']],
+    ]);
+    assert.equal(prefs.columns.get('n')!.serverDefault?.text, '10');
+    assert.equal(prefs.columns.get('data')!.serverDefault?.text, `'a "kind"'`);
+    // `{SIZE:>4}` pads to "  10": not read, so the last statement is not evaluated.
+    assert.deepEqual(r.findings.map((f) => f.message.replace(/ statically.*/, '')), ['op.execute: could not evaluate the SQL text `f"CREATE INDEX ix_prefs_{SIZE:>4} ON prefs (n)"`']);
+  });
+
   it('finds a table SQL names unquoted in mixed case under that spelling, unless the database is PostgreSQL, which folds it (zaqar)', async () => {
     const files = {
       'v/a.py': rev('a', null, `

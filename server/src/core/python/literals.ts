@@ -2,6 +2,7 @@ import type { Expr, Span, Stmt } from './syntax';
 import { innerBlocks, keywordArg, methodKind, subExprs } from './syntax';
 import type { ClassStmt, Locals, Resolver, Value } from './resolve';
 import { canonicalName } from './resolve';
+import { pyStr } from '../render/python';
 
 /** A Python literal value the analysis can know without running code. */
 export type Literal = string | number | boolean | null | Literal[];
@@ -211,6 +212,18 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
         const v = again(e.args[0]);
         if (typeof v === 'string' || Array.isArray(v)) return v.length;
         return literalItemCount(resolver, file, e.args[0], locals);
+      }
+      // `repr(key)`, `str(n)`: the text Python makes of a literal (an f-string's `{key!r}` reads as `repr(key)`).
+      if (e.fn.k === 'name' && (e.fn.id === 'repr' || e.fn.id === 'str') && e.args.length === 1 && e.args[0].k !== 'starred' && e.kw.length === 0) {
+        const v = again(e.args[0]);
+        return v === undefined ? undefined : e.fn.id === 'repr' ? pythonRepr(v) : pythonText(v);
+      }
+      // `format(name, "s")`, as an f-string's `{name:s}` reads: the specs that leave a text or an integer as it is.
+      if (e.fn.k === 'name' && e.fn.id === 'format' && e.args.length === 2 && e.kw.length === 0) {
+        const [v, spec] = [again(e.args[0]), again(e.args[1])];
+        if (spec === '' && v !== undefined) return pythonText(v);
+        if (spec === 's' && typeof v === 'string') return v;
+        return spec === 'd' && Number.isInteger(v) ? String(v) : undefined;
       }
       // `list(columns)`, `tuple(names)`: the items of a literal sequence (a text's characters, as Python gives them).
       if (e.fn.k === 'name' && (e.fn.id === 'list' || e.fn.id === 'tuple') && e.args.length === 1 && e.args[0].k !== 'starred' && e.kw.length === 0) {
@@ -616,8 +629,9 @@ export function pythonText(v: Literal): string {
   return String(v);
 }
 
+/** Python's `repr()` of a literal (a text quoted as CPython quotes it). */
 function pythonRepr(v: Literal): string {
-  return typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : pythonText(v);
+  return typeof v === 'string' ? pyStr(v) : pythonText(v);
 }
 
 /** Whether a project class derives from Python's `enum` classes (`class AccountType(StrEnum)`), itself or through a base. */

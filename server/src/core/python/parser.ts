@@ -826,10 +826,7 @@ class Converter {
     for (const c of children) {
       const type = t.type(c);
       if (type === 'string_content') parts.push(braces(raw ? this.text(c) : decodeEscapes(this.text(c))));
-      else if (type === 'interpolation') {
-        const e = t.child(c, this.f.expression);
-        parts.push(e !== NO_NODE ? this.expr(e) : this.other(c));
-      }
+      else if (type === 'interpolation') parts.push(this.interpolation(c));
     }
     const merged: Array<string | Expr> = [];
     for (const p of parts) {
@@ -838,6 +835,33 @@ class Converter {
     }
     if (merged.every((p) => typeof p === 'string')) return { k: 'str', v: merged.join(''), s: this.span(n) };
     return { k: 'fstr', parts: merged, s: this.span(n) };
+  }
+
+  /**
+   * An f-string's `{x}` as the value Python formats: `{x!r}` is `repr(x)`, `{x!s}` is `str(x)` and `{x:spec}` is
+   * `format(x, "spec")`; one with `!a`, `=` or an expression inside its spec is not read.
+   */
+  private interpolation(n: number): Expr {
+    const t = this.t;
+    // What is not read keeps its text between the braces (an f-string is shown with its parts between braces).
+    const unread = (): Expr => ({ k: 'other', text: t.textOf(n).slice(1, -1).slice(0, 200), s: this.span(n) });
+    const e = t.child(n, this.f.expression);
+    if (e === NO_NODE) return unread();
+    let conversion = '';
+    let spec: string | undefined;
+    for (const c of t.children(n)) {
+      const type = t.type(c);
+      if (type === '=' || (type === 'format_specifier' && t.firstNamedChild(c) !== NO_NODE)) return unread();
+      if (type === 'type_conversion') conversion = t.textOf(c);
+      if (type === 'format_specifier') spec = t.textOf(c).slice(1);
+    }
+    if (conversion !== '' && conversion !== '!r' && conversion !== '!s') return unread();
+    const s = this.span(n);
+    const written = t.textOf(n).slice(1, -1);
+    const call = (id: string, args: Expr[]): Expr => ({ k: 'call', fn: { k: 'name', id, s }, args, kw: [], s, written });
+    let value = this.expr(e);
+    if (conversion !== '') value = call(conversion === '!r' ? 'repr' : 'str', [value]);
+    return spec === undefined ? value : call('format', [value, { k: 'str', v: spec, s }]);
   }
 }
 

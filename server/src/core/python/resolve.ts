@@ -572,6 +572,7 @@ export function exprText(e: Expr): string {
     case 'const':
       return e.v === null ? 'None' : e.v ? 'True' : 'False';
     case 'call':
+      if (e.written !== undefined) return e.written;
       return `${exprText(e.fn)}(${[...e.args.map(exprText), ...e.kw.map((k) => (k.name ? `${k.name}=${exprText(k.value)}` : `**${exprText(k.value)}`))].join(', ')})`;
     case 'attr':
       return `${exprText(e.obj)}.${e.name}`;

@@ -9,7 +9,8 @@ export type Span = [number, number, number, number];
 export type Expr =
   | { k: 'name'; id: string; s: Span }
   | { k: 'attr'; obj: Expr; name: string; s: Span }
-  | { k: 'call'; fn: Expr; args: Expr[]; kw: Keyword[]; s: Span }
+  /** `written`: the source of a call read from other syntax (an f-string's `{x!r}` is `repr(x)`). */
+  | { k: 'call'; fn: Expr; args: Expr[]; kw: Keyword[]; s: Span; written?: string }
   | { k: 'str'; v: string; s: Span }
   | { k: 'fstr'; parts: Array<string | Expr>; s: Span }
   | { k: 'num'; v: number; s: Span }
