@@ -166,6 +166,41 @@ describe('models -> schema', () => {
     assert.equal(a.columns.get('created_at')!.nullable, false);
   });
 
+  it("takes a key column that Mapped[Optional[X]] annotates as nullable, as SQLAlchemy's scan leaves it, unless nullable= or a PrimaryKeyConstraint says NOT NULL (meltano)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from typing import Annotated, Optional
+        from sqlalchemy import PrimaryKeyConstraint
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+        StrPK = Annotated[str, mapped_column(primary_key=True)]
+        class Base(DeclarativeBase):
+            pass
+        class Setting(Base):
+            __tablename__ = "settings"
+            name: Mapped[StrPK]
+            namespace: Mapped[Optional[StrPK]]
+            scope: Mapped[Optional[str]] = mapped_column(primary_key=True)
+            level: Mapped[Optional[str]] = mapped_column(primary_key=True, nullable=False)
+        class Pair(Base):
+            __tablename__ = "pairs"
+            __table_args__ = (PrimaryKeyConstraint("left", "right"),)
+            left: Mapped[str]
+            right: Mapped[Optional[str]]
+      `,
+    });
+    const settings = tables.get('settings')!;
+    assert.deepEqual([...settings.columns.values()].map((c) => [c.name, c.primaryKey, c.nullable]), [
+      ['name', true, false],
+      ['namespace', true, true],
+      ['scope', true, true],
+      ['level', true, false],
+    ]);
+    assert.deepEqual([...tables.get('pairs')!.columns.values()].map((c) => [c.name, c.primaryKey, c.nullable]), [
+      ['left', true, false],
+      ['right', true, false],
+    ]);
+  });
+
   it("takes a column that Mapped[Optional[X]] annotates as nullable when the type_annotation_map's key is Optional[X] itself (galaxy)", async () => {
     const tables = await modelTables({
       'models.py': `

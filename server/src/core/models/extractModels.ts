@@ -634,7 +634,9 @@ class ModelReader {
         if (!spec.type && spec.foreignKeys.length === 0) spec.type = annotation.type;
         spec = { ...spec, foreignKeys: [...spec.foreignKeys], typeSpan: undefined };
         const noneDefault = sqlmodel && !annotation.optional && isNone(value) ? { noneDefault: true as const } : {};
-        out.push({ attr, spec, origin, defaultNullable: spec.primaryKey ? false : annotation.optional, ...noneDefault, source: source(spec, { fromAnnotation: true, assignable: value === undefined }) });
+        // As a mapped_column's: the annotation's `Optional[...]` wins over an alias's `primary_key=True` (SQLModel keeps
+        // its key fields NOT NULL).
+        out.push({ attr, spec, origin, defaultNullable: sqlmodel && spec.primaryKey ? false : annotation.optional, ...noneDefault, source: source(spec, { fromAnnotation: true, assignable: value === undefined }) });
       }
     }
     return out;
@@ -1201,7 +1203,9 @@ function annotatedSpec(spec: ColumnSpec, kind: string, annotation: AnnotationInf
   // As SQLAlchemy's declarative scan: a column with a foreign key and no type of its own takes the referenced
   // column's type, not the annotation's (`Mapped[int]` on a key to a BigInteger id is a BigInteger).
   if (!merged.type && !merged.typeUnread && annotation.type && merged.foreignKeys.length === 0) merged.type = annotation.type;
-  return { spec: merged, defaultNullable: merged.primaryKey ? false : annotation.optional };
+  // `Optional[...]` makes the column nullable even when it is in the primary key (SQLAlchemy's scan sets it after
+  // Column() made a key column NOT NULL); a `PrimaryKeyConstraint` in `__table_args__` makes it NOT NULL again.
+  return { spec: merged, defaultNullable: annotation.optional };
 }
 
 /** Explicit `mapped_column(...)` arguments win over those an `Annotated` alias carries. */
