@@ -80,6 +80,22 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(again.filter((f) => f.severity !== 'information').map((f) => f.code), []);
   });
 
+  it('takes an index dropped IF EXISTS under an undecided test, where no table has it, as a drop that does nothing (dstack)', async () => {
+    const models = { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(`${USERS}      seen = sa.Column(sa.Integer)\n      other = sa.Column(sa.Integer, index=True)\n      __table_args__ = (sa.Index("ix_users_seen", "seen"),)\n`)}` };
+    const upgrade = (before: string): string => `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("seen", sa.Integer()), sa.Column("other", sa.Integer()), sa.PrimaryKeyConstraint("id"))
+      ${before}
+      if op.get_context().dialect.name == "postgresql":
+          op.drop_index("ix_users_seen", table_name="users", if_exists=True)
+      op.create_index("ix_users_seen", "users", ["seen"])
+    `;
+    // The table's other indexes are still compared: the one the migrations never make is missing.
+    assert.deepEqual((await analysis(upgrade(''), models)).map((f) => `${f.severity} ${f.code} ${f.table}`), ['warning missing-index users']);
+    // Where the index was made before, the drop may or may not run: the table's indexes are not compared.
+    const made = await analysis(upgrade('op.create_index("ix_users_seen", "users", ["seen"])'), models);
+    assert.deepEqual(made.map((f) => `${f.severity} ${f.code} ${f.table}`), ['information unresolved users']);
+  });
+
   it('leaves only what an alter_column under an undecided test sets out of the comparison, not its table (manila)', async () => {
     const models = (created: string, name = 'sa.String(20)'): Record<string, string> => ({
       'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(`${USERS}      created_at = sa.Column(${created})\n      name = sa.Column(${name}, nullable=False)\n      email = sa.Column(sa.String(80))\n`)}`,
@@ -1951,6 +1967,18 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     const onPostgres = `from sqlalchemy.dialects import postgresql\n${py(upgrade)}op.add_column("users", sa.Column("ref", postgresql.UUID(), nullable=True))\n`;
     const plain = (await analysis(onPostgres, { 'app/models.py': modelFile(models), 'alembic.ini': '[alembic]\nscript_location = migrations\n' })).filter((f) => f.code === 'enum-mismatch');
     assert.deepEqual(plain.map((f) => f.message), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' (head a1).`]);
+  });
+
+  it("says an enum column keeps its type's values on PostgreSQL only where MySQL restates it with an alter_column's existing_type=, the dialect not known (cyborg)", async () => {
+    const models = `${USERS}      kind = sa.Column(sa.Enum("a", "b", name="kind"), nullable=False)\n`;
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("kind", sa.Enum("a", name="kind")), sa.PrimaryKeyConstraint("id"))
+      op.alter_column("users", "kind", existing_type=sa.Enum("a", "b", name="kind"), nullable=False)
+    `;
+    const messages = async (ini: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': modelFile(models), 'alembic.ini': ini })).map((f) => f.message);
+    assert.deepEqual(await messages('[alembic]\nscript_location = migrations\n'), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).`]);
+    assert.deepEqual(await messages(INI), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' (head a1).`]);
+    assert.deepEqual(await messages('[alembic]\nscript_location = migrations\nsqlalchemy.url = mysql://localhost/app\n'), []);
   });
 
   it('does not report an unnamed unique constraint of the migrations on SQLite, which reflects it without a name (keystone)', async () => {

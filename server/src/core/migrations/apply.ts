@@ -4,7 +4,7 @@ import { conventionName, conventionTemplate, type NamingConvention, type NamingK
 import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type IndexDef, type Schema, type SourceRef, type SqlType, type TableDef, type UniqueDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
-import { databaseEnumName, spatialIndexName, typesDiffer } from '../schema/types';
+import { databaseEnumName, enumValuesDiffer, spatialIndexName, typesDiffer } from '../schema/types';
 import type { OpStep } from './interpret';
 import { decideTest, keyPicked, type ConstraintType, type DatabaseTest, type Existence, type ReflectedKey, type RunsWhen } from './databaseTests';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, ownTableKeys, type ColumnChanges, type ColumnItem, type KeyRemade, type MigrationOp, type OpKind, type TableRef } from './ops';
@@ -997,7 +997,8 @@ class SchemaReplay {
    * the history has PostgreSQL's own types), or, where
    * the history shows MySQL in use, an `existing_nullable=` that is not its nullability or none at all (designate's
    * renames, which make NOT NULL columns nullable there). What differs is not compared, as a note says. A missing
-   * `existing_nullable=` is too common in projects that never run on MySQL to be said for all of them.
+   * `existing_nullable=` is too common in projects that never run on MySQL to be said for all of them. An enum's
+   * `existing_type=` of other values gives the column those values on MySQL (`ColumnDef.valuesElsewhere`).
    */
   private restatedOnMysql(table: TableDef, column: ColumnDef, op: MigrationOp, onMysql: NonNullable<ColumnChanges['onMysql']>): void {
     const what: string[] = [];
@@ -1011,6 +1012,11 @@ class SchemaReplay {
       what.push(`of type ${onMysql.type.text} (its existing_type=)`);
       unknown.push('type');
       column.typeAlternatives = [column.type, onMysql.type];
+    }
+    // An enum restated with its existing_type='s values has them on MySQL; PostgreSQL's type keeps its own (cyborg).
+    if (this.hint !== 'postgresql' && onMysql.type?.enumValues && column.type?.family === 'ENUM' && onMysql.type.family === 'ENUM') {
+      if (enumValuesDiffer(onMysql.type, column.type)) column.valuesElsewhere = onMysql.type.enumValues;
+      else delete column.valuesElsewhere;
     }
     if (unknown.length === 0) return;
     markUnknown(column, unknown);
@@ -1412,6 +1418,23 @@ class SchemaReplay {
     this.renamedReferences.clear();
   }
 
+  /**
+   * Whether no index or unique constraint of that name is on any table of the schema `table` is in, as far as the
+   * replay surely knows: the table's indexes are not in doubt, no table there is assumed (of unknown content), and no
+   * op in doubt may have made it.
+   */
+  private surelyNoIndex(table: TableDef, name: string): boolean {
+    if (table.uncertain || table.uncertainConstraints || this.explains(['create_index', 'create_unique_constraint', 'rename_index'], name)) return false;
+    for (const t of this.schema.values()) {
+      if (t.schema !== table.schema) continue;
+      if (t.partial) return false;
+      // An unnamed unique constraint has the name its database gives it: MySQL its first column's, PostgreSQL `..._key`.
+      const unnamedMayBe = (u: UniqueDef): boolean => sameIdentifier(u.columns[0] ?? '', name) || name.toLowerCase().endsWith('_key');
+      if (t.indexes.some((i) => i.name !== undefined && sameIdentifier(i.name, name)) || t.uniques.some((u) => (u.name === undefined ? unnamedMayBe(u) : sameIdentifier(u.name, name)))) return false;
+    }
+    return true;
+  }
+
   /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
@@ -1423,6 +1446,10 @@ class SchemaReplay {
       // An index whose columns cannot be read (the op is reported as unresolved): the table's columns are still known.
       // A drop of an index whose name is not known puts only the indexes there now in doubt (dropIndex says which).
       if (!dropsUnknownIndex(op)) this.untrustConstraints(table, op);
+      return;
+    }
+    if (this.uncertain && op.kind === 'drop_index' && op.ifExists && op.unresolved.length === 0 && op.name !== undefined && this.surelyNoIndex(table, op.name)) {
+      // An index dropped IF EXISTS that no table has here: run or not, the op does nothing (dstack's retry-safe drops).
       return;
     }
     if (this.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
