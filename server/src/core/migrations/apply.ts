@@ -1744,6 +1744,11 @@ class SchemaReplay {
 
   /** Keeps an op whose table is unknown, with what is known of it. */
   private remember(op: MigrationOp): void {
+    // Column ops on a table built at run time: those columns of some table, nothing else.
+    if (op.kind === 'opaque' && op.columnOps) {
+      for (const columnOp of op.columnOps) this.remember(columnOp);
+      return;
+    }
     const u: UncertainOp = { kind: op.kind === 'opaque' ? (op.indexesOnly ? 'create_index' : '*') : op.kind, revision: this.revision, origin: op.origin };
     const schema = 'table' in op ? op.table?.schema : undefined;
     if (schema !== undefined) u.schema = schema;

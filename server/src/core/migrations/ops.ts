@@ -112,7 +112,11 @@ export type MigrationOp = OpBase &
      * KEY, ADD PRIMARY KEY (id)`); `noteOnly`: SQL that could not be read but touches no table (it is only reported);
      * `fromFile`: SQL read from a file when the revision runs (ichnaea's base schema), which may make any table.
      */
-    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; plainIndexesKept?: boolean; noteOnly?: boolean; method?: string; fromFile?: true }
+    /**
+     * `columnOps`: SQL built at run time on a table it does not name, read as these column ops of an unknown table
+     * (`ALTER TABLE {t} ADD COLUMN x uuid`): only those columns change.
+     */
+    | { kind: 'opaque'; table?: TableRef; indexesOnly?: boolean; constraintsOnly?: boolean; plainIndexesKept?: boolean; noteOnly?: boolean; method?: string; fromFile?: true; columnOps?: MigrationOp[] }
     /**
      * SQLite's `PRAGMA legacy_alter_table = ON` (or OFF): while on, renaming a table leaves the foreign keys of other
      * tables naming the old name (securedrop renames a table to rebuild it, and the references come back to it).
@@ -140,7 +144,7 @@ export function ownTableKeys(op: MigrationOp): string[] {
 
 /** Whether an op may make a table exist or stop existing (SQL that could not be read among them). */
 export function changesTableExistence(op: MigrationOp): boolean {
-  return op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || (op.kind === 'opaque' && !op.indexesOnly && !op.constraintsOnly);
+  return op.kind === 'create_table' || op.kind === 'drop_table' || op.kind === 'rename_table' || (op.kind === 'opaque' && !op.indexesOnly && !op.constraintsOnly && !op.columnOps);
 }
 
 /** An expression together with the context it must be evaluated in. */
@@ -822,7 +826,23 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   // some constraint, and nothing else.
   const indexesOnly = ops.every((o) => o.kind === 'create_index' || o.kind === 'drop_index' || o.kind === 'rename_index' || (o.kind === 'opaque' && o.indexesOnly));
   const constraintsOnly = !indexesOnly && table !== undefined && ops.every((o) => CONSTRAINT_OP_KINDS.has(o.kind) || (o.kind === 'opaque' && o.constraintsOnly));
-  return [{ kind: 'opaque', table, origin, via: 'execute', unresolved, ...(indexesOnly ? { indexesOnly: true } : constraintsOnly ? { constraintsOnly: true } : {}) }];
+  const columnOps = table === undefined ? onUnknownTable(ops) : undefined;
+  return [{ kind: 'opaque', table, origin, via: 'execute', unresolved, ...(indexesOnly ? { indexesOnly: true } : constraintsOnly ? { constraintsOnly: true } : columnOps ? { columnOps } : {}) }];
+}
+
+/** The ops SQL on a table it does not name may be read as (each remembered as done to some table). */
+const UNKNOWN_TABLE_OP_KINDS = new Set<OpKind>(['add_column', 'drop_column', 'alter_column', 'create_index', 'drop_index', 'create_foreign_key', 'create_unique_constraint', 'create_check_constraint', 'drop_constraint']);
+
+/**
+ * SQL built at run time on a table it does not name (tracecat's `ALTER TABLE {qualified_table} ADD COLUMN "x" UUID`
+ * over tables it reads from the database), read as its ops on a table not known, what else is built at run time
+ * (a column's or a constraint's name, a type, a default) left unknown: undefined unless each op adds, drops or alters
+ * a column, an index or a constraint, and renames nothing.
+ */
+function onUnknownTable(ops: MigrationOp[]): MigrationOp[] | undefined {
+  if (!ops.every((o) => UNKNOWN_TABLE_OP_KINDS.has(o.kind) && !(o.kind === 'alter_column' && o.changes.newName !== undefined))) return undefined;
+  const known = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.includes(UNKNOWN_SQL_PART) ? undefined : v);
+  return ops.map((o) => JSON.parse(JSON.stringify({ ...o, table: {} }), known) as MigrationOp);
 }
 
 /** Whether SQL text is read from a file, where it is written or in the variable that holds it. */
