@@ -112,6 +112,25 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await described('ALTER TABLE {name} RENAME COLUMN a TO {name}'), ['information unresolved ']);
   });
 
+  it("finds a table altered by its bare name in the one schema that has it, as PostgreSQL's search_path does, not on another database (augur)", async () => {
+    const files = (url: string): Record<string, string> => ({
+      'alembic.ini': `[alembic]\nscript_location = migrations\n${url}`,
+      'app/models.py': modelFile(`
+        class Job(Base):
+            __tablename__ = "jobs"
+            __table_args__ = (sa.CheckConstraint("tries >= 0", name="tries_check"), {"schema": "ops"})
+            id = sa.Column(sa.Integer, primary_key=True)
+            tries = sa.Column(sa.Integer)
+      `),
+      'migrations/versions/b2.py': 'from alembic import op\nrevision = "b2"\ndown_revision = "a1"\n\ndef upgrade():\n    op.create_check_constraint("tries_check", "jobs", "tries >= 0")\n',
+    });
+    const upgrade = 'op.create_table("jobs", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("tries", sa.Integer()), schema="ops")';
+    const codes = async (url: string): Promise<string[]> => (await analysis(upgrade, files(url))).map((f) => `${f.code} ${f.table}`).sort();
+    assert.deepEqual(await codes('sqlalchemy.url = postgresql://localhost/app\n'), []);
+    assert.deepEqual(await codes(''), []);
+    assert.deepEqual(await codes('sqlalchemy.url = mysql://localhost/app\n'), ['assumed-baseline undefined', 'extra-table jobs', 'missing-check jobs']);
+  });
+
   it('leaves only what an alter_column under an undecided test sets out of the comparison, not its table (manila)', async () => {
     const models = (created: string, name = 'sa.String(20)'): Record<string, string> => ({
       'app/models.py': `import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n${py(`${USERS}      created_at = sa.Column(${created})\n      name = sa.Column(${name}, nullable=False)\n      email = sa.Column(sa.String(80))\n`)}`,

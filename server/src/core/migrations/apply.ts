@@ -1311,6 +1311,7 @@ class SchemaReplay {
       return undefined;
     }
     let table = this.schema.get(key) ?? this.inDefaultSchema(ref) ?? (ref.spelled !== undefined ? this.schema.get(tableKey(ref.spelled, ref.schema)) : undefined);
+    if (!table && !this.created.has(key) && !this.gone.has(key)) table = this.onSearchPath(ref);
     if (!table) {
       if (options.ifExists) return undefined;
       if ((!this.created.has(key) || this.existedBefore.has(key)) && !this.gone.has(key)) {
@@ -1352,6 +1353,18 @@ class SchemaReplay {
     if (ref.name === undefined) return undefined;
     if (ref.schema === DEFAULT_POSTGRES_SCHEMA) return this.schema.get(tableKey(ref.name));
     return ref.schema === undefined ? this.schema.get(tableKey(ref.name, DEFAULT_POSTGRES_SCHEMA)) : undefined;
+  }
+
+  /**
+   * The one table of that name in another schema, for a name without a schema that no table of the default schema has
+   * (augur makes its tables in `augur_data` and later alters some by their bare names): PostgreSQL finds a table by
+   * the schemas of its search_path, which the project sets. Not on a database known to be another.
+   */
+  private onSearchPath(ref: TableRef): TableDef | undefined {
+    const database = this.database();
+    if (ref.name === undefined || ref.schema !== undefined || (database !== undefined && database !== 'postgresql')) return undefined;
+    const found = [...this.schema.values()].filter((t) => t.schema !== undefined && t.schema !== DEFAULT_POSTGRES_SCHEMA && t.name === ref.name);
+    return found.length === 1 ? found[0] : undefined;
   }
 
   /** A table the history uses without creating: its columns are known only from what ops add or alter. */

@@ -250,6 +250,8 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
   // spelled in mixed case.
   if (table.schema === DEFAULT_POSTGRES_SCHEMA) keys.push(table.name);
   if (table.spelled !== undefined) keys.push(tableKey(table.spelled, table.schema));
+  // A bare name may be found through PostgreSQL's search_path in any schema: tables of one name replay together.
+  keys.push(`\0name:${table.name}`);
   const referenced = (refs: string[]): void => {
     for (const ref of refs) {
       const target = splitForeignKey(ref);
