@@ -566,6 +566,25 @@ describe('migrations: replaying table renames, indexes and constraints', () => {
     assert.deepEqual([people.uniques, people.checks], [[], []]);
   });
 
+  it("reads a conditional expression's value where its test is known, or where both arms give the same (tracecat)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True))
+        for table in ["people", "robots"]:
+            op.create_table(table, sa.Column("id", sa.Integer(), primary_key=True), sa.Column("team_id", sa.Integer()))
+            op.create_foreign_key(f"fk_{table}_team", table, "teams", ["team_id"], ["id"], ondelete="CASCADE" if HAS_ONDELETE[table] else None)
+        op.create_index("ix_people_team" if len(TABLES) > 1 else "ix_team", "people", ["team_id"], unique=True if unknown() else True)
+      `, `
+        from x import unknown
+        HAS_ONDELETE = {"people": True, "robots": False}
+        TABLES = ["people", "robots"]
+      `),
+    });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(['people', 'robots'].map((t) => table(r, t).foreignKeys.map((f) => [f.name, f.ondelete ?? null])), [[['fk_people_team', 'CASCADE']], [['fk_robots_team', null]]]);
+    assert.deepEqual(table(r, 'people').indexes.map((i) => [i.name, i.unique]), [['ix_people_team', true]]);
+  });
+
   it('drops unnamed constraints by their PostgreSQL default names, and never guesses between several', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

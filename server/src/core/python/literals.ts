@@ -155,6 +155,13 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
       const v = again(e.value);
       return v === undefined ? undefined : !isTruthy(v);
     }
+    case 'ifexp': {
+      // `"CASCADE" if ONDELETE[table] else None`: the arm the test picks; either, when both give the same.
+      const test = again(e.test);
+      if (test !== undefined) return again(isTruthy(test) ? e.body : e.orelse);
+      const [body, orelse] = [again(e.body), again(e.orelse)];
+      return body !== undefined && JSON.stringify(body) === JSON.stringify(orelse) ? body : undefined;
+    }
     case 'boolop': {
       // Python's `and` / `or` give one of their operands.
       let last: Literal | undefined;

@@ -748,6 +748,13 @@ class Converter {
         const arg = t.child(n, f.argument);
         return arg !== NO_NODE ? { k: 'not', value: this.expr(arg), s: this.span(n) } : this.other(n);
       }
+      case 'conditional_expression': {
+        // `body if test else orelse`: tree-sitter gives the three in the order they are written.
+        const parts = t.namedChildren(n).filter((c) => t.type(c) !== 'comment');
+        if (parts.length !== 3) return this.other(n);
+        const [body, test, orelse] = parts;
+        return { k: 'ifexp', test: this.expr(test), body: this.expr(body), orelse: this.expr(orelse), s: this.span(n) };
+      }
       case 'list_splat':
         return { k: 'starred', value: this.expr(this.firstNamedOrSelf(n)), s: this.span(n) };
       case 'keyword_argument':

@@ -590,6 +590,8 @@ export function exprText(e: Expr): string {
       return e.values.map((v) => (v.k === 'boolop' ? `(${exprText(v)})` : exprText(v))).join(` ${e.op} `);
     case 'not':
       return `not ${e.value.k === 'boolop' ? `(${exprText(e.value)})` : exprText(e.value)}`;
+    case 'ifexp':
+      return `${exprText(e.body)} if ${exprText(e.test)} else ${exprText(e.orelse)}`;
     case 'other':
     case 'lambda':
       return e.text;

@@ -27,6 +27,8 @@ export type Expr =
   /** `a and b and c` as one node with every operand (`a and (b or c)` nests the `or`). */
   | { k: 'boolop'; op: 'and' | 'or'; values: Expr[]; s: Span }
   | { k: 'not'; value: Expr; s: Span }
+  /** `body if test else orelse`. */
+  | { k: 'ifexp'; test: Expr; body: Expr; orelse: Expr; s: Span }
   /** `lambda m: ...` with plain parameters; `text` is its source, as an `other` node would keep it. */
   | { k: 'lambda'; params: string[]; body: Expr; text: string; s: Span }
   | { k: 'other'; text: string; s: Span };
@@ -149,6 +151,8 @@ export function subExprs(e: Expr): Expr[] {
     case 'starred':
     case 'not':
       return [e.value];
+    case 'ifexp':
+      return [e.test, e.body, e.orelse];
     case 'comp':
       return [e.elt, e.iter, ...e.conds];
     case 'compare':
@@ -288,6 +292,8 @@ function substituteInExpr(e: Expr, values: ReadonlyMap<string, Expr>): Expr {
     case 'starred':
     case 'not':
       return { ...e, value: x(e.value) };
+    case 'ifexp':
+      return { ...e, test: x(e.test), body: x(e.body), orelse: x(e.orelse) };
     case 'comp': {
       // The comprehension's own variables hide names of the same spelling.
       const binds = (t: Expr): boolean => (t.k === 'name' ? [...values.keys()].some((k) => k === t.id || k.startsWith(`${t.id}.`)) : (t.k === 'tuple' || t.k === 'list') && t.items.some(binds));
