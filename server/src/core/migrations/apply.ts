@@ -354,6 +354,8 @@ class SchemaReplay {
   private readonly droppedNames = new Set<string>();
   /** The notes that an op that may not run leaves something of a table uncompared (see `reportUndecided`). */
   private readonly undecidedNotes = new Set<Finding>();
+  /** Of those, the notes on an enum type's values, with the type's name (moot once no column has the type). */
+  private readonly undecidedEnumNotes = new Map<Finding, string>();
   /** Every table some revision creates (or renames to), with the first such revision. */
   private readonly created = new Map<string, string>();
   private readonly baseline: Array<{ table: string; step: OpStep }> = [];
@@ -466,7 +468,11 @@ class SchemaReplay {
    */
   private mootAtHead(f: Finding): boolean {
     const name = f.table;
-    return name !== undefined && this.undecidedNotes.has(f) && this.droppedNames.has(name) && ![...this.schema.values()].some((t) => t.name === name);
+    if (!this.undecidedNotes.has(f)) return false;
+    const enumName = this.undecidedEnumNotes.get(f);
+    // dstack syncs an enum type's values on PostgreSQL only, and later makes the column a VARCHAR and drops the type.
+    if (enumName !== undefined && ![...this.schema.values()].some((t) => [...t.columns.values()].some((c) => c.type?.family === 'ENUM' && c.type.enumName?.toLowerCase() === enumName))) return true;
+    return name !== undefined && this.droppedNames.has(name) && ![...this.schema.values()].some((t) => t.name === name);
   }
 
   apply(revision: string, step: OpStep): void {
@@ -742,7 +748,8 @@ class SchemaReplay {
           continue;
         }
         table.history?.push(this.entry(op, op.origin));
-        if (!said && !table.uncertain) this.reportUndecided(`${label(op)}: ${this.onlySome()}; the values of enum type "${op.enumName}" are not compared.`, table.name);
+        const note = !said && !table.uncertain ? this.reportUndecided(`${label(op)}: ${this.onlySome()}; the values of enum type "${op.enumName}" are not compared.`, table.name) : undefined;
+        if (note) this.undecidedEnumNotes.set(note, name);
         said = true;
       }
     }
@@ -1807,10 +1814,14 @@ class SchemaReplay {
     return finding;
   }
 
-  /** Reports that an op that may not run leaves something of `table` uncompared (a note `finish` drops if the table is surely dropped later). */
-  private reportUndecided(message: string, table: string, column?: string, origin?: SourceRef): void {
+  /**
+   * Reports that an op that may not run leaves something of `table` uncompared (a note `finish` drops if the table is
+   * surely dropped later); the note, unless it was said already.
+   */
+  private reportUndecided(message: string, table: string, column?: string, origin?: SourceRef): Finding | undefined {
     const finding = this.report('unresolved', message, table, column, origin);
     if (finding) this.undecidedNotes.add(finding);
+    return finding;
   }
 }
 
