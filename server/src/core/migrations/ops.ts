@@ -837,12 +837,24 @@ const UNKNOWN_TABLE_OP_KINDS = new Set<OpKind>(['add_column', 'drop_column', 'al
  * SQL built at run time on a table it does not name (tracecat's `ALTER TABLE {qualified_table} ADD COLUMN "x" UUID`
  * over tables it reads from the database), read as its ops on a table not known, what else is built at run time
  * (a column's or a constraint's name, a type, a default) left unknown: undefined unless each op adds, drops or alters
- * a column, an index or a constraint, and renames nothing.
+ * a column, an index or a constraint. A column renamed is one dropped and one added (tracecat renames columns of
+ * tables it makes per workspace).
  */
 function onUnknownTable(ops: MigrationOp[]): MigrationOp[] | undefined {
-  if (!ops.every((o) => UNKNOWN_TABLE_OP_KINDS.has(o.kind) && !(o.kind === 'alter_column' && o.changes.newName !== undefined))) return undefined;
+  if (!ops.every((o) => UNKNOWN_TABLE_OP_KINDS.has(o.kind))) return undefined;
   const known = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.includes(UNKNOWN_SQL_PART) ? undefined : v);
-  return ops.map((o) => JSON.parse(JSON.stringify({ ...o, table: {} }), known) as MigrationOp);
+  const out: MigrationOp[] = [];
+  for (const o of ops) {
+    if (o.kind !== 'alter_column' || o.changes.newName === undefined) {
+      out.push({ ...o, table: {} } as MigrationOp);
+      continue;
+    }
+    if (Object.keys(o.changes).length > 1) return undefined;
+    const { origin, via } = o;
+    out.push({ kind: 'drop_column', table: {}, column: o.column, ifExists: false, origin, via, unresolved: [] });
+    out.push({ kind: 'add_column', table: {}, column: { spec: { name: o.changes.newName, primaryKey: false, foreignKeys: [] }, origin }, ifNotExists: false, origin, via, unresolved: [] });
+  }
+  return out.map((o) => JSON.parse(JSON.stringify(o), known) as MigrationOp);
 }
 
 /** Whether SQL text is read from a file, where it is written or in the variable that holds it. */
