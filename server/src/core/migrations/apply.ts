@@ -354,6 +354,13 @@ class SchemaReplay {
   private readonly droppedNames = new Set<string>();
   /** The notes that an op that may not run leaves something of a table uncompared (see `reportUndecided`). */
   private readonly undecidedNotes = new Set<Finding>();
+  /**
+   * Named foreign keys ops that may not run dropped from a table whose constraints were trusted until then, one after
+   * another in one arm, with the first one's note: creates of the very same keys next undo them (`made` counts those).
+   */
+  private keysDroppedInDoubt: { table: TableDef; keys: ForeignKeyDef[]; made: Set<ForeignKeyDef>; note: Finding | undefined; historyAt: number; branch: object | undefined; revision: string; plainIndexesKnown: boolean } | undefined;
+  /** The note `touch` gave the op being applied, and whether the table's constraints were trusted before it. */
+  private constraintsNote: { note: Finding | undefined; trustedBefore: boolean; plainIndexesKnown: boolean } | undefined;
   /** Of those, the notes on an enum type's values, with the type's name (moot once no column has the type). */
   private readonly undecidedEnumNotes = new Map<Finding, string>();
   /** Every table some revision creates (or renames to), with the first such revision. */
@@ -487,6 +494,7 @@ class SchemaReplay {
     this.guarded = step.guarded;
     this.idempotent = false;
     this.stateUnknown = false;
+    this.constraintsNote = undefined;
     if (step.when) {
       const runs = this.runs(step.when);
       // Not run on a database upgraded from empty, as the replay is.
@@ -581,6 +589,7 @@ class SchemaReplay {
         }
         if (op.constraint.kind !== 'check') this.checkColumns(table, op.constraint.columns);
         this.addConstraint(table, op.constraint, op.origin);
+        if (op.constraint.kind === 'foreign') this.keyMadeAgain(table);
         return;
       }
       case 'drop_constraint':
@@ -1158,6 +1167,8 @@ class SchemaReplay {
     const name = op.primaryKey || anyPrimaryKey ? (table.primaryKeyName ?? op.name ?? table.primaryKeyDatabaseName ?? '') : this.droppedName(op, table);
     const foreignKeys = table.foreignKeys.length;
     const key = op.cascade ? keyColumns(table, name) : undefined;
+    const dropped = table.foreignKeys.find((fk) => fk.name !== undefined && sameIdentifier(fk.name, name));
+    this.noteKeyDroppedInDoubt(table, dropped);
     if (this.removeConstraint(table, name, op.type)) {
       if (table.foreignKeys.length < foreignKeys) this.foreignKeyIndexesLeft.add(`${refKey(op.table)}:${name}`);
       // PostgreSQL's DROP CONSTRAINT ... CASCADE: the foreign keys that refer to the key go with it (invenio's pk_accounts_role).
@@ -1474,7 +1485,10 @@ class SchemaReplay {
     }
     if (this.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
-      if (!table.uncertainConstraints && !table.uncertain) this.reportUndecided(`${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+      const trustedBefore = !table.uncertainConstraints && !table.uncertain;
+      const plainIndexesKnown = !!table.plainIndexesKnown;
+      const note = trustedBefore ? this.reportUndecided(`${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name) : undefined;
+      this.constraintsNote = { note, trustedBefore, plainIndexesKnown };
       this.untrustConstraints(table, op);
       return;
     }
@@ -1762,6 +1776,49 @@ class SchemaReplay {
     return this.step.notOnDialect || this.stateUnknown ? ONLY_SOME_STATES : ONLY_SOME_DATABASES;
   }
 
+  /** After an op that may not run drops `key` (when it names one) from a table whose constraints were trusted until then: remembered. */
+  private noteKeyDroppedInDoubt(table: TableDef, key: ForeignKeyDef | undefined): void {
+    const touched = this.constraintsNote;
+    const pending = this.keysDroppedInDoubt;
+    // Another drop right after the others, in the same arm (the drop's own history entry is there already).
+    if (this.uncertain && key && pending && pending.table === table && pending.revision === this.revision && pending.branch === this.step.branch && pending.made.size === 0 && (table.history?.length ?? 0) - 1 === pending.historyAt + pending.keys.length) {
+      pending.keys.push({ ...key });
+      return;
+    }
+    this.keysDroppedInDoubt = undefined;
+    if (!this.uncertain || !key || !touched?.trustedBefore) return;
+    const { note, plainIndexesKnown } = touched;
+    this.keysDroppedInDoubt = { table, keys: [{ ...key }], made: new Set(), note, historyAt: (table.history?.length ?? 1) - 1, branch: this.step.branch, revision: this.revision, plainIndexesKnown };
+  }
+
+  /**
+   * After an op that may not run makes the table's newest foreign key: when it is one of the keys the ops before it, in
+   * the same arm, dropped (fides drops keys and makes them again around a data fix, under a test on the data), and the
+   * last of them, the drops and creates change nothing either way, and the table's constraints are trusted again.
+   */
+  private keyMadeAgain(table: TableDef): void {
+    const pending = this.keysDroppedInDoubt;
+    const made = table.foreignKeys.at(-1);
+    // Its own history entry is there: the count before it is one less.
+    const consistent = !!pending && pending.table === table && pending.revision === this.revision && pending.branch === this.step.branch && (table.history?.length ?? 0) - 1 === pending.historyAt + pending.keys.length + pending.made.size;
+    const again = consistent && made ? pending!.keys.find((k) => !pending!.made.has(k) && sameForeignKey(k, made)) : undefined;
+    if (!this.uncertain || !pending || !made || !again) {
+      this.keysDroppedInDoubt = undefined;
+      return;
+    }
+    pending.made.add(again);
+    made.origin = again.origin;
+    if (pending.made.size < pending.keys.length) return;
+    this.keysDroppedInDoubt = undefined;
+    delete table.uncertainConstraints;
+    if (pending.plainIndexesKnown) table.plainIndexesKnown = true;
+    else delete table.plainIndexesKnown;
+    if (pending.note) {
+      removeWhere(this.findings, (f) => f === pending.note);
+      this.undecidedNotes.delete(pending.note);
+    }
+  }
+
   /** Keeps an op whose table is unknown, with what is known of it. */
   private remember(op: MigrationOp): void {
     // Column ops on a table built at run time: those columns of some table, nothing else.
@@ -1941,4 +1998,9 @@ function hasUnnamedConstraint(table: TableDef, type: string | undefined): boolea
 /** The unique constraints of a table a test on keys read from the database picks, and its unique indexes that MySQL lists among them. */
 function pickedUniques(table: TableDef, key: ReflectedKey, database: string | undefined): { uniques: UniqueDef[]; indexes: IndexDef[] } {
   return { uniques: table.uniques.filter((u) => keyPicked(key.test, u, database)), indexes: table.indexes.filter((i) => i.unique && keyPicked(key.test, i, database)) };
+}
+
+/** Whether two foreign keys are the same key: name, columns, referenced table and columns, and actions. */
+function sameForeignKey(a: ForeignKeyDef, b: ForeignKeyDef): boolean {
+  return a.name === b.name && sameList(a.columns, b.columns) && a.refTable === b.refTable && a.refSchema === b.refSchema && sameList(a.refColumns, b.refColumns) && (a.ondelete ?? '').toUpperCase() === (b.ondelete ?? '').toUpperCase() && (a.onupdate ?? '').toUpperCase() === (b.onupdate ?? '').toUpperCase();
 }
