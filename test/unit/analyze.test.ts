@@ -111,6 +111,8 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(await described('ALTER TABLE {name} ADD COLUMN {name} UUID'), ['warning missing-index users.email', 'information unresolved ']);
     assert.deepEqual(await described('ALTER TABLE {name} RENAME COLUMN a TO {name}'), ['warning missing-index users.email', 'information unresolved ']);
     assert.deepEqual(await described('ALTER TABLE {name} RENAME COLUMN a TO b'), ['warning missing-index users.email', 'warning missing-column users.tenant_id', 'information unresolved ']);
+    // A key remade with actions read at run time (`ON DELETE {action}`) is a key, whatever its actions.
+    assert.deepEqual(await described('ALTER TABLE {name} ADD CONSTRAINT {name} FOREIGN KEY ({name}) REFERENCES {name}(id) ON DELETE {name} ON UPDATE {name}'), ['warning missing-index users.email', 'warning missing-column users.tenant_id', 'information unresolved ']);
   });
 
   it("finds a table altered by its bare name in the one schema that has it, as PostgreSQL's search_path does, not on another database (augur)", async () => {

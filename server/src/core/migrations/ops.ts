@@ -826,7 +826,7 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   // some constraint, and nothing else.
   const indexesOnly = ops.every((o) => o.kind === 'create_index' || o.kind === 'drop_index' || o.kind === 'rename_index' || (o.kind === 'opaque' && o.indexesOnly));
   const constraintsOnly = !indexesOnly && table !== undefined && ops.every((o) => CONSTRAINT_OP_KINDS.has(o.kind) || (o.kind === 'opaque' && o.constraintsOnly));
-  const columnOps = table === undefined ? onUnknownTable(ops) : undefined;
+  const columnOps = table === undefined ? onUnknownTable(ops) ?? onUnknownTable(withActionsKnown(sketch, scope, origin)) : undefined;
   return [{ kind: 'opaque', table, origin, via: 'execute', unresolved, ...(indexesOnly ? { indexesOnly: true } : constraintsOnly ? { constraintsOnly: true } : columnOps ? { columnOps } : {}) }];
 }
 
@@ -841,7 +841,7 @@ const UNKNOWN_TABLE_OP_KINDS = new Set<OpKind>(['add_column', 'drop_column', 'al
  * tables it makes per workspace).
  */
 function onUnknownTable(ops: MigrationOp[]): MigrationOp[] | undefined {
-  if (!ops.every((o) => UNKNOWN_TABLE_OP_KINDS.has(o.kind))) return undefined;
+  if (ops.length === 0 || !ops.every((o) => UNKNOWN_TABLE_OP_KINDS.has(o.kind))) return undefined;
   const known = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.includes(UNKNOWN_SQL_PART) ? undefined : v);
   const out: MigrationOp[] = [];
   for (const o of ops) {
@@ -855,6 +855,16 @@ function onUnknownTable(ops: MigrationOp[]): MigrationOp[] | undefined {
     out.push({ kind: 'add_column', table: {}, column: { spec: { name: o.changes.newName, primaryKey: false, foreignKeys: [] }, origin }, ifNotExists: false, origin, via, unresolved: [] });
   }
   return out.map((o) => JSON.parse(JSON.stringify(o), known) as MigrationOp);
+}
+
+/**
+ * The ops of SQL whose `ON DELETE {action}` is built at run time, read with an action in its place (tracecat remakes
+ * keys with the actions it read from the database), for SQL on a table not known, where only what kind of thing it
+ * changes matters; none where it has no such action.
+ */
+function withActionsKnown(sketch: string, scope: OpScope, origin: SourceRef): MigrationOp[] {
+  const known = sketch.replace(new RegExp(`\\bON\\s+(DELETE|UPDATE)\\s+${UNKNOWN_SQL_PART}`, 'gi'), 'ON $1 NO ACTION');
+  return known === sketch ? [] : readSqlOps(known, origin, { dialect: scope.dialect, temporary: scope.temporaryTables }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
 }
 
 /** Whether SQL text is read from a file, where it is written or in the variable that holds it. */
