@@ -359,8 +359,8 @@ class SchemaReplay {
    * another in one arm, with the first one's note: creates of the very same keys next undo them (`made` counts those).
    */
   private keysDroppedInDoubt: { table: TableDef; keys: ForeignKeyDef[]; made: Set<ForeignKeyDef>; note: Finding | undefined; historyAt: number; branch: object | undefined; revision: string; plainIndexesKnown: boolean } | undefined;
-  /** The note `touch` gave the op being applied, and whether the table's constraints were trusted before it. */
-  private constraintsNote: { note: Finding | undefined; trustedBefore: boolean; plainIndexesKnown: boolean } | undefined;
+  /** The note `touch` gave the op being applied, on a table whose constraints were trusted until it, with what it knew then. */
+  private constraintsNote: { note: Finding | undefined; plainIndexesKnown: boolean } | undefined;
   /** Of those, the notes on an enum type's values, with the type's name (moot once no column has the type). */
   private readonly undecidedEnumNotes = new Map<Finding, string>();
   /** Every table some revision creates (or renames to), with the first such revision. */
@@ -1456,11 +1456,11 @@ class SchemaReplay {
    */
   private surelyNoIndex(table: TableDef, name: string): boolean {
     if (table.uncertain || table.uncertainConstraints || this.explains(['create_index', 'create_unique_constraint', 'rename_index'], name)) return false;
+    // An unnamed unique constraint has the name its database gives it: MySQL its first column's, PostgreSQL `..._key`.
+    const unnamedMayBe = (u: UniqueDef): boolean => sameIdentifier(u.columns[0] ?? '', name) || name.toLowerCase().endsWith('_key');
     for (const t of this.schema.values()) {
       if (t.schema !== table.schema) continue;
       if (t.partial) return false;
-      // An unnamed unique constraint has the name its database gives it: MySQL its first column's, PostgreSQL `..._key`.
-      const unnamedMayBe = (u: UniqueDef): boolean => sameIdentifier(u.columns[0] ?? '', name) || name.toLowerCase().endsWith('_key');
       if (t.indexes.some((i) => i.name !== undefined && sameIdentifier(i.name, name)) || t.uniques.some((u) => (u.name === undefined ? unnamedMayBe(u) : sameIdentifier(u.name, name)))) return false;
     }
     return true;
@@ -1485,10 +1485,10 @@ class SchemaReplay {
     }
     if (this.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
-      const trustedBefore = !table.uncertainConstraints && !table.uncertain;
-      const plainIndexesKnown = !!table.plainIndexesKnown;
-      const note = trustedBefore ? this.reportUndecided(`${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name) : undefined;
-      this.constraintsNote = { note, trustedBefore, plainIndexesKnown };
+      if (!table.uncertainConstraints && !table.uncertain) {
+        const note = this.reportUndecided(`${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+        this.constraintsNote = { note, plainIndexesKnown: !!table.plainIndexesKnown };
+      }
       this.untrustConstraints(table, op);
       return;
     }
@@ -1776,19 +1776,27 @@ class SchemaReplay {
     return this.step.notOnDialect || this.stateUnknown ? ONLY_SOME_STATES : ONLY_SOME_DATABASES;
   }
 
+  /**
+   * The keys dropped in doubt, when the op being applied to `table` comes right after those drops and the creates
+   * of them so far, in the same arm (its own history entry is there already).
+   */
+  private keysDroppedJustBefore(table: TableDef): NonNullable<SchemaReplay['keysDroppedInDoubt']> | undefined {
+    const pending = this.keysDroppedInDoubt;
+    const inArm = pending && pending.table === table && pending.revision === this.revision && pending.branch === this.step.branch;
+    return inArm && (table.history?.length ?? 0) - 1 === pending.historyAt + pending.keys.length + pending.made.size ? pending : undefined;
+  }
+
   /** After an op that may not run drops `key` (when it names one) from a table whose constraints were trusted until then: remembered. */
   private noteKeyDroppedInDoubt(table: TableDef, key: ForeignKeyDef | undefined): void {
-    const touched = this.constraintsNote;
-    const pending = this.keysDroppedInDoubt;
-    // Another drop right after the others, in the same arm (the drop's own history entry is there already).
-    if (this.uncertain && key && pending && pending.table === table && pending.revision === this.revision && pending.branch === this.step.branch && pending.made.size === 0 && (table.history?.length ?? 0) - 1 === pending.historyAt + pending.keys.length) {
+    const pending = this.keysDroppedJustBefore(table);
+    if (this.uncertain && key && pending && pending.made.size === 0) {
       pending.keys.push({ ...key });
       return;
     }
     this.keysDroppedInDoubt = undefined;
-    if (!this.uncertain || !key || !touched?.trustedBefore) return;
-    const { note, plainIndexesKnown } = touched;
-    this.keysDroppedInDoubt = { table, keys: [{ ...key }], made: new Set(), note, historyAt: (table.history?.length ?? 1) - 1, branch: this.step.branch, revision: this.revision, plainIndexesKnown };
+    const touched = this.constraintsNote;
+    if (!this.uncertain || !key || !touched) return;
+    this.keysDroppedInDoubt = { table, keys: [{ ...key }], made: new Set(), ...touched, historyAt: (table.history?.length ?? 1) - 1, branch: this.step.branch, revision: this.revision };
   }
 
   /**
@@ -1797,11 +1805,9 @@ class SchemaReplay {
    * last of them, the drops and creates change nothing either way, and the table's constraints are trusted again.
    */
   private keyMadeAgain(table: TableDef): void {
-    const pending = this.keysDroppedInDoubt;
+    const pending = this.keysDroppedJustBefore(table);
     const made = table.foreignKeys.at(-1);
-    // Its own history entry is there: the count before it is one less.
-    const consistent = !!pending && pending.table === table && pending.revision === this.revision && pending.branch === this.step.branch && (table.history?.length ?? 0) - 1 === pending.historyAt + pending.keys.length + pending.made.size;
-    const again = consistent && made ? pending!.keys.find((k) => !pending!.made.has(k) && sameForeignKey(k, made)) : undefined;
+    const again = made && pending?.keys.find((k) => !pending.made.has(k) && sameForeignKey(k, made));
     if (!this.uncertain || !pending || !made || !again) {
       this.keysDroppedInDoubt = undefined;
       return;

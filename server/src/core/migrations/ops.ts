@@ -810,7 +810,7 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   // SQL read from a file when the revision runs (ichnaea's whole base schema, `fd.read()`): said, not guessed.
   if (sketch === undefined && readsFile(text)) return [{ kind: 'opaque', origin, via: 'execute', unresolved: [`the SQL text \`${exprText(text.e)}\`, read from a file when the revision runs`], unknown: `the SQL it runs is read from a file when the revision runs (\`${exprText(text.e)}\`), which is not read here: what it changes is not known`, noteOnly: true, fromFile: true }];
   if (sketch === undefined) return [];
-  const ops = readSqlOps(sketch, origin, { dialect: scope.dialect, temporary: scope.temporaryTables }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
+  const ops = sketchOps(sketch, scope, origin);
   if (ops.length === 0) return [];
   const unresolved = [`the SQL text \`${exprText(text.e)}\``];
   // `ALTER TYPE kind ADD VALUE '{value}'` built at run time changes the values of that enum type, and nothing else.
@@ -864,7 +864,12 @@ function onUnknownTable(ops: MigrationOp[]): MigrationOp[] | undefined {
  */
 function withActionsKnown(sketch: string, scope: OpScope, origin: SourceRef): MigrationOp[] {
   const known = sketch.replace(new RegExp(`\\bON\\s+(DELETE|UPDATE)\\s+${UNKNOWN_SQL_PART}`, 'gi'), 'ON $1 NO ACTION');
-  return known === sketch ? [] : readSqlOps(known, origin, { dialect: scope.dialect, temporary: scope.temporaryTables }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
+  return known === sketch ? [] : sketchOps(known, scope, origin);
+}
+
+/** The ops SQL read with placeholders for what is built at run time gives, less the notes on what it does not read. */
+function sketchOps(sketch: string, scope: OpScope, origin: SourceRef): MigrationOp[] {
+  return readSqlOps(sketch, origin, { dialect: scope.dialect, temporary: scope.temporaryTables }).filter((o) => !(o.kind === 'opaque' && o.noteOnly));
 }
 
 /** Whether SQL text is read from a file, where it is written or in the variable that holds it. */

@@ -1,6 +1,6 @@
 import { foldTableNotes } from './foldNotes';
 import { InputsMemo } from '../memo';
-import { DEFAULT_POSTGRES_SCHEMA, tableKey, type Schema, type SourceRef, type SqlType } from '../schema/schema';
+import { tableKey, type Schema, type SourceRef, type SqlType } from '../schema/schema';
 import type { ColumnItem, MigrationOp } from './ops';
 import { applyRevisionOps, baselineFinding, buildsFromEmpty, databaseHint, historyDatabase, sameTableUse, type ReplayResult } from './apply';
 import type { NamingConvention } from '../models/naming';
@@ -248,10 +248,10 @@ function readTablesOf(op: MigrationOp): string[] | undefined {
   const keys = [tableKey(table.name, table.schema)];
   // `public.user` is PostgreSQL's default schema's `user`, which the replay finds under either name; so is a name SQL
   // spelled in mixed case.
-  if (table.schema === DEFAULT_POSTGRES_SCHEMA) keys.push(table.name);
+  // A bare name may be found through PostgreSQL's search_path in another schema too: a table of any schema replays with
+  // the bare name's.
+  if (table.schema !== undefined) keys.push(table.name);
   if (table.spelled !== undefined) keys.push(tableKey(table.spelled, table.schema));
-  // A bare name may be found through PostgreSQL's search_path in any schema: tables of one name replay together.
-  keys.push(`\0name:${table.name}`);
   const referenced = (refs: string[]): void => {
     for (const ref of refs) {
       const target = splitForeignKey(ref);

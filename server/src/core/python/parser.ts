@@ -850,8 +850,9 @@ class Converter {
    */
   private interpolation(n: number): Expr {
     const t = this.t;
+    const written = t.textOf(n).slice(1, -1);
     // What is not read keeps its text between the braces (an f-string is shown with its parts between braces).
-    const unread = (): Expr => ({ k: 'other', text: t.textOf(n).slice(1, -1).slice(0, 200), s: this.span(n) });
+    const unread = (): Expr => ({ k: 'other', text: written.slice(0, 200), s: this.span(n) });
     const e = t.child(n, this.f.expression);
     if (e === NO_NODE) return unread();
     let conversion = '';
@@ -864,7 +865,6 @@ class Converter {
     }
     if (conversion !== '' && conversion !== '!r' && conversion !== '!s') return unread();
     const s = this.span(n);
-    const written = t.textOf(n).slice(1, -1);
     const call = (id: string, args: Expr[]): Expr => ({ k: 'call', fn: { k: 'name', id, s }, args, kw: [], s, written });
     let value = this.expr(e);
     if (conversion !== '') value = call(conversion === '!r' ? 'repr' : 'str', [value]);
