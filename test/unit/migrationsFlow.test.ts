@@ -639,6 +639,29 @@ describe('migrations: branches', () => {
     }
   });
 
+  it('takes what two revisions in a row do alike under tests on the dialect that together run once everywhere as done (dstack)', async () => {
+    const sqliteArm = rev('b', 'a', `
+      if op.get_context().dialect.name == "sqlite":
+          with op.batch_alter_table("users", schema=None) as batch_op:
+              batch_op.add_column(sa.Column("original_name", sa.String(length=50), nullable=True))
+    `);
+    const elsewhere = (test: string, column = 'original_name'): string =>
+      rev('c', 'b', `
+      if ${test}:
+          with op.batch_alter_table("users", schema=None) as batch_op:
+              batch_op.add_column(sa.Column("${column}", sa.String(length=50), nullable=True), if_not_exists=True)
+    `);
+    const r = await replay({ 'v/a.py': BASE, 'v/b.py': sqliteArm, 'v/c.py': elsewhere('op.get_context().dialect.name != "sqlite"') });
+    assert.deepEqual([r.findings.map((f) => f.message), table(r, 'users').uncertain, table(r, 'users').columns.get('original_name')?.nullable], [[], undefined, true]);
+    // A PostgreSQL arm leaves MySQL and the rest out; other columns are two ways the table may be; on a known dialect nothing is in doubt.
+    for (const later of [elsewhere('op.get_context().dialect.name == "postgresql"'), elsewhere('op.get_context().dialect.name != "sqlite"', 'display_name')]) {
+      const maybe = await replay({ 'v/a.py': BASE, 'v/b.py': sqliteArm, 'v/c.py': later });
+      assert.deepEqual([maybe.findings.map((f) => `${f.code} ${f.table}`), table(maybe, 'users').uncertain], [['unresolved users'], true], later);
+    }
+    const onPostgres = await replay({ 'v/a.py': BASE, 'v/b.py': sqliteArm, 'v/c.py': elsewhere('op.get_context().dialect.name != "sqlite"') }, 'postgresql');
+    assert.deepEqual([onPostgres.findings.map((f) => f.message), table(onPostgres, 'users').columns.has('original_name')], [[], true]);
+  });
+
   it("takes a type change one arm writes in SQL and the other with alter_column as done (InvoiceManager's password length)", async () => {
     const r = await replay({ 'v/a.py': rev('a', null, 'op.create_table("user", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("password", sa.String(80), nullable=False))'), 'v/b.py': rev('b', 'a', `
       bind = op.get_bind()

@@ -101,7 +101,7 @@ function armShape(o: MigrationOp): string {
 
 /** One create_table for two that make the same columns and constraints. */
 function mergeCreates(a: CreateTable, b: CreateTable): CreateTable | undefined {
-  if (a.partial || b.partial || a.ifNotExists !== b.ifNotExists || a.columns.length !== b.columns.length || a.constraints.length !== b.constraints.length) return undefined;
+  if (a.partial || b.partial || a.columns.length !== b.columns.length || a.constraints.length !== b.constraints.length) return undefined;
   if (a.constraints.some((c, i) => shape(c.spec) !== shape(b.constraints[i].spec))) return undefined;
   const columns: ColumnItem[] = [];
   for (const [i, x] of a.columns.entries()) {
@@ -109,16 +109,24 @@ function mergeCreates(a: CreateTable, b: CreateTable): CreateTable | undefined {
     if (!spec) return undefined;
     columns.push(spec === x.spec ? x : { ...x, spec });
   }
-  return { ...a, columns };
+  return withIfNotExistsOfBoth({ ...a, columns }, b);
+}
+
+/**
+ * The merged op, made `IF NOT EXISTS` where either arm's is (dstack adds a column plainly on SQLite and with
+ * `if_not_exists=True` elsewhere): either way the table or column is there after it.
+ */
+function withIfNotExistsOfBoth<T extends CreateTable | AddColumn>(merged: T, other: T): T {
+  return other.ifNotExists && !merged.ifNotExists ? { ...merged, ifNotExists: other.ifNotExists } : merged;
 }
 
 /** One add_column for two that add the same column to the same table. */
 function mergeAddColumns(a: AddColumn, b: AddColumn): AddColumn | undefined {
-  if (!a.column || !b.column || a.ifNotExists !== b.ifNotExists || armShape({ ...a, column: undefined }) !== armShape({ ...b, column: undefined })) return undefined;
+  if (!a.column || !b.column || armShape({ ...a, column: undefined, ifNotExists: false }) !== armShape({ ...b, column: undefined, ifNotExists: false })) return undefined;
   const spec = mergeColumns(a.column.spec, b.column.spec);
   if (!spec) return undefined;
   const merged = spec === a.column.spec ? a : { ...a, column: { ...a.column, spec } };
-  return withEnumTypesOfBoth(merged, b);
+  return withIfNotExistsOfBoth(withEnumTypesOfBoth(merged, b), b);
 }
 
 /**

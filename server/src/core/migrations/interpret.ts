@@ -24,7 +24,16 @@ export interface OpStep {
   when?: RunsWhen[];
   /** The block it runs in, the same object for the ops of one arm or `try:` body (as the walk's flags are). */
   branch?: object;
+  /**
+   * In an arm of an undecided test on the dialect that each dialect decides: the dialects it runs on (of
+   * DIALECT_UNIVERSE), so that arms of two revisions that together run once on every dialect can be told
+   * (mergeArmsAcrossRevisions).
+   */
+  runsOn?: readonly string[];
 }
+
+/** The dialects an op may run on, as arms tell them: the known ones, and any other (a dialect named otherwise). */
+export const DIALECT_UNIVERSE: readonly string[] = ['postgresql', 'mysql', 'sqlite', 'mssql', 'oracle', ' any other dialect'];
 
 /**
  * Runs the `upgrade()` function of a revision file in the mind: its statements in order, module-level helpers inlined
@@ -146,6 +155,8 @@ interface Flags {
   uncertain: boolean;
   guarded: boolean;
   when?: RunsWhen[];
+  /** The dialects the block runs on, where only arms that each dialect decides restrict them; all when undefined and not uncertain, unknown when undefined and uncertain. */
+  dialects?: readonly string[];
 }
 
 /**
@@ -164,7 +175,7 @@ const REVISION_FUNCTIONS = new Set(['upgrade', 'downgrade']);
 const MAX_INLINED = 2000;
 const MAX_EXPAND_DEPTH = 20;
 /** The dialects an undecided test on the dialect is asked about, to tell which one an arm runs on. */
-const KNOWN_DIALECTS = ['postgresql', 'mysql', 'sqlite', 'mssql', 'oracle'];
+const KNOWN_DIALECTS = DIALECT_UNIVERSE.slice(0, -1);
 /** Names whose presence in an `if` test makes it a test on the database dialect. */
 const DIALECT_WORDS = new Set(['dialect', 'get_bind', 'get_context', 'engine']);
 /** The list methods that grow a list in place. */
@@ -459,6 +470,7 @@ class Interpreter {
     const ops = from ? made.map((op) => (op.origin.file === from.file ? op : { ...op, origin: from })) : made;
     for (const op of ops) {
       const step: OpStep = { op, uncertain: flags.uncertain, guarded: flags.guarded || !!op.conditional, branch: flags };
+      if (flags.dialects && !flags.when) step.runsOn = flags.dialects;
       if (this.armDepth > 0) this.flagsOf.set(step, flags);
       if (flags.when) {
         // An op that names no table is replayed beside every group of tables: it cannot see the tables tested.
@@ -615,11 +627,12 @@ class Interpreter {
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
       const decided = this.decideDialect(s.test, frame, 0);
       if (decided !== undefined) return this.walk(decided ? s.body : s.orelse, frame, flags);
-      const outcomes = KNOWN_DIALECTS.map((d) => this.decideDialect(s.test, frame, 0, d));
+      const outcomes = DIALECT_UNIVERSE.map((d) => this.decideDialect(s.test, frame, 0, d));
       // What a query returned, which no dialect decides (fides' `if count < 1000000:` of a `SELECT COUNT(*)`): a test on
       // what the database holds, which no setting of the dialect would decide.
       const onQuery = outcomes.every((o) => o === undefined) && this.mentions(s.test, frame, QUERY_WORDS, 0);
-      return this.undecidedDialectArms(s, frame, flags, this.armDialects((d) => outcomes[KNOWN_DIALECTS.indexOf(d)]), onQuery);
+      const holds = (d: string): boolean | undefined => outcomes[DIALECT_UNIVERSE.indexOf(d)];
+      return this.undecidedDialectArms(s, frame, flags, this.armDialects(holds), onQuery, armsRunOn(flags, holds));
     }
     const passed = this.testOfParameter(s.test, frame);
     if (passed !== undefined) return this.walk(passed ? s.body : s.orelse, frame, flags);
@@ -630,7 +643,8 @@ class Interpreter {
     const named = databaseNamedBy(s.test);
     if (named) {
       if (this.dialect !== undefined) return this.walk((this.dialect === named.dialect) !== named.negated ? s.body : s.orelse, frame, flags);
-      return this.undecidedDialectArms(s, frame, flags, this.armDialects((d) => (d === named.dialect) !== named.negated));
+      const holds = (d: string): boolean => (d === named.dialect) !== named.negated;
+      return this.undecidedDialectArms(s, frame, flags, this.armDialects(holds), false, armsRunOn(flags, holds));
     }
     // A test on what the database holds (`if has_column:`): both branches are taken, and an op in them that fails
     // here is not reported, as the author expects it may not run.
@@ -646,8 +660,8 @@ class Interpreter {
    * under exactly those is known to run whenever its arm does: what both arms do alike then runs
    * (mergeAlternativeArms), and the rest is uncertain.
    */
-  private undecidedDialectArms(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags, dialects: [string | undefined, string | undefined] = [undefined, undefined], onQuery = false): Flow {
-    const arms: [Flags, Flags] = [{ ...flags }, { ...flags }];
+  private undecidedDialectArms(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags, dialects: [string | undefined, string | undefined] = [undefined, undefined], onQuery = false, runsOn: [readonly string[], readonly string[]] | undefined = undefined): Flow {
+    const arms: [Flags, Flags] = [{ ...flags, dialects: runsOn?.[0] }, { ...flags, dialects: runsOn?.[1] }];
     const start = this.steps.length;
     this.armDepth++;
     const [a, b, split] = this.bothBranches(s, frame, arms[0], arms[1], true, undefined, dialects);
@@ -661,8 +675,13 @@ class Interpreter {
     const merged = mergeAlternativeArms(this.steps, start, split, armOf);
     for (let i = start; i < this.steps.length; i++) {
       // Also what an inner test's arms both do: it runs only where this arm does.
-      if (merged.has(this.steps[i])) continue;
-      this.steps[i] = { ...this.steps[i], uncertain: true, ...(this.configuredDialect !== undefined || onQuery ? { notOnDialect: true as const } : {}) };
+      const step = this.steps[i];
+      if (merged.has(step)) {
+        // Run whenever either arm does: on the dialects the test's block runs on.
+        if (step.runsOn) this.steps[i] = withRunsOn(step, flags.dialects);
+        continue;
+      }
+      this.steps[i] = { ...step, uncertain: true, ...(this.configuredDialect !== undefined || onQuery ? { notOnDialect: true as const } : {}) };
     }
     if (a === 'return' && b === 'return') return 'return';
     return a || b ? 'maybe' : undefined;
@@ -1210,7 +1229,7 @@ class Interpreter {
     if (literal !== undefined && returnsAtEnd(s.body) && !breaksOut(s.body)) return this.walk(continuesAsBranches(s.body), frame, flags);
     const changed = namesChangedBy(s);
     for (const name of changed) frame.set(name, UNKNOWN);
-    const flow = this.walk(continuesAsBranches(s.body), frame, { ...flags, uncertain: true });
+    const flow = this.walk(continuesAsBranches(s.body), frame, { ...flags, uncertain: true, dialects: undefined });
     for (const name of changed) frame.set(name, UNKNOWN);
     return flow === 'return' ? 'maybe' : flow;
   }
@@ -1937,10 +1956,26 @@ function wordsIn(text: string): string[] {
  * not reported).
  */
 function flagsAfter(flags: Flags, flow: Flow): Flags {
-  if (flow === 'maybe' && !flags.uncertain) return { ...flags, uncertain: true };
+  if (flow === 'maybe') return flags.uncertain && !flags.dialects ? flags : { ...flags, uncertain: true, dialects: undefined };
   if (flow === 'guarded' && !flags.guarded) return { ...flags, guarded: true };
   if (typeof flow === 'object') return { ...flags, when: [...(flags.when ?? []), ...flow.when] };
   return flags;
+}
+
+/**
+ * The dialects each arm of an undecided test on the dialect runs on, within those the block around it runs on;
+ * undefined where some dialect does not decide the test, or the block runs under a doubt of another kind.
+ */
+function armsRunOn(flags: Flags, holds: (dialect: string) => boolean | undefined): [readonly string[], readonly string[]] | undefined {
+  const around = flags.dialects ?? (flags.uncertain ? undefined : DIALECT_UNIVERSE);
+  if (!around || DIALECT_UNIVERSE.some((d) => holds(d) === undefined)) return undefined;
+  return [around.filter((d) => holds(d) === true), around.filter((d) => holds(d) === false)];
+}
+
+/** A step with the dialects it runs on set to `dialects` (none recorded when undefined). */
+function withRunsOn(step: OpStep, dialects: readonly string[] | undefined): OpStep {
+  const { runsOn: _, ...rest } = step;
+  return dialects ? { ...rest, runsOn: dialects } : rest;
 }
 
 /** How a block that ran to its end with flags `current`, entered with `entered`, ended for the block around it. */

@@ -9,6 +9,7 @@ import type { OpStep } from './interpret';
 import { testedTables } from './databaseTests';
 import { splitForeignKey } from '../models/extractModels';
 import { databaseEnumName } from '../schema/types';
+import { mergeArmsAcrossRevisions } from './armsAcrossRevisions';
 
 /**
  * Replays the revisions' ops in groups of tables that no op links to each other (a foreign key, a rename), each group
@@ -27,7 +28,8 @@ export class ReplayGroups {
    * The schema the revisions' ops leave, replaying again only the groups whose ops changed; `scope` names the history,
    * `convention` is the naming convention its ops name constraints by, `dialect` the database it runs on when known.
    */
-  replay(revisions: RevisionSteps[], scope: string, convention: NamingConvention = {}, dialect?: string): ReplayResult {
+  replay(revisionsAsRead: RevisionSteps[], scope: string, convention: NamingConvention = {}, dialect?: string): ReplayResult {
+    const revisions = mergeArmsAcrossRevisions(revisionsAsRead);
     // Another convention is another history: every name it gives may differ; so is another database.
     scope = `${scope}\0${JSON.stringify(convention)}\0${dialect ?? ''}`;
     const inputs: unknown[] = new Array(revisions.length * 2);
