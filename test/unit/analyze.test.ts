@@ -234,6 +234,17 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.deepEqual(found, ['default-mismatch users.c']);
   });
 
+  it("reads a revision's variable that holds sa.text(...) as that SQL, leaves FetchedValue() uncompared, and says why a plain string is no SQL (letta)", async () => {
+    const models = `\n  from sqlalchemy import FetchedValue${USERS}      a = sa.Column(sa.DateTime, server_default=sa.func.now())\n      seq = sa.Column(sa.Integer, server_default=FetchedValue())\n      c = sa.Column(sa.DateTime, server_default="CURRENT_TIMESTAMP")\n`;
+    const findings = await analysis(`
+      timestamp_default = sa.text("CURRENT_TIMESTAMP")
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.DateTime(), server_default=timestamp_default),
+          sa.Column("seq", sa.Integer(), server_default=sa.text("nextval('message_seq')")), sa.Column("c", sa.DateTime(), server_default=timestamp_default), sa.PrimaryKeyConstraint("id"))
+    `, { 'app/models.py': modelFile(models) });
+    assert.deepEqual(findings.map((f) => `${f.severity} ${f.code} ${f.table}.${f.column}`), ['warning default-mismatch users.c']);
+    assert.match(findings[0].message, /the model has "CURRENT_TIMESTAMP", the migrations have sa\.text\("CURRENT_TIMESTAMP"\) \(SQLAlchemy quotes a plain string: the model's DEFAULT is the text 'CURRENT_TIMESTAMP', not SQL; `sa\.text\('CURRENT_TIMESTAMP'\)` is the SQL\)/);
+  });
+
   it('reads func.current_date() as CURRENT_DATE, and localtimestamp as SQLite writes it, as autogenerate does', async () => {
     const found = await drift(`${USERS}      a = sa.Column(sa.Date, server_default=sa.func.current_date())\n      b = sa.Column(sa.Time, server_default=sa.func.current_time())\n      c = sa.Column(sa.DateTime, server_default=sa.func.localtimestamp())\n      d = sa.Column(sa.Date, server_default=sa.func.current_date())\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Date(), server_default=sa.text("(CURRENT_DATE)")),

@@ -1,8 +1,9 @@
 import { idList, loweredToNote, makeFinding, type Finding, type FindingCode } from '../findings';
-import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
+import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, ServerDefault, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions, sameList, sameSet, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
-import { databaseEnumName, differentEnumTypes, sautilsStorageText, enumsAreVarchar, enumValuesDiffer, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
+import { databaseEnumName, differentEnumTypes, sautilsStorageText, enumsAreVarchar, enumValuesDiffer, serverDefaultKey, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
+import { parsePyString, pyStr } from '../render/python';
 import { sameItems } from '../memo';
 import { isLibraryFile } from '../models/libraryModels';
 import { SQL_FILE } from '../migrations/apply';
@@ -281,6 +282,16 @@ interface TableDiff {
 const INTEGER_FAMILIES = new Set(['INTEGER', 'BIGINT', 'SMALLINT']);
 
 /**
+ * Why a model's plain string differs from the migrations' SQL it spells (letta's `server_default="now()"` against
+ * `sa.text("now()")`): SQLAlchemy quotes a string, so the model's DEFAULT is that text, not the SQL; empty otherwise.
+ */
+function quotedSql(model: ServerDefault | undefined, migrations: ServerDefault | undefined): string {
+  const literal = model && (parsePyString(model.text) ?? model.value);
+  if (literal === undefined || migrations?.key === undefined || serverDefaultKey(literal) !== migrations.key) return '';
+  return ` (SQLAlchemy quotes a plain string: the model's DEFAULT is the text '${literal}', not SQL; \`sa.text(${pyStr(literal)})\` is the SQL)`;
+}
+
+/**
  * Whether a model column is its table's autoincrement column, as SQLAlchemy picks it: the one primary key column, of
  * an integer type, with no default of its own and no foreign key (`autoincrement=True` is not read).
  */
@@ -380,7 +391,7 @@ function diffTable(d: TableDiff): void {
     const serial = isAutoincrementColumn(model, col) && (d.dialect === 'postgresql' || (d.dialect === undefined && nextval));
     if (known && !sequenced && !serial && (a?.key ?? null) !== (b?.key ?? null)) {
       const backfill = !a && col.pythonDefault ? { backfill: true } : {};
-      push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'} (${headText}).`, col.name, migRef);
+      push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'}${quotedSql(a, b)} (${headText}).`, col.name, migRef);
     }
   }
   const maybeInherited: ColumnDef[] = [];

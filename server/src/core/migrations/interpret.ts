@@ -1,5 +1,5 @@
 import { callsIn, contextManagerParts, innerBlocks, returnedValue, subExprs, type Expr, type Stmt } from '../python/syntax';
-import { exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
+import { canonicalName, exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope, type ReflectedField } from './ops';
 import { existencesOf, type ConstraintType, type DatabaseTest, type Existence, type KeyTest, type ReflectedKey, type RunsWhen } from './databaseTests';
@@ -178,6 +178,8 @@ const MAX_EXPAND_DEPTH = 20;
 const KNOWN_DIALECTS = DIALECT_UNIVERSE.slice(0, -1);
 /** Names whose presence in an `if` test makes it a test on the database dialect. */
 const DIALECT_WORDS = new Set(['dialect', 'get_bind', 'get_context', 'engine']);
+/** The calls that make SQL of a string. */
+const SQL_TEXT_CALLS = new Set(['sa.text', 'sa.literal_column']);
 /** The list methods that grow a list in place. */
 const LIST_GROWTH = new Set(['append', 'extend', 'insert']);
 /** Names that show a value is what a query returned (`conn.execute(sa.text("SELECT COUNT(*) ...")).scalar()`). */
@@ -559,10 +561,20 @@ class Interpreter {
     }
     const source = { e, frame };
     const at = this.steps.length;
+    // `sa.text("now()")` stays the call it is (letta's `timestamp_default`): as a server default it is SQL, where the
+    // string it holds would be a quoted literal.
+    if (this.isSqlText(e, frame)) return { kind: 'value', value: { t: 'expr', file: frame.file, e }, source, at };
     const literal = this.literal(e, frame);
     if (literal !== undefined) return { kind: 'value', value: { t: 'expr', file: frame.file, e: literalExpr(literal, e.s) }, source, at };
     const v = this.resolver.resolve(frame.file, e, frame.locals);
     return { kind: 'value', value: v, source, at };
+  }
+
+  /** Whether an expression is `sa.text(...)` or `sa.literal_column(...)` of a string written out. */
+  private isSqlText(e: Expr, frame: Frame): boolean {
+    if (e.k !== 'call' || e.args.length !== 1 || e.args[0].k !== 'str' || e.kw.length > 0) return false;
+    const fn = this.resolver.resolve(frame.file, e.fn, frame.locals);
+    return fn.t === 'ext' && SQL_TEXT_CALLS.has(canonicalName(fn.q));
   }
 
   /**

@@ -179,6 +179,7 @@ function serverDefaultSql(text: string, dialect: string | undefined): string | u
  */
 export function renderServerDefault(sd: ServerDefault | undefined, ctx: RenderContext): string {
   if (!sd) return 'None';
+  if (sd.fetched) return 'sa.FetchedValue()';
   // A DEFAULT of DDL is SQL already, as Alembic writes a reflected one.
   if (sd.sql) return `sa.text(${pyStr(sd.text)})`;
   const literal = parsePyString(sd.text) ?? sd.value;

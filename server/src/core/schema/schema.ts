@@ -57,6 +57,8 @@ export interface ServerDefault {
   value?: string;
   /** The text is SQL (a DEFAULT of DDL the migrations run), not a Python expression of a model or an op. */
   sql?: true;
+  /** `FetchedValue()`: the database fills the column by means the model does not say (a trigger, a sequence); no key. */
+  fetched?: true;
 }
 
 /** An attribute of a column that an op sets and the comparison compares. */

@@ -572,9 +572,14 @@ const ANSI_NILADIC = new Set(['current_date', 'current_time', 'current_user', 's
 const SQL_FUNCTIONS_AS_NOW = new Set(['now', 'current_timestamp', 'localtimestamp', 'sysdate', 'utc_timestamp', 'statement_timestamp', 'transaction_timestamp', 'clock_timestamp']);
 
 /** A `server_default=` value as schema (`"x"`, `sa.text("now()")`, `func.now()`, `sa.false()`), with its comparison key. */
-export function evalServerDefault(ctx: EvalContext, e: Expr): ServerDefault | undefined {
+export function evalServerDefault(ctx: EvalContext, e: Expr, depth = 0): ServerDefault | undefined {
   let text = exprText(e);
   if (e.k === 'const' && e.v === null) return undefined;
+  if ((e.k === 'name' || e.k === 'attr') && depth < MAX_DEPTH) {
+    // A name for an expression (letta's `server_default=timestamp_default`, a `sa.text(...)` bound before): that expression.
+    const v = ctx.resolver.resolve(ctx.file, e, ctx.locals);
+    if (v.t === 'expr' && v.e.k === 'call') return evalServerDefault({ resolver: ctx.resolver, file: v.file }, v.e, depth + 1);
+  }
   if (e.k === 'call') {
     const fn = ctx.resolver.resolve(ctx.file, e.fn, ctx.locals);
     const canonical = fn.t === 'ext' ? canonicalName(fn.q) : undefined;
@@ -595,7 +600,9 @@ export function evalServerDefault(ctx: EvalContext, e: Expr): ServerDefault | un
       const v = e.args[0] ? evalLiteral(ctx.resolver, ctx.file, e.args[0], ctx.locals) : undefined;
       return { text, key: typeof v === 'string' ? serverDefaultKey(v) : undefined };
     }
-    if (canonical === 'sa.FetchedValue' || canonical === 'sa.Computed' || canonical === 'sa.Identity') return undefined;
+    // Filled by the database in a way the model does not say: nothing to compare, as Alembic compares nothing.
+    if (canonical === 'sa.FetchedValue') return { text, fetched: true };
+    if (canonical === 'sa.Computed' || canonical === 'sa.Identity') return undefined;
     return { text };
   }
   const v = evalLiteral(ctx.resolver, ctx.file, e, ctx.locals);
