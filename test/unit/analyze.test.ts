@@ -2029,6 +2029,16 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(found, ['missing-column users.name']);
   });
 
+  it("reads enum values made of a dict's keys, through list(), tuple() or a star (FitTrackee's RECORD_TYPES)", async () => {
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("kind", sa.Enum("AS", "FD", name="kind")), sa.PrimaryKeyConstraint("id"))
+    `;
+    for (const values of ['list(COLUMNS.keys())', 'list(COLUMNS)', 'tuple(COLUMNS.keys())', '[*COLUMNS.keys()]']) {
+      const models = `\n  COLUMNS = {"AS": "ave_speed", "FD": "distance", "BP": "best_pace"}\n  KINDS = ${values}${USERS}      kind = sa.Column(sa.Enum(*KINDS, name="kind"))\n`;
+      assert.deepEqual(await drift(models, upgrade), ['enum-mismatch users.kind'], values);
+    }
+  });
+
   it('reports enum values only where the enum is a native type (not on SQLite)', async () => {
     const models = `${USERS}      kind = sa.Column(sa.Enum("a", "b", name="kind"))\n`;
     const upgrade = `
@@ -2061,6 +2071,18 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     const onPostgres = `from sqlalchemy.dialects import postgresql\n${py(upgrade)}op.add_column("users", sa.Column("ref", postgresql.UUID(), nullable=True))\n`;
     const plain = (await analysis(onPostgres, { 'app/models.py': modelFile(models), 'alembic.ini': '[alembic]\nscript_location = migrations\n' })).filter((f) => f.code === 'enum-mismatch');
     assert.deepEqual(plain.map((f) => f.message), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' (head a1).`]);
+  });
+
+  it("reports an enum an alter_column narrows, the dialect not known, as drift on the databases other than PostgreSQL (ihatemoney)", async () => {
+    const models = `${USERS}      kind = sa.Column(sa.Enum("a", "b", name="kind"))\n`;
+    const upgrade = `
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("kind", sa.Enum("a", "b", name="kind")), sa.PrimaryKeyConstraint("id"))
+      op.alter_column("users", "kind", type_=sa.Enum("a", name="kind"))
+    `;
+    const messages = async (ini: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': modelFile(models), 'alembic.ini': ini })).map((f) => f.message);
+    assert.deepEqual(await messages('[alembic]\nscript_location = migrations\n'), [`Enum values of "users.kind" differ on databases other than PostgreSQL: the model has 'a', 'b', the migrations give the column 'a' there; PostgreSQL keeps the values of the type of that name, the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).`]);
+    assert.deepEqual(await messages(INI), []);
+    assert.deepEqual(await messages('[alembic]\nscript_location = migrations\nsqlalchemy.url = mysql://localhost/app\n'), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' (head a1).`]);
   });
 
   it("says an enum column keeps its type's values on PostgreSQL only where MySQL restates it with an alter_column's existing_type=, the dialect not known (cyborg)", async () => {

@@ -662,6 +662,29 @@ describe('migrations: branches', () => {
     assert.deepEqual([onPostgres.findings.map((f) => f.message), table(onPostgres, 'users').columns.has('original_name')], [[], true]);
   });
 
+  it("runs upgrade() through a decorator of the project's that skips it on a dialect (ihatemoney's skip_if_sqlite)", async () => {
+    const files = {
+      'migrations/utils.py': py(`
+        import functools
+        from alembic import op
+
+        def skip_if_sqlite(func):
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                if op.get_bind().engine.dialect.name == "sqlite":
+                    return
+                return func(*args, **kwargs)
+            return wrapper
+      `),
+      'migrations/versions/a.py': BASE,
+      'migrations/versions/b.py': `from alembic import op\nimport sqlalchemy as sa\nfrom migrations import utils\nrevision = "b"\ndown_revision = "a"\n\n@utils.skip_if_sqlite\ndef upgrade():\n    op.add_column("users", sa.Column("nickname", sa.String(40)))\n`,
+    };
+    assert.equal(table(await replay(files, 'sqlite'), 'users').columns.has('nickname'), false);
+    assert.equal(table(await replay(files, 'postgresql'), 'users').columns.has('nickname'), true);
+    const unknown = await replay(files);
+    assert.deepEqual([unknown.findings.map((f) => `${f.code} ${f.table}`), table(unknown, 'users').uncertain], [['unresolved users'], true]);
+  });
+
   it("takes a type change one arm writes in SQL and the other with alter_column as done (InvoiceManager's password length)", async () => {
     const r = await replay({ 'v/a.py': rev('a', null, 'op.create_table("user", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("password", sa.String(80), nullable=False))'), 'v/b.py': rev('b', 'a', `
       bind = op.get_bind()

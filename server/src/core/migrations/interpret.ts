@@ -46,6 +46,15 @@ export function interpretUpgrade({ resolver, file, dialect, engine }: { resolver
   for (const s of resolver.moduleBody(file)) if (s.k === 'def' && s.name === 'upgrade') upgrade = s;
   if (!upgrade) return [];
   const interpreter = new Interpreter(resolver, dialect, file);
+  const wrapped = decoratorWrapper(resolver, file, upgrade);
+  if (wrapped) {
+    // `@skip_if_sqlite` (ihatemoney): what runs is the function the decorator returns, which calls upgrade() or not.
+    const frame = new Frame(wrapped.file, 0, new Set([wrapped.wrapper]));
+    frame.set(wrapped.param, { kind: 'value', value: { t: 'def', file, def: upgrade } });
+    for (const p of wrapped.wrapper.params) frame.set(p.name, { ...UNKNOWN });
+    interpreter.walk(wrapped.wrapper.body, frame, { uncertain: false, guarded: false });
+    return interpreter.steps;
+  }
   const frame = new Frame(file, 0, new Set([upgrade]));
   for (const [i, p] of upgrade.params.entries()) {
     // Alembic's multidb template runs `upgrade(engine_name)` once per database, with that database's name.
@@ -64,6 +73,22 @@ export function interpretUpgrade({ resolver, file, dialect, engine }: { resolver
   }
   interpreter.walk(upgrade.body, frame, { uncertain: false, guarded: false });
   return interpreter.steps;
+}
+
+/**
+ * The function a decorator of the project's own returns in place of `upgrade()`: `def skip_if_sqlite(func):` that
+ * defines `def wrapper(*args, **kwargs):` and ends `return wrapper`, with the name the wrapper calls upgrade() by;
+ * undefined for an upgrade() with no decorator, several, or one of another form (a library's, a decorator factory).
+ */
+function decoratorWrapper(resolver: Resolver, file: string, upgrade: DefStmt): { file: string; wrapper: DefStmt; param: string } | undefined {
+  if (upgrade.decorators.length !== 1) return undefined;
+  const decorator = resolver.resolve(file, upgrade.decorators[0]);
+  if (decorator.t !== 'def' || decorator.def.params.length === 0) return undefined;
+  const body = decorator.def.body;
+  const last = body.at(-1);
+  const returned = last?.k === 'return' && last.value?.k === 'name' ? last.value.id : undefined;
+  const wrapper = body.find((s): s is DefStmt => s.k === 'def' && s.name === returned);
+  return wrapper && { file: decorator.file, wrapper, param: decorator.def.params[0].name };
 }
 
 /** Whether two bindings of a name hold the same thing: values of the same text in the same file. */

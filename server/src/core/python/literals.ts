@@ -77,7 +77,7 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
       for (const item of e.items) {
         if (item.k === 'starred') {
           // A dict unpacks to its keys.
-          const v = again(item.value) ?? dictKeys(resolver, file, item.value, locals);
+          const v = again(item.value) ?? dictKeysOf(resolver, file, item.value, locals);
           if (!Array.isArray(v)) return undefined;
           out.push(...v);
           continue;
@@ -234,7 +234,8 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
       }
       // `list(columns)`, `tuple(names)`: the items of a literal sequence (a text's characters, as Python gives them).
       if (e.fn.k === 'name' && (e.fn.id === 'list' || e.fn.id === 'tuple') && e.args.length === 1 && e.args[0].k !== 'starred' && e.kw.length === 0) {
-        const v = again(e.args[0]);
+        // A dict's keys (FitTrackee's `list(RECORD_TYPES_COLUMNS_MATCHING.keys())`).
+        const v = again(e.args[0]) ?? dictKeysOf(resolver, file, e.args[0], locals);
         if (typeof v === 'string') return [...v];
         return Array.isArray(v) ? [...v] : undefined;
       }
@@ -436,6 +437,12 @@ function mappingOf(resolver: Resolver, file: string, e: Expr, locals: Locals | u
     return out;
   }
   return e.k === 'dict' || e.k === 'name' || e.k === 'attr' ? evalDict(resolver, file, e, locals) : undefined;
+}
+
+/** The keys of a dict written out (through a module constant), or of its `.keys()`; undefined when any is unknown. */
+function dictKeysOf(resolver: Resolver, file: string, e: Expr, locals: Locals | undefined): Literal[] | undefined {
+  const keysCall = e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'keys' && e.args.length === 0 && e.kw.length === 0;
+  return dictKeys(resolver, file, keysCall && e.fn.k === 'attr' ? e.fn.obj : e, locals);
 }
 
 /** The keys of a dict written out (through a module constant), whatever its values are; undefined when any is unknown. */

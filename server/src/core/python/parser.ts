@@ -136,6 +136,16 @@ export async function createPythonParser(wasm: ParserWasm): Promise<SplitPythonP
   };
 }
 
+/**
+ * `make(base)`, or where the base is starred, the star around it: in a list or set, tree-sitter reads `[*d.keys()]` as
+ * the call of an attribute of `*d`, where Python stars the call.
+ */
+function starOutside(base: Expr, make: (base: Expr) => Expr): Expr {
+  if (base.k !== 'starred') return make(base);
+  const made = make(base.value);
+  return { k: 'starred', value: made, s: made.s };
+}
+
 const MAX_ERRORS = 20;
 /**
  * What makes a plain method's body worth reading: a call of Alembic's configure(), a column made there, an op of a
@@ -611,7 +621,8 @@ class Converter {
         const obj = t.child(n, f.object);
         const attr = t.child(n, f.attribute);
         if (obj === NO_NODE || attr === NO_NODE) return this.other(n);
-        return { k: 'attr', obj: this.expr(obj), name: this.text(attr), s: this.span(n) };
+        const name = this.text(attr);
+        return starOutside(this.expr(obj), (o) => ({ k: 'attr', obj: o, name, s: this.span(n) }));
       }
       case 'call': {
         const fn = t.child(n, f.function);
@@ -623,7 +634,7 @@ class Converter {
         else if (argsNode !== NO_NODE) this.exprs.push(this.expr(argsNode));
         const args = takeFrom(this.exprs, base);
         const kw = takeFrom(this.kws, kwBase);
-        return { k: 'call', fn: this.expr(fn), args, kw, s: this.span(n) };
+        return starOutside(this.expr(fn), (callee) => ({ k: 'call', fn: callee, args, kw, s: this.span(n) }));
       }
       case 'string':
         return this.string(n);
@@ -697,7 +708,7 @@ class Converter {
         const value = t.child(n, f.value);
         if (value === NO_NODE) return this.other(n);
         const index = t.childrenInField(n, f.subscript).map((c) => this.expr(c));
-        return { k: 'subscript', obj: this.expr(value), index, s: this.span(n) };
+        return starOutside(this.expr(value), (o) => ({ k: 'subscript', obj: o, index, s: this.span(n) }));
       }
       case 'binary_operator': {
         const l = t.child(n, f.left);
