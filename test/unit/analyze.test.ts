@@ -1214,6 +1214,76 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await found({ 'app/models.py': sqlmodel }), []);
   });
 
+  it("names by a convention set where the base is made, reached through re-exports, with tokens of the project's own functions (indico)", async () => {
+    const core = py(`
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+
+      def _column_names(constraint, table):
+          return "_".join((c if isinstance(c, str) else c.name) for c in constraint.columns)
+
+      def _unique_index(constraint, table):
+          return "uq_" if constraint.unique else ""
+
+      naming_convention = {
+          "ix": "ix_%(unique_index)s%(table_name)s_%(column_names)s",
+          "fk": "fk_%(table_name)s_%(column_names)s_%(referred_table_name)s",
+          "column_names": _column_names,
+          "unique_index": _unique_index,
+      }
+      Base = declarative_base()
+      Base.metadata.naming_convention = naming_convention
+    `);
+    const models = py(`
+      import sqlalchemy as sa
+      from app.db import Base
+      from app.db.int_enum import PyIntEnum
+
+      class User(Base):
+          __tablename__ = "users"
+          __table_args__ = {"schema": "events"}
+          id = sa.Column(sa.Integer, primary_key=True)
+          email = sa.Column(sa.String(80), index=True, unique=True)
+          team_id = sa.Column(sa.Integer, sa.ForeignKey("events.teams.id"), index=True)
+          state = sa.Column(PyIntEnum())
+
+      class Team(Base):
+          __tablename__ = "teams"
+          __table_args__ = {"schema": "events"}
+          id = sa.Column(sa.Integer, primary_key=True)
+    `);
+    const intEnum = py(`
+      import sqlalchemy as sa
+      from sqlalchemy.event import listens_for
+
+      class PyIntEnum(sa.types.TypeDecorator):
+          impl = sa.SmallInteger
+
+      @listens_for(PyIntEnum, "before_parent_attach")
+      def _type_before_parent_attach(type_, col):
+          @listens_for(col, "after_parent_attach")
+          def _col_after_parent_attach(col, table):
+              table.append_constraint(sa.CheckConstraint(f"{col.name} IN (1, 2)", f"valid_enum_{col.name}"))
+    `);
+    // env.py takes target_metadata from the Flask app at run time: the one convention the project sets names the ops.
+    const envPy = "from alembic import context\nfrom flask import current_app\ntarget_metadata = current_app.extensions['migrate'].db.metadata\ncontext.configure(target_metadata=target_metadata)\n";
+    const files = { 'app/__init__.py': '', 'app/db/__init__.py': 'from .sqlalchemy import Base\n', 'app/db/sqlalchemy/__init__.py': 'from .core import Base\n', 'app/db/sqlalchemy/core.py': core, 'app/db/int_enum.py': intEnum, 'app/models.py': models, 'migrations/env.py': envPy };
+    const upgrade = (index: string, fk: string): string => `
+      op.create_table("teams", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"), schema="events")
+      op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(80)), sa.Column("team_id", sa.Integer(), index=${index === 'index=True' ? 'True' : 'False'}), sa.Column("state", PyIntEnum()), sa.ForeignKeyConstraint(["team_id"], ["events.teams.id"], name="${fk}"), sa.PrimaryKeyConstraint("id"), schema="events")
+      op.create_index("ix_uq_users_email", "users", ["email"], unique=True, schema="events")
+      ${index === 'index=True' ? '' : `op.create_index("${index}", "users", ["team_id"], schema="events")`}
+      # The check PyIntEnum made, dropped to be made again with more values.
+      op.drop_constraint("ck_users_valid_enum_state", "users", schema="events")
+    `;
+    const upgradeFile = (u: string): string => `from alembic import op\nimport sqlalchemy as sa\nfrom app.db.int_enum import PyIntEnum\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${py(u).split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}\n`;
+    const found = async (u: string): Promise<string[]> => (await analysis('pass', { ...files, 'migrations/versions/a1_init.py': upgradeFile(u) })).filter((f) => f.severity !== 'information').map((f) => `${f.code} ${f.message}`);
+    // The ops name the index of `index=True` by the same convention.
+    assert.deepEqual(await found(upgrade('index=True', 'fk_users_team_id_teams')), []);
+    assert.deepEqual(await found(upgrade('ix_users_team_id', 'fk_users_team_id_teams')), []);
+    assert.deepEqual((await found(upgrade('ix_events_users_team_id', 'fk_users_team_id_teams'))).map((f) => f.split(' ')[0]), ['missing-index', 'extra-index']);
+  });
+
   it("knows oslo.db's model base, timestamp and soft-delete mixins and its JSON types (nova, cinder)", async () => {
     const models = `
       import sqlalchemy as sa

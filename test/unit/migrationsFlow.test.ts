@@ -1149,7 +1149,8 @@ describe('migrations: branches', () => {
     });
     // The later ops on those names are not judged (the branch may not have run); one note per table.
     assert.deepEqual(r.findings.map((f) => `${f.code} ${f.table} ${f.span[0]}`), ['unresolved posts 12', 'unresolved users 17']);
-    assert.match(r.findings[0].message, /the indexes and constraints of table "posts" are not compared/);
+    // A drop of a constraint cannot drop a plain index: those are still compared.
+    assert.match(r.findings[0].message, /the constraints and unique indexes of table "posts" are not compared \(its other indexes are\)/);
     assert.deepEqual([table(r, 'posts').uncertain, table(r, 'posts').uncertainConstraints], [undefined, true]);
     // A drop_constraint without type_ may drop the primary key: that is among the constraints left out.
     assert.deepEqual([table(r, 'users').uncertain, table(r, 'users').uncertainConstraints], [undefined, true]);
@@ -1507,7 +1508,7 @@ describe('migrations: tests on what the database holds', () => {
     assert.deepEqual(ref.checks.map((c) => c.name), []);
     // An unnamed foreign key's name is the database's own (SQLite has none): the test is not decided.
     assert.equal(table(r, 'plain').uncertainConstraints, true);
-    assert.deepEqual(r.findings.map((f) => f.message), ['op.drop_constraint: runs only under a condition that could not be decided (a test on what the database holds); the indexes and constraints of table "plain" are not compared.']);
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.drop_constraint: runs only under a condition that could not be decided (a test on what the database holds); the constraints and unique indexes of table "plain" are not compared (its other indexes are).']);
   });
 
   it('decides whether a table has a unique constraint of exactly some columns, by the column_names the Inspector lists (langflow)', async () => {

@@ -27,7 +27,7 @@ import { loadedModuleFiles, readTargetConvention, readTargetMetadata, readTarget
 import { pydanticOne } from './config/packageRequirements';
 import { isRequirementsFile, requirementsFolderOf } from './config/requirementsFile';
 import { noModelsNote, type TargetMetadataSource } from './diff/noModels';
-import type { NamingConvention } from './models/naming';
+import { projectConvention, type NamingConvention } from './models/naming';
 import { isLibraryFile, LIBRARY_IMPORT_HINT, libraryModuleFile, libraryModuleText } from './models/libraryModels';
 
 /** One environment's analysis: its revision graph, the schema at its head(s) and the models compared with it. */
@@ -129,7 +129,7 @@ class AnalysisMemos {
   readonly includeRules: FileMemo<ExcludeRule[]>;
   readonly compareOptions: FileMemo<CompareOptions>;
   readonly targetMetadata: FileMemo<string[] | undefined>;
-  readonly targetConvention: FileMemo<NamingConvention>;
+  readonly targetConvention: FileMemo<NamingConvention | undefined>;
   readonly targetSource: FileMemo<TargetMetadataSource | undefined>;
   /** Per env.py, the project modules it loads (see `loadedModuleFiles`). */
   readonly loadedModules: FileMemo<Set<string>>;
@@ -803,7 +803,20 @@ export class Project {
   /** The naming convention Alembic's ops in an environment name constraints and indexes by (its env.py's target_metadata's). */
   private conventionOf(env: AlembicEnvironment, resolver: Resolver): NamingConvention {
     const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
-    return this.files.has(envPy) ? this.memos.targetConvention.get(engineKey(envPy, env.engine), () => readTargetConvention({ resolver, file: envPy, engine: env.engine })) : {};
+    if (!this.files.has(envPy)) return {};
+    const target = this.memos.targetConvention.get(engineKey(envPy, env.engine), () => readTargetConvention({ resolver, file: envPy, engine: env.engine }));
+    // A target_metadata that cannot be read (indico's, from the Flask app at run time) is taken to be named as the one
+    // convention the project's modules set, if they set one.
+    return target ?? projectConvention(resolver, this.conventionSetters()) ?? {};
+  }
+
+  /** The project's modules (not revisions or env.py) whose text may set a naming convention. */
+  private conventionSetters(): string[] {
+    const out: string[] = [];
+    for (const [file, entry] of this.files) {
+      if (file.endsWith('.py') && !entry.revisionLike && !file.endsWith('env.py') && entry.text.includes('.naming_convention')) out.push(file);
+    }
+    return out.sort();
   }
 
   /** The replay, named by the environment's naming convention as it is now (replayed again when it changed). */

@@ -119,12 +119,13 @@ export function readTargetMetadataSource({ resolver, file, engine }: { resolver:
 
 /**
  * The naming convention Alembic's ops name constraints and indexes by: that of env.py's `target_metadata` when it is
- * one MetaData (a list has none); none when it is not known.
+ * one MetaData (a list has none; so has a missing one); undefined when env.py sets one this cannot read
+ * (indico's `current_app.extensions['migrate'].db.metadata`).
  */
-export function readTargetConvention({ resolver, file, engine }: { resolver: Resolver; file: string; engine?: string }): NamingConvention {
+export function readTargetConvention({ resolver, file, engine }: { resolver: Resolver; file: string; engine?: string }): NamingConvention | undefined {
   const value = targetMetadataOf(resolver, file, engine);
-  if (!value || value.k === 'list' || value.k === 'tuple' || value.k === 'dict') return {};
-  return namingConventionOf(new ClassGraph(resolver), file, value) ?? {};
+  if (!value || value.k === 'list' || value.k === 'tuple' || value.k === 'dict' || (value.k === 'const' && value.v === null)) return {};
+  return namingConventionOf(new ClassGraph(resolver), file, value);
 }
 
 /**

@@ -1177,12 +1177,15 @@ class SchemaReplay {
     }
     if (hasUnnamedConstraint(table, op.type)) {
       // The database named an unnamed constraint; which one is dropped cannot be told.
-      if (!table.uncertainConstraints && !table.uncertain && !this.quiet()) this.report('unresolved', `${label(op)}: "${name}" is no name the migrations gave, and table "${qualified(table)}" has constraints the database named: which one it drops cannot be told; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+      if (!table.uncertainConstraints && !table.uncertain && !this.quiet()) this.report('unresolved', `${label(op)}: "${name}" is no name the migrations gave, and table "${qualified(table)}" has constraints the database named: which one it drops cannot be told; ${notCompared(table, op)}.`, table.name);
       this.untrustConstraints(table, op);
       return;
     }
     if (this.droppedWithColumn.has(`${tableKey(table.name, table.schema)}:${name}`)) return;
-    if (!op.ifExists && !this.tolerates(table) && !this.explains(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'create_index'], name)) {
+    // A column of a project type that makes CHECK constraints as it joins a table (indico's PyIntEnum) made checks the
+    // revisions do not show: a check dropped there may be one of them.
+    const runTimeCheck = (op.type === undefined || op.type === 'check') && [...table.columns.values()].some((c) => c.type?.addsChecks);
+    if (!op.ifExists && !runTimeCheck && !this.tolerates(table) && !this.explains(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'create_index'], name)) {
       this.invalid(`${label(op)}: constraint "${name}" does not exist on table "${qualified(table)}" at this point.`, table);
     }
   }
@@ -1229,7 +1232,7 @@ class SchemaReplay {
     if (indexes.length === 0) return;
     if (database === 'mysql') table.indexes = table.indexes.filter((i) => !indexes.includes(i));
     else if (database === undefined) {
-      if (!table.uncertainConstraints && !this.quiet()) this.report('unresolved', `${label(op)}: MySQL lists unique index "${indexes[0].name}" among the unique constraints the revision reads, other databases do not: whether it is dropped cannot be told where the database is not known; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+      if (!table.uncertainConstraints && !this.quiet()) this.report('unresolved', `${label(op)}: MySQL lists unique index "${indexes[0].name}" among the unique constraints the revision reads, other databases do not: whether it is dropped cannot be told where the database is not known; ${notCompared(table, op)}.`, table.name);
       this.untrustConstraints(table, op);
     }
   }
@@ -1399,8 +1402,7 @@ class SchemaReplay {
    * cannot make or drop a plain index) put it in doubt.
    */
   private untrustConstraints(table: TableDef, op: MigrationOp): void {
-    const onConstraints = CONSTRAINT_OP_KINDS.has(op.kind) || (op.kind === 'opaque' && !!op.plainIndexesKept);
-    if (onConstraints && (!table.uncertainConstraints || table.plainIndexesKnown)) table.plainIndexesKnown = true;
+    if (plainIndexesStayKnown(table, op)) table.plainIndexesKnown = true;
     else delete table.plainIndexesKnown;
     table.uncertainConstraints = true;
   }
@@ -1486,7 +1488,7 @@ class SchemaReplay {
     if (this.uncertain && op.unresolved.length === 0 && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
       if (!table.uncertainConstraints && !table.uncertain) {
-        const note = this.reportUndecided(`${label(op)}: ${this.onlySome()}; the indexes and constraints of table "${qualified(table)}" are not compared.`, table.name);
+        const note = this.reportUndecided(`${label(op)}: ${this.onlySome()}; ${notCompared(table, op)}.`, table.name);
         this.constraintsNote = { note, plainIndexesKnown: !!table.plainIndexesKnown };
       }
       this.untrustConstraints(table, op);
@@ -1528,7 +1530,7 @@ class SchemaReplay {
     }
     if (spec.index) {
       // SQLAlchemy names it by the convention, `ix_%(column_0_label)s` by default (the label carries the schema).
-      const index = this.named('ix', table, [name], undefined).name ?? conventionName({}, 'ix', { table: table.name, schema: table.schema, columns: [name] })!;
+      const index = this.named('ix', table, [name], undefined, undefined, !!spec.unique).name ?? conventionName({}, 'ix', { table: table.name, schema: table.schema, columns: [name] })!;
       table.indexes.push({ name: index, columns: [name], unique: !!spec.unique, origin, conventional: true });
     } else if (spec.unique) this.addConstraint(table, { kind: 'unique', columns: [name] }, origin);
     const spatial = spatialIndexName(spec.type, table.name, name);
@@ -1548,7 +1550,7 @@ class SchemaReplay {
         return;
       }
       case 'index': {
-        const named = spec.conventional ? { name: spec.name, conventional: true } : this.named('ix', table, spec.columns, spec.name);
+        const named = spec.conventional ? { name: spec.name, conventional: true } : this.named('ix', table, spec.columns, spec.name, undefined, spec.unique);
         table.indexes.push({ ...named, columns: spec.columns, unique: spec.unique, origin, ...(spec.options ? { options: spec.options } : {}), ...(spec.expressions ? { expressions: true } : {}) });
         return;
       }
@@ -1586,10 +1588,10 @@ class SchemaReplay {
    * no name, or when the convention's template takes its name (`ck_%(table_name)s_%(constraint_name)s`); SQL in
    * `op.execute(...)` is named as written (or by the database).
    */
-  private named(kind: NamingKind, table: TableDef, columns: string[], name: string | undefined, referredTable?: string): { name?: string; conventional?: true } {
+  private named(kind: NamingKind, table: TableDef, columns: string[], name: string | undefined, referredTable?: string, unique?: boolean): { name?: string; conventional?: true } {
     const template = this.step.op.via === 'execute' ? undefined : conventionTemplate(this.convention, kind);
     if (!template || (name !== undefined && !template.includes('%(constraint_name)s'))) return name === undefined ? {} : { name };
-    const made = conventionName(this.convention, kind, { table: table.name, schema: table.schema, columns, referredTable, constraintName: name });
+    const made = conventionName(this.convention, kind, { table: table.name, schema: table.schema, columns, referredTable, constraintName: name, unique });
     return made !== undefined ? { name: made, conventional: true } : name === undefined ? {} : { name };
   }
 
@@ -2009,4 +2011,15 @@ function pickedUniques(table: TableDef, key: ReflectedKey, database: string | un
 /** Whether two foreign keys are the same key: name, columns, referenced table and columns, and actions. */
 function sameForeignKey(a: ForeignKeyDef, b: ForeignKeyDef): boolean {
   return a.name === b.name && sameList(a.columns, b.columns) && a.refTable === b.refTable && a.refSchema === b.refSchema && sameList(a.refColumns, b.refColumns) && (a.ondelete ?? '').toUpperCase() === (b.ondelete ?? '').toUpperCase() && (a.onupdate ?? '').toUpperCase() === (b.onupdate ?? '').toUpperCase();
+}
+
+/** Whether a table's plain indexes are still known once `op` puts its constraints in doubt: it changes only constraints. */
+function plainIndexesStayKnown(table: TableDef, op: MigrationOp): boolean {
+  const onConstraints = CONSTRAINT_OP_KINDS.has(op.kind) || (op.kind === 'opaque' && !!op.plainIndexesKept);
+  return onConstraints && (!table.uncertainConstraints || !!table.plainIndexesKnown);
+}
+
+/** What `op`, put in doubt, leaves out of the comparison of a table: its constraints, and its indexes unless the op changes only constraints. */
+function notCompared(table: TableDef, op: MigrationOp): string {
+  return plainIndexesStayKnown(table, op) ? `the constraints and unique indexes of table "${qualified(table)}" are not compared (its other indexes are)` : `the indexes and constraints of table "${qualified(table)}" are not compared`;
 }

@@ -731,7 +731,9 @@ class ModelReader {
     if (checking && !table.typesAddingChecks?.includes(checking)) (table.typesAddingChecks ??= []).push(checking);
     if (col.primaryKey && !table.primaryKey.includes(name)) table.primaryKey.push(name);
     if (d.spec.index) {
-      const indexName = conventionName(plan.convention, 'ix', { table: table.name, schema: table.schema, columns: [name] }) ?? `ix_${table.name}_${name}`;
+      // Where the convention cannot be read, the name SQLAlchemy's default would give, as the migrations' side reads it.
+      const at = { table: table.name, schema: table.schema, columns: [name] };
+      const indexName = conventionName(plan.convention, 'ix', { ...at, unique: !!d.spec.unique }) ?? conventionName({}, 'ix', at)!;
       table.indexes.push({ name: indexName, columns: [name], unique: !!d.spec.unique, origin: d.origin, conventional: true });
     } else if (d.spec.unique) {
       const uniqueName = conventionName(plan.convention, 'uq', { table: table.name, schema: table.schema, columns: [name] });

@@ -1,7 +1,7 @@
 import type { Expr } from '../python/syntax';
 import { keywordArg } from '../python/syntax';
 import { canonicalName, type Resolver } from '../python/resolve';
-import { evalLiteral, evalString } from '../python/literals';
+import { evalLiteral, evalString, soleReturn } from '../python/literals';
 import type { ClassGraph, DeclarativeRoot } from './classes';
 
 /** A MetaData's `naming_convention` templates by kind (ix, uq, fk, pk, ck), plus its default `schema`. */
@@ -12,7 +12,16 @@ export interface NamingConvention {
   pk?: string;
   ck?: string;
   __schema?: string;
+  /** Tokens of the project's own, by name: functions of the constraint that the templates use (indico's `column_names`). */
+  tokens?: Record<string, ConventionToken>;
 }
+
+/**
+ * What a token function of a naming convention gives, where it is of a form read here: the constraint's column names
+ * joined by a separator (`"_".join(c.name for c in constraint.columns)`), or one text for a unique index and another
+ * for the rest (`"uq_" if constraint.unique else ""`).
+ */
+export type ConventionToken = { kind: 'columns'; separator: string } | { kind: 'ifUnique'; unique: string; other: string };
 
 const DEFAULT_INDEX = 'ix_%(column_0_label)s';
 
@@ -79,7 +88,7 @@ export function readNamingConvention(resolver: Resolver, root: DeclarativeRoot, 
   const out: NamingConvention = {};
   const schema = md && evalString(resolver, md.file, keywordArg(md.call, 'schema'));
   if (schema) out.__schema = schema;
-  const assigned = assigning && assignedConvention(assigning.graph, root, assigning.assignments);
+  const assigned = assigning && assignedConvention(assigning.graph, root, withRootModule(resolver, root, assigning.assignments));
   if (assigned) return { ...conventionDict(resolver, assigned.file, assigned.e), ...out };
   return md ? { ...conventionDict(resolver, md.file, keywordArg(md.call, 'naming_convention')), ...out } : out;
 }
@@ -99,11 +108,28 @@ function conventionDict(resolver: Resolver, file: string, conv: Expr | undefined
     if (!k) continue;
     const key = evalString(resolver, file, k) ?? (k.k === 'name' || k.k === 'attr' ? resolver.externalName(file, k) : undefined);
     const value = evalLiteral(resolver, file, v);
+    const token = typeof value !== 'string' && key ? conventionToken(resolver, file, v) : undefined;
+    if (token) (out.tokens ??= {})[key!] = token;
     if (typeof value !== 'string' || !key) continue;
     const kind = { ix: 'ix', uq: 'uq', fk: 'fk', pk: 'pk', ck: 'ck', 'sa.Index': 'ix', 'sa.UniqueConstraint': 'uq', 'sa.ForeignKeyConstraint': 'fk', 'sa.PrimaryKeyConstraint': 'pk', 'sa.CheckConstraint': 'ck' }[key];
     if (kind) out[kind as 'ix'] = value;
   }
   return out;
+}
+
+/** The token a function of a naming convention makes, where its one `return` is of a form `ConventionToken` names. */
+function conventionToken(resolver: Resolver, file: string, e: Expr): ConventionToken | undefined {
+  const fn = e.k === 'name' || e.k === 'attr' ? resolver.resolve(file, e) : undefined;
+  const returned = fn?.t === 'def' ? soleReturn(fn.def) : undefined;
+  const constraint = fn?.t === 'def' ? fn.def.params[0]?.name : undefined;
+  if (!returned || !constraint) return undefined;
+  const isAttr = (x: Expr, name: string): boolean => x.k === 'attr' && x.name === name && x.obj.k === 'name' && x.obj.id === constraint;
+  if (returned.k === 'call' && returned.fn.k === 'attr' && returned.fn.name === 'join' && returned.fn.obj.k === 'str' && returned.args.length === 1) {
+    const items = returned.args[0];
+    if (items.k === 'comp' && items.conds.length === 0 && isAttr(items.iter, 'columns')) return { kind: 'columns', separator: returned.fn.obj.v };
+  }
+  if (returned.k === 'ifexp' && isAttr(returned.test, 'unique') && returned.body.k === 'str' && returned.orelse.k === 'str') return { kind: 'ifUnique', unique: returned.body.v, other: returned.orelse.v };
+  return undefined;
 }
 
 /** A top-level `<metadata>.naming_convention = <value>` of a module: the MetaData expression and the value. */
@@ -135,14 +161,43 @@ export function conventionAssignments(resolver: Resolver, file: string): Convent
     const imported = s.k === 'from' ? resolver.importedModule(file, s.level, s.module) : undefined;
     if (imported && !files.includes(imported)) files.push(imported);
   }
-  const out: ConventionAssignment[] = [];
-  for (const f of files) {
-    for (const s of resolver.moduleBody(f)) {
-      const target = s.k === 'assign' && s.targets.length === 1 ? s.targets[0] : undefined;
-      if (s.k === 'assign' && s.value && target?.k === 'attr' && target.name === 'naming_convention') out.push({ file: f, metadata: target.obj, value: s.value });
+  return files.flatMap((f) => moduleAssignments(resolver, f));
+}
+
+/**
+ * The one naming convention the project's modules set (`X.metadata.naming_convention = {...}` at the top level of a
+ * module), when they set exactly one; undefined when none does, or several differ.
+ */
+export function projectConvention(resolver: Resolver, files: string[]): NamingConvention | undefined {
+  const found = new Map<string, NamingConvention>();
+  for (const file of files) {
+    for (const a of moduleAssignments(resolver, file)) {
+      const convention = conventionDict(resolver, a.file, a.value);
+      found.set(JSON.stringify(convention), convention);
     }
   }
+  return found.size === 1 ? [...found.values()][0] : undefined;
+}
+
+/** The top-level assignments of a naming convention of one module, in order. */
+function moduleAssignments(resolver: Resolver, file: string): ConventionAssignment[] {
+  const out: ConventionAssignment[] = [];
+  for (const s of resolver.moduleBody(file)) {
+    const target = s.k === 'assign' && s.targets.length === 1 ? s.targets[0] : undefined;
+    if (s.k === 'assign' && s.value && target?.k === 'attr' && target.name === 'naming_convention') out.push({ file, metadata: target.obj, value: s.value });
+  }
   return out;
+}
+
+/**
+ * The assignments, after those of the module that makes the root (run when it is first imported): indico sets
+ * `db.Model.metadata.naming_convention` where it makes `db`, which its models reach through two packages' re-exports.
+ */
+function withRootModule(resolver: Resolver, root: DeclarativeRoot, assignments: ConventionAssignment[]): ConventionAssignment[] {
+  const file = root.call?.file ?? root.cls?.file;
+  if (file === undefined || assignments.some((a) => a.file === file)) return assignments;
+  const own = moduleAssignments(resolver, file);
+  return own.length > 0 ? [...own, ...assignments] : assignments;
 }
 
 /** The kinds of object a naming convention names: indexes, and unique, foreign key, primary key and check constraints. */
@@ -154,7 +209,7 @@ export function conventionTemplate(conv: NamingConvention, kind: NamingKind): st
 }
 
 /** The name a naming convention gives a constraint or index, or undefined when the convention has no template. */
-export function conventionName(conv: NamingConvention, kind: NamingKind, at: { table: string; columns: string[]; referredTable?: string; constraintName?: string; schema?: string }): string | undefined {
+export function conventionName(conv: NamingConvention, kind: NamingKind, at: { table: string; columns: string[]; referredTable?: string; constraintName?: string; schema?: string; unique?: boolean }): string | undefined {
   const template = conventionTemplate(conv, kind);
   if (!template) return undefined;
   // A column's label carries its table's schema (dots made underscores), as SQLAlchemy labels columns.
@@ -179,9 +234,13 @@ export function conventionName(conv: NamingConvention, kind: NamingKind, at: { t
       case 'constraint_name':
         if (at.constraintName === undefined) unresolved = true;
         return at.constraintName ?? '';
-      default:
+      default: {
+        const own = conv.tokens?.[token];
+        if (own?.kind === 'columns') return at.columns.join(own.separator);
+        if (own?.kind === 'ifUnique' && at.unique !== undefined) return at.unique ? own.unique : own.other;
         unresolved = true;
         return '';
+      }
     }
   });
   return unresolved ? undefined : out;

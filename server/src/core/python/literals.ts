@@ -358,7 +358,7 @@ export function boundValue(resolver: Resolver, file: string, e: Expr, locals: Lo
 }
 
 /** What a function returns when its body (past a docstring) is one `return`. */
-function soleReturn(def: Extract<Stmt, { k: 'def' }>): Expr | undefined {
+export function soleReturn(def: Extract<Stmt, { k: 'def' }>): Expr | undefined {
   const body = def.body.filter((st) => !(st.k === 'expr' && st.value.k === 'str'));
   return body.length === 1 && body[0].k === 'return' ? body[0].value : undefined;
 }
