@@ -14,6 +14,21 @@ const CREATE_ALL_NOTE = (call: string): string =>
   `helper call: \`${call}\` makes every table of the models as they are when the revision runs, not as they were when it was written: a table no revision creates is taken as made here, and its drift cannot be seen (a database upgraded before a model changed lacks the change).`;
 
 describe('migrations: helper functions', () => {
+  it("unpacks the tuple a helper returns, a connection among its items, into the names assigned (onyx's _release_migration_snapshot)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        bind, schema = _bind_and_schema()
+        bind.exec_driver_sql(f'CREATE INDEX ix_users_email ON "{schema}".users (email)')
+      `, `
+        def _bind_and_schema():
+            bind = op.get_bind()
+            return bind, "public"
+      `),
+    });
+    assert.deepEqual([r.findings.map((f) => f.message), table(r, 'users').indexes.map((i) => i.name)], [[], ['ix_users_email']]);
+  });
+
   it('inlines module-level helpers with positional, keyword and default arguments bound', async () => {
     const r = await replay({
       'v/a.py': BASE,

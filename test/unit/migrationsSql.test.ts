@@ -468,6 +468,19 @@ describe('migrations: DDL in op.execute', () => {
     assert.equal(table(r, 'notification').uncertain, true);
   });
 
+  it("reads index DDL whose only part built at run time is the schema as on the search path (onyx's current_schema())", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.Text()), sa.Column("name", sa.Text()))
+        schema = op.get_bind().execute(sa.text("SELECT current_schema()")).scalar_one()
+        op.execute(f'CREATE INDEX CONCURRENTLY "ix_users_email" ON "{schema}".users (email)')
+        op.execute(f'CREATE INDEX CONCURRENTLY "ix_users_name" ON "{schema}".users (name)')
+        op.execute(f'DROP INDEX CONCURRENTLY "{schema}"."ix_users_name"')
+      `),
+    });
+    assert.deepEqual([r.findings.map((f) => f.message), table(r, 'users').uncertainConstraints, table(r, 'users').indexes.map((i) => i.name)], [[], undefined, ['ix_users_email']]);
+  });
+
   it("reads the DDL inside a DO block, under IF as a branch on what the database holds; DDL run with EXECUTE untrusts its table (surfsense, onyx)", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

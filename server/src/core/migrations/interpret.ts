@@ -652,6 +652,13 @@ class Interpreter {
       target.items.forEach((t, i) => this.bind(t, literalExpr(literal[i], value.s), from, into));
       return;
     }
+    // `bind, schema = _release_migration_snapshot()` (onyx): the items of the tuple a helper of the project returns.
+    const returned = value.k === 'call' ? this.inlineReturn(value, from) : undefined;
+    if (returned && (returned.e.k === 'tuple' || returned.e.k === 'list') && returned.e.items.length === target.items.length) {
+      const items = returned.e.items;
+      target.items.forEach((t, i) => this.bind(t, items[i], returned.frame, into));
+      return;
+    }
     for (const name of namesIn(target)) into.set(name, UNKNOWN);
   }
 

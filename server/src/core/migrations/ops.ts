@@ -812,6 +812,8 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   if (sketch === undefined) return [];
   const ops = sketchOps(sketch, scope, origin);
   if (ops.length === 0) return [];
+  const onSearchPath = indexOpsOnSearchPath(ops);
+  if (onSearchPath) return onSearchPath;
   const unresolved = [`the SQL text \`${exprText(text.e)}\``];
   // `ALTER TYPE kind ADD VALUE '{value}'` built at run time changes the values of that enum type, and nothing else.
   if (ops.every((o) => o.kind === 'alter_enum' && o.enumName !== undefined && !o.enumName.includes(UNKNOWN_SQL_PART) && o.newName === undefined)) {
@@ -828,6 +830,28 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
   const constraintsOnly = !indexesOnly && table !== undefined && ops.every((o) => CONSTRAINT_OP_KINDS.has(o.kind) || (o.kind === 'opaque' && o.constraintsOnly));
   const columnOps = table === undefined ? onUnknownTable(ops) ?? onUnknownTable(withActionsKnown(sketch, scope, origin)) : undefined;
   return [{ kind: 'opaque', table, origin, via: 'execute', unresolved, ...(indexesOnly ? { indexesOnly: true } : constraintsOnly ? { constraintsOnly: true } : columnOps ? { columnOps } : {}) }];
+}
+
+/**
+ * Index ops whose only part built at run time is the schema (onyx's `CREATE INDEX CONCURRENTLY "ix_name" ON
+ * "{schema}".chat_message (...)` and `DROP INDEX CONCURRENTLY "{schema}"."ix_name"`, the schema its `SELECT
+ * current_schema()` read): the same ops without it, on the tables and indexes the search path finds; undefined for
+ * any other SQL.
+ */
+function indexOpsOnSearchPath(ops: MigrationOp[]): MigrationOp[] | undefined {
+  const unknown = (v: string | undefined): boolean => v !== undefined && v.includes(UNKNOWN_SQL_PART);
+  const out: MigrationOp[] = [];
+  for (const o of ops) {
+    if (o.kind !== 'create_index' && o.kind !== 'drop_index') return undefined;
+    const schema = o.kind === 'drop_index' ? o.schema : undefined;
+    if (!unknown(o.table?.schema) && !unknown(schema)) return undefined;
+    const { schema: _, ...rest } = o.kind === 'drop_index' ? o : { ...o, schema: undefined };
+    const { schema: __, ...table } = o.table ?? {};
+    const plain = { ...rest, ...(o.table ? { table } : {}) } as MigrationOp;
+    if (JSON.stringify(plain).includes(UNKNOWN_SQL_PART)) return undefined;
+    out.push(plain);
+  }
+  return out;
 }
 
 /** The ops SQL on a table it does not name may be read as (each remembered as done to some table). */
