@@ -242,6 +242,11 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
           sa.Column("seq", sa.Integer(), server_default=sa.text("nextval('message_seq')")), sa.Column("c", sa.DateTime(), server_default=timestamp_default), sa.PrimaryKeyConstraint("id"))
     `, { 'app/models.py': modelFile(models) });
     assert.deepEqual(findings.map((f) => `${f.severity} ${f.code} ${f.table}.${f.column}`), ['warning default-mismatch users.c']);
+    // A constant a helper of the project computes is the text it holds, compared as such.
+    const constant = `\n  def _status():\n      return "active"\n  DEFAULT_STATUS = _status()${USERS}      s = sa.Column(sa.String(10), server_default=DEFAULT_STATUS)\n`;
+    const create = (d: string): string => `op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("s", sa.String(10), server_default="${d}"), sa.PrimaryKeyConstraint("id"))`;
+    assert.deepEqual(await drift(constant, create('active')), []);
+    assert.deepEqual(await drift(constant, create('other')), ['default-mismatch users.s']);
     assert.match(findings[0].message, /the model has "CURRENT_TIMESTAMP", the migrations have sa\.text\("CURRENT_TIMESTAMP"\) \(SQLAlchemy quotes a plain string: the model's DEFAULT is the text 'CURRENT_TIMESTAMP', not SQL; `sa\.text\('CURRENT_TIMESTAMP'\)` is the SQL\)/);
   });
 
@@ -2150,7 +2155,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
       op.alter_column("users", "kind", type_=sa.Enum("a", name="kind"))
     `;
     const messages = async (ini: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': modelFile(models), 'alembic.ini': ini })).map((f) => f.message);
-    assert.deepEqual(await messages('[alembic]\nscript_location = migrations\n'), [`Enum values of "users.kind" differ on databases other than PostgreSQL: the model has 'a', 'b', the migrations give the column 'a' there; PostgreSQL keeps the values of the type of that name, the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).`]);
+    assert.deepEqual(await messages('[alembic]\nscript_location = migrations\n'), [`Enum values of "users.kind" differ on MySQL: the model has 'a', 'b', the migrations give the column 'a' there; PostgreSQL keeps the values of the type of that name, the model's (the dialect is unknown: set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]) (head a1).`]);
     assert.deepEqual(await messages(INI), []);
     assert.deepEqual(await messages('[alembic]\nscript_location = migrations\nsqlalchemy.url = mysql://localhost/app\n'), [`Enum values of "users.kind" differ: the model has 'a', 'b', the migrations have 'a' (head a1).`]);
   });

@@ -357,11 +357,11 @@ function diffTable(d: TableDiff): void {
         const elsewhere = other.valuesElsewhere && !enumValuesDiffer(col.type, { ...other.type, enumValues: other.valuesElsewhere });
         const where = elsewhere ? ` on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's ${DIALECT_UNKNOWN}` : '';
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')}${where} (${headText}).`, col.name, migRef);
-      } else if (col.type.family === 'ENUM' && other.valuesElsewhere && nativeEnum && !enumTypes && enumValuesDiffer(col.type, { ...other.type, enumValues: other.valuesElsewhere })) {
+      } else if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && other.valuesElsewhere && nativeEnum && !enumTypes && enumValuesDiffer(col.type, { ...other.type, enumValues: other.valuesElsewhere })) {
         // ihatemoney narrows an enum with alter_column, the dialect unknown: PostgreSQL keeps the type of that name, as
-        // the model has it; other databases give the column the values the op writes.
+        // the model has it; MySQL's ENUM column takes the values the op writes (or restates).
         const values = (list: string[]): string => list.map((v) => `'${v}'`).join(', ');
-        push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ on databases other than PostgreSQL: the model has ${values(col.type.enumValues!)}, the migrations give the column ${values(other.valuesElsewhere)} there; PostgreSQL keeps the values of the type of that name, the model's ${DIALECT_UNKNOWN} (${headText}).`, col.name, migRef);
+        push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ on MySQL: the model has ${values(col.type.enumValues!)}, the migrations give the column ${values(other.valuesElsewhere)} there; PostgreSQL keeps the values of the type of that name, the model's ${DIALECT_UNKNOWN} (${headText}).`, col.name, migRef);
       } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
         const lengths = storedEnumLengths(col.type, other.type, d.dialect);
         // DateTime against DateTime(timezone=True): one type but on PostgreSQL.

@@ -1,6 +1,6 @@
 import { makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
-import { conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
+import { columnIndexName, conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
 import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type IndexDef, type Schema, type SourceRef, type SqlType, type TableDef, type UniqueDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
@@ -1530,7 +1530,7 @@ class SchemaReplay {
     }
     if (spec.index) {
       // SQLAlchemy names it by the convention, `ix_%(column_0_label)s` by default (the label carries the schema).
-      const index = this.named('ix', table, [name], undefined, undefined, !!spec.unique).name ?? conventionName({}, 'ix', { table: table.name, schema: table.schema, columns: [name] })!;
+      const index = columnIndexName(this.step.op.via === 'execute' ? {} : this.convention, { table: table.name, schema: table.schema, column: name, unique: !!spec.unique });
       table.indexes.push({ name: index, columns: [name], unique: !!spec.unique, origin, conventional: true });
     } else if (spec.unique) this.addConstraint(table, { kind: 'unique', columns: [name] }, origin);
     const spatial = spatialIndexName(spec.type, table.name, name);

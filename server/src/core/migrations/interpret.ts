@@ -32,8 +32,10 @@ export interface OpStep {
   runsOn?: readonly string[];
 }
 
+/** A dialect none of the known ones is, named as no test names one (with a leading space): each test reads it as a dialect it does not name. */
+const ANY_OTHER_DIALECT = ' any other dialect';
 /** The dialects an op may run on, as arms tell them: the known ones, and any other (a dialect named otherwise). */
-export const DIALECT_UNIVERSE: readonly string[] = ['postgresql', 'mysql', 'sqlite', 'mssql', 'oracle', ' any other dialect'];
+export const DIALECT_UNIVERSE: readonly string[] = ['postgresql', 'mysql', 'sqlite', 'mssql', 'oracle', ANY_OTHER_DIALECT];
 
 /**
  * Runs the `upgrade()` function of a revision file in the mind: its statements in order, module-level helpers inlined
@@ -88,7 +90,10 @@ function decoratorWrapper(resolver: Resolver, file: string, upgrade: DefStmt): {
   const last = body.at(-1);
   const returned = last?.k === 'return' && last.value?.k === 'name' ? last.value.id : undefined;
   const wrapper = body.find((s): s is DefStmt => s.k === 'def' && s.name === returned);
-  return wrapper && { file: decorator.file, wrapper, param: decorator.def.params[0].name };
+  const param = decorator.def.params[0].name;
+  // Only a wrapper that calls upgrade() itself (not one that hands it to code not read here) says when it runs.
+  const callsUpgrade = wrapper !== undefined && callsIn(wrapper.body).some((c) => c.fn.k === 'name' && c.fn.id === param);
+  return callsUpgrade ? { file: decorator.file, wrapper, param } : undefined;
 }
 
 /** Whether two bindings of a name hold the same thing: values of the same text in the same file. */

@@ -834,9 +834,9 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
 
 /**
  * Index ops whose only part built at run time is the schema (onyx's `CREATE INDEX CONCURRENTLY "ix_name" ON
- * "{schema}".chat_message (...)` and `DROP INDEX CONCURRENTLY "{schema}"."ix_name"`, the schema its `SELECT
- * current_schema()` read): the same ops without it, on the tables and indexes the search path finds; undefined for
- * any other SQL.
+ * "{schema}".chat_message (...)` and `DROP INDEX CONCURRENTLY "{schema}"."ix_name"`, whatever the schema is: onyx's is
+ * what `SELECT current_schema()` read): the same ops without it, on the tables and indexes the search path finds;
+ * undefined for any other SQL.
  */
 function indexOpsOnSearchPath(ops: MigrationOp[]): MigrationOp[] | undefined {
   const unknown = (v: string | undefined): boolean => v !== undefined && v.includes(UNKNOWN_SQL_PART);

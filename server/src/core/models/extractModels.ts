@@ -12,7 +12,7 @@ import { readAnnotation, unwrapMapped, annotationKey, type AnnotationInfo, type 
 import { computedTableName, flaskTableName, tableNameAfterSubclassHook } from './tableNames';
 import { isLibraryFile } from './libraryModels';
 import { mapperMixinOf, readHistoryRecipe, type HistoryRecipe } from './historyRecipe';
-import { conventionAssignments, conventionName, metadataKey, metadataKeyOf, namingConventionOf, readNamingConvention, registryCall, type ConventionAssignment, type NamingConvention } from './naming';
+import { columnIndexName, conventionAssignments, conventionName, metadataKey, metadataKeyOf, namingConventionOf, readNamingConvention, registryCall, type ConventionAssignment, type NamingConvention } from './naming';
 
 /** The schema the models describe, with the findings met while reading them. */
 export interface ModelSchema {
@@ -731,9 +731,7 @@ class ModelReader {
     if (checking && !table.typesAddingChecks?.includes(checking)) (table.typesAddingChecks ??= []).push(checking);
     if (col.primaryKey && !table.primaryKey.includes(name)) table.primaryKey.push(name);
     if (d.spec.index) {
-      // Where the convention cannot be read, the name SQLAlchemy's default would give, as the migrations' side reads it.
-      const at = { table: table.name, schema: table.schema, columns: [name] };
-      const indexName = conventionName(plan.convention, 'ix', { ...at, unique: !!d.spec.unique }) ?? conventionName({}, 'ix', at)!;
+      const indexName = columnIndexName(plan.convention, { table: table.name, schema: table.schema, column: name, unique: !!d.spec.unique });
       table.indexes.push({ name: indexName, columns: [name], unique: !!d.spec.unique, origin: d.origin, conventional: true });
     } else if (d.spec.unique) {
       const uniqueName = conventionName(plan.convention, 'uq', { table: table.name, schema: table.schema, columns: [name] });

@@ -126,10 +126,21 @@ function conventionToken(resolver: Resolver, file: string, e: Expr): ConventionT
   const isAttr = (x: Expr, name: string): boolean => x.k === 'attr' && x.name === name && x.obj.k === 'name' && x.obj.id === constraint;
   if (returned.k === 'call' && returned.fn.k === 'attr' && returned.fn.name === 'join' && returned.fn.obj.k === 'str' && returned.args.length === 1) {
     const items = returned.args[0];
-    if (items.k === 'comp' && items.conds.length === 0 && isAttr(items.iter, 'columns')) return { kind: 'columns', separator: returned.fn.obj.v };
+    if (items.k === 'comp' && items.conds.length === 0 && isAttr(items.iter, 'columns') && isColumnName(items.elt, items.target)) return { kind: 'columns', separator: returned.fn.obj.v };
   }
   if (returned.k === 'ifexp' && isAttr(returned.test, 'unique') && returned.body.k === 'str' && returned.orelse.k === 'str') return { kind: 'ifUnique', unique: returned.body.v, other: returned.orelse.v };
   return undefined;
+}
+
+/** Whether `elt` is the name of the column `target` is: `c.name`, or `c if isinstance(c, str) else c.name` (indico's). */
+function isColumnName(elt: Expr, target: Expr): boolean {
+  if (target.k !== 'name') return false;
+  const isTarget = (x: Expr): boolean => x.k === 'name' && x.id === target.id;
+  const nameOf = (x: Expr): boolean => x.k === 'attr' && x.name === 'name' && isTarget(x.obj);
+  if (nameOf(elt)) return true;
+  const test = elt.k === 'ifexp' ? elt.test : undefined;
+  const isString = test?.k === 'call' && test.fn.k === 'name' && test.fn.id === 'isinstance' && test.args.length === 2 && isTarget(test.args[0]) && test.args[1].k === 'name' && test.args[1].id === 'str';
+  return elt.k === 'ifexp' && isString && isTarget(elt.body) && nameOf(elt.orelse);
 }
 
 /** A top-level `<metadata>.naming_convention = <value>` of a module: the MetaData expression and the value. */
@@ -206,6 +217,15 @@ export type NamingKind = 'ix' | 'uq' | 'fk' | 'pk' | 'ck';
 /** The template a convention names one kind by (indexes have SQLAlchemy's default), or undefined. */
 export function conventionTemplate(conv: NamingConvention, kind: NamingKind): string | undefined {
   return conv[kind] ?? (kind === 'ix' ? DEFAULT_INDEX : undefined);
+}
+
+/**
+ * The name SQLAlchemy gives the index a column's `index=True` makes: by the convention, or where that cannot be read
+ * (a token this does not know), by SQLAlchemy's default, as both the models and the ops are read.
+ */
+export function columnIndexName(conv: NamingConvention, at: { table: string; schema?: string; column: string; unique: boolean }): string {
+  const columns = [at.column];
+  return conventionName(conv, 'ix', { table: at.table, schema: at.schema, columns, unique: at.unique }) ?? conventionName({}, 'ix', { table: at.table, schema: at.schema, columns })!;
 }
 
 /** The name a naming convention gives a constraint or index, or undefined when the convention has no template. */

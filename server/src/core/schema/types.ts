@@ -576,9 +576,11 @@ export function evalServerDefault(ctx: EvalContext, e: Expr, depth = 0): ServerD
   let text = exprText(e);
   if (e.k === 'const' && e.v === null) return undefined;
   if ((e.k === 'name' || e.k === 'attr') && depth < MAX_DEPTH) {
-    // A name for an expression (letta's `server_default=timestamp_default`, a `sa.text(...)` bound before): that expression.
+    // A name for a call of SQLAlchemy's (letta's `server_default=timestamp_default`, a `sa.text(...)` bound before):
+    // that call; a name for anything else is read as the value it holds, below.
     const v = ctx.resolver.resolve(ctx.file, e, ctx.locals);
-    if (v.t === 'expr' && v.e.k === 'call') return evalServerDefault({ resolver: ctx.resolver, file: v.file }, v.e, depth + 1);
+    const callee = v.t === 'expr' && v.e.k === 'call' ? ctx.resolver.resolve(v.file, v.e.fn) : undefined;
+    if (v.t === 'expr' && callee?.t === 'ext' && canonicalName(callee.q).startsWith('sa.')) return evalServerDefault({ resolver: ctx.resolver, file: v.file }, v.e, depth + 1);
   }
   if (e.k === 'call') {
     const fn = ctx.resolver.resolve(ctx.file, e.fn, ctx.locals);
