@@ -1289,6 +1289,24 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual((await found(upgrade('ix_events_users_team_id', 'fk_users_team_id_teams'))).map((f) => f.split(' ')[0]), ['missing-index', 'extra-index']);
   });
 
+  it("names the ops of a Flask-Migrate env.py, whose target_metadata comes from the app, by the MetaData(naming_convention=...) the project makes", async () => {
+    const models = py(`
+      from flask_sqlalchemy import SQLAlchemy
+      from sqlalchemy import MetaData
+
+      db = SQLAlchemy(metadata=MetaData(naming_convention={"ix": "idx_%(table_name)s_%(column_0_name)s"}))
+
+      class User(db.Model):
+          __tablename__ = "users"
+          id = db.Column(db.Integer, primary_key=True)
+          email = db.Column(db.String(80), index=True)
+    `);
+    const envPy = "from alembic import context\nfrom flask import current_app\ntarget_metadata = current_app.extensions['migrate'].db.metadata\ncontext.configure(target_metadata=target_metadata)\n";
+    const upgrade = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("email", sa.String(80), index=True), sa.PrimaryKeyConstraint("id"))';
+    const found = (await analysis(upgrade, { 'app/models.py': models, 'migrations/env.py': envPy })).filter((f) => f.severity !== 'information').map((f) => f.message);
+    assert.deepEqual(found, []);
+  });
+
   it("knows oslo.db's model base, timestamp and soft-delete mixins and its JSON types (nova, cinder)", async () => {
     const models = `
       import sqlalchemy as sa

@@ -814,7 +814,7 @@ export class Project {
   private conventionSetters(): string[] {
     const out: string[] = [];
     for (const [file, entry] of this.files) {
-      if (file.endsWith('.py') && !entry.revisionLike && !file.endsWith('env.py') && entry.text.includes('.naming_convention')) out.push(file);
+      if (file.endsWith('.py') && !entry.revisionLike && !file.endsWith('env.py') && entry.text.includes('naming_convention')) out.push(file);
     }
     return out.sort();
   }

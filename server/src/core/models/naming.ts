@@ -1,5 +1,5 @@
 import type { Expr } from '../python/syntax';
-import { keywordArg } from '../python/syntax';
+import { callsIn, keywordArg } from '../python/syntax';
 import { canonicalName, type Resolver } from '../python/resolve';
 import { evalLiteral, evalString, soleReturn } from '../python/literals';
 import type { ClassGraph, DeclarativeRoot } from './classes';
@@ -177,14 +177,19 @@ export function conventionAssignments(resolver: Resolver, file: string): Convent
 
 /**
  * The one naming convention the project's modules set (`X.metadata.naming_convention = {...}` at the top level of a
- * module), when they set exactly one; undefined when none does, or several differ.
+ * module, or `MetaData(naming_convention=...)`, Flask-SQLAlchemy's `SQLAlchemy(metadata=MetaData(...))` among them),
+ * when they set exactly one; undefined when none does, or several differ.
  */
 export function projectConvention(resolver: Resolver, files: string[]): NamingConvention | undefined {
   const found = new Map<string, NamingConvention>();
+  const add = (convention: NamingConvention): void => {
+    found.set(JSON.stringify(convention), convention);
+  };
   for (const file of files) {
-    for (const a of moduleAssignments(resolver, file)) {
-      const convention = conventionDict(resolver, a.file, a.value);
-      found.set(JSON.stringify(convention), convention);
+    for (const a of moduleAssignments(resolver, file)) add(conventionDict(resolver, a.file, a.value));
+    for (const call of callsIn(resolver.moduleBody(file))) {
+      const given = keywordArg(call, 'naming_convention');
+      if (given && resolver.externalName(file, call.fn) === 'sa.MetaData') add(conventionDict(resolver, file, given));
     }
   }
   return found.size === 1 ? [...found.values()][0] : undefined;
