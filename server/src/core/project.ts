@@ -81,6 +81,8 @@ interface FileEntry {
   revisionLike: boolean;
   /** Whether the text calls `Migrate(` (only such files are read for Flask-Migrate's compare options). */
   migrateLike: boolean;
+  /** Whether the text names `naming_convention` (only such files are read for the project's one convention). */
+  namesConvention: boolean;
   /** Whether the file, outside a test suite, names SQLAlchemy and a column or table form (only such files are read for models). */
   modelLike?: boolean;
   /** The syntax errors and suppression comments of the text, kept when its syntax is let go (`releaseSyntax`). */
@@ -267,7 +269,7 @@ export class Project {
     const existing = this.files.get(path);
     if (existing && existing.text === text) return;
     const lastGood = options.keepLastGood ? (existing?.syntax && existing.syntax.errors.length === 0 ? existing.syntax : existing?.lastGood) : undefined;
-    const entry: FileEntry = { text, lastGood, keepLastGood: options.keepLastGood, revisionLike: text.includes('down_revision'), migrateLike: text.includes('Migrate(') };
+    const entry: FileEntry = { text, lastGood, keepLastGood: options.keepLastGood, revisionLike: text.includes('down_revision'), migrateLike: text.includes('Migrate('), namesConvention: text.includes('naming_convention') };
     // The folders an alembic.ini puts on sys.path decide what the project's imports name: the resolver is made anew.
     if (!existing || (path.endsWith('.ini') && prependSysPaths(existing.text).join('\n') !== prependSysPaths(text).join('\n'))) this.lists = undefined;
     this.files.set(path, entry);
@@ -805,16 +807,18 @@ export class Project {
     const envPy = `${env.scriptLocation ? `${env.scriptLocation}/` : ''}env.py`;
     if (!this.files.has(envPy)) return {};
     const target = this.memos.targetConvention.get(engineKey(envPy, env.engine), () => readTargetConvention({ resolver, file: envPy, engine: env.engine }));
+    if (target) return target;
     // A target_metadata that cannot be read (indico's, from the Flask app at run time) is taken to be named as the one
-    // convention the project's modules set, if they set one.
-    return target ?? projectConvention(resolver, this.conventionSetters()) ?? {};
+    // convention the project's modules set, if they set one (read again when one of them, or which they are, changes).
+    const setters = this.conventionSetters();
+    return this.memos.targetConvention.get(`\0project\0${setters.join('\0')}`, () => projectConvention(resolver, setters)) ?? {};
   }
 
   /** The project's modules (not revisions or env.py) whose text may set a naming convention. */
   private conventionSetters(): string[] {
     const out: string[] = [];
     for (const [file, entry] of this.files) {
-      if (file.endsWith('.py') && !entry.revisionLike && !file.endsWith('env.py') && entry.text.includes('naming_convention')) out.push(file);
+      if (entry.namesConvention && file.endsWith('.py') && !entry.revisionLike && !file.endsWith('env.py')) out.push(file);
     }
     return out.sort();
   }

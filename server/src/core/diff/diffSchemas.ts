@@ -352,15 +352,15 @@ function diffTable(d: TableDiff): void {
       const nativeEnum = !enumsAreVarchar(d.dialect) && col.type.args.native_enum !== false && other.type.args.native_enum !== false;
       // On PostgreSQL an enum of another name is another type, whatever its values: a type change, as Alembic sees it.
       const enumTypes = d.dialect === 'postgresql' && differentEnumTypes(col.type, other.type) ? [databaseEnumName(col.type), databaseEnumName(other.type)] : undefined;
+      const values = (list: string[]): string => list.map((v) => `'${v}'`).join(', ');
       if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && enumValuesDiffer(col.type, other.type) && nativeEnum && !enumTypes) {
         // neutron-vpnaas, the dialect unknown: only PostgreSQL keeps the values of the type of that name.
         const elsewhere = other.valuesElsewhere && !enumValuesDiffer(col.type, { ...other.type, enumValues: other.valuesElsewhere });
         const where = elsewhere ? ` on PostgreSQL, where the column takes the values the type of that name has; other databases give it the model's ${DIALECT_UNKNOWN}` : '';
-        push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${col.type.enumValues!.map((v) => `'${v}'`).join(', ')}, the migrations have ${other.type.enumValues!.map((v) => `'${v}'`).join(', ')}${where} (${headText}).`, col.name, migRef);
+        push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ: the model has ${values(col.type.enumValues!)}, the migrations have ${values(other.type.enumValues!)}${where} (${headText}).`, col.name, migRef);
       } else if (col.type.family === 'ENUM' && other.type.family === 'ENUM' && other.valuesElsewhere && nativeEnum && !enumTypes && enumValuesDiffer(col.type, { ...other.type, enumValues: other.valuesElsewhere })) {
         // ihatemoney narrows an enum with alter_column, the dialect unknown: PostgreSQL keeps the type of that name, as
         // the model has it; MySQL's ENUM column takes the values the op writes (or restates).
-        const values = (list: string[]): string => list.map((v) => `'${v}'`).join(', ');
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ on MySQL: the model has ${values(col.type.enumValues!)}, the migrations give the column ${values(other.valuesElsewhere)} there; PostgreSQL keeps the values of the type of that name, the model's ${DIALECT_UNKNOWN} (${headText}).`, col.name, migRef);
       } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
         const lengths = storedEnumLengths(col.type, other.type, d.dialect);

@@ -8,8 +8,11 @@ import { mergeAlternativeArms } from './alternativeArms';
 import { DIALECT_UNIVERSE, type OpStep } from './interpret';
 import type { RevisionSteps } from './replay';
 
-/** The merges made so far, by the steps of the earlier revision: the same steps in give the same steps out. */
-const merges = new WeakMap<OpStep[], { later: OpStep[]; merged: [OpStep[], OpStep[]] }>();
+/**
+ * The pairs read so far, by the steps of the earlier revision, with what they gave (undefined: nothing to merge): the
+ * same steps in give the same steps out, and a keystroke reads no pair again.
+ */
+const merges = new WeakMap<OpStep[], { later: OpStep[]; merged: [OpStep[], OpStep[]] | undefined }>();
 
 /**
  * The revisions in replay order with, for each two in a row whose undecided dialect arms run on dialects that
@@ -35,7 +38,7 @@ function mergedPair(earlier: OpStep[], later: OpStep[]): [OpStep[], OpStep[]] | 
   const known = merges.get(earlier);
   if (known && known.later === later) return known.merged;
   const merged = mergePair(earlier, later);
-  if (merged) merges.set(earlier, { later, merged });
+  merges.set(earlier, { later, merged });
   return merged;
 }
 

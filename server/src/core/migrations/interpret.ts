@@ -32,10 +32,12 @@ export interface OpStep {
   runsOn?: readonly string[];
 }
 
+/** The dialects an undecided test on the dialect is asked about, to tell which one an arm runs on. */
+const KNOWN_DIALECTS = ['postgresql', 'mysql', 'sqlite', 'mssql', 'oracle'];
 /** A dialect none of the known ones is, named as no test names one (with a leading space): each test reads it as a dialect it does not name. */
 const ANY_OTHER_DIALECT = ' any other dialect';
 /** The dialects an op may run on, as arms tell them: the known ones, and any other (a dialect named otherwise). */
-export const DIALECT_UNIVERSE: readonly string[] = ['postgresql', 'mysql', 'sqlite', 'mssql', 'oracle', ANY_OTHER_DIALECT];
+export const DIALECT_UNIVERSE: readonly string[] = [...KNOWN_DIALECTS, ANY_OTHER_DIALECT];
 
 /**
  * Runs the `upgrade()` function of a revision file in the mind: its statements in order, module-level helpers inlined
@@ -204,8 +206,6 @@ const REVISION_FUNCTIONS = new Set(['upgrade', 'downgrade']);
 /** How many helper calls one revision may inline (each helper may call more helpers, several times). */
 const MAX_INLINED = 2000;
 const MAX_EXPAND_DEPTH = 20;
-/** The dialects an undecided test on the dialect is asked about, to tell which one an arm runs on. */
-const KNOWN_DIALECTS = DIALECT_UNIVERSE.slice(0, -1);
 /** Names whose presence in an `if` test makes it a test on the database dialect. */
 const DIALECT_WORDS = new Set(['dialect', 'get_bind', 'get_context', 'engine']);
 /** The calls that make SQL of a string. */

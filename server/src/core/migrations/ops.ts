@@ -839,19 +839,14 @@ function readExecute(scope: OpScope, arg: Expr | undefined, origin: SourceRef): 
  * undefined for any other SQL.
  */
 function indexOpsOnSearchPath(ops: MigrationOp[]): MigrationOp[] | undefined {
-  const unknown = (v: string | undefined): boolean => v !== undefined && v.includes(UNKNOWN_SQL_PART);
-  const out: MigrationOp[] = [];
-  for (const o of ops) {
-    if (o.kind !== 'create_index' && o.kind !== 'drop_index') return undefined;
-    const schema = o.kind === 'drop_index' ? o.schema : undefined;
-    if (!unknown(o.table?.schema) && !unknown(schema)) return undefined;
-    const { schema: _, ...rest } = o.kind === 'drop_index' ? o : { ...o, schema: undefined };
-    const { schema: __, ...table } = o.table ?? {};
-    const plain = { ...rest, ...(o.table ? { table } : {}) } as MigrationOp;
-    if (JSON.stringify(plain).includes(UNKNOWN_SQL_PART)) return undefined;
-    out.push(plain);
-  }
-  return out;
+  if (!ops.every((o) => o.kind === 'create_index' || o.kind === 'drop_index')) return undefined;
+  const plain = withoutUnknownParts(ops, (key) => key === 'schema');
+  return JSON.stringify(plain).includes(UNKNOWN_SQL_PART) ? undefined : plain;
+}
+
+/** The ops (plain data) with each text built at run time that `leftOut` picks, by its key, left out. */
+function withoutUnknownParts(ops: MigrationOp[], leftOut: (key: string) => boolean): MigrationOp[] {
+  return JSON.parse(JSON.stringify(ops), (key: string, v: unknown) => (typeof v === 'string' && v.includes(UNKNOWN_SQL_PART) && leftOut(key) ? undefined : v)) as MigrationOp[];
 }
 
 /** The ops SQL on a table it does not name may be read as (each remembered as done to some table). */
@@ -866,7 +861,6 @@ const UNKNOWN_TABLE_OP_KINDS = new Set<OpKind>(['add_column', 'drop_column', 'al
  */
 function onUnknownTable(ops: MigrationOp[]): MigrationOp[] | undefined {
   if (ops.length === 0 || !ops.every((o) => UNKNOWN_TABLE_OP_KINDS.has(o.kind))) return undefined;
-  const known = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.includes(UNKNOWN_SQL_PART) ? undefined : v);
   const out: MigrationOp[] = [];
   for (const o of ops) {
     if (o.kind !== 'alter_column' || o.changes.newName === undefined) {
@@ -878,7 +872,7 @@ function onUnknownTable(ops: MigrationOp[]): MigrationOp[] | undefined {
     out.push({ kind: 'drop_column', table: {}, column: o.column, ifExists: false, origin, via, unresolved: [] });
     out.push({ kind: 'add_column', table: {}, column: { spec: { name: o.changes.newName, primaryKey: false, foreignKeys: [] }, origin }, ifNotExists: false, origin, via, unresolved: [] });
   }
-  return out.map((o) => JSON.parse(JSON.stringify(o), known) as MigrationOp);
+  return withoutUnknownParts(out, () => true);
 }
 
 /**
