@@ -2030,6 +2030,15 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(altering.filter((f) => f.code === 'missing-table' || f.code === 'assumed-baseline').map((f) => `${f.severity} ${f.code}`), ['information missing-table']);
   });
 
+  it('names SQL a revision reads from a file in the finding on a missing column of a table that existed when it ran', async () => {
+    const models = `${USERS}      owner = sa.Column(sa.Integer)\n`;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
+    const missing = async (upgrade: string): Promise<string[]> => (await analysis(upgrade, { 'app/models.py': modelFile(models) })).filter((f) => f.code === 'missing-column').map((f) => f.message);
+    assert.deepEqual(await missing(`${create}op.execute(open("sql/owner.sql").read())\n`), ['Column "users.owner" is not in the migrations this check can read (head a1); revision a1 runs SQL it reads from a file, which may add it.']);
+    // Run before the table was made, it cannot have added the column.
+    assert.deepEqual(await missing(`op.execute(open("sql/owner.sql").read())\n${create}`), ['Column "users.owner" is not in the migrations (head a1).']);
+  });
+
   it("says which revision dropped a missing table, and keeps it a warning where the history assumes a baseline (jupyterhub's api_tokens)", async () => {
     const tokens = 'class Token(Base):\n    __tablename__ = "api_tokens"\n    id = sa.Column(sa.Integer, primary_key=True)\n';
     const found = await analysis('op.add_column("users", sa.Column("name", sa.Text()))\nop.create_table("api_tokens", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.drop_table("api_tokens")\n', {
@@ -2038,6 +2047,55 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.ok(found.some((f) => f.code === 'assumed-baseline'));
     const missing = found.find((f) => f.code === 'missing-table')!;
     assert.deepEqual([missing.severity, missing.message], ['warning', 'Table "api_tokens" (model Token) was dropped in revision a1 and no later revision makes it again (head a1).']);
+  });
+
+  it('compares what covers a column a revision added to a table it never made, and nothing else of that table (anitya)', async () => {
+    const models = `
+      class Project(Base):
+          __tablename__ = "projects"
+          id = sa.Column(sa.Integer, primary_key=True)
+          name = sa.Column(sa.String(200), index=True, unique=True)
+          check_successful = sa.Column(sa.Boolean, index=True)
+          hook_token = sa.Column(sa.String(40), unique=True)
+          owner_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
+          kind = sa.Column(sa.String(20), sa.ForeignKey("kinds.name"))
+      class User(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+      class Kind(Base):
+          __tablename__ = "kinds"
+          name = sa.Column(sa.String(20), primary_key=True)
+    `;
+    const made = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\nop.create_table("kinds", sa.Column("name", sa.String(20), nullable=False), sa.PrimaryKeyConstraint("name"))\n';
+    // "name" and "kind" were on the table before the migrations (only altered here), so their index and key may be.
+    const added = 'op.alter_column("projects", "name", type_=sa.String(200))\nop.alter_column("projects", "kind", nullable=True)\nop.add_column("projects", sa.Column("check_successful", sa.Boolean()))\nop.add_column("projects", sa.Column("hook_token", sa.String(40)))\nop.add_column("projects", sa.Column("owner_id", sa.Integer()))\n';
+    assert.deepEqual(await drift(models, made + added), ['missing-index projects.check_successful', 'missing-unique projects.hook_token', 'missing-foreign-key projects.owner_id']);
+    const covered = 'op.create_index("ix_projects_check_successful", "projects", ["check_successful"])\nop.create_unique_constraint(None, "projects", ["hook_token"])\nop.create_foreign_key(None, "projects", "users", ["owner_id"], ["id"])\n';
+    assert.deepEqual(await drift(models, made + added + covered), []);
+  });
+
+  it('compares a table a revision makes after an op that could not be read, and lists those made before it as not compared (mindsdb)', async () => {
+    const models = `
+      class Project(Base):
+          __tablename__ = "project"
+          id = sa.Column(sa.Integer, primary_key=True)
+          created_at = sa.Column(sa.Integer)
+      class Other(Base):
+          __tablename__ = "other"
+          id = sa.Column(sa.Integer, primary_key=True)
+    `;
+    const project = 'op.create_table("project", sa.Column("id", sa.Integer(), nullable=False), sa.Column("created_at", sa.DateTime()), sa.PrimaryKeyConstraint("id"))\n';
+    const run = async (upgrade: string): Promise<{ warnings: string[]; uncompared: string[] }> => {
+      const analysis = (await projectOf(upgrade, { 'app/models.py': modelFile(models) })).analyze();
+      return { warnings: analysis.findings.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.table}.${f.column}`), uncompared: analysis.environments.flatMap((e) => e.uncompared.map((t) => t.name)) };
+    };
+    // mindsdb's first revision runs code it builds (`exec(code)`); the table is made after it, whole.
+    // (Table "other", made by no revision, may be made by that exec: not compared either.)
+    assert.deepEqual(await run(`exec(code)\n${project}`), { warnings: ['type-mismatch project.created_at'], uncompared: ['other'] });
+    assert.deepEqual(await run(`${project}exec(code)\n`), { warnings: [], uncompared: ['project', 'other'] });
+    // The replay of another group of tables (one the exec may have changed) places the exec anew: the same op still.
+    const other = 'op.create_table("other", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
+    assert.deepEqual(await run(`${other}exec(code)\n${project}`), { warnings: ['type-mismatch project.created_at'], uncompared: ['other'] });
   });
 
   it("does not report the migrations' foreign keys as extra while a constraint op whose table could not be read may have redefined them (superset)", async () => {
@@ -3061,6 +3119,25 @@ def upgrade():
     const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(found.map((f) => f.split(':')[0]), ['warning nullable-mismatch datasets.name', 'information unresolved datasets']);
     assert.match(found[1], /the indexes and constraints of table "datasets" are not compared/);
+  });
+
+  it('takes as done a column both arms of an undecided dialect test add, indexed in one alone; only that index stays undecided (Kotti)', async () => {
+    const models = modelFile('class Node(Base):\n    __tablename__ = "nodes"\n    id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.Unicode(250), nullable=False)\n    path = sa.Column(sa.Unicode(1000), index=True)\n    kind = sa.Column(sa.String(20), index=True)\n');
+    const second = `from alembic import op
+import sqlalchemy as sa
+revision = "a2"
+down_revision = "a1"
+
+def upgrade():
+    if op.get_bind().engine.dialect.name == "mysql":
+        op.add_column("nodes", sa.Column("path", sa.Unicode(1000)))
+    else:
+        op.add_column("nodes", sa.Column("path", sa.Unicode(1000), index=True))
+`;
+    const create = 'op.create_table("nodes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.Unicode(250)), sa.Column("kind", sa.String(20)), sa.PrimaryKeyConstraint("id"))';
+    const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
+    assert.deepEqual(found.map((f) => f.split(':')[0]), ['warning nullable-mismatch nodes.name', 'warning missing-index nodes.kind', 'information unresolved nodes.path']);
+    assert.match(found[2], /makes index "ix_nodes_path" on "nodes\.path", the other does not; it is not compared/);
   });
 
   it('takes as done an index both arms of an undecided dialect test make, CONCURRENTLY on PostgreSQL (dify)', async () => {

@@ -121,7 +121,11 @@ export function diffSchemas(input: DiffInput): SchemaChange[] {
       continue;
     }
     const forTable = uncertainByTable.get(mig.name);
-    const uncertain = forTable ? [...anyTable, ...forTable] : anyTable;
+    // The replay of each group of tables places such ops anew: the same op is the same place in a revision.
+    const onAny = mig.madeAfter ? anyTable.filter((o) => !(o.origin && mig.madeAfter!.includes(o.origin))) : anyTable;
+    const uncertain = forTable ? [...onAny, ...forTable] : onAny;
+    // An op that could not be read at all, run while the table existed, may have changed anything of it.
+    if (onAny.some((o) => o.kind === '*')) input.uncompared?.push(model);
     const known = input.memo?.get(model);
     if (known && known.mig === mig && known.context === context && sameItems(known.uncertain, uncertain)) {
       out.push(...known.changes);
@@ -336,8 +340,14 @@ function diffTable(d: TableDiff): void {
       const dropped = mig.partial ? mig.droppedColumns?.get(col.name) : undefined;
       // An op on a table that could not be read may have added it, or renamed a column to it (neutron's tenant_id).
       if ((mig.partial && !dropped) || mayExplain('add_column', col.name) || d.uncertain.some((o) => o.kind === 'alter_column' && o.name === col.name)) continue;
-      const [what, rel] = dropped ? ['is dropped by the migrations and not added again', { origin: dropped, message: `column "${t}.${col.name}" is dropped here` }] : ['is not in the migrations', { origin: mig.origin, message: `table "${t}" is created here` }];
-      push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" ${what} (${headText}).`, col.name, rel);
+      // SQL a revision reads from a file while the table exists may add it, as it may make a table (see missing-table).
+      const sqlFile = dropped ? undefined : d.uncertain.find((o) => o.kind === SQL_FILE);
+      const [what, rel]: [string, { origin: SourceRef; message: string }] = dropped
+        ? [`is dropped by the migrations and not added again (${headText})`, { origin: dropped, message: `column "${t}.${col.name}" is dropped here` }]
+        : sqlFile?.origin
+          ? [`is not in the migrations this check can read (${headText}); revision ${sqlFile.revision} runs SQL it reads from a file, which may add it`, { origin: sqlFile.origin, message: 'SQL read from a file' }]
+          : [`is not in the migrations (${headText})`, { origin: mig.origin, message: `table "${t}" is created here` }];
+      push({ kind: 'add-column', model, column: col }, 'missing-column', col.origin, `Column "${t}.${col.name}" ${what}.`, col.name, rel);
       continue;
     }
     const lastChange = (other.history ?? []).at(-1);
@@ -518,6 +528,24 @@ function columnsText(i: IndexDef | UniqueDef): string {
   return i.columns.length === 0 ? 'no column' : `(${i.columns.join(', ')})`;
 }
 
+/**
+ * Whether an index or constraint of the model on these columns may have been on the table before the migrations: the
+ * table is one they never made (a baseline), and none of the columns is one a revision added. A column a revision
+ * added (anitya's `check_successful`) did not exist before, so nothing made before the migrations covers it.
+ */
+function unknownBefore(mig: TableDef, columns: string[]): boolean {
+  return mig.partial === true && !columns.some((c) => addedByMigrations(mig.columns.get(c)));
+}
+
+/**
+ * A column that an `add_column` of the migrations made, with nothing about it in doubt: not one an alter found, nor one
+ * of a table made from a model class at run time (whose indexes are not all known).
+ */
+function addedByMigrations(column: ColumnDef | undefined): boolean {
+  const first = column?.history?.[0];
+  return first?.op === 'add_column' && first.sets === undefined && !column!.unknown?.length;
+}
+
 function diffIndexes(d: TableDiff, push: Push): void {
   const { model, mig, headText } = d;
   const t = qualified(model);
@@ -554,7 +582,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     const twin = otherUniqueness(idx, mig.indexes);
     if (idx.unique && !twin && !kindsApart && coveredByUnique(idx.columns, mig.uniques)) continue;
-    if (idx.conditional || mig.partial || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
+    if (idx.conditional || unknownBefore(mig, idx.columns) || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => sameDatabaseName(m.name, idx.name, d.dialect)) : idx.columns.some((c) => !mig.columns.has(c))) continue;
     const { renamed, moved } = twin ? {} : counterpart(idx, mig.indexes);
@@ -581,7 +609,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const pairedUnique = (uq: UniqueDef, others: UniqueDef[]): boolean => others.some((o) => sameSet(o.columns, uq.columns) && !namedApart(o, uq, d.dialect));
   for (const uq of model.uniques) {
     if (pairedUnique(uq, mig.uniques) || (!kindsApart && coveredByUniqueIndex(uq.columns, mig.indexes, model.indexes))) continue;
-    if (mig.partial || d.uncertain.some((o) => o.kind === 'create_unique_constraint' || o.kind === '*')) continue;
+    if (unknownBefore(mig, uq.columns) || d.uncertain.some((o) => o.kind === 'create_unique_constraint' || o.kind === '*')) continue;
     if (uq.columns.some((c) => !mig.columns.has(c))) continue;
     // One on the primary key's columns too (`primary_key=True, unique=True`): SQLAlchemy makes the constraint, and
     // Alembic adds it where the database lacks it.
@@ -640,7 +668,7 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
     const other = sameKeyOtherActions(fk, mig.foreignKeys);
     // A table made outside the migrations may hold the key already; not where they made it with other actions (the
     // revision drops theirs, and must make the model's).
-    if ((mig.partial && !other) || mig.unreadForeignKeys || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
+    if ((!other && unknownBefore(mig, fk.columns)) || mig.unreadForeignKeys || d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*')) continue;
     if (fk.columns.some((c) => !mig.columns.has(c))) continue;
     const leftOut = !other && mig.leftOutAlterKeys?.some((m) => fkMatches(fk, m, d.dialect));
     const differs = other ? ` (the migrations have this key with ${fkActions(other)})` : leftOut ? ' (their create_table writes it with use_alter=True, which CREATE TABLE leaves out where the database can ALTER a table: only metadata.create_all() adds it later)' : '';

@@ -162,17 +162,19 @@ const ALTER_WAYS = new Set<MigrationOp['via']>(['op', 'batch_op', 'execute']);
 
 /** The first column with what it and the second give differently marked undecided, or undefined when they differ in more. */
 function mergeColumns(x: ColumnSpec, y: ColumnSpec): ColumnSpec | undefined {
-  const { type: tx, nullable: nx, serverDefault: dx, ...restX } = x;
-  const { type: ty, nullable: ny, serverDefault: dy, ...restY } = y;
+  const { type: tx, nullable: nx, serverDefault: dx, index: ix, indexUndecided: ux, ...restX } = x;
+  const { type: ty, nullable: ny, serverDefault: dy, index: iy, indexUndecided: uy, ...restY } = y;
   if (shape(restX) !== shape(restY)) return undefined;
+  // Indexed in one arm alone (Kotti's `index=True` but on MySQL): the column is alike, its index undecided.
+  const indexUndecided = ux || uy || !!ix !== !!iy;
   const undecided: ColumnAttribute[] = [];
   const typeUndecided = shape(tx, true) !== shape(ty, true);
   if (typeUndecided) undecided.push('type');
   if ((nx ?? !x.primaryKey) !== (ny ?? !y.primaryKey)) undecided.push('nullable');
   if ((dx?.key ?? dx?.text) !== (dy?.key ?? dy?.text)) undecided.push('serverDefault');
-  if (undecided.length === 0) return x;
+  if (undecided.length === 0 && !indexUndecided) return x;
   const typeAlternatives = typeUndecided ? alternativesOf(x, y) : undefined;
-  return { ...x, undecided, ...(typeAlternatives ? { typeAlternatives } : {}) };
+  return { ...x, ...(undecided.length > 0 ? { undecided } : {}), ...(typeAlternatives ? { typeAlternatives } : {}), ...(indexUndecided ? { index: ix || iy, indexUndecided } : {}) };
 }
 
 /** Each type two arms give a column (an arm that already merged others gives each of theirs), or undefined when one gives none. */

@@ -634,6 +634,9 @@ class SchemaReplay {
     }
     const table = newTable(op.table.name!, op.origin, op.table.schema);
     table.history = [];
+    // Ops placed on no table that ran before: none changed this table, which a create that surely runs makes whole.
+    const before = this.uncertain ? [] : this.uncertainOps.filter((o) => o.table === undefined);
+    if (before.length > 0) table.madeAfter = before.map((o) => o.origin);
     if (op.partial) table.partial = true;
     if (op.fromModel) table.fromModel = true;
     this.touch(table, op);
@@ -1531,7 +1534,8 @@ class SchemaReplay {
     if (spec.index) {
       // SQLAlchemy names it by the convention, `ix_%(column_0_label)s` by default (the label carries the schema).
       const index = columnIndexName(this.step.op.via === 'execute' ? {} : this.convention, { table: table.name, schema: table.schema, column: name, unique: !!spec.unique });
-      table.indexes.push({ name: index, columns: [name], unique: !!spec.unique, origin, conventional: true });
+      if (spec.indexUndecided) this.indexOnSomeDatabases(table, name, index);
+      else table.indexes.push({ name: index, columns: [name], unique: !!spec.unique, origin, conventional: true });
     } else if (spec.unique) this.addConstraint(table, { kind: 'unique', columns: [name] }, origin);
     const spatial = spatialIndexName(spec.type, table.name, name);
     if (spatial) table.indexes.push({ name: spatial, columns: [name], unique: false, origin });
@@ -1883,6 +1887,12 @@ class SchemaReplay {
    * Reports that an op that may not run leaves something of `table` uncompared (a note `finish` drops if the table is
    * surely dropped later); the note, unless it was said already.
    */
+  /** A column's index that one arm of an undecided dialect test makes and the other does not: that index is not compared. */
+  private indexOnSomeDatabases(table: TableDef, column: string, index: string): void {
+    this.uncertainOps.push({ kind: 'create_index', revision: this.revision, origin: this.step.op.origin, table: table.name, name: index });
+    if (!this.quiet()) this.reportUndecided(`${label(this.step.op)}: one arm of a test on the dialect that could not be decided makes index "${index}" on "${qualified(table)}.${column}", the other does not; it is not compared.`, table.name, column);
+  }
+
   private reportUndecided(message: string, table: string, column?: string, origin?: SourceRef): Finding | undefined {
     const finding = this.report('unresolved', message, table, column, origin);
     if (finding) this.undecidedNotes.add(finding);

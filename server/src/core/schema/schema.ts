@@ -288,6 +288,11 @@ export interface TableDef {
    * replay never saw, so not in `columns`), each with that op; gone unless added again.
    */
   droppedColumns?: Map<string, SourceRef>;
+  /**
+   * Migration side: where the ops placed on no table (an `exec()` or SQL not read) that ran before a revision surely
+   * made it are written; they cannot have changed it.
+   */
+  madeAfter?: readonly SourceRef[];
   /** Migration side: something unresolved may have changed it; no warning-level findings for what it may cover. */
   uncertain?: boolean;
   /**
