@@ -250,6 +250,31 @@ describe('analysis: comparing models with the schema at head as Alembic does', (
     assert.match(findings[0].message, /the model has "CURRENT_TIMESTAMP", the migrations have sa\.text\("CURRENT_TIMESTAMP"\) \(SQLAlchemy quotes a plain string: the model's DEFAULT is the text 'CURRENT_TIMESTAMP', not SQL; `sa\.text\('CURRENT_TIMESTAMP'\)` is the SQL\)/);
   });
 
+  it("says a server default set at run time may differ from none, and shows the string a name stands for (keystone's relay_state_prefix)", async () => {
+    const models = `${USERS}      prefix = sa.Column(sa.String(256), nullable=False)\n      created = sa.Column(sa.DateTime)\n`;
+    const revision = (value: string): string => `from alembic import op
+import sqlalchemy as sa
+from oslo_config import cfg
+revision = "a1"
+down_revision = None
+${value}
+def upgrade():
+    op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("prefix", sa.String(256), nullable=False, server_default=prefix_default),
+        sa.Column("created", sa.DateTime(), server_default=sa.sql.functions.current_timestamp()), sa.PrimaryKeyConstraint("id"))
+`;
+    const defaults = async (value: string): Promise<string[]> => {
+      const project = await projectOf('pass', { 'app/models.py': modelFile(models) });
+      project.setFile('migrations/versions/a1_init.py', revision(value));
+      return described(project.analyze().findings.filter((f) => f.code === 'default-mismatch'));
+    };
+    // sqlalchemy.sql.functions.current_timestamp() is func.current_timestamp(): compared, and differs from none.
+    assert.deepEqual(await defaults('try:\n    prefix_default = cfg.CONF.saml.relay_state_prefix\nexcept Exception:\n    prefix_default = "ss:mem:"'), [
+      'information default-mismatch users.prefix: Server default of "users.prefix" may differ: the model has none, the migrations have prefix_default (head a1). `prefix_default` could not be evaluated statically, so its value is not compared.',
+      'warning default-mismatch users.created: Server default of "users.created" differs: the model has none, the migrations have func.current_timestamp() (head a1).',
+    ]);
+    assert.deepEqual((await defaults('prefix_default = "ss:mem:"'))[0], 'warning default-mismatch users.prefix: Server default of "users.prefix" differs: the model has none, the migrations have prefix_default (\'ss:mem:\') (head a1).');
+  });
+
   it('reads func.current_date() as CURRENT_DATE, and localtimestamp as SQLite writes it, as autogenerate does', async () => {
     const found = await drift(`${USERS}      a = sa.Column(sa.Date, server_default=sa.func.current_date())\n      b = sa.Column(sa.Time, server_default=sa.func.current_time())\n      c = sa.Column(sa.DateTime, server_default=sa.func.localtimestamp())\n      d = sa.Column(sa.Date, server_default=sa.func.current_date())\n`, `
       op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("a", sa.Date(), server_default=sa.text("(CURRENT_DATE)")),

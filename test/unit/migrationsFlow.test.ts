@@ -2798,6 +2798,23 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
     assert.deepEqual(codes(r.findings), [], 'the second create is checkfirst: no "already exists"');
   });
 
+  it("makes and drops a Core index the revision builds on a table it reflects, with .create(bind) and .drop(bind) (glance's mitaka01)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        meta = sa.MetaData(bind=op.get_bind())
+        users = sa.Table("users", meta, autoload=True)
+        by_email = sa.Index(EMAIL_INDEX, users.c.email)
+        by_email.create(op.get_bind())
+        sa.Index("users_id_email", users.c.id, users.c.email, unique=True).create(op.get_bind())
+        sa.Index("gone", users.c.id).create(op.get_bind())
+        sa.Index("gone", users.c.id).drop(op.get_bind())
+      `, 'EMAIL_INDEX = "users_email_idx"'),
+    });
+    assert.deepEqual(table(r, 'users').indexes.map((i) => `${i.name} ${i.columns.join(',')} ${i.unique}`), ['users_email_idx email false', 'users_id_email id,email true']);
+    assert.deepEqual(codes(r.findings), []);
+  });
+
   it('says what a first revision of `Base.metadata.create_all(bind=op.get_bind())` hides: the drift of the tables it makes', async () => {
     const models = `
       import sqlalchemy as sa

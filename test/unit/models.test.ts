@@ -799,12 +799,16 @@ describe('models -> schema: columns assigned to a mapped class after its body', 
       `,
       'extra.py': `
         import sqlalchemy as sa
+        from . import models
         from .models import Task
         Task.parent_id = sa.Column("parent", sa.String(36))
+        # neutron's l3_gwmode_db.py: the same through setattr().
+        setattr(models.Action, "enable_snat", sa.Column(sa.Boolean, nullable=False))
+        setattr(models.Action, "note", "not a column")
       `,
     });
     const actions = tables.get('actions')!;
-    assert.deepEqual([...actions.columns.values()].map((c) => [c.name, c.nullable]), [['id', false], ['task_id', false]]);
+    assert.deepEqual([...actions.columns.values()].map((c) => [c.name, c.nullable]), [['id', false], ['task_id', false], ['enable_snat', false]]);
     assert.deepEqual(actions.foreignKeys.map((f) => [f.columns, f.refTable, f.refColumns, f.ondelete]), [[['task_id'], 'tasks', ['id'], 'CASCADE']]);
     assert.deepEqual(actions.indexes.map((i) => [i.name, i.columns]), [['actions_task_id', ['task_id']]]);
     assert.deepEqual([...tables.get('tasks')!.columns.keys()], ['id', 'parent']);

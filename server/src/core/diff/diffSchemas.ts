@@ -299,6 +299,12 @@ function quotedSql(model: ServerDefault | undefined, migrations: ServerDefault |
  * Whether a model column is its table's autoincrement column, as SQLAlchemy picks it: the one primary key column, of
  * an integer type, with no default of its own and no foreign key (`autoincrement=True` is not read).
  */
+/** A server default as a message shows it: as written, with the string a name stands for (`prefix_default ('ss:mem:')`). */
+function shownDefault(d: ServerDefault | undefined): string {
+  if (!d) return 'none';
+  return d.value !== undefined ? `${d.text} ('${d.value}')` : d.text;
+}
+
 function isAutoincrementColumn(model: TableDef, col: ColumnDef): boolean {
   return model.primaryKey.length === 1 && model.primaryKey[0] === col.name && INTEGER_FAMILIES.has(col.type?.family ?? '') && !col.serverDefault && !col.pythonDefault && !model.foreignKeys.some((fk) => fk.columns.includes(col.name));
 }
@@ -406,7 +412,14 @@ function diffTable(d: TableDiff): void {
     const serial = isAutoincrementColumn(model, col) && (d.dialect === 'postgresql' || (d.dialect === undefined && nextval));
     if (known && !sequenced && !serial && (a?.key ?? null) !== (b?.key ?? null)) {
       const backfill = !a && col.pythonDefault ? { backfill: true } : {};
-      push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${a ? a.text : 'none'}, the migrations have ${b ? b.text : 'none'}${quotedSql(a, b)} (${headText}).`, col.name, migRef);
+      push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${shownDefault(a)}, the migrations have ${shownDefault(b)}${quotedSql(a, b)} (${headText}).`, col.name, migRef);
+    }
+    // One side has a default whose value is set at run time (keystone's config value with a literal fallback), the
+    // other none: they may well differ, which is said, not judged.
+    const unread = (a === undefined) !== (b === undefined) ? (a ?? b)! : undefined;
+    if (!unknown.has('serverDefault') && unread && unread.key === undefined && !unread.fetched && !sequenced && !serial) {
+      const backfill = !a && col.pythonDefault ? { backfill: true } : {};
+      push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" may differ: the model has ${shownDefault(a)}, the migrations have ${shownDefault(b)} (${headText}).`, col.name, migRef, `\`${unread.text}\` could not be evaluated statically, so its value is not compared.`);
     }
   }
   const maybeInherited: ColumnDef[] = [];

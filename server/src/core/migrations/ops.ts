@@ -265,6 +265,27 @@ function coreTableOf(scope: OpScope, e: Expr): Call | undefined {
   return returned?.k === 'call' && scope.resolver.externalName(scope.file, returned.fn) === 'sa.Table' ? returned : undefined;
 }
 
+/**
+ * A Core index the revision builds on a Core table of its own (glance's `Index("created_at_image_idx",
+ * images.c.created_at).create(migrate_engine)`, `images` a `Table("images", meta, autoload=True)`): what
+ * op.create_index (or op.drop_index) of the same name, table, columns and `unique=` makes. Undefined for another call,
+ * or where a column is not such a table's `.c.<name>`.
+ */
+function coreIndexOps(scope: OpScope, e: Expr, call: Call, create: boolean): MigrationOp[] | undefined {
+  const held = e.k === 'call' ? { t: 'expr' as const, file: scope.file, e } : scope.resolver.resolve(scope.file, e, scope.locals);
+  if (held.t !== 'expr' || held.file !== scope.file || held.e.k !== 'call' || scope.resolver.externalName(scope.file, held.e.fn, scope.locals) !== 'sa.Index') return undefined;
+  const [name, ...columns] = held.e.args;
+  const tables = columns.map((c) => (c.k === 'attr' && c.obj.k === 'attr' && (c.obj.name === 'c' || c.obj.name === 'columns') ? coreTableOf(scope, c.obj.obj) : undefined));
+  const table = tables[0]?.args[0];
+  if (!name || !table || tables.some((t) => t !== tables[0])) return undefined;
+  const names: Expr[] = columns.map((c) => ({ k: 'str', v: (c as Extract<Expr, { k: 'attr' }>).name, s: c.s }));
+  const schema = keywordArg(tables[0]!, 'schema');
+  const kw = [...held.e.kw.filter((k) => k.name === 'unique'), ...(schema ? [{ name: 'schema', value: schema }] : [])];
+  return create
+    ? readOpCall({ scope, call: { ...held.e, args: [name, table, { k: 'list', items: names, s: call.s }], kw, s: call.s }, method: 'create_index' })
+    : readOpCall({ scope, call: { ...held.e, args: [name], kw: [{ name: 'table_name', value: table }, ...kw.filter((k) => k.name === 'schema')], s: call.s }, method: 'drop_index' });
+}
+
 /** The keywords by which `alter_column` changes a column; without any of them it changes nothing. */
 const COLUMN_CHANGE_KEYWORDS = ['type_', 'nullable', 'server_default', 'new_column_name', 'name', 'comment', 'autoincrement'];
 
@@ -554,7 +575,7 @@ export function readModelTableCall(scope: OpScope, call: Call): MigrationOp[] | 
   if (method === 'create' || method === 'drop') {
     const model = modelOf(target);
     if (model?.t === 'class') return [tableOp(target, model, method === 'create', checkfirst(false))];
-    return coreTableOps(target, scope, method === 'create', checkfirst(false));
+    return coreTableOps(target, scope, method === 'create', checkfirst(false)) ?? coreIndexOps(scope, target, call, method === 'create');
   }
   // `metadata.create_all(bind, tables=[Server.__table__])`: those tables, or any of the metadata's (created only where
   // missing, dropped only where present: checkfirst is on by default).

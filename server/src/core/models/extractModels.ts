@@ -111,7 +111,7 @@ class ModelReader {
       const read = this.factoryCalls.get(def) ?? 0;
       if (read === 0 || (written.get(def.name) ?? 0) > read) this.noteFactoryModels(file, def, read > 0);
     }
-    for (const file of files) for (const stmt of topLevel(this.resolver.moduleBody(file))) if (stmt.k === 'assign') this.assignedColumn(file, stmt);
+    for (const file of files) for (const stmt of topLevel(this.resolver.moduleBody(file))) this.assignedColumn(file, stmt);
     // Module-level `Index("ix", table.c.a, Model.b)`, `UniqueConstraint(Model.a)` and `ForeignKeyConstraint([Model.a],
     // [...])` calls attach to the table of their columns, once all are known (a constraint given column names, not
     // columns, attaches to nothing).
@@ -1011,19 +1011,20 @@ class ModelReader {
   }
 
   /**
-   * A column assigned to a mapped class after its body (mistral's `ActionExecution.task_execution_id = sa.Column(...)`):
-   * declarative's class sets it on the class's table, as if the body had declared it.
+   * A column assigned to a mapped class after its body (mistral's `ActionExecution.task_execution_id = sa.Column(...)`,
+   * neutron's `setattr(l3_models.Router, 'enable_snat', sa.Column(...))`): declarative's class sets it on the class's
+   * table, as if the body had declared it.
    */
-  private assignedColumn(file: string, stmt: Extract<Stmt, { k: 'assign' }>): void {
-    const target = stmt.targets.length === 1 ? stmt.targets[0] : undefined;
-    if (target?.k !== 'attr' || target.name.startsWith('__')) return;
-    const declaration = columnDeclaration(this.ctx(file), stmt.value);
+  private assignedColumn(file: string, stmt: Stmt): void {
+    const assigned = assignedAttribute(this.ctx(file), stmt);
+    if (!assigned || assigned.name.startsWith('__')) return;
+    const declaration = columnDeclaration(this.ctx(file), assigned.value);
     if (!declaration) return;
-    const owner = this.resolver.resolve(file, target.obj);
+    const owner = this.resolver.resolve(file, assigned.owner);
     const plan = owner.t === 'class' ? this.planFor({ file: owner.file, cls: owner.cls }) : null;
     if (!plan) return;
     const spec = evalColumnCall(declaration.ctx, declaration.call, declaration.kind);
-    if (!plan.table.columns.has(spec.name ?? target.name)) this.addColumn(plan, { attr: target.name, spec, origin: { file, span: stmt.s }, defaultNullable: !spec.primaryKey }, false);
+    if (!plan.table.columns.has(spec.name ?? assigned.name)) this.addColumn(plan, { attr: assigned.name, spec, origin: { file, span: stmt.s }, defaultNullable: !spec.primaryKey }, false);
   }
 
   /**
@@ -1412,6 +1413,18 @@ function typeBuiltClass(def: Extract<Stmt, { k: 'def' }>, call: Extract<Expr, { 
     body.push({ k: 'assign', targets: [{ k: 'name', id: key.v, s: key.s }], value, s: [key.s[0], key.s[1], value.s[2], value.s[3]] });
   }
   return substituteNames<ClassStmt>({ k: 'class', name: builtName, bases: bases.items, kw: [], decorators: [], body, s: call.s, nameSpan: nameArg.s }, known);
+}
+
+/** The object, attribute name and value of a module statement that sets an attribute: `X.name = v` or `setattr(X, "name", v)`. */
+function assignedAttribute(ctx: EvalContext, stmt: Stmt): { owner: Expr; name: string; value: Expr } | undefined {
+  if (stmt.k === 'assign') {
+    const target = stmt.targets.length === 1 ? stmt.targets[0] : undefined;
+    return target?.k === 'attr' && stmt.value ? { owner: target.obj, name: target.name, value: stmt.value } : undefined;
+  }
+  const call = stmt.k === 'expr' && stmt.value.k === 'call' ? stmt.value : undefined;
+  if (call?.fn.k !== 'name' || call.fn.id !== 'setattr' || call.args.length !== 3 || call.kw.length > 0) return undefined;
+  const name = evalString(ctx.resolver, ctx.file, call.args[1]);
+  return name === undefined ? undefined : { owner: call.args[0], name, value: call.args[2] };
 }
 
 /** The locals of a `declared_attr` (or any classmethod-like function) called for `target`: its first parameter, `cls`. */

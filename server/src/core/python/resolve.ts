@@ -548,6 +548,9 @@ function canonicalNameOf(q: string): string {
     if (d >= 0) return parts.length > d + 2 ? `${parts[d + 1]}.${last}` : `dialect.${parts[d + 1] ?? ''}`;
     const f = parts.indexOf('func');
     if (f >= 0) return ['sa.func', ...parts.slice(f + 1)].join('.');
+    // `sqlalchemy.sql.functions.current_timestamp()` (anitya) is what `func.current_timestamp()` makes.
+    const functions = parts.indexOf('functions');
+    if (functions > 0 && parts[functions - 1] === 'sql' && parts.length === functions + 2) return `sa.func.${last}`;
     if (root === 'flask_sqlalchemy') {
       if (parts[1] === 'db') return last === 'Model' ? 'fsa.Model' : `sa.${last}`;
       return `fsa.${last}`;
