@@ -2680,6 +2680,36 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
     assert.deepEqual(r.findings.map((f) => [f.code, f.message]), [['unresolved', CREATE_ALL_NOTE('Base.metadata.create_all(op.get_bind())')]]);
   });
 
+  it("takes a create_all(tables=[...]) under a test it cannot decide as doing nothing to a table that surely exists (pgadmin's 09d53fca90c7)", async () => {
+    const models = `
+      import sqlalchemy as sa
+      from sqlalchemy.orm import declarative_base
+      Base = declarative_base()
+      class User(Base):
+          __tablename__ = "users"
+          id = sa.Column(sa.Integer, primary_key=True)
+      class Audit(Base):
+          __tablename__ = "audit"
+          id = sa.Column(sa.Integer, primary_key=True)
+    `;
+    const r = await replay({
+      'app/models.py': models,
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        version = op.get_bind().execute(sa.text("select version from schema_version")).scalar()
+        if version < 2:
+            Base.metadata.create_all(op.get_bind(), tables=[User.__table__, Audit.__table__])
+        if sa.inspect(op.get_bind()).has_table("users"):
+            op.create_index("ix_users_email", "users", ["email"])
+      `, 'from app.models import Audit, Base, User'),
+    });
+    const users = table(r, 'users');
+    assert.ok(!users.uncertain && !users.uncertainConstraints && !users.partial);
+    assert.deepEqual(users.indexes.map((i) => i.name), ['ix_users_email']);
+    // A table it may or may not have made stays in doubt.
+    assert.ok(table(r, 'audit').uncertain);
+  });
+
   it("reads the tables of metadata.create_all(tables=...) from a list the revision names, its classes frozen there and its Core tables (superset)", async () => {
     const r = await replay({
       'v/a.py': BASE,

@@ -17,6 +17,8 @@ export interface UncertainOp {
   name?: string;
   /** An `alter_column` on a column that could not be read: the attributes it may have changed (all, if not given). */
   attributes?: ColumnAttribute[];
+  /** A `create_index` whose columns could be read: them (an index on other columns is not one it made). */
+  columns?: string[];
   /** The revision and the op, for messages. */
   revision?: string;
   origin?: SourceRef;
@@ -595,7 +597,8 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     const twin = otherUniqueness(idx, mig.indexes);
     if (idx.unique && !twin && !kindsApart && coveredByUnique(idx.columns, mig.uniques)) continue;
-    if (idx.conditional || unknownBefore(mig, idx.columns) || d.uncertain.some((o) => o.kind === '*' || (o.kind === 'create_index' && (o.name === undefined || o.name === idx.name)))) continue;
+    const mayHaveMade = (o: UncertainOp): boolean => o.kind === 'create_index' && (o.name === undefined || o.name === idx.name) && (o.columns === undefined || sameList(o.columns, idx.columns));
+    if (idx.conditional || unknownBefore(mig, idx.columns) || d.uncertain.some((o) => o.kind === '*' || mayHaveMade(o))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => sameDatabaseName(m.name, idx.name, d.dialect)) : idx.columns.some((c) => !mig.columns.has(c))) continue;
     const { renamed, moved } = twin ? {} : counterpart(idx, mig.indexes);

@@ -33,6 +33,8 @@ export interface UncertainOp {
    * ones it may have changed (MySQL's restatement of the column as the op describes it aside).
    */
   attributes?: ColumnAttribute[];
+  /** A `create_index` whose columns could be read (neutron's `['project_id']` on a table read at run time): them. */
+  columns?: string[];
 }
 
 /** The schema the migrations leave at head, what went wrong on the way, and the ops that could not be placed. */
@@ -515,6 +517,9 @@ class SchemaReplay {
     const { op } = step;
     // A view (augur's materialized views, each with a unique index): a name that is no table, which nothing compares.
     if (this.onView(op)) return;
+    // A create IF NOT EXISTS (create_all's checkfirst) of a table that surely exists does nothing, whether it runs or
+    // not (pgadmin's `if version < 2: create_all(bind, tables=[Server.__table__])`): nothing of the table is in doubt.
+    if ((this.uncertain || this.guarded) && op.kind === 'create_table' && op.ifNotExists && this.surelyExists(op.table)) return;
     if (this.uncertain || this.guarded) {
       this.startRoundTrip(op);
       const keys = ownTableKeys(op);
@@ -1852,6 +1857,7 @@ class SchemaReplay {
       : undefined;
     if (name !== undefined) u.name = name;
     if (op.kind === 'alter_column' && op.unresolved.every(namesOnly)) u.attributes = attributesSet(op.changes);
+    if (op.kind === 'create_index' && op.index && op.index.columns.length > 0 && !op.index.expressions) u.columns = op.index.columns;
     this.uncertainOps.push(u);
     // The foreign keys it may have dropped are those that exist now, of its name when that is known.
     if (op.kind === 'drop_constraint' && (op.type === undefined || op.type === 'foreignkey')) {
@@ -1887,6 +1893,12 @@ class SchemaReplay {
    * Reports that an op that may not run leaves something of `table` uncompared (a note `finish` drops if the table is
    * surely dropped later); the note, unless it was said already.
    */
+  /** Whether a table is there at this point whatever ran before: known, and no op that may not have run made or dropped it. */
+  private surelyExists(ref: TableRef): boolean {
+    const key = refKey(ref);
+    return key !== undefined && this.schema.has(key) && !this.existenceInDoubt.has(key) && !this.schema.get(key)!.uncertain;
+  }
+
   /** A column's index that one arm of an undecided dialect test makes and the other does not: that index is not compared. */
   private indexOnSomeDatabases(table: TableDef, column: string, index: string): void {
     this.uncertainOps.push({ kind: 'create_index', revision: this.revision, origin: this.step.op.origin, table: table.name, name: index });
