@@ -333,6 +333,36 @@ describe('migrations: loops and local variables', () => {
     assert.deepEqual(table(r, 'posts_history').indexes.map((i) => i.name), ['ix_posts_history_id']);
   });
 
+  it('unrolls loops over comprehensions of items that are no literals, their tests on the database read per item (neutron, pgadmin)', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      // neutron's 8a6d8bdae39: a module-level comprehension of (name, Table) pairs.
+      'v/b.py': rev('b', 'a', `
+        for table, model in TABLE_MODELS:
+            op.add_column(table, sa.Column("standard_attr_id", sa.BigInteger()))
+      `, `
+        TABLES = ("users", "posts")
+        TABLE_MODELS = [(table, sa.Table(table, sa.MetaData(), sa.Column("id", sa.Integer()))) for table in TABLES]
+      `),
+      // pgadmin's sharedserver_feature_parity_: the columns the table lacks, by a filtered comprehension.
+      'v/c.py': rev('c', 'b', `
+        if not sa.inspect(op.get_bind()).has_table("users"):
+            return
+        existing = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("users")}
+        new_columns = [("email", sa.Column("email", sa.String(255))), ("tags", sa.Column("tags", sa.JSON()))]
+        to_add = [col for name, col in new_columns if name not in existing]
+        if to_add:
+            with op.batch_alter_table("users") as batch_op:
+                for col in to_add:
+                    batch_op.add_column(col)
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([...table(r, 'users').columns.keys()], ['id', 'email', 'standard_attr_id', 'tags']);
+    assert.deepEqual([...table(r, 'posts').columns.keys()], ['id', 'standard_attr_id']);
+    assert.ok(!table(r, 'users').uncertain);
+  });
+
   it("fills %(name)s fields from a dict or dict(...), and reads a MetaData's naming_convention from another module (jupyterhub)", async () => {
     const r = await replay({
       'app/orm.py': 'import sqlalchemy as sa\nmeta = sa.MetaData(naming_convention={"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"})\n',

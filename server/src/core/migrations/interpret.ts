@@ -669,6 +669,9 @@ class Interpreter {
 
   private ifStatement(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
     if (s.ternary) return this.conditionalAssignment(s, frame, flags);
+    // `if cols_to_add:` of a filtered comprehension (pgadmin): whether any item passes its tests.
+    const filtered = s.test.k === 'name' ? this.comprehensionOf(s.test, frame) : undefined;
+    if (filtered && filtered.conds.length > 0) return this.ifStatement({ ...s, test: anyPasses(filtered) }, frame, flags);
     const onKey = this.branchOnKey(s, frame, flags);
     if (onKey !== 'not a key test') return onKey;
     const onDatabase = this.testOnDatabase(s.test, frame);
@@ -1045,19 +1048,20 @@ class Interpreter {
   }
 
   /**
-   * `all(t in existing for t in ["a", "b"])` (or `any`) over a literal list: the test for each item, joined with
-   * `and` (`or`).
+   * `all(t in existing for t in ["a", "b"])` (or `any`) over a literal list, or over items written out (pgadmin's
+   * `name not in existing_cols` for each `(name, Column(...))` pair): the test for each item, joined with `and` (`or`).
    */
   private testForEach(call: Extract<Expr, { k: 'call' }>, frame: Frame, read: { at: number }, depth: number): DatabaseTest | undefined {
     const builtin = this.builtinCalled(call.fn, frame);
     const comp = call.args.length === 1 && call.kw.length === 0 && call.args[0].k === 'comp' ? call.args[0] : undefined;
-    if ((builtin !== 'all' && builtin !== 'any') || !comp || comp.conds.length > 0 || comp.target.k !== 'name') return undefined;
-    const items = evalLiteral(this.resolver, frame.file, comp.iter, frame.locals);
-    if (!Array.isArray(items) || items.length > MAX_TESTED_ITEMS) return undefined;
+    if ((builtin !== 'all' && builtin !== 'any') || !comp || comp.conds.length > 0) return undefined;
+    const literal = evalLiteral(this.resolver, frame.file, comp.iter, frame.locals);
+    const items = Array.isArray(literal) ? literal.map((v): InFrame => ({ e: literalExpr(v, comp.iter.s), frame })) : this.sequence(comp.iter, frame);
+    if (!items || items.length > MAX_TESTED_ITEMS) return undefined;
     const tests: DatabaseTest[] = [];
     for (const item of items) {
       const inner = frame.copy();
-      inner.set(comp.target.id, this.varFor(literalExpr(item, comp.iter.s), inner));
+      this.bind(comp.target, item.e, item.frame, inner);
       const test = this.databaseTest(comp.elt, inner, read, depth + 1);
       if (!test) return undefined;
       tests.push(test);
@@ -1250,6 +1254,11 @@ class Interpreter {
         return this.walk(continuesAsBranches(s.body), frame, flags);
       }
     }
+    // A comprehension written here (neutron's `for table, model in [(t, sa.Table(...)) for t in TABLES]`, pgadmin's
+    // `cols_to_add = [col for name, col in new_columns if name not in existing_cols]`): the loop over its iterable,
+    // the body run for each item its tests keep, with the loop's names bound to its element.
+    const comp = items ? undefined : this.comprehensionOf(s.iter, frame);
+    if (comp && this.fewItems(comp.iter, frame)) return this.walk([comprehensionLoop(comp, s)], frame, flags);
     if (!items) {
       // An iterable that cannot be known: the body runs once with the loop variables unknown.
       for (const name of namesIn(s.target)) frame.set(name, UNKNOWN);
@@ -1264,6 +1273,26 @@ class Interpreter {
       current = flagsAfter(current, flow);
     }
     return flowOf(current, flags);
+  }
+
+  /** Whether a loop over `e` runs few enough times to be read pass by pass (an iterable not known runs once). */
+  private fewItems(e: Expr, frame: Frame): boolean {
+    const literal = evalLiteral(this.resolver, frame.file, e, frame.locals);
+    const count = Array.isArray(literal) ? literal.length : this.sequence(e, frame)?.length;
+    return count === undefined || count <= MAX_TESTED_ITEMS;
+  }
+
+  /**
+   * The list comprehension an iterable is: written here, or held by a name this frame bound to one, or by a constant of
+   * its module (whose names read the same from here); undefined otherwise.
+   */
+  private comprehensionOf(e: Expr, frame: Frame): Extract<Expr, { k: 'comp' }> | undefined {
+    if (e.k === 'comp') return e;
+    if (e.k !== 'name') return undefined;
+    const held = frame.vars.get(e.id);
+    if (held) return held.kind === 'value' && held.source?.frame === frame && held.source.e.k === 'comp' ? held.source.e : undefined;
+    const constant = this.resolver.lookup(frame.file, e.id);
+    return constant.t === 'expr' && constant.file === frame.file && constant.e.k === 'comp' ? constant.e : undefined;
   }
 
   /**
@@ -2112,6 +2141,22 @@ function keyFieldOf(e: Expr): { base: Expr; field: string } | undefined {
 
 const continued = new WeakMap<Stmt[], Stmt[]>();
 
+/** `any(c for x in iter)`: whether an item of a filtered comprehension passes its tests (its list is not empty). */
+function anyPasses(comp: Extract<Expr, { k: 'comp' }>): Expr {
+  const test: Expr = comp.conds.length === 1 ? comp.conds[0] : { k: 'boolop', op: 'and', values: comp.conds, s: comp.s };
+  return { k: 'call', fn: { k: 'name', id: 'any', s: comp.s }, args: [{ k: 'comp', elt: test, target: comp.target, iter: comp.iter, conds: [], s: comp.s }], kw: [], s: comp.s };
+}
+
+/**
+ * `for target in [elt for x in iter if c]: body` as `for x in iter: if c: target = elt; body`: the same ops, with each
+ * test where the interpreter reads tests (on the database among them).
+ */
+function comprehensionLoop(comp: Extract<Expr, { k: 'comp' }>, loop: Extract<Stmt, { k: 'for' }>): Stmt {
+  const body: Stmt[] = [{ k: 'assign', targets: [loop.target], value: comp.elt, s: loop.target.s }, ...loop.body];
+  const test: Expr | undefined = comp.conds.length === 0 ? undefined : comp.conds.length === 1 ? comp.conds[0] : { k: 'boolop', op: 'and', values: comp.conds, s: comp.s };
+  return { k: 'for', target: comp.target, iter: comp.iter, body: test ? [{ k: 'if', test, body, orelse: [], s: comp.s }] : body, s: loop.s };
+}
+
 /**
  * A loop body with each `if <test>: continue` at its top level turned into an `if` whose `else` holds the rest of
  * the body (`continue` elsewhere is not followed).
@@ -2139,7 +2184,7 @@ const INSPECTOR_READS = new Map<string, DatabaseNames['k']>([
   ['get_unique_constraints', 'unique'],
   ['get_check_constraints', 'check'],
 ]);
-/** Items of a literal list `all(...)` or `any(...)` tests one by one at most. */
+/** Items of a literal list `all(...)` or `any(...)` tests one by one at most; passes of a comprehension read as a loop. */
 const MAX_TESTED_ITEMS = 50;
 /** Ways to fetch a query's first answer: each gives None when there is no row. */
 const ROW_FETCHES = new Set(['fetchone', 'first', 'scalar', 'one_or_none', 'scalar_one_or_none']);
