@@ -273,6 +273,8 @@ def upgrade():
       'warning default-mismatch users.created: Server default of "users.created" differs: the model has none, the migrations have func.current_timestamp() (head a1).',
     ]);
     assert.deepEqual((await defaults('prefix_default = "ss:mem:"'))[0], 'warning default-mismatch users.prefix: Server default of "users.prefix" differs: the model has none, the migrations have prefix_default (\'ss:mem:\') (head a1).');
+    // A name for None is no default.
+    assert.deepEqual((await defaults('prefix_default = None')).length, 1);
   });
 
   it('reads func.current_date() as CURRENT_DATE, and localtimestamp as SQLite writes it, as autogenerate does', async () => {
@@ -2097,6 +2099,9 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await drift(models, made + added), ['missing-index projects.check_successful', 'missing-unique projects.hook_token', 'missing-foreign-key projects.owner_id']);
     const covered = 'op.create_index("ix_projects_check_successful", "projects", ["check_successful"])\nop.create_unique_constraint(None, "projects", ["hook_token"])\nop.create_foreign_key(None, "projects", "users", ["owner_id"], ["id"])\n';
     assert.deepEqual(await drift(models, made + added + covered), []);
+    // Added only where the database lacks it: it may have been there before the migrations, with its index.
+    const guarded = 'if "check_successful" not in [c["name"] for c in sa.inspect(op.get_bind()).get_columns("projects")]:\n    op.add_column("projects", sa.Column("check_successful", sa.Boolean()))\n';
+    assert.deepEqual(await drift(models, made + guarded), []);
   });
 
   it("leaves uncompared only the indexes a create_index on a table it cannot name may have made: on its columns, of its name (neutron's rename_tenant_to_project)", async () => {
@@ -2135,6 +2140,8 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     // The replay of another group of tables (one the exec may have changed) places the exec anew: the same op still.
     const other = 'op.create_table("other", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))\n';
     assert.deepEqual(await run(`${other}exec(code)\n${project}`), { warnings: ['type-mismatch project.created_at'], uncompared: ['other'] });
+    // Made IF NOT EXISTS, or in a try:, it may be the table the exec made: not compared.
+    assert.deepEqual(await run(`exec(code)\n${project.replace('sa.PrimaryKeyConstraint("id"))', 'sa.PrimaryKeyConstraint("id"), if_not_exists=True)')}`), { warnings: [], uncompared: ['project', 'other'] });
   });
 
   it("does not report the migrations' foreign keys as extra while a constraint op whose table could not be read may have redefined them (superset)", async () => {
@@ -3177,6 +3184,9 @@ def upgrade():
     const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(found.map((f) => f.split(':')[0]), ['warning nullable-mismatch nodes.name', 'warning missing-index nodes.kind', 'information unresolved nodes.path']);
     assert.match(found[2], /makes index "ix_nodes_path" on "nodes\.path", the other does not; it is not compared/);
+    // unique=True in both: a unique constraint in one arm, a unique index in the other; not taken as one column op.
+    const unique = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second.replace('sa.Unicode(1000))', 'sa.Unicode(1000), unique=True)').replace('index=True)', 'index=True, unique=True)') }));
+    assert.deepEqual(unique.map((f) => f.split(':')[0]), ['information unresolved nodes']);
   });
 
   it('takes as done an index both arms of an undecided dialect test make, CONCURRENTLY on PostgreSQL (dify)', async () => {

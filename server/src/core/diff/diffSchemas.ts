@@ -297,16 +297,16 @@ function quotedSql(model: ServerDefault | undefined, migrations: ServerDefault |
   return ` (SQLAlchemy quotes a plain string: the model's DEFAULT is the text '${literal}', not SQL; \`sa.text(${pyStr(literal)})\` is the SQL)`;
 }
 
-/**
- * Whether a model column is its table's autoincrement column, as SQLAlchemy picks it: the one primary key column, of
- * an integer type, with no default of its own and no foreign key (`autoincrement=True` is not read).
- */
 /** A server default as a message shows it: as written, with the string a name stands for (`prefix_default ('ss:mem:')`). */
 function shownDefault(d: ServerDefault | undefined): string {
   if (!d) return 'none';
   return d.value !== undefined ? `${d.text} ('${d.value}')` : d.text;
 }
 
+/**
+ * Whether a model column is its table's autoincrement column, as SQLAlchemy picks it: the one primary key column, of
+ * an integer type, with no default of its own and no foreign key (`autoincrement=True` is not read).
+ */
 function isAutoincrementColumn(model: TableDef, col: ColumnDef): boolean {
   return model.primaryKey.length === 1 && model.primaryKey[0] === col.name && INTEGER_FAMILIES.has(col.type?.family ?? '') && !col.serverDefault && !col.pythonDefault && !model.foreignKeys.some((fk) => fk.columns.includes(col.name));
 }
@@ -408,7 +408,8 @@ function diffTable(d: TableDiff): void {
     const b = other.serverDefault;
     const known = !unknown.has('serverDefault') && (a === undefined || a.key !== undefined) && (b === undefined || b.key !== undefined);
     // A model Sequence is what the database's `nextval(...)` default is (Alembic does not report it either).
-    const nextval = b !== undefined && /\bnextval\s*\(/i.test(b.text);
+    // (`seq.next_value()` is SQLAlchemy's way to write it.)
+    const nextval = b !== undefined && /\bnextval\s*\(|\.next_value\s*\(\s*\)$/i.test(b.text);
     const sequenced = !a && nextval && col.sequence;
     // PostgreSQL's SERIAL: Alembic never compares the default of the table's autoincrement column.
     const serial = isAutoincrementColumn(model, col) && (d.dialect === 'postgresql' || (d.dialect === undefined && nextval));
@@ -554,11 +555,11 @@ function unknownBefore(mig: TableDef, columns: string[]): boolean {
 
 /**
  * A column that an `add_column` of the migrations made, with nothing about it in doubt: not one an alter found, nor one
- * of a table made from a model class at run time (whose indexes are not all known).
+ * of a table made from a model class at run time (whose indexes are not all known), nor one added under a test or in a
+ * `try:` (which may find it there already).
  */
 function addedByMigrations(column: ColumnDef | undefined): boolean {
-  const first = column?.history?.[0];
-  return first?.op === 'add_column' && first.sets === undefined && !column!.unknown?.length;
+  return column?.history?.[0]?.op === 'add_column' && !column.mayPredate && !column.unknown?.length;
 }
 
 function diffIndexes(d: TableDiff, push: Push): void {

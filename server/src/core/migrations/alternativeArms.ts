@@ -165,8 +165,10 @@ function mergeColumns(x: ColumnSpec, y: ColumnSpec): ColumnSpec | undefined {
   const { type: tx, nullable: nx, serverDefault: dx, index: ix, indexUndecided: ux, ...restX } = x;
   const { type: ty, nullable: ny, serverDefault: dy, index: iy, indexUndecided: uy, ...restY } = y;
   if (shape(restX) !== shape(restY)) return undefined;
-  // Indexed in one arm alone (Kotti's `index=True` but on MySQL): the column is alike, its index undecided.
+  // Indexed in one arm alone (Kotti's `index=True` but on MySQL): the column is alike, its index undecided. Not a
+  // unique one: `unique=True` without the index makes a unique constraint instead, which the merge would lose.
   const indexUndecided = ux || uy || !!ix !== !!iy;
+  if (indexUndecided && (x.unique || y.unique)) return undefined;
   const undecided: ColumnAttribute[] = [];
   const typeUndecided = shape(tx, true) !== shape(ty, true);
   if (typeUndecided) undecided.push('type');

@@ -639,8 +639,9 @@ class SchemaReplay {
     }
     const table = newTable(op.table.name!, op.origin, op.table.schema);
     table.history = [];
-    // Ops placed on no table that ran before: none changed this table, which a create that surely runs makes whole.
-    const before = this.uncertain ? [] : this.uncertainOps.filter((o) => o.table === undefined);
+    // Ops placed on no table that ran before: none changed this table, which a create that surely runs (not in a
+    // `try:`, nor IF NOT EXISTS, which finds a table such an op made) makes whole.
+    const before = this.uncertain || this.guarded || op.ifNotExists ? [] : this.uncertainOps.filter((o) => o.table === undefined);
     if (before.length > 0) table.madeAfter = before.map((o) => o.origin);
     if (op.partial) table.partial = true;
     if (op.fromModel) table.fromModel = true;
@@ -862,6 +863,7 @@ class SchemaReplay {
     // Alembic's add_column emits the column's constraints but never a primary key; DDL in SQL does.
     const primaryKey = op.via === 'execute' && item.spec.primaryKey;
     const column = this.newColumn(item, primaryKey, op);
+    if (table.partial && (this.guarded || this.uncertain)) column.mayPredate = true;
     table.columns.set(name, column);
     this.noteValuesElsewhere(column, op, op.column.spec.type, type);
     if (primaryKey) {
@@ -1776,6 +1778,8 @@ class SchemaReplay {
       const table = this.schema.get(refKey(op.table) ?? '');
       return table && !table.uncertain && !table.partial ? `; table "${qualified(table)}" is not compared` : '';
     }
+    // Code it cannot read at all (mindsdb's `exec(code)`) may change any table there is: the diff lists them as not compared.
+    if (op.kind === 'opaque' && !op.noteOnly && !op.indexesOnly && !op.constraintsOnly && !op.columnOps && op.table?.name === undefined && !this.uncertain && this.schema.size > 0) return '; the tables that exist when it runs are not compared';
     if (op.kind !== 'opaque' || op.noteOnly || op.table?.name === undefined || this.uncertain) return '';
     const name = qualified(op.table);
     if (op.constraintsOnly) return `; the constraints and unique indexes of table "${name}" are not compared`;
@@ -1889,10 +1893,6 @@ class SchemaReplay {
     return finding;
   }
 
-  /**
-   * Reports that an op that may not run leaves something of `table` uncompared (a note `finish` drops if the table is
-   * surely dropped later); the note, unless it was said already.
-   */
   /** Whether a table is there at this point whatever ran before: known, and no op that may not have run made or dropped it. */
   private surelyExists(ref: TableRef): boolean {
     const key = refKey(ref);
@@ -1905,6 +1905,10 @@ class SchemaReplay {
     if (!this.quiet()) this.reportUndecided(`${label(this.step.op)}: one arm of a test on the dialect that could not be decided makes index "${index}" on "${qualified(table)}.${column}", the other does not; it is not compared.`, table.name, column);
   }
 
+  /**
+   * Reports that an op that may not run leaves something of `table` uncompared (a note `finish` drops if the table is
+   * surely dropped later); the note, unless it was said already.
+   */
   private reportUndecided(message: string, table: string, column?: string, origin?: SourceRef): Finding | undefined {
     const finding = this.report('unresolved', message, table, column, origin);
     if (finding) this.undecidedNotes.add(finding);

@@ -669,9 +669,9 @@ class Interpreter {
 
   private ifStatement(s: Extract<Stmt, { k: 'if' }>, frame: Frame, flags: Flags): Flow {
     if (s.ternary) return this.conditionalAssignment(s, frame, flags);
-    // `if cols_to_add:` of a filtered comprehension (pgadmin): whether any item passes its tests.
+    // `if cols_to_add:` of a filtered comprehension (pgadmin) that no literal decides: whether any item passes its tests.
     const filtered = s.test.k === 'name' ? this.comprehensionOf(s.test, frame) : undefined;
-    if (filtered && filtered.conds.length > 0) return this.ifStatement({ ...s, test: anyPasses(filtered) }, frame, flags);
+    if (filtered && filtered.conds.length > 0 && evalLiteral(this.resolver, frame.file, s.test, frame.locals) === undefined) return this.ifStatement({ ...s, test: anyPasses(filtered) }, frame, flags);
     const onKey = this.branchOnKey(s, frame, flags);
     if (onKey !== 'not a key test') return onKey;
     const onDatabase = this.testOnDatabase(s.test, frame);
@@ -1258,16 +1258,24 @@ class Interpreter {
     // `cols_to_add = [col for name, col in new_columns if name not in existing_cols]`): the loop over its iterable,
     // the body run for each item its tests keep, with the loop's names bound to its element.
     const comp = items ? undefined : this.comprehensionOf(s.iter, frame);
-    if (comp && this.fewItems(comp.iter, frame)) return this.walk([comprehensionLoop(comp, s)], frame, flags);
+    const passed = comp && this.fewItems(comp.iter, frame);
+    if (comp && passed) {
+      const { target, pass } = comprehensionPass(comp, s);
+      return this.passes(passed, target, pass, frame, flags);
+    }
     if (!items) {
       // An iterable that cannot be known: the body runs once with the loop variables unknown.
       for (const name of namesIn(s.target)) frame.set(name, UNKNOWN);
       return this.walk(continuesAsBranches(s.body), frame, flags);
     }
+    return this.passes(items, s.target, continuesAsBranches(s.body), frame, flags);
+  }
+
+  /** A loop's passes, one per item, each with `target` bound to it in `frame`. */
+  private passes(items: InFrame[], target: Expr, body: Stmt[], frame: Frame, flags: Flags): Flow {
     let current = flags;
-    const body = continuesAsBranches(s.body);
     for (const item of items) {
-      this.bind(s.target, item.e, item.frame, frame);
+      this.bind(target, item.e, item.frame, frame);
       const flow = this.walk(body, frame, current);
       if (flow === 'return') return 'return';
       current = flagsAfter(current, flow);
@@ -1275,11 +1283,11 @@ class Interpreter {
     return flowOf(current, flags);
   }
 
-  /** Whether a loop over `e` runs few enough times to be read pass by pass (an iterable not known runs once). */
-  private fewItems(e: Expr, frame: Frame): boolean {
+  /** The items of a comprehension's iterable, written out and few enough to be read pass by pass; undefined otherwise. */
+  private fewItems(e: Expr, frame: Frame): InFrame[] | undefined {
     const literal = evalLiteral(this.resolver, frame.file, e, frame.locals);
-    const count = Array.isArray(literal) ? literal.length : this.sequence(e, frame)?.length;
-    return count === undefined || count <= MAX_TESTED_ITEMS;
+    const items = Array.isArray(literal) ? literal.map((v): InFrame => ({ e: literalExpr(v, e.s), frame })) : this.sequence(e, frame);
+    return items && items.length <= MAX_TESTED_ITEMS ? items : undefined;
   }
 
   /**
@@ -2148,13 +2156,30 @@ function anyPasses(comp: Extract<Expr, { k: 'comp' }>): Expr {
 }
 
 /**
- * `for target in [elt for x in iter if c]: body` as `for x in iter: if c: target = elt; body`: the same ops, with each
- * test where the interpreter reads tests (on the database among them).
+ * A pass of `for target in [elt for x in iter if c]: body`, as `if c: target = elt; body` run with `x` bound to each item
+ * of `iter`: the same ops, with each test where the interpreter reads tests (on the database among them). The
+ * comprehension's own names are renamed, as Python gives them a scope of their own: they neither change the
+ * function's names of the same spelling nor stay bound after the loop.
  */
-function comprehensionLoop(comp: Extract<Expr, { k: 'comp' }>, loop: Extract<Stmt, { k: 'for' }>): Stmt {
-  const body: Stmt[] = [{ k: 'assign', targets: [loop.target], value: comp.elt, s: loop.target.s }, ...loop.body];
-  const test: Expr | undefined = comp.conds.length === 0 ? undefined : comp.conds.length === 1 ? comp.conds[0] : { k: 'boolop', op: 'and', values: comp.conds, s: comp.s };
-  return { k: 'for', target: comp.target, iter: comp.iter, body: test ? [{ k: 'if', test, body, orelse: [], s: comp.s }] : body, s: loop.s };
+function comprehensionPass(comp: Extract<Expr, { k: 'comp' }>, loop: Extract<Stmt, { k: 'for' }>): { target: Expr; pass: Stmt[] } {
+  const own = new Map(namesIn(comp.target).map((n) => [n, `${n}\0comprehension`]));
+  const [target, elt] = [renamed(comp.target, own), renamed(comp.elt, own)];
+  const conds = comp.conds.map((c) => renamed(c, own));
+  const body: Stmt[] = [{ k: 'assign', targets: [loop.target], value: elt, s: loop.target.s }, ...continuesAsBranches(loop.body)];
+  const test: Expr | undefined = conds.length === 0 ? undefined : conds.length === 1 ? conds[0] : { k: 'boolop', op: 'and', values: conds, s: comp.s };
+  return { target, pass: test ? [{ k: 'if', test, body, orelse: [], s: comp.s }] : body };
+}
+
+/** An expression with the names `names` maps read under their new spelling (a copy; the syntax is not changed). */
+function renamed<T extends Expr>(e: T, names: ReadonlyMap<string, string>): T {
+  const copy = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(copy);
+    if (v === null || typeof v !== 'object') return v;
+    const node = v as { k?: string; id?: string };
+    if (node.k === 'name' && node.id !== undefined && names.has(node.id)) return { ...node, id: names.get(node.id) };
+    return Object.fromEntries(Object.entries(v).map(([key, x]) => [key, key === 's' ? x : copy(x)]));
+  };
+  return copy(e) as T;
 }
 
 /**

@@ -280,10 +280,13 @@ function coreIndexOps(scope: OpScope, e: Expr, call: Call, create: boolean): Mig
   if (!name || !table || tables.some((t) => t !== tables[0])) return undefined;
   const names: Expr[] = columns.map((c) => ({ k: 'str', v: (c as Extract<Expr, { k: 'attr' }>).name, s: c.s }));
   const schema = keywordArg(tables[0]!, 'schema');
-  const kw = [...held.e.kw.filter((k) => k.name === 'unique'), ...(schema ? [{ name: 'schema', value: schema }] : [])];
+  // `checkfirst=True`: made only where missing, dropped only where present.
+  const checkfirst = keywordArg(call, 'checkfirst');
+  const existing = checkfirst ? [{ name: create ? 'if_not_exists' : 'if_exists', value: checkfirst }] : [];
+  const kw = [...held.e.kw.filter((k) => k.name === 'unique'), ...(schema ? [{ name: 'schema', value: schema }] : []), ...existing];
   return create
     ? readOpCall({ scope, call: { ...held.e, args: [name, table, { k: 'list', items: names, s: call.s }], kw, s: call.s }, method: 'create_index' })
-    : readOpCall({ scope, call: { ...held.e, args: [name], kw: [{ name: 'table_name', value: table }, ...kw.filter((k) => k.name === 'schema')], s: call.s }, method: 'drop_index' });
+    : readOpCall({ scope, call: { ...held.e, args: [name], kw: [{ name: 'table_name', value: table }, ...kw.filter((k) => k.name !== 'unique')], s: call.s }, method: 'drop_index' });
 }
 
 /** The keywords by which `alter_column` changes a column; without any of them it changes nothing. */

@@ -99,6 +99,11 @@ export interface ColumnDef {
    * not to be compared.
    */
   unknown?: ColumnAttribute[];
+  /**
+   * Migration side, of a table the migrations never made: added by an op under a test on the database or in a `try:`
+   * (an add_column that runs only where the column is missing), so it may have been there before them.
+   */
+  mayPredate?: true;
   /** With the type unknown: the types it may have, one per arm of an undecided dialect test that made it. */
   typeAlternatives?: SqlType[];
   /**

@@ -608,6 +608,8 @@ export function evalServerDefault(ctx: EvalContext, e: Expr, depth = 0): ServerD
     return { text };
   }
   const v = evalLiteral(ctx.resolver, ctx.file, e, ctx.locals);
+  // A name for None (a helper's `server_default=None` parameter, `NO_DEFAULT = None`): no default.
+  if (v === null) return undefined;
   if (typeof v === 'string') {
     const key = serverDefaultKey(`'${v.replace(/'/g, "''")}'`);
     return e.k === 'str' ? { text, key } : { text, key, value: v };
