@@ -3189,6 +3189,27 @@ def upgrade():
     assert.deepEqual(unique.map((f) => f.split(':')[0]), ['information unresolved nodes']);
   });
 
+  it("leaves only a column's type uncompared where one arm of an undecided dialect test renames its enum type to rebuild it (tracim)", async () => {
+    const models = modelFile('class User(Base):\n    __tablename__ = "users"\n    id = sa.Column(sa.Integer, primary_key=True)\n    auth_type = sa.Column(sa.Enum("INTERNAL", "LDAP", "UNKNOWN", name="authtype"), nullable=False)\n    display_name = sa.Column(sa.String(50))\n');
+    const second = `from alembic import op
+import sqlalchemy as sa
+revision = "a2"
+down_revision = "a1"
+
+def upgrade():
+    if op.get_context().dialect.name == "postgresql":
+        op.execute("ALTER TYPE authtype RENAME TO authtype_old;")
+        op.alter_column("users", "auth_type", type_=sa.Enum("INTERNAL", "LDAP", "UNKNOWN", name="authtype"), postgresql_using="auth_type::text::authtype")
+        op.execute("DROP TYPE authtype_old;")
+    else:
+        op.alter_column("users", "auth_type", type_=sa.Enum("INTERNAL", "LDAP", "UNKNOWN", name="authtype"))
+`;
+    const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("auth_type", sa.Enum("INTERNAL", "LDAP", name="authtype"), nullable=False), sa.PrimaryKeyConstraint("id"))';
+    const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
+    assert.deepEqual(found.filter((f) => f.startsWith('warning')).map((f) => f.split(':')[0]), ['warning missing-column users.display_name']);
+    assert.ok(found.some((f) => /ALTER TYPE|op\.execute: .*the type of column "users\.auth_type" is not compared/.test(f)));
+  });
+
   it('takes as done an index both arms of an undecided dialect test make, CONCURRENTLY on PostgreSQL (dify)', async () => {
     const models = modelFile('class Run(Base):\n    __tablename__ = "runs"\n    id = sa.Column(sa.Integer, primary_key=True)\n    tenant_id = sa.Column(sa.Integer)\n    run_id = sa.Column(sa.Integer, index=True)\n    __table_args__ = (sa.Index("runs_tenant_idx", "tenant_id"),)\n');
     const second = (option: string): string => `from alembic import op

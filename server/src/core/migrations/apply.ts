@@ -761,6 +761,13 @@ class SchemaReplay {
         const values = valuesOnly ? undefined : op.values ?? renamed ?? (type.enumValues && op.addValues ? [...type.enumValues, ...op.addValues.filter((v) => !type.enumValues!.includes(v))] : undefined);
         column.type = op.newName !== undefined ? { ...type, enumName: op.newName } : { ...type, enumValues: values };
         column.history?.push(this.entry(op, op.origin, ['type']));
+        if (!valuesOnly && this.uncertain && op.newName !== undefined && op.unresolved.length === 0 && !table.uncertain) {
+          // A type renamed on some databases only (tracim's PostgreSQL arm renames authtype to rebuild it): the type of
+          // its columns is in doubt, and nothing else of their tables.
+          markUnknown(column, ['type']);
+          this.reportUndecided(`${label(op)}: ${this.onlySome()}; the type of column "${qualified(table)}.${column.name}" is not compared.`, table.name, column.name);
+          continue;
+        }
         if (!valuesOnly) {
           this.touch(table, op);
           continue;
