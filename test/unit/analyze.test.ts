@@ -3210,6 +3210,27 @@ def upgrade():
     assert.ok(found.some((f) => /ALTER TYPE|op\.execute: .*the type of column "users\.auth_type" is not compared/.test(f)));
   });
 
+  it("leaves only the keys uncompared where an undecided dialect arm drops the primary key by a name read at run time (neutron's ml2_port_bindings)", async () => {
+    const models = modelFile('class Binding(Base):\n    __tablename__ = "bindings"\n    port_id = sa.Column(sa.String(36), primary_key=True)\n    host = sa.Column(sa.String(255), primary_key=True)\n    vif_type = sa.Column(sa.String(64))\n');
+    const second = `from alembic import op
+import sqlalchemy as sa
+revision = "a2"
+down_revision = "a1"
+
+def upgrade():
+    bind = op.get_bind()
+    if bind.engine.name == "mysql":
+        op.execute("ALTER TABLE bindings DROP PRIMARY KEY, ADD PRIMARY KEY(port_id, host);")
+    else:
+        pk = sa.inspect(bind).get_pk_constraint("bindings")
+        op.drop_constraint(pk.get("name"), "bindings", type_="primary")
+        op.create_primary_key(op.f("pk_bindings"), "bindings", ["port_id", "host"])
+`;
+    const create = 'op.create_table("bindings", sa.Column("port_id", sa.String(36), nullable=False), sa.Column("host", sa.String(255), nullable=False), sa.Column("vif_type", sa.String(64), nullable=False), sa.PrimaryKeyConstraint("port_id"))';
+    const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
+    assert.deepEqual(found.filter((f) => f.startsWith('warning')).map((f) => f.split(':')[0]), ['warning nullable-mismatch bindings.vif_type']);
+  });
+
   it('takes as done an index both arms of an undecided dialect test make, CONCURRENTLY on PostgreSQL (dify)', async () => {
     const models = modelFile('class Run(Base):\n    __tablename__ = "runs"\n    id = sa.Column(sa.Integer, primary_key=True)\n    tenant_id = sa.Column(sa.Integer)\n    run_id = sa.Column(sa.Integer, index=True)\n    __table_args__ = (sa.Index("runs_tenant_idx", "tenant_id"),)\n');
     const second = (option: string): string => `from alembic import op
