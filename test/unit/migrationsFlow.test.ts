@@ -9,6 +9,19 @@ const BASE = rev('a', null, `
   op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True))
 `);
 
+/** A model module of a class `cls` on table `table` and a class Audit on "audit", each with an id key. */
+const modelsWithAudit = (cls: string, table: string): string => `
+  import sqlalchemy as sa
+  from sqlalchemy.orm import declarative_base
+  Base = declarative_base()
+  class ${cls}(Base):
+      __tablename__ = "${table}"
+      id = sa.Column(sa.Integer, primary_key=True)
+  class Audit(Base):
+      __tablename__ = "audit"
+      id = sa.Column(sa.Integer, primary_key=True)
+`;
+
 /** The note on a revision's `metadata.create_all()` of every table (`call` as written). */
 const CREATE_ALL_NOTE = (call: string): string =>
   `helper call: \`${call}\` makes every table of the models as they are when the revision runs, not as they were when it was written: a table no revision creates is taken as made here, and its drift cannot be seen (a database upgraded before a model changed lacks the change).`;
@@ -2704,17 +2717,7 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
   });
 
   it('makes the table of Model.__table__.create(bind) as the model describes it, and drops it with .drop(bind)', async () => {
-    const models = `
-      import sqlalchemy as sa
-      from sqlalchemy.orm import declarative_base
-      Base = declarative_base()
-      class RunEvent(Base):
-          __tablename__ = "run_event"
-          id = sa.Column(sa.Integer, primary_key=True)
-      class Audit(Base):
-          __tablename__ = "audit"
-          id = sa.Column(sa.Integer, primary_key=True)
-    `;
+    const models = modelsWithAudit('RunEvent', 'run_event');
     const r = await replay({
       'app/models.py': models,
       'v/a.py': BASE,
@@ -2737,17 +2740,7 @@ describe('migrations: dispatch, helper classes and statements as Python runs the
   });
 
   it("takes a create_all(tables=[...]) under a test it cannot decide as doing nothing to a table that surely exists (pgadmin's 09d53fca90c7)", async () => {
-    const models = `
-      import sqlalchemy as sa
-      from sqlalchemy.orm import declarative_base
-      Base = declarative_base()
-      class User(Base):
-          __tablename__ = "users"
-          id = sa.Column(sa.Integer, primary_key=True)
-      class Audit(Base):
-          __tablename__ = "audit"
-          id = sa.Column(sa.Integer, primary_key=True)
-    `;
+    const models = modelsWithAudit('User', 'users');
     const r = await replay({
       'app/models.py': models,
       'v/a.py': BASE,

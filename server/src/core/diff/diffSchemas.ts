@@ -413,15 +413,14 @@ function diffTable(d: TableDiff): void {
     const sequenced = !a && nextval && col.sequence;
     // PostgreSQL's SERIAL: Alembic never compares the default of the table's autoincrement column.
     const serial = isAutoincrementColumn(model, col) && (d.dialect === 'postgresql' || (d.dialect === undefined && nextval));
+    const backfill = !a && col.pythonDefault ? { backfill: true } : {};
     if (known && !sequenced && !serial && (a?.key ?? null) !== (b?.key ?? null)) {
-      const backfill = !a && col.pythonDefault ? { backfill: true } : {};
       push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" differs: the model has ${shownDefault(a)}, the migrations have ${shownDefault(b)}${quotedSql(a, b)} (${headText}).`, col.name, migRef);
     }
     // One side has a default whose value is set at run time (keystone's config value with a literal fallback), the
     // other none: they may well differ, which is said, not judged.
     const unread = (a === undefined) !== (b === undefined) ? (a ?? b)! : undefined;
     if (!unknown.has('serverDefault') && unread && unread.key === undefined && !unread.fetched && !sequenced && !serial) {
-      const backfill = !a && col.pythonDefault ? { backfill: true } : {};
       push({ kind: 'alter-column', model, column: col, existing: other, what: 'server-default', ...backfill }, 'default-mismatch', col.origin, `Server default of "${t}.${col.name}" may differ: the model has ${shownDefault(a)}, the migrations have ${shownDefault(b)} (${headText}).`, col.name, migRef, `\`${unread.text}\` could not be evaluated statically, so its value is not compared.`);
     }
   }

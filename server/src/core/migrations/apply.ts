@@ -302,6 +302,8 @@ function dropsUnknownIndex(op: MigrationOp): op is Extract<MigrationOp, { kind: 
 
 /** Whether what an op could not evaluate is only the name of its table or column. */
 const namesOnly = (unresolved: string): boolean => unresolved.startsWith('the table name') || unresolved.startsWith('the column name');
+/** Whether what an op left unresolved is its constraint's name alone. */
+const constraintNameOnly = (unresolved: string): boolean => unresolved.startsWith('the constraint name');
 
 /** The attributes of a column an alter_column sets. */
 function attributesSet(changes: Extract<MigrationOp, { kind: 'alter_column' }>['changes']): ColumnAttribute[] {
@@ -1504,7 +1506,7 @@ class SchemaReplay {
     }
     // The primary key dropped by a name read at run time (neutron's `inspector.get_pk_constraint(t)["name"]`): a table
     // has one, so only its keys are in doubt, as for a name that is known.
-    const primaryKeyByAnyName = op.kind === 'drop_constraint' && op.type === 'primary' && op.unresolved.every((u) => u.startsWith('the constraint name'));
+    const primaryKeyByAnyName = op.kind === 'drop_constraint' && op.type === 'primary' && op.unresolved.every(constraintNameOnly);
     if (this.uncertain && (op.unresolved.length === 0 || primaryKeyByAnyName) && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
       if (!table.uncertainConstraints && !table.uncertain) {

@@ -1,4 +1,4 @@
-import { callsIn, contextManagerParts, innerBlocks, returnedValue, subExprs, type Expr, type Stmt } from '../python/syntax';
+import { callsIn, contextManagerParts, innerBlocks, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope, type ReflectedField } from './ops';
@@ -1055,9 +1055,8 @@ class Interpreter {
     const builtin = this.builtinCalled(call.fn, frame);
     const comp = call.args.length === 1 && call.kw.length === 0 && call.args[0].k === 'comp' ? call.args[0] : undefined;
     if ((builtin !== 'all' && builtin !== 'any') || !comp || comp.conds.length > 0) return undefined;
-    const literal = evalLiteral(this.resolver, frame.file, comp.iter, frame.locals);
-    const items = Array.isArray(literal) ? literal.map((v): InFrame => ({ e: literalExpr(v, comp.iter.s), frame })) : this.sequence(comp.iter, frame);
-    if (!items || items.length > MAX_TESTED_ITEMS) return undefined;
+    const items = this.fewItems(comp.iter, frame);
+    if (!items) return undefined;
     const tests: DatabaseTest[] = [];
     for (const item of items) {
       const inner = frame.copy();
@@ -1242,8 +1241,7 @@ class Interpreter {
   }
 
   private forStatement(s: Extract<Stmt, { k: 'for' }>, frame: Frame, flags: Flags): Flow {
-    const literal = evalLiteral(this.resolver, frame.file, s.iter, frame.locals);
-    const items = Array.isArray(literal) ? literal.map((v) => ({ e: literalExpr(v, s.iter.s), frame })) : this.sequence(s.iter, frame);
+    const items = this.itemsOf(s.iter, frame);
     if (!items && s.target.k === 'name') {
       const read = { at: this.steps.length };
       const listed = this.inspected(s.iter, frame, read, 0);
@@ -1283,10 +1281,15 @@ class Interpreter {
     return flowOf(current, flags);
   }
 
-  /** The items of a comprehension's iterable, written out and few enough to be read pass by pass; undefined otherwise. */
-  private fewItems(e: Expr, frame: Frame): InFrame[] | undefined {
+  /** The items of an iterable: the values of a literal, else those `sequence` finds written out; undefined when unknown. */
+  private itemsOf(e: Expr, frame: Frame): InFrame[] | undefined {
     const literal = evalLiteral(this.resolver, frame.file, e, frame.locals);
-    const items = Array.isArray(literal) ? literal.map((v): InFrame => ({ e: literalExpr(v, e.s), frame })) : this.sequence(e, frame);
+    return Array.isArray(literal) ? literal.map((v): InFrame => ({ e: literalExpr(v, e.s), frame })) : this.sequence(e, frame);
+  }
+
+  /** The items of an iterable, few enough to be tested or read pass by pass one by one; undefined otherwise. */
+  private fewItems(e: Expr, frame: Frame): InFrame[] | undefined {
+    const items = this.itemsOf(e, frame);
     return items && items.length <= MAX_TESTED_ITEMS ? items : undefined;
   }
 
@@ -2151,8 +2154,12 @@ const continued = new WeakMap<Stmt[], Stmt[]>();
 
 /** `any(c for x in iter)`: whether an item of a filtered comprehension passes its tests (its list is not empty). */
 function anyPasses(comp: Extract<Expr, { k: 'comp' }>): Expr {
-  const test: Expr = comp.conds.length === 1 ? comp.conds[0] : { k: 'boolop', op: 'and', values: comp.conds, s: comp.s };
-  return { k: 'call', fn: { k: 'name', id: 'any', s: comp.s }, args: [{ k: 'comp', elt: test, target: comp.target, iter: comp.iter, conds: [], s: comp.s }], kw: [], s: comp.s };
+  return { k: 'call', fn: { k: 'name', id: 'any', s: comp.s }, args: [{ k: 'comp', elt: allOf(comp.conds, comp.s)!, target: comp.target, iter: comp.iter, conds: [], s: comp.s }], kw: [], s: comp.s };
+}
+
+/** The tests of a comprehension as one (`a and b`); undefined for none. */
+function allOf(tests: Expr[], s: Span): Expr | undefined {
+  return tests.length <= 1 ? tests[0] : { k: 'boolop', op: 'and', values: tests, s };
 }
 
 /**
@@ -2164,9 +2171,8 @@ function anyPasses(comp: Extract<Expr, { k: 'comp' }>): Expr {
 function comprehensionPass(comp: Extract<Expr, { k: 'comp' }>, loop: Extract<Stmt, { k: 'for' }>): { target: Expr; pass: Stmt[] } {
   const own = new Map(namesIn(comp.target).map((n) => [n, `${n}\0comprehension`]));
   const [target, elt] = [renamed(comp.target, own), renamed(comp.elt, own)];
-  const conds = comp.conds.map((c) => renamed(c, own));
+  const test = allOf(comp.conds.map((c) => renamed(c, own)), comp.s);
   const body: Stmt[] = [{ k: 'assign', targets: [loop.target], value: elt, s: loop.target.s }, ...continuesAsBranches(loop.body)];
-  const test: Expr | undefined = conds.length === 0 ? undefined : conds.length === 1 ? conds[0] : { k: 'boolop', op: 'and', values: conds, s: comp.s };
   return { target, pass: test ? [{ k: 'if', test, body, orelse: [], s: comp.s }] : body };
 }
 

@@ -257,10 +257,10 @@ export function isKnownOp(method: string): boolean {
  * by a function of the same file that the expression calls. Undefined for anything else.
  */
 function coreTableOf(scope: OpScope, e: Expr): Call | undefined {
-  const held = e.k === 'call' ? { t: 'expr' as const, file: scope.file, e } : scope.resolver.resolve(scope.file, e, scope.locals);
-  if (held.t !== 'expr' || held.file !== scope.file || held.e.k !== 'call') return undefined;
-  if (scope.resolver.externalName(scope.file, held.e.fn, scope.locals) === 'sa.Table') return held.e;
-  const fn = scope.resolver.resolve(scope.file, held.e.fn, scope.locals);
+  const held = revisionCall(scope, e);
+  if (!held) return undefined;
+  if (scope.resolver.externalName(scope.file, held.fn, scope.locals) === 'sa.Table') return held;
+  const fn = scope.resolver.resolve(scope.file, held.fn, scope.locals);
   const returned = fn.t === 'def' && fn.file === scope.file ? returnedValue(fn.def) : undefined;
   return returned?.k === 'call' && scope.resolver.externalName(scope.file, returned.fn) === 'sa.Table' ? returned : undefined;
 }
@@ -272,9 +272,9 @@ function coreTableOf(scope: OpScope, e: Expr): Call | undefined {
  * or where a column is not such a table's `.c.<name>`.
  */
 function coreIndexOps(scope: OpScope, e: Expr, call: Call, create: boolean): MigrationOp[] | undefined {
-  const held = e.k === 'call' ? { t: 'expr' as const, file: scope.file, e } : scope.resolver.resolve(scope.file, e, scope.locals);
-  if (held.t !== 'expr' || held.file !== scope.file || held.e.k !== 'call' || scope.resolver.externalName(scope.file, held.e.fn, scope.locals) !== 'sa.Index') return undefined;
-  const [name, ...columns] = held.e.args;
+  const index = revisionCall(scope, e);
+  if (!index || scope.resolver.externalName(scope.file, index.fn, scope.locals) !== 'sa.Index') return undefined;
+  const [name, ...columns] = index.args;
   const tables = columns.map((c) => (c.k === 'attr' && c.obj.k === 'attr' && (c.obj.name === 'c' || c.obj.name === 'columns') ? coreTableOf(scope, c.obj.obj) : undefined));
   const table = tables[0]?.args[0];
   if (!name || !table || tables.some((t) => t !== tables[0])) return undefined;
@@ -283,10 +283,16 @@ function coreIndexOps(scope: OpScope, e: Expr, call: Call, create: boolean): Mig
   // `checkfirst=True`: made only where missing, dropped only where present.
   const checkfirst = keywordArg(call, 'checkfirst');
   const existing = checkfirst ? [{ name: create ? 'if_not_exists' : 'if_exists', value: checkfirst }] : [];
-  const kw = [...held.e.kw.filter((k) => k.name === 'unique'), ...(schema ? [{ name: 'schema', value: schema }] : []), ...existing];
+  const kw = [...index.kw.filter((k) => k.name === 'unique'), ...(schema ? [{ name: 'schema', value: schema }] : []), ...existing];
   return create
-    ? readOpCall({ scope, call: { ...held.e, args: [name, table, { k: 'list', items: names, s: call.s }], kw, s: call.s }, method: 'create_index' })
-    : readOpCall({ scope, call: { ...held.e, args: [name], kw: [{ name: 'table_name', value: table }, ...kw.filter((k) => k.name !== 'unique')], s: call.s }, method: 'drop_index' });
+    ? readOpCall({ scope, call: { ...index, args: [name, table, { k: 'list', items: names, s: call.s }], kw, s: call.s }, method: 'create_index' })
+    : readOpCall({ scope, call: { ...index, args: [name], kw: [{ name: 'table_name', value: table }, ...kw.filter((k) => k.name !== 'unique')], s: call.s }, method: 'drop_index' });
+}
+
+/** The call an expression is, or that a name of the revision holds (`images = Table(...)`); undefined otherwise. */
+function revisionCall(scope: OpScope, e: Expr): Call | undefined {
+  const held = e.k === 'call' ? { t: 'expr' as const, file: scope.file, e } : scope.resolver.resolve(scope.file, e, scope.locals);
+  return held.t === 'expr' && held.file === scope.file && held.e.k === 'call' ? held.e : undefined;
 }
 
 /** The keywords by which `alter_column` changes a column; without any of them it changes nothing. */

@@ -574,7 +574,6 @@ const SQL_FUNCTIONS_AS_NOW = new Set(['now', 'current_timestamp', 'localtimestam
 /** A `server_default=` value as schema (`"x"`, `sa.text("now()")`, `func.now()`, `sa.false()`), with its comparison key. */
 export function evalServerDefault(ctx: EvalContext, e: Expr, depth = 0): ServerDefault | undefined {
   let text = exprText(e);
-  if (e.k === 'const' && e.v === null) return undefined;
   if ((e.k === 'name' || e.k === 'attr') && depth < MAX_DEPTH) {
     // A name for a call of SQLAlchemy's (letta's `server_default=timestamp_default`, a `sa.text(...)` bound before):
     // that call; a name for anything else is read as the value it holds, below.
@@ -608,7 +607,7 @@ export function evalServerDefault(ctx: EvalContext, e: Expr, depth = 0): ServerD
     return { text };
   }
   const v = evalLiteral(ctx.resolver, ctx.file, e, ctx.locals);
-  // A name for None (a helper's `server_default=None` parameter, `NO_DEFAULT = None`): no default.
+  // None, written or named (a helper's `server_default=None` parameter, `NO_DEFAULT = None`): no default.
   if (v === null) return undefined;
   if (typeof v === 'string') {
     const key = serverDefaultKey(`'${v.replace(/'/g, "''")}'`);
