@@ -2558,7 +2558,7 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
     assert.deepEqual(await drift(models, upgrade('sa.CHAR(length=36)', 'sa.TIMESTAMP(timezone=True)'), sqlite), ['type-mismatch tokens.id']);
   });
 
-  it("says when the dialect is unknown and the types of columns that depend on it were not compared (mealie's GUID)", async () => {
+  it("says when the dialect is unknown and the types of columns that depend on it were not compared (mealie's GUID), and compares those no dialect makes alike (gns3-server)", async () => {
     const notes = async (ini: string, type = 'sa.Integer()'): Promise<string[]> => {
       const project = new Project(await testParser());
       project.setFile('alembic.ini', ini);
@@ -2581,8 +2581,14 @@ context.configure(connection=c, target_metadata=Base.metadata, ${configure})
       project.setFile('migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nimport app.models\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("tags", sa.Column("id", ${type}, nullable=False), sa.PrimaryKeyConstraint("id"))\n`);
       return project.analyze().findings.map((f) => `${f.severity} ${f.code} ${f.file}: ${f.message}`);
     };
-    assert.deepEqual(await notes('[alembic]\nscript_location = migrations\nsqlalchemy.url = driver://user:pass@localhost/dbname\n'), [
+    const unknown = '[alembic]\nscript_location = migrations\nsqlalchemy.url = driver://user:pass@localhost/dbname\n';
+    // CHAR(32) is what it picks but on PostgreSQL: whether the column differs depends on the dialect.
+    assert.deepEqual(await notes(unknown, 'sa.CHAR(32)'), [
       'information unresolved alembic.ini: The database dialect of alembic.ini is unknown (no database URL in its config, no dialect setting): the types of 1 model column that depend on it (GUID on tags.id) are not compared. Set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift].',
+    ]);
+    // A type none of its picks is differs on every database (gns3-server's GUID against String(32)).
+    assert.deepEqual(await notes(unknown), [
+      'warning type-mismatch app/models.py: Type of "tags.id" differs: the model has GUID() (sa.UUID() on postgresql, CHAR(32) elsewhere), the migrations have sa.Integer() (head a1).',
     ]);
     const sqlite = await notes('[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n');
     assert.deepEqual(sqlite.map((f) => f.split(':')[0]), ['warning type-mismatch app/models.py'], 'on a known dialect the column is compared, and no note is needed');
@@ -2984,6 +2990,21 @@ describe('analysis: an environment with no model to compare', () => {
     assert.match(findings[0].message, /target_metadata is `build_metadata\(ALL\)`.*no SQLAlchemy model was found in the project.*the 2 tables the migrations make that no model describes \("repository", "tag"\) are not reported/);
   });
 
+  it('says which folder to check when the models are of a package that holds the checked folder (barbican checked from its alembic.ini)', async () => {
+    const noted = async (packageName: string): Promise<string> => {
+      const project = new Project(await testParser(), { packageName });
+      project.setFile('__init__.py', '');
+      project.setFile('alembic.ini', '[alembic]\nscript_location = alembic_migrations\n');
+      project.setFile('alembic_migrations/env.py', 'from alembic import context\nfrom pkg.model import models\ntarget_metadata = models.BASE.metadata\n');
+      project.setFile('alembic_migrations/versions/a1_init.py', `from alembic import op\nimport sqlalchemy as sa\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n${create.replace(/^ {4}/gm, '    ')}\n`);
+      const [note] = project.analyze().findings;
+      return note.message;
+    };
+    assert.match(await noted('pkg.model.migration'), /not reported\. Its models are of package pkg, which holds the checked folder \(pkg\.model\.migration\): check the folder that holds pkg\/, 3 levels above, to compare them\.$/);
+    // Another package's models say nothing of where to look.
+    assert.match(await noted('other.migration'), /are not reported\.$/);
+  });
+
   it("counts in that note the tables an op renaming a table it cannot name may have taken away (skyportal)", async () => {
     const rename = 'from alembic import op\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    for old, new in renames():\n        op.rename_table(old, new)\n';
     const findings = await analysis(create, { ...bridge, 'migrations/versions/a2.py': rename });
@@ -3164,7 +3185,7 @@ def upgrade():
     const create = 'op.create_table("datasets", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.String(40), nullable=False), sa.PrimaryKeyConstraint("id"))';
     const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(found.map((f) => f.split(':')[0]), ['warning nullable-mismatch datasets.name', 'information unresolved datasets']);
-    assert.match(found[1], /the indexes and constraints of table "datasets" are not compared/);
+    assert.match(found[1], /index "retrieval_idx" of table "datasets" is not compared/);
   });
 
   it('takes as done a column both arms of an undecided dialect test add, indexed in one alone; only that index stays undecided (Kotti)', async () => {
@@ -3248,8 +3269,8 @@ def upgrade():
     const create = 'op.create_table("runs", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tenant_id", sa.Integer()), sa.Column("run_id", sa.Integer()), sa.PrimaryKeyConstraint("id"))';
     const codes = async (option: string): Promise<string[]> => described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second(option) })).map((f) => f.split(':')[0]);
     assert.deepEqual(await codes(', postgresql_concurrently=True'), ['warning missing-index runs.run_id']);
-    // An index that differs between the arms (a partial one on PostgreSQL) is not taken as one.
-    assert.deepEqual(await codes(', postgresql_where=sa.text("tenant_id > 0")'), ['information unresolved runs']);
+    // An index that differs between the arms (a partial one on PostgreSQL) is not taken as one: it alone is not compared.
+    assert.deepEqual(await codes(', postgresql_where=sa.text("tenant_id > 0")'), ['warning missing-index runs.run_id', 'information unresolved runs']);
   });
   it('compares a type both arms of an undecided dialect test give a column, through op and through a batch (mealie)', async () => {
     const ini = NO_DIALECT_INI;
@@ -3420,7 +3441,7 @@ def upgrade():
     const create = 'op.create_table("prompt", sa.Column("id", sa.Text(), primary_key=True), sa.Column("name", sa.Text()), sa.Column("access_control", sa.JSON()))';
     // The table is not made again with the dropped column; whether that column is there stays undecided.
     assert.deepEqual(described(await analysis(create, files)), [
-      'information unresolved prompt: op.create_index: runs only under a condition that could not be decided (a test on what the database holds); the indexes and constraints of table "prompt" are not compared.',
+      'information unresolved prompt: op.create_index: runs only under a condition that could not be decided (a test on what the database holds); index "ix_prompt_access_control" of table "prompt" is not compared.',
     ]);
   });
 

@@ -120,4 +120,18 @@ describe('config: a script_location that names no folder of the project', () => 
     // But a path that only ends like a folder the config is not in is still none.
     assert.deepEqual(await findings({ 'alembic.ini': '[alembic]\nscript_location = old/migrations\n' }), ['missing-script-location alembic.ini 1']);
   });
+
+  it("is the checked folder itself when the config in it names it from the folder above (Flask-Migrate's migrations/alembic.ini, MerginMaps)", async () => {
+    const checked = async (folderName: string): Promise<string[]> => {
+      const project = new Project(await testParser(), { packageName: folderName });
+      project.setFile('alembic.ini', '[alembic]\nscript_location = migrations\n');
+      project.setFile('env.py', 'from alembic import context\n');
+      project.setFile('versions/a1_init.py', REVISION);
+      project.setFile('models.py', MODELS.replace('"users"', '"accounts"'));
+      return project.analyze().findings.map((f) => `${f.code} ${f.file} ${f.span[0]}`);
+    };
+    // Its revisions are read: the model's table is missing from them, the revision's is extra.
+    assert.deepEqual((await checked('migrations')).sort(), ['extra-table versions/a1_init.py 6', 'missing-table models.py 4']);
+    assert.ok((await checked('db')).includes('missing-script-location alembic.ini 1'));
+  });
 });

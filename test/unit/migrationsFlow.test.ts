@@ -593,6 +593,37 @@ describe('migrations: loops and local variables', () => {
 });
 
 describe('migrations: branches', () => {
+  it('takes the arm that does not raise of a test it cannot decide, as the upgrade only completes through it (endurain)', async () => {
+    const files = (upgrade: string): Record<string, string> => ({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', upgrade) });
+    // On the dialect: the arm taken runs on PostgreSQL alone, and its ops are sure.
+    const dialect = await replay(files(`
+      if op.get_bind().dialect.name == "postgresql":
+          op.add_column("users", sa.Column("tags", sa.Text()))
+          op.drop_column("users", "email")
+      else:
+          raise NotImplementedError("PostgreSQL only")
+    `));
+    assert.deepEqual([codes(dialect.findings), [...table(dialect, 'users').columns.keys()], table(dialect, 'users').uncertain], [[], ['id', 'tags'], undefined]);
+    // On what the database holds: the ops after a guard that raises run whenever the upgrade completes.
+    const held = await replay(files(`
+      if not sa.inspect(op.get_bind()).has_table("posts"):
+          raise RuntimeError("run the posts migration first")
+      op.add_column("posts", sa.Column("title", sa.String()))
+    `));
+    assert.deepEqual([codes(held.findings), [...table(held, 'posts').columns.keys()]], [[], ['id', 'title']]);
+    // A `try:` may catch what the arm raises: both arms stay possible, as before.
+    const caught = await replay(files(`
+      try:
+          if op.get_bind().dialect.name == "postgresql":
+              op.drop_column("users", "email")
+          else:
+              raise NotImplementedError()
+      except NotImplementedError:
+          pass
+    `));
+    assert.deepEqual(codes(caught.findings), ['unresolved']);
+  });
+
   it('binds a variable of unknown value to the literal an == test compares it with, inside the body only (cloudkitty)', async () => {
     const r = await replay({
       'v/a.py': BASE,
@@ -979,7 +1010,7 @@ describe('migrations: branches', () => {
     assert.equal(table(r, 'users').uncertain, undefined);
   });
 
-  it('sees a dialect test in a helper that takes no argument, and in a helper that returns the dialect name (mealie)', async () => {
+  it('sees a dialect test in a helper that takes no argument, and in a helper that returns the dialect name (mealie, endurain)', async () => {
     const files = {
       'v/a.py': BASE,
       'v/b.py': rev('b', 'a', `
@@ -987,13 +1018,19 @@ describe('migrations: branches', () => {
             op.add_column("users", sa.Column("pg", sa.Integer()))
         if get_db_type() == "sqlite":
             op.add_column("users", sa.Column("lite", sa.Integer()))
-      `, 'def is_postgres():\n    return op.get_context().dialect.name == "postgresql"\ndef get_db_type():\n    return op.get_context().dialect.name'),
+        if get_db_dialect() == "mysql":
+            op.add_column("users", sa.Column("my", sa.Integer()))
+        dialect = get_db_dialect()
+        if dialect == "mysql":
+            op.add_column("users", sa.Column("my2", sa.Integer()))
+      `, 'def is_postgres():\n    return op.get_context().dialect.name == "postgresql"\ndef get_db_type():\n    return op.get_context().dialect.name\ndef get_db_dialect():\n    connection = op.get_bind()\n    dialect = connection.dialect.name\n    return dialect'),
     };
     const sqlite = await replay(files, 'sqlite');
     assert.deepEqual([...table(sqlite, 'users').columns.keys()], ['id', 'email', 'lite']);
+    assert.deepEqual([...table(await replay(files, 'mysql'), 'users').columns.keys()], ['id', 'email', 'my', 'my2']);
     assert.equal(table(sqlite, 'users').uncertain, undefined);
     const unknown = await replay(files);
-    assert.deepEqual([[...table(unknown, 'users').columns.keys()], table(unknown, 'users').uncertain], [['id', 'email', 'pg', 'lite'], true]);
+    assert.deepEqual([[...table(unknown, 'users').columns.keys()], table(unknown, 'users').uncertain], [['id', 'email', 'pg', 'lite', 'my', 'my2'], true]);
   });
 
   it("says that an undecided test is on what the database holds, not its dialect, whether the dialect is known or not (zenml's inspector guards)", async () => {
@@ -1034,7 +1071,7 @@ describe('migrations: branches', () => {
       `),
     });
     assert.deepEqual(r.findings.map((f) => [f.code, f.span[0]]), [['unresolved', 12], ['unresolved', 17]]);
-    assert.equal(r.findings[0].message, 'op.create_index: runs only under a condition that could not be decided (a test on what the database holds); the indexes and constraints of table "users" are not compared.');
+    assert.equal(r.findings[0].message, 'op.create_index: runs only under a condition that could not be decided (a test on what the database holds); index "ix_users_email" of table "users" is not compared.');
     // A test no query's result is in stays one on the dialect (CTFd's), which a configured dialect may decide.
     assert.match(r.findings[1].message, /a test on the database or its dialect; when the dialect is unknown, set sqlalchemy\.url/);
   });
@@ -1742,6 +1779,22 @@ describe('migrations: tests on what the database holds', () => {
     assert.deepEqual([schemas.findings, [...table(schemas, 'other.t').columns.keys()]], [[], ['id', 'a', 'b']]);
   });
 
+  it('leaves out only the indexes an op that may not run makes, named in one note per op and table (ironic, gns3-server)', async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        count = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM users")).scalar()
+        for name, column in [("ix_users_a", "id"), ("ix_users_b", "email")]:
+            if count < 1000000:
+                op.create_index(name, "users", [column])
+        op.create_index("ix_posts_id", "posts", ["id"])
+      `),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message.replace(/ \(a test.*\)/, '')), ['op.create_index: runs only under a condition that could not be decided; indexes "ix_users_a", "ix_users_b" of table "users" are not compared.']);
+    // The table's other indexes and its constraints are compared.
+    assert.deepEqual([table(r, 'users').uncertainConstraints, r.uncertainOps.map((o) => o.name)], [undefined, ['ix_users_a', 'ix_users_b']]);
+  });
+
   it('takes an index made only where it is missing, or dropped only where it is there, as certain though the test is not decided (copr)', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `
@@ -1770,9 +1823,10 @@ describe('migrations: tests on what the database holds', () => {
     // The history alters a table it never creates: a table made outside it may hold any index, so no test is decided.
     assert.deepEqual(codes(r.findings).sort(), ['assumed-baseline', 'unresolved']);
     // Only an index made where another is missing is in doubt.
-    assert.match(r.findings.find((f) => f.code === 'unresolved')!.message, /^op\.create_index: runs only under a condition that could not be decided .*; the indexes and constraints of table "posts" are not compared\.$/);
+    assert.match(r.findings.find((f) => f.code === 'unresolved')!.message, /^op\.create_index: runs only under a condition that could not be decided .*; index "ix_posts_title" of table "posts" is not compared\.$/);
     const users = table(r, 'users');
-    assert.deepEqual([users.indexes.map((i) => i.name), users.uncertainConstraints, table(r, 'posts').uncertainConstraints], [['ix_users_name', 'ix_users_email'], undefined, true]);
+    assert.deepEqual([users.indexes.map((i) => i.name), users.uncertainConstraints, table(r, 'posts').uncertainConstraints], [['ix_users_name', 'ix_users_email'], undefined, undefined]);
+    assert.deepEqual(r.uncertainOps.filter((o) => o.kind === 'create_index').map((o) => [o.table, o.name]), [['posts', 'ix_posts_title']]);
   });
 
   it('takes the table a revision creates after dropping it where the database may have it (mistral: made by create_all)', async () => {
@@ -2673,6 +2727,23 @@ describe('migrations: enum values', () => {
 });
 
 describe('migrations: dispatch, helper classes and statements as Python runs them', () => {
+  it("runs an op called among another op's arguments first, and leaves its None out of the other (endurain's alter_column inside create_table)", async () => {
+    const r = await replay({
+      'v/a.py': BASE,
+      'v/b.py': rev('b', 'a', `
+        op.create_table(
+            "notifications",
+            sa.Column("id", sa.Integer(), primary_key=True),
+            op.alter_column("users", "email", existing_type=sa.String(255), nullable=False),
+            sa.Column("read", sa.Boolean(), nullable=False),
+        )
+      `),
+    });
+    assert.deepEqual(codes(r.findings), []);
+    assert.deepEqual([[...table(r, 'notifications').columns.keys()], table(r, 'notifications').uncertain], [['id', 'read'], undefined]);
+    assert.equal(table(r, 'users').columns.get('email')!.nullable, false);
+  });
+
   it("reads a dict written out at a key known in a loop, in SQL built with an f-string (tacker's fk_prefixes[table])", async () => {
     const r = await replay({
       'v/a.py': rev('a', null, `

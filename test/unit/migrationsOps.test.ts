@@ -755,6 +755,8 @@ describe('migrations: alter_column on MySQL', () => {
     // PostgreSQL's own types in the history: it does not run on MySQL, where they could not be made.
     const pg = await replay({ ...files(''), 'v/c.py': rev('c', 'b', 'op.add_column("audits", sa.Column("data", postgresql.JSONB()))', 'from sqlalchemy.dialects import postgresql') });
     assert.deepEqual(pg.findings, []);
+    // A table a later revision drops leaves nothing uncompared at head (magnum drops its renamed service.ports).
+    assert.deepEqual((await replay({ ...files(''), 'v/c.py': rev('c', 'b', 'op.drop_table("audits")') })).findings, []);
   });
 
   it("reads the ops of an arm only MySQL takes as MySQL runs them, and puts in doubt only what an op there changes (Marzban)", async () => {
@@ -1012,6 +1014,19 @@ describe('migrations: what cannot be evaluated', () => {
     const users = table(r, 'users');
     assert.equal(users.uncertain, true);
     assert.deepEqual(users.columns.get('phantom')!.unknown, ['serverDefault']);
+  });
+
+  it("leaves a known table's constraints uncompared when a constraint is dropped by a name read at run time (endurain)", async () => {
+    const r = await replay({
+      'v/a.py': rev('a', null, `
+        op.create_table("activities", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("garmin_id", sa.BigInteger()), sa.UniqueConstraint("garmin_id"))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.drop_constraint(constraint_name(), "activities", type_="unique")
+      `, 'from x import constraint_name'),
+    });
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.drop_constraint: could not evaluate the constraint name `constraint_name()` statically; the constraints and unique indexes of table "activities" are not compared (its other indexes are).']);
+    assert.equal(table(r, 'activities').uncertainConstraints, true);
   });
 
   it('does not report a missing column that an unresolved op on an unknown table may have added', async () => {

@@ -591,6 +591,42 @@ describe('models -> schema', () => {
     assert.deepEqual([plain.enumValues, plain.args.native_enum, plain.args.length], [['Flashed', 'QuarantineEnter'], false, 20]);
   });
 
+  it('reads enum values listed from a Python enum: a classmethod over __members__, a comprehension over the class (MerginMaps)', async () => {
+    const tables = await modelTables({
+      'models.py': `
+        from enum import Enum
+        import sqlalchemy as sa
+        from sqlalchemy.dialects.postgresql import ENUM
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class Change(Enum):
+            CREATE = "create"
+            UPDATE = "update"
+            @classmethod
+            def values(cls):
+                return [member.value for member in cls.__members__.values()]
+        class Role(Enum):
+            READER = "reader"
+            WRITER = "writer"
+            VIEWER = "reader"
+        class Item(Base):
+            __tablename__ = "item"
+            id = sa.Column(sa.Integer, primary_key=True)
+            change = sa.Column(ENUM(*Change.values(), name="change"))
+            role = sa.Column(ENUM(*[m.value for m in Role], name="role"))
+            aliased = sa.Column(ENUM(*[m.value for m in Role.__members__.values()], name="aliased"))
+            names = sa.Column(sa.Enum(*[n for n in Role.__members__], name="names"))
+            pairs = sa.Column(sa.Enum(*[m.name for n, m in Role.__members__.items() if n != "VIEWER"], name="pairs"))
+      `,
+    });
+    const values = (c: string): string[] | undefined => tables.get('item')!.columns.get(c)!.type!.enumValues;
+    assert.deepEqual(values('change'), ['create', 'update']);
+    assert.deepEqual(values('role'), ['reader', 'writer'], 'iterating the class skips an alias');
+    assert.deepEqual(values('aliased'), ['reader', 'writer', 'reader'], '__members__ keeps it');
+    assert.deepEqual(values('names'), ['READER', 'WRITER', 'VIEWER']);
+    assert.deepEqual(values('pairs'), ['READER', 'WRITER']);
+  });
+
   it("reads a non-native Enum's length", async () => {
     const tables = await modelTables({
       'models.py': `

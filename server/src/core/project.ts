@@ -548,7 +548,7 @@ export class Project {
       // A table an op of unknown name may have renamed away (skyportal) is as unexplained: no model could describe it.
       const unexplained = targeted.length > 0 ? [] : diffed.filter((c) => c.finding.code === 'extra-table' && (c.finding.severity !== 'information' || (c.kind === 'drop-table' && c.tentative === 'moved away')));
       const source = unexplained.length > 0 && hasEnvPy ? memos.targetSource.get(targetKey, () => readTargetMetadataSource({ resolver, file: envPy, engine: env.engine })) : undefined;
-      const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: source, targetRead: target !== undefined, fallbackFile: env.configFile ?? (hasEnvPy ? envPy : (graph.revisions.get(graph.order[0])?.file ?? envPy)), noEnvPy: !hasEnvPy });
+      const noModels = noModelsNote({ models: targeted, otherModels: models.tables.length, unnamed: models.unnamed, tables: unexplained.map((c) => c.finding.table!), target: source, targetRead: target !== undefined, fallbackFile: env.configFile ?? (hasEnvPy ? envPy : (graph.revisions.get(graph.order[0])?.file ?? envPy)), noEnvPy: !hasEnvPy, packageName: this.dottedPackageName() });
       const compared = noModels ? diffed.filter((c) => !unexplained.includes(c)) : diffed;
       const { changes, findings: baselineNotes } = applyBaselineSetting({ changes: applyCompareOptions(applyIncludeObjectRules(compared, rules), compare), graph, baseline: settings.baseline });
       if (noModels) findings.push(noModels);
@@ -617,7 +617,7 @@ export class Project {
     const findings: Finding[] = [];
     // Copies: the list and the version locations are adjusted below.
     const envs = memos.environments
-      .get(allFiles, (f) => this.files.get(f)?.text, (readText) => discoverEnvironments({ files: allFiles, readText }))
+      .get(allFiles, (f) => this.files.get(f)?.text, (readText) => discoverEnvironments({ files: allFiles, readText, rootName: this.options.packageName?.split('.').pop() }))
       .map((e) => ({ ...e, versionLocations: [...e.versionLocations] }));
     // A deployment's absolute path (`/srv/app/migrations` in a container) is said only where it leaves nothing to check.
     const othersFound = envs.some((e) => !e.missingScriptLocation);

@@ -108,8 +108,11 @@ function spanOfKey(text: string, header: string, key: string): Span {
   return [at, 0, at, lines[at]?.length ?? 0];
 }
 
-/** A place relative to a config's folder; `pkg.sub:dir` package locations are looked up among the project's folders. */
-function locate(base: string, location: string, folders: Set<string>): string {
+/**
+ * A place relative to a config's folder; `pkg.sub:dir` package locations are looked up among the project's folders.
+ * `rootName` is the name of the checked folder itself.
+ */
+function locate(base: string, location: string, folders: Set<string>, rootName: string | undefined): string {
   const loc = location.trim();
   const pkg = /^([A-Za-z_][\w.]*):(.*)$/.exec(loc);
   if (pkg && !/^[A-Za-z]:[\\/]/.test(loc)) {
@@ -135,14 +138,17 @@ function locate(base: string, location: string, folders: Set<string>): string {
   // Checked from a folder inside the project Alembic runs in (mlflow's `mlflow/store/db_migrations`, its config in
   // that folder, checked from mlflow/store): the path ends in the config's own folder.
   const path = relative.split('/').filter((p) => p !== '' && p !== '.').join('/');
-  return base !== '' && path.endsWith(`/${base}`) ? base : here;
+  if (base !== '' && path.endsWith(`/${base}`)) return base;
+  // Checked from the script folder itself, its config in it (Flask-Migrate's layout, `script_location = migrations`
+  // read from the folder above): the path ends in the checked folder's own name.
+  return base === '' && rootName && (path === rootName || path.endsWith(`/${rootName}`)) ? '' : here;
 }
 
 /** What a config section says of an environment besides its script_location (whose folder `here` is). */
-function configuredSettings(values: Map<string, string>, here: string, scriptLocation: string, folders: Set<string>): Pick<AlembicEnvironment, 'versionLocations' | 'recursive' | 'dialect' | 'fileTemplate' | 'truncateSlugLength' | 'mainOptions'> {
+function configuredSettings(values: Map<string, string>, here: string, scriptLocation: string, folders: Set<string>, rootName: string | undefined): Pick<AlembicEnvironment, 'versionLocations' | 'recursive' | 'dialect' | 'fileTemplate' | 'truncateSlugLength' | 'mainOptions'> {
   const versions = values.get('version_locations');
   return {
-    versionLocations: versions ? splitLocations(versions, values.get('path_separator') ?? values.get('version_path_separator')).map((v) => locate(here, v, folders)) : [joinPath(scriptLocation, 'versions')],
+    versionLocations: versions ? splitLocations(versions, values.get('path_separator') ?? values.get('version_path_separator')).map((v) => locate(here, v, folders, rootName)) : [joinPath(scriptLocation, 'versions')],
     recursive: /^(true|1|yes|on)$/i.test(values.get('recursive_version_locations') ?? ''),
     dialect: dialectOfUrl(values.get('sqlalchemy.url')),
     fileTemplate: values.get('file_template'),
@@ -221,8 +227,9 @@ function foldersOf(files: Iterable<string>): Set<string> {
 /**
  * Finds every Alembic environment of a project from its config files: each section of each alembic-style .ini
  * with a `script_location`, `[tool.alembic]` in pyproject.toml, and any folder with an env.py beside a versions/ folder.
+ * `rootName` is the checked folder's own name, which a config in it may use to name it from the folder above.
  */
-export function discoverEnvironments({ files, readText }: { files: string[]; readText: (file: string) => string | undefined }): AlembicEnvironment[] {
+export function discoverEnvironments({ files, readText, rootName }: { files: string[]; readText: (file: string) => string | undefined; rootName?: string }): AlembicEnvironment[] {
   const envs: AlembicEnvironment[] = [];
   const folders = foldersOf(files);
   for (const file of files) {
@@ -239,13 +246,13 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
       const script = values.get('script_location');
       if (!script || isTemplatePlaceholder(script)) continue;
       if (section !== 'alembic' && !own.get(section)?.has('script_location')) continue;
-      const scriptLocation = locate(here, script, folders);
+      const scriptLocation = locate(here, script, folders, rootName);
       const env: AlembicEnvironment = {
         name: section === 'alembic' ? file : `${file} [${section}]`,
         configFile: file,
         section,
         scriptLocation,
-        ...configuredSettings(values, here, scriptLocation, folders),
+        ...configuredSettings(values, here, scriptLocation, folders, rootName),
         ...missingScriptLocation(script, scriptLocation, folders, text, `[${section}]`),
       };
       // Alembic's multidb template: one database per name, each with its own section for its URL.
@@ -266,14 +273,14 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
       if (!script) continue;
       const here = dirname(file);
       const written = tomlValue(script);
-      const scriptLocation = locate(here, written, folders);
+      const scriptLocation = locate(here, written, folders, rootName);
       if (envs.some((e) => e.scriptLocation === scriptLocation)) continue;
       const versions = Array.isArray(cfg?.version_locations) ? (cfg!.version_locations as unknown[]).filter((v): v is string => typeof v === 'string') : undefined;
       envs.push({
         name: file,
         configFile: file,
         scriptLocation,
-        versionLocations: versions ? versions.map((v) => locate(here, tomlValue(v), folders)) : [joinPath(scriptLocation, 'versions')],
+        versionLocations: versions ? versions.map((v) => locate(here, tomlValue(v), folders, rootName)) : [joinPath(scriptLocation, 'versions')],
         recursive: cfg?.recursive_version_locations === true,
         fileTemplate: typeof cfg?.file_template === 'string' ? tomlValue(cfg.file_template) : undefined,
         truncateSlugLength: typeof cfg?.truncate_slug_length === 'number' ? cfg.truncate_slug_length : undefined,
@@ -294,7 +301,7 @@ export function discoverEnvironments({ files, readText }: { files: string[]; rea
     const ini = joinPath(dir, 'alembic.ini');
     const text = readText(ini);
     const values = text ? new Map(parseIni(text, '.')).get('alembic') : undefined;
-    const settings = values ? { configFile: ini, section: 'alembic', ...configuredSettings(values, dir, dir, folders) } : { versionLocations: [joinPath(dir, 'versions')], recursive: false };
+    const settings = values ? { configFile: ini, section: 'alembic', ...configuredSettings(values, dir, dir, folders, rootName) } : { versionLocations: [joinPath(dir, 'versions')], recursive: false };
     envs.push({ name: dir || '.', scriptLocation: dir, ...settings, ...flaskMultidb(readText, dir) });
   }
   return envs;

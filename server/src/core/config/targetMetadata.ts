@@ -114,7 +114,8 @@ export function readTargetMetadataSource({ resolver, file, engine }: { resolver:
   const value = targetMetadataOf(resolver, file, engine);
   if (!value) return undefined;
   const text = exprText(value);
-  return { file, span: value.s, text: text.length > 80 ? `${text.slice(0, 79)}…` : text };
+  const from = resolver.resolve(file, value);
+  return { file, span: value.s, text: text.length > 80 ? `${text.slice(0, 79)}…` : text, ...(from.t === 'ext' ? { external: from.q } : {}) };
 }
 
 /**

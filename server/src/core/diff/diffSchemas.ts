@@ -2,7 +2,7 @@ import { idList, loweredToNote, makeFinding, type Finding, type FindingCode } fr
 import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, ServerDefault, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
 import { checkMentions, sameList, sameSet, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
-import { databaseEnumName, differentEnumTypes, sautilsStorageText, enumsAreVarchar, enumValuesDiffer, serverDefaultKey, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
+import { comparedOnEveryDialect, databaseEnumName, differentEnumTypes, pickedTypesText, sautilsStorageText, enumsAreVarchar, enumValuesDiffer, serverDefaultKey, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { parsePyString, pyStr } from '../render/python';
 import { sameItems } from '../memo';
 import { isLibraryFile } from '../models/libraryModels';
@@ -380,7 +380,8 @@ function diffTable(d: TableDiff): void {
         // ihatemoney narrows an enum with alter_column, the dialect unknown: PostgreSQL keeps the type of that name, as
         // the model has it; MySQL's ENUM column takes the values the op writes (or restates).
         push({ kind: 'alter-column', model, column: col, existing: other, what: 'enum' }, 'enum-mismatch', col.origin, `Enum values of "${t}.${col.name}" differ on MySQL: the model has ${values(col.type.enumValues!)}, the migrations give the column ${values(other.valuesElsewhere)} there; PostgreSQL keeps the values of the type of that name, the model's ${DIALECT_UNKNOWN} (${headText}).`, col.name, migRef);
-      } else if (typesDiffer(col.type, other.type, { dialect: d.dialect })) {
+      } else if (typesDiffer(col.type, other.type, { dialect: d.dialect }) || (d.dialect === undefined && comparedOnEveryDialect(col.type, other.type) === 'differs')) {
+        // A decorator that picks its type per dialect (gns3-server's GUID) differs, the dialect unknown, where no pick is the migrations' type.
         const lengths = storedEnumLengths(col.type, other.type, d.dialect);
         // DateTime against DateTime(timezone=True): one type but on PostgreSQL.
         const zoneOnly = d.dialect === undefined && (col.type.family === 'DATETIME' || col.type.family === 'TIME') && !typesDiffer(col.type, other.type, { dialect: 'mysql' }) && !typesDiffer(col.type, other.type, { dialect: 'sqlite' });
@@ -474,6 +475,8 @@ function arrayOfTheOther(a: SqlType, b: SqlType, dialect: string | undefined): b
 function typeText(type: SqlType, dialect: string | undefined): string {
   const variant = dialect !== undefined ? type.variants?.[dialect] : undefined;
   if (variant) return `${withValues(variant)} (its ${dialect} variant)`;
+  const picked = dialect === undefined ? pickedTypesText(type) : undefined;
+  if (picked) return `${type.text} (${picked})`;
   const stored = sautilsStorageText(type);
   return stored ? `${withValues(type)} (stored as ${stored})` : withValues(type);
 }
@@ -609,8 +612,9 @@ function diffIndexes(d: TableDiff, push: Push): void {
   const searchVector = (c: string): boolean => /tsvector/i.test(model.columns.get(c)?.type?.name ?? '');
   for (const idx of mig.indexes) {
     if (model.unreadConstraints || paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
-    // An index op the replay could not read (`DROP INDEX {name}` built at run time) may have dropped it.
-    if (d.uncertain.some((o) => o.kind === 'drop_index' && sameDatabaseName(o.name, idx.name, d.dialect))) continue;
+    // An index op the replay could not read (`DROP INDEX {name}` built at run time) may have dropped it; one that may
+    // not run, made it.
+    if (d.uncertain.some((o) => (o.kind === 'drop_index' || o.kind === 'create_index') && o.name !== undefined && sameDatabaseName(o.name, idx.name, d.dialect))) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     const twin = otherUniqueness(idx, modelIndexes);
     if (idx.unique && !twin && !kindsApart && coveredByUnique(idx.columns, model.uniques)) continue;

@@ -10,6 +10,8 @@ export interface TargetMetadataSource {
   file: string;
   span: Span;
   text: string;
+  /** The dotted name it comes from, where that is no module of the project (`pkg.model.models.BASE.metadata`). */
+  external?: string;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface TargetMetadataSource {
  * each of `tables`, those no model describes; `targetRead`: the MetaData target_metadata names was read (`Base.metadata`),
  * not built at run time. Undefined when a model is compared.
  */
-export function noModelsNote({ models, otherModels, unnamed, tables, target, targetRead, fallbackFile, noEnvPy }: { models: TableDef[]; otherModels: number; unnamed: UnnamedTable[]; tables: string[]; target: TargetMetadataSource | undefined; targetRead: boolean; fallbackFile: string; noEnvPy?: boolean }): Finding | undefined {
+export function noModelsNote({ models, otherModels, unnamed, tables, target, targetRead, fallbackFile, noEnvPy, packageName }: { models: TableDef[]; otherModels: number; unnamed: UnnamedTable[]; tables: string[]; target: TargetMetadataSource | undefined; targetRead: boolean; fallbackFile: string; noEnvPy?: boolean; packageName?: string }): Finding | undefined {
   if (models.length > 0 || tables.length === 0) return undefined;
   const listed = tables.slice(0, NAMED).map((n) => `"${n}"`).join(', ') + (tables.length > NAMED ? ` and ${tables.length - NAMED} more` : '');
   const counted = `the ${tables.length === 1 ? 'table' : `${tables.length} tables`} the migrations make that no model describes (${listed}) ${tables.length === 1 ? 'is' : 'are'} not reported`;
@@ -30,5 +32,15 @@ export function noModelsNote({ models, otherModels, unnamed, tables, target, tar
     : !first
     ? 'no SQLAlchemy model was found in the project (its tables may be made at run time, or its models live in another package)'
     : `no model found in the project can be read (${first.what}${unnamed.length > 1 ? ` and ${unnamed.length - 1} more` : ''}, ${first.why ?? 'whose table name cannot be evaluated statically'})`;
-  return makeFinding('unresolved', { message: `${setting}, and ${found}: ${counted}.`, file: target?.file ?? fallbackFile, span: target?.span ?? [0, 0, 0, 0] });
+  return makeFinding('unresolved', { message: `${setting}, and ${found}: ${counted}${aboveTheFolder(target, packageName)}.`, file: target?.file ?? fallbackFile, span: target?.span ?? [0, 0, 0, 0] });
+}
+
+/**
+ * Where target_metadata comes from a package that holds the checked folder (barbican's env.py in
+ * barbican/model/migration imports barbican.model.models): which folder to check for its models to be read.
+ */
+function aboveTheFolder(target: TargetMetadataSource | undefined, packageName: string | undefined): string {
+  const outer = packageName?.split('.') ?? [];
+  if (!target?.external || outer.length < 2 || target.external.split('.')[0] !== outer[0]) return '';
+  return `. Its models are of package ${outer[0]}, which holds the checked folder (${packageName}): check the folder that holds ${outer[0]}/, ${outer.length} levels above, to compare them`;
 }

@@ -1,6 +1,7 @@
 import { makeFinding, type Finding } from '../findings';
 import type { AlembicEnvironment } from '../config/environments';
 import type { Schema, TableDef } from '../schema/schema';
+import { comparedOnEveryDialect } from '../schema/types';
 
 /** How many columns a note names before it counts the rest. */
 const NAMED = 3;
@@ -20,9 +21,11 @@ export function unknownDialectNote({ env, dialect, models, schema }: { env: Alem
     if (!migrated) continue;
     for (const column of table.columns.values()) {
       if (!column.type?.variants || column.type.family) continue;
-      // The same decorator on both sides (fastapi-users' GUID) is the same type on every dialect.
+      // The same decorator on both sides (fastapi-users' GUID) is the same type on every dialect; one that differs from
+      // the migrations' type on every dialect, or on none, is compared whatever the dialect.
       const other = migrated.columns.get(column.name)?.type;
       if (other?.variants && other.name === column.type.name) continue;
+      if (other && comparedOnEveryDialect(column.type, other) !== undefined) continue;
       skipped.push(`${column.type.name} on ${table.name}.${column.name}`);
     }
   }

@@ -1,4 +1,4 @@
-import { makeFinding, type Finding, type FindingCode } from '../findings';
+import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { columnIndexName, conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
 import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type IndexDef, type Schema, type SourceRef, type SqlType, type TableDef, type UniqueDef } from '../schema/schema';
@@ -358,6 +358,8 @@ class SchemaReplay {
   private readonly droppedNames = new Set<string>();
   /** The notes that an op that may not run leaves something of a table uncompared (see `reportUndecided`). */
   private readonly undecidedNotes = new Set<Finding>();
+  /** The indexes ops that may not run made, by op and table, with the note that names them. */
+  private readonly indexesInDoubt = new Map<string, { names: string[]; note: Finding | undefined }>();
   /**
    * Named foreign keys ops that may not run dropped from a table whose constraints were trusted until then, one after
    * another in one arm, with the first one's note: creates of the very same keys next undo them (`made` counts those).
@@ -1057,7 +1059,8 @@ class SchemaReplay {
     markUnknown(column, unknown);
     const attributes = unknown.map((a) => ATTRIBUTE_NAMES[a]).join(' and ');
     const name = op.kind === 'alter_column' ? op.changes.newName ?? column.name : column.name;
-    this.report('unresolved', `${label(op)}: on MySQL, which restates the whole column, it also makes "${qualified(table)}.${name}" ${what.join(' and ')}, where other databases keep it as it was; the dialect is not known (set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]), so its ${attributes} ${unknown.length > 1 ? 'are' : 'is'} not compared.`, table.name, name);
+    // A table a later revision surely drops has nothing left to compare: the note is dropped at the end.
+    this.reportUndecided(`${label(op)}: on MySQL, which restates the whole column, it also makes "${qualified(table)}.${name}" ${what.join(' and ')}, where other databases keep it as it was; the dialect is not known (set sqlalchemy.url in alembic.ini, or dialect under [tool.alembic-drift]), so its ${attributes} ${unknown.length > 1 ? 'are' : 'is'} not compared.`, table.name, name);
   }
 
   /** Renames a column in place, keeping its position, and follows it in indexes, constraints and referencing keys. */
@@ -1182,7 +1185,9 @@ class SchemaReplay {
     // A table has one primary key: `type_="primary"` drops it whatever the name (ironic-inspector reads it from the
     // Inspector's `get_pk_constraint()`).
     const anyPrimaryKey = op.name === undefined && op.type === 'primary';
-    if (!table || (op.name === undefined && !anyPrimaryKey)) return;
+    if (!table) return;
+    // A name read at run time (endurain's loop over the Inspector's unique constraints) may be any constraint's.
+    if (op.name === undefined && !anyPrimaryKey) return this.untrustConstraints(table, op);
     const name = op.primaryKey || anyPrimaryKey ? (table.primaryKeyName ?? op.name ?? table.primaryKeyDatabaseName ?? '') : this.droppedName(op, table);
     const foreignKeys = table.foreignKeys.length;
     const key = op.cascade ? keyColumns(table, name) : undefined;
@@ -1506,6 +1511,21 @@ class SchemaReplay {
     }
     // The primary key dropped by a name read at run time (neutron's `inspector.get_pk_constraint(t)["name"]`): a table
     // has one, so only its keys are in doubt, as for a name that is known.
+    if (this.uncertain && op.kind === 'create_index' && op.unresolved.length === 0 && op.index?.name !== undefined && !table.uncertain && !table.uncertainConstraints) {
+      // An index of a known name made where a test cannot be decided (gns3-server's partial unique index, made on
+      // PostgreSQL alone): only that index is in doubt, not the table's others.
+      const name = op.index.name;
+      const said = this.uncertainOps.some((o) => o.kind === 'create_index' && o.table === table.name && o.name === name);
+      this.uncertainOps.push({ kind: 'create_index', revision: this.revision, origin: op.origin, table: table.name, name });
+      // Said once, where both arms make it (dify's, CONCURRENTLY on PostgreSQL alone, partial there); in one note for
+      // the indexes one op makes of a table (ironic's loop over its index names).
+      const key = `${op.origin.file}\0${op.origin.span.join(',')}\0${table.name}`;
+      const earlier = said ? undefined : this.indexesInDoubt.get(key);
+      if (earlier) earlier.names.push(name);
+      if (earlier?.note) earlier.note.message = `${label(op)}: ${this.onlySome()}; indexes ${quotedList(earlier.names)} of table "${qualified(table)}" are not compared.`;
+      else if (!said) this.indexesInDoubt.set(key, { names: [name], note: this.reportUndecided(`${label(op)}: ${this.onlySome()}; index "${name}" of table "${qualified(table)}" is not compared.`, table.name) });
+      return;
+    }
     const primaryKeyByAnyName = op.kind === 'drop_constraint' && op.type === 'primary' && op.unresolved.every(constraintNameOnly);
     if (this.uncertain && (op.unresolved.length === 0 || primaryKeyByAnyName) && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
@@ -1784,6 +1804,10 @@ class SchemaReplay {
     if (op.kind === 'alter_enum' && op.enumName !== undefined) return `; the values of enum type "${op.enumName}" are not compared`;
     if (op.kind === 'alter_column' && op.table?.name === undefined && !this.uncertain) return alteredUnknown(op);
     if (dropsUnknownIndex(op) && op.table?.name !== undefined && !this.uncertain) return `; the indexes of table "${qualified(op.table)}" made before it are not reported as extra`;
+    if (op.kind === 'drop_constraint' && op.name === undefined && op.type !== 'primary' && !op.reflected && !this.uncertain) {
+      const table = this.schema.get(refKey(op.table) ?? '');
+      return table && !table.uncertain && !table.uncertainConstraints ? `; ${notCompared(table, op)}` : '';
+    }
     if ((op.kind === 'add_column' || op.kind === 'drop_column' || op.kind === 'alter_column') && op.table.name !== undefined && !this.uncertain) {
       // A column op on a known table with something else unknown (pgadmin's `add_column(col)` over a filtered list):
       // touch() leaves the whole table out, which the note says.
@@ -2055,6 +2079,11 @@ function sameForeignKey(a: ForeignKeyDef, b: ForeignKeyDef): boolean {
 function plainIndexesStayKnown(table: TableDef, op: MigrationOp): boolean {
   const onConstraints = CONSTRAINT_OP_KINDS.has(op.kind) || (op.kind === 'opaque' && !!op.plainIndexesKept);
   return onConstraints && (!table.uncertainConstraints || !!table.plainIndexesKnown);
+}
+
+/** Names quoted for a message, the first eight and how many more. */
+function quotedList(names: readonly string[]): string {
+  return idList(names.map((n) => `"${n}"`));
 }
 
 /** What `op`, put in doubt, leaves out of the comparison of a table: its constraints, and its indexes unless the op changes only constraints. */

@@ -396,6 +396,9 @@ class Interpreter {
     }
     const target = this.opMethod(e.fn, frame);
     if (target) {
+      // An op called among another's arguments runs first, as Python evaluates them (endurain pastes an alter_column
+      // into a create_table's columns); its value, None, is nothing the other op reads.
+      for (const arg of [...e.args, ...e.kw.map((k) => k.value)]) if (arg.k === 'call' && this.opMethod(arg.fn, frame)) this.evaluate(arg, frame, flags);
       const plugin = target.batch ? undefined : this.pluginCall(target.method, e, frame, flags);
       if (plugin) {
         // A plugin op is followed into its implementation; one whose implementation cannot be reached is said, as
@@ -674,7 +677,12 @@ class Interpreter {
     if (filtered && filtered.conds.length > 0 && evalLiteral(this.resolver, frame.file, s.test, frame.locals) === undefined) return this.ifStatement({ ...s, test: anyPasses(filtered) }, frame, flags);
     const onKey = this.branchOnKey(s, frame, flags);
     if (onKey !== 'not a key test') return onKey;
+    // An arm that raises stops the upgrade there (endurain's `else: raise Exception(f"Unsupported database dialect")`):
+    // where the test is not decided, the migration runs to its end only through the other arm, which is taken alone.
+    // Not where a `try:` may catch what it raises (nor under a test on the database, whose arms are read as guarded).
+    const raising = flags.guarded ? undefined : raisingArm(s);
     const onDatabase = this.testOnDatabase(s.test, frame);
+    if (onDatabase && raising) return this.walk(raising === 'body' ? s.orelse : s.body, frame, flags);
     if (onDatabase) return this.branchOnDatabase(s, onDatabase, frame, flags);
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
       const decided = this.decideDialect(s.test, frame, 0);
@@ -684,7 +692,10 @@ class Interpreter {
       // what the database holds, which no setting of the dialect would decide.
       const onQuery = outcomes.every((o) => o === undefined) && this.mentions(s.test, frame, QUERY_WORDS, 0);
       const holds = (d: string): boolean | undefined => outcomes[DIALECT_UNIVERSE.indexOf(d)];
-      return this.undecidedDialectArms(s, frame, flags, this.armDialects(holds), onQuery, armsRunOn(flags, holds));
+      const arms = this.armDialects(holds);
+      // The arm taken is read as the one database it runs on reads it, where only one takes it.
+      if (raising) return this.underDialect(raising === 'body' ? arms[1] : arms[0], () => this.walk(raising === 'body' ? s.orelse : s.body, frame, flags));
+      return this.undecidedDialectArms(s, frame, flags, arms, onQuery, armsRunOn(flags, holds));
     }
     const passed = this.testOfParameter(s.test, frame);
     if (passed !== undefined) return this.walk(passed ? s.body : s.orelse, frame, flags);
@@ -696,8 +707,11 @@ class Interpreter {
     if (named) {
       if (this.dialect !== undefined) return this.walk((this.dialect === named.dialect) !== named.negated ? s.body : s.orelse, frame, flags);
       const holds = (d: string): boolean => (d === named.dialect) !== named.negated;
-      return this.undecidedDialectArms(s, frame, flags, this.armDialects(holds), false, armsRunOn(flags, holds));
+      const arms = this.armDialects(holds);
+      if (raising) return this.underDialect(raising === 'body' ? arms[1] : arms[0], () => this.walk(raising === 'body' ? s.orelse : s.body, frame, flags));
+      return this.undecidedDialectArms(s, frame, flags, arms, false, armsRunOn(flags, holds));
     }
+    if (raising) return this.walk(raising === 'body' ? s.orelse : s.body, frame, flags);
     // A test on what the database holds (`if has_column:`): both branches are taken, and an op in them that fails
     // here is not reported, as the author expects it may not run.
     const guarded = { ...flags, guarded: true };
@@ -1863,6 +1877,15 @@ class Interpreter {
   }
 
   /** What a call of a project helper returns (its one returned expression), with the frame of that call. */
+  /**
+   * What a helper a test calls returns: where its body is assignments and a return, with those bound (endurain's
+   * `connection = op.get_bind(); dialect = connection.dialect.name; return dialect`), else its first return.
+   */
+  private testHelperReturn(call: Extract<Expr, { k: 'call' }>, frame: Frame): { returned: Expr; frame: Frame } | undefined {
+    const inlined = this.inlineReturn(call, frame, true);
+    return inlined ? { returned: inlined.e, frame: inlined.frame } : this.helperReturn(call, frame);
+  }
+
   private helperReturn(call: Extract<Expr, { k: 'call' }>, frame: Frame): { returned: Expr; frame: Frame } | undefined {
     const fn = this.callee(call.fn, frame);
     const returned = fn && !frame.active.has(fn.def) ? returnedValue(fn.def) : undefined;
@@ -1907,7 +1930,7 @@ class Interpreter {
           return dialect === undefined || prefix === undefined || prefix.includes('+') ? undefined : dialect.startsWith(prefix);
         }
         // A helper that returns a test: `def _is_pg(conn): return conn.dialect.name == "postgresql"`.
-        const helper = this.helperReturn(e, frame);
+        const helper = this.testHelperReturn(e, frame);
         return helper && this.decideDialect(helper.returned, helper.frame, depth + 1, dialect);
       }
       case 'compare': {
@@ -1949,12 +1972,14 @@ class Interpreter {
    * helper returning it: `get_db_type() == "postgresql"`).
    */
   private isDialectName(e: Expr, frame: Frame, depth = 0): boolean {
+    if (depth > 5) return false;
     if (e.k === 'name') {
+      // A variable given the name, or a helper's answer (`dialect = get_db_dialect()`).
       const v = frame.vars.get(e.id);
-      return v?.kind === 'value' && !!v.source && isDialectAttr(v.source.e);
+      return v?.kind === 'value' && !!v.source && this.isDialectName(v.source.e, v.source.frame, depth + 1);
     }
-    if (e.k === 'call' && depth < 5 && !isDialectAttr(e)) {
-      const helper = this.helperReturn(e, frame);
+    if (e.k === 'call' && !isDialectAttr(e)) {
+      const helper = this.testHelperReturn(e, frame);
       return helper !== undefined && this.isDialectName(helper.returned, helper.frame, depth + 1);
     }
     return isDialectAttr(e);
@@ -2223,6 +2248,12 @@ const ROW_FETCHES = new Set(['fetchone', 'first', 'scalar', 'one_or_none', 'scal
 const VALUE_FETCHES = new Set(['scalar', 'scalar_one_or_none']);
 /** Builtins that keep the items of the one sequence they are given. */
 const SEQUENCE_BUILTINS = new Set(['set', 'frozenset', 'list', 'tuple', 'sorted']);
+
+/** The arm of an `if` whose own block raises (a `raise` among its statements), where only one of them does. */
+function raisingArm(s: Extract<Stmt, { k: 'if' }>): 'body' | 'orelse' | undefined {
+  const [body, orelse] = [s.body.some((x) => x.k === 'raise'), s.orelse.some((x) => x.k === 'raise')];
+  return body === orelse ? undefined : body ? 'body' : 'orelse';
+}
 
 /**
  * The test and the value of a way out of a helper: `if <test>: return <value>`, or a loop whose body is only that

@@ -754,8 +754,9 @@ function memberColumnText(ctx: EvalContext, file: string, cls: Extract<Stmt, { k
 /** Table arguments that do not describe columns or constraints the analysis tracks. */
 function isIgnoredTableItem(ctx: EvalContext, call: Call): boolean {
   const callee = calleeName(ctx, call);
-  // Alembic's create_table keeps only columns, constraints and indexes: a MetaData passed along (as with sa.Table) is dropped.
-  return callee === 'sa.Computed' || callee === 'sa.Identity' || callee === 'postgresql.ExcludeConstraint' || callee === 'sa.MetaData';
+  // Alembic's create_table keeps only columns, constraints and indexes: a MetaData passed along (as with sa.Table) is
+  // dropped, as is the None an op called there returns (the interpreter runs that op first).
+  return callee === 'sa.Computed' || callee === 'sa.Identity' || callee === 'postgresql.ExcludeConstraint' || callee === 'sa.MetaData' || !!callee?.startsWith('alembic.op.');
 }
 
 /** The single `sa.Column(...)` that `add_column` receives, or undefined (noted) when it cannot be read. */

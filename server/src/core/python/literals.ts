@@ -134,13 +134,12 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
         const owner = resolver.resolve(file, e.obj, locals);
         if (owner.t === 'class') return owner.cls.name;
       }
-      // A member of a project enum: `AccountType.student.value` is what the member is set to, `.name` its name.
-      if ((e.name === 'value' || e.name === 'name') && e.obj.k === 'attr') {
-        const owner = resolver.resolve(file, e.obj.obj, locals);
-        if (owner.t === 'class' && isEnumClass(resolver, owner)) {
-          const member = resolver.classAttribute(owner, e.obj.name);
-          if (member) return e.name === 'name' ? e.obj.name : again(member.found, member.file, undefined);
-        }
+      // A member of a project enum: `AccountType.student.value` is what the member is set to, `.name` its name; so of
+      // a comprehension's variable bound to a member (`[m.value for m in AccountType]`).
+      if ((e.name === 'value' || e.name === 'name') && (e.obj.k === 'attr' || e.obj.k === 'name')) {
+        const member = resolver.resolve(file, e.obj, locals);
+        const set = member.t === 'member' && isEnumClass(resolver, member.owner) ? resolver.classAttribute(member.owner, member.name) : undefined;
+        if (member.t === 'member' && set) return e.name === 'name' ? member.name : again(set.found, set.file, undefined);
       }
       if (e.name === 'name') {
         // `status_enum.name` where `status_enum = sa.Enum(..., name="status")`: the type's name.
@@ -309,15 +308,19 @@ const MAX_COMPREHENSION_ITEMS = 10_000;
  * bound to each item in turn, the conditions tested and the element evaluated; undefined when any of them is unknown.
  */
 function comprehension(resolver: Resolver, file: string, e: Extract<Expr, { k: 'comp' }>, locals: Locals | undefined, depth: number): Literal | undefined {
-  const items = evaluate(resolver, file, e.iter, locals, depth + 1);
-  const iterated = typeof items === 'string' ? [...items] : items;
-  if (!Array.isArray(iterated) || iterated.length > MAX_COMPREHENSION_ITEMS) return undefined;
-  comprehensionItemsLeft -= iterated.length;
+  let binders = enumIteration(resolver, file, e.iter, locals);
+  if (!binders) {
+    const items = evaluate(resolver, file, e.iter, locals, depth + 1);
+    const iterated = typeof items === 'string' ? [...items] : items;
+    if (!Array.isArray(iterated) || iterated.length > MAX_COMPREHENSION_ITEMS) return undefined;
+    binders = iterated.map((item) => (target, into) => bindLiteral(target, item, file, into));
+  }
+  comprehensionItemsLeft -= binders.length;
   if (comprehensionItemsLeft < 0) return undefined;
   const out: Literal[] = [];
-  for (const item of iterated) {
+  for (const bind of binders) {
     const inner = new Map(locals ?? []);
-    if (!bindLiteral(e.target, item, file, inner)) return undefined;
+    if (!bind(e.target, inner)) return undefined;
     let kept = true;
     for (const cond of e.conds) {
       const v = evaluate(resolver, file, cond, inner, depth + 1);
@@ -328,6 +331,50 @@ function comprehension(resolver: Resolver, file: string, e: Extract<Expr, { k: '
     const v = evaluate(resolver, file, e.elt, inner, depth + 1);
     if (v === undefined) return undefined;
     out.push(v);
+  }
+  return out;
+}
+
+/** Binds a comprehension's target to one item of what it iterates; false when the shapes differ. */
+type ItemBinder = (target: Expr, into: Map<string, Value>) => boolean;
+
+/**
+ * The items of a project enum class iterated (also under `list()` or `tuple()`): its members (`for m in Status`,
+ * without aliases, as Python iterates an enum; `Status.__members__.values()`, with them), their names
+ * (`Status.__members__`, `.keys()`) or both (`.items()`); undefined for anything else.
+ */
+function enumIteration(resolver: Resolver, file: string, iter: Expr, locals: Locals | undefined): ItemBinder[] | undefined {
+  const inner = iter.k === 'call' && iter.fn.k === 'name' && (iter.fn.id === 'list' || iter.fn.id === 'tuple') && iter.args.length === 1 && iter.kw.length === 0 ? iter.args[0] : iter;
+  const viewed = inner.k === 'call' && inner.args.length === 0 && inner.fn.k === 'attr' && inner.fn.obj.k === 'attr' && inner.fn.obj.name === '__members__' ? inner.fn : undefined;
+  const kind = viewed?.name ?? (inner.k === 'attr' && inner.name === '__members__' ? 'keys' : 'members');
+  const base = viewed?.k === 'attr' && viewed.obj.k === 'attr' ? viewed.obj.obj : inner.k === 'attr' && inner.name === '__members__' ? inner.obj : inner;
+  if (kind !== 'keys' && kind !== 'values' && kind !== 'items' && kind !== 'members') return undefined;
+  const owner = resolver.resolve(file, base, locals);
+  if (owner.t !== 'class' || !isEnumClass(resolver, owner)) return undefined;
+  const seen = new Set<string>();
+  const binders: ItemBinder[] = [];
+  for (const { name, value } of enumMemberAssignments(owner.cls)) {
+    const member: Value = { t: 'member', owner: { file: owner.file, cls: owner.cls }, name };
+    if (kind === 'members') {
+      // A second name for a value already given is an alias, which iterating the class skips.
+      const v = evalLiteral(resolver, owner.file, value);
+      const key = v === undefined ? undefined : JSON.stringify(v);
+      if (key !== undefined && seen.has(key)) continue;
+      if (key !== undefined) seen.add(key);
+    }
+    if (kind === 'keys') binders.push((target, into) => bindLiteral(target, name, owner.file, into));
+    else if (kind === 'items') binders.push((target, into) => (target.k === 'tuple' || target.k === 'list') && target.items.length === 2 && target.items[1].k === 'name' && bindLiteral(target.items[0], name, owner.file, into) && !!into.set(target.items[1].id, member));
+    else binders.push((target, into) => target.k === 'name' && !!into.set(target.id, member));
+  }
+  return binders;
+}
+
+/** The members a Python enum class's body declares: its public names assigned one value each, in order. */
+export function enumMemberAssignments(cls: ClassStmt): Array<{ name: string; value: Expr }> {
+  const out: Array<{ name: string; value: Expr }> = [];
+  for (const s of cls.body) {
+    if (s.k !== 'assign' || !s.value || s.targets.length !== 1 || s.targets[0].k !== 'name' || s.targets[0].id.startsWith('_')) continue;
+    out.push({ name: s.targets[0].id, value: s.value });
   }
   return out;
 }
@@ -649,11 +696,13 @@ function pythonRepr(v: Literal): string {
 }
 
 /** Whether a project class derives from Python's `enum` classes (`class AccountType(StrEnum)`), itself or through a base. */
-function isEnumClass(resolver: Resolver, owner: { file: string; cls: ClassStmt }, depth = 0): boolean {
+/** Whether a project class derives, through project classes, from Python's `enum.Enum` (or StrEnum, IntEnum, Flag...). */
+export function isEnumClass(resolver: Resolver, owner: { file: string; cls: ClassStmt }, depth = 0): boolean {
   if (depth > 8) return false;
   return owner.cls.bases.some((b) => {
     const v = resolver.resolve(owner.file, b);
-    return (v.t === 'ext' && /^enum\.\w*Enum$/.test(v.q)) || (v.t === 'class' && isEnumClass(resolver, { file: v.file, cls: v.cls }, depth + 1));
+    if (v.t === 'ext') return /^(enum|strenum|aenum)\./.test(v.q) || /(^|\.)(Enum|StrEnum|IntEnum|IntFlag|Flag)$/.test(v.q);
+    return v.t === 'class' && v.cls !== owner.cls && isEnumClass(resolver, { file: v.file, cls: v.cls }, depth + 1);
   });
 }
 

@@ -380,6 +380,9 @@ class Converter {
       case 'break_statement':
         out.push({ k: 'break', s: this.span(n) });
         return;
+      case 'raise_statement':
+        out.push({ k: 'raise', s: this.span(n) });
+        return;
       case 'return_statement': {
         const v = t.firstNamedChild(n);
         out.push({ k: 'return', value: v === NO_NODE ? undefined : this.expr(v), s: this.span(n) });

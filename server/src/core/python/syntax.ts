@@ -56,6 +56,8 @@ export type Stmt =
   | { k: 'from'; module: string; level: number; names: Array<{ name: string; asname?: string }>; s: Span }
   | { k: 'return'; value?: Expr; s: Span }
   | { k: 'continue'; s: Span }
+  /** A `raise` (what it raises is not read). */
+  | { k: 'raise'; s: Span }
   | { k: 'break'; s: Span };
 
 export interface Param { name: string; default?: Expr; star?: '*' | '**' }

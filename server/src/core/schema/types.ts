@@ -1,7 +1,7 @@
 import type { Expr, Stmt } from '../python/syntax';
 import { callsIn, keywordArg, returnedValue } from '../python/syntax';
 import { canonicalName, exprText, type Locals, type Resolver, type ClassStmt } from '../python/resolve';
-import { dictValueAt, evalLiteral, helperArguments, spreadArguments } from '../python/literals';
+import { dictValueAt, enumMemberAssignments, evalLiteral, helperArguments, isEnumClass, spreadArguments } from '../python/literals';
 import type { Scalar, ServerDefault, SqlType, TypeCheck } from './schema';
 import { libraryModuleName } from '../models/libraryModels';
 
@@ -270,29 +270,16 @@ function enumType(ctx: EvalContext, t: SqlType, call: Extract<Expr, { k: 'call' 
  * asked for and one cannot be known (`auto()`, a tuple a custom `__new__` unpacks), undefined for no enum.
  */
 export function enumMembers(resolver: Resolver, file: string, cls: ClassStmt, byValue: boolean): string[] | null | undefined {
-  if (!isPythonEnum(resolver, file, cls, 0)) return undefined;
+  if (!isEnumClass(resolver, { file, cls })) return undefined;
   const out: string[] = [];
-  for (const s of cls.body) {
-    if (s.k !== 'assign' || !s.value || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
-    const name = s.targets[0].id;
-    if (name.startsWith('_')) continue;
+  for (const { name, value } of enumMemberAssignments(cls)) {
     if (byValue) {
-      const v = evalLiteral(resolver, file, s.value);
+      const v = evalLiteral(resolver, file, value);
       if (v === undefined || v === null || Array.isArray(v)) return null;
       out.push(String(v));
     } else out.push(name);
   }
   return out;
-}
-
-/** Whether a project class derives, through project classes, from Python's `enum.Enum` (or StrEnum, IntEnum...). */
-function isPythonEnum(resolver: Resolver, file: string, cls: ClassStmt, depth: number): boolean {
-  if (depth > MAX_DEPTH) return false;
-  return cls.bases.some((b) => {
-    const v = resolver.resolve(file, b);
-    if (v.t === 'ext') return /^(enum|strenum|aenum)\./.test(v.q) || /(^|\.)(Enum|StrEnum|IntEnum|IntFlag|Flag)$/.test(v.q);
-    return v.t === 'class' && v.cls !== cls && isPythonEnum(resolver, v.file, v.cls, depth + 1);
-  });
 }
 
 /**
@@ -414,6 +401,29 @@ function dialectImpls(ctx: EvalContext, method: Extract<Stmt, { k: 'def' }>, imp
     if (type) out[dialect] = type;
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * How a type a TypeDecorator picks per dialect (`load_dialect_impl`) compares with another where the dialect is not
+ * known: 'differs' when it differs on every dialect, 'same' when on none, undefined when on some, or when what it picks
+ * on a dialect cannot be read.
+ */
+export function comparedOnEveryDialect(picked: SqlType, other: SqlType): 'differs' | 'same' | undefined {
+  const variants = picked.variants;
+  if (picked.family || !variants || DIALECTS.some((d) => !variants[d])) return undefined;
+  const differing = DIALECTS.filter((d) => typesDiffer(variants[d], other, { dialect: d })).length;
+  return differing === DIALECTS.length ? 'differs' : differing === 0 ? 'same' : undefined;
+}
+
+/** The types a TypeDecorator picks per dialect, as a message says them: "UUID() on postgresql, CHAR(32) elsewhere". */
+export function pickedTypesText(picked: SqlType): string | undefined {
+  const variants = picked.variants;
+  if (picked.family || !variants) return undefined;
+  const byText = new Map<string, string[]>();
+  for (const d of DIALECTS) if (variants[d]) byText.set(variants[d].text, [...(byText.get(variants[d].text) ?? []), d]);
+  if (byText.size === 1) return [...byText.keys()][0];
+  const [common] = [...byText].sort((a, b) => b[1].length - a[1].length)[0];
+  return [...byText].map(([text, dialects]) => (text === common ? `${text} elsewhere` : `${text} on ${dialects.join(', ')}`)).sort((a, b) => Number(a.endsWith('elsewhere')) - Number(b.endsWith('elsewhere'))).join(', ');
 }
 
 /** The arguments that Alembic compares when both sides give them. */
