@@ -875,6 +875,11 @@ def upgrade():
     const prefix = 'cls.__tablename__ = prefixed(getattr(cls, "__tablename__", None) or cls.__name__.lower())\n              super().__init_subclass__(**kwargs)';
     assert.deepEqual(await found(prefix, create('acme_useraccount', 'acme_items')), []);
     assert.deepEqual(await found(prefix, create('acme_useraccount', 'items')), ['extra-table items', 'missing-table acme_items']);
+    // A prefix only for classes that set one of their own (bitcart's plugins' TABLE_PREFIX), which these do not.
+    const optional = 'if hasattr(cls, "TABLE_PREFIX"):\n                  cls.__tablename__ = f"plugin_{cls.TABLE_PREFIX}_{cls.__tablename__}"\n              super().__init_subclass__(**kwargs)';
+    assert.deepEqual(await found(optional, create('items')), []);
+    const own = (await analysis(create('items'), { 'app/models.py': models(optional).replace('__tablename__ = "items"', '__tablename__ = "items"\n    TABLE_PREFIX = "shop"'), ...settings })).map((f) => `${f.code} ${f.table}`).sort();
+    assert.deepEqual(own, ['extra-table items', 'missing-table plugin_shop_items']);
     // DeclarativeBase maps the class inside super().__init_subclass__(): a name set after it comes too late.
     const late = 'super().__init_subclass__(**kwargs)\n              if hasattr(cls, "__tablename__"):\n                  cls.__tablename__ = prefixed(cls.__tablename__)';
     assert.deepEqual(await found(late, create('items')), []);

@@ -133,5 +133,10 @@ describe('config: a script_location that names no folder of the project', () => 
     // Its revisions are read: the model's table is missing from them, the revision's is extra.
     assert.deepEqual((await checked('migrations')).sort(), ['extra-table versions/a1_init.py 6', 'missing-table models.py 4']);
     assert.ok((await checked('db')).includes('missing-script-location alembic.ini 1'));
+    // Only a folder with its env.py in it is a script folder.
+    const noEnv = new Project(await testParser(), { packageName: 'migrations' });
+    noEnv.setFile('alembic.ini', '[alembic]\nscript_location = migrations\n');
+    noEnv.setFile('models.py', MODELS);
+    assert.ok(noEnv.analyze().findings.some((f) => f.code === 'missing-script-location'));
   });
 });

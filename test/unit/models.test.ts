@@ -507,8 +507,15 @@ describe('models -> schema', () => {
             title = sa.Column(sa.String(80))
         class Legacy(Base):
             __table__ = sa.Table("legacy", Base.metadata, sa.Column("id", sa.Integer, primary_key=True))
+        class Tagged(Base):
+            __table__ = tags
+        def _summary():
+            return sa.select(Post.id, Post.title).alias("post_summary")
+        class PostSummary(Base):
+            __table__ = _summary()
       `,
     });
+    // A class mapped to a Table of its module, or to a query (storyboard's StorySummary), makes no table of its own.
     assert.deepEqual([...tables.keys()].sort(), ['blog.posts', 'legacy', 'post_tags']);
     const posts = tables.get('blog.posts')!;
     assert.deepEqual(posts.indexes.map((i) => i.name).sort(), ['ix_custom', 'ix_posts_slug']);
@@ -599,6 +606,7 @@ describe('models -> schema', () => {
         from sqlalchemy.dialects.postgresql import ENUM
         from sqlalchemy.orm import declarative_base
         Base = declarative_base()
+        STATUSES = {"todo": "Todo", "merged": "Merged"}
         class Change(Enum):
             CREATE = "create"
             UPDATE = "update"
@@ -617,6 +625,7 @@ describe('models -> schema', () => {
             aliased = sa.Column(ENUM(*[m.value for m in Role.__members__.values()], name="aliased"))
             names = sa.Column(sa.Enum(*[n for n in Role.__members__], name="names"))
             pairs = sa.Column(sa.Enum(*[m.name for n, m in Role.__members__.items() if n != "VIEWER"], name="pairs"))
+            keyed = sa.Column(sa.Enum(*STATUSES.keys(), name="keyed"))
       `,
     });
     const values = (c: string): string[] | undefined => tables.get('item')!.columns.get(c)!.type!.enumValues;
@@ -625,6 +634,38 @@ describe('models -> schema', () => {
     assert.deepEqual(values('aliased'), ['reader', 'writer', 'reader'], '__members__ keeps it');
     assert.deepEqual(values('names'), ['READER', 'WRITER', 'VIEWER']);
     assert.deepEqual(values('pairs'), ['READER', 'WRITER']);
+    // A dict's keys (storyboard's `Enum(*TASK_STATUSES.keys())`).
+    assert.deepEqual(values('keyed'), ['todo', 'merged']);
+  });
+
+  it("reads an enum alias written as another member's name, and a member whose value iterates its own class, without looping (review)", async () => {
+    const tables = await modelTables({
+      'models.py': `
+        import enum
+        import sqlalchemy as sa
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class Priority(enum.Enum):
+            LOW = 1
+            MEDIUM = 2
+            DEFAULT = MEDIUM
+        class Role(enum.Enum):
+            READER = "reader"
+            ALL = [m.value for m in Role]
+        class Task(Base):
+            __tablename__ = "task"
+            id = sa.Column(sa.Integer, primary_key=True)
+            priority = sa.Column(sa.Enum(*[p.name for p in Priority], name="priority"))
+            named = sa.Column(sa.Enum(*[p.name for p in Priority.__members__.values()], name="named"))
+            role = sa.Column(sa.Enum(*[m.value for m in Role], name="role"))
+            called = sa.Column(sa.Enum(Role, name="called", values_callable=lambda e: [m.value for m in e]))
+      `,
+    });
+    const values = (c: string): string[] | undefined => tables.get('task')!.columns.get(c)!.type!.enumValues;
+    assert.deepEqual(values('priority'), ['LOW', 'MEDIUM']);
+    // An alias's member is the one it names, with that one's name.
+    assert.deepEqual(values('named'), ['LOW', 'MEDIUM', 'MEDIUM']);
+    assert.deepEqual([values('role'), values('called')], [undefined, undefined]);
   });
 
   it("reads a non-native Enum's length", async () => {

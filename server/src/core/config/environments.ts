@@ -229,9 +229,11 @@ function foldersOf(files: Iterable<string>): Set<string> {
  * with a `script_location`, `[tool.alembic]` in pyproject.toml, and any folder with an env.py beside a versions/ folder.
  * `rootName` is the checked folder's own name, which a config in it may use to name it from the folder above.
  */
-export function discoverEnvironments({ files, readText, rootName }: { files: string[]; readText: (file: string) => string | undefined; rootName?: string }): AlembicEnvironment[] {
+export function discoverEnvironments({ files, readText, rootName: checkedName }: { files: string[]; readText: (file: string) => string | undefined; rootName?: string }): AlembicEnvironment[] {
   const envs: AlembicEnvironment[] = [];
   const folders = foldersOf(files);
+  // The checked folder may be named from the folder above only where it is a script folder (its env.py in it).
+  const rootName = files.includes('env.py') ? checkedName : undefined;
   for (const file of files) {
     if (!file.endsWith('.ini')) continue;
     const text = readText(file);

@@ -1,6 +1,6 @@
 import { idList, loweredToNote, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, ServerDefault, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
-import { checkMentions, sameList, sameSet, tableKey } from '../schema/schema';
+import { checkMentions, foreignKeyDoubt, sameList, sameSet, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
 import { comparedOnEveryDialect, databaseEnumName, differentEnumTypes, pickedTypesText, sautilsStorageText, enumsAreVarchar, enumValuesDiffer, serverDefaultKey, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { parsePyString, pyStr } from '../render/python';
@@ -596,12 +596,14 @@ function diffIndexes(d: TableDiff, push: Push): void {
   // its own kind (on MySQL a unique constraint is a unique index; an unknown database may be MySQL).
   const kindsApart = d.dialect === 'postgresql' || d.dialect === 'sqlite';
   const otherKind = (cols: string[], uniques: UniqueDef[]): string => (kindsApart && coveredByUnique(cols, uniques) ? '; a unique constraint on these columns is no index to Alembic' : '');
+  // An index an op that may not run made (gns3-server's partial index on PostgreSQL alone) is not compared.
+  const inDoubt = (i: IndexDef): boolean => i.name !== undefined && !!mig.indexesInDoubt?.some((n) => sameDatabaseName(n, i.name!, d.dialect));
   for (const idx of modelIndexes) {
     if (paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     const twin = otherUniqueness(idx, mig.indexes);
     if (idx.unique && !twin && !kindsApart && coveredByUnique(idx.columns, mig.uniques)) continue;
     const mayHaveMade = (o: UncertainOp): boolean => o.kind === 'create_index' && (o.name === undefined || o.name === idx.name) && (o.columns === undefined || sameList(o.columns, idx.columns));
-    if (idx.conditional || unknownBefore(mig, idx.columns) || d.uncertain.some((o) => o.kind === '*' || mayHaveMade(o))) continue;
+    if (idx.conditional || inDoubt(idx) || unknownBefore(mig, idx.columns) || d.uncertain.some((o) => o.kind === '*' || mayHaveMade(o))) continue;
     // A missing column is the finding; an expression index is matched by its name alone (its SQL is not compared).
     if (idx.expressions ? idx.name === undefined || mig.indexes.some((m) => sameDatabaseName(m.name, idx.name, d.dialect)) : idx.columns.some((c) => !mig.columns.has(c))) continue;
     const { renamed, moved } = twin ? {} : counterpart(idx, mig.indexes);
@@ -614,7 +616,7 @@ function diffIndexes(d: TableDiff, push: Push): void {
     if (model.unreadConstraints || paired.has(idx) || (idx.name !== undefined && implicit.has(idx.name))) continue;
     // An index op the replay could not read (`DROP INDEX {name}` built at run time) may have dropped it; one that may
     // not run, made it.
-    if (d.uncertain.some((o) => (o.kind === 'drop_index' || o.kind === 'create_index') && o.name !== undefined && sameDatabaseName(o.name, idx.name, d.dialect))) continue;
+    if (d.uncertain.some((o) => o.kind === 'drop_index' && sameDatabaseName(o.name, idx.name, d.dialect)) || inDoubt(idx)) continue;
     if (idx.columns.length > 0 && idx.columns.every(searchVector)) continue;
     const twin = otherUniqueness(idx, modelIndexes);
     if (idx.unique && !twin && !kindsApart && coveredByUnique(idx.columns, model.uniques)) continue;
@@ -683,8 +685,10 @@ function fkActions(fk: ForeignKeyDef): string {
 function diffForeignKeys(d: TableDiff, push: Push): void {
   const { model, mig, headText } = d;
   const t = qualified(model);
+  // A key an op that may not run made (storyboard's, where the dialect supports ALTER) is not compared.
+  const inDoubt = (fk: ForeignKeyDef): boolean => !!mig.foreignKeysInDoubt?.includes(foreignKeyDoubt(fk.columns, [`${fk.refSchema ? `${fk.refSchema}.` : ''}${fk.refTable}.`]));
   for (const fk of model.foreignKeys) {
-    if (mig.foreignKeys.some((m) => fkMatches(fk, m, d.dialect))) continue;
+    if (mig.foreignKeys.some((m) => fkMatches(fk, m, d.dialect)) || inDoubt(fk)) continue;
     const other = sameKeyOtherActions(fk, mig.foreignKeys);
     // A table made outside the migrations may hold the key already; not where they made it with other actions (the
     // revision drops theirs, and must make the model's).
@@ -698,7 +702,7 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
   // drop only those that existed when it ran (the replay marks them).
   const redefined = d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*');
   for (const fk of mig.foreignKeys) {
-    if (model.foreignKeys.some((m) => fkMatches(m, fk, d.dialect)) || model.unreadForeignKeys || model.unreadConstraints || redefined || fk.maybeDropped) continue;
+    if (model.foreignKeys.some((m) => fkMatches(m, fk, d.dialect)) || model.unreadForeignKeys || model.unreadConstraints || redefined || fk.maybeDropped || inDoubt(fk)) continue;
     if (fk.columns.some((c) => !model.columns.has(c))) continue;
     const other = sameKeyOtherActions(fk, model.foreignKeys);
     const declared = other ? `declares it with ${fkActions(other)}` : 'does not declare it';

@@ -1,7 +1,7 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { columnIndexName, conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
-import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type IndexDef, type Schema, type SourceRef, type SqlType, type TableDef, type UniqueDef } from '../schema/schema';
+import { checkMentions, DEFAULT_POSTGRES_SCHEMA, foreignKeyDoubt, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type IndexDef, type Schema, type SourceRef, type SqlType, type TableDef, type UniqueDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { databaseEnumName, enumValuesDiffer, spatialIndexName, typesDiffer } from '../schema/types';
@@ -359,7 +359,8 @@ class SchemaReplay {
   /** The notes that an op that may not run leaves something of a table uncompared (see `reportUndecided`). */
   private readonly undecidedNotes = new Set<Finding>();
   /** The indexes ops that may not run made, by op and table, with the note that names them. */
-  private readonly indexesInDoubt = new Map<string, { names: string[]; note: Finding | undefined }>();
+  /** The notes on what ops that may not run made (see `onlyItMadeInDoubt`), with what each names. */
+  private readonly doubtNotes = new Map<Finding, { table: TableDef; at: string; prefix: string; kind: 'index' | 'foreign key'; keys: string[] }>();
   /**
    * Named foreign keys ops that may not run dropped from a table whose constraints were trusted until then, one after
    * another in one arm, with the first one's note: creates of the very same keys next undo them (`made` counts those).
@@ -471,6 +472,17 @@ class SchemaReplay {
       if (table) table.existenceUncertain = true;
     }
     if (this.baseline.length > 0) this.findings.push(baselineFinding(this.baseline.map((b) => b.table), this.baseline[0].step.op.origin));
+    // The notes on what is in doubt name what still is at head, on a table still there (not one made anew).
+    const atHead = new Set(this.schema.values());
+    for (const [note, { table, prefix, kind, keys }] of this.doubtNotes) {
+      const left = atHead.has(table) ? keys.filter((k) => (kind === 'index' ? table.indexesInDoubt : table.foreignKeysInDoubt)?.includes(k)) : [];
+      if (left.length > 0) {
+        note.message = `${prefix}; ${madeNotCompared(kind, left, table)}.`;
+        continue;
+      }
+      this.undecidedNotes.delete(note);
+      removeWhere(this.findings, (f) => f === note);
+    }
     return { schema: this.schema, findings: this.findings.filter((f) => !this.mootAtHead(f)), uncertainOps: this.uncertainOps, baseline: this.baseline, gone: this.gone, database: this.database() };
   }
 
@@ -557,6 +569,7 @@ class SchemaReplay {
         const table = this.existing(op.table, op);
         if (!table || !op.index) return;
         const { name } = op.index;
+        if (name !== undefined) this.settleIndex(table, name);
         // One a drop by a name read at run time may have dropped (aiida drops every index the inspector lists): made
         // again, as the revision expects.
         const unseen = (o: UncertainOp): boolean => o.kind === 'drop_index' && o.table === table.name && o.name === name;
@@ -1076,6 +1089,12 @@ class SchemaReplay {
     }
   }
 
+  /** An index a sure op makes or drops is no longer in doubt, whatever an op that may not run did to it before. */
+  private settleIndex(table: TableDef, name: string): void {
+    if (this.uncertain || this.guarded || !table.indexesInDoubt?.includes(name)) return;
+    table.indexesInDoubt = table.indexesInDoubt.filter((n) => n !== name);
+  }
+
   private dropIndex(op: Extract<MigrationOp, { kind: 'drop_index' }>): void {
     const name = op.name;
     if (!op.table) {
@@ -1090,6 +1109,7 @@ class SchemaReplay {
     }
     const table = this.existing(op.table, op, { ifExists: op.ifExists });
     if (!table) return;
+    if (name !== undefined) this.settleIndex(table, name);
     if (name === undefined) {
       // A name read at run time (mlflow's, from the inspector): any index the table has now may be the one dropped,
       // none made later.
@@ -1493,6 +1513,31 @@ class SchemaReplay {
   }
 
   /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
+  /**
+   * An index of a known name, or a foreign key of known columns and table, made by an op that may not run (gns3-server's
+   * partial unique index on PostgreSQL alone, storyboard's keys where the dialect supports ALTER): only it is in doubt,
+   * not the table's other indexes and constraints. One note names what one op makes of a table (ironic's loop over its
+   * index names), said again at the end with what is still in doubt; once where both arms make it (dify's index,
+   * CONCURRENTLY on PostgreSQL alone). False for any other op.
+   */
+  private onlyItMadeInDoubt(table: TableDef, op: MigrationOp): boolean {
+    if (op.unresolved.length > 0 || table.uncertain || table.uncertainConstraints) return false;
+    const made = op.kind === 'create_index' && op.index?.name !== undefined ? { kind: 'index' as const, key: op.index.name } : op.kind === 'create_foreign_key' && op.constraint?.kind === 'foreign' && !op.reflected ? { kind: 'foreign key' as const, key: foreignKeyDoubt(op.constraint.columns, op.constraint.refs) } : undefined;
+    if (!made) return false;
+    const field = made.kind === 'index' ? 'indexesInDoubt' : 'foreignKeysInDoubt';
+    if (table[field]?.includes(made.key)) return true;
+    table[field] = [...(table[field] ?? []), made.key];
+    const at = `${op.origin.file}\0${op.origin.span.join(',')}`;
+    const earlier = [...this.doubtNotes.values()].find((n) => n.table === table && n.at === at && n.kind === made.kind);
+    if (earlier) earlier.keys.push(made.key);
+    else {
+      const prefix = `${label(op)}: ${this.onlySome()}`;
+      const note = this.reportUndecided(`${prefix}; ${madeNotCompared(made.kind, [made.key], table)}.`, table.name);
+      if (note) this.doubtNotes.set(note, { table, at, prefix, kind: made.kind, keys: [made.key] });
+    }
+    return true;
+  }
+
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
     // Anything but a rename in doubt of the same block (the same arm, the same `try:`) that happens to a table away
@@ -1509,23 +1554,9 @@ class SchemaReplay {
       // An index dropped IF EXISTS that no table has here: run or not, the op does nothing (dstack's retry-safe drops).
       return;
     }
+    if (this.uncertain && this.onlyItMadeInDoubt(table, op)) return;
     // The primary key dropped by a name read at run time (neutron's `inspector.get_pk_constraint(t)["name"]`): a table
     // has one, so only its keys are in doubt, as for a name that is known.
-    if (this.uncertain && op.kind === 'create_index' && op.unresolved.length === 0 && op.index?.name !== undefined && !table.uncertain && !table.uncertainConstraints) {
-      // An index of a known name made where a test cannot be decided (gns3-server's partial unique index, made on
-      // PostgreSQL alone): only that index is in doubt, not the table's others.
-      const name = op.index.name;
-      const said = this.uncertainOps.some((o) => o.kind === 'create_index' && o.table === table.name && o.name === name);
-      this.uncertainOps.push({ kind: 'create_index', revision: this.revision, origin: op.origin, table: table.name, name });
-      // Said once, where both arms make it (dify's, CONCURRENTLY on PostgreSQL alone, partial there); in one note for
-      // the indexes one op makes of a table (ironic's loop over its index names).
-      const key = `${op.origin.file}\0${op.origin.span.join(',')}\0${table.name}`;
-      const earlier = said ? undefined : this.indexesInDoubt.get(key);
-      if (earlier) earlier.names.push(name);
-      if (earlier?.note) earlier.note.message = `${label(op)}: ${this.onlySome()}; indexes ${quotedList(earlier.names)} of table "${qualified(table)}" are not compared.`;
-      else if (!said) this.indexesInDoubt.set(key, { names: [name], note: this.reportUndecided(`${label(op)}: ${this.onlySome()}; index "${name}" of table "${qualified(table)}" is not compared.`, table.name) });
-      return;
-    }
     const primaryKeyByAnyName = op.kind === 'drop_constraint' && op.type === 'primary' && op.unresolved.every(constraintNameOnly);
     if (this.uncertain && (op.unresolved.length === 0 || primaryKeyByAnyName) && touchesOnlyIndexesOrConstraints(op)) {
       // Said once per table: otherwise its indexes and constraints would drop out of the comparison without a word.
@@ -2081,10 +2112,13 @@ function plainIndexesStayKnown(table: TableDef, op: MigrationOp): boolean {
   return onConstraints && (!table.uncertainConstraints || !!table.plainIndexesKnown);
 }
 
-/** Names quoted for a message, the first eight and how many more. */
-function quotedList(names: readonly string[]): string {
-  return idList(names.map((n) => `"${n}"`));
+/** What a note says is not compared of the indexes (by name) or foreign keys (see `foreignKeyDoubt`) an op that may not run made. */
+function madeNotCompared(kind: 'index' | 'foreign key', keys: readonly string[], table: TableDef): string {
+  const listed = idList(kind === 'index' ? keys.map((n) => `"${n}"`) : keys);
+  const what = kind === 'index' ? (keys.length === 1 ? 'index' : 'indexes') : keys.length === 1 ? 'foreign key' : 'foreign keys';
+  return `${what} ${listed} of table "${qualified(table)}" ${keys.length === 1 ? 'is' : 'are'} not compared`;
 }
+
 
 /** What `op`, put in doubt, leaves out of the comparison of a table: its constraints, and its indexes unless the op changes only constraints. */
 function notCompared(table: TableDef, op: MigrationOp): string {

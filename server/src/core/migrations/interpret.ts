@@ -186,6 +186,8 @@ class Frame {
 interface Flags {
   uncertain: boolean;
   guarded: boolean;
+  /** A context manager of the project's around the block may catch what it raises (a `try:` is `guarded`). */
+  catches?: boolean;
   when?: RunsWhen[];
   /** The dialects the block runs on, where only arms that each dialect decides restrict them; all when undefined and not uncertain, unknown when undefined and uncertain. */
   dialects?: readonly string[];
@@ -323,8 +325,11 @@ class Interpreter {
           break;
         case 'with': {
           let batches = 0;
+          let inner = current;
           const exits: Array<{ call: Expr; after: Stmt[]; inner: Frame }> = [];
           for (const item of s.items) {
+            // `contextlib.suppress(...)` swallows what the block raises, as a `try:` does.
+            if (item.ctx.k === 'call' && this.resolver.externalName(frame.file, item.ctx.fn, frame.locals) === 'contextlib.suppress') inner = { ...inner, guarded: true };
             const batch = item.ctx.k === 'call' ? this.batchOf(item.ctx, frame) : undefined;
             if (batch) batches++;
             if (batch?.rebuild) this.record(batch.rebuild, current);
@@ -334,12 +339,13 @@ class Interpreter {
               // Its ops are placed at the `with` of the revision's that calls it, as a helper's are.
               this.walkCalled(item.ctx, frame, manager.before, manager.inner, current);
               exits.push({ ...manager, call: item.ctx });
+              inner = { ...inner, catches: true };
             }
             if (item.as) frame.set(item.as, batch ? { kind: 'batch', target: batch } : this.varFor(item.ctx, frame));
           }
           // A batch's ops run when the block ends: a test inside it reads the database as it was before them.
           for (let i = 0; i < batches; i++) this.batchStarts.push(this.steps.length);
-          flow = this.walk(s.body, frame, current);
+          flow = this.walk(s.body, frame, inner);
           this.batchStarts.length -= batches;
           for (const { call, after, inner } of exits.reverse()) this.walkCalled(call, frame, after, inner, current);
           break;
@@ -679,8 +685,9 @@ class Interpreter {
     if (onKey !== 'not a key test') return onKey;
     // An arm that raises stops the upgrade there (endurain's `else: raise Exception(f"Unsupported database dialect")`):
     // where the test is not decided, the migration runs to its end only through the other arm, which is taken alone.
-    // Not where a `try:` may catch what it raises (nor under a test on the database, whose arms are read as guarded).
-    const raising = flags.guarded ? undefined : raisingArm(s);
+    // Not where a `try:`, `contextlib.suppress` or a context manager of the project's may catch what it raises (nor under
+    // a test on the database, whose arms are read as guarded).
+    const raising = flags.guarded || flags.catches ? undefined : raisingArm(s);
     const onDatabase = this.testOnDatabase(s.test, frame);
     if (onDatabase && raising) return this.walk(raising === 'body' ? s.orelse : s.body, frame, flags);
     if (onDatabase) return this.branchOnDatabase(s, onDatabase, frame, flags);
@@ -1913,6 +1920,12 @@ class Interpreter {
         const values = e.values.map((v) => this.decideDialect(v, frame, depth + 1, dialect));
         if (values.some((v) => v === undefined)) return undefined;
         return e.op === 'and' ? values.every(Boolean) : values.some(Boolean);
+      }
+      case 'attr': {
+        // `dialect.supports_alter` (storyboard, around its foreign keys): false on SQLite alone.
+        const owner = e.obj.k === 'name' ? frame.vars.get(e.obj.id) : undefined;
+        const ofDialect = isDialectObject(e.obj) || (e.obj.k === 'name' && e.obj.id === 'dialect') || (owner?.kind === 'value' && !!owner.source && isDialectObject(owner.source.e));
+        return e.name === 'supports_alter' && ofDialect && dialect !== undefined ? dialect !== 'sqlite' : undefined;
       }
       case 'call': {
         // `bind and bind.engine.name == "postgresql"`, `bind` being `op.get_bind()`: a connection, always true.

@@ -47,8 +47,12 @@ const SCHEMA_CHANGE_WORD = /\b(?:create|alter|drop|rename)\b/i;
 /** SQLite's `PRAGMA legacy_alter_table = ON`, alone in the text. */
 const LEGACY_ALTER_TABLE = /^\s*PRAGMA\s+legacy_alter_table\s*=\s*['"]?(on|off|1|0|true|false|yes|no)['"]?\s*;?\s*$/i;
 
-/** MySQL's own way to add an index in ALTER TABLE, which no other grammar has. */
-const MYSQL_ADD_INDEX = /\bADD\s+(?:(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?(?:INDEX|KEY)\b/i;
+/**
+ * MySQL's own way to add an index in ALTER TABLE, which no other grammar has; FULLTEXT and SPATIAL, which MySQL
+ * reserves, without INDEX or KEY too where columns follow (storyboard's `ADD FULLTEXT projects_fti (name, description)`,
+ * which PostgreSQL would read as a column "fulltext" of a type with modifiers).
+ */
+const MYSQL_ADD_INDEX = /\bADD\s+(?:(?:(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?(?:INDEX|KEY)\b|(?:FULLTEXT|SPATIAL)\s+(?:[A-Za-z_`]\w*`?\s*)?\(\s*[A-Za-z_`])/i;
 
 type Grammar = 'postgres' | 'mysql' | 'sqlite';
 

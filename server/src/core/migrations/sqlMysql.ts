@@ -153,7 +153,8 @@ class MysqlStatementReader {
     const kind = String(d.constraint_type ?? '').toLowerCase();
     const indexName = typeof d.index === 'string' ? d.index : d.index?.name;
     const name: string | undefined = d.constraint ?? indexName ?? undefined;
-    if (d.resource === 'index') return d.keyword === 'fulltext' || d.keyword === 'spatial' ? undefined : { kind: 'index', name: indexName, columns, unique: false };
+    // `ADD FULLTEXT [INDEX|KEY] name (...)`, `ADD SPATIAL ...`: an index of those columns, INDEX or KEY written or not.
+    if (d.resource === 'index') return { kind: 'index', name: indexName, columns, unique: false };
     if (kind === 'primary key') return { kind: 'primary', name, columns };
     if (kind.startsWith('unique')) return { kind: 'unique', name, columns };
     if (kind === 'foreign key') {

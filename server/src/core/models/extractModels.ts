@@ -339,6 +339,10 @@ class ModelReader {
       }
       return null;
     }
+    // Mapped to another object (a Table named elsewhere, which is read as such; storyboard's `__table__ =
+    // _story_build_summary_query()`, a SELECT's alias): the class makes no table of its own, whatever its
+    // `__tablename__` would say.
+    if (tableExpr) return null;
 
     const ownName = this.graph.ownAttribute(ref, '__tablename__');
     const parentPlan = mappedParent ? this.planFor(mappedParent) : null;
@@ -487,7 +491,12 @@ class ModelReader {
     const hook = this.graph.subclassHook(ref);
     if (!hook) return undefined;
     const start = { ...before, mapsAtSuper: this.graph.mapsInInitSubclass(hook.owner) };
-    const after = tableNameAfterSubclassHook(this.resolver, hook.owner.file, hook.def, { name: ref.cls.name, hasInheritedTable: false, ref }, start);
+    const classes = [ref, ...this.graph.ancestors(ref)];
+    const hasAttribute = (name: string): boolean | undefined => {
+      const defines = (c: ClassRef): boolean => c.cls.body.some((s) => ((s.k === 'def' || s.k === 'class') && s.name === name) || (s.k === 'assign' && s.targets.some((t) => t.k === 'name' && t.id === name)));
+      return classes.some(defines) ? true : classes.some((c) => this.graph.hasOpaqueBase(c)) ? undefined : false;
+    };
+    const after = tableNameAfterSubclassHook(this.resolver, hook.owner.file, hook.def, { name: ref.cls.name, hasInheritedTable: false, ref, hasAttribute }, start);
     if (after) return after.name !== before.name ? after.name : undefined;
     this.noteUnnamed(`model ${ref.cls.name}`, { file: ref.file, span: ref.cls.nameSpan }, `The __init_subclass__ of ${hook.owner.cls.name} sets the table name of model ${ref.cls.name} in a way that cannot be evaluated statically; its columns are not checked.`);
     return null;

@@ -23,6 +23,8 @@ export interface NamedClass {
   hasInheritedTable: boolean;
   /** The class itself, whose attributes and class methods (or its bases') the function may read; none in tests. */
   ref?: { file: string; cls: ClassStmt };
+  /** Whether the class has a public attribute of a name (its own or a base's), undefined when a base is not read. */
+  hasAttribute?: (name: string) => boolean | undefined;
 }
 
 /**
@@ -61,6 +63,9 @@ export function tableNameAfterSubclassHook(resolver: Resolver, file: string, fn:
   const ran = new NameEvaluator(resolver, cls, hook).hookBody(file, fn.body, new Map([[clsParam, { cls: cls.name }]]));
   return ran ? { name: hook.name } : undefined;
 }
+
+/** The public attributes SQLAlchemy's declarative bases and Flask-SQLAlchemy's Model give every class. */
+const BASE_ATTRIBUTES = new Set(['metadata', 'registry', 'query', 'query_class']);
 
 /** A value the evaluator knows: text, a list of texts, a truth value, None, the class named, or a function. */
 type Val = string | string[] | boolean | null | { cls: string } | { fn: { file: string; def: DefStmt } } | { match: string[] } | undefined;
@@ -296,6 +301,12 @@ class NameEvaluator {
       // `hasattr(cls, "__tablename__")`, `getattr(cls, "__tablename__", None)` in an `__init_subclass__`.
       if (e.fn.id === 'hasattr') return this.hook.name !== undefined;
       return this.hook.name ?? (e.args.length === 3 ? this.value(file, e.args[2], env, depth) : undefined);
+    }
+    if (this.hook && e.fn.k === 'name' && e.fn.id === 'hasattr' && e.args.length === 2 && isClass(this.value(file, e.args[0], env, depth))) {
+      // bitcart's `if hasattr(cls, "TABLE_PREFIX"):`, an attribute the project's classes set or not; not one of the
+      // names SQLAlchemy's bases give every class.
+      const name = this.value(file, e.args[1], env, depth);
+      return typeof name === 'string' && !name.startsWith('_') && !BASE_ATTRIBUTES.has(name) ? this.named.hasAttribute?.(name) : undefined;
     }
     const target = this.resolver.resolve(file, e.fn);
     if (target.t === 'ext' && canonicalName(target.q) === 'sa.has_inherited_table' && e.args.length === 1) {

@@ -238,6 +238,8 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
         if (typeof v === 'string') return [...v];
         return Array.isArray(v) ? [...v] : undefined;
       }
+      // `STATUSES.keys()` of a dict written out: its keys (storyboard's `Enum(*TASK_STATUSES.keys())`).
+      if (e.fn.k === 'attr' && e.fn.name === 'keys' && e.args.length === 0 && e.kw.length === 0) return dictKeysOf(resolver, file, e, locals);
       // `op.f("ix_name")`, `sa.text("...")` and `"x".lower()` keep a literal value.
       if (e.fn.k === 'attr' && (e.fn.name === 'f' || e.fn.name === 'text' || e.fn.name === 'literal_column') && e.args.length === 1) {
         return again(e.args[0]);
@@ -350,23 +352,51 @@ function enumIteration(resolver: Resolver, file: string, iter: Expr, locals: Loc
   const base = viewed?.k === 'attr' && viewed.obj.k === 'attr' ? viewed.obj.obj : inner.k === 'attr' && inner.name === '__members__' ? inner.obj : inner;
   if (kind !== 'keys' && kind !== 'values' && kind !== 'items' && kind !== 'members') return undefined;
   const owner = resolver.resolve(file, base, locals);
-  if (owner.t !== 'class' || !isEnumClass(resolver, owner)) return undefined;
-  const seen = new Set<string>();
-  const binders: ItemBinder[] = [];
-  for (const { name, value } of enumMemberAssignments(owner.cls)) {
-    const member: Value = { t: 'member', owner: { file: owner.file, cls: owner.cls }, name };
-    if (kind === 'members') {
-      // A second name for a value already given is an alias, which iterating the class skips.
-      const v = evalLiteral(resolver, owner.file, value);
-      const key = v === undefined ? undefined : JSON.stringify(v);
-      if (key !== undefined && seen.has(key)) continue;
-      if (key !== undefined) seen.add(key);
+  // A class iterated while its members' values are worked out (`ALL = [m.value for m in Role]` in Role's own body).
+  if (owner.t !== 'class' || !isEnumClass(resolver, owner) || iterating.has(owner.cls)) return undefined;
+  iterating.add(owner.cls);
+  try {
+    const members = enumMemberAssignments(owner.cls);
+    const canonical = canonicalMembers(resolver, owner.file, members);
+    const binders: ItemBinder[] = [];
+    for (const { name } of members) {
+      // An alias (a second name for a value already given) is the member it names: iterating the class skips it.
+      const first = canonical.get(name) ?? name;
+      if (kind === 'members' && first !== name) continue;
+      const member: Value = { t: 'member', owner: { file: owner.file, cls: owner.cls }, name: first };
+      if (kind === 'keys') binders.push((target, into) => bindLiteral(target, name, owner.file, into));
+      else if (kind === 'items') binders.push((target, into) => (target.k === 'tuple' || target.k === 'list') && target.items.length === 2 && target.items[1].k === 'name' && bindLiteral(target.items[0], name, owner.file, into) && !!into.set(target.items[1].id, member));
+      else binders.push((target, into) => target.k === 'name' && !!into.set(target.id, member));
     }
-    if (kind === 'keys') binders.push((target, into) => bindLiteral(target, name, owner.file, into));
-    else if (kind === 'items') binders.push((target, into) => (target.k === 'tuple' || target.k === 'list') && target.items.length === 2 && target.items[1].k === 'name' && bindLiteral(target.items[0], name, owner.file, into) && !!into.set(target.items[1].id, member));
-    else binders.push((target, into) => target.k === 'name' && !!into.set(target.id, member));
+    return binders;
+  } finally {
+    iterating.delete(owner.cls);
   }
-  return binders;
+}
+
+/** The enum classes being iterated (see `enumIteration`). */
+const iterating = new Set<ClassStmt>();
+
+/**
+ * Each alias among an enum's members, with the member it stands for: one whose value is another member's name
+ * (`DEFAULT = MEDIUM`), or a value an earlier member has.
+ */
+function canonicalMembers(resolver: Resolver, file: string, members: Array<{ name: string; value: Expr }>): Map<string, string> {
+  const out = new Map<string, string>();
+  const byValue = new Map<string, string>();
+  for (const { name, value } of members) {
+    const named = value.k === 'name' ? members.find((m) => m.name === value.id && m.name !== name) : undefined;
+    if (named) {
+      out.set(name, out.get(named.name) ?? named.name);
+      continue;
+    }
+    const v = evalLiteral(resolver, file, value);
+    const key = v === undefined ? undefined : JSON.stringify(v);
+    const earlier = key === undefined ? undefined : byValue.get(key);
+    if (earlier !== undefined) out.set(name, earlier);
+    else if (key !== undefined) byValue.set(key, name);
+  }
+  return out;
 }
 
 /** The members a Python enum class's body declares: its public names assigned one value each, in order. */

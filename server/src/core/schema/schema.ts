@@ -315,6 +315,10 @@ export interface TableDef {
    * plain indexes, which no constraint op can make or drop, are still compared.
    */
   plainIndexesKnown?: boolean;
+  /** Indexes (by name) an op that may not run made: those alone of its indexes are not compared. */
+  indexesInDoubt?: string[];
+  /** Foreign keys an op that may not run made, as "(a, b) -> table": those alone of its keys are not compared. */
+  foreignKeysInDoubt?: string[];
   history?: HistoryEntry[];
 }
 
@@ -348,4 +352,13 @@ export function setPrimaryKey(table: TableDef, columns: string[], name?: string,
       if (!keepNullability) column.nullable = column.declaredNullable === true;
     }
   }
+}
+
+/**
+ * A foreign key as a note names it and the diff knows one in doubt: "(board_id) -> boards", from its columns and its
+ * targets written "table.column" (a schema before the table).
+ */
+export function foreignKeyDoubt(columns: readonly string[], refs: readonly string[]): string {
+  const target = refs[0] ?? '';
+  return `(${columns.join(', ')}) -> ${target.slice(0, Math.max(0, target.lastIndexOf('.'))) || target}`;
 }
