@@ -67,6 +67,18 @@ describe('migrations: revision metadata', () => {
     assert.deepEqual(extractRevision({ resolver, file: 'v/c.py' })!.downRevisions, ['']);
   });
 
+  it("says a depends_on set in a try: block that an import may stop is uncertain, and reports a missing one as a note (invenio-accounts)", async () => {
+    const files = {
+      'v/b.py': 'ids = []\ntry:\n    import invenio_communities\n    ids += ["cm1"]\nexcept ImportError:\n    pass\nrevision = "b"\ndown_revision = "a"\ndepends_on = ids\n',
+      'v/a.py': 'revision = "a"\ndown_revision = None\ndepends_on = ["zz"]\n',
+    };
+    const resolver = await project(files);
+    const [a, b] = ['v/a.py', 'v/b.py'].map((f) => extractRevision({ resolver, file: f })!);
+    assert.deepEqual([b.dependsOn, b.dependsOnInTry, a.dependsOnInTry], [['cm1'], true, undefined]);
+    const g = buildRevisionGraph([a, b]);
+    assert.deepEqual(withCode(g.problems, 'missing-down-revision').map((f) => [f.file, f.severity]), [['v/a.py', 'error'], ['v/b.py', 'information']]);
+  });
+
   it('recognises revisions by their code, not their name or folder', async () => {
     const files = {
       'anything/x.py': 'revision = "x1"\ndown_revision = "x0"\n',

@@ -1029,6 +1029,23 @@ describe('migrations: what cannot be evaluated', () => {
     assert.equal(table(r, 'activities').uncertainConstraints, true);
   });
 
+  it("leaves only the primary key uncompared when one is made of columns that cannot be read, until one is made surely (cloudkitty)", async () => {
+    const files = (extra: string): Record<string, string> => ({
+      'v/a.py': rev('a', null, `
+        op.create_table("mappings", sa.Column("id", sa.Integer(), nullable=False), sa.Column("value", sa.String(40)), sa.UniqueConstraint("value", name="uniq_value"))
+      `),
+      'v/b.py': rev('b', 'a', `
+        op.create_primary_key("pk_mappings", "mappings", key_columns())
+        op.drop_constraint("uniq_value", "mappings", type_="unique")${extra}
+      `, 'from x import key_columns'),
+    });
+    const r = await replay(files(''));
+    assert.deepEqual(r.findings.map((f) => f.message), ['op.create_primary_key: could not evaluate the columns `key_columns()` statically; the primary key of table "mappings" is not compared.']);
+    assert.deepEqual([table(r, 'mappings').primaryKeyUnread, table(r, 'mappings').uncertainConstraints, table(r, 'mappings').uniques], [true, undefined, []]);
+    const remade = await replay(files('\n        op.drop_constraint("pk_mappings", "mappings", type_="primary")\n        op.create_primary_key("pk_mappings", "mappings", ["id"])'));
+    assert.deepEqual([remade.findings.length, table(remade, 'mappings').primaryKeyUnread, table(remade, 'mappings').primaryKey], [1, undefined, ['id']]);
+  });
+
   it('does not report a missing column that an unresolved op on an unknown table may have added', async () => {
     const r = await replay({
       'v/a.py': rev('a', null, USERS),

@@ -453,7 +453,7 @@ function diffTable(d: TableDiff): void {
   // could not be read at all, when a key column of the model is missing from the table (renamed to it unseen).
   const keyRenamed = d.uncertain.some((o) => (o.kind === 'alter_column' && o.name !== undefined && o.column !== undefined && mig.primaryKey.includes(o.column)) || (o.kind === '*' && model.primaryKey.some((c) => !mig.columns.has(c))));
   // knowledge-repo's assoc_post_author: a key the model declares and the migrations never make is a difference too.
-  if (!mig.partial && !keyRenamed && model.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
+  if (!mig.partial && !keyRenamed && !mig.primaryKeyUnread && model.primaryKey.length > 0 && !sameSet(model.primaryKey, mig.primaryKey)) {
     const theirs = mig.primaryKey.length > 0 ? `the migrations have (${mig.primaryKey.join(', ')})` : 'the migrations make none';
     push({ kind: 'primary-key', model, migration: mig }, 'primary-key-mismatch', model.origin, `Primary key of "${t}" differs: the model has (${model.primaryKey.join(', ')}), ${theirs} (${headText}); Alembic's autogenerate does not compare primary keys, so \`alembic check\` passes over it.`, undefined, { origin: mig.origin, message: 'created here' });
   }

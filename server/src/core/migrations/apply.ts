@@ -595,6 +595,8 @@ class SchemaReplay {
         const table = this.existing(op.table, op);
         if (table && op.kind === 'create_foreign_key' && op.reflected) return this.remakeReflectedKeys(table, op.reflected, op.origin);
         if (!table || !op.constraint) return;
+        // A key of known columns made surely is known again.
+        if (op.kind === 'create_primary_key' && !this.uncertain && !this.guarded) delete table.primaryKeyUnread;
         if ((op.constraint.kind === 'unique' || op.constraint.kind === 'primary') && op.constraint.usingIndex !== undefined) return this.constraintFromIndex(table, op.constraint, op.constraint.usingIndex, op);
         const { name } = op.constraint;
         const same = name !== undefined && op.constraint.kind !== 'primary' ? [...table.uniques, ...table.foreignKeys, ...table.checks].find((c) => c.name === name) : undefined;
@@ -1206,6 +1208,12 @@ class SchemaReplay {
     // Inspector's `get_pk_constraint()`).
     const anyPrimaryKey = op.name === undefined && op.type === 'primary';
     if (!table) return;
+    if (op.type === 'primary' && table.primaryKeyUnread) {
+      // The key made of columns that could not be read, whatever its name: dropped, it is known again (none).
+      setPrimaryKey(table, []);
+      delete table.primaryKeyUnread;
+      return;
+    }
     // A name read at run time (endurain's loop over the Inspector's unique constraints) may be any constraint's.
     if (op.name === undefined && !anyPrimaryKey) return this.untrustConstraints(table, op);
     const name = op.primaryKey || anyPrimaryKey ? (table.primaryKeyName ?? op.name ?? table.primaryKeyDatabaseName ?? '') : this.droppedName(op, table);
@@ -1544,6 +1552,11 @@ class SchemaReplay {
     // from home on a round trip spoils the trip: renames under two tests may run one without the other.
     const trip = this.roundTrips.get(table);
     if (trip && (op.kind !== 'rename_table' || !(this.uncertain || this.guarded) || this.step.branch !== trip.branch)) this.roundTrips.delete(table);
+    if (op.unresolved.length > 0 && !this.uncertain && op.kind === 'create_primary_key' && op.table?.name !== undefined) {
+      // A primary key of columns that cannot be read (cloudkitty's, through a helper's `*args`): it alone is in doubt.
+      table.primaryKeyUnread = true;
+      return;
+    }
     if (op.unresolved.length > 0 && !this.uncertain && touchesOnlyIndexesOrConstraints(op)) {
       // An index whose columns cannot be read (the op is reported as unresolved): the table's columns are still known.
       // A drop of an index whose name is not known puts only the indexes there now in doubt (dropIndex says which).
@@ -1835,6 +1848,7 @@ class SchemaReplay {
     if (op.kind === 'alter_enum' && op.enumName !== undefined) return `; the values of enum type "${op.enumName}" are not compared`;
     if (op.kind === 'alter_column' && op.table?.name === undefined && !this.uncertain) return alteredUnknown(op);
     if (dropsUnknownIndex(op) && op.table?.name !== undefined && !this.uncertain) return `; the indexes of table "${qualified(op.table)}" made before it are not reported as extra`;
+    if (op.kind === 'create_primary_key' && op.table?.name !== undefined && !this.uncertain) return `; the primary key of table "${qualified(op.table)}" is not compared`;
     if (op.kind === 'drop_constraint' && op.name === undefined && op.type !== 'primary' && !op.reflected && !this.uncertain) {
       const table = this.schema.get(refKey(op.table) ?? '');
       return table && !table.uncertain && !table.uncertainConstraints ? `; ${notCompared(table, op)}` : '';

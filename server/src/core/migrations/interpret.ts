@@ -1,4 +1,4 @@
-import { callsIn, contextManagerParts, innerBlocks, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
+import { callsIn, contextManagerParts, innerBlocks, namesUsedIn, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope, type ReflectedField } from './ops';
@@ -2342,11 +2342,6 @@ function returnsAtEnd(body: Stmt[]): boolean {
 /** Whether a loop's block has a `break` of its own (not one of a loop inside it). */
 function breaksOut(body: Stmt[]): boolean {
   return body.some((s) => s.k === 'break' || ((s.k === 'if' || s.k === 'with' || s.k === 'try') && innerBlocks(s).some(breaksOut)));
-}
-
-/** Every name an expression reads. */
-function namesUsedIn(e: Expr): string[] {
-  return e.k === 'name' ? [e.id] : subExprs(e).flatMap(namesUsedIn);
 }
 
 function namesIn(target: Expr): string[] {

@@ -1,4 +1,4 @@
-import type { Span, Stmt } from '../python/syntax';
+import { namesUsedIn, type Span, type Stmt } from '../python/syntax';
 import { exprText, type Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 
@@ -17,6 +17,8 @@ export interface RevisionInfo {
   downRevisionSpan: Span;
   /** The `depends_on = ...` statement, when there is one. */
   dependsOnSpan?: Span;
+  /** Its value is set in a module-level `try:` block that may stop before it (invenio's ids of optional packages). */
+  dependsOnInTry?: true;
   /** The first line of the module docstring (Alembic's message). */
   message?: string;
   /** Metadata that could not be evaluated statically, as "down_revision `expr`". */
@@ -66,10 +68,19 @@ export function extractRevision({ resolver, file }: { resolver: Resolver; file: 
   };
   const dependsOn = assigned.get('depends_on');
   if (dependsOn) info.dependsOnSpan = dependsOn.s;
+  if (dependsOn && info.dependsOn.length > 0 && setInTry(body, namesUsedIn(dependsOn.value))) info.dependsOnInTry = true;
   const message = docstringTitle(body);
   if (message !== undefined) info.message = message;
   if (unresolved.length > 0) info.unresolved = unresolved;
   return info;
+}
+
+/**
+ * Whether a module-level `try:` with handlers assigns one of `names` in its body (`ids += ["..."]` after `import
+ * optional_package`), which an exception may stop before it.
+ */
+function setInTry(body: Stmt[], names: readonly string[]): boolean {
+  return body.some((s) => s.k === 'try' && s.handlers.length > 0 && s.body.some((x) => x.k === 'assign' && x.targets.some((t) => t.k === 'name' && names.includes(t.id))));
 }
 
 /** The first non-empty line of a module docstring. */

@@ -309,3 +309,8 @@ function substituteInExpr(e: Expr, values: ReadonlyMap<string, Expr>): Expr {
       return e;
   }
 }
+
+/** Every name an expression reads. */
+export function namesUsedIn(e: Expr): string[] {
+  return e.k === 'name' ? [e.id] : subExprs(e).flatMap(namesUsedIn);
+}

@@ -319,6 +319,8 @@ export interface TableDef {
   indexesInDoubt?: string[];
   /** Foreign keys an op that may not run made, as "(a, b) -> table": those alone of its keys are not compared. */
   foreignKeysInDoubt?: string[];
+  /** A primary key was made of columns that could not be read (cloudkitty's through a helper's `*args`): not compared. */
+  primaryKeyUnread?: boolean;
   history?: HistoryEntry[];
 }
 
