@@ -1042,8 +1042,14 @@ describe('migrations: what cannot be evaluated', () => {
     const r = await replay(files(''));
     assert.deepEqual(r.findings.map((f) => f.message), ['op.create_primary_key: could not evaluate the columns `key_columns()` statically; the primary key of table "mappings" is not compared.']);
     assert.deepEqual([table(r, 'mappings').primaryKeyUnread, table(r, 'mappings').uncertainConstraints, table(r, 'mappings').uniques], [true, undefined, []]);
-    const remade = await replay(files('\n        op.drop_constraint("pk_mappings", "mappings", type_="primary")\n        op.create_primary_key("pk_mappings", "mappings", ["id"])'));
-    assert.deepEqual([remade.findings.length, table(remade, 'mappings').primaryKeyUnread, table(remade, 'mappings').primaryKey], [1, undefined, ['id']]);
+    // Dropped by its name alone (as PostgreSQL allows) or with type_="primary", and made again: known again.
+    for (const drop of ['op.drop_constraint("pk_mappings", "mappings", type_="primary")', 'op.drop_constraint("pk_mappings", "mappings")']) {
+      const remade = await replay(files(`\n        ${drop}\n        op.create_primary_key("pk_mappings", "mappings", ["id"])`));
+      assert.deepEqual([remade.findings.length, table(remade, 'mappings').primaryKeyUnread, table(remade, 'mappings').primaryKey], [1, undefined, ['id']], drop);
+    }
+    // A key whose name alone cannot be read is known.
+    const named = await replay({ ...files(''), 'v/b.py': rev('b', 'a', 'op.create_primary_key(key_name(), "mappings", ["id"])', 'from x import key_name') });
+    assert.deepEqual([table(named, 'mappings').primaryKeyUnread, table(named, 'mappings').primaryKey, named.findings.map((f) => f.message)], [undefined, ['id'], ['op.create_primary_key: could not evaluate the constraint name `key_name()` statically.']]);
   });
 
   it('does not report a missing column that an unresolved op on an unknown table may have added', async () => {

@@ -289,12 +289,12 @@ describe('migrations: DDL in op.execute', () => {
     assert.deepEqual(table(r, 'contact').uniques.map((u) => [u.name, u.columns]), [['uq_contact_ns', ['namespace_id']]]);
   });
 
-  it("reads MySQL's ADD FULLTEXT and ADD SPATIAL, INDEX or KEY written or not, as indexes, on MySQL and when the dialect is unknown (storyboard)", async () => {
+  it("reads MySQL's ADD FULLTEXT, INDEX or KEY written or not, and ADD SPATIAL INDEX as indexes, on MySQL and when the dialect is unknown (storyboard)", async () => {
     const files = { 'v/a.py': rev('a', null, `
       op.create_table("projects", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(50)), sa.Column("place", sa.Text()))
       op.execute("ALTER TABLE projects ADD FULLTEXT projects_fti (name)")
       op.execute("ALTER TABLE projects ADD FULLTEXT KEY projects_fti2 (name)")
-      op.execute("ALTER TABLE projects ADD SPATIAL projects_place (place)")
+      op.execute("ALTER TABLE projects ADD SPATIAL INDEX projects_place (place)")
     `) };
     for (const dialect of [undefined, 'mysql']) {
       const r = await replay(files, dialect);
@@ -302,8 +302,8 @@ describe('migrations: DDL in op.execute', () => {
       assert.deepEqual(table(r, 'projects').indexes.map((i) => [i.name, i.columns]), [['projects_fti', ['name']], ['projects_fti2', ['name']], ['projects_place', ['place']]], dialect);
     }
     // A column of that name, with a type's modifiers, is still a column to PostgreSQL.
-    const pg = await replay({ 'v/a.py': rev('a', null, 'op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True))\nop.execute("ALTER TABLE t ADD fulltext varchar(10)")') });
-    assert.deepEqual([...table(pg, 't').columns.keys()], ['id', 'fulltext']);
+    const pg = await replay({ 'v/a.py': rev('a', null, 'op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True))\nop.execute("ALTER TABLE t ADD fulltext varchar(10)")\nop.execute("ALTER TABLE t ADD spatial geography(POINT)")') });
+    assert.deepEqual([...table(pg, 't').columns.keys()], ['id', 'fulltext', 'spatial']);
   });
 
   it('ignores data changes, functions, triggers, extensions, grants and comments', async () => {

@@ -659,6 +659,7 @@ describe('models -> schema', () => {
             named = sa.Column(sa.Enum(*[p.name for p in Priority.__members__.values()], name="named"))
             role = sa.Column(sa.Enum(*[m.value for m in Role], name="role"))
             called = sa.Column(sa.Enum(Role, name="called", values_callable=lambda e: [m.value for m in e]))
+            level = sa.Column(sa.String(10), server_default=Priority.DEFAULT.name)
       `,
     });
     const values = (c: string): string[] | undefined => tables.get('task')!.columns.get(c)!.type!.enumValues;
@@ -666,6 +667,7 @@ describe('models -> schema', () => {
     // An alias's member is the one it names, with that one's name.
     assert.deepEqual(values('named'), ['LOW', 'MEDIUM', 'MEDIUM']);
     assert.deepEqual([values('role'), values('called')], [undefined, undefined]);
+    assert.match(JSON.stringify(tables.get('task')!.columns.get('level')!.serverDefault), /MEDIUM/);
   });
 
   it("reads a non-native Enum's length", async () => {

@@ -1,6 +1,6 @@
 import { idList, loweredToNote, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { CheckDef, ColumnAttribute, ColumnDef, ForeignKeyDef, SqlType, IndexDef, Schema, ServerDefault, SourceRef, TableDef, UniqueDef, UnnamedTable } from '../schema/schema';
-import { checkMentions, foreignKeyDoubt, sameList, sameSet, tableKey } from '../schema/schema';
+import { checkMentions, sameList, sameSet, tableKey } from '../schema/schema';
 import { sameDatabaseName } from '../schema/identifiers';
 import { comparedOnEveryDialect, databaseEnumName, differentEnumTypes, pickedTypesText, sautilsStorageText, enumsAreVarchar, enumValuesDiffer, serverDefaultKey, storedEnumLengths, typeMakesCheck, typesDiffer } from '../schema/types';
 import { parsePyString, pyStr } from '../render/python';
@@ -686,7 +686,7 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
   const { model, mig, headText } = d;
   const t = qualified(model);
   // A key an op that may not run made (storyboard's, where the dialect supports ALTER) is not compared.
-  const inDoubt = (fk: ForeignKeyDef): boolean => !!mig.foreignKeysInDoubt?.includes(foreignKeyDoubt(fk.columns, [`${fk.refSchema ? `${fk.refSchema}.` : ''}${fk.refTable}.`]));
+  const inDoubt = (fk: ForeignKeyDef): boolean => mig.foreignKeys.some((m) => m.inDoubt && sameSet(m.columns, fk.columns) && m.refTable === fk.refTable);
   for (const fk of model.foreignKeys) {
     if (mig.foreignKeys.some((m) => fkMatches(fk, m, d.dialect)) || inDoubt(fk)) continue;
     const other = sameKeyOtherActions(fk, mig.foreignKeys);
@@ -702,7 +702,7 @@ function diffForeignKeys(d: TableDiff, push: Push): void {
   // drop only those that existed when it ran (the replay marks them).
   const redefined = d.uncertain.some((o) => o.kind === 'create_foreign_key' || o.kind === '*');
   for (const fk of mig.foreignKeys) {
-    if (model.foreignKeys.some((m) => fkMatches(m, fk, d.dialect)) || model.unreadForeignKeys || model.unreadConstraints || redefined || fk.maybeDropped || inDoubt(fk)) continue;
+    if (model.foreignKeys.some((m) => fkMatches(m, fk, d.dialect)) || model.unreadForeignKeys || model.unreadConstraints || redefined || fk.maybeDropped || fk.inDoubt) continue;
     if (fk.columns.some((c) => !model.columns.has(c))) continue;
     const other = sameKeyOtherActions(fk, model.foreignKeys);
     const declared = other ? `declares it with ${fkActions(other)}` : 'does not declare it';

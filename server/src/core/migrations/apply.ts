@@ -1,7 +1,7 @@
 import { idList, makeFinding, type Finding, type FindingCode } from '../findings';
 import type { ConstraintSpec } from '../schema/columns';
 import { columnIndexName, conventionName, conventionTemplate, type NamingConvention, type NamingKind } from '../models/naming';
-import { checkMentions, DEFAULT_POSTGRES_SCHEMA, foreignKeyDoubt, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type IndexDef, type Schema, type SourceRef, type SqlType, type TableDef, type UniqueDef } from '../schema/schema';
+import { checkMentions, DEFAULT_POSTGRES_SCHEMA, indexUsesColumn, newTable, sameList, setPrimaryKey, tableKey, type ColumnAttribute, type ColumnDef, type ForeignKeyDef, type HistoryEntry, type IndexDef, type Schema, type SourceRef, type SqlType, type TableDef, type UniqueDef } from '../schema/schema';
 import { sameIdentifier } from '../schema/identifiers';
 import { postgresConstraintName, type ConstraintLabel } from '../schema/databaseNames';
 import { databaseEnumName, enumValuesDiffer, spatialIndexName, typesDiffer } from '../schema/types';
@@ -360,7 +360,9 @@ class SchemaReplay {
   private readonly undecidedNotes = new Set<Finding>();
   /** The indexes ops that may not run made, by op and table, with the note that names them. */
   /** The notes on what ops that may not run made (see `onlyItMadeInDoubt`), with what each names. */
-  private readonly doubtNotes = new Map<Finding, { table: TableDef; at: string; prefix: string; kind: 'index' | 'foreign key'; keys: string[] }>();
+  private readonly doubtNotes = new Map<Finding, { table: TableDef; at: string; prefix: string; made: Array<string | ForeignKeyDef> }>();
+  /** The foreign key the op being applied makes is one an op that may not run makes (see `onlyItMadeInDoubt`). */
+  private keyInDoubt = false;
   /**
    * Named foreign keys ops that may not run dropped from a table whose constraints were trusted until then, one after
    * another in one arm, with the first one's note: creates of the very same keys next undo them (`made` counts those).
@@ -474,10 +476,11 @@ class SchemaReplay {
     if (this.baseline.length > 0) this.findings.push(baselineFinding(this.baseline.map((b) => b.table), this.baseline[0].step.op.origin));
     // The notes on what is in doubt name what still is at head, on a table still there (not one made anew).
     const atHead = new Set(this.schema.values());
-    for (const [note, { table, prefix, kind, keys }] of this.doubtNotes) {
-      const left = atHead.has(table) ? keys.filter((k) => (kind === 'index' ? table.indexesInDoubt : table.foreignKeysInDoubt)?.includes(k)) : [];
+    for (const [note, { table, prefix, made }] of this.doubtNotes) {
+      const still = (m: string | ForeignKeyDef): boolean => (typeof m === 'string' ? !!table.indexesInDoubt?.includes(m) : !!m.inDoubt && table.foreignKeys.includes(m));
+      const left = atHead.has(table) ? made.filter(still) : [];
       if (left.length > 0) {
-        note.message = `${prefix}; ${madeNotCompared(kind, left, table)}.`;
+        note.message = `${prefix}; ${madeNotCompared(left, table)}.`;
         continue;
       }
       this.undecidedNotes.delete(note);
@@ -508,6 +511,7 @@ class SchemaReplay {
     }
     this.revision = revision;
     this.step = step;
+    this.keyInDoubt = false;
     this.uncertain = step.uncertain;
     this.guarded = step.guarded;
     this.idempotent = false;
@@ -600,7 +604,7 @@ class SchemaReplay {
         if ((op.constraint.kind === 'unique' || op.constraint.kind === 'primary') && op.constraint.usingIndex !== undefined) return this.constraintFromIndex(table, op.constraint, op.constraint.usingIndex, op);
         const { name } = op.constraint;
         const same = name !== undefined && op.constraint.kind !== 'primary' ? [...table.uniques, ...table.foreignKeys, ...table.checks].find((c) => c.name === name) : undefined;
-        if (same && (op.via === 'batch_op' || ('useAlter' in same && same.useAlter) || ('maybeDropped' in same && same.maybeDropped))) {
+        if (same && (op.via === 'batch_op' || ('useAlter' in same && same.useAlter) || ('maybeDropped' in same && same.maybeDropped) || ('inDoubt' in same && same.inDoubt && !this.keyInDoubt))) {
           // Batch mode keeps one constraint of a name, the last made; a use_alter key of create_table is made now; a
           // key a drop this check could not name may have dropped is made again (invenio-accounts).
           table.uniques = table.uniques.filter((c) => c !== same);
@@ -613,6 +617,11 @@ class SchemaReplay {
         }
         if (op.constraint.kind !== 'check') this.checkColumns(table, op.constraint.columns);
         this.addConstraint(table, op.constraint, op.origin);
+        if (this.keyInDoubt && op.constraint.kind === 'foreign') {
+          const made = table.foreignKeys.at(-1)!;
+          made.inDoubt = true;
+          this.noteDoubt(table, op, made);
+        }
         if (op.constraint.kind === 'foreign') this.keyMadeAgain(table);
         return;
       }
@@ -1103,6 +1112,7 @@ class SchemaReplay {
       if (name === undefined) return this.remember(op);
       // No table given: the index is looked up by name among the tables of its schema.
       const candidates = [...this.schema.values()].filter((t) => t.schema === op.schema);
+      for (const t of candidates) this.settleIndex(t, name);
       if (this.dropIndexOfSome(candidates, name, op)) return;
       if (!op.ifExists && !this.quiet() && !candidates.some((t) => this.tolerates(t)) && !this.explains(['create_index'], name)) {
         this.invalid(`${label(op)}: index "${name}" does not exist at this point.`);
@@ -1208,8 +1218,10 @@ class SchemaReplay {
     // Inspector's `get_pk_constraint()`).
     const anyPrimaryKey = op.name === undefined && op.type === 'primary';
     if (!table) return;
-    if (op.type === 'primary' && table.primaryKeyUnread) {
-      // The key made of columns that could not be read, whatever its name: dropped, it is known again (none).
+    const otherOfName = op.name !== undefined && [...table.uniques, ...table.foreignKeys, ...table.checks].some((c) => c.name !== undefined && sameIdentifier(c.name, op.name!));
+    if (table.primaryKeyUnread && (op.type === 'primary' || (op.type === undefined && op.name !== undefined && !otherOfName))) {
+      // The key made of columns that could not be read, whatever its name (PostgreSQL drops a constraint by its name
+      // alone): dropped, it is known again (none).
       setPrimaryKey(table, []);
       delete table.primaryKeyUnread;
       return;
@@ -1520,7 +1532,6 @@ class SchemaReplay {
     return true;
   }
 
-  /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   /**
    * An index of a known name, or a foreign key of known columns and table, made by an op that may not run (gns3-server's
    * partial unique index on PostgreSQL alone, storyboard's keys where the dialect supports ALTER): only it is in doubt,
@@ -1530,22 +1541,34 @@ class SchemaReplay {
    */
   private onlyItMadeInDoubt(table: TableDef, op: MigrationOp): boolean {
     if (op.unresolved.length > 0 || table.uncertain || table.uncertainConstraints) return false;
-    const made = op.kind === 'create_index' && op.index?.name !== undefined ? { kind: 'index' as const, key: op.index.name } : op.kind === 'create_foreign_key' && op.constraint?.kind === 'foreign' && !op.reflected ? { kind: 'foreign key' as const, key: foreignKeyDoubt(op.constraint.columns, op.constraint.refs) } : undefined;
-    if (!made) return false;
-    const field = made.kind === 'index' ? 'indexesInDoubt' : 'foreignKeysInDoubt';
-    if (table[field]?.includes(made.key)) return true;
-    table[field] = [...(table[field] ?? []), made.key];
-    const at = `${op.origin.file}\0${op.origin.span.join(',')}`;
-    const earlier = [...this.doubtNotes.values()].find((n) => n.table === table && n.at === at && n.kind === made.kind);
-    if (earlier) earlier.keys.push(made.key);
-    else {
-      const prefix = `${label(op)}: ${this.onlySome()}`;
-      const note = this.reportUndecided(`${prefix}; ${madeNotCompared(made.kind, [made.key], table)}.`, table.name);
-      if (note) this.doubtNotes.set(note, { table, at, prefix, kind: made.kind, keys: [made.key] });
+    if (op.kind === 'create_index' && op.index?.name !== undefined) {
+      const name = op.index.name;
+      if (table.indexesInDoubt?.includes(name)) return true;
+      table.indexesInDoubt = [...(table.indexesInDoubt ?? []), name];
+      this.noteDoubt(table, op, name);
+      return true;
     }
+    if (op.kind !== 'create_foreign_key' || op.constraint?.kind !== 'foreign' || op.reflected) return false;
+    // The key itself is marked once made (`keyInDoubt`): it goes with renames and drops as any key does.
+    this.keyInDoubt = true;
     return true;
   }
 
+  /** Names `made` (an index's name, or a key) in the note of the op that made it in doubt, one per op and table. */
+  private noteDoubt(table: TableDef, op: MigrationOp, made: string | ForeignKeyDef): void {
+    const at = `${op.origin.file}\0${op.origin.span.join(',')}`;
+    const kind = typeof made === 'string' ? 'index' : 'key';
+    const earlier = [...this.doubtNotes.values()].find((n) => n.table === table && n.at === at && (typeof n.made[0] === 'string') === (kind === 'index'));
+    if (earlier) {
+      earlier.made.push(made);
+      return;
+    }
+    const prefix = `${label(op)}: ${this.onlySome()}`;
+    const note = this.reportUndecided(`${prefix}; ${madeNotCompared([made], table)}.`, table.name);
+    if (note) this.doubtNotes.set(note, { table, at, prefix, made: [made] });
+  }
+
+  /** Records an op in the table's history; a table touched by something unresolved or conditional is no longer trusted. */
   private touch(table: TableDef, op: MigrationOp): void {
     table.history?.push(this.entry(op, op.origin));
     // Anything but a rename in doubt of the same block (the same arm, the same `try:`) that happens to a table away
@@ -1554,7 +1577,8 @@ class SchemaReplay {
     if (trip && (op.kind !== 'rename_table' || !(this.uncertain || this.guarded) || this.step.branch !== trip.branch)) this.roundTrips.delete(table);
     if (op.unresolved.length > 0 && !this.uncertain && op.kind === 'create_primary_key' && op.table?.name !== undefined) {
       // A primary key of columns that cannot be read (cloudkitty's, through a helper's `*args`): it alone is in doubt.
-      table.primaryKeyUnread = true;
+      // Of columns that can, only its name is not known: the key is.
+      if (!op.constraint) table.primaryKeyUnread = true;
       return;
     }
     if (op.unresolved.length > 0 && !this.uncertain && touchesOnlyIndexesOrConstraints(op)) {
@@ -1848,7 +1872,7 @@ class SchemaReplay {
     if (op.kind === 'alter_enum' && op.enumName !== undefined) return `; the values of enum type "${op.enumName}" are not compared`;
     if (op.kind === 'alter_column' && op.table?.name === undefined && !this.uncertain) return alteredUnknown(op);
     if (dropsUnknownIndex(op) && op.table?.name !== undefined && !this.uncertain) return `; the indexes of table "${qualified(op.table)}" made before it are not reported as extra`;
-    if (op.kind === 'create_primary_key' && op.table?.name !== undefined && !this.uncertain) return `; the primary key of table "${qualified(op.table)}" is not compared`;
+    if (op.kind === 'create_primary_key' && !op.constraint && op.table?.name !== undefined && !this.uncertain) return `; the primary key of table "${qualified(op.table)}" is not compared`;
     if (op.kind === 'drop_constraint' && op.name === undefined && op.type !== 'primary' && !op.reflected && !this.uncertain) {
       const table = this.schema.get(refKey(op.table) ?? '');
       return table && !table.uncertain && !table.uncertainConstraints ? `; ${notCompared(table, op)}` : '';
@@ -2126,13 +2150,13 @@ function plainIndexesStayKnown(table: TableDef, op: MigrationOp): boolean {
   return onConstraints && (!table.uncertainConstraints || !!table.plainIndexesKnown);
 }
 
-/** What a note says is not compared of the indexes (by name) or foreign keys (see `foreignKeyDoubt`) an op that may not run made. */
-function madeNotCompared(kind: 'index' | 'foreign key', keys: readonly string[], table: TableDef): string {
-  const listed = idList(kind === 'index' ? keys.map((n) => `"${n}"`) : keys);
-  const what = kind === 'index' ? (keys.length === 1 ? 'index' : 'indexes') : keys.length === 1 ? 'foreign key' : 'foreign keys';
-  return `${what} ${listed} of table "${qualified(table)}" ${keys.length === 1 ? 'is' : 'are'} not compared`;
+/** What a note says is not compared of the indexes (by name) or foreign keys an op that may not run made. */
+function madeNotCompared(made: ReadonlyArray<string | ForeignKeyDef>, table: TableDef): string {
+  const index = typeof made[0] === 'string';
+  const listed = idList(made.map((m) => (typeof m === 'string' ? `"${m}"` : `(${m.columns.join(', ')}) -> ${m.refSchema ? `${m.refSchema}.` : ''}${m.refTable}`)));
+  const what = index ? (made.length === 1 ? 'index' : 'indexes') : made.length === 1 ? 'foreign key' : 'foreign keys';
+  return `${what} ${listed} of table "${qualified(table)}" ${made.length === 1 ? 'is' : 'are'} not compared`;
 }
-
 
 /** What `op`, put in doubt, leaves out of the comparison of a table: its constraints, and its indexes unless the op changes only constraints. */
 function notCompared(table: TableDef, op: MigrationOp): string {

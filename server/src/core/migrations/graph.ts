@@ -82,14 +82,16 @@ export function buildRevisionGraph(revisions: RevisionInfo[], options: { parents
       // A detached tree may depend on a revision (or a branch label) of the main history.
       if (options.parentsElsewhere?.has(dependency)) continue;
       const guess = closestSpelling(dependency, ids);
+      // Set in a `try:` that an exception may stop first (invenio's revision of an optional package, added after
+      // `import invenio_communities`): Alembic reads depends_on without it where that package is not installed.
+      const optional = r.dependsOnInTry?.includes(dependency);
+      const where = optional ? ', set in a `try:` block that may stop before it (a package that is not installed): where it is, its revisions are not in this project' : '';
       const finding = makeFinding('missing-down-revision', {
-        message: `Revision "${id}" depends on "${dependency}", which is neither a revision nor a branch label${guess ? `; did you mean "${guess}"?` : '.'}`,
+        message: `Revision "${id}" depends on "${dependency}", which is neither a revision nor a branch label${where}${guess ? `; did you mean "${guess}"?` : '.'}`,
         file: r.file,
         span: r.dependsOnSpan ?? r.span,
       });
-      // Set in a `try:` that an exception may stop first (invenio's revision of an optional package, added after
-      // `import invenio_communities`): Alembic reads depends_on without it where that package is not installed.
-      problems.push(r.dependsOnInTry ? { ...finding, severity: 'information', message: `${finding.message.slice(0, -1)}, set in a \`try:\` block that may stop before it (a package that is not installed): where it is, its revisions are not in this project.` } : finding);
+      problems.push(optional ? { ...finding, severity: 'information' } : finding);
     }
   }
 

@@ -1,4 +1,4 @@
-import { callsIn, contextManagerParts, innerBlocks, namesUsedIn, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
+import { callsIn, contextManagerParts, contextManagerSwallows, innerBlocks, namesUsedIn, returnedValue, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { canonicalName, exprText, type ClassStmt, type DefStmt, type Resolver, type Value } from '../python/resolve';
 import { evalDict, evalLiteral, evalString, evalStringList, isTruthy, literalExpr, type Literal } from '../python/literals';
 import { changesTableExistence, CONSTRAINT_OP_KINDS, isKnownOp, ownTableKeys, readBatchTarget, readModelTableCall, readOpCall, type BatchTarget, type Located, type MigrationOp, type OpScope, type ReflectedField } from './ops';
@@ -186,7 +186,7 @@ class Frame {
 interface Flags {
   uncertain: boolean;
   guarded: boolean;
-  /** A context manager of the project's around the block may catch what it raises (a `try:` is `guarded`). */
+  /** A context manager of the project's around the block may swallow what it raises (a `try:` is `guarded`). */
   catches?: boolean;
   when?: RunsWhen[];
   /** The dialects the block runs on, where only arms that each dialect decides restrict them; all when undefined and not uncertain, unknown when undefined and uncertain. */
@@ -339,7 +339,7 @@ class Interpreter {
               // Its ops are placed at the `with` of the revision's that calls it, as a helper's are.
               this.walkCalled(item.ctx, frame, manager.before, manager.inner, current);
               exits.push({ ...manager, call: item.ctx });
-              inner = { ...inner, catches: true };
+              if (manager.swallows) inner = { ...inner, catches: true };
             }
             if (item.as) frame.set(item.as, batch ? { kind: 'batch', target: batch } : this.varFor(item.ctx, frame));
           }
@@ -1877,13 +1877,12 @@ class Interpreter {
   }
 
   /** A call of a `@contextmanager` function of the project (neutron's `remove_fks_from_table`): its two parts, bound. */
-  private contextManager(call: Extract<Expr, { k: 'call' }>, frame: Frame): { before: Stmt[]; after: Stmt[]; inner: Frame } | undefined {
+  private contextManager(call: Extract<Expr, { k: 'call' }>, frame: Frame): { before: Stmt[]; after: Stmt[]; inner: Frame; swallows: boolean } | undefined {
     const fn = this.callee(call.fn, frame);
     const parts = fn ? contextManagerParts(fn.def) : undefined;
-    return parts && this.mayInline(fn!.def, frame) ? { ...parts, inner: this.bindCall(fn!, call, frame) } : undefined;
+    return parts && this.mayInline(fn!.def, frame) ? { ...parts, inner: this.bindCall(fn!, call, frame), swallows: contextManagerSwallows(fn!.def) } : undefined;
   }
 
-  /** What a call of a project helper returns (its one returned expression), with the frame of that call. */
   /**
    * What a helper a test calls returns: where its body is assignments and a return, with those bound (endurain's
    * `connection = op.get_bind(); dialect = connection.dialect.name; return dialect`), else its first return.
@@ -1893,6 +1892,7 @@ class Interpreter {
     return inlined ? { returned: inlined.e, frame: inlined.frame } : this.helperReturn(call, frame);
   }
 
+  /** What a call of a project helper returns (its one returned expression), with the frame of that call. */
   private helperReturn(call: Extract<Expr, { k: 'call' }>, frame: Frame): { returned: Expr; frame: Frame } | undefined {
     const fn = this.callee(call.fn, frame);
     const returned = fn && !frame.active.has(fn.def) ? returnedValue(fn.def) : undefined;

@@ -1,4 +1,4 @@
-import { namesUsedIn, type Span, type Stmt } from '../python/syntax';
+import { namesUsedIn, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { exprText, type Resolver } from '../python/resolve';
 import { evalLiteral } from '../python/literals';
 
@@ -17,8 +17,8 @@ export interface RevisionInfo {
   downRevisionSpan: Span;
   /** The `depends_on = ...` statement, when there is one. */
   dependsOnSpan?: Span;
-  /** Its value is set in a module-level `try:` block that may stop before it (invenio's ids of optional packages). */
-  dependsOnInTry?: true;
+  /** Of its ids, those a module-level `try:` block sets, which may stop before it (invenio's, of optional packages). */
+  dependsOnInTry?: string[];
   /** The first line of the module docstring (Alembic's message). */
   message?: string;
   /** Metadata that could not be evaluated statically, as "down_revision `expr`". */
@@ -68,7 +68,8 @@ export function extractRevision({ resolver, file }: { resolver: Resolver; file: 
   };
   const dependsOn = assigned.get('depends_on');
   if (dependsOn) info.dependsOnSpan = dependsOn.s;
-  if (dependsOn && info.dependsOn.length > 0 && setInTry(body, namesUsedIn(dependsOn.value))) info.dependsOnInTry = true;
+  const inTry = dependsOn && info.dependsOn.length > 0 ? idsSetInTry(body, namesUsedIn(dependsOn.value)) : [];
+  if (inTry.length > 0) info.dependsOnInTry = info.dependsOn.filter((d) => inTry.includes(d));
   const message = docstringTitle(body);
   if (message !== undefined) info.message = message;
   if (unresolved.length > 0) info.unresolved = unresolved;
@@ -76,11 +77,12 @@ export function extractRevision({ resolver, file }: { resolver: Resolver; file: 
 }
 
 /**
- * Whether a module-level `try:` with handlers assigns one of `names` in its body (`ids += ["..."]` after `import
+ * The texts a module-level `try:` with handlers gives one of `names` in its body (`ids += ["..."]` after `import
  * optional_package`), which an exception may stop before it.
  */
-function setInTry(body: Stmt[], names: readonly string[]): boolean {
-  return body.some((s) => s.k === 'try' && s.handlers.length > 0 && s.body.some((x) => x.k === 'assign' && x.targets.some((t) => t.k === 'name' && names.includes(t.id))));
+function idsSetInTry(body: Stmt[], names: readonly string[]): string[] {
+  const texts = (e: Expr): string[] => (e.k === 'str' ? [e.v] : subExprs(e).flatMap(texts));
+  return body.flatMap((s) => (s.k === 'try' && s.handlers.length > 0 ? s.body : [])).flatMap((x) => (x.k === 'assign' && x.value && x.targets.some((t) => t.k === 'name' && names.includes(t.id)) ? texts(x.value) : []));
 }
 
 /** The first non-empty line of a module docstring. */

@@ -48,11 +48,12 @@ const SCHEMA_CHANGE_WORD = /\b(?:create|alter|drop|rename)\b/i;
 const LEGACY_ALTER_TABLE = /^\s*PRAGMA\s+legacy_alter_table\s*=\s*['"]?(on|off|1|0|true|false|yes|no)['"]?\s*;?\s*$/i;
 
 /**
- * MySQL's own way to add an index in ALTER TABLE, which no other grammar has; FULLTEXT and SPATIAL, which MySQL
- * reserves, without INDEX or KEY too where columns follow (storyboard's `ADD FULLTEXT projects_fti (name, description)`,
- * which PostgreSQL would read as a column "fulltext" of a type with modifiers).
+ * MySQL's own way to add an index in ALTER TABLE, which no other grammar has; FULLTEXT, which MySQL reserves, without
+ * INDEX or KEY too where columns follow (storyboard's `ADD FULLTEXT projects_fti (name, description)`, which PostgreSQL
+ * would read as a column "fulltext" of a type with modifiers). Not SPATIAL without INDEX: PostGIS's `ADD spatial
+ * geography(POINT)` is a column.
  */
-const MYSQL_ADD_INDEX = /\bADD\s+(?:(?:(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?(?:INDEX|KEY)\b|(?:FULLTEXT|SPATIAL)\s+(?:[A-Za-z_`]\w*`?\s*)?\(\s*[A-Za-z_`])/i;
+const MYSQL_ADD_INDEX = /\bADD\s+(?:(?:(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?(?:INDEX|KEY)\b|FULLTEXT\s+(?:[A-Za-z_`]\w*`?\s*)?\(\s*[A-Za-z_`])/i;
 
 type Grammar = 'postgres' | 'mysql' | 'sqlite';
 

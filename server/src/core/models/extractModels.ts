@@ -492,9 +492,17 @@ class ModelReader {
     if (!hook) return undefined;
     const start = { ...before, mapsAtSuper: this.graph.mapsInInitSubclass(hook.owner) };
     const classes = [ref, ...this.graph.ancestors(ref)];
+    const root = this.graph.rootOf(ref);
     const hasAttribute = (name: string): boolean | undefined => {
-      const defines = (c: ClassRef): boolean => c.cls.body.some((s) => ((s.k === 'def' || s.k === 'class') && s.name === name) || (s.k === 'assign' && s.targets.some((t) => t.k === 'name' && t.id === name)));
-      return classes.some(defines) ? true : classes.some((c) => this.graph.hasOpaqueBase(c)) ? undefined : false;
+      // In a class body with a value (an annotation alone binds nothing), or on the class after its statement
+      // (`Model.TABLE_PREFIX = "app_"`).
+      const inBody = (c: ClassRef): boolean => c.cls.body.some((s) => ((s.k === 'def' || s.k === 'class') && s.name === name) || (s.k === 'assign' && !!s.value && s.targets.some((t) => t.k === 'name' && t.id === name)));
+      const setAfter = (c: ClassRef): boolean => this.resolver.moduleBody(c.file).some((s) => s.k === 'assign' && s.targets.some((t) => t.k === 'attr' && t.name === name && t.obj.k === 'name' && t.obj.id === c.cls.name));
+      if (classes.some((c) => inBody(c) || setAfter(c))) return true;
+      // A base not read, or a declarative base made with a class of the project's own (`declarative_base(cls=Mixin)`,
+      // `SQLAlchemy(model_class=...)`), may give it.
+      const rootGives = !root || root.call?.e.kw.some((k) => k.name === 'cls' || k.name === 'model_class') || (root.cls !== undefined && !classes.some((c) => c.cls === root.cls!.cls) && inBody(root.cls));
+      return rootGives || classes.some((c) => this.graph.hasOpaqueBase(c)) ? undefined : false;
     };
     const after = tableNameAfterSubclassHook(this.resolver, hook.owner.file, hook.def, { name: ref.cls.name, hasInheritedTable: false, ref, hasAttribute }, start);
     if (after) return after.name !== before.name ? after.name : undefined;

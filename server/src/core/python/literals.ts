@@ -139,7 +139,8 @@ function evaluate(resolver: Resolver, file: string, e: Expr, locals: Locals | un
       if ((e.name === 'value' || e.name === 'name') && (e.obj.k === 'attr' || e.obj.k === 'name')) {
         const member = resolver.resolve(file, e.obj, locals);
         const set = member.t === 'member' && isEnumClass(resolver, member.owner) ? resolver.classAttribute(member.owner, member.name) : undefined;
-        if (member.t === 'member' && set) return e.name === 'name' ? member.name : again(set.found, set.file, undefined);
+        // An alias's name is the member's it stands for (`Level.DEFAULT.name` is "MEDIUM" after `DEFAULT = MEDIUM`).
+        if (member.t === 'member' && set) return e.name === 'name' ? canonicalMemberName(resolver, member.owner, member.name) : again(set.found, set.file, undefined);
       }
       if (e.name === 'name') {
         // `status_enum.name` where `status_enum = sa.Enum(..., name="status")`: the type's name.
@@ -369,6 +370,17 @@ function enumIteration(resolver: Resolver, file: string, iter: Expr, locals: Loc
       else binders.push((target, into) => target.k === 'name' && !!into.set(target.id, member));
     }
     return binders;
+  } finally {
+    iterating.delete(owner.cls);
+  }
+}
+
+/** The member an enum member's name stands for: itself, or the one an alias names. */
+function canonicalMemberName(resolver: Resolver, owner: { file: string; cls: ClassStmt }, name: string): string {
+  if (iterating.has(owner.cls)) return name;
+  iterating.add(owner.cls);
+  try {
+    return canonicalMembers(resolver, owner.file, enumMemberAssignments(owner.cls)).get(name) ?? name;
   } finally {
     iterating.delete(owner.cls);
   }

@@ -106,7 +106,6 @@ export function isNone(e: Expr | undefined): boolean {
  */
 export function contextManagerParts(def: { decorators: Expr[]; body: Stmt[] }): { before: Stmt[]; after: Stmt[] } | undefined {
   if (!def.decorators.some((d) => (d.k === 'name' && d.id === 'contextmanager') || (d.k === 'attr' && d.name === 'contextmanager'))) return undefined;
-  const isYield = (x: Stmt): boolean => x.k === 'expr' && x.value.k === 'other' && /^yield\b/.test(x.value.text);
   const at = def.body.findIndex(isYield);
   if (at >= 0) return { before: def.body.slice(0, at), after: def.body.slice(at + 1) };
   for (const [i, x] of def.body.entries()) {
@@ -114,6 +113,19 @@ export function contextManagerParts(def: { decorators: Expr[]; body: Stmt[] }): 
     if (x.k === 'try' && inTry >= 0) return { before: [...def.body.slice(0, i), ...x.body.slice(0, inTry)], after: [...x.body.slice(inTry + 1), ...(x.final ?? []), ...def.body.slice(i + 1)] };
   }
   return undefined;
+}
+
+/** A `yield` statement. */
+function isYield(x: Stmt): boolean {
+  return x.k === 'expr' && x.value.k === 'other' && /^yield\b/.test(x.value.text);
+}
+
+/**
+ * Whether a `@contextlib.contextmanager` function's `yield` sits in a `try:` with a handler that does not raise again,
+ * so that what the `with` block raises may be swallowed.
+ */
+export function contextManagerSwallows(def: { body: Stmt[] }): boolean {
+  return def.body.some((x) => x.k === 'try' && x.body.some(isYield) && x.handlers.some((h) => h !== x.final && !h.some((s) => s.k === 'raise')));
 }
 
 /** How a method is bound when called on its class: `@classmethod`, `@staticmethod`, or neither (an instance method). */

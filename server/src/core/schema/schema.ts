@@ -179,6 +179,8 @@ export interface ForeignKeyDef {
    * have dropped it (designate's keys dropped by reflection); a key made after it is known to be there.
    */
   maybeDropped?: true;
+  /** Made by an op that may not run (storyboard's, where the dialect supports ALTER): not compared. */
+  inDoubt?: true;
 }
 
 /** A CHECK constraint: compared by name alone, as Alembic (1.19 and later) compares them. */
@@ -317,8 +319,6 @@ export interface TableDef {
   plainIndexesKnown?: boolean;
   /** Indexes (by name) an op that may not run made: those alone of its indexes are not compared. */
   indexesInDoubt?: string[];
-  /** Foreign keys an op that may not run made, as "(a, b) -> table": those alone of its keys are not compared. */
-  foreignKeysInDoubt?: string[];
   /** A primary key was made of columns that could not be read (cloudkitty's through a helper's `*args`): not compared. */
   primaryKeyUnread?: boolean;
   history?: HistoryEntry[];
@@ -354,13 +354,4 @@ export function setPrimaryKey(table: TableDef, columns: string[], name?: string,
       if (!keepNullability) column.nullable = column.declaredNullable === true;
     }
   }
-}
-
-/**
- * A foreign key as a note names it and the diff knows one in doubt: "(board_id) -> boards", from its columns and its
- * targets written "table.column" (a schema before the table).
- */
-export function foreignKeyDoubt(columns: readonly string[], refs: readonly string[]): string {
-  const target = refs[0] ?? '';
-  return `(${columns.join(', ')}) -> ${target.slice(0, Math.max(0, target.lastIndexOf('.'))) || target}`;
 }
