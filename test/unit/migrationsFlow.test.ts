@@ -631,6 +631,14 @@ describe('migrations: branches', () => {
               raise NotImplementedError()
     `, 'import contextlib\n@contextlib.contextmanager\ndef passing():\n    yield') });
     assert.deepEqual([codes(plain.findings), [...table(plain, 'users').columns.keys()]], [[], ['id']], 'a manager that only yields lets the raise through');
+    const reraising = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
+      with logged():
+          if op.get_bind().dialect.name == "postgresql":
+              op.drop_column("users", "email")
+          else:
+              raise NotImplementedError()
+    `, 'import contextlib\n@contextlib.contextmanager\ndef logged():\n    try:\n        yield\n    except Exception:\n        raise\n    else:\n        pass') });
+    assert.deepEqual(codes(reraising.findings), [], 'nor one whose handler raises again (its else: block catches nothing)');
     for (const manager of ['contextlib.suppress(NotImplementedError)', 'swallowed()']) {
       const suppressed = await replay({ 'v/a.py': BASE, 'v/b.py': rev('b', 'a', `
         with ${manager}:

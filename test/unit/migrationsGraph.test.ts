@@ -69,15 +69,15 @@ describe('migrations: revision metadata', () => {
 
   it("says a depends_on set in a try: block that an import may stop is uncertain, and reports a missing one as a note (invenio-accounts)", async () => {
     const files = {
-      'v/b.py': 'ids = ["typo1"]\ntry:\n    import invenio_communities\n    ids += ["cm1"]\nexcept ImportError:\n    pass\nrevision = "b"\ndown_revision = "a"\ndepends_on = ids\n',
+      'v/b.py': 'CM2 = "cm2"\nids = ["typo1"]\ntry:\n    import invenio_communities\n    ids += ["cm1", CM2]\nexcept ImportError:\n    pass\nrevision = "b"\ndown_revision = "a"\ndepends_on = ids\n',
       'v/a.py': 'revision = "a"\ndown_revision = None\ndepends_on = ["zz"]\n',
     };
     const resolver = await project(files);
     const [a, b] = ['v/a.py', 'v/b.py'].map((f) => extractRevision({ resolver, file: f })!);
-    assert.deepEqual([b.dependsOn, b.dependsOnInTry, a.dependsOnInTry], [['typo1', 'cm1'], ['cm1'], undefined]);
+    assert.deepEqual([b.dependsOn, b.dependsOnInTry, a.dependsOnInTry], [['typo1', 'cm1', 'cm2'], ['cm1', 'cm2'], undefined]);
     const g = buildRevisionGraph([a, b]);
     // An id set outside the `try:` is an error as any other.
-    assert.deepEqual(withCode(g.problems, 'missing-down-revision').map((f) => [f.file, f.severity, /depends on "(\w+)"/.exec(f.message)?.[1]]), [['v/a.py', 'error', 'zz'], ['v/b.py', 'error', 'typo1'], ['v/b.py', 'information', 'cm1']]);
+    assert.deepEqual(withCode(g.problems, 'missing-down-revision').map((f) => [f.file, f.severity, /depends on "(\w+)"/.exec(f.message)?.[1]]), [['v/a.py', 'error', 'zz'], ['v/b.py', 'error', 'typo1'], ['v/b.py', 'information', 'cm1'], ['v/b.py', 'information', 'cm2']]);
   });
 
   it('recognises revisions by their code, not their name or folder', async () => {

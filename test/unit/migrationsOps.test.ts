@@ -1047,6 +1047,9 @@ describe('migrations: what cannot be evaluated', () => {
       const remade = await replay(files(`\n        ${drop}\n        op.create_primary_key("pk_mappings", "mappings", ["id"])`));
       assert.deepEqual([remade.findings.length, table(remade, 'mappings').primaryKeyUnread, table(remade, 'mappings').primaryKey], [1, undefined, ['id']], drop);
     }
+    // Not a drop by a name the database gave an unnamed constraint of the table (PostgreSQL's mappings_code_key).
+    const unnamed = await replay({ 'v/a.py': rev('a', null, 'op.create_table("mappings", sa.Column("id", sa.Integer(), nullable=False), sa.Column("code", sa.String(10), unique=True))'), 'v/b.py': rev('b', 'a', 'op.create_primary_key("pk_mappings", "mappings", key_columns())\nop.drop_constraint("mappings_code_key", "mappings")', 'from x import key_columns') });
+    assert.equal(table(unnamed, 'mappings').primaryKeyUnread, true);
     // A key whose name alone cannot be read is known.
     const named = await replay({ ...files(''), 'v/b.py': rev('b', 'a', 'op.create_primary_key(key_name(), "mappings", ["id"])', 'from x import key_name') });
     assert.deepEqual([table(named, 'mappings').primaryKeyUnread, table(named, 'mappings').primaryKey, named.findings.map((f) => f.message)], [undefined, ['id'], ['op.create_primary_key: could not evaluate the constraint name `key_name()` statically.']]);

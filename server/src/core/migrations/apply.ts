@@ -604,7 +604,7 @@ class SchemaReplay {
         if ((op.constraint.kind === 'unique' || op.constraint.kind === 'primary') && op.constraint.usingIndex !== undefined) return this.constraintFromIndex(table, op.constraint, op.constraint.usingIndex, op);
         const { name } = op.constraint;
         const same = name !== undefined && op.constraint.kind !== 'primary' ? [...table.uniques, ...table.foreignKeys, ...table.checks].find((c) => c.name === name) : undefined;
-        if (same && (op.via === 'batch_op' || ('useAlter' in same && same.useAlter) || ('maybeDropped' in same && same.maybeDropped) || ('inDoubt' in same && same.inDoubt && !this.keyInDoubt))) {
+        if (same && (op.via === 'batch_op' || ('useAlter' in same && same.useAlter) || ('maybeDropped' in same && same.maybeDropped) || ('inDoubt' in same && same.inDoubt && !this.keyInDoubt && !this.guarded))) {
           // Batch mode keeps one constraint of a name, the last made; a use_alter key of create_table is made now; a
           // key a drop this check could not name may have dropped is made again (invenio-accounts).
           table.uniques = table.uniques.filter((c) => c !== same);
@@ -1219,7 +1219,7 @@ class SchemaReplay {
     const anyPrimaryKey = op.name === undefined && op.type === 'primary';
     if (!table) return;
     const otherOfName = op.name !== undefined && [...table.uniques, ...table.foreignKeys, ...table.checks].some((c) => c.name !== undefined && sameIdentifier(c.name, op.name!));
-    if (table.primaryKeyUnread && (op.type === 'primary' || (op.type === undefined && op.name !== undefined && !otherOfName))) {
+    if (table.primaryKeyUnread && (op.type === 'primary' || (op.type === undefined && op.name !== undefined && !otherOfName && !hasUnnamedConstraint(table, undefined)))) {
       // The key made of columns that could not be read, whatever its name (PostgreSQL drops a constraint by its name
       // alone): dropped, it is known again (none).
       setPrimaryKey(table, []);
@@ -1924,6 +1924,15 @@ class SchemaReplay {
    * the same arm, dropped (fides drops keys and makes them again around a data fix, under a test on the data), and the
    * last of them, the drops and creates change nothing either way, and the table's constraints are trusted again.
    */
+  /** A key in doubt made anew as `by` (read from the database and made again): `by` is in doubt, and its note names it. */
+  private keyTakesOver(key: ForeignKeyDef, by: ForeignKeyDef): void {
+    by.inDoubt = true;
+    for (const { made } of this.doubtNotes.values()) {
+      const at = made.indexOf(key);
+      if (at >= 0) made[at] = by;
+    }
+  }
+
   private keyMadeAgain(table: TableDef): void {
     const pending = this.keysDroppedJustBefore(table);
     const made = table.foreignKeys.at(-1);
@@ -1934,6 +1943,8 @@ class SchemaReplay {
     }
     pending.made.add(again);
     made.origin = again.origin;
+    // A key in doubt made again is still in doubt (its note names it).
+    if (again.inDoubt) this.keyTakesOver(again, made);
     if (pending.made.size < pending.keys.length) return;
     this.keysDroppedInDoubt = undefined;
     delete table.uncertainConstraints;

@@ -1,6 +1,6 @@
 import { namesUsedIn, subExprs, type Expr, type Span, type Stmt } from '../python/syntax';
 import { exprText, type Resolver } from '../python/resolve';
-import { evalLiteral } from '../python/literals';
+import { evalLiteral, type Literal } from '../python/literals';
 
 /** What a revision file says about its place in the revision graph. */
 export interface RevisionInfo {
@@ -68,7 +68,7 @@ export function extractRevision({ resolver, file }: { resolver: Resolver; file: 
   };
   const dependsOn = assigned.get('depends_on');
   if (dependsOn) info.dependsOnSpan = dependsOn.s;
-  const inTry = dependsOn && info.dependsOn.length > 0 ? idsSetInTry(body, namesUsedIn(dependsOn.value)) : [];
+  const inTry = dependsOn && info.dependsOn.length > 0 ? idsSetInTry(body, namesUsedIn(dependsOn.value), (e) => evalLiteral(resolver, file, e)) : [];
   if (inTry.length > 0) info.dependsOnInTry = info.dependsOn.filter((d) => inTry.includes(d));
   const message = docstringTitle(body);
   if (message !== undefined) info.message = message;
@@ -80,8 +80,13 @@ export function extractRevision({ resolver, file }: { resolver: Resolver; file: 
  * The texts a module-level `try:` with handlers gives one of `names` in its body (`ids += ["..."]` after `import
  * optional_package`), which an exception may stop before it.
  */
-function idsSetInTry(body: Stmt[], names: readonly string[]): string[] {
-  const texts = (e: Expr): string[] => (e.k === 'str' ? [e.v] : subExprs(e).flatMap(texts));
+function idsSetInTry(body: Stmt[], names: readonly string[], literal: (e: Expr) => Literal | undefined): string[] {
+  // Written out, or through a constant (`ids += [COMMUNITIES_REVISION]`).
+  const texts = (e: Expr): string[] => {
+    if (e.k === 'str') return [e.v];
+    const v = e.k === 'name' && !names.includes(e.id) ? literal(e) : undefined;
+    return typeof v === 'string' ? [v] : subExprs(e).flatMap(texts);
+  };
   return body.flatMap((s) => (s.k === 'try' && s.handlers.length > 0 ? s.body : [])).flatMap((x) => (x.k === 'assign' && x.value && x.targets.some((t) => t.k === 'name' && names.includes(t.id)) ? texts(x.value) : []));
 }
 

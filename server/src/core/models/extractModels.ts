@@ -497,7 +497,8 @@ class ModelReader {
       // In a class body with a value (an annotation alone binds nothing), or on the class after its statement
       // (`Model.TABLE_PREFIX = "app_"`).
       const inBody = (c: ClassRef): boolean => c.cls.body.some((s) => ((s.k === 'def' || s.k === 'class') && s.name === name) || (s.k === 'assign' && !!s.value && s.targets.some((t) => t.k === 'name' && t.id === name)));
-      const setAfter = (c: ClassRef): boolean => this.resolver.moduleBody(c.file).some((s) => s.k === 'assign' && s.targets.some((t) => t.k === 'attr' && t.name === name && t.obj.k === 'name' && t.obj.id === c.cls.name));
+      // Set after the class's statement, where it runs before this class is made (above it, or in another module).
+      const setAfter = (c: ClassRef): boolean => this.resolver.moduleBody(c.file).some((s) => s.k === 'assign' && (c.file !== ref.file || s.s[0] < ref.cls.s[0]) && s.targets.some((t) => t.k === 'attr' && t.name === name && t.obj.k === 'name' && t.obj.id === c.cls.name));
       if (classes.some((c) => inBody(c) || setAfter(c))) return true;
       // A base not read, or a declarative base made with a class of the project's own (`declarative_base(cls=Mixin)`,
       // `SQLAlchemy(model_class=...)`), may give it.

@@ -338,15 +338,17 @@ class Converter {
       case 'try_statement': {
         const handlers: Stmt[][] = [];
         let final: Stmt[] | undefined;
+        let excepts = 0;
         for (const c of t.namedChildren(n)) {
           const type = t.type(c);
           if (type === 'except_clause' || type === 'else_clause' || type === 'finally_clause' || type === 'except_group_clause') {
             const blk = t.namedChildren(c).find((x) => t.type(x) === 'block');
             if (blk !== undefined) handlers.push(this.block(blk));
             if (blk !== undefined && type === 'finally_clause') final = handlers[handlers.length - 1];
+            if (blk !== undefined && (type === 'except_clause' || type === 'except_group_clause')) excepts++;
           }
         }
-        out.push(final ? { k: 'try', body: this.body(n), handlers, final, s: this.span(n) } : { k: 'try', body: this.body(n), handlers, s: this.span(n) });
+        out.push({ k: 'try', body: this.body(n), handlers, ...(final ? { final } : {}), excepts, s: this.span(n) });
         return;
       }
       case 'import_statement':

@@ -50,8 +50,11 @@ export type Stmt =
   | { k: 'with'; items: Array<{ ctx: Expr; as?: string }>; body: Stmt[]; s: Span }
   | { k: 'for'; target: Expr; iter: Expr; body: Stmt[]; s: Span }
   | { k: 'while'; test: Expr; body: Stmt[]; s: Span }
-  /** `handlers` holds the except, else and finally blocks in order; `final` is the finally block again. */
-  | { k: 'try'; body: Stmt[]; handlers: Stmt[][]; final?: Stmt[]; s: Span }
+  /**
+   * `handlers` holds the except, else and finally blocks in order (the first `excepts` of them are the except blocks);
+   * `final` is the finally block again.
+   */
+  | { k: 'try'; body: Stmt[]; handlers: Stmt[][]; final?: Stmt[]; excepts?: number; s: Span }
   | { k: 'import'; module: string; asname?: string; s: Span }
   | { k: 'from'; module: string; level: number; names: Array<{ name: string; asname?: string }>; s: Span }
   | { k: 'return'; value?: Expr; s: Span }
@@ -125,7 +128,7 @@ function isYield(x: Stmt): boolean {
  * so that what the `with` block raises may be swallowed.
  */
 export function contextManagerSwallows(def: { body: Stmt[] }): boolean {
-  return def.body.some((x) => x.k === 'try' && x.body.some(isYield) && x.handlers.some((h) => h !== x.final && !h.some((s) => s.k === 'raise')));
+  return def.body.some((x) => x.k === 'try' && x.body.some(isYield) && x.handlers.slice(0, x.excepts ?? x.handlers.length).some((h) => !h.some((s) => s.k === 'raise')));
 }
 
 /** How a method is bound when called on its class: `@classmethod`, `@staticmethod`, or neither (an instance method). */
