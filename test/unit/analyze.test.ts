@@ -7,6 +7,8 @@ import type { Finding } from '../../server/src/core/findings';
 const INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n';
 /** An alembic.ini that names no database: dialect tests are undecided. */
 const NO_DIALECT_INI = '[alembic]\nscript_location = migrations\nsqlalchemy.url =\n';
+/** Revision a2, after a1, with `op` and `sa` imported and `rest` after its metadata. */
+const secondRevision = (rest: string): string => `from alembic import op\nimport sqlalchemy as sa\nrevision = "a2"\ndown_revision = "a1"\n\n${rest}`;
 
 /** Findings (code table.column) of a project made of one model file and one revision creating its tables. */
 async function drift(models: string, upgrade: string, extra: Record<string, string> = {}): Promise<string[]> {
@@ -3133,19 +3135,14 @@ ${py(classes)}`;
   it('takes as done a column both arms of an undecided dialect test add, through a batch and through op (ihatemoney)', async () => {
     const ini = NO_DIALECT_INI;
     const models = modelFile('class Project(Base):\n    __tablename__ = "project"\n    id = sa.Column(sa.Integer, primary_key=True)\n    email = sa.Column(sa.String(64))\n');
-    const second = `from alembic import op
-import sqlalchemy as sa
-revision = "a2"
-down_revision = "a1"
-
-def upgrade():
+    const second = secondRevision(`def upgrade():
     bind = op.get_bind()
     if bind.engine.name == "sqlite":
         with op.batch_alter_table("project", recreate="always") as batch_op:
             batch_op.add_column(sa.Column("email", sa.String(length=128), nullable=True))
     else:
         op.add_column("project", sa.Column("email", sa.String(length=128), nullable=True))
-`;
+`);
     const create = 'op.create_table("project", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))';
     const findings = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(findings, ['warning type-mismatch project.email: Type of "project.email" differs: the model has sa.String(64), the migrations have sa.String(length=128) (head a2).']);
@@ -3153,17 +3150,12 @@ def upgrade():
 
   it("takes as done a constraint both arms of an undecided dialect test drop, each in a try: of its own (mindsdb)", async () => {
     const models = modelFile('class Project(Base):\n    __tablename__ = "project"\n    id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.String(50))\n');
-    const second = (sqliteArm: string, otherArm: string): string => `from alembic import op
-import sqlalchemy as sa
-revision = "a2"
-down_revision = "a1"
-
-def upgrade():
+    const second = (sqliteArm: string, otherArm: string): string => secondRevision(`def upgrade():
     if op.get_bind().dialect.name == "sqlite":
 ${sqliteArm}
     else:
 ${otherArm}
-`;
+`);
     const inTry = (op: string): string => `        try:\n            ${op}\n        except Exception:\n            pass`;
     const batchDrop = 'with op.batch_alter_table("project") as batch_op:\n                batch_op.drop_constraint("uq_project_name", type_="unique")';
     const opDrop = 'op.drop_constraint("uq_project_name", "project", type_="unique")';
@@ -3201,17 +3193,12 @@ def upgrade():
 
   it('takes as done a column both arms of an undecided dialect test add, indexed in one alone; only that index stays undecided (Kotti)', async () => {
     const models = modelFile('class Node(Base):\n    __tablename__ = "nodes"\n    id = sa.Column(sa.Integer, primary_key=True)\n    name = sa.Column(sa.Unicode(250), nullable=False)\n    path = sa.Column(sa.Unicode(1000), index=True)\n    kind = sa.Column(sa.String(20), index=True)\n');
-    const second = `from alembic import op
-import sqlalchemy as sa
-revision = "a2"
-down_revision = "a1"
-
-def upgrade():
+    const second = secondRevision(`def upgrade():
     if op.get_bind().engine.dialect.name == "mysql":
         op.add_column("nodes", sa.Column("path", sa.Unicode(1000)))
     else:
         op.add_column("nodes", sa.Column("path", sa.Unicode(1000), index=True))
-`;
+`);
     const create = 'op.create_table("nodes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("name", sa.Unicode(250)), sa.Column("kind", sa.String(20)), sa.PrimaryKeyConstraint("id"))';
     const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(found.map((f) => f.split(':')[0]), ['warning nullable-mismatch nodes.name', 'warning missing-index nodes.kind', 'information unresolved nodes.path']);
@@ -3223,19 +3210,14 @@ def upgrade():
 
   it("leaves only a column's type uncompared where one arm of an undecided dialect test renames its enum type to rebuild it (tracim)", async () => {
     const models = modelFile('class User(Base):\n    __tablename__ = "users"\n    id = sa.Column(sa.Integer, primary_key=True)\n    auth_type = sa.Column(sa.Enum("INTERNAL", "LDAP", "UNKNOWN", name="authtype"), nullable=False)\n    display_name = sa.Column(sa.String(50))\n');
-    const second = `from alembic import op
-import sqlalchemy as sa
-revision = "a2"
-down_revision = "a1"
-
-def upgrade():
+    const second = secondRevision(`def upgrade():
     if op.get_context().dialect.name == "postgresql":
         op.execute("ALTER TYPE authtype RENAME TO authtype_old;")
         op.alter_column("users", "auth_type", type_=sa.Enum("INTERNAL", "LDAP", "UNKNOWN", name="authtype"), postgresql_using="auth_type::text::authtype")
         op.execute("DROP TYPE authtype_old;")
     else:
         op.alter_column("users", "auth_type", type_=sa.Enum("INTERNAL", "LDAP", "UNKNOWN", name="authtype"))
-`;
+`);
     const create = 'op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("auth_type", sa.Enum("INTERNAL", "LDAP", name="authtype"), nullable=False), sa.PrimaryKeyConstraint("id"))';
     const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(found.filter((f) => f.startsWith('warning')).map((f) => f.split(':')[0]), ['warning missing-column users.display_name']);
@@ -3244,12 +3226,7 @@ def upgrade():
 
   it("leaves only the keys uncompared where an undecided dialect arm drops the primary key by a name read at run time (neutron's ml2_port_bindings)", async () => {
     const models = modelFile('class Binding(Base):\n    __tablename__ = "bindings"\n    port_id = sa.Column(sa.String(36), primary_key=True)\n    host = sa.Column(sa.String(255), primary_key=True)\n    vif_type = sa.Column(sa.String(64))\n');
-    const second = `from alembic import op
-import sqlalchemy as sa
-revision = "a2"
-down_revision = "a1"
-
-def upgrade():
+    const second = secondRevision(`def upgrade():
     bind = op.get_bind()
     if bind.engine.name == "mysql":
         op.execute("ALTER TABLE bindings DROP PRIMARY KEY, ADD PRIMARY KEY(port_id, host);")
@@ -3257,7 +3234,7 @@ def upgrade():
         pk = sa.inspect(bind).get_pk_constraint("bindings")
         op.drop_constraint(pk.get("name"), "bindings", type_="primary")
         op.create_primary_key(op.f("pk_bindings"), "bindings", ["port_id", "host"])
-`;
+`);
     const create = 'op.create_table("bindings", sa.Column("port_id", sa.String(36), nullable=False), sa.Column("host", sa.String(255), nullable=False), sa.Column("vif_type", sa.String(64), nullable=False), sa.PrimaryKeyConstraint("port_id"))';
     const found = described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(found.filter((f) => f.startsWith('warning')).map((f) => f.split(':')[0]), ['warning nullable-mismatch bindings.vif_type']);
@@ -3265,18 +3242,13 @@ def upgrade():
 
   it('takes as done an index both arms of an undecided dialect test make, CONCURRENTLY on PostgreSQL (dify)', async () => {
     const models = modelFile('class Run(Base):\n    __tablename__ = "runs"\n    id = sa.Column(sa.Integer, primary_key=True)\n    tenant_id = sa.Column(sa.Integer)\n    run_id = sa.Column(sa.Integer, index=True)\n    __table_args__ = (sa.Index("runs_tenant_idx", "tenant_id"),)\n');
-    const second = (option: string): string => `from alembic import op
-import sqlalchemy as sa
-revision = "a2"
-down_revision = "a1"
-
-def upgrade():
+    const second = (option: string): string => secondRevision(`def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         with op.get_context().autocommit_block():
             op.create_index("runs_tenant_idx", "runs", ["tenant_id"], unique=False${option})
     else:
         op.create_index("runs_tenant_idx", "runs", ["tenant_id"], unique=False)
-`;
+`);
     const create = 'op.create_table("runs", sa.Column("id", sa.Integer(), nullable=False), sa.Column("tenant_id", sa.Integer()), sa.Column("run_id", sa.Integer()), sa.PrimaryKeyConstraint("id"))';
     const codes = async (option: string): Promise<string[]> => described(await analysis(create, { 'alembic.ini': NO_DIALECT_INI, 'app/models.py': models, 'migrations/versions/a2.py': second(option) })).map((f) => f.split(':')[0]);
     assert.deepEqual(await codes(', postgresql_concurrently=True'), ['warning missing-index runs.run_id']);
@@ -3286,12 +3258,7 @@ def upgrade():
   it('compares a type both arms of an undecided dialect test give a column, through op and through a batch (mealie)', async () => {
     const ini = NO_DIALECT_INI;
     const models = 'import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass Recipe(Base):\n    __tablename__ = "recipes"\n    id = sa.Column(sa.Integer, primary_key=True)\n    rating = sa.Column(sa.Integer)\n';
-    const second = `from alembic import op
-import sqlalchemy as sa
-revision = "a2"
-down_revision = "a1"
-
-def is_postgres():
+    const second = secondRevision(`def is_postgres():
     return op.get_context().dialect.name == "postgresql"
 
 def upgrade():
@@ -3300,7 +3267,7 @@ def upgrade():
     else:
         with op.batch_alter_table("recipes") as batch_op:
             batch_op.alter_column("rating", existing_type=sa.INTEGER(), type_=sa.Float(), existing_nullable=True)
-`;
+`);
     const create = 'op.create_table("recipes", sa.Column("id", sa.Integer(), nullable=False), sa.Column("rating", sa.Integer(), nullable=True), sa.PrimaryKeyConstraint("id"))';
     const findings = described(await analysis(create, { 'alembic.ini': ini, 'app/models.py': models, 'migrations/versions/a2.py': second }));
     assert.deepEqual(findings.filter((f) => !f.startsWith('information unresolved') || f.includes('rating')), ['warning type-mismatch recipes.rating: Type of "recipes.rating" differs: the model has sa.Integer, the migrations have sa.Float() (head a2).']);

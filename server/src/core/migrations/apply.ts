@@ -358,7 +358,6 @@ class SchemaReplay {
   private readonly droppedNames = new Set<string>();
   /** The notes that an op that may not run leaves something of a table uncompared (see `reportUndecided`). */
   private readonly undecidedNotes = new Set<Finding>();
-  /** The indexes ops that may not run made, by op and table, with the note that names them. */
   /** The notes on what ops that may not run made (see `onlyItMadeInDoubt`), with what each names. */
   private readonly doubtNotes = new Map<Finding, { table: TableDef; at: string; prefix: string; made: Array<string | ForeignKeyDef> }>();
   /** The foreign key the op being applied makes is one an op that may not run makes (see `onlyItMadeInDoubt`). */
@@ -1218,8 +1217,7 @@ class SchemaReplay {
     // Inspector's `get_pk_constraint()`).
     const anyPrimaryKey = op.name === undefined && op.type === 'primary';
     if (!table) return;
-    const otherOfName = op.name !== undefined && [...table.uniques, ...table.foreignKeys, ...table.checks].some((c) => c.name !== undefined && sameIdentifier(c.name, op.name!));
-    if (table.primaryKeyUnread && (op.type === 'primary' || (op.type === undefined && op.name !== undefined && !otherOfName && !hasUnnamedConstraint(table, undefined)))) {
+    if (this.dropsUnreadPrimaryKey(table, op)) {
       // The key made of columns that could not be read, whatever its name (PostgreSQL drops a constraint by its name
       // alone): dropped, it is known again (none).
       setPrimaryKey(table, []);
@@ -1252,6 +1250,18 @@ class SchemaReplay {
     if (!op.ifExists && !runTimeCheck && !this.tolerates(table) && !this.explains(['create_unique_constraint', 'create_foreign_key', 'create_check_constraint', 'create_primary_key', 'create_index'], name)) {
       this.invalid(`${label(op)}: constraint "${name}" does not exist on table "${qualified(table)}" at this point.`, table);
     }
+  }
+
+  /**
+   * Whether a drop takes the primary key made of columns that could not be read: by its type, or by a name (PostgreSQL
+   * drops a constraint by its name alone) that no other constraint of the table has or may have.
+   */
+  private dropsUnreadPrimaryKey(table: TableDef, op: Extract<MigrationOp, { kind: 'drop_constraint' }>): boolean {
+    if (!table.primaryKeyUnread) return false;
+    if (op.type === 'primary') return true;
+    const name = op.name;
+    if (op.type !== undefined || name === undefined || hasUnnamedConstraint(table, undefined)) return false;
+    return ![...table.uniques, ...table.foreignKeys, ...table.checks].some((c) => c.name !== undefined && sameIdentifier(c.name, name));
   }
 
   /** Whether a table has a foreign key (or unique constraint) a test on keys read from the database picks; undefined when that cannot be told. */
@@ -1557,8 +1567,7 @@ class SchemaReplay {
   /** Names `made` (an index's name, or a key) in the note of the op that made it in doubt, one per op and table. */
   private noteDoubt(table: TableDef, op: MigrationOp, made: string | ForeignKeyDef): void {
     const at = `${op.origin.file}\0${op.origin.span.join(',')}`;
-    const kind = typeof made === 'string' ? 'index' : 'key';
-    const earlier = [...this.doubtNotes.values()].find((n) => n.table === table && n.at === at && (typeof n.made[0] === 'string') === (kind === 'index'));
+    const earlier = [...this.doubtNotes.values()].find((n) => n.table === table && n.at === at && typeof n.made[0] === typeof made);
     if (earlier) {
       earlier.made.push(made);
       return;
@@ -1919,11 +1928,6 @@ class SchemaReplay {
     this.keysDroppedInDoubt = { table, keys: [{ ...key }], made: new Set(), ...touched, historyAt: (table.history?.length ?? 1) - 1, branch: this.step.branch, revision: this.revision };
   }
 
-  /**
-   * After an op that may not run makes the table's newest foreign key: when it is one of the keys the ops before it, in
-   * the same arm, dropped (fides drops keys and makes them again around a data fix, under a test on the data), and the
-   * last of them, the drops and creates change nothing either way, and the table's constraints are trusted again.
-   */
   /** A key in doubt made anew as `by` (read from the database and made again): `by` is in doubt, and its note names it. */
   private keyTakesOver(key: ForeignKeyDef, by: ForeignKeyDef): void {
     by.inDoubt = true;
@@ -1933,6 +1937,11 @@ class SchemaReplay {
     }
   }
 
+  /**
+   * After an op that may not run makes the table's newest foreign key: when it is one of the keys the ops before it, in
+   * the same arm, dropped (fides drops keys and makes them again around a data fix, under a test on the data), and the
+   * last of them, the drops and creates change nothing either way, and the table's constraints are trusted again.
+   */
   private keyMadeAgain(table: TableDef): void {
     const pending = this.keysDroppedJustBefore(table);
     const made = table.foreignKeys.at(-1);

@@ -688,8 +688,10 @@ class Interpreter {
     // Not where a `try:`, `contextlib.suppress` or a context manager of the project's may catch what it raises (nor under
     // a test on the database, whose arms are read as guarded).
     const raising = flags.guarded || flags.catches ? undefined : raisingArm(s);
+    /** The arm that does not raise, walked alone, on the one database it runs on where `arms` says which. */
+    const notRaising = (arms?: [string | undefined, string | undefined]): Flow => this.underDialect(arms?.[raising === 'body' ? 1 : 0], () => this.walk(raising === 'body' ? s.orelse : s.body, frame, flags));
     const onDatabase = this.testOnDatabase(s.test, frame);
-    if (onDatabase && raising) return this.walk(raising === 'body' ? s.orelse : s.body, frame, flags);
+    if (onDatabase && raising) return notRaising();
     if (onDatabase) return this.branchOnDatabase(s, onDatabase, frame, flags);
     if (this.mentions(s.test, frame, DIALECT_WORDS, 0)) {
       const decided = this.decideDialect(s.test, frame, 0);
@@ -700,8 +702,7 @@ class Interpreter {
       const onQuery = outcomes.every((o) => o === undefined) && this.mentions(s.test, frame, QUERY_WORDS, 0);
       const holds = (d: string): boolean | undefined => outcomes[DIALECT_UNIVERSE.indexOf(d)];
       const arms = this.armDialects(holds);
-      // The arm taken is read as the one database it runs on reads it, where only one takes it.
-      if (raising) return this.underDialect(raising === 'body' ? arms[1] : arms[0], () => this.walk(raising === 'body' ? s.orelse : s.body, frame, flags));
+      if (raising) return notRaising(arms);
       return this.undecidedDialectArms(s, frame, flags, arms, onQuery, armsRunOn(flags, holds));
     }
     const passed = this.testOfParameter(s.test, frame);
@@ -715,10 +716,10 @@ class Interpreter {
       if (this.dialect !== undefined) return this.walk((this.dialect === named.dialect) !== named.negated ? s.body : s.orelse, frame, flags);
       const holds = (d: string): boolean => (d === named.dialect) !== named.negated;
       const arms = this.armDialects(holds);
-      if (raising) return this.underDialect(raising === 'body' ? arms[1] : arms[0], () => this.walk(raising === 'body' ? s.orelse : s.body, frame, flags));
+      if (raising) return notRaising(arms);
       return this.undecidedDialectArms(s, frame, flags, arms, false, armsRunOn(flags, holds));
     }
-    if (raising) return this.walk(raising === 'body' ? s.orelse : s.body, frame, flags);
+    if (raising) return notRaising();
     // A test on what the database holds (`if has_column:`): both branches are taken, and an op in them that fails
     // here is not reported, as the author expects it may not run.
     const guarded = { ...flags, guarded: true };

@@ -353,47 +353,49 @@ function enumIteration(resolver: Resolver, file: string, iter: Expr, locals: Loc
   const base = viewed?.k === 'attr' && viewed.obj.k === 'attr' ? viewed.obj.obj : inner.k === 'attr' && inner.name === '__members__' ? inner.obj : inner;
   if (kind !== 'keys' && kind !== 'values' && kind !== 'items' && kind !== 'members') return undefined;
   const owner = resolver.resolve(file, base, locals);
+  if (owner.t !== 'class' || !isEnumClass(resolver, owner)) return undefined;
+  const members = enumMemberAssignments(owner.cls);
+  const canonical = canonicalMembers(resolver, owner, members);
   // A class iterated while its members' values are worked out (`ALL = [m.value for m in Role]` in Role's own body).
-  if (owner.t !== 'class' || !isEnumClass(resolver, owner) || iterating.has(owner.cls)) return undefined;
-  iterating.add(owner.cls);
-  try {
-    const members = enumMemberAssignments(owner.cls);
-    const canonical = canonicalMembers(resolver, owner.file, members);
-    const binders: ItemBinder[] = [];
-    for (const { name } of members) {
-      // An alias (a second name for a value already given) is the member it names: iterating the class skips it.
-      const first = canonical.get(name) ?? name;
-      if (kind === 'members' && first !== name) continue;
-      const member: Value = { t: 'member', owner: { file: owner.file, cls: owner.cls }, name: first };
-      if (kind === 'keys') binders.push((target, into) => bindLiteral(target, name, owner.file, into));
-      else if (kind === 'items') binders.push((target, into) => (target.k === 'tuple' || target.k === 'list') && target.items.length === 2 && target.items[1].k === 'name' && bindLiteral(target.items[0], name, owner.file, into) && !!into.set(target.items[1].id, member));
-      else binders.push((target, into) => target.k === 'name' && !!into.set(target.id, member));
-    }
-    return binders;
-  } finally {
-    iterating.delete(owner.cls);
+  if (!canonical) return undefined;
+  const binders: ItemBinder[] = [];
+  for (const { name } of members) {
+    // An alias (a second name for a value already given) is the member it names: iterating the class skips it.
+    const first = canonical.get(name) ?? name;
+    if (kind === 'members' && first !== name) continue;
+    const member: Value = { t: 'member', owner: { file: owner.file, cls: owner.cls }, name: first };
+    if (kind === 'keys') binders.push((target, into) => bindLiteral(target, name, owner.file, into));
+    else if (kind === 'items') binders.push((target, into) => (target.k === 'tuple' || target.k === 'list') && target.items.length === 2 && target.items[1].k === 'name' && bindLiteral(target.items[0], name, owner.file, into) && !!into.set(target.items[1].id, member));
+    else binders.push((target, into) => target.k === 'name' && !!into.set(target.id, member));
   }
+  return binders;
 }
 
 /** The member an enum member's name stands for: itself, or the one an alias names. */
 function canonicalMemberName(resolver: Resolver, owner: { file: string; cls: ClassStmt }, name: string): string {
-  if (iterating.has(owner.cls)) return name;
-  iterating.add(owner.cls);
-  try {
-    return canonicalMembers(resolver, owner.file, enumMemberAssignments(owner.cls)).get(name) ?? name;
-  } finally {
-    iterating.delete(owner.cls);
-  }
+  return canonicalMembers(resolver, owner, enumMemberAssignments(owner.cls))?.get(name) ?? name;
 }
 
-/** The enum classes being iterated (see `enumIteration`). */
-const iterating = new Set<ClassStmt>();
+/** The enum classes whose members' values are being worked out (see `canonicalMembers`). */
+const evaluatingMembers = new Set<ClassStmt>();
 
 /**
  * Each alias among an enum's members, with the member it stands for: one whose value is another member's name
- * (`DEFAULT = MEDIUM`), or a value an earlier member has.
+ * (`DEFAULT = MEDIUM`), or a value an earlier member has. Undefined when asked again while the values are worked out
+ * (a member whose value reads the class).
  */
-function canonicalMembers(resolver: Resolver, file: string, members: Array<{ name: string; value: Expr }>): Map<string, string> {
+function canonicalMembers(resolver: Resolver, owner: { file: string; cls: ClassStmt }, members: Array<{ name: string; value: Expr }>): Map<string, string> | undefined {
+  if (evaluatingMembers.has(owner.cls)) return undefined;
+  evaluatingMembers.add(owner.cls);
+  try {
+    return aliasesOf(resolver, owner.file, members);
+  } finally {
+    evaluatingMembers.delete(owner.cls);
+  }
+}
+
+/** The aliases among `members` (see `canonicalMembers`), their values read in `file`. */
+function aliasesOf(resolver: Resolver, file: string, members: Array<{ name: string; value: Expr }>): Map<string, string> {
   const out = new Map<string, string>();
   const byValue = new Map<string, string>();
   for (const { name, value } of members) {

@@ -423,7 +423,8 @@ export function pickedTypesText(picked: SqlType): string | undefined {
   for (const d of DIALECTS) if (variants[d]) byText.set(variants[d].text, [...(byText.get(variants[d].text) ?? []), d]);
   if (byText.size === 1) return [...byText.keys()][0];
   const [common] = [...byText].sort((a, b) => b[1].length - a[1].length)[0];
-  return [...byText].map(([text, dialects]) => (text === common ? `${text} elsewhere` : `${text} on ${dialects.join(', ')}`)).sort((a, b) => Number(a.endsWith('elsewhere')) - Number(b.endsWith('elsewhere'))).join(', ');
+  const others = [...byText].filter(([text]) => text !== common).map(([text, dialects]) => `${text} on ${dialects.join(', ')}`);
+  return [...others, `${common} elsewhere`].join(', ');
 }
 
 /** The arguments that Alembic compares when both sides give them. */
