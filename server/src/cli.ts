@@ -33,6 +33,12 @@ async function main(argv: string[]): Promise<number> {
   return command.run({ argv: rest, version: VERSION });
 }
 
+// A reader that stops early (`check | head`) closes the pipe: the rest of the output is not wanted, which is no error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

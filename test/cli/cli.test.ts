@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -112,6 +113,15 @@ describe('CLI', () => {
     write('inference/migrations/env.py', 'from alembic import context\ncontext.configure(connection=None, target_metadata=None)\n');
     write('inference/migrations/versions/b1.py', 'revision = "b1"\ndown_revision = None\n\ndef upgrade():\n    pass\n');
     assert.match(runCli(['check', dir]).stdout, /^No drift found \(compared with the heads of 2 environments, a1, b1\)/m);
+  });
+
+  it('stops quietly, with the exit status of its check, when the reader of its output goes away (`check | head`)', () => {
+    const models = Array.from({ length: 1500 }, (_, i) => `class T${i}(Base):\n    __tablename__ = "t${i}"\n    id = sa.Column(sa.Integer, primary_key=True)\n`).join('');
+    const { dir } = smallProject('alembic-drift-pipe-', { url: 'sqlite:///app.db', models, upgrade: '    pass\n' });
+    const cli = path.join(REPO, 'dist', 'cli.js');
+    const r = spawnSync('bash', ['-c', `"$0" "$1" check "$2" --format json --no-cache | head -c 100 > /dev/null; echo "status $\{PIPESTATUS[0]}"`, process.execPath, cli, dir], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout.trim(), 'status 1');
   });
 
   it('defaults DIR to the current folder', () => {

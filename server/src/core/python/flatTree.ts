@@ -193,6 +193,8 @@ export class FlatTree {
   private d: FlatTreeData = EMPTY_FLAT_TREE;
   private text = '';
   private lineStarts: number[] | undefined;
+  /** The row of the last span asked for: a converter asks in about text order, so the next is usually on it or just after. */
+  private lastRow = 0;
   private readonly named: Uint8Array;
   private readonly typeNames: string[];
   private readonly fieldIdsByName = new Map<string, number>();
@@ -216,6 +218,7 @@ export class FlatTree {
     this.d = data;
     this.text = text;
     this.lineStarts = undefined;
+    this.lastRow = 0;
   }
 
   /** How many nodes the tree has. */
@@ -260,8 +263,9 @@ export class FlatTree {
     const a = this.d.starts[n];
     const b = this.d.ends[n];
     const lines = (this.lineStarts ??= lineStartsOf(this.text));
-    const ra = rowOf(lines, a);
-    const rb = b === a ? ra : rowOf(lines, b, ra);
+    const ra = rowNear(lines, a, this.lastRow);
+    this.lastRow = ra;
+    const rb = b === a ? ra : rowNear(lines, b, ra);
     return [ra, a - lines[ra], rb, b - lines[rb]];
   }
 
@@ -311,6 +315,16 @@ function lineStartsOf(text: string): number[] {
   const out = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
   return out;
+}
+
+/** The row of an offset, looked for on row `hint` and the few rows after it before the whole text is searched. */
+function rowNear(lines: number[], offset: number, hint: number): number {
+  if (lines[hint] > offset) return rowOf(lines, offset);
+  const last = lines.length - 1;
+  for (let row = hint; row < hint + 4; row++) {
+    if (row === last || lines[row + 1] > offset) return row;
+  }
+  return rowOf(lines, offset, hint + 4);
 }
 
 /** The row of an offset: the last line start at or before it (searching from `from` on). */
